@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Small things every fwkit layer needs: little-endian access to byte
+ * buffers, bit helpers, monotonic time, and the one log hook. Nothing here
+ * touches shared memory or threads; the wire modules build on it so that
+ * their decoders stay pure functions a fuzzer can call.
+ */
+#ifndef FWKIT_BASE_H
+#define FWKIT_BASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define FW_BIT(n)	     (1u << (n))
+#define FW_GENMASK(h, l)     ((~0u >> (31 - (h))) & (~0u << (l)))
+#define FW_FIELD_GET(m, v)   (((v) & (m)) >> __builtin_ctz(m))
+#define FW_FIELD_PREP(m, v)  (((uint32_t)(v) << __builtin_ctz(m)) & (m))
+#define FW_ARRAY_SIZE(a)     (sizeof(a) / sizeof((a)[0]))
+#define FW_MIN(a, b)	     ((a) < (b) ? (a) : (b))
+#define FW_MAX(a, b)	     ((a) > (b) ? (a) : (b))
+#define FW_CONTAINER_OF(p, t, m) ((t *)(void *)((char *)(p)-offsetof(t, m)))
+
+/* Wire data is little-endian in every protocol fwkit speaks. */
+static inline uint32_t fw_get_le32(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static inline uint16_t fw_get_le16(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+
+static inline uint64_t fw_get_le64(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint64_t)fw_get_le32(b) | (uint64_t)fw_get_le32(b + 4) << 32;
+}
+
+static inline void fw_put_le32(void *p, uint32_t v)
+{
+	uint8_t *b = p;
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+	b[2] = (uint8_t)(v >> 16);
+	b[3] = (uint8_t)(v >> 24);
+}
+
+static inline void fw_put_le16(void *p, uint16_t v)
+{
+	uint8_t *b = p;
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+}
+
+static inline void fw_put_le64(void *p, uint64_t v)
+{
+	fw_put_le32(p, (uint32_t)v);
+	fw_put_le32((uint8_t *)p + 4, (uint32_t)(v >> 32));
+}
+
+/* Copy a fixed-size name field from the wire into a C string, always
+ * terminated, whatever the peer put there. */
+void fw_copy_name(char *dst, size_t dst_size, const void *src, size_t src_size);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t fw_now_ns(void);
+
+/* Deadline helpers: a negative timeout means "forever". */
+#define FW_NSEC_PER_MSEC 1000000ull
+#define FW_NSEC_PER_SEC	 1000000000ull
+uint64_t fw_deadline(int64_t timeout_ns);
+/* Time left until the deadline, 0 if passed; -1 for a "forever" deadline. */
+int64_t fw_remaining(uint64_t deadline);
+
+enum fw_log_level { FW_LOG_ERR, FW_LOG_WARN, FW_LOG_INFO, FW_LOG_DEBUG };
+
+/*
+ * One process-wide sink for diagnostics, as a kernel has printk. The default
+ * prints warnings and errors to stderr; tests and tools may replace it.
+ * Thread-safe: the sink must be reentrant.
+ */
+typedef void (*fw_log_fn)(enum fw_log_level lvl, const char *msg, void *ctx);
+void fw_log_set(fw_log_fn fn, void *ctx, enum fw_log_level max_level);
+void fw_log(enum fw_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define fw_err(...)   fw_log(FW_LOG_ERR, __VA_ARGS__)
+#define fw_warn(...)  fw_log(FW_LOG_WARN, __VA_ARGS__)
+#define fw_info(...)  fw_log(FW_LOG_INFO, __VA_ARGS__)
+#define fw_debug(...) fw_log(FW_LOG_DEBUG, __VA_ARGS__)
+
+#endif /* FWKIT_BASE_H */

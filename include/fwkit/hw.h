@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The virtual hardware layer: the three things every host/firmware boundary
+ * in fwkit is made of, and a link that carries them to another process.
+ *
+ *  - hw_shm: a shared-memory region (memfd backed) at a "physical" address
+ *    of the virtual machine, with bounds-checked accessors.
+ *  - hw_doorbell: an interrupt line / doorbell, a counter word in a shared
+ *    region. Ringing bumps the counter; a waiter either spins on it (POLL) or
+ *    sleeps on it with a futex (SLEEP). Futexes on MAP_SHARED memory work
+ *    across processes, so the same doorbell works whether the peer is a
+ *    thread or a process.
+ *  - hw_smc: a synchronous call conduit, a0-a7 in, a0-a3 out, like SMC/HVC.
+ *    "Direct" conduits run the handler in the caller's thread (the CPU
+ *    trapping into EL3); "slot" conduits pass the call through a shared page
+ *    to a server thread that may live in another process.
+ *  - hw_link: a Unix socket that hands regions (as file descriptors) to
+ *    another process, the way vhost-user hands over guest memory.
+ *
+ * Thread safety: hw_shm accessors and hw_doorbell_ring may be called from
+ * any thread. A struct hw_doorbell view remembers what its owner has seen,
+ * so each waiting thread uses its own view (hw_doorbell_attach is cheap).
+ * hw_smc_call serialises concurrent callers of one conduit.
+ */
+#ifndef FWKIT_HW_H
+#define FWKIT_HW_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------- regions */
+
+#define HW_SHM_NAME_MAX 32
+#define HW_SHM_MAX_SIZE (1ull << 30)
+
+struct hw_shm {
+	uint8_t *base;
+	size_t size;
+	uint64_t paddr; /* where the board's device tree says the region is */
+	int fd;
+	char name[HW_SHM_NAME_MAX];
+};
+
+/* Create a zeroed region. -EINVAL for a zero or oversized region. */
+int hw_shm_create(const char *name, uint64_t paddr, size_t size, struct hw_shm **out);
+/* Map a region received from a peer. Takes ownership of fd, also on error.
+ * -EINVAL when the file is smaller than the size the peer announced. */
+int hw_shm_import(int fd, const char *name, uint64_t paddr, size_t size, struct hw_shm **out);
+void hw_shm_destroy(struct hw_shm *shm);
+
+/* Copies to and from a region; -ERANGE when [off, off + len) is outside. */
+int hw_shm_read(const struct hw_shm *shm, size_t off, void *dst, size_t len);
+int hw_shm_write(struct hw_shm *shm, size_t off, const void *src, size_t len);
+int hw_shm_fill(struct hw_shm *shm, size_t off, uint8_t byte, size_t len);
+/* Whether [off, off + len) lies inside the region (overflow-safe). */
+bool hw_shm_contains(const struct hw_shm *shm, size_t off, size_t len);
+/*
+ * A 32-bit word of the region for atomic access, or NULL when off is out of
+ * range or not 4-byte aligned. Loads use acquire and stores release order so
+ * that a status word published after a payload makes the payload visible.
+ */
+_Atomic uint32_t *hw_shm_word(struct hw_shm *shm, size_t off);
+
+static inline uint32_t hw_word_load(const _Atomic uint32_t *w)
+{
+	return atomic_load_explicit(w, memory_order_acquire);
+}
+
+static inline void hw_word_store(_Atomic uint32_t *w, uint32_t v)
+{
+	atomic_store_explicit(w, v, memory_order_release);
+}
+
+/* ---------------------------------------------------------------- waiting */
+
+enum hw_wait_mode {
+	HW_WAIT_POLL,  /* spin (with pause/yield) until the word changes */
+	HW_WAIT_SLEEP, /* sleep on a futex until woken */
+};
+
+/*
+ * Wait until *w differs from old or the absolute deadline (fw_deadline())
+ * passes. Returns 0 when it changed, -ETIMEDOUT otherwise.
+ */
+int hw_word_wait(_Atomic uint32_t *w, uint32_t old, uint64_t deadline, enum hw_wait_mode mode);
+/* Wake every sleeper on w (after the store that changed it). */
+void hw_word_wake(_Atomic uint32_t *w);
+
+/* -------------------------------------------------------------- doorbells */
+
+/* Each doorbell takes one cache line so that two never share one. */
+#define HW_DOORBELL_SIZE 64
+
+struct hw_doorbell {
+	_Atomic uint32_t *seq;	    /* bumped by every ring */
+	_Atomic uint32_t *sleepers; /* waiters in futex sleep: ring skips the syscall at 0 */
+	uint32_t seen;		    /* last seq this view consumed */
+	enum hw_wait_mode mode;
+};
+
+/* Attach a view to the doorbell at off in shm (off aligned to 64). A new
+ * view starts with every earlier ring already seen. */
+int hw_doorbell_attach(struct hw_doorbell *db, struct hw_shm *shm, size_t off,
+		       enum hw_wait_mode mode);
+void hw_doorbell_ring(struct hw_doorbell *db);
+/* Wait for a ring not yet seen by this view. Rings coalesce, as edges on
+ * an interrupt line do: the waiter must look at the state it guards. */
+int hw_doorbell_wait(struct hw_doorbell *db, int64_t timeout_ns);
+int hw_doorbell_wait_until(struct hw_doorbell *db, uint64_t deadline);
+/* Consume a pending ring without waiting; true if there was one. */
+bool hw_doorbell_test(struct hw_doorbell *db);
+
+/* -------------------------------------------------------------------- SMC */
+
+/* SMCCC return codes in a0. */
+#define HW_SMCCC_SUCCESS	   0ull
+#define HW_SMCCC_NOT_SUPPORTED	   ((uint64_t)-1)
+#define HW_SMCCC_NOT_REQUIRED	   ((uint64_t)-2)
+#define HW_SMCCC_INVALID_PARAMETER ((uint64_t)-3)
+
+struct hw_smc_args {
+	uint64_t a[8];
+};
+
+struct hw_smc_res {
+	uint64_t a[4];
+};
+
+typedef void (*hw_smc_fn)(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res);
+
+/* Layout of a slot conduit's page (offsets in the region). */
+#define HW_SMC_SLOT_REQ_DB  0x00 /* caller -> server doorbell */
+#define HW_SMC_SLOT_RES_DB  0x40 /* server -> caller doorbell */
+#define HW_SMC_SLOT_ARGS    0x80 /* 8 x u64 */
+#define HW_SMC_SLOT_RES	    0xC0 /* 4 x u64 */
+#define HW_SMC_SLOT_REQ_SEQ 0xE0 /* u32: sequence of the call in ARGS */
+#define HW_SMC_SLOT_RES_SEQ 0xE4 /* u32: sequence the server answered */
+#define HW_SMC_SLOT_SIZE    0x100
+
+struct hw_smc;
+
+/* The handler runs synchronously in the caller's thread. */
+int hw_smc_open_direct(hw_smc_fn fn, void *ctx, struct hw_smc **out);
+/* Caller end of a slot conduit at off in shm. */
+int hw_smc_open_slot(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, struct hw_smc **out);
+/*
+ * Make the call. A slot conduit whose server does not answer within
+ * timeout_ns (negative: forever) returns -ETIMEDOUT; a late answer to a
+ * timed-out call is recognised by its sequence number and ignored.
+ */
+int hw_smc_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_res *res,
+		int64_t timeout_ns);
+void hw_smc_close(struct hw_smc *c);
+
+struct hw_smc_server;
+
+/* Serve the slot at off in shm from a new thread, until stopped. */
+int hw_smc_server_start(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, hw_smc_fn fn,
+			void *ctx, struct hw_smc_server **out);
+/* Stop and join the server thread; safe on NULL. */
+void hw_smc_server_stop(struct hw_smc_server *s);
+
+/* ------------------------------------------------------------------- link */
+
+/*
+ * One link message: a fixed 64-byte record, with a file descriptor attached
+ * (SCM_RIGHTS) when it announces a region. Layout (little-endian):
+ *   0x00 u32 magic  HW_LINK_MAGIC
+ *   0x04 u16 version HW_LINK_VERSION
+ *   0x06 u16 type    HW_LINK_REGION / HW_LINK_END
+ *   0x08 u64 paddr
+ *   0x10 u64 size
+ *   0x18 char name[32], NUL-terminated
+ *   0x38 u32 flags (0)
+ *   0x3C u32 reserved (0)
+ */
+#define HW_LINK_MAGIC	0x4b4c5746u /* "FWLK" */
+#define HW_LINK_VERSION 1
+#define HW_LINK_MSG_LEN 64
+
+enum hw_link_type {
+	HW_LINK_REGION = 1,
+	HW_LINK_END = 2,
+};
+
+struct hw_link_msg {
+	uint16_t type;
+	uint64_t paddr;
+	uint64_t size;
+	char name[HW_SHM_NAME_MAX];
+};
+
+/* Pure codec, used by the link and by its fuzz target. parse returns 0, or
+ * -EPROTO with *why naming the bad field. */
+void hw_link_msg_pack(const struct hw_link_msg *m, uint8_t out[HW_LINK_MSG_LEN]);
+int hw_link_msg_parse(const uint8_t *buf, size_t len, struct hw_link_msg *m, const char **why);
+
+struct hw_link_server;
+struct hw_link;
+
+/* Listen on a Unix socket path (replacing a stale socket file there). */
+int hw_link_listen(const char *path, struct hw_link_server **out);
+int hw_link_server_fd(const struct hw_link_server *s);
+int hw_link_accept(struct hw_link_server *s, struct hw_link **out);
+/* Close the listener and remove its socket file. */
+void hw_link_server_close(struct hw_link_server *s);
+
+int hw_link_connect(const char *path, struct hw_link **out);
+int hw_link_fd(const struct hw_link *l);
+
+/* Offer a region to the peer; the peer maps it with the same name. */
+int hw_link_send_region(struct hw_link *l, const struct hw_shm *shm);
+int hw_link_send_end(struct hw_link *l);
+/*
+ * Receive regions until the peer's END, keeping them in the link (at most
+ * HW_LINK_MAX_REGIONS). -ECONNRESET when the peer closes first, -EPROTO
+ * for a malformed record.
+ */
+#define HW_LINK_MAX_REGIONS 64
+int hw_link_recv_regions(struct hw_link *l);
+/* A received region by name, or NULL. It stays owned by the link. */
+struct hw_shm *hw_link_region(const struct hw_link *l, const char *name);
+/* A received region containing [paddr, paddr + size), or NULL. */
+struct hw_shm *hw_link_region_at(const struct hw_link *l, uint64_t paddr, uint64_t size);
+/* Block until the peer hangs up (or timeout); 0 when it did. */
+int hw_link_wait_hangup(struct hw_link *l, int timeout_ms);
+void hw_link_close(struct hw_link *l);
+
+#endif /* FWKIT_HW_H */

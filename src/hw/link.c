@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The link: how a second process gets the same hardware. A SOCK_SEQPACKET
+ * Unix socket carries fixed 64-byte records; a REGION record arrives with
+ * the region's memfd attached (SCM_RIGHTS), as vhost-user hands guest memory
+ * to a device process. Records come from the peer, so each is parsed by a
+ * pure function that checks every field before anything is mapped.
+ */
+#include <fwkit/base.h>
+#include <fwkit/hw.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+struct hw_link_server {
+	int fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
+struct hw_link {
+	int fd;
+	unsigned int nregions;
+	struct hw_shm *regions[HW_LINK_MAX_REGIONS];
+};
+
+void hw_link_msg_pack(const struct hw_link_msg *m, uint8_t out[HW_LINK_MSG_LEN])
+{
+	memset(out, 0, HW_LINK_MSG_LEN);
+	fw_put_le32(out + 0x00, HW_LINK_MAGIC);
+	fw_put_le16(out + 0x04, HW_LINK_VERSION);
+	fw_put_le16(out + 0x06, m->type);
+	fw_put_le64(out + 0x08, m->paddr);
+	fw_put_le64(out + 0x10, m->size);
+	memcpy(out + 0x18, m->name, strnlen(m->name, HW_SHM_NAME_MAX - 1));
+}
+
+int hw_link_msg_parse(const uint8_t *buf, size_t len, struct hw_link_msg *m, const char **why)
+{
+	const char *bad = NULL;
+
+	if (len != HW_LINK_MSG_LEN)
+		bad = "record length";
+	else if (fw_get_le32(buf) != HW_LINK_MAGIC)
+		bad = "magic";
+	else if (fw_get_le16(buf + 0x04) != HW_LINK_VERSION)
+		bad = "version";
+	else if (!memchr(buf + 0x18, 0, HW_SHM_NAME_MAX))
+		bad = "name not terminated";
+	else if (fw_get_le32(buf + 0x38) || fw_get_le32(buf + 0x3C))
+		bad = "reserved fields";
+	if (!bad) {
+		memset(m, 0, sizeof(*m));
+		m->type = fw_get_le16(buf + 0x06);
+		m->paddr = fw_get_le64(buf + 0x08);
+		m->size = fw_get_le64(buf + 0x10);
+		memcpy(m->name, buf + 0x18, HW_SHM_NAME_MAX);
+		if (m->type != HW_LINK_REGION && m->type != HW_LINK_END)
+			bad = "type";
+		else if (m->type == HW_LINK_REGION && (!m->size || m->size > HW_SHM_MAX_SIZE))
+			bad = "region size";
+		else if (m->type == HW_LINK_REGION && m->paddr > UINT64_MAX - m->size)
+			bad = "region address";
+	}
+	if (why)
+		*why = bad;
+	return bad ? -EPROTO : 0;
+}
+
+static int sun_fill(struct sockaddr_un *sa, const char *path)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (!path || !*path || strlen(path) >= sizeof(sa->sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa->sun_path, path, strlen(path));
+	return 0;
+}
+
+int hw_link_listen(const char *path, struct hw_link_server **out)
+{
+	struct hw_link_server *s;
+	struct sockaddr_un sa;
+	struct stat st;
+	int ret = sun_fill(&sa, path);
+
+	if (ret)
+		return ret;
+	/* Replace only a stale socket, never some other file. */
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return -EEXIST;
+		unlink(path);
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(s->fd, 16) < 0) {
+		ret = -errno;
+		if (s->fd >= 0)
+			close(s->fd);
+		free(s);
+		return ret;
+	}
+	memcpy(s->path, sa.sun_path, sizeof(s->path));
+	*out = s;
+	return 0;
+}
+
+int hw_link_server_fd(const struct hw_link_server *s)
+{
+	return s->fd;
+}
+
+static int link_new(int fd, struct hw_link **out)
+{
+	struct hw_link *l = calloc(1, sizeof(*l));
+
+	if (!l) {
+		close(fd);
+		return -ENOMEM;
+	}
+	l->fd = fd;
+	*out = l;
+	return 0;
+}
+
+int hw_link_accept(struct hw_link_server *s, struct hw_link **out)
+{
+	int fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	return link_new(fd, out);
+}
+
+void hw_link_server_close(struct hw_link_server *s)
+{
+	if (!s)
+		return;
+	close(s->fd);
+	unlink(s->path);
+	free(s);
+}
+
+int hw_link_connect(const char *path, struct hw_link **out)
+{
+	struct sockaddr_un sa;
+	int fd, ret = sun_fill(&sa, path);
+
+	if (ret)
+		return ret;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return link_new(fd, out);
+}
+
+int hw_link_fd(const struct hw_link *l)
+{
+	return l->fd;
+}
+
+static int link_send(struct hw_link *l, const struct hw_link_msg *m, int fd)
+{
+	uint8_t buf[HW_LINK_MSG_LEN];
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	hw_link_msg_pack(m, buf);
+	if (fd >= 0) {
+		struct cmsghdr *c;
+
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	if (sendmsg(l->fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(buf))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int hw_link_send_region(struct hw_link *l, const struct hw_shm *shm)
+{
+	struct hw_link_msg m = {.type = HW_LINK_REGION, .paddr = shm->paddr, .size = shm->size};
+
+	memcpy(m.name, shm->name, sizeof(m.name));
+	m.name[HW_SHM_NAME_MAX - 1] = '\0';
+	return link_send(l, &m, shm->fd);
+}
+
+int hw_link_send_end(struct hw_link *l)
+{
+	struct hw_link_msg m = {.type = HW_LINK_END};
+
+	return link_send(l, &m, -1);
+}
+
+/* One record and at most one descriptor; extra descriptors are closed so a
+ * hostile peer cannot make us leak them. */
+static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd)
+{
+	uint8_t buf[HW_LINK_MSG_LEN + 1];
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf)};
+	const char *why;
+	ssize_t n;
+	int nfds = 0;
+
+	*fd = -1;
+	n = recvmsg(l->fd, &mh, MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ECONNRESET;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+			int f;
+
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (nfds++ == 0)
+				*fd = f;
+			else
+				close(f);
+		}
+	}
+	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+		why = "record truncated";
+	else if (hw_link_msg_parse(buf, (size_t)n, m, &why) == 0 &&
+		 (m->type == HW_LINK_REGION) != (nfds == 1))
+		why = "descriptor count";
+	if (why) {
+		fw_err("link: malformed record from peer: %s", why);
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int hw_link_recv_regions(struct hw_link *l)
+{
+	for (;;) {
+		struct hw_link_msg m;
+		struct hw_shm *shm;
+		int fd, ret = link_recv(l, &m, &fd);
+
+		if (ret)
+			return ret;
+		if (m.type == HW_LINK_END)
+			return 0;
+		if (l->nregions == HW_LINK_MAX_REGIONS) {
+			close(fd);
+			fw_err("link: peer offered more than %d regions", HW_LINK_MAX_REGIONS);
+			return -E2BIG;
+		}
+		ret = hw_shm_import(fd, m.name, m.paddr, (size_t)m.size, &shm);
+		if (ret) {
+			fw_err("link: cannot map region '%s' of %llu bytes: %s", m.name,
+			       (unsigned long long)m.size, strerror(-ret));
+			return ret;
+		}
+		l->regions[l->nregions++] = shm;
+	}
+}
+
+struct hw_shm *hw_link_region(const struct hw_link *l, const char *name)
+{
+	for (unsigned int i = 0; i < l->nregions; i++)
+		if (!strcmp(l->regions[i]->name, name))
+			return l->regions[i];
+	return NULL;
+}
+
+struct hw_shm *hw_link_region_at(const struct hw_link *l, uint64_t paddr, uint64_t size)
+{
+	for (unsigned int i = 0; i < l->nregions; i++) {
+		struct hw_shm *r = l->regions[i];
+
+		if (paddr >= r->paddr && paddr - r->paddr <= r->size &&
+		    size <= r->size - (paddr - r->paddr))
+			return r;
+	}
+	return NULL;
+}
+
+int hw_link_wait_hangup(struct hw_link *l, int timeout_ms)
+{
+	struct pollfd p = {.fd = l->fd, .events = POLLIN};
+	char c;
+
+	for (;;) {
+		int n = poll(&p, 1, timeout_ms);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -ETIMEDOUT;
+		if (p.revents & (POLLHUP | POLLERR))
+			return 0;
+		/* Data after the handshake is not part of the protocol: drain it. */
+		if (recv(l->fd, &c, 1, MSG_DONTWAIT) <= 0)
+			return 0;
+	}
+}
+
+void hw_link_close(struct hw_link *l)
+{
+	if (!l)
+		return;
+	for (unsigned int i = 0; i < l->nregions; i++)
+		hw_shm_destroy(l->regions[i]);
+	close(l->fd);
+	free(l);
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The SMC conduit. A direct conduit is the plain model of an SMC: the
+ * calling thread runs the firmware's handler and comes back with a0-a3. A
+ * slot conduit puts the call in a shared page and rings the server, which
+ * may be a thread here or in another process; that is what lets a platform
+ * emulator live in its own process and be killed mid-call. Every call
+ * carries a sequence number so that an answer arriving after its caller
+ * gave up is never taken for the answer to the next call.
+ */
+#include <fwkit/base.h>
+#include <fwkit/hw.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+struct hw_smc {
+	/* direct */
+	hw_smc_fn fn;
+	void *ctx;
+	/* slot */
+	struct hw_shm *shm;
+	size_t off;
+	struct hw_doorbell req, res;
+	_Atomic uint32_t *req_seq, *res_seq;
+	uint32_t seq;
+	pthread_mutex_t lock;
+};
+
+int hw_smc_open_direct(hw_smc_fn fn, void *ctx, struct hw_smc **out)
+{
+	struct hw_smc *c;
+
+	if (!fn)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->fn = fn;
+	c->ctx = ctx;
+	pthread_mutex_init(&c->lock, NULL);
+	*out = c;
+	return 0;
+}
+
+static int slot_check(struct hw_shm *shm, size_t off)
+{
+	if (off % HW_DOORBELL_SIZE || !hw_shm_contains(shm, off, HW_SMC_SLOT_SIZE))
+		return -EINVAL;
+	return 0;
+}
+
+int hw_smc_open_slot(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, struct hw_smc **out)
+{
+	struct hw_smc *c;
+	int ret = slot_check(shm, off);
+
+	if (ret)
+		return ret;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->shm = shm;
+	c->off = off;
+	hw_doorbell_attach(&c->req, shm, off + HW_SMC_SLOT_REQ_DB, mode);
+	hw_doorbell_attach(&c->res, shm, off + HW_SMC_SLOT_RES_DB, mode);
+	c->req_seq = hw_shm_word(shm, off + HW_SMC_SLOT_REQ_SEQ);
+	c->res_seq = hw_shm_word(shm, off + HW_SMC_SLOT_RES_SEQ);
+	/* Continue from what the page holds: a reconnecting caller must not
+	 * reuse a sequence a late answer may still carry. */
+	c->seq = hw_word_load(c->req_seq);
+	pthread_mutex_init(&c->lock, NULL);
+	*out = c;
+	return 0;
+}
+
+static int slot_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_res *res,
+		     int64_t timeout_ns)
+{
+	uint64_t deadline = fw_deadline(timeout_ns);
+	uint8_t buf[32];
+	uint32_t seq = ++c->seq;
+	int ret;
+
+	for (int i = 0; i < 8; i++)
+		fw_put_le64(c->shm->base + c->off + HW_SMC_SLOT_ARGS + 8 * i, args->a[i]);
+	hw_word_store(c->req_seq, seq);
+	hw_doorbell_test(&c->res); /* forget rings that answered earlier calls */
+	hw_doorbell_ring(&c->req);
+	for (;;) {
+		if (hw_word_load(c->res_seq) == seq)
+			break;
+		ret = hw_doorbell_wait_until(&c->res, deadline);
+		if (ret)
+			return hw_word_load(c->res_seq) == seq ? 0 : ret;
+	}
+	hw_shm_read(c->shm, c->off + HW_SMC_SLOT_RES, buf, sizeof(buf));
+	for (int i = 0; i < 4; i++)
+		res->a[i] = fw_get_le64(buf + 8 * i);
+	return 0;
+}
+
+int hw_smc_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_res *res,
+		int64_t timeout_ns)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->fn) {
+		*res = (struct hw_smc_res){{0}};
+		c->fn(c->ctx, args, res);
+	} else {
+		ret = slot_call(c, args, res, timeout_ns);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+void hw_smc_close(struct hw_smc *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+struct hw_smc_server {
+	struct hw_shm *shm;
+	size_t off;
+	struct hw_doorbell req, res;
+	_Atomic uint32_t *req_seq, *res_seq;
+	hw_smc_fn fn;
+	void *ctx;
+	atomic_bool stop;
+	pthread_t thread;
+};
+
+static void *smc_server_main(void *arg)
+{
+	struct hw_smc_server *s = arg;
+	uint8_t *slot = s->shm->base + s->off;
+	uint32_t done = hw_word_load(s->res_seq);
+
+	while (!atomic_load(&s->stop)) {
+		struct hw_smc_args args;
+		struct hw_smc_res res = {{0}};
+		uint32_t seq = hw_word_load(s->req_seq);
+
+		if (seq == done) {
+			hw_doorbell_wait(&s->req, -1);
+			continue;
+		}
+		for (int i = 0; i < 8; i++)
+			args.a[i] = fw_get_le64(slot + HW_SMC_SLOT_ARGS + 8 * i);
+		s->fn(s->ctx, &args, &res);
+		for (int i = 0; i < 4; i++)
+			fw_put_le64(slot + HW_SMC_SLOT_RES + 8 * i, res.a[i]);
+		hw_word_store(s->res_seq, seq);
+		done = seq;
+		hw_doorbell_ring(&s->res);
+	}
+	return NULL;
+}
+
+int hw_smc_server_start(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, hw_smc_fn fn,
+			void *ctx, struct hw_smc_server **out)
+{
+	struct hw_smc_server *s;
+	int ret = slot_check(shm, off);
+
+	if (ret)
+		return ret;
+	if (!fn)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->shm = shm;
+	s->off = off;
+	s->fn = fn;
+	s->ctx = ctx;
+	hw_doorbell_attach(&s->req, shm, off + HW_SMC_SLOT_REQ_DB, mode);
+	hw_doorbell_attach(&s->res, shm, off + HW_SMC_SLOT_RES_DB, mode);
+	s->req_seq = hw_shm_word(shm, off + HW_SMC_SLOT_REQ_SEQ);
+	s->res_seq = hw_shm_word(shm, off + HW_SMC_SLOT_RES_SEQ);
+	ret = -pthread_create(&s->thread, NULL, smc_server_main, s);
+	if (ret) {
+		free(s);
+		return ret;
+	}
+	*out = s;
+	return 0;
+}
+
+void hw_smc_server_stop(struct hw_smc_server *s)
+{
+	if (!s)
+		return;
+	atomic_store(&s->stop, true);
+	hw_doorbell_ring(&s->req);
+	pthread_join(s->thread, NULL);
+	free(s);
+}

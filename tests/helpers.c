@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Test helpers. The platform process is waited for by reading its
+ * "listening" line from a pipe, never by sleeping.
+ */
+#include "helpers.h"
+
+#include <fwkit/base.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char log_buf[64 * 1024];
+static size_t log_len;
+
+static void capture_sink(enum fw_log_level lvl, const char *msg, void *ctx)
+{
+	size_t n = strlen(msg);
+
+	(void)lvl;
+	(void)ctx;
+	pthread_mutex_lock(&log_lock);
+	if (log_len + n + 2 < sizeof(log_buf)) {
+		memcpy(log_buf + log_len, msg, n);
+		log_len += n;
+		log_buf[log_len++] = '\n';
+		log_buf[log_len] = '\0';
+	}
+	pthread_mutex_unlock(&log_lock);
+}
+
+void th_log_capture(void)
+{
+	pthread_mutex_lock(&log_lock);
+	log_len = 0;
+	log_buf[0] = '\0';
+	pthread_mutex_unlock(&log_lock);
+	fw_log_set(capture_sink, NULL, FW_LOG_DEBUG);
+}
+
+bool th_log_contains(const char *needle)
+{
+	bool r;
+
+	pthread_mutex_lock(&log_lock);
+	r = strstr(log_buf, needle) != NULL;
+	pthread_mutex_unlock(&log_lock);
+	return r;
+}
+
+void th_log_release(void)
+{
+	fw_log_set(NULL, NULL, FW_LOG_WARN);
+}
+
+void th_tmp_path(char *buf, size_t len, const char *stem)
+{
+	static int counter;
+	const char *dir = getenv("TMPDIR");
+
+	snprintf(buf, len, "%s/fwkit-%s-%d-%d", dir && *dir ? dir : "/tmp", stem, (int)getpid(),
+		 counter++);
+}
+
+static void drain(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	while (cap && (r = read(fd, buf + n, cap - 1 - n)) > 0)
+		n += (size_t)r;
+	if (cap)
+		buf[n] = '\0';
+}
+
+int th_run_fwkit(char *out, size_t out_cap, char *err, size_t err_cap, ...)
+{
+	const char *argv[32] = {FWKIT_BIN};
+	int po[2], pe[2], st, argc = 1;
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, err_cap);
+	while (argc < 31 && (argv[argc] = va_arg(ap, const char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	if (pipe(po) || pipe(pe))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(po[0]);
+		close(pe[0]);
+		execv(FWKIT_BIN, (char *const *)argv);
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	/* Outputs are small; read stdout then stderr (both fit the pipe). */
+	drain(po[0], out, out_cap);
+	drain(pe[0], err, err_cap);
+	close(po[0]);
+	close(pe[0]);
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+pid_t th_start_platform(const char *path, const char *const *extra)
+{
+	const char *argv[32] = {FWKIT_BIN, "platform", "--socket", path};
+	int pe[2], argc = 4;
+	char buf[512];
+	size_t n = 0;
+	pid_t pid;
+
+	for (; extra && *extra && argc < 31; extra++)
+		argv[argc++] = *extra;
+	argv[argc] = NULL;
+	if (pipe(pe))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pe[1], 2);
+		close(pe[0]);
+		execv(FWKIT_BIN, (char *const *)argv);
+		_exit(127);
+	}
+	close(pe[1]);
+	/* The platform prints one line once it listens; the pipe says when. */
+	while (n < sizeof(buf) - 1) {
+		ssize_t r = read(pe[0], buf + n, sizeof(buf) - 1 - n);
+
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		buf[n] = '\0';
+		if (strstr(buf, "listening on"))
+			break;
+	}
+	buf[n] = '\0';
+	if (!strstr(buf, "listening on")) {
+		fprintf(stderr, "platform did not start: %s\n", buf);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(pe[0]);
+		return -1;
+	}
+	/* Keep draining its stderr so that --trace can never block it. */
+	if (fork() == 0) {
+		char sink[4096];
+
+		while (read(pe[0], sink, sizeof(sink)) > 0)
+			;
+		_exit(0);
+	}
+	close(pe[0]);
+	return pid;
+}
+
+int th_stop_platform(pid_t pid, bool kill_hard)
+{
+	int st;
+
+	kill(pid, kill_hard ? SIGKILL : SIGTERM);
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Shared test helpers: capture of the library's log lines (so a test can
+ * assert that a bad input was named), temporary paths, and spawning the
+ * fwkit binary.
+ */
+#ifndef FWKIT_TEST_HELPERS_H
+#define FWKIT_TEST_HELPERS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sys/types.h>
+
+/* Start capturing log lines (all levels); the previous capture is cleared. */
+void th_log_capture(void);
+/* Whether a captured line contains needle. */
+bool th_log_contains(const char *needle);
+/* Stop capturing; lines go to stderr again (errors and warnings only). */
+void th_log_release(void);
+
+/* A fresh path under the temporary directory, unique to this process. */
+void th_tmp_path(char *buf, size_t len, const char *stem);
+
+/* Run FWKIT_BIN with args (NULL-terminated) and capture its stdout/stderr
+ * (each up to cap bytes, NUL-terminated). Returns the exit status, or -1. */
+int th_run_fwkit(char *out, size_t out_cap, char *err, size_t err_cap, ...);
+
+/* Start `fwkit platform --socket path [extra...]` and wait until it listens.
+ * Returns the pid, or -1. */
+pid_t th_start_platform(const char *path, const char *const *extra);
+/* SIGTERM (or SIGKILL with kill_hard) and reap; returns the exit status. */
+int th_stop_platform(pid_t pid, bool kill_hard);
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Shared by the fwkit subcommands: the subcommand table's entry points and
+ * small helpers for errors and traces. Each subcommand lives in its own
+ * file and returns the process exit status.
+ */
+#ifndef FWKIT_CLI_H
+#define FWKIT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+int fwkit_cmd_demo(int argc, char **argv);
+int fwkit_cmd_platform(int argc, char **argv);
+int fwkit_cmd_scmi(int argc, char **argv);
+int fwkit_cmd_bench(int argc, char **argv);
+int fwkit_cmd_issei(int argc, char **argv);
+
+/* One line on stderr, "fwkit: <what>", and exit status 1. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage error: one line, then the hint to ask for help; exit status 2. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A trace sink printing one line to stderr with a prefix (ctx: const char *). */
+void cli_trace(void *ctx, const char *line);
+/* Parse an unsigned number (0x… allowed) that fits max; false otherwise. */
+bool cli_parse_u32(const char *s, unsigned long max, unsigned int *out);
+/* Quiet the library's warnings unless --verbose. */
+void cli_quiet_logs(bool verbose);
+/* Print s as a JSON string (with quotes and escapes). */
+void cli_json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fwkit bench: SCMI round trips against the floor of the primitives they
+ * are built on, measured in the same run. The floor for polling is a raw
+ * ping-pong on a shared cache line; for sleeping, a raw doorbell ping-pong
+ * (futex wake and wait each way). Each SCMI figure is printed with the floor
+ * of its mode and place (threads of one process, or two processes) and the
+ * ratio between them: what fwkit adds on top of the hardware model.
+ */
+#include "cli.h"
+
+#include <fwkit/scmi_session.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct result {
+	const char *name;
+	uint64_t p50, p99;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void summarise(uint64_t *t, unsigned int n, struct result *r)
+{
+	qsort(t, n, sizeof(*t), cmp_u64);
+	r->p50 = t[n / 2];
+	r->p99 = t[(size_t)n * 99 / 100];
+}
+
+/* ------------------------------------------------------------------ floors */
+
+/* Layout of the floor's page: two doorbells (ping, pong) on their own lines. */
+#define PING 0
+#define PONG 64
+#define STOP 128
+
+struct echo_ctx {
+	struct hw_shm *shm;
+	enum hw_wait_mode mode;
+};
+
+/* The echo side: answer every ping until STOP is set. */
+static void echo_loop(struct hw_shm *shm, enum hw_wait_mode mode)
+{
+	struct hw_doorbell ping, pong;
+	_Atomic uint32_t *stop = hw_shm_word(shm, STOP);
+
+	hw_doorbell_attach(&ping, shm, PING, mode);
+	hw_doorbell_attach(&pong, shm, PONG, mode);
+	/* The attach above may race with the first ping: start from zero. */
+	ping.seen = 0;
+	while (!hw_word_load(stop)) {
+		if (hw_doorbell_wait(&ping, -1))
+			continue;
+		if (hw_word_load(stop))
+			break;
+		hw_doorbell_ring(&pong);
+	}
+}
+
+static void *echo_thread(void *arg)
+{
+	struct echo_ctx *e = arg;
+
+	echo_loop(e->shm, e->mode);
+	return NULL;
+}
+
+static void measure_pingpong(struct hw_shm *shm, enum hw_wait_mode mode, uint64_t *t,
+			     unsigned int n, unsigned int warm)
+{
+	struct hw_doorbell ping, pong;
+
+	hw_doorbell_attach(&ping, shm, PING, mode);
+	hw_doorbell_attach(&pong, shm, PONG, mode);
+	pong.seen = 0;
+	for (unsigned int i = 0; i < warm + n; i++) {
+		uint64_t t0 = fw_now_ns();
+
+		hw_doorbell_ring(&ping);
+		hw_doorbell_wait(&pong, -1);
+		if (i >= warm)
+			t[i - warm] = fw_now_ns() - t0;
+	}
+}
+
+static void stop_echo(struct hw_shm *shm, enum hw_wait_mode mode)
+{
+	struct hw_doorbell ping;
+
+	hw_doorbell_attach(&ping, shm, PING, mode);
+	hw_word_store(hw_shm_word(shm, STOP), 1);
+	hw_doorbell_ring(&ping);
+}
+
+static int floor_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned int warm,
+		     struct result *r)
+{
+	uint64_t *t = calloc(n, sizeof(*t));
+	struct hw_shm *shm;
+	int ret = hw_shm_create("bench-floor", 0, 4096, &shm);
+
+	if (ret || !t) {
+		free(t);
+		hw_shm_destroy(shm);
+		return ret ? ret : -ENOMEM;
+	}
+	if (xproc) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			ret = -errno;
+			goto out;
+		}
+		if (pid == 0) {
+			echo_loop(shm, mode);
+			_exit(0);
+		}
+		measure_pingpong(shm, mode, t, n, warm);
+		stop_echo(shm, mode);
+		waitpid(pid, NULL, 0);
+	} else {
+		struct echo_ctx e = {shm, mode};
+		pthread_t th;
+
+		ret = -pthread_create(&th, NULL, echo_thread, &e);
+		if (ret)
+			goto out;
+		measure_pingpong(shm, mode, t, n, warm);
+		stop_echo(shm, mode);
+		pthread_join(th, NULL);
+	}
+	summarise(t, n, r);
+out:
+	free(t);
+	hw_shm_destroy(shm);
+	return ret;
+}
+
+/* ------------------------------------------------------------------- SCMI */
+
+static int measure_scmi(struct scmi_agent *a, uint64_t *t, unsigned int n, unsigned int warm)
+{
+	for (unsigned int i = 0; i < warm + n; i++) {
+		uint32_t v;
+		uint64_t t0 = fw_now_ns();
+		int ret = scmi_base_protocol_version(a, SCMI_PROTOCOL_BASE, &v);
+
+		if (ret)
+			return ret;
+		if (i >= warm)
+			t[i - warm] = fw_now_ns() - t0;
+	}
+	return 0;
+}
+
+static void server_ready(void *ctx)
+{
+	int fd = *(int *)ctx;
+
+	(void)!write(fd, "r", 1);
+}
+
+static int scmi_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned int warm,
+		    struct result *r)
+{
+	struct scmi_session_opts o = {.mode = mode, .conduit = SCMI_CONDUIT_THREAD};
+	uint64_t *t = calloc(n, sizeof(*t));
+	struct scmi_session *s = NULL;
+	int ret, stop[2] = {-1, -1}, rdy[2] = {-1, -1};
+	char err[256], path[64];
+	pid_t pid = -1;
+
+	if (!t)
+		return -ENOMEM;
+	/* Long enough that a preempted round trip is measured, not failed. */
+	o.agent.rx_timeout_ms = 5000;
+	if (!xproc) {
+		ret = scmi_session_local(&o, &s, err, sizeof(err));
+	} else {
+		snprintf(path, sizeof(path), "/tmp/fwkit-bench-%d.sock", (int)getpid());
+		if (pipe(stop) || pipe(rdy)) {
+			ret = -errno;
+			goto out;
+		}
+		pid = fork();
+		if (pid == 0) {
+			struct scmi_server_opts so = {.mode = mode};
+
+			close(stop[1]);
+			close(rdy[0]);
+			_exit(scmi_server_run(path, &so, stop[0], server_ready, &rdy[1], err,
+					      sizeof(err))
+				      ? 1
+				      : 0);
+		}
+		close(stop[0]);
+		close(rdy[1]);
+		stop[0] = rdy[1] = -1;
+		if (pid < 0 || read(rdy[0], err, 1) != 1) {
+			ret = -ECHILD;
+			goto out;
+		}
+		ret = scmi_session_connect(path, &o, &s, err, sizeof(err));
+	}
+	if (ret) {
+		fw_err("bench: %s", err);
+		goto out;
+	}
+	ret = measure_scmi(s->agent, t, n, warm);
+	if (!ret)
+		summarise(t, n, r);
+out:
+	scmi_session_close(s);
+	if (pid > 0) {
+		(void)!write(stop[1], "x", 1);
+		waitpid(pid, NULL, 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (stop[i] >= 0)
+			close(stop[i]);
+		if (rdy[i] >= 0)
+			close(rdy[i]);
+	}
+	free(t);
+	return ret;
+}
+
+static void print_row(bool json, const char *name, const struct result *r, const struct result *f)
+{
+	double ratio = f->p50 ? (double)r->p50 / (double)f->p50 : 0.0;
+
+	if (json)
+		printf("{\"name\":\"%s\",\"p50_ns\":%llu,\"p99_ns\":%llu,\"floor_p50_ns\":%llu,"
+		       "\"ratio\":%.2f}\n",
+		       name, (unsigned long long)r->p50, (unsigned long long)r->p99,
+		       (unsigned long long)f->p50, ratio);
+	else
+		printf("%-34s %9llu %9llu %11llu %7.2f\n", name, (unsigned long long)r->p50,
+		       (unsigned long long)r->p99, (unsigned long long)f->p50, ratio);
+	fflush(stdout);
+}
+
+int fwkit_cmd_bench(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"iterations", required_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	static const struct {
+		const char *name;
+		bool xproc;
+		enum hw_wait_mode mode;
+	} cases[] = {
+		{"scmi.base_version.poll.threads", false, HW_WAIT_POLL},
+		{"scmi.base_version.sleep.threads", false, HW_WAIT_SLEEP},
+		{"scmi.base_version.poll.processes", true, HW_WAIT_POLL},
+		{"scmi.base_version.sleep.processes", true, HW_WAIT_SLEEP},
+	};
+	unsigned int n = 20000;
+	bool json = false;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'n':
+			if (!cli_parse_u32(optarg, 10000000, &n) || n < 100)
+				return cli_usage("bench", "--iterations needs a number >= 100");
+			break;
+		case 'h':
+			printf("usage: fwkit bench [--json] [--iterations N]\n\n"
+			       "Round trip of SCMI Base PROTOCOL_VERSION over SMT with SMC doorbells,\n"
+			       "polling and sleeping, between threads and between processes, each\n"
+			       "beside the floor of the same primitives measured in the same run.\n");
+			return 0;
+		default:
+			return cli_usage("bench", "unknown option");
+		}
+	}
+	cli_quiet_logs(false);
+	signal(SIGPIPE, SIG_IGN);
+	if (!json)
+		printf("%-34s %9s %9s %11s %7s\n", "benchmark", "p50 ns", "p99 ns", "floor p50",
+		       "ratio");
+	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
+		/* Sleeping round trips cost microseconds: fewer of them. */
+		unsigned int iters = cases[i].mode == HW_WAIT_SLEEP ? n / 4 : n;
+		unsigned int warm = iters / 10;
+		struct result floor_r = {0}, r = {.name = cases[i].name};
+		char fname[64];
+		int ret;
+
+		ret = floor_run(cases[i].xproc, cases[i].mode, iters, warm, &floor_r);
+		if (!ret)
+			ret = scmi_run(cases[i].xproc, cases[i].mode, iters, warm, &r);
+		if (ret)
+			return cli_fail("bench %s: %s", cases[i].name, strerror(-ret));
+		snprintf(fname, sizeof(fname), "floor.%s.%s",
+			 cases[i].mode == HW_WAIT_POLL ? "shm_pingpong" : "doorbell_pingpong",
+			 cases[i].xproc ? "processes" : "threads");
+		floor_r.name = fname;
+		print_row(json, fname, &floor_r, &floor_r);
+		print_row(json, cases[i].name, &r, &floor_r);
+	}
+	return 0;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fwkit platform: the emulated SCMI firmware as a process. Agents in other
+ * processes attach through the socket; SIGINT or SIGTERM stop it cleanly
+ * (threads joined, socket removed).
+ */
+#include "cli.h"
+
+#include <fwkit/scmi_session.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"usage: fwkit platform --socket PATH [options]\n"
+	"\n"
+	"Serve the board's emulated SCMI platform until SIGINT or SIGTERM.\n"
+	"\n"
+	"options:\n"
+	"  --socket PATH  Unix socket agents connect to (required)\n"
+	"  --dtb FILE     board device tree (default: the embedded default board)\n"
+	"  --poll         serve SMC calls by polling instead of sleeping\n"
+	"  --trace        print every message, one line each, on stderr\n"
+	"  --verbose      print the library's warnings too\n";
+
+static int stop_pipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	(void)!write(stop_pipe[1], "x", 1);
+}
+
+static void ready(void *ctx)
+{
+	fprintf(stderr, "fwkit platform: listening on %s\n", (const char *)ctx);
+}
+
+int fwkit_cmd_platform(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"socket", required_argument, NULL, 's'}, {"dtb", required_argument, NULL, 'd'},
+		{"poll", no_argument, NULL, 'p'},	  {"trace", no_argument, NULL, 'T'},
+		{"verbose", no_argument, NULL, 'v'},	  {"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	struct scmi_server_opts o = {.mode = HW_WAIT_SLEEP};
+	struct sigaction sa = {.sa_handler = on_signal};
+	const char *socket_path = NULL;
+	bool verbose = false;
+	char err[256];
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			socket_path = optarg;
+			break;
+		case 'd':
+			o.dtb = optarg;
+			break;
+		case 'p':
+			o.mode = HW_WAIT_POLL;
+			break;
+		case 'T':
+			o.trace = cli_trace;
+			o.trace_ctx = "platform ";
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return cli_usage("platform", "unknown option");
+		}
+	}
+	if (!socket_path)
+		return cli_usage("platform", "--socket PATH is required");
+	if (optind < argc)
+		return cli_usage("platform", "unexpected argument '%s'", argv[optind]);
+	cli_quiet_logs(verbose);
+	if (pipe(stop_pipe))
+		return cli_fail("pipe: %s", strerror(errno));
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	ret = scmi_server_run(socket_path, &o, stop_pipe[0], ready, (void *)socket_path, err,
+			      sizeof(err));
+	close(stop_pipe[0]);
+	close(stop_pipe[1]);
+	if (ret)
+		return cli_fail("%s", err);
+	return 0;
+}

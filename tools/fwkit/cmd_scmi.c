@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fwkit scmi: an SCMI agent on the command line. With --socket it talks to
+ * a `fwkit platform` process; without, it brings up the board's platform in
+ * this process. It reads its own node of the board, as a host would.
+ */
+#include "cli.h"
+
+#include <fwkit/scmi_session.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"usage: fwkit scmi [options] <command> [args]\n"
+	"\n"
+	"options:\n"
+	"  --socket PATH      talk to 'fwkit platform --socket PATH' (default: run the\n"
+	"                     board's platform in this process)\n"
+	"  --dtb FILE         board device tree (default: the embedded default board)\n"
+	"  --node PATH        this agent's arm,scmi-smc node (default /firmware/scmi)\n"
+	"  --poll             wait by polling instead of sleeping\n"
+	"  --completion MODE  auto | poll | irq: how a command's completion is seen\n"
+	"                     (auto: by return of the SMC, or the a2p interrupt)\n"
+	"  --timeout-ms N     reply timeout (default: the node's, else 30)\n"
+	"  --trace            print every message, one line each, on stderr\n"
+	"  --verbose          print the library's warnings too\n"
+	"\n"
+	"commands:\n"
+	"  base [--json]                       Base protocol: platform and agent identity\n"
+	"  agent ID [--json]                   BASE_DISCOVER_AGENT (ID 0xffffffff: self)\n"
+	"  device-perm AGENT DEVICE allow|deny BASE_SET_DEVICE_PERMISSIONS\n"
+	"  protocol-perm AGENT DEVICE PROTOCOL allow|deny\n"
+	"                                      BASE_SET_PROTOCOL_PERMISSIONS\n"
+	"  reset-agent AGENT [--permissions]   BASE_RESET_AGENT_CONFIGURATION\n"
+	"  notify [--count N] [--timeout-ms T] enable error events and print every\n"
+	"                                      notification as it arrives\n"
+	"  raw PROTOCOL MESSAGE [WORD...] [--json]\n"
+	"                                      send one command of 32-bit words, print\n"
+	"                                      the status and the returned words\n";
+
+static bool has_flag(int argc, char **argv, const char *flag)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], flag))
+			return true;
+	return false;
+}
+
+static int fail_errno(const char *what, int ret)
+{
+	return cli_fail("%s: %s", what, strerror(-ret));
+}
+
+static int cmd_base(struct scmi_agent *a, bool json)
+{
+	struct scmi_base_info info;
+	int ret = scmi_base_discover(a, &info);
+
+	if (ret)
+		return fail_errno("Base discovery failed", ret);
+	if (json) {
+		printf("{\"version\":%u,\"vendor\":", info.version);
+		cli_json_string(stdout, info.vendor);
+		printf(",\"sub_vendor\":");
+		cli_json_string(stdout, info.sub_vendor);
+		printf(",\"implementation_version\":%u,\"protocols\":[", info.impl_version);
+		for (uint32_t i = 0; i < info.num_protocols; i++)
+			printf("%s%u", i ? "," : "", info.protocols[i]);
+		printf("],\"num_agents\":%u,\"agent_id\":", info.num_agents);
+		if (info.has_agent) {
+			printf("%u,\"agent_name\":", info.agent_id);
+			cli_json_string(stdout, info.agent_name);
+		} else {
+			printf("null,\"agent_name\":null");
+		}
+		printf("}\n");
+		return 0;
+	}
+	printf("Base protocol version   %u.%u (0x%08x)\n", info.version >> 16,
+	       info.version & 0xffff, info.version);
+	printf("vendor                  %s\n", info.vendor);
+	printf("sub-vendor              %s\n", info.sub_vendor[0] ? info.sub_vendor : "-");
+	printf("implementation version  0x%08x\n", info.impl_version);
+	printf("agents on the platform  %u\n", info.num_agents);
+	if (info.has_agent)
+		printf("this agent              %u \"%s\"\n", info.agent_id, info.agent_name);
+	printf("protocols               ");
+	if (!info.num_protocols)
+		printf("(Base only)");
+	for (uint32_t i = 0; i < info.num_protocols; i++)
+		printf("%s0x%02x %s", i ? ", " : "", info.protocols[i],
+		       scmi_protocol_name(info.protocols[i]));
+	printf("\n");
+	return 0;
+}
+
+static int cmd_agent(struct scmi_agent *a, int argc, char **argv)
+{
+	char name[SCMI_SHORT_NAME_MAX_SIZE + 1];
+	unsigned int id;
+	uint32_t got;
+	int ret;
+
+	if (argc < 2 || !cli_parse_u32(argv[1], 0xFFFFFFFFul, &id))
+		return cli_usage("scmi", "agent needs an agent id");
+	ret = scmi_base_discover_agent(a, id, &got, name);
+	if (ret)
+		return fail_errno("BASE_DISCOVER_AGENT", ret);
+	if (has_flag(argc, argv, "--json")) {
+		printf("{\"agent_id\":%u,\"name\":", got);
+		cli_json_string(stdout, name);
+		printf("}\n");
+	} else {
+		printf("%u %s\n", got, name);
+	}
+	return 0;
+}
+
+static int parse_allow(const char *s, bool *allow)
+{
+	if (!s)
+		return -1;
+	if (!strcmp(s, "allow"))
+		*allow = true;
+	else if (!strcmp(s, "deny"))
+		*allow = false;
+	else
+		return -1;
+	return 0;
+}
+
+static int cmd_device_perm(struct scmi_agent *a, int argc, char **argv)
+{
+	unsigned int agent, dev;
+	bool allow;
+	int ret;
+
+	if (argc < 4 || !cli_parse_u32(argv[1], 0xFFFFFFFFul, &agent) ||
+	    !cli_parse_u32(argv[2], 0xFFFFFFFFul, &dev) || parse_allow(argv[3], &allow))
+		return cli_usage("scmi", "device-perm needs AGENT DEVICE allow|deny");
+	ret = scmi_base_set_device_permissions(a, agent, dev, allow);
+	return ret ? fail_errno("BASE_SET_DEVICE_PERMISSIONS", ret) : 0;
+}
+
+static int cmd_protocol_perm(struct scmi_agent *a, int argc, char **argv)
+{
+	unsigned int agent, dev, proto;
+	bool allow;
+	int ret;
+
+	if (argc < 5 || !cli_parse_u32(argv[1], 0xFFFFFFFFul, &agent) ||
+	    !cli_parse_u32(argv[2], 0xFFFFFFFFul, &dev) || !cli_parse_u32(argv[3], 0xFF, &proto) ||
+	    parse_allow(argv[4], &allow))
+		return cli_usage("scmi", "protocol-perm needs AGENT DEVICE PROTOCOL allow|deny");
+	ret = scmi_base_set_protocol_permissions(a, agent, dev, (uint8_t)proto, allow);
+	return ret ? fail_errno("BASE_SET_PROTOCOL_PERMISSIONS", ret) : 0;
+}
+
+static int cmd_reset_agent(struct scmi_agent *a, int argc, char **argv)
+{
+	unsigned int agent;
+	int ret;
+
+	if (argc < 2 || !cli_parse_u32(argv[1], 0xFFFFFFFFul, &agent))
+		return cli_usage("scmi", "reset-agent needs an agent id");
+	ret = scmi_base_reset_agent_configuration(a, agent,
+						  has_flag(argc, argv, "--permissions"));
+	return ret ? fail_errno("BASE_RESET_AGENT_CONFIGURATION", ret) : 0;
+}
+
+static int cmd_raw(struct scmi_agent *a, int argc, char **argv)
+{
+	uint8_t tx[4096], rx[4096];
+	unsigned int proto, msg, n = 0;
+	struct scmi_xfer *x;
+	bool json = false;
+	int ret;
+
+	if (argc < 3 || !cli_parse_u32(argv[1], 0xFF, &proto) || !cli_parse_u32(argv[2], 0xFF, &msg))
+		return cli_usage("scmi", "raw needs PROTOCOL MESSAGE [WORD...]");
+	for (int i = 3; i < argc; i++) {
+		unsigned int w;
+
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+			continue;
+		}
+		if (!cli_parse_u32(argv[i], 0xFFFFFFFFul, &w) || n * 4 + 4 > sizeof(tx))
+			return cli_usage("scmi", "'%s' is not a 32-bit word", argv[i]);
+		fw_put_le32(tx + 4 * n++, w);
+	}
+	ret = scmi_xfer_get_init(a, (uint8_t)proto, (uint8_t)msg, n * 4, 0, &x);
+	if (ret)
+		return fail_errno("cannot prepare the message", ret);
+	memcpy(x->tx.buf, tx, n * 4);
+	ret = scmi_do_xfer(a, x);
+	if (ret && ret != scmi_to_errno(x->status)) {
+		scmi_xfer_put(a, x);
+		return fail_errno("transfer failed", ret);
+	}
+	n = (unsigned int)x->rx.len;
+	memcpy(rx, x->rx.buf, n);
+	if (json) {
+		printf("{\"status\":%d,\"status_name\":\"%s\",\"payload\":[", x->status,
+		       scmi_status_name(x->status));
+		for (unsigned int i = 0; i + 4 <= n; i += 4)
+			printf("%s%u", i ? "," : "", fw_get_le32(rx + i));
+		printf("]}\n");
+	} else {
+		printf("status %d %s\n", x->status, scmi_status_name(x->status));
+		for (unsigned int i = 0; i + 4 <= n; i += 4)
+			printf("0x%08x\n", fw_get_le32(rx + i));
+	}
+	scmi_xfer_put(a, x);
+	return x->status ? 1 : 0;
+}
+
+static volatile sig_atomic_t notify_stop;
+static int notify_pipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	notify_stop = 1;
+	if (notify_pipe[1] >= 0)
+		(void)!write(notify_pipe[1], "x", 1);
+}
+
+static void print_notification(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *payload,
+			       size_t len, uint64_t ts)
+{
+	(void)ctx;
+	printf("%llu.%06llu %s (0x%02x) event %u len %zu:", (unsigned long long)(ts / 1000000000),
+	       (unsigned long long)(ts / 1000 % 1000000), scmi_protocol_name(proto), proto, evt,
+	       len);
+	for (size_t i = 0; i + 4 <= len; i += 4)
+		printf(" 0x%08x", fw_get_le32(payload + i));
+	printf("\n");
+	fflush(stdout);
+	if (notify_pipe[1] >= 0)
+		(void)!write(notify_pipe[1], "n", 1);
+}
+
+static int cmd_notify(struct scmi_agent *a, int argc, char **argv)
+{
+	unsigned int count = 0, timeout = 0, seen = 0;
+	uint64_t deadline;
+	int ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--count") && i + 1 < argc &&
+		    cli_parse_u32(argv[i + 1], 1000000, &count))
+			i++;
+		else if (!strcmp(argv[i], "--timeout-ms") && i + 1 < argc &&
+			 cli_parse_u32(argv[i + 1], 86400000, &timeout))
+			i++;
+		else
+			return cli_usage("scmi", "notify takes --count N and --timeout-ms T");
+	}
+	if (pipe(notify_pipe))
+		return cli_fail("pipe: %s", strerror(errno));
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	for (unsigned int p = SCMI_PROTOCOL_BASE; p <= 0xFF; p++)
+		scmi_notify_register(a, (uint8_t)p, SCMI_EVT_ANY, print_notification, NULL);
+	ret = scmi_base_notify_errors(a, true);
+	if (ret && ret != -EOPNOTSUPP)
+		return fail_errno("BASE_NOTIFY_ERRORS", ret);
+	deadline = fw_deadline(timeout ? (int64_t)timeout * (int64_t)FW_NSEC_PER_MSEC : -1);
+	while (!notify_stop && (!count || seen < count)) {
+		int64_t left = fw_remaining(deadline);
+		struct timeval tv;
+		fd_set fds;
+		char c;
+
+		if (left == 0)
+			break;
+		FD_ZERO(&fds);
+		FD_SET(notify_pipe[0], &fds);
+		tv.tv_sec = left < 0 ? 3600 : left / 1000000000;
+		tv.tv_usec = left < 0 ? 0 : (left % 1000000000) / 1000;
+		if (select(notify_pipe[0] + 1, &fds, NULL, NULL, &tv) > 0 &&
+		    read(notify_pipe[0], &c, 1) == 1 && c == 'n')
+			seen++;
+	}
+	return 0;
+}
+
+int fwkit_cmd_scmi(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"socket", required_argument, NULL, 's'},  {"dtb", required_argument, NULL, 'd'},
+		{"node", required_argument, NULL, 'n'},	   {"poll", no_argument, NULL, 'p'},
+		{"completion", required_argument, NULL, 'c'},
+		{"timeout-ms", required_argument, NULL, 't'},
+		{"trace", no_argument, NULL, 'T'},	   {"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},	   {0},
+	};
+	struct scmi_session_opts o = {.mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT};
+	const char *socket_path = NULL, *cmd;
+	struct scmi_session *s;
+	bool verbose = false;
+	char err[256];
+	unsigned int v;
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			socket_path = optarg;
+			break;
+		case 'd':
+			o.dtb = optarg;
+			break;
+		case 'n':
+			o.node = optarg;
+			break;
+		case 'p':
+			o.mode = HW_WAIT_POLL;
+			break;
+		case 'c':
+			if (!strcmp(optarg, "auto"))
+				o.agent.completion = SCMI_COMPLETION_AUTO;
+			else if (!strcmp(optarg, "poll"))
+				o.agent.completion = SCMI_COMPLETION_POLL;
+			else if (!strcmp(optarg, "irq"))
+				o.agent.completion = SCMI_COMPLETION_IRQ;
+			else
+				return cli_usage("scmi", "--completion is auto, poll or irq");
+			break;
+		case 't':
+			if (!cli_parse_u32(optarg, 600000, &v) || !v)
+				return cli_usage("scmi", "--timeout-ms needs a number of milliseconds");
+			o.agent.rx_timeout_ms = v;
+			break;
+		case 'T':
+			o.agent.trace = cli_trace;
+			o.agent.trace_ctx = "agent ";
+			o.platform_trace = cli_trace;
+			o.platform_trace_ctx = "platform ";
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			return cli_usage("scmi", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("scmi", "missing command");
+	cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
+	if (has_flag(argc, argv, "--help") || has_flag(argc, argv, "-h")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	cli_quiet_logs(verbose);
+	if (socket_path)
+		ret = scmi_session_connect(socket_path, &o, &s, err, sizeof(err));
+	else
+		ret = scmi_session_local(&o, &s, err, sizeof(err));
+	if (ret)
+		return cli_fail("%s", err);
+	if (!strcmp(cmd, "base"))
+		ret = cmd_base(s->agent, has_flag(argc, argv, "--json"));
+	else if (!strcmp(cmd, "agent"))
+		ret = cmd_agent(s->agent, argc, argv);
+	else if (!strcmp(cmd, "device-perm"))
+		ret = cmd_device_perm(s->agent, argc, argv);
+	else if (!strcmp(cmd, "protocol-perm"))
+		ret = cmd_protocol_perm(s->agent, argc, argv);
+	else if (!strcmp(cmd, "reset-agent"))
+		ret = cmd_reset_agent(s->agent, argc, argv);
+	else if (!strcmp(cmd, "notify"))
+		ret = cmd_notify(s->agent, argc, argv);
+	else if (!strcmp(cmd, "raw"))
+		ret = cmd_raw(s->agent, argc, argv);
+	else
+		ret = cli_usage("scmi", "unknown command '%s'", cmd);
+	scmi_session_close(s);
+	return ret;
+}
