@@ -8,6 +8,7 @@
 #define FWKIT_TEST_HELPERS_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>

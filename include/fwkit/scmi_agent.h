@@ -118,7 +118,8 @@ struct scmi_chan {
 
 enum scmi_completion_mode {
 	SCMI_COMPLETION_AUTO,	/* Linux: interrupt if the channel has one, else polling */
-	SCMI_COMPLETION_POLL,	/* always poll (by return when the transport completes on return) */
+	SCMI_COMPLETION_RETURN, /* by return of the call, where the transport completes on return */
+	SCMI_COMPLETION_POLL,	/* poll the channel until the platform frees it */
 	SCMI_COMPLETION_IRQ,	/* always wait for the completion interrupt */
 };
 

@@ -7,10 +7,10 @@
  * TF-A's scmi-msg do). An agent's identity always comes from the channel a
  * message arrived on, never from the message.
  *
- * Threading: commands are processed under one platform lock, so handlers
- * need no locking of their own; the platform-to-agent worker posts
- * notifications and delayed responses from its own thread. Every public
- * call is thread-safe.
+ * Threading: commands are processed under one (recursive) platform lock, so
+ * handlers need no locking of their own and may call the public calls
+ * below; the platform-to-agent worker posts notifications and delayed
+ * responses from its own thread. Every public call is thread-safe.
  */
 #ifndef FWKIT_SCMI_PLATFORM_H
 #define FWKIT_SCMI_PLATFORM_H
@@ -147,7 +147,8 @@ void scmi_platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_
  * has no platform-to-agent channel or its queue is full). */
 int scmi_platform_notify(struct scmi_platform *p, uint32_t agent_id, uint8_t protocol_id,
 			 uint8_t evt_id, const void *payload, size_t len);
-/* Queue a delayed response to the command m is handling, delay_ns from now. */
+/* Queue a delayed response to the command m is handling, delay_ns from now.
+ * The payload starts with the status word, as a delayed response does. */
 int scmi_platform_delayed_response(struct scmi_platform *p, const struct scmi_msg *m,
 				   const void *payload, size_t len, uint64_t delay_ns);
 

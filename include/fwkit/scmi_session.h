@@ -62,6 +62,10 @@ struct scmi_server_opts {
 	enum hw_wait_mode mode;
 	void (*trace)(void *ctx, const char *line);
 	void *trace_ctx;
+	/* Called once the platform is built, before it serves anyone: register
+	 * vendor protocols here. Non-zero aborts the server. */
+	int (*setup)(void *ctx, struct scmi_platform *p);
+	void *setup_ctx;
 };
 
 /*

@@ -92,8 +92,9 @@ static int slot_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw
 		if (hw_word_load(c->res_seq) == seq)
 			break;
 		ret = hw_doorbell_wait_until(&c->res, deadline);
-		if (ret)
-			return hw_word_load(c->res_seq) == seq ? 0 : ret;
+		/* An answer that came just as the deadline passed is still read. */
+		if (ret && hw_word_load(c->res_seq) != seq)
+			return ret;
 	}
 	hw_shm_read(c->shm, c->off + HW_SMC_SLOT_RES, buf, sizeof(buf));
 	for (int i = 0; i < 4; i++)

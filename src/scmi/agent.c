@@ -746,6 +746,15 @@ static int wait_for_reply(struct scmi_agent *a, struct scmi_chan *cinfo, struct 
 		bool trust_return = d->sync_cmds_completed_on_ret &&
 				    a->cfg.completion != SCMI_COMPLETION_POLL;
 
+		/*
+		 * Completion by return is what a correct SMC platform gives;
+		 * one that returns without answering is waited for like a
+		 * polled one instead of having our own command read back.
+		 */
+		if (trust_return && !d->ops->poll_done(cinfo, x)) {
+			fw_warn("scmi: platform returned without answering token %u", x->hdr.seq);
+			trust_return = false;
+		}
 		if (!trust_return) {
 			unsigned int spins = 0;
 
@@ -814,6 +823,7 @@ int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
 			x->poll_completion = true;
 		break;
 	case SCMI_COMPLETION_POLL:
+	case SCMI_COMPLETION_RETURN:
 		if (!polling_capable)
 			return -EINVAL;
 		x->poll_completion = true;

@@ -62,6 +62,7 @@ bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
 int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out)
 {
 	struct scmi_platform *p = calloc(1, sizeof(*p));
+	pthread_mutexattr_t ma;
 	pthread_condattr_t ca;
 
 	if (!p)
@@ -76,7 +77,12 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 		free(p);
 		return -ENOMEM;
 	}
-	pthread_mutex_init(&p->lock, NULL);
+	/* Recursive: protocol handlers run under the lock and may call the
+	 * public notify / delayed-response calls, which take it too. */
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&p->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->cond, &ca);
@@ -378,14 +384,18 @@ int scmi_platform_notify(struct scmi_platform *p, uint32_t agent_id, uint8_t pro
 	return ret;
 }
 
-/* Called by handlers, so with the lock held. */
 int scmi_platform_delayed_response(struct scmi_platform *p, const struct scmi_msg *m,
 				   const void *payload, size_t len, uint64_t delay_ns)
 {
 	uint32_t hdr = (m->raw_hdr & ~SCMI_MSG_TYPE_MASK) |
 		       FW_FIELD_PREP(SCMI_MSG_TYPE_MASK, SCMI_MSG_TYPE_DELAYED_RESP);
 
-	return p2a_queue(p, m->agent->id, hdr, payload, len, fw_now_ns() + delay_ns);
+	int ret;
+
+	pthread_mutex_lock(&p->lock);
+	ret = p2a_queue(p, m->agent->id, hdr, payload, len, fw_now_ns() + delay_ns);
+	pthread_mutex_unlock(&p->lock);
+	return ret;
 }
 
 static void trace(struct scmi_platform *p, const char *dir, const struct scmi_platform_agent *a,

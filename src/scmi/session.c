@@ -207,6 +207,8 @@ int scmi_server_run(const char *socket_path, const struct scmi_server_opts *o, i
 		ret = fw_machine_create(b.fdt, &m, err, errlen);
 	if (!ret)
 		ret = scmi_board_build_platform(bp, &m, &pcfg, &p, err, errlen);
+	if (!ret && o->setup && (ret = o->setup(o->setup_ctx, p)) != 0)
+		snprintf(err, errlen, "platform setup hook failed: %s", strerror(ret < 0 ? -ret : ret));
 	if (!ret)
 		ret = scmi_platform_start(p);
 	if (ret)

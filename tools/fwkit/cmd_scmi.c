@@ -24,8 +24,9 @@ static const char usage_text[] =
 	"  --dtb FILE         board device tree (default: the embedded default board)\n"
 	"  --node PATH        this agent's arm,scmi-smc node (default /firmware/scmi)\n"
 	"  --poll             wait by polling instead of sleeping\n"
-	"  --completion MODE  auto | poll | irq: how a command's completion is seen\n"
-	"                     (auto: by return of the SMC, or the a2p interrupt)\n"
+	"  --completion MODE  auto | return | poll | irq: how a command's completion\n"
+	"                     is seen (auto: the a2p interrupt if the node has one,\n"
+	"                     else by return of the SMC, as Linux does)\n"
 	"  --timeout-ms N     reply timeout (default: the node's, else 30)\n"
 	"  --trace            print every message, one line each, on stderr\n"
 	"  --verbose          print the library's warnings too\n"
@@ -327,12 +328,14 @@ int fwkit_cmd_scmi(int argc, char **argv)
 		case 'c':
 			if (!strcmp(optarg, "auto"))
 				o.agent.completion = SCMI_COMPLETION_AUTO;
+			else if (!strcmp(optarg, "return"))
+				o.agent.completion = SCMI_COMPLETION_RETURN;
 			else if (!strcmp(optarg, "poll"))
 				o.agent.completion = SCMI_COMPLETION_POLL;
 			else if (!strcmp(optarg, "irq"))
 				o.agent.completion = SCMI_COMPLETION_IRQ;
 			else
-				return cli_usage("scmi", "--completion is auto, poll or irq");
+				return cli_usage("scmi", "--completion is auto, return, poll or irq");
 			break;
 		case 't':
 			if (!cli_parse_u32(optarg, 600000, &v) || !v)

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Platform and agents in different processes, and the fwkit command line:
+ * the served platform answers agents that attach through its socket; a
+ * platform killed in the middle of a transfer gives the agent a timeout,
+ * not a hang; SIGTERM stops it cleanly; a peer sending garbage is dropped
+ * without harming the others; and every CLI error is one line with a
+ * non-zero status.
+ */
+#include "helpers.h"
+
+#include <fwkit/scmi_session.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char out[16384], err[16384];
+
+static void test_served_platform(void **state)
+{
+	struct scmi_session_opts o = {.mode = HW_WAIT_SLEEP};
+	struct scmi_session *host, *guest;
+	struct scmi_base_info i;
+	char path[108], e[256];
+	pid_t pid;
+
+	(void)state;
+	th_tmp_path(path, sizeof(path), "plat");
+	pid = th_start_platform(path, NULL);
+	assert_true(pid > 0);
+	o.agent.rx_timeout_ms = 5000;
+	assert_int_equal(scmi_session_connect(path, &o, &host, e, sizeof(e)), 0);
+	o.node = "/firmware/scmi-guest1";
+	assert_int_equal(scmi_session_connect(path, &o, &guest, e, sizeof(e)), 0);
+	assert_int_equal(scmi_base_discover(host->agent, &i), 0);
+	assert_int_equal(i.agent_id, 1);
+	assert_string_equal(i.vendor, "fwkit");
+	assert_int_equal(scmi_base_discover(guest->agent, &i), 0);
+	assert_int_equal(i.agent_id, 2);
+	assert_string_equal(i.agent_name, "guest1");
+	/* Permissions are the platform's, whichever process asks. */
+	assert_int_equal(scmi_base_set_device_permissions(guest->agent, 2, 0, true), -EACCES);
+	assert_int_equal(scmi_base_set_device_permissions(host->agent, 2, 0, true), 0);
+	/* Error events travel to the agent's process too. */
+	assert_int_equal(scmi_base_notify_errors(guest->agent, true), 0);
+	scmi_session_close(guest);
+	scmi_session_close(host);
+	assert_int_equal(th_stop_platform(pid, false), 0);
+	/* A clean stop removes the socket. */
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+static void test_cli_base_json(void **state)
+{
+	char path[108];
+	pid_t pid;
+
+	(void)state;
+	th_tmp_path(path, sizeof(path), "plat");
+	pid = th_start_platform(path, NULL);
+	assert_true(pid > 0);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket", path,
+				      "base", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"version\":131072"));
+	assert_non_null(strstr(out, "\"vendor\":\"fwkit\""));
+	assert_non_null(strstr(out, "\"sub_vendor\":\"emulator\""));
+	assert_non_null(strstr(out, "\"implementation_version\":65536"));
+	assert_non_null(strstr(out, "\"protocols\":[]"));
+	assert_non_null(strstr(out, "\"agent_id\":1"));
+	assert_non_null(strstr(out, "\"agent_name\":\"host\""));
+	assert_int_equal(out[0], '{');
+	assert_non_null(strchr(out, '\n'));
+	assert_null(strchr(strchr(out, '\n') + 1, '{')); /* one object */
+	/* An untrusted agent is refused, in one line, with a failure status. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket", path,
+				      "--node", "/firmware/scmi-guest1", "device-perm", "1", "0",
+				      "deny", NULL),
+			 1);
+	assert_non_null(strstr(err, "BASE_SET_DEVICE_PERMISSIONS: Permission denied"));
+	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket", path,
+				      "agent", "0xffffffff", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"agent_id\":1"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket", path,
+				      "raw", "0x10", "0x7", "2", NULL),
+			 0);
+	assert_non_null(strstr(out, "status 0 SUCCESS"));
+	assert_int_equal(th_stop_platform(pid, false), 0);
+}
+
+static void test_cli_trace(void **state)
+{
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--trace", "base",
+				      NULL),
+			 0);
+	assert_non_null(strstr(err, "platform <- agent=1 base/PROTOCOL_VERSION (0x10/0x00) "
+				    "type=command token="));
+	assert_non_null(strstr(err, "platform -> agent=1 base/PROTOCOL_VERSION"));
+	assert_non_null(strstr(err, "status=SUCCESS len=8"));
+	assert_non_null(strstr(err, "agent -> agent=self base/BASE_DISCOVER_VENDOR"));
+	assert_non_null(strstr(err, "agent <- agent=self base/BASE_DISCOVER_AGENT"));
+}
+
+static void test_cli_errors(void **state)
+{
+	char path[108];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), NULL), 2);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "--help", NULL), 0);
+	assert_non_null(strstr(out, "platform"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "frobnicate", NULL), 2);
+	assert_non_null(strstr(err, "unknown command 'frobnicate'"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "platform", NULL), 2);
+	assert_non_null(strstr(err, "--socket PATH is required"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "platform", "--help",
+				      NULL),
+			 0);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--help", NULL),
+			 0);
+	assert_non_null(strstr(out, "--socket PATH"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "demo", "--help", NULL),
+			 0);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--help", NULL),
+			 0);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket",
+				      "/nonexistent/fwkit.sock", "base", NULL),
+			 1);
+	assert_non_null(strstr(err, "cannot connect to /nonexistent/fwkit.sock"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--dtb",
+				      "/nonexistent.dtb", "base", NULL),
+			 1);
+	assert_non_null(strstr(err, "/nonexistent.dtb: No such file"));
+	th_tmp_path(path, sizeof(path), "bad.dtb");
+	f = fopen(path, "w");
+	fputs("this is not a device tree blob, not at all", f);
+	fclose(f);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "demo", "--dtb", path,
+				      NULL),
+			 1);
+	assert_non_null(strstr(err, "malformed"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/nope", "base", NULL),
+			 1);
+	assert_non_null(strstr(err, "/nope: no such node"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "zero", "base", NULL),
+			 2);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "agent", NULL),
+			 2);
+	/* A regular file where the socket should go is not replaced. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "platform", "--socket",
+				      path, NULL),
+			 1);
+	assert_non_null(strstr(err, "cannot listen"));
+	unlink(path);
+}
+
+static void test_demo(void **state)
+{
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "demo", NULL), 0);
+	assert_non_null(strstr(out, "vendor \"fwkit\""));
+	assert_non_null(strstr(out, "host"));
+	assert_non_null(strstr(out, "guest2"));
+	assert_non_null(strstr(out, "/firmware/scmi-guest1"));
+	assert_non_null(strstr(out, "0x82000004"));
+}
+
+/* ------------------------------------------- killing the platform mid-call */
+
+#define VENDOR 0x80
+static int stall_pipe[2];
+
+static void stall_handler(struct scmi_msg *m)
+{
+	(void)m;
+	/* Tell the test we are inside the transfer, then never answer. */
+	(void)!write(stall_pipe[1], "s", 1);
+	for (;;)
+		pause();
+}
+
+static const struct scmi_msg_desc stall_msgs[] = {[3] = {stall_handler, 0, 0, 0}};
+static const struct scmi_protocol stall_proto = {
+	.id = VENDOR, .version = 0x10000, .msgs = stall_msgs, .nmsgs = FW_ARRAY_SIZE(stall_msgs)};
+
+static int stall_setup(void *ctx, struct scmi_platform *p)
+{
+	(void)ctx;
+	return scmi_platform_register_protocol(p, &stall_proto);
+}
+
+static void ready(void *ctx)
+{
+	(void)!write(*(int *)ctx, "r", 1);
+}
+
+struct call_arg {
+	struct scmi_agent *a;
+	int ret;
+};
+
+static void *stalled_call(void *arg)
+{
+	struct call_arg *c = arg;
+
+	c->ret = scmi_agent_call(c->a, VENDOR, 3, NULL, 0, NULL, 0, NULL);
+	return NULL;
+}
+
+static void test_kill_platform_mid_transfer(void **state)
+{
+	struct scmi_session_opts o = {.mode = HW_WAIT_SLEEP};
+	struct call_arg call = {0};
+	struct scmi_session *s;
+	int rdy[2], stop[2], st;
+	char path[108], e[256], c;
+	pthread_t th;
+	pid_t pid;
+	uint32_t v;
+
+	(void)state;
+	th_tmp_path(path, sizeof(path), "kill");
+	assert_int_equal(pipe(rdy), 0);
+	assert_int_equal(pipe(stop), 0);
+	assert_int_equal(pipe(stall_pipe), 0);
+	pid = fork();
+	if (pid == 0) {
+		struct scmi_server_opts so = {.mode = HW_WAIT_SLEEP, .setup = stall_setup};
+
+		close(rdy[0]);
+		_exit(scmi_server_run(path, &so, stop[0], ready, &rdy[1], e, sizeof(e)) ? 1 : 0);
+	}
+	assert_true(pid > 0);
+	close(rdy[1]);
+	assert_int_equal(read(rdy[0], &c, 1), 1);
+	th_log_capture();
+	o.agent.rx_timeout_ms = 300;
+	assert_int_equal(scmi_session_connect(path, &o, &s, e, sizeof(e)), 0);
+	assert_int_equal(scmi_base_protocol_version(s->agent, 0x10, &v), 0);
+	call.a = s->agent;
+	assert_int_equal(pthread_create(&th, NULL, stalled_call, &call), 0);
+	assert_int_equal(read(stall_pipe[0], &c, 1), 1); /* the platform is inside the call */
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	pthread_join(th, NULL);
+	assert_int_equal(call.ret, -ETIMEDOUT);
+	/* And afterwards: an error again, in bounded time, never a hang. */
+	assert_int_equal(scmi_base_protocol_version(s->agent, 0x10, &v), -ETIMEDOUT);
+	assert_true(th_log_contains("Timeout waiting for a free TX channel"));
+	scmi_session_close(s);
+	th_log_release();
+	unlink(path);
+	for (int i = 0; i < 2; i++) {
+		close(stall_pipe[i]);
+		close(stop[i]);
+	}
+	close(rdy[0]);
+}
+
+static void test_hostile_client(void **state)
+{
+	struct scmi_session_opts o = {.mode = HW_WAIT_SLEEP};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct scmi_session *s;
+	char path[108], e[256], junk[64];
+	struct scmi_base_info i;
+	int fd;
+	pid_t pid;
+
+	(void)state;
+	th_tmp_path(path, sizeof(path), "hostile");
+	pid = th_start_platform(path, NULL);
+	assert_true(pid > 0);
+	/* Connect, send garbage, read what it offers, hang up. */
+	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	memcpy(sa.sun_path, path, strlen(path));
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	memset(junk, 0xA5, sizeof(junk));
+	assert_int_equal(send(fd, junk, sizeof(junk), 0), (ssize_t)sizeof(junk));
+	close(fd);
+	/* The platform serves the next agent as if nothing happened. */
+	o.agent.rx_timeout_ms = 5000;
+	assert_int_equal(scmi_session_connect(path, &o, &s, e, sizeof(e)), 0);
+	assert_int_equal(scmi_base_discover(s->agent, &i), 0);
+	scmi_session_close(s);
+	assert_int_equal(th_stop_platform(pid, false), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_served_platform),
+		cmocka_unit_test(test_cli_base_json),
+		cmocka_unit_test(test_cli_trace),
+		cmocka_unit_test(test_cli_errors),
+		cmocka_unit_test(test_demo),
+		cmocka_unit_test(test_kill_platform_mid_transfer),
+		cmocka_unit_test(test_hostile_client),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
