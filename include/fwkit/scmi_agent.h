@@ -63,6 +63,7 @@ struct scmi_xfer {
 
 	/* core-private below */
 	size_t rx_max;
+	int32_t sync_status;  /* status of the synchronous response */
 	enum scmi_xfer_state state;
 	bool pending;	    /* holds a token */
 	bool async;	    /* a delayed response is expected */

@@ -434,6 +434,7 @@ static int response_validate(struct scmi_xfer *x, uint8_t type)
 	case SCMI_XFER_SENT_OK:
 		if (type == SCMI_MSG_TYPE_DELAYED_RESP) {
 			x->status = SCMI_SUCCESS;
+			x->sync_status = SCMI_SUCCESS;
 			x->state = SCMI_XFER_RESP_OK;
 			complete(&x->done);
 			fw_warn("scmi: Received valid OoO Delayed Response for %u", x->hdr.seq);
@@ -485,6 +486,7 @@ static void handle_response(struct scmi_chan *cinfo, uint32_t msg_hdr)
 		complete(&x->async_done);
 	} else {
 		x->state = SCMI_XFER_RESP_OK;
+		x->sync_status = x->status;
 		atomic_fetch_add(&a->stats.responses, 1);
 		pthread_mutex_unlock(&x->lock);
 		complete(&x->done);
@@ -781,6 +783,7 @@ static int wait_for_reply(struct scmi_agent *a, struct scmi_chan *cinfo, struct 
 				trace(a, "<-", scmi_hdr_pack(&x->hdr), x->rx.buf, x->rx.len,
 				      &x->status);
 				x->state = SCMI_XFER_RESP_OK;
+				x->sync_status = x->status;
 				atomic_fetch_add(&a->stats.responses, 1);
 			}
 			pthread_mutex_unlock(&x->lock);
@@ -837,8 +840,9 @@ int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
 
 	/* The protocol comes from the channel's caller, never from the payload. */
 	x->hdr.type = SCMI_MSG_TYPE_COMMAND;
-	x->status = SCMI_SUCCESS;
 	pthread_mutex_lock(&x->lock);
+	x->status = SCMI_SUCCESS;
+	x->sync_status = SCMI_SUCCESS;
 	x->state = SCMI_XFER_SENT_OK;
 	pthread_mutex_unlock(&x->lock);
 	trace(a, "->", scmi_hdr_pack(&x->hdr), x->tx.buf, x->tx.len, NULL);
@@ -849,8 +853,13 @@ int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
 	}
 	atomic_fetch_add(&a->stats.sent, 1);
 	ret = wait_for_reply(a, cinfo, x);
-	if (!ret && x->status != SCMI_SUCCESS)
-		ret = scmi_to_errno(x->status);
+	if (!ret) {
+		/* Read under the lock: a delayed response may be landing now. */
+		pthread_mutex_lock(&x->lock);
+		if (x->sync_status != SCMI_SUCCESS)
+			ret = scmi_to_errno(x->sync_status);
+		pthread_mutex_unlock(&x->lock);
+	}
 	if (d->ops->mark_txdone)
 		d->ops->mark_txdone(cinfo, ret, x);
 	return ret;

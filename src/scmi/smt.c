@@ -38,7 +38,8 @@ int smt_tx_prepare(struct smt_area *a, uint32_t hdr, const void *buf, size_t len
 		return -EMSGSIZE;
 	if (!smt_channel_free(a))
 		return -EBUSY;
-	memcpy(payload(a), buf, len);
+	if (len)
+		memcpy(payload(a), buf, len);
 	hw_word_store(word(a, SMT_FLAGS), intr_enabled ? SCMI_SHMEM_FLAG_INTR_ENABLED : 0);
 	hw_word_store(word(a, SMT_LENGTH), (uint32_t)(4 + len));
 	hw_word_store(word(a, SMT_MSG_HEADER), hdr);
@@ -144,7 +145,8 @@ int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size
 {
 	if (len > smt_max_payload(a))
 		return -EMSGSIZE;
-	memcpy(payload(a), buf, len);
+	if (len)
+		memcpy(payload(a), buf, len);
 	hw_word_store(word(a, SMT_LENGTH), (uint32_t)(4 + len));
 	hw_word_store(word(a, SMT_MSG_HEADER), hdr);
 	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
@@ -158,7 +160,8 @@ int smt_platform_post(struct smt_area *a, uint32_t hdr, const void *buf, size_t 
 		return -EMSGSIZE;
 	if (!smt_channel_free(a))
 		return -EBUSY;
-	memcpy(payload(a), buf, len);
+	if (len)
+		memcpy(payload(a), buf, len);
 	hw_word_store(word(a, SMT_FLAGS), 0);
 	hw_word_store(word(a, SMT_LENGTH), (uint32_t)(4 + len));
 	hw_word_store(word(a, SMT_MSG_HEADER), hdr);
