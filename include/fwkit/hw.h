@@ -130,14 +130,24 @@ struct hw_smc_res {
 
 typedef void (*hw_smc_fn)(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res);
 
-/* Layout of a slot conduit's page (offsets in the region). */
-#define HW_SMC_SLOT_REQ_DB  0x00 /* caller -> server doorbell */
-#define HW_SMC_SLOT_RES_DB  0x40 /* server -> caller doorbell */
-#define HW_SMC_SLOT_ARGS    0x80 /* 8 x u64 */
-#define HW_SMC_SLOT_RES	    0xC0 /* 4 x u64 */
-#define HW_SMC_SLOT_REQ_SEQ 0xE0 /* u32: sequence of the call in ARGS */
-#define HW_SMC_SLOT_RES_SEQ 0xE4 /* u32: sequence the server answered */
-#define HW_SMC_SLOT_SIZE    0x100
+/*
+ * Layout of a slot conduit's page (offsets in the region). A call and its
+ * answer take one cache line each, so that a polled call moves no more lines
+ * than a doorbell ping-pong does:
+ *   0x00 request line: the request doorbell (its counter is the call's
+ *        sequence number), then a0-a6;
+ *   0x40 answer line: the answer doorbell, the sequence number answered,
+ *        then a0-a3;
+ *   0x80 a7, rewritten only when it changes.
+ */
+#define HW_SMC_SLOT_REQ_DB  0x00
+#define HW_SMC_SLOT_REQ_SEQ 0x00 /* u32: the request doorbell's counter */
+#define HW_SMC_SLOT_ARGS    0x08 /* a0-a6, 7 x u64 */
+#define HW_SMC_SLOT_RES_DB  0x40
+#define HW_SMC_SLOT_RES_SEQ 0x48 /* u32: sequence of the call answered */
+#define HW_SMC_SLOT_RES	    0x50 /* a0-a3, 4 x u64 */
+#define HW_SMC_SLOT_A7	    0x80
+#define HW_SMC_SLOT_SIZE    0xC0
 
 struct hw_smc;
 

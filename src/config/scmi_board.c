@@ -157,7 +157,7 @@ static int read_irq(const void *fdt, int node, const char *name, struct scmi_boa
 	if (read_reg(fdt, ctl, &base, &size, err, errlen))
 		return -EINVAL;
 	*irq = (int)fdt32_to_cpu(irqs[idx]);
-	if (*irq < 0 || (uint64_t)(*irq + 1) * HW_DOORBELL_SIZE > size)
+	if (*irq < 0 || ((uint64_t)*irq + 1) * HW_DOORBELL_SIZE > size)
 		return fail(err, errlen, fdt, node, "interrupts",
 			    "doorbell %d is beyond the controller's %llu doorbells", *irq,
 			    (unsigned long long)(size / HW_DOORBELL_SIZE));

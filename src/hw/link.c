@@ -255,7 +255,7 @@ static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd)
 	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
 		why = "record truncated";
 	else if (hw_link_msg_parse(buf, (size_t)n, m, &why) == 0 &&
-		 (m->type == HW_LINK_REGION) != (nfds == 1))
+		 nfds != (m->type == HW_LINK_REGION ? 1 : 0))
 		why = "descriptor count";
 	if (why) {
 		fw_err("link: malformed record from peer: %s", why);

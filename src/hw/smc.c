@@ -24,7 +24,7 @@ struct hw_smc {
 	size_t off;
 	struct hw_doorbell req, res;
 	_Atomic uint32_t *req_seq, *res_seq;
-	uint32_t seq;
+	uint64_t a7; /* last a7 written to the slot */
 	pthread_mutex_t lock;
 };
 
@@ -67,27 +67,37 @@ int hw_smc_open_slot(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, str
 	hw_doorbell_attach(&c->res, shm, off + HW_SMC_SLOT_RES_DB, mode);
 	c->req_seq = hw_shm_word(shm, off + HW_SMC_SLOT_REQ_SEQ);
 	c->res_seq = hw_shm_word(shm, off + HW_SMC_SLOT_RES_SEQ);
-	/* Continue from what the page holds: a reconnecting caller must not
-	 * reuse a sequence a late answer may still carry. */
-	c->seq = hw_word_load(c->req_seq);
+	c->a7 = fw_get_le64(shm->base + off + HW_SMC_SLOT_A7);
 	pthread_mutex_init(&c->lock, NULL);
 	*out = c;
 	return 0;
+}
+
+static void put_args(uint8_t *slot, const struct hw_smc_args *args, uint64_t *a7_cache)
+{
+	for (int i = 0; i < 7; i++)
+		fw_put_le64(slot + HW_SMC_SLOT_ARGS + 8 * i, args->a[i]);
+	/* a7 is nearly always 0: leave its line alone unless it changes. */
+	if (args->a[7] != *a7_cache) {
+		fw_put_le64(slot + HW_SMC_SLOT_A7, args->a[7]);
+		*a7_cache = args->a[7];
+	}
 }
 
 static int slot_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_res *res,
 		     int64_t timeout_ns)
 {
 	uint64_t deadline = fw_deadline(timeout_ns);
-	uint8_t buf[32];
-	uint32_t seq = ++c->seq;
+	uint8_t *slot = c->shm->base + c->off;
+	uint32_t seq;
 	int ret;
 
-	for (int i = 0; i < 8; i++)
-		fw_put_le64(c->shm->base + c->off + HW_SMC_SLOT_ARGS + 8 * i, args->a[i]);
-	hw_word_store(c->req_seq, seq);
+	put_args(slot, args, &c->a7);
 	hw_doorbell_test(&c->res); /* forget rings that answered earlier calls */
-	hw_doorbell_ring(&c->req);
+	/* The ring publishes the arguments; its new count is the call's number. */
+	seq = atomic_fetch_add(c->req_seq, 1) + 1;
+	if (atomic_load(c->req.sleepers))
+		hw_word_wake(c->req_seq);
 	for (;;) {
 		if (hw_word_load(c->res_seq) == seq)
 			break;
@@ -96,9 +106,8 @@ static int slot_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw
 		if (ret && hw_word_load(c->res_seq) != seq)
 			return ret;
 	}
-	hw_shm_read(c->shm, c->off + HW_SMC_SLOT_RES, buf, sizeof(buf));
 	for (int i = 0; i < 4; i++)
-		res->a[i] = fw_get_le64(buf + 8 * i);
+		res->a[i] = fw_get_le64(slot + HW_SMC_SLOT_RES + 8 * i);
 	return 0;
 }
 
@@ -141,7 +150,7 @@ static void *smc_server_main(void *arg)
 {
 	struct hw_smc_server *s = arg;
 	uint8_t *slot = s->shm->base + s->off;
-	uint32_t done = hw_word_load(s->res_seq);
+	uint32_t done = hw_word_load(s->req_seq);
 
 	while (!atomic_load(&s->stop)) {
 		struct hw_smc_args args;
@@ -152,8 +161,10 @@ static void *smc_server_main(void *arg)
 			hw_doorbell_wait(&s->req, -1);
 			continue;
 		}
-		for (int i = 0; i < 8; i++)
+		/* Calls the caller gave up on are skipped: only the newest is live. */
+		for (int i = 0; i < 7; i++)
 			args.a[i] = fw_get_le64(slot + HW_SMC_SLOT_ARGS + 8 * i);
+		args.a[7] = fw_get_le64(slot + HW_SMC_SLOT_A7);
 		s->fn(s->ctx, &args, &res);
 		for (int i = 0; i < 4; i++)
 			fw_put_le64(slot + HW_SMC_SLOT_RES + 8 * i, res.a[i]);

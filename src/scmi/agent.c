@@ -90,11 +90,12 @@ static void completion_destroy(struct fw_completion *c)
 	pthread_mutex_destroy(&c->lock);
 }
 
+/* Only for a transfer just taken from the free list: no one else holds it,
+ * and the pool lock that handed it over orders this store after the last
+ * completion of its previous life. */
 static void completion_reinit(struct fw_completion *c)
 {
-	pthread_mutex_lock(&c->lock);
 	c->done = false;
-	pthread_mutex_unlock(&c->lock);
 }
 
 static void complete(struct fw_completion *c)
@@ -206,12 +207,12 @@ static struct scmi_xfer *xfer_get(struct scmi_agent *a, struct xfers_info *mi)
  * Monotonic token choice: start where the transfer counter points and take
  * the next free token, wrapping once. A token freed by a timeout is thus the
  * last to be reused, and a late reply to it is most likely to find nothing.
+ * Called with mi->lock held.
  */
-static int xfer_token_set(struct xfers_info *mi, struct scmi_xfer *x)
+static int xfer_token_set_locked(struct xfers_info *mi, struct scmi_xfer *x)
 {
 	unsigned int start = x->transfer_id & (SCMI_MSG_TOKEN_MAX - 1);
 
-	pthread_mutex_lock(&mi->lock);
 	for (unsigned int i = 0; i < SCMI_MSG_TOKEN_MAX; i++) {
 		unsigned int t = (start + i) & (SCMI_MSG_TOKEN_MAX - 1);
 
@@ -219,12 +220,33 @@ static int xfer_token_set(struct xfers_info *mi, struct scmi_xfer *x)
 			mi->pending[t] = x;
 			x->hdr.seq = (uint16_t)t;
 			x->pending = true;
-			pthread_mutex_unlock(&mi->lock);
 			return 0;
 		}
 	}
-	pthread_mutex_unlock(&mi->lock);
 	return -ENOMEM;
+}
+
+/* A command transfer with its token, in one trip through the pool lock. */
+static struct scmi_xfer *xfer_get_with_token(struct scmi_agent *a, struct xfers_info *mi)
+{
+	struct scmi_xfer *x;
+
+	pthread_mutex_lock(&mi->lock);
+	x = mi->free_list;
+	if (x) {
+		mi->free_list = x->next_free;
+		x->transfer_id = atomic_fetch_add(&a->transfer_counter, 1) + 1;
+		x->users = 1;
+		x->pending = false;
+		if (xfer_token_set_locked(mi, x)) {
+			x->users = 0;
+			x->next_free = mi->free_list;
+			mi->free_list = x;
+			x = NULL;
+		}
+	}
+	pthread_mutex_unlock(&mi->lock);
+	return x;
 }
 
 static void xfer_put(struct xfers_info *mi, struct scmi_xfer *x)
@@ -693,11 +715,10 @@ int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id
 		       size_t rx_size, struct scmi_xfer **out)
 {
 	struct scmi_xfer *x;
-	int ret;
 
 	if (tx_size > a->max_msg_size || rx_size > a->max_msg_size)
 		return -ERANGE;
-	x = xfer_get(a, &a->tx);
+	x = xfer_get_with_token(a, &a->tx);
 	if (!x)
 		return -ENOMEM;
 	x->hdr.id = msg_id;
@@ -711,11 +732,6 @@ int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id
 	x->async = false;
 	completion_reinit(&x->done);
 	completion_reinit(&x->async_done);
-	ret = xfer_token_set(&a->tx, x);
-	if (ret) {
-		xfer_put(&a->tx, x);
-		return ret;
-	}
 	*out = x;
 	return 0;
 }

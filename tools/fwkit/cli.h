@@ -15,6 +15,8 @@ int fwkit_cmd_platform(int argc, char **argv);
 int fwkit_cmd_scmi(int argc, char **argv);
 int fwkit_cmd_bench(int argc, char **argv);
 int fwkit_cmd_issei(int argc, char **argv);
+/* ISSEI rows of `fwkit bench` (tools/fwkit/bench_issei.c). */
+int issei_bench_run(bool json);
 
 /* One line on stderr, "fwkit: <what>", and exit status 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -20,6 +20,7 @@ static const struct {
 	{"demo", fwkit_cmd_demo, "platform and agents in one process on the default board"},
 	{"platform", fwkit_cmd_platform, "serve the emulated SCMI platform on a socket"},
 	{"scmi", fwkit_cmd_scmi, "SCMI agent: talk to a platform"},
+	{"issei", fwkit_cmd_issei, "ISSEI host driver and emulated security engine"},
 	{"bench", fwkit_cmd_bench, "round-trip benchmarks against the floor of the hw layer"},
 };
 

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The fwkit issei commands as a user runs them: an engine process from
+ * boards/issei.dtsi (compiled by dtc here, so the fragment is checked too),
+ * then info (text and JSON), echo, spdm-version, and the one-line errors
+ * and exit codes of bad input. The engine says when it listens on its
+ * stdout; nothing here sleeps.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct engine {
+	pid_t pid;
+	char sock[108];
+	char dtb[108];
+};
+
+/* Run fwkit with args; stdout+stderr into out; returns the exit status. */
+static int run(char *out, size_t cap, const char *const *args)
+{
+	const char *argv[16];
+	int p[2], st, n = 0;
+	size_t len = 0;
+	ssize_t r;
+	pid_t pid;
+
+	argv[n++] = FWKIT_BIN;
+	for (; *args && n < 15; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		execv(FWKIT_BIN, (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	while (len + 1 < cap && (r = read(p[0], out + len, cap - 1 - len)) > 0)
+		len += (size_t)r;
+	out[len] = '\0';
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void engine_start_args(struct engine *e, const char *const *extra)
+{
+	const char *argv[16];
+	int n = 0;
+
+	char cmd[512], line[256];
+	int p[2];
+	FILE *f;
+
+	snprintf(e->sock, sizeof(e->sock), "/tmp/issei-cli-%d.sock", (int)getpid());
+	snprintf(e->dtb, sizeof(e->dtb), "/tmp/issei-cli-%d.dtb", (int)getpid());
+	snprintf(cmd, sizeof(cmd),
+		 "printf '/dts-v1/;\\n/ {\\n/include/ \"%s/boards/issei.dtsi\"\\n};\\n' | "
+		 "dtc -q -I dts -O dtb -o %s -",
+		 FWKIT_SOURCE_DIR, e->dtb);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(pipe(p), 0);
+	e->pid = fork();
+	assert_true(e->pid >= 0);
+	if (e->pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		argv[n++] = FWKIT_BIN;
+		argv[n++] = "issei";
+		argv[n++] = "fw";
+		argv[n++] = "--socket";
+		argv[n++] = e->sock;
+		argv[n++] = "--dtb";
+		argv[n++] = e->dtb;
+		for (; extra && *extra && n < 15; extra++)
+			argv[n++] = *extra;
+		argv[n] = NULL;
+		execv(FWKIT_BIN, (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	f = fdopen(p[0], "r");
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_non_null(strstr(line, "listening on"));
+	fclose(f);
+}
+
+static void engine_start(struct engine *e)
+{
+	engine_start_args(e, NULL);
+}
+
+static int engine_stop(struct engine *e)
+{
+	int st;
+
+	kill(e->pid, SIGTERM);
+	assert_int_equal(waitpid(e->pid, &st, 0), e->pid);
+	unlink(e->dtb);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void test_cli(void **state)
+{
+	char out[8192];
+	struct engine e;
+
+	(void)state;
+	engine_start(&e);
+	{
+		const char *a[] = {"issei", "--socket", e.sock, "info", NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 0);
+		assert_non_null(strstr(out, "link: DONE"));
+		assert_non_null(strstr(out, "firmware version: 1.2.3.4"));
+		assert_non_null(strstr(out, "e85149df-9447-4c9a-8367-c4e33464f1b4"));
+	}
+	{
+		const char *a[] = {"issei", "--socket", e.sock, "info", "--json", NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 0);
+		assert_non_null(strstr(out, "\"clients\":[{\"id\":1,"
+					    "\"uuid\":\"44444444-4444-4444-4444-444444444444\","
+					    "\"mtu\":5120,\"protocol_version\":1,\"flags\":0,"
+					    "\"name\":\"echo\",\"kind\":\"echo\"}"));
+		assert_non_null(strstr(out, "\"id\":3,\"uuid\":\"e85149df-9447-4c9a-8367-"
+					    "c4e33464f1b4\",\"mtu\":4096"));
+		assert_non_null(strstr(out, "\"fw_version\":\"1.2.3.4\""));
+	}
+	{
+		const char *a[] = {"issei",
+				   "--socket",
+				   e.sock,
+				   "echo",
+				   "44444444-4444-4444-4444-444444444444",
+				   "hello engine",
+				   NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 0);
+		assert_string_equal(out, "hello engine\n");
+	}
+	{
+		const char *a[] = {"issei", "--socket", e.sock, "spdm-version", NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 0);
+		assert_string_equal(out, "SPDM versions: 1.0 1.1 1.2\n");
+	}
+	{
+		const char *a[] = {
+		    "issei", "--socket", e.sock, "echo", "00000000-0000-0000-0000-000000000000",
+		    "x",     NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 1);
+		assert_non_null(strstr(out, "no firmware client with UUID"));
+		assert_null(strchr(strchr(out, '\n') + 1, '\n')); /* one line */
+	}
+	{
+		const char *a[] = {"issei", "--socket", e.sock, "echo", "not-a-uuid", "x", NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 2);
+		assert_non_null(strstr(out, "bad UUID"));
+	}
+	{
+		/* Larger than the echo client's MTU of 5120. */
+		static char big[6001];
+		const char *a[] = {
+		    "issei", "--socket", e.sock, "echo", "44444444-4444-4444-4444-444444444444",
+		    big,     NULL};
+
+		memset(big, 'b', sizeof(big) - 1);
+		assert_int_equal(run(out, sizeof(out), a), 1);
+		assert_non_null(strstr(out, "larger than the client's MTU"));
+	}
+	assert_int_equal(engine_stop(&e), 0);
+	{
+		const char *a[] = {"issei", "--socket", e.sock, "info", NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 1);
+		assert_non_null(strstr(out, "cannot reach the engine"));
+	}
+}
+
+/* Engine settings from the command line: version and an armed fault. */
+static void test_cli_config(void **state)
+{
+	static const char *const extra[] = {"--fw-version", "9.8.7.6", "--fault", "status:255:1",
+					    NULL};
+	char out[8192];
+	struct engine e;
+
+	(void)state;
+	engine_start_args(&e, extra);
+	{
+		const char *a[] = {"issei", "--socket", e.sock, "info", "--json", NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 0);
+		assert_non_null(strstr(out, "\"fw_version\":\"9.8.7.6\""));
+		/* The first START answer failed: one more reset than usual. */
+		assert_non_null(strstr(out, "\"resets\":2"));
+	}
+	assert_int_equal(engine_stop(&e), 0);
+	{
+		const char *a[] = {"issei", "fw", "--socket", e.sock, "--fault", "explode", NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 2);
+		assert_non_null(strstr(out, "bad --fault"));
+	}
+}
+
+static void test_usage(void **state)
+{
+	char out[4096];
+
+	(void)state;
+	{
+		const char *a[] = {"issei", "--help", NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 0);
+		assert_non_null(strstr(out, "usage: fwkit issei"));
+	}
+	{
+		const char *a[] = {"issei", "info", NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 2);
+		assert_non_null(strstr(out, "--socket PATH is required"));
+	}
+	{
+		const char *a[] = {"issei", "--socket", "/tmp/x", "frobnicate", NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 2);
+	}
+	{
+		const char *a[] = {"issei", "fw", "--socket", "/tmp/x", "--dtb", "/nonexistent.dtb",
+				   NULL};
+
+		assert_int_equal(run(out, sizeof(out), a), 1);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_cli),
+	    cmocka_unit_test(test_cli_config),
+	    cmocka_unit_test(test_usage),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Host and firmware in separate processes: the firmware emulator serves
+ * the register region on a Unix socket in a forked child, the host maps
+ * it, offers its DMA memory, enumerates and exchanges messages with the
+ * echo and SPDM clients. Also: a fault armed in the firmware process's
+ * configuration, hosts that come one after another, and a firmware process
+ * killed under a connected host, which ends in the driver's DISABLED.
+ * Readiness and stop go through pipes, never through sleeps.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fwkit/issei_link.h>
+
+#include "issei_test_util.h"
+
+struct child {
+	pid_t pid;
+	int stop_w;
+	char path[108];
+};
+
+static void signal_ready(void *ctx)
+{
+	int fd = *(int *)ctx;
+
+	if (write(fd, "r", 1) != 1)
+		_exit(3);
+}
+
+static void child_start(struct child *c, const struct issei_fw_config *cfg)
+{
+	int ready[2], stop[2];
+	char b;
+
+	snprintf(c->path, sizeof(c->path), "/tmp/issei-xproc-%d.sock", (int)getpid());
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(stop), 0);
+	c->pid = fork();
+	assert_true(c->pid >= 0);
+	if (c->pid == 0) {
+		int ret;
+
+		close(ready[0]);
+		close(stop[1]);
+		ret = issei_fw_serve(c->path, cfg, stop[0], signal_ready, &ready[1]);
+		_exit(ret ? 1 : 0);
+	}
+	close(ready[1]);
+	close(stop[0]);
+	c->stop_w = stop[1];
+	assert_int_equal(read(ready[0], &b, 1), 1);
+	close(ready[0]);
+}
+
+static int child_stop(struct child *c)
+{
+	int st;
+
+	if (write(c->stop_w, "s", 1) != 1)
+		return -1;
+	close(c->stop_w);
+	assert_int_equal(waitpid(c->pid, &st, 0), c->pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void exchange(struct issei_device *dev)
+{
+	static const uint8_t get_version[4] = {0x10, 0x84, 0, 0};
+	struct issei_host_client *e, *s;
+	struct issei_client_props p;
+	uint8_t buf[64];
+
+	assert_int_equal(issei_open(dev, &e), 0);
+	assert_int_equal(issei_open(dev, &s), 0);
+	assert_int_equal(issei_connect(e, rig_echo_uuid, &p), 0);
+	assert_int_equal(p.max_msg_length, 5120);
+	assert_int_equal(issei_connect(s, rig_spdm_uuid, &p), 0);
+	assert_int_equal(rig_roundtrip(e, "across", 6, buf, sizeof(buf)), 6);
+	assert_memory_equal(buf, "across", 6);
+	assert_int_equal(rig_roundtrip(s, get_version, 4, buf, sizeof(buf)), 12);
+	assert_int_equal(buf[1], SPDM_VERSION);
+	issei_close(s);
+	issei_close(e);
+}
+
+static void test_two_processes(void **state)
+{
+	struct issei_fw_config cfg;
+	struct issei_remote *r;
+	struct issei_device *dev;
+	char name[ISSEI_FW_NAME_LEN], kind[ISSEI_FW_KIND_LEN];
+	struct child c;
+
+	(void)state;
+	issei_fw_config_default(&cfg);
+	child_start(&c, &cfg);
+	/* Two hosts, one after the other, on the same engine. */
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(issei_remote_open(c.path, NULL, &r), 0);
+		dev = issei_remote_device(r);
+		assert_int_equal(issei_start(dev), 0);
+		assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 1, RIG_WAIT_MS), 0);
+		exchange(dev);
+		assert_true(issei_remote_client_name(r, rig_spdm_uuid, name, kind));
+		assert_string_equal(name, "spdm");
+		assert_string_equal(kind, "spdm");
+		issei_remote_close(r);
+	}
+	assert_int_equal(child_stop(&c), 0);
+}
+
+static void test_fault_in_firmware_process(void **state)
+{
+	struct issei_fw_config cfg;
+	struct issei_remote *r;
+	struct issei_device *dev;
+	struct issei_info info;
+	struct child c;
+
+	(void)state;
+	issei_fw_config_default(&cfg);
+	cfg.faults[cfg.n_faults++] =
+	    (struct issei_fw_fault){.kind = ISSEI_FW_FAULT_STATUS, .arg = 0xff, .count = 1};
+	cfg.faults[cfg.n_faults++] =
+	    (struct issei_fw_fault){.kind = ISSEI_FW_FAULT_BAD_CLIENTS, .arg = 0, .count = 1};
+	child_start(&c, &cfg);
+	assert_int_equal(issei_remote_open(c.path, NULL, &r), 0);
+	dev = issei_remote_device(r);
+	assert_int_equal(issei_start(dev), 0);
+	assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 3, RIG_WAIT_MS), 0);
+	issei_get_info(dev, &info);
+	assert_int_equal(info.all_reset_count, 3);
+	exchange(dev);
+	issei_remote_close(r);
+	assert_int_equal(child_stop(&c), 0);
+}
+
+static void test_firmware_killed(void **state)
+{
+	static const struct issei_timeouts to = {
+	    .hw_ready_ms = 200, .step_ms = 200, .stop_ms = 200, .write_ms = 200};
+	struct issei_fw_config cfg;
+	struct issei_host_client *e, *f;
+	struct issei_remote *r;
+	struct issei_device *dev;
+	struct child c;
+	int st;
+
+	(void)state;
+	issei_fw_config_default(&cfg);
+	child_start(&c, &cfg);
+	assert_int_equal(issei_remote_open(c.path, &to, &r), 0);
+	dev = issei_remote_device(r);
+	assert_int_equal(issei_start(dev), 0);
+	assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 1, RIG_WAIT_MS), 0);
+	assert_int_equal(issei_open(dev, &e), 0);
+	assert_int_equal(issei_open(dev, &f), 0);
+	assert_int_equal(issei_connect(e, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(f, rig_echo1_uuid, NULL), 0);
+	kill(c.pid, SIGKILL);
+	assert_int_equal(waitpid(c.pid, &st, 0), c.pid);
+	close(c.stop_w);
+	/* Nobody drains h2f any more: the second write finds the slot stuck,
+	 * the link resets, setup is never answered, and after the maximum of
+	 * consecutive resets the device gives up. */
+	assert_int_equal(issei_write(e, "1", 1, RIG_WAIT_MS), 1);
+	assert_int_equal(issei_write(f, "2", 1, RIG_WAIT_MS), 1);
+	assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DISABLED, 1, RIG_WAIT_MS), 0);
+	assert_int_equal(issei_connect(e, rig_echo_uuid, NULL), -ENODEV);
+	issei_close(f);
+	issei_close(e);
+	issei_remote_close(r);
+	unlink(c.path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_two_processes),
+	    cmocka_unit_test(test_fault_in_firmware_process),
+	    cmocka_unit_test(test_firmware_killed),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fwkit issei: both ends of ISSEI on the command line. `fwkit issei fw`
+ * serves the emulated security engine (configured from the board's
+ * "fwkit,issei-fw" node, or built-in defaults) to host processes until
+ * SIGINT/SIGTERM; the other subcommands are a host: they map the engine,
+ * run the driver's reset flow to DONE, and enumerate, echo or ask the SPDM
+ * client for its versions, reporting the driver's errors in one line.
+ */
+#include "cli.h"
+
+#include <fwkit/base.h>
+#include <fwkit/board.h>
+#include <fwkit/issei.h>
+#include <fwkit/issei_fw.h>
+#include <fwkit/issei_link.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+    "usage: fwkit issei fw --socket PATH [--dtb FILE] [--fw-version A.B.C.D]\n"
+    "                      [--fault KIND[:ARG[:COUNT]]]... [--verbose]\n"
+    "       fwkit issei --socket PATH [options] <command> [args]\n"
+    "\n"
+    "  fw                  serve the emulated security engine on PATH for host\n"
+    "                      processes until SIGINT/SIGTERM (engine from the board's\n"
+    "                      \"fwkit,issei-fw\" node, else built-in defaults)\n"
+    "\n"
+    "host commands:\n"
+    "  info [--json]       link state, firmware version, firmware clients\n"
+    "  echo UUID DATA      connect to the client UUID, write DATA, print the reply\n"
+    "  spdm-version [UUID] SPDM GET_VERSION to the SPDM client (default UUID\n"
+    "                      e85149df-9447-4c9a-8367-c4e33464f1b4)\n"
+    "\n"
+    "options:\n"
+    "  --socket PATH       the engine's socket (required)\n"
+    "  --dtb FILE          board device tree for 'fw' (default: embedded board)\n"
+    "  --fw-version V      'fw': report firmware version V (A.B.C.D)\n"
+    "  --fault K[:A[:N]]   'fw': arm fault K with argument A, N times (default 1;\n"
+    "                      'always' for every time); kinds as in\n"
+    "                      docs/bindings/issei.md (drop-ready, status, slow, ...)\n"
+    "  --timeout-ms N      how long to wait for the link and replies (default 5000)\n"
+    "  --json              machine-readable output\n"
+    "  --verbose           print the library's warnings too\n"
+    "  --help              this text\n";
+
+#define SPDM_DEFAULT_UUID "e85149df-9447-4c9a-8367-c4e33464f1b4"
+
+struct opts {
+	const char *socket;
+	const char *dtb;
+	const char *fw_version;
+	int nfaults;
+	const char *faults[ISSEI_FW_MAX_FAULTS];
+	unsigned int timeout_ms;
+	bool json, verbose;
+	int npos;
+	char *pos[4];
+};
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->timeout_ms = 5000;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage_text, stdout);
+			return 1;
+		} else if (!strcmp(a, "--socket") || !strcmp(a, "--dtb") ||
+			   !strcmp(a, "--timeout-ms") || !strcmp(a, "--fw-version") ||
+			   !strcmp(a, "--fault")) {
+			if (i + 1 >= argc)
+				return -cli_usage("issei", "%s needs a value", a);
+			if (!strcmp(a, "--socket"))
+				o->socket = argv[++i];
+			else if (!strcmp(a, "--fw-version"))
+				o->fw_version = argv[++i];
+			else if (!strcmp(a, "--fault") && o->nfaults == ISSEI_FW_MAX_FAULTS)
+				return -cli_usage("issei", "more than %d faults",
+						  ISSEI_FW_MAX_FAULTS);
+			else if (!strcmp(a, "--fault"))
+				o->faults[o->nfaults++] = argv[++i];
+			else if (!strcmp(a, "--dtb"))
+				o->dtb = argv[++i];
+			else if (!cli_parse_u32(argv[++i], 3600000, &o->timeout_ms))
+				return -cli_usage("issei", "bad --timeout-ms '%s'", argv[i]);
+		} else if (!strcmp(a, "--json")) {
+			o->json = true;
+		} else if (!strcmp(a, "--verbose")) {
+			o->verbose = true;
+		} else if (a[0] == '-' && a[1] == '-' && o->npos < 3) {
+			/* Echo data may start with dashes only after the UUID. */
+			if (o->npos >= 2 && !strcmp(o->pos[0], "echo")) {
+				o->pos[o->npos++] = argv[i];
+				continue;
+			}
+			return -cli_usage("issei", "unknown option '%s'", a);
+		} else {
+			if (o->npos == 4)
+				return -cli_usage("issei", "too many arguments");
+			o->pos[o->npos++] = argv[i];
+		}
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- firmware */
+
+static void say_ready(void *ctx)
+{
+	printf("fwkit issei fw: listening on %s\n", (const char *)ctx);
+	fflush(stdout);
+}
+
+/* "kind[:arg[:count]]", count a number or "always". */
+static int parse_fault(const char *text, struct issei_fw_fault *f)
+{
+	char buf[64], *arg, *count;
+	unsigned int v;
+
+	if (strlen(text) >= sizeof(buf))
+		return -1;
+	strcpy(buf, text);
+	arg = strchr(buf, ':');
+	if (arg)
+		*arg++ = '\0';
+	count = arg ? strchr(arg, ':') : NULL;
+	if (count)
+		*count++ = '\0';
+	memset(f, 0, sizeof(*f));
+	f->count = 1;
+	if (issei_fw_fault_parse(buf, &f->kind))
+		return -1;
+	if (arg && !cli_parse_u32(arg, UINT32_MAX, &f->arg))
+		return -1;
+	if (count && !strcmp(count, "always"))
+		f->count = -1;
+	else if (count && cli_parse_u32(count, INT32_MAX, &v))
+		f->count = (int)v;
+	else if (count)
+		return -1;
+	return 0;
+}
+
+/* Command-line settings on top of the board's (or the defaults). */
+static int apply_cli_config(const struct opts *o, struct issei_fw_config *cfg)
+{
+	unsigned int v[4];
+	char end;
+
+	if (o->fw_version) {
+		if (sscanf(o->fw_version, "%u.%u.%u.%u%c", &v[0], &v[1], &v[2], &v[3], &end) != 4 ||
+		    v[0] > 0xffff || v[1] > 0xffff || v[2] > 0xffff || v[3] > 0xffff)
+			return cli_usage("issei", "bad --fw-version '%s' (want A.B.C.D)",
+					 o->fw_version);
+		for (int i = 0; i < 4; i++)
+			cfg->fw_version[i] = (uint16_t)v[i];
+	}
+	for (int i = 0; i < o->nfaults; i++) {
+		if (cfg->n_faults == ISSEI_FW_MAX_FAULTS)
+			return cli_usage("issei", "more than %d faults", ISSEI_FW_MAX_FAULTS);
+		if (parse_fault(o->faults[i], &cfg->faults[cfg->n_faults]))
+			return cli_usage("issei", "bad --fault '%s'", o->faults[i]);
+		cfg->n_faults++;
+	}
+	return 0;
+}
+
+static int cmd_fw(const struct opts *o)
+{
+	struct issei_fw_config *cfg = calloc(1, sizeof(*cfg));
+	struct fw_board b;
+	char err[200];
+	sigset_t set;
+	int ret, sfd;
+
+	if (!cfg)
+		return cli_fail("out of memory");
+	ret = fw_board_load(o->dtb, NULL, &b, err, sizeof(err));
+	if (ret) {
+		/* A board given explicitly must load; the embedded one may lack. */
+		if (o->dtb) {
+			free(cfg);
+			return cli_fail("%s", err);
+		}
+		issei_fw_config_default(cfg);
+	} else {
+		ret = issei_fw_config_from_fdt(b.fdt, cfg, err, sizeof(err));
+		fw_board_free(&b);
+		if (ret == -ENOENT && !o->dtb) {
+			issei_fw_config_default(cfg);
+		} else if (ret == -ENOENT) {
+			free(cfg);
+			return cli_fail("%s has no \"fwkit,issei-fw\" node", o->dtb);
+		} else if (ret) {
+			free(cfg);
+			return cli_fail("%s", err);
+		}
+	}
+	ret = apply_cli_config(o, cfg);
+	if (ret) {
+		free(cfg);
+		return ret;
+	}
+	/* Signals arrive as a readable descriptor, the server's stop_fd. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		free(cfg);
+		return cli_fail("signalfd: %s", strerror(errno));
+	}
+	ret = issei_fw_serve(o->socket, cfg, sfd, say_ready, (void *)o->socket);
+	close(sfd);
+	free(cfg);
+	if (ret)
+		return cli_fail("cannot serve on %s: %s", o->socket, strerror(-ret));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ host */
+
+static int host_up(const struct opts *o, struct issei_remote **r)
+{
+	struct issei_info info;
+	int ret;
+
+	ret = issei_remote_open(o->socket, NULL, r);
+	if (ret)
+		return cli_fail("cannot reach the engine on %s: %s", o->socket, strerror(-ret));
+	ret = issei_start(issei_remote_device(*r));
+	if (!ret)
+		ret = issei_wait_state(issei_remote_device(*r), ISSEI_RST_STATE_DONE, 1,
+				       (int)o->timeout_ms);
+	if (ret) {
+		issei_get_info(issei_remote_device(*r), &info);
+		issei_remote_close(*r);
+		return cli_fail("link not up after %u ms (state %s, %u resets)", o->timeout_ms,
+				issei_rst_state_name(info.state), info.all_reset_count);
+	}
+	return 0;
+}
+
+static int cmd_info(const struct opts *o)
+{
+	struct issei_fw_client_info *fc = NULL;
+	struct issei_remote *r;
+	struct issei_info info;
+	char uuid[ISSEI_UUID_STR_LEN], name[ISSEI_FW_NAME_LEN], kind[ISSEI_FW_KIND_LEN];
+	size_t n;
+	int ret = host_up(o, &r);
+
+	if (ret)
+		return ret;
+	issei_get_info(issei_remote_device(r), &info);
+	n = issei_get_fw_clients(issei_remote_device(r), NULL, 0);
+	if (n) {
+		fc = calloc(n, sizeof(*fc));
+		if (!fc) {
+			issei_remote_close(r);
+			return cli_fail("out of memory");
+		}
+		n = FW_MIN(n, issei_get_fw_clients(issei_remote_device(r), fc, n));
+	}
+	if (o->json) {
+		printf("{\"state\":\"%s\",\"resets\":%u,\"fw_version\":\"%u.%u.%u.%u\","
+		       "\"protocol_version\":%u,\"clients\":[",
+		       issei_rst_state_name(info.state), info.all_reset_count, info.fw_version[0],
+		       info.fw_version[1], info.fw_version[2], info.fw_version[3],
+		       info.fw_protocol_ver);
+	} else {
+		printf("link: %s (%u resets)\nfirmware version: %u.%u.%u.%u (protocol %u)\n"
+		       "clients: %zu\n",
+		       issei_rst_state_name(info.state), info.all_reset_count, info.fw_version[0],
+		       info.fw_version[1], info.fw_version[2], info.fw_version[3],
+		       info.fw_protocol_ver, n);
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool named = issei_remote_client_name(r, fc[i].uuid, name, kind);
+
+		issei_uuid_format(fc[i].uuid, uuid);
+		if (o->json) {
+			printf("%s{\"id\":%u,\"uuid\":\"%s\",\"mtu\":%u,\"protocol_version\":%u,"
+			       "\"flags\":%u",
+			       i ? "," : "", fc[i].id, uuid, fc[i].mtu, fc[i].ver, fc[i].flags);
+			if (named) {
+				printf(",\"name\":");
+				cli_json_string(stdout, name);
+				printf(",\"kind\":");
+				cli_json_string(stdout, kind);
+			}
+			printf("}");
+		} else {
+			printf("  %3u  %s  mtu %-6u ver %u%s%s\n", fc[i].id, uuid, fc[i].mtu,
+			       fc[i].ver, named ? "  " : "", named ? name : "");
+		}
+	}
+	if (o->json)
+		printf("]}\n");
+	free(fc);
+	issei_remote_close(r);
+	return 0;
+}
+
+static int connect_uuid(struct issei_device *dev, const char *text, struct issei_host_client **cl,
+			struct issei_client_props *p)
+{
+	uint8_t uuid[ISSEI_UUID_LEN];
+	int ret;
+
+	if (issei_uuid_parse(text, uuid))
+		return cli_usage("issei", "bad UUID '%s'", text);
+	ret = issei_open(dev, cl);
+	if (ret)
+		return cli_fail("open: %s", strerror(-ret));
+	ret = issei_connect(*cl, uuid, p);
+	if (ret) {
+		issei_close(*cl);
+		if (ret == -ENOTTY)
+			return cli_fail("no firmware client with UUID %s", text);
+		return cli_fail("connect to %s: %s", text, strerror(-ret));
+	}
+	return 0;
+}
+
+/* One request, one reply (into *reply, malloc'd, of *len bytes). */
+static int exchange(const struct opts *o, struct issei_host_client *cl,
+		    const struct issei_client_props *p, const void *req, size_t req_len,
+		    uint8_t **reply, size_t *len)
+{
+	ssize_t n = issei_write(cl, req, req_len, (int)o->timeout_ms);
+
+	if (n < 0) {
+		if (n == -EFBIG)
+			return cli_fail("message of %zu bytes is larger than the client's MTU %u",
+					req_len, p->max_msg_length);
+		return cli_fail("write: %s", strerror((int)-n));
+	}
+	*reply = malloc(p->max_msg_length ? p->max_msg_length : 1);
+	if (!*reply)
+		return cli_fail("out of memory");
+	n = issei_read(cl, *reply, FW_MIN(p->max_msg_length, ISSEI_DMA_F2H_SIZE),
+		       (int)o->timeout_ms);
+	if (n < 0) {
+		free(*reply);
+		if (n == -ETIME)
+			return cli_fail("no reply within %u ms", o->timeout_ms);
+		return cli_fail("read: %s", strerror((int)-n));
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+static int cmd_echo(const struct opts *o)
+{
+	struct issei_client_props p;
+	struct issei_host_client *cl;
+	struct issei_remote *r;
+	const char *data = o->pos[2];
+	uint8_t *reply;
+	size_t len;
+	bool text = true;
+	int ret = host_up(o, &r);
+
+	if (ret)
+		return ret;
+	ret = connect_uuid(issei_remote_device(r), o->pos[1], &cl, &p);
+	if (ret) {
+		issei_remote_close(r);
+		return ret;
+	}
+	ret = exchange(o, cl, &p, data, strlen(data), &reply, &len);
+	if (!ret) {
+		for (size_t i = 0; i < len; i++)
+			text &= isprint(reply[i]) || reply[i] == '\n' || reply[i] == '\t';
+		if (text) {
+			fwrite(reply, 1, len, stdout);
+			putchar('\n');
+		} else {
+			for (size_t i = 0; i < len; i++)
+				printf("%02x%s", reply[i], i + 1 < len ? " " : "\n");
+		}
+		free(reply);
+	}
+	issei_close(cl);
+	issei_remote_close(r);
+	return ret;
+}
+
+static int cmd_spdm(const struct opts *o)
+{
+	static const uint8_t get_version[4] = {SPDM_VERSION_10, SPDM_GET_VERSION, 0, 0};
+	struct issei_client_props p;
+	struct issei_host_client *cl;
+	struct issei_remote *r;
+	uint8_t *rsp;
+	size_t len;
+	int ret = host_up(o, &r);
+
+	if (ret)
+		return ret;
+	ret = connect_uuid(issei_remote_device(r), o->npos > 1 ? o->pos[1] : SPDM_DEFAULT_UUID, &cl,
+			   &p);
+	if (ret) {
+		issei_remote_close(r);
+		return ret;
+	}
+	ret = exchange(o, cl, &p, get_version, sizeof(get_version), &rsp, &len);
+	if (!ret) {
+		/* The answer is the peer's: check its own count against its size. */
+		if (len < 6 || rsp[1] != SPDM_VERSION || len < 6 + 2 * (size_t)rsp[5]) {
+			ret = cli_fail("not an SPDM VERSION response (%zu bytes, code 0x%02x)", len,
+				       len > 1 ? rsp[1] : 0);
+		} else if (o->json) {
+			printf("{\"versions\":[");
+			for (unsigned int i = 0; i < rsp[5]; i++) {
+				uint16_t v = fw_get_le16(rsp + 6 + 2 * i);
+
+				printf("%s\"%u.%u\"", i ? "," : "", v >> 12, (v >> 8) & 0xf);
+			}
+			printf("]}\n");
+		} else {
+			printf("SPDM versions:");
+			for (unsigned int i = 0; i < rsp[5]; i++) {
+				uint16_t v = fw_get_le16(rsp + 6 + 2 * i);
+
+				printf(" %u.%u", v >> 12, (v >> 8) & 0xf);
+			}
+			printf("\n");
+		}
+		free(rsp);
+	}
+	issei_close(cl);
+	issei_remote_close(r);
+	return ret;
+}
+
+int fwkit_cmd_issei(int argc, char **argv)
+{
+	struct opts o;
+	int ret = parse(argc, argv, &o);
+
+	if (ret)
+		return ret > 0 ? 0 : -ret;
+	if (!o.npos)
+		return cli_usage("issei", "missing command");
+	if (!o.socket)
+		return cli_usage("issei", "--socket PATH is required");
+	cli_quiet_logs(o.verbose);
+	if (!strcmp(o.pos[0], "fw")) {
+		if (o.npos != 1)
+			return cli_usage("issei", "fw takes no arguments");
+		return cmd_fw(&o);
+	}
+	if (o.dtb || o.fw_version || o.nfaults)
+		return cli_usage("issei", "--dtb, --fw-version and --fault are for 'fw' only");
+	if (!strcmp(o.pos[0], "info")) {
+		if (o.npos != 1)
+			return cli_usage("issei", "info takes no arguments");
+		return cmd_info(&o);
+	}
+	if (!strcmp(o.pos[0], "echo")) {
+		if (o.npos != 3)
+			return cli_usage("issei", "echo needs UUID and DATA");
+		return cmd_echo(&o);
+	}
+	if (!strcmp(o.pos[0], "spdm-version")) {
+		if (o.npos > 2)
+			return cli_usage("issei", "spdm-version takes at most a UUID");
+		return cmd_spdm(&o);
+	}
+	return cli_usage("issei", "unknown command '%s'", o.pos[0]);
+}
