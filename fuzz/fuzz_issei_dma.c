@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ham_message_header h;
 	struct issei_dma d;
 	uint8_t *buf = NULL;
-	uint8_t ctl[16] = {0};
+	uint8_t ctl[16] = { 0 };
 	int ret;
 
 	if (!shm && hw_shm_create("fuzz-dma", 0, H2F + F2H + CTL, &shm))

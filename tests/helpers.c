@@ -84,7 +84,7 @@ static void drain(int fd, char *buf, size_t cap)
 
 int th_run_fwkit(char *out, size_t out_cap, char *err, size_t err_cap, ...)
 {
-	const char *argv[32] = {FWKIT_BIN};
+	const char *argv[32] = { FWKIT_BIN };
 	int po[2], pe[2], st, argc = 1;
 	va_list ap;
 	pid_t pid;
@@ -119,7 +119,7 @@ int th_run_fwkit(char *out, size_t out_cap, char *err, size_t err_cap, ...)
 
 pid_t th_start_platform(const char *path, const char *const *extra)
 {
-	const char *argv[32] = {FWKIT_BIN, "platform", "--socket", path};
+	const char *argv[32] = { FWKIT_BIN, "platform", "--socket", path };
 	int pe[2], argc = 4;
 	char buf[512];
 	size_t n = 0;

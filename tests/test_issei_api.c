@@ -169,7 +169,7 @@ static void *blocked_call(void *arg)
 static ssize_t read_aborted_by(struct issei_host_client *cl,
 			       void (*abort_fn)(struct issei_host_client *))
 {
-	struct blocked b = {.cl = cl, .timeout = -1};
+	struct blocked b = { .cl = cl, .timeout = -1 };
 	pthread_t t;
 
 	assert_int_equal(pthread_create(&t, NULL, blocked_call, &b), 0);
@@ -203,7 +203,7 @@ static void test_read_reset_while_waiting(void **state)
 {
 	struct issei_rig *r = *state;
 	struct issei_host_client *a = open_conn(r, rig_echo_uuid);
-	struct blocked b = {.cl = a, .timeout = -1};
+	struct blocked b = { .cl = a, .timeout = -1 };
 	pthread_t t;
 
 	assert_int_equal(pthread_create(&t, NULL, blocked_call, &b), 0);
@@ -221,7 +221,7 @@ static void test_write_timeout_and_cancel(void **state)
 	struct issei_rig *r = *state;
 	struct issei_host_client *a = open_conn(r, rig_echo_uuid);
 	struct issei_host_client *b = open_conn(r, rig_echo1_uuid);
-	struct blocked bw = {.cl = b, .timeout = -1, .write = true};
+	struct blocked bw = { .cl = b, .timeout = -1, .write = true };
 	uint8_t buf[8];
 	pthread_t t;
 
@@ -291,8 +291,8 @@ static void test_spdm_get_version(void **state)
 {
 	struct issei_rig *r = *state;
 	struct issei_host_client *s = open_conn(r, rig_spdm_uuid);
-	static const uint8_t get_version[4] = {0x10, 0x84, 0, 0};
-	static const uint8_t get_caps[4] = {0x10, 0xE1, 0, 0};
+	static const uint8_t get_version[4] = { 0x10, 0x84, 0, 0 };
+	static const uint8_t get_caps[4] = { 0x10, 0xE1, 0, 0 };
 	uint8_t buf[64];
 	ssize_t n;
 
@@ -335,18 +335,18 @@ static void test_connect_while_not_done(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_connect_errors, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_ioctl, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_open_limit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_write_errors, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_read_errors, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_read_cancel_intr_disconnect, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_read_reset_while_waiting, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_write_timeout_and_cancel, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_poll, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_echo_two_clients_interleaved, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_spdm_get_version, setup, teardown),
-	    cmocka_unit_test(test_connect_while_not_done),
+		cmocka_unit_test_setup_teardown(test_connect_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ioctl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_cancel_intr_disconnect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_reset_while_waiting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_timeout_and_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_poll, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_echo_two_clients_interleaved, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spdm_get_version, setup, teardown),
+		cmocka_unit_test(test_connect_while_not_done),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

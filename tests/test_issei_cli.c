@@ -123,7 +123,7 @@ static void test_cli(void **state)
 	(void)state;
 	engine_start(&e);
 	{
-		const char *a[] = {"issei", "--socket", e.sock, "info", NULL};
+		const char *a[] = { "issei", "--socket", e.sock, "info", NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 0);
 		assert_non_null(strstr(out, "link: DONE"));
@@ -131,7 +131,7 @@ static void test_cli(void **state)
 		assert_non_null(strstr(out, "e85149df-9447-4c9a-8367-c4e33464f1b4"));
 	}
 	{
-		const char *a[] = {"issei", "--socket", e.sock, "info", "--json", NULL};
+		const char *a[] = { "issei", "--socket", e.sock, "info", "--json", NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 0);
 		assert_non_null(strstr(out, "\"clients\":[{\"id\":1,"
@@ -143,34 +143,35 @@ static void test_cli(void **state)
 		assert_non_null(strstr(out, "\"fw_version\":\"1.2.3.4\""));
 	}
 	{
-		const char *a[] = {"issei",
-				   "--socket",
-				   e.sock,
-				   "echo",
-				   "44444444-4444-4444-4444-444444444444",
-				   "hello engine",
-				   NULL};
+		const char *a[] = { "issei",
+				    "--socket",
+				    e.sock,
+				    "echo",
+				    "44444444-4444-4444-4444-444444444444",
+				    "hello engine",
+				    NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 0);
 		assert_string_equal(out, "hello engine\n");
 	}
 	{
-		const char *a[] = {"issei", "--socket", e.sock, "spdm-version", NULL};
+		const char *a[] = { "issei", "--socket", e.sock, "spdm-version", NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 0);
 		assert_string_equal(out, "SPDM versions: 1.0 1.1 1.2\n");
 	}
 	{
 		const char *a[] = {
-		    "issei", "--socket", e.sock, "echo", "00000000-0000-0000-0000-000000000000",
-		    "x",     NULL};
+			"issei", "--socket", e.sock, "echo", "00000000-0000-0000-0000-000000000000",
+			"x",	 NULL
+		};
 
 		assert_int_equal(run(out, sizeof(out), a), 1);
 		assert_non_null(strstr(out, "no firmware client with UUID"));
 		assert_null(strchr(strchr(out, '\n') + 1, '\n')); /* one line */
 	}
 	{
-		const char *a[] = {"issei", "--socket", e.sock, "echo", "not-a-uuid", "x", NULL};
+		const char *a[] = { "issei", "--socket", e.sock, "echo", "not-a-uuid", "x", NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 2);
 		assert_non_null(strstr(out, "bad UUID"));
@@ -179,8 +180,9 @@ static void test_cli(void **state)
 		/* Larger than the echo client's MTU of 5120. */
 		static char big[6001];
 		const char *a[] = {
-		    "issei", "--socket", e.sock, "echo", "44444444-4444-4444-4444-444444444444",
-		    big,     NULL};
+			"issei", "--socket", e.sock, "echo", "44444444-4444-4444-4444-444444444444",
+			big,	 NULL
+		};
 
 		memset(big, 'b', sizeof(big) - 1);
 		assert_int_equal(run(out, sizeof(out), a), 1);
@@ -188,7 +190,7 @@ static void test_cli(void **state)
 	}
 	assert_int_equal(engine_stop(&e), 0);
 	{
-		const char *a[] = {"issei", "--socket", e.sock, "info", NULL};
+		const char *a[] = { "issei", "--socket", e.sock, "info", NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 1);
 		assert_non_null(strstr(out, "cannot reach the engine"));
@@ -198,15 +200,15 @@ static void test_cli(void **state)
 /* Engine settings from the command line: version and an armed fault. */
 static void test_cli_config(void **state)
 {
-	static const char *const extra[] = {"--fw-version", "9.8.7.6", "--fault", "status:255:1",
-					    NULL};
+	static const char *const extra[] = { "--fw-version", "9.8.7.6", "--fault", "status:255:1",
+					     NULL };
 	char out[8192];
 	struct engine e;
 
 	(void)state;
 	engine_start_args(&e, extra);
 	{
-		const char *a[] = {"issei", "--socket", e.sock, "info", "--json", NULL};
+		const char *a[] = { "issei", "--socket", e.sock, "info", "--json", NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 0);
 		assert_non_null(strstr(out, "\"fw_version\":\"9.8.7.6\""));
@@ -215,7 +217,7 @@ static void test_cli_config(void **state)
 	}
 	assert_int_equal(engine_stop(&e), 0);
 	{
-		const char *a[] = {"issei", "fw", "--socket", e.sock, "--fault", "explode", NULL};
+		const char *a[] = { "issei", "fw", "--socket", e.sock, "--fault", "explode", NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 2);
 		assert_non_null(strstr(out, "bad --fault"));
@@ -228,25 +230,26 @@ static void test_usage(void **state)
 
 	(void)state;
 	{
-		const char *a[] = {"issei", "--help", NULL};
+		const char *a[] = { "issei", "--help", NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 0);
 		assert_non_null(strstr(out, "usage: fwkit issei"));
 	}
 	{
-		const char *a[] = {"issei", "info", NULL};
+		const char *a[] = { "issei", "info", NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 2);
 		assert_non_null(strstr(out, "--socket PATH is required"));
 	}
 	{
-		const char *a[] = {"issei", "--socket", "/tmp/x", "frobnicate", NULL};
+		const char *a[] = { "issei", "--socket", "/tmp/x", "frobnicate", NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 2);
 	}
 	{
-		const char *a[] = {"issei", "fw", "--socket", "/tmp/x", "--dtb", "/nonexistent.dtb",
-				   NULL};
+		const char *a[] = { "issei",  "fw",    "--socket",
+				    "/tmp/x", "--dtb", "/nonexistent.dtb",
+				    NULL };
 
 		assert_int_equal(run(out, sizeof(out), a), 1);
 	}
@@ -255,9 +258,9 @@ static void test_usage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_cli),
-	    cmocka_unit_test(test_cli_config),
-	    cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_cli_config),
+		cmocka_unit_test(test_usage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

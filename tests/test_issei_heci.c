@@ -152,7 +152,7 @@ static void test_open_refuses_bad_regions(void **state)
 
 static void test_dma_mailbox(void **state)
 {
-	struct ham_message_header h = {.length = 3, .fw_id = 2, .host_id = 9}, g;
+	struct ham_message_header h = { .length = 3, .fw_id = 2, .host_id = 9 }, g;
 	struct hw_shm *shm;
 	struct issei_dma d;
 	uint8_t *buf, raw[HAM_MSG_HDR_LEN];
@@ -201,7 +201,7 @@ static void test_dma_mailbox(void **state)
 static void *dt_blob(bool bad_mtu, bool bad_kind_fault)
 {
 	void *fdt = calloc(1, 8192);
-	fdt32_t ver[4] = {cpu_to_fdt32(5), cpu_to_fdt32(6), cpu_to_fdt32(7), cpu_to_fdt32(8)};
+	fdt32_t ver[4] = { cpu_to_fdt32(5), cpu_to_fdt32(6), cpu_to_fdt32(7), cpu_to_fdt32(8) };
 
 	fdt_create(fdt, 8192);
 	fdt_finish_reservemap(fdt);
@@ -282,14 +282,14 @@ static void test_unknown_kind_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_csr_side_effects),
-	    cmocka_unit_test(test_cb_windows),
-	    cmocka_unit_test(test_setup_recv_rules),
-	    cmocka_unit_test(test_hw_reset_ops),
-	    cmocka_unit_test(test_open_refuses_bad_regions),
-	    cmocka_unit_test(test_dma_mailbox),
-	    cmocka_unit_test(test_dt_binding),
-	    cmocka_unit_test(test_unknown_kind_refused),
+		cmocka_unit_test(test_csr_side_effects),
+		cmocka_unit_test(test_cb_windows),
+		cmocka_unit_test(test_setup_recv_rules),
+		cmocka_unit_test(test_hw_reset_ops),
+		cmocka_unit_test(test_open_refuses_bad_regions),
+		cmocka_unit_test(test_dma_mailbox),
+		cmocka_unit_test(test_dt_binding),
+		cmocka_unit_test(test_unknown_kind_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

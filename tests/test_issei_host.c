@@ -20,7 +20,8 @@
 #include "issei_test_util.h"
 
 static const struct issei_timeouts short_to = {
-    .hw_ready_ms = 500, .step_ms = 500, .stop_ms = 500, .write_ms = 1000};
+	.hw_ready_ms = 500, .step_ms = 500, .stop_ms = 500, .write_ms = 1000
+};
 
 static void test_enumerate(void **state)
 {
@@ -292,7 +293,7 @@ static void test_reset_on_reply_after_close(void **state)
 /* An h2f slot the firmware never drains: -EIO after the write timeout. */
 static void test_reset_on_stuck_h2f(void **state)
 {
-	static const struct issei_timeouts to = {.write_ms = 200};
+	static const struct issei_timeouts to = { .write_ms = 200 };
 	struct issei_host_client *a, *b;
 	struct issei_rig r;
 
@@ -510,32 +511,32 @@ static void test_32_clients(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_enumerate),
-	    cmocka_unit_test(test_reset_on_start_status),
-	    cmocka_unit_test(test_reset_on_bad_start),
-	    cmocka_unit_test(test_reset_on_bad_clients),
-	    cmocka_unit_test(test_reset_on_unknown_bus_cmd),
-	    cmocka_unit_test(test_reset_on_bad_setup),
-	    cmocka_unit_test(test_reset_on_step_timeouts),
-	    cmocka_unit_test(test_reset_on_skipped_client_req),
-	    cmocka_unit_test(test_reset_on_bad_length),
-	    cmocka_unit_test(test_reset_on_fw_drop_ready),
-	    cmocka_unit_test(test_reset_on_client_status),
-	    cmocka_unit_test(test_reset_on_unknown_host_id),
-	    cmocka_unit_test(test_reset_on_wrong_fw_id),
-	    cmocka_unit_test(test_reset_on_bad_length_in_done),
-	    cmocka_unit_test(test_reset_on_unsolicited_start),
-	    cmocka_unit_test(test_reset_on_reply_after_disconnect),
-	    cmocka_unit_test(test_reset_on_reply_after_close),
-	    cmocka_unit_test(test_reset_on_stuck_h2f),
-	    cmocka_unit_test(test_double_reply_disconnects),
-	    cmocka_unit_test(test_reply_over_mtu_disconnects),
-	    cmocka_unit_test(test_slow_answers_do_not_reset),
-	    cmocka_unit_test(test_disable_after_max_resets),
-	    cmocka_unit_test(test_consecutive_count_cleared_by_success),
-	    cmocka_unit_test(test_stop_leaves_nothing),
-	    cmocka_unit_test(test_restart_after_stop),
-	    cmocka_unit_test(test_32_clients),
+		cmocka_unit_test(test_enumerate),
+		cmocka_unit_test(test_reset_on_start_status),
+		cmocka_unit_test(test_reset_on_bad_start),
+		cmocka_unit_test(test_reset_on_bad_clients),
+		cmocka_unit_test(test_reset_on_unknown_bus_cmd),
+		cmocka_unit_test(test_reset_on_bad_setup),
+		cmocka_unit_test(test_reset_on_step_timeouts),
+		cmocka_unit_test(test_reset_on_skipped_client_req),
+		cmocka_unit_test(test_reset_on_bad_length),
+		cmocka_unit_test(test_reset_on_fw_drop_ready),
+		cmocka_unit_test(test_reset_on_client_status),
+		cmocka_unit_test(test_reset_on_unknown_host_id),
+		cmocka_unit_test(test_reset_on_wrong_fw_id),
+		cmocka_unit_test(test_reset_on_bad_length_in_done),
+		cmocka_unit_test(test_reset_on_unsolicited_start),
+		cmocka_unit_test(test_reset_on_reply_after_disconnect),
+		cmocka_unit_test(test_reset_on_reply_after_close),
+		cmocka_unit_test(test_reset_on_stuck_h2f),
+		cmocka_unit_test(test_double_reply_disconnects),
+		cmocka_unit_test(test_reply_over_mtu_disconnects),
+		cmocka_unit_test(test_slow_answers_do_not_reset),
+		cmocka_unit_test(test_disable_after_max_resets),
+		cmocka_unit_test(test_consecutive_count_cleared_by_success),
+		cmocka_unit_test(test_stop_leaves_nothing),
+		cmocka_unit_test(test_restart_after_stop),
+		cmocka_unit_test(test_32_clients),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

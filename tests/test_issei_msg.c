@@ -19,12 +19,12 @@
 
 static void test_setup_req_layout(void **state)
 {
-	struct ham_setup_req r = {.msg_id = HAM_CB_MESSAGE_ID_REQ,
-				  .ver = 1,
-				  .buffer_physical_address = 0x1122334455667788ull,
-				  .host_to_fw_section_length = 0x10000,
-				  .fw_to_host_section_length = 0x10000,
-				  .control_length = 0x1000};
+	struct ham_setup_req r = { .msg_id = HAM_CB_MESSAGE_ID_REQ,
+				   .ver = 1,
+				   .buffer_physical_address = 0x1122334455667788ull,
+				   .host_to_fw_section_length = 0x10000,
+				   .fw_to_host_section_length = 0x10000,
+				   .control_length = 0x1000 };
 	struct ham_setup_req d;
 	uint8_t b[HAM_SETUP_REQ_LEN];
 	const char *why = NULL;
@@ -49,7 +49,7 @@ static void test_setup_req_layout(void **state)
 
 static void test_setup_res_rules(void **state)
 {
-	struct ham_setup_res r = {.msg_id = HAM_CB_MESSAGE_ID_RES, .status = 0}, d;
+	struct ham_setup_res r = { .msg_id = HAM_CB_MESSAGE_ID_RES, .status = 0 }, d;
 	uint8_t b[HAM_SETUP_RES_LEN];
 
 	(void)state;
@@ -70,12 +70,12 @@ static void test_setup_res_rules(void **state)
 
 static void test_header_layout_and_check(void **state)
 {
-	struct ham_message_header h = {.length = 0x11223344,
-				       .fw_id = 0x5566,
-				       .host_id = 0x7788,
-				       .flags = 0x99aabbcc,
-				       .status = 0x05,
-				       .reserved = 0},
+	struct ham_message_header h = { .length = 0x11223344,
+					.fw_id = 0x5566,
+					.host_id = 0x7788,
+					.flags = 0x99aabbcc,
+					.status = 0x05,
+					.reserved = 0 },
 				  d;
 	uint8_t b[HAM_MSG_HDR_LEN];
 
@@ -120,8 +120,8 @@ static void test_start_req(void **state)
 
 static void test_start_rsp_exact_size(void **state)
 {
-	static const uint8_t caps[3] = {7, 8, 9};
-	struct ham_start_rsp r = {.fw_version = {1, 2, 3, 4}, .supported_version = 1}, d;
+	static const uint8_t caps[3] = { 7, 8, 9 };
+	struct ham_start_rsp r = { .fw_version = { 1, 2, 3, 4 }, .supported_version = 1 }, d;
 	uint8_t b[32];
 	const char *why = NULL;
 
@@ -150,8 +150,8 @@ static void test_start_rsp_exact_size(void **state)
 static void test_clients_rsp_exact_size(void **state)
 {
 	struct ham_client_props c[2] = {
-	    {.client_number = 1, .protocol_ver = 1, .mtu = 5120, .flags = 0},
-	    {.client_number = 2, .protocol_ver = 3, .mtu = 4096, .flags = 0xdeadbeef},
+		{ .client_number = 1, .protocol_ver = 1, .mtu = 5120, .flags = 0 },
+		{ .client_number = 2, .protocol_ver = 3, .mtu = 4096, .flags = 0xdeadbeef },
 	};
 	struct ham_clients_rsp r;
 	struct ham_client_props p;
@@ -218,8 +218,8 @@ static void test_status_mapping(void **state)
 
 static void test_uuid_text(void **state)
 {
-	static const uint8_t spdm[16] = {0xe8, 0x51, 0x49, 0xdf, 0x94, 0x47, 0x4c, 0x9a,
-					 0x83, 0x67, 0xc4, 0xe3, 0x34, 0x64, 0xf1, 0xb4};
+	static const uint8_t spdm[16] = { 0xe8, 0x51, 0x49, 0xdf, 0x94, 0x47, 0x4c, 0x9a,
+					  0x83, 0x67, 0xc4, 0xe3, 0x34, 0x64, 0xf1, 0xb4 };
 	uint8_t u[16];
 	char s[ISSEI_UUID_STR_LEN];
 
@@ -247,16 +247,16 @@ static void test_csr_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_setup_req_layout),
-	    cmocka_unit_test(test_setup_res_rules),
-	    cmocka_unit_test(test_header_layout_and_check),
-	    cmocka_unit_test(test_start_req),
-	    cmocka_unit_test(test_start_rsp_exact_size),
-	    cmocka_unit_test(test_clients_rsp_exact_size),
-	    cmocka_unit_test(test_client_req_and_cmd),
-	    cmocka_unit_test(test_status_mapping),
-	    cmocka_unit_test(test_uuid_text),
-	    cmocka_unit_test(test_csr_helpers),
+		cmocka_unit_test(test_setup_req_layout),
+		cmocka_unit_test(test_setup_res_rules),
+		cmocka_unit_test(test_header_layout_and_check),
+		cmocka_unit_test(test_start_req),
+		cmocka_unit_test(test_start_rsp_exact_size),
+		cmocka_unit_test(test_clients_rsp_exact_size),
+		cmocka_unit_test(test_client_req_and_cmd),
+		cmocka_unit_test(test_status_mapping),
+		cmocka_unit_test(test_uuid_text),
+		cmocka_unit_test(test_csr_helpers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,7 +76,7 @@ static int child_stop(struct child *c)
 
 static void exchange(struct issei_device *dev)
 {
-	static const uint8_t get_version[4] = {0x10, 0x84, 0, 0};
+	static const uint8_t get_version[4] = { 0x10, 0x84, 0, 0 };
 	struct issei_host_client *e, *s;
 	struct issei_client_props p;
 	uint8_t buf[64];
@@ -131,9 +131,9 @@ static void test_fault_in_firmware_process(void **state)
 	(void)state;
 	issei_fw_config_default(&cfg);
 	cfg.faults[cfg.n_faults++] =
-	    (struct issei_fw_fault){.kind = ISSEI_FW_FAULT_STATUS, .arg = 0xff, .count = 1};
+		(struct issei_fw_fault){ .kind = ISSEI_FW_FAULT_STATUS, .arg = 0xff, .count = 1 };
 	cfg.faults[cfg.n_faults++] =
-	    (struct issei_fw_fault){.kind = ISSEI_FW_FAULT_BAD_CLIENTS, .arg = 0, .count = 1};
+		(struct issei_fw_fault){ .kind = ISSEI_FW_FAULT_BAD_CLIENTS, .arg = 0, .count = 1 };
 	child_start(&c, &cfg);
 	assert_int_equal(issei_remote_open(c.path, NULL, &r), 0);
 	dev = issei_remote_device(r);
@@ -149,7 +149,8 @@ static void test_fault_in_firmware_process(void **state)
 static void test_firmware_killed(void **state)
 {
 	static const struct issei_timeouts to = {
-	    .hw_ready_ms = 200, .step_ms = 200, .stop_ms = 200, .write_ms = 200};
+		.hw_ready_ms = 200, .step_ms = 200, .stop_ms = 200, .write_ms = 200
+	};
 	struct issei_fw_config cfg;
 	struct issei_host_client *e, *f;
 	struct issei_remote *r;
@@ -187,9 +188,9 @@ static void test_firmware_killed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_two_processes),
-	    cmocka_unit_test(test_fault_in_firmware_process),
-	    cmocka_unit_test(test_firmware_killed),
+		cmocka_unit_test(test_two_processes),
+		cmocka_unit_test(test_fault_in_firmware_process),
+		cmocka_unit_test(test_firmware_killed),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

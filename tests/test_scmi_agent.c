@@ -20,15 +20,15 @@
 #define P2A_OFF (8192 + 64)
 
 enum fake_mode {
-	ANSWER,		/* answer in place */
-	SILENT,		/* take the command, never answer */
-	STALE_TOKEN,	/* answer with another token */
-	WRONG_PROTO,	/* answer with our token but another protocol */
-	NO_IRQ,		/* answer but never ring the completion interrupt */
+	ANSWER,		 /* answer in place */
+	SILENT,		 /* take the command, never answer */
+	STALE_TOKEN,	 /* answer with another token */
+	WRONG_PROTO,	 /* answer with our token but another protocol */
+	NO_IRQ,		 /* answer but never ring the completion interrupt */
 	SMC_UNSUPPORTED, /* a0 = NOT_SUPPORTED */
-	BAD_LENGTH,	/* length word shorter than header + status */
-	ANSWER_DRESP,	/* answer, then post a delayed response */
-	DRESP_ONLY,	/* post a delayed response, never answer synchronously */
+	BAD_LENGTH,	 /* length word shorter than header + status */
+	ANSWER_DRESP,	 /* answer, then post a delayed response */
+	DRESP_ONLY,	 /* post a delayed response, never answer synchronously */
 };
 
 struct fake {
@@ -125,8 +125,9 @@ static void fake_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_re
 		break;
 	case DRESP_ONLY:
 		fw_put_le32(out + 4, 0xD0D0);
-		fake_post(f, (hdr & ~SCMI_MSG_TYPE_MASK) |
-				     FW_FIELD_PREP(SCMI_MSG_TYPE_MASK, SCMI_MSG_TYPE_DELAYED_RESP),
+		fake_post(f,
+			  (hdr & ~SCMI_MSG_TYPE_MASK) |
+				  FW_FIELD_PREP(SCMI_MSG_TYPE_MASK, SCMI_MSG_TYPE_DELAYED_RESP),
 			  out, 8);
 		break;
 	}
@@ -137,11 +138,11 @@ static int fake_create(struct fake **out, enum scmi_completion_mode comp, bool w
 		       unsigned int max_msg, unsigned int timeout_ms)
 {
 	struct fake *f = calloc(1, sizeof(*f));
-	struct scmi_agent_config cfg = {.completion = comp,
-					.rx_timeout_ms = timeout_ms,
-					.dresp_timeout_ms = 5000,
-					.max_msg = max_msg};
-	struct scmi_smc_chan_desc tx = {0}, rx = {0};
+	struct scmi_agent_config cfg = { .completion = comp,
+					 .rx_timeout_ms = timeout_ms,
+					 .dresp_timeout_ms = 5000,
+					 .max_msg = max_msg };
+	struct scmi_smc_chan_desc tx = { 0 }, rx = { 0 };
 	int ret;
 
 	assert_int_equal(hw_shm_create("fake", 0x50000000, 3 * 4096, &f->mem), 0);
@@ -160,15 +161,22 @@ static int fake_create(struct fake **out, enum scmi_completion_mode comp, bool w
 		*out = f;
 		return ret;
 	}
-	tx = (struct scmi_smc_chan_desc){.shm = f->mem, .off = TX_OFF, .size = 4096, .smc = f->smc,
-					 .smc_id = 0x82000010, .mode = HW_WAIT_SLEEP};
+	tx = (struct scmi_smc_chan_desc){ .shm = f->mem,
+					  .off = TX_OFF,
+					  .size = 4096,
+					  .smc = f->smc,
+					  .smc_id = 0x82000010,
+					  .mode = HW_WAIT_SLEEP };
 	if (with_irq) {
 		tx.irq_shm = f->mem;
 		tx.irq_off = A2P_OFF;
 	}
-	rx = (struct scmi_smc_chan_desc){.shm = f->mem, .off = RX_OFF, .size = 4096,
-					 .irq_shm = f->mem, .irq_off = P2A_OFF,
-					 .mode = HW_WAIT_SLEEP};
+	rx = (struct scmi_smc_chan_desc){ .shm = f->mem,
+					  .off = RX_OFF,
+					  .size = 4096,
+					  .irq_shm = f->mem,
+					  .irq_off = P2A_OFF,
+					  .mode = HW_WAIT_SLEEP };
 	ret = scmi_agent_add_channel(f->agent, SCMI_PROTOCOL_BASE, true, &tx);
 	if (!ret)
 		ret = scmi_agent_add_channel(f->agent, SCMI_PROTOCOL_BASE, false, &rx);
@@ -204,7 +212,7 @@ static struct scmi_agent_stats stats(struct fake *f)
 
 static void test_create_limits(void **state)
 {
-	struct scmi_agent_config cfg = {.max_msg = SCMI_MSG_TOKEN_MAX + 1};
+	struct scmi_agent_config cfg = { .max_msg = SCMI_MSG_TOKEN_MAX + 1 };
 	struct scmi_agent *a;
 	struct fake *f;
 	struct scmi_xfer *x[3];
@@ -247,8 +255,8 @@ static void run_modes(enum scmi_completion_mode comp, bool irq, uint32_t want_in
 static void test_completion_modes(void **state)
 {
 	(void)state;
-	run_modes(SCMI_COMPLETION_AUTO, true, 1);   /* Linux: the a2p interrupt */
-	run_modes(SCMI_COMPLETION_AUTO, false, 0);  /* Linux: by return of the SMC */
+	run_modes(SCMI_COMPLETION_AUTO, true, 1);  /* Linux: the a2p interrupt */
+	run_modes(SCMI_COMPLETION_AUTO, false, 0); /* Linux: by return of the SMC */
 	run_modes(SCMI_COMPLETION_RETURN, true, 0);
 	run_modes(SCMI_COMPLETION_POLL, true, 0);
 	run_modes(SCMI_COMPLETION_IRQ, true, 1);
@@ -467,8 +475,8 @@ static void test_unexpected_delayed_response(void **state)
 	assert_int_equal(version(f, &v), 0);
 	/* The receiver dropped it and freed the channel; wait for that. */
 	while (!smt_channel_free(&f->rx))
-		assert_int_equal(hw_word_wait(f->rx.status, 0, fw_deadline(5000000000), HW_WAIT_SLEEP),
-				 0);
+		assert_int_equal(
+			hw_word_wait(f->rx.status, 0, fw_deadline(5000000000), HW_WAIT_SLEEP), 0);
 	assert_int_equal(stats(f).dropped_unexpected, 1);
 	assert_true(th_log_contains("not expected"));
 	fake_destroy(f);
@@ -476,7 +484,7 @@ static void test_unexpected_delayed_response(void **state)
 
 static void test_delayed_response_timeout(void **state)
 {
-	struct scmi_agent_config cfg = {.rx_timeout_ms = 1000, .dresp_timeout_ms = 20};
+	struct scmi_agent_config cfg = { .rx_timeout_ms = 1000, .dresp_timeout_ms = 20 };
 	struct fake *f;
 	struct scmi_xfer *x;
 
@@ -486,11 +494,17 @@ static void test_delayed_response_timeout(void **state)
 	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 1000), 0);
 	scmi_agent_destroy(f->agent);
 	{
-		struct scmi_smc_chan_desc tx = {.shm = f->mem, .size = 4096, .smc = f->smc,
-						.smc_id = 0x82000010, .irq_shm = f->mem,
-						.irq_off = A2P_OFF},
-					  rx = {.shm = f->mem, .off = RX_OFF, .size = 4096,
-						.irq_shm = f->mem, .irq_off = P2A_OFF};
+		struct scmi_smc_chan_desc tx = { .shm = f->mem,
+						 .size = 4096,
+						 .smc = f->smc,
+						 .smc_id = 0x82000010,
+						 .irq_shm = f->mem,
+						 .irq_off = A2P_OFF },
+					  rx = { .shm = f->mem,
+						 .off = RX_OFF,
+						 .size = 4096,
+						 .irq_shm = f->mem,
+						 .irq_off = P2A_OFF };
 
 		assert_int_equal(scmi_agent_create(&cfg, &scmi_smc_desc, &f->agent), 0);
 		assert_int_equal(scmi_agent_add_channel(f->agent, 0x10, true, &tx), 0);
@@ -541,7 +555,7 @@ static uint32_t notif_hdr(uint8_t proto, uint8_t evt)
 static void test_notifications(void **state)
 {
 	struct fake *f;
-	uint8_t p[8] = {0x44, 0x33, 0x22, 0x11};
+	uint8_t p[8] = { 0x44, 0x33, 0x22, 0x11 };
 
 	(void)state;
 	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
@@ -571,7 +585,7 @@ static void test_notifications(void **state)
 static void test_rx_hostile(void **state)
 {
 	struct fake *f;
-	uint8_t p[8] = {0};
+	uint8_t p[8] = { 0 };
 
 	(void)state;
 	th_log_capture();
@@ -598,7 +612,7 @@ static void test_rx_hostile(void **state)
 static void test_notification_queue_overflow(void **state)
 {
 	struct fake *f;
-	uint8_t p[4] = {0};
+	uint8_t p[4] = { 0 };
 
 	(void)state;
 	th_log_capture();
@@ -609,8 +623,8 @@ static void test_notification_queue_overflow(void **state)
 		fake_post(f, notif_hdr(0x15, 0), p, 4);
 	/* The last post returns once the agent freed the channel after it. */
 	while (!smt_channel_free(&f->rx))
-		assert_int_equal(hw_word_wait(f->rx.status, 0, fw_deadline(5000000000), HW_WAIT_SLEEP),
-				 0);
+		assert_int_equal(
+			hw_word_wait(f->rx.status, 0, fw_deadline(5000000000), HW_WAIT_SLEEP), 0);
 	assert_true(stats(f).dropped_notifications >= 2);
 	assert_true(th_log_contains("queue full"));
 	pthread_mutex_lock(&f->lock);

@@ -14,10 +14,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#define HOST_SMC   0x82000002
-#define HOST_TX	   0x47ff0000
-#define GUEST1	   2
-#define GUEST2	   3
+#define HOST_SMC 0x82000002
+#define HOST_TX	 0x47ff0000
+#define GUEST1	 2
+#define GUEST2	 3
 
 struct ctx {
 	struct scmi_session *s;
@@ -25,11 +25,11 @@ struct ctx {
 	struct scmi_platform *p;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int seen[4];		/* notifications per agent id */
-	uint8_t last[4][32];	/* last payload per agent id */
+	int seen[4];	     /* notifications per agent id */
+	uint8_t last[4][32]; /* last payload per agent id */
 	size_t last_len[4];
 	uint8_t last_evt[4];
-	int resets[8];		/* reset hook calls per agent id */
+	int resets[8]; /* reset hook calls per agent id */
 };
 
 /* A vendor protocol for the paths Base cannot show: a delayed response, a
@@ -72,9 +72,9 @@ static void vendor_reset(struct scmi_platform *p, void *priv, uint32_t agent_id)
 }
 
 static struct scmi_msg_desc vendor_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = {vendor_version, 0, 0, 0},
-	[3] = {vendor_async, 4, 0, 0},
-	[4] = {vendor_notify, 8, 0, 0},
+	[SCMI_PROTOCOL_VERSION] = { vendor_version, 0, 0, 0 },
+	[3] = { vendor_async, 4, 0, 0 },
+	[4] = { vendor_notify, 8, 0, 0 },
 };
 
 static struct scmi_protocol vendor = {
@@ -112,8 +112,8 @@ static void wait_seen(struct ctx *c, int id, int n)
 
 static int setup(void **state)
 {
-	struct scmi_session_opts o = {.mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT};
-	struct scmi_agent_config cfg = {.rx_timeout_ms = 5000};
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
 	struct ctx *c = calloc(1, sizeof(*c));
 	char err[256];
 
@@ -154,7 +154,7 @@ static int teardown(void **state)
 static int call(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *words, size_t n,
 		uint8_t *rx, size_t *rx_len)
 {
-	uint8_t tx[64] = {0}, buf[128];
+	uint8_t tx[64] = { 0 }, buf[128];
 	size_t len = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -225,7 +225,7 @@ static void dummy_version(struct scmi_msg *m)
 	scmi_msg_put_u32(m, 0x10000);
 }
 
-static const struct scmi_msg_desc dummy_msgs[] = {{dummy_version, 0, 0, 0}};
+static const struct scmi_msg_desc dummy_msgs[] = { { dummy_version, 0, 0, 0 } };
 static struct scmi_protocol dummies[130];
 
 static void test_list_protocols_multipart(void **state)
@@ -240,8 +240,9 @@ static void test_list_protocols_multipart(void **state)
 		/* ids 0x20..0x7F then 0x81..0xA2, around the vendor protocol */
 		uint8_t id = (uint8_t)(k < 96 ? 0x20 + k : 0x81 + (k - 96));
 
-		dummies[k] = (struct scmi_protocol){.id = id, .version = 0x10000,
-						    .msgs = dummy_msgs, .nmsgs = 1};
+		dummies[k] = (struct scmi_protocol){
+			.id = id, .version = 0x10000, .msgs = dummy_msgs, .nmsgs = 1
+		};
 		assert_int_equal(scmi_platform_register_protocol(c->p, &dummies[k]), 0);
 	}
 	/* 131 protocols: more than one 128-byte reply holds. */
@@ -276,12 +277,13 @@ static void test_list_protocols_multipart(void **state)
 static void test_agent_protocol_restriction(void **state)
 {
 	struct ctx *c = *state;
-	static const uint8_t only[] = {VENDOR};
+	static const uint8_t only[] = { VENDOR };
 	struct scmi_base_info i;
 	uint32_t v;
 
-	static const struct scmi_protocol p90 = {.id = 0x90, .version = 1, .msgs = dummy_msgs,
-						 .nmsgs = 1};
+	static const struct scmi_protocol p90 = {
+		.id = 0x90, .version = 1, .msgs = dummy_msgs, .nmsgs = 1
+	};
 
 	assert_int_equal(scmi_platform_register_protocol(c->p, &p90), 0);
 	assert_int_equal(scmi_platform_set_agent_protocols(c->p, GUEST2, only, 1), 0);
@@ -300,7 +302,7 @@ static void test_agent_protocol_restriction(void **state)
 static void test_device_permissions(void **state)
 {
 	struct ctx *c = *state;
-	uint32_t bad[3] = {GUEST1, 1, 2};
+	uint32_t bad[3] = { GUEST1, 1, 2 };
 
 	assert_false(scmi_platform_device_access(c->p, GUEST1, 1, 0x14));
 	assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, 1, true), 0);
@@ -319,7 +321,7 @@ static void test_device_permissions(void **state)
 static void test_protocol_permissions(void **state)
 {
 	struct ctx *c = *state;
-	uint32_t hi[4] = {GUEST1, 2, 0x100 | VENDOR, 1}, fl[4] = {GUEST1, 2, VENDOR, 3};
+	uint32_t hi[4] = { GUEST1, 2, 0x100 | VENDOR, 1 }, fl[4] = { GUEST1, 2, VENDOR, 3 };
 
 	assert_true(scmi_platform_device_access(c->p, GUEST1, 2, VENDOR));
 	assert_int_equal(scmi_base_set_protocol_permissions(c->host, GUEST1, 2, VENDOR, false), 0);
@@ -343,7 +345,7 @@ static void test_protocol_permissions(void **state)
 static void test_reset_agent_configuration(void **state)
 {
 	struct ctx *c = *state;
-	uint32_t bad[2] = {GUEST1, 2};
+	uint32_t bad[2] = { GUEST1, 2 };
 
 	/* Board defaults for guest1: device 2 only. */
 	assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, 1, true), 0);
@@ -371,16 +373,16 @@ static void test_reset_agent_configuration(void **state)
 static void test_wrong_sizes(void **state)
 {
 	struct ctx *c = *state;
-	static const uint8_t sizes[] = {0, 0, 4, 0, 0, 0, 4, 4, 4, 12, 16, 8};
-	uint32_t words[8] = {0};
+	static const uint8_t sizes[] = { 0, 0, 4, 0, 0, 0, 4, 4, 4, 12, 16, 8 };
+	uint32_t words[8] = { 0 };
 
 	for (uint8_t m = 0; m < FW_ARRAY_SIZE(sizes); m++) {
 		assert_int_equal(call(c->host, 0x10, m, words, sizes[m] / 4 + 1, NULL, NULL),
 				 -EPROTO);
 		if (sizes[m])
-			assert_int_equal(call(c->host, 0x10, m, words, sizes[m] / 4 - 1, NULL,
-					      NULL),
-					 -EPROTO);
+			assert_int_equal(
+				call(c->host, 0x10, m, words, sizes[m] / 4 - 1, NULL, NULL),
+				-EPROTO);
 	}
 }
 
@@ -398,8 +400,8 @@ static uint64_t raw_command(struct ctx *c, uint32_t status, uint32_t length, uin
 			    uint32_t *out_status, int32_t *reply)
 {
 	struct hw_shm *shm = fw_machine_region_at(&c->s->machine, HOST_TX, 0x1000);
-	struct hw_smc_args a = {{HOST_SMC}};
-	struct hw_smc_res r = {{0}};
+	struct hw_smc_args a = { { HOST_SMC } };
+	struct hw_smc_res r = { { 0 } };
 
 	fw_put_le32(shm->base + SMT_FLAGS, 0);
 	fw_put_le32(shm->base + SMT_LENGTH, length);
@@ -416,7 +418,7 @@ static void test_hostile_channel(void **state)
 {
 	struct ctx *c = *state;
 	struct scmi_platform_stats st0, st;
-	struct hw_smc_args a = {{0x82000077}};
+	struct hw_smc_args a = { { 0x82000077 } };
 	struct hw_smc_res r;
 	uint32_t status;
 	int32_t reply;
@@ -463,17 +465,17 @@ static void test_error_events(void **state)
 	uint32_t status, bad = 2;
 	int32_t reply;
 
-	assert_int_equal(scmi_notify_register(c->host, 0x10, SCMI_BASE_ERROR_EVENT, on_notify,
-					      (void *)1),
-			 0);
+	assert_int_equal(
+		scmi_notify_register(c->host, 0x10, SCMI_BASE_ERROR_EVENT, on_notify, (void *)1),
+		0);
 	assert_int_equal(scmi_notify_register(c->g2, 0x10, SCMI_EVT_ANY, on_notify, (void *)3), 0);
 	assert_int_equal(call(c->host, 0x10, BASE_NOTIFY_ERRORS, &bad, 1, NULL, NULL), -EINVAL);
 	assert_int_equal(scmi_base_notify_errors(c->host, true), 0);
 	raw_command(c, 0, 2, 0x10 << 10 | 77 << 18, &status, &reply);
 	wait_seen(c, 1, 1);
 	assert_int_equal(c->last_len[1], 16);
-	assert_int_equal(fw_get_le32(c->last[1]), 1);	       /* agent */
-	assert_int_equal(fw_get_le32(c->last[1] + 4), 1);       /* one error, not fatal */
+	assert_int_equal(fw_get_le32(c->last[1]), 1);	  /* agent */
+	assert_int_equal(fw_get_le32(c->last[1] + 4), 1); /* one error, not fatal */
 	assert_int_equal(fw_get_le32(c->last[1] + 8), 0x10 << 10 | 77 << 18); /* its header */
 	/* Disabled again: the next error is not reported. A vendor event then
 	 * proves the queue is empty of any error event. */
@@ -483,7 +485,7 @@ static void test_error_events(void **state)
 	assert_int_equal(scmi_notify_register(c->host, VENDOR, SCMI_EVT_ANY, on_notify, (void *)1),
 			 0);
 	{
-		uint32_t w[2] = {1, 0xABC};
+		uint32_t w[2] = { 1, 0xABC };
 
 		assert_int_equal(call(c->host, VENDOR, 4, w, 2, NULL, NULL), 0);
 	}
@@ -495,11 +497,12 @@ static void test_error_events(void **state)
 static void test_notification_to_one_agent(void **state)
 {
 	struct ctx *c = *state;
-	uint32_t to_g2[2] = {GUEST2, 0x1234}, to_host[2] = {1, 0x5678}, nobody[2] = {42, 0};
+	uint32_t to_g2[2] = { GUEST2, 0x1234 }, to_host[2] = { 1, 0x5678 }, nobody[2] = { 42, 0 };
 
 	assert_int_equal(scmi_notify_register(c->host, VENDOR, SCMI_EVT_ANY, on_notify, (void *)1),
 			 0);
-	assert_int_equal(scmi_notify_register(c->g2, VENDOR, SCMI_EVT_ANY, on_notify, (void *)3), 0);
+	assert_int_equal(scmi_notify_register(c->g2, VENDOR, SCMI_EVT_ANY, on_notify, (void *)3),
+			 0);
 	assert_int_equal(call(c->g1, VENDOR, 4, to_g2, 2, NULL, NULL), 0);
 	wait_seen(c, 3, 1);
 	assert_int_equal(fw_get_le32(c->last[3]), 0x1234);

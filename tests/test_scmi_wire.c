@@ -13,7 +13,7 @@
 
 static void test_header_fields(void **state)
 {
-	struct scmi_msg_hdr h = {.id = 0xAB, .type = 3, .protocol_id = 0xCD, .seq = 0x3FF}, u;
+	struct scmi_msg_hdr h = { .id = 0xAB, .type = 3, .protocol_id = 0xCD, .seq = 0x3FF }, u;
 	uint32_t w = scmi_hdr_pack(&h);
 
 	(void)state;
@@ -28,7 +28,7 @@ static void test_header_fields(void **state)
 	assert_int_equal(u.type, 3);
 	assert_int_equal(u.protocol_id, 0xCD);
 	assert_int_equal(u.seq, 0x3FF);
-	h = (struct scmi_msg_hdr){.id = 1, .protocol_id = 0x10, .seq = 1};
+	h = (struct scmi_msg_hdr){ .id = 1, .protocol_id = 0x10, .seq = 1 };
 	assert_int_equal(scmi_hdr_pack(&h), 0x00044001);
 }
 
@@ -39,20 +39,20 @@ static void test_status_errno(void **state)
 		int err;
 		const char *name;
 	} map[] = {
-		{SCMI_SUCCESS, 0, "SUCCESS"},
-		{SCMI_NOT_SUPPORTED, -EOPNOTSUPP, "NOT_SUPPORTED"},
-		{SCMI_INVALID_PARAMETERS, -EINVAL, "INVALID_PARAMETERS"},
-		{SCMI_DENIED, -EACCES, "DENIED"},
-		{SCMI_NOT_FOUND, -ENOENT, "NOT_FOUND"},
-		{SCMI_OUT_OF_RANGE, -ERANGE, "OUT_OF_RANGE"},
-		{SCMI_BUSY, -EBUSY, "BUSY"},
-		{SCMI_COMMS_ERROR, -ECOMM, "COMMS_ERROR"},
-		{SCMI_GENERIC_ERROR, -EIO, "GENERIC_ERROR"},
-		{SCMI_HARDWARE_ERROR, -EREMOTEIO, "HARDWARE_ERROR"},
-		{SCMI_PROTOCOL_ERROR, -EPROTO, "PROTOCOL_ERROR"},
-		{SCMI_IN_USE, -EIO, "IN_USE"},
-		{-12, -EIO, "UNKNOWN_STATUS"},
-		{5, -EIO, "UNKNOWN_STATUS"},
+		{ SCMI_SUCCESS, 0, "SUCCESS" },
+		{ SCMI_NOT_SUPPORTED, -EOPNOTSUPP, "NOT_SUPPORTED" },
+		{ SCMI_INVALID_PARAMETERS, -EINVAL, "INVALID_PARAMETERS" },
+		{ SCMI_DENIED, -EACCES, "DENIED" },
+		{ SCMI_NOT_FOUND, -ENOENT, "NOT_FOUND" },
+		{ SCMI_OUT_OF_RANGE, -ERANGE, "OUT_OF_RANGE" },
+		{ SCMI_BUSY, -EBUSY, "BUSY" },
+		{ SCMI_COMMS_ERROR, -ECOMM, "COMMS_ERROR" },
+		{ SCMI_GENERIC_ERROR, -EIO, "GENERIC_ERROR" },
+		{ SCMI_HARDWARE_ERROR, -EREMOTEIO, "HARDWARE_ERROR" },
+		{ SCMI_PROTOCOL_ERROR, -EPROTO, "PROTOCOL_ERROR" },
+		{ SCMI_IN_USE, -EIO, "IN_USE" },
+		{ -12, -EIO, "UNKNOWN_STATUS" },
+		{ 5, -EIO, "UNKNOWN_STATUS" },
 	};
 
 	(void)state;
@@ -65,8 +65,8 @@ static void test_status_errno(void **state)
 static void test_names(void **state)
 {
 	char line[256];
-	uint8_t payload[4] = {0xFD, 0xFF, 0xFF, 0xFF}; /* DENIED */
-	struct scmi_msg_hdr h = {.id = 9, .protocol_id = 0x10, .seq = 7};
+	uint8_t payload[4] = { 0xFD, 0xFF, 0xFF, 0xFF }; /* DENIED */
+	struct scmi_msg_hdr h = { .id = 9, .protocol_id = 0x10, .seq = 7 };
 
 	(void)state;
 	assert_string_equal(scmi_protocol_name(0x10), "base");
@@ -132,8 +132,8 @@ static void test_area_init_checks(void **state)
 	struct area *t = *state;
 	struct smt_area a;
 
-	assert_int_equal(smt_area_init(&a, t->shm, 2, 64), -EINVAL);   /* misaligned */
-	assert_int_equal(smt_area_init(&a, t->shm, 0, 31), -EINVAL);   /* below header + 4 */
+	assert_int_equal(smt_area_init(&a, t->shm, 2, 64), -EINVAL);	/* misaligned */
+	assert_int_equal(smt_area_init(&a, t->shm, 0, 31), -EINVAL);	/* below header + 4 */
 	assert_int_equal(smt_area_init(&a, t->shm, 128, 129), -EINVAL); /* outside */
 	assert_int_equal(smt_area_init(&a, t->shm, 128, 128), 0);
 	assert_int_equal(smt_max_payload(&a), 128 - 28);
@@ -142,7 +142,7 @@ static void test_area_init_checks(void **state)
 static void test_tx_prepare(void **state)
 {
 	struct area *t = *state;
-	uint8_t p[8] = {1, 2, 3, 4, 5, 6, 7, 8}, big[300] = {0};
+	uint8_t p[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, big[300] = { 0 };
 
 	assert_int_equal(smt_tx_prepare(&t->a, 0x12345678, p, 8, true), 0);
 	assert_int_equal(raw32(t, 0x04), 0); /* handed over */
@@ -152,7 +152,8 @@ static void test_tx_prepare(void **state)
 	assert_memory_equal(t->shm->base + 0x1C, p, 8);
 	/* The platform owns it now. */
 	assert_int_equal(smt_tx_prepare(&t->a, 1, p, 8, false), -EBUSY);
-	hw_word_store(t->a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
+	hw_word_store(t->a.status,
+		      SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
 	assert_int_equal(smt_tx_prepare(&t->a, 1, p, 8, false), 0);
 	assert_int_equal(raw32(t, 0x04), 0); /* a stale ERROR is cleared too */
 	assert_int_equal(raw32(t, 0x10), 0);
@@ -164,7 +165,7 @@ static void test_tx_prepare(void **state)
 static void test_poll_done_and_fetch(void **state)
 {
 	struct area *t = *state;
-	struct scmi_msg_hdr h = {.id = 0, .protocol_id = 0x10, .seq = 5}, other = h;
+	struct scmi_msg_hdr h = { .id = 0, .protocol_id = 0x10, .seq = 5 }, other = h;
 	uint8_t rx[16];
 	int32_t status;
 	size_t len;
@@ -221,7 +222,7 @@ static void test_platform_read(void **state)
 {
 	struct area *t = *state;
 	struct smt_msg *m = malloc(sizeof(*m) + 256);
-	uint8_t p[4] = {9, 9, 9, 9};
+	uint8_t p[4] = { 9, 9, 9, 9 };
 	const char *why = NULL;
 
 	/* Not handed over: FREE still set. */
@@ -252,7 +253,7 @@ static void test_platform_read(void **state)
 static void test_platform_respond_and_post(void **state)
 {
 	struct area *t = *state;
-	uint8_t p[8] = {0};
+	uint8_t p[8] = { 0 };
 
 	hw_word_store(t->a.status, 0);
 	assert_int_equal(smt_platform_respond(&t->a, 0x77, p, 8, false), 0);
@@ -281,7 +282,8 @@ int main(void)
 		cmocka_unit_test(test_layout_offsets),
 		cmocka_unit_test_setup_teardown(test_area_init_checks, area_setup, area_teardown),
 		cmocka_unit_test_setup_teardown(test_tx_prepare, area_setup, area_teardown),
-		cmocka_unit_test_setup_teardown(test_poll_done_and_fetch, area_setup, area_teardown),
+		cmocka_unit_test_setup_teardown(test_poll_done_and_fetch, area_setup,
+						area_teardown),
 		cmocka_unit_test_setup_teardown(test_fetch_notification, area_setup, area_teardown),
 		cmocka_unit_test_setup_teardown(test_platform_read, area_setup, area_teardown),
 		cmocka_unit_test_setup_teardown(test_platform_respond_and_post, area_setup,

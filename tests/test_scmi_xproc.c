@@ -26,7 +26,7 @@ static char out[16384], err[16384];
 
 static void test_served_platform(void **state)
 {
-	struct scmi_session_opts o = {.mode = HW_WAIT_SLEEP};
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP };
 	struct scmi_session *host, *guest;
 	struct scmi_base_info i;
 	char path[108], e[256];
@@ -101,9 +101,9 @@ static void test_cli_base_json(void **state)
 static void test_cli_trace(void **state)
 {
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--trace", "base",
-				      NULL),
-			 0);
+	assert_int_equal(
+		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--trace", "base", NULL),
+		0);
 	assert_non_null(strstr(err, "platform <- agent=1 base/PROTOCOL_VERSION (0x10/0x00) "
 				    "type=command token="));
 	assert_non_null(strstr(err, "platform -> agent=1 base/PROTOCOL_VERSION"));
@@ -125,9 +125,8 @@ static void test_cli_errors(void **state)
 	assert_non_null(strstr(err, "unknown command 'frobnicate'"));
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "platform", NULL), 2);
 	assert_non_null(strstr(err, "--socket PATH is required"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "platform", "--help",
-				      NULL),
-			 0);
+	assert_int_equal(
+		th_run_fwkit(out, sizeof(out), err, sizeof(err), "platform", "--help", NULL), 0);
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--help", NULL),
 			 0);
 	assert_non_null(strstr(out, "--socket PATH"));
@@ -147,12 +146,11 @@ static void test_cli_errors(void **state)
 	f = fopen(path, "w");
 	fputs("this is not a device tree blob, not at all", f);
 	fclose(f);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "demo", "--dtb", path,
-				      NULL),
-			 1);
+	assert_int_equal(
+		th_run_fwkit(out, sizeof(out), err, sizeof(err), "demo", "--dtb", path, NULL), 1);
 	assert_non_null(strstr(err, "malformed"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/nope", "base", NULL),
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node", "/nope",
+				      "base", NULL),
 			 1);
 	assert_non_null(strstr(err, "/nope: no such node"));
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
@@ -193,9 +191,10 @@ static void stall_handler(struct scmi_msg *m)
 		pause();
 }
 
-static const struct scmi_msg_desc stall_msgs[] = {[3] = {stall_handler, 0, 0, 0}};
+static const struct scmi_msg_desc stall_msgs[] = { [3] = { stall_handler, 0, 0, 0 } };
 static const struct scmi_protocol stall_proto = {
-	.id = VENDOR, .version = 0x10000, .msgs = stall_msgs, .nmsgs = FW_ARRAY_SIZE(stall_msgs)};
+	.id = VENDOR, .version = 0x10000, .msgs = stall_msgs, .nmsgs = FW_ARRAY_SIZE(stall_msgs)
+};
 
 static int stall_setup(void *ctx, struct scmi_platform *p)
 {
@@ -223,8 +222,8 @@ static void *stalled_call(void *arg)
 
 static void test_kill_platform_mid_transfer(void **state)
 {
-	struct scmi_session_opts o = {.mode = HW_WAIT_SLEEP};
-	struct call_arg call = {0};
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP };
+	struct call_arg call = { 0 };
 	struct scmi_session *s;
 	int rdy[2], stop[2], st;
 	char path[108], e[256], c;
@@ -239,7 +238,7 @@ static void test_kill_platform_mid_transfer(void **state)
 	assert_int_equal(pipe(stall_pipe), 0);
 	pid = fork();
 	if (pid == 0) {
-		struct scmi_server_opts so = {.mode = HW_WAIT_SLEEP, .setup = stall_setup};
+		struct scmi_server_opts so = { .mode = HW_WAIT_SLEEP, .setup = stall_setup };
 
 		close(rdy[0]);
 		_exit(scmi_server_run(path, &so, stop[0], ready, &rdy[1], e, sizeof(e)) ? 1 : 0);
@@ -273,8 +272,8 @@ static void test_kill_platform_mid_transfer(void **state)
 
 static void test_hostile_client(void **state)
 {
-	struct scmi_session_opts o = {.mode = HW_WAIT_SLEEP};
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct scmi_session *s;
 	char path[108], e[256], junk[64];
 	struct scmi_base_info i;

@@ -13,13 +13,13 @@
 #include <stdint.h>
 #include <string.h>
 
-#define FW_BIT(n)	     (1u << (n))
-#define FW_GENMASK(h, l)     ((~0u >> (31 - (h))) & (~0u << (l)))
-#define FW_FIELD_GET(m, v)   (((v) & (m)) >> __builtin_ctz(m))
-#define FW_FIELD_PREP(m, v)  (((uint32_t)(v) << __builtin_ctz(m)) & (m))
-#define FW_ARRAY_SIZE(a)     (sizeof(a) / sizeof((a)[0]))
-#define FW_MIN(a, b)	     ((a) < (b) ? (a) : (b))
-#define FW_MAX(a, b)	     ((a) > (b) ? (a) : (b))
+#define FW_BIT(n)		 (1u << (n))
+#define FW_GENMASK(h, l)	 ((~0u >> (31 - (h))) & (~0u << (l)))
+#define FW_FIELD_GET(m, v)	 (((v) & (m)) >> __builtin_ctz(m))
+#define FW_FIELD_PREP(m, v)	 (((uint32_t)(v) << __builtin_ctz(m)) & (m))
+#define FW_ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
+#define FW_MIN(a, b)		 ((a) < (b) ? (a) : (b))
+#define FW_MAX(a, b)		 ((a) > (b) ? (a) : (b))
 #define FW_CONTAINER_OF(p, t, m) ((t *)(void *)((char *)(p)-offsetof(t, m)))
 
 /* Wire data is little-endian in every protocol fwkit speaks. */

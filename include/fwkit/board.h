@@ -34,11 +34,9 @@ struct fw_board {
  * board called name (NULL: the default). Returns 0, or a negative errno
  * with a one-line reason in err.
  */
-int fw_board_load(const char *path, const char *name, struct fw_board *b, char *err,
-		  size_t errlen);
+int fw_board_load(const char *path, const char *name, struct fw_board *b, char *err, size_t errlen);
 /* Take a copy of an in-memory blob and check it (fuzzers and tests). */
-int fw_board_from_blob(const void *blob, size_t size, struct fw_board *b, char *err,
-		       size_t errlen);
+int fw_board_from_blob(const void *blob, size_t size, struct fw_board *b, char *err, size_t errlen);
 void fw_board_free(struct fw_board *b);
 
 #endif /* FWKIT_BOARD_H */

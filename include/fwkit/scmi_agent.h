@@ -30,11 +30,11 @@
 
 #include <pthread.h>
 
-#define SCMI_DEFAULT_RX_TIMEOUT_MS	 30
-#define SCMI_MAX_RESPONSE_TIMEOUT_MS	 2000 /* delayed responses */
-#define SCMI_DEFAULT_MAX_MSG		 20
-#define SCMI_DEFAULT_MAX_MSG_SIZE	 128
-#define SCMI_NOTIFY_QUEUE_LEN		 64
+#define SCMI_DEFAULT_RX_TIMEOUT_MS   30
+#define SCMI_MAX_RESPONSE_TIMEOUT_MS 2000 /* delayed responses */
+#define SCMI_DEFAULT_MAX_MSG	     20
+#define SCMI_DEFAULT_MAX_MSG_SIZE    128
+#define SCMI_NOTIFY_QUEUE_LEN	     64
 
 struct scmi_agent;
 struct scmi_chan;
@@ -63,11 +63,11 @@ struct scmi_xfer {
 
 	/* core-private below */
 	size_t rx_max;
-	int32_t sync_status;  /* status of the synchronous response */
+	int32_t sync_status; /* status of the synchronous response */
 	enum scmi_xfer_state state;
-	bool pending;	    /* holds a token */
-	bool async;	    /* a delayed response is expected */
-	int users;	    /* references, under minfo lock */
+	bool pending;	      /* holds a token */
+	bool async;	      /* a delayed response is expected */
+	int users;	      /* references, under minfo lock */
 	pthread_mutex_t lock; /* state and rx buffer */
 	struct fw_completion done, async_done;
 	struct scmi_xfer *next_free;
@@ -125,10 +125,10 @@ enum scmi_completion_mode {
 };
 
 struct scmi_agent_config {
-	unsigned int rx_timeout_ms;	   /* 0: the transport's max_rx_timeout_ms */
-	unsigned int dresp_timeout_ms;	   /* 0: SCMI_MAX_RESPONSE_TIMEOUT_MS */
-	unsigned int max_msg;		   /* 0: the transport's */
-	size_t max_msg_size;		   /* 0: the transport's */
+	unsigned int rx_timeout_ms;    /* 0: the transport's max_rx_timeout_ms */
+	unsigned int dresp_timeout_ms; /* 0: SCMI_MAX_RESPONSE_TIMEOUT_MS */
+	unsigned int max_msg;	       /* 0: the transport's */
+	size_t max_msg_size;	       /* 0: the transport's */
 	enum scmi_completion_mode completion;
 	/* One line per message sent or received, for --trace. */
 	void (*trace)(void *ctx, const char *line);
@@ -214,8 +214,8 @@ int scmi_base_discover_agent(struct scmi_agent *a, uint32_t id, uint32_t *agent_
 int scmi_base_notify_errors(struct scmi_agent *a, bool enable);
 int scmi_base_set_device_permissions(struct scmi_agent *a, uint32_t agent_id, uint32_t device_id,
 				     bool allow);
-int scmi_base_set_protocol_permissions(struct scmi_agent *a, uint32_t agent_id,
-				       uint32_t device_id, uint8_t protocol_id, bool allow);
+int scmi_base_set_protocol_permissions(struct scmi_agent *a, uint32_t agent_id, uint32_t device_id,
+				       uint8_t protocol_id, bool allow);
 int scmi_base_reset_agent_configuration(struct scmi_agent *a, uint32_t agent_id,
 					bool reset_permissions);
 

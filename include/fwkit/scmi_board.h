@@ -27,11 +27,11 @@ struct scmi_board_chan {
 	uint64_t tx_paddr, tx_size;
 	bool has_rx;
 	uint64_t rx_paddr, rx_size;
-	int a2p_irq, p2a_irq;	     /* doorbell numbers, -1 when absent */
+	int a2p_irq, p2a_irq;	      /* doorbell numbers, -1 when absent */
 	uint64_t dbc_paddr, dbc_size; /* the doorbell controller's region */
-	size_t max_msg_size;	     /* arm,max-msg-size or 128 */
-	unsigned int max_msg;	     /* arm,max-msg or 0 (transport default) */
-	unsigned int rx_timeout_ms;  /* max-rx-timeout-ms or 0 */
+	size_t max_msg_size;	      /* arm,max-msg-size or 128 */
+	unsigned int max_msg;	      /* arm,max-msg or 0 (transport default) */
+	unsigned int rx_timeout_ms;   /* max-rx-timeout-ms or 0 */
 };
 
 struct scmi_board_agent {

@@ -18,10 +18,10 @@
 #include <fwkit/hw.h>
 #include <fwkit/scmi_smt.h>
 
-#define SCMI_PLATFORM_MAX_AGENTS   16
-#define SCMI_PLATFORM_MAX_CHANNELS 32
-#define SCMI_PLATFORM_MAX_DEVICES  64
-#define SCMI_PLATFORM_P2A_QUEUE	   256
+#define SCMI_PLATFORM_MAX_AGENTS	   16
+#define SCMI_PLATFORM_MAX_CHANNELS	   32
+#define SCMI_PLATFORM_MAX_DEVICES	   64
+#define SCMI_PLATFORM_P2A_QUEUE		   256
 #define SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE 128
 
 struct scmi_platform;
@@ -29,13 +29,13 @@ struct scmi_platform;
 struct scmi_platform_agent {
 	uint32_t id;
 	char name[SCMI_SHORT_NAME_MAX_SIZE];
-	bool trusted;		      /* may use Base 0x9-0xB and discover others */
-	bool notify_errors;	      /* BASE_NOTIFY_ERRORS */
+	bool trusted;	    /* may use Base 0x9-0xB and discover others */
+	bool notify_errors; /* BASE_NOTIFY_ERRORS */
 	uint8_t dev_allowed[SCMI_PLATFORM_MAX_DEVICES]; /* by device index */
 	uint8_t dev_allowed_default[SCMI_PLATFORM_MAX_DEVICES];
 	/* per device index: protocols denied on it (bit = protocol id) */
 	uint32_t dev_proto_denied[SCMI_PLATFORM_MAX_DEVICES][8];
-	uint32_t proto_allowed[8];	   /* protocols the agent may use */
+	uint32_t proto_allowed[8]; /* protocols the agent may use */
 	uint32_t proto_allowed_default[8];
 	uint64_t errors;
 };
@@ -49,9 +49,9 @@ struct scmi_msg {
 	const uint8_t *in;
 	size_t in_len;
 	uint8_t *out;
-	size_t out_cap;	 /* the channel's maximum message size */
+	size_t out_cap; /* the channel's maximum message size */
 	size_t out_len;
-	void *priv;	 /* the protocol's priv */
+	void *priv; /* the protocol's priv */
 };
 
 /* Reply helpers: status first, then return values; never past out_cap. */
@@ -101,21 +101,21 @@ struct scmi_platform_config {
 };
 
 struct scmi_platform_chan_cfg {
-	uint32_t smc_id;	       /* arm,smc-id: the doorbell selecting this channel */
-	struct hw_shm *a2p_shm;	       /* command area */
+	uint32_t smc_id;	/* arm,smc-id: the doorbell selecting this channel */
+	struct hw_shm *a2p_shm; /* command area */
 	size_t a2p_off, a2p_size;
-	struct hw_shm *a2p_irq_shm;    /* completion interrupt to the agent, or NULL */
+	struct hw_shm *a2p_irq_shm; /* completion interrupt to the agent, or NULL */
 	size_t a2p_irq_off;
-	struct hw_shm *p2a_shm;	       /* notification / delayed response area, or NULL */
+	struct hw_shm *p2a_shm; /* notification / delayed response area, or NULL */
 	size_t p2a_off, p2a_size;
-	struct hw_shm *p2a_irq_shm;    /* notification interrupt to the agent, or NULL */
+	struct hw_shm *p2a_irq_shm; /* notification interrupt to the agent, or NULL */
 	size_t p2a_irq_off;
-	size_t max_msg_size;	       /* 0: SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE */
+	size_t max_msg_size; /* 0: SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE */
 };
 
 struct scmi_platform_stats {
 	uint64_t commands;
-	uint64_t malformed;	  /* transport errors: CHANNEL_ERROR set */
+	uint64_t malformed; /* transport errors: CHANNEL_ERROR set */
 	uint64_t unknown_smc;
 	uint64_t p2a_sent;
 	uint64_t p2a_dropped;

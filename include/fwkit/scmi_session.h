@@ -37,12 +37,12 @@ struct scmi_session_opts {
 struct scmi_session {
 	struct fw_board board;
 	struct scmi_board_chan chan;
-	struct fw_machine machine;	  /* local */
-	struct scmi_board_platform bp;	  /* local */
-	struct scmi_platform *platform;	  /* local */
-	struct hw_shm *slot;		  /* local, thread conduit */
-	struct hw_smc_server *server;	  /* local, thread conduit */
-	struct hw_link *link;		  /* remote */
+	struct fw_machine machine;	/* local */
+	struct scmi_board_platform bp;	/* local */
+	struct scmi_platform *platform; /* local */
+	struct hw_shm *slot;		/* local, thread conduit */
+	struct hw_smc_server *server;	/* local, thread conduit */
+	struct hw_link *link;		/* remote */
 	struct hw_smc *smc;
 	struct scmi_agent *agent;
 };

@@ -94,8 +94,7 @@ struct smt_msg {
  * channel over (FREE or ERROR still set); -EPROTO when length < 4 or
  * larger than the area (*why says which).
  */
-int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
-		      const char **why);
+int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap, const char **why);
 /* Write the response (header as received, payload starting with the
  * status) and set FREE, plus ERROR when error is true. */
 int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *payload, size_t len,

@@ -53,7 +53,7 @@ int64_t fw_remaining(uint64_t deadline)
 
 static void default_sink(enum fw_log_level lvl, const char *msg, void *ctx)
 {
-	static const char *const tag[] = {"error", "warning", "info", "debug"};
+	static const char *const tag[] = { "error", "warning", "info", "debug" };
 
 	(void)ctx;
 	fprintf(stderr, "fwkit: %s: %s\n", tag[lvl], msg);
@@ -80,5 +80,5 @@ void fw_log(enum fw_log_level lvl, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	atomic_load(&log_fn)(lvl, buf, atomic_load(&log_ctx));
+	atomic_load (&log_fn)(lvl, buf, atomic_load(&log_ctx));
 }

@@ -14,8 +14,7 @@
 
 #define BOARD_MAX_SIZE (1u << 20)
 
-int fw_board_from_blob(const void *blob, size_t size, struct fw_board *b, char *err,
-		       size_t errlen)
+int fw_board_from_blob(const void *blob, size_t size, struct fw_board *b, char *err, size_t errlen)
 {
 	int ret;
 
@@ -38,8 +37,7 @@ int fw_board_from_blob(const void *blob, size_t size, struct fw_board *b, char *
 	return 0;
 }
 
-int fw_board_load(const char *path, const char *name, struct fw_board *b, char *err,
-		  size_t errlen)
+int fw_board_load(const char *path, const char *name, struct fw_board *b, char *err, size_t errlen)
 {
 	if (path) {
 		FILE *f = fopen(path, "rb");

@@ -105,15 +105,16 @@ static int read_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size, c
 	return 0;
 }
 
-static int shmem_at(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *size,
-		    char *err, size_t errlen)
+static int shmem_at(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *size, char *err,
+		    size_t errlen)
 {
 	int len, target;
 	const fdt32_t *ph = fdt_getprop(fdt, node, "shmem", &len);
 
 	target = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ph[idx]));
 	if (target < 0)
-		return fail(err, errlen, fdt, node, "shmem", "entry %d is not a valid phandle", idx);
+		return fail(err, errlen, fdt, node, "shmem", "entry %d is not a valid phandle",
+			    idx);
 	if (fdt_node_check_compatible(fdt, target, "arm,scmi-shmem"))
 		return fail(err, errlen, fdt, target, "compatible", "must be \"arm,scmi-shmem\"");
 	return read_reg(fdt, target, addr, size, err, errlen);
@@ -241,8 +242,8 @@ int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], i
 {
 	int n = 0;
 
-	for (int node = fdt_node_offset_by_compatible(fdt, -1, "arm,scmi-smc"); node >= 0 && n < max;
-	     node = fdt_node_offset_by_compatible(fdt, node, "arm,scmi-smc"))
+	for (int node = fdt_node_offset_by_compatible(fdt, -1, "arm,scmi-smc");
+	     node >= 0 && n < max; node = fdt_node_offset_by_compatible(fdt, node, "arm,scmi-smc"))
 		if (!fdt_get_path(fdt, node, paths[n], SCMI_BOARD_PATH_MAX))
 			n++;
 	return n;
@@ -323,7 +324,8 @@ int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *bp, ch
 	memset(bp, 0, sizeof(*bp));
 	err[0] = '\0';
 	if (node < 0) {
-		snprintf(err, errlen, "device tree: no node with compatible \"fwkit,scmi-platform\"");
+		snprintf(err, errlen,
+			 "device tree: no node with compatible \"fwkit,scmi-platform\"");
 		return -ENOENT;
 	}
 	snprintf(bp->vendor, sizeof(bp->vendor), "fwkit");
@@ -390,7 +392,7 @@ int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *bp, ch
 
 int fw_machine_create(const void *fdt, struct fw_machine *m, char *err, size_t errlen)
 {
-	static const char *const compat[] = {"arm,scmi-shmem", "fwkit,doorbell-controller"};
+	static const char *const compat[] = { "arm,scmi-shmem", "fwkit,doorbell-controller" };
 
 	memset(m, 0, sizeof(*m));
 	for (size_t k = 0; k < FW_ARRAY_SIZE(compat); k++) {
@@ -417,7 +419,8 @@ int fw_machine_create(const void *fdt, struct fw_machine *m, char *err, size_t e
 				     FW_MACHINE_MAX_REGIONS);
 				goto fail;
 			}
-			ret = hw_shm_create(fdt_get_name(fdt, node, NULL), addr, (size_t)size, &shm);
+			ret = hw_shm_create(fdt_get_name(fdt, node, NULL), addr, (size_t)size,
+					    &shm);
 			if (ret) {
 				fail(err, errlen, fdt, node, "reg", "cannot create region: %s",
 				     strerror(-ret));
@@ -467,7 +470,7 @@ int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_ma
 			      const struct scmi_platform_config *base_cfg,
 			      struct scmi_platform **out, char *err, size_t errlen)
 {
-	struct scmi_platform_config cfg = {0};
+	struct scmi_platform_config cfg = { 0 };
 	struct scmi_platform *p;
 	int ret;
 
@@ -486,7 +489,7 @@ int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_ma
 	for (unsigned int i = 0; i < bp->nagents && !ret; i++) {
 		const struct scmi_board_agent *a = &bp->agents[i];
 		const struct scmi_board_chan *c = &a->chan;
-		struct scmi_platform_chan_cfg cc = {0};
+		struct scmi_platform_chan_cfg cc = { 0 };
 		struct hw_shm *dbc = NULL;
 
 		ret = scmi_platform_add_agent(p, a->id, a->name, a->trusted);
@@ -536,11 +539,11 @@ int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_ma
 
 int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,
 			   void *lookup_ctx, struct hw_smc *smc, enum hw_wait_mode mode,
-			   const struct scmi_agent_config *cfg_in, struct scmi_agent **out, char *err,
-			   size_t errlen)
+			   const struct scmi_agent_config *cfg_in, struct scmi_agent **out,
+			   char *err, size_t errlen)
 {
-	struct scmi_agent_config cfg = {0};
-	struct scmi_smc_chan_desc tx = {0}, rx = {0};
+	struct scmi_agent_config cfg = { 0 };
+	struct scmi_smc_chan_desc tx = { 0 }, rx = { 0 };
 	struct hw_shm *dbc = NULL;
 	struct scmi_agent *a;
 	int ret;

@@ -180,8 +180,8 @@ static int link_send(struct hw_link *l, const struct hw_link_msg *m, int fd)
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
-	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	hw_link_msg_pack(m, buf);
 	if (fd >= 0) {
@@ -203,7 +203,7 @@ static int link_send(struct hw_link *l, const struct hw_link_msg *m, int fd)
 
 int hw_link_send_region(struct hw_link *l, const struct hw_shm *shm)
 {
-	struct hw_link_msg m = {.type = HW_LINK_REGION, .paddr = shm->paddr, .size = shm->size};
+	struct hw_link_msg m = { .type = HW_LINK_REGION, .paddr = shm->paddr, .size = shm->size };
 
 	memcpy(m.name, shm->name, sizeof(m.name));
 	m.name[HW_SHM_NAME_MAX - 1] = '\0';
@@ -212,7 +212,7 @@ int hw_link_send_region(struct hw_link *l, const struct hw_shm *shm)
 
 int hw_link_send_end(struct hw_link *l)
 {
-	struct hw_link_msg m = {.type = HW_LINK_END};
+	struct hw_link_msg m = { .type = HW_LINK_END };
 
 	return link_send(l, &m, -1);
 }
@@ -226,9 +226,11 @@ static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd)
 		char buf[CMSG_SPACE(4 * sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
-	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf)};
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = ctl.buf,
+			     .msg_controllen = sizeof(ctl.buf) };
 	const char *why;
 	ssize_t n;
 	int nfds = 0;
@@ -315,7 +317,7 @@ struct hw_shm *hw_link_region_at(const struct hw_link *l, uint64_t paddr, uint64
 
 int hw_link_wait_hangup(struct hw_link *l, int timeout_ms)
 {
-	struct pollfd p = {.fd = l->fd, .events = POLLIN};
+	struct pollfd p = { .fd = l->fd, .events = POLLIN };
 	char c;
 
 	for (;;) {

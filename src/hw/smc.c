@@ -118,7 +118,7 @@ int hw_smc_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_
 
 	pthread_mutex_lock(&c->lock);
 	if (c->fn) {
-		*res = (struct hw_smc_res){{0}};
+		*res = (struct hw_smc_res){ { 0 } };
 		c->fn(c->ctx, args, res);
 	} else {
 		ret = slot_call(c, args, res, timeout_ns);
@@ -154,7 +154,7 @@ static void *smc_server_main(void *arg)
 
 	while (!atomic_load(&s->stop)) {
 		struct hw_smc_args args;
-		struct hw_smc_res res = {{0}};
+		struct hw_smc_res res = { { 0 } };
 		uint32_t seq = hw_word_load(s->req_seq);
 
 		if (seq == done) {

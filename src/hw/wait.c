@@ -33,7 +33,7 @@ static long futex(_Atomic uint32_t *uaddr, int op, uint32_t val, const struct ti
 
 /* Spins between deadline checks and yields: reading the clock each spin
  * would cost more than the spin itself. */
-#define SPINS_PER_CHECK 256
+#define SPINS_PER_CHECK	 256
 #define CHECKS_PER_YIELD 16
 
 static int wait_poll(_Atomic uint32_t *w, uint32_t old, uint64_t deadline)
@@ -47,7 +47,8 @@ static int wait_poll(_Atomic uint32_t *w, uint32_t old, uint64_t deadline)
 			cpu_relax();
 		}
 		if (deadline != UINT64_MAX && fw_now_ns() >= deadline)
-			return atomic_load_explicit(w, memory_order_acquire) != old ? 0 : -ETIMEDOUT;
+			return atomic_load_explicit(w, memory_order_acquire) != old ? 0
+										    : -ETIMEDOUT;
 		if (++checks % CHECKS_PER_YIELD == 0)
 			sched_yield();
 	}

@@ -206,7 +206,7 @@ static void enqueue(struct issei_fw *fw, struct ham_message_header *h, uint8_t *
 
 static void enqueue_status(struct issei_fw *fw, uint16_t fw_id, uint16_t host_id, uint32_t status)
 {
-	struct ham_message_header h = {.fw_id = fw_id, .host_id = host_id, .status = status};
+	struct ham_message_header h = { .fw_id = fw_id, .host_id = host_id, .status = status };
 
 	enqueue(fw, &h, NULL);
 }
@@ -251,8 +251,8 @@ static bool send_one(struct issei_fw *fw)
 
 static void answer_start(struct issei_fw *fw, const uint8_t *buf, size_t len)
 {
-	struct ham_message_header h = {0};
-	struct ham_start_rsp rsp = {0};
+	struct ham_message_header h = { 0 };
+	struct ham_start_rsp rsp = { 0 };
 	struct ham_start_req req;
 	const char *why = NULL;
 	uint8_t *out;
@@ -292,7 +292,7 @@ static void answer_start(struct issei_fw *fw, const uint8_t *buf, size_t len)
 static void answer_clients(struct issei_fw *fw, const uint8_t *buf, size_t len)
 {
 	struct ham_client_props *props;
-	struct ham_message_header h = {0};
+	struct ham_message_header h = { 0 };
 	unsigned int n = fw->cfg.n_clients;
 	const char *why = NULL;
 	uint8_t *out;
@@ -347,8 +347,8 @@ static void answer_clients(struct issei_fw *fw, const uint8_t *buf, size_t len)
 
 static void unsolicited_start(struct issei_fw *fw)
 {
-	struct ham_message_header h = {0};
-	struct ham_start_rsp rsp = {0};
+	struct ham_message_header h = { 0 };
+	struct ham_start_rsp rsp = { 0 };
 	uint8_t *out = malloc(HAM_START_RSP_LEN);
 
 	if (!out)
@@ -366,7 +366,7 @@ static void answer_client(struct issei_fw *fw, const struct ham_message_header *
 {
 	const struct issei_fw_client_cfg *c;
 	const struct issei_fw_client_class *cls;
-	struct ham_message_header h = {.fw_id = in->fw_id, .host_id = in->host_id};
+	struct ham_message_header h = { .fw_id = in->fw_id, .host_id = in->host_id };
 	uint8_t *out;
 	uint32_t arg;
 	int n;
@@ -493,7 +493,7 @@ static void answer_setup(struct issei_fw *fw)
 {
 	struct issei_heci *heci = fw->heci;
 	uint32_t csr = heci_h_csr(heci), slot, status = 0, arg = 0;
-	struct ham_setup_res res = {.msg_id = HAM_CB_MESSAGE_ID_RES};
+	struct ham_setup_res res = { .msg_id = HAM_CB_MESSAGE_ID_RES };
 	uint8_t buf[HAM_SETUP_REQ_LEN], out[HAM_SETUP_RES_LEN];
 	struct ham_setup_req req;
 	const char *why = NULL;

@@ -24,12 +24,12 @@ static int echo_handle(void *priv, const struct issei_fw_client_cfg *cl, const u
 }
 
 const struct issei_fw_client_class issei_fw_echo_class = {
-    .kind = "echo",
-    .handle = echo_handle,
+	.kind = "echo",
+	.handle = echo_handle,
 };
 
 /* SPDM 1.0, 1.1 and 1.2: VersionNumberEntry is major:4 minor:4 update:4 alpha:4. */
-static const uint16_t spdm_versions[] = {0x1000, 0x1100, 0x1200};
+static const uint16_t spdm_versions[] = { 0x1000, 0x1100, 0x1200 };
 
 static int spdm_error(uint8_t *out, size_t cap, uint8_t code, uint8_t data)
 {
@@ -68,8 +68,8 @@ static int spdm_handle(void *priv, const struct issei_fw_client_cfg *cl, const u
 }
 
 const struct issei_fw_client_class issei_fw_spdm_class = {
-    .kind = "spdm",
-    .handle = spdm_handle,
+	.kind = "spdm",
+	.handle = spdm_handle,
 };
 
 static void add_client(struct issei_fw_config *cfg, const char *uuid, uint32_t mtu,
@@ -99,26 +99,26 @@ void issei_fw_config_default(struct issei_fw_config *cfg)
 }
 
 static const char *const fault_names[ISSEI_FW_FAULT_COUNT_] = {
-    [ISSEI_FW_FAULT_NONE] = "none",
-    [ISSEI_FW_FAULT_DROP_READY] = "drop-ready",
-    [ISSEI_FW_FAULT_NO_READY] = "no-ready",
-    [ISSEI_FW_FAULT_SETUP_SILENT] = "setup-silent",
-    [ISSEI_FW_FAULT_SETUP_BAD] = "setup-bad",
-    [ISSEI_FW_FAULT_START_SILENT] = "start-silent",
-    [ISSEI_FW_FAULT_CLIENT_SILENT] = "client-silent",
-    [ISSEI_FW_FAULT_STATUS] = "status",
-    [ISSEI_FW_FAULT_BAD_START] = "bad-start",
-    [ISSEI_FW_FAULT_BAD_CLIENTS] = "bad-clients",
-    [ISSEI_FW_FAULT_BAD_BUS_CMD] = "bad-bus-cmd",
-    [ISSEI_FW_FAULT_UNSOLICITED] = "unsolicited",
-    [ISSEI_FW_FAULT_BAD_LENGTH] = "bad-length",
-    [ISSEI_FW_FAULT_UNKNOWN_HOST] = "unknown-host",
-    [ISSEI_FW_FAULT_WRONG_FW_ID] = "wrong-fw-id",
-    [ISSEI_FW_FAULT_DOUBLE_REPLY] = "double-reply",
-    [ISSEI_FW_FAULT_BIG_REPLY] = "big-reply",
-    [ISSEI_FW_FAULT_SLOW] = "slow",
-    [ISSEI_FW_FAULT_NO_CONSUME] = "no-consume",
-    [ISSEI_FW_FAULT_LATE_RELEASE] = "late-release",
+	[ISSEI_FW_FAULT_NONE] = "none",
+	[ISSEI_FW_FAULT_DROP_READY] = "drop-ready",
+	[ISSEI_FW_FAULT_NO_READY] = "no-ready",
+	[ISSEI_FW_FAULT_SETUP_SILENT] = "setup-silent",
+	[ISSEI_FW_FAULT_SETUP_BAD] = "setup-bad",
+	[ISSEI_FW_FAULT_START_SILENT] = "start-silent",
+	[ISSEI_FW_FAULT_CLIENT_SILENT] = "client-silent",
+	[ISSEI_FW_FAULT_STATUS] = "status",
+	[ISSEI_FW_FAULT_BAD_START] = "bad-start",
+	[ISSEI_FW_FAULT_BAD_CLIENTS] = "bad-clients",
+	[ISSEI_FW_FAULT_BAD_BUS_CMD] = "bad-bus-cmd",
+	[ISSEI_FW_FAULT_UNSOLICITED] = "unsolicited",
+	[ISSEI_FW_FAULT_BAD_LENGTH] = "bad-length",
+	[ISSEI_FW_FAULT_UNKNOWN_HOST] = "unknown-host",
+	[ISSEI_FW_FAULT_WRONG_FW_ID] = "wrong-fw-id",
+	[ISSEI_FW_FAULT_DOUBLE_REPLY] = "double-reply",
+	[ISSEI_FW_FAULT_BIG_REPLY] = "big-reply",
+	[ISSEI_FW_FAULT_SLOW] = "slow",
+	[ISSEI_FW_FAULT_NO_CONSUME] = "no-consume",
+	[ISSEI_FW_FAULT_LATE_RELEASE] = "late-release",
 };
 
 const char *issei_fw_fault_name(enum issei_fw_fault_kind k)

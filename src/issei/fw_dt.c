@@ -15,7 +15,7 @@
 #include <stdio.h>
 
 static int bad(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 static int bad(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -132,8 +132,8 @@ int issei_fw_config_from_fdt(const void *fdt, struct issei_fw_config *cfg, char 
 	node = fdt_node_offset_by_compatible(fdt, -1, "fwkit,issei-fw");
 	if (node < 0)
 		return node == -FDT_ERR_NOTFOUND
-			   ? -ENOENT
-			   : bad(err, errlen, "issei: bad device tree: %s", fdt_strerror(node));
+			       ? -ENOENT
+			       : bad(err, errlen, "issei: bad device tree: %s", fdt_strerror(node));
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->protocol_ver = ISSEI_SUPPORTED_PROTOCOL_VER;
 	p = fdt_getprop(fdt, node, "fw-version", &len);

@@ -361,20 +361,20 @@ static void op_irq_kick(void *hw)
 }
 
 const struct issei_hw_ops issei_heci_ops = {
-    .hw_config = op_hw_config,
-    .irq_clear = op_irq_clear,
-    .irq_enable = op_irq_enable,
-    .irq_disable = op_irq_disable,
-    .hw_reset = op_hw_reset,
-    .hw_is_ready = op_hw_is_ready,
-    .hw_reset_release = op_hw_reset_release,
-    .host_set_ready = op_host_set_ready,
-    .setup_message_send = op_setup_message_send,
-    .setup_message_recv = op_setup_message_recv,
-    .irq_write_generate = op_irq_write_generate,
-    .irq_wait = op_irq_wait,
-    .irq_handler = op_irq_handler,
-    .irq_kick = op_irq_kick,
+	.hw_config = op_hw_config,
+	.irq_clear = op_irq_clear,
+	.irq_enable = op_irq_enable,
+	.irq_disable = op_irq_disable,
+	.hw_reset = op_hw_reset,
+	.hw_is_ready = op_hw_is_ready,
+	.hw_reset_release = op_hw_reset_release,
+	.host_set_ready = op_host_set_ready,
+	.setup_message_send = op_setup_message_send,
+	.setup_message_recv = op_setup_message_recv,
+	.irq_write_generate = op_irq_write_generate,
+	.irq_wait = op_irq_wait,
+	.irq_handler = op_irq_handler,
+	.irq_kick = op_irq_kick,
 };
 
 /* ----------------------------------------------------------- DMA mailbox */

@@ -21,8 +21,8 @@
 
 const char *issei_rst_state_name(enum issei_rst_state s)
 {
-	static const char *const names[] = {"INIT",	   "HW_READY", "SETUP",	  "START",
-					    "CLIENT_ENUM", "DONE",     "DISABLED"};
+	static const char *const names[] = { "INIT",	    "HW_READY", "SETUP",   "START",
+					     "CLIENT_ENUM", "DONE",	"DISABLED" };
 
 	return (unsigned int)s < FW_ARRAY_SIZE(names) ? names[s] : "?";
 }
@@ -77,7 +77,7 @@ static int dmam_setup(struct issei_device *dev)
 int issei_dma_write_msg(struct issei_device *dev, uint16_t fw_id, uint16_t host_id, const void *buf,
 			size_t len)
 {
-	struct ham_message_header h = {.fw_id = fw_id, .host_id = host_id};
+	struct ham_message_header h = { .fw_id = fw_id, .host_id = host_id };
 	uint64_t now;
 	int ret;
 
@@ -334,12 +334,12 @@ static void *process_thread(void *arg)
 			ops->hw_reset_release(dev->hw);
 			ops->host_set_ready(dev->hw);
 			req = (struct ham_setup_req){
-			    .msg_id = HAM_CB_MESSAGE_ID_REQ,
-			    .ver = HAM_CB_MESSAGE_VER,
-			    .buffer_physical_address = dev->dma_shm->paddr + dev->dma.base,
-			    .host_to_fw_section_length = dev->h2f_size,
-			    .fw_to_host_section_length = dev->f2h_size,
-			    .control_length = dev->ctl_size,
+				.msg_id = HAM_CB_MESSAGE_ID_REQ,
+				.ver = HAM_CB_MESSAGE_VER,
+				.buffer_physical_address = dev->dma_shm->paddr + dev->dma.base,
+				.host_to_fw_section_length = dev->h2f_size,
+				.fw_to_host_section_length = dev->f2h_size,
+				.control_length = dev->ctl_size,
 			};
 			ret = ops->setup_message_send(dev->hw, &req);
 			if (ret)
@@ -459,13 +459,13 @@ int issei_device_create(const struct issei_device_config *cfg, struct issei_devi
 		free(dev);
 		return -EINVAL;
 	}
-	dev->to.hw_ready_ms =
-	    cfg->timeouts.hw_ready_ms ? cfg->timeouts.hw_ready_ms : ISSEI_RST_HW_READY_TIMEOUT_MSEC;
+	dev->to.hw_ready_ms = cfg->timeouts.hw_ready_ms ? cfg->timeouts.hw_ready_ms
+							: ISSEI_RST_HW_READY_TIMEOUT_MSEC;
 	dev->to.step_ms =
-	    cfg->timeouts.step_ms ? cfg->timeouts.step_ms : ISSEI_RST_STEP_TIMEOUT_MSEC;
+		cfg->timeouts.step_ms ? cfg->timeouts.step_ms : ISSEI_RST_STEP_TIMEOUT_MSEC;
 	dev->to.stop_ms = cfg->timeouts.stop_ms ? cfg->timeouts.stop_ms : ISSEI_STOP_TIMEOUT_MSEC;
 	dev->to.write_ms =
-	    cfg->timeouts.write_ms ? cfg->timeouts.write_ms : ISSEI_WRITE_TIMEOUT_MSEC;
+		cfg->timeouts.write_ms ? cfg->timeouts.write_ms : ISSEI_WRITE_TIMEOUT_MSEC;
 	snprintf(dev->name, sizeof(dev->name), "%s", cfg->name[0] ? cfg->name : "issei0");
 	pthread_mutex_init(&dev->lock, NULL);
 	pthread_mutex_init(&dev->poke_lock, NULL);

@@ -183,7 +183,7 @@ int issei_cl_write_from_queue(struct issei_device *dev, uint64_t *retry_at)
 	ret = issei_dma_write_msg(dev, cl->fw_cl->id, cl->id, e->buf, e->len);
 	if (ret == -EBUSY) {
 		*retry_at =
-		    dev->last_write_ts + ((uint64_t)dev->to.write_ms + 1) * FW_NSEC_PER_MSEC;
+			dev->last_write_ts + ((uint64_t)dev->to.write_ms + 1) * FW_NSEC_PER_MSEC;
 		return 0;
 	}
 	if (ret == -EIO)

@@ -55,7 +55,7 @@ static int serve_host(struct hw_link *l, struct hw_shm *regs, struct hw_shm *nam
 	struct issei_heci *heci = NULL;
 	struct issei_fw *fw = NULL;
 	struct hw_shm *dma;
-	struct timeval tv = {.tv_sec = 5};
+	struct timeval tv = { .tv_sec = 5 };
 	struct pollfd p[2];
 	int ret;
 
@@ -89,8 +89,8 @@ static int serve_host(struct hw_link *l, struct hw_shm *regs, struct hw_shm *nam
 		issei_heci_destroy(heci);
 		return ret;
 	}
-	p[0] = (struct pollfd){.fd = hw_link_fd(l), .events = POLLIN};
-	p[1] = (struct pollfd){.fd = stop_fd, .events = POLLIN};
+	p[0] = (struct pollfd){ .fd = hw_link_fd(l), .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
 	for (;;) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -136,8 +136,8 @@ int issei_fw_serve(const char *path, const struct issei_fw_config *cfg, int stop
 		goto out;
 	if (ready)
 		ready(ctx);
-	p[0] = (struct pollfd){.fd = hw_link_server_fd(srv), .events = POLLIN};
-	p[1] = (struct pollfd){.fd = stop_fd, .events = POLLIN};
+	p[0] = (struct pollfd){ .fd = hw_link_server_fd(srv), .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
 	for (;;) {
 		struct hw_link *l;
 
@@ -180,7 +180,7 @@ struct issei_remote {
 
 int issei_remote_open(const char *path, const struct issei_timeouts *to, struct issei_remote **out)
 {
-	struct issei_device_config dc = {0};
+	struct issei_device_config dc = { 0 };
 	struct issei_remote *r;
 	struct hw_shm *regs;
 	int ret;

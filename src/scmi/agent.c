@@ -279,8 +279,8 @@ static struct scmi_xfer *xfer_lookup_acquire(struct xfers_info *mi, uint16_t seq
 /* ---------------------------------------------------------------- tracing */
 
 /* Responses carry their status apart from rx; the line shows it in front. */
-static void trace(struct scmi_agent *a, const char *dir, uint32_t hdr, const uint8_t *p,
-		  size_t len, const int32_t *status)
+static void trace(struct scmi_agent *a, const char *dir, uint32_t hdr, const uint8_t *p, size_t len,
+		  const int32_t *status)
 {
 	uint8_t buf[16];
 	char line[256];
@@ -588,7 +588,7 @@ int scmi_agent_create(const struct scmi_agent_config *cfg, const struct scmi_tra
 		a->cfg.dresp_timeout_ms = SCMI_MAX_RESPONSE_TIMEOUT_MS;
 	if (!a->cfg.max_msg)
 		a->cfg.max_msg = desc->max_msg ? desc->max_msg : SCMI_DEFAULT_MAX_MSG;
-	a->max_msg_size = a->cfg.max_msg_size ? a->cfg.max_msg_size
+	a->max_msg_size = a->cfg.max_msg_size  ? a->cfg.max_msg_size
 			  : desc->max_msg_size ? desc->max_msg_size
 					       : SCMI_DEFAULT_MAX_MSG_SIZE;
 	ret = xfer_info_init(&a->tx, a->cfg.max_msg, a->max_msg_size);
@@ -743,8 +743,7 @@ void scmi_xfer_put(struct scmi_agent *a, struct scmi_xfer *x)
 
 static struct scmi_chan *tx_chan_for(struct scmi_agent *a, uint8_t protocol_id)
 {
-	return a->tx_chan[protocol_id] ? a->tx_chan[protocol_id]
-				       : a->tx_chan[SCMI_PROTOCOL_BASE];
+	return a->tx_chan[protocol_id] ? a->tx_chan[protocol_id] : a->tx_chan[SCMI_PROTOCOL_BASE];
 }
 
 static inline void cpu_relax(void)
@@ -761,8 +760,8 @@ static int wait_for_reply(struct scmi_agent *a, struct scmi_chan *cinfo, struct 
 	int ret = 0;
 
 	if (x->poll_completion) {
-		bool trust_return = d->sync_cmds_completed_on_ret &&
-				    a->cfg.completion != SCMI_COMPLETION_POLL;
+		bool trust_return =
+			d->sync_cmds_completed_on_ret && a->cfg.completion != SCMI_COMPLETION_POLL;
 
 		/*
 		 * Completion by return is what a correct SMC platform gives;
@@ -817,7 +816,8 @@ static int wait_for_reply(struct scmi_agent *a, struct scmi_chan *cinfo, struct 
 	}
 	if (ret == -ETIMEDOUT) {
 		atomic_fetch_add(&a->stats.timeouts, 1);
-		fw_err("scmi: timed out in resp (%s/%s token %u)", scmi_protocol_name(x->hdr.protocol_id),
+		fw_err("scmi: timed out in resp (%s/%s token %u)",
+		       scmi_protocol_name(x->hdr.protocol_id),
 		       scmi_msg_name(x->hdr.protocol_id, x->hdr.id), x->hdr.seq);
 	}
 	return ret;
@@ -912,8 +912,8 @@ int scmi_agent_call(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, c
 		    size_t tx_len, void *rx, size_t rx_cap, size_t *rx_len)
 {
 	struct scmi_xfer *x;
-	int ret = scmi_xfer_get_init(a, protocol_id, msg_id, tx_len, FW_MIN(rx_cap, a->max_msg_size),
-				     &x);
+	int ret = scmi_xfer_get_init(a, protocol_id, msg_id, tx_len,
+				     FW_MIN(rx_cap, a->max_msg_size), &x);
 
 	if (ret)
 		return ret;

@@ -90,8 +90,8 @@ int scmi_base_list_protocols(struct scmi_agent *a, uint32_t expected, uint8_t *p
 			return -EPROTO;
 		}
 		if ((size_t)n > len - 4) {
-			fw_err("scmi: LIST_PROTOCOLS reply of %zu bytes cannot hold %u entries", len,
-			       n);
+			fw_err("scmi: LIST_PROTOCOLS reply of %zu bytes cannot hold %u entries",
+			       len, n);
 			return -EPROTO;
 		}
 		memcpy(protocols + have, rx + 4, n);
@@ -138,8 +138,8 @@ int scmi_base_set_device_permissions(struct scmi_agent *a, uint32_t agent_id, ui
 			       NULL);
 }
 
-int scmi_base_set_protocol_permissions(struct scmi_agent *a, uint32_t agent_id,
-				       uint32_t device_id, uint8_t protocol_id, bool allow)
+int scmi_base_set_protocol_permissions(struct scmi_agent *a, uint32_t agent_id, uint32_t device_id,
+				       uint8_t protocol_id, bool allow)
 {
 	uint8_t tx[16];
 

@@ -50,7 +50,7 @@ bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v)
 
 bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
 {
-	uint8_t buf[64] = {0};
+	uint8_t buf[64] = { 0 };
 	size_t n = strnlen(name, field - 1);
 
 	if (field > sizeof(buf))
@@ -185,7 +185,8 @@ int scmi_platform_set_agent_protocols(struct scmi_platform *p, uint32_t agent_id
 		ret = -ENOENT;
 	} else {
 		memset(a->proto_allowed_default, 0, sizeof(a->proto_allowed_default));
-		a->proto_allowed_default[SCMI_PROTOCOL_BASE / 32] |= 1u << (SCMI_PROTOCOL_BASE % 32);
+		a->proto_allowed_default[SCMI_PROTOCOL_BASE / 32] |= 1u
+								     << (SCMI_PROTOCOL_BASE % 32);
 		for (size_t i = 0; i < n; i++)
 			a->proto_allowed_default[ids[i] / 32] |= 1u << (ids[i] % 32);
 		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
@@ -205,14 +206,13 @@ static struct pchan *chan_by_smc(struct scmi_platform *p, uint32_t smc_id)
 int scmi_platform_add_channel(struct scmi_platform *p, uint32_t agent_id,
 			      const struct scmi_platform_chan_cfg *cfg)
 {
-	struct pchan c = {0}, *slot;
+	struct pchan c = { 0 }, *slot;
 	int ret = 0;
 
 	pthread_mutex_lock(&p->lock);
 	c.agent = scmi_platform_agent_by_id(p, agent_id);
 	c.smc_id = cfg->smc_id;
-	c.max_msg_size = cfg->max_msg_size ? cfg->max_msg_size
-					   : SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE;
+	c.max_msg_size = cfg->max_msg_size ? cfg->max_msg_size : SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE;
 	if (!c.agent)
 		ret = -ENOENT;
 	else if (chan_by_smc(p, cfg->smc_id))
@@ -374,8 +374,9 @@ static int p2a_queue(struct scmi_platform *p, uint32_t agent_id, uint32_t hdr, c
 int scmi_platform_notify(struct scmi_platform *p, uint32_t agent_id, uint8_t protocol_id,
 			 uint8_t evt_id, const void *payload, size_t len)
 {
-	struct scmi_msg_hdr h = {.id = evt_id, .type = SCMI_MSG_TYPE_NOTIFICATION,
-				 .protocol_id = protocol_id};
+	struct scmi_msg_hdr h = { .id = evt_id,
+				  .type = SCMI_MSG_TYPE_NOTIFICATION,
+				  .protocol_id = protocol_id };
 	int ret;
 
 	pthread_mutex_lock(&p->lock);
@@ -560,7 +561,7 @@ static void process_channel(struct scmi_platform *p, struct pchan *c)
 {
 	struct smt_msg *msg = (struct smt_msg *)(void *)p->msgbuf;
 	size_t cap = c->max_msg_size;
-	struct scmi_msg m = {.p = p, .agent = c->agent};
+	struct scmi_msg m = { .p = p, .agent = c->agent };
 	const char *why = NULL;
 	int32_t status;
 	int ret;
@@ -583,8 +584,8 @@ static void process_channel(struct scmi_platform *p, struct pchan *c)
 	if (ret) {
 		uint8_t st[4];
 
-		fw_warn("scmi platform: agent %u channel 0x%x: malformed message: %s",
-			c->agent->id, c->smc_id, why);
+		fw_warn("scmi platform: agent %u channel 0x%x: malformed message: %s", c->agent->id,
+			c->smc_id, why);
 		p->stats.malformed++;
 		trace(p, "<-", c->agent, msg->hdr, NULL, 0, false);
 		fw_put_le32(st, (uint32_t)SCMI_PROTOCOL_ERROR);

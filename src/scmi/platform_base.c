@@ -55,7 +55,7 @@ static void base_impl_version(struct scmi_msg *m)
  * status and count words; the agent asks again with a larger skip. */
 static void base_list_protocols(struct scmi_msg *m)
 {
-	uint8_t ids[256], out[256] = {0};
+	uint8_t ids[256], out[256] = { 0 };
 	uint32_t skip = scmi_msg_in_u32(m, 0);
 	unsigned int total = platform_visible_protocols(m->p, m->agent, ids);
 	size_t room, n;
@@ -184,20 +184,20 @@ static void base_reset_agent_configuration(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc base_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = {base_version, 0, 0, 0},
-	[SCMI_PROTOCOL_ATTRIBUTES] = {base_attributes, 0, 0, 0},
-	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = {base_msg_attributes, 4, 0, 0},
-	[BASE_DISCOVER_VENDOR] = {base_vendor, 0, 0, 0},
-	[BASE_DISCOVER_SUB_VENDOR] = {base_sub_vendor, 0, 0, 0},
-	[BASE_DISCOVER_IMPLEMENTATION_VERSION] = {base_impl_version, 0, 0, 0},
-	[BASE_DISCOVER_LIST_PROTOCOLS] = {base_list_protocols, 4, 0, 0},
-	[BASE_DISCOVER_AGENT] = {base_discover_agent, 4, 0, 0},
-	[BASE_NOTIFY_ERRORS] = {base_notify_errors, 4, 0, 0},
-	[BASE_SET_DEVICE_PERMISSIONS] = {base_set_device_permissions, 12, SCMI_MSG_F_TRUSTED, 0},
-	[BASE_SET_PROTOCOL_PERMISSIONS] = {base_set_protocol_permissions, 16, SCMI_MSG_F_TRUSTED,
-					   0},
-	[BASE_RESET_AGENT_CONFIGURATION] = {base_reset_agent_configuration, 8, SCMI_MSG_F_TRUSTED,
-					    0},
+	[SCMI_PROTOCOL_VERSION] = { base_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { base_attributes, 0, 0, 0 },
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { base_msg_attributes, 4, 0, 0 },
+	[BASE_DISCOVER_VENDOR] = { base_vendor, 0, 0, 0 },
+	[BASE_DISCOVER_SUB_VENDOR] = { base_sub_vendor, 0, 0, 0 },
+	[BASE_DISCOVER_IMPLEMENTATION_VERSION] = { base_impl_version, 0, 0, 0 },
+	[BASE_DISCOVER_LIST_PROTOCOLS] = { base_list_protocols, 4, 0, 0 },
+	[BASE_DISCOVER_AGENT] = { base_discover_agent, 4, 0, 0 },
+	[BASE_NOTIFY_ERRORS] = { base_notify_errors, 4, 0, 0 },
+	[BASE_SET_DEVICE_PERMISSIONS] = { base_set_device_permissions, 12, SCMI_MSG_F_TRUSTED, 0 },
+	[BASE_SET_PROTOCOL_PERMISSIONS] = { base_set_protocol_permissions, 16, SCMI_MSG_F_TRUSTED,
+					    0 },
+	[BASE_RESET_AGENT_CONFIGURATION] = { base_reset_agent_configuration, 8, SCMI_MSG_F_TRUSTED,
+					     0 },
 };
 
 const struct scmi_protocol scmi_base_protocol = {

@@ -44,8 +44,8 @@ void scmi_session_close(struct scmi_session *s)
 int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **out, char *err,
 		       size_t errlen)
 {
-	struct scmi_platform_config pcfg = {.trace = o->platform_trace,
-					    .trace_ctx = o->platform_trace_ctx};
+	struct scmi_platform_config pcfg = { .trace = o->platform_trace,
+					     .trace_ctx = o->platform_trace_ctx };
 	struct scmi_session *s = calloc(1, sizeof(*s));
 	int ret;
 
@@ -66,7 +66,8 @@ int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **
 	if (o->conduit == SCMI_CONDUIT_DIRECT) {
 		ret = hw_smc_open_direct(scmi_platform_smc, s->platform, &s->smc);
 	} else {
-		ret = hw_shm_create(SCMI_SERVER_SMC_REGION, SMC_SLOT_PADDR, SMC_SLOT_SIZE, &s->slot);
+		ret = hw_shm_create(SCMI_SERVER_SMC_REGION, SMC_SLOT_PADDR, SMC_SLOT_SIZE,
+				    &s->slot);
 		if (!ret)
 			ret = hw_smc_server_start(s->slot, 0, o->mode, scmi_platform_smc,
 						  s->platform, &s->server);
@@ -189,13 +190,13 @@ static int client_open(struct client *c, struct hw_link *link, struct fw_machine
 int scmi_server_run(const char *socket_path, const struct scmi_server_opts *o, int stop_fd,
 		    void (*ready)(void *ctx), void *ready_ctx, char *err, size_t errlen)
 {
-	struct scmi_platform_config pcfg = {.trace = o->trace, .trace_ctx = o->trace_ctx};
-	struct client clients[SERVER_MAX_CLIENTS] = {0};
+	struct scmi_platform_config pcfg = { .trace = o->trace, .trace_ctx = o->trace_ctx };
+	struct client clients[SERVER_MAX_CLIENTS] = { 0 };
 	struct scmi_board_platform *bp = calloc(1, sizeof(*bp));
 	struct hw_link_server *ls = NULL;
 	struct scmi_platform *p = NULL;
-	struct fw_machine m = {0};
-	struct fw_board b = {0};
+	struct fw_machine m = { 0 };
+	struct fw_board b = { 0 };
 	int ret;
 
 	if (!bp)
@@ -208,7 +209,8 @@ int scmi_server_run(const char *socket_path, const struct scmi_server_opts *o, i
 	if (!ret)
 		ret = scmi_board_build_platform(bp, &m, &pcfg, &p, err, errlen);
 	if (!ret && o->setup && (ret = o->setup(o->setup_ctx, p)) != 0)
-		snprintf(err, errlen, "platform setup hook failed: %s", strerror(ret < 0 ? -ret : ret));
+		snprintf(err, errlen, "platform setup hook failed: %s",
+			 strerror(ret < 0 ? -ret : ret));
 	if (!ret)
 		ret = scmi_platform_start(p);
 	if (ret)
@@ -224,13 +226,14 @@ int scmi_server_run(const char *socket_path, const struct scmi_server_opts *o, i
 		struct pollfd pfd[SERVER_MAX_CLIENTS + 2];
 		int map[SERVER_MAX_CLIENTS], n = 2;
 
-		pfd[0] = (struct pollfd){.fd = stop_fd, .events = POLLIN};
-		pfd[1] = (struct pollfd){.fd = hw_link_server_fd(ls), .events = POLLIN};
+		pfd[0] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = hw_link_server_fd(ls), .events = POLLIN };
 		for (int i = 0; i < SERVER_MAX_CLIENTS; i++) {
 			if (!clients[i].link)
 				continue;
 			map[n - 2] = i;
-			pfd[n++] = (struct pollfd){.fd = hw_link_fd(clients[i].link), .events = POLLIN};
+			pfd[n++] = (struct pollfd){ .fd = hw_link_fd(clients[i].link),
+						    .events = POLLIN };
 		}
 		if (poll(pfd, (nfds_t)n, -1) < 0) {
 			if (errno == EINTR)

@@ -31,8 +31,7 @@ static uint8_t *payload(const struct smt_area *a)
 	return a->shm->base + a->off + SMT_MSG_PAYLOAD;
 }
 
-int smt_tx_prepare(struct smt_area *a, uint32_t hdr, const void *buf, size_t len,
-		   bool intr_enabled)
+int smt_tx_prepare(struct smt_area *a, uint32_t hdr, const void *buf, size_t len, bool intr_enabled)
 {
 	if (len > smt_max_payload(a))
 		return -EMSGSIZE;
@@ -109,8 +108,7 @@ void smt_clear_channel(struct smt_area *a)
 	hw_word_wake(a->status);
 }
 
-int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
-		      const char **why)
+int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap, const char **why)
 {
 	const char *bad = NULL;
 	size_t max = smt_max_payload(a);
@@ -121,7 +119,8 @@ int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
 	msg->length = hw_word_load(word(a, SMT_LENGTH));
 	msg->hdr = hw_word_load(word(a, SMT_MSG_HEADER));
 	msg->payload_len = 0;
-	if (msg->status & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) {
+	if (msg->status &
+	    (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) {
 		if (why)
 			*why = "channel not handed over (FREE or ERROR set)";
 		return -EBUSY;

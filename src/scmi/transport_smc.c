@@ -37,8 +37,8 @@ static int smc_chan_setup(struct scmi_chan *cinfo, const void *desc_, bool tx)
 		return -ENOMEM;
 	ret = smt_area_init(&c->area, d->shm, d->off, d->size);
 	if (ret) {
-		fw_err("scmi-smc: shared memory window [0x%zx, +0x%zx) outside region '%s'",
-		       d->off, d->size, d->shm->name);
+		fw_err("scmi-smc: shared memory window [0x%zx, +0x%zx) outside region '%s'", d->off,
+		       d->size, d->shm->name);
 		goto err;
 	}
 	if (smt_max_payload(&c->area) < max) {
@@ -92,7 +92,7 @@ static int wait_channel_free(struct smc_chan *c, unsigned int timeout_ms)
 static int smc_send_message(struct scmi_chan *cinfo, struct scmi_xfer *x)
 {
 	struct smc_chan *c = cinfo->transport_info;
-	struct hw_smc_args args = {{c->smc_id}};
+	struct hw_smc_args args = { { c->smc_id } };
 	struct hw_smc_res res;
 	int ret;
 
@@ -190,8 +190,8 @@ static int smc_wait_irq(struct scmi_chan *cinfo, uint64_t deadline)
 			ret = hw_doorbell_wait_until(&c->irq, deadline);
 			if (ret)
 				return ret;
-			if (hw_word_load(c->area.status) &
-			    (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR))
+			if (hw_word_load(c->area.status) & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
+							    SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR))
 				return 0;
 			continue;
 		}

@@ -63,7 +63,7 @@ static void *pong_thread(void *arg)
 
 static int floor_run(uint64_t *p50, uint64_t *p99)
 {
-	struct pong p = {.iters = FLOOR_ITERS + WARMUP};
+	struct pong p = { .iters = FLOOR_ITERS + WARMUP };
 	struct hw_doorbell ping, pong;
 	uint64_t *t = calloc(FLOOR_ITERS, sizeof(*t));
 	pthread_t th;
@@ -103,7 +103,7 @@ struct rig {
 
 static int rig_up(struct rig *r, const struct issei_fw_config *cfg)
 {
-	struct issei_device_config dc = {0};
+	struct issei_device_config dc = { 0 };
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -134,12 +134,12 @@ static void rig_down(struct rig *r)
 
 static int echo_run(uint64_t *p50, uint64_t *p99)
 {
-	static const uint8_t uuid[16] = {0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44,
-					 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44};
+	static const uint8_t uuid[16] = { 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44,
+					  0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44 };
 	struct issei_fw_config *cfg = calloc(1, sizeof(*cfg));
 	uint64_t *t = calloc(ECHO_ITERS, sizeof(*t));
 	struct issei_host_client *cl = NULL;
-	uint8_t msg[64] = {1, 2, 3}, reply[64];
+	uint8_t msg[64] = { 1, 2, 3 }, reply[64];
 	struct rig r;
 	int ret = -ENOMEM;
 
@@ -178,7 +178,7 @@ static int reset_run(uint64_t *p50, uint64_t *p99)
 {
 	struct issei_fw_config *cfg = calloc(1, sizeof(*cfg));
 	uint64_t t[RESET_ITERS];
-	struct issei_fw_fault drop = {.kind = ISSEI_FW_FAULT_DROP_READY, .count = 1};
+	struct issei_fw_fault drop = { .kind = ISSEI_FW_FAULT_DROP_READY, .count = 1 };
 	struct rig r;
 	int ret;
 

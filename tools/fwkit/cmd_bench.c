@@ -191,7 +191,7 @@ static int floor_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigne
 		stop_echo(shm, mode);
 		waitpid(pid, NULL, 0);
 	} else {
-		struct echo_ctx e = {shm, mode};
+		struct echo_ctx e = { shm, mode };
 		pthread_t th;
 
 		ret = -pthread_create(&th, NULL, echo_thread, &e);
@@ -237,10 +237,10 @@ static void server_ready(void *ctx)
 static int scmi_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned int warm,
 		    struct result *r)
 {
-	struct scmi_session_opts o = {.mode = mode, .conduit = SCMI_CONDUIT_THREAD};
+	struct scmi_session_opts o = { .mode = mode, .conduit = SCMI_CONDUIT_THREAD };
 	uint64_t *t = calloc(n, sizeof(*t));
 	struct scmi_session *s = NULL;
-	int ret, stop[2] = {-1, -1}, rdy[2] = {-1, -1};
+	int ret, stop[2] = { -1, -1 }, rdy[2] = { -1, -1 };
 	char err[256], path[64];
 	pid_t pid = -1;
 
@@ -265,7 +265,7 @@ static int scmi_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned
 		}
 		pid = fork();
 		if (pid == 0) {
-			struct scmi_server_opts so = {.mode = mode};
+			struct scmi_server_opts so = { .mode = mode };
 
 			close(stop[1]);
 			close(rdy[0]);
@@ -326,20 +326,20 @@ static void print_row(bool json, const char *name, const struct result *r, const
 int fwkit_cmd_bench(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"iterations", required_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+		{ "json", no_argument, NULL, 'j' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	static const struct {
 		const char *name;
 		bool xproc;
 		enum hw_wait_mode mode;
 	} cases[] = {
-		{"scmi.base_version.poll.threads", false, HW_WAIT_POLL},
-		{"scmi.base_version.sleep.threads", false, HW_WAIT_SLEEP},
-		{"scmi.base_version.poll.processes", true, HW_WAIT_POLL},
-		{"scmi.base_version.sleep.processes", true, HW_WAIT_SLEEP},
+		{ "scmi.base_version.poll.threads", false, HW_WAIT_POLL },
+		{ "scmi.base_version.sleep.threads", false, HW_WAIT_SLEEP },
+		{ "scmi.base_version.poll.processes", true, HW_WAIT_POLL },
+		{ "scmi.base_version.sleep.processes", true, HW_WAIT_SLEEP },
 	};
 	unsigned int n = 20000;
 	bool json = false;
@@ -357,9 +357,11 @@ int fwkit_cmd_bench(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: fwkit bench [--json] [--iterations N]\n\n"
-			       "Round trip of SCMI Base PROTOCOL_VERSION over SMT with SMC doorbells,\n"
+			       "Round trip of SCMI Base PROTOCOL_VERSION over SMT with SMC "
+			       "doorbells,\n"
 			       "polling and sleeping, between threads and between processes, each\n"
-			       "beside the floor of the same primitives measured in the same run.\n");
+			       "beside the floor of the same primitives measured in the same "
+			       "run.\n");
 			return 0;
 		default:
 			return cli_usage("bench", "unknown option");
@@ -375,7 +377,7 @@ int fwkit_cmd_bench(int argc, char **argv)
 		/* Sleeping round trips cost microseconds: fewer of them. */
 		unsigned int iters = cases[i].mode == HW_WAIT_SLEEP ? n / 4 : n;
 		unsigned int warm = iters / 10;
-		struct result floor_r = {0}, r = {.name = cases[i].name};
+		struct result floor_r = { 0 }, r = { .name = cases[i].name };
 		char fname[64];
 		int ret;
 

@@ -42,12 +42,14 @@ static int expect(const char *who, const char *what, int got, int want)
 int fwkit_cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dtb", required_argument, NULL, 'd'}, {"trace", no_argument, NULL, 'T'},
-		{"verbose", no_argument, NULL, 'v'},   {"help", no_argument, NULL, 'h'},
-		{0},
+		{ "dtb", required_argument, NULL, 'd' },
+		{ "trace", no_argument, NULL, 'T' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
-	struct scmi_session_opts o = {.mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_THREAD};
-	struct demo_agent agents[MAX_DEMO_AGENTS] = {0};
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_THREAD };
+	struct demo_agent agents[MAX_DEMO_AGENTS] = { 0 };
 	char paths[MAX_DEMO_AGENTS][SCMI_BOARD_PATH_MAX], err[256], what[96];
 	struct demo_agent *host = NULL, *guest = NULL;
 	struct scmi_session *s;
@@ -156,10 +158,10 @@ int fwkit_cmd_demo(int argc, char **argv)
 								  true),
 			      0);
 		snprintf(what, sizeof(what), "DISCOVER_AGENT(%u)", host->info.agent_id);
-		bad |= expect(guest->info.agent_name, what,
-			      scmi_base_discover_agent(guest->agent, host->info.agent_id, NULL,
-						       NULL),
-			      -EACCES);
+		bad |= expect(
+			guest->info.agent_name, what,
+			scmi_base_discover_agent(guest->agent, host->info.agent_id, NULL, NULL),
+			-EACCES);
 		bad |= expect(guest->info.agent_name, "PROTOCOL_VERSION of protocol 0x99",
 			      scmi_agent_call(guest->agent, 0x99, SCMI_PROTOCOL_VERSION, NULL, 0,
 					      NULL, 0, NULL),

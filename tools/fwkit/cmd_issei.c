@@ -25,31 +25,31 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-    "usage: fwkit issei fw --socket PATH [--dtb FILE] [--fw-version A.B.C.D]\n"
-    "                      [--fault KIND[:ARG[:COUNT]]]... [--verbose]\n"
-    "       fwkit issei --socket PATH [options] <command> [args]\n"
-    "\n"
-    "  fw                  serve the emulated security engine on PATH for host\n"
-    "                      processes until SIGINT/SIGTERM (engine from the board's\n"
-    "                      \"fwkit,issei-fw\" node, else built-in defaults)\n"
-    "\n"
-    "host commands:\n"
-    "  info [--json]       link state, firmware version, firmware clients\n"
-    "  echo UUID DATA      connect to the client UUID, write DATA, print the reply\n"
-    "  spdm-version [UUID] SPDM GET_VERSION to the SPDM client (default UUID\n"
-    "                      e85149df-9447-4c9a-8367-c4e33464f1b4)\n"
-    "\n"
-    "options:\n"
-    "  --socket PATH       the engine's socket (required)\n"
-    "  --dtb FILE          board device tree for 'fw' (default: embedded board)\n"
-    "  --fw-version V      'fw': report firmware version V (A.B.C.D)\n"
-    "  --fault K[:A[:N]]   'fw': arm fault K with argument A, N times (default 1;\n"
-    "                      'always' for every time); kinds as in\n"
-    "                      docs/bindings/issei.md (drop-ready, status, slow, ...)\n"
-    "  --timeout-ms N      how long to wait for the link and replies (default 5000)\n"
-    "  --json              machine-readable output\n"
-    "  --verbose           print the library's warnings too\n"
-    "  --help              this text\n";
+	"usage: fwkit issei fw --socket PATH [--dtb FILE] [--fw-version A.B.C.D]\n"
+	"                      [--fault KIND[:ARG[:COUNT]]]... [--verbose]\n"
+	"       fwkit issei --socket PATH [options] <command> [args]\n"
+	"\n"
+	"  fw                  serve the emulated security engine on PATH for host\n"
+	"                      processes until SIGINT/SIGTERM (engine from the board's\n"
+	"                      \"fwkit,issei-fw\" node, else built-in defaults)\n"
+	"\n"
+	"host commands:\n"
+	"  info [--json]       link state, firmware version, firmware clients\n"
+	"  echo UUID DATA      connect to the client UUID, write DATA, print the reply\n"
+	"  spdm-version [UUID] SPDM GET_VERSION to the SPDM client (default UUID\n"
+	"                      e85149df-9447-4c9a-8367-c4e33464f1b4)\n"
+	"\n"
+	"options:\n"
+	"  --socket PATH       the engine's socket (required)\n"
+	"  --dtb FILE          board device tree for 'fw' (default: embedded board)\n"
+	"  --fw-version V      'fw': report firmware version V (A.B.C.D)\n"
+	"  --fault K[:A[:N]]   'fw': arm fault K with argument A, N times (default 1;\n"
+	"                      'always' for every time); kinds as in\n"
+	"                      docs/bindings/issei.md (drop-ready, status, slow, ...)\n"
+	"  --timeout-ms N      how long to wait for the link and replies (default 5000)\n"
+	"  --json              machine-readable output\n"
+	"  --verbose           print the library's warnings too\n"
+	"  --help              this text\n";
 
 #define SPDM_DEFAULT_UUID "e85149df-9447-4c9a-8367-c4e33464f1b4"
 
@@ -401,7 +401,7 @@ static int cmd_echo(const struct opts *o)
 
 static int cmd_spdm(const struct opts *o)
 {
-	static const uint8_t get_version[4] = {SPDM_VERSION_10, SPDM_GET_VERSION, 0, 0};
+	static const uint8_t get_version[4] = { SPDM_VERSION_10, SPDM_GET_VERSION, 0, 0 };
 	struct issei_client_props p;
 	struct issei_host_client *cl;
 	struct issei_remote *r;

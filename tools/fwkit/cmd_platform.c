@@ -26,7 +26,7 @@ static const char usage_text[] =
 	"  --trace        print every message, one line each, on stderr\n"
 	"  --verbose      print the library's warnings too\n";
 
-static int stop_pipe[2] = {-1, -1};
+static int stop_pipe[2] = { -1, -1 };
 
 static void on_signal(int sig)
 {
@@ -42,13 +42,16 @@ static void ready(void *ctx)
 int fwkit_cmd_platform(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"socket", required_argument, NULL, 's'}, {"dtb", required_argument, NULL, 'd'},
-		{"poll", no_argument, NULL, 'p'},	  {"trace", no_argument, NULL, 'T'},
-		{"verbose", no_argument, NULL, 'v'},	  {"help", no_argument, NULL, 'h'},
-		{0},
+		{ "socket", required_argument, NULL, 's' },
+		{ "dtb", required_argument, NULL, 'd' },
+		{ "poll", no_argument, NULL, 'p' },
+		{ "trace", no_argument, NULL, 'T' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
-	struct scmi_server_opts o = {.mode = HW_WAIT_SLEEP};
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct scmi_server_opts o = { .mode = HW_WAIT_SLEEP };
+	struct sigaction sa = { .sa_handler = on_signal };
 	const char *socket_path = NULL;
 	bool verbose = false;
 	char err[256];

@@ -169,8 +169,7 @@ static int cmd_reset_agent(struct scmi_agent *a, int argc, char **argv)
 
 	if (argc < 2 || !cli_parse_u32(argv[1], 0xFFFFFFFFul, &agent))
 		return cli_usage("scmi", "reset-agent needs an agent id");
-	ret = scmi_base_reset_agent_configuration(a, agent,
-						  has_flag(argc, argv, "--permissions"));
+	ret = scmi_base_reset_agent_configuration(a, agent, has_flag(argc, argv, "--permissions"));
 	return ret ? fail_errno("BASE_RESET_AGENT_CONFIGURATION", ret) : 0;
 }
 
@@ -182,7 +181,8 @@ static int cmd_raw(struct scmi_agent *a, int argc, char **argv)
 	bool json = false;
 	int ret;
 
-	if (argc < 3 || !cli_parse_u32(argv[1], 0xFF, &proto) || !cli_parse_u32(argv[2], 0xFF, &msg))
+	if (argc < 3 || !cli_parse_u32(argv[1], 0xFF, &proto) ||
+	    !cli_parse_u32(argv[2], 0xFF, &msg))
 		return cli_usage("scmi", "raw needs PROTOCOL MESSAGE [WORD...]");
 	for (int i = 3; i < argc; i++) {
 		unsigned int w;
@@ -222,7 +222,7 @@ static int cmd_raw(struct scmi_agent *a, int argc, char **argv)
 }
 
 static volatile sig_atomic_t notify_stop;
-static int notify_pipe[2] = {-1, -1};
+static int notify_pipe[2] = { -1, -1 };
 
 static void on_signal(int sig)
 {
@@ -295,14 +295,18 @@ static int cmd_notify(struct scmi_agent *a, int argc, char **argv)
 int fwkit_cmd_scmi(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"socket", required_argument, NULL, 's'},  {"dtb", required_argument, NULL, 'd'},
-		{"node", required_argument, NULL, 'n'},	   {"poll", no_argument, NULL, 'p'},
-		{"completion", required_argument, NULL, 'c'},
-		{"timeout-ms", required_argument, NULL, 't'},
-		{"trace", no_argument, NULL, 'T'},	   {"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},	   {0},
+		{ "socket", required_argument, NULL, 's' },
+		{ "dtb", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "poll", no_argument, NULL, 'p' },
+		{ "completion", required_argument, NULL, 'c' },
+		{ "timeout-ms", required_argument, NULL, 't' },
+		{ "trace", no_argument, NULL, 'T' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
-	struct scmi_session_opts o = {.mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT};
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
 	const char *socket_path = NULL, *cmd;
 	struct scmi_session *s;
 	bool verbose = false;
@@ -335,11 +339,13 @@ int fwkit_cmd_scmi(int argc, char **argv)
 			else if (!strcmp(optarg, "irq"))
 				o.agent.completion = SCMI_COMPLETION_IRQ;
 			else
-				return cli_usage("scmi", "--completion is auto, return, poll or irq");
+				return cli_usage("scmi",
+						 "--completion is auto, return, poll or irq");
 			break;
 		case 't':
 			if (!cli_parse_u32(optarg, 600000, &v) || !v)
-				return cli_usage("scmi", "--timeout-ms needs a number of milliseconds");
+				return cli_usage("scmi",
+						 "--timeout-ms needs a number of milliseconds");
 			o.agent.rx_timeout_ms = v;
 			break;
 		case 'T':

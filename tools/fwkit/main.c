@@ -17,11 +17,11 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{"demo", fwkit_cmd_demo, "platform and agents in one process on the default board"},
-	{"platform", fwkit_cmd_platform, "serve the emulated SCMI platform on a socket"},
-	{"scmi", fwkit_cmd_scmi, "SCMI agent: talk to a platform"},
-	{"issei", fwkit_cmd_issei, "ISSEI host driver and emulated security engine"},
-	{"bench", fwkit_cmd_bench, "round-trip benchmarks against the floor of the hw layer"},
+	{ "demo", fwkit_cmd_demo, "platform and agents in one process on the default board" },
+	{ "platform", fwkit_cmd_platform, "serve the emulated SCMI platform on a socket" },
+	{ "scmi", fwkit_cmd_scmi, "SCMI agent: talk to a platform" },
+	{ "issei", fwkit_cmd_issei, "ISSEI host driver and emulated security engine" },
+	{ "bench", fwkit_cmd_bench, "round-trip benchmarks against the floor of the hw layer" },
 };
 
 static void usage(FILE *f)
