@@ -24,6 +24,32 @@
 
 static char out[16384], err[16384];
 
+/* The platform a test started; teardown stops it even when the test failed. */
+static pid_t plat = -1;
+
+static pid_t start_platform(const char *path)
+{
+	plat = th_start_platform(path, NULL);
+	return plat;
+}
+
+static int stop_platform(void)
+{
+	int st = th_stop_platform(plat, false);
+
+	plat = -1;
+	return st;
+}
+
+static int stop_leftover(void **state)
+{
+	(void)state;
+	if (plat > 0)
+		th_stop_platform(plat, true);
+	plat = -1;
+	return 0;
+}
+
 static void test_served_platform(void **state)
 {
 	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP };
@@ -34,7 +60,7 @@ static void test_served_platform(void **state)
 
 	(void)state;
 	th_tmp_path(path, sizeof(path), "plat");
-	pid = th_start_platform(path, NULL);
+	pid = start_platform(path);
 	assert_true(pid > 0);
 	o.agent.rx_timeout_ms = 5000;
 	assert_int_equal(scmi_session_connect(path, &o, &host, e, sizeof(e)), 0);
@@ -53,7 +79,7 @@ static void test_served_platform(void **state)
 	assert_int_equal(scmi_base_notify_errors(guest->agent, true), 0);
 	scmi_session_close(guest);
 	scmi_session_close(host);
-	assert_int_equal(th_stop_platform(pid, false), 0);
+	assert_int_equal(stop_platform(), 0);
 	/* A clean stop removes the socket. */
 	assert_int_equal(access(path, F_OK), -1);
 }
@@ -65,10 +91,10 @@ static void test_cli_base_json(void **state)
 
 	(void)state;
 	th_tmp_path(path, sizeof(path), "plat");
-	pid = th_start_platform(path, NULL);
+	pid = start_platform(path);
 	assert_true(pid > 0);
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket", path,
-				      "base", "--json", NULL),
+				      "--timeout-ms", "10000", "base", "--json", NULL),
 			 0);
 	assert_non_null(strstr(out, "\"version\":131072"));
 	assert_non_null(strstr(out, "\"vendor\":\"fwkit\""));
@@ -82,28 +108,29 @@ static void test_cli_base_json(void **state)
 	assert_null(strchr(strchr(out, '\n') + 1, '{')); /* one object */
 	/* An untrusted agent is refused, in one line, with a failure status. */
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket", path,
-				      "--node", "/firmware/scmi-guest1", "device-perm", "1", "0",
-				      "deny", NULL),
+				      "--timeout-ms", "10000", "--node", "/firmware/scmi-guest1",
+				      "device-perm", "1", "0", "deny", NULL),
 			 1);
 	assert_non_null(strstr(err, "BASE_SET_DEVICE_PERMISSIONS: Permission denied"));
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket", path,
-				      "agent", "0xffffffff", "--json", NULL),
+				      "--timeout-ms", "10000", "agent", "0xffffffff", "--json",
+				      NULL),
 			 0);
 	assert_non_null(strstr(out, "\"agent_id\":1"));
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket", path,
-				      "raw", "0x10", "0x7", "2", NULL),
+				      "--timeout-ms", "10000", "raw", "0x10", "0x7", "2", NULL),
 			 0);
 	assert_non_null(strstr(out, "status 0 SUCCESS"));
-	assert_int_equal(th_stop_platform(pid, false), 0);
+	assert_int_equal(stop_platform(), 0);
 }
 
 static void test_cli_trace(void **state)
 {
 	(void)state;
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--trace", "base", NULL),
-		0);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--trace",
+				      "--timeout-ms", "10000", "base", NULL),
+			 0);
 	assert_non_null(strstr(err, "platform <- agent=1 base/PROTOCOL_VERSION (0x10/0x00) "
 				    "type=command token="));
 	assert_non_null(strstr(err, "platform -> agent=1 base/PROTOCOL_VERSION"));
@@ -282,7 +309,7 @@ static void test_hostile_client(void **state)
 
 	(void)state;
 	th_tmp_path(path, sizeof(path), "hostile");
-	pid = th_start_platform(path, NULL);
+	pid = start_platform(path);
 	assert_true(pid > 0);
 	/* Connect, send garbage, read what it offers, hang up. */
 	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
@@ -296,19 +323,19 @@ static void test_hostile_client(void **state)
 	assert_int_equal(scmi_session_connect(path, &o, &s, e, sizeof(e)), 0);
 	assert_int_equal(scmi_base_discover(s->agent, &i), 0);
 	scmi_session_close(s);
-	assert_int_equal(th_stop_platform(pid, false), 0);
+	assert_int_equal(stop_platform(), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_served_platform),
-		cmocka_unit_test(test_cli_base_json),
-		cmocka_unit_test(test_cli_trace),
-		cmocka_unit_test(test_cli_errors),
-		cmocka_unit_test(test_demo),
-		cmocka_unit_test(test_kill_platform_mid_transfer),
-		cmocka_unit_test(test_hostile_client),
+		cmocka_unit_test_teardown(test_served_platform, stop_leftover),
+		cmocka_unit_test_teardown(test_cli_base_json, stop_leftover),
+		cmocka_unit_test_teardown(test_cli_trace, stop_leftover),
+		cmocka_unit_test_teardown(test_cli_errors, stop_leftover),
+		cmocka_unit_test_teardown(test_demo, stop_leftover),
+		cmocka_unit_test_teardown(test_kill_platform_mid_transfer, stop_leftover),
+		cmocka_unit_test_teardown(test_hostile_client, stop_leftover),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
