@@ -24,6 +24,10 @@ static int fail(char *err, size_t errlen, const void *fdt, int node, const char 
 
 	if (node >= 0 && fdt_get_path(fdt, node, path, sizeof(path)))
 		snprintf(path, sizeof(path), "?");
+	/* Node names come from the file: keep the report on one line. */
+	for (char *q = path; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);

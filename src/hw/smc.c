@@ -143,6 +143,7 @@ struct hw_smc_server {
 	hw_smc_fn fn;
 	void *ctx;
 	atomic_bool stop;
+	uint32_t start_seq; /* calls up to here were there before the server */
 	pthread_t thread;
 };
 
@@ -150,7 +151,7 @@ static void *smc_server_main(void *arg)
 {
 	struct hw_smc_server *s = arg;
 	uint8_t *slot = s->shm->base + s->off;
-	uint32_t done = hw_word_load(s->req_seq);
+	uint32_t done = s->start_seq;
 
 	while (!atomic_load(&s->stop)) {
 		struct hw_smc_args args;
@@ -196,6 +197,9 @@ int hw_smc_server_start(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, 
 	hw_doorbell_attach(&s->res, shm, off + HW_SMC_SLOT_RES_DB, mode);
 	s->req_seq = hw_shm_word(shm, off + HW_SMC_SLOT_REQ_SEQ);
 	s->res_seq = hw_shm_word(shm, off + HW_SMC_SLOT_RES_SEQ);
+	/* Taken here, not in the thread: a call made before the thread runs
+	 * must not be mistaken for one already answered. */
+	s->start_seq = s->req.seen;
 	ret = -pthread_create(&s->thread, NULL, smc_server_main, s);
 	if (ret) {
 		free(s);

@@ -10,12 +10,15 @@
 #include <errno.h>
 #include <stdio.h>
 
+/* The replies call() reads are small: its callers' buffers hold this much. */
+#define CALL_RX_MAX 128
+
 static int call(struct scmi_agent *a, uint8_t msg, const void *tx, size_t tx_len, uint8_t *rx,
 		size_t need, size_t *got)
 {
 	size_t len = 0;
 	int ret = scmi_agent_call(a, SCMI_PROTOCOL_BASE, msg, tx, tx_len, rx,
-				  scmi_agent_max_msg_size(a), &len);
+				  FW_MIN((size_t)CALL_RX_MAX, scmi_agent_max_msg_size(a)), &len);
 
 	if (ret)
 		return ret;
@@ -104,7 +107,7 @@ int scmi_base_list_protocols(struct scmi_agent *a, uint32_t expected, uint8_t *p
 int scmi_base_discover_agent(struct scmi_agent *a, uint32_t id, uint32_t *agent_id,
 			     char name[SCMI_SHORT_NAME_MAX_SIZE + 1])
 {
-	uint8_t tx[4], rx[128];
+	uint8_t tx[4], rx[CALL_RX_MAX];
 	int ret;
 
 	fw_put_le32(tx, id);
@@ -164,7 +167,7 @@ int scmi_base_reset_agent_configuration(struct scmi_agent *a, uint32_t agent_id,
 
 int scmi_base_discover(struct scmi_agent *a, struct scmi_base_info *info)
 {
-	uint8_t rx[64];
+	uint8_t rx[CALL_RX_MAX];
 	uint32_t attr;
 	int ret;
 

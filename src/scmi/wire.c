@@ -15,11 +15,10 @@ int scmi_to_errno(int32_t status)
 		0,	-EOPNOTSUPP, -EINVAL, -EACCES,	  -ENOENT, -ERANGE,
 		-EBUSY, -ECOMM,	     -EIO,    -EREMOTEIO, -EPROTO,
 	};
-	int32_t i = -status;
-
-	if (status > 0 || i >= (int32_t)FW_ARRAY_SIZE(map))
+	/* Compare before negating: the platform may send INT32_MIN. */
+	if (status > 0 || status <= -(int32_t)FW_ARRAY_SIZE(map))
 		return -EIO;
-	return map[i];
+	return map[-status];
 }
 
 const char *scmi_status_name(int32_t status)
@@ -30,11 +29,9 @@ const char *scmi_status_name(int32_t status)
 		"BUSY",		  "COMMS_ERROR",    "GENERIC_ERROR",
 		"HARDWARE_ERROR", "PROTOCOL_ERROR", "IN_USE",
 	};
-	int32_t i = -status;
-
-	if (status > 0 || i >= (int32_t)FW_ARRAY_SIZE(names))
+	if (status > 0 || status <= -(int32_t)FW_ARRAY_SIZE(names))
 		return "UNKNOWN_STATUS";
-	return names[i];
+	return names[-status];
 }
 
 const char *scmi_protocol_name(uint8_t id)

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Fuzz the board readers on any blob: fw_board_from_blob, then the
+ * platform's binding, every arm,scmi-smc node as an agent reads it, and,
+ * when the tree's regions are few and small, the machine, the platform and
+ * the agents built from them. Region sizes are added up before the machine
+ * is made, so an input cannot exhaust memory or descriptors.
+ */
+#include <fwkit/base.h>
+#include <fwkit/board.h>
+#include <fwkit/scmi_board.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAX_TOTAL_REGION_BYTES (16u << 20)
+#define MAX_AGENT_PATHS	       16
+
+static void quiet(enum fw_log_level lvl, const char *msg, void *ctx)
+{
+	(void)lvl;
+	(void)msg;
+	(void)ctx;
+}
+
+/* What fw_machine_create would map, counted the same way as its reg reader
+ * (nodes it would refuse count as nothing: it fails on them first). */
+static bool regions_small(const void *fdt)
+{
+	static const char *const compat[] = { "arm,scmi-shmem", "fwkit,doorbell-controller" };
+	uint64_t total = 0;
+	unsigned int n = 0;
+
+	for (size_t k = 0; k < FW_ARRAY_SIZE(compat); k++) {
+		for (int node = fdt_node_offset_by_compatible(fdt, -1, compat[k]); node >= 0;
+		     node = fdt_node_offset_by_compatible(fdt, node, compat[k])) {
+			int parent = fdt_parent_offset(fdt, node), ac, sc, len;
+			const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+			uint64_t sz;
+
+			if (++n > FW_MACHINE_MAX_REGIONS + 1)
+				return false;
+			ac = fdt_address_cells(fdt, parent);
+			sc = fdt_size_cells(fdt, parent);
+			if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < 4 * (ac + sc))
+				continue;
+			sz = fdt32_to_cpu(reg[ac]);
+			if (sc == 2)
+				sz = (sz << 32) | fdt32_to_cpu(reg[ac + 1]);
+			if (sz > MAX_TOTAL_REGION_BYTES)
+				return false;
+			total += sz;
+		}
+	}
+	return total <= MAX_TOTAL_REGION_BYTES;
+}
+
+static struct hw_shm *lookup(void *ctx, uint64_t paddr, uint64_t size)
+{
+	return fw_machine_lookup(ctx, paddr, size);
+}
+
+/* The platform, and an agent on each of its channels (skipping agents whose
+ * pools would be large, or whose receiver polls: its teardown waits a slice). */
+static void build(const struct scmi_board_platform *bp, struct fw_machine *m)
+{
+	struct scmi_platform *p;
+	struct hw_smc *smc;
+	char err[256];
+
+	if (scmi_board_build_platform(bp, m, NULL, &p, err, sizeof(err)))
+		return;
+	if (hw_smc_open_direct(scmi_platform_smc, p, &smc)) {
+		scmi_platform_destroy(p);
+		return;
+	}
+	for (unsigned int i = 0; i < bp->nagents; i++) {
+		const struct scmi_board_chan *c = &bp->agents[i].chan;
+		struct scmi_agent *a;
+
+		if (c->max_msg > 64 || c->max_msg_size > 1024 || (c->has_rx && c->p2a_irq < 0))
+			continue;
+		if (!scmi_board_build_agent(c, lookup, m, smc, HW_WAIT_SLEEP, NULL, &a, err,
+					    sizeof(err)))
+			scmi_agent_destroy(a);
+	}
+	hw_smc_close(smc);
+	scmi_platform_destroy(p);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct scmi_board_platform bp;
+	static char paths[MAX_AGENT_PATHS][SCMI_BOARD_PATH_MAX];
+	struct scmi_board_chan c;
+	struct fw_machine m;
+	struct fw_board b;
+	char err[256];
+	int npaths, plat;
+
+	fw_log_set(quiet, NULL, FW_LOG_ERR);
+	if (fw_board_from_blob(data, size, &b, err, sizeof(err))) {
+		if (!err[0] || strchr(err, '\n'))
+			abort();
+		return 0;
+	}
+	plat = scmi_board_read_platform(b.fdt, &bp, err, sizeof(err));
+	if (plat && (!err[0] || strchr(err, '\n')))
+		abort();
+	npaths = scmi_board_list_agents(b.fdt, paths, MAX_AGENT_PATHS);
+	for (int i = 0; i < npaths; i++) {
+		int ret = scmi_board_read_agent(b.fdt, paths[i], &c, err, sizeof(err));
+
+		if (ret) {
+			/* -ENOENT echoes the caller's path as given */
+			if (!err[0] || (ret != -ENOENT && strchr(err, '\n')))
+				abort();
+			continue;
+		}
+		if (c.tx_size < SMT_MSG_PAYLOAD + c.max_msg_size)
+			abort();
+	}
+	if (regions_small(b.fdt) && !fw_machine_create(b.fdt, &m, err, sizeof(err))) {
+		if (!plat)
+			build(&bp, &m);
+		fw_machine_destroy(&m);
+	}
+	fw_board_free(&b);
+	return 0;
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Fuzz the platform's SMT reader and its dispatch: a platform shaped like the
+ * default board (a trusted agent 1 and an agent 2, four devices, each agent a
+ * channel with a P2A area and doorbells), built once; each input is written
+ * into one channel's A2P area as an agent would (status, flags, length,
+ * header, payload at their SMT offsets) and the channel's SMC is issued
+ * directly. Whatever the input, the platform must hand the channel back
+ * (FREE set) unless the agent never handed it over. Before each input both
+ * agents' configuration is reset, so inputs do not depend on each other.
+ *
+ * Input: byte 0 selects the channel (bit 0), a well-formed length and a
+ * handed-over status (bit 1), and an unknown SMC id (bit 2); then status,
+ * flags, length, header (u32 each, little-endian) and the payload.
+ */
+#include <fwkit/base.h>
+#include <fwkit/hw.h>
+#include <fwkit/scmi_platform.h>
+#include <fwkit/scmi_smt.h>
+
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define AREA_SIZE 0x800
+#define SMC_BASE  0x82000002u
+
+static struct scmi_platform *plat;
+static struct hw_shm *shm[2], *dbc;
+
+static void quiet(enum fw_log_level lvl, const char *msg, void *ctx)
+{
+	(void)lvl;
+	(void)msg;
+	(void)ctx;
+}
+
+static void setup(void)
+{
+	static const uint32_t smc_ids[2] = { SMC_BASE, SMC_BASE + 2 };
+
+	fw_log_set(quiet, NULL, FW_LOG_ERR);
+	if (scmi_platform_create(&(struct scmi_platform_config){ .vendor = "fwkit",
+								 .sub_vendor = "fuzz",
+								 .impl_version = 0x10000 },
+				 &plat) ||
+	    scmi_platform_add_agent(plat, 1, "host", true) ||
+	    scmi_platform_add_agent(plat, 2, "guest1", false) ||
+	    hw_shm_create("doorbells", 0x47fe0000, 4096, &dbc))
+		abort();
+	for (uint32_t d = 0; d < 4; d++)
+		if (scmi_platform_add_device(plat, d, "dev") ||
+		    scmi_platform_allow_device(plat, 1, d))
+			abort();
+	if (scmi_platform_allow_device(plat, 2, 2))
+		abort();
+	for (int i = 0; i < 2; i++) {
+		struct scmi_platform_chan_cfg cc = {
+			.smc_id = smc_ids[i],
+			.a2p_off = 0,
+			.a2p_size = AREA_SIZE,
+			.a2p_irq_off = (size_t)(2 * i) * HW_DOORBELL_SIZE,
+			.p2a_off = AREA_SIZE,
+			.p2a_size = AREA_SIZE,
+			.p2a_irq_off = (size_t)(2 * i + 1) * HW_DOORBELL_SIZE,
+		};
+
+		if (hw_shm_create("sram", 0x47ff0000 + 0x1000 * (uint64_t)i, 4096, &shm[i]))
+			abort();
+		cc.a2p_shm = cc.p2a_shm = shm[i];
+		cc.a2p_irq_shm = cc.p2a_irq_shm = dbc;
+		if (scmi_platform_add_channel(plat, (uint32_t)i + 1, &cc))
+			abort();
+	}
+}
+
+static void put_words(struct hw_shm *s, uint32_t status, uint32_t flags, uint32_t length,
+		      uint32_t hdr)
+{
+	fw_put_le32(s->base + SMT_FLAGS, flags);
+	fw_put_le32(s->base + SMT_LENGTH, length);
+	fw_put_le32(s->base + SMT_MSG_HEADER, hdr);
+	/* Last, as an agent does: the status word hands the area over. */
+	hw_word_store(hw_shm_word(s, SMT_CHANNEL_STATUS), status);
+}
+
+static uint32_t smc(uint32_t id)
+{
+	struct hw_smc_args args = { { id } };
+	struct hw_smc_res res = { { 0 } };
+
+	scmi_platform_smc(plat, &args, &res);
+	return (uint32_t)res.a[0];
+}
+
+/* RESET_AGENT_CONFIGURATION(id, reset permissions) from the trusted agent. */
+static void reset_agent(uint32_t id)
+{
+	struct scmi_msg_hdr h = { .id = BASE_RESET_AGENT_CONFIGURATION,
+				  .protocol_id = SCMI_PROTOCOL_BASE };
+
+	fw_put_le32(shm[0]->base + SMT_MSG_PAYLOAD, id);
+	fw_put_le32(shm[0]->base + SMT_MSG_PAYLOAD + 4, SCMI_BASE_RESET_PERMISSIONS);
+	put_words(shm[0], 0, 0, 12, scmi_hdr_pack(&h));
+	if (smc(SMC_BASE) != HW_SMCCC_SUCCESS ||
+	    fw_get_le32(shm[0]->base + SMT_MSG_PAYLOAD) != SCMI_SUCCESS)
+		abort();
+}
+
+static uint32_t get32(const uint8_t **p, size_t *left)
+{
+	uint8_t b[4] = { 0 };
+	size_t n = FW_MIN(*left, sizeof(b));
+
+	memcpy(b, *p, n);
+	*p += n;
+	*left -= n;
+	return fw_get_le32(b);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hw_shm *s;
+	uint32_t status, flags, length, hdr, after;
+	size_t plen, max = AREA_SIZE - SMT_MSG_PAYLOAD;
+	uint8_t sel;
+
+	if (!plat)
+		setup();
+	if (!size)
+		return 0;
+	reset_agent(1);
+	reset_agent(2);
+	sel = *data++;
+	size--;
+	s = shm[sel & 1];
+	status = get32(&data, &size);
+	flags = get32(&data, &size);
+	length = get32(&data, &size);
+	hdr = get32(&data, &size);
+	plen = FW_MIN(size, max);
+	if (sel & 2) {
+		status = 0;
+		length = (uint32_t)(4 + plen);
+	}
+	memset(s->base + SMT_MSG_PAYLOAD, 0, max);
+	memcpy(s->base + SMT_MSG_PAYLOAD, data, plen);
+	put_words(s, status, flags, length, hdr);
+
+	if (sel & 4) {
+		if (smc(SMC_BASE + 1) != (uint32_t)HW_SMCCC_NOT_SUPPORTED)
+			abort();
+		/* an unknown id touches no channel */
+		if (hw_word_load(hw_shm_word(s, SMT_CHANNEL_STATUS)) != status)
+			abort();
+		return 0;
+	}
+	if (smc((sel & 1) ? SMC_BASE + 2 : SMC_BASE) != HW_SMCCC_SUCCESS)
+		abort();
+	after = hw_word_load(hw_shm_word(s, SMT_CHANNEL_STATUS));
+	if (status & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) {
+		/* not handed over: the platform must leave it alone */
+		if (after != status)
+			abort();
+	} else {
+		size_t rlen = fw_get_le32(s->base + SMT_LENGTH);
+
+		if (!(after & SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE))
+			abort();
+		/* the reply holds a header and a status, within the message size */
+		if (rlen < 8 || rlen - 4 > SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE)
+			abort();
+		/* the header goes back as it came */
+		if (fw_get_le32(s->base + SMT_MSG_HEADER) != hdr)
+			abort();
+	}
+	return 0;
+}

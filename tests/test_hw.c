@@ -1,0 +1,1144 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The virtual hardware layer: bounds of every shared-memory accessor, import
+ * of a short file, doorbells in both wait modes (ring, timeout, coalescing,
+ * a sleeper woken from another thread), the raw word wait, SMC conduits
+ * (direct, slot with a server thread, a server in a forked child, and a late
+ * answer that must not be taken for the next call), and the link: regions
+ * really shared, lookups, END and hangup, the record codec field by field,
+ * and hostile peers sending malformed records and stray descriptors by hand,
+ * which must be refused with the field named and no descriptor leaked.
+ */
+#include "helpers.h"
+
+#include <fwkit/base.h>
+#include <fwkit/hw.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Short timeouts are upper bounds for "nothing arrives"; never asserted on. */
+#define SHORT_NS (20 * (int64_t)FW_NSEC_PER_MSEC)
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* the directory's own descriptor */
+}
+
+static bool fd_is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+/* ---------------------------------------------------------------- regions */
+
+static void test_shm_create_destroy(void **state)
+{
+	struct hw_shm *shm = NULL;
+
+	(void)state;
+	assert_int_equal(hw_shm_create("sram", 0x47ff0000, 4096, &shm), 0);
+	assert_non_null(shm);
+	assert_non_null(shm->base);
+	assert_int_equal(shm->size, 4096);
+	assert_true(shm->paddr == 0x47ff0000);
+	assert_string_equal(shm->name, "sram");
+	assert_true(fd_is_open(shm->fd));
+	for (size_t i = 0; i < shm->size; i++)
+		assert_int_equal(shm->base[i], 0);
+	hw_shm_destroy(shm);
+	hw_shm_destroy(NULL);
+}
+
+static void test_shm_create_rejects_sizes(void **state)
+{
+	struct hw_shm *shm = NULL;
+	int before = count_fds();
+
+	(void)state;
+	assert_int_equal(hw_shm_create("z", 0, 0, &shm), -EINVAL);
+	assert_int_equal(hw_shm_create("big", 0, (size_t)HW_SHM_MAX_SIZE + 1, &shm), -EINVAL);
+	assert_int_equal(hw_shm_create("huge", 0, SIZE_MAX, &shm), -EINVAL);
+	assert_null(shm);
+	assert_int_equal(count_fds(), before);
+}
+
+static void test_shm_bounds(void **state)
+{
+	struct hw_shm *shm;
+	uint8_t buf[16] = { 0 };
+
+	(void)state;
+	assert_int_equal(hw_shm_create("b", 0, 64, &shm), 0);
+	/* contains: the end is exclusive, overflow does not wrap around */
+	assert_true(hw_shm_contains(shm, 0, 64));
+	assert_true(hw_shm_contains(shm, 60, 4));
+	assert_true(hw_shm_contains(shm, 64, 0));
+	assert_false(hw_shm_contains(shm, 61, 4));
+	assert_false(hw_shm_contains(shm, 0, 65));
+	assert_false(hw_shm_contains(shm, 65, 0));
+	assert_false(hw_shm_contains(shm, 1, SIZE_MAX));
+	assert_false(hw_shm_contains(shm, SIZE_MAX, 1));
+	assert_false(hw_shm_contains(shm, SIZE_MAX - 3, 4));
+
+	/* write, read, fill at the last byte and one past it */
+	memset(buf, 0xA5, sizeof(buf));
+	assert_int_equal(hw_shm_write(shm, 48, buf, 16), 0);
+	assert_int_equal(hw_shm_write(shm, 49, buf, 16), -ERANGE);
+	assert_int_equal(hw_shm_write(shm, 0, buf, SIZE_MAX), -ERANGE);
+	assert_int_equal(hw_shm_write(shm, SIZE_MAX, buf, 2), -ERANGE);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(hw_shm_read(shm, 48, buf, 16), 0);
+	assert_int_equal(buf[0], 0xA5);
+	assert_int_equal(buf[15], 0xA5);
+	assert_int_equal(hw_shm_read(shm, 49, buf, 16), -ERANGE);
+	assert_int_equal(hw_shm_read(shm, 64, buf, 1), -ERANGE);
+	assert_int_equal(hw_shm_read(shm, 64, buf, 0), 0);
+	assert_int_equal(hw_shm_read(shm, 8, buf, SIZE_MAX - 4), -ERANGE);
+	assert_int_equal(hw_shm_fill(shm, 63, 0x5A, 1), 0);
+	assert_int_equal(shm->base[63], 0x5A);
+	assert_int_equal(hw_shm_fill(shm, 63, 0x5A, 2), -ERANGE);
+	assert_int_equal(hw_shm_fill(shm, 2, 0x5A, SIZE_MAX - 1), -ERANGE);
+	/* a refused write leaves the region alone */
+	assert_int_equal(shm->base[62], 0xA5);
+	assert_int_equal(shm->base[47], 0);
+
+	/* words: in range and 4-aligned only */
+	assert_non_null(hw_shm_word(shm, 0));
+	assert_ptr_equal(hw_shm_word(shm, 60), (void *)(shm->base + 60));
+	assert_null(hw_shm_word(shm, 61));
+	assert_null(hw_shm_word(shm, 62));
+	assert_null(hw_shm_word(shm, 2));
+	assert_null(hw_shm_word(shm, 64));
+	assert_null(hw_shm_word(shm, SIZE_MAX - 3));
+	hw_word_store(hw_shm_word(shm, 4), 0xdeadbeef);
+	assert_int_equal(fw_get_le32(shm->base + 4), 0xdeadbeef);
+	hw_shm_destroy(shm);
+}
+
+static void test_shm_import(void **state)
+{
+	struct hw_shm *a, *b = NULL;
+	int fd, before = count_fds();
+
+	(void)state;
+	assert_int_equal(hw_shm_create("orig", 0x1000, 4096, &a), 0);
+	/* smaller than announced: refused, and the descriptor is consumed */
+	fd = dup(a->fd);
+	assert_true(fd >= 0);
+	assert_int_equal(hw_shm_import(fd, "x", 0x1000, 8192, &b), -EINVAL);
+	assert_null(b);
+	assert_false(fd_is_open(fd));
+	fd = dup(a->fd);
+	assert_int_equal(hw_shm_import(fd, "x", 0x1000, 0, &b), -EINVAL);
+	assert_false(fd_is_open(fd));
+	/* the right size maps the same memory */
+	fd = dup(a->fd);
+	assert_int_equal(hw_shm_import(fd, "copy", 0x1000, 4096, &b), 0);
+	assert_string_equal(b->name, "copy");
+	assert_ptr_not_equal(a->base, b->base);
+	a->base[100] = 0x42;
+	assert_int_equal(b->base[100], 0x42);
+	b->base[4095] = 0x24;
+	assert_int_equal(a->base[4095], 0x24);
+	/* a smaller view of a larger file is fine */
+	hw_shm_destroy(b);
+	fd = dup(a->fd);
+	assert_int_equal(hw_shm_import(fd, "part", 0x1000, 1024, &b), 0);
+	assert_int_equal(b->base[100], 0x42);
+	hw_shm_destroy(b);
+	hw_shm_destroy(a);
+	assert_int_equal(count_fds(), before);
+}
+
+/* -------------------------------------------------------------- doorbells */
+
+static void doorbell_basics(enum hw_wait_mode mode)
+{
+	struct hw_doorbell ringer, waiter, late;
+	struct hw_shm *shm;
+
+	assert_int_equal(hw_shm_create("db", 0, 4096, &shm), 0);
+	assert_int_equal(hw_doorbell_attach(&ringer, shm, 64, mode), 0);
+	assert_int_equal(hw_doorbell_attach(&waiter, shm, 64, mode), 0);
+	/* nothing rung: times out */
+	assert_int_equal(hw_doorbell_wait(&waiter, SHORT_NS), -ETIMEDOUT);
+	assert_false(hw_doorbell_test(&waiter));
+	/* ring, then wait returns at once and consumes it */
+	hw_doorbell_ring(&ringer);
+	assert_int_equal(hw_doorbell_wait(&waiter, SHORT_NS), 0);
+	assert_int_equal(hw_doorbell_wait(&waiter, SHORT_NS), -ETIMEDOUT);
+	/* two rings coalesce into one wait, as edges on a line */
+	hw_doorbell_ring(&ringer);
+	hw_doorbell_ring(&ringer);
+	assert_int_equal(hw_doorbell_wait(&waiter, SHORT_NS), 0);
+	assert_int_equal(hw_doorbell_wait(&waiter, SHORT_NS), -ETIMEDOUT);
+	/* test consumes without waiting */
+	hw_doorbell_ring(&ringer);
+	assert_true(hw_doorbell_test(&waiter));
+	assert_false(hw_doorbell_test(&waiter));
+	/* a new view has seen every earlier ring */
+	hw_doorbell_ring(&ringer);
+	assert_int_equal(hw_doorbell_attach(&late, shm, 64, mode), 0);
+	assert_false(hw_doorbell_test(&late));
+	assert_int_equal(hw_doorbell_wait(&late, SHORT_NS), -ETIMEDOUT);
+	/* but the older view still has that ring pending */
+	assert_true(hw_doorbell_test(&waiter));
+	/* a doorbell next door is a different line */
+	assert_int_equal(hw_doorbell_attach(&late, shm, 128, mode), 0);
+	hw_doorbell_ring(&ringer);
+	assert_int_equal(hw_doorbell_wait(&late, SHORT_NS), -ETIMEDOUT);
+	/* a deadline in the past still sees a ring already there */
+	assert_int_equal(hw_doorbell_wait_until(&waiter, 0), 0);
+	assert_int_equal(hw_doorbell_wait_until(&waiter, 0), -ETIMEDOUT);
+	hw_shm_destroy(shm);
+}
+
+static void test_doorbell_poll(void **state)
+{
+	(void)state;
+	doorbell_basics(HW_WAIT_POLL);
+}
+
+static void test_doorbell_sleep(void **state)
+{
+	(void)state;
+	doorbell_basics(HW_WAIT_SLEEP);
+}
+
+static void test_doorbell_attach_rejects(void **state)
+{
+	struct hw_doorbell db;
+	struct hw_shm *shm;
+
+	(void)state;
+	assert_int_equal(hw_shm_create("db", 0, 256, &shm), 0);
+	assert_int_equal(hw_doorbell_attach(&db, shm, 0, HW_WAIT_POLL), 0);
+	assert_int_equal(hw_doorbell_attach(&db, shm, 192, HW_WAIT_POLL), 0);
+	assert_int_equal(hw_doorbell_attach(&db, shm, 4, HW_WAIT_POLL), -EINVAL);
+	assert_int_equal(hw_doorbell_attach(&db, shm, 32, HW_WAIT_SLEEP), -EINVAL);
+	assert_int_equal(hw_doorbell_attach(&db, shm, 200, HW_WAIT_POLL), -EINVAL);
+	assert_int_equal(hw_doorbell_attach(&db, shm, 256, HW_WAIT_POLL), -EINVAL);
+	assert_int_equal(hw_doorbell_attach(&db, shm, 320, HW_WAIT_POLL), -EINVAL);
+	assert_int_equal(hw_doorbell_attach(&db, shm, SIZE_MAX - 63, HW_WAIT_POLL), -EINVAL);
+	hw_shm_destroy(shm);
+}
+
+struct ring_ctx {
+	struct hw_shm *shm;
+	enum hw_wait_mode mode;
+	int ret;
+};
+
+/* Ring once the main thread is asleep on the doorbell: its sleeper count
+ * says so (SLEEP mode). In POLL mode there is no such signal: just ring. */
+static void *ringer_main(void *arg)
+{
+	struct ring_ctx *rc = arg;
+	struct hw_doorbell db;
+
+	rc->ret = hw_doorbell_attach(&db, rc->shm, 0, rc->mode);
+	if (rc->mode == HW_WAIT_SLEEP)
+		rc->ret |= hw_word_wait(db.sleepers, 0, UINT64_MAX, HW_WAIT_POLL);
+	hw_doorbell_ring(&db);
+	return NULL;
+}
+
+static void doorbell_cross_thread(enum hw_wait_mode mode)
+{
+	struct ring_ctx rc = { .mode = mode };
+	struct hw_doorbell db;
+	pthread_t t;
+
+	assert_int_equal(hw_shm_create("db", 0, 4096, &rc.shm), 0);
+	assert_int_equal(hw_doorbell_attach(&db, rc.shm, 0, mode), 0);
+	assert_int_equal(pthread_create(&t, NULL, ringer_main, &rc), 0);
+	/* No timeout: a lost wake-up hangs here and the test times out. */
+	assert_int_equal(hw_doorbell_wait(&db, -1), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(rc.ret, 0);
+	assert_int_equal(hw_word_load(db.sleepers), 0);
+	assert_false(hw_doorbell_test(&db));
+	hw_shm_destroy(rc.shm);
+}
+
+static void test_doorbell_wakes_sleeper(void **state)
+{
+	(void)state;
+	doorbell_cross_thread(HW_WAIT_SLEEP);
+}
+
+static void test_doorbell_wakes_poller(void **state)
+{
+	(void)state;
+	doorbell_cross_thread(HW_WAIT_POLL);
+}
+
+static void *word_writer_main(void *arg)
+{
+	_Atomic uint32_t *w = arg;
+
+	hw_word_store(w, 7);
+	hw_word_wake(w);
+	return NULL;
+}
+
+static void word_wait(enum hw_wait_mode mode)
+{
+	_Atomic uint32_t *w;
+	struct hw_shm *shm;
+	pthread_t t;
+
+	assert_int_equal(hw_shm_create("w", 0, 4096, &shm), 0);
+	w = hw_shm_word(shm, 8);
+	assert_int_equal(hw_word_wait(w, 0, fw_deadline(SHORT_NS), mode), -ETIMEDOUT);
+	/* already different: returns at once, even with the deadline gone */
+	assert_int_equal(hw_word_wait(w, 1, 0, mode), 0);
+	assert_int_equal(hw_word_wait(w, 0, 0, mode), -ETIMEDOUT);
+	/* waking with nobody asleep is harmless */
+	hw_word_wake(w);
+	assert_int_equal(pthread_create(&t, NULL, word_writer_main, (void *)w), 0);
+	assert_int_equal(hw_word_wait(w, 0, UINT64_MAX, mode), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(hw_word_load(w), 7);
+	hw_shm_destroy(shm);
+}
+
+static void test_word_wait_poll(void **state)
+{
+	(void)state;
+	word_wait(HW_WAIT_POLL);
+}
+
+static void test_word_wait_sleep(void **state)
+{
+	(void)state;
+	word_wait(HW_WAIT_SLEEP);
+}
+
+/* -------------------------------------------------------------------- SMC */
+
+struct smc_record {
+	struct hw_smc_args args;
+	unsigned int calls;
+};
+
+static void record_handler(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res)
+{
+	struct smc_record *r = ctx;
+
+	r->args = *args;
+	r->calls++;
+	for (int i = 0; i < 4; i++)
+		res->a[i] = args->a[i] ^ args->a[i + 4];
+}
+
+static void test_smc_direct(void **state)
+{
+	struct smc_record rec = { 0 };
+	struct hw_smc_args args;
+	struct hw_smc_res res;
+	struct hw_smc *c;
+
+	(void)state;
+	assert_int_equal(hw_smc_open_direct(NULL, NULL, &c), -EINVAL);
+	assert_int_equal(hw_smc_open_direct(record_handler, &rec, &c), 0);
+	for (int i = 0; i < 8; i++)
+		args.a[i] = 0x1111111111111111ull * (uint64_t)(i + 1);
+	memset(&res, 0xff, sizeof(res));
+	assert_int_equal(hw_smc_call(c, &args, &res, SHORT_NS), 0);
+	assert_int_equal(rec.calls, 1);
+	assert_memory_equal(&rec.args, &args, sizeof(args));
+	for (int i = 0; i < 4; i++)
+		assert_true(res.a[i] == (args.a[i] ^ args.a[i + 4]));
+	hw_smc_close(c);
+	hw_smc_close(NULL);
+}
+
+/* Answers a0 + 1 and the calling process in a1. */
+static void incr_handler(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res)
+{
+	(void)ctx;
+	res->a[0] = args->a[0] + 1;
+	res->a[1] = (uint64_t)getpid();
+	res->a[2] = args->a[7];
+	res->a[3] = ~args->a[1];
+}
+
+static void smc_slot(enum hw_wait_mode mode)
+{
+	struct hw_smc_server *srv;
+	struct hw_shm *shm;
+	struct hw_smc *c;
+
+	assert_int_equal(hw_shm_create("slot", 0, 4096, &shm), 0);
+	assert_int_equal(hw_smc_open_slot(shm, 32, mode, &c), -EINVAL);
+	/* aligned, but the page ends before the slot does */
+	assert_int_equal(
+		hw_smc_open_slot(shm, (4096 - HW_SMC_SLOT_SIZE + 64) & ~(size_t)63, mode, &c),
+		-EINVAL);
+	assert_int_equal(hw_smc_open_slot(shm, 4096, mode, &c), -EINVAL);
+	assert_int_equal(hw_smc_server_start(shm, 4096, mode, incr_handler, NULL, &srv), -EINVAL);
+	assert_int_equal(hw_smc_server_start(shm, 0x100, mode, NULL, NULL, &srv), -EINVAL);
+	assert_int_equal(hw_smc_server_start(shm, 0x100, mode, incr_handler, NULL, &srv), 0);
+	assert_int_equal(hw_smc_open_slot(shm, 0x100, mode, &c), 0);
+	for (uint64_t i = 0; i < 200; i++) {
+		struct hw_smc_args args = { { i, i * 3, 0, 0, 0, 0, 0, i << 40 } };
+		struct hw_smc_res res = { { 0 } };
+
+		assert_int_equal(hw_smc_call(c, &args, &res, -1), 0);
+		assert_true(res.a[0] == i + 1);
+		assert_true(res.a[1] == (uint64_t)getpid());
+		assert_true(res.a[2] == i << 40);
+		assert_true(res.a[3] == ~(i * 3));
+	}
+	hw_smc_close(c);
+	hw_smc_server_stop(srv);
+	hw_smc_server_stop(NULL);
+	hw_shm_destroy(shm);
+}
+
+static void test_smc_slot_poll(void **state)
+{
+	(void)state;
+	smc_slot(HW_WAIT_POLL);
+}
+
+static void test_smc_slot_sleep(void **state)
+{
+	(void)state;
+	smc_slot(HW_WAIT_SLEEP);
+}
+
+/* The server is played by hand: the first call gets no answer, its answer
+ * arrives late, and the next call must not take it for its own. */
+static void smc_late_answer(enum hw_wait_mode mode)
+{
+	struct hw_smc_args args = { { 0x82000002, 1, 2, 3 } };
+	struct hw_smc_res res;
+	struct hw_doorbell res_db;
+	struct hw_smc_server *srv;
+	struct hw_shm *shm;
+	struct hw_smc *c;
+	uint32_t seq1, seq2;
+
+	assert_int_equal(hw_shm_create("slot", 0, 4096, &shm), 0);
+	assert_int_equal(hw_smc_open_slot(shm, 0, mode, &c), 0);
+	assert_int_equal(hw_doorbell_attach(&res_db, shm, HW_SMC_SLOT_RES_DB, mode), 0);
+	memset(&res, 0x5a, sizeof(res));
+	assert_int_equal(hw_smc_call(c, &args, &res, SHORT_NS), -ETIMEDOUT);
+	seq1 = hw_word_load(hw_shm_word(shm, HW_SMC_SLOT_REQ_SEQ));
+	assert_int_not_equal(seq1, 0);
+	assert_true(fw_get_le64(shm->base + HW_SMC_SLOT_ARGS) == 0x82000002);
+
+	/* The late answer to call 1. */
+	for (int i = 0; i < 4; i++)
+		fw_put_le64(shm->base + HW_SMC_SLOT_RES + 8 * i,
+			    0xbad0000000000000ull + (uint64_t)i);
+	hw_word_store(hw_shm_word(shm, HW_SMC_SLOT_RES_SEQ), seq1);
+	hw_doorbell_ring(&res_db);
+
+	/* Call 2: nobody answers it; the stale answer must not be taken. */
+	memset(&res, 0x5a, sizeof(res));
+	args.a[1] = 42;
+	assert_int_equal(hw_smc_call(c, &args, &res, SHORT_NS), -ETIMEDOUT);
+	seq2 = hw_word_load(hw_shm_word(shm, HW_SMC_SLOT_REQ_SEQ));
+	assert_int_not_equal(seq2, seq1);
+	for (int i = 0; i < 4; i++)
+		assert_true(res.a[i] == 0x5a5a5a5a5a5a5a5aull);
+
+	/* Call 2's answer arrives late too, so a server started now is idle. */
+	hw_word_store(hw_shm_word(shm, HW_SMC_SLOT_RES_SEQ), seq2);
+	hw_doorbell_ring(&res_db);
+	/* A caller that reconnects continues the sequence rather than restart. */
+	hw_smc_close(c);
+	assert_int_equal(hw_smc_open_slot(shm, 0, mode, &c), 0);
+	/* A real server now: the next call gets its own answer. */
+	assert_int_equal(hw_smc_server_start(shm, 0, mode, incr_handler, NULL, &srv), 0);
+	args.a[0] = 99;
+	assert_int_equal(hw_smc_call(c, &args, &res, -1), 0);
+	assert_true(res.a[0] == 100);
+	assert_int_not_equal(hw_word_load(hw_shm_word(shm, HW_SMC_SLOT_REQ_SEQ)), seq2);
+	hw_smc_server_stop(srv);
+	hw_smc_close(c);
+	hw_shm_destroy(shm);
+}
+
+static void test_smc_late_answer_poll(void **state)
+{
+	(void)state;
+	smc_late_answer(HW_WAIT_POLL);
+}
+
+static void test_smc_late_answer_sleep(void **state)
+{
+	(void)state;
+	smc_late_answer(HW_WAIT_SLEEP);
+}
+
+/* The server lives in a forked child on the inherited mapping of a memfd
+ * region. It says it is up with one doorbell (a server skips calls made
+ * before it started), and the parent tells it to stop with another. */
+#define STOP_DB	 0x200
+#define READY_DB 0x240
+
+static void test_smc_cross_process(void **state)
+{
+	struct hw_doorbell stop_child, stop, ready;
+	struct hw_shm *shm;
+	struct hw_smc *c;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	assert_int_equal(hw_shm_create("xproc", 0, 4096, &shm), 0);
+	/* The child's view is attached before the fork, so no ring is lost. */
+	assert_int_equal(hw_doorbell_attach(&stop_child, shm, STOP_DB, HW_WAIT_SLEEP), 0);
+	assert_int_equal(hw_doorbell_attach(&stop, shm, STOP_DB, HW_WAIT_SLEEP), 0);
+	assert_int_equal(hw_doorbell_attach(&ready, shm, READY_DB, HW_WAIT_SLEEP), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct hw_smc_server *srv;
+
+		if (hw_smc_server_start(shm, 0, HW_WAIT_SLEEP, incr_handler, NULL, &srv))
+			_exit(2);
+		hw_doorbell_ring(&ready);
+		if (hw_doorbell_wait(&stop_child, -1))
+			_exit(3);
+		hw_smc_server_stop(srv);
+		_exit(0);
+	}
+	assert_int_equal(hw_doorbell_wait(&ready, -1), 0);
+	assert_int_equal(hw_smc_open_slot(shm, 0, HW_WAIT_SLEEP, &c), 0);
+	for (uint64_t i = 0; i < 50; i++) {
+		struct hw_smc_args args = { { i * 10, 5 } };
+		struct hw_smc_res res = { { 0 } };
+
+		assert_int_equal(hw_smc_call(c, &args, &res, -1), 0);
+		assert_true(res.a[0] == i * 10 + 1);
+		assert_true(res.a[1] == (uint64_t)pid);
+		assert_true(res.a[3] == ~(uint64_t)5);
+	}
+	hw_doorbell_ring(&stop);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	hw_smc_close(c);
+	hw_shm_destroy(shm);
+}
+
+/* ------------------------------------------------------------ link codec */
+
+static void test_link_msg_roundtrip(void **state)
+{
+	struct hw_link_msg m = { .type = HW_LINK_REGION, .paddr = 0x47ff0000, .size = 0x1000 }, d;
+	uint8_t b[HW_LINK_MSG_LEN];
+	const char *why = "unset";
+
+	(void)state;
+	strcpy(m.name, "sram@47ff0000");
+	hw_link_msg_pack(&m, b);
+	assert_int_equal(fw_get_le32(b), HW_LINK_MAGIC);
+	assert_int_equal(fw_get_le16(b + 4), HW_LINK_VERSION);
+	assert_int_equal(fw_get_le16(b + 6), HW_LINK_REGION);
+	assert_true(fw_get_le64(b + 8) == 0x47ff0000);
+	assert_true(fw_get_le64(b + 0x10) == 0x1000);
+	assert_string_equal((const char *)b + 0x18, "sram@47ff0000");
+	assert_int_equal(fw_get_le32(b + 0x38), 0);
+	assert_int_equal(fw_get_le32(b + 0x3C), 0);
+	assert_int_equal(hw_link_msg_parse(b, sizeof(b), &d, &why), 0);
+	assert_null(why);
+	assert_int_equal(d.type, HW_LINK_REGION);
+	assert_true(d.paddr == m.paddr && d.size == m.size);
+	assert_string_equal(d.name, m.name);
+	/* why may be NULL */
+	assert_int_equal(hw_link_msg_parse(b, sizeof(b), &d, NULL), 0);
+
+	/* END needs no size or address */
+	memset(&m, 0, sizeof(m));
+	m.type = HW_LINK_END;
+	hw_link_msg_pack(&m, b);
+	assert_int_equal(hw_link_msg_parse(b, sizeof(b), &d, &why), 0);
+	assert_int_equal(d.type, HW_LINK_END);
+
+	/* a full-length name is cut to fit its terminator */
+	memset(m.name, 'n', sizeof(m.name));
+	m.type = HW_LINK_REGION;
+	m.size = 1;
+	hw_link_msg_pack(&m, b);
+	assert_int_equal(b[0x18 + HW_SHM_NAME_MAX - 1], 0);
+	assert_int_equal(hw_link_msg_parse(b, sizeof(b), &d, &why), 0);
+	assert_int_equal(strlen(d.name), HW_SHM_NAME_MAX - 1);
+}
+
+static void expect_parse_error(const uint8_t *b, size_t len, const char *field)
+{
+	struct hw_link_msg d;
+	const char *why = NULL;
+
+	assert_int_equal(hw_link_msg_parse(b, len, &d, &why), -EPROTO);
+	assert_non_null(why);
+	if (!strstr(why, field))
+		fail_msg("parse error '%s' does not name '%s'", why, field);
+	assert_int_equal(hw_link_msg_parse(b, len, &d, NULL), -EPROTO);
+}
+
+static void good_record(uint8_t b[HW_LINK_MSG_LEN])
+{
+	struct hw_link_msg m = { .type = HW_LINK_REGION, .paddr = 0x1000, .size = 0x1000 };
+
+	strcpy(m.name, "r");
+	hw_link_msg_pack(&m, b);
+}
+
+static void test_link_msg_parse_fields(void **state)
+{
+	uint8_t b[HW_LINK_MSG_LEN + 1];
+
+	(void)state;
+	good_record(b);
+	b[HW_LINK_MSG_LEN] = 0;
+	expect_parse_error(b, 0, "length");
+	expect_parse_error(b, HW_LINK_MSG_LEN - 1, "length");
+	expect_parse_error(b, HW_LINK_MSG_LEN + 1, "length");
+	for (int i = 0; i < 4; i++) {
+		good_record(b);
+		b[i] ^= 0x80;
+		expect_parse_error(b, HW_LINK_MSG_LEN, "magic");
+	}
+	good_record(b);
+	fw_put_le16(b + 4, 0);
+	expect_parse_error(b, HW_LINK_MSG_LEN, "version");
+	fw_put_le16(b + 4, HW_LINK_VERSION + 1);
+	expect_parse_error(b, HW_LINK_MSG_LEN, "version");
+	good_record(b);
+	memset(b + 0x18, 'x', HW_SHM_NAME_MAX);
+	expect_parse_error(b, HW_LINK_MSG_LEN, "name");
+	b[0x18 + HW_SHM_NAME_MAX - 1] = 0; /* terminated on the last byte: fine */
+	assert_int_equal(hw_link_msg_parse(b, HW_LINK_MSG_LEN, &(struct hw_link_msg){ 0 }, NULL),
+			 0);
+	good_record(b);
+	b[0x38] = 1;
+	expect_parse_error(b, HW_LINK_MSG_LEN, "reserved");
+	good_record(b);
+	b[0x3F] = 0x80;
+	expect_parse_error(b, HW_LINK_MSG_LEN, "reserved");
+	good_record(b);
+	fw_put_le16(b + 6, 0);
+	expect_parse_error(b, HW_LINK_MSG_LEN, "type");
+	fw_put_le16(b + 6, 3);
+	expect_parse_error(b, HW_LINK_MSG_LEN, "type");
+	fw_put_le16(b + 6, 0xffff);
+	expect_parse_error(b, HW_LINK_MSG_LEN, "type");
+	good_record(b);
+	fw_put_le64(b + 0x10, 0);
+	expect_parse_error(b, HW_LINK_MSG_LEN, "size");
+	fw_put_le64(b + 0x10, HW_SHM_MAX_SIZE + 1);
+	expect_parse_error(b, HW_LINK_MSG_LEN, "size");
+	fw_put_le64(b + 0x10, UINT64_MAX);
+	expect_parse_error(b, HW_LINK_MSG_LEN, "size");
+	fw_put_le64(b + 0x10, HW_SHM_MAX_SIZE);
+	assert_int_equal(hw_link_msg_parse(b, HW_LINK_MSG_LEN, &(struct hw_link_msg){ 0 }, NULL),
+			 0);
+	good_record(b);
+	fw_put_le64(b + 0x08, UINT64_MAX - 0xfff);
+	expect_parse_error(b, HW_LINK_MSG_LEN, "address");
+	fw_put_le64(b + 0x08, UINT64_MAX - 0x1000);
+	assert_int_equal(hw_link_msg_parse(b, HW_LINK_MSG_LEN, &(struct hw_link_msg){ 0 }, NULL),
+			 0);
+}
+
+/* -------------------------------------------------------------- link: real */
+
+struct link_pair {
+	char path[108];
+	struct hw_link_server *srv;
+	struct hw_link *server_end, *client_end;
+};
+
+static void pair_open(struct link_pair *lp)
+{
+	th_tmp_path(lp->path, sizeof(lp->path), "link");
+	assert_int_equal(hw_link_listen(lp->path, &lp->srv), 0);
+	assert_true(hw_link_server_fd(lp->srv) >= 0);
+	assert_int_equal(hw_link_connect(lp->path, &lp->client_end), 0);
+	assert_int_equal(hw_link_accept(lp->srv, &lp->server_end), 0);
+	assert_true(hw_link_fd(lp->client_end) >= 0);
+}
+
+static void pair_close(struct link_pair *lp)
+{
+	hw_link_close(lp->client_end);
+	hw_link_close(lp->server_end);
+	hw_link_server_close(lp->srv);
+	assert_int_equal(access(lp->path, F_OK), -1);
+}
+
+static void test_link_regions(void **state)
+{
+	struct hw_shm *a, *b, *ra, *rb;
+	struct link_pair lp;
+	int before = count_fds();
+
+	(void)state;
+	assert_int_equal(hw_shm_create("alpha", 0x1000, 0x1000, &a), 0);
+	assert_int_equal(hw_shm_create("beta", 0x3000, 0x2000, &b), 0);
+	pair_open(&lp);
+	memcpy(a->base, "hello", 6);
+	assert_int_equal(hw_link_send_region(lp.client_end, a), 0);
+	assert_int_equal(hw_link_send_region(lp.client_end, b), 0);
+	assert_int_equal(hw_link_send_end(lp.client_end), 0);
+	assert_int_equal(hw_link_recv_regions(lp.server_end), 0);
+
+	ra = hw_link_region(lp.server_end, "alpha");
+	rb = hw_link_region(lp.server_end, "beta");
+	assert_non_null(ra);
+	assert_non_null(rb);
+	assert_null(hw_link_region(lp.server_end, "gamma"));
+	assert_null(hw_link_region(lp.client_end, "alpha"));
+	assert_true(ra->paddr == 0x1000 && ra->size == 0x1000);
+	assert_true(rb->paddr == 0x3000 && rb->size == 0x2000);
+
+	/* really shared: each side sees the other's writes */
+	assert_ptr_not_equal(ra->base, a->base);
+	assert_string_equal((const char *)ra->base, "hello");
+	memcpy(rb->base + 0x1ff0, "back", 5);
+	assert_string_equal((const char *)b->base + 0x1ff0, "back");
+
+	/* by physical address: inside, at the edges, and across them */
+	assert_ptr_equal(hw_link_region_at(lp.server_end, 0x1000, 0x1000), ra);
+	assert_ptr_equal(hw_link_region_at(lp.server_end, 0x1800, 0x800), ra);
+	assert_ptr_equal(hw_link_region_at(lp.server_end, 0x1fff, 1), ra);
+	assert_null(hw_link_region_at(lp.server_end, 0x1800, 0x801));
+	assert_null(hw_link_region_at(lp.server_end, 0xfff, 2));
+	assert_null(hw_link_region_at(lp.server_end, 0x2000, 1));
+	assert_ptr_equal(hw_link_region_at(lp.server_end, 0x3000, 0x2000), rb);
+	assert_ptr_equal(hw_link_region_at(lp.server_end, 0x4fff, 1), rb);
+	assert_null(hw_link_region_at(lp.server_end, 0x4fff, 2));
+	assert_null(hw_link_region_at(lp.server_end, 0x3000, UINT64_MAX));
+	assert_null(hw_link_region_at(lp.server_end, UINT64_MAX, 2));
+
+	pair_close(&lp);
+	hw_shm_destroy(a);
+	hw_shm_destroy(b);
+	assert_int_equal(count_fds(), before);
+}
+
+/* One region handed to two peers over two links in one process: all three
+ * mappings are the same memory. */
+static void test_link_two_links_share(void **state)
+{
+	struct link_pair lp;
+	struct hw_link *second;
+	struct hw_shm *a, *r1, *r2;
+
+	(void)state;
+	assert_int_equal(hw_shm_create("shared", 0x8000, 4096, &a), 0);
+	pair_open(&lp);
+	assert_int_equal(hw_link_connect(lp.path, &second), 0);
+	{
+		struct hw_link *second_srv;
+
+		assert_int_equal(hw_link_accept(lp.srv, &second_srv), 0);
+		/* the same region to both peers */
+		assert_int_equal(hw_link_send_region(lp.server_end, a), 0);
+		assert_int_equal(hw_link_send_end(lp.server_end), 0);
+		assert_int_equal(hw_link_send_region(second_srv, a), 0);
+		assert_int_equal(hw_link_send_end(second_srv), 0);
+		assert_int_equal(hw_link_recv_regions(lp.client_end), 0);
+		assert_int_equal(hw_link_recv_regions(second), 0);
+		r1 = hw_link_region_at(lp.client_end, 0x8000, 4096);
+		r2 = hw_link_region(second, "shared");
+		assert_non_null(r1);
+		assert_non_null(r2);
+		hw_word_store(hw_shm_word(r1, 64), 0xfeedf00d);
+		assert_int_equal(hw_word_load(hw_shm_word(r2, 64)), 0xfeedf00d);
+		assert_int_equal(hw_word_load(hw_shm_word(a, 64)), 0xfeedf00d);
+		hw_link_close(second_srv);
+	}
+	/* the peer hung up: wait_hangup says so */
+	assert_int_equal(hw_link_wait_hangup(second, 10000), 0);
+	hw_link_close(second);
+	/* regions outlive the sender's copy */
+	hw_shm_destroy(a);
+	r1->base[0] = 1;
+	assert_int_equal(r1->base[0], 1);
+	pair_close(&lp);
+}
+
+static void test_link_fork_shares(void **state)
+{
+	char path[108];
+	struct hw_link_server *srv;
+	struct hw_link *l;
+	struct hw_shm *r;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	th_tmp_path(path, sizeof(path), "fork");
+	assert_int_equal(hw_link_listen(path, &srv), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct hw_shm *shm;
+		struct hw_doorbell db;
+		struct hw_link *cl;
+
+		/* The child owns the region, sends it, and waits for the
+		 * parent's answer written into it. */
+		if (hw_shm_create("child", 0x10000, 4096, &shm) ||
+		    hw_doorbell_attach(&db, shm, 0, HW_WAIT_SLEEP))
+			_exit(2);
+		memcpy(shm->base + 128, "from child", 11);
+		if (hw_link_connect(path, &cl) || hw_link_send_region(cl, shm) ||
+		    hw_link_send_end(cl))
+			_exit(3);
+		if (hw_doorbell_wait(&db, -1))
+			_exit(4);
+		if (strcmp((const char *)shm->base + 256, "from parent"))
+			_exit(5);
+		hw_link_close(cl);
+		hw_shm_destroy(shm);
+		_exit(0);
+	}
+	assert_int_equal(hw_link_accept(srv, &l), 0);
+	assert_int_equal(hw_link_recv_regions(l), 0);
+	r = hw_link_region_at(l, 0x10000, 4096);
+	assert_non_null(r);
+	assert_string_equal((const char *)r->base + 128, "from child");
+	memcpy(r->base + 256, "from parent", 12);
+	{
+		struct hw_doorbell db;
+
+		assert_int_equal(hw_doorbell_attach(&db, r, 0, HW_WAIT_SLEEP), 0);
+		hw_doorbell_ring(&db);
+	}
+	assert_int_equal(hw_link_wait_hangup(l, -1), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	hw_link_close(l);
+	hw_link_server_close(srv);
+}
+
+static void test_link_end_and_hangup(void **state)
+{
+	struct link_pair lp;
+	struct hw_shm *a;
+
+	(void)state;
+	/* END alone: no regions */
+	pair_open(&lp);
+	assert_int_equal(hw_link_send_end(lp.client_end), 0);
+	assert_int_equal(hw_link_recv_regions(lp.server_end), 0);
+	assert_null(hw_link_region_at(lp.server_end, 0, 1));
+	/* the peer is still there: wait_hangup times out */
+	assert_int_equal(hw_link_wait_hangup(lp.server_end, 20), -ETIMEDOUT);
+	pair_close(&lp);
+
+	/* the peer closes before its END */
+	assert_int_equal(hw_shm_create("a", 0, 4096, &a), 0);
+	pair_open(&lp);
+	assert_int_equal(hw_link_send_region(lp.client_end, a), 0);
+	hw_link_close(lp.client_end);
+	lp.client_end = NULL;
+	assert_int_equal(hw_link_recv_regions(lp.server_end), -ECONNRESET);
+	assert_int_equal(hw_link_wait_hangup(lp.server_end, 10000), 0);
+	pair_close(&lp);
+	hw_shm_destroy(a);
+
+	/* connect to nothing, listen on a path that is not a socket */
+	{
+		char path[108];
+		struct hw_link *l;
+		struct hw_link_server *s;
+		FILE *f;
+
+		th_tmp_path(path, sizeof(path), "none");
+		assert_true(hw_link_connect(path, &l) < 0);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fclose(f);
+		assert_int_equal(hw_link_listen(path, &s), -EEXIST);
+		unlink(path);
+		assert_int_equal(hw_link_connect("", &l), -ENAMETOOLONG);
+	}
+}
+
+/* ------------------------------------------------------- link: hostile peer */
+
+struct hostile {
+	char path[108];
+	struct hw_link_server *srv;
+	struct hw_link *victim;
+	int raw;
+};
+
+static void hostile_open(struct hostile *h)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	th_tmp_path(h->path, sizeof(h->path), "hostile");
+	assert_int_equal(hw_link_listen(h->path, &h->srv), 0);
+	h->raw = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	assert_true(h->raw >= 0);
+	memcpy(sa.sun_path, h->path, strlen(h->path));
+	assert_int_equal(connect(h->raw, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(hw_link_accept(h->srv, &h->victim), 0);
+}
+
+static void hostile_close(struct hostile *h)
+{
+	close(h->raw);
+	hw_link_close(h->victim);
+	hw_link_server_close(h->srv);
+}
+
+/* No asserts: also used from a thread. */
+static int send_raw_ret(int sock, const void *buf, size_t len, const int *fds, int nfds)
+{
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (nfds > 4)
+		return -1;
+	if (nfds) {
+		struct cmsghdr *c;
+
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, (size_t)nfds * sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+static void send_raw(int sock, const void *buf, size_t len, const int *fds, int nfds)
+{
+	assert_int_equal(send_raw_ret(sock, buf, len, fds, nfds), 0);
+}
+
+static void record(uint8_t b[HW_LINK_MSG_LEN], uint16_t type, uint64_t paddr, uint64_t size,
+		   const char *name)
+{
+	struct hw_link_msg m = { .type = type, .paddr = paddr, .size = size };
+
+	snprintf(m.name, sizeof(m.name), "%s", name);
+	hw_link_msg_pack(&m, b);
+}
+
+/*
+ * Send one crafted message with nfds memfds of fd_size bytes attached, and
+ * check the receiver's error, its log line, and that no descriptor is left
+ * behind once the connection is closed.
+ */
+static void hostile_case(const uint8_t *buf, size_t len, int nfds, size_t fd_size, int expect,
+			 const char *log)
+{
+	struct hostile h;
+	int fds[4], before = count_fds();
+
+	hostile_open(&h);
+	for (int i = 0; i < nfds; i++) {
+		fds[i] = memfd_create("hostile", MFD_CLOEXEC);
+		assert_true(fds[i] >= 0);
+		assert_int_equal(ftruncate(fds[i], (off_t)fd_size), 0);
+	}
+	send_raw(h.raw, buf, len, fds, nfds);
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+	th_log_capture();
+	assert_int_equal(hw_link_recv_regions(h.victim), expect);
+	if (!th_log_contains(log))
+		fail_msg("no log line naming '%s'", log);
+	th_log_release();
+	assert_null(hw_link_region_at(h.victim, 0, UINT64_MAX));
+	assert_null(hw_link_region(h.victim, "evil"));
+	hostile_close(&h);
+	assert_int_equal(count_fds(), before);
+}
+
+static void test_link_hostile_records(void **state)
+{
+	uint8_t b[256];
+
+	(void)state;
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	hostile_case(b, HW_LINK_MSG_LEN - 1, 1, 4096, -EPROTO, "record length");
+	hostile_case(b, 1, 0, 0, -EPROTO, "record length");
+	hostile_case(b, HW_LINK_MSG_LEN + 1, 1, 4096, -EPROTO, "record");
+	hostile_case(b, 200, 0, 0, -EPROTO, "record truncated");
+
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	b[0] ^= 1;
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EPROTO, "magic");
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	fw_put_le16(b + 4, 2);
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EPROTO, "version");
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	memset(b + 0x18, 'e', HW_SHM_NAME_MAX);
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EPROTO, "name not terminated");
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	fw_put_le32(b + 0x38, 1);
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EPROTO, "reserved");
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	fw_put_le32(b + 0x3C, 0x80000000);
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EPROTO, "reserved");
+	record(b, 7, 0x1000, 4096, "evil");
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EPROTO, "type");
+	record(b, HW_LINK_REGION, 0x1000, 0, "evil");
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EPROTO, "region size");
+	record(b, HW_LINK_REGION, 0x1000, HW_SHM_MAX_SIZE + 4096, "evil");
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EPROTO, "region size");
+	record(b, HW_LINK_REGION, UINT64_MAX - 100, 4096, "evil");
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EPROTO, "region address");
+
+	/* descriptors that do not match the record */
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	hostile_case(b, HW_LINK_MSG_LEN, 0, 0, -EPROTO, "descriptor count");
+	record(b, HW_LINK_END, 0, 0, "");
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EPROTO, "descriptor count");
+	record(b, HW_LINK_END, 0, 0, "");
+	hostile_case(b, HW_LINK_MSG_LEN, 2, 4096, -EPROTO, "descriptor count");
+	hostile_case(b, HW_LINK_MSG_LEN, 3, 4096, -EPROTO, "descriptor count");
+	/* a region with a second descriptor: refused, both closed */
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	hostile_case(b, HW_LINK_MSG_LEN, 2, 4096, -EPROTO, "descriptor count");
+	hostile_case(b, HW_LINK_MSG_LEN, 4, 4096, -EPROTO, "descriptor count");
+	/* a file smaller than the region it announces */
+	record(b, HW_LINK_REGION, 0x1000, 8192, "evil");
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EINVAL, "cannot map region 'evil'");
+}
+
+struct flood_ctx {
+	int sock;
+	int count;
+	int ret;  /* could not even make the file */
+	int sent; /* records the peer took */
+};
+
+static void *flood_main(void *arg)
+{
+	struct flood_ctx *fc = arg;
+	uint8_t b[HW_LINK_MSG_LEN];
+	int fd = memfd_create("flood", MFD_CLOEXEC);
+
+	fc->ret = fd < 0 || ftruncate(fd, 4096);
+	for (int i = 0; i < fc->count && !fc->ret; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "r%d", i);
+		record(b, HW_LINK_REGION, 0x100000ull * (uint64_t)(i + 1), 4096, name);
+		if (send_raw_ret(fc->sock, b, sizeof(b), &fd, 1))
+			break;
+		fc->sent++;
+	}
+	record(b, HW_LINK_END, 0, 0, "");
+	if (!fc->ret && !send_raw_ret(fc->sock, b, sizeof(b), NULL, 0))
+		fc->sent++;
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+static void flood(int count, int expect)
+{
+	struct flood_ctx fc = { .count = count };
+	struct hostile h;
+	int before = count_fds();
+	pthread_t t;
+
+	hostile_open(&h);
+	fc.sock = h.raw;
+	th_log_capture();
+	assert_int_equal(pthread_create(&t, NULL, flood_main, &fc), 0);
+	assert_int_equal(hw_link_recv_regions(h.victim), expect);
+	if (expect == -E2BIG && !th_log_contains("more than 64 regions"))
+		fail_msg("no log line about the region count");
+	th_log_release();
+	if (!expect) {
+		assert_non_null(hw_link_region(h.victim, "r0"));
+		assert_non_null(hw_link_region_at(h.victim, 0x100000ull * (uint64_t)count, 4096));
+	}
+	/* closing our end lets a sender blocked on a full socket finish */
+	hw_link_close(h.victim);
+	h.victim = NULL;
+	pthread_join(t, NULL);
+	assert_int_equal(fc.ret, 0);
+	if (!expect)
+		assert_int_equal(fc.sent, count + 1);
+	close(h.raw);
+	hw_link_server_close(h.srv);
+	assert_int_equal(count_fds(), before);
+}
+
+static void test_link_too_many_regions(void **state)
+{
+	(void)state;
+	flood(HW_LINK_MAX_REGIONS, 0);
+	flood(HW_LINK_MAX_REGIONS + 1, -E2BIG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shm_create_destroy),
+		cmocka_unit_test(test_shm_create_rejects_sizes),
+		cmocka_unit_test(test_shm_bounds),
+		cmocka_unit_test(test_shm_import),
+		cmocka_unit_test(test_doorbell_poll),
+		cmocka_unit_test(test_doorbell_sleep),
+		cmocka_unit_test(test_doorbell_attach_rejects),
+		cmocka_unit_test(test_doorbell_wakes_sleeper),
+		cmocka_unit_test(test_doorbell_wakes_poller),
+		cmocka_unit_test(test_word_wait_poll),
+		cmocka_unit_test(test_word_wait_sleep),
+		cmocka_unit_test(test_smc_direct),
+		cmocka_unit_test(test_smc_slot_poll),
+		cmocka_unit_test(test_smc_slot_sleep),
+		cmocka_unit_test(test_smc_late_answer_poll),
+		cmocka_unit_test(test_smc_late_answer_sleep),
+		cmocka_unit_test(test_smc_cross_process),
+		cmocka_unit_test(test_link_msg_roundtrip),
+		cmocka_unit_test(test_link_msg_parse_fields),
+		cmocka_unit_test(test_link_regions),
+		cmocka_unit_test(test_link_two_links_share),
+		cmocka_unit_test(test_link_fork_shares),
+		cmocka_unit_test(test_link_end_and_hangup),
+		cmocka_unit_test(test_link_hostile_records),
+		cmocka_unit_test(test_link_too_many_regions),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
