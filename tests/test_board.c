@@ -658,6 +658,30 @@ static void test_blob_not_a_tree(void **state)
 	free(fdt);
 }
 
+/* An old-format blob found by the fuzzer made libfdt 1.6.1 crash in
+ * fdt_check_full(): it must be refused, by version, before libfdt walks it. */
+static void test_blob_old_version(void **state)
+{
+	char path[512], err[256];
+	struct fw_board b;
+	uint8_t *blob;
+	size_t n;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fuzz/corpus/fuzz_board/regress-version2-checkfull",
+		 FWKIT_SOURCE_DIR);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	blob = malloc(1 << 16);
+	n = fread(blob, 1, 1 << 16, f);
+	fclose(f);
+	assert_int_equal(fw_board_from_blob(blob, n, &b, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "version 2 is not supported"));
+	assert_null(b.fdt);
+	free(blob);
+}
+
 static void test_machine(void **state)
 {
 	struct fw_machine m;
@@ -706,6 +730,7 @@ int main(void)
 		cmocka_unit_test(test_platform_devices),
 		cmocka_unit_test(test_platform_missing),
 		cmocka_unit_test(test_blob_not_a_tree),
+		cmocka_unit_test(test_blob_old_version),
 		cmocka_unit_test(test_machine),
 	};
 

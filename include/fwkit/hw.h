@@ -56,6 +56,11 @@ int hw_shm_write(struct hw_shm *shm, size_t off, const void *src, size_t len);
 int hw_shm_fill(struct hw_shm *shm, size_t off, uint8_t byte, size_t len);
 /* Whether [off, off + len) lies inside the region (overflow-safe). */
 bool hw_shm_contains(const struct hw_shm *shm, size_t off, size_t len);
+/* Whether the physical range [paddr, paddr + size) lies inside the region. */
+bool hw_shm_covers(const struct hw_shm *shm, uint64_t paddr, uint64_t size);
+/* The first of n regions that covers [paddr, paddr + size), or NULL. */
+struct hw_shm *hw_shm_find(struct hw_shm *const *regions, unsigned int n, uint64_t paddr,
+			   uint64_t size);
 /*
  * A 32-bit word of the region for atomic access, or NULL when off is out of
  * range or not 4-byte aligned. Loads use acquire and stores release order so

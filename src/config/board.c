@@ -28,7 +28,20 @@ int fw_board_from_blob(const void *blob, size_t size, struct fw_board *b, char *
 		return -ENOMEM;
 	memcpy(b->fdt, blob, size);
 	b->size = size;
-	ret = fdt_check_full(b->fdt, size);
+	/*
+	 * Only the format dtc writes (version 17). Debian 12's libfdt 1.6.1
+	 * dereferences NULL in fdt_check_full() on some pre-17 layouts (found
+	 * by fuzz/fuzz_board.c), so older blobs never reach it.
+	 */
+	ret = fdt_check_header(b->fdt);
+	if (!ret && fdt_version(b->fdt) < FDT_LAST_SUPPORTED_VERSION) {
+		snprintf(err, errlen, "device tree blob version %u is not supported (%d needed)",
+			 fdt_version(b->fdt), FDT_LAST_SUPPORTED_VERSION);
+		fw_board_free(b);
+		return -EINVAL;
+	}
+	if (!ret)
+		ret = fdt_check_full(b->fdt, size);
 	if (ret) {
 		snprintf(err, errlen, "device tree blob is malformed: %s", fdt_strerror(ret));
 		fw_board_free(b);

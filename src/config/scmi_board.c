@@ -448,14 +448,7 @@ void fw_machine_destroy(struct fw_machine *m)
 
 struct hw_shm *fw_machine_region_at(const struct fw_machine *m, uint64_t paddr, uint64_t size)
 {
-	for (unsigned int i = 0; i < m->nregions; i++) {
-		struct hw_shm *r = m->regions[i];
-
-		if (paddr >= r->paddr && paddr - r->paddr <= r->size &&
-		    size <= r->size - (paddr - r->paddr))
-			return r;
-	}
-	return NULL;
+	return hw_shm_find(m->regions, m->nregions, paddr, size);
 }
 
 struct hw_shm *fw_machine_lookup(void *machine, uint64_t paddr, uint64_t size)

@@ -305,14 +305,7 @@ struct hw_shm *hw_link_region(const struct hw_link *l, const char *name)
 
 struct hw_shm *hw_link_region_at(const struct hw_link *l, uint64_t paddr, uint64_t size)
 {
-	for (unsigned int i = 0; i < l->nregions; i++) {
-		struct hw_shm *r = l->regions[i];
-
-		if (paddr >= r->paddr && paddr - r->paddr <= r->size &&
-		    size <= r->size - (paddr - r->paddr))
-			return r;
-	}
-	return NULL;
+	return hw_shm_find(l->regions, l->nregions, paddr, size);
 }
 
 int hw_link_wait_hangup(struct hw_link *l, int timeout_ms)

@@ -87,6 +87,21 @@ bool hw_shm_contains(const struct hw_shm *shm, size_t off, size_t len)
 	return off <= shm->size && len <= shm->size - off;
 }
 
+bool hw_shm_covers(const struct hw_shm *shm, uint64_t paddr, uint64_t size)
+{
+	return paddr >= shm->paddr && paddr - shm->paddr <= shm->size &&
+	       size <= shm->size - (paddr - shm->paddr);
+}
+
+struct hw_shm *hw_shm_find(struct hw_shm *const *regions, unsigned int n, uint64_t paddr,
+			   uint64_t size)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (hw_shm_covers(regions[i], paddr, size))
+			return regions[i];
+	return NULL;
+}
+
 int hw_shm_read(const struct hw_shm *shm, size_t off, void *dst, size_t len)
 {
 	if (!hw_shm_contains(shm, off, len))

@@ -187,18 +187,26 @@ static void xfer_info_destroy(struct xfers_info *mi)
 	mi->pool = NULL;
 }
 
-static struct scmi_xfer *xfer_get(struct scmi_agent *a, struct xfers_info *mi)
+/* Take a transfer off the free list, with mi->lock held. */
+static struct scmi_xfer *xfer_pop_locked(struct scmi_agent *a, struct xfers_info *mi)
 {
-	struct scmi_xfer *x;
+	struct scmi_xfer *x = mi->free_list;
 
-	pthread_mutex_lock(&mi->lock);
-	x = mi->free_list;
 	if (x) {
 		mi->free_list = x->next_free;
 		x->transfer_id = atomic_fetch_add(&a->transfer_counter, 1) + 1;
 		x->users = 1;
 		x->pending = false;
 	}
+	return x;
+}
+
+static struct scmi_xfer *xfer_get(struct scmi_agent *a, struct xfers_info *mi)
+{
+	struct scmi_xfer *x;
+
+	pthread_mutex_lock(&mi->lock);
+	x = xfer_pop_locked(a, mi);
 	pthread_mutex_unlock(&mi->lock);
 	return x;
 }
@@ -232,12 +240,8 @@ static struct scmi_xfer *xfer_get_with_token(struct scmi_agent *a, struct xfers_
 	struct scmi_xfer *x;
 
 	pthread_mutex_lock(&mi->lock);
-	x = mi->free_list;
+	x = xfer_pop_locked(a, mi);
 	if (x) {
-		mi->free_list = x->next_free;
-		x->transfer_id = atomic_fetch_add(&a->transfer_counter, 1) + 1;
-		x->users = 1;
-		x->pending = false;
 		if (xfer_token_set_locked(mi, x)) {
 			x->users = 0;
 			x->next_free = mi->free_list;
