@@ -37,7 +37,9 @@ struct smt_area {
 	struct hw_shm *shm;
 	size_t off;
 	size_t size;
-	_Atomic uint32_t *status; /* word at SMT_CHANNEL_STATUS */
+	/* the header words, resolved (and bounds-checked) once at init */
+	_Atomic uint32_t *status, *flags, *length, *header;
+	uint8_t *payload;
 };
 
 /* -EINVAL unless the window fits the region, is 4-byte aligned and can

@@ -757,7 +757,10 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static int wait_for_reply(struct scmi_agent *a, struct scmi_chan *cinfo, struct scmi_xfer *x)
+/* On success *sync_status is the synchronous reply's status, read under the
+ * transfer lock (a delayed response may be landing at the same time). */
+static int wait_for_reply(struct scmi_agent *a, struct scmi_chan *cinfo, struct scmi_xfer *x,
+			  int32_t *sync_status)
 {
 	const struct scmi_transport_desc *d = a->desc;
 	uint64_t deadline = fw_deadline((int64_t)cinfo->rx_timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
@@ -805,6 +808,7 @@ static int wait_for_reply(struct scmi_agent *a, struct scmi_chan *cinfo, struct 
 				x->sync_status = x->status;
 				atomic_fetch_add(&a->stats.responses, 1);
 			}
+			*sync_status = x->sync_status;
 			pthread_mutex_unlock(&x->lock);
 		}
 	} else {
@@ -816,6 +820,11 @@ static int wait_for_reply(struct scmi_agent *a, struct scmi_chan *cinfo, struct 
 				break;
 			}
 			scmi_rx_callback(cinfo, d->ops->read_header(cinfo));
+		}
+		if (!ret) {
+			pthread_mutex_lock(&x->lock);
+			*sync_status = x->sync_status;
+			pthread_mutex_unlock(&x->lock);
 		}
 	}
 	if (ret == -ETIMEDOUT) {
@@ -832,6 +841,7 @@ int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
 	const struct scmi_transport_desc *d = a->desc;
 	struct scmi_chan *cinfo = tx_chan_for(a, x->hdr.protocol_id);
 	bool polling_capable = d->ops->poll_done || d->sync_cmds_completed_on_ret;
+	int32_t sync_status = SCMI_SUCCESS;
 	int ret;
 
 	if (!cinfo)
@@ -872,14 +882,9 @@ int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
 		return ret;
 	}
 	atomic_fetch_add(&a->stats.sent, 1);
-	ret = wait_for_reply(a, cinfo, x);
-	if (!ret) {
-		/* Read under the lock: a delayed response may be landing now. */
-		pthread_mutex_lock(&x->lock);
-		if (x->sync_status != SCMI_SUCCESS)
-			ret = scmi_to_errno(x->sync_status);
-		pthread_mutex_unlock(&x->lock);
-	}
+	ret = wait_for_reply(a, cinfo, x, &sync_status);
+	if (!ret && sync_status != SCMI_SUCCESS)
+		ret = scmi_to_errno(sync_status);
 	if (d->ops->mark_txdone)
 		d->ops->mark_txdone(cinfo, ret, x);
 	return ret;

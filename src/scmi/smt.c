@@ -18,17 +18,16 @@ int smt_area_init(struct smt_area *a, struct hw_shm *shm, size_t off, size_t siz
 	a->off = off;
 	a->size = size;
 	a->status = hw_shm_word(shm, off + SMT_CHANNEL_STATUS);
+	a->flags = hw_shm_word(shm, off + SMT_FLAGS);
+	a->length = hw_shm_word(shm, off + SMT_LENGTH);
+	a->header = hw_shm_word(shm, off + SMT_MSG_HEADER);
+	a->payload = shm->base + off + SMT_MSG_PAYLOAD;
 	return 0;
-}
-
-static _Atomic uint32_t *word(const struct smt_area *a, size_t field)
-{
-	return hw_shm_word(a->shm, a->off + field);
 }
 
 static uint8_t *payload(const struct smt_area *a)
 {
-	return a->shm->base + a->off + SMT_MSG_PAYLOAD;
+	return a->payload;
 }
 
 int smt_tx_prepare(struct smt_area *a, uint32_t hdr, const void *buf, size_t len, bool intr_enabled)
@@ -39,9 +38,9 @@ int smt_tx_prepare(struct smt_area *a, uint32_t hdr, const void *buf, size_t len
 		return -EBUSY;
 	if (len)
 		memcpy(payload(a), buf, len);
-	hw_word_store(word(a, SMT_FLAGS), intr_enabled ? SCMI_SHMEM_FLAG_INTR_ENABLED : 0);
-	hw_word_store(word(a, SMT_LENGTH), (uint32_t)(4 + len));
-	hw_word_store(word(a, SMT_MSG_HEADER), hdr);
+	hw_word_store(a->flags, intr_enabled ? SCMI_SHMEM_FLAG_INTR_ENABLED : 0);
+	hw_word_store(a->length, (uint32_t)(4 + len));
+	hw_word_store(a->header, hdr);
 	/* Last: clearing FREE (and a stale ERROR) hands the area over. */
 	hw_word_store(a->status, 0);
 	return 0;
@@ -49,7 +48,7 @@ int smt_tx_prepare(struct smt_area *a, uint32_t hdr, const void *buf, size_t len
 
 uint32_t smt_read_header(const struct smt_area *a)
 {
-	return hw_word_load(word(a, SMT_MSG_HEADER));
+	return hw_word_load(a->header);
 }
 
 bool smt_channel_error(const struct smt_area *a)
@@ -71,7 +70,7 @@ bool smt_poll_done(const struct smt_area *a, uint32_t hdr)
 int smt_fetch_response(const struct smt_area *a, int32_t *status, void *buf, size_t cap,
 		       size_t *len)
 {
-	uint32_t length = hw_word_load(word(a, SMT_LENGTH));
+	uint32_t length = hw_word_load(a->length);
 	size_t n;
 
 	/* header + status at least, and no more than the area holds */
@@ -88,7 +87,7 @@ int smt_fetch_response(const struct smt_area *a, int32_t *status, void *buf, siz
 
 int smt_fetch_notification(const struct smt_area *a, void *buf, size_t cap, size_t *len)
 {
-	uint32_t length = hw_word_load(word(a, SMT_LENGTH));
+	uint32_t length = hw_word_load(a->length);
 	size_t n;
 
 	if (length < 4)
@@ -115,9 +114,9 @@ int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
 
 	/* Copy first, check the copy: the agent may rewrite the area meanwhile. */
 	msg->status = hw_word_load(a->status);
-	msg->flags = hw_word_load(word(a, SMT_FLAGS));
-	msg->length = hw_word_load(word(a, SMT_LENGTH));
-	msg->hdr = hw_word_load(word(a, SMT_MSG_HEADER));
+	msg->flags = hw_word_load(a->flags);
+	msg->length = hw_word_load(a->length);
+	msg->hdr = hw_word_load(a->header);
 	msg->payload_len = 0;
 	if (msg->status &
 	    (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) {
@@ -146,8 +145,8 @@ int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size
 		return -EMSGSIZE;
 	if (len)
 		memcpy(payload(a), buf, len);
-	hw_word_store(word(a, SMT_LENGTH), (uint32_t)(4 + len));
-	hw_word_store(word(a, SMT_MSG_HEADER), hdr);
+	hw_word_store(a->length, (uint32_t)(4 + len));
+	hw_word_store(a->header, hdr);
 	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
 					 (error ? SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR : 0));
 	return 0;
@@ -161,9 +160,9 @@ int smt_platform_post(struct smt_area *a, uint32_t hdr, const void *buf, size_t 
 		return -EBUSY;
 	if (len)
 		memcpy(payload(a), buf, len);
-	hw_word_store(word(a, SMT_FLAGS), 0);
-	hw_word_store(word(a, SMT_LENGTH), (uint32_t)(4 + len));
-	hw_word_store(word(a, SMT_MSG_HEADER), hdr);
+	hw_word_store(a->flags, 0);
+	hw_word_store(a->length, (uint32_t)(4 + len));
+	hw_word_store(a->header, hdr);
 	hw_word_store(a->status, 0);
 	/* An agent without a p2a interrupt may be asleep on the status word. */
 	hw_word_wake(a->status);

@@ -45,18 +45,19 @@ static void percentiles(uint64_t *v, size_t n, uint64_t *p50, uint64_t *p99)
 struct pong {
 	struct hw_shm *shm;
 	int iters;
+	/* The thread's views, attached before it starts: a view attached in
+	 * the thread could count the first ring as already seen and wait
+	 * forever. */
+	struct hw_doorbell ping, pong;
 };
 
 static void *pong_thread(void *arg)
 {
 	struct pong *p = arg;
-	struct hw_doorbell ping, pong;
 
-	hw_doorbell_attach(&ping, p->shm, 0, HW_WAIT_SLEEP);
-	hw_doorbell_attach(&pong, p->shm, HW_DOORBELL_SIZE, HW_WAIT_SLEEP);
 	for (int i = 0; i < p->iters; i++) {
-		hw_doorbell_wait(&ping, -1);
-		hw_doorbell_ring(&pong);
+		hw_doorbell_wait(&p->ping, -1);
+		hw_doorbell_ring(&p->pong);
 	}
 	return NULL;
 }
@@ -79,7 +80,14 @@ static int floor_run(uint64_t *p50, uint64_t *p99)
 	/* Attach before the peer can ring, so no ring is counted as seen. */
 	hw_doorbell_attach(&ping, p.shm, 0, HW_WAIT_SLEEP);
 	hw_doorbell_attach(&pong, p.shm, HW_DOORBELL_SIZE, HW_WAIT_SLEEP);
-	pthread_create(&th, NULL, pong_thread, &p);
+	hw_doorbell_attach(&p.ping, p.shm, 0, HW_WAIT_SLEEP);
+	hw_doorbell_attach(&p.pong, p.shm, HW_DOORBELL_SIZE, HW_WAIT_SLEEP);
+	ret = -pthread_create(&th, NULL, pong_thread, &p);
+	if (ret) {
+		hw_shm_destroy(p.shm);
+		free(t);
+		return ret;
+	}
 	for (int i = 0; i < FLOOR_ITERS + WARMUP; i++) {
 		uint64_t t0 = fw_now_ns();
 
