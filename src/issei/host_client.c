@@ -373,6 +373,17 @@ static uint64_t deadline_of(int timeout_ms)
 	return timeout_ms < 0 ? FOREVER : fw_now_ns() + (uint64_t)timeout_ms * FW_NSEC_PER_MSEC;
 }
 
+/* What read and write check first, with dev->lock held: a link that is up,
+ * and a length its mailbox section can carry. */
+static ssize_t io_check(const struct issei_device *dev, size_t n, size_t limit)
+{
+	if (dev->rst_state != ISSEI_RST_STATE_DONE)
+		return -EBUSY;
+	if (n > limit)
+		return -EFBIG;
+	return 0;
+}
+
 ssize_t issei_write(struct issei_host_client *cl, const void *buf, size_t n, int timeout_ms)
 {
 	struct issei_device *dev = cl->dev;
@@ -383,14 +394,9 @@ ssize_t issei_write(struct issei_host_client *cl, const void *buf, size_t n, int
 	if (n == 0)
 		return 0;
 	pthread_mutex_lock(&dev->lock);
-	if (dev->rst_state != ISSEI_RST_STATE_DONE) {
-		ret = -EBUSY;
+	ret = io_check(dev, n, dev->h2f_size);
+	if (ret)
 		goto out;
-	}
-	if (n > dev->h2f_size) {
-		ret = -EFBIG;
-		goto out;
-	}
 	for (;;) {
 		if (!cl->connected) {
 			ret = -ENOTCONN;
@@ -455,14 +461,9 @@ ssize_t issei_read(struct issei_host_client *cl, void *buf, size_t n, int timeou
 	if (n == 0)
 		return 0;
 	pthread_mutex_lock(&dev->lock);
-	if (dev->rst_state != ISSEI_RST_STATE_DONE) {
-		ret = -EBUSY;
+	ret = io_check(dev, n, dev->f2h_size);
+	if (ret)
 		goto out;
-	}
-	if (n > dev->f2h_size) {
-		ret = -EFBIG;
-		goto out;
-	}
 	if (!cl->connected) {
 		ret = -ENOTCONN;
 		goto out;
