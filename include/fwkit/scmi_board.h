@@ -57,6 +57,10 @@ struct scmi_board_platform {
 		char name[SCMI_SHORT_NAME_MAX_SIZE];
 	} devices[SCMI_PLATFORM_MAX_DEVICES];
 	unsigned int ndevices;
+	/* the tree and its platform node, for the protocol modules (valid while
+	 * the board is loaded) */
+	const void *fdt;
+	int node;
 };
 
 #define SCMI_BOARD_DEFAULT_AGENT "/firmware/scmi"

@@ -89,6 +89,9 @@ struct scmi_protocol {
 	void *priv;
 	/* RESET_AGENT_CONFIGURATION: undo what the agent set up (optional). */
 	void (*reset_agent)(struct scmi_platform *p, void *priv, uint32_t agent_id);
+	/* Called by scmi_platform_destroy for protocols that own their state
+	 * (optional): frees priv and, if it was allocated, the protocol itself. */
+	void (*destroy)(struct scmi_protocol *proto);
 };
 
 struct scmi_platform_config {
@@ -134,6 +137,8 @@ int scmi_platform_set_agent_protocols(struct scmi_platform *p, uint32_t agent_id
 /* Channels: each owned by exactly one agent; areas are set FREE here. */
 int scmi_platform_add_channel(struct scmi_platform *p, uint32_t agent_id,
 			      const struct scmi_platform_chan_cfg *cfg);
+/* Register a protocol; its table must outlive the platform (or give it a
+ * destroy hook). */
 int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_protocol *proto);
 /* Start the platform-to-agent worker. */
 int scmi_platform_start(struct scmi_platform *p);
@@ -157,6 +162,10 @@ bool scmi_platform_agent_may_use(const struct scmi_platform_agent *a, uint8_t pr
 bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uint32_t device_id,
 				 uint8_t protocol_id);
 struct scmi_platform_agent *scmi_platform_agent_by_id(struct scmi_platform *p, uint32_t id);
+/* Agents by index 0 .. num_agents-1 (stable: protocols keep per-agent state
+ * in arrays of SCMI_PLATFORM_MAX_AGENTS indexed this way). -1 if unknown. */
+int scmi_platform_agent_index(const struct scmi_platform *p, uint32_t agent_id);
+uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int index);
 unsigned int scmi_platform_num_agents(const struct scmi_platform *p);
 void scmi_platform_get_stats(struct scmi_platform *p, struct scmi_platform_stats *st);
 

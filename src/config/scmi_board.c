@@ -6,6 +6,7 @@
  * each failure names the node and the property in one line.
  */
 #include <fwkit/scmi_board.h>
+#include <fwkit/scmi_modules.h>
 #include <fwkit/scmi_transport_smc.h>
 
 #include <errno.h>
@@ -332,6 +333,8 @@ int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *bp, ch
 			 "device tree: no node with compatible \"fwkit,scmi-platform\"");
 		return -ENOENT;
 	}
+	bp->fdt = fdt;
+	bp->node = node;
 	snprintf(bp->vendor, sizeof(bp->vendor), "fwkit");
 	if (get_string(fdt, node, "fwkit,vendor", bp->vendor, sizeof(bp->vendor), err, errlen) <
 		    0 ||
@@ -524,6 +527,13 @@ int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_ma
 			cc.p2a_irq_off = (size_t)c->p2a_irq * HW_DOORBELL_SIZE;
 		}
 		ret = scmi_platform_add_channel(p, a->id, &cc);
+	}
+	if (!ret && bp->fdt) {
+		ret = scmi_modules_setup(p, bp->fdt, bp->node, err, errlen);
+		if (ret) {
+			scmi_platform_destroy(p);
+			return ret;
+		}
 	}
 	if (ret) {
 		snprintf(err, errlen, "cannot build the board's platform: %s", strerror(-ret));

@@ -105,6 +105,19 @@ unsigned int scmi_platform_num_agents(const struct scmi_platform *p)
 	return p->nagents;
 }
 
+int scmi_platform_agent_index(const struct scmi_platform *p, uint32_t agent_id)
+{
+	for (unsigned int i = 0; i < p->nagents; i++)
+		if (p->agents[i].id == agent_id)
+			return (int)i;
+	return -1;
+}
+
+uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int index)
+{
+	return index < p->nagents ? p->agents[index].id : 0;
+}
+
 int platform_device_index(const struct scmi_platform *p, uint32_t id)
 {
 	for (unsigned int i = 0; i < p->ndevices; i++)
@@ -498,6 +511,12 @@ void scmi_platform_destroy(struct scmi_platform *p)
 	}
 	for (unsigned int i = 0; i < p->nchans; i++)
 		p2a_drop_all(&p->chans[i]);
+	for (unsigned int id = 0; id < 256; id++) {
+		struct scmi_protocol *proto = (struct scmi_protocol *)p->protocols[id];
+
+		if (proto && proto->destroy)
+			proto->destroy(proto);
+	}
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
 	free(p->msgbuf);

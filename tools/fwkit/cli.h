@@ -18,6 +18,24 @@ int fwkit_cmd_issei(int argc, char **argv);
 /* ISSEI rows of `fwkit bench` (tools/fwkit/bench_issei.c). */
 int issei_bench_run(bool json);
 
+/*
+ * `fwkit scmi <protocol> ...`: one function per SCMI protocol, each in its own
+ * file tools/fwkit/scmi_<protocol>.c, declared weak so that cmd_scmi.c offers
+ * exactly the ones built in. argv[0] is the protocol's name; each handles
+ * --help and --json itself and returns the exit status.
+ */
+struct scmi_agent;
+typedef int (*fwkit_scmi_protocol_cmd)(struct scmi_agent *a, int argc, char **argv);
+int fwkit_scmi_power(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
+int fwkit_scmi_system(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
+int fwkit_scmi_perf(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
+int fwkit_scmi_clock(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
+int fwkit_scmi_sensor(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
+int fwkit_scmi_reset(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
+int fwkit_scmi_voltage(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
+int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
+int fwkit_scmi_pinctrl(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
+
 /* One line on stderr, "fwkit: <what>", and exit status 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: one line, then the hint to ask for help; exit status 2. */

@@ -44,6 +44,41 @@ static const char usage_text[] =
 	"                                      send one command of 32-bit words, print\n"
 	"                                      the status and the returned words\n";
 
+static const struct {
+	const char *name;
+	fwkit_scmi_protocol_cmd fn;
+} protocol_cmds[] = {
+	{ "power", fwkit_scmi_power },	   { "system", fwkit_scmi_system },
+	{ "perf", fwkit_scmi_perf },	   { "clock", fwkit_scmi_clock },
+	{ "sensor", fwkit_scmi_sensor },   { "reset", fwkit_scmi_reset },
+	{ "voltage", fwkit_scmi_voltage }, { "powercap", fwkit_scmi_powercap },
+	{ "pinctrl", fwkit_scmi_pinctrl },
+};
+
+static fwkit_scmi_protocol_cmd protocol_cmd(const char *name)
+{
+	for (size_t i = 0; i < FW_ARRAY_SIZE(protocol_cmds); i++)
+		if (protocol_cmds[i].fn && !strcmp(name, protocol_cmds[i].name))
+			return protocol_cmds[i].fn;
+	return NULL;
+}
+
+static void print_usage(void)
+{
+	bool any = false;
+
+	fputs(usage_text, stdout);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(protocol_cmds); i++) {
+		if (!protocol_cmds[i].fn)
+			continue;
+		printf("%s%s", any ? ", " : "\nprotocol commands (fwkit scmi NAME --help): ",
+		       protocol_cmds[i].name);
+		any = true;
+	}
+	if (any)
+		printf("\n");
+}
+
 static bool has_flag(int argc, char **argv, const char *flag)
 {
 	for (int i = 0; i < argc; i++)
@@ -358,7 +393,7 @@ int fwkit_cmd_scmi(int argc, char **argv)
 			verbose = true;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			print_usage();
 			return 0;
 		default:
 			return cli_usage("scmi", "unknown option");
@@ -369,8 +404,8 @@ int fwkit_cmd_scmi(int argc, char **argv)
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
-	if (has_flag(argc, argv, "--help") || has_flag(argc, argv, "-h")) {
-		fputs(usage_text, stdout);
+	if (!protocol_cmd(cmd) && (has_flag(argc, argv, "--help") || has_flag(argc, argv, "-h"))) {
+		print_usage();
 		return 0;
 	}
 	cli_quiet_logs(verbose);
@@ -394,6 +429,8 @@ int fwkit_cmd_scmi(int argc, char **argv)
 		ret = cmd_notify(s->agent, argc, argv);
 	else if (!strcmp(cmd, "raw"))
 		ret = cmd_raw(s->agent, argc, argv);
+	else if (protocol_cmd(cmd))
+		ret = protocol_cmd(cmd)(s->agent, argc, argv);
 	else
 		ret = cli_usage("scmi", "unknown command '%s'", cmd);
 	scmi_session_close(s);
