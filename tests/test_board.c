@@ -276,8 +276,8 @@ static void test_default_board(void **state)
 	assert_string_equal(bp->agents[2].name, "guest2");
 	assert_false(bp->agents[2].trusted);
 	assert_int_equal(bp->agents[2].chan.a2p_irq, 4);
-	assert_int_equal(bp->ndevices, 4);
-	for (unsigned int i = 0; i < 4; i++)
+	assert_int_equal(bp->ndevices, 8);
+	for (unsigned int i = 0; i < 8; i++)
 		assert_int_equal(bp->devices[i].id, i);
 	assert_string_equal(bp->devices[1].name, "gpu");
 	assert_int_equal(scmi_board_list_agents(b.fdt, paths, 8), 3);
