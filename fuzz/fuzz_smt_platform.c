@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Fuzz the platform's SMT reader and its dispatch: a platform shaped like the
- * default board (a trusted agent 1 and an agent 2, four devices, each agent a
- * channel with a P2A area and doorbells), built once; each input is written
+ * Fuzz the platform's SMT reader and its dispatch: the embedded default
+ * board's platform with every protocol module it configures, built once;
+ * each input is written
  * into one channel's A2P area as an agent would (status, flags, length,
  * header, payload at their SMT offsets) and the channel's SMC is issued
  * directly. Whatever the input, the platform must hand the channel back
@@ -14,7 +14,9 @@
  * flags, length, header (u32 each, little-endian) and the payload.
  */
 #include <fwkit/base.h>
+#include <fwkit/board.h>
 #include <fwkit/hw.h>
+#include <fwkit/scmi_board.h>
 #include <fwkit/scmi_platform.h>
 #include <fwkit/scmi_smt.h>
 
@@ -22,11 +24,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define AREA_SIZE 0x800
-#define SMC_BASE  0x82000002u
+/* The default board's host (trusted) and guest1 channels. */
+#define AREA_SIZE 0x1000
+#define SMC_HOST  0x82000002u
+#define SMC_GUEST 0x82000004u
+#define SMC_NONE  0x82000003u
 
 static struct scmi_platform *plat;
-static struct hw_shm *shm[2], *dbc;
+static struct hw_shm *shm[2];
+static struct fw_board board;
+static struct scmi_board_platform bp;
+static struct fw_machine machine;
 
 static void quiet(enum fw_log_level lvl, const char *msg, void *ctx)
 {
@@ -35,43 +43,26 @@ static void quiet(enum fw_log_level lvl, const char *msg, void *ctx)
 	(void)ctx;
 }
 
+/*
+ * The platform is the embedded default board's, so every protocol module
+ * the board configures is reachable from the fuzzer without editing this
+ * file. Its worker is not started: notifications and delayed responses stay
+ * queued (bounded by the platform) instead of racing the next input.
+ */
 static void setup(void)
 {
-	static const uint32_t smc_ids[2] = { SMC_BASE, SMC_BASE + 2 };
+	char err[256];
 
 	fw_log_set(quiet, NULL, FW_LOG_ERR);
-	if (scmi_platform_create(&(struct scmi_platform_config){ .vendor = "fwkit",
-								 .sub_vendor = "fuzz",
-								 .impl_version = 0x10000 },
-				 &plat) ||
-	    scmi_platform_add_agent(plat, 1, "host", true) ||
-	    scmi_platform_add_agent(plat, 2, "guest1", false) ||
-	    hw_shm_create("doorbells", 0x47fe0000, 4096, &dbc))
+	if (fw_board_load(NULL, NULL, &board, err, sizeof(err)) ||
+	    scmi_board_read_platform(board.fdt, &bp, err, sizeof(err)) ||
+	    fw_machine_create(board.fdt, &machine, err, sizeof(err)) ||
+	    scmi_board_build_platform(&bp, &machine, NULL, &plat, err, sizeof(err)))
 		abort();
-	for (uint32_t d = 0; d < 4; d++)
-		if (scmi_platform_add_device(plat, d, "dev") ||
-		    scmi_platform_allow_device(plat, 1, d))
-			abort();
-	if (scmi_platform_allow_device(plat, 2, 2))
+	shm[0] = fw_machine_region_at(&machine, 0x47ff0000, AREA_SIZE);
+	shm[1] = fw_machine_region_at(&machine, 0x47ff2000, AREA_SIZE);
+	if (!shm[0] || !shm[1])
 		abort();
-	for (int i = 0; i < 2; i++) {
-		struct scmi_platform_chan_cfg cc = {
-			.smc_id = smc_ids[i],
-			.a2p_off = 0,
-			.a2p_size = AREA_SIZE,
-			.a2p_irq_off = (size_t)(2 * i) * HW_DOORBELL_SIZE,
-			.p2a_off = AREA_SIZE,
-			.p2a_size = AREA_SIZE,
-			.p2a_irq_off = (size_t)(2 * i + 1) * HW_DOORBELL_SIZE,
-		};
-
-		if (hw_shm_create("sram", 0x47ff0000 + 0x1000 * (uint64_t)i, 4096, &shm[i]))
-			abort();
-		cc.a2p_shm = cc.p2a_shm = shm[i];
-		cc.a2p_irq_shm = cc.p2a_irq_shm = dbc;
-		if (scmi_platform_add_channel(plat, (uint32_t)i + 1, &cc))
-			abort();
-	}
 }
 
 static void put_words(struct hw_shm *s, uint32_t status, uint32_t flags, uint32_t length,
@@ -102,7 +93,7 @@ static void reset_agent(uint32_t id)
 	fw_put_le32(shm[0]->base + SMT_MSG_PAYLOAD, id);
 	fw_put_le32(shm[0]->base + SMT_MSG_PAYLOAD + 4, SCMI_BASE_RESET_PERMISSIONS);
 	put_words(shm[0], 0, 0, 12, scmi_hdr_pack(&h));
-	if (smc(SMC_BASE) != HW_SMCCC_SUCCESS ||
+	if (smc(SMC_HOST) != HW_SMCCC_SUCCESS ||
 	    fw_get_le32(shm[0]->base + SMT_MSG_PAYLOAD) != SCMI_SUCCESS)
 		abort();
 }
@@ -131,6 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	reset_agent(1);
 	reset_agent(2);
+	reset_agent(3);
 	sel = *data++;
 	size--;
 	s = shm[sel & 1];
@@ -148,14 +140,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	put_words(s, status, flags, length, hdr);
 
 	if (sel & 4) {
-		if (smc(SMC_BASE + 1) != (uint32_t)HW_SMCCC_NOT_SUPPORTED)
+		if (smc(SMC_NONE) != (uint32_t)HW_SMCCC_NOT_SUPPORTED)
 			abort();
 		/* an unknown id touches no channel */
 		if (hw_word_load(hw_shm_word(s, SMT_CHANNEL_STATUS)) != status)
 			abort();
 		return 0;
 	}
-	if (smc((sel & 1) ? SMC_BASE + 2 : SMC_BASE) != HW_SMCCC_SUCCESS)
+	if (smc((sel & 1) ? SMC_GUEST : SMC_HOST) != HW_SMCCC_SUCCESS)
 		abort();
 	after = hw_word_load(hw_shm_word(s, SMT_CHANNEL_STATUS));
 	if (status & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) {
