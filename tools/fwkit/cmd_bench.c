@@ -323,11 +323,23 @@ static void print_row(bool json, const char *name, const struct result *r, const
 	fflush(stdout);
 }
 
+static const char usage_text[] =
+	"usage: fwkit bench [--json] [--iterations N]\n"
+	"       fwkit bench --cost [--json] [--iterations N] "
+	"[NAME=PROTOCOL:MESSAGE[:WORD,...]]...\n"
+	"\n"
+	"Round trip of SCMI Base PROTOCOL_VERSION over SMT with SMC doorbells, polling\n"
+	"and sleeping, between threads and between processes, each beside the floor of\n"
+	"the same primitives measured in the same run; then the ISSEI figures.\n"
+	"--cost: the platform's own cost per message (default: a table of Base\n"
+	"messages); scripts/msgcost.sh gives instructions per message under callgrind.\n";
+
 int fwkit_cmd_bench(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "iterations", required_argument, NULL, 'n' },
+		{ "cost", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -342,7 +354,7 @@ int fwkit_cmd_bench(int argc, char **argv)
 		{ "scmi.base_version.sleep.processes", true, HW_WAIT_SLEEP },
 	};
 	unsigned int n = 20000;
-	bool json = false;
+	bool json = false, cost = false;
 	int c;
 
 	optind = 1;
@@ -351,23 +363,25 @@ int fwkit_cmd_bench(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'c':
+			cost = true;
+			break;
 		case 'n':
 			if (!cli_parse_u32(optarg, 10000000, &n) || n < 100)
 				return cli_usage("bench", "--iterations needs a number >= 100");
 			break;
 		case 'h':
-			printf("usage: fwkit bench [--json] [--iterations N]\n\n"
-			       "Round trip of SCMI Base PROTOCOL_VERSION over SMT with SMC "
-			       "doorbells,\n"
-			       "polling and sleeping, between threads and between processes, each\n"
-			       "beside the floor of the same primitives measured in the same "
-			       "run.\n");
+			fputs(usage_text, stdout);
 			return 0;
 		default:
 			return cli_usage("bench", "unknown option");
 		}
 	}
 	cli_quiet_logs(false);
+	if (cost)
+		return bench_cost_run(argc - optind, argv + optind, n, json);
+	if (optind < argc)
+		return cli_usage("bench", "unexpected argument '%s'", argv[optind]);
 	signal(SIGPIPE, SIG_IGN);
 	sched_getaffinity(0, sizeof(original), &original);
 	if (!json)
