@@ -204,6 +204,41 @@ static void test_demo(void **state)
 	assert_non_null(strstr(out, "0x82000004"));
 }
 
+static void test_bench(void **state)
+{
+	char *line;
+	int rows = 0;
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--json",
+				      "--iterations", "200", NULL),
+			 0);
+	/* One JSON object per line, each with the five keys. */
+	for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		assert_int_equal(line[0], '{');
+		assert_non_null(strstr(line, "\"name\":"));
+		assert_non_null(strstr(line, "\"p50_ns\":"));
+		assert_non_null(strstr(line, "\"p99_ns\":"));
+		assert_non_null(strstr(line, "\"floor_p50_ns\":"));
+		assert_non_null(strstr(line, "\"ratio\":"));
+		rows++;
+	}
+	assert_true(rows >= 8);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
+				      "--iterations", "100", NULL),
+			 0);
+	assert_non_null(strstr(out, "base.PROTOCOL_VERSION"));
+	assert_non_null(strstr(out, "NOT_SUPPORTED"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
+				      "--iterations", "100", "v=0x10:0x2:0xc", NULL),
+			 0);
+	assert_non_null(strstr(out, "NOT_FOUND")); /* no Base message 0xC */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
+				      "nonsense", NULL),
+			 2);
+	assert_non_null(strstr(err, "NAME=PROTOCOL:MESSAGE"));
+}
+
 /* ------------------------------------------- killing the platform mid-call */
 
 #define VENDOR 0x80
@@ -334,6 +369,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_cli_trace, stop_leftover),
 		cmocka_unit_test_teardown(test_cli_errors, stop_leftover),
 		cmocka_unit_test_teardown(test_demo, stop_leftover),
+		cmocka_unit_test_teardown(test_bench, stop_leftover),
 		cmocka_unit_test_teardown(test_kill_platform_mid_transfer, stop_leftover),
 		cmocka_unit_test_teardown(test_hostile_client, stop_leftover),
 	};
