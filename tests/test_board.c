@@ -266,7 +266,7 @@ static void test_default_board(void **state)
 	assert_int_equal(bp->agents[0].id, 1);
 	assert_string_equal(bp->agents[0].name, "host");
 	assert_true(bp->agents[0].trusted);
-	assert_int_equal(bp->agents[0].ndevices, 4);
+	assert_int_equal(bp->agents[0].ndevices, 6); /* 0-3, the sensors (6), the pins (7) */
 	assert_int_equal(bp->agents[0].chan.smc_id, 0x82000002);
 	assert_int_equal(bp->agents[1].id, 2);
 	assert_string_equal(bp->agents[1].name, "guest1");

@@ -179,8 +179,17 @@ static void test_discovery(void **state)
 	assert_string_equal(i.sub_vendor, "emulator");
 	assert_int_equal(i.impl_version, 0x10000);
 	assert_int_equal(i.num_agents, 3);
-	assert_int_equal(i.num_protocols, 1); /* the vendor protocol */
-	assert_int_equal(i.protocols[0], VENDOR);
+	/* The board's protocol modules (0x11-0x19), then the test's vendor one;
+	 * every listed protocol answers, in ascending order. */
+	assert_true(i.num_protocols >= 1);
+	assert_int_equal(i.protocols[i.num_protocols - 1], VENDOR);
+	for (uint32_t k = 0; k < i.num_protocols; k++) {
+		uint32_t v;
+
+		assert_int_equal(scmi_base_protocol_version(c->host, i.protocols[k], &v), 0);
+		if (k)
+			assert_true(i.protocols[k] > i.protocols[k - 1]);
+	}
 	assert_true(i.has_agent);
 	assert_int_equal(i.agent_id, 1);
 	assert_string_equal(i.agent_name, "host");
@@ -232,10 +241,13 @@ static void test_list_protocols_multipart(void **state)
 {
 	struct ctx *c = *state;
 	uint8_t ids[256], rx[128];
-	uint32_t n = 0, w;
+	uint32_t n = 0, w, before, total;
 	size_t len;
 	struct scmi_base_info i;
 
+	/* What the board has already: its modules (ids below 0x20) and VENDOR. */
+	assert_int_equal(scmi_base_discover(c->host, &i), 0);
+	before = i.num_protocols;
 	for (int k = 0; k < 130; k++) {
 		/* ids 0x20..0x7F then 0x81..0xA2, around the vendor protocol */
 		uint8_t id = (uint8_t)(k < 96 ? 0x20 + k : 0x81 + (k - 96));
@@ -245,33 +257,35 @@ static void test_list_protocols_multipart(void **state)
 		};
 		assert_int_equal(scmi_platform_register_protocol(c->p, &dummies[k]), 0);
 	}
-	/* 131 protocols: more than one 128-byte reply holds. */
+	/* More protocols than one 128-byte reply holds (120 ids). */
+	total = before + 130;
 	w = 0;
 	assert_int_equal(call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len), 0);
 	assert_int_equal(fw_get_le32(rx), 120);
 	assert_int_equal(len, 4 + 120);
-	assert_int_equal(rx[4], 0x20);
-	assert_int_equal(rx[4 + 96], VENDOR);
+	assert_int_equal(rx[4 + before - 1], 0x20);
+	assert_int_equal(rx[4 + before - 1 + 96], VENDOR);
 	w = 120;
 	assert_int_equal(call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len), 0);
-	assert_int_equal(fw_get_le32(rx), 11);
-	assert_int_equal(len, 4 + 12); /* padded to a multiple of 4 */
-	assert_int_equal(rx[4 + 10], 0xA2);
-	assert_int_equal(rx[4 + 11], 0);
-	w = 131;
+	assert_int_equal(fw_get_le32(rx), total - 120);
+	assert_int_equal(len, 4 + ((total - 120 + 3) & ~3u)); /* padded to a multiple of 4 */
+	assert_int_equal(rx[4 + total - 120 - 1], 0xA2);
+	for (uint32_t k = total - 120; k < ((total - 120 + 3) & ~3u); k++)
+		assert_int_equal(rx[4 + k], 0);
+	w = total;
 	assert_int_equal(call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len), 0);
 	assert_int_equal(fw_get_le32(rx), 0);
-	w = 132;
+	w = total + 1;
 	assert_int_equal(call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len),
 			 -EINVAL);
-	assert_int_equal(scmi_base_list_protocols(c->host, 131, ids, &n), 0);
-	assert_int_equal(n, 131);
+	assert_int_equal(scmi_base_list_protocols(c->host, total, ids, &n), 0);
+	assert_int_equal(n, total);
 	for (uint32_t k = 1; k < n; k++)
 		assert_true(ids[k] > ids[k - 1]);
 	/* The agent refuses a firmware claiming fewer than it lists later. */
 	assert_int_equal(scmi_base_list_protocols(c->host, 100, ids, &n), -EPROTO);
 	assert_int_equal(scmi_base_discover(c->host, &i), 0);
-	assert_int_equal(i.num_protocols, 131);
+	assert_int_equal(i.num_protocols, total);
 }
 
 static void test_agent_protocol_restriction(void **state)

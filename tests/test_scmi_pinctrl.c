@@ -1,0 +1,711 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The pin control protocol (0x19) end to end on the default board: the host
+ * (trusted, devices 0-3 and 7), guest1 (devices 2 and 7) and guest2 (device
+ * 3) drive the platform module through the client. Every message with its
+ * success and error statuses, exact-size checks, multi-part replies seen raw
+ * and reassembled, ownership contended by two agents, SET_PERMISSIONS,
+ * reset_agent, the board binding's errors and the CLI.
+ */
+#include "helpers.h"
+
+#include <fwkit/scmi_pinctrl.h>
+#include <fwkit/scmi_session.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define HOST   1
+#define GUEST1 2
+#define GUEST2 3
+
+struct ctx {
+	struct scmi_session *s;
+	struct scmi_agent *host, *g1, *g2;
+};
+
+static int setup_with(void **state, const char *dtb)
+{
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
+	struct ctx *c = calloc(1, sizeof(*c));
+	char err[256];
+
+	o.agent = cfg;
+	o.dtb = dtb;
+	assert_int_equal(scmi_session_local(&o, &c->s, err, sizeof(err)), 0);
+	c->host = c->s->agent;
+	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err,
+						sizeof(err)),
+			 0);
+	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->g2, err,
+						sizeof(err)),
+			 0);
+	*state = c;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_with(state, NULL);
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	scmi_agent_destroy(c->g1);
+	scmi_agent_destroy(c->g2);
+	scmi_session_close(c->s);
+	free(c);
+	return 0;
+}
+
+/* One raw command of 32-bit words; the SCMI status, payload in rx. */
+static int32_t raw(struct scmi_agent *a, uint8_t msg, const uint32_t *w, size_t n, size_t tx_len,
+		   uint8_t *rx, size_t *rx_len)
+{
+	struct scmi_xfer *x;
+	int32_t st;
+
+	assert_int_equal(scmi_xfer_get_init(a, SCMI_PROTOCOL_PINCTRL, msg, tx_len, 0, &x), 0);
+	for (size_t i = 0; i < n && 4 * i + 4 <= tx_len; i++)
+		fw_put_le32(x->tx.buf + 4 * i, w[i]);
+	(void)scmi_do_xfer(a, x);
+	st = x->status;
+	if (rx) {
+		memcpy(rx, x->rx.buf, x->rx.len);
+		*rx_len = x->rx.len;
+	}
+	scmi_xfer_put(a, x);
+	return st;
+}
+
+#define RAW(a, msg, ...)                                                                           \
+	({                                                                                         \
+		const uint32_t w_[] = { __VA_ARGS__ };                                             \
+		raw(a, msg, w_, FW_ARRAY_SIZE(w_), sizeof(w_), NULL, NULL);                        \
+	})
+
+/* ------------------------------------------------------------ common */
+
+static void test_version_and_attributes(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_pinctrl_info i;
+	uint32_t attr;
+
+	assert_int_equal(scmi_pinctrl_protocol_info(c->host, &i), 0);
+	assert_int_equal(i.version, SCMI_PINCTRL_VERSION_1_0);
+	assert_int_equal(i.nr_pins, 7);
+	assert_int_equal(i.nr_groups, 3);
+	assert_int_equal(i.nr_functions, 2);
+	/* Counts are the platform's: the same for an agent that sees less. */
+	assert_int_equal(scmi_pinctrl_protocol_info(c->g2, &i), 0);
+	assert_int_equal(i.nr_pins, 7);
+
+	for (uint8_t m = 0; m <= PINCTRL_SET_PERMISSIONS; m++) {
+		assert_int_equal(
+			scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PINCTRL, m, &attr), 0);
+		assert_int_equal(attr, 0);
+	}
+	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PINCTRL,
+						      SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr),
+			 0);
+	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PINCTRL, 0xB, &attr),
+			 -ENOENT);
+	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PINCTRL, 0xFF, &attr),
+			 -ENOENT);
+	/* An unimplemented message itself: NOT_SUPPORTED from the dispatcher. */
+	assert_int_equal(RAW(c->host, 0xB, 0), SCMI_NOT_SUPPORTED);
+
+	assert_int_equal(scmi_pinctrl_negotiate_version(c->host, 0x10000), 0);
+	assert_int_equal(scmi_pinctrl_negotiate_version(c->host, 0x20000), -EOPNOTSUPP);
+	assert_int_equal(scmi_pinctrl_negotiate_version(c->g1, 0x00001), -EOPNOTSUPP);
+}
+
+static void test_sizes(void **state)
+{
+	struct ctx *c = *state;
+	const uint32_t w[6] = { 0 };
+
+	/* Every fixed-size message answers PROTOCOL_ERROR to one word less or more. */
+	static const struct {
+		uint8_t msg;
+		size_t size;
+	} fixed[] = {
+		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 4 },
+		{ PINCTRL_ATTRIBUTES, 8 },
+		{ PINCTRL_LIST_ASSOCIATIONS, 12 },
+		{ PINCTRL_SETTINGS_GET, 8 },
+		{ PINCTRL_REQUEST, 8 },
+		{ PINCTRL_RELEASE, 8 },
+		{ PINCTRL_NAME_GET, 8 },
+		{ PINCTRL_SET_PERMISSIONS, 12 },
+		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 4 },
+	};
+	for (size_t i = 0; i < FW_ARRAY_SIZE(fixed); i++) {
+		assert_int_equal(raw(c->host, fixed[i].msg, w, 6, fixed[i].size - 4, NULL, NULL),
+				 SCMI_PROTOCOL_ERROR);
+		assert_int_equal(raw(c->host, fixed[i].msg, w, 6, fixed[i].size + 4, NULL, NULL),
+				 SCMI_PROTOCOL_ERROR);
+	}
+	assert_int_equal(raw(c->host, SCMI_PROTOCOL_VERSION, w, 1, 4, NULL, NULL),
+			 SCMI_PROTOCOL_ERROR);
+	/* SETTINGS_CONFIGURE: the length must match the number of configs. */
+	assert_int_equal(raw(c->host, PINCTRL_SETTINGS_CONFIGURE, w, 2, 8, NULL, NULL),
+			 SCMI_PROTOCOL_ERROR);
+	assert_int_equal(RAW(c->host, PINCTRL_SETTINGS_CONFIGURE, 0, 0,
+			     FW_FIELD_PREP(SCMI_PINCTRL_REG_NUM_CONFIG, 2), SCMI_PIN_DRIVE_STRENGTH,
+			     4),
+			 SCMI_PROTOCOL_ERROR);
+	assert_int_equal(RAW(c->host, PINCTRL_SETTINGS_CONFIGURE, 0, 0,
+			     FW_FIELD_PREP(SCMI_PINCTRL_REG_NUM_CONFIG, 1), SCMI_PIN_DRIVE_STRENGTH,
+			     4, 0),
+			 SCMI_PROTOCOL_ERROR);
+	assert_int_equal(RAW(c->host, PINCTRL_SETTINGS_CONFIGURE, 0, 0,
+			     FW_FIELD_PREP(SCMI_PINCTRL_REG_NUM_CONFIG, 1), SCMI_PIN_DRIVE_STRENGTH,
+			     4),
+			 SCMI_SUCCESS);
+}
+
+/* ------------------------------------------------------------ discovery */
+
+static void test_attributes_and_names(void **state)
+{
+	struct ctx *c = *state;
+	char name[SCMI_MAX_STR_SIZE];
+	uint8_t rx[128];
+	size_t len;
+	uint32_t n;
+	bool ext;
+	const uint32_t w[2] = { 2, GROUP_TYPE };
+
+	assert_int_equal(scmi_pinctrl_attributes(c->host, PIN_TYPE, 0, name, &n, &ext), 0);
+	assert_string_equal(name, "uart0_tx");
+	assert_int_equal(n, 0);
+	assert_false(ext);
+	assert_int_equal(scmi_pinctrl_attributes(c->host, GROUP_TYPE, 2, name, &n, &ext), 0);
+	assert_string_equal(name, "uart0-with-flow-control");
+	assert_int_equal(n, 4);
+	assert_true(ext);
+	assert_int_equal(scmi_pinctrl_attributes(c->host, FUNCTION_TYPE, 0, name, &n, &ext), 0);
+	assert_string_equal(name, "uart");
+	assert_int_equal(n, 2);
+	assert_int_equal(scmi_pinctrl_attributes(c->g1, PIN_TYPE, 5, name, NULL, &ext), 0);
+	assert_string_equal(name, "uart0_cts_alternate_pad");
+
+	/* The raw short name is the first 15 characters, NUL-terminated. */
+	assert_int_equal(raw(c->host, PINCTRL_ATTRIBUTES, w, 2, 8, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(len, 4 + SCMI_SHORT_NAME_MAX_SIZE);
+	assert_true(fw_get_le32(rx) & SCMI_PINCTRL_EXT_NAME_FLAG);
+	assert_string_equal((char *)rx + 4, "uart0-with-flow");
+	assert_int_equal(raw(c->host, PINCTRL_NAME_GET, w, 2, 8, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(len, 4 + SCMI_MAX_STR_SIZE);
+	assert_int_equal(fw_get_le32(rx), 0);
+
+	/* NAME_GET without an extended name; bad type; unknown; not visible. */
+	assert_int_equal(scmi_pinctrl_name_get(c->host, PIN_TYPE, 0, name), -EOPNOTSUPP);
+	assert_int_equal(RAW(c->host, PINCTRL_ATTRIBUTES, 0, 3), SCMI_INVALID_PARAMETERS);
+	assert_int_equal(RAW(c->host, PINCTRL_NAME_GET, 2, 3), SCMI_INVALID_PARAMETERS);
+	assert_int_equal(scmi_pinctrl_attributes(c->host, PIN_TYPE, 7, name, NULL, NULL), -ENOENT);
+	assert_int_equal(scmi_pinctrl_attributes(c->host, GROUP_TYPE, 3, name, NULL, NULL),
+			 -ENOENT);
+	assert_int_equal(scmi_pinctrl_name_get(c->host, FUNCTION_TYPE, 9, name), -ENOENT);
+	assert_int_equal(scmi_pinctrl_attributes(c->g2, PIN_TYPE, 0, name, NULL, NULL), -EACCES);
+	assert_int_equal(scmi_pinctrl_name_get(c->g2, GROUP_TYPE, 2, name), -EACCES);
+	assert_int_equal(scmi_pinctrl_attributes(c->g1, PIN_TYPE, 6, name, NULL, NULL), -EACCES);
+	assert_int_equal(scmi_pinctrl_attributes(c->g2, PIN_TYPE, 6, name, NULL, NULL), 0);
+	assert_string_equal(name, "sd_cmd");
+
+	assert_int_equal(scmi_pinctrl_find(c->g1, GROUP_TYPE, "uart0-with-flow-control", &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(scmi_pinctrl_find(c->g1, PIN_TYPE, "sd_cmd", &n), -ENOENT);
+	assert_int_equal(scmi_pinctrl_find(c->g1, PIN_TYPE, "4", &n), 0);
+	assert_int_equal(n, 4);
+}
+
+static void test_list_associations(void **state)
+{
+	struct ctx *c = *state;
+	uint16_t ids[8];
+	uint8_t rx[128];
+	size_t len;
+	uint32_t n;
+	const uint32_t w[3] = { 2, GROUP_TYPE, 2 };
+
+	assert_int_equal(scmi_pinctrl_list_associations(c->g1, GROUP_TYPE, 2, ids, 8, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(ids[0], 0);
+	assert_int_equal(ids[1], 1);
+	assert_int_equal(ids[2], 4);
+	assert_int_equal(ids[3], 5);
+	assert_int_equal(scmi_pinctrl_list_associations(c->host, FUNCTION_TYPE, 0, ids, 8, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], 0);
+	assert_int_equal(ids[1], 2);
+
+	/* From an index: the tail, with returned and remaining right. */
+	assert_int_equal(raw(c->host, PINCTRL_LIST_ASSOCIATIONS, w, 3, 12, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(len, 8);
+	assert_int_equal(FW_FIELD_GET(SCMI_PINCTRL_RETURNED, fw_get_le32(rx)), 2);
+	assert_int_equal(FW_FIELD_GET(SCMI_PINCTRL_REMAINING, fw_get_le32(rx)), 0);
+	assert_int_equal(fw_get_le16(rx + 4), 4);
+	assert_int_equal(fw_get_le16(rx + 6), 5);
+
+	/* The caller's room is a bound the platform's counts may not pass. */
+	assert_int_equal(scmi_pinctrl_list_associations(c->host, GROUP_TYPE, 2, ids, 3, &n),
+			 -EPROTO);
+	assert_int_equal(scmi_pinctrl_list_associations(c->host, PIN_TYPE, 0, ids, 8, &n), -EINVAL);
+	assert_int_equal(RAW(c->host, PINCTRL_LIST_ASSOCIATIONS, 0, PIN_TYPE, 0),
+			 SCMI_INVALID_PARAMETERS);
+	assert_int_equal(RAW(c->host, PINCTRL_LIST_ASSOCIATIONS, 2, GROUP_TYPE, 4),
+			 SCMI_INVALID_PARAMETERS);
+	assert_int_equal(RAW(c->host, PINCTRL_LIST_ASSOCIATIONS, 0, 3, 0), SCMI_INVALID_PARAMETERS);
+	assert_int_equal(RAW(c->host, PINCTRL_LIST_ASSOCIATIONS, 3, GROUP_TYPE, 0), SCMI_NOT_FOUND);
+	assert_int_equal(scmi_pinctrl_list_associations(c->g2, FUNCTION_TYPE, 1, ids, 8, &n),
+			 -EACCES);
+}
+
+/* ------------------------------------------------------------ settings */
+
+static void test_settings_multipart(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_pinctrl_config cfgs[32];
+	uint8_t rx[128];
+	size_t len;
+	uint32_t fn, n;
+	const uint32_t first[2] = { 0, FW_FIELD_PREP(SCMI_PINCTRL_CONFIG_FLAG_MASK, 1) };
+	const uint32_t rest[2] = { 0, FW_FIELD_PREP(SCMI_PINCTRL_CONFIG_FLAG_MASK, 1) |
+					      FW_FIELD_PREP(SCMI_PINCTRL_SKIP_CONFIGS_MASK, 14) };
+
+	/* 20 configs at 8 bytes: 14 fit a 128-byte message after three words. */
+	assert_int_equal(raw(c->host, PINCTRL_SETTINGS_GET, first, 2, 8, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(len, 8 + 14 * 8);
+	assert_int_equal(fw_get_le32(rx), SCMI_PINCTRL_NO_FUNCTION);
+	assert_int_equal(FW_FIELD_GET(SCMI_PINCTRL_RETURNED_CONFIGS, fw_get_le32(rx + 4)), 14);
+	assert_int_equal(FW_FIELD_GET(SCMI_PINCTRL_REMAINING_CONFIGS, fw_get_le32(rx + 4)), 6);
+	assert_int_equal(fw_get_le32(rx + 8), SCMI_PIN_BIAS_BUS_HOLD);
+	assert_int_equal(raw(c->host, PINCTRL_SETTINGS_GET, rest, 2, 8, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(len, 8 + 6 * 8);
+	assert_int_equal(FW_FIELD_GET(SCMI_PINCTRL_REMAINING_CONFIGS, fw_get_le32(rx + 4)), 0);
+	assert_int_equal(fw_get_le32(rx + 8), 15);
+
+	const struct scmi_pinctrl_config set[] = {
+		{ SCMI_PIN_DRIVE_STRENGTH, 8 },
+		{ SCMI_PIN_OUTPUT_MODE, 1 },
+		{ SCMI_PIN_OUTPUT_VALUE, 1 },
+		{ SCMI_PIN_SLEW_RATE, 3 },
+	};
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 3,
+							 SCMI_PINCTRL_NO_FUNCTION, set, 4),
+			 0);
+	assert_int_equal(scmi_pinctrl_settings_get_all(c->host, PIN_TYPE, 3, &fn, cfgs, 32, &n), 0);
+	assert_int_equal(n, 20);
+	assert_int_equal(fn, SCMI_PINCTRL_NO_FUNCTION);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t want = cfgs[i].type == SCMI_PIN_DRIVE_STRENGTH ? 8
+				: cfgs[i].type == SCMI_PIN_SLEW_RATE	? 3
+				: cfgs[i].type == SCMI_PIN_OUTPUT_MODE	? 1
+				: cfgs[i].type == SCMI_PIN_OUTPUT_VALUE ? 1
+				: cfgs[i].type == SCMI_PIN_INPUT_VALUE	? 1
+									: 0;
+
+		assert_int_equal(cfgs[i].type, i + 1);
+		assert_int_equal(cfgs[i].value, want);
+	}
+	/* Not enough room for what the platform has: refused, not truncated. */
+	assert_int_equal(scmi_pinctrl_settings_get_all(c->host, PIN_TYPE, 3, &fn, cfgs, 10, &n),
+			 -EPROTO);
+	assert_int_equal(RAW(c->host, PINCTRL_SETTINGS_GET, 0,
+			     FW_FIELD_PREP(SCMI_PINCTRL_CONFIG_FLAG_MASK, 1) |
+				     FW_FIELD_PREP(SCMI_PINCTRL_SKIP_CONFIGS_MASK, 21)),
+			 SCMI_INVALID_PARAMETERS);
+}
+
+static void test_settings_get_configure(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t v;
+	const struct scmi_pinctrl_config strength = { SCMI_PIN_DRIVE_STRENGTH, 12 };
+	const struct scmi_pinctrl_config bad_bool[] = { { SCMI_PIN_DRIVE_STRENGTH, 2 },
+							{ SCMI_PIN_BIAS_PULL_UP, 2 } };
+	const struct scmi_pinctrl_config oem = { SCMI_PIN_OEM_START, 1 };
+	const struct scmi_pinctrl_config unknown = { 21, 1 };
+	const struct scmi_pinctrl_config input = { SCMI_PIN_INPUT_VALUE, 1 };
+	const struct scmi_pinctrl_config dflt = { SCMI_PIN_DEFAULT, 0 };
+
+	assert_int_equal(
+		scmi_pinctrl_settings_get_one(c->g1, PIN_TYPE, 0, SCMI_PIN_DRIVE_STRENGTH, &v), 0);
+	assert_int_equal(v, 0);
+	/* A group's configuration reaches its pins. */
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, GROUP_TYPE, 0,
+							 SCMI_PINCTRL_NO_FUNCTION, &strength, 1),
+			 0);
+	assert_int_equal(
+		scmi_pinctrl_settings_get_one(c->host, GROUP_TYPE, 0, SCMI_PIN_DRIVE_STRENGTH, &v),
+		0);
+	assert_int_equal(v, 12);
+	assert_int_equal(
+		scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 1, SCMI_PIN_DRIVE_STRENGTH, &v),
+		0);
+	assert_int_equal(v, 12);
+
+	/* All or nothing: the good first entry is not applied either. */
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 0,
+							 SCMI_PINCTRL_NO_FUNCTION, bad_bool, 2),
+			 -EINVAL);
+	assert_int_equal(
+		scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 0, SCMI_PIN_DRIVE_STRENGTH, &v),
+		0);
+	assert_int_equal(v, 12);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 0,
+							 SCMI_PINCTRL_NO_FUNCTION, &oem, 1),
+			 -EOPNOTSUPP);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 0,
+							 SCMI_PINCTRL_NO_FUNCTION, &unknown, 1),
+			 -EINVAL);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 0,
+							 SCMI_PINCTRL_NO_FUNCTION, &input, 1),
+			 -EINVAL);
+	/* DEFAULT puts every config back. */
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 0,
+							 SCMI_PINCTRL_NO_FUNCTION, &dflt, 1),
+			 0);
+	assert_int_equal(
+		scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 0, SCMI_PIN_DRIVE_STRENGTH, &v),
+		0);
+	assert_int_equal(v, 0);
+
+	/* SETTINGS_GET errors. */
+	assert_int_equal(
+		scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 0, SCMI_PIN_OEM_START, &v),
+		-EOPNOTSUPP);
+	assert_int_equal(scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 0, 21, &v), -EINVAL);
+	assert_int_equal(scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 0, SCMI_PIN_DEFAULT, &v),
+			 -EINVAL);
+	assert_int_equal(
+		scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 9, SCMI_PIN_DRIVE_STRENGTH, &v),
+		-ENOENT);
+	assert_int_equal(
+		scmi_pinctrl_settings_get_one(c->g2, PIN_TYPE, 0, SCMI_PIN_DRIVE_STRENGTH, &v),
+		-EACCES);
+	assert_int_equal(RAW(c->host, PINCTRL_SETTINGS_GET, 0,
+			     FW_FIELD_PREP(SCMI_PINCTRL_SELECTOR_TYPE_MASK, FUNCTION_TYPE)),
+			 SCMI_INVALID_PARAMETERS);
+	assert_int_equal(RAW(c->host, PINCTRL_SETTINGS_GET, 0,
+			     FW_FIELD_PREP(SCMI_PINCTRL_CONFIG_FLAG_MASK, 3)),
+			 SCMI_INVALID_PARAMETERS);
+	assert_int_equal(RAW(c->host, PINCTRL_SETTINGS_GET, 0, FW_BIT(20) | SCMI_PIN_SLEW_RATE),
+			 SCMI_INVALID_PARAMETERS);
+	/* SETTINGS_CONFIGURE errors of its own. */
+	assert_int_equal(RAW(c->host, PINCTRL_SETTINGS_CONFIGURE, 0, 0,
+			     FW_FIELD_PREP(SCMI_PINCTRL_REG_TYPE_CONFIG, FUNCTION_TYPE) |
+				     SCMI_PINCTRL_FUNCTION_ID_VALID),
+			 SCMI_INVALID_PARAMETERS);
+	assert_int_equal(RAW(c->host, PINCTRL_SETTINGS_CONFIGURE, 0, 0, 0),
+			 SCMI_INVALID_PARAMETERS);
+	assert_int_equal(RAW(c->host, PINCTRL_SETTINGS_CONFIGURE, 0, 0,
+			     FW_BIT(11) | SCMI_PINCTRL_FUNCTION_ID_VALID),
+			 SCMI_INVALID_PARAMETERS);
+}
+
+static void test_function_select(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t fn;
+
+	assert_int_equal(scmi_pinctrl_function_get(c->g1, GROUP_TYPE, 0, &fn), 0);
+	assert_int_equal(fn, SCMI_PINCTRL_NO_FUNCTION);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, GROUP_TYPE, 0, 0, NULL, 0), 0);
+	assert_int_equal(scmi_pinctrl_function_get(c->host, GROUP_TYPE, 0, &fn), 0);
+	assert_int_equal(fn, 0);
+	assert_int_equal(scmi_pinctrl_function_get(c->host, PIN_TYPE, 1, &fn), 0);
+	assert_int_equal(fn, 0);
+	/* A function that does not list the group, or a group holding the pin. */
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, GROUP_TYPE, 0, 1, NULL, 0),
+			 -EINVAL);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 2, 0, NULL, 0), -EINVAL);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 2, 1, NULL, 0), 0);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 4, 0, NULL, 0), 0);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, GROUP_TYPE, 0, 5, NULL, 0),
+			 -ENOENT);
+	assert_int_equal(scmi_pinctrl_function_get(c->g1, PIN_TYPE, 2, &fn), 0);
+	assert_int_equal(fn, 1);
+	assert_int_equal(scmi_pinctrl_function_get(c->g1, FUNCTION_TYPE, 0, &fn), -EINVAL);
+}
+
+/* ------------------------------------------------------------ ownership */
+
+static void test_request_release(void **state)
+{
+	struct ctx *c = *state;
+	const struct scmi_pinctrl_config s = { SCMI_PIN_DRIVE_STRENGTH, 2 };
+
+	assert_int_equal(scmi_pinctrl_request(c->host, PIN_TYPE, 0), 0);
+	assert_int_equal(scmi_pinctrl_request(c->host, PIN_TYPE, 0), 0); /* holder again */
+	assert_int_equal(scmi_pinctrl_request(c->g1, PIN_TYPE, 0), -EADDRINUSE);
+	assert_int_equal(RAW(c->g1, PINCTRL_REQUEST, 0, PIN_TYPE), SCMI_IN_USE);
+	/* A group sharing the held pin is in use too, and so is configuring it. */
+	assert_int_equal(scmi_pinctrl_request(c->g1, GROUP_TYPE, 0), -EADDRINUSE);
+	assert_int_equal(scmi_pinctrl_request(c->g1, GROUP_TYPE, 2), -EADDRINUSE);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 0,
+							 SCMI_PINCTRL_NO_FUNCTION, &s, 1),
+			 -EADDRINUSE);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, GROUP_TYPE, 0, 0, NULL, 0),
+			 -EADDRINUSE);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->host, PIN_TYPE, 0,
+							 SCMI_PINCTRL_NO_FUNCTION, &s, 1),
+			 0);
+	/* Only the holder releases. */
+	assert_int_equal(scmi_pinctrl_release(c->g1, PIN_TYPE, 0), -EACCES);
+	assert_int_equal(scmi_pinctrl_release(c->g1, PIN_TYPE, 1), -EACCES);
+	assert_int_equal(scmi_pinctrl_release(c->host, PIN_TYPE, 0), 0);
+	assert_int_equal(scmi_pinctrl_release(c->host, PIN_TYPE, 0), -EACCES);
+
+	assert_int_equal(scmi_pinctrl_request(c->g1, GROUP_TYPE, 2), 0);
+	assert_int_equal(scmi_pinctrl_request(c->host, PIN_TYPE, 4), -EADDRINUSE);
+	assert_int_equal(scmi_pinctrl_request(c->host, GROUP_TYPE, 0), -EADDRINUSE);
+	assert_int_equal(scmi_pinctrl_request(c->host, GROUP_TYPE, 1), 0);
+	assert_int_equal(scmi_pinctrl_request(c->g1, PIN_TYPE, 4), 0); /* its own group's pin */
+	assert_int_equal(scmi_pinctrl_release(c->g1, GROUP_TYPE, 2), 0);
+	assert_int_equal(scmi_pinctrl_request(c->host, GROUP_TYPE, 0), 0);
+
+	assert_int_equal(scmi_pinctrl_request(c->host, FUNCTION_TYPE, 0), -EINVAL);
+	assert_int_equal(scmi_pinctrl_release(c->host, FUNCTION_TYPE, 0), -EINVAL);
+	assert_int_equal(RAW(c->host, PINCTRL_REQUEST, 0, 3), SCMI_INVALID_PARAMETERS);
+	assert_int_equal(scmi_pinctrl_request(c->host, PIN_TYPE, 7), -ENOENT);
+	assert_int_equal(scmi_pinctrl_release(c->host, GROUP_TYPE, 3), -ENOENT);
+	assert_int_equal(scmi_pinctrl_request(c->g2, PIN_TYPE, 3), -EACCES);
+	assert_int_equal(scmi_pinctrl_release(c->g2, PIN_TYPE, 3), -EACCES);
+}
+
+static void test_permissions(void **state)
+{
+	struct ctx *c = *state;
+	char name[SCMI_MAX_STR_SIZE];
+
+	/* guest2 has no access to device 7 until the host grants pin 2. */
+	assert_int_equal(scmi_pinctrl_request(c->g2, PIN_TYPE, 2), -EACCES);
+	assert_int_equal(scmi_pinctrl_set_permissions(c->host, GUEST2, PIN_TYPE, 2, true), 0);
+	assert_int_equal(scmi_pinctrl_attributes(c->g2, PIN_TYPE, 2, name, NULL, NULL), 0);
+	assert_int_equal(scmi_pinctrl_request(c->g2, PIN_TYPE, 2), 0);
+	assert_int_equal(scmi_pinctrl_request(c->g1, GROUP_TYPE, 1), -EADDRINUSE);
+	assert_int_equal(scmi_pinctrl_attributes(c->g2, PIN_TYPE, 3, name, NULL, NULL), -EACCES);
+
+	/* Denying guest1 a pin hides it and ends its hold. */
+	assert_int_equal(scmi_pinctrl_request(c->g1, PIN_TYPE, 5), 0);
+	assert_int_equal(scmi_pinctrl_set_permissions(c->host, GUEST1, PIN_TYPE, 5, false), 0);
+	assert_int_equal(scmi_pinctrl_attributes(c->g1, PIN_TYPE, 5, name, NULL, NULL), -EACCES);
+	assert_int_equal(scmi_pinctrl_request(c->host, PIN_TYPE, 5), 0);
+	assert_int_equal(scmi_pinctrl_set_permissions(c->host, GUEST1, GROUP_TYPE, 1, false), 0);
+	assert_int_equal(scmi_pinctrl_list_associations(c->g1, GROUP_TYPE, 1, (uint16_t[4]){ 0 }, 4,
+							&(uint32_t){ 0 }),
+			 -EACCES);
+
+	/* Untrusted agents may not; bad agent, type, flags, identifier. */
+	assert_int_equal(scmi_pinctrl_set_permissions(c->g1, GUEST2, PIN_TYPE, 0, true), -EACCES);
+	assert_int_equal(scmi_pinctrl_set_permissions(c->host, 9, PIN_TYPE, 0, true), -ENOENT);
+	assert_int_equal(scmi_pinctrl_set_permissions(c->host, GUEST1, FUNCTION_TYPE, 0, true),
+			 -EINVAL);
+	assert_int_equal(RAW(c->host, PINCTRL_SET_PERMISSIONS, GUEST1, 0, FW_BIT(3)),
+			 SCMI_INVALID_PARAMETERS);
+	assert_int_equal(scmi_pinctrl_set_permissions(c->host, GUEST1, PIN_TYPE, 7, true), -ENOENT);
+
+	/* Base's device permissions gate everything on the device. */
+	assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, 7, false), 0);
+	assert_int_equal(scmi_pinctrl_attributes(c->g1, PIN_TYPE, 0, name, NULL, NULL), -EACCES);
+	assert_int_equal(scmi_pinctrl_attributes(c->g1, FUNCTION_TYPE, 0, name, NULL, NULL),
+			 -EACCES);
+	assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, 7, true), 0);
+	assert_int_equal(scmi_pinctrl_attributes(c->g1, PIN_TYPE, 0, name, NULL, NULL), 0);
+	assert_int_equal(scmi_base_set_protocol_permissions(c->host, GUEST1, 7,
+							    SCMI_PROTOCOL_PINCTRL, false),
+			 0);
+	assert_int_equal(scmi_pinctrl_attributes(c->g1, PIN_TYPE, 0, name, NULL, NULL), -EACCES);
+}
+
+static void test_reset_agent(void **state)
+{
+	struct ctx *c = *state;
+	const struct scmi_pinctrl_config g1cfg = { SCMI_PIN_DRIVE_STRENGTH, 4 };
+	const struct scmi_pinctrl_config hcfg = { SCMI_PIN_SLEW_RATE, 2 };
+	uint32_t v, fn;
+
+	assert_int_equal(scmi_pinctrl_request(c->g1, GROUP_TYPE, 1), 0);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, GROUP_TYPE, 1, 1, &g1cfg, 1), 0);
+	assert_int_equal(scmi_pinctrl_settings_configure(c->host, PIN_TYPE, 0,
+							 SCMI_PINCTRL_NO_FUNCTION, &hcfg, 1),
+			 0);
+	assert_int_equal(scmi_pinctrl_request(c->host, GROUP_TYPE, 1), -EADDRINUSE);
+
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST1, false), 0);
+	assert_int_equal(
+		scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 2, SCMI_PIN_DRIVE_STRENGTH, &v),
+		0);
+	assert_int_equal(v, 0);
+	assert_int_equal(scmi_pinctrl_function_get(c->host, GROUP_TYPE, 1, &fn), 0);
+	assert_int_equal(fn, SCMI_PINCTRL_NO_FUNCTION);
+	assert_int_equal(scmi_pinctrl_request(c->host, GROUP_TYPE, 1), 0);
+	/* Another agent's changes stay. */
+	assert_int_equal(
+		scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 0, SCMI_PIN_SLEW_RATE, &v), 0);
+	assert_int_equal(v, 2);
+}
+
+/* ------------------------------------------------------------ board */
+
+/* The default board with one change to /scmi-platform/pinctrl (or its
+ * child), written to a temporary file. */
+static void board_variant(char *path, size_t n, const char *sub, const char *prop, const void *val,
+			  int len, bool del)
+{
+	struct fw_board b;
+	char err[256];
+	size_t size;
+	void *fdt;
+	int node;
+	FILE *f;
+
+	assert_int_equal(fw_board_load(NULL, NULL, &b, err, sizeof(err)), 0);
+	size = b.size + 1024;
+	fdt = calloc(1, size);
+	assert_int_equal(fdt_open_into(b.fdt, fdt, (int)size), 0);
+	node = fdt_path_offset(fdt, sub);
+	assert_true(node >= 0);
+	if (del)
+		assert_int_equal(fdt_delprop(fdt, node, prop), 0);
+	else
+		assert_int_equal(fdt_setprop(fdt, node, prop, val, len), 0);
+	assert_int_equal(fdt_pack(fdt), 0);
+	snprintf(path, n, "/tmp/fwkit-pinctrl-%d.dtb", (int)getpid());
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, fdt_totalsize(fdt), 1, f), 1);
+	fclose(f);
+	free(fdt);
+	fw_board_free(&b);
+}
+
+static void expect_board_error(const char *sub, const char *prop, const void *val, int len,
+			       bool del, const char *needle)
+{
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct scmi_session *s = NULL;
+	char path[64], err[256] = "";
+
+	board_variant(path, sizeof(path), sub, prop, val, len, del);
+	o.dtb = path;
+	assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	unlink(path);
+	if (!strstr(err, needle) || strchr(err, '\n'))
+		fail_msg("error '%s' lacks '%s'", err, needle);
+}
+
+static void test_board_errors(void **state)
+{
+	fdt32_t v2 = cpu_to_fdt32(0x20000), dev = cpu_to_fdt32(42), big = cpu_to_fdt32(9);
+	fdt32_t dup[2] = { cpu_to_fdt32(0), cpu_to_fdt32(0) };
+	/* 70 characters: beyond the 64-byte extended name field */
+	static const char long_label[] =
+		"a-label-of-seventy-characters-which-is-longer-than-any-scmi-name-field";
+
+	(void)state;
+	expect_board_error("/scmi-platform/pinctrl", "fwkit,version", &v2, 4, false,
+			   "/scmi-platform/pinctrl: property 'fwkit,version'");
+	expect_board_error("/scmi-platform/pinctrl/pins/pin@1", "fwkit,device", &dev, 4, false,
+			   "pin@1: property 'fwkit,device': no such device");
+	expect_board_error("/scmi-platform/pinctrl/pins/pin@1", "label", NULL, 0, true,
+			   "pin@1: property 'label': missing");
+	expect_board_error("/scmi-platform/pinctrl/pins/pin@1", "reg", &big, 4, false,
+			   "pin@1: property 'reg'");
+	expect_board_error("/scmi-platform/pinctrl/groups/group@0", "fwkit,pins", &big, 4, false,
+			   "group@0: property 'fwkit,pins'");
+	expect_board_error("/scmi-platform/pinctrl/groups/group@0", "fwkit,pins", dup, 8, false,
+			   "lists an identifier twice");
+	expect_board_error("/scmi-platform/pinctrl/functions/function@1", "fwkit,groups", NULL, 0,
+			   true, "function@1: property 'fwkit,groups': missing");
+	expect_board_error("/scmi-platform/pinctrl/pins/pin@0", "label", long_label,
+			   (int)sizeof(long_label), false, "property 'label'");
+}
+
+/* The version the board names is the version served. */
+static void test_board_version(void **state)
+{
+	fdt32_t v1 = cpu_to_fdt32(0x10000);
+	struct scmi_pinctrl_info i;
+	char path[64];
+	struct ctx *c;
+
+	board_variant(path, sizeof(path), "/scmi-platform/pinctrl", "fwkit,version", &v1, 4, false);
+	setup_with(state, path);
+	unlink(path);
+	c = *state;
+	assert_int_equal(scmi_pinctrl_protocol_info(c->host, &i), 0);
+	assert_int_equal(i.version, 0x10000);
+	teardown(state);
+}
+
+/* ------------------------------------------------------------ CLI */
+
+static void test_cli(void **state)
+{
+	char out[4096], err[512];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
+				      "groups", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "{\"type\":\"group\",\"id\":2,\"name\":\"uart0-with-flow-"
+				    "control\",\"extended_name\":true,\"pins\":[0,1,4,5]}"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl", "set",
+				      "pin", "uart0_tx", "drive-strength=8", "--json", NULL),
+			 0);
+	assert_string_equal(out, "{\"ok\":true}\n");
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
+				      "settings", "group", "1", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"function\":null,\"configs\":{\"bias-bus-hold\":0,"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
+				      "select-function", "i2c0", "i2c", NULL),
+			 0);
+	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
+					  "select-function", "i2c0", "uart", NULL),
+			     0);
+	assert_non_null(strstr(err, "fwkit: select-function: Invalid argument"));
+	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
+					  "info", "pin", "nosuch", NULL),
+			     0);
+	assert_string_equal(err, "fwkit: no pin called 'nosuch'\n");
+	assert_int_equal(
+		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl", "--help", NULL),
+		0);
+	assert_non_null(strstr(out, "select-function GROUP FUNCTION"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_version_and_attributes),
+		T(test_sizes),
+		T(test_attributes_and_names),
+		T(test_list_associations),
+		T(test_settings_multipart),
+		T(test_settings_get_configure),
+		T(test_function_select),
+		T(test_request_release),
+		T(test_permissions),
+		T(test_reset_agent),
+#undef T
+		cmocka_unit_test(test_board_errors),
+		cmocka_unit_test(test_board_version),
+		cmocka_unit_test(test_cli),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,922 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The Sensor protocol end to end: the module on a board derived from the
+ * default one (plus a file-backed sensor on device 2, which guest1 may use),
+ * driven by the client from the host and both guests. Every message with its
+ * success and error statuses, size and permission errors, multi-part
+ * reassembly, synchronous and delayed readings, trip point and continuous
+ * update events reaching only the agents that asked and may see the sensor
+ * (waited for on a condvar, never by sleeping), version negotiation and
+ * older versions, reset_agent, board errors, and the CLI.
+ */
+#include "helpers.h"
+
+#include <fwkit/board.h>
+#include <fwkit/scmi_platform.h>
+#include <fwkit/scmi_sensor.h>
+#include <fwkit/scmi_session.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define HOST   1
+#define GUEST1 2
+#define GUEST2 3
+
+#define S_CONST 0
+#define S_RAMP	1
+#define S_SINE	2
+#define S_ACCEL 3
+#define S_FILE	4
+
+struct ctx {
+	struct scmi_session *s;
+	struct scmi_agent *host, *g1, *g2;
+	char dtb[256], file[256];
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int seen[4][2]; /* per agent id, per event id */
+	uint8_t last[4][2][64];
+	size_t last_len[4][2];
+};
+
+static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
+		     uint64_t ts);
+
+/* Event handlers get the agent id as ctx; the shared state is here. */
+struct handler_arg {
+	struct ctx *c;
+	int agent;
+};
+static struct handler_arg hargs[4];
+
+static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
+		     uint64_t ts)
+{
+	struct handler_arg *h = arg;
+	struct ctx *c = h->c;
+
+	(void)ts;
+	assert_int_equal(proto, SCMI_PROTOCOL_SENSOR);
+	if (evt > 1)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->seen[h->agent][evt]++;
+	c->last_len[h->agent][evt] = FW_MIN(len, sizeof(c->last[0][0]));
+	memcpy(c->last[h->agent][evt], p, c->last_len[h->agent][evt]);
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void wait_seen(struct ctx *c, int agent, int evt, int n)
+{
+	pthread_mutex_lock(&c->lock);
+	while (c->seen[agent][evt] < n)
+		pthread_cond_wait(&c->cond, &c->lock);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static int seen(struct ctx *c, int agent, int evt)
+{
+	int n;
+
+	pthread_mutex_lock(&c->lock);
+	n = c->seen[agent][evt];
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The default board, with the sensors node's version set and a file sensor
+ * (optionally with one bad property) added; written to path. */
+static void make_board(const char *path, uint32_t version, const char *file, const char *bad_prop,
+		       uint32_t bad_val)
+{
+	const struct fw_embedded_board *eb = &fw_embedded_boards[0];
+	size_t cap;
+	void *fdt;
+	int node, sn;
+	FILE *f;
+
+	while (eb->name && strcmp(eb->name, FW_DEFAULT_BOARD))
+		eb++;
+	assert_non_null(eb->name);
+	cap = eb->size + 4096;
+	fdt = calloc(1, cap);
+	assert_int_equal(fdt_open_into(eb->dtb, fdt, (int)cap), 0);
+	node = fdt_path_offset(fdt, "/scmi-platform/sensors");
+	assert_true(node >= 0);
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", version), 0);
+	sn = fdt_add_subnode(fdt, node, "sensor@4");
+	assert_true(sn >= 0);
+	assert_int_equal(fdt_setprop_u32(fdt, sn, "reg", 4), 0);
+	assert_int_equal(fdt_setprop_string(fdt, sn, "label", "file-temp"), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, sn, "fwkit,device", 2), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, sn, "fwkit,type", SCMI_SENSOR_TEMPERATURE_C), 0);
+	assert_int_equal(fdt_setprop_string(fdt, sn, "fwkit,source", "file"), 0);
+	assert_int_equal(fdt_setprop_string(fdt, sn, "fwkit,file", file), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, sn, "fwkit,trip-points", 2), 0);
+	assert_int_equal(fdt_setprop(fdt, sn, "fwkit,async", NULL, 0), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, sn, "fwkit,latency-us", 100), 0);
+	if (bad_prop)
+		assert_int_equal(fdt_setprop_u32(fdt, sn, bad_prop, bad_val), 0);
+	assert_int_equal(fdt_pack(fdt), 0);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
+	fclose(f);
+	free(fdt);
+}
+
+static int open_session(struct ctx *c, uint32_t version)
+{
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
+	char err[256];
+
+	make_board(c->dtb, version, c->file, NULL, 0);
+	o.dtb = c->dtb;
+	o.agent = cfg;
+	if (scmi_session_local(&o, &c->s, err, sizeof(err)))
+		fail_msg("%s", err);
+	c->host = c->s->agent;
+	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err,
+						sizeof(err)),
+			 0);
+	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->g2, err,
+						sizeof(err)),
+			 0);
+	for (int i = 1; i <= 3; i++) {
+		struct scmi_agent *a = i == HOST ? c->host : i == GUEST1 ? c->g1 : c->g2;
+
+		hargs[i] = (struct handler_arg){ c, i };
+		assert_int_equal(scmi_notify_register(a, SCMI_PROTOCOL_SENSOR, SCMI_EVT_ANY,
+						      on_event, &hargs[i]),
+				 0);
+	}
+	return 0;
+}
+
+static struct ctx *new_ctx(void)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+
+	th_tmp_path(c->dtb, sizeof(c->dtb), "sensor.dtb");
+	th_tmp_path(c->file, sizeof(c->file), "sensor-value");
+	write_file(c->file, "25\n");
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	return c;
+}
+
+static int setup(void **state)
+{
+	struct ctx *c = new_ctx();
+
+	open_session(c, SCMI_SENSOR_VERSION_3_1);
+	*state = c;
+	return 0;
+}
+
+static void close_session(struct ctx *c)
+{
+	scmi_agent_destroy(c->g1);
+	scmi_agent_destroy(c->g2);
+	scmi_session_close(c->s);
+	c->s = NULL;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	if (c->s)
+		close_session(c);
+	unlink(c->dtb);
+	unlink(c->file);
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	th_log_release();
+	return 0;
+}
+
+/* One command of 32-bit words; the SCMI status, the reply in rx. */
+static int32_t raw(struct scmi_agent *a, uint8_t msg, const uint32_t *w, size_t nw, uint8_t *rx,
+		   size_t *rx_len)
+{
+	struct scmi_xfer *x;
+	int32_t st;
+
+	assert_int_equal(scmi_xfer_get_init(a, SCMI_PROTOCOL_SENSOR, msg, nw * 4, 0, &x), 0);
+	for (size_t i = 0; i < nw; i++)
+		fw_put_le32(x->tx.buf + 4 * i, w[i]);
+	scmi_do_xfer(a, x);
+	st = x->status;
+	if (rx) {
+		memcpy(rx, x->rx.buf, x->rx.len);
+		*rx_len = x->rx.len;
+	}
+	scmi_xfer_put(a, x);
+	return st;
+}
+
+static void test_discovery(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_sensor_proto_info pi;
+	struct scmi_sensor_info s[8];
+	size_t n;
+	uint32_t attr;
+
+	assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
+	assert_int_equal(pi.version, SCMI_SENSOR_VERSION_3_1);
+	assert_int_equal(pi.num_sensors, 5);
+	for (uint32_t id = 0; id <= SENSOR_AXIS_NAME_GET; id++)
+		assert_int_equal(scmi_sensor_message_attributes(c->host, id, &attr), 0);
+	assert_int_equal(
+		scmi_sensor_message_attributes(c->host, SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr), 0);
+	assert_int_equal(scmi_sensor_message_attributes(c->host, 0xE, &attr), -ENOENT);
+	assert_int_equal(scmi_sensor_message_attributes(c->host, 0x1000, &attr), -ENOENT);
+
+	/* Five descriptors of 52 or 28 bytes need three parts at 128 bytes. */
+	assert_int_equal(scmi_sensor_describe(c->g2, &pi, s, FW_ARRAY_SIZE(s), &n), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(s[S_CONST].name, "soc-temp");
+	assert_int_equal(s[S_CONST].type, SCMI_SENSOR_TEMPERATURE_C);
+	assert_int_equal(s[S_CONST].scale, -3);
+	assert_int_equal(s[S_CONST].num_trip_points, 2);
+	assert_true(s[S_CONST].async && s[S_CONST].timestamped && s[S_CONST].update);
+	assert_int_equal(s[S_CONST].tstamp_scale, -9);
+	assert_true(s[S_CONST].extended_attrs);
+	assert_int_equal(s[S_CONST].min_range, 45000);
+	assert_int_equal(s[S_CONST].power, 20);
+	assert_int_equal(s[S_CONST].num_intervals, 3);
+	assert_false(s[S_CONST].segmented);
+	assert_int_equal(FW_FIELD_GET(SCMI_SENSOR_INTVL_SECS, s[S_CONST].intervals[1]), 100);
+	assert_int_equal(
+		scmi_sensor_s5(FW_FIELD_GET(SCMI_SENSOR_INTVL_EXP, s[S_CONST].intervals[1])), -3);
+	assert_int_equal(s[S_RAMP].min_range, 700);
+	assert_int_equal(s[S_RAMP].max_range, 1100);
+	/* An extended name, by SENSOR_NAME_GET. */
+	assert_string_equal(s[S_SINE].name, "board-ambient-temperature-sine");
+	assert_false(s[S_SINE].update);
+	/* Axes over two parts of SENSOR_AXIS_DESCRIPTION_GET, one name extended. */
+	assert_int_equal(s[S_ACCEL].num_axis, 3);
+	assert_false(s[S_ACCEL].extended_attrs);
+	assert_string_equal(s[S_ACCEL].axis[0].name, "x");
+	assert_string_equal(s[S_ACCEL].axis[2].name, "z-axis-of-the-accelerometer");
+	assert_int_equal(s[S_ACCEL].axis[1].type, SCMI_SENSOR_ACCEL_M_SEC2);
+	assert_true(s[S_ACCEL].axis[1].extended_attrs);
+	assert_int_equal(s[S_FILE].id, 4);
+	assert_string_equal(s[S_FILE].name, "file-temp");
+}
+
+static void test_discovery_errors(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t rx[128];
+	size_t len;
+	uint32_t w[2];
+
+	w[0] = 5;
+	assert_int_equal(raw(c->host, SENSOR_DESCRIPTION_GET, w, 1, NULL, NULL),
+			 SCMI_INVALID_PARAMETERS);
+	w[0] = 4;
+	assert_int_equal(raw(c->host, SENSOR_DESCRIPTION_GET, w, 1, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(fw_get_le32(rx), 1); /* 1 returned, 0 remaining */
+	assert_int_equal(raw(c->host, SENSOR_DESCRIPTION_GET, w, 2, NULL, NULL),
+			 SCMI_PROTOCOL_ERROR);
+	w[0] = 0;
+	w[1] = 3;
+	assert_int_equal(raw(c->host, SENSOR_AXIS_DESCRIPTION_GET, w, 2, NULL, NULL),
+			 SCMI_NOT_SUPPORTED);
+	w[0] = S_ACCEL;
+	assert_int_equal(raw(c->host, SENSOR_AXIS_DESCRIPTION_GET, w, 2, NULL, NULL),
+			 SCMI_INVALID_PARAMETERS);
+	assert_int_equal(raw(c->host, SENSOR_AXIS_NAME_GET, w, 2, NULL, NULL),
+			 SCMI_INVALID_PARAMETERS);
+	w[1] = 2; /* the last axis alone */
+	assert_int_equal(raw(c->host, SENSOR_AXIS_DESCRIPTION_GET, w, 2, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(fw_get_le32(rx), 1);
+	w[0] = 99;
+	assert_int_equal(raw(c->host, SENSOR_AXIS_DESCRIPTION_GET, w, 2, NULL, NULL),
+			 SCMI_NOT_FOUND);
+	assert_int_equal(raw(c->host, SENSOR_LIST_UPDATE_INTERVALS, w, 2, NULL, NULL),
+			 SCMI_NOT_FOUND);
+	assert_int_equal(raw(c->host, SENSOR_NAME_GET, w, 1, NULL, NULL), SCMI_NOT_FOUND);
+	w[0] = S_SINE;
+	w[1] = 0;
+	assert_int_equal(raw(c->host, SENSOR_LIST_UPDATE_INTERVALS, w, 2, NULL, NULL),
+			 SCMI_NOT_SUPPORTED);
+	w[0] = S_CONST;
+	w[1] = 3;
+	assert_int_equal(raw(c->host, SENSOR_LIST_UPDATE_INTERVALS, w, 2, NULL, NULL),
+			 SCMI_OUT_OF_RANGE);
+	w[1] = 2;
+	assert_int_equal(raw(c->host, SENSOR_LIST_UPDATE_INTERVALS, w, 2, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(fw_get_le32(rx), 1);
+	assert_int_equal(raw(c->host, SENSOR_LIST_UPDATE_INTERVALS, w, 1, NULL, NULL),
+			 SCMI_PROTOCOL_ERROR);
+	/* Discovery answers every agent; operating needs the device. */
+	w[0] = S_CONST;
+	assert_int_equal(raw(c->g1, SENSOR_NAME_GET, w, 1, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(len, 4 + SCMI_SENSOR_MAX_NAME);
+	assert_string_equal((char *)rx + 4, "soc-temp");
+}
+
+/* Every message: one word more than its payload is a PROTOCOL_ERROR, and an
+ * unknown message id is NOT_SUPPORTED. */
+static void test_sizes(void **state)
+{
+	struct ctx *c = *state;
+	static const struct {
+		uint8_t id;
+		uint8_t size;
+	} msgs[] = {
+		{ 0, 0 },   { 1, 0 },	{ 2, 4 },   { 3, 4 },	{ 4, 8 },
+		{ 5, 16 },  { 6, 8 },	{ 7, 8 },   { 8, 8 },	{ 9, 4 },
+		{ 0xA, 8 }, { 0xB, 8 }, { 0xC, 4 }, { 0xD, 8 }, { 0x10, 4 },
+	};
+	uint32_t w[8] = { 0 };
+
+	for (size_t i = 0; i < FW_ARRAY_SIZE(msgs); i++)
+		assert_int_equal(raw(c->host, msgs[i].id, w, msgs[i].size / 4 + 1, NULL, NULL),
+				 SCMI_PROTOCOL_ERROR);
+	assert_int_equal(raw(c->host, 0x11, w, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
+	assert_int_equal(raw(c->host, 0xE, w, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
+}
+
+static void test_reading_sync(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_sensor_reading r[8];
+	size_t n;
+	uint64_t before = fw_now_ns(), after;
+	uint32_t v = SCMI_SENSOR_VERSION_3_1;
+
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_CONST, false, r, 8, &n), 0);
+	after = fw_now_ns();
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].value, 45000);
+	assert_true(r[0].timestamp >= before && r[0].timestamp <= after);
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_RAMP, false, r, 8, &n), 0);
+	assert_true(r[0].value >= 700 && r[0].value <= 1100);
+	assert_int_equal(r[0].timestamp, 0); /* not timestamped */
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_SINE, false, r, 8, &n), 0);
+	assert_true(r[0].value >= 20000 && r[0].value <= 30000);
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_ACCEL, false, r, 8, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(r[0].value, 981);
+	assert_int_equal(r[2].value, 983);
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), 0);
+	assert_int_equal(r[0].value, 25);
+	write_file(c->file, "  -17 \n");
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), 0);
+	assert_int_equal(r[0].value, -17);
+}
+
+static void test_reading_errors(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_sensor_reading r[8];
+	size_t n;
+	uint32_t v = SCMI_SENSOR_VERSION_3_1, w[2] = { S_CONST, 2 };
+
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, 99, false, r, 8, &n), -ENOENT);
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_CONST, false, r, 8, &n), -EACCES);
+	assert_int_equal(scmi_sensor_reading_get(c->g2, v, S_FILE, false, r, 8, &n), -EACCES);
+	assert_int_equal(raw(c->host, SENSOR_READING_GET, w, 2, NULL, NULL),
+			 SCMI_INVALID_PARAMETERS);
+	assert_int_equal(raw(c->host, SENSOR_READING_GET, w, 1, NULL, NULL), SCMI_PROTOCOL_ERROR);
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_RAMP, true, r, 8, &n), -EOPNOTSUPP);
+	/* A file source: every bad content is HARDWARE_ERROR, never a crash. */
+	write_file(c->file, "12abc\n");
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), -EREMOTEIO);
+	write_file(c->file, "");
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), -EREMOTEIO);
+	write_file(c->file, "99999999999999999999999");
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), -EREMOTEIO);
+	write_file(c->file, "1                                                         \n");
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), -EREMOTEIO);
+	unlink(c->file);
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), -EREMOTEIO);
+	write_file(c->file, "7");
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), 0);
+	assert_int_equal(r[0].value, 7);
+}
+
+static void test_reading_async(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_sensor_reading r[8];
+	size_t n;
+	uint32_t v = SCMI_SENSOR_VERSION_3_1;
+	struct scmi_agent_stats st;
+
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_CONST, true, r, 8, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].value, 45000);
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_SINE, true, r, 8, &n), 0);
+	assert_true(r[0].value >= 20000 && r[0].value <= 30000);
+	assert_true(r[0].timestamp > 0);
+	write_file(c->file, "31");
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, true, r, 8, &n), 0);
+	assert_int_equal(r[0].value, 31);
+	scmi_agent_get_stats(c->g1, &st);
+	assert_int_equal(st.delayed_responses, 1);
+	assert_int_equal(scmi_sensor_reading_get(c->g2, v, S_FILE, true, r, 8, &n), -EACCES);
+	scmi_agent_get_stats(c->g2, &st);
+	assert_int_equal(st.delayed_responses, 0);
+}
+
+static void test_trip_points(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_sensor_reading r[8];
+	size_t n;
+	uint32_t v = SCMI_SENSOR_VERSION_3_1, w[4];
+
+	write_file(c->file, "10");
+	assert_int_equal(scmi_sensor_trip_point_notify(c->host, S_FILE, true), 0);
+	assert_int_equal(scmi_sensor_trip_point_notify(c->g1, S_FILE, true), 0);
+	assert_int_equal(scmi_sensor_trip_point_notify(c->g2, S_FILE, true), -EACCES);
+	assert_int_equal(scmi_sensor_trip_point_notify(c->host, S_SINE, true), -EOPNOTSUPP);
+	assert_int_equal(scmi_sensor_trip_point_notify(c->host, 99, true), -ENOENT);
+	w[0] = S_FILE;
+	w[1] = 2;
+	assert_int_equal(raw(c->host, SENSOR_TRIP_POINT_NOTIFY, w, 2, NULL, NULL),
+			 SCMI_INVALID_PARAMETERS);
+	/* Trip point 0 upwards at 50, trip point 1 downwards at 20. */
+	assert_int_equal(
+		scmi_sensor_trip_point_config(c->g1, S_FILE, 0, SCMI_SENSOR_TP_POSITIVE, 50), 0);
+	assert_int_equal(
+		scmi_sensor_trip_point_config(c->host, S_FILE, 1, SCMI_SENSOR_TP_NEGATIVE, 20), 0);
+	assert_int_equal(scmi_sensor_trip_point_config(c->host, S_FILE, 2, SCMI_SENSOR_TP_BOTH, 1),
+			 -EINVAL);
+	assert_int_equal(scmi_sensor_trip_point_config(c->g2, S_FILE, 0, SCMI_SENSOR_TP_BOTH, 1),
+			 -EACCES);
+	w[1] = FW_BIT(12);
+	w[2] = w[3] = 0;
+	assert_int_equal(raw(c->host, SENSOR_TRIP_POINT_CONFIG, w, 4, NULL, NULL),
+			 SCMI_INVALID_PARAMETERS);
+	assert_int_equal(raw(c->host, SENSOR_TRIP_POINT_CONFIG, w, 3, NULL, NULL),
+			 SCMI_PROTOCOL_ERROR);
+
+	/* Up across 50 (and across 20, which only counts downwards). */
+	write_file(c->file, "100");
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
+	wait_seen(c, HOST, SENSOR_TRIP_POINT_EVENT, 1);
+	wait_seen(c, GUEST1, SENSOR_TRIP_POINT_EVENT, 1);
+	pthread_mutex_lock(&c->lock);
+	assert_int_equal(c->last_len[HOST][0], 12);
+	assert_int_equal(fw_get_le32(c->last[HOST][0]), GUEST1); /* who configured it */
+	assert_int_equal(fw_get_le32(c->last[HOST][0] + 4), S_FILE);
+	assert_int_equal(fw_get_le32(c->last[HOST][0] + 8), SCMI_SENSOR_TP_EVT_ASCENDING | 0);
+	pthread_mutex_unlock(&c->lock);
+	/* Down across 50 (not configured) and 20 (configured). */
+	write_file(c->file, "5");
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, true, r, 8, &n), 0);
+	wait_seen(c, HOST, SENSOR_TRIP_POINT_EVENT, 2);
+	wait_seen(c, GUEST1, SENSOR_TRIP_POINT_EVENT, 2);
+	pthread_mutex_lock(&c->lock);
+	assert_int_equal(fw_get_le32(c->last[GUEST1][0]), HOST);
+	assert_int_equal(fw_get_le32(c->last[GUEST1][0] + 8), 1);
+	pthread_mutex_unlock(&c->lock);
+	/* guest1 stops listening: only the host hears the next crossing. */
+	assert_int_equal(scmi_sensor_trip_point_notify(c->g1, S_FILE, false), 0);
+	write_file(c->file, "60");
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
+	wait_seen(c, HOST, SENSOR_TRIP_POINT_EVENT, 3);
+	/* Ordered delivery: a later trip event to guest1 would have been sent
+	 * before the host's next one. */
+	assert_int_equal(seen(c, GUEST1, 0), 2);
+	assert_int_equal(seen(c, GUEST2, 0), 0);
+	assert_int_equal(scmi_sensor_trip_point_notify(c->host, S_FILE, false), 0);
+}
+
+static void test_continuous_update(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t cfg;
+
+	assert_int_equal(scmi_sensor_continuous_update_notify(c->g1, S_RAMP, true), -EACCES);
+	assert_int_equal(scmi_sensor_continuous_update_notify(c->host, S_SINE, true), -EOPNOTSUPP);
+	assert_int_equal(scmi_sensor_config_get(c->host, S_ACCEL, &cfg), 0);
+	assert_int_equal(FW_FIELD_GET(SCMI_SENS_CFG_UPDATE_SECS_MASK, cfg), 20);
+	assert_int_equal(scmi_sensor_continuous_update_notify(c->host, S_ACCEL, true), 0);
+	wait_seen(c, HOST, SENSOR_UPDATE, 2);
+	pthread_mutex_lock(&c->lock);
+	assert_int_equal(c->last_len[HOST][1], 8 + 3 * 16);
+	assert_int_equal(fw_get_le32(c->last[HOST][1] + 4), S_ACCEL);
+	assert_int_equal((int64_t)fw_get_le64(c->last[HOST][1] + 8), 981);
+	assert_int_equal((int64_t)fw_get_le64(c->last[HOST][1] + 40), 983);
+	assert_true(fw_get_le64(c->last[HOST][1] + 16) > 0);
+	pthread_mutex_unlock(&c->lock);
+	/* Disabling the sensor stops the updates; no one else got any. */
+	assert_int_equal(scmi_sensor_config_set(c->host, S_ACCEL, cfg & ~1u), 0);
+	assert_int_equal(scmi_sensor_continuous_update_notify(c->host, S_ACCEL, false), 0);
+	assert_int_equal(seen(c, GUEST1, 1) + seen(c, GUEST2, 1), 0);
+	assert_int_equal(scmi_sensor_config_set(c->host, S_ACCEL, cfg), 0);
+}
+
+static void test_config(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t cfg, def, w[2];
+
+	assert_int_equal(scmi_sensor_config_get(c->host, S_CONST, &def), 0);
+	assert_int_equal(def, SCMI_SENS_CFG_SENSOR_ENABLED_MASK |
+				      SCMI_SENS_CFG_TSTAMP_ENABLED_MASK |
+				      FW_FIELD_PREP(SCMI_SENS_CFG_UPDATE_SECS_MASK, 10) |
+				      FW_FIELD_PREP(SCMI_SENS_CFG_UPDATE_EXP_MASK, 0x1D));
+	/* 1 s as 1 * 10^0: one of the listed intervals. */
+	cfg = SCMI_SENS_CFG_SENSOR_ENABLED_MASK | FW_FIELD_PREP(SCMI_SENS_CFG_UPDATE_SECS_MASK, 1);
+	assert_int_equal(scmi_sensor_config_set(c->host, S_CONST, cfg), 0);
+	assert_int_equal(scmi_sensor_config_get(c->host, S_CONST, &w[0]), 0);
+	assert_int_equal(w[0], cfg);
+	assert_int_equal(scmi_sensor_config_set(c->host, S_CONST,
+						FW_FIELD_PREP(SCMI_SENS_CFG_UPDATE_SECS_MASK, 3)),
+			 -ERANGE);
+	assert_int_equal(scmi_sensor_config_set(c->host, S_CONST, FW_BIT(5)), -EINVAL);
+	assert_int_equal(scmi_sensor_config_set(c->host, S_CONST, 3u << 9), -EINVAL);
+	assert_int_equal(scmi_sensor_config_set(c->host, S_RAMP, SCMI_SENS_CFG_TSTAMP_ENABLED_MASK),
+			 -EINVAL);
+	assert_int_equal(scmi_sensor_config_set(c->g1, S_CONST, cfg), -EACCES);
+	assert_int_equal(scmi_sensor_config_get(c->g2, S_CONST, &cfg), -EACCES);
+	assert_int_equal(scmi_sensor_config_get(c->host, 77, &cfg), -ENOENT);
+	w[0] = S_CONST;
+	assert_int_equal(raw(c->host, SENSOR_CONFIG_SET, w, 1, NULL, NULL), SCMI_PROTOCOL_ERROR);
+	/* A reset of the host restores the configuration it set. */
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	assert_int_equal(scmi_sensor_config_get(c->host, S_CONST, &cfg), 0);
+	assert_int_equal(cfg, def);
+}
+
+static void test_reset_agent(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_sensor_reading r[8];
+	size_t n;
+	uint32_t v = SCMI_SENSOR_VERSION_3_1;
+
+	write_file(c->file, "0");
+	assert_int_equal(scmi_sensor_trip_point_notify(c->g1, S_FILE, true), 0);
+	assert_int_equal(scmi_sensor_trip_point_notify(c->host, S_FILE, true), 0);
+	assert_int_equal(scmi_sensor_trip_point_config(c->g1, S_FILE, 0, SCMI_SENSOR_TP_BOTH, 50),
+			 0);
+	assert_int_equal(scmi_sensor_trip_point_config(c->host, S_FILE, 1, SCMI_SENSOR_TP_BOTH, 70),
+			 0);
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
+	/* guest1 is reset: its subscription and its trip point 0 go. */
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST1, false), 0);
+	write_file(c->file, "100");
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
+	wait_seen(c, HOST, SENSOR_TRIP_POINT_EVENT, 1);
+	pthread_mutex_lock(&c->lock);
+	assert_int_equal(fw_get_le32(c->last[HOST][0] + 8), SCMI_SENSOR_TP_EVT_ASCENDING | 1);
+	pthread_mutex_unlock(&c->lock);
+	/* The host's own event comes after any to guest1 would have. */
+	assert_int_equal(seen(c, HOST, 0), 1);
+	assert_int_equal(seen(c, GUEST1, 0), 0);
+}
+
+/* Permissions are checked on every command: the trusted host takes device 2
+ * away from guest1, which then loses the file sensor, and gives it back. */
+static void test_runtime_permissions(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_sensor_reading r[8];
+	size_t n;
+	uint32_t v = SCMI_SENSOR_VERSION_3_1;
+
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), 0);
+	assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, 2, false), 0);
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), -EACCES);
+	assert_int_equal(scmi_sensor_trip_point_notify(c->g1, S_FILE, true), -EACCES);
+	assert_int_equal(scmi_base_set_device_permissions(c->g1, GUEST1, 2, true), -EACCES);
+	assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, 2, true), 0);
+	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), 0);
+}
+
+static void test_negotiate(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_sensor_proto_info pi;
+	struct scmi_sensor_info s[8];
+	struct scmi_sensor_reading r[8];
+	size_t n;
+	uint32_t attr, w[2] = { S_ACCEL, 0 };
+
+	assert_int_equal(scmi_sensor_negotiate_version(c->host, 0x40000), -EOPNOTSUPP);
+	assert_int_equal(scmi_sensor_negotiate_version(c->host, 0x10001), -EOPNOTSUPP);
+	assert_int_equal(scmi_sensor_negotiate_version(c->host, SCMI_SENSOR_VERSION_1_0), 0);
+	assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
+	assert_int_equal(pi.version, SCMI_SENSOR_VERSION_1_0);
+	/* v1.0: no axes, no names, no configuration; 28-byte descriptors. */
+	assert_int_equal(
+		scmi_sensor_message_attributes(c->host, SENSOR_AXIS_DESCRIPTION_GET, &attr),
+		-ENOENT);
+	assert_int_equal(raw(c->host, SENSOR_AXIS_DESCRIPTION_GET, w, 2, NULL, NULL),
+			 SCMI_NOT_SUPPORTED);
+	assert_int_equal(raw(c->host, SENSOR_CONFIG_GET, w, 1, NULL, NULL), SCMI_NOT_SUPPORTED);
+	assert_int_equal(raw(c->host, SENSOR_NAME_GET, w, 1, NULL, NULL), SCMI_NOT_SUPPORTED);
+	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 8, &n), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(s[S_ACCEL].num_axis, 0);
+	assert_false(s[S_CONST].timestamped);
+	assert_string_equal(s[S_SINE].name, "board-ambient-t");
+	assert_int_equal(s[S_CONST].num_intervals, 1);
+	assert_int_equal(FW_FIELD_GET(SCMI_SENSOR_INTVL_SECS, s[S_CONST].intervals[0]), 10);
+	/* One 8-byte value, no timestamp. */
+	assert_int_equal(scmi_sensor_reading_get(c->host, pi.version, S_ACCEL, false, r, 8, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].value, 981);
+	/* Other agents keep the board's version; a reset restores the host's. */
+	assert_int_equal(scmi_sensor_proto_info_get(c->g1, &pi), 0);
+	assert_int_equal(pi.version, SCMI_SENSOR_VERSION_3_1);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
+	assert_int_equal(pi.version, SCMI_SENSOR_VERSION_3_1);
+}
+
+static void test_board_versions(void **state)
+{
+	struct ctx *c = *state;
+	static const uint32_t vs[] = { SCMI_SENSOR_VERSION_1_0, SCMI_SENSOR_VERSION_2_0,
+				       SCMI_SENSOR_VERSION_3_0 };
+
+	close_session(c);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(vs); i++) {
+		struct scmi_sensor_proto_info pi;
+		struct scmi_sensor_info s[8];
+		struct scmi_sensor_reading r[8];
+		size_t n;
+		uint32_t attr;
+
+		memset(c->seen, 0, sizeof(c->seen));
+		open_session(c, vs[i]);
+		assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
+		assert_int_equal(pi.version, vs[i]);
+		assert_int_equal(scmi_sensor_negotiate_version(c->host, vs[i]), -EOPNOTSUPP);
+		assert_int_equal(scmi_sensor_message_attributes(
+					 c->host, SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr),
+				 -ENOENT);
+		assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 8, &n), 0);
+		assert_int_equal(n, 5);
+		assert_int_equal(
+			scmi_sensor_reading_get(c->host, pi.version, S_ACCEL, false, r, 8, &n), 0);
+		assert_int_equal(n, vs[i] == SCMI_SENSOR_VERSION_1_0 ? 1 : 3);
+		/* Extended names from v3.0 only. */
+		assert_string_equal(s[S_SINE].name, vs[i] >= SCMI_SENSOR_VERSION_3_0
+							    ? "board-ambient-temperature-sine"
+							    : "board-ambient-t");
+		assert_int_equal(scmi_sensor_continuous_update_notify(c->host, S_ACCEL, true),
+				 vs[i] == SCMI_SENSOR_VERSION_1_0 ? -EOPNOTSUPP : 0);
+		if (vs[i] >= SCMI_SENSOR_VERSION_2_0)
+			wait_seen(c, HOST, SENSOR_UPDATE, 1);
+		close_session(c);
+	}
+}
+
+static void test_board_errors(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	static const struct {
+		const char *prop;
+		uint32_t val;
+		const char *want;
+	} bad[] = {
+		{ "fwkit,type", 256, "'fwkit,type'" },
+		{ "fwkit,device", 42, "no device 42" },
+		{ "fwkit,scale", 16, "'fwkit,scale'" },
+		{ "fwkit,trip-points", 9, "'fwkit,trip-points'" },
+		{ "fwkit,latency-us", 2000000, "'fwkit,latency-us'" },
+		{ "reg", 7, "'reg'" },
+		{ "fwkit,bogus", 1, "unknown property" },
+	};
+	struct scmi_session *s;
+	char err[256];
+
+	close_session(c);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(bad); i++) {
+		make_board(c->dtb, SCMI_SENSOR_VERSION_3_1, c->file, bad[i].prop, bad[i].val);
+		o.dtb = c->dtb;
+		err[0] = '\0';
+		assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, "/scmi-platform/sensors/sensor@4"));
+		assert_non_null(strstr(err, bad[i].want));
+	}
+	make_board(c->dtb, 0x20001, c->file, NULL, 0);
+	assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "'fwkit,version'"));
+}
+
+/* ---- a hostile platform: the client must refuse what it cannot trust ---- */
+
+struct evil {
+	int mode;
+};
+
+static void evil_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, SCMI_SENSOR_VERSION_3_1);
+}
+
+static void evil_attributes(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, 2);
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_u32(m, 0);
+}
+
+static void evil_description(struct scmi_msg *m)
+{
+	struct evil *e = m->priv;
+	uint8_t d[SCMI_SENSOR_DESCR_BASE_SZ] = { 0 };
+
+	if (e->mode == 0) { /* three returned of two sensors */
+		scmi_msg_put_u32(m, 3);
+		for (int k = 0; k < 3; k++)
+			scmi_msg_put_bytes(m, d, sizeof(d));
+	} else if (e->mode == 1) { /* one announced, half of one sent */
+		scmi_msg_put_u32(m, 1 | (1u << 16));
+		scmi_msg_put_bytes(m, d, 12);
+	} else { /* one sensor whose update intervals are a bad segment */
+		scmi_msg_put_u32(m, 2);
+		fw_put_le32(d + 4, SCMI_SENSOR_SUPPORTS_UPDATE_NOTIFY);
+		scmi_msg_put_bytes(m, d, sizeof(d));
+		fw_put_le32(d, 1);
+		fw_put_le32(d + 4, FW_FIELD_PREP(SCMI_SENSOR_NUM_TRIP_POINTS, 1));
+		fw_put_le32(d + 8,
+			    SCMI_SENSOR_SUPPORTS_AXIS | FW_FIELD_PREP(SCMI_SENSOR_AXIS_NUMBER, 2));
+		scmi_msg_put_bytes(m, d, sizeof(d));
+	}
+}
+
+static void evil_intervals(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, 2 | SCMI_SENSOR_SEGMENTED_INTVL_FORMAT);
+	scmi_msg_put_u32(m, 1);
+	scmi_msg_put_u32(m, 2);
+}
+
+static void evil_axes(struct scmi_msg *m)
+{
+	/* Five axes of a sensor that has two. */
+	scmi_msg_put_u32(m, 5);
+}
+
+static void evil_reading(struct scmi_msg *m)
+{
+	uint8_t dr[4 + 4 + 16] = { 0 };
+
+	if (!(scmi_msg_in_u32(m, 1) & SCMI_SENSOR_READ_ASYNC)) {
+		scmi_msg_put_u32(m, 7); /* 4 bytes: not even one value */
+		return;
+	}
+	fw_put_le32(dr + 4, scmi_msg_in_u32(m, 0) + 1); /* another sensor */
+	assert_int_equal(scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), 0), 0);
+}
+
+static const struct scmi_msg_desc evil_msgs[] = {
+	[SCMI_PROTOCOL_VERSION] = { evil_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { evil_attributes, 0, 0, 0 },
+	[SENSOR_DESCRIPTION_GET] = { evil_description, 4, 0, 0 },
+	[SENSOR_READING_GET] = { evil_reading, 8, 0, 0 },
+	[SENSOR_AXIS_DESCRIPTION_GET] = { evil_axes, 8, 0, 0 },
+	[SENSOR_LIST_UPDATE_INTERVALS] = { evil_intervals, 8, 0, 0 },
+};
+
+static void test_hostile_platform(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct evil e = { 0 };
+	struct scmi_protocol evil = { .id = SCMI_PROTOCOL_SENSOR,
+				      .version = SCMI_SENSOR_VERSION_3_1,
+				      .msgs = evil_msgs,
+				      .nmsgs = FW_ARRAY_SIZE(evil_msgs),
+				      .priv = &e };
+	const struct fw_embedded_board *eb = &fw_embedded_boards[0];
+	struct scmi_sensor_proto_info pi;
+	struct scmi_sensor_info s[4];
+	struct scmi_sensor_reading r[4];
+	char err[256];
+	size_t n, cap;
+	void *fdt;
+	FILE *f;
+
+	close_session(c);
+	while (eb->name && strcmp(eb->name, FW_DEFAULT_BOARD))
+		eb++;
+	cap = eb->size + 4096;
+	fdt = calloc(1, cap);
+	assert_int_equal(fdt_open_into(eb->dtb, fdt, (int)cap), 0);
+	assert_int_equal(fdt_del_node(fdt, fdt_path_offset(fdt, "/scmi-platform/sensors")), 0);
+	f = fopen(c->dtb, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
+	fclose(f);
+	free(fdt);
+	o.dtb = c->dtb;
+	o.agent.rx_timeout_ms = 5000;
+	if (scmi_session_local(&o, &c->s, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(scmi_platform_register_protocol(c->s->platform, &evil), 0);
+	th_log_capture();
+	assert_int_equal(scmi_sensor_proto_info_get(c->s->agent, &pi), 0);
+	assert_int_equal(pi.num_sensors, 2);
+	assert_int_equal(scmi_sensor_describe(c->s->agent, &pi, s, 4, &n), -EPROTO);
+	assert_true(th_log_contains("can't exceed"));
+	e.mode = 1;
+	assert_int_equal(scmi_sensor_describe(c->s->agent, &pi, s, 4, &n), -EPROTO);
+	assert_true(th_log_contains("too short"));
+	/* Bad intervals are optional data (skipped, as Linux does); five axes
+	 * of two are not. */
+	e.mode = 2;
+	assert_int_equal(scmi_sensor_describe(c->s->agent, &pi, s, 4, &n), -EPROTO);
+	assert_true(th_log_contains("bad segment") || th_log_contains("update intervals"));
+	assert_true(th_log_contains("axes can't exceed 2"));
+	assert_int_equal(scmi_sensor_reading_get(c->s->agent, pi.version, 0, false, r, 4, &n),
+			 -EPROTO);
+	assert_int_equal(scmi_sensor_reading_get(c->s->agent, pi.version, 0, true, r, 4, &n),
+			 -EPROTO);
+	assert_true(th_log_contains("does not match sensor 0"));
+	scmi_session_close(c->s);
+	c->s = NULL;
+}
+
+static void test_cli(void **state)
+{
+	char out[8192], err[1024];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "read",
+				      "soc-temp", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"value\":45000"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "read",
+				      "0", "--async", NULL),
+			 0);
+	assert_non_null(strstr(out, "45000"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "list",
+				      "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"name\":\"z-axis-of-the-accelerometer\""));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor",
+				      "notify", "accel", "--update", "--count", "1", "--json",
+				      NULL),
+			 0);
+	assert_non_null(strstr(out, "\"event\":\"update\",\"sensor\":3,\"value\":981"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/firmware/scmi-guest1", "sensor", "read", "soc-temp", NULL),
+			 1);
+	assert_non_null(strstr(err, "SENSOR_READING_GET: Permission denied"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "read",
+				      "nosuch", NULL),
+			 1);
+	assert_non_null(strstr(err, "no sensor 'nosuch'"));
+	assert_int_equal(
+		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "--help", NULL),
+		0);
+	assert_non_null(strstr(out, "usage: fwkit scmi sensor"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_discovery, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_discovery_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sizes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reading_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reading_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reading_async, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trip_points, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_continuous_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_agent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runtime_permissions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_negotiate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_board_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_board_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_platform, setup, teardown),
+		cmocka_unit_test(test_cli),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The Voltage domain protocol end to end on the default board (domains on
+ * devices 0-3: the host may use all, guest1 device 2, guest2 device 3):
+ * every message with its success and error statuses, size and permission
+ * errors, the multi-part level list, discrete and segmented levels,
+ * synchronous and delayed level sets, "on" reference counted across agents,
+ * vendor modes, reset_agent, version negotiation and the older versions
+ * (boards derived from the default one), board errors, and the CLI.
+ */
+#include "helpers.h"
+
+#include <fwkit/board.h>
+#include <fwkit/scmi_platform.h>
+#include <fwkit/scmi_session.h>
+#include <fwkit/scmi_voltage.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define HOST   1
+#define GUEST1 2
+#define GUEST2 3
+
+#define D_CPU 0 /* 40 discrete levels, async, always on, device 0 */
+#define D_GPU 1 /* segmented 500000..1000000 step 12500, device 1 */
+#define D_ETH 2 /* discrete, async, device 2 (guest1) */
+#define D_MMC 3 /* discrete, extended name, device 3 (guest2) */
+#define ON    SCMI_VOLTAGE_ARCH_STATE_ON
+#define OFF   SCMI_VOLTAGE_ARCH_STATE_OFF
+
+struct ctx {
+	struct scmi_session *s;
+	struct scmi_agent *host, *g1, *g2;
+	char dtb[256];
+};
+
+/* The default board with the voltage node changed; written to path. */
+static void make_board(const char *path, uint32_t version, const char *bad_prop, uint32_t bad_val)
+{
+	const struct fw_embedded_board *eb = &fw_embedded_boards[0];
+	size_t cap;
+	void *fdt;
+	int node;
+	FILE *f;
+
+	while (eb->name && strcmp(eb->name, FW_DEFAULT_BOARD))
+		eb++;
+	assert_non_null(eb->name);
+	cap = eb->size + 4096;
+	fdt = calloc(1, cap);
+	assert_int_equal(fdt_open_into(eb->dtb, fdt, (int)cap), 0);
+	node = fdt_path_offset(fdt, "/scmi-platform/voltage-domains");
+	assert_true(node >= 0);
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", version), 0);
+	if (bad_prop) {
+		node = fdt_path_offset(fdt, "/scmi-platform/voltage-domains/domain@2");
+		assert_int_equal(fdt_setprop_u32(fdt, node, bad_prop, bad_val), 0);
+	}
+	assert_int_equal(fdt_pack(fdt), 0);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
+	fclose(f);
+	free(fdt);
+}
+
+static void open_session(struct ctx *c, const char *dtb)
+{
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
+	char err[256];
+
+	o.dtb = dtb;
+	o.agent = cfg;
+	if (scmi_session_local(&o, &c->s, err, sizeof(err)))
+		fail_msg("%s", err);
+	c->host = c->s->agent;
+	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err,
+						sizeof(err)),
+			 0);
+	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->g2, err,
+						sizeof(err)),
+			 0);
+}
+
+static void close_session(struct ctx *c)
+{
+	scmi_agent_destroy(c->g1);
+	scmi_agent_destroy(c->g2);
+	scmi_session_close(c->s);
+	c->s = NULL;
+}
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+
+	th_tmp_path(c->dtb, sizeof(c->dtb), "voltage.dtb");
+	open_session(c, NULL);
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	if (c->s)
+		close_session(c);
+	unlink(c->dtb);
+	free(c);
+	th_log_release();
+	return 0;
+}
+
+static int32_t raw(struct scmi_agent *a, uint8_t msg, const uint32_t *w, size_t nw, uint8_t *rx,
+		   size_t *rx_len)
+{
+	struct scmi_xfer *x;
+	int32_t st;
+
+	assert_int_equal(scmi_xfer_get_init(a, SCMI_PROTOCOL_VOLTAGE, msg, nw * 4, 0, &x), 0);
+	for (size_t i = 0; i < nw; i++)
+		fw_put_le32(x->tx.buf + 4 * i, w[i]);
+	scmi_do_xfer(a, x);
+	st = x->status;
+	if (rx) {
+		memcpy(rx, x->rx.buf, x->rx.len);
+		*rx_len = x->rx.len;
+	}
+	scmi_xfer_put(a, x);
+	return st;
+}
+
+static void test_discovery(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_voltage_info v;
+	uint32_t version, attr;
+	unsigned int num;
+
+	assert_int_equal(scmi_voltage_proto_info_get(c->host, &version, &num), 0);
+	assert_int_equal(version, SCMI_VOLTAGE_VERSION_2_1);
+	assert_int_equal(num, 4);
+	for (uint32_t id = 0; id <= VOLTAGE_DOMAIN_NAME_GET; id++)
+		assert_int_equal(scmi_voltage_message_attributes(c->host, id, &attr), 0);
+	assert_int_equal(scmi_voltage_message_attributes(c->host, 0x10, &attr), 0);
+	assert_int_equal(scmi_voltage_message_attributes(c->host, 0xA, &attr), -ENOENT);
+	/* 40 levels: two parts at 128 bytes. Discovery answers any agent. */
+	assert_int_equal(scmi_voltage_domain_info(c->g2, version, D_CPU, &v), 0);
+	assert_string_equal(v.name, "vdd-cpu");
+	assert_true(v.async);
+	assert_false(v.segmented);
+	assert_int_equal(v.num_levels, 40);
+	assert_int_equal(v.levels[0], 600000);
+	assert_int_equal(v.levels[30], 900000);
+	assert_int_equal(v.levels[39], 990000);
+	assert_int_equal(scmi_voltage_domain_info(c->host, version, D_GPU, &v), 0);
+	assert_true(v.segmented);
+	assert_int_equal(v.num_levels, 3);
+	assert_int_equal(v.levels[0], 500000);
+	assert_int_equal(v.levels[1], 1000000);
+	assert_int_equal(v.levels[2], 12500);
+	assert_false(v.async);
+	/* An extended name, by VOLTAGE_DOMAIN_NAME_GET. */
+	assert_int_equal(scmi_voltage_domain_info(c->host, version, D_MMC, &v), 0);
+	assert_string_equal(v.name, "vdd-mmc-io-signalling");
+	assert_int_equal(scmi_voltage_domain_info(c->host, version, 4, &v), -ENOENT);
+}
+
+static void test_discovery_errors(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t rx[128];
+	size_t len;
+	uint32_t w[2] = { D_CPU, 30 };
+
+	assert_int_equal(raw(c->host, VOLTAGE_DESCRIBE_LEVELS, w, 2, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(fw_get_le32(rx), 10); /* 10 returned, 0 remaining */
+	assert_int_equal(len, 4 + 40);
+	w[1] = 40;
+	assert_int_equal(raw(c->host, VOLTAGE_DESCRIBE_LEVELS, w, 2, NULL, NULL),
+			 SCMI_OUT_OF_RANGE);
+	w[0] = D_GPU;
+	w[1] = 1;
+	assert_int_equal(raw(c->host, VOLTAGE_DESCRIBE_LEVELS, w, 2, NULL, NULL),
+			 SCMI_OUT_OF_RANGE);
+	w[1] = 0;
+	assert_int_equal(raw(c->host, VOLTAGE_DESCRIBE_LEVELS, w, 2, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(fw_get_le32(rx), 3 | SCMI_VOLTAGE_SUPPORTS_SEGMENTED_LEVELS);
+	assert_int_equal(raw(c->host, VOLTAGE_DESCRIBE_LEVELS, w, 1, NULL, NULL),
+			 SCMI_PROTOCOL_ERROR);
+	w[0] = 9;
+	assert_int_equal(raw(c->host, VOLTAGE_DESCRIBE_LEVELS, w, 2, NULL, NULL), SCMI_NOT_FOUND);
+	assert_int_equal(raw(c->host, VOLTAGE_DOMAIN_ATTRIBUTES, w, 1, NULL, NULL), SCMI_NOT_FOUND);
+	assert_int_equal(raw(c->host, VOLTAGE_DOMAIN_NAME_GET, w, 1, NULL, NULL), SCMI_NOT_FOUND);
+	assert_int_equal(raw(c->host, VOLTAGE_DOMAIN_ATTRIBUTES, w, 2, NULL, NULL),
+			 SCMI_PROTOCOL_ERROR);
+	w[0] = D_MMC;
+	assert_int_equal(raw(c->g1, VOLTAGE_DOMAIN_ATTRIBUTES, w, 1, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(len, 4 + 16);
+	assert_int_equal(fw_get_le32(rx), SCMI_VOLTAGE_SUPPORTS_EXTENDED_NAMES);
+	assert_int_equal(raw(c->g1, VOLTAGE_DOMAIN_NAME_GET, w, 1, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(len, 4 + 64);
+	assert_string_equal((char *)rx + 4, "vdd-mmc-io-signalling");
+}
+
+/* Every message: one word more than its payload is a PROTOCOL_ERROR, and an
+ * unknown message id is NOT_SUPPORTED. */
+static void test_sizes(void **state)
+{
+	struct ctx *c = *state;
+	static const struct {
+		uint8_t id;
+		uint8_t size;
+	} msgs[] = {
+		{ 0, 0 }, { 1, 0 },  { 2, 4 }, { 3, 4 }, { 4, 8 },    { 5, 8 },
+		{ 6, 4 }, { 7, 12 }, { 8, 4 }, { 9, 4 }, { 0x10, 4 },
+	};
+	uint32_t w[8] = { 0 };
+
+	for (size_t i = 0; i < FW_ARRAY_SIZE(msgs); i++)
+		assert_int_equal(raw(c->host, msgs[i].id, w, msgs[i].size / 4 + 1, NULL, NULL),
+				 SCMI_PROTOCOL_ERROR);
+	assert_int_equal(raw(c->host, 0x11, w, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
+	assert_int_equal(raw(c->host, 0xE, w, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
+}
+
+static void test_levels(void **state)
+{
+	struct ctx *c = *state;
+	int32_t uv;
+	uint32_t w[3];
+
+	assert_int_equal(scmi_voltage_level_get(c->host, D_CPU, &uv), 0);
+	assert_int_equal(uv, 800000);
+	assert_int_equal(scmi_voltage_level_set(c->host, D_CPU, false, 650000), 0);
+	assert_int_equal(scmi_voltage_level_get(c->host, D_CPU, &uv), 0);
+	assert_int_equal(uv, 650000);
+	assert_int_equal(scmi_voltage_level_set(c->host, D_CPU, false, 655000), -EINVAL);
+	assert_int_equal(scmi_voltage_level_set(c->host, D_GPU, false, 762500), 0);
+	assert_int_equal(scmi_voltage_level_get(c->host, D_GPU, &uv), 0);
+	assert_int_equal(uv, 762500);
+	assert_int_equal(scmi_voltage_level_set(c->host, D_GPU, false, 760000), -EINVAL);
+	assert_int_equal(scmi_voltage_level_set(c->host, D_GPU, false, 1012500), -EINVAL);
+	assert_int_equal(scmi_voltage_level_set(c->host, D_GPU, false, 487500), -EINVAL);
+	assert_int_equal(scmi_voltage_level_set(c->host, 7, false, 800000), -ENOENT);
+	assert_int_equal(scmi_voltage_level_get(c->host, 7, &uv), -ENOENT);
+	/* Permissions: guest1 owns device 2 only. */
+	assert_int_equal(scmi_voltage_level_set(c->g1, D_CPU, false, 700000), -EACCES);
+	assert_int_equal(scmi_voltage_level_get(c->g1, D_MMC, &uv), -EACCES);
+	assert_int_equal(scmi_voltage_level_set(c->g1, D_ETH, false, 1800000), 0);
+	assert_int_equal(scmi_voltage_level_get(c->host, D_ETH, &uv), 0);
+	assert_int_equal(uv, 1800000);
+	/* Reserved flags, sizes. */
+	w[0] = D_ETH;
+	w[1] = 2;
+	w[2] = 1800000;
+	assert_int_equal(raw(c->g1, VOLTAGE_LEVEL_SET, w, 3, NULL, NULL), SCMI_INVALID_PARAMETERS);
+	assert_int_equal(raw(c->g1, VOLTAGE_LEVEL_SET, w, 2, NULL, NULL), SCMI_PROTOCOL_ERROR);
+	assert_int_equal(raw(c->g1, VOLTAGE_LEVEL_GET, w, 2, NULL, NULL), SCMI_PROTOCOL_ERROR);
+}
+
+static void test_level_async(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_agent_stats st;
+	int32_t uv;
+
+	assert_int_equal(scmi_voltage_level_set(c->host, D_CPU, true, 950000), 0);
+	assert_int_equal(scmi_voltage_level_get(c->host, D_CPU, &uv), 0);
+	assert_int_equal(uv, 950000);
+	scmi_agent_get_stats(c->host, &st);
+	assert_int_equal(st.delayed_responses, 1);
+	assert_int_equal(scmi_voltage_level_set(c->g1, D_ETH, true, 2500000), 0);
+	scmi_agent_get_stats(c->g1, &st);
+	assert_int_equal(st.delayed_responses, 1);
+	/* Not allowed for this domain; denied for that agent. */
+	assert_int_equal(scmi_voltage_level_set(c->host, D_GPU, true, 750000), -EOPNOTSUPP);
+	assert_int_equal(scmi_voltage_level_set(c->g2, D_ETH, true, 2500000), -EACCES);
+	scmi_agent_get_stats(c->g2, &st);
+	assert_int_equal(st.delayed_responses, 0);
+}
+
+static void test_config_refcount(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t cfg, w[2];
+
+	/* The host and guest1 share device 2's domain. */
+	assert_int_equal(scmi_voltage_config_get(c->g1, D_ETH, &cfg), 0);
+	assert_int_equal(cfg, OFF);
+	assert_int_equal(scmi_voltage_config_set(c->host, D_ETH, ON), 0);
+	assert_int_equal(scmi_voltage_config_set(c->g1, D_ETH, ON), 0);
+	assert_int_equal(scmi_voltage_config_set(c->host, D_ETH, OFF), 0);
+	assert_int_equal(scmi_voltage_config_get(c->host, D_ETH, &cfg), 0);
+	assert_int_equal(cfg, ON); /* guest1 still holds it */
+	assert_int_equal(scmi_voltage_config_set(c->g1, D_ETH, OFF), 0);
+	assert_int_equal(scmi_voltage_config_get(c->host, D_ETH, &cfg), 0);
+	assert_int_equal(cfg, OFF);
+	/* A vendor mode applies while no one holds the domain on. */
+	assert_int_equal(scmi_voltage_config_set(c->g1, D_ETH, 0xA), 0);
+	assert_int_equal(scmi_voltage_config_get(c->host, D_ETH, &cfg), 0);
+	assert_int_equal(cfg, 0xA);
+	assert_int_equal(scmi_voltage_config_set(c->host, D_ETH, ON), 0);
+	assert_int_equal(scmi_voltage_config_get(c->g1, D_ETH, &cfg), 0);
+	assert_int_equal(cfg, ON);
+	assert_int_equal(scmi_voltage_config_set(c->host, D_ETH, OFF), 0);
+	assert_int_equal(scmi_voltage_config_get(c->g1, D_ETH, &cfg), 0);
+	assert_int_equal(cfg, 0xA);
+	/* Always on stays on. */
+	assert_int_equal(scmi_voltage_config_set(c->host, D_CPU, OFF), 0);
+	assert_int_equal(scmi_voltage_config_get(c->host, D_CPU, &cfg), 0);
+	assert_int_equal(cfg, ON);
+	/* Errors. */
+	assert_int_equal(scmi_voltage_config_set(c->host, D_ETH, 0x3), -EINVAL);
+	assert_int_equal(scmi_voltage_config_set(c->host, D_ETH, 0x17), -EINVAL);
+	assert_int_equal(scmi_voltage_config_set(c->g2, D_ETH, ON), -EACCES);
+	assert_int_equal(scmi_voltage_config_get(c->g2, D_ETH, &cfg), -EACCES);
+	assert_int_equal(scmi_voltage_config_set(c->host, 5, ON), -ENOENT);
+	assert_int_equal(scmi_voltage_config_get(c->host, 5, &cfg), -ENOENT);
+	w[0] = D_ETH;
+	assert_int_equal(raw(c->host, VOLTAGE_CONFIG_SET, w, 1, NULL, NULL), SCMI_PROTOCOL_ERROR);
+	w[1] = 0;
+	assert_int_equal(raw(c->host, VOLTAGE_CONFIG_GET, w, 2, NULL, NULL), SCMI_PROTOCOL_ERROR);
+}
+
+static void test_reset_agent(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t cfg;
+	int32_t uv;
+
+	assert_int_equal(scmi_voltage_config_set(c->host, D_ETH, ON), 0);
+	assert_int_equal(scmi_voltage_config_set(c->g1, D_ETH, ON), 0);
+	assert_int_equal(scmi_voltage_level_set(c->g1, D_ETH, false, 2500000), 0);
+	assert_int_equal(scmi_voltage_config_set(c->g2, D_MMC, 0x9), 0);
+	/* guest1's reset: its vote and its level go; the host's vote stays. */
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST1, false), 0);
+	assert_int_equal(scmi_voltage_level_get(c->host, D_ETH, &uv), 0);
+	assert_int_equal(uv, 3300000);
+	assert_int_equal(scmi_voltage_config_get(c->host, D_ETH, &cfg), 0);
+	assert_int_equal(cfg, ON);
+	assert_int_equal(scmi_voltage_config_set(c->host, D_ETH, OFF), 0);
+	assert_int_equal(scmi_voltage_config_get(c->host, D_ETH, &cfg), 0);
+	assert_int_equal(cfg, OFF);
+	/* guest2's vendor mode goes with its reset. */
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST2, false), 0);
+	assert_int_equal(scmi_voltage_config_get(c->host, D_MMC, &cfg), 0);
+	assert_int_equal(cfg, OFF);
+}
+
+static void test_negotiate(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_voltage_info v;
+	uint32_t version, attr, w[1] = { D_MMC };
+	unsigned int num;
+
+	assert_int_equal(scmi_voltage_negotiate_version(c->host, 0x30000), -EOPNOTSUPP);
+	assert_int_equal(scmi_voltage_negotiate_version(c->host, SCMI_VOLTAGE_VERSION_1_0), 0);
+	assert_int_equal(scmi_voltage_proto_info_get(c->host, &version, &num), 0);
+	assert_int_equal(version, SCMI_VOLTAGE_VERSION_1_0);
+	assert_int_equal(raw(c->host, VOLTAGE_DOMAIN_NAME_GET, w, 1, NULL, NULL),
+			 SCMI_NOT_SUPPORTED);
+	assert_int_equal(scmi_voltage_message_attributes(c->host, VOLTAGE_DOMAIN_NAME_GET, &attr),
+			 -ENOENT);
+	assert_int_equal(scmi_voltage_domain_info(c->host, version, D_MMC, &v), 0);
+	assert_string_equal(v.name, "vdd-mmc-io-sign");
+	/* guest1 still talks 2.1; a reset gives the host back 2.1. */
+	assert_int_equal(scmi_voltage_proto_info_get(c->g1, &version, &num), 0);
+	assert_int_equal(version, SCMI_VOLTAGE_VERSION_2_1);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	assert_int_equal(scmi_voltage_proto_info_get(c->host, &version, &num), 0);
+	assert_int_equal(version, SCMI_VOLTAGE_VERSION_2_1);
+}
+
+static void test_board_versions(void **state)
+{
+	struct ctx *c = *state;
+	static const uint32_t vs[] = { SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0 };
+
+	close_session(c);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(vs); i++) {
+		struct scmi_voltage_info v;
+		uint32_t version, attr;
+		unsigned int num;
+
+		make_board(c->dtb, vs[i], NULL, 0);
+		open_session(c, c->dtb);
+		assert_int_equal(scmi_voltage_proto_info_get(c->host, &version, &num), 0);
+		assert_int_equal(version, vs[i]);
+		assert_int_equal(scmi_voltage_negotiate_version(c->host, vs[i]), -EOPNOTSUPP);
+		assert_int_equal(
+			scmi_voltage_message_attributes(c->host, VOLTAGE_DOMAIN_NAME_GET, &attr),
+			vs[i] == SCMI_VOLTAGE_VERSION_1_0 ? -ENOENT : 0);
+		assert_int_equal(scmi_voltage_domain_info(c->host, version, D_MMC, &v), 0);
+		assert_string_equal(v.name, vs[i] == SCMI_VOLTAGE_VERSION_1_0
+						    ? "vdd-mmc-io-sign"
+						    : "vdd-mmc-io-signalling");
+		assert_int_equal(scmi_voltage_level_set(c->host, D_CPU, true, 700000), 0);
+		close_session(c);
+	}
+}
+
+static void test_board_errors(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	static const struct {
+		const char *prop;
+		uint32_t val;
+		const char *want;
+	} bad[] = {
+		{ "fwkit,device", 42, "no device 42" },
+		{ "fwkit,level-uv", 1234, "'fwkit,level-uv'" },
+		{ "fwkit,latency-us", 2000000, "'fwkit,latency-us'" },
+		{ "fwkit,level-range-uv", 5, "exactly one of it and 'fwkit,level-range-uv'" },
+		{ "reg", 9, "'reg'" },
+		{ "fwkit,bogus", 1, "unknown property" },
+	};
+	struct scmi_session *s;
+	char err[256];
+
+	close_session(c);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(bad); i++) {
+		make_board(c->dtb, SCMI_VOLTAGE_VERSION_2_1, bad[i].prop, bad[i].val);
+		o.dtb = c->dtb;
+		err[0] = '\0';
+		assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, "/scmi-platform/voltage-domains/domain@2"));
+		assert_non_null(strstr(err, bad[i].want));
+	}
+	make_board(c->dtb, 0x30000, NULL, 0);
+	assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "'fwkit,version'"));
+}
+
+/* ---- a hostile platform: the client must refuse what it cannot trust ---- */
+
+struct evil {
+	int mode;
+};
+
+static void evil_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, SCMI_VOLTAGE_VERSION_2_1);
+}
+
+static void evil_attributes(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, 1);
+}
+
+static void evil_domain_attributes(struct scmi_msg *m)
+{
+	struct evil *e = m->priv;
+
+	scmi_msg_put_u32(m, SCMI_VOLTAGE_SUPPORTS_ASYNC_LEVEL_SET);
+	if (e->mode) /* the name is missing in mode 0 */
+		scmi_msg_put_name(m, "evil", SCMI_SHORT_NAME_MAX_SIZE);
+}
+
+static void evil_levels(struct scmi_msg *m)
+{
+	struct evil *e = m->priv;
+
+	if (e->mode == 1) { /* a segment of two */
+		scmi_msg_put_u32(m, 2 | SCMI_VOLTAGE_SUPPORTS_SEGMENTED_LEVELS);
+		scmi_msg_put_u32(m, 1);
+		scmi_msg_put_u32(m, 2);
+	} else if (e->mode == 2) { /* five announced, two sent */
+		scmi_msg_put_u32(m, 5);
+		scmi_msg_put_u32(m, 1);
+		scmi_msg_put_u32(m, 2);
+	} else { /* 2 + 1 remaining, then 3 more */
+		scmi_msg_put_u32(m, 2 | (1u << 16));
+		scmi_msg_put_u32(m, 1);
+		scmi_msg_put_u32(m, 2);
+		if (scmi_msg_in_u32(m, 1)) {
+			m->out_len = 4;
+			scmi_msg_put_u32(m, 3);
+			scmi_msg_put_u32(m, 1);
+			scmi_msg_put_u32(m, 2);
+			scmi_msg_put_u32(m, 3);
+		}
+	}
+}
+
+static void evil_level_set(struct scmi_msg *m)
+{
+	uint8_t dr[12];
+
+	fw_put_le32(dr, SCMI_SUCCESS);
+	fw_put_le32(dr + 4, scmi_msg_in_u32(m, 0));
+	fw_put_le32(dr + 8, scmi_msg_in_u32(m, 2) + 1); /* another level */
+	assert_int_equal(scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), 0), 0);
+}
+
+static const struct scmi_msg_desc evil_msgs[] = {
+	[SCMI_PROTOCOL_VERSION] = { evil_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { evil_attributes, 0, 0, 0 },
+	[VOLTAGE_DOMAIN_ATTRIBUTES] = { evil_domain_attributes, 4, 0, 0 },
+	[VOLTAGE_DESCRIBE_LEVELS] = { evil_levels, 8, 0, 0 },
+	[VOLTAGE_LEVEL_SET] = { evil_level_set, 12, 0, 0 },
+};
+
+static void test_hostile_platform(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct evil e = { 0 };
+	struct scmi_protocol evil = { .id = SCMI_PROTOCOL_VOLTAGE,
+				      .version = SCMI_VOLTAGE_VERSION_2_1,
+				      .msgs = evil_msgs,
+				      .nmsgs = FW_ARRAY_SIZE(evil_msgs),
+				      .priv = &e };
+	const struct fw_embedded_board *eb = &fw_embedded_boards[0];
+	struct scmi_voltage_info v;
+	char err[256];
+	size_t cap;
+	void *fdt;
+	FILE *f;
+
+	close_session(c);
+	while (eb->name && strcmp(eb->name, FW_DEFAULT_BOARD))
+		eb++;
+	cap = eb->size + 4096;
+	fdt = calloc(1, cap);
+	assert_int_equal(fdt_open_into(eb->dtb, fdt, (int)cap), 0);
+	assert_int_equal(fdt_del_node(fdt, fdt_path_offset(fdt, "/scmi-platform/voltage-domains")),
+			 0);
+	f = fopen(c->dtb, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
+	fclose(f);
+	free(fdt);
+	o.dtb = c->dtb;
+	o.agent.rx_timeout_ms = 5000;
+	if (scmi_session_local(&o, &c->s, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(scmi_platform_register_protocol(c->s->platform, &evil), 0);
+	th_log_capture();
+	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
+			 -EPROTO);
+	assert_true(th_log_contains("VOLTAGE_DOMAIN_ATTRIBUTES reply has 4 bytes"));
+	e.mode = 1;
+	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
+			 -EPROTO);
+	assert_true(th_log_contains("advertises 2 levels"));
+	e.mode = 2;
+	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
+			 -EPROTO);
+	assert_true(th_log_contains("bad VOLTAGE_DESCRIBE_LEVELS part"));
+	e.mode = 3;
+	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
+			 -EPROTO);
+	assert_int_equal(scmi_voltage_level_set(c->s->agent, 0, true, 1000), -EPROTO);
+	assert_true(th_log_contains("VOLTAGE_LEVEL_SET_COMPLETE"));
+	scmi_session_close(c->s);
+	c->s = NULL;
+}
+
+static void test_cli(void **state)
+{
+	char out[8192], err[1024];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "list",
+				      "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"name\":\"vdd-mmc-io-signalling\""));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage",
+				      "levels", "vdd-gpu", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"levels\":[500000,1000000,12500]"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "set",
+				      "vdd-cpu", "900000", "--async", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"level_uv\":900000"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "on",
+				      "2", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"state\":\"on\""));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "get",
+				      "3", NULL),
+			 0);
+	assert_non_null(strstr(out, "3300000 uV off"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/firmware/scmi-guest1", "voltage", "off", "vdd-cpu", NULL),
+			 1);
+	assert_non_null(strstr(err, "VOLTAGE_CONFIG_SET: Permission denied"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "get",
+				      "nosuch", NULL),
+			 1);
+	assert_non_null(strstr(err, "no voltage domain 'nosuch'"));
+	assert_int_equal(
+		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "--help", NULL),
+		0);
+	assert_non_null(strstr(out, "usage: fwkit scmi voltage"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_discovery, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_discovery_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sizes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_levels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_level_async, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_refcount, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_agent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_negotiate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_board_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_board_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_platform, setup, teardown),
+		cmocka_unit_test(test_cli),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

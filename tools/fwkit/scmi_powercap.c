@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * `fwkit scmi powercap ...`: the power capping protocol from the command
+ * line: list domains, read and set a cap (optionally asynchronously, waiting
+ * for the delayed response), read and set the averaging interval, read the
+ * measured power. Domains by name or number; every command takes --json.
+ */
+#include "cli.h"
+
+#include <fwkit/scmi_powercap.h>
+
+#include <errno.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: fwkit scmi powercap <command> [args] [--json]\n"
+	"\n"
+	"ID is a domain's name or number; power in microwatts, intervals in us.\n"
+	"  list                  every domain this agent may see\n"
+	"  get ID                the domain's attributes and current cap\n"
+	"  set ID UW [--async]   POWERCAP_CAP_SET (0 disables capping, v2.0);\n"
+	"                        --async waits for the delayed response\n"
+	"  pai ID [US]           read or set the power averaging interval\n"
+	"  measure ID            POWERCAP_MEASUREMENTS_GET\n";
+
+static int fail(const char *what, int ret)
+{
+	return cli_fail("%s: %s", what, strerror(-ret));
+}
+
+static int resolve(struct scmi_agent *a, const char *s, uint32_t *id)
+{
+	int ret = scmi_powercap_find(a, s, id);
+
+	if (ret == -ENOENT)
+		return cli_fail("no powercap domain called '%s'", s);
+	if (ret)
+		return fail(s, ret);
+	return 0;
+}
+
+static void print_dom(const struct scmi_powercap_dom *d, uint32_t cap, bool json)
+{
+	if (json) {
+		printf("{\"id\":%u,\"name\":", d->id);
+		cli_json_string(stdout, d->name);
+		printf(",\"cap_uw\":%u,\"min_cap_uw\":%u,\"max_cap_uw\":%u,\"cap_step_uw\":%u,"
+		       "\"min_pai_us\":%u,\"max_pai_us\":%u,\"pai_step_us\":%u,"
+		       "\"sustainable_power_uw\":%u,\"accuracy\":%u,\"parent\":",
+		       cap, d->min_power_cap, d->max_power_cap, d->power_cap_step, d->min_pai,
+		       d->max_pai, d->pai_step, d->sustainable_power, d->accuracy);
+		if (d->parent_id == SCMI_POWERCAP_ROOT_ZONE_ID)
+			printf("null");
+		else
+			printf("%u", d->parent_id);
+		printf(",\"async_cap_set\":%s,\"cap_config\":%s,\"pai_config\":%s}",
+		       d->async_cap_set ? "true" : "false", d->cap_config ? "true" : "false",
+		       d->pai_config ? "true" : "false");
+		return;
+	}
+	printf("%3u  %-28s cap %u uW (%u..%u step %u), pai %u..%u us, parent ", d->id, d->name, cap,
+	       d->min_power_cap, d->max_power_cap, d->power_cap_step, d->min_pai, d->max_pai);
+	if (d->parent_id == SCMI_POWERCAP_ROOT_ZONE_ID)
+		printf("none");
+	else
+		printf("%u", d->parent_id);
+	printf("%s\n", d->async_cap_set ? ", async" : "");
+}
+
+static int cmd_list(struct scmi_agent *a, bool json)
+{
+	uint32_t ver, num;
+	bool first = true;
+	int ret = scmi_powercap_protocol_info(a, &ver, &num);
+
+	if (ret)
+		return fail("powercap", ret);
+	if (json)
+		printf("[");
+	for (uint32_t i = 0; i < num; i++) {
+		struct scmi_powercap_dom d;
+		uint32_t cap;
+
+		ret = scmi_powercap_domain_attributes(a, i, &d);
+		if (ret == -EACCES)
+			continue; /* not this agent's */
+		if (ret || (ret = scmi_powercap_cap_get(a, i, &cap)))
+			return fail("powercap domain", ret);
+		if (json && !first)
+			printf(",");
+		print_dom(&d, cap, json);
+		first = false;
+	}
+	if (json)
+		printf("]\n");
+	return 0;
+}
+
+int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
+{
+	bool json = false, async = false;
+	char *args[8];
+	unsigned int v;
+	uint32_t id, out, pai;
+	int n = 0, ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--async")) {
+			async = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (n < (int)FW_ARRAY_SIZE(args)) {
+			args[n++] = argv[i];
+		} else {
+			return cli_usage("scmi powercap", "too many arguments");
+		}
+	}
+	if (n == 0)
+		return cli_usage("scmi powercap", "missing command");
+	if (!strcmp(args[0], "list")) {
+		if (n != 1)
+			return cli_usage("scmi powercap", "list takes no arguments");
+		return cmd_list(a, json);
+	}
+	if (n < 2)
+		return cli_usage("scmi powercap", "%s needs a domain", args[0]);
+	if (!strcmp(args[0], "get") && n == 2) {
+		struct scmi_powercap_dom d;
+
+		if ((ret = resolve(a, args[1], &id)))
+			return ret;
+		if ((ret = scmi_powercap_domain_attributes(a, id, &d)) ||
+		    (ret = scmi_powercap_cap_get(a, id, &out)))
+			return fail(args[1], ret);
+		print_dom(&d, out, json);
+		if (json)
+			printf("\n");
+		return 0;
+	}
+	if (!strcmp(args[0], "set") && n == 3) {
+		if (!cli_parse_u32(args[2], 0xFFFFFFFFul, &v))
+			return cli_usage("scmi powercap", "'%s' is not a power in uW", args[2]);
+		if ((ret = resolve(a, args[1], &id)))
+			return ret;
+		ret = scmi_powercap_cap_set(a, id, v, async, false, &out);
+		if (ret)
+			return fail("set", ret);
+		if (json)
+			printf("{\"id\":%u,\"cap_uw\":%u}\n", id, out);
+		else
+			printf("cap %u uW\n", out);
+		return 0;
+	}
+	if (!strcmp(args[0], "pai") && (n == 2 || n == 3)) {
+		if (n == 3 && !cli_parse_u32(args[2], 0xFFFFFFFFul, &v))
+			return cli_usage("scmi powercap", "'%s' is not an interval in us", args[2]);
+		if ((ret = resolve(a, args[1], &id)))
+			return ret;
+		if (n == 3 && (ret = scmi_powercap_pai_set(a, id, v)))
+			return fail("pai", ret);
+		if ((ret = scmi_powercap_pai_get(a, id, &pai)))
+			return fail("pai", ret);
+		if (json)
+			printf("{\"id\":%u,\"pai_us\":%u}\n", id, pai);
+		else
+			printf("pai %u us\n", pai);
+		return 0;
+	}
+	if (!strcmp(args[0], "measure") && n == 2) {
+		if ((ret = resolve(a, args[1], &id)))
+			return ret;
+		if ((ret = scmi_powercap_measurements_get(a, id, &out, &pai)))
+			return fail("measure", ret);
+		if (json)
+			printf("{\"id\":%u,\"power_uw\":%u,\"pai_us\":%u}\n", id, out, pai);
+		else
+			printf("power %u uW over %u us\n", out, pai);
+		return 0;
+	}
+	return cli_usage("scmi powercap", "unknown command or arguments '%s'", args[0]);
+}
