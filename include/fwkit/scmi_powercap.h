@@ -100,5 +100,4 @@ int scmi_powercap_parse_event(uint8_t evt_id, const uint8_t *payload, size_t len
 			      struct scmi_powercap_event *e);
 int scmi_powercap_find(struct scmi_agent *a, const char *name_or_id, uint32_t *id);
 
-
 #endif /* FWKIT_SCMI_POWERCAP_H */

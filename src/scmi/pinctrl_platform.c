@@ -678,4 +678,3 @@ const struct scmi_proto_module scmi_pinctrl_module = {
 	.node_name = "pinctrl",
 	.setup = pc_setup,
 };
-

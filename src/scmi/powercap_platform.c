@@ -635,4 +635,3 @@ const struct scmi_proto_module scmi_powercap_module = {
 	.node_name = "powercap-domains",
 	.setup = pcap_setup,
 };
-
