@@ -1,0 +1,1072 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The Clock management protocol, both ends, on the default board in one
+ * process with its three agents (host: devices 0-3, guest1: device 2,
+ * guest2: device 3): every message with its success and error statuses,
+ * size errors, permissions across agents, rounding, reference-counted
+ * enables, parents, multi-part rate lists, delayed responses, notifications
+ * reaching exactly the agents that asked and may see the clock, the reset
+ * hook, version 1.0 / 2.0 boards and NEGOTIATE_PROTOCOL_VERSION, board
+ * errors, and the CLI.
+ */
+#include "helpers.h"
+
+#include <fwkit/board.h>
+#include <fwkit/scmi_clock.h>
+#include <fwkit/scmi_session.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define HOST   1
+#define GUEST1 2
+#define GUEST2 3
+
+#define CPU    0
+#define GPU    1
+#define ETH    2
+#define MMC    3
+#define SYSPLL 4
+#define PPLL   5
+
+struct ctx {
+	struct scmi_session *s;
+	struct scmi_agent *ag[4]; /* by agent id */
+	struct scmi_clock_client cl[4];
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int seen[4][2]; /* events per agent id and event id */
+	struct scmi_clock_rate_event last[4][2];
+	char dtb[256];
+};
+
+/* Notification callbacks get the agent id through a small table. */
+struct sink {
+	struct ctx *c;
+	int agent;
+};
+static struct sink sinks[4];
+
+static void on_clock_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
+			   uint64_t ts)
+{
+	struct sink *k = arg;
+	struct ctx *c = k->c;
+	struct scmi_clock_rate_event ev;
+
+	(void)ts;
+	assert_int_equal(proto, SCMI_PROTOCOL_CLOCK);
+	assert_true(evt <= 1);
+	assert_int_equal(scmi_clock_parse_event(p, len, &ev), 0);
+	pthread_mutex_lock(&c->lock);
+	c->seen[k->agent][evt]++;
+	c->last[k->agent][evt] = ev;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Wait until agent's last event evt carries rate (bounded by the test's timeout). */
+static void wait_rate(struct ctx *c, int agent, uint8_t evt, uint64_t rate)
+{
+	pthread_mutex_lock(&c->lock);
+	while (!c->seen[agent][evt] || c->last[agent][evt].rate != rate)
+		pthread_cond_wait(&c->cond, &c->lock);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static int seen(struct ctx *c, int agent, uint8_t evt)
+{
+	int n;
+
+	pthread_mutex_lock(&c->lock);
+	n = c->seen[agent][evt];
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+static int open_board(struct ctx *c, const char *dtb)
+{
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000, .dresp_timeout_ms = 5000 };
+	char err[256];
+
+	o.agent = cfg;
+	o.dtb = dtb;
+	if (scmi_session_local(&o, &c->s, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	c->ag[HOST] = c->s->agent;
+	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->ag[GUEST1],
+						err, sizeof(err)),
+			 0);
+	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->ag[GUEST2],
+						err, sizeof(err)),
+			 0);
+	for (int i = HOST; i <= GUEST2; i++) {
+		sinks[i].c = c;
+		sinks[i].agent = i;
+		assert_int_equal(scmi_clock_client_init(c->ag[i], &c->cl[i]), 0);
+		assert_int_equal(scmi_notify_register(c->ag[i], SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY,
+						      on_clock_event, &sinks[i]),
+				 0);
+	}
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	th_log_capture();
+	assert_int_equal(open_board(c, NULL), 0);
+	*state = c;
+	return 0;
+}
+
+static void close_board(struct ctx *c)
+{
+	scmi_agent_destroy(c->ag[GUEST1]);
+	scmi_agent_destroy(c->ag[GUEST2]);
+	scmi_session_close(c->s);
+	c->s = NULL;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	if (c->s)
+		close_board(c);
+	if (c->dtb[0])
+		unlink(c->dtb);
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	th_log_release();
+	return 0;
+}
+
+/* One raw clock command of 32-bit words. */
+static int raw(struct ctx *c, int agent, uint8_t msg, const uint32_t *w, size_t n, uint8_t *rx,
+	       size_t *rx_len)
+{
+	uint8_t tx[64] = { 0 }, buf[256];
+	size_t len = 0;
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		fw_put_le32(tx + 4 * i, w[i]);
+	ret = scmi_agent_call(c->ag[agent], SCMI_PROTOCOL_CLOCK, msg, tx, 4 * n, rx ? rx : buf,
+			      sizeof(buf), &len);
+	if (rx_len)
+		*rx_len = len;
+	return ret;
+}
+
+/* The default board with the clocks node changed by fn, as a file. */
+static void variant(struct ctx *c, void (*fn)(void *fdt, int node))
+{
+	const struct fw_embedded_board *b = fw_embedded_boards;
+	size_t size;
+	void *fdt;
+	int node;
+	FILE *f;
+
+	while (b->name && strcmp(b->name, FW_DEFAULT_BOARD))
+		b++;
+	assert_non_null(b->name);
+	size = b->size + 4096;
+	fdt = malloc(size);
+	assert_int_equal(fdt_open_into(b->dtb, fdt, (int)size), 0);
+	node = fdt_node_offset_by_compatible(fdt, -1, "fwkit,scmi-platform");
+	node = fdt_subnode_offset(fdt, node, "clocks");
+	assert_true(node >= 0);
+	fn(fdt, node);
+	assert_int_equal(fdt_pack(fdt), 0);
+	th_tmp_path(c->dtb, sizeof(c->dtb), "clock.dtb");
+	f = fopen(c->dtb, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, fdt_totalsize(fdt), 1, f), 1);
+	fclose(f);
+	free(fdt);
+}
+
+static int reopen(struct ctx *c, void (*fn)(void *fdt, int node))
+{
+	close_board(c);
+	variant(c, fn);
+	return open_board(c, c->dtb);
+}
+
+/* ------------------------------------------------------------ discovery */
+
+static void test_discovery(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_clock_info i;
+	uint32_t attr;
+
+	assert_int_equal(c->cl[HOST].version, SCMI_CLOCK_VERSION_3);
+	assert_int_equal(c->cl[HOST].num_clocks, 6);
+	assert_int_equal(c->cl[HOST].max_async_req, 2);
+	/* ids are global: every agent sees the same count */
+	assert_int_equal(c->cl[GUEST1].num_clocks, 6);
+
+	assert_int_equal(scmi_clock_info_get(&c->cl[HOST], CPU, &i), 0);
+	assert_string_equal(i.name, "cpu");
+	assert_true(i.enabled); /* fwkit,enabled */
+	assert_int_equal(i.enable_latency_us, 50);
+	assert_true(i.range);
+	assert_int_equal(i.min_rate, 200000000);
+	assert_int_equal(i.max_rate, 2000000000);
+	assert_int_equal(i.step, 100000000);
+	assert_int_equal(i.num_parents, 0);
+	assert_true(i.attributes & SCMI_CLOCK_SUPPORTS_RATE_CHANGED_NOTIF);
+	assert_true(i.attributes & SCMI_CLOCK_SUPPORTS_RATE_CHANGE_REQUESTED_NOTIF);
+	assert_true(i.attributes & SCMI_CLOCK_SUPPORTS_GET_PERMISSIONS);
+	assert_false(i.attributes & SCMI_CLOCK_SUPPORTS_PARENT_CLOCK);
+	assert_false(i.attributes & SCMI_CLOCK_SUPPORTS_EXTENDED_NAMES);
+
+	/* 20 rates: more than one 128-byte reply holds */
+	assert_int_equal(scmi_clock_info_get(&c->cl[HOST], GPU, &i), 0);
+	assert_false(i.range);
+	assert_false(i.enabled);
+	assert_int_equal(i.num_rates, 20);
+	for (unsigned int r = 0; r < 20; r++)
+		assert_int_equal(i.rates[r], 100000000ull + 50000000ull * r);
+	assert_int_equal(i.num_parents, 2);
+	assert_int_equal(i.parents[0], SYSPLL);
+	assert_int_equal(i.parents[1], PPLL);
+
+	/* extended name through CLOCK_NAME_GET */
+	assert_int_equal(scmi_clock_info_get(&c->cl[HOST], PPLL, &i), 0);
+	assert_true(i.attributes & SCMI_CLOCK_SUPPORTS_EXTENDED_NAMES);
+	assert_string_equal(i.name, "peripheral-pll-main");
+
+	for (uint8_t m = 0; m <= CLOCK_GET_PERMISSIONS; m++)
+		assert_int_equal(
+			scmi_base_message_attributes(c->ag[HOST], SCMI_PROTOCOL_CLOCK, m, &attr),
+			0);
+	assert_int_equal(scmi_base_message_attributes(c->ag[HOST], SCMI_PROTOCOL_CLOCK,
+						      SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr),
+			 0);
+	assert_int_equal(
+		scmi_base_message_attributes(c->ag[HOST], SCMI_PROTOCOL_CLOCK, 0x11, &attr),
+		-ENOENT);
+	assert_int_equal(
+		scmi_base_message_attributes(c->ag[HOST], SCMI_PROTOCOL_CLOCK, 0x80, &attr),
+		-ENOENT);
+}
+
+static void test_multipart_raw(void **state)
+{
+	struct ctx *c = *state;
+	uint8_t rx[256];
+	size_t len;
+	uint32_t f;
+
+	/* first part: as many as 128 bytes hold, 15 */
+	assert_int_equal(raw(c, HOST, CLOCK_DESCRIBE_RATES, (uint32_t[]){ GPU, 0 }, 2, rx, &len),
+			 0);
+	f = fw_get_le32(rx);
+	assert_int_equal(FW_FIELD_GET(SCMI_CLOCK_NUM_RETURNED_MASK, f), 15);
+	assert_int_equal(FW_FIELD_GET(SCMI_CLOCK_NUM_REMAINING_MASK, f), 5);
+	assert_false(f & SCMI_CLOCK_RATE_FORMAT_RANGE);
+	assert_int_equal(len, 4 + 15 * 8);
+	assert_int_equal(raw(c, HOST, CLOCK_DESCRIBE_RATES, (uint32_t[]){ GPU, 15 }, 2, rx, &len),
+			 0);
+	f = fw_get_le32(rx);
+	assert_int_equal(FW_FIELD_GET(SCMI_CLOCK_NUM_RETURNED_MASK, f), 5);
+	assert_int_equal(FW_FIELD_GET(SCMI_CLOCK_NUM_REMAINING_MASK, f), 0);
+	assert_int_equal(fw_get_le64(rx + 4), 850000000ull);
+	assert_int_equal(raw(c, HOST, CLOCK_DESCRIBE_RATES, (uint32_t[]){ GPU, 20 }, 2, NULL, NULL),
+			 -ERANGE);
+	/* a range: one triplet whatever the index */
+	assert_int_equal(raw(c, HOST, CLOCK_DESCRIBE_RATES, (uint32_t[]){ CPU, 7 }, 2, rx, &len),
+			 0);
+	f = fw_get_le32(rx);
+	assert_true(f & SCMI_CLOCK_RATE_FORMAT_RANGE);
+	assert_int_equal(FW_FIELD_GET(SCMI_CLOCK_NUM_RETURNED_MASK, f), 3);
+	assert_int_equal(len, 4 + 24);
+	/* possible parents from an offset */
+	assert_int_equal(
+		raw(c, HOST, CLOCK_POSSIBLE_PARENTS_GET, (uint32_t[]){ GPU, 1 }, 2, rx, &len), 0);
+	f = fw_get_le32(rx);
+	assert_int_equal(FW_FIELD_GET(SCMI_CLOCK_NUM_PARENTS_RETURNED_MASK, f), 1);
+	assert_int_equal(FW_FIELD_GET(SCMI_CLOCK_NUM_PARENTS_REMAINING_MASK, f), 0);
+	assert_int_equal(fw_get_le32(rx + 4), PPLL);
+	assert_int_equal(
+		raw(c, HOST, CLOCK_POSSIBLE_PARENTS_GET, (uint32_t[]){ GPU, 3 }, 2, NULL, NULL),
+		-EINVAL);
+	/* CLOCK_ATTRIBUTES of v3: attributes, name[16], latency */
+	assert_int_equal(raw(c, HOST, CLOCK_ATTRIBUTES, (uint32_t[]){ GPU }, 1, rx, &len), 0);
+	assert_int_equal(len, 24);
+	assert_int_equal(raw(c, HOST, CLOCK_NAME_GET, (uint32_t[]){ PPLL }, 1, rx, &len), 0);
+	assert_int_equal(len, 4 + SCMI_MAX_STR_SIZE);
+	assert_string_equal((char *)rx + 4, "peripheral-pll-main");
+}
+
+static void test_errors(void **state)
+{
+	struct ctx *c = *state;
+	const struct scmi_clock_client *h = &c->cl[HOST];
+	struct scmi_clock_info i;
+	uint64_t r;
+
+	/* past the last clock */
+	assert_int_equal(scmi_clock_attributes(h, 6, &i), -ENOENT);
+	assert_int_equal(scmi_clock_rate_get(h, 6, &r), -ENOENT);
+	assert_int_equal(scmi_clock_rate_set(h, 99, 1, 0, NULL), -ENOENT);
+	/* size errors: the dispatcher's exact sizes, and CONFIG_SET per version */
+	assert_int_equal(raw(c, HOST, CLOCK_ATTRIBUTES, (uint32_t[]){ 0, 0 }, 2, NULL, NULL),
+			 -EPROTO);
+	assert_int_equal(raw(c, HOST, CLOCK_RATE_SET, (uint32_t[]){ 0, 0, 1 }, 3, NULL, NULL),
+			 -EPROTO);
+	assert_int_equal(raw(c, HOST, CLOCK_CONFIG_SET, (uint32_t[]){ GPU, 1 }, 2, NULL, NULL),
+			 -EPROTO);
+	assert_int_equal(raw(c, HOST, CLOCK_DESCRIBE_RATES, (uint32_t[]){ GPU }, 1, NULL, NULL),
+			 -EPROTO);
+	/* rates: out of range, reserved flags, rounding mode 3 */
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 100000000, 0, NULL), -ERANGE);
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 2100000000, 0, NULL), -ERANGE);
+	assert_int_equal(scmi_clock_rate_set(h, GPU, 50000000, 0, NULL), -ERANGE);
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 1000000000, FW_BIT(4), NULL), -EINVAL);
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 1000000000, SCMI_CLOCK_SET_ROUND_MASK, NULL),
+			 -EINVAL);
+	/* config: reserved state 2, reserved bits, OEM types */
+	assert_int_equal(raw(c, HOST, CLOCK_CONFIG_SET, (uint32_t[]){ GPU, 2, 0 }, 3, NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(
+		raw(c, HOST, CLOCK_CONFIG_SET, (uint32_t[]){ GPU, FW_BIT(4), 0 }, 3, NULL, NULL),
+		-EINVAL);
+	assert_int_equal(raw(c, HOST, CLOCK_CONFIG_SET,
+			     (uint32_t[]){ GPU, SCMI_CLOCK_STATE_UNCHANGED | (1u << 16), 7 }, 3,
+			     NULL, NULL),
+			 -EOPNOTSUPP);
+	assert_int_equal(raw(c, HOST, CLOCK_CONFIG_SET,
+			     (uint32_t[]){ GPU, SCMI_CLOCK_STATE_UNCHANGED, 0 }, 3, NULL, NULL),
+			 0);
+	assert_int_equal(raw(c, HOST, CLOCK_CONFIG_GET, (uint32_t[]){ GPU, 1 }, 2, NULL, NULL),
+			 -EOPNOTSUPP);
+	assert_int_equal(raw(c, HOST, CLOCK_CONFIG_GET, (uint32_t[]){ GPU, 0x100 }, 2, NULL, NULL),
+			 -EINVAL);
+	/* notify: reserved bits */
+	assert_int_equal(raw(c, HOST, CLOCK_RATE_NOTIFY, (uint32_t[]){ GPU, 2 }, 2, NULL, NULL),
+			 -EINVAL);
+	/* parents: none on this clock, not one of the possible ones */
+	assert_int_equal(scmi_clock_parent_set(h, CPU, SYSPLL), -EOPNOTSUPP);
+	assert_int_equal(scmi_clock_parent_get(h, CPU, &(uint32_t){ 0 }), -EOPNOTSUPP);
+	assert_int_equal(scmi_clock_parent_set(h, GPU, MMC), -EINVAL);
+	/* unknown message */
+	assert_int_equal(raw(c, HOST, 0x11, NULL, 0, NULL, NULL), -EOPNOTSUPP);
+}
+
+/* --------------------------------------------------------------- rates */
+
+static void test_rate_rounding(void **state)
+{
+	struct ctx *c = *state;
+	const struct scmi_clock_client *h = &c->cl[HOST];
+	uint64_t r;
+
+	assert_int_equal(scmi_clock_rate_get(h, CPU, &r), 0);
+	assert_int_equal(r, 1000000000); /* fwkit,rate */
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 1234000000, 0, NULL), 0);
+	assert_int_equal(scmi_clock_rate_get(h, CPU, &r), 0);
+	assert_int_equal(r, 1200000000);
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 1234000000, SCMI_CLOCK_SET_ROUND_UP, NULL), 0);
+	assert_int_equal(scmi_clock_rate_get(h, CPU, &r), 0);
+	assert_int_equal(r, 1300000000);
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 1260000000, SCMI_CLOCK_SET_ROUND_AUTO, NULL),
+			 0);
+	assert_int_equal(scmi_clock_rate_get(h, CPU, &r), 0);
+	assert_int_equal(r, 1300000000);
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 2000000000, SCMI_CLOCK_SET_ROUND_UP, NULL), 0);
+	assert_int_equal(scmi_clock_rate_get(h, CPU, &r), 0);
+	assert_int_equal(r, 2000000000);
+	/* a discrete list */
+	assert_int_equal(scmi_clock_rate_set(h, GPU, 120000000, 0, NULL), 0);
+	assert_int_equal(scmi_clock_rate_get(h, GPU, &r), 0);
+	assert_int_equal(r, 100000000);
+	assert_int_equal(scmi_clock_rate_set(h, GPU, 120000000, SCMI_CLOCK_SET_ROUND_UP, NULL), 0);
+	assert_int_equal(scmi_clock_rate_get(h, GPU, &r), 0);
+	assert_int_equal(r, 150000000);
+	assert_int_equal(scmi_clock_rate_set(h, GPU, 1030000000, SCMI_CLOCK_SET_ROUND_AUTO, NULL),
+			 0);
+	assert_int_equal(scmi_clock_rate_get(h, GPU, &r), 0);
+	assert_int_equal(r, 1050000000);
+	assert_int_equal(scmi_clock_rate_set(h, GPU, 1050000000, 0, NULL), 0);
+}
+
+struct async_job {
+	const struct scmi_clock_client *cl;
+	uint32_t id;
+	uint64_t want, got;
+	int ret;
+};
+
+static void *async_thread(void *arg)
+{
+	struct async_job *j = arg;
+
+	j->ret = scmi_clock_rate_set(j->cl, j->id, j->want, SCMI_CLOCK_SET_ASYNC, &j->got);
+	return NULL;
+}
+
+static void test_async(void **state)
+{
+	struct ctx *c = *state;
+	const struct scmi_clock_client *h = &c->cl[HOST];
+	struct scmi_agent_stats st;
+	uint64_t r = 0;
+
+	/* the delayed response carries the clock and the rate it got */
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 1550000000, SCMI_CLOCK_SET_ASYNC, &r), 0);
+	assert_int_equal(r, 1500000000);
+	assert_int_equal(scmi_clock_rate_set(h, GPU, 333000000,
+					     SCMI_CLOCK_SET_ASYNC | SCMI_CLOCK_SET_ROUND_UP, &r),
+			 0);
+	assert_int_equal(r, 350000000);
+	scmi_agent_get_stats(c->ag[HOST], &st);
+	assert_int_equal(st.delayed_responses, 2);
+	/* two at once from one agent: each delayed response finds its own
+	 * command (by token) and carries its own clock and rate */
+	{
+		struct async_job a = { h, CPU, 700000000, 0, -1 }, b = { h, GPU, 650000000, 0, -1 };
+		pthread_t ta, tb;
+
+		assert_int_equal(pthread_create(&ta, NULL, async_thread, &a), 0);
+		assert_int_equal(pthread_create(&tb, NULL, async_thread, &b), 0);
+		pthread_join(ta, NULL);
+		pthread_join(tb, NULL);
+		/* max_async_req = 2: both fit, whatever the interleaving */
+		assert_int_equal(a.ret, 0);
+		assert_int_equal(b.ret, 0);
+		assert_int_equal(a.got, 700000000);
+		assert_int_equal(b.got, 650000000);
+	}
+	/* guest2 on mmc (500 ms): ignored delayed responses still occupy the
+	 * platform's max_async_req = 2 slots until they are due */
+	assert_int_equal(scmi_clock_rate_set(&c->cl[GUEST2], MMC, 10000000,
+					     SCMI_CLOCK_SET_ASYNC | SCMI_CLOCK_SET_IGNORE_RESP,
+					     NULL),
+			 0);
+	assert_int_equal(scmi_clock_rate_set(&c->cl[GUEST2], MMC, 20000000,
+					     SCMI_CLOCK_SET_ASYNC | SCMI_CLOCK_SET_IGNORE_RESP,
+					     NULL),
+			 0);
+	assert_int_equal(scmi_clock_rate_set(&c->cl[GUEST2], MMC, 30000000,
+					     SCMI_CLOCK_SET_ASYNC | SCMI_CLOCK_SET_IGNORE_RESP,
+					     NULL),
+			 -EBUSY);
+	/* synchronous changes are not limited */
+	assert_int_equal(scmi_clock_rate_set(&c->cl[GUEST2], MMC, 40000000, 0, NULL), 0);
+	scmi_agent_get_stats(c->ag[GUEST2], &st);
+	assert_int_equal(st.delayed_responses, 0);
+}
+
+/* -------------------------------------------------------- permissions */
+
+static void test_permissions(void **state)
+{
+	struct ctx *c = *state;
+	const struct scmi_clock_client *g1 = &c->cl[GUEST1], *g2 = &c->cl[GUEST2];
+	struct scmi_clock_info i;
+	uint32_t perms, id;
+	uint64_t r;
+
+	/* guest1 sees eth-ref (device 2) only */
+	assert_int_equal(scmi_clock_attributes(g1, CPU, &i), -EACCES);
+	assert_int_equal(scmi_clock_rate_get(g1, GPU, &r), -EACCES);
+	assert_int_equal(scmi_clock_rate_set(g1, MMC, 10000000, 0, NULL), -EACCES);
+	assert_int_equal(scmi_clock_enable(g1, CPU, false), -EACCES);
+	assert_int_equal(scmi_clock_notify(g1, CPU, SCMI_EVENT_CLOCK_RATE_CHANGED, true), -EACCES);
+	assert_int_equal(scmi_clock_describe_rates(g1, GPU, &i), -EACCES);
+	assert_int_equal(raw(c, GUEST1, CLOCK_NAME_GET, (uint32_t[]){ PPLL }, 1, NULL, NULL),
+			 -EACCES);
+	assert_int_equal(scmi_clock_get_permissions(g1, MMC, &perms), -EACCES);
+	assert_int_equal(scmi_clock_find(g1, "eth-ref", &id), 0);
+	assert_int_equal(id, ETH);
+	assert_int_equal(scmi_clock_find(g1, "mmc", &id), -ENOENT);
+	assert_int_equal(scmi_clock_info_get(g1, ETH, &i), 0);
+	assert_int_equal(i.num_rates, 3);
+	/* guest2 sees mmc only */
+	assert_int_equal(scmi_clock_attributes(g2, ETH, &i), -EACCES);
+	assert_int_equal(scmi_clock_attributes(g2, MMC, &i), 0);
+
+	/* parent control is the trusted agent's */
+	assert_int_equal(scmi_clock_get_permissions(g1, ETH, &perms), 0);
+	assert_int_equal(perms, SCMI_CLOCK_STATE_CONTROL_ALLOWED | SCMI_CLOCK_RATE_CONTROL_ALLOWED);
+	assert_int_equal(scmi_clock_get_permissions(&c->cl[HOST], ETH, &perms), 0);
+	assert_int_equal(perms, SCMI_CLOCK_STATE_CONTROL_ALLOWED | SCMI_CLOCK_RATE_CONTROL_ALLOWED |
+					SCMI_CLOCK_PARENT_CONTROL_ALLOWED);
+	assert_int_equal(scmi_clock_parent_set(g1, ETH, SYSPLL), -EACCES);
+	assert_int_equal(scmi_clock_parent_get(g1, ETH, &id), 0);
+	assert_int_equal(id, PPLL); /* fwkit,parent */
+	assert_int_equal(scmi_clock_parent_set(&c->cl[HOST], ETH, SYSPLL), 0);
+	assert_int_equal(scmi_clock_parent_get(g1, ETH, &id), 0);
+	assert_int_equal(id, SYSPLL);
+
+	/* the trusted agent grants device 0 to guest1: cpu becomes visible */
+	assert_int_equal(scmi_base_set_device_permissions(c->ag[HOST], GUEST1, 0, true), 0);
+	assert_int_equal(scmi_clock_attributes(g1, CPU, &i), 0);
+	/* and takes the clock protocol away on device 2 */
+	assert_int_equal(scmi_base_set_protocol_permissions(c->ag[HOST], GUEST1, 2,
+							    SCMI_PROTOCOL_CLOCK, false),
+			 0);
+	assert_int_equal(scmi_clock_rate_get(g1, ETH, &r), -EACCES);
+}
+
+static void test_enable_refcount(void **state)
+{
+	struct ctx *c = *state;
+	const struct scmi_clock_client *h = &c->cl[HOST], *g1 = &c->cl[GUEST1];
+	bool on;
+
+	assert_int_equal(scmi_clock_state_get(h, ETH, &on), 0);
+	assert_false(on);
+	assert_int_equal(scmi_clock_enable(h, ETH, true), 0);
+	assert_int_equal(scmi_clock_enable(g1, ETH, true), 0);
+	assert_int_equal(scmi_clock_enable(h, ETH, true), 0); /* a hold, not a count */
+	assert_int_equal(scmi_clock_enable(h, ETH, false), 0);
+	/* guest1 still holds it */
+	assert_int_equal(scmi_clock_state_get(h, ETH, &on), 0);
+	assert_true(on);
+	assert_int_equal(scmi_clock_state_get(g1, ETH, &on), 0);
+	assert_true(on);
+	assert_int_equal(scmi_clock_enable(g1, ETH, false), 0);
+	assert_int_equal(scmi_clock_state_get(g1, ETH, &on), 0);
+	assert_false(on);
+	/* an always-on clock stays on whatever agents do */
+	assert_int_equal(scmi_clock_enable(h, CPU, true), 0);
+	assert_int_equal(scmi_clock_enable(h, CPU, false), 0);
+	assert_int_equal(scmi_clock_state_get(h, CPU, &on), 0);
+	assert_true(on);
+	/* CONFIG_GET layout: attributes, config, oem value */
+	{
+		uint8_t rx[64];
+		size_t len;
+
+		assert_int_equal(scmi_clock_enable(g1, ETH, true), 0);
+		assert_int_equal(
+			raw(c, HOST, CLOCK_CONFIG_GET, (uint32_t[]){ ETH, 0 }, 2, rx, &len), 0);
+		assert_int_equal(len, 12);
+		assert_int_equal(fw_get_le32(rx + 4), SCMI_CLOCK_CONFIG_GET_ENABLED);
+		assert_int_equal(raw(c, HOST, CLOCK_ATTRIBUTES, (uint32_t[]){ ETH }, 1, rx, &len),
+				 0);
+		assert_true(fw_get_le32(rx) & SCMI_CLOCK_ENABLED);
+	}
+}
+
+/* ------------------------------------------------------- notifications */
+
+static void test_notifications(void **state)
+{
+	struct ctx *c = *state;
+	const struct scmi_clock_client *h = &c->cl[HOST], *g1 = &c->cl[GUEST1];
+
+	assert_int_equal(scmi_clock_notify(h, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
+	assert_int_equal(scmi_clock_notify(g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
+	assert_int_equal(scmi_clock_notify(g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, true),
+			 0);
+	assert_int_equal(
+		scmi_clock_notify(&c->cl[GUEST2], ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true),
+		-EACCES);
+	/* guest2 listens to its own clock only */
+	assert_int_equal(
+		scmi_clock_notify(&c->cl[GUEST2], MMC, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
+
+	/* a change by the host reaches host and guest1 with agent 1 */
+	assert_int_equal(scmi_clock_rate_set(h, ETH, 50000000, 0, NULL), 0);
+	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 50000000);
+	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGED, 50000000);
+	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, 50000000);
+	assert_int_equal(c->last[GUEST1][0].agent_id, HOST);
+	assert_int_equal(c->last[GUEST1][0].clock_id, ETH);
+	assert_int_equal(seen(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED), 0);
+
+	/* a change by guest1: the requested rate, then the rounded one */
+	assert_int_equal(scmi_clock_rate_set(g1, ETH, 60000000, SCMI_CLOCK_SET_ROUND_UP, NULL), 0);
+	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, 60000000);
+	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 125000000);
+	assert_int_equal(c->last[HOST][0].agent_id, GUEST1);
+
+	/* guest1 turns its rate-changed events off */
+	assert_int_equal(scmi_clock_notify(g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, false), 0);
+	assert_int_equal(scmi_clock_rate_set(h, ETH, 25000000, 0, NULL), 0);
+	/* events to one agent arrive in order: the later requested event
+	 * proves the changed one was never sent */
+	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, 25000000);
+	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 25000000);
+	assert_int_equal(seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGED), 2);
+
+	/* guest1 loses device 2: no events, though still subscribed */
+	assert_int_equal(scmi_base_set_device_permissions(c->ag[HOST], GUEST1, 2, false), 0);
+	assert_int_equal(scmi_clock_rate_set(h, ETH, 50000000, 0, NULL), 0);
+	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 50000000);
+	assert_int_equal(scmi_base_set_device_permissions(c->ag[HOST], GUEST1, 2, true), 0);
+	assert_int_equal(scmi_clock_rate_set(h, ETH, 125000000, 0, NULL), 0);
+	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, 125000000);
+	assert_int_equal(seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED), 4);
+
+	/* guest2 got only its own clock's event */
+	assert_int_equal(scmi_clock_rate_set(h, MMC, 4000000, 0, NULL), 0);
+	wait_rate(c, GUEST2, SCMI_EVENT_CLOCK_RATE_CHANGED, 4000000);
+	assert_int_equal(seen(c, GUEST2, SCMI_EVENT_CLOCK_RATE_CHANGED), 1);
+	assert_int_equal(c->last[GUEST2][0].clock_id, MMC);
+}
+
+/* ---------------------------------------------------------------- reset */
+
+static void test_reset_agent(void **state)
+{
+	struct ctx *c = *state;
+	const struct scmi_clock_client *h = &c->cl[HOST], *g1 = &c->cl[GUEST1];
+	uint32_t parent;
+	uint64_t r;
+	bool on;
+
+	assert_int_equal(scmi_clock_notify(h, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
+	assert_int_equal(scmi_clock_notify(g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, true),
+			 0);
+	assert_int_equal(scmi_clock_enable(g1, ETH, true), 0);
+	assert_int_equal(scmi_clock_rate_set(g1, ETH, 25000000, 0, NULL), 0);
+	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 25000000);
+	assert_int_equal(scmi_clock_parent_set(h, GPU, PPLL), 0);
+
+	assert_int_equal(scmi_base_reset_agent_configuration(c->ag[HOST], GUEST1, false), 0);
+	/* guest1's rate is undone (announced as the platform's, agent 0), its
+	 * hold dropped; the host's parent stays */
+	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 125000000);
+	assert_int_equal(c->last[HOST][0].agent_id, 0);
+	assert_int_equal(scmi_clock_rate_get(h, ETH, &r), 0);
+	assert_int_equal(r, 125000000);
+	assert_int_equal(scmi_clock_state_get(h, ETH, &on), 0);
+	assert_false(on);
+	assert_int_equal(scmi_clock_parent_get(h, GPU, &parent), 0);
+	assert_int_equal(parent, PPLL);
+	/* guest1's subscription is gone: with rate-changed events on again,
+	 * the host's change reaches guest1 with no requested event before it */
+	assert_int_equal(scmi_clock_notify(g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
+	assert_int_equal(scmi_clock_rate_set(h, ETH, 50000000, 0, NULL), 0);
+	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGED, 50000000);
+	assert_int_equal(seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED), 1);
+	assert_int_equal(seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGED), 1);
+
+	/* the host's own reset puts back the parent it set */
+	assert_int_equal(scmi_base_reset_agent_configuration(c->ag[HOST], HOST, false), 0);
+	assert_int_equal(scmi_clock_parent_get(h, GPU, &parent), 0);
+	assert_int_equal(parent, SYSPLL);
+}
+
+/* ------------------------------------------------------------- versions */
+
+static void test_negotiate(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_clock_client g1 = c->cl[GUEST1];
+	struct scmi_clock_info i;
+	uint32_t v, attr;
+	uint8_t rx[64];
+	size_t len;
+
+	assert_int_equal(scmi_clock_negotiate_version(&g1, 0x40000), -EOPNOTSUPP);
+	assert_int_equal(scmi_clock_negotiate_version(&g1, 0x20001), -EOPNOTSUPP);
+	assert_int_equal(scmi_clock_negotiate_version(&g1, SCMI_CLOCK_VERSION_1), 0);
+	assert_int_equal(scmi_base_protocol_version(c->ag[GUEST1], SCMI_PROTOCOL_CLOCK, &v), 0);
+	assert_int_equal(v, SCMI_CLOCK_VERSION_1);
+	/* version 1.0 for guest1 only */
+	assert_int_equal(raw(c, GUEST1, CLOCK_ATTRIBUTES, (uint32_t[]){ ETH }, 1, rx, &len), 0);
+	assert_int_equal(len, 20);
+	assert_int_equal(fw_get_le32(rx) & ~SCMI_CLOCK_ENABLED, 0);
+	assert_int_equal(raw(c, HOST, CLOCK_ATTRIBUTES, (uint32_t[]){ ETH }, 1, rx, &len), 0);
+	assert_int_equal(len, 24);
+	assert_int_equal(raw(c, GUEST1, CLOCK_CONFIG_GET, (uint32_t[]){ ETH, 0 }, 2, NULL, NULL),
+			 -EOPNOTSUPP);
+	assert_int_equal(scmi_base_message_attributes(c->ag[GUEST1], SCMI_PROTOCOL_CLOCK,
+						      CLOCK_NAME_GET, &attr),
+			 -ENOENT);
+	assert_int_equal(scmi_clock_notify(&g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true),
+			 -EOPNOTSUPP);
+	/* the v1 CONFIG_SET layout */
+	assert_int_equal(scmi_clock_enable(&g1, ETH, true), 0);
+	assert_int_equal(scmi_clock_info_get(&g1, ETH, &i), 0);
+	assert_true(i.enabled);
+	/* a reset of the agent forgets the negotiation */
+	assert_int_equal(scmi_base_reset_agent_configuration(c->ag[HOST], GUEST1, false), 0);
+	assert_int_equal(scmi_base_protocol_version(c->ag[GUEST1], SCMI_PROTOCOL_CLOCK, &v), 0);
+	assert_int_equal(v, SCMI_CLOCK_VERSION_3);
+}
+
+static void set_v1(void *fdt, int node)
+{
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_CLOCK_VERSION_1), 0);
+}
+
+static void set_v2(void *fdt, int node)
+{
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_CLOCK_VERSION_2), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,max-async-req", 0), 0);
+}
+
+static void test_version1(void **state)
+{
+	struct ctx *c = *state;
+	const struct scmi_clock_client *h;
+	struct scmi_clock_info i;
+	uint32_t attr;
+	bool on;
+
+	assert_int_equal(reopen(c, set_v1), 0);
+	h = &c->cl[HOST];
+	assert_int_equal(h->version, SCMI_CLOCK_VERSION_1);
+	/* short names only, no latency, no notifications, no parents */
+	assert_int_equal(scmi_clock_info_get(h, PPLL, &i), 0);
+	assert_string_equal(i.name, "peripheral-pll-");
+	assert_int_equal(i.attributes, 0);
+	assert_int_equal(scmi_clock_info_get(h, GPU, &i), 0);
+	assert_int_equal(i.num_parents, 0);
+	assert_int_equal(i.num_rates, 20);
+	for (uint8_t m = CLOCK_NAME_GET; m <= CLOCK_GET_PERMISSIONS; m++) {
+		assert_int_equal(raw(c, HOST, m, (uint32_t[]){ 0, 0 }, 2, NULL, NULL), -EOPNOTSUPP);
+		assert_int_equal(
+			scmi_base_message_attributes(c->ag[HOST], SCMI_PROTOCOL_CLOCK, m, &attr),
+			-ENOENT);
+	}
+	assert_int_equal(scmi_clock_negotiate_version(&c->cl[HOST], SCMI_CLOCK_VERSION_1),
+			 -EOPNOTSUPP);
+	/* CONFIG_SET in two words; state from CLOCK_ATTRIBUTES */
+	assert_int_equal(scmi_clock_enable(h, GPU, true), 0);
+	assert_int_equal(scmi_clock_state_get(h, GPU, &on), 0);
+	assert_true(on);
+	assert_int_equal(raw(c, HOST, CLOCK_CONFIG_SET, (uint32_t[]){ GPU, 3 }, 2, NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(raw(c, HOST, CLOCK_CONFIG_SET, (uint32_t[]){ GPU, 1, 0 }, 3, NULL, NULL),
+			 -EPROTO);
+	/* rates still change, async included */
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 400000000, SCMI_CLOCK_SET_ASYNC, NULL), 0);
+}
+
+static void test_version2(void **state)
+{
+	struct ctx *c = *state;
+	const struct scmi_clock_client *h;
+	struct scmi_clock_info i;
+
+	assert_int_equal(reopen(c, set_v2), 0);
+	h = &c->cl[HOST];
+	assert_int_equal(h->version, SCMI_CLOCK_VERSION_2);
+	assert_int_equal(h->max_async_req, 0);
+	assert_int_equal(scmi_clock_info_get(h, PPLL, &i), 0);
+	assert_string_equal(i.name, "peripheral-pll-main");
+	assert_false(i.attributes & SCMI_CLOCK_SUPPORTS_GET_PERMISSIONS);
+	assert_int_equal(scmi_clock_info_get(h, GPU, &i), 0);
+	assert_int_equal(i.num_parents, 0); /* no parents before v3 */
+	assert_int_equal(i.enable_latency_us, 200);
+	assert_int_equal(scmi_clock_parent_get(h, GPU, &(uint32_t){ 0 }), -EOPNOTSUPP);
+	/* no asynchronous changes with max_async_req = 0 */
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 400000000, SCMI_CLOCK_SET_ASYNC, NULL),
+			 -EOPNOTSUPP);
+	assert_int_equal(scmi_clock_notify(h, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
+	assert_int_equal(scmi_clock_rate_set(h, ETH, 50000000, 0, NULL), 0);
+	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 50000000);
+}
+
+/* ------------------------------------------------------ hostile firmware */
+
+/* A clock protocol that lies, registered on a board without the clock
+ * module: the client must refuse each lie rather than read past a reply. */
+static void evil_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, SCMI_CLOCK_VERSION_3);
+}
+
+static void evil_attributes(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, 4 | 1u << 16);
+}
+
+static void evil_short(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, 0); /* one word where more are due */
+}
+
+static void evil_empty(struct scmi_msg *m)
+{
+	(void)m; /* the status alone */
+}
+
+static void evil_describe(struct scmi_msg *m)
+{
+	switch (scmi_msg_in_u32(m, 0)) {
+	case 0: /* five rates claimed, two sent */
+		scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_RETURNED_MASK, 5));
+		for (int i = 0; i < 4; i++)
+			scmi_msg_put_u32(m, 1000);
+		break;
+	case 1: /* more rates than any clock has */
+		scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_RETURNED_MASK, 10) |
+					    FW_FIELD_PREP(SCMI_CLOCK_NUM_REMAINING_MASK, 60));
+		for (int i = 0; i < 20; i++)
+			scmi_msg_put_u32(m, 1000);
+		break;
+	case 2: /* a range of two */
+		scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_RETURNED_MASK, 2) |
+					    SCMI_CLOCK_RATE_FORMAT_RANGE);
+		for (int i = 0; i < 6; i++)
+			scmi_msg_put_u32(m, 1000);
+		break;
+	default: /* nothing returned, more remaining */
+		scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_REMAINING_MASK, 5));
+		break;
+	}
+}
+
+static void evil_rate_set(struct scmi_msg *m)
+{
+	uint8_t d[16];
+
+	/* clock 0: the delayed response names another clock; 1: too short */
+	fw_put_le32(d, SCMI_SUCCESS);
+	fw_put_le32(d + 4, scmi_msg_in_u32(m, 1) + 1);
+	fw_put_le64(d + 8, 1000);
+	scmi_platform_delayed_response(m->p, m, d, scmi_msg_in_u32(m, 1) ? 8 : 16, 0);
+}
+
+static void evil_parents(struct scmi_msg *m)
+{
+	/* more parents than the caller has room for */
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_PARENTS_RETURNED_MASK, 20));
+	for (int i = 0; i < 20; i++)
+		scmi_msg_put_u32(m, 0);
+}
+
+static const struct scmi_msg_desc evil_msgs[] = {
+	[SCMI_PROTOCOL_VERSION] = { evil_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { evil_attributes, 0, 0, 0 },
+	[CLOCK_ATTRIBUTES] = { evil_short, 4, 0, 0 },
+	[CLOCK_DESCRIBE_RATES] = { evil_describe, 8, 0, 0 },
+	[CLOCK_RATE_SET] = { evil_rate_set, 16, 0, 0 },
+	[CLOCK_RATE_GET] = { evil_short, 4, 0, 0 },
+	[CLOCK_CONFIG_GET] = { evil_short, 8, 0, 0 },
+	[CLOCK_POSSIBLE_PARENTS_GET] = { evil_parents, 8, 0, 0 },
+	[CLOCK_PARENT_GET] = { evil_empty, 4, 0, 0 },
+};
+
+static const struct scmi_protocol evil_clock = {
+	.id = SCMI_PROTOCOL_CLOCK,
+	.version = SCMI_CLOCK_VERSION_3,
+	.msgs = evil_msgs,
+	.nmsgs = FW_ARRAY_SIZE(evil_msgs),
+};
+
+static void drop_clocks(void *fdt, int node)
+{
+	assert_int_equal(fdt_del_node(fdt, node), 0);
+}
+
+static void test_hostile_firmware(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct scmi_clock_client cl;
+	struct scmi_clock_info *i = calloc(1, sizeof(*i));
+	struct scmi_session *s;
+	uint32_t parents[SCMI_CLOCK_MAX_PARENTS], id;
+	unsigned int n;
+	uint64_t r;
+	bool on;
+	char err[256];
+
+	close_board(c);
+	variant(c, drop_clocks);
+	o.dtb = c->dtb;
+	o.agent.rx_timeout_ms = 5000;
+	o.agent.dresp_timeout_ms = 5000;
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	assert_int_equal(scmi_clock_client_init(s->agent, &cl), -EOPNOTSUPP);
+	assert_int_equal(scmi_platform_register_protocol(s->platform, &evil_clock), 0);
+	assert_int_equal(scmi_clock_client_init(s->agent, &cl), 0);
+	assert_int_equal(cl.num_clocks, 4);
+
+	assert_int_equal(scmi_clock_attributes(&cl, 0, i), -EPROTO);
+	assert_int_equal(scmi_clock_rate_get(&cl, 0, &r), -EPROTO);
+	assert_int_equal(scmi_clock_state_get(&cl, 0, &on), -EPROTO);
+	assert_int_equal(scmi_clock_parent_get(&cl, 0, &id), -EPROTO);
+	for (uint32_t k = 0; k < 4; k++)
+		assert_int_equal(scmi_clock_describe_rates(&cl, k, i), -EPROTO);
+	assert_int_equal(scmi_clock_possible_parents(&cl, 0, parents, SCMI_CLOCK_MAX_PARENTS, &n),
+			 -EPROTO);
+	assert_int_equal(scmi_clock_rate_set(&cl, 0, 1000, SCMI_CLOCK_SET_ASYNC, &r), -EPROTO);
+	assert_int_equal(scmi_clock_rate_set(&cl, 1, 1000, SCMI_CLOCK_SET_ASYNC, &r), -EPROTO);
+	assert_int_equal(scmi_clock_find(&cl, "cpu", &id), -ENOENT);
+	scmi_session_close(s);
+	free(i);
+}
+
+/* --------------------------------------------------------------- board */
+
+static const char *bad_prop, *bad_clock;
+static uint32_t bad_value;
+static const void *bad_bytes;
+static int bad_len;
+
+static void set_bad(void *fdt, int node)
+{
+	if (bad_clock)
+		node = fdt_subnode_offset(fdt, node, bad_clock);
+	assert_true(node >= 0);
+	if (bad_bytes)
+		assert_int_equal(fdt_setprop(fdt, node, bad_prop, bad_bytes, bad_len), 0);
+	else if (bad_len < 0)
+		assert_int_equal(fdt_delprop(fdt, node, bad_prop), 0);
+	else
+		assert_int_equal(fdt_setprop_u32(fdt, node, bad_prop, bad_value), 0);
+}
+
+static void expect_board_error(struct ctx *c, const char *clock, const char *prop, uint32_t value,
+			       const void *bytes, int len, const char *needle)
+{
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct scmi_session *s = NULL;
+	char err[256] = "";
+
+	bad_clock = clock;
+	bad_prop = prop;
+	bad_value = value;
+	bad_bytes = bytes;
+	bad_len = len;
+	variant(c, set_bad);
+	o.dtb = c->dtb;
+	assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	if (!strstr(err, needle))
+		fail_msg("board error '%s' does not say '%s'", err, needle);
+	assert_null(strchr(err, '\n'));
+}
+
+static void test_board_errors(void **state)
+{
+	struct ctx *c = *state;
+	static const uint8_t odd[5],
+		unsorted[16] = { 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1 };
+	static const uint8_t badrange[24] = { [7] = 9, [15] = 1, [23] = 1 };
+	static const char longname[80] =
+		"a-name-that-is-far-too-long-for-the-sixty-four-byte-field-of-scmi";
+
+	close_board(c);
+	expect_board_error(c, NULL, "fwkit,version", 0x20001, NULL, 0,
+			   "/scmi-platform/clocks: property 'fwkit,version'");
+	expect_board_error(c, NULL, "fwkit,max-async-req", 256, NULL, 0, "'fwkit,max-async-req'");
+	expect_board_error(c, "clock@1", "fwkit,device", 40, NULL, 0,
+			   "clocks/clock@1: property 'fwkit,device': no device 40");
+	expect_board_error(c, "clock@1", "fwkit,device", 0, NULL, -1, "'fwkit,device': missing");
+	expect_board_error(c, "clock@1", "reg", 7, NULL, 0, "without gaps");
+	expect_board_error(c, "clock@1", "reg", 0, NULL, 0, "defined twice");
+	expect_board_error(c, "clock@1", "fwkit,rates", 0, odd, 5, "'fwkit,rates'");
+	expect_board_error(c, "clock@1", "fwkit,rates", 0, unsorted, 16, "strictly ascending");
+	expect_board_error(c, "clock@1", "fwkit,rate-range", 0, badrange, 24, "exactly one of");
+	expect_board_error(c, "clock@0", "fwkit,rate-range", 0, badrange, 24, "'fwkit,rate-range'");
+	expect_board_error(c, "clock@0", "fwkit,rate-range", 0, NULL, -1, "exactly one of");
+	expect_board_error(c, "clock@0", "fwkit,rate", 0, odd, 5, "'fwkit,rate'");
+	expect_board_error(c, "clock@2", "fwkit,rate", 0, badrange, 8, "not a rate");
+	expect_board_error(c, "clock@2", "fwkit,parent", 3, NULL, 0, "not one of");
+	expect_board_error(c, "clock@2", "fwkit,parents", 2, NULL, 0, "not another clock");
+	expect_board_error(c, "clock@0", "fwkit,parent", 2, NULL, 0, "needs 'fwkit,parents'");
+	expect_board_error(c, "clock@0", "fwkit,latency-us", 0, odd, 5, "'fwkit,latency-us'");
+	expect_board_error(c, "clock@0", "label", 0, longname, sizeof(longname), "'label'");
+}
+
+/* ----------------------------------------------------------------- CLI */
+
+static void test_cli(void **state)
+{
+	char out[4096], err[1024];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "list",
+				      "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"num_clocks\":6"));
+	assert_non_null(strstr(out, "{\"id\":1,\"name\":\"gpu\",\"enabled\":false,"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/firmware/scmi-guest1", "clock", "list", "--json", NULL),
+			 0);
+	assert_null(strstr(out, "\"gpu\""));
+	assert_non_null(strstr(out, "\"eth-ref\""));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
+				      "cpu", "1234M", "--round", "up", "--json", NULL),
+			 0);
+	assert_string_equal(out, "{\"id\":0,\"rate\":1300000000}\n");
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
+				      "gpu", "333M", "--async", "--json", NULL),
+			 0);
+	assert_string_equal(out, "{\"id\":1,\"rate\":300000000}\n");
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "info",
+				      "peripheral-pll-main", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"rates\":[800000000,1000000000]"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "parent",
+				      "gpu", "peripheral-pll-main", "--json", NULL),
+			 0);
+	assert_string_equal(out, "{\"id\":1,\"parent\":5}\n");
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "rates",
+				      "0", NULL),
+			 0);
+	assert_non_null(strstr(out, "200000000..2000000000 Hz step 100000000"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "enable",
+				      "eth-ref", "--json", NULL),
+			 0);
+	assert_string_equal(out, "{\"id\":2,\"enabled\":true}\n");
+	/* errors: one line, status 1; usage: status 2 */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/firmware/scmi-guest2", "clock", "get", "0", NULL),
+			 1);
+	assert_non_null(strstr(err, "Permission denied"));
+	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
+				      "cpu", "5G", NULL),
+			 1);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "get",
+				      "nosuch", NULL),
+			 1);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock",
+				      "frobnicate", NULL),
+			 2);
+	/* nobody changes the clock: watch gives up after its timeout */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "watch",
+				      "cpu", "--timeout-ms", "1", NULL),
+			 1);
+	assert_non_null(strstr(err, "0 of 1 events"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "watch",
+				      "cpu", "--count", NULL),
+			 2);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
+				      "cpu", NULL),
+			 2);
+	assert_int_equal(
+		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "--help", NULL),
+		0);
+	assert_non_null(strstr(out, "usage: fwkit scmi"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_discovery),	  T(test_multipart_raw), T(test_errors),
+		T(test_rate_rounding),	  T(test_async),	 T(test_permissions),
+		T(test_enable_refcount),  T(test_notifications), T(test_reset_agent),
+		T(test_negotiate),	  T(test_version1),	 T(test_version2),
+		T(test_hostile_firmware), T(test_board_errors),	 T(test_cli),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * `fwkit scmi clock ...`: the Clock management protocol from the command
+ * line. Clocks are named by id or by name; every subcommand prints a table
+ * or, with --json, one JSON object on one line. Rates are in Hz and may carry
+ * a k, M or G suffix on input.
+ */
+#include "cli.h"
+
+#include <fwkit/scmi_clock.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static const char clock_usage[] =
+	"usage: fwkit scmi [OPTIONS] clock COMMAND [--json]\n"
+	"  list                         every clock this agent may see\n"
+	"  info CLOCK                   attributes, rates, parents, permissions\n"
+	"  rates CLOCK                  CLOCK_DESCRIBE_RATES\n"
+	"  get CLOCK                    CLOCK_RATE_GET\n"
+	"  set CLOCK RATE [--async] [--no-wait] [--round down|up|auto]\n"
+	"                               CLOCK_RATE_SET; --async waits for the delayed\n"
+	"                               response unless --no-wait (ignore it)\n"
+	"  enable CLOCK | disable CLOCK CLOCK_CONFIG_SET (this agent's hold)\n"
+	"  parent CLOCK [PARENT]        CLOCK_PARENT_GET, or CLOCK_PARENT_SET\n"
+	"  watch CLOCK [--count N] [--timeout-ms T]\n"
+	"                               subscribe to both rate events, print N (1) of\n"
+	"                               them; exit 1 if none came within T ms (10000)\n"
+	"CLOCK and PARENT are ids or names; RATE is in Hz (k, M, G suffixes allowed).\n";
+
+struct args {
+	const char *pos[4];
+	int npos;
+	bool json, async, no_wait;
+	const char *round;
+	unsigned int count, timeout_ms;
+};
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->count = 1;
+	a->timeout_ms = 10000;
+	for (int i = 1; i < argc; i++) {
+		if ((!strcmp(argv[i], "--count") || !strcmp(argv[i], "--timeout-ms")) &&
+		    (i + 1 >= argc ||
+		     !cli_parse_u32(argv[i + 1], 0xFFFFFFFFul,
+				    argv[i][2] == 'c' ? &a->count : &a->timeout_ms)))
+			return cli_usage("scmi clock", "%s needs a number", argv[i]);
+		if (!strcmp(argv[i], "--count") || !strcmp(argv[i], "--timeout-ms"))
+			i++;
+		else if (!strcmp(argv[i], "--json"))
+			a->json = true;
+		else if (!strcmp(argv[i], "--async"))
+			a->async = true;
+		else if (!strcmp(argv[i], "--no-wait"))
+			a->no_wait = true;
+		else if (!strcmp(argv[i], "--round") && i + 1 < argc)
+			a->round = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1] == '-')
+			return cli_usage("scmi clock", "unknown option '%s'", argv[i]);
+		else if (a->npos < (int)FW_ARRAY_SIZE(a->pos))
+			a->pos[a->npos++] = argv[i];
+		else
+			return cli_usage("scmi clock", "too many arguments");
+	}
+	return 0;
+}
+
+static bool parse_rate(const char *s, uint64_t *out)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return false;
+	if (*end == 'k' || *end == 'K')
+		mul = 1000ull;
+	else if (*end == 'M')
+		mul = 1000000ull;
+	else if (*end == 'G')
+		mul = 1000000000ull;
+	else if (*end)
+		return false;
+	if (*end && end[1])
+		return false;
+	if (v > UINT64_MAX / mul)
+		return false;
+	*out = v * mul;
+	return true;
+}
+
+static int fail_errno(const char *what, uint32_t id, int ret)
+{
+	return cli_fail("%s(clock %u): %s", what, id, strerror(-ret));
+}
+
+/* An id, or the name of a clock this agent may see. */
+static int resolve(const struct scmi_clock_client *c, const char *s, uint32_t *id)
+{
+	unsigned int v;
+
+	if (cli_parse_u32(s, 0xFFFFFFFFul, &v)) {
+		*id = v;
+		return 0;
+	}
+	if (scmi_clock_find(c, s, id))
+		return cli_fail("no clock named '%s'", s);
+	return 0;
+}
+
+static const char *state_name(bool on)
+{
+	return on ? "on" : "off";
+}
+
+static void print_rates_json(const struct scmi_clock_info *i)
+{
+	if (i->range) {
+		printf("\"range\":{\"min\":%llu,\"max\":%llu,\"step\":%llu}",
+		       (unsigned long long)i->min_rate, (unsigned long long)i->max_rate,
+		       (unsigned long long)i->step);
+		return;
+	}
+	printf("\"rates\":[");
+	for (unsigned int r = 0; r < i->num_rates; r++)
+		printf("%s%llu", r ? "," : "", (unsigned long long)i->rates[r]);
+	printf("]");
+}
+
+static void print_rates_text(const struct scmi_clock_info *i)
+{
+	if (i->range) {
+		printf("%llu..%llu Hz step %llu", (unsigned long long)i->min_rate,
+		       (unsigned long long)i->max_rate, (unsigned long long)i->step);
+		return;
+	}
+	for (unsigned int r = 0; r < i->num_rates; r++)
+		printf("%s%llu", r ? " " : "", (unsigned long long)i->rates[r]);
+	printf(" Hz");
+}
+
+static int cmd_list(const struct scmi_clock_client *c, const struct args *a)
+{
+	bool first = true;
+
+	if (a->json)
+		printf("{\"version\":%u,\"num_clocks\":%u,\"max_async_req\":%u,\"clocks\":[",
+		       c->version, c->num_clocks, c->max_async_req);
+	else
+		printf("clock protocol %u.%u, %u clocks, %u async requests at most\n"
+		       "  id  name                 state  rate (Hz)\n",
+		       c->version >> 16, c->version & 0xffff, c->num_clocks, c->max_async_req);
+	for (uint32_t id = 0; id < c->num_clocks; id++) {
+		struct scmi_clock_info info;
+		uint64_t rate = 0;
+
+		/* Clocks of devices this agent may not access answer DENIED. */
+		if (scmi_clock_attributes(c, id, &info) || scmi_clock_rate_get(c, id, &rate))
+			continue;
+		if (a->json) {
+			printf("%s{\"id\":%u,\"name\":", first ? "" : ",", id);
+			cli_json_string(stdout, info.name);
+			printf(",\"enabled\":%s,\"rate\":%llu}", info.enabled ? "true" : "false",
+			       (unsigned long long)rate);
+		} else {
+			printf("  %-3u %-20s %-6s %llu\n", id, info.name, state_name(info.enabled),
+			       (unsigned long long)rate);
+		}
+		first = false;
+	}
+	if (a->json)
+		printf("]}\n");
+	return 0;
+}
+
+static int cmd_info(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
+{
+	struct scmi_clock_info info;
+	bool v3 = c->version >= SCMI_CLOCK_VERSION_3, has_parent;
+	uint32_t perms = 0, parent = 0;
+	uint64_t rate;
+	int ret = scmi_clock_info_get(c, id, &info);
+
+	if (!ret)
+		ret = scmi_clock_rate_get(c, id, &rate);
+	if (ret)
+		return fail_errno("clock info", id, ret);
+	has_parent = v3 && (info.attributes & SCMI_CLOCK_SUPPORTS_PARENT_CLOCK);
+	if (has_parent && (ret = scmi_clock_parent_get(c, id, &parent)))
+		return fail_errno("CLOCK_PARENT_GET", id, ret);
+	if (v3 && (info.attributes & SCMI_CLOCK_SUPPORTS_GET_PERMISSIONS) &&
+	    (ret = scmi_clock_get_permissions(c, id, &perms)))
+		return fail_errno("CLOCK_GET_PERMISSIONS", id, ret);
+	if (a->json) {
+		printf("{\"id\":%u,\"name\":", id);
+		cli_json_string(stdout, info.name);
+		printf(",\"attributes\":%u,\"enabled\":%s,\"rate\":%llu,\"enable_latency_us\":%u,",
+		       info.attributes, info.enabled ? "true" : "false", (unsigned long long)rate,
+		       info.enable_latency_us);
+		print_rates_json(&info);
+		printf(",\"parents\":[");
+		for (unsigned int i = 0; i < info.num_parents; i++)
+			printf("%s%u", i ? "," : "", info.parents[i]);
+		printf("],\"parent\":");
+		if (has_parent)
+			printf("%u", parent);
+		else
+			printf("null");
+		printf(",\"notify_rate_changed\":%s,\"notify_rate_change_requested\":%s",
+		       info.attributes & SCMI_CLOCK_SUPPORTS_RATE_CHANGED_NOTIF ? "true" : "false",
+		       info.attributes & SCMI_CLOCK_SUPPORTS_RATE_CHANGE_REQUESTED_NOTIF ? "true"
+											 : "false");
+		if (v3)
+			printf(",\"permissions\":{\"state\":%s,\"parent\":%s,\"rate\":%s}",
+			       perms & SCMI_CLOCK_STATE_CONTROL_ALLOWED ? "true" : "false",
+			       perms & SCMI_CLOCK_PARENT_CONTROL_ALLOWED ? "true" : "false",
+			       perms & SCMI_CLOCK_RATE_CONTROL_ALLOWED ? "true" : "false");
+		printf("}\n");
+		return 0;
+	}
+	printf("clock %u \"%s\"\n", id, info.name);
+	printf("  state           %s\n", state_name(info.enabled));
+	printf("  rate            %llu Hz\n", (unsigned long long)rate);
+	printf("  rates           ");
+	print_rates_text(&info);
+	printf("\n");
+	if (c->version >= SCMI_CLOCK_VERSION_2)
+		printf("  enable latency  %u us\n", info.enable_latency_us);
+	if (has_parent) {
+		printf("  parent          %u (possible:", parent);
+		for (unsigned int i = 0; i < info.num_parents; i++)
+			printf(" %u", info.parents[i]);
+		printf(")\n");
+	}
+	if (v3)
+		printf("  permissions     state %s, parent %s, rate %s\n",
+		       perms & SCMI_CLOCK_STATE_CONTROL_ALLOWED ? "yes" : "no",
+		       perms & SCMI_CLOCK_PARENT_CONTROL_ALLOWED ? "yes" : "no",
+		       perms & SCMI_CLOCK_RATE_CONTROL_ALLOWED ? "yes" : "no");
+	return 0;
+}
+
+static int cmd_rates(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
+{
+	struct scmi_clock_info info;
+	int ret = scmi_clock_describe_rates(c, id, &info);
+
+	if (ret)
+		return fail_errno("CLOCK_DESCRIBE_RATES", id, ret);
+	if (a->json) {
+		printf("{\"id\":%u,", id);
+		print_rates_json(&info);
+		printf("}\n");
+	} else {
+		print_rates_text(&info);
+		printf("\n");
+	}
+	return 0;
+}
+
+static int print_rate(uint32_t id, uint64_t rate, const struct args *a)
+{
+	if (a->json)
+		printf("{\"id\":%u,\"rate\":%llu}\n", id, (unsigned long long)rate);
+	else
+		printf("%llu\n", (unsigned long long)rate);
+	return 0;
+}
+
+static int cmd_set(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
+{
+	uint32_t flags = 0;
+	uint64_t rate, got = 0;
+	int ret;
+
+	if (a->npos < 3 || !parse_rate(a->pos[2], &rate))
+		return cli_usage("scmi clock", "set needs CLOCK RATE");
+	if (a->round && !strcmp(a->round, "up"))
+		flags |= SCMI_CLOCK_SET_ROUND_UP;
+	else if (a->round && !strcmp(a->round, "auto"))
+		flags |= SCMI_CLOCK_SET_ROUND_AUTO;
+	else if (a->round && strcmp(a->round, "down"))
+		return cli_usage("scmi clock", "--round takes down, up or auto");
+	if (a->async)
+		flags |= SCMI_CLOCK_SET_ASYNC;
+	if (a->no_wait) {
+		if (!a->async)
+			return cli_usage("scmi clock", "--no-wait needs --async");
+		flags |= SCMI_CLOCK_SET_IGNORE_RESP;
+	}
+	ret = scmi_clock_rate_set(c, id, rate, flags, &got);
+	if (ret)
+		return fail_errno("CLOCK_RATE_SET", id, ret);
+	/* Without a delayed response, ask for the rate the platform chose. */
+	if (!(flags & SCMI_CLOCK_SET_ASYNC) && (ret = scmi_clock_rate_get(c, id, &got)))
+		return fail_errno("CLOCK_RATE_GET", id, ret);
+	if (a->no_wait) {
+		if (a->json)
+			printf("{\"id\":%u,\"rate\":null}\n", id);
+		return 0;
+	}
+	return print_rate(id, got, a);
+}
+
+static int cmd_enable(const struct scmi_clock_client *c, uint32_t id, bool on, const struct args *a)
+{
+	bool state;
+	int ret = scmi_clock_enable(c, id, on);
+
+	if (ret)
+		return fail_errno("CLOCK_CONFIG_SET", id, ret);
+	ret = scmi_clock_state_get(c, id, &state);
+	if (ret)
+		return fail_errno("clock state", id, ret);
+	/* Another holder (or the board) may keep the clock on after a disable. */
+	if (a->json)
+		printf("{\"id\":%u,\"enabled\":%s}\n", id, state ? "true" : "false");
+	else
+		printf("clock %u is %s\n", id, state_name(state));
+	return 0;
+}
+
+static int cmd_parent(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
+{
+	uint32_t parent;
+	int ret;
+
+	if (a->npos >= 3) {
+		ret = resolve(c, a->pos[2], &parent);
+		if (ret)
+			return ret;
+		ret = scmi_clock_parent_set(c, id, parent);
+		if (ret)
+			return fail_errno("CLOCK_PARENT_SET", id, ret);
+	}
+	ret = scmi_clock_parent_get(c, id, &parent);
+	if (ret)
+		return fail_errno("CLOCK_PARENT_GET", id, ret);
+	if (a->json)
+		printf("{\"id\":%u,\"parent\":%u}\n", id, parent);
+	else
+		printf("%u\n", parent);
+	return 0;
+}
+
+struct watch {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint32_t id;
+	unsigned int got;
+	bool json;
+};
+
+static void on_event(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
+		     uint64_t ts)
+{
+	struct watch *w = ctx;
+	struct scmi_clock_rate_event ev;
+
+	(void)proto;
+	if (scmi_clock_parse_event(p, len, &ev) || ev.clock_id != w->id)
+		return;
+	pthread_mutex_lock(&w->lock);
+	if (w->json)
+		printf("{\"event\":\"%s\",\"agent_id\":%u,\"id\":%u,\"rate\":%llu,\"time_ns\":%llu}"
+		       "\n",
+		       evt == SCMI_EVENT_CLOCK_RATE_CHANGED ? "rate_changed"
+							    : "rate_change_requested",
+		       ev.agent_id, ev.clock_id, (unsigned long long)ev.rate,
+		       (unsigned long long)ts);
+	else
+		printf("clock %u %s %llu Hz (agent %u)\n", ev.clock_id,
+		       evt == SCMI_EVENT_CLOCK_RATE_CHANGED ? "rate changed to"
+							    : "rate change requested to",
+		       (unsigned long long)ev.rate, ev.agent_id);
+	fflush(stdout);
+	w->got++;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static int cmd_watch(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
+{
+	/* Static, as the command's signal state in cmd_scmi.c: the agent's
+	 * dispatcher may still be inside on_event after unregistering, until
+	 * the session is closed; the process runs one command. */
+	static struct watch w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0,
+				  false };
+	struct timespec ts;
+	unsigned int got;
+	int ret;
+
+	pthread_mutex_lock(&w.lock);
+	w.id = id;
+	w.json = a->json;
+	w.got = 0;
+	pthread_mutex_unlock(&w.lock);
+	ret = scmi_notify_register(c->agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event, &w);
+	if (!ret)
+		ret = scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGED, true);
+	if (!ret)
+		ret = scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, true);
+	if (ret) {
+		scmi_notify_unregister(c->agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event, &w);
+		return fail_errno("CLOCK_RATE_NOTIFY", id, ret);
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += a->timeout_ms / 1000;
+	ts.tv_nsec += (long)(a->timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&w.lock);
+	while (w.got < a->count && !pthread_cond_timedwait(&w.cond, &w.lock, &ts))
+		;
+	got = w.got;
+	pthread_mutex_unlock(&w.lock);
+	/* Stop the events before the callback's context goes away. */
+	scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGED, false);
+	scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, false);
+	scmi_notify_unregister(c->agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event, &w);
+	if (got < a->count)
+		return cli_fail("clock %u: %u of %u events within %u ms", id, got, a->count,
+				a->timeout_ms);
+	return 0;
+}
+
+int fwkit_scmi_clock(struct scmi_agent *ag, int argc, char **argv)
+{
+	struct scmi_clock_client c;
+	const char *cmd;
+	struct args a;
+	uint32_t id = 0;
+	int ret;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(clock_usage, stdout);
+			return 0;
+		}
+	ret = parse_args(argc, argv, &a);
+	if (ret)
+		return ret;
+	if (!a.npos)
+		return cli_usage("scmi clock", "needs a command");
+	cmd = a.pos[0];
+	ret = scmi_clock_client_init(ag, &c);
+	if (ret)
+		return cli_fail("clock protocol: %s", strerror(-ret));
+	if (!strcmp(cmd, "list"))
+		return cmd_list(&c, &a);
+	if (strcmp(cmd, "info") && strcmp(cmd, "rates") && strcmp(cmd, "get") &&
+	    strcmp(cmd, "set") && strcmp(cmd, "enable") && strcmp(cmd, "disable") &&
+	    strcmp(cmd, "parent") && strcmp(cmd, "watch"))
+		return cli_usage("scmi clock", "unknown command '%s'", cmd);
+	if (a.npos < 2)
+		return cli_usage("scmi clock", "%s needs a clock id or name", cmd);
+	ret = resolve(&c, a.pos[1], &id);
+	if (ret)
+		return ret;
+	if (!strcmp(cmd, "info"))
+		return cmd_info(&c, id, &a);
+	if (!strcmp(cmd, "rates"))
+		return cmd_rates(&c, id, &a);
+	if (!strcmp(cmd, "get")) {
+		uint64_t rate;
+
+		ret = scmi_clock_rate_get(&c, id, &rate);
+		return ret ? fail_errno("CLOCK_RATE_GET", id, ret) : print_rate(id, rate, &a);
+	}
+	if (!strcmp(cmd, "set"))
+		return cmd_set(&c, id, &a);
+	if (!strcmp(cmd, "watch"))
+		return cmd_watch(&c, id, &a);
+	if (!strcmp(cmd, "enable") || !strcmp(cmd, "disable"))
+		return cmd_enable(&c, id, !strcmp(cmd, "enable"), &a);
+	return cmd_parent(&c, id, &a);
+}
