@@ -1,0 +1,796 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The Performance domain protocol (0x13) end to end on the default board:
+ * every message with its statuses and wrong sizes, the multi-part
+ * PERF_DESCRIBE_LEVELS at 128-byte messages (and the client's checks
+ * against a lying platform), per-agent level requests and limits after the
+ * host hands the GPU to guest1, both events reaching only subscribed agents
+ * that may see the domain, reset_agent, fastchannel-free domains, version
+ * differences (NEGOTIATE, a v1.0 board), board errors and the CLI.
+ */
+#include "helpers.h"
+
+#include <fwkit/board.h>
+#include <fwkit/scmi_perf.h>
+#include <fwkit/scmi_session.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define HOST	   1
+#define GUEST1	   2
+#define GUEST2	   3
+#define D_CPU	   0
+#define D_GPU	   1
+#define GPU_DEVICE 1
+
+struct ev {
+	uint8_t evt;
+	size_t len;
+	uint32_t w[4];
+};
+
+struct ctx {
+	struct scmi_session *s;
+	struct scmi_agent *host, *g1, *g2;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int seen[4];
+	struct ev last[4];
+	char dtb[256];
+};
+
+static struct ctx *g_ctx;
+
+static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
+		     uint64_t ts)
+{
+	struct ctx *c = g_ctx;
+	uintptr_t id = (uintptr_t)arg;
+	struct ev e = { .evt = evt, .len = len };
+
+	(void)ts;
+	assert_int_equal(proto, SCMI_PROTOCOL_PERF);
+	for (size_t i = 0; i < 4 && 4 * i + 4 <= len; i++)
+		e.w[i] = fw_get_le32(p + 4 * i);
+	pthread_mutex_lock(&c->lock);
+	c->seen[id]++;
+	c->last[id] = e;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static struct ev wait_seen(struct ctx *c, int id, int n)
+{
+	struct ev e;
+
+	int got;
+
+	pthread_mutex_lock(&c->lock);
+	while (c->seen[id] < n)
+		pthread_cond_wait(&c->cond, &c->lock);
+	got = c->seen[id];
+	e = c->last[id];
+	pthread_mutex_unlock(&c->lock);
+	/* Outside the lock: a failed assertion leaves the test at once. */
+	assert_int_equal(got, n);
+	return e;
+}
+
+static int seen(struct ctx *c, int id)
+{
+	int n;
+
+	pthread_mutex_lock(&c->lock);
+	n = c->seen[id];
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+static int open_ctx(struct ctx *c, const char *dtb, char *err, size_t errlen)
+{
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
+	struct scmi_agent **ag[3];
+	int ret;
+
+	o.agent = cfg;
+	o.dtb = dtb;
+	ret = scmi_session_local(&o, &c->s, err, errlen);
+	if (ret)
+		return ret;
+	c->host = c->s->agent;
+	assert_int_equal(
+		scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err, errlen),
+		0);
+	assert_int_equal(
+		scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->g2, err, errlen),
+		0);
+	ag[0] = &c->host;
+	ag[1] = &c->g1;
+	ag[2] = &c->g2;
+	for (uintptr_t i = 0; i < 3; i++)
+		assert_int_equal(scmi_notify_register(*ag[i], SCMI_PROTOCOL_PERF, SCMI_EVT_ANY,
+						      on_event, (void *)(i + 1)),
+				 0);
+	return 0;
+}
+
+static void close_ctx(struct ctx *c)
+{
+	scmi_agent_destroy(c->g1);
+	scmi_agent_destroy(c->g2);
+	scmi_session_close(c->s);
+	c->s = NULL;
+}
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	char err[256];
+
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	g_ctx = c;
+	assert_int_equal(open_ctx(c, NULL, err, sizeof(err)), 0);
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	if (c->s)
+		close_ctx(c);
+	if (c->dtb[0])
+		remove(c->dtb);
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	th_log_release();
+	return 0;
+}
+
+static int raw(struct scmi_agent *a, uint8_t msg, const uint32_t *w, size_t n, uint8_t *rx,
+	       size_t *len)
+{
+	uint8_t tx[32] = { 0 }, buf[128];
+	size_t l = 0;
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		fw_put_le32(tx + 4 * i, w[i]);
+	ret = scmi_agent_call(a, SCMI_PROTOCOL_PERF, msg, tx, 4 * n, rx ? rx : buf, 128, &l);
+	if (len)
+		*len = l;
+	return ret;
+}
+
+static uint32_t level(struct scmi_agent *a, uint32_t d)
+{
+	uint32_t l = 0xdead;
+
+	assert_int_equal(scmi_perf_level_get(a, d, &l), 0);
+	return l;
+}
+
+static void limits(struct scmi_agent *a, uint32_t d, uint32_t max, uint32_t min)
+{
+	uint32_t hi, lo;
+
+	assert_int_equal(scmi_perf_limits_get(a, d, &hi, &lo), 0);
+	assert_int_equal(hi, max);
+	assert_int_equal(lo, min);
+}
+
+/* The host hands the GPU to guest1, as a hypervisor would. */
+static void share_gpu(struct ctx *c)
+{
+	assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, GPU_DEVICE, true), 0);
+}
+
+/* ------------------------------------------------------------ messages */
+
+static void test_discovery(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_perf_info i;
+	struct scmi_perf_domain_info d;
+	uint32_t attr, w = D_CPU;
+	uint8_t rx[128];
+	size_t len;
+
+	assert_int_equal(scmi_perf_protocol_info(c->host, &i), 0);
+	assert_int_equal(i.version, SCMI_PERF_VERSION_4_1);
+	assert_int_equal(i.num_domains, 2);
+	assert_true(i.power_milliwatt);
+	for (uint8_t m = 0; m <= PERF_DOMAIN_NAME_GET; m++)
+		assert_int_equal(scmi_base_message_attributes(c->g1, SCMI_PROTOCOL_PERF, m, &attr),
+				 0);
+	assert_int_equal(attr, 0);
+	assert_int_equal(scmi_base_message_attributes(c->g1, SCMI_PROTOCOL_PERF, 0x10, &attr), 0);
+	assert_int_equal(scmi_base_message_attributes(c->g1, SCMI_PROTOCOL_PERF, 0xD, &attr),
+			 -ENOENT);
+	assert_int_equal(scmi_base_message_attributes(c->g1, SCMI_PROTOCOL_PERF, 0x11, &attr),
+			 -ENOENT);
+	assert_int_equal(raw(c->host, 0xD, NULL, 0, NULL, NULL), -EOPNOTSUPP);
+	/* Domain attributes: no fastchannels, no extended names. */
+	assert_int_equal(raw(c->host, PERF_DOMAIN_ATTRIBUTES, &w, 1, rx, &len), 0);
+	assert_int_equal(len, 32);
+	assert_int_equal(scmi_perf_domain_info(c->host, i.version, D_CPU, &d), 0);
+	assert_int_equal(d.flags, SUPPORTS_SET_LIMITS | SUPPORTS_SET_PERF_LVL |
+					  SUPPORTS_PERF_LIMIT_NOTIFY | SUPPORTS_PERF_LEVEL_NOTIFY);
+	assert_int_equal(d.rate_limit_us, 1000);
+	assert_int_equal(d.sustained_perf_level, 1400);
+	assert_int_equal(d.sustained_freq_khz, 1400000);
+	assert_string_equal(d.name, "cpu-cluster0");
+	assert_int_equal(scmi_perf_domain_info(c->host, i.version, D_GPU, &d), 0);
+	assert_string_equal(d.name, "gpu");
+	assert_int_equal(d.sustained_perf_level, 400);
+	assert_int_equal(scmi_perf_domain_info(c->host, i.version, 2, &d), -ENOENT);
+	assert_int_equal(scmi_perf_domain_info(c->g1, i.version, D_CPU, &d), -EACCES);
+	/* PERF_DOMAIN_NAME_GET */
+	assert_int_equal(raw(c->host, PERF_DOMAIN_NAME_GET, &w, 1, rx, &len), 0);
+	assert_int_equal(len, 68);
+	assert_string_equal((char *)rx + 4, "cpu-cluster0");
+	assert_int_equal(raw(c->g2, PERF_DOMAIN_NAME_GET, &w, 1, rx, &len), -EACCES);
+	w = 7;
+	assert_int_equal(raw(c->host, PERF_DOMAIN_NAME_GET, &w, 1, rx, &len), -ENOENT);
+}
+
+static void test_wrong_sizes(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t w[4] = { 0, 0, 0, 0 };
+	static const struct {
+		uint8_t msg;
+		size_t good;
+	} m[] = {
+		{ SCMI_PROTOCOL_VERSION, 0 },
+		{ SCMI_PROTOCOL_ATTRIBUTES, 0 },
+		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },
+		{ PERF_DOMAIN_ATTRIBUTES, 1 },
+		{ PERF_DESCRIBE_LEVELS, 2 },
+		{ PERF_LIMITS_SET, 3 },
+		{ PERF_LIMITS_GET, 1 },
+		{ PERF_LEVEL_SET, 2 },
+		{ PERF_LEVEL_GET, 1 },
+		{ PERF_NOTIFY_LIMITS, 2 },
+		{ PERF_NOTIFY_LEVEL, 2 },
+		{ PERF_DESCRIBE_FASTCHANNEL, 2 },
+		{ PERF_DOMAIN_NAME_GET, 1 },
+		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 1 },
+	};
+
+	for (size_t i = 0; i < FW_ARRAY_SIZE(m); i++) {
+		assert_int_equal(raw(c->host, m[i].msg, w, m[i].good + 1, NULL, NULL), -EPROTO);
+		if (m[i].good)
+			assert_int_equal(raw(c->host, m[i].msg, w, m[i].good - 1, NULL, NULL),
+					 -EPROTO);
+	}
+}
+
+static void test_describe_levels_multipart(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_perf_opp o[SCMI_PERF_MAX_LEVELS];
+	uint32_t w[2] = { D_CPU, 0 };
+	unsigned int parts;
+	uint8_t rx[128];
+	size_t len, n;
+
+	/* 128-byte messages: six 20-byte levels, then the last two. */
+	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), 0);
+	assert_int_equal(fw_get_le16(rx), 6);
+	assert_int_equal(fw_get_le16(rx + 2), 2);
+	assert_int_equal(len, 4 + 6 * SCMI_PERF_OPP_SIZE_V4);
+	assert_int_equal(fw_get_le32(rx + 4 + 5 * 20), 1200);
+	assert_int_equal(fw_get_le32(rx + 4 + 5 * 20 + 16), 5);
+	w[1] = 6;
+	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), 0);
+	assert_int_equal(fw_get_le16(rx), 2);
+	assert_int_equal(fw_get_le16(rx + 2), 0);
+	assert_int_equal(len, 4 + 2 * SCMI_PERF_OPP_SIZE_V4);
+	w[1] = 8;
+	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), -ERANGE);
+	w[0] = 2;
+	w[1] = 0;
+	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), -ENOENT);
+	w[0] = D_GPU;
+	assert_int_equal(raw(c->g2, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), -EACCES);
+	/* The client reassembles them. */
+	assert_int_equal(scmi_perf_describe_levels(c->host, SCMI_PERF_VERSION_4_1, D_CPU, o,
+						   FW_ARRAY_SIZE(o), &n, &parts),
+			 0);
+	assert_int_equal(n, 8);
+	assert_int_equal(parts, 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(o[i].perf, 200 * (i + 1));
+		assert_int_equal(o[i].indicative_freq_khz, 200000 * (i + 1));
+		assert_int_equal(o[i].level_index, i);
+	}
+	assert_int_equal(o[7].power, 900);
+	assert_int_equal(o[7].latency_us, 200);
+	assert_int_equal(
+		scmi_perf_describe_levels(c->host, SCMI_PERF_VERSION_4_1, D_CPU, o, 7, &n, &parts),
+		-E2BIG);
+	assert_int_equal(scmi_perf_describe_levels(c->host, SCMI_PERF_VERSION_4_1, D_GPU, o,
+						   FW_ARRAY_SIZE(o), &n, &parts),
+			 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(parts, 1);
+}
+
+static void test_level_and_limits(void **state)
+{
+	struct ctx *c = *state;
+
+	assert_int_equal(level(c->host, D_CPU), 800); /* fwkit,initial-level */
+	limits(c->host, D_CPU, 1600, 200);
+	assert_int_equal(scmi_perf_level_set(c->host, D_CPU, 1200), 0);
+	assert_int_equal(level(c->host, D_CPU), 1200);
+	assert_int_equal(scmi_perf_level_set(c->host, D_CPU, 1100), -EINVAL); /* not a level */
+	assert_int_equal(scmi_perf_level_set(c->host, 2, 1200), -ENOENT);
+	assert_int_equal(scmi_perf_level_set(c->g1, D_CPU, 1200), -EACCES);
+	/* Narrower limits pull the level inside. */
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 1000, 400), 0);
+	limits(c->host, D_CPU, 1000, 400);
+	assert_int_equal(level(c->host, D_CPU), 1000);
+	assert_int_equal(scmi_perf_level_set(c->host, D_CPU, 1400), -ERANGE);
+	assert_int_equal(scmi_perf_level_set(c->host, D_CPU, 200), -ERANGE);
+	/* Limits between levels are kept as given; level arbitration picks
+	 * the nearest operating point inside. */
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 900, 300), 0);
+	limits(c->host, D_CPU, 900, 300);
+	assert_int_equal(level(c->host, D_CPU), 800);
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 300, 900), -EINVAL);
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 5000, 1700), -ERANGE);
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 399, 201), -ERANGE);
+	assert_int_equal(scmi_perf_limits_set(c->g2, D_CPU, 1600, 200), -EACCES);
+	uint32_t hi, lo;
+
+	assert_int_equal(scmi_perf_limits_get(c->g2, D_GPU, &hi, &lo), -EACCES);
+	assert_int_equal(scmi_perf_limits_get(c->host, 3, &hi, &lo), -ENOENT);
+	assert_int_equal(scmi_perf_level_get(c->g1, D_GPU, &hi), -EACCES);
+	/* Back to the full range: the level returns to the request. */
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 1600, 200), 0);
+	assert_int_equal(level(c->host, D_CPU), 1200);
+}
+
+static void test_per_agent_requests(void **state)
+{
+	struct ctx *c = *state;
+
+	share_gpu(c);
+	assert_int_equal(scmi_perf_level_set(c->host, D_GPU, 200), 0);
+	assert_int_equal(scmi_perf_level_set(c->g1, D_GPU, 300), 0);
+	assert_int_equal(level(c->host, D_GPU), 300); /* the highest request */
+	assert_int_equal(scmi_perf_level_set(c->g1, D_GPU, 100), 0);
+	assert_int_equal(level(c->g1, D_GPU), 200);
+	/* Limits: the intersection of every agent's range. */
+	assert_int_equal(scmi_perf_limits_set(c->host, D_GPU, 300, 100), 0);
+	assert_int_equal(scmi_perf_limits_set(c->g1, D_GPU, 400, 200), 0);
+	limits(c->g1, D_GPU, 300, 200);
+	assert_int_equal(scmi_perf_limits_set(c->g1, D_GPU, 400, 400), -ERANGE);
+	limits(c->g1, D_GPU, 300, 200);
+	/* guest2 still cannot see it. */
+	assert_int_equal(scmi_perf_level_set(c->g2, D_GPU, 100), -EACCES);
+}
+
+static void test_events(void **state)
+{
+	struct ctx *c = *state;
+	struct ev e;
+
+	share_gpu(c);
+	assert_int_equal(raw(c->g1, PERF_NOTIFY_LEVEL, (uint32_t[]){ D_GPU, 2 }, 2, NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(raw(c->g1, PERF_NOTIFY_LIMITS, (uint32_t[]){ D_GPU, 3 }, 2, NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(scmi_perf_notify_level(c->g2, D_GPU, true), -EACCES);
+	assert_int_equal(scmi_perf_notify_limits(c->g2, D_GPU, true), -EACCES);
+	assert_int_equal(scmi_perf_notify_level(c->g1, 9, true), -ENOENT);
+	assert_int_equal(scmi_perf_notify_level(c->g1, D_GPU, true), 0);
+	assert_int_equal(scmi_perf_notify_limits(c->g1, D_GPU, true), 0);
+	/* The host's level change reaches guest1. */
+	/* 400 is the initial level: no change, no event; then 200. */
+	assert_int_equal(scmi_perf_level_set(c->host, D_GPU, 400), 0);
+	assert_int_equal(scmi_perf_level_set(c->host, D_GPU, 200), 0);
+	e = wait_seen(c, GUEST1, 1);
+	assert_int_equal(e.evt, SCMI_EVENT_PERFORMANCE_LEVEL_CHANGED);
+	assert_int_equal(e.len, 12);
+	assert_int_equal(e.w[0], HOST);
+	assert_int_equal(e.w[1], D_GPU);
+	assert_int_equal(e.w[2], 200);
+	/* Limits: LIMITS_CHANGED, then LEVEL_CHANGED as the level moves. */
+	assert_int_equal(scmi_perf_limits_set(c->host, D_GPU, 400, 300), 0);
+	e = wait_seen(c, GUEST1, 3);
+	assert_int_equal(e.evt, SCMI_EVENT_PERFORMANCE_LEVEL_CHANGED);
+	assert_int_equal(e.w[2], 300);
+	/* guest1 unsubscribes from levels: its next event is a limits one. */
+	assert_int_equal(scmi_perf_notify_level(c->g1, D_GPU, false), 0);
+	assert_int_equal(scmi_perf_level_set(c->host, D_GPU, 400), 0);
+	assert_int_equal(scmi_perf_limits_set(c->host, D_GPU, 400, 100), 0);
+	e = wait_seen(c, GUEST1, 4);
+	assert_int_equal(e.evt, SCMI_EVENT_PERFORMANCE_LIMITS_CHANGED);
+	assert_int_equal(e.len, 16);
+	assert_int_equal(e.w[0], HOST);
+	assert_int_equal(e.w[1], D_GPU);
+	assert_int_equal(e.w[2], 400);
+	assert_int_equal(e.w[3], 100);
+	/* guest2 never hears of the GPU; the host did not subscribe. */
+	assert_int_equal(seen(c, GUEST2), 0);
+	assert_int_equal(seen(c, HOST), 0);
+}
+
+static void test_reset_agent(void **state)
+{
+	struct ctx *c = *state;
+	struct ev e;
+
+	share_gpu(c);
+	assert_int_equal(scmi_perf_notify_level(c->host, D_GPU, true), 0);
+	assert_int_equal(scmi_perf_notify_limits(c->host, D_GPU, true), 0);
+	assert_int_equal(scmi_perf_notify_level(c->g1, D_GPU, true), 0);
+	assert_int_equal(scmi_perf_level_set(c->host, D_GPU, 100), 0);
+	e = wait_seen(c, HOST, 1);
+	assert_int_equal(e.w[2], 100);
+	assert_int_equal(scmi_perf_level_set(c->g1, D_GPU, 300), 0);
+	assert_int_equal(scmi_perf_limits_set(c->g1, D_GPU, 300, 200), 0);
+	e = wait_seen(c, HOST, 3);
+	assert_int_equal(e.evt, SCMI_EVENT_PERFORMANCE_LIMITS_CHANGED);
+	assert_int_equal(level(c->host, D_GPU), 300);
+	/* Reset guest1: its range and request go; events name guest1. */
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST1, false), 0);
+	e = wait_seen(c, HOST, 5);
+	assert_int_equal(e.evt, SCMI_EVENT_PERFORMANCE_LEVEL_CHANGED);
+	assert_int_equal(e.w[0], GUEST1);
+	assert_int_equal(e.w[2], 100);
+	limits(c->host, D_GPU, 400, 100);
+	/* Its subscription went too; guest1 keeps access (permissions kept). */
+	assert_int_equal(scmi_perf_level_set(c->host, D_GPU, 200), 0);
+	wait_seen(c, HOST, 6);
+	assert_int_equal(seen(c, GUEST1), 2); /* before the reset: 100, then 300 */
+	assert_int_equal(scmi_perf_notify_level(c->g1, D_GPU, true), 0);
+	assert_int_equal(scmi_perf_level_set(c->host, D_GPU, 400), 0);
+	e = wait_seen(c, GUEST1, 3);
+	assert_int_equal(e.w[2], 400);
+}
+
+static void test_fastchannel(void **state)
+{
+	struct ctx *c = *state;
+
+	for (uint32_t m = PERF_LIMITS_SET; m <= PERF_LEVEL_GET; m++)
+		assert_int_equal(scmi_perf_describe_fastchannel(c->host, D_CPU, m), -EOPNOTSUPP);
+	assert_int_equal(scmi_perf_describe_fastchannel(c->host, D_CPU, PERF_NOTIFY_LEVEL),
+			 -EINVAL);
+	assert_int_equal(scmi_perf_describe_fastchannel(c->host, 4, PERF_LEVEL_SET), -ENOENT);
+	assert_int_equal(scmi_perf_describe_fastchannel(c->g1, D_CPU, PERF_LEVEL_SET), -EACCES);
+}
+
+static void test_negotiate(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_perf_opp o[SCMI_PERF_MAX_LEVELS];
+	uint32_t v, attr, w[2] = { D_CPU, 0 };
+	unsigned int parts;
+	uint8_t rx[128];
+	size_t n, len;
+
+	assert_int_equal(scmi_perf_negotiate_version(c->host, 0x50000), -EOPNOTSUPP);
+	assert_int_equal(scmi_perf_negotiate_version(c->host, SCMI_PERF_VERSION_3_0), 0);
+	assert_int_equal(scmi_base_protocol_version(c->host, SCMI_PROTOCOL_PERF, &v), 0);
+	assert_int_equal(v, SCMI_PERF_VERSION_4_1);
+	/* 3.0: 12-byte levels, all eight in one reply. */
+	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), 0);
+	assert_int_equal(fw_get_le16(rx), 8);
+	assert_int_equal(len, 4 + 8 * SCMI_PERF_OPP_SIZE);
+	assert_int_equal(scmi_perf_describe_levels(c->host, SCMI_PERF_VERSION_3_0, D_CPU, o,
+						   FW_ARRAY_SIZE(o), &n, &parts),
+			 0);
+	assert_int_equal(parts, 1);
+	assert_int_equal(o[3].perf, 800);
+	assert_int_equal(o[3].indicative_freq_khz, 0);
+	assert_int_equal(o[3].level_index, 3);
+	/* 1.0: no fastchannel or name messages. */
+	assert_int_equal(scmi_perf_negotiate_version(c->host, SCMI_PERF_VERSION_1_0), 0);
+	assert_int_equal(scmi_perf_describe_fastchannel(c->host, D_CPU, PERF_LEVEL_SET),
+			 -EOPNOTSUPP);
+	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PERF,
+						      PERF_DOMAIN_NAME_GET, &attr),
+			 -ENOENT);
+	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PERF,
+						      SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr),
+			 0);
+	/* A reset restores 4.1 (as would negotiating it again). */
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, 1, false), 0);
+	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), 0);
+	assert_int_equal(fw_get_le16(rx), 6);
+}
+
+/* ---------------------------------------------- boards other than default */
+
+static void write_board(struct ctx *c, void (*edit)(void *fdt))
+{
+	const struct fw_embedded_board *b = &fw_embedded_boards[0];
+	void *fdt;
+	size_t cap;
+	FILE *f;
+
+	for (; b->name && strcmp(b->name, FW_DEFAULT_BOARD); b++)
+		;
+	assert_non_null(b->name);
+	cap = b->size + 4096;
+	fdt = malloc(cap);
+	assert_int_equal(fdt_open_into(b->dtb, fdt, (int)cap), 0);
+	edit(fdt);
+	assert_int_equal(fdt_pack(fdt), 0);
+	th_tmp_path(c->dtb, sizeof(c->dtb), "perf.dtb");
+	f = fopen(c->dtb, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
+	fclose(f);
+	free(fdt);
+}
+
+static int pf_node(void *fdt)
+{
+	int n = fdt_path_offset(fdt, "/scmi-platform/perf-domains");
+
+	assert_true(n >= 0);
+	return n;
+}
+
+static int pf_dom(void *fdt, const char *name)
+{
+	int n = fdt_subnode_offset(fdt, pf_node(fdt), name);
+
+	assert_true(n >= 0);
+	return n;
+}
+
+static void edit_v1(void *fdt)
+{
+	assert_int_equal(fdt_setprop_u32(fdt, pf_node(fdt), "fwkit,version", 0x10000), 0);
+}
+
+static void test_version_1_0(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_perf_info i;
+	struct scmi_perf_opp o[SCMI_PERF_MAX_LEVELS];
+	uint32_t attr;
+	unsigned int parts;
+	size_t n;
+	char err[256];
+
+	close_ctx(c);
+	write_board(c, edit_v1);
+	assert_int_equal(open_ctx(c, c->dtb, err, sizeof(err)), 0);
+	assert_int_equal(scmi_perf_protocol_info(c->host, &i), 0);
+	assert_int_equal(i.version, SCMI_PERF_VERSION_1_0);
+	assert_int_equal(scmi_perf_describe_levels(c->host, i.version, D_CPU, o, FW_ARRAY_SIZE(o),
+						   &n, &parts),
+			 0);
+	assert_int_equal(n, 8);
+	assert_int_equal(parts, 1);
+	for (uint8_t m = PERF_DESCRIBE_FASTCHANNEL; m <= 0x10; m++)
+		assert_int_equal(
+			scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PERF, m, &attr),
+			-ENOENT);
+	assert_int_equal(scmi_perf_negotiate_version(c->host, SCMI_PERF_VERSION_1_0), -EOPNOTSUPP);
+	assert_int_equal(scmi_perf_level_set(c->host, D_GPU, 200), 0);
+	assert_int_equal(level(c->host, D_GPU), 200);
+}
+
+/* A platform that lies about its levels, for the client's checks. */
+static int g_lie;
+
+static void lie_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, SCMI_PERF_VERSION_4_0);
+}
+
+static void lie_levels(struct scmi_msg *m)
+{
+	uint32_t idx = scmi_msg_in_u32(m, 1);
+	uint32_t ret_n = 2, rem;
+
+	switch (g_lie) {
+	case 0: /* 4 levels, then the second reply claims more remain */
+		rem = idx ? 5 : 2;
+		break;
+	case 1: /* returned 0 with some remaining */
+		ret_n = 0;
+		rem = 3;
+		break;
+	default: /* claims 5 entries but sends 2 */
+		ret_n = 5;
+		rem = 0;
+		break;
+	}
+	scmi_msg_put_u32(m, ret_n | rem << 16);
+	for (int i = 0; i < 2 * 5; i++)
+		scmi_msg_put_u32(m, 100 + (uint32_t)i);
+}
+
+static const struct scmi_msg_desc lie_msgs[] = {
+	[SCMI_PROTOCOL_VERSION] = { lie_version, 0, 0, 0 },
+	[PERF_DESCRIBE_LEVELS] = { lie_levels, 8, 0, 0 },
+};
+
+static struct scmi_protocol lie_proto = {
+	.id = SCMI_PROTOCOL_PERF,
+	.version = SCMI_PERF_VERSION_4_0,
+	.msgs = lie_msgs,
+	.nmsgs = FW_ARRAY_SIZE(lie_msgs),
+};
+
+static void edit_no_perf(void *fdt)
+{
+	assert_int_equal(fdt_del_node(fdt, pf_node(fdt)), 0);
+}
+
+static void test_client_checks(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_perf_opp o[SCMI_PERF_MAX_LEVELS];
+	unsigned int parts;
+	size_t n;
+	char err[256];
+
+	close_ctx(c);
+	write_board(c, edit_no_perf);
+	assert_int_equal(open_ctx(c, c->dtb, err, sizeof(err)), 0);
+	assert_int_equal(scmi_platform_register_protocol(c->s->platform, &lie_proto), 0);
+	th_log_capture();
+	for (g_lie = 0; g_lie < 3; g_lie++)
+		assert_int_equal(scmi_perf_describe_levels(c->host, SCMI_PERF_VERSION_4_0, 0, o,
+							   FW_ARRAY_SIZE(o), &n, &parts),
+				 -EPROTO);
+	assert_true(th_log_contains("PERF_DESCRIBE_LEVELS returned 2 with 5 remaining"));
+	assert_true(th_log_contains("cannot hold 5 levels"));
+}
+
+static void edit_bad_version(void *fdt)
+{
+	assert_int_equal(fdt_setprop_u32(fdt, pf_node(fdt), "fwkit,version", 0x40002), 0);
+}
+
+static void edit_descending(void *fdt)
+{
+	uint32_t cells[8];
+
+	for (int i = 0; i < 8; i++)
+		cells[i] = cpu_to_fdt32(i < 4 ? 300 : 200);
+	assert_int_equal(
+		fdt_setprop(fdt, pf_dom(fdt, "domain@1"), "fwkit,levels", cells, sizeof(cells)), 0);
+}
+
+static void edit_ragged_levels(void *fdt)
+{
+	assert_int_equal(fdt_setprop_u32(fdt, pf_dom(fdt, "domain@1"), "fwkit,levels", 100), 0);
+}
+
+static void edit_bad_sustained(void *fdt)
+{
+	assert_int_equal(
+		fdt_setprop_u32(fdt, pf_dom(fdt, "domain@0"), "fwkit,sustained-level", 1500), 0);
+}
+
+static void edit_bad_initial(void *fdt)
+{
+	assert_int_equal(fdt_setprop_u32(fdt, pf_dom(fdt, "domain@0"), "fwkit,initial-level", 1),
+			 0);
+}
+
+static void edit_bad_rate(void *fdt)
+{
+	assert_int_equal(
+		fdt_setprop_u32(fdt, pf_dom(fdt, "domain@0"), "fwkit,rate-limit-us", 1u << 20), 0);
+}
+
+static void edit_bad_device(void *fdt)
+{
+	assert_int_equal(fdt_setprop_u32(fdt, pf_dom(fdt, "domain@1"), "fwkit,device", 99), 0);
+}
+
+static void edit_no_label(void *fdt)
+{
+	assert_int_equal(fdt_delprop(fdt, pf_dom(fdt, "domain@1"), "label"), 0);
+}
+
+static void test_board_errors(void **state)
+{
+	struct ctx *c = *state;
+	static const struct {
+		void (*edit)(void *fdt);
+		const char *node, *prop;
+	} cases[] = {
+		{ edit_bad_version, "/scmi-platform/perf-domains", "'fwkit,version'" },
+		{ edit_descending, "/scmi-platform/perf-domains/domain@1", "'fwkit,levels'" },
+		{ edit_ragged_levels, "/scmi-platform/perf-domains/domain@1", "'fwkit,levels'" },
+		{ edit_bad_sustained, "/scmi-platform/perf-domains/domain@0",
+		  "'fwkit,sustained-level'" },
+		{ edit_bad_initial, "/scmi-platform/perf-domains/domain@0",
+		  "'fwkit,initial-level'" },
+		{ edit_bad_rate, "/scmi-platform/perf-domains/domain@0", "'fwkit,rate-limit-us'" },
+		{ edit_bad_device, "/scmi-platform/perf-domains/domain@1", "'fwkit,device'" },
+		{ edit_no_label, "/scmi-platform/perf-domains/domain@1", "'label'" },
+	};
+
+	close_ctx(c);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
+		char err[256] = "";
+
+		write_board(c, cases[i].edit);
+		assert_int_not_equal(open_ctx(c, c->dtb, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, cases[i].node));
+		assert_non_null(strstr(err, cases[i].prop));
+	}
+}
+
+static void test_cli(void **state)
+{
+	char out[4096], err[1024];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "perf", "levels", "cpu-cluster0", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"replies\":2"));
+	assert_non_null(strstr(out, "{\"level\":1600,\"power\":900,\"latency_us\":200,"
+				    "\"indicative_freq_khz\":1600000,\"level_index\":7}]}"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "perf", "level", "gpu", "200", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"name\":\"gpu\",\"level\":200,\"min\":100,\"max\":400"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "perf", "limits", "0", "400", "1000", NULL),
+			 0);
+	assert_non_null(strstr(out, "400-1000"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "perf", "list", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"version\":\"0x40001\""));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "--node", "/firmware/scmi-guest1", "perf", "level",
+				      "gpu", NULL),
+			 1);
+	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "perf", "limits", "gpu", "1", NULL),
+			 2);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "perf", "--help", NULL),
+			 0);
+	assert_non_null(strstr(out, "usage: fwkit scmi perf"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_discovery),
+		T(test_wrong_sizes),
+		T(test_describe_levels_multipart),
+		T(test_level_and_limits),
+		T(test_per_agent_requests),
+		T(test_events),
+		T(test_reset_agent),
+		T(test_fastchannel),
+		T(test_negotiate),
+		T(test_version_1_0),
+		T(test_client_checks),
+		T(test_board_errors),
+		T(test_cli),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,675 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The Power domain protocol (0x11) end to end on the default board: a
+ * trusted host and two guests drive the platform module through the agent
+ * client. Every message with its success and error statuses, wrong sizes,
+ * permissions across agents, reference counting of a domain two agents
+ * share, both events reaching only subscribed agents that may see the
+ * domain, the delayed response of an asynchronous set, version differences
+ * (a v1.0 board, NEGOTIATE on v3.1), reset_agent, board errors and the CLI.
+ */
+#include "helpers.h"
+
+#include <fwkit/board.h>
+#include <fwkit/scmi_power.h>
+#include <fwkit/scmi_session.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define HOST   1
+#define GUEST1 2
+#define GUEST2 3
+
+enum { D_CPU, D_GPU, D_ETH, D_MMC };
+
+struct ev {
+	uint8_t evt;
+	uint32_t agent, domain, state;
+};
+
+struct ctx {
+	struct scmi_session *s;
+	struct scmi_agent *host, *g1, *g2;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int seen[4];
+	struct ev last[4];
+	char dtb[256];
+};
+
+static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
+		     uint64_t ts);
+
+static struct ctx *g_ctx;
+
+static int open_ctx(struct ctx *c, const char *dtb, char *err, size_t errlen)
+{
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
+	int ret;
+
+	o.agent = cfg;
+	o.dtb = dtb;
+	ret = scmi_session_local(&o, &c->s, err, errlen);
+	if (ret)
+		return ret;
+	c->host = c->s->agent;
+	assert_int_equal(
+		scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err, errlen),
+		0);
+	assert_int_equal(
+		scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->g2, err, errlen),
+		0);
+	assert_int_equal(scmi_notify_register(c->host, SCMI_PROTOCOL_POWER, SCMI_EVT_ANY, on_event,
+					      (void *)(uintptr_t)HOST),
+			 0);
+	assert_int_equal(scmi_notify_register(c->g1, SCMI_PROTOCOL_POWER, SCMI_EVT_ANY, on_event,
+					      (void *)(uintptr_t)GUEST1),
+			 0);
+	assert_int_equal(scmi_notify_register(c->g2, SCMI_PROTOCOL_POWER, SCMI_EVT_ANY, on_event,
+					      (void *)(uintptr_t)GUEST2),
+			 0);
+	return 0;
+}
+
+static void close_ctx(struct ctx *c)
+{
+	scmi_agent_destroy(c->g1);
+	scmi_agent_destroy(c->g2);
+	scmi_session_close(c->s);
+	c->s = NULL;
+}
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	char err[256];
+
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	g_ctx = c;
+	assert_int_equal(open_ctx(c, NULL, err, sizeof(err)), 0);
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	if (c->s)
+		close_ctx(c);
+	if (c->dtb[0])
+		remove(c->dtb);
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	th_log_release();
+	return 0;
+}
+
+static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
+		     uint64_t ts)
+{
+	struct ctx *c = g_ctx;
+	uintptr_t id = (uintptr_t)arg;
+
+	(void)proto;
+	(void)ts;
+	assert_int_equal(len, 12);
+	pthread_mutex_lock(&c->lock);
+	c->seen[id]++;
+	c->last[id] = (struct ev){ evt, fw_get_le32(p), fw_get_le32(p + 4), fw_get_le32(p + 8) };
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Wait (bounded only by the agent's queue draining) for n events. */
+static struct ev wait_seen(struct ctx *c, int id, int n)
+{
+	struct ev e;
+
+	int got;
+
+	pthread_mutex_lock(&c->lock);
+	while (c->seen[id] < n)
+		pthread_cond_wait(&c->cond, &c->lock);
+	got = c->seen[id];
+	e = c->last[id];
+	pthread_mutex_unlock(&c->lock);
+	/* Outside the lock: a failed assertion leaves the test at once. */
+	assert_int_equal(got, n);
+	return e;
+}
+
+static int seen(struct ctx *c, int id)
+{
+	int n;
+
+	pthread_mutex_lock(&c->lock);
+	n = c->seen[id];
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+static int raw(struct scmi_agent *a, uint8_t msg, const uint32_t *w, size_t n, uint8_t *rx,
+	       size_t *len)
+{
+	uint8_t tx[32] = { 0 }, buf[128];
+	size_t l = 0;
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		fw_put_le32(tx + 4 * i, w[i]);
+	ret = scmi_agent_call(a, SCMI_PROTOCOL_POWER, msg, tx, 4 * n, rx ? rx : buf, 128, &l);
+	if (len)
+		*len = l;
+	return ret;
+}
+
+static uint32_t get_state(struct scmi_agent *a, uint32_t d)
+{
+	uint32_t s = 0xdead;
+
+	assert_int_equal(scmi_power_state_get(a, d, &s), 0);
+	return s;
+}
+
+/* ------------------------------------------------------------ messages */
+
+static void test_protocol_info(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_power_info i;
+	uint32_t attr;
+	uint8_t rx[128];
+	size_t len;
+
+	assert_int_equal(scmi_power_protocol_info(c->g1, &i), 0);
+	assert_int_equal(i.version, SCMI_POWER_VERSION_3_1);
+	assert_int_equal(i.num_domains, 4);
+	assert_int_equal(i.stats_addr, 0);
+	assert_int_equal(i.stats_size, 0);
+	assert_int_equal(raw(c->host, SCMI_PROTOCOL_ATTRIBUTES, NULL, 0, rx, &len), 0);
+	assert_int_equal(len, 16);
+	for (uint8_t m = 0; m <= POWER_DOMAIN_NAME_GET; m++)
+		assert_int_equal(scmi_base_message_attributes(c->g1, SCMI_PROTOCOL_POWER, m, &attr),
+				 0);
+	assert_int_equal(scmi_base_message_attributes(c->g1, SCMI_PROTOCOL_POWER, 0x10, &attr), 0);
+	assert_int_equal(scmi_base_message_attributes(c->g1, SCMI_PROTOCOL_POWER, 0x9, &attr),
+			 -ENOENT);
+	assert_int_equal(scmi_base_message_attributes(c->g1, SCMI_PROTOCOL_POWER, 0x11, &attr),
+			 -ENOENT);
+	/* Unknown message ids: NOT_SUPPORTED from the dispatcher. */
+	assert_int_equal(raw(c->host, 0x9, NULL, 0, NULL, NULL), -EOPNOTSUPP);
+}
+
+static void test_domain_attributes(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_power_domain_info d;
+	uint8_t rx[128];
+	uint32_t w = D_MMC;
+	size_t len;
+
+	assert_int_equal(scmi_power_domain_info(c->host, SCMI_POWER_VERSION_3_1, D_CPU, &d), 0);
+	assert_string_equal(d.name, "cpu-cluster0");
+	assert_int_equal(d.flags, SUPPORTS_STATE_SET_NOTIFY | SUPPORTS_STATE_SET_SYNC |
+					  SUPPORTS_STATE_CHANGE_REQUESTED_NOTIFY);
+	assert_int_equal(scmi_power_domain_info(c->host, SCMI_POWER_VERSION_3_1, D_GPU, &d), 0);
+	assert_true(d.flags & SUPPORTS_STATE_SET_ASYNC);
+	assert_true(d.flags & SUPPORTS_STATE_SET_SYNC);
+	/* An extended name: the short field holds its first 15 characters. */
+	assert_int_equal(raw(c->host, POWER_DOMAIN_ATTRIBUTES, &w, 1, rx, &len), 0);
+	assert_int_equal(len, 20);
+	assert_true(fw_get_le32(rx) & SUPPORTS_EXTENDED_NAMES);
+	assert_memory_equal(rx + 4, "mmc0-storage-po", 16);
+	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, rx, &len), 0);
+	assert_int_equal(len, 4 + 64);
+	assert_int_equal(fw_get_le32(rx), 0);
+	assert_int_equal(scmi_power_domain_info(c->g2, SCMI_POWER_VERSION_3_1, D_MMC, &d), 0);
+	assert_string_equal(d.name, "mmc0-storage-power-domain");
+	/* Errors: unknown domain, a device the agent may not access. */
+	assert_int_equal(scmi_power_domain_info(c->host, SCMI_POWER_VERSION_3_1, 4, &d), -ENOENT);
+	assert_int_equal(scmi_power_domain_info(c->g1, SCMI_POWER_VERSION_3_1, D_CPU, &d), -EACCES);
+	w = 4;
+	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, rx, &len), -ENOENT);
+	w = D_ETH;
+	assert_int_equal(raw(c->g2, POWER_DOMAIN_NAME_GET, &w, 1, rx, &len), -EACCES);
+}
+
+static void test_wrong_sizes(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t w[4] = { 0, 0, 0, 0 };
+	static const struct {
+		uint8_t msg;
+		size_t good;
+	} m[] = {
+		{ SCMI_PROTOCOL_VERSION, 0 },
+		{ SCMI_PROTOCOL_ATTRIBUTES, 0 },
+		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },
+		{ POWER_DOMAIN_ATTRIBUTES, 1 },
+		{ POWER_STATE_SET, 3 },
+		{ POWER_STATE_GET, 1 },
+		{ POWER_STATE_NOTIFY, 2 },
+		{ POWER_STATE_CHANGE_REQUESTED_NOTIFY, 2 },
+		{ POWER_DOMAIN_NAME_GET, 1 },
+		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 1 },
+	};
+
+	for (size_t i = 0; i < FW_ARRAY_SIZE(m); i++) {
+		assert_int_equal(raw(c->host, m[i].msg, w, m[i].good + 1, NULL, NULL), -EPROTO);
+		if (m[i].good)
+			assert_int_equal(raw(c->host, m[i].msg, w, m[i].good - 1, NULL, NULL),
+					 -EPROTO);
+	}
+}
+
+static void test_state_set_get(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t w[3];
+
+	assert_int_equal(get_state(c->host, D_CPU), SCMI_POWER_STATE_ON); /* initial-state */
+	assert_int_equal(get_state(c->host, D_ETH), SCMI_POWER_STATE_OFF);
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_ON, false), 0);
+	assert_int_equal(get_state(c->host, D_ETH), SCMI_POWER_STATE_ON);
+	/* Retention states are the CPU cluster's, as the board lists them. */
+	assert_int_equal(scmi_power_state_set(c->host, D_CPU, 2, false), 0);
+	assert_int_equal(get_state(c->host, D_CPU), 2);
+	assert_int_equal(scmi_power_state_set(c->host, D_CPU, 3, false), -EINVAL);
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, 1, false), -EINVAL);
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, 0x80000000u, false), -EINVAL);
+	/* Flags other than async: INVALID_PARAMETERS. */
+	w[0] = 2;
+	w[1] = D_ETH;
+	w[2] = SCMI_POWER_STATE_OFF;
+	assert_int_equal(raw(c->host, POWER_STATE_SET, w, 3, NULL, NULL), -EINVAL);
+	/* Async on a domain without it: NOT_SUPPORTED. */
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_OFF, true),
+			 -EOPNOTSUPP);
+	assert_int_equal(scmi_power_state_set(c->host, 9, SCMI_POWER_STATE_OFF, false), -ENOENT);
+	assert_int_equal(scmi_power_state_set(c->g1, D_CPU, SCMI_POWER_STATE_OFF, false), -EACCES);
+	uint32_t s;
+
+	assert_int_equal(scmi_power_state_get(c->g1, D_CPU, &s), -EACCES);
+	assert_int_equal(scmi_power_state_get(c->g1, 4, &s), -ENOENT);
+}
+
+static void test_async_delayed_response(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_agent_stats st0, st;
+	struct scmi_xfer *x;
+
+	scmi_agent_get_stats(c->host, &st0);
+	assert_int_equal(scmi_power_state_set(c->host, D_GPU, SCMI_POWER_STATE_ON, true), 0);
+	assert_int_equal(get_state(c->host, D_GPU), SCMI_POWER_STATE_ON);
+	scmi_agent_get_stats(c->host, &st);
+	assert_int_equal(st.delayed_responses, st0.delayed_responses + 1);
+	/* The delayed response carries the command's token and the domain. */
+	assert_int_equal(
+		scmi_xfer_get_init(c->host, SCMI_PROTOCOL_POWER, POWER_STATE_SET, 12, 0, &x), 0);
+	fw_put_le32(x->tx.buf, POWER_STATE_SET_ASYNC);
+	fw_put_le32(x->tx.buf + 4, D_GPU);
+	fw_put_le32(x->tx.buf + 8, SCMI_POWER_STATE_OFF);
+	assert_int_equal(scmi_do_xfer_with_response(c->host, x), 0);
+	assert_int_equal(x->rx.len, 4);
+	assert_int_equal(fw_get_le32(x->rx.buf), D_GPU);
+	scmi_xfer_put(c->host, x);
+	/* Synchronous transitions on the GPU work too. */
+	assert_int_equal(scmi_power_state_set(c->host, D_GPU, SCMI_POWER_STATE_ON, false), 0);
+	assert_int_equal(get_state(c->host, D_GPU), SCMI_POWER_STATE_ON);
+}
+
+/* eth0 belongs to the host and guest1: on while either wants it on. */
+static void test_reference_counting(void **state)
+{
+	struct ctx *c = *state;
+
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_ON, false), 0);
+	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_ON, false), 0);
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
+	assert_int_equal(get_state(c->g1, D_ETH), SCMI_POWER_STATE_ON);
+	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
+	assert_int_equal(get_state(c->g1, D_ETH), SCMI_POWER_STATE_OFF);
+	/* A retention request loses against an on request, beats off. */
+	assert_int_equal(scmi_power_state_set(c->host, D_CPU, 1, false), 0);
+	assert_int_equal(get_state(c->host, D_CPU), 1);
+	assert_int_equal(scmi_power_state_set(c->host, D_CPU, SCMI_POWER_STATE_OFF, false), 0);
+	assert_int_equal(get_state(c->host, D_CPU), SCMI_POWER_STATE_OFF);
+}
+
+static void test_state_changed_events(void **state)
+{
+	struct ctx *c = *state;
+	struct ev e;
+
+	/* Enable errors: bad flag bits, unknown domain, no access. */
+	assert_int_equal(raw(c->g1, POWER_STATE_NOTIFY, (uint32_t[]){ D_ETH, 2 }, 2, NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(scmi_power_state_notify(c->g1, 7, true), -ENOENT);
+	assert_int_equal(scmi_power_state_notify(c->g2, D_ETH, true), -EACCES);
+	assert_int_equal(scmi_power_state_notify(c->g1, D_ETH, true), 0);
+	assert_int_equal(scmi_power_state_notify(c->g2, D_MMC, true), 0);
+	/* A change by the host reaches guest1, naming the host. */
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_ON, false), 0);
+	e = wait_seen(c, GUEST1, 1);
+	assert_int_equal(e.evt, SCMI_EVENT_POWER_STATE_CHANGED);
+	assert_int_equal(e.agent, HOST);
+	assert_int_equal(e.domain, D_ETH);
+	assert_int_equal(e.state, SCMI_POWER_STATE_ON);
+	/* A request that changes nothing sends nothing; guest2's one event is
+	 * its own domain's (events to one agent arrive in order). */
+	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_ON, false), 0);
+	assert_int_equal(scmi_power_state_set(c->host, D_MMC, SCMI_POWER_STATE_ON, false), 0);
+	e = wait_seen(c, GUEST2, 1);
+	assert_int_equal(e.domain, D_MMC);
+	/* Disabled: nothing more for guest1; the host's own next event proves
+	 * the platform has sent everything before it. */
+	assert_int_equal(scmi_power_state_notify(c->g1, D_ETH, false), 0);
+	assert_int_equal(scmi_power_state_notify(c->host, D_ETH, true), 0);
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
+	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
+	e = wait_seen(c, HOST, 1);
+	assert_int_equal(e.agent, GUEST1);
+	assert_int_equal(e.state, SCMI_POWER_STATE_OFF);
+	assert_int_equal(scmi_power_state_notify(c->g1, D_ETH, true), 0);
+	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_ON, false), 0);
+	e = wait_seen(c, GUEST1, 2);
+	assert_int_equal(e.state, SCMI_POWER_STATE_ON);
+	assert_int_equal(seen(c, GUEST2), 1);
+}
+
+static void test_change_requested_events(void **state)
+{
+	struct ctx *c = *state;
+	struct ev e;
+
+	assert_int_equal(scmi_power_change_requested_notify(c->g1, D_CPU, true), -EACCES);
+	assert_int_equal(scmi_power_change_requested_notify(c->host, 4, true), -ENOENT);
+	assert_int_equal(raw(c->host, POWER_STATE_CHANGE_REQUESTED_NOTIFY,
+			     (uint32_t[]){ D_ETH, 0x100 }, 2, NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(scmi_power_change_requested_notify(c->host, D_ETH, true), 0);
+	assert_int_equal(scmi_power_change_requested_notify(c->g1, D_ETH, true), 0);
+	/* guest1 asks: the host hears of it, guest1 (the requester) does not. */
+	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_ON, false), 0);
+	e = wait_seen(c, HOST, 1);
+	assert_int_equal(e.evt, SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED);
+	assert_int_equal(e.agent, GUEST1);
+	assert_int_equal(e.domain, D_ETH);
+	assert_int_equal(e.state, SCMI_POWER_STATE_ON);
+	/* Even a request that changes nothing is announced. */
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
+	e = wait_seen(c, GUEST1, 1);
+	assert_int_equal(e.evt, SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED);
+	assert_int_equal(e.agent, HOST);
+	assert_int_equal(e.state, SCMI_POWER_STATE_OFF);
+	assert_int_equal(seen(c, HOST), 1);
+}
+
+static void test_reset_agent(void **state)
+{
+	struct ctx *c = *state;
+	struct ev e;
+
+	assert_int_equal(scmi_power_state_notify(c->host, D_ETH, true), 0);
+	assert_int_equal(scmi_power_state_notify(c->g1, D_ETH, true), 0);
+	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_ON, false), 0);
+	e = wait_seen(c, HOST, 1);
+	assert_int_equal(e.state, SCMI_POWER_STATE_ON);
+	wait_seen(c, GUEST1, 1);
+	/* Resetting guest1 drops its request: eth0 goes off, naming guest1. */
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST1, false), 0);
+	e = wait_seen(c, HOST, 2);
+	assert_int_equal(e.agent, GUEST1);
+	assert_int_equal(e.state, SCMI_POWER_STATE_OFF);
+	assert_int_equal(get_state(c->host, D_ETH), SCMI_POWER_STATE_OFF);
+	/* ... and its subscription: the next change reaches the host only. */
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_ON, false), 0);
+	wait_seen(c, HOST, 3);
+	assert_int_equal(scmi_power_state_notify(c->g1, D_ETH, true), 0);
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
+	e = wait_seen(c, GUEST1, 2);
+	assert_int_equal(e.state, SCMI_POWER_STATE_OFF);
+	/* The host's own request survives someone else's reset. */
+	assert_int_equal(scmi_power_state_set(c->host, D_MMC, SCMI_POWER_STATE_ON, false), 0);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST2, false), 0);
+	assert_int_equal(get_state(c->host, D_MMC), SCMI_POWER_STATE_ON);
+}
+
+static void test_negotiate(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t attr, v, w = D_MMC;
+	struct scmi_power_domain_info d;
+
+	assert_int_equal(scmi_power_negotiate_version(c->host, 0x40000), -EOPNOTSUPP);
+	assert_int_equal(scmi_power_negotiate_version(c->host, 0x20001), -EOPNOTSUPP);
+	assert_int_equal(scmi_power_negotiate_version(c->host, SCMI_POWER_VERSION_2_0), 0);
+	/* PROTOCOL_VERSION still tells the implementation's version. */
+	assert_int_equal(scmi_base_protocol_version(c->host, SCMI_PROTOCOL_POWER, &v), 0);
+	assert_int_equal(v, SCMI_POWER_VERSION_3_1);
+	/* As a 2.0 platform: no NAME_GET, no extended-name flag. */
+	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), -EOPNOTSUPP);
+	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_POWER,
+						      POWER_DOMAIN_NAME_GET, &attr),
+			 -ENOENT);
+	assert_int_equal(scmi_power_domain_info(c->host, SCMI_POWER_VERSION_2_0, D_MMC, &d), 0);
+	assert_false(d.flags & SUPPORTS_EXTENDED_NAMES);
+	assert_string_equal(d.name, "mmc0-storage-po");
+	/* Other agents keep 3.1; a reset restores it. */
+	assert_int_equal(raw(c->g2, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), 0);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), 0);
+}
+
+/* ---------------------------------------------- boards other than default */
+
+/* Write the default board with a change to a temporary file. */
+static void write_board(struct ctx *c, void (*edit)(void *fdt))
+{
+	const struct fw_embedded_board *b = &fw_embedded_boards[0];
+	size_t cap = b->size + 4096;
+	void *fdt = malloc(cap);
+	FILE *f;
+
+	for (; b->name && strcmp(b->name, FW_DEFAULT_BOARD); b++)
+		;
+	assert_non_null(b->name);
+	assert_int_equal(fdt_open_into(b->dtb, fdt, (int)cap), 0);
+	edit(fdt);
+	assert_int_equal(fdt_pack(fdt), 0);
+	th_tmp_path(c->dtb, sizeof(c->dtb), "power.dtb");
+	f = fopen(c->dtb, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
+	fclose(f);
+	free(fdt);
+}
+
+static int pd_node(void *fdt)
+{
+	int n = fdt_path_offset(fdt, "/scmi-platform/power-domains");
+
+	assert_true(n >= 0);
+	return n;
+}
+
+static void edit_v1(void *fdt)
+{
+	int n = pd_node(fdt);
+
+	assert_int_equal(fdt_setprop_u32(fdt, n, "fwkit,version", SCMI_POWER_VERSION_1_0), 0);
+	assert_int_equal(
+		fdt_setprop_string(fdt, fdt_subnode_offset(fdt, n, "domain@3"), "label", "mmc0"),
+		0);
+}
+
+static void test_version_1_0(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_power_info i;
+	struct scmi_power_domain_info d;
+	uint32_t attr, w = D_ETH;
+	char err[256];
+
+	close_ctx(c);
+	write_board(c, edit_v1);
+	assert_int_equal(open_ctx(c, c->dtb, err, sizeof(err)), 0);
+	assert_int_equal(scmi_power_protocol_info(c->host, &i), 0);
+	assert_int_equal(i.version, SCMI_POWER_VERSION_1_0);
+	assert_int_equal(scmi_power_domain_info(c->host, i.version, D_MMC, &d), 0);
+	assert_string_equal(d.name, "mmc0");
+	assert_false(d.flags & SUPPORTS_STATE_CHANGE_REQUESTED_NOTIFY);
+	/* Messages of later versions are absent. */
+	assert_int_equal(scmi_power_change_requested_notify(c->host, D_ETH, true), -EOPNOTSUPP);
+	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), -EOPNOTSUPP);
+	assert_int_equal(scmi_power_negotiate_version(c->host, SCMI_POWER_VERSION_1_0),
+			 -EOPNOTSUPP);
+	for (uint8_t m = POWER_STATE_CHANGE_REQUESTED_NOTIFY; m <= 0x10; m++)
+		assert_int_equal(
+			scmi_base_message_attributes(c->host, SCMI_PROTOCOL_POWER, m, &attr),
+			-ENOENT);
+	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_ON, false), 0);
+	assert_int_equal(get_state(c->host, D_ETH), SCMI_POWER_STATE_ON);
+}
+
+static void edit_bad_version(void *fdt)
+{
+	assert_int_equal(fdt_setprop_u32(fdt, pd_node(fdt), "fwkit,version", 0x50000), 0);
+}
+
+static void edit_long_name_v2(void *fdt)
+{
+	assert_int_equal(fdt_setprop_u32(fdt, pd_node(fdt), "fwkit,version", 0x20000), 0);
+}
+
+static void edit_bad_device(void *fdt)
+{
+	int n = fdt_subnode_offset(fdt, pd_node(fdt), "domain@1");
+
+	assert_int_equal(fdt_setprop_u32(fdt, n, "fwkit,device", 42), 0);
+}
+
+static void edit_bad_reg(void *fdt)
+{
+	int n = fdt_subnode_offset(fdt, pd_node(fdt), "domain@1");
+
+	assert_int_equal(fdt_setprop_u32(fdt, n, "reg", 0), 0);
+}
+
+static void edit_bad_retention(void *fdt)
+{
+	int n = fdt_subnode_offset(fdt, pd_node(fdt), "domain@0");
+
+	assert_int_equal(fdt_setprop_u32(fdt, n, "fwkit,retention-states", 0x40000001), 0);
+}
+
+static void edit_bad_initial(void *fdt)
+{
+	int n = fdt_subnode_offset(fdt, pd_node(fdt), "domain@2");
+
+	assert_int_equal(fdt_setprop_u32(fdt, n, "fwkit,initial-state", 5), 0);
+}
+
+static void edit_no_transitions(void *fdt)
+{
+	int n = fdt_subnode_offset(fdt, pd_node(fdt), "domain@2");
+
+	assert_int_equal(fdt_setprop_empty(fdt, n, "fwkit,no-sync"), 0);
+}
+
+static void test_board_errors(void **state)
+{
+	struct ctx *c = *state;
+	static const struct {
+		void (*edit)(void *fdt);
+		const char *node, *prop;
+	} cases[] = {
+		{ edit_bad_version, "/scmi-platform/power-domains", "'fwkit,version'" },
+		{ edit_long_name_v2, "/scmi-platform/power-domains/domain@3", "'label'" },
+		{ edit_bad_device, "/scmi-platform/power-domains/domain@1", "'fwkit,device'" },
+		{ edit_bad_reg, "/scmi-platform/power-domains/domain@1", "'reg'" },
+		{ edit_bad_retention, "/scmi-platform/power-domains/domain@0",
+		  "'fwkit,retention-states'" },
+		{ edit_bad_initial, "/scmi-platform/power-domains/domain@2",
+		  "'fwkit,initial-state'" },
+		{ edit_no_transitions, "/scmi-platform/power-domains/domain@2", "'fwkit,no-sync'" },
+	};
+
+	close_ctx(c);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
+		char err[256] = "";
+
+		write_board(c, cases[i].edit);
+		assert_int_not_equal(open_ctx(c, c->dtb, err, sizeof(err)), 0);
+		assert_non_null(strstr(err, cases[i].node));
+		assert_non_null(strstr(err, cases[i].prop));
+		assert_null(strchr(err, '\n'));
+	}
+}
+
+static void test_cli(void **state)
+{
+	char out[4096], err[1024];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "power", "list", "--json", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"name\":\"mmc0-storage-power-domain\""));
+	assert_non_null(strstr(out, "\"id\":1,\"name\":\"gpu\",\"state\":\"off\",\"async\":true"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "power", "state", "gpu", "on", "--async", "--json",
+				      NULL),
+			 0);
+	assert_non_null(strstr(out, "\"state\":\"on\""));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "power", "state", "0", "ret1", NULL),
+			 0);
+	assert_string_equal(out, "cpu-cluster0: ret1\n");
+	/* guest1 may not touch the CPU cluster: one line, failure status. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "--node", "/firmware/scmi-guest1", "power", "state",
+				      "0", "off", NULL),
+			 1);
+	assert_non_null(strstr(err, "Permission denied"));
+	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1); /* one line */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "power", "state", "eth0", "sideways", NULL),
+			 2);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
+				      "10000", "power", "--help", NULL),
+			 0);
+	assert_non_null(strstr(out, "usage: fwkit scmi power"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_protocol_info),
+		T(test_domain_attributes),
+		T(test_wrong_sizes),
+		T(test_state_set_get),
+		T(test_async_delayed_response),
+		T(test_reference_counting),
+		T(test_state_changed_events),
+		T(test_change_requested_events),
+		T(test_reset_agent),
+		T(test_negotiate),
+		T(test_version_1_0),
+		T(test_board_errors),
+		T(test_cli),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

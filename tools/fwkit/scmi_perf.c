@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fwkit scmi perf: the Performance domain protocol from the command line:
+ * list the domains the agent may see, describe a domain's levels, read or
+ * request its level, read or set its limits. Domains by name or id;
+ * --json everywhere.
+ */
+#include "cli.h"
+
+#include <fwkit/scmi_perf.h>
+
+#include <errno.h>
+#include <string.h>
+
+static const char perf_usage[] =
+	"usage: fwkit scmi perf <command> [--json]\n"
+	"\n"
+	"commands:\n"
+	"  list                        every domain: id, name, level, limits\n"
+	"  levels DOMAIN               the domain's operating points\n"
+	"  level DOMAIN [LEVEL]        read, or request, the performance level\n"
+	"  limits DOMAIN [MIN MAX]     read, or set, this agent's limits\n"
+	"DOMAIN is a name or an id.\n";
+
+static int perf_find(struct scmi_agent *a, const struct scmi_perf_info *info, const char *arg,
+		     struct scmi_perf_domain_info *out)
+{
+	unsigned int id;
+
+	if (cli_parse_u32(arg, 0xFFFF, &id))
+		return scmi_perf_domain_info(a, info->version, id, out);
+	for (uint32_t i = 0; i < info->num_domains; i++) {
+		if (scmi_perf_domain_info(a, info->version, i, out))
+			continue; /* not ours to see */
+		if (!strcmp(out->name, arg))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+static int perf_show(struct scmi_agent *a, const struct scmi_perf_domain_info *d, bool json,
+		     bool first)
+{
+	uint32_t lvl, max, min;
+	int ret = scmi_perf_level_get(a, d->id, &lvl);
+
+	if (!ret)
+		ret = scmi_perf_limits_get(a, d->id, &max, &min);
+	if (ret)
+		return ret;
+	if (json) {
+		printf("%s{\"id\":%u,\"name\":", first ? "" : ",", d->id);
+		cli_json_string(stdout, d->name);
+		printf(",\"level\":%u,\"min\":%u,\"max\":%u,\"sustained_level\":%u,"
+		       "\"sustained_freq_khz\":%u,\"rate_limit_us\":%u}",
+		       lvl, min, max, d->sustained_perf_level, d->sustained_freq_khz,
+		       d->rate_limit_us);
+	} else {
+		printf("%-4u %-24s %-8u %u-%u\n", d->id, d->name, lvl, min, max);
+	}
+	return 0;
+}
+
+static int perf_list(struct scmi_agent *a, const struct scmi_perf_info *info, bool json)
+{
+	bool first = true;
+
+	if (json)
+		printf("{\"version\":\"0x%x\",\"domains\":[", info->version);
+	else
+		printf("%-4s %-24s %-8s %s\n", "ID", "NAME", "LEVEL", "LIMITS");
+	for (uint32_t i = 0; i < info->num_domains; i++) {
+		struct scmi_perf_domain_info d;
+
+		/* Domains of devices this agent may not access answer DENIED. */
+		if (scmi_perf_domain_info(a, info->version, i, &d) || perf_show(a, &d, json, first))
+			continue;
+		first = false;
+	}
+	if (json)
+		printf("]}\n");
+	return 0;
+}
+
+static int perf_levels(struct scmi_agent *a, const struct scmi_perf_info *info,
+		       const struct scmi_perf_domain_info *d, bool json)
+{
+	struct scmi_perf_opp opps[SCMI_PERF_MAX_LEVELS];
+	unsigned int parts;
+	size_t n;
+	int ret = scmi_perf_describe_levels(a, info->version, d->id, opps, FW_ARRAY_SIZE(opps), &n,
+					    &parts);
+
+	if (ret)
+		return cli_fail("perf: levels of '%s': %s", d->name, strerror(-ret));
+	if (json) {
+		printf("{\"id\":%u,\"name\":", d->id);
+		cli_json_string(stdout, d->name);
+		printf(",\"replies\":%u,\"levels\":[", parts);
+	} else {
+		printf("%-6s %-10s %-10s %-10s %s\n", "INDEX", "LEVEL", "POWER", "LATENCY",
+		       "FREQ_KHZ");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (json)
+			printf("%s{\"level\":%u,\"power\":%u,\"latency_us\":%u,"
+			       "\"indicative_freq_khz\":%u,\"level_index\":%u}",
+			       i ? "," : "", opps[i].perf, opps[i].power, opps[i].latency_us,
+			       opps[i].indicative_freq_khz, opps[i].level_index);
+		else
+			printf("%-6u %-10u %-10u %-10u %u\n", opps[i].level_index, opps[i].perf,
+			       opps[i].power, opps[i].latency_us, opps[i].indicative_freq_khz);
+	}
+	if (json)
+		printf("]}\n");
+	return 0;
+}
+
+int fwkit_scmi_perf(struct scmi_agent *a, int argc, char **argv)
+{
+	struct scmi_perf_info info;
+	struct scmi_perf_domain_info d;
+	const char *pos[4] = { 0 };
+	unsigned int v1, v2;
+	bool json = false;
+	int npos = 0, ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(perf_usage, stdout);
+			return 0;
+		} else if (argv[i][0] == '-')
+			return cli_usage("scmi perf", "unknown option '%s'", argv[i]);
+		else if (npos < 4)
+			pos[npos++] = argv[i];
+		else
+			return cli_usage("scmi perf", "too many arguments");
+	}
+	if (!npos)
+		return cli_usage("scmi perf", "missing command");
+	if (strcmp(pos[0], "list") && strcmp(pos[0], "levels") && strcmp(pos[0], "level") &&
+	    strcmp(pos[0], "limits"))
+		return cli_usage("scmi perf", "unknown command '%s'", pos[0]);
+	if (!strcmp(pos[0], "list")	? npos != 1
+	    : !strcmp(pos[0], "levels") ? npos != 2
+	    : !strcmp(pos[0], "level")	? npos < 2 || npos > 3
+					: npos != 2 && npos != 4)
+		return cli_usage("scmi perf", "wrong arguments for '%s'", pos[0]);
+	ret = scmi_perf_protocol_info(a, &info);
+	if (ret)
+		return cli_fail("perf: protocol not available: %s", strerror(-ret));
+	if (!strcmp(pos[0], "list"))
+		return perf_list(a, &info, json);
+	ret = perf_find(a, &info, pos[1], &d);
+	if (ret)
+		return cli_fail("perf: domain '%s': %s", pos[1], strerror(-ret));
+	if (!strcmp(pos[0], "levels"))
+		return perf_levels(a, &info, &d, json);
+	if (!strcmp(pos[0], "level") && npos == 3) {
+		if (!cli_parse_u32(pos[2], 0xFFFFFFFFul, &v1))
+			return cli_usage("scmi perf", "bad level '%s'", pos[2]);
+		ret = scmi_perf_level_set(a, d.id, v1);
+		if (ret)
+			return cli_fail("perf: cannot set '%s' to level %u: %s", d.name, v1,
+					strerror(-ret));
+	} else if (!strcmp(pos[0], "limits") && npos == 4) {
+		if (!cli_parse_u32(pos[2], 0xFFFFFFFFul, &v1) ||
+		    !cli_parse_u32(pos[3], 0xFFFFFFFFul, &v2))
+			return cli_usage("scmi perf", "bad limits '%s %s'", pos[2], pos[3]);
+		ret = scmi_perf_limits_set(a, d.id, v2, v1);
+		if (ret)
+			return cli_fail("perf: cannot set the limits of '%s' to %u-%u: %s", d.name,
+					v1, v2, strerror(-ret));
+	}
+	ret = perf_show(a, &d, json, true);
+	if (ret)
+		return cli_fail("perf: domain '%s': %s", d.name, strerror(-ret));
+	if (json)
+		printf("\n");
+	return 0;
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fwkit scmi power: the Power domain protocol from the command line. Lists
+ * the domains the agent may see, reads a domain's state and sets it
+ * (synchronously, or with --async waiting for the delayed response).
+ * Domains are named by their name or their id; --json everywhere.
+ */
+#include "cli.h"
+
+#include <fwkit/scmi_power.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char power_usage[] =
+	"usage: fwkit scmi power <command> [--json]\n"
+	"\n"
+	"commands:\n"
+	"  list                          every domain: id, name, state, flags\n"
+	"  state DOMAIN [STATE] [--async]\n"
+	"                                read, or set, a domain's power state;\n"
+	"                                DOMAIN is a name or an id, STATE is on, off,\n"
+	"                                retN (a retention state) or a number\n";
+
+/* Find a domain by id or name among those the agent may query. */
+static int power_find(struct scmi_agent *a, const struct scmi_power_info *info, const char *arg,
+		      struct scmi_power_domain_info *out)
+{
+	unsigned int id;
+
+	if (cli_parse_u32(arg, 0xFFFF, &id))
+		return scmi_power_domain_info(a, info->version, id, out);
+	for (uint32_t i = 0; i < info->num_domains; i++) {
+		if (scmi_power_domain_info(a, info->version, i, out))
+			continue; /* not ours to see */
+		if (!strcmp(out->name, arg))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+static void power_json_domain(const struct scmi_power_domain_info *d, const char *state)
+{
+	printf("{\"id\":%u,\"name\":", d->id);
+	cli_json_string(stdout, d->name);
+	printf(",\"state\":");
+	cli_json_string(stdout, state);
+	printf(",\"async\":%s,\"sync\":%s,\"notify\":%s}",
+	       (d->flags & SUPPORTS_STATE_SET_ASYNC) ? "true" : "false",
+	       (d->flags & SUPPORTS_STATE_SET_SYNC) ? "true" : "false",
+	       (d->flags & SUPPORTS_STATE_SET_NOTIFY) ? "true" : "false");
+}
+
+static int power_list(struct scmi_agent *a, const struct scmi_power_info *info, bool json)
+{
+	bool first = true;
+
+	if (json)
+		printf("{\"version\":\"0x%x\",\"domains\":[", info->version);
+	else
+		printf("%-4s %-32s %-10s %s\n", "ID", "NAME", "STATE", "FLAGS");
+	for (uint32_t i = 0; i < info->num_domains; i++) {
+		struct scmi_power_domain_info d;
+		uint32_t st;
+		char s[16];
+
+		/* Domains of devices this agent may not access answer DENIED. */
+		if (scmi_power_domain_info(a, info->version, i, &d) ||
+		    scmi_power_state_get(a, i, &st))
+			continue;
+		scmi_power_state_str(st, s, sizeof(s));
+		if (json) {
+			printf("%s", first ? "" : ",");
+			power_json_domain(&d, s);
+		} else {
+			printf("%-4u %-32s %-10s %s%s%s\n", i, d.name, s,
+			       (d.flags & SUPPORTS_STATE_SET_SYNC) ? "sync " : "",
+			       (d.flags & SUPPORTS_STATE_SET_ASYNC) ? "async " : "",
+			       (d.flags & SUPPORTS_STATE_SET_NOTIFY) ? "notify" : "");
+		}
+		first = false;
+	}
+	if (json)
+		printf("]}\n");
+	return 0;
+}
+
+int fwkit_scmi_power(struct scmi_agent *a, int argc, char **argv)
+{
+	struct scmi_power_info info;
+	struct scmi_power_domain_info d;
+	const char *pos[3] = { 0 };
+	bool json = false, async = false;
+	int npos = 0, ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "--async"))
+			async = true;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(power_usage, stdout);
+			return 0;
+		} else if (argv[i][0] == '-' && argv[i][1] &&
+			   !(argv[i][1] >= '0' && argv[i][1] <= '9'))
+			return cli_usage("scmi power", "unknown option '%s'", argv[i]);
+		else if (npos < 3)
+			pos[npos++] = argv[i];
+		else
+			return cli_usage("scmi power", "too many arguments");
+	}
+	if (!npos)
+		return cli_usage("scmi power", "missing command");
+	ret = scmi_power_protocol_info(a, &info);
+	if (ret)
+		return cli_fail("power: protocol not available: %s", strerror(-ret));
+	if (!strcmp(pos[0], "list")) {
+		if (npos != 1)
+			return cli_usage("scmi power", "list takes no arguments");
+		return power_list(a, &info, json);
+	}
+	if (strcmp(pos[0], "state"))
+		return cli_usage("scmi power", "unknown command '%s'", pos[0]);
+	if (npos < 2)
+		return cli_usage("scmi power", "state needs a DOMAIN");
+	ret = power_find(a, &info, pos[1], &d);
+	if (ret)
+		return cli_fail("power: domain '%s': %s", pos[1], strerror(-ret));
+	if (npos == 3) {
+		uint32_t st;
+
+		if (scmi_power_state_parse(pos[2], &st))
+			return cli_usage("scmi power", "bad state '%s'", pos[2]);
+		ret = scmi_power_state_set(a, d.id, st, async);
+		if (ret)
+			return cli_fail("power: cannot set domain '%s' to %s: %s", d.name, pos[2],
+					strerror(-ret));
+	} else if (async) {
+		return cli_usage("scmi power", "--async applies to setting a state");
+	}
+	{
+		uint32_t st;
+		char s[16];
+
+		ret = scmi_power_state_get(a, d.id, &st);
+		if (ret)
+			return cli_fail("power: domain '%s': %s", d.name, strerror(-ret));
+		scmi_power_state_str(st, s, sizeof(s));
+		if (json) {
+			power_json_domain(&d, s);
+			printf("\n");
+		} else {
+			printf("%s: %s\n", d.name, s);
+		}
+	}
+	return 0;
+}
