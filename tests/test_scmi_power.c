@@ -327,6 +327,43 @@ static void test_async_delayed_response(void **state)
 	assert_int_equal(get_state(c->host, D_GPU), SCMI_POWER_STATE_ON);
 }
 
+struct async_arg {
+	struct scmi_agent *a;
+	uint32_t state;
+	int ret;
+};
+
+static void *async_set(void *arg)
+{
+	struct async_arg *x = arg;
+
+	for (int i = 0; i < 8 && !x->ret; i++)
+		x->ret = scmi_power_state_set(x->a, D_GPU, x->state, true);
+	return NULL;
+}
+
+/* Asynchronous sets from two threads at once: each command gets its own
+ * delayed response (the token matches them), none is lost or crossed. */
+static void test_async_concurrent(void **state)
+{
+	struct ctx *c = *state;
+	struct async_arg x[2] = { { c->host, SCMI_POWER_STATE_ON, 0 },
+				  { c->host, SCMI_POWER_STATE_OFF, 0 } };
+	struct scmi_agent_stats st0, st;
+	pthread_t t[2];
+
+	scmi_agent_get_stats(c->host, &st0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, async_set, &x[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(x[0].ret, 0);
+	assert_int_equal(x[1].ret, 0);
+	scmi_agent_get_stats(c->host, &st);
+	assert_int_equal(st.delayed_responses, st0.delayed_responses + 16);
+	assert_int_equal(st.dropped_unexpected, st0.dropped_unexpected);
+}
+
 /* eth0 belongs to the host and guest1: on while either wants it on. */
 static void test_reference_counting(void **state)
 {
@@ -660,6 +697,7 @@ int main(void)
 		T(test_wrong_sizes),
 		T(test_state_set_get),
 		T(test_async_delayed_response),
+		T(test_async_concurrent),
 		T(test_reference_counting),
 		T(test_state_changed_events),
 		T(test_change_requested_events),
