@@ -5,6 +5,7 @@
  * every property is checked for presence and length before it is read, and
  * each failure names the node and the property in one line.
  */
+#include <fwkit/board.h>
 #include <fwkit/scmi_board.h>
 #include <fwkit/scmi_modules.h>
 #include <fwkit/scmi_transport_smc.h>
@@ -14,31 +15,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static int fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static int fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		const char *fmt, ...)
-{
-	char path[SCMI_BOARD_PATH_MAX] = "?", what[160];
-	va_list ap;
-
-	if (node >= 0 && fdt_get_path(fdt, node, path, sizeof(path)))
-		snprintf(path, sizeof(path), "?");
-	/* Node names come from the file: keep the report on one line. */
-	for (char *q = path; *q; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			*q = '?';
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (prop)
-		snprintf(err, errlen, "device tree: %s: property '%s': %s", path, prop, what);
-	else
-		snprintf(err, errlen, "device tree: %s: %s", path, what);
-	return -EINVAL;
-}
-
 static int get_u32(const void *fdt, int node, const char *prop, uint32_t *v, bool required,
 		   char *err, size_t errlen)
 {
@@ -47,12 +23,12 @@ static int get_u32(const void *fdt, int node, const char *prop, uint32_t *v, boo
 
 	if (!p) {
 		if (required)
-			return fail(err, errlen, fdt, node, prop, "missing");
+			return fw_dt_fail(err, errlen, fdt, node, prop, "missing");
 		return 1;
 	}
 	if (len != 4)
-		return fail(err, errlen, fdt, node, prop, "must be one 32-bit cell, is %d bytes",
-			    len);
+		return fw_dt_fail(err, errlen, fdt, node, prop,
+				  "must be one 32-bit cell, is %d bytes", len);
 	*v = fdt32_to_cpu(*p);
 	return 0;
 }
@@ -66,8 +42,8 @@ static int get_string(const void *fdt, int node, const char *prop, char *dst, si
 	if (!s)
 		return 1;
 	if (len < 1 || s[len - 1] != '\0' || (size_t)len > dstlen)
-		return fail(err, errlen, fdt, node, prop,
-			    "must be a string of at most %zu characters", dstlen - 1);
+		return fw_dt_fail(err, errlen, fdt, node, prop,
+				  "must be a string of at most %zu characters", dstlen - 1);
 	memcpy(dst, s, (size_t)len);
 	return 0;
 }
@@ -84,20 +60,20 @@ static int read_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size, c
 		int rl;
 
 		if (fdt_getprop(fdt, p, "ranges", &rl) && rl != 0)
-			return fail(err, errlen, fdt, p, "ranges",
-				    "address translation is not supported; use 'ranges;'");
+			return fw_dt_fail(err, errlen, fdt, p, "ranges",
+					  "address translation is not supported; use 'ranges;'");
 	}
 	ac = fdt_address_cells(fdt, parent);
 	sc = fdt_size_cells(fdt, parent);
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
-		return fail(err, errlen, fdt, parent, "#address-cells",
-			    "address and size cells must be 1 or 2");
+		return fw_dt_fail(err, errlen, fdt, parent, "#address-cells",
+				  "address and size cells must be 1 or 2");
 	reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg)
-		return fail(err, errlen, fdt, node, "reg", "missing");
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "missing");
 	if (len < 4 * (ac + sc))
-		return fail(err, errlen, fdt, node, "reg", "needs %d cells, has %d bytes", ac + sc,
-			    len);
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "needs %d cells, has %d bytes",
+				  ac + sc, len);
 	*addr = fdt32_to_cpu(reg[0]);
 	if (ac == 2)
 		*addr = (*addr << 32) | fdt32_to_cpu(reg[1]);
@@ -105,8 +81,8 @@ static int read_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size, c
 	if (sc == 2)
 		*size = (*size << 32) | fdt32_to_cpu(reg[ac + 1]);
 	if (!*size || *size > HW_SHM_MAX_SIZE || *addr > UINT64_MAX - *size)
-		return fail(err, errlen, fdt, node, "reg", "size 0x%llx is out of range",
-			    (unsigned long long)*size);
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "size 0x%llx is out of range",
+				  (unsigned long long)*size);
 	return 0;
 }
 
@@ -118,10 +94,11 @@ static int shmem_at(const void *fdt, int node, int idx, uint64_t *addr, uint64_t
 
 	target = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ph[idx]));
 	if (target < 0)
-		return fail(err, errlen, fdt, node, "shmem", "entry %d is not a valid phandle",
-			    idx);
+		return fw_dt_fail(err, errlen, fdt, node, "shmem",
+				  "entry %d is not a valid phandle", idx);
 	if (fdt_node_check_compatible(fdt, target, "arm,scmi-shmem"))
-		return fail(err, errlen, fdt, target, "compatible", "must be \"arm,scmi-shmem\"");
+		return fw_dt_fail(err, errlen, fdt, target, "compatible",
+				  "must be \"arm,scmi-shmem\"");
 	return read_reg(fdt, target, addr, size, err, errlen);
 }
 
@@ -139,34 +116,35 @@ static int read_irq(const void *fdt, int node, const char *name, struct scmi_boa
 		return 0;
 	irqs = fdt_getprop(fdt, node, "interrupts", &len);
 	if (!irqs || len % 4 || idx >= len / 4)
-		return fail(err, errlen, fdt, node, "interrupts", "no entry for \"%s\"", name);
+		return fw_dt_fail(err, errlen, fdt, node, "interrupts", "no entry for \"%s\"",
+				  name);
 	for (int p = node; p >= 0; p = fdt_parent_offset(fdt, p)) {
 		const fdt32_t *ip = fdt_getprop(fdt, p, "interrupt-parent", &n);
 
 		if (ip) {
 			if (n != 4)
-				return fail(err, errlen, fdt, p, "interrupt-parent",
-					    "must be one phandle");
+				return fw_dt_fail(err, errlen, fdt, p, "interrupt-parent",
+						  "must be one phandle");
 			ctl = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ip));
 			break;
 		}
 	}
 	if (ctl < 0)
-		return fail(err, errlen, fdt, node, "interrupt-parent", "missing or invalid");
+		return fw_dt_fail(err, errlen, fdt, node, "interrupt-parent", "missing or invalid");
 	if (fdt_node_check_compatible(fdt, ctl, "fwkit,doorbell-controller"))
-		return fail(err, errlen, fdt, ctl, "compatible",
-			    "interrupt parent must be \"fwkit,doorbell-controller\"");
+		return fw_dt_fail(err, errlen, fdt, ctl, "compatible",
+				  "interrupt parent must be \"fwkit,doorbell-controller\"");
 	if (get_u32(fdt, ctl, "#interrupt-cells", &cells, true, err, errlen))
 		return -EINVAL;
 	if (cells != 1)
-		return fail(err, errlen, fdt, ctl, "#interrupt-cells", "must be 1");
+		return fw_dt_fail(err, errlen, fdt, ctl, "#interrupt-cells", "must be 1");
 	if (read_reg(fdt, ctl, &base, &size, err, errlen))
 		return -EINVAL;
 	*irq = (int)fdt32_to_cpu(irqs[idx]);
 	if (*irq < 0 || ((uint64_t)*irq + 1) * HW_DOORBELL_SIZE > size)
-		return fail(err, errlen, fdt, node, "interrupts",
-			    "doorbell %d is beyond the controller's %llu doorbells", *irq,
-			    (unsigned long long)(size / HW_DOORBELL_SIZE));
+		return fw_dt_fail(err, errlen, fdt, node, "interrupts",
+				  "doorbell %d is beyond the controller's %llu doorbells", *irq,
+				  (unsigned long long)(size / HW_DOORBELL_SIZE));
 	c->dbc_paddr = base;
 	c->dbc_size = size;
 	return 0;
@@ -186,14 +164,14 @@ int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_c
 	}
 	fdt_get_path(fdt, node, c->path, sizeof(c->path));
 	if (fdt_node_check_compatible(fdt, node, "arm,scmi-smc"))
-		return fail(err, errlen, fdt, node, "compatible", "must be \"arm,scmi-smc\"");
+		return fw_dt_fail(err, errlen, fdt, node, "compatible", "must be \"arm,scmi-smc\"");
 	if (get_u32(fdt, node, "arm,smc-id", &c->smc_id, true, err, errlen))
 		return -EINVAL;
 	if (!fdt_getprop(fdt, node, "shmem", &len))
-		return fail(err, errlen, fdt, node, "shmem", "missing");
+		return fw_dt_fail(err, errlen, fdt, node, "shmem", "missing");
 	if (len != 4 && len != 8)
-		return fail(err, errlen, fdt, node, "shmem",
-			    "must hold one (tx) or two (tx, rx) phandles");
+		return fw_dt_fail(err, errlen, fdt, node, "shmem",
+				  "must hold one (tx) or two (tx, rx) phandles");
 	if (shmem_at(fdt, node, 0, &c->tx_paddr, &c->tx_size, err, errlen))
 		return -EINVAL;
 	if (len == 8) {
@@ -210,8 +188,8 @@ int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_c
 		return ret;
 	if (ret == 0) {
 		if (v < 8 || v > 4096)
-			return fail(err, errlen, fdt, node, "arm,max-msg-size",
-				    "%u is not in [8, 4096]", v);
+			return fw_dt_fail(err, errlen, fdt, node, "arm,max-msg-size",
+					  "%u is not in [8, 4096]", v);
 		c->max_msg_size = v;
 	}
 	ret = get_u32(fdt, node, "arm,max-msg", &v, false, err, errlen);
@@ -219,8 +197,8 @@ int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_c
 		return ret;
 	if (ret == 0) {
 		if (v < 1 || v > SCMI_MSG_TOKEN_MAX)
-			return fail(err, errlen, fdt, node, "arm,max-msg", "%u is not in [1, 1024]",
-				    v);
+			return fw_dt_fail(err, errlen, fdt, node, "arm,max-msg",
+					  "%u is not in [1, 1024]", v);
 		c->max_msg = v;
 	}
 	ret = get_u32(fdt, node, "max-rx-timeout-ms", &v, false, err, errlen);
@@ -228,18 +206,18 @@ int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_c
 		return ret;
 	if (ret == 0) {
 		if (v < 1 || v > 600000)
-			return fail(err, errlen, fdt, node, "max-rx-timeout-ms",
-				    "%u is not in [1, 600000]", v);
+			return fw_dt_fail(err, errlen, fdt, node, "max-rx-timeout-ms",
+					  "%u is not in [1, 600000]", v);
 		c->rx_timeout_ms = v;
 	}
 	if (c->tx_size < SMT_MSG_PAYLOAD + c->max_msg_size)
-		return fail(err, errlen, fdt, node, "shmem",
-			    "tx area of %llu bytes cannot hold a %zu-byte message",
-			    (unsigned long long)c->tx_size, c->max_msg_size);
+		return fw_dt_fail(err, errlen, fdt, node, "shmem",
+				  "tx area of %llu bytes cannot hold a %zu-byte message",
+				  (unsigned long long)c->tx_size, c->max_msg_size);
 	if (c->has_rx && c->rx_size < SMT_MSG_PAYLOAD + c->max_msg_size)
-		return fail(err, errlen, fdt, node, "shmem",
-			    "rx area of %llu bytes cannot hold a %zu-byte message",
-			    (unsigned long long)c->rx_size, c->max_msg_size);
+		return fw_dt_fail(err, errlen, fdt, node, "shmem",
+				  "rx area of %llu bytes cannot hold a %zu-byte message",
+				  (unsigned long long)c->rx_size, c->max_msg_size);
 	return 0;
 }
 
@@ -264,7 +242,8 @@ static int read_u32_list(const void *fdt, int node, const char *prop, uint32_t *
 	if (!p)
 		return 1;
 	if (len % 4 || (unsigned int)len / 4 > max)
-		return fail(err, errlen, fdt, node, prop, "must be at most %u 32-bit cells", max);
+		return fw_dt_fail(err, errlen, fdt, node, prop, "must be at most %u 32-bit cells",
+				  max);
 	for (int i = 0; i < len / 4; i++)
 		out[i] = fdt32_to_cpu(p[i]);
 	*n = (unsigned int)len / 4;
@@ -283,28 +262,30 @@ static int read_platform_agent(const void *fdt, int node, struct scmi_board_plat
 	if (get_u32(fdt, node, "reg", &a->id, true, err, errlen))
 		return -EINVAL;
 	if (a->id == 0 || a->id >= 0xFF)
-		return fail(err, errlen, fdt, node, "reg", "agent id %u is not in [1, 254]", a->id);
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "agent id %u is not in [1, 254]",
+				  a->id);
 	for (unsigned int i = 0; i < bp->nagents; i++)
 		if (bp->agents[i].id == a->id)
-			return fail(err, errlen, fdt, node, "reg", "agent id %u used twice", a->id);
+			return fw_dt_fail(err, errlen, fdt, node, "reg", "agent id %u used twice",
+					  a->id);
 	snprintf(a->name, sizeof(a->name), "agent%u", a->id);
 	if (get_string(fdt, node, "label", a->name, sizeof(a->name), err, errlen) < 0)
 		return -EINVAL;
 	a->trusted = fdt_getprop(fdt, node, "fwkit,trusted", NULL) != NULL;
 	ph = fdt_getprop(fdt, node, "fwkit,channel", &len);
 	if (!ph || len != 4)
-		return fail(err, errlen, fdt, node, "fwkit,channel",
-			    "must be one phandle to an \"arm,scmi-smc\" node");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,channel",
+				  "must be one phandle to an \"arm,scmi-smc\" node");
 	ch = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ph));
 	if (ch < 0 || fdt_get_path(fdt, ch, path, sizeof(path)))
-		return fail(err, errlen, fdt, node, "fwkit,channel", "not a valid phandle");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,channel", "not a valid phandle");
 	if (scmi_board_read_agent(fdt, path, &a->chan, err, errlen))
 		return -EINVAL;
 	for (unsigned int i = 0; i < bp->nagents; i++)
 		if (bp->agents[i].chan.smc_id == a->chan.smc_id)
-			return fail(err, errlen, fdt, node, "fwkit,channel",
-				    "arm,smc-id 0x%x already belongs to agent %u", a->chan.smc_id,
-				    bp->agents[i].id);
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,channel",
+					  "arm,smc-id 0x%x already belongs to agent %u",
+					  a->chan.smc_id, bp->agents[i].id);
 	if (read_u32_list(fdt, node, "fwkit,devices", a->devices, SCMI_PLATFORM_MAX_DEVICES,
 			  &a->ndevices, err, errlen) < 0)
 		return -EINVAL;
@@ -313,8 +294,8 @@ static int read_platform_agent(const void *fdt, int node, struct scmi_board_plat
 	a->has_protocols = fdt_getprop(fdt, node, "fwkit,protocols", NULL) != NULL;
 	for (unsigned int i = 0; i < n; i++) {
 		if (list[i] < 0x11 || list[i] > 0xFF)
-			return fail(err, errlen, fdt, node, "fwkit,protocols",
-				    "0x%x is not a protocol id other than Base", list[i]);
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,protocols",
+					  "0x%x is not a protocol id other than Base", list[i]);
 		a->protocols[i] = (uint8_t)list[i];
 	}
 	a->nprotocols = n;
@@ -349,14 +330,15 @@ int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *bp, ch
 			uint32_t id;
 
 			if (bp->ndevices == SCMI_PLATFORM_MAX_DEVICES)
-				return fail(err, errlen, fdt, child, NULL, "more than %d devices",
-					    SCMI_PLATFORM_MAX_DEVICES);
+				return fw_dt_fail(err, errlen, fdt, child, NULL,
+						  "more than %d devices",
+						  SCMI_PLATFORM_MAX_DEVICES);
 			if (get_u32(fdt, child, "reg", &id, true, err, errlen))
 				return -EINVAL;
 			for (unsigned int i = 0; i < bp->ndevices; i++)
 				if (bp->devices[i].id == id)
-					return fail(err, errlen, fdt, child, "reg",
-						    "device id %u used twice", id);
+					return fw_dt_fail(err, errlen, fdt, child, "reg",
+							  "device id %u used twice", id);
 			bp->devices[bp->ndevices].id = id;
 			snprintf(bp->devices[bp->ndevices].name, SCMI_SHORT_NAME_MAX_SIZE,
 				 "device%u", id);
@@ -374,8 +356,8 @@ int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *bp, ch
 		if (!name || strncmp(name, "agent@", 6))
 			continue;
 		if (bp->nagents == SCMI_PLATFORM_MAX_AGENTS)
-			return fail(err, errlen, fdt, child, NULL, "more than %d agents",
-				    SCMI_PLATFORM_MAX_AGENTS);
+			return fw_dt_fail(err, errlen, fdt, child, NULL, "more than %d agents",
+					  SCMI_PLATFORM_MAX_AGENTS);
 		a = &bp->agents[bp->nagents];
 		if (read_platform_agent(fdt, child, bp, a, err, errlen))
 			return -EINVAL;
@@ -385,13 +367,13 @@ int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *bp, ch
 			for (unsigned int j = 0; j < bp->ndevices; j++)
 				found |= bp->devices[j].id == a->devices[i];
 			if (!found)
-				return fail(err, errlen, fdt, child, "fwkit,devices",
-					    "device %u is not under devices", a->devices[i]);
+				return fw_dt_fail(err, errlen, fdt, child, "fwkit,devices",
+						  "device %u is not under devices", a->devices[i]);
 		}
 		bp->nagents++;
 	}
 	if (!bp->nagents)
-		return fail(err, errlen, fdt, node, NULL, "no agent@ nodes");
+		return fw_dt_fail(err, errlen, fdt, node, NULL, "no agent@ nodes");
 	return 0;
 }
 
@@ -415,22 +397,22 @@ int fw_machine_create(const void *fdt, struct fw_machine *m, char *err, size_t e
 				struct hw_shm *r = m->regions[i];
 
 				if (addr < r->paddr + r->size && r->paddr < addr + size) {
-					fail(err, errlen, fdt, node, "reg",
-					     "overlaps the region at 0x%llx",
-					     (unsigned long long)r->paddr);
+					fw_dt_fail(err, errlen, fdt, node, "reg",
+						   "overlaps the region at 0x%llx",
+						   (unsigned long long)r->paddr);
 					goto fail;
 				}
 			}
 			if (m->nregions == FW_MACHINE_MAX_REGIONS) {
-				fail(err, errlen, fdt, node, NULL, "more than %d memory regions",
-				     FW_MACHINE_MAX_REGIONS);
+				fw_dt_fail(err, errlen, fdt, node, NULL,
+					   "more than %d memory regions", FW_MACHINE_MAX_REGIONS);
 				goto fail;
 			}
 			ret = hw_shm_create(fdt_get_name(fdt, node, NULL), addr, (size_t)size,
 					    &shm);
 			if (ret) {
-				fail(err, errlen, fdt, node, "reg", "cannot create region: %s",
-				     strerror(-ret));
+				fw_dt_fail(err, errlen, fdt, node, "reg",
+					   "cannot create region: %s", strerror(-ret));
 				goto fail;
 			}
 			m->regions[m->nregions++] = shm;

@@ -11,6 +11,7 @@
  * drops the agent's enables and subscriptions and puts back the rate and
  * parent it set. Handlers run under the platform lock.
  */
+#include <fwkit/board.h>
 #include <fwkit/scmi_clock.h>
 #include <fwkit/scmi_modules.h>
 
@@ -604,30 +605,6 @@ static void clock_destroy(struct scmi_protocol *proto)
 
 /* ---------------------------------------------------------------- board */
 
-static int fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static int fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		const char *fmt, ...)
-{
-	char path[256] = "?", what[160];
-	va_list ap;
-
-	if (fdt_get_path(fdt, node, path, sizeof(path)))
-		snprintf(path, sizeof(path), "?");
-	for (char *q = path; *q; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			*q = '?';
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (prop)
-		snprintf(err, errlen, "device tree: %s: property '%s': %s", path, prop, what);
-	else
-		snprintf(err, errlen, "device tree: %s: %s", path, what);
-	return -EINVAL;
-}
-
 /* 1: absent (v untouched), 0: read, <0: error reported. */
 static int get_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
 		   size_t errlen)
@@ -638,8 +615,8 @@ static int get_u32(const void *fdt, int node, const char *prop, uint32_t *v, cha
 	if (!p)
 		return 1;
 	if (len != 4)
-		return fail(err, errlen, fdt, node, prop, "must be one 32-bit cell, is %d bytes",
-			    len);
+		return fw_dt_fail(err, errlen, fdt, node, prop,
+				  "must be one 32-bit cell, is %d bytes", len);
 	*v = fdt32_to_cpu(*p);
 	return 0;
 }
@@ -654,9 +631,9 @@ static int get_u64s(const void *fdt, int node, const char *prop, uint64_t *v, in
 	if (!p)
 		return 0;
 	if (len <= 0 || len % 8 || len / 8 > max)
-		return fail(err, errlen, fdt, node, prop,
-			    "must be 1 to %d 64-bit cells (/bits/ 64 <...>), is %d bytes", max,
-			    len);
+		return fw_dt_fail(err, errlen, fdt, node, prop,
+				  "must be 1 to %d 64-bit cells (/bits/ 64 <...>), is %d bytes",
+				  max, len);
 	/* Properties are only 4-byte aligned: assemble the big-endian cells. */
 	for (int i = 0; i < len / 8; i++) {
 		v[i] = 0;
@@ -675,13 +652,13 @@ static int read_rates(const void *fdt, int node, struct pclock *c, char *err, si
 	if (n < 0 || nr < 0)
 		return -EINVAL;
 	if (!n == !nr)
-		return fail(err, errlen, fdt, node, NULL,
-			    "needs exactly one of 'fwkit,rates' and 'fwkit,rate-range'");
+		return fw_dt_fail(err, errlen, fdt, node, NULL,
+				  "needs exactly one of 'fwkit,rates' and 'fwkit,rate-range'");
 	if (nr) {
 		if (nr != 3 || !r[0] || r[0] >= r[1] || !r[2] || (r[1] - r[0]) % r[2])
-			return fail(err, errlen, fdt, node, "fwkit,rate-range",
-				    "must be min max step with 0 < min < max and max - min a "
-				    "multiple of step > 0");
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,rate-range",
+					  "must be min max step with 0 < min < max and max - min a "
+					  "multiple of step > 0");
 		c->range = true;
 		c->min = r[0];
 		c->max = r[1];
@@ -690,8 +667,8 @@ static int read_rates(const void *fdt, int node, struct pclock *c, char *err, si
 	} else {
 		for (int i = 0; i < n; i++)
 			if (!c->rates[i] || (i && c->rates[i] <= c->rates[i - 1]))
-				return fail(err, errlen, fdt, node, "fwkit,rates",
-					    "must be non-zero and strictly ascending");
+				return fw_dt_fail(err, errlen, fdt, node, "fwkit,rates",
+						  "must be non-zero and strictly ascending");
 		c->nrates = (unsigned int)n;
 		c->rate = c->rates[0];
 	}
@@ -702,8 +679,9 @@ static int read_rates(const void *fdt, int node, struct pclock *c, char *err, si
 		uint64_t got;
 
 		if (round_rate(c, r[0], 0, &got) || got != r[0])
-			return fail(err, errlen, fdt, node, "fwkit,rate",
-				    "%llu Hz is not a rate of the clock", (unsigned long long)r[0]);
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,rate",
+					  "%llu Hz is not a rate of the clock",
+					  (unsigned long long)r[0]);
 		c->rate = r[0];
 	}
 	c->boot_rate = c->rate;
@@ -718,17 +696,17 @@ static int read_clock(struct scmi_platform *p, const void *fdt, int node, struct
 
 	label = fdt_getprop(fdt, node, "label", &len);
 	if (!label || len < 2 || label[len - 1] || (size_t)len > SCMI_MAX_STR_SIZE)
-		return fail(err, errlen, fdt, node, "label", "must be a name of 1 to %d characters",
-			    SCMI_MAX_STR_SIZE - 1);
+		return fw_dt_fail(err, errlen, fdt, node, "label",
+				  "must be a name of 1 to %d characters", SCMI_MAX_STR_SIZE - 1);
 	memcpy(c->name, label, (size_t)len);
 	ret = get_u32(fdt, node, "fwkit,device", &c->device, err, errlen);
 	if (ret < 0)
 		return ret;
 	if (ret)
-		return fail(err, errlen, fdt, node, "fwkit,device", "missing");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "missing");
 	if (platform_device_index(p, c->device) < 0)
-		return fail(err, errlen, fdt, node, "fwkit,device", "no device %u on the platform",
-			    c->device);
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device",
+				  "no device %u on the platform", c->device);
 	if (get_u32(fdt, node, "fwkit,latency-us", &c->latency_us, err, errlen) < 0)
 		return -EINVAL;
 	c->always_on = fdt_getprop(fdt, node, "fwkit,enabled", NULL) != NULL;
@@ -747,19 +725,19 @@ static int read_parents(struct clock_state *s, const void *fdt, int node, uint32
 	p = fdt_getprop(fdt, node, "fwkit,parents", &len);
 	if (!p) {
 		if (fdt_getprop(fdt, node, "fwkit,parent", NULL))
-			return fail(err, errlen, fdt, node, "fwkit,parent",
-				    "needs 'fwkit,parents'");
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,parent",
+					  "needs 'fwkit,parents'");
 		return 0;
 	}
 	if (len <= 0 || len % 4 || len / 4 > SCMI_CLOCK_MAX_PARENTS)
-		return fail(err, errlen, fdt, node, "fwkit,parents", "must be 1 to %d clock ids",
-			    SCMI_CLOCK_MAX_PARENTS);
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,parents",
+				  "must be 1 to %d clock ids", SCMI_CLOCK_MAX_PARENTS);
 	c->nparents = (unsigned int)len / 4;
 	for (i = 0; i < c->nparents; i++) {
 		c->parents[i] = fdt32_to_cpu(p[i]);
 		if (c->parents[i] >= s->nclocks || c->parents[i] == id)
-			return fail(err, errlen, fdt, node, "fwkit,parents",
-				    "%u is not another clock of the platform", c->parents[i]);
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,parents",
+					  "%u is not another clock of the platform", c->parents[i]);
 	}
 	c->parent = c->parents[0];
 	ret = get_u32(fdt, node, "fwkit,parent", &c->parent, err, errlen);
@@ -768,8 +746,8 @@ static int read_parents(struct clock_state *s, const void *fdt, int node, uint32
 	for (i = 0; i < c->nparents && c->parents[i] != c->parent; i++)
 		;
 	if (i == c->nparents)
-		return fail(err, errlen, fdt, node, "fwkit,parent",
-			    "%u is not one of 'fwkit,parents'", c->parent);
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,parent",
+				  "%u is not one of 'fwkit,parents'", c->parent);
 	c->boot_parent = c->parent;
 	return 0;
 }
@@ -786,12 +764,12 @@ static int clock_setup(struct scmi_platform *p, const void *fdt, int node, char 
 	ret = get_u32(fdt, node, "fwkit,version", &s->version, err, errlen);
 	if (!ret && s->version != SCMI_CLOCK_VERSION_1 && s->version != SCMI_CLOCK_VERSION_2 &&
 	    s->version != SCMI_CLOCK_VERSION_3)
-		ret = fail(err, errlen, fdt, node, "fwkit,version",
-			   "must be 0x10000, 0x20000 or 0x30000");
+		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
+				 "must be 0x10000, 0x20000 or 0x30000");
 	if (ret >= 0)
 		ret = get_u32(fdt, node, "fwkit,max-async-req", &s->max_async, err, errlen);
 	if (ret >= 0 && s->max_async > 255)
-		ret = fail(err, errlen, fdt, node, "fwkit,max-async-req", "must be 0 to 255");
+		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,max-async-req", "must be 0 to 255");
 	/* Clocks are numbered by reg, densely from 0: the agent-visible ids. */
 	fdt_for_each_subnode(child, fdt, node)
 	{
@@ -801,12 +779,13 @@ static int clock_setup(struct scmi_platform *p, const void *fdt, int node, char 
 			break;
 		ret = get_u32(fdt, child, "reg", &id, err, errlen);
 		if (ret > 0)
-			ret = fail(err, errlen, fdt, child, "reg", "missing");
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "missing");
 		else if (!ret && id >= SCMI_CLOCK_MAX_CLOCKS)
-			ret = fail(err, errlen, fdt, child, "reg", "clock ids go up to %d",
-				   SCMI_CLOCK_MAX_CLOCKS - 1);
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "clock ids go up to %d",
+					 SCMI_CLOCK_MAX_CLOCKS - 1);
 		else if (!ret && s->clocks[id].name[0])
-			ret = fail(err, errlen, fdt, child, "reg", "clock %u is defined twice", id);
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg",
+					 "clock %u is defined twice", id);
 		if (!ret)
 			ret = read_clock(p, fdt, child, &s->clocks[id], err, errlen);
 		if (!ret)
@@ -814,8 +793,8 @@ static int clock_setup(struct scmi_platform *p, const void *fdt, int node, char 
 	}
 	for (uint32_t id = 0; ret >= 0 && id < s->nclocks; id++)
 		if (!s->clocks[id].name[0])
-			ret = fail(err, errlen, fdt, node, NULL,
-				   "clock ids must run from 0 without gaps: no clock %u", id);
+			ret = fw_dt_fail(err, errlen, fdt, node, NULL,
+					 "clock ids must run from 0 without gaps: no clock %u", id);
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		uint32_t id = 0;

@@ -18,6 +18,7 @@
  */
 #include "platform_internal.h"
 
+#include <fwkit/board.h>
 #include <fwkit/scmi_modules.h>
 #include <fwkit/scmi_pinctrl.h>
 
@@ -498,15 +499,7 @@ static const char *const type_units[3] = { "pin", "group", "function" };
 static int bad(char *err, size_t errlen, const void *fdt, int node, const char *prop,
 	       const char *what)
 {
-	char path[256];
-
-	if (fdt_get_path(fdt, node, path, sizeof(path)) < 0)
-		snprintf(path, sizeof(path), "?");
-	if (prop)
-		snprintf(err, errlen, "device tree: %s: property '%s': %s", path, prop, what);
-	else
-		snprintf(err, errlen, "device tree: %s: %s", path, what);
-	return -EINVAL;
+	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
 }
 
 static int read_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,

@@ -12,6 +12,7 @@
  * the one that caused the reset (it knows). Handlers run under the platform
  * lock.
  */
+#include <fwkit/board.h>
 #include <fwkit/scmi_modules.h>
 #include <fwkit/scmi_reset.h>
 
@@ -318,30 +319,6 @@ static void reset_destroy(struct scmi_protocol *proto)
 
 /* ---------------------------------------------------------------- board */
 
-static int fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static int fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		const char *fmt, ...)
-{
-	char path[256] = "?", what[160];
-	va_list ap;
-
-	if (fdt_get_path(fdt, node, path, sizeof(path)))
-		snprintf(path, sizeof(path), "?");
-	for (char *q = path; *q; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			*q = '?';
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (prop)
-		snprintf(err, errlen, "device tree: %s: property '%s': %s", path, prop, what);
-	else
-		snprintf(err, errlen, "device tree: %s: %s", path, what);
-	return -EINVAL;
-}
-
 /* 1: absent, 0: read, <0: error reported. */
 static int get_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
 		   size_t errlen)
@@ -352,8 +329,8 @@ static int get_u32(const void *fdt, int node, const char *prop, uint32_t *v, cha
 	if (!p)
 		return 1;
 	if (len != 4)
-		return fail(err, errlen, fdt, node, prop, "must be one 32-bit cell, is %d bytes",
-			    len);
+		return fw_dt_fail(err, errlen, fdt, node, prop,
+				  "must be one 32-bit cell, is %d bytes", len);
 	*v = fdt32_to_cpu(*p);
 	return 0;
 }
@@ -364,7 +341,7 @@ static int get_flag(const void *fdt, int node, const char *prop, bool *v, char *
 
 	*v = fdt_getprop(fdt, node, prop, &len) != NULL;
 	if (*v && len)
-		return fail(err, errlen, fdt, node, prop, "is a flag and takes no value");
+		return fw_dt_fail(err, errlen, fdt, node, prop, "is a flag and takes no value");
 	return 0;
 }
 
@@ -376,24 +353,24 @@ static int read_domain(struct scmi_platform *p, const void *fdt, int node, struc
 
 	label = fdt_getprop(fdt, node, "label", &len);
 	if (!label || len < 2 || label[len - 1] || (size_t)len > SCMI_MAX_STR_SIZE)
-		return fail(err, errlen, fdt, node, "label", "must be a name of 1 to %d characters",
-			    SCMI_MAX_STR_SIZE - 1);
+		return fw_dt_fail(err, errlen, fdt, node, "label",
+				  "must be a name of 1 to %d characters", SCMI_MAX_STR_SIZE - 1);
 	memcpy(d->name, label, (size_t)len);
 	ret = get_u32(fdt, node, "fwkit,device", &d->device, err, errlen);
 	if (ret < 0)
 		return ret;
 	if (ret)
-		return fail(err, errlen, fdt, node, "fwkit,device", "missing");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "missing");
 	if (platform_device_index(p, d->device) < 0)
-		return fail(err, errlen, fdt, node, "fwkit,device", "no device %u on the platform",
-			    d->device);
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device",
+				  "no device %u on the platform", d->device);
 	d->latency_us = SCMI_RESET_LATENCY_UNKNOWN;
 	ret = get_u32(fdt, node, "fwkit,latency-us", &d->latency_us, err, errlen);
 	if (ret < 0)
 		return ret;
 	if (!ret && d->latency_us == SCMI_RESET_LATENCY_UNKNOWN)
-		return fail(err, errlen, fdt, node, "fwkit,latency-us",
-			    "0xffffffff means unknown: leave the property out instead");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,latency-us",
+				  "0xffffffff means unknown: leave the property out instead");
 	ret = get_flag(fdt, node, "fwkit,async", &d->async, err, errlen);
 	if (!ret)
 		ret = get_flag(fdt, node, "fwkit,notify", &d->notify_supported, err, errlen);
@@ -410,8 +387,8 @@ static int reset_setup(struct scmi_platform *p, const void *fdt, int node, char 
 	s->version = RESET_DEFAULT_VERSION;
 	ret = get_u32(fdt, node, "fwkit,version", &s->version, err, errlen);
 	if (!ret && !known_version(s->version))
-		ret = fail(err, errlen, fdt, node, "fwkit,version",
-			   "must be 0x10000, 0x20000, 0x30000 or 0x30001");
+		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
+				 "must be 0x10000, 0x20000, 0x30000 or 0x30001");
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		uint32_t id;
@@ -420,13 +397,13 @@ static int reset_setup(struct scmi_platform *p, const void *fdt, int node, char 
 			break;
 		ret = get_u32(fdt, child, "reg", &id, err, errlen);
 		if (ret > 0)
-			ret = fail(err, errlen, fdt, child, "reg", "missing");
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "missing");
 		else if (!ret && id >= SCMI_RESET_MAX_DOMAINS)
-			ret = fail(err, errlen, fdt, child, "reg", "domain ids go up to %d",
-				   SCMI_RESET_MAX_DOMAINS - 1);
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "domain ids go up to %d",
+					 SCMI_RESET_MAX_DOMAINS - 1);
 		else if (!ret && s->domains[id].name[0])
-			ret = fail(err, errlen, fdt, child, "reg", "domain %u is defined twice",
-				   id);
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg",
+					 "domain %u is defined twice", id);
 		if (!ret)
 			ret = read_domain(p, fdt, child, &s->domains[id], err, errlen);
 		if (!ret)
@@ -434,8 +411,9 @@ static int reset_setup(struct scmi_platform *p, const void *fdt, int node, char 
 	}
 	for (uint32_t id = 0; ret >= 0 && id < s->ndomains; id++)
 		if (!s->domains[id].name[0])
-			ret = fail(err, errlen, fdt, node, NULL,
-				   "domain ids must run from 0 without gaps: no domain %u", id);
+			ret = fw_dt_fail(err, errlen, fdt, node, NULL,
+					 "domain ids must run from 0 without gaps: no domain %u",
+					 id);
 	if (ret < 0) {
 		free(s);
 		return ret;

@@ -20,6 +20,7 @@
  */
 #include "platform_internal.h"
 
+#include <fwkit/board.h>
 #include <fwkit/scmi_modules.h>
 #include <fwkit/scmi_sensor.h>
 
@@ -854,30 +855,6 @@ static void sensor_destroy(struct scmi_protocol *proto)
 
 /* ---- the board ---- */
 
-static int fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static int fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		const char *fmt, ...)
-{
-	char path[256] = "?", what[160];
-	va_list ap;
-
-	if (fdt_get_path(fdt, node, path, sizeof(path)))
-		snprintf(path, sizeof(path), "?");
-	for (char *q = path; *q; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			*q = '?';
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (prop)
-		snprintf(err, errlen, "device tree: %s: property '%s': %s", path, prop, what);
-	else
-		snprintf(err, errlen, "device tree: %s: %s", path, what);
-	return -EINVAL;
-}
-
 /* One cell: 0, 1 when absent and optional, or -EINVAL with the reason. */
 static int get_cell(const void *fdt, int node, const char *prop, uint32_t *v, bool required,
 		    char *err, size_t errlen)
@@ -886,9 +863,9 @@ static int get_cell(const void *fdt, int node, const char *prop, uint32_t *v, bo
 	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
 
 	if (!c)
-		return required ? fail(err, errlen, fdt, node, prop, "missing") : 1;
+		return required ? fw_dt_fail(err, errlen, fdt, node, prop, "missing") : 1;
 	if (len != 4)
-		return fail(err, errlen, fdt, node, prop, "must be one 32-bit cell");
+		return fw_dt_fail(err, errlen, fdt, node, prop, "must be one 32-bit cell");
 	*v = fdt32_to_cpu(*c);
 	return 0;
 }
@@ -900,13 +877,14 @@ static int get_str(const void *fdt, int node, const char *prop, char *dst, size_
 	const char *s = fdt_getprop(fdt, node, prop, &len);
 
 	if (!s)
-		return required ? fail(err, errlen, fdt, node, prop, "missing") : 1;
+		return required ? fw_dt_fail(err, errlen, fdt, node, prop, "missing") : 1;
 	if (len < 2 || s[len - 1] || strlen(s) != (size_t)len - 1 || (size_t)len > cap)
-		return fail(err, errlen, fdt, node, prop,
-			    "must be one non-empty string of at most %zu characters", cap - 1);
+		return fw_dt_fail(err, errlen, fdt, node, prop,
+				  "must be one non-empty string of at most %zu characters",
+				  cap - 1);
 	for (int k = 0; k < len - 1; k++)
 		if ((unsigned char)s[k] < 0x20 || s[k] == 0x7f)
-			return fail(err, errlen, fdt, node, prop, "control character");
+			return fw_dt_fail(err, errlen, fdt, node, prop, "control character");
 	memcpy(dst, s, (size_t)len);
 	return 0;
 }
@@ -946,7 +924,7 @@ static int check_props(const void *fdt, int node, char *err, size_t errlen)
 		for (size_t k = 0; k < FW_ARRAY_SIZE(sensor_props); k++)
 			known |= !strcmp(name, sensor_props[k]);
 		if (!known)
-			return fail(err, errlen, fdt, node, name, "unknown property");
+			return fw_dt_fail(err, errlen, fdt, node, name, "unknown property");
 	}
 	return 0;
 }
@@ -967,27 +945,30 @@ static int parse_sensor(struct sensor_state *st, const void *fdt, int node, uint
 	if ((ret = get_cell(fdt, node, "reg", &v, true, err, errlen)))
 		return ret;
 	if (v >= count)
-		return fail(err, errlen, fdt, node, "reg", "sensor ids must be 0..%u", count - 1);
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "sensor ids must be 0..%u",
+				  count - 1);
 	if (st->s[v].name[0])
-		return fail(err, errlen, fdt, node, "reg", "sensor id %u used twice", v);
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "sensor id %u used twice", v);
 	s = &st->s[v];
 	if ((ret = get_str(fdt, node, "label", s->name, sizeof(s->name), true, err, errlen)))
 		return ret;
 	if ((ret = get_cell(fdt, node, "fwkit,device", &s->device, true, err, errlen)))
 		return ret;
 	if (platform_device_index(st->p, s->device) < 0)
-		return fail(err, errlen, fdt, node, "fwkit,device", "no device %u", s->device);
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "no device %u",
+				  s->device);
 	if ((ret = get_cell(fdt, node, "fwkit,type", &v, true, err, errlen)))
 		return ret;
 	if (v > 0xFF)
-		return fail(err, errlen, fdt, node, "fwkit,type", "must be a sensor type 0..255");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,type",
+				  "must be a sensor type 0..255");
 	s->type = (uint8_t)v;
 	ret = get_cell(fdt, node, "fwkit,scale", &v, false, err, errlen);
 	if (ret < 0)
 		return ret;
 	s->scale = ret ? 0 : (int32_t)v;
 	if (s->scale < -16 || s->scale > 15)
-		return fail(err, errlen, fdt, node, "fwkit,scale", "must be -16..15");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,scale", "must be -16..15");
 	if ((ret = get_str(fdt, node, "fwkit,source", src, sizeof(src), true, err, errlen)))
 		return ret;
 	if (!strcmp(src, "constant"))
@@ -999,8 +980,8 @@ static int parse_sensor(struct sensor_state *st, const void *fdt, int node, uint
 	else if (!strcmp(src, "file"))
 		s->src = SRC_FILE;
 	else
-		return fail(err, errlen, fdt, node, "fwkit,source",
-			    "must be \"constant\", \"ramp\", \"sine\" or \"file\"");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,source",
+				  "must be \"constant\", \"ramp\", \"sine\" or \"file\"");
 	ret = get_cell(fdt, node, "fwkit,value", &v, s->src == SRC_CONSTANT, err, errlen);
 	if (ret < 0)
 		return ret;
@@ -1010,13 +991,16 @@ static int parse_sensor(struct sensor_state *st, const void *fdt, int node, uint
 	s->max = INT32_MAX;
 	if (c) {
 		if (len != 8)
-			return fail(err, errlen, fdt, node, "fwkit,range", "must be <min max>");
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,range",
+					  "must be <min max>");
 		s->min = (int32_t)fdt32_to_cpu(c[0]);
 		s->max = (int32_t)fdt32_to_cpu(c[1]);
 		if (s->min >= s->max)
-			return fail(err, errlen, fdt, node, "fwkit,range", "min must be below max");
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,range",
+					  "min must be below max");
 	} else if (s->src == SRC_RAMP || s->src == SRC_SINE) {
-		return fail(err, errlen, fdt, node, "fwkit,range", "missing (needed by %s)", src);
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,range", "missing (needed by %s)",
+				  src);
 	}
 	ret = get_cell(fdt, node, "fwkit,period-ms", &s->period_ms,
 		       s->src == SRC_RAMP || s->src == SRC_SINE, err, errlen);
@@ -1025,7 +1009,7 @@ static int parse_sensor(struct sensor_state *st, const void *fdt, int node, uint
 	if (ret)
 		s->period_ms = 1000;
 	if (!s->period_ms || s->period_ms > 86400000)
-		return fail(err, errlen, fdt, node, "fwkit,period-ms", "must be 1..86400000");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,period-ms", "must be 1..86400000");
 	ret = get_str(fdt, node, "fwkit,file", s->file, sizeof(s->file), s->src == SRC_FILE, err,
 		      errlen);
 	if (ret < 0)
@@ -1036,19 +1020,21 @@ static int parse_sensor(struct sensor_state *st, const void *fdt, int node, uint
 	if (ret)
 		s->ntrips = 0;
 	if (s->ntrips > MAX_TRIPS)
-		return fail(err, errlen, fdt, node, "fwkit,trip-points", "at most %d", MAX_TRIPS);
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,trip-points", "at most %d",
+				  MAX_TRIPS);
 	c = fdt_getprop(fdt, node, "fwkit,update-intervals-ms", &len);
 	if (c) {
 		if (len < 4 || len % 4 || len / 4 > SCMI_SENSOR_MAX_INTERVALS)
-			return fail(err, errlen, fdt, node, "fwkit,update-intervals-ms",
-				    "must be 1 to %d cells", SCMI_SENSOR_MAX_INTERVALS);
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,update-intervals-ms",
+					  "must be 1 to %d cells", SCMI_SENSOR_MAX_INTERVALS);
 		s->nintervals = (unsigned int)len / 4;
 		for (unsigned int k = 0; k < s->nintervals; k++) {
 			s->interval_ms[k] = fdt32_to_cpu(c[k]);
 			if (!s->interval_ms[k] || s->interval_ms[k] > 0xFFFF ||
 			    (k && s->interval_ms[k] <= s->interval_ms[k - 1]))
-				return fail(err, errlen, fdt, node, "fwkit,update-intervals-ms",
-					    "must be ascending values 1..65535");
+				return fw_dt_fail(err, errlen, fdt, node,
+						  "fwkit,update-intervals-ms",
+						  "must be ascending values 1..65535");
 		}
 	}
 	s->async = fdt_getprop(fdt, node, "fwkit,async", NULL) != NULL;
@@ -1059,7 +1045,7 @@ static int parse_sensor(struct sensor_state *st, const void *fdt, int node, uint
 	if (ret)
 		s->latency_us = 0;
 	if (s->latency_us > 1000000)
-		return fail(err, errlen, fdt, node, "fwkit,latency-us", "at most 1000000");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,latency-us", "at most 1000000");
 	ret = get_cell(fdt, node, "fwkit,power-uw", &s->power_uw, false, err, errlen);
 	if (ret < 0)
 		return ret;
@@ -1070,15 +1056,15 @@ static int parse_sensor(struct sensor_state *st, const void *fdt, int node, uint
 		int cnt = fdt_stringlist_count(fdt, node, "fwkit,axes");
 
 		if (cnt < 1 || cnt > MAX_AXES)
-			return fail(err, errlen, fdt, node, "fwkit,axes", "must be 1 to %d names",
-				    MAX_AXES);
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,axes",
+					  "must be 1 to %d names", MAX_AXES);
 		for (int k = 0; k < cnt; k++) {
 			const char *a = fdt_stringlist_get(fdt, node, "fwkit,axes", k, &len);
 
 			if (!a || len < 1 || len >= SCMI_SENSOR_MAX_NAME)
-				return fail(err, errlen, fdt, node, "fwkit,axes",
-					    "names must be 1..%d characters",
-					    SCMI_SENSOR_MAX_NAME - 1);
+				return fw_dt_fail(err, errlen, fdt, node, "fwkit,axes",
+						  "names must be 1..%d characters",
+						  SCMI_SENSOR_MAX_NAME - 1);
 			memcpy(s->axis[k], a, (size_t)len);
 		}
 		s->naxes = (unsigned int)cnt;
@@ -1126,8 +1112,8 @@ static int sensor_setup(struct scmi_platform *p, const void *fdt, int node, char
 	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++)
 		ok |= versions[k] == st->version;
 	if (!ok) {
-		ret = fail(err, errlen, fdt, node, "fwkit,version",
-			   "must be 0x10000, 0x20000, 0x30000 or 0x30001");
+		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
+				 "must be 0x10000, 0x20000, 0x30000 or 0x30001");
 		goto out;
 	}
 	st->proto.version = st->version;
@@ -1141,8 +1127,8 @@ static int sensor_setup(struct scmi_platform *p, const void *fdt, int node, char
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		if (st->n == MAX_SENSORS) {
-			ret = fail(err, errlen, fdt, node, NULL, "more than %d sensors",
-				   MAX_SENSORS);
+			ret = fw_dt_fail(err, errlen, fdt, node, NULL, "more than %d sensors",
+					 MAX_SENSORS);
 			goto out;
 		}
 		st->n++;

@@ -21,6 +21,7 @@
  */
 #include "platform_internal.h"
 
+#include <fwkit/board.h>
 #include <fwkit/scmi_modules.h>
 #include <fwkit/scmi_system.h>
 
@@ -221,12 +222,7 @@ static void sys_destroy(struct scmi_protocol *proto)
 static int sys_fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
 		    const char *what)
 {
-	char path[256];
-
-	if (fdt_get_path(fdt, node, path, sizeof(path)) < 0)
-		snprintf(path, sizeof(path), "?");
-	snprintf(err, errlen, "device tree: %s: property '%s': %s", path, prop, what);
-	return -EINVAL;
+	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
 }
 
 static int sys_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,

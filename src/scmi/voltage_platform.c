@@ -18,6 +18,7 @@
  */
 #include "platform_internal.h"
 
+#include <fwkit/board.h>
 #include <fwkit/scmi_modules.h>
 #include <fwkit/scmi_voltage.h>
 
@@ -325,30 +326,6 @@ static void voltage_destroy(struct scmi_protocol *proto)
 
 /* ---- the board ---- */
 
-static int fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static int fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		const char *fmt, ...)
-{
-	char path[256] = "?", what[160];
-	va_list ap;
-
-	if (fdt_get_path(fdt, node, path, sizeof(path)))
-		snprintf(path, sizeof(path), "?");
-	for (char *q = path; *q; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			*q = '?';
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (prop)
-		snprintf(err, errlen, "device tree: %s: property '%s': %s", path, prop, what);
-	else
-		snprintf(err, errlen, "device tree: %s: %s", path, what);
-	return -EINVAL;
-}
-
 static int get_cell(const void *fdt, int node, const char *prop, uint32_t *v, bool required,
 		    char *err, size_t errlen)
 {
@@ -356,9 +333,9 @@ static int get_cell(const void *fdt, int node, const char *prop, uint32_t *v, bo
 	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
 
 	if (!c)
-		return required ? fail(err, errlen, fdt, node, prop, "missing") : 1;
+		return required ? fw_dt_fail(err, errlen, fdt, node, prop, "missing") : 1;
 	if (len != 4)
-		return fail(err, errlen, fdt, node, prop, "must be one 32-bit cell");
+		return fw_dt_fail(err, errlen, fdt, node, prop, "must be one 32-bit cell");
 	*v = fdt32_to_cpu(*c);
 	return 0;
 }
@@ -395,65 +372,69 @@ static int parse_domain(struct voltage_state *st, const void *fdt, int node, uin
 		for (size_t k = 0; k < FW_ARRAY_SIZE(domain_props); k++)
 			known |= !strcmp(name, domain_props[k]);
 		if (!known)
-			return fail(err, errlen, fdt, node, name, "unknown property");
+			return fw_dt_fail(err, errlen, fdt, node, name, "unknown property");
 	}
 	if ((ret = get_cell(fdt, node, "reg", &v, true, err, errlen)))
 		return ret;
 	if (v >= count)
-		return fail(err, errlen, fdt, node, "reg", "domain ids must be 0..%u", count - 1);
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "domain ids must be 0..%u",
+				  count - 1);
 	d = &st->d[v];
 	if (d->name[0])
-		return fail(err, errlen, fdt, node, "reg", "domain id %u used twice", v);
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "domain id %u used twice", v);
 	label = fdt_getprop(fdt, node, "label", &len);
 	if (!label)
-		return fail(err, errlen, fdt, node, "label", "missing");
+		return fw_dt_fail(err, errlen, fdt, node, "label", "missing");
 	if (len < 2 || label[len - 1] || strlen(label) != (size_t)len - 1 ||
 	    len > SCMI_VOLTAGE_MAX_NAME)
-		return fail(err, errlen, fdt, node, "label",
-			    "must be one string of 1..%d characters", SCMI_VOLTAGE_MAX_NAME - 1);
+		return fw_dt_fail(err, errlen, fdt, node, "label",
+				  "must be one string of 1..%d characters",
+				  SCMI_VOLTAGE_MAX_NAME - 1);
 	for (int k = 0; k < len - 1; k++)
 		if ((unsigned char)label[k] < 0x20 || label[k] == 0x7f)
-			return fail(err, errlen, fdt, node, "label", "control character");
+			return fw_dt_fail(err, errlen, fdt, node, "label", "control character");
 	memcpy(d->name, label, (size_t)len);
 	if ((ret = get_cell(fdt, node, "fwkit,device", &d->device, true, err, errlen)))
 		return ret;
 	if (platform_device_index(st->p, d->device) < 0)
-		return fail(err, errlen, fdt, node, "fwkit,device", "no device %u", d->device);
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "no device %u",
+				  d->device);
 	c = fdt_getprop(fdt, node, "fwkit,levels-uv", &len);
 	r = fdt_getprop(fdt, node, "fwkit,level-range-uv", &rlen);
 	if (!!c == !!r)
-		return fail(err, errlen, fdt, node, "fwkit,levels-uv",
-			    "exactly one of it and 'fwkit,level-range-uv' is required");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,levels-uv",
+				  "exactly one of it and 'fwkit,level-range-uv' is required");
 	if (c) {
 		if (len < 4 || len % 4 || len / 4 > SCMI_VOLTAGE_MAX_LEVELS)
-			return fail(err, errlen, fdt, node, "fwkit,levels-uv",
-				    "must be 1 to %d cells", SCMI_VOLTAGE_MAX_LEVELS);
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,levels-uv",
+					  "must be 1 to %d cells", SCMI_VOLTAGE_MAX_LEVELS);
 		d->nlevels = (unsigned int)len / 4;
 		for (unsigned int k = 0; k < d->nlevels; k++) {
 			d->levels[k] = (int32_t)fdt32_to_cpu(c[k]);
 			if (k && d->levels[k] <= d->levels[k - 1])
-				return fail(err, errlen, fdt, node, "fwkit,levels-uv",
-					    "must be ascending");
+				return fw_dt_fail(err, errlen, fdt, node, "fwkit,levels-uv",
+						  "must be ascending");
 		}
 	} else {
 		if (rlen != 12)
-			return fail(err, errlen, fdt, node, "fwkit,level-range-uv",
-				    "must be <min max step>");
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,level-range-uv",
+					  "must be <min max step>");
 		d->segmented = true;
 		d->nlevels = 3;
 		for (int k = 0; k < 3; k++)
 			d->levels[k] = (int32_t)fdt32_to_cpu(r[k]);
 		if (d->levels[0] >= d->levels[1] || d->levels[2] <= 0 ||
 		    ((int64_t)d->levels[1] - d->levels[0]) % d->levels[2])
-			return fail(err, errlen, fdt, node, "fwkit,level-range-uv",
-				    "needs min < max and a positive step dividing max - min");
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,level-range-uv",
+					  "needs min < max and a positive step dividing max - min");
 	}
 	ret = get_cell(fdt, node, "fwkit,level-uv", &v, false, err, errlen);
 	if (ret < 0)
 		return ret;
 	d->level_default = ret ? d->levels[0] : (int32_t)v;
 	if (!level_valid(d, d->level_default))
-		return fail(err, errlen, fdt, node, "fwkit,level-uv", "not one of the levels");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,level-uv",
+				  "not one of the levels");
 	d->level = d->level_default;
 	d->async = fdt_getprop(fdt, node, "fwkit,async", NULL) != NULL;
 	d->always_on = fdt_getprop(fdt, node, "fwkit,always-on", NULL) != NULL;
@@ -463,7 +444,7 @@ static int parse_domain(struct voltage_state *st, const void *fdt, int node, uin
 	if (ret)
 		d->latency_us = 0;
 	if (d->latency_us > 1000000)
-		return fail(err, errlen, fdt, node, "fwkit,latency-us", "at most 1000000");
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,latency-us", "at most 1000000");
 	return 0;
 }
 
@@ -492,8 +473,8 @@ static int voltage_setup(struct scmi_platform *p, const void *fdt, int node, cha
 	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++)
 		ok |= versions[k] == st->version;
 	if (!ok) {
-		ret = fail(err, errlen, fdt, node, "fwkit,version",
-			   "must be 0x10000, 0x20000 or 0x20001");
+		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
+				 "must be 0x10000, 0x20000 or 0x20001");
 		goto out;
 	}
 	st->proto.version = st->version;
@@ -505,8 +486,8 @@ static int voltage_setup(struct scmi_platform *p, const void *fdt, int node, cha
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		if (st->n == MAX_DOMAINS) {
-			ret = fail(err, errlen, fdt, node, NULL, "more than %d domains",
-				   MAX_DOMAINS);
+			ret = fw_dt_fail(err, errlen, fdt, node, NULL, "more than %d domains",
+					 MAX_DOMAINS);
 			goto out;
 		}
 		st->n++;
