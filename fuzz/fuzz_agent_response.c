@@ -20,9 +20,9 @@
  */
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
-#include <fwkit/scmi_agent.h>
-#include <fwkit/scmi_smt.h>
-#include <fwkit/scmi_transport_smc.h>
+#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/smt.h>
+#include <fwkit/scmi/transport_smc.h>
 
 #include <stdlib.h>
 

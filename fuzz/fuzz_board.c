@@ -8,7 +8,7 @@
  */
 #include <fwkit/base.h>
 #include <fwkit/board.h>
-#include <fwkit/scmi_board.h>
+#include <fwkit/scmi/board.h>
 
 #include <errno.h>
 #include <libfdt.h>

@@ -16,9 +16,9 @@
 #include <fwkit/base.h>
 #include <fwkit/board.h>
 #include <fwkit/hw.h>
-#include <fwkit/scmi_board.h>
-#include <fwkit/scmi_platform.h>
-#include <fwkit/scmi_smt.h>
+#include <fwkit/scmi/board.h>
+#include <fwkit/scmi/platform.h>
+#include <fwkit/scmi/smt.h>
 
 #include <stdlib.h>
 

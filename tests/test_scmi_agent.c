@@ -8,7 +8,7 @@
  */
 #include "helpers.h"
 
-#include <fwkit/scmi_transport_smc.h>
+#include <fwkit/scmi/transport_smc.h>
 
 #include <errno.h>
 #include <pthread.h>

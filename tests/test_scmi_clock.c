@@ -12,8 +12,8 @@
 #include "helpers.h"
 
 #include <fwkit/board.h>
-#include <fwkit/scmi_clock.h>
-#include <fwkit/scmi_session.h>
+#include <fwkit/scmi/clock.h>
+#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <libfdt.h>

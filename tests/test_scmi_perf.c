@@ -11,8 +11,8 @@
 #include "helpers.h"
 
 #include <fwkit/board.h>
-#include <fwkit/scmi_perf.h>
-#include <fwkit/scmi_session.h>
+#include <fwkit/scmi/perf.h>
+#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <libfdt.h>

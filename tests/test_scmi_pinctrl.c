@@ -9,8 +9,8 @@
  */
 #include "helpers.h"
 
-#include <fwkit/scmi_pinctrl.h>
-#include <fwkit/scmi_session.h>
+#include <fwkit/scmi/pinctrl.h>
+#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <libfdt.h>

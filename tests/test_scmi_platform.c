@@ -8,7 +8,7 @@
  */
 #include "helpers.h"
 
-#include <fwkit/scmi_session.h>
+#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <pthread.h>

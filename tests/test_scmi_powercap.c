@@ -10,8 +10,8 @@
  */
 #include "helpers.h"
 
-#include <fwkit/scmi_powercap.h>
-#include <fwkit/scmi_session.h>
+#include <fwkit/scmi/powercap.h>
+#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <libfdt.h>

@@ -12,8 +12,8 @@
 #include "helpers.h"
 
 #include <fwkit/board.h>
-#include <fwkit/scmi_reset.h>
-#include <fwkit/scmi_session.h>
+#include <fwkit/scmi/reset.h>
+#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <libfdt.h>

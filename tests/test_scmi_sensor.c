@@ -12,9 +12,9 @@
 #include "helpers.h"
 
 #include <fwkit/board.h>
-#include <fwkit/scmi_platform.h>
-#include <fwkit/scmi_sensor.h>
-#include <fwkit/scmi_session.h>
+#include <fwkit/scmi/platform.h>
+#include <fwkit/scmi/sensor.h>
+#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <libfdt.h>

@@ -10,8 +10,8 @@
 #include "helpers.h"
 
 #include <fwkit/board.h>
-#include <fwkit/scmi_session.h>
-#include <fwkit/scmi_system.h>
+#include <fwkit/scmi/session.h>
+#include <fwkit/scmi/system.h>
 
 #include <errno.h>
 #include <libfdt.h>

@@ -11,9 +11,9 @@
 #include "helpers.h"
 
 #include <fwkit/board.h>
-#include <fwkit/scmi_platform.h>
-#include <fwkit/scmi_session.h>
-#include <fwkit/scmi_voltage.h>
+#include <fwkit/scmi/platform.h>
+#include <fwkit/scmi/session.h>
+#include <fwkit/scmi/voltage.h>
 
 #include <errno.h>
 #include <libfdt.h>

@@ -6,7 +6,7 @@
  */
 #include "helpers.h"
 
-#include <fwkit/scmi_smt.h>
+#include <fwkit/scmi/smt.h>
 
 #include <errno.h>
 #include <stdlib.h>

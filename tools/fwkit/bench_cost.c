@@ -11,7 +11,7 @@
  */
 #include "cli.h"
 
-#include <fwkit/scmi_session.h>
+#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
  */
 #include "cli.h"
 
-#include <fwkit/scmi_session.h>
+#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <getopt.h>

@@ -7,7 +7,7 @@
  */
 #include "cli.h"
 
-#include <fwkit/scmi_clock.h>
+#include <fwkit/scmi/clock.h>
 
 #include <errno.h>
 #include <pthread.h>

@@ -7,7 +7,7 @@
  */
 #include "cli.h"
 
-#include <fwkit/scmi_perf.h>
+#include <fwkit/scmi/perf.h>
 
 #include <errno.h>
 #include <string.h>

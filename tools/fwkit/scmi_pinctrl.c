@@ -8,7 +8,7 @@
  */
 #include "cli.h"
 
-#include <fwkit/scmi_pinctrl.h>
+#include <fwkit/scmi/pinctrl.h>
 
 #include <errno.h>
 #include <string.h>

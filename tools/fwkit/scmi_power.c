@@ -7,7 +7,7 @@
  */
 #include "cli.h"
 
-#include <fwkit/scmi_power.h>
+#include <fwkit/scmi/power.h>
 
 #include <errno.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  */
 #include "cli.h"
 
-#include <fwkit/scmi_powercap.h>
+#include <fwkit/scmi/powercap.h>
 
 #include <errno.h>
 #include <string.h>

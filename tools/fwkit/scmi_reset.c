@@ -7,7 +7,7 @@
  */
 #include "cli.h"
 
-#include <fwkit/scmi_reset.h>
+#include <fwkit/scmi/reset.h>
 
 #include <errno.h>
 #include <pthread.h>

@@ -7,7 +7,7 @@
  */
 #include "cli.h"
 
-#include <fwkit/scmi_sensor.h>
+#include <fwkit/scmi/sensor.h>
 
 #include <errno.h>
 #include <pthread.h>

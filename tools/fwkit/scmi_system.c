@@ -7,7 +7,7 @@
  */
 #include "cli.h"
 
-#include <fwkit/scmi_system.h>
+#include <fwkit/scmi/system.h>
 
 #include <errno.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  */
 #include "cli.h"
 
-#include <fwkit/scmi_voltage.h>
+#include <fwkit/scmi/voltage.h>
 
 #include <errno.h>
 #include <stdlib.h>

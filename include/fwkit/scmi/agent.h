@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The SCMI agent core, with the semantics of Linux's arm_scmi driver.c:
+ *
+ *  - transfers (xfers) come from a per-direction pool of max_msg, each with a
+ *    buffer of max_msg_size;
+ *  - tokens are 10 bits, chosen monotonically (start from the transfer
+ *    counter and take the next free one), so a token that just timed out is
+ *    not handed to the next command and a late reply to it finds nothing;
+ *  - a command completes by return (the transport answered synchronously),
+ *    by polling the channel, or by its completion interrupt; the reply
+ *    timeout (default 30 ms) is separate from the delayed-response timeout
+ *    (default 2 s);
+ *  - delayed responses and notifications arrive on the platform-to-agent
+ *    channel; notifications are queued and handed to callbacks on a
+ *    dispatcher thread; replies with unknown or stale tokens are dropped and
+ *    counted;
+ *  - transports plug in through struct scmi_transport_ops.
+ *
+ * Thread safety: scmi_do_xfer and friends may be called from many threads at
+ * once; channel ownership is the transport's (a shared-memory channel holds
+ * one message at a time). Notification callbacks run on the dispatcher
+ * thread and may issue commands.
+ */
+#ifndef FWKIT_SCMI_AGENT_H
+#define FWKIT_SCMI_AGENT_H
+
+#include <fwkit/hw.h>
+#include <fwkit/scmi/wire.h>
+
+#include <pthread.h>
+
+#define SCMI_DEFAULT_RX_TIMEOUT_MS   30
+#define SCMI_MAX_RESPONSE_TIMEOUT_MS 2000 /* delayed responses */
+#define SCMI_DEFAULT_MAX_MSG	     20
+#define SCMI_DEFAULT_MAX_MSG_SIZE    128
+#define SCMI_NOTIFY_QUEUE_LEN	     64
+
+struct scmi_agent;
+struct scmi_chan;
+
+enum scmi_xfer_state {
+	SCMI_XFER_SENT_OK,
+	SCMI_XFER_RESP_OK,
+	SCMI_XFER_DRESP_OK,
+};
+
+struct fw_completion {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+};
+
+struct scmi_xfer {
+	unsigned int transfer_id;
+	struct scmi_msg_hdr hdr;
+	int32_t status; /* SCMI status of the (delayed) response */
+	bool poll_completion;
+	struct {
+		uint8_t *buf;
+		size_t len;
+	} tx, rx;
+
+	/* core-private below */
+	size_t rx_max;
+	int32_t sync_status; /* status of the synchronous response */
+	enum scmi_xfer_state state;
+	bool pending;	      /* holds a token */
+	bool async;	      /* a delayed response is expected */
+	int users;	      /* references, under minfo lock */
+	pthread_mutex_t lock; /* state and rx buffer */
+	struct fw_completion done, async_done;
+	struct scmi_xfer *next_free;
+};
+
+/* Linux's scmi_transport_ops, plus the two calls a userspace "interrupt"
+ * needs: wait for it, and read the header it announces. */
+struct scmi_transport_ops {
+	/* Bind a channel. desc is transport-specific (see the transport's header). */
+	int (*chan_setup)(struct scmi_chan *cinfo, const void *desc, bool tx);
+	void (*chan_free)(struct scmi_chan *cinfo);
+	int (*send_message)(struct scmi_chan *cinfo, struct scmi_xfer *xfer);
+	void (*mark_txdone)(struct scmi_chan *cinfo, int ret, struct scmi_xfer *xfer);
+	void (*fetch_response)(struct scmi_chan *cinfo, struct scmi_xfer *xfer);
+	void (*fetch_notification)(struct scmi_chan *cinfo, size_t max_len, struct scmi_xfer *xfer);
+	void (*clear_channel)(struct scmi_chan *cinfo);
+	bool (*poll_done)(struct scmi_chan *cinfo, struct scmi_xfer *xfer);
+	/*
+	 * Wait until the channel holds a message for us (a response on a TX
+	 * channel, a notification or delayed response on an RX channel), or
+	 * the deadline. 0, -ETIMEDOUT, or -ECANCELED after kick().
+	 */
+	int (*wait_irq)(struct scmi_chan *cinfo, uint64_t deadline);
+	void (*kick)(struct scmi_chan *cinfo);
+	uint32_t (*read_header)(struct scmi_chan *cinfo);
+};
+
+struct scmi_transport_desc {
+	const char *name;
+	const struct scmi_transport_ops *ops;
+	unsigned int max_rx_timeout_ms;
+	unsigned int max_msg;
+	size_t max_msg_size;
+	bool force_polling;
+	bool sync_cmds_completed_on_ret;
+};
+
+/* The core's view of one channel (Linux's scmi_chan_info). */
+struct scmi_chan {
+	struct scmi_agent *agent;
+	uint8_t protocol_id; /* the protocol this channel serves; Base serves the rest */
+	bool tx;
+	bool no_completion_irq;
+	unsigned int rx_timeout_ms;
+	void *transport_info;
+	pthread_t rx_thread;
+	bool rx_thread_started;
+};
+
+enum scmi_completion_mode {
+	SCMI_COMPLETION_AUTO,	/* Linux: interrupt if the channel has one, else polling */
+	SCMI_COMPLETION_RETURN, /* by return of the call, where the transport completes on return */
+	SCMI_COMPLETION_POLL,	/* poll the channel until the platform frees it */
+	SCMI_COMPLETION_IRQ,	/* always wait for the completion interrupt */
+};
+
+struct scmi_agent_config {
+	unsigned int rx_timeout_ms;    /* 0: the transport's max_rx_timeout_ms */
+	unsigned int dresp_timeout_ms; /* 0: SCMI_MAX_RESPONSE_TIMEOUT_MS */
+	unsigned int max_msg;	       /* 0: the transport's */
+	size_t max_msg_size;	       /* 0: the transport's */
+	enum scmi_completion_mode completion;
+	/* One line per message sent or received, for --trace. */
+	void (*trace)(void *ctx, const char *line);
+	void *trace_ctx;
+};
+
+struct scmi_agent_stats {
+	uint64_t sent;
+	uint64_t responses;
+	uint64_t delayed_responses;
+	uint64_t notifications;
+	uint64_t timeouts;
+	uint64_t dropped_unexpected; /* unknown or stale token, or bad state */
+	uint64_t dropped_notifications;
+};
+
+int scmi_agent_create(const struct scmi_agent_config *cfg, const struct scmi_transport_desc *desc,
+		      struct scmi_agent **out);
+/*
+ * Add a channel. protocol_id 0x10 is the Base channel, which every protocol
+ * without a channel of its own uses. An RX channel starts a receiver thread.
+ * On failure nothing of the channel is left behind.
+ */
+int scmi_agent_add_channel(struct scmi_agent *a, uint8_t protocol_id, bool tx, const void *desc);
+/* Stop receivers and the dispatcher, free every channel and transfer. */
+void scmi_agent_destroy(struct scmi_agent *a);
+
+/* Linux's xfer API: get and initialise, run, put. */
+int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, size_t tx_size,
+		       size_t rx_size, struct scmi_xfer **out);
+/* Run a command; 0 or the negative errno of the transport or of the SCMI
+ * status (xfer->status keeps the SCMI status itself). */
+int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *xfer);
+/* Run a command that has a delayed response, and wait for it too. */
+int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *xfer);
+void scmi_xfer_put(struct scmi_agent *a, struct scmi_xfer *xfer);
+
+/* Convenience: one command, copying rx into the caller's buffer. */
+int scmi_agent_call(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, const void *tx,
+		    size_t tx_len, void *rx, size_t rx_cap, size_t *rx_len);
+
+/* Notification callbacks: evt_id 0xFF means every event of the protocol. */
+#define SCMI_EVT_ANY 0xFF
+typedef void (*scmi_notify_fn)(void *ctx, uint8_t protocol_id, uint8_t evt_id,
+			       const uint8_t *payload, size_t len, uint64_t timestamp_ns);
+int scmi_notify_register(struct scmi_agent *a, uint8_t protocol_id, uint8_t evt_id,
+			 scmi_notify_fn fn, void *ctx);
+int scmi_notify_unregister(struct scmi_agent *a, uint8_t protocol_id, uint8_t evt_id,
+			   scmi_notify_fn fn, void *ctx);
+
+void scmi_agent_get_stats(struct scmi_agent *a, struct scmi_agent_stats *st);
+size_t scmi_agent_max_msg_size(const struct scmi_agent *a);
+unsigned int scmi_agent_rx_timeout_ms(const struct scmi_agent *a);
+
+/* Entry point for transports that deliver from their own context. */
+void scmi_rx_callback(struct scmi_chan *cinfo, uint32_t msg_hdr);
+
+/* ---------------------------------------------------------- Base client */
+
+struct scmi_base_info {
+	uint32_t version;
+	uint32_t num_protocols;
+	uint32_t num_agents;
+	char vendor[SCMI_SHORT_NAME_MAX_SIZE + 1];
+	char sub_vendor[SCMI_SHORT_NAME_MAX_SIZE + 1];
+	uint32_t impl_version;
+	uint8_t protocols[256];
+	uint32_t agent_id; /* the caller's, from DISCOVER_AGENT(0xFFFFFFFF) */
+	char agent_name[SCMI_SHORT_NAME_MAX_SIZE + 1];
+	bool has_agent; /* DISCOVER_AGENT answered */
+};
+
+/* Everything Base tells about the platform and the caller. */
+int scmi_base_discover(struct scmi_agent *a, struct scmi_base_info *info);
+int scmi_base_protocol_version(struct scmi_agent *a, uint8_t protocol_id, uint32_t *version);
+int scmi_base_message_attributes(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id,
+				 uint32_t *attributes);
+/* Multi-part LIST_PROTOCOLS, with Linux's checks on what the firmware says. */
+int scmi_base_list_protocols(struct scmi_agent *a, uint32_t expected, uint8_t *protocols,
+			     uint32_t *count);
+int scmi_base_discover_agent(struct scmi_agent *a, uint32_t id, uint32_t *agent_id,
+			     char name[SCMI_SHORT_NAME_MAX_SIZE + 1]);
+int scmi_base_notify_errors(struct scmi_agent *a, bool enable);
+int scmi_base_set_device_permissions(struct scmi_agent *a, uint32_t agent_id, uint32_t device_id,
+				     bool allow);
+int scmi_base_set_protocol_permissions(struct scmi_agent *a, uint32_t agent_id, uint32_t device_id,
+				       uint8_t protocol_id, bool allow);
+int scmi_base_reset_agent_configuration(struct scmi_agent *a, uint32_t agent_id,
+					bool reset_permissions);
+
+#endif /* FWKIT_SCMI_AGENT_H */

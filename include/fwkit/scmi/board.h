@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * SCMI from a board's device tree (libfdt):
+ *  - the agent reads the nodes Linux reads: compatible "arm,scmi-smc",
+ *    arm,smc-id, shmem (TX area, optional second RX area) pointing at
+ *    "arm,scmi-shmem" nodes with reg, interrupts named "a2p" / "p2a", and the
+ *    optional arm,max-msg-size, arm,max-msg and max-rx-timeout-ms;
+ *  - the platform reads fwkit's binding, /scmi-platform (compatible
+ *    "fwkit,scmi-platform"), documented in docs/bindings/scmi-platform.md.
+ * A malformed tree is reported in one line naming the node and property.
+ *
+ * A machine is the board's hardware made real: one hw_shm per shared-memory
+ * node and one for the doorbell controller, keyed by physical address.
+ */
+#ifndef FWKIT_SCMI_BOARD_H
+#define FWKIT_SCMI_BOARD_H
+
+#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/platform.h>
+
+#define SCMI_BOARD_PATH_MAX 128
+
+/* One agent's channel, as the agent's DT node describes it. */
+struct scmi_board_chan {
+	char path[SCMI_BOARD_PATH_MAX];
+	uint32_t smc_id;
+	uint64_t tx_paddr, tx_size;
+	bool has_rx;
+	uint64_t rx_paddr, rx_size;
+	int a2p_irq, p2a_irq;	      /* doorbell numbers, -1 when absent */
+	uint64_t dbc_paddr, dbc_size; /* the doorbell controller's region */
+	size_t max_msg_size;	      /* arm,max-msg-size or 128 */
+	unsigned int max_msg;	      /* arm,max-msg or 0 (transport default) */
+	unsigned int rx_timeout_ms;   /* max-rx-timeout-ms or 0 */
+};
+
+struct scmi_board_agent {
+	uint32_t id;
+	char name[SCMI_SHORT_NAME_MAX_SIZE];
+	bool trusted;
+	struct scmi_board_chan chan;
+	uint32_t devices[SCMI_PLATFORM_MAX_DEVICES];
+	unsigned int ndevices;
+	bool has_protocols;
+	uint8_t protocols[64];
+	unsigned int nprotocols;
+};
+
+struct scmi_board_platform {
+	char vendor[SCMI_SHORT_NAME_MAX_SIZE];
+	char sub_vendor[SCMI_SHORT_NAME_MAX_SIZE];
+	uint32_t impl_version;
+	struct scmi_board_agent agents[SCMI_PLATFORM_MAX_AGENTS];
+	unsigned int nagents;
+	struct {
+		uint32_t id;
+		char name[SCMI_SHORT_NAME_MAX_SIZE];
+	} devices[SCMI_PLATFORM_MAX_DEVICES];
+	unsigned int ndevices;
+	/* the tree and its platform node, for the protocol modules (valid while
+	 * the board is loaded) */
+	const void *fdt;
+	int node;
+};
+
+#define SCMI_BOARD_DEFAULT_AGENT "/firmware/scmi"
+
+int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_chan *c, char *err,
+			  size_t errlen);
+int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *p, char *err,
+			     size_t errlen);
+/* Paths of every "arm,scmi-smc" node, in tree order; returns the count. */
+int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], int max);
+
+#define FW_MACHINE_MAX_REGIONS 32
+
+struct fw_machine {
+	struct hw_shm *regions[FW_MACHINE_MAX_REGIONS];
+	unsigned int nregions;
+};
+
+int fw_machine_create(const void *fdt, struct fw_machine *m, char *err, size_t errlen);
+void fw_machine_destroy(struct fw_machine *m);
+struct hw_shm *fw_machine_region_at(const struct fw_machine *m, uint64_t paddr, uint64_t size);
+
+/* Where an agent finds the board's regions: its own machine in one process,
+ * or what came over a link. */
+typedef struct hw_shm *(*fw_region_lookup_fn)(void *ctx, uint64_t paddr, uint64_t size);
+struct hw_shm *fw_machine_lookup(void *machine, uint64_t paddr, uint64_t size);
+struct hw_shm *fw_link_lookup(void *link, uint64_t paddr, uint64_t size);
+
+/* Build the platform the board describes (Base registered, not started). */
+int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_machine *m,
+			      const struct scmi_platform_config *base_cfg,
+			      struct scmi_platform **out, char *err, size_t errlen);
+
+/* Build an agent on a channel; smc is the conduit to the platform. */
+int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,
+			   void *lookup_ctx, struct hw_smc *smc, enum hw_wait_mode mode,
+			   const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
+			   size_t errlen);
+
+#endif /* FWKIT_SCMI_BOARD_H */

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The emulated SCMI platform (the firmware end). It owns agents, their
+ * channels and their permissions, and dispatches every command through
+ * per-protocol tables, checking type, protocol, message, size and
+ * permission in one place before any handler runs (as SCP-firmware and
+ * TF-A's scmi-msg do). An agent's identity always comes from the channel a
+ * message arrived on, never from the message.
+ *
+ * Threading: commands are processed under one (recursive) platform lock, so
+ * handlers need no locking of their own and may call the public calls
+ * below; the platform-to-agent worker posts notifications and delayed
+ * responses from its own thread. Every public call is thread-safe.
+ */
+#ifndef FWKIT_SCMI_PLATFORM_H
+#define FWKIT_SCMI_PLATFORM_H
+
+#include <fwkit/hw.h>
+#include <fwkit/scmi/smt.h>
+
+#define SCMI_PLATFORM_MAX_AGENTS	   16
+#define SCMI_PLATFORM_MAX_CHANNELS	   32
+#define SCMI_PLATFORM_MAX_DEVICES	   64
+#define SCMI_PLATFORM_P2A_QUEUE		   256
+#define SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE 128
+
+struct scmi_platform;
+
+struct scmi_platform_agent {
+	uint32_t id;
+	char name[SCMI_SHORT_NAME_MAX_SIZE];
+	bool trusted;	    /* may use Base 0x9-0xB and discover others */
+	bool notify_errors; /* BASE_NOTIFY_ERRORS */
+	uint8_t dev_allowed[SCMI_PLATFORM_MAX_DEVICES]; /* by device index */
+	uint8_t dev_allowed_default[SCMI_PLATFORM_MAX_DEVICES];
+	/* per device index: protocols denied on it (bit = protocol id) */
+	uint32_t dev_proto_denied[SCMI_PLATFORM_MAX_DEVICES][8];
+	uint32_t proto_allowed[8]; /* protocols the agent may use */
+	uint32_t proto_allowed_default[8];
+	uint64_t errors;
+};
+
+/* The context a message handler gets. */
+struct scmi_msg {
+	struct scmi_platform *p;
+	struct scmi_platform_agent *agent;
+	struct scmi_msg_hdr hdr;
+	uint32_t raw_hdr;
+	const uint8_t *in;
+	size_t in_len;
+	uint8_t *out;
+	size_t out_cap; /* the channel's maximum message size */
+	size_t out_len;
+	void *priv; /* the protocol's priv */
+};
+
+/* Reply helpers: status first, then return values; never past out_cap. */
+void scmi_msg_status(struct scmi_msg *m, int32_t status);
+/* Append to the reply; false (and the reply becomes GENERIC_ERROR) when full. */
+bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v);
+bool scmi_msg_put_bytes(struct scmi_msg *m, const void *p, size_t len);
+/* A fixed-size name field, NUL-padded. */
+bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field);
+static inline uint32_t scmi_msg_in_u32(const struct scmi_msg *m, size_t idx)
+{
+	return fw_get_le32(m->in + 4 * idx);
+}
+
+typedef void (*scmi_msg_handler_fn)(struct scmi_msg *m);
+
+#define SCMI_IN_SIZE_ANY 0xFFFF /* handler checks the size itself */
+
+enum {
+	SCMI_MSG_F_TRUSTED = 1u << 0, /* only trusted agents: DENIED otherwise */
+};
+
+struct scmi_msg_desc {
+	scmi_msg_handler_fn fn;
+	uint16_t in_size; /* exact payload size, or SCMI_IN_SIZE_ANY */
+	uint16_t flags;
+	uint32_t attributes; /* PROTOCOL_MESSAGE_ATTRIBUTES */
+};
+
+struct scmi_protocol {
+	uint8_t id;
+	uint32_t version;
+	const struct scmi_msg_desc *msgs; /* indexed by message id */
+	size_t nmsgs;
+	void *priv;
+	/* RESET_AGENT_CONFIGURATION: undo what the agent set up (optional). */
+	void (*reset_agent)(struct scmi_platform *p, void *priv, uint32_t agent_id);
+	/* Called by scmi_platform_destroy for protocols that own their state
+	 * (optional): frees priv and, if it was allocated, the protocol itself. */
+	void (*destroy)(struct scmi_protocol *proto);
+};
+
+struct scmi_platform_config {
+	char vendor[SCMI_SHORT_NAME_MAX_SIZE];
+	char sub_vendor[SCMI_SHORT_NAME_MAX_SIZE];
+	uint32_t impl_version;
+	uint32_t base_version; /* 0: 0x20000 */
+	void (*trace)(void *ctx, const char *line);
+	void *trace_ctx;
+};
+
+struct scmi_platform_chan_cfg {
+	uint32_t smc_id;	/* arm,smc-id: the doorbell selecting this channel */
+	struct hw_shm *a2p_shm; /* command area */
+	size_t a2p_off, a2p_size;
+	struct hw_shm *a2p_irq_shm; /* completion interrupt to the agent, or NULL */
+	size_t a2p_irq_off;
+	struct hw_shm *p2a_shm; /* notification / delayed response area, or NULL */
+	size_t p2a_off, p2a_size;
+	struct hw_shm *p2a_irq_shm; /* notification interrupt to the agent, or NULL */
+	size_t p2a_irq_off;
+	size_t max_msg_size; /* 0: SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE */
+};
+
+struct scmi_platform_stats {
+	uint64_t commands;
+	uint64_t malformed; /* transport errors: CHANNEL_ERROR set */
+	uint64_t unknown_smc;
+	uint64_t p2a_sent;
+	uint64_t p2a_dropped;
+};
+
+int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out);
+/* Agents: id 1..254, unique; name up to 15 characters. */
+int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *name, bool trusted);
+/* Devices for the permission model: id unique. */
+int scmi_platform_add_device(struct scmi_platform *p, uint32_t id, const char *name);
+/* Board default: agent may access device (also its state after a reset). */
+int scmi_platform_allow_device(struct scmi_platform *p, uint32_t agent_id, uint32_t device_id);
+/* Board default: restrict the protocols an agent may use (default: all). */
+int scmi_platform_set_agent_protocols(struct scmi_platform *p, uint32_t agent_id,
+				      const uint8_t *ids, size_t n);
+/* Channels: each owned by exactly one agent; areas are set FREE here. */
+int scmi_platform_add_channel(struct scmi_platform *p, uint32_t agent_id,
+			      const struct scmi_platform_chan_cfg *cfg);
+/* Register a protocol; its table must outlive the platform (or give it a
+ * destroy hook). */
+int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_protocol *proto);
+/* Start the platform-to-agent worker. */
+int scmi_platform_start(struct scmi_platform *p);
+void scmi_platform_destroy(struct scmi_platform *p);
+
+/* The SMC handler (an hw_smc_fn; ctx is the platform): a0 is the function
+ * id that selects the channel. Unknown ids answer SMCCC NOT_SUPPORTED. */
+void scmi_platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res);
+
+/* Queue a notification for an agent (dropped, with a count, if the agent
+ * has no platform-to-agent channel or its queue is full). */
+int scmi_platform_notify(struct scmi_platform *p, uint32_t agent_id, uint8_t protocol_id,
+			 uint8_t evt_id, const void *payload, size_t len);
+/* Queue a delayed response to the command m is handling, delay_ns from now.
+ * The payload starts with the status word, as a delayed response does. */
+int scmi_platform_delayed_response(struct scmi_platform *p, const struct scmi_msg *m,
+				   const void *payload, size_t len, uint64_t delay_ns);
+
+/* Permission queries for protocol handlers (under the platform lock). */
+bool scmi_platform_agent_may_use(const struct scmi_platform_agent *a, uint8_t protocol_id);
+bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uint32_t device_id,
+				 uint8_t protocol_id);
+struct scmi_platform_agent *scmi_platform_agent_by_id(struct scmi_platform *p, uint32_t id);
+/* Whether the board declared device id (for modules checking fwkit,device). */
+bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id);
+/* Whether the agent has a channel for notifications and delayed responses. */
+bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id);
+/* The platform lock, for a module's own thread that touches state handlers
+ * also touch (handlers already run under it). Recursive. */
+void scmi_platform_lock(struct scmi_platform *p);
+void scmi_platform_unlock(struct scmi_platform *p);
+/* Agents by index 0 .. num_agents-1 (stable: protocols keep per-agent state
+ * in arrays of SCMI_PLATFORM_MAX_AGENTS indexed this way). -1 if unknown. */
+int scmi_platform_agent_index(const struct scmi_platform *p, uint32_t agent_id);
+uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int index);
+unsigned int scmi_platform_num_agents(const struct scmi_platform *p);
+void scmi_platform_get_stats(struct scmi_platform *p, struct scmi_platform_stats *st);
+
+/* The Base protocol, registered by scmi_platform_create. */
+extern const struct scmi_protocol scmi_base_protocol;
+
+#endif /* FWKIT_SCMI_PLATFORM_H */

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Agent side of the System power management protocol (0x12), after Linux's
+ * system.c: replies and events are checked for length before they are
+ * read; the event's timeout field is read only from v2.0 platforms, and
+ * only when the payload holds it.
+ */
+#include <fwkit/scmi/system.h>
+
+#include <errno.h>
+#include <stdlib.h>
+
+/* See power_client.c: the strong reference that links the platform module. */
+extern const struct scmi_proto_module scmi_system_module;
+extern const void *const scmi_system_module_link;
+const void *const scmi_system_module_link = &scmi_system_module;
+
+static int sys_call(struct scmi_agent *a, uint8_t msg, const uint32_t *words, size_t n, uint8_t *rx,
+		    size_t rx_cap, size_t need)
+{
+	uint8_t tx[8];
+	size_t len = 0;
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		fw_put_le32(tx + 4 * i, words[i]);
+	ret = scmi_agent_call(a, SCMI_PROTOCOL_SYSTEM, msg, tx, 4 * n, rx, rx_cap, &len);
+	if (ret)
+		return ret;
+	if (len < need) {
+		fw_err("scmi: %s reply has %zu bytes, needs %zu",
+		       scmi_msg_name(SCMI_PROTOCOL_SYSTEM, msg), len, need);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int scmi_system_version(struct scmi_agent *a, uint32_t *version)
+{
+	return scmi_base_protocol_version(a, SCMI_PROTOCOL_SYSTEM, version);
+}
+
+int scmi_system_negotiate_version(struct scmi_agent *a, uint32_t version)
+{
+	return sys_call(a, SCMI_NEGOTIATE_PROTOCOL_VERSION, &version, 1, NULL, 0, 0);
+}
+
+int scmi_system_set_attributes(struct scmi_agent *a, uint32_t *attributes)
+{
+	return scmi_base_message_attributes(a, SCMI_PROTOCOL_SYSTEM, SYSTEM_POWER_STATE_SET,
+					    attributes);
+}
+
+int scmi_system_state_set(struct scmi_agent *a, uint32_t state, bool graceful)
+{
+	uint32_t w[2] = { graceful ? SCMI_SYSTEM_GRACEFUL_REQUEST : 0, state };
+
+	return sys_call(a, SYSTEM_POWER_STATE_SET, w, 2, NULL, 0, 0);
+}
+
+int scmi_system_state_get(struct scmi_agent *a, uint32_t *state)
+{
+	uint8_t rx[4];
+	int ret = sys_call(a, SYSTEM_POWER_STATE_GET, NULL, 0, rx, sizeof(rx), 4);
+
+	if (!ret)
+		*state = fw_get_le32(rx);
+	return ret;
+}
+
+int scmi_system_state_notify(struct scmi_agent *a, bool enable)
+{
+	uint32_t w = enable ? SCMI_SYSTEM_NOTIFY_ENABLE : 0;
+
+	return sys_call(a, SYSTEM_POWER_STATE_NOTIFY, &w, 1, NULL, 0, 0);
+}
+
+int scmi_system_event_decode(uint32_t version, const uint8_t *p, size_t len,
+			     struct scmi_system_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (len < 12)
+		return -EPROTO;
+	ev->agent_id = fw_get_le32(p);
+	ev->flags = fw_get_le32(p + 4);
+	ev->system_state = fw_get_le32(p + 8);
+	if (version >= SCMI_SYSTEM_VERSION_2_0 && len >= 16) {
+		ev->timeout = fw_get_le32(p + 12);
+		ev->has_timeout = true;
+	}
+	return 0;
+}
+
+static const char *const sys_state_names[] = {
+	"shutdown", "cold-reset", "warm-reset", "power-up", "suspend",
+};
+
+const char *scmi_system_state_name(uint32_t state)
+{
+	if (state < FW_ARRAY_SIZE(sys_state_names))
+		return sys_state_names[state];
+	return state >= SCMI_SYSTEM_VENDOR_MIN ? "vendor" : "reserved";
+}
+
+int scmi_system_state_parse(const char *s, uint32_t *state)
+{
+	char *end;
+	unsigned long v;
+
+	for (uint32_t i = 0; i < FW_ARRAY_SIZE(sys_state_names); i++) {
+		if (!strcmp(s, sys_state_names[i])) {
+			*state = i;
+			return 0;
+		}
+	}
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || v > 0xFFFFFFFFul || s[0] == '-')
+		return -EINVAL;
+	*state = (uint32_t)v;
+	return 0;
+}

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * SMT over SMC, agent side. The channel mutex is taken in send_message and
+ * given back in mark_txdone, so the area holds one command from the moment
+ * it is written until its reply has been read (Linux's smc.c does the same).
+ * Unlike Linux, a channel the platform never handed back is not written
+ * over: after twice the reply timeout the send fails with -ETIMEDOUT.
+ */
+#include <fwkit/scmi/transport_smc.h>
+
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+
+struct smc_chan {
+	struct smt_area area;
+	struct hw_smc *smc;
+	uint32_t smc_id;
+	bool has_irq;
+	struct hw_doorbell irq;
+	enum hw_wait_mode mode;
+	pthread_mutex_t mu;
+	atomic_bool kicked;
+};
+
+static int smc_chan_setup(struct scmi_chan *cinfo, const void *desc_, bool tx)
+{
+	const struct scmi_smc_chan_desc *d = desc_;
+	size_t max = scmi_agent_max_msg_size(cinfo->agent);
+	struct smc_chan *c;
+	int ret;
+
+	if (!d || !d->shm || (tx && !d->smc))
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	ret = smt_area_init(&c->area, d->shm, d->off, d->size);
+	if (ret) {
+		fw_err("scmi-smc: shared memory window [0x%zx, +0x%zx) outside region '%s'", d->off,
+		       d->size, d->shm->name);
+		goto err;
+	}
+	if (smt_max_payload(&c->area) < max) {
+		fw_err("scmi-smc: shared memory of %zu bytes cannot carry %zu-byte messages",
+		       d->size, max);
+		ret = -EINVAL;
+		goto err;
+	}
+	if (d->irq_shm) {
+		ret = hw_doorbell_attach(&c->irq, d->irq_shm, d->irq_off, d->mode);
+		if (ret)
+			goto err;
+		c->has_irq = true;
+	}
+	c->smc = d->smc;
+	c->smc_id = d->smc_id;
+	c->mode = d->mode;
+	pthread_mutex_init(&c->mu, NULL);
+	cinfo->transport_info = c;
+	cinfo->no_completion_irq = !(tx && c->has_irq);
+	return 0;
+err:
+	free(c);
+	return ret;
+}
+
+static void smc_chan_free(struct scmi_chan *cinfo)
+{
+	struct smc_chan *c = cinfo->transport_info;
+
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+	cinfo->transport_info = NULL;
+}
+
+static int wait_channel_free(struct smc_chan *c, unsigned int timeout_ms)
+{
+	uint64_t deadline = fw_deadline((int64_t)timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
+
+	/* Only after a timed-out command does this loop run more than once. */
+	while (!smt_channel_free(&c->area)) {
+		if (fw_now_ns() >= deadline)
+			return smt_channel_free(&c->area) ? 0 : -ETIMEDOUT;
+		sched_yield();
+	}
+	return 0;
+}
+
+static int smc_send_message(struct scmi_chan *cinfo, struct scmi_xfer *x)
+{
+	struct smc_chan *c = cinfo->transport_info;
+	struct hw_smc_args args = { { c->smc_id } };
+	struct hw_smc_res res;
+	int ret;
+
+	pthread_mutex_lock(&c->mu);
+	if (wait_channel_free(c, 2 * cinfo->rx_timeout_ms)) {
+		fw_err("scmi-smc: Timeout waiting for a free TX channel !");
+		ret = -ETIMEDOUT;
+		goto unlock;
+	}
+	if (c->has_irq)
+		hw_doorbell_test(&c->irq); /* forget edges that belonged to earlier commands */
+	ret = smt_tx_prepare(&c->area, scmi_hdr_pack(&x->hdr), x->tx.buf, x->tx.len,
+			     c->has_irq && !x->poll_completion);
+	if (ret)
+		goto unlock;
+	ret = hw_smc_call(c->smc, &args, &res,
+			  (int64_t)cinfo->rx_timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
+	if (ret)
+		goto unlock;
+	/* The only SMCCC error that makes sense here is NOT_SUPPORTED. */
+	if (res.a[0]) {
+		ret = -EOPNOTSUPP;
+		goto unlock;
+	}
+	return 0;
+unlock:
+	pthread_mutex_unlock(&c->mu);
+	return ret;
+}
+
+static void smc_mark_txdone(struct scmi_chan *cinfo, int ret, struct scmi_xfer *x)
+{
+	struct smc_chan *c = cinfo->transport_info;
+
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void smc_fetch_response(struct scmi_chan *cinfo, struct scmi_xfer *x)
+{
+	struct smc_chan *c = cinfo->transport_info;
+	int32_t status;
+	size_t len = 0;
+	int ret = smt_fetch_response(&c->area, &status, x->rx.buf, x->rx.len, &len);
+
+	if (ret) {
+		fw_err("scmi-smc: malformed reply: length word %s",
+		       ret == -EPROTO ? "shorter than header and status" : "beyond the area");
+		status = smt_channel_error(&c->area) ? SCMI_COMMS_ERROR : SCMI_PROTOCOL_ERROR;
+		len = 0;
+	}
+	x->status = status;
+	x->rx.len = len;
+}
+
+static void smc_fetch_notification(struct scmi_chan *cinfo, size_t max_len, struct scmi_xfer *x)
+{
+	struct smc_chan *c = cinfo->transport_info;
+	size_t len = 0;
+
+	if (smt_fetch_notification(&c->area, x->rx.buf, FW_MIN(max_len, x->rx.len), &len)) {
+		fw_err("scmi-smc: malformed notification length");
+		len = 0;
+	}
+	x->rx.len = len;
+}
+
+static void smc_clear_channel(struct scmi_chan *cinfo)
+{
+	struct smc_chan *c = cinfo->transport_info;
+
+	smt_clear_channel(&c->area);
+}
+
+static bool smc_poll_done(struct scmi_chan *cinfo, struct scmi_xfer *x)
+{
+	struct smc_chan *c = cinfo->transport_info;
+
+	return smt_poll_done(&c->area, scmi_hdr_pack(&x->hdr));
+}
+
+/* How often a receiver without an interrupt looks at its channel. */
+#define RX_POLL_SLICE_NS (20 * FW_NSEC_PER_MSEC)
+
+static int smc_wait_irq(struct scmi_chan *cinfo, uint64_t deadline)
+{
+	struct smc_chan *c = cinfo->transport_info;
+	int ret;
+
+	for (;;) {
+		if (atomic_load(&c->kicked))
+			return -ECANCELED;
+		if (cinfo->tx) {
+			/* An edge, then the level: a late edge from an earlier
+			 * command must not make us read our own command back. */
+			ret = hw_doorbell_wait_until(&c->irq, deadline);
+			if (ret)
+				return ret;
+			if (hw_word_load(c->area.status) & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
+							    SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR))
+				return 0;
+			continue;
+		}
+		if (!smt_channel_free(&c->area))
+			return 0;
+		if (c->has_irq) {
+			ret = hw_doorbell_wait_until(&c->irq, deadline);
+		} else {
+			uint64_t slice = fw_now_ns() + RX_POLL_SLICE_NS;
+
+			ret = hw_word_wait(c->area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE,
+					   FW_MIN(slice, deadline), c->mode);
+			if (ret == -ETIMEDOUT && fw_now_ns() < deadline)
+				ret = 0;
+		}
+		if (ret)
+			return ret;
+	}
+}
+
+static void smc_kick(struct scmi_chan *cinfo)
+{
+	struct smc_chan *c = cinfo->transport_info;
+
+	atomic_store(&c->kicked, true);
+	if (c->has_irq)
+		hw_doorbell_ring(&c->irq);
+}
+
+static uint32_t smc_read_header(struct scmi_chan *cinfo)
+{
+	struct smc_chan *c = cinfo->transport_info;
+
+	return smt_read_header(&c->area);
+}
+
+static const struct scmi_transport_ops smc_ops = {
+	.chan_setup = smc_chan_setup,
+	.chan_free = smc_chan_free,
+	.send_message = smc_send_message,
+	.mark_txdone = smc_mark_txdone,
+	.fetch_response = smc_fetch_response,
+	.fetch_notification = smc_fetch_notification,
+	.clear_channel = smc_clear_channel,
+	.poll_done = smc_poll_done,
+	.wait_irq = smc_wait_irq,
+	.kick = smc_kick,
+	.read_header = smc_read_header,
+};
+
+const struct scmi_transport_desc scmi_smc_desc = {
+	.name = "smc",
+	.ops = &smc_ops,
+	.max_rx_timeout_ms = 30,
+	.max_msg = 20,
+	.max_msg_size = 128,
+	.sync_cmds_completed_on_ret = true,
+};

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * SMT channel handling for both ends. The status word is the ownership
+ * token: the agent may touch the area only while FREE is set, the platform
+ * only while it is clear. Stores to it use release order so that the payload
+ * written before it is visible to the peer that sees the new status, and
+ * every length read from the area is checked against the area itself.
+ */
+#include <fwkit/scmi/smt.h>
+
+#include <errno.h>
+
+int smt_area_init(struct smt_area *a, struct hw_shm *shm, size_t off, size_t size)
+{
+	if (!shm || (off & 3) || size < SMT_MSG_PAYLOAD + 4 || !hw_shm_contains(shm, off, size))
+		return -EINVAL;
+	a->shm = shm;
+	a->off = off;
+	a->size = size;
+	a->status = hw_shm_word(shm, off + SMT_CHANNEL_STATUS);
+	a->flags = hw_shm_word(shm, off + SMT_FLAGS);
+	a->length = hw_shm_word(shm, off + SMT_LENGTH);
+	a->header = hw_shm_word(shm, off + SMT_MSG_HEADER);
+	a->payload = shm->base + off + SMT_MSG_PAYLOAD;
+	return 0;
+}
+
+static uint8_t *payload(const struct smt_area *a)
+{
+	return a->payload;
+}
+
+int smt_tx_prepare(struct smt_area *a, uint32_t hdr, const void *buf, size_t len, bool intr_enabled)
+{
+	if (len > smt_max_payload(a))
+		return -EMSGSIZE;
+	if (!smt_channel_free(a))
+		return -EBUSY;
+	if (len)
+		memcpy(payload(a), buf, len);
+	hw_word_store(a->flags, intr_enabled ? SCMI_SHMEM_FLAG_INTR_ENABLED : 0);
+	hw_word_store(a->length, (uint32_t)(4 + len));
+	hw_word_store(a->header, hdr);
+	/* Last: clearing FREE (and a stale ERROR) hands the area over. */
+	hw_word_store(a->status, 0);
+	return 0;
+}
+
+uint32_t smt_read_header(const struct smt_area *a)
+{
+	return hw_word_load(a->header);
+}
+
+bool smt_channel_error(const struct smt_area *a)
+{
+	return hw_word_load(a->status) & SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR;
+}
+
+bool smt_poll_done(const struct smt_area *a, uint32_t hdr)
+{
+	/* Order matters: status first (acquire), then the header it publishes. */
+	uint32_t st = hw_word_load(a->status);
+
+	if (!(st & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)))
+		return false;
+	return FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, smt_read_header(a)) ==
+	       FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, hdr);
+}
+
+int smt_fetch_response(const struct smt_area *a, int32_t *status, void *buf, size_t cap,
+		       size_t *len)
+{
+	uint32_t length = hw_word_load(a->length);
+	size_t n;
+
+	/* header + status at least, and no more than the area holds */
+	if (length < 8)
+		return -EPROTO;
+	if (length - 4 > smt_max_payload(a))
+		return -EMSGSIZE;
+	*status = (int32_t)fw_get_le32(payload(a));
+	n = FW_MIN((size_t)length - 8, cap);
+	memcpy(buf, payload(a) + 4, n);
+	*len = n;
+	return 0;
+}
+
+int smt_fetch_notification(const struct smt_area *a, void *buf, size_t cap, size_t *len)
+{
+	uint32_t length = hw_word_load(a->length);
+	size_t n;
+
+	if (length < 4)
+		return -EPROTO;
+	if (length - 4 > smt_max_payload(a))
+		return -EMSGSIZE;
+	n = FW_MIN((size_t)length - 4, cap);
+	memcpy(buf, payload(a), n);
+	*len = n;
+	return 0;
+}
+
+void smt_clear_channel(struct smt_area *a)
+{
+	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	/* The platform may sleep waiting to post the next notification. */
+	hw_word_wake(a->status);
+}
+
+int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap, const char **why)
+{
+	const char *bad = NULL;
+	size_t max = smt_max_payload(a);
+
+	/* Copy first, check the copy: the agent may rewrite the area meanwhile. */
+	msg->status = hw_word_load(a->status);
+	msg->flags = hw_word_load(a->flags);
+	msg->length = hw_word_load(a->length);
+	msg->hdr = hw_word_load(a->header);
+	msg->payload_len = 0;
+	if (msg->status &
+	    (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) {
+		if (why)
+			*why = "channel not handed over (FREE or ERROR set)";
+		return -EBUSY;
+	}
+	if (msg->length < 4)
+		bad = "length shorter than the message header";
+	else if (msg->length - 4 > max)
+		bad = "length larger than the shared memory area";
+	else if (msg->length - 4 > cap)
+		bad = "length larger than the platform's message buffer";
+	if (!bad) {
+		msg->payload_len = msg->length - 4;
+		memcpy(msg->payload, payload(a), msg->payload_len);
+	}
+	if (why)
+		*why = bad;
+	return bad ? -EPROTO : 0;
+}
+
+int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size_t len, bool error)
+{
+	if (len > smt_max_payload(a))
+		return -EMSGSIZE;
+	if (len)
+		memcpy(payload(a), buf, len);
+	hw_word_store(a->length, (uint32_t)(4 + len));
+	hw_word_store(a->header, hdr);
+	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
+					 (error ? SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR : 0));
+	return 0;
+}
+
+int smt_platform_post(struct smt_area *a, uint32_t hdr, const void *buf, size_t len)
+{
+	if (len > smt_max_payload(a))
+		return -EMSGSIZE;
+	if (!smt_channel_free(a))
+		return -EBUSY;
+	if (len)
+		memcpy(payload(a), buf, len);
+	hw_word_store(a->flags, 0);
+	hw_word_store(a->length, (uint32_t)(4 + len));
+	hw_word_store(a->header, hdr);
+	hw_word_store(a->status, 0);
+	/* An agent without a p2a interrupt may be asleep on the status word. */
+	hw_word_wake(a->status);
+	return 0;
+}

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Base protocol (0x10), platform side: discovery, agents, and the
+ * permission messages a trusted agent (a hypervisor's management agent, as
+ * in the Xen seed) uses to hand devices to other agents. Choices where the
+ * implementations disagree (reference/scmi.md 1.5 and 5):
+ *  - permission flags: bit 0 set means allow (the specification, not SCP);
+ *  - DISCOVER_AGENT of an unknown id: NOT_FOUND (SCP), and an untrusted
+ *    agent may discover only the platform and itself (DENIED otherwise);
+ *  - SET_PROTOCOL_PERMISSIONS on Base itself: DENIED (SCP).
+ */
+#include "internal.h"
+
+static void base_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, m->p->cfg.base_version);
+}
+
+static void base_attributes(struct scmi_msg *m)
+{
+	uint8_t ids[256];
+	unsigned int n = platform_visible_protocols(m->p, m->agent, ids);
+
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_BASE_NUM_PROTOCOLS_MASK, n) |
+				    FW_FIELD_PREP(SCMI_BASE_NUM_AGENTS_MASK, m->p->nagents));
+}
+
+static void base_msg_attributes(struct scmi_msg *m)
+{
+	uint32_t id = scmi_msg_in_u32(m, 0);
+
+	if (id >= scmi_base_protocol.nmsgs || !scmi_base_protocol.msgs[id].fn) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	scmi_msg_put_u32(m, scmi_base_protocol.msgs[id].attributes);
+}
+
+static void base_vendor(struct scmi_msg *m)
+{
+	scmi_msg_put_name(m, m->p->cfg.vendor, SCMI_SHORT_NAME_MAX_SIZE);
+}
+
+static void base_sub_vendor(struct scmi_msg *m)
+{
+	scmi_msg_put_name(m, m->p->cfg.sub_vendor, SCMI_SHORT_NAME_MAX_SIZE);
+}
+
+static void base_impl_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, m->p->cfg.impl_version);
+}
+
+/* As many protocol ids as the channel's message size holds after the
+ * status and count words; the agent asks again with a larger skip. */
+static void base_list_protocols(struct scmi_msg *m)
+{
+	uint8_t ids[256], out[256] = { 0 };
+	uint32_t skip = scmi_msg_in_u32(m, 0);
+	unsigned int total = platform_visible_protocols(m->p, m->agent, ids);
+	size_t room, n;
+
+	if (skip > total) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	room = (m->out_cap - 8) & ~(size_t)3;
+	n = FW_MIN(total - skip, room);
+	memcpy(out, ids + skip, n);
+	scmi_msg_put_u32(m, (uint32_t)n);
+	scmi_msg_put_bytes(m, out, (n + 3) & ~(size_t)3);
+}
+
+static void base_discover_agent(struct scmi_msg *m)
+{
+	uint32_t id = scmi_msg_in_u32(m, 0);
+	const struct scmi_platform_agent *a;
+
+	if (id == SCMI_BASE_AGENT_ID_SELF)
+		id = m->agent->id;
+	if (id == 0) {
+		scmi_msg_put_u32(m, 0);
+		scmi_msg_put_name(m, "platform", SCMI_SHORT_NAME_MAX_SIZE);
+		return;
+	}
+	a = scmi_platform_agent_by_id(m->p, id);
+	if (!a) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	if (a != m->agent && !m->agent->trusted) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return;
+	}
+	scmi_msg_put_u32(m, a->id);
+	scmi_msg_put_name(m, a->name, SCMI_SHORT_NAME_MAX_SIZE);
+}
+
+static void base_notify_errors(struct scmi_msg *m)
+{
+	uint32_t v = scmi_msg_in_u32(m, 0);
+
+	if (v & ~SCMI_BASE_NOTIFY_ERRORS_ENABLE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	/* Events travel on the agent's platform-to-agent channel. */
+	if (!scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	m->agent->notify_errors = v & SCMI_BASE_NOTIFY_ERRORS_ENABLE;
+}
+
+/* Common front of the three permission messages: target agent and device. */
+static struct scmi_platform_agent *perm_target(struct scmi_msg *m, int *dev_idx)
+{
+	struct scmi_platform_agent *a = scmi_platform_agent_by_id(m->p, scmi_msg_in_u32(m, 0));
+
+	*dev_idx = platform_device_index(m->p, scmi_msg_in_u32(m, 1));
+	if (!a || *dev_idx < 0) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return NULL;
+	}
+	return a;
+}
+
+static void base_set_device_permissions(struct scmi_msg *m)
+{
+	uint32_t flags = scmi_msg_in_u32(m, 2);
+	struct scmi_platform_agent *a;
+	int idx;
+
+	if (!(a = perm_target(m, &idx)))
+		return;
+	if (flags & ~SCMI_BASE_DEVICE_ACCESS_ALLOW) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	a->dev_allowed[idx] = flags & SCMI_BASE_DEVICE_ACCESS_ALLOW;
+}
+
+static void base_set_protocol_permissions(struct scmi_msg *m)
+{
+	uint32_t cmd = scmi_msg_in_u32(m, 2), flags = scmi_msg_in_u32(m, 3);
+	struct scmi_platform_agent *a;
+	uint8_t proto = (uint8_t)cmd;
+	int idx;
+
+	if (!(a = perm_target(m, &idx)))
+		return;
+	if ((cmd & ~0xFFu) || (flags & ~SCMI_BASE_PROTOCOL_ACCESS_ALLOW)) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (proto == SCMI_PROTOCOL_BASE) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return;
+	}
+	if (!m->p->protocols[proto]) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	if (flags & SCMI_BASE_PROTOCOL_ACCESS_ALLOW)
+		a->dev_proto_denied[idx][proto / 32] &= ~(1u << (proto % 32));
+	else
+		a->dev_proto_denied[idx][proto / 32] |= 1u << (proto % 32);
+}
+
+static void base_reset_agent_configuration(struct scmi_msg *m)
+{
+	struct scmi_platform_agent *a = scmi_platform_agent_by_id(m->p, scmi_msg_in_u32(m, 0));
+	uint32_t flags = scmi_msg_in_u32(m, 1);
+
+	if (!a) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	if (flags & ~SCMI_BASE_RESET_PERMISSIONS) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	platform_reset_agent(m->p, a, flags & SCMI_BASE_RESET_PERMISSIONS);
+}
+
+static const struct scmi_msg_desc base_msgs[] = {
+	[SCMI_PROTOCOL_VERSION] = { base_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { base_attributes, 0, 0, 0 },
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { base_msg_attributes, 4, 0, 0 },
+	[BASE_DISCOVER_VENDOR] = { base_vendor, 0, 0, 0 },
+	[BASE_DISCOVER_SUB_VENDOR] = { base_sub_vendor, 0, 0, 0 },
+	[BASE_DISCOVER_IMPLEMENTATION_VERSION] = { base_impl_version, 0, 0, 0 },
+	[BASE_DISCOVER_LIST_PROTOCOLS] = { base_list_protocols, 4, 0, 0 },
+	[BASE_DISCOVER_AGENT] = { base_discover_agent, 4, 0, 0 },
+	[BASE_NOTIFY_ERRORS] = { base_notify_errors, 4, 0, 0 },
+	[BASE_SET_DEVICE_PERMISSIONS] = { base_set_device_permissions, 12, SCMI_MSG_F_TRUSTED, 0 },
+	[BASE_SET_PROTOCOL_PERMISSIONS] = { base_set_protocol_permissions, 16, SCMI_MSG_F_TRUSTED,
+					    0 },
+	[BASE_RESET_AGENT_CONFIGURATION] = { base_reset_agent_configuration, 8, SCMI_MSG_F_TRUSTED,
+					     0 },
+};
+
+const struct scmi_protocol scmi_base_protocol = {
+	.id = SCMI_PROTOCOL_BASE,
+	.version = 0x20000,
+	.msgs = base_msgs,
+	.nmsgs = FW_ARRAY_SIZE(base_msgs),
+};

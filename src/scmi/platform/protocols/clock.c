@@ -1,0 +1,834 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Clock management protocol (0x14), platform side: the module
+ * scmi_clock_module reads the board's /scmi-platform/clocks node
+ * (docs/bindings/scmi-clock.md) and answers every clock message of the
+ * configured version. Clocks belong to devices: an agent without access to a
+ * clock's device gets DENIED for it (ids stay global, so they never shift
+ * between agents). Enables are reference counted per agent, as SCP-firmware
+ * does, so a clock shared by agents stays on while any of them holds it; a
+ * rate or parent is whatever the last agent set, and RESET_AGENT_CONFIGURATION
+ * drops the agent's enables and subscriptions and puts back the rate and
+ * parent it set. Handlers run under the platform lock.
+ */
+#include <fwkit/board.h>
+#include <fwkit/scmi/clock.h>
+#include <fwkit/scmi/modules.h>
+
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define CLOCK_NMSGS	      0x11
+#define MAX_ASYNC_PENDING     255
+#define NO_AGENT	      (-1)
+#define CLOCK_DEFAULT_VERSION SCMI_CLOCK_VERSION_3
+
+struct pclock {
+	char name[SCMI_MAX_STR_SIZE];
+	uint32_t device;
+	bool range;
+	uint64_t min, max, step;
+	uint64_t rates[SCMI_CLOCK_MAX_RATES];
+	unsigned int nrates;
+	uint64_t rate, boot_rate;
+	int rate_owner; /* agent index that set the rate, NO_AGENT: the board's */
+	bool always_on;
+	bool held[SCMI_PLATFORM_MAX_AGENTS];
+	uint32_t parents[SCMI_CLOCK_MAX_PARENTS];
+	unsigned int nparents;
+	uint32_t parent, boot_parent;
+	int parent_owner;
+	uint32_t latency_us;
+	bool notify[2][SCMI_PLATFORM_MAX_AGENTS]; /* by event id */
+};
+
+struct clock_state {
+	struct scmi_protocol proto;
+	struct scmi_msg_desc msgs[CLOCK_NMSGS];
+	uint32_t version;
+	uint32_t max_async;
+	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS]; /* 0: the configured one */
+	uint64_t async_due[MAX_ASYNC_PENDING];
+	unsigned int nasync;
+	unsigned int nclocks;
+	struct pclock clocks[SCMI_CLOCK_MAX_CLOCKS];
+};
+
+/* The version each message first appears in. */
+static const uint32_t msg_since[CLOCK_NMSGS] = {
+	[SCMI_PROTOCOL_VERSION] = SCMI_CLOCK_VERSION_1,
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_CLOCK_VERSION_1,
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = SCMI_CLOCK_VERSION_1,
+	[CLOCK_ATTRIBUTES] = SCMI_CLOCK_VERSION_1,
+	[CLOCK_DESCRIBE_RATES] = SCMI_CLOCK_VERSION_1,
+	[CLOCK_RATE_SET] = SCMI_CLOCK_VERSION_1,
+	[CLOCK_RATE_GET] = SCMI_CLOCK_VERSION_1,
+	[CLOCK_CONFIG_SET] = SCMI_CLOCK_VERSION_1,
+	[CLOCK_NAME_GET] = SCMI_CLOCK_VERSION_2,
+	[CLOCK_RATE_NOTIFY] = SCMI_CLOCK_VERSION_2,
+	[CLOCK_RATE_CHANGE_REQUESTED_NOTIFY] = SCMI_CLOCK_VERSION_2,
+	[CLOCK_CONFIG_GET] = SCMI_CLOCK_VERSION_3,
+	[CLOCK_POSSIBLE_PARENTS_GET] = SCMI_CLOCK_VERSION_3,
+	[CLOCK_PARENT_SET] = SCMI_CLOCK_VERSION_3,
+	[CLOCK_PARENT_GET] = SCMI_CLOCK_VERSION_3,
+	[CLOCK_GET_PERMISSIONS] = SCMI_CLOCK_VERSION_3,
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_CLOCK_VERSION_3,
+};
+
+static struct clock_state *st(const struct scmi_msg *m)
+{
+	return m->priv;
+}
+
+static int agent_idx(const struct scmi_msg *m)
+{
+	return scmi_platform_agent_index(m->p, m->agent->id);
+}
+
+/* The version this agent talks: the configured one unless it negotiated. */
+static uint32_t agent_version(const struct scmi_msg *m)
+{
+	int i = agent_idx(m);
+	uint32_t v = i >= 0 ? st(m)->agent_version[i] : 0;
+
+	return v ? v : st(m)->version;
+}
+
+static bool msg_present(uint32_t version, uint32_t id)
+{
+	return id < CLOCK_NMSGS && msg_since[id] && version >= msg_since[id];
+}
+
+/* Messages newer than the agent's negotiated version do not exist for it. */
+static bool gate(struct scmi_msg *m)
+{
+	if (msg_present(agent_version(m), m->hdr.id))
+		return true;
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	return false;
+}
+
+/* The clock a request names in word w: NOT_FOUND past the last clock,
+ * DENIED without access to its device. */
+static struct pclock *clock_of(struct scmi_msg *m, size_t w)
+{
+	uint32_t id = scmi_msg_in_u32(m, w);
+	struct pclock *c;
+
+	if (id >= st(m)->nclocks) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return NULL;
+	}
+	c = &st(m)->clocks[id];
+	if (!scmi_platform_device_access(m->p, m->agent->id, c->device, SCMI_PROTOCOL_CLOCK)) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return NULL;
+	}
+	return c;
+}
+
+static bool clock_enabled(const struct pclock *c)
+{
+	if (c->always_on)
+		return true;
+	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
+		if (c->held[i])
+			return true;
+	return false;
+}
+
+static void put_u64(struct scmi_msg *m, uint64_t v)
+{
+	scmi_msg_put_u32(m, (uint32_t)v);
+	scmi_msg_put_u32(m, (uint32_t)(v >> 32));
+}
+
+/* A rate event to every agent that asked for it and may see the clock. */
+static void emit(struct scmi_platform *p, struct clock_state *s, uint32_t id, uint8_t evt,
+		 uint32_t agent_id, uint64_t rate)
+{
+	struct pclock *c = &s->clocks[id];
+	uint8_t ev[16];
+
+	fw_put_le32(ev, agent_id);
+	fw_put_le32(ev + 4, id);
+	fw_put_le64(ev + 8, rate);
+	for (unsigned int i = 0; i < scmi_platform_num_agents(p); i++) {
+		uint32_t to = scmi_platform_agent_id_at(p, i);
+
+		if (c->notify[evt][i] &&
+		    scmi_platform_device_access(p, to, c->device, SCMI_PROTOCOL_CLOCK))
+			scmi_platform_notify(p, to, SCMI_PROTOCOL_CLOCK, evt, ev, sizeof(ev));
+	}
+}
+
+/* ------------------------------------------------------------ messages */
+
+static void clock_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, agent_version(m));
+}
+
+static void clock_protocol_attributes(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_CLOCKS_MASK, st(m)->nclocks) |
+				    FW_FIELD_PREP(SCMI_CLOCK_MAX_ASYNC_REQ_MASK, st(m)->max_async));
+}
+
+static void clock_msg_attributes(struct scmi_msg *m)
+{
+	if (!msg_present(agent_version(m), scmi_msg_in_u32(m, 0))) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	scmi_msg_put_u32(m, 0);
+}
+
+static void clock_negotiate(struct scmi_msg *m)
+{
+	uint32_t v = scmi_msg_in_u32(m, 0);
+	int i = agent_idx(m);
+
+	if (!gate(m))
+		return;
+	if ((v != SCMI_CLOCK_VERSION_1 && v != SCMI_CLOCK_VERSION_2 && v != SCMI_CLOCK_VERSION_3) ||
+	    v > st(m)->version || i < 0) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	st(m)->agent_version[i] = v;
+}
+
+static void clock_attributes(struct scmi_msg *m)
+{
+	uint32_t v = agent_version(m), attr = 0;
+	struct pclock *c = clock_of(m, 0);
+
+	if (!c)
+		return;
+	if (clock_enabled(c))
+		attr |= SCMI_CLOCK_ENABLED;
+	if (v >= SCMI_CLOCK_VERSION_2) {
+		attr |= SCMI_CLOCK_SUPPORTS_RATE_CHANGED_NOTIF |
+			SCMI_CLOCK_SUPPORTS_RATE_CHANGE_REQUESTED_NOTIF;
+		if (strlen(c->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+			attr |= SCMI_CLOCK_SUPPORTS_EXTENDED_NAMES;
+	}
+	if (v >= SCMI_CLOCK_VERSION_3) {
+		attr |= SCMI_CLOCK_SUPPORTS_GET_PERMISSIONS;
+		if (c->nparents)
+			attr |= SCMI_CLOCK_SUPPORTS_PARENT_CLOCK;
+	}
+	scmi_msg_put_u32(m, attr);
+	scmi_msg_put_name(m, c->name, SCMI_SHORT_NAME_MAX_SIZE);
+	if (v >= SCMI_CLOCK_VERSION_2)
+		scmi_msg_put_u32(m, c->latency_us);
+}
+
+/* As many rates as the channel holds after status and num_rates_flags; a
+ * range is always one triplet. */
+static void clock_describe_rates(struct scmi_msg *m)
+{
+	uint32_t index = scmi_msg_in_u32(m, 1);
+	struct pclock *c = clock_of(m, 0);
+	uint32_t n, remaining;
+
+	if (!c)
+		return;
+	if (c->range) {
+		scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_RETURNED_MASK, 3) |
+					    SCMI_CLOCK_RATE_FORMAT_RANGE);
+		put_u64(m, c->min);
+		put_u64(m, c->max);
+		put_u64(m, c->step);
+		return;
+	}
+	if (index >= c->nrates) {
+		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		return;
+	}
+	n = (uint32_t)FW_MIN((size_t)(c->nrates - index), (m->out_cap - 8) / 8);
+	remaining = c->nrates - index - n;
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_RETURNED_MASK, n) |
+				    FW_FIELD_PREP(SCMI_CLOCK_NUM_REMAINING_MASK, remaining));
+	for (uint32_t i = 0; i < n; i++)
+		put_u64(m, c->rates[index + i]);
+}
+
+/* Round rate to one the clock has: 0 down, 1 up, 2 closest. */
+static int32_t round_rate(const struct pclock *c, uint64_t rate, uint32_t mode, uint64_t *out)
+{
+	uint64_t lo, hi;
+
+	if (c->range) {
+		if (rate < c->min || rate > c->max)
+			return SCMI_OUT_OF_RANGE;
+		lo = c->min + (rate - c->min) / c->step * c->step;
+		hi = lo == rate ? lo : FW_MIN(lo + c->step, c->max);
+	} else {
+		unsigned int i = 0;
+
+		if (rate < c->rates[0] || rate > c->rates[c->nrates - 1])
+			return SCMI_OUT_OF_RANGE;
+		while (i + 1 < c->nrates && c->rates[i + 1] <= rate)
+			i++;
+		lo = c->rates[i];
+		hi = lo == rate ? lo : c->rates[i + 1];
+	}
+	if (mode == 0)
+		*out = lo;
+	else if (mode == 1)
+		*out = hi;
+	else
+		*out = rate - lo <= hi - rate ? lo : hi;
+	return SCMI_SUCCESS;
+}
+
+/* Asynchronous changes still in progress (their delayed response not yet
+ * due): the platform takes at most max_async_req of them. */
+static unsigned int async_pending(struct clock_state *s, uint64_t now)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < s->nasync; i++)
+		if (s->async_due[i] > now)
+			s->async_due[n++] = s->async_due[i];
+	s->nasync = n;
+	return n;
+}
+
+static void clock_rate_set(struct scmi_msg *m)
+{
+	uint32_t flags = scmi_msg_in_u32(m, 0), id = scmi_msg_in_u32(m, 1);
+	uint64_t want = (uint64_t)scmi_msg_in_u32(m, 2) | (uint64_t)scmi_msg_in_u32(m, 3) << 32;
+	uint32_t mode = FW_FIELD_GET(SCMI_CLOCK_SET_ROUND_MASK, flags);
+	struct clock_state *s = st(m);
+	struct pclock *c = clock_of(m, 1);
+	bool async = flags & SCMI_CLOCK_SET_ASYNC;
+	uint64_t rate, now = fw_now_ns();
+	int32_t status;
+
+	if (!c)
+		return;
+	if ((flags & ~FW_GENMASK(3, 0)) || mode == 3) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (async && !s->max_async) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (async && async_pending(s, now) >= FW_MIN(s->max_async, MAX_ASYNC_PENDING)) {
+		scmi_msg_status(m, SCMI_BUSY);
+		return;
+	}
+	status = round_rate(c, want, mode, &rate);
+	if (status) {
+		scmi_msg_status(m, status);
+		return;
+	}
+	if (agent_version(m) >= SCMI_CLOCK_VERSION_2)
+		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, m->agent->id, want);
+	c->rate = rate;
+	c->rate_owner = agent_idx(m);
+	if (agent_version(m) >= SCMI_CLOCK_VERSION_2)
+		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGED, m->agent->id, rate);
+	if (async) {
+		uint64_t delay = (uint64_t)c->latency_us * 1000;
+		uint8_t d[16];
+
+		s->async_due[s->nasync++] = now + delay;
+		if (flags & SCMI_CLOCK_SET_IGNORE_RESP)
+			return;
+		fw_put_le32(d, SCMI_SUCCESS);
+		fw_put_le32(d + 4, id);
+		fw_put_le64(d + 8, rate);
+		if (scmi_platform_delayed_response(m->p, m, d, sizeof(d), delay))
+			scmi_msg_status(m, SCMI_BUSY);
+	}
+}
+
+static void clock_rate_get(struct scmi_msg *m)
+{
+	struct pclock *c = clock_of(m, 0);
+
+	if (c)
+		put_u64(m, c->rate);
+}
+
+static void set_state(struct scmi_msg *m, struct pclock *c, bool on)
+{
+	int i = agent_idx(m);
+
+	if (i >= 0)
+		c->held[i] = on;
+}
+
+/* v1/v2: clock_id, attributes (bit 0 enable). v3: clock_id, attributes
+ * (bits 1:0 state, 23:16 OEM config type), OEM config value. */
+static void clock_config_set(struct scmi_msg *m)
+{
+	bool v3 = agent_version(m) >= SCMI_CLOCK_VERSION_3;
+	struct pclock *c;
+	uint32_t attr, state;
+
+	if (m->in_len != (v3 ? 12u : 8u)) {
+		scmi_msg_status(m, SCMI_PROTOCOL_ERROR);
+		return;
+	}
+	c = clock_of(m, 0);
+	if (!c)
+		return;
+	attr = scmi_msg_in_u32(m, 1);
+	if (!v3) {
+		if (attr & ~SCMI_CLOCK_CONFIG_GET_ENABLED)
+			scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		else
+			set_state(m, c, attr & 1);
+		return;
+	}
+	state = FW_FIELD_GET(SCMI_CLOCK_CONFIG_STATE_MASK, attr);
+	if ((attr & ~(SCMI_CLOCK_CONFIG_STATE_MASK | SCMI_CLOCK_CONFIG_OEM_TYPE_MASK)) ||
+	    state == 2) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	/* No OEM configurations on these clocks. */
+	if (FW_FIELD_GET(SCMI_CLOCK_CONFIG_OEM_TYPE_MASK, attr)) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (state != SCMI_CLOCK_STATE_UNCHANGED)
+		set_state(m, c, state == SCMI_CLOCK_STATE_ENABLE);
+}
+
+static void clock_config_get(struct scmi_msg *m)
+{
+	uint32_t flags = scmi_msg_in_u32(m, 1);
+	struct pclock *c;
+
+	if (!gate(m))
+		return;
+	c = clock_of(m, 0);
+	if (!c)
+		return;
+	if (flags & ~SCMI_CLOCK_CONFIG_GET_OEM_MASK) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (flags) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_u32(m, clock_enabled(c) ? SCMI_CLOCK_CONFIG_GET_ENABLED : 0);
+	scmi_msg_put_u32(m, 0);
+}
+
+static void clock_name_get(struct scmi_msg *m)
+{
+	struct pclock *c;
+
+	if (!gate(m))
+		return;
+	c = clock_of(m, 0);
+	if (!c)
+		return;
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_name(m, c->name, SCMI_MAX_STR_SIZE);
+}
+
+static void clock_notify(struct scmi_msg *m)
+{
+	uint8_t evt = m->hdr.id == CLOCK_RATE_NOTIFY ? SCMI_EVENT_CLOCK_RATE_CHANGED
+						     : SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED;
+	uint32_t ctl = scmi_msg_in_u32(m, 1);
+	struct pclock *c;
+	int i = agent_idx(m);
+
+	if (!gate(m))
+		return;
+	c = clock_of(m, 0);
+	if (!c)
+		return;
+	if (ctl & ~SCMI_CLOCK_NOTIFY_ENABLE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (i >= 0)
+		c->notify[evt][i] = ctl & SCMI_CLOCK_NOTIFY_ENABLE;
+}
+
+static struct pclock *parent_clock_of(struct scmi_msg *m)
+{
+	struct pclock *c;
+
+	if (!gate(m))
+		return NULL;
+	c = clock_of(m, 0);
+	if (c && !c->nparents) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return NULL;
+	}
+	return c;
+}
+
+static void clock_possible_parents(struct scmi_msg *m)
+{
+	uint32_t skip = scmi_msg_in_u32(m, 1), n;
+	struct pclock *c = parent_clock_of(m);
+
+	if (!c)
+		return;
+	if (skip > c->nparents) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	n = (uint32_t)FW_MIN((size_t)(c->nparents - skip), (m->out_cap - 8) / 4);
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_PARENTS_RETURNED_MASK, n) |
+				    FW_FIELD_PREP(SCMI_CLOCK_NUM_PARENTS_REMAINING_MASK,
+						  c->nparents - skip - n));
+	for (uint32_t i = 0; i < n; i++)
+		scmi_msg_put_u32(m, c->parents[skip + i]);
+}
+
+/* Reparenting moves every consumer of the clock: trusted agents only. */
+static bool parent_control(const struct scmi_msg *m, const struct pclock *c)
+{
+	return c->nparents && m->agent->trusted;
+}
+
+static void clock_parent_set(struct scmi_msg *m)
+{
+	uint32_t parent = scmi_msg_in_u32(m, 1);
+	struct pclock *c = parent_clock_of(m);
+	unsigned int i;
+
+	if (!c)
+		return;
+	if (!parent_control(m, c)) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return;
+	}
+	for (i = 0; i < c->nparents && c->parents[i] != parent; i++)
+		;
+	if (i == c->nparents) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	c->parent = parent;
+	c->parent_owner = agent_idx(m);
+}
+
+static void clock_parent_get(struct scmi_msg *m)
+{
+	struct pclock *c = parent_clock_of(m);
+
+	if (c)
+		scmi_msg_put_u32(m, c->parent);
+}
+
+static void clock_get_permissions(struct scmi_msg *m)
+{
+	struct pclock *c;
+	uint32_t perms = SCMI_CLOCK_STATE_CONTROL_ALLOWED | SCMI_CLOCK_RATE_CONTROL_ALLOWED;
+
+	if (!gate(m))
+		return;
+	c = clock_of(m, 0);
+	if (!c)
+		return;
+	if (parent_control(m, c))
+		perms |= SCMI_CLOCK_PARENT_CONTROL_ALLOWED;
+	scmi_msg_put_u32(m, perms);
+}
+
+static const struct scmi_msg_desc clock_msgs[CLOCK_NMSGS] = {
+	[SCMI_PROTOCOL_VERSION] = { clock_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { clock_protocol_attributes, 0, 0, 0 },
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { clock_msg_attributes, 4, 0, 0 },
+	[CLOCK_ATTRIBUTES] = { clock_attributes, 4, 0, 0 },
+	[CLOCK_DESCRIBE_RATES] = { clock_describe_rates, 8, 0, 0 },
+	[CLOCK_RATE_SET] = { clock_rate_set, 16, 0, 0 },
+	[CLOCK_RATE_GET] = { clock_rate_get, 4, 0, 0 },
+	[CLOCK_CONFIG_SET] = { clock_config_set, SCMI_IN_SIZE_ANY, 0, 0 },
+	[CLOCK_NAME_GET] = { clock_name_get, 4, 0, 0 },
+	[CLOCK_RATE_NOTIFY] = { clock_notify, 8, 0, 0 },
+	[CLOCK_RATE_CHANGE_REQUESTED_NOTIFY] = { clock_notify, 8, 0, 0 },
+	[CLOCK_CONFIG_GET] = { clock_config_get, 8, 0, 0 },
+	[CLOCK_POSSIBLE_PARENTS_GET] = { clock_possible_parents, 8, 0, 0 },
+	[CLOCK_PARENT_SET] = { clock_parent_set, 8, 0, 0 },
+	[CLOCK_PARENT_GET] = { clock_parent_get, 4, 0, 0 },
+	[CLOCK_GET_PERMISSIONS] = { clock_get_permissions, 4, 0, 0 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { clock_negotiate, 4, 0, 0 },
+};
+
+/* RESET_AGENT_CONFIGURATION: drop the agent's enables, subscriptions and
+ * negotiated version; put back the rates and parents it set. */
+static void clock_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+{
+	struct clock_state *s = priv;
+	int i = scmi_platform_agent_index(p, agent_id);
+
+	if (i < 0)
+		return;
+	s->agent_version[i] = 0;
+	for (uint32_t id = 0; id < s->nclocks; id++) {
+		struct pclock *c = &s->clocks[id];
+
+		c->held[i] = false;
+		c->notify[0][i] = c->notify[1][i] = false;
+		if (c->parent_owner == i) {
+			c->parent = c->boot_parent;
+			c->parent_owner = NO_AGENT;
+		}
+		if (c->rate_owner == i) {
+			c->rate_owner = NO_AGENT;
+			if (c->rate != c->boot_rate) {
+				c->rate = c->boot_rate;
+				if (s->version >= SCMI_CLOCK_VERSION_2)
+					emit(p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGED, 0, c->rate);
+			}
+		}
+	}
+}
+
+static void clock_destroy(struct scmi_protocol *proto)
+{
+	free(proto->priv);
+}
+
+/* ---------------------------------------------------------------- board */
+
+/* 1: absent (v untouched), 0: read, <0: error reported. */
+static int get_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
+		   size_t errlen)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+
+	if (!p)
+		return 1;
+	if (len != 4)
+		return fw_dt_fail(err, errlen, fdt, node, prop,
+				  "must be one 32-bit cell, is %d bytes", len);
+	*v = fdt32_to_cpu(*p);
+	return 0;
+}
+
+/* A list of 64-bit cells (/bits/ 64 <...>): count or <0. */
+static int get_u64s(const void *fdt, int node, const char *prop, uint64_t *v, int max, char *err,
+		    size_t errlen)
+{
+	int len;
+	const uint8_t *p = fdt_getprop(fdt, node, prop, &len);
+
+	if (!p)
+		return 0;
+	if (len <= 0 || len % 8 || len / 8 > max)
+		return fw_dt_fail(err, errlen, fdt, node, prop,
+				  "must be 1 to %d 64-bit cells (/bits/ 64 <...>), is %d bytes",
+				  max, len);
+	/* Properties are only 4-byte aligned: assemble the big-endian cells. */
+	for (int i = 0; i < len / 8; i++) {
+		v[i] = 0;
+		for (int b = 0; b < 8; b++)
+			v[i] = v[i] << 8 | p[8 * i + b];
+	}
+	return len / 8;
+}
+
+static int read_rates(const void *fdt, int node, struct pclock *c, char *err, size_t errlen)
+{
+	uint64_t r[3];
+	int n = get_u64s(fdt, node, "fwkit,rates", c->rates, SCMI_CLOCK_MAX_RATES, err, errlen);
+	int nr = get_u64s(fdt, node, "fwkit,rate-range", r, 3, err, errlen);
+
+	if (n < 0 || nr < 0)
+		return -EINVAL;
+	if (!n == !nr)
+		return fw_dt_fail(err, errlen, fdt, node, NULL,
+				  "needs exactly one of 'fwkit,rates' and 'fwkit,rate-range'");
+	if (nr) {
+		if (nr != 3 || !r[0] || r[0] >= r[1] || !r[2] || (r[1] - r[0]) % r[2])
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,rate-range",
+					  "must be min max step with 0 < min < max and max - min a "
+					  "multiple of step > 0");
+		c->range = true;
+		c->min = r[0];
+		c->max = r[1];
+		c->step = r[2];
+		c->rate = c->min;
+	} else {
+		for (int i = 0; i < n; i++)
+			if (!c->rates[i] || (i && c->rates[i] <= c->rates[i - 1]))
+				return fw_dt_fail(err, errlen, fdt, node, "fwkit,rates",
+						  "must be non-zero and strictly ascending");
+		c->nrates = (unsigned int)n;
+		c->rate = c->rates[0];
+	}
+	n = get_u64s(fdt, node, "fwkit,rate", r, 1, err, errlen);
+	if (n < 0)
+		return n;
+	if (n) {
+		uint64_t got;
+
+		if (round_rate(c, r[0], 0, &got) || got != r[0])
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,rate",
+					  "%llu Hz is not a rate of the clock",
+					  (unsigned long long)r[0]);
+		c->rate = r[0];
+	}
+	c->boot_rate = c->rate;
+	return 0;
+}
+
+static int read_clock(struct scmi_platform *p, const void *fdt, int node, struct pclock *c,
+		      char *err, size_t errlen)
+{
+	const char *label;
+	int len, ret;
+
+	label = fdt_getprop(fdt, node, "label", &len);
+	if (!label || len < 2 || label[len - 1] || (size_t)len > SCMI_MAX_STR_SIZE)
+		return fw_dt_fail(err, errlen, fdt, node, "label",
+				  "must be a name of 1 to %d characters", SCMI_MAX_STR_SIZE - 1);
+	memcpy(c->name, label, (size_t)len);
+	ret = get_u32(fdt, node, "fwkit,device", &c->device, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "missing");
+	if (!scmi_platform_has_device(p, c->device))
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device",
+				  "no device %u on the platform", c->device);
+	if (get_u32(fdt, node, "fwkit,latency-us", &c->latency_us, err, errlen) < 0)
+		return -EINVAL;
+	c->always_on = fdt_getprop(fdt, node, "fwkit,enabled", NULL) != NULL;
+	c->rate_owner = c->parent_owner = NO_AGENT;
+	return read_rates(fdt, node, c, err, errlen);
+}
+
+static int read_parents(struct clock_state *s, const void *fdt, int node, uint32_t id, char *err,
+			size_t errlen)
+{
+	struct pclock *c = &s->clocks[id];
+	const fdt32_t *p;
+	unsigned int i;
+	int len, ret;
+
+	p = fdt_getprop(fdt, node, "fwkit,parents", &len);
+	if (!p) {
+		if (fdt_getprop(fdt, node, "fwkit,parent", NULL))
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,parent",
+					  "needs 'fwkit,parents'");
+		return 0;
+	}
+	if (len <= 0 || len % 4 || len / 4 > SCMI_CLOCK_MAX_PARENTS)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,parents",
+				  "must be 1 to %d clock ids", SCMI_CLOCK_MAX_PARENTS);
+	c->nparents = (unsigned int)len / 4;
+	for (i = 0; i < c->nparents; i++) {
+		c->parents[i] = fdt32_to_cpu(p[i]);
+		if (c->parents[i] >= s->nclocks || c->parents[i] == id)
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,parents",
+					  "%u is not another clock of the platform", c->parents[i]);
+	}
+	c->parent = c->parents[0];
+	ret = get_u32(fdt, node, "fwkit,parent", &c->parent, err, errlen);
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < c->nparents && c->parents[i] != c->parent; i++)
+		;
+	if (i == c->nparents)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,parent",
+				  "%u is not one of 'fwkit,parents'", c->parent);
+	c->boot_parent = c->parent;
+	return 0;
+}
+
+static int clock_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+{
+	struct clock_state *s = calloc(1, sizeof(*s));
+	int child, ret;
+
+	if (!s)
+		return -ENOMEM;
+	s->version = CLOCK_DEFAULT_VERSION;
+	s->max_async = 1;
+	ret = get_u32(fdt, node, "fwkit,version", &s->version, err, errlen);
+	if (!ret && s->version != SCMI_CLOCK_VERSION_1 && s->version != SCMI_CLOCK_VERSION_2 &&
+	    s->version != SCMI_CLOCK_VERSION_3)
+		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
+				 "must be 0x10000, 0x20000 or 0x30000");
+	if (ret >= 0)
+		ret = get_u32(fdt, node, "fwkit,max-async-req", &s->max_async, err, errlen);
+	if (ret >= 0 && s->max_async > 255)
+		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,max-async-req", "must be 0 to 255");
+	/* Clocks are numbered by reg, densely from 0: the agent-visible ids. */
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		uint32_t id;
+
+		if (ret < 0)
+			break;
+		ret = get_u32(fdt, child, "reg", &id, err, errlen);
+		if (ret > 0)
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "missing");
+		else if (!ret && id >= SCMI_CLOCK_MAX_CLOCKS)
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "clock ids go up to %d",
+					 SCMI_CLOCK_MAX_CLOCKS - 1);
+		else if (!ret && s->clocks[id].name[0])
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg",
+					 "clock %u is defined twice", id);
+		if (!ret)
+			ret = read_clock(p, fdt, child, &s->clocks[id], err, errlen);
+		if (!ret)
+			s->nclocks = FW_MAX(s->nclocks, id + 1);
+	}
+	for (uint32_t id = 0; ret >= 0 && id < s->nclocks; id++)
+		if (!s->clocks[id].name[0])
+			ret = fw_dt_fail(err, errlen, fdt, node, NULL,
+					 "clock ids must run from 0 without gaps: no clock %u", id);
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		uint32_t id = 0;
+
+		if (ret < 0)
+			break;
+		get_u32(fdt, child, "reg", &id, err, errlen);
+		ret = read_parents(s, fdt, child, id, err, errlen);
+	}
+	if (ret < 0) {
+		free(s);
+		return ret;
+	}
+	memcpy(s->msgs, clock_msgs, sizeof(s->msgs));
+	/* Messages the configured version does not have are NOT_SUPPORTED. */
+	for (unsigned int i = 0; i < CLOCK_NMSGS; i++)
+		if (!msg_present(s->version, i))
+			s->msgs[i].fn = NULL;
+	s->proto.id = SCMI_PROTOCOL_CLOCK;
+	s->proto.version = s->version;
+	s->proto.msgs = s->msgs;
+	s->proto.nmsgs = CLOCK_NMSGS;
+	s->proto.priv = s;
+	s->proto.reset_agent = clock_reset_agent;
+	s->proto.destroy = clock_destroy;
+	ret = scmi_platform_register_protocol(p, &s->proto);
+	if (ret) {
+		snprintf(err, errlen, "cannot register the clock protocol: %s", strerror(-ret));
+		free(s);
+	}
+	return ret;
+}
+
+const struct scmi_proto_module scmi_clock_module = {
+	.protocol_id = SCMI_PROTOCOL_CLOCK,
+	.node_name = "clocks",
+	.setup = clock_setup,
+};

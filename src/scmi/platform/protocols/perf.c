@@ -1,0 +1,664 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Performance domain management protocol (0x13), platform side: the
+ * domains of the board's /scmi-platform/perf-domains node
+ * (docs/bindings/scmi-perf.md), each with its operating points. Agents
+ * make requests; the platform arbitrates:
+ *  - each agent's PERF_LIMITS_SET is its own range; the domain's limits are
+ *    the intersection of every agent's range with the domain's levels, and
+ *    a request that would leave it empty is OUT_OF_RANGE;
+ *  - each agent's PERF_LEVEL_SET is its request; the domain runs at the
+ *    highest request (or the board's initial level while there is none),
+ *    moved to the nearest level inside the limits;
+ *  - RESET_AGENT_CONFIGURATION drops the agent's range, request,
+ *    subscriptions and negotiated version, and re-arbitrates.
+ * A domain whose device the agent may not access answers DENIED to every
+ * per-domain message. No domain has fastchannels: the attributes bit is
+ * clear and PERF_DESCRIBE_FASTCHANNEL answers NOT_SUPPORTED. Level
+ * indexing (v4) is not offered: levels are perf values on the wire.
+ */
+
+#include <fwkit/board.h>
+#include <fwkit/scmi/modules.h>
+#include <fwkit/scmi/perf.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define PF_MAX_DOMAINS 256
+#define PF_NMSGS       (SCMI_NEGOTIATE_PROTOCOL_VERSION + 1)
+
+struct pf_opp {
+	uint32_t perf, power, latency_us, freq_khz;
+};
+
+struct pf_domain {
+	char name[SCMI_MAX_STR_SIZE];
+	uint32_t device;
+	uint32_t rate_limit_us;
+	struct pf_opp opp[SCMI_PERF_MAX_LEVELS];
+	unsigned int nopp;
+	uint32_t sustained; /* index into opp */
+	uint32_t initial;   /* perf level */
+	uint32_t level, max, min;
+	bool has_req[SCMI_PLATFORM_MAX_AGENTS];
+	uint32_t req[SCMI_PLATFORM_MAX_AGENTS];
+	bool has_lim[SCMI_PLATFORM_MAX_AGENTS];
+	uint32_t lim_max[SCMI_PLATFORM_MAX_AGENTS], lim_min[SCMI_PLATFORM_MAX_AGENTS];
+	bool sub_limits[SCMI_PLATFORM_MAX_AGENTS];
+	bool sub_level[SCMI_PLATFORM_MAX_AGENTS];
+};
+
+struct pf_priv {
+	struct scmi_protocol proto; /* first: destroy frees priv through it */
+	struct scmi_msg_desc msgs[PF_NMSGS];
+	struct scmi_platform *p;
+	uint32_t version;
+	bool milliwatt;
+	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS];
+	unsigned int ndomains;
+	struct pf_domain *d;
+};
+
+static const uint32_t pf_versions[] = {
+	SCMI_PERF_VERSION_1_0, SCMI_PERF_VERSION_2_0, SCMI_PERF_VERSION_3_0,
+	SCMI_PERF_VERSION_4_0, SCMI_PERF_VERSION_4_1,
+};
+
+static bool pf_msg_in_version(uint32_t v, unsigned int id)
+{
+	switch (id) {
+	case PERF_DESCRIBE_FASTCHANNEL:
+		return v >= SCMI_PERF_VERSION_2_0;
+	case PERF_DOMAIN_NAME_GET:
+		return v >= SCMI_PERF_VERSION_3_0;
+	case SCMI_NEGOTIATE_PROTOCOL_VERSION:
+		return v >= SCMI_PERF_VERSION_4_1;
+	default:
+		return id <= PERF_NOTIFY_LEVEL;
+	}
+}
+
+static uint32_t pf_agent_version(const struct pf_priv *pp, uint32_t agent_id)
+{
+	int ai = scmi_platform_agent_index(pp->p, agent_id);
+
+	return ai < 0 ? pp->version : pp->agent_version[ai];
+}
+
+static bool pf_msg_ok(struct scmi_msg *m)
+{
+	/* NEGOTIATE stays available to change one's mind again. */
+	if (m->hdr.id == SCMI_NEGOTIATE_PROTOCOL_VERSION ||
+	    pf_msg_in_version(pf_agent_version(m->priv, m->agent->id), m->hdr.id))
+		return true;
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	return false;
+}
+
+static struct pf_domain *pf_domain_of(struct scmi_msg *m, uint32_t id)
+{
+	struct pf_priv *pp = m->priv;
+
+	if (id >= pp->ndomains) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return NULL;
+	}
+	if (!scmi_platform_device_access(m->p, m->agent->id, pp->d[id].device,
+					 SCMI_PROTOCOL_PERF)) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return NULL;
+	}
+	return &pp->d[id];
+}
+
+static bool pf_is_level(const struct pf_domain *d, uint32_t perf)
+{
+	for (unsigned int i = 0; i < d->nopp; i++)
+		if (d->opp[i].perf == perf)
+			return true;
+	return false;
+}
+
+/* The intersection of every agent's range (skip: leave that agent out, or
+ * use the candidate range for it); false when it is empty. */
+static bool pf_range(const struct pf_priv *pp, const struct pf_domain *d, int cand_ai,
+		     uint32_t cmax, uint32_t cmin, uint32_t *max, uint32_t *min)
+{
+	unsigned int n = scmi_platform_num_agents(pp->p);
+	uint32_t hi = d->opp[d->nopp - 1].perf, lo = d->opp[0].perf;
+
+	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
+		uint32_t a_max, a_min;
+
+		if ((int)i == cand_ai) {
+			a_max = cmax;
+			a_min = cmin;
+		} else if (d->has_lim[i]) {
+			a_max = d->lim_max[i];
+			a_min = d->lim_min[i];
+		} else {
+			continue;
+		}
+		hi = FW_MIN(hi, a_max);
+		lo = FW_MAX(lo, a_min);
+	}
+	*max = hi;
+	*min = lo;
+	/* Some operating point must lie inside. */
+	for (unsigned int i = 0; i < d->nopp; i++)
+		if (d->opp[i].perf >= lo && d->opp[i].perf <= hi)
+			return true;
+	return false;
+}
+
+/* The level the domain runs at: the highest request, else the initial
+ * level, moved inside the limits to the nearest operating point. */
+static uint32_t pf_arbitrate(const struct pf_priv *pp, const struct pf_domain *d)
+{
+	unsigned int n = scmi_platform_num_agents(pp->p);
+	uint32_t want = d->initial;
+	bool any = false;
+
+	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
+		if (d->has_req[i] && (!any || d->req[i] > want))
+			want = d->req[i];
+		any |= d->has_req[i];
+	}
+	if (want > d->max) {
+		for (unsigned int i = d->nopp; i-- > 0;)
+			if (d->opp[i].perf <= d->max)
+				return d->opp[i].perf;
+	}
+	if (want < d->min) {
+		for (unsigned int i = 0; i < d->nopp; i++)
+			if (d->opp[i].perf >= d->min)
+				return d->opp[i].perf;
+	}
+	return want;
+}
+
+static void pf_event(struct pf_priv *pp, struct pf_domain *d, uint8_t evt, uint32_t by)
+{
+	unsigned int n = scmi_platform_num_agents(pp->p);
+	uint8_t ev[16];
+	size_t len;
+
+	fw_put_le32(ev, by);
+	fw_put_le32(ev + 4, (uint32_t)(d - pp->d));
+	if (evt == SCMI_EVENT_PERFORMANCE_LIMITS_CHANGED) {
+		fw_put_le32(ev + 8, d->max);
+		fw_put_le32(ev + 12, d->min);
+		len = 16;
+	} else {
+		fw_put_le32(ev + 8, d->level);
+		len = 12;
+	}
+	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
+		uint32_t to = scmi_platform_agent_id_at(pp->p, i);
+		bool sub = evt == SCMI_EVENT_PERFORMANCE_LIMITS_CHANGED ? d->sub_limits[i]
+									: d->sub_level[i];
+
+		if (!sub || !scmi_platform_device_access(pp->p, to, d->device, SCMI_PROTOCOL_PERF))
+			continue;
+		scmi_platform_notify(pp->p, to, SCMI_PROTOCOL_PERF, evt, ev, len);
+	}
+}
+
+/* Re-arbitrate after a change by agent `by`, sending the events due. */
+static void pf_update(struct pf_priv *pp, struct pf_domain *d, uint32_t by)
+{
+	uint32_t max, min, lvl;
+
+	/* The intersection without a candidate is never empty: every range in
+	 * it was accepted against the others. */
+	pf_range(pp, d, -1, 0, 0, &max, &min);
+	if (max != d->max || min != d->min) {
+		d->max = max;
+		d->min = min;
+		pf_event(pp, d, SCMI_EVENT_PERFORMANCE_LIMITS_CHANGED, by);
+	}
+	lvl = pf_arbitrate(pp, d);
+	if (lvl != d->level) {
+		d->level = lvl;
+		pf_event(pp, d, SCMI_EVENT_PERFORMANCE_LEVEL_CHANGED, by);
+	}
+}
+
+/* ------------------------------------------------------------- messages */
+
+static void pf_version(struct scmi_msg *m)
+{
+	struct pf_priv *pp = m->priv;
+
+	scmi_msg_put_u32(m, pp->version);
+}
+
+static void pf_attributes(struct scmi_msg *m)
+{
+	struct pf_priv *pp = m->priv;
+
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_PERF_NUM_DOMAINS_MASK, pp->ndomains) |
+				    (pp->milliwatt ? SCMI_PERF_POWER_SCALE_MILLIWATT : 0));
+	scmi_msg_put_u32(m, 0); /* no statistics area */
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_u32(m, 0);
+}
+
+static void pf_msg_attributes(struct scmi_msg *m)
+{
+	struct pf_priv *pp = m->priv;
+	uint32_t id = scmi_msg_in_u32(m, 0);
+
+	if (id >= PF_NMSGS || !pp->msgs[id].fn ||
+	    (id != SCMI_NEGOTIATE_PROTOCOL_VERSION &&
+	     !pf_msg_in_version(pf_agent_version(pp, m->agent->id), id))) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	/* Bit 0 for LEVEL_SET/LIMITS_SET would announce fastchannels: none. */
+	scmi_msg_put_u32(m, 0);
+}
+
+static void pf_negotiate(struct scmi_msg *m)
+{
+	struct pf_priv *pp = m->priv;
+	uint32_t v = scmi_msg_in_u32(m, 0);
+	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+
+	if (!pf_msg_ok(m))
+		return;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(pf_versions); i++) {
+		if (pf_versions[i] == v && v <= pp->version && ai >= 0) {
+			pp->agent_version[ai] = v;
+			return;
+		}
+	}
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+}
+
+static void pf_domain_attributes(struct scmi_msg *m)
+{
+	struct pf_priv *pp = m->priv;
+	uint32_t v = pf_agent_version(pp, m->agent->id);
+	uint32_t flags = SUPPORTS_SET_LIMITS | SUPPORTS_SET_PERF_LVL | SUPPORTS_PERF_LIMIT_NOTIFY |
+			 SUPPORTS_PERF_LEVEL_NOTIFY;
+	char shortname[SCMI_SHORT_NAME_MAX_SIZE] = { 0 };
+	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
+
+	if (!d)
+		return;
+	if (v >= SCMI_PERF_VERSION_3_0 && strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+		flags |= SUPPORTS_PERF_EXTENDED_NAMES;
+	scmi_msg_put_u32(m, flags);
+	scmi_msg_put_u32(m, d->rate_limit_us);
+	scmi_msg_put_u32(m, d->opp[d->sustained].freq_khz);
+	scmi_msg_put_u32(m, d->opp[d->sustained].perf);
+	memcpy(shortname, d->name, FW_MIN(strlen(d->name), sizeof(shortname) - 1));
+	scmi_msg_put_name(m, shortname, SCMI_SHORT_NAME_MAX_SIZE);
+}
+
+/* As many levels from level_index as the channel's message holds. */
+static void pf_describe_levels(struct scmi_msg *m)
+{
+	struct pf_priv *pp = m->priv;
+	uint32_t idx = scmi_msg_in_u32(m, 1);
+	bool v4 = pf_agent_version(pp, m->agent->id) >= SCMI_PERF_VERSION_4_0;
+	size_t esz = v4 ? SCMI_PERF_OPP_SIZE_V4 : SCMI_PERF_OPP_SIZE, room, n;
+	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
+
+	if (!d)
+		return;
+	if (idx >= d->nopp) {
+		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		return;
+	}
+	room = (m->out_cap - 8) / esz;
+	n = FW_MIN(d->nopp - idx, room);
+	scmi_msg_put_u32(m, (uint32_t)n | (uint32_t)(d->nopp - idx - n) << 16);
+	for (size_t i = idx; i < idx + n; i++) {
+		scmi_msg_put_u32(m, d->opp[i].perf);
+		scmi_msg_put_u32(m, d->opp[i].power);
+		scmi_msg_put_u32(m, d->opp[i].latency_us & 0xFFFF);
+		if (v4) {
+			scmi_msg_put_u32(m, d->opp[i].freq_khz);
+			scmi_msg_put_u32(m, (uint32_t)i);
+		}
+	}
+}
+
+static void pf_limits_set(struct scmi_msg *m)
+{
+	struct pf_priv *pp = m->priv;
+	uint32_t max = scmi_msg_in_u32(m, 1), min = scmi_msg_in_u32(m, 2), emax, emin;
+	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
+
+	if (!d || ai < 0)
+		return;
+	if (min > max) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!pf_range(pp, d, ai, max, min, &emax, &emin)) {
+		/* Outside the levels, or no level left with the others' ranges. */
+		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		return;
+	}
+	d->has_lim[ai] = true;
+	d->lim_max[ai] = max;
+	d->lim_min[ai] = min;
+	pf_update(pp, d, m->agent->id);
+}
+
+static void pf_limits_get(struct scmi_msg *m)
+{
+	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
+
+	if (!d)
+		return;
+	scmi_msg_put_u32(m, d->max);
+	scmi_msg_put_u32(m, d->min);
+}
+
+static void pf_level_set(struct scmi_msg *m)
+{
+	struct pf_priv *pp = m->priv;
+	uint32_t lvl = scmi_msg_in_u32(m, 1);
+	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
+
+	if (!d || ai < 0)
+		return;
+	if (!pf_is_level(d, lvl)) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (lvl > d->max || lvl < d->min) {
+		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		return;
+	}
+	d->has_req[ai] = true;
+	d->req[ai] = lvl;
+	pf_update(pp, d, m->agent->id);
+}
+
+static void pf_level_get(struct scmi_msg *m)
+{
+	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
+
+	if (d)
+		scmi_msg_put_u32(m, d->level);
+}
+
+static void pf_notify_common(struct scmi_msg *m, bool limits)
+{
+	uint32_t en = scmi_msg_in_u32(m, 1);
+	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
+
+	if (!d || ai < 0)
+		return;
+	if (en & ~SCMI_PERF_NOTIFY_ENABLE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if ((en & SCMI_PERF_NOTIFY_ENABLE) && !scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (limits)
+		d->sub_limits[ai] = en & SCMI_PERF_NOTIFY_ENABLE;
+	else
+		d->sub_level[ai] = en & SCMI_PERF_NOTIFY_ENABLE;
+}
+
+static void pf_notify_limits(struct scmi_msg *m)
+{
+	pf_notify_common(m, true);
+}
+
+static void pf_notify_level(struct scmi_msg *m)
+{
+	pf_notify_common(m, false);
+}
+
+static void pf_describe_fastchannel(struct scmi_msg *m)
+{
+	uint32_t msg = scmi_msg_in_u32(m, 1);
+
+	if (!pf_msg_ok(m) || !pf_domain_of(m, scmi_msg_in_u32(m, 0)))
+		return;
+	if (msg < PERF_LIMITS_SET || msg > PERF_LEVEL_GET) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	/* Fast-channel-free domains: the attributes bit is clear. */
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+}
+
+static void pf_name_get(struct scmi_msg *m)
+{
+	struct pf_domain *d;
+
+	if (!pf_msg_ok(m) || !(d = pf_domain_of(m, scmi_msg_in_u32(m, 0))))
+		return;
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_name(m, d->name, SCMI_MAX_STR_SIZE);
+}
+
+static const struct scmi_msg_desc pf_msgs[PF_NMSGS] = {
+	[SCMI_PROTOCOL_VERSION] = { pf_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { pf_attributes, 0, 0, 0 },
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { pf_msg_attributes, 4, 0, 0 },
+	[PERF_DOMAIN_ATTRIBUTES] = { pf_domain_attributes, 4, 0, 0 },
+	[PERF_DESCRIBE_LEVELS] = { pf_describe_levels, 8, 0, 0 },
+	[PERF_LIMITS_SET] = { pf_limits_set, 12, 0, 0 },
+	[PERF_LIMITS_GET] = { pf_limits_get, 4, 0, 0 },
+	[PERF_LEVEL_SET] = { pf_level_set, 8, 0, 0 },
+	[PERF_LEVEL_GET] = { pf_level_get, 4, 0, 0 },
+	[PERF_NOTIFY_LIMITS] = { pf_notify_limits, 8, 0, 0 },
+	[PERF_NOTIFY_LEVEL] = { pf_notify_level, 8, 0, 0 },
+	[PERF_DESCRIBE_FASTCHANNEL] = { pf_describe_fastchannel, 8, 0, 0 },
+	[PERF_DOMAIN_NAME_GET] = { pf_name_get, 4, 0, 0 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { pf_negotiate, 4, 0, 0 },
+};
+
+static void pf_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+{
+	struct pf_priv *pp = priv;
+	int ai = scmi_platform_agent_index(p, agent_id);
+
+	if (ai < 0)
+		return;
+	pp->agent_version[ai] = pp->version;
+	for (unsigned int i = 0; i < pp->ndomains; i++) {
+		struct pf_domain *d = &pp->d[i];
+
+		d->sub_limits[ai] = d->sub_level[ai] = false;
+		if (d->has_req[ai] || d->has_lim[ai]) {
+			d->has_req[ai] = d->has_lim[ai] = false;
+			pf_update(pp, d, agent_id);
+		}
+	}
+}
+
+static void pf_destroy(struct scmi_protocol *proto)
+{
+	struct pf_priv *pp = proto->priv;
+
+	free(pp->d);
+	free(pp);
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static int pf_fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
+		   const char *what)
+{
+	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
+}
+
+static int pf_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
+		  size_t errlen)
+{
+	int len;
+	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
+
+	if (!c)
+		return 0;
+	if (len != 4)
+		return pf_fail(err, errlen, fdt, node, prop, "must be one cell");
+	*v = fdt32_to_cpu(*c);
+	return 1;
+}
+
+static int pf_parse_domain(struct pf_priv *pp, const void *fdt, int node, char *err, size_t errlen)
+{
+	uint32_t id, dev, v;
+	struct pf_domain *d;
+	const char *label;
+	const fdt32_t *cells;
+	int len, ret;
+
+	if ((ret = pf_u32(fdt, node, "reg", &id, err, errlen)) <= 0)
+		return ret ? ret : pf_fail(err, errlen, fdt, node, "reg", "missing");
+	if (id >= pp->ndomains)
+		return pf_fail(err, errlen, fdt, node, "reg",
+			       "domain ids must be 0..n-1 for n domains");
+	d = &pp->d[id];
+	if (d->name[0])
+		return pf_fail(err, errlen, fdt, node, "reg", "duplicate domain id");
+	label = fdt_getprop(fdt, node, "label", &len);
+	if (!label || len < 2 || label[len - 1] || (size_t)len > SCMI_MAX_STR_SIZE)
+		return pf_fail(err, errlen, fdt, node, "label",
+			       "missing, empty or longer than 63 characters");
+	if ((size_t)len > SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_PERF_VERSION_3_0)
+		return pf_fail(err, errlen, fdt, node, "label",
+			       "longer than 15 characters needs version 0x30000 or later");
+	memcpy(d->name, label, (size_t)len);
+	if ((ret = pf_u32(fdt, node, "fwkit,device", &dev, err, errlen)) <= 0)
+		return ret ? ret : pf_fail(err, errlen, fdt, node, "fwkit,device", "missing");
+	if (!scmi_platform_has_device(pp->p, dev))
+		return pf_fail(err, errlen, fdt, node, "fwkit,device", "no such device");
+	d->device = dev;
+	if ((ret = pf_u32(fdt, node, "fwkit,rate-limit-us", &v, err, errlen)) < 0)
+		return ret;
+	if (ret && v > SCMI_PERF_RATE_LIMIT_MASK)
+		return pf_fail(err, errlen, fdt, node, "fwkit,rate-limit-us",
+			       "does not fit 20 bits");
+	d->rate_limit_us = ret ? v : 0;
+	cells = fdt_getprop(fdt, node, "fwkit,levels", &len);
+	if (!cells || len <= 0 || len % 16 || (size_t)len / 16 > SCMI_PERF_MAX_LEVELS)
+		return pf_fail(err, errlen, fdt, node, "fwkit,levels",
+			       "needs 1 to 64 entries of <perf power latency-us freq-khz>");
+	d->nopp = (unsigned int)len / 16;
+	for (unsigned int i = 0; i < d->nopp; i++) {
+		struct pf_opp *o = &d->opp[i];
+
+		o->perf = fdt32_to_cpu(cells[4 * i]);
+		o->power = fdt32_to_cpu(cells[4 * i + 1]);
+		o->latency_us = fdt32_to_cpu(cells[4 * i + 2]);
+		o->freq_khz = fdt32_to_cpu(cells[4 * i + 3]);
+		if (i && o->perf <= d->opp[i - 1].perf)
+			return pf_fail(err, errlen, fdt, node, "fwkit,levels",
+				       "perf levels must ascend strictly");
+		if (o->latency_us > 0xFFFF)
+			return pf_fail(err, errlen, fdt, node, "fwkit,levels",
+				       "latency does not fit 16 bits");
+	}
+	d->sustained = d->nopp - 1;
+	if ((ret = pf_u32(fdt, node, "fwkit,sustained-level", &v, err, errlen)) < 0)
+		return ret;
+	if (ret) {
+		unsigned int i;
+
+		for (i = 0; i < d->nopp && d->opp[i].perf != v; i++)
+			;
+		if (i == d->nopp)
+			return pf_fail(err, errlen, fdt, node, "fwkit,sustained-level",
+				       "not one of the levels");
+		d->sustained = i;
+	}
+	d->initial = d->opp[d->sustained].perf;
+	if ((ret = pf_u32(fdt, node, "fwkit,initial-level", &v, err, errlen)) < 0)
+		return ret;
+	if (ret) {
+		if (!pf_is_level(d, v))
+			return pf_fail(err, errlen, fdt, node, "fwkit,initial-level",
+				       "not one of the levels");
+		d->initial = v;
+	}
+	d->max = d->opp[d->nopp - 1].perf;
+	d->min = d->opp[0].perf;
+	d->level = d->initial;
+	return 0;
+}
+
+static int pf_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+{
+	struct pf_priv *pp;
+	unsigned int n = 0;
+	uint32_t v = SCMI_PERF_VERSION_4_1;
+	bool known = false;
+	int child, ret;
+
+	if ((ret = pf_u32(fdt, node, "fwkit,version", &v, err, errlen)) < 0)
+		return ret;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(pf_versions); i++)
+		known |= pf_versions[i] == v;
+	if (!known)
+		return pf_fail(err, errlen, fdt, node, "fwkit,version",
+			       "not one of 0x10000, 0x20000, 0x30000, 0x40000, 0x40001");
+	fdt_for_each_subnode(child, fdt, node) n++;
+	if (n == 0 || n > PF_MAX_DOMAINS)
+		return pf_fail(err, errlen, fdt, node, NULL, "needs 1 to 256 domain nodes");
+	pp = calloc(1, sizeof(*pp));
+	if (!pp)
+		return -ENOMEM;
+	pp->d = calloc(n, sizeof(*pp->d));
+	if (!pp->d) {
+		free(pp);
+		return -ENOMEM;
+	}
+	pp->p = p;
+	pp->version = v;
+	pp->ndomains = n;
+	pp->milliwatt = fdt_getprop(fdt, node, "fwkit,power-milliwatt", NULL) != NULL;
+	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
+		pp->agent_version[i] = v;
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		if ((ret = pf_parse_domain(pp, fdt, child, err, errlen)))
+			goto fail;
+	}
+	for (unsigned int i = 0; i < PF_NMSGS; i++)
+		if (pf_msg_in_version(v, i))
+			pp->msgs[i] = pf_msgs[i];
+	pp->proto.id = SCMI_PROTOCOL_PERF;
+	pp->proto.version = v;
+	pp->proto.msgs = pp->msgs;
+	pp->proto.nmsgs = PF_NMSGS;
+	pp->proto.priv = pp;
+	pp->proto.reset_agent = pf_reset_agent;
+	pp->proto.destroy = pf_destroy;
+	ret = scmi_platform_register_protocol(p, &pp->proto);
+	if (ret) {
+		snprintf(err, errlen, "perf-domains: cannot register the protocol: %s",
+			 strerror(-ret));
+		goto fail;
+	}
+	return 0;
+fail:
+	free(pp->d);
+	free(pp);
+	return ret;
+}
+
+const struct scmi_proto_module scmi_perf_module = {
+	.protocol_id = SCMI_PROTOCOL_PERF,
+	.node_name = "perf-domains",
+	.setup = pf_setup,
+};

@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Pin control protocol (0x19), platform side: pins, groups of pins and
+ * functions over groups read from the board (docs/bindings/scmi-pinctrl.md),
+ * their settings, the selected function, exclusive ownership per agent
+ * (PINCTRL_REQUEST/RELEASE) and per-agent access overrides set by a trusted
+ * agent (PINCTRL_SET_PERMISSIONS). Choices where the specification leaves
+ * room (all documented in the binding):
+ *  - identifiers are the global ones; a resource the agent may not see
+ *    answers DENIED (out-of-range identifiers answer NOT_FOUND), so counts
+ *    in PROTOCOL_ATTRIBUTES are the platform's totals;
+ *  - a pin and every group containing it conflict: while one agent holds
+ *    either, another agent's REQUEST or SETTINGS_CONFIGURE answers IN_USE;
+ *  - RELEASE of something the caller does not hold answers DENIED;
+ *  - the emulated INPUT_VALUE reads back OUTPUT_VALUE while OUTPUT_MODE is
+ *    enabled, else 0, and cannot be configured.
+ * The pinctrl protocol has no events and no asynchronous commands.
+ */
+
+#include <fwkit/board.h>
+#include <fwkit/scmi/modules.h>
+#include <fwkit/scmi/pinctrl.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PC_MAX_RES     1024 /* per type: identifiers fit NUM_ELEMS and u16 lists */
+#define PC_PERM_DEVICE 0    /* access follows the resource's device */
+#define PC_PERM_ALLOW  1
+#define PC_PERM_DENY   2
+
+struct pc_res {
+	char name[SCMI_MAX_STR_SIZE];
+	uint32_t device;
+	uint16_t *members; /* pins of a group, groups of a function */
+	uint32_t nmembers;
+	/* pins and groups only */
+	uint32_t cfg[SCMI_PINCTRL_NUM_STD_CONFIGS];
+	uint32_t function;			/* selected, or SCMI_PINCTRL_NO_FUNCTION */
+	uint32_t owner;				/* agent id holding it, 0: none */
+	uint32_t changed_by;			/* agent whose settings are applied, 0: defaults */
+	uint8_t perm[SCMI_PLATFORM_MAX_AGENTS]; /* PC_PERM_*, by agent index */
+};
+
+struct pc_state {
+	struct scmi_protocol proto;
+	struct scmi_msg_desc msgs[SCMI_NEGOTIATE_PROTOCOL_VERSION + 1];
+	struct scmi_platform *p;
+	struct pc_res *res[3];
+	uint32_t nres[3];
+};
+
+static struct pc_state *pc_of(const struct scmi_msg *m)
+{
+	return m->priv;
+}
+
+static bool conf_is_bool(uint32_t t)
+{
+	return (t >= SCMI_PIN_BIAS_BUS_HOLD && t <= SCMI_PIN_DRIVE_PUSH_PULL) ||
+	       t == SCMI_PIN_INPUT_MODE || t == SCMI_PIN_INPUT_SCHMITT ||
+	       t == SCMI_PIN_LOW_POWER_MODE || t == SCMI_PIN_OUTPUT_MODE ||
+	       t == SCMI_PIN_OUTPUT_VALUE;
+}
+
+static bool pc_visible(struct pc_state *s, uint32_t agent_id, uint32_t type, const struct pc_res *r)
+{
+	int idx = scmi_platform_agent_index(s->p, agent_id);
+
+	if (idx < 0)
+		return false;
+	if (type != FUNCTION_TYPE && r->perm[idx] == PC_PERM_ALLOW)
+		return true;
+	if (type != FUNCTION_TYPE && r->perm[idx] == PC_PERM_DENY)
+		return false;
+	return scmi_platform_device_access(s->p, agent_id, r->device, SCMI_PROTOCOL_PINCTRL);
+}
+
+/* The resource a message names, or NULL with the status already set. */
+static struct pc_res *pc_lookup(struct scmi_msg *m, uint32_t type, uint32_t id)
+{
+	struct pc_state *s = pc_of(m);
+
+	if (type > FUNCTION_TYPE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return NULL;
+	}
+	if (id >= s->nres[type]) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return NULL;
+	}
+	if (!pc_visible(s, m->agent->id, type, &s->res[type][id])) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return NULL;
+	}
+	return &s->res[type][id];
+}
+
+static bool group_has_pin(const struct pc_res *g, uint32_t pin)
+{
+	for (uint32_t i = 0; i < g->nmembers; i++)
+		if (g->members[i] == pin)
+			return true;
+	return false;
+}
+
+static bool pin_held_by_other(struct pc_state *s, uint32_t pin, uint32_t agent)
+{
+	if (s->res[PIN_TYPE][pin].owner && s->res[PIN_TYPE][pin].owner != agent)
+		return true;
+	for (uint32_t g = 0; g < s->nres[GROUP_TYPE]; g++) {
+		const struct pc_res *gr = &s->res[GROUP_TYPE][g];
+
+		if (gr->owner && gr->owner != agent && group_has_pin(gr, pin))
+			return true;
+	}
+	return false;
+}
+
+/* Does another agent hold this pin or group, or anything sharing a pin? */
+static bool held_by_other(struct pc_state *s, uint32_t type, uint32_t id, uint32_t agent)
+{
+	const struct pc_res *r = &s->res[type][id];
+
+	if (type == PIN_TYPE)
+		return pin_held_by_other(s, id, agent);
+	if (r->owner && r->owner != agent)
+		return true;
+	for (uint32_t i = 0; i < r->nmembers; i++)
+		if (pin_held_by_other(s, r->members[i], agent))
+			return true;
+	return false;
+}
+
+static void pc_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, pc_of(m)->proto.version);
+}
+
+static void pc_attributes(struct scmi_msg *m)
+{
+	struct pc_state *s = pc_of(m);
+
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_PINCTRL_GROUPS_NR_MASK, s->nres[GROUP_TYPE]) |
+				    FW_FIELD_PREP(SCMI_PINCTRL_PINS_NR_MASK, s->nres[PIN_TYPE]));
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_PINCTRL_FUNCTIONS_NR_MASK, s->nres[FUNCTION_TYPE]));
+}
+
+static void pc_msg_attributes(struct scmi_msg *m)
+{
+	const struct pc_state *s = pc_of(m);
+	uint32_t id = scmi_msg_in_u32(m, 0);
+
+	if (id >= FW_ARRAY_SIZE(s->msgs) || !s->msgs[id].fn) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	scmi_msg_put_u32(m, s->msgs[id].attributes);
+}
+
+/* Only 1.0 exists: an agent may negotiate exactly that version. */
+static void pc_negotiate(struct scmi_msg *m)
+{
+	if (scmi_msg_in_u32(m, 0) != pc_of(m)->proto.version)
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+}
+
+static void pc_pinctrl_attributes(struct scmi_msg *m)
+{
+	uint32_t type = scmi_msg_in_u32(m, 1);
+	struct pc_res *r = pc_lookup(m, type, scmi_msg_in_u32(m, 0));
+	uint32_t attr;
+
+	if (!r)
+		return;
+	/* Pins have no elements; extended names beyond the 15-character field. */
+	attr = FW_FIELD_PREP(SCMI_PINCTRL_NUM_ELEMS, type == PIN_TYPE ? 0 : r->nmembers);
+	if (strlen(r->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+		attr |= SCMI_PINCTRL_EXT_NAME_FLAG;
+	scmi_msg_put_u32(m, attr);
+	scmi_msg_put_name(m, r->name, SCMI_SHORT_NAME_MAX_SIZE);
+}
+
+static void pc_list_associations(struct scmi_msg *m)
+{
+	uint32_t type = scmi_msg_in_u32(m, 1), index = scmi_msg_in_u32(m, 2);
+	struct pc_res *r;
+	size_t room;
+	uint32_t n;
+
+	if (type == PIN_TYPE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!(r = pc_lookup(m, type, scmi_msg_in_u32(m, 0))))
+		return;
+	if (index >= r->nmembers) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	/* status and flags words, then 16-bit ids padded to a word */
+	room = (m->out_cap - 8) / 2;
+	n = (uint32_t)FW_MIN(r->nmembers - index, room);
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_PINCTRL_RETURNED, n) |
+				    FW_FIELD_PREP(SCMI_PINCTRL_REMAINING, r->nmembers - index - n));
+	for (uint32_t i = 0; i < n; i += 2) {
+		uint8_t w[4];
+
+		fw_put_le16(w, r->members[index + i]);
+		fw_put_le16(w + 2, i + 1 < n ? r->members[index + i + 1] : 0);
+		scmi_msg_put_bytes(m, w, 4);
+	}
+}
+
+static uint32_t conf_value(const struct pc_res *r, uint32_t t)
+{
+	if (t == SCMI_PIN_INPUT_VALUE)
+		return r->cfg[SCMI_PIN_OUTPUT_MODE] ? r->cfg[SCMI_PIN_OUTPUT_VALUE] : 0;
+	return r->cfg[t];
+}
+
+static void pc_settings_get(struct scmi_msg *m)
+{
+	uint32_t attr = scmi_msg_in_u32(m, 1);
+	uint32_t flag = FW_FIELD_GET(SCMI_PINCTRL_CONFIG_FLAG_MASK, attr);
+	uint32_t type = FW_FIELD_GET(SCMI_PINCTRL_SELECTOR_TYPE_MASK, attr);
+	uint32_t ctype = FW_FIELD_GET(SCMI_PINCTRL_CONFIG_TYPE_MASK, attr);
+	uint32_t skip = FW_FIELD_GET(SCMI_PINCTRL_SKIP_CONFIGS_MASK, attr);
+	const uint32_t total = SCMI_PINCTRL_NUM_STD_CONFIGS - 1; /* all but DEFAULT */
+	struct pc_res *r;
+
+	if ((attr & ~FW_GENMASK(19, 0)) || flag > SCMI_PINCTRL_GET_FUNCTION ||
+	    type == FUNCTION_TYPE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!(r = pc_lookup(m, type, scmi_msg_in_u32(m, 0))))
+		return;
+	if (flag == SCMI_PINCTRL_GET_ONE) {
+		if (ctype >= SCMI_PIN_OEM_START) {
+			scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+			return;
+		}
+		if (ctype == SCMI_PIN_DEFAULT || ctype >= SCMI_PINCTRL_NUM_STD_CONFIGS) {
+			scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+			return;
+		}
+		scmi_msg_put_u32(m, r->function);
+		scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_PINCTRL_RETURNED_CONFIGS, 1));
+		scmi_msg_put_u32(m, ctype);
+		scmi_msg_put_u32(m, conf_value(r, ctype));
+		return;
+	}
+	if (flag == SCMI_PINCTRL_GET_FUNCTION) {
+		scmi_msg_put_u32(m, r->function);
+		scmi_msg_put_u32(m, 0);
+		return;
+	}
+	if (skip > total) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	/* Every standard type but DEFAULT, as many as fit after three words. */
+	uint32_t n = (uint32_t)FW_MIN(total - skip, (m->out_cap - 12) / 8);
+
+	scmi_msg_put_u32(m, r->function);
+	scmi_msg_put_u32(m,
+			 FW_FIELD_PREP(SCMI_PINCTRL_RETURNED_CONFIGS, n) |
+				 FW_FIELD_PREP(SCMI_PINCTRL_REMAINING_CONFIGS, total - skip - n));
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t t = 1 + skip + i;
+
+		scmi_msg_put_u32(m, t);
+		scmi_msg_put_u32(m, conf_value(r, t));
+	}
+}
+
+/* The function may drive the pin or group: it lists the group, or a group
+ * holding the pin. */
+static bool function_covers(struct pc_state *s, const struct pc_res *f, uint32_t type, uint32_t id)
+{
+	for (uint32_t i = 0; i < f->nmembers; i++) {
+		if (type == GROUP_TYPE && f->members[i] == id)
+			return true;
+		if (type == PIN_TYPE && group_has_pin(&s->res[GROUP_TYPE][f->members[i]], id))
+			return true;
+	}
+	return false;
+}
+
+static void apply(struct pc_res *r, uint32_t agent, uint32_t fn, bool fn_valid, const uint8_t *cfg,
+		  uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t t = fw_get_le32(cfg + 8 * i), v = fw_get_le32(cfg + 8 * i + 4);
+
+		if (t == SCMI_PIN_DEFAULT) {
+			memset(r->cfg, 0, sizeof(r->cfg));
+			continue;
+		}
+		r->cfg[t] = v;
+	}
+	if (fn_valid)
+		r->function = fn;
+	r->changed_by = agent;
+}
+
+static void pc_settings_configure(struct scmi_msg *m)
+{
+	struct pc_state *s = pc_of(m);
+	uint32_t id, fn, attr, type, n;
+	bool fn_valid;
+	struct pc_res *r;
+
+	if (m->in_len < 12) {
+		scmi_msg_status(m, SCMI_PROTOCOL_ERROR);
+		return;
+	}
+	id = scmi_msg_in_u32(m, 0);
+	fn = scmi_msg_in_u32(m, 1);
+	attr = scmi_msg_in_u32(m, 2);
+	type = FW_FIELD_GET(SCMI_PINCTRL_REG_TYPE_CONFIG, attr);
+	n = FW_FIELD_GET(SCMI_PINCTRL_REG_NUM_CONFIG, attr);
+	fn_valid = attr & SCMI_PINCTRL_FUNCTION_ID_VALID;
+	if (m->in_len != 12 + 8 * (size_t)n) {
+		scmi_msg_status(m, SCMI_PROTOCOL_ERROR);
+		return;
+	}
+	if ((attr & ~FW_GENMASK(10, 0)) || type == FUNCTION_TYPE || (!n && !fn_valid)) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!(r = pc_lookup(m, type, id)))
+		return;
+	/* Check everything before changing anything: all or nothing. */
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t t = fw_get_le32(m->in + 12 + 8 * i), v = fw_get_le32(m->in + 16 + 8 * i);
+
+		if (t >= SCMI_PIN_OEM_START) {
+			scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+			return;
+		}
+		if (t >= SCMI_PINCTRL_NUM_STD_CONFIGS || t == SCMI_PIN_INPUT_VALUE ||
+		    (conf_is_bool(t) && v > 1)) {
+			scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+			return;
+		}
+	}
+	if (fn_valid) {
+		if (fn >= s->nres[FUNCTION_TYPE]) {
+			scmi_msg_status(m, SCMI_NOT_FOUND);
+			return;
+		}
+		if (!pc_visible(s, m->agent->id, FUNCTION_TYPE, &s->res[FUNCTION_TYPE][fn])) {
+			scmi_msg_status(m, SCMI_DENIED);
+			return;
+		}
+		if (!function_covers(s, &s->res[FUNCTION_TYPE][fn], type, id)) {
+			scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+			return;
+		}
+	}
+	if (held_by_other(s, type, id, m->agent->id)) {
+		scmi_msg_status(m, SCMI_IN_USE);
+		return;
+	}
+	apply(r, m->agent->id, fn, fn_valid, m->in + 12, n);
+	/* A group's settings are its pins' settings. */
+	if (type == GROUP_TYPE)
+		for (uint32_t i = 0; i < r->nmembers; i++)
+			apply(&s->res[PIN_TYPE][r->members[i]], m->agent->id, fn, fn_valid,
+			      m->in + 12, n);
+}
+
+static void pc_request(struct scmi_msg *m)
+{
+	struct pc_state *s = pc_of(m);
+	uint32_t id = scmi_msg_in_u32(m, 0), type = scmi_msg_in_u32(m, 1);
+	struct pc_res *r;
+
+	if (type == FUNCTION_TYPE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!(r = pc_lookup(m, type, id)))
+		return;
+	if (held_by_other(s, type, id, m->agent->id)) {
+		scmi_msg_status(m, SCMI_IN_USE);
+		return;
+	}
+	r->owner = m->agent->id; /* a second request by the holder is a no-op */
+}
+
+static void pc_release(struct scmi_msg *m)
+{
+	uint32_t id = scmi_msg_in_u32(m, 0), type = scmi_msg_in_u32(m, 1);
+	struct pc_res *r;
+
+	if (type == FUNCTION_TYPE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!(r = pc_lookup(m, type, id)))
+		return;
+	if (r->owner != m->agent->id) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return;
+	}
+	r->owner = 0;
+}
+
+static void pc_name_get(struct scmi_msg *m)
+{
+	struct pc_res *r = pc_lookup(m, scmi_msg_in_u32(m, 1), scmi_msg_in_u32(m, 0));
+
+	if (!r)
+		return;
+	if (strlen(r->name) < SCMI_SHORT_NAME_MAX_SIZE) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_name(m, r->name, SCMI_MAX_STR_SIZE);
+}
+
+static void pc_set_permissions(struct scmi_msg *m)
+{
+	struct pc_state *s = pc_of(m);
+	uint32_t agent = scmi_msg_in_u32(m, 0), id = scmi_msg_in_u32(m, 1);
+	uint32_t flags = scmi_msg_in_u32(m, 2);
+	uint32_t type = FW_FIELD_GET(SCMI_PINCTRL_PERM_TYPE_MASK, flags);
+	int idx = scmi_platform_agent_index(s->p, agent);
+	struct pc_res *r;
+
+	if ((flags & ~FW_GENMASK(2, 0)) || type >= FUNCTION_TYPE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (idx < 0) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	if (!(r = pc_lookup(m, type, id)))
+		return;
+	r->perm[idx] = (flags & SCMI_PINCTRL_PERM_ALLOW) ? PC_PERM_ALLOW : PC_PERM_DENY;
+	/* Losing access ends the agent's hold. */
+	if (r->perm[idx] == PC_PERM_DENY && r->owner == agent)
+		r->owner = 0;
+}
+
+/* Drop what the agent holds and put back the settings it applied. The
+ * trusted agent's SET_PERMISSIONS overrides stay: they are permissions, and
+ * the hook is not told whether permissions are being reset. */
+static void pc_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+{
+	struct pc_state *s = priv;
+
+	(void)p;
+	for (uint32_t t = PIN_TYPE; t <= GROUP_TYPE; t++)
+		for (uint32_t i = 0; i < s->nres[t]; i++) {
+			struct pc_res *r = &s->res[t][i];
+
+			if (r->owner == agent_id)
+				r->owner = 0;
+			if (r->changed_by == agent_id) {
+				memset(r->cfg, 0, sizeof(r->cfg));
+				r->function = SCMI_PINCTRL_NO_FUNCTION;
+				r->changed_by = 0;
+			}
+		}
+}
+
+static void pc_free(struct pc_state *s)
+{
+	if (!s)
+		return;
+	for (int t = 0; t < 3; t++) {
+		for (uint32_t i = 0; s->res[t] && i < s->nres[t]; i++)
+			free(s->res[t][i].members);
+		free(s->res[t]);
+	}
+	free(s);
+}
+
+static void pc_destroy(struct scmi_protocol *proto)
+{
+	pc_free(FW_CONTAINER_OF(proto, struct pc_state, proto));
+}
+
+/* ------------------------------------------------------------ board */
+
+static const char *const type_nodes[3] = { "pins", "groups", "functions" };
+static const char *const type_units[3] = { "pin", "group", "function" };
+
+static int bad(char *err, size_t errlen, const void *fdt, int node, const char *prop,
+	       const char *what)
+{
+	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
+}
+
+static int read_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
+		    size_t errlen)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+
+	if (!p)
+		return bad(err, errlen, fdt, node, prop, "missing");
+	if (len != 4)
+		return bad(err, errlen, fdt, node, prop, "must be one 32-bit cell");
+	*v = fdt32_to_cpu(*p);
+	return 0;
+}
+
+static int read_resource(struct pc_state *s, const void *fdt, int node, int t, char *err,
+			 size_t errlen)
+{
+	static const char *const member_props[3] = { NULL, "fwkit,pins", "fwkit,groups" };
+	uint32_t id;
+	struct pc_res *r;
+	const char *label;
+	int len, ret;
+
+	if ((ret = read_u32(fdt, node, "reg", &id, err, errlen)))
+		return ret;
+	if (id >= s->nres[t])
+		return bad(err, errlen, fdt, node, "reg",
+			   "identifiers must be 0..n-1, one node each");
+	r = &s->res[t][id];
+	if (r->name[0])
+		return bad(err, errlen, fdt, node, "reg", "duplicate identifier");
+	label = fdt_getprop(fdt, node, "label", &len);
+	if (!label)
+		return bad(err, errlen, fdt, node, "label", "missing");
+	if (len < 2 || len > SCMI_MAX_STR_SIZE || label[len - 1] ||
+	    strlen(label) != (size_t)len - 1)
+		return bad(err, errlen, fdt, node, "label", "must be a string of 1..63 characters");
+	memcpy(r->name, label, (size_t)len);
+	if ((ret = read_u32(fdt, node, "fwkit,device", &r->device, err, errlen)))
+		return ret;
+	if (!scmi_platform_has_device(s->p, r->device))
+		return bad(err, errlen, fdt, node, "fwkit,device", "no such device");
+	r->function = SCMI_PINCTRL_NO_FUNCTION;
+	if (member_props[t]) {
+		const fdt32_t *p = fdt_getprop(fdt, node, member_props[t], &len);
+		uint32_t limit = s->nres[t - 1];
+
+		if (!p)
+			return bad(err, errlen, fdt, node, member_props[t], "missing");
+		if (len <= 0 || len % 4)
+			return bad(err, errlen, fdt, node, member_props[t],
+				   "must be a non-empty list of identifiers");
+		r->nmembers = (uint32_t)len / 4;
+		r->members = calloc(r->nmembers, sizeof(*r->members));
+		if (!r->members)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < r->nmembers; i++) {
+			uint32_t v = fdt32_to_cpu(p[i]);
+
+			if (v >= limit)
+				return bad(err, errlen, fdt, node, member_props[t],
+					   "names an identifier that does not exist");
+			for (uint32_t j = 0; j < i; j++)
+				if (r->members[j] == v)
+					return bad(err, errlen, fdt, node, member_props[t],
+						   "lists an identifier twice");
+			r->members[i] = (uint16_t)v;
+		}
+	}
+	return 0;
+}
+
+static int read_type(struct pc_state *s, const void *fdt, int parent, int t, char *err,
+		     size_t errlen)
+{
+	int container = fdt_subnode_offset(fdt, parent, type_nodes[t]), node;
+	uint32_t n = 0;
+
+	if (container < 0)
+		return bad(err, errlen, fdt, parent, NULL,
+			   t == PIN_TYPE     ? "missing child node 'pins'"
+			   : t == GROUP_TYPE ? "missing child node 'groups'"
+					     : "missing child node 'functions'");
+	fdt_for_each_subnode(node, fdt, container)
+	{
+		const char *nm = fdt_get_name(fdt, node, NULL);
+
+		if (!nm || strncmp(nm, type_units[t], strlen(type_units[t])) ||
+		    (nm[strlen(type_units[t])] != '@' && nm[strlen(type_units[t])] != '\0'))
+			return bad(err, errlen, fdt, node, NULL,
+				   "unexpected node (pin@N, group@N or function@N only)");
+		n++;
+	}
+	if (n == 0 || n > PC_MAX_RES)
+		return bad(err, errlen, fdt, container, NULL, "must hold 1..1024 nodes");
+	s->nres[t] = n;
+	s->res[t] = calloc(n, sizeof(*s->res[t]));
+	if (!s->res[t])
+		return -ENOMEM;
+	fdt_for_each_subnode(node, fdt, container)
+	{
+		int ret = read_resource(s, fdt, node, t, err, errlen);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int pc_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+{
+	struct pc_state *s = calloc(1, sizeof(*s));
+	const fdt32_t *v;
+	int len, ret;
+
+	if (!s)
+		return -ENOMEM;
+	s->p = p;
+	s->proto.version = SCMI_PINCTRL_VERSION_1_0;
+	v = fdt_getprop(fdt, node, "fwkit,version", &len);
+	if (v) {
+		if (len != 4 || fdt32_to_cpu(*v) != SCMI_PINCTRL_VERSION_1_0) {
+			ret = bad(err, errlen, fdt, node, "fwkit,version",
+				  "must be <0x10000> (the only pin control version)");
+			goto fail;
+		}
+	}
+	for (int t = PIN_TYPE; t <= FUNCTION_TYPE; t++)
+		if ((ret = read_type(s, fdt, node, t, err, errlen)))
+			goto fail;
+
+	s->msgs[SCMI_PROTOCOL_VERSION] = (struct scmi_msg_desc){ pc_version, 0, 0, 0 };
+	s->msgs[SCMI_PROTOCOL_ATTRIBUTES] = (struct scmi_msg_desc){ pc_attributes, 0, 0, 0 };
+	s->msgs[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] =
+		(struct scmi_msg_desc){ pc_msg_attributes, 4, 0, 0 };
+	s->msgs[PINCTRL_ATTRIBUTES] = (struct scmi_msg_desc){ pc_pinctrl_attributes, 8, 0, 0 };
+	s->msgs[PINCTRL_LIST_ASSOCIATIONS] =
+		(struct scmi_msg_desc){ pc_list_associations, 12, 0, 0 };
+	s->msgs[PINCTRL_SETTINGS_GET] = (struct scmi_msg_desc){ pc_settings_get, 8, 0, 0 };
+	s->msgs[PINCTRL_SETTINGS_CONFIGURE] =
+		(struct scmi_msg_desc){ pc_settings_configure, SCMI_IN_SIZE_ANY, 0, 0 };
+	s->msgs[PINCTRL_REQUEST] = (struct scmi_msg_desc){ pc_request, 8, 0, 0 };
+	s->msgs[PINCTRL_RELEASE] = (struct scmi_msg_desc){ pc_release, 8, 0, 0 };
+	s->msgs[PINCTRL_NAME_GET] = (struct scmi_msg_desc){ pc_name_get, 8, 0, 0 };
+	s->msgs[PINCTRL_SET_PERMISSIONS] =
+		(struct scmi_msg_desc){ pc_set_permissions, 12, SCMI_MSG_F_TRUSTED, 0 };
+	s->msgs[SCMI_NEGOTIATE_PROTOCOL_VERSION] = (struct scmi_msg_desc){ pc_negotiate, 4, 0, 0 };
+	s->proto.id = SCMI_PROTOCOL_PINCTRL;
+	s->proto.msgs = s->msgs;
+	s->proto.nmsgs = FW_ARRAY_SIZE(s->msgs);
+	s->proto.priv = s;
+	s->proto.reset_agent = pc_reset_agent;
+	s->proto.destroy = pc_destroy;
+	ret = scmi_platform_register_protocol(p, &s->proto);
+	if (ret) {
+		snprintf(err, errlen, "pinctrl: cannot register protocol 0x19: %s", strerror(-ret));
+		goto fail;
+	}
+	return 0;
+fail:
+	pc_free(s);
+	return ret;
+}
+
+const struct scmi_proto_module scmi_pinctrl_module = {
+	.protocol_id = SCMI_PROTOCOL_PINCTRL,
+	.node_name = "pinctrl",
+	.setup = pc_setup,
+};

@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Power domain management protocol (0x11), platform side: the domains of
+ * the board's /scmi-platform/power-domains node (docs/bindings/scmi-power.md)
+ * with per-agent requests. Each agent's POWER_STATE_SET is a request; the
+ * domain's state is the "highest" request of all agents (on, then retention
+ * states in the order the board lists them, then off), or the board's
+ * initial state while no agent holds a request, so a domain stays on while
+ * any agent wants it on. RESET_AGENT_CONFIGURATION drops the agent's
+ * requests, subscriptions and negotiated version. Choices:
+ *  - a domain whose device the agent may not access answers DENIED to every
+ *    per-domain message (ids are global, so hiding would leave holes);
+ *  - an asynchronous POWER_STATE_SET takes effect at once (the emulated
+ *    hardware has no transition to wait for) and its delayed response
+ *    follows fwkit,latency-us later;
+ *  - POWER_STATE_CHANGE_REQUESTED goes to subscribed agents other than the
+ *    requester; POWER_STATE_CHANGED to every subscribed agent that may see
+ *    the domain, carrying the agent whose request caused the change.
+ */
+
+#include <fwkit/board.h>
+#include <fwkit/scmi/modules.h>
+#include <fwkit/scmi/power.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define PD_MAX_DOMAINS	 256
+#define PD_MAX_RETENTION 8
+#define PD_NMSGS	 (SCMI_NEGOTIATE_PROTOCOL_VERSION + 1)
+
+struct pd_domain {
+	char name[SCMI_MAX_STR_SIZE];
+	uint32_t device;
+	bool async, sync, notify, req_notify;
+	uint32_t latency_us;
+	uint32_t initial;
+	uint32_t retention[PD_MAX_RETENTION];
+	unsigned int nretention;
+	uint32_t state;
+	bool has_req[SCMI_PLATFORM_MAX_AGENTS];
+	uint32_t req[SCMI_PLATFORM_MAX_AGENTS];
+	bool sub_changed[SCMI_PLATFORM_MAX_AGENTS];
+	bool sub_requested[SCMI_PLATFORM_MAX_AGENTS];
+};
+
+struct pd_priv {
+	struct scmi_protocol proto; /* first: destroy frees priv through it */
+	struct scmi_msg_desc msgs[PD_NMSGS];
+	struct scmi_platform *p;
+	uint32_t version;
+	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS]; /* after NEGOTIATE */
+	unsigned int ndomains;
+	struct pd_domain *d;
+};
+
+static const uint32_t pd_versions[] = {
+	SCMI_POWER_VERSION_1_0,
+	SCMI_POWER_VERSION_2_0,
+	SCMI_POWER_VERSION_3_0,
+	SCMI_POWER_VERSION_3_1,
+};
+
+/* Whether message id exists in protocol version v. */
+static bool pd_msg_in_version(uint32_t v, unsigned int id)
+{
+	switch (id) {
+	case SCMI_PROTOCOL_VERSION:
+	case SCMI_PROTOCOL_ATTRIBUTES:
+	case SCMI_PROTOCOL_MESSAGE_ATTRIBUTES:
+	case POWER_DOMAIN_ATTRIBUTES:
+	case POWER_STATE_SET:
+	case POWER_STATE_GET:
+	case POWER_STATE_NOTIFY:
+		return true;
+	case POWER_STATE_CHANGE_REQUESTED_NOTIFY:
+		return v >= SCMI_POWER_VERSION_2_0;
+	case POWER_DOMAIN_NAME_GET:
+		return v >= SCMI_POWER_VERSION_3_0;
+	case SCMI_NEGOTIATE_PROTOCOL_VERSION:
+		return v >= SCMI_POWER_VERSION_3_1;
+	default:
+		return false;
+	}
+}
+
+static uint32_t pd_agent_version(const struct pd_priv *pp, const struct scmi_msg *m)
+{
+	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+
+	return ai < 0 ? pp->version : pp->agent_version[ai];
+}
+
+/* The message exists for this agent's (negotiated) version; NOT_SUPPORTED
+ * otherwise, as the dispatcher answers for messages the table lacks. */
+static bool pd_msg_ok(struct scmi_msg *m)
+{
+	/* NEGOTIATE stays available to change one's mind again. */
+	if (m->hdr.id == SCMI_NEGOTIATE_PROTOCOL_VERSION ||
+	    pd_msg_in_version(pd_agent_version(m->priv, m), m->hdr.id))
+		return true;
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	return false;
+}
+
+/* The domain a message names, NULL with NOT_FOUND or DENIED set. */
+static struct pd_domain *pd_domain_of(struct scmi_msg *m, uint32_t id)
+{
+	struct pd_priv *pp = m->priv;
+
+	if (id >= pp->ndomains) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return NULL;
+	}
+	if (!scmi_platform_device_access(m->p, m->agent->id, pp->d[id].device,
+					 SCMI_PROTOCOL_POWER)) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return NULL;
+	}
+	return &pp->d[id];
+}
+
+/* Depth order for aggregation: on first, retention states as listed, off. */
+static unsigned int pd_rank(const struct pd_domain *d, uint32_t state)
+{
+	if (state == SCMI_POWER_STATE_ON)
+		return PD_MAX_RETENTION + 1;
+	for (unsigned int i = 0; i < d->nretention; i++)
+		if (d->retention[i] == state)
+			return PD_MAX_RETENTION - i;
+	return 0;
+}
+
+static bool pd_state_valid(const struct pd_domain *d, uint32_t state)
+{
+	return state == SCMI_POWER_STATE_ON || state == SCMI_POWER_STATE_OFF ||
+	       pd_rank(d, state) != 0;
+}
+
+static uint32_t pd_aggregate(const struct pd_priv *pp, const struct pd_domain *d)
+{
+	unsigned int n = scmi_platform_num_agents(pp->p);
+	bool any = false;
+	uint32_t best = SCMI_POWER_STATE_OFF;
+
+	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
+		if (!d->has_req[i])
+			continue;
+		if (!any || pd_rank(d, d->req[i]) > pd_rank(d, best))
+			best = d->req[i];
+		any = true;
+	}
+	return any ? best : d->initial;
+}
+
+/* Send one event to every subscribed agent that may see the domain. */
+static void pd_event(struct pd_priv *pp, struct pd_domain *d, uint8_t evt, uint32_t agent_id,
+		     uint32_t state, bool skip_requester)
+{
+	unsigned int n = scmi_platform_num_agents(pp->p);
+	uint32_t dom = (uint32_t)(d - pp->d);
+	uint8_t ev[12];
+
+	fw_put_le32(ev, agent_id);
+	fw_put_le32(ev + 4, dom);
+	fw_put_le32(ev + 8, state);
+	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
+		uint32_t to = scmi_platform_agent_id_at(pp->p, i);
+		bool sub = evt == SCMI_EVENT_POWER_STATE_CHANGED ? d->sub_changed[i]
+								 : d->sub_requested[i];
+
+		if (!sub || (skip_requester && to == agent_id))
+			continue;
+		if (!scmi_platform_device_access(pp->p, to, d->device, SCMI_PROTOCOL_POWER))
+			continue;
+		scmi_platform_notify(pp->p, to, SCMI_PROTOCOL_POWER, evt, ev, sizeof(ev));
+	}
+}
+
+static void pd_update(struct pd_priv *pp, struct pd_domain *d, uint32_t by_agent)
+{
+	uint32_t s = pd_aggregate(pp, d);
+
+	if (s == d->state)
+		return;
+	d->state = s;
+	pd_event(pp, d, SCMI_EVENT_POWER_STATE_CHANGED, by_agent, s, false);
+}
+
+/* ------------------------------------------------------------- messages */
+
+static void pd_version(struct scmi_msg *m)
+{
+	struct pd_priv *pp = m->priv;
+
+	scmi_msg_put_u32(m, pp->version);
+}
+
+static void pd_attributes(struct scmi_msg *m)
+{
+	struct pd_priv *pp = m->priv;
+
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_POWER_NUM_DOMAINS_MASK, pp->ndomains));
+	/* No statistics shared memory: address and length zero. */
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_u32(m, 0);
+}
+
+static void pd_msg_attributes(struct scmi_msg *m)
+{
+	uint32_t id = scmi_msg_in_u32(m, 0);
+	struct pd_priv *pp = m->priv;
+
+	if (id >= PD_NMSGS || !pp->msgs[id].fn ||
+	    (id != SCMI_NEGOTIATE_PROTOCOL_VERSION &&
+	     !pd_msg_in_version(pd_agent_version(pp, m), id))) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	scmi_msg_put_u32(m, 0);
+}
+
+static void pd_negotiate(struct scmi_msg *m)
+{
+	struct pd_priv *pp = m->priv;
+	uint32_t v = scmi_msg_in_u32(m, 0);
+	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+
+	if (!pd_msg_ok(m))
+		return;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(pd_versions); i++) {
+		if (pd_versions[i] == v && v <= pp->version && ai >= 0) {
+			pp->agent_version[ai] = v;
+			return;
+		}
+	}
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+}
+
+static void pd_domain_attributes(struct scmi_msg *m)
+{
+	struct pd_priv *pp = m->priv;
+	uint32_t v = pd_agent_version(pp, m), flags = 0;
+	char shortname[SCMI_SHORT_NAME_MAX_SIZE] = { 0 };
+	struct pd_domain *d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
+
+	if (!d)
+		return;
+	if (d->notify)
+		flags |= SUPPORTS_STATE_SET_NOTIFY;
+	if (d->async)
+		flags |= SUPPORTS_STATE_SET_ASYNC;
+	if (d->sync)
+		flags |= SUPPORTS_STATE_SET_SYNC;
+	if (d->req_notify && v >= SCMI_POWER_VERSION_2_0)
+		flags |= SUPPORTS_STATE_CHANGE_REQUESTED_NOTIFY;
+	if (v >= SCMI_POWER_VERSION_3_0 && strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+		flags |= SUPPORTS_EXTENDED_NAMES;
+	scmi_msg_put_u32(m, flags);
+	/* The short name: the first 15 characters of an extended one. */
+	memcpy(shortname, d->name, FW_MIN(strlen(d->name), sizeof(shortname) - 1));
+	scmi_msg_put_name(m, shortname, SCMI_SHORT_NAME_MAX_SIZE);
+}
+
+static void pd_state_set(struct scmi_msg *m)
+{
+	struct pd_priv *pp = m->priv;
+	uint32_t flags = scmi_msg_in_u32(m, 0), state = scmi_msg_in_u32(m, 2);
+	uint32_t dom = scmi_msg_in_u32(m, 1);
+	bool async = flags & POWER_STATE_SET_ASYNC;
+	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+	struct pd_domain *d = pd_domain_of(m, dom);
+
+	if (!d || ai < 0)
+		return;
+	if ((flags & ~POWER_STATE_SET_ASYNC) || !pd_state_valid(d, state)) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if ((async && !d->async) || (!async && !d->sync)) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (async && !scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
+		/* The delayed response could not reach the agent. */
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	pd_event(pp, d, SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED, m->agent->id, state, true);
+	d->req[ai] = state;
+	d->has_req[ai] = true;
+	pd_update(pp, d, m->agent->id);
+	if (async) {
+		uint8_t dr[8];
+
+		fw_put_le32(dr, (uint32_t)SCMI_SUCCESS);
+		fw_put_le32(dr + 4, dom);
+		if (scmi_platform_delayed_response(m->p, m, dr, sizeof(dr),
+						   (uint64_t)d->latency_us * 1000))
+			scmi_msg_status(m, SCMI_GENERIC_ERROR);
+	}
+}
+
+static void pd_state_get(struct scmi_msg *m)
+{
+	struct pd_domain *d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
+
+	if (d)
+		scmi_msg_put_u32(m, d->state);
+}
+
+static void pd_notify_common(struct scmi_msg *m, bool requested)
+{
+	uint32_t en = scmi_msg_in_u32(m, 1);
+	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+	struct pd_domain *d;
+
+	if (!pd_msg_ok(m))
+		return;
+	d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
+	if (!d || ai < 0)
+		return;
+	if (en & ~SCMI_POWER_NOTIFY_ENABLE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if ((requested ? !d->req_notify : !d->notify) ||
+	    ((en & SCMI_POWER_NOTIFY_ENABLE) && !scmi_platform_agent_has_p2a(m->p, m->agent->id))) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (requested)
+		d->sub_requested[ai] = en & SCMI_POWER_NOTIFY_ENABLE;
+	else
+		d->sub_changed[ai] = en & SCMI_POWER_NOTIFY_ENABLE;
+}
+
+static void pd_state_notify(struct scmi_msg *m)
+{
+	pd_notify_common(m, false);
+}
+
+static void pd_requested_notify(struct scmi_msg *m)
+{
+	pd_notify_common(m, true);
+}
+
+static void pd_name_get(struct scmi_msg *m)
+{
+	struct pd_domain *d;
+
+	if (!pd_msg_ok(m))
+		return;
+	d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
+	if (!d)
+		return;
+	scmi_msg_put_u32(m, 0); /* flags: reserved */
+	scmi_msg_put_name(m, d->name, SCMI_MAX_STR_SIZE);
+}
+
+static const struct scmi_msg_desc pd_msgs[PD_NMSGS] = {
+	[SCMI_PROTOCOL_VERSION] = { pd_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { pd_attributes, 0, 0, 0 },
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { pd_msg_attributes, 4, 0, 0 },
+	[POWER_DOMAIN_ATTRIBUTES] = { pd_domain_attributes, 4, 0, 0 },
+	[POWER_STATE_SET] = { pd_state_set, 12, 0, 0 },
+	[POWER_STATE_GET] = { pd_state_get, 4, 0, 0 },
+	[POWER_STATE_NOTIFY] = { pd_state_notify, 8, 0, 0 },
+	[POWER_STATE_CHANGE_REQUESTED_NOTIFY] = { pd_requested_notify, 8, 0, 0 },
+	[POWER_DOMAIN_NAME_GET] = { pd_name_get, 4, 0, 0 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { pd_negotiate, 4, 0, 0 },
+};
+
+static void pd_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+{
+	struct pd_priv *pp = priv;
+	int ai = scmi_platform_agent_index(p, agent_id);
+
+	if (ai < 0)
+		return;
+	pp->agent_version[ai] = pp->version;
+	for (unsigned int i = 0; i < pp->ndomains; i++) {
+		struct pd_domain *d = &pp->d[i];
+
+		d->sub_changed[ai] = d->sub_requested[ai] = false;
+		if (d->has_req[ai]) {
+			d->has_req[ai] = false;
+			pd_update(pp, d, agent_id);
+		}
+	}
+}
+
+static void pd_destroy(struct scmi_protocol *proto)
+{
+	struct pd_priv *pp = proto->priv;
+
+	free(pp->d);
+	free(pp);
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static int pd_fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
+		   const char *what)
+{
+	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
+}
+
+/* An optional single-cell property: 1 found, 0 absent, <0 malformed. */
+static int pd_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
+		  size_t errlen)
+{
+	int len;
+	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
+
+	if (!c)
+		return 0;
+	if (len != 4)
+		return pd_fail(err, errlen, fdt, node, prop, "must be one cell");
+	*v = fdt32_to_cpu(*c);
+	return 1;
+}
+
+static int pd_parse_domain(struct pd_priv *pp, const void *fdt, int node, char *err, size_t errlen)
+{
+	uint32_t id, dev, v;
+	struct pd_domain *d;
+	const char *label;
+	const fdt32_t *cells;
+	int len, ret;
+
+	if ((ret = pd_u32(fdt, node, "reg", &id, err, errlen)) <= 0)
+		return ret ? ret : pd_fail(err, errlen, fdt, node, "reg", "missing");
+	if (id >= pp->ndomains)
+		return pd_fail(err, errlen, fdt, node, "reg",
+			       "domain ids must be 0..n-1 for n domains");
+	d = &pp->d[id];
+	if (d->name[0])
+		return pd_fail(err, errlen, fdt, node, "reg", "duplicate domain id");
+	label = fdt_getprop(fdt, node, "label", &len);
+	if (!label || len < 2 || label[len - 1] || (size_t)len > SCMI_MAX_STR_SIZE)
+		return pd_fail(err, errlen, fdt, node, "label",
+			       "missing, empty or longer than 63 characters");
+	if ((size_t)len > SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_POWER_VERSION_3_0)
+		return pd_fail(err, errlen, fdt, node, "label",
+			       "longer than 15 characters needs version 0x30000 or later");
+	memcpy(d->name, label, (size_t)len);
+	if ((ret = pd_u32(fdt, node, "fwkit,device", &dev, err, errlen)) <= 0)
+		return ret ? ret : pd_fail(err, errlen, fdt, node, "fwkit,device", "missing");
+	if (!scmi_platform_has_device(pp->p, dev))
+		return pd_fail(err, errlen, fdt, node, "fwkit,device", "no such device");
+	d->device = dev;
+	d->async = fdt_getprop(fdt, node, "fwkit,async", NULL) != NULL;
+	d->sync = fdt_getprop(fdt, node, "fwkit,no-sync", NULL) == NULL;
+	if (!d->sync && !d->async)
+		return pd_fail(err, errlen, fdt, node, "fwkit,no-sync",
+			       "a domain needs synchronous or asynchronous transitions");
+	d->notify = fdt_getprop(fdt, node, "fwkit,no-notify", NULL) == NULL;
+	d->req_notify = d->notify;
+	if ((ret = pd_u32(fdt, node, "fwkit,latency-us", &v, err, errlen)) < 0)
+		return ret;
+	d->latency_us = ret ? v : 0;
+	if (d->latency_us > 10000000)
+		return pd_fail(err, errlen, fdt, node, "fwkit,latency-us", "above 10 s");
+	cells = fdt_getprop(fdt, node, "fwkit,retention-states", &len);
+	if (cells) {
+		if (len <= 0 || len % 4 || (size_t)len / 4 > PD_MAX_RETENTION)
+			return pd_fail(err, errlen, fdt, node, "fwkit,retention-states",
+				       "must list 1 to 8 cells");
+		d->nretention = (unsigned int)len / 4;
+		for (unsigned int i = 0; i < d->nretention; i++) {
+			uint32_t s = fdt32_to_cpu(cells[i]);
+
+			if ((s & ~SCMI_POWER_STATE_ID_MASK) || s == SCMI_POWER_STATE_ON)
+				return pd_fail(err, errlen, fdt, node, "fwkit,retention-states",
+					       "a retention state is a non-zero id with bit 30 "
+					       "clear and bits 31:28 clear");
+			d->retention[i] = s;
+		}
+	}
+	d->initial = SCMI_POWER_STATE_OFF;
+	if ((ret = pd_u32(fdt, node, "fwkit,initial-state", &v, err, errlen)) < 0)
+		return ret;
+	if (ret) {
+		if (!pd_state_valid(d, v))
+			return pd_fail(err, errlen, fdt, node, "fwkit,initial-state",
+				       "not on, off or a listed retention state");
+		d->initial = v;
+	}
+	d->state = d->initial;
+	return 0;
+}
+
+static int pd_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+{
+	struct pd_priv *pp;
+	unsigned int n = 0;
+	uint32_t v = SCMI_POWER_VERSION_3_1;
+	bool known = false;
+	int child, ret;
+
+	if ((ret = pd_u32(fdt, node, "fwkit,version", &v, err, errlen)) < 0)
+		return ret;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(pd_versions); i++)
+		known |= pd_versions[i] == v;
+	if (!known)
+		return pd_fail(err, errlen, fdt, node, "fwkit,version",
+			       "not one of 0x10000, 0x20000, 0x30000, 0x30001");
+	fdt_for_each_subnode(child, fdt, node) n++;
+	if (n == 0 || n > PD_MAX_DOMAINS)
+		return pd_fail(err, errlen, fdt, node, NULL, "needs 1 to 256 domain nodes");
+	pp = calloc(1, sizeof(*pp));
+	if (!pp)
+		return -ENOMEM;
+	pp->d = calloc(n, sizeof(*pp->d));
+	if (!pp->d) {
+		free(pp);
+		return -ENOMEM;
+	}
+	pp->p = p;
+	pp->version = v;
+	pp->ndomains = n;
+	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
+		pp->agent_version[i] = v;
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		if ((ret = pd_parse_domain(pp, fdt, child, err, errlen)))
+			goto fail;
+	}
+	/* The table holds exactly the configured version's messages. */
+	for (unsigned int i = 0; i < PD_NMSGS; i++)
+		if (pd_msg_in_version(v, i))
+			pp->msgs[i] = pd_msgs[i];
+	pp->proto.id = SCMI_PROTOCOL_POWER;
+	pp->proto.version = v;
+	pp->proto.msgs = pp->msgs;
+	pp->proto.nmsgs = PD_NMSGS;
+	pp->proto.priv = pp;
+	pp->proto.reset_agent = pd_reset_agent;
+	pp->proto.destroy = pd_destroy;
+	ret = scmi_platform_register_protocol(p, &pp->proto);
+	if (ret) {
+		snprintf(err, errlen, "power-domains: cannot register the protocol: %s",
+			 strerror(-ret));
+		goto fail;
+	}
+	return 0;
+fail:
+	free(pp->d);
+	free(pp);
+	return ret;
+}
+
+const struct scmi_proto_module scmi_power_module = {
+	.protocol_id = SCMI_PROTOCOL_POWER,
+	.node_name = "power-domains",
+	.setup = pd_setup,
+};

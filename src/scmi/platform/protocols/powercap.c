@@ -1,0 +1,629 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Power capping protocol (0x18), platform side: power capping domains read
+ * from the board (docs/bindings/scmi-powercap.md), each with a cap range, a
+ * power averaging interval (PAI) range, a parent, an optional latency for
+ * asynchronous cap changes, and an emulated power reading. Arbitration and
+ * choices (all documented in the binding):
+ *  - every agent's CAP_SET is kept as that agent's request; the domain's cap
+ *    is the lowest request of any agent, else (v2.0) 0 "disabled" if some
+ *    agent asked for that, else the board's initial cap. reset_agent drops
+ *    the agent's request, so its cap stops applying while others' stay;
+ *  - PAI is the last value set; reset_agent restores the board's PAI when
+ *    the agent being reset set it last;
+ *  - the emulated reading is 9/10 of the cap (of the maximum cap while
+ *    capping is disabled): power_uw = cap * 9 / 10;
+ *  - a domain an agent may not see answers DENIED, an unknown one NOT_FOUND;
+ *  - the asynchronous CAP_SET takes effect when accepted; its delayed
+ *    response follows after the domain's latency.
+ */
+
+#include <fwkit/board.h>
+#include <fwkit/scmi/modules.h>
+#include <fwkit/scmi/powercap.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCAP_DISABLE UINT32_MAX /* an agent's request to run uncapped (v2.0) */
+
+struct pcap_dom {
+	char name[SCMI_MAX_STR_SIZE];
+	uint32_t device, parent;
+	uint32_t min_cap, max_cap, cap_step, init_cap;
+	uint32_t min_pai, max_pai, pai_step, init_pai;
+	uint32_t sustainable, accuracy, latency_us;
+	uint32_t cap; /* effective, 0: disabled */
+	uint32_t pai;
+	uint32_t pai_by; /* agent that set the PAI last, 0: the board's */
+	/* per agent index */
+	uint32_t req[SCMI_PLATFORM_MAX_AGENTS]; /* 0: none */
+	bool cap_notify[SCMI_PLATFORM_MAX_AGENTS];
+	bool meas_notify[SCMI_PLATFORM_MAX_AGENTS];
+	uint32_t low[SCMI_PLATFORM_MAX_AGENTS], high[SCMI_PLATFORM_MAX_AGENTS];
+};
+
+struct pcap_state {
+	struct scmi_protocol proto;
+	struct scmi_msg_desc msgs[SCMI_NEGOTIATE_PROTOCOL_VERSION + 1];
+	struct scmi_platform *p;
+	struct pcap_dom *doms;
+	uint32_t ndoms;
+	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS]; /* negotiated, 0: the board's */
+};
+
+static struct pcap_state *st_of(const struct scmi_msg *m)
+{
+	return m->priv;
+}
+
+static uint32_t agent_version(struct pcap_state *s, uint32_t agent_id)
+{
+	int idx = scmi_platform_agent_index(s->p, agent_id);
+
+	if (idx >= 0 && s->agent_version[idx])
+		return s->agent_version[idx];
+	return s->proto.version;
+}
+
+static uint32_t power_of(const struct pcap_dom *d)
+{
+	uint64_t cap = d->cap ? d->cap : d->max_cap;
+
+	return (uint32_t)(cap * 9 / 10);
+}
+
+static bool visible(struct pcap_state *s, uint32_t agent, const struct pcap_dom *d)
+{
+	return scmi_platform_device_access(s->p, agent, d->device, SCMI_PROTOCOL_POWERCAP);
+}
+
+static struct pcap_dom *lookup(struct scmi_msg *m, uint32_t id)
+{
+	struct pcap_state *s = st_of(m);
+
+	if (id >= s->ndoms) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return NULL;
+	}
+	if (!visible(s, m->agent->id, &s->doms[id])) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return NULL;
+	}
+	return &s->doms[id];
+}
+
+static bool cap_configurable(const struct pcap_dom *d)
+{
+	return d->min_cap != d->max_cap;
+}
+
+static bool pai_configurable(const struct pcap_dom *d)
+{
+	return d->min_pai != d->max_pai;
+}
+
+static uint32_t effective_cap(struct pcap_state *s, const struct pcap_dom *d)
+{
+	uint32_t best = 0;
+	bool disable = false;
+
+	for (unsigned int i = 0; i < scmi_platform_num_agents(s->p); i++) {
+		if (d->req[i] == PCAP_DISABLE)
+			disable = true;
+		else if (d->req[i] && (!best || d->req[i] < best))
+			best = d->req[i];
+	}
+	if (best)
+		return best;
+	return disable ? 0 : d->init_cap;
+}
+
+/* Tell every subscribed agent that may see the domain; `by` caused it. */
+static void announce(struct pcap_state *s, uint32_t dom, uint32_t by, bool cap_changed)
+{
+	struct pcap_dom *d = &s->doms[dom];
+	uint32_t power = power_of(d);
+
+	for (unsigned int i = 0; i < scmi_platform_num_agents(s->p); i++) {
+		uint32_t agent = scmi_platform_agent_id_at(s->p, i);
+		uint8_t ev[16];
+
+		if (!visible(s, agent, d))
+			continue;
+		if (d->cap_notify[i]) {
+			fw_put_le32(ev, by);
+			fw_put_le32(ev + 4, dom);
+			fw_put_le32(ev + 8, d->cap);
+			fw_put_le32(ev + 12, d->pai);
+			scmi_platform_notify(s->p, agent, SCMI_PROTOCOL_POWERCAP,
+					     SCMI_EVENT_POWERCAP_CAP_CHANGED, ev, 16);
+		}
+		if (cap_changed && d->meas_notify[i] && (power < d->low[i] || power > d->high[i])) {
+			fw_put_le32(ev, by);
+			fw_put_le32(ev + 4, dom);
+			fw_put_le32(ev + 8, power);
+			scmi_platform_notify(s->p, agent, SCMI_PROTOCOL_POWERCAP,
+					     SCMI_EVENT_POWERCAP_MEASUREMENTS_CHANGED, ev, 12);
+		}
+	}
+}
+
+/* Recompute the cap after a request changed; announce if it moved. */
+static void update_cap(struct pcap_state *s, uint32_t dom, uint32_t by)
+{
+	struct pcap_dom *d = &s->doms[dom];
+	uint32_t cap = effective_cap(s, d);
+
+	if (cap == d->cap)
+		return;
+	d->cap = cap;
+	announce(s, dom, by, true);
+}
+
+static void pcap_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, agent_version(st_of(m), m->agent->id));
+}
+
+static void pcap_attributes(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_POWERCAP_NUM_DOMAINS_MASK, st_of(m)->ndoms));
+}
+
+static void pcap_msg_attributes(struct scmi_msg *m)
+{
+	const struct pcap_state *s = st_of(m);
+	uint32_t id = scmi_msg_in_u32(m, 0);
+
+	if (id >= s->proto.nmsgs || !s->msgs[id].fn) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	scmi_msg_put_u32(m, s->msgs[id].attributes);
+}
+
+/* v2.0 platforms also speak 1.0 to an agent that asks for it. */
+static void pcap_negotiate(struct scmi_msg *m)
+{
+	struct pcap_state *s = st_of(m);
+	uint32_t v = scmi_msg_in_u32(m, 0);
+	int idx = scmi_platform_agent_index(s->p, m->agent->id);
+
+	if ((v != SCMI_POWERCAP_VERSION_1_0 && v != SCMI_POWERCAP_VERSION_2_0) ||
+	    v > s->proto.version || idx < 0) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	s->agent_version[idx] = v;
+}
+
+static void pcap_domain_attributes(struct scmi_msg *m)
+{
+	struct pcap_dom *d = lookup(m, scmi_msg_in_u32(m, 0));
+	uint32_t attr;
+
+	if (!d)
+		return;
+	attr = SCMI_POWERCAP_CAP_CHANGE_NOTIFY | SCMI_POWERCAP_MEASUREMENTS_CHANGE_NOTIFY |
+	       SCMI_POWERCAP_MONITORING |
+	       FW_FIELD_PREP(SCMI_POWERCAP_POWER_UNIT_MASK, SCMI_POWERCAP_UNIT_UW);
+	if (d->latency_us)
+		attr |= SCMI_POWERCAP_ASYNC_CAP_SET;
+	if (strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+		attr |= SCMI_POWERCAP_EXTENDED_NAMES;
+	if (cap_configurable(d))
+		attr |= SCMI_POWERCAP_CAP_CONFIGURATION;
+	if (pai_configurable(d))
+		attr |= SCMI_POWERCAP_PAI_CONFIGURATION;
+	scmi_msg_put_u32(m, attr);
+	scmi_msg_put_name(m, d->name, SCMI_SHORT_NAME_MAX_SIZE);
+	scmi_msg_put_u32(m, d->min_pai);
+	scmi_msg_put_u32(m, d->max_pai);
+	scmi_msg_put_u32(m, d->pai_step);
+	scmi_msg_put_u32(m, d->min_cap);
+	scmi_msg_put_u32(m, d->max_cap);
+	scmi_msg_put_u32(m, d->cap_step);
+	scmi_msg_put_u32(m, d->sustainable);
+	scmi_msg_put_u32(m, d->accuracy);
+	scmi_msg_put_u32(m, d->parent);
+}
+
+static void pcap_cap_get(struct scmi_msg *m)
+{
+	struct pcap_dom *d = lookup(m, scmi_msg_in_u32(m, 0));
+
+	if (d)
+		scmi_msg_put_u32(m, d->cap);
+}
+
+static bool on_step(uint32_t v, uint32_t min, uint32_t max, uint32_t step)
+{
+	return v >= min && v <= max && (min == max || !step || (v - min) % step == 0);
+}
+
+static void pcap_cap_set(struct scmi_msg *m)
+{
+	struct pcap_state *s = st_of(m);
+	uint32_t id = scmi_msg_in_u32(m, 0), flags = scmi_msg_in_u32(m, 1);
+	uint32_t cap = scmi_msg_in_u32(m, 2);
+	int idx = scmi_platform_agent_index(s->p, m->agent->id);
+	struct pcap_dom *d;
+	uint8_t dr[12];
+
+	if (flags & ~(SCMI_POWERCAP_CAP_SET_ASYNC | SCMI_POWERCAP_CAP_SET_IGNORE_DRESP)) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!(d = lookup(m, id)) || idx < 0)
+		return;
+	if (!cap_configurable(d) || ((flags & SCMI_POWERCAP_CAP_SET_ASYNC) && !d->latency_us)) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (cap == 0 && agent_version(s, m->agent->id) < SCMI_POWERCAP_VERSION_2_0) {
+		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		return;
+	}
+	if (cap && !on_step(cap, d->min_cap, d->max_cap, d->cap_step)) {
+		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		return;
+	}
+	d->req[idx] = cap ? cap : PCAP_DISABLE;
+	update_cap(s, id, m->agent->id);
+	if ((flags & SCMI_POWERCAP_CAP_SET_ASYNC) &&
+	    !(flags & SCMI_POWERCAP_CAP_SET_IGNORE_DRESP)) {
+		fw_put_le32(dr, SCMI_SUCCESS);
+		fw_put_le32(dr + 4, id);
+		fw_put_le32(dr + 8, d->cap);
+		if (scmi_platform_delayed_response(s->p, m, dr, sizeof(dr),
+						   (uint64_t)d->latency_us * 1000))
+			scmi_msg_status(m, SCMI_BUSY);
+	}
+}
+
+static void pcap_pai_get(struct scmi_msg *m)
+{
+	struct pcap_dom *d = lookup(m, scmi_msg_in_u32(m, 0));
+
+	if (d)
+		scmi_msg_put_u32(m, d->pai);
+}
+
+static void pcap_pai_set(struct scmi_msg *m)
+{
+	struct pcap_state *s = st_of(m);
+	uint32_t id = scmi_msg_in_u32(m, 0), pai = scmi_msg_in_u32(m, 2);
+	struct pcap_dom *d;
+
+	if (scmi_msg_in_u32(m, 1)) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!(d = lookup(m, id)))
+		return;
+	if (!pai_configurable(d)) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (!on_step(pai, d->min_pai, d->max_pai, d->pai_step)) {
+		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		return;
+	}
+	d->pai_by = m->agent->id;
+	if (pai != d->pai) {
+		d->pai = pai;
+		announce(s, id, m->agent->id, false);
+	}
+}
+
+static void pcap_name_get(struct scmi_msg *m)
+{
+	struct pcap_dom *d = lookup(m, scmi_msg_in_u32(m, 0));
+
+	if (!d)
+		return;
+	if (strlen(d->name) < SCMI_SHORT_NAME_MAX_SIZE) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_name(m, d->name, SCMI_MAX_STR_SIZE);
+}
+
+static void pcap_measurements_get(struct scmi_msg *m)
+{
+	struct pcap_dom *d = lookup(m, scmi_msg_in_u32(m, 0));
+
+	if (!d)
+		return;
+	scmi_msg_put_u32(m, power_of(d));
+	scmi_msg_put_u32(m, d->pai);
+}
+
+/* Events travel on the agent's platform-to-agent channel. */
+static bool notify_common(struct scmi_msg *m, struct pcap_dom **d, int *idx)
+{
+	struct pcap_state *s = st_of(m);
+
+	if (scmi_msg_in_u32(m, 1) & ~SCMI_POWERCAP_NOTIFY_ENABLE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return false;
+	}
+	if (!(*d = lookup(m, scmi_msg_in_u32(m, 0))))
+		return false;
+	*idx = scmi_platform_agent_index(s->p, m->agent->id);
+	if (*idx < 0 || !scmi_platform_agent_has_p2a(s->p, m->agent->id)) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return false;
+	}
+	return true;
+}
+
+static void pcap_cap_notify(struct scmi_msg *m)
+{
+	struct pcap_dom *d;
+	int idx;
+
+	if (notify_common(m, &d, &idx))
+		d->cap_notify[idx] = scmi_msg_in_u32(m, 1) & SCMI_POWERCAP_NOTIFY_ENABLE;
+}
+
+static void pcap_measurements_notify(struct scmi_msg *m)
+{
+	uint32_t low = scmi_msg_in_u32(m, 2), high = scmi_msg_in_u32(m, 3);
+	bool en = scmi_msg_in_u32(m, 1) & SCMI_POWERCAP_NOTIFY_ENABLE;
+	struct pcap_dom *d;
+	int idx;
+
+	if (en && low > high) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!notify_common(m, &d, &idx))
+		return;
+	d->meas_notify[idx] = en;
+	d->low[idx] = low;
+	d->high[idx] = high;
+}
+
+/* No domain of fwkit's has fast channels. */
+static void pcap_describe_fastchannel(struct scmi_msg *m)
+{
+	uint32_t msg = scmi_msg_in_u32(m, 1);
+
+	if (!lookup(m, scmi_msg_in_u32(m, 0)))
+		return;
+	if (msg < POWERCAP_CAP_GET || msg > POWERCAP_PAI_SET) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+}
+
+static void pcap_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+{
+	struct pcap_state *s = priv;
+	int idx = scmi_platform_agent_index(p, agent_id);
+
+	if (idx < 0)
+		return;
+	s->agent_version[idx] = 0;
+	for (uint32_t i = 0; i < s->ndoms; i++) {
+		struct pcap_dom *d = &s->doms[i];
+
+		d->cap_notify[idx] = d->meas_notify[idx] = false;
+		d->req[idx] = 0;
+		if (d->pai_by == agent_id) {
+			d->pai_by = 0;
+			if (d->pai != d->init_pai) {
+				d->pai = d->init_pai;
+				announce(s, i, agent_id, false);
+			}
+		}
+		update_cap(s, i, agent_id);
+	}
+}
+
+static void pcap_destroy(struct scmi_protocol *proto)
+{
+	struct pcap_state *s = FW_CONTAINER_OF(proto, struct pcap_state, proto);
+
+	free(s->doms);
+	free(s);
+}
+
+/* ------------------------------------------------------------ board */
+
+static int bad(char *err, size_t errlen, const void *fdt, int node, const char *prop,
+	       const char *what)
+{
+	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
+}
+
+/* n cells into v; optional props leave v alone when absent. */
+static int cells(const void *fdt, int node, const char *prop, uint32_t *v, int n, bool required,
+		 char *err, size_t errlen)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+
+	if (!p)
+		return required ? bad(err, errlen, fdt, node, prop, "missing") : 0;
+	if (len != 4 * n)
+		return bad(err, errlen, fdt, node, prop,
+			   n == 1 ? "must be one 32-bit cell" : "must be <min max step>");
+	for (int i = 0; i < n; i++)
+		v[i] = fdt32_to_cpu(p[i]);
+	return 0;
+}
+
+static int range_ok(const void *fdt, int node, const char *prop, const uint32_t *r, char *err,
+		    size_t errlen)
+{
+	/* Linux refuses zero bounds, and a step of 0 on a real range. */
+	if (!r[0] || r[0] > r[1] || (r[0] != r[1] && !r[2]))
+		return bad(err, errlen, fdt, node, prop,
+			   "needs 0 < min <= max and a step > 0 when min < max");
+	return 0;
+}
+
+static int read_domain(struct pcap_state *s, const void *fdt, int node, char *err, size_t errlen)
+{
+	uint32_t id, r[3];
+	struct pcap_dom *d;
+	const char *label;
+	int len, ret;
+
+	if ((ret = cells(fdt, node, "reg", &id, 1, true, err, errlen)))
+		return ret;
+	if (id >= s->ndoms)
+		return bad(err, errlen, fdt, node, "reg",
+			   "identifiers must be 0..n-1, one node each");
+	d = &s->doms[id];
+	if (d->name[0])
+		return bad(err, errlen, fdt, node, "reg", "duplicate identifier");
+	label = fdt_getprop(fdt, node, "label", &len);
+	if (!label)
+		return bad(err, errlen, fdt, node, "label", "missing");
+	if (len < 2 || len > SCMI_MAX_STR_SIZE || label[len - 1] ||
+	    strlen(label) != (size_t)len - 1)
+		return bad(err, errlen, fdt, node, "label", "must be a string of 1..63 characters");
+	memcpy(d->name, label, (size_t)len);
+	if ((ret = cells(fdt, node, "fwkit,device", &d->device, 1, true, err, errlen)))
+		return ret;
+	if (!scmi_platform_has_device(s->p, d->device))
+		return bad(err, errlen, fdt, node, "fwkit,device", "no such device");
+	if ((ret = cells(fdt, node, "fwkit,cap-range-uw", r, 3, true, err, errlen)) ||
+	    (ret = range_ok(fdt, node, "fwkit,cap-range-uw", r, err, errlen)))
+		return ret;
+	d->min_cap = r[0], d->max_cap = r[1], d->cap_step = r[0] == r[1] ? 0 : r[2];
+	if ((ret = cells(fdt, node, "fwkit,pai-range-us", r, 3, true, err, errlen)) ||
+	    (ret = range_ok(fdt, node, "fwkit,pai-range-us", r, err, errlen)))
+		return ret;
+	d->min_pai = r[0], d->max_pai = r[1], d->pai_step = r[0] == r[1] ? 0 : r[2];
+	d->init_cap = d->max_cap;
+	d->init_pai = d->min_pai;
+	if ((ret = cells(fdt, node, "fwkit,cap-uw", &d->init_cap, 1, false, err, errlen)))
+		return ret;
+	if (!on_step(d->init_cap, d->min_cap, d->max_cap, d->cap_step))
+		return bad(err, errlen, fdt, node, "fwkit,cap-uw", "outside fwkit,cap-range-uw");
+	if ((ret = cells(fdt, node, "fwkit,pai-us", &d->init_pai, 1, false, err, errlen)))
+		return ret;
+	if (!on_step(d->init_pai, d->min_pai, d->max_pai, d->pai_step))
+		return bad(err, errlen, fdt, node, "fwkit,pai-us", "outside fwkit,pai-range-us");
+	d->sustainable = d->max_cap;
+	if ((ret = cells(fdt, node, "fwkit,sustainable-power-uw", &d->sustainable, 1, false, err,
+			 errlen)) ||
+	    (ret = cells(fdt, node, "fwkit,accuracy", &d->accuracy, 1, false, err, errlen)) ||
+	    (ret = cells(fdt, node, "fwkit,latency-us", &d->latency_us, 1, false, err, errlen)))
+		return ret;
+	if (d->latency_us > 10000000)
+		return bad(err, errlen, fdt, node, "fwkit,latency-us", "at most 10000000 (10 s)");
+	d->parent = SCMI_POWERCAP_ROOT_ZONE_ID;
+	if ((ret = cells(fdt, node, "fwkit,parent", &d->parent, 1, false, err, errlen)))
+		return ret;
+	if (fdt_getprop(fdt, node, "fwkit,parent", NULL) &&
+	    (d->parent >= s->ndoms || d->parent == id))
+		return bad(err, errlen, fdt, node, "fwkit,parent",
+			   "must name another domain of this node");
+	d->cap = d->init_cap;
+	d->pai = d->init_pai;
+	return 0;
+}
+
+static int pcap_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+{
+	struct pcap_state *s = calloc(1, sizeof(*s));
+	int child, ret = 0;
+	uint32_t n = 0;
+
+	if (!s)
+		return -ENOMEM;
+	s->p = p;
+	s->proto.version = SCMI_POWERCAP_VERSION_2_0;
+	if ((ret = cells(fdt, node, "fwkit,version", &s->proto.version, 1, false, err, errlen)))
+		goto fail;
+	if (s->proto.version != SCMI_POWERCAP_VERSION_1_0 &&
+	    s->proto.version != SCMI_POWERCAP_VERSION_2_0) {
+		ret = bad(err, errlen, fdt, node, "fwkit,version",
+			  "must be <0x10000> or <0x20000>");
+		goto fail;
+	}
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		const char *nm = fdt_get_name(fdt, child, NULL);
+
+		if (!nm || strncmp(nm, "domain@", 7)) {
+			ret = bad(err, errlen, fdt, child, NULL, "unexpected node (domain@N only)");
+			goto fail;
+		}
+		n++;
+	}
+	if (n == 0 || n > 0xFFFF) {
+		ret = bad(err, errlen, fdt, node, NULL, "must hold 1..65535 domain@N nodes");
+		goto fail;
+	}
+	s->ndoms = n;
+	s->doms = calloc(n, sizeof(*s->doms));
+	if (!s->doms) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		if ((ret = read_domain(s, fdt, child, err, errlen)))
+			goto fail;
+	}
+
+	s->msgs[SCMI_PROTOCOL_VERSION] = (struct scmi_msg_desc){ pcap_version, 0, 0, 0 };
+	s->msgs[SCMI_PROTOCOL_ATTRIBUTES] = (struct scmi_msg_desc){ pcap_attributes, 0, 0, 0 };
+	s->msgs[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] =
+		(struct scmi_msg_desc){ pcap_msg_attributes, 4, 0, 0 };
+	s->msgs[POWERCAP_DOMAIN_ATTRIBUTES] =
+		(struct scmi_msg_desc){ pcap_domain_attributes, 4, 0, 0 };
+	s->msgs[POWERCAP_CAP_GET] = (struct scmi_msg_desc){ pcap_cap_get, 4, 0, 0 };
+	s->msgs[POWERCAP_CAP_SET] = (struct scmi_msg_desc){ pcap_cap_set, 12, 0, 0 };
+	s->msgs[POWERCAP_PAI_GET] = (struct scmi_msg_desc){ pcap_pai_get, 4, 0, 0 };
+	s->msgs[POWERCAP_PAI_SET] = (struct scmi_msg_desc){ pcap_pai_set, 12, 0, 0 };
+	s->msgs[POWERCAP_DOMAIN_NAME_GET] = (struct scmi_msg_desc){ pcap_name_get, 4, 0, 0 };
+	s->msgs[POWERCAP_MEASUREMENTS_GET] =
+		(struct scmi_msg_desc){ pcap_measurements_get, 4, 0, 0 };
+	s->msgs[POWERCAP_CAP_NOTIFY] = (struct scmi_msg_desc){ pcap_cap_notify, 8, 0, 0 };
+	s->msgs[POWERCAP_MEASUREMENTS_NOTIFY] =
+		(struct scmi_msg_desc){ pcap_measurements_notify, 16, 0, 0 };
+	s->msgs[POWERCAP_DESCRIBE_FASTCHANNEL] =
+		(struct scmi_msg_desc){ pcap_describe_fastchannel, 8, 0, 0 };
+	s->proto.nmsgs = POWERCAP_DESCRIBE_FASTCHANNEL + 1;
+	/* NEGOTIATE_PROTOCOL_VERSION arrived with 2.0 (SCMI v3.2). */
+	if (s->proto.version >= SCMI_POWERCAP_VERSION_2_0) {
+		s->msgs[SCMI_NEGOTIATE_PROTOCOL_VERSION] =
+			(struct scmi_msg_desc){ pcap_negotiate, 4, 0, 0 };
+		s->proto.nmsgs = FW_ARRAY_SIZE(s->msgs);
+	}
+	s->proto.id = SCMI_PROTOCOL_POWERCAP;
+	s->proto.msgs = s->msgs;
+	s->proto.priv = s;
+	s->proto.reset_agent = pcap_reset_agent;
+	s->proto.destroy = pcap_destroy;
+	ret = scmi_platform_register_protocol(p, &s->proto);
+	if (ret) {
+		snprintf(err, errlen, "powercap: cannot register protocol 0x18: %s",
+			 strerror(-ret));
+		goto fail;
+	}
+	return 0;
+fail:
+	free(s->doms);
+	free(s);
+	return ret;
+}
+
+const struct scmi_proto_module scmi_powercap_module = {
+	.protocol_id = SCMI_PROTOCOL_POWERCAP,
+	.node_name = "powercap-domains",
+	.setup = pcap_setup,
+};

@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Reset domain management protocol (0x16), platform side: the module
+ * scmi_reset_module reads the board's /scmi-platform/reset-domains node
+ * (docs/bindings/scmi-reset.md) and answers every reset message of the
+ * configured version. Domains belong to devices: an agent without access to
+ * a domain's device gets DENIED for it (ids stay global). An explicitly
+ * asserted reset is a hold of the agent that asserted it: the line stays
+ * asserted until every holder has deasserted it (or been reset), so one
+ * agent cannot pull a shared device out of reset under another. RESET_ISSUED
+ * goes to the agents that asked for it and may see the domain, other than
+ * the one that caused the reset (it knows). Handlers run under the platform
+ * lock.
+ */
+#include <fwkit/board.h>
+#include <fwkit/scmi/modules.h>
+#include <fwkit/scmi/reset.h>
+
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define RESET_NMSGS	      0x11
+#define RESET_DEFAULT_VERSION SCMI_RESET_VERSION_31
+
+struct pdomain {
+	char name[SCMI_MAX_STR_SIZE];
+	uint32_t device;
+	uint32_t latency_us; /* SCMI_RESET_LATENCY_UNKNOWN when the board gives none */
+	bool async, notify_supported;
+	bool held[SCMI_PLATFORM_MAX_AGENTS]; /* explicit asserts, per agent */
+	bool notify[SCMI_PLATFORM_MAX_AGENTS];
+};
+
+struct reset_state {
+	struct scmi_protocol proto;
+	struct scmi_msg_desc msgs[RESET_NMSGS];
+	uint32_t version;
+	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS]; /* 0: the configured one */
+	unsigned int ndomains;
+	struct pdomain domains[SCMI_RESET_MAX_DOMAINS];
+};
+
+static const uint32_t msg_since[RESET_NMSGS] = {
+	[SCMI_PROTOCOL_VERSION] = SCMI_RESET_VERSION_1,
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_RESET_VERSION_1,
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = SCMI_RESET_VERSION_1,
+	[RESET_DOMAIN_ATTRIBUTES] = SCMI_RESET_VERSION_1,
+	[RESET] = SCMI_RESET_VERSION_1,
+	[RESET_NOTIFY] = SCMI_RESET_VERSION_1,
+	[RESET_DOMAIN_NAME_GET] = SCMI_RESET_VERSION_3,
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_RESET_VERSION_31,
+};
+
+static const uint32_t versions[] = { SCMI_RESET_VERSION_1, SCMI_RESET_VERSION_2,
+				     SCMI_RESET_VERSION_3, SCMI_RESET_VERSION_31 };
+
+static bool known_version(uint32_t v)
+{
+	for (size_t i = 0; i < FW_ARRAY_SIZE(versions); i++)
+		if (versions[i] == v)
+			return true;
+	return false;
+}
+
+static struct reset_state *st(const struct scmi_msg *m)
+{
+	return m->priv;
+}
+
+static int agent_idx(const struct scmi_msg *m)
+{
+	return scmi_platform_agent_index(m->p, m->agent->id);
+}
+
+static uint32_t agent_version(const struct scmi_msg *m)
+{
+	int i = agent_idx(m);
+	uint32_t v = i >= 0 ? st(m)->agent_version[i] : 0;
+
+	return v ? v : st(m)->version;
+}
+
+static bool msg_present(uint32_t version, uint32_t id)
+{
+	return id < RESET_NMSGS && msg_since[id] && version >= msg_since[id];
+}
+
+static bool gate(struct scmi_msg *m)
+{
+	if (msg_present(agent_version(m), m->hdr.id))
+		return true;
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	return false;
+}
+
+/* NOT_FOUND past the last domain, DENIED without access to its device. */
+static struct pdomain *domain_of(struct scmi_msg *m)
+{
+	uint32_t id = scmi_msg_in_u32(m, 0);
+	struct pdomain *d;
+
+	if (id >= st(m)->ndomains) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return NULL;
+	}
+	d = &st(m)->domains[id];
+	if (!scmi_platform_device_access(m->p, m->agent->id, d->device, SCMI_PROTOCOL_RESET)) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return NULL;
+	}
+	return d;
+}
+
+static bool asserted(const struct pdomain *d)
+{
+	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
+		if (d->held[i])
+			return true;
+	return false;
+}
+
+/* RESET_ISSUED to every other agent that asked and may see the domain. */
+static void emit(struct scmi_platform *p, struct reset_state *s, uint32_t id, uint32_t by,
+		 uint32_t state)
+{
+	struct pdomain *d = &s->domains[id];
+	uint8_t ev[12];
+
+	fw_put_le32(ev, by);
+	fw_put_le32(ev + 4, id);
+	fw_put_le32(ev + 8, state);
+	for (unsigned int i = 0; i < scmi_platform_num_agents(p); i++) {
+		uint32_t to = scmi_platform_agent_id_at(p, i);
+
+		if (d->notify[i] && to != by &&
+		    scmi_platform_device_access(p, to, d->device, SCMI_PROTOCOL_RESET))
+			scmi_platform_notify(p, to, SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED,
+					     ev, sizeof(ev));
+	}
+}
+
+/* ------------------------------------------------------------ messages */
+
+static void reset_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, agent_version(m));
+}
+
+static void reset_protocol_attributes(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_RESET_NUM_DOMAINS_MASK, st(m)->ndomains));
+}
+
+static void reset_msg_attributes(struct scmi_msg *m)
+{
+	if (!msg_present(agent_version(m), scmi_msg_in_u32(m, 0))) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	scmi_msg_put_u32(m, 0);
+}
+
+static void reset_negotiate(struct scmi_msg *m)
+{
+	uint32_t v = scmi_msg_in_u32(m, 0);
+	int i = agent_idx(m);
+
+	if (!gate(m))
+		return;
+	if (!known_version(v) || v > st(m)->version || i < 0) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	st(m)->agent_version[i] = v;
+}
+
+static void reset_domain_attributes(struct scmi_msg *m)
+{
+	struct pdomain *d = domain_of(m);
+	uint32_t attr = 0;
+
+	if (!d)
+		return;
+	if (d->async)
+		attr |= SCMI_RESET_SUPPORTS_ASYNC;
+	if (d->notify_supported)
+		attr |= SCMI_RESET_SUPPORTS_NOTIFY;
+	if (agent_version(m) >= SCMI_RESET_VERSION_3 && strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+		attr |= SCMI_RESET_SUPPORTS_EXTENDED_NAMES;
+	scmi_msg_put_u32(m, attr);
+	scmi_msg_put_u32(m, d->latency_us);
+	scmi_msg_put_name(m, d->name, SCMI_SHORT_NAME_MAX_SIZE);
+}
+
+static void reset_reset(struct scmi_msg *m)
+{
+	uint32_t flags = scmi_msg_in_u32(m, 1), state = scmi_msg_in_u32(m, 2);
+	struct reset_state *s = st(m);
+	struct pdomain *d = domain_of(m);
+	uint32_t id = scmi_msg_in_u32(m, 0);
+	int i = agent_idx(m);
+
+	if (!d)
+		return;
+	/* Reserved flag bits; architectural states other than cold reset;
+	 * asynchronous only for an autonomous reset. */
+	if ((flags & ~FW_GENMASK(2, 0)) ||
+	    (!(state & SCMI_RESET_STATE_VENDOR) && state != SCMI_RESET_STATE_ARCH_COLD) ||
+	    ((flags & SCMI_RESET_ASYNCHRONOUS) && !(flags & SCMI_RESET_AUTONOMOUS))) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if ((flags & SCMI_RESET_ASYNCHRONOUS) && !d->async) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (i < 0) {
+		scmi_msg_status(m, SCMI_GENERIC_ERROR);
+		return;
+	}
+	if (flags & SCMI_RESET_AUTONOMOUS) {
+		/* A full assert/deassert cycle: explicit asserts of others stay. */
+		emit(m->p, s, id, m->agent->id, state);
+		if (flags & SCMI_RESET_ASYNCHRONOUS) {
+			uint64_t delay = d->latency_us == SCMI_RESET_LATENCY_UNKNOWN
+						 ? 0
+						 : (uint64_t)d->latency_us * 1000;
+			uint8_t dr[8];
+
+			fw_put_le32(dr, SCMI_SUCCESS);
+			fw_put_le32(dr + 4, id);
+			if (scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), delay))
+				scmi_msg_status(m, SCMI_BUSY);
+		}
+		return;
+	}
+	if (flags & SCMI_RESET_EXPLICIT_ASSERT) {
+		bool was = asserted(d);
+
+		d->held[i] = true;
+		if (!was)
+			emit(m->p, s, id, m->agent->id, state);
+		return;
+	}
+	/* Deassert: drop this agent's hold; the line follows the last one. */
+	d->held[i] = false;
+}
+
+static void reset_notify(struct scmi_msg *m)
+{
+	uint32_t ctl = scmi_msg_in_u32(m, 1);
+	struct pdomain *d = domain_of(m);
+	int i = agent_idx(m);
+
+	if (!d)
+		return;
+	if (ctl & ~SCMI_RESET_NOTIFY_ENABLE) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!d->notify_supported) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (i >= 0)
+		d->notify[i] = ctl & SCMI_RESET_NOTIFY_ENABLE;
+}
+
+static void reset_name_get(struct scmi_msg *m)
+{
+	struct pdomain *d;
+
+	if (!gate(m))
+		return;
+	d = domain_of(m);
+	if (!d)
+		return;
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_name(m, d->name, SCMI_MAX_STR_SIZE);
+}
+
+static const struct scmi_msg_desc reset_msgs[RESET_NMSGS] = {
+	[SCMI_PROTOCOL_VERSION] = { reset_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { reset_protocol_attributes, 0, 0, 0 },
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { reset_msg_attributes, 4, 0, 0 },
+	[RESET_DOMAIN_ATTRIBUTES] = { reset_domain_attributes, 4, 0, 0 },
+	[RESET] = { reset_reset, 12, 0, 0 },
+	[RESET_NOTIFY] = { reset_notify, 8, 0, 0 },
+	[RESET_DOMAIN_NAME_GET] = { reset_name_get, 4, 0, 0 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { reset_negotiate, 4, 0, 0 },
+};
+
+/* RESET_AGENT_CONFIGURATION: the agent's asserts are released (the line
+ * deasserts if it was the last holder), its subscriptions and negotiated
+ * version forgotten. */
+static void reset_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+{
+	struct reset_state *s = priv;
+	int i = scmi_platform_agent_index(p, agent_id);
+
+	if (i < 0)
+		return;
+	s->agent_version[i] = 0;
+	for (unsigned int id = 0; id < s->ndomains; id++) {
+		s->domains[id].held[i] = false;
+		s->domains[id].notify[i] = false;
+	}
+}
+
+static void reset_destroy(struct scmi_protocol *proto)
+{
+	free(proto->priv);
+}
+
+/* ---------------------------------------------------------------- board */
+
+/* 1: absent, 0: read, <0: error reported. */
+static int get_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
+		   size_t errlen)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+
+	if (!p)
+		return 1;
+	if (len != 4)
+		return fw_dt_fail(err, errlen, fdt, node, prop,
+				  "must be one 32-bit cell, is %d bytes", len);
+	*v = fdt32_to_cpu(*p);
+	return 0;
+}
+
+static int get_flag(const void *fdt, int node, const char *prop, bool *v, char *err, size_t errlen)
+{
+	int len;
+
+	*v = fdt_getprop(fdt, node, prop, &len) != NULL;
+	if (*v && len)
+		return fw_dt_fail(err, errlen, fdt, node, prop, "is a flag and takes no value");
+	return 0;
+}
+
+static int read_domain(struct scmi_platform *p, const void *fdt, int node, struct pdomain *d,
+		       char *err, size_t errlen)
+{
+	const char *label;
+	int len, ret;
+
+	label = fdt_getprop(fdt, node, "label", &len);
+	if (!label || len < 2 || label[len - 1] || (size_t)len > SCMI_MAX_STR_SIZE)
+		return fw_dt_fail(err, errlen, fdt, node, "label",
+				  "must be a name of 1 to %d characters", SCMI_MAX_STR_SIZE - 1);
+	memcpy(d->name, label, (size_t)len);
+	ret = get_u32(fdt, node, "fwkit,device", &d->device, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "missing");
+	if (!scmi_platform_has_device(p, d->device))
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device",
+				  "no device %u on the platform", d->device);
+	d->latency_us = SCMI_RESET_LATENCY_UNKNOWN;
+	ret = get_u32(fdt, node, "fwkit,latency-us", &d->latency_us, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (!ret && d->latency_us == SCMI_RESET_LATENCY_UNKNOWN)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,latency-us",
+				  "0xffffffff means unknown: leave the property out instead");
+	ret = get_flag(fdt, node, "fwkit,async", &d->async, err, errlen);
+	if (!ret)
+		ret = get_flag(fdt, node, "fwkit,notify", &d->notify_supported, err, errlen);
+	return ret;
+}
+
+static int reset_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+{
+	struct reset_state *s = calloc(1, sizeof(*s));
+	int child, ret;
+
+	if (!s)
+		return -ENOMEM;
+	s->version = RESET_DEFAULT_VERSION;
+	ret = get_u32(fdt, node, "fwkit,version", &s->version, err, errlen);
+	if (!ret && !known_version(s->version))
+		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
+				 "must be 0x10000, 0x20000, 0x30000 or 0x30001");
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		uint32_t id;
+
+		if (ret < 0)
+			break;
+		ret = get_u32(fdt, child, "reg", &id, err, errlen);
+		if (ret > 0)
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "missing");
+		else if (!ret && id >= SCMI_RESET_MAX_DOMAINS)
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "domain ids go up to %d",
+					 SCMI_RESET_MAX_DOMAINS - 1);
+		else if (!ret && s->domains[id].name[0])
+			ret = fw_dt_fail(err, errlen, fdt, child, "reg",
+					 "domain %u is defined twice", id);
+		if (!ret)
+			ret = read_domain(p, fdt, child, &s->domains[id], err, errlen);
+		if (!ret)
+			s->ndomains = FW_MAX(s->ndomains, id + 1);
+	}
+	for (uint32_t id = 0; ret >= 0 && id < s->ndomains; id++)
+		if (!s->domains[id].name[0])
+			ret = fw_dt_fail(err, errlen, fdt, node, NULL,
+					 "domain ids must run from 0 without gaps: no domain %u",
+					 id);
+	if (ret < 0) {
+		free(s);
+		return ret;
+	}
+	memcpy(s->msgs, reset_msgs, sizeof(s->msgs));
+	for (unsigned int i = 0; i < RESET_NMSGS; i++)
+		if (!msg_present(s->version, i))
+			s->msgs[i].fn = NULL;
+	s->proto.id = SCMI_PROTOCOL_RESET;
+	s->proto.version = s->version;
+	s->proto.msgs = s->msgs;
+	s->proto.nmsgs = RESET_NMSGS;
+	s->proto.priv = s;
+	s->proto.reset_agent = reset_reset_agent;
+	s->proto.destroy = reset_destroy;
+	ret = scmi_platform_register_protocol(p, &s->proto);
+	if (ret) {
+		snprintf(err, errlen, "cannot register the reset protocol: %s", strerror(-ret));
+		free(s);
+	}
+	return ret;
+}
+
+const struct scmi_proto_module scmi_reset_module = {
+	.protocol_id = SCMI_PROTOCOL_RESET,
+	.node_name = "reset-domains",
+	.setup = reset_setup,
+};

@@ -1,0 +1,1161 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Sensor management protocol (0x15), platform side: the emulated sensors of
+ * the board's "sensors" node (docs/bindings/scmi-sensor.md). Values are
+ * computed when read, from fw_now_ns() for ramp and sine sources, from a
+ * constant, or by re-reading a file; axis k of a multi-axis sensor reads the
+ * source's value plus k. Trip points are evaluated on every sample (reads
+ * and continuous updates), against the previous sample, and raise
+ * SENSOR_TRIP_POINT_EVENT to the agents that asked for it; a helper thread
+ * emits SENSOR_UPDATE for sensors in continuous-update mode. Choices:
+ *  - discovery messages (descriptions, axes, intervals, names) answer for
+ *    every sensor, because Linux enumerates them all and gives up on the
+ *    whole protocol if one fails; operations on a sensor whose device the
+ *    agent may not use are DENIED;
+ *  - sensor ids are global (the agent's ids are the board's);
+ *  - trip points and the configuration are per sensor, owned by the agent
+ *    that last set them; a reset of that agent restores them.
+ * State is protected by the platform lock (handlers run under it; the
+ * helper thread takes it), so no lock of our own guards it.
+ */
+
+#include <fwkit/board.h>
+#include <fwkit/scmi/modules.h>
+#include <fwkit/scmi/sensor.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libfdt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SENSORS    64
+#define MAX_TRIPS      8
+#define MAX_AXES       6 /* a v2.0 reading of every axis fits a 128-byte message */
+#define MAX_FILE_BYTES 32
+#define NMSGS	       (SCMI_NEGOTIATE_PROTOCOL_VERSION + 1)
+#define TSTAMP_EXP     (-9) /* timestamps are fw_now_ns() nanoseconds */
+
+enum src_kind { SRC_CONSTANT, SRC_RAMP, SRC_SINE, SRC_FILE };
+
+struct trip {
+	uint32_t mode; /* SCMI_SENSOR_TP_* */
+	int64_t value;
+	uint32_t owner; /* agent id */
+};
+
+struct sensor {
+	/* from the board */
+	char name[SCMI_SENSOR_MAX_NAME];
+	uint32_t device;
+	uint8_t type;
+	int scale;
+	enum src_kind src;
+	int64_t value, min, max;
+	uint32_t period_ms;
+	char file[256];
+	uint32_t latency_us;
+	bool async, timestamped;
+	uint32_t power_uw;
+	unsigned int ntrips;
+	unsigned int naxes;
+	char axis[MAX_AXES][SCMI_SENSOR_MAX_NAME];
+	unsigned int nintervals;
+	uint32_t interval_ms[SCMI_SENSOR_MAX_INTERVALS];
+	/* state */
+	uint32_t config, config_default, config_owner;
+	struct trip trips[MAX_TRIPS];
+	bool have_last;
+	int64_t last;
+	bool tp_notify[SCMI_PLATFORM_MAX_AGENTS];
+	bool cu_notify[SCMI_PLATFORM_MAX_AGENTS];
+	uint64_t next_update;
+};
+
+struct sensor_state {
+	struct scmi_protocol proto;
+	struct scmi_msg_desc msgs[NMSGS];
+	struct scmi_platform *p;
+	uint32_t version;
+	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS];
+	unsigned int n;
+	struct sensor s[MAX_SENSORS];
+	/* the continuous-update thread */
+	pthread_t thread;
+	bool thread_started;
+	pthread_mutex_t tlock; /* never held while taking the platform lock */
+	pthread_cond_t tcond;
+	bool stop, kick;
+};
+
+static const uint32_t versions[] = { SCMI_SENSOR_VERSION_1_0, SCMI_SENSOR_VERSION_2_0,
+				     SCMI_SENSOR_VERSION_3_0, SCMI_SENSOR_VERSION_3_1 };
+
+/* The first version each message exists in. */
+static uint32_t msg_since(uint32_t id)
+{
+	if (id <= SENSOR_READING_GET)
+		return SCMI_SENSOR_VERSION_1_0;
+	if (id <= SENSOR_CONTINUOUS_UPDATE_NOTIFY)
+		return SCMI_SENSOR_VERSION_2_0;
+	if (id <= SENSOR_AXIS_NAME_GET)
+		return SCMI_SENSOR_VERSION_3_0;
+	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
+		return SCMI_SENSOR_VERSION_3_1;
+	return UINT32_MAX;
+}
+
+static struct sensor_state *st_of(const struct scmi_msg *m)
+{
+	return m->priv;
+}
+
+static int agent_idx(const struct scmi_msg *m)
+{
+	return scmi_platform_agent_index(m->p, m->agent->id);
+}
+
+/* The version this agent talks (NEGOTIATE_PROTOCOL_VERSION may lower it). */
+static uint32_t ver(const struct scmi_msg *m)
+{
+	int i = agent_idx(m);
+
+	return i < 0 ? st_of(m)->version : st_of(m)->agent_version[i];
+}
+
+/* A message newer than the agent's negotiated version: NOT_SUPPORTED. */
+static bool present(struct scmi_msg *m)
+{
+	if (msg_since(m->hdr.id) <= ver(m))
+		return true;
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	return false;
+}
+
+static void kick(struct sensor_state *st)
+{
+	pthread_mutex_lock(&st->tlock);
+	st->kick = true;
+	pthread_cond_signal(&st->tcond);
+	pthread_mutex_unlock(&st->tlock);
+}
+
+/* The sensor named by word idx: NOT_FOUND for an unknown id; with operate,
+ * DENIED when the agent may not use the sensor's device. */
+static struct sensor *get_sensor(struct scmi_msg *m, size_t idx, bool operate)
+{
+	struct sensor_state *st = st_of(m);
+	uint32_t id = scmi_msg_in_u32(m, idx);
+
+	if (id >= st->n) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return NULL;
+	}
+	if (operate && !scmi_platform_device_access(m->p, m->agent->id, st->s[id].device,
+						    SCMI_PROTOCOL_SENSOR)) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return NULL;
+	}
+	return &st->s[id];
+}
+
+/* sin(x) without libm: range-reduce to [-pi, pi], then a Taylor series
+ * (error below 1e-6, plenty for an emulated sensor). */
+static double fw_sin(double x)
+{
+	const double pi = 3.14159265358979323846;
+	double term, sum;
+
+	while (x > pi)
+		x -= 2 * pi;
+	while (x < -pi)
+		x += 2 * pi;
+	term = x;
+	sum = x;
+	for (int k = 1; k < 12; k++) {
+		term *= -x * x / ((2 * k) * (2 * k + 1));
+		sum += term;
+	}
+	return sum;
+}
+
+/* A decimal integer from a file the operator controls, re-read each time:
+ * bounded, and every malformed content is an error, never a crash. */
+static int read_file_value(const char *path, int64_t *v)
+{
+	char buf[MAX_FILE_BYTES + 1], *end;
+	size_t len = 0;
+	long long x;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return -errno;
+	while (len < sizeof(buf) - 1) {
+		ssize_t r = read(fd, buf + len, sizeof(buf) - 1 - len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	if (len == sizeof(buf) - 1) {
+		char extra;
+
+		if (read(fd, &extra, 1) > 0) {
+			close(fd);
+			return -EFBIG;
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len))
+		return -EINVAL;
+	errno = 0;
+	x = strtoll(buf, &end, 10);
+	if (end == buf || errno)
+		return -EINVAL;
+	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+		end++;
+	if (*end)
+		return -EINVAL;
+	*v = x;
+	return 0;
+}
+
+static int sample(const struct sensor *s, uint64_t now, int64_t *v)
+{
+	uint64_t period = (uint64_t)s->period_ms * FW_NSEC_PER_MSEC, phase;
+
+	switch (s->src) {
+	case SRC_CONSTANT:
+		*v = s->value;
+		return 0;
+	case SRC_RAMP:
+		phase = now % period;
+		*v = s->min + (int64_t)((double)(s->max - s->min) * (double)phase / (double)period);
+		return 0;
+	case SRC_SINE: {
+		double mid = ((double)s->min + (double)s->max) / 2, amp = ((double)s->max - mid);
+
+		phase = now % period;
+		*v = (int64_t)(mid + amp * fw_sin(2 * 3.14159265358979323846 * (double)phase /
+						  (double)period));
+		*v = FW_MAX(s->min, FW_MIN(s->max, *v));
+		return 0;
+	}
+	case SRC_FILE:
+		return read_file_value(s->file, v);
+	}
+	return -EINVAL;
+}
+
+/* Send evt to every agent flagged in want that may use the sensor. */
+static void notify_agents(struct sensor_state *st, const struct sensor *s, const bool *want,
+			  uint8_t evt, const uint8_t *payload, size_t len)
+{
+	for (unsigned int i = 0; i < scmi_platform_num_agents(st->p); i++) {
+		uint32_t id = scmi_platform_agent_id_at(st->p, i);
+
+		if (want[i] &&
+		    scmi_platform_device_access(st->p, id, s->device, SCMI_PROTOCOL_SENSOR))
+			scmi_platform_notify(st->p, id, SCMI_PROTOCOL_SENSOR, evt, payload, len);
+	}
+}
+
+/* A new sample v: raise a trip point event for each trip point the value
+ * crossed since the previous sample, in a direction it was configured for. */
+static void evaluate_trips(struct sensor_state *st, struct sensor *s, int64_t v)
+{
+	if (s->have_last) {
+		for (unsigned int t = 0; t < s->ntrips; t++) {
+			const struct trip *tp = &s->trips[t];
+			bool up = s->last < tp->value && v >= tp->value;
+			bool down = s->last > tp->value && v <= tp->value;
+			uint8_t ev[12];
+
+			if (!((up && (tp->mode & SCMI_SENSOR_TP_POSITIVE)) ||
+			      (down && (tp->mode & SCMI_SENSOR_TP_NEGATIVE))))
+				continue;
+			fw_put_le32(ev, tp->owner);
+			fw_put_le32(ev + 4, (uint32_t)(s - st->s));
+			fw_put_le32(ev + 8, FW_FIELD_PREP(SCMI_SENSOR_TP_EVT_ID, t) |
+						    (up ? SCMI_SENSOR_TP_EVT_ASCENDING : 0));
+			notify_agents(st, s, s->tp_notify, SENSOR_TRIP_POINT_EVENT, ev, sizeof(ev));
+		}
+	}
+	s->have_last = true;
+	s->last = v;
+}
+
+/* Sample the sensor now and write its readings as version v lays them out:
+ * 8 bytes in v1.0, 16 per axis (value, timestamp) from v2.0. Returns the
+ * size, or -errno when the source could not be read. */
+static int readings(struct sensor_state *st, struct sensor *s, uint32_t v, uint8_t *out)
+{
+	uint64_t now = fw_now_ns();
+	int64_t val;
+	int ret = sample(s, now, &val);
+	unsigned int n = s->naxes ? s->naxes : 1;
+	bool ts = s->timestamped && (s->config & SCMI_SENS_CFG_TSTAMP_ENABLED_MASK);
+
+	if (ret)
+		return ret;
+	evaluate_trips(st, s, val);
+	if (v < SCMI_SENSOR_VERSION_2_0) {
+		fw_put_le64(out, (uint64_t)val);
+		return 8;
+	}
+	for (unsigned int k = 0; k < n; k++) {
+		fw_put_le64(out + 16 * k, (uint64_t)(val + (int64_t)k));
+		fw_put_le64(out + 16 * k + 8, ts ? now : 0);
+	}
+	return (int)(16 * n);
+}
+
+static uint64_t interval_ns(uint32_t secs, int exp)
+{
+	uint64_t ns = (uint64_t)secs * FW_NSEC_PER_SEC;
+
+	for (; exp > 0; exp--) {
+		if (ns > UINT64_MAX / 10)
+			return UINT64_MAX; /* never one of the listed intervals */
+		ns *= 10;
+	}
+	for (; exp < 0; exp++)
+		ns /= 10;
+	return ns;
+}
+
+static uint64_t config_interval_ns(uint32_t config)
+{
+	return interval_ns(FW_FIELD_GET(SCMI_SENS_CFG_UPDATE_SECS_MASK, config),
+			   scmi_sensor_s5(FW_FIELD_GET(SCMI_SENS_CFG_UPDATE_EXP_MASK, config)));
+}
+
+static bool cu_active(const struct sensor_state *st, const struct sensor *s)
+{
+	bool any = false;
+
+	if (st->version < SCMI_SENSOR_VERSION_2_0 || !s->nintervals ||
+	    !(s->config & SCMI_SENS_CFG_SENSOR_ENABLED_MASK) || !config_interval_ns(s->config))
+		return false;
+	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
+		any |= s->cu_notify[i];
+	return any;
+}
+
+static void emit_update(struct sensor_state *st, struct sensor *s)
+{
+	uint8_t ev[8 + 16 * MAX_AXES];
+	int len = readings(st, s, SCMI_SENSOR_VERSION_2_0, ev + 8);
+
+	if (len < 0)
+		return; /* an unreadable file: no update this period */
+	fw_put_le32(ev, s->config_owner);
+	fw_put_le32(ev + 4, (uint32_t)(s - st->s));
+	notify_agents(st, s, s->cu_notify, SENSOR_UPDATE, ev, 8 + (size_t)len);
+}
+
+/* The helper thread: one pass over the sensors under the platform lock,
+ * then sleep until the earliest next update (or a kick, or stop). */
+static void *updater(void *arg)
+{
+	struct sensor_state *st = arg;
+
+	for (;;) {
+		uint64_t next = UINT64_MAX, now;
+		bool stop;
+
+		scmi_platform_lock(st->p);
+		now = fw_now_ns();
+		for (unsigned int i = 0; i < st->n; i++) {
+			struct sensor *s = &st->s[i];
+
+			if (!cu_active(st, s)) {
+				s->next_update = 0;
+				continue;
+			}
+			if (!s->next_update)
+				s->next_update = now + config_interval_ns(s->config);
+			if (now >= s->next_update) {
+				emit_update(st, s);
+				s->next_update = now + config_interval_ns(s->config);
+			}
+			next = FW_MIN(next, s->next_update);
+		}
+		scmi_platform_unlock(st->p);
+
+		pthread_mutex_lock(&st->tlock);
+		if (!st->stop && !st->kick) {
+			if (next == UINT64_MAX) {
+				pthread_cond_wait(&st->tcond, &st->tlock);
+			} else {
+				struct timespec ts = { .tv_sec = (time_t)(next / FW_NSEC_PER_SEC),
+						       .tv_nsec = (long)(next % FW_NSEC_PER_SEC) };
+
+				pthread_cond_timedwait(&st->tcond, &st->tlock, &ts);
+			}
+		}
+		st->kick = false;
+		stop = st->stop;
+		pthread_mutex_unlock(&st->tlock);
+		if (stop)
+			return NULL;
+	}
+}
+
+/* ---- messages ---- */
+
+static void sensor_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, ver(m));
+}
+
+static void sensor_attributes(struct scmi_msg *m)
+{
+	/* num_sensors, max_requests (pending asynchronous reads: not limited,
+	 * reported as the most the 8-bit field holds), no shared memory. */
+	scmi_msg_put_u32(m, st_of(m)->n | (0xFFu << 16));
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_u32(m, 0);
+}
+
+static void sensor_msg_attributes(struct scmi_msg *m)
+{
+	uint32_t id = scmi_msg_in_u32(m, 0);
+
+	if (id >= NMSGS || !st_of(m)->msgs[id].fn || msg_since(id) > ver(m)) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	scmi_msg_put_u32(m, 0);
+}
+
+static void sensor_negotiate(struct scmi_msg *m)
+{
+	uint32_t want = scmi_msg_in_u32(m, 0);
+	int i = agent_idx(m);
+
+	if (!present(m))
+		return;
+	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++) {
+		if (versions[k] == want && want <= st_of(m)->version && i >= 0) {
+			st_of(m)->agent_version[i] = want;
+			return;
+		}
+	}
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+}
+
+/* v1.0 carries one update interval in attributes_high as base * 10^scale s. */
+static uint32_t v1_interval(const struct sensor *s)
+{
+	uint32_t base;
+	int scale = -3;
+
+	if (!s->nintervals)
+		return 0;
+	base = s->interval_ms[0];
+	while (base > 31) {
+		base /= 10;
+		scale++;
+	}
+	return FW_FIELD_PREP(SCMI_SENSOR_UPDATE_BASE, base) |
+	       FW_FIELD_PREP(SCMI_SENSOR_UPDATE_SCALE, (uint32_t)scale & 0x1F);
+}
+
+static bool has_ext_attrs(const struct sensor *s, uint32_t v)
+{
+	return v >= SCMI_SENSOR_VERSION_2_0 && !s->naxes;
+}
+
+static size_t desc_size(const struct sensor *s, uint32_t v)
+{
+	return SCMI_SENSOR_DESCR_BASE_SZ + (has_ext_attrs(s, v) ? SCMI_SENSOR_DESCR_EXT_SZ : 0);
+}
+
+static void range_of(const struct sensor *s, int64_t *lo, int64_t *hi)
+{
+	if (s->src == SRC_CONSTANT) {
+		*lo = *hi = s->value;
+	} else {
+		*lo = s->min;
+		*hi = s->max;
+	}
+}
+
+static void put_desc(struct scmi_msg *m, const struct sensor *s, uint32_t id, uint32_t v)
+{
+	uint32_t lo = s->async ? SCMI_SENSOR_SUPPORTS_ASYNC_READ : 0, hi;
+	int64_t rmin, rmax;
+
+	lo |= FW_FIELD_PREP(SCMI_SENSOR_NUM_TRIP_POINTS, s->ntrips);
+	hi = FW_FIELD_PREP(SCMI_SENSOR_TYPE, s->type) |
+	     FW_FIELD_PREP(SCMI_SENSOR_SCALE, (uint32_t)s->scale & 0x1F);
+	if (v < SCMI_SENSOR_VERSION_2_0) {
+		hi |= v1_interval(s);
+	} else {
+		if (s->nintervals)
+			lo |= SCMI_SENSOR_SUPPORTS_UPDATE_NOTIFY;
+		if (s->timestamped)
+			lo |= SCMI_SENSOR_SUPPORTS_TIMESTAMP |
+			      FW_FIELD_PREP(SCMI_SENSOR_TSTAMP_EXP, (uint32_t)TSTAMP_EXP & 0x1F);
+		if (has_ext_attrs(s, v))
+			lo |= SCMI_SENSOR_SUPPORTS_EXTEND_ATTRS;
+		if (s->naxes)
+			hi |= SCMI_SENSOR_SUPPORTS_AXIS |
+			      FW_FIELD_PREP(SCMI_SENSOR_AXIS_NUMBER, s->naxes);
+	}
+	if (v >= SCMI_SENSOR_VERSION_3_0 && strlen(s->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+		lo |= SCMI_SENSOR_SUPPORTS_EXTENDED_NAMES;
+	scmi_msg_put_u32(m, id);
+	scmi_msg_put_u32(m, lo);
+	scmi_msg_put_u32(m, hi);
+	scmi_msg_put_name(m, s->name, SCMI_SHORT_NAME_MAX_SIZE);
+	if (!has_ext_attrs(s, v))
+		return;
+	range_of(s, &rmin, &rmax);
+	scmi_msg_put_u32(m, s->power_uw);
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_SENSOR_RES, 1)); /* 1 * 10^0 */
+	scmi_msg_put_u32(m, (uint32_t)rmin);
+	scmi_msg_put_u32(m, (uint32_t)((uint64_t)rmin >> 32));
+	scmi_msg_put_u32(m, (uint32_t)rmax);
+	scmi_msg_put_u32(m, (uint32_t)((uint64_t)rmax >> 32));
+}
+
+static void sensor_description_get(struct scmi_msg *m)
+{
+	struct sensor_state *st = st_of(m);
+	uint32_t idx = scmi_msg_in_u32(m, 0), v = ver(m), n = 0;
+	size_t room = m->out_cap - 8, used = 0;
+
+	if (idx >= st->n) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	while (idx + n < st->n && used + desc_size(&st->s[idx + n], v) <= room)
+		used += desc_size(&st->s[idx + n++], v);
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_SENSOR_NUM_RETURNED, n) |
+				    FW_FIELD_PREP(SCMI_SENSOR_NUM_REMAINING, st->n - idx - n));
+	for (uint32_t k = 0; k < n; k++)
+		put_desc(m, &st->s[idx + k], idx + k, v);
+}
+
+static void sensor_trip_point_notify(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, true);
+	uint32_t ctl = scmi_msg_in_u32(m, 1);
+	int i = agent_idx(m);
+
+	if (!s)
+		return;
+	if (ctl & ~SCMI_SENSOR_NOTIFY_ALL || i < 0) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!s->ntrips) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	s->tp_notify[i] = ctl & SCMI_SENSOR_NOTIFY_ALL;
+}
+
+static void sensor_trip_point_config(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, true);
+	uint32_t ctl = scmi_msg_in_u32(m, 1), tp;
+	int64_t v;
+
+	if (!s)
+		return;
+	tp = FW_FIELD_GET(SCMI_SENSOR_TP_ID, ctl);
+	if ((ctl & ~(SCMI_SENSOR_TP_EVENT_MASK | SCMI_SENSOR_TP_ID)) || tp >= s->ntrips) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	s->trips[tp].mode = ctl & SCMI_SENSOR_TP_EVENT_MASK;
+	s->trips[tp].value =
+		(int64_t)((uint64_t)scmi_msg_in_u32(m, 2) | (uint64_t)scmi_msg_in_u32(m, 3) << 32);
+	s->trips[tp].owner = m->agent->id;
+	/* A baseline, so that the next sample can tell a crossing. */
+	if (!s->have_last && !sample(s, fw_now_ns(), &v)) {
+		s->have_last = true;
+		s->last = v;
+	}
+}
+
+static void sensor_reading_get(struct scmi_msg *m)
+{
+	struct sensor_state *st = st_of(m);
+	struct sensor *s = get_sensor(m, 0, true);
+	uint32_t flags = scmi_msg_in_u32(m, 1), v = ver(m);
+	uint8_t buf[8 + 16 * MAX_AXES];
+	int len;
+
+	if (!s)
+		return;
+	if (flags & ~SCMI_SENSOR_READ_ASYNC) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if ((flags & SCMI_SENSOR_READ_ASYNC) && !s->async) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	len = readings(st, s, v, buf + 8);
+	if (len < 0) {
+		scmi_msg_status(m, SCMI_HARDWARE_ERROR);
+		return;
+	}
+	if (!(flags & SCMI_SENSOR_READ_ASYNC)) {
+		scmi_msg_put_bytes(m, buf + 8, (size_t)len);
+		return;
+	}
+	/* SENSOR_READING_COMPLETE: status, sensor id, the readings taken now. */
+	fw_put_le32(buf, SCMI_SUCCESS);
+	fw_put_le32(buf + 4, (uint32_t)(s - st->s));
+	if (scmi_platform_delayed_response(m->p, m, buf, 8 + (size_t)len,
+					   (uint64_t)s->latency_us * 1000))
+		scmi_msg_status(m, SCMI_BUSY);
+}
+
+static void sensor_axis_description_get(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, false);
+	uint32_t idx = scmi_msg_in_u32(m, 1), n, v = ver(m);
+	const size_t dsz = SCMI_SENSOR_AXIS_DESCR_BASE_SZ + 20;
+	int64_t rmin, rmax;
+
+	if (!present(m) || !s)
+		return;
+	if (!s->naxes) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (idx >= s->naxes) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	n = (uint32_t)FW_MIN(s->naxes - idx, (m->out_cap - 8) / dsz);
+	scmi_msg_put_u32(m,
+			 FW_FIELD_PREP(SCMI_SENSOR_NUM_AXIS_RETURNED, n) |
+				 FW_FIELD_PREP(SCMI_SENSOR_NUM_AXIS_REMAINING, s->naxes - idx - n));
+	range_of(s, &rmin, &rmax);
+	for (uint32_t k = idx; k < idx + n; k++) {
+		uint32_t lo = SCMI_SENSOR_SUPPORTS_EXTEND_ATTRS;
+
+		if (v >= SCMI_SENSOR_VERSION_3_0 && strlen(s->axis[k]) >= SCMI_SHORT_NAME_MAX_SIZE)
+			lo |= SCMI_SENSOR_AXIS_EXTENDED_NAMES;
+		scmi_msg_put_u32(m, k);
+		scmi_msg_put_u32(m, lo);
+		scmi_msg_put_u32(
+			m, FW_FIELD_PREP(SCMI_SENSOR_TYPE, s->type) |
+				   FW_FIELD_PREP(SCMI_SENSOR_SCALE, (uint32_t)s->scale & 0x1F));
+		scmi_msg_put_name(m, s->axis[k], SCMI_SHORT_NAME_MAX_SIZE);
+		scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_SENSOR_RES, 1));
+		scmi_msg_put_u32(m, (uint32_t)(rmin + k));
+		scmi_msg_put_u32(m, (uint32_t)((uint64_t)(rmin + k) >> 32));
+		scmi_msg_put_u32(m, (uint32_t)(rmax + k));
+		scmi_msg_put_u32(m, (uint32_t)((uint64_t)(rmax + k) >> 32));
+	}
+}
+
+static uint32_t ms_interval(uint32_t ms)
+{
+	return FW_FIELD_PREP(SCMI_SENSOR_INTVL_SECS, ms) |
+	       FW_FIELD_PREP(SCMI_SENSOR_INTVL_EXP, (uint32_t)-3 & 0x1F);
+}
+
+static void sensor_list_update_intervals(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, false);
+	uint32_t idx = scmi_msg_in_u32(m, 1), n;
+
+	if (!present(m) || !s)
+		return;
+	if (!s->nintervals) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (idx >= s->nintervals) {
+		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		return;
+	}
+	n = (uint32_t)FW_MIN(s->nintervals - idx, (m->out_cap - 8) / 4);
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_SENSOR_NUM_INTERVALS_RETURNED, n) |
+				    FW_FIELD_PREP(SCMI_SENSOR_NUM_INTERVALS_REMAINING,
+						  s->nintervals - idx - n));
+	for (uint32_t k = idx; k < idx + n; k++)
+		scmi_msg_put_u32(m, ms_interval(s->interval_ms[k]));
+}
+
+static void sensor_config_get(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, true);
+
+	if (!present(m) || !s)
+		return;
+	scmi_msg_put_u32(m, s->config);
+}
+
+static void sensor_config_set(struct scmi_msg *m)
+{
+	struct sensor_state *st = st_of(m);
+	struct sensor *s = get_sensor(m, 0, true);
+	uint32_t c = scmi_msg_in_u32(m, 1);
+	uint64_t ns;
+	bool ok = false;
+
+	if (!present(m) || !s)
+		return;
+	if ((c & FW_GENMASK(8, 2)) || FW_FIELD_GET(SCMI_SENS_CFG_ROUND_MASK, c) == 3 ||
+	    ((c & SCMI_SENS_CFG_TSTAMP_ENABLED_MASK) && !s->timestamped)) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	ns = config_interval_ns(c);
+	for (unsigned int k = 0; k < s->nintervals; k++)
+		ok |= ns == (uint64_t)s->interval_ms[k] * FW_NSEC_PER_MSEC;
+	if (ns && !ok) {
+		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		return;
+	}
+	s->config = c;
+	s->config_owner = m->agent->id;
+	s->next_update = 0;
+	kick(st);
+}
+
+static void sensor_continuous_update_notify(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, true);
+	uint32_t ctl = scmi_msg_in_u32(m, 1);
+	int i = agent_idx(m);
+
+	if (!present(m) || !s)
+		return;
+	if (ctl & ~SCMI_SENSOR_NOTIFY_ALL || i < 0) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if (!s->nintervals) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	s->cu_notify[i] = ctl & SCMI_SENSOR_NOTIFY_ALL;
+	kick(st_of(m));
+}
+
+static void sensor_name_get(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, false);
+
+	if (!present(m) || !s)
+		return;
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_name(m, s->name, SCMI_SENSOR_MAX_NAME);
+}
+
+static void sensor_axis_name_get(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, false);
+	uint32_t idx = scmi_msg_in_u32(m, 1), n;
+
+	if (!present(m) || !s)
+		return;
+	if (!s->naxes) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	if (idx >= s->naxes) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	n = (uint32_t)FW_MIN(s->naxes - idx, (m->out_cap - 8) / (4 + SCMI_SENSOR_MAX_NAME));
+	scmi_msg_put_u32(m,
+			 FW_FIELD_PREP(SCMI_SENSOR_NUM_AXIS_RETURNED, n) |
+				 FW_FIELD_PREP(SCMI_SENSOR_NUM_AXIS_REMAINING, s->naxes - idx - n));
+	for (uint32_t k = idx; k < idx + n; k++) {
+		scmi_msg_put_u32(m, k);
+		scmi_msg_put_name(m, s->axis[k], SCMI_SENSOR_MAX_NAME);
+	}
+}
+
+static const struct scmi_msg_desc sensor_msgs[NMSGS] = {
+	[SCMI_PROTOCOL_VERSION] = { sensor_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { sensor_attributes, 0, 0, 0 },
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { sensor_msg_attributes, 4, 0, 0 },
+	[SENSOR_DESCRIPTION_GET] = { sensor_description_get, 4, 0, 0 },
+	[SENSOR_TRIP_POINT_NOTIFY] = { sensor_trip_point_notify, 8, 0, 0 },
+	[SENSOR_TRIP_POINT_CONFIG] = { sensor_trip_point_config, 16, 0, 0 },
+	[SENSOR_READING_GET] = { sensor_reading_get, 8, 0, 0 },
+	[SENSOR_AXIS_DESCRIPTION_GET] = { sensor_axis_description_get, 8, 0, 0 },
+	[SENSOR_LIST_UPDATE_INTERVALS] = { sensor_list_update_intervals, 8, 0, 0 },
+	[SENSOR_CONFIG_GET] = { sensor_config_get, 4, 0, 0 },
+	[SENSOR_CONFIG_SET] = { sensor_config_set, 8, 0, 0 },
+	[SENSOR_CONTINUOUS_UPDATE_NOTIFY] = { sensor_continuous_update_notify, 8, 0, 0 },
+	[SENSOR_NAME_GET] = { sensor_name_get, 4, 0, 0 },
+	[SENSOR_AXIS_NAME_GET] = { sensor_axis_name_get, 8, 0, 0 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { sensor_negotiate, 4, 0, 0 },
+};
+
+static void restore_config(struct sensor *s)
+{
+	s->config = s->config_default;
+	s->config_owner = 0;
+	s->next_update = 0;
+}
+
+static void sensor_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+{
+	struct sensor_state *st = priv;
+	int i = scmi_platform_agent_index(p, agent_id);
+
+	for (unsigned int k = 0; k < st->n; k++) {
+		struct sensor *s = &st->s[k];
+
+		if (i >= 0) {
+			s->tp_notify[i] = false;
+			s->cu_notify[i] = false;
+		}
+		for (unsigned int t = 0; t < s->ntrips; t++)
+			if (s->trips[t].owner == agent_id)
+				memset(&s->trips[t], 0, sizeof(s->trips[t]));
+		if (s->config_owner == agent_id)
+			restore_config(s);
+	}
+	if (i >= 0)
+		st->agent_version[i] = st->version;
+	kick(st);
+}
+
+static void sensor_destroy(struct scmi_protocol *proto)
+{
+	struct sensor_state *st = FW_CONTAINER_OF(proto, struct sensor_state, proto);
+
+	if (st->thread_started) {
+		pthread_mutex_lock(&st->tlock);
+		st->stop = true;
+		pthread_cond_signal(&st->tcond);
+		pthread_mutex_unlock(&st->tlock);
+		pthread_join(st->thread, NULL);
+	}
+	pthread_cond_destroy(&st->tcond);
+	pthread_mutex_destroy(&st->tlock);
+	free(st);
+}
+
+/* ---- the board ---- */
+
+/* One cell: 0, 1 when absent and optional, or -EINVAL with the reason. */
+static int get_cell(const void *fdt, int node, const char *prop, uint32_t *v, bool required,
+		    char *err, size_t errlen)
+{
+	int len;
+	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
+
+	if (!c)
+		return required ? fw_dt_fail(err, errlen, fdt, node, prop, "missing") : 1;
+	if (len != 4)
+		return fw_dt_fail(err, errlen, fdt, node, prop, "must be one 32-bit cell");
+	*v = fdt32_to_cpu(*c);
+	return 0;
+}
+
+static int get_str(const void *fdt, int node, const char *prop, char *dst, size_t cap,
+		   bool required, char *err, size_t errlen)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, prop, &len);
+
+	if (!s)
+		return required ? fw_dt_fail(err, errlen, fdt, node, prop, "missing") : 1;
+	if (len < 2 || s[len - 1] || strlen(s) != (size_t)len - 1 || (size_t)len > cap)
+		return fw_dt_fail(err, errlen, fdt, node, prop,
+				  "must be one non-empty string of at most %zu characters",
+				  cap - 1);
+	for (int k = 0; k < len - 1; k++)
+		if ((unsigned char)s[k] < 0x20 || s[k] == 0x7f)
+			return fw_dt_fail(err, errlen, fdt, node, prop, "control character");
+	memcpy(dst, s, (size_t)len);
+	return 0;
+}
+
+static const char *const sensor_props[] = {
+	"reg",
+	"label",
+	"fwkit,device",
+	"fwkit,type",
+	"fwkit,scale",
+	"fwkit,source",
+	"fwkit,value",
+	"fwkit,range",
+	"fwkit,period-ms",
+	"fwkit,file",
+	"fwkit,trip-points",
+	"fwkit,update-intervals-ms",
+	"fwkit,async",
+	"fwkit,latency-us",
+	"fwkit,timestamped",
+	"fwkit,power-uw",
+	"fwkit,axes",
+	"name",
+};
+
+static int check_props(const void *fdt, int node, char *err, size_t errlen)
+{
+	int off;
+
+	fdt_for_each_property_offset(off, fdt, node)
+	{
+		const char *name;
+		bool known = false;
+
+		if (!fdt_getprop_by_offset(fdt, off, &name, NULL))
+			continue;
+		for (size_t k = 0; k < FW_ARRAY_SIZE(sensor_props); k++)
+			known |= !strcmp(name, sensor_props[k]);
+		if (!known)
+			return fw_dt_fail(err, errlen, fdt, node, name, "unknown property");
+	}
+	return 0;
+}
+
+/* Sensor nodes in any order; their reg values must be 0..count-1. */
+static int parse_sensor(struct sensor_state *st, const void *fdt, int node, uint32_t count,
+			char *err, size_t errlen)
+{
+	struct sensor *s;
+	char src[16];
+	uint32_t v;
+	int len, ret;
+	const fdt32_t *c;
+	const char *list;
+
+	if ((ret = check_props(fdt, node, err, errlen)))
+		return ret;
+	if ((ret = get_cell(fdt, node, "reg", &v, true, err, errlen)))
+		return ret;
+	if (v >= count)
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "sensor ids must be 0..%u",
+				  count - 1);
+	if (st->s[v].name[0])
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "sensor id %u used twice", v);
+	s = &st->s[v];
+	if ((ret = get_str(fdt, node, "label", s->name, sizeof(s->name), true, err, errlen)))
+		return ret;
+	if ((ret = get_cell(fdt, node, "fwkit,device", &s->device, true, err, errlen)))
+		return ret;
+	if (!scmi_platform_has_device(st->p, s->device))
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "no device %u",
+				  s->device);
+	if ((ret = get_cell(fdt, node, "fwkit,type", &v, true, err, errlen)))
+		return ret;
+	if (v > 0xFF)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,type",
+				  "must be a sensor type 0..255");
+	s->type = (uint8_t)v;
+	ret = get_cell(fdt, node, "fwkit,scale", &v, false, err, errlen);
+	if (ret < 0)
+		return ret;
+	s->scale = ret ? 0 : (int32_t)v;
+	if (s->scale < -16 || s->scale > 15)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,scale", "must be -16..15");
+	if ((ret = get_str(fdt, node, "fwkit,source", src, sizeof(src), true, err, errlen)))
+		return ret;
+	if (!strcmp(src, "constant"))
+		s->src = SRC_CONSTANT;
+	else if (!strcmp(src, "ramp"))
+		s->src = SRC_RAMP;
+	else if (!strcmp(src, "sine"))
+		s->src = SRC_SINE;
+	else if (!strcmp(src, "file"))
+		s->src = SRC_FILE;
+	else
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,source",
+				  "must be \"constant\", \"ramp\", \"sine\" or \"file\"");
+	ret = get_cell(fdt, node, "fwkit,value", &v, s->src == SRC_CONSTANT, err, errlen);
+	if (ret < 0)
+		return ret;
+	s->value = ret ? 0 : (int32_t)v;
+	c = fdt_getprop(fdt, node, "fwkit,range", &len);
+	s->min = INT32_MIN;
+	s->max = INT32_MAX;
+	if (c) {
+		if (len != 8)
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,range",
+					  "must be <min max>");
+		s->min = (int32_t)fdt32_to_cpu(c[0]);
+		s->max = (int32_t)fdt32_to_cpu(c[1]);
+		if (s->min >= s->max)
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,range",
+					  "min must be below max");
+	} else if (s->src == SRC_RAMP || s->src == SRC_SINE) {
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,range", "missing (needed by %s)",
+				  src);
+	}
+	ret = get_cell(fdt, node, "fwkit,period-ms", &s->period_ms,
+		       s->src == SRC_RAMP || s->src == SRC_SINE, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		s->period_ms = 1000;
+	if (!s->period_ms || s->period_ms > 86400000)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,period-ms", "must be 1..86400000");
+	ret = get_str(fdt, node, "fwkit,file", s->file, sizeof(s->file), s->src == SRC_FILE, err,
+		      errlen);
+	if (ret < 0)
+		return ret;
+	ret = get_cell(fdt, node, "fwkit,trip-points", &s->ntrips, false, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		s->ntrips = 0;
+	if (s->ntrips > MAX_TRIPS)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,trip-points", "at most %d",
+				  MAX_TRIPS);
+	c = fdt_getprop(fdt, node, "fwkit,update-intervals-ms", &len);
+	if (c) {
+		if (len < 4 || len % 4 || len / 4 > SCMI_SENSOR_MAX_INTERVALS)
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,update-intervals-ms",
+					  "must be 1 to %d cells", SCMI_SENSOR_MAX_INTERVALS);
+		s->nintervals = (unsigned int)len / 4;
+		for (unsigned int k = 0; k < s->nintervals; k++) {
+			s->interval_ms[k] = fdt32_to_cpu(c[k]);
+			if (!s->interval_ms[k] || s->interval_ms[k] > 0xFFFF ||
+			    (k && s->interval_ms[k] <= s->interval_ms[k - 1]))
+				return fw_dt_fail(err, errlen, fdt, node,
+						  "fwkit,update-intervals-ms",
+						  "must be ascending values 1..65535");
+		}
+	}
+	s->async = fdt_getprop(fdt, node, "fwkit,async", NULL) != NULL;
+	s->timestamped = fdt_getprop(fdt, node, "fwkit,timestamped", NULL) != NULL;
+	ret = get_cell(fdt, node, "fwkit,latency-us", &s->latency_us, false, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		s->latency_us = 0;
+	if (s->latency_us > 1000000)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,latency-us", "at most 1000000");
+	ret = get_cell(fdt, node, "fwkit,power-uw", &s->power_uw, false, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		s->power_uw = 0;
+	list = fdt_getprop(fdt, node, "fwkit,axes", &len);
+	if (list) {
+		int cnt = fdt_stringlist_count(fdt, node, "fwkit,axes");
+
+		if (cnt < 1 || cnt > MAX_AXES)
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,axes",
+					  "must be 1 to %d names", MAX_AXES);
+		for (int k = 0; k < cnt; k++) {
+			const char *a = fdt_stringlist_get(fdt, node, "fwkit,axes", k, &len);
+
+			if (!a || len < 1 || len >= SCMI_SENSOR_MAX_NAME)
+				return fw_dt_fail(err, errlen, fdt, node, "fwkit,axes",
+						  "names must be 1..%d characters",
+						  SCMI_SENSOR_MAX_NAME - 1);
+			memcpy(s->axis[k], a, (size_t)len);
+		}
+		s->naxes = (unsigned int)cnt;
+	}
+	/* Enabled, timestamps on when supported, the first update interval. */
+	s->config_default = SCMI_SENS_CFG_SENSOR_ENABLED_MASK |
+			    (s->timestamped ? SCMI_SENS_CFG_TSTAMP_ENABLED_MASK : 0);
+	if (s->nintervals)
+		s->config_default |=
+			FW_FIELD_PREP(SCMI_SENS_CFG_UPDATE_SECS_MASK, s->interval_ms[0]) |
+			FW_FIELD_PREP(SCMI_SENS_CFG_UPDATE_EXP_MASK, (uint32_t)-3 & 0x1F);
+	restore_config(s);
+	return 0;
+}
+
+static int sensor_setup(struct scmi_platform *p, const void *fdt, int node, char *err,
+			size_t errlen)
+{
+	struct sensor_state *st = calloc(1, sizeof(*st));
+	pthread_condattr_t ca;
+	int child, ret;
+	uint32_t v;
+	bool ok = false;
+
+	if (!st)
+		return -ENOMEM;
+	st->p = p;
+	pthread_mutex_init(&st->tlock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&st->tcond, &ca);
+	pthread_condattr_destroy(&ca);
+	memcpy(st->msgs, sensor_msgs, sizeof(st->msgs));
+	st->proto = (struct scmi_protocol){ .id = SCMI_PROTOCOL_SENSOR,
+					    .msgs = st->msgs,
+					    .nmsgs = NMSGS,
+					    .priv = st,
+					    .reset_agent = sensor_reset_agent,
+					    .destroy = sensor_destroy };
+
+	ret = get_cell(fdt, node, "fwkit,version", &v, false, err, errlen);
+	if (ret < 0)
+		goto out;
+	st->version = ret ? SCMI_SENSOR_VERSION_3_1 : v;
+	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++)
+		ok |= versions[k] == st->version;
+	if (!ok) {
+		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
+				 "must be 0x10000, 0x20000, 0x30000 or 0x30001");
+		goto out;
+	}
+	st->proto.version = st->version;
+	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
+		st->agent_version[i] = st->version;
+	/* Messages the configured version lacks answer NOT_SUPPORTED. */
+	for (uint32_t id = 0; id < NMSGS; id++)
+		if (msg_since(id) > st->version)
+			st->msgs[id].fn = NULL;
+
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		if (st->n == MAX_SENSORS) {
+			ret = fw_dt_fail(err, errlen, fdt, node, NULL, "more than %d sensors",
+					 MAX_SENSORS);
+			goto out;
+		}
+		st->n++;
+	}
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		if ((ret = parse_sensor(st, fdt, child, st->n, err, errlen)))
+			goto out;
+	}
+	if (pthread_create(&st->thread, NULL, updater, st)) {
+		ret = -EAGAIN;
+		snprintf(err, errlen, "sensors: cannot start the update thread");
+		goto out;
+	}
+	st->thread_started = true;
+	ret = scmi_platform_register_protocol(p, &st->proto);
+	if (ret) {
+		snprintf(err, errlen, "sensors: cannot register the protocol");
+		goto out;
+	}
+	return 0;
+out:
+	sensor_destroy(&st->proto);
+	return ret;
+}
+
+const struct scmi_proto_module scmi_sensor_module = {
+	.protocol_id = SCMI_PROTOCOL_SENSOR,
+	.node_name = "sensors",
+	.setup = sensor_setup,
+};

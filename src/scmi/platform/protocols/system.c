@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * System power management protocol (0x12), platform side, from the board's
+ * /scmi-platform/system-power node (docs/bindings/scmi-system.md). The
+ * emulated system is a small state machine: it starts powered up; a
+ * shutdown or suspend request records that state, a cold or warm reset
+ * counts a reset and returns to powered up, and power-up resumes from
+ * suspend or shutdown. "Shutdown" stops nothing: the emulator keeps
+ * serving every agent (so the state can be read and a power-up sent), it
+ * only records what a real system would have done. Choices:
+ *  - SYSTEM_POWER_STATE_SET is for trusted agents only (DENIED otherwise):
+ *    the system is shared by every agent, so only the management agent may
+ *    shut it down or reset it;
+ *  - every accepted request, graceful or forceful, sends
+ *    SYSTEM_POWER_STATE_NOTIFIER to every subscribed agent (the requester
+ *    too), with the graceful flag, and from v2.0 the board's timeout; the
+ *    emulator does not wait for agents before recording the new state;
+ *  - RESET_AGENT_CONFIGURATION drops the agent's subscription and
+ *    negotiated version, and leaves the system state alone (it is not the
+ *    agent's to restore).
+ */
+
+#include <fwkit/board.h>
+#include <fwkit/scmi/modules.h>
+#include <fwkit/scmi/system.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define SYS_NMSGS (SCMI_NEGOTIATE_PROTOCOL_VERSION + 1)
+
+struct sys_priv {
+	struct scmi_protocol proto; /* first: destroy frees priv through it */
+	struct scmi_msg_desc msgs[SYS_NMSGS];
+	struct scmi_platform *p;
+	uint32_t version;
+	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS];
+	bool subscribed[SCMI_PLATFORM_MAX_AGENTS];
+	bool warm_reset, suspend;
+	uint32_t timeout_ms;
+	uint32_t state;
+	uint32_t resets;
+};
+
+static const uint32_t sys_versions[] = {
+	SCMI_SYSTEM_VERSION_1_0,
+	SCMI_SYSTEM_VERSION_2_0,
+	SCMI_SYSTEM_VERSION_2_1,
+};
+
+static bool sys_msg_in_version(uint32_t v, unsigned int id)
+{
+	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
+		return v >= SCMI_SYSTEM_VERSION_2_1;
+	return id <= SYSTEM_POWER_STATE_NOTIFY;
+}
+
+static void sys_version(struct scmi_msg *m)
+{
+	struct sys_priv *sp = m->priv;
+
+	scmi_msg_put_u32(m, sp->version);
+}
+
+static void sys_attributes(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, 0); /* reserved */
+}
+
+static void sys_msg_attributes(struct scmi_msg *m)
+{
+	struct sys_priv *sp = m->priv;
+	uint32_t id = scmi_msg_in_u32(m, 0), attr = 0;
+
+	/* The table holds the platform's messages; NEGOTIATE stays available
+	 * to an agent that negotiated an older version. */
+	if (id >= SYS_NMSGS || !sp->msgs[id].fn) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	if (id == SYSTEM_POWER_STATE_SET) {
+		if (sp->warm_reset)
+			attr |= SCMI_SYSTEM_WARM_RESET_SUPPORTED;
+		if (sp->suspend)
+			attr |= SCMI_SYSTEM_SUSPEND_SUPPORTED;
+	}
+	scmi_msg_put_u32(m, attr);
+}
+
+static void sys_negotiate(struct scmi_msg *m)
+{
+	struct sys_priv *sp = m->priv;
+	uint32_t v = scmi_msg_in_u32(m, 0);
+	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+
+	for (size_t i = 0; i < FW_ARRAY_SIZE(sys_versions); i++) {
+		if (sys_versions[i] == v && v <= sp->version && ai >= 0) {
+			sp->agent_version[ai] = v;
+			return;
+		}
+	}
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+}
+
+static void sys_notify_all(struct sys_priv *sp, uint32_t by, uint32_t flags, uint32_t state)
+{
+	unsigned int n = scmi_platform_num_agents(sp->p);
+
+	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
+		uint8_t ev[16];
+		size_t len = 12;
+
+		if (!sp->subscribed[i])
+			continue;
+		fw_put_le32(ev, by);
+		fw_put_le32(ev + 4, flags);
+		fw_put_le32(ev + 8, state);
+		/* The timeout field exists from v2.0, as the receiver sees it. */
+		if (sp->agent_version[i] >= SCMI_SYSTEM_VERSION_2_0) {
+			fw_put_le32(ev + 12,
+				    (flags & SCMI_SYSTEM_GRACEFUL_REQUEST) ? sp->timeout_ms : 0);
+			len = 16;
+		}
+		scmi_platform_notify(sp->p, scmi_platform_agent_id_at(sp->p, i),
+				     SCMI_PROTOCOL_SYSTEM, SCMI_EVENT_SYSTEM_POWER_STATE_NOTIFIER,
+				     ev, len);
+	}
+}
+
+static void sys_state_set(struct scmi_msg *m)
+{
+	struct sys_priv *sp = m->priv;
+	uint32_t flags = scmi_msg_in_u32(m, 0), st = scmi_msg_in_u32(m, 1);
+
+	if (flags & ~SCMI_SYSTEM_GRACEFUL_REQUEST) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	switch (st) {
+	case SCMI_SYSTEM_SHUTDOWN:
+	case SCMI_SYSTEM_SUSPEND:
+		if (st == SCMI_SYSTEM_SUSPEND && !sp->suspend) {
+			scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+			return;
+		}
+		sp->state = st;
+		break;
+	case SCMI_SYSTEM_WARMRESET:
+		if (!sp->warm_reset) {
+			scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+			return;
+		}
+		/* fall through */
+	case SCMI_SYSTEM_COLDRESET:
+		sp->resets++;
+		sp->state = SCMI_SYSTEM_POWERUP;
+		break;
+	case SCMI_SYSTEM_POWERUP:
+		sp->state = SCMI_SYSTEM_POWERUP;
+		break;
+	default:
+		/* No vendor states on this platform. */
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	sys_notify_all(sp, m->agent->id, flags, st);
+}
+
+static void sys_state_get(struct scmi_msg *m)
+{
+	struct sys_priv *sp = m->priv;
+
+	scmi_msg_put_u32(m, sp->state);
+}
+
+static void sys_state_notify(struct scmi_msg *m)
+{
+	struct sys_priv *sp = m->priv;
+	uint32_t en = scmi_msg_in_u32(m, 0);
+	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+
+	if (ai < 0 || (en & ~SCMI_SYSTEM_NOTIFY_ENABLE)) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if ((en & SCMI_SYSTEM_NOTIFY_ENABLE) && !scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	sp->subscribed[ai] = en & SCMI_SYSTEM_NOTIFY_ENABLE;
+}
+
+static const struct scmi_msg_desc sys_msgs[SYS_NMSGS] = {
+	[SCMI_PROTOCOL_VERSION] = { sys_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { sys_attributes, 0, 0, 0 },
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { sys_msg_attributes, 4, 0, 0 },
+	[SYSTEM_POWER_STATE_SET] = { sys_state_set, 8, SCMI_MSG_F_TRUSTED, 0 },
+	[SYSTEM_POWER_STATE_GET] = { sys_state_get, 0, 0, 0 },
+	[SYSTEM_POWER_STATE_NOTIFY] = { sys_state_notify, 4, 0, 0 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { sys_negotiate, 4, 0, 0 },
+};
+
+static void sys_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+{
+	struct sys_priv *sp = priv;
+	int ai = scmi_platform_agent_index(p, agent_id);
+
+	if (ai < 0)
+		return;
+	sp->subscribed[ai] = false;
+	sp->agent_version[ai] = sp->version;
+}
+
+static void sys_destroy(struct scmi_protocol *proto)
+{
+	free(proto->priv);
+}
+
+static int sys_fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
+		    const char *what)
+{
+	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
+}
+
+static int sys_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
+		   size_t errlen)
+{
+	int len;
+	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
+
+	if (!c)
+		return 0;
+	if (len != 4)
+		return sys_fail(err, errlen, fdt, node, prop, "must be one cell");
+	*v = fdt32_to_cpu(*c);
+	return 1;
+}
+
+static int sys_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+{
+	struct sys_priv *sp;
+	uint32_t v = SCMI_SYSTEM_VERSION_2_1, t = 0;
+	bool known = false;
+	int ret;
+
+	if ((ret = sys_u32(fdt, node, "fwkit,version", &v, err, errlen)) < 0)
+		return ret;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(sys_versions); i++)
+		known |= sys_versions[i] == v;
+	if (!known)
+		return sys_fail(err, errlen, fdt, node, "fwkit,version",
+				"not one of 0x10000, 0x20000, 0x20001");
+	if ((ret = sys_u32(fdt, node, "fwkit,graceful-timeout-ms", &t, err, errlen)) < 0)
+		return ret;
+	if (ret && v < SCMI_SYSTEM_VERSION_2_0)
+		return sys_fail(err, errlen, fdt, node, "fwkit,graceful-timeout-ms",
+				"needs version 0x20000 or later");
+	sp = calloc(1, sizeof(*sp));
+	if (!sp)
+		return -ENOMEM;
+	sp->p = p;
+	sp->version = v;
+	sp->timeout_ms = t;
+	sp->warm_reset = !fdt_getprop(fdt, node, "fwkit,no-warm-reset", NULL);
+	sp->suspend = !fdt_getprop(fdt, node, "fwkit,no-suspend", NULL);
+	sp->state = SCMI_SYSTEM_POWERUP;
+	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
+		sp->agent_version[i] = v;
+	for (unsigned int i = 0; i < SYS_NMSGS; i++)
+		if (sys_msg_in_version(v, i))
+			sp->msgs[i] = sys_msgs[i];
+	sp->proto.id = SCMI_PROTOCOL_SYSTEM;
+	sp->proto.version = v;
+	sp->proto.msgs = sp->msgs;
+	sp->proto.nmsgs = SYS_NMSGS;
+	sp->proto.priv = sp;
+	sp->proto.reset_agent = sys_reset_agent;
+	sp->proto.destroy = sys_destroy;
+	ret = scmi_platform_register_protocol(p, &sp->proto);
+	if (ret) {
+		snprintf(err, errlen, "system-power: cannot register the protocol: %s",
+			 strerror(-ret));
+		free(sp);
+	}
+	return ret;
+}
+
+const struct scmi_proto_module scmi_system_module = {
+	.protocol_id = SCMI_PROTOCOL_SYSTEM,
+	.node_name = "system-power",
+	.setup = sys_setup,
+};

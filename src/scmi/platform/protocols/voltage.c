@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Voltage domain management protocol (0x17), platform side: the domains of
+ * the board's "voltage-domains" node (docs/bindings/scmi-voltage.md), each
+ * with a discrete or segmented level list, a current level and a
+ * configuration built from the agents' votes. "On" is reference counted per
+ * agent: a domain stays on while any agent (or the board, for an always-on
+ * domain) holds it on. Choices:
+ *  - discovery (attributes, levels, names) answers every agent for every
+ *    domain; configuration and levels of a domain whose device the agent may
+ *    not use are DENIED;
+ *  - domain ids are global;
+ *  - a level is applied when the command is handled; an asynchronous set
+ *    only delays its VOLTAGE_LEVEL_SET_COMPLETE by the domain's latency;
+ *  - a reset of an agent drops its "on" vote and vendor mode, and restores
+ *    the board's level if that agent set the current one.
+ * State is protected by the platform lock, under which handlers run.
+ */
+
+#include <fwkit/board.h>
+#include <fwkit/scmi/modules.h>
+#include <fwkit/scmi/voltage.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DOMAINS 64
+#define NMSGS	    (SCMI_NEGOTIATE_PROTOCOL_VERSION + 1)
+
+struct vdomain {
+	char name[SCMI_VOLTAGE_MAX_NAME];
+	uint32_t device;
+	bool segmented, async, always_on;
+	unsigned int nlevels;
+	int32_t levels[SCMI_VOLTAGE_MAX_LEVELS];
+	int32_t level_default;
+	uint32_t latency_us;
+	/* state */
+	int32_t level;
+	uint32_t level_owner;
+	bool on[SCMI_PLATFORM_MAX_AGENTS];
+	uint32_t vendor;       /* vendor mode in force, 0 if none */
+	uint32_t vendor_owner; /* agent id */
+};
+
+struct voltage_state {
+	struct scmi_protocol proto;
+	struct scmi_msg_desc msgs[NMSGS];
+	struct scmi_platform *p;
+	uint32_t version;
+	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS];
+	unsigned int n;
+	struct vdomain d[MAX_DOMAINS];
+};
+
+static const uint32_t versions[] = { SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0,
+				     SCMI_VOLTAGE_VERSION_2_1 };
+
+static uint32_t msg_since(uint32_t id)
+{
+	if (id <= VOLTAGE_LEVEL_GET)
+		return SCMI_VOLTAGE_VERSION_1_0;
+	if (id == VOLTAGE_DOMAIN_NAME_GET)
+		return SCMI_VOLTAGE_VERSION_2_0;
+	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
+		return SCMI_VOLTAGE_VERSION_2_1;
+	return UINT32_MAX;
+}
+
+static struct voltage_state *st_of(const struct scmi_msg *m)
+{
+	return m->priv;
+}
+
+static uint32_t ver(const struct scmi_msg *m)
+{
+	int i = scmi_platform_agent_index(m->p, m->agent->id);
+
+	return i < 0 ? st_of(m)->version : st_of(m)->agent_version[i];
+}
+
+static bool present(struct scmi_msg *m)
+{
+	if (msg_since(m->hdr.id) <= ver(m))
+		return true;
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	return false;
+}
+
+/* The domain named by the first word: NOT_FOUND if unknown; with operate,
+ * DENIED when the agent may not use its device. */
+static struct vdomain *get_domain(struct scmi_msg *m, bool operate)
+{
+	struct voltage_state *st = st_of(m);
+	uint32_t id = scmi_msg_in_u32(m, 0);
+
+	if (id >= st->n) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return NULL;
+	}
+	if (operate && !scmi_platform_device_access(m->p, m->agent->id, st->d[id].device,
+						    SCMI_PROTOCOL_VOLTAGE)) {
+		scmi_msg_status(m, SCMI_DENIED);
+		return NULL;
+	}
+	return &st->d[id];
+}
+
+/* The configuration in force: on while anyone holds it on, else the vendor
+ * mode an agent asked for, else off. */
+static uint32_t effective_config(const struct vdomain *d)
+{
+	if (d->always_on)
+		return SCMI_VOLTAGE_ARCH_STATE_ON;
+	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
+		if (d->on[i])
+			return SCMI_VOLTAGE_ARCH_STATE_ON;
+	return d->vendor ? d->vendor : SCMI_VOLTAGE_ARCH_STATE_OFF;
+}
+
+static void voltage_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, ver(m));
+}
+
+static void voltage_attributes(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_VOLTAGE_DOMS_NUM_MASK, st_of(m)->n));
+}
+
+static void voltage_msg_attributes(struct scmi_msg *m)
+{
+	uint32_t id = scmi_msg_in_u32(m, 0);
+
+	if (id >= NMSGS || !st_of(m)->msgs[id].fn || msg_since(id) > ver(m)) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	scmi_msg_put_u32(m, 0);
+}
+
+static void voltage_negotiate(struct scmi_msg *m)
+{
+	uint32_t want = scmi_msg_in_u32(m, 0);
+	int i = scmi_platform_agent_index(m->p, m->agent->id);
+
+	if (!present(m))
+		return;
+	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++) {
+		if (versions[k] == want && want <= st_of(m)->version && i >= 0) {
+			st_of(m)->agent_version[i] = want;
+			return;
+		}
+	}
+	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+}
+
+static void voltage_domain_attributes(struct scmi_msg *m)
+{
+	struct vdomain *d = get_domain(m, false);
+	uint32_t attr;
+
+	if (!d)
+		return;
+	attr = d->async ? SCMI_VOLTAGE_SUPPORTS_ASYNC_LEVEL_SET : 0;
+	if (ver(m) >= SCMI_VOLTAGE_VERSION_2_0 && strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+		attr |= SCMI_VOLTAGE_SUPPORTS_EXTENDED_NAMES;
+	scmi_msg_put_u32(m, attr);
+	scmi_msg_put_name(m, d->name, SCMI_SHORT_NAME_MAX_SIZE);
+}
+
+static void voltage_describe_levels(struct scmi_msg *m)
+{
+	struct vdomain *d = get_domain(m, false);
+	uint32_t idx = scmi_msg_in_u32(m, 1), n;
+
+	if (!d)
+		return;
+	if (idx >= d->nlevels || (d->segmented && idx)) {
+		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		return;
+	}
+	/* A segmented triplet always travels whole. */
+	n = (uint32_t)FW_MIN(d->nlevels - idx, (m->out_cap - 8) / 4);
+	scmi_msg_put_u32(
+		m, FW_FIELD_PREP(SCMI_VOLTAGE_NUM_RETURNED_LEVELS, n) |
+			   FW_FIELD_PREP(SCMI_VOLTAGE_NUM_REMAINING_LEVELS, d->nlevels - idx - n) |
+			   (d->segmented ? SCMI_VOLTAGE_SUPPORTS_SEGMENTED_LEVELS : 0));
+	for (uint32_t k = idx; k < idx + n; k++)
+		scmi_msg_put_u32(m, (uint32_t)d->levels[k]);
+}
+
+static void voltage_config_set(struct scmi_msg *m)
+{
+	struct vdomain *d = get_domain(m, true);
+	uint32_t c = scmi_msg_in_u32(m, 1);
+	int i = scmi_platform_agent_index(m->p, m->agent->id);
+
+	if (!d)
+		return;
+	if ((c & ~SCMI_VOLTAGE_CONFIG_MASK) || i < 0 ||
+	    (!(c & SCMI_VOLTAGE_CONFIG_VENDOR) && c != SCMI_VOLTAGE_ARCH_STATE_OFF &&
+	     c != SCMI_VOLTAGE_ARCH_STATE_ON)) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	d->on[i] = c == SCMI_VOLTAGE_ARCH_STATE_ON;
+	if (c & SCMI_VOLTAGE_CONFIG_VENDOR) {
+		d->vendor = c;
+		d->vendor_owner = m->agent->id;
+	} else if (d->vendor && d->vendor_owner == m->agent->id) {
+		d->vendor = 0;
+	}
+}
+
+static void voltage_config_get(struct scmi_msg *m)
+{
+	struct vdomain *d = get_domain(m, true);
+
+	if (d)
+		scmi_msg_put_u32(m, effective_config(d));
+}
+
+static bool level_valid(const struct vdomain *d, int32_t uv)
+{
+	if (d->segmented)
+		return uv >= d->levels[0] && uv <= d->levels[1] &&
+		       ((int64_t)uv - d->levels[0]) % d->levels[2] == 0;
+	for (unsigned int k = 0; k < d->nlevels; k++)
+		if (d->levels[k] == uv)
+			return true;
+	return false;
+}
+
+static void voltage_level_set(struct scmi_msg *m)
+{
+	struct vdomain *d = get_domain(m, true);
+	uint32_t flags = scmi_msg_in_u32(m, 1);
+	int32_t uv = (int32_t)scmi_msg_in_u32(m, 2);
+	uint8_t dr[12];
+
+	if (!d)
+		return;
+	if ((flags & ~SCMI_VOLTAGE_LEVEL_SET_ASYNC) || !level_valid(d, uv)) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
+		return;
+	}
+	if ((flags & SCMI_VOLTAGE_LEVEL_SET_ASYNC) && !d->async) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	d->level = uv;
+	d->level_owner = m->agent->id;
+	if (!(flags & SCMI_VOLTAGE_LEVEL_SET_ASYNC))
+		return;
+	/* VOLTAGE_LEVEL_SET_COMPLETE: status, domain_id, voltage_level. */
+	fw_put_le32(dr, SCMI_SUCCESS);
+	fw_put_le32(dr + 4, scmi_msg_in_u32(m, 0));
+	fw_put_le32(dr + 8, (uint32_t)uv);
+	if (scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), (uint64_t)d->latency_us * 1000))
+		scmi_msg_status(m, SCMI_BUSY);
+}
+
+static void voltage_level_get(struct scmi_msg *m)
+{
+	struct vdomain *d = get_domain(m, true);
+
+	if (d)
+		scmi_msg_put_u32(m, (uint32_t)d->level);
+}
+
+static void voltage_name_get(struct scmi_msg *m)
+{
+	struct vdomain *d = get_domain(m, false);
+
+	if (!present(m) || !d)
+		return;
+	scmi_msg_put_u32(m, 0);
+	scmi_msg_put_name(m, d->name, SCMI_VOLTAGE_MAX_NAME);
+}
+
+static const struct scmi_msg_desc voltage_msgs[NMSGS] = {
+	[SCMI_PROTOCOL_VERSION] = { voltage_version, 0, 0, 0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { voltage_attributes, 0, 0, 0 },
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { voltage_msg_attributes, 4, 0, 0 },
+	[VOLTAGE_DOMAIN_ATTRIBUTES] = { voltage_domain_attributes, 4, 0, 0 },
+	[VOLTAGE_DESCRIBE_LEVELS] = { voltage_describe_levels, 8, 0, 0 },
+	[VOLTAGE_CONFIG_SET] = { voltage_config_set, 8, 0, 0 },
+	[VOLTAGE_CONFIG_GET] = { voltage_config_get, 4, 0, 0 },
+	[VOLTAGE_LEVEL_SET] = { voltage_level_set, 12, 0, 0 },
+	[VOLTAGE_LEVEL_GET] = { voltage_level_get, 4, 0, 0 },
+	[VOLTAGE_DOMAIN_NAME_GET] = { voltage_name_get, 4, 0, 0 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { voltage_negotiate, 4, 0, 0 },
+};
+
+static void voltage_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+{
+	struct voltage_state *st = priv;
+	int i = scmi_platform_agent_index(p, agent_id);
+
+	for (unsigned int k = 0; k < st->n; k++) {
+		struct vdomain *d = &st->d[k];
+
+		if (i >= 0)
+			d->on[i] = false;
+		if (d->vendor && d->vendor_owner == agent_id)
+			d->vendor = 0;
+		if (d->level_owner == agent_id) {
+			d->level = d->level_default;
+			d->level_owner = 0;
+		}
+	}
+	if (i >= 0)
+		st->agent_version[i] = st->version;
+}
+
+static void voltage_destroy(struct scmi_protocol *proto)
+{
+	free(FW_CONTAINER_OF(proto, struct voltage_state, proto));
+}
+
+/* ---- the board ---- */
+
+static int get_cell(const void *fdt, int node, const char *prop, uint32_t *v, bool required,
+		    char *err, size_t errlen)
+{
+	int len;
+	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
+
+	if (!c)
+		return required ? fw_dt_fail(err, errlen, fdt, node, prop, "missing") : 1;
+	if (len != 4)
+		return fw_dt_fail(err, errlen, fdt, node, prop, "must be one 32-bit cell");
+	*v = fdt32_to_cpu(*c);
+	return 0;
+}
+
+static const char *const domain_props[] = {
+	"reg",
+	"label",
+	"fwkit,device",
+	"fwkit,levels-uv",
+	"fwkit,level-range-uv",
+	"fwkit,level-uv",
+	"fwkit,async",
+	"fwkit,latency-us",
+	"fwkit,always-on",
+	"name",
+};
+
+static int parse_domain(struct voltage_state *st, const void *fdt, int node, uint32_t count,
+			char *err, size_t errlen)
+{
+	struct vdomain *d;
+	const fdt32_t *c, *r;
+	const char *label;
+	uint32_t v;
+	int len, rlen, ret, off;
+
+	fdt_for_each_property_offset(off, fdt, node)
+	{
+		const char *name;
+		bool known = false;
+
+		if (!fdt_getprop_by_offset(fdt, off, &name, NULL))
+			continue;
+		for (size_t k = 0; k < FW_ARRAY_SIZE(domain_props); k++)
+			known |= !strcmp(name, domain_props[k]);
+		if (!known)
+			return fw_dt_fail(err, errlen, fdt, node, name, "unknown property");
+	}
+	if ((ret = get_cell(fdt, node, "reg", &v, true, err, errlen)))
+		return ret;
+	if (v >= count)
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "domain ids must be 0..%u",
+				  count - 1);
+	d = &st->d[v];
+	if (d->name[0])
+		return fw_dt_fail(err, errlen, fdt, node, "reg", "domain id %u used twice", v);
+	label = fdt_getprop(fdt, node, "label", &len);
+	if (!label)
+		return fw_dt_fail(err, errlen, fdt, node, "label", "missing");
+	if (len < 2 || label[len - 1] || strlen(label) != (size_t)len - 1 ||
+	    len > SCMI_VOLTAGE_MAX_NAME)
+		return fw_dt_fail(err, errlen, fdt, node, "label",
+				  "must be one string of 1..%d characters",
+				  SCMI_VOLTAGE_MAX_NAME - 1);
+	for (int k = 0; k < len - 1; k++)
+		if ((unsigned char)label[k] < 0x20 || label[k] == 0x7f)
+			return fw_dt_fail(err, errlen, fdt, node, "label", "control character");
+	memcpy(d->name, label, (size_t)len);
+	if ((ret = get_cell(fdt, node, "fwkit,device", &d->device, true, err, errlen)))
+		return ret;
+	if (!scmi_platform_has_device(st->p, d->device))
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "no device %u",
+				  d->device);
+	c = fdt_getprop(fdt, node, "fwkit,levels-uv", &len);
+	r = fdt_getprop(fdt, node, "fwkit,level-range-uv", &rlen);
+	if (!!c == !!r)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,levels-uv",
+				  "exactly one of it and 'fwkit,level-range-uv' is required");
+	if (c) {
+		if (len < 4 || len % 4 || len / 4 > SCMI_VOLTAGE_MAX_LEVELS)
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,levels-uv",
+					  "must be 1 to %d cells", SCMI_VOLTAGE_MAX_LEVELS);
+		d->nlevels = (unsigned int)len / 4;
+		for (unsigned int k = 0; k < d->nlevels; k++) {
+			d->levels[k] = (int32_t)fdt32_to_cpu(c[k]);
+			if (k && d->levels[k] <= d->levels[k - 1])
+				return fw_dt_fail(err, errlen, fdt, node, "fwkit,levels-uv",
+						  "must be ascending");
+		}
+	} else {
+		if (rlen != 12)
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,level-range-uv",
+					  "must be <min max step>");
+		d->segmented = true;
+		d->nlevels = 3;
+		for (int k = 0; k < 3; k++)
+			d->levels[k] = (int32_t)fdt32_to_cpu(r[k]);
+		if (d->levels[0] >= d->levels[1] || d->levels[2] <= 0 ||
+		    ((int64_t)d->levels[1] - d->levels[0]) % d->levels[2])
+			return fw_dt_fail(err, errlen, fdt, node, "fwkit,level-range-uv",
+					  "needs min < max and a positive step dividing max - min");
+	}
+	ret = get_cell(fdt, node, "fwkit,level-uv", &v, false, err, errlen);
+	if (ret < 0)
+		return ret;
+	d->level_default = ret ? d->levels[0] : (int32_t)v;
+	if (!level_valid(d, d->level_default))
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,level-uv",
+				  "not one of the levels");
+	d->level = d->level_default;
+	d->async = fdt_getprop(fdt, node, "fwkit,async", NULL) != NULL;
+	d->always_on = fdt_getprop(fdt, node, "fwkit,always-on", NULL) != NULL;
+	ret = get_cell(fdt, node, "fwkit,latency-us", &d->latency_us, false, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		d->latency_us = 0;
+	if (d->latency_us > 1000000)
+		return fw_dt_fail(err, errlen, fdt, node, "fwkit,latency-us", "at most 1000000");
+	return 0;
+}
+
+static int voltage_setup(struct scmi_platform *p, const void *fdt, int node, char *err,
+			 size_t errlen)
+{
+	struct voltage_state *st = calloc(1, sizeof(*st));
+	int child, ret;
+	uint32_t v;
+	bool ok = false;
+
+	if (!st)
+		return -ENOMEM;
+	memcpy(st->msgs, voltage_msgs, sizeof(st->msgs));
+	st->proto = (struct scmi_protocol){ .id = SCMI_PROTOCOL_VOLTAGE,
+					    .msgs = st->msgs,
+					    .nmsgs = NMSGS,
+					    .priv = st,
+					    .reset_agent = voltage_reset_agent,
+					    .destroy = voltage_destroy };
+	st->p = p;
+	ret = get_cell(fdt, node, "fwkit,version", &v, false, err, errlen);
+	if (ret < 0)
+		goto out;
+	st->version = ret ? SCMI_VOLTAGE_VERSION_2_1 : v;
+	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++)
+		ok |= versions[k] == st->version;
+	if (!ok) {
+		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
+				 "must be 0x10000, 0x20000 or 0x20001");
+		goto out;
+	}
+	st->proto.version = st->version;
+	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
+		st->agent_version[i] = st->version;
+	for (uint32_t id = 0; id < NMSGS; id++)
+		if (msg_since(id) > st->version)
+			st->msgs[id].fn = NULL;
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		if (st->n == MAX_DOMAINS) {
+			ret = fw_dt_fail(err, errlen, fdt, node, NULL, "more than %d domains",
+					 MAX_DOMAINS);
+			goto out;
+		}
+		st->n++;
+	}
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		if ((ret = parse_domain(st, fdt, child, st->n, err, errlen)))
+			goto out;
+	}
+	ret = scmi_platform_register_protocol(p, &st->proto);
+	if (ret) {
+		snprintf(err, errlen, "voltage-domains: cannot register the protocol");
+		goto out;
+	}
+	return 0;
+out:
+	free(st);
+	return ret;
+}
+
+const struct scmi_proto_module scmi_voltage_module = {
+	.protocol_id = SCMI_PROTOCOL_VOLTAGE,
+	.node_name = "voltage-domains",
+	.setup = voltage_setup,
+};
