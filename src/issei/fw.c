@@ -13,6 +13,7 @@
 #include <fwkit/base.h>
 #include <fwkit/issei_fw.h>
 #include <fwkit/issei_heci.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -136,30 +137,18 @@ void issei_fw_get_stats(struct issei_fw *fw, struct issei_fw_stats *st)
 
 int issei_fw_wait_stat(struct issei_fw *fw, size_t field_off, unsigned int value, int timeout_ms)
 {
-	struct timespec ts;
+	uint64_t deadline =
+		timeout_ms < 0 ? FW_FOREVER : fw_deadline(timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
 	int ret = 0;
 
 	if (field_off + sizeof(unsigned int) > sizeof(struct issei_fw_stats) ||
 	    field_off % sizeof(unsigned int))
 		return -EINVAL;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (timeout_ms >= 0) {
-		ts.tv_sec += timeout_ms / 1000;
-		ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-	}
 	pthread_mutex_lock(&fw->lock);
-	while (*(unsigned int *)(void *)((char *)&fw->stats + field_off) < value) {
-		if (timeout_ms < 0) {
-			pthread_cond_wait(&fw->stat_cond, &fw->lock);
-		} else if (pthread_cond_timedwait(&fw->stat_cond, &fw->lock, &ts) == ETIMEDOUT) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-	}
+	while (*(unsigned int *)(void *)((char *)&fw->stats + field_off) < value && !ret)
+		ret = fw_cond_wait_until(&fw->stat_cond, &fw->lock, deadline);
+	if (*(unsigned int *)(void *)((char *)&fw->stats + field_off) >= value)
+		ret = 0;
 	pthread_mutex_unlock(&fw->lock);
 	return ret;
 }
@@ -626,14 +615,7 @@ int issei_fw_create(struct issei_heci *heci, const struct issei_fw_config *cfg,
 	fw->heci = heci;
 	fw->cfg = *cfg;
 	pthread_mutex_init(&fw->lock, NULL);
-	{
-		pthread_condattr_t ca;
-
-		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		pthread_cond_init(&fw->stat_cond, &ca);
-		pthread_condattr_destroy(&ca);
-	}
+	fw_cond_init(&fw->stat_cond);
 	for (unsigned int i = 0; i < cfg->n_faults; i++)
 		fw->faults[i] = cfg->faults[i];
 	issei_fw_register_class(fw, &issei_fw_echo_class);

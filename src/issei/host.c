@@ -17,35 +17,12 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define FOREVER UINT64_MAX
-
 const char *issei_rst_state_name(enum issei_rst_state s)
 {
 	static const char *const names[] = { "INIT",	    "HW_READY", "SETUP",   "START",
 					     "CLIENT_ENUM", "DONE",	"DISABLED" };
 
 	return (unsigned int)s < FW_ARRAY_SIZE(names) ? names[s] : "?";
-}
-
-void issei_cond_init(pthread_cond_t *c)
-{
-	pthread_condattr_t ca;
-
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(c, &ca);
-	pthread_condattr_destroy(&ca);
-}
-
-int issei_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline)
-{
-	struct timespec ts;
-
-	if (deadline == FOREVER)
-		return -pthread_cond_wait(c, m);
-	ts.tv_sec = (time_t)(deadline / FW_NSEC_PER_SEC);
-	ts.tv_nsec = (long)(deadline % FW_NSEC_PER_SEC);
-	return pthread_cond_timedwait(c, m, &ts) == ETIMEDOUT ? -ETIMEDOUT : 0;
 }
 
 static uint64_t ms_from_now(unsigned int ms)
@@ -259,7 +236,7 @@ static bool wait_has_data(struct issei_device *dev, uint64_t deadline)
 
 	pthread_mutex_lock(&dev->poke_lock);
 	while (!dev->has_data && !atomic_load(&dev->thread_stop)) {
-		if (issei_cond_wait_until(&dev->poke_cond, &dev->poke_lock, deadline))
+		if (fw_cond_wait_until(&dev->poke_cond, &dev->poke_lock, deadline))
 			break;
 	}
 	has = dev->has_data;
@@ -271,11 +248,11 @@ static void *process_thread(void *arg)
 {
 	struct issei_device *dev = arg;
 	const struct issei_hw_ops *ops = dev->ops;
-	uint64_t deadline = FOREVER;
+	uint64_t deadline = FW_FOREVER;
 
 	pthread_mutex_lock(&dev->lock);
 	while (!atomic_load(&dev->thread_stop)) {
-		uint64_t next = FOREVER, retry_at = 0;
+		uint64_t next = FW_FOREVER, retry_at = 0;
 		struct ham_setup_req req;
 		int ret = 0;
 
@@ -425,7 +402,7 @@ static void *irq_thread(void *arg)
 	struct issei_device *dev = arg;
 
 	while (!atomic_load(&dev->irq_stop)) {
-		dev->ops->irq_wait(dev->hw, FOREVER);
+		dev->ops->irq_wait(dev->hw, FW_FOREVER);
 		if (atomic_load(&dev->irq_stop))
 			break;
 		pthread_mutex_lock(&dev->irq_lock);
@@ -470,8 +447,8 @@ int issei_device_create(const struct issei_device_config *cfg, struct issei_devi
 	pthread_mutex_init(&dev->lock, NULL);
 	pthread_mutex_init(&dev->poke_lock, NULL);
 	pthread_mutex_init(&dev->irq_lock, NULL);
-	issei_cond_init(&dev->state_cond);
-	issei_cond_init(&dev->poke_cond);
+	fw_cond_init(&dev->state_cond);
+	fw_cond_init(&dev->poke_cond);
 	dev->rst_state = ISSEI_RST_STATE_DISABLED;
 	dev->power_down = true;
 	*out = dev;
@@ -536,7 +513,7 @@ void issei_stop(struct issei_device *dev)
 	deadline = ms_from_now(dev->to.stop_ms);
 	pthread_mutex_lock(&dev->lock);
 	while (dev->rst_state != ISSEI_RST_STATE_DISABLED)
-		if (issei_cond_wait_until(&dev->state_cond, &dev->lock, deadline))
+		if (fw_cond_wait_until(&dev->state_cond, &dev->lock, deadline))
 			break;
 	pthread_mutex_unlock(&dev->lock);
 
@@ -652,12 +629,12 @@ int issei_sysfs_read(struct issei_device *dev, const char *attr, char *buf, size
 int issei_wait_state(struct issei_device *dev, enum issei_rst_state state, unsigned int min_resets,
 		     int timeout_ms)
 {
-	uint64_t deadline = timeout_ms < 0 ? FOREVER : ms_from_now((unsigned int)timeout_ms);
+	uint64_t deadline = timeout_ms < 0 ? FW_FOREVER : ms_from_now((unsigned int)timeout_ms);
 	int ret = 0;
 
 	pthread_mutex_lock(&dev->lock);
 	while (dev->rst_state != state || dev->all_reset_count < min_resets) {
-		ret = issei_cond_wait_until(&dev->state_cond, &dev->lock, deadline);
+		ret = fw_cond_wait_until(&dev->state_cond, &dev->lock, deadline);
 		if (ret)
 			break;
 	}

@@ -17,8 +17,6 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#define FOREVER UINT64_MAX
-
 /* ------------------------------------------------------- firmware clients */
 
 int issei_fw_cl_create(struct issei_device *dev, const struct ham_client_props *p)
@@ -227,7 +225,7 @@ int issei_open(struct issei_device *dev, struct issei_host_client **out)
 	dev->last_id = id;
 	cl->id = id;
 	cl->dev = dev;
-	issei_cond_init(&cl->wait);
+	fw_cond_init(&cl->wait);
 	cl->next = dev->clients;
 	dev->clients = cl;
 	dev->n_clients++;
@@ -361,7 +359,7 @@ static int cl_wait(struct issei_host_client *cl, uint64_t deadline)
 
 	if (ret)
 		return ret;
-	if (issei_cond_wait_until(&cl->wait, &cl->dev->lock, deadline)) {
+	if (fw_cond_wait_until(&cl->wait, &cl->dev->lock, deadline)) {
 		ret = cl_aborted(cl);
 		return ret ? ret : -ETIME;
 	}
@@ -370,7 +368,7 @@ static int cl_wait(struct issei_host_client *cl, uint64_t deadline)
 
 static uint64_t deadline_of(int timeout_ms)
 {
-	return timeout_ms < 0 ? FOREVER : fw_now_ns() + (uint64_t)timeout_ms * FW_NSEC_PER_MSEC;
+	return timeout_ms < 0 ? FW_FOREVER : fw_now_ns() + (uint64_t)timeout_ms * FW_NSEC_PER_MSEC;
 }
 
 /* What read and write check first, with dev->lock held: a link that is up,

@@ -12,6 +12,7 @@
 
 #include <fwkit/issei.h>
 #include <fwkit/issei_heci.h>
+#include <fwkit/sync.h>
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -90,10 +91,6 @@ struct issei_device {
 /* host.c */
 void issei_poke(struct issei_device *dev);
 void issei_set_state(struct issei_device *dev, enum issei_rst_state s);
-void issei_cond_init(pthread_cond_t *c);
-/* Wait on c (dev->lock held) until deadline (UINT64_MAX: forever);
- * -ETIMEDOUT when it passed. */
-int issei_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline);
 
 /* host_client.c, all with dev->lock held */
 void issei_cl_disconnect_locked(struct issei_host_client *cl);

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Waiting with a deadline, done once for every layer: condition variables on
+ * CLOCK_MONOTONIC (so a wall-clock step never stretches or cuts a timeout)
+ * and a completion (Linux's struct completion: one "done" flag that wakes
+ * every waiter). Deadlines are fw_now_ns() values; UINT64_MAX waits forever.
+ *
+ * Thread safety: a completion's calls may race freely with each other;
+ * fw_completion_reinit only on an object no one else can see yet.
+ */
+#ifndef FWKIT_SYNC_H
+#define FWKIT_SYNC_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FW_FOREVER UINT64_MAX
+
+/* A condition variable whose timed waits use the monotonic clock. */
+void fw_cond_init(pthread_cond_t *c);
+/* Wait on c (m held) until signalled or the deadline: 0 or -ETIMEDOUT.
+ * Like any condition wait it may return early: callers loop on their state. */
+int fw_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline);
+
+struct fw_completion {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+};
+
+void fw_completion_init(struct fw_completion *c);
+void fw_completion_destroy(struct fw_completion *c);
+/* Only for an object no one else holds (just taken from a free list). */
+void fw_completion_reinit(struct fw_completion *c);
+void fw_complete(struct fw_completion *c);
+bool fw_completion_done(struct fw_completion *c);
+/* 0 once completed, -ETIMEDOUT at the deadline (and not completed). */
+int fw_wait_for_completion_until(struct fw_completion *c, uint64_t deadline);
+
+#endif /* FWKIT_SYNC_H */

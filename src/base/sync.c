@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Monotonic condition variables and completions (include/fwkit/sync.h). One
+ * implementation, so that every timeout in fwkit is measured the same way.
+ */
+#include <fwkit/base.h>
+#include <fwkit/sync.h>
+
+#include <errno.h>
+#include <time.h>
+
+void fw_cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+int fw_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline)
+{
+	struct timespec ts;
+
+	if (deadline == FW_FOREVER) {
+		pthread_cond_wait(c, m);
+		return 0;
+	}
+	ts.tv_sec = (time_t)(deadline / FW_NSEC_PER_SEC);
+	ts.tv_nsec = (long)(deadline % FW_NSEC_PER_SEC);
+	return pthread_cond_timedwait(c, m, &ts) == ETIMEDOUT ? -ETIMEDOUT : 0;
+}
+
+void fw_completion_init(struct fw_completion *c)
+{
+	pthread_mutex_init(&c->lock, NULL);
+	fw_cond_init(&c->cond);
+	c->done = false;
+}
+
+void fw_completion_destroy(struct fw_completion *c)
+{
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
+}
+
+void fw_completion_reinit(struct fw_completion *c)
+{
+	c->done = false;
+}
+
+void fw_complete(struct fw_completion *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->done = true;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+bool fw_completion_done(struct fw_completion *c)
+{
+	bool d;
+
+	pthread_mutex_lock(&c->lock);
+	d = c->done;
+	pthread_mutex_unlock(&c->lock);
+	return d;
+}
+
+int fw_wait_for_completion_until(struct fw_completion *c, uint64_t deadline)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->done && !ret)
+		ret = fw_cond_wait_until(&c->cond, &c->lock, deadline);
+	if (c->done)
+		ret = 0;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
