@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The dependency rules of docs/ARCHITECTURE.md ("Layers"), checked on the
+# #include lines of the tree, so that a rule broken by a change fails the
+# suite instead of waiting for a reviewer. One rule per folder: the folder's
+# files may not include what the rule forbids. Prints each breach as
+# FILE: #include ... (rule) and exits 1 if there is any.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bad=0
+
+# rule FOLDER REGEX WHY: no file under FOLDER may include a header matching REGEX.
+rule() {
+	local dir=$1 re=$2 why=$3 hits
+	[ -d "$dir" ] || return 0
+	hits=$(grep -rnE --include='*.c' --include='*.h' "^#include [<\"]($re)[>\"]" "$dir" || true)
+	if [ -n "$hits" ]; then
+		echo "$hits" | sed "s|\$|   ($why)|"
+		bad=1
+	fi
+}
+
+role='fwkit/scmi/|fwkit/issei|fwkit/hw\.h|libfdt\.h'
+rule src/base "$role|fwkit/board\.h|fwkit/dt\.h" "base/ is the bottom: nothing but libc"
+rule src/config "fwkit/scmi/|fwkit/issei|fwkit/hw\.h" "config/ stays at the bottom: base and libfdt only"
+rule src/hw "fwkit/scmi/|fwkit/issei|fwkit/board\.h|fwkit/dt\.h|libfdt\.h" "hw/ knows no protocol and no board"
+rule src/scmi/common "fwkit/scmi/(agent|platform|modules|board|session)[a-z_]*\.h" "common/ is wire formats only"
+rule src/scmi/agent "fwkit/scmi/(platform|modules|board|session)[a-z_]*\.h|\.\./platform/.*|internal\.h" "agent code never includes platform code"
+rule src/scmi/agent/protocols "fwkit/scmi/agent_transport\.h|fwkit/hw\.h|fwkit/scmi/smt\.h" "protocol clients use the agent core's public calls only"
+rule src/scmi/platform "fwkit/scmi/(agent|agent_transport|agent_protocol|transport_smc|session)\.h" "platform code never includes agent code"
+rule src/scmi/platform/protocols "internal\.h|\.\./internal\.h|fwkit/scmi/platform_transport\.h|fwkit/scmi/smt\.h|fwkit/hw\.h" "protocol modules use the platform core's public calls only"
+rule src/scmi/platform/transports "\.\./internal\.h|internal\.h" "transports use the core's seam, not its internals"
+rule src/issei "fwkit/scmi/" "ISSEI does not depend on SCMI"
+rule include/fwkit/scmi "fwkit/issei[a-z_]*\.h" "SCMI headers do not depend on ISSEI"
+
+if [ $bad -ne 0 ]; then
+	echo "check-layers: dependency rules broken (docs/ARCHITECTURE.md, Layers)" >&2
+	exit 1
+fi
+echo "check-layers: every folder keeps its dependency rule"
