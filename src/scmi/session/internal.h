@@ -30,4 +30,10 @@ static inline struct session *session_of(struct scmi_session *s)
 int session_load_agent_node(struct session *s, const struct scmi_session_opts *o, char *err,
 			    size_t errlen);
 
+/* The last step of opening either kind of session: its agent, on the
+ * conduit already set up. On failure (ret, or this step) the session is
+ * closed and the error returned; otherwise *out is set. */
+int session_finish(struct session *s, int ret, const struct scmi_session_opts *o,
+		   struct scmi_session **out, char *err, size_t errlen);
+
 #endif

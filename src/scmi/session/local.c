@@ -73,19 +73,34 @@ int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **
 		if (!ret)
 			ret = hw_smc_open_slot(s->slot, 0, o->mode, &s->smc);
 	}
-	if (ret) {
-		snprintf(err, errlen, "cannot set up the SMC conduit: %s", strerror(-ret));
-		goto fail;
-	}
-	ret = scmi_board_build_agent(&s->pub.chan, fw_machine_lookup, &s->pub.machine, s->smc,
-				     o->mode, &o->agent, &s->pub.agent, err, errlen);
 	if (ret)
-		goto fail;
+		snprintf(err, errlen, "cannot set up the SMC conduit: %s", strerror(-ret));
+fail:
+	return session_finish(s, ret, o, out, err, errlen);
+}
+
+/* Where an agent of this session finds its regions: the link's, or the
+ * local machine's. */
+static int build_agent(struct session *s, const struct scmi_board_chan *c, enum hw_wait_mode mode,
+		       const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
+		       size_t errlen)
+{
+	return scmi_board_build_agent(c, s->link ? fw_link_lookup : fw_machine_lookup,
+				      s->link ? (void *)s->link : (void *)&s->pub.machine, s->smc,
+				      mode, cfg, out, err, errlen);
+}
+
+int session_finish(struct session *s, int ret, const struct scmi_session_opts *o,
+		   struct scmi_session **out, char *err, size_t errlen)
+{
+	if (!ret)
+		ret = build_agent(s, &s->pub.chan, o->mode, &o->agent, &s->pub.agent, err, errlen);
+	if (ret) {
+		scmi_session_close(&s->pub);
+		return ret;
+	}
 	*out = &s->pub;
 	return 0;
-fail:
-	scmi_session_close(&s->pub);
-	return ret;
 }
 
 int scmi_session_add_agent(struct scmi_session *pub, const char *node,
@@ -98,7 +113,5 @@ int scmi_session_add_agent(struct scmi_session *pub, const char *node,
 
 	if (ret)
 		return ret;
-	return scmi_board_build_agent(&c, s->link ? fw_link_lookup : fw_machine_lookup,
-				      s->link ? (void *)s->link : (void *)&s->pub.machine, s->smc,
-				      HW_WAIT_SLEEP, cfg, out, err, errlen);
+	return build_agent(s, &c, HW_WAIT_SLEEP, cfg, out, err, errlen);
 }

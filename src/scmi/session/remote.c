@@ -40,17 +40,8 @@ int scmi_session_connect(const char *socket_path, const struct scmi_session_opts
 		goto fail;
 	}
 	ret = hw_smc_open_slot(slot, 0, o->mode, &s->smc);
-	if (ret) {
-		snprintf(err, errlen, "%s: bad SMC conduit region", socket_path);
-		goto fail;
-	}
-	ret = scmi_board_build_agent(&s->pub.chan, fw_link_lookup, s->link, s->smc, o->mode,
-				     &o->agent, &s->pub.agent, err, errlen);
 	if (ret)
-		goto fail;
-	*out = &s->pub;
-	return 0;
+		snprintf(err, errlen, "%s: bad SMC conduit region", socket_path);
 fail:
-	scmi_session_close(&s->pub);
-	return ret;
+	return session_finish(s, ret, o, out, err, errlen);
 }
