@@ -283,6 +283,17 @@ static void test_channel_keys(void **state)
 	assert_int_equal(scmi_platform_chan_create(c->p, 42, &d, NULL), -ENOENT);
 	d.max_msg_size = SCMI_PLATFORM_MAX_MSG_SIZE + 4;
 	assert_int_equal(scmi_platform_chan_create(c->p, HOST, &d, NULL), -EINVAL);
+	/* A channel destroyed while the platform runs: released, gone, and
+	 * its agent has no platform-to-agent path any more. */
+	scmi_platform_chan_destroy(c->chan[1]);
+	assert_true(c->loop[1].released);
+	assert_null(scmi_platform_chan_find(c->p, "loop", 1));
+	assert_false(scmi_platform_agent_has_p2a(c->p, GUEST));
+	c->loop[1].released = false;
+	d = (struct scmi_platform_chan_desc){
+		.transport = "loop", .key = 1, .ops = &loop_ops, .tctx = &c->loop[1]
+	};
+	assert_int_equal(scmi_platform_chan_create(c->p, GUEST, &d, &c->chan[1]), 0);
 }
 
 static void notify(struct ctx *c, uint32_t agent, uint32_t v, int expect)
