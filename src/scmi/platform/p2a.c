@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <fwkit/sync.h>
 
@@ -175,16 +176,16 @@ void scmi_platform_chan_ready(struct scmi_platform_chan *c)
 /* The agent's buffer cannot take the head item: a delayed response goes as
  * its status alone, PROTOCOL_ERROR; anything else is dropped. */
 static void shrink_or_drop(struct scmi_platform *p, struct scmi_platform_chan *c,
-			   struct p2a_item *it)
+			   struct p2a_item *it, int why)
 {
-	if (is_delayed(it->hdr) && it->len > 4) {
+	if (why == -EMSGSIZE && is_delayed(it->hdr) && it->len > 4) {
 		fw_put_le32(it->payload, (uint32_t)SCMI_PROTOCOL_ERROR);
 		it->len = 4;
 		return;
 	}
-	fw_warn("scmi platform: agent %u's buffer cannot take a 0x%x message of %zu bytes; "
-		"dropped",
-		c->agent->id, it->hdr, it->len);
+	fw_warn("scmi platform: agent %u's buffer cannot take a 0x%x message of %zu bytes "
+		"(%s); dropped",
+		c->agent->id, it->hdr, it->len, strerror(-why));
 	p->stats.p2a_dropped++;
 	pop_head(c);
 }
@@ -206,8 +207,9 @@ static uint64_t pump_chan(struct scmi_platform *p, struct scmi_platform_chan *c,
 			c->blocked = c->ready_seq == seq;
 			continue;
 		}
-		if (ret == -EMSGSIZE) {
-			shrink_or_drop(p, c, it);
+		if (ret) {
+			/* -EMSGSIZE, or a transport outside the contract. */
+			shrink_or_drop(p, c, it, ret);
 			continue;
 		}
 		platform_trace(p, "=>", c->agent, it->hdr, it->payload, it->len,
