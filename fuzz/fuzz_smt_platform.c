@@ -13,14 +13,10 @@
  * handed-over status (bit 1), and an unknown SMC id (bit 2); then status,
  * flags, length, header (u32 each, little-endian) and the payload.
  */
-#include <fwkit/base.h>
-#include <fwkit/board.h>
-#include <fwkit/hw.h>
-#include <fwkit/scmi/board.h>
-#include <fwkit/scmi/platform.h>
-#include <fwkit/scmi/smt.h>
+#include "default_platform.h"
 
-#include <stdlib.h>
+#include <fwkit/hw.h>
+#include <fwkit/scmi/smt.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,35 +28,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct scmi_platform *plat;
 static struct hw_shm *shm[2];
-static struct fw_board board;
-static struct scmi_board_platform bp;
-static struct fw_machine machine;
 
-static void quiet(enum fw_log_level lvl, const char *msg, void *ctx)
-{
-	(void)lvl;
-	(void)msg;
-	(void)ctx;
-}
-
-/*
- * The platform is the embedded default board's, so every protocol module
- * the board configures is reachable from the fuzzer without editing this
- * file. Its worker is not started: notifications and delayed responses stay
- * queued (bounded by the platform) instead of racing the next input.
- */
+/* The platform (default_platform.h) and the two channels' areas. */
 static void setup(void)
 {
-	char err[256];
+	struct fw_machine *machine;
 
-	fw_log_set(quiet, NULL, FW_LOG_ERR);
-	if (fw_board_load(NULL, NULL, &board, err, sizeof(err)) ||
-	    scmi_board_read_platform(board.fdt, &bp, err, sizeof(err)) ||
-	    fw_machine_create(board.fdt, &machine, err, sizeof(err)) ||
-	    scmi_board_build_platform(&bp, &machine, NULL, &plat, err, sizeof(err)))
-		abort();
-	shm[0] = fw_machine_region_at(&machine, 0x47ff0000, AREA_SIZE);
-	shm[1] = fw_machine_region_at(&machine, 0x47ff2000, AREA_SIZE);
+	plat = fuzz_default_platform(&machine);
+	shm[0] = fw_machine_region_at(machine, 0x47ff0000, AREA_SIZE);
+	shm[1] = fw_machine_region_at(machine, 0x47ff2000, AREA_SIZE);
 	if (!shm[0] || !shm[1])
 		abort();
 }

@@ -17,6 +17,7 @@
 
 #include <fwkit/scmi/agent.h>
 #include <fwkit/scmi/platform.h>
+#include <fwkit/scmi/platform_smt_smc.h>
 
 #define SCMI_BOARD_PATH_MAX 128
 

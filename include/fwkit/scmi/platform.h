@@ -49,9 +49,10 @@ struct scmi_msg {
 	const uint8_t *in;
 	size_t in_len;
 	uint8_t *out;
-	size_t out_cap; /* the channel's maximum message size */
+	size_t out_cap; /* min(the channel's maximum, the command's reply room) */
 	size_t out_len;
-	void *priv; /* the protocol's priv */
+	size_t max_msg_size; /* the channel's maximum message size */
+	void *priv;	     /* the protocol's priv */
 };
 
 /* Reply helpers: status first, then return values; never past out_cap. */
@@ -103,25 +104,12 @@ struct scmi_platform_config {
 	void *trace_ctx;
 };
 
-struct scmi_platform_chan_cfg {
-	uint32_t smc_id;	/* arm,smc-id: the doorbell selecting this channel */
-	struct hw_shm *a2p_shm; /* command area */
-	size_t a2p_off, a2p_size;
-	struct hw_shm *a2p_irq_shm; /* completion interrupt to the agent, or NULL */
-	size_t a2p_irq_off;
-	struct hw_shm *p2a_shm; /* notification / delayed response area, or NULL */
-	size_t p2a_off, p2a_size;
-	struct hw_shm *p2a_irq_shm; /* notification interrupt to the agent, or NULL */
-	size_t p2a_irq_off;
-	size_t max_msg_size; /* 0: SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE */
-};
-
 struct scmi_platform_stats {
 	uint64_t commands;
-	uint64_t malformed; /* transport errors: CHANNEL_ERROR set */
-	uint64_t unknown_smc;
+	uint64_t malformed;   /* unreadable at the transport level */
+	uint64_t unknown_smc; /* on a key no channel has (SMC: function id) */
 	uint64_t p2a_sent;
-	uint64_t p2a_dropped;
+	uint64_t p2a_dropped; /* notifications only: see platform_transport.h */
 };
 
 int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out);
@@ -134,19 +122,15 @@ int scmi_platform_allow_device(struct scmi_platform *p, uint32_t agent_id, uint3
 /* Board default: restrict the protocols an agent may use (default: all). */
 int scmi_platform_set_agent_protocols(struct scmi_platform *p, uint32_t agent_id,
 				      const uint8_t *ids, size_t n);
-/* Channels: each owned by exactly one agent; areas are set FREE here. */
-int scmi_platform_add_channel(struct scmi_platform *p, uint32_t agent_id,
-			      const struct scmi_platform_chan_cfg *cfg);
+/* Channels come from transports (platform_transport.h), e.g.
+ * scmi_smt_smc_add_channel (platform_smt_smc.h). */
 /* Register a protocol; its table must outlive the platform (or give it a
  * destroy hook). */
 int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_protocol *proto);
-/* Start the platform-to-agent worker. */
+/* Start the platform-to-agent worker. Destroy also destroys every channel
+ * (their transports must have stopped calling in). */
 int scmi_platform_start(struct scmi_platform *p);
 void scmi_platform_destroy(struct scmi_platform *p);
-
-/* The SMC handler (an hw_smc_fn; ctx is the platform): a0 is the function
- * id that selects the channel. Unknown ids answer SMCCC NOT_SUPPORTED. */
-void scmi_platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res);
 
 /* Queue a notification for an agent (dropped, with a count, if the agent
  * has no platform-to-agent channel or its queue is full). */

@@ -9,6 +9,11 @@
  *  - a remote session is an agent in this process talking to such a server.
  * The agent reads its own node of the board (default /firmware/scmi), as a
  * Linux host reads its device tree.
+ *
+ * Thread safety: opening, adding an agent and closing are not thread-safe
+ * for one session (one thread builds and closes it); the agent and the
+ * platform it exposes are, as their own headers say. scmi_server_run is
+ * reentrant (one server per call).
  */
 #ifndef FWKIT_SCMI_SESSION_H
 #define FWKIT_SCMI_SESSION_H
@@ -34,16 +39,16 @@ struct scmi_session_opts {
 	void *platform_trace_ctx;
 };
 
+/*
+ * What callers may read of a session (and never change: the session owns
+ * all of it). The conduits and the link are private to the session.
+ */
 struct scmi_session {
-	struct fw_board board;
-	struct scmi_board_chan chan;
-	struct fw_machine machine;	/* local */
-	struct scmi_board_platform bp;	/* local */
-	struct scmi_platform *platform; /* local */
-	struct hw_shm *slot;		/* local, thread conduit */
-	struct hw_smc_server *server;	/* local, thread conduit */
-	struct hw_link *link;		/* remote */
-	struct hw_smc *smc;
+	struct fw_board board;		/* the board it was built from */
+	struct scmi_board_chan chan;	/* this agent's node */
+	struct fw_machine machine;	/* local: the board's regions */
+	struct scmi_board_platform bp;	/* local: the platform's description */
+	struct scmi_platform *platform; /* local: NULL on a remote session */
 	struct scmi_agent *agent;
 };
 

@@ -471,7 +471,7 @@ int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_ma
 	for (unsigned int i = 0; i < bp->nagents && !ret; i++) {
 		const struct scmi_board_agent *a = &bp->agents[i];
 		const struct scmi_board_chan *c = &a->chan;
-		struct scmi_platform_chan_cfg cc = { 0 };
+		struct scmi_smt_smc_chan_cfg cc = { 0 };
 		struct hw_shm *dbc = NULL;
 
 		ret = scmi_platform_add_agent(p, a->id, a->name, a->trusted);
@@ -508,7 +508,7 @@ int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_ma
 			cc.p2a_irq_shm = dbc;
 			cc.p2a_irq_off = (size_t)c->p2a_irq * HW_DOORBELL_SIZE;
 		}
-		ret = scmi_platform_add_channel(p, a->id, &cc);
+		ret = scmi_smt_smc_add_channel(p, a->id, &cc);
 	}
 	if (!ret && bp->fdt) {
 		ret = scmi_modules_setup(p, bp->fdt, bp->node, err, errlen);

@@ -51,8 +51,8 @@ static void base_impl_version(struct scmi_msg *m)
 	scmi_msg_put_u32(m, m->p->cfg.impl_version);
 }
 
-/* As many protocol ids as the channel's message size holds after the
- * status and count words; the agent asks again with a larger skip. */
+/* As many protocol ids as the reply room holds after the status and count
+ * words; the agent asks again with a larger skip. */
 static void base_list_protocols(struct scmi_msg *m)
 {
 	uint8_t ids[256], out[256] = { 0 };
@@ -64,7 +64,8 @@ static void base_list_protocols(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	room = (m->out_cap - 8) & ~(size_t)3;
+	/* Below 8 bytes not even the count fits: the put below says so. */
+	room = m->out_cap >= 8 ? (m->out_cap - 8) & ~(size_t)3 : 0;
 	n = FW_MIN(total - skip, room);
 	memcpy(out, ids + skip, n);
 	scmi_msg_put_u32(m, (uint32_t)n);

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Platform internals shared by the core and the Base protocol, which is the
- * one protocol that reports on the platform itself (agents, devices, the
- * protocol list, permissions).
+ * Platform internals shared by its parts: the core (agents, devices,
+ * permissions, protocols, channels, lifecycle), dispatch (one command), the
+ * platform-to-agent queue and worker, and the Base protocol, which is the one
+ * protocol that reports on the platform itself (agents, devices, the
+ * protocol list, permissions). Everything here runs under the platform lock.
  */
 #ifndef FWKIT_SCMI_PLATFORM_INTERNAL_H
 #define FWKIT_SCMI_PLATFORM_INTERNAL_H
 
 #include <fwkit/scmi/platform.h>
+#include <fwkit/scmi/platform_transport.h>
 
 #include <pthread.h>
 
@@ -15,23 +18,22 @@ struct p2a_item {
 	uint64_t due;
 	uint32_t hdr;
 	size_t len;
-	uint8_t *payload;
+	uint8_t *payload; /* at least 4 bytes, so a status fits */
 };
 
-struct pchan {
+struct scmi_platform_chan {
+	struct scmi_platform *p;
 	struct scmi_platform_agent *agent;
-	uint32_t smc_id;
+	const char *transport;
+	uint64_t key;
 	size_t max_msg_size;
-	struct smt_area a2p;
-	bool has_a2p_irq;
-	struct hw_doorbell a2p_irq;
-	bool has_p2a;
-	struct smt_area p2a;
-	bool has_p2a_irq;
-	struct hw_doorbell p2a_irq;
-	/* pending platform-to-agent messages, in order */
+	const struct scmi_platform_chan_ops *ops;
+	void *tctx;
+	/* pending platform-to-agent messages, ordered by due time */
 	struct p2a_item queue[SCMI_PLATFORM_P2A_QUEUE];
 	unsigned int qhead, qcount;
+	bool blocked;		/* post said -EAGAIN: wait for chan_ready */
+	unsigned int ready_seq; /* bumped by every chan_ready */
 };
 
 struct pdevice {
@@ -42,16 +44,14 @@ struct pdevice {
 struct scmi_platform {
 	struct scmi_platform_config cfg;
 	pthread_mutex_t lock;
-	pthread_cond_t cond; /* worker: new P2A item or stop */
+	pthread_cond_t cond; /* worker: new P2A item, a free buffer, or stop */
 	struct scmi_platform_agent agents[SCMI_PLATFORM_MAX_AGENTS];
 	unsigned int nagents;
 	struct pdevice devices[SCMI_PLATFORM_MAX_DEVICES];
 	unsigned int ndevices;
-	struct pchan chans[SCMI_PLATFORM_MAX_CHANNELS];
+	struct scmi_platform_chan *chans[SCMI_PLATFORM_MAX_CHANNELS];
 	unsigned int nchans;
 	const struct scmi_protocol *protocols[256];
-	uint8_t *msgbuf; /* copy of the incoming message, then the reply */
-	size_t msgbuf_size;
 	pthread_t worker;
 	bool worker_started;
 	bool stopping;
@@ -64,5 +64,16 @@ unsigned int platform_visible_protocols(const struct scmi_platform *p,
 					const struct scmi_platform_agent *a, uint8_t *ids);
 void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a,
 			  bool reset_permissions);
+void platform_trace(struct scmi_platform *p, const char *dir, const struct scmi_platform_agent *a,
+		    uint32_t hdr, const uint8_t *payload, size_t len, bool has_status);
+
+/* p2a.c */
+bool platform_chan_has_p2a(const struct scmi_platform_chan *c);
+/* Queue for c (NULL: the agent has no platform-to-agent channel). */
+int platform_p2a_queue(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr,
+		       const void *payload, size_t len, uint64_t due);
+struct scmi_platform_chan *platform_p2a_chan_of(struct scmi_platform *p, uint32_t agent_id);
+void platform_p2a_drop_all(struct scmi_platform_chan *c);
+void platform_stop_worker(struct scmi_platform *p);
 
 #endif

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The platform's transport seam: what a platform transport (SMT over SMC,
+ * an OP-TEE channel, a virtqueue) needs from the platform and gives it, as
+ * TF-A's scmi_process_message and SCP-firmware's transport API divide it.
+ * A transport creates one channel per agent link, under a key of its own (an
+ * SMC function id, a channel id, a queue index), hands each command it
+ * receives to scmi_platform_process with the capacity the agent left for the
+ * reply, and writes the reply back. Messages to the agent (notifications,
+ * delayed responses) go out through the channel's ops->post, which never
+ * blocks: it says "no buffer now" (-EAGAIN) or "buffer too small"
+ * (-EMSGSIZE), and the transport calls scmi_platform_chan_ready once the
+ * agent frees a buffer. The agent's identity is always the channel's.
+ *
+ * Platform-to-agent semantics: items go out in due-time order per channel.
+ * A delayed response, once queued, is never dropped: it waits for a buffer,
+ * and one that does not fit the agent's buffer is sent as its status word
+ * alone, set to PROTOCOL_ERROR (TF-A's answer to a reply that does not fit).
+ * A notification is dropped, and counted in p2a_dropped, when the queue is
+ * full or it does not fit.
+ *
+ * Reply capacity: handlers see min(channel maximum, out_cap), so multi-part
+ * replies (LIST_PROTOCOLS, descriptions) shrink to it; a fixed reply that
+ * does not fit becomes a status-only PROTOCOL_ERROR; an out_cap below 4 (no
+ * room for a status) processes nothing, counts the message as malformed and
+ * returns 0, leaving the transport to return the buffer empty.
+ *
+ * Threading: every call here is thread-safe and takes the platform lock;
+ * scmi_platform_chan_ready may also be called from inside ops->post and from
+ * a transport's own threads. ops->post runs on the platform's worker thread
+ * with the platform lock held: it must not block or wait for the agent.
+ */
+#ifndef FWKIT_SCMI_PLATFORM_TRANSPORT_H
+#define FWKIT_SCMI_PLATFORM_TRANSPORT_H
+
+#include <fwkit/scmi/platform.h>
+
+struct scmi_platform_chan;
+
+struct scmi_platform_chan_ops {
+	/* Send one whole message to the agent (the payload of a delayed
+	 * response starts with its status): 0, -EAGAIN or -EMSGSIZE. NULL: the
+	 * channel has no platform-to-agent path. */
+	int (*post)(void *tctx, uint32_t hdr, const void *payload, size_t len);
+	/* The channel is going away: stop whatever may still call
+	 * scmi_platform_chan_ready and free tctx. Called without the platform
+	 * lock. Optional. */
+	void (*release)(void *tctx);
+};
+
+struct scmi_platform_chan_desc {
+	const char *transport; /* static name, e.g. "smt-smc": part of the key */
+	uint64_t key;	       /* the transport's own channel key */
+	size_t max_msg_size;   /* payload bytes; 0: SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE */
+	const struct scmi_platform_chan_ops *ops;
+	void *tctx; /* the transport's channel context, passed to ops */
+};
+
+/* The largest max_msg_size a channel may have (a page, as on the firmwares
+ * that serve many agents). */
+#define SCMI_PLATFORM_MAX_MSG_SIZE 4096
+
+/*
+ * A channel owned by agent_id. -ENOENT (no such agent), -EEXIST (transport
+ * and key taken), -ENOSPC, -EINVAL (max_msg_size below 8 or above
+ * SCMI_PLATFORM_MAX_MSG_SIZE). On success the platform owns tctx: ops->release
+ * runs when the channel is destroyed (by scmi_platform_chan_destroy or with
+ * the platform).
+ */
+int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
+			      const struct scmi_platform_chan_desc *d,
+			      struct scmi_platform_chan **out);
+struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, const char *transport,
+						   uint64_t key);
+/* The transport must have stopped calling in for this channel. */
+void scmi_platform_chan_destroy(struct scmi_platform_chan *c);
+size_t scmi_platform_chan_max_msg_size(const struct scmi_platform_chan *c);
+uint32_t scmi_platform_chan_agent_id(const struct scmi_platform_chan *c);
+void *scmi_platform_chan_tctx(const struct scmi_platform_chan *c);
+
+/*
+ * Process one command that arrived on c: hdr and its payload in (memory the
+ * agent can no longer change: copy first), the reply's status and return
+ * values written to out (at most out_cap bytes); returns the reply length.
+ * The reply's header is hdr itself.
+ */
+size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const void *in,
+			     size_t in_len, void *out, size_t out_cap);
+/*
+ * A message the transport could not read (bad length, not handed over):
+ * counted as malformed. With room for a status (out_cap >= 4) it is also a
+ * command answered PROTOCOL_ERROR, reported to the agent as a Base error
+ * event if it asked for them; returns the reply length (4, or 0).
+ */
+size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void *out,
+			       size_t out_cap);
+/* A message on a key no channel has (counted in unknown_smc). */
+void scmi_platform_unknown_channel(struct scmi_platform *p);
+/* The agent freed a platform-to-agent buffer: wake the worker for c. */
+void scmi_platform_chan_ready(struct scmi_platform_chan *c);
+
+#endif /* FWKIT_SCMI_PLATFORM_TRANSPORT_H */

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Processing one command, whatever transport it came on: the reply helpers
+ * handlers write with, the checks (header, type, protocol, message, size,
+ * permission: SCP-firmware's order, with the issue's NOT_SUPPORTED for
+ * unknown messages) made before any handler runs, and the answer to a
+ * message the transport could not read (PROTOCOL_ERROR, plus a Base error
+ * event for agents that asked for them). The agent is always the channel's.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+
+void scmi_msg_status(struct scmi_msg *m, int32_t status)
+{
+	fw_put_le32(m->out, (uint32_t)status);
+	m->out_len = 4;
+}
+
+bool scmi_msg_put_bytes(struct scmi_msg *m, const void *src, size_t len)
+{
+	if (len > m->out_cap - m->out_len) {
+		/* The agent's buffer was too small (TF-A: PROTOCOL_ERROR);
+		 * overrunning the channel itself is a platform bug: say so. */
+		bool agent_cap = m->out_cap < m->max_msg_size;
+
+		if (!agent_cap)
+			fw_err("scmi platform: reply to %s/%s exceeds %zu bytes",
+			       scmi_protocol_name(m->hdr.protocol_id),
+			       scmi_msg_name(m->hdr.protocol_id, m->hdr.id), m->out_cap);
+		scmi_msg_status(m, agent_cap ? SCMI_PROTOCOL_ERROR : SCMI_GENERIC_ERROR);
+		return false;
+	}
+	memcpy(m->out + m->out_len, src, len);
+	m->out_len += len;
+	return true;
+}
+
+bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v)
+{
+	uint8_t b[4];
+
+	fw_put_le32(b, v);
+	return scmi_msg_put_bytes(m, b, 4);
+}
+
+bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
+{
+	uint8_t buf[64] = { 0 };
+	size_t n = strnlen(name, field - 1);
+
+	if (field > sizeof(buf))
+		return false;
+	memcpy(buf, name, n);
+	return scmi_msg_put_bytes(m, buf, field);
+}
+
+void platform_trace(struct scmi_platform *p, const char *dir, const struct scmi_platform_agent *a,
+		    uint32_t hdr, const uint8_t *payload, size_t len, bool has_status)
+{
+	char line[256], who[24];
+
+	if (!p->cfg.trace)
+		return;
+	snprintf(who, sizeof(who), "%u", a ? a->id : 0);
+	scmi_trace_format(line, sizeof(line), dir, who, hdr, payload, len, has_status);
+	p->cfg.trace(p->cfg.trace_ctx, line);
+}
+
+static void report_error(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr)
+{
+	uint8_t ev[16];
+
+	c->agent->errors++;
+	if (!c->agent->notify_errors)
+		return;
+	/* BASE_ERROR_EVENT: agent, one erroneous command (not fatal), and its
+	 * report: the header in bits 31:0, a platform timestamp (us) above. */
+	fw_put_le32(ev, c->agent->id);
+	fw_put_le32(ev + 4, 1);
+	fw_put_le64(ev + 8, (uint64_t)hdr | ((fw_now_ns() / 1000) << 32));
+	platform_p2a_queue(p, platform_p2a_chan_of(p, c->agent->id),
+			   FW_FIELD_PREP(SCMI_MSG_PROTOCOL_ID_MASK, SCMI_PROTOCOL_BASE) |
+				   FW_FIELD_PREP(SCMI_MSG_TYPE_MASK, SCMI_MSG_TYPE_NOTIFICATION) |
+				   FW_FIELD_PREP(SCMI_MSG_ID_MASK, SCMI_BASE_ERROR_EVENT),
+			   ev, sizeof(ev), 0);
+}
+
+static int32_t check_and_dispatch(struct scmi_platform *p, struct scmi_platform_chan *c,
+				  struct scmi_msg *m)
+{
+	const struct scmi_protocol *proto;
+	const struct scmi_msg_desc *d;
+
+	if (m->hdr.type != SCMI_MSG_TYPE_COMMAND || (m->raw_hdr & SCMI_MSG_RESERVED_MASK))
+		return SCMI_PROTOCOL_ERROR;
+	proto = p->protocols[m->hdr.protocol_id];
+	if (!proto)
+		return SCMI_NOT_SUPPORTED;
+	if (!scmi_platform_agent_may_use(c->agent, m->hdr.protocol_id))
+		return SCMI_DENIED;
+	if (m->hdr.id >= proto->nmsgs || !proto->msgs[m->hdr.id].fn)
+		return SCMI_NOT_SUPPORTED;
+	d = &proto->msgs[m->hdr.id];
+	if (d->in_size != SCMI_IN_SIZE_ANY && m->in_len != d->in_size)
+		return SCMI_PROTOCOL_ERROR;
+	if ((d->flags & SCMI_MSG_F_TRUSTED) && !c->agent->trusted)
+		return SCMI_DENIED;
+	m->priv = proto->priv;
+	scmi_msg_status(m, SCMI_SUCCESS);
+	d->fn(m);
+	return (int32_t)fw_get_le32(m->out);
+}
+
+size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const void *in,
+			     size_t in_len, void *out, size_t out_cap)
+{
+	struct scmi_platform *p = c->p;
+	struct scmi_msg m = { .p = p,
+			      .agent = c->agent,
+			      .raw_hdr = hdr,
+			      .in = in,
+			      .in_len = in_len,
+			      .out = out,
+			      .out_cap = FW_MIN(out_cap, c->max_msg_size),
+			      .max_msg_size = c->max_msg_size };
+	int32_t status;
+
+	if (out_cap < 4 || in_len > c->max_msg_size)
+		return scmi_platform_malformed(c, hdr, out, out_cap);
+	scmi_hdr_unpack(hdr, &m.hdr);
+	pthread_mutex_lock(&p->lock);
+	p->stats.commands++;
+	platform_trace(p, "<-", c->agent, hdr, m.in, m.in_len, false);
+	status = check_and_dispatch(p, c, &m);
+	if (m.out_len < 4 || status != (int32_t)fw_get_le32(m.out)) {
+		scmi_msg_status(&m, status);
+	} else if (status != SCMI_SUCCESS) {
+		/* An error carries the status word only. */
+		m.out_len = 4;
+	}
+	platform_trace(p, "->", c->agent, hdr, m.out, m.out_len, true);
+	if (status == SCMI_PROTOCOL_ERROR)
+		report_error(p, c, hdr);
+	pthread_mutex_unlock(&p->lock);
+	return m.out_len;
+}
+
+size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void *out,
+			       size_t out_cap)
+{
+	struct scmi_platform *p = c->p;
+
+	pthread_mutex_lock(&p->lock);
+	p->stats.malformed++;
+	if (out_cap >= 4) {
+		p->stats.commands++;
+		platform_trace(p, "<-", c->agent, hdr, NULL, 0, false);
+		fw_put_le32(out, (uint32_t)SCMI_PROTOCOL_ERROR);
+		platform_trace(p, "->", c->agent, hdr, out, 4, true);
+		report_error(p, c, hdr);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return out_cap >= 4 ? 4 : 0;
+}
+
+void scmi_platform_unknown_channel(struct scmi_platform *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stats.unknown_smc++;
+	pthread_mutex_unlock(&p->lock);
+}

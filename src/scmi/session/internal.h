@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What the session files share: the session's private part (conduits and
+ * the link, which callers must not touch) around the public fields, and the
+ * per-connection conduit page.
+ */
+#ifndef FWKIT_SCMI_SESSION_INTERNAL_H
+#define FWKIT_SCMI_SESSION_INTERNAL_H
+
+#include <fwkit/scmi/session.h>
+
+/* A "physical address" no board uses, for the per-connection conduit page. */
+#define SMC_SLOT_PADDR 0xFFFF000000000000ull
+#define SMC_SLOT_SIZE  4096
+
+struct session {
+	struct scmi_session pub;      /* first: scmi_session pointers are sessions */
+	struct hw_shm *slot;	      /* local, thread conduit */
+	struct hw_smc_server *server; /* local, thread conduit */
+	struct hw_link *link;	      /* remote */
+	struct hw_smc *smc;
+};
+
+static inline struct session *session_of(struct scmi_session *s)
+{
+	return (struct session *)s;
+}
+
+/* Load the board and read the agent's node into s. */
+int session_load_agent_node(struct session *s, const struct scmi_session_opts *o, char *err,
+			    size_t errlen);
+
+/* The last step of opening either kind of session: its agent, on the
+ * conduit already set up. On failure (ret, or this step) the session is
+ * closed and the error returned; otherwise *out is set. */
+int session_finish(struct session *s, int ret, const struct scmi_session_opts *o,
+		   struct scmi_session **out, char *err, size_t errlen);
+
+#endif
