@@ -228,7 +228,7 @@ static void test_create_limits(void **state)
 	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 128, 128, &x[0]), 0);
 	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 0, 0, &x[1]), 0);
 	/* The pool holds max_msg transfers. */
-	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 0, 0, &x[2]), -ENOMEM);
+	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 0, 0, &x[2]), -EBUSY);
 	assert_int_not_equal(x[0]->hdr.seq, x[1]->hdr.seq);
 	scmi_xfer_put(f->agent, x[0]);
 	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 0, 0, &x[2]), 0);

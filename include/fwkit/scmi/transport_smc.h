@@ -11,7 +11,7 @@
 #ifndef FWKIT_SCMI_TRANSPORT_SMC_H
 #define FWKIT_SCMI_TRANSPORT_SMC_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_transport.h>
 #include <fwkit/scmi/smt.h>
 
 struct scmi_smc_chan_desc {

@@ -9,6 +9,7 @@
 #include <fwkit/scmi/transport_smc.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 
