@@ -9,6 +9,7 @@
 #include "helpers.h"
 
 #include <fwkit/scmi/transport_smc.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -47,6 +48,7 @@ struct fake {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int notified;
+	int entered; /* callbacks that reached the gate */
 	uint8_t last_evt, last_proto;
 	size_t last_len;
 	uint32_t last_word;
@@ -154,7 +156,7 @@ static int fake_create(struct fake **out, enum scmi_completion_mode comp, bool w
 	assert_int_equal(hw_doorbell_attach(&f->p2a, f->mem, P2A_OFF, HW_WAIT_SLEEP), 0);
 	assert_int_equal(hw_smc_open_direct(fake_smc, f, &f->smc), 0);
 	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->cond, NULL);
+	fw_cond_init(&f->cond);
 	f->reply = 0x20000;
 	ret = scmi_agent_create(&cfg, &scmi_smc_desc, &f->agent);
 	if (ret) {
@@ -526,6 +528,8 @@ static void on_notify(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p, s
 
 	(void)ts;
 	pthread_mutex_lock(&f->lock);
+	f->entered++;
+	pthread_cond_broadcast(&f->cond);
 	while (f->gate_closed)
 		pthread_cond_wait(&f->cond, &f->lock);
 	f->notified++;
@@ -537,12 +541,20 @@ static void on_notify(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p, s
 	pthread_mutex_unlock(&f->lock);
 }
 
+/* Wait (bounded) until *counter, under f->lock, reaches n. */
+static void wait_count(struct fake *f, const int *counter, int n)
+{
+	uint64_t deadline = fw_deadline(5 * (int64_t)FW_NSEC_PER_SEC);
+
+	pthread_mutex_lock(&f->lock);
+	while (*counter < n)
+		assert_int_equal(fw_cond_wait_until(&f->cond, &f->lock, deadline), 0);
+	pthread_mutex_unlock(&f->lock);
+}
+
 static void wait_notified(struct fake *f, int n)
 {
-	pthread_mutex_lock(&f->lock);
-	while (f->notified < n)
-		pthread_cond_wait(&f->cond, &f->lock);
-	pthread_mutex_unlock(&f->lock);
+	wait_count(f, &f->notified, n);
 }
 
 static uint32_t notif_hdr(uint8_t proto, uint8_t evt)
@@ -619,7 +631,10 @@ static void test_notification_queue_overflow(void **state)
 	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
 	assert_int_equal(scmi_notify_register(f->agent, 0x15, SCMI_EVT_ANY, on_notify, f), 0);
 	f->gate_closed = true; /* the callback blocks: the dispatcher stops draining */
-	for (int i = 0; i < 1 + SCMI_NOTIFY_QUEUE_LEN + 3; i++)
+	/* The first one is in the callback, out of the queue, before the rest. */
+	fake_post(f, notif_hdr(0x15, 0), p, 4);
+	wait_count(f, &f->entered, 1);
+	for (int i = 0; i < SCMI_NOTIFY_QUEUE_LEN + 3; i++)
 		fake_post(f, notif_hdr(0x15, 0), p, 4);
 	/* The last post returns once the agent freed the channel after it. */
 	while (!smt_channel_free(&f->rx))
