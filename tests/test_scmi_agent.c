@@ -9,6 +9,7 @@
 #include "helpers.h"
 
 #include <fwkit/scmi/transport_smc.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -47,6 +48,7 @@ struct fake {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int notified;
+	int entered; /* callbacks that reached the gate */
 	uint8_t last_evt, last_proto;
 	size_t last_len;
 	uint32_t last_word;
@@ -154,7 +156,7 @@ static int fake_create(struct fake **out, enum scmi_completion_mode comp, bool w
 	assert_int_equal(hw_doorbell_attach(&f->p2a, f->mem, P2A_OFF, HW_WAIT_SLEEP), 0);
 	assert_int_equal(hw_smc_open_direct(fake_smc, f, &f->smc), 0);
 	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->cond, NULL);
+	fw_cond_init(&f->cond);
 	f->reply = 0x20000;
 	ret = scmi_agent_create(&cfg, &scmi_smc_desc, &f->agent);
 	if (ret) {
@@ -200,6 +202,28 @@ static int version(struct fake *f, uint32_t *v)
 	return scmi_base_protocol_version(f->agent, SCMI_PROTOCOL_BASE, v);
 }
 
+/*
+ * One PROTOCOL_VERSION against the platform in the given mode, with the
+ * agent in the given completion mode: the result must be want, and the log
+ * must name logged (when not NULL). The fake is left for further checks.
+ */
+static struct fake *version_case(enum scmi_completion_mode comp, unsigned int timeout_ms,
+				 enum fake_mode mode, int want, const char *logged)
+{
+	struct fake *f;
+	uint32_t v = 0;
+
+	th_log_capture();
+	assert_int_equal(fake_create(&f, comp, true, 0, timeout_ms), 0);
+	f->mode = mode;
+	assert_int_equal(version(f, &v), want);
+	if (!want)
+		assert_int_equal(v, 0x20000);
+	if (logged)
+		assert_true(th_log_contains(logged));
+	return f;
+}
+
 static struct scmi_agent_stats stats(struct fake *f)
 {
 	struct scmi_agent_stats st;
@@ -228,7 +252,7 @@ static void test_create_limits(void **state)
 	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 128, 128, &x[0]), 0);
 	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 0, 0, &x[1]), 0);
 	/* The pool holds max_msg transfers. */
-	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 0, 0, &x[2]), -ENOMEM);
+	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 0, 0, &x[2]), -EBUSY);
 	assert_int_not_equal(x[0]->hdr.seq, x[1]->hdr.seq);
 	scmi_xfer_put(f->agent, x[0]);
 	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 0, 0, &x[2]), 0);
@@ -307,16 +331,11 @@ static void test_error_status(void **state)
 
 static void test_timeout_then_late_reply(void **state)
 {
-	struct fake *f;
+	struct fake *f = version_case(SCMI_COMPLETION_IRQ, 30, SILENT, -ETIMEDOUT, "timed out");
 	uint32_t v, old;
 
 	(void)state;
-	th_log_capture();
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_IRQ, true, 0, 30), 0);
-	f->mode = SILENT;
-	assert_int_equal(version(f, &v), -ETIMEDOUT);
 	assert_int_equal(stats(f).timeouts, 1);
-	assert_true(th_log_contains("timed out"));
 	old = f->hdrs[0];
 	/* The platform still holds the channel: nothing is written over it. */
 	assert_int_equal(version(f, &v), -ETIMEDOUT);
@@ -335,75 +354,46 @@ static void test_timeout_then_late_reply(void **state)
 
 static void test_stale_token_dropped(void **state)
 {
-	struct fake *f;
-	uint32_t v;
+	struct fake *f =
+		version_case(SCMI_COMPLETION_IRQ, 50, STALE_TOKEN, -ETIMEDOUT, "is not expected");
 
 	(void)state;
-	th_log_capture();
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_IRQ, true, 0, 50), 0);
-	f->mode = STALE_TOKEN;
-	assert_int_equal(version(f, &v), -ETIMEDOUT);
 	assert_int_equal(stats(f).dropped_unexpected, 1);
-	assert_true(th_log_contains("is not expected"));
 	fake_destroy(f);
 }
 
 static void test_wrong_protocol_dropped(void **state)
 {
-	struct fake *f;
-	uint32_t v;
+	struct fake *f = version_case(SCMI_COMPLETION_IRQ, 50, WRONG_PROTO, -ETIMEDOUT,
+				      "names another message");
 
 	(void)state;
-	th_log_capture();
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_IRQ, true, 0, 50), 0);
-	f->mode = WRONG_PROTO;
-	assert_int_equal(version(f, &v), -ETIMEDOUT);
 	assert_int_equal(stats(f).dropped_unexpected, 1);
-	assert_true(th_log_contains("names another message"));
 	fake_destroy(f);
 }
 
 static void test_irq_never_rung(void **state)
 {
-	struct fake *f;
-	uint32_t v;
-
 	(void)state;
-	th_log_capture();
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_IRQ, true, 0, 30), 0);
-	f->mode = NO_IRQ;
-	assert_int_equal(version(f, &v), -ETIMEDOUT);
+	fake_destroy(version_case(SCMI_COMPLETION_IRQ, 30, NO_IRQ, -ETIMEDOUT, NULL));
 	/* Polling sees the same answer without the interrupt. */
-	fake_destroy(f);
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_POLL, true, 0, 1000), 0);
-	f->mode = NO_IRQ;
-	assert_int_equal(version(f, &v), 0);
-	fake_destroy(f);
+	fake_destroy(version_case(SCMI_COMPLETION_POLL, 1000, NO_IRQ, 0, NULL));
 }
 
 static void test_return_without_answer(void **state)
 {
-	struct fake *f;
-	uint32_t v;
-
 	(void)state;
-	th_log_capture();
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_RETURN, true, 0, 30), 0);
-	f->mode = SILENT;
-	assert_int_equal(version(f, &v), -ETIMEDOUT);
-	assert_true(th_log_contains("returned without answering"));
-	fake_destroy(f);
+	fake_destroy(version_case(SCMI_COMPLETION_RETURN, 30, SILENT, -ETIMEDOUT,
+				  "returned without answering"));
 }
 
 static void test_smc_not_supported(void **state)
 {
-	struct fake *f;
+	struct fake *f =
+		version_case(SCMI_COMPLETION_AUTO, 100, SMC_UNSUPPORTED, -EOPNOTSUPP, NULL);
 	uint32_t v;
 
 	(void)state;
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 100), 0);
-	f->mode = SMC_UNSUPPORTED;
-	assert_int_equal(version(f, &v), -EOPNOTSUPP);
 	/* The channel is released: the next command goes through. */
 	f->mode = ANSWER;
 	hw_word_store(f->tx.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
@@ -413,16 +403,9 @@ static void test_smc_not_supported(void **state)
 
 static void test_bad_reply_length(void **state)
 {
-	struct fake *f;
-	uint32_t v;
-
 	(void)state;
-	th_log_capture();
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_RETURN, true, 0, 100), 0);
-	f->mode = BAD_LENGTH;
-	assert_int_equal(version(f, &v), -EPROTO);
-	assert_true(th_log_contains("malformed reply"));
-	fake_destroy(f);
+	fake_destroy(
+		version_case(SCMI_COMPLETION_RETURN, 100, BAD_LENGTH, -EPROTO, "malformed reply"));
 }
 
 static void test_delayed_response(void **state)
@@ -526,6 +509,8 @@ static void on_notify(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p, s
 
 	(void)ts;
 	pthread_mutex_lock(&f->lock);
+	f->entered++;
+	pthread_cond_broadcast(&f->cond);
 	while (f->gate_closed)
 		pthread_cond_wait(&f->cond, &f->lock);
 	f->notified++;
@@ -537,12 +522,20 @@ static void on_notify(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p, s
 	pthread_mutex_unlock(&f->lock);
 }
 
+/* Wait (bounded) until *counter, under f->lock, reaches n. */
+static void wait_count(struct fake *f, const int *counter, int n)
+{
+	uint64_t deadline = fw_deadline(5 * (int64_t)FW_NSEC_PER_SEC);
+
+	pthread_mutex_lock(&f->lock);
+	while (*counter < n)
+		assert_int_equal(fw_cond_wait_until(&f->cond, &f->lock, deadline), 0);
+	pthread_mutex_unlock(&f->lock);
+}
+
 static void wait_notified(struct fake *f, int n)
 {
-	pthread_mutex_lock(&f->lock);
-	while (f->notified < n)
-		pthread_cond_wait(&f->cond, &f->lock);
-	pthread_mutex_unlock(&f->lock);
+	wait_count(f, &f->notified, n);
 }
 
 static uint32_t notif_hdr(uint8_t proto, uint8_t evt)
@@ -552,14 +545,23 @@ static uint32_t notif_hdr(uint8_t proto, uint8_t evt)
 	       FW_FIELD_PREP(SCMI_MSG_ID_MASK, evt);
 }
 
-static void test_notifications(void **state)
+/* A fake with on_notify registered for protocol 0x15's event evt. */
+static struct fake *notify_rig(uint8_t evt)
 {
 	struct fake *f;
+
+	th_log_capture();
+	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
+	assert_int_equal(scmi_notify_register(f->agent, 0x15, evt, on_notify, f), 0);
+	return f;
+}
+
+static void test_notifications(void **state)
+{
+	struct fake *f = notify_rig(1);
 	uint8_t p[8] = { 0x44, 0x33, 0x22, 0x11 };
 
 	(void)state;
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
-	assert_int_equal(scmi_notify_register(f->agent, 0x15, 1, on_notify, f), 0);
 	/* Another event of that protocol: nobody listens, nothing is called. */
 	fake_post(f, notif_hdr(0x15, 0), p, 8);
 	fake_post(f, notif_hdr(0x15, 1), p, 8);
@@ -584,13 +586,10 @@ static void test_notifications(void **state)
 
 static void test_rx_hostile(void **state)
 {
-	struct fake *f;
+	struct fake *f = notify_rig(SCMI_EVT_ANY);
 	uint8_t p[8] = { 0 };
 
 	(void)state;
-	th_log_capture();
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
-	assert_int_equal(scmi_notify_register(f->agent, 0x15, SCMI_EVT_ANY, on_notify, f), 0);
 	/* Reserved message type: dropped, channel handed back. */
 	fake_post(f, FW_FIELD_PREP(SCMI_MSG_TYPE_MASK, SCMI_MSG_TYPE_RESERVED), p, 8);
 	/* A command "response" on the P2A channel is not ours either. */
@@ -611,15 +610,15 @@ static void test_rx_hostile(void **state)
 
 static void test_notification_queue_overflow(void **state)
 {
-	struct fake *f;
+	struct fake *f = notify_rig(SCMI_EVT_ANY);
 	uint8_t p[4] = { 0 };
 
 	(void)state;
-	th_log_capture();
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
-	assert_int_equal(scmi_notify_register(f->agent, 0x15, SCMI_EVT_ANY, on_notify, f), 0);
 	f->gate_closed = true; /* the callback blocks: the dispatcher stops draining */
-	for (int i = 0; i < 1 + SCMI_NOTIFY_QUEUE_LEN + 3; i++)
+	/* The first one is in the callback, out of the queue, before the rest. */
+	fake_post(f, notif_hdr(0x15, 0), p, 4);
+	wait_count(f, &f->entered, 1);
+	for (int i = 0; i < SCMI_NOTIFY_QUEUE_LEN + 3; i++)
 		fake_post(f, notif_hdr(0x15, 0), p, 4);
 	/* The last post returns once the agent freed the channel after it. */
 	while (!smt_channel_free(&f->rx))

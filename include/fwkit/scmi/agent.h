@@ -1,26 +1,32 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The SCMI agent core, with the semantics of Linux's arm_scmi driver.c:
+ * The SCMI agent, with the semantics of Linux's arm_scmi driver.c: what its
+ * users (protocol clients, boards, tools) call. Transports plug in through
+ * <fwkit/scmi/agent_transport.h>; the core's own bookkeeping stays in
+ * src/scmi/agent/.
  *
  *  - transfers (xfers) come from a per-direction pool of max_msg, each with a
- *    buffer of max_msg_size;
+ *    buffer of max_msg_size; an empty pool is -EBUSY, as in Linux;
  *  - tokens are 10 bits, chosen monotonically (start from the transfer
  *    counter and take the next free one), so a token that just timed out is
  *    not handed to the next command and a late reply to it finds nothing;
  *  - a command completes by return (the transport answered synchronously),
- *    by polling the channel, or by its completion interrupt; the reply
- *    timeout (default 30 ms) is separate from the delayed-response timeout
- *    (default 2 s);
+ *    by polling the channel, or by its completion (an interrupt, or a reply
+ *    the transport delivers from its own context, so that many commands can
+ *    be in flight on one channel); the reply timeout (default 30 ms) is
+ *    separate from the delayed-response timeout (default 2 s);
  *  - delayed responses and notifications arrive on the platform-to-agent
  *    channel; notifications are queued and handed to callbacks on a
  *    dispatcher thread; replies with unknown or stale tokens are dropped and
- *    counted;
- *  - transports plug in through struct scmi_transport_ops.
+ *    counted.
  *
- * Thread safety: scmi_do_xfer and friends may be called from many threads at
- * once; channel ownership is the transport's (a shared-memory channel holds
- * one message at a time). Notification callbacks run on the dispatcher
- * thread and may issue commands.
+ * Thread safety: scmi_xfer_get_init, scmi_do_xfer*, scmi_xfer_put,
+ * scmi_agent_call, scmi_notify_* and the getters may be called from many
+ * threads at once, also from notification callbacks (which run on the
+ * dispatcher thread). A transfer belongs to the thread that got it until it
+ * puts it back. scmi_agent_create, scmi_agent_add_channel and
+ * scmi_agent_destroy are setup and teardown: call them while no transfer
+ * runs.
  */
 #ifndef FWKIT_SCMI_AGENT_H
 #define FWKIT_SCMI_AGENT_H
@@ -28,7 +34,7 @@
 #include <fwkit/hw.h>
 #include <fwkit/scmi/wire.h>
 
-#include <pthread.h>
+#include <pthread.h> /* kept for the many files that get it from here */
 
 #define SCMI_DEFAULT_RX_TIMEOUT_MS   30
 #define SCMI_MAX_RESPONSE_TIMEOUT_MS 2000 /* delayed responses */
@@ -37,22 +43,15 @@
 #define SCMI_NOTIFY_QUEUE_LEN	     64
 
 struct scmi_agent;
-struct scmi_chan;
+struct scmi_transport_desc;
 
-enum scmi_xfer_state {
-	SCMI_XFER_SENT_OK,
-	SCMI_XFER_RESP_OK,
-	SCMI_XFER_DRESP_OK,
-};
-
-struct fw_completion {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool done;
-};
-
+/*
+ * One message and its reply. The caller fills tx.buf (tx.len bytes) and
+ * reads rx.buf (rx.len bytes) and status once scmi_do_xfer returned; the
+ * core owns everything else about the transfer. priv belongs to the
+ * transport (see agent_transport.h); callers leave it alone.
+ */
 struct scmi_xfer {
-	unsigned int transfer_id;
 	struct scmi_msg_hdr hdr;
 	int32_t status; /* SCMI status of the (delayed) response */
 	bool poll_completion;
@@ -60,61 +59,7 @@ struct scmi_xfer {
 		uint8_t *buf;
 		size_t len;
 	} tx, rx;
-
-	/* core-private below */
-	size_t rx_max;
-	int32_t sync_status; /* status of the synchronous response */
-	enum scmi_xfer_state state;
-	bool pending;	      /* holds a token */
-	bool async;	      /* a delayed response is expected */
-	int users;	      /* references, under minfo lock */
-	pthread_mutex_t lock; /* state and rx buffer */
-	struct fw_completion done, async_done;
-	struct scmi_xfer *next_free;
-};
-
-/* Linux's scmi_transport_ops, plus the two calls a userspace "interrupt"
- * needs: wait for it, and read the header it announces. */
-struct scmi_transport_ops {
-	/* Bind a channel. desc is transport-specific (see the transport's header). */
-	int (*chan_setup)(struct scmi_chan *cinfo, const void *desc, bool tx);
-	void (*chan_free)(struct scmi_chan *cinfo);
-	int (*send_message)(struct scmi_chan *cinfo, struct scmi_xfer *xfer);
-	void (*mark_txdone)(struct scmi_chan *cinfo, int ret, struct scmi_xfer *xfer);
-	void (*fetch_response)(struct scmi_chan *cinfo, struct scmi_xfer *xfer);
-	void (*fetch_notification)(struct scmi_chan *cinfo, size_t max_len, struct scmi_xfer *xfer);
-	void (*clear_channel)(struct scmi_chan *cinfo);
-	bool (*poll_done)(struct scmi_chan *cinfo, struct scmi_xfer *xfer);
-	/*
-	 * Wait until the channel holds a message for us (a response on a TX
-	 * channel, a notification or delayed response on an RX channel), or
-	 * the deadline. 0, -ETIMEDOUT, or -ECANCELED after kick().
-	 */
-	int (*wait_irq)(struct scmi_chan *cinfo, uint64_t deadline);
-	void (*kick)(struct scmi_chan *cinfo);
-	uint32_t (*read_header)(struct scmi_chan *cinfo);
-};
-
-struct scmi_transport_desc {
-	const char *name;
-	const struct scmi_transport_ops *ops;
-	unsigned int max_rx_timeout_ms;
-	unsigned int max_msg;
-	size_t max_msg_size;
-	bool force_polling;
-	bool sync_cmds_completed_on_ret;
-};
-
-/* The core's view of one channel (Linux's scmi_chan_info). */
-struct scmi_chan {
-	struct scmi_agent *agent;
-	uint8_t protocol_id; /* the protocol this channel serves; Base serves the rest */
-	bool tx;
-	bool no_completion_irq;
-	unsigned int rx_timeout_ms;
-	void *transport_info;
-	pthread_t rx_thread;
-	bool rx_thread_started;
+	void *priv;
 };
 
 enum scmi_completion_mode {
@@ -149,14 +94,17 @@ int scmi_agent_create(const struct scmi_agent_config *cfg, const struct scmi_tra
 		      struct scmi_agent **out);
 /*
  * Add a channel. protocol_id 0x10 is the Base channel, which every protocol
- * without a channel of its own uses. An RX channel starts a receiver thread.
- * On failure nothing of the channel is left behind.
+ * without a channel of its own uses. The first channel of a direction sizes
+ * that direction's transfer pool (from the transport's get_max_msg, if it
+ * has one). An RX channel of a transport with wait_irq starts a receiver
+ * thread. On failure nothing of the channel is left behind.
  */
 int scmi_agent_add_channel(struct scmi_agent *a, uint8_t protocol_id, bool tx, const void *desc);
 /* Stop receivers and the dispatcher, free every channel and transfer. */
 void scmi_agent_destroy(struct scmi_agent *a);
 
-/* Linux's xfer API: get and initialise, run, put. */
+/* Linux's xfer API: get and initialise (-EBUSY when every transfer is
+ * taken), run, put. */
 int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, size_t tx_size,
 		       size_t rx_size, struct scmi_xfer **out);
 /* Run a command; 0 or the negative errno of the transport or of the SCMI
@@ -182,9 +130,6 @@ int scmi_notify_unregister(struct scmi_agent *a, uint8_t protocol_id, uint8_t ev
 void scmi_agent_get_stats(struct scmi_agent *a, struct scmi_agent_stats *st);
 size_t scmi_agent_max_msg_size(const struct scmi_agent *a);
 unsigned int scmi_agent_rx_timeout_ms(const struct scmi_agent *a);
-
-/* Entry point for transports that deliver from their own context. */
-void scmi_rx_callback(struct scmi_chan *cinfo, uint32_t msg_hdr);
 
 /* ---------------------------------------------------------- Base client */
 

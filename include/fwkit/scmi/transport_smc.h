@@ -7,11 +7,15 @@
  * one, the agent may wait for it. A platform-to-agent channel (a second
  * shmem) delivers notifications and delayed responses behind its "p2a"
  * interrupt.
+ *
+ * Thread safety: as for every transport (agent_transport.h); one command
+ * holds a channel from send_message to mark_txdone, so commands on one
+ * channel take turns.
  */
 #ifndef FWKIT_SCMI_TRANSPORT_SMC_H
 #define FWKIT_SCMI_TRANSPORT_SMC_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_transport.h>
 #include <fwkit/scmi/smt.h>
 
 struct scmi_smc_chan_desc {

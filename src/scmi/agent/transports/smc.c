@@ -5,10 +5,15 @@
  * it is written until its reply has been read (Linux's smc.c does the same).
  * Unlike Linux, a channel the platform never handed back is not written
  * over: after twice the reply timeout the send fails with -ETIMEDOUT.
+ * Its completion "interrupt" is a doorbell the core waits for in the
+ * caller's thread (wait_irq, then read_header for scmi_rx_callback, with no
+ * priv: the message is in the area), and its P2A channel gets the core's
+ * receiver thread for the same reason.
  */
 #include <fwkit/scmi/transport_smc.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 
