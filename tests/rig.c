@@ -240,6 +240,37 @@ void rig_board_error(struct rig *r, const char *node, rig_patch_fn *fn, void *ar
 	assert_null(strchr(err, '\n'));
 }
 
+void rig_set_prop(void *fdt, int node, void *arg)
+{
+	const struct rig_prop *b = arg;
+
+	if (b->sub)
+		node = rig_subnode(fdt, node, b->sub);
+	if (b->bytes)
+		assert_int_equal(fdt_setprop(fdt, node, b->prop, b->bytes, b->len), 0);
+	else if (b->len < 0)
+		assert_int_equal(fdt_delprop(fdt, node, b->prop), 0);
+	else
+		assert_int_equal(fdt_setprop_u32(fdt, node, b->prop, b->value), 0);
+}
+
+void rig_del_node(void *fdt, int node, void *arg)
+{
+	(void)arg;
+	assert_int_equal(fdt_del_node(fdt, node), 0);
+}
+
+void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, const char *prop,
+			   uint32_t value, const void *bytes, int len, const char *needle)
+{
+	struct rig_prop b = { sub, prop, value, bytes, len };
+	char err[256];
+
+	rig_board_error(r, node, rig_set_prop, &b, err, sizeof(err));
+	if (!strstr(err, needle))
+		fail_msg("board error '%s' does not say '%s'", err, needle);
+}
+
 /* ------------------------------------------------------------- events */
 
 void rig_record(struct rig *r, uint8_t proto)

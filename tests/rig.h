@@ -92,6 +92,21 @@ int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, void *arg);
 void rig_board_error(struct rig *r, const char *node, rig_patch_fn *fn, void *arg, char *err,
 		     size_t errlen);
 
+/* One property edit of a variant: on subnode sub (NULL: the node itself),
+ * set bytes (when non-NULL), delete it (len < 0) or set the u32 value. */
+struct rig_prop {
+	const char *sub, *prop;
+	uint32_t value;
+	const void *bytes;
+	int len;
+};
+rig_patch_fn rig_set_prop; /* arg: a struct rig_prop */
+rig_patch_fn rig_del_node; /* drops the node: a board without the protocol */
+/* The default board with that edit under /scmi-platform/<node> must fail
+ * to open with one line that contains needle. */
+void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, const char *prop,
+			   uint32_t value, const void *bytes, int len, const char *needle);
+
 /* Record proto's notifications on every agent, from now on and after every
  * rig_open. */
 void rig_record(struct rig *r, uint8_t proto);

@@ -746,12 +746,6 @@ static const struct scmi_protocol evil_clock = {
 	.nmsgs = FW_ARRAY_SIZE(evil_msgs),
 };
 
-static void drop_clocks(void *fdt, int node, void *arg)
-{
-	(void)arg;
-	assert_int_equal(fdt_del_node(fdt, node), 0);
-}
-
 static void test_hostile_firmware(void **state)
 {
 	struct rig *c = *state;
@@ -763,7 +757,7 @@ static void test_hostile_firmware(void **state)
 	uint64_t r;
 	bool on;
 
-	assert_int_equal(rig_reopen(c, "clocks", drop_clocks, NULL), 0);
+	assert_int_equal(rig_reopen(c, "clocks", rig_del_node, NULL), 0);
 	s = c->s;
 	assert_int_equal(scmi_clock_client_init(s->agent, &cl), -EOPNOTSUPP);
 	assert_int_equal(scmi_platform_register_protocol(s->platform, &evil_clock), 0);
@@ -786,37 +780,7 @@ static void test_hostile_firmware(void **state)
 
 /* --------------------------------------------------------------- board */
 
-struct bad {
-	const char *clock, *prop;
-	uint32_t value;
-	const void *bytes;
-	int len;
-};
-
-static void set_bad(void *fdt, int node, void *arg)
-{
-	const struct bad *b = arg;
-
-	if (b->clock)
-		node = rig_subnode(fdt, node, b->clock);
-	if (b->bytes)
-		assert_int_equal(fdt_setprop(fdt, node, b->prop, b->bytes, b->len), 0);
-	else if (b->len < 0)
-		assert_int_equal(fdt_delprop(fdt, node, b->prop), 0);
-	else
-		assert_int_equal(fdt_setprop_u32(fdt, node, b->prop, b->value), 0);
-}
-
-static void expect_board_error(struct rig *c, const char *clock, const char *prop, uint32_t value,
-			       const void *bytes, int len, const char *needle)
-{
-	struct bad b = { clock, prop, value, bytes, len };
-	char err[256];
-
-	rig_board_error(c, "clocks", set_bad, &b, err, sizeof(err));
-	if (!strstr(err, needle))
-		fail_msg("board error '%s' does not say '%s'", err, needle);
-}
+#define expect_board_error(c, ...) rig_expect_prop_error(c, "clocks", __VA_ARGS__)
 
 static void test_board_errors(void **state)
 {
