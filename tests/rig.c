@@ -156,14 +156,14 @@ int rig_raw(struct rig *r, int agent, uint8_t proto, uint8_t msg, const uint32_t
 	return rig_call(r->ag[agent], proto, msg, w, n, rx, rx_len);
 }
 
-int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w,
+int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
 		   size_t tx_len, uint8_t *rx, size_t *rx_len)
 {
 	struct scmi_xfer *x;
 	int32_t st;
 
 	assert_int_equal(scmi_xfer_get_init(a, proto, msg, tx_len, 0, &x), 0);
-	for (size_t i = 0; 4 * i + 4 <= tx_len; i++)
+	for (size_t i = 0; i < n && 4 * i + 4 <= tx_len; i++)
 		fw_put_le32(x->tx.buf + 4 * i, w[i]);
 	(void)scmi_do_xfer(a, x);
 	st = x->status;
@@ -196,6 +196,19 @@ static const struct fw_embedded_board *default_board(void)
 	return b;
 }
 
+/* node: a path, or one relative to /scmi-platform. */
+static int platform_node(const void *fdt, const char *node)
+{
+	char path[256];
+	int off;
+
+	snprintf(path, sizeof(path), "%s%s", node[0] == '/' ? "" : "/scmi-platform/", node);
+	off = fdt_path_offset(fdt, path);
+	if (off < 0)
+		fail_msg("no node %s in the default board", path);
+	return off;
+}
+
 const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, void *arg)
 {
 	const struct fw_embedded_board *b = default_board();
@@ -205,7 +218,7 @@ const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, void 
 
 	assert_non_null(fdt);
 	assert_int_equal(fdt_open_into(b->dtb, fdt, (int)size), 0);
-	fn(fdt, rig_subnode(fdt, fdt_path_offset(fdt, "/scmi-platform"), node), arg);
+	fn(fdt, platform_node(fdt, node), arg);
 	assert_int_equal(fdt_pack(fdt), 0);
 	if (r->dtb[0])
 		unlink(r->dtb);
@@ -236,7 +249,7 @@ void rig_board_error(struct rig *r, const char *node, rig_patch_fn *fn, void *ar
 	rig_close(r);
 	err[0] = '\0';
 	if (!rig_open(r, rig_variant(r, node, fn, arg), err, errlen))
-		fail_msg("a board with a bad /scmi-platform/%s opened", node);
+		fail_msg("a board with a bad %s opened", node);
 	assert_null(strchr(err, '\n'));
 }
 

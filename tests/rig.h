@@ -75,12 +75,19 @@ int rig_call(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w
 	     uint8_t *rx, size_t *rx_len);
 int rig_raw(struct rig *r, int agent, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
 	    uint8_t *rx, size_t *rx_len);
-/* The same with a message of tx_len bytes (any size, words first), giving
- * the SCMI status itself; the reply is copied whatever the status. */
-int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w,
+/* The same with a message of tx_len bytes (any size; the first of the n
+ * words fill it), giving the SCMI status itself; the reply is copied
+ * whatever the status. */
+int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
 		   size_t tx_len, uint8_t *rx, size_t *rx_len);
+/* rig_status of the words given, no reply kept. */
+#define RIG_STATUS(a, proto, msg, ...)                                                             \
+	rig_status(a, proto, msg, (const uint32_t[]){ __VA_ARGS__ },                               \
+		   sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4,                                  \
+		   sizeof((const uint32_t[]){ __VA_ARGS__ }), NULL, NULL)
 
-/* Board variants: fn patches /scmi-platform/<node> of the default board. */
+/* Board variants: fn patches a node of the default board, named by its
+ * path relative to /scmi-platform ("clocks") or by its full path. */
 typedef void rig_patch_fn(void *fdt, int node, void *arg);
 /* The node's subnode name, which must exist. */
 int rig_subnode(const void *fdt, int node, const char *name);
@@ -102,7 +109,7 @@ struct rig_prop {
 };
 rig_patch_fn rig_set_prop; /* arg: a struct rig_prop */
 rig_patch_fn rig_del_node; /* drops the node: a board without the protocol */
-/* The default board with that edit under /scmi-platform/<node> must fail
+/* The default board with that edit under node must fail
  * to open with one line that contains needle. */
 void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, const char *prop,
 			   uint32_t value, const void *bytes, int len, const char *needle);
