@@ -293,6 +293,13 @@ void rig_record(struct rig *r, uint8_t proto)
 		register_sinks(r);
 }
 
+void rig_forget(struct rig *r)
+{
+	pthread_mutex_lock(&r->lock);
+	memset(r->n, 0, sizeof(r->n));
+	pthread_mutex_unlock(&r->lock);
+}
+
 /* The number of events evt of agent; with the newest one in *last. */
 static int count_locked(struct rig *r, int agent, uint8_t evt, struct rig_event *last)
 {

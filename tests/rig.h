@@ -117,6 +117,8 @@ void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, con
 /* Record proto's notifications on every agent, from now on and after every
  * rig_open. */
 void rig_record(struct rig *r, uint8_t proto);
+/* Forget the events recorded so far. */
+void rig_forget(struct rig *r);
 /* Events recorded so far for agent with id evt (RIG_ANY: all). */
 int rig_seen(struct rig *r, int agent, uint8_t evt);
 /* The i-th event recorded for agent (of any id). */
