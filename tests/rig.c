@@ -175,6 +175,33 @@ int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint3
 	return st;
 }
 
+void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+		      const uint32_t *w)
+{
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(rig_call(a, proto, m[i].msg, w, m[i].words + 1, NULL, NULL),
+				 -EPROTO);
+		if (m[i].words)
+			assert_int_equal(
+				rig_call(a, proto, m[i].msg, w, m[i].words - 1, NULL, NULL),
+				-EPROTO);
+	}
+}
+
+void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+			    const uint32_t *w, size_t nw)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 4 * m[i].words;
+
+		assert_int_equal(rig_status(a, proto, m[i].msg, w, nw, len + 4, NULL, NULL),
+				 SCMI_PROTOCOL_ERROR);
+		if (len)
+			assert_int_equal(rig_status(a, proto, m[i].msg, w, nw, len - 4, NULL, NULL),
+					 SCMI_PROTOCOL_ERROR);
+	}
+}
+
 /* ------------------------------------------------------- board variants */
 
 int rig_subnode(const void *fdt, int node, const char *name)

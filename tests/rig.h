@@ -86,6 +86,19 @@ int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint3
 		   sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4,                                  \
 		   sizeof((const uint32_t[]){ __VA_ARGS__ }), NULL, NULL)
 
+/* A fixed-size message and its number of words. */
+struct rig_size {
+	uint8_t msg;
+	size_t words;
+};
+/* Each of the n messages, sent with a word more and (if it has any) a word
+ * fewer from w, fails: -EPROTO from rig_call, or rig_status's
+ * SCMI_PROTOCOL_ERROR (w then holds nw words). */
+void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+		      const uint32_t *w);
+void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+			    const uint32_t *w, size_t nw);
+
 /* Board variants: fn patches a node of the default board, named by its
  * path relative to /scmi-platform ("clocks") or by its full path. */
 typedef void rig_patch_fn(void *fdt, int node, void *arg);

@@ -64,26 +64,18 @@ static void test_sizes(void **state)
 	const uint32_t w[6] = { 0 };
 
 	/* Every fixed-size message answers PROTOCOL_ERROR to one word less or more. */
-	static const struct {
-		uint8_t msg;
-		size_t size;
-	} fixed[] = {
-		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 4 },
-		{ PINCTRL_ATTRIBUTES, 8 },
-		{ PINCTRL_LIST_ASSOCIATIONS, 12 },
-		{ PINCTRL_SETTINGS_GET, 8 },
-		{ PINCTRL_REQUEST, 8 },
-		{ PINCTRL_RELEASE, 8 },
-		{ PINCTRL_NAME_GET, 8 },
-		{ PINCTRL_SET_PERMISSIONS, 12 },
-		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 4 },
+	static const struct rig_size fixed[] = {
+		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },
+		{ PINCTRL_ATTRIBUTES, 2 },
+		{ PINCTRL_LIST_ASSOCIATIONS, 3 },
+		{ PINCTRL_SETTINGS_GET, 2 },
+		{ PINCTRL_REQUEST, 2 },
+		{ PINCTRL_RELEASE, 2 },
+		{ PINCTRL_NAME_GET, 2 },
+		{ PINCTRL_SET_PERMISSIONS, 3 },
+		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 1 },
 	};
-	for (size_t i = 0; i < FW_ARRAY_SIZE(fixed); i++) {
-		assert_int_equal(raw(c->host, fixed[i].msg, w, 6, fixed[i].size - 4, NULL, NULL),
-				 SCMI_PROTOCOL_ERROR);
-		assert_int_equal(raw(c->host, fixed[i].msg, w, 6, fixed[i].size + 4, NULL, NULL),
-				 SCMI_PROTOCOL_ERROR);
-	}
+	rig_expect_size_status(c->host, SCMI_PROTOCOL_PINCTRL, fixed, FW_ARRAY_SIZE(fixed), w, 6);
 	assert_int_equal(raw(c->host, SCMI_PROTOCOL_VERSION, w, 1, 4, NULL, NULL),
 			 SCMI_PROTOCOL_ERROR);
 	/* SETTINGS_CONFIGURE: the length must match the number of configs. */

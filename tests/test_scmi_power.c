@@ -124,10 +124,7 @@ static void test_wrong_sizes(void **state)
 {
 	struct rig *c = *state;
 	uint32_t w[4] = { 0, 0, 0, 0 };
-	static const struct {
-		uint8_t msg;
-		size_t good;
-	} m[] = {
+	static const struct rig_size m[] = {
 		{ SCMI_PROTOCOL_VERSION, 0 },
 		{ SCMI_PROTOCOL_ATTRIBUTES, 0 },
 		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },
@@ -140,12 +137,7 @@ static void test_wrong_sizes(void **state)
 		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 1 },
 	};
 
-	for (size_t i = 0; i < FW_ARRAY_SIZE(m); i++) {
-		assert_int_equal(raw(c->host, m[i].msg, w, m[i].good + 1, NULL, NULL), -EPROTO);
-		if (m[i].good)
-			assert_int_equal(raw(c->host, m[i].msg, w, m[i].good - 1, NULL, NULL),
-					 -EPROTO);
-	}
+	rig_expect_sizes(c->host, SCMI_PROTOCOL_POWER, m, FW_ARRAY_SIZE(m), w);
 }
 
 static void test_state_set_get(void **state)

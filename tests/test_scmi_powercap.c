@@ -96,30 +96,22 @@ static void test_sizes(void **state)
 {
 	struct rig *c = *state;
 	const uint32_t w[6] = { 0 };
-	static const struct {
-		uint8_t msg;
-		size_t size;
-	} fixed[] = {
-		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 4 },
-		{ POWERCAP_DOMAIN_ATTRIBUTES, 4 },
-		{ POWERCAP_CAP_GET, 4 },
-		{ POWERCAP_CAP_SET, 12 },
-		{ POWERCAP_PAI_GET, 4 },
-		{ POWERCAP_PAI_SET, 12 },
-		{ POWERCAP_DOMAIN_NAME_GET, 4 },
-		{ POWERCAP_MEASUREMENTS_GET, 4 },
-		{ POWERCAP_CAP_NOTIFY, 8 },
-		{ POWERCAP_MEASUREMENTS_NOTIFY, 16 },
-		{ POWERCAP_DESCRIBE_FASTCHANNEL, 8 },
-		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 4 },
+	static const struct rig_size fixed[] = {
+		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },
+		{ POWERCAP_DOMAIN_ATTRIBUTES, 1 },
+		{ POWERCAP_CAP_GET, 1 },
+		{ POWERCAP_CAP_SET, 3 },
+		{ POWERCAP_PAI_GET, 1 },
+		{ POWERCAP_PAI_SET, 3 },
+		{ POWERCAP_DOMAIN_NAME_GET, 1 },
+		{ POWERCAP_MEASUREMENTS_GET, 1 },
+		{ POWERCAP_CAP_NOTIFY, 2 },
+		{ POWERCAP_MEASUREMENTS_NOTIFY, 4 },
+		{ POWERCAP_DESCRIBE_FASTCHANNEL, 2 },
+		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 1 },
 	};
 
-	for (size_t i = 0; i < FW_ARRAY_SIZE(fixed); i++) {
-		assert_int_equal(raw(c->host, fixed[i].msg, w, fixed[i].size - 4),
-				 SCMI_PROTOCOL_ERROR);
-		assert_int_equal(raw(c->host, fixed[i].msg, w, fixed[i].size + 4),
-				 SCMI_PROTOCOL_ERROR);
-	}
+	rig_expect_size_status(c->host, SCMI_PROTOCOL_POWERCAP, fixed, FW_ARRAY_SIZE(fixed), w, 6);
 	assert_int_equal(raw(c->host, SCMI_PROTOCOL_ATTRIBUTES, w, 4), SCMI_PROTOCOL_ERROR);
 }
 
