@@ -108,9 +108,10 @@ int rig_subnode(const void *fdt, int node, const char *name);
 const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, void *arg);
 /* Close the session and open the variant instead: 0, or -1 (error printed). */
 int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, void *arg);
-/* The variant must fail to open with one line in err. */
-void rig_board_error(struct rig *r, const char *node, rig_patch_fn *fn, void *arg, char *err,
-		     size_t errlen);
+/* The variant must fail to open, with one line that holds each needle
+ * given (NULL: none). */
+void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, void *arg,
+			    const char *needle, const char *needle2);
 
 /* One property edit of a variant: on subnode sub (NULL: the node itself),
  * set bytes (when non-NULL), delete it (len < 0) or set the u32 value. */

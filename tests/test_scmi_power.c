@@ -475,14 +475,9 @@ static void test_board_errors(void **state)
 		{ edit_no_transitions, "/scmi-platform/power-domains/domain@2", "'fwkit,no-sync'" },
 	};
 
-	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
-		char err[256];
-
-		rig_board_error(c, "power-domains", cases[i].edit, NULL, err, sizeof(err));
-		assert_non_null(strstr(err, cases[i].node));
-		assert_non_null(strstr(err, cases[i].prop));
-		assert_null(strchr(err, '\n'));
-	}
+	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++)
+		rig_expect_board_error(c, "power-domains", cases[i].edit, NULL, cases[i].node,
+				       cases[i].prop);
 }
 
 static void test_cli(void **state)

@@ -334,17 +334,14 @@ static void test_board_errors(void **state)
 		{ "fwkit,bogus", 1, "unknown property" },
 	};
 	struct variant v = { 0x30000, NULL, 0 };
-	char err[256];
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(bad); i++) {
 		struct variant b = { SCMI_VOLTAGE_VERSION_2_1, bad[i].prop, bad[i].val };
 
-		rig_board_error(c, "voltage-domains", set_variant, &b, err, sizeof(err));
-		assert_non_null(strstr(err, "/scmi-platform/voltage-domains/domain@2"));
-		assert_non_null(strstr(err, bad[i].want));
+		rig_expect_board_error(c, "voltage-domains", set_variant, &b,
+				       "/scmi-platform/voltage-domains/domain@2", bad[i].want);
 	}
-	rig_board_error(c, "voltage-domains", set_variant, &v, err, sizeof(err));
-	assert_non_null(strstr(err, "'fwkit,version'"));
+	rig_expect_board_error(c, "voltage-domains", set_variant, &v, "'fwkit,version'", NULL);
 }
 
 /* ---- a hostile platform: the client must refuse what it cannot trust ---- */
