@@ -128,6 +128,10 @@ rig_patch_fn rig_del_node; /* drops the node: a board without the protocol */
 void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, const char *prop,
 			   uint32_t value, const void *bytes, int len, const char *needle);
 
+/* `fwkit scmi <args>` with its output in the calling test's char arrays
+ * out and err: the exit status (see th_run_fwkit). */
+#define RIG_CLI(...) th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", __VA_ARGS__, NULL)
+
 /* Record proto's notifications on every agent, from now on and after every
  * rig_open. */
 void rig_record(struct rig *r, uint8_t proto);

@@ -820,69 +820,37 @@ static void test_cli(void **state)
 	char out[4096], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "list",
-				      "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"num_clocks\":6"));
 	assert_non_null(strstr(out, "{\"id\":1,\"name\":\"gpu\",\"enabled\":false,"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest1", "clock", "list", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "clock", "list", "--json"), 0);
 	assert_null(strstr(out, "\"gpu\""));
 	assert_non_null(strstr(out, "\"eth-ref\""));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
-				      "cpu", "1234M", "--round", "up", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "set", "cpu", "1234M", "--round", "up", "--json"), 0);
 	assert_string_equal(out, "{\"id\":0,\"rate\":1300000000}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
-				      "gpu", "333M", "--async", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "set", "gpu", "333M", "--async", "--json"), 0);
 	assert_string_equal(out, "{\"id\":1,\"rate\":300000000}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "info",
-				      "peripheral-pll-main", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "info", "peripheral-pll-main", "--json"), 0);
 	assert_non_null(strstr(out, "\"rates\":[800000000,1000000000]"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "parent",
-				      "gpu", "peripheral-pll-main", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "parent", "gpu", "peripheral-pll-main", "--json"), 0);
 	assert_string_equal(out, "{\"id\":1,\"parent\":5}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "rates",
-				      "0", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "rates", "0"), 0);
 	assert_non_null(strstr(out, "200000000..2000000000 Hz step 100000000"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "enable",
-				      "eth-ref", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "enable", "eth-ref", "--json"), 0);
 	assert_string_equal(out, "{\"id\":2,\"enabled\":true}\n");
 	/* errors: one line, status 1; usage: status 2 */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest2", "clock", "get", "0", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest2", "clock", "get", "0"), 1);
 	assert_non_null(strstr(err, "Permission denied"));
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
-				      "cpu", "5G", NULL),
-			 1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "get",
-				      "nosuch", NULL),
-			 1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock",
-				      "frobnicate", NULL),
-			 2);
+	assert_int_equal(RIG_CLI("clock", "set", "cpu", "5G"), 1);
+	assert_int_equal(RIG_CLI("clock", "get", "nosuch"), 1);
+	assert_int_equal(RIG_CLI("clock", "frobnicate"), 2);
 	/* nobody changes the clock: watch gives up after its timeout */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "watch",
-				      "cpu", "--timeout-ms", "1", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("clock", "watch", "cpu", "--timeout-ms", "1"), 1);
 	assert_non_null(strstr(err, "0 of 1 events"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "watch",
-				      "cpu", "--count", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
-				      "cpu", NULL),
-			 2);
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "--help", NULL),
-		0);
+	assert_int_equal(RIG_CLI("clock", "watch", "cpu", "--count"), 2);
+	assert_int_equal(RIG_CLI("clock", "set", "cpu"), 2);
+	assert_int_equal(RIG_CLI("clock", "--help"), 0);
 	assert_non_null(strstr(out, "usage: fwkit scmi"));
 }
 

@@ -568,35 +568,24 @@ static void test_cli(void **state)
 	char out[4096], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "perf", "levels", "cpu-cluster0", "--json", NULL),
-			 0);
+	assert_int_equal(
+		RIG_CLI("--timeout-ms", "10000", "perf", "levels", "cpu-cluster0", "--json"), 0);
 	assert_non_null(strstr(out, "\"replies\":2"));
 	assert_non_null(strstr(out, "{\"level\":1600,\"power\":900,\"latency_us\":200,"
 				    "\"indicative_freq_khz\":1600000,\"level_index\":7}]}"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "perf", "level", "gpu", "200", "--json", NULL),
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "perf", "level", "gpu", "200", "--json"),
 			 0);
 	assert_non_null(strstr(out, "\"name\":\"gpu\",\"level\":200,\"min\":100,\"max\":400"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "perf", "limits", "0", "400", "1000", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "perf", "limits", "0", "400", "1000"), 0);
 	assert_non_null(strstr(out, "400-1000"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "perf", "list", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "perf", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"version\":\"0x40001\""));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "--node", "/firmware/scmi-guest1", "perf", "level",
-				      "gpu", NULL),
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "--node", "/firmware/scmi-guest1", "perf",
+				 "level", "gpu"),
 			 1);
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "perf", "limits", "gpu", "1", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "perf", "--help", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "perf", "limits", "gpu", "1"), 2);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "perf", "--help"), 0);
 	assert_non_null(strstr(out, "usage: fwkit scmi perf"));
 }
 

@@ -535,33 +535,20 @@ static void test_cli(void **state)
 	char out[4096], err[512];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
-				      "groups", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("pinctrl", "groups", "--json"), 0);
 	assert_non_null(strstr(out, "{\"type\":\"group\",\"id\":2,\"name\":\"uart0-with-flow-"
 				    "control\",\"extended_name\":true,\"pins\":[0,1,4,5]}"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl", "set",
-				      "pin", "uart0_tx", "drive-strength=8", "--json", NULL),
+	assert_int_equal(RIG_CLI("pinctrl", "set", "pin", "uart0_tx", "drive-strength=8", "--json"),
 			 0);
 	assert_string_equal(out, "{\"ok\":true}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
-				      "settings", "group", "1", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("pinctrl", "settings", "group", "1", "--json"), 0);
 	assert_non_null(strstr(out, "\"function\":null,\"configs\":{\"bias-bus-hold\":0,"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
-				      "select-function", "i2c0", "i2c", NULL),
-			 0);
-	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
-					  "select-function", "i2c0", "uart", NULL),
-			     0);
+	assert_int_equal(RIG_CLI("pinctrl", "select-function", "i2c0", "i2c"), 0);
+	assert_int_not_equal(RIG_CLI("pinctrl", "select-function", "i2c0", "uart"), 0);
 	assert_non_null(strstr(err, "fwkit: select-function: Invalid argument"));
-	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
-					  "info", "pin", "nosuch", NULL),
-			     0);
+	assert_int_not_equal(RIG_CLI("pinctrl", "info", "pin", "nosuch"), 0);
 	assert_string_equal(err, "fwkit: no pin called 'nosuch'\n");
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl", "--help", NULL),
-		0);
+	assert_int_equal(RIG_CLI("pinctrl", "--help"), 0);
 	assert_non_null(strstr(out, "select-function GROUP FUNCTION"));
 }
 

@@ -485,33 +485,23 @@ static void test_cli(void **state)
 	char out[4096], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "power", "list", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"name\":\"mmc0-storage-power-domain\""));
 	assert_non_null(strstr(out, "\"id\":1,\"name\":\"gpu\",\"state\":\"off\",\"async\":true"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "power", "state", "gpu", "on", "--async", "--json",
-				      NULL),
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "state", "gpu", "on", "--async",
+				 "--json"),
 			 0);
 	assert_non_null(strstr(out, "\"state\":\"on\""));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "power", "state", "0", "ret1", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "state", "0", "ret1"), 0);
 	assert_string_equal(out, "cpu-cluster0: ret1\n");
 	/* guest1 may not touch the CPU cluster: one line, failure status. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "--node", "/firmware/scmi-guest1", "power", "state",
-				      "0", "off", NULL),
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "--node", "/firmware/scmi-guest1",
+				 "power", "state", "0", "off"),
 			 1);
 	assert_non_null(strstr(err, "Permission denied"));
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1); /* one line */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "power", "state", "eth0", "sideways", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "power", "--help", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "state", "eth0", "sideways"), 2);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "--help"), 0);
 	assert_non_null(strstr(out, "usage: fwkit scmi power"));
 }
 

@@ -414,30 +414,19 @@ static void test_cli(void **state)
 	char out[4096], err[512];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "powercap",
-				      "list", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("powercap", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"name\":\"gpu-shader-cores-domain\",\"cap_uw\":3000000"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "powercap", "set",
-				      "gpu-shader-cores-domain", "1000000", "--async", "--json",
-				      NULL),
+	assert_int_equal(RIG_CLI("powercap", "set", "gpu-shader-cores-domain", "1000000", "--async",
+				 "--json"),
 			 0);
 	assert_string_equal(out, "{\"id\":1,\"cap_uw\":1000000}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "powercap",
-				      "measure", "soc", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("powercap", "measure", "soc", "--json"), 0);
 	assert_string_equal(out, "{\"id\":0,\"power_uw\":7200000,\"pai_us\":10000}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "powercap", "pai",
-				      "soc", "2000", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("powercap", "pai", "soc", "2000"), 0);
 	assert_string_equal(out, "pai 2000 us\n");
-	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "powercap",
-					  "set", "soc", "123", NULL),
-			     0);
+	assert_int_not_equal(RIG_CLI("powercap", "set", "soc", "123"), 0);
 	assert_string_equal(err, "fwkit: set: Numerical result out of range\n");
-	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "powercap",
-					  "get", "nosuch", NULL),
-			     0);
+	assert_int_not_equal(RIG_CLI("powercap", "get", "nosuch"), 0);
 	assert_string_equal(err, "fwkit: no powercap domain called 'nosuch'\n");
 }
 

@@ -521,65 +521,38 @@ static void test_cli(void **state)
 	char out[4096], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "list",
-				      "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("reset", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"num_domains\":4"));
 	assert_non_null(strstr(out, "{\"id\":1,\"name\":\"eth\",\"async\":true,\"notify\":true,"
 				    "\"latency_us\":null}"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest2", "reset", "list", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest2", "reset", "list"), 0);
 	assert_non_null(strstr(out, "mmc-controller-card-slot"));
 	assert_null(strstr(out, " gpu "));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "info",
-				      "mmc-controller-card-slot", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("reset", "info", "mmc-controller-card-slot", "--json"), 0);
 	assert_non_null(strstr(out, "\"latency_us\":10"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "gpu",
-				      "--async", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("reset", "gpu", "--async", "--json"), 0);
 	assert_string_equal(out,
 			    "{\"id\":0,\"action\":\"reset\",\"async\":true,\"reset_state\":0}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest1", "reset", "1", "--assert", "--state",
-				      "0x80000001", "--json", NULL),
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "reset", "1", "--assert",
+				 "--state", "0x80000001", "--json"),
 			 0);
 	assert_string_equal(out, "{\"id\":1,\"action\":\"assert\",\"async\":false,"
 				 "\"reset_state\":2147483649}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "eth",
-				      "--deassert", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("reset", "eth", "--deassert"), 0);
 	/* errors: one line, status 1; usage: status 2 */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest1", "reset", "0", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "reset", "0"), 1);
 	assert_non_null(strstr(err, "Permission denied"));
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset",
-				      "eth-phy", "--async", NULL),
-			 1);
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "nosuch", NULL),
-		1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "eth",
-				      "--assert", "--async", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "watch",
-				      "gpu", "--timeout-ms", "1", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("reset", "eth-phy", "--async"), 1);
+	assert_int_equal(RIG_CLI("reset", "nosuch"), 1);
+	assert_int_equal(RIG_CLI("reset", "eth", "--assert", "--async"), 2);
+	assert_int_equal(RIG_CLI("reset"), 2);
+	assert_int_equal(RIG_CLI("reset", "watch", "gpu", "--timeout-ms", "1"), 1);
 	assert_non_null(strstr(err, "0 of 1 events"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "watch",
-				      "eth-phy", NULL),
+	assert_int_equal(RIG_CLI("reset", "watch", "eth-phy"),
 			 1); /* no notifications on that domain */
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "watch", NULL),
-		2);
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "--help", NULL),
-		0);
+	assert_int_equal(RIG_CLI("reset", "watch"), 2);
+	assert_int_equal(RIG_CLI("reset", "--help"), 0);
 	assert_non_null(strstr(out, "usage: fwkit scmi"));
 }
 

@@ -705,34 +705,21 @@ static void test_cli(void **state)
 	char out[8192], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "read",
-				      "soc-temp", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("sensor", "read", "soc-temp", "--json"), 0);
 	assert_non_null(strstr(out, "\"value\":45000"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "read",
-				      "0", "--async", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("sensor", "read", "0", "--async"), 0);
 	assert_non_null(strstr(out, "45000"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "list",
-				      "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("sensor", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"name\":\"z-axis-of-the-accelerometer\""));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor",
-				      "notify", "accel", "--update", "--count", "1", "--json",
-				      NULL),
+	assert_int_equal(RIG_CLI("sensor", "notify", "accel", "--update", "--count", "1", "--json"),
 			 0);
 	assert_non_null(strstr(out, "\"event\":\"update\",\"sensor\":3,\"value\":981"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest1", "sensor", "read", "soc-temp", NULL),
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "sensor", "read", "soc-temp"),
 			 1);
 	assert_non_null(strstr(err, "SENSOR_READING_GET: Permission denied"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "read",
-				      "nosuch", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("sensor", "read", "nosuch"), 1);
 	assert_non_null(strstr(err, "no sensor 'nosuch'"));
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "--help", NULL),
-		0);
+	assert_int_equal(RIG_CLI("sensor", "--help"), 0);
 	assert_non_null(strstr(out, "usage: fwkit scmi sensor"));
 }
 

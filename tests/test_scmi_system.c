@@ -274,27 +274,19 @@ static void test_cli(void **state)
 	char out[2048], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "system", "state", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "system", "state", "--json"), 0);
 	assert_string_equal(out,
 			    "{\"version\":\"0x20001\",\"state\":\"power-up\",\"state_id\":3}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "system", "state", "shutdown", "--graceful", NULL),
-			 0);
+	assert_int_equal(
+		RIG_CLI("--timeout-ms", "10000", "system", "state", "shutdown", "--graceful"), 0);
 	assert_string_equal(out, "shutdown\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "--node", "/firmware/scmi-guest2", "system", "state",
-				      "suspend", NULL),
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "--node", "/firmware/scmi-guest2",
+				 "system", "state", "suspend"),
 			 1);
 	assert_non_null(strstr(err, "Permission denied"));
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "system", "state", "nap", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "system", "--help", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "system", "state", "nap"), 2);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "system", "--help"), 0);
 	assert_non_null(strstr(out, "emulated platform's state only"));
 }
 

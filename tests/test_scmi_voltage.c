@@ -451,37 +451,22 @@ static void test_cli(void **state)
 	char out[8192], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "list",
-				      "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("voltage", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"name\":\"vdd-mmc-io-signalling\""));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage",
-				      "levels", "vdd-gpu", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("voltage", "levels", "vdd-gpu", "--json"), 0);
 	assert_non_null(strstr(out, "\"levels\":[500000,1000000,12500]"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "set",
-				      "vdd-cpu", "900000", "--async", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("voltage", "set", "vdd-cpu", "900000", "--async", "--json"), 0);
 	assert_non_null(strstr(out, "\"level_uv\":900000"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "on",
-				      "2", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("voltage", "on", "2", "--json"), 0);
 	assert_non_null(strstr(out, "\"state\":\"on\""));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "get",
-				      "3", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("voltage", "get", "3"), 0);
 	assert_non_null(strstr(out, "3300000 uV off"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest1", "voltage", "off", "vdd-cpu", NULL),
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "voltage", "off", "vdd-cpu"),
 			 1);
 	assert_non_null(strstr(err, "VOLTAGE_CONFIG_SET: Permission denied"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "get",
-				      "nosuch", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("voltage", "get", "nosuch"), 1);
 	assert_non_null(strstr(err, "no voltage domain 'nosuch'"));
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "--help", NULL),
-		0);
+	assert_int_equal(RIG_CLI("voltage", "--help"), 0);
 	assert_non_null(strstr(out, "usage: fwkit scmi voltage"));
 }
 
