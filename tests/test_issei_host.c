@@ -181,39 +181,14 @@ static void expect_recovery(enum issei_fw_fault_kind k, uint32_t arg, bool write
 	rig_down(&r);
 }
 
-static void test_reset_on_fw_drop_ready(void **state)
+static void test_reset_on_faults_when_connected(void **state)
 {
 	(void)state;
 	expect_recovery(ISSEI_FW_FAULT_DROP_READY, 0, false);
-}
-
-static void test_reset_on_client_status(void **state)
-{
-	(void)state;
 	expect_recovery(ISSEI_FW_FAULT_STATUS, HAMS_MSG_TOO_BIG, true);
-}
-
-static void test_reset_on_unknown_host_id(void **state)
-{
-	(void)state;
 	expect_recovery(ISSEI_FW_FAULT_UNKNOWN_HOST, 0x7777, true);
-}
-
-static void test_reset_on_wrong_fw_id(void **state)
-{
-	(void)state;
 	expect_recovery(ISSEI_FW_FAULT_WRONG_FW_ID, 3, true);
-}
-
-static void test_reset_on_bad_length_in_done(void **state)
-{
-	(void)state;
 	expect_recovery(ISSEI_FW_FAULT_BAD_LENGTH, 0, true);
-}
-
-static void test_reset_on_unsolicited_start(void **state)
-{
-	(void)state;
 	expect_recovery(ISSEI_FW_FAULT_UNSOLICITED, 0, false);
 }
 
@@ -243,15 +218,10 @@ static void expect_reset_on_late_reply(bool close)
 	rig_down(&r);
 }
 
-static void test_reset_on_reply_after_disconnect(void **state)
+static void test_reset_on_late_replies(void **state)
 {
 	(void)state;
 	expect_reset_on_late_reply(false);
-}
-
-static void test_reset_on_reply_after_close(void **state)
-{
-	(void)state;
 	expect_reset_on_late_reply(true);
 }
 
@@ -485,14 +455,8 @@ int main(void)
 		cmocka_unit_test(test_reset_on_step_timeouts),
 		cmocka_unit_test(test_reset_on_skipped_client_req),
 		cmocka_unit_test(test_reset_on_bad_length),
-		cmocka_unit_test(test_reset_on_fw_drop_ready),
-		cmocka_unit_test(test_reset_on_client_status),
-		cmocka_unit_test(test_reset_on_unknown_host_id),
-		cmocka_unit_test(test_reset_on_wrong_fw_id),
-		cmocka_unit_test(test_reset_on_bad_length_in_done),
-		cmocka_unit_test(test_reset_on_unsolicited_start),
-		cmocka_unit_test(test_reset_on_reply_after_disconnect),
-		cmocka_unit_test(test_reset_on_reply_after_close),
+		cmocka_unit_test(test_reset_on_faults_when_connected),
+		cmocka_unit_test(test_reset_on_late_replies),
 		cmocka_unit_test(test_reset_on_stuck_h2f),
 		cmocka_unit_test(test_double_reply_disconnects),
 		cmocka_unit_test(test_reply_over_mtu_disconnects),
