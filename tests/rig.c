@@ -300,7 +300,6 @@ void rig_set_prop(void *fdt, int node, void *arg)
 
 void rig_del_node(void *fdt, int node, void *arg)
 {
-	(void)arg;
 	assert_int_equal(fdt_del_node(fdt, node), 0);
 }
 

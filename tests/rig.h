@@ -70,14 +70,15 @@ int rig_setup(void **state);
 int rig_teardown(void **state);
 
 /* One command of n 32-bit words on an agent: 0 or the negative errno; the
- * reply (rx holds RIG_RX_MAX bytes) and its length on success. */
+ * reply (rx holds RIG_RX_MAX bytes) and its length on success. rig_raw
+ * names the agent by its id. */
 int rig_call(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
 	     uint8_t *rx, size_t *rx_len);
 int rig_raw(struct rig *r, int agent, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
 	    uint8_t *rx, size_t *rx_len);
 /* The same with a message of tx_len bytes (any size; the first of the n
- * words fill it), giving the SCMI status itself; the reply is copied
- * whatever the status. */
+ * words fill it), giving the SCMI status itself (SCMI_SUCCESS, ...); the
+ * reply is copied whatever the status. */
 int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
 		   size_t tx_len, uint8_t *rx, size_t *rx_len);
 /* rig_status of the words given, no reply kept. */
@@ -123,8 +124,8 @@ struct rig_prop {
 };
 rig_patch_fn rig_set_prop; /* arg: a struct rig_prop */
 rig_patch_fn rig_del_node; /* drops the node: a board without the protocol */
-/* The default board with that edit under node must fail
- * to open with one line that contains needle. */
+/* The default board with that edit under node must fail to open with one
+ * line that contains needle. */
 void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, const char *prop,
 			   uint32_t value, const void *bytes, int len, const char *needle);
 
@@ -137,14 +138,17 @@ void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, con
 void rig_record(struct rig *r, uint8_t proto);
 /* Forget the events recorded so far. */
 void rig_forget(struct rig *r);
-/* Events recorded so far for agent with id evt (RIG_ANY: all). */
+/* Events recorded so far for agent with id evt (RIG_ANY: all; a given id
+ * is counted among the first RIG_EVENTS only). */
 int rig_seen(struct rig *r, int agent, uint8_t evt);
 /* The i-th event recorded for agent (of any id). */
 struct rig_event rig_event(struct rig *r, int agent, int i);
 /* Wait until agent has n events with id evt (RIG_ANY: any); fails the test
- * at the deadline. Returns the count then; the newest such event in *last. */
+ * at the deadline. Returns the count then; the newest such event kept in
+ * *last (when non-NULL). */
 int rig_wait(struct rig *r, int agent, uint8_t evt, int n, struct rig_event *last);
-/* Wait until agent's newest event with id evt satisfies match. */
+/* Wait until agent's newest event with id evt satisfies match, which runs
+ * in the test's thread (and may assert). */
 void rig_wait_last(struct rig *r, int agent, uint8_t evt,
 		   bool (*match)(const struct rig_event *e, void *arg), void *arg);
 

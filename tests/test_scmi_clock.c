@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #define CPU    0
@@ -584,13 +583,11 @@ static void test_negotiate(void **state)
 
 static void set_v1(void *fdt, int node, void *arg)
 {
-	(void)arg;
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_CLOCK_VERSION_1), 0);
 }
 
 static void set_v2(void *fdt, int node, void *arg)
 {
-	(void)arg;
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_CLOCK_VERSION_2), 0);
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,max-async-req", 0), 0);
 }

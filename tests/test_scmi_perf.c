@@ -14,9 +14,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #define D_CPU	   0
 #define D_GPU	   1

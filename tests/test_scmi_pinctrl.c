@@ -13,9 +13,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 /* One raw command of 32-bit words (n of them, tx_len bytes); the SCMI status. */
 #define raw(a, ...)	 rig_status(a, SCMI_PROTOCOL_PINCTRL, __VA_ARGS__)

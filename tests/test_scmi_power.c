@@ -15,8 +15,6 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 enum { D_CPU, D_GPU, D_ETH, D_MMC };
 

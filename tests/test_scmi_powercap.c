@@ -14,10 +14,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 /* One raw command of the words in tx_len bytes; the SCMI status. */
 #define raw(a, msg, w, len)                                                                        \

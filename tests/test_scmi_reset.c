@@ -15,9 +15,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #define GPU 0
 #define ETH 1
@@ -365,13 +362,11 @@ static void test_negotiate(void **state)
 
 static void set_v1(void *fdt, int node, void *arg)
 {
-	(void)arg;
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_RESET_VERSION_1), 0);
 }
 
 static void set_v3(void *fdt, int node, void *arg)
 {
-	(void)arg;
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_RESET_VERSION_3), 0);
 }
 

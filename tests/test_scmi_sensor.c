@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

@@ -13,9 +13,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #define raw(a, ...) rig_call(a, SCMI_PROTOCOL_SYSTEM, __VA_ARGS__)
 

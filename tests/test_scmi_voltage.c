@@ -15,9 +15,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #define D_CPU 0 /* 40 discrete levels, async, always on, device 0 */
 #define D_GPU 1 /* segmented 500000..1000000 step 12500, device 1 */
