@@ -126,6 +126,13 @@ int rig_setup(void **state)
 	return 0;
 }
 
+int rig_setup_recording(void **state, uint8_t proto)
+{
+	rig_setup(state);
+	rig_record(*state, proto);
+	return 0;
+}
+
 int rig_teardown(void **state)
 {
 	rig_free(*state);

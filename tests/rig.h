@@ -65,8 +65,10 @@ void rig_close(struct rig *r);
 /* Close if open, remove the variant file, release the log capture. */
 void rig_free(struct rig *r);
 
-/* cmocka fixtures: a rig on the default board as *state. */
+/* cmocka fixtures: a rig on the default board as *state (recording
+ * proto's notifications with rig_setup_recording). */
 int rig_setup(void **state);
+int rig_setup_recording(void **state, uint8_t proto);
 int rig_teardown(void **state);
 
 /* One command of n 32-bit words on an agent: 0 or the negative errno; the

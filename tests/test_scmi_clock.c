@@ -40,8 +40,7 @@ static void init_clients(struct rig *c)
 static int setup(void **state)
 {
 	th_log_capture();
-	rig_setup(state);
-	rig_record(*state, SCMI_PROTOCOL_CLOCK);
+	rig_setup_recording(state, SCMI_PROTOCOL_CLOCK);
 	init_clients(*state);
 	return 0;
 }

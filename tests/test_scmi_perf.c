@@ -29,9 +29,7 @@ struct ev {
 
 static int setup(void **state)
 {
-	rig_setup(state);
-	rig_record(*state, SCMI_PROTOCOL_PERF);
-	return 0;
+	return rig_setup_recording(state, SCMI_PROTOCOL_PERF);
 }
 
 /* Wait for agent id's n-th event; its first words. */

@@ -27,9 +27,7 @@ struct ev {
 
 static int setup(void **state)
 {
-	rig_setup(state);
-	rig_record(*state, SCMI_PROTOCOL_POWER);
-	return 0;
+	return rig_setup_recording(state, SCMI_PROTOCOL_POWER);
 }
 
 /* Wait for agent id's n-th event, decoded. */

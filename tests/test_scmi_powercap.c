@@ -22,9 +22,7 @@
 
 static int setup(void **state)
 {
-	rig_setup(state);
-	rig_record(*state, SCMI_PROTOCOL_POWERCAP);
-	return 0;
+	return rig_setup_recording(state, SCMI_PROTOCOL_POWERCAP);
 }
 
 static void wait_events(struct rig *c, int agent, int n)

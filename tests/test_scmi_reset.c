@@ -38,8 +38,7 @@ static void init_clients(struct rig *c)
 static int setup(void **state)
 {
 	th_log_capture();
-	rig_setup(state);
-	rig_record(*state, SCMI_PROTOCOL_RESET);
+	rig_setup_recording(state, SCMI_PROTOCOL_RESET);
 	init_clients(*state);
 	return 0;
 }

@@ -18,9 +18,7 @@
 
 static int setup(void **state)
 {
-	rig_setup(state);
-	rig_record(*state, SCMI_PROTOCOL_SYSTEM);
-	return 0;
+	return rig_setup_recording(state, SCMI_PROTOCOL_SYSTEM);
 }
 
 /* Wait for the n-th event of an agent and decode it for version v. */
