@@ -243,7 +243,7 @@ static int platform_node(const void *fdt, const char *node)
 	return off;
 }
 
-const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, void *arg)
+const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg)
 {
 	const struct fw_embedded_board *b = default_board();
 	size_t size = b->size + 4096;
@@ -265,7 +265,7 @@ const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, void 
 	return r->dtb;
 }
 
-int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, void *arg)
+int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg)
 {
 	char err[256];
 
@@ -277,7 +277,7 @@ int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, void *arg)
 	return 0;
 }
 
-void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, void *arg,
+void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg,
 			    const char *needle, const char *needle2)
 {
 	char err[256] = "";
@@ -291,7 +291,7 @@ void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, v
 			 needle ? needle : "", needle2 ? needle2 : "");
 }
 
-void rig_set_prop(void *fdt, int node, void *arg)
+void rig_set_prop(void *fdt, int node, const void *arg)
 {
 	const struct rig_prop *b = arg;
 
@@ -305,7 +305,7 @@ void rig_set_prop(void *fdt, int node, void *arg)
 		assert_int_equal(fdt_setprop_u32(fdt, node, b->prop, b->value), 0);
 }
 
-void rig_del_node(void *fdt, int node, void *arg)
+void rig_del_node(void *fdt, int node, const void *arg)
 {
 	assert_int_equal(fdt_del_node(fdt, node), 0);
 }
@@ -409,7 +409,7 @@ int rig_wait(struct rig *r, int agent, uint8_t evt, int n, struct rig_event *las
 }
 
 void rig_wait_last(struct rig *r, int agent, uint8_t evt,
-		   bool (*match)(const struct rig_event *e, void *arg), void *arg)
+		   bool (*match)(const struct rig_event *e, const void *arg), const void *arg)
 {
 	uint64_t deadline = fw_now_ns() + (uint64_t)RIG_DEADLINE_MS * 1000000;
 	struct rig_event e;

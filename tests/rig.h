@@ -104,16 +104,16 @@ void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct ri
 
 /* Board variants: fn patches a node of the default board, named by its
  * path relative to /scmi-platform ("clocks") or by its full path. */
-typedef void rig_patch_fn(void *fdt, int node, void *arg);
+typedef void rig_patch_fn(void *fdt, int node, const void *arg);
 /* The node's subnode name, which must exist. */
 int rig_subnode(const void *fdt, int node, const char *name);
 /* Write the variant to r->dtb (a fresh temporary path) and return it. */
-const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, void *arg);
+const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg);
 /* Close the session and open the variant instead: 0, or -1 (error printed). */
-int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, void *arg);
+int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg);
 /* The variant must fail to open, with one line that holds each needle
  * given (NULL: none). */
-void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, void *arg,
+void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg,
 			    const char *needle, const char *needle2);
 
 /* One property edit of a variant: on subnode sub (NULL: the node itself),
@@ -152,6 +152,6 @@ int rig_wait(struct rig *r, int agent, uint8_t evt, int n, struct rig_event *las
 /* Wait until agent's newest event with id evt satisfies match, which runs
  * in the test's thread (and may assert). */
 void rig_wait_last(struct rig *r, int agent, uint8_t evt,
-		   bool (*match)(const struct rig_event *e, void *arg), void *arg);
+		   bool (*match)(const struct rig_event *e, const void *arg), const void *arg);
 
 #endif

@@ -58,7 +58,7 @@ static struct scmi_clock_rate_event last(struct rig *c, int agent, uint8_t evt)
 	return ev;
 }
 
-static bool rate_is(const struct rig_event *e, void *arg)
+static bool rate_is(const struct rig_event *e, const void *arg)
 {
 	struct scmi_clock_rate_event ev;
 
@@ -580,12 +580,12 @@ static void test_negotiate(void **state)
 	assert_int_equal(v, SCMI_CLOCK_VERSION_3);
 }
 
-static void set_v1(void *fdt, int node, void *arg)
+static void set_v1(void *fdt, int node, const void *arg)
 {
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_CLOCK_VERSION_1), 0);
 }
 
-static void set_v2(void *fdt, int node, void *arg)
+static void set_v2(void *fdt, int node, const void *arg)
 {
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_CLOCK_VERSION_2), 0);
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,max-async-req", 0), 0);

@@ -388,7 +388,7 @@ static void test_negotiate(void **state)
 
 /* ---------------------------------------------- boards other than default */
 
-static void edit_v1(void *fdt, int node, void *arg)
+static void edit_v1(void *fdt, int node, const void *arg)
 {
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", 0x10000), 0);
 }
@@ -480,82 +480,45 @@ static void test_client_checks(void **state)
 	assert_true(th_log_contains("cannot hold 5 levels"));
 }
 
-static void edit_bad_version(void *fdt, int node, void *arg)
-{
-	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", 0x40002), 0);
-}
-
-static void edit_descending(void *fdt, int node, void *arg)
-{
-	uint32_t cells[8];
-
-	for (int i = 0; i < 8; i++)
-		cells[i] = cpu_to_fdt32(i < 4 ? 300 : 200);
-	assert_int_equal(fdt_setprop(fdt, rig_subnode(fdt, node, "domain@1"), "fwkit,levels", cells,
-				     sizeof(cells)),
-			 0);
-}
-
-static void edit_ragged_levels(void *fdt, int node, void *arg)
-{
-	assert_int_equal(
-		fdt_setprop_u32(fdt, rig_subnode(fdt, node, "domain@1"), "fwkit,levels", 100), 0);
-}
-
-static void edit_bad_sustained(void *fdt, int node, void *arg)
-{
-	assert_int_equal(fdt_setprop_u32(fdt, rig_subnode(fdt, node, "domain@0"),
-					 "fwkit,sustained-level", 1500),
-			 0);
-}
-
-static void edit_bad_initial(void *fdt, int node, void *arg)
-{
-	assert_int_equal(
-		fdt_setprop_u32(fdt, rig_subnode(fdt, node, "domain@0"), "fwkit,initial-level", 1),
-		0);
-}
-
-static void edit_bad_rate(void *fdt, int node, void *arg)
-{
-	assert_int_equal(fdt_setprop_u32(fdt, rig_subnode(fdt, node, "domain@0"),
-					 "fwkit,rate-limit-us", 1u << 20),
-			 0);
-}
-
-static void edit_bad_device(void *fdt, int node, void *arg)
-{
-	assert_int_equal(
-		fdt_setprop_u32(fdt, rig_subnode(fdt, node, "domain@1"), "fwkit,device", 99), 0);
-}
-
-static void edit_no_label(void *fdt, int node, void *arg)
-{
-	assert_int_equal(fdt_delprop(fdt, rig_subnode(fdt, node, "domain@1"), "label"), 0);
-}
-
 static void test_board_errors(void **state)
 {
 	struct rig *c = *state;
-	static const struct {
-		rig_patch_fn *edit;
+	fdt32_t down[8]; /* levels that descend: filled below */
+	const struct {
+		struct rig_prop edit;
 		const char *node, *prop;
 	} cases[] = {
-		{ edit_bad_version, "/scmi-platform/perf-domains", "'fwkit,version'" },
-		{ edit_descending, "/scmi-platform/perf-domains/domain@1", "'fwkit,levels'" },
-		{ edit_ragged_levels, "/scmi-platform/perf-domains/domain@1", "'fwkit,levels'" },
-		{ edit_bad_sustained, "/scmi-platform/perf-domains/domain@0",
+		{ { NULL, "fwkit,version", 0x40002, NULL, 0 },
+		  "/scmi-platform/perf-domains",
+		  "'fwkit,version'" },
+		{ { "domain@1", "fwkit,levels", 0, down, sizeof(down) },
+		  "/scmi-platform/perf-domains/domain@1",
+		  "'fwkit,levels'" },
+		{ { "domain@1", "fwkit,levels", 100, NULL, 0 },
+		  "/scmi-platform/perf-domains/domain@1",
+		  "'fwkit,levels'" },
+		{ { "domain@0", "fwkit,sustained-level", 1500, NULL, 0 },
+		  "/scmi-platform/perf-domains/domain@0",
 		  "'fwkit,sustained-level'" },
-		{ edit_bad_initial, "/scmi-platform/perf-domains/domain@0",
+		{ { "domain@0", "fwkit,initial-level", 1, NULL, 0 },
+		  "/scmi-platform/perf-domains/domain@0",
 		  "'fwkit,initial-level'" },
-		{ edit_bad_rate, "/scmi-platform/perf-domains/domain@0", "'fwkit,rate-limit-us'" },
-		{ edit_bad_device, "/scmi-platform/perf-domains/domain@1", "'fwkit,device'" },
-		{ edit_no_label, "/scmi-platform/perf-domains/domain@1", "'label'" },
+		{ { "domain@0", "fwkit,rate-limit-us", 1u << 20, NULL, 0 },
+		  "/scmi-platform/perf-domains/domain@0",
+		  "'fwkit,rate-limit-us'" },
+		{ { "domain@1", "fwkit,device", 99, NULL, 0 },
+		  "/scmi-platform/perf-domains/domain@1",
+		  "'fwkit,device'" },
+		{ { "domain@1", "label", 0, NULL, -1 },
+		  "/scmi-platform/perf-domains/domain@1",
+		  "'label'" },
 	};
 
+	for (int i = 0; i < 8; i++)
+		down[i] = cpu_to_fdt32(i < 4 ? 300 : 200);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++)
-		rig_expect_board_error(c, "perf-domains", cases[i].edit, NULL, cases[i].node,
-				       cases[i].prop);
+		rig_expect_board_error(c, "perf-domains", rig_set_prop, &cases[i].edit,
+				       cases[i].node, cases[i].prop);
 }
 
 static void test_cli(void **state)

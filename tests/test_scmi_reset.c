@@ -56,7 +56,7 @@ static struct scmi_reset_event last(struct rig *c, int agent)
 	return ev;
 }
 
-static bool state_is(const struct rig_event *e, void *arg)
+static bool state_is(const struct rig_event *e, const void *arg)
 {
 	struct scmi_reset_event ev;
 
@@ -359,12 +359,12 @@ static void test_negotiate(void **state)
 	assert_int_equal(scmi_reset_negotiate_version(&g1, SCMI_RESET_VERSION_31), -EOPNOTSUPP);
 }
 
-static void set_v1(void *fdt, int node, void *arg)
+static void set_v1(void *fdt, int node, const void *arg)
 {
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_RESET_VERSION_1), 0);
 }
 
-static void set_v3(void *fdt, int node, void *arg)
+static void set_v3(void *fdt, int node, const void *arg)
 {
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_RESET_VERSION_3), 0);
 }

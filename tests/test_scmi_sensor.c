@@ -45,7 +45,7 @@ struct variant {
 	uint32_t bad_val;
 };
 
-static void add_file_sensor(void *fdt, int node, void *arg)
+static void add_file_sensor(void *fdt, int node, const void *arg)
 {
 	const struct variant *v = arg;
 	int sn;

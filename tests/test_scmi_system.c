@@ -198,7 +198,7 @@ static void test_negotiate_and_reset(void **state)
 
 /* ---------------------------------------------- boards other than default */
 
-static void edit_v1(void *fdt, int node, void *arg)
+static void edit_v1(void *fdt, int node, const void *arg)
 {
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_SYSTEM_VERSION_1_0), 0);
 	assert_int_equal(fdt_delprop(fdt, node, "fwkit,graceful-timeout-ms"), 0);
@@ -232,35 +232,20 @@ static void test_version_1_0(void **state)
 	assert_int_equal(e.flags, SCMI_SYSTEM_GRACEFUL_REQUEST);
 }
 
-static void edit_bad_version(void *fdt, int node, void *arg)
-{
-	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", 0x30000), 0);
-}
-
-static void edit_timeout_v1(void *fdt, int node, void *arg)
-{
-	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", 0x10000), 0);
-}
-
-static void edit_bad_timeout(void *fdt, int node, void *arg)
-{
-	assert_int_equal(fdt_setprop_string(fdt, node, "fwkit,graceful-timeout-ms", ""), 0);
-}
-
 static void test_board_errors(void **state)
 {
 	struct rig *c = *state;
 	static const struct {
-		rig_patch_fn *edit;
+		struct rig_prop edit;
 		const char *prop;
 	} cases[] = {
-		{ edit_bad_version, "'fwkit,version'" },
-		{ edit_timeout_v1, "'fwkit,graceful-timeout-ms'" },
-		{ edit_bad_timeout, "'fwkit,graceful-timeout-ms'" },
+		{ { NULL, "fwkit,version", 0x30000, NULL, 0 }, "'fwkit,version'" },
+		{ { NULL, "fwkit,version", 0x10000, NULL, 0 }, "'fwkit,graceful-timeout-ms'" },
+		{ { NULL, "fwkit,graceful-timeout-ms", 0, "", 1 }, "'fwkit,graceful-timeout-ms'" },
 	};
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++)
-		rig_expect_board_error(c, "system-power", cases[i].edit, NULL,
+		rig_expect_board_error(c, "system-power", rig_set_prop, &cases[i].edit,
 				       "/scmi-platform/system-power", cases[i].prop);
 }
 

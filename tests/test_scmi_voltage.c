@@ -34,7 +34,7 @@ struct variant {
 	uint32_t val;
 };
 
-static void set_variant(void *fdt, int node, void *arg)
+static void set_variant(void *fdt, int node, const void *arg)
 {
 	const struct variant *v = arg;
 
