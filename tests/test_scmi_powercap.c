@@ -39,18 +39,19 @@ static int count(struct rig *c, int agent)
 static uint8_t evt(struct rig *c, int agent, int i)
 {
 	struct rig_event e = rig_event(c, agent, i);
-	struct scmi_powercap_event ev;
+	struct scmi_powercap_event out;
 
-	return scmi_powercap_parse_event(e.evt, e.p, e.len, &ev) ? 0xEE : e.evt;
+	return scmi_powercap_parse_event(e.evt, e.p, e.len, &out) ? 0xEE : e.evt;
 }
 
+/* Agent's i-th event, decoded. */
 static struct scmi_powercap_event ev(struct rig *c, int agent, int i)
 {
 	struct rig_event e = rig_event(c, agent, i);
-	struct scmi_powercap_event ev;
+	struct scmi_powercap_event out;
 
-	assert_int_equal(scmi_powercap_parse_event(e.evt, e.p, e.len, &ev), 0);
-	return ev;
+	assert_int_equal(scmi_powercap_parse_event(e.evt, e.p, e.len, &out), 0);
+	return out;
 }
 
 /* ------------------------------------------------------------ common */

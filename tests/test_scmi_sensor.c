@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #define S_CONST 0
