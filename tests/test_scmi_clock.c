@@ -9,22 +9,14 @@
  * hook, version 1.0 / 2.0 boards and NEGOTIATE_PROTOCOL_VERSION, board
  * errors, and the CLI.
  */
-#include "helpers.h"
+#include "rig.h"
 
-#include <fwkit/board.h>
 #include <fwkit/scmi/clock.h>
-#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <libfdt.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
-
-#define HOST   1
-#define GUEST1 2
-#define GUEST2 3
 
 #define CPU    0
 #define GPU    1
@@ -33,193 +25,77 @@
 #define SYSPLL 4
 #define PPLL   5
 
-struct ctx {
-	struct scmi_session *s;
-	struct scmi_agent *ag[4]; /* by agent id */
-	struct scmi_clock_client cl[4];
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int seen[4][2]; /* events per agent id and event id */
-	struct scmi_clock_rate_event last[4][2];
-	char dtb[256];
-};
+/* One raw clock command of 32-bit words. */
+#define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_CLOCK, __VA_ARGS__)
 
-/* Notification callbacks get the agent id through a small table. */
-struct sink {
-	struct ctx *c;
-	int agent;
-};
-static struct sink sinks[4];
+/* Each agent's client, (re)made whenever the rig opens a board. */
+static struct scmi_clock_client cls[RIG_AGENTS];
 
-static void on_clock_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
-			   uint64_t ts)
+static void init_clients(struct rig *c)
 {
-	struct sink *k = arg;
-	struct ctx *c = k->c;
-	struct scmi_clock_rate_event ev;
-
-	(void)ts;
-	assert_int_equal(proto, SCMI_PROTOCOL_CLOCK);
-	assert_true(evt <= 1);
-	assert_int_equal(scmi_clock_parse_event(p, len, &ev), 0);
-	pthread_mutex_lock(&c->lock);
-	c->seen[k->agent][evt]++;
-	c->last[k->agent][evt] = ev;
-	pthread_cond_broadcast(&c->cond);
-	pthread_mutex_unlock(&c->lock);
-}
-
-/* Wait until agent's last event evt carries rate (bounded by the test's timeout). */
-static void wait_rate(struct ctx *c, int agent, uint8_t evt, uint64_t rate)
-{
-	pthread_mutex_lock(&c->lock);
-	while (!c->seen[agent][evt] || c->last[agent][evt].rate != rate)
-		pthread_cond_wait(&c->cond, &c->lock);
-	pthread_mutex_unlock(&c->lock);
-}
-
-static int seen(struct ctx *c, int agent, uint8_t evt)
-{
-	int n;
-
-	pthread_mutex_lock(&c->lock);
-	n = c->seen[agent][evt];
-	pthread_mutex_unlock(&c->lock);
-	return n;
-}
-
-static int open_board(struct ctx *c, const char *dtb)
-{
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000, .dresp_timeout_ms = 5000 };
-	char err[256];
-
-	o.agent = cfg;
-	o.dtb = dtb;
-	if (scmi_session_local(&o, &c->s, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	c->ag[HOST] = c->s->agent;
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->ag[GUEST1],
-						err, sizeof(err)),
-			 0);
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->ag[GUEST2],
-						err, sizeof(err)),
-			 0);
-	for (int i = HOST; i <= GUEST2; i++) {
-		sinks[i].c = c;
-		sinks[i].agent = i;
-		assert_int_equal(scmi_clock_client_init(c->ag[i], &c->cl[i]), 0);
-		assert_int_equal(scmi_notify_register(c->ag[i], SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY,
-						      on_clock_event, &sinks[i]),
-				 0);
-	}
-	return 0;
+	for (int i = HOST; i <= GUEST2; i++)
+		assert_int_equal(scmi_clock_client_init(c->ag[i], &cls[i]), 0);
 }
 
 static int setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
 	th_log_capture();
-	assert_int_equal(open_board(c, NULL), 0);
-	*state = c;
+	rig_setup_recording(state, SCMI_PROTOCOL_CLOCK);
+	init_clients(*state);
 	return 0;
 }
 
-static void close_board(struct ctx *c)
+/* The agent's newest event evt, decoded. */
+static struct scmi_clock_rate_event last(struct rig *c, int agent, uint8_t evt)
 {
-	scmi_agent_destroy(c->ag[GUEST1]);
-	scmi_agent_destroy(c->ag[GUEST2]);
-	scmi_session_close(c->s);
-	c->s = NULL;
+	struct scmi_clock_rate_event ev;
+	struct rig_event e;
+
+	rig_wait(c, agent, evt, 1, &e);
+	assert_int_equal(e.proto, SCMI_PROTOCOL_CLOCK);
+	assert_true(e.evt <= 1);
+	assert_int_equal(scmi_clock_parse_event(e.p, e.len, &ev), 0);
+	return ev;
 }
 
-static int teardown(void **state)
+static bool rate_is(const struct rig_event *e, const void *arg)
 {
-	struct ctx *c = *state;
+	struct scmi_clock_rate_event ev;
 
-	if (c->s)
-		close_board(c);
-	if (c->dtb[0])
-		unlink(c->dtb);
-	pthread_cond_destroy(&c->cond);
-	pthread_mutex_destroy(&c->lock);
-	free(c);
-	th_log_release();
+	assert_int_equal(scmi_clock_parse_event(e->p, e->len, &ev), 0);
+	return ev.rate == *(const uint64_t *)arg;
+}
+
+/* Wait until agent's last event evt carries rate. */
+static void wait_rate(struct rig *c, int agent, uint8_t evt, uint64_t rate)
+{
+	rig_wait_last(c, agent, evt, rate_is, &rate);
+}
+
+/* The default board with the clocks node changed by fn, opened. */
+static int reopen(struct rig *c, rig_patch_fn *fn)
+{
+	if (rig_reopen(c, "clocks", fn, NULL))
+		return -1;
+	init_clients(c);
 	return 0;
-}
-
-/* One raw clock command of 32-bit words. */
-static int raw(struct ctx *c, int agent, uint8_t msg, const uint32_t *w, size_t n, uint8_t *rx,
-	       size_t *rx_len)
-{
-	uint8_t tx[64] = { 0 }, buf[256];
-	size_t len = 0;
-	int ret;
-
-	for (size_t i = 0; i < n; i++)
-		fw_put_le32(tx + 4 * i, w[i]);
-	ret = scmi_agent_call(c->ag[agent], SCMI_PROTOCOL_CLOCK, msg, tx, 4 * n, rx ? rx : buf,
-			      sizeof(buf), &len);
-	if (rx_len)
-		*rx_len = len;
-	return ret;
-}
-
-/* The default board with the clocks node changed by fn, as a file. */
-static void variant(struct ctx *c, void (*fn)(void *fdt, int node))
-{
-	const struct fw_embedded_board *b = fw_embedded_boards;
-	size_t size;
-	void *fdt;
-	int node;
-	FILE *f;
-
-	while (b->name && strcmp(b->name, FW_DEFAULT_BOARD))
-		b++;
-	assert_non_null(b->name);
-	size = b->size + 4096;
-	fdt = malloc(size);
-	assert_int_equal(fdt_open_into(b->dtb, fdt, (int)size), 0);
-	node = fdt_node_offset_by_compatible(fdt, -1, "fwkit,scmi-platform");
-	node = fdt_subnode_offset(fdt, node, "clocks");
-	assert_true(node >= 0);
-	fn(fdt, node);
-	assert_int_equal(fdt_pack(fdt), 0);
-	th_tmp_path(c->dtb, sizeof(c->dtb), "clock.dtb");
-	f = fopen(c->dtb, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(fdt, fdt_totalsize(fdt), 1, f), 1);
-	fclose(f);
-	free(fdt);
-}
-
-static int reopen(struct ctx *c, void (*fn)(void *fdt, int node))
-{
-	close_board(c);
-	variant(c, fn);
-	return open_board(c, c->dtb);
 }
 
 /* ------------------------------------------------------------ discovery */
 
 static void test_discovery(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_clock_info i;
 	uint32_t attr;
 
-	assert_int_equal(c->cl[HOST].version, SCMI_CLOCK_VERSION_3);
-	assert_int_equal(c->cl[HOST].num_clocks, 6);
-	assert_int_equal(c->cl[HOST].max_async_req, 2);
+	assert_int_equal(cls[HOST].version, SCMI_CLOCK_VERSION_3);
+	assert_int_equal(cls[HOST].num_clocks, 6);
+	assert_int_equal(cls[HOST].max_async_req, 2);
 	/* ids are global: every agent sees the same count */
-	assert_int_equal(c->cl[GUEST1].num_clocks, 6);
+	assert_int_equal(cls[GUEST1].num_clocks, 6);
 
-	assert_int_equal(scmi_clock_info_get(&c->cl[HOST], CPU, &i), 0);
+	assert_int_equal(scmi_clock_info_get(&cls[HOST], CPU, &i), 0);
 	assert_string_equal(i.name, "cpu");
 	assert_true(i.enabled); /* fwkit,enabled */
 	assert_int_equal(i.enable_latency_us, 50);
@@ -235,7 +111,7 @@ static void test_discovery(void **state)
 	assert_false(i.attributes & SCMI_CLOCK_SUPPORTS_EXTENDED_NAMES);
 
 	/* 20 rates: more than one 128-byte reply holds */
-	assert_int_equal(scmi_clock_info_get(&c->cl[HOST], GPU, &i), 0);
+	assert_int_equal(scmi_clock_info_get(&cls[HOST], GPU, &i), 0);
 	assert_false(i.range);
 	assert_false(i.enabled);
 	assert_int_equal(i.num_rates, 20);
@@ -246,7 +122,7 @@ static void test_discovery(void **state)
 	assert_int_equal(i.parents[1], PPLL);
 
 	/* extended name through CLOCK_NAME_GET */
-	assert_int_equal(scmi_clock_info_get(&c->cl[HOST], PPLL, &i), 0);
+	assert_int_equal(scmi_clock_info_get(&cls[HOST], PPLL, &i), 0);
 	assert_true(i.attributes & SCMI_CLOCK_SUPPORTS_EXTENDED_NAMES);
 	assert_string_equal(i.name, "peripheral-pll-main");
 
@@ -267,7 +143,7 @@ static void test_discovery(void **state)
 
 static void test_multipart_raw(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint8_t rx[256];
 	size_t len;
 	uint32_t f;
@@ -315,8 +191,8 @@ static void test_multipart_raw(void **state)
 
 static void test_errors(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_clock_client *h = &c->cl[HOST];
+	struct rig *c = *state;
+	const struct scmi_clock_client *h = &cls[HOST];
 	struct scmi_clock_info i;
 	uint64_t r;
 
@@ -372,10 +248,10 @@ static void test_errors(void **state)
 
 static void test_rate_rounding(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_clock_client *h = &c->cl[HOST];
+	const struct scmi_clock_client *h = &cls[HOST];
 	uint64_t r;
 
+	(void)state;
 	assert_int_equal(scmi_clock_rate_get(h, CPU, &r), 0);
 	assert_int_equal(r, 1000000000); /* fwkit,rate */
 	assert_int_equal(scmi_clock_rate_set(h, CPU, 1234000000, 0, NULL), 0);
@@ -422,8 +298,8 @@ static void *async_thread(void *arg)
 
 static void test_async(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_clock_client *h = &c->cl[HOST];
+	struct rig *c = *state;
+	const struct scmi_clock_client *h = &cls[HOST];
 	struct scmi_agent_stats st;
 	uint64_t r = 0;
 
@@ -454,20 +330,20 @@ static void test_async(void **state)
 	}
 	/* guest2 on mmc (500 ms): ignored delayed responses still occupy the
 	 * platform's max_async_req = 2 slots until they are due */
-	assert_int_equal(scmi_clock_rate_set(&c->cl[GUEST2], MMC, 10000000,
+	assert_int_equal(scmi_clock_rate_set(&cls[GUEST2], MMC, 10000000,
 					     SCMI_CLOCK_SET_ASYNC | SCMI_CLOCK_SET_IGNORE_RESP,
 					     NULL),
 			 0);
-	assert_int_equal(scmi_clock_rate_set(&c->cl[GUEST2], MMC, 20000000,
+	assert_int_equal(scmi_clock_rate_set(&cls[GUEST2], MMC, 20000000,
 					     SCMI_CLOCK_SET_ASYNC | SCMI_CLOCK_SET_IGNORE_RESP,
 					     NULL),
 			 0);
-	assert_int_equal(scmi_clock_rate_set(&c->cl[GUEST2], MMC, 30000000,
+	assert_int_equal(scmi_clock_rate_set(&cls[GUEST2], MMC, 30000000,
 					     SCMI_CLOCK_SET_ASYNC | SCMI_CLOCK_SET_IGNORE_RESP,
 					     NULL),
 			 -EBUSY);
 	/* synchronous changes are not limited */
-	assert_int_equal(scmi_clock_rate_set(&c->cl[GUEST2], MMC, 40000000, 0, NULL), 0);
+	assert_int_equal(scmi_clock_rate_set(&cls[GUEST2], MMC, 40000000, 0, NULL), 0);
 	scmi_agent_get_stats(c->ag[GUEST2], &st);
 	assert_int_equal(st.delayed_responses, 0);
 }
@@ -476,8 +352,8 @@ static void test_async(void **state)
 
 static void test_permissions(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_clock_client *g1 = &c->cl[GUEST1], *g2 = &c->cl[GUEST2];
+	struct rig *c = *state;
+	const struct scmi_clock_client *g1 = &cls[GUEST1], *g2 = &cls[GUEST2];
 	struct scmi_clock_info i;
 	uint32_t perms, id;
 	uint64_t r;
@@ -504,13 +380,13 @@ static void test_permissions(void **state)
 	/* parent control is the trusted agent's */
 	assert_int_equal(scmi_clock_get_permissions(g1, ETH, &perms), 0);
 	assert_int_equal(perms, SCMI_CLOCK_STATE_CONTROL_ALLOWED | SCMI_CLOCK_RATE_CONTROL_ALLOWED);
-	assert_int_equal(scmi_clock_get_permissions(&c->cl[HOST], ETH, &perms), 0);
+	assert_int_equal(scmi_clock_get_permissions(&cls[HOST], ETH, &perms), 0);
 	assert_int_equal(perms, SCMI_CLOCK_STATE_CONTROL_ALLOWED | SCMI_CLOCK_RATE_CONTROL_ALLOWED |
 					SCMI_CLOCK_PARENT_CONTROL_ALLOWED);
 	assert_int_equal(scmi_clock_parent_set(g1, ETH, SYSPLL), -EACCES);
 	assert_int_equal(scmi_clock_parent_get(g1, ETH, &id), 0);
 	assert_int_equal(id, PPLL); /* fwkit,parent */
-	assert_int_equal(scmi_clock_parent_set(&c->cl[HOST], ETH, SYSPLL), 0);
+	assert_int_equal(scmi_clock_parent_set(&cls[HOST], ETH, SYSPLL), 0);
 	assert_int_equal(scmi_clock_parent_get(g1, ETH, &id), 0);
 	assert_int_equal(id, SYSPLL);
 
@@ -526,8 +402,8 @@ static void test_permissions(void **state)
 
 static void test_enable_refcount(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_clock_client *h = &c->cl[HOST], *g1 = &c->cl[GUEST1];
+	struct rig *c = *state;
+	const struct scmi_clock_client *h = &cls[HOST], *g1 = &cls[GUEST1];
 	bool on;
 
 	assert_int_equal(scmi_clock_state_get(h, ETH, &on), 0);
@@ -569,34 +445,33 @@ static void test_enable_refcount(void **state)
 
 static void test_notifications(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_clock_client *h = &c->cl[HOST], *g1 = &c->cl[GUEST1];
+	struct rig *c = *state;
+	const struct scmi_clock_client *h = &cls[HOST], *g1 = &cls[GUEST1];
 
 	assert_int_equal(scmi_clock_notify(h, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
 	assert_int_equal(scmi_clock_notify(g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
 	assert_int_equal(scmi_clock_notify(g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, true),
 			 0);
-	assert_int_equal(
-		scmi_clock_notify(&c->cl[GUEST2], ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true),
-		-EACCES);
+	assert_int_equal(scmi_clock_notify(&cls[GUEST2], ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true),
+			 -EACCES);
 	/* guest2 listens to its own clock only */
-	assert_int_equal(
-		scmi_clock_notify(&c->cl[GUEST2], MMC, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
+	assert_int_equal(scmi_clock_notify(&cls[GUEST2], MMC, SCMI_EVENT_CLOCK_RATE_CHANGED, true),
+			 0);
 
 	/* a change by the host reaches host and guest1 with agent 1 */
 	assert_int_equal(scmi_clock_rate_set(h, ETH, 50000000, 0, NULL), 0);
 	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 50000000);
 	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGED, 50000000);
 	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, 50000000);
-	assert_int_equal(c->last[GUEST1][0].agent_id, HOST);
-	assert_int_equal(c->last[GUEST1][0].clock_id, ETH);
-	assert_int_equal(seen(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED), 0);
+	assert_int_equal(last(c, GUEST1, 0).agent_id, HOST);
+	assert_int_equal(last(c, GUEST1, 0).clock_id, ETH);
+	assert_int_equal(rig_seen(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED), 0);
 
 	/* a change by guest1: the requested rate, then the rounded one */
 	assert_int_equal(scmi_clock_rate_set(g1, ETH, 60000000, SCMI_CLOCK_SET_ROUND_UP, NULL), 0);
 	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, 60000000);
 	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 125000000);
-	assert_int_equal(c->last[HOST][0].agent_id, GUEST1);
+	assert_int_equal(last(c, HOST, 0).agent_id, GUEST1);
 
 	/* guest1 turns its rate-changed events off */
 	assert_int_equal(scmi_clock_notify(g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, false), 0);
@@ -605,7 +480,7 @@ static void test_notifications(void **state)
 	 * proves the changed one was never sent */
 	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, 25000000);
 	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 25000000);
-	assert_int_equal(seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGED), 2);
+	assert_int_equal(rig_seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGED), 2);
 
 	/* guest1 loses device 2: no events, though still subscribed */
 	assert_int_equal(scmi_base_set_device_permissions(c->ag[HOST], GUEST1, 2, false), 0);
@@ -614,21 +489,21 @@ static void test_notifications(void **state)
 	assert_int_equal(scmi_base_set_device_permissions(c->ag[HOST], GUEST1, 2, true), 0);
 	assert_int_equal(scmi_clock_rate_set(h, ETH, 125000000, 0, NULL), 0);
 	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, 125000000);
-	assert_int_equal(seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED), 4);
+	assert_int_equal(rig_seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED), 4);
 
 	/* guest2 got only its own clock's event */
 	assert_int_equal(scmi_clock_rate_set(h, MMC, 4000000, 0, NULL), 0);
 	wait_rate(c, GUEST2, SCMI_EVENT_CLOCK_RATE_CHANGED, 4000000);
-	assert_int_equal(seen(c, GUEST2, SCMI_EVENT_CLOCK_RATE_CHANGED), 1);
-	assert_int_equal(c->last[GUEST2][0].clock_id, MMC);
+	assert_int_equal(rig_seen(c, GUEST2, SCMI_EVENT_CLOCK_RATE_CHANGED), 1);
+	assert_int_equal(last(c, GUEST2, 0).clock_id, MMC);
 }
 
 /* ---------------------------------------------------------------- reset */
 
 static void test_reset_agent(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_clock_client *h = &c->cl[HOST], *g1 = &c->cl[GUEST1];
+	struct rig *c = *state;
+	const struct scmi_clock_client *h = &cls[HOST], *g1 = &cls[GUEST1];
 	uint32_t parent;
 	uint64_t r;
 	bool on;
@@ -645,7 +520,7 @@ static void test_reset_agent(void **state)
 	/* guest1's rate is undone (announced as the platform's, agent 0), its
 	 * hold dropped; the host's parent stays */
 	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 125000000);
-	assert_int_equal(c->last[HOST][0].agent_id, 0);
+	assert_int_equal(last(c, HOST, 0).agent_id, 0);
 	assert_int_equal(scmi_clock_rate_get(h, ETH, &r), 0);
 	assert_int_equal(r, 125000000);
 	assert_int_equal(scmi_clock_state_get(h, ETH, &on), 0);
@@ -657,8 +532,8 @@ static void test_reset_agent(void **state)
 	assert_int_equal(scmi_clock_notify(g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
 	assert_int_equal(scmi_clock_rate_set(h, ETH, 50000000, 0, NULL), 0);
 	wait_rate(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGED, 50000000);
-	assert_int_equal(seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED), 1);
-	assert_int_equal(seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGED), 1);
+	assert_int_equal(rig_seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED), 1);
+	assert_int_equal(rig_seen(c, GUEST1, SCMI_EVENT_CLOCK_RATE_CHANGED), 1);
 
 	/* the host's own reset puts back the parent it set */
 	assert_int_equal(scmi_base_reset_agent_configuration(c->ag[HOST], HOST, false), 0);
@@ -670,8 +545,8 @@ static void test_reset_agent(void **state)
 
 static void test_negotiate(void **state)
 {
-	struct ctx *c = *state;
-	struct scmi_clock_client g1 = c->cl[GUEST1];
+	struct rig *c = *state;
+	struct scmi_clock_client g1 = cls[GUEST1];
 	struct scmi_clock_info i;
 	uint32_t v, attr;
 	uint8_t rx[64];
@@ -705,12 +580,12 @@ static void test_negotiate(void **state)
 	assert_int_equal(v, SCMI_CLOCK_VERSION_3);
 }
 
-static void set_v1(void *fdt, int node)
+static void set_v1(void *fdt, int node, const void *arg)
 {
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_CLOCK_VERSION_1), 0);
 }
 
-static void set_v2(void *fdt, int node)
+static void set_v2(void *fdt, int node, const void *arg)
 {
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_CLOCK_VERSION_2), 0);
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,max-async-req", 0), 0);
@@ -718,14 +593,14 @@ static void set_v2(void *fdt, int node)
 
 static void test_version1(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	const struct scmi_clock_client *h;
 	struct scmi_clock_info i;
 	uint32_t attr;
 	bool on;
 
 	assert_int_equal(reopen(c, set_v1), 0);
-	h = &c->cl[HOST];
+	h = &cls[HOST];
 	assert_int_equal(h->version, SCMI_CLOCK_VERSION_1);
 	/* short names only, no latency, no notifications, no parents */
 	assert_int_equal(scmi_clock_info_get(h, PPLL, &i), 0);
@@ -740,7 +615,7 @@ static void test_version1(void **state)
 			scmi_base_message_attributes(c->ag[HOST], SCMI_PROTOCOL_CLOCK, m, &attr),
 			-ENOENT);
 	}
-	assert_int_equal(scmi_clock_negotiate_version(&c->cl[HOST], SCMI_CLOCK_VERSION_1),
+	assert_int_equal(scmi_clock_negotiate_version(&cls[HOST], SCMI_CLOCK_VERSION_1),
 			 -EOPNOTSUPP);
 	/* CONFIG_SET in two words; state from CLOCK_ATTRIBUTES */
 	assert_int_equal(scmi_clock_enable(h, GPU, true), 0);
@@ -756,12 +631,12 @@ static void test_version1(void **state)
 
 static void test_version2(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	const struct scmi_clock_client *h;
 	struct scmi_clock_info i;
 
 	assert_int_equal(reopen(c, set_v2), 0);
-	h = &c->cl[HOST];
+	h = &cls[HOST];
 	assert_int_equal(h->version, SCMI_CLOCK_VERSION_2);
 	assert_int_equal(h->max_async_req, 0);
 	assert_int_equal(scmi_clock_info_get(h, PPLL, &i), 0);
@@ -867,15 +742,9 @@ static const struct scmi_protocol evil_clock = {
 	.nmsgs = FW_ARRAY_SIZE(evil_msgs),
 };
 
-static void drop_clocks(void *fdt, int node)
-{
-	assert_int_equal(fdt_del_node(fdt, node), 0);
-}
-
 static void test_hostile_firmware(void **state)
 {
-	struct ctx *c = *state;
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct rig *c = *state;
 	struct scmi_clock_client cl;
 	struct scmi_clock_info *i = calloc(1, sizeof(*i));
 	struct scmi_session *s;
@@ -883,14 +752,9 @@ static void test_hostile_firmware(void **state)
 	unsigned int n;
 	uint64_t r;
 	bool on;
-	char err[256];
 
-	close_board(c);
-	variant(c, drop_clocks);
-	o.dtb = c->dtb;
-	o.agent.rx_timeout_ms = 5000;
-	o.agent.dresp_timeout_ms = 5000;
-	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	assert_int_equal(rig_reopen(c, "clocks", rig_del_node, NULL), 0);
+	s = c->s;
 	assert_int_equal(scmi_clock_client_init(s->agent, &cl), -EOPNOTSUPP);
 	assert_int_equal(scmi_platform_register_protocol(s->platform, &evil_clock), 0);
 	assert_int_equal(scmi_clock_client_init(s->agent, &cl), 0);
@@ -907,60 +771,22 @@ static void test_hostile_firmware(void **state)
 	assert_int_equal(scmi_clock_rate_set(&cl, 0, 1000, SCMI_CLOCK_SET_ASYNC, &r), -EPROTO);
 	assert_int_equal(scmi_clock_rate_set(&cl, 1, 1000, SCMI_CLOCK_SET_ASYNC, &r), -EPROTO);
 	assert_int_equal(scmi_clock_find(&cl, "cpu", &id), -ENOENT);
-	scmi_session_close(s);
 	free(i);
 }
 
 /* --------------------------------------------------------------- board */
 
-static const char *bad_prop, *bad_clock;
-static uint32_t bad_value;
-static const void *bad_bytes;
-static int bad_len;
-
-static void set_bad(void *fdt, int node)
-{
-	if (bad_clock)
-		node = fdt_subnode_offset(fdt, node, bad_clock);
-	assert_true(node >= 0);
-	if (bad_bytes)
-		assert_int_equal(fdt_setprop(fdt, node, bad_prop, bad_bytes, bad_len), 0);
-	else if (bad_len < 0)
-		assert_int_equal(fdt_delprop(fdt, node, bad_prop), 0);
-	else
-		assert_int_equal(fdt_setprop_u32(fdt, node, bad_prop, bad_value), 0);
-}
-
-static void expect_board_error(struct ctx *c, const char *clock, const char *prop, uint32_t value,
-			       const void *bytes, int len, const char *needle)
-{
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_session *s = NULL;
-	char err[256] = "";
-
-	bad_clock = clock;
-	bad_prop = prop;
-	bad_value = value;
-	bad_bytes = bytes;
-	bad_len = len;
-	variant(c, set_bad);
-	o.dtb = c->dtb;
-	assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
-	if (!strstr(err, needle))
-		fail_msg("board error '%s' does not say '%s'", err, needle);
-	assert_null(strchr(err, '\n'));
-}
+#define expect_board_error(c, ...) rig_expect_prop_error(c, "clocks", __VA_ARGS__)
 
 static void test_board_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	static const uint8_t odd[5],
 		unsorted[16] = { 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1 };
 	static const uint8_t badrange[24] = { [7] = 9, [15] = 1, [23] = 1 };
 	static const char longname[80] =
 		"a-name-that-is-far-too-long-for-the-sixty-four-byte-field-of-scmi";
 
-	close_board(c);
 	expect_board_error(c, NULL, "fwkit,version", 0x20001, NULL, 0,
 			   "/scmi-platform/clocks: property 'fwkit,version'");
 	expect_board_error(c, NULL, "fwkit,max-async-req", 256, NULL, 0, "'fwkit,max-async-req'");
@@ -990,76 +816,44 @@ static void test_cli(void **state)
 	char out[4096], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "list",
-				      "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"num_clocks\":6"));
 	assert_non_null(strstr(out, "{\"id\":1,\"name\":\"gpu\",\"enabled\":false,"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest1", "clock", "list", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "clock", "list", "--json"), 0);
 	assert_null(strstr(out, "\"gpu\""));
 	assert_non_null(strstr(out, "\"eth-ref\""));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
-				      "cpu", "1234M", "--round", "up", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "set", "cpu", "1234M", "--round", "up", "--json"), 0);
 	assert_string_equal(out, "{\"id\":0,\"rate\":1300000000}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
-				      "gpu", "333M", "--async", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "set", "gpu", "333M", "--async", "--json"), 0);
 	assert_string_equal(out, "{\"id\":1,\"rate\":300000000}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "info",
-				      "peripheral-pll-main", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "info", "peripheral-pll-main", "--json"), 0);
 	assert_non_null(strstr(out, "\"rates\":[800000000,1000000000]"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "parent",
-				      "gpu", "peripheral-pll-main", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "parent", "gpu", "peripheral-pll-main", "--json"), 0);
 	assert_string_equal(out, "{\"id\":1,\"parent\":5}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "rates",
-				      "0", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "rates", "0"), 0);
 	assert_non_null(strstr(out, "200000000..2000000000 Hz step 100000000"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "enable",
-				      "eth-ref", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("clock", "enable", "eth-ref", "--json"), 0);
 	assert_string_equal(out, "{\"id\":2,\"enabled\":true}\n");
 	/* errors: one line, status 1; usage: status 2 */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest2", "clock", "get", "0", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest2", "clock", "get", "0"), 1);
 	assert_non_null(strstr(err, "Permission denied"));
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
-				      "cpu", "5G", NULL),
-			 1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "get",
-				      "nosuch", NULL),
-			 1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock",
-				      "frobnicate", NULL),
-			 2);
+	assert_int_equal(RIG_CLI("clock", "set", "cpu", "5G"), 1);
+	assert_int_equal(RIG_CLI("clock", "get", "nosuch"), 1);
+	assert_int_equal(RIG_CLI("clock", "frobnicate"), 2);
 	/* nobody changes the clock: watch gives up after its timeout */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "watch",
-				      "cpu", "--timeout-ms", "1", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("clock", "watch", "cpu", "--timeout-ms", "1"), 1);
 	assert_non_null(strstr(err, "0 of 1 events"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "watch",
-				      "cpu", "--count", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "set",
-				      "cpu", NULL),
-			 2);
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "clock", "--help", NULL),
-		0);
+	assert_int_equal(RIG_CLI("clock", "watch", "cpu", "--count"), 2);
+	assert_int_equal(RIG_CLI("clock", "set", "cpu"), 2);
+	assert_int_equal(RIG_CLI("clock", "--help"), 0);
 	assert_non_null(strstr(out, "usage: fwkit scmi"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
 		T(test_discovery),	  T(test_multipart_raw), T(test_errors),
 		T(test_rate_rounding),	  T(test_async),	 T(test_permissions),
 		T(test_enable_refcount),  T(test_notifications), T(test_reset_agent),

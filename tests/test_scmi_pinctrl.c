@@ -7,94 +7,22 @@
  * and reassembled, ownership contended by two agents, SET_PERMISSIONS,
  * reset_agent, the board binding's errors and the CLI.
  */
-#include "helpers.h"
+#include "rig.h"
 
 #include <fwkit/scmi/pinctrl.h>
-#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-#define HOST   1
-#define GUEST1 2
-#define GUEST2 3
-
-struct ctx {
-	struct scmi_session *s;
-	struct scmi_agent *host, *g1, *g2;
-};
-
-static int setup_with(void **state, const char *dtb)
-{
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
-	struct ctx *c = calloc(1, sizeof(*c));
-	char err[256];
-
-	o.agent = cfg;
-	o.dtb = dtb;
-	assert_int_equal(scmi_session_local(&o, &c->s, err, sizeof(err)), 0);
-	c->host = c->s->agent;
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err,
-						sizeof(err)),
-			 0);
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->g2, err,
-						sizeof(err)),
-			 0);
-	*state = c;
-	return 0;
-}
-
-static int setup(void **state)
-{
-	return setup_with(state, NULL);
-}
-
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	scmi_agent_destroy(c->g1);
-	scmi_agent_destroy(c->g2);
-	scmi_session_close(c->s);
-	free(c);
-	return 0;
-}
-
-/* One raw command of 32-bit words; the SCMI status, payload in rx. */
-static int32_t raw(struct scmi_agent *a, uint8_t msg, const uint32_t *w, size_t n, size_t tx_len,
-		   uint8_t *rx, size_t *rx_len)
-{
-	struct scmi_xfer *x;
-	int32_t st;
-
-	assert_int_equal(scmi_xfer_get_init(a, SCMI_PROTOCOL_PINCTRL, msg, tx_len, 0, &x), 0);
-	for (size_t i = 0; i < n && 4 * i + 4 <= tx_len; i++)
-		fw_put_le32(x->tx.buf + 4 * i, w[i]);
-	(void)scmi_do_xfer(a, x);
-	st = x->status;
-	if (rx) {
-		memcpy(rx, x->rx.buf, x->rx.len);
-		*rx_len = x->rx.len;
-	}
-	scmi_xfer_put(a, x);
-	return st;
-}
-
-#define RAW(a, msg, ...)                                                                           \
-	({                                                                                         \
-		const uint32_t w_[] = { __VA_ARGS__ };                                             \
-		raw(a, msg, w_, FW_ARRAY_SIZE(w_), sizeof(w_), NULL, NULL);                        \
-	})
+/* One raw command of 32-bit words (n of them, tx_len bytes); the SCMI status. */
+#define raw(a, ...)	 rig_status(a, SCMI_PROTOCOL_PINCTRL, __VA_ARGS__)
+#define RAW(a, msg, ...) RIG_STATUS(a, SCMI_PROTOCOL_PINCTRL, msg, __VA_ARGS__)
 
 /* ------------------------------------------------------------ common */
 
 static void test_version_and_attributes(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_pinctrl_info i;
 	uint32_t attr;
 
@@ -129,30 +57,22 @@ static void test_version_and_attributes(void **state)
 
 static void test_sizes(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	const uint32_t w[6] = { 0 };
 
 	/* Every fixed-size message answers PROTOCOL_ERROR to one word less or more. */
-	static const struct {
-		uint8_t msg;
-		size_t size;
-	} fixed[] = {
-		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 4 },
-		{ PINCTRL_ATTRIBUTES, 8 },
-		{ PINCTRL_LIST_ASSOCIATIONS, 12 },
-		{ PINCTRL_SETTINGS_GET, 8 },
-		{ PINCTRL_REQUEST, 8 },
-		{ PINCTRL_RELEASE, 8 },
-		{ PINCTRL_NAME_GET, 8 },
-		{ PINCTRL_SET_PERMISSIONS, 12 },
-		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 4 },
+	static const struct rig_size fixed[] = {
+		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },
+		{ PINCTRL_ATTRIBUTES, 2 },
+		{ PINCTRL_LIST_ASSOCIATIONS, 3 },
+		{ PINCTRL_SETTINGS_GET, 2 },
+		{ PINCTRL_REQUEST, 2 },
+		{ PINCTRL_RELEASE, 2 },
+		{ PINCTRL_NAME_GET, 2 },
+		{ PINCTRL_SET_PERMISSIONS, 3 },
+		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 1 },
 	};
-	for (size_t i = 0; i < FW_ARRAY_SIZE(fixed); i++) {
-		assert_int_equal(raw(c->host, fixed[i].msg, w, 6, fixed[i].size - 4, NULL, NULL),
-				 SCMI_PROTOCOL_ERROR);
-		assert_int_equal(raw(c->host, fixed[i].msg, w, 6, fixed[i].size + 4, NULL, NULL),
-				 SCMI_PROTOCOL_ERROR);
-	}
+	rig_expect_size_status(c->host, SCMI_PROTOCOL_PINCTRL, fixed, FW_ARRAY_SIZE(fixed), w, 6);
 	assert_int_equal(raw(c->host, SCMI_PROTOCOL_VERSION, w, 1, 4, NULL, NULL),
 			 SCMI_PROTOCOL_ERROR);
 	/* SETTINGS_CONFIGURE: the length must match the number of configs. */
@@ -176,7 +96,7 @@ static void test_sizes(void **state)
 
 static void test_attributes_and_names(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	char name[SCMI_MAX_STR_SIZE];
 	uint8_t rx[128];
 	size_t len;
@@ -230,7 +150,7 @@ static void test_attributes_and_names(void **state)
 
 static void test_list_associations(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint16_t ids[8];
 	uint8_t rx[128];
 	size_t len;
@@ -274,7 +194,7 @@ static void test_list_associations(void **state)
 
 static void test_settings_multipart(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_pinctrl_config cfgs[32];
 	uint8_t rx[128];
 	size_t len;
@@ -329,7 +249,7 @@ static void test_settings_multipart(void **state)
 
 static void test_settings_get_configure(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t v;
 	const struct scmi_pinctrl_config strength = { SCMI_PIN_DRIVE_STRENGTH, 12 };
 	const struct scmi_pinctrl_config bad_bool[] = { { SCMI_PIN_DRIVE_STRENGTH, 2 },
@@ -416,7 +336,7 @@ static void test_settings_get_configure(void **state)
 
 static void test_function_select(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t fn;
 
 	assert_int_equal(scmi_pinctrl_function_get(c->g1, GROUP_TYPE, 0, &fn), 0);
@@ -443,7 +363,7 @@ static void test_function_select(void **state)
 
 static void test_request_release(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	const struct scmi_pinctrl_config s = { SCMI_PIN_DRIVE_STRENGTH, 2 };
 
 	assert_int_equal(scmi_pinctrl_request(c->host, PIN_TYPE, 0), 0);
@@ -486,7 +406,7 @@ static void test_request_release(void **state)
 
 static void test_permissions(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	char name[SCMI_MAX_STR_SIZE];
 
 	/* guest2 has no access to device 7 until the host grants pin 2. */
@@ -531,7 +451,7 @@ static void test_permissions(void **state)
 
 static void test_reset_agent(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	const struct scmi_pinctrl_config g1cfg = { SCMI_PIN_DRIVE_STRENGTH, 4 };
 	const struct scmi_pinctrl_config hcfg = { SCMI_PIN_SLEW_RATE, 2 };
 	uint32_t v, fn;
@@ -561,93 +481,48 @@ static void test_reset_agent(void **state)
 
 /* The default board with one change to /scmi-platform/pinctrl (or its
  * child), written to a temporary file. */
-static void board_variant(char *path, size_t n, const char *sub, const char *prop, const void *val,
-			  int len, bool del)
-{
-	struct fw_board b;
-	char err[256];
-	size_t size;
-	void *fdt;
-	int node;
-	FILE *f;
-
-	assert_int_equal(fw_board_load(NULL, NULL, &b, err, sizeof(err)), 0);
-	size = b.size + 1024;
-	fdt = calloc(1, size);
-	assert_int_equal(fdt_open_into(b.fdt, fdt, (int)size), 0);
-	node = fdt_path_offset(fdt, sub);
-	assert_true(node >= 0);
-	if (del)
-		assert_int_equal(fdt_delprop(fdt, node, prop), 0);
-	else
-		assert_int_equal(fdt_setprop(fdt, node, prop, val, len), 0);
-	assert_int_equal(fdt_pack(fdt), 0);
-	snprintf(path, n, "/tmp/fwkit-pinctrl-%d.dtb", (int)getpid());
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(fdt, fdt_totalsize(fdt), 1, f), 1);
-	fclose(f);
-	free(fdt);
-	fw_board_free(&b);
-}
-
-static void expect_board_error(const char *sub, const char *prop, const void *val, int len,
-			       bool del, const char *needle)
-{
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_session *s = NULL;
-	char path[64], err[256] = "";
-
-	board_variant(path, sizeof(path), sub, prop, val, len, del);
-	o.dtb = path;
-	assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
-	unlink(path);
-	if (!strstr(err, needle) || strchr(err, '\n'))
-		fail_msg("error '%s' lacks '%s'", err, needle);
-}
+/* A board with prop of node sub set to val (or deleted) must be refused. */
+#define expect_board_error(c, sub, prop, val, len, del, needle)                                    \
+	rig_expect_prop_error(c, sub, NULL, prop, 0, val, (del) ? -1 : (len), needle)
 
 static void test_board_errors(void **state)
 {
+	struct rig *c = *state;
 	fdt32_t v2 = cpu_to_fdt32(0x20000), dev = cpu_to_fdt32(42), big = cpu_to_fdt32(9);
 	fdt32_t dup[2] = { cpu_to_fdt32(0), cpu_to_fdt32(0) };
 	/* 70 characters: beyond the 64-byte extended name field */
 	static const char long_label[] =
 		"a-label-of-seventy-characters-which-is-longer-than-any-scmi-name-field";
 
-	(void)state;
-	expect_board_error("/scmi-platform/pinctrl", "fwkit,version", &v2, 4, false,
+	expect_board_error(c, "/scmi-platform/pinctrl", "fwkit,version", &v2, 4, false,
 			   "/scmi-platform/pinctrl: property 'fwkit,version'");
-	expect_board_error("/scmi-platform/pinctrl/pins/pin@1", "fwkit,device", &dev, 4, false,
+	expect_board_error(c, "/scmi-platform/pinctrl/pins/pin@1", "fwkit,device", &dev, 4, false,
 			   "pin@1: property 'fwkit,device': no such device");
-	expect_board_error("/scmi-platform/pinctrl/pins/pin@1", "label", NULL, 0, true,
+	expect_board_error(c, "/scmi-platform/pinctrl/pins/pin@1", "label", NULL, 0, true,
 			   "pin@1: property 'label': missing");
-	expect_board_error("/scmi-platform/pinctrl/pins/pin@1", "reg", &big, 4, false,
+	expect_board_error(c, "/scmi-platform/pinctrl/pins/pin@1", "reg", &big, 4, false,
 			   "pin@1: property 'reg'");
-	expect_board_error("/scmi-platform/pinctrl/groups/group@0", "fwkit,pins", &big, 4, false,
+	expect_board_error(c, "/scmi-platform/pinctrl/groups/group@0", "fwkit,pins", &big, 4, false,
 			   "group@0: property 'fwkit,pins'");
-	expect_board_error("/scmi-platform/pinctrl/groups/group@0", "fwkit,pins", dup, 8, false,
+	expect_board_error(c, "/scmi-platform/pinctrl/groups/group@0", "fwkit,pins", dup, 8, false,
 			   "lists an identifier twice");
-	expect_board_error("/scmi-platform/pinctrl/functions/function@1", "fwkit,groups", NULL, 0,
-			   true, "function@1: property 'fwkit,groups': missing");
-	expect_board_error("/scmi-platform/pinctrl/pins/pin@0", "label", long_label,
+	expect_board_error(c, "/scmi-platform/pinctrl/functions/function@1", "fwkit,groups", NULL,
+			   0, true, "function@1: property 'fwkit,groups': missing");
+	expect_board_error(c, "/scmi-platform/pinctrl/pins/pin@0", "label", long_label,
 			   (int)sizeof(long_label), false, "property 'label'");
 }
 
 /* The version the board names is the version served. */
 static void test_board_version(void **state)
 {
+	struct rig *c = *state;
 	fdt32_t v1 = cpu_to_fdt32(0x10000);
+	struct rig_prop v = { .prop = "fwkit,version", .bytes = &v1, .len = 4 };
 	struct scmi_pinctrl_info i;
-	char path[64];
-	struct ctx *c;
 
-	board_variant(path, sizeof(path), "/scmi-platform/pinctrl", "fwkit,version", &v1, 4, false);
-	setup_with(state, path);
-	unlink(path);
-	c = *state;
+	assert_int_equal(rig_reopen(c, "pinctrl", rig_set_prop, &v), 0);
 	assert_int_equal(scmi_pinctrl_protocol_info(c->host, &i), 0);
 	assert_int_equal(i.version, 0x10000);
-	teardown(state);
 }
 
 /* ------------------------------------------------------------ CLI */
@@ -657,40 +532,27 @@ static void test_cli(void **state)
 	char out[4096], err[512];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
-				      "groups", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("pinctrl", "groups", "--json"), 0);
 	assert_non_null(strstr(out, "{\"type\":\"group\",\"id\":2,\"name\":\"uart0-with-flow-"
 				    "control\",\"extended_name\":true,\"pins\":[0,1,4,5]}"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl", "set",
-				      "pin", "uart0_tx", "drive-strength=8", "--json", NULL),
+	assert_int_equal(RIG_CLI("pinctrl", "set", "pin", "uart0_tx", "drive-strength=8", "--json"),
 			 0);
 	assert_string_equal(out, "{\"ok\":true}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
-				      "settings", "group", "1", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("pinctrl", "settings", "group", "1", "--json"), 0);
 	assert_non_null(strstr(out, "\"function\":null,\"configs\":{\"bias-bus-hold\":0,"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
-				      "select-function", "i2c0", "i2c", NULL),
-			 0);
-	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
-					  "select-function", "i2c0", "uart", NULL),
-			     0);
+	assert_int_equal(RIG_CLI("pinctrl", "select-function", "i2c0", "i2c"), 0);
+	assert_int_not_equal(RIG_CLI("pinctrl", "select-function", "i2c0", "uart"), 0);
 	assert_non_null(strstr(err, "fwkit: select-function: Invalid argument"));
-	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl",
-					  "info", "pin", "nosuch", NULL),
-			     0);
+	assert_int_not_equal(RIG_CLI("pinctrl", "info", "pin", "nosuch"), 0);
 	assert_string_equal(err, "fwkit: no pin called 'nosuch'\n");
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "pinctrl", "--help", NULL),
-		0);
+	assert_int_equal(RIG_CLI("pinctrl", "--help"), 0);
 	assert_non_null(strstr(out, "select-function GROUP FUNCTION"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define T(t) cmocka_unit_test_setup_teardown(t, rig_setup, rig_teardown)
 		T(test_version_and_attributes),
 		T(test_sizes),
 		T(test_attributes_and_names),
@@ -702,8 +564,8 @@ int main(void)
 		T(test_permissions),
 		T(test_reset_agent),
 #undef T
-		cmocka_unit_test(test_board_errors),
-		cmocka_unit_test(test_board_version),
+		cmocka_unit_test_setup_teardown(test_board_errors, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_board_version, rig_setup, rig_teardown),
 		cmocka_unit_test(test_cli),
 	};
 

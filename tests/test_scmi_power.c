@@ -8,21 +8,13 @@
  * domain, the delayed response of an asynchronous set, version differences
  * (a v1.0 board, NEGOTIATE on v3.1), reset_agent, board errors and the CLI.
  */
-#include "helpers.h"
+#include "rig.h"
 
-#include <fwkit/board.h>
 #include <fwkit/scmi/power.h>
-#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <libfdt.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-#define HOST   1
-#define GUEST1 2
-#define GUEST2 3
 
 enum { D_CPU, D_GPU, D_ETH, D_MMC };
 
@@ -31,144 +23,26 @@ struct ev {
 	uint32_t agent, domain, state;
 };
 
-struct ctx {
-	struct scmi_session *s;
-	struct scmi_agent *host, *g1, *g2;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int seen[4];
-	struct ev last[4];
-	char dtb[256];
-};
-
-static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
-		     uint64_t ts);
-
-static struct ctx *g_ctx;
-
-static int open_ctx(struct ctx *c, const char *dtb, char *err, size_t errlen)
-{
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
-	int ret;
-
-	o.agent = cfg;
-	o.dtb = dtb;
-	ret = scmi_session_local(&o, &c->s, err, errlen);
-	if (ret)
-		return ret;
-	c->host = c->s->agent;
-	assert_int_equal(
-		scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err, errlen),
-		0);
-	assert_int_equal(
-		scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->g2, err, errlen),
-		0);
-	assert_int_equal(scmi_notify_register(c->host, SCMI_PROTOCOL_POWER, SCMI_EVT_ANY, on_event,
-					      (void *)(uintptr_t)HOST),
-			 0);
-	assert_int_equal(scmi_notify_register(c->g1, SCMI_PROTOCOL_POWER, SCMI_EVT_ANY, on_event,
-					      (void *)(uintptr_t)GUEST1),
-			 0);
-	assert_int_equal(scmi_notify_register(c->g2, SCMI_PROTOCOL_POWER, SCMI_EVT_ANY, on_event,
-					      (void *)(uintptr_t)GUEST2),
-			 0);
-	return 0;
-}
-
-static void close_ctx(struct ctx *c)
-{
-	scmi_agent_destroy(c->g1);
-	scmi_agent_destroy(c->g2);
-	scmi_session_close(c->s);
-	c->s = NULL;
-}
+#define raw(a, ...) rig_call(a, SCMI_PROTOCOL_POWER, __VA_ARGS__)
 
 static int setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-	char err[256];
-
-	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
-	g_ctx = c;
-	assert_int_equal(open_ctx(c, NULL, err, sizeof(err)), 0);
-	*state = c;
-	return 0;
+	return rig_setup_recording(state, SCMI_PROTOCOL_POWER);
 }
 
-static int teardown(void **state)
+/* Wait for agent id's n-th event, decoded. */
+static struct ev wait_seen(struct rig *c, int id, int n)
 {
-	struct ctx *c = *state;
+	struct rig_event r;
 
-	if (c->s)
-		close_ctx(c);
-	if (c->dtb[0])
-		remove(c->dtb);
-	pthread_cond_destroy(&c->cond);
-	pthread_mutex_destroy(&c->lock);
-	free(c);
-	th_log_release();
-	return 0;
+	assert_int_equal(rig_wait(c, id, RIG_ANY, n, &r), n);
+	assert_int_equal(r.len, 12);
+	return (struct ev){ r.evt, fw_get_le32(r.p), fw_get_le32(r.p + 4), fw_get_le32(r.p + 8) };
 }
 
-static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
-		     uint64_t ts)
+static int seen(struct rig *c, int id)
 {
-	struct ctx *c = g_ctx;
-	uintptr_t id = (uintptr_t)arg;
-
-	(void)proto;
-	(void)ts;
-	assert_int_equal(len, 12);
-	pthread_mutex_lock(&c->lock);
-	c->seen[id]++;
-	c->last[id] = (struct ev){ evt, fw_get_le32(p), fw_get_le32(p + 4), fw_get_le32(p + 8) };
-	pthread_cond_broadcast(&c->cond);
-	pthread_mutex_unlock(&c->lock);
-}
-
-/* Wait (bounded only by the agent's queue draining) for n events. */
-static struct ev wait_seen(struct ctx *c, int id, int n)
-{
-	struct ev e;
-
-	int got;
-
-	pthread_mutex_lock(&c->lock);
-	while (c->seen[id] < n)
-		pthread_cond_wait(&c->cond, &c->lock);
-	got = c->seen[id];
-	e = c->last[id];
-	pthread_mutex_unlock(&c->lock);
-	/* Outside the lock: a failed assertion leaves the test at once. */
-	assert_int_equal(got, n);
-	return e;
-}
-
-static int seen(struct ctx *c, int id)
-{
-	int n;
-
-	pthread_mutex_lock(&c->lock);
-	n = c->seen[id];
-	pthread_mutex_unlock(&c->lock);
-	return n;
-}
-
-static int raw(struct scmi_agent *a, uint8_t msg, const uint32_t *w, size_t n, uint8_t *rx,
-	       size_t *len)
-{
-	uint8_t tx[32] = { 0 }, buf[128];
-	size_t l = 0;
-	int ret;
-
-	for (size_t i = 0; i < n; i++)
-		fw_put_le32(tx + 4 * i, w[i]);
-	ret = scmi_agent_call(a, SCMI_PROTOCOL_POWER, msg, tx, 4 * n, rx ? rx : buf, 128, &l);
-	if (len)
-		*len = l;
-	return ret;
+	return rig_seen(c, id, RIG_ANY);
 }
 
 static uint32_t get_state(struct scmi_agent *a, uint32_t d)
@@ -183,7 +57,7 @@ static uint32_t get_state(struct scmi_agent *a, uint32_t d)
 
 static void test_protocol_info(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_power_info i;
 	uint32_t attr;
 	uint8_t rx[128];
@@ -210,7 +84,7 @@ static void test_protocol_info(void **state)
 
 static void test_domain_attributes(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_power_domain_info d;
 	uint8_t rx[128];
 	uint32_t w = D_MMC;
@@ -244,12 +118,9 @@ static void test_domain_attributes(void **state)
 
 static void test_wrong_sizes(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t w[4] = { 0, 0, 0, 0 };
-	static const struct {
-		uint8_t msg;
-		size_t good;
-	} m[] = {
+	static const struct rig_size m[] = {
 		{ SCMI_PROTOCOL_VERSION, 0 },
 		{ SCMI_PROTOCOL_ATTRIBUTES, 0 },
 		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },
@@ -262,17 +133,12 @@ static void test_wrong_sizes(void **state)
 		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 1 },
 	};
 
-	for (size_t i = 0; i < FW_ARRAY_SIZE(m); i++) {
-		assert_int_equal(raw(c->host, m[i].msg, w, m[i].good + 1, NULL, NULL), -EPROTO);
-		if (m[i].good)
-			assert_int_equal(raw(c->host, m[i].msg, w, m[i].good - 1, NULL, NULL),
-					 -EPROTO);
-	}
+	rig_expect_sizes(c->host, SCMI_PROTOCOL_POWER, m, FW_ARRAY_SIZE(m), w);
 }
 
 static void test_state_set_get(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t w[3];
 
 	assert_int_equal(get_state(c->host, D_CPU), SCMI_POWER_STATE_ON); /* initial-state */
@@ -303,7 +169,7 @@ static void test_state_set_get(void **state)
 
 static void test_async_delayed_response(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_agent_stats st0, st;
 	struct scmi_xfer *x;
 
@@ -346,7 +212,7 @@ static void *async_set(void *arg)
  * delayed response (the token matches them), none is lost or crossed. */
 static void test_async_concurrent(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct async_arg x[2] = { { c->host, SCMI_POWER_STATE_ON, 0 },
 				  { c->host, SCMI_POWER_STATE_OFF, 0 } };
 	struct scmi_agent_stats st0, st;
@@ -367,7 +233,7 @@ static void test_async_concurrent(void **state)
 /* eth0 belongs to the host and guest1: on while either wants it on. */
 static void test_reference_counting(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 
 	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_ON, false), 0);
 	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_ON, false), 0);
@@ -384,7 +250,7 @@ static void test_reference_counting(void **state)
 
 static void test_state_changed_events(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct ev e;
 
 	/* Enable errors: bad flag bits, unknown domain, no access. */
@@ -425,7 +291,7 @@ static void test_state_changed_events(void **state)
 
 static void test_change_requested_events(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct ev e;
 
 	assert_int_equal(scmi_power_change_requested_notify(c->g1, D_CPU, true), -EACCES);
@@ -453,7 +319,7 @@ static void test_change_requested_events(void **state)
 
 static void test_reset_agent(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct ev e;
 
 	assert_int_equal(scmi_power_state_notify(c->host, D_ETH, true), 0);
@@ -483,7 +349,7 @@ static void test_reset_agent(void **state)
 
 static void test_negotiate(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t attr, v, w = D_MMC;
 	struct scmi_power_domain_info d;
 
@@ -509,57 +375,21 @@ static void test_negotiate(void **state)
 
 /* ---------------------------------------------- boards other than default */
 
-/* Write the default board with a change to a temporary file. */
-static void write_board(struct ctx *c, void (*edit)(void *fdt))
+static void edit_v1(void *fdt, int node, const void *arg)
 {
-	const struct fw_embedded_board *b = &fw_embedded_boards[0];
-	size_t cap = b->size + 4096;
-	void *fdt = malloc(cap);
-	FILE *f;
-
-	for (; b->name && strcmp(b->name, FW_DEFAULT_BOARD); b++)
-		;
-	assert_non_null(b->name);
-	assert_int_equal(fdt_open_into(b->dtb, fdt, (int)cap), 0);
-	edit(fdt);
-	assert_int_equal(fdt_pack(fdt), 0);
-	th_tmp_path(c->dtb, sizeof(c->dtb), "power.dtb");
-	f = fopen(c->dtb, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
-	fclose(f);
-	free(fdt);
-}
-
-static int pd_node(void *fdt)
-{
-	int n = fdt_path_offset(fdt, "/scmi-platform/power-domains");
-
-	assert_true(n >= 0);
-	return n;
-}
-
-static void edit_v1(void *fdt)
-{
-	int n = pd_node(fdt);
-
-	assert_int_equal(fdt_setprop_u32(fdt, n, "fwkit,version", SCMI_POWER_VERSION_1_0), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_POWER_VERSION_1_0), 0);
 	assert_int_equal(
-		fdt_setprop_string(fdt, fdt_subnode_offset(fdt, n, "domain@3"), "label", "mmc0"),
-		0);
+		fdt_setprop_string(fdt, rig_subnode(fdt, node, "domain@3"), "label", "mmc0"), 0);
 }
 
 static void test_version_1_0(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_power_info i;
 	struct scmi_power_domain_info d;
 	uint32_t attr, w = D_ETH;
-	char err[256];
 
-	close_ctx(c);
-	write_board(c, edit_v1);
-	assert_int_equal(open_ctx(c, c->dtb, err, sizeof(err)), 0);
+	assert_int_equal(rig_reopen(c, "power-domains", edit_v1, NULL), 0);
 	assert_int_equal(scmi_power_protocol_info(c->host, &i), 0);
 	assert_int_equal(i.version, SCMI_POWER_VERSION_1_0);
 	assert_int_equal(scmi_power_domain_info(c->host, i.version, D_MMC, &d), 0);
@@ -578,79 +408,40 @@ static void test_version_1_0(void **state)
 	assert_int_equal(get_state(c->host, D_ETH), SCMI_POWER_STATE_ON);
 }
 
-static void edit_bad_version(void *fdt)
-{
-	assert_int_equal(fdt_setprop_u32(fdt, pd_node(fdt), "fwkit,version", 0x50000), 0);
-}
-
-static void edit_long_name_v2(void *fdt)
-{
-	assert_int_equal(fdt_setprop_u32(fdt, pd_node(fdt), "fwkit,version", 0x20000), 0);
-}
-
-static void edit_bad_device(void *fdt)
-{
-	int n = fdt_subnode_offset(fdt, pd_node(fdt), "domain@1");
-
-	assert_int_equal(fdt_setprop_u32(fdt, n, "fwkit,device", 42), 0);
-}
-
-static void edit_bad_reg(void *fdt)
-{
-	int n = fdt_subnode_offset(fdt, pd_node(fdt), "domain@1");
-
-	assert_int_equal(fdt_setprop_u32(fdt, n, "reg", 0), 0);
-}
-
-static void edit_bad_retention(void *fdt)
-{
-	int n = fdt_subnode_offset(fdt, pd_node(fdt), "domain@0");
-
-	assert_int_equal(fdt_setprop_u32(fdt, n, "fwkit,retention-states", 0x40000001), 0);
-}
-
-static void edit_bad_initial(void *fdt)
-{
-	int n = fdt_subnode_offset(fdt, pd_node(fdt), "domain@2");
-
-	assert_int_equal(fdt_setprop_u32(fdt, n, "fwkit,initial-state", 5), 0);
-}
-
-static void edit_no_transitions(void *fdt)
-{
-	int n = fdt_subnode_offset(fdt, pd_node(fdt), "domain@2");
-
-	assert_int_equal(fdt_setprop_empty(fdt, n, "fwkit,no-sync"), 0);
-}
-
 static void test_board_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	static const struct {
-		void (*edit)(void *fdt);
+		struct rig_prop edit;
 		const char *node, *prop;
 	} cases[] = {
-		{ edit_bad_version, "/scmi-platform/power-domains", "'fwkit,version'" },
-		{ edit_long_name_v2, "/scmi-platform/power-domains/domain@3", "'label'" },
-		{ edit_bad_device, "/scmi-platform/power-domains/domain@1", "'fwkit,device'" },
-		{ edit_bad_reg, "/scmi-platform/power-domains/domain@1", "'reg'" },
-		{ edit_bad_retention, "/scmi-platform/power-domains/domain@0",
+		{ { NULL, "fwkit,version", 0x50000, NULL, 0 },
+		  "/scmi-platform/power-domains",
+		  "'fwkit,version'" },
+		/* 2.0 has no extended names: domain@3's is too long */
+		{ { NULL, "fwkit,version", 0x20000, NULL, 0 },
+		  "/scmi-platform/power-domains/domain@3",
+		  "'label'" },
+		{ { "domain@1", "fwkit,device", 42, NULL, 0 },
+		  "/scmi-platform/power-domains/domain@1",
+		  "'fwkit,device'" },
+		{ { "domain@1", "reg", 0, NULL, 0 },
+		  "/scmi-platform/power-domains/domain@1",
+		  "'reg'" },
+		{ { "domain@0", "fwkit,retention-states", 0x40000001, NULL, 0 },
+		  "/scmi-platform/power-domains/domain@0",
 		  "'fwkit,retention-states'" },
-		{ edit_bad_initial, "/scmi-platform/power-domains/domain@2",
+		{ { "domain@2", "fwkit,initial-state", 5, NULL, 0 },
+		  "/scmi-platform/power-domains/domain@2",
 		  "'fwkit,initial-state'" },
-		{ edit_no_transitions, "/scmi-platform/power-domains/domain@2", "'fwkit,no-sync'" },
+		{ { "domain@2", "fwkit,no-sync", 0, "", 0 },
+		  "/scmi-platform/power-domains/domain@2",
+		  "'fwkit,no-sync'" },
 	};
 
-	close_ctx(c);
-	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
-		char err[256] = "";
-
-		write_board(c, cases[i].edit);
-		assert_int_not_equal(open_ctx(c, c->dtb, err, sizeof(err)), 0);
-		assert_non_null(strstr(err, cases[i].node));
-		assert_non_null(strstr(err, cases[i].prop));
-		assert_null(strchr(err, '\n'));
-	}
+	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++)
+		rig_expect_board_error(c, "power-domains", rig_set_prop, &cases[i].edit,
+				       cases[i].node, cases[i].prop);
 }
 
 static void test_cli(void **state)
@@ -658,40 +449,30 @@ static void test_cli(void **state)
 	char out[4096], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "power", "list", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"name\":\"mmc0-storage-power-domain\""));
 	assert_non_null(strstr(out, "\"id\":1,\"name\":\"gpu\",\"state\":\"off\",\"async\":true"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "power", "state", "gpu", "on", "--async", "--json",
-				      NULL),
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "state", "gpu", "on", "--async",
+				 "--json"),
 			 0);
 	assert_non_null(strstr(out, "\"state\":\"on\""));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "power", "state", "0", "ret1", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "state", "0", "ret1"), 0);
 	assert_string_equal(out, "cpu-cluster0: ret1\n");
 	/* guest1 may not touch the CPU cluster: one line, failure status. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "--node", "/firmware/scmi-guest1", "power", "state",
-				      "0", "off", NULL),
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "--node", "/firmware/scmi-guest1",
+				 "power", "state", "0", "off"),
 			 1);
 	assert_non_null(strstr(err, "Permission denied"));
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1); /* one line */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "power", "state", "eth0", "sideways", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "power", "--help", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "state", "eth0", "sideways"), 2);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "--help"), 0);
 	assert_non_null(strstr(out, "usage: fwkit scmi power"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
 		T(test_protocol_info),
 		T(test_domain_attributes),
 		T(test_wrong_sizes),

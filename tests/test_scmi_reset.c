@@ -9,22 +9,12 @@
  * hook, version 1.0 / 3.0 boards and NEGOTIATE_PROTOCOL_VERSION, board
  * errors, and the CLI.
  */
-#include "helpers.h"
+#include "rig.h"
 
-#include <fwkit/board.h>
 #include <fwkit/scmi/reset.h>
-#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <libfdt.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-#define HOST   1
-#define GUEST1 2
-#define GUEST2 3
 
 #define GPU 0
 #define ETH 1
@@ -33,203 +23,95 @@
 
 #define VENDOR(n) (SCMI_RESET_STATE_VENDOR | (n))
 
-struct ctx {
-	struct scmi_session *s;
-	struct scmi_agent *ag[4]; /* by agent id */
-	struct scmi_reset_client cl[4];
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int seen[4];
-	struct scmi_reset_event last[4];
-	char dtb[256];
-};
+/* One raw reset command of 32-bit words. */
+#define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_RESET, __VA_ARGS__)
 
-struct sink {
-	struct ctx *c;
-	int agent;
-};
-static struct sink sinks[4];
+/* Each agent's client, (re)made whenever the rig opens a board. */
+static struct scmi_reset_client cls[RIG_AGENTS];
 
-static void on_reset_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
-			   uint64_t ts)
+static void init_clients(struct rig *c)
 {
-	struct sink *k = arg;
-	struct ctx *c = k->c;
-	struct scmi_reset_event ev;
-
-	(void)ts;
-	assert_int_equal(proto, SCMI_PROTOCOL_RESET);
-	assert_int_equal(evt, SCMI_EVENT_RESET_ISSUED);
-	assert_int_equal(scmi_reset_parse_event(p, len, &ev), 0);
-	pthread_mutex_lock(&c->lock);
-	c->seen[k->agent]++;
-	c->last[k->agent] = ev;
-	pthread_cond_broadcast(&c->cond);
-	pthread_mutex_unlock(&c->lock);
-}
-
-/* Wait until agent's last event carries state (bounded by the test's timeout). */
-static void wait_state(struct ctx *c, int agent, uint32_t state)
-{
-	pthread_mutex_lock(&c->lock);
-	while (!c->seen[agent] || c->last[agent].reset_state != state)
-		pthread_cond_wait(&c->cond, &c->lock);
-	pthread_mutex_unlock(&c->lock);
-}
-
-static int seen(struct ctx *c, int agent)
-{
-	int n;
-
-	pthread_mutex_lock(&c->lock);
-	n = c->seen[agent];
-	pthread_mutex_unlock(&c->lock);
-	return n;
-}
-
-static int open_board(struct ctx *c, const char *dtb)
-{
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000, .dresp_timeout_ms = 5000 };
-	char err[256];
-
-	o.agent = cfg;
-	o.dtb = dtb;
-	if (scmi_session_local(&o, &c->s, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	c->ag[HOST] = c->s->agent;
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->ag[GUEST1],
-						err, sizeof(err)),
-			 0);
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->ag[GUEST2],
-						err, sizeof(err)),
-			 0);
-	for (int i = HOST; i <= GUEST2; i++) {
-		sinks[i].c = c;
-		sinks[i].agent = i;
-		assert_int_equal(scmi_reset_client_init(c->ag[i], &c->cl[i]), 0);
-		assert_int_equal(scmi_notify_register(c->ag[i], SCMI_PROTOCOL_RESET, SCMI_EVT_ANY,
-						      on_reset_event, &sinks[i]),
-				 0);
-	}
-	return 0;
-}
-
-static void close_board(struct ctx *c)
-{
-	scmi_agent_destroy(c->ag[GUEST1]);
-	scmi_agent_destroy(c->ag[GUEST2]);
-	scmi_session_close(c->s);
-	c->s = NULL;
+	for (int i = HOST; i <= GUEST2; i++)
+		assert_int_equal(scmi_reset_client_init(c->ag[i], &cls[i]), 0);
 }
 
 static int setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
 	th_log_capture();
-	assert_int_equal(open_board(c, NULL), 0);
-	*state = c;
+	rig_setup_recording(state, SCMI_PROTOCOL_RESET);
+	init_clients(*state);
 	return 0;
 }
 
-static int teardown(void **state)
+/* The agent's newest event, decoded. */
+static struct scmi_reset_event last(struct rig *c, int agent)
 {
-	struct ctx *c = *state;
+	struct scmi_reset_event ev;
+	struct rig_event e;
 
-	if (c->s)
-		close_board(c);
-	if (c->dtb[0])
-		unlink(c->dtb);
-	pthread_cond_destroy(&c->cond);
-	pthread_mutex_destroy(&c->lock);
-	free(c);
-	th_log_release();
+	rig_wait(c, agent, RIG_ANY, 1, &e);
+	assert_int_equal(e.proto, SCMI_PROTOCOL_RESET);
+	assert_int_equal(e.evt, SCMI_EVENT_RESET_ISSUED);
+	assert_int_equal(scmi_reset_parse_event(e.p, e.len, &ev), 0);
+	return ev;
+}
+
+static bool state_is(const struct rig_event *e, const void *arg)
+{
+	struct scmi_reset_event ev;
+
+	assert_int_equal(e->evt, SCMI_EVENT_RESET_ISSUED);
+	assert_int_equal(scmi_reset_parse_event(e->p, e->len, &ev), 0);
+	return ev.reset_state == *(const uint32_t *)arg;
+}
+
+/* Wait until agent's last event carries state. */
+static void wait_state(struct rig *c, int agent, uint32_t state)
+{
+	rig_wait_last(c, agent, RIG_ANY, state_is, &state);
+}
+
+static int seen(struct rig *c, int agent)
+{
+	return rig_seen(c, agent, RIG_ANY);
+}
+
+/* The default board with the reset-domains node changed by fn, opened. */
+static int reopen(struct rig *c, rig_patch_fn *fn)
+{
+	if (rig_reopen(c, "reset-domains", fn, NULL))
+		return -1;
+	init_clients(c);
 	return 0;
-}
-
-static int raw(struct ctx *c, int agent, uint8_t msg, const uint32_t *w, size_t n, uint8_t *rx,
-	       size_t *rx_len)
-{
-	uint8_t tx[64] = { 0 }, buf[128];
-	size_t len = 0;
-	int ret;
-
-	for (size_t i = 0; i < n; i++)
-		fw_put_le32(tx + 4 * i, w[i]);
-	ret = scmi_agent_call(c->ag[agent], SCMI_PROTOCOL_RESET, msg, tx, 4 * n, rx ? rx : buf,
-			      sizeof(buf), &len);
-	if (rx_len)
-		*rx_len = len;
-	return ret;
-}
-
-/* The default board with the reset-domains node changed by fn, as a file. */
-static void variant(struct ctx *c, void (*fn)(void *fdt, int node))
-{
-	const struct fw_embedded_board *b = fw_embedded_boards;
-	size_t size;
-	void *fdt;
-	int node;
-	FILE *f;
-
-	while (b->name && strcmp(b->name, FW_DEFAULT_BOARD))
-		b++;
-	assert_non_null(b->name);
-	size = b->size + 4096;
-	fdt = malloc(size);
-	assert_int_equal(fdt_open_into(b->dtb, fdt, (int)size), 0);
-	node = fdt_node_offset_by_compatible(fdt, -1, "fwkit,scmi-platform");
-	node = fdt_subnode_offset(fdt, node, "reset-domains");
-	assert_true(node >= 0);
-	fn(fdt, node);
-	assert_int_equal(fdt_pack(fdt), 0);
-	th_tmp_path(c->dtb, sizeof(c->dtb), "reset.dtb");
-	f = fopen(c->dtb, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(fdt, fdt_totalsize(fdt), 1, f), 1);
-	fclose(f);
-	free(fdt);
-}
-
-static int reopen(struct ctx *c, void (*fn)(void *fdt, int node))
-{
-	close_board(c);
-	variant(c, fn);
-	return open_board(c, c->dtb);
 }
 
 /* ------------------------------------------------------------ discovery */
 
 static void test_discovery(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_reset_info i;
 	uint8_t rx[128];
 	uint32_t attr;
 	size_t len;
 
-	assert_int_equal(c->cl[HOST].version, SCMI_RESET_VERSION_31);
-	assert_int_equal(c->cl[HOST].num_domains, 4);
-	assert_int_equal(c->cl[GUEST2].num_domains, 4); /* ids are global */
+	assert_int_equal(cls[HOST].version, SCMI_RESET_VERSION_31);
+	assert_int_equal(cls[HOST].num_domains, 4);
+	assert_int_equal(cls[GUEST2].num_domains, 4); /* ids are global */
 
-	assert_int_equal(scmi_reset_domain_info(&c->cl[HOST], GPU, &i), 0);
+	assert_int_equal(scmi_reset_domain_info(&cls[HOST], GPU, &i), 0);
 	assert_string_equal(i.name, "gpu");
 	assert_true(i.async);
 	assert_true(i.notify);
 	assert_int_equal(i.latency_us, 100);
-	assert_int_equal(scmi_reset_domain_info(&c->cl[HOST], ETH, &i), 0);
+	assert_int_equal(scmi_reset_domain_info(&cls[HOST], ETH, &i), 0);
 	assert_int_equal(i.latency_us, SCMI_RESET_LATENCY_UNKNOWN);
-	assert_int_equal(scmi_reset_domain_info(&c->cl[HOST], PHY, &i), 0);
+	assert_int_equal(scmi_reset_domain_info(&cls[HOST], PHY, &i), 0);
 	assert_false(i.async);
 	assert_false(i.notify);
 	assert_int_equal(i.attributes, 0);
 	/* extended name through RESET_DOMAIN_NAME_GET */
-	assert_int_equal(scmi_reset_domain_info(&c->cl[HOST], MMC, &i), 0);
+	assert_int_equal(scmi_reset_domain_info(&cls[HOST], MMC, &i), 0);
 	assert_true(i.attributes & SCMI_RESET_SUPPORTS_EXTENDED_NAMES);
 	assert_string_equal(i.name, "mmc-controller-card-slot");
 	/* layouts: attributes, latency, name[16]; flags, name[64] */
@@ -255,8 +137,8 @@ static void test_discovery(void **state)
 
 static void test_errors(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_reset_client *h = &c->cl[HOST];
+	struct rig *c = *state;
+	const struct scmi_reset_client *h = &cls[HOST];
 	struct scmi_reset_info i;
 
 	assert_int_equal(scmi_reset_domain_info(h, 4, &i), -ENOENT);
@@ -290,8 +172,8 @@ static void test_errors(void **state)
 
 static void test_permissions(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_reset_client *g1 = &c->cl[GUEST1], *g2 = &c->cl[GUEST2];
+	struct rig *c = *state;
+	const struct scmi_reset_client *g1 = &cls[GUEST1], *g2 = &cls[GUEST2];
 	struct scmi_reset_info i;
 	uint32_t id;
 
@@ -322,13 +204,13 @@ static void test_permissions(void **state)
 
 static void test_async(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_agent_stats st;
 
 	/* each waits for a RESET_COMPLETE naming its domain */
-	assert_int_equal(scmi_reset_autonomous(&c->cl[HOST], GPU, true), 0);
-	assert_int_equal(scmi_reset_autonomous(&c->cl[GUEST1], ETH, true), 0);
-	assert_int_equal(scmi_reset_domain(&c->cl[GUEST1], ETH,
+	assert_int_equal(scmi_reset_autonomous(&cls[HOST], GPU, true), 0);
+	assert_int_equal(scmi_reset_autonomous(&cls[GUEST1], ETH, true), 0);
+	assert_int_equal(scmi_reset_domain(&cls[GUEST1], ETH,
 					   SCMI_RESET_AUTONOMOUS | SCMI_RESET_ASYNCHRONOUS,
 					   VENDOR(7)),
 			 0);
@@ -344,24 +226,24 @@ static void test_async(void **state)
 
 static void test_notifications(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_reset_client *h = &c->cl[HOST], *g1 = &c->cl[GUEST1];
+	struct rig *c = *state;
+	const struct scmi_reset_client *h = &cls[HOST], *g1 = &cls[GUEST1];
 
 	assert_int_equal(scmi_reset_notify(h, ETH, true), 0);
 	assert_int_equal(scmi_reset_notify(g1, ETH, true), 0);
-	assert_int_equal(scmi_reset_notify(&c->cl[GUEST2], ETH, true), -EACCES);
-	assert_int_equal(scmi_reset_notify(&c->cl[GUEST2], MMC, true), 0);
+	assert_int_equal(scmi_reset_notify(&cls[GUEST2], ETH, true), -EACCES);
+	assert_int_equal(scmi_reset_notify(&cls[GUEST2], MMC, true), 0);
 
 	/* guest1's reset reaches the host, not guest1 itself */
 	assert_int_equal(scmi_reset_domain(g1, ETH, SCMI_RESET_AUTONOMOUS, VENDOR(1)), 0);
 	wait_state(c, HOST, VENDOR(1));
-	assert_int_equal(c->last[HOST].agent_id, GUEST1);
-	assert_int_equal(c->last[HOST].domain_id, ETH);
+	assert_int_equal(last(c, HOST).agent_id, GUEST1);
+	assert_int_equal(last(c, HOST).domain_id, ETH);
 	/* the host's reset reaches guest1, and the host does not hear itself:
 	 * guest1's next reset is the host's second event */
 	assert_int_equal(scmi_reset_domain(h, ETH, SCMI_RESET_AUTONOMOUS, VENDOR(2)), 0);
 	wait_state(c, GUEST1, VENDOR(2));
-	assert_int_equal(c->last[GUEST1].agent_id, HOST);
+	assert_int_equal(last(c, GUEST1).agent_id, HOST);
 	assert_int_equal(scmi_reset_domain(g1, ETH, SCMI_RESET_AUTONOMOUS, VENDOR(3)), 0);
 	wait_state(c, HOST, VENDOR(3));
 	assert_int_equal(seen(c, HOST), 2);
@@ -377,7 +259,7 @@ static void test_notifications(void **state)
 	assert_int_equal(scmi_reset_domain(h, MMC, SCMI_RESET_AUTONOMOUS, VENDOR(5)), 0);
 	wait_state(c, GUEST2, VENDOR(5));
 	assert_int_equal(seen(c, GUEST2), 1);
-	assert_int_equal(c->last[GUEST2].domain_id, MMC);
+	assert_int_equal(last(c, GUEST2).domain_id, MMC);
 	/* guest1's own next event comes later: re-enable and reset again */
 	assert_int_equal(scmi_reset_notify(g1, ETH, true), 0);
 	assert_int_equal(scmi_reset_domain(h, ETH, SCMI_RESET_AUTONOMOUS, VENDOR(6)), 0);
@@ -389,8 +271,8 @@ static void test_notifications(void **state)
 
 static void test_assert_refcount(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_reset_client *h = &c->cl[HOST], *g1 = &c->cl[GUEST1];
+	struct rig *c = *state;
+	const struct scmi_reset_client *h = &cls[HOST], *g1 = &cls[GUEST1];
 
 	assert_int_equal(scmi_reset_notify(h, ETH, true), 0);
 	assert_int_equal(scmi_reset_notify(g1, ETH, true), 0);
@@ -422,9 +304,9 @@ static void test_assert_refcount(void **state)
 
 static void test_reset_agent(void **state)
 {
-	struct ctx *c = *state;
-	const struct scmi_reset_client *h = &c->cl[HOST], *g1 = &c->cl[GUEST1];
-	struct scmi_reset_client g1v = c->cl[GUEST1];
+	struct rig *c = *state;
+	const struct scmi_reset_client *h = &cls[HOST], *g1 = &cls[GUEST1];
+	struct scmi_reset_client g1v = cls[GUEST1];
 	uint32_t v;
 
 	assert_int_equal(scmi_reset_negotiate_version(&g1v, SCMI_RESET_VERSION_2), 0);
@@ -451,8 +333,8 @@ static void test_reset_agent(void **state)
 
 static void test_negotiate(void **state)
 {
-	struct ctx *c = *state;
-	struct scmi_reset_client g1 = c->cl[GUEST1];
+	struct rig *c = *state;
+	struct scmi_reset_client g1 = cls[GUEST1];
 	struct scmi_reset_info i;
 	uint8_t rx[128];
 	size_t len;
@@ -477,48 +359,48 @@ static void test_negotiate(void **state)
 	assert_int_equal(scmi_reset_negotiate_version(&g1, SCMI_RESET_VERSION_31), -EOPNOTSUPP);
 }
 
-static void set_v1(void *fdt, int node)
+static void set_v1(void *fdt, int node, const void *arg)
 {
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_RESET_VERSION_1), 0);
 }
 
-static void set_v3(void *fdt, int node)
+static void set_v3(void *fdt, int node, const void *arg)
 {
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_RESET_VERSION_3), 0);
 }
 
 static void test_version1(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_reset_info i;
 	uint32_t attr;
 
 	assert_int_equal(reopen(c, set_v1), 0);
-	assert_int_equal(c->cl[HOST].version, SCMI_RESET_VERSION_1);
-	assert_int_equal(scmi_reset_domain_info(&c->cl[HOST], MMC, &i), 0);
+	assert_int_equal(cls[HOST].version, SCMI_RESET_VERSION_1);
+	assert_int_equal(scmi_reset_domain_info(&cls[HOST], MMC, &i), 0);
 	assert_string_equal(i.name, "mmc-controller-");
 	assert_int_equal(scmi_base_message_attributes(c->ag[HOST], SCMI_PROTOCOL_RESET,
 						      RESET_DOMAIN_NAME_GET, &attr),
 			 -ENOENT);
-	assert_int_equal(scmi_reset_negotiate_version(&c->cl[HOST], SCMI_RESET_VERSION_1),
+	assert_int_equal(scmi_reset_negotiate_version(&cls[HOST], SCMI_RESET_VERSION_1),
 			 -EOPNOTSUPP);
 	/* the rest of the protocol is there */
-	assert_int_equal(scmi_reset_autonomous(&c->cl[HOST], GPU, true), 0);
-	assert_int_equal(scmi_reset_notify(&c->cl[GUEST2], MMC, true), 0);
-	assert_int_equal(scmi_reset_assert(&c->cl[HOST], MMC), 0);
+	assert_int_equal(scmi_reset_autonomous(&cls[HOST], GPU, true), 0);
+	assert_int_equal(scmi_reset_notify(&cls[GUEST2], MMC, true), 0);
+	assert_int_equal(scmi_reset_assert(&cls[HOST], MMC), 0);
 	wait_state(c, GUEST2, 0);
 }
 
 static void test_version3(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_reset_info i;
 
 	assert_int_equal(reopen(c, set_v3), 0);
-	assert_int_equal(c->cl[HOST].version, SCMI_RESET_VERSION_3);
-	assert_int_equal(scmi_reset_domain_info(&c->cl[HOST], MMC, &i), 0);
+	assert_int_equal(cls[HOST].version, SCMI_RESET_VERSION_3);
+	assert_int_equal(scmi_reset_domain_info(&cls[HOST], MMC, &i), 0);
 	assert_string_equal(i.name, "mmc-controller-card-slot");
-	assert_int_equal(scmi_reset_negotiate_version(&c->cl[HOST], SCMI_RESET_VERSION_1),
+	assert_int_equal(scmi_reset_negotiate_version(&cls[HOST], SCMI_RESET_VERSION_1),
 			 -EOPNOTSUPP);
 }
 
@@ -576,27 +458,16 @@ static const struct scmi_protocol evil_reset_proto = {
 	.nmsgs = FW_ARRAY_SIZE(evil_msgs),
 };
 
-static void drop_domains(void *fdt, int node)
-{
-	assert_int_equal(fdt_del_node(fdt, node), 0);
-}
-
 static void test_hostile_firmware(void **state)
 {
-	struct ctx *c = *state;
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct rig *c = *state;
 	struct scmi_reset_client cl;
 	struct scmi_reset_info i;
 	struct scmi_session *s;
 	uint32_t id;
-	char err[256];
 
-	close_board(c);
-	variant(c, drop_domains);
-	o.dtb = c->dtb;
-	o.agent.rx_timeout_ms = 5000;
-	o.agent.dresp_timeout_ms = 5000;
-	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	assert_int_equal(rig_reopen(c, "reset-domains", rig_del_node, NULL), 0);
+	s = c->s;
 	assert_int_equal(scmi_reset_client_init(s->agent, &cl), -EOPNOTSUPP);
 	assert_int_equal(scmi_platform_register_protocol(s->platform, &evil_reset_proto), 0);
 	assert_int_equal(scmi_reset_client_init(s->agent, &cl), 0);
@@ -606,57 +477,19 @@ static void test_hostile_firmware(void **state)
 	assert_int_equal(scmi_reset_autonomous(&cl, 0, true), -EPROTO);
 	assert_int_equal(scmi_reset_autonomous(&cl, 1, true), -EPROTO);
 	assert_int_equal(scmi_reset_find(&cl, "x", &id), -ENOENT);
-	scmi_session_close(s);
 }
 
 /* --------------------------------------------------------------- board */
 
-static const char *bad_prop, *bad_domain;
-static uint32_t bad_value;
-static const void *bad_bytes;
-static int bad_len;
-
-static void set_bad(void *fdt, int node)
-{
-	if (bad_domain)
-		node = fdt_subnode_offset(fdt, node, bad_domain);
-	assert_true(node >= 0);
-	if (bad_bytes)
-		assert_int_equal(fdt_setprop(fdt, node, bad_prop, bad_bytes, bad_len), 0);
-	else if (bad_len < 0)
-		assert_int_equal(fdt_delprop(fdt, node, bad_prop), 0);
-	else
-		assert_int_equal(fdt_setprop_u32(fdt, node, bad_prop, bad_value), 0);
-}
-
-static void expect_board_error(struct ctx *c, const char *domain, const char *prop, uint32_t value,
-			       const void *bytes, int len, const char *needle)
-{
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_session *s = NULL;
-	char err[256] = "";
-
-	bad_domain = domain;
-	bad_prop = prop;
-	bad_value = value;
-	bad_bytes = bytes;
-	bad_len = len;
-	variant(c, set_bad);
-	o.dtb = c->dtb;
-	assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
-	if (!strstr(err, needle))
-		fail_msg("board error '%s' does not say '%s'", err, needle);
-	assert_null(strchr(err, '\n'));
-}
+#define expect_board_error(c, ...) rig_expect_prop_error(c, "reset-domains", __VA_ARGS__)
 
 static void test_board_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	static const char longname[80] =
 		"a-reset-domain-name-far-too-long-for-the-64-byte-field-of-scmi";
 	static const uint8_t five[5];
 
-	close_board(c);
 	expect_board_error(c, NULL, "fwkit,version", 0x30002, NULL, 0,
 			   "/scmi-platform/reset-domains: property 'fwkit,version'");
 	expect_board_error(c, "reset@1", "fwkit,device", 9, NULL, 0,
@@ -682,72 +515,45 @@ static void test_cli(void **state)
 	char out[4096], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "list",
-				      "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("reset", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"num_domains\":4"));
 	assert_non_null(strstr(out, "{\"id\":1,\"name\":\"eth\",\"async\":true,\"notify\":true,"
 				    "\"latency_us\":null}"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest2", "reset", "list", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest2", "reset", "list"), 0);
 	assert_non_null(strstr(out, "mmc-controller-card-slot"));
 	assert_null(strstr(out, " gpu "));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "info",
-				      "mmc-controller-card-slot", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("reset", "info", "mmc-controller-card-slot", "--json"), 0);
 	assert_non_null(strstr(out, "\"latency_us\":10"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "gpu",
-				      "--async", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("reset", "gpu", "--async", "--json"), 0);
 	assert_string_equal(out,
 			    "{\"id\":0,\"action\":\"reset\",\"async\":true,\"reset_state\":0}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest1", "reset", "1", "--assert", "--state",
-				      "0x80000001", "--json", NULL),
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "reset", "1", "--assert",
+				 "--state", "0x80000001", "--json"),
 			 0);
 	assert_string_equal(out, "{\"id\":1,\"action\":\"assert\",\"async\":false,"
 				 "\"reset_state\":2147483649}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "eth",
-				      "--deassert", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("reset", "eth", "--deassert"), 0);
 	/* errors: one line, status 1; usage: status 2 */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest1", "reset", "0", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "reset", "0"), 1);
 	assert_non_null(strstr(err, "Permission denied"));
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset",
-				      "eth-phy", "--async", NULL),
-			 1);
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "nosuch", NULL),
-		1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "eth",
-				      "--assert", "--async", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "watch",
-				      "gpu", "--timeout-ms", "1", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("reset", "eth-phy", "--async"), 1);
+	assert_int_equal(RIG_CLI("reset", "nosuch"), 1);
+	assert_int_equal(RIG_CLI("reset", "eth", "--assert", "--async"), 2);
+	assert_int_equal(RIG_CLI("reset"), 2);
+	assert_int_equal(RIG_CLI("reset", "watch", "gpu", "--timeout-ms", "1"), 1);
 	assert_non_null(strstr(err, "0 of 1 events"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "watch",
-				      "eth-phy", NULL),
+	assert_int_equal(RIG_CLI("reset", "watch", "eth-phy"),
 			 1); /* no notifications on that domain */
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "watch", NULL),
-		2);
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "reset", "--help", NULL),
-		0);
+	assert_int_equal(RIG_CLI("reset", "watch"), 2);
+	assert_int_equal(RIG_CLI("reset", "--help"), 0);
 	assert_non_null(strstr(out, "usage: fwkit scmi"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
 		T(test_discovery),   T(test_errors),	       T(test_permissions),
 		T(test_async),	     T(test_notifications),    T(test_assert_refcount),
 		T(test_reset_agent), T(test_negotiate),	       T(test_version1),

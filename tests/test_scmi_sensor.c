@@ -9,23 +9,15 @@
  * (waited for on a condvar, never by sleeping), version negotiation and
  * older versions, reset_agent, board errors, and the CLI.
  */
-#include "helpers.h"
+#include "rig.h"
 
-#include <fwkit/board.h>
 #include <fwkit/scmi/platform.h>
 #include <fwkit/scmi/sensor.h>
-#include <fwkit/scmi/session.h>
 
 #include <errno.h>
 #include <libfdt.h>
-#include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
-
-#define HOST   1
-#define GUEST1 2
-#define GUEST2 3
 
 #define S_CONST 0
 #define S_RAMP	1
@@ -33,62 +25,8 @@
 #define S_ACCEL 3
 #define S_FILE	4
 
-struct ctx {
-	struct scmi_session *s;
-	struct scmi_agent *host, *g1, *g2;
-	char dtb[256], file[256];
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int seen[4][2]; /* per agent id, per event id */
-	uint8_t last[4][2][64];
-	size_t last_len[4][2];
-};
-
-static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
-		     uint64_t ts);
-
-/* Event handlers get the agent id as ctx; the shared state is here. */
-struct handler_arg {
-	struct ctx *c;
-	int agent;
-};
-static struct handler_arg hargs[4];
-
-static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
-		     uint64_t ts)
-{
-	struct handler_arg *h = arg;
-	struct ctx *c = h->c;
-
-	(void)ts;
-	assert_int_equal(proto, SCMI_PROTOCOL_SENSOR);
-	if (evt > 1)
-		return;
-	pthread_mutex_lock(&c->lock);
-	c->seen[h->agent][evt]++;
-	c->last_len[h->agent][evt] = FW_MIN(len, sizeof(c->last[0][0]));
-	memcpy(c->last[h->agent][evt], p, c->last_len[h->agent][evt]);
-	pthread_cond_broadcast(&c->cond);
-	pthread_mutex_unlock(&c->lock);
-}
-
-static void wait_seen(struct ctx *c, int agent, int evt, int n)
-{
-	pthread_mutex_lock(&c->lock);
-	while (c->seen[agent][evt] < n)
-		pthread_cond_wait(&c->cond, &c->lock);
-	pthread_mutex_unlock(&c->lock);
-}
-
-static int seen(struct ctx *c, int agent, int evt)
-{
-	int n;
-
-	pthread_mutex_lock(&c->lock);
-	n = c->seen[agent][evt];
-	pthread_mutex_unlock(&c->lock);
-	return n;
-}
+/* The file sensor's reading, a file per test process. */
+static char value_file[256];
 
 static void write_file(const char *path, const char *text)
 {
@@ -99,26 +37,19 @@ static void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
-/* The default board, with the sensors node's version set and a file sensor
- * (optionally with one bad property) added; written to path. */
-static void make_board(const char *path, uint32_t version, const char *file, const char *bad_prop,
-		       uint32_t bad_val)
-{
-	const struct fw_embedded_board *eb = &fw_embedded_boards[0];
-	size_t cap;
-	void *fdt;
-	int node, sn;
-	FILE *f;
+/* The sensors node's version, and a file sensor (with one bad property). */
+struct variant {
+	uint32_t version;
+	const char *bad_prop;
+	uint32_t bad_val;
+};
 
-	while (eb->name && strcmp(eb->name, FW_DEFAULT_BOARD))
-		eb++;
-	assert_non_null(eb->name);
-	cap = eb->size + 4096;
-	fdt = calloc(1, cap);
-	assert_int_equal(fdt_open_into(eb->dtb, fdt, (int)cap), 0);
-	node = fdt_path_offset(fdt, "/scmi-platform/sensors");
-	assert_true(node >= 0);
-	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", version), 0);
+static void add_file_sensor(void *fdt, int node, const void *arg)
+{
+	const struct variant *v = arg;
+	int sn;
+
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", v->version), 0);
 	sn = fdt_add_subnode(fdt, node, "sensor@4");
 	assert_true(sn >= 0);
 	assert_int_equal(fdt_setprop_u32(fdt, sn, "reg", 4), 0);
@@ -126,116 +57,58 @@ static void make_board(const char *path, uint32_t version, const char *file, con
 	assert_int_equal(fdt_setprop_u32(fdt, sn, "fwkit,device", 2), 0);
 	assert_int_equal(fdt_setprop_u32(fdt, sn, "fwkit,type", SCMI_SENSOR_TEMPERATURE_C), 0);
 	assert_int_equal(fdt_setprop_string(fdt, sn, "fwkit,source", "file"), 0);
-	assert_int_equal(fdt_setprop_string(fdt, sn, "fwkit,file", file), 0);
+	assert_int_equal(fdt_setprop_string(fdt, sn, "fwkit,file", value_file), 0);
 	assert_int_equal(fdt_setprop_u32(fdt, sn, "fwkit,trip-points", 2), 0);
 	assert_int_equal(fdt_setprop(fdt, sn, "fwkit,async", NULL, 0), 0);
 	assert_int_equal(fdt_setprop_u32(fdt, sn, "fwkit,latency-us", 100), 0);
-	if (bad_prop)
-		assert_int_equal(fdt_setprop_u32(fdt, sn, bad_prop, bad_val), 0);
-	assert_int_equal(fdt_pack(fdt), 0);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
-	fclose(f);
-	free(fdt);
+	if (v->bad_prop)
+		assert_int_equal(fdt_setprop_u32(fdt, sn, v->bad_prop, v->bad_val), 0);
 }
 
-static int open_session(struct ctx *c, uint32_t version)
+static void open_session(struct rig *c, uint32_t version)
 {
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
-	char err[256];
+	struct variant v = { version, NULL, 0 };
 
-	make_board(c->dtb, version, c->file, NULL, 0);
-	o.dtb = c->dtb;
-	o.agent = cfg;
-	if (scmi_session_local(&o, &c->s, err, sizeof(err)))
-		fail_msg("%s", err);
-	c->host = c->s->agent;
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err,
-						sizeof(err)),
-			 0);
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->g2, err,
-						sizeof(err)),
-			 0);
-	for (int i = 1; i <= 3; i++) {
-		struct scmi_agent *a = i == HOST ? c->host : i == GUEST1 ? c->g1 : c->g2;
-
-		hargs[i] = (struct handler_arg){ c, i };
-		assert_int_equal(scmi_notify_register(a, SCMI_PROTOCOL_SENSOR, SCMI_EVT_ANY,
-						      on_event, &hargs[i]),
-				 0);
-	}
-	return 0;
-}
-
-static struct ctx *new_ctx(void)
-{
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	th_tmp_path(c->dtb, sizeof(c->dtb), "sensor.dtb");
-	th_tmp_path(c->file, sizeof(c->file), "sensor-value");
-	write_file(c->file, "25\n");
-	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
-	return c;
+	assert_int_equal(rig_reopen(c, "sensors", add_file_sensor, &v), 0);
 }
 
 static int setup(void **state)
 {
-	struct ctx *c = new_ctx();
+	struct rig *c = rig_new();
 
+	th_tmp_path(value_file, sizeof(value_file), "sensor-value");
+	write_file(value_file, "25\n");
+	rig_record(c, SCMI_PROTOCOL_SENSOR);
 	open_session(c, SCMI_SENSOR_VERSION_3_1);
 	*state = c;
 	return 0;
 }
 
-static void close_session(struct ctx *c)
-{
-	scmi_agent_destroy(c->g1);
-	scmi_agent_destroy(c->g2);
-	scmi_session_close(c->s);
-	c->s = NULL;
-}
-
 static int teardown(void **state)
 {
-	struct ctx *c = *state;
-
-	if (c->s)
-		close_session(c);
-	unlink(c->dtb);
-	unlink(c->file);
-	pthread_cond_destroy(&c->cond);
-	pthread_mutex_destroy(&c->lock);
-	free(c);
-	th_log_release();
-	return 0;
+	unlink(value_file);
+	return rig_teardown(state);
 }
 
-/* One command of 32-bit words; the SCMI status, the reply in rx. */
-static int32_t raw(struct scmi_agent *a, uint8_t msg, const uint32_t *w, size_t nw, uint8_t *rx,
-		   size_t *rx_len)
-{
-	struct scmi_xfer *x;
-	int32_t st;
+/* One command of nw words; the SCMI status, the reply in rx. */
+#define raw(a, msg, w, nw, rx, len)                                                                \
+	rig_status(a, SCMI_PROTOCOL_SENSOR, msg, w, nw, 4 * (nw), rx, len)
+#define wait_seen(c, agent, evt, n) rig_wait(c, agent, evt, n, NULL)
+#define seen(c, agent, evt)	    rig_seen(c, agent, evt)
 
-	assert_int_equal(scmi_xfer_get_init(a, SCMI_PROTOCOL_SENSOR, msg, nw * 4, 0, &x), 0);
-	for (size_t i = 0; i < nw; i++)
-		fw_put_le32(x->tx.buf + 4 * i, w[i]);
-	scmi_do_xfer(a, x);
-	st = x->status;
-	if (rx) {
-		memcpy(rx, x->rx.buf, x->rx.len);
-		*rx_len = x->rx.len;
-	}
-	scmi_xfer_put(a, x);
-	return st;
+/* The agent's newest event evt. */
+static struct rig_event last(struct rig *c, int agent, uint8_t evt)
+{
+	struct rig_event e;
+
+	rig_wait(c, agent, evt, 1, &e);
+	assert_int_equal(e.proto, SCMI_PROTOCOL_SENSOR);
+	return e;
 }
 
 static void test_discovery(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_sensor_proto_info pi;
 	struct scmi_sensor_info s[8];
 	size_t n;
@@ -286,7 +159,7 @@ static void test_discovery(void **state)
 
 static void test_discovery_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint8_t rx[128];
 	size_t len;
 	uint32_t w[2];
@@ -341,7 +214,7 @@ static void test_discovery_errors(void **state)
  * unknown message id is NOT_SUPPORTED. */
 static void test_sizes(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	static const struct {
 		uint8_t id;
 		uint8_t size;
@@ -361,7 +234,7 @@ static void test_sizes(void **state)
 
 static void test_reading_sync(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_sensor_reading r[8];
 	size_t n;
 	uint64_t before = fw_now_ns(), after;
@@ -383,14 +256,14 @@ static void test_reading_sync(void **state)
 	assert_int_equal(r[2].value, 983);
 	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), 0);
 	assert_int_equal(r[0].value, 25);
-	write_file(c->file, "  -17 \n");
+	write_file(value_file, "  -17 \n");
 	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), 0);
 	assert_int_equal(r[0].value, -17);
 }
 
 static void test_reading_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_sensor_reading r[8];
 	size_t n;
 	uint32_t v = SCMI_SENSOR_VERSION_3_1, w[2] = { S_CONST, 2 };
@@ -403,24 +276,24 @@ static void test_reading_errors(void **state)
 	assert_int_equal(raw(c->host, SENSOR_READING_GET, w, 1, NULL, NULL), SCMI_PROTOCOL_ERROR);
 	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_RAMP, true, r, 8, &n), -EOPNOTSUPP);
 	/* A file source: every bad content is HARDWARE_ERROR, never a crash. */
-	write_file(c->file, "12abc\n");
+	write_file(value_file, "12abc\n");
 	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), -EREMOTEIO);
-	write_file(c->file, "");
+	write_file(value_file, "");
 	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), -EREMOTEIO);
-	write_file(c->file, "99999999999999999999999");
+	write_file(value_file, "99999999999999999999999");
 	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), -EREMOTEIO);
-	write_file(c->file, "1                                                         \n");
+	write_file(value_file, "1                                                         \n");
 	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), -EREMOTEIO);
-	unlink(c->file);
+	unlink(value_file);
 	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), -EREMOTEIO);
-	write_file(c->file, "7");
+	write_file(value_file, "7");
 	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, false, r, 8, &n), 0);
 	assert_int_equal(r[0].value, 7);
 }
 
 static void test_reading_async(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_sensor_reading r[8];
 	size_t n;
 	uint32_t v = SCMI_SENSOR_VERSION_3_1;
@@ -432,7 +305,7 @@ static void test_reading_async(void **state)
 	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_SINE, true, r, 8, &n), 0);
 	assert_true(r[0].value >= 20000 && r[0].value <= 30000);
 	assert_true(r[0].timestamp > 0);
-	write_file(c->file, "31");
+	write_file(value_file, "31");
 	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, true, r, 8, &n), 0);
 	assert_int_equal(r[0].value, 31);
 	scmi_agent_get_stats(c->g1, &st);
@@ -444,12 +317,12 @@ static void test_reading_async(void **state)
 
 static void test_trip_points(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_sensor_reading r[8];
 	size_t n;
 	uint32_t v = SCMI_SENSOR_VERSION_3_1, w[4];
 
-	write_file(c->file, "10");
+	write_file(value_file, "10");
 	assert_int_equal(scmi_sensor_trip_point_notify(c->host, S_FILE, true), 0);
 	assert_int_equal(scmi_sensor_trip_point_notify(c->g1, S_FILE, true), 0);
 	assert_int_equal(scmi_sensor_trip_point_notify(c->g2, S_FILE, true), -EACCES);
@@ -476,28 +349,24 @@ static void test_trip_points(void **state)
 			 SCMI_PROTOCOL_ERROR);
 
 	/* Up across 50 (and across 20, which only counts downwards). */
-	write_file(c->file, "100");
+	write_file(value_file, "100");
 	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
 	wait_seen(c, HOST, SENSOR_TRIP_POINT_EVENT, 1);
 	wait_seen(c, GUEST1, SENSOR_TRIP_POINT_EVENT, 1);
-	pthread_mutex_lock(&c->lock);
-	assert_int_equal(c->last_len[HOST][0], 12);
-	assert_int_equal(fw_get_le32(c->last[HOST][0]), GUEST1); /* who configured it */
-	assert_int_equal(fw_get_le32(c->last[HOST][0] + 4), S_FILE);
-	assert_int_equal(fw_get_le32(c->last[HOST][0] + 8), SCMI_SENSOR_TP_EVT_ASCENDING | 0);
-	pthread_mutex_unlock(&c->lock);
+	assert_int_equal(last(c, HOST, 0).len, 12);
+	assert_int_equal(fw_get_le32(last(c, HOST, 0).p), GUEST1); /* who configured it */
+	assert_int_equal(fw_get_le32(last(c, HOST, 0).p + 4), S_FILE);
+	assert_int_equal(fw_get_le32(last(c, HOST, 0).p + 8), SCMI_SENSOR_TP_EVT_ASCENDING | 0);
 	/* Down across 50 (not configured) and 20 (configured). */
-	write_file(c->file, "5");
+	write_file(value_file, "5");
 	assert_int_equal(scmi_sensor_reading_get(c->g1, v, S_FILE, true, r, 8, &n), 0);
 	wait_seen(c, HOST, SENSOR_TRIP_POINT_EVENT, 2);
 	wait_seen(c, GUEST1, SENSOR_TRIP_POINT_EVENT, 2);
-	pthread_mutex_lock(&c->lock);
-	assert_int_equal(fw_get_le32(c->last[GUEST1][0]), HOST);
-	assert_int_equal(fw_get_le32(c->last[GUEST1][0] + 8), 1);
-	pthread_mutex_unlock(&c->lock);
+	assert_int_equal(fw_get_le32(last(c, GUEST1, 0).p), HOST);
+	assert_int_equal(fw_get_le32(last(c, GUEST1, 0).p + 8), 1);
 	/* guest1 stops listening: only the host hears the next crossing. */
 	assert_int_equal(scmi_sensor_trip_point_notify(c->g1, S_FILE, false), 0);
-	write_file(c->file, "60");
+	write_file(value_file, "60");
 	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
 	wait_seen(c, HOST, SENSOR_TRIP_POINT_EVENT, 3);
 	/* Ordered delivery: a later trip event to guest1 would have been sent
@@ -509,7 +378,7 @@ static void test_trip_points(void **state)
 
 static void test_continuous_update(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t cfg;
 
 	assert_int_equal(scmi_sensor_continuous_update_notify(c->g1, S_RAMP, true), -EACCES);
@@ -518,13 +387,11 @@ static void test_continuous_update(void **state)
 	assert_int_equal(FW_FIELD_GET(SCMI_SENS_CFG_UPDATE_SECS_MASK, cfg), 20);
 	assert_int_equal(scmi_sensor_continuous_update_notify(c->host, S_ACCEL, true), 0);
 	wait_seen(c, HOST, SENSOR_UPDATE, 2);
-	pthread_mutex_lock(&c->lock);
-	assert_int_equal(c->last_len[HOST][1], 8 + 3 * 16);
-	assert_int_equal(fw_get_le32(c->last[HOST][1] + 4), S_ACCEL);
-	assert_int_equal((int64_t)fw_get_le64(c->last[HOST][1] + 8), 981);
-	assert_int_equal((int64_t)fw_get_le64(c->last[HOST][1] + 40), 983);
-	assert_true(fw_get_le64(c->last[HOST][1] + 16) > 0);
-	pthread_mutex_unlock(&c->lock);
+	assert_int_equal(last(c, HOST, 1).len, 8 + 3 * 16);
+	assert_int_equal(fw_get_le32(last(c, HOST, 1).p + 4), S_ACCEL);
+	assert_int_equal((int64_t)fw_get_le64(last(c, HOST, 1).p + 8), 981);
+	assert_int_equal((int64_t)fw_get_le64(last(c, HOST, 1).p + 40), 983);
+	assert_true(fw_get_le64(last(c, HOST, 1).p + 16) > 0);
 	/* Disabling the sensor stops the updates; no one else got any. */
 	assert_int_equal(scmi_sensor_config_set(c->host, S_ACCEL, cfg & ~1u), 0);
 	assert_int_equal(scmi_sensor_continuous_update_notify(c->host, S_ACCEL, false), 0);
@@ -534,7 +401,7 @@ static void test_continuous_update(void **state)
 
 static void test_config(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t cfg, def, w[2];
 
 	assert_int_equal(scmi_sensor_config_get(c->host, S_CONST, &def), 0);
@@ -567,12 +434,12 @@ static void test_config(void **state)
 
 static void test_reset_agent(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_sensor_reading r[8];
 	size_t n;
 	uint32_t v = SCMI_SENSOR_VERSION_3_1;
 
-	write_file(c->file, "0");
+	write_file(value_file, "0");
 	assert_int_equal(scmi_sensor_trip_point_notify(c->g1, S_FILE, true), 0);
 	assert_int_equal(scmi_sensor_trip_point_notify(c->host, S_FILE, true), 0);
 	assert_int_equal(scmi_sensor_trip_point_config(c->g1, S_FILE, 0, SCMI_SENSOR_TP_BOTH, 50),
@@ -582,12 +449,10 @@ static void test_reset_agent(void **state)
 	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
 	/* guest1 is reset: its subscription and its trip point 0 go. */
 	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST1, false), 0);
-	write_file(c->file, "100");
+	write_file(value_file, "100");
 	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
 	wait_seen(c, HOST, SENSOR_TRIP_POINT_EVENT, 1);
-	pthread_mutex_lock(&c->lock);
-	assert_int_equal(fw_get_le32(c->last[HOST][0] + 8), SCMI_SENSOR_TP_EVT_ASCENDING | 1);
-	pthread_mutex_unlock(&c->lock);
+	assert_int_equal(fw_get_le32(last(c, HOST, 0).p + 8), SCMI_SENSOR_TP_EVT_ASCENDING | 1);
 	/* The host's own event comes after any to guest1 would have. */
 	assert_int_equal(seen(c, HOST, 0), 1);
 	assert_int_equal(seen(c, GUEST1, 0), 0);
@@ -597,7 +462,7 @@ static void test_reset_agent(void **state)
  * away from guest1, which then loses the file sensor, and gives it back. */
 static void test_runtime_permissions(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_sensor_reading r[8];
 	size_t n;
 	uint32_t v = SCMI_SENSOR_VERSION_3_1;
@@ -613,7 +478,7 @@ static void test_runtime_permissions(void **state)
 
 static void test_negotiate(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_sensor_proto_info pi;
 	struct scmi_sensor_info s[8];
 	struct scmi_sensor_reading r[8];
@@ -654,11 +519,11 @@ static void test_negotiate(void **state)
 
 static void test_board_versions(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	static const uint32_t vs[] = { SCMI_SENSOR_VERSION_1_0, SCMI_SENSOR_VERSION_2_0,
 				       SCMI_SENSOR_VERSION_3_0 };
 
-	close_session(c);
+	rig_close(c);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(vs); i++) {
 		struct scmi_sensor_proto_info pi;
 		struct scmi_sensor_info s[8];
@@ -666,7 +531,7 @@ static void test_board_versions(void **state)
 		size_t n;
 		uint32_t attr;
 
-		memset(c->seen, 0, sizeof(c->seen));
+		rig_forget(c);
 		open_session(c, vs[i]);
 		assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
 		assert_int_equal(pi.version, vs[i]);
@@ -687,14 +552,13 @@ static void test_board_versions(void **state)
 				 vs[i] == SCMI_SENSOR_VERSION_1_0 ? -EOPNOTSUPP : 0);
 		if (vs[i] >= SCMI_SENSOR_VERSION_2_0)
 			wait_seen(c, HOST, SENSOR_UPDATE, 1);
-		close_session(c);
+		rig_close(c);
 	}
 }
 
 static void test_board_errors(void **state)
 {
-	struct ctx *c = *state;
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct rig *c = *state;
 	static const struct {
 		const char *prop;
 		uint32_t val;
@@ -708,21 +572,15 @@ static void test_board_errors(void **state)
 		{ "reg", 7, "'reg'" },
 		{ "fwkit,bogus", 1, "unknown property" },
 	};
-	struct scmi_session *s;
-	char err[256];
+	struct variant v = { 0x20001, NULL, 0 };
 
-	close_session(c);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(bad); i++) {
-		make_board(c->dtb, SCMI_SENSOR_VERSION_3_1, c->file, bad[i].prop, bad[i].val);
-		o.dtb = c->dtb;
-		err[0] = '\0';
-		assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
-		assert_non_null(strstr(err, "/scmi-platform/sensors/sensor@4"));
-		assert_non_null(strstr(err, bad[i].want));
+		struct variant b = { SCMI_SENSOR_VERSION_3_1, bad[i].prop, bad[i].val };
+
+		rig_expect_board_error(c, "sensors", add_file_sensor, &b,
+				       "/scmi-platform/sensors/sensor@4", bad[i].want);
 	}
-	make_board(c->dtb, 0x20001, c->file, NULL, 0);
-	assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
-	assert_non_null(strstr(err, "'fwkit,version'"));
+	rig_expect_board_error(c, "sensors", add_file_sensor, &v, "'fwkit,version'", NULL);
 }
 
 /* ---- a hostile platform: the client must refuse what it cannot trust ---- */
@@ -804,39 +662,19 @@ static const struct scmi_msg_desc evil_msgs[] = {
 
 static void test_hostile_platform(void **state)
 {
-	struct ctx *c = *state;
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct rig *c = *state;
 	struct evil e = { 0 };
 	struct scmi_protocol evil = { .id = SCMI_PROTOCOL_SENSOR,
 				      .version = SCMI_SENSOR_VERSION_3_1,
 				      .msgs = evil_msgs,
 				      .nmsgs = FW_ARRAY_SIZE(evil_msgs),
 				      .priv = &e };
-	const struct fw_embedded_board *eb = &fw_embedded_boards[0];
 	struct scmi_sensor_proto_info pi;
 	struct scmi_sensor_info s[4];
 	struct scmi_sensor_reading r[4];
-	char err[256];
-	size_t n, cap;
-	void *fdt;
-	FILE *f;
+	size_t n;
 
-	close_session(c);
-	while (eb->name && strcmp(eb->name, FW_DEFAULT_BOARD))
-		eb++;
-	cap = eb->size + 4096;
-	fdt = calloc(1, cap);
-	assert_int_equal(fdt_open_into(eb->dtb, fdt, (int)cap), 0);
-	assert_int_equal(fdt_del_node(fdt, fdt_path_offset(fdt, "/scmi-platform/sensors")), 0);
-	f = fopen(c->dtb, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
-	fclose(f);
-	free(fdt);
-	o.dtb = c->dtb;
-	o.agent.rx_timeout_ms = 5000;
-	if (scmi_session_local(&o, &c->s, err, sizeof(err)))
-		fail_msg("%s", err);
+	assert_int_equal(rig_reopen(c, "sensors", rig_del_node, NULL), 0);
 	assert_int_equal(scmi_platform_register_protocol(c->s->platform, &evil), 0);
 	th_log_capture();
 	assert_int_equal(scmi_sensor_proto_info_get(c->s->agent, &pi), 0);
@@ -857,8 +695,7 @@ static void test_hostile_platform(void **state)
 	assert_int_equal(scmi_sensor_reading_get(c->s->agent, pi.version, 0, true, r, 4, &n),
 			 -EPROTO);
 	assert_true(th_log_contains("does not match sensor 0"));
-	scmi_session_close(c->s);
-	c->s = NULL;
+	rig_close(c); /* before evil, which it serves, goes */
 }
 
 static void test_cli(void **state)
@@ -866,34 +703,21 @@ static void test_cli(void **state)
 	char out[8192], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "read",
-				      "soc-temp", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("sensor", "read", "soc-temp", "--json"), 0);
 	assert_non_null(strstr(out, "\"value\":45000"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "read",
-				      "0", "--async", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("sensor", "read", "0", "--async"), 0);
 	assert_non_null(strstr(out, "45000"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "list",
-				      "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("sensor", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"name\":\"z-axis-of-the-accelerometer\""));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor",
-				      "notify", "accel", "--update", "--count", "1", "--json",
-				      NULL),
+	assert_int_equal(RIG_CLI("sensor", "notify", "accel", "--update", "--count", "1", "--json"),
 			 0);
 	assert_non_null(strstr(out, "\"event\":\"update\",\"sensor\":3,\"value\":981"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest1", "sensor", "read", "soc-temp", NULL),
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "sensor", "read", "soc-temp"),
 			 1);
 	assert_non_null(strstr(err, "SENSOR_READING_GET: Permission denied"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "read",
-				      "nosuch", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("sensor", "read", "nosuch"), 1);
 	assert_non_null(strstr(err, "no sensor 'nosuch'"));
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "sensor", "--help", NULL),
-		0);
+	assert_int_equal(RIG_CLI("sensor", "--help"), 0);
 	assert_non_null(strstr(out, "usage: fwkit scmi sensor"));
 }
 

@@ -7,172 +7,45 @@
  * subscribed agents with the fields of their version (NEGOTIATE, a v1.0
  * board), reset_agent, board errors and the CLI.
  */
-#include "helpers.h"
+#include "rig.h"
 
-#include <fwkit/board.h>
-#include <fwkit/scmi/session.h>
 #include <fwkit/scmi/system.h>
 
 #include <errno.h>
 #include <libfdt.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 
-#define HOST   1
-#define GUEST1 2
-#define GUEST2 3
-
-struct ctx {
-	struct scmi_session *s;
-	struct scmi_agent *host, *g1, *g2;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int seen[4];
-	uint8_t last[4][32];
-	size_t last_len[4];
-	char dtb[256];
-};
-
-static struct ctx *g_ctx;
-
-static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
-		     uint64_t ts)
-{
-	struct ctx *c = g_ctx;
-	uintptr_t id = (uintptr_t)arg;
-
-	(void)ts;
-	assert_int_equal(proto, SCMI_PROTOCOL_SYSTEM);
-	assert_int_equal(evt, SCMI_EVENT_SYSTEM_POWER_STATE_NOTIFIER);
-	pthread_mutex_lock(&c->lock);
-	c->seen[id]++;
-	c->last_len[id] = FW_MIN(len, sizeof(c->last[id]));
-	memcpy(c->last[id], p, c->last_len[id]);
-	pthread_cond_broadcast(&c->cond);
-	pthread_mutex_unlock(&c->lock);
-}
-
-/* Wait for the n-th event of an agent and decode it for version v. */
-static struct scmi_system_event wait_event(struct ctx *c, int id, int n, uint32_t v)
-{
-	struct scmi_system_event ev;
-
-	uint8_t last[32];
-	size_t len;
-	int got;
-
-	pthread_mutex_lock(&c->lock);
-	while (c->seen[id] < n)
-		pthread_cond_wait(&c->cond, &c->lock);
-	got = c->seen[id];
-	len = c->last_len[id];
-	memcpy(last, c->last[id], len);
-	pthread_mutex_unlock(&c->lock);
-	/* Outside the lock: a failed assertion leaves the test at once. */
-	assert_int_equal(got, n);
-	assert_int_equal(scmi_system_event_decode(v, last, len, &ev), 0);
-	return ev;
-}
-
-static int seen(struct ctx *c, int id)
-{
-	int n;
-
-	pthread_mutex_lock(&c->lock);
-	n = c->seen[id];
-	pthread_mutex_unlock(&c->lock);
-	return n;
-}
-
-static size_t last_len(struct ctx *c, int id)
-{
-	size_t n;
-
-	pthread_mutex_lock(&c->lock);
-	n = c->last_len[id];
-	pthread_mutex_unlock(&c->lock);
-	return n;
-}
-
-static int open_ctx(struct ctx *c, const char *dtb, char *err, size_t errlen)
-{
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
-	struct scmi_agent **ag[3];
-	int ret;
-
-	o.agent = cfg;
-	o.dtb = dtb;
-	ret = scmi_session_local(&o, &c->s, err, errlen);
-	if (ret)
-		return ret;
-	c->host = c->s->agent;
-	assert_int_equal(
-		scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err, errlen),
-		0);
-	assert_int_equal(
-		scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->g2, err, errlen),
-		0);
-	ag[0] = &c->host;
-	ag[1] = &c->g1;
-	ag[2] = &c->g2;
-	for (uintptr_t i = 0; i < 3; i++)
-		assert_int_equal(scmi_notify_register(*ag[i], SCMI_PROTOCOL_SYSTEM, SCMI_EVT_ANY,
-						      on_event, (void *)(i + 1)),
-				 0);
-	return 0;
-}
-
-static void close_ctx(struct ctx *c)
-{
-	scmi_agent_destroy(c->g1);
-	scmi_agent_destroy(c->g2);
-	scmi_session_close(c->s);
-	c->s = NULL;
-}
+#define raw(a, ...) rig_call(a, SCMI_PROTOCOL_SYSTEM, __VA_ARGS__)
 
 static int setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-	char err[256];
-
-	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
-	g_ctx = c;
-	assert_int_equal(open_ctx(c, NULL, err, sizeof(err)), 0);
-	*state = c;
-	return 0;
+	return rig_setup_recording(state, SCMI_PROTOCOL_SYSTEM);
 }
 
-static int teardown(void **state)
+/* Wait for the n-th event of an agent and decode it for version v. */
+static struct scmi_system_event wait_event(struct rig *c, int id, int n, uint32_t v)
 {
-	struct ctx *c = *state;
+	struct scmi_system_event ev;
+	struct rig_event r;
 
-	if (c->s)
-		close_ctx(c);
-	if (c->dtb[0])
-		remove(c->dtb);
-	pthread_cond_destroy(&c->cond);
-	pthread_mutex_destroy(&c->lock);
-	free(c);
-	th_log_release();
-	return 0;
+	assert_int_equal(rig_wait(c, id, RIG_ANY, n, &r), n);
+	assert_int_equal(r.proto, SCMI_PROTOCOL_SYSTEM);
+	assert_int_equal(r.evt, SCMI_EVENT_SYSTEM_POWER_STATE_NOTIFIER);
+	assert_int_equal(scmi_system_event_decode(v, r.p, FW_MIN(r.len, 32), &ev), 0);
+	return ev;
 }
 
-static int raw(struct scmi_agent *a, uint8_t msg, const uint32_t *w, size_t n, uint8_t *rx,
-	       size_t *len)
+static int seen(struct rig *c, int id)
 {
-	uint8_t tx[32] = { 0 }, buf[128];
-	size_t l = 0;
-	int ret;
+	return rig_seen(c, id, RIG_ANY);
+}
 
-	for (size_t i = 0; i < n; i++)
-		fw_put_le32(tx + 4 * i, w[i]);
-	ret = scmi_agent_call(a, SCMI_PROTOCOL_SYSTEM, msg, tx, 4 * n, rx ? rx : buf, 128, &l);
-	if (len)
-		*len = l;
-	return ret;
+/* The length of agent id's newest event. */
+static size_t last_len(struct rig *c, int id)
+{
+	struct rig_event r;
+
+	rig_wait(c, id, RIG_ANY, 1, &r);
+	return FW_MIN(r.len, 32);
 }
 
 static uint32_t get_state(struct scmi_agent *a)
@@ -185,7 +58,7 @@ static uint32_t get_state(struct scmi_agent *a)
 
 static void test_discovery(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t v, attr;
 	uint8_t rx[128];
 	size_t len;
@@ -210,12 +83,9 @@ static void test_discovery(void **state)
 
 static void test_wrong_sizes(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t w[3] = { 0, SCMI_SYSTEM_POWERUP, 0 };
-	static const struct {
-		uint8_t msg;
-		size_t good;
-	} m[] = {
+	static const struct rig_size m[] = {
 		{ SCMI_PROTOCOL_VERSION, 0 },
 		{ SCMI_PROTOCOL_ATTRIBUTES, 0 },
 		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },
@@ -225,17 +95,12 @@ static void test_wrong_sizes(void **state)
 		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 1 },
 	};
 
-	for (size_t i = 0; i < FW_ARRAY_SIZE(m); i++) {
-		assert_int_equal(raw(c->host, m[i].msg, w, m[i].good + 1, NULL, NULL), -EPROTO);
-		if (m[i].good)
-			assert_int_equal(raw(c->host, m[i].msg, w, m[i].good - 1, NULL, NULL),
-					 -EPROTO);
-	}
+	rig_expect_sizes(c->host, SCMI_PROTOCOL_SYSTEM, m, FW_ARRAY_SIZE(m), w);
 }
 
 static void test_state_machine(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 
 	assert_int_equal(get_state(c->g1), SCMI_SYSTEM_POWERUP);
 	assert_int_equal(scmi_system_state_set(c->host, SCMI_SYSTEM_SUSPEND, false), 0);
@@ -264,7 +129,7 @@ static void test_state_machine(void **state)
 
 static void test_notifier(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_system_event e;
 
 	assert_int_equal(raw(c->g1, SYSTEM_POWER_STATE_NOTIFY, (uint32_t[]){ 3 }, 1, NULL, NULL),
@@ -304,7 +169,7 @@ static void test_notifier(void **state)
 
 static void test_negotiate_and_reset(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_system_event e;
 	uint32_t v;
 
@@ -333,57 +198,21 @@ static void test_negotiate_and_reset(void **state)
 
 /* ---------------------------------------------- boards other than default */
 
-static void write_board(struct ctx *c, void (*edit)(void *fdt))
+static void edit_v1(void *fdt, int node, const void *arg)
 {
-	const struct fw_embedded_board *b = &fw_embedded_boards[0];
-	void *fdt;
-	size_t cap;
-	FILE *f;
-
-	for (; b->name && strcmp(b->name, FW_DEFAULT_BOARD); b++)
-		;
-	assert_non_null(b->name);
-	cap = b->size + 4096;
-	fdt = malloc(cap);
-	assert_int_equal(fdt_open_into(b->dtb, fdt, (int)cap), 0);
-	edit(fdt);
-	assert_int_equal(fdt_pack(fdt), 0);
-	th_tmp_path(c->dtb, sizeof(c->dtb), "system.dtb");
-	f = fopen(c->dtb, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
-	fclose(f);
-	free(fdt);
-}
-
-static int sys_node(void *fdt)
-{
-	int n = fdt_path_offset(fdt, "/scmi-platform/system-power");
-
-	assert_true(n >= 0);
-	return n;
-}
-
-static void edit_v1(void *fdt)
-{
-	int n = sys_node(fdt);
-
-	assert_int_equal(fdt_setprop_u32(fdt, n, "fwkit,version", SCMI_SYSTEM_VERSION_1_0), 0);
-	assert_int_equal(fdt_delprop(fdt, n, "fwkit,graceful-timeout-ms"), 0);
-	assert_int_equal(fdt_setprop_empty(fdt, n, "fwkit,no-warm-reset"), 0);
-	assert_int_equal(fdt_setprop_empty(fdt, n, "fwkit,no-suspend"), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", SCMI_SYSTEM_VERSION_1_0), 0);
+	assert_int_equal(fdt_delprop(fdt, node, "fwkit,graceful-timeout-ms"), 0);
+	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,no-warm-reset"), 0);
+	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,no-suspend"), 0);
 }
 
 static void test_version_1_0(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_system_event e;
 	uint32_t v, attr;
-	char err[256];
 
-	close_ctx(c);
-	write_board(c, edit_v1);
-	assert_int_equal(open_ctx(c, c->dtb, err, sizeof(err)), 0);
+	assert_int_equal(rig_reopen(c, "system-power", edit_v1, NULL), 0);
 	assert_int_equal(scmi_system_version(c->host, &v), 0);
 	assert_int_equal(v, SCMI_SYSTEM_VERSION_1_0);
 	assert_int_equal(scmi_system_negotiate_version(c->host, SCMI_SYSTEM_VERSION_1_0),
@@ -403,43 +232,21 @@ static void test_version_1_0(void **state)
 	assert_int_equal(e.flags, SCMI_SYSTEM_GRACEFUL_REQUEST);
 }
 
-static void edit_bad_version(void *fdt)
-{
-	assert_int_equal(fdt_setprop_u32(fdt, sys_node(fdt), "fwkit,version", 0x30000), 0);
-}
-
-static void edit_timeout_v1(void *fdt)
-{
-	assert_int_equal(fdt_setprop_u32(fdt, sys_node(fdt), "fwkit,version", 0x10000), 0);
-}
-
-static void edit_bad_timeout(void *fdt)
-{
-	assert_int_equal(fdt_setprop_string(fdt, sys_node(fdt), "fwkit,graceful-timeout-ms", ""),
-			 0);
-}
-
 static void test_board_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	static const struct {
-		void (*edit)(void *fdt);
+		struct rig_prop edit;
 		const char *prop;
 	} cases[] = {
-		{ edit_bad_version, "'fwkit,version'" },
-		{ edit_timeout_v1, "'fwkit,graceful-timeout-ms'" },
-		{ edit_bad_timeout, "'fwkit,graceful-timeout-ms'" },
+		{ { NULL, "fwkit,version", 0x30000, NULL, 0 }, "'fwkit,version'" },
+		{ { NULL, "fwkit,version", 0x10000, NULL, 0 }, "'fwkit,graceful-timeout-ms'" },
+		{ { NULL, "fwkit,graceful-timeout-ms", 0, "", 1 }, "'fwkit,graceful-timeout-ms'" },
 	};
 
-	close_ctx(c);
-	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
-		char err[256] = "";
-
-		write_board(c, cases[i].edit);
-		assert_int_not_equal(open_ctx(c, c->dtb, err, sizeof(err)), 0);
-		assert_non_null(strstr(err, "/scmi-platform/system-power"));
-		assert_non_null(strstr(err, cases[i].prop));
-	}
+	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++)
+		rig_expect_board_error(c, "system-power", rig_set_prop, &cases[i].edit,
+				       "/scmi-platform/system-power", cases[i].prop);
 }
 
 static void test_cli(void **state)
@@ -447,34 +254,26 @@ static void test_cli(void **state)
 	char out[2048], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "system", "state", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "system", "state", "--json"), 0);
 	assert_string_equal(out,
 			    "{\"version\":\"0x20001\",\"state\":\"power-up\",\"state_id\":3}\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "system", "state", "shutdown", "--graceful", NULL),
-			 0);
+	assert_int_equal(
+		RIG_CLI("--timeout-ms", "10000", "system", "state", "shutdown", "--graceful"), 0);
 	assert_string_equal(out, "shutdown\n");
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "--node", "/firmware/scmi-guest2", "system", "state",
-				      "suspend", NULL),
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "--node", "/firmware/scmi-guest2",
+				 "system", "state", "suspend"),
 			 1);
 	assert_non_null(strstr(err, "Permission denied"));
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "system", "state", "nap", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "10000", "system", "--help", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "system", "state", "nap"), 2);
+	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "system", "--help"), 0);
 	assert_non_null(strstr(out, "emulated platform's state only"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
 		T(test_discovery),	     T(test_wrong_sizes),
 		T(test_state_machine),	     T(test_notifier),
 		T(test_negotiate_and_reset), T(test_version_1_0),

@@ -8,22 +8,13 @@
  * vendor modes, reset_agent, version negotiation and the older versions
  * (boards derived from the default one), board errors, and the CLI.
  */
-#include "helpers.h"
+#include "rig.h"
 
-#include <fwkit/board.h>
 #include <fwkit/scmi/platform.h>
-#include <fwkit/scmi/session.h>
 #include <fwkit/scmi/voltage.h>
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-#define HOST   1
-#define GUEST1 2
-#define GUEST2 3
 
 #define D_CPU 0 /* 40 discrete levels, async, always on, device 0 */
 #define D_GPU 1 /* segmented 500000..1000000 step 12500, device 1 */
@@ -32,113 +23,31 @@
 #define ON    SCMI_VOLTAGE_ARCH_STATE_ON
 #define OFF   SCMI_VOLTAGE_ARCH_STATE_OFF
 
-struct ctx {
-	struct scmi_session *s;
-	struct scmi_agent *host, *g1, *g2;
-	char dtb[256];
+/* One raw command of nw words; the SCMI status, the reply in rx. */
+#define raw(a, msg, w, nw, rx, len)                                                                \
+	rig_status(a, SCMI_PROTOCOL_VOLTAGE, msg, w, nw, 4 * (nw), rx, len)
+
+/* The voltage node's version and one property of domain@2. */
+struct variant {
+	uint32_t version;
+	const char *prop;
+	uint32_t val;
 };
 
-/* The default board with the voltage node changed; written to path. */
-static void make_board(const char *path, uint32_t version, const char *bad_prop, uint32_t bad_val)
+static void set_variant(void *fdt, int node, const void *arg)
 {
-	const struct fw_embedded_board *eb = &fw_embedded_boards[0];
-	size_t cap;
-	void *fdt;
-	int node;
-	FILE *f;
+	const struct variant *v = arg;
 
-	while (eb->name && strcmp(eb->name, FW_DEFAULT_BOARD))
-		eb++;
-	assert_non_null(eb->name);
-	cap = eb->size + 4096;
-	fdt = calloc(1, cap);
-	assert_int_equal(fdt_open_into(eb->dtb, fdt, (int)cap), 0);
-	node = fdt_path_offset(fdt, "/scmi-platform/voltage-domains");
-	assert_true(node >= 0);
-	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", version), 0);
-	if (bad_prop) {
-		node = fdt_path_offset(fdt, "/scmi-platform/voltage-domains/domain@2");
-		assert_int_equal(fdt_setprop_u32(fdt, node, bad_prop, bad_val), 0);
-	}
-	assert_int_equal(fdt_pack(fdt), 0);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
-	fclose(f);
-	free(fdt);
-}
-
-static void open_session(struct ctx *c, const char *dtb)
-{
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
-	char err[256];
-
-	o.dtb = dtb;
-	o.agent = cfg;
-	if (scmi_session_local(&o, &c->s, err, sizeof(err)))
-		fail_msg("%s", err);
-	c->host = c->s->agent;
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err,
-						sizeof(err)),
-			 0);
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->g2, err,
-						sizeof(err)),
-			 0);
-}
-
-static void close_session(struct ctx *c)
-{
-	scmi_agent_destroy(c->g1);
-	scmi_agent_destroy(c->g2);
-	scmi_session_close(c->s);
-	c->s = NULL;
-}
-
-static int setup(void **state)
-{
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	th_tmp_path(c->dtb, sizeof(c->dtb), "voltage.dtb");
-	open_session(c, NULL);
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	if (c->s)
-		close_session(c);
-	unlink(c->dtb);
-	free(c);
-	th_log_release();
-	return 0;
-}
-
-static int32_t raw(struct scmi_agent *a, uint8_t msg, const uint32_t *w, size_t nw, uint8_t *rx,
-		   size_t *rx_len)
-{
-	struct scmi_xfer *x;
-	int32_t st;
-
-	assert_int_equal(scmi_xfer_get_init(a, SCMI_PROTOCOL_VOLTAGE, msg, nw * 4, 0, &x), 0);
-	for (size_t i = 0; i < nw; i++)
-		fw_put_le32(x->tx.buf + 4 * i, w[i]);
-	scmi_do_xfer(a, x);
-	st = x->status;
-	if (rx) {
-		memcpy(rx, x->rx.buf, x->rx.len);
-		*rx_len = x->rx.len;
-	}
-	scmi_xfer_put(a, x);
-	return st;
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", v->version), 0);
+	if (v->prop)
+		assert_int_equal(
+			fdt_setprop_u32(fdt, rig_subnode(fdt, node, "domain@2"), v->prop, v->val),
+			0);
 }
 
 static void test_discovery(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_voltage_info v;
 	uint32_t version, attr;
 	unsigned int num;
@@ -174,7 +83,7 @@ static void test_discovery(void **state)
 
 static void test_discovery_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint8_t rx[128];
 	size_t len;
 	uint32_t w[2] = { D_CPU, 30 };
@@ -213,7 +122,7 @@ static void test_discovery_errors(void **state)
  * unknown message id is NOT_SUPPORTED. */
 static void test_sizes(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	static const struct {
 		uint8_t id;
 		uint8_t size;
@@ -232,7 +141,7 @@ static void test_sizes(void **state)
 
 static void test_levels(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	int32_t uv;
 	uint32_t w[3];
 
@@ -267,7 +176,7 @@ static void test_levels(void **state)
 
 static void test_level_async(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_agent_stats st;
 	int32_t uv;
 
@@ -288,7 +197,7 @@ static void test_level_async(void **state)
 
 static void test_config_refcount(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t cfg, w[2];
 
 	/* The host and guest1 share device 2's domain. */
@@ -331,7 +240,7 @@ static void test_config_refcount(void **state)
 
 static void test_reset_agent(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t cfg;
 	int32_t uv;
 
@@ -356,7 +265,7 @@ static void test_reset_agent(void **state)
 
 static void test_negotiate(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	struct scmi_voltage_info v;
 	uint32_t version, attr, w[1] = { D_MMC };
 	unsigned int num;
@@ -381,17 +290,16 @@ static void test_negotiate(void **state)
 
 static void test_board_versions(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	static const uint32_t vs[] = { SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0 };
 
-	close_session(c);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(vs); i++) {
+		struct variant b = { vs[i], NULL, 0 };
 		struct scmi_voltage_info v;
 		uint32_t version, attr;
 		unsigned int num;
 
-		make_board(c->dtb, vs[i], NULL, 0);
-		open_session(c, c->dtb);
+		assert_int_equal(rig_reopen(c, "voltage-domains", set_variant, &b), 0);
 		assert_int_equal(scmi_voltage_proto_info_get(c->host, &version, &num), 0);
 		assert_int_equal(version, vs[i]);
 		assert_int_equal(scmi_voltage_negotiate_version(c->host, vs[i]), -EOPNOTSUPP);
@@ -403,14 +311,13 @@ static void test_board_versions(void **state)
 						    ? "vdd-mmc-io-sign"
 						    : "vdd-mmc-io-signalling");
 		assert_int_equal(scmi_voltage_level_set(c->host, D_CPU, true, 700000), 0);
-		close_session(c);
+		rig_close(c);
 	}
 }
 
 static void test_board_errors(void **state)
 {
-	struct ctx *c = *state;
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct rig *c = *state;
 	static const struct {
 		const char *prop;
 		uint32_t val;
@@ -423,21 +330,15 @@ static void test_board_errors(void **state)
 		{ "reg", 9, "'reg'" },
 		{ "fwkit,bogus", 1, "unknown property" },
 	};
-	struct scmi_session *s;
-	char err[256];
+	struct variant v = { 0x30000, NULL, 0 };
 
-	close_session(c);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(bad); i++) {
-		make_board(c->dtb, SCMI_VOLTAGE_VERSION_2_1, bad[i].prop, bad[i].val);
-		o.dtb = c->dtb;
-		err[0] = '\0';
-		assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
-		assert_non_null(strstr(err, "/scmi-platform/voltage-domains/domain@2"));
-		assert_non_null(strstr(err, bad[i].want));
+		struct variant b = { SCMI_VOLTAGE_VERSION_2_1, bad[i].prop, bad[i].val };
+
+		rig_expect_board_error(c, "voltage-domains", set_variant, &b,
+				       "/scmi-platform/voltage-domains/domain@2", bad[i].want);
 	}
-	make_board(c->dtb, 0x30000, NULL, 0);
-	assert_int_not_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
-	assert_non_null(strstr(err, "'fwkit,version'"));
+	rig_expect_board_error(c, "voltage-domains", set_variant, &v, "'fwkit,version'", NULL);
 }
 
 /* ---- a hostile platform: the client must refuse what it cannot trust ---- */
@@ -511,38 +412,16 @@ static const struct scmi_msg_desc evil_msgs[] = {
 
 static void test_hostile_platform(void **state)
 {
-	struct ctx *c = *state;
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct rig *c = *state;
 	struct evil e = { 0 };
 	struct scmi_protocol evil = { .id = SCMI_PROTOCOL_VOLTAGE,
 				      .version = SCMI_VOLTAGE_VERSION_2_1,
 				      .msgs = evil_msgs,
 				      .nmsgs = FW_ARRAY_SIZE(evil_msgs),
 				      .priv = &e };
-	const struct fw_embedded_board *eb = &fw_embedded_boards[0];
 	struct scmi_voltage_info v;
-	char err[256];
-	size_t cap;
-	void *fdt;
-	FILE *f;
 
-	close_session(c);
-	while (eb->name && strcmp(eb->name, FW_DEFAULT_BOARD))
-		eb++;
-	cap = eb->size + 4096;
-	fdt = calloc(1, cap);
-	assert_int_equal(fdt_open_into(eb->dtb, fdt, (int)cap), 0);
-	assert_int_equal(fdt_del_node(fdt, fdt_path_offset(fdt, "/scmi-platform/voltage-domains")),
-			 0);
-	f = fopen(c->dtb, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(fdt, 1, fdt_totalsize(fdt), f), fdt_totalsize(fdt));
-	fclose(f);
-	free(fdt);
-	o.dtb = c->dtb;
-	o.agent.rx_timeout_ms = 5000;
-	if (scmi_session_local(&o, &c->s, err, sizeof(err)))
-		fail_msg("%s", err);
+	assert_int_equal(rig_reopen(c, "voltage-domains", rig_del_node, NULL), 0);
 	assert_int_equal(scmi_platform_register_protocol(c->s->platform, &evil), 0);
 	th_log_capture();
 	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
@@ -561,8 +440,7 @@ static void test_hostile_platform(void **state)
 			 -EPROTO);
 	assert_int_equal(scmi_voltage_level_set(c->s->agent, 0, true, 1000), -EPROTO);
 	assert_true(th_log_contains("VOLTAGE_LEVEL_SET_COMPLETE"));
-	scmi_session_close(c->s);
-	c->s = NULL;
+	rig_close(c); /* before evil, which it serves, goes */
 }
 
 static void test_cli(void **state)
@@ -570,54 +448,39 @@ static void test_cli(void **state)
 	char out[8192], err[1024];
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "list",
-				      "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("voltage", "list", "--json"), 0);
 	assert_non_null(strstr(out, "\"name\":\"vdd-mmc-io-signalling\""));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage",
-				      "levels", "vdd-gpu", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("voltage", "levels", "vdd-gpu", "--json"), 0);
 	assert_non_null(strstr(out, "\"levels\":[500000,1000000,12500]"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "set",
-				      "vdd-cpu", "900000", "--async", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("voltage", "set", "vdd-cpu", "900000", "--async", "--json"), 0);
 	assert_non_null(strstr(out, "\"level_uv\":900000"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "on",
-				      "2", "--json", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("voltage", "on", "2", "--json"), 0);
 	assert_non_null(strstr(out, "\"state\":\"on\""));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "get",
-				      "3", NULL),
-			 0);
+	assert_int_equal(RIG_CLI("voltage", "get", "3"), 0);
 	assert_non_null(strstr(out, "3300000 uV off"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
-				      "/firmware/scmi-guest1", "voltage", "off", "vdd-cpu", NULL),
+	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "voltage", "off", "vdd-cpu"),
 			 1);
 	assert_non_null(strstr(err, "VOLTAGE_CONFIG_SET: Permission denied"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "get",
-				      "nosuch", NULL),
-			 1);
+	assert_int_equal(RIG_CLI("voltage", "get", "nosuch"), 1);
 	assert_non_null(strstr(err, "no voltage domain 'nosuch'"));
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "voltage", "--help", NULL),
-		0);
+	assert_int_equal(RIG_CLI("voltage", "--help"), 0);
 	assert_non_null(strstr(out, "usage: fwkit scmi voltage"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_discovery, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_discovery_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sizes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_levels, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_level_async, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_refcount, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_agent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_negotiate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_board_versions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_board_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_platform, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_discovery, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_discovery_errors, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_sizes, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_levels, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_level_async, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_config_refcount, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_reset_agent, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_negotiate, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_board_versions, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_board_errors, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_platform, rig_setup, rig_teardown),
 		cmocka_unit_test(test_cli),
 	};
 

@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The SCMI test rig (see rig.h). Notification callbacks run on an agent's
+ * dispatcher thread, where a cmocka assertion must not fire: the recorder
+ * only copies, and the test thread checks what it waited for. Every wait
+ * ends at a deadline so that a lost event fails the test instead of hanging
+ * it until CTest's timeout.
+ */
+#include "rig.h"
+
+#include <fwkit/board.h>
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * From <fwkit/sync.h>, which cannot be included next to <fwkit/scmi/agent.h>
+ * while that header still defines its own struct fw_completion: include it
+ * instead once the agent core uses it.
+ */
+void fw_cond_init(pthread_cond_t *c);
+int fw_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline);
+
+static const char *const guest_nodes[] = { "/firmware/scmi-guest1", "/firmware/scmi-guest2" };
+
+struct rig *rig_new(void)
+{
+	struct rig *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	pthread_mutex_init(&r->lock, NULL);
+	fw_cond_init(&r->cond);
+	for (int i = 0; i < RIG_AGENTS; i++)
+		r->sinks[i] = (struct rig_sink){ r, i };
+	return r;
+}
+
+static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
+		     uint64_t ts)
+{
+	struct rig_sink *k = arg;
+	struct rig *r = k->r;
+	int *n = &r->n[k->agent];
+
+	(void)ts;
+	pthread_mutex_lock(&r->lock);
+	if (*n < RIG_EVENTS) {
+		struct rig_event *e = &r->ev[k->agent][*n];
+
+		e->proto = proto;
+		e->evt = evt;
+		e->len = len;
+		memcpy(e->p, p, FW_MIN(len, sizeof(e->p)));
+	}
+	(*n)++;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void register_sinks(struct rig *r)
+{
+	for (int i = HOST; i <= GUEST2; i++)
+		assert_int_equal(scmi_notify_register(r->ag[i], r->proto, SCMI_EVT_ANY, on_event,
+						      &r->sinks[i]),
+				 0);
+}
+
+int rig_open(struct rig *r, const char *dtb, char *err, size_t errlen)
+{
+	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000, .dresp_timeout_ms = 5000 };
+	struct scmi_session_opts o = {
+		.dtb = dtb,
+		.mode = HW_WAIT_SLEEP,
+		.conduit = SCMI_CONDUIT_DIRECT,
+		.agent = cfg,
+	};
+	int ret = scmi_session_local(&o, &r->s, err, errlen);
+
+	if (ret) {
+		r->s = NULL;
+		return ret;
+	}
+	r->host = r->s->agent;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(scmi_session_add_agent(r->s, guest_nodes[i], &cfg,
+							&r->ag[GUEST1 + i], err, errlen),
+				 0);
+	if (r->proto)
+		register_sinks(r);
+	return 0;
+}
+
+void rig_close(struct rig *r)
+{
+	if (!r->s)
+		return;
+	scmi_agent_destroy(r->g1);
+	scmi_agent_destroy(r->g2);
+	scmi_session_close(r->s);
+	r->s = NULL;
+}
+
+void rig_free(struct rig *r)
+{
+	rig_close(r);
+	if (r->dtb[0])
+		unlink(r->dtb);
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+	th_log_release();
+}
+
+int rig_setup(void **state)
+{
+	struct rig *r = rig_new();
+	char err[256];
+
+	if (rig_open(r, NULL, err, sizeof(err)))
+		fail_msg("%s", err);
+	*state = r;
+	return 0;
+}
+
+int rig_setup_recording(void **state, uint8_t proto)
+{
+	rig_setup(state);
+	rig_record(*state, proto);
+	return 0;
+}
+
+int rig_teardown(void **state)
+{
+	rig_free(*state);
+	return 0;
+}
+
+/* ------------------------------------------------------------ commands */
+
+int rig_call(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
+	     uint8_t *rx, size_t *rx_len)
+{
+	uint8_t tx[64] = { 0 }, buf[RIG_RX_MAX];
+	size_t len = 0;
+	int ret;
+
+	assert_true(n <= sizeof(tx) / 4);
+	for (size_t i = 0; i < n; i++)
+		fw_put_le32(tx + 4 * i, w[i]);
+	ret = scmi_agent_call(a, proto, msg, tx, 4 * n, rx ? rx : buf, RIG_RX_MAX, &len);
+	if (rx_len)
+		*rx_len = len;
+	return ret;
+}
+
+int rig_raw(struct rig *r, int agent, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
+	    uint8_t *rx, size_t *rx_len)
+{
+	return rig_call(r->ag[agent], proto, msg, w, n, rx, rx_len);
+}
+
+int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
+		   size_t tx_len, uint8_t *rx, size_t *rx_len)
+{
+	struct scmi_xfer *x;
+	int32_t st;
+
+	assert_int_equal(scmi_xfer_get_init(a, proto, msg, tx_len, 0, &x), 0);
+	for (size_t i = 0; i < n && 4 * i + 4 <= tx_len; i++)
+		fw_put_le32(x->tx.buf + 4 * i, w[i]);
+	(void)scmi_do_xfer(a, x);
+	st = x->status;
+	if (rx) {
+		memcpy(rx, x->rx.buf, x->rx.len);
+		*rx_len = x->rx.len;
+	}
+	scmi_xfer_put(a, x);
+	return st;
+}
+
+void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+		      const uint32_t *w)
+{
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(rig_call(a, proto, m[i].msg, w, m[i].words + 1, NULL, NULL),
+				 -EPROTO);
+		if (m[i].words)
+			assert_int_equal(
+				rig_call(a, proto, m[i].msg, w, m[i].words - 1, NULL, NULL),
+				-EPROTO);
+	}
+}
+
+void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+			    const uint32_t *w, size_t nw)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 4 * m[i].words;
+
+		assert_int_equal(rig_status(a, proto, m[i].msg, w, nw, len + 4, NULL, NULL),
+				 SCMI_PROTOCOL_ERROR);
+		if (len)
+			assert_int_equal(rig_status(a, proto, m[i].msg, w, nw, len - 4, NULL, NULL),
+					 SCMI_PROTOCOL_ERROR);
+	}
+}
+
+/* ------------------------------------------------------- board variants */
+
+int rig_subnode(const void *fdt, int node, const char *name)
+{
+	int sub = fdt_subnode_offset(fdt, node, name);
+
+	if (sub < 0)
+		fail_msg("no node '%s' in the default board", name);
+	return sub;
+}
+
+static const struct fw_embedded_board *default_board(void)
+{
+	const struct fw_embedded_board *b = fw_embedded_boards;
+
+	while (b->name && strcmp(b->name, FW_DEFAULT_BOARD))
+		b++;
+	assert_non_null(b->name);
+	return b;
+}
+
+/* node: a path, or one relative to /scmi-platform. */
+static int platform_node(const void *fdt, const char *node)
+{
+	char path[256];
+	int off;
+
+	snprintf(path, sizeof(path), "%s%s", node[0] == '/' ? "" : "/scmi-platform/", node);
+	off = fdt_path_offset(fdt, path);
+	if (off < 0)
+		fail_msg("no node %s in the default board", path);
+	return off;
+}
+
+const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg)
+{
+	const struct fw_embedded_board *b = default_board();
+	size_t size = b->size + 4096;
+	void *fdt = calloc(1, size);
+	FILE *f;
+
+	assert_non_null(fdt);
+	assert_int_equal(fdt_open_into(b->dtb, fdt, (int)size), 0);
+	fn(fdt, platform_node(fdt, node), arg);
+	assert_int_equal(fdt_pack(fdt), 0);
+	if (r->dtb[0])
+		unlink(r->dtb);
+	th_tmp_path(r->dtb, sizeof(r->dtb), "rig.dtb");
+	f = fopen(r->dtb, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, fdt_totalsize(fdt), 1, f), 1);
+	fclose(f);
+	free(fdt);
+	return r->dtb;
+}
+
+int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg)
+{
+	char err[256];
+
+	rig_close(r);
+	if (rig_open(r, rig_variant(r, node, fn, arg), err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg,
+			    const char *needle, const char *needle2)
+{
+	char err[256] = "";
+
+	rig_close(r);
+	if (!rig_open(r, rig_variant(r, node, fn, arg), err, sizeof(err)))
+		fail_msg("a board with a bad %s opened", node);
+	if ((needle && !strstr(err, needle)) || (needle2 && !strstr(err, needle2)) ||
+	    strchr(err, '\n'))
+		fail_msg("board error '%s' is not one line with '%s' and '%s'", err,
+			 needle ? needle : "", needle2 ? needle2 : "");
+}
+
+void rig_set_prop(void *fdt, int node, const void *arg)
+{
+	const struct rig_prop *b = arg;
+
+	if (b->sub)
+		node = rig_subnode(fdt, node, b->sub);
+	if (b->bytes)
+		assert_int_equal(fdt_setprop(fdt, node, b->prop, b->bytes, b->len), 0);
+	else if (b->len < 0)
+		assert_int_equal(fdt_delprop(fdt, node, b->prop), 0);
+	else
+		assert_int_equal(fdt_setprop_u32(fdt, node, b->prop, b->value), 0);
+}
+
+void rig_del_node(void *fdt, int node, const void *arg)
+{
+	assert_int_equal(fdt_del_node(fdt, node), 0);
+}
+
+void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, const char *prop,
+			   uint32_t value, const void *bytes, int len, const char *needle)
+{
+	struct rig_prop b = { sub, prop, value, bytes, len };
+
+	rig_expect_board_error(r, node, rig_set_prop, &b, needle, NULL);
+}
+
+/* ------------------------------------------------------------- events */
+
+void rig_record(struct rig *r, uint8_t proto)
+{
+	r->proto = proto;
+	if (r->s)
+		register_sinks(r);
+}
+
+void rig_forget(struct rig *r)
+{
+	pthread_mutex_lock(&r->lock);
+	memset(r->n, 0, sizeof(r->n));
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* The number of events evt of agent; with the newest one in *last. */
+static int count_locked(struct rig *r, int agent, uint8_t evt, struct rig_event *last)
+{
+	int n = 0;
+
+	for (int i = 0; i < FW_MIN(r->n[agent], RIG_EVENTS); i++) {
+		const struct rig_event *e = &r->ev[agent][i];
+
+		if (evt != RIG_ANY && e->evt != evt)
+			continue;
+		n++;
+		if (last)
+			*last = *e;
+	}
+	return evt == RIG_ANY ? r->n[agent] : n;
+}
+
+int rig_seen(struct rig *r, int agent, uint8_t evt)
+{
+	int n;
+
+	pthread_mutex_lock(&r->lock);
+	n = count_locked(r, agent, evt, NULL);
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}
+
+struct rig_event rig_event(struct rig *r, int agent, int i)
+{
+	struct rig_event e;
+	int n;
+
+	assert_true(i >= 0 && i < RIG_EVENTS);
+	pthread_mutex_lock(&r->lock);
+	n = r->n[agent];
+	e = r->ev[agent][i];
+	pthread_mutex_unlock(&r->lock);
+	if (i >= n)
+		fail_msg("agent %d has %d events, not %d", agent, n, i + 1);
+	return e;
+}
+
+/* Events of every agent so far (r->lock held): any new one changes it. */
+static int total_locked(const struct rig *r)
+{
+	return r->n[HOST] + r->n[GUEST1] + r->n[GUEST2];
+}
+
+/* Wait (r->lock held) for the next event of any agent after total. */
+static int wait_change(struct rig *r, int total, uint64_t deadline)
+{
+	int now;
+
+	while ((now = total_locked(r)) == total)
+		if (fw_cond_wait_until(&r->cond, &r->lock, deadline) == -ETIMEDOUT)
+			return -ETIMEDOUT;
+	return now;
+}
+
+int rig_wait(struct rig *r, int agent, uint8_t evt, int n, struct rig_event *last)
+{
+	uint64_t deadline = fw_now_ns() + (uint64_t)RIG_DEADLINE_MS * 1000000;
+	int got, total = -1;
+
+	pthread_mutex_lock(&r->lock);
+	while ((got = count_locked(r, agent, evt, last)) < n && total != -ETIMEDOUT)
+		total = wait_change(r, total_locked(r), deadline);
+	pthread_mutex_unlock(&r->lock);
+	/* Outside the lock: a failed assertion leaves the test at once. */
+	if (got < n)
+		fail_msg("agent %d: %d of %d events 0x%x by the deadline", agent, got, n, evt);
+	return got;
+}
+
+void rig_wait_last(struct rig *r, int agent, uint8_t evt,
+		   bool (*match)(const struct rig_event *e, const void *arg), const void *arg)
+{
+	uint64_t deadline = fw_now_ns() + (uint64_t)RIG_DEADLINE_MS * 1000000;
+	struct rig_event e;
+	int total = -1, got;
+
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		if (total >= 0)
+			total = wait_change(r, total, deadline);
+		else
+			total = total_locked(r);
+		got = count_locked(r, agent, evt, &e);
+		pthread_mutex_unlock(&r->lock);
+		if (total == -ETIMEDOUT)
+			fail_msg("agent %d: no matching event 0x%x by the deadline", agent, evt);
+		if (got && match(&e, arg))
+			return;
+	}
+}

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The one SCMI test rig every protocol test stands on: the default board (or
+ * a variant of it patched with libfdt) run as a local session with its three
+ * agents addressed by id, raw commands of 32-bit words, a recorder of one
+ * protocol's notifications whose waits all have a deadline, and the board
+ * errors a variant must produce. A struct rig is also the cmocka state of
+ * rig_setup / rig_teardown.
+ */
+#ifndef FWKIT_TEST_RIG_H
+#define FWKIT_TEST_RIG_H
+
+#include "helpers.h"
+
+#include <fwkit/scmi/session.h>
+
+#include <pthread.h>
+
+/* The default board's agents, by SCMI agent id. */
+#define HOST   1
+#define GUEST1 2
+#define GUEST2 3
+
+#define RIG_AGENTS	4   /* indexed by agent id; 0 is unused */
+#define RIG_RX_MAX	128 /* a raw reply buffer: the board's message size */
+#define RIG_EVENTS	64  /* events kept per agent (later ones are counted only) */
+#define RIG_EVENT_MAX	64  /* payload bytes kept per event */
+#define RIG_ANY		0xff
+#define RIG_DEADLINE_MS 30000 /* every wait for an event gives up here */
+
+struct rig_event {
+	uint8_t proto, evt;
+	size_t len; /* as received; at most RIG_EVENT_MAX bytes are kept */
+	uint8_t p[RIG_EVENT_MAX];
+};
+
+struct rig_sink {
+	struct rig *r;
+	int agent;
+};
+
+struct rig {
+	struct scmi_session *s;
+	union {
+		struct scmi_agent *ag[RIG_AGENTS];
+		struct {
+			struct scmi_agent *unused_, *host, *g1, *g2;
+		};
+	};
+	char dtb[256]; /* the last variant written, removed by rig_free */
+	/* the event recorder */
+	uint8_t proto; /* recorded protocol, 0: none */
+	struct rig_sink sinks[RIG_AGENTS];
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int n[RIG_AGENTS];
+	struct rig_event ev[RIG_AGENTS][RIG_EVENTS];
+};
+
+struct rig *rig_new(void);
+/* Open dtb (NULL: the default board) with the three agents; 0 or the
+ * session's error (its one line in err). Recording resumes if it was on. */
+int rig_open(struct rig *r, const char *dtb, char *err, size_t errlen);
+void rig_close(struct rig *r);
+/* Close if open, remove the variant file, release the log capture. */
+void rig_free(struct rig *r);
+
+/* cmocka fixtures: a rig on the default board as *state (recording
+ * proto's notifications with rig_setup_recording). */
+int rig_setup(void **state);
+int rig_setup_recording(void **state, uint8_t proto);
+int rig_teardown(void **state);
+
+/* One command of n 32-bit words on an agent: 0 or the negative errno; the
+ * reply (rx holds RIG_RX_MAX bytes) and its length on success. rig_raw
+ * names the agent by its id. */
+int rig_call(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
+	     uint8_t *rx, size_t *rx_len);
+int rig_raw(struct rig *r, int agent, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
+	    uint8_t *rx, size_t *rx_len);
+/* The same with a message of tx_len bytes (any size; the first of the n
+ * words fill it), giving the SCMI status itself (SCMI_SUCCESS, ...); the
+ * reply is copied whatever the status. */
+int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
+		   size_t tx_len, uint8_t *rx, size_t *rx_len);
+/* rig_status of the words given, no reply kept. */
+#define RIG_STATUS(a, proto, msg, ...)                                                             \
+	rig_status(a, proto, msg, (const uint32_t[]){ __VA_ARGS__ },                               \
+		   sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4,                                  \
+		   sizeof((const uint32_t[]){ __VA_ARGS__ }), NULL, NULL)
+
+/* A fixed-size message and its number of words. */
+struct rig_size {
+	uint8_t msg;
+	size_t words;
+};
+/* Each of the n messages, sent with a word more and (if it has any) a word
+ * fewer from w, fails: -EPROTO from rig_call, or rig_status's
+ * SCMI_PROTOCOL_ERROR (w then holds nw words). */
+void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+		      const uint32_t *w);
+void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+			    const uint32_t *w, size_t nw);
+
+/* Board variants: fn patches a node of the default board, named by its
+ * path relative to /scmi-platform ("clocks") or by its full path. */
+typedef void rig_patch_fn(void *fdt, int node, const void *arg);
+/* The node's subnode name, which must exist. */
+int rig_subnode(const void *fdt, int node, const char *name);
+/* Write the variant to r->dtb (a fresh temporary path) and return it. */
+const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg);
+/* Close the session and open the variant instead: 0, or -1 (error printed). */
+int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg);
+/* The variant must fail to open, with one line that holds each needle
+ * given (NULL: none). */
+void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg,
+			    const char *needle, const char *needle2);
+
+/* One property edit of a variant: on subnode sub (NULL: the node itself),
+ * set bytes (when non-NULL), delete it (len < 0) or set the u32 value. */
+struct rig_prop {
+	const char *sub, *prop;
+	uint32_t value;
+	const void *bytes;
+	int len;
+};
+rig_patch_fn rig_set_prop; /* arg: a struct rig_prop */
+rig_patch_fn rig_del_node; /* drops the node: a board without the protocol */
+/* The default board with that edit under node must fail to open with one
+ * line that contains needle. */
+void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, const char *prop,
+			   uint32_t value, const void *bytes, int len, const char *needle);
+
+/* `fwkit scmi <args>` with its output in the calling test's char arrays
+ * out and err: the exit status (see th_run_fwkit). */
+#define RIG_CLI(...) th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", __VA_ARGS__, NULL)
+
+/* Record proto's notifications on every agent, from now on and after every
+ * rig_open. */
+void rig_record(struct rig *r, uint8_t proto);
+/* Forget the events recorded so far. */
+void rig_forget(struct rig *r);
+/* Events recorded so far for agent with id evt (RIG_ANY: all; a given id
+ * is counted among the first RIG_EVENTS only). */
+int rig_seen(struct rig *r, int agent, uint8_t evt);
+/* The i-th event recorded for agent (of any id). */
+struct rig_event rig_event(struct rig *r, int agent, int i);
+/* Wait until agent has n events with id evt (RIG_ANY: any); fails the test
+ * at the deadline. Returns the count then; the newest such event kept in
+ * *last (when non-NULL). */
+int rig_wait(struct rig *r, int agent, uint8_t evt, int n, struct rig_event *last);
+/* Wait until agent's newest event with id evt satisfies match, which runs
+ * in the test's thread (and may assert). */
+void rig_wait_last(struct rig *r, int agent, uint8_t evt,
+		   bool (*match)(const struct rig_event *e, const void *arg), const void *arg);
+
+#endif
