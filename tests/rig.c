@@ -9,6 +9,7 @@
 #include "rig.h"
 
 #include <fwkit/board.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <libfdt.h>
@@ -16,14 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/*
- * From <fwkit/sync.h>, which cannot be included next to <fwkit/scmi/agent.h>
- * while that header still defines its own struct fw_completion: include it
- * instead once the agent core uses it.
- */
-void fw_cond_init(pthread_cond_t *c);
-int fw_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline);
 
 static const char *const guest_nodes[] = { "/firmware/scmi-guest1", "/firmware/scmi-guest2" };
 
