@@ -90,7 +90,20 @@ typedef struct hw_shm *(*fw_region_lookup_fn)(void *ctx, uint64_t paddr, uint64_
 struct hw_shm *fw_machine_lookup(void *machine, uint64_t paddr, uint64_t size);
 struct hw_shm *fw_link_lookup(void *link, uint64_t paddr, uint64_t size);
 
-/* Build the platform the board describes (Base registered, not started). */
+/*
+ * The platform the board describes, without channels: agents with their
+ * devices and protocols, and every protocol module with a node. A transport
+ * then adds each agent's channels (the board's own SMT-over-SMC channels with
+ * scmi_board_add_smt_channels, or a transport of its own: OP-TEE, virtio).
+ * Base registered, not started.
+ */
+int scmi_board_create_platform(const struct scmi_board_platform *bp,
+			       const struct scmi_platform_config *base_cfg,
+			       struct scmi_platform **out, char *err, size_t errlen);
+/* Each agent's SMT-over-SMC channel as its node describes it, on m's regions. */
+int scmi_board_add_smt_channels(const struct scmi_board_platform *bp, struct fw_machine *m,
+				struct scmi_platform *p, char *err, size_t errlen);
+/* Both: the board's platform with its SMT channels. */
 int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_machine *m,
 			      const struct scmi_platform_config *base_cfg,
 			      struct scmi_platform **out, char *err, size_t errlen);

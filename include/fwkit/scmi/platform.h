@@ -25,6 +25,7 @@
 #define SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE 128
 
 struct scmi_platform;
+struct scmi_platform_chan;
 
 struct scmi_platform_agent {
 	uint32_t id;
@@ -44,6 +45,7 @@ struct scmi_platform_agent {
 struct scmi_msg {
 	struct scmi_platform *p;
 	struct scmi_platform_agent *agent;
+	struct scmi_platform_chan *chan; /* the channel it arrived on */
 	struct scmi_msg_hdr hdr;
 	uint32_t raw_hdr;
 	const uint8_t *in;

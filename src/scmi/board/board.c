@@ -448,9 +448,51 @@ struct hw_shm *fw_link_lookup(void *link, uint64_t paddr, uint64_t size)
 
 /* ---------------------------------------------------------------- builders */
 
-int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_machine *m,
-			      const struct scmi_platform_config *base_cfg,
-			      struct scmi_platform **out, char *err, size_t errlen)
+/* One agent's SMT-over-SMC channel, from its node, on the machine's regions. */
+static int add_smt_channel(struct scmi_platform *p, const struct scmi_board_agent *a,
+			   struct fw_machine *m)
+{
+	const struct scmi_board_chan *c = &a->chan;
+	struct scmi_smt_smc_chan_cfg cc = { .smc_id = c->smc_id, .max_msg_size = c->max_msg_size };
+	bool irqs = c->a2p_irq >= 0 || c->p2a_irq >= 0;
+	struct hw_shm *dbc = irqs ? fw_machine_region_at(m, c->dbc_paddr, c->dbc_size) : NULL;
+
+	cc.a2p_shm = fw_machine_region_at(m, c->tx_paddr, c->tx_size);
+	if (c->has_rx)
+		cc.p2a_shm = fw_machine_region_at(m, c->rx_paddr, c->rx_size);
+	if (!cc.a2p_shm || (c->has_rx && !cc.p2a_shm) || (irqs && !dbc))
+		return -ENOENT;
+	cc.a2p_off = (size_t)(c->tx_paddr - cc.a2p_shm->paddr);
+	cc.a2p_size = (size_t)c->tx_size;
+	if (c->has_rx) {
+		cc.p2a_off = (size_t)(c->rx_paddr - cc.p2a_shm->paddr);
+		cc.p2a_size = (size_t)c->rx_size;
+	}
+	if (c->a2p_irq >= 0) {
+		cc.a2p_irq_shm = dbc;
+		cc.a2p_irq_off = (size_t)c->a2p_irq * HW_DOORBELL_SIZE;
+	}
+	if (c->p2a_irq >= 0) {
+		cc.p2a_irq_shm = dbc;
+		cc.p2a_irq_off = (size_t)c->p2a_irq * HW_DOORBELL_SIZE;
+	}
+	return scmi_smt_smc_add_channel(p, a->id, &cc);
+}
+
+static int add_agent(struct scmi_platform *p, const struct scmi_board_agent *a)
+{
+	int ret = scmi_platform_add_agent(p, a->id, a->name, a->trusted);
+
+	for (unsigned int d = 0; d < a->ndevices && !ret; d++)
+		ret = scmi_platform_allow_device(p, a->id, a->devices[d]);
+	if (!ret && a->has_protocols)
+		ret = scmi_platform_set_agent_protocols(p, a->id, a->protocols, a->nprotocols);
+	return ret;
+}
+
+int scmi_board_create_platform(const struct scmi_board_platform *bp,
+			       const struct scmi_platform_config *base_cfg,
+			       struct scmi_platform **out, char *err, size_t errlen)
 {
 	struct scmi_platform_config cfg = { 0 };
 	struct scmi_platform *p;
@@ -468,62 +510,46 @@ int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_ma
 	}
 	for (unsigned int i = 0; i < bp->ndevices && !ret; i++)
 		ret = scmi_platform_add_device(p, bp->devices[i].id, bp->devices[i].name);
-	for (unsigned int i = 0; i < bp->nagents && !ret; i++) {
-		const struct scmi_board_agent *a = &bp->agents[i];
-		const struct scmi_board_chan *c = &a->chan;
-		struct scmi_smt_smc_chan_cfg cc = { 0 };
-		struct hw_shm *dbc = NULL;
-
-		ret = scmi_platform_add_agent(p, a->id, a->name, a->trusted);
-		for (unsigned int d = 0; d < a->ndevices && !ret; d++)
-			ret = scmi_platform_allow_device(p, a->id, a->devices[d]);
-		if (!ret && a->has_protocols)
-			ret = scmi_platform_set_agent_protocols(p, a->id, a->protocols,
-								a->nprotocols);
-		if (ret)
-			break;
-		cc.smc_id = c->smc_id;
-		cc.max_msg_size = c->max_msg_size;
-		cc.a2p_shm = fw_machine_region_at(m, c->tx_paddr, c->tx_size);
-		if (c->has_rx)
-			cc.p2a_shm = fw_machine_region_at(m, c->rx_paddr, c->rx_size);
-		if (c->a2p_irq >= 0 || c->p2a_irq >= 0)
-			dbc = fw_machine_region_at(m, c->dbc_paddr, c->dbc_size);
-		if (!cc.a2p_shm || (c->has_rx && !cc.p2a_shm) ||
-		    ((c->a2p_irq >= 0 || c->p2a_irq >= 0) && !dbc)) {
-			ret = -ENOENT;
-			break;
-		}
-		cc.a2p_off = (size_t)(c->tx_paddr - cc.a2p_shm->paddr);
-		cc.a2p_size = (size_t)c->tx_size;
-		if (c->has_rx) {
-			cc.p2a_off = (size_t)(c->rx_paddr - cc.p2a_shm->paddr);
-			cc.p2a_size = (size_t)c->rx_size;
-		}
-		if (c->a2p_irq >= 0) {
-			cc.a2p_irq_shm = dbc;
-			cc.a2p_irq_off = (size_t)c->a2p_irq * HW_DOORBELL_SIZE;
-		}
-		if (c->p2a_irq >= 0) {
-			cc.p2a_irq_shm = dbc;
-			cc.p2a_irq_off = (size_t)c->p2a_irq * HW_DOORBELL_SIZE;
-		}
-		ret = scmi_smt_smc_add_channel(p, a->id, &cc);
-	}
-	if (!ret && bp->fdt) {
-		ret = scmi_modules_setup(p, bp->fdt, bp->node, err, errlen);
-		if (ret) {
-			scmi_platform_destroy(p);
-			return ret;
-		}
-	}
-	if (ret) {
+	for (unsigned int i = 0; i < bp->nagents && !ret; i++)
+		ret = add_agent(p, &bp->agents[i]);
+	if (ret)
 		snprintf(err, errlen, "cannot build the board's platform: %s", strerror(-ret));
+	else if (bp->fdt)
+		ret = scmi_modules_setup(p, bp->fdt, bp->node, err, errlen);
+	if (ret) {
 		scmi_platform_destroy(p);
 		return ret;
 	}
 	*out = p;
 	return 0;
+}
+
+int scmi_board_add_smt_channels(const struct scmi_board_platform *bp, struct fw_machine *m,
+				struct scmi_platform *p, char *err, size_t errlen)
+{
+	for (unsigned int i = 0; i < bp->nagents; i++) {
+		int ret = add_smt_channel(p, &bp->agents[i], m);
+
+		if (ret) {
+			snprintf(err, errlen, "%s: cannot set up its channel: %s",
+				 bp->agents[i].chan.path, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_machine *m,
+			      const struct scmi_platform_config *base_cfg,
+			      struct scmi_platform **out, char *err, size_t errlen)
+{
+	int ret = scmi_board_create_platform(bp, base_cfg, out, err, errlen);
+
+	if (!ret && (ret = scmi_board_add_smt_channels(bp, m, *out, err, errlen)) != 0) {
+		scmi_platform_destroy(*out);
+		*out = NULL;
+	}
+	return ret;
 }
 
 int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,

@@ -118,6 +118,7 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 	struct scmi_platform *p = c->p;
 	struct scmi_msg m = { .p = p,
 			      .agent = c->agent,
+			      .chan = c,
 			      .raw_hdr = hdr,
 			      .in = in,
 			      .in_len = in_len,

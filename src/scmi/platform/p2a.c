@@ -153,11 +153,15 @@ int scmi_platform_delayed_response(struct scmi_platform *p, const struct scmi_ms
 {
 	uint32_t hdr = (m->raw_hdr & ~SCMI_MSG_TYPE_MASK) |
 		       FW_FIELD_PREP(SCMI_MSG_TYPE_MASK, SCMI_MSG_TYPE_DELAYED_RESP);
+	struct scmi_platform_chan *c;
 	int ret;
 
 	pthread_mutex_lock(&p->lock);
-	ret = platform_p2a_queue(p, platform_p2a_chan_of(p, m->agent->id), hdr, payload, len,
-				 fw_now_ns() + delay_ns);
+	/* Back on the transport the command came in on (its own event queue,
+	 * its own P2A area); the agent's other P2A channel only if it has none. */
+	c = m->chan && platform_chan_has_p2a(m->chan) ? m->chan
+						      : platform_p2a_chan_of(p, m->agent->id);
+	ret = platform_p2a_queue(p, c, hdr, payload, len, fw_now_ns() + delay_ns);
 	pthread_mutex_unlock(&p->lock);
 	return ret;
 }
