@@ -485,7 +485,7 @@ static void test_negotiate(void **state)
 	assert_int_equal(scmi_perf_negotiate_version(c->host, 0x50000), -EOPNOTSUPP);
 	assert_int_equal(scmi_perf_negotiate_version(c->host, SCMI_PERF_VERSION_3_0), 0);
 	assert_int_equal(scmi_base_protocol_version(c->host, SCMI_PROTOCOL_PERF, &v), 0);
-	assert_int_equal(v, SCMI_PERF_VERSION_4_1);
+	assert_int_equal(v, SCMI_PERF_VERSION_3_0);
 	/* 3.0: 12-byte levels, all eight in one reply. */
 	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), 0);
 	assert_int_equal(fw_get_le16(rx), 8);

@@ -234,7 +234,8 @@ static void dummy_version(struct scmi_msg *m)
 	scmi_msg_put_u32(m, 0x10000);
 }
 
-static const struct scmi_msg_desc dummy_msgs[] = { { dummy_version, 0, 0, 0 } };
+static const struct scmi_msg_desc dummy_msgs[] = { [SCMI_PROTOCOL_VERSION] = {
+							   .fn = dummy_version } };
 static struct scmi_protocol dummies[130];
 
 static void test_list_protocols_multipart(void **state)

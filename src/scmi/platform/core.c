@@ -87,7 +87,9 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	p->protocols[SCMI_PROTOCOL_BASE] = &scmi_base_protocol;
+	p->base = scmi_base_protocol;
+	p->base.version = p->cfg.base_version;
+	p->protocols[SCMI_PROTOCOL_BASE] = &p->base;
 	*out = p;
 	return 0;
 }
@@ -335,6 +337,7 @@ void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a
 			  bool reset_permissions)
 {
 	a->notify_errors = false;
+	platform_forget_versions(p, a);
 	for (unsigned int id = 0; id < 256; id++)
 		if (p->protocols[id] && p->protocols[id]->reset_agent)
 			p->protocols[id]->reset_agent(p, p->protocols[id]->priv, a->id);
@@ -578,9 +581,9 @@ static int32_t check_and_dispatch(struct scmi_platform *p, struct pchan *c, stru
 		return SCMI_NOT_SUPPORTED;
 	if (!scmi_platform_agent_may_use(c->agent, m->hdr.protocol_id))
 		return SCMI_DENIED;
-	if (m->hdr.id >= proto->nmsgs || !proto->msgs[m->hdr.id].fn)
+	d = platform_msg_desc(p, proto, c->agent, m->hdr.id);
+	if (!d)
 		return SCMI_NOT_SUPPORTED;
-	d = &proto->msgs[m->hdr.id];
 	if (d->in_size != SCMI_IN_SIZE_ANY && m->in_len != d->in_size)
 		return SCMI_PROTOCOL_ERROR;
 	if ((d->flags & SCMI_MSG_F_TRUSTED) && !c->agent->trusted)

@@ -50,6 +50,9 @@ struct scmi_platform {
 	struct pchan chans[SCMI_PLATFORM_MAX_CHANNELS];
 	unsigned int nchans;
 	const struct scmi_protocol *protocols[256];
+	struct scmi_protocol base; /* scmi_base_protocol at cfg.base_version */
+	/* NEGOTIATE_PROTOCOL_VERSION by agent index and protocol id; 0: none */
+	uint32_t negotiated[SCMI_PLATFORM_MAX_AGENTS][256];
 	uint8_t *msgbuf; /* copy of the incoming message, then the reply */
 	size_t msgbuf_size;
 	pthread_t worker;
@@ -64,5 +67,13 @@ unsigned int platform_visible_protocols(const struct scmi_platform *p,
 					const struct scmi_platform_agent *a, uint8_t *ids);
 void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a,
 			  bool reset_permissions);
+
+/* version.c: the message id of proto as agent a may send it (the core's
+ * common messages included), or NULL: NOT_SUPPORTED. */
+const struct scmi_msg_desc *platform_msg_desc(const struct scmi_platform *p,
+					      const struct scmi_protocol *proto,
+					      const struct scmi_platform_agent *a, uint32_t id);
+/* RESET_AGENT_CONFIGURATION: every protocol back at its implemented version. */
+void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a);
 
 #endif
