@@ -620,8 +620,8 @@ static void lie_levels(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc lie_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { lie_version, 0, 0, 0 },
-	[PERF_DESCRIBE_LEVELS] = { lie_levels, 8, 0, 0 },
+	[SCMI_PROTOCOL_VERSION] = { .fn = lie_version },
+	[PERF_DESCRIBE_LEVELS] = { .fn = lie_levels, .in_size = 8 },
 };
 
 static struct scmi_protocol lie_proto = {

@@ -72,9 +72,9 @@ static void vendor_reset(struct scmi_platform *p, void *priv, uint32_t agent_id)
 }
 
 static struct scmi_msg_desc vendor_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { vendor_version, 0, 0, 0 },
-	[3] = { vendor_async, 4, 0, 0 },
-	[4] = { vendor_notify, 8, 0, 0 },
+	[SCMI_PROTOCOL_VERSION] = { .fn = vendor_version },
+	[3] = { .fn = vendor_async, .in_size = 4 },
+	[4] = { .fn = vendor_notify, .in_size = 8 },
 };
 
 static struct scmi_protocol vendor = {

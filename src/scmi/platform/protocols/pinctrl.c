@@ -350,19 +350,26 @@ static void pc_settings_configure(struct scmi_msg *m)
 			      m->in + 12, n);
 }
 
-static void pc_request(struct scmi_msg *m)
+/* The pin or group a REQUEST or RELEASE names (a function is never held),
+ * or NULL with the status set. */
+static struct pc_res *pc_holdable(struct scmi_msg *m)
 {
-	struct pc_state *s = pc_of(m);
-	uint32_t id = scmi_msg_in_u32(m, 0), type = scmi_msg_in_u32(m, 1);
-	struct pc_res *r;
+	uint32_t type = scmi_msg_in_u32(m, 1);
 
 	if (type == FUNCTION_TYPE) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
+		return NULL;
 	}
-	if (!(r = pc_lookup(m, type, id)))
+	return pc_lookup(m, type, scmi_msg_in_u32(m, 0));
+}
+
+static void pc_request(struct scmi_msg *m)
+{
+	struct pc_res *r = pc_holdable(m);
+
+	if (!r)
 		return;
-	if (held_by_other(s, type, id, m->agent->id)) {
+	if (held_by_other(pc_of(m), scmi_msg_in_u32(m, 1), scmi_msg_in_u32(m, 0), m->agent->id)) {
 		scmi_msg_status(m, SCMI_IN_USE);
 		return;
 	}
@@ -371,14 +378,9 @@ static void pc_request(struct scmi_msg *m)
 
 static void pc_release(struct scmi_msg *m)
 {
-	uint32_t id = scmi_msg_in_u32(m, 0), type = scmi_msg_in_u32(m, 1);
-	struct pc_res *r;
+	struct pc_res *r = pc_holdable(m);
 
-	if (type == FUNCTION_TYPE) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	if (!(r = pc_lookup(m, type, id)))
+	if (!r)
 		return;
 	if (r->owner != m->agent->id) {
 		scmi_msg_status(m, SCMI_DENIED);

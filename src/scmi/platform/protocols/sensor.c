@@ -482,23 +482,31 @@ static void sensor_description_get(struct scmi_msg *m)
 		put_desc(m, &st->s[idx + k], idx + k, v);
 }
 
-static void sensor_trip_point_notify(struct scmi_msg *m)
+/* The subscription a notify message sets for its agent (events is whether
+ * the sensor has any), or NULL with the status set. */
+static bool *subscription(struct scmi_msg *m, bool *flags, bool events)
 {
-	struct sensor *s = get_sensor(m, 0, true);
 	uint32_t ctl = scmi_msg_in_u32(m, 1);
 	int i = agent_idx(m);
 
-	if (!s)
-		return;
 	if (ctl & ~SCMI_SENSOR_NOTIFY_ALL || i < 0) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
+		return NULL;
 	}
-	if (!s->ntrips) {
+	if (!events) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
+		return NULL;
 	}
-	s->tp_notify[i] = ctl & SCMI_SENSOR_NOTIFY_ALL;
+	return &flags[i];
+}
+
+static void sensor_trip_point_notify(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, true);
+	bool *sub = s ? subscription(m, s->tp_notify, s->ntrips) : NULL;
+
+	if (sub)
+		*sub = scmi_msg_in_u32(m, 1) & SCMI_SENSOR_NOTIFY_ALL;
 }
 
 static void sensor_trip_point_config(struct scmi_msg *m)
@@ -670,20 +678,11 @@ static void sensor_config_set(struct scmi_msg *m)
 static void sensor_continuous_update_notify(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, true);
-	uint32_t ctl = scmi_msg_in_u32(m, 1);
-	int i = agent_idx(m);
+	bool *sub = s ? subscription(m, s->cu_notify, s->nintervals) : NULL;
 
-	if (!s)
+	if (!sub)
 		return;
-	if (ctl & ~SCMI_SENSOR_NOTIFY_ALL || i < 0) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	if (!s->nintervals) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	s->cu_notify[i] = ctl & SCMI_SENSOR_NOTIFY_ALL;
+	*sub = scmi_msg_in_u32(m, 1) & SCMI_SENSOR_NOTIFY_ALL;
 	kick(st_of(m));
 }
 
