@@ -507,7 +507,7 @@ static void test_negotiate(void **state)
 	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PERF,
 						      SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr),
 			 0);
-	/* A reset restores 4.1 (as would negotiating it again). */
+	/* A reset restores 4.1 (negotiating never goes back up). */
 	assert_int_equal(scmi_base_reset_agent_configuration(c->host, 1, false), 0);
 	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), 0);
 	assert_int_equal(fw_get_le16(rx), 6);

@@ -493,8 +493,8 @@ static const struct scmi_msg_desc clock_msgs[] = {
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_CLOCK_VERSION_3),
 };
 
-/* RESET_AGENT_CONFIGURATION: drop the agent's enables, subscriptions and
- * negotiated version; put back the rates and parents it set. */
+/* RESET_AGENT_CONFIGURATION: drop the agent's enables and subscriptions
+ * (the core forgets its version); put back the rates and parents it set. */
 static void clock_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
 {
 	struct clock_state *s = priv;

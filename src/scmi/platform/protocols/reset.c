@@ -230,8 +230,8 @@ static const struct scmi_msg_desc reset_msgs[] = {
 };
 
 /* RESET_AGENT_CONFIGURATION: the agent's asserts are released (the line
- * deasserts if it was the last holder), its subscriptions and negotiated
- * version forgotten. */
+ * deasserts if it was the last holder) and its subscriptions forgotten; the
+ * core forgets its negotiated version. */
 static void reset_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
 {
 	struct reset_state *s = priv;
