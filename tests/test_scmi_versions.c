@@ -254,14 +254,14 @@ static void test_sizes_and_attributes(void **state)
 	assert_int_equal(attr, 0);
 }
 
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_version_per_agent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_forgets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_messages_by_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_negotiate_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sizes_and_attributes, setup, teardown),
+		T(test_version_per_agent),    T(test_reset_forgets),
+		T(test_messages_by_version),  T(test_negotiate_rules),
+		T(test_sizes_and_attributes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
