@@ -724,15 +724,15 @@ static void evil_parents(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { evil_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { evil_attributes, 0, 0, 0 },
-	[CLOCK_ATTRIBUTES] = { evil_short, 4, 0, 0 },
-	[CLOCK_DESCRIBE_RATES] = { evil_describe, 8, 0, 0 },
-	[CLOCK_RATE_SET] = { evil_rate_set, 16, 0, 0 },
-	[CLOCK_RATE_GET] = { evil_short, 4, 0, 0 },
-	[CLOCK_CONFIG_GET] = { evil_short, 8, 0, 0 },
-	[CLOCK_POSSIBLE_PARENTS_GET] = { evil_parents, 8, 0, 0 },
-	[CLOCK_PARENT_GET] = { evil_empty, 4, 0, 0 },
+	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
+	[CLOCK_ATTRIBUTES] = { .fn = evil_short, .in_size = 4 },
+	[CLOCK_DESCRIBE_RATES] = { .fn = evil_describe, .in_size = 8 },
+	[CLOCK_RATE_SET] = { .fn = evil_rate_set, .in_size = 16 },
+	[CLOCK_RATE_GET] = { .fn = evil_short, .in_size = 4 },
+	[CLOCK_CONFIG_GET] = { .fn = evil_short, .in_size = 8 },
+	[CLOCK_POSSIBLE_PARENTS_GET] = { .fn = evil_parents, .in_size = 8 },
+	[CLOCK_PARENT_GET] = { .fn = evil_empty, .in_size = 4 },
 };
 
 static const struct scmi_protocol evil_clock = {

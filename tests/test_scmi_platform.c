@@ -72,9 +72,9 @@ static void vendor_reset(struct scmi_platform *p, void *priv, uint32_t agent_id)
 }
 
 static struct scmi_msg_desc vendor_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { vendor_version, 0, 0, 0 },
-	[3] = { vendor_async, 4, 0, 0 },
-	[4] = { vendor_notify, 8, 0, 0 },
+	[SCMI_PROTOCOL_VERSION] = { .fn = vendor_version },
+	[3] = { .fn = vendor_async, .in_size = 4 },
+	[4] = { .fn = vendor_notify, .in_size = 8 },
 };
 
 static struct scmi_protocol vendor = {
@@ -234,7 +234,8 @@ static void dummy_version(struct scmi_msg *m)
 	scmi_msg_put_u32(m, 0x10000);
 }
 
-static const struct scmi_msg_desc dummy_msgs[] = { { dummy_version, 0, 0, 0 } };
+static const struct scmi_msg_desc dummy_msgs[] = { [SCMI_PROTOCOL_VERSION] = {
+							   .fn = dummy_version } };
 static struct scmi_protocol dummies[130];
 
 static void test_list_protocols_multipart(void **state)

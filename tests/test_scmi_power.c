@@ -356,9 +356,9 @@ static void test_negotiate(void **state)
 	assert_int_equal(scmi_power_negotiate_version(c->host, 0x40000), -EOPNOTSUPP);
 	assert_int_equal(scmi_power_negotiate_version(c->host, 0x20001), -EOPNOTSUPP);
 	assert_int_equal(scmi_power_negotiate_version(c->host, SCMI_POWER_VERSION_2_0), 0);
-	/* PROTOCOL_VERSION still tells the implementation's version. */
+	/* PROTOCOL_VERSION tells the negotiated version. */
 	assert_int_equal(scmi_base_protocol_version(c->host, SCMI_PROTOCOL_POWER, &v), 0);
-	assert_int_equal(v, SCMI_POWER_VERSION_3_1);
+	assert_int_equal(v, SCMI_POWER_VERSION_2_0);
 	/* As a 2.0 platform: no NAME_GET, no extended-name flag. */
 	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), -EOPNOTSUPP);
 	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_POWER,

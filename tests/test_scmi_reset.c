@@ -444,11 +444,11 @@ static void evil_reset(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { evil_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { evil_attributes, 0, 0, 0 },
-	[RESET_DOMAIN_ATTRIBUTES] = { evil_domain_attributes, 4, 0, 0 },
-	[RESET] = { evil_reset, 12, 0, 0 },
-	[RESET_DOMAIN_NAME_GET] = { evil_name, 4, 0, 0 },
+	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
+	[RESET_DOMAIN_ATTRIBUTES] = { .fn = evil_domain_attributes, .in_size = 4 },
+	[RESET] = { .fn = evil_reset, .in_size = 12 },
+	[RESET_DOMAIN_NAME_GET] = { .fn = evil_name, .in_size = 4 },
 };
 
 static const struct scmi_protocol evil_reset_proto = {

@@ -652,12 +652,12 @@ static void evil_reading(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { evil_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { evil_attributes, 0, 0, 0 },
-	[SENSOR_DESCRIPTION_GET] = { evil_description, 4, 0, 0 },
-	[SENSOR_READING_GET] = { evil_reading, 8, 0, 0 },
-	[SENSOR_AXIS_DESCRIPTION_GET] = { evil_axes, 8, 0, 0 },
-	[SENSOR_LIST_UPDATE_INTERVALS] = { evil_intervals, 8, 0, 0 },
+	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
+	[SENSOR_DESCRIPTION_GET] = { .fn = evil_description, .in_size = 4 },
+	[SENSOR_READING_GET] = { .fn = evil_reading, .in_size = 8 },
+	[SENSOR_AXIS_DESCRIPTION_GET] = { .fn = evil_axes, .in_size = 8 },
+	[SENSOR_LIST_UPDATE_INTERVALS] = { .fn = evil_intervals, .in_size = 8 },
 };
 
 static void test_hostile_platform(void **state)

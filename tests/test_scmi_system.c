@@ -176,7 +176,7 @@ static void test_negotiate_and_reset(void **state)
 	assert_int_equal(scmi_system_negotiate_version(c->g1, 0x30000), -EOPNOTSUPP);
 	assert_int_equal(scmi_system_negotiate_version(c->g1, SCMI_SYSTEM_VERSION_1_0), 0);
 	assert_int_equal(scmi_system_version(c->g1, &v), 0);
-	assert_int_equal(v, SCMI_SYSTEM_VERSION_2_1);
+	assert_int_equal(v, SCMI_SYSTEM_VERSION_1_0);
 	assert_int_equal(scmi_system_state_notify(c->g1, true), 0);
 	assert_int_equal(scmi_system_state_set(c->host, SCMI_SYSTEM_SHUTDOWN, true), 0);
 	/* A 1.0 agent's event has no timeout field. */

@@ -403,11 +403,11 @@ static void evil_level_set(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { evil_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { evil_attributes, 0, 0, 0 },
-	[VOLTAGE_DOMAIN_ATTRIBUTES] = { evil_domain_attributes, 4, 0, 0 },
-	[VOLTAGE_DESCRIBE_LEVELS] = { evil_levels, 8, 0, 0 },
-	[VOLTAGE_LEVEL_SET] = { evil_level_set, 12, 0, 0 },
+	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
+	[VOLTAGE_DOMAIN_ATTRIBUTES] = { .fn = evil_domain_attributes, .in_size = 4 },
+	[VOLTAGE_DESCRIBE_LEVELS] = { .fn = evil_levels, .in_size = 8 },
+	[VOLTAGE_LEVEL_SET] = { .fn = evil_level_set, .in_size = 12 },
 };
 
 static void test_hostile_platform(void **state)

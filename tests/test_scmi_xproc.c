@@ -253,7 +253,7 @@ static void stall_handler(struct scmi_msg *m)
 		pause();
 }
 
-static const struct scmi_msg_desc stall_msgs[] = { [3] = { stall_handler, 0, 0, 0 } };
+static const struct scmi_msg_desc stall_msgs[] = { [3] = { .fn = stall_handler } };
 static const struct scmi_protocol stall_proto = {
 	.id = VENDOR, .version = 0x10000, .msgs = stall_msgs, .nmsgs = FW_ARRAY_SIZE(stall_msgs)
 };

@@ -77,18 +77,44 @@ enum {
 	SCMI_MSG_F_TRUSTED = 1u << 0, /* only trusted agents: DENIED otherwise */
 };
 
+/*
+ * One message of a protocol's table, written with designated initializers
+ * and indexed by message id. PROTOCOL_VERSION and
+ * PROTOCOL_MESSAGE_ATTRIBUTES need no entry: the core answers them for every
+ * protocol. A message exists for an agent when the version in force for it
+ * (the implemented one, or the one it negotiated) is at least since; the
+ * dispatcher answers NOT_SUPPORTED otherwise.
+ */
 struct scmi_msg_desc {
 	scmi_msg_handler_fn fn;
 	uint16_t in_size; /* exact payload size, or SCMI_IN_SIZE_ANY */
 	uint16_t flags;
 	uint32_t attributes; /* PROTOCOL_MESSAGE_ATTRIBUTES */
+	uint32_t since;	     /* protocol version it appeared in; 0: every version */
 };
+
+/* NEGOTIATE_PROTOCOL_VERSION, answered by the core from the protocol's
+ * versions list. It exists when the implemented version has it (whatever an
+ * agent negotiated since), and accepts a listed version not above the one in
+ * force for the agent: once an agent negotiated down, the platform behaves
+ * as that older version, which knows no newer one. */
+void scmi_core_negotiate_version(struct scmi_msg *m);
+#define SCMI_MSG_NEGOTIATE(first)                                                                  \
+	{                                                                                          \
+		.fn = scmi_core_negotiate_version, .in_size = 4, .since = (first)                  \
+	}
 
 struct scmi_protocol {
 	uint8_t id;
-	uint32_t version;
+	uint32_t version;		  /* implemented */
 	const struct scmi_msg_desc *msgs; /* indexed by message id */
 	size_t nmsgs;
+	/* The versions NEGOTIATE_PROTOCOL_VERSION accepts (optional). */
+	const uint32_t *versions;
+	size_t nversions;
+	/* PROTOCOL_MESSAGE_ATTRIBUTES of an existing message where they are
+	 * computed (optional; otherwise the table's attributes). */
+	uint32_t (*msg_attributes)(const struct scmi_msg *m, uint32_t msg_id);
 	void *priv;
 	/* RESET_AGENT_CONFIGURATION: undo what the agent set up (optional). */
 	void (*reset_agent)(struct scmi_platform *p, void *priv, uint32_t agent_id);
@@ -162,6 +188,14 @@ int scmi_platform_agent_index(const struct scmi_platform *p, uint32_t agent_id);
 uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int index);
 unsigned int scmi_platform_num_agents(const struct scmi_platform *p);
 void scmi_platform_get_stats(struct scmi_platform *p, struct scmi_platform_stats *st);
+
+/* The version of the message's protocol in force for its agent: the one it
+ * negotiated, else the implemented one. Handlers that vary by version ask. */
+uint32_t scmi_msg_version(const struct scmi_msg *m);
+/* The same outside a message, e.g. for an event's layout (0: no such
+ * protocol). */
+uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_id,
+				     uint32_t agent_id);
 
 /* The Base protocol, registered by scmi_platform_create. */
 extern const struct scmi_protocol scmi_base_protocol;

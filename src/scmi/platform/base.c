@@ -11,11 +11,6 @@
  */
 #include "internal.h"
 
-static void base_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, m->p->cfg.base_version);
-}
-
 static void base_attributes(struct scmi_msg *m)
 {
 	uint8_t ids[256];
@@ -23,17 +18,6 @@ static void base_attributes(struct scmi_msg *m)
 
 	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_BASE_NUM_PROTOCOLS_MASK, n) |
 				    FW_FIELD_PREP(SCMI_BASE_NUM_AGENTS_MASK, m->p->nagents));
-}
-
-static void base_msg_attributes(struct scmi_msg *m)
-{
-	uint32_t id = scmi_msg_in_u32(m, 0);
-
-	if (id >= scmi_base_protocol.nmsgs || !scmi_base_protocol.msgs[id].fn) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
-		return;
-	}
-	scmi_msg_put_u32(m, scmi_base_protocol.msgs[id].attributes);
 }
 
 static void base_vendor(struct scmi_msg *m)
@@ -184,23 +168,28 @@ static void base_reset_agent_configuration(struct scmi_msg *m)
 	platform_reset_agent(m->p, a, flags & SCMI_BASE_RESET_PERMISSIONS);
 }
 
+/* Base 2.0, the only Base version fwkit implements: no message needs a
+ * since. The core answers PROTOCOL_VERSION and PROTOCOL_MESSAGE_ATTRIBUTES. */
 static const struct scmi_msg_desc base_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { base_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { base_attributes, 0, 0, 0 },
-	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { base_msg_attributes, 4, 0, 0 },
-	[BASE_DISCOVER_VENDOR] = { base_vendor, 0, 0, 0 },
-	[BASE_DISCOVER_SUB_VENDOR] = { base_sub_vendor, 0, 0, 0 },
-	[BASE_DISCOVER_IMPLEMENTATION_VERSION] = { base_impl_version, 0, 0, 0 },
-	[BASE_DISCOVER_LIST_PROTOCOLS] = { base_list_protocols, 4, 0, 0 },
-	[BASE_DISCOVER_AGENT] = { base_discover_agent, 4, 0, 0 },
-	[BASE_NOTIFY_ERRORS] = { base_notify_errors, 4, 0, 0 },
-	[BASE_SET_DEVICE_PERMISSIONS] = { base_set_device_permissions, 12, SCMI_MSG_F_TRUSTED, 0 },
-	[BASE_SET_PROTOCOL_PERMISSIONS] = { base_set_protocol_permissions, 16, SCMI_MSG_F_TRUSTED,
-					    0 },
-	[BASE_RESET_AGENT_CONFIGURATION] = { base_reset_agent_configuration, 8, SCMI_MSG_F_TRUSTED,
-					     0 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = base_attributes },
+	[BASE_DISCOVER_VENDOR] = { .fn = base_vendor },
+	[BASE_DISCOVER_SUB_VENDOR] = { .fn = base_sub_vendor },
+	[BASE_DISCOVER_IMPLEMENTATION_VERSION] = { .fn = base_impl_version },
+	[BASE_DISCOVER_LIST_PROTOCOLS] = { .fn = base_list_protocols, .in_size = 4 },
+	[BASE_DISCOVER_AGENT] = { .fn = base_discover_agent, .in_size = 4 },
+	[BASE_NOTIFY_ERRORS] = { .fn = base_notify_errors, .in_size = 4 },
+	[BASE_SET_DEVICE_PERMISSIONS] = { .fn = base_set_device_permissions,
+					  .in_size = 12,
+					  .flags = SCMI_MSG_F_TRUSTED },
+	[BASE_SET_PROTOCOL_PERMISSIONS] = { .fn = base_set_protocol_permissions,
+					    .in_size = 16,
+					    .flags = SCMI_MSG_F_TRUSTED },
+	[BASE_RESET_AGENT_CONFIGURATION] = { .fn = base_reset_agent_configuration,
+					     .in_size = 8,
+					     .flags = SCMI_MSG_F_TRUSTED },
 };
 
+/* The platform registers a copy at its configured version. */
 const struct scmi_protocol scmi_base_protocol = {
 	.id = SCMI_PROTOCOL_BASE,
 	.version = 0x20000,

@@ -31,7 +31,9 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 	pthread_mutex_init(&p->lock, &ma);
 	pthread_mutexattr_destroy(&ma);
 	fw_cond_init(&p->cond);
-	p->protocols[SCMI_PROTOCOL_BASE] = &scmi_base_protocol;
+	p->base = scmi_base_protocol;
+	p->base.version = p->cfg.base_version;
+	p->protocols[SCMI_PROTOCOL_BASE] = &p->base;
 	*out = p;
 	return 0;
 }
@@ -305,6 +307,7 @@ void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a
 			  bool reset_permissions)
 {
 	a->notify_errors = false;
+	platform_forget_versions(p, a);
 	for (unsigned int id = 0; id < 256; id++)
 		if (p->protocols[id] && p->protocols[id]->reset_agent)
 			p->protocols[id]->reset_agent(p, p->protocols[id]->priv, a->id);

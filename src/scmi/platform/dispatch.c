@@ -99,9 +99,9 @@ static int32_t check_and_dispatch(struct scmi_platform *p, struct scmi_platform_
 		return SCMI_NOT_SUPPORTED;
 	if (!scmi_platform_agent_may_use(c->agent, m->hdr.protocol_id))
 		return SCMI_DENIED;
-	if (m->hdr.id >= proto->nmsgs || !proto->msgs[m->hdr.id].fn)
+	d = platform_msg_desc(p, proto, c->agent, m->hdr.id);
+	if (!d)
 		return SCMI_NOT_SUPPORTED;
-	d = &proto->msgs[m->hdr.id];
 	if (d->in_size != SCMI_IN_SIZE_ANY && m->in_len != d->in_size)
 		return SCMI_PROTOCOL_ERROR;
 	if ((d->flags & SCMI_MSG_F_TRUSTED) && !c->agent->trusted)

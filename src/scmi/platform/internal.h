@@ -52,6 +52,9 @@ struct scmi_platform {
 	struct scmi_platform_chan *chans[SCMI_PLATFORM_MAX_CHANNELS];
 	unsigned int nchans;
 	const struct scmi_protocol *protocols[256];
+	struct scmi_protocol base; /* scmi_base_protocol at cfg.base_version */
+	/* NEGOTIATE_PROTOCOL_VERSION by agent index and protocol id; 0: none */
+	uint32_t negotiated[SCMI_PLATFORM_MAX_AGENTS][256];
 	pthread_t worker;
 	bool worker_started;
 	bool stopping;
@@ -75,5 +78,13 @@ int platform_p2a_queue(struct scmi_platform *p, struct scmi_platform_chan *c, ui
 struct scmi_platform_chan *platform_p2a_chan_of(struct scmi_platform *p, uint32_t agent_id);
 void platform_p2a_drop_all(struct scmi_platform_chan *c);
 void platform_stop_worker(struct scmi_platform *p);
+
+/* version.c: the message id of proto as agent a may send it (the core's
+ * common messages included), or NULL: NOT_SUPPORTED. */
+const struct scmi_msg_desc *platform_msg_desc(const struct scmi_platform *p,
+					      const struct scmi_protocol *proto,
+					      const struct scmi_platform_agent *a, uint32_t id);
+/* RESET_AGENT_CONFIGURATION: every protocol back at its implemented version. */
+void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a);
 
 #endif

@@ -15,14 +15,12 @@
 #include <fwkit/scmi/clock.h>
 #include <fwkit/scmi/modules.h>
 
-
 #include <errno.h>
 #include <libfdt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CLOCK_NMSGS	      0x11
 #define MAX_ASYNC_PENDING     255
 #define NO_AGENT	      (-1)
 #define CLOCK_DEFAULT_VERSION SCMI_CLOCK_VERSION_3
@@ -48,35 +46,12 @@ struct pclock {
 
 struct clock_state {
 	struct scmi_protocol proto;
-	struct scmi_msg_desc msgs[CLOCK_NMSGS];
 	uint32_t version;
 	uint32_t max_async;
-	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS]; /* 0: the configured one */
 	uint64_t async_due[MAX_ASYNC_PENDING];
 	unsigned int nasync;
 	unsigned int nclocks;
 	struct pclock clocks[SCMI_CLOCK_MAX_CLOCKS];
-};
-
-/* The version each message first appears in. */
-static const uint32_t msg_since[CLOCK_NMSGS] = {
-	[SCMI_PROTOCOL_VERSION] = SCMI_CLOCK_VERSION_1,
-	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_CLOCK_VERSION_1,
-	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = SCMI_CLOCK_VERSION_1,
-	[CLOCK_ATTRIBUTES] = SCMI_CLOCK_VERSION_1,
-	[CLOCK_DESCRIBE_RATES] = SCMI_CLOCK_VERSION_1,
-	[CLOCK_RATE_SET] = SCMI_CLOCK_VERSION_1,
-	[CLOCK_RATE_GET] = SCMI_CLOCK_VERSION_1,
-	[CLOCK_CONFIG_SET] = SCMI_CLOCK_VERSION_1,
-	[CLOCK_NAME_GET] = SCMI_CLOCK_VERSION_2,
-	[CLOCK_RATE_NOTIFY] = SCMI_CLOCK_VERSION_2,
-	[CLOCK_RATE_CHANGE_REQUESTED_NOTIFY] = SCMI_CLOCK_VERSION_2,
-	[CLOCK_CONFIG_GET] = SCMI_CLOCK_VERSION_3,
-	[CLOCK_POSSIBLE_PARENTS_GET] = SCMI_CLOCK_VERSION_3,
-	[CLOCK_PARENT_SET] = SCMI_CLOCK_VERSION_3,
-	[CLOCK_PARENT_GET] = SCMI_CLOCK_VERSION_3,
-	[CLOCK_GET_PERMISSIONS] = SCMI_CLOCK_VERSION_3,
-	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_CLOCK_VERSION_3,
 };
 
 static struct clock_state *st(const struct scmi_msg *m)
@@ -87,29 +62,6 @@ static struct clock_state *st(const struct scmi_msg *m)
 static int agent_idx(const struct scmi_msg *m)
 {
 	return scmi_platform_agent_index(m->p, m->agent->id);
-}
-
-/* The version this agent talks: the configured one unless it negotiated. */
-static uint32_t agent_version(const struct scmi_msg *m)
-{
-	int i = agent_idx(m);
-	uint32_t v = i >= 0 ? st(m)->agent_version[i] : 0;
-
-	return v ? v : st(m)->version;
-}
-
-static bool msg_present(uint32_t version, uint32_t id)
-{
-	return id < CLOCK_NMSGS && msg_since[id] && version >= msg_since[id];
-}
-
-/* Messages newer than the agent's negotiated version do not exist for it. */
-static bool gate(struct scmi_msg *m)
-{
-	if (msg_present(agent_version(m), m->hdr.id))
-		return true;
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-	return false;
 }
 
 /* The clock a request names in word w: NOT_FOUND past the last clock,
@@ -168,44 +120,15 @@ static void emit(struct scmi_platform *p, struct clock_state *s, uint32_t id, ui
 
 /* ------------------------------------------------------------ messages */
 
-static void clock_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, agent_version(m));
-}
-
 static void clock_protocol_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_CLOCKS_MASK, st(m)->nclocks) |
 				    FW_FIELD_PREP(SCMI_CLOCK_MAX_ASYNC_REQ_MASK, st(m)->max_async));
 }
 
-static void clock_msg_attributes(struct scmi_msg *m)
-{
-	if (!msg_present(agent_version(m), scmi_msg_in_u32(m, 0))) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
-		return;
-	}
-	scmi_msg_put_u32(m, 0);
-}
-
-static void clock_negotiate(struct scmi_msg *m)
-{
-	uint32_t v = scmi_msg_in_u32(m, 0);
-	int i = agent_idx(m);
-
-	if (!gate(m))
-		return;
-	if ((v != SCMI_CLOCK_VERSION_1 && v != SCMI_CLOCK_VERSION_2 && v != SCMI_CLOCK_VERSION_3) ||
-	    v > st(m)->version || i < 0) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	st(m)->agent_version[i] = v;
-}
-
 static void clock_attributes(struct scmi_msg *m)
 {
-	uint32_t v = agent_version(m), attr = 0;
+	uint32_t v = scmi_msg_version(m), attr = 0;
 	struct pclock *c = clock_of(m, 0);
 
 	if (!c)
@@ -331,11 +254,11 @@ static void clock_rate_set(struct scmi_msg *m)
 		scmi_msg_status(m, status);
 		return;
 	}
-	if (agent_version(m) >= SCMI_CLOCK_VERSION_2)
+	if (scmi_msg_version(m) >= SCMI_CLOCK_VERSION_2)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, m->agent->id, want);
 	c->rate = rate;
 	c->rate_owner = agent_idx(m);
-	if (agent_version(m) >= SCMI_CLOCK_VERSION_2)
+	if (scmi_msg_version(m) >= SCMI_CLOCK_VERSION_2)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGED, m->agent->id, rate);
 	if (async) {
 		uint64_t delay = (uint64_t)c->latency_us * 1000;
@@ -372,7 +295,7 @@ static void set_state(struct scmi_msg *m, struct pclock *c, bool on)
  * (bits 1:0 state, 23:16 OEM config type), OEM config value. */
 static void clock_config_set(struct scmi_msg *m)
 {
-	bool v3 = agent_version(m) >= SCMI_CLOCK_VERSION_3;
+	bool v3 = scmi_msg_version(m) >= SCMI_CLOCK_VERSION_3;
 	struct pclock *c;
 	uint32_t attr, state;
 
@@ -411,8 +334,6 @@ static void clock_config_get(struct scmi_msg *m)
 	uint32_t flags = scmi_msg_in_u32(m, 1);
 	struct pclock *c;
 
-	if (!gate(m))
-		return;
 	c = clock_of(m, 0);
 	if (!c)
 		return;
@@ -433,8 +354,6 @@ static void clock_name_get(struct scmi_msg *m)
 {
 	struct pclock *c;
 
-	if (!gate(m))
-		return;
 	c = clock_of(m, 0);
 	if (!c)
 		return;
@@ -450,8 +369,6 @@ static void clock_notify(struct scmi_msg *m)
 	struct pclock *c;
 	int i = agent_idx(m);
 
-	if (!gate(m))
-		return;
 	c = clock_of(m, 0);
 	if (!c)
 		return;
@@ -467,8 +384,6 @@ static struct pclock *parent_clock_of(struct scmi_msg *m)
 {
 	struct pclock *c;
 
-	if (!gate(m))
-		return NULL;
 	c = clock_of(m, 0);
 	if (c && !c->nparents) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
@@ -537,8 +452,6 @@ static void clock_get_permissions(struct scmi_msg *m)
 	struct pclock *c;
 	uint32_t perms = SCMI_CLOCK_STATE_CONTROL_ALLOWED | SCMI_CLOCK_RATE_CONTROL_ALLOWED;
 
-	if (!gate(m))
-		return;
 	c = clock_of(m, 0);
 	if (!c)
 		return;
@@ -547,28 +460,41 @@ static void clock_get_permissions(struct scmi_msg *m)
 	scmi_msg_put_u32(m, perms);
 }
 
-static const struct scmi_msg_desc clock_msgs[CLOCK_NMSGS] = {
-	[SCMI_PROTOCOL_VERSION] = { clock_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { clock_protocol_attributes, 0, 0, 0 },
-	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { clock_msg_attributes, 4, 0, 0 },
-	[CLOCK_ATTRIBUTES] = { clock_attributes, 4, 0, 0 },
-	[CLOCK_DESCRIBE_RATES] = { clock_describe_rates, 8, 0, 0 },
-	[CLOCK_RATE_SET] = { clock_rate_set, 16, 0, 0 },
-	[CLOCK_RATE_GET] = { clock_rate_get, 4, 0, 0 },
-	[CLOCK_CONFIG_SET] = { clock_config_set, SCMI_IN_SIZE_ANY, 0, 0 },
-	[CLOCK_NAME_GET] = { clock_name_get, 4, 0, 0 },
-	[CLOCK_RATE_NOTIFY] = { clock_notify, 8, 0, 0 },
-	[CLOCK_RATE_CHANGE_REQUESTED_NOTIFY] = { clock_notify, 8, 0, 0 },
-	[CLOCK_CONFIG_GET] = { clock_config_get, 8, 0, 0 },
-	[CLOCK_POSSIBLE_PARENTS_GET] = { clock_possible_parents, 8, 0, 0 },
-	[CLOCK_PARENT_SET] = { clock_parent_set, 8, 0, 0 },
-	[CLOCK_PARENT_GET] = { clock_parent_get, 4, 0, 0 },
-	[CLOCK_GET_PERMISSIONS] = { clock_get_permissions, 4, 0, 0 },
-	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { clock_negotiate, 4, 0, 0 },
+static const uint32_t clock_versions[] = { SCMI_CLOCK_VERSION_1, SCMI_CLOCK_VERSION_2,
+					   SCMI_CLOCK_VERSION_3 };
+
+static const struct scmi_msg_desc clock_msgs[] = {
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = clock_protocol_attributes },
+	[CLOCK_ATTRIBUTES] = { .fn = clock_attributes, .in_size = 4 },
+	[CLOCK_DESCRIBE_RATES] = { .fn = clock_describe_rates, .in_size = 8 },
+	[CLOCK_RATE_SET] = { .fn = clock_rate_set, .in_size = 16 },
+	[CLOCK_RATE_GET] = { .fn = clock_rate_get, .in_size = 4 },
+	[CLOCK_CONFIG_SET] = { .fn = clock_config_set, .in_size = SCMI_IN_SIZE_ANY },
+	[CLOCK_NAME_GET] = { .fn = clock_name_get, .in_size = 4, .since = SCMI_CLOCK_VERSION_2 },
+	[CLOCK_RATE_NOTIFY] = { .fn = clock_notify, .in_size = 8, .since = SCMI_CLOCK_VERSION_2 },
+	[CLOCK_RATE_CHANGE_REQUESTED_NOTIFY] = { .fn = clock_notify,
+						 .in_size = 8,
+						 .since = SCMI_CLOCK_VERSION_2 },
+	[CLOCK_CONFIG_GET] = { .fn = clock_config_get,
+			       .in_size = 8,
+			       .since = SCMI_CLOCK_VERSION_3 },
+	[CLOCK_POSSIBLE_PARENTS_GET] = { .fn = clock_possible_parents,
+					 .in_size = 8,
+					 .since = SCMI_CLOCK_VERSION_3 },
+	[CLOCK_PARENT_SET] = { .fn = clock_parent_set,
+			       .in_size = 8,
+			       .since = SCMI_CLOCK_VERSION_3 },
+	[CLOCK_PARENT_GET] = { .fn = clock_parent_get,
+			       .in_size = 4,
+			       .since = SCMI_CLOCK_VERSION_3 },
+	[CLOCK_GET_PERMISSIONS] = { .fn = clock_get_permissions,
+				    .in_size = 4,
+				    .since = SCMI_CLOCK_VERSION_3 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_CLOCK_VERSION_3),
 };
 
-/* RESET_AGENT_CONFIGURATION: drop the agent's enables, subscriptions and
- * negotiated version; put back the rates and parents it set. */
+/* RESET_AGENT_CONFIGURATION: drop the agent's enables and subscriptions
+ * (the core forgets its version); put back the rates and parents it set. */
 static void clock_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
 {
 	struct clock_state *s = priv;
@@ -576,7 +502,6 @@ static void clock_reset_agent(struct scmi_platform *p, void *priv, uint32_t agen
 
 	if (i < 0)
 		return;
-	s->agent_version[i] = 0;
 	for (uint32_t id = 0; id < s->nclocks; id++) {
 		struct pclock *c = &s->clocks[id];
 
@@ -807,15 +732,12 @@ static int clock_setup(struct scmi_platform *p, const void *fdt, int node, char 
 		free(s);
 		return ret;
 	}
-	memcpy(s->msgs, clock_msgs, sizeof(s->msgs));
-	/* Messages the configured version does not have are NOT_SUPPORTED. */
-	for (unsigned int i = 0; i < CLOCK_NMSGS; i++)
-		if (!msg_present(s->version, i))
-			s->msgs[i].fn = NULL;
 	s->proto.id = SCMI_PROTOCOL_CLOCK;
 	s->proto.version = s->version;
-	s->proto.msgs = s->msgs;
-	s->proto.nmsgs = CLOCK_NMSGS;
+	s->proto.msgs = clock_msgs;
+	s->proto.nmsgs = FW_ARRAY_SIZE(clock_msgs);
+	s->proto.versions = clock_versions;
+	s->proto.nversions = FW_ARRAY_SIZE(clock_versions);
 	s->proto.priv = s;
 	s->proto.reset_agent = clock_reset_agent;
 	s->proto.destroy = clock_destroy;

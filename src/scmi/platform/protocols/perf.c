@@ -28,7 +28,6 @@
 #include <stdlib.h>
 
 #define PF_MAX_DOMAINS 256
-#define PF_NMSGS       (SCMI_NEGOTIATE_PROTOCOL_VERSION + 1)
 
 struct pf_opp {
 	uint32_t perf, power, latency_us, freq_khz;
@@ -53,11 +52,9 @@ struct pf_domain {
 
 struct pf_priv {
 	struct scmi_protocol proto; /* first: destroy frees priv through it */
-	struct scmi_msg_desc msgs[PF_NMSGS];
 	struct scmi_platform *p;
 	uint32_t version;
 	bool milliwatt;
-	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS];
 	unsigned int ndomains;
 	struct pf_domain *d;
 };
@@ -66,37 +63,6 @@ static const uint32_t pf_versions[] = {
 	SCMI_PERF_VERSION_1_0, SCMI_PERF_VERSION_2_0, SCMI_PERF_VERSION_3_0,
 	SCMI_PERF_VERSION_4_0, SCMI_PERF_VERSION_4_1,
 };
-
-static bool pf_msg_in_version(uint32_t v, unsigned int id)
-{
-	switch (id) {
-	case PERF_DESCRIBE_FASTCHANNEL:
-		return v >= SCMI_PERF_VERSION_2_0;
-	case PERF_DOMAIN_NAME_GET:
-		return v >= SCMI_PERF_VERSION_3_0;
-	case SCMI_NEGOTIATE_PROTOCOL_VERSION:
-		return v >= SCMI_PERF_VERSION_4_1;
-	default:
-		return id <= PERF_NOTIFY_LEVEL;
-	}
-}
-
-static uint32_t pf_agent_version(const struct pf_priv *pp, uint32_t agent_id)
-{
-	int ai = scmi_platform_agent_index(pp->p, agent_id);
-
-	return ai < 0 ? pp->version : pp->agent_version[ai];
-}
-
-static bool pf_msg_ok(struct scmi_msg *m)
-{
-	/* NEGOTIATE stays available to change one's mind again. */
-	if (m->hdr.id == SCMI_NEGOTIATE_PROTOCOL_VERSION ||
-	    pf_msg_in_version(pf_agent_version(m->priv, m->agent->id), m->hdr.id))
-		return true;
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-	return false;
-}
 
 static struct pf_domain *pf_domain_of(struct scmi_msg *m, uint32_t id)
 {
@@ -229,13 +195,6 @@ static void pf_update(struct pf_priv *pp, struct pf_domain *d, uint32_t by)
 
 /* ------------------------------------------------------------- messages */
 
-static void pf_version(struct scmi_msg *m)
-{
-	struct pf_priv *pp = m->priv;
-
-	scmi_msg_put_u32(m, pp->version);
-}
-
 static void pf_attributes(struct scmi_msg *m)
 {
 	struct pf_priv *pp = m->priv;
@@ -247,42 +206,9 @@ static void pf_attributes(struct scmi_msg *m)
 	scmi_msg_put_u32(m, 0);
 }
 
-static void pf_msg_attributes(struct scmi_msg *m)
-{
-	struct pf_priv *pp = m->priv;
-	uint32_t id = scmi_msg_in_u32(m, 0);
-
-	if (id >= PF_NMSGS || !pp->msgs[id].fn ||
-	    (id != SCMI_NEGOTIATE_PROTOCOL_VERSION &&
-	     !pf_msg_in_version(pf_agent_version(pp, m->agent->id), id))) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
-		return;
-	}
-	/* Bit 0 for LEVEL_SET/LIMITS_SET would announce fastchannels: none. */
-	scmi_msg_put_u32(m, 0);
-}
-
-static void pf_negotiate(struct scmi_msg *m)
-{
-	struct pf_priv *pp = m->priv;
-	uint32_t v = scmi_msg_in_u32(m, 0);
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
-
-	if (!pf_msg_ok(m))
-		return;
-	for (size_t i = 0; i < FW_ARRAY_SIZE(pf_versions); i++) {
-		if (pf_versions[i] == v && v <= pp->version && ai >= 0) {
-			pp->agent_version[ai] = v;
-			return;
-		}
-	}
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-}
-
 static void pf_domain_attributes(struct scmi_msg *m)
 {
-	struct pf_priv *pp = m->priv;
-	uint32_t v = pf_agent_version(pp, m->agent->id);
+	uint32_t v = scmi_msg_version(m);
 	uint32_t flags = SUPPORTS_SET_LIMITS | SUPPORTS_SET_PERF_LVL | SUPPORTS_PERF_LIMIT_NOTIFY |
 			 SUPPORTS_PERF_LEVEL_NOTIFY;
 	char shortname[SCMI_SHORT_NAME_MAX_SIZE] = { 0 };
@@ -303,9 +229,8 @@ static void pf_domain_attributes(struct scmi_msg *m)
 /* As many levels from level_index as the channel's message holds. */
 static void pf_describe_levels(struct scmi_msg *m)
 {
-	struct pf_priv *pp = m->priv;
 	uint32_t idx = scmi_msg_in_u32(m, 1);
-	bool v4 = pf_agent_version(pp, m->agent->id) >= SCMI_PERF_VERSION_4_0;
+	bool v4 = scmi_msg_version(m) >= SCMI_PERF_VERSION_4_0;
 	size_t esz = v4 ? SCMI_PERF_OPP_SIZE_V4 : SCMI_PERF_OPP_SIZE, room, n;
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
@@ -429,7 +354,7 @@ static void pf_describe_fastchannel(struct scmi_msg *m)
 {
 	uint32_t msg = scmi_msg_in_u32(m, 1);
 
-	if (!pf_msg_ok(m) || !pf_domain_of(m, scmi_msg_in_u32(m, 0)))
+	if (!pf_domain_of(m, scmi_msg_in_u32(m, 0)))
 		return;
 	if (msg < PERF_LIMITS_SET || msg > PERF_LEVEL_GET) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
@@ -443,27 +368,30 @@ static void pf_name_get(struct scmi_msg *m)
 {
 	struct pf_domain *d;
 
-	if (!pf_msg_ok(m) || !(d = pf_domain_of(m, scmi_msg_in_u32(m, 0))))
+	if (!(d = pf_domain_of(m, scmi_msg_in_u32(m, 0))))
 		return;
 	scmi_msg_put_u32(m, 0);
 	scmi_msg_put_name(m, d->name, SCMI_MAX_STR_SIZE);
 }
 
-static const struct scmi_msg_desc pf_msgs[PF_NMSGS] = {
-	[SCMI_PROTOCOL_VERSION] = { pf_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { pf_attributes, 0, 0, 0 },
-	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { pf_msg_attributes, 4, 0, 0 },
-	[PERF_DOMAIN_ATTRIBUTES] = { pf_domain_attributes, 4, 0, 0 },
-	[PERF_DESCRIBE_LEVELS] = { pf_describe_levels, 8, 0, 0 },
-	[PERF_LIMITS_SET] = { pf_limits_set, 12, 0, 0 },
-	[PERF_LIMITS_GET] = { pf_limits_get, 4, 0, 0 },
-	[PERF_LEVEL_SET] = { pf_level_set, 8, 0, 0 },
-	[PERF_LEVEL_GET] = { pf_level_get, 4, 0, 0 },
-	[PERF_NOTIFY_LIMITS] = { pf_notify_limits, 8, 0, 0 },
-	[PERF_NOTIFY_LEVEL] = { pf_notify_level, 8, 0, 0 },
-	[PERF_DESCRIBE_FASTCHANNEL] = { pf_describe_fastchannel, 8, 0, 0 },
-	[PERF_DOMAIN_NAME_GET] = { pf_name_get, 4, 0, 0 },
-	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { pf_negotiate, 4, 0, 0 },
+/* No message announces fastchannels in its attributes: there are none. */
+static const struct scmi_msg_desc pf_msgs[] = {
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pf_attributes },
+	[PERF_DOMAIN_ATTRIBUTES] = { .fn = pf_domain_attributes, .in_size = 4 },
+	[PERF_DESCRIBE_LEVELS] = { .fn = pf_describe_levels, .in_size = 8 },
+	[PERF_LIMITS_SET] = { .fn = pf_limits_set, .in_size = 12 },
+	[PERF_LIMITS_GET] = { .fn = pf_limits_get, .in_size = 4 },
+	[PERF_LEVEL_SET] = { .fn = pf_level_set, .in_size = 8 },
+	[PERF_LEVEL_GET] = { .fn = pf_level_get, .in_size = 4 },
+	[PERF_NOTIFY_LIMITS] = { .fn = pf_notify_limits, .in_size = 8 },
+	[PERF_NOTIFY_LEVEL] = { .fn = pf_notify_level, .in_size = 8 },
+	[PERF_DESCRIBE_FASTCHANNEL] = { .fn = pf_describe_fastchannel,
+					.in_size = 8,
+					.since = SCMI_PERF_VERSION_2_0 },
+	[PERF_DOMAIN_NAME_GET] = { .fn = pf_name_get,
+				   .in_size = 4,
+				   .since = SCMI_PERF_VERSION_3_0 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_PERF_VERSION_4_1),
 };
 
 static void pf_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
@@ -473,7 +401,6 @@ static void pf_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_i
 
 	if (ai < 0)
 		return;
-	pp->agent_version[ai] = pp->version;
 	for (unsigned int i = 0; i < pp->ndomains; i++) {
 		struct pf_domain *d = &pp->d[i];
 
@@ -627,20 +554,17 @@ static int pf_setup(struct scmi_platform *p, const void *fdt, int node, char *er
 	pp->version = v;
 	pp->ndomains = n;
 	pp->milliwatt = fdt_getprop(fdt, node, "fwkit,power-milliwatt", NULL) != NULL;
-	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
-		pp->agent_version[i] = v;
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		if ((ret = pf_parse_domain(pp, fdt, child, err, errlen)))
 			goto fail;
 	}
-	for (unsigned int i = 0; i < PF_NMSGS; i++)
-		if (pf_msg_in_version(v, i))
-			pp->msgs[i] = pf_msgs[i];
 	pp->proto.id = SCMI_PROTOCOL_PERF;
 	pp->proto.version = v;
-	pp->proto.msgs = pp->msgs;
-	pp->proto.nmsgs = PF_NMSGS;
+	pp->proto.msgs = pf_msgs;
+	pp->proto.nmsgs = FW_ARRAY_SIZE(pf_msgs);
+	pp->proto.versions = pf_versions;
+	pp->proto.nversions = FW_ARRAY_SIZE(pf_versions);
 	pp->proto.priv = pp;
 	pp->proto.reset_agent = pf_reset_agent;
 	pp->proto.destroy = pf_destroy;

@@ -47,7 +47,6 @@ struct pc_res {
 
 struct pc_state {
 	struct scmi_protocol proto;
-	struct scmi_msg_desc msgs[SCMI_NEGOTIATE_PROTOCOL_VERSION + 1];
 	struct scmi_platform *p;
 	struct pc_res *res[3];
 	uint32_t nres[3];
@@ -135,11 +134,6 @@ static bool held_by_other(struct pc_state *s, uint32_t type, uint32_t id, uint32
 	return false;
 }
 
-static void pc_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, pc_of(m)->proto.version);
-}
-
 static void pc_attributes(struct scmi_msg *m)
 {
 	struct pc_state *s = pc_of(m);
@@ -147,25 +141,6 @@ static void pc_attributes(struct scmi_msg *m)
 	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_PINCTRL_GROUPS_NR_MASK, s->nres[GROUP_TYPE]) |
 				    FW_FIELD_PREP(SCMI_PINCTRL_PINS_NR_MASK, s->nres[PIN_TYPE]));
 	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_PINCTRL_FUNCTIONS_NR_MASK, s->nres[FUNCTION_TYPE]));
-}
-
-static void pc_msg_attributes(struct scmi_msg *m)
-{
-	const struct pc_state *s = pc_of(m);
-	uint32_t id = scmi_msg_in_u32(m, 0);
-
-	if (id >= FW_ARRAY_SIZE(s->msgs) || !s->msgs[id].fn) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
-		return;
-	}
-	scmi_msg_put_u32(m, s->msgs[id].attributes);
-}
-
-/* Only 1.0 exists: an agent may negotiate exactly that version. */
-static void pc_negotiate(struct scmi_msg *m)
-{
-	if (scmi_msg_in_u32(m, 0) != pc_of(m)->proto.version)
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 }
 
 static void pc_pinctrl_attributes(struct scmi_msg *m)
@@ -375,19 +350,26 @@ static void pc_settings_configure(struct scmi_msg *m)
 			      m->in + 12, n);
 }
 
-static void pc_request(struct scmi_msg *m)
+/* The pin or group a REQUEST or RELEASE names (a function is never held),
+ * or NULL with the status set. */
+static struct pc_res *pc_holdable(struct scmi_msg *m)
 {
-	struct pc_state *s = pc_of(m);
-	uint32_t id = scmi_msg_in_u32(m, 0), type = scmi_msg_in_u32(m, 1);
-	struct pc_res *r;
+	uint32_t type = scmi_msg_in_u32(m, 1);
 
 	if (type == FUNCTION_TYPE) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
+		return NULL;
 	}
-	if (!(r = pc_lookup(m, type, id)))
+	return pc_lookup(m, type, scmi_msg_in_u32(m, 0));
+}
+
+static void pc_request(struct scmi_msg *m)
+{
+	struct pc_res *r = pc_holdable(m);
+
+	if (!r)
 		return;
-	if (held_by_other(s, type, id, m->agent->id)) {
+	if (held_by_other(pc_of(m), scmi_msg_in_u32(m, 1), scmi_msg_in_u32(m, 0), m->agent->id)) {
 		scmi_msg_status(m, SCMI_IN_USE);
 		return;
 	}
@@ -396,14 +378,9 @@ static void pc_request(struct scmi_msg *m)
 
 static void pc_release(struct scmi_msg *m)
 {
-	uint32_t id = scmi_msg_in_u32(m, 0), type = scmi_msg_in_u32(m, 1);
-	struct pc_res *r;
+	struct pc_res *r = pc_holdable(m);
 
-	if (type == FUNCTION_TYPE) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	if (!(r = pc_lookup(m, type, id)))
+	if (!r)
 		return;
 	if (r->owner != m->agent->id) {
 		scmi_msg_status(m, SCMI_DENIED);
@@ -454,6 +431,24 @@ static void pc_set_permissions(struct scmi_msg *m)
 /* Drop what the agent holds and put back the settings it applied. The
  * trusted agent's SET_PERMISSIONS overrides stay: they are permissions, and
  * the hook is not told whether permissions are being reset. */
+/* Pin control 1.0 is the only version, and has NEGOTIATE (SCMI v3.2). */
+static const uint32_t pc_versions[] = { SCMI_PINCTRL_VERSION_1_0 };
+
+static const struct scmi_msg_desc pc_msgs[] = {
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pc_attributes },
+	[PINCTRL_ATTRIBUTES] = { .fn = pc_pinctrl_attributes, .in_size = 8 },
+	[PINCTRL_LIST_ASSOCIATIONS] = { .fn = pc_list_associations, .in_size = 12 },
+	[PINCTRL_SETTINGS_GET] = { .fn = pc_settings_get, .in_size = 8 },
+	[PINCTRL_SETTINGS_CONFIGURE] = { .fn = pc_settings_configure, .in_size = SCMI_IN_SIZE_ANY },
+	[PINCTRL_REQUEST] = { .fn = pc_request, .in_size = 8 },
+	[PINCTRL_RELEASE] = { .fn = pc_release, .in_size = 8 },
+	[PINCTRL_NAME_GET] = { .fn = pc_name_get, .in_size = 8 },
+	[PINCTRL_SET_PERMISSIONS] = { .fn = pc_set_permissions,
+				      .in_size = 12,
+				      .flags = SCMI_MSG_F_TRUSTED },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_PINCTRL_VERSION_1_0),
+};
+
 static void pc_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
 {
 	struct pc_state *s = priv;
@@ -632,25 +627,11 @@ static int pc_setup(struct scmi_platform *p, const void *fdt, int node, char *er
 		if ((ret = read_type(s, fdt, node, t, err, errlen)))
 			goto fail;
 
-	s->msgs[SCMI_PROTOCOL_VERSION] = (struct scmi_msg_desc){ pc_version, 0, 0, 0 };
-	s->msgs[SCMI_PROTOCOL_ATTRIBUTES] = (struct scmi_msg_desc){ pc_attributes, 0, 0, 0 };
-	s->msgs[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] =
-		(struct scmi_msg_desc){ pc_msg_attributes, 4, 0, 0 };
-	s->msgs[PINCTRL_ATTRIBUTES] = (struct scmi_msg_desc){ pc_pinctrl_attributes, 8, 0, 0 };
-	s->msgs[PINCTRL_LIST_ASSOCIATIONS] =
-		(struct scmi_msg_desc){ pc_list_associations, 12, 0, 0 };
-	s->msgs[PINCTRL_SETTINGS_GET] = (struct scmi_msg_desc){ pc_settings_get, 8, 0, 0 };
-	s->msgs[PINCTRL_SETTINGS_CONFIGURE] =
-		(struct scmi_msg_desc){ pc_settings_configure, SCMI_IN_SIZE_ANY, 0, 0 };
-	s->msgs[PINCTRL_REQUEST] = (struct scmi_msg_desc){ pc_request, 8, 0, 0 };
-	s->msgs[PINCTRL_RELEASE] = (struct scmi_msg_desc){ pc_release, 8, 0, 0 };
-	s->msgs[PINCTRL_NAME_GET] = (struct scmi_msg_desc){ pc_name_get, 8, 0, 0 };
-	s->msgs[PINCTRL_SET_PERMISSIONS] =
-		(struct scmi_msg_desc){ pc_set_permissions, 12, SCMI_MSG_F_TRUSTED, 0 };
-	s->msgs[SCMI_NEGOTIATE_PROTOCOL_VERSION] = (struct scmi_msg_desc){ pc_negotiate, 4, 0, 0 };
 	s->proto.id = SCMI_PROTOCOL_PINCTRL;
-	s->proto.msgs = s->msgs;
-	s->proto.nmsgs = FW_ARRAY_SIZE(s->msgs);
+	s->proto.msgs = pc_msgs;
+	s->proto.nmsgs = FW_ARRAY_SIZE(pc_msgs);
+	s->proto.versions = pc_versions;
+	s->proto.nversions = FW_ARRAY_SIZE(pc_versions);
 	s->proto.priv = s;
 	s->proto.reset_agent = pc_reset_agent;
 	s->proto.destroy = pc_destroy;

@@ -29,7 +29,6 @@
 
 #define PD_MAX_DOMAINS	 256
 #define PD_MAX_RETENTION 8
-#define PD_NMSGS	 (SCMI_NEGOTIATE_PROTOCOL_VERSION + 1)
 
 struct pd_domain {
 	char name[SCMI_MAX_STR_SIZE];
@@ -48,10 +47,8 @@ struct pd_domain {
 
 struct pd_priv {
 	struct scmi_protocol proto; /* first: destroy frees priv through it */
-	struct scmi_msg_desc msgs[PD_NMSGS];
 	struct scmi_platform *p;
 	uint32_t version;
-	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS]; /* after NEGOTIATE */
 	unsigned int ndomains;
 	struct pd_domain *d;
 };
@@ -62,48 +59,6 @@ static const uint32_t pd_versions[] = {
 	SCMI_POWER_VERSION_3_0,
 	SCMI_POWER_VERSION_3_1,
 };
-
-/* Whether message id exists in protocol version v. */
-static bool pd_msg_in_version(uint32_t v, unsigned int id)
-{
-	switch (id) {
-	case SCMI_PROTOCOL_VERSION:
-	case SCMI_PROTOCOL_ATTRIBUTES:
-	case SCMI_PROTOCOL_MESSAGE_ATTRIBUTES:
-	case POWER_DOMAIN_ATTRIBUTES:
-	case POWER_STATE_SET:
-	case POWER_STATE_GET:
-	case POWER_STATE_NOTIFY:
-		return true;
-	case POWER_STATE_CHANGE_REQUESTED_NOTIFY:
-		return v >= SCMI_POWER_VERSION_2_0;
-	case POWER_DOMAIN_NAME_GET:
-		return v >= SCMI_POWER_VERSION_3_0;
-	case SCMI_NEGOTIATE_PROTOCOL_VERSION:
-		return v >= SCMI_POWER_VERSION_3_1;
-	default:
-		return false;
-	}
-}
-
-static uint32_t pd_agent_version(const struct pd_priv *pp, const struct scmi_msg *m)
-{
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
-
-	return ai < 0 ? pp->version : pp->agent_version[ai];
-}
-
-/* The message exists for this agent's (negotiated) version; NOT_SUPPORTED
- * otherwise, as the dispatcher answers for messages the table lacks. */
-static bool pd_msg_ok(struct scmi_msg *m)
-{
-	/* NEGOTIATE stays available to change one's mind again. */
-	if (m->hdr.id == SCMI_NEGOTIATE_PROTOCOL_VERSION ||
-	    pd_msg_in_version(pd_agent_version(m->priv, m), m->hdr.id))
-		return true;
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-	return false;
-}
 
 /* The domain a message names, NULL with NOT_FOUND or DENIED set. */
 static struct pd_domain *pd_domain_of(struct scmi_msg *m, uint32_t id)
@@ -191,13 +146,6 @@ static void pd_update(struct pd_priv *pp, struct pd_domain *d, uint32_t by_agent
 
 /* ------------------------------------------------------------- messages */
 
-static void pd_version(struct scmi_msg *m)
-{
-	struct pd_priv *pp = m->priv;
-
-	scmi_msg_put_u32(m, pp->version);
-}
-
 static void pd_attributes(struct scmi_msg *m)
 {
 	struct pd_priv *pp = m->priv;
@@ -209,41 +157,9 @@ static void pd_attributes(struct scmi_msg *m)
 	scmi_msg_put_u32(m, 0);
 }
 
-static void pd_msg_attributes(struct scmi_msg *m)
-{
-	uint32_t id = scmi_msg_in_u32(m, 0);
-	struct pd_priv *pp = m->priv;
-
-	if (id >= PD_NMSGS || !pp->msgs[id].fn ||
-	    (id != SCMI_NEGOTIATE_PROTOCOL_VERSION &&
-	     !pd_msg_in_version(pd_agent_version(pp, m), id))) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
-		return;
-	}
-	scmi_msg_put_u32(m, 0);
-}
-
-static void pd_negotiate(struct scmi_msg *m)
-{
-	struct pd_priv *pp = m->priv;
-	uint32_t v = scmi_msg_in_u32(m, 0);
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
-
-	if (!pd_msg_ok(m))
-		return;
-	for (size_t i = 0; i < FW_ARRAY_SIZE(pd_versions); i++) {
-		if (pd_versions[i] == v && v <= pp->version && ai >= 0) {
-			pp->agent_version[ai] = v;
-			return;
-		}
-	}
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-}
-
 static void pd_domain_attributes(struct scmi_msg *m)
 {
-	struct pd_priv *pp = m->priv;
-	uint32_t v = pd_agent_version(pp, m), flags = 0;
+	uint32_t v = scmi_msg_version(m), flags = 0;
 	char shortname[SCMI_SHORT_NAME_MAX_SIZE] = { 0 };
 	struct pd_domain *d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
 
@@ -318,8 +234,6 @@ static void pd_notify_common(struct scmi_msg *m, bool requested)
 	int ai = scmi_platform_agent_index(m->p, m->agent->id);
 	struct pd_domain *d;
 
-	if (!pd_msg_ok(m))
-		return;
 	d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
 	if (!d || ai < 0)
 		return;
@@ -352,8 +266,6 @@ static void pd_name_get(struct scmi_msg *m)
 {
 	struct pd_domain *d;
 
-	if (!pd_msg_ok(m))
-		return;
 	d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
 	if (!d)
 		return;
@@ -361,17 +273,19 @@ static void pd_name_get(struct scmi_msg *m)
 	scmi_msg_put_name(m, d->name, SCMI_MAX_STR_SIZE);
 }
 
-static const struct scmi_msg_desc pd_msgs[PD_NMSGS] = {
-	[SCMI_PROTOCOL_VERSION] = { pd_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { pd_attributes, 0, 0, 0 },
-	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { pd_msg_attributes, 4, 0, 0 },
-	[POWER_DOMAIN_ATTRIBUTES] = { pd_domain_attributes, 4, 0, 0 },
-	[POWER_STATE_SET] = { pd_state_set, 12, 0, 0 },
-	[POWER_STATE_GET] = { pd_state_get, 4, 0, 0 },
-	[POWER_STATE_NOTIFY] = { pd_state_notify, 8, 0, 0 },
-	[POWER_STATE_CHANGE_REQUESTED_NOTIFY] = { pd_requested_notify, 8, 0, 0 },
-	[POWER_DOMAIN_NAME_GET] = { pd_name_get, 4, 0, 0 },
-	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { pd_negotiate, 4, 0, 0 },
+static const struct scmi_msg_desc pd_msgs[] = {
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pd_attributes },
+	[POWER_DOMAIN_ATTRIBUTES] = { .fn = pd_domain_attributes, .in_size = 4 },
+	[POWER_STATE_SET] = { .fn = pd_state_set, .in_size = 12 },
+	[POWER_STATE_GET] = { .fn = pd_state_get, .in_size = 4 },
+	[POWER_STATE_NOTIFY] = { .fn = pd_state_notify, .in_size = 8 },
+	[POWER_STATE_CHANGE_REQUESTED_NOTIFY] = { .fn = pd_requested_notify,
+						  .in_size = 8,
+						  .since = SCMI_POWER_VERSION_2_0 },
+	[POWER_DOMAIN_NAME_GET] = { .fn = pd_name_get,
+				    .in_size = 4,
+				    .since = SCMI_POWER_VERSION_3_0 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_POWER_VERSION_3_1),
 };
 
 static void pd_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
@@ -381,7 +295,6 @@ static void pd_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_i
 
 	if (ai < 0)
 		return;
-	pp->agent_version[ai] = pp->version;
 	for (unsigned int i = 0; i < pp->ndomains; i++) {
 		struct pd_domain *d = &pp->d[i];
 
@@ -523,21 +436,17 @@ static int pd_setup(struct scmi_platform *p, const void *fdt, int node, char *er
 	pp->p = p;
 	pp->version = v;
 	pp->ndomains = n;
-	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
-		pp->agent_version[i] = v;
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		if ((ret = pd_parse_domain(pp, fdt, child, err, errlen)))
 			goto fail;
 	}
-	/* The table holds exactly the configured version's messages. */
-	for (unsigned int i = 0; i < PD_NMSGS; i++)
-		if (pd_msg_in_version(v, i))
-			pp->msgs[i] = pd_msgs[i];
 	pp->proto.id = SCMI_PROTOCOL_POWER;
 	pp->proto.version = v;
-	pp->proto.msgs = pp->msgs;
-	pp->proto.nmsgs = PD_NMSGS;
+	pp->proto.msgs = pd_msgs;
+	pp->proto.nmsgs = FW_ARRAY_SIZE(pd_msgs);
+	pp->proto.versions = pd_versions;
+	pp->proto.nversions = FW_ARRAY_SIZE(pd_versions);
 	pp->proto.priv = pp;
 	pp->proto.reset_agent = pd_reset_agent;
 	pp->proto.destroy = pd_destroy;

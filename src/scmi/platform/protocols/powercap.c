@@ -48,25 +48,14 @@ struct pcap_dom {
 
 struct pcap_state {
 	struct scmi_protocol proto;
-	struct scmi_msg_desc msgs[SCMI_NEGOTIATE_PROTOCOL_VERSION + 1];
 	struct scmi_platform *p;
 	struct pcap_dom *doms;
 	uint32_t ndoms;
-	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS]; /* negotiated, 0: the board's */
 };
 
 static struct pcap_state *st_of(const struct scmi_msg *m)
 {
 	return m->priv;
-}
-
-static uint32_t agent_version(struct pcap_state *s, uint32_t agent_id)
-{
-	int idx = scmi_platform_agent_index(s->p, agent_id);
-
-	if (idx >= 0 && s->agent_version[idx])
-		return s->agent_version[idx];
-	return s->proto.version;
 }
 
 static uint32_t power_of(const struct pcap_dom *d)
@@ -164,41 +153,9 @@ static void update_cap(struct pcap_state *s, uint32_t dom, uint32_t by)
 	announce(s, dom, by, true);
 }
 
-static void pcap_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, agent_version(st_of(m), m->agent->id));
-}
-
 static void pcap_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_POWERCAP_NUM_DOMAINS_MASK, st_of(m)->ndoms));
-}
-
-static void pcap_msg_attributes(struct scmi_msg *m)
-{
-	const struct pcap_state *s = st_of(m);
-	uint32_t id = scmi_msg_in_u32(m, 0);
-
-	if (id >= s->proto.nmsgs || !s->msgs[id].fn) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
-		return;
-	}
-	scmi_msg_put_u32(m, s->msgs[id].attributes);
-}
-
-/* v2.0 platforms also speak 1.0 to an agent that asks for it. */
-static void pcap_negotiate(struct scmi_msg *m)
-{
-	struct pcap_state *s = st_of(m);
-	uint32_t v = scmi_msg_in_u32(m, 0);
-	int idx = scmi_platform_agent_index(s->p, m->agent->id);
-
-	if ((v != SCMI_POWERCAP_VERSION_1_0 && v != SCMI_POWERCAP_VERSION_2_0) ||
-	    v > s->proto.version || idx < 0) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	s->agent_version[idx] = v;
 }
 
 static void pcap_domain_attributes(struct scmi_msg *m)
@@ -264,7 +221,7 @@ static void pcap_cap_set(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	if (cap == 0 && agent_version(s, m->agent->id) < SCMI_POWERCAP_VERSION_2_0) {
+	if (cap == 0 && scmi_msg_version(m) < SCMI_POWERCAP_VERSION_2_0) {
 		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
 		return;
 	}
@@ -404,6 +361,25 @@ static void pcap_describe_fastchannel(struct scmi_msg *m)
 	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 }
 
+/* A 2.0 platform also speaks 1.0 to an agent that asks for it; NEGOTIATE
+ * arrived with 2.0 (SCMI v3.2). */
+static const uint32_t pcap_versions[] = { SCMI_POWERCAP_VERSION_1_0, SCMI_POWERCAP_VERSION_2_0 };
+
+static const struct scmi_msg_desc pcap_msgs[] = {
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pcap_attributes },
+	[POWERCAP_DOMAIN_ATTRIBUTES] = { .fn = pcap_domain_attributes, .in_size = 4 },
+	[POWERCAP_CAP_GET] = { .fn = pcap_cap_get, .in_size = 4 },
+	[POWERCAP_CAP_SET] = { .fn = pcap_cap_set, .in_size = 12 },
+	[POWERCAP_PAI_GET] = { .fn = pcap_pai_get, .in_size = 4 },
+	[POWERCAP_PAI_SET] = { .fn = pcap_pai_set, .in_size = 12 },
+	[POWERCAP_DOMAIN_NAME_GET] = { .fn = pcap_name_get, .in_size = 4 },
+	[POWERCAP_MEASUREMENTS_GET] = { .fn = pcap_measurements_get, .in_size = 4 },
+	[POWERCAP_CAP_NOTIFY] = { .fn = pcap_cap_notify, .in_size = 8 },
+	[POWERCAP_MEASUREMENTS_NOTIFY] = { .fn = pcap_measurements_notify, .in_size = 16 },
+	[POWERCAP_DESCRIBE_FASTCHANNEL] = { .fn = pcap_describe_fastchannel, .in_size = 8 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_POWERCAP_VERSION_2_0),
+};
+
 static void pcap_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
 {
 	struct pcap_state *s = priv;
@@ -411,7 +387,6 @@ static void pcap_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent
 
 	if (idx < 0)
 		return;
-	s->agent_version[idx] = 0;
 	for (uint32_t i = 0; i < s->ndoms; i++) {
 		struct pcap_dom *d = &s->doms[i];
 
@@ -579,33 +554,11 @@ static int pcap_setup(struct scmi_platform *p, const void *fdt, int node, char *
 			goto fail;
 	}
 
-	s->msgs[SCMI_PROTOCOL_VERSION] = (struct scmi_msg_desc){ pcap_version, 0, 0, 0 };
-	s->msgs[SCMI_PROTOCOL_ATTRIBUTES] = (struct scmi_msg_desc){ pcap_attributes, 0, 0, 0 };
-	s->msgs[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] =
-		(struct scmi_msg_desc){ pcap_msg_attributes, 4, 0, 0 };
-	s->msgs[POWERCAP_DOMAIN_ATTRIBUTES] =
-		(struct scmi_msg_desc){ pcap_domain_attributes, 4, 0, 0 };
-	s->msgs[POWERCAP_CAP_GET] = (struct scmi_msg_desc){ pcap_cap_get, 4, 0, 0 };
-	s->msgs[POWERCAP_CAP_SET] = (struct scmi_msg_desc){ pcap_cap_set, 12, 0, 0 };
-	s->msgs[POWERCAP_PAI_GET] = (struct scmi_msg_desc){ pcap_pai_get, 4, 0, 0 };
-	s->msgs[POWERCAP_PAI_SET] = (struct scmi_msg_desc){ pcap_pai_set, 12, 0, 0 };
-	s->msgs[POWERCAP_DOMAIN_NAME_GET] = (struct scmi_msg_desc){ pcap_name_get, 4, 0, 0 };
-	s->msgs[POWERCAP_MEASUREMENTS_GET] =
-		(struct scmi_msg_desc){ pcap_measurements_get, 4, 0, 0 };
-	s->msgs[POWERCAP_CAP_NOTIFY] = (struct scmi_msg_desc){ pcap_cap_notify, 8, 0, 0 };
-	s->msgs[POWERCAP_MEASUREMENTS_NOTIFY] =
-		(struct scmi_msg_desc){ pcap_measurements_notify, 16, 0, 0 };
-	s->msgs[POWERCAP_DESCRIBE_FASTCHANNEL] =
-		(struct scmi_msg_desc){ pcap_describe_fastchannel, 8, 0, 0 };
-	s->proto.nmsgs = POWERCAP_DESCRIBE_FASTCHANNEL + 1;
-	/* NEGOTIATE_PROTOCOL_VERSION arrived with 2.0 (SCMI v3.2). */
-	if (s->proto.version >= SCMI_POWERCAP_VERSION_2_0) {
-		s->msgs[SCMI_NEGOTIATE_PROTOCOL_VERSION] =
-			(struct scmi_msg_desc){ pcap_negotiate, 4, 0, 0 };
-		s->proto.nmsgs = FW_ARRAY_SIZE(s->msgs);
-	}
 	s->proto.id = SCMI_PROTOCOL_POWERCAP;
-	s->proto.msgs = s->msgs;
+	s->proto.msgs = pcap_msgs;
+	s->proto.nmsgs = FW_ARRAY_SIZE(pcap_msgs);
+	s->proto.versions = pcap_versions;
+	s->proto.nversions = FW_ARRAY_SIZE(pcap_versions);
 	s->proto.priv = s;
 	s->proto.reset_agent = pcap_reset_agent;
 	s->proto.destroy = pcap_destroy;

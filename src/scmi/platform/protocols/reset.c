@@ -16,14 +16,12 @@
 #include <fwkit/scmi/modules.h>
 #include <fwkit/scmi/reset.h>
 
-
 #include <errno.h>
 #include <libfdt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#define RESET_NMSGS	      0x11
 #define RESET_DEFAULT_VERSION SCMI_RESET_VERSION_31
 
 struct pdomain {
@@ -37,22 +35,9 @@ struct pdomain {
 
 struct reset_state {
 	struct scmi_protocol proto;
-	struct scmi_msg_desc msgs[RESET_NMSGS];
 	uint32_t version;
-	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS]; /* 0: the configured one */
 	unsigned int ndomains;
 	struct pdomain domains[SCMI_RESET_MAX_DOMAINS];
-};
-
-static const uint32_t msg_since[RESET_NMSGS] = {
-	[SCMI_PROTOCOL_VERSION] = SCMI_RESET_VERSION_1,
-	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_RESET_VERSION_1,
-	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = SCMI_RESET_VERSION_1,
-	[RESET_DOMAIN_ATTRIBUTES] = SCMI_RESET_VERSION_1,
-	[RESET] = SCMI_RESET_VERSION_1,
-	[RESET_NOTIFY] = SCMI_RESET_VERSION_1,
-	[RESET_DOMAIN_NAME_GET] = SCMI_RESET_VERSION_3,
-	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_RESET_VERSION_31,
 };
 
 static const uint32_t versions[] = { SCMI_RESET_VERSION_1, SCMI_RESET_VERSION_2,
@@ -74,27 +59,6 @@ static struct reset_state *st(const struct scmi_msg *m)
 static int agent_idx(const struct scmi_msg *m)
 {
 	return scmi_platform_agent_index(m->p, m->agent->id);
-}
-
-static uint32_t agent_version(const struct scmi_msg *m)
-{
-	int i = agent_idx(m);
-	uint32_t v = i >= 0 ? st(m)->agent_version[i] : 0;
-
-	return v ? v : st(m)->version;
-}
-
-static bool msg_present(uint32_t version, uint32_t id)
-{
-	return id < RESET_NMSGS && msg_since[id] && version >= msg_since[id];
-}
-
-static bool gate(struct scmi_msg *m)
-{
-	if (msg_present(agent_version(m), m->hdr.id))
-		return true;
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-	return false;
 }
 
 /* NOT_FOUND past the last domain, DENIED without access to its device. */
@@ -145,37 +109,9 @@ static void emit(struct scmi_platform *p, struct reset_state *s, uint32_t id, ui
 
 /* ------------------------------------------------------------ messages */
 
-static void reset_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, agent_version(m));
-}
-
 static void reset_protocol_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_RESET_NUM_DOMAINS_MASK, st(m)->ndomains));
-}
-
-static void reset_msg_attributes(struct scmi_msg *m)
-{
-	if (!msg_present(agent_version(m), scmi_msg_in_u32(m, 0))) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
-		return;
-	}
-	scmi_msg_put_u32(m, 0);
-}
-
-static void reset_negotiate(struct scmi_msg *m)
-{
-	uint32_t v = scmi_msg_in_u32(m, 0);
-	int i = agent_idx(m);
-
-	if (!gate(m))
-		return;
-	if (!known_version(v) || v > st(m)->version || i < 0) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	st(m)->agent_version[i] = v;
 }
 
 static void reset_domain_attributes(struct scmi_msg *m)
@@ -189,7 +125,8 @@ static void reset_domain_attributes(struct scmi_msg *m)
 		attr |= SCMI_RESET_SUPPORTS_ASYNC;
 	if (d->notify_supported)
 		attr |= SCMI_RESET_SUPPORTS_NOTIFY;
-	if (agent_version(m) >= SCMI_RESET_VERSION_3 && strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+	if (scmi_msg_version(m) >= SCMI_RESET_VERSION_3 &&
+	    strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
 		attr |= SCMI_RESET_SUPPORTS_EXTENDED_NAMES;
 	scmi_msg_put_u32(m, attr);
 	scmi_msg_put_u32(m, d->latency_us);
@@ -274,8 +211,6 @@ static void reset_name_get(struct scmi_msg *m)
 {
 	struct pdomain *d;
 
-	if (!gate(m))
-		return;
 	d = domain_of(m);
 	if (!d)
 		return;
@@ -283,20 +218,20 @@ static void reset_name_get(struct scmi_msg *m)
 	scmi_msg_put_name(m, d->name, SCMI_MAX_STR_SIZE);
 }
 
-static const struct scmi_msg_desc reset_msgs[RESET_NMSGS] = {
-	[SCMI_PROTOCOL_VERSION] = { reset_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { reset_protocol_attributes, 0, 0, 0 },
-	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { reset_msg_attributes, 4, 0, 0 },
-	[RESET_DOMAIN_ATTRIBUTES] = { reset_domain_attributes, 4, 0, 0 },
-	[RESET] = { reset_reset, 12, 0, 0 },
-	[RESET_NOTIFY] = { reset_notify, 8, 0, 0 },
-	[RESET_DOMAIN_NAME_GET] = { reset_name_get, 4, 0, 0 },
-	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { reset_negotiate, 4, 0, 0 },
+static const struct scmi_msg_desc reset_msgs[] = {
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = reset_protocol_attributes },
+	[RESET_DOMAIN_ATTRIBUTES] = { .fn = reset_domain_attributes, .in_size = 4 },
+	[RESET] = { .fn = reset_reset, .in_size = 12 },
+	[RESET_NOTIFY] = { .fn = reset_notify, .in_size = 8 },
+	[RESET_DOMAIN_NAME_GET] = { .fn = reset_name_get,
+				    .in_size = 4,
+				    .since = SCMI_RESET_VERSION_3 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_RESET_VERSION_31),
 };
 
 /* RESET_AGENT_CONFIGURATION: the agent's asserts are released (the line
- * deasserts if it was the last holder), its subscriptions and negotiated
- * version forgotten. */
+ * deasserts if it was the last holder) and its subscriptions forgotten; the
+ * core forgets its negotiated version. */
 static void reset_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
 {
 	struct reset_state *s = priv;
@@ -304,7 +239,6 @@ static void reset_reset_agent(struct scmi_platform *p, void *priv, uint32_t agen
 
 	if (i < 0)
 		return;
-	s->agent_version[i] = 0;
 	for (unsigned int id = 0; id < s->ndomains; id++) {
 		s->domains[id].held[i] = false;
 		s->domains[id].notify[i] = false;
@@ -417,14 +351,12 @@ static int reset_setup(struct scmi_platform *p, const void *fdt, int node, char 
 		free(s);
 		return ret;
 	}
-	memcpy(s->msgs, reset_msgs, sizeof(s->msgs));
-	for (unsigned int i = 0; i < RESET_NMSGS; i++)
-		if (!msg_present(s->version, i))
-			s->msgs[i].fn = NULL;
 	s->proto.id = SCMI_PROTOCOL_RESET;
 	s->proto.version = s->version;
-	s->proto.msgs = s->msgs;
-	s->proto.nmsgs = RESET_NMSGS;
+	s->proto.msgs = reset_msgs;
+	s->proto.nmsgs = FW_ARRAY_SIZE(reset_msgs);
+	s->proto.versions = versions;
+	s->proto.nversions = FW_ARRAY_SIZE(versions);
 	s->proto.priv = s;
 	s->proto.reset_agent = reset_reset_agent;
 	s->proto.destroy = reset_destroy;

@@ -38,7 +38,6 @@
 #define MAX_TRIPS      8
 #define MAX_AXES       6 /* a v2.0 reading of every axis fits a 128-byte message */
 #define MAX_FILE_BYTES 32
-#define NMSGS	       (SCMI_NEGOTIATE_PROTOCOL_VERSION + 1)
 #define TSTAMP_EXP     (-9) /* timestamps are fw_now_ns() nanoseconds */
 
 enum src_kind { SRC_CONSTANT, SRC_RAMP, SRC_SINE, SRC_FILE };
@@ -79,10 +78,8 @@ struct sensor {
 
 struct sensor_state {
 	struct scmi_protocol proto;
-	struct scmi_msg_desc msgs[NMSGS];
 	struct scmi_platform *p;
 	uint32_t version;
-	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS];
 	unsigned int n;
 	struct sensor s[MAX_SENSORS];
 	/* the continuous-update thread */
@@ -96,20 +93,6 @@ struct sensor_state {
 static const uint32_t versions[] = { SCMI_SENSOR_VERSION_1_0, SCMI_SENSOR_VERSION_2_0,
 				     SCMI_SENSOR_VERSION_3_0, SCMI_SENSOR_VERSION_3_1 };
 
-/* The first version each message exists in. */
-static uint32_t msg_since(uint32_t id)
-{
-	if (id <= SENSOR_READING_GET)
-		return SCMI_SENSOR_VERSION_1_0;
-	if (id <= SENSOR_CONTINUOUS_UPDATE_NOTIFY)
-		return SCMI_SENSOR_VERSION_2_0;
-	if (id <= SENSOR_AXIS_NAME_GET)
-		return SCMI_SENSOR_VERSION_3_0;
-	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
-		return SCMI_SENSOR_VERSION_3_1;
-	return UINT32_MAX;
-}
-
 static struct sensor_state *st_of(const struct scmi_msg *m)
 {
 	return m->priv;
@@ -118,23 +101,6 @@ static struct sensor_state *st_of(const struct scmi_msg *m)
 static int agent_idx(const struct scmi_msg *m)
 {
 	return scmi_platform_agent_index(m->p, m->agent->id);
-}
-
-/* The version this agent talks (NEGOTIATE_PROTOCOL_VERSION may lower it). */
-static uint32_t ver(const struct scmi_msg *m)
-{
-	int i = agent_idx(m);
-
-	return i < 0 ? st_of(m)->version : st_of(m)->agent_version[i];
-}
-
-/* A message newer than the agent's negotiated version: NOT_SUPPORTED. */
-static bool present(struct scmi_msg *m)
-{
-	if (msg_since(m->hdr.id) <= ver(m))
-		return true;
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-	return false;
 }
 
 static void kick(struct sensor_state *st)
@@ -412,11 +378,6 @@ static void *updater(void *arg)
 
 /* ---- messages ---- */
 
-static void sensor_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, ver(m));
-}
-
 static void sensor_attributes(struct scmi_msg *m)
 {
 	/* num_sensors, max_requests (pending asynchronous reads: not limited,
@@ -425,33 +386,6 @@ static void sensor_attributes(struct scmi_msg *m)
 	scmi_msg_put_u32(m, 0);
 	scmi_msg_put_u32(m, 0);
 	scmi_msg_put_u32(m, 0);
-}
-
-static void sensor_msg_attributes(struct scmi_msg *m)
-{
-	uint32_t id = scmi_msg_in_u32(m, 0);
-
-	if (id >= NMSGS || !st_of(m)->msgs[id].fn || msg_since(id) > ver(m)) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
-		return;
-	}
-	scmi_msg_put_u32(m, 0);
-}
-
-static void sensor_negotiate(struct scmi_msg *m)
-{
-	uint32_t want = scmi_msg_in_u32(m, 0);
-	int i = agent_idx(m);
-
-	if (!present(m))
-		return;
-	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++) {
-		if (versions[k] == want && want <= st_of(m)->version && i >= 0) {
-			st_of(m)->agent_version[i] = want;
-			return;
-		}
-	}
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 }
 
 /* v1.0 carries one update interval in attributes_high as base * 10^scale s. */
@@ -533,7 +467,7 @@ static void put_desc(struct scmi_msg *m, const struct sensor *s, uint32_t id, ui
 static void sensor_description_get(struct scmi_msg *m)
 {
 	struct sensor_state *st = st_of(m);
-	uint32_t idx = scmi_msg_in_u32(m, 0), v = ver(m), n = 0;
+	uint32_t idx = scmi_msg_in_u32(m, 0), v = scmi_msg_version(m), n = 0;
 	size_t room = m->out_cap - 8, used = 0;
 
 	if (idx >= st->n) {
@@ -548,23 +482,31 @@ static void sensor_description_get(struct scmi_msg *m)
 		put_desc(m, &st->s[idx + k], idx + k, v);
 }
 
-static void sensor_trip_point_notify(struct scmi_msg *m)
+/* The subscription a notify message sets for its agent (events is whether
+ * the sensor has any), or NULL with the status set. */
+static bool *subscription(struct scmi_msg *m, bool *flags, bool events)
 {
-	struct sensor *s = get_sensor(m, 0, true);
 	uint32_t ctl = scmi_msg_in_u32(m, 1);
 	int i = agent_idx(m);
 
-	if (!s)
-		return;
 	if (ctl & ~SCMI_SENSOR_NOTIFY_ALL || i < 0) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
+		return NULL;
 	}
-	if (!s->ntrips) {
+	if (!events) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
+		return NULL;
 	}
-	s->tp_notify[i] = ctl & SCMI_SENSOR_NOTIFY_ALL;
+	return &flags[i];
+}
+
+static void sensor_trip_point_notify(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, true);
+	bool *sub = s ? subscription(m, s->tp_notify, s->ntrips) : NULL;
+
+	if (sub)
+		*sub = scmi_msg_in_u32(m, 1) & SCMI_SENSOR_NOTIFY_ALL;
 }
 
 static void sensor_trip_point_config(struct scmi_msg *m)
@@ -595,7 +537,7 @@ static void sensor_reading_get(struct scmi_msg *m)
 {
 	struct sensor_state *st = st_of(m);
 	struct sensor *s = get_sensor(m, 0, true);
-	uint32_t flags = scmi_msg_in_u32(m, 1), v = ver(m);
+	uint32_t flags = scmi_msg_in_u32(m, 1), v = scmi_msg_version(m);
 	uint8_t buf[8 + 16 * MAX_AXES];
 	int len;
 
@@ -629,11 +571,11 @@ static void sensor_reading_get(struct scmi_msg *m)
 static void sensor_axis_description_get(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, false);
-	uint32_t idx = scmi_msg_in_u32(m, 1), n, v = ver(m);
+	uint32_t idx = scmi_msg_in_u32(m, 1), n, v = scmi_msg_version(m);
 	const size_t dsz = SCMI_SENSOR_AXIS_DESCR_BASE_SZ + 20;
 	int64_t rmin, rmax;
 
-	if (!present(m) || !s)
+	if (!s)
 		return;
 	if (!s->naxes) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
@@ -678,7 +620,7 @@ static void sensor_list_update_intervals(struct scmi_msg *m)
 	struct sensor *s = get_sensor(m, 0, false);
 	uint32_t idx = scmi_msg_in_u32(m, 1), n;
 
-	if (!present(m) || !s)
+	if (!s)
 		return;
 	if (!s->nintervals) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
@@ -700,7 +642,7 @@ static void sensor_config_get(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, true);
 
-	if (!present(m) || !s)
+	if (!s)
 		return;
 	scmi_msg_put_u32(m, s->config);
 }
@@ -713,7 +655,7 @@ static void sensor_config_set(struct scmi_msg *m)
 	uint64_t ns;
 	bool ok = false;
 
-	if (!present(m) || !s)
+	if (!s)
 		return;
 	if ((c & FW_GENMASK(8, 2)) || FW_FIELD_GET(SCMI_SENS_CFG_ROUND_MASK, c) == 3 ||
 	    ((c & SCMI_SENS_CFG_TSTAMP_ENABLED_MASK) && !s->timestamped)) {
@@ -736,20 +678,11 @@ static void sensor_config_set(struct scmi_msg *m)
 static void sensor_continuous_update_notify(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, true);
-	uint32_t ctl = scmi_msg_in_u32(m, 1);
-	int i = agent_idx(m);
+	bool *sub = s ? subscription(m, s->cu_notify, s->nintervals) : NULL;
 
-	if (!present(m) || !s)
+	if (!sub)
 		return;
-	if (ctl & ~SCMI_SENSOR_NOTIFY_ALL || i < 0) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	if (!s->nintervals) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	s->cu_notify[i] = ctl & SCMI_SENSOR_NOTIFY_ALL;
+	*sub = scmi_msg_in_u32(m, 1) & SCMI_SENSOR_NOTIFY_ALL;
 	kick(st_of(m));
 }
 
@@ -757,7 +690,7 @@ static void sensor_name_get(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, false);
 
-	if (!present(m) || !s)
+	if (!s)
 		return;
 	scmi_msg_put_u32(m, 0);
 	scmi_msg_put_name(m, s->name, SCMI_SENSOR_MAX_NAME);
@@ -768,7 +701,7 @@ static void sensor_axis_name_get(struct scmi_msg *m)
 	struct sensor *s = get_sensor(m, 0, false);
 	uint32_t idx = scmi_msg_in_u32(m, 1), n;
 
-	if (!present(m) || !s)
+	if (!s)
 		return;
 	if (!s->naxes) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
@@ -788,22 +721,34 @@ static void sensor_axis_name_get(struct scmi_msg *m)
 	}
 }
 
-static const struct scmi_msg_desc sensor_msgs[NMSGS] = {
-	[SCMI_PROTOCOL_VERSION] = { sensor_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { sensor_attributes, 0, 0, 0 },
-	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { sensor_msg_attributes, 4, 0, 0 },
-	[SENSOR_DESCRIPTION_GET] = { sensor_description_get, 4, 0, 0 },
-	[SENSOR_TRIP_POINT_NOTIFY] = { sensor_trip_point_notify, 8, 0, 0 },
-	[SENSOR_TRIP_POINT_CONFIG] = { sensor_trip_point_config, 16, 0, 0 },
-	[SENSOR_READING_GET] = { sensor_reading_get, 8, 0, 0 },
-	[SENSOR_AXIS_DESCRIPTION_GET] = { sensor_axis_description_get, 8, 0, 0 },
-	[SENSOR_LIST_UPDATE_INTERVALS] = { sensor_list_update_intervals, 8, 0, 0 },
-	[SENSOR_CONFIG_GET] = { sensor_config_get, 4, 0, 0 },
-	[SENSOR_CONFIG_SET] = { sensor_config_set, 8, 0, 0 },
-	[SENSOR_CONTINUOUS_UPDATE_NOTIFY] = { sensor_continuous_update_notify, 8, 0, 0 },
-	[SENSOR_NAME_GET] = { sensor_name_get, 4, 0, 0 },
-	[SENSOR_AXIS_NAME_GET] = { sensor_axis_name_get, 8, 0, 0 },
-	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { sensor_negotiate, 4, 0, 0 },
+static const struct scmi_msg_desc sensor_msgs[] = {
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = sensor_attributes },
+	[SENSOR_DESCRIPTION_GET] = { .fn = sensor_description_get, .in_size = 4 },
+	[SENSOR_TRIP_POINT_NOTIFY] = { .fn = sensor_trip_point_notify, .in_size = 8 },
+	[SENSOR_TRIP_POINT_CONFIG] = { .fn = sensor_trip_point_config, .in_size = 16 },
+	[SENSOR_READING_GET] = { .fn = sensor_reading_get, .in_size = 8 },
+	[SENSOR_AXIS_DESCRIPTION_GET] = { .fn = sensor_axis_description_get,
+					  .in_size = 8,
+					  .since = SCMI_SENSOR_VERSION_2_0 },
+	[SENSOR_LIST_UPDATE_INTERVALS] = { .fn = sensor_list_update_intervals,
+					   .in_size = 8,
+					   .since = SCMI_SENSOR_VERSION_2_0 },
+	[SENSOR_CONFIG_GET] = { .fn = sensor_config_get,
+				.in_size = 4,
+				.since = SCMI_SENSOR_VERSION_2_0 },
+	[SENSOR_CONFIG_SET] = { .fn = sensor_config_set,
+				.in_size = 8,
+				.since = SCMI_SENSOR_VERSION_2_0 },
+	[SENSOR_CONTINUOUS_UPDATE_NOTIFY] = { .fn = sensor_continuous_update_notify,
+					      .in_size = 8,
+					      .since = SCMI_SENSOR_VERSION_2_0 },
+	[SENSOR_NAME_GET] = { .fn = sensor_name_get,
+			      .in_size = 4,
+			      .since = SCMI_SENSOR_VERSION_3_0 },
+	[SENSOR_AXIS_NAME_GET] = { .fn = sensor_axis_name_get,
+				   .in_size = 8,
+				   .since = SCMI_SENSOR_VERSION_3_0 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_SENSOR_VERSION_3_1),
 };
 
 static void restore_config(struct sensor *s)
@@ -831,8 +776,6 @@ static void sensor_reset_agent(struct scmi_platform *p, void *priv, uint32_t age
 		if (s->config_owner == agent_id)
 			restore_config(s);
 	}
-	if (i >= 0)
-		st->agent_version[i] = st->version;
 	kick(st);
 }
 
@@ -1096,10 +1039,11 @@ static int sensor_setup(struct scmi_platform *p, const void *fdt, int node, char
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&st->tcond, &ca);
 	pthread_condattr_destroy(&ca);
-	memcpy(st->msgs, sensor_msgs, sizeof(st->msgs));
 	st->proto = (struct scmi_protocol){ .id = SCMI_PROTOCOL_SENSOR,
-					    .msgs = st->msgs,
-					    .nmsgs = NMSGS,
+					    .msgs = sensor_msgs,
+					    .nmsgs = FW_ARRAY_SIZE(sensor_msgs),
+					    .versions = versions,
+					    .nversions = FW_ARRAY_SIZE(versions),
 					    .priv = st,
 					    .reset_agent = sensor_reset_agent,
 					    .destroy = sensor_destroy };
@@ -1116,12 +1060,6 @@ static int sensor_setup(struct scmi_platform *p, const void *fdt, int node, char
 		goto out;
 	}
 	st->proto.version = st->version;
-	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
-		st->agent_version[i] = st->version;
-	/* Messages the configured version lacks answer NOT_SUPPORTED. */
-	for (uint32_t id = 0; id < NMSGS; id++)
-		if (msg_since(id) > st->version)
-			st->msgs[id].fn = NULL;
 
 	fdt_for_each_subnode(child, fdt, node)
 	{

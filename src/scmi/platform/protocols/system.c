@@ -29,14 +29,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define SYS_NMSGS (SCMI_NEGOTIATE_PROTOCOL_VERSION + 1)
-
 struct sys_priv {
 	struct scmi_protocol proto; /* first: destroy frees priv through it */
-	struct scmi_msg_desc msgs[SYS_NMSGS];
 	struct scmi_platform *p;
 	uint32_t version;
-	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS];
 	bool subscribed[SCMI_PLATFORM_MAX_AGENTS];
 	bool warm_reset, suspend;
 	uint32_t timeout_ms;
@@ -50,58 +46,24 @@ static const uint32_t sys_versions[] = {
 	SCMI_SYSTEM_VERSION_2_1,
 };
 
-static bool sys_msg_in_version(uint32_t v, unsigned int id)
-{
-	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
-		return v >= SCMI_SYSTEM_VERSION_2_1;
-	return id <= SYSTEM_POWER_STATE_NOTIFY;
-}
-
-static void sys_version(struct scmi_msg *m)
-{
-	struct sys_priv *sp = m->priv;
-
-	scmi_msg_put_u32(m, sp->version);
-}
-
 static void sys_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, 0); /* reserved */
 }
 
-static void sys_msg_attributes(struct scmi_msg *m)
+/* SYSTEM_POWER_STATE_SET announces what the board lets a request do. */
+static uint32_t sys_msg_attributes(const struct scmi_msg *m, uint32_t id)
 {
-	struct sys_priv *sp = m->priv;
-	uint32_t id = scmi_msg_in_u32(m, 0), attr = 0;
+	const struct sys_priv *sp = m->priv;
+	uint32_t attr = 0;
 
-	/* The table holds the platform's messages; NEGOTIATE stays available
-	 * to an agent that negotiated an older version. */
-	if (id >= SYS_NMSGS || !sp->msgs[id].fn) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
-		return;
-	}
-	if (id == SYSTEM_POWER_STATE_SET) {
-		if (sp->warm_reset)
-			attr |= SCMI_SYSTEM_WARM_RESET_SUPPORTED;
-		if (sp->suspend)
-			attr |= SCMI_SYSTEM_SUSPEND_SUPPORTED;
-	}
-	scmi_msg_put_u32(m, attr);
-}
-
-static void sys_negotiate(struct scmi_msg *m)
-{
-	struct sys_priv *sp = m->priv;
-	uint32_t v = scmi_msg_in_u32(m, 0);
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
-
-	for (size_t i = 0; i < FW_ARRAY_SIZE(sys_versions); i++) {
-		if (sys_versions[i] == v && v <= sp->version && ai >= 0) {
-			sp->agent_version[ai] = v;
-			return;
-		}
-	}
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	if (id != SYSTEM_POWER_STATE_SET)
+		return 0;
+	if (sp->warm_reset)
+		attr |= SCMI_SYSTEM_WARM_RESET_SUPPORTED;
+	if (sp->suspend)
+		attr |= SCMI_SYSTEM_SUSPEND_SUPPORTED;
+	return attr;
 }
 
 static void sys_notify_all(struct sys_priv *sp, uint32_t by, uint32_t flags, uint32_t state)
@@ -109,6 +71,7 @@ static void sys_notify_all(struct sys_priv *sp, uint32_t by, uint32_t flags, uin
 	unsigned int n = scmi_platform_num_agents(sp->p);
 
 	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
+		uint32_t to = scmi_platform_agent_id_at(sp->p, i);
 		uint8_t ev[16];
 		size_t len = 12;
 
@@ -118,14 +81,14 @@ static void sys_notify_all(struct sys_priv *sp, uint32_t by, uint32_t flags, uin
 		fw_put_le32(ev + 4, flags);
 		fw_put_le32(ev + 8, state);
 		/* The timeout field exists from v2.0, as the receiver sees it. */
-		if (sp->agent_version[i] >= SCMI_SYSTEM_VERSION_2_0) {
+		if (scmi_platform_agent_version(sp->p, SCMI_PROTOCOL_SYSTEM, to) >=
+		    SCMI_SYSTEM_VERSION_2_0) {
 			fw_put_le32(ev + 12,
 				    (flags & SCMI_SYSTEM_GRACEFUL_REQUEST) ? sp->timeout_ms : 0);
 			len = 16;
 		}
-		scmi_platform_notify(sp->p, scmi_platform_agent_id_at(sp->p, i),
-				     SCMI_PROTOCOL_SYSTEM, SCMI_EVENT_SYSTEM_POWER_STATE_NOTIFIER,
-				     ev, len);
+		scmi_platform_notify(sp->p, to, SCMI_PROTOCOL_SYSTEM,
+				     SCMI_EVENT_SYSTEM_POWER_STATE_NOTIFIER, ev, len);
 	}
 }
 
@@ -192,14 +155,14 @@ static void sys_state_notify(struct scmi_msg *m)
 	sp->subscribed[ai] = en & SCMI_SYSTEM_NOTIFY_ENABLE;
 }
 
-static const struct scmi_msg_desc sys_msgs[SYS_NMSGS] = {
-	[SCMI_PROTOCOL_VERSION] = { sys_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { sys_attributes, 0, 0, 0 },
-	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { sys_msg_attributes, 4, 0, 0 },
-	[SYSTEM_POWER_STATE_SET] = { sys_state_set, 8, SCMI_MSG_F_TRUSTED, 0 },
-	[SYSTEM_POWER_STATE_GET] = { sys_state_get, 0, 0, 0 },
-	[SYSTEM_POWER_STATE_NOTIFY] = { sys_state_notify, 4, 0, 0 },
-	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { sys_negotiate, 4, 0, 0 },
+static const struct scmi_msg_desc sys_msgs[] = {
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = sys_attributes },
+	[SYSTEM_POWER_STATE_SET] = { .fn = sys_state_set,
+				     .in_size = 8,
+				     .flags = SCMI_MSG_F_TRUSTED },
+	[SYSTEM_POWER_STATE_GET] = { .fn = sys_state_get },
+	[SYSTEM_POWER_STATE_NOTIFY] = { .fn = sys_state_notify, .in_size = 4 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_SYSTEM_VERSION_2_1),
 };
 
 static void sys_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
@@ -210,7 +173,6 @@ static void sys_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_
 	if (ai < 0)
 		return;
 	sp->subscribed[ai] = false;
-	sp->agent_version[ai] = sp->version;
 }
 
 static void sys_destroy(struct scmi_protocol *proto)
@@ -266,15 +228,13 @@ static int sys_setup(struct scmi_platform *p, const void *fdt, int node, char *e
 	sp->warm_reset = !fdt_getprop(fdt, node, "fwkit,no-warm-reset", NULL);
 	sp->suspend = !fdt_getprop(fdt, node, "fwkit,no-suspend", NULL);
 	sp->state = SCMI_SYSTEM_POWERUP;
-	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
-		sp->agent_version[i] = v;
-	for (unsigned int i = 0; i < SYS_NMSGS; i++)
-		if (sys_msg_in_version(v, i))
-			sp->msgs[i] = sys_msgs[i];
 	sp->proto.id = SCMI_PROTOCOL_SYSTEM;
 	sp->proto.version = v;
-	sp->proto.msgs = sp->msgs;
-	sp->proto.nmsgs = SYS_NMSGS;
+	sp->proto.msgs = sys_msgs;
+	sp->proto.nmsgs = FW_ARRAY_SIZE(sys_msgs);
+	sp->proto.versions = sys_versions;
+	sp->proto.nversions = FW_ARRAY_SIZE(sys_versions);
+	sp->proto.msg_attributes = sys_msg_attributes;
 	sp->proto.priv = sp;
 	sp->proto.reset_agent = sys_reset_agent;
 	sp->proto.destroy = sys_destroy;

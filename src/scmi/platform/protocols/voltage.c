@@ -29,7 +29,6 @@
 #include <string.h>
 
 #define MAX_DOMAINS 64
-#define NMSGS	    (SCMI_NEGOTIATE_PROTOCOL_VERSION + 1)
 
 struct vdomain {
 	char name[SCMI_VOLTAGE_MAX_NAME];
@@ -49,10 +48,8 @@ struct vdomain {
 
 struct voltage_state {
 	struct scmi_protocol proto;
-	struct scmi_msg_desc msgs[NMSGS];
 	struct scmi_platform *p;
 	uint32_t version;
-	uint32_t agent_version[SCMI_PLATFORM_MAX_AGENTS];
 	unsigned int n;
 	struct vdomain d[MAX_DOMAINS];
 };
@@ -60,35 +57,9 @@ struct voltage_state {
 static const uint32_t versions[] = { SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0,
 				     SCMI_VOLTAGE_VERSION_2_1 };
 
-static uint32_t msg_since(uint32_t id)
-{
-	if (id <= VOLTAGE_LEVEL_GET)
-		return SCMI_VOLTAGE_VERSION_1_0;
-	if (id == VOLTAGE_DOMAIN_NAME_GET)
-		return SCMI_VOLTAGE_VERSION_2_0;
-	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
-		return SCMI_VOLTAGE_VERSION_2_1;
-	return UINT32_MAX;
-}
-
 static struct voltage_state *st_of(const struct scmi_msg *m)
 {
 	return m->priv;
-}
-
-static uint32_t ver(const struct scmi_msg *m)
-{
-	int i = scmi_platform_agent_index(m->p, m->agent->id);
-
-	return i < 0 ? st_of(m)->version : st_of(m)->agent_version[i];
-}
-
-static bool present(struct scmi_msg *m)
-{
-	if (msg_since(m->hdr.id) <= ver(m))
-		return true;
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-	return false;
 }
 
 /* The domain named by the first word: NOT_FOUND if unknown; with operate,
@@ -122,41 +93,9 @@ static uint32_t effective_config(const struct vdomain *d)
 	return d->vendor ? d->vendor : SCMI_VOLTAGE_ARCH_STATE_OFF;
 }
 
-static void voltage_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, ver(m));
-}
-
 static void voltage_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_VOLTAGE_DOMS_NUM_MASK, st_of(m)->n));
-}
-
-static void voltage_msg_attributes(struct scmi_msg *m)
-{
-	uint32_t id = scmi_msg_in_u32(m, 0);
-
-	if (id >= NMSGS || !st_of(m)->msgs[id].fn || msg_since(id) > ver(m)) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
-		return;
-	}
-	scmi_msg_put_u32(m, 0);
-}
-
-static void voltage_negotiate(struct scmi_msg *m)
-{
-	uint32_t want = scmi_msg_in_u32(m, 0);
-	int i = scmi_platform_agent_index(m->p, m->agent->id);
-
-	if (!present(m))
-		return;
-	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++) {
-		if (versions[k] == want && want <= st_of(m)->version && i >= 0) {
-			st_of(m)->agent_version[i] = want;
-			return;
-		}
-	}
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 }
 
 static void voltage_domain_attributes(struct scmi_msg *m)
@@ -167,7 +106,8 @@ static void voltage_domain_attributes(struct scmi_msg *m)
 	if (!d)
 		return;
 	attr = d->async ? SCMI_VOLTAGE_SUPPORTS_ASYNC_LEVEL_SET : 0;
-	if (ver(m) >= SCMI_VOLTAGE_VERSION_2_0 && strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+	if (scmi_msg_version(m) >= SCMI_VOLTAGE_VERSION_2_0 &&
+	    strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
 		attr |= SCMI_VOLTAGE_SUPPORTS_EXTENDED_NAMES;
 	scmi_msg_put_u32(m, attr);
 	scmi_msg_put_name(m, d->name, SCMI_SHORT_NAME_MAX_SIZE);
@@ -277,24 +217,24 @@ static void voltage_name_get(struct scmi_msg *m)
 {
 	struct vdomain *d = get_domain(m, false);
 
-	if (!present(m) || !d)
+	if (!d)
 		return;
 	scmi_msg_put_u32(m, 0);
 	scmi_msg_put_name(m, d->name, SCMI_VOLTAGE_MAX_NAME);
 }
 
-static const struct scmi_msg_desc voltage_msgs[NMSGS] = {
-	[SCMI_PROTOCOL_VERSION] = { voltage_version, 0, 0, 0 },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { voltage_attributes, 0, 0, 0 },
-	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { voltage_msg_attributes, 4, 0, 0 },
-	[VOLTAGE_DOMAIN_ATTRIBUTES] = { voltage_domain_attributes, 4, 0, 0 },
-	[VOLTAGE_DESCRIBE_LEVELS] = { voltage_describe_levels, 8, 0, 0 },
-	[VOLTAGE_CONFIG_SET] = { voltage_config_set, 8, 0, 0 },
-	[VOLTAGE_CONFIG_GET] = { voltage_config_get, 4, 0, 0 },
-	[VOLTAGE_LEVEL_SET] = { voltage_level_set, 12, 0, 0 },
-	[VOLTAGE_LEVEL_GET] = { voltage_level_get, 4, 0, 0 },
-	[VOLTAGE_DOMAIN_NAME_GET] = { voltage_name_get, 4, 0, 0 },
-	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = { voltage_negotiate, 4, 0, 0 },
+static const struct scmi_msg_desc voltage_msgs[] = {
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = voltage_attributes },
+	[VOLTAGE_DOMAIN_ATTRIBUTES] = { .fn = voltage_domain_attributes, .in_size = 4 },
+	[VOLTAGE_DESCRIBE_LEVELS] = { .fn = voltage_describe_levels, .in_size = 8 },
+	[VOLTAGE_CONFIG_SET] = { .fn = voltage_config_set, .in_size = 8 },
+	[VOLTAGE_CONFIG_GET] = { .fn = voltage_config_get, .in_size = 4 },
+	[VOLTAGE_LEVEL_SET] = { .fn = voltage_level_set, .in_size = 12 },
+	[VOLTAGE_LEVEL_GET] = { .fn = voltage_level_get, .in_size = 4 },
+	[VOLTAGE_DOMAIN_NAME_GET] = { .fn = voltage_name_get,
+				      .in_size = 4,
+				      .since = SCMI_VOLTAGE_VERSION_2_0 },
+	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_VOLTAGE_VERSION_2_1),
 };
 
 static void voltage_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
@@ -314,8 +254,6 @@ static void voltage_reset_agent(struct scmi_platform *p, void *priv, uint32_t ag
 			d->level_owner = 0;
 		}
 	}
-	if (i >= 0)
-		st->agent_version[i] = st->version;
 }
 
 static void voltage_destroy(struct scmi_protocol *proto)
@@ -457,10 +395,11 @@ static int voltage_setup(struct scmi_platform *p, const void *fdt, int node, cha
 
 	if (!st)
 		return -ENOMEM;
-	memcpy(st->msgs, voltage_msgs, sizeof(st->msgs));
 	st->proto = (struct scmi_protocol){ .id = SCMI_PROTOCOL_VOLTAGE,
-					    .msgs = st->msgs,
-					    .nmsgs = NMSGS,
+					    .msgs = voltage_msgs,
+					    .nmsgs = FW_ARRAY_SIZE(voltage_msgs),
+					    .versions = versions,
+					    .nversions = FW_ARRAY_SIZE(versions),
 					    .priv = st,
 					    .reset_agent = voltage_reset_agent,
 					    .destroy = voltage_destroy };
@@ -477,11 +416,6 @@ static int voltage_setup(struct scmi_platform *p, const void *fdt, int node, cha
 		goto out;
 	}
 	st->proto.version = st->version;
-	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
-		st->agent_version[i] = st->version;
-	for (uint32_t id = 0; id < NMSGS; id++)
-		if (msg_since(id) > st->version)
-			st->msgs[id].fn = NULL;
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		if (st->n == MAX_DOMAINS) {

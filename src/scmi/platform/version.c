@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Protocol versions on the platform: which version is in force for each
+ * agent and protocol, which messages exist for it, and the three messages
+ * every protocol answers the same way (PROTOCOL_VERSION,
+ * PROTOCOL_MESSAGE_ATTRIBUTES, NEGOTIATE_PROTOCOL_VERSION), answered here
+ * from the protocol's table so that no module writes them again. After an
+ * agent negotiates, the platform behaves as that version for it: newer
+ * messages do not exist, and PROTOCOL_VERSION says so.
+ */
+#include "internal.h"
+
+static uint32_t in_force(const struct scmi_platform *p, const struct scmi_protocol *proto,
+			 const struct scmi_platform_agent *a)
+{
+	uint32_t v = p->negotiated[a - p->agents][proto->id];
+
+	return v ? v : proto->version;
+}
+
+static const struct scmi_protocol *proto_of(const struct scmi_msg *m)
+{
+	return m->p->protocols[m->hdr.protocol_id];
+}
+
+uint32_t scmi_msg_version(const struct scmi_msg *m)
+{
+	return in_force(m->p, proto_of(m), m->agent);
+}
+
+uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_id,
+				     uint32_t agent_id)
+{
+	const struct scmi_platform_agent *a;
+	uint32_t v = 0;
+
+	scmi_platform_lock(p);
+	a = scmi_platform_agent_by_id(p, agent_id);
+	if (p->protocols[protocol_id])
+		v = a ? in_force(p, p->protocols[protocol_id], a)
+		      : p->protocols[protocol_id]->version;
+	scmi_platform_unlock(p);
+	return v;
+}
+
+void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a)
+{
+	memset(p->negotiated[a - p->agents], 0, sizeof(p->negotiated[0]));
+}
+
+static void core_version(struct scmi_msg *m)
+{
+	scmi_msg_put_u32(m, scmi_msg_version(m));
+}
+
+static void core_msg_attributes(struct scmi_msg *m)
+{
+	const struct scmi_protocol *proto = proto_of(m);
+	uint32_t id = scmi_msg_in_u32(m, 0);
+	const struct scmi_msg_desc *d = platform_msg_desc(m->p, proto, m->agent, id);
+
+	if (!d) {
+		scmi_msg_status(m, SCMI_NOT_FOUND);
+		return;
+	}
+	scmi_msg_put_u32(m, proto->msg_attributes ? proto->msg_attributes(m, id) : d->attributes);
+}
+
+static bool speaks(const struct scmi_protocol *proto, uint32_t v)
+{
+	for (size_t i = 0; i < proto->nversions; i++)
+		if (proto->versions[i] == v)
+			return true;
+	return false;
+}
+
+void scmi_core_negotiate_version(struct scmi_msg *m)
+{
+	const struct scmi_protocol *proto = proto_of(m);
+	uint32_t v = scmi_msg_in_u32(m, 0);
+
+	if (!speaks(proto, v) || v > scmi_msg_version(m)) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
+	m->p->negotiated[m->agent - m->p->agents][proto->id] = v;
+}
+
+/* Every protocol has these in every version, whatever its table says. */
+static const struct scmi_msg_desc core_msgs[] = {
+	[SCMI_PROTOCOL_VERSION] = { .fn = core_version, .in_size = 0 },
+	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { .fn = core_msg_attributes, .in_size = 4 },
+};
+
+const struct scmi_msg_desc *platform_msg_desc(const struct scmi_platform *p,
+					      const struct scmi_protocol *proto,
+					      const struct scmi_platform_agent *a, uint32_t id)
+{
+	const struct scmi_msg_desc *d;
+
+	if (id < FW_ARRAY_SIZE(core_msgs) && core_msgs[id].fn)
+		return &core_msgs[id];
+	if (id >= proto->nmsgs || !proto->msgs[id].fn)
+		return NULL;
+	d = &proto->msgs[id];
+	/* NEGOTIATE follows the implemented version, so that an agent that
+	 * negotiated down can still go further down. */
+	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
+		return d->since <= proto->version ? d : NULL;
+	return d->since <= in_force(p, proto, a) ? d : NULL;
+}
