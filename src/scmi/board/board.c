@@ -44,22 +44,42 @@ static int irq_controller(const struct fw_dt *dt, int node, int *ctl)
 	return fw_dt_error(dt, node, "interrupt-parent", "missing");
 }
 
+/* The interrupt named name in interrupt-names, -1 when it is not named. */
+static int irq_number(const struct fw_dt *dt, int node, const char *name, int64_t *irq)
+{
+	char names[16][32];
+	uint32_t irqs[64];
+	unsigned int n, idx = 0;
+
+	*irq = -1;
+	if (fw_dt_strings(dt, node, "interrupt-names", names[0], sizeof(names[0]), 1, 16, &n, 0))
+		return -EINVAL;
+	while (idx < n && strcmp(names[idx], name))
+		idx++;
+	if (idx == n)
+		return 0;
+	if (fw_dt_u32_array(dt, node, "interrupts", irqs, 0, 64, &n, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (idx >= n)
+		return fw_dt_error(dt, node, "interrupts", "no entry for \"%s\"", name);
+	*irq = irqs[idx];
+	return 0;
+}
+
 /* The interrupt named name, resolved to a doorbell of the controller. */
 static int read_irq(const struct fw_dt *dt, int node, const char *name, struct scmi_board_chan *c,
 		    int *irq)
 {
-	int idx = fdt_stringlist_search(dt->fdt, node, "interrupt-names", name), ctl;
-	uint32_t irqs[64], cells;
-	unsigned int n;
 	uint64_t base, size;
+	uint32_t cells;
+	int64_t number;
+	int ctl;
 
 	*irq = -1;
-	if (idx < 0)
-		return 0;
-	if (fw_dt_u32_array(dt, node, "interrupts", irqs, 0, 64, &n, FW_DT_REQUIRED))
+	if (irq_number(dt, node, name, &number))
 		return -EINVAL;
-	if ((unsigned int)idx >= n)
-		return fw_dt_error(dt, node, "interrupts", "no entry for \"%s\"", name);
+	if (number < 0)
+		return 0;
 	if (irq_controller(dt, node, &ctl))
 		return -EINVAL;
 	if (fdt_node_check_compatible(dt->fdt, ctl, "fwkit,doorbell-controller"))
@@ -68,11 +88,12 @@ static int read_irq(const struct fw_dt *dt, int node, const char *name, struct s
 	if (fw_dt_u32(dt, ctl, "#interrupt-cells", &cells, 1, 1, FW_DT_REQUIRED) ||
 	    read_region(dt, ctl, &base, &size))
 		return -EINVAL;
-	if (irqs[idx] >= size / HW_DOORBELL_SIZE)
+	if ((uint64_t)number >= size / HW_DOORBELL_SIZE)
 		return fw_dt_error(dt, node, "interrupts",
-				   "doorbell %u is beyond the controller's %llu doorbells",
-				   irqs[idx], (unsigned long long)(size / HW_DOORBELL_SIZE));
-	*irq = (int)irqs[idx];
+				   "doorbell %lld is beyond the controller's %llu doorbells",
+				   (long long)number,
+				   (unsigned long long)(size / HW_DOORBELL_SIZE));
+	*irq = (int)number;
 	c->dbc_paddr = base;
 	c->dbc_size = size;
 	return 0;
