@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define TREE_SIZE 4096
@@ -23,16 +22,24 @@ struct rig {
 	char err[256];
 	struct fw_dt dt;
 	int node; /* /soc/dev@1 */
+	/* what the readers in bad-value tables read into */
+	uint32_t u;
+	char s[8];
+	char list[3][4];
+	unsigned int n;
 };
+
+static struct rig the_rig;
 
 #define CHECK(x) assert_int_equal((x), 0)
 
+/* A fresh tree with an empty /soc/dev@1 for every test. */
 static int setup(void **state)
 {
-	struct rig *r = calloc(1, sizeof(*r));
+	struct rig *r = &the_rig;
 	int soc;
 
-	assert_non_null(r);
+	memset(r, 0, sizeof(*r));
 	CHECK(fdt_create_empty_tree(r->fdt, TREE_SIZE));
 	soc = fdt_add_subnode(r->fdt, 0, "soc");
 	assert_true(soc >= 0);
@@ -40,12 +47,6 @@ static int setup(void **state)
 	assert_true(r->node >= 0);
 	r->dt = (struct fw_dt){ r->fdt, r->err, sizeof(r->err) };
 	*state = r;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	free(*state);
 	return 0;
 }
 
@@ -90,9 +91,48 @@ static void expect_err(struct rig *r, int ret, const char *prop, const char *wha
 	r->err[0] = '\0';
 }
 
+/* A malformed value and what the error must say about it. */
+struct bad {
+	const char *bytes;
+	int len;
+	const char *what;
+};
+
+/* Each of bad[] as the value of prop must make read fail, naming it. */
+static void expect_bad(struct rig *r, const char *prop, const struct bad *bad, size_t n,
+		       int (*read)(struct rig *r))
+{
+	for (size_t i = 0; i < n; i++) {
+		set_bytes(r, prop, bad[i].bytes, bad[i].len);
+		expect_err(r, read(r), prop, bad[i].what);
+	}
+}
+
+static int read_x(struct rig *r)
+{
+	return fw_dt_u32(&r->dt, dev(r), "x", &r->u, 0, 10, 0);
+}
+
+static int read_label(struct rig *r)
+{
+	return fw_dt_string(&r->dt, dev(r), "label", r->s, sizeof(r->s), 0);
+}
+
+static int read_names(struct rig *r)
+{
+	return fw_dt_strings(&r->dt, dev(r), "names", r->list[0], sizeof(r->list[0]), 1, 3, &r->n,
+			     0);
+}
+
 static void test_u32(void **state)
 {
 	struct rig *r = *state;
+	/* bad values: wrong lengths: empty, two cells, odd bytes; the value is untouched */
+	static const struct bad bad[] = {
+		{ "", 0, "is 0 bytes" },
+		{ "\0\0\0\1\0\0\0\2", 8, "one 32-bit cell" },
+		{ "abcde", 5, "is 5 bytes" },
+	};
 	uint32_t v = 7;
 
 	/* absent: the default stays, unless the property is required */
@@ -109,15 +149,9 @@ static void test_u32(void **state)
 	set_u32(r, "x", UINT32_MAX);
 	CHECK(fw_dt_u32(&r->dt, dev(r), "x", &v, 0, UINT32_MAX, 0));
 	assert_int_equal(v, UINT32_MAX);
-	/* wrong lengths: empty, two cells, odd bytes; v is untouched */
-	v = 7;
-	CHECK(fdt_setprop_empty(r->fdt, dev(r), "x"));
-	expect_err(r, fw_dt_u32(&r->dt, dev(r), "x", &v, 0, 10, 0), "x", "is 0 bytes");
-	set_cells(r, "x", (uint32_t[]){ 1, 2 }, 2);
-	expect_err(r, fw_dt_u32(&r->dt, dev(r), "x", &v, 0, 10, 0), "x", "one 32-bit cell");
-	set_bytes(r, "x", "abcde", 5);
-	expect_err(r, fw_dt_u32(&r->dt, dev(r), "x", &v, 0, 10, 0), "x", "is 5 bytes");
-	assert_int_equal(v, 7);
+	r->u = 7;
+	expect_bad(r, "x", bad, FW_ARRAY_SIZE(bad), read_x);
+	assert_int_equal(r->u, 7);
 }
 
 static void test_s32(void **state)
@@ -180,6 +214,14 @@ static void test_flag(void **state)
 static void test_string(void **state)
 {
 	struct rig *r = *state;
+	/* bad values: too long for the buffer, empty, not terminated, two strings, control */
+	static const struct bad bad[] = {
+		{ "eight888", 9, "1 to 7 printable characters" },
+		{ "", 1, "1 to 7" },
+		{ "abc", 3, "1 to 7" },
+		{ "ab\0cd", 6, "one string" },
+		{ "a\tb", 4, "printable" },
+	};
 	char s[8] = "dflt";
 
 	CHECK(fw_dt_string(&r->dt, dev(r), "label", s, sizeof(s), 0));
@@ -189,25 +231,22 @@ static void test_string(void **state)
 	CHECK(fdt_setprop_string(r->fdt, dev(r), "label", "seven77"));
 	CHECK(fw_dt_string(&r->dt, dev(r), "label", s, sizeof(s), FW_DT_REQUIRED));
 	assert_string_equal(s, "seven77");
-	/* too long for the buffer, empty, not terminated, two strings, control */
-	CHECK(fdt_setprop_string(r->fdt, dev(r), "label", "eight888"));
-	expect_err(r, fw_dt_string(&r->dt, dev(r), "label", s, sizeof(s), 0), "label",
-		   "1 to 7 printable characters");
-	CHECK(fdt_setprop_string(r->fdt, dev(r), "label", ""));
-	expect_err(r, fw_dt_string(&r->dt, dev(r), "label", s, sizeof(s), 0), "label", "1 to 7");
-	set_bytes(r, "label", "abc", 3);
-	expect_err(r, fw_dt_string(&r->dt, dev(r), "label", s, sizeof(s), 0), "label", "1 to 7");
-	set_bytes(r, "label", "ab\0cd", 6);
-	expect_err(r, fw_dt_string(&r->dt, dev(r), "label", s, sizeof(s), 0), "label",
-		   "one string");
-	CHECK(fdt_setprop_string(r->fdt, dev(r), "label", "a\tb"));
-	expect_err(r, fw_dt_string(&r->dt, dev(r), "label", s, sizeof(s), 0), "label", "printable");
-	assert_string_equal(s, "seven77");
+	memcpy(r->s, s, sizeof(s));
+	expect_bad(r, "label", bad, FW_ARRAY_SIZE(bad), read_label);
+	assert_string_equal(r->s, "seven77");
 }
 
 static void test_strings(void **state)
 {
 	struct rig *r = *state;
+	/* bad values: one too many, one too long, an empty one, one not terminated, none */
+	static const struct bad bad[] = {
+		{ "a\0b\0c\0d", 8, "1 to 3 strings" },
+		{ "a\0bcde", 7, "1 to 3 printable characters" },
+		{ "a\0\0", 3, "1 to 3 strings" },
+		{ "a\0b", 3, "1 to 3 strings" },
+		{ "", 0, "must be 1 to 3 strings" },
+	};
 	char s[3][4];
 	unsigned int n = 9;
 
@@ -218,23 +257,8 @@ static void test_strings(void **state)
 	assert_int_equal(n, 3);
 	assert_string_equal(s[0], "x");
 	assert_string_equal(s[2], "zzz");
-	/* one too many, one too long, an empty one, one not terminated */
-	set_bytes(r, "names", "a\0b\0c\0d", 8);
-	expect_err(r, fw_dt_strings(&r->dt, dev(r), "names", s[0], sizeof(s[0]), 1, 3, &n, 0),
-		   "names", "1 to 3 strings");
-	set_bytes(r, "names", "a\0bcde", 7);
-	expect_err(r, fw_dt_strings(&r->dt, dev(r), "names", s[0], sizeof(s[0]), 1, 3, &n, 0),
-		   "names", "1 to 3 printable characters");
-	set_bytes(r, "names", "a\0\0", 3);
-	expect_err(r, fw_dt_strings(&r->dt, dev(r), "names", s[0], sizeof(s[0]), 1, 3, &n, 0),
-		   "names", "1 to 3 strings");
-	set_bytes(r, "names", "a\0b", 3);
-	expect_err(r, fw_dt_strings(&r->dt, dev(r), "names", s[0], sizeof(s[0]), 1, 3, &n, 0),
-		   "names", "1 to 3 strings");
-	CHECK(fdt_setprop_empty(r->fdt, dev(r), "names"));
-	expect_err(r, fw_dt_strings(&r->dt, dev(r), "names", s[0], sizeof(s[0]), 1, 3, &n, 0),
-		   "names", "must be 1 to 3 strings");
-	assert_int_equal(n, 0);
+	expect_bad(r, "names", bad, FW_ARRAY_SIZE(bad), read_names);
+	assert_int_equal(r->n, 0);
 }
 
 static void test_arrays(void **state)
@@ -363,17 +387,17 @@ static void test_error_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_u32, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_s32, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_u64, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flag, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_string, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_strings, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_arrays, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_phandles, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reg, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_props, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_error_line, setup, teardown),
+		cmocka_unit_test_setup(test_u32, setup),
+		cmocka_unit_test_setup(test_s32, setup),
+		cmocka_unit_test_setup(test_u64, setup),
+		cmocka_unit_test_setup(test_flag, setup),
+		cmocka_unit_test_setup(test_string, setup),
+		cmocka_unit_test_setup(test_strings, setup),
+		cmocka_unit_test_setup(test_arrays, setup),
+		cmocka_unit_test_setup(test_phandles, setup),
+		cmocka_unit_test_setup(test_reg, setup),
+		cmocka_unit_test_setup(test_check_props, setup),
+		cmocka_unit_test_setup(test_error_line, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,6 +72,12 @@ static int lookup(const struct fw_dt *dt, int node, const char *prop, unsigned i
 	return 1;
 }
 
+/* The public convention: an absent optional property is no error. */
+static int absent_ok(int ret)
+{
+	return ret < 0 ? ret : 0;
+}
+
 static uint64_t be_cells(const uint8_t *p, unsigned int ncells)
 {
 	uint64_t v = 0;
@@ -81,12 +87,14 @@ static uint64_t be_cells(const uint8_t *p, unsigned int ncells)
 	return v;
 }
 
-/* One value of ncells cells: 0 read, 1 absent, <0 reported. */
+/* One unsigned value of ncells cells in [min, max] into *v, which is left
+ * alone unless it is read: 0 read, 1 absent, <0 reported. */
 static int number(const struct fw_dt *dt, int node, const char *prop, unsigned int ncells,
-		  uint64_t *v, unsigned int flags)
+		  uint64_t min, uint64_t max, uint64_t *v, unsigned int flags)
 {
 	const uint8_t *p;
 	int len, ret = lookup(dt, node, prop, flags, &p, &len);
+	uint64_t x;
 
 	if (ret)
 		return ret;
@@ -94,54 +102,43 @@ static int number(const struct fw_dt *dt, int node, const char *prop, unsigned i
 		return fw_dt_error(dt, node, prop, "must be %s, is %d bytes",
 				   ncells == 1 ? "one 32-bit cell" : "one 64-bit value (/bits/ 64)",
 				   len);
-	*v = be_cells(p, ncells);
+	x = be_cells(p, ncells);
+	if (x < min || x > max)
+		return fw_dt_error(dt, node, prop, "%llu is not in [%llu, %llu]",
+				   (unsigned long long)x, (unsigned long long)min,
+				   (unsigned long long)max);
+	*v = x;
 	return 0;
 }
 
 int fw_dt_u32(const struct fw_dt *dt, int node, const char *prop, uint32_t *v, uint32_t min,
 	      uint32_t max, unsigned int flags)
 {
-	uint64_t x = 0;
-	int ret = number(dt, node, prop, 1, &x, flags);
+	uint64_t x = *v;
+	int ret = number(dt, node, prop, 1, min, max, &x, flags);
 
-	if (ret)
-		return ret < 0 ? ret : 0;
-	if (x < min || x > max)
-		return fw_dt_error(dt, node, prop, "%llu is not in [%u, %u]", (unsigned long long)x,
-				   min, max);
 	*v = (uint32_t)x;
-	return 0;
-}
-
-int fw_dt_s32(const struct fw_dt *dt, int node, const char *prop, int32_t *v, int32_t min,
-	      int32_t max, unsigned int flags)
-{
-	uint64_t x = 0;
-	int32_t s;
-	int ret = number(dt, node, prop, 1, &x, flags);
-
-	if (ret)
-		return ret < 0 ? ret : 0;
-	s = (int32_t)(uint32_t)x;
-	if (s < min || s > max)
-		return fw_dt_error(dt, node, prop, "%d is not in [%d, %d]", s, min, max);
-	*v = s;
-	return 0;
+	return absent_ok(ret);
 }
 
 int fw_dt_u64(const struct fw_dt *dt, int node, const char *prop, uint64_t *v, uint64_t min,
 	      uint64_t max, unsigned int flags)
 {
-	uint64_t x = 0;
-	int ret = number(dt, node, prop, 2, &x, flags);
+	return absent_ok(number(dt, node, prop, 2, min, max, v, flags));
+}
+
+int fw_dt_s32(const struct fw_dt *dt, int node, const char *prop, int32_t *v, int32_t min,
+	      int32_t max, unsigned int flags)
+{
+	uint64_t x = (uint32_t)*v;
+	int ret = number(dt, node, prop, 1, 0, UINT32_MAX, &x, flags);
+	int32_t s = (int32_t)(uint32_t)x;
 
 	if (ret)
-		return ret < 0 ? ret : 0;
-	if (x < min || x > max)
-		return fw_dt_error(dt, node, prop, "%llu is not in [%llu, %llu]",
-				   (unsigned long long)x, (unsigned long long)min,
-				   (unsigned long long)max);
-	*v = x;
+		return absent_ok(ret);
+	if (s < min || s > max)
+		return fw_dt_error(dt, node, prop, "%d is not in [%d, %d]", s, min, max);
+	*v = s;
 	return 0;
 }
 
@@ -177,7 +174,7 @@ int fw_dt_string(const struct fw_dt *dt, int node, const char *prop, char *dst, 
 	size_t n;
 
 	if (ret)
-		return ret < 0 ? ret : 0;
+		return absent_ok(ret);
 	n = good_string((const char *)p, (size_t)len, cap);
 	if (!n || n + 1 != (size_t)len)
 		return fw_dt_error(dt, node, prop,
@@ -195,7 +192,7 @@ int fw_dt_strings(const struct fw_dt *dt, int node, const char *prop, char *dst,
 
 	*n = 0;
 	if (ret)
-		return ret < 0 ? ret : 0;
+		return absent_ok(ret);
 	for (size_t off = 0; off < (size_t)len; count++) {
 		size_t k = good_string((const char *)p + off, (size_t)len - off, cap);
 
@@ -235,7 +232,7 @@ static int cells_array(const struct fw_dt *dt, int node, const char *prop, unsig
 
 	*n = 0;
 	if (ret)
-		return ret < 0 ? ret : 0;
+		return absent_ok(ret);
 	if (list_len(dt, node, prop, len, ncells, min_n, max_n))
 		return -EINVAL;
 	*n = (unsigned int)len / (4 * ncells);
@@ -269,7 +266,7 @@ int fw_dt_u32_tuple(const struct fw_dt *dt, int node, const char *prop, uint32_t
 	int len, ret = lookup(dt, node, prop, flags, &p, &len);
 
 	if (ret)
-		return ret < 0 ? ret : 0;
+		return absent_ok(ret);
 	if (len != 4 * (int)ncells)
 		return fw_dt_error(dt, node, prop, "must be %s", shape);
 	for (unsigned int i = 0; i < ncells; i++)
@@ -286,7 +283,7 @@ int fw_dt_phandles(const struct fw_dt *dt, int node, const char *prop, int *targ
 
 	*n = 0;
 	if (ret)
-		return ret < 0 ? ret : 0;
+		return absent_ok(ret);
 	if (list_len(dt, node, prop, len, 1, min_n, max_n))
 		return -EINVAL;
 	count = (unsigned int)len / 4;
