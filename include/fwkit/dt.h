@@ -87,7 +87,8 @@ int fw_dt_strings(const struct fw_dt *dt, int node, const char *prop, char *dst,
 int fw_dt_u32_tuple(const struct fw_dt *dt, int node, const char *prop, uint32_t *v,
 		    unsigned int ncells, const char *shape, unsigned int flags);
 
-/* Phandles: min_n to max_n, each resolved to the node offset it names. */
+/* Phandles: min_n to max_n, each resolved to the offset of the node it
+ * names, into targets[max_n]; their number in *n. */
 int fw_dt_phandles(const struct fw_dt *dt, int node, const char *prop, int *targets,
 		   unsigned int min_n, unsigned int max_n, unsigned int *n, unsigned int flags);
 
