@@ -32,8 +32,8 @@ static int read_shmem(const struct fw_dt *dt, int target, uint64_t *addr, uint64
 	return read_region(dt, target, addr, size);
 }
 
-/* The doorbell controller node's interrupt parent: the nearest
- * interrupt-parent among node and its ancestors. */
+/* node's interrupt controller, named by the nearest interrupt-parent
+ * among node and its ancestors. */
 static int irq_controller(const struct fw_dt *dt, int node, int *ctl)
 {
 	unsigned int n;
