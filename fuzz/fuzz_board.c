@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Fuzz the board readers on any blob: fw_board_from_blob, then the
- * platform's binding, every arm,scmi-smc node as an agent reads it, and,
- * when the tree's regions are few and small, the machine, the platform and
- * the agents built from them. Region sizes are added up before the machine
- * is made, so an input cannot exhaust memory or descriptors.
+ * platform's binding, every arm,scmi-smc node as an agent reads it, the
+ * ISSEI engine's binding, and, when the tree's regions are few and small,
+ * the machine, the platform and the agents built from them. Region sizes
+ * are added up before the machine is made, so an input cannot exhaust
+ * memory or descriptors.
  */
 #include <fwkit/base.h>
 #include <fwkit/board.h>
+#include <fwkit/dt.h>
+#include <fwkit/issei_fw.h>
 #include <fwkit/scmi/board.h>
 
 #include <errno.h>
@@ -26,30 +29,25 @@ static void quiet(enum fw_log_level lvl, const char *msg, void *ctx)
 	(void)ctx;
 }
 
-/* What fw_machine_create would map, counted the same way as its reg reader
- * (nodes it would refuse count as nothing: it fails on them first). */
+/* What fw_machine_create would map, read by the same reg reader (nodes it
+ * would refuse count as nothing: it fails on them first). */
 static bool regions_small(const void *fdt)
 {
 	static const char *const compat[] = { "arm,scmi-shmem", "fwkit,doorbell-controller" };
+	char err[256];
+	const struct fw_dt dt = { fdt, err, sizeof(err) };
 	uint64_t total = 0;
 	unsigned int n = 0;
 
 	for (size_t k = 0; k < FW_ARRAY_SIZE(compat); k++) {
 		for (int node = fdt_node_offset_by_compatible(fdt, -1, compat[k]); node >= 0;
 		     node = fdt_node_offset_by_compatible(fdt, node, compat[k])) {
-			int parent = fdt_parent_offset(fdt, node), ac, sc, len;
-			const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-			uint64_t sz;
+			uint64_t addr, sz;
 
 			if (++n > FW_MACHINE_MAX_REGIONS + 1)
 				return false;
-			ac = fdt_address_cells(fdt, parent);
-			sc = fdt_size_cells(fdt, parent);
-			if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < 4 * (ac + sc))
+			if (fw_dt_reg(&dt, node, &addr, &sz))
 				continue;
-			sz = fdt32_to_cpu(reg[ac]);
-			if (sc == 2)
-				sz = (sz << 32) | fdt32_to_cpu(reg[ac + 1]);
 			if (sz > MAX_TOTAL_REGION_BYTES)
 				return false;
 			total += sz;
@@ -94,6 +92,7 @@ static void build(const struct scmi_board_platform *bp, struct fw_machine *m)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct scmi_board_platform bp;
+	static struct issei_fw_config issei;
 	static char paths[MAX_AGENT_PATHS][SCMI_BOARD_PATH_MAX];
 	struct scmi_board_chan c;
 	struct fw_machine m;
@@ -123,6 +122,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (c.tx_size < SMT_MSG_PAYLOAD + c.max_msg_size)
 			abort();
 	}
+	if (issei_fw_config_from_fdt(b.fdt, &issei, err, sizeof(err)) == -EINVAL &&
+	    (!err[0] || strchr(err, '\n')))
+		abort();
 	if (regions_small(b.fdt) && !fw_machine_create(b.fdt, &m, err, sizeof(err))) {
 		if (!plat)
 			build(&bp, &m);

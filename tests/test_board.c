@@ -564,6 +564,17 @@ static void test_platform_agents(void **state)
 	fdt = build_tree();
 	del(fdt, "/firmware/scmi-guest1", "arm,smc-id");
 	expect_platform_err(fdt, "/firmware/scmi-guest1", "arm,smc-id");
+	/* properties read as every board property is (fwkit/dt.h): a flag has
+	 * no value, a label is printable, interrupt-names are strings */
+	fdt = build_tree();
+	set_u32(fdt, "/scmi-platform/agent@2", "fwkit,trusted", 1);
+	expect_platform_err(fdt, "/scmi-platform/agent@2", "fwkit,trusted");
+	fdt = build_tree();
+	CHECK(fdt_setprop_string(fdt, node(fdt, "/scmi-platform/agent@1"), "label", "ho\033st"));
+	expect_platform_err(fdt, "/scmi-platform/agent@1", "label");
+	fdt = build_tree();
+	CHECK(fdt_setprop(fdt, node(fdt, "/firmware/scmi-guest1"), "interrupt-names", "a2p", 3));
+	expect_platform_err(fdt, "/firmware/scmi-guest1", "interrupt-names");
 }
 
 static void test_platform_devices(void **state)

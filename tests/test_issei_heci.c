@@ -254,7 +254,7 @@ static void test_dt_binding(void **state)
 	free(fdt);
 	fdt = dt_blob(true, false);
 	assert_int_equal(issei_fw_config_from_fdt(fdt, cfg, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "client-echo: mtu"));
+	assert_non_null(strstr(err, "client-echo: property 'mtu'"));
 	free(fdt);
 	fdt = dt_blob(false, true);
 	assert_int_equal(issei_fw_config_from_fdt(fdt, cfg, err, sizeof(err)), -EINVAL);

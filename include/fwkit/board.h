@@ -8,6 +8,8 @@
 #ifndef FWKIT_BOARD_H
 #define FWKIT_BOARD_H
 
+#include <fwkit/dt.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,14 +40,5 @@ int fw_board_load(const char *path, const char *name, struct fw_board *b, char *
 /* Take a copy of an in-memory blob and check it (fuzzers and tests). */
 int fw_board_from_blob(const void *blob, size_t size, struct fw_board *b, char *err, size_t errlen);
 void fw_board_free(struct fw_board *b);
-
-/*
- * The one-line error every board reader gives: "device tree: PATH: property
- * 'PROP': WHAT", or "device tree: PATH: WHAT" when prop is NULL. Node names
- * come from the file, so control characters in the path are shown as '?'.
- * Returns -EINVAL, for `return fw_dt_fail(...)`.
- */
-int fw_dt_fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-	       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 #endif /* FWKIT_BOARD_H */

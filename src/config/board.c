@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -101,25 +100,4 @@ void fw_board_free(struct fw_board *b)
 	free(b->fdt);
 	b->fdt = NULL;
 	b->size = 0;
-}
-
-int fw_dt_fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-	       const char *fmt, ...)
-{
-	char path[256] = "?", what[160];
-	va_list ap;
-
-	if (node < 0 || fdt_get_path(fdt, node, path, sizeof(path)))
-		snprintf(path, sizeof(path), "?");
-	for (char *q = path; *q; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			*q = '?';
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (prop)
-		snprintf(err, errlen, "device tree: %s: property '%s': %s", path, prop, what);
-	else
-		snprintf(err, errlen, "device tree: %s: %s", path, what);
-	return -EINVAL;
 }

@@ -5,220 +5,165 @@
  * every property is checked for presence and length before it is read, and
  * each failure names the node and the property in one line.
  */
-#include <fwkit/board.h>
+#include <fwkit/dt.h>
 #include <fwkit/scmi/board.h>
 #include <fwkit/scmi/modules.h>
 #include <fwkit/scmi/transport_smc.h>
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
 #include <stdio.h>
 
-static int get_u32(const void *fdt, int node, const char *prop, uint32_t *v, bool required,
-		   char *err, size_t errlen)
+/* A region of the board: its reg, which hw_shm must be able to map. */
+static int read_region(const struct fw_dt *dt, int node, uint64_t *addr, uint64_t *size)
 {
-	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
-
-	if (!p) {
-		if (required)
-			return fw_dt_fail(err, errlen, fdt, node, prop, "missing");
-		return 1;
-	}
-	if (len != 4)
-		return fw_dt_fail(err, errlen, fdt, node, prop,
-				  "must be one 32-bit cell, is %d bytes", len);
-	*v = fdt32_to_cpu(*p);
+	if (fw_dt_reg(dt, node, addr, size))
+		return -EINVAL;
+	if (*size > HW_SHM_MAX_SIZE)
+		return fw_dt_error(dt, node, "reg", "size 0x%llx is out of range",
+				   (unsigned long long)*size);
 	return 0;
 }
 
-static int get_string(const void *fdt, int node, const char *prop, char *dst, size_t dstlen,
-		      char *err, size_t errlen)
+static int read_shmem(const struct fw_dt *dt, int target, uint64_t *addr, uint64_t *size)
 {
-	int len;
-	const char *s = fdt_getprop(fdt, node, prop, &len);
-
-	if (!s)
-		return 1;
-	if (len < 1 || s[len - 1] != '\0' || (size_t)len > dstlen)
-		return fw_dt_fail(err, errlen, fdt, node, prop,
-				  "must be a string of at most %zu characters", dstlen - 1);
-	memcpy(dst, s, (size_t)len);
-	return 0;
+	if (fdt_node_check_compatible(dt->fdt, target, "arm,scmi-shmem"))
+		return fw_dt_error(dt, target, "compatible", "must be \"arm,scmi-shmem\"");
+	return read_region(dt, target, addr, size);
 }
 
-/* reg of a node whose address space is the root's: every ancestor must map
- * addresses one to one (no ranges, or an empty one). */
-static int read_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size, char *err,
-		    size_t errlen)
+/* node's interrupt controller, named by the nearest interrupt-parent
+ * among node and its ancestors. */
+static int irq_controller(const struct fw_dt *dt, int node, int *ctl)
 {
-	int parent = fdt_parent_offset(fdt, node), ac, sc, len;
-	const fdt32_t *reg;
+	unsigned int n;
 
-	for (int p = parent; p > 0; p = fdt_parent_offset(fdt, p)) {
-		int rl;
-
-		if (fdt_getprop(fdt, p, "ranges", &rl) && rl != 0)
-			return fw_dt_fail(err, errlen, fdt, p, "ranges",
-					  "address translation is not supported; use 'ranges;'");
-	}
-	ac = fdt_address_cells(fdt, parent);
-	sc = fdt_size_cells(fdt, parent);
-	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
-		return fw_dt_fail(err, errlen, fdt, parent, "#address-cells",
-				  "address and size cells must be 1 or 2");
-	reg = fdt_getprop(fdt, node, "reg", &len);
-	if (!reg)
-		return fw_dt_fail(err, errlen, fdt, node, "reg", "missing");
-	if (len < 4 * (ac + sc))
-		return fw_dt_fail(err, errlen, fdt, node, "reg", "needs %d cells, has %d bytes",
-				  ac + sc, len);
-	*addr = fdt32_to_cpu(reg[0]);
-	if (ac == 2)
-		*addr = (*addr << 32) | fdt32_to_cpu(reg[1]);
-	*size = fdt32_to_cpu(reg[ac]);
-	if (sc == 2)
-		*size = (*size << 32) | fdt32_to_cpu(reg[ac + 1]);
-	if (!*size || *size > HW_SHM_MAX_SIZE || *addr > UINT64_MAX - *size)
-		return fw_dt_fail(err, errlen, fdt, node, "reg", "size 0x%llx is out of range",
-				  (unsigned long long)*size);
-	return 0;
+	for (int p = node; p >= 0; p = fdt_parent_offset(dt->fdt, p))
+		if (fw_dt_has(dt, p, "interrupt-parent"))
+			return fw_dt_phandles(dt, p, "interrupt-parent", ctl, 1, 1, &n, 0);
+	return fw_dt_error(dt, node, "interrupt-parent", "missing");
 }
 
-static int shmem_at(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *size, char *err,
-		    size_t errlen)
+/* The interrupt named name in interrupt-names, -1 when it is not named. */
+static int irq_number(const struct fw_dt *dt, int node, const char *name, int64_t *irq)
 {
-	int len, target;
-	const fdt32_t *ph = fdt_getprop(fdt, node, "shmem", &len);
+	char names[16][32];
+	uint32_t irqs[64];
+	unsigned int n, idx = 0;
 
-	target = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ph[idx]));
-	if (target < 0)
-		return fw_dt_fail(err, errlen, fdt, node, "shmem",
-				  "entry %d is not a valid phandle", idx);
-	if (fdt_node_check_compatible(fdt, target, "arm,scmi-shmem"))
-		return fw_dt_fail(err, errlen, fdt, target, "compatible",
-				  "must be \"arm,scmi-shmem\"");
-	return read_reg(fdt, target, addr, size, err, errlen);
+	*irq = -1;
+	if (fw_dt_strings(dt, node, "interrupt-names", names[0], sizeof(names[0]), 1, 16, &n, 0))
+		return -EINVAL;
+	while (idx < n && strcmp(names[idx], name))
+		idx++;
+	if (idx == n)
+		return 0;
+	if (fw_dt_u32_array(dt, node, "interrupts", irqs, 0, 64, &n, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (idx >= n)
+		return fw_dt_error(dt, node, "interrupts", "no entry for \"%s\"", name);
+	*irq = irqs[idx];
+	return 0;
 }
 
 /* The interrupt named name, resolved to a doorbell of the controller. */
-static int read_irq(const void *fdt, int node, const char *name, struct scmi_board_chan *c,
-		    int *irq, char *err, size_t errlen)
+static int read_irq(const struct fw_dt *dt, int node, const char *name, struct scmi_board_chan *c,
+		    int *irq)
 {
-	int idx = fdt_stringlist_search(fdt, node, "interrupt-names", name), len, ctl = -1, n;
-	const fdt32_t *irqs;
 	uint64_t base, size;
 	uint32_t cells;
+	int64_t number;
+	int ctl;
 
 	*irq = -1;
-	if (idx < 0)
+	if (irq_number(dt, node, name, &number))
+		return -EINVAL;
+	if (number < 0)
 		return 0;
-	irqs = fdt_getprop(fdt, node, "interrupts", &len);
-	if (!irqs || len % 4 || idx >= len / 4)
-		return fw_dt_fail(err, errlen, fdt, node, "interrupts", "no entry for \"%s\"",
-				  name);
-	for (int p = node; p >= 0; p = fdt_parent_offset(fdt, p)) {
-		const fdt32_t *ip = fdt_getprop(fdt, p, "interrupt-parent", &n);
-
-		if (ip) {
-			if (n != 4)
-				return fw_dt_fail(err, errlen, fdt, p, "interrupt-parent",
-						  "must be one phandle");
-			ctl = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ip));
-			break;
-		}
-	}
-	if (ctl < 0)
-		return fw_dt_fail(err, errlen, fdt, node, "interrupt-parent", "missing or invalid");
-	if (fdt_node_check_compatible(fdt, ctl, "fwkit,doorbell-controller"))
-		return fw_dt_fail(err, errlen, fdt, ctl, "compatible",
-				  "interrupt parent must be \"fwkit,doorbell-controller\"");
-	if (get_u32(fdt, ctl, "#interrupt-cells", &cells, true, err, errlen))
+	if (irq_controller(dt, node, &ctl))
 		return -EINVAL;
-	if (cells != 1)
-		return fw_dt_fail(err, errlen, fdt, ctl, "#interrupt-cells", "must be 1");
-	if (read_reg(fdt, ctl, &base, &size, err, errlen))
+	if (fdt_node_check_compatible(dt->fdt, ctl, "fwkit,doorbell-controller"))
+		return fw_dt_error(dt, ctl, "compatible",
+				   "interrupt parent must be \"fwkit,doorbell-controller\"");
+	if (fw_dt_u32(dt, ctl, "#interrupt-cells", &cells, 1, 1, FW_DT_REQUIRED) ||
+	    read_region(dt, ctl, &base, &size))
 		return -EINVAL;
-	*irq = (int)fdt32_to_cpu(irqs[idx]);
-	if (*irq < 0 || ((uint64_t)*irq + 1) * HW_DOORBELL_SIZE > size)
-		return fw_dt_fail(err, errlen, fdt, node, "interrupts",
-				  "doorbell %d is beyond the controller's %llu doorbells", *irq,
-				  (unsigned long long)(size / HW_DOORBELL_SIZE));
+	if ((uint64_t)number >= size / HW_DOORBELL_SIZE)
+		return fw_dt_error(dt, node, "interrupts",
+				   "doorbell %lld is beyond the controller's %llu doorbells",
+				   (long long)number,
+				   (unsigned long long)(size / HW_DOORBELL_SIZE));
+	*irq = (int)number;
 	c->dbc_paddr = base;
 	c->dbc_size = size;
 	return 0;
 }
 
+/* The channel's shared memory: a TX area and an optional RX area. */
+static int read_areas(const struct fw_dt *dt, int node, struct scmi_board_chan *c)
+{
+	int shm[2];
+	unsigned int n;
+
+	if (fw_dt_phandles(dt, node, "shmem", shm, 1, 2, &n, FW_DT_REQUIRED) ||
+	    read_shmem(dt, shm[0], &c->tx_paddr, &c->tx_size))
+		return -EINVAL;
+	c->has_rx = n == 2;
+	if (c->has_rx && read_shmem(dt, shm[1], &c->rx_paddr, &c->rx_size))
+		return -EINVAL;
+	return 0;
+}
+
+/* Linux's optional limits of a channel. */
+static int read_limits(const struct fw_dt *dt, int node, struct scmi_board_chan *c)
+{
+	uint32_t size = SCMI_DEFAULT_MAX_MSG_SIZE, max = 0, timeout = 0;
+
+	if (fw_dt_u32(dt, node, "arm,max-msg-size", &size, 8, 4096, 0) ||
+	    fw_dt_u32(dt, node, "arm,max-msg", &max, 1, SCMI_MSG_TOKEN_MAX, 0) ||
+	    fw_dt_u32(dt, node, "max-rx-timeout-ms", &timeout, 1, 600000, 0))
+		return -EINVAL;
+	c->max_msg_size = size;
+	c->max_msg = max;
+	c->rx_timeout_ms = timeout;
+	if (c->tx_size < SMT_MSG_PAYLOAD + c->max_msg_size)
+		return fw_dt_error(dt, node, "shmem",
+				   "tx area of %llu bytes cannot hold a %zu-byte message",
+				   (unsigned long long)c->tx_size, c->max_msg_size);
+	if (c->has_rx && c->rx_size < SMT_MSG_PAYLOAD + c->max_msg_size)
+		return fw_dt_error(dt, node, "shmem",
+				   "rx area of %llu bytes cannot hold a %zu-byte message",
+				   (unsigned long long)c->rx_size, c->max_msg_size);
+	return 0;
+}
+
+static int read_agent(const struct fw_dt *dt, int node, struct scmi_board_chan *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->a2p_irq = c->p2a_irq = -1;
+	fdt_get_path(dt->fdt, node, c->path, sizeof(c->path));
+	if (fdt_node_check_compatible(dt->fdt, node, "arm,scmi-smc"))
+		return fw_dt_error(dt, node, "compatible", "must be \"arm,scmi-smc\"");
+	if (fw_dt_u32(dt, node, "arm,smc-id", &c->smc_id, 0, UINT32_MAX, FW_DT_REQUIRED) ||
+	    read_areas(dt, node, c) || read_irq(dt, node, "a2p", c, &c->a2p_irq) ||
+	    read_irq(dt, node, "p2a", c, &c->p2a_irq))
+		return -EINVAL;
+	return read_limits(dt, node, c);
+}
+
 int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_chan *c, char *err,
 			  size_t errlen)
 {
-	int node = fdt_path_offset(fdt, path), len, ret;
-	uint32_t v;
+	const struct fw_dt dt = { fdt, err, errlen };
+	int node = fdt_path_offset(fdt, path);
 
-	memset(c, 0, sizeof(*c));
-	c->a2p_irq = c->p2a_irq = -1;
 	if (node < 0) {
+		memset(c, 0, sizeof(*c));
+		c->a2p_irq = c->p2a_irq = -1;
 		snprintf(err, errlen, "device tree: %s: no such node", path);
 		return -ENOENT;
 	}
-	fdt_get_path(fdt, node, c->path, sizeof(c->path));
-	if (fdt_node_check_compatible(fdt, node, "arm,scmi-smc"))
-		return fw_dt_fail(err, errlen, fdt, node, "compatible", "must be \"arm,scmi-smc\"");
-	if (get_u32(fdt, node, "arm,smc-id", &c->smc_id, true, err, errlen))
-		return -EINVAL;
-	if (!fdt_getprop(fdt, node, "shmem", &len))
-		return fw_dt_fail(err, errlen, fdt, node, "shmem", "missing");
-	if (len != 4 && len != 8)
-		return fw_dt_fail(err, errlen, fdt, node, "shmem",
-				  "must hold one (tx) or two (tx, rx) phandles");
-	if (shmem_at(fdt, node, 0, &c->tx_paddr, &c->tx_size, err, errlen))
-		return -EINVAL;
-	if (len == 8) {
-		if (shmem_at(fdt, node, 1, &c->rx_paddr, &c->rx_size, err, errlen))
-			return -EINVAL;
-		c->has_rx = true;
-	}
-	if (read_irq(fdt, node, "a2p", c, &c->a2p_irq, err, errlen) ||
-	    read_irq(fdt, node, "p2a", c, &c->p2a_irq, err, errlen))
-		return -EINVAL;
-	c->max_msg_size = SCMI_DEFAULT_MAX_MSG_SIZE;
-	ret = get_u32(fdt, node, "arm,max-msg-size", &v, false, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (ret == 0) {
-		if (v < 8 || v > 4096)
-			return fw_dt_fail(err, errlen, fdt, node, "arm,max-msg-size",
-					  "%u is not in [8, 4096]", v);
-		c->max_msg_size = v;
-	}
-	ret = get_u32(fdt, node, "arm,max-msg", &v, false, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (ret == 0) {
-		if (v < 1 || v > SCMI_MSG_TOKEN_MAX)
-			return fw_dt_fail(err, errlen, fdt, node, "arm,max-msg",
-					  "%u is not in [1, 1024]", v);
-		c->max_msg = v;
-	}
-	ret = get_u32(fdt, node, "max-rx-timeout-ms", &v, false, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (ret == 0) {
-		if (v < 1 || v > 600000)
-			return fw_dt_fail(err, errlen, fdt, node, "max-rx-timeout-ms",
-					  "%u is not in [1, 600000]", v);
-		c->rx_timeout_ms = v;
-	}
-	if (c->tx_size < SMT_MSG_PAYLOAD + c->max_msg_size)
-		return fw_dt_fail(err, errlen, fdt, node, "shmem",
-				  "tx area of %llu bytes cannot hold a %zu-byte message",
-				  (unsigned long long)c->tx_size, c->max_msg_size);
-	if (c->has_rx && c->rx_size < SMT_MSG_PAYLOAD + c->max_msg_size)
-		return fw_dt_fail(err, errlen, fdt, node, "shmem",
-				  "rx area of %llu bytes cannot hold a %zu-byte message",
-				  (unsigned long long)c->rx_size, c->max_msg_size);
-	return 0;
+	return read_agent(&dt, node, c);
 }
 
 int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], int max)
@@ -232,80 +177,127 @@ int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], i
 	return n;
 }
 
-static int read_u32_list(const void *fdt, int node, const char *prop, uint32_t *out,
-			 unsigned int max, unsigned int *n, char *err, size_t errlen)
+/* The agent's channel, and no other agent's channel. */
+static int read_agent_channel(const struct fw_dt *dt, int node, struct scmi_board_platform *bp,
+			      struct scmi_board_agent *a)
 {
-	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
-
-	*n = 0;
-	if (!p)
-		return 1;
-	if (len % 4 || (unsigned int)len / 4 > max)
-		return fw_dt_fail(err, errlen, fdt, node, prop, "must be at most %u 32-bit cells",
-				  max);
-	for (int i = 0; i < len / 4; i++)
-		out[i] = fdt32_to_cpu(p[i]);
-	*n = (unsigned int)len / 4;
-	return 0;
-}
-
-static int read_platform_agent(const void *fdt, int node, struct scmi_board_platform *bp,
-			       struct scmi_board_agent *a, char *err, size_t errlen)
-{
-	char path[SCMI_BOARD_PATH_MAX];
-	uint32_t list[64];
 	unsigned int n;
-	int len, ch;
-	const fdt32_t *ph;
+	int ch;
 
-	if (get_u32(fdt, node, "reg", &a->id, true, err, errlen))
-		return -EINVAL;
-	if (a->id == 0 || a->id >= 0xFF)
-		return fw_dt_fail(err, errlen, fdt, node, "reg", "agent id %u is not in [1, 254]",
-				  a->id);
-	for (unsigned int i = 0; i < bp->nagents; i++)
-		if (bp->agents[i].id == a->id)
-			return fw_dt_fail(err, errlen, fdt, node, "reg", "agent id %u used twice",
-					  a->id);
-	snprintf(a->name, sizeof(a->name), "agent%u", a->id);
-	if (get_string(fdt, node, "label", a->name, sizeof(a->name), err, errlen) < 0)
-		return -EINVAL;
-	a->trusted = fdt_getprop(fdt, node, "fwkit,trusted", NULL) != NULL;
-	ph = fdt_getprop(fdt, node, "fwkit,channel", &len);
-	if (!ph || len != 4)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,channel",
-				  "must be one phandle to an \"arm,scmi-smc\" node");
-	ch = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ph));
-	if (ch < 0 || fdt_get_path(fdt, ch, path, sizeof(path)))
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,channel", "not a valid phandle");
-	if (scmi_board_read_agent(fdt, path, &a->chan, err, errlen))
+	if (fw_dt_phandles(dt, node, "fwkit,channel", &ch, 1, 1, &n, FW_DT_REQUIRED) ||
+	    read_agent(dt, ch, &a->chan))
 		return -EINVAL;
 	for (unsigned int i = 0; i < bp->nagents; i++)
 		if (bp->agents[i].chan.smc_id == a->chan.smc_id)
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,channel",
-					  "arm,smc-id 0x%x already belongs to agent %u",
-					  a->chan.smc_id, bp->agents[i].id);
-	if (read_u32_list(fdt, node, "fwkit,devices", a->devices, SCMI_PLATFORM_MAX_DEVICES,
-			  &a->ndevices, err, errlen) < 0)
+			return fw_dt_error(dt, node, "fwkit,channel",
+					   "arm,smc-id 0x%x already belongs to agent %u",
+					   a->chan.smc_id, bp->agents[i].id);
+	return 0;
+}
+
+/* The agent's device allow list (devices the platform has) and protocols. */
+static int read_agent_lists(const struct fw_dt *dt, int node, const struct scmi_board_platform *bp,
+			    struct scmi_board_agent *a)
+{
+	uint32_t list[64];
+	unsigned int n;
+
+	if (fw_dt_u32_array(dt, node, "fwkit,devices", a->devices, 0, SCMI_PLATFORM_MAX_DEVICES,
+			    &a->ndevices, 0) ||
+	    fw_dt_u32_array(dt, node, "fwkit,protocols", list, 0, 64, &n, 0))
 		return -EINVAL;
-	if (read_u32_list(fdt, node, "fwkit,protocols", list, 64, &n, err, errlen) < 0)
-		return -EINVAL;
-	a->has_protocols = fdt_getprop(fdt, node, "fwkit,protocols", NULL) != NULL;
+	for (unsigned int i = 0; i < a->ndevices; i++) {
+		bool found = false;
+
+		for (unsigned int j = 0; j < bp->ndevices; j++)
+			found |= bp->devices[j].id == a->devices[i];
+		if (!found)
+			return fw_dt_error(dt, node, "fwkit,devices",
+					   "device %u is not under devices", a->devices[i]);
+	}
+	a->has_protocols = fw_dt_has(dt, node, "fwkit,protocols");
 	for (unsigned int i = 0; i < n; i++) {
 		if (list[i] < 0x11 || list[i] > 0xFF)
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,protocols",
-					  "0x%x is not a protocol id other than Base", list[i]);
+			return fw_dt_error(dt, node, "fwkit,protocols",
+					   "0x%x is not a protocol id other than Base", list[i]);
 		a->protocols[i] = (uint8_t)list[i];
 	}
 	a->nprotocols = n;
 	return 0;
 }
 
+static int read_platform_agent(const struct fw_dt *dt, int node, struct scmi_board_platform *bp,
+			       struct scmi_board_agent *a)
+{
+	if (fw_dt_u32(dt, node, "reg", &a->id, 1, 254, FW_DT_REQUIRED))
+		return -EINVAL;
+	for (unsigned int i = 0; i < bp->nagents; i++)
+		if (bp->agents[i].id == a->id)
+			return fw_dt_error(dt, node, "reg", "agent id %u used twice", a->id);
+	snprintf(a->name, sizeof(a->name), "agent%u", a->id);
+	if (fw_dt_string(dt, node, "label", a->name, sizeof(a->name), 0) ||
+	    fw_dt_flag(dt, node, "fwkit,trusted", &a->trusted) ||
+	    read_agent_channel(dt, node, bp, a))
+		return -EINVAL;
+	return read_agent_lists(dt, node, bp, a);
+}
+
+static int read_device(const struct fw_dt *dt, int node, struct scmi_board_platform *bp)
+{
+	uint32_t id;
+
+	if (bp->ndevices == SCMI_PLATFORM_MAX_DEVICES)
+		return fw_dt_error(dt, node, NULL, "more than %d devices",
+				   SCMI_PLATFORM_MAX_DEVICES);
+	if (fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	for (unsigned int i = 0; i < bp->ndevices; i++)
+		if (bp->devices[i].id == id)
+			return fw_dt_error(dt, node, "reg", "device id %u used twice", id);
+	bp->devices[bp->ndevices].id = id;
+	snprintf(bp->devices[bp->ndevices].name, SCMI_SHORT_NAME_MAX_SIZE, "device%u", id);
+	if (fw_dt_string(dt, node, "label", bp->devices[bp->ndevices].name,
+			 SCMI_SHORT_NAME_MAX_SIZE, 0))
+		return -EINVAL;
+	bp->ndevices++;
+	return 0;
+}
+
+static int read_platform(const struct fw_dt *dt, int node, struct scmi_board_platform *bp)
+{
+	int child, devs = fdt_subnode_offset(dt->fdt, node, "devices");
+
+	snprintf(bp->vendor, sizeof(bp->vendor), "fwkit");
+	if (fw_dt_string(dt, node, "fwkit,vendor", bp->vendor, sizeof(bp->vendor), 0) ||
+	    fw_dt_string(dt, node, "fwkit,sub-vendor", bp->sub_vendor, sizeof(bp->sub_vendor), 0) ||
+	    fw_dt_u32(dt, node, "fwkit,impl-version", &bp->impl_version, 0, UINT32_MAX, 0))
+		return -EINVAL;
+	if (devs >= 0)
+		fdt_for_each_subnode(child, dt->fdt,
+				     devs) if (read_device(dt, child, bp)) return -EINVAL;
+	fdt_for_each_subnode(child, dt->fdt, node)
+	{
+		const char *name = fdt_get_name(dt->fdt, child, NULL);
+
+		if (!name || strncmp(name, "agent@", 6))
+			continue;
+		if (bp->nagents == SCMI_PLATFORM_MAX_AGENTS)
+			return fw_dt_error(dt, child, NULL, "more than %d agents",
+					   SCMI_PLATFORM_MAX_AGENTS);
+		if (read_platform_agent(dt, child, bp, &bp->agents[bp->nagents]))
+			return -EINVAL;
+		bp->nagents++;
+	}
+	if (!bp->nagents)
+		return fw_dt_error(dt, node, NULL, "no agent@ nodes");
+	return 0;
+}
+
 int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *bp, char *err,
 			     size_t errlen)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, "fwkit,scmi-platform"), child, devs;
+	const struct fw_dt dt = { fdt, err, errlen };
+	int node = fdt_node_offset_by_compatible(fdt, -1, "fwkit,scmi-platform");
 
 	memset(bp, 0, sizeof(*bp));
 	err[0] = '\0';
@@ -316,65 +308,7 @@ int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *bp, ch
 	}
 	bp->fdt = fdt;
 	bp->node = node;
-	snprintf(bp->vendor, sizeof(bp->vendor), "fwkit");
-	if (get_string(fdt, node, "fwkit,vendor", bp->vendor, sizeof(bp->vendor), err, errlen) <
-		    0 ||
-	    get_string(fdt, node, "fwkit,sub-vendor", bp->sub_vendor, sizeof(bp->sub_vendor), err,
-		       errlen) < 0 ||
-	    get_u32(fdt, node, "fwkit,impl-version", &bp->impl_version, false, err, errlen) < 0)
-		return -EINVAL;
-	devs = fdt_subnode_offset(fdt, node, "devices");
-	if (devs >= 0) {
-		fdt_for_each_subnode(child, fdt, devs)
-		{
-			uint32_t id;
-
-			if (bp->ndevices == SCMI_PLATFORM_MAX_DEVICES)
-				return fw_dt_fail(err, errlen, fdt, child, NULL,
-						  "more than %d devices",
-						  SCMI_PLATFORM_MAX_DEVICES);
-			if (get_u32(fdt, child, "reg", &id, true, err, errlen))
-				return -EINVAL;
-			for (unsigned int i = 0; i < bp->ndevices; i++)
-				if (bp->devices[i].id == id)
-					return fw_dt_fail(err, errlen, fdt, child, "reg",
-							  "device id %u used twice", id);
-			bp->devices[bp->ndevices].id = id;
-			snprintf(bp->devices[bp->ndevices].name, SCMI_SHORT_NAME_MAX_SIZE,
-				 "device%u", id);
-			if (get_string(fdt, child, "label", bp->devices[bp->ndevices].name,
-				       SCMI_SHORT_NAME_MAX_SIZE, err, errlen) < 0)
-				return -EINVAL;
-			bp->ndevices++;
-		}
-	}
-	fdt_for_each_subnode(child, fdt, node)
-	{
-		const char *name = fdt_get_name(fdt, child, NULL);
-		struct scmi_board_agent *a;
-
-		if (!name || strncmp(name, "agent@", 6))
-			continue;
-		if (bp->nagents == SCMI_PLATFORM_MAX_AGENTS)
-			return fw_dt_fail(err, errlen, fdt, child, NULL, "more than %d agents",
-					  SCMI_PLATFORM_MAX_AGENTS);
-		a = &bp->agents[bp->nagents];
-		if (read_platform_agent(fdt, child, bp, a, err, errlen))
-			return -EINVAL;
-		for (unsigned int i = 0; i < a->ndevices; i++) {
-			bool found = false;
-
-			for (unsigned int j = 0; j < bp->ndevices; j++)
-				found |= bp->devices[j].id == a->devices[i];
-			if (!found)
-				return fw_dt_fail(err, errlen, fdt, child, "fwkit,devices",
-						  "device %u is not under devices", a->devices[i]);
-		}
-		bp->nagents++;
-	}
-	if (!bp->nagents)
-		return fw_dt_fail(err, errlen, fdt, node, NULL, "no agent@ nodes");
-	return 0;
+	return read_platform(&dt, node, bp);
 }
 
 /* ---------------------------------------------------------------- machine */
@@ -382,6 +316,7 @@ int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *bp, ch
 int fw_machine_create(const void *fdt, struct fw_machine *m, char *err, size_t errlen)
 {
 	static const char *const compat[] = { "arm,scmi-shmem", "fwkit,doorbell-controller" };
+	const struct fw_dt dt = { fdt, err, errlen };
 
 	memset(m, 0, sizeof(*m));
 	for (size_t k = 0; k < FW_ARRAY_SIZE(compat); k++) {
@@ -391,28 +326,28 @@ int fw_machine_create(const void *fdt, struct fw_machine *m, char *err, size_t e
 			struct hw_shm *shm;
 			int ret;
 
-			if (read_reg(fdt, node, &addr, &size, err, errlen))
+			if (read_region(&dt, node, &addr, &size))
 				goto fail;
 			for (unsigned int i = 0; i < m->nregions; i++) {
 				struct hw_shm *r = m->regions[i];
 
 				if (addr < r->paddr + r->size && r->paddr < addr + size) {
-					fw_dt_fail(err, errlen, fdt, node, "reg",
-						   "overlaps the region at 0x%llx",
-						   (unsigned long long)r->paddr);
+					fw_dt_error(&dt, node, "reg",
+						    "overlaps the region at 0x%llx",
+						    (unsigned long long)r->paddr);
 					goto fail;
 				}
 			}
 			if (m->nregions == FW_MACHINE_MAX_REGIONS) {
-				fw_dt_fail(err, errlen, fdt, node, NULL,
-					   "more than %d memory regions", FW_MACHINE_MAX_REGIONS);
+				fw_dt_error(&dt, node, NULL, "more than %d memory regions",
+					    FW_MACHINE_MAX_REGIONS);
 				goto fail;
 			}
 			ret = hw_shm_create(fdt_get_name(fdt, node, NULL), addr, (size_t)size,
 					    &shm);
 			if (ret) {
-				fw_dt_fail(err, errlen, fdt, node, "reg",
-					   "cannot create region: %s", strerror(-ret));
+				fw_dt_error(&dt, node, "reg", "cannot create region: %s",
+					    strerror(-ret));
 				goto fail;
 			}
 			m->regions[m->nregions++] = shm;

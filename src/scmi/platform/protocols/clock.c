@@ -11,7 +11,7 @@
  * drops the agent's enables and subscriptions and puts back the rate and
  * parent it set. Handlers run under the platform lock.
  */
-#include <fwkit/board.h>
+#include <fwkit/dt.h>
 #include <fwkit/scmi/clock.h>
 #include <fwkit/scmi/modules.h>
 
@@ -529,155 +529,125 @@ static void clock_destroy(struct scmi_protocol *proto)
 
 /* ---------------------------------------------------------------- board */
 
-/* 1: absent (v untouched), 0: read, <0: error reported. */
-static int get_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
-		   size_t errlen)
+static int read_range(const struct fw_dt *dt, int node, struct pclock *c, const uint64_t *r)
 {
-	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
-
-	if (!p)
-		return 1;
-	if (len != 4)
-		return fw_dt_fail(err, errlen, fdt, node, prop,
-				  "must be one 32-bit cell, is %d bytes", len);
-	*v = fdt32_to_cpu(*p);
+	if (!r[0] || r[0] >= r[1] || !r[2] || (r[1] - r[0]) % r[2])
+		return fw_dt_error(dt, node, "fwkit,rate-range",
+				   "must be min max step with 0 < min < max and max - min a "
+				   "multiple of step > 0");
+	c->range = true;
+	c->min = r[0];
+	c->max = r[1];
+	c->step = r[2];
+	c->rate = c->min;
 	return 0;
 }
 
-/* A list of 64-bit cells (/bits/ 64 <...>): count or <0. */
-static int get_u64s(const void *fdt, int node, const char *prop, uint64_t *v, int max, char *err,
-		    size_t errlen)
+static int read_list(const struct fw_dt *dt, int node, struct pclock *c)
 {
-	int len;
-	const uint8_t *p = fdt_getprop(fdt, node, prop, &len);
-
-	if (!p)
-		return 0;
-	if (len <= 0 || len % 8 || len / 8 > max)
-		return fw_dt_fail(err, errlen, fdt, node, prop,
-				  "must be 1 to %d 64-bit cells (/bits/ 64 <...>), is %d bytes",
-				  max, len);
-	/* Properties are only 4-byte aligned: assemble the big-endian cells. */
-	for (int i = 0; i < len / 8; i++) {
-		v[i] = 0;
-		for (int b = 0; b < 8; b++)
-			v[i] = v[i] << 8 | p[8 * i + b];
-	}
-	return len / 8;
+	for (unsigned int i = 0; i < c->nrates; i++)
+		if (!c->rates[i] || (i && c->rates[i] <= c->rates[i - 1]))
+			return fw_dt_error(dt, node, "fwkit,rates",
+					   "must be non-zero and strictly ascending");
+	c->rate = c->rates[0];
+	return 0;
 }
 
-static int read_rates(const void *fdt, int node, struct pclock *c, char *err, size_t errlen)
+static int read_rates(const struct fw_dt *dt, int node, struct pclock *c)
 {
-	uint64_t r[3];
-	int n = get_u64s(fdt, node, "fwkit,rates", c->rates, SCMI_CLOCK_MAX_RATES, err, errlen);
-	int nr = get_u64s(fdt, node, "fwkit,rate-range", r, 3, err, errlen);
+	uint64_t r[3], rate;
+	unsigned int nr;
 
-	if (n < 0 || nr < 0)
+	if (fw_dt_u64_array(dt, node, "fwkit,rates", c->rates, 1, SCMI_CLOCK_MAX_RATES, &c->nrates,
+			    0) ||
+	    fw_dt_u64_array(dt, node, "fwkit,rate-range", r, 3, 3, &nr, 0))
 		return -EINVAL;
-	if (!n == !nr)
-		return fw_dt_fail(err, errlen, fdt, node, NULL,
-				  "needs exactly one of 'fwkit,rates' and 'fwkit,rate-range'");
-	if (nr) {
-		if (nr != 3 || !r[0] || r[0] >= r[1] || !r[2] || (r[1] - r[0]) % r[2])
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,rate-range",
-					  "must be min max step with 0 < min < max and max - min a "
-					  "multiple of step > 0");
-		c->range = true;
-		c->min = r[0];
-		c->max = r[1];
-		c->step = r[2];
-		c->rate = c->min;
-	} else {
-		for (int i = 0; i < n; i++)
-			if (!c->rates[i] || (i && c->rates[i] <= c->rates[i - 1]))
-				return fw_dt_fail(err, errlen, fdt, node, "fwkit,rates",
-						  "must be non-zero and strictly ascending");
-		c->nrates = (unsigned int)n;
-		c->rate = c->rates[0];
-	}
-	n = get_u64s(fdt, node, "fwkit,rate", r, 1, err, errlen);
-	if (n < 0)
-		return n;
-	if (n) {
-		uint64_t got;
-
-		if (round_rate(c, r[0], 0, &got) || got != r[0])
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,rate",
-					  "%llu Hz is not a rate of the clock",
-					  (unsigned long long)r[0]);
-		c->rate = r[0];
-	}
-	c->boot_rate = c->rate;
+	if (!c->nrates == !nr)
+		return fw_dt_error(dt, node, NULL,
+				   "needs exactly one of 'fwkit,rates' and 'fwkit,rate-range'");
+	if (nr ? read_range(dt, node, c, r) : read_list(dt, node, c))
+		return -EINVAL;
+	rate = c->rate;
+	if (fw_dt_u64(dt, node, "fwkit,rate", &rate, 0, UINT64_MAX, 0))
+		return -EINVAL;
+	if (round_rate(c, rate, 0, &c->boot_rate) || c->boot_rate != rate)
+		return fw_dt_error(dt, node, "fwkit,rate", "%llu Hz is not a rate of the clock",
+				   (unsigned long long)rate);
+	c->rate = c->boot_rate;
 	return 0;
 }
 
-static int read_clock(struct scmi_platform *p, const void *fdt, int node, struct pclock *c,
-		      char *err, size_t errlen)
+static int read_clock(struct scmi_platform *p, const struct fw_dt *dt, int node, struct pclock *c)
 {
-	const char *label;
-	int len, ret;
-
-	label = fdt_getprop(fdt, node, "label", &len);
-	if (!label || len < 2 || label[len - 1] || (size_t)len > SCMI_MAX_STR_SIZE)
-		return fw_dt_fail(err, errlen, fdt, node, "label",
-				  "must be a name of 1 to %d characters", SCMI_MAX_STR_SIZE - 1);
-	memcpy(c->name, label, (size_t)len);
-	ret = get_u32(fdt, node, "fwkit,device", &c->device, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (ret)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "missing");
+	if (fw_dt_string(dt, node, "label", c->name, sizeof(c->name), FW_DT_REQUIRED) ||
+	    fw_dt_u32(dt, node, "fwkit,device", &c->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
 	if (!scmi_platform_has_device(p, c->device))
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device",
-				  "no device %u on the platform", c->device);
-	if (get_u32(fdt, node, "fwkit,latency-us", &c->latency_us, err, errlen) < 0)
+		return fw_dt_error(dt, node, "fwkit,device", "no device %u on the platform",
+				   c->device);
+	if (fw_dt_u32(dt, node, "fwkit,latency-us", &c->latency_us, 0, UINT32_MAX, 0) ||
+	    fw_dt_flag(dt, node, "fwkit,enabled", &c->always_on))
 		return -EINVAL;
-	c->always_on = fdt_getprop(fdt, node, "fwkit,enabled", NULL) != NULL;
 	c->rate_owner = c->parent_owner = NO_AGENT;
-	return read_rates(fdt, node, c, err, errlen);
+	return read_rates(dt, node, c);
 }
 
-static int read_parents(struct clock_state *s, const void *fdt, int node, uint32_t id, char *err,
-			size_t errlen)
+/* A clock node: its id (reg) is where it goes in s->clocks. */
+static int read_clock_node(struct scmi_platform *p, const struct fw_dt *dt, int node,
+			   struct clock_state *s)
 {
-	struct pclock *c = &s->clocks[id];
-	const fdt32_t *p;
-	unsigned int i;
-	int len, ret;
+	uint32_t id;
 
-	p = fdt_getprop(fdt, node, "fwkit,parents", &len);
-	if (!p) {
-		if (fdt_getprop(fdt, node, "fwkit,parent", NULL))
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,parent",
-					  "needs 'fwkit,parents'");
+	if (fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (id >= SCMI_CLOCK_MAX_CLOCKS)
+		return fw_dt_error(dt, node, "reg", "clock ids go up to %d",
+				   SCMI_CLOCK_MAX_CLOCKS - 1);
+	if (s->clocks[id].name[0])
+		return fw_dt_error(dt, node, "reg", "clock %u is defined twice", id);
+	if (read_clock(p, dt, node, &s->clocks[id]))
+		return -EINVAL;
+	s->nclocks = FW_MAX(s->nclocks, id + 1);
+	return 0;
+}
+
+/* Parents, once every clock is known (reg was read by read_clock_node). */
+static int read_parents(struct clock_state *s, const struct fw_dt *dt, int node)
+{
+	struct pclock *c;
+	uint32_t id = 0;
+	unsigned int i;
+
+	fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, 0);
+	c = &s->clocks[id];
+	if (fw_dt_u32_array(dt, node, "fwkit,parents", c->parents, 1, SCMI_CLOCK_MAX_PARENTS,
+			    &c->nparents, 0))
+		return -EINVAL;
+	if (!c->nparents) {
+		if (fw_dt_has(dt, node, "fwkit,parent"))
+			return fw_dt_error(dt, node, "fwkit,parent", "needs 'fwkit,parents'");
 		return 0;
 	}
-	if (len <= 0 || len % 4 || len / 4 > SCMI_CLOCK_MAX_PARENTS)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,parents",
-				  "must be 1 to %d clock ids", SCMI_CLOCK_MAX_PARENTS);
-	c->nparents = (unsigned int)len / 4;
-	for (i = 0; i < c->nparents; i++) {
-		c->parents[i] = fdt32_to_cpu(p[i]);
+	for (i = 0; i < c->nparents; i++)
 		if (c->parents[i] >= s->nclocks || c->parents[i] == id)
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,parents",
-					  "%u is not another clock of the platform", c->parents[i]);
-	}
+			return fw_dt_error(dt, node, "fwkit,parents",
+					   "%u is not another clock of the platform",
+					   c->parents[i]);
 	c->parent = c->parents[0];
-	ret = get_u32(fdt, node, "fwkit,parent", &c->parent, err, errlen);
-	if (ret < 0)
-		return ret;
+	if (fw_dt_u32(dt, node, "fwkit,parent", &c->parent, 0, UINT32_MAX, 0))
+		return -EINVAL;
 	for (i = 0; i < c->nparents && c->parents[i] != c->parent; i++)
 		;
 	if (i == c->nparents)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,parent",
-				  "%u is not one of 'fwkit,parents'", c->parent);
+		return fw_dt_error(dt, node, "fwkit,parent", "%u is not one of 'fwkit,parents'",
+				   c->parent);
 	c->boot_parent = c->parent;
 	return 0;
 }
 
 static int clock_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
 {
+	const struct fw_dt dt = { fdt, err, errlen };
 	struct clock_state *s = calloc(1, sizeof(*s));
 	int child, ret;
 
@@ -685,48 +655,30 @@ static int clock_setup(struct scmi_platform *p, const void *fdt, int node, char 
 		return -ENOMEM;
 	s->version = CLOCK_DEFAULT_VERSION;
 	s->max_async = 1;
-	ret = get_u32(fdt, node, "fwkit,version", &s->version, err, errlen);
+	ret = fw_dt_u32(&dt, node, "fwkit,version", &s->version, 0, UINT32_MAX, 0);
 	if (!ret && s->version != SCMI_CLOCK_VERSION_1 && s->version != SCMI_CLOCK_VERSION_2 &&
 	    s->version != SCMI_CLOCK_VERSION_3)
-		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
-				 "must be 0x10000, 0x20000 or 0x30000");
-	if (ret >= 0)
-		ret = get_u32(fdt, node, "fwkit,max-async-req", &s->max_async, err, errlen);
-	if (ret >= 0 && s->max_async > 255)
-		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,max-async-req", "must be 0 to 255");
+		ret = fw_dt_error(&dt, node, "fwkit,version",
+				  "must be 0x10000, 0x20000 or 0x30000");
+	if (!ret)
+		ret = fw_dt_u32(&dt, node, "fwkit,max-async-req", &s->max_async, 0, 255, 0);
 	/* Clocks are numbered by reg, densely from 0: the agent-visible ids. */
 	fdt_for_each_subnode(child, fdt, node)
 	{
-		uint32_t id;
-
 		if (ret < 0)
 			break;
-		ret = get_u32(fdt, child, "reg", &id, err, errlen);
-		if (ret > 0)
-			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "missing");
-		else if (!ret && id >= SCMI_CLOCK_MAX_CLOCKS)
-			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "clock ids go up to %d",
-					 SCMI_CLOCK_MAX_CLOCKS - 1);
-		else if (!ret && s->clocks[id].name[0])
-			ret = fw_dt_fail(err, errlen, fdt, child, "reg",
-					 "clock %u is defined twice", id);
-		if (!ret)
-			ret = read_clock(p, fdt, child, &s->clocks[id], err, errlen);
-		if (!ret)
-			s->nclocks = FW_MAX(s->nclocks, id + 1);
+		ret = read_clock_node(p, &dt, child, s);
 	}
 	for (uint32_t id = 0; ret >= 0 && id < s->nclocks; id++)
 		if (!s->clocks[id].name[0])
-			ret = fw_dt_fail(err, errlen, fdt, node, NULL,
-					 "clock ids must run from 0 without gaps: no clock %u", id);
+			ret = fw_dt_error(&dt, node, NULL,
+					  "clock ids must run from 0 without gaps: no clock %u",
+					  id);
 	fdt_for_each_subnode(child, fdt, node)
 	{
-		uint32_t id = 0;
-
 		if (ret < 0)
 			break;
-		get_u32(fdt, child, "reg", &id, err, errlen);
-		ret = read_parents(s, fdt, child, id, err, errlen);
+		ret = read_parents(s, &dt, child);
 	}
 	if (ret < 0) {
 		free(s);

@@ -18,7 +18,7 @@
  * indexing (v4) is not offered: levels are perf values on the wire.
  */
 
-#include <fwkit/board.h>
+#include <fwkit/dt.h>
 #include <fwkit/scmi/modules.h>
 #include <fwkit/scmi/perf.h>
 
@@ -422,102 +422,90 @@ static void pf_destroy(struct scmi_protocol *proto)
 
 /* ---------------------------------------------------------------- setup */
 
-static int pf_fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		   const char *what)
+/* The domain node's id (reg), name and device. */
+static int pf_parse_identity(struct pf_priv *pp, const struct fw_dt *dt, int node,
+			     struct pf_domain **out)
 {
-	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
-}
-
-static int pf_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
-		  size_t errlen)
-{
-	int len;
-	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
-
-	if (!c)
-		return 0;
-	if (len != 4)
-		return pf_fail(err, errlen, fdt, node, prop, "must be one cell");
-	*v = fdt32_to_cpu(*c);
-	return 1;
-}
-
-static int pf_parse_domain(struct pf_priv *pp, const void *fdt, int node, char *err, size_t errlen)
-{
-	uint32_t id, dev, v;
 	struct pf_domain *d;
-	const char *label;
-	const fdt32_t *cells;
-	int len, ret;
+	uint32_t id;
 
-	if ((ret = pf_u32(fdt, node, "reg", &id, err, errlen)) <= 0)
-		return ret ? ret : pf_fail(err, errlen, fdt, node, "reg", "missing");
-	if (id >= pp->ndomains)
-		return pf_fail(err, errlen, fdt, node, "reg",
-			       "domain ids must be 0..n-1 for n domains");
+	if (fw_dt_u32(dt, node, "reg", &id, 0, pp->ndomains - 1, FW_DT_REQUIRED))
+		return -EINVAL;
 	d = &pp->d[id];
 	if (d->name[0])
-		return pf_fail(err, errlen, fdt, node, "reg", "duplicate domain id");
-	label = fdt_getprop(fdt, node, "label", &len);
-	if (!label || len < 2 || label[len - 1] || (size_t)len > SCMI_MAX_STR_SIZE)
-		return pf_fail(err, errlen, fdt, node, "label",
-			       "missing, empty or longer than 63 characters");
-	if ((size_t)len > SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_PERF_VERSION_3_0)
-		return pf_fail(err, errlen, fdt, node, "label",
-			       "longer than 15 characters needs version 0x30000 or later");
-	memcpy(d->name, label, (size_t)len);
-	if ((ret = pf_u32(fdt, node, "fwkit,device", &dev, err, errlen)) <= 0)
-		return ret ? ret : pf_fail(err, errlen, fdt, node, "fwkit,device", "missing");
-	if (!scmi_platform_has_device(pp->p, dev))
-		return pf_fail(err, errlen, fdt, node, "fwkit,device", "no such device");
-	d->device = dev;
-	if ((ret = pf_u32(fdt, node, "fwkit,rate-limit-us", &v, err, errlen)) < 0)
-		return ret;
-	if (ret && v > SCMI_PERF_RATE_LIMIT_MASK)
-		return pf_fail(err, errlen, fdt, node, "fwkit,rate-limit-us",
-			       "does not fit 20 bits");
-	d->rate_limit_us = ret ? v : 0;
-	cells = fdt_getprop(fdt, node, "fwkit,levels", &len);
-	if (!cells || len <= 0 || len % 16 || (size_t)len / 16 > SCMI_PERF_MAX_LEVELS)
-		return pf_fail(err, errlen, fdt, node, "fwkit,levels",
-			       "needs 1 to 64 entries of <perf power latency-us freq-khz>");
-	d->nopp = (unsigned int)len / 16;
+		return fw_dt_error(dt, node, "reg", "duplicate domain id");
+	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED))
+		return -EINVAL;
+	if (strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_PERF_VERSION_3_0)
+		return fw_dt_error(dt, node, "label",
+				   "longer than 15 characters needs version 0x30000 or later");
+	if (fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (!scmi_platform_has_device(pp->p, d->device))
+		return fw_dt_error(dt, node, "fwkit,device", "no such device");
+	*out = d;
+	return 0;
+}
+
+/* fwkit,levels: <perf power latency-us freq-khz> entries, perf ascending. */
+static int pf_parse_levels(const struct fw_dt *dt, int node, struct pf_domain *d)
+{
+	uint32_t cells[4 * SCMI_PERF_MAX_LEVELS];
+	unsigned int n;
+
+	if (fw_dt_u32_array(dt, node, "fwkit,levels", cells, 4, 4 * SCMI_PERF_MAX_LEVELS, &n,
+			    FW_DT_REQUIRED))
+		return -EINVAL;
+	if (n % 4)
+		return fw_dt_error(dt, node, "fwkit,levels",
+				   "needs 1 to 64 entries of <perf power latency-us freq-khz>");
+	d->nopp = n / 4;
 	for (unsigned int i = 0; i < d->nopp; i++) {
 		struct pf_opp *o = &d->opp[i];
 
-		o->perf = fdt32_to_cpu(cells[4 * i]);
-		o->power = fdt32_to_cpu(cells[4 * i + 1]);
-		o->latency_us = fdt32_to_cpu(cells[4 * i + 2]);
-		o->freq_khz = fdt32_to_cpu(cells[4 * i + 3]);
+		o->perf = cells[4 * i];
+		o->power = cells[4 * i + 1];
+		o->latency_us = cells[4 * i + 2];
+		o->freq_khz = cells[4 * i + 3];
 		if (i && o->perf <= d->opp[i - 1].perf)
-			return pf_fail(err, errlen, fdt, node, "fwkit,levels",
-				       "perf levels must ascend strictly");
+			return fw_dt_error(dt, node, "fwkit,levels",
+					   "perf levels must ascend strictly");
 		if (o->latency_us > 0xFFFF)
-			return pf_fail(err, errlen, fdt, node, "fwkit,levels",
-				       "latency does not fit 16 bits");
+			return fw_dt_error(dt, node, "fwkit,levels",
+					   "latency does not fit 16 bits");
 	}
-	d->sustained = d->nopp - 1;
-	if ((ret = pf_u32(fdt, node, "fwkit,sustained-level", &v, err, errlen)) < 0)
-		return ret;
-	if (ret) {
-		unsigned int i;
+	return 0;
+}
 
-		for (i = 0; i < d->nopp && d->opp[i].perf != v; i++)
-			;
-		if (i == d->nopp)
-			return pf_fail(err, errlen, fdt, node, "fwkit,sustained-level",
-				       "not one of the levels");
-		d->sustained = i;
-	}
-	d->initial = d->opp[d->sustained].perf;
-	if ((ret = pf_u32(fdt, node, "fwkit,initial-level", &v, err, errlen)) < 0)
-		return ret;
-	if (ret) {
-		if (!pf_is_level(d, v))
-			return pf_fail(err, errlen, fdt, node, "fwkit,initial-level",
-				       "not one of the levels");
-		d->initial = v;
-	}
+/* The sustained and initial levels, both among the levels. */
+static int pf_parse_start(const struct fw_dt *dt, int node, struct pf_domain *d)
+{
+	uint32_t sustained = d->opp[d->nopp - 1].perf;
+
+	if (fw_dt_u32(dt, node, "fwkit,sustained-level", &sustained, 0, UINT32_MAX, 0))
+		return -EINVAL;
+	for (d->sustained = 0; d->sustained < d->nopp && d->opp[d->sustained].perf != sustained;
+	     d->sustained++)
+		;
+	if (d->sustained == d->nopp)
+		return fw_dt_error(dt, node, "fwkit,sustained-level", "not one of the levels");
+	d->initial = sustained;
+	if (fw_dt_u32(dt, node, "fwkit,initial-level", &d->initial, 0, UINT32_MAX, 0))
+		return -EINVAL;
+	if (!pf_is_level(d, d->initial))
+		return fw_dt_error(dt, node, "fwkit,initial-level", "not one of the levels");
+	return 0;
+}
+
+static int pf_parse_domain(struct pf_priv *pp, const struct fw_dt *dt, int node)
+{
+	struct pf_domain *d = NULL;
+
+	if (pf_parse_identity(pp, dt, node, &d) ||
+	    fw_dt_u32(dt, node, "fwkit,rate-limit-us", &d->rate_limit_us, 0,
+		      SCMI_PERF_RATE_LIMIT_MASK, 0) ||
+	    pf_parse_levels(dt, node, d) || pf_parse_start(dt, node, d))
+		return -EINVAL;
 	d->max = d->opp[d->nopp - 1].perf;
 	d->min = d->opp[0].perf;
 	d->level = d->initial;
@@ -526,22 +514,23 @@ static int pf_parse_domain(struct pf_priv *pp, const void *fdt, int node, char *
 
 static int pf_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
 {
+	const struct fw_dt dt = { fdt, err, errlen };
 	struct pf_priv *pp;
 	unsigned int n = 0;
 	uint32_t v = SCMI_PERF_VERSION_4_1;
 	bool known = false;
 	int child, ret;
 
-	if ((ret = pf_u32(fdt, node, "fwkit,version", &v, err, errlen)) < 0)
+	if ((ret = fw_dt_u32(&dt, node, "fwkit,version", &v, 0, UINT32_MAX, 0)))
 		return ret;
 	for (size_t i = 0; i < FW_ARRAY_SIZE(pf_versions); i++)
 		known |= pf_versions[i] == v;
 	if (!known)
-		return pf_fail(err, errlen, fdt, node, "fwkit,version",
-			       "not one of 0x10000, 0x20000, 0x30000, 0x40000, 0x40001");
+		return fw_dt_error(&dt, node, "fwkit,version",
+				   "not one of 0x10000, 0x20000, 0x30000, 0x40000, 0x40001");
 	fdt_for_each_subnode(child, fdt, node) n++;
 	if (n == 0 || n > PF_MAX_DOMAINS)
-		return pf_fail(err, errlen, fdt, node, NULL, "needs 1 to 256 domain nodes");
+		return fw_dt_error(&dt, node, NULL, "needs 1 to 256 domain nodes");
 	pp = calloc(1, sizeof(*pp));
 	if (!pp)
 		return -ENOMEM;
@@ -553,10 +542,11 @@ static int pf_setup(struct scmi_platform *p, const void *fdt, int node, char *er
 	pp->p = p;
 	pp->version = v;
 	pp->ndomains = n;
-	pp->milliwatt = fdt_getprop(fdt, node, "fwkit,power-milliwatt", NULL) != NULL;
+	if ((ret = fw_dt_flag(&dt, node, "fwkit,power-milliwatt", &pp->milliwatt)))
+		goto fail;
 	fdt_for_each_subnode(child, fdt, node)
 	{
-		if ((ret = pf_parse_domain(pp, fdt, child, err, errlen)))
+		if ((ret = pf_parse_domain(pp, &dt, child)))
 			goto fail;
 	}
 	pp->proto.id = SCMI_PROTOCOL_PERF;

@@ -17,7 +17,7 @@
  * The pinctrl protocol has no events and no asynchronous commands.
  */
 
-#include <fwkit/board.h>
+#include <fwkit/dt.h>
 #include <fwkit/scmi/modules.h>
 #include <fwkit/scmi/pinctrl.h>
 
@@ -490,114 +490,79 @@ static void pc_destroy(struct scmi_protocol *proto)
 static const char *const type_nodes[3] = { "pins", "groups", "functions" };
 static const char *const type_units[3] = { "pin", "group", "function" };
 
-static int bad(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-	       const char *what)
+/* The members of a group (pins) or function (groups): each an existing
+ * identifier of the type below, listed once. */
+static int read_members(struct pc_state *s, const struct fw_dt *dt, int node, int t,
+			const char *prop, struct pc_res *r)
 {
-	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
-}
+	uint32_t v[PC_MAX_RES];
+	unsigned int n;
 
-static int read_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
-		    size_t errlen)
-{
-	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
-
-	if (!p)
-		return bad(err, errlen, fdt, node, prop, "missing");
-	if (len != 4)
-		return bad(err, errlen, fdt, node, prop, "must be one 32-bit cell");
-	*v = fdt32_to_cpu(*p);
-	return 0;
-}
-
-static int read_resource(struct pc_state *s, const void *fdt, int node, int t, char *err,
-			 size_t errlen)
-{
-	static const char *const member_props[3] = { NULL, "fwkit,pins", "fwkit,groups" };
-	uint32_t id;
-	struct pc_res *r;
-	const char *label;
-	int len, ret;
-
-	if ((ret = read_u32(fdt, node, "reg", &id, err, errlen)))
-		return ret;
-	if (id >= s->nres[t])
-		return bad(err, errlen, fdt, node, "reg",
-			   "identifiers must be 0..n-1, one node each");
-	r = &s->res[t][id];
-	if (r->name[0])
-		return bad(err, errlen, fdt, node, "reg", "duplicate identifier");
-	label = fdt_getprop(fdt, node, "label", &len);
-	if (!label)
-		return bad(err, errlen, fdt, node, "label", "missing");
-	if (len < 2 || len > SCMI_MAX_STR_SIZE || label[len - 1] ||
-	    strlen(label) != (size_t)len - 1)
-		return bad(err, errlen, fdt, node, "label", "must be a string of 1..63 characters");
-	memcpy(r->name, label, (size_t)len);
-	if ((ret = read_u32(fdt, node, "fwkit,device", &r->device, err, errlen)))
-		return ret;
-	if (!scmi_platform_has_device(s->p, r->device))
-		return bad(err, errlen, fdt, node, "fwkit,device", "no such device");
-	r->function = SCMI_PINCTRL_NO_FUNCTION;
-	if (member_props[t]) {
-		const fdt32_t *p = fdt_getprop(fdt, node, member_props[t], &len);
-		uint32_t limit = s->nres[t - 1];
-
-		if (!p)
-			return bad(err, errlen, fdt, node, member_props[t], "missing");
-		if (len <= 0 || len % 4)
-			return bad(err, errlen, fdt, node, member_props[t],
-				   "must be a non-empty list of identifiers");
-		r->nmembers = (uint32_t)len / 4;
-		r->members = calloc(r->nmembers, sizeof(*r->members));
-		if (!r->members)
-			return -ENOMEM;
-		for (uint32_t i = 0; i < r->nmembers; i++) {
-			uint32_t v = fdt32_to_cpu(p[i]);
-
-			if (v >= limit)
-				return bad(err, errlen, fdt, node, member_props[t],
+	if (fw_dt_u32_array(dt, node, prop, v, 1, s->nres[t - 1], &n, FW_DT_REQUIRED))
+		return -EINVAL;
+	r->members = calloc(n, sizeof(*r->members));
+	if (!r->members)
+		return -ENOMEM;
+	r->nmembers = n;
+	for (uint32_t i = 0; i < n; i++) {
+		if (v[i] >= s->nres[t - 1])
+			return fw_dt_error(dt, node, prop,
 					   "names an identifier that does not exist");
-			for (uint32_t j = 0; j < i; j++)
-				if (r->members[j] == v)
-					return bad(err, errlen, fdt, node, member_props[t],
-						   "lists an identifier twice");
-			r->members[i] = (uint16_t)v;
-		}
+		for (uint32_t j = 0; j < i; j++)
+			if (v[j] == v[i])
+				return fw_dt_error(dt, node, prop, "lists an identifier twice");
+		r->members[i] = (uint16_t)v[i];
 	}
 	return 0;
 }
 
-static int read_type(struct pc_state *s, const void *fdt, int parent, int t, char *err,
-		     size_t errlen)
+static int read_resource(struct pc_state *s, const struct fw_dt *dt, int node, int t)
 {
+	static const char *const member_props[3] = { NULL, "fwkit,pins", "fwkit,groups" };
+	uint32_t id;
+	struct pc_res *r;
+
+	if (fw_dt_u32(dt, node, "reg", &id, 0, s->nres[t] - 1, FW_DT_REQUIRED))
+		return -EINVAL;
+	r = &s->res[t][id];
+	if (r->name[0])
+		return fw_dt_error(dt, node, "reg", "duplicate identifier");
+	if (fw_dt_string(dt, node, "label", r->name, sizeof(r->name), FW_DT_REQUIRED) ||
+	    fw_dt_u32(dt, node, "fwkit,device", &r->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (!scmi_platform_has_device(s->p, r->device))
+		return fw_dt_error(dt, node, "fwkit,device", "no such device");
+	r->function = SCMI_PINCTRL_NO_FUNCTION;
+	return member_props[t] ? read_members(s, dt, node, t, member_props[t], r) : 0;
+}
+
+static int read_type(struct pc_state *s, const struct fw_dt *dt, int parent, int t)
+{
+	const void *fdt = dt->fdt;
 	int container = fdt_subnode_offset(fdt, parent, type_nodes[t]), node;
 	uint32_t n = 0;
 
 	if (container < 0)
-		return bad(err, errlen, fdt, parent, NULL,
-			   t == PIN_TYPE     ? "missing child node 'pins'"
-			   : t == GROUP_TYPE ? "missing child node 'groups'"
-					     : "missing child node 'functions'");
+		return fw_dt_error(dt, parent, NULL, "missing child node '%s'", type_nodes[t]);
 	fdt_for_each_subnode(node, fdt, container)
 	{
 		const char *nm = fdt_get_name(fdt, node, NULL);
 
 		if (!nm || strncmp(nm, type_units[t], strlen(type_units[t])) ||
 		    (nm[strlen(type_units[t])] != '@' && nm[strlen(type_units[t])] != '\0'))
-			return bad(err, errlen, fdt, node, NULL,
-				   "unexpected node (pin@N, group@N or function@N only)");
+			return fw_dt_error(dt, node, NULL,
+					   "unexpected node (pin@N, group@N or function@N only)");
 		n++;
 	}
 	if (n == 0 || n > PC_MAX_RES)
-		return bad(err, errlen, fdt, container, NULL, "must hold 1..1024 nodes");
+		return fw_dt_error(dt, container, NULL, "must hold 1..1024 nodes");
 	s->nres[t] = n;
 	s->res[t] = calloc(n, sizeof(*s->res[t]));
 	if (!s->res[t])
 		return -ENOMEM;
 	fdt_for_each_subnode(node, fdt, container)
 	{
-		int ret = read_resource(s, fdt, node, t, err, errlen);
+		int ret = read_resource(s, dt, node, t);
 
 		if (ret)
 			return ret;
@@ -607,24 +572,23 @@ static int read_type(struct pc_state *s, const void *fdt, int parent, int t, cha
 
 static int pc_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
 {
+	const struct fw_dt dt = { fdt, err, errlen };
 	struct pc_state *s = calloc(1, sizeof(*s));
-	const fdt32_t *v;
-	int len, ret;
+	int ret;
 
 	if (!s)
 		return -ENOMEM;
 	s->p = p;
 	s->proto.version = SCMI_PINCTRL_VERSION_1_0;
-	v = fdt_getprop(fdt, node, "fwkit,version", &len);
-	if (v) {
-		if (len != 4 || fdt32_to_cpu(*v) != SCMI_PINCTRL_VERSION_1_0) {
-			ret = bad(err, errlen, fdt, node, "fwkit,version",
+	if ((ret = fw_dt_u32(&dt, node, "fwkit,version", &s->proto.version, 0, UINT32_MAX, 0)))
+		goto fail;
+	if (s->proto.version != SCMI_PINCTRL_VERSION_1_0) {
+		ret = fw_dt_error(&dt, node, "fwkit,version",
 				  "must be <0x10000> (the only pin control version)");
-			goto fail;
-		}
+		goto fail;
 	}
 	for (int t = PIN_TYPE; t <= FUNCTION_TYPE; t++)
-		if ((ret = read_type(s, fdt, node, t, err, errlen)))
+		if ((ret = read_type(s, &dt, node, t)))
 			goto fail;
 
 	s->proto.id = SCMI_PROTOCOL_PINCTRL;

@@ -18,7 +18,7 @@
  *    the domain, carrying the agent whose request caused the change.
  */
 
-#include <fwkit/board.h>
+#include <fwkit/dt.h>
 #include <fwkit/scmi/modules.h>
 #include <fwkit/scmi/power.h>
 
@@ -316,115 +316,96 @@ static void pd_destroy(struct scmi_protocol *proto)
 
 /* ---------------------------------------------------------------- setup */
 
-static int pd_fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		   const char *what)
+/* The domain node's id (reg), name and device. */
+static int pd_parse_identity(struct pd_priv *pp, const struct fw_dt *dt, int node,
+			     struct pd_domain **out)
 {
-	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
-}
-
-/* An optional single-cell property: 1 found, 0 absent, <0 malformed. */
-static int pd_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
-		  size_t errlen)
-{
-	int len;
-	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
-
-	if (!c)
-		return 0;
-	if (len != 4)
-		return pd_fail(err, errlen, fdt, node, prop, "must be one cell");
-	*v = fdt32_to_cpu(*c);
-	return 1;
-}
-
-static int pd_parse_domain(struct pd_priv *pp, const void *fdt, int node, char *err, size_t errlen)
-{
-	uint32_t id, dev, v;
 	struct pd_domain *d;
-	const char *label;
-	const fdt32_t *cells;
-	int len, ret;
+	uint32_t id;
 
-	if ((ret = pd_u32(fdt, node, "reg", &id, err, errlen)) <= 0)
-		return ret ? ret : pd_fail(err, errlen, fdt, node, "reg", "missing");
-	if (id >= pp->ndomains)
-		return pd_fail(err, errlen, fdt, node, "reg",
-			       "domain ids must be 0..n-1 for n domains");
+	if (fw_dt_u32(dt, node, "reg", &id, 0, pp->ndomains - 1, FW_DT_REQUIRED))
+		return -EINVAL;
 	d = &pp->d[id];
 	if (d->name[0])
-		return pd_fail(err, errlen, fdt, node, "reg", "duplicate domain id");
-	label = fdt_getprop(fdt, node, "label", &len);
-	if (!label || len < 2 || label[len - 1] || (size_t)len > SCMI_MAX_STR_SIZE)
-		return pd_fail(err, errlen, fdt, node, "label",
-			       "missing, empty or longer than 63 characters");
-	if ((size_t)len > SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_POWER_VERSION_3_0)
-		return pd_fail(err, errlen, fdt, node, "label",
-			       "longer than 15 characters needs version 0x30000 or later");
-	memcpy(d->name, label, (size_t)len);
-	if ((ret = pd_u32(fdt, node, "fwkit,device", &dev, err, errlen)) <= 0)
-		return ret ? ret : pd_fail(err, errlen, fdt, node, "fwkit,device", "missing");
-	if (!scmi_platform_has_device(pp->p, dev))
-		return pd_fail(err, errlen, fdt, node, "fwkit,device", "no such device");
-	d->device = dev;
-	d->async = fdt_getprop(fdt, node, "fwkit,async", NULL) != NULL;
-	d->sync = fdt_getprop(fdt, node, "fwkit,no-sync", NULL) == NULL;
-	if (!d->sync && !d->async)
-		return pd_fail(err, errlen, fdt, node, "fwkit,no-sync",
-			       "a domain needs synchronous or asynchronous transitions");
-	d->notify = fdt_getprop(fdt, node, "fwkit,no-notify", NULL) == NULL;
-	d->req_notify = d->notify;
-	if ((ret = pd_u32(fdt, node, "fwkit,latency-us", &v, err, errlen)) < 0)
-		return ret;
-	d->latency_us = ret ? v : 0;
-	if (d->latency_us > 10000000)
-		return pd_fail(err, errlen, fdt, node, "fwkit,latency-us", "above 10 s");
-	cells = fdt_getprop(fdt, node, "fwkit,retention-states", &len);
-	if (cells) {
-		if (len <= 0 || len % 4 || (size_t)len / 4 > PD_MAX_RETENTION)
-			return pd_fail(err, errlen, fdt, node, "fwkit,retention-states",
-				       "must list 1 to 8 cells");
-		d->nretention = (unsigned int)len / 4;
-		for (unsigned int i = 0; i < d->nretention; i++) {
-			uint32_t s = fdt32_to_cpu(cells[i]);
+		return fw_dt_error(dt, node, "reg", "duplicate domain id");
+	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED))
+		return -EINVAL;
+	if (strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_POWER_VERSION_3_0)
+		return fw_dt_error(dt, node, "label",
+				   "longer than 15 characters needs version 0x30000 or later");
+	if (fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (!scmi_platform_has_device(pp->p, d->device))
+		return fw_dt_error(dt, node, "fwkit,device", "no such device");
+	*out = d;
+	return 0;
+}
 
-			if ((s & ~SCMI_POWER_STATE_ID_MASK) || s == SCMI_POWER_STATE_ON)
-				return pd_fail(err, errlen, fdt, node, "fwkit,retention-states",
-					       "a retention state is a non-zero id with bit 30 "
-					       "clear and bits 31:28 clear");
-			d->retention[i] = s;
-		}
-	}
+static int pd_parse_transitions(const struct fw_dt *dt, int node, struct pd_domain *d)
+{
+	bool no_sync, no_notify;
+
+	if (fw_dt_flag(dt, node, "fwkit,async", &d->async) ||
+	    fw_dt_flag(dt, node, "fwkit,no-sync", &no_sync) ||
+	    fw_dt_flag(dt, node, "fwkit,no-notify", &no_notify))
+		return -EINVAL;
+	d->sync = !no_sync;
+	if (!d->sync && !d->async)
+		return fw_dt_error(dt, node, "fwkit,no-sync",
+				   "a domain needs synchronous or asynchronous transitions");
+	d->notify = d->req_notify = !no_notify;
+	return fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, 10000000, 0);
+}
+
+static int pd_parse_states(const struct fw_dt *dt, int node, struct pd_domain *d)
+{
+	if (fw_dt_u32_array(dt, node, "fwkit,retention-states", d->retention, 1, PD_MAX_RETENTION,
+			    &d->nretention, 0))
+		return -EINVAL;
+	for (unsigned int i = 0; i < d->nretention; i++)
+		if ((d->retention[i] & ~SCMI_POWER_STATE_ID_MASK) ||
+		    d->retention[i] == SCMI_POWER_STATE_ON)
+			return fw_dt_error(dt, node, "fwkit,retention-states",
+					   "a retention state is a non-zero id with bit 30 "
+					   "clear and bits 31:28 clear");
 	d->initial = SCMI_POWER_STATE_OFF;
-	if ((ret = pd_u32(fdt, node, "fwkit,initial-state", &v, err, errlen)) < 0)
-		return ret;
-	if (ret) {
-		if (!pd_state_valid(d, v))
-			return pd_fail(err, errlen, fdt, node, "fwkit,initial-state",
-				       "not on, off or a listed retention state");
-		d->initial = v;
-	}
+	if (fw_dt_u32(dt, node, "fwkit,initial-state", &d->initial, 0, UINT32_MAX, 0))
+		return -EINVAL;
+	if (!pd_state_valid(d, d->initial))
+		return fw_dt_error(dt, node, "fwkit,initial-state",
+				   "not on, off or a listed retention state");
 	d->state = d->initial;
 	return 0;
 }
 
+static int pd_parse_domain(struct pd_priv *pp, const struct fw_dt *dt, int node)
+{
+	struct pd_domain *d = NULL;
+
+	if (pd_parse_identity(pp, dt, node, &d) || pd_parse_transitions(dt, node, d))
+		return -EINVAL;
+	return pd_parse_states(dt, node, d);
+}
+
 static int pd_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
 {
+	const struct fw_dt dt = { fdt, err, errlen };
 	struct pd_priv *pp;
 	unsigned int n = 0;
 	uint32_t v = SCMI_POWER_VERSION_3_1;
 	bool known = false;
 	int child, ret;
 
-	if ((ret = pd_u32(fdt, node, "fwkit,version", &v, err, errlen)) < 0)
+	if ((ret = fw_dt_u32(&dt, node, "fwkit,version", &v, 0, UINT32_MAX, 0)))
 		return ret;
 	for (size_t i = 0; i < FW_ARRAY_SIZE(pd_versions); i++)
 		known |= pd_versions[i] == v;
 	if (!known)
-		return pd_fail(err, errlen, fdt, node, "fwkit,version",
-			       "not one of 0x10000, 0x20000, 0x30000, 0x30001");
+		return fw_dt_error(&dt, node, "fwkit,version",
+				   "not one of 0x10000, 0x20000, 0x30000, 0x30001");
 	fdt_for_each_subnode(child, fdt, node) n++;
 	if (n == 0 || n > PD_MAX_DOMAINS)
-		return pd_fail(err, errlen, fdt, node, NULL, "needs 1 to 256 domain nodes");
+		return fw_dt_error(&dt, node, NULL, "needs 1 to 256 domain nodes");
 	pp = calloc(1, sizeof(*pp));
 	if (!pp)
 		return -ENOMEM;
@@ -438,7 +419,7 @@ static int pd_setup(struct scmi_platform *p, const void *fdt, int node, char *er
 	pp->ndomains = n;
 	fdt_for_each_subnode(child, fdt, node)
 	{
-		if ((ret = pd_parse_domain(pp, fdt, child, err, errlen)))
+		if ((ret = pd_parse_domain(pp, &dt, child)))
 			goto fail;
 	}
 	pp->proto.id = SCMI_PROTOCOL_POWER;

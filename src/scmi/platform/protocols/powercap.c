@@ -18,7 +18,7 @@
  *    response follows after the domain's latency.
  */
 
-#include <fwkit/board.h>
+#include <fwkit/dt.h>
 #include <fwkit/scmi/modules.h>
 #include <fwkit/scmi/powercap.h>
 
@@ -413,98 +413,80 @@ static void pcap_destroy(struct scmi_protocol *proto)
 
 /* ------------------------------------------------------------ board */
 
-static int bad(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-	       const char *what)
+/* A <min max step> range: Linux refuses zero bounds, and a step of 0 on a
+ * real range. */
+static int read_range(const struct fw_dt *dt, int node, const char *prop, uint32_t *min,
+		      uint32_t *max, uint32_t *step)
 {
-	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
-}
+	uint32_t r[3];
 
-/* n cells into v; optional props leave v alone when absent. */
-static int cells(const void *fdt, int node, const char *prop, uint32_t *v, int n, bool required,
-		 char *err, size_t errlen)
-{
-	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
-
-	if (!p)
-		return required ? bad(err, errlen, fdt, node, prop, "missing") : 0;
-	if (len != 4 * n)
-		return bad(err, errlen, fdt, node, prop,
-			   n == 1 ? "must be one 32-bit cell" : "must be <min max step>");
-	for (int i = 0; i < n; i++)
-		v[i] = fdt32_to_cpu(p[i]);
-	return 0;
-}
-
-static int range_ok(const void *fdt, int node, const char *prop, const uint32_t *r, char *err,
-		    size_t errlen)
-{
-	/* Linux refuses zero bounds, and a step of 0 on a real range. */
+	if (fw_dt_u32_tuple(dt, node, prop, r, 3, "<min max step>", FW_DT_REQUIRED))
+		return -EINVAL;
 	if (!r[0] || r[0] > r[1] || (r[0] != r[1] && !r[2]))
-		return bad(err, errlen, fdt, node, prop,
-			   "needs 0 < min <= max and a step > 0 when min < max");
+		return fw_dt_error(dt, node, prop,
+				   "needs 0 < min <= max and a step > 0 when min < max");
+	*min = r[0];
+	*max = r[1];
+	*step = r[0] == r[1] ? 0 : r[2];
 	return 0;
 }
 
-static int read_domain(struct pcap_state *s, const void *fdt, int node, char *err, size_t errlen)
+/* The domain node's id (reg), name and device. */
+static int read_identity(struct pcap_state *s, const struct fw_dt *dt, int node,
+			 struct pcap_dom **out)
 {
-	uint32_t id, r[3];
 	struct pcap_dom *d;
-	const char *label;
-	int len, ret;
+	uint32_t id;
 
-	if ((ret = cells(fdt, node, "reg", &id, 1, true, err, errlen)))
-		return ret;
-	if (id >= s->ndoms)
-		return bad(err, errlen, fdt, node, "reg",
-			   "identifiers must be 0..n-1, one node each");
+	if (fw_dt_u32(dt, node, "reg", &id, 0, s->ndoms - 1, FW_DT_REQUIRED))
+		return -EINVAL;
 	d = &s->doms[id];
 	if (d->name[0])
-		return bad(err, errlen, fdt, node, "reg", "duplicate identifier");
-	label = fdt_getprop(fdt, node, "label", &len);
-	if (!label)
-		return bad(err, errlen, fdt, node, "label", "missing");
-	if (len < 2 || len > SCMI_MAX_STR_SIZE || label[len - 1] ||
-	    strlen(label) != (size_t)len - 1)
-		return bad(err, errlen, fdt, node, "label", "must be a string of 1..63 characters");
-	memcpy(d->name, label, (size_t)len);
-	if ((ret = cells(fdt, node, "fwkit,device", &d->device, 1, true, err, errlen)))
-		return ret;
+		return fw_dt_error(dt, node, "reg", "duplicate identifier");
+	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
+	    fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
 	if (!scmi_platform_has_device(s->p, d->device))
-		return bad(err, errlen, fdt, node, "fwkit,device", "no such device");
-	if ((ret = cells(fdt, node, "fwkit,cap-range-uw", r, 3, true, err, errlen)) ||
-	    (ret = range_ok(fdt, node, "fwkit,cap-range-uw", r, err, errlen)))
-		return ret;
-	d->min_cap = r[0], d->max_cap = r[1], d->cap_step = r[0] == r[1] ? 0 : r[2];
-	if ((ret = cells(fdt, node, "fwkit,pai-range-us", r, 3, true, err, errlen)) ||
-	    (ret = range_ok(fdt, node, "fwkit,pai-range-us", r, err, errlen)))
-		return ret;
-	d->min_pai = r[0], d->max_pai = r[1], d->pai_step = r[0] == r[1] ? 0 : r[2];
+		return fw_dt_error(dt, node, "fwkit,device", "no such device");
+	d->parent = SCMI_POWERCAP_ROOT_ZONE_ID;
+	if (fw_dt_u32(dt, node, "fwkit,parent", &d->parent, 0, UINT32_MAX, 0))
+		return -EINVAL;
+	if (fw_dt_has(dt, node, "fwkit,parent") && (d->parent >= s->ndoms || d->parent == id))
+		return fw_dt_error(dt, node, "fwkit,parent",
+				   "must name another domain of this node");
+	*out = d;
+	return 0;
+}
+
+/* The cap and PAI ranges and their initial values. */
+static int read_caps(const struct fw_dt *dt, int node, struct pcap_dom *d)
+{
+	if (read_range(dt, node, "fwkit,cap-range-uw", &d->min_cap, &d->max_cap, &d->cap_step) ||
+	    read_range(dt, node, "fwkit,pai-range-us", &d->min_pai, &d->max_pai, &d->pai_step))
+		return -EINVAL;
 	d->init_cap = d->max_cap;
 	d->init_pai = d->min_pai;
-	if ((ret = cells(fdt, node, "fwkit,cap-uw", &d->init_cap, 1, false, err, errlen)))
-		return ret;
+	if (fw_dt_u32(dt, node, "fwkit,cap-uw", &d->init_cap, 0, UINT32_MAX, 0))
+		return -EINVAL;
 	if (!on_step(d->init_cap, d->min_cap, d->max_cap, d->cap_step))
-		return bad(err, errlen, fdt, node, "fwkit,cap-uw", "outside fwkit,cap-range-uw");
-	if ((ret = cells(fdt, node, "fwkit,pai-us", &d->init_pai, 1, false, err, errlen)))
-		return ret;
+		return fw_dt_error(dt, node, "fwkit,cap-uw", "outside fwkit,cap-range-uw");
+	if (fw_dt_u32(dt, node, "fwkit,pai-us", &d->init_pai, 0, UINT32_MAX, 0))
+		return -EINVAL;
 	if (!on_step(d->init_pai, d->min_pai, d->max_pai, d->pai_step))
-		return bad(err, errlen, fdt, node, "fwkit,pai-us", "outside fwkit,pai-range-us");
+		return fw_dt_error(dt, node, "fwkit,pai-us", "outside fwkit,pai-range-us");
 	d->sustainable = d->max_cap;
-	if ((ret = cells(fdt, node, "fwkit,sustainable-power-uw", &d->sustainable, 1, false, err,
-			 errlen)) ||
-	    (ret = cells(fdt, node, "fwkit,accuracy", &d->accuracy, 1, false, err, errlen)) ||
-	    (ret = cells(fdt, node, "fwkit,latency-us", &d->latency_us, 1, false, err, errlen)))
-		return ret;
-	if (d->latency_us > 10000000)
-		return bad(err, errlen, fdt, node, "fwkit,latency-us", "at most 10000000 (10 s)");
-	d->parent = SCMI_POWERCAP_ROOT_ZONE_ID;
-	if ((ret = cells(fdt, node, "fwkit,parent", &d->parent, 1, false, err, errlen)))
-		return ret;
-	if (fdt_getprop(fdt, node, "fwkit,parent", NULL) &&
-	    (d->parent >= s->ndoms || d->parent == id))
-		return bad(err, errlen, fdt, node, "fwkit,parent",
-			   "must name another domain of this node");
+	return 0;
+}
+
+static int read_domain(struct pcap_state *s, const struct fw_dt *dt, int node)
+{
+	struct pcap_dom *d = NULL;
+
+	if (read_identity(s, dt, node, &d) || read_caps(dt, node, d) ||
+	    fw_dt_u32(dt, node, "fwkit,sustainable-power-uw", &d->sustainable, 0, UINT32_MAX, 0) ||
+	    fw_dt_u32(dt, node, "fwkit,accuracy", &d->accuracy, 0, UINT32_MAX, 0) ||
+	    fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, 10000000, 0))
+		return -EINVAL;
 	d->cap = d->init_cap;
 	d->pai = d->init_pai;
 	return 0;
@@ -512,6 +494,7 @@ static int read_domain(struct pcap_state *s, const void *fdt, int node, char *er
 
 static int pcap_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
 {
+	const struct fw_dt dt = { fdt, err, errlen };
 	struct pcap_state *s = calloc(1, sizeof(*s));
 	int child, ret = 0;
 	uint32_t n = 0;
@@ -520,12 +503,11 @@ static int pcap_setup(struct scmi_platform *p, const void *fdt, int node, char *
 		return -ENOMEM;
 	s->p = p;
 	s->proto.version = SCMI_POWERCAP_VERSION_2_0;
-	if ((ret = cells(fdt, node, "fwkit,version", &s->proto.version, 1, false, err, errlen)))
+	if ((ret = fw_dt_u32(&dt, node, "fwkit,version", &s->proto.version, 0, UINT32_MAX, 0)))
 		goto fail;
 	if (s->proto.version != SCMI_POWERCAP_VERSION_1_0 &&
 	    s->proto.version != SCMI_POWERCAP_VERSION_2_0) {
-		ret = bad(err, errlen, fdt, node, "fwkit,version",
-			  "must be <0x10000> or <0x20000>");
+		ret = fw_dt_error(&dt, node, "fwkit,version", "must be <0x10000> or <0x20000>");
 		goto fail;
 	}
 	fdt_for_each_subnode(child, fdt, node)
@@ -533,13 +515,13 @@ static int pcap_setup(struct scmi_platform *p, const void *fdt, int node, char *
 		const char *nm = fdt_get_name(fdt, child, NULL);
 
 		if (!nm || strncmp(nm, "domain@", 7)) {
-			ret = bad(err, errlen, fdt, child, NULL, "unexpected node (domain@N only)");
+			ret = fw_dt_error(&dt, child, NULL, "unexpected node (domain@N only)");
 			goto fail;
 		}
 		n++;
 	}
 	if (n == 0 || n > 0xFFFF) {
-		ret = bad(err, errlen, fdt, node, NULL, "must hold 1..65535 domain@N nodes");
+		ret = fw_dt_error(&dt, node, NULL, "must hold 1..65535 domain@N nodes");
 		goto fail;
 	}
 	s->ndoms = n;
@@ -550,7 +532,7 @@ static int pcap_setup(struct scmi_platform *p, const void *fdt, int node, char *
 	}
 	fdt_for_each_subnode(child, fdt, node)
 	{
-		if ((ret = read_domain(s, fdt, child, err, errlen)))
+		if ((ret = read_domain(s, &dt, child)))
 			goto fail;
 	}
 

@@ -12,7 +12,7 @@
  * the one that caused the reset (it knows). Handlers run under the platform
  * lock.
  */
-#include <fwkit/board.h>
+#include <fwkit/dt.h>
 #include <fwkit/scmi/modules.h>
 #include <fwkit/scmi/reset.h>
 
@@ -252,101 +252,69 @@ static void reset_destroy(struct scmi_protocol *proto)
 
 /* ---------------------------------------------------------------- board */
 
-/* 1: absent, 0: read, <0: error reported. */
-static int get_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
-		   size_t errlen)
+static int read_domain(struct scmi_platform *p, const struct fw_dt *dt, int node, struct pdomain *d)
 {
-	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
-
-	if (!p)
-		return 1;
-	if (len != 4)
-		return fw_dt_fail(err, errlen, fdt, node, prop,
-				  "must be one 32-bit cell, is %d bytes", len);
-	*v = fdt32_to_cpu(*p);
-	return 0;
-}
-
-static int get_flag(const void *fdt, int node, const char *prop, bool *v, char *err, size_t errlen)
-{
-	int len;
-
-	*v = fdt_getprop(fdt, node, prop, &len) != NULL;
-	if (*v && len)
-		return fw_dt_fail(err, errlen, fdt, node, prop, "is a flag and takes no value");
-	return 0;
-}
-
-static int read_domain(struct scmi_platform *p, const void *fdt, int node, struct pdomain *d,
-		       char *err, size_t errlen)
-{
-	const char *label;
-	int len, ret;
-
-	label = fdt_getprop(fdt, node, "label", &len);
-	if (!label || len < 2 || label[len - 1] || (size_t)len > SCMI_MAX_STR_SIZE)
-		return fw_dt_fail(err, errlen, fdt, node, "label",
-				  "must be a name of 1 to %d characters", SCMI_MAX_STR_SIZE - 1);
-	memcpy(d->name, label, (size_t)len);
-	ret = get_u32(fdt, node, "fwkit,device", &d->device, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (ret)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "missing");
+	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
+	    fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
 	if (!scmi_platform_has_device(p, d->device))
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device",
-				  "no device %u on the platform", d->device);
+		return fw_dt_error(dt, node, "fwkit,device", "no device %u on the platform",
+				   d->device);
 	d->latency_us = SCMI_RESET_LATENCY_UNKNOWN;
-	ret = get_u32(fdt, node, "fwkit,latency-us", &d->latency_us, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (!ret && d->latency_us == SCMI_RESET_LATENCY_UNKNOWN)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,latency-us",
-				  "0xffffffff means unknown: leave the property out instead");
-	ret = get_flag(fdt, node, "fwkit,async", &d->async, err, errlen);
-	if (!ret)
-		ret = get_flag(fdt, node, "fwkit,notify", &d->notify_supported, err, errlen);
-	return ret;
+	if (fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, UINT32_MAX, 0))
+		return -EINVAL;
+	if (fw_dt_has(dt, node, "fwkit,latency-us") && d->latency_us == SCMI_RESET_LATENCY_UNKNOWN)
+		return fw_dt_error(dt, node, "fwkit,latency-us",
+				   "0xffffffff means unknown: leave the property out instead");
+	if (fw_dt_flag(dt, node, "fwkit,async", &d->async) ||
+	    fw_dt_flag(dt, node, "fwkit,notify", &d->notify_supported))
+		return -EINVAL;
+	return 0;
+}
+
+/* A domain node: its id (reg) is where it goes in s->domains. */
+static int read_domain_node(struct scmi_platform *p, const struct fw_dt *dt, int node,
+			    struct reset_state *s)
+{
+	uint32_t id;
+
+	if (fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (id >= SCMI_RESET_MAX_DOMAINS)
+		return fw_dt_error(dt, node, "reg", "domain ids go up to %d",
+				   SCMI_RESET_MAX_DOMAINS - 1);
+	if (s->domains[id].name[0])
+		return fw_dt_error(dt, node, "reg", "domain %u is defined twice", id);
+	if (read_domain(p, dt, node, &s->domains[id]))
+		return -EINVAL;
+	s->ndomains = FW_MAX(s->ndomains, id + 1);
+	return 0;
 }
 
 static int reset_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
 {
+	const struct fw_dt dt = { fdt, err, errlen };
 	struct reset_state *s = calloc(1, sizeof(*s));
 	int child, ret;
 
 	if (!s)
 		return -ENOMEM;
 	s->version = RESET_DEFAULT_VERSION;
-	ret = get_u32(fdt, node, "fwkit,version", &s->version, err, errlen);
+	ret = fw_dt_u32(&dt, node, "fwkit,version", &s->version, 0, UINT32_MAX, 0);
 	if (!ret && !known_version(s->version))
-		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
-				 "must be 0x10000, 0x20000, 0x30000 or 0x30001");
+		ret = fw_dt_error(&dt, node, "fwkit,version",
+				  "must be 0x10000, 0x20000, 0x30000 or 0x30001");
 	fdt_for_each_subnode(child, fdt, node)
 	{
-		uint32_t id;
-
 		if (ret < 0)
 			break;
-		ret = get_u32(fdt, child, "reg", &id, err, errlen);
-		if (ret > 0)
-			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "missing");
-		else if (!ret && id >= SCMI_RESET_MAX_DOMAINS)
-			ret = fw_dt_fail(err, errlen, fdt, child, "reg", "domain ids go up to %d",
-					 SCMI_RESET_MAX_DOMAINS - 1);
-		else if (!ret && s->domains[id].name[0])
-			ret = fw_dt_fail(err, errlen, fdt, child, "reg",
-					 "domain %u is defined twice", id);
-		if (!ret)
-			ret = read_domain(p, fdt, child, &s->domains[id], err, errlen);
-		if (!ret)
-			s->ndomains = FW_MAX(s->ndomains, id + 1);
+		ret = read_domain_node(p, &dt, child, s);
 	}
 	for (uint32_t id = 0; ret >= 0 && id < s->ndomains; id++)
 		if (!s->domains[id].name[0])
-			ret = fw_dt_fail(err, errlen, fdt, node, NULL,
-					 "domain ids must run from 0 without gaps: no domain %u",
-					 id);
+			ret = fw_dt_error(&dt, node, NULL,
+					  "domain ids must run from 0 without gaps: no domain %u",
+					  id);
 	if (ret < 0) {
 		free(s);
 		return ret;

@@ -19,7 +19,7 @@
  * helper thread takes it), so no lock of our own guards it.
  */
 
-#include <fwkit/board.h>
+#include <fwkit/dt.h>
 #include <fwkit/scmi/modules.h>
 #include <fwkit/scmi/sensor.h>
 
@@ -797,40 +797,6 @@ static void sensor_destroy(struct scmi_protocol *proto)
 
 /* ---- the board ---- */
 
-/* One cell: 0, 1 when absent and optional, or -EINVAL with the reason. */
-static int get_cell(const void *fdt, int node, const char *prop, uint32_t *v, bool required,
-		    char *err, size_t errlen)
-{
-	int len;
-	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
-
-	if (!c)
-		return required ? fw_dt_fail(err, errlen, fdt, node, prop, "missing") : 1;
-	if (len != 4)
-		return fw_dt_fail(err, errlen, fdt, node, prop, "must be one 32-bit cell");
-	*v = fdt32_to_cpu(*c);
-	return 0;
-}
-
-static int get_str(const void *fdt, int node, const char *prop, char *dst, size_t cap,
-		   bool required, char *err, size_t errlen)
-{
-	int len;
-	const char *s = fdt_getprop(fdt, node, prop, &len);
-
-	if (!s)
-		return required ? fw_dt_fail(err, errlen, fdt, node, prop, "missing") : 1;
-	if (len < 2 || s[len - 1] || strlen(s) != (size_t)len - 1 || (size_t)len > cap)
-		return fw_dt_fail(err, errlen, fdt, node, prop,
-				  "must be one non-empty string of at most %zu characters",
-				  cap - 1);
-	for (int k = 0; k < len - 1; k++)
-		if ((unsigned char)s[k] < 0x20 || s[k] == 0x7f)
-			return fw_dt_fail(err, errlen, fdt, node, prop, "control character");
-	memcpy(dst, s, (size_t)len);
-	return 0;
-}
-
 static const char *const sensor_props[] = {
 	"reg",
 	"label",
@@ -852,165 +818,111 @@ static const char *const sensor_props[] = {
 	"name",
 };
 
-static int check_props(const void *fdt, int node, char *err, size_t errlen)
+/* The sensor node's id (reg): where it goes in st->s, once only. */
+static int parse_id(struct sensor_state *st, const struct fw_dt *dt, int node, uint32_t count,
+		    struct sensor **out)
 {
-	int off;
+	uint32_t id;
 
-	fdt_for_each_property_offset(off, fdt, node)
-	{
-		const char *name;
-		bool known = false;
-
-		if (!fdt_getprop_by_offset(fdt, off, &name, NULL))
-			continue;
-		for (size_t k = 0; k < FW_ARRAY_SIZE(sensor_props); k++)
-			known |= !strcmp(name, sensor_props[k]);
-		if (!known)
-			return fw_dt_fail(err, errlen, fdt, node, name, "unknown property");
-	}
+	if (fw_dt_check_props(dt, node, sensor_props, FW_ARRAY_SIZE(sensor_props)) ||
+	    fw_dt_u32(dt, node, "reg", &id, 0, count - 1, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (st->s[id].name[0])
+		return fw_dt_error(dt, node, "reg", "sensor id %u used twice", id);
+	*out = &st->s[id];
 	return 0;
 }
 
-/* Sensor nodes in any order; their reg values must be 0..count-1. */
-static int parse_sensor(struct sensor_state *st, const void *fdt, int node, uint32_t count,
-			char *err, size_t errlen)
+static int parse_identity(struct sensor_state *st, const struct fw_dt *dt, int node,
+			  struct sensor *s)
 {
-	struct sensor *s;
-	char src[16];
-	uint32_t v;
-	int len, ret;
-	const fdt32_t *c;
-	const char *list;
+	uint32_t type;
+	int32_t scale = 0;
 
-	if ((ret = check_props(fdt, node, err, errlen)))
-		return ret;
-	if ((ret = get_cell(fdt, node, "reg", &v, true, err, errlen)))
-		return ret;
-	if (v >= count)
-		return fw_dt_fail(err, errlen, fdt, node, "reg", "sensor ids must be 0..%u",
-				  count - 1);
-	if (st->s[v].name[0])
-		return fw_dt_fail(err, errlen, fdt, node, "reg", "sensor id %u used twice", v);
-	s = &st->s[v];
-	if ((ret = get_str(fdt, node, "label", s->name, sizeof(s->name), true, err, errlen)))
-		return ret;
-	if ((ret = get_cell(fdt, node, "fwkit,device", &s->device, true, err, errlen)))
-		return ret;
+	if (fw_dt_string(dt, node, "label", s->name, sizeof(s->name), FW_DT_REQUIRED) ||
+	    fw_dt_u32(dt, node, "fwkit,device", &s->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
 	if (!scmi_platform_has_device(st->p, s->device))
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "no device %u",
-				  s->device);
-	if ((ret = get_cell(fdt, node, "fwkit,type", &v, true, err, errlen)))
-		return ret;
-	if (v > 0xFF)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,type",
-				  "must be a sensor type 0..255");
-	s->type = (uint8_t)v;
-	ret = get_cell(fdt, node, "fwkit,scale", &v, false, err, errlen);
-	if (ret < 0)
-		return ret;
-	s->scale = ret ? 0 : (int32_t)v;
-	if (s->scale < -16 || s->scale > 15)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,scale", "must be -16..15");
-	if ((ret = get_str(fdt, node, "fwkit,source", src, sizeof(src), true, err, errlen)))
-		return ret;
-	if (!strcmp(src, "constant"))
-		s->src = SRC_CONSTANT;
-	else if (!strcmp(src, "ramp"))
-		s->src = SRC_RAMP;
-	else if (!strcmp(src, "sine"))
-		s->src = SRC_SINE;
-	else if (!strcmp(src, "file"))
-		s->src = SRC_FILE;
-	else
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,source",
-				  "must be \"constant\", \"ramp\", \"sine\" or \"file\"");
-	ret = get_cell(fdt, node, "fwkit,value", &v, s->src == SRC_CONSTANT, err, errlen);
-	if (ret < 0)
-		return ret;
-	s->value = ret ? 0 : (int32_t)v;
-	c = fdt_getprop(fdt, node, "fwkit,range", &len);
-	s->min = INT32_MIN;
-	s->max = INT32_MAX;
-	if (c) {
-		if (len != 8)
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,range",
-					  "must be <min max>");
-		s->min = (int32_t)fdt32_to_cpu(c[0]);
-		s->max = (int32_t)fdt32_to_cpu(c[1]);
-		if (s->min >= s->max)
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,range",
-					  "min must be below max");
-	} else if (s->src == SRC_RAMP || s->src == SRC_SINE) {
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,range", "missing (needed by %s)",
-				  src);
-	}
-	ret = get_cell(fdt, node, "fwkit,period-ms", &s->period_ms,
-		       s->src == SRC_RAMP || s->src == SRC_SINE, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (ret)
-		s->period_ms = 1000;
-	if (!s->period_ms || s->period_ms > 86400000)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,period-ms", "must be 1..86400000");
-	ret = get_str(fdt, node, "fwkit,file", s->file, sizeof(s->file), s->src == SRC_FILE, err,
-		      errlen);
-	if (ret < 0)
-		return ret;
-	ret = get_cell(fdt, node, "fwkit,trip-points", &s->ntrips, false, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (ret)
-		s->ntrips = 0;
-	if (s->ntrips > MAX_TRIPS)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,trip-points", "at most %d",
-				  MAX_TRIPS);
-	c = fdt_getprop(fdt, node, "fwkit,update-intervals-ms", &len);
-	if (c) {
-		if (len < 4 || len % 4 || len / 4 > SCMI_SENSOR_MAX_INTERVALS)
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,update-intervals-ms",
-					  "must be 1 to %d cells", SCMI_SENSOR_MAX_INTERVALS);
-		s->nintervals = (unsigned int)len / 4;
-		for (unsigned int k = 0; k < s->nintervals; k++) {
-			s->interval_ms[k] = fdt32_to_cpu(c[k]);
-			if (!s->interval_ms[k] || s->interval_ms[k] > 0xFFFF ||
-			    (k && s->interval_ms[k] <= s->interval_ms[k - 1]))
-				return fw_dt_fail(err, errlen, fdt, node,
-						  "fwkit,update-intervals-ms",
-						  "must be ascending values 1..65535");
-		}
-	}
-	s->async = fdt_getprop(fdt, node, "fwkit,async", NULL) != NULL;
-	s->timestamped = fdt_getprop(fdt, node, "fwkit,timestamped", NULL) != NULL;
-	ret = get_cell(fdt, node, "fwkit,latency-us", &s->latency_us, false, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (ret)
-		s->latency_us = 0;
-	if (s->latency_us > 1000000)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,latency-us", "at most 1000000");
-	ret = get_cell(fdt, node, "fwkit,power-uw", &s->power_uw, false, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (ret)
-		s->power_uw = 0;
-	list = fdt_getprop(fdt, node, "fwkit,axes", &len);
-	if (list) {
-		int cnt = fdt_stringlist_count(fdt, node, "fwkit,axes");
+		return fw_dt_error(dt, node, "fwkit,device", "no device %u", s->device);
+	if (fw_dt_u32(dt, node, "fwkit,type", &type, 0, 0xFF, FW_DT_REQUIRED) ||
+	    fw_dt_s32(dt, node, "fwkit,scale", &scale, -16, 15, 0))
+		return -EINVAL;
+	s->type = (uint8_t)type;
+	s->scale = scale;
+	return 0;
+}
 
-		if (cnt < 1 || cnt > MAX_AXES)
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,axes",
-					  "must be 1 to %d names", MAX_AXES);
-		for (int k = 0; k < cnt; k++) {
-			const char *a = fdt_stringlist_get(fdt, node, "fwkit,axes", k, &len);
+/* Where values come from: a constant, a ramp or sine over a range, a file. */
+static int parse_source(const struct fw_dt *dt, int node, struct sensor *s)
+{
+	static const char *const names[] = { "constant", "ramp", "sine", "file" };
+	char src[16];
+	uint32_t r[2];
+	int32_t value = 0;
+	bool wave;
 
-			if (!a || len < 1 || len >= SCMI_SENSOR_MAX_NAME)
-				return fw_dt_fail(err, errlen, fdt, node, "fwkit,axes",
-						  "names must be 1..%d characters",
-						  SCMI_SENSOR_MAX_NAME - 1);
-			memcpy(s->axis[k], a, (size_t)len);
-		}
-		s->naxes = (unsigned int)cnt;
-	}
+	if (fw_dt_string(dt, node, "fwkit,source", src, sizeof(src), FW_DT_REQUIRED))
+		return -EINVAL;
+	for (s->src = SRC_CONSTANT; s->src <= SRC_FILE && strcmp(src, names[s->src]); s->src++)
+		;
+	if (s->src > SRC_FILE)
+		return fw_dt_error(dt, node, "fwkit,source",
+				   "must be \"constant\", \"ramp\", \"sine\" or \"file\"");
+	wave = s->src == SRC_RAMP || s->src == SRC_SINE;
+	r[0] = (uint32_t)INT32_MIN;
+	r[1] = INT32_MAX;
+	s->period_ms = 1000;
+	if (fw_dt_s32(dt, node, "fwkit,value", &value, INT32_MIN, INT32_MAX,
+		      s->src == SRC_CONSTANT ? FW_DT_REQUIRED : 0) ||
+	    fw_dt_u32_tuple(dt, node, "fwkit,range", r, 2, "<min max>",
+			    wave ? FW_DT_REQUIRED : 0) ||
+	    fw_dt_u32(dt, node, "fwkit,period-ms", &s->period_ms, 1, 86400000,
+		      wave ? FW_DT_REQUIRED : 0) ||
+	    fw_dt_string(dt, node, "fwkit,file", s->file, sizeof(s->file),
+			 s->src == SRC_FILE ? FW_DT_REQUIRED : 0))
+		return -EINVAL;
+	s->value = value;
+	s->min = (int32_t)r[0];
+	s->max = (int32_t)r[1];
+	if (s->min >= s->max)
+		return fw_dt_error(dt, node, "fwkit,range", "min must be below max");
+	return 0;
+}
+
+/* Trip points and update intervals. */
+static int parse_updates(const struct fw_dt *dt, int node, struct sensor *s)
+{
+	if (fw_dt_u32(dt, node, "fwkit,trip-points", &s->ntrips, 0, MAX_TRIPS, 0) ||
+	    fw_dt_u32_array(dt, node, "fwkit,update-intervals-ms", s->interval_ms, 1,
+			    SCMI_SENSOR_MAX_INTERVALS, &s->nintervals, 0))
+		return -EINVAL;
+	for (unsigned int k = 0; k < s->nintervals; k++)
+		if (!s->interval_ms[k] || s->interval_ms[k] > 0xFFFF ||
+		    (k && s->interval_ms[k] <= s->interval_ms[k - 1]))
+			return fw_dt_error(dt, node, "fwkit,update-intervals-ms",
+					   "must be ascending values 1..65535");
+	return 0;
+}
+
+static int parse_traits(const struct fw_dt *dt, int node, struct sensor *s)
+{
+	if (fw_dt_flag(dt, node, "fwkit,async", &s->async) ||
+	    fw_dt_flag(dt, node, "fwkit,timestamped", &s->timestamped) ||
+	    fw_dt_u32(dt, node, "fwkit,latency-us", &s->latency_us, 0, 1000000, 0) ||
+	    fw_dt_u32(dt, node, "fwkit,power-uw", &s->power_uw, 0, UINT32_MAX, 0))
+		return -EINVAL;
+	return fw_dt_strings(dt, node, "fwkit,axes", s->axis[0], sizeof(s->axis[0]), 1, MAX_AXES,
+			     &s->naxes, 0);
+}
+
+/* Sensor nodes in any order; their reg values must be 0..count-1. */
+static int parse_sensor(struct sensor_state *st, const struct fw_dt *dt, int node, uint32_t count)
+{
+	struct sensor *s = NULL;
+
+	if (parse_id(st, dt, node, count, &s) || parse_identity(st, dt, node, s) ||
+	    parse_source(dt, node, s) || parse_updates(dt, node, s) || parse_traits(dt, node, s))
+		return -EINVAL;
 	/* Enabled, timestamps on when supported, the first update interval. */
 	s->config_default = SCMI_SENS_CFG_SENSOR_ENABLED_MASK |
 			    (s->timestamped ? SCMI_SENS_CFG_TSTAMP_ENABLED_MASK : 0);
@@ -1025,10 +937,10 @@ static int parse_sensor(struct sensor_state *st, const void *fdt, int node, uint
 static int sensor_setup(struct scmi_platform *p, const void *fdt, int node, char *err,
 			size_t errlen)
 {
+	const struct fw_dt dt = { fdt, err, errlen };
 	struct sensor_state *st = calloc(1, sizeof(*st));
 	pthread_condattr_t ca;
 	int child, ret;
-	uint32_t v;
 	bool ok = false;
 
 	if (!st)
@@ -1048,15 +960,15 @@ static int sensor_setup(struct scmi_platform *p, const void *fdt, int node, char
 					    .reset_agent = sensor_reset_agent,
 					    .destroy = sensor_destroy };
 
-	ret = get_cell(fdt, node, "fwkit,version", &v, false, err, errlen);
-	if (ret < 0)
+	st->version = SCMI_SENSOR_VERSION_3_1;
+	ret = fw_dt_u32(&dt, node, "fwkit,version", &st->version, 0, UINT32_MAX, 0);
+	if (ret)
 		goto out;
-	st->version = ret ? SCMI_SENSOR_VERSION_3_1 : v;
 	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++)
 		ok |= versions[k] == st->version;
 	if (!ok) {
-		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
-				 "must be 0x10000, 0x20000, 0x30000 or 0x30001");
+		ret = fw_dt_error(&dt, node, "fwkit,version",
+				  "must be 0x10000, 0x20000, 0x30000 or 0x30001");
 		goto out;
 	}
 	st->proto.version = st->version;
@@ -1064,15 +976,14 @@ static int sensor_setup(struct scmi_platform *p, const void *fdt, int node, char
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		if (st->n == MAX_SENSORS) {
-			ret = fw_dt_fail(err, errlen, fdt, node, NULL, "more than %d sensors",
-					 MAX_SENSORS);
+			ret = fw_dt_error(&dt, node, NULL, "more than %d sensors", MAX_SENSORS);
 			goto out;
 		}
 		st->n++;
 	}
 	fdt_for_each_subnode(child, fdt, node)
 	{
-		if ((ret = parse_sensor(st, fdt, child, st->n, err, errlen)))
+		if ((ret = parse_sensor(st, &dt, child, st->n)))
 			goto out;
 	}
 	if (pthread_create(&st->thread, NULL, updater, st)) {

@@ -20,7 +20,7 @@
  *    agent's to restore).
  */
 
-#include <fwkit/board.h>
+#include <fwkit/dt.h>
 #include <fwkit/scmi/modules.h>
 #include <fwkit/scmi/system.h>
 
@@ -180,53 +180,48 @@ static void sys_destroy(struct scmi_protocol *proto)
 	free(proto->priv);
 }
 
-static int sys_fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-		    const char *what)
+/* The board's choices: version, graceful timeout and the optional states. */
+static int sys_read(const struct fw_dt *dt, int node, struct sys_priv *sp)
 {
-	return fw_dt_fail(err, errlen, fdt, node, prop, "%s", what);
-}
+	bool known = false, no_warm, no_suspend;
 
-static int sys_u32(const void *fdt, int node, const char *prop, uint32_t *v, char *err,
-		   size_t errlen)
-{
-	int len;
-	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
-
-	if (!c)
-		return 0;
-	if (len != 4)
-		return sys_fail(err, errlen, fdt, node, prop, "must be one cell");
-	*v = fdt32_to_cpu(*c);
-	return 1;
+	sp->version = SCMI_SYSTEM_VERSION_2_1;
+	if (fw_dt_u32(dt, node, "fwkit,version", &sp->version, 0, UINT32_MAX, 0))
+		return -EINVAL;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(sys_versions); i++)
+		known |= sys_versions[i] == sp->version;
+	if (!known)
+		return fw_dt_error(dt, node, "fwkit,version",
+				   "not one of 0x10000, 0x20000, 0x20001");
+	if (fw_dt_u32(dt, node, "fwkit,graceful-timeout-ms", &sp->timeout_ms, 0, UINT32_MAX, 0))
+		return -EINVAL;
+	if (fw_dt_has(dt, node, "fwkit,graceful-timeout-ms") &&
+	    sp->version < SCMI_SYSTEM_VERSION_2_0)
+		return fw_dt_error(dt, node, "fwkit,graceful-timeout-ms",
+				   "needs version 0x20000 or later");
+	if (fw_dt_flag(dt, node, "fwkit,no-warm-reset", &no_warm) ||
+	    fw_dt_flag(dt, node, "fwkit,no-suspend", &no_suspend))
+		return -EINVAL;
+	sp->warm_reset = !no_warm;
+	sp->suspend = !no_suspend;
+	return 0;
 }
 
 static int sys_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
 {
-	struct sys_priv *sp;
-	uint32_t v = SCMI_SYSTEM_VERSION_2_1, t = 0;
-	bool known = false;
+	const struct fw_dt dt = { fdt, err, errlen };
+	struct sys_priv *sp = calloc(1, sizeof(*sp));
+	uint32_t v;
 	int ret;
 
-	if ((ret = sys_u32(fdt, node, "fwkit,version", &v, err, errlen)) < 0)
-		return ret;
-	for (size_t i = 0; i < FW_ARRAY_SIZE(sys_versions); i++)
-		known |= sys_versions[i] == v;
-	if (!known)
-		return sys_fail(err, errlen, fdt, node, "fwkit,version",
-				"not one of 0x10000, 0x20000, 0x20001");
-	if ((ret = sys_u32(fdt, node, "fwkit,graceful-timeout-ms", &t, err, errlen)) < 0)
-		return ret;
-	if (ret && v < SCMI_SYSTEM_VERSION_2_0)
-		return sys_fail(err, errlen, fdt, node, "fwkit,graceful-timeout-ms",
-				"needs version 0x20000 or later");
-	sp = calloc(1, sizeof(*sp));
 	if (!sp)
 		return -ENOMEM;
+	if (sys_read(&dt, node, sp)) {
+		free(sp);
+		return -EINVAL;
+	}
 	sp->p = p;
-	sp->version = v;
-	sp->timeout_ms = t;
-	sp->warm_reset = !fdt_getprop(fdt, node, "fwkit,no-warm-reset", NULL);
-	sp->suspend = !fdt_getprop(fdt, node, "fwkit,no-suspend", NULL);
+	v = sp->version;
 	sp->state = SCMI_SYSTEM_POWERUP;
 	sp->proto.id = SCMI_PROTOCOL_SYSTEM;
 	sp->proto.version = v;

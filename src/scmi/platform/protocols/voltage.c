@@ -17,7 +17,7 @@
  * State is protected by the platform lock, under which handlers run.
  */
 
-#include <fwkit/board.h>
+#include <fwkit/dt.h>
 #include <fwkit/scmi/modules.h>
 #include <fwkit/scmi/voltage.h>
 
@@ -263,20 +263,6 @@ static void voltage_destroy(struct scmi_protocol *proto)
 
 /* ---- the board ---- */
 
-static int get_cell(const void *fdt, int node, const char *prop, uint32_t *v, bool required,
-		    char *err, size_t errlen)
-{
-	int len;
-	const fdt32_t *c = fdt_getprop(fdt, node, prop, &len);
-
-	if (!c)
-		return required ? fw_dt_fail(err, errlen, fdt, node, prop, "missing") : 1;
-	if (len != 4)
-		return fw_dt_fail(err, errlen, fdt, node, prop, "must be one 32-bit cell");
-	*v = fdt32_to_cpu(*c);
-	return 0;
-}
-
 static const char *const domain_props[] = {
 	"reg",
 	"label",
@@ -290,107 +276,96 @@ static const char *const domain_props[] = {
 	"name",
 };
 
-static int parse_domain(struct voltage_state *st, const void *fdt, int node, uint32_t count,
-			char *err, size_t errlen)
+/* The domain node's id (reg): where it goes in st->d, once only. */
+static int parse_id(struct voltage_state *st, const struct fw_dt *dt, int node, uint32_t count,
+		    struct vdomain **out)
 {
-	struct vdomain *d;
-	const fdt32_t *c, *r;
-	const char *label;
-	uint32_t v;
-	int len, rlen, ret, off;
+	uint32_t id;
 
-	fdt_for_each_property_offset(off, fdt, node)
-	{
-		const char *name;
-		bool known = false;
-
-		if (!fdt_getprop_by_offset(fdt, off, &name, NULL))
-			continue;
-		for (size_t k = 0; k < FW_ARRAY_SIZE(domain_props); k++)
-			known |= !strcmp(name, domain_props[k]);
-		if (!known)
-			return fw_dt_fail(err, errlen, fdt, node, name, "unknown property");
-	}
-	if ((ret = get_cell(fdt, node, "reg", &v, true, err, errlen)))
-		return ret;
-	if (v >= count)
-		return fw_dt_fail(err, errlen, fdt, node, "reg", "domain ids must be 0..%u",
-				  count - 1);
-	d = &st->d[v];
-	if (d->name[0])
-		return fw_dt_fail(err, errlen, fdt, node, "reg", "domain id %u used twice", v);
-	label = fdt_getprop(fdt, node, "label", &len);
-	if (!label)
-		return fw_dt_fail(err, errlen, fdt, node, "label", "missing");
-	if (len < 2 || label[len - 1] || strlen(label) != (size_t)len - 1 ||
-	    len > SCMI_VOLTAGE_MAX_NAME)
-		return fw_dt_fail(err, errlen, fdt, node, "label",
-				  "must be one string of 1..%d characters",
-				  SCMI_VOLTAGE_MAX_NAME - 1);
-	for (int k = 0; k < len - 1; k++)
-		if ((unsigned char)label[k] < 0x20 || label[k] == 0x7f)
-			return fw_dt_fail(err, errlen, fdt, node, "label", "control character");
-	memcpy(d->name, label, (size_t)len);
-	if ((ret = get_cell(fdt, node, "fwkit,device", &d->device, true, err, errlen)))
-		return ret;
-	if (!scmi_platform_has_device(st->p, d->device))
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,device", "no device %u",
-				  d->device);
-	c = fdt_getprop(fdt, node, "fwkit,levels-uv", &len);
-	r = fdt_getprop(fdt, node, "fwkit,level-range-uv", &rlen);
-	if (!!c == !!r)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,levels-uv",
-				  "exactly one of it and 'fwkit,level-range-uv' is required");
-	if (c) {
-		if (len < 4 || len % 4 || len / 4 > SCMI_VOLTAGE_MAX_LEVELS)
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,levels-uv",
-					  "must be 1 to %d cells", SCMI_VOLTAGE_MAX_LEVELS);
-		d->nlevels = (unsigned int)len / 4;
-		for (unsigned int k = 0; k < d->nlevels; k++) {
-			d->levels[k] = (int32_t)fdt32_to_cpu(c[k]);
-			if (k && d->levels[k] <= d->levels[k - 1])
-				return fw_dt_fail(err, errlen, fdt, node, "fwkit,levels-uv",
-						  "must be ascending");
-		}
-	} else {
-		if (rlen != 12)
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,level-range-uv",
-					  "must be <min max step>");
-		d->segmented = true;
-		d->nlevels = 3;
-		for (int k = 0; k < 3; k++)
-			d->levels[k] = (int32_t)fdt32_to_cpu(r[k]);
-		if (d->levels[0] >= d->levels[1] || d->levels[2] <= 0 ||
-		    ((int64_t)d->levels[1] - d->levels[0]) % d->levels[2])
-			return fw_dt_fail(err, errlen, fdt, node, "fwkit,level-range-uv",
-					  "needs min < max and a positive step dividing max - min");
-	}
-	ret = get_cell(fdt, node, "fwkit,level-uv", &v, false, err, errlen);
-	if (ret < 0)
-		return ret;
-	d->level_default = ret ? d->levels[0] : (int32_t)v;
-	if (!level_valid(d, d->level_default))
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,level-uv",
-				  "not one of the levels");
-	d->level = d->level_default;
-	d->async = fdt_getprop(fdt, node, "fwkit,async", NULL) != NULL;
-	d->always_on = fdt_getprop(fdt, node, "fwkit,always-on", NULL) != NULL;
-	ret = get_cell(fdt, node, "fwkit,latency-us", &d->latency_us, false, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (ret)
-		d->latency_us = 0;
-	if (d->latency_us > 1000000)
-		return fw_dt_fail(err, errlen, fdt, node, "fwkit,latency-us", "at most 1000000");
+	if (fw_dt_check_props(dt, node, domain_props, FW_ARRAY_SIZE(domain_props)) ||
+	    fw_dt_u32(dt, node, "reg", &id, 0, count - 1, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (st->d[id].name[0])
+		return fw_dt_error(dt, node, "reg", "domain id %u used twice", id);
+	*out = &st->d[id];
 	return 0;
+}
+
+/* A discrete list of levels, ascending. */
+static int parse_list(const struct fw_dt *dt, int node, struct vdomain *d)
+{
+	uint32_t v[SCMI_VOLTAGE_MAX_LEVELS];
+
+	if (fw_dt_u32_array(dt, node, "fwkit,levels-uv", v, 1, SCMI_VOLTAGE_MAX_LEVELS, &d->nlevels,
+			    FW_DT_REQUIRED))
+		return -EINVAL;
+	for (unsigned int k = 0; k < d->nlevels; k++) {
+		d->levels[k] = (int32_t)v[k];
+		if (k && d->levels[k] <= d->levels[k - 1])
+			return fw_dt_error(dt, node, "fwkit,levels-uv", "must be ascending");
+	}
+	return 0;
+}
+
+/* A segment: <min max step>, with step dividing max - min. */
+static int parse_segment(const struct fw_dt *dt, int node, struct vdomain *d)
+{
+	uint32_t r[3];
+
+	if (fw_dt_u32_tuple(dt, node, "fwkit,level-range-uv", r, 3, "<min max step>",
+			    FW_DT_REQUIRED))
+		return -EINVAL;
+	d->segmented = true;
+	d->nlevels = 3;
+	for (int k = 0; k < 3; k++)
+		d->levels[k] = (int32_t)r[k];
+	if (d->levels[0] >= d->levels[1] || d->levels[2] <= 0 ||
+	    ((int64_t)d->levels[1] - d->levels[0]) % d->levels[2])
+		return fw_dt_error(dt, node, "fwkit,level-range-uv",
+				   "needs min < max and a positive step dividing max - min");
+	return 0;
+}
+
+static int parse_levels(const struct fw_dt *dt, int node, struct vdomain *d)
+{
+	bool list = fw_dt_has(dt, node, "fwkit,levels-uv");
+
+	if (list == fw_dt_has(dt, node, "fwkit,level-range-uv"))
+		return fw_dt_error(dt, node, "fwkit,levels-uv",
+				   "exactly one of it and 'fwkit,level-range-uv' is required");
+	if (list ? parse_list(dt, node, d) : parse_segment(dt, node, d))
+		return -EINVAL;
+	d->level_default = d->levels[0];
+	if (fw_dt_s32(dt, node, "fwkit,level-uv", &d->level_default, INT32_MIN, INT32_MAX, 0))
+		return -EINVAL;
+	if (!level_valid(d, d->level_default))
+		return fw_dt_error(dt, node, "fwkit,level-uv", "not one of the levels");
+	d->level = d->level_default;
+	return 0;
+}
+
+static int parse_domain(struct voltage_state *st, const struct fw_dt *dt, int node, uint32_t count)
+{
+	struct vdomain *d = NULL;
+
+	if (parse_id(st, dt, node, count, &d) ||
+	    fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
+	    fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (!scmi_platform_has_device(st->p, d->device))
+		return fw_dt_error(dt, node, "fwkit,device", "no device %u", d->device);
+	if (parse_levels(dt, node, d) || fw_dt_flag(dt, node, "fwkit,async", &d->async) ||
+	    fw_dt_flag(dt, node, "fwkit,always-on", &d->always_on))
+		return -EINVAL;
+	return fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, 1000000, 0);
 }
 
 static int voltage_setup(struct scmi_platform *p, const void *fdt, int node, char *err,
 			 size_t errlen)
 {
+	const struct fw_dt dt = { fdt, err, errlen };
 	struct voltage_state *st = calloc(1, sizeof(*st));
 	int child, ret;
-	uint32_t v;
 	bool ok = false;
 
 	if (!st)
@@ -404,30 +379,29 @@ static int voltage_setup(struct scmi_platform *p, const void *fdt, int node, cha
 					    .reset_agent = voltage_reset_agent,
 					    .destroy = voltage_destroy };
 	st->p = p;
-	ret = get_cell(fdt, node, "fwkit,version", &v, false, err, errlen);
-	if (ret < 0)
+	st->version = SCMI_VOLTAGE_VERSION_2_1;
+	ret = fw_dt_u32(&dt, node, "fwkit,version", &st->version, 0, UINT32_MAX, 0);
+	if (ret)
 		goto out;
-	st->version = ret ? SCMI_VOLTAGE_VERSION_2_1 : v;
 	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++)
 		ok |= versions[k] == st->version;
 	if (!ok) {
-		ret = fw_dt_fail(err, errlen, fdt, node, "fwkit,version",
-				 "must be 0x10000, 0x20000 or 0x20001");
+		ret = fw_dt_error(&dt, node, "fwkit,version",
+				  "must be 0x10000, 0x20000 or 0x20001");
 		goto out;
 	}
 	st->proto.version = st->version;
 	fdt_for_each_subnode(child, fdt, node)
 	{
 		if (st->n == MAX_DOMAINS) {
-			ret = fw_dt_fail(err, errlen, fdt, node, NULL, "more than %d domains",
-					 MAX_DOMAINS);
+			ret = fw_dt_error(&dt, node, NULL, "more than %d domains", MAX_DOMAINS);
 			goto out;
 		}
 		st->n++;
 	}
 	fdt_for_each_subnode(child, fdt, node)
 	{
-		if ((ret = parse_domain(st, fdt, child, st->n, err, errlen)))
+		if ((ret = parse_domain(st, &dt, child, st->n)))
 			goto out;
 	}
 	ret = scmi_platform_register_protocol(p, &st->proto);
