@@ -378,7 +378,8 @@ static void test_error_line(void **state)
 	assert_string_equal(r->err, "device tree: /soc/dev@1/a?b?c: property 'x': missing");
 	assert_int_equal(fw_dt_error(&r->dt, dev(r), NULL, "no %s", "agents"), -EINVAL);
 	assert_string_equal(r->err, "device tree: /soc/dev@1: no agents");
-	assert_int_equal(fw_dt_fail(r->err, 12, r->fdt, dev(r), "p", "x"), -EINVAL);
+	assert_int_equal(fw_dt_error(&(struct fw_dt){ r->fdt, r->err, 12 }, dev(r), "p", "x"),
+			 -EINVAL);
 	assert_string_equal(r->err, "device tree");
 	assert_int_equal(fw_dt_error(&r->dt, -1, "p", "gone"), -EINVAL);
 	assert_string_equal(r->err, "device tree: ?: property 'p': gone");

@@ -38,14 +38,11 @@ struct fw_dt {
 /*
  * The one-line error: "device tree: PATH: property 'PROP': WHAT", or
  * "device tree: PATH: WHAT" when prop is NULL. Node names come from the
- * file, so control characters in the path are shown as '?'. Both return
- * -EINVAL, for `return fw_dt_error(...)`; fw_dt_fail is the same line for
- * code that holds no struct fw_dt.
+ * file, so control characters in the path are shown as '?'. Returns
+ * -EINVAL, for `return fw_dt_error(...)`.
  */
 int fw_dt_error(const struct fw_dt *dt, int node, const char *prop, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-int fw_dt_fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-	       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Whether node has the property (for a caller that must know if a default
  * was used). */

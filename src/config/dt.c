@@ -32,18 +32,6 @@ static int vfail(char *err, size_t errlen, const void *fdt, int node, const char
 	return -EINVAL;
 }
 
-int fw_dt_fail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
-	       const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = vfail(err, errlen, fdt, node, prop, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
 int fw_dt_error(const struct fw_dt *dt, int node, const char *prop, const char *fmt, ...)
 {
 	va_list ap;
