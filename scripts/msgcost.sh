@@ -8,7 +8,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 n=${MSGCOST_N:-200}
-"$root/scripts/deps.sh"
+"$root/scripts/deps.sh" test
 [ -x "$build/fwkit" ] || { cmake -S "$root" -B "$build" -G Ninja >/dev/null; ninja -C "$build" fwkit >/dev/null; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
