@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The fwkit CLI's option parser (tools/fwkit/opt.c), compiled in: flags,
+ * values as `--x V` and `--x=V`, numbers and their range, repeated options,
+ * positional arguments and their counts, --help (never when it is an
+ * option's value), --json, "--", and the one-line usage errors.
+ */
+#include "helpers.h"
+
+#include "opt.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct rig {
+	bool flag, json;
+	const char *str;
+	unsigned int num;
+	const char *many[2];
+	unsigned int nmany;
+	struct cli_opt opts[5];
+	struct cli_spec spec;
+	char *argv[16]; /* args points into it */
+	struct cli_args args;
+	char err[512];
+};
+
+static void rig_init(struct rig *r, int min_args, int max_args)
+{
+	const struct cli_opt opts[] = {
+		{ "--flag", CLI_FLAG, &r->flag, 0, 0, NULL },
+		{ "--str", CLI_STR, &r->str, 0, 0, NULL },
+		{ "--num", CLI_U32, &r->num, 2, 100, NULL },
+		{ "--many", CLI_STRS, r->many, 0, 2, &r->nmany },
+		{ NULL, CLI_FLAG, NULL, 0, 0, NULL },
+	};
+
+	memset(r, 0, sizeof(*r));
+	memcpy(r->opts, opts, sizeof(opts));
+	r->spec = (struct cli_spec){ .cmd = "test",
+				     .help = "usage: test\n",
+				     .opts = r->opts,
+				     .json = &r->json,
+				     .min_args = min_args,
+				     .max_args = max_args,
+				     .missing = "missing command" };
+}
+
+/* Parse the NULL-terminated words after "test", stderr captured in r->err. */
+static int run(struct rig *r, char **words)
+{
+	char **argv = r->argv;
+	int argc = 1, saved, ret;
+	FILE *f = tmpfile();
+
+	argv[0] = "test";
+	for (; words[argc - 1]; argc++)
+		argv[argc] = words[argc - 1];
+	assert_non_null(f);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	dup2(fileno(f), STDERR_FILENO);
+	ret = cli_parse(&r->spec, argc, argv, &r->args);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(f);
+	r->err[fread(r->err, 1, sizeof(r->err) - 1, f)] = '\0';
+	fclose(f);
+	return ret;
+}
+
+#define WORDS(...) ((char *[]){ __VA_ARGS__, NULL })
+
+static void test_flags_values_and_args(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_init(&r, 0, CLI_ANY);
+	assert_int_equal(run(&r, WORDS("a", "--flag", "--str", "x", "b", "--num=7", "--json", "c")),
+			 CLI_RUN);
+	assert_true(r.flag);
+	assert_true(r.json);
+	assert_string_equal(r.str, "x");
+	assert_int_equal(r.num, 7);
+	assert_int_equal(r.args.n, 3);
+	assert_string_equal(r.args.v[0], "a");
+	assert_string_equal(r.args.v[1], "b");
+	assert_string_equal(r.args.v[2], "c");
+	assert_string_equal(r.err, "");
+}
+
+static void test_equals_value(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_init(&r, 0, 0);
+	assert_int_equal(run(&r, WORDS("--str=a=b", "--num", "0x10")), CLI_RUN);
+	assert_string_equal(r.str, "a=b");
+	assert_int_equal(r.num, 16);
+	/* An empty value after '=' is a value. */
+	assert_int_equal(run(&r, WORDS("--str=")), CLI_RUN);
+	assert_string_equal(r.str, "");
+	assert_int_equal(run(&r, WORDS("--flag=1")), 2);
+	assert_non_null(strstr(r.err, "--flag takes no value"));
+}
+
+static void test_help(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_init(&r, 1, 1);
+	assert_int_equal(run(&r, WORDS("--help")), 0);
+	assert_int_equal(run(&r, WORDS("x", "-h")), 0);
+	/* The value of an option is never help. */
+	assert_int_equal(run(&r, WORDS("--str", "--help", "cmd")), CLI_RUN);
+	assert_string_equal(r.str, "--help");
+	assert_int_equal(run(&r, WORDS("--num", "--help")), 2);
+	assert_non_null(strstr(r.err, "--num needs a number"));
+	/* After "--", "--help" is an argument. */
+	assert_int_equal(run(&r, WORDS("--", "--help")), CLI_RUN);
+	assert_string_equal(r.args.v[0], "--help");
+}
+
+static void test_missing_and_bad_values(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_init(&r, 0, CLI_ANY);
+	assert_int_equal(run(&r, WORDS("--str")), 2);
+	assert_string_equal(r.err, "fwkit test: --str needs a value (see 'fwkit test --help')\n");
+	assert_int_equal(run(&r, WORDS("--num", "1")), 2); /* below the range */
+	assert_int_equal(run(&r, WORDS("--num", "101")), 2);
+	assert_int_equal(run(&r, WORDS("--num", "-3")), 2);
+	assert_int_equal(run(&r, WORDS("--num", "7x")), 2);
+	assert_int_equal(run(&r, WORDS("--many", "a", "--many=b")), CLI_RUN);
+	assert_int_equal(r.nmany, 2);
+	assert_string_equal(r.many[1], "b");
+	rig_init(&r, 0, CLI_ANY);
+	assert_int_equal(run(&r, WORDS("--many", "a", "--many", "b", "--many", "c")), 2);
+	assert_non_null(strstr(r.err, "--many given more than 2 times"));
+}
+
+static void test_unknown_option(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_init(&r, 0, CLI_ANY);
+	assert_int_equal(run(&r, WORDS("--bogus")), 2);
+	assert_string_equal(r.err,
+			    "fwkit test: unknown option '--bogus' (see 'fwkit test --help')\n");
+	assert_int_equal(run(&r, WORDS("-x")), 2);
+	/* Without a place for it, --json is unknown too. */
+	r.spec.json = NULL;
+	assert_int_equal(run(&r, WORDS("--json")), 2);
+	/* A negative number and a lone dash are arguments. */
+	assert_int_equal(run(&r, WORDS("-5", "-")), CLI_RUN);
+	assert_int_equal(r.args.n, 2);
+	assert_string_equal(r.args.v[0], "-5");
+}
+
+static void test_positional_counts(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_init(&r, 1, 2);
+	assert_int_equal(run(&r, WORDS("--flag")), 2);
+	assert_non_null(strstr(r.err, "fwkit test: missing command"));
+	assert_int_equal(run(&r, WORDS("a", "b", "c")), 2);
+	assert_non_null(strstr(r.err, "too many arguments"));
+	assert_int_equal(run(&r, WORDS("a", "b")), CLI_RUN);
+	assert_int_equal(cli_nargs(&r.spec, &r.args, 1, 1, "X"), CLI_RUN);
+	assert_int_equal(run(&r, WORDS("a")), CLI_RUN);
+	assert_int_equal(run(&r, WORDS("set")), CLI_RUN);
+	r.err[0] = '\0';
+	assert_int_equal(cli_nargs(&r.spec, &r.args, 1, 1, "CLOCK RATE"), 2);
+}
+
+static void test_stop_at_arg(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_init(&r, 1, CLI_ANY);
+	r.spec.stop_at_arg = true;
+	assert_int_equal(run(&r, WORDS("--flag", "sub", "--bogus", "--help", "x")), CLI_RUN);
+	assert_true(r.flag);
+	assert_int_equal(r.args.n, 4);
+	assert_string_equal(r.args.v[0], "sub");
+	assert_string_equal(r.args.v[1], "--bogus");
+	assert_string_equal(r.args.v[2], "--help");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flags_values_and_args),
+		cmocka_unit_test(test_equals_value),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_missing_and_bad_values),
+		cmocka_unit_test(test_unknown_option),
+		cmocka_unit_test(test_positional_counts),
+		cmocka_unit_test(test_stop_at_arg),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
