@@ -29,11 +29,11 @@ struct rig {
 static void rig_init(struct rig *r, int min_args, int max_args)
 {
 	const struct cli_opt opts[] = {
-		{ "--flag", CLI_FLAG, &r->flag, 0, 0, NULL },
-		{ "--str", CLI_STR, &r->str, 0, 0, NULL },
-		{ "--num", CLI_U32, &r->num, 2, 100, NULL },
-		{ "--many", CLI_STRS, r->many, 0, 2, &r->nmany },
-		{ NULL, CLI_FLAG, NULL, 0, 0, NULL },
+		CLI_OPT_FLAG("--flag", &r->flag),
+		CLI_OPT_STR("--str", &r->str),
+		CLI_OPT_U32("--num", &r->num, 2, 100),
+		CLI_OPT_STRS("--many", r->many, &r->nmany),
+		CLI_OPT_END,
 	};
 
 	memset(r, 0, sizeof(*r));

@@ -307,10 +307,10 @@ static const struct base_cmd {
 static int parse_base(const struct base_cmd *c, int argc, char **argv, struct base_args *b)
 {
 	const struct cli_opt opts[] = {
-		{ "--permissions", CLI_FLAG, &b->permissions, 0, 0, NULL },
-		{ "--count", CLI_U32, &b->count, 0, 1000000, NULL },
-		{ "--timeout-ms", CLI_U32, &b->timeout_ms, 0, 86400000, NULL },
-		{ NULL, CLI_FLAG, NULL, 0, 0, NULL },
+		CLI_OPT_FLAG("--permissions", &b->permissions),
+		CLI_OPT_U32("--count", &b->count, 0, 1000000),
+		CLI_OPT_U32("--timeout-ms", &b->timeout_ms, 0, 86400000),
+		CLI_OPT_END,
 	};
 	const struct cli_spec spec = { .cmd = "scmi",
 				       .help = usage_text,
@@ -353,15 +353,15 @@ static int parse_global(int argc, char **argv, struct scmi_session_opts *o, cons
 	const char *completion = NULL;
 	bool poll = false, trace = false, verbose = false;
 	const struct cli_opt opts[] = {
-		{ "--socket", CLI_STR, socket, 0, 0, NULL },
-		{ "--dtb", CLI_STR, &o->dtb, 0, 0, NULL },
-		{ "--node", CLI_STR, &o->node, 0, 0, NULL },
-		{ "--poll", CLI_FLAG, &poll, 0, 0, NULL },
-		{ "--completion", CLI_STR, &completion, 0, 0, NULL },
-		{ "--timeout-ms", CLI_U32, &o->agent.rx_timeout_ms, 1, 600000, NULL },
-		{ "--trace", CLI_FLAG, &trace, 0, 0, NULL },
-		{ "--verbose", CLI_FLAG, &verbose, 0, 0, NULL },
-		{ NULL, CLI_FLAG, NULL, 0, 0, NULL },
+		CLI_OPT_STR("--socket", socket),
+		CLI_OPT_STR("--dtb", &o->dtb),
+		CLI_OPT_STR("--node", &o->node),
+		CLI_OPT_FLAG("--poll", &poll),
+		CLI_OPT_STR("--completion", &completion),
+		CLI_OPT_U32("--timeout-ms", &o->agent.rx_timeout_ms, 1, 600000),
+		CLI_OPT_FLAG("--trace", &trace),
+		CLI_OPT_FLAG("--verbose", &verbose),
+		CLI_OPT_END,
 	};
 	const struct cli_spec spec = { .cmd = "scmi",
 				       .help = usage_text,

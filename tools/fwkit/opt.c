@@ -128,3 +128,14 @@ int cli_nargs(const struct cli_spec *s, const struct cli_args *args, int min, in
 		return cli_usage(s->cmd, "too many arguments for %s", args->v[0]);
 	return CLI_RUN;
 }
+
+int cli_subcommand(const struct cli_spec *s, const struct cli_args *args,
+		   const struct cli_sub *subs, size_t n, const struct cli_sub **sub)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(args->v[0], subs[i].name)) {
+			*sub = &subs[i];
+			return cli_nargs(s, args, subs[i].min, subs[i].max, subs[i].synopsis);
+		}
+	return cli_usage(s->cmd, "unknown command '%s'", args->v[0]);
+}
