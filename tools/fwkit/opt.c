@@ -86,6 +86,16 @@ static bool is_option(const char *arg)
 	return arg[0] == '-' && arg[1] && !(arg[1] >= '0' && arg[1] <= '9');
 }
 
+/* args->v[0] among s's subcommands, with its number of arguments: CLI_RUN or 2. */
+static int subcommand(const struct cli_spec *s, const struct cli_args *args)
+{
+	for (size_t i = 0; i < s->nsubs; i++)
+		if (!strcmp(args->v[0], s->subs[i].name))
+			return cli_nargs(s, args, s->subs[i].min, s->subs[i].max,
+					 s->subs[i].synopsis);
+	return cli_usage(s->cmd, "unknown command '%s'", args->v[0]);
+}
+
 int cli_parse(const struct cli_spec *s, int argc, char **argv, struct cli_args *args)
 {
 	int n = 0, i, ret;
@@ -116,7 +126,7 @@ int cli_parse(const struct cli_spec *s, int argc, char **argv, struct cli_args *
 		return cli_usage(s->cmd, "%s", s->missing ? s->missing : "missing arguments");
 	if (n > s->max_args)
 		return cli_usage(s->cmd, "too many arguments");
-	return CLI_RUN;
+	return s->subs && n ? subcommand(s, args) : CLI_RUN;
 }
 
 int cli_nargs(const struct cli_spec *s, const struct cli_args *args, int min, int max,
@@ -127,15 +137,4 @@ int cli_nargs(const struct cli_spec *s, const struct cli_args *args, int min, in
 	if (args->n - 1 > max)
 		return cli_usage(s->cmd, "too many arguments for %s", args->v[0]);
 	return CLI_RUN;
-}
-
-int cli_subcommand(const struct cli_spec *s, const struct cli_args *args,
-		   const struct cli_sub *subs, size_t n, const struct cli_sub **sub)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(args->v[0], subs[i].name)) {
-			*sub = &subs[i];
-			return cli_nargs(s, args, subs[i].min, subs[i].max, subs[i].synopsis);
-		}
-	return cli_usage(s->cmd, "unknown command '%s'", args->v[0]);
 }

@@ -32,18 +32,38 @@ struct cli_opt {
 };
 
 /* Table entries; the casts make the compiler check each destination's type. */
-#define CLI_OPT_FLAG(nm, p) { .name = (nm), .type = CLI_FLAG, .out = (1 ? (p) : (bool *)0) }
-#define CLI_OPT_STR(nm, p) { .name = (nm), .type = CLI_STR, .out = (1 ? (p) : (const char **)0) }
-#define CLI_OPT_U32(nm, p, lo, hi)                                                            \
-	{ .name = (nm), .type = CLI_U32, .out = (1 ? (p) : (unsigned int *)0), .min = (lo),   \
-	  .max = (hi) }
-#define CLI_OPT_STRS(nm, array, count)                                                        \
-	{ .name = (nm), .type = CLI_STRS, .out = (1 ? (array) : (const char **)0),            \
-	  .max = sizeof(array) / sizeof((array)[0]), .n = (count) }
-#define CLI_OPT_END { .name = NULL }
+#define CLI_OPT_FLAG(nm, p)                                                                        \
+	{                                                                                          \
+		.name = (nm), .type = CLI_FLAG, .out = (1 ? (p) : (bool *)0)                       \
+	}
+#define CLI_OPT_STR(nm, p)                                                                         \
+	{                                                                                          \
+		.name = (nm), .type = CLI_STR, .out = (1 ? (p) : (const char **)0)                 \
+	}
+#define CLI_OPT_U32(nm, p, lo, hi)                                                                 \
+	{                                                                                          \
+		.name = (nm), .type = CLI_U32, .out = (1 ? (p) : (unsigned int *)0), .min = (lo),  \
+		.max = (hi)                                                                        \
+	}
+#define CLI_OPT_STRS(nm, array, count)                                                             \
+	{                                                                                          \
+		.name = (nm), .type = CLI_STRS, .out = (1 ? (array) : (const char **)0),           \
+		.max = sizeof(array) / sizeof((array)[0]), .n = (count)                            \
+	}
+#define CLI_OPT_END                                                                                \
+	{                                                                                          \
+		.name = NULL                                                                       \
+	}
 
 /* max_args of a command taking any number of positional arguments. */
 #define CLI_ANY INT_MAX
+
+/* A subcommand (args.v[0]) and how many arguments it takes after its name. */
+struct cli_sub {
+	const char *name;
+	int min, max;
+	const char *synopsis; /* what too few lack: "CLOCK RATE" */
+};
 
 struct cli_spec {
 	const char *cmd;	    /* as in usage errors: "scmi clock" */
@@ -55,6 +75,10 @@ struct cli_spec {
 	/* The first positional argument ends the options: it and everything
 	 * after it are arguments, for a subcommand's own parser. */
 	bool stop_at_arg;
+	/* If set, args.v[0] must be one of these, with as many arguments as it
+	 * takes (then min_args and max_args only bound the whole list). */
+	const struct cli_sub *subs;
+	size_t nsubs;
 };
 
 /* The positional arguments, in order (they point into argv). */
@@ -78,17 +102,5 @@ int cli_parse(const struct cli_spec *s, int argc, char **argv, struct cli_args *
  * arguments: CLI_RUN, or 2 after the usage error "<cmd> needs <what>". */
 int cli_nargs(const struct cli_spec *s, const struct cli_args *args, int min, int max,
 	      const char *what);
-
-/* A subcommand (args.v[0]) and how many arguments it takes after its name. */
-struct cli_sub {
-	const char *name;
-	int min, max;
-	const char *synopsis; /* what too few lack: "CLOCK RATE" */
-};
-
-/* args.v[0] among the n entries of subs: CLI_RUN with *sub set, or 2 after
- * the usage error (an unknown command, too few or too many arguments). */
-int cli_subcommand(const struct cli_spec *s, const struct cli_args *args,
-		   const struct cli_sub *subs, size_t n, const struct cli_sub **sub);
 
 #endif /* FWKIT_CLI_OPT_H */

@@ -37,14 +37,10 @@ struct args {
 };
 
 static const struct cli_sub clock_cmds[] = {
-	{ "list", 0, 0, "" },
-	{ "info", 1, 1, "CLOCK" },
-	{ "rates", 1, 1, "CLOCK" },
-	{ "get", 1, 1, "CLOCK" },
-	{ "set", 2, 2, "CLOCK RATE" },
-	{ "enable", 1, 1, "CLOCK" },
-	{ "disable", 1, 1, "CLOCK" },
-	{ "parent", 1, 2, "CLOCK [PARENT]" },
+	{ "list", 0, 0, "" },	       { "info", 1, 1, "CLOCK" },
+	{ "rates", 1, 1, "CLOCK" },    { "get", 1, 1, "CLOCK" },
+	{ "set", 2, 2, "CLOCK RATE" }, { "enable", 1, 1, "CLOCK" },
+	{ "disable", 1, 1, "CLOCK" },  { "parent", 1, 2, "CLOCK [PARENT]" },
 	{ "watch", 1, 1, "CLOCK" },
 };
 
@@ -65,17 +61,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 				       .json = &a->json,
 				       .min_args = 1,
 				       .max_args = CLI_ANY,
-				       .missing = "needs a command" };
-	const struct cli_sub *sub;
-	int ret;
+				       .missing = "needs a command",
+				       .subs = clock_cmds,
+				       .nsubs = FW_ARRAY_SIZE(clock_cmds) };
 
 	memset(a, 0, sizeof(*a));
 	a->count = 1;
 	a->timeout_ms = 10000;
-	ret = cli_parse(&spec, argc, argv, &a->args);
-	if (ret == CLI_RUN)
-		ret = cli_subcommand(&spec, &a->args, clock_cmds, FW_ARRAY_SIZE(clock_cmds), &sub);
-	return ret;
+	return cli_parse(&spec, argc, argv, &a->args);
 }
 
 static bool parse_rate(const char *s, uint64_t *out)
@@ -391,7 +384,8 @@ static int subscribe(const struct cli_watch *w, bool on)
 	int ret = scmi_clock_notify(w->client, w->id, SCMI_EVENT_CLOCK_RATE_CHANGED, on);
 
 	if (!ret || !on)
-		ret = scmi_clock_notify(w->client, w->id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, on);
+		ret = scmi_clock_notify(w->client, w->id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED,
+					on);
 	return ret;
 }
 
