@@ -20,30 +20,30 @@ static const char system_usage[] =
 	"                        suspend (or a number); --graceful asks the agents first.\n"
 	"                        This changes the emulated platform's state only.\n";
 
+static const struct cli_sub system_cmds[] = { { "state", 0, 1, "" } };
+
 int fwkit_scmi_system(struct scmi_agent *a, int argc, char **argv)
 {
-	const char *pos[2] = { 0 };
 	bool json = false, graceful = false;
+	const struct cli_opt opts[] = { CLI_OPT_FLAG("--graceful", &graceful), CLI_OPT_END };
+	const struct cli_spec spec = { .cmd = "scmi system",
+				       .help = system_usage,
+				       .opts = opts,
+				       .json = &json,
+				       .min_args = 1,
+				       .max_args = CLI_ANY,
+				       .missing = "missing command",
+				       .subs = system_cmds,
+				       .nsubs = FW_ARRAY_SIZE(system_cmds) };
+	struct cli_args args;
 	uint32_t version, st;
-	int npos = 0, ret;
+	char **pos;
+	int npos, ret = cli_parse(&spec, argc, argv, &args);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (!strcmp(argv[i], "--graceful"))
-			graceful = true;
-		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(system_usage, stdout);
-			return 0;
-		} else if (argv[i][0] == '-')
-			return cli_usage("scmi system", "unknown option '%s'", argv[i]);
-		else if (npos < 2)
-			pos[npos++] = argv[i];
-		else
-			return cli_usage("scmi system", "too many arguments");
-	}
-	if (!npos || strcmp(pos[0], "state"))
-		return cli_usage("scmi system", npos ? "unknown command" : "missing command");
+	if (ret != CLI_RUN)
+		return ret;
+	pos = args.v;
+	npos = args.n;
 	ret = scmi_system_version(a, &version);
 	if (ret)
 		return cli_fail("system: protocol not available: %s", strerror(-ret));
