@@ -28,14 +28,26 @@ static int fail(const char *what, int ret)
 	return cli_fail("%s: %s", what, strerror(-ret));
 }
 
+static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+{
+	struct scmi_powercap_dom d;
+	int ret = scmi_powercap_domain_attributes((struct scmi_agent *)ctx, id, &d);
+
+	if (!ret)
+		snprintf(name, len, "%s", d.name);
+	return ret;
+}
+
 static int resolve(struct scmi_agent *a, const char *s, uint32_t *id)
 {
-	int ret = scmi_powercap_find(a, s, id);
+	struct cli_names names = { 0, domain_name, a };
+	uint32_t ver;
+	int ret = scmi_powercap_protocol_info(a, &ver, &names.count);
 
-	if (ret == -ENOENT)
-		return cli_fail("no powercap domain called '%s'", s);
 	if (ret)
-		return fail(s, ret);
+		return fail("powercap", ret);
+	if (cli_find(&names, s, id))
+		return cli_fail("no powercap domain called '%s'", s);
 	return 0;
 }
 
@@ -96,38 +108,37 @@ static int cmd_list(struct scmi_agent *a, bool json)
 	return 0;
 }
 
+static const struct cli_sub powercap_cmds[] = {
+	{ "list", 0, 0, "" },	     { "get", 1, 1, "a domain" },     { "set", 2, 2, "ID UW" },
+	{ "pai", 1, 2, "a domain" }, { "measure", 1, 1, "a domain" },
+};
+
 int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 {
 	bool json = false, async = false;
-	char *args[8];
+	const struct cli_opt opts[] = { CLI_OPT_FLAG("--async", &async), CLI_OPT_END };
+	const struct cli_spec spec = { .cmd = "scmi powercap",
+				       .help = usage_text,
+				       .opts = opts,
+				       .json = &json,
+				       .min_args = 1,
+				       .max_args = CLI_ANY,
+				       .missing = "missing command",
+				       .subs = powercap_cmds,
+				       .nsubs = FW_ARRAY_SIZE(powercap_cmds) };
+	struct cli_args cargs;
+	char **args;
 	unsigned int v;
 	uint32_t id, out, pai;
-	int n = 0, ret;
+	int n, ret = cli_parse(&spec, argc, argv, &cargs);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--async")) {
-			async = true;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(usage_text, stdout);
-			return 0;
-		} else if (n < (int)FW_ARRAY_SIZE(args)) {
-			args[n++] = argv[i];
-		} else {
-			return cli_usage("scmi powercap", "too many arguments");
-		}
-	}
-	if (n == 0)
-		return cli_usage("scmi powercap", "missing command");
-	if (!strcmp(args[0], "list")) {
-		if (n != 1)
-			return cli_usage("scmi powercap", "list takes no arguments");
+	if (ret != CLI_RUN)
+		return ret;
+	args = cargs.v;
+	n = cargs.n;
+	if (!strcmp(args[0], "list"))
 		return cmd_list(a, json);
-	}
-	if (n < 2)
-		return cli_usage("scmi powercap", "%s needs a domain", args[0]);
-	if (!strcmp(args[0], "get") && n == 2) {
+	if (!strcmp(args[0], "get")) {
 		struct scmi_powercap_dom d;
 
 		if ((ret = resolve(a, args[1], &id)))
@@ -140,7 +151,7 @@ int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 			printf("\n");
 		return 0;
 	}
-	if (!strcmp(args[0], "set") && n == 3) {
+	if (!strcmp(args[0], "set")) {
 		if (!cli_parse_u32(args[2], 0xFFFFFFFFul, &v))
 			return cli_usage("scmi powercap", "'%s' is not a power in uW", args[2]);
 		if ((ret = resolve(a, args[1], &id)))
@@ -154,7 +165,7 @@ int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 			printf("cap %u uW\n", out);
 		return 0;
 	}
-	if (!strcmp(args[0], "pai") && (n == 2 || n == 3)) {
+	if (!strcmp(args[0], "pai")) {
 		if (n == 3 && !cli_parse_u32(args[2], 0xFFFFFFFFul, &v))
 			return cli_usage("scmi powercap", "'%s' is not an interval in us", args[2]);
 		if ((ret = resolve(a, args[1], &id)))
@@ -169,16 +180,14 @@ int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 			printf("pai %u us\n", pai);
 		return 0;
 	}
-	if (!strcmp(args[0], "measure") && n == 2) {
-		if ((ret = resolve(a, args[1], &id)))
-			return ret;
-		if ((ret = scmi_powercap_measurements_get(a, id, &out, &pai)))
-			return fail("measure", ret);
-		if (json)
-			printf("{\"id\":%u,\"power_uw\":%u,\"pai_us\":%u}\n", id, out, pai);
-		else
-			printf("power %u uW over %u us\n", out, pai);
-		return 0;
-	}
-	return cli_usage("scmi powercap", "unknown command or arguments '%s'", args[0]);
+	/* measure */
+	if ((ret = resolve(a, args[1], &id)))
+		return ret;
+	if ((ret = scmi_powercap_measurements_get(a, id, &out, &pai)))
+		return fail("measure", ret);
+	if (json)
+		printf("{\"id\":%u,\"power_uw\":%u,\"pai_us\":%u}\n", id, out, pai);
+	else
+		printf("power %u uW over %u us\n", out, pai);
+	return 0;
 }

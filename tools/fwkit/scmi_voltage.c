@@ -174,15 +174,20 @@ static int cmd_config(struct scmi_agent *a, const struct scmi_voltage_info *v,
 	if ((ret = scmi_voltage_config_get(a, v->id, &cfg)))
 		return fail_errno("VOLTAGE_CONFIG_GET", ret);
 	if (json)
-		printf("{\"id\":%u,\"config\":%u,\"state\":\"%s\"}\n", v->id, cfg, config_name(cfg));
+		printf("{\"id\":%u,\"config\":%u,\"state\":\"%s\"}\n", v->id, cfg,
+		       config_name(cfg));
 	else
 		printf("%s\n", config_name(cfg));
 	return 0;
 }
 
 static const struct cli_sub voltage_cmds[] = {
-	{ "list", 0, 0, "" },	      { "levels", 1, 1, "a DOMAIN" }, { "get", 1, 1, "a DOMAIN" },
-	{ "set", 2, 2, "DOMAIN UV" }, { "on", 1, 1, "a DOMAIN" },     { "off", 1, 1, "a DOMAIN" },
+	{ "list", 0, 0, "" },
+	{ "levels", 1, 1, "a DOMAIN" },
+	{ "get", 1, 1, "a DOMAIN" },
+	{ "set", 2, 2, "DOMAIN UV" },
+	{ "on", 1, 1, "a DOMAIN" },
+	{ "off", 1, 1, "a DOMAIN" },
 	{ "config", 2, 2, "DOMAIN CONFIG" },
 };
 
