@@ -118,7 +118,7 @@ static void watch_event(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p,
 
 	(void)proto;
 	pthread_mutex_lock(&w->lock);
-	if (w->print(w, evt, p, len, ts)) {
+	if (w->kind->print(w, evt, p, len, ts)) {
 		fflush(stdout);
 		w->got++;
 		pthread_cond_broadcast(&w->cond);
@@ -126,25 +126,35 @@ static void watch_event(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p,
 	pthread_mutex_unlock(&w->lock);
 }
 
-int cli_watch_run(struct cli_watch *w)
+int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, const void *client,
+		  uint32_t id, bool json, unsigned int count, unsigned int timeout_ms)
 {
+	static struct cli_watch watch; /* see struct cli_watch */
+	struct cli_watch *w = &watch;
 	unsigned int got;
 	int ret;
 
+	*w = (struct cli_watch){ .kind = kind,
+				 .agent = agent,
+				 .client = client,
+				 .id = id,
+				 .json = json,
+				 .count = count,
+				 .timeout_ms = timeout_ms };
 	cli_watch_sync_init(w);
-	ret = scmi_notify_register(w->agent, w->protocol, w->event, watch_event, w);
+	ret = scmi_notify_register(agent, kind->protocol, kind->event, watch_event, w);
 	if (!ret)
-		ret = w->subscribe(w, true);
+		ret = kind->subscribe(w, true);
 	if (ret) {
-		scmi_notify_unregister(w->agent, w->protocol, w->event, watch_event, w);
-		return cli_fail("%s(%s %u): %s", w->notify_name, w->what, w->id, strerror(-ret));
+		scmi_notify_unregister(agent, kind->protocol, kind->event, watch_event, w);
+		return cli_fail("%s(%s %u): %s", kind->notify_name, kind->what, id, strerror(-ret));
 	}
 	got = cli_watch_wait(w);
 	/* Stop the events before the command's context goes away. */
-	w->subscribe(w, false);
-	scmi_notify_unregister(w->agent, w->protocol, w->event, watch_event, w);
-	if (got < w->count)
-		return cli_fail("%s %u: %u of %u events within %u ms", w->what, w->id, got,
-				w->count, w->timeout_ms);
+	kind->subscribe(w, false);
+	scmi_notify_unregister(agent, kind->protocol, kind->event, watch_event, w);
+	if (got < count)
+		return cli_fail("%s %u: %u of %u events within %u ms", kind->what, id, got, count,
+				timeout_ms);
 	return 0;
 }

@@ -61,32 +61,38 @@ int cli_find(const struct cli_names *names, const char *key, uint32_t *id);
  * `watch`-style commands: subscribe to one resource's notifications, print
  * each event as it comes and stop after count of them, or fail after
  * timeout_ms with "<what> <id>: <got> of <count> events within <T> ms".
- * The caller fills the first part; the struct must outlive the session (the
- * agent's dispatcher may still be in the callback after unregistering), so
- * callers keep it static: the process runs one command.
  */
-struct cli_watch {
-	struct scmi_agent *agent;
+struct cli_watch;
+
+/* What one protocol's watch command watches, and how. */
+struct cli_watch_kind {
 	uint8_t protocol, event; /* event: SCMI_EVT_ANY for every one */
-	const void *client;	 /* for subscribe and print */
-	uint32_t id;
 	const char *what;	 /* "clock" */
 	const char *notify_name; /* "CLOCK_RATE_NOTIFY": names a subscribe failure */
-	bool json;
-	unsigned int count, timeout_ms;
-	/* Turn id's notifications on or off: 0 or a negative errno. */
+	/* Turn w->id's notifications on or off: 0 or a negative errno. */
 	int (*subscribe)(const struct cli_watch *w, bool on);
-	/* Print one event if it is about id (under the watch's lock). */
+	/* Print one event if it is about w->id (under the watch's lock). */
 	bool (*print)(const struct cli_watch *w, uint8_t evt, const uint8_t *p, size_t len,
 		      uint64_t ts);
-	/* cli_watch_run's own */
+};
+
+/* One watch; cli_watch_run keeps it for the process's life, as the agent's
+ * dispatcher may still be in the callback after unregistering. */
+struct cli_watch {
+	const struct cli_watch_kind *kind;
+	struct scmi_agent *agent;
+	const void *client; /* the protocol's, for subscribe */
+	uint32_t id;
+	bool json;
+	unsigned int count, timeout_ms;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	unsigned int got;
 };
 
-/* Subscribe, wait, unsubscribe: the exit status. */
-int cli_watch_run(struct cli_watch *w);
+/* Subscribe, wait, unsubscribe: the exit status. Once per process. */
+int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, const void *client,
+		  uint32_t id, bool json, unsigned int count, unsigned int timeout_ms);
 /* cli_watch_run's waiting (watch.c): set up the lock, and wait for the
  * events (or the deadline), returning how many came. */
 void cli_watch_sync_init(struct cli_watch *w);

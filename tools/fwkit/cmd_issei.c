@@ -89,11 +89,7 @@ static int parse(int argc, char **argv, struct opts *o)
 				       .help = usage_text,
 				       .opts = opts,
 				       .json = &o->json,
-				       .min_args = 1,
-				       .max_args = CLI_ANY,
-				       .missing = "missing command",
-				       .subs = issei_cmds,
-				       .nsubs = FW_ARRAY_SIZE(issei_cmds) };
+				       CLI_SUBCOMMANDS(issei_cmds) };
 	struct cli_args args;
 	int ret;
 

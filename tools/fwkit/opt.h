@@ -87,6 +87,11 @@ struct cli_args {
 	char **v;
 };
 
+/* The fields of a cli_spec whose first argument is one of subs (an array). */
+#define CLI_SUBCOMMANDS(list)                                                                      \
+	.min_args = 1, .max_args = CLI_ANY, .missing = "missing command", .subs = (list),          \
+	.nsubs = sizeof(list) / sizeof((list)[0])
+
 /* cli_parse's result when the command should run. */
 #define CLI_RUN (-1)
 

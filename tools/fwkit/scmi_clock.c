@@ -59,11 +59,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 				       .help = clock_usage,
 				       .opts = opts,
 				       .json = &a->json,
-				       .min_args = 1,
-				       .max_args = CLI_ANY,
-				       .missing = "needs a command",
-				       .subs = clock_cmds,
-				       .nsubs = FW_ARRAY_SIZE(clock_cmds) };
+				       CLI_SUBCOMMANDS(clock_cmds) };
 
 	memset(a, 0, sizeof(*a));
 	a->count = 1;
@@ -389,23 +385,13 @@ static int subscribe(const struct cli_watch *w, bool on)
 	return ret;
 }
 
+static const struct cli_watch_kind clock_watch = {
+	SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, "clock", "CLOCK_RATE_NOTIFY", subscribe, print_event,
+};
+
 static int cmd_watch(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
 {
-	static struct cli_watch w; /* see struct cli_watch */
-
-	w = (struct cli_watch){ .agent = c->agent,
-				.protocol = SCMI_PROTOCOL_CLOCK,
-				.event = SCMI_EVT_ANY,
-				.client = c,
-				.id = id,
-				.what = "clock",
-				.notify_name = "CLOCK_RATE_NOTIFY",
-				.json = a->json,
-				.count = a->count,
-				.timeout_ms = a->timeout_ms,
-				.subscribe = subscribe,
-				.print = print_event };
-	return cli_watch_run(&w);
+	return cli_watch_run(&clock_watch, c->agent, c, id, a->json, a->count, a->timeout_ms);
 }
 
 int fwkit_scmi_clock(struct scmi_agent *ag, int argc, char **argv)

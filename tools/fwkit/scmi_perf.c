@@ -139,14 +139,9 @@ int fwkit_scmi_perf(struct scmi_agent *a, int argc, char **argv)
 	struct scmi_perf_info info;
 	struct scmi_perf_domain_info d;
 	bool json = false;
-	const struct cli_spec spec = { .cmd = "scmi perf",
-				       .help = perf_usage,
-				       .json = &json,
-				       .min_args = 1,
-				       .max_args = CLI_ANY,
-				       .missing = "missing command",
-				       .subs = perf_cmds,
-				       .nsubs = FW_ARRAY_SIZE(perf_cmds) };
+	const struct cli_spec spec = {
+		.cmd = "scmi perf", .help = perf_usage, .json = &json, CLI_SUBCOMMANDS(perf_cmds)
+	};
 	struct cli_args args;
 	unsigned int v1, v2;
 	char **pos;

@@ -271,11 +271,7 @@ int fwkit_scmi_pinctrl(struct scmi_agent *a, int argc, char **argv)
 	const struct cli_spec spec = { .cmd = "scmi pinctrl",
 				       .help = usage_text,
 				       .json = &json,
-				       .min_args = 1,
-				       .max_args = CLI_ANY,
-				       .missing = "missing command",
-				       .subs = pinctrl_cmds,
-				       .nsubs = FW_ARRAY_SIZE(pinctrl_cmds) };
+				       CLI_SUBCOMMANDS(pinctrl_cmds) };
 	struct cli_args cargs;
 	char **args;
 	uint32_t id;

@@ -112,11 +112,7 @@ int fwkit_scmi_power(struct scmi_agent *a, int argc, char **argv)
 				       .help = power_usage,
 				       .opts = opts,
 				       .json = &json,
-				       .min_args = 1,
-				       .max_args = CLI_ANY,
-				       .missing = "missing command",
-				       .subs = power_cmds,
-				       .nsubs = FW_ARRAY_SIZE(power_cmds) };
+				       CLI_SUBCOMMANDS(power_cmds) };
 	struct cli_args args;
 	char **pos;
 	int ret = cli_parse(&spec, argc, argv, &args);

@@ -121,11 +121,7 @@ int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 				       .help = usage_text,
 				       .opts = opts,
 				       .json = &json,
-				       .min_args = 1,
-				       .max_args = CLI_ANY,
-				       .missing = "missing command",
-				       .subs = powercap_cmds,
-				       .nsubs = FW_ARRAY_SIZE(powercap_cmds) };
+				       CLI_SUBCOMMANDS(powercap_cmds) };
 	struct cli_args cargs;
 	char **args;
 	unsigned int v;

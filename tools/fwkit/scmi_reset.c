@@ -200,23 +200,14 @@ static int subscribe(const struct cli_watch *w, bool on)
 	return scmi_reset_notify(w->client, w->id, on);
 }
 
+static const struct cli_watch_kind reset_watch = {
+	SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED, "domain", "RESET_NOTIFY", subscribe,
+	print_event,
+};
+
 static int cmd_watch(const struct scmi_reset_client *c, uint32_t id, const struct args *a)
 {
-	static struct cli_watch w; /* see struct cli_watch */
-
-	w = (struct cli_watch){ .agent = c->agent,
-				.protocol = SCMI_PROTOCOL_RESET,
-				.event = SCMI_EVENT_RESET_ISSUED,
-				.client = c,
-				.id = id,
-				.what = "domain",
-				.notify_name = "RESET_NOTIFY",
-				.json = a->json,
-				.count = a->count,
-				.timeout_ms = a->timeout_ms,
-				.subscribe = subscribe,
-				.print = print_event };
-	return cli_watch_run(&w);
+	return cli_watch_run(&reset_watch, c->agent, c, id, a->json, a->count, a->timeout_ms);
 }
 
 int fwkit_scmi_reset(struct scmi_agent *ag, int argc, char **argv)

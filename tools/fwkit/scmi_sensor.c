@@ -281,28 +281,18 @@ static int subscribe(const struct cli_watch *w, bool on)
 	return ret;
 }
 
+static const struct cli_watch_kind sensor_watch = {
+	SCMI_PROTOCOL_SENSOR, SCMI_EVT_ANY, "sensor", "SENSOR_NOTIFY", subscribe, print_event,
+};
+
 static int cmd_notify(struct scmi_agent *a, const struct scmi_sensor_info *s,
 		      const struct sensor_args *sa)
 {
-	static struct sensor_watch sw; /* both outlive the session: see struct cli_watch */
-	static struct cli_watch w;
+	struct sensor_watch sw = { a, s, sa->trip, sa->update };
 
-	sw = (struct sensor_watch){ a, s, sa->trip, sa->update };
 	if (!sw.trip && !sw.update)
 		sw.trip = sw.update = true;
-	w = (struct cli_watch){ .agent = a,
-				.protocol = SCMI_PROTOCOL_SENSOR,
-				.event = SCMI_EVT_ANY,
-				.client = &sw,
-				.id = s->id,
-				.what = "sensor",
-				.notify_name = "SENSOR_NOTIFY",
-				.json = sa->json,
-				.count = sa->count,
-				.timeout_ms = sa->timeout_ms,
-				.subscribe = subscribe,
-				.print = print_event };
-	return cli_watch_run(&w);
+	return cli_watch_run(&sensor_watch, a, &sw, s->id, sa->json, sa->count, sa->timeout_ms);
 }
 
 static const struct cli_sub sensor_cmds[] = {
@@ -325,11 +315,7 @@ static int parse_args(int argc, char **argv, struct sensor_args *sa)
 				       .help = sensor_usage,
 				       .opts = opts,
 				       .json = &sa->json,
-				       .min_args = 1,
-				       .max_args = CLI_ANY,
-				       .missing = "needs a command",
-				       .subs = sensor_cmds,
-				       .nsubs = FW_ARRAY_SIZE(sensor_cmds) };
+				       CLI_SUBCOMMANDS(sensor_cmds) };
 
 	memset(sa, 0, sizeof(*sa));
 	sa->count = 1;

@@ -30,11 +30,7 @@ int fwkit_scmi_system(struct scmi_agent *a, int argc, char **argv)
 				       .help = system_usage,
 				       .opts = opts,
 				       .json = &json,
-				       .min_args = 1,
-				       .max_args = CLI_ANY,
-				       .missing = "missing command",
-				       .subs = system_cmds,
-				       .nsubs = FW_ARRAY_SIZE(system_cmds) };
+				       CLI_SUBCOMMANDS(system_cmds) };
 	struct cli_args args;
 	uint32_t version, st;
 	char **pos;

@@ -217,11 +217,7 @@ int fwkit_scmi_voltage(struct scmi_agent *a, int argc, char **argv)
 				       .help = voltage_usage,
 				       .opts = opts,
 				       .json = &json,
-				       .min_args = 1,
-				       .max_args = CLI_ANY,
-				       .missing = "needs a command",
-				       .subs = voltage_cmds,
-				       .nsubs = FW_ARRAY_SIZE(voltage_cmds) };
+				       CLI_SUBCOMMANDS(voltage_cmds) };
 	struct voltage_ctx x = { .a = a };
 	struct cli_args args;
 	unsigned int num;
