@@ -66,12 +66,10 @@ struct opts {
 	char **pos;
 };
 
-static const struct cli_sub issei_cmds[] = {
-	{ "fw", 0, 0, "" },
-	{ "info", 0, 0, "" },
-	{ "echo", 2, 2, "UUID and DATA" },
-	{ "spdm-version", 0, 1, "" },
-};
+static const struct cli_sub issei_cmds[] = { { "fw", 0, 0, "" },
+					     { "info", 0, 0, "" },
+					     { "echo", 2, 2, "UUID and DATA" },
+					     { "spdm-version", 0, 1, "" } };
 
 /* CLI_RUN, or the exit status. */
 static int parse(int argc, char **argv, struct opts *o)
@@ -85,11 +83,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		CLI_OPT_FLAG("--verbose", &o->verbose),
 		CLI_OPT_END,
 	};
-	const struct cli_spec spec = { .cmd = "issei",
-				       .help = usage_text,
-				       .opts = opts,
-				       .json = &o->json,
-				       CLI_SUBCOMMANDS(issei_cmds) };
+	const struct cli_spec spec = CLI_SPEC_SUBS("issei", usage_text, opts, &o->json, issei_cmds);
 	struct cli_args args;
 	int ret;
 

@@ -92,6 +92,13 @@ struct cli_args {
 	.min_args = 1, .max_args = CLI_ANY, .missing = "missing command", .subs = (list),          \
 	.nsubs = sizeof(list) / sizeof((list)[0])
 
+/* A cli_spec for `fwkit <cmd> SUBCOMMAND ...` with these options and --json. */
+#define CLI_SPEC_SUBS(name, text, options, json_out, list)                                         \
+	{                                                                                          \
+		.cmd = (name), .help = (text), .opts = (options), .json = (json_out),              \
+		CLI_SUBCOMMANDS(list)                                                              \
+	}
+
 /* cli_parse's result when the command should run. */
 #define CLI_RUN (-1)
 

@@ -41,7 +41,7 @@ static const struct cli_sub clock_cmds[] = {
 	{ "rates", 1, 1, "CLOCK" },    { "get", 1, 1, "CLOCK" },
 	{ "set", 2, 2, "CLOCK RATE" }, { "enable", 1, 1, "CLOCK" },
 	{ "disable", 1, 1, "CLOCK" },  { "parent", 1, 2, "CLOCK [PARENT]" },
-	{ "watch", 1, 1, "CLOCK" },
+	{ "watch", 1, 1, "CLOCK" }
 };
 
 /* CLI_RUN with a->args.v[0] a known command and its arguments counted. */
@@ -55,11 +55,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		CLI_OPT_U32("--timeout-ms", &a->timeout_ms, 0, 86400000),
 		CLI_OPT_END,
 	};
-	const struct cli_spec spec = { .cmd = "scmi clock",
-				       .help = clock_usage,
-				       .opts = opts,
-				       .json = &a->json,
-				       CLI_SUBCOMMANDS(clock_cmds) };
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi clock", clock_usage, opts, &a->json, clock_cmds);
 
 	memset(a, 0, sizeof(*a));
 	a->count = 1;

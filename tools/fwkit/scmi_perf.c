@@ -127,53 +127,46 @@ static int perf_levels(struct scmi_agent *a, const struct scmi_perf_info *info,
 	return 0;
 }
 
-static const struct cli_sub perf_cmds[] = {
-	{ "list", 0, 0, "" },
-	{ "levels", 1, 1, "a DOMAIN" },
-	{ "level", 1, 2, "a DOMAIN" },
-	{ "limits", 1, 3, "a DOMAIN" },
-};
+static const struct cli_sub perf_cmds[] = { { "list", 0, 0, "" },
+					    { "levels", 1, 1, "a DOMAIN" },
+					    { "level", 1, 2, "a DOMAIN" },
+					    { "limits", 1, 3, "a DOMAIN" } };
 
 int fwkit_scmi_perf(struct scmi_agent *a, int argc, char **argv)
 {
 	struct scmi_perf_info info;
 	struct scmi_perf_domain_info d;
 	bool json = false;
-	const struct cli_spec spec = {
-		.cmd = "scmi perf", .help = perf_usage, .json = &json, CLI_SUBCOMMANDS(perf_cmds)
-	};
+	const struct cli_spec spec = CLI_SPEC_SUBS("scmi perf", perf_usage, NULL, &json, perf_cmds);
 	struct cli_args args;
 	unsigned int v1, v2;
-	char **pos;
-	int npos, ret = cli_parse(&spec, argc, argv, &args);
+	int ret = cli_parse(&spec, argc, argv, &args);
 
 	if (ret != CLI_RUN)
 		return ret;
-	pos = args.v;
-	npos = args.n;
-	if (!strcmp(pos[0], "limits") && npos == 3)
+	if (!strcmp(args.v[0], "limits") && args.n == 3)
 		return cli_usage("scmi perf", "limits needs DOMAIN [MIN MAX]");
 	ret = scmi_perf_protocol_info(a, &info);
 	if (ret)
 		return cli_fail("perf: protocol not available: %s", strerror(-ret));
-	if (!strcmp(pos[0], "list"))
+	if (!strcmp(args.v[0], "list"))
 		return perf_list(a, &info, json);
-	ret = perf_find(a, &info, pos[1], &d);
+	ret = perf_find(a, &info, args.v[1], &d);
 	if (ret)
-		return cli_fail("perf: domain '%s': %s", pos[1], strerror(-ret));
-	if (!strcmp(pos[0], "levels"))
+		return cli_fail("perf: domain '%s': %s", args.v[1], strerror(-ret));
+	if (!strcmp(args.v[0], "levels"))
 		return perf_levels(a, &info, &d, json);
-	if (!strcmp(pos[0], "level") && npos == 3) {
-		if (!cli_parse_u32(pos[2], 0xFFFFFFFFul, &v1))
-			return cli_usage("scmi perf", "bad level '%s'", pos[2]);
+	if (!strcmp(args.v[0], "level") && args.n == 3) {
+		if (!cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v1))
+			return cli_usage("scmi perf", "bad level '%s'", args.v[2]);
 		ret = scmi_perf_level_set(a, d.id, v1);
 		if (ret)
 			return cli_fail("perf: cannot set '%s' to level %u: %s", d.name, v1,
 					strerror(-ret));
-	} else if (!strcmp(pos[0], "limits") && npos == 4) {
-		if (!cli_parse_u32(pos[2], 0xFFFFFFFFul, &v1) ||
-		    !cli_parse_u32(pos[3], 0xFFFFFFFFul, &v2))
-			return cli_usage("scmi perf", "bad limits '%s %s'", pos[2], pos[3]);
+	} else if (!strcmp(args.v[0], "limits") && args.n == 4) {
+		if (!cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v1) ||
+		    !cli_parse_u32(args.v[3], 0xFFFFFFFFul, &v2))
+			return cli_usage("scmi perf", "bad limits '%s %s'", args.v[2], args.v[3]);
 		ret = scmi_perf_limits_set(a, d.id, v2, v1);
 		if (ret)
 			return cli_fail("perf: cannot set the limits of '%s' to %u-%u: %s", d.name,

@@ -268,55 +268,50 @@ int fwkit_scmi_pinctrl(struct scmi_agent *a, int argc, char **argv)
 {
 	enum scmi_pinctrl_selector_type t;
 	bool json = false, first = true;
-	const struct cli_spec spec = { .cmd = "scmi pinctrl",
-				       .help = usage_text,
-				       .json = &json,
-				       CLI_SUBCOMMANDS(pinctrl_cmds) };
-	struct cli_args cargs;
-	char **args;
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi pinctrl", usage_text, NULL, &json, pinctrl_cmds);
+	struct cli_args args;
 	uint32_t id;
-	int n, ret = cli_parse(&spec, argc, argv, &cargs);
+	int ret = cli_parse(&spec, argc, argv, &args);
 
 	if (ret != CLI_RUN)
 		return ret;
-	args = cargs.v;
-	n = cargs.n;
-	if (!strcmp(args[0], "pins") || !strcmp(args[0], "groups") ||
-	    !strcmp(args[0], "functions")) {
+	if (!strcmp(args.v[0], "pins") || !strcmp(args.v[0], "groups") ||
+	    !strcmp(args.v[0], "functions")) {
 		return cmd_list(a,
-				args[0][0] == 'p'   ? PIN_TYPE
-				: args[0][0] == 'g' ? GROUP_TYPE
-						    : FUNCTION_TYPE,
+				args.v[0][0] == 'p'   ? PIN_TYPE
+				: args.v[0][0] == 'g' ? GROUP_TYPE
+						      : FUNCTION_TYPE,
 				json);
 	}
-	if (!strcmp(args[0], "set"))
-		return cmd_set(a, n, args, json);
-	if (!strcmp(args[0], "info") || !strcmp(args[0], "settings") ||
-	    !strcmp(args[0], "request") || !strcmp(args[0], "release")) {
-		if ((ret = resolve(a, args + 1, &t, &id)))
+	if (!strcmp(args.v[0], "set"))
+		return cmd_set(a, args.n, args.v, json);
+	if (!strcmp(args.v[0], "info") || !strcmp(args.v[0], "settings") ||
+	    !strcmp(args.v[0], "request") || !strcmp(args.v[0], "release")) {
+		if ((ret = resolve(a, args.v + 1, &t, &id)))
 			return ret;
-		if (!strcmp(args[0], "info")) {
+		if (!strcmp(args.v[0], "info")) {
 			ret = show(a, t, id, json, false, &first);
 			if (ret)
-				return fail(args[2], ret);
+				return fail(args.v[2], ret);
 			if (json)
 				printf("\n");
 			return 0;
 		}
-		if (!strcmp(args[0], "settings"))
+		if (!strcmp(args.v[0], "settings"))
 			return cmd_settings(a, t, id, json);
-		ret = args[0][2] == 'q' ? scmi_pinctrl_request(a, t, id)
-					: scmi_pinctrl_release(a, t, id);
+		ret = args.v[0][2] == 'q' ? scmi_pinctrl_request(a, t, id)
+					  : scmi_pinctrl_release(a, t, id);
 		if (ret)
-			return fail(args[0], ret);
-		return done(json, args[0][2] == 'q' ? "requested" : "released");
+			return fail(args.v[0], ret);
+		return done(json, args.v[0][2] == 'q' ? "requested" : "released");
 	}
-	if (!strcmp(args[0], "select-function")) {
+	if (!strcmp(args.v[0], "select-function")) {
 		char *g[2] = { "group", NULL }, *f[2] = { "function", NULL };
 		uint32_t gid, fid;
 
-		g[1] = args[1];
-		f[1] = args[2];
+		g[1] = args.v[1];
+		f[1] = args.v[2];
 		if ((ret = resolve(a, g, &t, &gid)) || (ret = resolve(a, f, &t, &fid)))
 			return ret;
 		ret = scmi_pinctrl_settings_configure(a, GROUP_TYPE, gid, fid, NULL, 0);
@@ -324,22 +319,22 @@ int fwkit_scmi_pinctrl(struct scmi_agent *a, int argc, char **argv)
 			return fail("select-function", ret);
 		return done(json, "selected");
 	}
-	if (!strcmp(args[0], "permission")) {
+	if (!strcmp(args.v[0], "permission")) {
 		unsigned int agent;
 		bool allow;
 
-		if (!cli_parse_u32(args[1], 0xFFFFFFFFul, &agent))
+		if (!cli_parse_u32(args.v[1], 0xFFFFFFFFul, &agent))
 			return cli_usage("scmi pinctrl",
 					 "permission needs AGENT TYPE ID allow|deny");
-		if (strcmp(args[4], "allow") && strcmp(args[4], "deny"))
-			return cli_usage("scmi pinctrl", "'%s' is not allow or deny", args[4]);
-		allow = !strcmp(args[4], "allow");
-		if ((ret = resolve(a, args + 2, &t, &id)))
+		if (strcmp(args.v[4], "allow") && strcmp(args.v[4], "deny"))
+			return cli_usage("scmi pinctrl", "'%s' is not allow or deny", args.v[4]);
+		allow = !strcmp(args.v[4], "allow");
+		if ((ret = resolve(a, args.v + 2, &t, &id)))
 			return ret;
 		ret = scmi_pinctrl_set_permissions(a, agent, t, id, allow);
 		if (ret)
 			return fail("permission", ret);
 		return done(json, allow ? "allowed" : "denied");
 	}
-	return cli_usage("scmi pinctrl", "unknown command '%s'", args[0]);
+	return cli_usage("scmi pinctrl", "unknown command '%s'", args.v[0]);
 }

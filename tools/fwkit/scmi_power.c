@@ -97,10 +97,7 @@ static int power_list(struct scmi_agent *a, const struct scmi_power_info *info, 
 	return 0;
 }
 
-static const struct cli_sub power_cmds[] = {
-	{ "list", 0, 0, "" },
-	{ "state", 1, 2, "a DOMAIN" },
-};
+static const struct cli_sub power_cmds[] = { { "list", 0, 0, "" }, { "state", 1, 2, "a DOMAIN" } };
 
 int fwkit_scmi_power(struct scmi_agent *a, int argc, char **argv)
 {
@@ -108,35 +105,30 @@ int fwkit_scmi_power(struct scmi_agent *a, int argc, char **argv)
 	struct scmi_power_domain_info d;
 	bool json = false, async = false;
 	const struct cli_opt opts[] = { CLI_OPT_FLAG("--async", &async), CLI_OPT_END };
-	const struct cli_spec spec = { .cmd = "scmi power",
-				       .help = power_usage,
-				       .opts = opts,
-				       .json = &json,
-				       CLI_SUBCOMMANDS(power_cmds) };
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi power", power_usage, opts, &json, power_cmds);
 	struct cli_args args;
-	char **pos;
 	int ret = cli_parse(&spec, argc, argv, &args);
 
 	if (ret != CLI_RUN)
 		return ret;
-	pos = args.v;
 	ret = scmi_power_protocol_info(a, &info);
 	if (ret)
 		return cli_fail("power: protocol not available: %s", strerror(-ret));
-	if (!strcmp(pos[0], "list"))
+	if (!strcmp(args.v[0], "list"))
 		return power_list(a, &info, json);
-	ret = power_find(a, &info, pos[1], &d);
+	ret = power_find(a, &info, args.v[1], &d);
 	if (ret)
-		return cli_fail("power: domain '%s': %s", pos[1], strerror(-ret));
+		return cli_fail("power: domain '%s': %s", args.v[1], strerror(-ret));
 	if (args.n == 3) {
 		uint32_t st;
 
-		if (scmi_power_state_parse(pos[2], &st))
-			return cli_usage("scmi power", "bad state '%s'", pos[2]);
+		if (scmi_power_state_parse(args.v[2], &st))
+			return cli_usage("scmi power", "bad state '%s'", args.v[2]);
 		ret = scmi_power_state_set(a, d.id, st, async);
 		if (ret)
-			return cli_fail("power: cannot set domain '%s' to %s: %s", d.name, pos[2],
-					strerror(-ret));
+			return cli_fail("power: cannot set domain '%s' to %s: %s", d.name,
+					args.v[2], strerror(-ret));
 	} else if (async) {
 		return cli_usage("scmi power", "--async applies to setting a state");
 	}

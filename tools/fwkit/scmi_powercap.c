@@ -108,49 +108,44 @@ static int cmd_list(struct scmi_agent *a, bool json)
 	return 0;
 }
 
-static const struct cli_sub powercap_cmds[] = {
-	{ "list", 0, 0, "" },	     { "get", 1, 1, "a domain" },     { "set", 2, 2, "ID UW" },
-	{ "pai", 1, 2, "a domain" }, { "measure", 1, 1, "a domain" },
-};
+static const struct cli_sub powercap_cmds[] = { { "list", 0, 0, "" },
+						{ "get", 1, 1, "a domain" },
+						{ "set", 2, 2, "ID UW" },
+						{ "pai", 1, 2, "a domain" },
+						{ "measure", 1, 1, "a domain" } };
 
 int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 {
 	bool json = false, async = false;
 	const struct cli_opt opts[] = { CLI_OPT_FLAG("--async", &async), CLI_OPT_END };
-	const struct cli_spec spec = { .cmd = "scmi powercap",
-				       .help = usage_text,
-				       .opts = opts,
-				       .json = &json,
-				       CLI_SUBCOMMANDS(powercap_cmds) };
-	struct cli_args cargs;
-	char **args;
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi powercap", usage_text, opts, &json, powercap_cmds);
+	struct cli_args args;
 	unsigned int v;
 	uint32_t id, out, pai;
-	int n, ret = cli_parse(&spec, argc, argv, &cargs);
+	int ret = cli_parse(&spec, argc, argv, &args);
 
 	if (ret != CLI_RUN)
 		return ret;
-	args = cargs.v;
-	n = cargs.n;
-	if (!strcmp(args[0], "list"))
+	if (!strcmp(args.v[0], "list"))
 		return cmd_list(a, json);
-	if (!strcmp(args[0], "get")) {
+	if (!strcmp(args.v[0], "get")) {
 		struct scmi_powercap_dom d;
 
-		if ((ret = resolve(a, args[1], &id)))
+		if ((ret = resolve(a, args.v[1], &id)))
 			return ret;
 		if ((ret = scmi_powercap_domain_attributes(a, id, &d)) ||
 		    (ret = scmi_powercap_cap_get(a, id, &out)))
-			return fail(args[1], ret);
+			return fail(args.v[1], ret);
 		print_dom(&d, out, json);
 		if (json)
 			printf("\n");
 		return 0;
 	}
-	if (!strcmp(args[0], "set")) {
-		if (!cli_parse_u32(args[2], 0xFFFFFFFFul, &v))
-			return cli_usage("scmi powercap", "'%s' is not a power in uW", args[2]);
-		if ((ret = resolve(a, args[1], &id)))
+	if (!strcmp(args.v[0], "set")) {
+		if (!cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v))
+			return cli_usage("scmi powercap", "'%s' is not a power in uW", args.v[2]);
+		if ((ret = resolve(a, args.v[1], &id)))
 			return ret;
 		ret = scmi_powercap_cap_set(a, id, v, async, false, &out);
 		if (ret)
@@ -161,12 +156,13 @@ int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 			printf("cap %u uW\n", out);
 		return 0;
 	}
-	if (!strcmp(args[0], "pai")) {
-		if (n == 3 && !cli_parse_u32(args[2], 0xFFFFFFFFul, &v))
-			return cli_usage("scmi powercap", "'%s' is not an interval in us", args[2]);
-		if ((ret = resolve(a, args[1], &id)))
+	if (!strcmp(args.v[0], "pai")) {
+		if (args.n == 3 && !cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v))
+			return cli_usage("scmi powercap", "'%s' is not an interval in us",
+					 args.v[2]);
+		if ((ret = resolve(a, args.v[1], &id)))
 			return ret;
-		if (n == 3 && (ret = scmi_powercap_pai_set(a, id, v)))
+		if (args.n == 3 && (ret = scmi_powercap_pai_set(a, id, v)))
 			return fail("pai", ret);
 		if ((ret = scmi_powercap_pai_get(a, id, &pai)))
 			return fail("pai", ret);
@@ -177,7 +173,7 @@ int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 		return 0;
 	}
 	/* measure */
-	if ((ret = resolve(a, args[1], &id)))
+	if ((ret = resolve(a, args.v[1], &id)))
 		return ret;
 	if ((ret = scmi_powercap_measurements_get(a, id, &out, &pai)))
 		return fail("measure", ret);

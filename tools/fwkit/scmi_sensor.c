@@ -298,7 +298,7 @@ static int cmd_notify(struct scmi_agent *a, const struct scmi_sensor_info *s,
 static const struct cli_sub sensor_cmds[] = {
 	{ "list", 0, 0, "" },		{ "info", 1, 1, "a SENSOR" },
 	{ "read", 1, 1, "a SENSOR" },	{ "trip", 3, 4, "SENSOR N VALUE [up|down|both|off]" },
-	{ "config", 1, 2, "a SENSOR" }, { "notify", 1, 1, "a SENSOR" },
+	{ "config", 1, 2, "a SENSOR" }, { "notify", 1, 1, "a SENSOR" }
 };
 
 static int parse_args(int argc, char **argv, struct sensor_args *sa)
@@ -311,11 +311,8 @@ static int parse_args(int argc, char **argv, struct sensor_args *sa)
 		CLI_OPT_U32("--timeout-ms", &sa->timeout_ms, 0, 86400000),
 		CLI_OPT_END,
 	};
-	const struct cli_spec spec = { .cmd = "scmi sensor",
-				       .help = sensor_usage,
-				       .opts = opts,
-				       .json = &sa->json,
-				       CLI_SUBCOMMANDS(sensor_cmds) };
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi sensor", sensor_usage, opts, &sa->json, sensor_cmds);
 
 	memset(sa, 0, sizeof(*sa));
 	sa->count = 1;

@@ -26,29 +26,23 @@ int fwkit_scmi_system(struct scmi_agent *a, int argc, char **argv)
 {
 	bool json = false, graceful = false;
 	const struct cli_opt opts[] = { CLI_OPT_FLAG("--graceful", &graceful), CLI_OPT_END };
-	const struct cli_spec spec = { .cmd = "scmi system",
-				       .help = system_usage,
-				       .opts = opts,
-				       .json = &json,
-				       CLI_SUBCOMMANDS(system_cmds) };
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi system", system_usage, opts, &json, system_cmds);
 	struct cli_args args;
 	uint32_t version, st;
-	char **pos;
-	int npos, ret = cli_parse(&spec, argc, argv, &args);
+	int ret = cli_parse(&spec, argc, argv, &args);
 
 	if (ret != CLI_RUN)
 		return ret;
-	pos = args.v;
-	npos = args.n;
 	ret = scmi_system_version(a, &version);
 	if (ret)
 		return cli_fail("system: protocol not available: %s", strerror(-ret));
-	if (npos == 2) {
-		if (scmi_system_state_parse(pos[1], &st))
-			return cli_usage("scmi system", "bad state '%s'", pos[1]);
+	if (args.n == 2) {
+		if (scmi_system_state_parse(args.v[1], &st))
+			return cli_usage("scmi system", "bad state '%s'", args.v[1]);
 		ret = scmi_system_state_set(a, st, graceful);
 		if (ret)
-			return cli_fail("system: cannot request %s: %s", pos[1], strerror(-ret));
+			return cli_fail("system: cannot request %s: %s", args.v[1], strerror(-ret));
 	} else if (graceful) {
 		return cli_usage("scmi system", "--graceful applies to requesting a state");
 	}

@@ -181,15 +181,13 @@ static int cmd_config(struct scmi_agent *a, const struct scmi_voltage_info *v,
 	return 0;
 }
 
-static const struct cli_sub voltage_cmds[] = {
-	{ "list", 0, 0, "" },
-	{ "levels", 1, 1, "a DOMAIN" },
-	{ "get", 1, 1, "a DOMAIN" },
-	{ "set", 2, 2, "DOMAIN UV" },
-	{ "on", 1, 1, "a DOMAIN" },
-	{ "off", 1, 1, "a DOMAIN" },
-	{ "config", 2, 2, "DOMAIN CONFIG" },
-};
+static const struct cli_sub voltage_cmds[] = { { "list", 0, 0, "" },
+					       { "levels", 1, 1, "a DOMAIN" },
+					       { "get", 1, 1, "a DOMAIN" },
+					       { "set", 2, 2, "DOMAIN UV" },
+					       { "on", 1, 1, "a DOMAIN" },
+					       { "off", 1, 1, "a DOMAIN" },
+					       { "config", 2, 2, "DOMAIN CONFIG" } };
 
 /* The command on the domain it names (in x->v). */
 static int run(const struct voltage_ctx *x, const struct cli_args *args, bool async, bool json)
@@ -213,11 +211,8 @@ int fwkit_scmi_voltage(struct scmi_agent *a, int argc, char **argv)
 {
 	bool json = false, async = false;
 	const struct cli_opt opts[] = { CLI_OPT_FLAG("--async", &async), CLI_OPT_END };
-	const struct cli_spec spec = { .cmd = "scmi voltage",
-				       .help = voltage_usage,
-				       .opts = opts,
-				       .json = &json,
-				       CLI_SUBCOMMANDS(voltage_cmds) };
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi voltage", voltage_usage, opts, &json, voltage_cmds);
 	struct voltage_ctx x = { .a = a };
 	struct cli_args args;
 	unsigned int num;
