@@ -198,6 +198,29 @@ static void test_stop_at_arg(void **state)
 	assert_string_equal(r.args.v[2], "--help");
 }
 
+static void test_subcommands(void **state)
+{
+	static const struct cli_sub subs[] = { { "list", 0, 0, "" }, { "set", 2, 2, "ID VALUE" } };
+	struct rig r;
+
+	(void)state;
+	rig_init(&r, 0, 0);
+	r.spec = (struct cli_spec)CLI_SPEC_SUBS("test", "usage: test\n", r.opts, &r.json, subs);
+	assert_int_equal(run(&r, WORDS("set", "--flag", "a", "b")), CLI_RUN);
+	assert_int_equal(r.args.n, 3);
+	assert_int_equal(run(&r, WORDS("list")), CLI_RUN);
+	assert_int_equal(run(&r, WORDS("--flag")), 2);
+	assert_non_null(strstr(r.err, "missing command"));
+	assert_int_equal(run(&r, WORDS("frob")), 2);
+	assert_non_null(strstr(r.err, "unknown command 'frob'"));
+	assert_int_equal(run(&r, WORDS("set", "a")), 2);
+	assert_non_null(strstr(r.err, "set needs ID VALUE"));
+	assert_int_equal(run(&r, WORDS("list", "x")), 2);
+	assert_non_null(strstr(r.err, "too many arguments for list"));
+	/* --help wins over a command that would not parse. */
+	assert_int_equal(run(&r, WORDS("frob", "--help")), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_option),
 		cmocka_unit_test(test_positional_counts),
 		cmocka_unit_test(test_stop_at_arg),
+		cmocka_unit_test(test_subcommands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
