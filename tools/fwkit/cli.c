@@ -26,6 +26,11 @@ int cli_fail(const char *fmt, ...)
 	return 1;
 }
 
+int cli_fail_errno(const char *what, int err)
+{
+	return cli_fail("%s: %s", what, strerror(-err));
+}
+
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -30,6 +30,8 @@ int issei_bench_run(bool json);
 
 /* One line on stderr, "fwkit: <what>", and exit status 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_fail("<what>: <strerror(-err)>"), for a negative errno. */
+int cli_fail_errno(const char *what, int err);
 /* Usage error: one line, then the hint to ask for help; exit status 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A trace sink printing one line to stderr with a prefix (ctx: const char *). */

@@ -60,18 +60,13 @@ static const struct fwkit_scmi_protocol *protocol_cmd(const char *name)
 	return NULL;
 }
 
-static int fail_errno(const char *what, int ret)
-{
-	return cli_fail("%s: %s", what, strerror(-ret));
-}
-
 static int cmd_base(struct scmi_agent *a, const struct base_args *b)
 {
 	struct scmi_base_info info;
 	int ret = scmi_base_discover(a, &info);
 
 	if (ret)
-		return fail_errno("Base discovery failed", ret);
+		return cli_fail_errno("Base discovery failed", ret);
 	if (b->json) {
 		printf("{\"version\":%u,\"vendor\":", info.version);
 		cli_json_string(stdout, info.vendor);
@@ -119,7 +114,7 @@ static int cmd_agent(struct scmi_agent *a, const struct base_args *b)
 		return cli_usage("scmi", "agent needs an agent id");
 	ret = scmi_base_discover_agent(a, id, &got, name);
 	if (ret)
-		return fail_errno("BASE_DISCOVER_AGENT", ret);
+		return cli_fail_errno("BASE_DISCOVER_AGENT", ret);
 	if (b->json) {
 		printf("{\"agent_id\":%u,\"name\":", got);
 		cli_json_string(stdout, name);
@@ -154,7 +149,7 @@ static int cmd_device_perm(struct scmi_agent *a, const struct base_args *b)
 	    !cli_parse_u32(argv[2], 0xFFFFFFFFul, &dev) || parse_allow(argv[3], &allow))
 		return cli_usage("scmi", "device-perm needs AGENT DEVICE allow|deny");
 	ret = scmi_base_set_device_permissions(a, agent, dev, allow);
-	return ret ? fail_errno("BASE_SET_DEVICE_PERMISSIONS", ret) : 0;
+	return ret ? cli_fail_errno("BASE_SET_DEVICE_PERMISSIONS", ret) : 0;
 }
 
 static int cmd_protocol_perm(struct scmi_agent *a, const struct base_args *b)
@@ -169,7 +164,7 @@ static int cmd_protocol_perm(struct scmi_agent *a, const struct base_args *b)
 	    parse_allow(argv[4], &allow))
 		return cli_usage("scmi", "protocol-perm needs AGENT DEVICE PROTOCOL allow|deny");
 	ret = scmi_base_set_protocol_permissions(a, agent, dev, (uint8_t)proto, allow);
-	return ret ? fail_errno("BASE_SET_PROTOCOL_PERMISSIONS", ret) : 0;
+	return ret ? cli_fail_errno("BASE_SET_PROTOCOL_PERMISSIONS", ret) : 0;
 }
 
 static int cmd_reset_agent(struct scmi_agent *a, const struct base_args *b)
@@ -180,7 +175,7 @@ static int cmd_reset_agent(struct scmi_agent *a, const struct base_args *b)
 	if (!cli_parse_u32(b->args.v[1], 0xFFFFFFFFul, &agent))
 		return cli_usage("scmi", "reset-agent needs an agent id");
 	ret = scmi_base_reset_agent_configuration(a, agent, b->permissions);
-	return ret ? fail_errno("BASE_RESET_AGENT_CONFIGURATION", ret) : 0;
+	return ret ? cli_fail_errno("BASE_RESET_AGENT_CONFIGURATION", ret) : 0;
 }
 
 static int cmd_raw(struct scmi_agent *a, const struct base_args *b)
@@ -202,12 +197,12 @@ static int cmd_raw(struct scmi_agent *a, const struct base_args *b)
 	}
 	ret = scmi_xfer_get_init(a, (uint8_t)proto, (uint8_t)msg, n * 4, 0, &x);
 	if (ret)
-		return fail_errno("cannot prepare the message", ret);
+		return cli_fail_errno("cannot prepare the message", ret);
 	memcpy(x->tx.buf, tx, n * 4);
 	ret = scmi_do_xfer(a, x);
 	if (ret && ret != scmi_to_errno(x->status)) {
 		scmi_xfer_put(a, x);
-		return fail_errno("transfer failed", ret);
+		return cli_fail_errno("transfer failed", ret);
 	}
 	n = (unsigned int)x->rx.len;
 	memcpy(rx, x->rx.buf, n);
@@ -266,7 +261,7 @@ static int cmd_notify(struct scmi_agent *a, const struct base_args *b)
 		scmi_notify_register(a, (uint8_t)p, SCMI_EVT_ANY, print_notification, NULL);
 	ret = scmi_base_notify_errors(a, true);
 	if (ret && ret != -EOPNOTSUPP)
-		return fail_errno("BASE_NOTIFY_ERRORS", ret);
+		return cli_fail_errno("BASE_NOTIFY_ERRORS", ret);
 	deadline = fw_deadline(timeout ? (int64_t)timeout * (int64_t)FW_NSEC_PER_MSEC : -1);
 	while (!notify_stop && (!count || seen < count)) {
 		int64_t left = fw_remaining(deadline);

@@ -127,10 +127,12 @@ static int perf_levels(struct scmi_agent *a, const struct scmi_perf_info *info,
 	return 0;
 }
 
-static const struct cli_sub perf_cmds[] = { { "list", 0, 0, "" },
-					    { "levels", 1, 1, "a DOMAIN" },
-					    { "level", 1, 2, "a DOMAIN" },
-					    { "limits", 1, 3, "a DOMAIN" } };
+static const struct cli_sub perf_cmds[] = {
+	{ "list", 0, 0, "" },
+	{ "levels", 1, 1, "a DOMAIN" },
+	{ "level", 1, 2, "a DOMAIN" },
+	{ "limits", 1, 3, "a DOMAIN" },
+};
 
 int fwkit_scmi_perf(struct scmi_agent *a, int argc, char **argv)
 {

@@ -23,11 +23,6 @@ static const char usage_text[] =
 	"  pai ID [US]           read or set the power averaging interval\n"
 	"  measure ID            POWERCAP_MEASUREMENTS_GET\n";
 
-static int fail(const char *what, int ret)
-{
-	return cli_fail("%s: %s", what, strerror(-ret));
-}
-
 static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
 {
 	struct scmi_powercap_dom d;
@@ -45,7 +40,7 @@ static int resolve(struct scmi_agent *a, const char *s, uint32_t *id)
 	int ret = scmi_powercap_protocol_info(a, &ver, &names.count);
 
 	if (ret)
-		return fail("powercap", ret);
+		return cli_fail_errno("powercap", ret);
 	if (cli_find(&names, s, id))
 		return cli_fail("no powercap domain called '%s'", s);
 	return 0;
@@ -86,7 +81,7 @@ static int cmd_list(struct scmi_agent *a, bool json)
 	int ret = scmi_powercap_protocol_info(a, &ver, &num);
 
 	if (ret)
-		return fail("powercap", ret);
+		return cli_fail_errno("powercap", ret);
 	if (json)
 		printf("[");
 	for (uint32_t i = 0; i < num; i++) {
@@ -97,7 +92,7 @@ static int cmd_list(struct scmi_agent *a, bool json)
 		if (ret == -EACCES)
 			continue; /* not this agent's */
 		if (ret || (ret = scmi_powercap_cap_get(a, i, &cap)))
-			return fail("powercap domain", ret);
+			return cli_fail_errno("powercap domain", ret);
 		if (json && !first)
 			printf(",");
 		print_dom(&d, cap, json);
@@ -108,11 +103,10 @@ static int cmd_list(struct scmi_agent *a, bool json)
 	return 0;
 }
 
-static const struct cli_sub powercap_cmds[] = { { "list", 0, 0, "" },
-						{ "get", 1, 1, "a domain" },
-						{ "set", 2, 2, "ID UW" },
-						{ "pai", 1, 2, "a domain" },
-						{ "measure", 1, 1, "a domain" } };
+static const struct cli_sub powercap_cmds[] = {
+	{ "list", 0, 0, "" },	     { "get", 1, 1, "a domain" },     { "set", 2, 2, "ID UW" },
+	{ "pai", 1, 2, "a domain" }, { "measure", 1, 1, "a domain" },
+};
 
 int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 {
@@ -136,7 +130,7 @@ int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 			return ret;
 		if ((ret = scmi_powercap_domain_attributes(a, id, &d)) ||
 		    (ret = scmi_powercap_cap_get(a, id, &out)))
-			return fail(args.v[1], ret);
+			return cli_fail_errno(args.v[1], ret);
 		print_dom(&d, out, json);
 		if (json)
 			printf("\n");
@@ -149,7 +143,7 @@ int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 			return ret;
 		ret = scmi_powercap_cap_set(a, id, v, async, false, &out);
 		if (ret)
-			return fail("set", ret);
+			return cli_fail_errno("set", ret);
 		if (json)
 			printf("{\"id\":%u,\"cap_uw\":%u}\n", id, out);
 		else
@@ -163,9 +157,9 @@ int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 		if ((ret = resolve(a, args.v[1], &id)))
 			return ret;
 		if (args.n == 3 && (ret = scmi_powercap_pai_set(a, id, v)))
-			return fail("pai", ret);
+			return cli_fail_errno("pai", ret);
 		if ((ret = scmi_powercap_pai_get(a, id, &pai)))
-			return fail("pai", ret);
+			return cli_fail_errno("pai", ret);
 		if (json)
 			printf("{\"id\":%u,\"pai_us\":%u}\n", id, pai);
 		else
@@ -176,7 +170,7 @@ int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 	if ((ret = resolve(a, args.v[1], &id)))
 		return ret;
 	if ((ret = scmi_powercap_measurements_get(a, id, &out, &pai)))
-		return fail("measure", ret);
+		return cli_fail_errno("measure", ret);
 	if (json)
 		printf("{\"id\":%u,\"power_uw\":%u,\"pai_us\":%u}\n", id, out, pai);
 	else
