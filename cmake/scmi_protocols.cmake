@@ -33,7 +33,7 @@ function(fwkit_generate_scmi_tables dir)
   foreach(p ${FWKIT_SCMI_PROTOCOLS})
     string(APPEND decls "extern const struct scmi_proto_module scmi_${p}_module;\n")
     string(APPEND entries "\t&scmi_${p}_module,\n")
-    string(APPEND cli_decls "int fwkit_scmi_${p}(struct scmi_agent *a, int argc, char **argv);\n")
+    string(APPEND cli_decls "int fwkit_scmi_${p}(struct cli_scmi *s, int argc, char **argv);\n")
     string(APPEND cli_entries "\t{ \"${p}\", fwkit_scmi_${p} },\n")
     list(APPEND names ${p})
   endforeach()
@@ -56,13 +56,14 @@ const size_t scmi_num_modules = ${count};
 
 #include <stddef.h>
 
-struct scmi_agent;
+struct cli_scmi;
 
-/* `fwkit scmi <name> ...`: argv[0] is the name; returns the exit status. */
+/* `fwkit scmi <name> ...`: argv[0] is the name; returns the exit status.
+ * The agent comes from cli_scmi_agent(s) once the arguments are good. */
 ${cli_decls}
 struct fwkit_scmi_protocol {
 	const char *name;
-	int (*run)(struct scmi_agent *a, int argc, char **argv);
+	int (*run)(struct cli_scmi *s, int argc, char **argv);
 };
 
 extern const struct fwkit_scmi_protocol fwkit_scmi_protocols[];

@@ -28,6 +28,12 @@ int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json);
 /* ISSEI rows of `fwkit bench` (tools/fwkit/bench_issei.c). */
 int issei_bench_run(bool json);
 
+/* `fwkit scmi`'s agent, for its commands: the session (local, or through
+ * --socket) opens on the first call, after the command has read its
+ * arguments, so that --help and usage errors need no platform. NULL after
+ * printing why it could not open (the command then exits with 1). */
+struct scmi_agent *cli_scmi_agent(struct cli_scmi *s);
+
 /* One line on stderr, "fwkit: <what>", and exit status 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* cli_fail("<what>: <strerror(-err)>"), for a negative errno. */

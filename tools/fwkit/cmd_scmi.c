@@ -45,6 +45,31 @@ static const char usage_text[] =
 	"\n"
 	"protocol commands (fwkit scmi NAME --help): " FWKIT_SCMI_PROTOCOL_NAMES "\n";
 
+struct cli_scmi {
+	struct scmi_session_opts o;
+	const char *socket; /* NULL: the platform runs in this process */
+	struct scmi_session *session;
+};
+
+struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
+{
+	char err[256];
+	int ret;
+
+	if (s->session)
+		return s->session->agent;
+	if (s->socket)
+		ret = scmi_session_connect(s->socket, &s->o, &s->session, err, sizeof(err));
+	else
+		ret = scmi_session_local(&s->o, &s->session, err, sizeof(err));
+	if (ret) {
+		s->session = NULL;
+		cli_fail("%s", err);
+		return NULL;
+	}
+	return s->session->agent;
+}
+
 /* Options and arguments of the Base commands (after the command's name). */
 struct base_args {
 	struct cli_args args;
@@ -383,15 +408,13 @@ static int parse_global(int argc, char **argv, struct scmi_session_opts *o, cons
 
 int fwkit_cmd_scmi(int argc, char **argv)
 {
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct cli_scmi s = { .o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT } };
 	const struct fwkit_scmi_protocol *proto = NULL;
 	const struct base_cmd *base = NULL;
-	const char *socket_path = NULL;
+	struct scmi_agent *agent;
 	struct cli_args args;
 	struct base_args b;
-	struct scmi_session *s;
-	char err[256];
-	int ret = parse_global(argc, argv, &o, &socket_path, &args);
+	int ret = parse_global(argc, argv, &s.o, &s.socket, &args);
 
 	if (ret != CLI_RUN)
 		return ret;
@@ -399,18 +422,13 @@ int fwkit_cmd_scmi(int argc, char **argv)
 		if (!strcmp(args.v[0], base_cmds[i].name))
 			base = &base_cmds[i];
 	proto = protocol_cmd(args.v[0]);
-	if (!base && !proto)
-		return cli_usage("scmi", "unknown command '%s'", args.v[0]);
-	/* A Base command's arguments are checked before any session. */
-	if (base && (ret = parse_base(base, args.n, args.v, &b)) != CLI_RUN)
-		return ret;
-	if (socket_path)
-		ret = scmi_session_connect(socket_path, &o, &s, err, sizeof(err));
-	else
-		ret = scmi_session_local(&o, &s, err, sizeof(err));
-	if (ret)
-		return cli_fail("%s", err);
-	ret = base ? base->run(s->agent, &b) : proto->run(s->agent, args.n, args.v);
-	scmi_session_close(s);
+	if (proto)
+		ret = proto->run(&s, args.n, args.v);
+	else if (!base)
+		ret = cli_usage("scmi", "unknown command '%s'", args.v[0]);
+	else if ((ret = parse_base(base, args.n, args.v, &b)) == CLI_RUN)
+		ret = (agent = cli_scmi_agent(&s)) ? base->run(agent, &b) : 1;
+	if (s.session)
+		scmi_session_close(s.session);
 	return ret;
 }

@@ -391,8 +391,9 @@ static int cmd_watch(const struct scmi_clock_client *c, uint32_t id, const struc
 	return cli_watch_run(&clock_watch, c->agent, c, id, a->json, a->count, a->timeout_ms);
 }
 
-int fwkit_scmi_clock(struct scmi_agent *ag, int argc, char **argv)
+int fwkit_scmi_clock(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *ag;
 	struct scmi_clock_client c;
 	const char *cmd;
 	struct args a;
@@ -401,6 +402,8 @@ int fwkit_scmi_clock(struct scmi_agent *ag, int argc, char **argv)
 
 	if (ret != CLI_RUN)
 		return ret;
+	if (!(ag = cli_scmi_agent(sess)))
+		return 1;
 	cmd = a.args.v[0];
 	ret = scmi_clock_client_init(ag, &c);
 	if (ret)

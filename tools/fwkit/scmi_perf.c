@@ -134,8 +134,9 @@ static const struct cli_sub perf_cmds[] = {
 	{ "limits", 1, 3, "a DOMAIN" },
 };
 
-int fwkit_scmi_perf(struct scmi_agent *a, int argc, char **argv)
+int fwkit_scmi_perf(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *a;
 	struct scmi_perf_info info;
 	struct scmi_perf_domain_info d;
 	bool json = false;
@@ -146,6 +147,8 @@ int fwkit_scmi_perf(struct scmi_agent *a, int argc, char **argv)
 
 	if (ret != CLI_RUN)
 		return ret;
+	if (!(a = cli_scmi_agent(sess)))
+		return 1;
 	if (!strcmp(args.v[0], "limits") && args.n == 3)
 		return cli_usage("scmi perf", "limits needs DOMAIN [MIN MAX]");
 	ret = scmi_perf_protocol_info(a, &info);

@@ -264,8 +264,9 @@ static const struct cli_sub pinctrl_cmds[] = {
 	{ "permission", 4, 4, "AGENT TYPE ID allow|deny" },
 };
 
-int fwkit_scmi_pinctrl(struct scmi_agent *a, int argc, char **argv)
+int fwkit_scmi_pinctrl(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *a;
 	enum scmi_pinctrl_selector_type t;
 	bool json = false, first = true;
 	const struct cli_spec spec =
@@ -276,6 +277,8 @@ int fwkit_scmi_pinctrl(struct scmi_agent *a, int argc, char **argv)
 
 	if (ret != CLI_RUN)
 		return ret;
+	if (!(a = cli_scmi_agent(sess)))
+		return 1;
 	if (!strcmp(args.v[0], "pins") || !strcmp(args.v[0], "groups") ||
 	    !strcmp(args.v[0], "functions")) {
 		return cmd_list(a,

@@ -99,8 +99,9 @@ static int power_list(struct scmi_agent *a, const struct scmi_power_info *info, 
 
 static const struct cli_sub power_cmds[] = { { "list", 0, 0, "" }, { "state", 1, 2, "a DOMAIN" } };
 
-int fwkit_scmi_power(struct scmi_agent *a, int argc, char **argv)
+int fwkit_scmi_power(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *a;
 	struct scmi_power_info info;
 	struct scmi_power_domain_info d;
 	bool json = false, async = false;
@@ -112,6 +113,8 @@ int fwkit_scmi_power(struct scmi_agent *a, int argc, char **argv)
 
 	if (ret != CLI_RUN)
 		return ret;
+	if (!(a = cli_scmi_agent(sess)))
+		return 1;
 	ret = scmi_power_protocol_info(a, &info);
 	if (ret)
 		return cli_fail("power: protocol not available: %s", strerror(-ret));

@@ -108,8 +108,9 @@ static const struct cli_sub powercap_cmds[] = {
 	{ "pai", 1, 2, "a domain" }, { "measure", 1, 1, "a domain" },
 };
 
-int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
+int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *a;
 	bool json = false, async = false;
 	const struct cli_opt opts[] = { CLI_OPT_FLAG("--async", &async), CLI_OPT_END };
 	const struct cli_spec spec =
@@ -121,6 +122,8 @@ int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
 
 	if (ret != CLI_RUN)
 		return ret;
+	if (!(a = cli_scmi_agent(sess)))
+		return 1;
 	if (!strcmp(args.v[0], "list"))
 		return cmd_list(a, json);
 	if (!strcmp(args.v[0], "get")) {

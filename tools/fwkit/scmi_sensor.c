@@ -315,8 +315,9 @@ static int parse_args(int argc, char **argv, struct sensor_args *sa)
 	return cli_parse(&spec, argc, argv, &sa->args);
 }
 
-int fwkit_scmi_sensor(struct scmi_agent *a, int argc, char **argv)
+int fwkit_scmi_sensor(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *a;
 	struct sensors ss = { 0 };
 	const struct scmi_sensor_info *s = NULL;
 	struct sensor_args sa;
@@ -325,6 +326,8 @@ int fwkit_scmi_sensor(struct scmi_agent *a, int argc, char **argv)
 
 	if (ret != CLI_RUN)
 		return ret;
+	if (!(a = cli_scmi_agent(sess)))
+		return 1;
 	cmd = sa.args.v[0];
 	if ((ret = load(a, &ss)))
 		goto out;

@@ -22,8 +22,9 @@ static const char system_usage[] =
 
 static const struct cli_sub system_cmds[] = { { "state", 0, 1, "" } };
 
-int fwkit_scmi_system(struct scmi_agent *a, int argc, char **argv)
+int fwkit_scmi_system(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *a;
 	bool json = false, graceful = false;
 	const struct cli_opt opts[] = { CLI_OPT_FLAG("--graceful", &graceful), CLI_OPT_END };
 	const struct cli_spec spec =
@@ -34,6 +35,8 @@ int fwkit_scmi_system(struct scmi_agent *a, int argc, char **argv)
 
 	if (ret != CLI_RUN)
 		return ret;
+	if (!(a = cli_scmi_agent(sess)))
+		return 1;
 	ret = scmi_system_version(a, &version);
 	if (ret)
 		return cli_fail("system: protocol not available: %s", strerror(-ret));

@@ -202,20 +202,22 @@ static int run(const struct voltage_ctx *x, const struct cli_args *args, bool as
 	return cmd_config(x->a, x->v, args, json);
 }
 
-int fwkit_scmi_voltage(struct scmi_agent *a, int argc, char **argv)
+int fwkit_scmi_voltage(struct cli_scmi *sess, int argc, char **argv)
 {
 	bool json = false, async = false;
 	const struct cli_opt opts[] = { CLI_OPT_FLAG("--async", &async), CLI_OPT_END };
 	const struct cli_spec spec =
 		CLI_SPEC_SUBS("scmi voltage", voltage_usage, opts, &json, voltage_cmds);
-	struct voltage_ctx x = { .a = a };
+	struct voltage_ctx x = { 0 };
 	struct cli_args args;
 	unsigned int num;
 	int ret = cli_parse(&spec, argc, argv, &args);
 
 	if (ret != CLI_RUN)
 		return ret;
-	if ((ret = scmi_voltage_proto_info_get(a, &x.version, &num)))
+	if (!(x.a = cli_scmi_agent(sess)))
+		return 1;
+	if ((ret = scmi_voltage_proto_info_get(x.a, &x.version, &num)))
 		return cli_fail_errno("VOLTAGE PROTOCOL_ATTRIBUTES", ret);
 	x.v = calloc(1, sizeof(*x.v));
 	if (!x.v)
