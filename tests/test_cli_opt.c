@@ -3,7 +3,9 @@
  * The fwkit CLI's option parser (tools/fwkit/opt.c), compiled in: flags,
  * values as `--x V` and `--x=V`, numbers and their range, repeated options,
  * positional arguments and their counts, --help (never when it is an
- * option's value), --json, "--", and the one-line usage errors.
+ * option's value), --json, "--", and the one-line usage errors; then the
+ * tool itself, which reads every command's arguments before it needs a
+ * platform.
  */
 #include "helpers.h"
 
@@ -221,6 +223,41 @@ static void test_subcommands(void **state)
 	assert_int_equal(run(&r, WORDS("frob", "--help")), 0);
 }
 
+/* The tool itself: every command reads its arguments before it needs a
+ * platform, so help and usage errors work with none to reach. */
+static void test_tool_without_platform(void **state)
+{
+	static const char *const protocols[] = { "power", "system",  "perf",	 "clock",  "sensor",
+						 "reset", "voltage", "powercap", "pinctrl" };
+	char out[8192], err[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++) {
+		assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi",
+					      "--socket", "/nonexistent/fwkit.sock", protocols[i],
+					      "--help", NULL),
+				 0);
+		assert_non_null(strstr(out, "usage: fwkit scmi"));
+		assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi",
+					      "--socket", "/nonexistent/fwkit.sock", protocols[i],
+					      "--frobnicate", NULL),
+				 2);
+		assert_non_null(strstr(err, "unknown option '--frobnicate'"));
+		assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1); /* one line */
+	}
+	/* An option's value is never --help. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket",
+				      "/nonexistent/fwkit.sock", "clock", "watch", "cpu", "--count",
+				      "--help", NULL),
+			 2);
+	assert_string_equal(out, "");
+	/* The connection is tried only for a command that parsed. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket",
+				      "/nonexistent/fwkit.sock", "clock", "list", NULL),
+			 1);
+	assert_non_null(strstr(err, "cannot connect"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_positional_counts),
 		cmocka_unit_test(test_stop_at_arg),
 		cmocka_unit_test(test_subcommands),
+		cmocka_unit_test(test_tool_without_platform),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
