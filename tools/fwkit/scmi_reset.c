@@ -183,7 +183,8 @@ static bool print_event(const struct cli_watch *w, uint8_t evt, const uint8_t *p
 {
 	struct scmi_reset_event ev;
 
-	if (scmi_reset_parse_event(p, len, &ev) || ev.domain_id != w->id)
+	if (evt != SCMI_EVENT_RESET_ISSUED || scmi_reset_parse_event(p, len, &ev) ||
+	    ev.domain_id != w->id)
 		return false;
 	if (w->json)
 		printf("{\"event\":\"reset_issued\",\"agent_id\":%u,\"id\":%u,\"reset_state\":%u,"
