@@ -223,38 +223,35 @@ static void test_subcommands(void **state)
 	assert_int_equal(run(&r, WORDS("frob", "--help")), 0);
 }
 
+/* `fwkit scmi --socket <nowhere> proto a b c` (a, b, c may be NULL). */
+static char out[8192], err[1024];
+
+static int scmi_nowhere(const char *proto, const char *a, const char *b, const char *c)
+{
+	return th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket",
+			    "/nonexistent/fwkit.sock", proto, a, b, c, NULL);
+}
+
 /* The tool itself: every command reads its arguments before it needs a
  * platform, so help and usage errors work with none to reach. */
 static void test_tool_without_platform(void **state)
 {
 	static const char *const protocols[] = { "power", "system",  "perf",	 "clock",  "sensor",
 						 "reset", "voltage", "powercap", "pinctrl" };
-	char out[8192], err[1024];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++) {
-		assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi",
-					      "--socket", "/nonexistent/fwkit.sock", protocols[i],
-					      "--help", NULL),
-				 0);
+		assert_int_equal(scmi_nowhere(protocols[i], "--help", NULL, NULL), 0);
 		assert_non_null(strstr(out, "usage: fwkit scmi"));
-		assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi",
-					      "--socket", "/nonexistent/fwkit.sock", protocols[i],
-					      "--frobnicate", NULL),
-				 2);
+		assert_int_equal(scmi_nowhere(protocols[i], "--frobnicate", NULL, NULL), 2);
 		assert_non_null(strstr(err, "unknown option '--frobnicate'"));
 		assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1); /* one line */
 	}
 	/* An option's value is never --help. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket",
-				      "/nonexistent/fwkit.sock", "clock", "watch", "cpu", "--count",
-				      "--help", NULL),
-			 2);
+	assert_int_equal(scmi_nowhere("clock", "watch", "--count", "--help"), 2);
 	assert_string_equal(out, "");
 	/* The connection is tried only for a command that parsed. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket",
-				      "/nonexistent/fwkit.sock", "clock", "list", NULL),
-			 1);
+	assert_int_equal(scmi_nowhere("clock", "list", NULL, NULL), 1);
 	assert_non_null(strstr(err, "cannot connect"));
 }
 

@@ -33,6 +33,9 @@ int issei_bench_run(bool json);
  * arguments, so that --help and usage errors need no platform. NULL after
  * printing why it could not open (the command then exits with 1). */
 struct scmi_agent *cli_scmi_agent(struct cli_scmi *s);
+/* A protocol command's start, given what its parse returned: CLI_RUN with
+ * *a the agent, or the exit status (parse's, or 1 with no session). */
+int cli_scmi_start(struct cli_scmi *s, int parsed, struct scmi_agent **a);
 
 /* One line on stderr, "fwkit: <what>", and exit status 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -70,6 +70,14 @@ struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
 	return s->session->agent;
 }
 
+int cli_scmi_start(struct cli_scmi *s, int parsed, struct scmi_agent **a)
+{
+	if (parsed != CLI_RUN)
+		return parsed;
+	*a = cli_scmi_agent(s);
+	return *a ? CLI_RUN : 1;
+}
+
 /* Options and arguments of the Base commands (after the command's name). */
 struct base_args {
 	struct cli_args args;

@@ -398,12 +398,10 @@ int fwkit_scmi_clock(struct cli_scmi *sess, int argc, char **argv)
 	const char *cmd;
 	struct args a;
 	uint32_t id = 0;
-	int ret = parse_args(argc, argv, &a);
+	int ret = cli_scmi_start(sess, parse_args(argc, argv, &a), &ag);
 
 	if (ret != CLI_RUN)
 		return ret;
-	if (!(ag = cli_scmi_agent(sess)))
-		return 1;
 	cmd = a.args.v[0];
 	ret = scmi_clock_client_init(ag, &c);
 	if (ret)

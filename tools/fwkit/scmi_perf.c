@@ -143,12 +143,10 @@ int fwkit_scmi_perf(struct cli_scmi *sess, int argc, char **argv)
 	const struct cli_spec spec = CLI_SPEC_SUBS("scmi perf", perf_usage, NULL, &json, perf_cmds);
 	struct cli_args args;
 	unsigned int v1, v2;
-	int ret = cli_parse(&spec, argc, argv, &args);
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
 
 	if (ret != CLI_RUN)
 		return ret;
-	if (!(a = cli_scmi_agent(sess)))
-		return 1;
 	if (!strcmp(args.v[0], "limits") && args.n == 3)
 		return cli_usage("scmi perf", "limits needs DOMAIN [MIN MAX]");
 	ret = scmi_perf_protocol_info(a, &info);

@@ -273,12 +273,10 @@ int fwkit_scmi_pinctrl(struct cli_scmi *sess, int argc, char **argv)
 		CLI_SPEC_SUBS("scmi pinctrl", usage_text, NULL, &json, pinctrl_cmds);
 	struct cli_args args;
 	uint32_t id;
-	int ret = cli_parse(&spec, argc, argv, &args);
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
 
 	if (ret != CLI_RUN)
 		return ret;
-	if (!(a = cli_scmi_agent(sess)))
-		return 1;
 	if (!strcmp(args.v[0], "pins") || !strcmp(args.v[0], "groups") ||
 	    !strcmp(args.v[0], "functions")) {
 		return cmd_list(a,

@@ -109,12 +109,10 @@ int fwkit_scmi_power(struct cli_scmi *sess, int argc, char **argv)
 	const struct cli_spec spec =
 		CLI_SPEC_SUBS("scmi power", power_usage, opts, &json, power_cmds);
 	struct cli_args args;
-	int ret = cli_parse(&spec, argc, argv, &args);
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
 
 	if (ret != CLI_RUN)
 		return ret;
-	if (!(a = cli_scmi_agent(sess)))
-		return 1;
 	ret = scmi_power_protocol_info(a, &info);
 	if (ret)
 		return cli_fail("power: protocol not available: %s", strerror(-ret));

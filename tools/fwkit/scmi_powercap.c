@@ -118,12 +118,10 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 	struct cli_args args;
 	unsigned int v;
 	uint32_t id, out, pai;
-	int ret = cli_parse(&spec, argc, argv, &args);
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
 
 	if (ret != CLI_RUN)
 		return ret;
-	if (!(a = cli_scmi_agent(sess)))
-		return 1;
 	if (!strcmp(args.v[0], "list"))
 		return cmd_list(a, json);
 	if (!strcmp(args.v[0], "get")) {

@@ -218,12 +218,10 @@ int fwkit_scmi_reset(struct cli_scmi *sess, int argc, char **argv)
 	const char *cmd;
 	struct args a;
 	uint32_t id;
-	int ret = parse_args(argc, argv, &a);
+	int ret = cli_scmi_start(sess, parse_args(argc, argv, &a), &ag);
 
 	if (ret != CLI_RUN)
 		return ret;
-	if (!(ag = cli_scmi_agent(sess)))
-		return 1;
 	cmd = a.args.v[0];
 	ret = scmi_reset_client_init(ag, &c);
 	if (ret)

@@ -322,12 +322,10 @@ int fwkit_scmi_sensor(struct cli_scmi *sess, int argc, char **argv)
 	const struct scmi_sensor_info *s = NULL;
 	struct sensor_args sa;
 	const char *cmd;
-	int ret = parse_args(argc, argv, &sa);
+	int ret = cli_scmi_start(sess, parse_args(argc, argv, &sa), &a);
 
 	if (ret != CLI_RUN)
 		return ret;
-	if (!(a = cli_scmi_agent(sess)))
-		return 1;
 	cmd = sa.args.v[0];
 	if ((ret = load(a, &ss)))
 		goto out;

@@ -31,12 +31,10 @@ int fwkit_scmi_system(struct cli_scmi *sess, int argc, char **argv)
 		CLI_SPEC_SUBS("scmi system", system_usage, opts, &json, system_cmds);
 	struct cli_args args;
 	uint32_t version, st;
-	int ret = cli_parse(&spec, argc, argv, &args);
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
 
 	if (ret != CLI_RUN)
 		return ret;
-	if (!(a = cli_scmi_agent(sess)))
-		return 1;
 	ret = scmi_system_version(a, &version);
 	if (ret)
 		return cli_fail("system: protocol not available: %s", strerror(-ret));

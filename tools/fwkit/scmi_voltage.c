@@ -211,12 +211,10 @@ int fwkit_scmi_voltage(struct cli_scmi *sess, int argc, char **argv)
 	struct voltage_ctx x = { 0 };
 	struct cli_args args;
 	unsigned int num;
-	int ret = cli_parse(&spec, argc, argv, &args);
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &x.a);
 
 	if (ret != CLI_RUN)
 		return ret;
-	if (!(x.a = cli_scmi_agent(sess)))
-		return 1;
 	if ((ret = scmi_voltage_proto_info_get(x.a, &x.version, &num)))
 		return cli_fail_errno("VOLTAGE PROTOCOL_ATTRIBUTES", ret);
 	x.v = calloc(1, sizeof(*x.v));
