@@ -1,13 +1,21 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Shared by the fwkit subcommands: the subcommand table's entry points and
- * small helpers for errors and traces. Each subcommand lives in its own
- * file and returns the process exit status.
+ * Shared by the fwkit subcommands: the subcommand table's entry points, the
+ * option parser (opt.h), small helpers for errors and traces, and the two
+ * things every protocol command does alike: finding a resource by name or
+ * id, and watching its notifications. Each subcommand lives in its own file
+ * and returns the process exit status.
  */
 #ifndef FWKIT_CLI_H
 #define FWKIT_CLI_H
 
+#include "fwkit_scmi_table.h" /* generated: fwkit_scmi_<protocol>() */
+#include "opt.h"
+
+#include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 int fwkit_cmd_demo(int argc, char **argv);
@@ -20,26 +28,19 @@ int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json);
 /* ISSEI rows of `fwkit bench` (tools/fwkit/bench_issei.c). */
 int issei_bench_run(bool json);
 
-/*
- * `fwkit scmi <protocol> ...`: one function per SCMI protocol, each in its own
- * file tools/fwkit/scmi_<protocol>.c, declared weak so that cmd_scmi.c offers
- * exactly the ones built in. argv[0] is the protocol's name; each handles
- * --help and --json itself and returns the exit status.
- */
-struct scmi_agent;
-typedef int (*fwkit_scmi_protocol_cmd)(struct scmi_agent *a, int argc, char **argv);
-int fwkit_scmi_power(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
-int fwkit_scmi_system(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
-int fwkit_scmi_perf(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
-int fwkit_scmi_clock(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
-int fwkit_scmi_sensor(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
-int fwkit_scmi_reset(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
-int fwkit_scmi_voltage(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
-int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
-int fwkit_scmi_pinctrl(struct scmi_agent *a, int argc, char **argv) __attribute__((weak));
+/* `fwkit scmi`'s agent, for its commands: the session (local, or through
+ * --socket) opens on the first call, after the command has read its
+ * arguments, so that --help and usage errors need no platform. NULL after
+ * printing why it could not open (the command then exits with 1). */
+struct scmi_agent *cli_scmi_agent(struct cli_scmi *s);
+/* A protocol command's start, given what its parse returned: CLI_RUN with
+ * *a the agent, or the exit status (parse's, or 1 with no session). */
+int cli_scmi_start(struct cli_scmi *s, int parsed, struct scmi_agent **a);
 
 /* One line on stderr, "fwkit: <what>", and exit status 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_fail("<what>: <strerror(-err)>"), for a negative errno. */
+int cli_fail_errno(const char *what, int err);
 /* Usage error: one line, then the hint to ask for help; exit status 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A trace sink printing one line to stderr with a prefix (ctx: const char *). */
@@ -50,5 +51,62 @@ bool cli_parse_u32(const char *s, unsigned long max, unsigned int *out);
 void cli_quiet_logs(bool verbose);
 /* Print s as a JSON string (with quotes and escapes). */
 void cli_json_string(FILE *f, const char *s);
+
+/* Room for a resource's name (SCMI extended names are 64 bytes with the NUL). */
+#define CLI_NAME_MAX 128
+
+/* The resources of one kind (ids 0..count-1), for cli_find. */
+struct cli_names {
+	uint32_t count;
+	/* id's name into name: 0, or a negative errno (e.g. not this agent's). */
+	int (*name_of)(const void *ctx, uint32_t id, char *name, size_t len);
+	const void *ctx;
+};
+
+/* A resource named on the command line: an unsigned number is its id as
+ * it is (the platform judges it), else the first id named key. 0 or
+ * -ENOENT; the caller says what was not found. */
+int cli_find(const struct cli_names *names, const char *key, uint32_t *id);
+
+/*
+ * `watch`-style commands: subscribe to one resource's notifications, print
+ * each event as it comes and stop after count of them, or fail after
+ * timeout_ms with "<what> <id>: <got> of <count> events within <T> ms".
+ */
+struct cli_watch;
+
+/* What one protocol's watch command watches, and how. */
+struct cli_watch_kind {
+	uint8_t protocol, event; /* event: SCMI_EVT_ANY for every one */
+	const char *what;	 /* "clock" */
+	const char *notify_name; /* "CLOCK_RATE_NOTIFY": names a subscribe failure */
+	/* Turn w->id's notifications on or off: 0 or a negative errno. */
+	int (*subscribe)(const struct cli_watch *w, bool on);
+	/* Print one event if it is about w->id (under the watch's lock). */
+	bool (*print)(const struct cli_watch *w, uint8_t evt, const uint8_t *p, size_t len,
+		      uint64_t ts);
+};
+
+/* One watch; cli_watch_run keeps it for the process's life, as the agent's
+ * dispatcher may still be in the callback after unregistering. */
+struct cli_watch {
+	const struct cli_watch_kind *kind;
+	struct scmi_agent *agent;
+	const void *client; /* the protocol's, for subscribe */
+	uint32_t id;
+	bool json;
+	unsigned int count, timeout_ms;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned int got;
+};
+
+/* Subscribe, wait, unsubscribe: the exit status. Once per process. */
+int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, const void *client,
+		  uint32_t id, bool json, unsigned int count, unsigned int timeout_ms);
+/* cli_watch_run's waiting (watch.c): set up the lock, and wait for the
+ * events (or the deadline), returning how many came. */
+void cli_watch_sync_init(struct cli_watch *w);
+unsigned int cli_watch_wait(struct cli_watch *w);
 
 #endif

@@ -12,7 +12,6 @@
 #include <fwkit/scmi/session.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -336,13 +335,6 @@ static const char usage_text[] =
 
 int fwkit_cmd_bench(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "cost", no_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	static const struct {
 		const char *name;
 		bool xproc;
@@ -355,33 +347,25 @@ int fwkit_cmd_bench(int argc, char **argv)
 	};
 	unsigned int n = 20000;
 	bool json = false, cost = false;
-	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'c':
-			cost = true;
-			break;
-		case 'n':
-			if (!cli_parse_u32(optarg, 10000000, &n) || n < 100)
-				return cli_usage("bench", "--iterations needs a number >= 100");
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		default:
-			return cli_usage("bench", "unknown option");
-		}
-	}
+	const struct cli_opt opts[] = {
+		CLI_OPT_U32("--iterations", &n, 100, 10000000),
+		CLI_OPT_FLAG("--cost", &cost),
+		CLI_OPT_END,
+	};
+	const struct cli_spec spec = {
+		.cmd = "bench", .help = usage_text, .opts = opts, .json = &json, .max_args = CLI_ANY
+	};
+	struct cli_args args;
+	int ret = cli_parse(&spec, argc, argv, &args);
+
+	if (ret != CLI_RUN)
+		return ret;
 	cli_quiet_logs(false);
 	if (cost)
-		return bench_cost_run(argc - optind, argv + optind, n, json);
-	if (optind < argc)
-		return cli_usage("bench", "unexpected argument '%s'", argv[optind]);
+		return bench_cost_run(args.n, args.v, n, json);
+	if (args.n)
+		return cli_usage("bench", "unexpected argument '%s'", args.v[0]);
 	signal(SIGPIPE, SIG_IGN);
 	sched_getaffinity(0, sizeof(original), &original);
 	if (!json)
@@ -393,7 +377,6 @@ int fwkit_cmd_bench(int argc, char **argv)
 		unsigned int warm = iters / 10;
 		struct result floor_r = { 0 }, r = { .name = cases[i].name };
 		char fname[64];
-		int ret;
 
 		ret = floor_run(cases[i].xproc, cases[i].mode, iters, warm, &floor_r);
 		if (!ret)

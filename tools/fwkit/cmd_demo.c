@@ -11,7 +11,6 @@
 #include <fwkit/scmi/session.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <string.h>
 
 static const char usage_text[] =
@@ -39,47 +38,42 @@ static int expect(const char *who, const char *what, int got, int want)
 	return 0;
 }
 
+/* CLI_RUN, or the exit status. */
+static int parse(int argc, char **argv, struct scmi_session_opts *o, bool *verbose)
+{
+	bool trace = false;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STR("--dtb", &o->dtb),
+		CLI_OPT_FLAG("--trace", &trace),
+		CLI_OPT_FLAG("--verbose", verbose),
+		CLI_OPT_END,
+	};
+	const struct cli_spec spec = { .cmd = "demo", .help = usage_text, .opts = opts };
+	struct cli_args args;
+	int ret = cli_parse(&spec, argc, argv, &args);
+
+	if (trace) {
+		o->agent.trace = cli_trace;
+		o->agent.trace_ctx = "agent    ";
+		o->platform_trace = cli_trace;
+		o->platform_trace_ctx = "platform ";
+	}
+	return ret;
+}
+
 int fwkit_cmd_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dtb", required_argument, NULL, 'd' },
-		{ "trace", no_argument, NULL, 'T' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_THREAD };
 	struct demo_agent agents[MAX_DEMO_AGENTS] = { 0 };
 	char paths[MAX_DEMO_AGENTS][SCMI_BOARD_PATH_MAX], err[256], what[96];
 	struct demo_agent *host = NULL, *guest = NULL;
 	struct scmi_session *s;
 	bool verbose = false;
-	int n, c, ret, bad = 0;
+	int n, ret, bad = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			o.dtb = optarg;
-			break;
-		case 'T':
-			o.agent.trace = cli_trace;
-			o.agent.trace_ctx = "agent    ";
-			o.platform_trace = cli_trace;
-			o.platform_trace_ctx = "platform ";
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		default:
-			return cli_usage("demo", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage("demo", "unexpected argument '%s'", argv[optind]);
+	ret = parse(argc, argv, &o, &verbose);
+	if (ret != CLI_RUN)
+		return ret;
 	cli_quiet_logs(verbose);
 	/* Demo timeouts are generous: the point is behaviour, not speed. */
 	o.agent.rx_timeout_ms = 2000;

@@ -36,6 +36,7 @@ static const char usage_text[] =
 	"host commands:\n"
 	"  info [--json]       link state, firmware version, firmware clients\n"
 	"  echo UUID DATA      connect to the client UUID, write DATA, print the reply\n"
+	"                      (a DATA starting with '-' goes after '--')\n"
 	"  spdm-version [UUID] SPDM GET_VERSION to the SPDM client (default UUID\n"
 	"                      e85149df-9447-4c9a-8367-c4e33464f1b4)\n"
 	"\n"
@@ -57,60 +58,41 @@ struct opts {
 	const char *socket;
 	const char *dtb;
 	const char *fw_version;
-	int nfaults;
+	unsigned int nfaults;
 	const char *faults[ISSEI_FW_MAX_FAULTS];
 	unsigned int timeout_ms;
 	bool json, verbose;
 	int npos;
-	char *pos[4];
+	char **pos;
 };
 
+static const struct cli_sub issei_cmds[] = { { "fw", 0, 0, "" },
+					     { "info", 0, 0, "" },
+					     { "echo", 2, 2, "UUID and DATA" },
+					     { "spdm-version", 0, 1, "" } };
+
+/* CLI_RUN, or the exit status. */
 static int parse(int argc, char **argv, struct opts *o)
 {
+	const struct cli_opt opts[] = {
+		CLI_OPT_STR("--socket", &o->socket),
+		CLI_OPT_STR("--dtb", &o->dtb),
+		CLI_OPT_U32("--timeout-ms", &o->timeout_ms, 0, 3600000),
+		CLI_OPT_STR("--fw-version", &o->fw_version),
+		CLI_OPT_STRS("--fault", o->faults, &o->nfaults),
+		CLI_OPT_FLAG("--verbose", &o->verbose),
+		CLI_OPT_END,
+	};
+	const struct cli_spec spec = CLI_SPEC_SUBS("issei", usage_text, opts, &o->json, issei_cmds);
+	struct cli_args args;
+	int ret;
+
 	memset(o, 0, sizeof(*o));
 	o->timeout_ms = 5000;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(usage_text, stdout);
-			return 1;
-		} else if (!strcmp(a, "--socket") || !strcmp(a, "--dtb") ||
-			   !strcmp(a, "--timeout-ms") || !strcmp(a, "--fw-version") ||
-			   !strcmp(a, "--fault")) {
-			if (i + 1 >= argc)
-				return -cli_usage("issei", "%s needs a value", a);
-			if (!strcmp(a, "--socket"))
-				o->socket = argv[++i];
-			else if (!strcmp(a, "--fw-version"))
-				o->fw_version = argv[++i];
-			else if (!strcmp(a, "--fault") && o->nfaults == ISSEI_FW_MAX_FAULTS)
-				return -cli_usage("issei", "more than %d faults",
-						  ISSEI_FW_MAX_FAULTS);
-			else if (!strcmp(a, "--fault"))
-				o->faults[o->nfaults++] = argv[++i];
-			else if (!strcmp(a, "--dtb"))
-				o->dtb = argv[++i];
-			else if (!cli_parse_u32(argv[++i], 3600000, &o->timeout_ms))
-				return -cli_usage("issei", "bad --timeout-ms '%s'", argv[i]);
-		} else if (!strcmp(a, "--json")) {
-			o->json = true;
-		} else if (!strcmp(a, "--verbose")) {
-			o->verbose = true;
-		} else if (a[0] == '-' && a[1] == '-' && o->npos < 3) {
-			/* Echo data may start with dashes only after the UUID. */
-			if (o->npos >= 2 && !strcmp(o->pos[0], "echo")) {
-				o->pos[o->npos++] = argv[i];
-				continue;
-			}
-			return -cli_usage("issei", "unknown option '%s'", a);
-		} else {
-			if (o->npos == 4)
-				return -cli_usage("issei", "too many arguments");
-			o->pos[o->npos++] = argv[i];
-		}
-	}
-	return 0;
+	ret = cli_parse(&spec, argc, argv, &args);
+	o->npos = args.n;
+	o->pos = args.v;
+	return ret;
 }
 
 /* -------------------------------------------------------------- firmware */
@@ -165,7 +147,7 @@ static int apply_cli_config(const struct opts *o, struct issei_fw_config *cfg)
 		for (int i = 0; i < 4; i++)
 			cfg->fw_version[i] = (uint16_t)v[i];
 	}
-	for (int i = 0; i < o->nfaults; i++) {
+	for (unsigned int i = 0; i < o->nfaults; i++) {
 		if (cfg->n_faults == ISSEI_FW_MAX_FAULTS)
 			return cli_usage("issei", "more than %d faults", ISSEI_FW_MAX_FAULTS);
 		if (parse_fault(o->faults[i], &cfg->faults[cfg->n_faults]))
@@ -452,34 +434,18 @@ int fwkit_cmd_issei(int argc, char **argv)
 	struct opts o;
 	int ret = parse(argc, argv, &o);
 
-	if (ret)
-		return ret > 0 ? 0 : -ret;
-	if (!o.npos)
-		return cli_usage("issei", "missing command");
+	if (ret != CLI_RUN)
+		return ret;
 	if (!o.socket)
 		return cli_usage("issei", "--socket PATH is required");
 	cli_quiet_logs(o.verbose);
-	if (!strcmp(o.pos[0], "fw")) {
-		if (o.npos != 1)
-			return cli_usage("issei", "fw takes no arguments");
+	if (!strcmp(o.pos[0], "fw"))
 		return cmd_fw(&o);
-	}
 	if (o.dtb || o.fw_version || o.nfaults)
 		return cli_usage("issei", "--dtb, --fw-version and --fault are for 'fw' only");
-	if (!strcmp(o.pos[0], "info")) {
-		if (o.npos != 1)
-			return cli_usage("issei", "info takes no arguments");
+	if (!strcmp(o.pos[0], "info"))
 		return cmd_info(&o);
-	}
-	if (!strcmp(o.pos[0], "echo")) {
-		if (o.npos != 3)
-			return cli_usage("issei", "echo needs UUID and DATA");
+	if (!strcmp(o.pos[0], "echo"))
 		return cmd_echo(&o);
-	}
-	if (!strcmp(o.pos[0], "spdm-version")) {
-		if (o.npos > 2)
-			return cli_usage("issei", "spdm-version takes at most a UUID");
-		return cmd_spdm(&o);
-	}
-	return cli_usage("issei", "unknown command '%s'", o.pos[0]);
+	return cmd_spdm(&o);
 }

@@ -9,7 +9,6 @@
 #include <fwkit/scmi/session.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,54 +38,43 @@ static void ready(void *ctx)
 	fprintf(stderr, "fwkit platform: listening on %s\n", (const char *)ctx);
 }
 
+/* CLI_RUN, or the exit status. */
+static int parse(int argc, char **argv, struct scmi_server_opts *o, const char **socket_path,
+		 bool *verbose)
+{
+	bool poll = false, trace = false;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STR("--socket", socket_path), CLI_OPT_STR("--dtb", &o->dtb),
+		CLI_OPT_FLAG("--poll", &poll),	      CLI_OPT_FLAG("--trace", &trace),
+		CLI_OPT_FLAG("--verbose", verbose),   CLI_OPT_END,
+	};
+	const struct cli_spec spec = { .cmd = "platform", .help = usage_text, .opts = opts };
+	struct cli_args args;
+	int ret = cli_parse(&spec, argc, argv, &args);
+
+	if (poll)
+		o->mode = HW_WAIT_POLL;
+	if (trace) {
+		o->trace = cli_trace;
+		o->trace_ctx = "platform ";
+	}
+	return ret;
+}
+
 int fwkit_cmd_platform(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "dtb", required_argument, NULL, 'd' },
-		{ "poll", no_argument, NULL, 'p' },
-		{ "trace", no_argument, NULL, 'T' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct scmi_server_opts o = { .mode = HW_WAIT_SLEEP };
 	struct sigaction sa = { .sa_handler = on_signal };
 	const char *socket_path = NULL;
 	bool verbose = false;
 	char err[256];
-	int c, ret;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			socket_path = optarg;
-			break;
-		case 'd':
-			o.dtb = optarg;
-			break;
-		case 'p':
-			o.mode = HW_WAIT_POLL;
-			break;
-		case 'T':
-			o.trace = cli_trace;
-			o.trace_ctx = "platform ";
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		default:
-			return cli_usage("platform", "unknown option");
-		}
-	}
+	ret = parse(argc, argv, &o, &socket_path, &verbose);
+	if (ret != CLI_RUN)
+		return ret;
 	if (!socket_path)
 		return cli_usage("platform", "--socket PATH is required");
-	if (optind < argc)
-		return cli_usage("platform", "unexpected argument '%s'", argv[optind]);
 	cli_quiet_logs(verbose);
 	if (pipe(stop_pipe))
 		return cli_fail("pipe: %s", strerror(errno));

@@ -9,7 +9,6 @@
 #include <fwkit/scmi/session.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,64 +41,66 @@ static const char usage_text[] =
 	"                                      notification as it arrives\n"
 	"  raw PROTOCOL MESSAGE [WORD...] [--json]\n"
 	"                                      send one command of 32-bit words, print\n"
-	"                                      the status and the returned words\n";
+	"                                      the status and the returned words\n"
+	"\n"
+	"protocol commands (fwkit scmi NAME --help): " FWKIT_SCMI_PROTOCOL_NAMES "\n";
 
-static const struct {
-	const char *name;
-	fwkit_scmi_protocol_cmd fn;
-} protocol_cmds[] = {
-	{ "power", fwkit_scmi_power },	   { "system", fwkit_scmi_system },
-	{ "perf", fwkit_scmi_perf },	   { "clock", fwkit_scmi_clock },
-	{ "sensor", fwkit_scmi_sensor },   { "reset", fwkit_scmi_reset },
-	{ "voltage", fwkit_scmi_voltage }, { "powercap", fwkit_scmi_powercap },
-	{ "pinctrl", fwkit_scmi_pinctrl },
+struct cli_scmi {
+	struct scmi_session_opts o;
+	const char *socket; /* NULL: the platform runs in this process */
+	struct scmi_session *session;
 };
 
-static fwkit_scmi_protocol_cmd protocol_cmd(const char *name)
+struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
 {
-	for (size_t i = 0; i < FW_ARRAY_SIZE(protocol_cmds); i++)
-		if (protocol_cmds[i].fn && !strcmp(name, protocol_cmds[i].name))
-			return protocol_cmds[i].fn;
+	char err[256];
+	int ret;
+
+	if (s->session)
+		return s->session->agent;
+	if (s->socket)
+		ret = scmi_session_connect(s->socket, &s->o, &s->session, err, sizeof(err));
+	else
+		ret = scmi_session_local(&s->o, &s->session, err, sizeof(err));
+	if (ret) {
+		s->session = NULL;
+		cli_fail("%s", err);
+		return NULL;
+	}
+	return s->session->agent;
+}
+
+int cli_scmi_start(struct cli_scmi *s, int parsed, struct scmi_agent **a)
+{
+	if (parsed != CLI_RUN)
+		return parsed;
+	*a = cli_scmi_agent(s);
+	return *a ? CLI_RUN : 1;
+}
+
+/* Options and arguments of the Base commands (after the command's name). */
+struct base_args {
+	struct cli_args args;
+	bool json, permissions;
+	unsigned int count, timeout_ms;
+};
+
+static const struct fwkit_scmi_protocol *protocol_cmd(const char *name)
+{
+	for (size_t i = 0; i < fwkit_scmi_num_protocols; i++)
+		if (!strcmp(name, fwkit_scmi_protocols[i].name))
+			return &fwkit_scmi_protocols[i];
 	return NULL;
 }
 
-static void print_usage(void)
-{
-	bool any = false;
-
-	fputs(usage_text, stdout);
-	for (size_t i = 0; i < FW_ARRAY_SIZE(protocol_cmds); i++) {
-		if (!protocol_cmds[i].fn)
-			continue;
-		printf("%s%s", any ? ", " : "\nprotocol commands (fwkit scmi NAME --help): ",
-		       protocol_cmds[i].name);
-		any = true;
-	}
-	if (any)
-		printf("\n");
-}
-
-static bool has_flag(int argc, char **argv, const char *flag)
-{
-	for (int i = 0; i < argc; i++)
-		if (!strcmp(argv[i], flag))
-			return true;
-	return false;
-}
-
-static int fail_errno(const char *what, int ret)
-{
-	return cli_fail("%s: %s", what, strerror(-ret));
-}
-
-static int cmd_base(struct scmi_agent *a, bool json)
+static int cmd_base(struct scmi_agent *a, const struct base_args *b)
 {
 	struct scmi_base_info info;
 	int ret = scmi_base_discover(a, &info);
 
 	if (ret)
-		return fail_errno("Base discovery failed", ret);
-	if (json) {
+		return cli_fail_errno("Base discovery failed", ret);
+	if (b->json) {
 		printf("{\"version\":%u,\"vendor\":", info.version);
 		cli_json_string(stdout, info.vendor);
 		printf(",\"sub_vendor\":");
@@ -135,19 +136,19 @@ static int cmd_base(struct scmi_agent *a, bool json)
 	return 0;
 }
 
-static int cmd_agent(struct scmi_agent *a, int argc, char **argv)
+static int cmd_agent(struct scmi_agent *a, const struct base_args *b)
 {
 	char name[SCMI_SHORT_NAME_MAX_SIZE + 1];
 	unsigned int id;
 	uint32_t got;
 	int ret;
 
-	if (argc < 2 || !cli_parse_u32(argv[1], 0xFFFFFFFFul, &id))
+	if (!cli_parse_u32(b->args.v[1], 0xFFFFFFFFul, &id))
 		return cli_usage("scmi", "agent needs an agent id");
 	ret = scmi_base_discover_agent(a, id, &got, name);
 	if (ret)
-		return fail_errno("BASE_DISCOVER_AGENT", ret);
-	if (has_flag(argc, argv, "--json")) {
+		return cli_fail_errno("BASE_DISCOVER_AGENT", ret);
+	if (b->json) {
 		printf("{\"agent_id\":%u,\"name\":", got);
 		cli_json_string(stdout, name);
 		printf("}\n");
@@ -170,78 +171,75 @@ static int parse_allow(const char *s, bool *allow)
 	return 0;
 }
 
-static int cmd_device_perm(struct scmi_agent *a, int argc, char **argv)
+static int cmd_device_perm(struct scmi_agent *a, const struct base_args *b)
 {
+	char **argv = b->args.v;
 	unsigned int agent, dev;
 	bool allow;
 	int ret;
 
-	if (argc < 4 || !cli_parse_u32(argv[1], 0xFFFFFFFFul, &agent) ||
+	if (!cli_parse_u32(argv[1], 0xFFFFFFFFul, &agent) ||
 	    !cli_parse_u32(argv[2], 0xFFFFFFFFul, &dev) || parse_allow(argv[3], &allow))
 		return cli_usage("scmi", "device-perm needs AGENT DEVICE allow|deny");
 	ret = scmi_base_set_device_permissions(a, agent, dev, allow);
-	return ret ? fail_errno("BASE_SET_DEVICE_PERMISSIONS", ret) : 0;
+	return ret ? cli_fail_errno("BASE_SET_DEVICE_PERMISSIONS", ret) : 0;
 }
 
-static int cmd_protocol_perm(struct scmi_agent *a, int argc, char **argv)
+static int cmd_protocol_perm(struct scmi_agent *a, const struct base_args *b)
 {
+	char **argv = b->args.v;
 	unsigned int agent, dev, proto;
 	bool allow;
 	int ret;
 
-	if (argc < 5 || !cli_parse_u32(argv[1], 0xFFFFFFFFul, &agent) ||
+	if (!cli_parse_u32(argv[1], 0xFFFFFFFFul, &agent) ||
 	    !cli_parse_u32(argv[2], 0xFFFFFFFFul, &dev) || !cli_parse_u32(argv[3], 0xFF, &proto) ||
 	    parse_allow(argv[4], &allow))
 		return cli_usage("scmi", "protocol-perm needs AGENT DEVICE PROTOCOL allow|deny");
 	ret = scmi_base_set_protocol_permissions(a, agent, dev, (uint8_t)proto, allow);
-	return ret ? fail_errno("BASE_SET_PROTOCOL_PERMISSIONS", ret) : 0;
+	return ret ? cli_fail_errno("BASE_SET_PROTOCOL_PERMISSIONS", ret) : 0;
 }
 
-static int cmd_reset_agent(struct scmi_agent *a, int argc, char **argv)
+static int cmd_reset_agent(struct scmi_agent *a, const struct base_args *b)
 {
 	unsigned int agent;
 	int ret;
 
-	if (argc < 2 || !cli_parse_u32(argv[1], 0xFFFFFFFFul, &agent))
+	if (!cli_parse_u32(b->args.v[1], 0xFFFFFFFFul, &agent))
 		return cli_usage("scmi", "reset-agent needs an agent id");
-	ret = scmi_base_reset_agent_configuration(a, agent, has_flag(argc, argv, "--permissions"));
-	return ret ? fail_errno("BASE_RESET_AGENT_CONFIGURATION", ret) : 0;
+	ret = scmi_base_reset_agent_configuration(a, agent, b->permissions);
+	return ret ? cli_fail_errno("BASE_RESET_AGENT_CONFIGURATION", ret) : 0;
 }
 
-static int cmd_raw(struct scmi_agent *a, int argc, char **argv)
+static int cmd_raw(struct scmi_agent *a, const struct base_args *b)
 {
+	char **argv = b->args.v;
 	uint8_t tx[4096], rx[4096];
 	unsigned int proto, msg, n = 0;
 	struct scmi_xfer *x;
-	bool json = false;
 	int ret;
 
-	if (argc < 3 || !cli_parse_u32(argv[1], 0xFF, &proto) ||
-	    !cli_parse_u32(argv[2], 0xFF, &msg))
+	if (!cli_parse_u32(argv[1], 0xFF, &proto) || !cli_parse_u32(argv[2], 0xFF, &msg))
 		return cli_usage("scmi", "raw needs PROTOCOL MESSAGE [WORD...]");
-	for (int i = 3; i < argc; i++) {
+	for (int i = 3; i < b->args.n; i++) {
 		unsigned int w;
 
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-			continue;
-		}
 		if (!cli_parse_u32(argv[i], 0xFFFFFFFFul, &w) || n * 4 + 4 > sizeof(tx))
 			return cli_usage("scmi", "'%s' is not a 32-bit word", argv[i]);
 		fw_put_le32(tx + 4 * n++, w);
 	}
 	ret = scmi_xfer_get_init(a, (uint8_t)proto, (uint8_t)msg, n * 4, 0, &x);
 	if (ret)
-		return fail_errno("cannot prepare the message", ret);
+		return cli_fail_errno("cannot prepare the message", ret);
 	memcpy(x->tx.buf, tx, n * 4);
 	ret = scmi_do_xfer(a, x);
 	if (ret && ret != scmi_to_errno(x->status)) {
 		scmi_xfer_put(a, x);
-		return fail_errno("transfer failed", ret);
+		return cli_fail_errno("transfer failed", ret);
 	}
 	n = (unsigned int)x->rx.len;
 	memcpy(rx, x->rx.buf, n);
-	if (json) {
+	if (b->json) {
 		printf("{\"status\":%d,\"status_name\":\"%s\",\"payload\":[", x->status,
 		       scmi_status_name(x->status));
 		for (unsigned int i = 0; i + 4 <= n; i += 4)
@@ -282,22 +280,12 @@ static void print_notification(void *ctx, uint8_t proto, uint8_t evt, const uint
 		(void)!write(notify_pipe[1], "n", 1);
 }
 
-static int cmd_notify(struct scmi_agent *a, int argc, char **argv)
+static int cmd_notify(struct scmi_agent *a, const struct base_args *b)
 {
-	unsigned int count = 0, timeout = 0, seen = 0;
+	unsigned int count = b->count, timeout = b->timeout_ms, seen = 0;
 	uint64_t deadline;
 	int ret;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--count") && i + 1 < argc &&
-		    cli_parse_u32(argv[i + 1], 1000000, &count))
-			i++;
-		else if (!strcmp(argv[i], "--timeout-ms") && i + 1 < argc &&
-			 cli_parse_u32(argv[i + 1], 86400000, &timeout))
-			i++;
-		else
-			return cli_usage("scmi", "notify takes --count N and --timeout-ms T");
-	}
 	if (pipe(notify_pipe))
 		return cli_fail("pipe: %s", strerror(errno));
 	signal(SIGINT, on_signal);
@@ -306,7 +294,7 @@ static int cmd_notify(struct scmi_agent *a, int argc, char **argv)
 		scmi_notify_register(a, (uint8_t)p, SCMI_EVT_ANY, print_notification, NULL);
 	ret = scmi_base_notify_errors(a, true);
 	if (ret && ret != -EOPNOTSUPP)
-		return fail_errno("BASE_NOTIFY_ERRORS", ret);
+		return cli_fail_errno("BASE_NOTIFY_ERRORS", ret);
 	deadline = fw_deadline(timeout ? (int64_t)timeout * (int64_t)FW_NSEC_PER_MSEC : -1);
 	while (!notify_stop && (!count || seen < count)) {
 		int64_t left = fw_remaining(deadline);
@@ -327,112 +315,128 @@ static int cmd_notify(struct scmi_agent *a, int argc, char **argv)
 	return 0;
 }
 
-int fwkit_cmd_scmi(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "dtb", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, 'n' },
-		{ "poll", no_argument, NULL, 'p' },
-		{ "completion", required_argument, NULL, 'c' },
-		{ "timeout-ms", required_argument, NULL, 't' },
-		{ "trace", no_argument, NULL, 'T' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	const char *socket_path = NULL, *cmd;
-	struct scmi_session *s;
-	bool verbose = false;
-	char err[256];
-	unsigned int v;
-	int c, ret;
+/* The Base commands: arguments after the name, at least and at most. */
+static const struct base_cmd {
+	const char *name;
+	int min, max;
+	const char *synopsis;
+	int (*run)(struct scmi_agent *a, const struct base_args *b);
+} base_cmds[] = {
+	{ "base", 0, 0, "", cmd_base },
+	{ "agent", 1, 1, "an agent id", cmd_agent },
+	{ "device-perm", 3, 3, "AGENT DEVICE allow|deny", cmd_device_perm },
+	{ "protocol-perm", 4, 4, "AGENT DEVICE PROTOCOL allow|deny", cmd_protocol_perm },
+	{ "reset-agent", 1, 1, "an agent id", cmd_reset_agent },
+	{ "notify", 0, 0, "", cmd_notify },
+	{ "raw", 2, CLI_ANY, "PROTOCOL MESSAGE [WORD...]", cmd_raw },
+};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			socket_path = optarg;
-			break;
-		case 'd':
-			o.dtb = optarg;
-			break;
-		case 'n':
-			o.node = optarg;
-			break;
-		case 'p':
-			o.mode = HW_WAIT_POLL;
-			break;
-		case 'c':
-			if (!strcmp(optarg, "auto"))
-				o.agent.completion = SCMI_COMPLETION_AUTO;
-			else if (!strcmp(optarg, "return"))
-				o.agent.completion = SCMI_COMPLETION_RETURN;
-			else if (!strcmp(optarg, "poll"))
-				o.agent.completion = SCMI_COMPLETION_POLL;
-			else if (!strcmp(optarg, "irq"))
-				o.agent.completion = SCMI_COMPLETION_IRQ;
-			else
-				return cli_usage("scmi",
-						 "--completion is auto, return, poll or irq");
-			break;
-		case 't':
-			if (!cli_parse_u32(optarg, 600000, &v) || !v)
-				return cli_usage("scmi",
-						 "--timeout-ms needs a number of milliseconds");
-			o.agent.rx_timeout_ms = v;
-			break;
-		case 'T':
-			o.agent.trace = cli_trace;
-			o.agent.trace_ctx = "agent ";
-			o.platform_trace = cli_trace;
-			o.platform_trace_ctx = "platform ";
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'h':
-			print_usage();
-			return 0;
-		default:
-			return cli_usage("scmi", "unknown option");
+/* A Base command's options and arguments: CLI_RUN or the exit status. */
+static int parse_base(const struct base_cmd *c, int argc, char **argv, struct base_args *b)
+{
+	const struct cli_opt opts[] = {
+		CLI_OPT_FLAG("--permissions", &b->permissions),
+		CLI_OPT_U32("--count", &b->count, 0, 1000000),
+		CLI_OPT_U32("--timeout-ms", &b->timeout_ms, 0, 86400000),
+		CLI_OPT_END,
+	};
+	const struct cli_spec spec = { .cmd = "scmi",
+				       .help = usage_text,
+				       .opts = opts,
+				       .json = &b->json,
+				       .max_args = CLI_ANY };
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	ret = cli_parse(&spec, argc, argv, &b->args);
+	if (ret != CLI_RUN)
+		return ret;
+	/* As in every subcommand, args.v[0] is the command's name. */
+	b->args.v--;
+	b->args.n++;
+	return cli_nargs(&spec, &b->args, c->min, c->max, c->synopsis);
+}
+
+static int parse_completion(const char *s, struct scmi_session_opts *o)
+{
+	static const char *const names[] = {
+		[SCMI_COMPLETION_AUTO] = "auto",
+		[SCMI_COMPLETION_RETURN] = "return",
+		[SCMI_COMPLETION_POLL] = "poll",
+		[SCMI_COMPLETION_IRQ] = "irq",
+	};
+
+	for (size_t i = 0; s && i < FW_ARRAY_SIZE(names); i++)
+		if (names[i] && !strcmp(s, names[i])) {
+			o->agent.completion = (enum scmi_completion_mode)i;
+			return CLI_RUN;
 		}
-	}
-	if (optind >= argc)
-		return cli_usage("scmi", "missing command");
-	cmd = argv[optind];
-	argc -= optind;
-	argv += optind;
-	if (!protocol_cmd(cmd) && (has_flag(argc, argv, "--help") || has_flag(argc, argv, "-h"))) {
-		print_usage();
-		return 0;
+	return s ? cli_usage("scmi", "--completion is auto, return, poll or irq") : CLI_RUN;
+}
+
+/* The options before the command: CLI_RUN or the exit status. */
+static int parse_global(int argc, char **argv, struct scmi_session_opts *o, const char **socket,
+			struct cli_args *args)
+{
+	const char *completion = NULL;
+	bool poll = false, trace = false, verbose = false;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STR("--socket", socket),
+		CLI_OPT_STR("--dtb", &o->dtb),
+		CLI_OPT_STR("--node", &o->node),
+		CLI_OPT_FLAG("--poll", &poll),
+		CLI_OPT_STR("--completion", &completion),
+		CLI_OPT_U32("--timeout-ms", &o->agent.rx_timeout_ms, 1, 600000),
+		CLI_OPT_FLAG("--trace", &trace),
+		CLI_OPT_FLAG("--verbose", &verbose),
+		CLI_OPT_END,
+	};
+	const struct cli_spec spec = { .cmd = "scmi",
+				       .help = usage_text,
+				       .opts = opts,
+				       .min_args = 1,
+				       .max_args = CLI_ANY,
+				       .missing = "missing command",
+				       .stop_at_arg = true };
+	int ret = cli_parse(&spec, argc, argv, args);
+
+	if (ret == CLI_RUN)
+		ret = parse_completion(completion, o);
+	if (poll)
+		o->mode = HW_WAIT_POLL;
+	if (trace) {
+		o->agent.trace = cli_trace;
+		o->agent.trace_ctx = "agent ";
+		o->platform_trace = cli_trace;
+		o->platform_trace_ctx = "platform ";
 	}
 	cli_quiet_logs(verbose);
-	if (socket_path)
-		ret = scmi_session_connect(socket_path, &o, &s, err, sizeof(err));
-	else
-		ret = scmi_session_local(&o, &s, err, sizeof(err));
-	if (ret)
-		return cli_fail("%s", err);
-	if (!strcmp(cmd, "base"))
-		ret = cmd_base(s->agent, has_flag(argc, argv, "--json"));
-	else if (!strcmp(cmd, "agent"))
-		ret = cmd_agent(s->agent, argc, argv);
-	else if (!strcmp(cmd, "device-perm"))
-		ret = cmd_device_perm(s->agent, argc, argv);
-	else if (!strcmp(cmd, "protocol-perm"))
-		ret = cmd_protocol_perm(s->agent, argc, argv);
-	else if (!strcmp(cmd, "reset-agent"))
-		ret = cmd_reset_agent(s->agent, argc, argv);
-	else if (!strcmp(cmd, "notify"))
-		ret = cmd_notify(s->agent, argc, argv);
-	else if (!strcmp(cmd, "raw"))
-		ret = cmd_raw(s->agent, argc, argv);
-	else if (protocol_cmd(cmd))
-		ret = protocol_cmd(cmd)(s->agent, argc, argv);
-	else
-		ret = cli_usage("scmi", "unknown command '%s'", cmd);
-	scmi_session_close(s);
+	return ret;
+}
+
+int fwkit_cmd_scmi(int argc, char **argv)
+{
+	struct cli_scmi s = { .o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT } };
+	const struct fwkit_scmi_protocol *proto = NULL;
+	const struct base_cmd *base = NULL;
+	struct scmi_agent *agent;
+	struct cli_args args;
+	struct base_args b;
+	int ret = parse_global(argc, argv, &s.o, &s.socket, &args);
+
+	if (ret != CLI_RUN)
+		return ret;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(base_cmds); i++)
+		if (!strcmp(args.v[0], base_cmds[i].name))
+			base = &base_cmds[i];
+	proto = protocol_cmd(args.v[0]);
+	if (proto)
+		ret = proto->run(&s, args.n, args.v);
+	else if (!base)
+		ret = cli_usage("scmi", "unknown command '%s'", args.v[0]);
+	else if ((ret = parse_base(base, args.n, args.v, &b)) == CLI_RUN)
+		ret = (agent = cli_scmi_agent(&s)) ? base->run(agent, &b) : 1;
+	if (s.session)
+		scmi_session_close(s.session);
 	return ret;
 }

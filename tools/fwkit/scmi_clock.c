@@ -10,10 +10,8 @@
 #include <fwkit/scmi/clock.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 static const char clock_usage[] =
 	"usage: fwkit scmi [OPTIONS] clock COMMAND [--json]\n"
@@ -32,42 +30,38 @@ static const char clock_usage[] =
 	"CLOCK and PARENT are ids or names; RATE is in Hz (k, M, G suffixes allowed).\n";
 
 struct args {
-	const char *pos[4];
-	int npos;
+	struct cli_args args; /* v[0] the command, v[1] the clock */
 	bool json, async, no_wait;
 	const char *round;
 	unsigned int count, timeout_ms;
 };
 
+static const struct cli_sub clock_cmds[] = {
+	{ "list", 0, 0, "" },	       { "info", 1, 1, "CLOCK" },
+	{ "rates", 1, 1, "CLOCK" },    { "get", 1, 1, "CLOCK" },
+	{ "set", 2, 2, "CLOCK RATE" }, { "enable", 1, 1, "CLOCK" },
+	{ "disable", 1, 1, "CLOCK" },  { "parent", 1, 2, "CLOCK [PARENT]" },
+	{ "watch", 1, 1, "CLOCK" }
+};
+
+/* CLI_RUN with a->args.v[0] a known command and its arguments counted. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
+	const struct cli_opt opts[] = {
+		CLI_OPT_FLAG("--async", &a->async),
+		CLI_OPT_FLAG("--no-wait", &a->no_wait),
+		CLI_OPT_STR("--round", &a->round),
+		CLI_OPT_U32("--count", &a->count, 0, 1000000),
+		CLI_OPT_U32("--timeout-ms", &a->timeout_ms, 0, 86400000),
+		CLI_OPT_END,
+	};
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi clock", clock_usage, opts, &a->json, clock_cmds);
+
 	memset(a, 0, sizeof(*a));
 	a->count = 1;
 	a->timeout_ms = 10000;
-	for (int i = 1; i < argc; i++) {
-		if ((!strcmp(argv[i], "--count") || !strcmp(argv[i], "--timeout-ms")) &&
-		    (i + 1 >= argc ||
-		     !cli_parse_u32(argv[i + 1], 0xFFFFFFFFul,
-				    argv[i][2] == 'c' ? &a->count : &a->timeout_ms)))
-			return cli_usage("scmi clock", "%s needs a number", argv[i]);
-		if (!strcmp(argv[i], "--count") || !strcmp(argv[i], "--timeout-ms"))
-			i++;
-		else if (!strcmp(argv[i], "--json"))
-			a->json = true;
-		else if (!strcmp(argv[i], "--async"))
-			a->async = true;
-		else if (!strcmp(argv[i], "--no-wait"))
-			a->no_wait = true;
-		else if (!strcmp(argv[i], "--round") && i + 1 < argc)
-			a->round = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return cli_usage("scmi clock", "unknown option '%s'", argv[i]);
-		else if (a->npos < (int)FW_ARRAY_SIZE(a->pos))
-			a->pos[a->npos++] = argv[i];
-		else
-			return cli_usage("scmi clock", "too many arguments");
-	}
-	return 0;
+	return cli_parse(&spec, argc, argv, &a->args);
 }
 
 static bool parse_rate(const char *s, uint64_t *out)
@@ -102,16 +96,22 @@ static int fail_errno(const char *what, uint32_t id, int ret)
 	return cli_fail("%s(clock %u): %s", what, id, strerror(-ret));
 }
 
+static int clock_name(const void *ctx, uint32_t id, char *name, size_t len)
+{
+	struct scmi_clock_info info;
+	int ret = scmi_clock_attributes(ctx, id, &info);
+
+	if (!ret)
+		snprintf(name, len, "%s", info.name);
+	return ret;
+}
+
 /* An id, or the name of a clock this agent may see. */
 static int resolve(const struct scmi_clock_client *c, const char *s, uint32_t *id)
 {
-	unsigned int v;
+	const struct cli_names names = { c->num_clocks, clock_name, c };
 
-	if (cli_parse_u32(s, 0xFFFFFFFFul, &v)) {
-		*id = v;
-		return 0;
-	}
-	if (scmi_clock_find(c, s, id))
+	if (cli_find(&names, s, id))
 		return cli_fail("no clock named '%s'", s);
 	return 0;
 }
@@ -281,7 +281,7 @@ static int cmd_set(const struct scmi_clock_client *c, uint32_t id, const struct 
 	uint64_t rate, got = 0;
 	int ret;
 
-	if (a->npos < 3 || !parse_rate(a->pos[2], &rate))
+	if (!parse_rate(a->args.v[2], &rate))
 		return cli_usage("scmi clock", "set needs CLOCK RATE");
 	if (a->round && !strcmp(a->round, "up"))
 		flags |= SCMI_CLOCK_SET_ROUND_UP;
@@ -333,8 +333,8 @@ static int cmd_parent(const struct scmi_clock_client *c, uint32_t id, const stru
 	uint32_t parent;
 	int ret;
 
-	if (a->npos >= 3) {
-		ret = resolve(c, a->pos[2], &parent);
+	if (a->args.n == 3) {
+		ret = resolve(c, a->args.v[2], &parent);
 		if (ret)
 			return ret;
 		ret = scmi_clock_parent_set(c, id, parent);
@@ -351,120 +351,64 @@ static int cmd_parent(const struct scmi_clock_client *c, uint32_t id, const stru
 	return 0;
 }
 
-struct watch {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	uint32_t id;
-	unsigned int got;
-	bool json;
-};
-
-static void on_event(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
-		     uint64_t ts)
+static bool print_event(const struct cli_watch *w, uint8_t evt, const uint8_t *p, size_t len,
+			uint64_t ts)
 {
-	struct watch *w = ctx;
 	struct scmi_clock_rate_event ev;
+	bool changed = evt == SCMI_EVENT_CLOCK_RATE_CHANGED;
 
-	(void)proto;
 	if (scmi_clock_parse_event(p, len, &ev) || ev.clock_id != w->id)
-		return;
-	pthread_mutex_lock(&w->lock);
+		return false;
 	if (w->json)
 		printf("{\"event\":\"%s\",\"agent_id\":%u,\"id\":%u,\"rate\":%llu,\"time_ns\":%llu}"
 		       "\n",
-		       evt == SCMI_EVENT_CLOCK_RATE_CHANGED ? "rate_changed"
-							    : "rate_change_requested",
-		       ev.agent_id, ev.clock_id, (unsigned long long)ev.rate,
-		       (unsigned long long)ts);
+		       changed ? "rate_changed" : "rate_change_requested", ev.agent_id, ev.clock_id,
+		       (unsigned long long)ev.rate, (unsigned long long)ts);
 	else
 		printf("clock %u %s %llu Hz (agent %u)\n", ev.clock_id,
-		       evt == SCMI_EVENT_CLOCK_RATE_CHANGED ? "rate changed to"
-							    : "rate change requested to",
+		       changed ? "rate changed to" : "rate change requested to",
 		       (unsigned long long)ev.rate, ev.agent_id);
-	fflush(stdout);
-	w->got++;
-	pthread_cond_broadcast(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	return true;
 }
+
+/* Both rate events, on or off. */
+static int subscribe(const struct cli_watch *w, bool on)
+{
+	int ret = scmi_clock_notify(w->client, w->id, SCMI_EVENT_CLOCK_RATE_CHANGED, on);
+
+	if (!ret || !on)
+		ret = scmi_clock_notify(w->client, w->id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED,
+					on);
+	return ret;
+}
+
+static const struct cli_watch_kind clock_watch = {
+	SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, "clock", "CLOCK_RATE_NOTIFY", subscribe, print_event,
+};
 
 static int cmd_watch(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
 {
-	/* Static, as the command's signal state in cmd_scmi.c: the agent's
-	 * dispatcher may still be inside on_event after unregistering, until
-	 * the session is closed; the process runs one command. */
-	static struct watch w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0,
-				  false };
-	struct timespec ts;
-	unsigned int got;
-	int ret;
-
-	pthread_mutex_lock(&w.lock);
-	w.id = id;
-	w.json = a->json;
-	w.got = 0;
-	pthread_mutex_unlock(&w.lock);
-	ret = scmi_notify_register(c->agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event, &w);
-	if (!ret)
-		ret = scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGED, true);
-	if (!ret)
-		ret = scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, true);
-	if (ret) {
-		scmi_notify_unregister(c->agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event, &w);
-		return fail_errno("CLOCK_RATE_NOTIFY", id, ret);
-	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += a->timeout_ms / 1000;
-	ts.tv_nsec += (long)(a->timeout_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&w.lock);
-	while (w.got < a->count && !pthread_cond_timedwait(&w.cond, &w.lock, &ts))
-		;
-	got = w.got;
-	pthread_mutex_unlock(&w.lock);
-	/* Stop the events before the callback's context goes away. */
-	scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGED, false);
-	scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, false);
-	scmi_notify_unregister(c->agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event, &w);
-	if (got < a->count)
-		return cli_fail("clock %u: %u of %u events within %u ms", id, got, a->count,
-				a->timeout_ms);
-	return 0;
+	return cli_watch_run(&clock_watch, c->agent, c, id, a->json, a->count, a->timeout_ms);
 }
 
-int fwkit_scmi_clock(struct scmi_agent *ag, int argc, char **argv)
+int fwkit_scmi_clock(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *ag;
 	struct scmi_clock_client c;
 	const char *cmd;
 	struct args a;
 	uint32_t id = 0;
-	int ret;
+	int ret = cli_scmi_start(sess, parse_args(argc, argv, &a), &ag);
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(clock_usage, stdout);
-			return 0;
-		}
-	ret = parse_args(argc, argv, &a);
-	if (ret)
+	if (ret != CLI_RUN)
 		return ret;
-	if (!a.npos)
-		return cli_usage("scmi clock", "needs a command");
-	cmd = a.pos[0];
+	cmd = a.args.v[0];
 	ret = scmi_clock_client_init(ag, &c);
 	if (ret)
 		return cli_fail("clock protocol: %s", strerror(-ret));
 	if (!strcmp(cmd, "list"))
 		return cmd_list(&c, &a);
-	if (strcmp(cmd, "info") && strcmp(cmd, "rates") && strcmp(cmd, "get") &&
-	    strcmp(cmd, "set") && strcmp(cmd, "enable") && strcmp(cmd, "disable") &&
-	    strcmp(cmd, "parent") && strcmp(cmd, "watch"))
-		return cli_usage("scmi clock", "unknown command '%s'", cmd);
-	if (a.npos < 2)
-		return cli_usage("scmi clock", "%s needs a clock id or name", cmd);
-	ret = resolve(&c, a.pos[1], &id);
+	ret = resolve(&c, a.args.v[1], &id);
 	if (ret)
 		return ret;
 	if (!strcmp(cmd, "info"))

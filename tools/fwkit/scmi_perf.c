@@ -22,20 +22,31 @@ static const char perf_usage[] =
 	"  limits DOMAIN [MIN MAX]     read, or set, this agent's limits\n"
 	"DOMAIN is a name or an id.\n";
 
+struct perf_ctx {
+	struct scmi_agent *a;
+	uint32_t version;
+};
+
+static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+{
+	const struct perf_ctx *p = ctx;
+	struct scmi_perf_domain_info d;
+	int ret = scmi_perf_domain_info(p->a, p->version, id, &d);
+
+	if (!ret)
+		snprintf(name, len, "%s", d.name);
+	return ret;
+}
+
 static int perf_find(struct scmi_agent *a, const struct scmi_perf_info *info, const char *arg,
 		     struct scmi_perf_domain_info *out)
 {
-	unsigned int id;
+	const struct perf_ctx ctx = { a, info->version };
+	const struct cli_names names = { info->num_domains, domain_name, &ctx };
+	uint32_t id;
+	int ret = cli_find(&names, arg, &id);
 
-	if (cli_parse_u32(arg, 0xFFFF, &id))
-		return scmi_perf_domain_info(a, info->version, id, out);
-	for (uint32_t i = 0; i < info->num_domains; i++) {
-		if (scmi_perf_domain_info(a, info->version, i, out))
-			continue; /* not ours to see */
-		if (!strcmp(out->name, arg))
-			return 0;
-	}
-	return -ENOENT;
+	return ret ? ret : scmi_perf_domain_info(a, info->version, id, out);
 }
 
 static int perf_show(struct scmi_agent *a, const struct scmi_perf_domain_info *d, bool json,
@@ -116,59 +127,49 @@ static int perf_levels(struct scmi_agent *a, const struct scmi_perf_info *info,
 	return 0;
 }
 
-int fwkit_scmi_perf(struct scmi_agent *a, int argc, char **argv)
+static const struct cli_sub perf_cmds[] = {
+	{ "list", 0, 0, "" },
+	{ "levels", 1, 1, "a DOMAIN" },
+	{ "level", 1, 2, "a DOMAIN" },
+	{ "limits", 1, 3, "a DOMAIN" },
+};
+
+int fwkit_scmi_perf(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *a;
 	struct scmi_perf_info info;
 	struct scmi_perf_domain_info d;
-	const char *pos[4] = { 0 };
-	unsigned int v1, v2;
 	bool json = false;
-	int npos = 0, ret;
+	const struct cli_spec spec = CLI_SPEC_SUBS("scmi perf", perf_usage, NULL, &json, perf_cmds);
+	struct cli_args args;
+	unsigned int v1, v2;
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(perf_usage, stdout);
-			return 0;
-		} else if (argv[i][0] == '-')
-			return cli_usage("scmi perf", "unknown option '%s'", argv[i]);
-		else if (npos < 4)
-			pos[npos++] = argv[i];
-		else
-			return cli_usage("scmi perf", "too many arguments");
-	}
-	if (!npos)
-		return cli_usage("scmi perf", "missing command");
-	if (strcmp(pos[0], "list") && strcmp(pos[0], "levels") && strcmp(pos[0], "level") &&
-	    strcmp(pos[0], "limits"))
-		return cli_usage("scmi perf", "unknown command '%s'", pos[0]);
-	if (!strcmp(pos[0], "list")	? npos != 1
-	    : !strcmp(pos[0], "levels") ? npos != 2
-	    : !strcmp(pos[0], "level")	? npos < 2 || npos > 3
-					: npos != 2 && npos != 4)
-		return cli_usage("scmi perf", "wrong arguments for '%s'", pos[0]);
+	if (ret != CLI_RUN)
+		return ret;
+	if (!strcmp(args.v[0], "limits") && args.n == 3)
+		return cli_usage("scmi perf", "limits needs DOMAIN [MIN MAX]");
 	ret = scmi_perf_protocol_info(a, &info);
 	if (ret)
 		return cli_fail("perf: protocol not available: %s", strerror(-ret));
-	if (!strcmp(pos[0], "list"))
+	if (!strcmp(args.v[0], "list"))
 		return perf_list(a, &info, json);
-	ret = perf_find(a, &info, pos[1], &d);
+	ret = perf_find(a, &info, args.v[1], &d);
 	if (ret)
-		return cli_fail("perf: domain '%s': %s", pos[1], strerror(-ret));
-	if (!strcmp(pos[0], "levels"))
+		return cli_fail("perf: domain '%s': %s", args.v[1], strerror(-ret));
+	if (!strcmp(args.v[0], "levels"))
 		return perf_levels(a, &info, &d, json);
-	if (!strcmp(pos[0], "level") && npos == 3) {
-		if (!cli_parse_u32(pos[2], 0xFFFFFFFFul, &v1))
-			return cli_usage("scmi perf", "bad level '%s'", pos[2]);
+	if (!strcmp(args.v[0], "level") && args.n == 3) {
+		if (!cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v1))
+			return cli_usage("scmi perf", "bad level '%s'", args.v[2]);
 		ret = scmi_perf_level_set(a, d.id, v1);
 		if (ret)
 			return cli_fail("perf: cannot set '%s' to level %u: %s", d.name, v1,
 					strerror(-ret));
-	} else if (!strcmp(pos[0], "limits") && npos == 4) {
-		if (!cli_parse_u32(pos[2], 0xFFFFFFFFul, &v1) ||
-		    !cli_parse_u32(pos[3], 0xFFFFFFFFul, &v2))
-			return cli_usage("scmi perf", "bad limits '%s %s'", pos[2], pos[3]);
+	} else if (!strcmp(args.v[0], "limits") && args.n == 4) {
+		if (!cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v1) ||
+		    !cli_parse_u32(args.v[3], 0xFFFFFFFFul, &v2))
+			return cli_usage("scmi perf", "bad limits '%s %s'", args.v[2], args.v[3]);
 		ret = scmi_perf_limits_set(a, d.id, v2, v1);
 		if (ret)
 			return cli_fail("perf: cannot set the limits of '%s' to %u-%u: %s", d.name,

@@ -47,19 +47,49 @@ static int parse_type(const char *s, enum scmi_pinctrl_selector_type *t)
 	return 0;
 }
 
+struct pinctrl_ctx {
+	struct scmi_agent *a;
+	enum scmi_pinctrl_selector_type t;
+};
+
+static int pinctrl_name(const void *ctx, uint32_t id, char *name, size_t len)
+{
+	const struct pinctrl_ctx *x = ctx;
+	char nm[SCMI_MAX_STR_SIZE];
+	uint32_t nel;
+	bool ext;
+	int ret = scmi_pinctrl_attributes(x->a, x->t, id, nm, &nel, &ext);
+
+	if (!ret)
+		snprintf(name, len, "%s", nm);
+	return ret;
+}
+
+static uint32_t count_of(const struct scmi_pinctrl_info *info, enum scmi_pinctrl_selector_type t)
+{
+	return t == PIN_TYPE	 ? info->nr_pins
+	       : t == GROUP_TYPE ? info->nr_groups
+				 : info->nr_functions;
+}
+
 /* TYPE ID at argv[0], argv[1]. */
 static int resolve(struct scmi_agent *a, char **argv, enum scmi_pinctrl_selector_type *t,
 		   uint32_t *id)
 {
+	struct scmi_pinctrl_info info;
+	struct pinctrl_ctx x = { a, PIN_TYPE };
+	struct cli_names names = { 0, pinctrl_name, &x };
 	int ret;
 
 	if (parse_type(argv[0], t))
 		return cli_usage("scmi pinctrl", "'%s' is not pin, group or function", argv[0]);
-	ret = scmi_pinctrl_find(a, *t, argv[1], id);
-	if (ret == -ENOENT)
-		return cli_fail("no %s called '%s'", argv[0], argv[1]);
+	ret = scmi_pinctrl_protocol_info(a, &info);
 	if (ret)
-		return fail(argv[1], ret);
+		return fail("pin control", ret);
+	x.t = *t;
+	names.count = count_of(&info, *t);
+	if (cli_find(&names, argv[1], id))
+		return cli_fail("no %s called '%s'", argv[0], argv[1]);
 	return 0;
 }
 
@@ -116,7 +146,7 @@ static int cmd_list(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, boo
 
 	if (ret)
 		return fail("pin control", ret);
-	n = t == PIN_TYPE ? info.nr_pins : t == GROUP_TYPE ? info.nr_groups : info.nr_functions;
+	n = count_of(&info, t);
 	if (json)
 		printf("[");
 	for (uint32_t i = 0; i < n; i++) {
@@ -195,8 +225,6 @@ static int cmd_set(struct scmi_agent *a, int argc, char **argv, bool json)
 	uint32_t id, n = 0;
 	int ret;
 
-	if (argc < 4)
-		return cli_usage("scmi pinctrl", "set needs TYPE ID CONF=VALUE...");
 	if ((ret = resolve(a, argv + 1, &t, &id)))
 		return ret;
 	for (int i = 3; i < argc; i++) {
@@ -223,70 +251,68 @@ static int cmd_set(struct scmi_agent *a, int argc, char **argv, bool json)
 	return done(json, "configured");
 }
 
-int fwkit_scmi_pinctrl(struct scmi_agent *a, int argc, char **argv)
+static const struct cli_sub pinctrl_cmds[] = {
+	{ "pins", 0, 0, "" },
+	{ "groups", 0, 0, "" },
+	{ "functions", 0, 0, "" },
+	{ "info", 2, 2, "TYPE ID" },
+	{ "settings", 2, 2, "TYPE ID" },
+	{ "set", 3, CLI_ANY, "TYPE ID CONF=VALUE..." },
+	{ "select-function", 2, 2, "GROUP FUNCTION" },
+	{ "request", 2, 2, "TYPE ID" },
+	{ "release", 2, 2, "TYPE ID" },
+	{ "permission", 4, 4, "AGENT TYPE ID allow|deny" },
+};
+
+int fwkit_scmi_pinctrl(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *a;
 	enum scmi_pinctrl_selector_type t;
 	bool json = false, first = true;
-	char *args[16];
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi pinctrl", usage_text, NULL, &json, pinctrl_cmds);
+	struct cli_args args;
 	uint32_t id;
-	int n = 0, ret;
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(usage_text, stdout);
-			return 0;
-		} else if (n < (int)FW_ARRAY_SIZE(args)) {
-			args[n++] = argv[i];
-		} else {
-			return cli_usage("scmi pinctrl", "too many arguments");
-		}
-	}
-	if (n == 0)
-		return cli_usage("scmi pinctrl", "missing command");
-	if (!strcmp(args[0], "pins") || !strcmp(args[0], "groups") ||
-	    !strcmp(args[0], "functions")) {
-		if (n != 1)
-			return cli_usage("scmi pinctrl", "%s takes no arguments", args[0]);
+	if (ret != CLI_RUN)
+		return ret;
+	if (!strcmp(args.v[0], "pins") || !strcmp(args.v[0], "groups") ||
+	    !strcmp(args.v[0], "functions")) {
 		return cmd_list(a,
-				args[0][0] == 'p'   ? PIN_TYPE
-				: args[0][0] == 'g' ? GROUP_TYPE
-						    : FUNCTION_TYPE,
+				args.v[0][0] == 'p'   ? PIN_TYPE
+				: args.v[0][0] == 'g' ? GROUP_TYPE
+						      : FUNCTION_TYPE,
 				json);
 	}
-	if (!strcmp(args[0], "set"))
-		return cmd_set(a, n, args, json);
-	if (!strcmp(args[0], "info") || !strcmp(args[0], "settings") ||
-	    !strcmp(args[0], "request") || !strcmp(args[0], "release")) {
-		if (n != 3)
-			return cli_usage("scmi pinctrl", "%s needs TYPE ID", args[0]);
-		if ((ret = resolve(a, args + 1, &t, &id)))
+	if (!strcmp(args.v[0], "set"))
+		return cmd_set(a, args.n, args.v, json);
+	if (!strcmp(args.v[0], "info") || !strcmp(args.v[0], "settings") ||
+	    !strcmp(args.v[0], "request") || !strcmp(args.v[0], "release")) {
+		if ((ret = resolve(a, args.v + 1, &t, &id)))
 			return ret;
-		if (!strcmp(args[0], "info")) {
+		if (!strcmp(args.v[0], "info")) {
 			ret = show(a, t, id, json, false, &first);
 			if (ret)
-				return fail(args[2], ret);
+				return fail(args.v[2], ret);
 			if (json)
 				printf("\n");
 			return 0;
 		}
-		if (!strcmp(args[0], "settings"))
+		if (!strcmp(args.v[0], "settings"))
 			return cmd_settings(a, t, id, json);
-		ret = args[0][2] == 'q' ? scmi_pinctrl_request(a, t, id)
-					: scmi_pinctrl_release(a, t, id);
+		ret = args.v[0][2] == 'q' ? scmi_pinctrl_request(a, t, id)
+					  : scmi_pinctrl_release(a, t, id);
 		if (ret)
-			return fail(args[0], ret);
-		return done(json, args[0][2] == 'q' ? "requested" : "released");
+			return fail(args.v[0], ret);
+		return done(json, args.v[0][2] == 'q' ? "requested" : "released");
 	}
-	if (!strcmp(args[0], "select-function")) {
+	if (!strcmp(args.v[0], "select-function")) {
 		char *g[2] = { "group", NULL }, *f[2] = { "function", NULL };
 		uint32_t gid, fid;
 
-		if (n != 3)
-			return cli_usage("scmi pinctrl", "select-function needs GROUP FUNCTION");
-		g[1] = args[1];
-		f[1] = args[2];
+		g[1] = args.v[1];
+		f[1] = args.v[2];
 		if ((ret = resolve(a, g, &t, &gid)) || (ret = resolve(a, f, &t, &fid)))
 			return ret;
 		ret = scmi_pinctrl_settings_configure(a, GROUP_TYPE, gid, fid, NULL, 0);
@@ -294,22 +320,22 @@ int fwkit_scmi_pinctrl(struct scmi_agent *a, int argc, char **argv)
 			return fail("select-function", ret);
 		return done(json, "selected");
 	}
-	if (!strcmp(args[0], "permission")) {
+	if (!strcmp(args.v[0], "permission")) {
 		unsigned int agent;
 		bool allow;
 
-		if (n != 5 || !cli_parse_u32(args[1], 0xFFFFFFFFul, &agent))
+		if (!cli_parse_u32(args.v[1], 0xFFFFFFFFul, &agent))
 			return cli_usage("scmi pinctrl",
 					 "permission needs AGENT TYPE ID allow|deny");
-		if (strcmp(args[4], "allow") && strcmp(args[4], "deny"))
-			return cli_usage("scmi pinctrl", "'%s' is not allow or deny", args[4]);
-		allow = !strcmp(args[4], "allow");
-		if ((ret = resolve(a, args + 2, &t, &id)))
+		if (strcmp(args.v[4], "allow") && strcmp(args.v[4], "deny"))
+			return cli_usage("scmi pinctrl", "'%s' is not allow or deny", args.v[4]);
+		allow = !strcmp(args.v[4], "allow");
+		if ((ret = resolve(a, args.v + 2, &t, &id)))
 			return ret;
 		ret = scmi_pinctrl_set_permissions(a, agent, t, id, allow);
 		if (ret)
 			return fail("permission", ret);
 		return done(json, allow ? "allowed" : "denied");
 	}
-	return cli_usage("scmi pinctrl", "unknown command '%s'", args[0]);
+	return cli_usage("scmi pinctrl", "unknown command '%s'", args.v[0]);
 }

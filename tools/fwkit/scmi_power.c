@@ -23,21 +23,32 @@ static const char power_usage[] =
 	"                                DOMAIN is a name or an id, STATE is on, off,\n"
 	"                                retN (a retention state) or a number\n";
 
+struct power_ctx {
+	struct scmi_agent *a;
+	uint32_t version;
+};
+
+static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+{
+	const struct power_ctx *p = ctx;
+	struct scmi_power_domain_info d;
+	int ret = scmi_power_domain_info(p->a, p->version, id, &d);
+
+	if (!ret)
+		snprintf(name, len, "%s", d.name);
+	return ret;
+}
+
 /* Find a domain by id or name among those the agent may query. */
 static int power_find(struct scmi_agent *a, const struct scmi_power_info *info, const char *arg,
 		      struct scmi_power_domain_info *out)
 {
-	unsigned int id;
+	const struct power_ctx ctx = { a, info->version };
+	const struct cli_names names = { info->num_domains, domain_name, &ctx };
+	uint32_t id;
+	int ret = cli_find(&names, arg, &id);
 
-	if (cli_parse_u32(arg, 0xFFFF, &id))
-		return scmi_power_domain_info(a, info->version, id, out);
-	for (uint32_t i = 0; i < info->num_domains; i++) {
-		if (scmi_power_domain_info(a, info->version, i, out))
-			continue; /* not ours to see */
-		if (!strcmp(out->name, arg))
-			return 0;
-	}
-	return -ENOENT;
+	return ret ? ret : scmi_power_domain_info(a, info->version, id, out);
 }
 
 static void power_json_domain(const struct scmi_power_domain_info *d, const char *state)
@@ -86,56 +97,39 @@ static int power_list(struct scmi_agent *a, const struct scmi_power_info *info, 
 	return 0;
 }
 
-int fwkit_scmi_power(struct scmi_agent *a, int argc, char **argv)
+static const struct cli_sub power_cmds[] = { { "list", 0, 0, "" }, { "state", 1, 2, "a DOMAIN" } };
+
+int fwkit_scmi_power(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *a;
 	struct scmi_power_info info;
 	struct scmi_power_domain_info d;
-	const char *pos[3] = { 0 };
 	bool json = false, async = false;
-	int npos = 0, ret;
+	const struct cli_opt opts[] = { CLI_OPT_FLAG("--async", &async), CLI_OPT_END };
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi power", power_usage, opts, &json, power_cmds);
+	struct cli_args args;
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (!strcmp(argv[i], "--async"))
-			async = true;
-		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(power_usage, stdout);
-			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1] &&
-			   !(argv[i][1] >= '0' && argv[i][1] <= '9'))
-			return cli_usage("scmi power", "unknown option '%s'", argv[i]);
-		else if (npos < 3)
-			pos[npos++] = argv[i];
-		else
-			return cli_usage("scmi power", "too many arguments");
-	}
-	if (!npos)
-		return cli_usage("scmi power", "missing command");
+	if (ret != CLI_RUN)
+		return ret;
 	ret = scmi_power_protocol_info(a, &info);
 	if (ret)
 		return cli_fail("power: protocol not available: %s", strerror(-ret));
-	if (!strcmp(pos[0], "list")) {
-		if (npos != 1)
-			return cli_usage("scmi power", "list takes no arguments");
+	if (!strcmp(args.v[0], "list"))
 		return power_list(a, &info, json);
-	}
-	if (strcmp(pos[0], "state"))
-		return cli_usage("scmi power", "unknown command '%s'", pos[0]);
-	if (npos < 2)
-		return cli_usage("scmi power", "state needs a DOMAIN");
-	ret = power_find(a, &info, pos[1], &d);
+	ret = power_find(a, &info, args.v[1], &d);
 	if (ret)
-		return cli_fail("power: domain '%s': %s", pos[1], strerror(-ret));
-	if (npos == 3) {
+		return cli_fail("power: domain '%s': %s", args.v[1], strerror(-ret));
+	if (args.n == 3) {
 		uint32_t st;
 
-		if (scmi_power_state_parse(pos[2], &st))
-			return cli_usage("scmi power", "bad state '%s'", pos[2]);
+		if (scmi_power_state_parse(args.v[2], &st))
+			return cli_usage("scmi power", "bad state '%s'", args.v[2]);
 		ret = scmi_power_state_set(a, d.id, st, async);
 		if (ret)
-			return cli_fail("power: cannot set domain '%s' to %s: %s", d.name, pos[2],
-					strerror(-ret));
+			return cli_fail("power: cannot set domain '%s' to %s: %s", d.name,
+					args.v[2], strerror(-ret));
 	} else if (async) {
 		return cli_usage("scmi power", "--async applies to setting a state");
 	}

@@ -23,19 +23,26 @@ static const char usage_text[] =
 	"  pai ID [US]           read or set the power averaging interval\n"
 	"  measure ID            POWERCAP_MEASUREMENTS_GET\n";
 
-static int fail(const char *what, int ret)
+static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
 {
-	return cli_fail("%s: %s", what, strerror(-ret));
+	struct scmi_powercap_dom d;
+	int ret = scmi_powercap_domain_attributes((struct scmi_agent *)ctx, id, &d);
+
+	if (!ret)
+		snprintf(name, len, "%s", d.name);
+	return ret;
 }
 
 static int resolve(struct scmi_agent *a, const char *s, uint32_t *id)
 {
-	int ret = scmi_powercap_find(a, s, id);
+	struct cli_names names = { 0, domain_name, a };
+	uint32_t ver;
+	int ret = scmi_powercap_protocol_info(a, &ver, &names.count);
 
-	if (ret == -ENOENT)
-		return cli_fail("no powercap domain called '%s'", s);
 	if (ret)
-		return fail(s, ret);
+		return cli_fail_errno("powercap", ret);
+	if (cli_find(&names, s, id))
+		return cli_fail("no powercap domain called '%s'", s);
 	return 0;
 }
 
@@ -74,7 +81,7 @@ static int cmd_list(struct scmi_agent *a, bool json)
 	int ret = scmi_powercap_protocol_info(a, &ver, &num);
 
 	if (ret)
-		return fail("powercap", ret);
+		return cli_fail_errno("powercap", ret);
 	if (json)
 		printf("[");
 	for (uint32_t i = 0; i < num; i++) {
@@ -85,7 +92,7 @@ static int cmd_list(struct scmi_agent *a, bool json)
 		if (ret == -EACCES)
 			continue; /* not this agent's */
 		if (ret || (ret = scmi_powercap_cap_get(a, i, &cap)))
-			return fail("powercap domain", ret);
+			return cli_fail_errno("powercap domain", ret);
 		if (json && !first)
 			printf(",");
 		print_dom(&d, cap, json);
@@ -96,89 +103,78 @@ static int cmd_list(struct scmi_agent *a, bool json)
 	return 0;
 }
 
-int fwkit_scmi_powercap(struct scmi_agent *a, int argc, char **argv)
+static const struct cli_sub powercap_cmds[] = {
+	{ "list", 0, 0, "" },	     { "get", 1, 1, "a domain" },     { "set", 2, 2, "ID UW" },
+	{ "pai", 1, 2, "a domain" }, { "measure", 1, 1, "a domain" },
+};
+
+int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *a;
 	bool json = false, async = false;
-	char *args[8];
+	const struct cli_opt opts[] = { CLI_OPT_FLAG("--async", &async), CLI_OPT_END };
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi powercap", usage_text, opts, &json, powercap_cmds);
+	struct cli_args args;
 	unsigned int v;
 	uint32_t id, out, pai;
-	int n = 0, ret;
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--async")) {
-			async = true;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(usage_text, stdout);
-			return 0;
-		} else if (n < (int)FW_ARRAY_SIZE(args)) {
-			args[n++] = argv[i];
-		} else {
-			return cli_usage("scmi powercap", "too many arguments");
-		}
-	}
-	if (n == 0)
-		return cli_usage("scmi powercap", "missing command");
-	if (!strcmp(args[0], "list")) {
-		if (n != 1)
-			return cli_usage("scmi powercap", "list takes no arguments");
+	if (ret != CLI_RUN)
+		return ret;
+	if (!strcmp(args.v[0], "list"))
 		return cmd_list(a, json);
-	}
-	if (n < 2)
-		return cli_usage("scmi powercap", "%s needs a domain", args[0]);
-	if (!strcmp(args[0], "get") && n == 2) {
+	if (!strcmp(args.v[0], "get")) {
 		struct scmi_powercap_dom d;
 
-		if ((ret = resolve(a, args[1], &id)))
+		if ((ret = resolve(a, args.v[1], &id)))
 			return ret;
 		if ((ret = scmi_powercap_domain_attributes(a, id, &d)) ||
 		    (ret = scmi_powercap_cap_get(a, id, &out)))
-			return fail(args[1], ret);
+			return cli_fail_errno(args.v[1], ret);
 		print_dom(&d, out, json);
 		if (json)
 			printf("\n");
 		return 0;
 	}
-	if (!strcmp(args[0], "set") && n == 3) {
-		if (!cli_parse_u32(args[2], 0xFFFFFFFFul, &v))
-			return cli_usage("scmi powercap", "'%s' is not a power in uW", args[2]);
-		if ((ret = resolve(a, args[1], &id)))
+	if (!strcmp(args.v[0], "set")) {
+		if (!cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v))
+			return cli_usage("scmi powercap", "'%s' is not a power in uW", args.v[2]);
+		if ((ret = resolve(a, args.v[1], &id)))
 			return ret;
 		ret = scmi_powercap_cap_set(a, id, v, async, false, &out);
 		if (ret)
-			return fail("set", ret);
+			return cli_fail_errno("set", ret);
 		if (json)
 			printf("{\"id\":%u,\"cap_uw\":%u}\n", id, out);
 		else
 			printf("cap %u uW\n", out);
 		return 0;
 	}
-	if (!strcmp(args[0], "pai") && (n == 2 || n == 3)) {
-		if (n == 3 && !cli_parse_u32(args[2], 0xFFFFFFFFul, &v))
-			return cli_usage("scmi powercap", "'%s' is not an interval in us", args[2]);
-		if ((ret = resolve(a, args[1], &id)))
+	if (!strcmp(args.v[0], "pai")) {
+		if (args.n == 3 && !cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v))
+			return cli_usage("scmi powercap", "'%s' is not an interval in us",
+					 args.v[2]);
+		if ((ret = resolve(a, args.v[1], &id)))
 			return ret;
-		if (n == 3 && (ret = scmi_powercap_pai_set(a, id, v)))
-			return fail("pai", ret);
+		if (args.n == 3 && (ret = scmi_powercap_pai_set(a, id, v)))
+			return cli_fail_errno("pai", ret);
 		if ((ret = scmi_powercap_pai_get(a, id, &pai)))
-			return fail("pai", ret);
+			return cli_fail_errno("pai", ret);
 		if (json)
 			printf("{\"id\":%u,\"pai_us\":%u}\n", id, pai);
 		else
 			printf("pai %u us\n", pai);
 		return 0;
 	}
-	if (!strcmp(args[0], "measure") && n == 2) {
-		if ((ret = resolve(a, args[1], &id)))
-			return ret;
-		if ((ret = scmi_powercap_measurements_get(a, id, &out, &pai)))
-			return fail("measure", ret);
-		if (json)
-			printf("{\"id\":%u,\"power_uw\":%u,\"pai_us\":%u}\n", id, out, pai);
-		else
-			printf("power %u uW over %u us\n", out, pai);
-		return 0;
-	}
-	return cli_usage("scmi powercap", "unknown command or arguments '%s'", args[0]);
+	/* measure */
+	if ((ret = resolve(a, args.v[1], &id)))
+		return ret;
+	if ((ret = scmi_powercap_measurements_get(a, id, &out, &pai)))
+		return cli_fail_errno("measure", ret);
+	if (json)
+		printf("{\"id\":%u,\"power_uw\":%u,\"pai_us\":%u}\n", id, out, pai);
+	else
+		printf("power %u uW over %u us\n", out, pai);
+	return 0;
 }

@@ -10,9 +10,7 @@
 #include <fwkit/scmi/reset.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
-#include <time.h>
 
 static const char reset_usage[] =
 	"usage: fwkit scmi [OPTIONS] reset COMMAND [--json]\n"
@@ -28,58 +26,63 @@ static const char reset_usage[] =
 	"DOMAIN is an id or a name; N is the reset_state (0: cold reset, bit 31: vendor).\n";
 
 struct args {
-	const char *pos[3];
-	int npos;
+	struct cli_args args;
 	bool json, async, assert_, deassert;
 	unsigned int state, count, timeout_ms;
 };
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
+	const struct cli_opt opts[] = {
+		CLI_OPT_FLAG("--async", &a->async),
+		CLI_OPT_FLAG("--assert", &a->assert_),
+		CLI_OPT_FLAG("--deassert", &a->deassert),
+		CLI_OPT_U32("--state", &a->state, 0, 0xFFFFFFFFul),
+		CLI_OPT_U32("--count", &a->count, 0, 1000000),
+		CLI_OPT_U32("--timeout-ms", &a->timeout_ms, 0, 86400000),
+		CLI_OPT_END,
+	};
+	const struct cli_spec spec = { .cmd = "scmi reset",
+				       .help = reset_usage,
+				       .opts = opts,
+				       .json = &a->json,
+				       .min_args = 1,
+				       .max_args = 2,
+				       .missing = "needs a command or a domain" };
+	int ret;
+
 	memset(a, 0, sizeof(*a));
 	a->count = 1;
 	a->timeout_ms = 10000;
-	for (int i = 1; i < argc; i++) {
-		if ((!strcmp(argv[i], "--count") || !strcmp(argv[i], "--timeout-ms")) &&
-		    (i + 1 >= argc ||
-		     !cli_parse_u32(argv[i + 1], 0xFFFFFFFFul,
-				    argv[i][2] == 'c' ? &a->count : &a->timeout_ms)))
-			return cli_usage("scmi reset", "%s needs a number", argv[i]);
-		if (!strcmp(argv[i], "--count") || !strcmp(argv[i], "--timeout-ms"))
-			i++;
-		else if (!strcmp(argv[i], "--json"))
-			a->json = true;
-		else if (!strcmp(argv[i], "--async"))
-			a->async = true;
-		else if (!strcmp(argv[i], "--assert"))
-			a->assert_ = true;
-		else if (!strcmp(argv[i], "--deassert"))
-			a->deassert = true;
-		else if (!strcmp(argv[i], "--state")) {
-			if (i + 1 >= argc || !cli_parse_u32(argv[++i], 0xFFFFFFFFul, &a->state))
-				return cli_usage("scmi reset", "--state needs a number");
-		} else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return cli_usage("scmi reset", "unknown option '%s'", argv[i]);
-		else if (a->npos < (int)FW_ARRAY_SIZE(a->pos))
-			a->pos[a->npos++] = argv[i];
-		else
-			return cli_usage("scmi reset", "too many arguments");
-	}
+	ret = cli_parse(&spec, argc, argv, &a->args);
+	if (ret != CLI_RUN)
+		return ret;
 	if (a->assert_ + a->deassert + a->async > 1)
 		return cli_usage("scmi reset",
 				 "--assert, --deassert and --async exclude each other");
-	return 0;
+	/* "list", "info DOMAIN", "watch DOMAIN", or a DOMAIN to reset. */
+	if (!strcmp(a->args.v[0], "list"))
+		return cli_nargs(&spec, &a->args, 0, 0, "");
+	if (!strcmp(a->args.v[0], "info") || !strcmp(a->args.v[0], "watch"))
+		return cli_nargs(&spec, &a->args, 1, 1, "a domain id or name");
+	return cli_nargs(&spec, &a->args, 0, 0, "");
+}
+
+static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+{
+	struct scmi_reset_info i;
+	int ret = scmi_reset_domain_info(ctx, id, &i);
+
+	if (!ret)
+		snprintf(name, len, "%s", i.name);
+	return ret;
 }
 
 static int resolve(const struct scmi_reset_client *c, const char *s, uint32_t *id)
 {
-	unsigned int v;
+	const struct cli_names names = { c->num_domains, domain_name, c };
 
-	if (cli_parse_u32(s, 0xFFFFFFFFul, &v)) {
-		*id = v;
-		return 0;
-	}
-	if (scmi_reset_find(c, s, id))
+	if (cli_find(&names, s, id))
 		return cli_fail("no reset domain named '%s'", s);
 	return 0;
 }
@@ -175,25 +178,14 @@ static int cmd_reset(const struct scmi_reset_client *c, uint32_t id, const struc
 	return 0;
 }
 
-struct watch {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	uint32_t id;
-	unsigned int got;
-	bool json;
-};
-
-static void on_event(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
-		     uint64_t ts)
+static bool print_event(const struct cli_watch *w, uint8_t evt, const uint8_t *p, size_t len,
+			uint64_t ts)
 {
-	struct watch *w = ctx;
 	struct scmi_reset_event ev;
 
-	(void)proto;
 	if (evt != SCMI_EVENT_RESET_ISSUED || scmi_reset_parse_event(p, len, &ev) ||
 	    ev.domain_id != w->id)
-		return;
-	pthread_mutex_lock(&w->lock);
+		return false;
 	if (w->json)
 		printf("{\"event\":\"reset_issued\",\"agent_id\":%u,\"id\":%u,\"reset_state\":%u,"
 		       "\"time_ns\":%llu}\n",
@@ -201,97 +193,47 @@ static void on_event(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p, si
 	else
 		printf("domain %u reset by agent %u (reset_state 0x%08x)\n", ev.domain_id,
 		       ev.agent_id, ev.reset_state);
-	fflush(stdout);
-	w->got++;
-	pthread_cond_broadcast(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	return true;
 }
+
+static int subscribe(const struct cli_watch *w, bool on)
+{
+	return scmi_reset_notify(w->client, w->id, on);
+}
+
+static const struct cli_watch_kind reset_watch = {
+	SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED, "domain", "RESET_NOTIFY", subscribe,
+	print_event,
+};
 
 static int cmd_watch(const struct scmi_reset_client *c, uint32_t id, const struct args *a)
 {
-	/* Static, as the command's signal state in cmd_scmi.c: the agent's
-	 * dispatcher may still be inside on_event after unregistering, until
-	 * the session is closed; the process runs one command. */
-	static struct watch w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0,
-				  false };
-	struct timespec ts;
-	unsigned int got;
-	int ret;
-
-	pthread_mutex_lock(&w.lock);
-	w.id = id;
-	w.json = a->json;
-	w.got = 0;
-	pthread_mutex_unlock(&w.lock);
-	ret = scmi_notify_register(c->agent, SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED, on_event,
-				   &w);
-	if (!ret)
-		ret = scmi_reset_notify(c, id, true);
-	if (ret) {
-		scmi_notify_unregister(c->agent, SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED,
-				       on_event, &w);
-		return cli_fail("RESET_NOTIFY(domain %u): %s", id, strerror(-ret));
-	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += a->timeout_ms / 1000;
-	ts.tv_nsec += (long)(a->timeout_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&w.lock);
-	while (w.got < a->count && !pthread_cond_timedwait(&w.cond, &w.lock, &ts))
-		;
-	got = w.got;
-	pthread_mutex_unlock(&w.lock);
-	scmi_reset_notify(c, id, false);
-	scmi_notify_unregister(c->agent, SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED, on_event,
-			       &w);
-	if (got < a->count)
-		return cli_fail("domain %u: %u of %u events within %u ms", id, got, a->count,
-				a->timeout_ms);
-	return 0;
+	return cli_watch_run(&reset_watch, c->agent, c, id, a->json, a->count, a->timeout_ms);
 }
 
-int fwkit_scmi_reset(struct scmi_agent *ag, int argc, char **argv)
+int fwkit_scmi_reset(struct cli_scmi *sess, int argc, char **argv)
 {
+	struct scmi_agent *ag;
 	struct scmi_reset_client c;
+	const char *cmd;
 	struct args a;
 	uint32_t id;
-	int ret;
+	int ret = cli_scmi_start(sess, parse_args(argc, argv, &a), &ag);
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(reset_usage, stdout);
-			return 0;
-		}
-	ret = parse_args(argc, argv, &a);
-	if (ret)
+	if (ret != CLI_RUN)
 		return ret;
-	if (!a.npos)
-		return cli_usage("scmi reset", "needs a command or a domain");
+	cmd = a.args.v[0];
 	ret = scmi_reset_client_init(ag, &c);
 	if (ret)
 		return cli_fail("reset protocol: %s", strerror(-ret));
-	if (!strcmp(a.pos[0], "list")) {
-		if (a.npos > 1)
-			return cli_usage("scmi reset", "list takes no argument");
+	if (!strcmp(cmd, "list"))
 		return cmd_list(&c, &a);
-	}
-	if (!strcmp(a.pos[0], "info")) {
-		if (a.npos != 2)
-			return cli_usage("scmi reset", "info needs a domain id or name");
-		ret = resolve(&c, a.pos[1], &id);
-		return ret ? ret : cmd_info(&c, id, &a);
-	}
-	if (!strcmp(a.pos[0], "watch")) {
-		if (a.npos != 2)
-			return cli_usage("scmi reset", "watch needs a domain id or name");
-		ret = resolve(&c, a.pos[1], &id);
-		return ret ? ret : cmd_watch(&c, id, &a);
-	}
-	if (a.npos != 1)
-		return cli_usage("scmi reset", "too many arguments");
-	ret = resolve(&c, a.pos[0], &id);
-	return ret ? ret : cmd_reset(&c, id, &a);
+	ret = resolve(&c, a.args.n == 2 ? a.args.v[1] : cmd, &id);
+	if (ret)
+		return ret;
+	if (!strcmp(cmd, "info"))
+		return cmd_info(&c, id, &a);
+	if (!strcmp(cmd, "watch"))
+		return cmd_watch(&c, id, &a);
+	return cmd_reset(&c, id, &a);
 }

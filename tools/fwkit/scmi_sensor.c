@@ -10,7 +10,6 @@
 #include <fwkit/scmi/sensor.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,52 +28,58 @@ static const char sensor_usage[] =
 	"\n"
 	"SENSOR is an id or a name.\n";
 
+struct sensor_args {
+	struct cli_args args; /* v[0] the command, v[1] the sensor */
+	bool json, async, trip, update;
+	unsigned int count, timeout_ms;
+};
+
 struct sensors {
 	struct scmi_sensor_proto_info pi;
 	struct scmi_sensor_info *s;
 	size_t n;
 };
 
-static int fail_errno(const char *what, int ret)
-{
-	return cli_fail("%s: %s", what, strerror(-ret));
-}
-
 static int load(struct scmi_agent *a, struct sensors *ss)
 {
 	int ret = scmi_sensor_proto_info_get(a, &ss->pi);
 
 	if (ret)
-		return fail_errno("SENSOR PROTOCOL_ATTRIBUTES", ret);
+		return cli_fail_errno("SENSOR PROTOCOL_ATTRIBUTES", ret);
 	ss->s = calloc(ss->pi.num_sensors ? ss->pi.num_sensors : 1, sizeof(*ss->s));
 	if (!ss->s)
 		return cli_fail("out of memory");
 	ret = scmi_sensor_describe(a, &ss->pi, ss->s, ss->pi.num_sensors, &ss->n);
 	if (ret)
-		return fail_errno("SENSOR_DESCRIPTION_GET", ret);
+		return cli_fail_errno("SENSOR_DESCRIPTION_GET", ret);
+	return 0;
+}
+
+/* Sensor ids are 0..num_sensors-1; the description may leave some out. */
+static struct scmi_sensor_info *by_id(const struct sensors *ss, uint32_t id)
+{
+	for (size_t i = 0; i < ss->n; i++)
+		if (ss->s[i].id == id)
+			return &ss->s[i];
+	return NULL;
+}
+
+static int sensor_name(const void *ctx, uint32_t id, char *name, size_t len)
+{
+	const struct scmi_sensor_info *s = by_id(ctx, id);
+
+	if (!s)
+		return -ENOENT;
+	snprintf(name, len, "%s", s->name);
 	return 0;
 }
 
 static struct scmi_sensor_info *find(struct sensors *ss, const char *key)
 {
-	unsigned int id;
+	const struct cli_names names = { ss->pi.num_sensors, sensor_name, ss };
+	uint32_t id;
 
-	for (size_t i = 0; i < ss->n; i++)
-		if (!strcmp(ss->s[i].name, key))
-			return &ss->s[i];
-	if (cli_parse_u32(key, 0xFFFFFFFFul, &id))
-		for (size_t i = 0; i < ss->n; i++)
-			if (ss->s[i].id == id)
-				return &ss->s[i];
-	return NULL;
-}
-
-static bool has(int argc, char **argv, const char *flag)
-{
-	for (int i = 0; i < argc; i++)
-		if (!strcmp(argv[i], flag))
-			return true;
-	return false;
+	return cli_find(&names, key, &id) ? NULL : by_id(ss, id);
 }
 
 static void print_one(const struct scmi_sensor_info *s, bool json, bool full)
@@ -143,7 +148,7 @@ static int cmd_read(struct scmi_agent *a, struct sensors *ss, const struct scmi_
 	int ret = scmi_sensor_reading_get(a, ss->pi.version, s->id, async, r, FW_ARRAY_SIZE(r), &n);
 
 	if (ret)
-		return fail_errno("SENSOR_READING_GET", ret);
+		return cli_fail_errno("SENSOR_READING_GET", ret);
 	if (json) {
 		printf("{\"id\":%u,\"name\":", s->id);
 		cli_json_string(stdout, s->name);
@@ -164,22 +169,23 @@ static int cmd_read(struct scmi_agent *a, struct sensors *ss, const struct scmi_
 	return 0;
 }
 
-static int cmd_trip(struct scmi_agent *a, const struct scmi_sensor_info *s, int argc, char **argv,
-		    bool json)
+static int cmd_trip(struct scmi_agent *a, const struct scmi_sensor_info *s,
+		    const struct sensor_args *sa)
 {
+	char **argv = sa->args.v;
 	unsigned int tp;
 	long long v;
 	char *end;
 	uint32_t mode = SCMI_SENSOR_TP_BOTH;
 	int ret;
 
-	if (argc < 4 || !cli_parse_u32(argv[2], 0xFF, &tp))
+	if (!cli_parse_u32(argv[2], 0xFF, &tp))
 		return cli_usage("scmi sensor", "trip needs SENSOR N VALUE [up|down|both|off]");
 	errno = 0;
 	v = strtoll(argv[3], &end, 0);
 	if (errno || end == argv[3] || *end)
 		return cli_usage("scmi sensor", "'%s' is not a number", argv[3]);
-	if (argc > 4 && argv[4][0] != '-') {
+	if (sa->args.n > 4) {
 		if (!strcmp(argv[4], "up"))
 			mode = SCMI_SENSOR_TP_POSITIVE;
 		else if (!strcmp(argv[4], "down"))
@@ -191,31 +197,32 @@ static int cmd_trip(struct scmi_agent *a, const struct scmi_sensor_info *s, int 
 	}
 	ret = scmi_sensor_trip_point_config(a, s->id, (uint8_t)tp, mode, v);
 	if (ret)
-		return fail_errno("SENSOR_TRIP_POINT_CONFIG", ret);
-	if (json)
+		return cli_fail_errno("SENSOR_TRIP_POINT_CONFIG", ret);
+	if (sa->json)
 		printf("{\"id\":%u,\"trip_point\":%u,\"value\":%lld,\"mode\":%u}\n", s->id, tp, v,
 		       mode);
 	return 0;
 }
 
-static int cmd_config(struct scmi_agent *a, const struct scmi_sensor_info *s, int argc, char **argv,
-		      bool json)
+static int cmd_config(struct scmi_agent *a, const struct scmi_sensor_info *s,
+		      const struct sensor_args *sa)
 {
+	char **argv = sa->args.v;
 	unsigned int c;
 	uint32_t cfg;
 	int ret;
 
-	if (argc > 2 && argv[2][0] != '-') {
+	if (sa->args.n > 2) {
 		if (!cli_parse_u32(argv[2], 0xFFFFFFFFul, &c))
 			return cli_usage("scmi sensor", "'%s' is not a 32-bit config", argv[2]);
 		ret = scmi_sensor_config_set(a, s->id, c);
 		if (ret)
-			return fail_errno("SENSOR_CONFIG_SET", ret);
+			return cli_fail_errno("SENSOR_CONFIG_SET", ret);
 	}
 	ret = scmi_sensor_config_get(a, s->id, &cfg);
 	if (ret)
-		return fail_errno("SENSOR_CONFIG_GET", ret);
-	if (json)
+		return cli_fail_errno("SENSOR_CONFIG_GET", ret);
+	if (sa->json)
 		printf("{\"id\":%u,\"config\":%u,\"enabled\":%s,\"timestamps\":%s}\n", s->id, cfg,
 		       cfg & SCMI_SENS_CFG_SENSOR_ENABLED_MASK ? "true" : "false",
 		       cfg & SCMI_SENS_CFG_TSTAMP_ENABLED_MASK ? "true" : "false");
@@ -224,136 +231,126 @@ static int cmd_config(struct scmi_agent *a, const struct scmi_sensor_info *s, in
 	return 0;
 }
 
-struct waiter {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned int seen;
-	bool json;
+/* What a sensor watch subscribes to (struct cli_watch's client). */
+struct sensor_watch {
+	struct scmi_agent *agent;
+	const struct scmi_sensor_info *s;
+	bool trip, update;
 };
 
-static void on_event(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
-		     uint64_t ts)
+static bool print_event(const struct cli_watch *w, uint8_t evt, const uint8_t *p, size_t len,
+			uint64_t ts)
 {
-	struct waiter *w = ctx;
-
-	(void)proto;
 	(void)ts;
-	pthread_mutex_lock(&w->lock);
-	if (len >= 8 && evt == SENSOR_TRIP_POINT_EVENT && len >= 12) {
+	if (len < 8 || fw_get_le32(p + 4) != w->id)
+		return false;
+	if (evt == SENSOR_TRIP_POINT_EVENT && len >= 12) {
 		uint32_t d = fw_get_le32(p + 8);
+		bool up = d & SCMI_SENSOR_TP_EVT_ASCENDING;
 
 		printf(w->json ? "{\"event\":\"trip\",\"sensor\":%u,\"trip_point\":%u,\"up\":%s}\n"
 			       : "trip sensor %u point %u %s\n",
-		       fw_get_le32(p + 4), FW_FIELD_GET(SCMI_SENSOR_TP_EVT_ID, d),
-		       d & SCMI_SENSOR_TP_EVT_ASCENDING ? (w->json ? "true" : "up")
-							: (w->json ? "false" : "down"));
-	} else if (len >= 24 && evt == SENSOR_UPDATE) {
+		       w->id, FW_FIELD_GET(SCMI_SENSOR_TP_EVT_ID, d),
+		       w->json ? (up ? "true" : "false") : (up ? "up" : "down"));
+		return true;
+	}
+	if (evt == SENSOR_UPDATE && len >= 24) {
 		printf(w->json ? "{\"event\":\"update\",\"sensor\":%u,\"value\":%lld}\n"
 			       : "update sensor %u value %lld\n",
-		       fw_get_le32(p + 4), (long long)fw_get_le64(p + 8));
+		       w->id, (long long)fw_get_le64(p + 8));
+		return true;
 	}
-	fflush(stdout);
-	w->seen++;
-	pthread_cond_broadcast(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	return false;
 }
 
-static int cmd_notify(struct scmi_agent *a, const struct scmi_sensor_info *s, int argc, char **argv,
-		      bool json)
+/* The kinds asked for that the sensor has. */
+static int subscribe(const struct cli_watch *w, bool on)
 {
-	struct waiter w = { .json = json };
-	bool trip = has(argc, argv, "--trip"), update = has(argc, argv, "--update");
-	unsigned int count = 1, timeout = 10000;
-	uint64_t deadline;
+	const struct sensor_watch *sw = w->client;
 	int ret = 0;
 
-	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--count") && i + 1 < argc)
-			ret |= !cli_parse_u32(argv[++i], 1000000, &count);
-		else if (!strcmp(argv[i], "--timeout-ms") && i + 1 < argc)
-			ret |= !cli_parse_u32(argv[++i], 86400000, &timeout);
-	}
-	if (ret)
-		return cli_usage("scmi sensor", "notify takes --count N and --timeout-ms T");
-	if (!trip && !update)
-		trip = update = true;
-	pthread_mutex_init(&w.lock, NULL);
-	pthread_cond_init(&w.cond, NULL);
-	scmi_notify_register(a, SCMI_PROTOCOL_SENSOR, SCMI_EVT_ANY, on_event, &w);
-	if (trip && s->num_trip_points && (ret = scmi_sensor_trip_point_notify(a, s->id, true)))
-		goto out_err;
-	if (update && s->update && (ret = scmi_sensor_continuous_update_notify(a, s->id, true)))
-		goto out_err;
-	deadline = fw_deadline((int64_t)timeout * (int64_t)FW_NSEC_PER_MSEC);
-	pthread_mutex_lock(&w.lock);
-	while (w.seen < count && fw_remaining(deadline) > 0) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 10 * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&w.cond, &w.lock, &ts);
-	}
-	ret = w.seen >= count ? 0 : 1;
-	pthread_mutex_unlock(&w.lock);
-	scmi_notify_unregister(a, SCMI_PROTOCOL_SENSOR, SCMI_EVT_ANY, on_event, &w);
-	if (ret)
-		return cli_fail("timed out after %u of %u events", w.seen, count);
-	return 0;
-out_err:
-	scmi_notify_unregister(a, SCMI_PROTOCOL_SENSOR, SCMI_EVT_ANY, on_event, &w);
-	return fail_errno("sensor notify", ret);
+	if (sw->trip && sw->s->num_trip_points)
+		ret = scmi_sensor_trip_point_notify(sw->agent, w->id, on);
+	if ((!ret || !on) && sw->update && sw->s->update)
+		ret = scmi_sensor_continuous_update_notify(sw->agent, w->id, on);
+	return ret;
 }
 
-int fwkit_scmi_sensor(struct scmi_agent *a, int argc, char **argv)
+static const struct cli_watch_kind sensor_watch = {
+	SCMI_PROTOCOL_SENSOR, SCMI_EVT_ANY, "sensor", "SENSOR_NOTIFY", subscribe, print_event,
+};
+
+static int cmd_notify(struct scmi_agent *a, const struct scmi_sensor_info *s,
+		      const struct sensor_args *sa)
 {
-	bool json = has(argc, argv, "--json");
+	struct sensor_watch sw = { a, s, sa->trip, sa->update };
+
+	if (!sw.trip && !sw.update)
+		sw.trip = sw.update = true;
+	return cli_watch_run(&sensor_watch, a, &sw, s->id, sa->json, sa->count, sa->timeout_ms);
+}
+
+static const struct cli_sub sensor_cmds[] = {
+	{ "list", 0, 0, "" },		{ "info", 1, 1, "a SENSOR" },
+	{ "read", 1, 1, "a SENSOR" },	{ "trip", 3, 4, "SENSOR N VALUE [up|down|both|off]" },
+	{ "config", 1, 2, "a SENSOR" }, { "notify", 1, 1, "a SENSOR" }
+};
+
+static int parse_args(int argc, char **argv, struct sensor_args *sa)
+{
+	const struct cli_opt opts[] = {
+		CLI_OPT_FLAG("--async", &sa->async),
+		CLI_OPT_FLAG("--trip", &sa->trip),
+		CLI_OPT_FLAG("--update", &sa->update),
+		CLI_OPT_U32("--count", &sa->count, 0, 1000000),
+		CLI_OPT_U32("--timeout-ms", &sa->timeout_ms, 0, 86400000),
+		CLI_OPT_END,
+	};
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi sensor", sensor_usage, opts, &sa->json, sensor_cmds);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->count = 1;
+	sa->timeout_ms = 10000;
+	return cli_parse(&spec, argc, argv, &sa->args);
+}
+
+int fwkit_scmi_sensor(struct cli_scmi *sess, int argc, char **argv)
+{
+	struct scmi_agent *a;
 	struct sensors ss = { 0 };
 	const struct scmi_sensor_info *s = NULL;
+	struct sensor_args sa;
 	const char *cmd;
-	int ret;
+	int ret = cli_scmi_start(sess, parse_args(argc, argv, &sa), &a);
 
-	if (argc < 2 || has(argc, argv, "--help") || has(argc, argv, "-h")) {
-		fputs(sensor_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	cmd = argv[1];
-	if (strcmp(cmd, "list") && strcmp(cmd, "info") && strcmp(cmd, "read") &&
-	    strcmp(cmd, "trip") && strcmp(cmd, "config") && strcmp(cmd, "notify"))
-		return cli_usage("scmi sensor", "unknown command '%s'", cmd);
+	if (ret != CLI_RUN)
+		return ret;
+	cmd = sa.args.v[0];
 	if ((ret = load(a, &ss)))
 		goto out;
 	if (!strcmp(cmd, "list")) {
-		ret = cmd_list(&ss, json);
+		ret = cmd_list(&ss, sa.json);
 		goto out;
 	}
-	if (argc < 3 || argv[2][0] == '-') {
-		ret = cli_usage("scmi sensor", "%s needs a SENSOR", cmd);
-		goto out;
-	}
-	s = find(&ss, argv[2]);
+	s = find(&ss, sa.args.v[1]);
 	if (!s) {
-		ret = cli_fail("no sensor '%s'", argv[2]);
+		ret = cli_fail("no sensor '%s'", sa.args.v[1]);
 		goto out;
 	}
-	argc--;
-	argv++;
 	if (!strcmp(cmd, "info")) {
-		print_one(s, json, true);
-		if (json)
+		print_one(s, sa.json, true);
+		if (sa.json)
 			printf("\n");
 		ret = 0;
 	} else if (!strcmp(cmd, "read")) {
-		ret = cmd_read(a, &ss, s, has(argc, argv, "--async"), json);
+		ret = cmd_read(a, &ss, s, sa.async, sa.json);
 	} else if (!strcmp(cmd, "trip")) {
-		ret = cmd_trip(a, s, argc, argv, json);
+		ret = cmd_trip(a, s, &sa);
 	} else if (!strcmp(cmd, "config")) {
-		ret = cmd_config(a, s, argc, argv, json);
+		ret = cmd_config(a, s, &sa);
 	} else {
-		ret = cmd_notify(a, s, argc, argv, json);
+		ret = cmd_notify(a, s, &sa);
 	}
 out:
 	free(ss.s);

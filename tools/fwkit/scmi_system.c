@@ -20,39 +20,30 @@ static const char system_usage[] =
 	"                        suspend (or a number); --graceful asks the agents first.\n"
 	"                        This changes the emulated platform's state only.\n";
 
-int fwkit_scmi_system(struct scmi_agent *a, int argc, char **argv)
-{
-	const char *pos[2] = { 0 };
-	bool json = false, graceful = false;
-	uint32_t version, st;
-	int npos = 0, ret;
+static const struct cli_sub system_cmds[] = { { "state", 0, 1, "" } };
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (!strcmp(argv[i], "--graceful"))
-			graceful = true;
-		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(system_usage, stdout);
-			return 0;
-		} else if (argv[i][0] == '-')
-			return cli_usage("scmi system", "unknown option '%s'", argv[i]);
-		else if (npos < 2)
-			pos[npos++] = argv[i];
-		else
-			return cli_usage("scmi system", "too many arguments");
-	}
-	if (!npos || strcmp(pos[0], "state"))
-		return cli_usage("scmi system", npos ? "unknown command" : "missing command");
+int fwkit_scmi_system(struct cli_scmi *sess, int argc, char **argv)
+{
+	struct scmi_agent *a;
+	bool json = false, graceful = false;
+	const struct cli_opt opts[] = { CLI_OPT_FLAG("--graceful", &graceful), CLI_OPT_END };
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi system", system_usage, opts, &json, system_cmds);
+	struct cli_args args;
+	uint32_t version, st;
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
+
+	if (ret != CLI_RUN)
+		return ret;
 	ret = scmi_system_version(a, &version);
 	if (ret)
 		return cli_fail("system: protocol not available: %s", strerror(-ret));
-	if (npos == 2) {
-		if (scmi_system_state_parse(pos[1], &st))
-			return cli_usage("scmi system", "bad state '%s'", pos[1]);
+	if (args.n == 2) {
+		if (scmi_system_state_parse(args.v[1], &st))
+			return cli_usage("scmi system", "bad state '%s'", args.v[1]);
 		ret = scmi_system_state_set(a, st, graceful);
 		if (ret)
-			return cli_fail("system: cannot request %s: %s", pos[1], strerror(-ret));
+			return cli_fail("system: cannot request %s: %s", args.v[1], strerror(-ret));
 	} else if (graceful) {
 		return cli_usage("scmi system", "--graceful applies to requesting a state");
 	}

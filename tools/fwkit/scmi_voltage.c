@@ -24,19 +24,6 @@ static const char voltage_usage[] =
 	"\n"
 	"DOMAIN is an id or a name.\n";
 
-static int fail_errno(const char *what, int ret)
-{
-	return cli_fail("%s: %s", what, strerror(-ret));
-}
-
-static bool has(int argc, char **argv, const char *flag)
-{
-	for (int i = 0; i < argc; i++)
-		if (!strcmp(argv[i], flag))
-			return true;
-	return false;
-}
-
 static const char *config_name(uint32_t c)
 {
 	if (c == SCMI_VOLTAGE_ARCH_STATE_ON)
@@ -77,136 +64,166 @@ static void print_domain(const struct scmi_voltage_info *v, bool json, bool leve
 		printf("%d\n", v->levels[k]);
 }
 
-/* The domain named key: by name among all, else by id. */
-static int resolve(struct scmi_agent *a, uint32_t version, unsigned int num, const char *key,
-		   struct scmi_voltage_info *v)
+struct voltage_ctx {
+	struct scmi_agent *a;
+	uint32_t version;
+	struct scmi_voltage_info *v; /* scratch, and the domain found */
+};
+
+static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
 {
-	unsigned int id;
+	const struct voltage_ctx *x = ctx;
+	int ret = scmi_voltage_domain_info(x->a, x->version, id, x->v);
 
-	for (unsigned int i = 0; i < num; i++)
-		if (!scmi_voltage_domain_info(a, version, i, v) && !strcmp(v->name, key))
-			return 0;
-	if (cli_parse_u32(key, 0xFFFFFFFFul, &id) && id < num) {
-		int ret = scmi_voltage_domain_info(a, version, id, v);
-
-		return ret ? fail_errno("VOLTAGE_DOMAIN_ATTRIBUTES", ret) : 0;
-	}
-	return cli_fail("no voltage domain '%s'", key);
+	if (!ret)
+		snprintf(name, len, "%s", x->v->name);
+	return ret;
 }
 
-int fwkit_scmi_voltage(struct scmi_agent *a, int argc, char **argv)
+/* The domain named key (by id or name) into x->v. */
+static int resolve(const struct voltage_ctx *x, unsigned int num, const char *key)
 {
-	bool json = has(argc, argv, "--json");
-	struct scmi_voltage_info *v;
-	const char *cmd;
-	unsigned int num, c;
-	uint32_t version, cfg;
+	const struct cli_names names = { num, domain_name, x };
+	uint32_t id;
+	int ret;
+
+	if (cli_find(&names, key, &id))
+		return cli_fail("no voltage domain '%s'", key);
+	ret = scmi_voltage_domain_info(x->a, x->version, id, x->v);
+	return ret ? cli_fail_errno("VOLTAGE_DOMAIN_ATTRIBUTES", ret) : 0;
+}
+
+static int cmd_list(const struct voltage_ctx *x, unsigned int num, bool json)
+{
+	bool first = true;
+
+	if (json)
+		printf("{\"version\":%u,\"domains\":[", x->version);
+	for (unsigned int i = 0; i < num; i++) {
+		if (scmi_voltage_domain_info(x->a, x->version, i, x->v))
+			continue; /* as Linux: skip a domain that fails */
+		if (json && !first)
+			printf(",");
+		first = false;
+		print_domain(x->v, json, false);
+	}
+	if (json)
+		printf("]}\n");
+	return 0;
+}
+
+static int cmd_get(struct scmi_agent *a, const struct scmi_voltage_info *v, bool json)
+{
+	uint32_t cfg;
 	int32_t uv;
 	int ret;
 
-	if (argc < 2 || has(argc, argv, "--help") || has(argc, argv, "-h")) {
-		fputs(voltage_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if ((ret = scmi_voltage_level_get(a, v->id, &uv)))
+		return cli_fail_errno("VOLTAGE_LEVEL_GET", ret);
+	if ((ret = scmi_voltage_config_get(a, v->id, &cfg)))
+		return cli_fail_errno("VOLTAGE_CONFIG_GET", ret);
+	if (json) {
+		printf("{\"id\":%u,\"name\":", v->id);
+		cli_json_string(stdout, v->name);
+		printf(",\"level_uv\":%d,\"config\":%u,\"state\":\"%s\"}\n", uv, cfg,
+		       config_name(cfg));
+	} else {
+		printf("%d uV %s\n", uv, config_name(cfg));
 	}
-	cmd = argv[1];
-	if (strcmp(cmd, "list") && strcmp(cmd, "levels") && strcmp(cmd, "get") &&
-	    strcmp(cmd, "set") && strcmp(cmd, "on") && strcmp(cmd, "off") && strcmp(cmd, "config"))
-		return cli_usage("scmi voltage", "unknown command '%s'", cmd);
-	if ((ret = scmi_voltage_proto_info_get(a, &version, &num)))
-		return fail_errno("VOLTAGE PROTOCOL_ATTRIBUTES", ret);
-	v = calloc(1, sizeof(*v));
-	if (!v)
-		return cli_fail("out of memory");
-	if (!strcmp(cmd, "list")) {
-		if (json)
-			printf("{\"version\":%u,\"domains\":[", version);
-		for (unsigned int i = 0, first = 1; i < num; i++) {
-			if (scmi_voltage_domain_info(a, version, i, v))
-				continue; /* as Linux: skip a domain that fails */
-			if (json && !first)
-				printf(",");
-			first = 0;
-			print_domain(v, json, false);
-		}
-		if (json)
-			printf("]}\n");
-		ret = 0;
-		goto out;
-	}
-	if (argc < 3 || argv[2][0] == '-') {
-		ret = cli_usage("scmi voltage", "%s needs a DOMAIN", cmd);
-		goto out;
-	}
-	if ((ret = resolve(a, version, num, argv[2], v)))
-		goto out;
+	return 0;
+}
+
+static int cmd_set(struct scmi_agent *a, const struct scmi_voltage_info *v, const char *level,
+		   bool async, bool json)
+{
+	long long x;
+	char *end;
+	int ret;
+
+	errno = 0;
+	x = strtoll(level, &end, 0);
+	if (errno || end == level || *end || x < INT32_MIN || x > INT32_MAX)
+		return cli_usage("scmi voltage", "'%s' is not a level in uV", level);
+	ret = scmi_voltage_level_set(a, v->id, async, (int32_t)x);
+	if (ret)
+		return cli_fail_errno("VOLTAGE_LEVEL_SET", ret);
+	if (json)
+		printf("{\"id\":%u,\"level_uv\":%lld}\n", v->id, x);
+	return 0;
+}
+
+/* on, off, or config CONFIG: set, then show what the platform says. */
+static int cmd_config(struct scmi_agent *a, const struct scmi_voltage_info *v,
+		      const struct cli_args *args, bool json)
+{
+	unsigned int c = SCMI_VOLTAGE_ARCH_STATE_OFF;
+	uint32_t cfg;
+	int ret;
+
+	if (!strcmp(args->v[0], "on"))
+		c = SCMI_VOLTAGE_ARCH_STATE_ON;
+	else if (!strcmp(args->v[0], "config") && !cli_parse_u32(args->v[2], 0xFFFFFFFFul, &c))
+		return cli_usage("scmi voltage", "config needs DOMAIN CONFIG");
+	if ((ret = scmi_voltage_config_set(a, v->id, c)))
+		return cli_fail_errno("VOLTAGE_CONFIG_SET", ret);
+	if ((ret = scmi_voltage_config_get(a, v->id, &cfg)))
+		return cli_fail_errno("VOLTAGE_CONFIG_GET", ret);
+	if (json)
+		printf("{\"id\":%u,\"config\":%u,\"state\":\"%s\"}\n", v->id, cfg,
+		       config_name(cfg));
+	else
+		printf("%s\n", config_name(cfg));
+	return 0;
+}
+
+static const struct cli_sub voltage_cmds[] = { { "list", 0, 0, "" },
+					       { "levels", 1, 1, "a DOMAIN" },
+					       { "get", 1, 1, "a DOMAIN" },
+					       { "set", 2, 2, "DOMAIN UV" },
+					       { "on", 1, 1, "a DOMAIN" },
+					       { "off", 1, 1, "a DOMAIN" },
+					       { "config", 2, 2, "DOMAIN CONFIG" } };
+
+/* The command on the domain it names (in x->v). */
+static int run(const struct voltage_ctx *x, const struct cli_args *args, bool async, bool json)
+{
+	const char *cmd = args->v[0];
+
 	if (!strcmp(cmd, "levels")) {
-		print_domain(v, json, true);
+		print_domain(x->v, json, true);
 		if (json)
 			printf("\n");
-	} else if (!strcmp(cmd, "get")) {
-		if ((ret = scmi_voltage_level_get(a, v->id, &uv))) {
-			ret = fail_errno("VOLTAGE_LEVEL_GET", ret);
-			goto out;
-		}
-		if ((ret = scmi_voltage_config_get(a, v->id, &cfg))) {
-			ret = fail_errno("VOLTAGE_CONFIG_GET", ret);
-			goto out;
-		}
-		if (json) {
-			printf("{\"id\":%u,\"name\":", v->id);
-			cli_json_string(stdout, v->name);
-			printf(",\"level_uv\":%d,\"config\":%u,\"state\":\"%s\"}\n", uv, cfg,
-			       config_name(cfg));
-		} else {
-			printf("%d uV %s\n", uv, config_name(cfg));
-		}
-	} else if (!strcmp(cmd, "set")) {
-		long long x;
-		char *end;
-
-		if (argc < 4) {
-			ret = cli_usage("scmi voltage", "set needs DOMAIN UV");
-			goto out;
-		}
-		errno = 0;
-		x = strtoll(argv[3], &end, 0);
-		if (errno || end == argv[3] || *end || x < INT32_MIN || x > INT32_MAX) {
-			ret = cli_usage("scmi voltage", "'%s' is not a level in uV", argv[3]);
-			goto out;
-		}
-		ret = scmi_voltage_level_set(a, v->id, has(argc, argv, "--async"), (int32_t)x);
-		if (ret) {
-			ret = fail_errno("VOLTAGE_LEVEL_SET", ret);
-			goto out;
-		}
-		if (json)
-			printf("{\"id\":%u,\"level_uv\":%lld}\n", v->id, x);
-	} else {
-		if (!strcmp(cmd, "config")) {
-			if (argc < 4 || !cli_parse_u32(argv[3], 0xFFFFFFFFul, &c)) {
-				ret = cli_usage("scmi voltage", "config needs DOMAIN CONFIG");
-				goto out;
-			}
-		} else {
-			c = !strcmp(cmd, "on") ? SCMI_VOLTAGE_ARCH_STATE_ON
-					       : SCMI_VOLTAGE_ARCH_STATE_OFF;
-		}
-		if ((ret = scmi_voltage_config_set(a, v->id, c))) {
-			ret = fail_errno("VOLTAGE_CONFIG_SET", ret);
-			goto out;
-		}
-		if ((ret = scmi_voltage_config_get(a, v->id, &cfg))) {
-			ret = fail_errno("VOLTAGE_CONFIG_GET", ret);
-			goto out;
-		}
-		if (json)
-			printf("{\"id\":%u,\"config\":%u,\"state\":\"%s\"}\n", v->id, cfg,
-			       config_name(cfg));
-		else
-			printf("%s\n", config_name(cfg));
+		return 0;
 	}
-	ret = 0;
-out:
-	free(v);
+	if (!strcmp(cmd, "get"))
+		return cmd_get(x->a, x->v, json);
+	if (!strcmp(cmd, "set"))
+		return cmd_set(x->a, x->v, args->v[2], async, json);
+	return cmd_config(x->a, x->v, args, json);
+}
+
+int fwkit_scmi_voltage(struct cli_scmi *sess, int argc, char **argv)
+{
+	bool json = false, async = false;
+	const struct cli_opt opts[] = { CLI_OPT_FLAG("--async", &async), CLI_OPT_END };
+	const struct cli_spec spec =
+		CLI_SPEC_SUBS("scmi voltage", voltage_usage, opts, &json, voltage_cmds);
+	struct voltage_ctx x = { 0 };
+	struct cli_args args;
+	unsigned int num;
+	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &x.a);
+
+	if (ret != CLI_RUN)
+		return ret;
+	if ((ret = scmi_voltage_proto_info_get(x.a, &x.version, &num)))
+		return cli_fail_errno("VOLTAGE PROTOCOL_ATTRIBUTES", ret);
+	x.v = calloc(1, sizeof(*x.v));
+	if (!x.v)
+		return cli_fail("out of memory");
+	if (!strcmp(args.v[0], "list"))
+		ret = cmd_list(&x, num, json);
+	else if (!(ret = resolve(&x, num, args.v[1])))
+		ret = run(&x, &args, async, json);
+	free(x.v);
 	return ret;
 }

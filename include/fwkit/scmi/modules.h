@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SCMI protocol modules of the emulated platform. Each protocol other than
- * Base lives in its own files and exports one `struct scmi_proto_module`;
- * the registry (src/scmi/modules.c) refers to every known module weakly, so
- * a module is part of the platform exactly when its file is built in.
+ * Base lives in its own files and exports one `struct scmi_proto_module`
+ * named scmi_<name>_module; the table scmi_modules[] is generated from the
+ * one list of protocols (cmake/scmi_protocols.cmake) and refers to each
+ * module strongly, so every program linked with libfwkit has all of them.
  *
  * When a board is built (scmi_board_build_platform), each module whose node
  * exists under the board's /scmi-platform node is set up from it: it reads
@@ -24,17 +25,11 @@ struct scmi_proto_module {
 	int (*setup)(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen);
 };
 
-extern const struct scmi_proto_module scmi_power_module __attribute__((weak));
-extern const struct scmi_proto_module scmi_system_module __attribute__((weak));
-extern const struct scmi_proto_module scmi_perf_module __attribute__((weak));
-extern const struct scmi_proto_module scmi_clock_module __attribute__((weak));
-extern const struct scmi_proto_module scmi_sensor_module __attribute__((weak));
-extern const struct scmi_proto_module scmi_reset_module __attribute__((weak));
-extern const struct scmi_proto_module scmi_voltage_module __attribute__((weak));
-extern const struct scmi_proto_module scmi_powercap_module __attribute__((weak));
-extern const struct scmi_proto_module scmi_pinctrl_module __attribute__((weak));
+/* Every module, in the list's order (generated: scmi_modules.c). */
+extern const struct scmi_proto_module *const scmi_modules[];
+extern const size_t scmi_num_modules;
 
-/* Set up every built-in module that has a node under the platform node. */
+/* Set up every module that has a node under the platform node. */
 int scmi_modules_setup(struct scmi_platform *p, const void *fdt, int platform_node, char *err,
 		       size_t errlen);
 
