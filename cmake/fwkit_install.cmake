@@ -29,6 +29,7 @@ install(FILES ${CMAKE_BINARY_DIR}/fwkitConfig.cmake ${CMAKE_BINARY_DIR}/fwkitCon
 
 # pkg-config: the prefix is found from the .pc file's own place.
 file(RELATIVE_PATH FWKIT_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+string(REGEX REPLACE "/$" "" FWKIT_PC_TO_PREFIX "${FWKIT_PC_TO_PREFIX}")
 configure_file(${CMAKE_SOURCE_DIR}/cmake/fwkit.pc.in ${CMAKE_BINARY_DIR}/fwkit.pc @ONLY)
 install(FILES ${CMAKE_BINARY_DIR}/fwkit.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
