@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# fwkit used as a library the ordinary way (CTest `install`): install the
-# build into a temporary prefix with `cmake --install --prefix`, build
-# examples/base_info.c against that prefix with its Makefile (pkg-config)
-# and its CMakeLists.txt (find_package(fwkit), shared and static), run each
-# and check that Base lists the nine protocols 0x11..0x19. A dynamically
-# linked binary must need libfwkit.so (readelf NEEDED), a static one not.
+# fwkit used as a library the ordinary way (CTest `library_install`):
+# install the build into a temporary prefix with `cmake --install --prefix`,
+# build examples/base_info.c against that prefix with its Makefile
+# (pkg-config, shared; and pkg-config --static) and its CMakeLists.txt
+# (find_package(fwkit), shared and static), run each and check that Base
+# lists the nine protocols 0x11..0x19, and that a dynamically linked binary
+# needs libfwkit.so (readelf NEEDED) and a static one does not. libfwkit.so
+# must export only what the installed headers name.
 # Usage: install_test.sh BUILD SOURCE CMAKE GENERATOR CC SANITIZE_FLAGS LIBDIR SHARED
 set -eu
 build=$1 src=$2 cmake=$3 generator=$4 cc=$5 sanflags=$6 libdir=$7 shared=$8
@@ -41,6 +43,17 @@ for f in "include/fwkit/scmi/session.h" "$libdir/libfwkit.a" "$libdir/pkgconfig/
 	"$libdir/cmake/fwkit/fwkitConfig.cmake" "bin/fwkit"; do
 	[ -e "$prefix/$f" ] || fail "not installed: $f"
 done
+# libfwkit.so exports what the installed headers name, and nothing else.
+if [ "$shared" = ON ]; then
+	find "$prefix/include/fwkit" -name '*.h' -exec cat {} + | tr -cs 'A-Za-z0-9_' '\n' |
+		sort -u >"$work/public"
+	nm -D --defined-only --format=posix "$prefix/$libdir/libfwkit.so" | cut -d' ' -f1 |
+		sort -u >"$work/exported"
+	grep -qx scmi_session_local "$work/exported" || fail "libfwkit.so does not export scmi_session_local"
+	internal=$(comm -23 "$work/exported" "$work/public" | tr '\n' ' ')
+	[ -z "$internal" ] || fail "libfwkit.so exports what no public header names: $internal"
+	echo "ok    exports ($(wc -l <"$work/exported") symbols)"
+fi
 cp "$src/examples/base_info.c" "$src/examples/Makefile" "$src/examples/CMakeLists.txt" "$work/"
 
 # pkg-config, through the Makefile; CFLAGS from the environment so that the
