@@ -4,8 +4,8 @@
 #                 it, and may use symbols no public header names;
 #   fwkit_shared  libfwkit.so (FWKIT_SHARED): exports only what a header
 #                 under include/fwkit/ names (cmake/fwkit_exports.cmake).
-# Installed, they are fwkit::fwkit_static and fwkit::fwkit (the shared one;
-# the static one when no shared library is built).
+# Installed, they are fwkit::fwkit_static and fwkit::fwkit (the shared one,
+# or an alias of the static one when no shared library is built).
 #
 # The SONAME changes whenever the ABI may: with every major version, and
 # while the major version is 0 with every minor one (libfwkit.so.0.1).
@@ -42,11 +42,10 @@ endfunction()
 
 add_library(fwkit_lib STATIC $<TARGET_OBJECTS:fwkit_objs>)
 fwkit_library_usage(fwkit_lib)
+set_target_properties(fwkit_lib PROPERTIES EXPORT_NAME fwkit_static)
 if(NOT FWKIT_SHARED)
-  set_target_properties(fwkit_lib PROPERTIES EXPORT_NAME fwkit)
   return()
 endif()
-set_target_properties(fwkit_lib PROPERTIES EXPORT_NAME fwkit_static)
 
 set(FWKIT_EXPORTS_MAP ${CMAKE_BINARY_DIR}/fwkit_exports.map)
 add_custom_command(OUTPUT ${FWKIT_EXPORTS_MAP}

@@ -72,7 +72,7 @@ fi
 	>"$work/static.log" 2>&1 || fail "static link with pkg-config --static failed: $(cat "$work/static.log")"
 check_run pkg-config-static "$work/base_info_static" static
 
-# find_package(fwkit) with CMAKE_PREFIX_PATH, fwkit::fwkit and fwkit::fwkit_static.
+# find_package(fwkit) with CMAKE_PREFIX_PATH.
 cmake_example() { # name, expected link, cmake args...
 	name=$1 want=$2
 	shift 2
@@ -83,7 +83,6 @@ cmake_example() { # name, expected link, cmake args...
 		fail "$name: find_package build failed: $(cat "$work/$name.log")"
 	check_run "$name" "$work/$name/base_info" "$want"
 }
-if [ "$shared" = ON ]; then
-	cmake_example cmake needs
-fi
+# fwkit::fwkit is the shared library, or the static one when none was built.
+if [ "$shared" = ON ]; then cmake_example cmake needs; else cmake_example cmake static; fi
 cmake_example cmake-static static -DFWKIT_STATIC=ON
