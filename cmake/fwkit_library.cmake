@@ -26,6 +26,13 @@ file(GLOB_RECURSE FWKIT_PUBLIC_HEADERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/inc
 add_library(fwkit_objs OBJECT ${FWKIT_LIB_SOURCES} ${FWKIT_BOARDS_C}
             ${FWKIT_GEN_DIR}/scmi_modules.c)
 set_target_properties(fwkit_objs PROPERTIES POSITION_INDEPENDENT_CODE ${FWKIT_SHARED})
+# One set of objects, so PIC for both libraries. Without interposition (no
+# program may replace a libfwkit function) gcc inlines and calls directly as
+# in non-PIC code: scripts/msgcost.sh counts the same instructions per
+# message as a build without the shared library (about 4% more without it).
+if(FWKIT_SHARED)
+  target_compile_options(fwkit_objs PRIVATE -fno-semantic-interposition)
+endif()
 target_include_directories(fwkit_objs PRIVATE ${CMAKE_SOURCE_DIR}/include)
 target_link_libraries(fwkit_objs PRIVATE fwkit::fdt Threads::Threads)
 
