@@ -8,7 +8,8 @@
 # (find_package(fwkit), shared and static), run each and check that Base
 # lists the nine protocols 0x11..0x19, and that a dynamically linked binary
 # needs libfwkit.so (readelf NEEDED) and a static one does not. libfwkit.so
-# must export only what the installed headers name.
+# must export only what the installed headers name, and each installed
+# header must compile on its own.
 # Usage: install_test.sh BUILD SOURCE CMAKE GENERATOR CC SANITIZE_FLAGS LIBDIR SHARED
 set -eu
 build=$1 src=$2 cmake=$3 generator=$4 cc=$5 sanflags=$6 libdir=$7 shared=$8
@@ -54,6 +55,13 @@ if [ "$shared" = ON ]; then
 	[ -z "$internal" ] || fail "libfwkit.so exports what no public header names: $internal"
 	echo "ok    exports ($(wc -l <"$work/exported") symbols)"
 fi
+# Every installed header compiles on its own, in plain C11 (no _GNU_SOURCE).
+for h in $(cd "$prefix/include" && find fwkit -name '*.h' | sort); do
+	echo "#include <$h>" | "$cc" -std=c11 -Wall -Wextra -Werror -fsyntax-only \
+		-I"$prefix/include" -x c - >"$work/header.log" 2>&1 ||
+		fail "$h does not compile on its own: $(cat "$work/header.log")"
+done
+echo "ok    headers"
 cp "$src/examples/base_info.c" "$src/examples/Makefile" "$src/examples/CMakeLists.txt" "$work/"
 
 # pkg-config, through the Makefile; CFLAGS from the environment so that the
