@@ -77,7 +77,7 @@ int rig_open(struct rig *r, const char *dtb, char *err, size_t errlen)
 		r->s = NULL;
 		return ret;
 	}
-	r->host = r->s->agent;
+	r->host = scmi_session_agent(r->s);
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(scmi_session_add_agent(r->s, guest_nodes[i], &cfg,
 							&r->ag[GUEST1 + i], err, errlen),

@@ -755,9 +755,9 @@ static void test_hostile_firmware(void **state)
 
 	assert_int_equal(rig_reopen(c, "clocks", rig_del_node, NULL), 0);
 	s = c->s;
-	assert_int_equal(scmi_clock_client_init(s->agent, &cl), -EOPNOTSUPP);
-	assert_int_equal(scmi_platform_register_protocol(s->platform, &evil_clock), 0);
-	assert_int_equal(scmi_clock_client_init(s->agent, &cl), 0);
+	assert_int_equal(scmi_clock_client_init(c->host, &cl), -EOPNOTSUPP);
+	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(s), &evil_clock), 0);
+	assert_int_equal(scmi_clock_client_init(c->host, &cl), 0);
 	assert_int_equal(cl.num_clocks, 4);
 
 	assert_int_equal(scmi_clock_attributes(&cl, 0, i), -EPROTO);

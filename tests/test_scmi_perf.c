@@ -471,7 +471,8 @@ static void test_client_checks(void **state)
 	size_t n;
 
 	assert_int_equal(rig_reopen(c, "perf-domains", rig_del_node, NULL), 0);
-	assert_int_equal(scmi_platform_register_protocol(c->s->platform, &lie_proto), 0);
+	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(c->s), &lie_proto),
+			 0);
 	th_log_capture();
 	for (g_lie = 0; g_lie < 3; g_lie++)
 		assert_int_equal(scmi_perf_describe_levels(c->host, SCMI_PERF_VERSION_4_0, 0, o,

@@ -119,8 +119,8 @@ static int setup(void **state)
 
 	o.agent = cfg;
 	assert_int_equal(scmi_session_local(&o, &c->s, err, sizeof(err)), 0);
-	c->host = c->s->agent;
-	c->p = c->s->platform;
+	c->host = scmi_session_agent(c->s);
+	c->p = scmi_session_platform(c->s);
 	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err,
 						sizeof(err)),
 			 0);
@@ -414,7 +414,7 @@ static void test_unknown_protocol_and_message(void **state)
 static uint64_t raw_command(struct ctx *c, uint32_t status, uint32_t length, uint32_t hdr,
 			    uint32_t *out_status, int32_t *reply)
 {
-	struct hw_shm *shm = fw_machine_region_at(&c->s->machine, HOST_TX, 0x1000);
+	struct hw_shm *shm = fw_machine_region_at(scmi_session_machine(c->s), HOST_TX, 0x1000);
 	struct hw_smc_args a = { { HOST_SMC } };
 	struct hw_smc_res r = { { 0 } };
 
@@ -468,7 +468,7 @@ static void test_hostile_channel(void **state)
 	assert_int_equal(st.malformed - st0.malformed, 4);
 	assert_int_equal(st.unknown_smc - st0.unknown_smc, 1);
 	/* The channel still works after all that. */
-	hw_word_store(hw_shm_word(fw_machine_region_at(&c->s->machine, HOST_TX, 0x1000),
+	hw_word_store(hw_shm_word(fw_machine_region_at(scmi_session_machine(c->s), HOST_TX, 0x1000),
 				  SMT_CHANNEL_STATUS),
 		      1);
 	assert_int_equal(call(c->host, 0x10, 0, NULL, 0, NULL, NULL), 0);
@@ -496,7 +496,9 @@ static void test_error_events(void **state)
 	 * proves the queue is empty of any error event. */
 	assert_int_equal(scmi_base_notify_errors(c->host, false), 0);
 	raw_command(c, 0, 2, 0x10 << 10, &status, &reply);
-	hw_word_store(hw_shm_word(fw_machine_region_at(&c->s->machine, HOST_TX, 0x1000), 4), 1);
+	hw_word_store(
+		hw_shm_word(fw_machine_region_at(scmi_session_machine(c->s), HOST_TX, 0x1000), 4),
+		1);
 	assert_int_equal(scmi_notify_register(c->host, VENDOR, SCMI_EVT_ANY, on_notify, (void *)1),
 			 0);
 	{

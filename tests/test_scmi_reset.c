@@ -468,9 +468,10 @@ static void test_hostile_firmware(void **state)
 
 	assert_int_equal(rig_reopen(c, "reset-domains", rig_del_node, NULL), 0);
 	s = c->s;
-	assert_int_equal(scmi_reset_client_init(s->agent, &cl), -EOPNOTSUPP);
-	assert_int_equal(scmi_platform_register_protocol(s->platform, &evil_reset_proto), 0);
-	assert_int_equal(scmi_reset_client_init(s->agent, &cl), 0);
+	assert_int_equal(scmi_reset_client_init(c->host, &cl), -EOPNOTSUPP);
+	assert_int_equal(
+		scmi_platform_register_protocol(scmi_session_platform(s), &evil_reset_proto), 0);
+	assert_int_equal(scmi_reset_client_init(c->host, &cl), 0);
 	assert_int_equal(cl.num_domains, 3);
 	assert_int_equal(scmi_reset_domain_info(&cl, 0, &i), -EPROTO);
 	assert_int_equal(scmi_reset_domain_info(&cl, 1, &i), -EPROTO);

@@ -675,25 +675,23 @@ static void test_hostile_platform(void **state)
 	size_t n;
 
 	assert_int_equal(rig_reopen(c, "sensors", rig_del_node, NULL), 0);
-	assert_int_equal(scmi_platform_register_protocol(c->s->platform, &evil), 0);
+	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(c->s), &evil), 0);
 	th_log_capture();
-	assert_int_equal(scmi_sensor_proto_info_get(c->s->agent, &pi), 0);
+	assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
 	assert_int_equal(pi.num_sensors, 2);
-	assert_int_equal(scmi_sensor_describe(c->s->agent, &pi, s, 4, &n), -EPROTO);
+	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 4, &n), -EPROTO);
 	assert_true(th_log_contains("can't exceed"));
 	e.mode = 1;
-	assert_int_equal(scmi_sensor_describe(c->s->agent, &pi, s, 4, &n), -EPROTO);
+	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 4, &n), -EPROTO);
 	assert_true(th_log_contains("too short"));
 	/* Bad intervals are optional data (skipped, as Linux does); five axes
 	 * of two are not. */
 	e.mode = 2;
-	assert_int_equal(scmi_sensor_describe(c->s->agent, &pi, s, 4, &n), -EPROTO);
+	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 4, &n), -EPROTO);
 	assert_true(th_log_contains("bad segment") || th_log_contains("update intervals"));
 	assert_true(th_log_contains("axes can't exceed 2"));
-	assert_int_equal(scmi_sensor_reading_get(c->s->agent, pi.version, 0, false, r, 4, &n),
-			 -EPROTO);
-	assert_int_equal(scmi_sensor_reading_get(c->s->agent, pi.version, 0, true, r, 4, &n),
-			 -EPROTO);
+	assert_int_equal(scmi_sensor_reading_get(c->host, pi.version, 0, false, r, 4, &n), -EPROTO);
+	assert_int_equal(scmi_sensor_reading_get(c->host, pi.version, 0, true, r, 4, &n), -EPROTO);
 	assert_true(th_log_contains("does not match sensor 0"));
 	rig_close(c); /* before evil, which it serves, goes */
 }

@@ -69,7 +69,7 @@ static int setup(void **state)
 
 	o.agent = cfg;
 	assert_int_equal(scmi_session_local(&o, &c->s, err, sizeof(err)), 0);
-	c->ag[HOST] = c->s->agent;
+	c->ag[HOST] = scmi_session_agent(c->s);
 	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->ag[GUEST1],
 						err, sizeof(err)),
 			 0);
@@ -142,8 +142,9 @@ static void test_version_per_agent(void **state)
 		assert_int_equal(version(c, GUEST1, p->id), p->implemented);
 		assert_int_equal(negotiate(c, GUEST1, p->id, p->older), 0);
 		assert_int_equal(version(c, GUEST1, p->id), p->older);
-		assert_int_equal(scmi_platform_agent_version(c->s->platform, p->id, GUEST1),
-				 p->older);
+		assert_int_equal(
+			scmi_platform_agent_version(scmi_session_platform(c->s), p->id, GUEST1),
+			p->older);
 		/* The other agents keep the implemented version. */
 		assert_int_equal(version(c, HOST, p->id), p->implemented);
 		assert_int_equal(version(c, GUEST2, p->id), p->implemented);
@@ -151,9 +152,10 @@ static void test_version_per_agent(void **state)
 	/* Each protocol separately: the last one's negotiation left the
 	 * others where they were negotiated. */
 	assert_int_equal(version(c, GUEST1, cases[0].id), cases[0].older);
-	assert_int_equal(scmi_platform_agent_version(c->s->platform, 0x90, GUEST1), 0);
-	assert_int_equal(scmi_platform_agent_version(c->s->platform, SCMI_PROTOCOL_POWER, 99),
-			 SCMI_POWER_VERSION_3_1);
+	assert_int_equal(scmi_platform_agent_version(scmi_session_platform(c->s), 0x90, GUEST1), 0);
+	assert_int_equal(
+		scmi_platform_agent_version(scmi_session_platform(c->s), SCMI_PROTOCOL_POWER, 99),
+		SCMI_POWER_VERSION_3_1);
 }
 
 static void test_reset_forgets(void **state)

@@ -422,23 +422,23 @@ static void test_hostile_platform(void **state)
 	struct scmi_voltage_info v;
 
 	assert_int_equal(rig_reopen(c, "voltage-domains", rig_del_node, NULL), 0);
-	assert_int_equal(scmi_platform_register_protocol(c->s->platform, &evil), 0);
+	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(c->s), &evil), 0);
 	th_log_capture();
-	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
+	assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
 			 -EPROTO);
 	assert_true(th_log_contains("VOLTAGE_DOMAIN_ATTRIBUTES reply has 4 bytes"));
 	e.mode = 1;
-	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
+	assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
 			 -EPROTO);
 	assert_true(th_log_contains("advertises 2 levels"));
 	e.mode = 2;
-	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
+	assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
 			 -EPROTO);
 	assert_true(th_log_contains("bad VOLTAGE_DESCRIBE_LEVELS part"));
 	e.mode = 3;
-	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
+	assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
 			 -EPROTO);
-	assert_int_equal(scmi_voltage_level_set(c->s->agent, 0, true, 1000), -EPROTO);
+	assert_int_equal(scmi_voltage_level_set(c->host, 0, true, 1000), -EPROTO);
 	assert_true(th_log_contains("VOLTAGE_LEVEL_SET_COMPLETE"));
 	rig_close(c); /* before evil, which it serves, goes */
 }
