@@ -54,12 +54,16 @@ static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, si
 	pthread_mutex_unlock(&r->lock);
 }
 
+void rig_listen(struct rig *r, int agent, uint8_t proto, uint8_t evt)
+{
+	assert_int_equal(scmi_notify_register(r->ag[agent], proto, evt, on_event, &r->sinks[agent]),
+			 0);
+}
+
 static void register_sinks(struct rig *r)
 {
 	for (int i = HOST; i <= GUEST2; i++)
-		assert_int_equal(scmi_notify_register(r->ag[i], r->proto, SCMI_EVT_ANY, on_event,
-						      &r->sinks[i]),
-				 0);
+		rig_listen(r, i, r->proto, SCMI_EVT_ANY);
 }
 
 int rig_open(struct rig *r, const char *dtb, char *err, size_t errlen)

@@ -138,6 +138,9 @@ void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, con
 /* Record proto's notifications on every agent, from now on and after every
  * rig_open. */
 void rig_record(struct rig *r, uint8_t proto);
+/* Record agent's notifications of proto with id evt (SCMI_EVT_ANY: all)
+ * too, for protocols rig_record does not cover. */
+void rig_listen(struct rig *r, int agent, uint8_t proto, uint8_t evt);
 /* Forget the events recorded so far. */
 void rig_forget(struct rig *r);
 /* Events recorded so far for agent with id evt (RIG_ANY: all; a given id
