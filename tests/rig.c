@@ -9,6 +9,7 @@
 #include "rig.h"
 
 #include <fwkit/board.h>
+#include <fwkit/scmi/platform.h>
 #include <fwkit/sync.h>
 
 #include <errno.h>
@@ -192,6 +193,19 @@ void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size
 	}
 }
 
+void rig_expect_messages(struct scmi_agent *a, struct scmi_agent *host, uint8_t proto, uint8_t last)
+{
+	uint32_t attr;
+
+	for (uint8_t m = 0; m <= last; m++)
+		assert_int_equal(scmi_base_message_attributes(a, proto, m, &attr), 0);
+	assert_int_equal(
+		scmi_base_message_attributes(a, proto, SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr), 0);
+	assert_int_equal(scmi_base_message_attributes(a, proto, last + 1, &attr), -ENOENT);
+	assert_int_equal(scmi_base_message_attributes(a, proto, 0x11, &attr), -ENOENT);
+	assert_int_equal(rig_call(host, proto, last + 1, NULL, 0, NULL, NULL), -EOPNOTSUPP);
+}
+
 void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 			    const uint32_t *w, size_t nw)
 {
@@ -204,6 +218,18 @@ void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct ri
 			assert_int_equal(rig_status(a, proto, m[i].msg, w, nw, len - 4, NULL, NULL),
 					 SCMI_PROTOCOL_ERROR);
 	}
+}
+
+void rig_serve(struct rig *r, const struct scmi_protocol *p)
+{
+	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(r->s), p), 0);
+	th_log_capture();
+}
+
+void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p)
+{
+	assert_int_equal(rig_reopen(r, node, rig_del_node, NULL), 0);
+	rig_serve(r, p);
 }
 
 /* ------------------------------------------------------- board variants */

@@ -94,13 +94,39 @@ struct rig_size {
 	uint8_t msg;
 	size_t words;
 };
+/* The sizes of the messages every protocol has, first in a table. */
+#define RIG_COMMON_SIZES                                                                           \
+	{ SCMI_PROTOCOL_VERSION, 0 }, { SCMI_PROTOCOL_ATTRIBUTES, 0 },                             \
+		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },                                           \
+	{                                                                                          \
+		SCMI_NEGOTIATE_PROTOCOL_VERSION, 1                                                 \
+	}
 /* Each of the n messages, sent with a word more and (if it has any) a word
  * fewer from w, fails: -EPROTO from rig_call, or rig_status's
  * SCMI_PROTOCOL_ERROR (w then holds nw words). */
 void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 		      const uint32_t *w);
+/* proto's messages 0 to last and NEGOTIATE_PROTOCOL_VERSION exist for a
+ * (PROTOCOL_MESSAGE_ATTRIBUTES), last + 1 and 0x11 do not, and last + 1
+ * sent by host is NOT_SUPPORTED. */
+void rig_expect_messages(struct scmi_agent *a, struct scmi_agent *host, uint8_t proto,
+			 uint8_t last);
 void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 			    const uint32_t *w, size_t nw);
+
+/* A hostile platform: a protocol the test writes, served in place of the
+ * board's module. RIG_PROTOCOL initialises its struct scmi_protocol;
+ * rig_serve registers it on the rig's platform and starts capturing the
+ * log (for what the agent says of it); rig_impostor first reopens the
+ * board without node (the module's), as a firmware lacking it would be. */
+#define RIG_PROTOCOL(id_, version_, msgs_, priv_)                                                  \
+	{                                                                                          \
+		.id = (id_), .version = (version_), .msgs = (msgs_),                               \
+		.nmsgs = FW_ARRAY_SIZE(msgs_), .priv = (priv_)                                     \
+	}
+struct scmi_protocol;
+void rig_serve(struct rig *r, const struct scmi_protocol *p);
+void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p);
 
 /* Board variants: fn patches a node of the default board, named by its
  * path relative to /scmi-platform ("clocks") or by its full path. */

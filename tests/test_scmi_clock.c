@@ -735,28 +735,22 @@ static const struct scmi_msg_desc evil_msgs[] = {
 	[CLOCK_PARENT_GET] = { .fn = evil_empty, .in_size = 4 },
 };
 
-static const struct scmi_protocol evil_clock = {
-	.id = SCMI_PROTOCOL_CLOCK,
-	.version = SCMI_CLOCK_VERSION_3,
-	.msgs = evil_msgs,
-	.nmsgs = FW_ARRAY_SIZE(evil_msgs),
-};
+static const struct scmi_protocol evil_clock =
+	RIG_PROTOCOL(SCMI_PROTOCOL_CLOCK, SCMI_CLOCK_VERSION_3, evil_msgs, NULL);
 
 static void test_hostile_firmware(void **state)
 {
 	struct rig *c = *state;
 	struct scmi_clock_client cl;
 	struct scmi_clock_info *i = calloc(1, sizeof(*i));
-	struct scmi_session *s;
 	uint32_t parents[SCMI_CLOCK_MAX_PARENTS], id;
 	unsigned int n;
 	uint64_t r;
 	bool on;
 
 	assert_int_equal(rig_reopen(c, "clocks", rig_del_node, NULL), 0);
-	s = c->s;
 	assert_int_equal(scmi_clock_client_init(c->host, &cl), -EOPNOTSUPP);
-	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(s), &evil_clock), 0);
+	rig_serve(c, &evil_clock);
 	assert_int_equal(scmi_clock_client_init(c->host, &cl), 0);
 	assert_int_equal(cl.num_clocks, 4);
 

@@ -664,19 +664,14 @@ static void test_hostile_platform(void **state)
 {
 	struct rig *c = *state;
 	struct evil e = { 0 };
-	struct scmi_protocol evil = { .id = SCMI_PROTOCOL_SENSOR,
-				      .version = SCMI_SENSOR_VERSION_3_1,
-				      .msgs = evil_msgs,
-				      .nmsgs = FW_ARRAY_SIZE(evil_msgs),
-				      .priv = &e };
+	struct scmi_protocol evil =
+		RIG_PROTOCOL(SCMI_PROTOCOL_SENSOR, SCMI_SENSOR_VERSION_3_1, evil_msgs, &e);
 	struct scmi_sensor_proto_info pi;
 	struct scmi_sensor_info s[4];
 	struct scmi_sensor_reading r[4];
 	size_t n;
 
-	assert_int_equal(rig_reopen(c, "sensors", rig_del_node, NULL), 0);
-	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(c->s), &evil), 0);
-	th_log_capture();
+	rig_impostor(c, "sensors", &evil);
 	assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
 	assert_int_equal(pi.num_sensors, 2);
 	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 4, &n), -EPROTO);

@@ -414,28 +414,19 @@ static void test_hostile_platform(void **state)
 {
 	struct rig *c = *state;
 	struct evil e = { 0 };
-	struct scmi_protocol evil = { .id = SCMI_PROTOCOL_VOLTAGE,
-				      .version = SCMI_VOLTAGE_VERSION_2_1,
-				      .msgs = evil_msgs,
-				      .nmsgs = FW_ARRAY_SIZE(evil_msgs),
-				      .priv = &e };
+	struct scmi_protocol evil =
+		RIG_PROTOCOL(SCMI_PROTOCOL_VOLTAGE, SCMI_VOLTAGE_VERSION_2_1, evil_msgs, &e);
+	static const char *const said[] = { "VOLTAGE_DOMAIN_ATTRIBUTES reply has 4 bytes",
+					    "advertises 2 levels",
+					    "bad VOLTAGE_DESCRIBE_LEVELS part" };
 	struct scmi_voltage_info v;
 
-	assert_int_equal(rig_reopen(c, "voltage-domains", rig_del_node, NULL), 0);
-	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(c->s), &evil), 0);
-	th_log_capture();
-	assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
-			 -EPROTO);
-	assert_true(th_log_contains("VOLTAGE_DOMAIN_ATTRIBUTES reply has 4 bytes"));
-	e.mode = 1;
-	assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
-			 -EPROTO);
-	assert_true(th_log_contains("advertises 2 levels"));
-	e.mode = 2;
-	assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
-			 -EPROTO);
-	assert_true(th_log_contains("bad VOLTAGE_DESCRIBE_LEVELS part"));
-	e.mode = 3;
+	rig_impostor(c, "voltage-domains", &evil);
+	for (e.mode = 0; e.mode < 3; e.mode++) {
+		assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
+				 -EPROTO);
+		assert_true(th_log_contains(said[e.mode]));
+	}
 	assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
 			 -EPROTO);
 	assert_int_equal(scmi_voltage_level_set(c->host, 0, true, 1000), -EPROTO);
