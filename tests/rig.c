@@ -131,6 +131,22 @@ int rig_setup_recording(void **state, uint8_t proto)
 	return 0;
 }
 
+int rig_setup_clients(void **state, uint8_t proto, rig_init_fn *init)
+{
+	th_log_capture();
+	rig_setup_recording(state, proto);
+	init(*state);
+	return 0;
+}
+
+int rig_reopen_clients(struct rig *r, const char *node, rig_patch_fn *fn, rig_init_fn *init)
+{
+	if (rig_reopen(r, node, fn, NULL))
+		return -1;
+	init(r);
+	return 0;
+}
+
 int rig_teardown(void **state)
 {
 	rig_free(*state);
@@ -204,6 +220,19 @@ void rig_expect_messages(struct scmi_agent *a, struct scmi_agent *host, uint8_t 
 	assert_int_equal(scmi_base_message_attributes(a, proto, last + 1, &attr), -ENOENT);
 	assert_int_equal(scmi_base_message_attributes(a, proto, 0x11, &attr), -ENOENT);
 	assert_int_equal(rig_call(host, proto, last + 1, NULL, 0, NULL, NULL), -EOPNOTSUPP);
+}
+
+void rig_expect_oversize(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+			 uint8_t unknown)
+{
+	uint32_t w[16] = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(rig_status(a, proto, m[i].msg, w, m[i].words + 1,
+					    4 * (m[i].words + 1), NULL, NULL),
+				 SCMI_PROTOCOL_ERROR);
+	assert_int_equal(rig_status(a, proto, 0x11, w, 0, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
+	assert_int_equal(rig_status(a, proto, unknown, w, 0, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
 }
 
 void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
@@ -312,6 +341,16 @@ void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, c
 	    strchr(err, '\n'))
 		fail_msg("board error '%s' is not one line with '%s' and '%s'", err,
 			 needle ? needle : "", needle2 ? needle2 : "");
+}
+
+void rig_expect_bad_values(struct rig *r, const char *node, rig_patch_fn *fn, uint32_t version,
+			   const char *where, const struct rig_bad *bad, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rig_variant v = { version, bad[i].prop, bad[i].val };
+
+		rig_expect_board_error(r, node, fn, &v, where, bad[i].want);
+	}
 }
 
 void rig_set_prop(void *fdt, int node, const void *arg)

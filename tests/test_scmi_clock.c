@@ -39,10 +39,7 @@ static void init_clients(struct rig *c)
 
 static int setup(void **state)
 {
-	th_log_capture();
-	rig_setup_recording(state, SCMI_PROTOCOL_CLOCK);
-	init_clients(*state);
-	return 0;
+	return rig_setup_clients(state, SCMI_PROTOCOL_CLOCK, init_clients);
 }
 
 /* The agent's newest event evt, decoded. */
@@ -75,10 +72,7 @@ static void wait_rate(struct rig *c, int agent, uint8_t evt, uint64_t rate)
 /* The default board with the clocks node changed by fn, opened. */
 static int reopen(struct rig *c, rig_patch_fn *fn)
 {
-	if (rig_reopen(c, "clocks", fn, NULL))
-		return -1;
-	init_clients(c);
-	return 0;
+	return rig_reopen_clients(c, "clocks", fn, init_clients);
 }
 
 /* ------------------------------------------------------------ discovery */

@@ -37,10 +37,7 @@ static void init_clients(struct rig *c)
 
 static int setup(void **state)
 {
-	th_log_capture();
-	rig_setup_recording(state, SCMI_PROTOCOL_RESET);
-	init_clients(*state);
-	return 0;
+	return rig_setup_clients(state, SCMI_PROTOCOL_RESET, init_clients);
 }
 
 /* The agent's newest event, decoded. */
@@ -79,10 +76,7 @@ static int seen(struct rig *c, int agent)
 /* The default board with the reset-domains node changed by fn, opened. */
 static int reopen(struct rig *c, rig_patch_fn *fn)
 {
-	if (rig_reopen(c, "reset-domains", fn, NULL))
-		return -1;
-	init_clients(c);
-	return 0;
+	return rig_reopen_clients(c, "reset-domains", fn, init_clients);
 }
 
 /* ------------------------------------------------------------ discovery */
