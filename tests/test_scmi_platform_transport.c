@@ -120,8 +120,8 @@ static void vendor_async(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc vendor_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { vendor_version, 0, 0, 0 },
-	[3] = { vendor_async, 4, 0, 0 },
+	[SCMI_PROTOCOL_VERSION] = { .fn = vendor_version },
+	[3] = { .fn = vendor_async, .in_size = 4 },
 };
 
 static struct scmi_protocol vendors[NVENDOR];
