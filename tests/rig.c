@@ -196,8 +196,8 @@ int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint3
 	return st;
 }
 
-void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
-		      const uint32_t *w)
+static void expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+			 const uint32_t *w)
 {
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(rig_call(a, proto, m[i].msg, w, m[i].words + 1, NULL, NULL),
@@ -207,6 +207,20 @@ void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size
 				rig_call(a, proto, m[i].msg, w, m[i].words - 1, NULL, NULL),
 				-EPROTO);
 	}
+}
+
+void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+		      const uint32_t *w)
+{
+	static const struct rig_size common[] = {
+		{ SCMI_PROTOCOL_VERSION, 0 },
+		{ SCMI_PROTOCOL_ATTRIBUTES, 0 },
+		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },
+		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 1 },
+	};
+
+	expect_sizes(a, proto, common, FW_ARRAY_SIZE(common), w);
+	expect_sizes(a, proto, m, n, w);
 }
 
 void rig_expect_messages(struct scmi_agent *a, struct scmi_agent *host, uint8_t proto, uint8_t last)

@@ -94,16 +94,11 @@ struct rig_size {
 	uint8_t msg;
 	size_t words;
 };
-/* The sizes of the messages every protocol has, first in a table. */
-#define RIG_COMMON_SIZES                                                                           \
-	{ SCMI_PROTOCOL_VERSION, 0 }, { SCMI_PROTOCOL_ATTRIBUTES, 0 },                             \
-		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },                                           \
-	{                                                                                          \
-		SCMI_NEGOTIATE_PROTOCOL_VERSION, 1                                                 \
-	}
 /* Each of the n messages, sent with a word more and (if it has any) a word
  * fewer from w, fails: -EPROTO from rig_call, or rig_status's
- * SCMI_PROTOCOL_ERROR (w then holds nw words). */
+ * SCMI_PROTOCOL_ERROR (w then holds nw words). rig_expect_sizes checks the
+ * messages every protocol has (PROTOCOL_VERSION, _ATTRIBUTES,
+ * _MESSAGE_ATTRIBUTES, NEGOTIATE_PROTOCOL_VERSION) first. */
 void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 		      const uint32_t *w);
 /* proto's messages 0 to last and NEGOTIATE_PROTOCOL_VERSION exist for a

@@ -123,7 +123,6 @@ static void test_wrong_sizes(void **state)
 	struct rig *c = *state;
 	uint32_t w[4] = { 0, 0, 0, 0 };
 	static const struct rig_size m[] = {
-		RIG_COMMON_SIZES,
 		{ PERF_DOMAIN_ATTRIBUTES, 1 },
 		{ PERF_DESCRIBE_LEVELS, 2 },
 		{ PERF_LIMITS_SET, 3 },

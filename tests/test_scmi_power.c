@@ -121,7 +121,6 @@ static void test_wrong_sizes(void **state)
 	struct rig *c = *state;
 	uint32_t w[4] = { 0, 0, 0, 0 };
 	static const struct rig_size m[] = {
-		RIG_COMMON_SIZES,
 		{ POWER_DOMAIN_ATTRIBUTES, 1 },
 		{ POWER_STATE_SET, 3 },
 		{ POWER_STATE_GET, 1 },

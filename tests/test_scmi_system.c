@@ -78,7 +78,6 @@ static void test_wrong_sizes(void **state)
 	struct rig *c = *state;
 	uint32_t w[3] = { 0, SCMI_SYSTEM_POWERUP, 0 };
 	static const struct rig_size m[] = {
-		RIG_COMMON_SIZES,
 		{ SYSTEM_POWER_STATE_SET, 2 },
 		{ SYSTEM_POWER_STATE_GET, 0 },
 		{ SYSTEM_POWER_STATE_NOTIFY, 1 },
