@@ -109,6 +109,21 @@ static int teardown(void **state)
 
 /* ------------------------------------------------------------ discovery */
 
+/* What a local session lets its caller reach: the platform the agent
+ * talks to, the board's description of it, and the regions. */
+static void test_session_accessors(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_session *s = c->r->s;
+
+	assert_ptr_equal(scmi_session_agent(s), c->host);
+	assert_non_null(c->p);
+	assert_int_equal(scmi_session_platform_desc(s)->nagents, 3);
+	assert_string_equal(scmi_session_chan(s)->path, "/firmware/scmi");
+	assert_non_null(scmi_session_board(s)->fdt);
+	assert_non_null(fw_machine_region_at(scmi_session_machine(s), HOST_TX, 0x1000));
+}
+
 static void test_discovery(void **state)
 {
 	struct ctx *c = *state;
@@ -485,6 +500,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_session_accessors),
 		T(test_discovery),
 		T(test_message_attributes),
 		T(test_discover_agent),

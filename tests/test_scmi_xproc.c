@@ -69,6 +69,12 @@ static void test_served_platform(void **state)
 	assert_int_equal(scmi_session_connect(path, &o, &gs, e, sizeof(e)), 0);
 	host = scmi_session_agent(hs);
 	guest = scmi_session_agent(gs);
+	/* A remote session reads its board but has no platform of its own. */
+	assert_null(scmi_session_platform(hs));
+	assert_null(scmi_session_platform_desc(hs));
+	assert_null(scmi_session_machine(hs));
+	assert_non_null(scmi_session_board(gs)->fdt);
+	assert_string_equal(scmi_session_chan(gs)->path, "/firmware/scmi-guest1");
 	assert_int_equal(scmi_base_discover(host, &i), 0);
 	assert_int_equal(i.agent_id, 1);
 	assert_string_equal(i.vendor, "fwkit");
