@@ -38,7 +38,7 @@ int main(void)
 		fprintf(stderr, "base_info: %s\n", err);
 		return 1;
 	}
-	ret = scmi_base_discover(s->agent, &info);
+	ret = scmi_base_discover(scmi_session_agent(s), &info);
 	if (ret)
 		fprintf(stderr, "base_info: Base discovery: %s\n", strerror(-ret));
 	else

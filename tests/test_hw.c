@@ -50,6 +50,19 @@ static bool fd_is_open(int fd)
 	return fcntl(fd, F_GETFD) >= 0;
 }
 
+/* The tests that run in both wait modes get theirs as cmocka state. */
+static enum hw_wait_mode wait_modes[] = { HW_WAIT_POLL, HW_WAIT_SLEEP };
+#define MODE_TEST(f, suffix, i)                                                                    \
+	{                                                                                          \
+		.name = #f suffix, .test_func = f, .initial_state = &wait_modes[i]                 \
+	}
+#define IN_BOTH_MODES(f) MODE_TEST(f, "_poll", 0), MODE_TEST(f, "_sleep", 1)
+
+static enum hw_wait_mode mode_of(void **state)
+{
+	return *(const enum hw_wait_mode *)*state;
+}
+
 /* ---------------------------------------------------------------- regions */
 
 static void test_shm_create_destroy(void **state)
@@ -173,8 +186,9 @@ static void test_shm_import(void **state)
 
 /* -------------------------------------------------------------- doorbells */
 
-static void doorbell_basics(enum hw_wait_mode mode)
+static void test_doorbell(void **state)
 {
+	enum hw_wait_mode mode = mode_of(state);
 	struct hw_doorbell ringer, waiter, late;
 	struct hw_shm *shm;
 
@@ -212,18 +226,6 @@ static void doorbell_basics(enum hw_wait_mode mode)
 	assert_int_equal(hw_doorbell_wait_until(&waiter, 0), 0);
 	assert_int_equal(hw_doorbell_wait_until(&waiter, 0), -ETIMEDOUT);
 	hw_shm_destroy(shm);
-}
-
-static void test_doorbell_poll(void **state)
-{
-	(void)state;
-	doorbell_basics(HW_WAIT_POLL);
-}
-
-static void test_doorbell_sleep(void **state)
-{
-	(void)state;
-	doorbell_basics(HW_WAIT_SLEEP);
 }
 
 static void test_doorbell_attach_rejects(void **state)
@@ -264,8 +266,9 @@ static void *ringer_main(void *arg)
 	return NULL;
 }
 
-static void doorbell_cross_thread(enum hw_wait_mode mode)
+static void test_doorbell_wakes(void **state)
 {
+	enum hw_wait_mode mode = mode_of(state);
 	struct ring_ctx rc = { .mode = mode };
 	struct hw_doorbell db;
 	pthread_t t;
@@ -282,18 +285,6 @@ static void doorbell_cross_thread(enum hw_wait_mode mode)
 	hw_shm_destroy(rc.shm);
 }
 
-static void test_doorbell_wakes_sleeper(void **state)
-{
-	(void)state;
-	doorbell_cross_thread(HW_WAIT_SLEEP);
-}
-
-static void test_doorbell_wakes_poller(void **state)
-{
-	(void)state;
-	doorbell_cross_thread(HW_WAIT_POLL);
-}
-
 static void *word_writer_main(void *arg)
 {
 	_Atomic uint32_t *w = arg;
@@ -303,8 +294,9 @@ static void *word_writer_main(void *arg)
 	return NULL;
 }
 
-static void word_wait(enum hw_wait_mode mode)
+static void test_word_wait(void **state)
 {
+	enum hw_wait_mode mode = mode_of(state);
 	_Atomic uint32_t *w;
 	struct hw_shm *shm;
 	pthread_t t;
@@ -322,18 +314,6 @@ static void word_wait(enum hw_wait_mode mode)
 	pthread_join(t, NULL);
 	assert_int_equal(hw_word_load(w), 7);
 	hw_shm_destroy(shm);
-}
-
-static void test_word_wait_poll(void **state)
-{
-	(void)state;
-	word_wait(HW_WAIT_POLL);
-}
-
-static void test_word_wait_sleep(void **state)
-{
-	(void)state;
-	word_wait(HW_WAIT_SLEEP);
 }
 
 /* -------------------------------------------------------------------- SMC */
@@ -385,8 +365,9 @@ static void incr_handler(void *ctx, const struct hw_smc_args *args, struct hw_sm
 	res->a[3] = ~args->a[1];
 }
 
-static void smc_slot(enum hw_wait_mode mode)
+static void test_smc_slot(void **state)
 {
+	enum hw_wait_mode mode = mode_of(state);
 	struct hw_smc_server *srv;
 	struct hw_shm *shm;
 	struct hw_smc *c;
@@ -418,22 +399,11 @@ static void smc_slot(enum hw_wait_mode mode)
 	hw_shm_destroy(shm);
 }
 
-static void test_smc_slot_poll(void **state)
-{
-	(void)state;
-	smc_slot(HW_WAIT_POLL);
-}
-
-static void test_smc_slot_sleep(void **state)
-{
-	(void)state;
-	smc_slot(HW_WAIT_SLEEP);
-}
-
 /* The server is played by hand: the first call gets no answer, its answer
  * arrives late, and the next call must not take it for its own. */
-static void smc_late_answer(enum hw_wait_mode mode)
+static void test_smc_late_answer(void **state)
 {
+	enum hw_wait_mode mode = mode_of(state);
 	struct hw_smc_args args = { { 0x82000002, 1, 2, 3 } };
 	struct hw_smc_res res;
 	struct hw_doorbell res_db;
@@ -482,18 +452,6 @@ static void smc_late_answer(enum hw_wait_mode mode)
 	hw_smc_server_stop(srv);
 	hw_smc_close(c);
 	hw_shm_destroy(shm);
-}
-
-static void test_smc_late_answer_poll(void **state)
-{
-	(void)state;
-	smc_late_answer(HW_WAIT_POLL);
-}
-
-static void test_smc_late_answer_sleep(void **state)
-{
-	(void)state;
-	smc_late_answer(HW_WAIT_SLEEP);
 }
 
 /* The server lives in a forked child on the inherited mapping of a memfd
@@ -1116,18 +1074,13 @@ int main(void)
 		cmocka_unit_test(test_shm_create_rejects_sizes),
 		cmocka_unit_test(test_shm_bounds),
 		cmocka_unit_test(test_shm_import),
-		cmocka_unit_test(test_doorbell_poll),
-		cmocka_unit_test(test_doorbell_sleep),
+		IN_BOTH_MODES(test_doorbell),
 		cmocka_unit_test(test_doorbell_attach_rejects),
-		cmocka_unit_test(test_doorbell_wakes_sleeper),
-		cmocka_unit_test(test_doorbell_wakes_poller),
-		cmocka_unit_test(test_word_wait_poll),
-		cmocka_unit_test(test_word_wait_sleep),
+		IN_BOTH_MODES(test_doorbell_wakes),
+		IN_BOTH_MODES(test_word_wait),
 		cmocka_unit_test(test_smc_direct),
-		cmocka_unit_test(test_smc_slot_poll),
-		cmocka_unit_test(test_smc_slot_sleep),
-		cmocka_unit_test(test_smc_late_answer_poll),
-		cmocka_unit_test(test_smc_late_answer_sleep),
+		IN_BOTH_MODES(test_smc_slot),
+		IN_BOTH_MODES(test_smc_late_answer),
 		cmocka_unit_test(test_smc_cross_process),
 		cmocka_unit_test(test_link_msg_roundtrip),
 		cmocka_unit_test(test_link_msg_parse_fields),
