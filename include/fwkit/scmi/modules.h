@@ -2,26 +2,42 @@
 /*
  * SCMI protocol modules of the emulated platform. Each protocol other than
  * Base lives in its own files and exports one `struct scmi_proto_module`;
- * the registry (src/scmi/modules.c) refers to every known module weakly, so
- * a module is part of the platform exactly when its file is built in.
+ * the registry (src/scmi/platform/registry.c) refers to every known module
+ * weakly, so a module is part of the platform exactly when its file is
+ * built in.
  *
- * When a board is built (scmi_board_build_platform), each module whose node
- * exists under the board's /scmi-platform node is set up from it: it reads
- * its resources (a documented binding, docs/bindings/scmi-<name>.md),
- * allocates its state and registers its struct scmi_protocol, with a destroy
- * hook that frees both.
+ * The descriptor holds what is static about a protocol (its message table,
+ * versions and hooks). When a board is built (scmi_board_build_platform),
+ * each module whose node exists under the board's /scmi-platform node is
+ * set up from it: the registry reads the node's fwkit,version (one of
+ * versions, the last by default), the module's setup reads its resources
+ * (a documented binding, docs/bindings/scmi-<name>.md) into its state, and
+ * the registry registers the protocol and frees the state on failure.
  */
 #ifndef FWKIT_SCMI_MODULES_H
 #define FWKIT_SCMI_MODULES_H
 
+#include <fwkit/dt.h>
 #include <fwkit/scmi/platform.h>
 
 struct scmi_proto_module {
 	uint8_t protocol_id;
-	const char *node_name; /* child of /scmi-platform, e.g. "clocks" */
-	/* 0 or a negative errno with a one-line reason in err (naming the node
-	 * and property, as every board error does). */
-	int (*setup)(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen);
+	const char *node_name;		  /* child of /scmi-platform, e.g. "clocks" */
+	const struct scmi_msg_desc *msgs; /* indexed by message id */
+	size_t nmsgs;
+	const uint32_t *versions; /* ascending; the last is the default */
+	size_t nversions;
+	/* As in struct scmi_protocol (optional). */
+	uint32_t (*msg_attributes)(const struct scmi_msg *m, uint32_t msg_id);
+	void (*reset_agent)(struct scmi_platform *p, void *priv, uint32_t agent_id);
+	/* Reads the module's node for the configured version into new state
+	 * (*priv, the handlers' m->priv): 0, or a negative errno with a
+	 * one-line reason in dt's buffer (naming the node and property, as
+	 * every board error does) and nothing left allocated. */
+	int (*setup)(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
+		     void **priv);
+	/* Frees what setup returned. */
+	void (*destroy)(void *priv);
 };
 
 extern const struct scmi_proto_module scmi_power_module __attribute__((weak));

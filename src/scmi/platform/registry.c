@@ -2,11 +2,97 @@
 /*
  * The registry of protocol modules. References are weak: a module that is
  * not linked in reads as NULL and is skipped, so adding a protocol means
- * adding its files, never editing a shared list.
+ * adding its files, never editing a shared list. The registry does what is
+ * the same for every module: it reads and checks the configured version,
+ * builds the module's struct scmi_protocol around the state setup returns,
+ * registers it, and frees everything on failure or at destroy.
  */
 #include <fwkit/scmi/modules.h>
 
+#include <errno.h>
 #include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A registered module: destroy finds the module's hook through it. */
+struct module_protocol {
+	struct scmi_protocol proto;
+	const struct scmi_proto_module *mod;
+};
+
+static void module_protocol_destroy(struct scmi_protocol *proto)
+{
+	struct module_protocol *mp = FW_CONTAINER_OF(proto, struct module_protocol, proto);
+
+	mp->mod->destroy(proto->priv);
+	free(mp);
+}
+
+/* fwkit,version: one of the module's versions, the last if absent. */
+static int module_version(const struct scmi_proto_module *m, const struct fw_dt *dt, int node,
+			  uint32_t *v)
+{
+	char list[128] = "";
+	size_t len = 0;
+	int ret;
+
+	*v = m->versions[m->nversions - 1];
+	if ((ret = fw_dt_u32(dt, node, "fwkit,version", v, 0, UINT32_MAX, 0)))
+		return ret;
+	for (size_t i = 0; i < m->nversions; i++)
+		if (m->versions[i] == *v)
+			return 0;
+	for (size_t i = 0; i < m->nversions && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s0x%x", i ? ", " : "",
+					m->versions[i]);
+	return fw_dt_error(dt, node, "fwkit,version", "not one of %s", list);
+}
+
+static int module_register(struct scmi_platform *p, const struct scmi_proto_module *m,
+			   uint32_t version, void *priv, char *err, size_t errlen)
+{
+	struct module_protocol *mp = calloc(1, sizeof(*mp));
+	int ret;
+
+	if (!mp) {
+		m->destroy(priv);
+		return -ENOMEM;
+	}
+	mp->mod = m;
+	mp->proto = (struct scmi_protocol){ .id = m->protocol_id,
+					    .version = version,
+					    .msgs = m->msgs,
+					    .nmsgs = m->nmsgs,
+					    .versions = m->versions,
+					    .nversions = m->nversions,
+					    .msg_attributes = m->msg_attributes,
+					    .priv = priv,
+					    .reset_agent = m->reset_agent,
+					    .destroy = module_protocol_destroy };
+	ret = scmi_platform_register_protocol(p, &mp->proto);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot register the protocol: %s", m->node_name,
+			 strerror(-ret));
+		module_protocol_destroy(&mp->proto);
+	}
+	return ret;
+}
+
+/* Set up one module from its node and register its protocol. */
+static int module_setup(struct scmi_platform *p, const struct scmi_proto_module *m, const void *fdt,
+			int node, char *err, size_t errlen)
+{
+	const struct fw_dt dt = { fdt, err, errlen };
+	void *priv = NULL;
+	uint32_t version;
+	int ret;
+
+	if ((ret = module_version(m, &dt, node, &version)) ||
+	    (ret = m->setup(p, &dt, node, version, &priv)))
+		return ret;
+	return module_register(p, m, version, priv, err, errlen);
+}
 
 int scmi_modules_setup(struct scmi_platform *p, const void *fdt, int platform_node, char *err,
 		       size_t errlen)
@@ -26,7 +112,7 @@ int scmi_modules_setup(struct scmi_platform *p, const void *fdt, int platform_no
 		node = fdt_subnode_offset(fdt, platform_node, m->node_name);
 		if (node < 0)
 			continue;
-		ret = m->setup(p, fdt, node, err, errlen);
+		ret = module_setup(p, m, fdt, node, err, errlen);
 		if (ret)
 			return ret;
 	}

@@ -21,9 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define MAX_ASYNC_PENDING     255
-#define NO_AGENT	      (-1)
-#define CLOCK_DEFAULT_VERSION SCMI_CLOCK_VERSION_3
+#define MAX_ASYNC_PENDING 255
+#define NO_AGENT	  (-1)
 
 struct pclock {
 	char name[SCMI_MAX_STR_SIZE];
@@ -41,11 +40,10 @@ struct pclock {
 	uint32_t parent, boot_parent;
 	int parent_owner;
 	uint32_t latency_us;
-	bool notify[2][SCMI_PLATFORM_MAX_AGENTS]; /* by event id */
+	struct scmi_subs notify[2]; /* by event id */
 };
 
 struct clock_state {
-	struct scmi_protocol proto;
 	uint32_t version;
 	uint32_t max_async;
 	uint64_t async_due[MAX_ASYNC_PENDING];
@@ -69,18 +67,11 @@ static int agent_idx(const struct scmi_msg *m)
 static struct pclock *clock_of(struct scmi_msg *m, size_t w)
 {
 	uint32_t id = scmi_msg_in_u32(m, w);
-	struct pclock *c;
 
-	if (id >= st(m)->nclocks) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
+	if (!scmi_msg_id_found(m, id, st(m)->nclocks) ||
+	    !scmi_msg_device_allowed(m, st(m)->clocks[id].device))
 		return NULL;
-	}
-	c = &st(m)->clocks[id];
-	if (!scmi_platform_device_access(m->p, m->agent->id, c->device, SCMI_PROTOCOL_CLOCK)) {
-		scmi_msg_status(m, SCMI_DENIED);
-		return NULL;
-	}
-	return c;
+	return &st(m)->clocks[id];
 }
 
 static bool clock_enabled(const struct pclock *c)
@@ -109,13 +100,8 @@ static void emit(struct scmi_platform *p, struct clock_state *s, uint32_t id, ui
 	fw_put_le32(ev, agent_id);
 	fw_put_le32(ev + 4, id);
 	fw_put_le64(ev + 8, rate);
-	for (unsigned int i = 0; i < scmi_platform_num_agents(p); i++) {
-		uint32_t to = scmi_platform_agent_id_at(p, i);
-
-		if (c->notify[evt][i] &&
-		    scmi_platform_device_access(p, to, c->device, SCMI_PROTOCOL_CLOCK))
-			scmi_platform_notify(p, to, SCMI_PROTOCOL_CLOCK, evt, ev, sizeof(ev));
-	}
+	scmi_platform_notify_subs(p, &c->notify[evt], c->device, SCMI_PROTOCOL_CLOCK, evt, ev,
+				  sizeof(ev), 0);
 }
 
 /* ------------------------------------------------------------ messages */
@@ -352,32 +338,21 @@ static void clock_config_get(struct scmi_msg *m)
 
 static void clock_name_get(struct scmi_msg *m)
 {
-	struct pclock *c;
+	struct pclock *c = clock_of(m, 0);
 
-	c = clock_of(m, 0);
-	if (!c)
-		return;
-	scmi_msg_put_u32(m, 0);
-	scmi_msg_put_name(m, c->name, SCMI_MAX_STR_SIZE);
+	if (c)
+		scmi_msg_put_ext_name(m, c->name);
 }
 
 static void clock_notify(struct scmi_msg *m)
 {
 	uint8_t evt = m->hdr.id == CLOCK_RATE_NOTIFY ? SCMI_EVENT_CLOCK_RATE_CHANGED
 						     : SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED;
-	uint32_t ctl = scmi_msg_in_u32(m, 1);
-	struct pclock *c;
-	int i = agent_idx(m);
+	struct pclock *c = clock_of(m, 0);
 
-	c = clock_of(m, 0);
-	if (!c)
-		return;
-	if (ctl & ~SCMI_CLOCK_NOTIFY_ENABLE) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	if (i >= 0)
-		c->notify[evt][i] = ctl & SCMI_CLOCK_NOTIFY_ENABLE;
+	if (c)
+		scmi_msg_subscribe(m, &c->notify[evt], scmi_msg_in_u32(m, 1),
+				   SCMI_CLOCK_NOTIFY_ENABLE, 0);
 }
 
 static struct pclock *parent_clock_of(struct scmi_msg *m)
@@ -506,7 +481,8 @@ static void clock_reset_agent(struct scmi_platform *p, void *priv, uint32_t agen
 		struct pclock *c = &s->clocks[id];
 
 		c->held[i] = false;
-		c->notify[0][i] = c->notify[1][i] = false;
+		scmi_subs_drop(&c->notify[0], p, agent_id);
+		scmi_subs_drop(&c->notify[1], p, agent_id);
 		if (c->parent_owner == i) {
 			c->parent = c->boot_parent;
 			c->parent_owner = NO_AGENT;
@@ -520,11 +496,6 @@ static void clock_reset_agent(struct scmi_platform *p, void *priv, uint32_t agen
 			}
 		}
 	}
-}
-
-static void clock_destroy(struct scmi_protocol *proto)
-{
-	free(proto->priv);
 }
 
 /* ---------------------------------------------------------------- board */
@@ -645,64 +616,50 @@ static int read_parents(struct clock_state *s, const struct fw_dt *dt, int node)
 	return 0;
 }
 
-static int clock_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
+		       void **priv)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
 	struct clock_state *s = calloc(1, sizeof(*s));
 	int child, ret;
 
 	if (!s)
 		return -ENOMEM;
-	s->version = CLOCK_DEFAULT_VERSION;
+	s->version = version;
 	s->max_async = 1;
-	ret = fw_dt_u32(&dt, node, "fwkit,version", &s->version, 0, UINT32_MAX, 0);
-	if (!ret && s->version != SCMI_CLOCK_VERSION_1 && s->version != SCMI_CLOCK_VERSION_2 &&
-	    s->version != SCMI_CLOCK_VERSION_3)
-		ret = fw_dt_error(&dt, node, "fwkit,version",
-				  "must be 0x10000, 0x20000 or 0x30000");
-	if (!ret)
-		ret = fw_dt_u32(&dt, node, "fwkit,max-async-req", &s->max_async, 0, 255, 0);
+	ret = fw_dt_u32(dt, node, "fwkit,max-async-req", &s->max_async, 0, 255, 0);
 	/* Clocks are numbered by reg, densely from 0: the agent-visible ids. */
-	fdt_for_each_subnode(child, fdt, node)
+	fdt_for_each_subnode(child, dt->fdt, node)
 	{
 		if (ret < 0)
 			break;
-		ret = read_clock_node(p, &dt, child, s);
+		ret = read_clock_node(p, dt, child, s);
 	}
 	for (uint32_t id = 0; ret >= 0 && id < s->nclocks; id++)
 		if (!s->clocks[id].name[0])
-			ret = fw_dt_error(&dt, node, NULL,
+			ret = fw_dt_error(dt, node, NULL,
 					  "clock ids must run from 0 without gaps: no clock %u",
 					  id);
-	fdt_for_each_subnode(child, fdt, node)
+	fdt_for_each_subnode(child, dt->fdt, node)
 	{
 		if (ret < 0)
 			break;
-		ret = read_parents(s, &dt, child);
+		ret = read_parents(s, dt, child);
 	}
-	if (ret < 0) {
+	if (ret < 0)
 		free(s);
-		return ret;
-	}
-	s->proto.id = SCMI_PROTOCOL_CLOCK;
-	s->proto.version = s->version;
-	s->proto.msgs = clock_msgs;
-	s->proto.nmsgs = FW_ARRAY_SIZE(clock_msgs);
-	s->proto.versions = clock_versions;
-	s->proto.nversions = FW_ARRAY_SIZE(clock_versions);
-	s->proto.priv = s;
-	s->proto.reset_agent = clock_reset_agent;
-	s->proto.destroy = clock_destroy;
-	ret = scmi_platform_register_protocol(p, &s->proto);
-	if (ret) {
-		snprintf(err, errlen, "cannot register the clock protocol: %s", strerror(-ret));
-		free(s);
-	}
+	else
+		*priv = s;
 	return ret;
 }
 
 const struct scmi_proto_module scmi_clock_module = {
 	.protocol_id = SCMI_PROTOCOL_CLOCK,
 	.node_name = "clocks",
+	.msgs = clock_msgs,
+	.nmsgs = FW_ARRAY_SIZE(clock_msgs),
+	.versions = clock_versions,
+	.nversions = FW_ARRAY_SIZE(clock_versions),
+	.reset_agent = clock_reset_agent,
 	.setup = clock_setup,
+	.destroy = free,
 };

@@ -47,9 +47,7 @@ struct vdomain {
 };
 
 struct voltage_state {
-	struct scmi_protocol proto;
 	struct scmi_platform *p;
-	uint32_t version;
 	unsigned int n;
 	struct vdomain d[MAX_DOMAINS];
 };
@@ -69,15 +67,9 @@ static struct vdomain *get_domain(struct scmi_msg *m, bool operate)
 	struct voltage_state *st = st_of(m);
 	uint32_t id = scmi_msg_in_u32(m, 0);
 
-	if (id >= st->n) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
+	if (!scmi_msg_id_found(m, id, st->n) ||
+	    (operate && !scmi_msg_device_allowed(m, st->d[id].device)))
 		return NULL;
-	}
-	if (operate && !scmi_platform_device_access(m->p, m->agent->id, st->d[id].device,
-						    SCMI_PROTOCOL_VOLTAGE)) {
-		scmi_msg_status(m, SCMI_DENIED);
-		return NULL;
-	}
 	return &st->d[id];
 }
 
@@ -217,10 +209,8 @@ static void voltage_name_get(struct scmi_msg *m)
 {
 	struct vdomain *d = get_domain(m, false);
 
-	if (!d)
-		return;
-	scmi_msg_put_u32(m, 0);
-	scmi_msg_put_name(m, d->name, SCMI_VOLTAGE_MAX_NAME);
+	if (d)
+		scmi_msg_put_ext_name(m, d->name);
 }
 
 static const struct scmi_msg_desc voltage_msgs[] = {
@@ -254,11 +244,6 @@ static void voltage_reset_agent(struct scmi_platform *p, void *priv, uint32_t ag
 			d->level_owner = 0;
 		}
 	}
-}
-
-static void voltage_destroy(struct scmi_protocol *proto)
-{
-	free(FW_CONTAINER_OF(proto, struct voltage_state, proto));
 }
 
 /* ---- the board ---- */
@@ -360,63 +345,45 @@ static int parse_domain(struct voltage_state *st, const struct fw_dt *dt, int no
 	return fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, 1000000, 0);
 }
 
-static int voltage_setup(struct scmi_platform *p, const void *fdt, int node, char *err,
-			 size_t errlen)
+static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int node,
+			 uint32_t version, void **priv)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
 	struct voltage_state *st = calloc(1, sizeof(*st));
-	int child, ret;
-	bool ok = false;
+	int child, ret = 0;
 
 	if (!st)
 		return -ENOMEM;
-	st->proto = (struct scmi_protocol){ .id = SCMI_PROTOCOL_VOLTAGE,
-					    .msgs = voltage_msgs,
-					    .nmsgs = FW_ARRAY_SIZE(voltage_msgs),
-					    .versions = versions,
-					    .nversions = FW_ARRAY_SIZE(versions),
-					    .priv = st,
-					    .reset_agent = voltage_reset_agent,
-					    .destroy = voltage_destroy };
 	st->p = p;
-	st->version = SCMI_VOLTAGE_VERSION_2_1;
-	ret = fw_dt_u32(&dt, node, "fwkit,version", &st->version, 0, UINT32_MAX, 0);
-	if (ret)
-		goto out;
-	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++)
-		ok |= versions[k] == st->version;
-	if (!ok) {
-		ret = fw_dt_error(&dt, node, "fwkit,version",
-				  "must be 0x10000, 0x20000 or 0x20001");
-		goto out;
-	}
-	st->proto.version = st->version;
-	fdt_for_each_subnode(child, fdt, node)
+	(void)version; /* every version has the same domains */
+	fdt_for_each_subnode(child, dt->fdt, node)
 	{
 		if (st->n == MAX_DOMAINS) {
-			ret = fw_dt_error(&dt, node, NULL, "more than %d domains", MAX_DOMAINS);
-			goto out;
+			ret = fw_dt_error(dt, node, NULL, "more than %d domains", MAX_DOMAINS);
+			break;
 		}
 		st->n++;
 	}
-	fdt_for_each_subnode(child, fdt, node)
+	fdt_for_each_subnode(child, dt->fdt, node)
 	{
-		if ((ret = parse_domain(st, &dt, child, st->n)))
-			goto out;
+		if (ret)
+			break;
+		ret = parse_domain(st, dt, child, st->n);
 	}
-	ret = scmi_platform_register_protocol(p, &st->proto);
-	if (ret) {
-		snprintf(err, errlen, "voltage-domains: cannot register the protocol");
-		goto out;
-	}
-	return 0;
-out:
-	free(st);
+	if (ret)
+		free(st);
+	else
+		*priv = st;
 	return ret;
 }
 
 const struct scmi_proto_module scmi_voltage_module = {
 	.protocol_id = SCMI_PROTOCOL_VOLTAGE,
 	.node_name = "voltage-domains",
+	.msgs = voltage_msgs,
+	.nmsgs = FW_ARRAY_SIZE(voltage_msgs),
+	.versions = versions,
+	.nversions = FW_ARRAY_SIZE(versions),
+	.reset_agent = voltage_reset_agent,
 	.setup = voltage_setup,
+	.destroy = free,
 };
