@@ -30,15 +30,23 @@ struct scmi_proto_module {
 	/* As in struct scmi_protocol (optional). */
 	uint32_t (*msg_attributes)(const struct scmi_msg *m, uint32_t msg_id);
 	void (*reset_agent)(struct scmi_platform *p, void *priv, uint32_t agent_id);
-	/* Reads the module's node for the configured version into new state
-	 * (*priv, the handlers' m->priv): 0, or a negative errno with a
-	 * one-line reason in dt's buffer (naming the node and property, as
-	 * every board error does) and nothing left allocated. */
+	/* The module's state (the handlers' m->priv): the registry allocates
+	 * priv_size zeroed bytes, and frees them after destroy. */
+	size_t priv_size;
+	/* Reads the module's node for the configured version into priv: 0, or
+	 * a negative errno with a one-line reason in dt's buffer (naming the
+	 * node and property, as every board error does). */
 	int (*setup)(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
-		     void **priv);
-	/* Frees what setup returned. */
+		     void *priv);
+	/* Frees what setup allocated inside priv, also when it failed half-way
+	 * (optional). */
 	void (*destroy)(void *priv);
 };
+
+/* The .msgs / .nmsgs / .versions / .nversions of a module, from its arrays. */
+#define SCMI_MODULE_TABLES(msg_table, version_list)                                                \
+	.msgs = (msg_table), .nmsgs = FW_ARRAY_SIZE(msg_table), .versions = (version_list),        \
+	.nversions = FW_ARRAY_SIZE(version_list)
 
 extern const struct scmi_proto_module scmi_power_module __attribute__((weak));
 extern const struct scmi_proto_module scmi_system_module __attribute__((weak));

@@ -21,11 +21,18 @@ struct module_protocol {
 	const struct scmi_proto_module *mod;
 };
 
+static void module_state_free(const struct scmi_proto_module *m, void *priv)
+{
+	if (m->destroy)
+		m->destroy(priv);
+	free(priv);
+}
+
 static void module_protocol_destroy(struct scmi_protocol *proto)
 {
 	struct module_protocol *mp = FW_CONTAINER_OF(proto, struct module_protocol, proto);
 
-	mp->mod->destroy(proto->priv);
+	module_state_free(mp->mod, proto->priv);
 	free(mp);
 }
 
@@ -56,7 +63,7 @@ static int module_register(struct scmi_platform *p, const struct scmi_proto_modu
 	int ret;
 
 	if (!mp) {
-		m->destroy(priv);
+		module_state_free(m, priv);
 		return -ENOMEM;
 	}
 	mp->mod = m;
@@ -84,13 +91,18 @@ static int module_setup(struct scmi_platform *p, const struct scmi_proto_module 
 			int node, char *err, size_t errlen)
 {
 	const struct fw_dt dt = { fdt, err, errlen };
-	void *priv = NULL;
 	uint32_t version;
+	void *priv;
 	int ret;
 
-	if ((ret = module_version(m, &dt, node, &version)) ||
-	    (ret = m->setup(p, &dt, node, version, &priv)))
+	if ((ret = module_version(m, &dt, node, &version)))
 		return ret;
+	if (!(priv = calloc(1, m->priv_size)))
+		return -ENOMEM;
+	if ((ret = m->setup(p, &dt, node, version, priv))) {
+		module_state_free(m, priv);
+		return ret;
+	}
 	return module_register(p, m, version, priv, err, errlen);
 }
 

@@ -617,13 +617,11 @@ static int read_parents(struct clock_state *s, const struct fw_dt *dt, int node)
 }
 
 static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
-		       void **priv)
+		       void *priv)
 {
-	struct clock_state *s = calloc(1, sizeof(*s));
+	struct clock_state *s = priv;
 	int child, ret;
 
-	if (!s)
-		return -ENOMEM;
 	s->version = version;
 	s->max_async = 1;
 	ret = fw_dt_u32(dt, node, "fwkit,max-async-req", &s->max_async, 0, 255, 0);
@@ -645,21 +643,14 @@ static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 			break;
 		ret = read_parents(s, dt, child);
 	}
-	if (ret < 0)
-		free(s);
-	else
-		*priv = s;
 	return ret;
 }
 
 const struct scmi_proto_module scmi_clock_module = {
 	.protocol_id = SCMI_PROTOCOL_CLOCK,
 	.node_name = "clocks",
-	.msgs = clock_msgs,
-	.nmsgs = FW_ARRAY_SIZE(clock_msgs),
-	.versions = clock_versions,
-	.nversions = FW_ARRAY_SIZE(clock_versions),
+	SCMI_MODULE_TABLES(clock_msgs, clock_versions),
 	.reset_agent = clock_reset_agent,
+	.priv_size = sizeof(struct clock_state),
 	.setup = clock_setup,
-	.destroy = free,
 };

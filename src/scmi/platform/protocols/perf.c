@@ -387,7 +387,6 @@ static void pf_destroy(void *priv)
 	struct pf_priv *pp = priv;
 
 	free(pp->d);
-	free(pp);
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -483,44 +482,37 @@ static int pf_parse_domain(struct pf_priv *pp, const struct fw_dt *dt, int node)
 }
 
 static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
-		    void **priv)
+		    void *priv)
 {
-	struct pf_priv *pp;
+	struct pf_priv *pp = priv;
 	unsigned int n = 0;
 	int child, ret;
 
 	fdt_for_each_subnode(child, dt->fdt, node) n++;
 	if (n == 0 || n > PF_MAX_DOMAINS)
 		return fw_dt_error(dt, node, NULL, "needs 1 to 256 domain nodes");
-	pp = calloc(1, sizeof(*pp));
-	if (!pp)
-		return -ENOMEM;
 	pp->d = calloc(n, sizeof(*pp->d));
+	if (!pp->d)
+		return -ENOMEM;
 	pp->p = p;
 	pp->version = version;
 	pp->ndomains = n;
-	ret = pp->d ? fw_dt_flag(dt, node, "fwkit,power-milliwatt", &pp->milliwatt) : -ENOMEM;
+	ret = fw_dt_flag(dt, node, "fwkit,power-milliwatt", &pp->milliwatt);
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
 		if (ret)
 			break;
 		ret = pf_parse_domain(pp, dt, child);
 	}
-	if (ret)
-		pf_destroy(pp);
-	else
-		*priv = pp;
 	return ret;
 }
 
 const struct scmi_proto_module scmi_perf_module = {
 	.protocol_id = SCMI_PROTOCOL_PERF,
 	.node_name = "perf-domains",
-	.msgs = pf_msgs,
-	.nmsgs = FW_ARRAY_SIZE(pf_msgs),
-	.versions = pf_versions,
-	.nversions = FW_ARRAY_SIZE(pf_versions),
+	SCMI_MODULE_TABLES(pf_msgs, pf_versions),
 	.reset_agent = pf_reset_agent,
+	.priv_size = sizeof(struct pf_priv),
 	.setup = pf_setup,
 	.destroy = pf_destroy,
 };

@@ -460,18 +460,15 @@ static void pc_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_i
 		}
 }
 
-static void pc_free(void *priv)
+static void pc_destroy(void *priv)
 {
 	struct pc_state *s = priv;
 
-	if (!s)
-		return;
 	for (int t = 0; t < 3; t++) {
 		for (uint32_t i = 0; s->res[t] && i < s->nres[t]; i++)
 			free(s->res[t][i].members);
 		free(s->res[t]);
 	}
-	free(s);
 }
 
 /* ------------------------------------------------------------ board */
@@ -560,32 +557,24 @@ static int read_type(struct pc_state *s, const struct fw_dt *dt, int parent, int
 }
 
 static int pc_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
-		    void **priv)
+		    void *priv)
 {
-	struct pc_state *s = calloc(1, sizeof(*s));
-	int ret;
+	struct pc_state *s = priv;
+	int ret = 0;
 
 	(void)version; /* 1.0 is the only one */
-	if (!s)
-		return -ENOMEM;
 	s->p = p;
-	for (int t = PIN_TYPE; t <= FUNCTION_TYPE; t++)
-		if ((ret = read_type(s, dt, node, t))) {
-			pc_free(s);
-			return ret;
-		}
-	*priv = s;
-	return 0;
+	for (int t = PIN_TYPE; t <= FUNCTION_TYPE && !ret; t++)
+		ret = read_type(s, dt, node, t);
+	return ret;
 }
 
 const struct scmi_proto_module scmi_pinctrl_module = {
 	.protocol_id = SCMI_PROTOCOL_PINCTRL,
 	.node_name = "pinctrl",
-	.msgs = pc_msgs,
-	.nmsgs = FW_ARRAY_SIZE(pc_msgs),
-	.versions = pc_versions,
-	.nversions = FW_ARRAY_SIZE(pc_versions),
+	SCMI_MODULE_TABLES(pc_msgs, pc_versions),
 	.reset_agent = pc_reset_agent,
+	.priv_size = sizeof(struct pc_state),
 	.setup = pc_setup,
-	.destroy = pc_free,
+	.destroy = pc_destroy,
 };

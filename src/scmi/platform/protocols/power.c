@@ -278,7 +278,6 @@ static void pd_destroy(void *priv)
 	struct pd_priv *pp = priv;
 
 	free(pp->d);
-	free(pp);
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -355,44 +354,37 @@ static int pd_parse_domain(struct pd_priv *pp, const struct fw_dt *dt, int node)
 }
 
 static int pd_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
-		    void **priv)
+		    void *priv)
 {
-	struct pd_priv *pp;
+	struct pd_priv *pp = priv;
 	unsigned int n = 0;
 	int child, ret;
 
 	fdt_for_each_subnode(child, dt->fdt, node) n++;
 	if (n == 0 || n > PD_MAX_DOMAINS)
 		return fw_dt_error(dt, node, NULL, "needs 1 to 256 domain nodes");
-	pp = calloc(1, sizeof(*pp));
-	if (!pp)
-		return -ENOMEM;
 	pp->d = calloc(n, sizeof(*pp->d));
+	if (!pp->d)
+		return -ENOMEM;
 	pp->p = p;
 	pp->version = version;
 	pp->ndomains = n;
-	ret = pp->d ? 0 : -ENOMEM;
+	ret = 0;
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
 		if (ret)
 			break;
 		ret = pd_parse_domain(pp, dt, child);
 	}
-	if (ret)
-		pd_destroy(pp);
-	else
-		*priv = pp;
 	return ret;
 }
 
 const struct scmi_proto_module scmi_power_module = {
 	.protocol_id = SCMI_PROTOCOL_POWER,
 	.node_name = "power-domains",
-	.msgs = pd_msgs,
-	.nmsgs = FW_ARRAY_SIZE(pd_msgs),
-	.versions = pd_versions,
-	.nversions = FW_ARRAY_SIZE(pd_versions),
+	SCMI_MODULE_TABLES(pd_msgs, pd_versions),
 	.reset_agent = pd_reset_agent,
+	.priv_size = sizeof(struct pd_priv),
 	.setup = pd_setup,
 	.destroy = pd_destroy,
 };

@@ -403,7 +403,6 @@ static void pcap_destroy(void *priv)
 	struct pcap_state *s = priv;
 
 	free(s->doms);
-	free(s);
 }
 
 /* ------------------------------------------------------------ board */
@@ -488,56 +487,42 @@ static int read_domain(struct pcap_state *s, const struct fw_dt *dt, int node)
 }
 
 static int pcap_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
-		      void **priv)
+		      void *priv)
 {
-	struct pcap_state *s = calloc(1, sizeof(*s));
+	struct pcap_state *s = priv;
 	int child, ret = 0;
 	uint32_t n = 0;
 
 	(void)version; /* 1.0 and 2.0 read the same domains */
-	if (!s)
-		return -ENOMEM;
 	s->p = p;
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
 		const char *nm = fdt_get_name(dt->fdt, child, NULL);
 
-		if (!nm || strncmp(nm, "domain@", 7)) {
-			ret = fw_dt_error(dt, child, NULL, "unexpected node (domain@N only)");
-			goto fail;
-		}
+		if (!nm || strncmp(nm, "domain@", 7))
+			return fw_dt_error(dt, child, NULL, "unexpected node (domain@N only)");
 		n++;
 	}
-	if (n == 0 || n > 0xFFFF) {
-		ret = fw_dt_error(dt, node, NULL, "must hold 1..65535 domain@N nodes");
-		goto fail;
-	}
+	if (n == 0 || n > 0xFFFF)
+		return fw_dt_error(dt, node, NULL, "must hold 1..65535 domain@N nodes");
 	s->ndoms = n;
 	s->doms = calloc(n, sizeof(*s->doms));
-	if (!s->doms) {
-		ret = -ENOMEM;
-		goto fail;
-	}
+	if (!s->doms)
+		return -ENOMEM;
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
 		if ((ret = read_domain(s, dt, child)))
-			goto fail;
+			break;
 	}
-	*priv = s;
-	return 0;
-fail:
-	pcap_destroy(s);
 	return ret;
 }
 
 const struct scmi_proto_module scmi_powercap_module = {
 	.protocol_id = SCMI_PROTOCOL_POWERCAP,
 	.node_name = "powercap-domains",
-	.msgs = pcap_msgs,
-	.nmsgs = FW_ARRAY_SIZE(pcap_msgs),
-	.versions = pcap_versions,
-	.nversions = FW_ARRAY_SIZE(pcap_versions),
+	SCMI_MODULE_TABLES(pcap_msgs, pcap_versions),
 	.reset_agent = pcap_reset_agent,
+	.priv_size = sizeof(struct pcap_state),
 	.setup = pcap_setup,
 	.destroy = pcap_destroy,
 };

@@ -249,13 +249,11 @@ static int read_domain_node(struct scmi_platform *p, const struct fw_dt *dt, int
 }
 
 static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
-		       void **priv)
+		       void *priv)
 {
-	struct reset_state *s = calloc(1, sizeof(*s));
+	struct reset_state *s = priv;
 	int child, ret = 0;
 
-	if (!s)
-		return -ENOMEM;
 	s->version = version;
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
@@ -268,21 +266,14 @@ static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 			ret = fw_dt_error(dt, node, NULL,
 					  "domain ids must run from 0 without gaps: no domain %u",
 					  id);
-	if (ret < 0)
-		free(s);
-	else
-		*priv = s;
 	return ret;
 }
 
 const struct scmi_proto_module scmi_reset_module = {
 	.protocol_id = SCMI_PROTOCOL_RESET,
 	.node_name = "reset-domains",
-	.msgs = reset_msgs,
-	.nmsgs = FW_ARRAY_SIZE(reset_msgs),
-	.versions = versions,
-	.nversions = FW_ARRAY_SIZE(versions),
+	SCMI_MODULE_TABLES(reset_msgs, versions),
 	.reset_agent = reset_reset_agent,
+	.priv_size = sizeof(struct reset_state),
 	.setup = reset_setup,
-	.destroy = free,
 };

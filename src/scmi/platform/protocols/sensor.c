@@ -752,7 +752,6 @@ static void sensor_destroy(void *priv)
 	}
 	pthread_cond_destroy(&st->tcond);
 	pthread_mutex_destroy(&st->tlock);
-	free(st);
 }
 
 /* ---- the board ---- */
@@ -895,14 +894,12 @@ static int parse_sensor(struct sensor_state *st, const struct fw_dt *dt, int nod
 }
 
 static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
-			void **priv)
+			void *priv)
 {
-	struct sensor_state *st = calloc(1, sizeof(*st));
+	struct sensor_state *st = priv;
 	pthread_condattr_t ca;
 	int child, ret = 0;
 
-	if (!st)
-		return -ENOMEM;
 	st->p = p;
 	st->version = version;
 	pthread_mutex_init(&st->tlock, NULL);
@@ -912,38 +909,29 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 	pthread_condattr_destroy(&ca);
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
-		if (st->n == MAX_SENSORS) {
-			ret = fw_dt_error(dt, node, NULL, "more than %d sensors", MAX_SENSORS);
-			goto out;
-		}
+		if (st->n == MAX_SENSORS)
+			return fw_dt_error(dt, node, NULL, "more than %d sensors", MAX_SENSORS);
 		st->n++;
 	}
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
 		if ((ret = parse_sensor(st, dt, child, st->n)))
-			goto out;
+			return ret;
 	}
 	if (pthread_create(&st->thread, NULL, updater, st)) {
-		ret = -EAGAIN;
 		snprintf(dt->err, dt->errlen, "sensors: cannot start the update thread");
-		goto out;
+		return -EAGAIN;
 	}
 	st->thread_started = true;
-	*priv = st;
 	return 0;
-out:
-	sensor_destroy(st);
-	return ret;
 }
 
 const struct scmi_proto_module scmi_sensor_module = {
 	.protocol_id = SCMI_PROTOCOL_SENSOR,
 	.node_name = "sensors",
-	.msgs = sensor_msgs,
-	.nmsgs = FW_ARRAY_SIZE(sensor_msgs),
-	.versions = versions,
-	.nversions = FW_ARRAY_SIZE(versions),
+	SCMI_MODULE_TABLES(sensor_msgs, versions),
 	.reset_agent = sensor_reset_agent,
+	.priv_size = sizeof(struct sensor_state),
 	.setup = sensor_setup,
 	.destroy = sensor_destroy,
 };

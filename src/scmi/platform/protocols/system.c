@@ -182,32 +182,22 @@ static int sys_read(const struct fw_dt *dt, int node, struct sys_priv *sp)
 }
 
 static int sys_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
-		     void **priv)
+		     void *priv)
 {
-	struct sys_priv *sp = calloc(1, sizeof(*sp));
+	struct sys_priv *sp = priv;
 
-	if (!sp)
-		return -ENOMEM;
 	sp->p = p;
 	sp->version = version;
 	sp->state = SCMI_SYSTEM_POWERUP;
-	if (sys_read(dt, node, sp)) {
-		free(sp);
-		return -EINVAL;
-	}
-	*priv = sp;
-	return 0;
+	return sys_read(dt, node, sp);
 }
 
 const struct scmi_proto_module scmi_system_module = {
 	.protocol_id = SCMI_PROTOCOL_SYSTEM,
 	.node_name = "system-power",
-	.msgs = sys_msgs,
-	.nmsgs = FW_ARRAY_SIZE(sys_msgs),
-	.versions = sys_versions,
-	.nversions = FW_ARRAY_SIZE(sys_versions),
+	SCMI_MODULE_TABLES(sys_msgs, sys_versions),
 	.msg_attributes = sys_msg_attributes,
 	.reset_agent = sys_reset_agent,
+	.priv_size = sizeof(struct sys_priv),
 	.setup = sys_setup,
-	.destroy = free,
 };

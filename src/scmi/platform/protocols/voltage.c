@@ -346,44 +346,32 @@ static int parse_domain(struct voltage_state *st, const struct fw_dt *dt, int no
 }
 
 static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int node,
-			 uint32_t version, void **priv)
+			 uint32_t version, void *priv)
 {
-	struct voltage_state *st = calloc(1, sizeof(*st));
+	struct voltage_state *st = priv;
 	int child, ret = 0;
 
-	if (!st)
-		return -ENOMEM;
-	st->p = p;
 	(void)version; /* every version has the same domains */
+	st->p = p;
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
-		if (st->n == MAX_DOMAINS) {
-			ret = fw_dt_error(dt, node, NULL, "more than %d domains", MAX_DOMAINS);
-			break;
-		}
+		if (st->n == MAX_DOMAINS)
+			return fw_dt_error(dt, node, NULL, "more than %d domains", MAX_DOMAINS);
 		st->n++;
 	}
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
-		if (ret)
+		if ((ret = parse_domain(st, dt, child, st->n)))
 			break;
-		ret = parse_domain(st, dt, child, st->n);
 	}
-	if (ret)
-		free(st);
-	else
-		*priv = st;
 	return ret;
 }
 
 const struct scmi_proto_module scmi_voltage_module = {
 	.protocol_id = SCMI_PROTOCOL_VOLTAGE,
 	.node_name = "voltage-domains",
-	.msgs = voltage_msgs,
-	.nmsgs = FW_ARRAY_SIZE(voltage_msgs),
-	.versions = versions,
-	.nversions = FW_ARRAY_SIZE(versions),
+	SCMI_MODULE_TABLES(voltage_msgs, versions),
 	.reset_agent = voltage_reset_agent,
+	.priv_size = sizeof(struct voltage_state),
 	.setup = voltage_setup,
-	.destroy = free,
 };
