@@ -17,8 +17,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #define MAX_ASYNC_PENDING 255

@@ -24,7 +24,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -18,8 +18,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 struct pdomain {

@@ -27,7 +27,6 @@
 #include <fcntl.h>
 #include <libfdt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -25,9 +25,6 @@
 #include <fwkit/scmi/system.h>
 
 #include <errno.h>
-#include <libfdt.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 struct sys_priv {
 	struct scmi_platform *p;

@@ -23,8 +23,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
