@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define DEV_SHARED 10 /* agents 1 and 2 may access it, agent 3 may not */
@@ -24,13 +23,17 @@ struct rig {
 	struct scmi_platform *p;
 	struct scmi_msg m;
 	uint8_t out[128];
+	char err[256];
 };
+
+static struct rig the_rig;
 
 static int setup(void **state)
 {
 	struct scmi_platform_config cfg = { .vendor = "test" };
-	struct rig *r = calloc(1, sizeof(*r));
+	struct rig *r = &the_rig;
 
+	memset(r, 0, sizeof(*r));
 	assert_int_equal(scmi_platform_create(&cfg, &r->p), 0);
 	for (uint32_t id = 1; id <= 3; id++)
 		assert_int_equal(scmi_platform_add_agent(r->p, id, "a", id == 1), 0);
@@ -43,10 +46,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct rig *r = *state;
-
-	scmi_platform_destroy(r->p);
-	free(r);
+	(void)state;
+	scmi_platform_destroy(the_rig.p);
 	return 0;
 }
 
@@ -173,39 +174,34 @@ static void test_notify_subscribers(void **state)
 	assert_int_equal(dropped(r) - before, 0);
 }
 
-/* A tree with /scmi-platform/system-power, at version v (0: none). */
-static int system_tree(void *fdt, size_t size, uint32_t v)
+/* Set up the system module from /scmi-platform/system-power at version v
+ * (0: none), into r->err; returns what scmi_modules_setup returns. */
+static int setup_system(struct rig *r, uint32_t v)
 {
-	int node;
+	uint8_t fdt[1024];
+	int node, sys;
 
-	assert_int_equal(fdt_create_empty_tree(fdt, (int)size), 0);
+	assert_int_equal(fdt_create_empty_tree(fdt, (int)sizeof(fdt)), 0);
 	node = fdt_add_subnode(fdt, 0, "scmi-platform");
-	assert_true(node >= 0);
-	assert_true(fdt_add_subnode(fdt, node, "system-power") >= 0);
+	sys = fdt_add_subnode(fdt, node, "system-power");
+	assert_true(node >= 0 && sys >= 0);
 	if (v)
-		assert_int_equal(
-			fdt_setprop_u32(fdt, fdt_path_offset(fdt, "/scmi-platform/system-power"),
-					"fwkit,version", v),
-			0);
-	return fdt_path_offset(fdt, "/scmi-platform");
+		assert_int_equal(fdt_setprop_u32(fdt, sys, "fwkit,version", v), 0);
+	return scmi_modules_setup(r->p, fdt, fdt_path_offset(fdt, "/scmi-platform"), r->err,
+				  sizeof(r->err));
 }
 
 static void test_registry_version(void **state)
 {
 	struct rig *r = *state;
-	uint8_t fdt[1024];
-	char err[256] = "";
-	int node;
 
 	if (!&scmi_system_module)
 		skip();
-	node = system_tree(fdt, sizeof(fdt), 0x30000);
-	assert_int_equal(scmi_modules_setup(r->p, fdt, node, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "/scmi-platform/system-power: property 'fwkit,version': "
-				    "not one of 0x10000, 0x20000, 0x20001"));
+	assert_int_equal(setup_system(r, 0x30000), -EINVAL);
+	assert_non_null(strstr(r->err, "/scmi-platform/system-power: property 'fwkit,version': "
+				       "not one of 0x10000, 0x20000, 0x20001"));
 	/* Absent: the newest. */
-	node = system_tree(fdt, sizeof(fdt), 0);
-	assert_int_equal(scmi_modules_setup(r->p, fdt, node, err, sizeof(err)), 0);
+	assert_int_equal(setup_system(r, 0), 0);
 	assert_int_equal(scmi_platform_agent_version(r->p, SCMI_PROTOCOL_SYSTEM, 1), 0x20001);
 }
 
@@ -216,30 +212,29 @@ static void test_registry_cannot_register(void **state)
 		.id = SCMI_PROTOCOL_SYSTEM, .version = 1, .msgs = none, .nmsgs = 1
 	};
 	struct rig *r = *state;
-	uint8_t fdt[1024];
-	char err[256] = "";
-	int node;
 
 	if (!&scmi_system_module)
 		skip();
 	assert_int_equal(scmi_platform_register_protocol(r->p, &taken), 0);
-	node = system_tree(fdt, sizeof(fdt), 0x20000);
 	/* The module's state is freed (ASan builds check that). */
-	assert_int_equal(scmi_modules_setup(r->p, fdt, node, err, sizeof(err)), -EEXIST);
-	assert_string_equal(err, "system-power: cannot register the protocol: File exists");
+	assert_int_equal(setup_system(r, 0x20000), -EEXIST);
+	assert_string_equal(r->err, "system-power: cannot register the protocol: File exists");
 	assert_int_equal(scmi_platform_agent_version(r->p, SCMI_PROTOCOL_SYSTEM, 1), 1);
 }
+
+/* Every test on a fresh platform. */
+#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ext_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_subscribe_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_keeps_other_agents, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_notify_subscribers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_registry_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_registry_cannot_register, setup, teardown),
+		TEST(test_lookup),
+		TEST(test_ext_name),
+		TEST(test_subscribe_refusals),
+		TEST(test_reset_keeps_other_agents),
+		TEST(test_notify_subscribers),
+		TEST(test_registry_version),
+		TEST(test_registry_cannot_register),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

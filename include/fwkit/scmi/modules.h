@@ -43,6 +43,11 @@ struct scmi_proto_module {
 	void (*destroy)(void *priv);
 };
 
+/* For a setup: the number of child nodes of node (a module's resources),
+ * from min to max, else an error naming the node and what it needs. */
+int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, unsigned int max,
+			    const char *what, unsigned int *n);
+
 /* The .msgs / .nmsgs / .versions / .nversions of a module, from its arrays. */
 #define SCMI_MODULE_TABLES(msg_table, version_list)                                                \
 	.msgs = (msg_table), .nmsgs = FW_ARRAY_SIZE(msg_table), .versions = (version_list),        \

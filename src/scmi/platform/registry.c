@@ -36,6 +36,18 @@ static void module_protocol_destroy(struct scmi_protocol *proto)
 	free(mp);
 }
 
+int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, unsigned int max,
+			    const char *what, unsigned int *n)
+{
+	int child;
+
+	*n = 0;
+	fdt_for_each_subnode(child, dt->fdt, node)(*n)++;
+	if (*n < min || *n > max)
+		return fw_dt_error(dt, node, NULL, "needs %u to %u %s nodes", min, max, what);
+	return 0;
+}
+
 /* fwkit,version: one of the module's versions, the last if absent. */
 static int module_version(const struct scmi_proto_module *m, const struct fw_dt *dt, int node,
 			  uint32_t *v)

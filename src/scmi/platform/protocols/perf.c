@@ -484,12 +484,11 @@ static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 		    void *priv)
 {
 	struct pf_priv *pp = priv;
-	unsigned int n = 0;
+	unsigned int n;
 	int child, ret;
 
-	fdt_for_each_subnode(child, dt->fdt, node) n++;
-	if (n == 0 || n > PF_MAX_DOMAINS)
-		return fw_dt_error(dt, node, NULL, "needs 1 to 256 domain nodes");
+	if ((ret = scmi_module_count_nodes(dt, node, 1, PF_MAX_DOMAINS, "domain", &n)))
+		return ret;
 	pp->d = calloc(n, sizeof(*pp->d));
 	if (!pp->d)
 		return -ENOMEM;

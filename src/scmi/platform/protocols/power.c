@@ -356,12 +356,11 @@ static int pd_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 		    void *priv)
 {
 	struct pd_priv *pp = priv;
-	unsigned int n = 0;
+	unsigned int n;
 	int child, ret;
 
-	fdt_for_each_subnode(child, dt->fdt, node) n++;
-	if (n == 0 || n > PD_MAX_DOMAINS)
-		return fw_dt_error(dt, node, NULL, "needs 1 to 256 domain nodes");
+	if ((ret = scmi_module_count_nodes(dt, node, 1, PD_MAX_DOMAINS, "domain", &n)))
+		return ret;
 	pp->d = calloc(n, sizeof(*pp->d));
 	if (!pp->d)
 		return -ENOMEM;

@@ -906,12 +906,8 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&st->tcond, &ca);
 	pthread_condattr_destroy(&ca);
-	fdt_for_each_subnode(child, dt->fdt, node)
-	{
-		if (st->n == MAX_SENSORS)
-			return fw_dt_error(dt, node, NULL, "more than %d sensors", MAX_SENSORS);
-		st->n++;
-	}
+	if ((ret = scmi_module_count_nodes(dt, node, 0, MAX_SENSORS, "sensor", &st->n)))
+		return ret;
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
 		if ((ret = parse_sensor(st, dt, child, st->n)))

@@ -351,12 +351,8 @@ static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int no
 
 	(void)version; /* every version has the same domains */
 	st->p = p;
-	fdt_for_each_subnode(child, dt->fdt, node)
-	{
-		if (st->n == MAX_DOMAINS)
-			return fw_dt_error(dt, node, NULL, "more than %d domains", MAX_DOMAINS);
-		st->n++;
-	}
+	if ((ret = scmi_module_count_nodes(dt, node, 0, MAX_DOMAINS, "domain", &st->n)))
+		return ret;
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
 		if ((ret = parse_domain(st, dt, child, st->n)))
