@@ -2,7 +2,8 @@
 /*
  * The platform core's calls for protocol modules, on a bare platform with
  * hand-built messages, for the edges the protocol suites do not reach: the
- * lookup's NOT_FOUND before DENIED, subscription bitmaps (refusals leave
+ * lookup's NOT_FOUND before DENIED, the fast-channel answer, a refused
+ * delayed response, subscription bitmaps (refusals leave
  * them alone, one agent's reset keeps the others'), who an event goes to,
  * and the registry's version check and "cannot register" error. Agents
  * here have no platform-to-agent channel, so every notification queued for
@@ -104,6 +105,32 @@ static void test_ext_name(void **state)
 	/* Truncated to 63 characters, always NUL-terminated. */
 	assert_int_equal(r->out[4 + 62], 'n');
 	assert_int_equal(r->out[4 + 63], 0);
+}
+
+static void test_no_fastchannel(void **state)
+{
+	struct rig *r = *state;
+
+	scmi_msg_no_fastchannel(msg_from(r, 1), 2, 3, 6);
+	assert_int_equal(status(r), SCMI_INVALID_PARAMETERS);
+	scmi_msg_no_fastchannel(msg_from(r, 1), 3, 3, 6);
+	assert_int_equal(status(r), SCMI_NOT_SUPPORTED);
+	scmi_msg_no_fastchannel(msg_from(r, 1), 6, 3, 6);
+	assert_int_equal(status(r), SCMI_NOT_SUPPORTED);
+	scmi_msg_no_fastchannel(msg_from(r, 1), 7, 3, 6);
+	assert_int_equal(status(r), SCMI_INVALID_PARAMETERS);
+}
+
+/* Without a channel for it, or too large for any, a delayed response is
+ * refused and the handler decides the status. */
+static void test_delayed_success_refused(void **state)
+{
+	struct rig *r = *state;
+	uint8_t big[SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE] = { 0 };
+
+	assert_false(scmi_msg_delayed_success(msg_from(r, 1), 0, NULL, 0, 0));
+	assert_false(scmi_msg_delayed_success(msg_from(r, 1), 0, big, sizeof(big), 0));
+	assert_int_equal(r->m.out_len, 0);
 }
 
 static void test_subscribe_refusals(void **state)
@@ -230,6 +257,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TEST(test_lookup),
 		TEST(test_ext_name),
+		TEST(test_no_fastchannel),
+		TEST(test_delayed_success_refused),
 		TEST(test_subscribe_refusals),
 		TEST(test_reset_keeps_other_agents),
 		TEST(test_notify_subscribers),

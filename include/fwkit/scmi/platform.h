@@ -209,6 +209,16 @@ bool scmi_msg_device_allowed(struct scmi_msg *m, uint32_t device_id);
  * 64-byte field (SCMI_MAX_STR_SIZE). */
 void scmi_msg_put_ext_name(struct scmi_msg *m, const char *name);
 
+/* The delayed response of an asynchronous command on a resource, delay_us
+ * from now: SUCCESS, the resource's id, then len bytes of values. False
+ * when it cannot be queued (the handler then answers as its protocol says). */
+bool scmi_msg_delayed_success(struct scmi_msg *m, uint32_t id, const void *values, size_t len,
+			      uint64_t delay_us);
+
+/* DESCRIBE_FASTCHANNEL where no resource has fast channels: a message id
+ * outside first..last is INVALID_PARAMETERS, any other NOT_SUPPORTED. */
+void scmi_msg_no_fastchannel(struct scmi_msg *m, uint32_t msg_id, uint32_t first, uint32_t last);
+
 /* The agents (bit = agent index, see scmi_platform_agent_index) subscribed
  * to one event of one resource. */
 struct scmi_subs {

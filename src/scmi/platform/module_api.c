@@ -32,6 +32,26 @@ void scmi_msg_put_ext_name(struct scmi_msg *m, const char *name)
 	scmi_msg_put_name(m, name, EXT_NAME_SIZE);
 }
 
+bool scmi_msg_delayed_success(struct scmi_msg *m, uint32_t id, const void *values, size_t len,
+			      uint64_t delay_us)
+{
+	uint8_t dr[SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE];
+
+	if (len > sizeof(dr) - 8)
+		return false;
+	fw_put_le32(dr, (uint32_t)SCMI_SUCCESS);
+	fw_put_le32(dr + 4, id);
+	if (len)
+		memcpy(dr + 8, values, len);
+	return !scmi_platform_delayed_response(m->p, m, dr, 8 + len, delay_us * 1000);
+}
+
+void scmi_msg_no_fastchannel(struct scmi_msg *m, uint32_t msg_id, uint32_t first, uint32_t last)
+{
+	scmi_msg_status(m, msg_id < first || msg_id > last ? SCMI_INVALID_PARAMETERS
+							   : SCMI_NOT_SUPPORTED);
+}
+
 static void subs_set(struct scmi_subs *s, int agent_index, bool on)
 {
 	if (agent_index < 0 || agent_index >= 32)

@@ -245,16 +245,13 @@ static void clock_rate_set(struct scmi_msg *m)
 	if (scmi_msg_version(m) >= SCMI_CLOCK_VERSION_2)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGED, m->agent->id, rate);
 	if (async) {
-		uint64_t delay = (uint64_t)c->latency_us * 1000;
-		uint8_t d[16];
+		uint8_t r[8];
 
-		s->async_due[s->nasync++] = now + delay;
+		s->async_due[s->nasync++] = now + (uint64_t)c->latency_us * 1000;
 		if (flags & SCMI_CLOCK_SET_IGNORE_RESP)
 			return;
-		fw_put_le32(d, SCMI_SUCCESS);
-		fw_put_le32(d + 4, id);
-		fw_put_le64(d + 8, rate);
-		if (scmi_platform_delayed_response(m->p, m, d, sizeof(d), delay))
+		fw_put_le64(r, rate);
+		if (!scmi_msg_delayed_success(m, id, r, sizeof(r), c->latency_us))
 			scmi_msg_status(m, SCMI_BUSY);
 	}
 }

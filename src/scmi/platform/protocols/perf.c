@@ -322,16 +322,9 @@ static void pf_notify_level(struct scmi_msg *m)
 
 static void pf_describe_fastchannel(struct scmi_msg *m)
 {
-	uint32_t msg = scmi_msg_in_u32(m, 1);
-
-	if (!pf_domain_of(m, scmi_msg_in_u32(m, 0)))
-		return;
-	if (msg < PERF_LIMITS_SET || msg > PERF_LEVEL_GET) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
 	/* Fast-channel-free domains: the attributes bit is clear. */
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	if (pf_domain_of(m, scmi_msg_in_u32(m, 0)))
+		scmi_msg_no_fastchannel(m, scmi_msg_in_u32(m, 1), PERF_LIMITS_SET, PERF_LEVEL_GET);
 }
 
 static void pf_name_get(struct scmi_msg *m)

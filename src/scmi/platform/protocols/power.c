@@ -188,15 +188,8 @@ static void pd_state_set(struct scmi_msg *m)
 	d->req[ai] = state;
 	d->has_req[ai] = true;
 	pd_update(pp, d, m->agent->id);
-	if (async) {
-		uint8_t dr[8];
-
-		fw_put_le32(dr, (uint32_t)SCMI_SUCCESS);
-		fw_put_le32(dr + 4, dom);
-		if (scmi_platform_delayed_response(m->p, m, dr, sizeof(dr),
-						   (uint64_t)d->latency_us * 1000))
-			scmi_msg_status(m, SCMI_GENERIC_ERROR);
-	}
+	if (async && !scmi_msg_delayed_success(m, dom, NULL, 0, d->latency_us))
+		scmi_msg_status(m, SCMI_GENERIC_ERROR);
 }
 
 static void pd_state_get(struct scmi_msg *m)

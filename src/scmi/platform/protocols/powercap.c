@@ -201,7 +201,7 @@ static void pcap_cap_set(struct scmi_msg *m)
 	uint32_t cap = scmi_msg_in_u32(m, 2);
 	int idx = scmi_platform_agent_index(s->p, m->agent->id);
 	struct pcap_dom *d;
-	uint8_t dr[12];
+	uint8_t now[4];
 
 	if (flags & ~(SCMI_POWERCAP_CAP_SET_ASYNC | SCMI_POWERCAP_CAP_SET_IGNORE_DRESP)) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
@@ -225,11 +225,8 @@ static void pcap_cap_set(struct scmi_msg *m)
 	update_cap(s, id, m->agent->id);
 	if ((flags & SCMI_POWERCAP_CAP_SET_ASYNC) &&
 	    !(flags & SCMI_POWERCAP_CAP_SET_IGNORE_DRESP)) {
-		fw_put_le32(dr, SCMI_SUCCESS);
-		fw_put_le32(dr + 4, id);
-		fw_put_le32(dr + 8, d->cap);
-		if (scmi_platform_delayed_response(s->p, m, dr, sizeof(dr),
-						   (uint64_t)d->latency_us * 1000))
+		fw_put_le32(now, d->cap);
+		if (!scmi_msg_delayed_success(m, id, now, sizeof(now), d->latency_us))
 			scmi_msg_status(m, SCMI_BUSY);
 	}
 }
@@ -343,15 +340,9 @@ static void pcap_measurements_notify(struct scmi_msg *m)
 /* No domain of fwkit's has fast channels. */
 static void pcap_describe_fastchannel(struct scmi_msg *m)
 {
-	uint32_t msg = scmi_msg_in_u32(m, 1);
-
-	if (!lookup(m, scmi_msg_in_u32(m, 0)))
-		return;
-	if (msg < POWERCAP_CAP_GET || msg > POWERCAP_PAI_SET) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	if (lookup(m, scmi_msg_in_u32(m, 0)))
+		scmi_msg_no_fastchannel(m, scmi_msg_in_u32(m, 1), POWERCAP_CAP_GET,
+					POWERCAP_PAI_SET);
 }
 
 /* A 2.0 platform also speaks 1.0 to an agent that asks for it; NEGOTIATE

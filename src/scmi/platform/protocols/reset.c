@@ -136,17 +136,11 @@ static void reset_reset(struct scmi_msg *m)
 	if (flags & SCMI_RESET_AUTONOMOUS) {
 		/* A full assert/deassert cycle: explicit asserts of others stay. */
 		emit(m->p, s, id, m->agent->id, state);
-		if (flags & SCMI_RESET_ASYNCHRONOUS) {
-			uint64_t delay = d->latency_us == SCMI_RESET_LATENCY_UNKNOWN
-						 ? 0
-						 : (uint64_t)d->latency_us * 1000;
-			uint8_t dr[8];
-
-			fw_put_le32(dr, SCMI_SUCCESS);
-			fw_put_le32(dr + 4, id);
-			if (scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), delay))
-				scmi_msg_status(m, SCMI_BUSY);
-		}
+		if ((flags & SCMI_RESET_ASYNCHRONOUS) &&
+		    !scmi_msg_delayed_success(
+			    m, id, NULL, 0,
+			    d->latency_us == SCMI_RESET_LATENCY_UNKNOWN ? 0 : d->latency_us))
+			scmi_msg_status(m, SCMI_BUSY);
 		return;
 	}
 	if (flags & SCMI_RESET_EXPLICIT_ASSERT) {

@@ -505,7 +505,7 @@ static void sensor_reading_get(struct scmi_msg *m)
 	struct sensor_state *st = st_of(m);
 	struct sensor *s = get_sensor(m, 0, true);
 	uint32_t flags = scmi_msg_in_u32(m, 1), v = scmi_msg_version(m);
-	uint8_t buf[8 + 16 * MAX_AXES];
+	uint8_t buf[16 * MAX_AXES];
 	int len;
 
 	if (!s)
@@ -518,20 +518,17 @@ static void sensor_reading_get(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	len = readings(st, s, v, buf + 8);
+	len = readings(st, s, v, buf);
 	if (len < 0) {
 		scmi_msg_status(m, SCMI_HARDWARE_ERROR);
 		return;
 	}
 	if (!(flags & SCMI_SENSOR_READ_ASYNC)) {
-		scmi_msg_put_bytes(m, buf + 8, (size_t)len);
+		scmi_msg_put_bytes(m, buf, (size_t)len);
 		return;
 	}
 	/* SENSOR_READING_COMPLETE: status, sensor id, the readings taken now. */
-	fw_put_le32(buf, SCMI_SUCCESS);
-	fw_put_le32(buf + 4, (uint32_t)(s - st->s));
-	if (scmi_platform_delayed_response(m->p, m, buf, 8 + (size_t)len,
-					   (uint64_t)s->latency_us * 1000))
+	if (!scmi_msg_delayed_success(m, (uint32_t)(s - st->s), buf, (size_t)len, s->latency_us))
 		scmi_msg_status(m, SCMI_BUSY);
 }
 

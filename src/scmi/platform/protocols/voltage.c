@@ -171,7 +171,7 @@ static void voltage_level_set(struct scmi_msg *m)
 	struct vdomain *d = get_domain(m, true);
 	uint32_t flags = scmi_msg_in_u32(m, 1);
 	int32_t uv = (int32_t)scmi_msg_in_u32(m, 2);
-	uint8_t dr[12];
+	uint8_t level[4];
 
 	if (!d)
 		return;
@@ -188,10 +188,9 @@ static void voltage_level_set(struct scmi_msg *m)
 	if (!(flags & SCMI_VOLTAGE_LEVEL_SET_ASYNC))
 		return;
 	/* VOLTAGE_LEVEL_SET_COMPLETE: status, domain_id, voltage_level. */
-	fw_put_le32(dr, SCMI_SUCCESS);
-	fw_put_le32(dr + 4, scmi_msg_in_u32(m, 0));
-	fw_put_le32(dr + 8, (uint32_t)uv);
-	if (scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), (uint64_t)d->latency_us * 1000))
+	fw_put_le32(level, (uint32_t)uv);
+	if (!scmi_msg_delayed_success(m, scmi_msg_in_u32(m, 0), level, sizeof(level),
+				      d->latency_us))
 		scmi_msg_status(m, SCMI_BUSY);
 }
 
