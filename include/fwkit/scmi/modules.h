@@ -48,6 +48,11 @@ struct scmi_proto_module {
 int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, unsigned int max,
 			    const char *what, unsigned int *n);
 
+/* For a setup: read(priv, dt, child) for each child node of node, in
+ * order, up to the first that fails; returns what that one returned. */
+int scmi_module_each_node(const struct fw_dt *dt, int node,
+			  int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv);
+
 /* The .msgs / .nmsgs / .versions / .nversions of a module, from its arrays. */
 #define SCMI_MODULE_TABLES(msg_table, version_list)                                                \
 	.msgs = (msg_table), .nmsgs = FW_ARRAY_SIZE(msg_table), .versions = (version_list),        \

@@ -48,6 +48,19 @@ int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, 
 	return 0;
 }
 
+int scmi_module_each_node(const struct fw_dt *dt, int node,
+			  int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv)
+{
+	int child, ret;
+
+	fdt_for_each_subnode(child, dt->fdt, node)
+	{
+		if ((ret = read(priv, dt, child)))
+			return ret;
+	}
+	return 0;
+}
+
 /* fwkit,version: one of the module's versions, the last if absent. */
 static int module_version(const struct scmi_proto_module *m, const struct fw_dt *dt, int node,
 			  uint32_t *v)

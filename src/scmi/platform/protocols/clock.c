@@ -42,6 +42,7 @@ struct pclock {
 };
 
 struct clock_state {
+	struct scmi_platform *p;
 	uint32_t version;
 	uint32_t max_async;
 	uint64_t async_due[MAX_ASYNC_PENDING];
@@ -559,9 +560,9 @@ static int read_clock(struct scmi_platform *p, const struct fw_dt *dt, int node,
 }
 
 /* A clock node: its id (reg) is where it goes in s->clocks. */
-static int read_clock_node(struct scmi_platform *p, const struct fw_dt *dt, int node,
-			   struct clock_state *s)
+static int read_clock_node(void *priv, const struct fw_dt *dt, int node)
 {
+	struct clock_state *s = priv;
 	uint32_t id;
 
 	if (fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, FW_DT_REQUIRED))
@@ -571,15 +572,16 @@ static int read_clock_node(struct scmi_platform *p, const struct fw_dt *dt, int 
 				   SCMI_CLOCK_MAX_CLOCKS - 1);
 	if (s->clocks[id].name[0])
 		return fw_dt_error(dt, node, "reg", "clock %u is defined twice", id);
-	if (read_clock(p, dt, node, &s->clocks[id]))
+	if (read_clock(s->p, dt, node, &s->clocks[id]))
 		return -EINVAL;
 	s->nclocks = FW_MAX(s->nclocks, id + 1);
 	return 0;
 }
 
 /* Parents, once every clock is known (reg was read by read_clock_node). */
-static int read_parents(struct clock_state *s, const struct fw_dt *dt, int node)
+static int read_parents(void *priv, const struct fw_dt *dt, int node)
 {
+	struct clock_state *s = priv;
 	struct pclock *c;
 	uint32_t id = 0;
 	unsigned int i;
@@ -615,30 +617,21 @@ static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 		       void *priv)
 {
 	struct clock_state *s = priv;
-	int child, ret;
+	int ret;
 
+	s->p = p;
 	s->version = version;
 	s->max_async = 1;
-	ret = fw_dt_u32(dt, node, "fwkit,max-async-req", &s->max_async, 0, 255, 0);
 	/* Clocks are numbered by reg, densely from 0: the agent-visible ids. */
-	fdt_for_each_subnode(child, dt->fdt, node)
-	{
-		if (ret < 0)
-			break;
-		ret = read_clock_node(p, dt, child, s);
-	}
-	for (uint32_t id = 0; ret >= 0 && id < s->nclocks; id++)
+	if ((ret = fw_dt_u32(dt, node, "fwkit,max-async-req", &s->max_async, 0, 255, 0)) ||
+	    (ret = scmi_module_each_node(dt, node, read_clock_node, s)))
+		return ret;
+	for (uint32_t id = 0; id < s->nclocks; id++)
 		if (!s->clocks[id].name[0])
-			ret = fw_dt_error(dt, node, NULL,
-					  "clock ids must run from 0 without gaps: no clock %u",
-					  id);
-	fdt_for_each_subnode(child, dt->fdt, node)
-	{
-		if (ret < 0)
-			break;
-		ret = read_parents(s, dt, child);
-	}
-	return ret;
+			return fw_dt_error(dt, node, NULL,
+					   "clock ids must run from 0 without gaps: no clock %u",
+					   id);
+	return scmi_module_each_node(dt, node, read_parents, s);
 }
 
 const struct scmi_proto_module scmi_clock_module = {

@@ -458,8 +458,9 @@ static int pf_parse_start(const struct fw_dt *dt, int node, struct pf_domain *d)
 	return 0;
 }
 
-static int pf_parse_domain(struct pf_priv *pp, const struct fw_dt *dt, int node)
+static int pf_parse_domain(void *priv, const struct fw_dt *dt, int node)
 {
+	struct pf_priv *pp = priv;
 	struct pf_domain *d = NULL;
 
 	if (pf_parse_identity(pp, dt, node, &d) ||
@@ -478,9 +479,10 @@ static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 {
 	struct pf_priv *pp = priv;
 	unsigned int n;
-	int child, ret;
+	int ret;
 
-	if ((ret = scmi_module_count_nodes(dt, node, 1, PF_MAX_DOMAINS, "domain", &n)))
+	if ((ret = fw_dt_flag(dt, node, "fwkit,power-milliwatt", &pp->milliwatt)) ||
+	    (ret = scmi_module_count_nodes(dt, node, 1, PF_MAX_DOMAINS, "domain", &n)))
 		return ret;
 	pp->d = calloc(n, sizeof(*pp->d));
 	if (!pp->d)
@@ -488,14 +490,7 @@ static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	pp->p = p;
 	pp->version = version;
 	pp->ndomains = n;
-	ret = fw_dt_flag(dt, node, "fwkit,power-milliwatt", &pp->milliwatt);
-	fdt_for_each_subnode(child, dt->fdt, node)
-	{
-		if (ret)
-			break;
-		ret = pf_parse_domain(pp, dt, child);
-	}
-	return ret;
+	return scmi_module_each_node(dt, node, pf_parse_domain, pp);
 }
 
 const struct scmi_proto_module scmi_perf_module = {

@@ -336,8 +336,9 @@ static int pd_parse_states(const struct fw_dt *dt, int node, struct pd_domain *d
 	return 0;
 }
 
-static int pd_parse_domain(struct pd_priv *pp, const struct fw_dt *dt, int node)
+static int pd_parse_domain(void *priv, const struct fw_dt *dt, int node)
 {
+	struct pd_priv *pp = priv;
 	struct pd_domain *d = NULL;
 
 	if (pd_parse_identity(pp, dt, node, &d) || pd_parse_transitions(dt, node, d))
@@ -350,7 +351,7 @@ static int pd_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 {
 	struct pd_priv *pp = priv;
 	unsigned int n;
-	int child, ret;
+	int ret;
 
 	if ((ret = scmi_module_count_nodes(dt, node, 1, PD_MAX_DOMAINS, "domain", &n)))
 		return ret;
@@ -360,14 +361,7 @@ static int pd_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	pp->p = p;
 	pp->version = version;
 	pp->ndomains = n;
-	ret = 0;
-	fdt_for_each_subnode(child, dt->fdt, node)
-	{
-		if (ret)
-			break;
-		ret = pd_parse_domain(pp, dt, child);
-	}
-	return ret;
+	return scmi_module_each_node(dt, node, pd_parse_domain, pp);
 }
 
 const struct scmi_proto_module scmi_power_module = {

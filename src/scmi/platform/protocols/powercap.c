@@ -462,8 +462,9 @@ static int read_caps(const struct fw_dt *dt, int node, struct pcap_dom *d)
 	return 0;
 }
 
-static int read_domain(struct pcap_state *s, const struct fw_dt *dt, int node)
+static int read_domain(void *priv, const struct fw_dt *dt, int node)
 {
+	struct pcap_state *s = priv;
 	struct pcap_dom *d = NULL;
 
 	if (read_identity(s, dt, node, &d) || read_caps(dt, node, d) ||
@@ -480,8 +481,8 @@ static int pcap_setup(struct scmi_platform *p, const struct fw_dt *dt, int node,
 		      void *priv)
 {
 	struct pcap_state *s = priv;
-	int child, ret = 0;
 	uint32_t n = 0;
+	int child;
 
 	(void)version; /* 1.0 and 2.0 read the same domains */
 	s->p = p;
@@ -499,12 +500,7 @@ static int pcap_setup(struct scmi_platform *p, const struct fw_dt *dt, int node,
 	s->doms = calloc(n, sizeof(*s->doms));
 	if (!s->doms)
 		return -ENOMEM;
-	fdt_for_each_subnode(child, dt->fdt, node)
-	{
-		if ((ret = read_domain(s, dt, child)))
-			break;
-	}
-	return ret;
+	return scmi_module_each_node(dt, node, read_domain, s);
 }
 
 const struct scmi_proto_module scmi_powercap_module = {

@@ -30,6 +30,7 @@ struct pdomain {
 };
 
 struct reset_state {
+	struct scmi_platform *p;
 	uint32_t version;
 	unsigned int ndomains;
 	struct pdomain domains[SCMI_RESET_MAX_DOMAINS];
@@ -222,9 +223,9 @@ static int read_domain(struct scmi_platform *p, const struct fw_dt *dt, int node
 }
 
 /* A domain node: its id (reg) is where it goes in s->domains. */
-static int read_domain_node(struct scmi_platform *p, const struct fw_dt *dt, int node,
-			    struct reset_state *s)
+static int read_domain_node(void *priv, const struct fw_dt *dt, int node)
 {
+	struct reset_state *s = priv;
 	uint32_t id;
 
 	if (fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, FW_DT_REQUIRED))
@@ -234,7 +235,7 @@ static int read_domain_node(struct scmi_platform *p, const struct fw_dt *dt, int
 				   SCMI_RESET_MAX_DOMAINS - 1);
 	if (s->domains[id].name[0])
 		return fw_dt_error(dt, node, "reg", "domain %u is defined twice", id);
-	if (read_domain(p, dt, node, &s->domains[id]))
+	if (read_domain(s->p, dt, node, &s->domains[id]))
 		return -EINVAL;
 	s->ndomains = FW_MAX(s->ndomains, id + 1);
 	return 0;
@@ -244,21 +245,18 @@ static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 		       void *priv)
 {
 	struct reset_state *s = priv;
-	int child, ret = 0;
+	int ret;
 
+	s->p = p;
 	s->version = version;
-	fdt_for_each_subnode(child, dt->fdt, node)
-	{
-		if (ret < 0)
-			break;
-		ret = read_domain_node(p, dt, child, s);
-	}
-	for (uint32_t id = 0; ret >= 0 && id < s->ndomains; id++)
+	if ((ret = scmi_module_each_node(dt, node, read_domain_node, s)))
+		return ret;
+	for (uint32_t id = 0; id < s->ndomains; id++)
 		if (!s->domains[id].name[0])
-			ret = fw_dt_error(dt, node, NULL,
-					  "domain ids must run from 0 without gaps: no domain %u",
-					  id);
-	return ret;
+			return fw_dt_error(dt, node, NULL,
+					   "domain ids must run from 0 without gaps: no domain %u",
+					   id);
+	return 0;
 }
 
 const struct scmi_proto_module scmi_reset_module = {

@@ -871,11 +871,12 @@ static int parse_traits(const struct fw_dt *dt, int node, struct sensor *s)
 }
 
 /* Sensor nodes in any order; their reg values must be 0..count-1. */
-static int parse_sensor(struct sensor_state *st, const struct fw_dt *dt, int node, uint32_t count)
+static int parse_sensor(void *priv, const struct fw_dt *dt, int node)
 {
+	struct sensor_state *st = priv;
 	struct sensor *s = NULL;
 
-	if (parse_id(st, dt, node, count, &s) || parse_identity(st, dt, node, s) ||
+	if (parse_id(st, dt, node, st->n, &s) || parse_identity(st, dt, node, s) ||
 	    parse_source(dt, node, s) || parse_updates(dt, node, s) || parse_traits(dt, node, s))
 		return -EINVAL;
 	/* Enabled, timestamps on when supported, the first update interval. */
@@ -894,7 +895,7 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 {
 	struct sensor_state *st = priv;
 	pthread_condattr_t ca;
-	int child, ret = 0;
+	int ret;
 
 	st->p = p;
 	st->version = version;
@@ -903,13 +904,9 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&st->tcond, &ca);
 	pthread_condattr_destroy(&ca);
-	if ((ret = scmi_module_count_nodes(dt, node, 0, MAX_SENSORS, "sensor", &st->n)))
+	if ((ret = scmi_module_count_nodes(dt, node, 0, MAX_SENSORS, "sensor", &st->n)) ||
+	    (ret = scmi_module_each_node(dt, node, parse_sensor, st)))
 		return ret;
-	fdt_for_each_subnode(child, dt->fdt, node)
-	{
-		if ((ret = parse_sensor(st, dt, child, st->n)))
-			return ret;
-	}
 	if (pthread_create(&st->thread, NULL, updater, st)) {
 		snprintf(dt->err, dt->errlen, "sensors: cannot start the update thread");
 		return -EAGAIN;

@@ -326,11 +326,12 @@ static int parse_levels(const struct fw_dt *dt, int node, struct vdomain *d)
 	return 0;
 }
 
-static int parse_domain(struct voltage_state *st, const struct fw_dt *dt, int node, uint32_t count)
+static int parse_domain(void *priv, const struct fw_dt *dt, int node)
 {
+	struct voltage_state *st = priv;
 	struct vdomain *d = NULL;
 
-	if (parse_id(st, dt, node, count, &d) ||
+	if (parse_id(st, dt, node, st->n, &d) ||
 	    fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
 	    fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
 		return -EINVAL;
@@ -346,18 +347,13 @@ static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int no
 			 uint32_t version, void *priv)
 {
 	struct voltage_state *st = priv;
-	int child, ret = 0;
+	int ret;
 
 	(void)version; /* every version has the same domains */
 	st->p = p;
 	if ((ret = scmi_module_count_nodes(dt, node, 0, MAX_DOMAINS, "domain", &st->n)))
 		return ret;
-	fdt_for_each_subnode(child, dt->fdt, node)
-	{
-		if ((ret = parse_domain(st, dt, child, st->n)))
-			break;
-	}
-	return ret;
+	return scmi_module_each_node(dt, node, parse_domain, st);
 }
 
 const struct scmi_proto_module scmi_voltage_module = {
