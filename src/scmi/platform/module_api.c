@@ -2,9 +2,11 @@
 /*
  * The core's calls for what every protocol module does the same way: find
  * the resource a message names (NOT_FOUND, then DENIED), answer a
- * *_NAME_GET, keep per-agent event subscriptions and send an event to the
- * subscribers that may see the resource. One implementation here keeps the
- * status codes and the order of events identical across protocols.
+ * *_NAME_GET or a DESCRIBE_FASTCHANNEL without fast channels, send the
+ * delayed response of an asynchronous command, keep per-agent event
+ * subscriptions and send an event to the subscribers that may see the
+ * resource. One implementation here keeps the status codes and the order
+ * of events identical across protocols.
  */
 #include "internal.h"
 
