@@ -48,6 +48,10 @@ struct scmi_proto_module {
 int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, unsigned int max,
 			    const char *what, unsigned int *n);
 
+/* For a setup: a resource node's fwkit,device, required, and one the board
+ * declared (scmi_platform_add_device). */
+int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t *device);
+
 /* For a setup: read(priv, dt, child) for each child node of node, in
  * order, up to the first that fails; returns what that one returned. */
 int scmi_module_each_node(const struct fw_dt *dt, int node,

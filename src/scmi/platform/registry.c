@@ -48,6 +48,16 @@ int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, 
 	return 0;
 }
 
+int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t *device)
+{
+	if (fw_dt_u32(dt, node, "fwkit,device", device, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (!scmi_platform_has_device(p, *device))
+		return fw_dt_error(dt, node, "fwkit,device", "no device %u on the platform",
+				   *device);
+	return 0;
+}
+
 int scmi_module_each_node(const struct fw_dt *dt, int node,
 			  int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv)
 {

@@ -547,11 +547,8 @@ static int read_rates(const struct fw_dt *dt, int node, struct pclock *c)
 static int read_clock(struct scmi_platform *p, const struct fw_dt *dt, int node, struct pclock *c)
 {
 	if (fw_dt_string(dt, node, "label", c->name, sizeof(c->name), FW_DT_REQUIRED) ||
-	    fw_dt_u32(dt, node, "fwkit,device", &c->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	    scmi_module_device(p, dt, node, &c->device))
 		return -EINVAL;
-	if (!scmi_platform_has_device(p, c->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no device %u on the platform",
-				   c->device);
 	if (fw_dt_u32(dt, node, "fwkit,latency-us", &c->latency_us, 0, UINT32_MAX, 0) ||
 	    fw_dt_flag(dt, node, "fwkit,enabled", &c->always_on))
 		return -EINVAL;

@@ -291,10 +291,8 @@ static int pd_parse_identity(struct pd_priv *pp, const struct fw_dt *dt, int nod
 	if (strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_POWER_VERSION_3_0)
 		return fw_dt_error(dt, node, "label",
 				   "longer than 15 characters needs version 0x30000 or later");
-	if (fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	if (scmi_module_device(pp->p, dt, node, &d->device))
 		return -EINVAL;
-	if (!scmi_platform_has_device(pp->p, d->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no such device");
 	*out = d;
 	return 0;
 }

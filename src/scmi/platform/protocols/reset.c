@@ -205,11 +205,8 @@ static void reset_reset_agent(struct scmi_platform *p, void *priv, uint32_t agen
 static int read_domain(struct scmi_platform *p, const struct fw_dt *dt, int node, struct pdomain *d)
 {
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
-	    fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	    scmi_module_device(p, dt, node, &d->device))
 		return -EINVAL;
-	if (!scmi_platform_has_device(p, d->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no device %u on the platform",
-				   d->device);
 	d->latency_us = SCMI_RESET_LATENCY_UNKNOWN;
 	if (fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, UINT32_MAX, 0))
 		return -EINVAL;

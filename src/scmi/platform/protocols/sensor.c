@@ -795,10 +795,8 @@ static int parse_identity(struct sensor_state *st, const struct fw_dt *dt, int n
 	int32_t scale = 0;
 
 	if (fw_dt_string(dt, node, "label", s->name, sizeof(s->name), FW_DT_REQUIRED) ||
-	    fw_dt_u32(dt, node, "fwkit,device", &s->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	    scmi_module_device(st->p, dt, node, &s->device))
 		return -EINVAL;
-	if (!scmi_platform_has_device(st->p, s->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no device %u", s->device);
 	if (fw_dt_u32(dt, node, "fwkit,type", &type, 0, 0xFF, FW_DT_REQUIRED) ||
 	    fw_dt_s32(dt, node, "fwkit,scale", &scale, -16, 15, 0))
 		return -EINVAL;

@@ -333,10 +333,8 @@ static int parse_domain(void *priv, const struct fw_dt *dt, int node)
 
 	if (parse_id(st, dt, node, st->n, &d) ||
 	    fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
-	    fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	    scmi_module_device(st->p, dt, node, &d->device))
 		return -EINVAL;
-	if (!scmi_platform_has_device(st->p, d->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no device %u", d->device);
 	if (parse_levels(dt, node, d) || fw_dt_flag(dt, node, "fwkit,async", &d->async) ||
 	    fw_dt_flag(dt, node, "fwkit,always-on", &d->always_on))
 		return -EINVAL;
