@@ -513,8 +513,10 @@ static int read_resource(struct pc_state *s, const struct fw_dt *dt, int node, i
 	if (r->name[0])
 		return fw_dt_error(dt, node, "reg", "duplicate identifier");
 	if (fw_dt_string(dt, node, "label", r->name, sizeof(r->name), FW_DT_REQUIRED) ||
-	    scmi_module_device(s->p, dt, node, &r->device))
+	    fw_dt_u32(dt, node, "fwkit,device", &r->device, 0, UINT32_MAX, FW_DT_REQUIRED))
 		return -EINVAL;
+	if (!scmi_platform_has_device(s->p, r->device))
+		return fw_dt_error(dt, node, "fwkit,device", "no such device");
 	r->function = SCMI_PINCTRL_NO_FUNCTION;
 	return member_props[t] ? read_members(s, dt, node, t, member_props[t], r) : 0;
 }

@@ -428,8 +428,10 @@ static int read_identity(struct pcap_state *s, const struct fw_dt *dt, int node,
 	if (d->name[0])
 		return fw_dt_error(dt, node, "reg", "duplicate identifier");
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
-	    scmi_module_device(s->p, dt, node, &d->device))
+	    fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
 		return -EINVAL;
+	if (!scmi_platform_has_device(s->p, d->device))
+		return fw_dt_error(dt, node, "fwkit,device", "no such device");
 	d->parent = SCMI_POWERCAP_ROOT_ZONE_ID;
 	if (fw_dt_u32(dt, node, "fwkit,parent", &d->parent, 0, UINT32_MAX, 0))
 		return -EINVAL;
