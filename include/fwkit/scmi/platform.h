@@ -199,6 +199,10 @@ uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_i
 
 /* ------------------------------------------------- for protocol modules */
 
+/* The index of the message's agent (scmi_platform_agent_index), for
+ * per-agent state. */
+int scmi_msg_agent_index(const struct scmi_msg *m);
+
 /* Resource lookups of a per-resource message, in this order: false with
  * NOT_FOUND when id is not below count; false with DENIED when the agent
  * may not access the resource's device for the message's protocol. */

@@ -12,6 +12,11 @@
 
 #define EXT_NAME_SIZE 64 /* SCMI_MAX_STR_SIZE, NUL included */
 
+int scmi_msg_agent_index(const struct scmi_msg *m)
+{
+	return scmi_platform_agent_index(m->p, m->agent->id);
+}
+
 bool scmi_msg_id_found(struct scmi_msg *m, uint32_t id, size_t count)
 {
 	if (id < count)
@@ -83,7 +88,7 @@ bool scmi_msg_subscribe(struct scmi_msg *m, struct scmi_subs *s, uint32_t ctl, u
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return false;
 	}
-	subs_set(s, scmi_platform_agent_index(m->p, m->agent->id), on);
+	subs_set(s, scmi_msg_agent_index(m), on);
 	return true;
 }
 

@@ -56,11 +56,6 @@ static struct clock_state *st(const struct scmi_msg *m)
 	return m->priv;
 }
 
-static int agent_idx(const struct scmi_msg *m)
-{
-	return scmi_platform_agent_index(m->p, m->agent->id);
-}
-
 /* The clock a request names in word w: NOT_FOUND past the last clock,
  * DENIED without access to its device. */
 static struct pclock *clock_of(struct scmi_msg *m, size_t w)
@@ -242,7 +237,7 @@ static void clock_rate_set(struct scmi_msg *m)
 	if (scmi_msg_version(m) >= SCMI_CLOCK_VERSION_2)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, m->agent->id, want);
 	c->rate = rate;
-	c->rate_owner = agent_idx(m);
+	c->rate_owner = scmi_msg_agent_index(m);
 	if (scmi_msg_version(m) >= SCMI_CLOCK_VERSION_2)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGED, m->agent->id, rate);
 	if (async) {
@@ -267,7 +262,7 @@ static void clock_rate_get(struct scmi_msg *m)
 
 static void set_state(struct scmi_msg *m, struct pclock *c, bool on)
 {
-	int i = agent_idx(m);
+	int i = scmi_msg_agent_index(m);
 
 	if (i >= 0)
 		c->held[i] = on;
@@ -407,7 +402,7 @@ static void clock_parent_set(struct scmi_msg *m)
 		return;
 	}
 	c->parent = parent;
-	c->parent_owner = agent_idx(m);
+	c->parent_owner = scmi_msg_agent_index(m);
 }
 
 static void clock_parent_get(struct scmi_msg *m)

@@ -240,7 +240,7 @@ static void pf_limits_set(struct scmi_msg *m)
 {
 	struct pf_priv *pp = m->priv;
 	uint32_t max = scmi_msg_in_u32(m, 1), min = scmi_msg_in_u32(m, 2), emax, emin;
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+	int ai = scmi_msg_agent_index(m);
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
 	if (!d || ai < 0)
@@ -274,7 +274,7 @@ static void pf_level_set(struct scmi_msg *m)
 {
 	struct pf_priv *pp = m->priv;
 	uint32_t lvl = scmi_msg_in_u32(m, 1);
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+	int ai = scmi_msg_agent_index(m);
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
 	if (!d || ai < 0)

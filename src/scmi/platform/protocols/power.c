@@ -166,7 +166,7 @@ static void pd_state_set(struct scmi_msg *m)
 	uint32_t flags = scmi_msg_in_u32(m, 0), state = scmi_msg_in_u32(m, 2);
 	uint32_t dom = scmi_msg_in_u32(m, 1);
 	bool async = flags & POWER_STATE_SET_ASYNC;
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+	int ai = scmi_msg_agent_index(m);
 	struct pd_domain *d = pd_domain_of(m, dom);
 
 	if (!d || ai < 0)

@@ -199,7 +199,7 @@ static void pcap_cap_set(struct scmi_msg *m)
 	struct pcap_state *s = st_of(m);
 	uint32_t id = scmi_msg_in_u32(m, 0), flags = scmi_msg_in_u32(m, 1);
 	uint32_t cap = scmi_msg_in_u32(m, 2);
-	int idx = scmi_platform_agent_index(s->p, m->agent->id);
+	int idx = scmi_msg_agent_index(m);
 	struct pcap_dom *d;
 	uint8_t now[4];
 
@@ -321,7 +321,7 @@ static void pcap_cap_notify(struct scmi_msg *m)
 static void pcap_measurements_notify(struct scmi_msg *m)
 {
 	uint32_t low = scmi_msg_in_u32(m, 2), high = scmi_msg_in_u32(m, 3);
-	int idx = scmi_platform_agent_index(m->p, m->agent->id);
+	int idx = scmi_msg_agent_index(m);
 	struct pcap_dom *d;
 
 	if ((scmi_msg_in_u32(m, 1) & SCMI_POWERCAP_NOTIFY_ENABLE) && low > high) {

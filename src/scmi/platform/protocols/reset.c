@@ -44,11 +44,6 @@ static struct reset_state *st(const struct scmi_msg *m)
 	return m->priv;
 }
 
-static int agent_idx(const struct scmi_msg *m)
-{
-	return scmi_platform_agent_index(m->p, m->agent->id);
-}
-
 /* NOT_FOUND past the last domain, DENIED without access to its device. */
 static struct pdomain *domain_of(struct scmi_msg *m)
 {
@@ -114,7 +109,7 @@ static void reset_reset(struct scmi_msg *m)
 	struct reset_state *s = st(m);
 	struct pdomain *d = domain_of(m);
 	uint32_t id = scmi_msg_in_u32(m, 0);
-	int i = agent_idx(m);
+	int i = scmi_msg_agent_index(m);
 
 	if (!d)
 		return;

@@ -128,7 +128,7 @@ static void voltage_config_set(struct scmi_msg *m)
 {
 	struct vdomain *d = get_domain(m, true);
 	uint32_t c = scmi_msg_in_u32(m, 1);
-	int i = scmi_platform_agent_index(m->p, m->agent->id);
+	int i = scmi_msg_agent_index(m);
 
 	if (!d)
 		return;
