@@ -48,6 +48,21 @@ struct scmi_proto_module {
 int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, unsigned int max,
 			    const char *what, unsigned int *n);
 
+/* Resources numbered by their nodes' reg, each once, densely from 0 (in any
+ * order): the ids a setup has read so far. */
+#define SCMI_MODULE_MAX_IDS 256
+struct scmi_module_ids {
+	uint32_t seen[SCMI_MODULE_MAX_IDS / 32];
+	uint32_t n; /* highest id read + 1 */
+};
+/* For a setup: a resource node's id (reg), below max and not read before
+ * ("<unit> ids go up to ...", "<unit> N is defined twice"). */
+int scmi_module_node_id(const struct fw_dt *dt, int node, const char *unit, uint32_t max,
+			struct scmi_module_ids *ids, uint32_t *id);
+/* Once every node is read: no id below the highest is missing. */
+int scmi_module_ids_dense(const struct fw_dt *dt, int node, const char *unit,
+			  const struct scmi_module_ids *ids);
+
 /* For a setup: a resource node's fwkit,device, required, and one the board
  * declared (scmi_platform_add_device). */
 int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t *device);

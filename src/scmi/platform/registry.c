@@ -48,6 +48,37 @@ int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, 
 	return 0;
 }
 
+static bool id_seen(const struct scmi_module_ids *ids, uint32_t id)
+{
+	return ids->seen[id / 32] & (1u << (id % 32));
+}
+
+int scmi_module_node_id(const struct fw_dt *dt, int node, const char *unit, uint32_t max,
+			struct scmi_module_ids *ids, uint32_t *id)
+{
+	max = FW_MIN(max, (uint32_t)SCMI_MODULE_MAX_IDS);
+	if (fw_dt_u32(dt, node, "reg", id, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (*id >= max)
+		return fw_dt_error(dt, node, "reg", "%s ids go up to %u", unit, max - 1);
+	if (id_seen(ids, *id))
+		return fw_dt_error(dt, node, "reg", "%s %u is defined twice", unit, *id);
+	ids->seen[*id / 32] |= 1u << (*id % 32);
+	ids->n = FW_MAX(ids->n, *id + 1);
+	return 0;
+}
+
+int scmi_module_ids_dense(const struct fw_dt *dt, int node, const char *unit,
+			  const struct scmi_module_ids *ids)
+{
+	for (uint32_t id = 0; id < ids->n; id++)
+		if (!id_seen(ids, id))
+			return fw_dt_error(dt, node, NULL,
+					   "%s ids must run from 0 without gaps: no %s %u", unit,
+					   unit, id);
+	return 0;
+}
+
 int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t *device)
 {
 	if (fw_dt_u32(dt, node, "fwkit,device", device, 0, UINT32_MAX, FW_DT_REQUIRED))

@@ -49,6 +49,7 @@ struct clock_state {
 	unsigned int nasync;
 	unsigned int nclocks;
 	struct pclock clocks[SCMI_CLOCK_MAX_CLOCKS];
+	struct scmi_module_ids ids;
 };
 
 static struct clock_state *st(const struct scmi_msg *m)
@@ -557,17 +558,9 @@ static int read_clock_node(void *priv, const struct fw_dt *dt, int node)
 	struct clock_state *s = priv;
 	uint32_t id;
 
-	if (fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, FW_DT_REQUIRED))
+	if (scmi_module_node_id(dt, node, "clock", SCMI_CLOCK_MAX_CLOCKS, &s->ids, &id))
 		return -EINVAL;
-	if (id >= SCMI_CLOCK_MAX_CLOCKS)
-		return fw_dt_error(dt, node, "reg", "clock ids go up to %d",
-				   SCMI_CLOCK_MAX_CLOCKS - 1);
-	if (s->clocks[id].name[0])
-		return fw_dt_error(dt, node, "reg", "clock %u is defined twice", id);
-	if (read_clock(s->p, dt, node, &s->clocks[id]))
-		return -EINVAL;
-	s->nclocks = FW_MAX(s->nclocks, id + 1);
-	return 0;
+	return read_clock(s->p, dt, node, &s->clocks[id]);
 }
 
 /* Parents, once every clock is known (reg was read by read_clock_node). */
@@ -616,13 +609,10 @@ static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 	s->max_async = 1;
 	/* Clocks are numbered by reg, densely from 0: the agent-visible ids. */
 	if ((ret = fw_dt_u32(dt, node, "fwkit,max-async-req", &s->max_async, 0, 255, 0)) ||
-	    (ret = scmi_module_each_node(dt, node, read_clock_node, s)))
+	    (ret = scmi_module_each_node(dt, node, read_clock_node, s)) ||
+	    (ret = scmi_module_ids_dense(dt, node, "clock", &s->ids)))
 		return ret;
-	for (uint32_t id = 0; id < s->nclocks; id++)
-		if (!s->clocks[id].name[0])
-			return fw_dt_error(dt, node, NULL,
-					   "clock ids must run from 0 without gaps: no clock %u",
-					   id);
+	s->nclocks = s->ids.n;
 	return scmi_module_each_node(dt, node, read_parents, s);
 }
 

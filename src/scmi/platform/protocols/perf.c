@@ -54,6 +54,7 @@ struct pf_priv {
 	bool milliwatt;
 	unsigned int ndomains;
 	struct pf_domain *d;
+	struct scmi_module_ids ids;
 };
 
 static const uint32_t pf_versions[] = {
@@ -390,11 +391,9 @@ static int pf_parse_identity(struct pf_priv *pp, const struct fw_dt *dt, int nod
 	struct pf_domain *d;
 	uint32_t id;
 
-	if (fw_dt_u32(dt, node, "reg", &id, 0, pp->ndomains - 1, FW_DT_REQUIRED))
+	if (scmi_module_node_id(dt, node, "domain", pp->ndomains, &pp->ids, &id))
 		return -EINVAL;
 	d = &pp->d[id];
-	if (d->name[0])
-		return fw_dt_error(dt, node, "reg", "duplicate domain id");
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED))
 		return -EINVAL;
 	if (strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_PERF_VERSION_3_0)

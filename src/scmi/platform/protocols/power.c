@@ -48,6 +48,7 @@ struct pd_priv {
 	uint32_t version;
 	unsigned int ndomains;
 	struct pd_domain *d;
+	struct scmi_module_ids ids;
 };
 
 static const uint32_t pd_versions[] = {
@@ -281,11 +282,9 @@ static int pd_parse_identity(struct pd_priv *pp, const struct fw_dt *dt, int nod
 	struct pd_domain *d;
 	uint32_t id;
 
-	if (fw_dt_u32(dt, node, "reg", &id, 0, pp->ndomains - 1, FW_DT_REQUIRED))
+	if (scmi_module_node_id(dt, node, "domain", pp->ndomains, &pp->ids, &id))
 		return -EINVAL;
 	d = &pp->d[id];
-	if (d->name[0])
-		return fw_dt_error(dt, node, "reg", "duplicate domain id");
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED))
 		return -EINVAL;
 	if (strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_POWER_VERSION_3_0)

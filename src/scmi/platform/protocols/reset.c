@@ -34,6 +34,7 @@ struct reset_state {
 	uint32_t version;
 	unsigned int ndomains;
 	struct pdomain domains[SCMI_RESET_MAX_DOMAINS];
+	struct scmi_module_ids ids;
 };
 
 static const uint32_t versions[] = { SCMI_RESET_VERSION_1, SCMI_RESET_VERSION_2,
@@ -220,17 +221,9 @@ static int read_domain_node(void *priv, const struct fw_dt *dt, int node)
 	struct reset_state *s = priv;
 	uint32_t id;
 
-	if (fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, FW_DT_REQUIRED))
+	if (scmi_module_node_id(dt, node, "domain", SCMI_RESET_MAX_DOMAINS, &s->ids, &id))
 		return -EINVAL;
-	if (id >= SCMI_RESET_MAX_DOMAINS)
-		return fw_dt_error(dt, node, "reg", "domain ids go up to %d",
-				   SCMI_RESET_MAX_DOMAINS - 1);
-	if (s->domains[id].name[0])
-		return fw_dt_error(dt, node, "reg", "domain %u is defined twice", id);
-	if (read_domain(s->p, dt, node, &s->domains[id]))
-		return -EINVAL;
-	s->ndomains = FW_MAX(s->ndomains, id + 1);
-	return 0;
+	return read_domain(s->p, dt, node, &s->domains[id]);
 }
 
 static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
@@ -241,13 +234,10 @@ static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 
 	s->p = p;
 	s->version = version;
-	if ((ret = scmi_module_each_node(dt, node, read_domain_node, s)))
+	if ((ret = scmi_module_each_node(dt, node, read_domain_node, s)) ||
+	    (ret = scmi_module_ids_dense(dt, node, "domain", &s->ids)))
 		return ret;
-	for (uint32_t id = 0; id < s->ndomains; id++)
-		if (!s->domains[id].name[0])
-			return fw_dt_error(dt, node, NULL,
-					   "domain ids must run from 0 without gaps: no domain %u",
-					   id);
+	s->ndomains = s->ids.n;
 	return 0;
 }
 

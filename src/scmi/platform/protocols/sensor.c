@@ -79,6 +79,7 @@ struct sensor_state {
 	uint32_t version;
 	unsigned int n;
 	struct sensor s[MAX_SENSORS];
+	struct scmi_module_ids ids;
 	/* the continuous-update thread */
 	pthread_t thread;
 	bool thread_started;
@@ -780,10 +781,8 @@ static int parse_id(struct sensor_state *st, const struct fw_dt *dt, int node, u
 	uint32_t id;
 
 	if (fw_dt_check_props(dt, node, sensor_props, FW_ARRAY_SIZE(sensor_props)) ||
-	    fw_dt_u32(dt, node, "reg", &id, 0, count - 1, FW_DT_REQUIRED))
+	    scmi_module_node_id(dt, node, "sensor", count, &st->ids, &id))
 		return -EINVAL;
-	if (st->s[id].name[0])
-		return fw_dt_error(dt, node, "reg", "sensor id %u used twice", id);
 	*out = &st->s[id];
 	return 0;
 }

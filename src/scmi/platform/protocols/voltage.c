@@ -48,6 +48,7 @@ struct voltage_state {
 	struct scmi_platform *p;
 	unsigned int n;
 	struct vdomain d[MAX_DOMAINS];
+	struct scmi_module_ids ids;
 };
 
 static const uint32_t versions[] = { SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0,
@@ -265,10 +266,8 @@ static int parse_id(struct voltage_state *st, const struct fw_dt *dt, int node, 
 	uint32_t id;
 
 	if (fw_dt_check_props(dt, node, domain_props, FW_ARRAY_SIZE(domain_props)) ||
-	    fw_dt_u32(dt, node, "reg", &id, 0, count - 1, FW_DT_REQUIRED))
+	    scmi_module_node_id(dt, node, "domain", count, &st->ids, &id))
 		return -EINVAL;
-	if (st->d[id].name[0])
-		return fw_dt_error(dt, node, "reg", "domain id %u used twice", id);
 	*out = &st->d[id];
 	return 0;
 }
