@@ -3,11 +3,12 @@
  * The platform core's calls for protocol modules, on a bare platform with
  * hand-built messages, for the edges the protocol suites do not reach: the
  * lookup's NOT_FOUND before DENIED, the fast-channel answer, a refused
- * delayed response, subscription bitmaps (refusals leave
- * them alone, one agent's reset keeps the others'), who an event goes to,
- * and the registry's version check and "cannot register" error. Agents
- * here have no platform-to-agent channel, so every notification queued for
- * one is counted in p2a_dropped: that count is the number of recipients.
+ * delayed response, subscription bitmaps (refusals leave them alone, one
+ * agent's reset keeps the others'), who an event goes to, the registry's
+ * version check and "cannot register" error, and the resource-id reader
+ * modules share. Agents here have no platform-to-agent channel, so every
+ * notification queued for one is counted in p2a_dropped: that count is the
+ * number of recipients.
  */
 #include "helpers.h"
 
@@ -249,6 +250,33 @@ static void test_registry_cannot_register(void **state)
 	assert_int_equal(scmi_platform_agent_version(r->p, SCMI_PROTOCOL_SYSTEM, 1), 1);
 }
 
+/* Resource ids: the bound, each id once, and gaps found only at the end. */
+static void test_module_ids(void **state)
+{
+	struct rig *r = *state;
+	struct scmi_module_ids ids = { 0 };
+	uint8_t fdt[512];
+	struct fw_dt dt = { fdt, r->err, sizeof(r->err) };
+	uint32_t id;
+	int node;
+
+	assert_int_equal(fdt_create_empty_tree(fdt, (int)sizeof(fdt)), 0);
+	node = fdt_add_subnode(fdt, 0, "res");
+	assert_true(node >= 0);
+	assert_int_equal(fdt_setprop_u32(fdt, node, "reg", 2), 0);
+	assert_int_equal(scmi_module_node_id(&dt, node, "res", 2, &ids, &id), -EINVAL);
+	assert_non_null(strstr(r->err, "res ids go up to 1"));
+	assert_int_equal(scmi_module_node_id(&dt, node, "res", 3, &ids, &id), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(scmi_module_node_id(&dt, node, "res", 3, &ids, &id), -EINVAL);
+	assert_non_null(strstr(r->err, "res 2 is defined twice"));
+	assert_int_equal(scmi_module_ids_dense(&dt, node, "res", &ids), -EINVAL);
+	assert_non_null(strstr(r->err, "without gaps: no res 0"));
+	ids.seen[0] |= 3;
+	assert_int_equal(scmi_module_ids_dense(&dt, node, "res", &ids), 0);
+	assert_int_equal(ids.n, 3);
+}
+
 /* Every test on a fresh platform. */
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -264,6 +292,7 @@ int main(void)
 		TEST(test_notify_subscribers),
 		TEST(test_registry_version),
 		TEST(test_registry_cannot_register),
+		TEST(test_module_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
