@@ -197,6 +197,65 @@ uint32_t scmi_msg_version(const struct scmi_msg *m);
 uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_id,
 				     uint32_t agent_id);
 
+/* ------------------------------------------------- for protocol modules */
+
+/* The index of the message's agent (scmi_platform_agent_index), for
+ * per-agent state. */
+int scmi_msg_agent_index(const struct scmi_msg *m);
+
+/* Resource lookups of a per-resource message, in this order: false with
+ * NOT_FOUND when id is not below count; false with DENIED when the agent
+ * may not access the resource's device for the message's protocol. */
+bool scmi_msg_id_found(struct scmi_msg *m, uint32_t id, size_t count);
+bool scmi_msg_device_allowed(struct scmi_msg *m, uint32_t device_id);
+
+/* The reply of a *_NAME_GET message: a zero flags word, then the name in a
+ * 64-byte field (SCMI_MAX_STR_SIZE). */
+void scmi_msg_put_ext_name(struct scmi_msg *m, const char *name);
+
+/* The delayed response of an asynchronous command on a resource, delay_us
+ * from now: SUCCESS, the resource's id, then len bytes of values. False
+ * when it cannot be queued (the handler then answers as its protocol says). */
+bool scmi_msg_delayed_success(struct scmi_msg *m, uint32_t id, const void *values, size_t len,
+			      uint64_t delay_us);
+
+/* DESCRIBE_FASTCHANNEL where no resource has fast channels: a message id
+ * outside first..last is INVALID_PARAMETERS, any other NOT_SUPPORTED. */
+void scmi_msg_no_fastchannel(struct scmi_msg *m, uint32_t msg_id, uint32_t first, uint32_t last);
+
+/* The agents (bit = agent index, see scmi_platform_agent_index) subscribed
+ * to one event of one resource. */
+struct scmi_subs {
+	uint32_t agents;
+};
+_Static_assert(SCMI_PLATFORM_MAX_AGENTS <= 32, "struct scmi_subs holds one bit per agent");
+
+static inline bool scmi_subs_has(const struct scmi_subs *s, unsigned int agent_index)
+{
+	return agent_index < 32 && (s->agents >> agent_index) & 1;
+}
+/* RESET_AGENT_CONFIGURATION of agent_id drops its subscription. */
+void scmi_subs_drop(struct scmi_subs *s, struct scmi_platform *p, uint32_t agent_id);
+
+enum {
+	/* Enabling needs a platform-to-agent channel: NOT_SUPPORTED otherwise. */
+	SCMI_SUBS_NEED_P2A = 1u << 0,
+	/* The resource has no such event: NOT_SUPPORTED. */
+	SCMI_SUBS_NO_EVENT = 1u << 1,
+};
+
+/* A *_NOTIFY message: sets or clears the message's agent in s from the
+ * enable bits of ctl. False, with the status set, when ctl has any other
+ * bit (INVALID_PARAMETERS), then when flags refuse it (NOT_SUPPORTED). */
+bool scmi_msg_subscribe(struct scmi_msg *m, struct scmi_subs *s, uint32_t ctl, uint32_t enable,
+			unsigned int flags);
+
+/* Queue an event for every agent subscribed in s that may access device
+ * for protocol_id, by agent index, except agent `except` (0: none). */
+void scmi_platform_notify_subs(struct scmi_platform *p, const struct scmi_subs *s,
+			       uint32_t device_id, uint8_t protocol_id, uint8_t evt,
+			       const void *payload, size_t len, uint32_t except);
+
 /* The Base protocol, registered by scmi_platform_create. */
 extern const struct scmi_protocol scmi_base_protocol;
 

@@ -2,12 +2,176 @@
 /*
  * The registry of protocol modules: sets up, from the board, each module of
  * the generated table scmi_modules[] (cmake/scmi_protocols.cmake) whose node
- * exists. The table's references are strong, which is what brings every
- * module out of libfwkit.a into an ordinarily linked program.
+ * exists; the table's references are strong, which is what brings every
+ * module out of libfwkit.a into an ordinarily linked program. It does what is
+ * the same for every module: it reads and checks the configured version,
+ * builds the module's struct scmi_protocol around the state setup returns,
+ * registers it, and frees everything on failure or at destroy.
  */
 #include <fwkit/scmi/modules.h>
 
+#include <errno.h>
 #include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A registered module: destroy finds the module's hook through it. */
+struct module_protocol {
+	struct scmi_protocol proto;
+	const struct scmi_proto_module *mod;
+};
+
+static void module_state_free(const struct scmi_proto_module *m, void *priv)
+{
+	if (m->destroy)
+		m->destroy(priv);
+	free(priv);
+}
+
+static void module_protocol_destroy(struct scmi_protocol *proto)
+{
+	struct module_protocol *mp = FW_CONTAINER_OF(proto, struct module_protocol, proto);
+
+	module_state_free(mp->mod, proto->priv);
+	free(mp);
+}
+
+int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, unsigned int max,
+			    const char *what, unsigned int *n)
+{
+	int child;
+
+	*n = 0;
+	fdt_for_each_subnode(child, dt->fdt, node)(*n)++;
+	if (*n < min || *n > max)
+		return fw_dt_error(dt, node, NULL, "needs %u to %u %s nodes", min, max, what);
+	return 0;
+}
+
+static bool id_seen(const struct scmi_module_ids *ids, uint32_t id)
+{
+	return ids->seen[id / 32] & (1u << (id % 32));
+}
+
+int scmi_module_node_id(const struct fw_dt *dt, int node, const char *unit, uint32_t max,
+			struct scmi_module_ids *ids, uint32_t *id)
+{
+	max = FW_MIN(max, (uint32_t)SCMI_MODULE_MAX_IDS);
+	if (fw_dt_u32(dt, node, "reg", id, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (*id >= max)
+		return fw_dt_error(dt, node, "reg", "%s ids go up to %u", unit, max - 1);
+	if (id_seen(ids, *id))
+		return fw_dt_error(dt, node, "reg", "%s %u is defined twice", unit, *id);
+	ids->seen[*id / 32] |= 1u << (*id % 32);
+	ids->n = FW_MAX(ids->n, *id + 1);
+	return 0;
+}
+
+int scmi_module_ids_dense(const struct fw_dt *dt, int node, const char *unit,
+			  const struct scmi_module_ids *ids)
+{
+	for (uint32_t id = 0; id < ids->n; id++)
+		if (!id_seen(ids, id))
+			return fw_dt_error(dt, node, NULL,
+					   "%s ids must run from 0 without gaps: no %s %u", unit,
+					   unit, id);
+	return 0;
+}
+
+int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t *device)
+{
+	if (fw_dt_u32(dt, node, "fwkit,device", device, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (!scmi_platform_has_device(p, *device))
+		return fw_dt_error(dt, node, "fwkit,device", "no device %u on the platform",
+				   *device);
+	return 0;
+}
+
+int scmi_module_each_node(const struct fw_dt *dt, int node,
+			  int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv)
+{
+	int child, ret;
+
+	fdt_for_each_subnode(child, dt->fdt, node)
+	{
+		if ((ret = read(priv, dt, child)))
+			return ret;
+	}
+	return 0;
+}
+
+/* fwkit,version: one of the module's versions, the last if absent. */
+static int module_version(const struct scmi_proto_module *m, const struct fw_dt *dt, int node,
+			  uint32_t *v)
+{
+	char list[128] = "";
+	size_t len = 0;
+	int ret;
+
+	*v = m->versions[m->nversions - 1];
+	if ((ret = fw_dt_u32(dt, node, "fwkit,version", v, 0, UINT32_MAX, 0)))
+		return ret;
+	for (size_t i = 0; i < m->nversions; i++)
+		if (m->versions[i] == *v)
+			return 0;
+	for (size_t i = 0; i < m->nversions && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s0x%x", i ? ", " : "",
+					m->versions[i]);
+	return fw_dt_error(dt, node, "fwkit,version", "not one of %s", list);
+}
+
+static int module_register(struct scmi_platform *p, const struct scmi_proto_module *m,
+			   uint32_t version, void *priv, char *err, size_t errlen)
+{
+	struct module_protocol *mp = calloc(1, sizeof(*mp));
+	int ret;
+
+	if (!mp) {
+		module_state_free(m, priv);
+		return -ENOMEM;
+	}
+	mp->mod = m;
+	mp->proto = (struct scmi_protocol){ .id = m->protocol_id,
+					    .version = version,
+					    .msgs = m->msgs,
+					    .nmsgs = m->nmsgs,
+					    .versions = m->versions,
+					    .nversions = m->nversions,
+					    .msg_attributes = m->msg_attributes,
+					    .priv = priv,
+					    .reset_agent = m->reset_agent,
+					    .destroy = module_protocol_destroy };
+	ret = scmi_platform_register_protocol(p, &mp->proto);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot register the protocol: %s", m->node_name,
+			 strerror(-ret));
+		module_protocol_destroy(&mp->proto);
+	}
+	return ret;
+}
+
+/* Set up one module from its node and register its protocol. */
+static int module_setup(struct scmi_platform *p, const struct scmi_proto_module *m, const void *fdt,
+			int node, char *err, size_t errlen)
+{
+	const struct fw_dt dt = { fdt, err, errlen };
+	uint32_t version;
+	void *priv;
+	int ret;
+
+	if ((ret = module_version(m, &dt, node, &version)))
+		return ret;
+	if (!(priv = calloc(1, m->priv_size)))
+		return -ENOMEM;
+	if ((ret = m->setup(p, &dt, node, version, priv))) {
+		module_state_free(m, priv);
+		return ret;
+	}
+	return module_register(p, m, version, priv, err, errlen);
+}
 
 int scmi_modules_setup(struct scmi_platform *p, const void *fdt, int platform_node, char *err,
 		       size_t errlen)
@@ -19,7 +183,7 @@ int scmi_modules_setup(struct scmi_platform *p, const void *fdt, int platform_no
 
 		if (node < 0)
 			continue;
-		ret = m->setup(p, fdt, node, err, errlen);
+		ret = module_setup(p, m, fdt, node, err, errlen);
 		if (ret)
 			return ret;
 	}

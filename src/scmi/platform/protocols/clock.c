@@ -17,13 +17,10 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 
-#define MAX_ASYNC_PENDING     255
-#define NO_AGENT	      (-1)
-#define CLOCK_DEFAULT_VERSION SCMI_CLOCK_VERSION_3
+#define MAX_ASYNC_PENDING 255
+#define NO_AGENT	  (-1)
 
 struct pclock {
 	char name[SCMI_MAX_STR_SIZE];
@@ -41,17 +38,18 @@ struct pclock {
 	uint32_t parent, boot_parent;
 	int parent_owner;
 	uint32_t latency_us;
-	bool notify[2][SCMI_PLATFORM_MAX_AGENTS]; /* by event id */
+	struct scmi_subs notify[2]; /* by event id */
 };
 
 struct clock_state {
-	struct scmi_protocol proto;
+	struct scmi_platform *p;
 	uint32_t version;
 	uint32_t max_async;
 	uint64_t async_due[MAX_ASYNC_PENDING];
 	unsigned int nasync;
 	unsigned int nclocks;
 	struct pclock clocks[SCMI_CLOCK_MAX_CLOCKS];
+	struct scmi_module_ids ids;
 };
 
 static struct clock_state *st(const struct scmi_msg *m)
@@ -59,28 +57,16 @@ static struct clock_state *st(const struct scmi_msg *m)
 	return m->priv;
 }
 
-static int agent_idx(const struct scmi_msg *m)
-{
-	return scmi_platform_agent_index(m->p, m->agent->id);
-}
-
 /* The clock a request names in word w: NOT_FOUND past the last clock,
  * DENIED without access to its device. */
 static struct pclock *clock_of(struct scmi_msg *m, size_t w)
 {
 	uint32_t id = scmi_msg_in_u32(m, w);
-	struct pclock *c;
 
-	if (id >= st(m)->nclocks) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
+	if (!scmi_msg_id_found(m, id, st(m)->nclocks) ||
+	    !scmi_msg_device_allowed(m, st(m)->clocks[id].device))
 		return NULL;
-	}
-	c = &st(m)->clocks[id];
-	if (!scmi_platform_device_access(m->p, m->agent->id, c->device, SCMI_PROTOCOL_CLOCK)) {
-		scmi_msg_status(m, SCMI_DENIED);
-		return NULL;
-	}
-	return c;
+	return &st(m)->clocks[id];
 }
 
 static bool clock_enabled(const struct pclock *c)
@@ -109,13 +95,8 @@ static void emit(struct scmi_platform *p, struct clock_state *s, uint32_t id, ui
 	fw_put_le32(ev, agent_id);
 	fw_put_le32(ev + 4, id);
 	fw_put_le64(ev + 8, rate);
-	for (unsigned int i = 0; i < scmi_platform_num_agents(p); i++) {
-		uint32_t to = scmi_platform_agent_id_at(p, i);
-
-		if (c->notify[evt][i] &&
-		    scmi_platform_device_access(p, to, c->device, SCMI_PROTOCOL_CLOCK))
-			scmi_platform_notify(p, to, SCMI_PROTOCOL_CLOCK, evt, ev, sizeof(ev));
-	}
+	scmi_platform_notify_subs(p, &c->notify[evt], c->device, SCMI_PROTOCOL_CLOCK, evt, ev,
+				  sizeof(ev), 0);
 }
 
 /* ------------------------------------------------------------ messages */
@@ -257,20 +238,17 @@ static void clock_rate_set(struct scmi_msg *m)
 	if (scmi_msg_version(m) >= SCMI_CLOCK_VERSION_2)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, m->agent->id, want);
 	c->rate = rate;
-	c->rate_owner = agent_idx(m);
+	c->rate_owner = scmi_msg_agent_index(m);
 	if (scmi_msg_version(m) >= SCMI_CLOCK_VERSION_2)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGED, m->agent->id, rate);
 	if (async) {
-		uint64_t delay = (uint64_t)c->latency_us * 1000;
-		uint8_t d[16];
+		uint8_t r[8];
 
-		s->async_due[s->nasync++] = now + delay;
+		s->async_due[s->nasync++] = now + (uint64_t)c->latency_us * 1000;
 		if (flags & SCMI_CLOCK_SET_IGNORE_RESP)
 			return;
-		fw_put_le32(d, SCMI_SUCCESS);
-		fw_put_le32(d + 4, id);
-		fw_put_le64(d + 8, rate);
-		if (scmi_platform_delayed_response(m->p, m, d, sizeof(d), delay))
+		fw_put_le64(r, rate);
+		if (!scmi_msg_delayed_success(m, id, r, sizeof(r), c->latency_us))
 			scmi_msg_status(m, SCMI_BUSY);
 	}
 }
@@ -285,7 +263,7 @@ static void clock_rate_get(struct scmi_msg *m)
 
 static void set_state(struct scmi_msg *m, struct pclock *c, bool on)
 {
-	int i = agent_idx(m);
+	int i = scmi_msg_agent_index(m);
 
 	if (i >= 0)
 		c->held[i] = on;
@@ -352,32 +330,21 @@ static void clock_config_get(struct scmi_msg *m)
 
 static void clock_name_get(struct scmi_msg *m)
 {
-	struct pclock *c;
+	struct pclock *c = clock_of(m, 0);
 
-	c = clock_of(m, 0);
-	if (!c)
-		return;
-	scmi_msg_put_u32(m, 0);
-	scmi_msg_put_name(m, c->name, SCMI_MAX_STR_SIZE);
+	if (c)
+		scmi_msg_put_ext_name(m, c->name);
 }
 
 static void clock_notify(struct scmi_msg *m)
 {
 	uint8_t evt = m->hdr.id == CLOCK_RATE_NOTIFY ? SCMI_EVENT_CLOCK_RATE_CHANGED
 						     : SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED;
-	uint32_t ctl = scmi_msg_in_u32(m, 1);
-	struct pclock *c;
-	int i = agent_idx(m);
+	struct pclock *c = clock_of(m, 0);
 
-	c = clock_of(m, 0);
-	if (!c)
-		return;
-	if (ctl & ~SCMI_CLOCK_NOTIFY_ENABLE) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	if (i >= 0)
-		c->notify[evt][i] = ctl & SCMI_CLOCK_NOTIFY_ENABLE;
+	if (c)
+		scmi_msg_subscribe(m, &c->notify[evt], scmi_msg_in_u32(m, 1),
+				   SCMI_CLOCK_NOTIFY_ENABLE, 0);
 }
 
 static struct pclock *parent_clock_of(struct scmi_msg *m)
@@ -436,7 +403,7 @@ static void clock_parent_set(struct scmi_msg *m)
 		return;
 	}
 	c->parent = parent;
-	c->parent_owner = agent_idx(m);
+	c->parent_owner = scmi_msg_agent_index(m);
 }
 
 static void clock_parent_get(struct scmi_msg *m)
@@ -506,7 +473,8 @@ static void clock_reset_agent(struct scmi_platform *p, void *priv, uint32_t agen
 		struct pclock *c = &s->clocks[id];
 
 		c->held[i] = false;
-		c->notify[0][i] = c->notify[1][i] = false;
+		scmi_subs_drop(&c->notify[0], p, agent_id);
+		scmi_subs_drop(&c->notify[1], p, agent_id);
 		if (c->parent_owner == i) {
 			c->parent = c->boot_parent;
 			c->parent_owner = NO_AGENT;
@@ -520,11 +488,6 @@ static void clock_reset_agent(struct scmi_platform *p, void *priv, uint32_t agen
 			}
 		}
 	}
-}
-
-static void clock_destroy(struct scmi_protocol *proto)
-{
-	free(proto->priv);
 }
 
 /* ---------------------------------------------------------------- board */
@@ -580,11 +543,8 @@ static int read_rates(const struct fw_dt *dt, int node, struct pclock *c)
 static int read_clock(struct scmi_platform *p, const struct fw_dt *dt, int node, struct pclock *c)
 {
 	if (fw_dt_string(dt, node, "label", c->name, sizeof(c->name), FW_DT_REQUIRED) ||
-	    fw_dt_u32(dt, node, "fwkit,device", &c->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	    scmi_module_device(p, dt, node, &c->device))
 		return -EINVAL;
-	if (!scmi_platform_has_device(p, c->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no device %u on the platform",
-				   c->device);
 	if (fw_dt_u32(dt, node, "fwkit,latency-us", &c->latency_us, 0, UINT32_MAX, 0) ||
 	    fw_dt_flag(dt, node, "fwkit,enabled", &c->always_on))
 		return -EINVAL;
@@ -593,27 +553,20 @@ static int read_clock(struct scmi_platform *p, const struct fw_dt *dt, int node,
 }
 
 /* A clock node: its id (reg) is where it goes in s->clocks. */
-static int read_clock_node(struct scmi_platform *p, const struct fw_dt *dt, int node,
-			   struct clock_state *s)
+static int read_clock_node(void *priv, const struct fw_dt *dt, int node)
 {
+	struct clock_state *s = priv;
 	uint32_t id;
 
-	if (fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, FW_DT_REQUIRED))
+	if (scmi_module_node_id(dt, node, "clock", SCMI_CLOCK_MAX_CLOCKS, &s->ids, &id))
 		return -EINVAL;
-	if (id >= SCMI_CLOCK_MAX_CLOCKS)
-		return fw_dt_error(dt, node, "reg", "clock ids go up to %d",
-				   SCMI_CLOCK_MAX_CLOCKS - 1);
-	if (s->clocks[id].name[0])
-		return fw_dt_error(dt, node, "reg", "clock %u is defined twice", id);
-	if (read_clock(p, dt, node, &s->clocks[id]))
-		return -EINVAL;
-	s->nclocks = FW_MAX(s->nclocks, id + 1);
-	return 0;
+	return read_clock(s->p, dt, node, &s->clocks[id]);
 }
 
 /* Parents, once every clock is known (reg was read by read_clock_node). */
-static int read_parents(struct clock_state *s, const struct fw_dt *dt, int node)
+static int read_parents(void *priv, const struct fw_dt *dt, int node)
 {
+	struct clock_state *s = priv;
 	struct pclock *c;
 	uint32_t id = 0;
 	unsigned int i;
@@ -645,64 +598,29 @@ static int read_parents(struct clock_state *s, const struct fw_dt *dt, int node)
 	return 0;
 }
 
-static int clock_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
+		       void *priv)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
-	struct clock_state *s = calloc(1, sizeof(*s));
-	int child, ret;
+	struct clock_state *s = priv;
+	int ret;
 
-	if (!s)
-		return -ENOMEM;
-	s->version = CLOCK_DEFAULT_VERSION;
+	s->p = p;
+	s->version = version;
 	s->max_async = 1;
-	ret = fw_dt_u32(&dt, node, "fwkit,version", &s->version, 0, UINT32_MAX, 0);
-	if (!ret && s->version != SCMI_CLOCK_VERSION_1 && s->version != SCMI_CLOCK_VERSION_2 &&
-	    s->version != SCMI_CLOCK_VERSION_3)
-		ret = fw_dt_error(&dt, node, "fwkit,version",
-				  "must be 0x10000, 0x20000 or 0x30000");
-	if (!ret)
-		ret = fw_dt_u32(&dt, node, "fwkit,max-async-req", &s->max_async, 0, 255, 0);
 	/* Clocks are numbered by reg, densely from 0: the agent-visible ids. */
-	fdt_for_each_subnode(child, fdt, node)
-	{
-		if (ret < 0)
-			break;
-		ret = read_clock_node(p, &dt, child, s);
-	}
-	for (uint32_t id = 0; ret >= 0 && id < s->nclocks; id++)
-		if (!s->clocks[id].name[0])
-			ret = fw_dt_error(&dt, node, NULL,
-					  "clock ids must run from 0 without gaps: no clock %u",
-					  id);
-	fdt_for_each_subnode(child, fdt, node)
-	{
-		if (ret < 0)
-			break;
-		ret = read_parents(s, &dt, child);
-	}
-	if (ret < 0) {
-		free(s);
+	if ((ret = fw_dt_u32(dt, node, "fwkit,max-async-req", &s->max_async, 0, 255, 0)) ||
+	    (ret = scmi_module_each_node(dt, node, read_clock_node, s)) ||
+	    (ret = scmi_module_ids_dense(dt, node, "clock", &s->ids)))
 		return ret;
-	}
-	s->proto.id = SCMI_PROTOCOL_CLOCK;
-	s->proto.version = s->version;
-	s->proto.msgs = clock_msgs;
-	s->proto.nmsgs = FW_ARRAY_SIZE(clock_msgs);
-	s->proto.versions = clock_versions;
-	s->proto.nversions = FW_ARRAY_SIZE(clock_versions);
-	s->proto.priv = s;
-	s->proto.reset_agent = clock_reset_agent;
-	s->proto.destroy = clock_destroy;
-	ret = scmi_platform_register_protocol(p, &s->proto);
-	if (ret) {
-		snprintf(err, errlen, "cannot register the clock protocol: %s", strerror(-ret));
-		free(s);
-	}
-	return ret;
+	s->nclocks = s->ids.n;
+	return scmi_module_each_node(dt, node, read_parents, s);
 }
 
 const struct scmi_proto_module scmi_clock_module = {
 	.protocol_id = SCMI_PROTOCOL_CLOCK,
 	.node_name = "clocks",
+	SCMI_MODULE_TABLES(clock_msgs, clock_versions),
+	.reset_agent = clock_reset_agent,
+	.priv_size = sizeof(struct clock_state),
 	.setup = clock_setup,
 };

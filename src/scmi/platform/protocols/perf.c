@@ -24,7 +24,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #define PF_MAX_DOMAINS 256
@@ -46,17 +45,16 @@ struct pf_domain {
 	uint32_t req[SCMI_PLATFORM_MAX_AGENTS];
 	bool has_lim[SCMI_PLATFORM_MAX_AGENTS];
 	uint32_t lim_max[SCMI_PLATFORM_MAX_AGENTS], lim_min[SCMI_PLATFORM_MAX_AGENTS];
-	bool sub_limits[SCMI_PLATFORM_MAX_AGENTS];
-	bool sub_level[SCMI_PLATFORM_MAX_AGENTS];
+	struct scmi_subs sub_limits, sub_level;
 };
 
 struct pf_priv {
-	struct scmi_protocol proto; /* first: destroy frees priv through it */
 	struct scmi_platform *p;
 	uint32_t version;
 	bool milliwatt;
 	unsigned int ndomains;
 	struct pf_domain *d;
+	struct scmi_module_ids ids;
 };
 
 static const uint32_t pf_versions[] = {
@@ -68,15 +66,9 @@ static struct pf_domain *pf_domain_of(struct scmi_msg *m, uint32_t id)
 {
 	struct pf_priv *pp = m->priv;
 
-	if (id >= pp->ndomains) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
+	if (!scmi_msg_id_found(m, id, pp->ndomains) ||
+	    !scmi_msg_device_allowed(m, pp->d[id].device))
 		return NULL;
-	}
-	if (!scmi_platform_device_access(m->p, m->agent->id, pp->d[id].device,
-					 SCMI_PROTOCOL_PERF)) {
-		scmi_msg_status(m, SCMI_DENIED);
-		return NULL;
-	}
 	return &pp->d[id];
 }
 
@@ -148,13 +140,13 @@ static uint32_t pf_arbitrate(const struct pf_priv *pp, const struct pf_domain *d
 
 static void pf_event(struct pf_priv *pp, struct pf_domain *d, uint8_t evt, uint32_t by)
 {
-	unsigned int n = scmi_platform_num_agents(pp->p);
+	bool limits = evt == SCMI_EVENT_PERFORMANCE_LIMITS_CHANGED;
 	uint8_t ev[16];
 	size_t len;
 
 	fw_put_le32(ev, by);
 	fw_put_le32(ev + 4, (uint32_t)(d - pp->d));
-	if (evt == SCMI_EVENT_PERFORMANCE_LIMITS_CHANGED) {
+	if (limits) {
 		fw_put_le32(ev + 8, d->max);
 		fw_put_le32(ev + 12, d->min);
 		len = 16;
@@ -162,15 +154,8 @@ static void pf_event(struct pf_priv *pp, struct pf_domain *d, uint8_t evt, uint3
 		fw_put_le32(ev + 8, d->level);
 		len = 12;
 	}
-	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
-		uint32_t to = scmi_platform_agent_id_at(pp->p, i);
-		bool sub = evt == SCMI_EVENT_PERFORMANCE_LIMITS_CHANGED ? d->sub_limits[i]
-									: d->sub_level[i];
-
-		if (!sub || !scmi_platform_device_access(pp->p, to, d->device, SCMI_PROTOCOL_PERF))
-			continue;
-		scmi_platform_notify(pp->p, to, SCMI_PROTOCOL_PERF, evt, ev, len);
-	}
+	scmi_platform_notify_subs(pp->p, limits ? &d->sub_limits : &d->sub_level, d->device,
+				  SCMI_PROTOCOL_PERF, evt, ev, len, 0);
 }
 
 /* Re-arbitrate after a change by agent `by`, sending the events due. */
@@ -211,7 +196,6 @@ static void pf_domain_attributes(struct scmi_msg *m)
 	uint32_t v = scmi_msg_version(m);
 	uint32_t flags = SUPPORTS_SET_LIMITS | SUPPORTS_SET_PERF_LVL | SUPPORTS_PERF_LIMIT_NOTIFY |
 			 SUPPORTS_PERF_LEVEL_NOTIFY;
-	char shortname[SCMI_SHORT_NAME_MAX_SIZE] = { 0 };
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
 	if (!d)
@@ -222,8 +206,7 @@ static void pf_domain_attributes(struct scmi_msg *m)
 	scmi_msg_put_u32(m, d->rate_limit_us);
 	scmi_msg_put_u32(m, d->opp[d->sustained].freq_khz);
 	scmi_msg_put_u32(m, d->opp[d->sustained].perf);
-	memcpy(shortname, d->name, FW_MIN(strlen(d->name), sizeof(shortname) - 1));
-	scmi_msg_put_name(m, shortname, SCMI_SHORT_NAME_MAX_SIZE);
+	scmi_msg_put_name(m, d->name, SCMI_SHORT_NAME_MAX_SIZE); /* the first 15 characters */
 }
 
 /* As many levels from level_index as the channel's message holds. */
@@ -258,7 +241,7 @@ static void pf_limits_set(struct scmi_msg *m)
 {
 	struct pf_priv *pp = m->priv;
 	uint32_t max = scmi_msg_in_u32(m, 1), min = scmi_msg_in_u32(m, 2), emax, emin;
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+	int ai = scmi_msg_agent_index(m);
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
 	if (!d || ai < 0)
@@ -292,7 +275,7 @@ static void pf_level_set(struct scmi_msg *m)
 {
 	struct pf_priv *pp = m->priv;
 	uint32_t lvl = scmi_msg_in_u32(m, 1);
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+	int ai = scmi_msg_agent_index(m);
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
 	if (!d || ai < 0)
@@ -320,24 +303,12 @@ static void pf_level_get(struct scmi_msg *m)
 
 static void pf_notify_common(struct scmi_msg *m, bool limits)
 {
-	uint32_t en = scmi_msg_in_u32(m, 1);
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
-	if (!d || ai < 0)
-		return;
-	if (en & ~SCMI_PERF_NOTIFY_ENABLE) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	if ((en & SCMI_PERF_NOTIFY_ENABLE) && !scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	if (limits)
-		d->sub_limits[ai] = en & SCMI_PERF_NOTIFY_ENABLE;
-	else
-		d->sub_level[ai] = en & SCMI_PERF_NOTIFY_ENABLE;
+	if (d)
+		scmi_msg_subscribe(m, limits ? &d->sub_limits : &d->sub_level,
+				   scmi_msg_in_u32(m, 1), SCMI_PERF_NOTIFY_ENABLE,
+				   SCMI_SUBS_NEED_P2A);
 }
 
 static void pf_notify_limits(struct scmi_msg *m)
@@ -352,26 +323,17 @@ static void pf_notify_level(struct scmi_msg *m)
 
 static void pf_describe_fastchannel(struct scmi_msg *m)
 {
-	uint32_t msg = scmi_msg_in_u32(m, 1);
-
-	if (!pf_domain_of(m, scmi_msg_in_u32(m, 0)))
-		return;
-	if (msg < PERF_LIMITS_SET || msg > PERF_LEVEL_GET) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
 	/* Fast-channel-free domains: the attributes bit is clear. */
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	if (pf_domain_of(m, scmi_msg_in_u32(m, 0)))
+		scmi_msg_no_fastchannel(m, scmi_msg_in_u32(m, 1), PERF_LIMITS_SET, PERF_LEVEL_GET);
 }
 
 static void pf_name_get(struct scmi_msg *m)
 {
-	struct pf_domain *d;
+	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
-	if (!(d = pf_domain_of(m, scmi_msg_in_u32(m, 0))))
-		return;
-	scmi_msg_put_u32(m, 0);
-	scmi_msg_put_name(m, d->name, SCMI_MAX_STR_SIZE);
+	if (d)
+		scmi_msg_put_ext_name(m, d->name);
 }
 
 /* No message announces fastchannels in its attributes: there are none. */
@@ -404,7 +366,8 @@ static void pf_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_i
 	for (unsigned int i = 0; i < pp->ndomains; i++) {
 		struct pf_domain *d = &pp->d[i];
 
-		d->sub_limits[ai] = d->sub_level[ai] = false;
+		scmi_subs_drop(&d->sub_limits, p, agent_id);
+		scmi_subs_drop(&d->sub_level, p, agent_id);
 		if (d->has_req[ai] || d->has_lim[ai]) {
 			d->has_req[ai] = d->has_lim[ai] = false;
 			pf_update(pp, d, agent_id);
@@ -412,12 +375,11 @@ static void pf_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_i
 	}
 }
 
-static void pf_destroy(struct scmi_protocol *proto)
+static void pf_destroy(void *priv)
 {
-	struct pf_priv *pp = proto->priv;
+	struct pf_priv *pp = priv;
 
 	free(pp->d);
-	free(pp);
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -429,20 +391,16 @@ static int pf_parse_identity(struct pf_priv *pp, const struct fw_dt *dt, int nod
 	struct pf_domain *d;
 	uint32_t id;
 
-	if (fw_dt_u32(dt, node, "reg", &id, 0, pp->ndomains - 1, FW_DT_REQUIRED))
+	if (scmi_module_node_id(dt, node, "domain", pp->ndomains, &pp->ids, &id))
 		return -EINVAL;
 	d = &pp->d[id];
-	if (d->name[0])
-		return fw_dt_error(dt, node, "reg", "duplicate domain id");
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED))
 		return -EINVAL;
 	if (strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_PERF_VERSION_3_0)
 		return fw_dt_error(dt, node, "label",
 				   "longer than 15 characters needs version 0x30000 or later");
-	if (fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	if (scmi_module_device(pp->p, dt, node, &d->device))
 		return -EINVAL;
-	if (!scmi_platform_has_device(pp->p, d->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no such device");
 	*out = d;
 	return 0;
 }
@@ -497,8 +455,9 @@ static int pf_parse_start(const struct fw_dt *dt, int node, struct pf_domain *d)
 	return 0;
 }
 
-static int pf_parse_domain(struct pf_priv *pp, const struct fw_dt *dt, int node)
+static int pf_parse_domain(void *priv, const struct fw_dt *dt, int node)
 {
+	struct pf_priv *pp = priv;
 	struct pf_domain *d = NULL;
 
 	if (pf_parse_identity(pp, dt, node, &d) ||
@@ -512,67 +471,31 @@ static int pf_parse_domain(struct pf_priv *pp, const struct fw_dt *dt, int node)
 	return 0;
 }
 
-static int pf_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
+		    void *priv)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
-	struct pf_priv *pp;
-	unsigned int n = 0;
-	uint32_t v = SCMI_PERF_VERSION_4_1;
-	bool known = false;
-	int child, ret;
+	struct pf_priv *pp = priv;
+	unsigned int n;
+	int ret;
 
-	if ((ret = fw_dt_u32(&dt, node, "fwkit,version", &v, 0, UINT32_MAX, 0)))
+	if ((ret = fw_dt_flag(dt, node, "fwkit,power-milliwatt", &pp->milliwatt)) ||
+	    (ret = scmi_module_count_nodes(dt, node, 1, PF_MAX_DOMAINS, "domain", &n)))
 		return ret;
-	for (size_t i = 0; i < FW_ARRAY_SIZE(pf_versions); i++)
-		known |= pf_versions[i] == v;
-	if (!known)
-		return fw_dt_error(&dt, node, "fwkit,version",
-				   "not one of 0x10000, 0x20000, 0x30000, 0x40000, 0x40001");
-	fdt_for_each_subnode(child, fdt, node) n++;
-	if (n == 0 || n > PF_MAX_DOMAINS)
-		return fw_dt_error(&dt, node, NULL, "needs 1 to 256 domain nodes");
-	pp = calloc(1, sizeof(*pp));
-	if (!pp)
-		return -ENOMEM;
 	pp->d = calloc(n, sizeof(*pp->d));
-	if (!pp->d) {
-		free(pp);
+	if (!pp->d)
 		return -ENOMEM;
-	}
 	pp->p = p;
-	pp->version = v;
+	pp->version = version;
 	pp->ndomains = n;
-	if ((ret = fw_dt_flag(&dt, node, "fwkit,power-milliwatt", &pp->milliwatt)))
-		goto fail;
-	fdt_for_each_subnode(child, fdt, node)
-	{
-		if ((ret = pf_parse_domain(pp, &dt, child)))
-			goto fail;
-	}
-	pp->proto.id = SCMI_PROTOCOL_PERF;
-	pp->proto.version = v;
-	pp->proto.msgs = pf_msgs;
-	pp->proto.nmsgs = FW_ARRAY_SIZE(pf_msgs);
-	pp->proto.versions = pf_versions;
-	pp->proto.nversions = FW_ARRAY_SIZE(pf_versions);
-	pp->proto.priv = pp;
-	pp->proto.reset_agent = pf_reset_agent;
-	pp->proto.destroy = pf_destroy;
-	ret = scmi_platform_register_protocol(p, &pp->proto);
-	if (ret) {
-		snprintf(err, errlen, "perf-domains: cannot register the protocol: %s",
-			 strerror(-ret));
-		goto fail;
-	}
-	return 0;
-fail:
-	free(pp->d);
-	free(pp);
-	return ret;
+	return scmi_module_each_node(dt, node, pf_parse_domain, pp);
 }
 
 const struct scmi_proto_module scmi_perf_module = {
 	.protocol_id = SCMI_PROTOCOL_PERF,
 	.node_name = "perf-domains",
+	SCMI_MODULE_TABLES(pf_msgs, pf_versions),
+	.reset_agent = pf_reset_agent,
+	.priv_size = sizeof(struct pf_priv),
 	.setup = pf_setup,
+	.destroy = pf_destroy,
 };

@@ -23,7 +23,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +45,6 @@ struct pc_res {
 };
 
 struct pc_state {
-	struct scmi_protocol proto;
 	struct scmi_platform *p;
 	struct pc_res *res[3];
 	uint32_t nres[3];
@@ -87,10 +85,8 @@ static struct pc_res *pc_lookup(struct scmi_msg *m, uint32_t type, uint32_t id)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return NULL;
 	}
-	if (id >= s->nres[type]) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
+	if (!scmi_msg_id_found(m, id, s->nres[type]))
 		return NULL;
-	}
 	if (!pc_visible(s, m->agent->id, type, &s->res[type][id])) {
 		scmi_msg_status(m, SCMI_DENIED);
 		return NULL;
@@ -325,15 +321,11 @@ static void pc_settings_configure(struct scmi_msg *m)
 		}
 	}
 	if (fn_valid) {
-		if (fn >= s->nres[FUNCTION_TYPE]) {
-			scmi_msg_status(m, SCMI_NOT_FOUND);
+		const struct pc_res *f = pc_lookup(m, FUNCTION_TYPE, fn);
+
+		if (!f)
 			return;
-		}
-		if (!pc_visible(s, m->agent->id, FUNCTION_TYPE, &s->res[FUNCTION_TYPE][fn])) {
-			scmi_msg_status(m, SCMI_DENIED);
-			return;
-		}
-		if (!function_covers(s, &s->res[FUNCTION_TYPE][fn], type, id)) {
+		if (!function_covers(s, f, type, id)) {
 			scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 			return;
 		}
@@ -399,8 +391,7 @@ static void pc_name_get(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	scmi_msg_put_u32(m, 0);
-	scmi_msg_put_name(m, r->name, SCMI_MAX_STR_SIZE);
+	scmi_msg_put_ext_name(m, r->name);
 }
 
 static void pc_set_permissions(struct scmi_msg *m)
@@ -468,21 +459,15 @@ static void pc_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_i
 		}
 }
 
-static void pc_free(struct pc_state *s)
+static void pc_destroy(void *priv)
 {
-	if (!s)
-		return;
+	struct pc_state *s = priv;
+
 	for (int t = 0; t < 3; t++) {
 		for (uint32_t i = 0; s->res[t] && i < s->nres[t]; i++)
 			free(s->res[t][i].members);
 		free(s->res[t]);
 	}
-	free(s);
-}
-
-static void pc_destroy(struct scmi_protocol *proto)
-{
-	pc_free(FW_CONTAINER_OF(proto, struct pc_state, proto));
 }
 
 /* ------------------------------------------------------------ board */
@@ -570,48 +555,25 @@ static int read_type(struct pc_state *s, const struct fw_dt *dt, int parent, int
 	return 0;
 }
 
-static int pc_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+static int pc_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
+		    void *priv)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
-	struct pc_state *s = calloc(1, sizeof(*s));
-	int ret;
+	struct pc_state *s = priv;
+	int ret = 0;
 
-	if (!s)
-		return -ENOMEM;
+	(void)version; /* 1.0 is the only one */
 	s->p = p;
-	s->proto.version = SCMI_PINCTRL_VERSION_1_0;
-	if ((ret = fw_dt_u32(&dt, node, "fwkit,version", &s->proto.version, 0, UINT32_MAX, 0)))
-		goto fail;
-	if (s->proto.version != SCMI_PINCTRL_VERSION_1_0) {
-		ret = fw_dt_error(&dt, node, "fwkit,version",
-				  "must be <0x10000> (the only pin control version)");
-		goto fail;
-	}
-	for (int t = PIN_TYPE; t <= FUNCTION_TYPE; t++)
-		if ((ret = read_type(s, &dt, node, t)))
-			goto fail;
-
-	s->proto.id = SCMI_PROTOCOL_PINCTRL;
-	s->proto.msgs = pc_msgs;
-	s->proto.nmsgs = FW_ARRAY_SIZE(pc_msgs);
-	s->proto.versions = pc_versions;
-	s->proto.nversions = FW_ARRAY_SIZE(pc_versions);
-	s->proto.priv = s;
-	s->proto.reset_agent = pc_reset_agent;
-	s->proto.destroy = pc_destroy;
-	ret = scmi_platform_register_protocol(p, &s->proto);
-	if (ret) {
-		snprintf(err, errlen, "pinctrl: cannot register protocol 0x19: %s", strerror(-ret));
-		goto fail;
-	}
-	return 0;
-fail:
-	pc_free(s);
+	for (int t = PIN_TYPE; t <= FUNCTION_TYPE && !ret; t++)
+		ret = read_type(s, dt, node, t);
 	return ret;
 }
 
 const struct scmi_proto_module scmi_pinctrl_module = {
 	.protocol_id = SCMI_PROTOCOL_PINCTRL,
 	.node_name = "pinctrl",
+	SCMI_MODULE_TABLES(pc_msgs, pc_versions),
+	.reset_agent = pc_reset_agent,
+	.priv_size = sizeof(struct pc_state),
 	.setup = pc_setup,
+	.destroy = pc_destroy,
 };

@@ -24,7 +24,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #define PD_MAX_DOMAINS	 256
@@ -41,16 +40,15 @@ struct pd_domain {
 	uint32_t state;
 	bool has_req[SCMI_PLATFORM_MAX_AGENTS];
 	uint32_t req[SCMI_PLATFORM_MAX_AGENTS];
-	bool sub_changed[SCMI_PLATFORM_MAX_AGENTS];
-	bool sub_requested[SCMI_PLATFORM_MAX_AGENTS];
+	struct scmi_subs sub_changed, sub_requested;
 };
 
 struct pd_priv {
-	struct scmi_protocol proto; /* first: destroy frees priv through it */
 	struct scmi_platform *p;
 	uint32_t version;
 	unsigned int ndomains;
 	struct pd_domain *d;
+	struct scmi_module_ids ids;
 };
 
 static const uint32_t pd_versions[] = {
@@ -65,15 +63,9 @@ static struct pd_domain *pd_domain_of(struct scmi_msg *m, uint32_t id)
 {
 	struct pd_priv *pp = m->priv;
 
-	if (id >= pp->ndomains) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
+	if (!scmi_msg_id_found(m, id, pp->ndomains) ||
+	    !scmi_msg_device_allowed(m, pp->d[id].device))
 		return NULL;
-	}
-	if (!scmi_platform_device_access(m->p, m->agent->id, pp->d[id].device,
-					 SCMI_PROTOCOL_POWER)) {
-		scmi_msg_status(m, SCMI_DENIED);
-		return NULL;
-	}
 	return &pp->d[id];
 }
 
@@ -114,24 +106,14 @@ static uint32_t pd_aggregate(const struct pd_priv *pp, const struct pd_domain *d
 static void pd_event(struct pd_priv *pp, struct pd_domain *d, uint8_t evt, uint32_t agent_id,
 		     uint32_t state, bool skip_requester)
 {
-	unsigned int n = scmi_platform_num_agents(pp->p);
-	uint32_t dom = (uint32_t)(d - pp->d);
 	uint8_t ev[12];
 
 	fw_put_le32(ev, agent_id);
-	fw_put_le32(ev + 4, dom);
+	fw_put_le32(ev + 4, (uint32_t)(d - pp->d));
 	fw_put_le32(ev + 8, state);
-	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
-		uint32_t to = scmi_platform_agent_id_at(pp->p, i);
-		bool sub = evt == SCMI_EVENT_POWER_STATE_CHANGED ? d->sub_changed[i]
-								 : d->sub_requested[i];
-
-		if (!sub || (skip_requester && to == agent_id))
-			continue;
-		if (!scmi_platform_device_access(pp->p, to, d->device, SCMI_PROTOCOL_POWER))
-			continue;
-		scmi_platform_notify(pp->p, to, SCMI_PROTOCOL_POWER, evt, ev, sizeof(ev));
-	}
+	scmi_platform_notify_subs(
+		pp->p, evt == SCMI_EVENT_POWER_STATE_CHANGED ? &d->sub_changed : &d->sub_requested,
+		d->device, SCMI_PROTOCOL_POWER, evt, ev, sizeof(ev), skip_requester ? agent_id : 0);
 }
 
 static void pd_update(struct pd_priv *pp, struct pd_domain *d, uint32_t by_agent)
@@ -160,7 +142,6 @@ static void pd_attributes(struct scmi_msg *m)
 static void pd_domain_attributes(struct scmi_msg *m)
 {
 	uint32_t v = scmi_msg_version(m), flags = 0;
-	char shortname[SCMI_SHORT_NAME_MAX_SIZE] = { 0 };
 	struct pd_domain *d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
 
 	if (!d)
@@ -177,8 +158,7 @@ static void pd_domain_attributes(struct scmi_msg *m)
 		flags |= SUPPORTS_EXTENDED_NAMES;
 	scmi_msg_put_u32(m, flags);
 	/* The short name: the first 15 characters of an extended one. */
-	memcpy(shortname, d->name, FW_MIN(strlen(d->name), sizeof(shortname) - 1));
-	scmi_msg_put_name(m, shortname, SCMI_SHORT_NAME_MAX_SIZE);
+	scmi_msg_put_name(m, d->name, SCMI_SHORT_NAME_MAX_SIZE);
 }
 
 static void pd_state_set(struct scmi_msg *m)
@@ -187,7 +167,7 @@ static void pd_state_set(struct scmi_msg *m)
 	uint32_t flags = scmi_msg_in_u32(m, 0), state = scmi_msg_in_u32(m, 2);
 	uint32_t dom = scmi_msg_in_u32(m, 1);
 	bool async = flags & POWER_STATE_SET_ASYNC;
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
+	int ai = scmi_msg_agent_index(m);
 	struct pd_domain *d = pd_domain_of(m, dom);
 
 	if (!d || ai < 0)
@@ -209,15 +189,8 @@ static void pd_state_set(struct scmi_msg *m)
 	d->req[ai] = state;
 	d->has_req[ai] = true;
 	pd_update(pp, d, m->agent->id);
-	if (async) {
-		uint8_t dr[8];
-
-		fw_put_le32(dr, (uint32_t)SCMI_SUCCESS);
-		fw_put_le32(dr + 4, dom);
-		if (scmi_platform_delayed_response(m->p, m, dr, sizeof(dr),
-						   (uint64_t)d->latency_us * 1000))
-			scmi_msg_status(m, SCMI_GENERIC_ERROR);
-	}
+	if (async && !scmi_msg_delayed_success(m, dom, NULL, 0, d->latency_us))
+		scmi_msg_status(m, SCMI_GENERIC_ERROR);
 }
 
 static void pd_state_get(struct scmi_msg *m)
@@ -230,26 +203,15 @@ static void pd_state_get(struct scmi_msg *m)
 
 static void pd_notify_common(struct scmi_msg *m, bool requested)
 {
-	uint32_t en = scmi_msg_in_u32(m, 1);
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
-	struct pd_domain *d;
+	struct pd_domain *d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
+	unsigned int flags = SCMI_SUBS_NEED_P2A;
 
-	d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
-	if (!d || ai < 0)
+	if (!d)
 		return;
-	if (en & ~SCMI_POWER_NOTIFY_ENABLE) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	if ((requested ? !d->req_notify : !d->notify) ||
-	    ((en & SCMI_POWER_NOTIFY_ENABLE) && !scmi_platform_agent_has_p2a(m->p, m->agent->id))) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	if (requested)
-		d->sub_requested[ai] = en & SCMI_POWER_NOTIFY_ENABLE;
-	else
-		d->sub_changed[ai] = en & SCMI_POWER_NOTIFY_ENABLE;
+	if (!(requested ? d->req_notify : d->notify))
+		flags |= SCMI_SUBS_NO_EVENT;
+	scmi_msg_subscribe(m, requested ? &d->sub_requested : &d->sub_changed,
+			   scmi_msg_in_u32(m, 1), SCMI_POWER_NOTIFY_ENABLE, flags);
 }
 
 static void pd_state_notify(struct scmi_msg *m)
@@ -264,13 +226,10 @@ static void pd_requested_notify(struct scmi_msg *m)
 
 static void pd_name_get(struct scmi_msg *m)
 {
-	struct pd_domain *d;
+	struct pd_domain *d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
 
-	d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
-	if (!d)
-		return;
-	scmi_msg_put_u32(m, 0); /* flags: reserved */
-	scmi_msg_put_name(m, d->name, SCMI_MAX_STR_SIZE);
+	if (d)
+		scmi_msg_put_ext_name(m, d->name);
 }
 
 static const struct scmi_msg_desc pd_msgs[] = {
@@ -298,7 +257,8 @@ static void pd_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_i
 	for (unsigned int i = 0; i < pp->ndomains; i++) {
 		struct pd_domain *d = &pp->d[i];
 
-		d->sub_changed[ai] = d->sub_requested[ai] = false;
+		scmi_subs_drop(&d->sub_changed, p, agent_id);
+		scmi_subs_drop(&d->sub_requested, p, agent_id);
 		if (d->has_req[ai]) {
 			d->has_req[ai] = false;
 			pd_update(pp, d, agent_id);
@@ -306,12 +266,11 @@ static void pd_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_i
 	}
 }
 
-static void pd_destroy(struct scmi_protocol *proto)
+static void pd_destroy(void *priv)
 {
-	struct pd_priv *pp = proto->priv;
+	struct pd_priv *pp = priv;
 
 	free(pp->d);
-	free(pp);
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -323,20 +282,16 @@ static int pd_parse_identity(struct pd_priv *pp, const struct fw_dt *dt, int nod
 	struct pd_domain *d;
 	uint32_t id;
 
-	if (fw_dt_u32(dt, node, "reg", &id, 0, pp->ndomains - 1, FW_DT_REQUIRED))
+	if (scmi_module_node_id(dt, node, "domain", pp->ndomains, &pp->ids, &id))
 		return -EINVAL;
 	d = &pp->d[id];
-	if (d->name[0])
-		return fw_dt_error(dt, node, "reg", "duplicate domain id");
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED))
 		return -EINVAL;
 	if (strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_POWER_VERSION_3_0)
 		return fw_dt_error(dt, node, "label",
 				   "longer than 15 characters needs version 0x30000 or later");
-	if (fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	if (scmi_module_device(pp->p, dt, node, &d->device))
 		return -EINVAL;
-	if (!scmi_platform_has_device(pp->p, d->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no such device");
 	*out = d;
 	return 0;
 }
@@ -378,8 +333,9 @@ static int pd_parse_states(const struct fw_dt *dt, int node, struct pd_domain *d
 	return 0;
 }
 
-static int pd_parse_domain(struct pd_priv *pp, const struct fw_dt *dt, int node)
+static int pd_parse_domain(void *priv, const struct fw_dt *dt, int node)
 {
+	struct pd_priv *pp = priv;
 	struct pd_domain *d = NULL;
 
 	if (pd_parse_identity(pp, dt, node, &d) || pd_parse_transitions(dt, node, d))
@@ -387,65 +343,30 @@ static int pd_parse_domain(struct pd_priv *pp, const struct fw_dt *dt, int node)
 	return pd_parse_states(dt, node, d);
 }
 
-static int pd_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+static int pd_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
+		    void *priv)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
-	struct pd_priv *pp;
-	unsigned int n = 0;
-	uint32_t v = SCMI_POWER_VERSION_3_1;
-	bool known = false;
-	int child, ret;
+	struct pd_priv *pp = priv;
+	unsigned int n;
+	int ret;
 
-	if ((ret = fw_dt_u32(&dt, node, "fwkit,version", &v, 0, UINT32_MAX, 0)))
+	if ((ret = scmi_module_count_nodes(dt, node, 1, PD_MAX_DOMAINS, "domain", &n)))
 		return ret;
-	for (size_t i = 0; i < FW_ARRAY_SIZE(pd_versions); i++)
-		known |= pd_versions[i] == v;
-	if (!known)
-		return fw_dt_error(&dt, node, "fwkit,version",
-				   "not one of 0x10000, 0x20000, 0x30000, 0x30001");
-	fdt_for_each_subnode(child, fdt, node) n++;
-	if (n == 0 || n > PD_MAX_DOMAINS)
-		return fw_dt_error(&dt, node, NULL, "needs 1 to 256 domain nodes");
-	pp = calloc(1, sizeof(*pp));
-	if (!pp)
-		return -ENOMEM;
 	pp->d = calloc(n, sizeof(*pp->d));
-	if (!pp->d) {
-		free(pp);
+	if (!pp->d)
 		return -ENOMEM;
-	}
 	pp->p = p;
-	pp->version = v;
+	pp->version = version;
 	pp->ndomains = n;
-	fdt_for_each_subnode(child, fdt, node)
-	{
-		if ((ret = pd_parse_domain(pp, &dt, child)))
-			goto fail;
-	}
-	pp->proto.id = SCMI_PROTOCOL_POWER;
-	pp->proto.version = v;
-	pp->proto.msgs = pd_msgs;
-	pp->proto.nmsgs = FW_ARRAY_SIZE(pd_msgs);
-	pp->proto.versions = pd_versions;
-	pp->proto.nversions = FW_ARRAY_SIZE(pd_versions);
-	pp->proto.priv = pp;
-	pp->proto.reset_agent = pd_reset_agent;
-	pp->proto.destroy = pd_destroy;
-	ret = scmi_platform_register_protocol(p, &pp->proto);
-	if (ret) {
-		snprintf(err, errlen, "power-domains: cannot register the protocol: %s",
-			 strerror(-ret));
-		goto fail;
-	}
-	return 0;
-fail:
-	free(pp->d);
-	free(pp);
-	return ret;
+	return scmi_module_each_node(dt, node, pd_parse_domain, pp);
 }
 
 const struct scmi_proto_module scmi_power_module = {
 	.protocol_id = SCMI_PROTOCOL_POWER,
 	.node_name = "power-domains",
+	SCMI_MODULE_TABLES(pd_msgs, pd_versions),
+	.reset_agent = pd_reset_agent,
+	.priv_size = sizeof(struct pd_priv),
 	.setup = pd_setup,
+	.destroy = pd_destroy,
 };

@@ -24,7 +24,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,13 +40,11 @@ struct pcap_dom {
 	uint32_t pai_by; /* agent that set the PAI last, 0: the board's */
 	/* per agent index */
 	uint32_t req[SCMI_PLATFORM_MAX_AGENTS]; /* 0: none */
-	bool cap_notify[SCMI_PLATFORM_MAX_AGENTS];
-	bool meas_notify[SCMI_PLATFORM_MAX_AGENTS];
+	struct scmi_subs cap_notify, meas_notify;
 	uint32_t low[SCMI_PLATFORM_MAX_AGENTS], high[SCMI_PLATFORM_MAX_AGENTS];
 };
 
 struct pcap_state {
-	struct scmi_protocol proto;
 	struct scmi_platform *p;
 	struct pcap_dom *doms;
 	uint32_t ndoms;
@@ -74,14 +71,8 @@ static struct pcap_dom *lookup(struct scmi_msg *m, uint32_t id)
 {
 	struct pcap_state *s = st_of(m);
 
-	if (id >= s->ndoms) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
+	if (!scmi_msg_id_found(m, id, s->ndoms) || !scmi_msg_device_allowed(m, s->doms[id].device))
 		return NULL;
-	}
-	if (!visible(s, m->agent->id, &s->doms[id])) {
-		scmi_msg_status(m, SCMI_DENIED);
-		return NULL;
-	}
 	return &s->doms[id];
 }
 
@@ -123,7 +114,7 @@ static void announce(struct pcap_state *s, uint32_t dom, uint32_t by, bool cap_c
 
 		if (!visible(s, agent, d))
 			continue;
-		if (d->cap_notify[i]) {
+		if (scmi_subs_has(&d->cap_notify, i)) {
 			fw_put_le32(ev, by);
 			fw_put_le32(ev + 4, dom);
 			fw_put_le32(ev + 8, d->cap);
@@ -131,7 +122,8 @@ static void announce(struct pcap_state *s, uint32_t dom, uint32_t by, bool cap_c
 			scmi_platform_notify(s->p, agent, SCMI_PROTOCOL_POWERCAP,
 					     SCMI_EVENT_POWERCAP_CAP_CHANGED, ev, 16);
 		}
-		if (cap_changed && d->meas_notify[i] && (power < d->low[i] || power > d->high[i])) {
+		if (cap_changed && scmi_subs_has(&d->meas_notify, i) &&
+		    (power < d->low[i] || power > d->high[i])) {
 			fw_put_le32(ev, by);
 			fw_put_le32(ev + 4, dom);
 			fw_put_le32(ev + 8, power);
@@ -207,9 +199,9 @@ static void pcap_cap_set(struct scmi_msg *m)
 	struct pcap_state *s = st_of(m);
 	uint32_t id = scmi_msg_in_u32(m, 0), flags = scmi_msg_in_u32(m, 1);
 	uint32_t cap = scmi_msg_in_u32(m, 2);
-	int idx = scmi_platform_agent_index(s->p, m->agent->id);
+	int idx = scmi_msg_agent_index(m);
 	struct pcap_dom *d;
-	uint8_t dr[12];
+	uint8_t now[4];
 
 	if (flags & ~(SCMI_POWERCAP_CAP_SET_ASYNC | SCMI_POWERCAP_CAP_SET_IGNORE_DRESP)) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
@@ -233,11 +225,8 @@ static void pcap_cap_set(struct scmi_msg *m)
 	update_cap(s, id, m->agent->id);
 	if ((flags & SCMI_POWERCAP_CAP_SET_ASYNC) &&
 	    !(flags & SCMI_POWERCAP_CAP_SET_IGNORE_DRESP)) {
-		fw_put_le32(dr, SCMI_SUCCESS);
-		fw_put_le32(dr + 4, id);
-		fw_put_le32(dr + 8, d->cap);
-		if (scmi_platform_delayed_response(s->p, m, dr, sizeof(dr),
-						   (uint64_t)d->latency_us * 1000))
+		fw_put_le32(now, d->cap);
+		if (!scmi_msg_delayed_success(m, id, now, sizeof(now), d->latency_us))
 			scmi_msg_status(m, SCMI_BUSY);
 	}
 }
@@ -287,8 +276,7 @@ static void pcap_name_get(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	scmi_msg_put_u32(m, 0);
-	scmi_msg_put_name(m, d->name, SCMI_MAX_STR_SIZE);
+	scmi_msg_put_ext_name(m, d->name);
 }
 
 static void pcap_measurements_get(struct scmi_msg *m)
@@ -301,48 +289,50 @@ static void pcap_measurements_get(struct scmi_msg *m)
 	scmi_msg_put_u32(m, d->pai);
 }
 
-/* Events travel on the agent's platform-to-agent channel. */
-static bool notify_common(struct scmi_msg *m, struct pcap_dom **d, int *idx)
+/* The domain of a notify message. Events travel on the agent's
+ * platform-to-agent channel: without one, even unsubscribing is
+ * NOT_SUPPORTED. */
+static struct pcap_dom *notify_target(struct scmi_msg *m)
 {
-	struct pcap_state *s = st_of(m);
+	struct pcap_dom *d;
 
 	if (scmi_msg_in_u32(m, 1) & ~SCMI_POWERCAP_NOTIFY_ENABLE) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return false;
+		return NULL;
 	}
-	if (!(*d = lookup(m, scmi_msg_in_u32(m, 0))))
-		return false;
-	*idx = scmi_platform_agent_index(s->p, m->agent->id);
-	if (*idx < 0 || !scmi_platform_agent_has_p2a(s->p, m->agent->id)) {
+	if (!(d = lookup(m, scmi_msg_in_u32(m, 0))))
+		return NULL;
+	if (!scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return false;
+		return NULL;
 	}
-	return true;
+	return d;
 }
 
 static void pcap_cap_notify(struct scmi_msg *m)
 {
-	struct pcap_dom *d;
-	int idx;
+	struct pcap_dom *d = notify_target(m);
 
-	if (notify_common(m, &d, &idx))
-		d->cap_notify[idx] = scmi_msg_in_u32(m, 1) & SCMI_POWERCAP_NOTIFY_ENABLE;
+	if (d)
+		scmi_msg_subscribe(m, &d->cap_notify, scmi_msg_in_u32(m, 1),
+				   SCMI_POWERCAP_NOTIFY_ENABLE, 0);
 }
 
 static void pcap_measurements_notify(struct scmi_msg *m)
 {
 	uint32_t low = scmi_msg_in_u32(m, 2), high = scmi_msg_in_u32(m, 3);
-	bool en = scmi_msg_in_u32(m, 1) & SCMI_POWERCAP_NOTIFY_ENABLE;
+	int idx = scmi_msg_agent_index(m);
 	struct pcap_dom *d;
-	int idx;
 
-	if (en && low > high) {
+	if ((scmi_msg_in_u32(m, 1) & SCMI_POWERCAP_NOTIFY_ENABLE) && low > high) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	if (!notify_common(m, &d, &idx))
+	d = notify_target(m);
+	if (!d || idx < 0 ||
+	    !scmi_msg_subscribe(m, &d->meas_notify, scmi_msg_in_u32(m, 1),
+				SCMI_POWERCAP_NOTIFY_ENABLE, 0))
 		return;
-	d->meas_notify[idx] = en;
 	d->low[idx] = low;
 	d->high[idx] = high;
 }
@@ -350,15 +340,9 @@ static void pcap_measurements_notify(struct scmi_msg *m)
 /* No domain of fwkit's has fast channels. */
 static void pcap_describe_fastchannel(struct scmi_msg *m)
 {
-	uint32_t msg = scmi_msg_in_u32(m, 1);
-
-	if (!lookup(m, scmi_msg_in_u32(m, 0)))
-		return;
-	if (msg < POWERCAP_CAP_GET || msg > POWERCAP_PAI_SET) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	if (lookup(m, scmi_msg_in_u32(m, 0)))
+		scmi_msg_no_fastchannel(m, scmi_msg_in_u32(m, 1), POWERCAP_CAP_GET,
+					POWERCAP_PAI_SET);
 }
 
 /* A 2.0 platform also speaks 1.0 to an agent that asks for it; NEGOTIATE
@@ -390,7 +374,8 @@ static void pcap_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent
 	for (uint32_t i = 0; i < s->ndoms; i++) {
 		struct pcap_dom *d = &s->doms[i];
 
-		d->cap_notify[idx] = d->meas_notify[idx] = false;
+		scmi_subs_drop(&d->cap_notify, p, agent_id);
+		scmi_subs_drop(&d->meas_notify, p, agent_id);
 		d->req[idx] = 0;
 		if (d->pai_by == agent_id) {
 			d->pai_by = 0;
@@ -403,12 +388,11 @@ static void pcap_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent
 	}
 }
 
-static void pcap_destroy(struct scmi_protocol *proto)
+static void pcap_destroy(void *priv)
 {
-	struct pcap_state *s = FW_CONTAINER_OF(proto, struct pcap_state, proto);
+	struct pcap_state *s = priv;
 
 	free(s->doms);
-	free(s);
 }
 
 /* ------------------------------------------------------------ board */
@@ -478,8 +462,9 @@ static int read_caps(const struct fw_dt *dt, int node, struct pcap_dom *d)
 	return 0;
 }
 
-static int read_domain(struct pcap_state *s, const struct fw_dt *dt, int node)
+static int read_domain(void *priv, const struct fw_dt *dt, int node)
 {
+	struct pcap_state *s = priv;
 	struct pcap_dom *d = NULL;
 
 	if (read_identity(s, dt, node, &d) || read_caps(dt, node, d) ||
@@ -492,73 +477,38 @@ static int read_domain(struct pcap_state *s, const struct fw_dt *dt, int node)
 	return 0;
 }
 
-static int pcap_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+static int pcap_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
+		      void *priv)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
-	struct pcap_state *s = calloc(1, sizeof(*s));
-	int child, ret = 0;
+	struct pcap_state *s = priv;
 	uint32_t n = 0;
+	int child;
 
-	if (!s)
-		return -ENOMEM;
+	(void)version; /* 1.0 and 2.0 read the same domains */
 	s->p = p;
-	s->proto.version = SCMI_POWERCAP_VERSION_2_0;
-	if ((ret = fw_dt_u32(&dt, node, "fwkit,version", &s->proto.version, 0, UINT32_MAX, 0)))
-		goto fail;
-	if (s->proto.version != SCMI_POWERCAP_VERSION_1_0 &&
-	    s->proto.version != SCMI_POWERCAP_VERSION_2_0) {
-		ret = fw_dt_error(&dt, node, "fwkit,version", "must be <0x10000> or <0x20000>");
-		goto fail;
-	}
-	fdt_for_each_subnode(child, fdt, node)
+	fdt_for_each_subnode(child, dt->fdt, node)
 	{
-		const char *nm = fdt_get_name(fdt, child, NULL);
+		const char *nm = fdt_get_name(dt->fdt, child, NULL);
 
-		if (!nm || strncmp(nm, "domain@", 7)) {
-			ret = fw_dt_error(&dt, child, NULL, "unexpected node (domain@N only)");
-			goto fail;
-		}
+		if (!nm || strncmp(nm, "domain@", 7))
+			return fw_dt_error(dt, child, NULL, "unexpected node (domain@N only)");
 		n++;
 	}
-	if (n == 0 || n > 0xFFFF) {
-		ret = fw_dt_error(&dt, node, NULL, "must hold 1..65535 domain@N nodes");
-		goto fail;
-	}
+	if (n == 0 || n > 0xFFFF)
+		return fw_dt_error(dt, node, NULL, "must hold 1..65535 domain@N nodes");
 	s->ndoms = n;
 	s->doms = calloc(n, sizeof(*s->doms));
-	if (!s->doms) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	fdt_for_each_subnode(child, fdt, node)
-	{
-		if ((ret = read_domain(s, &dt, child)))
-			goto fail;
-	}
-
-	s->proto.id = SCMI_PROTOCOL_POWERCAP;
-	s->proto.msgs = pcap_msgs;
-	s->proto.nmsgs = FW_ARRAY_SIZE(pcap_msgs);
-	s->proto.versions = pcap_versions;
-	s->proto.nversions = FW_ARRAY_SIZE(pcap_versions);
-	s->proto.priv = s;
-	s->proto.reset_agent = pcap_reset_agent;
-	s->proto.destroy = pcap_destroy;
-	ret = scmi_platform_register_protocol(p, &s->proto);
-	if (ret) {
-		snprintf(err, errlen, "powercap: cannot register protocol 0x18: %s",
-			 strerror(-ret));
-		goto fail;
-	}
-	return 0;
-fail:
-	free(s->doms);
-	free(s);
-	return ret;
+	if (!s->doms)
+		return -ENOMEM;
+	return scmi_module_each_node(dt, node, read_domain, s);
 }
 
 const struct scmi_proto_module scmi_powercap_module = {
 	.protocol_id = SCMI_PROTOCOL_POWERCAP,
 	.node_name = "powercap-domains",
+	SCMI_MODULE_TABLES(pcap_msgs, pcap_versions),
+	.reset_agent = pcap_reset_agent,
+	.priv_size = sizeof(struct pcap_state),
 	.setup = pcap_setup,
+	.destroy = pcap_destroy,
 };

@@ -18,11 +18,7 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
-
-#define RESET_DEFAULT_VERSION SCMI_RESET_VERSION_31
 
 struct pdomain {
 	char name[SCMI_MAX_STR_SIZE];
@@ -30,53 +26,34 @@ struct pdomain {
 	uint32_t latency_us; /* SCMI_RESET_LATENCY_UNKNOWN when the board gives none */
 	bool async, notify_supported;
 	bool held[SCMI_PLATFORM_MAX_AGENTS]; /* explicit asserts, per agent */
-	bool notify[SCMI_PLATFORM_MAX_AGENTS];
+	struct scmi_subs notify;
 };
 
 struct reset_state {
-	struct scmi_protocol proto;
+	struct scmi_platform *p;
 	uint32_t version;
 	unsigned int ndomains;
 	struct pdomain domains[SCMI_RESET_MAX_DOMAINS];
+	struct scmi_module_ids ids;
 };
 
 static const uint32_t versions[] = { SCMI_RESET_VERSION_1, SCMI_RESET_VERSION_2,
 				     SCMI_RESET_VERSION_3, SCMI_RESET_VERSION_31 };
-
-static bool known_version(uint32_t v)
-{
-	for (size_t i = 0; i < FW_ARRAY_SIZE(versions); i++)
-		if (versions[i] == v)
-			return true;
-	return false;
-}
 
 static struct reset_state *st(const struct scmi_msg *m)
 {
 	return m->priv;
 }
 
-static int agent_idx(const struct scmi_msg *m)
-{
-	return scmi_platform_agent_index(m->p, m->agent->id);
-}
-
 /* NOT_FOUND past the last domain, DENIED without access to its device. */
 static struct pdomain *domain_of(struct scmi_msg *m)
 {
 	uint32_t id = scmi_msg_in_u32(m, 0);
-	struct pdomain *d;
 
-	if (id >= st(m)->ndomains) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
+	if (!scmi_msg_id_found(m, id, st(m)->ndomains) ||
+	    !scmi_msg_device_allowed(m, st(m)->domains[id].device))
 		return NULL;
-	}
-	d = &st(m)->domains[id];
-	if (!scmi_platform_device_access(m->p, m->agent->id, d->device, SCMI_PROTOCOL_RESET)) {
-		scmi_msg_status(m, SCMI_DENIED);
-		return NULL;
-	}
-	return d;
+	return &st(m)->domains[id];
 }
 
 static bool asserted(const struct pdomain *d)
@@ -97,14 +74,8 @@ static void emit(struct scmi_platform *p, struct reset_state *s, uint32_t id, ui
 	fw_put_le32(ev, by);
 	fw_put_le32(ev + 4, id);
 	fw_put_le32(ev + 8, state);
-	for (unsigned int i = 0; i < scmi_platform_num_agents(p); i++) {
-		uint32_t to = scmi_platform_agent_id_at(p, i);
-
-		if (d->notify[i] && to != by &&
-		    scmi_platform_device_access(p, to, d->device, SCMI_PROTOCOL_RESET))
-			scmi_platform_notify(p, to, SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED,
-					     ev, sizeof(ev));
-	}
+	scmi_platform_notify_subs(p, &d->notify, d->device, SCMI_PROTOCOL_RESET,
+				  SCMI_EVENT_RESET_ISSUED, ev, sizeof(ev), by);
 }
 
 /* ------------------------------------------------------------ messages */
@@ -139,7 +110,7 @@ static void reset_reset(struct scmi_msg *m)
 	struct reset_state *s = st(m);
 	struct pdomain *d = domain_of(m);
 	uint32_t id = scmi_msg_in_u32(m, 0);
-	int i = agent_idx(m);
+	int i = scmi_msg_agent_index(m);
 
 	if (!d)
 		return;
@@ -162,17 +133,11 @@ static void reset_reset(struct scmi_msg *m)
 	if (flags & SCMI_RESET_AUTONOMOUS) {
 		/* A full assert/deassert cycle: explicit asserts of others stay. */
 		emit(m->p, s, id, m->agent->id, state);
-		if (flags & SCMI_RESET_ASYNCHRONOUS) {
-			uint64_t delay = d->latency_us == SCMI_RESET_LATENCY_UNKNOWN
-						 ? 0
-						 : (uint64_t)d->latency_us * 1000;
-			uint8_t dr[8];
-
-			fw_put_le32(dr, SCMI_SUCCESS);
-			fw_put_le32(dr + 4, id);
-			if (scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), delay))
-				scmi_msg_status(m, SCMI_BUSY);
-		}
+		if ((flags & SCMI_RESET_ASYNCHRONOUS) &&
+		    !scmi_msg_delayed_success(
+			    m, id, NULL, 0,
+			    d->latency_us == SCMI_RESET_LATENCY_UNKNOWN ? 0 : d->latency_us))
+			scmi_msg_status(m, SCMI_BUSY);
 		return;
 	}
 	if (flags & SCMI_RESET_EXPLICIT_ASSERT) {
@@ -189,33 +154,19 @@ static void reset_reset(struct scmi_msg *m)
 
 static void reset_notify(struct scmi_msg *m)
 {
-	uint32_t ctl = scmi_msg_in_u32(m, 1);
 	struct pdomain *d = domain_of(m);
-	int i = agent_idx(m);
 
-	if (!d)
-		return;
-	if (ctl & ~SCMI_RESET_NOTIFY_ENABLE) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	if (!d->notify_supported) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	if (i >= 0)
-		d->notify[i] = ctl & SCMI_RESET_NOTIFY_ENABLE;
+	if (d)
+		scmi_msg_subscribe(m, &d->notify, scmi_msg_in_u32(m, 1), SCMI_RESET_NOTIFY_ENABLE,
+				   d->notify_supported ? 0 : SCMI_SUBS_NO_EVENT);
 }
 
 static void reset_name_get(struct scmi_msg *m)
 {
-	struct pdomain *d;
+	struct pdomain *d = domain_of(m);
 
-	d = domain_of(m);
-	if (!d)
-		return;
-	scmi_msg_put_u32(m, 0);
-	scmi_msg_put_name(m, d->name, SCMI_MAX_STR_SIZE);
+	if (d)
+		scmi_msg_put_ext_name(m, d->name);
 }
 
 static const struct scmi_msg_desc reset_msgs[] = {
@@ -241,13 +192,8 @@ static void reset_reset_agent(struct scmi_platform *p, void *priv, uint32_t agen
 		return;
 	for (unsigned int id = 0; id < s->ndomains; id++) {
 		s->domains[id].held[i] = false;
-		s->domains[id].notify[i] = false;
+		scmi_subs_drop(&s->domains[id].notify, p, agent_id);
 	}
-}
-
-static void reset_destroy(struct scmi_protocol *proto)
-{
-	free(proto->priv);
 }
 
 /* ---------------------------------------------------------------- board */
@@ -255,11 +201,8 @@ static void reset_destroy(struct scmi_protocol *proto)
 static int read_domain(struct scmi_platform *p, const struct fw_dt *dt, int node, struct pdomain *d)
 {
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
-	    fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	    scmi_module_device(p, dt, node, &d->device))
 		return -EINVAL;
-	if (!scmi_platform_has_device(p, d->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no device %u on the platform",
-				   d->device);
 	d->latency_us = SCMI_RESET_LATENCY_UNKNOWN;
 	if (fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, UINT32_MAX, 0))
 		return -EINVAL;
@@ -273,71 +216,36 @@ static int read_domain(struct scmi_platform *p, const struct fw_dt *dt, int node
 }
 
 /* A domain node: its id (reg) is where it goes in s->domains. */
-static int read_domain_node(struct scmi_platform *p, const struct fw_dt *dt, int node,
-			    struct reset_state *s)
+static int read_domain_node(void *priv, const struct fw_dt *dt, int node)
 {
+	struct reset_state *s = priv;
 	uint32_t id;
 
-	if (fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, FW_DT_REQUIRED))
+	if (scmi_module_node_id(dt, node, "domain", SCMI_RESET_MAX_DOMAINS, &s->ids, &id))
 		return -EINVAL;
-	if (id >= SCMI_RESET_MAX_DOMAINS)
-		return fw_dt_error(dt, node, "reg", "domain ids go up to %d",
-				   SCMI_RESET_MAX_DOMAINS - 1);
-	if (s->domains[id].name[0])
-		return fw_dt_error(dt, node, "reg", "domain %u is defined twice", id);
-	if (read_domain(p, dt, node, &s->domains[id]))
-		return -EINVAL;
-	s->ndomains = FW_MAX(s->ndomains, id + 1);
-	return 0;
+	return read_domain(s->p, dt, node, &s->domains[id]);
 }
 
-static int reset_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
+		       void *priv)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
-	struct reset_state *s = calloc(1, sizeof(*s));
-	int child, ret;
+	struct reset_state *s = priv;
+	int ret;
 
-	if (!s)
-		return -ENOMEM;
-	s->version = RESET_DEFAULT_VERSION;
-	ret = fw_dt_u32(&dt, node, "fwkit,version", &s->version, 0, UINT32_MAX, 0);
-	if (!ret && !known_version(s->version))
-		ret = fw_dt_error(&dt, node, "fwkit,version",
-				  "must be 0x10000, 0x20000, 0x30000 or 0x30001");
-	fdt_for_each_subnode(child, fdt, node)
-	{
-		if (ret < 0)
-			break;
-		ret = read_domain_node(p, &dt, child, s);
-	}
-	for (uint32_t id = 0; ret >= 0 && id < s->ndomains; id++)
-		if (!s->domains[id].name[0])
-			ret = fw_dt_error(&dt, node, NULL,
-					  "domain ids must run from 0 without gaps: no domain %u",
-					  id);
-	if (ret < 0) {
-		free(s);
+	s->p = p;
+	s->version = version;
+	if ((ret = scmi_module_each_node(dt, node, read_domain_node, s)) ||
+	    (ret = scmi_module_ids_dense(dt, node, "domain", &s->ids)))
 		return ret;
-	}
-	s->proto.id = SCMI_PROTOCOL_RESET;
-	s->proto.version = s->version;
-	s->proto.msgs = reset_msgs;
-	s->proto.nmsgs = FW_ARRAY_SIZE(reset_msgs);
-	s->proto.versions = versions;
-	s->proto.nversions = FW_ARRAY_SIZE(versions);
-	s->proto.priv = s;
-	s->proto.reset_agent = reset_reset_agent;
-	s->proto.destroy = reset_destroy;
-	ret = scmi_platform_register_protocol(p, &s->proto);
-	if (ret) {
-		snprintf(err, errlen, "cannot register the reset protocol: %s", strerror(-ret));
-		free(s);
-	}
-	return ret;
+	s->ndomains = s->ids.n;
+	return 0;
 }
 
 const struct scmi_proto_module scmi_reset_module = {
 	.protocol_id = SCMI_PROTOCOL_RESET,
 	.node_name = "reset-domains",
+	SCMI_MODULE_TABLES(reset_msgs, versions),
+	.reset_agent = reset_reset_agent,
+	.priv_size = sizeof(struct reset_state),
 	.setup = reset_setup,
 };

@@ -27,7 +27,6 @@
 #include <fcntl.h>
 #include <libfdt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,17 +70,16 @@ struct sensor {
 	struct trip trips[MAX_TRIPS];
 	bool have_last;
 	int64_t last;
-	bool tp_notify[SCMI_PLATFORM_MAX_AGENTS];
-	bool cu_notify[SCMI_PLATFORM_MAX_AGENTS];
+	struct scmi_subs tp_notify, cu_notify;
 	uint64_t next_update;
 };
 
 struct sensor_state {
-	struct scmi_protocol proto;
 	struct scmi_platform *p;
 	uint32_t version;
 	unsigned int n;
 	struct sensor s[MAX_SENSORS];
+	struct scmi_module_ids ids;
 	/* the continuous-update thread */
 	pthread_t thread;
 	bool thread_started;
@@ -96,11 +94,6 @@ static const uint32_t versions[] = { SCMI_SENSOR_VERSION_1_0, SCMI_SENSOR_VERSIO
 static struct sensor_state *st_of(const struct scmi_msg *m)
 {
 	return m->priv;
-}
-
-static int agent_idx(const struct scmi_msg *m)
-{
-	return scmi_platform_agent_index(m->p, m->agent->id);
 }
 
 static void kick(struct sensor_state *st)
@@ -118,15 +111,9 @@ static struct sensor *get_sensor(struct scmi_msg *m, size_t idx, bool operate)
 	struct sensor_state *st = st_of(m);
 	uint32_t id = scmi_msg_in_u32(m, idx);
 
-	if (id >= st->n) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
+	if (!scmi_msg_id_found(m, id, st->n) ||
+	    (operate && !scmi_msg_device_allowed(m, st->s[id].device)))
 		return NULL;
-	}
-	if (operate && !scmi_platform_device_access(m->p, m->agent->id, st->s[id].device,
-						    SCMI_PROTOCOL_SENSOR)) {
-		scmi_msg_status(m, SCMI_DENIED);
-		return NULL;
-	}
 	return &st->s[id];
 }
 
@@ -221,17 +208,13 @@ static int sample(const struct sensor *s, uint64_t now, int64_t *v)
 	return -EINVAL;
 }
 
-/* Send evt to every agent flagged in want that may use the sensor. */
-static void notify_agents(struct sensor_state *st, const struct sensor *s, const bool *want,
-			  uint8_t evt, const uint8_t *payload, size_t len)
+/* Send evt to every agent subscribed in want that may use the sensor. */
+static void notify_agents(struct sensor_state *st, const struct sensor *s,
+			  const struct scmi_subs *want, uint8_t evt, const uint8_t *payload,
+			  size_t len)
 {
-	for (unsigned int i = 0; i < scmi_platform_num_agents(st->p); i++) {
-		uint32_t id = scmi_platform_agent_id_at(st->p, i);
-
-		if (want[i] &&
-		    scmi_platform_device_access(st->p, id, s->device, SCMI_PROTOCOL_SENSOR))
-			scmi_platform_notify(st->p, id, SCMI_PROTOCOL_SENSOR, evt, payload, len);
-	}
+	scmi_platform_notify_subs(st->p, want, s->device, SCMI_PROTOCOL_SENSOR, evt, payload, len,
+				  0);
 }
 
 /* A new sample v: raise a trip point event for each trip point the value
@@ -252,7 +235,8 @@ static void evaluate_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 			fw_put_le32(ev + 4, (uint32_t)(s - st->s));
 			fw_put_le32(ev + 8, FW_FIELD_PREP(SCMI_SENSOR_TP_EVT_ID, t) |
 						    (up ? SCMI_SENSOR_TP_EVT_ASCENDING : 0));
-			notify_agents(st, s, s->tp_notify, SENSOR_TRIP_POINT_EVENT, ev, sizeof(ev));
+			notify_agents(st, s, &s->tp_notify, SENSOR_TRIP_POINT_EVENT, ev,
+				      sizeof(ev));
 		}
 	}
 	s->have_last = true;
@@ -306,14 +290,10 @@ static uint64_t config_interval_ns(uint32_t config)
 
 static bool cu_active(const struct sensor_state *st, const struct sensor *s)
 {
-	bool any = false;
-
 	if (st->version < SCMI_SENSOR_VERSION_2_0 || !s->nintervals ||
 	    !(s->config & SCMI_SENS_CFG_SENSOR_ENABLED_MASK) || !config_interval_ns(s->config))
 		return false;
-	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
-		any |= s->cu_notify[i];
-	return any;
+	return s->cu_notify.agents != 0;
 }
 
 static void emit_update(struct sensor_state *st, struct sensor *s)
@@ -325,7 +305,7 @@ static void emit_update(struct sensor_state *st, struct sensor *s)
 		return; /* an unreadable file: no update this period */
 	fw_put_le32(ev, s->config_owner);
 	fw_put_le32(ev + 4, (uint32_t)(s - st->s));
-	notify_agents(st, s, s->cu_notify, SENSOR_UPDATE, ev, 8 + (size_t)len);
+	notify_agents(st, s, &s->cu_notify, SENSOR_UPDATE, ev, 8 + (size_t)len);
 }
 
 /* The helper thread: one pass over the sensors under the platform lock,
@@ -482,31 +462,19 @@ static void sensor_description_get(struct scmi_msg *m)
 		put_desc(m, &st->s[idx + k], idx + k, v);
 }
 
-/* The subscription a notify message sets for its agent (events is whether
- * the sensor has any), or NULL with the status set. */
-static bool *subscription(struct scmi_msg *m, bool *flags, bool events)
+/* A notify message of a sensor: NOT_SUPPORTED when it has no such events. */
+static bool subscribe(struct scmi_msg *m, struct scmi_subs *subs, bool events)
 {
-	uint32_t ctl = scmi_msg_in_u32(m, 1);
-	int i = agent_idx(m);
-
-	if (ctl & ~SCMI_SENSOR_NOTIFY_ALL || i < 0) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return NULL;
-	}
-	if (!events) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return NULL;
-	}
-	return &flags[i];
+	return scmi_msg_subscribe(m, subs, scmi_msg_in_u32(m, 1), SCMI_SENSOR_NOTIFY_ALL,
+				  events ? 0 : SCMI_SUBS_NO_EVENT);
 }
 
 static void sensor_trip_point_notify(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, true);
-	bool *sub = s ? subscription(m, s->tp_notify, s->ntrips) : NULL;
 
-	if (sub)
-		*sub = scmi_msg_in_u32(m, 1) & SCMI_SENSOR_NOTIFY_ALL;
+	if (s)
+		subscribe(m, &s->tp_notify, s->ntrips);
 }
 
 static void sensor_trip_point_config(struct scmi_msg *m)
@@ -538,7 +506,7 @@ static void sensor_reading_get(struct scmi_msg *m)
 	struct sensor_state *st = st_of(m);
 	struct sensor *s = get_sensor(m, 0, true);
 	uint32_t flags = scmi_msg_in_u32(m, 1), v = scmi_msg_version(m);
-	uint8_t buf[8 + 16 * MAX_AXES];
+	uint8_t buf[16 * MAX_AXES];
 	int len;
 
 	if (!s)
@@ -551,20 +519,17 @@ static void sensor_reading_get(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	len = readings(st, s, v, buf + 8);
+	len = readings(st, s, v, buf);
 	if (len < 0) {
 		scmi_msg_status(m, SCMI_HARDWARE_ERROR);
 		return;
 	}
 	if (!(flags & SCMI_SENSOR_READ_ASYNC)) {
-		scmi_msg_put_bytes(m, buf + 8, (size_t)len);
+		scmi_msg_put_bytes(m, buf, (size_t)len);
 		return;
 	}
 	/* SENSOR_READING_COMPLETE: status, sensor id, the readings taken now. */
-	fw_put_le32(buf, SCMI_SUCCESS);
-	fw_put_le32(buf + 4, (uint32_t)(s - st->s));
-	if (scmi_platform_delayed_response(m->p, m, buf, 8 + (size_t)len,
-					   (uint64_t)s->latency_us * 1000))
+	if (!scmi_msg_delayed_success(m, (uint32_t)(s - st->s), buf, (size_t)len, s->latency_us))
 		scmi_msg_status(m, SCMI_BUSY);
 }
 
@@ -678,22 +643,17 @@ static void sensor_config_set(struct scmi_msg *m)
 static void sensor_continuous_update_notify(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, true);
-	bool *sub = s ? subscription(m, s->cu_notify, s->nintervals) : NULL;
 
-	if (!sub)
-		return;
-	*sub = scmi_msg_in_u32(m, 1) & SCMI_SENSOR_NOTIFY_ALL;
-	kick(st_of(m));
+	if (s && subscribe(m, &s->cu_notify, s->nintervals))
+		kick(st_of(m));
 }
 
 static void sensor_name_get(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, false);
 
-	if (!s)
-		return;
-	scmi_msg_put_u32(m, 0);
-	scmi_msg_put_name(m, s->name, SCMI_SENSOR_MAX_NAME);
+	if (s)
+		scmi_msg_put_ext_name(m, s->name);
 }
 
 static void sensor_axis_name_get(struct scmi_msg *m)
@@ -761,15 +721,12 @@ static void restore_config(struct sensor *s)
 static void sensor_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
 {
 	struct sensor_state *st = priv;
-	int i = scmi_platform_agent_index(p, agent_id);
 
 	for (unsigned int k = 0; k < st->n; k++) {
 		struct sensor *s = &st->s[k];
 
-		if (i >= 0) {
-			s->tp_notify[i] = false;
-			s->cu_notify[i] = false;
-		}
+		scmi_subs_drop(&s->tp_notify, p, agent_id);
+		scmi_subs_drop(&s->cu_notify, p, agent_id);
 		for (unsigned int t = 0; t < s->ntrips; t++)
 			if (s->trips[t].owner == agent_id)
 				memset(&s->trips[t], 0, sizeof(s->trips[t]));
@@ -779,9 +736,9 @@ static void sensor_reset_agent(struct scmi_platform *p, void *priv, uint32_t age
 	kick(st);
 }
 
-static void sensor_destroy(struct scmi_protocol *proto)
+static void sensor_destroy(void *priv)
 {
-	struct sensor_state *st = FW_CONTAINER_OF(proto, struct sensor_state, proto);
+	struct sensor_state *st = priv;
 
 	if (st->thread_started) {
 		pthread_mutex_lock(&st->tlock);
@@ -792,7 +749,6 @@ static void sensor_destroy(struct scmi_protocol *proto)
 	}
 	pthread_cond_destroy(&st->tcond);
 	pthread_mutex_destroy(&st->tlock);
-	free(st);
 }
 
 /* ---- the board ---- */
@@ -825,10 +781,8 @@ static int parse_id(struct sensor_state *st, const struct fw_dt *dt, int node, u
 	uint32_t id;
 
 	if (fw_dt_check_props(dt, node, sensor_props, FW_ARRAY_SIZE(sensor_props)) ||
-	    fw_dt_u32(dt, node, "reg", &id, 0, count - 1, FW_DT_REQUIRED))
+	    scmi_module_node_id(dt, node, "sensor", count, &st->ids, &id))
 		return -EINVAL;
-	if (st->s[id].name[0])
-		return fw_dt_error(dt, node, "reg", "sensor id %u used twice", id);
 	*out = &st->s[id];
 	return 0;
 }
@@ -840,10 +794,8 @@ static int parse_identity(struct sensor_state *st, const struct fw_dt *dt, int n
 	int32_t scale = 0;
 
 	if (fw_dt_string(dt, node, "label", s->name, sizeof(s->name), FW_DT_REQUIRED) ||
-	    fw_dt_u32(dt, node, "fwkit,device", &s->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	    scmi_module_device(st->p, dt, node, &s->device))
 		return -EINVAL;
-	if (!scmi_platform_has_device(st->p, s->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no device %u", s->device);
 	if (fw_dt_u32(dt, node, "fwkit,type", &type, 0, 0xFF, FW_DT_REQUIRED) ||
 	    fw_dt_s32(dt, node, "fwkit,scale", &scale, -16, 15, 0))
 		return -EINVAL;
@@ -916,11 +868,12 @@ static int parse_traits(const struct fw_dt *dt, int node, struct sensor *s)
 }
 
 /* Sensor nodes in any order; their reg values must be 0..count-1. */
-static int parse_sensor(struct sensor_state *st, const struct fw_dt *dt, int node, uint32_t count)
+static int parse_sensor(void *priv, const struct fw_dt *dt, int node)
 {
+	struct sensor_state *st = priv;
 	struct sensor *s = NULL;
 
-	if (parse_id(st, dt, node, count, &s) || parse_identity(st, dt, node, s) ||
+	if (parse_id(st, dt, node, st->n, &s) || parse_identity(st, dt, node, s) ||
 	    parse_source(dt, node, s) || parse_updates(dt, node, s) || parse_traits(dt, node, s))
 		return -EINVAL;
 	/* Enabled, timestamps on when supported, the first update interval. */
@@ -934,77 +887,37 @@ static int parse_sensor(struct sensor_state *st, const struct fw_dt *dt, int nod
 	return 0;
 }
 
-static int sensor_setup(struct scmi_platform *p, const void *fdt, int node, char *err,
-			size_t errlen)
+static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
+			void *priv)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
-	struct sensor_state *st = calloc(1, sizeof(*st));
+	struct sensor_state *st = priv;
 	pthread_condattr_t ca;
-	int child, ret;
-	bool ok = false;
+	int ret;
 
-	if (!st)
-		return -ENOMEM;
 	st->p = p;
+	st->version = version;
 	pthread_mutex_init(&st->tlock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&st->tcond, &ca);
 	pthread_condattr_destroy(&ca);
-	st->proto = (struct scmi_protocol){ .id = SCMI_PROTOCOL_SENSOR,
-					    .msgs = sensor_msgs,
-					    .nmsgs = FW_ARRAY_SIZE(sensor_msgs),
-					    .versions = versions,
-					    .nversions = FW_ARRAY_SIZE(versions),
-					    .priv = st,
-					    .reset_agent = sensor_reset_agent,
-					    .destroy = sensor_destroy };
-
-	st->version = SCMI_SENSOR_VERSION_3_1;
-	ret = fw_dt_u32(&dt, node, "fwkit,version", &st->version, 0, UINT32_MAX, 0);
-	if (ret)
-		goto out;
-	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++)
-		ok |= versions[k] == st->version;
-	if (!ok) {
-		ret = fw_dt_error(&dt, node, "fwkit,version",
-				  "must be 0x10000, 0x20000, 0x30000 or 0x30001");
-		goto out;
-	}
-	st->proto.version = st->version;
-
-	fdt_for_each_subnode(child, fdt, node)
-	{
-		if (st->n == MAX_SENSORS) {
-			ret = fw_dt_error(&dt, node, NULL, "more than %d sensors", MAX_SENSORS);
-			goto out;
-		}
-		st->n++;
-	}
-	fdt_for_each_subnode(child, fdt, node)
-	{
-		if ((ret = parse_sensor(st, &dt, child, st->n)))
-			goto out;
-	}
+	if ((ret = scmi_module_count_nodes(dt, node, 0, MAX_SENSORS, "sensor", &st->n)) ||
+	    (ret = scmi_module_each_node(dt, node, parse_sensor, st)))
+		return ret;
 	if (pthread_create(&st->thread, NULL, updater, st)) {
-		ret = -EAGAIN;
-		snprintf(err, errlen, "sensors: cannot start the update thread");
-		goto out;
+		snprintf(dt->err, dt->errlen, "sensors: cannot start the update thread");
+		return -EAGAIN;
 	}
 	st->thread_started = true;
-	ret = scmi_platform_register_protocol(p, &st->proto);
-	if (ret) {
-		snprintf(err, errlen, "sensors: cannot register the protocol");
-		goto out;
-	}
 	return 0;
-out:
-	sensor_destroy(&st->proto);
-	return ret;
 }
 
 const struct scmi_proto_module scmi_sensor_module = {
 	.protocol_id = SCMI_PROTOCOL_SENSOR,
 	.node_name = "sensors",
+	SCMI_MODULE_TABLES(sensor_msgs, versions),
+	.reset_agent = sensor_reset_agent,
+	.priv_size = sizeof(struct sensor_state),
 	.setup = sensor_setup,
+	.destroy = sensor_destroy,
 };

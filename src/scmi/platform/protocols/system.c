@@ -25,15 +25,11 @@
 #include <fwkit/scmi/system.h>
 
 #include <errno.h>
-#include <libfdt.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 struct sys_priv {
-	struct scmi_protocol proto; /* first: destroy frees priv through it */
 	struct scmi_platform *p;
 	uint32_t version;
-	bool subscribed[SCMI_PLATFORM_MAX_AGENTS];
+	struct scmi_subs subscribed;
 	bool warm_reset, suspend;
 	uint32_t timeout_ms;
 	uint32_t state;
@@ -75,7 +71,7 @@ static void sys_notify_all(struct sys_priv *sp, uint32_t by, uint32_t flags, uin
 		uint8_t ev[16];
 		size_t len = 12;
 
-		if (!sp->subscribed[i])
+		if (!scmi_subs_has(&sp->subscribed, i))
 			continue;
 		fw_put_le32(ev, by);
 		fw_put_le32(ev + 4, flags);
@@ -141,18 +137,9 @@ static void sys_state_get(struct scmi_msg *m)
 static void sys_state_notify(struct scmi_msg *m)
 {
 	struct sys_priv *sp = m->priv;
-	uint32_t en = scmi_msg_in_u32(m, 0);
-	int ai = scmi_platform_agent_index(m->p, m->agent->id);
 
-	if (ai < 0 || (en & ~SCMI_SYSTEM_NOTIFY_ENABLE)) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	if ((en & SCMI_SYSTEM_NOTIFY_ENABLE) && !scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	sp->subscribed[ai] = en & SCMI_SYSTEM_NOTIFY_ENABLE;
+	scmi_msg_subscribe(m, &sp->subscribed, scmi_msg_in_u32(m, 0), SCMI_SYSTEM_NOTIFY_ENABLE,
+			   SCMI_SUBS_NEED_P2A);
 }
 
 static const struct scmi_msg_desc sys_msgs[] = {
@@ -168,31 +155,15 @@ static const struct scmi_msg_desc sys_msgs[] = {
 static void sys_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
 {
 	struct sys_priv *sp = priv;
-	int ai = scmi_platform_agent_index(p, agent_id);
 
-	if (ai < 0)
-		return;
-	sp->subscribed[ai] = false;
+	scmi_subs_drop(&sp->subscribed, p, agent_id);
 }
 
-static void sys_destroy(struct scmi_protocol *proto)
-{
-	free(proto->priv);
-}
-
-/* The board's choices: version, graceful timeout and the optional states. */
+/* The board's choices: graceful timeout and the optional states. */
 static int sys_read(const struct fw_dt *dt, int node, struct sys_priv *sp)
 {
-	bool known = false, no_warm, no_suspend;
+	bool no_warm, no_suspend;
 
-	sp->version = SCMI_SYSTEM_VERSION_2_1;
-	if (fw_dt_u32(dt, node, "fwkit,version", &sp->version, 0, UINT32_MAX, 0))
-		return -EINVAL;
-	for (size_t i = 0; i < FW_ARRAY_SIZE(sys_versions); i++)
-		known |= sys_versions[i] == sp->version;
-	if (!known)
-		return fw_dt_error(dt, node, "fwkit,version",
-				   "not one of 0x10000, 0x20000, 0x20001");
 	if (fw_dt_u32(dt, node, "fwkit,graceful-timeout-ms", &sp->timeout_ms, 0, UINT32_MAX, 0))
 		return -EINVAL;
 	if (fw_dt_has(dt, node, "fwkit,graceful-timeout-ms") &&
@@ -207,43 +178,23 @@ static int sys_read(const struct fw_dt *dt, int node, struct sys_priv *sp)
 	return 0;
 }
 
-static int sys_setup(struct scmi_platform *p, const void *fdt, int node, char *err, size_t errlen)
+static int sys_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,
+		     void *priv)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
-	struct sys_priv *sp = calloc(1, sizeof(*sp));
-	uint32_t v;
-	int ret;
+	struct sys_priv *sp = priv;
 
-	if (!sp)
-		return -ENOMEM;
-	if (sys_read(&dt, node, sp)) {
-		free(sp);
-		return -EINVAL;
-	}
 	sp->p = p;
-	v = sp->version;
+	sp->version = version;
 	sp->state = SCMI_SYSTEM_POWERUP;
-	sp->proto.id = SCMI_PROTOCOL_SYSTEM;
-	sp->proto.version = v;
-	sp->proto.msgs = sys_msgs;
-	sp->proto.nmsgs = FW_ARRAY_SIZE(sys_msgs);
-	sp->proto.versions = sys_versions;
-	sp->proto.nversions = FW_ARRAY_SIZE(sys_versions);
-	sp->proto.msg_attributes = sys_msg_attributes;
-	sp->proto.priv = sp;
-	sp->proto.reset_agent = sys_reset_agent;
-	sp->proto.destroy = sys_destroy;
-	ret = scmi_platform_register_protocol(p, &sp->proto);
-	if (ret) {
-		snprintf(err, errlen, "system-power: cannot register the protocol: %s",
-			 strerror(-ret));
-		free(sp);
-	}
-	return ret;
+	return sys_read(dt, node, sp);
 }
 
 const struct scmi_proto_module scmi_system_module = {
 	.protocol_id = SCMI_PROTOCOL_SYSTEM,
 	.node_name = "system-power",
+	SCMI_MODULE_TABLES(sys_msgs, sys_versions),
+	.msg_attributes = sys_msg_attributes,
+	.reset_agent = sys_reset_agent,
+	.priv_size = sizeof(struct sys_priv),
 	.setup = sys_setup,
 };

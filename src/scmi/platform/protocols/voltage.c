@@ -23,8 +23,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,11 +45,10 @@ struct vdomain {
 };
 
 struct voltage_state {
-	struct scmi_protocol proto;
 	struct scmi_platform *p;
-	uint32_t version;
 	unsigned int n;
 	struct vdomain d[MAX_DOMAINS];
+	struct scmi_module_ids ids;
 };
 
 static const uint32_t versions[] = { SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0,
@@ -69,15 +66,9 @@ static struct vdomain *get_domain(struct scmi_msg *m, bool operate)
 	struct voltage_state *st = st_of(m);
 	uint32_t id = scmi_msg_in_u32(m, 0);
 
-	if (id >= st->n) {
-		scmi_msg_status(m, SCMI_NOT_FOUND);
+	if (!scmi_msg_id_found(m, id, st->n) ||
+	    (operate && !scmi_msg_device_allowed(m, st->d[id].device)))
 		return NULL;
-	}
-	if (operate && !scmi_platform_device_access(m->p, m->agent->id, st->d[id].device,
-						    SCMI_PROTOCOL_VOLTAGE)) {
-		scmi_msg_status(m, SCMI_DENIED);
-		return NULL;
-	}
 	return &st->d[id];
 }
 
@@ -138,7 +129,7 @@ static void voltage_config_set(struct scmi_msg *m)
 {
 	struct vdomain *d = get_domain(m, true);
 	uint32_t c = scmi_msg_in_u32(m, 1);
-	int i = scmi_platform_agent_index(m->p, m->agent->id);
+	int i = scmi_msg_agent_index(m);
 
 	if (!d)
 		return;
@@ -181,7 +172,7 @@ static void voltage_level_set(struct scmi_msg *m)
 	struct vdomain *d = get_domain(m, true);
 	uint32_t flags = scmi_msg_in_u32(m, 1);
 	int32_t uv = (int32_t)scmi_msg_in_u32(m, 2);
-	uint8_t dr[12];
+	uint8_t level[4];
 
 	if (!d)
 		return;
@@ -198,10 +189,9 @@ static void voltage_level_set(struct scmi_msg *m)
 	if (!(flags & SCMI_VOLTAGE_LEVEL_SET_ASYNC))
 		return;
 	/* VOLTAGE_LEVEL_SET_COMPLETE: status, domain_id, voltage_level. */
-	fw_put_le32(dr, SCMI_SUCCESS);
-	fw_put_le32(dr + 4, scmi_msg_in_u32(m, 0));
-	fw_put_le32(dr + 8, (uint32_t)uv);
-	if (scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), (uint64_t)d->latency_us * 1000))
+	fw_put_le32(level, (uint32_t)uv);
+	if (!scmi_msg_delayed_success(m, scmi_msg_in_u32(m, 0), level, sizeof(level),
+				      d->latency_us))
 		scmi_msg_status(m, SCMI_BUSY);
 }
 
@@ -217,10 +207,8 @@ static void voltage_name_get(struct scmi_msg *m)
 {
 	struct vdomain *d = get_domain(m, false);
 
-	if (!d)
-		return;
-	scmi_msg_put_u32(m, 0);
-	scmi_msg_put_name(m, d->name, SCMI_VOLTAGE_MAX_NAME);
+	if (d)
+		scmi_msg_put_ext_name(m, d->name);
 }
 
 static const struct scmi_msg_desc voltage_msgs[] = {
@@ -256,11 +244,6 @@ static void voltage_reset_agent(struct scmi_platform *p, void *priv, uint32_t ag
 	}
 }
 
-static void voltage_destroy(struct scmi_protocol *proto)
-{
-	free(FW_CONTAINER_OF(proto, struct voltage_state, proto));
-}
-
 /* ---- the board ---- */
 
 static const char *const domain_props[] = {
@@ -283,10 +266,8 @@ static int parse_id(struct voltage_state *st, const struct fw_dt *dt, int node, 
 	uint32_t id;
 
 	if (fw_dt_check_props(dt, node, domain_props, FW_ARRAY_SIZE(domain_props)) ||
-	    fw_dt_u32(dt, node, "reg", &id, 0, count - 1, FW_DT_REQUIRED))
+	    scmi_module_node_id(dt, node, "domain", count, &st->ids, &id))
 		return -EINVAL;
-	if (st->d[id].name[0])
-		return fw_dt_error(dt, node, "reg", "domain id %u used twice", id);
 	*out = &st->d[id];
 	return 0;
 }
@@ -344,79 +325,39 @@ static int parse_levels(const struct fw_dt *dt, int node, struct vdomain *d)
 	return 0;
 }
 
-static int parse_domain(struct voltage_state *st, const struct fw_dt *dt, int node, uint32_t count)
+static int parse_domain(void *priv, const struct fw_dt *dt, int node)
 {
+	struct voltage_state *st = priv;
 	struct vdomain *d = NULL;
 
-	if (parse_id(st, dt, node, count, &d) ||
+	if (parse_id(st, dt, node, st->n, &d) ||
 	    fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
-	    fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	    scmi_module_device(st->p, dt, node, &d->device))
 		return -EINVAL;
-	if (!scmi_platform_has_device(st->p, d->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no device %u", d->device);
 	if (parse_levels(dt, node, d) || fw_dt_flag(dt, node, "fwkit,async", &d->async) ||
 	    fw_dt_flag(dt, node, "fwkit,always-on", &d->always_on))
 		return -EINVAL;
 	return fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, 1000000, 0);
 }
 
-static int voltage_setup(struct scmi_platform *p, const void *fdt, int node, char *err,
-			 size_t errlen)
+static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int node,
+			 uint32_t version, void *priv)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
-	struct voltage_state *st = calloc(1, sizeof(*st));
-	int child, ret;
-	bool ok = false;
+	struct voltage_state *st = priv;
+	int ret;
 
-	if (!st)
-		return -ENOMEM;
-	st->proto = (struct scmi_protocol){ .id = SCMI_PROTOCOL_VOLTAGE,
-					    .msgs = voltage_msgs,
-					    .nmsgs = FW_ARRAY_SIZE(voltage_msgs),
-					    .versions = versions,
-					    .nversions = FW_ARRAY_SIZE(versions),
-					    .priv = st,
-					    .reset_agent = voltage_reset_agent,
-					    .destroy = voltage_destroy };
+	(void)version; /* every version has the same domains */
 	st->p = p;
-	st->version = SCMI_VOLTAGE_VERSION_2_1;
-	ret = fw_dt_u32(&dt, node, "fwkit,version", &st->version, 0, UINT32_MAX, 0);
-	if (ret)
-		goto out;
-	for (size_t k = 0; k < FW_ARRAY_SIZE(versions); k++)
-		ok |= versions[k] == st->version;
-	if (!ok) {
-		ret = fw_dt_error(&dt, node, "fwkit,version",
-				  "must be 0x10000, 0x20000 or 0x20001");
-		goto out;
-	}
-	st->proto.version = st->version;
-	fdt_for_each_subnode(child, fdt, node)
-	{
-		if (st->n == MAX_DOMAINS) {
-			ret = fw_dt_error(&dt, node, NULL, "more than %d domains", MAX_DOMAINS);
-			goto out;
-		}
-		st->n++;
-	}
-	fdt_for_each_subnode(child, fdt, node)
-	{
-		if ((ret = parse_domain(st, &dt, child, st->n)))
-			goto out;
-	}
-	ret = scmi_platform_register_protocol(p, &st->proto);
-	if (ret) {
-		snprintf(err, errlen, "voltage-domains: cannot register the protocol");
-		goto out;
-	}
-	return 0;
-out:
-	free(st);
-	return ret;
+	if ((ret = scmi_module_count_nodes(dt, node, 0, MAX_DOMAINS, "domain", &st->n)))
+		return ret;
+	return scmi_module_each_node(dt, node, parse_domain, st);
 }
 
 const struct scmi_proto_module scmi_voltage_module = {
 	.protocol_id = SCMI_PROTOCOL_VOLTAGE,
 	.node_name = "voltage-domains",
+	SCMI_MODULE_TABLES(voltage_msgs, versions),
+	.reset_agent = voltage_reset_agent,
+	.priv_size = sizeof(struct voltage_state),
 	.setup = voltage_setup,
 };
