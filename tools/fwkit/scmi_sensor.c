@@ -45,13 +45,13 @@ static int load(struct scmi_agent *a, struct sensors *ss)
 	int ret = scmi_sensor_proto_info_get(a, &ss->pi);
 
 	if (ret)
-		return cli_fail_errno("SENSOR PROTOCOL_ATTRIBUTES", ret);
+		return cli_fail_scmi(ret, "sensor", NULL, "SENSOR PROTOCOL_ATTRIBUTES");
 	ss->s = calloc(ss->pi.num_sensors ? ss->pi.num_sensors : 1, sizeof(*ss->s));
 	if (!ss->s)
 		return cli_fail("out of memory");
 	ret = scmi_sensor_describe(a, &ss->pi, ss->s, ss->pi.num_sensors, &ss->n);
 	if (ret)
-		return cli_fail_errno("SENSOR_DESCRIPTION_GET", ret);
+		return cli_fail_scmi(ret, "sensor", NULL, "SENSOR_DESCRIPTION_GET");
 	return 0;
 }
 
@@ -148,7 +148,7 @@ static int cmd_read(struct scmi_agent *a, struct sensors *ss, const struct scmi_
 	int ret = scmi_sensor_reading_get(a, ss->pi.version, s->id, async, r, FW_ARRAY_SIZE(r), &n);
 
 	if (ret)
-		return cli_fail_errno("SENSOR_READING_GET", ret);
+		return cli_fail_scmi(ret, "sensor", NULL, "SENSOR_READING_GET");
 	if (json) {
 		printf("{\"id\":%u,\"name\":", s->id);
 		cli_json_string(stdout, s->name);
@@ -197,7 +197,7 @@ static int cmd_trip(struct scmi_agent *a, const struct scmi_sensor_info *s,
 	}
 	ret = scmi_sensor_trip_point_config(a, s->id, (uint8_t)tp, mode, v);
 	if (ret)
-		return cli_fail_errno("SENSOR_TRIP_POINT_CONFIG", ret);
+		return cli_fail_scmi(ret, "sensor", NULL, "SENSOR_TRIP_POINT_CONFIG");
 	if (sa->json)
 		printf("{\"id\":%u,\"trip_point\":%u,\"value\":%lld,\"mode\":%u}\n", s->id, tp, v,
 		       mode);
@@ -217,11 +217,11 @@ static int cmd_config(struct scmi_agent *a, const struct scmi_sensor_info *s,
 			return cli_usage("scmi sensor", "'%s' is not a 32-bit config", argv[2]);
 		ret = scmi_sensor_config_set(a, s->id, c);
 		if (ret)
-			return cli_fail_errno("SENSOR_CONFIG_SET", ret);
+			return cli_fail_scmi(ret, "sensor", NULL, "SENSOR_CONFIG_SET");
 	}
 	ret = scmi_sensor_config_get(a, s->id, &cfg);
 	if (ret)
-		return cli_fail_errno("SENSOR_CONFIG_GET", ret);
+		return cli_fail_scmi(ret, "sensor", NULL, "SENSOR_CONFIG_GET");
 	if (sa->json)
 		printf("{\"id\":%u,\"config\":%u,\"enabled\":%s,\"timestamps\":%s}\n", s->id, cfg,
 		       cfg & SCMI_SENS_CFG_SENSOR_ENABLED_MASK ? "true" : "false",
