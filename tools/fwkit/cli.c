@@ -104,9 +104,11 @@ static int parse_digits(const char **s, uint64_t *v)
 	int n = 0;
 
 	for (*v = 0; **s >= '0' && **s <= '9'; (*s)++, n++) {
-		if (*v > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(**s - '0');
+
+		if (*v > (UINT64_MAX - d) / 10)
 			return -1;
-		*v = *v * 10 + (uint64_t)(**s - '0');
+		*v = *v * 10 + d;
 	}
 	return n;
 }
