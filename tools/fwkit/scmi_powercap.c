@@ -15,7 +15,8 @@
 static const char usage_text[] =
 	"usage: fwkit scmi powercap <command> [args] [--json]\n"
 	"\n"
-	"ID is a domain's name or number; power in microwatts, intervals in us.\n"
+	"ID is a domain's name or number; power in microwatts (k, M, G suffixes and\n"
+	"decimals allowed: 3.5M), intervals in us.\n"
 	"  list                  every domain this agent may see\n"
 	"  get ID                the domain's attributes and current cap\n"
 	"  set ID UW [--async]   POWERCAP_CAP_SET (0 disables capping, v2.0);\n"
@@ -152,6 +153,7 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 	struct cli_args args;
 	unsigned int v;
 	uint32_t id, out, pai;
+	uint64_t uw;
 	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
 
 	if (ret != CLI_RUN)
@@ -172,8 +174,9 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(args.v[0], "set")) {
-		if (!cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v))
+		if (!cli_parse_scaled(args.v[2], &uw) || uw > UINT32_MAX)
 			return cli_usage("scmi powercap", "'%s' is not a power in uW", args.v[2]);
+		v = (unsigned int)uw;
 		if ((ret = resolve(a, args.v[1], &id)))
 			return ret;
 		if (async && (ret = check_async(a, id)))
