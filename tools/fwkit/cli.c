@@ -72,7 +72,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
-void cli_trace(void *ctx, const char *line)
+void cli_trace_to(void *ctx, const char *line)
 {
 	const struct cli_trace_sink *t = ctx;
 	uint64_t now = fw_now_ns();
@@ -81,6 +81,13 @@ void cli_trace(void *ctx, const char *line)
 	fprintf(t->f ? t->f : stderr, "%llu.%06llu %s%s\n",
 		(unsigned long long)(now / FW_NSEC_PER_SEC),
 		(unsigned long long)(now / 1000 % 1000000), t->prefix, line);
+}
+
+void cli_trace(void *ctx, const char *line)
+{
+	struct cli_trace_sink t = { ctx ? (const char *)ctx : "", NULL };
+
+	cli_trace_to(&t, line);
 }
 
 bool cli_parse_u32(const char *s, unsigned long max, unsigned int *out)

@@ -62,8 +62,10 @@ struct cli_trace_sink {
 	const char *prefix; /* "agent ", "platform " */
 	FILE *f;	    /* NULL: stderr */
 };
-/* A trace sink for the library (ctx: struct cli_trace_sink *). */
+/* Trace sinks for the library: cli_trace's ctx is the prefix (a const
+ * char *, to stderr), cli_trace_to's a struct cli_trace_sink *. */
 void cli_trace(void *ctx, const char *line);
+void cli_trace_to(void *ctx, const char *line);
 /* Parse an unsigned number (0x… allowed) that fits max; false otherwise. */
 bool cli_parse_u32(const char *s, unsigned long max, unsigned int *out);
 /* Parse a quantity with an optional k, M or G suffix (x1000, x10^6, x10^9)

@@ -128,13 +128,10 @@ static int parse(int argc, char **argv, struct scmi_session_opts *o, bool *verbo
 	int ret = cli_parse(&spec, argc, argv, &args);
 
 	if (trace) {
-		static struct cli_trace_sink agent = { "agent    ", NULL },
-					     platform = { "platform ", NULL };
-
 		o->agent.trace = cli_trace;
-		o->agent.trace_ctx = &agent;
+		o->agent.trace_ctx = "agent    ";
 		o->platform_trace = cli_trace;
-		o->platform_trace_ctx = &platform;
+		o->platform_trace_ctx = "platform ";
 	}
 	return ret;
 }

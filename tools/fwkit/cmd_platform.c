@@ -55,10 +55,8 @@ static int parse(int argc, char **argv, struct scmi_server_opts *o, const char *
 	if (poll)
 		o->mode = HW_WAIT_POLL;
 	if (trace) {
-		static struct cli_trace_sink sink = { "platform ", NULL };
-
 		o->trace = cli_trace;
-		o->trace_ctx = &sink;
+		o->trace_ctx = "platform ";
 	}
 	return ret;
 }

@@ -394,9 +394,9 @@ static int set_trace(struct scmi_session_opts *o, bool trace, const char *file)
 		agent_sink.f = platform_sink.f = f;
 	}
 	if (trace || file) {
-		o->agent.trace = cli_trace;
+		o->agent.trace = cli_trace_to;
 		o->agent.trace_ctx = &agent_sink;
-		o->platform_trace = cli_trace;
+		o->platform_trace = cli_trace_to;
 		o->platform_trace_ctx = &platform_sink;
 	}
 	return CLI_RUN;

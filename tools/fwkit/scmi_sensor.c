@@ -148,7 +148,7 @@ static int cmd_read(struct scmi_agent *a, struct sensors *ss, const struct scmi_
 	int ret = scmi_sensor_reading_get(a, ss->pi.version, s->id, async, r, FW_ARRAY_SIZE(r), &n);
 
 	if (ret)
-		return cli_fail_scmi(ret, "sensor", NULL, "SENSOR_READING_GET");
+		return cli_fail_scmi(ret, "sensor", NULL, "sensor %u: SENSOR_READING_GET", s->id);
 	if (json) {
 		printf("{\"id\":%u,\"name\":", s->id);
 		cli_json_string(stdout, s->name);
@@ -197,7 +197,8 @@ static int cmd_trip(struct scmi_agent *a, const struct scmi_sensor_info *s,
 	}
 	ret = scmi_sensor_trip_point_config(a, s->id, (uint8_t)tp, mode, v);
 	if (ret)
-		return cli_fail_scmi(ret, "sensor", NULL, "SENSOR_TRIP_POINT_CONFIG");
+		return cli_fail_scmi(ret, "sensor", NULL, "sensor %u: SENSOR_TRIP_POINT_CONFIG",
+				     s->id);
 	if (sa->json)
 		printf("{\"id\":%u,\"trip_point\":%u,\"value\":%lld,\"mode\":%u}\n", s->id, tp, v,
 		       mode);
@@ -217,11 +218,12 @@ static int cmd_config(struct scmi_agent *a, const struct scmi_sensor_info *s,
 			return cli_usage("scmi sensor", "'%s' is not a 32-bit config", argv[2]);
 		ret = scmi_sensor_config_set(a, s->id, c);
 		if (ret)
-			return cli_fail_scmi(ret, "sensor", NULL, "SENSOR_CONFIG_SET");
+			return cli_fail_scmi(ret, "sensor", NULL, "sensor %u: SENSOR_CONFIG_SET",
+					     s->id);
 	}
 	ret = scmi_sensor_config_get(a, s->id, &cfg);
 	if (ret)
-		return cli_fail_scmi(ret, "sensor", NULL, "SENSOR_CONFIG_GET");
+		return cli_fail_scmi(ret, "sensor", NULL, "sensor %u: SENSOR_CONFIG_GET", s->id);
 	if (sa->json)
 		printf("{\"id\":%u,\"config\":%u,\"enabled\":%s,\"timestamps\":%s}\n", s->id, cfg,
 		       cfg & SCMI_SENS_CFG_SENSOR_ENABLED_MASK ? "true" : "false",
