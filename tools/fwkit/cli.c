@@ -8,6 +8,7 @@
 
 #include <fwkit/base.h>
 #include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/session.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -88,6 +89,34 @@ void cli_trace(void *ctx, const char *line)
 	struct cli_trace_sink t = { ctx ? (const char *)ctx : "", NULL };
 
 	cli_trace_to(&t, line);
+}
+
+static struct cli_trace_sink agent_sink = { "agent ", NULL }, platform_sink = { "platform ", NULL };
+
+int cli_set_trace(struct scmi_session_opts *o, bool trace, const char *file)
+{
+	if (file) {
+		FILE *f = fopen(file, "w");
+
+		if (!f)
+			return cli_fail("--trace-file %s: %s", file, strerror(errno));
+		setvbuf(f, NULL, _IOLBF, 0);
+		agent_sink.f = platform_sink.f = f;
+	}
+	if (trace || file) {
+		o->agent.trace = cli_trace_to;
+		o->agent.trace_ctx = &agent_sink;
+		o->platform_trace = cli_trace_to;
+		o->platform_trace_ctx = &platform_sink;
+	}
+	return CLI_RUN;
+}
+
+void cli_end_trace(void)
+{
+	if (agent_sink.f)
+		fclose(agent_sink.f);
+	agent_sink.f = platform_sink.f = NULL;
 }
 
 bool cli_parse_u32(const char *s, unsigned long max, unsigned int *out)

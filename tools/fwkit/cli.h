@@ -66,6 +66,12 @@ struct cli_trace_sink {
  * char *, to stderr), cli_trace_to's a struct cli_trace_sink *. */
 void cli_trace(void *ctx, const char *line);
 void cli_trace_to(void *ctx, const char *line);
+struct scmi_session_opts;
+/* --trace and --trace-file FILE (which implies --trace) of a session's
+ * agent and platform: CLI_RUN, or 1 after saying FILE cannot be written.
+ * cli_end_trace closes FILE once the session is closed. */
+int cli_set_trace(struct scmi_session_opts *o, bool trace, const char *file);
+void cli_end_trace(void);
 /* Parse an unsigned number (0x… allowed) that fits max; false otherwise. */
 bool cli_parse_u32(const char *s, unsigned long max, unsigned int *out);
 /* Parse a quantity with an optional k, M or G suffix (x1000, x10^6, x10^9)

@@ -14,7 +14,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: fwkit demo [--dtb FILE] [--json] [--trace] [--verbose]\n"
+	"usage: fwkit demo [--dtb FILE] [--json] [--trace | --trace-file FILE] [--verbose]\n"
 	"\n"
 	"Run the board's SCMI platform and an agent for each of its arm,scmi-smc\n"
 	"nodes in this process, discover everything, and print it (--json: one\n"
@@ -115,9 +115,11 @@ static void print_agent(const struct demo_agent *d, bool first)
 static int parse(int argc, char **argv, struct scmi_session_opts *o, bool *verbose)
 {
 	bool trace = false;
+	const char *trace_file = NULL;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STR("--dtb", &o->dtb),
 		CLI_OPT_FLAG("--trace", &trace),
+		CLI_OPT_STR("--trace-file", &trace_file),
 		CLI_OPT_FLAG("--verbose", verbose),
 		CLI_OPT_END,
 	};
@@ -127,12 +129,8 @@ static int parse(int argc, char **argv, struct scmi_session_opts *o, bool *verbo
 	struct cli_args args;
 	int ret = cli_parse(&spec, argc, argv, &args);
 
-	if (trace) {
-		o->agent.trace = cli_trace;
-		o->agent.trace_ctx = "agent    ";
-		o->platform_trace = cli_trace;
-		o->platform_trace_ctx = "platform ";
-	}
+	if (ret == CLI_RUN)
+		ret = cli_set_trace(o, trace, trace_file);
 	return ret;
 }
 
@@ -229,5 +227,6 @@ out:
 		if (agents[i].agent && agents[i].agent != s->agent)
 			scmi_agent_destroy(agents[i].agent);
 	scmi_session_close(s);
+	cli_end_trace();
 	return bad;
 }

@@ -380,28 +380,6 @@ static int parse_completion(const char *s, struct scmi_session_opts *o)
 }
 
 /* The options before the command: CLI_RUN or the exit status. */
-static struct cli_trace_sink agent_sink = { "agent ", NULL }, platform_sink = { "platform ", NULL };
-
-/* --trace and --trace-file: CLI_RUN or the exit status. */
-static int set_trace(struct scmi_session_opts *o, bool trace, const char *file)
-{
-	if (file) {
-		FILE *f = fopen(file, "w");
-
-		if (!f)
-			return cli_fail("--trace-file %s: %s", file, strerror(errno));
-		setvbuf(f, NULL, _IOLBF, 0);
-		agent_sink.f = platform_sink.f = f;
-	}
-	if (trace || file) {
-		o->agent.trace = cli_trace_to;
-		o->agent.trace_ctx = &agent_sink;
-		o->platform_trace = cli_trace_to;
-		o->platform_trace_ctx = &platform_sink;
-	}
-	return CLI_RUN;
-}
-
 static int parse_global(int argc, char **argv, struct scmi_session_opts *o, const char **socket,
 			struct cli_args *args)
 {
@@ -434,7 +412,7 @@ static int parse_global(int argc, char **argv, struct scmi_session_opts *o, cons
 		o->mode = HW_WAIT_POLL;
 	cli_quiet_logs(verbose);
 	if (ret == CLI_RUN)
-		ret = set_trace(o, trace, trace_file);
+		ret = cli_set_trace(o, trace, trace_file);
 	return ret;
 }
 
@@ -465,7 +443,6 @@ int fwkit_cmd_scmi(int argc, char **argv)
 		ret = (agent = cli_scmi_agent(&s)) ? base->run(agent, &b) : 1;
 	if (s.session)
 		scmi_session_close(s.session);
-	if (agent_sink.f)
-		fclose(agent_sink.f);
+	cli_end_trace();
 	return ret;
 }
