@@ -142,6 +142,12 @@ static void test_trace_file(void **state)
 	assert_non_null(strstr(trace, "len=4 data=00000000\n"));
 	assert_non_null(strstr(trace, " platform -> agent=1 clock/CLOCK_RATE_GET"));
 	assert_non_null(strstr(trace, "status=SUCCESS len=12 data=00000000 00ca9a3b 00000000\n"));
+	/* demo too: its agents' exchanges, the permission checks included. */
+	assert_int_equal(RUN("demo", "--trace-file", path), 0);
+	read_file(path, trace, sizeof(trace));
+	unlink(path);
+	assert_non_null(strstr(trace, "base/BASE_SET_DEVICE_PERMISSIONS (0x10/0x09) type=command"));
+	assert_non_null(strstr(trace, "status=DENIED len=4 data=fdffffff\n"));
 	assert_int_equal(RUN("scmi", "--trace-file", "/nonexistent/dir/trace", "base"), 1);
 	assert_non_null(strstr(err, "--trace-file /nonexistent/dir/trace: No such file"));
 }
