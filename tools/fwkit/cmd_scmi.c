@@ -268,7 +268,7 @@ static void print_notification(void *ctx, uint8_t proto, uint8_t evt, const uint
 
 	pthread_mutex_lock(&w->lock);
 	if (w->json)
-		printf("{\"protocol\":%u,\"protocol_name\":\"%s\",\"event\":%u,\"time_ns\":%llu,"
+		printf("{\"protocol\":%u,\"protocol_name\":\"%s\",\"event_id\":%u,\"time_ns\":%llu,"
 		       "\"payload\":[",
 		       proto, scmi_protocol_name(proto), evt, (unsigned long long)ts);
 	else

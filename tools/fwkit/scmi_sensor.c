@@ -250,14 +250,14 @@ static bool print_event(const struct cli_watch *w, uint8_t evt, const uint8_t *p
 		uint32_t d = fw_get_le32(p + 8);
 		bool up = d & SCMI_SENSOR_TP_EVT_ASCENDING;
 
-		printf(w->json ? "{\"event\":\"trip\",\"sensor\":%u,\"trip_point\":%u,\"up\":%s}\n"
+		printf(w->json ? "{\"event\":\"trip\",\"id\":%u,\"trip_point\":%u,\"up\":%s}\n"
 			       : "trip sensor %u point %u %s\n",
 		       w->id, FW_FIELD_GET(SCMI_SENSOR_TP_EVT_ID, d),
 		       w->json ? (up ? "true" : "false") : (up ? "up" : "down"));
 		return true;
 	}
 	if (evt == SENSOR_UPDATE && len >= 24) {
-		printf(w->json ? "{\"event\":\"update\",\"sensor\":%u,\"value\":%lld}\n"
+		printf(w->json ? "{\"event\":\"update\",\"id\":%u,\"value\":%lld}\n"
 			       : "update sensor %u value %lld\n",
 		       w->id, (long long)fw_get_le64(p + 8));
 		return true;
