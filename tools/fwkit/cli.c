@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The helpers every fwkit subcommand shares: one-line errors, traces,
- * numbers, JSON strings, finding a resource by name or id, and watching a
- * resource's notifications with a deadline.
+ * The helpers every fwkit subcommand shares: one-line errors (in SCMI terms
+ * for what the platform refused), traces to stderr or a file, numbers (with
+ * k/M/G and decimals, exactly), JSON strings, finding a resource by name or
+ * id, watching a resource's notifications with a deadline, and the one
+ * thread that takes SIGINT/SIGTERM so a command can unsubscribe first.
  */
 #include "cli.h"
 
