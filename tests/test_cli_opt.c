@@ -9,7 +9,7 @@
  */
 #include "helpers.h"
 
-#include "opt.h"
+#include "cli.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -255,6 +255,62 @@ static void test_tool_without_platform(void **state)
 	assert_non_null(strstr(err, "cannot connect"));
 }
 
+/* Quantities with k/M/G and decimals: exact, or refused. */
+static void test_scaled_numbers(void **state)
+{
+	static const struct {
+		const char *s;
+		uint64_t v;
+	} good[] = {
+		{ "0", 0 },
+		{ "1200000000", 1200000000ull },
+		{ "1.2G", 1200000000ull },
+		{ "0.8G", 800000000ull },
+		{ "1.000000001G", 1000000001ull },
+		{ "1.500000000000G", 1500000000ull }, /* trailing zeros say nothing */
+		{ "800M", 800000000ull },
+		{ "2.5k", 2500 },
+		{ "2.5K", 2500 },
+		{ "3.0", 3 },
+		{ "0x10", 16 },
+		{ "0x10k", 16000 },
+		{ "18446744073709551615", UINT64_MAX },
+		{ "18446744073.709551615G", UINT64_MAX },
+	};
+	static const char *const bad[] = {
+		"",
+		"-1",
+		"1.5",
+		"1.0000000001G",
+		"1.G",
+		".5G",
+		"1.2X",
+		"1.2GG",
+		"1 G",
+		"G",
+		"0x",
+		"0x1.5",
+		"+1",
+		"18446744073709551616",
+		"18446744074G",
+		"1e9",
+		"0.5m",
+		"1..2G",
+	};
+	uint64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 1;
+		if (!cli_parse_scaled(good[i].s, &v) || v != good[i].v)
+			fail_msg("'%s' gave %llu", good[i].s, (unsigned long long)v);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (cli_parse_scaled(bad[i], &v))
+			fail_msg("'%s' parsed as %llu", bad[i], (unsigned long long)v);
+	assert_false(cli_parse_scaled(NULL, &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_stop_at_arg),
 		cmocka_unit_test(test_subcommands),
 		cmocka_unit_test(test_tool_without_platform),
+		cmocka_unit_test(test_scaled_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -161,6 +161,22 @@ static void test_cli(void **state)
 		assert_string_equal(out, "SPDM versions: 1.0 1.1 1.2\n");
 	}
 	{
+		/* --json on every command that prints data (docs/cli-json.md). */
+		const char *a[] = { "issei", "--socket", e.sock,
+				    "echo",  "--json",	 "44444444-4444-4444-4444-444444444444",
+				    "hi\"",  NULL };
+
+		assert_int_equal(run(out, sizeof(out), a), 0);
+		assert_string_equal(out, "{\"uuid\":\"44444444-4444-4444-4444-444444444444\","
+					 "\"length\":3,\"data\":\"686922\",\"text\":\"hi\\\"\"}\n");
+	}
+	{
+		const char *a[] = { "issei", "--socket", e.sock, "spdm-version", "--json", NULL };
+
+		assert_int_equal(run(out, sizeof(out), a), 0);
+		assert_string_equal(out, "{\"versions\":[16,17,18]}\n");
+	}
+	{
 		const char *a[] = {
 			"issei", "--socket", e.sock, "echo", "00000000-0000-0000-0000-000000000000",
 			"x",	 NULL

@@ -542,7 +542,7 @@ static void test_cli(void **state)
 	assert_non_null(strstr(out, "\"function\":null,\"configs\":{\"bias-bus-hold\":0,"));
 	assert_int_equal(RIG_CLI("pinctrl", "select-function", "i2c0", "i2c"), 0);
 	assert_int_not_equal(RIG_CLI("pinctrl", "select-function", "i2c0", "uart"), 0);
-	assert_non_null(strstr(err, "fwkit: select-function: Invalid argument"));
+	assert_non_null(strstr(err, "fwkit: select-function: INVALID_PARAMETERS"));
 	assert_int_not_equal(RIG_CLI("pinctrl", "info", "pin", "nosuch"), 0);
 	assert_string_equal(err, "fwkit: no pin called 'nosuch'\n");
 	assert_int_equal(RIG_CLI("pinctrl", "--help"), 0);

@@ -420,7 +420,9 @@ static void test_cli(void **state)
 	assert_int_equal(RIG_CLI("powercap", "pai", "soc", "2000"), 0);
 	assert_string_equal(out, "pai 2000 us\n");
 	assert_int_not_equal(RIG_CLI("powercap", "set", "soc", "123"), 0);
-	assert_string_equal(err, "fwkit: set: Numerical result out of range\n");
+	assert_string_equal(err,
+			    "fwkit: powercap domain 0: POWERCAP_CAP_SET 123 uW: OUT_OF_RANGE (caps "
+			    "1000000..10000000 uW step 500000)\n");
 	assert_int_not_equal(RIG_CLI("powercap", "get", "nosuch"), 0);
 	assert_string_equal(err, "fwkit: no powercap domain called 'nosuch'\n");
 }

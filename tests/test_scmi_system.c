@@ -243,8 +243,7 @@ static void test_cli(void **state)
 
 	(void)state;
 	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "system", "state", "--json"), 0);
-	assert_string_equal(out,
-			    "{\"version\":\"0x20001\",\"state\":\"power-up\",\"state_id\":3}\n");
+	assert_string_equal(out, "{\"version\":131073,\"state\":\"power-up\",\"state_id\":3}\n");
 	assert_int_equal(
 		RIG_CLI("--timeout-ms", "10000", "system", "state", "shutdown", "--graceful"), 0);
 	assert_string_equal(out, "shutdown\n");

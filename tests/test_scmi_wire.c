@@ -81,7 +81,33 @@ static void test_names(void **state)
 	assert_non_null(strstr(line, "BASE_SET_DEVICE_PERMISSIONS"));
 	assert_non_null(strstr(line, "token=7"));
 	assert_non_null(strstr(line, "status=DENIED"));
-	assert_non_null(strstr(line, "len=4"));
+	assert_non_null(strstr(line, "len=4 data=fdffffff"));
+}
+
+/* Payload bytes in wire order, four a group, at most SCMI_TRACE_DATA_MAX of
+ * them and the count of the rest; nothing read beyond that. */
+static void test_trace_data(void **state)
+{
+	uint8_t payload[SCMI_TRACE_DATA_MAX + 8];
+	struct scmi_msg_hdr h = { .id = 6, .protocol_id = 0x14, .seq = 1 };
+	char line[320];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)i;
+	scmi_trace_format(line, sizeof(line), "->", "1", scmi_hdr_pack(&h), payload, 6, false);
+	assert_non_null(strstr(line, "len=6 data=00010203 0405"));
+	assert_null(strchr(strstr(line, "data="), '+'));
+	scmi_trace_format(line, sizeof(line), "->", "1", scmi_hdr_pack(&h), payload,
+			  sizeof(payload), false);
+	assert_non_null(strstr(line, "len=40 data=00010203 04050607 08090a0b 0c0d0e0f 10111213 "
+				     "14151617 18191a1b 1c1d1e1f +8"));
+	scmi_trace_format(line, sizeof(line), "->", "1", scmi_hdr_pack(&h), NULL, 0, false);
+	assert_null(strstr(line, "data="));
+	/* A short buffer is cut, never overrun. */
+	assert_true(scmi_trace_format(line, 16, "->", "1", scmi_hdr_pack(&h), payload,
+				      sizeof(payload), false) > 16);
+	assert_int_equal(strlen(line), 15);
 }
 
 struct area {
@@ -279,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_header_fields),
 		cmocka_unit_test(test_status_errno),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_trace_data),
 		cmocka_unit_test(test_layout_offsets),
 		cmocka_unit_test_setup_teardown(test_area_init_checks, area_setup, area_teardown),
 		cmocka_unit_test_setup_teardown(test_tx_prepare, area_setup, area_teardown),

@@ -120,7 +120,7 @@ static void test_cli_base_json(void **state)
 				      "--timeout-ms", "10000", "--node", "/firmware/scmi-guest1",
 				      "device-perm", "1", "0", "deny", NULL),
 			 1);
-	assert_non_null(strstr(err, "BASE_SET_DEVICE_PERMISSIONS: Permission denied"));
+	assert_non_null(strstr(err, "BASE_SET_DEVICE_PERMISSIONS: DENIED"));
 	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket", path,
 				      "--timeout-ms", "10000", "agent", "0xffffffff", "--json",

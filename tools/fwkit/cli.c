@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The helpers every fwkit subcommand shares: one-line errors, traces,
- * numbers, JSON strings, finding a resource by name or id, and watching a
- * resource's notifications with a deadline.
+ * The helpers every fwkit subcommand shares: one-line errors (in SCMI terms
+ * for what the platform refused), traces to stderr or a file, numbers (with
+ * k/M/G and decimals, exactly), JSON strings, finding a resource by name or
+ * id, watching a resource's notifications with a deadline, and the one
+ * thread that takes SIGINT/SIGTERM so a command can unsubscribe first.
  */
 #include "cli.h"
 
 #include <fwkit/base.h>
 #include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/session.h>
 
+#include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +36,33 @@ int cli_fail_errno(const char *what, int err)
 	return cli_fail("%s: %s", what, strerror(-err));
 }
 
+const char *cli_scmi_status(int err)
+{
+	/* The pin control client reports IN_USE, which Linux's table lacks. */
+	if (err == -EADDRINUSE)
+		return scmi_status_name(SCMI_IN_USE);
+	for (int32_t st = SCMI_NOT_SUPPORTED; st >= SCMI_PROTOCOL_ERROR; st--)
+		if (scmi_to_errno(st) == err)
+			return scmi_status_name(st);
+	return NULL;
+}
+
+int cli_fail_scmi(int err, const char *kind, const char *detail, const char *fmt, ...)
+{
+	const char *status = cli_scmi_status(err);
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (!status)
+		return cli_fail("%s: %s", what, strerror(-err));
+	if (err == -ENOENT && kind)
+		return cli_fail("%s: %s (no such %s)", what, status, kind);
+	return cli_fail("%s: %s (%s)", what, status, detail ? detail : strerror(-err));
+}
+
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
@@ -43,10 +75,50 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
+void cli_trace_to(void *ctx, const char *line)
+{
+	const struct cli_trace_sink *t = ctx;
+	uint64_t now = fw_now_ns();
+
+	/* One write per line so that lines of two threads never interleave. */
+	fprintf(t->f ? t->f : stderr, "%llu.%06llu %s%s\n",
+		(unsigned long long)(now / FW_NSEC_PER_SEC),
+		(unsigned long long)(now / 1000 % 1000000), t->prefix, line);
+}
+
 void cli_trace(void *ctx, const char *line)
 {
-	/* One write per line so that lines of two threads never interleave. */
-	fprintf(stderr, "%s%s\n", ctx ? (const char *)ctx : "", line);
+	struct cli_trace_sink t = { ctx ? (const char *)ctx : "", NULL };
+
+	cli_trace_to(&t, line);
+}
+
+static struct cli_trace_sink agent_sink = { "agent ", NULL }, platform_sink = { "platform ", NULL };
+
+int cli_set_trace(struct scmi_session_opts *o, bool trace, const char *file)
+{
+	if (file) {
+		FILE *f = fopen(file, "w");
+
+		if (!f)
+			return cli_fail("--trace-file %s: %s", file, strerror(errno));
+		setvbuf(f, NULL, _IOLBF, 0);
+		agent_sink.f = platform_sink.f = f;
+	}
+	if (trace || file) {
+		o->agent.trace = cli_trace_to;
+		o->agent.trace_ctx = &agent_sink;
+		o->platform_trace = cli_trace_to;
+		o->platform_trace_ctx = &platform_sink;
+	}
+	return CLI_RUN;
+}
+
+void cli_end_trace(void)
+{
+	if (agent_sink.f)
+		fclose(agent_sink.f);
+	agent_sink.f = platform_sink.f = NULL;
 }
 
 bool cli_parse_u32(const char *s, unsigned long max, unsigned int *out)
@@ -61,6 +133,75 @@ bool cli_parse_u32(const char *s, unsigned long max, unsigned int *out)
 	if (errno || *end || v > max)
 		return false;
 	*out = (unsigned int)v;
+	return true;
+}
+
+/* Digits into *v (no sign, no overflow); how many were read, or -1. */
+static int parse_digits(const char **s, uint64_t *v)
+{
+	int n = 0;
+
+	for (*v = 0; **s >= '0' && **s <= '9'; (*s)++, n++) {
+		uint64_t d = (uint64_t)(**s - '0');
+
+		if (*v > (UINT64_MAX - d) / 10)
+			return -1;
+		*v = *v * 10 + d;
+	}
+	return n;
+}
+
+/* k, M, G or nothing, ending the string: the multiplier, or 0. */
+static uint64_t parse_suffix(const char *s)
+{
+	if (!*s)
+		return 1;
+	if (s[1])
+		return 0;
+	return *s == 'k' || *s == 'K' ? 1000ull
+	       : *s == 'M'	      ? 1000000ull
+	       : *s == 'G'	      ? 1000000000ull
+				      : 0;
+}
+
+bool cli_parse_scaled(const char *s, uint64_t *out)
+{
+	uint64_t whole, frac = 0, mul, scale = 1;
+	const char *p = s;
+	int nfrac = 0;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (!isxdigit((unsigned char)s[2]))
+			return false;
+		errno = 0;
+		whole = strtoull(s + 2, &end, 16);
+		if (errno || *end == '.')
+			return false;
+		p = end;
+	} else if (parse_digits(&p, &whole) < 0) {
+		return false;
+	}
+	if (*p == '.') {
+		p++;
+		nfrac = parse_digits(&p, &frac);
+		if (nfrac <= 0 || nfrac > 18)
+			return false;
+	}
+	mul = parse_suffix(p);
+	if (!mul)
+		return false;
+	/* Trailing zeros say nothing; what is left must be whole units. */
+	for (; nfrac && frac % 10 == 0; nfrac--)
+		frac /= 10;
+	for (int i = 0; i < nfrac; i++)
+		scale *= 10;
+	if (mul % scale || whole > UINT64_MAX / mul ||
+	    frac * (mul / scale) > UINT64_MAX - whole * mul)
+		return false;
+	*out = whole * mul + frac * (mul / scale);
 	return true;
 }
 
@@ -147,19 +288,79 @@ int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, c
 				 .count = count,
 				 .timeout_ms = timeout_ms };
 	cli_watch_sync_init(w);
+	cli_on_signal(cli_watch_stop, w);
 	ret = scmi_notify_register(agent, kind->protocol, kind->event, watch_event, w);
 	if (!ret)
 		ret = kind->subscribe(w, true);
 	if (ret) {
+		kind->subscribe(w, false);
 		scmi_notify_unregister(agent, kind->protocol, kind->event, watch_event, w);
-		return cli_fail("%s(%s %u): %s", kind->notify_name, kind->what, id, strerror(-ret));
+		cli_on_signal(NULL, NULL);
+		return cli_fail_scmi(ret, kind->what, NULL, "%s %u: %s", kind->what, id,
+				     kind->notify_name);
 	}
 	got = cli_watch_wait(w);
-	/* Stop the events before the command's context goes away. */
+	/* Stop the events before the command's context goes away: what this
+	 * command subscribed must not reach a later one on the same agent. */
 	kind->subscribe(w, false);
 	scmi_notify_unregister(agent, kind->protocol, kind->event, watch_event, w);
+	cli_on_signal(NULL, NULL);
+	if (w->stopped)
+		return 130;
 	if (got < count)
 		return cli_fail("%s %u: %u of %u events within %u ms", kind->what, id, got, count,
 				timeout_ms);
 	return 0;
+}
+
+static pthread_mutex_t signal_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*signal_stop)(void *ctx);
+static void *signal_ctx;
+static sigset_t signal_set;
+
+/* The one thread that takes the stop signals: a command that must clean up
+ * (unsubscribe) is told in a thread that may lock; others end as before. */
+static void *signal_thread(void *arg)
+{
+	int sig;
+
+	(void)arg;
+	for (;;) {
+		if (sigwait(&signal_set, &sig))
+			continue;
+		pthread_mutex_lock(&signal_lock);
+		if (signal_stop) {
+			signal_stop(signal_ctx);
+			pthread_mutex_unlock(&signal_lock);
+			continue;
+		}
+		pthread_mutex_unlock(&signal_lock);
+		signal(sig, SIG_DFL);
+		pthread_sigmask(SIG_UNBLOCK, &signal_set, NULL);
+		raise(sig);
+	}
+	return NULL;
+}
+
+void cli_signals_init(void)
+{
+	pthread_t t;
+
+	sigemptyset(&signal_set);
+	sigaddset(&signal_set, SIGINT);
+	sigaddset(&signal_set, SIGTERM);
+	sigaddset(&signal_set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &signal_set, NULL);
+	if (!pthread_create(&t, NULL, signal_thread, NULL))
+		pthread_detach(t);
+	else
+		pthread_sigmask(SIG_UNBLOCK, &signal_set, NULL);
+}
+
+void cli_on_signal(void (*stop)(void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&signal_lock);
+	signal_stop = stop;
+	signal_ctx = ctx;
+	pthread_mutex_unlock(&signal_lock);
 }

@@ -39,14 +39,53 @@ int cli_scmi_start(struct cli_scmi *s, int parsed, struct scmi_agent **a);
 
 /* One line on stderr, "fwkit: <what>", and exit status 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* cli_fail("<what>: <strerror(-err)>"), for a negative errno. */
+/* cli_fail("<what>: <strerror(-err)>"), for a negative errno that is not
+ * an SCMI status (system calls, sockets). */
 int cli_fail_errno(const char *what, int err);
+/*
+ * A failed SCMI command, in SCMI terms: "fwkit: <what>: <STATUS> (<detail>)"
+ * where STATUS is the SCMI status name behind err (a client's negative
+ * errno, mapped back through Linux's table) and detail says more: "no such
+ * <kind>" for NOT_FOUND when kind is given, else detail if given, else the
+ * errno text. Errors that are not an SCMI status (a timeout) print
+ * "<what>: <errno text>". Exit status 1.
+ */
+int cli_fail_scmi(int err, const char *kind, const char *detail, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The SCMI status name a client's negative errno stands for, or NULL. */
+const char *cli_scmi_status(int err);
 /* Usage error: one line, then the hint to ask for help; exit status 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A trace sink printing one line to stderr with a prefix (ctx: const char *). */
+/* Where --trace lines go: "<seconds.micros> <prefix><line>", one write per
+ * line, to stderr or to the --trace-file. */
+struct cli_trace_sink {
+	const char *prefix; /* "agent ", "platform " */
+	FILE *f;	    /* NULL: stderr */
+};
+/* Trace sinks for the library: cli_trace's ctx is the prefix (a const
+ * char *, to stderr), cli_trace_to's a struct cli_trace_sink *. */
 void cli_trace(void *ctx, const char *line);
+void cli_trace_to(void *ctx, const char *line);
+struct scmi_session_opts;
+/* --trace and --trace-file FILE (which implies --trace) of a session's
+ * agent and platform: CLI_RUN, or 1 after saying FILE cannot be written.
+ * cli_end_trace closes FILE once the session is closed. */
+int cli_set_trace(struct scmi_session_opts *o, bool trace, const char *file);
+void cli_end_trace(void);
 /* Parse an unsigned number (0x… allowed) that fits max; false otherwise. */
 bool cli_parse_u32(const char *s, unsigned long max, unsigned int *out);
+/* Parse a quantity with an optional k, M or G suffix (x1000, x10^6, x10^9)
+ * and decimals ("1.2G" is 1200000000), in exact integer arithmetic: a
+ * fraction finer than one unit ("1.5" without suffix) or a value beyond
+ * 64 bits is refused. Plain "0x..." integers are accepted too. */
+bool cli_parse_scaled(const char *s, uint64_t *out);
+/* SIGINT, SIGTERM and SIGHUP call stop(ctx) in a thread of their own (which
+ * may take locks) instead of ending the process, until cli_on_signal(NULL,
+ * NULL); a signal with no stop set ends the process as it would have. Must
+ * run before the process starts any other thread, so that they all leave
+ * these signals to that thread. */
+void cli_signals_init(void);
+void cli_on_signal(void (*stop)(void *ctx), void *ctx);
 /* Quiet the library's warnings unless --verbose. */
 void cli_quiet_logs(bool verbose);
 /* Print s as a JSON string (with quotes and escapes). */
@@ -99,14 +138,18 @@ struct cli_watch {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	unsigned int got;
+	bool stopped; /* by a signal */
 };
 
-/* Subscribe, wait, unsubscribe: the exit status. Once per process. */
+/* Subscribe, wait, unsubscribe (also when a signal stops it: exit status
+ * 130): the exit status. Once per process. */
 int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, const void *client,
 		  uint32_t id, bool json, unsigned int count, unsigned int timeout_ms);
 /* cli_watch_run's waiting (watch.c): set up the lock, and wait for the
- * events (or the deadline), returning how many came. */
+ * events (count 0: any number), until the deadline (timeout_ms 0: none) or
+ * cli_watch_stop (a cli_on_signal stop), returning how many came. */
 void cli_watch_sync_init(struct cli_watch *w);
 unsigned int cli_watch_wait(struct cli_watch *w);
+void cli_watch_stop(void *w);
 
 #endif

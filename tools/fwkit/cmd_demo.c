@@ -14,10 +14,14 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: fwkit demo [--dtb FILE] [--trace] [--verbose]\n"
+	"usage: fwkit demo [--dtb FILE] [--json] [--trace | --trace-file FILE] [--verbose]\n"
 	"\n"
 	"Run the board's SCMI platform and an agent for each of its arm,scmi-smc\n"
-	"nodes in this process, discover everything, and print it.\n";
+	"nodes in this process, discover everything, and print it (--json: one\n"
+	"object, docs/cli-json.md).\n";
+
+/* --json: the checks go into the object's "checks" array. */
+static bool json, first_check = true;
 
 #define MAX_DEMO_AGENTS 8
 
@@ -30,7 +34,20 @@ struct demo_agent {
 
 static int expect(const char *who, const char *what, int got, int want)
 {
-	printf("  %-8s %-52s %s\n", who, what, got ? strerror(-got) : "ok");
+	const char *status = got ? cli_scmi_status(got) : "SUCCESS";
+
+	if (json) {
+		printf("%s{\"agent\":", first_check ? "" : ",");
+		cli_json_string(stdout, who);
+		printf(",\"what\":");
+		cli_json_string(stdout, what);
+		printf(",\"status\":\"%s\",\"ok\":%s}", status ? status : strerror(-got),
+		       got == want ? "true" : "false");
+		first_check = false;
+	} else {
+		printf("  %-8s %-52s %s\n", who, what,
+		       got ? (status ? status : strerror(-got)) : "ok");
+	}
 	if (got != want) {
 		cli_fail("demo: %s %s: expected %s", who, what, want ? strerror(-want) : "success");
 		return 1;
@@ -38,26 +55,82 @@ static int expect(const char *who, const char *what, int got, int want)
 	return 0;
 }
 
+static void print_platform(const struct scmi_session *s, const struct demo_agent *agents, int n)
+{
+	const struct scmi_base_info *i = &agents[0].info;
+
+	if (json) {
+		printf("{\"board\":");
+		cli_json_string(stdout, scmi_session_board(s)->source);
+		printf(",\"platform\":");
+		if (n) {
+			printf("{\"vendor\":");
+			cli_json_string(stdout, i->vendor);
+			printf(",\"sub_vendor\":");
+			cli_json_string(stdout, i->sub_vendor);
+			printf(",\"implementation_version\":%u,\"version\":%u,\"num_agents\":%u}",
+			       i->impl_version, i->version, i->num_agents);
+		} else {
+			printf("null");
+		}
+		printf(",\"agents\":[");
+		return;
+	}
+	printf("fwkit demo: SCMI over shared memory with SMC doorbells, board %s\n\n",
+	       scmi_session_board(s)->source);
+	if (n)
+		printf("platform  vendor \"%s\", sub-vendor \"%s\", implementation 0x%08x, "
+		       "Base %u.%u, %u agents\n\n",
+		       i->vendor, i->sub_vendor, i->impl_version, i->version >> 16,
+		       i->version & 0xffff, i->num_agents);
+	printf("  %-3s %-8s %-24s %-10s %-10s %s\n", "id", "name", "node", "smc-id", "shmem",
+	       "protocols");
+}
+
+static void print_agent(const struct demo_agent *d, bool first)
+{
+	char protos[128] = "Base only";
+	size_t off = 0;
+
+	if (json) {
+		printf("%s{\"agent_id\":%u,\"name\":", first ? "" : ",", d->info.agent_id);
+		cli_json_string(stdout, d->info.agent_name);
+		printf(",\"node\":");
+		cli_json_string(stdout, d->path);
+		printf(",\"smc_id\":%u,\"shmem\":%llu,\"protocols\":[", d->chan.smc_id,
+		       (unsigned long long)d->chan.tx_paddr);
+		for (uint32_t k = 0; k < d->info.num_protocols; k++)
+			printf("%s%u", k ? "," : "", d->info.protocols[k]);
+		printf("]}");
+		return;
+	}
+	for (uint32_t k = 0; k < d->info.num_protocols && off < sizeof(protos) - 8; k++)
+		off += (size_t)snprintf(protos + off, sizeof(protos) - off, "%s%s", k ? "," : "",
+					scmi_protocol_name(d->info.protocols[k]));
+	printf("  %-3u %-8s %-24s 0x%08x 0x%08llx %s\n", d->info.agent_id, d->info.agent_name,
+	       d->path, d->chan.smc_id, (unsigned long long)d->chan.tx_paddr, protos);
+}
+
 /* CLI_RUN, or the exit status. */
 static int parse(int argc, char **argv, struct scmi_session_opts *o, bool *verbose)
 {
 	bool trace = false;
+	const char *trace_file = NULL;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STR("--dtb", &o->dtb),
 		CLI_OPT_FLAG("--trace", &trace),
+		CLI_OPT_STR("--trace-file", &trace_file),
 		CLI_OPT_FLAG("--verbose", verbose),
 		CLI_OPT_END,
 	};
-	const struct cli_spec spec = { .cmd = "demo", .help = usage_text, .opts = opts };
+	const struct cli_spec spec = {
+		.cmd = "demo", .help = usage_text, .opts = opts, .json = &json
+	};
 	struct cli_args args;
 	int ret = cli_parse(&spec, argc, argv, &args);
 
-	if (trace) {
-		o->agent.trace = cli_trace;
-		o->agent.trace_ctx = "agent    ";
-		o->platform_trace = cli_trace;
-		o->platform_trace_ctx = "platform ";
-	}
+	if (ret == CLI_RUN)
+		ret = cli_set_trace(o, trace, trace_file);
 	return ret;
 }
 
@@ -102,30 +175,11 @@ int fwkit_cmd_demo(int argc, char **argv)
 			goto out;
 		}
 	}
-	printf("fwkit demo: SCMI over shared memory with SMC doorbells, board %s\n\n",
-	       scmi_session_board(s)->source);
-	if (n) {
-		const struct scmi_base_info *i = &agents[0].info;
-
-		printf("platform  vendor \"%s\", sub-vendor \"%s\", implementation 0x%08x, "
-		       "Base %u.%u, %u agents\n\n",
-		       i->vendor, i->sub_vendor, i->impl_version, i->version >> 16,
-		       i->version & 0xffff, i->num_agents);
-	}
-	printf("  %-3s %-8s %-24s %-10s %-10s %s\n", "id", "name", "node", "smc-id", "shmem",
-	       "protocols");
+	print_platform(s, agents, n);
 	for (int i = 0; i < n; i++) {
 		struct demo_agent *d = &agents[i];
-		char protos[128] = "Base only";
-		size_t off = 0;
 
-		for (uint32_t k = 0; k < d->info.num_protocols && off < sizeof(protos) - 8; k++)
-			off += (size_t)snprintf(protos + off, sizeof(protos) - off, "%s%s",
-						k ? "," : "",
-						scmi_protocol_name(d->info.protocols[k]));
-		printf("  %-3u %-8s %-24s 0x%08x 0x%08llx %s\n", d->info.agent_id,
-		       d->info.agent_name, d->path, d->chan.smc_id,
-		       (unsigned long long)d->chan.tx_paddr, protos);
+		print_agent(d, i == 0);
 		/* The board says which agent is trusted; the platform must agree below. */
 		for (unsigned int k = 0; k < bp->nagents; k++)
 			if (bp->agents[k].id == d->info.agent_id && bp->agents[k].trusted && !host)
@@ -133,7 +187,10 @@ int fwkit_cmd_demo(int argc, char **argv)
 		if (host != d && !guest)
 			guest = d;
 	}
-	printf("\npermissions (Base 0x9-0xB belong to the trusted agent)\n");
+	if (json)
+		printf("],\"checks\":[");
+	else
+		printf("\npermissions (Base 0x9-0xB belong to the trusted agent)\n");
 	if (host && guest) {
 		snprintf(what, sizeof(what), "SET_DEVICE_PERMISSIONS(agent %u, device 0, deny)",
 			 host->info.agent_id);
@@ -162,13 +219,16 @@ int fwkit_cmd_demo(int argc, char **argv)
 			      scmi_agent_call(guest->agent, 0x99, SCMI_PROTOCOL_VERSION, NULL, 0,
 					      NULL, 0, NULL),
 			      -EOPNOTSUPP);
-	} else {
+	} else if (!json) {
 		printf("  (the board has no trusted and untrusted agent pair)\n");
 	}
+	if (json)
+		printf("],\"ok\":%s}\n", bad ? "false" : "true");
 out:
 	for (int i = 0; i < n; i++)
 		if (agents[i].agent && agents[i].agent != scmi_session_agent(s))
 			scmi_agent_destroy(agents[i].agent);
 	scmi_session_close(s);
+	cli_end_trace();
 	return bad;
 }

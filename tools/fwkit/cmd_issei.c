@@ -35,9 +35,11 @@ static const char usage_text[] =
 	"\n"
 	"host commands:\n"
 	"  info [--json]       link state, firmware version, firmware clients\n"
-	"  echo UUID DATA      connect to the client UUID, write DATA, print the reply\n"
+	"  echo UUID DATA [--json]\n"
+	"                      connect to the client UUID, write DATA, print the reply\n"
 	"                      (a DATA starting with '-' goes after '--')\n"
-	"  spdm-version [UUID] SPDM GET_VERSION to the SPDM client (default UUID\n"
+	"  spdm-version [UUID] [--json]\n"
+	"                      SPDM GET_VERSION to the SPDM client (default UUID\n"
 	"                      e85149df-9447-4c9a-8367-c4e33464f1b4)\n"
 	"\n"
 	"options:\n"
@@ -345,6 +347,26 @@ static int exchange(const struct opts *o, struct issei_host_client *cl,
 	return 0;
 }
 
+/* {"uuid":..,"length":N,"data":"hex","text":"..." or null} */
+static void print_echo_json(const char *uuid, const uint8_t *reply, size_t len, bool text)
+{
+	printf("{\"uuid\":");
+	cli_json_string(stdout, uuid);
+	printf(",\"length\":%zu,\"data\":\"", len);
+	for (size_t i = 0; i < len; i++)
+		printf("%02x", reply[i]);
+	printf("\",\"text\":");
+	if (text) {
+		char *str = strndup((const char *)reply, len);
+
+		cli_json_string(stdout, str ? str : "");
+		free(str);
+	} else {
+		printf("null");
+	}
+	printf("}\n");
+}
+
 static int cmd_echo(const struct opts *o)
 {
 	struct issei_client_props p;
@@ -367,7 +389,9 @@ static int cmd_echo(const struct opts *o)
 	if (!ret) {
 		for (size_t i = 0; i < len; i++)
 			text &= isprint(reply[i]) || reply[i] == '\n' || reply[i] == '\t';
-		if (text) {
+		if (o->json) {
+			print_echo_json(o->pos[1], reply, len, text);
+		} else if (text) {
 			fwrite(reply, 1, len, stdout);
 			putchar('\n');
 		} else {
@@ -410,7 +434,8 @@ static int cmd_spdm(const struct opts *o)
 			for (unsigned int i = 0; i < rsp[5]; i++) {
 				uint16_t v = fw_get_le16(rsp + 6 + 2 * i);
 
-				printf("%s\"%u.%u\"", i ? "," : "", v >> 12, (v >> 8) & 0xf);
+				/* Numbers, as every version (docs/cli-json.md): 0x12 is 1.2. */
+				printf("%s%u", i ? "," : "", v >> 8);
 			}
 			printf("]}\n");
 		} else {

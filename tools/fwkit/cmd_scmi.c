@@ -9,7 +9,6 @@
 #include <fwkit/scmi/session.h>
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +27,7 @@ static const char usage_text[] =
 	"                     else by return of the SMC, as Linux does)\n"
 	"  --timeout-ms N     reply timeout (default: the node's, else 30)\n"
 	"  --trace            print every message, one line each, on stderr\n"
+	"  --trace-file PATH  the same lines into PATH instead (implies --trace)\n"
 	"  --verbose          print the library's warnings too\n"
 	"\n"
 	"commands:\n"
@@ -37,8 +37,10 @@ static const char usage_text[] =
 	"  protocol-perm AGENT DEVICE PROTOCOL allow|deny\n"
 	"                                      BASE_SET_PROTOCOL_PERMISSIONS\n"
 	"  reset-agent AGENT [--permissions]   BASE_RESET_AGENT_CONFIGURATION\n"
-	"  notify [--count N] [--timeout-ms T] enable error events and print every\n"
-	"                                      notification as it arrives\n"
+	"  notify [--count N] [--timeout-ms T] [--json]\n"
+	"                                      enable error events and print every\n"
+	"                                      notification as it arrives, until N\n"
+	"                                      came, T ms passed or SIGINT (0: no limit)\n"
 	"  raw PROTOCOL MESSAGE [WORD...] [--json]\n"
 	"                                      send one command of 32-bit words, print\n"
 	"                                      the status and the returned words\n"
@@ -99,7 +101,7 @@ static int cmd_base(struct scmi_agent *a, const struct base_args *b)
 	int ret = scmi_base_discover(a, &info);
 
 	if (ret)
-		return cli_fail_errno("Base discovery failed", ret);
+		return cli_fail_scmi(ret, NULL, NULL, "Base discovery");
 	if (b->json) {
 		printf("{\"version\":%u,\"vendor\":", info.version);
 		cli_json_string(stdout, info.vendor);
@@ -147,7 +149,7 @@ static int cmd_agent(struct scmi_agent *a, const struct base_args *b)
 		return cli_usage("scmi", "agent needs an agent id");
 	ret = scmi_base_discover_agent(a, id, &got, name);
 	if (ret)
-		return cli_fail_errno("BASE_DISCOVER_AGENT", ret);
+		return cli_fail_scmi(ret, "agent", NULL, "agent %u: BASE_DISCOVER_AGENT", id);
 	if (b->json) {
 		printf("{\"agent_id\":%u,\"name\":", got);
 		cli_json_string(stdout, name);
@@ -182,7 +184,7 @@ static int cmd_device_perm(struct scmi_agent *a, const struct base_args *b)
 	    !cli_parse_u32(argv[2], 0xFFFFFFFFul, &dev) || parse_allow(argv[3], &allow))
 		return cli_usage("scmi", "device-perm needs AGENT DEVICE allow|deny");
 	ret = scmi_base_set_device_permissions(a, agent, dev, allow);
-	return ret ? cli_fail_errno("BASE_SET_DEVICE_PERMISSIONS", ret) : 0;
+	return ret ? cli_fail_scmi(ret, "agent or device", NULL, "BASE_SET_DEVICE_PERMISSIONS") : 0;
 }
 
 static int cmd_protocol_perm(struct scmi_agent *a, const struct base_args *b)
@@ -197,7 +199,9 @@ static int cmd_protocol_perm(struct scmi_agent *a, const struct base_args *b)
 	    parse_allow(argv[4], &allow))
 		return cli_usage("scmi", "protocol-perm needs AGENT DEVICE PROTOCOL allow|deny");
 	ret = scmi_base_set_protocol_permissions(a, agent, dev, (uint8_t)proto, allow);
-	return ret ? cli_fail_errno("BASE_SET_PROTOCOL_PERMISSIONS", ret) : 0;
+	return ret ? cli_fail_scmi(ret, "agent, device or protocol", NULL,
+				   "BASE_SET_PROTOCOL_PERMISSIONS")
+		   : 0;
 }
 
 static int cmd_reset_agent(struct scmi_agent *a, const struct base_args *b)
@@ -208,7 +212,9 @@ static int cmd_reset_agent(struct scmi_agent *a, const struct base_args *b)
 	if (!cli_parse_u32(b->args.v[1], 0xFFFFFFFFul, &agent))
 		return cli_usage("scmi", "reset-agent needs an agent id");
 	ret = scmi_base_reset_agent_configuration(a, agent, b->permissions);
-	return ret ? cli_fail_errno("BASE_RESET_AGENT_CONFIGURATION", ret) : 0;
+	return ret ? cli_fail_scmi(ret, "agent", NULL, "agent %u: BASE_RESET_AGENT_CONFIGURATION",
+				   agent)
+		   : 0;
 }
 
 static int cmd_raw(struct scmi_agent *a, const struct base_args *b)
@@ -254,64 +260,63 @@ static int cmd_raw(struct scmi_agent *a, const struct base_args *b)
 	return x->status ? 1 : 0;
 }
 
-static volatile sig_atomic_t notify_stop;
-static int notify_pipe[2] = { -1, -1 };
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	notify_stop = 1;
-	if (notify_pipe[1] >= 0)
-		(void)!write(notify_pipe[1], "x", 1);
-}
-
+/* Every notification, as text or one JSON object a line (docs/cli-json.md). */
 static void print_notification(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *payload,
 			       size_t len, uint64_t ts)
 {
-	(void)ctx;
-	printf("%llu.%06llu %s (0x%02x) event %u len %zu:", (unsigned long long)(ts / 1000000000),
-	       (unsigned long long)(ts / 1000 % 1000000), scmi_protocol_name(proto), proto, evt,
-	       len);
+	struct cli_watch *w = ctx;
+
+	pthread_mutex_lock(&w->lock);
+	if (w->json)
+		printf("{\"protocol\":%u,\"protocol_name\":\"%s\",\"event_id\":%u,\"time_ns\":%llu,"
+		       "\"payload\":[",
+		       proto, scmi_protocol_name(proto), evt, (unsigned long long)ts);
+	else
+		printf("%llu.%06llu %s (0x%02x) event %u len %zu:",
+		       (unsigned long long)(ts / 1000000000),
+		       (unsigned long long)(ts / 1000 % 1000000), scmi_protocol_name(proto), proto,
+		       evt, len);
 	for (size_t i = 0; i + 4 <= len; i += 4)
-		printf(" 0x%08x", fw_get_le32(payload + i));
-	printf("\n");
+		printf(w->json ? "%s%u" : "%s0x%08x", w->json ? (i ? "," : "") : " ",
+		       fw_get_le32(payload + i));
+	printf(w->json ? "]}\n" : "\n");
 	fflush(stdout);
-	if (notify_pipe[1] >= 0)
-		(void)!write(notify_pipe[1], "n", 1);
+	w->got++;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void notify_register(struct scmi_agent *a, struct cli_watch *w, bool on)
+{
+	for (unsigned int p = SCMI_PROTOCOL_BASE; p <= 0xFF; p++)
+		if (on)
+			scmi_notify_register(a, (uint8_t)p, SCMI_EVT_ANY, print_notification, w);
+		else
+			scmi_notify_unregister(a, (uint8_t)p, SCMI_EVT_ANY, print_notification, w);
 }
 
 static int cmd_notify(struct scmi_agent *a, const struct base_args *b)
 {
-	unsigned int count = b->count, timeout = b->timeout_ms, seen = 0;
-	uint64_t deadline;
+	static struct cli_watch watch; /* the dispatcher may outlive the call */
+	struct cli_watch *w = &watch;
 	int ret;
 
-	if (pipe(notify_pipe))
-		return cli_fail("pipe: %s", strerror(errno));
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	for (unsigned int p = SCMI_PROTOCOL_BASE; p <= 0xFF; p++)
-		scmi_notify_register(a, (uint8_t)p, SCMI_EVT_ANY, print_notification, NULL);
+	*w = (struct cli_watch){
+		.agent = a, .json = b->json, .count = b->count, .timeout_ms = b->timeout_ms
+	};
+	cli_watch_sync_init(w);
+	cli_on_signal(cli_watch_stop, w);
+	notify_register(a, w, true);
 	ret = scmi_base_notify_errors(a, true);
+	if (!ret || ret == -EOPNOTSUPP)
+		cli_watch_wait(w);
+	/* What this command turned on ends with it (SIGINT and timeout too). */
+	if (!ret)
+		scmi_base_notify_errors(a, false);
+	notify_register(a, w, false);
+	cli_on_signal(NULL, NULL);
 	if (ret && ret != -EOPNOTSUPP)
-		return cli_fail_errno("BASE_NOTIFY_ERRORS", ret);
-	deadline = fw_deadline(timeout ? (int64_t)timeout * (int64_t)FW_NSEC_PER_MSEC : -1);
-	while (!notify_stop && (!count || seen < count)) {
-		int64_t left = fw_remaining(deadline);
-		struct timeval tv;
-		fd_set fds;
-		char c;
-
-		if (left == 0)
-			break;
-		FD_ZERO(&fds);
-		FD_SET(notify_pipe[0], &fds);
-		tv.tv_sec = left < 0 ? 3600 : left / 1000000000;
-		tv.tv_usec = left < 0 ? 0 : (left % 1000000000) / 1000;
-		if (select(notify_pipe[0] + 1, &fds, NULL, NULL, &tv) > 0 &&
-		    read(notify_pipe[0], &c, 1) == 1 && c == 'n')
-			seen++;
-	}
+		return cli_fail_scmi(ret, NULL, NULL, "BASE_NOTIFY_ERRORS");
 	return 0;
 }
 
@@ -378,7 +383,7 @@ static int parse_completion(const char *s, struct scmi_session_opts *o)
 static int parse_global(int argc, char **argv, struct scmi_session_opts *o, const char **socket,
 			struct cli_args *args)
 {
-	const char *completion = NULL;
+	const char *completion = NULL, *trace_file = NULL;
 	bool poll = false, trace = false, verbose = false;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STR("--socket", socket),
@@ -388,6 +393,7 @@ static int parse_global(int argc, char **argv, struct scmi_session_opts *o, cons
 		CLI_OPT_STR("--completion", &completion),
 		CLI_OPT_U32("--timeout-ms", &o->agent.rx_timeout_ms, 1, 600000),
 		CLI_OPT_FLAG("--trace", &trace),
+		CLI_OPT_STR("--trace-file", &trace_file),
 		CLI_OPT_FLAG("--verbose", &verbose),
 		CLI_OPT_END,
 	};
@@ -404,13 +410,9 @@ static int parse_global(int argc, char **argv, struct scmi_session_opts *o, cons
 		ret = parse_completion(completion, o);
 	if (poll)
 		o->mode = HW_WAIT_POLL;
-	if (trace) {
-		o->agent.trace = cli_trace;
-		o->agent.trace_ctx = "agent ";
-		o->platform_trace = cli_trace;
-		o->platform_trace_ctx = "platform ";
-	}
 	cli_quiet_logs(verbose);
+	if (ret == CLI_RUN)
+		ret = cli_set_trace(o, trace, trace_file);
 	return ret;
 }
 
@@ -422,8 +424,11 @@ int fwkit_cmd_scmi(int argc, char **argv)
 	struct scmi_agent *agent;
 	struct cli_args args;
 	struct base_args b;
-	int ret = parse_global(argc, argv, &s.o, &s.socket, &args);
+	int ret;
 
+	/* Before the session starts its threads: they leave signals to ours. */
+	cli_signals_init();
+	ret = parse_global(argc, argv, &s.o, &s.socket, &args);
 	if (ret != CLI_RUN)
 		return ret;
 	for (size_t i = 0; i < FW_ARRAY_SIZE(base_cmds); i++)
@@ -438,5 +443,6 @@ int fwkit_cmd_scmi(int argc, char **argv)
 		ret = (agent = cli_scmi_agent(&s)) ? base->run(agent, &b) : 1;
 	if (s.session)
 		scmi_session_close(s.session);
+	cli_end_trace();
 	return ret;
 }

@@ -26,7 +26,36 @@ static void usage(FILE *f)
 	fprintf(f, "usage: fwkit <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < FW_ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\n'fwkit <command> --help' describes each command.\n");
+	fprintf(f, "\n'fwkit <command> --help' or 'fwkit help <command>' describes each command;\n"
+		   "'fwkit --version' prints the version.\n");
+}
+
+static int run(const char *name, int argc, char **argv)
+{
+	for (size_t i = 0; i < FW_ARRAY_SIZE(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].fn(argc, argv);
+	fprintf(stderr, "fwkit: unknown command '%s' (see 'fwkit --help')\n", name);
+	return 2;
+}
+
+/* `fwkit help CMD [SUB...]` is `fwkit CMD [SUB...] --help`: no connection. */
+static int help(int argc, char **argv)
+{
+	char *args[8];
+	int n = 0;
+
+	if (argc < 3) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc > (int)FW_ARRAY_SIZE(args) - 1)
+		argc = (int)FW_ARRAY_SIZE(args) - 1;
+	for (int i = 2; i < argc; i++)
+		args[n++] = argv[i];
+	args[n++] = "--help";
+	args[n] = NULL;
+	return run(args[0], n, args);
 }
 
 int main(int argc, char **argv)
@@ -35,13 +64,15 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; i < FW_ARRAY_SIZE(commands); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "fwkit: unknown command '%s' (see 'fwkit --help')\n", argv[1]);
-	return 2;
+	if (!strcmp(argv[1], "--version")) {
+		printf("fwkit %s\n", FWKIT_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help"))
+		return help(argc, argv);
+	return run(argv[1], argc - 1, argv + 1);
 }

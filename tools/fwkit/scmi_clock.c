@@ -3,7 +3,7 @@
  * `fwkit scmi clock ...`: the Clock management protocol from the command
  * line. Clocks are named by id or by name; every subcommand prints a table
  * or, with --json, one JSON object on one line. Rates are in Hz and may carry
- * a k, M or G suffix on input.
+ * a k, M or G suffix and decimals on input ("1.2G").
  */
 #include "cli.h"
 
@@ -27,7 +27,8 @@ static const char clock_usage[] =
 	"  watch CLOCK [--count N] [--timeout-ms T]\n"
 	"                               subscribe to both rate events, print N (1) of\n"
 	"                               them; exit 1 if none came within T ms (10000)\n"
-	"CLOCK and PARENT are ids or names; RATE is in Hz (k, M, G suffixes allowed).\n";
+	"CLOCK and PARENT are ids or names; RATE is in Hz (k, M, G suffixes and decimals\n"
+	"allowed: 1.2G).\n";
 
 struct args {
 	struct cli_args args; /* v[0] the command, v[1] the clock */
@@ -64,36 +65,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return cli_parse(&spec, argc, argv, &a->args);
 }
 
-static bool parse_rate(const char *s, uint64_t *out)
-{
-	unsigned long long v, mul = 1;
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return false;
-	if (*end == 'k' || *end == 'K')
-		mul = 1000ull;
-	else if (*end == 'M')
-		mul = 1000000ull;
-	else if (*end == 'G')
-		mul = 1000000000ull;
-	else if (*end)
-		return false;
-	if (*end && end[1])
-		return false;
-	if (v > UINT64_MAX / mul)
-		return false;
-	*out = v * mul;
-	return true;
-}
-
 static int fail_errno(const char *what, uint32_t id, int ret)
 {
-	return cli_fail("%s(clock %u): %s", what, id, strerror(-ret));
+	return cli_fail_scmi(ret, "clock", NULL, "clock %u: %s", id, what);
 }
 
 static int clock_name(const void *ctx, uint32_t id, char *name, size_t len)
@@ -275,14 +249,36 @@ static int print_rate(uint32_t id, uint64_t rate, const struct args *a)
 	return 0;
 }
 
+/* OUT_OF_RANGE, with the rates the clock has. */
+static int fail_range(const struct scmi_clock_client *c, uint32_t id, uint64_t rate)
+{
+	struct scmi_clock_info i;
+	char rates[160] = "rates ";
+	size_t off = 6;
+
+	if (scmi_clock_describe_rates(c, id, &i))
+		return fail_errno("CLOCK_RATE_SET", id, -ERANGE);
+	if (i.range)
+		snprintf(rates, sizeof(rates), "rates %llu..%llu Hz step %llu",
+			 (unsigned long long)i.min_rate, (unsigned long long)i.max_rate,
+			 (unsigned long long)i.step);
+	for (unsigned int r = 0; !i.range && r < i.num_rates && off < sizeof(rates); r++)
+		off += (size_t)snprintf(rates + off, sizeof(rates) - off, "%s%llu%s", r ? " " : "",
+					(unsigned long long)i.rates[r],
+					r + 1 == i.num_rates ? " Hz" : "");
+	return cli_fail_scmi(-ERANGE, NULL, rates, "clock %u: CLOCK_RATE_SET %llu Hz", id,
+			     (unsigned long long)rate);
+}
+
 static int cmd_set(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
 {
 	uint32_t flags = 0;
 	uint64_t rate, got = 0;
 	int ret;
 
-	if (!parse_rate(a->args.v[2], &rate))
-		return cli_usage("scmi clock", "set needs CLOCK RATE");
+	if (!cli_parse_scaled(a->args.v[2], &rate))
+		return cli_usage("scmi clock", "'%s' is not a rate in Hz (e.g. 800M, 1.2G)",
+				 a->args.v[2]);
 	if (a->round && !strcmp(a->round, "up"))
 		flags |= SCMI_CLOCK_SET_ROUND_UP;
 	else if (a->round && !strcmp(a->round, "auto"))
@@ -297,6 +293,8 @@ static int cmd_set(const struct scmi_clock_client *c, uint32_t id, const struct 
 		flags |= SCMI_CLOCK_SET_IGNORE_RESP;
 	}
 	ret = scmi_clock_rate_set(c, id, rate, flags, &got);
+	if (ret == -ERANGE)
+		return fail_range(c, id, rate);
 	if (ret)
 		return fail_errno("CLOCK_RATE_SET", id, ret);
 	/* Without a delayed response, ask for the rate the platform chose. */
@@ -405,7 +403,7 @@ int fwkit_scmi_clock(struct cli_scmi *sess, int argc, char **argv)
 	cmd = a.args.v[0];
 	ret = scmi_clock_client_init(ag, &c);
 	if (ret)
-		return cli_fail("clock protocol: %s", strerror(-ret));
+		return cli_fail_scmi(ret, NULL, NULL, "clock protocol");
 	if (!strcmp(cmd, "list"))
 		return cmd_list(&c, &a);
 	ret = resolve(&c, a.args.v[1], &id);

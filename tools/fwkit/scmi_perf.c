@@ -77,7 +77,7 @@ static int perf_list(struct scmi_agent *a, const struct scmi_perf_info *info, bo
 	bool first = true;
 
 	if (json)
-		printf("{\"version\":\"0x%x\",\"domains\":[", info->version);
+		printf("{\"version\":%u,\"domains\":[", info->version);
 	else
 		printf("%-4s %-24s %-8s %s\n", "ID", "NAME", "LEVEL", "LIMITS");
 	for (uint32_t i = 0; i < info->num_domains; i++) {
@@ -103,7 +103,7 @@ static int perf_levels(struct scmi_agent *a, const struct scmi_perf_info *info,
 					    &parts);
 
 	if (ret)
-		return cli_fail("perf: levels of '%s': %s", d->name, strerror(-ret));
+		return cli_fail_scmi(ret, "perf domain", NULL, "perf: levels of '%s'", d->name);
 	if (json) {
 		printf("{\"id\":%u,\"name\":", d->id);
 		cli_json_string(stdout, d->name);
@@ -151,12 +151,12 @@ int fwkit_scmi_perf(struct cli_scmi *sess, int argc, char **argv)
 		return cli_usage("scmi perf", "limits needs DOMAIN [MIN MAX]");
 	ret = scmi_perf_protocol_info(a, &info);
 	if (ret)
-		return cli_fail("perf: protocol not available: %s", strerror(-ret));
+		return cli_fail_scmi(ret, "perf domain", NULL, "perf: protocol not available");
 	if (!strcmp(args.v[0], "list"))
 		return perf_list(a, &info, json);
 	ret = perf_find(a, &info, args.v[1], &d);
 	if (ret)
-		return cli_fail("perf: domain '%s': %s", args.v[1], strerror(-ret));
+		return cli_fail_scmi(ret, "perf domain", NULL, "perf: domain '%s'", args.v[1]);
 	if (!strcmp(args.v[0], "levels"))
 		return perf_levels(a, &info, &d, json);
 	if (!strcmp(args.v[0], "level") && args.n == 3) {
@@ -164,20 +164,21 @@ int fwkit_scmi_perf(struct cli_scmi *sess, int argc, char **argv)
 			return cli_usage("scmi perf", "bad level '%s'", args.v[2]);
 		ret = scmi_perf_level_set(a, d.id, v1);
 		if (ret)
-			return cli_fail("perf: cannot set '%s' to level %u: %s", d.name, v1,
-					strerror(-ret));
+			return cli_fail_scmi(ret, "perf domain", NULL,
+					     "perf: cannot set '%s' to level %u", d.name, v1);
 	} else if (!strcmp(args.v[0], "limits") && args.n == 4) {
 		if (!cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v1) ||
 		    !cli_parse_u32(args.v[3], 0xFFFFFFFFul, &v2))
 			return cli_usage("scmi perf", "bad limits '%s %s'", args.v[2], args.v[3]);
 		ret = scmi_perf_limits_set(a, d.id, v2, v1);
 		if (ret)
-			return cli_fail("perf: cannot set the limits of '%s' to %u-%u: %s", d.name,
-					v1, v2, strerror(-ret));
+			return cli_fail_scmi(ret, "perf domain", NULL,
+					     "perf: cannot set the limits of '%s' to %u-%u", d.name,
+					     v1, v2);
 	}
 	ret = perf_show(a, &d, json, true);
 	if (ret)
-		return cli_fail("perf: domain '%s': %s", d.name, strerror(-ret));
+		return cli_fail_scmi(ret, "perf domain", NULL, "perf: domain '%s'", d.name);
 	if (json)
 		printf("\n");
 	return 0;

@@ -29,9 +29,8 @@ static const char usage_text[] =
 
 static int fail(const char *what, int ret)
 {
-	if (ret == -EADDRINUSE)
-		return cli_fail("%s: in use by another agent (IN_USE)", what);
-	return cli_fail("%s: %s", what, strerror(-ret));
+	return cli_fail_scmi(ret, NULL, ret == -EADDRINUSE ? "in use by another agent" : NULL, "%s",
+			     what);
 }
 
 static int parse_type(const char *s, enum scmi_pinctrl_selector_type *t)
@@ -148,7 +147,7 @@ static int cmd_list(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, boo
 		return fail("pin control", ret);
 	n = count_of(&info, t);
 	if (json)
-		printf("[");
+		printf("{\"version\":%u,\"%ss\":[", info.version, scmi_pinctrl_type_name(t));
 	for (uint32_t i = 0; i < n; i++) {
 		ret = show(a, t, i, json, true, &first);
 		/* What this agent may not see is left out. */
@@ -156,7 +155,7 @@ static int cmd_list(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, boo
 			return fail(scmi_pinctrl_type_name(t), ret);
 	}
 	if (json)
-		printf("]\n");
+		printf("]}\n");
 	return 0;
 }
 

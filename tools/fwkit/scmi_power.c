@@ -68,7 +68,7 @@ static int power_list(struct scmi_agent *a, const struct scmi_power_info *info, 
 	bool first = true;
 
 	if (json)
-		printf("{\"version\":\"0x%x\",\"domains\":[", info->version);
+		printf("{\"version\":%u,\"domains\":[", info->version);
 	else
 		printf("%-4s %-32s %-10s %s\n", "ID", "NAME", "STATE", "FLAGS");
 	for (uint32_t i = 0; i < info->num_domains; i++) {
@@ -115,12 +115,12 @@ int fwkit_scmi_power(struct cli_scmi *sess, int argc, char **argv)
 		return ret;
 	ret = scmi_power_protocol_info(a, &info);
 	if (ret)
-		return cli_fail("power: protocol not available: %s", strerror(-ret));
+		return cli_fail_scmi(ret, "power domain", NULL, "power: protocol not available");
 	if (!strcmp(args.v[0], "list"))
 		return power_list(a, &info, json);
 	ret = power_find(a, &info, args.v[1], &d);
 	if (ret)
-		return cli_fail("power: domain '%s': %s", args.v[1], strerror(-ret));
+		return cli_fail_scmi(ret, "power domain", NULL, "power: domain '%s'", args.v[1]);
 	if (args.n == 3) {
 		uint32_t st;
 
@@ -128,8 +128,9 @@ int fwkit_scmi_power(struct cli_scmi *sess, int argc, char **argv)
 			return cli_usage("scmi power", "bad state '%s'", args.v[2]);
 		ret = scmi_power_state_set(a, d.id, st, async);
 		if (ret)
-			return cli_fail("power: cannot set domain '%s' to %s: %s", d.name,
-					args.v[2], strerror(-ret));
+			return cli_fail_scmi(ret, "power domain", NULL,
+					     "power: cannot set domain '%s' to %s", d.name,
+					     args.v[2]);
 	} else if (async) {
 		return cli_usage("scmi power", "--async applies to setting a state");
 	}
@@ -139,7 +140,8 @@ int fwkit_scmi_power(struct cli_scmi *sess, int argc, char **argv)
 
 		ret = scmi_power_state_get(a, d.id, &st);
 		if (ret)
-			return cli_fail("power: domain '%s': %s", d.name, strerror(-ret));
+			return cli_fail_scmi(ret, "power domain", NULL, "power: domain '%s'",
+					     d.name);
 		scmi_power_state_str(st, s, sizeof(s));
 		if (json) {
 			power_json_domain(&d, s);

@@ -15,7 +15,8 @@
 static const char usage_text[] =
 	"usage: fwkit scmi powercap <command> [args] [--json]\n"
 	"\n"
-	"ID is a domain's name or number; power in microwatts, intervals in us.\n"
+	"ID is a domain's name or number; power in microwatts (k, M, G suffixes and\n"
+	"decimals allowed: 3.5M), intervals in us.\n"
 	"  list                  every domain this agent may see\n"
 	"  get ID                the domain's attributes and current cap\n"
 	"  set ID UW [--async]   POWERCAP_CAP_SET (0 disables capping, v2.0);\n"
@@ -40,10 +41,44 @@ static int resolve(struct scmi_agent *a, const char *s, uint32_t *id)
 	int ret = scmi_powercap_protocol_info(a, &ver, &names.count);
 
 	if (ret)
-		return cli_fail_errno("powercap", ret);
+		return cli_fail_scmi(ret, NULL, NULL, "powercap protocol");
 	if (cli_find(&names, s, id))
 		return cli_fail("no powercap domain called '%s'", s);
 	return 0;
+}
+
+static int fail(int ret, uint32_t id, const char *what)
+{
+	return cli_fail_scmi(ret, "powercap domain", NULL, "powercap domain %u: %s", id, what);
+}
+
+/* --async on a domain without it: say so rather than NOT_SUPPORTED. */
+static int check_async(struct scmi_agent *a, uint32_t id)
+{
+	struct scmi_powercap_dom d;
+	int ret = scmi_powercap_domain_attributes(a, id, &d);
+
+	if (ret)
+		return fail(ret, id, "POWERCAP_DOMAIN_ATTRIBUTES");
+	if (!d.async_cap_set)
+		return cli_fail("powercap: domain %s does not support asynchronous cap setting "
+				"(set it without --async)",
+				d.name);
+	return 0;
+}
+
+/* OUT_OF_RANGE, with the caps the domain takes. */
+static int fail_range(struct scmi_agent *a, uint32_t id, uint32_t cap)
+{
+	struct scmi_powercap_dom d;
+	char caps[96];
+
+	if (scmi_powercap_domain_attributes(a, id, &d))
+		return fail(-ERANGE, id, "POWERCAP_CAP_SET");
+	snprintf(caps, sizeof(caps), "caps %u..%u uW step %u%s", d.min_power_cap, d.max_power_cap,
+		 d.power_cap_step, d.cap_config ? "" : ", not configurable");
+	return cli_fail_scmi(-ERANGE, NULL, caps, "powercap domain %u: POWERCAP_CAP_SET %u uW", id,
+			     cap);
 }
 
 static void print_dom(const struct scmi_powercap_dom *d, uint32_t cap, bool json)
@@ -81,9 +116,9 @@ static int cmd_list(struct scmi_agent *a, bool json)
 	int ret = scmi_powercap_protocol_info(a, &ver, &num);
 
 	if (ret)
-		return cli_fail_errno("powercap", ret);
+		return cli_fail_scmi(ret, NULL, NULL, "powercap protocol");
 	if (json)
-		printf("[");
+		printf("{\"version\":%u,\"domains\":[", ver);
 	for (uint32_t i = 0; i < num; i++) {
 		struct scmi_powercap_dom d;
 		uint32_t cap;
@@ -92,14 +127,14 @@ static int cmd_list(struct scmi_agent *a, bool json)
 		if (ret == -EACCES)
 			continue; /* not this agent's */
 		if (ret || (ret = scmi_powercap_cap_get(a, i, &cap)))
-			return cli_fail_errno("powercap domain", ret);
+			return fail(ret, i, "POWERCAP_DOMAIN_ATTRIBUTES");
 		if (json && !first)
 			printf(",");
 		print_dom(&d, cap, json);
 		first = false;
 	}
 	if (json)
-		printf("]\n");
+		printf("]}\n");
 	return 0;
 }
 
@@ -118,6 +153,7 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 	struct cli_args args;
 	unsigned int v;
 	uint32_t id, out, pai;
+	uint64_t uw;
 	int ret = cli_scmi_start(sess, cli_parse(&spec, argc, argv, &args), &a);
 
 	if (ret != CLI_RUN)
@@ -131,20 +167,25 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 			return ret;
 		if ((ret = scmi_powercap_domain_attributes(a, id, &d)) ||
 		    (ret = scmi_powercap_cap_get(a, id, &out)))
-			return cli_fail_errno(args.v[1], ret);
+			return fail(ret, id, "POWERCAP_CAP_GET");
 		print_dom(&d, out, json);
 		if (json)
 			printf("\n");
 		return 0;
 	}
 	if (!strcmp(args.v[0], "set")) {
-		if (!cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v))
+		if (!cli_parse_scaled(args.v[2], &uw) || uw > UINT32_MAX)
 			return cli_usage("scmi powercap", "'%s' is not a power in uW", args.v[2]);
+		v = (unsigned int)uw;
 		if ((ret = resolve(a, args.v[1], &id)))
 			return ret;
+		if (async && (ret = check_async(a, id)))
+			return ret;
 		ret = scmi_powercap_cap_set(a, id, v, async, false, &out);
+		if (ret == -ERANGE)
+			return fail_range(a, id, v);
 		if (ret)
-			return cli_fail_errno("set", ret);
+			return fail(ret, id, "POWERCAP_CAP_SET");
 		if (json)
 			printf("{\"id\":%u,\"cap_uw\":%u}\n", id, out);
 		else
@@ -158,9 +199,9 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 		if ((ret = resolve(a, args.v[1], &id)))
 			return ret;
 		if (args.n == 3 && (ret = scmi_powercap_pai_set(a, id, v)))
-			return cli_fail_errno("pai", ret);
+			return fail(ret, id, "POWERCAP_PAI_SET");
 		if ((ret = scmi_powercap_pai_get(a, id, &pai)))
-			return cli_fail_errno("pai", ret);
+			return fail(ret, id, "POWERCAP_PAI_GET");
 		if (json)
 			printf("{\"id\":%u,\"pai_us\":%u}\n", id, pai);
 		else
@@ -171,7 +212,7 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 	if ((ret = resolve(a, args.v[1], &id)))
 		return ret;
 	if ((ret = scmi_powercap_measurements_get(a, id, &out, &pai)))
-		return cli_fail_errno("measure", ret);
+		return fail(ret, id, "POWERCAP_MEASUREMENTS_GET");
 	if (json)
 		printf("{\"id\":%u,\"power_uw\":%u,\"pai_us\":%u}\n", id, out, pai);
 	else

@@ -138,7 +138,8 @@ static int cmd_info(const struct scmi_reset_client *c, uint32_t id, const struct
 	int ret = scmi_reset_domain_info(c, id, &i);
 
 	if (ret)
-		return cli_fail("RESET_DOMAIN_ATTRIBUTES(domain %u): %s", id, strerror(-ret));
+		return cli_fail_scmi(ret, "reset domain", NULL,
+				     "RESET_DOMAIN_ATTRIBUTES(domain %u)", id);
 	if (a->json) {
 		printf("{\"id\":%u,\"name\":", id);
 		cli_json_string(stdout, i.name);
@@ -169,7 +170,7 @@ static int cmd_reset(const struct scmi_reset_client *c, uint32_t id, const struc
 		flags |= SCMI_RESET_ASYNCHRONOUS;
 	ret = scmi_reset_domain(c, id, flags, a->state);
 	if (ret)
-		return cli_fail("RESET(domain %u, %s): %s", id, action, strerror(-ret));
+		return cli_fail_scmi(ret, "reset domain", NULL, "RESET(domain %u, %s)", id, action);
 	if (a->json)
 		printf("{\"id\":%u,\"action\":\"%s\",\"async\":%s,\"reset_state\":%u}\n", id,
 		       action, a->async ? "true" : "false", a->state);
@@ -225,7 +226,7 @@ int fwkit_scmi_reset(struct cli_scmi *sess, int argc, char **argv)
 	cmd = a.args.v[0];
 	ret = scmi_reset_client_init(ag, &c);
 	if (ret)
-		return cli_fail("reset protocol: %s", strerror(-ret));
+		return cli_fail_scmi(ret, "reset domain", NULL, "reset protocol");
 	if (!strcmp(cmd, "list"))
 		return cmd_list(&c, &a);
 	ret = resolve(&c, a.args.n == 2 ? a.args.v[1] : cmd, &id);

@@ -45,13 +45,13 @@ static int load(struct scmi_agent *a, struct sensors *ss)
 	int ret = scmi_sensor_proto_info_get(a, &ss->pi);
 
 	if (ret)
-		return cli_fail_errno("SENSOR PROTOCOL_ATTRIBUTES", ret);
+		return cli_fail_scmi(ret, "sensor", NULL, "SENSOR PROTOCOL_ATTRIBUTES");
 	ss->s = calloc(ss->pi.num_sensors ? ss->pi.num_sensors : 1, sizeof(*ss->s));
 	if (!ss->s)
 		return cli_fail("out of memory");
 	ret = scmi_sensor_describe(a, &ss->pi, ss->s, ss->pi.num_sensors, &ss->n);
 	if (ret)
-		return cli_fail_errno("SENSOR_DESCRIPTION_GET", ret);
+		return cli_fail_scmi(ret, "sensor", NULL, "SENSOR_DESCRIPTION_GET");
 	return 0;
 }
 
@@ -148,7 +148,7 @@ static int cmd_read(struct scmi_agent *a, struct sensors *ss, const struct scmi_
 	int ret = scmi_sensor_reading_get(a, ss->pi.version, s->id, async, r, FW_ARRAY_SIZE(r), &n);
 
 	if (ret)
-		return cli_fail_errno("SENSOR_READING_GET", ret);
+		return cli_fail_scmi(ret, "sensor", NULL, "sensor %u: SENSOR_READING_GET", s->id);
 	if (json) {
 		printf("{\"id\":%u,\"name\":", s->id);
 		cli_json_string(stdout, s->name);
@@ -197,7 +197,8 @@ static int cmd_trip(struct scmi_agent *a, const struct scmi_sensor_info *s,
 	}
 	ret = scmi_sensor_trip_point_config(a, s->id, (uint8_t)tp, mode, v);
 	if (ret)
-		return cli_fail_errno("SENSOR_TRIP_POINT_CONFIG", ret);
+		return cli_fail_scmi(ret, "sensor", NULL, "sensor %u: SENSOR_TRIP_POINT_CONFIG",
+				     s->id);
 	if (sa->json)
 		printf("{\"id\":%u,\"trip_point\":%u,\"value\":%lld,\"mode\":%u}\n", s->id, tp, v,
 		       mode);
@@ -217,11 +218,12 @@ static int cmd_config(struct scmi_agent *a, const struct scmi_sensor_info *s,
 			return cli_usage("scmi sensor", "'%s' is not a 32-bit config", argv[2]);
 		ret = scmi_sensor_config_set(a, s->id, c);
 		if (ret)
-			return cli_fail_errno("SENSOR_CONFIG_SET", ret);
+			return cli_fail_scmi(ret, "sensor", NULL, "sensor %u: SENSOR_CONFIG_SET",
+					     s->id);
 	}
 	ret = scmi_sensor_config_get(a, s->id, &cfg);
 	if (ret)
-		return cli_fail_errno("SENSOR_CONFIG_GET", ret);
+		return cli_fail_scmi(ret, "sensor", NULL, "sensor %u: SENSOR_CONFIG_GET", s->id);
 	if (sa->json)
 		printf("{\"id\":%u,\"config\":%u,\"enabled\":%s,\"timestamps\":%s}\n", s->id, cfg,
 		       cfg & SCMI_SENS_CFG_SENSOR_ENABLED_MASK ? "true" : "false",
@@ -248,14 +250,14 @@ static bool print_event(const struct cli_watch *w, uint8_t evt, const uint8_t *p
 		uint32_t d = fw_get_le32(p + 8);
 		bool up = d & SCMI_SENSOR_TP_EVT_ASCENDING;
 
-		printf(w->json ? "{\"event\":\"trip\",\"sensor\":%u,\"trip_point\":%u,\"up\":%s}\n"
+		printf(w->json ? "{\"event\":\"trip\",\"id\":%u,\"trip_point\":%u,\"up\":%s}\n"
 			       : "trip sensor %u point %u %s\n",
 		       w->id, FW_FIELD_GET(SCMI_SENSOR_TP_EVT_ID, d),
 		       w->json ? (up ? "true" : "false") : (up ? "up" : "down"));
 		return true;
 	}
 	if (evt == SENSOR_UPDATE && len >= 24) {
-		printf(w->json ? "{\"event\":\"update\",\"sensor\":%u,\"value\":%lld}\n"
+		printf(w->json ? "{\"event\":\"update\",\"id\":%u,\"value\":%lld}\n"
 			       : "update sensor %u value %lld\n",
 		       w->id, (long long)fw_get_le64(p + 8));
 		return true;

@@ -37,21 +37,22 @@ int fwkit_scmi_system(struct cli_scmi *sess, int argc, char **argv)
 		return ret;
 	ret = scmi_system_version(a, &version);
 	if (ret)
-		return cli_fail("system: protocol not available: %s", strerror(-ret));
+		return cli_fail_scmi(ret, NULL, NULL, "system: protocol not available");
 	if (args.n == 2) {
 		if (scmi_system_state_parse(args.v[1], &st))
 			return cli_usage("scmi system", "bad state '%s'", args.v[1]);
 		ret = scmi_system_state_set(a, st, graceful);
 		if (ret)
-			return cli_fail("system: cannot request %s: %s", args.v[1], strerror(-ret));
+			return cli_fail_scmi(ret, NULL, NULL, "system: cannot request %s",
+					     args.v[1]);
 	} else if (graceful) {
 		return cli_usage("scmi system", "--graceful applies to requesting a state");
 	}
 	ret = scmi_system_state_get(a, &st);
 	if (ret)
-		return cli_fail("system: cannot read the state: %s", strerror(-ret));
+		return cli_fail_scmi(ret, NULL, NULL, "system: cannot read the state");
 	if (json) {
-		printf("{\"version\":\"0x%x\",\"state\":", version);
+		printf("{\"version\":%u,\"state\":", version);
 		cli_json_string(stdout, scmi_system_state_name(st));
 		printf(",\"state_id\":%u}\n", st);
 	} else {

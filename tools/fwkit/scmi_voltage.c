@@ -90,7 +90,9 @@ static int resolve(const struct voltage_ctx *x, unsigned int num, const char *ke
 	if (cli_find(&names, key, &id))
 		return cli_fail("no voltage domain '%s'", key);
 	ret = scmi_voltage_domain_info(x->a, x->version, id, x->v);
-	return ret ? cli_fail_errno("VOLTAGE_DOMAIN_ATTRIBUTES", ret) : 0;
+	return ret ? cli_fail_scmi(ret, "voltage domain", NULL,
+				   "voltage domain %u: VOLTAGE_DOMAIN_ATTRIBUTES", id)
+		   : 0;
 }
 
 static int cmd_list(const struct voltage_ctx *x, unsigned int num, bool json)
@@ -119,9 +121,11 @@ static int cmd_get(struct scmi_agent *a, const struct scmi_voltage_info *v, bool
 	int ret;
 
 	if ((ret = scmi_voltage_level_get(a, v->id, &uv)))
-		return cli_fail_errno("VOLTAGE_LEVEL_GET", ret);
+		return cli_fail_scmi(ret, "voltage domain", NULL,
+				     "voltage domain %u: VOLTAGE_LEVEL_GET", v->id);
 	if ((ret = scmi_voltage_config_get(a, v->id, &cfg)))
-		return cli_fail_errno("VOLTAGE_CONFIG_GET", ret);
+		return cli_fail_scmi(ret, "voltage domain", NULL,
+				     "voltage domain %u: VOLTAGE_CONFIG_GET", v->id);
 	if (json) {
 		printf("{\"id\":%u,\"name\":", v->id);
 		cli_json_string(stdout, v->name);
@@ -146,7 +150,8 @@ static int cmd_set(struct scmi_agent *a, const struct scmi_voltage_info *v, cons
 		return cli_usage("scmi voltage", "'%s' is not a level in uV", level);
 	ret = scmi_voltage_level_set(a, v->id, async, (int32_t)x);
 	if (ret)
-		return cli_fail_errno("VOLTAGE_LEVEL_SET", ret);
+		return cli_fail_scmi(ret, "voltage domain", NULL,
+				     "voltage domain %u: VOLTAGE_LEVEL_SET", v->id);
 	if (json)
 		printf("{\"id\":%u,\"level_uv\":%lld}\n", v->id, x);
 	return 0;
@@ -165,9 +170,11 @@ static int cmd_config(struct scmi_agent *a, const struct scmi_voltage_info *v,
 	else if (!strcmp(args->v[0], "config") && !cli_parse_u32(args->v[2], 0xFFFFFFFFul, &c))
 		return cli_usage("scmi voltage", "config needs DOMAIN CONFIG");
 	if ((ret = scmi_voltage_config_set(a, v->id, c)))
-		return cli_fail_errno("VOLTAGE_CONFIG_SET", ret);
+		return cli_fail_scmi(ret, "voltage domain", NULL,
+				     "voltage domain %u: VOLTAGE_CONFIG_SET", v->id);
 	if ((ret = scmi_voltage_config_get(a, v->id, &cfg)))
-		return cli_fail_errno("VOLTAGE_CONFIG_GET", ret);
+		return cli_fail_scmi(ret, "voltage domain", NULL,
+				     "voltage domain %u: VOLTAGE_CONFIG_GET", v->id);
 	if (json)
 		printf("{\"id\":%u,\"config\":%u,\"state\":\"%s\"}\n", v->id, cfg,
 		       config_name(cfg));
@@ -216,7 +223,7 @@ int fwkit_scmi_voltage(struct cli_scmi *sess, int argc, char **argv)
 	if (ret != CLI_RUN)
 		return ret;
 	if ((ret = scmi_voltage_proto_info_get(x.a, &x.version, &num)))
-		return cli_fail_errno("VOLTAGE PROTOCOL_ATTRIBUTES", ret);
+		return cli_fail_scmi(ret, "voltage domain", NULL, "VOLTAGE PROTOCOL_ATTRIBUTES");
 	x.v = calloc(1, sizeof(*x.v));
 	if (!x.v)
 		return cli_fail("out of memory");

@@ -118,10 +118,16 @@ const char *scmi_protocol_name(uint8_t protocol_id);
 const char *scmi_msg_name(uint8_t protocol_id, uint8_t msg_id);
 const char *scmi_msg_type_name(uint8_t type);
 
+/* How many payload bytes a trace line shows (the rest is "+N"). */
+#define SCMI_TRACE_DATA_MAX 32
+
 /*
  * One trace line for a message (as `--trace` prints it): direction, agent,
- * protocol and message by name, type, token, status (for responses), and
- * payload length. Returns snprintf's count.
+ * protocol and message by name, type, token, status (for responses),
+ * payload length, and the first SCMI_TRACE_DATA_MAX payload bytes in wire
+ * order ("data=00000200 01000000", four bytes a group; a response's status
+ * word first). Reads at most that many bytes of payload. Returns
+ * snprintf's count.
  */
 int scmi_trace_format(char *buf, size_t len, const char *dir, const char *agent, uint32_t hdr,
 		      const uint8_t *payload, size_t payload_len, bool has_status);

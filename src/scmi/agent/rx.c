@@ -17,8 +17,8 @@
 void agent_trace(struct scmi_agent *a, const char *dir, uint32_t hdr, const uint8_t *p, size_t len,
 		 const int32_t *status)
 {
-	uint8_t buf[16];
-	char line[256];
+	uint8_t buf[SCMI_TRACE_DATA_MAX];
+	char line[320];
 
 	if (!a->cfg.trace)
 		return;

@@ -213,11 +213,26 @@ const char *scmi_msg_type_name(uint8_t type)
 	return type < 4 ? names[type] : "?";
 }
 
+/* " data=..." for the first SCMI_TRACE_DATA_MAX bytes, "" without any. */
+static void trace_data(char *out, size_t cap, const uint8_t *p, size_t len)
+{
+	size_t n = FW_MIN(len, (size_t)SCMI_TRACE_DATA_MAX), off;
+
+	if (!n || !p)
+		return;
+	off = (size_t)snprintf(out, cap, " data=");
+	for (size_t i = 0; i < n && off < cap; i++)
+		off += (size_t)snprintf(out + off, cap - off, "%s%02x", i && !(i % 4) ? " " : "",
+					p[i]);
+	if (len > n && off < cap)
+		snprintf(out + off, cap - off, " +%zu", len - n);
+}
+
 int scmi_trace_format(char *buf, size_t len, const char *dir, const char *agent, uint32_t hdr,
 		      const uint8_t *payload, size_t payload_len, bool has_status)
 {
 	struct scmi_msg_hdr h;
-	char status[40] = "";
+	char status[40] = "", data[3 * SCMI_TRACE_DATA_MAX + 24] = "";
 
 	scmi_hdr_unpack(hdr, &h);
 	if (has_status && payload_len >= 4) {
@@ -225,9 +240,10 @@ int scmi_trace_format(char *buf, size_t len, const char *dir, const char *agent,
 
 		snprintf(status, sizeof(status), " status=%s", scmi_status_name(st));
 	}
+	trace_data(data, sizeof(data), payload, payload_len);
 	return snprintf(
-		buf, len, "%s agent=%s %s/%s (0x%02x/0x%02x) type=%s token=%u%s len=%zu", dir,
+		buf, len, "%s agent=%s %s/%s (0x%02x/0x%02x) type=%s token=%u%s len=%zu%s", dir,
 		agent, scmi_protocol_name(h.protocol_id),
 		h.type == SCMI_MSG_TYPE_NOTIFICATION ? "event" : scmi_msg_name(h.protocol_id, h.id),
-		h.protocol_id, h.id, scmi_msg_type_name(h.type), h.seq, status, payload_len);
+		h.protocol_id, h.id, scmi_msg_type_name(h.type), h.seq, status, payload_len, data);
 }

@@ -58,7 +58,7 @@ bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
 void platform_trace(struct scmi_platform *p, const char *dir, const struct scmi_platform_agent *a,
 		    uint32_t hdr, const uint8_t *payload, size_t len, bool has_status)
 {
-	char line[256], who[24];
+	char line[320], who[24];
 
 	if (!p->cfg.trace)
 		return;
