@@ -167,6 +167,14 @@ int hw_smc_open_slot(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, str
  */
 int hw_smc_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_res *res,
 		int64_t timeout_ns);
+/*
+ * The server behind the conduit is gone (its process died): the call
+ * waiting now and every later one return err (negative errno) at once. Safe
+ * from any thread; the first error sticks.
+ */
+void hw_smc_cancel(struct hw_smc *c, int err);
+/* 0, or the error hw_smc_cancel set. */
+int hw_smc_cancelled(struct hw_smc *c);
 void hw_smc_close(struct hw_smc *c);
 
 struct hw_smc_server;
@@ -215,11 +223,12 @@ int hw_link_msg_parse(const uint8_t *buf, size_t len, struct hw_link_msg *m, con
 struct hw_link_server;
 struct hw_link;
 
-/* Listen on a Unix socket path (replacing a stale socket file there). */
+/* Listen on a Unix socket path. A stale socket file there (nobody accepts
+ * on it) is replaced; a live one is -EADDRINUSE, any other file -EEXIST. */
 int hw_link_listen(const char *path, struct hw_link_server **out);
 int hw_link_server_fd(const struct hw_link_server *s);
 int hw_link_accept(struct hw_link_server *s, struct hw_link **out);
-/* Close the listener and remove its socket file. */
+/* Close the listener and remove its socket file, if the path is still it. */
 void hw_link_server_close(struct hw_link_server *s);
 
 int hw_link_connect(const char *path, struct hw_link **out);

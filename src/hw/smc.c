@@ -26,6 +26,7 @@ struct hw_smc {
 	_Atomic uint32_t *req_seq, *res_seq;
 	uint64_t a7; /* last a7 written to the slot */
 	pthread_mutex_t lock;
+	atomic_int cancelled; /* 0, or the error every call returns from now on */
 };
 
 int hw_smc_open_direct(hw_smc_fn fn, void *ctx, struct hw_smc **out)
@@ -101,6 +102,8 @@ static int slot_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw
 	for (;;) {
 		if (hw_word_load(c->res_seq) == seq)
 			break;
+		if ((ret = atomic_load(&c->cancelled)) != 0)
+			return ret;
 		ret = hw_doorbell_wait_until(&c->res, deadline);
 		/* An answer that came just as the deadline passed is still read. */
 		if (ret && hw_word_load(c->res_seq) != seq)
@@ -117,7 +120,9 @@ int hw_smc_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_
 	int ret = 0;
 
 	pthread_mutex_lock(&c->lock);
-	if (c->fn) {
+	if ((ret = atomic_load(&c->cancelled)) != 0) {
+		/* the server is gone: fail at once */
+	} else if (c->fn) {
 		*res = (struct hw_smc_res){ { 0 } };
 		c->fn(c->ctx, args, res);
 	} else {
@@ -125,6 +130,23 @@ int hw_smc_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_
 	}
 	pthread_mutex_unlock(&c->lock);
 	return ret;
+}
+
+void hw_smc_cancel(struct hw_smc *c, int err)
+{
+	int none = 0;
+
+	if (!atomic_compare_exchange_strong(&c->cancelled, &none, err) || c->fn)
+		return;
+	/* Wake a caller asleep on the answer; it sees the error and returns.
+	 * Our own ring, on our own view: no peer-written word decides it. */
+	atomic_fetch_add(c->res.seq, 1);
+	hw_word_wake(c->res.seq);
+}
+
+int hw_smc_cancelled(struct hw_smc *c)
+{
+	return atomic_load(&c->cancelled);
 }
 
 void hw_smc_close(struct hw_smc *c)
