@@ -21,8 +21,6 @@
 struct hw_link_server {
 	int fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	dev_t dev; /* the socket file we bound, removed on close only if still ours */
-	ino_t ino;
 };
 
 struct hw_link {
@@ -84,38 +82,6 @@ static int sun_fill(struct sockaddr_un *sa, const char *path)
 	return 0;
 }
 
-/* Whether something accepts connections on the socket at sa: a live
- * server answers (or keeps us waiting in its backlog), a stale file
- * refuses. */
-static bool socket_live(const struct sockaddr_un *sa)
-{
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	bool live;
-
-	if (fd < 0)
-		return true; /* cannot tell: never take the path over */
-	live = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 || errno == EAGAIN ||
-	       errno == EINPROGRESS;
-	close(fd);
-	return live;
-}
-
-/* Replace only a stale socket: never some other file, never a socket a
- * live server listens on (it would lose its path to us). */
-static int take_path(const struct sockaddr_un *sa, const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) != 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISSOCK(st.st_mode))
-		return -EEXIST;
-	if (socket_live(sa))
-		return -EADDRINUSE;
-	unlink(path);
-	return 0;
-}
-
 int hw_link_listen(const char *path, struct hw_link_server **out)
 {
 	struct hw_link_server *s;
@@ -123,16 +89,20 @@ int hw_link_listen(const char *path, struct hw_link_server **out)
 	struct stat st;
 	int ret = sun_fill(&sa, path);
 
-	if (!ret)
-		ret = take_path(&sa, path);
 	if (ret)
 		return ret;
+	/* Replace only a stale socket, never some other file. */
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return -EEXIST;
+		unlink(path);
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(s->fd, 16) < 0 || lstat(path, &st) < 0) {
+	    listen(s->fd, 16) < 0) {
 		ret = -errno;
 		if (s->fd >= 0)
 			close(s->fd);
@@ -140,8 +110,6 @@ int hw_link_listen(const char *path, struct hw_link_server **out)
 		return ret;
 	}
 	memcpy(s->path, sa.sun_path, sizeof(s->path));
-	s->dev = st.st_dev;
-	s->ino = st.st_ino;
 	*out = s;
 	return 0;
 }
@@ -175,14 +143,10 @@ int hw_link_accept(struct hw_link_server *s, struct hw_link **out)
 
 void hw_link_server_close(struct hw_link_server *s)
 {
-	struct stat st;
-
 	if (!s)
 		return;
 	close(s->fd);
-	/* Remove only the file we bound: never a path someone else took since. */
-	if (lstat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino)
-		unlink(s->path);
+	unlink(s->path);
 	free(s);
 }
 
