@@ -50,6 +50,24 @@ static bool fd_is_open(int fd)
 	return fcntl(fd, F_GETFD) >= 0;
 }
 
+/* The deadline of every link handshake here: never reached when all is
+ * well, and a hang becomes a failure. */
+static uint64_t soon(void)
+{
+	return fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC);
+}
+
+/* A memfd of size bytes as a well-behaved peer sends it: size sealed. */
+static int sealed_memfd(const char *name, size_t size)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)size), 0);
+	assert_int_equal(fcntl(fd, F_ADD_SEALS, HW_SHM_SEALS), 0);
+	return fd;
+}
+
 /* ---------------------------------------------------------------- regions */
 
 static void test_shm_create_destroy(void **state)
@@ -682,7 +700,7 @@ static void pair_open(struct link_pair *lp)
 	th_tmp_path(lp->path, sizeof(lp->path), "link");
 	assert_int_equal(hw_link_listen(lp->path, &lp->srv), 0);
 	assert_true(hw_link_server_fd(lp->srv) >= 0);
-	assert_int_equal(hw_link_connect(lp->path, &lp->client_end), 0);
+	assert_int_equal(hw_link_connect(lp->path, soon(), &lp->client_end), 0);
 	assert_int_equal(hw_link_accept(lp->srv, &lp->server_end), 0);
 	assert_true(hw_link_fd(lp->client_end) >= 0);
 }
@@ -709,7 +727,7 @@ static void test_link_regions(void **state)
 	assert_int_equal(hw_link_send_region(lp.client_end, a), 0);
 	assert_int_equal(hw_link_send_region(lp.client_end, b), 0);
 	assert_int_equal(hw_link_send_end(lp.client_end), 0);
-	assert_int_equal(hw_link_recv_regions(lp.server_end), 0);
+	assert_int_equal(hw_link_recv_regions(lp.server_end, soon()), 0);
 
 	ra = hw_link_region(lp.server_end, "alpha");
 	rb = hw_link_region(lp.server_end, "beta");
@@ -756,7 +774,7 @@ static void test_link_two_links_share(void **state)
 	(void)state;
 	assert_int_equal(hw_shm_create("shared", 0x8000, 4096, &a), 0);
 	pair_open(&lp);
-	assert_int_equal(hw_link_connect(lp.path, &second), 0);
+	assert_int_equal(hw_link_connect(lp.path, soon(), &second), 0);
 	{
 		struct hw_link *second_srv;
 
@@ -766,8 +784,8 @@ static void test_link_two_links_share(void **state)
 		assert_int_equal(hw_link_send_end(lp.server_end), 0);
 		assert_int_equal(hw_link_send_region(second_srv, a), 0);
 		assert_int_equal(hw_link_send_end(second_srv), 0);
-		assert_int_equal(hw_link_recv_regions(lp.client_end), 0);
-		assert_int_equal(hw_link_recv_regions(second), 0);
+		assert_int_equal(hw_link_recv_regions(lp.client_end, soon()), 0);
+		assert_int_equal(hw_link_recv_regions(second, soon()), 0);
 		r1 = hw_link_region_at(lp.client_end, 0x8000, 4096);
 		r2 = hw_link_region(second, "shared");
 		assert_non_null(r1);
@@ -812,7 +830,7 @@ static void test_link_fork_shares(void **state)
 		    hw_doorbell_attach(&db, shm, 0, HW_WAIT_SLEEP))
 			_exit(2);
 		memcpy(shm->base + 128, "from child", 11);
-		if (hw_link_connect(path, &cl) || hw_link_send_region(cl, shm) ||
+		if (hw_link_connect(path, soon(), &cl) || hw_link_send_region(cl, shm) ||
 		    hw_link_send_end(cl))
 			_exit(3);
 		if (hw_doorbell_wait(&db, -1))
@@ -824,7 +842,7 @@ static void test_link_fork_shares(void **state)
 		_exit(0);
 	}
 	assert_int_equal(hw_link_accept(srv, &l), 0);
-	assert_int_equal(hw_link_recv_regions(l), 0);
+	assert_int_equal(hw_link_recv_regions(l, soon()), 0);
 	r = hw_link_region_at(l, 0x10000, 4096);
 	assert_non_null(r);
 	assert_string_equal((const char *)r->base + 128, "from child");
@@ -852,7 +870,7 @@ static void test_link_end_and_hangup(void **state)
 	/* END alone: no regions */
 	pair_open(&lp);
 	assert_int_equal(hw_link_send_end(lp.client_end), 0);
-	assert_int_equal(hw_link_recv_regions(lp.server_end), 0);
+	assert_int_equal(hw_link_recv_regions(lp.server_end, soon()), 0);
 	assert_null(hw_link_region_at(lp.server_end, 0, 1));
 	/* the peer is still there: wait_hangup times out */
 	assert_int_equal(hw_link_wait_hangup(lp.server_end, 20), -ETIMEDOUT);
@@ -864,7 +882,7 @@ static void test_link_end_and_hangup(void **state)
 	assert_int_equal(hw_link_send_region(lp.client_end, a), 0);
 	hw_link_close(lp.client_end);
 	lp.client_end = NULL;
-	assert_int_equal(hw_link_recv_regions(lp.server_end), -ECONNRESET);
+	assert_int_equal(hw_link_recv_regions(lp.server_end, soon()), -ECONNRESET);
 	assert_int_equal(hw_link_wait_hangup(lp.server_end, 10000), 0);
 	pair_close(&lp);
 	hw_shm_destroy(a);
@@ -877,13 +895,13 @@ static void test_link_end_and_hangup(void **state)
 		FILE *f;
 
 		th_tmp_path(path, sizeof(path), "none");
-		assert_true(hw_link_connect(path, &l) < 0);
+		assert_true(hw_link_connect(path, soon(), &l) < 0);
 		f = fopen(path, "w");
 		assert_non_null(f);
 		fclose(f);
 		assert_int_equal(hw_link_listen(path, &s), -EEXIST);
 		unlink(path);
-		assert_int_equal(hw_link_connect("", &l), -ENAMETOOLONG);
+		assert_int_equal(hw_link_connect("", soon(), &l), -ENAMETOOLONG);
 	}
 }
 
@@ -969,16 +987,13 @@ static void hostile_case(const uint8_t *buf, size_t len, int nfds, size_t fd_siz
 	int fds[4], before = count_fds();
 
 	hostile_open(&h);
-	for (int i = 0; i < nfds; i++) {
-		fds[i] = memfd_create("hostile", MFD_CLOEXEC);
-		assert_true(fds[i] >= 0);
-		assert_int_equal(ftruncate(fds[i], (off_t)fd_size), 0);
-	}
+	for (int i = 0; i < nfds; i++)
+		fds[i] = sealed_memfd("hostile", fd_size);
 	send_raw(h.raw, buf, len, fds, nfds);
 	for (int i = 0; i < nfds; i++)
 		close(fds[i]);
 	th_log_capture();
-	assert_int_equal(hw_link_recv_regions(h.victim), expect);
+	assert_int_equal(hw_link_recv_regions(h.victim, soon()), expect);
 	if (!th_log_contains(log))
 		fail_msg("no log line naming '%s'", log);
 	th_log_release();
@@ -1051,9 +1066,9 @@ static void *flood_main(void *arg)
 {
 	struct flood_ctx *fc = arg;
 	uint8_t b[HW_LINK_MSG_LEN];
-	int fd = memfd_create("flood", MFD_CLOEXEC);
+	int fd = memfd_create("flood", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
-	fc->ret = fd < 0 || ftruncate(fd, 4096);
+	fc->ret = fd < 0 || ftruncate(fd, 4096) || fcntl(fd, F_ADD_SEALS, HW_SHM_SEALS);
 	for (int i = 0; i < fc->count && !fc->ret; i++) {
 		char name[16];
 
@@ -1082,7 +1097,7 @@ static void flood(int count, int expect)
 	fc.sock = h.raw;
 	th_log_capture();
 	assert_int_equal(pthread_create(&t, NULL, flood_main, &fc), 0);
-	assert_int_equal(hw_link_recv_regions(h.victim), expect);
+	assert_int_equal(hw_link_recv_regions(h.victim, soon()), expect);
 	if (expect == -E2BIG && !th_log_contains("more than 64 regions"))
 		fail_msg("no log line about the region count");
 	th_log_release();

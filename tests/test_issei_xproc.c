@@ -24,6 +24,13 @@
 
 #include "issei_test_util.h"
 
+/* The deadline of every handshake here: generous, never reached when all
+ * is well, and a hang becomes a failure. */
+static uint64_t soon(void)
+{
+	return fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC);
+}
+
 struct child {
 	pid_t pid;
 	int stop_w;
@@ -107,7 +114,7 @@ static void test_two_processes(void **state)
 	child_start(&c, &cfg);
 	/* Two hosts, one after the other, on the same engine. */
 	for (int round = 0; round < 2; round++) {
-		assert_int_equal(issei_remote_open(c.path, NULL, &r), 0);
+		assert_int_equal(issei_remote_open(c.path, NULL, soon(), &r), 0);
 		dev = issei_remote_device(r);
 		assert_int_equal(issei_start(dev), 0);
 		assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 1, RIG_WAIT_MS), 0);
@@ -135,7 +142,7 @@ static void test_fault_in_firmware_process(void **state)
 	cfg.faults[cfg.n_faults++] =
 		(struct issei_fw_fault){ .kind = ISSEI_FW_FAULT_BAD_CLIENTS, .arg = 0, .count = 1 };
 	child_start(&c, &cfg);
-	assert_int_equal(issei_remote_open(c.path, NULL, &r), 0);
+	assert_int_equal(issei_remote_open(c.path, NULL, soon(), &r), 0);
 	dev = issei_remote_device(r);
 	assert_int_equal(issei_start(dev), 0);
 	assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 3, RIG_WAIT_MS), 0);
@@ -161,7 +168,7 @@ static void test_firmware_killed(void **state)
 	(void)state;
 	issei_fw_config_default(&cfg);
 	child_start(&c, &cfg);
-	assert_int_equal(issei_remote_open(c.path, &to, &r), 0);
+	assert_int_equal(issei_remote_open(c.path, &to, soon(), &r), 0);
 	dev = issei_remote_device(r);
 	assert_int_equal(issei_start(dev), 0);
 	assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 1, RIG_WAIT_MS), 0);

@@ -6,7 +6,10 @@
  * stopped before the regions go, so no thread touches unmapped memory. The
  * host side maps what it is given only after checking it: a register
  * region too small or with a made-up depth is refused by issei_heci_open,
- * and the names table is bounded by the region that carries it.
+ * and the names table is bounded by the region that carries it. Both ends
+ * bound the region exchange by a deadline, and both refuse a region whose
+ * size is not sealed (hw_link): the engine maps the host's DMA memory, and a
+ * host able to truncate it would kill the engine with SIGBUS.
  */
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
@@ -17,7 +20,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ firmware */
@@ -55,20 +57,19 @@ static int serve_host(struct hw_link *l, struct hw_shm *regs, struct hw_shm *nam
 	struct issei_heci *heci = NULL;
 	struct issei_fw *fw = NULL;
 	struct hw_shm *dma;
-	struct timeval tv = { .tv_sec = 5 };
 	struct pollfd p[2];
 	int ret;
 
-	/* A host that connects and never finishes the exchange must not keep
-	 * the engine (and a stop request) waiting forever. */
-	setsockopt(hw_link_fd(l), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	ret = hw_link_send_region(l, regs);
 	if (!ret)
 		ret = hw_link_send_region(l, names);
 	if (!ret)
 		ret = hw_link_send_end(l);
+	/* A host that connects and never finishes the exchange must not keep
+	 * the engine (and a stop request) waiting forever. */
 	if (!ret)
-		ret = hw_link_recv_regions(l);
+		ret = hw_link_recv_regions(l,
+					   fw_deadline(ISSEI_FW_HANDSHAKE_MS * FW_NSEC_PER_MSEC));
 	if (ret) {
 		fw_warn("issei-fw: host went away during the region exchange: %d", ret);
 		return 0;
@@ -178,7 +179,8 @@ struct issei_remote {
 	struct issei_device *dev;
 };
 
-int issei_remote_open(const char *path, const struct issei_timeouts *to, struct issei_remote **out)
+int issei_remote_open(const char *path, const struct issei_timeouts *to, uint64_t deadline,
+		      struct issei_remote **out)
 {
 	struct issei_device_config dc = { 0 };
 	struct issei_remote *r;
@@ -188,9 +190,9 @@ int issei_remote_open(const char *path, const struct issei_timeouts *to, struct 
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	ret = hw_link_connect(path, &r->link);
+	ret = hw_link_connect(path, deadline, &r->link);
 	if (!ret)
-		ret = hw_link_recv_regions(r->link);
+		ret = hw_link_recv_regions(r->link, deadline);
 	if (ret)
 		goto fail;
 	regs = hw_link_region(r->link, ISSEI_REGS_NAME);

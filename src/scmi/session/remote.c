@@ -22,12 +22,12 @@ int scmi_session_connect(const char *socket_path, const struct scmi_session_opts
 	ret = session_load_agent_node(s, o, err, errlen);
 	if (ret)
 		goto fail;
-	ret = hw_link_connect(socket_path, &s->link);
+	ret = hw_link_connect(socket_path, FW_FOREVER, &s->link);
 	if (ret) {
 		snprintf(err, errlen, "cannot connect to %s: %s", socket_path, strerror(-ret));
 		goto fail;
 	}
-	ret = hw_link_recv_regions(s->link);
+	ret = hw_link_recv_regions(s->link, FW_FOREVER);
 	if (ret) {
 		snprintf(err, errlen, "%s: platform handshake failed: %s", socket_path,
 			 strerror(-ret));
