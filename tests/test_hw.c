@@ -13,11 +13,14 @@
 
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
+#include <fwkit/sync.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -687,6 +690,104 @@ static void test_link_msg_parse_fields(void **state)
 			 0);
 }
 
+/* ------------------------------------------------------- SMC: hostile page */
+
+struct stopper {
+	struct hw_smc_server *srv;
+	struct fw_completion done;
+};
+
+static void *stopper_main(void *arg)
+{
+	struct stopper *st = arg;
+
+	hw_smc_server_stop(st->srv);
+	fw_complete(&st->done);
+	return NULL;
+}
+
+/* Stop the server from another thread and fail, rather than hang, when
+ * the stop does not finish by a generous deadline. */
+static void stop_within_deadline(struct hw_smc_server *srv)
+{
+	struct stopper st = { .srv = srv };
+	pthread_t t;
+
+	fw_completion_init(&st.done);
+	assert_int_equal(pthread_create(&t, NULL, stopper_main, &st), 0);
+	if (fw_wait_for_completion_until(&st.done, soon()))
+		fail_msg("hw_smc_server_stop still blocked after 10 s");
+	pthread_join(t, NULL);
+	fw_completion_destroy(&st.done);
+}
+
+/* A peer zeroes the server's sleeper count once the server sleeps, then
+ * hangs up: the stop must not depend on that word. */
+static void test_smc_stop_zeroed_sleepers(void **state)
+{
+	struct hw_smc_server *srv;
+	struct hw_doorbell req;
+	struct hw_shm *shm;
+
+	(void)state;
+	assert_int_equal(hw_shm_create("slot", 0, 4096, &shm), 0);
+	assert_int_equal(hw_doorbell_attach(&req, shm, HW_SMC_SLOT_REQ_DB, HW_WAIT_SLEEP), 0);
+	assert_int_equal(hw_smc_server_start(shm, 0, HW_WAIT_SLEEP, incr_handler, NULL, &srv), 0);
+	assert_int_equal(hw_word_wait(req.sleepers, 0, soon(), HW_WAIT_POLL), 0);
+	hw_word_store(req.sleepers, 0);
+	stop_within_deadline(srv);
+	hw_shm_destroy(shm);
+}
+
+struct hammer {
+	struct hw_doorbell req, res;
+	atomic_bool stop;
+};
+
+static void *hammer_main(void *arg)
+{
+	struct hammer *h = arg;
+
+	while (!atomic_load(&h->stop)) {
+		hw_word_store(h->req.sleepers, 0);
+		hw_word_store(h->res.sleepers, 0);
+		sched_yield();
+	}
+	return NULL;
+}
+
+/* A peer keeps zeroing both sleeper counts of the slot while its owner
+ * calls: every call still completes (slowly, never asserted), and the
+ * server still stops. */
+static void test_smc_hammered_sleepers(void **state)
+{
+	struct hammer h = { 0 };
+	struct hw_smc_server *srv;
+	struct hw_shm *shm;
+	struct hw_smc *c;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(hw_shm_create("slot", 0, 4096, &shm), 0);
+	assert_int_equal(hw_doorbell_attach(&h.req, shm, HW_SMC_SLOT_REQ_DB, HW_WAIT_SLEEP), 0);
+	assert_int_equal(hw_doorbell_attach(&h.res, shm, HW_SMC_SLOT_RES_DB, HW_WAIT_SLEEP), 0);
+	assert_int_equal(hw_smc_server_start(shm, 0, HW_WAIT_SLEEP, incr_handler, NULL, &srv), 0);
+	assert_int_equal(hw_smc_open_slot(shm, 0, HW_WAIT_SLEEP, &c), 0);
+	assert_int_equal(pthread_create(&t, NULL, hammer_main, &h), 0);
+	for (uint64_t i = 0; i < 100; i++) {
+		struct hw_smc_args args = { { i } };
+		struct hw_smc_res res = { { 0 } };
+
+		assert_int_equal(hw_smc_call(c, &args, &res, 5 * (int64_t)FW_NSEC_PER_SEC), 0);
+		assert_true(res.a[0] == i + 1);
+	}
+	stop_within_deadline(srv);
+	atomic_store(&h.stop, true);
+	pthread_join(t, NULL);
+	hw_smc_close(c);
+	hw_shm_destroy(shm);
+}
+
 /* -------------------------------------------------------------- link: real */
 
 struct link_pair {
@@ -1055,6 +1156,103 @@ static void test_link_hostile_records(void **state)
 	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EINVAL, "cannot map region 'evil'");
 }
 
+/* --------------------------------------------------------- regions: seals */
+
+static void assert_cannot_resize(int fd, size_t size)
+{
+	errno = 0;
+	assert_int_equal(ftruncate(fd, 0), -1);
+	assert_int_equal(errno, EPERM);
+	errno = 0;
+	assert_int_equal(ftruncate(fd, (off_t)size * 2), -1);
+	assert_int_equal(errno, EPERM);
+	/* and no one can lift the seals again */
+	assert_int_equal(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), -1);
+}
+
+/* A peer that truncates a region it received gets EPERM, and the region
+ * stays whole for both ends. */
+static void test_shm_sealed_against_peer(void **state)
+{
+	struct hw_shm *a, *ra;
+	struct link_pair lp;
+
+	(void)state;
+	assert_int_equal(hw_shm_create("sealed", 0x1000, 4096, &a), 0);
+	assert_int_equal(fcntl(a->fd, F_GET_SEALS) & HW_SHM_SEALS, HW_SHM_SEALS);
+	assert_cannot_resize(a->fd, 4096);
+	pair_open(&lp);
+	assert_int_equal(hw_link_send_region(lp.server_end, a), 0);
+	assert_int_equal(hw_link_send_end(lp.server_end), 0);
+	assert_int_equal(hw_link_recv_regions(lp.client_end, soon()), 0);
+	ra = hw_link_region(lp.client_end, "sealed");
+	assert_non_null(ra);
+	assert_cannot_resize(ra->fd, 4096);
+	a->base[4095] = 0x5a;
+	assert_int_equal(ra->base[4095], 0x5a);
+	pair_close(&lp);
+	hw_shm_destroy(a);
+}
+
+/* An import of a file whose size a peer could still change is refused. */
+static void test_shm_import_refuses_unsealed(void **state)
+{
+	struct hw_shm *b = NULL;
+	int fd = memfd_create("unsealed", MFD_CLOEXEC);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	assert_int_equal(hw_shm_import(fd, "u", 0, 4096, &b), -EPERM);
+	assert_null(b);
+	assert_false(fd_is_open(fd));
+	/* sealed against shrinking only: growing is as bad (the size lies) */
+	fd = memfd_create("half", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	assert_int_equal(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+	assert_int_equal(hw_shm_import(fd, "h", 0, 4096, &b), -EPERM);
+	assert_false(fd_is_open(fd));
+}
+
+/* A hostile peer offers a memfd it can still truncate: refused with the
+ * reason named, nothing mapped, no descriptor kept. */
+static void test_link_refuses_unsealed_region(void **state)
+{
+	uint8_t b[HW_LINK_MSG_LEN];
+	int fd, before = count_fds();
+	struct hostile h;
+
+	(void)state;
+	hostile_open(&h);
+	fd = memfd_create("evil", MFD_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	send_raw(h.raw, b, sizeof(b), &fd, 1);
+	th_log_capture();
+	assert_int_equal(hw_link_recv_regions(h.victim, soon()), -EPERM);
+	if (!th_log_contains("region 'evil' is not sealed"))
+		fail_msg("no log line naming the unsealed region");
+	th_log_release();
+	assert_null(hw_link_region(h.victim, "evil"));
+	/* had it been mapped, this would be SIGBUS at its next access */
+	assert_int_equal(ftruncate(fd, 0), 0);
+	close(fd);
+	hostile_close(&h);
+	assert_int_equal(count_fds(), before);
+}
+
+/* A file larger than its record is refused too: the record is the size. */
+static void test_link_refuses_size_mismatch(void **state)
+{
+	uint8_t b[HW_LINK_MSG_LEN];
+
+	(void)state;
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 8192, -EINVAL, "cannot map region 'evil'");
+}
+
 struct flood_ctx {
 	int sock;
 	int count;
@@ -1152,6 +1350,12 @@ int main(void)
 		cmocka_unit_test(test_link_end_and_hangup),
 		cmocka_unit_test(test_link_hostile_records),
 		cmocka_unit_test(test_link_too_many_regions),
+		cmocka_unit_test(test_smc_stop_zeroed_sleepers),
+		cmocka_unit_test(test_smc_hammered_sleepers),
+		cmocka_unit_test(test_shm_sealed_against_peer),
+		cmocka_unit_test(test_shm_import_refuses_unsealed),
+		cmocka_unit_test(test_link_refuses_unsealed_region),
+		cmocka_unit_test(test_link_refuses_size_mismatch),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
