@@ -71,7 +71,7 @@ static int serve_host(struct hw_link *l, struct hw_shm *regs, struct hw_shm *nam
 		ret = hw_link_recv_regions(l,
 					   fw_deadline(ISSEI_FW_HANDSHAKE_MS * FW_NSEC_PER_MSEC));
 	if (ret) {
-		fw_warn("issei-fw: host went away during the region exchange: %d", ret);
+		fw_warn("issei-fw: region exchange with a host failed: %s", strerror(-ret));
 		return 0;
 	}
 	dma = hw_link_region(l, ISSEI_DMA_NAME);

@@ -208,6 +208,8 @@ static int cmd_fw(const struct opts *o)
 	ret = issei_fw_serve(o->socket, cfg, sfd, say_ready, (void *)o->socket);
 	close(sfd);
 	free(cfg);
+	if (ret == -EADDRINUSE)
+		return cli_fail("another engine is live on %s: not taking it over", o->socket);
 	if (ret)
 		return cli_fail("cannot serve on %s: %s", o->socket, strerror(-ret));
 	return 0;
