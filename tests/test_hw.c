@@ -1253,6 +1253,21 @@ static void test_link_refuses_size_mismatch(void **state)
 	hostile_case(b, HW_LINK_MSG_LEN, 1, 8192, -EINVAL, "cannot map region 'evil'");
 }
 
+/* A peer that connects and reads nothing: once its queue is full, a send
+ * gives up instead of blocking the sender for good. */
+static void test_link_send_to_deaf_peer(void **state)
+{
+	struct hostile h;
+	int ret = 0, sent = 0;
+
+	(void)state;
+	hostile_open(&h);
+	while (sent < 100000 && !(ret = hw_link_send_end(h.victim)))
+		sent++;
+	assert_int_equal(ret, -ETIMEDOUT);
+	hostile_close(&h);
+}
+
 struct flood_ctx {
 	int sock;
 	int count;
@@ -1356,6 +1371,7 @@ int main(void)
 		cmocka_unit_test(test_shm_import_refuses_unsealed),
 		cmocka_unit_test(test_link_refuses_unsealed_region),
 		cmocka_unit_test(test_link_refuses_size_mismatch),
+		cmocka_unit_test(test_link_send_to_deaf_peer),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

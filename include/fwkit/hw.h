@@ -254,6 +254,8 @@ void hw_link_server_close(struct hw_link_server *s);
 int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out);
 int hw_link_fd(const struct hw_link *l);
 
+/* Sends give up (-ETIMEDOUT) on a peer that reads nothing for this long. */
+#define HW_LINK_SEND_TIMEOUT_NS (2 * (int64_t)FW_NSEC_PER_SEC)
 /* Offer a region to the peer; the peer maps it with the same name. */
 int hw_link_send_region(struct hw_link *l, const struct hw_shm *shm);
 int hw_link_send_end(struct hw_link *l);

@@ -152,11 +152,31 @@ int hw_link_server_fd(const struct hw_link_server *s)
 	return s->fd;
 }
 
+/* SO_SNDTIMEO bounds a blocking AF_UNIX connect (a server whose backlog
+ * is full, e.g. one that is stopped) and each send (a peer whose receive
+ * queue is full because it reads nothing). */
+static int set_send_timeout(int fd, uint64_t deadline)
+{
+	int64_t left = fw_remaining(deadline);
+	struct timeval tv = { 0 };
+
+	if (left == 0)
+		return -ETIMEDOUT;
+	if (left > 0) {
+		tv.tv_sec = (time_t)(left / (int64_t)FW_NSEC_PER_SEC);
+		tv.tv_usec = (suseconds_t)(left % (int64_t)FW_NSEC_PER_SEC / 1000);
+		if (!tv.tv_sec && !tv.tv_usec)
+			tv.tv_usec = 1;
+	}
+	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
+}
+
 static int link_new(int fd, struct hw_link **out)
 {
 	struct hw_link *l = calloc(1, sizeof(*l));
 
-	if (!l) {
+	if (!l || set_send_timeout(fd, fw_deadline(HW_LINK_SEND_TIMEOUT_NS))) {
+		free(l);
 		close(fd);
 		return -ENOMEM;
 	}
@@ -187,24 +207,6 @@ void hw_link_server_close(struct hw_link_server *s)
 	free(s);
 }
 
-/* SO_SNDTIMEO bounds a blocking AF_UNIX connect (a server whose backlog
- * is full, e.g. one that is stopped); 0 means no bound. */
-static int set_send_timeout(int fd, uint64_t deadline)
-{
-	int64_t left = fw_remaining(deadline);
-	struct timeval tv = { 0 };
-
-	if (left == 0)
-		return -ETIMEDOUT;
-	if (left > 0) {
-		tv.tv_sec = (time_t)(left / (int64_t)FW_NSEC_PER_SEC);
-		tv.tv_usec = (suseconds_t)(left % (int64_t)FW_NSEC_PER_SEC / 1000);
-		if (!tv.tv_sec && !tv.tv_usec)
-			tv.tv_usec = 1;
-	}
-	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
-}
-
 int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out)
 {
 	struct sockaddr_un sa;
@@ -218,8 +220,6 @@ int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out)
 	ret = set_send_timeout(fd, deadline);
 	if (!ret && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		ret = errno == EAGAIN || errno == EINPROGRESS ? -ETIMEDOUT : -errno;
-	if (!ret)
-		ret = set_send_timeout(fd, FW_FOREVER);
 	if (ret) {
 		close(fd);
 		return ret;
@@ -256,7 +256,7 @@ static int link_send(struct hw_link *l, const struct hw_link_msg *m, int fd)
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
 	if (sendmsg(l->fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(buf))
-		return errno ? -errno : -EIO;
+		return errno == EAGAIN ? -ETIMEDOUT : errno ? -errno : -EIO;
 	return 0;
 }
 
