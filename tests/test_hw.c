@@ -13,7 +13,6 @@
 
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
-#include <fwkit/sync.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -692,33 +691,18 @@ static void test_link_msg_parse_fields(void **state)
 
 /* ------------------------------------------------------- SMC: hostile page */
 
-struct stopper {
-	struct hw_smc_server *srv;
-	struct fw_completion done;
-};
-
-static void *stopper_main(void *arg)
+static void *stop_main(void *srv)
 {
-	struct stopper *st = arg;
-
-	hw_smc_server_stop(st->srv);
-	fw_complete(&st->done);
+	hw_smc_server_stop(srv);
 	return NULL;
 }
 
-/* Stop the server from another thread and fail, rather than hang, when
- * the stop does not finish by a generous deadline. */
+/* Stop the server and fail, rather than hang, when the stop does not
+ * finish by a generous deadline. */
 static void stop_within_deadline(struct hw_smc_server *srv)
 {
-	struct stopper st = { .srv = srv };
-	pthread_t t;
-
-	fw_completion_init(&st.done);
-	assert_int_equal(pthread_create(&t, NULL, stopper_main, &st), 0);
-	if (fw_wait_for_completion_until(&st.done, soon()))
+	if (!th_finishes_by(stop_main, srv, soon()))
 		fail_msg("hw_smc_server_stop still blocked after 10 s");
-	pthread_join(t, NULL);
-	fw_completion_destroy(&st.done);
 }
 
 /* A peer zeroes the server's sleeper count once the server sleeps, then

@@ -17,7 +17,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -27,7 +26,6 @@
 #include <fwkit/hw.h>
 #include <fwkit/issei_heci.h>
 #include <fwkit/issei_link.h>
-#include <fwkit/sync.h>
 
 #include "helpers.h"
 #include "issei_test_util.h"
@@ -299,7 +297,6 @@ static void test_host_truncates_dma(void **state)
 struct bounded_open {
 	const char *path;
 	int ret;
-	struct fw_completion done;
 };
 
 static void *bounded_open_main(void *arg)
@@ -309,23 +306,17 @@ static void *bounded_open_main(void *arg)
 
 	b->ret = issei_remote_open(b->path, NULL, fw_deadline(200 * (int64_t)FW_NSEC_PER_MSEC), &r);
 	issei_remote_close(r);
-	fw_complete(&b->done);
 	return NULL;
 }
 
-/* An open with a short deadline, run so that a hang fails the test instead
- * of stalling it: it must give up with -ETIMEDOUT. */
+/* An open with a short deadline must give up with -ETIMEDOUT; a hang fails
+ * the test instead of stalling it. */
 static void open_times_out(const char *path)
 {
 	struct bounded_open b = { .path = path };
-	pthread_t t;
 
-	fw_completion_init(&b.done);
-	assert_int_equal(pthread_create(&t, NULL, bounded_open_main, &b), 0);
-	if (fw_wait_for_completion_until(&b.done, soon()))
+	if (!th_finishes_by(bounded_open_main, &b, soon()))
 		fail_msg("issei_remote_open still blocked on %s after 10 s", path);
-	pthread_join(t, NULL);
-	fw_completion_destroy(&b.done);
 	assert_int_equal(b.ret, -ETIMEDOUT);
 }
 

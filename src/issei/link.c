@@ -50,6 +50,43 @@ static int names_create(const struct issei_fw_config *cfg, struct hw_shm **out)
 	return 0;
 }
 
+/* Block until fd or stop_fd is readable: 0 for fd, 1 for stop_fd, or a
+ * negative errno. */
+static int wait_fd_or_stop(int fd, int stop_fd)
+{
+	struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+			       { .fd = stop_fd, .events = POLLIN } };
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[1].revents)
+			return 1;
+		if (p[0].revents)
+			return 0;
+	}
+}
+
+/* Until the host hangs up (0) or stop_fd fires (1). */
+static int wait_host_gone(struct hw_link *l, int stop_fd)
+{
+	for (;;) {
+		char c;
+		int ret = wait_fd_or_stop(hw_link_fd(l), stop_fd);
+
+		if (ret)
+			return ret;
+		/* The host sends nothing after its END: data or EOF alike mean
+		 * it is gone (or misbehaving). */
+		if (recv(hw_link_fd(l), &c, 1, MSG_DONTWAIT) >= 0 ||
+		    (errno != EAGAIN && errno != EINTR))
+			return 0;
+	}
+}
+
 /* Serve one connected host until it hangs up (0) or stop_fd fires (1). */
 static int serve_host(struct hw_link *l, struct hw_shm *regs, struct hw_shm *names,
 		      const struct issei_fw_config *cfg, int stop_fd)
@@ -57,7 +94,6 @@ static int serve_host(struct hw_link *l, struct hw_shm *regs, struct hw_shm *nam
 	struct issei_heci *heci = NULL;
 	struct issei_fw *fw = NULL;
 	struct hw_shm *dma;
-	struct pollfd p[2];
 	int ret;
 
 	ret = hw_link_send_region(l, regs);
@@ -90,31 +126,7 @@ static int serve_host(struct hw_link *l, struct hw_shm *regs, struct hw_shm *nam
 		issei_heci_destroy(heci);
 		return ret;
 	}
-	p[0] = (struct pollfd){ .fd = hw_link_fd(l), .events = POLLIN };
-	p[1] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			break;
-		}
-		if (p[1].revents) {
-			ret = 1;
-			break;
-		}
-		if (p[0].revents) {
-			char c;
-			ssize_t n = recv(p[0].fd, &c, 1, MSG_DONTWAIT);
-
-			/* The host sends nothing after its END: data or EOF alike
-			 * mean it is gone (or misbehaving). */
-			if (n < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			ret = 0;
-			break;
-		}
-	}
+	ret = wait_host_gone(l, stop_fd);
 	issei_fw_destroy(fw);
 	issei_heci_destroy(heci);
 	return ret;
@@ -125,7 +137,6 @@ int issei_fw_serve(const char *path, const struct issei_fw_config *cfg, int stop
 {
 	struct hw_link_server *srv = NULL;
 	struct hw_shm *regs = NULL, *names = NULL;
-	struct pollfd p[2];
 	int ret;
 
 	ret = issei_heci_regs_create(HECI_CB_DEFAULT_DEPTH, &regs);
@@ -137,23 +148,14 @@ int issei_fw_serve(const char *path, const struct issei_fw_config *cfg, int stop
 		goto out;
 	if (ready)
 		ready(ctx);
-	p[0] = (struct pollfd){ .fd = hw_link_server_fd(srv), .events = POLLIN };
-	p[1] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
 	for (;;) {
 		struct hw_link *l;
 
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
+		ret = wait_fd_or_stop(hw_link_server_fd(srv), stop_fd);
+		if (ret) {
+			ret = ret > 0 ? 0 : ret;
 			break;
 		}
-		if (p[1].revents) {
-			ret = 0;
-			break;
-		}
-		if (!p[0].revents)
-			continue;
 		if (hw_link_accept(srv, &l))
 			continue;
 		ret = serve_host(l, regs, names, cfg, stop_fd);
