@@ -193,8 +193,9 @@ static void test_shm_import(void **state)
 
 /* -------------------------------------------------------------- doorbells */
 
-static void doorbell_basics(enum hw_wait_mode mode)
+static void doorbell_basics(void **state)
 {
+	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
 	struct hw_doorbell ringer, waiter, late;
 	struct hw_shm *shm;
 
@@ -232,18 +233,6 @@ static void doorbell_basics(enum hw_wait_mode mode)
 	assert_int_equal(hw_doorbell_wait_until(&waiter, 0), 0);
 	assert_int_equal(hw_doorbell_wait_until(&waiter, 0), -ETIMEDOUT);
 	hw_shm_destroy(shm);
-}
-
-static void test_doorbell_poll(void **state)
-{
-	(void)state;
-	doorbell_basics(HW_WAIT_POLL);
-}
-
-static void test_doorbell_sleep(void **state)
-{
-	(void)state;
-	doorbell_basics(HW_WAIT_SLEEP);
 }
 
 static void test_doorbell_attach_rejects(void **state)
@@ -284,8 +273,9 @@ static void *ringer_main(void *arg)
 	return NULL;
 }
 
-static void doorbell_cross_thread(enum hw_wait_mode mode)
+static void doorbell_cross_thread(void **state)
 {
+	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
 	struct ring_ctx rc = { .mode = mode };
 	struct hw_doorbell db;
 	pthread_t t;
@@ -302,18 +292,6 @@ static void doorbell_cross_thread(enum hw_wait_mode mode)
 	hw_shm_destroy(rc.shm);
 }
 
-static void test_doorbell_wakes_sleeper(void **state)
-{
-	(void)state;
-	doorbell_cross_thread(HW_WAIT_SLEEP);
-}
-
-static void test_doorbell_wakes_poller(void **state)
-{
-	(void)state;
-	doorbell_cross_thread(HW_WAIT_POLL);
-}
-
 static void *word_writer_main(void *arg)
 {
 	_Atomic uint32_t *w = arg;
@@ -323,8 +301,9 @@ static void *word_writer_main(void *arg)
 	return NULL;
 }
 
-static void word_wait(enum hw_wait_mode mode)
+static void word_wait(void **state)
 {
+	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
 	_Atomic uint32_t *w;
 	struct hw_shm *shm;
 	pthread_t t;
@@ -342,18 +321,6 @@ static void word_wait(enum hw_wait_mode mode)
 	pthread_join(t, NULL);
 	assert_int_equal(hw_word_load(w), 7);
 	hw_shm_destroy(shm);
-}
-
-static void test_word_wait_poll(void **state)
-{
-	(void)state;
-	word_wait(HW_WAIT_POLL);
-}
-
-static void test_word_wait_sleep(void **state)
-{
-	(void)state;
-	word_wait(HW_WAIT_SLEEP);
 }
 
 /* -------------------------------------------------------------------- SMC */
@@ -405,8 +372,9 @@ static void incr_handler(void *ctx, const struct hw_smc_args *args, struct hw_sm
 	res->a[3] = ~args->a[1];
 }
 
-static void smc_slot(enum hw_wait_mode mode)
+static void smc_slot(void **state)
 {
+	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
 	struct hw_smc_server *srv;
 	struct hw_shm *shm;
 	struct hw_smc *c;
@@ -438,22 +406,11 @@ static void smc_slot(enum hw_wait_mode mode)
 	hw_shm_destroy(shm);
 }
 
-static void test_smc_slot_poll(void **state)
-{
-	(void)state;
-	smc_slot(HW_WAIT_POLL);
-}
-
-static void test_smc_slot_sleep(void **state)
-{
-	(void)state;
-	smc_slot(HW_WAIT_SLEEP);
-}
-
 /* The server is played by hand: the first call gets no answer, its answer
  * arrives late, and the next call must not take it for its own. */
-static void smc_late_answer(enum hw_wait_mode mode)
+static void smc_late_answer(void **state)
 {
+	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
 	struct hw_smc_args args = { { 0x82000002, 1, 2, 3 } };
 	struct hw_smc_res res;
 	struct hw_doorbell res_db;
@@ -502,18 +459,6 @@ static void smc_late_answer(enum hw_wait_mode mode)
 	hw_smc_server_stop(srv);
 	hw_smc_close(c);
 	hw_shm_destroy(shm);
-}
-
-static void test_smc_late_answer_poll(void **state)
-{
-	(void)state;
-	smc_late_answer(HW_WAIT_POLL);
-}
-
-static void test_smc_late_answer_sleep(void **state)
-{
-	(void)state;
-	smc_late_answer(HW_WAIT_SLEEP);
 }
 
 /* The server lives in a forked child on the inherited mapping of a memfd
@@ -1321,6 +1266,13 @@ static void test_link_too_many_regions(void **state)
 	flood(HW_LINK_MAX_REGIONS + 1, -E2BIG);
 }
 
+/* A test written for one wait mode, run once in each. */
+static enum hw_wait_mode poll_mode = HW_WAIT_POLL, sleep_mode = HW_WAIT_SLEEP;
+/* clang-format off */
+#define MODE_TEST(fn, m) { #fn "_" #m, fn, NULL, NULL, &m##_mode }
+/* clang-format on */
+#define BOTH_MODES(fn) MODE_TEST(fn, poll), MODE_TEST(fn, sleep)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1328,18 +1280,13 @@ int main(void)
 		cmocka_unit_test(test_shm_create_rejects_sizes),
 		cmocka_unit_test(test_shm_bounds),
 		cmocka_unit_test(test_shm_import),
-		cmocka_unit_test(test_doorbell_poll),
-		cmocka_unit_test(test_doorbell_sleep),
+		BOTH_MODES(doorbell_basics),
 		cmocka_unit_test(test_doorbell_attach_rejects),
-		cmocka_unit_test(test_doorbell_wakes_sleeper),
-		cmocka_unit_test(test_doorbell_wakes_poller),
-		cmocka_unit_test(test_word_wait_poll),
-		cmocka_unit_test(test_word_wait_sleep),
+		BOTH_MODES(doorbell_cross_thread),
+		BOTH_MODES(word_wait),
 		cmocka_unit_test(test_smc_direct),
-		cmocka_unit_test(test_smc_slot_poll),
-		cmocka_unit_test(test_smc_slot_sleep),
-		cmocka_unit_test(test_smc_late_answer_poll),
-		cmocka_unit_test(test_smc_late_answer_sleep),
+		BOTH_MODES(smc_slot),
+		BOTH_MODES(smc_late_answer),
 		cmocka_unit_test(test_smc_cross_process),
 		cmocka_unit_test(test_link_msg_roundtrip),
 		cmocka_unit_test(test_link_msg_parse_fields),
