@@ -22,6 +22,12 @@ bool th_log_contains(const char *needle);
 /* Stop capturing; lines go to stderr again (errors and warnings only). */
 void th_log_release(void);
 
+/* Run fn(arg) in a thread and wait for it until deadline (fw_deadline()):
+ * true once it returned (the thread joined), false when it is still
+ * blocked (the thread is left behind; the caller fails the test). This is
+ * how a test calls something that used to hang without hanging itself. */
+bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline);
+
 /* A fresh path under the temporary directory, unique to this process. */
 void th_tmp_path(char *buf, size_t len, const char *stem);
 

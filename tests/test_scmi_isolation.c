@@ -6,9 +6,10 @@
  * cannot ring the host's SMC id; it cannot act as the host through its own
  * channel either; a second process on an attached agent is refused; an
  * agent killed mid-transfer leaves its channel usable by the next process;
- * idle connections lock no agent out; a live platform socket (SCMI or
- * ISSEI) is never taken over; and an agent facing a silent or stopped platform gives up at
- * its deadline. Every wait has a deadline; nothing sleeps.
+ * idle connections lock no agent out; a live platform socket is never
+ * taken over (issei fw's: test_issei_cli); and an agent facing a silent or
+ * stopped platform gives up at its deadline. Every wait has a deadline;
+ * nothing sleeps.
  */
 #include "helpers.h"
 
@@ -439,54 +440,6 @@ static void test_live_socket_not_taken_over(void **state)
 	assert_int_equal(rmdir(plat_dir), 0);
 }
 
-/* `fwkit issei fw --socket path` in the background, once it listens. */
-static pid_t issei_fw_start(const char *path)
-{
-	const char *argv[] = { FWKIT_BIN, "issei", "fw", "--socket", path, NULL };
-	char line[256];
-	int p[2];
-	FILE *f;
-	pid_t pid;
-
-	assert_int_equal(pipe(p), 0);
-	pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		execv(FWKIT_BIN, (char *const *)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	f = fdopen(p[0], "r");
-	assert_non_null(fgets(line, sizeof(line), f));
-	assert_non_null(strstr(line, "listening on"));
-	fclose(f);
-	return pid;
-}
-
-static void test_issei_live_socket_not_taken_over(void **state)
-{
-	char path[90];
-	pid_t fw;
-	int st;
-
-	(void)state;
-	th_tmp_path(path, sizeof(path), "issei");
-	fw = plat = issei_fw_start(path); /* teardown kills it if we fail */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "issei", "fw", "--socket",
-				      path, NULL),
-			 1);
-	assert_non_null(strstr(err, "Address already in use"));
-	/* The first engine keeps its socket and answers. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "issei", "--socket", path,
-				      "--timeout-ms", "10000", "info", NULL),
-			 0);
-	kill(fw, SIGTERM);
-	assert_int_equal(waitpid(fw, &st, 0), fw);
-	plat = -1;
-	assert_int_equal(access(path, F_OK), -1);
-}
-
 static void test_silent_platform_deadline(void **state)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -545,7 +498,6 @@ int main(void)
 		cmocka_unit_test_teardown(test_killed_agent_channel_reclaimed, stop_leftover),
 		cmocka_unit_test_teardown(test_idle_connections, stop_leftover),
 		cmocka_unit_test_teardown(test_live_socket_not_taken_over, stop_leftover),
-		cmocka_unit_test_teardown(test_issei_live_socket_not_taken_over, stop_leftover),
 		cmocka_unit_test(test_silent_platform_deadline),
 		cmocka_unit_test_teardown(test_stopped_platform_deadline, stop_leftover),
 	};

@@ -6,7 +6,9 @@
  * may be a thread here or in another process; that is what lets a platform
  * emulator live in its own process and be killed mid-call. Every call
  * carries a sequence number so that an answer arriving after its caller
- * gave up is never taken for the answer to the next call.
+ * gave up is never taken for the answer to the next call. The page is the
+ * peer's to scribble on: the server thread's life is decided by its own stop
+ * flag (the request doorbell's cancel), never by a word in the page.
  */
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
@@ -184,6 +186,9 @@ static void *smc_server_main(void *arg)
 			hw_doorbell_wait(&s->req, -1);
 			continue;
 		}
+		/* The stop's kick also bumps the counter: that is no call. */
+		if (atomic_load(&s->stop))
+			break;
 		/* Calls the caller gave up on are skipped: only the newest is live. */
 		for (int i = 0; i < 7; i++)
 			args.a[i] = fw_get_le64(slot + HW_SMC_SLOT_ARGS + 8 * i);
@@ -222,6 +227,7 @@ int hw_smc_server_start(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, 
 	/* Taken here, not in the thread: a call made before the thread runs
 	 * must not be mistaken for one already answered. */
 	s->start_seq = s->req.seen;
+	s->req.cancel = &s->stop;
 	ret = -pthread_create(&s->thread, NULL, smc_server_main, s);
 	if (ret) {
 		free(s);
@@ -235,8 +241,9 @@ void hw_smc_server_stop(struct hw_smc_server *s)
 {
 	if (!s)
 		return;
+	/* The flag, not the peer-writable page, ends the thread. */
 	atomic_store(&s->stop, true);
-	hw_doorbell_ring(&s->req);
+	hw_doorbell_kick(&s->req);
 	pthread_join(s->thread, NULL);
 	free(s);
 }

@@ -19,7 +19,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #define HS_MAGIC   0x484d4353u /* "SCMH" */
 #define HS_VERSION 1
@@ -99,23 +98,6 @@ int session_hs_recv(int fd, struct session_hs *m, uint64_t deadline)
 	return session_hs_parse(buf, (size_t)n, m);
 }
 
-/* recvmsg on the link gives up at the deadline (the link's calls block). */
-static void set_recv_deadline(int fd, uint64_t deadline)
-{
-	int64_t left = fw_remaining(deadline);
-	struct timeval tv = { 0 };
-
-	if (left > 0) {
-		tv.tv_sec = (time_t)((uint64_t)left / FW_NSEC_PER_SEC);
-		tv.tv_usec = (suseconds_t)((uint64_t)left % FW_NSEC_PER_SEC / 1000);
-		if (!tv.tv_sec && !tv.tv_usec)
-			tv.tv_usec = 1;
-	} else if (left == 0) {
-		tv.tv_usec = 1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-}
-
 /* The platform's answer to our HELLO, then the regions of an ACCEPT. */
 static int hs_answer(struct hw_link *l, const char *path, uint64_t deadline,
 		     struct scmi_session_peer *peer, char *err, size_t errlen)
@@ -129,13 +111,8 @@ static int hs_answer(struct hw_link *l, const char *path, uint64_t deadline,
 	}
 	if (!ret && m.type != SESSION_HS_ACCEPT)
 		ret = -EPROTO;
-	if (!ret) {
-		set_recv_deadline(fd, deadline);
-		ret = hw_link_recv_regions(l);
-		set_recv_deadline(fd, FW_FOREVER);
-	}
-	if (ret == -EAGAIN || ret == -EWOULDBLOCK)
-		ret = -ETIMEDOUT;
+	if (!ret)
+		ret = hw_link_recv_regions(l, deadline);
 	if (ret) {
 		snprintf(err, errlen, "%s: platform handshake failed: %s", path, strerror(-ret));
 		return ret;
@@ -154,7 +131,7 @@ int scmi_session_attach(const char *path, const char *agent, int timeout_ms, str
 		fw_deadline(timeout_ms < 0 ? -1 : (int64_t)timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
 	struct session_hs hello = { .type = SESSION_HS_HELLO };
 	struct hw_link *l;
-	int ret = hw_link_connect(path, &l);
+	int ret = hw_link_connect(path, deadline, &l);
 
 	if (ret) {
 		snprintf(err, errlen, "cannot connect to %s: %s", path, strerror(-ret));
