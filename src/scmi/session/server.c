@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +87,8 @@ static void client_close(struct client *c)
 	/* The conduit thread goes first: it may be inside the slot. */
 	hw_smc_server_stop(c->server);
 	hw_shm_destroy(c->slot);
+	if (c->link)
+		fw_info("scmi server: agent %s left: its channel is reclaimed", pt->a->name);
 	hw_link_close(c->link);
 	memset(c, 0, sizeof(*c));
 	scmi_smt_smc_reset_channel(pt->p, pt->a->chan.smc_id);
@@ -107,6 +110,17 @@ static int send_regions(struct port *pt, struct hw_link *l, struct hw_shm *slot)
 	return ret;
 }
 
+/* The peer's process id (for messages: the gate is the socket's mode). */
+static long peer_pid(struct hw_link *l)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (getsockopt(hw_link_fd(l), SOL_SOCKET, SO_PEERCRED, &cr, &len))
+		return -1;
+	return (long)cr.pid;
+}
+
 static int client_open(struct port *pt, struct hw_link *l)
 {
 	struct session_hs ok = { .type = SESSION_HS_ACCEPT, .value = pt->a->id };
@@ -125,16 +139,17 @@ static int client_open(struct port *pt, struct hw_link *l)
 		ret = send_regions(pt, l, c->slot);
 	if (ret)
 		client_close(c);
+	else
+		fw_info("scmi server: agent %s attached (process %ld)", pt->a->name, peer_pid(l));
 	return ret;
 }
 
-static void refuse(struct hw_link *l, int err, const char *fmt, const char *a, const char *b)
+static void refuse(struct hw_link *l, struct session_hs *no, int err)
 {
-	struct session_hs no = { .type = SESSION_HS_REFUSE, .value = (uint32_t)err };
-
-	snprintf(no.text, sizeof(no.text), fmt, a, b);
-	fw_warn("scmi server: %s", no.text);
-	session_hs_send(hw_link_fd(l), &no);
+	no->type = SESSION_HS_REFUSE;
+	no->value = (uint32_t)err;
+	fw_warn("scmi server: process %ld refused: %s", peer_pid(l), no->text);
+	session_hs_send(hw_link_fd(l), no);
 	hw_link_close(l);
 }
 
@@ -142,17 +157,21 @@ static void refuse(struct hw_link *l, int err, const char *fmt, const char *a, c
 static void pending_hello(struct port *pt, struct pending *pe)
 {
 	struct hw_link *l = pe->link;
-	struct session_hs m;
+	struct session_hs m, no = { 0 };
 	int ret = session_hs_recv(hw_link_fd(l), &m, fw_deadline(0));
 
 	pe->link = NULL;
 	if (ret || m.type != SESSION_HS_HELLO) {
 		hw_link_close(l);
 	} else if (m.name[0] && strcmp(m.name, pt->a->name)) {
-		refuse(l, EACCES, "this socket serves agent '%s', not '%s'", pt->a->name, m.name);
+		snprintf(no.text, sizeof(no.text), "this socket serves agent '%s', not '%s'",
+			 pt->a->name, m.name);
+		refuse(l, &no, EACCES);
 	} else if (pt->client.link) {
-		refuse(l, EBUSY, "agent '%s' is already attached%s", pt->a->name,
-		       " (one process per agent)");
+		snprintf(no.text, sizeof(no.text),
+			 "agent '%s' is already attached (process %ld; one per agent)", pt->a->name,
+			 peer_pid(pt->client.link));
+		refuse(l, &no, EBUSY);
 	} else if (client_open(pt, l)) {
 		fw_warn("scmi server: handshake with agent %s failed", pt->a->name);
 	}
