@@ -16,6 +16,7 @@
 #include <fwkit/scmi/session.h>
 #include <fwkit/scmi/smt.h>
 #include <fwkit/scmi/system.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -265,6 +266,63 @@ static void test_second_process_refused(void **state)
 	srv_stop(&s);
 }
 
+struct first_event {
+	struct fw_completion got;
+	uint32_t marker;
+};
+
+static void on_event(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *payload, size_t len,
+		     uint64_t ts)
+{
+	struct first_event *f = ctx;
+
+	(void)proto;
+	(void)evt;
+	(void)ts;
+	if (len >= 4 && !f->marker) {
+		f->marker = fw_get_le32(payload);
+		fw_complete(&f->got);
+	}
+}
+
+static void notify_host(struct srv *s, uint32_t marker)
+{
+	uint8_t payload[12] = { 0 };
+
+	fw_put_le32(payload, marker);
+	assert_int_equal(scmi_platform_notify(s->p, 1, 0x10, 0, payload, sizeof(payload)), 0);
+}
+
+static void test_left_agent_queue_dropped(void **state)
+{
+	struct first_event f = { .marker = 0 };
+	struct scmi_session_peer peer;
+	struct scmi_session *host;
+	struct hw_link *gone;
+	char e[256];
+	struct srv s;
+
+	(void)state;
+	fw_completion_init(&f.got);
+	srv_start(&s);
+	/* A host process that never frees its P2A area: one notification
+	 * sits in the area, the next waits in the platform's queue. */
+	gone = attach_raw(s.dir, "host", &peer);
+	notify_host(&s, 0x57a1e);
+	notify_host(&s, 0x57a1e);
+	hw_link_close(gone);
+	/* The next host process sees only what is sent to it. */
+	assert_int_equal(connect_as(s.dir, NULL, &host, e, sizeof(e)), 0);
+	assert_int_equal(scmi_notify_register(host->agent, 0x10, SCMI_EVT_ANY, on_event, &f), 0);
+	notify_host(&s, 0xf4e54);
+	assert_int_equal(
+		fw_wait_for_completion_until(&f.got, fw_deadline((int64_t)WAIT_MS * 1000000)), 0);
+	assert_int_equal(f.marker, 0xf4e54);
+	scmi_session_close(host);
+	srv_stop(&s);
+	fw_completion_destroy(&f.got);
+}
+
 /* ------------------------------------------------- dying agents, idlers */
 
 /* The platform of the process tests; teardown stops it if a test failed. */
@@ -495,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_guest_cannot_ring_host_channel),
 		cmocka_unit_test(test_guest_cannot_act_as_host),
 		cmocka_unit_test(test_second_process_refused),
+		cmocka_unit_test(test_left_agent_queue_dropped),
 		cmocka_unit_test_teardown(test_killed_agent_channel_reclaimed, stop_leftover),
 		cmocka_unit_test_teardown(test_idle_connections, stop_leftover),
 		cmocka_unit_test_teardown(test_live_socket_not_taken_over, stop_leftover),
