@@ -29,6 +29,7 @@ struct hw_smc {
 	uint64_t a7; /* last a7 written to the slot */
 	pthread_mutex_t lock;
 	atomic_int cancelled; /* 0, or the error every call returns from now on */
+	atomic_bool gone;     /* the answer doorbell's private cancel */
 };
 
 int hw_smc_open_direct(hw_smc_fn fn, void *ctx, struct hw_smc **out)
@@ -71,6 +72,7 @@ int hw_smc_open_slot(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, str
 	c->req_seq = hw_shm_word(shm, off + HW_SMC_SLOT_REQ_SEQ);
 	c->res_seq = hw_shm_word(shm, off + HW_SMC_SLOT_RES_SEQ);
 	c->a7 = fw_get_le64(shm->base + off + HW_SMC_SLOT_A7);
+	c->res.cancel = &c->gone;
 	pthread_mutex_init(&c->lock, NULL);
 	*out = c;
 	return 0;
@@ -104,12 +106,10 @@ static int slot_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw
 	for (;;) {
 		if (hw_word_load(c->res_seq) == seq)
 			break;
-		if ((ret = atomic_load(&c->cancelled)) != 0)
-			return ret;
 		ret = hw_doorbell_wait_until(&c->res, deadline);
 		/* An answer that came just as the deadline passed is still read. */
 		if (ret && hw_word_load(c->res_seq) != seq)
-			return ret;
+			return ret == -ECANCELED ? atomic_load(&c->cancelled) : ret;
 	}
 	for (int i = 0; i < 4; i++)
 		res->a[i] = fw_get_le64(slot + HW_SMC_SLOT_RES + 8 * i);
@@ -140,9 +140,9 @@ void hw_smc_cancel(struct hw_smc *c, int err)
 
 	if (!atomic_compare_exchange_strong(&c->cancelled, &none, err) || c->fn)
 		return;
-	/* Wake a caller asleep on the answer; it sees the error and returns.
-	 * Our own ring, on our own view: no peer-written word decides it. */
-	atomic_fetch_add(c->res.seq, 1);
+	/* The caller asleep on the answer wakes, finds its private flag set
+	 * and returns; nothing is written to the page. */
+	atomic_store(&c->gone, true);
 	hw_word_wake(c->res.seq);
 }
 
