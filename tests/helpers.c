@@ -6,7 +6,9 @@
 #include "helpers.h"
 
 #include <fwkit/base.h>
+#include <fwkit/sync.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -185,4 +187,57 @@ int th_stop_platform(pid_t pid, bool kill_hard)
 	if (waitpid(pid, &st, 0) < 0)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void th_rm_socket_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[512];
+
+	while (d && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+struct bounded {
+	void *(*fn)(void *);
+	void *arg;
+	struct fw_completion done;
+};
+
+static void *bounded_main(void *p)
+{
+	struct bounded *b = p;
+
+	b->fn(b->arg);
+	fw_complete(&b->done);
+	return NULL;
+}
+
+bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline)
+{
+	struct bounded *b = calloc(1, sizeof(*b));
+	pthread_t t;
+
+	assert_non_null(b);
+	b->fn = fn;
+	b->arg = arg;
+	fw_completion_init(&b->done);
+	assert_int_equal(pthread_create(&t, NULL, bounded_main, b), 0);
+	if (fw_wait_for_completion_until(&b->done, deadline)) {
+		/* Still blocked: b stays with the thread. */
+		pthread_detach(t);
+		return false;
+	}
+	pthread_join(t, NULL);
+	fw_completion_destroy(&b->done);
+	free(b);
+	return true;
 }

@@ -22,6 +22,12 @@ bool th_log_contains(const char *needle);
 /* Stop capturing; lines go to stderr again (errors and warnings only). */
 void th_log_release(void);
 
+/* Run fn(arg) in a thread and wait for it until deadline (fw_deadline()):
+ * true once it returned (the thread joined), false when it is still
+ * blocked (the thread is left behind; the caller fails the test). This is
+ * how a test calls something that used to hang without hanging itself. */
+bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline);
+
 /* A fresh path under the temporary directory, unique to this process. */
 void th_tmp_path(char *buf, size_t len, const char *stem);
 
@@ -29,9 +35,12 @@ void th_tmp_path(char *buf, size_t len, const char *stem);
  * (each up to cap bytes, NUL-terminated). Returns the exit status, or -1. */
 int th_run_fwkit(char *out, size_t out_cap, char *err, size_t err_cap, ...);
 
-/* Start `fwkit platform --socket path [extra...]` and wait until it listens.
+/* Start `fwkit platform --socket path [extra...]` (path: the directory of
+ * its agent sockets) and wait until it listens.
  * Returns the pid, or -1. */
 pid_t th_start_platform(const char *path, const char *const *extra);
+/* Remove what a killed platform left: its socket directory and sockets. */
+void th_rm_socket_dir(const char *dir);
 /* SIGTERM (or SIGKILL with kill_hard) and reap; returns the exit status. */
 int th_stop_platform(pid_t pid, bool kill_hard);
 

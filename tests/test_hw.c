@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,17 +52,22 @@ static bool fd_is_open(int fd)
 	return fcntl(fd, F_GETFD) >= 0;
 }
 
-/* The tests that run in both wait modes get theirs as cmocka state. */
-static enum hw_wait_mode wait_modes[] = { HW_WAIT_POLL, HW_WAIT_SLEEP };
-#define MODE_TEST(f, suffix, i)                                                                    \
-	{                                                                                          \
-		.name = #f suffix, .test_func = f, .initial_state = &wait_modes[i]                 \
-	}
-#define IN_BOTH_MODES(f) MODE_TEST(f, "_poll", 0), MODE_TEST(f, "_sleep", 1)
-
-static enum hw_wait_mode mode_of(void **state)
+/* The deadline of every link handshake here: never reached when all is
+ * well, and a hang becomes a failure. */
+static uint64_t soon(void)
 {
-	return *(const enum hw_wait_mode *)*state;
+	return fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC);
+}
+
+/* A memfd of size bytes as a well-behaved peer sends it: size sealed. */
+static int sealed_memfd(const char *name, size_t size)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)size), 0);
+	assert_int_equal(fcntl(fd, F_ADD_SEALS, HW_SHM_SEALS), 0);
+	return fd;
 }
 
 /* ---------------------------------------------------------------- regions */
@@ -186,9 +193,9 @@ static void test_shm_import(void **state)
 
 /* -------------------------------------------------------------- doorbells */
 
-static void test_doorbell(void **state)
+static void doorbell_basics(void **state)
 {
-	enum hw_wait_mode mode = mode_of(state);
+	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
 	struct hw_doorbell ringer, waiter, late;
 	struct hw_shm *shm;
 
@@ -266,9 +273,9 @@ static void *ringer_main(void *arg)
 	return NULL;
 }
 
-static void test_doorbell_wakes(void **state)
+static void doorbell_cross_thread(void **state)
 {
-	enum hw_wait_mode mode = mode_of(state);
+	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
 	struct ring_ctx rc = { .mode = mode };
 	struct hw_doorbell db;
 	pthread_t t;
@@ -294,9 +301,9 @@ static void *word_writer_main(void *arg)
 	return NULL;
 }
 
-static void test_word_wait(void **state)
+static void word_wait(void **state)
 {
-	enum hw_wait_mode mode = mode_of(state);
+	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
 	_Atomic uint32_t *w;
 	struct hw_shm *shm;
 	pthread_t t;
@@ -365,9 +372,9 @@ static void incr_handler(void *ctx, const struct hw_smc_args *args, struct hw_sm
 	res->a[3] = ~args->a[1];
 }
 
-static void test_smc_slot(void **state)
+static void smc_slot(void **state)
 {
-	enum hw_wait_mode mode = mode_of(state);
+	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
 	struct hw_smc_server *srv;
 	struct hw_shm *shm;
 	struct hw_smc *c;
@@ -401,9 +408,9 @@ static void test_smc_slot(void **state)
 
 /* The server is played by hand: the first call gets no answer, its answer
  * arrives late, and the next call must not take it for its own. */
-static void test_smc_late_answer(void **state)
+static void smc_late_answer(void **state)
 {
-	enum hw_wait_mode mode = mode_of(state);
+	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
 	struct hw_smc_args args = { { 0x82000002, 1, 2, 3 } };
 	struct hw_smc_res res;
 	struct hw_doorbell res_db;
@@ -627,6 +634,89 @@ static void test_link_msg_parse_fields(void **state)
 			 0);
 }
 
+/* ------------------------------------------------------- SMC: hostile page */
+
+static void *stop_main(void *srv)
+{
+	hw_smc_server_stop(srv);
+	return NULL;
+}
+
+/* Stop the server and fail, rather than hang, when the stop does not
+ * finish by a generous deadline. */
+static void stop_within_deadline(struct hw_smc_server *srv)
+{
+	if (!th_finishes_by(stop_main, srv, soon()))
+		fail_msg("hw_smc_server_stop still blocked after 10 s");
+}
+
+/* A peer zeroes the server's sleeper count once the server sleeps, then
+ * hangs up: the stop must not depend on that word. */
+static void test_smc_stop_zeroed_sleepers(void **state)
+{
+	struct hw_smc_server *srv;
+	struct hw_doorbell req;
+	struct hw_shm *shm;
+
+	(void)state;
+	assert_int_equal(hw_shm_create("slot", 0, 4096, &shm), 0);
+	assert_int_equal(hw_doorbell_attach(&req, shm, HW_SMC_SLOT_REQ_DB, HW_WAIT_SLEEP), 0);
+	assert_int_equal(hw_smc_server_start(shm, 0, HW_WAIT_SLEEP, incr_handler, NULL, &srv), 0);
+	assert_int_equal(hw_word_wait(req.sleepers, 0, soon(), HW_WAIT_POLL), 0);
+	hw_word_store(req.sleepers, 0);
+	stop_within_deadline(srv);
+	hw_shm_destroy(shm);
+}
+
+struct hammer {
+	struct hw_doorbell req, res;
+	atomic_bool stop;
+};
+
+static void *hammer_main(void *arg)
+{
+	struct hammer *h = arg;
+
+	while (!atomic_load(&h->stop)) {
+		hw_word_store(h->req.sleepers, 0);
+		hw_word_store(h->res.sleepers, 0);
+		sched_yield();
+	}
+	return NULL;
+}
+
+/* A peer keeps zeroing both sleeper counts of the slot while its owner
+ * calls: every call still completes (slowly, never asserted), and the
+ * server still stops. */
+static void test_smc_hammered_sleepers(void **state)
+{
+	struct hammer h = { 0 };
+	struct hw_smc_server *srv;
+	struct hw_shm *shm;
+	struct hw_smc *c;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(hw_shm_create("slot", 0, 4096, &shm), 0);
+	assert_int_equal(hw_doorbell_attach(&h.req, shm, HW_SMC_SLOT_REQ_DB, HW_WAIT_SLEEP), 0);
+	assert_int_equal(hw_doorbell_attach(&h.res, shm, HW_SMC_SLOT_RES_DB, HW_WAIT_SLEEP), 0);
+	assert_int_equal(hw_smc_server_start(shm, 0, HW_WAIT_SLEEP, incr_handler, NULL, &srv), 0);
+	assert_int_equal(hw_smc_open_slot(shm, 0, HW_WAIT_SLEEP, &c), 0);
+	assert_int_equal(pthread_create(&t, NULL, hammer_main, &h), 0);
+	for (uint64_t i = 0; i < 100; i++) {
+		struct hw_smc_args args = { { i } };
+		struct hw_smc_res res = { { 0 } };
+
+		assert_int_equal(hw_smc_call(c, &args, &res, 5 * (int64_t)FW_NSEC_PER_SEC), 0);
+		assert_true(res.a[0] == i + 1);
+	}
+	stop_within_deadline(srv);
+	atomic_store(&h.stop, true);
+	pthread_join(t, NULL);
+	hw_smc_close(c);
+	hw_shm_destroy(shm);
+}
+
 /* -------------------------------------------------------------- link: real */
 
 struct link_pair {
@@ -640,7 +730,7 @@ static void pair_open(struct link_pair *lp)
 	th_tmp_path(lp->path, sizeof(lp->path), "link");
 	assert_int_equal(hw_link_listen(lp->path, &lp->srv), 0);
 	assert_true(hw_link_server_fd(lp->srv) >= 0);
-	assert_int_equal(hw_link_connect(lp->path, &lp->client_end), 0);
+	assert_int_equal(hw_link_connect(lp->path, soon(), &lp->client_end), 0);
 	assert_int_equal(hw_link_accept(lp->srv, &lp->server_end), 0);
 	assert_true(hw_link_fd(lp->client_end) >= 0);
 }
@@ -667,7 +757,7 @@ static void test_link_regions(void **state)
 	assert_int_equal(hw_link_send_region(lp.client_end, a), 0);
 	assert_int_equal(hw_link_send_region(lp.client_end, b), 0);
 	assert_int_equal(hw_link_send_end(lp.client_end), 0);
-	assert_int_equal(hw_link_recv_regions(lp.server_end), 0);
+	assert_int_equal(hw_link_recv_regions(lp.server_end, soon()), 0);
 
 	ra = hw_link_region(lp.server_end, "alpha");
 	rb = hw_link_region(lp.server_end, "beta");
@@ -714,7 +804,7 @@ static void test_link_two_links_share(void **state)
 	(void)state;
 	assert_int_equal(hw_shm_create("shared", 0x8000, 4096, &a), 0);
 	pair_open(&lp);
-	assert_int_equal(hw_link_connect(lp.path, &second), 0);
+	assert_int_equal(hw_link_connect(lp.path, soon(), &second), 0);
 	{
 		struct hw_link *second_srv;
 
@@ -724,8 +814,8 @@ static void test_link_two_links_share(void **state)
 		assert_int_equal(hw_link_send_end(lp.server_end), 0);
 		assert_int_equal(hw_link_send_region(second_srv, a), 0);
 		assert_int_equal(hw_link_send_end(second_srv), 0);
-		assert_int_equal(hw_link_recv_regions(lp.client_end), 0);
-		assert_int_equal(hw_link_recv_regions(second), 0);
+		assert_int_equal(hw_link_recv_regions(lp.client_end, soon()), 0);
+		assert_int_equal(hw_link_recv_regions(second, soon()), 0);
 		r1 = hw_link_region_at(lp.client_end, 0x8000, 4096);
 		r2 = hw_link_region(second, "shared");
 		assert_non_null(r1);
@@ -770,7 +860,7 @@ static void test_link_fork_shares(void **state)
 		    hw_doorbell_attach(&db, shm, 0, HW_WAIT_SLEEP))
 			_exit(2);
 		memcpy(shm->base + 128, "from child", 11);
-		if (hw_link_connect(path, &cl) || hw_link_send_region(cl, shm) ||
+		if (hw_link_connect(path, soon(), &cl) || hw_link_send_region(cl, shm) ||
 		    hw_link_send_end(cl))
 			_exit(3);
 		if (hw_doorbell_wait(&db, -1))
@@ -782,7 +872,7 @@ static void test_link_fork_shares(void **state)
 		_exit(0);
 	}
 	assert_int_equal(hw_link_accept(srv, &l), 0);
-	assert_int_equal(hw_link_recv_regions(l), 0);
+	assert_int_equal(hw_link_recv_regions(l, soon()), 0);
 	r = hw_link_region_at(l, 0x10000, 4096);
 	assert_non_null(r);
 	assert_string_equal((const char *)r->base + 128, "from child");
@@ -810,7 +900,7 @@ static void test_link_end_and_hangup(void **state)
 	/* END alone: no regions */
 	pair_open(&lp);
 	assert_int_equal(hw_link_send_end(lp.client_end), 0);
-	assert_int_equal(hw_link_recv_regions(lp.server_end), 0);
+	assert_int_equal(hw_link_recv_regions(lp.server_end, soon()), 0);
 	assert_null(hw_link_region_at(lp.server_end, 0, 1));
 	/* the peer is still there: wait_hangup times out */
 	assert_int_equal(hw_link_wait_hangup(lp.server_end, 20), -ETIMEDOUT);
@@ -822,7 +912,7 @@ static void test_link_end_and_hangup(void **state)
 	assert_int_equal(hw_link_send_region(lp.client_end, a), 0);
 	hw_link_close(lp.client_end);
 	lp.client_end = NULL;
-	assert_int_equal(hw_link_recv_regions(lp.server_end), -ECONNRESET);
+	assert_int_equal(hw_link_recv_regions(lp.server_end, soon()), -ECONNRESET);
 	assert_int_equal(hw_link_wait_hangup(lp.server_end, 10000), 0);
 	pair_close(&lp);
 	hw_shm_destroy(a);
@@ -835,13 +925,13 @@ static void test_link_end_and_hangup(void **state)
 		FILE *f;
 
 		th_tmp_path(path, sizeof(path), "none");
-		assert_true(hw_link_connect(path, &l) < 0);
+		assert_true(hw_link_connect(path, soon(), &l) < 0);
 		f = fopen(path, "w");
 		assert_non_null(f);
 		fclose(f);
 		assert_int_equal(hw_link_listen(path, &s), -EEXIST);
 		unlink(path);
-		assert_int_equal(hw_link_connect("", &l), -ENAMETOOLONG);
+		assert_int_equal(hw_link_connect("", soon(), &l), -ENAMETOOLONG);
 	}
 }
 
@@ -927,16 +1017,13 @@ static void hostile_case(const uint8_t *buf, size_t len, int nfds, size_t fd_siz
 	int fds[4], before = count_fds();
 
 	hostile_open(&h);
-	for (int i = 0; i < nfds; i++) {
-		fds[i] = memfd_create("hostile", MFD_CLOEXEC);
-		assert_true(fds[i] >= 0);
-		assert_int_equal(ftruncate(fds[i], (off_t)fd_size), 0);
-	}
+	for (int i = 0; i < nfds; i++)
+		fds[i] = sealed_memfd("hostile", fd_size);
 	send_raw(h.raw, buf, len, fds, nfds);
 	for (int i = 0; i < nfds; i++)
 		close(fds[i]);
 	th_log_capture();
-	assert_int_equal(hw_link_recv_regions(h.victim), expect);
+	assert_int_equal(hw_link_recv_regions(h.victim, soon()), expect);
 	if (!th_log_contains(log))
 		fail_msg("no log line naming '%s'", log);
 	th_log_release();
@@ -998,6 +1085,118 @@ static void test_link_hostile_records(void **state)
 	hostile_case(b, HW_LINK_MSG_LEN, 1, 4096, -EINVAL, "cannot map region 'evil'");
 }
 
+/* --------------------------------------------------------- regions: seals */
+
+static void assert_cannot_resize(int fd, size_t size)
+{
+	errno = 0;
+	assert_int_equal(ftruncate(fd, 0), -1);
+	assert_int_equal(errno, EPERM);
+	errno = 0;
+	assert_int_equal(ftruncate(fd, (off_t)size * 2), -1);
+	assert_int_equal(errno, EPERM);
+	/* and no one can lift the seals again */
+	assert_int_equal(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), -1);
+}
+
+/* A peer that truncates a region it received gets EPERM, and the region
+ * stays whole for both ends. */
+static void test_shm_sealed_against_peer(void **state)
+{
+	struct hw_shm *a, *ra;
+	struct link_pair lp;
+
+	(void)state;
+	assert_int_equal(hw_shm_create("sealed", 0x1000, 4096, &a), 0);
+	assert_int_equal(fcntl(a->fd, F_GET_SEALS) & HW_SHM_SEALS, HW_SHM_SEALS);
+	assert_cannot_resize(a->fd, 4096);
+	pair_open(&lp);
+	assert_int_equal(hw_link_send_region(lp.server_end, a), 0);
+	assert_int_equal(hw_link_send_end(lp.server_end), 0);
+	assert_int_equal(hw_link_recv_regions(lp.client_end, soon()), 0);
+	ra = hw_link_region(lp.client_end, "sealed");
+	assert_non_null(ra);
+	assert_cannot_resize(ra->fd, 4096);
+	a->base[4095] = 0x5a;
+	assert_int_equal(ra->base[4095], 0x5a);
+	pair_close(&lp);
+	hw_shm_destroy(a);
+}
+
+/* An import of a file whose size a peer could still change is refused. */
+static void test_shm_import_refuses_unsealed(void **state)
+{
+	struct hw_shm *b = NULL;
+	int fd = memfd_create("unsealed", MFD_CLOEXEC);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	assert_int_equal(hw_shm_import(fd, "u", 0, 4096, &b), -EPERM);
+	assert_null(b);
+	assert_false(fd_is_open(fd));
+	/* sealed against shrinking only: growing is as bad (the size lies) */
+	fd = memfd_create("half", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	assert_int_equal(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+	assert_int_equal(hw_shm_import(fd, "h", 0, 4096, &b), -EPERM);
+	assert_false(fd_is_open(fd));
+}
+
+/* A hostile peer offers a memfd it can still truncate: refused with the
+ * reason named, nothing mapped, no descriptor kept. */
+static void test_link_refuses_unsealed_region(void **state)
+{
+	uint8_t b[HW_LINK_MSG_LEN];
+	int fd, before = count_fds();
+	struct hostile h;
+
+	(void)state;
+	hostile_open(&h);
+	fd = memfd_create("evil", MFD_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	send_raw(h.raw, b, sizeof(b), &fd, 1);
+	th_log_capture();
+	assert_int_equal(hw_link_recv_regions(h.victim, soon()), -EPERM);
+	if (!th_log_contains("region 'evil' is not sealed"))
+		fail_msg("no log line naming the unsealed region");
+	th_log_release();
+	assert_null(hw_link_region(h.victim, "evil"));
+	/* had it been mapped, this would be SIGBUS at its next access */
+	assert_int_equal(ftruncate(fd, 0), 0);
+	close(fd);
+	hostile_close(&h);
+	assert_int_equal(count_fds(), before);
+}
+
+/* A file larger than its record is refused too: the record is the size. */
+static void test_link_refuses_size_mismatch(void **state)
+{
+	uint8_t b[HW_LINK_MSG_LEN];
+
+	(void)state;
+	record(b, HW_LINK_REGION, 0x1000, 4096, "evil");
+	hostile_case(b, HW_LINK_MSG_LEN, 1, 8192, -EINVAL, "cannot map region 'evil'");
+}
+
+/* A peer that connects and reads nothing: once its queue is full, a send
+ * gives up instead of blocking the sender for good. */
+static void test_link_send_to_deaf_peer(void **state)
+{
+	struct hostile h;
+	int ret = 0, sent = 0;
+
+	(void)state;
+	hostile_open(&h);
+	while (sent < 100000 && !(ret = hw_link_send_end(h.victim)))
+		sent++;
+	assert_int_equal(ret, -ETIMEDOUT);
+	hostile_close(&h);
+}
+
 struct flood_ctx {
 	int sock;
 	int count;
@@ -1009,9 +1208,9 @@ static void *flood_main(void *arg)
 {
 	struct flood_ctx *fc = arg;
 	uint8_t b[HW_LINK_MSG_LEN];
-	int fd = memfd_create("flood", MFD_CLOEXEC);
+	int fd = memfd_create("flood", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
-	fc->ret = fd < 0 || ftruncate(fd, 4096);
+	fc->ret = fd < 0 || ftruncate(fd, 4096) || fcntl(fd, F_ADD_SEALS, HW_SHM_SEALS);
 	for (int i = 0; i < fc->count && !fc->ret; i++) {
 		char name[16];
 
@@ -1040,7 +1239,7 @@ static void flood(int count, int expect)
 	fc.sock = h.raw;
 	th_log_capture();
 	assert_int_equal(pthread_create(&t, NULL, flood_main, &fc), 0);
-	assert_int_equal(hw_link_recv_regions(h.victim), expect);
+	assert_int_equal(hw_link_recv_regions(h.victim, soon()), expect);
 	if (expect == -E2BIG && !th_log_contains("more than 64 regions"))
 		fail_msg("no log line about the region count");
 	th_log_release();
@@ -1067,6 +1266,13 @@ static void test_link_too_many_regions(void **state)
 	flood(HW_LINK_MAX_REGIONS + 1, -E2BIG);
 }
 
+/* A test written for one wait mode, run once in each. */
+static enum hw_wait_mode poll_mode = HW_WAIT_POLL, sleep_mode = HW_WAIT_SLEEP;
+/* clang-format off */
+#define MODE_TEST(fn, m) { #fn "_" #m, fn, NULL, NULL, &m##_mode }
+/* clang-format on */
+#define BOTH_MODES(fn) MODE_TEST(fn, poll), MODE_TEST(fn, sleep)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1074,13 +1280,13 @@ int main(void)
 		cmocka_unit_test(test_shm_create_rejects_sizes),
 		cmocka_unit_test(test_shm_bounds),
 		cmocka_unit_test(test_shm_import),
-		IN_BOTH_MODES(test_doorbell),
+		BOTH_MODES(doorbell_basics),
 		cmocka_unit_test(test_doorbell_attach_rejects),
-		IN_BOTH_MODES(test_doorbell_wakes),
-		IN_BOTH_MODES(test_word_wait),
+		BOTH_MODES(doorbell_cross_thread),
+		BOTH_MODES(word_wait),
 		cmocka_unit_test(test_smc_direct),
-		IN_BOTH_MODES(test_smc_slot),
-		IN_BOTH_MODES(test_smc_late_answer),
+		BOTH_MODES(smc_slot),
+		BOTH_MODES(smc_late_answer),
 		cmocka_unit_test(test_smc_cross_process),
 		cmocka_unit_test(test_link_msg_roundtrip),
 		cmocka_unit_test(test_link_msg_parse_fields),
@@ -1090,6 +1296,13 @@ int main(void)
 		cmocka_unit_test(test_link_end_and_hangup),
 		cmocka_unit_test(test_link_hostile_records),
 		cmocka_unit_test(test_link_too_many_regions),
+		cmocka_unit_test(test_smc_stop_zeroed_sleepers),
+		cmocka_unit_test(test_smc_hammered_sleepers),
+		cmocka_unit_test(test_shm_sealed_against_peer),
+		cmocka_unit_test(test_shm_import_refuses_unsealed),
+		cmocka_unit_test(test_link_refuses_unsealed_region),
+		cmocka_unit_test(test_link_refuses_size_mismatch),
+		cmocka_unit_test(test_link_send_to_deaf_peer),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

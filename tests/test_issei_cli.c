@@ -3,8 +3,10 @@
  * The fwkit issei commands as a user runs them: an engine process from
  * boards/issei.dtsi (compiled by dtc here, so the fragment is checked too),
  * then info (text and JSON), echo, spdm-version, and the one-line errors
- * and exit codes of bad input. The engine says when it listens on its
- * stdout; nothing here sleeps.
+ * and exit codes of bad input; --timeout-ms bounding a command against a
+ * stopped, busy or silent engine, and a second engine refused on a live
+ * socket. The engine says when it listens on its stdout; nothing here
+ * sleeps, and every run is bounded by an alarm.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +21,12 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <fwkit/base.h>
+#include <fwkit/hw.h>
+#include <fwkit/issei_link.h>
+
+#include "helpers.h"
 
 struct engine {
 	pid_t pid;
@@ -46,6 +54,8 @@ static int run(char *out, size_t cap, const char *const *args)
 		dup2(p[1], 1);
 		dup2(p[1], 2);
 		close(p[0]);
+		/* The bound on every run: a hang ends as SIGALRM (exit 142). */
+		alarm(60);
 		execv(FWKIT_BIN, (char *const *)argv);
 		_exit(127);
 	}
@@ -271,12 +281,72 @@ static void test_usage(void **state)
 	}
 }
 
+/* fwkit issei ... --timeout-ms N info, where the engine is stopped, busy
+ * with another host, or a socket that never answers: each run ends with
+ * the engine named as unreachable, by the command's own deadline. */
+static void test_cli_timeouts(void **state)
+{
+	const char *a[] = { "issei", "--socket", NULL, "--timeout-ms", "300", "info", NULL };
+	struct hw_link_server *silent;
+	struct issei_remote *r;
+	char out[4096], path[108];
+	struct engine e;
+
+	(void)state;
+	engine_start(&e);
+	a[2] = e.sock;
+	assert_int_equal(kill(e.pid, SIGSTOP), 0);
+	assert_int_equal(run(out, sizeof(out), a), 1);
+	assert_non_null(strstr(out, "cannot reach the engine"));
+	assert_int_equal(kill(e.pid, SIGCONT), 0);
+	assert_int_equal(
+		issei_remote_open(e.sock, NULL, fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC), &r), 0);
+	assert_int_equal(run(out, sizeof(out), a), 1);
+	assert_non_null(strstr(out, "cannot reach the engine"));
+	issei_remote_close(r);
+	assert_int_equal(engine_stop(&e), 0);
+
+	th_tmp_path(path, sizeof(path), "silent");
+	assert_int_equal(hw_link_listen(path, &silent), 0);
+	a[2] = path;
+	assert_int_equal(run(out, sizeof(out), a), 1);
+	assert_non_null(strstr(out, "timed out"));
+	hw_link_server_close(silent);
+}
+
+/* A second engine on a live socket is refused and leaves it to the first,
+ * which goes on serving; a stale socket file is taken over. */
+static void test_fw_live_socket(void **state)
+{
+	const char *second[] = { "issei", "fw", "--socket", NULL, NULL };
+	const char *info[] = { "issei", "--socket", NULL, "info", NULL };
+	char out[4096];
+	struct engine e;
+
+	(void)state;
+	engine_start(&e);
+	second[3] = info[2] = e.sock;
+	assert_int_equal(run(out, sizeof(out), second), 1);
+	assert_non_null(strstr(out, "another engine is live on"));
+	assert_int_equal(run(out, sizeof(out), info), 0);
+	assert_non_null(strstr(out, "link: DONE"));
+	/* killed hard, it leaves its socket file behind: a stale one */
+	kill(e.pid, SIGKILL);
+	assert_int_equal(waitpid(e.pid, NULL, 0), e.pid);
+	assert_int_equal(access(e.sock, F_OK), 0);
+	engine_start(&e);
+	assert_int_equal(run(out, sizeof(out), info), 0);
+	assert_int_equal(engine_stop(&e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_cli_config),
 		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_cli_timeouts),
+		cmocka_unit_test(test_fw_live_socket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

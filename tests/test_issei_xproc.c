@@ -5,8 +5,10 @@
  * it, offers its DMA memory, enumerates and exchanges messages with the
  * echo and SPDM clients. Also: a fault armed in the firmware process's
  * configuration, hosts that come one after another, and a firmware process
- * killed under a connected host, which ends in the driver's DISABLED.
- * Readiness and stop go through pipes, never through sleeps.
+ * killed under a connected host, which ends in the driver's DISABLED; a
+ * hostile host offering DMA memory it truncates (refused, the engine lives
+ * on), and opens against silent, stopped and busy engines, which end at
+ * their deadline. Readiness and stop go through pipes, never through sleeps.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,12 +19,23 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fwkit/hw.h>
+#include <fwkit/issei_heci.h>
 #include <fwkit/issei_link.h>
 
+#include "helpers.h"
 #include "issei_test_util.h"
+
+/* The deadline of every handshake here: generous, never reached when all
+ * is well, and a hang becomes a failure. */
+static uint64_t soon(void)
+{
+	return fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC);
+}
 
 struct child {
 	pid_t pid;
@@ -107,7 +120,7 @@ static void test_two_processes(void **state)
 	child_start(&c, &cfg);
 	/* Two hosts, one after the other, on the same engine. */
 	for (int round = 0; round < 2; round++) {
-		assert_int_equal(issei_remote_open(c.path, NULL, &r), 0);
+		assert_int_equal(issei_remote_open(c.path, NULL, soon(), &r), 0);
 		dev = issei_remote_device(r);
 		assert_int_equal(issei_start(dev), 0);
 		assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 1, RIG_WAIT_MS), 0);
@@ -135,7 +148,7 @@ static void test_fault_in_firmware_process(void **state)
 	cfg.faults[cfg.n_faults++] =
 		(struct issei_fw_fault){ .kind = ISSEI_FW_FAULT_BAD_CLIENTS, .arg = 0, .count = 1 };
 	child_start(&c, &cfg);
-	assert_int_equal(issei_remote_open(c.path, NULL, &r), 0);
+	assert_int_equal(issei_remote_open(c.path, NULL, soon(), &r), 0);
 	dev = issei_remote_device(r);
 	assert_int_equal(issei_start(dev), 0);
 	assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 3, RIG_WAIT_MS), 0);
@@ -161,7 +174,7 @@ static void test_firmware_killed(void **state)
 	(void)state;
 	issei_fw_config_default(&cfg);
 	child_start(&c, &cfg);
-	assert_int_equal(issei_remote_open(c.path, &to, &r), 0);
+	assert_int_equal(issei_remote_open(c.path, &to, soon(), &r), 0);
 	dev = issei_remote_device(r);
 	assert_int_equal(issei_start(dev), 0);
 	assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 1, RIG_WAIT_MS), 0);
@@ -185,12 +198,165 @@ static void test_firmware_killed(void **state)
 	unlink(c.path);
 }
 
+/* ------------------------------------------------------------ hostile host */
+
+/* A DMA region as a hostile host makes it: a memfd it can still truncate. */
+static int unsealed_dma(struct hw_shm *dma)
+{
+	int fd = memfd_create(ISSEI_DMA_NAME, MFD_CLOEXEC);
+	void *p;
+
+	if (fd < 0 || ftruncate(fd, ISSEI_DMA_SIZE))
+		return -1;
+	p = mmap(NULL, ISSEI_DMA_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	*dma = (struct hw_shm){
+		.base = p, .size = ISSEI_DMA_SIZE, .paddr = ISSEI_DMA_PADDR, .fd = fd
+	};
+	snprintf(dma->name, sizeof(dma->name), "%s", ISSEI_DMA_NAME);
+	return 0;
+}
+
+/*
+ * The hostile host, in a process of its own: offer a DMA region it can
+ * still truncate; if the engine takes it, bring the link up, truncate the
+ * region under the engine and ring it. Exit 0: the engine hung up on the
+ * offer; 1: the attack was delivered; 2: the attacker's own setup failed.
+ */
+static int hostile_host(const char *path)
+{
+	struct issei_device_config dc = { .ops = &issei_heci_ops };
+	struct issei_device *dev;
+	struct issei_heci *heci;
+	struct hw_shm dma, *regs;
+	struct hw_link *l;
+
+	if (unsealed_dma(&dma) || hw_link_connect(path, soon(), &l) ||
+	    hw_link_recv_regions(l, soon()))
+		return 2;
+	regs = hw_link_region(l, ISSEI_REGS_NAME);
+	if (!regs)
+		return 2;
+	/* An engine that refuses hangs up at once (maybe before our END is
+	 * sent); one that accepts never does. */
+	if (hw_link_send_region(l, &dma) || hw_link_send_end(l) ||
+	    hw_link_wait_hangup(l, 10000) == 0)
+		return 0;
+	if (issei_heci_open(regs, &dma, &heci))
+		return 2;
+	dc.hw = heci;
+	dc.dma = &dma;
+	if (issei_device_create(&dc, &dev) || issei_start(dev) ||
+	    issei_wait_state(dev, ISSEI_RST_STATE_DONE, 1, RIG_WAIT_MS) || ftruncate(dma.fd, 0))
+		return 2;
+	hw_doorbell_ring(&heci->fw_ring);
+	hw_link_wait_hangup(l, 10000);
+	return 1;
+}
+
+static void host_round(const char *path)
+{
+	struct issei_remote *r;
+	struct issei_device *dev;
+
+	assert_int_equal(issei_remote_open(path, NULL, soon(), &r), 0);
+	dev = issei_remote_device(r);
+	assert_int_equal(issei_start(dev), 0);
+	assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 1, RIG_WAIT_MS), 0);
+	exchange(dev);
+	issei_remote_close(r);
+}
+
+/* Today's engine maps any memfd a host offers, so a host that truncates it
+ * kills the engine with SIGBUS. Now the offer is refused, and the engine
+ * goes on serving the next host. */
+static void test_host_truncates_dma(void **state)
+{
+	struct issei_fw_config cfg;
+	struct child c;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	issei_fw_config_default(&cfg);
+	child_start(&c, &cfg);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(hostile_host(c.path));
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	host_round(c.path);
+	assert_int_equal(child_stop(&c), 0);
+}
+
+/* ------------------------------------------------------ handshake deadlines */
+
+struct bounded_open {
+	const char *path;
+	int ret;
+};
+
+static void *bounded_open_main(void *arg)
+{
+	struct bounded_open *b = arg;
+	struct issei_remote *r = NULL;
+
+	b->ret = issei_remote_open(b->path, NULL, fw_deadline(200 * (int64_t)FW_NSEC_PER_MSEC), &r);
+	issei_remote_close(r);
+	return NULL;
+}
+
+/* An open with a short deadline must give up with -ETIMEDOUT; a hang fails
+ * the test instead of stalling it. */
+static void open_times_out(const char *path)
+{
+	struct bounded_open b = { .path = path };
+
+	if (!th_finishes_by(bounded_open_main, &b, soon()))
+		fail_msg("issei_remote_open still blocked on %s after 10 s", path);
+	assert_int_equal(b.ret, -ETIMEDOUT);
+}
+
+/* Silent (accepts nothing, says nothing), stopped (SIGSTOP) and busy (one
+ * host at a time, and one is connected) engines: the open ends at its
+ * deadline each time, and the engine is none the worse for it. */
+static void test_open_deadlines(void **state)
+{
+	struct issei_fw_config cfg;
+	struct hw_link_server *silent;
+	struct issei_remote *r;
+	struct child c;
+	char path[108];
+
+	(void)state;
+	th_tmp_path(path, sizeof(path), "silent");
+	assert_int_equal(hw_link_listen(path, &silent), 0);
+	open_times_out(path);
+	hw_link_server_close(silent);
+
+	issei_fw_config_default(&cfg);
+	child_start(&c, &cfg);
+	assert_int_equal(kill(c.pid, SIGSTOP), 0);
+	open_times_out(c.path);
+	assert_int_equal(kill(c.pid, SIGCONT), 0);
+	assert_int_equal(issei_remote_open(c.path, NULL, soon(), &r), 0);
+	open_times_out(c.path);
+	issei_remote_close(r);
+	host_round(c.path);
+	assert_int_equal(child_stop(&c), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_processes),
 		cmocka_unit_test(test_fault_in_firmware_process),
 		cmocka_unit_test(test_firmware_killed),
+		cmocka_unit_test(test_host_truncates_dma),
+		cmocka_unit_test(test_open_deadlines),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Platform and agents in different processes, and the fwkit command line:
- * the served platform answers agents that attach through its socket; a
- * platform killed in the middle of a transfer gives the agent a timeout,
- * not a hang; SIGTERM stops it cleanly; a peer sending garbage is dropped
- * without harming the others; and every CLI error is one line with a
- * non-zero status.
+ * the served platform answers agents that attach through their sockets; a
+ * platform killed in the middle of a transfer gives the agent an error at
+ * once (it notices the hang-up), not a hang; SIGTERM stops it cleanly; a peer sending garbage is
+ * dropped without harming the others; and every CLI error is one line with a non-zero status.
  */
 #include "helpers.h"
 
@@ -317,8 +316,9 @@ static void test_kill_platform_mid_transfer(void **state)
 	assert_true(pid > 0);
 	close(rdy[1]);
 	assert_int_equal(read(rdy[0], &c, 1), 1);
-	th_log_capture();
-	o.agent.rx_timeout_ms = 300;
+	/* A reply timeout far longer than the test: only noticing the hang-up
+	 * can end the stalled call. */
+	o.agent.rx_timeout_ms = 60000;
 	assert_int_equal(scmi_session_connect(path, &o, &s, e, sizeof(e)), 0);
 	assert_int_equal(scmi_base_protocol_version(scmi_session_agent(s), 0x10, &v), 0);
 	call.a = scmi_session_agent(s);
@@ -327,13 +327,13 @@ static void test_kill_platform_mid_transfer(void **state)
 	kill(pid, SIGKILL);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	pthread_join(th, NULL);
-	assert_int_equal(call.ret, -ETIMEDOUT);
-	/* And afterwards: an error again, in bounded time, never a hang. */
-	assert_int_equal(scmi_base_protocol_version(scmi_session_agent(s), 0x10, &v), -ETIMEDOUT);
-	assert_true(th_log_contains("Timeout waiting for a free TX channel"));
+	/* The agent saw its platform go: the call fails instead of timing out... */
+	assert_int_equal(call.ret, -ECONNRESET);
+	/* ...and so does the next one, at once, though the platform died
+	 * holding the TX channel. */
+	assert_int_equal(scmi_base_protocol_version(scmi_session_agent(s), 0x10, &v), -ECONNRESET);
 	scmi_session_close(s);
-	th_log_release();
-	unlink(path);
+	th_rm_socket_dir(path);
 	for (int i = 0; i < 2; i++) {
 		close(stall_pipe[i]);
 		close(stop[i]);
@@ -346,7 +346,7 @@ static void test_hostile_client(void **state)
 	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP };
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct scmi_session *s;
-	char path[108], e[256], junk[64];
+	char path[90], e[256], junk[64];
 	struct scmi_base_info i;
 	int fd;
 	pid_t pid;
@@ -357,7 +357,7 @@ static void test_hostile_client(void **state)
 	assert_true(pid > 0);
 	/* Connect, send garbage, read what it offers, hang up. */
 	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-	memcpy(sa.sun_path, path, strlen(path));
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/host.sock", path);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	memset(junk, 0xA5, sizeof(junk));
 	assert_int_equal(send(fd, junk, sizeof(junk), 0), (ssize_t)sizeof(junk));

@@ -25,10 +25,13 @@
 #ifndef FWKIT_HW_H
 #define FWKIT_HW_H
 
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <fwkit/sync.h> /* FW_FOREVER, for the deadlines taken here */
 
 /* ---------------------------------------------------------------- regions */
 
@@ -43,10 +46,16 @@ struct hw_shm {
 	char name[HW_SHM_NAME_MAX];
 };
 
-/* Create a zeroed region. -EINVAL for a zero or oversized region. */
+/* The seals every region carries before a peer sees it: its size can
+ * never change again, so no peer can pull pages from under our mapping. */
+#define HW_SHM_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+
+/* Create a zeroed region, its size sealed (HW_SHM_SEALS). -EINVAL for a
+ * zero or oversized region. */
 int hw_shm_create(const char *name, uint64_t paddr, size_t size, struct hw_shm **out);
 /* Map a region received from a peer. Takes ownership of fd, also on error.
- * -EINVAL when the file is smaller than the size the peer announced. */
+ * -EINVAL when the file is smaller than the size the peer announced, -EPERM
+ * when its size is not sealed against shrinking and growing. */
 int hw_shm_import(int fd, const char *name, uint64_t paddr, size_t size, struct hw_shm **out);
 void hw_shm_destroy(struct hw_shm *shm);
 
@@ -86,6 +95,13 @@ enum hw_wait_mode {
 };
 
 /*
+ * The longest a SLEEP waiter stays in the kernel between looks at its word.
+ * A peer can write any shared word, the sleeper count that lets a ring skip
+ * its wake included; this bounds what such a lie costs the waiter.
+ */
+#define HW_WAIT_SLICE_NS (10 * 1000000ll)
+
+/*
  * Wait until *w differs from old or the absolute deadline (fw_deadline())
  * passes. Returns 0 when it changed, -ETIMEDOUT otherwise.
  */
@@ -103,6 +119,9 @@ struct hw_doorbell {
 	_Atomic uint32_t *sleepers; /* waiters in futex sleep: ring skips the syscall at 0 */
 	uint32_t seen;		    /* last seq this view consumed */
 	enum hw_wait_mode mode;
+	/* The waiter's own stop flag (private memory, NULL: none): once set,
+	 * waits on this view return -ECANCELED within HW_WAIT_SLICE_NS. */
+	const atomic_bool *cancel;
 };
 
 /* Attach a view to the doorbell at off in shm (off aligned to 64). A new
@@ -110,8 +129,12 @@ struct hw_doorbell {
 int hw_doorbell_attach(struct hw_doorbell *db, struct hw_shm *shm, size_t off,
 		       enum hw_wait_mode mode);
 void hw_doorbell_ring(struct hw_doorbell *db);
+/* Ring and wake whatever the sleeper count says: for stop paths, whose
+ * wake must not depend on a word the peer can write. */
+void hw_doorbell_kick(struct hw_doorbell *db);
 /* Wait for a ring not yet seen by this view. Rings coalesce, as edges on
- * an interrupt line do: the waiter must look at the state it guards. */
+ * an interrupt line do: the waiter must look at the state it guards.
+ * -ETIMEDOUT at the deadline, -ECANCELED once *db->cancel is set. */
 int hw_doorbell_wait(struct hw_doorbell *db, int64_t timeout_ns);
 int hw_doorbell_wait_until(struct hw_doorbell *db, uint64_t deadline);
 /* Consume a pending ring without waiting; true if there was one. */
@@ -167,6 +190,14 @@ int hw_smc_open_slot(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, str
  */
 int hw_smc_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_res *res,
 		int64_t timeout_ns);
+/*
+ * The server behind the conduit is gone (its process died): the call
+ * waiting now and every later one return err (negative errno) at once. Safe
+ * from any thread; the first error sticks.
+ */
+void hw_smc_cancel(struct hw_smc *c, int err);
+/* 0, or the error hw_smc_cancel set. */
+int hw_smc_cancelled(struct hw_smc *c);
 void hw_smc_close(struct hw_smc *c);
 
 struct hw_smc_server;
@@ -215,26 +246,36 @@ int hw_link_msg_parse(const uint8_t *buf, size_t len, struct hw_link_msg *m, con
 struct hw_link_server;
 struct hw_link;
 
-/* Listen on a Unix socket path (replacing a stale socket file there). */
+/*
+ * Listen on a Unix socket path. A socket file there is replaced only when
+ * stale (nothing answers on it); a live server there gives -EADDRINUSE,
+ * any other file -EEXIST.
+ */
 int hw_link_listen(const char *path, struct hw_link_server **out);
 int hw_link_server_fd(const struct hw_link_server *s);
 int hw_link_accept(struct hw_link_server *s, struct hw_link **out);
-/* Close the listener and remove its socket file. */
+/* Close the listener and remove its socket file (if it is still ours). */
 void hw_link_server_close(struct hw_link_server *s);
 
-int hw_link_connect(const char *path, struct hw_link **out);
+/* Connect by an absolute deadline (fw_deadline(); FW_FOREVER for none):
+ * -ETIMEDOUT when a server's full backlog keeps us out until then. */
+int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out);
 int hw_link_fd(const struct hw_link *l);
 
+/* Sends give up (-ETIMEDOUT) on a peer that reads nothing for this long. */
+#define HW_LINK_SEND_TIMEOUT_NS (2 * (int64_t)FW_NSEC_PER_SEC)
 /* Offer a region to the peer; the peer maps it with the same name. */
 int hw_link_send_region(struct hw_link *l, const struct hw_shm *shm);
 int hw_link_send_end(struct hw_link *l);
 /*
  * Receive regions until the peer's END, keeping them in the link (at most
  * HW_LINK_MAX_REGIONS). -ECONNRESET when the peer closes first, -EPROTO
- * for a malformed record.
+ * for a malformed record, -EINVAL for a file whose size is not the
+ * record's, -EPERM for one not sealed (HW_SHM_SEALS), -ETIMEDOUT when the
+ * END has not come by the deadline (FW_FOREVER for none).
  */
 #define HW_LINK_MAX_REGIONS 64
-int hw_link_recv_regions(struct hw_link *l);
+int hw_link_recv_regions(struct hw_link *l, uint64_t deadline);
 /* A received region by name, or NULL. It stays owned by the link. */
 struct hw_shm *hw_link_region(const struct hw_link *l, const char *name);
 /* A received region containing [paddr, paddr + size), or NULL. */

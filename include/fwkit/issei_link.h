@@ -25,6 +25,9 @@
 #define ISSEI_NAMES_HDR_LEN   8u
 #define ISSEI_NAMES_ENTRY_LEN 64u
 
+/* How long the engine waits for a connected host's DMA region. */
+#define ISSEI_FW_HANDSHAKE_MS 5000
+
 /*
  * Serve the emulated engine on path until stop_fd becomes readable (e.g. a
  * signalfd or a pipe), one host at a time; after a host hangs up the next
@@ -36,8 +39,13 @@ int issei_fw_serve(const char *path, const struct issei_fw_config *cfg, int stop
 
 struct issei_remote;
 
-/* Connect to a served engine and create (not start) a host device on it. */
-int issei_remote_open(const char *path, const struct issei_timeouts *to, struct issei_remote **out);
+/*
+ * Connect to a served engine and create (not start) a host device on it.
+ * The connection and region exchange end by deadline (fw_deadline();
+ * FW_FOREVER for none): -ETIMEDOUT against a silent, stopped or busy engine.
+ */
+int issei_remote_open(const char *path, const struct issei_timeouts *to, uint64_t deadline,
+		      struct issei_remote **out);
 struct issei_device *issei_remote_device(struct issei_remote *r);
 /* The firmware's name and kind for a client UUID; false when it gave none. */
 bool issei_remote_client_name(struct issei_remote *r, const uint8_t uuid[ISSEI_UUID_LEN],

@@ -4,22 +4,30 @@
  * Unix socket carries fixed 64-byte records; a REGION record arrives with
  * the region's memfd attached (SCM_RIGHTS), as vhost-user hands guest memory
  * to a device process. Records come from the peer, so each is parsed by a
- * pure function that checks every field before anything is mapped.
+ * pure function that checks every field before anything is mapped, and a
+ * region is mapped only when its file has exactly the announced size and is
+ * sealed against resizing (hw_shm_import). Every step that waits on the peer
+ * (connect, the region exchange) takes a deadline: a peer that is silent,
+ * stopped or busy costs us time we chose, never a hang.
  */
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 struct hw_link_server {
 	int fd;
+	dev_t dev; /* the socket file we bound, so we never remove another's */
+	ino_t ino;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
@@ -82,6 +90,26 @@ static int sun_fill(struct sockaddr_un *sa, const char *path)
 	return 0;
 }
 
+/*
+ * Whether a server answers on the socket file at sa. A full backlog answers
+ * too (EAGAIN): the server is alive, just busy. Only a refused connection
+ * means the file is left over from a server that is gone.
+ */
+static int probe_live(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 || errno == EAGAIN)
+		ret = -EADDRINUSE;
+	else if (errno != ECONNREFUSED && errno != ENOENT)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 int hw_link_listen(const char *path, struct hw_link_server **out)
 {
 	struct hw_link_server *s;
@@ -91,10 +119,13 @@ int hw_link_listen(const char *path, struct hw_link_server **out)
 
 	if (ret)
 		return ret;
-	/* Replace only a stale socket, never some other file. */
+	/* Replace only a stale socket, never some other file or a live server. */
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
 			return -EEXIST;
+		ret = probe_live(&sa);
+		if (ret)
+			return ret;
 		unlink(path);
 	}
 	s = calloc(1, sizeof(*s));
@@ -102,13 +133,15 @@ int hw_link_listen(const char *path, struct hw_link_server **out)
 		return -ENOMEM;
 	s->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(s->fd, 16) < 0) {
+	    listen(s->fd, 16) < 0 || lstat(path, &st) < 0) {
 		ret = -errno;
 		if (s->fd >= 0)
 			close(s->fd);
 		free(s);
 		return ret;
 	}
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
 	memcpy(s->path, sa.sun_path, sizeof(s->path));
 	*out = s;
 	return 0;
@@ -119,11 +152,31 @@ int hw_link_server_fd(const struct hw_link_server *s)
 	return s->fd;
 }
 
+/* SO_SNDTIMEO bounds a blocking AF_UNIX connect (a server whose backlog
+ * is full, e.g. one that is stopped) and each send (a peer whose receive
+ * queue is full because it reads nothing). */
+static int set_send_timeout(int fd, uint64_t deadline)
+{
+	int64_t left = fw_remaining(deadline);
+	struct timeval tv = { 0 };
+
+	if (left == 0)
+		return -ETIMEDOUT;
+	if (left > 0) {
+		tv.tv_sec = (time_t)(left / (int64_t)FW_NSEC_PER_SEC);
+		tv.tv_usec = (suseconds_t)(left % (int64_t)FW_NSEC_PER_SEC / 1000);
+		if (!tv.tv_sec && !tv.tv_usec)
+			tv.tv_usec = 1;
+	}
+	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
+}
+
 static int link_new(int fd, struct hw_link **out)
 {
 	struct hw_link *l = calloc(1, sizeof(*l));
 
-	if (!l) {
+	if (!l || set_send_timeout(fd, fw_deadline(HW_LINK_SEND_TIMEOUT_NS))) {
+		free(l);
 		close(fd);
 		return -ENOMEM;
 	}
@@ -143,14 +196,18 @@ int hw_link_accept(struct hw_link_server *s, struct hw_link **out)
 
 void hw_link_server_close(struct hw_link_server *s)
 {
+	struct stat st;
+
 	if (!s)
 		return;
 	close(s->fd);
-	unlink(s->path);
+	/* Someone may have replaced our file (after deleting it by hand). */
+	if (lstat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino)
+		unlink(s->path);
 	free(s);
 }
 
-int hw_link_connect(const char *path, struct hw_link **out)
+int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out)
 {
 	struct sockaddr_un sa;
 	int fd, ret = sun_fill(&sa, path);
@@ -160,8 +217,10 @@ int hw_link_connect(const char *path, struct hw_link **out)
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		ret = -errno;
+	ret = set_send_timeout(fd, deadline);
+	if (!ret && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		ret = errno == EAGAIN || errno == EINPROGRESS ? -ETIMEDOUT : -errno;
+	if (ret) {
 		close(fd);
 		return ret;
 	}
@@ -197,7 +256,7 @@ static int link_send(struct hw_link *l, const struct hw_link_msg *m, int fd)
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
 	if (sendmsg(l->fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(buf))
-		return errno ? -errno : -EIO;
+		return errno == EAGAIN ? -ETIMEDOUT : errno ? -errno : -EIO;
 	return 0;
 }
 
@@ -219,7 +278,26 @@ int hw_link_send_end(struct hw_link *l)
 
 /* One record and at most one descriptor; extra descriptors are closed so a
  * hostile peer cannot make us leak them. */
-static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd)
+/* Wait until the socket has something to read (or the peer hung up). */
+static int wait_readable(int fd, uint64_t deadline)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	for (;;) {
+		int64_t left = fw_remaining(deadline);
+		int ms = left < 0 ? -1 : (int)FW_MIN((left + 999999) / 1000000, (int64_t)INT_MAX);
+		int n = poll(&p, 1, ms);
+
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n == 0 && fw_remaining(deadline) == 0)
+			return -ETIMEDOUT;
+	}
+}
+
+static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd, uint64_t deadline)
 {
 	uint8_t buf[HW_LINK_MSG_LEN + 1];
 	union {
@@ -236,9 +314,12 @@ static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd)
 	int nfds = 0;
 
 	*fd = -1;
-	n = recvmsg(l->fd, &mh, MSG_CMSG_CLOEXEC);
+	n = wait_readable(l->fd, deadline);
+	if (n)
+		return (int)n;
+	n = recvmsg(l->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 	if (n < 0)
-		return -errno;
+		return errno == EAGAIN ? -ETIMEDOUT : -errno;
 	if (n == 0)
 		return -ECONNRESET;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
@@ -269,12 +350,32 @@ static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd)
 	return 0;
 }
 
-int hw_link_recv_regions(struct hw_link *l)
+/* Map one offered region; the file must be exactly the announced size. */
+static int link_import(struct hw_link *l, const struct hw_link_msg *m, int fd)
+{
+	struct hw_shm *shm;
+	struct stat st;
+	int ret = -EINVAL;
+
+	if (fstat(fd, &st) == 0 && st.st_size >= 0 && (uint64_t)st.st_size == m->size)
+		ret = hw_shm_import(fd, m->name, m->paddr, (size_t)m->size, &shm);
+	else
+		close(fd);
+	if (ret == -EPERM)
+		fw_err("link: region '%s' is not sealed against resizing: refused", m->name);
+	else if (ret)
+		fw_err("link: cannot map region '%s' of %llu bytes: %s", m->name,
+		       (unsigned long long)m->size, strerror(-ret));
+	else
+		l->regions[l->nregions++] = shm;
+	return ret;
+}
+
+int hw_link_recv_regions(struct hw_link *l, uint64_t deadline)
 {
 	for (;;) {
 		struct hw_link_msg m;
-		struct hw_shm *shm;
-		int fd, ret = link_recv(l, &m, &fd);
+		int fd, ret = link_recv(l, &m, &fd, deadline);
 
 		if (ret)
 			return ret;
@@ -285,13 +386,9 @@ int hw_link_recv_regions(struct hw_link *l)
 			fw_err("link: peer offered more than %d regions", HW_LINK_MAX_REGIONS);
 			return -E2BIG;
 		}
-		ret = hw_shm_import(fd, m.name, m.paddr, (size_t)m.size, &shm);
-		if (ret) {
-			fw_err("link: cannot map region '%s' of %llu bytes: %s", m.name,
-			       (unsigned long long)m.size, strerror(-ret));
+		ret = link_import(l, &m, fd);
+		if (ret)
 			return ret;
-		}
-		l->regions[l->nregions++] = shm;
 	}
 }
 

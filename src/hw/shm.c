@@ -3,12 +3,15 @@
  * Shared-memory regions. Each region is a memfd so that it can be handed to
  * another process (hw_link) and mapped there; inside one process the same
  * mapping serves both ends. Every accessor checks its range: a region's
- * offsets often come from a peer.
+ * offsets often come from a peer. A region's size is sealed at creation, and
+ * an imported one must carry those seals: a peer that could shrink the file
+ * under our mapping would turn our next access into SIGBUS.
  */
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -43,10 +46,10 @@ int hw_shm_create(const char *name, uint64_t paddr, size_t size, struct hw_shm *
 
 	if (!size || size > HW_SHM_MAX_SIZE)
 		return -EINVAL;
-	fd = memfd_create(name && *name ? name : "fwkit-shm", MFD_CLOEXEC);
+	fd = memfd_create(name && *name ? name : "fwkit-shm", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return -errno;
-	if (ftruncate(fd, (off_t)size) < 0) {
+	if (ftruncate(fd, (off_t)size) < 0 || fcntl(fd, F_ADD_SEALS, HW_SHM_SEALS) < 0) {
 		ret = -errno;
 		close(fd);
 		return ret;
@@ -57,17 +60,28 @@ int hw_shm_create(const char *name, uint64_t paddr, size_t size, struct hw_shm *
 	return ret;
 }
 
-int hw_shm_import(int fd, const char *name, uint64_t paddr, size_t size, struct hw_shm **out)
+/* The seals come after the size: a file too small is -EINVAL whatever its
+ * seals, and only a file of the right size can be refused for lacking them. */
+static int import_check(int fd, size_t size)
 {
 	struct stat st;
-	int ret;
+	int seals;
 
 	if (!size || size > HW_SHM_MAX_SIZE || fstat(fd, &st) < 0 || st.st_size < 0 ||
-	    (uint64_t)st.st_size < size) {
-		close(fd);
+	    (uint64_t)st.st_size < size)
 		return -EINVAL;
-	}
-	ret = shm_map(fd, name, paddr, size, out);
+	seals = fcntl(fd, F_GET_SEALS);
+	if (seals < 0 || (seals & (F_SEAL_SHRINK | F_SEAL_GROW)) != (F_SEAL_SHRINK | F_SEAL_GROW))
+		return -EPERM;
+	return 0;
+}
+
+int hw_shm_import(int fd, const char *name, uint64_t paddr, size_t size, struct hw_shm **out)
+{
+	int ret = import_check(fd, size);
+
+	if (!ret)
+		ret = shm_map(fd, name, paddr, size, out);
 	if (ret)
 		close(fd);
 	return ret;

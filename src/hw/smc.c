@@ -6,7 +6,9 @@
  * may be a thread here or in another process; that is what lets a platform
  * emulator live in its own process and be killed mid-call. Every call
  * carries a sequence number so that an answer arriving after its caller
- * gave up is never taken for the answer to the next call.
+ * gave up is never taken for the answer to the next call. The page is the
+ * peer's to scribble on: the server thread's life is decided by its own stop
+ * flag (the request doorbell's cancel), never by a word in the page.
  */
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
@@ -26,6 +28,8 @@ struct hw_smc {
 	_Atomic uint32_t *req_seq, *res_seq;
 	uint64_t a7; /* last a7 written to the slot */
 	pthread_mutex_t lock;
+	atomic_int cancelled; /* 0, or the error every call returns from now on */
+	atomic_bool gone;     /* the answer doorbell's private cancel */
 };
 
 int hw_smc_open_direct(hw_smc_fn fn, void *ctx, struct hw_smc **out)
@@ -68,6 +72,7 @@ int hw_smc_open_slot(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, str
 	c->req_seq = hw_shm_word(shm, off + HW_SMC_SLOT_REQ_SEQ);
 	c->res_seq = hw_shm_word(shm, off + HW_SMC_SLOT_RES_SEQ);
 	c->a7 = fw_get_le64(shm->base + off + HW_SMC_SLOT_A7);
+	c->res.cancel = &c->gone;
 	pthread_mutex_init(&c->lock, NULL);
 	*out = c;
 	return 0;
@@ -104,7 +109,7 @@ static int slot_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw
 		ret = hw_doorbell_wait_until(&c->res, deadline);
 		/* An answer that came just as the deadline passed is still read. */
 		if (ret && hw_word_load(c->res_seq) != seq)
-			return ret;
+			return ret == -ECANCELED ? atomic_load(&c->cancelled) : ret;
 	}
 	for (int i = 0; i < 4; i++)
 		res->a[i] = fw_get_le64(slot + HW_SMC_SLOT_RES + 8 * i);
@@ -117,7 +122,9 @@ int hw_smc_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_
 	int ret = 0;
 
 	pthread_mutex_lock(&c->lock);
-	if (c->fn) {
+	if ((ret = atomic_load(&c->cancelled)) != 0) {
+		/* the server is gone: fail at once */
+	} else if (c->fn) {
 		*res = (struct hw_smc_res){ { 0 } };
 		c->fn(c->ctx, args, res);
 	} else {
@@ -125,6 +132,23 @@ int hw_smc_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_
 	}
 	pthread_mutex_unlock(&c->lock);
 	return ret;
+}
+
+void hw_smc_cancel(struct hw_smc *c, int err)
+{
+	int none = 0;
+
+	if (!atomic_compare_exchange_strong(&c->cancelled, &none, err) || c->fn)
+		return;
+	/* The caller asleep on the answer wakes, finds its private flag set
+	 * and returns; nothing is written to the page. */
+	atomic_store(&c->gone, true);
+	hw_word_wake(c->res.seq);
+}
+
+int hw_smc_cancelled(struct hw_smc *c)
+{
+	return atomic_load(&c->cancelled);
 }
 
 void hw_smc_close(struct hw_smc *c)
@@ -162,6 +186,9 @@ static void *smc_server_main(void *arg)
 			hw_doorbell_wait(&s->req, -1);
 			continue;
 		}
+		/* The stop's kick also bumps the counter: that is no call. */
+		if (atomic_load(&s->stop))
+			break;
 		/* Calls the caller gave up on are skipped: only the newest is live. */
 		for (int i = 0; i < 7; i++)
 			args.a[i] = fw_get_le64(slot + HW_SMC_SLOT_ARGS + 8 * i);
@@ -200,6 +227,7 @@ int hw_smc_server_start(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, 
 	/* Taken here, not in the thread: a call made before the thread runs
 	 * must not be mistaken for one already answered. */
 	s->start_seq = s->req.seen;
+	s->req.cancel = &s->stop;
 	ret = -pthread_create(&s->thread, NULL, smc_server_main, s);
 	if (ret) {
 		free(s);
@@ -213,8 +241,9 @@ void hw_smc_server_stop(struct hw_smc_server *s)
 {
 	if (!s)
 		return;
+	/* The flag, not the peer-writable page, ends the thread. */
 	atomic_store(&s->stop, true);
-	hw_doorbell_ring(&s->req);
+	hw_doorbell_kick(&s->req);
 	pthread_join(s->thread, NULL);
 	free(s);
 }

@@ -5,6 +5,12 @@
  * the same code wakes a thread in this process or in another one. The
  * polling mode spins with a pause, yielding now and then: under valgrind or
  * on an oversubscribed machine a pure spin would starve the peer it waits for.
+ *
+ * Every word here is writable by the peer, the sleeper count included, so a
+ * peer can make a ring skip its FUTEX_WAKE. A sleeper therefore never sleeps
+ * longer than HW_WAIT_SLICE_NS at a time: a lost wake costs that much, never
+ * a hang. What ends a waiter's life is a private flag (the view's cancel),
+ * which no peer can touch, and hw_doorbell_kick wakes unconditionally.
  */
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
@@ -36,7 +42,13 @@ static long futex(_Atomic uint32_t *uaddr, int op, uint32_t val, const struct ti
 #define SPINS_PER_CHECK	 256
 #define CHECKS_PER_YIELD 16
 
-static int wait_poll(_Atomic uint32_t *w, uint32_t old, uint64_t deadline)
+static bool cancelled(const atomic_bool *cancel)
+{
+	return cancel && atomic_load(cancel);
+}
+
+static int wait_poll(_Atomic uint32_t *w, uint32_t old, uint64_t deadline,
+		     const atomic_bool *cancel)
 {
 	unsigned int checks = 0;
 
@@ -46,6 +58,8 @@ static int wait_poll(_Atomic uint32_t *w, uint32_t old, uint64_t deadline)
 				return 0;
 			cpu_relax();
 		}
+		if (cancelled(cancel))
+			return -ECANCELED;
 		if (deadline != UINT64_MAX && fw_now_ns() >= deadline)
 			return atomic_load_explicit(w, memory_order_acquire) != old ? 0
 										    : -ETIMEDOUT;
@@ -54,25 +68,27 @@ static int wait_poll(_Atomic uint32_t *w, uint32_t old, uint64_t deadline)
 	}
 }
 
-static int wait_sleep(_Atomic uint32_t *w, uint32_t old, uint64_t deadline)
+static int wait_sleep(_Atomic uint32_t *w, uint32_t old, uint64_t deadline,
+		      const atomic_bool *cancel)
 {
 	for (;;) {
-		struct timespec ts, *tsp = NULL;
+		struct timespec ts;
 		int64_t left;
 
 		/* seq_cst pairs with the ringer's sleeper check (see ring). */
 		if (atomic_load(w) != old)
 			return 0;
+		if (cancelled(cancel))
+			return -ECANCELED;
 		left = fw_remaining(deadline);
 		if (left == 0)
 			return -ETIMEDOUT;
-		if (left > 0) {
-			ts.tv_sec = (time_t)(left / (int64_t)FW_NSEC_PER_SEC);
-			ts.tv_nsec = (long)(left % (int64_t)FW_NSEC_PER_SEC);
-			tsp = &ts;
-		}
+		if (left < 0 || left > HW_WAIT_SLICE_NS)
+			left = HW_WAIT_SLICE_NS;
+		ts.tv_sec = (time_t)(left / (int64_t)FW_NSEC_PER_SEC);
+		ts.tv_nsec = (long)(left % (int64_t)FW_NSEC_PER_SEC);
 		/* Not FUTEX_PRIVATE: the word may be shared with another process. */
-		if (futex(w, FUTEX_WAIT, old, tsp) < 0 && errno != EAGAIN && errno != EINTR &&
+		if (futex(w, FUTEX_WAIT, old, &ts) < 0 && errno != EAGAIN && errno != EINTR &&
 		    errno != ETIMEDOUT)
 			return -errno;
 	}
@@ -80,7 +96,8 @@ static int wait_sleep(_Atomic uint32_t *w, uint32_t old, uint64_t deadline)
 
 int hw_word_wait(_Atomic uint32_t *w, uint32_t old, uint64_t deadline, enum hw_wait_mode mode)
 {
-	return mode == HW_WAIT_POLL ? wait_poll(w, old, deadline) : wait_sleep(w, old, deadline);
+	return mode == HW_WAIT_POLL ? wait_poll(w, old, deadline, NULL)
+				    : wait_sleep(w, old, deadline, NULL);
 }
 
 void hw_word_wake(_Atomic uint32_t *w)
@@ -97,6 +114,7 @@ int hw_doorbell_attach(struct hw_doorbell *db, struct hw_shm *shm, size_t off,
 	db->sleepers = hw_shm_word(shm, off + 4);
 	db->seen = atomic_load_explicit(db->seq, memory_order_acquire);
 	db->mode = mode;
+	db->cancel = NULL;
 	return 0;
 }
 
@@ -111,6 +129,12 @@ void hw_doorbell_ring(struct hw_doorbell *db)
 	atomic_fetch_add(db->seq, 1);
 	if (atomic_load(db->sleepers))
 		hw_word_wake(db->seq);
+}
+
+void hw_doorbell_kick(struct hw_doorbell *db)
+{
+	atomic_fetch_add(db->seq, 1);
+	hw_word_wake(db->seq);
 }
 
 bool hw_doorbell_test(struct hw_doorbell *db)
@@ -130,10 +154,10 @@ int hw_doorbell_wait_until(struct hw_doorbell *db, uint64_t deadline)
 	if (hw_doorbell_test(db))
 		return 0;
 	if (db->mode == HW_WAIT_POLL) {
-		ret = wait_poll(db->seq, db->seen, deadline);
+		ret = wait_poll(db->seq, db->seen, deadline, db->cancel);
 	} else {
 		atomic_fetch_add(db->sleepers, 1);
-		ret = wait_sleep(db->seq, db->seen, deadline);
+		ret = wait_sleep(db->seq, db->seen, deadline, db->cancel);
 		atomic_fetch_sub(db->sleepers, 1);
 	}
 	if (!ret)

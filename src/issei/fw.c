@@ -658,6 +658,9 @@ int issei_fw_start(struct issei_fw *fw)
 	if (heci_h_csr(fw->heci) & HECI_CSR_RST)
 		fw->seen_rst--;
 	atomic_store(&fw->stop, false);
+	/* The host can write every word of the doorbell page: our own flag,
+	 * not its sleeper count, is what ends the thread. */
+	fw->heci->fw_wait.cancel = &fw->stop;
 	ret = -pthread_create(&fw->thread, NULL, fw_thread, fw);
 	if (ret)
 		return ret;
@@ -670,7 +673,7 @@ void issei_fw_stop(struct issei_fw *fw)
 	if (!fw || !fw->running)
 		return;
 	atomic_store(&fw->stop, true);
-	hw_doorbell_ring(&fw->heci->fw_ring);
+	hw_doorbell_kick(&fw->heci->fw_ring);
 	pthread_join(fw->thread, NULL);
 	fw->running = false;
 	outq_clear(fw);

@@ -357,7 +357,8 @@ static void op_irq_kick(void *hw)
 {
 	struct issei_heci *h = hw;
 
-	hw_doorbell_ring(&h->host_ring);
+	/* A stop path: wake whatever the (firmware-writable) sleeper count says. */
+	hw_doorbell_kick(&h->host_ring);
 }
 
 const struct issei_hw_ops issei_heci_ops = {

@@ -397,12 +397,18 @@ static void *process_thread(void *arg)
 	return NULL;
 }
 
+/* How often the IRQ thread looks at its stop flag without an interrupt. */
+#define IRQ_RECHECK_NS (100 * (int64_t)FW_NSEC_PER_MSEC)
+
 static void *irq_thread(void *arg)
 {
 	struct issei_device *dev = arg;
 
 	while (!atomic_load(&dev->irq_stop)) {
-		dev->ops->irq_wait(dev->hw, FW_FOREVER);
+		/* Bounded, so that only our flag decides when the thread ends,
+		 * whatever the firmware does to the doorbell it shares with us. */
+		if (dev->ops->irq_wait(dev->hw, fw_deadline(IRQ_RECHECK_NS)))
+			continue;
 		if (atomic_load(&dev->irq_stop))
 			break;
 		pthread_mutex_lock(&dev->irq_lock);

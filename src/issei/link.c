@@ -6,7 +6,10 @@
  * stopped before the regions go, so no thread touches unmapped memory. The
  * host side maps what it is given only after checking it: a register
  * region too small or with a made-up depth is refused by issei_heci_open,
- * and the names table is bounded by the region that carries it.
+ * and the names table is bounded by the region that carries it. Both ends
+ * bound the region exchange by a deadline, and both refuse a region whose
+ * size is not sealed (hw_link): the engine maps the host's DMA memory, and a
+ * host able to truncate it would kill the engine with SIGBUS.
  */
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
@@ -17,7 +20,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ firmware */
@@ -48,6 +50,43 @@ static int names_create(const struct issei_fw_config *cfg, struct hw_shm **out)
 	return 0;
 }
 
+/* Block until fd or stop_fd is readable: 0 for fd, 1 for stop_fd, or a
+ * negative errno. */
+static int wait_fd_or_stop(int fd, int stop_fd)
+{
+	struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+			       { .fd = stop_fd, .events = POLLIN } };
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[1].revents)
+			return 1;
+		if (p[0].revents)
+			return 0;
+	}
+}
+
+/* Until the host hangs up (0) or stop_fd fires (1). */
+static int wait_host_gone(struct hw_link *l, int stop_fd)
+{
+	for (;;) {
+		char c;
+		int ret = wait_fd_or_stop(hw_link_fd(l), stop_fd);
+
+		if (ret)
+			return ret;
+		/* The host sends nothing after its END: data or EOF alike mean
+		 * it is gone (or misbehaving). */
+		if (recv(hw_link_fd(l), &c, 1, MSG_DONTWAIT) >= 0 ||
+		    (errno != EAGAIN && errno != EINTR))
+			return 0;
+	}
+}
+
 /* Serve one connected host until it hangs up (0) or stop_fd fires (1). */
 static int serve_host(struct hw_link *l, struct hw_shm *regs, struct hw_shm *names,
 		      const struct issei_fw_config *cfg, int stop_fd)
@@ -55,22 +94,20 @@ static int serve_host(struct hw_link *l, struct hw_shm *regs, struct hw_shm *nam
 	struct issei_heci *heci = NULL;
 	struct issei_fw *fw = NULL;
 	struct hw_shm *dma;
-	struct timeval tv = { .tv_sec = 5 };
-	struct pollfd p[2];
 	int ret;
 
-	/* A host that connects and never finishes the exchange must not keep
-	 * the engine (and a stop request) waiting forever. */
-	setsockopt(hw_link_fd(l), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	ret = hw_link_send_region(l, regs);
 	if (!ret)
 		ret = hw_link_send_region(l, names);
 	if (!ret)
 		ret = hw_link_send_end(l);
+	/* A host that connects and never finishes the exchange must not keep
+	 * the engine (and a stop request) waiting forever. */
 	if (!ret)
-		ret = hw_link_recv_regions(l);
+		ret = hw_link_recv_regions(l,
+					   fw_deadline(ISSEI_FW_HANDSHAKE_MS * FW_NSEC_PER_MSEC));
 	if (ret) {
-		fw_warn("issei-fw: host went away during the region exchange: %d", ret);
+		fw_warn("issei-fw: region exchange with a host failed: %s", strerror(-ret));
 		return 0;
 	}
 	dma = hw_link_region(l, ISSEI_DMA_NAME);
@@ -89,31 +126,7 @@ static int serve_host(struct hw_link *l, struct hw_shm *regs, struct hw_shm *nam
 		issei_heci_destroy(heci);
 		return ret;
 	}
-	p[0] = (struct pollfd){ .fd = hw_link_fd(l), .events = POLLIN };
-	p[1] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			break;
-		}
-		if (p[1].revents) {
-			ret = 1;
-			break;
-		}
-		if (p[0].revents) {
-			char c;
-			ssize_t n = recv(p[0].fd, &c, 1, MSG_DONTWAIT);
-
-			/* The host sends nothing after its END: data or EOF alike
-			 * mean it is gone (or misbehaving). */
-			if (n < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			ret = 0;
-			break;
-		}
-	}
+	ret = wait_host_gone(l, stop_fd);
 	issei_fw_destroy(fw);
 	issei_heci_destroy(heci);
 	return ret;
@@ -124,7 +137,6 @@ int issei_fw_serve(const char *path, const struct issei_fw_config *cfg, int stop
 {
 	struct hw_link_server *srv = NULL;
 	struct hw_shm *regs = NULL, *names = NULL;
-	struct pollfd p[2];
 	int ret;
 
 	ret = issei_heci_regs_create(HECI_CB_DEFAULT_DEPTH, &regs);
@@ -136,23 +148,14 @@ int issei_fw_serve(const char *path, const struct issei_fw_config *cfg, int stop
 		goto out;
 	if (ready)
 		ready(ctx);
-	p[0] = (struct pollfd){ .fd = hw_link_server_fd(srv), .events = POLLIN };
-	p[1] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
 	for (;;) {
 		struct hw_link *l;
 
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
+		ret = wait_fd_or_stop(hw_link_server_fd(srv), stop_fd);
+		if (ret) {
+			ret = ret > 0 ? 0 : ret;
 			break;
 		}
-		if (p[1].revents) {
-			ret = 0;
-			break;
-		}
-		if (!p[0].revents)
-			continue;
 		if (hw_link_accept(srv, &l))
 			continue;
 		ret = serve_host(l, regs, names, cfg, stop_fd);
@@ -178,7 +181,8 @@ struct issei_remote {
 	struct issei_device *dev;
 };
 
-int issei_remote_open(const char *path, const struct issei_timeouts *to, struct issei_remote **out)
+int issei_remote_open(const char *path, const struct issei_timeouts *to, uint64_t deadline,
+		      struct issei_remote **out)
 {
 	struct issei_device_config dc = { 0 };
 	struct issei_remote *r;
@@ -188,9 +192,9 @@ int issei_remote_open(const char *path, const struct issei_timeouts *to, struct 
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	ret = hw_link_connect(path, &r->link);
+	ret = hw_link_connect(path, deadline, &r->link);
 	if (!ret)
-		ret = hw_link_recv_regions(r->link);
+		ret = hw_link_recv_regions(r->link, deadline);
 	if (ret)
 		goto fail;
 	regs = hw_link_region(r->link, ISSEI_REGS_NAME);

@@ -63,6 +63,7 @@ struct opts {
 	unsigned int nfaults;
 	const char *faults[ISSEI_FW_MAX_FAULTS];
 	unsigned int timeout_ms;
+	uint64_t deadline; /* --timeout-ms bounds the whole command */
 	bool json, verbose;
 	int npos;
 	char **pos;
@@ -209,6 +210,8 @@ static int cmd_fw(const struct opts *o)
 	ret = issei_fw_serve(o->socket, cfg, sfd, say_ready, (void *)o->socket);
 	close(sfd);
 	free(cfg);
+	if (ret == -EADDRINUSE)
+		return cli_fail("another engine is live on %s: not taking it over", o->socket);
 	if (ret)
 		return cli_fail("cannot serve on %s: %s", o->socket, strerror(-ret));
 	return 0;
@@ -216,18 +219,24 @@ static int cmd_fw(const struct opts *o)
 
 /* ------------------------------------------------------------------ host */
 
+/* What is left of --timeout-ms, for the next wait. */
+static int left_ms(const struct opts *o)
+{
+	return (int)((uint64_t)fw_remaining(o->deadline) / FW_NSEC_PER_MSEC);
+}
+
 static int host_up(const struct opts *o, struct issei_remote **r)
 {
 	struct issei_info info;
 	int ret;
 
-	ret = issei_remote_open(o->socket, NULL, r);
+	ret = issei_remote_open(o->socket, NULL, o->deadline, r);
 	if (ret)
 		return cli_fail("cannot reach the engine on %s: %s", o->socket, strerror(-ret));
 	ret = issei_start(issei_remote_device(*r));
 	if (!ret)
 		ret = issei_wait_state(issei_remote_device(*r), ISSEI_RST_STATE_DONE, 1,
-				       (int)o->timeout_ms);
+				       left_ms(o));
 	if (ret) {
 		issei_get_info(issei_remote_device(*r), &info);
 		issei_remote_close(*r);
@@ -324,7 +333,7 @@ static int exchange(const struct opts *o, struct issei_host_client *cl,
 		    const struct issei_client_props *p, const void *req, size_t req_len,
 		    uint8_t **reply, size_t *len)
 {
-	ssize_t n = issei_write(cl, req, req_len, (int)o->timeout_ms);
+	ssize_t n = issei_write(cl, req, req_len, left_ms(o));
 
 	if (n < 0) {
 		if (n == -EFBIG)
@@ -335,8 +344,7 @@ static int exchange(const struct opts *o, struct issei_host_client *cl,
 	*reply = malloc(p->max_msg_length ? p->max_msg_length : 1);
 	if (!*reply)
 		return cli_fail("out of memory");
-	n = issei_read(cl, *reply, FW_MIN(p->max_msg_length, ISSEI_DMA_F2H_SIZE),
-		       (int)o->timeout_ms);
+	n = issei_read(cl, *reply, FW_MIN(p->max_msg_length, ISSEI_DMA_F2H_SIZE), left_ms(o));
 	if (n < 0) {
 		free(*reply);
 		if (n == -ETIME)
@@ -464,6 +472,7 @@ int fwkit_cmd_issei(int argc, char **argv)
 	if (!o.socket)
 		return cli_usage("issei", "--socket PATH is required");
 	cli_quiet_logs(o.verbose);
+	o.deadline = fw_deadline((int64_t)o.timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
 	if (!strcmp(o.pos[0], "fw"))
 		return cmd_fw(&o);
 	if (o.dtb || o.fw_version || o.nfaults)

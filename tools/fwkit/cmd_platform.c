@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fwkit platform: the emulated SCMI firmware as a process. Agents in other
- * processes attach through the socket; SIGINT or SIGTERM stop it cleanly
- * (threads joined, socket removed).
+ * processes attach through their own socket in the --socket directory;
+ * SIGINT or SIGTERM stop it cleanly (threads joined, sockets removed).
  */
 #include "cli.h"
 
@@ -14,12 +14,15 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-	"usage: fwkit platform --socket PATH [options]\n"
+	"usage: fwkit platform --socket DIR [options]\n"
 	"\n"
-	"Serve the board's emulated SCMI platform until SIGINT or SIGTERM.\n"
+	"Serve the board's emulated SCMI platform until SIGINT or SIGTERM, with one\n"
+	"socket per agent, DIR/<agent>.sock (mode 0600; DIR is created 0700 if\n"
+	"missing). The socket a process connects to decides which agent it is: give\n"
+	"each socket to the user that may be that agent.\n"
 	"\n"
 	"options:\n"
-	"  --socket PATH  Unix socket agents connect to (required)\n"
+	"  --socket DIR   directory of the agents' sockets (required)\n"
 	"  --dtb FILE     board device tree (default: the embedded default board)\n"
 	"  --poll         serve SMC calls by polling instead of sleeping\n"
 	"  --trace        print every message, one line each, on stderr\n"
@@ -35,7 +38,8 @@ static void on_signal(int sig)
 
 static void ready(void *ctx)
 {
-	fprintf(stderr, "fwkit platform: listening on %s\n", (const char *)ctx);
+	fprintf(stderr, "fwkit platform: listening on %s (one socket per agent, <agent>.sock)\n",
+		(const char *)ctx);
 }
 
 /* CLI_RUN, or the exit status. */
@@ -74,7 +78,7 @@ int fwkit_cmd_platform(int argc, char **argv)
 	if (ret != CLI_RUN)
 		return ret;
 	if (!socket_path)
-		return cli_usage("platform", "--socket PATH is required");
+		return cli_usage("platform", "--socket PATH is required (a directory)");
 	cli_quiet_logs(verbose);
 	if (pipe(stop_pipe))
 		return cli_fail("pipe: %s", strerror(errno));

@@ -100,6 +100,11 @@ struct hw_shm *fw_link_lookup(void *link, uint64_t paddr, uint64_t size);
 int scmi_board_create_platform(const struct scmi_board_platform *bp,
 			       const struct scmi_platform_config *base_cfg,
 			       struct scmi_platform **out, char *err, size_t errlen);
+/* One agent's SMT-over-SMC channel as its node describes it, on m's
+ * regions (m may be a view of some of a machine's regions: the socket
+ * server gives each agent a doorbell page of its own). */
+int scmi_board_add_smt_channel(const struct scmi_board_agent *a, struct fw_machine *m,
+			       struct scmi_platform *p, char *err, size_t errlen);
 /* Each agent's SMT-over-SMC channel as its node describes it, on m's regions. */
 int scmi_board_add_smt_channels(const struct scmi_board_platform *bp, struct fw_machine *m,
 				struct scmi_platform *p, char *err, size_t errlen);

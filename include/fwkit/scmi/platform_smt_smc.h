@@ -38,6 +38,12 @@ struct scmi_smt_smc_chan_cfg {
 int scmi_smt_smc_add_channel(struct scmi_platform *p, uint32_t agent_id,
 			     const struct scmi_smt_smc_chan_cfg *cfg);
 
+/* The agent of the channel smc_id went away: both its areas go back to
+ * FREE, as at boot (whatever it left half-written), and what was queued for
+ * it is dropped (scmi_platform_chan_reset). The caller must have stopped
+ * whatever conduit that agent called through. -ENOENT: no such channel. */
+int scmi_smt_smc_reset_channel(struct scmi_platform *p, uint32_t smc_id);
+
 /* The SMC handler (an hw_smc_fn; ctx is the platform): a0 is the function
  * id that selects the channel. Unknown ids answer SMCCC NOT_SUPPORTED. */
 void scmi_platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res);

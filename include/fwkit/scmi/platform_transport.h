@@ -96,6 +96,13 @@ size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void 
 			       size_t out_cap);
 /* A message on a key no channel has (counted in unknown_smc). */
 void scmi_platform_unknown_channel(struct scmi_platform *p);
+/* The agent behind c went away (its process died or hung up) and another
+ * will take its place: forget what was queued for it (delayed responses and
+ * notifications alike: their tokens and subscriptions' context belonged to
+ * the agent that left) and stop waiting for its buffer. The agent's
+ * platform state (permissions, subscriptions, negotiated versions) stays,
+ * as it does for an OS that reboots without RESET_AGENT_CONFIGURATION. */
+void scmi_platform_chan_reset(struct scmi_platform_chan *c);
 /* The agent freed a platform-to-agent buffer: wake the worker for c. */
 void scmi_platform_chan_ready(struct scmi_platform_chan *c);
 

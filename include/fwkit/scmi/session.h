@@ -4,8 +4,12 @@
  *  - a local session runs the platform and an agent in one process, the
  *    platform answering either in the caller's thread (direct conduit, the
  *    plain SMC model) or on its own thread behind a slot conduit;
- *  - a server exports a board's platform on a Unix socket; each connecting
- *    process gets the board's regions and its own SMC conduit;
+ *  - a server exports a board's platform in a directory holding one Unix
+ *    socket per agent, <agent-name>.sock: the socket a process connects to
+ *    decides which agent it is (its file permissions are the gate), and the
+ *    process gets only that agent's areas, a doorbell page of its own and an
+ *    SMC conduit that serves only that agent's function id. One process per
+ *    agent at a time; when it goes away its channel is reclaimed;
  *  - a remote session is an agent in this process talking to such a server.
  * The agent reads its own node of the board (default /firmware/scmi), as a
  * Linux host reads its device tree.
@@ -44,8 +48,34 @@ struct scmi_session;
 
 int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **out, char *err,
 		       size_t errlen);
+/*
+ * An agent on a served platform. socket_path is the server's directory (the
+ * agent's socket, <name>.sock, is found from the agent node's entry in the
+ * board's platform) or one agent socket itself. The connection and the
+ * handshake give up after the agent's rx_timeout_ms (or
+ * SCMI_SESSION_CONNECT_MS when it is 0). Once the platform hangs up (its
+ * process died), the call waiting and every later one fail with
+ * -ECONNRESET instead of waiting for their timeouts.
+ */
+#define SCMI_SESSION_CONNECT_MS 5000
 int scmi_session_connect(const char *socket_path, const struct scmi_session_opts *o,
 			 struct scmi_session **out, char *err, size_t errlen);
+
+/* Who the platform says a connection is. */
+struct scmi_session_peer {
+	uint32_t agent_id;
+	char agent_name[SCMI_SHORT_NAME_MAX_SIZE];
+};
+
+/*
+ * The attach handshake alone, for tools that want the raw link: connect to
+ * one agent socket, ask to be agent (NULL or "": whichever the socket
+ * serves) and receive its regions, all within timeout_ms (negative:
+ * forever). A refusal is the platform's own reason in err (-EBUSY: that
+ * agent is attached already; -EACCES: the socket serves another agent).
+ */
+int scmi_session_attach(const char *path, const char *agent, int timeout_ms, struct hw_link **out,
+			struct scmi_session_peer *peer, char *err, size_t errlen);
 /* Another agent on a local session's platform (another node of the board). */
 int scmi_session_add_agent(struct scmi_session *s, const char *node,
 			   const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
@@ -81,10 +111,19 @@ struct scmi_server_opts {
 };
 
 /*
- * Serve the board's platform on socket_path until stop_fd becomes readable
- * (a self-pipe written by a signal handler) or an error. ready() is called
- * once the socket listens. 0 on a requested stop.
+ * Serve the board's platform in the directory socket_path (created 0700 if
+ * missing, removed on exit if created) with one socket per agent,
+ * <agent-name>.sock (0600), until stop_fd becomes readable (a self-pipe
+ * written by a signal handler) or an error. A live socket there (another
+ * platform) is refused, a stale one replaced. A connection must say HELLO
+ * within SCMI_SERVER_HANDSHAKE_MS; until then it is pending, and pending
+ * connections (at most SCMI_SERVER_MAX_PENDING per socket, the oldest
+ * dropped first) never take the agent's place. Every agent needs shared
+ * memory areas of its own (no region shared with another agent). ready() is
+ * called once every socket listens. 0 on a requested stop.
  */
+#define SCMI_SERVER_HANDSHAKE_MS 2000
+#define SCMI_SERVER_MAX_PENDING	 8
 int scmi_server_run(const char *socket_path, const struct scmi_server_opts *o, int stop_fd,
 		    void (*ready)(void *ctx), void *ready_ctx, char *err, size_t errlen);
 

@@ -459,19 +459,25 @@ int scmi_board_create_platform(const struct scmi_board_platform *bp,
 	return 0;
 }
 
+int scmi_board_add_smt_channel(const struct scmi_board_agent *a, struct fw_machine *m,
+			       struct scmi_platform *p, char *err, size_t errlen)
+{
+	int ret = add_smt_channel(p, a, m);
+
+	if (ret)
+		snprintf(err, errlen, "%s: cannot set up its channel: %s", a->chan.path,
+			 strerror(-ret));
+	return ret;
+}
+
 int scmi_board_add_smt_channels(const struct scmi_board_platform *bp, struct fw_machine *m,
 				struct scmi_platform *p, char *err, size_t errlen)
 {
-	for (unsigned int i = 0; i < bp->nagents; i++) {
-		int ret = add_smt_channel(p, &bp->agents[i], m);
+	int ret = 0;
 
-		if (ret) {
-			snprintf(err, errlen, "%s: cannot set up its channel: %s",
-				 bp->agents[i].chan.path, strerror(-ret));
-			return ret;
-		}
-	}
-	return 0;
+	for (unsigned int i = 0; i < bp->nagents && !ret; i++)
+		ret = scmi_board_add_smt_channel(&bp->agents[i], m, p, err, errlen);
+	return ret;
 }
 
 int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_machine *m,

@@ -177,6 +177,17 @@ void scmi_platform_chan_ready(struct scmi_platform_chan *c)
 	pthread_mutex_unlock(&p->lock);
 }
 
+void scmi_platform_chan_reset(struct scmi_platform_chan *c)
+{
+	struct scmi_platform *p = c->p;
+
+	pthread_mutex_lock(&p->lock);
+	platform_p2a_drop_all(c);
+	c->blocked = false;
+	c->ready_seq++;
+	pthread_mutex_unlock(&p->lock);
+}
+
 /* The agent's buffer cannot take the head item: a delayed response goes as
  * its status alone, PROTOCOL_ERROR; anything else is dropped. */
 static void shrink_or_drop(struct scmi_platform *p, struct scmi_platform_chan *c,

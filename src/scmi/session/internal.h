@@ -8,6 +8,9 @@
 #define FWKIT_SCMI_SESSION_INTERNAL_H
 
 #include <fwkit/scmi/session.h>
+#include <fwkit/sync.h>
+
+#include <pthread.h>
 
 /* A "physical address" no board uses, for the per-connection conduit page. */
 #define SMC_SLOT_PADDR 0xFFFF000000000000ull
@@ -29,6 +32,10 @@ struct session {
 	struct hw_smc_server *server; /* local, thread conduit */
 	struct hw_link *link;	      /* remote */
 	struct hw_smc *smc;
+	/* remote: the thread that notices the platform hang up */
+	bool watching;
+	int watch_stop[2];
+	pthread_t watcher;
 };
 
 static inline struct session *session_of(struct scmi_session *s)
@@ -45,5 +52,31 @@ int session_load_agent_node(struct session *s, const struct scmi_session_opts *o
  * closed and the error returned; otherwise *out is set. */
 int session_finish(struct session *s, int ret, const struct scmi_session_opts *o,
 		   struct scmi_session **out, char *err, size_t errlen);
+
+/* remote.c: stop the hang-up watcher, if it runs. */
+void session_stop_watcher(struct session *s);
+
+/* handshake.c: the attach records (see there for the layout). */
+#define SESSION_HS_LEN 128
+
+enum session_hs_type {
+	SESSION_HS_HELLO = 1,
+	SESSION_HS_ACCEPT = 2,
+	SESSION_HS_REFUSE = 3,
+};
+
+struct session_hs {
+	uint16_t type;
+	uint32_t value;
+	char name[16];
+	char text[96];
+};
+
+void session_hs_pack(const struct session_hs *m, uint8_t out[SESSION_HS_LEN]);
+int session_hs_parse(const uint8_t *buf, size_t len, struct session_hs *m);
+int session_hs_send(int fd, const struct session_hs *m);
+/* One record, waiting at most until deadline: -ETIMEDOUT, -ECONNRESET
+ * (peer gone), -EPROTO (not a handshake record). */
+int session_hs_recv(int fd, struct session_hs *m, uint64_t deadline);
 
 #endif

@@ -30,6 +30,7 @@ void scmi_session_close(struct scmi_session *pub)
 	if (!pub)
 		return;
 	scmi_agent_destroy(s->pub.agent);
+	session_stop_watcher(s);
 	hw_smc_close(s->smc);
 	hw_smc_server_stop(s->server);
 	scmi_platform_destroy(s->pub.platform);

@@ -4,7 +4,8 @@
  * given back in mark_txdone, so the area holds one command from the moment
  * it is written until its reply has been read (Linux's smc.c does the same).
  * Unlike Linux, a channel the platform never handed back is not written
- * over: after twice the reply timeout the send fails with -ETIMEDOUT.
+ * over: after twice the reply timeout the send fails with -ETIMEDOUT, or at
+ * once with the conduit's error when the platform is known to be gone.
  * Its completion "interrupt" is a doorbell the core waits for in the
  * caller's thread (wait_irq, then read_header for scmi_rx_callback, with no
  * priv: the message is in the area), and its P2A channel gets the core's
@@ -87,6 +88,10 @@ static int wait_channel_free(struct smc_chan *c, unsigned int timeout_ms)
 
 	/* Only after a timed-out command does this loop run more than once. */
 	while (!smt_channel_free(&c->area)) {
+		int gone = hw_smc_cancelled(c->smc);
+
+		if (gone) /* the platform died holding the channel: say so now */
+			return gone;
 		if (fw_now_ns() >= deadline)
 			return smt_channel_free(&c->area) ? 0 : -ETIMEDOUT;
 		sched_yield();
@@ -102,9 +107,10 @@ static int smc_send_message(struct scmi_chan *cinfo, struct scmi_xfer *x)
 	int ret;
 
 	pthread_mutex_lock(&c->mu);
-	if (wait_channel_free(c, 2 * cinfo->rx_timeout_ms)) {
-		fw_err("scmi-smc: Timeout waiting for a free TX channel !");
-		ret = -ETIMEDOUT;
+	ret = wait_channel_free(c, 2 * cinfo->rx_timeout_ms);
+	if (ret) {
+		if (ret == -ETIMEDOUT)
+			fw_err("scmi-smc: Timeout waiting for a free TX channel !");
 		goto unlock;
 	}
 	if (c->has_irq)

@@ -201,6 +201,30 @@ int scmi_smt_smc_add_channel(struct scmi_platform *p, uint32_t agent_id,
 	return 0;
 }
 
+int scmi_smt_smc_reset_channel(struct scmi_platform *p, uint32_t smc_id)
+{
+	struct scmi_platform_chan *c;
+	struct smt_chan *t;
+
+	/* Under the platform lock no command is being served and no post is
+	 * being written on any channel. */
+	scmi_platform_lock(p);
+	c = scmi_platform_chan_find(p, SCMI_SMT_SMC_TRANSPORT, smc_id);
+	if (!c) {
+		scmi_platform_unlock(p);
+		return -ENOENT;
+	}
+	t = scmi_platform_chan_tctx(c);
+	scmi_platform_chan_reset(c);
+	hw_word_store(t->a2p.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	if (t->p2a.status) {
+		hw_word_store(t->p2a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+		hw_word_wake(t->p2a.status);
+	}
+	scmi_platform_unlock(p);
+	return 0;
+}
+
 /* One command: copy it out, have the platform answer, answer in place. */
 static void serve(struct smt_chan *t)
 {
