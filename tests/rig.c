@@ -9,6 +9,7 @@
 #include "rig.h"
 
 #include <fwkit/board.h>
+#include <fwkit/scmi/platform.h>
 #include <fwkit/sync.h>
 
 #include <errno.h>
@@ -54,12 +55,16 @@ static void on_event(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, si
 	pthread_mutex_unlock(&r->lock);
 }
 
+void rig_listen(struct rig *r, int agent, uint8_t proto, uint8_t evt)
+{
+	assert_int_equal(scmi_notify_register(r->ag[agent], proto, evt, on_event, &r->sinks[agent]),
+			 0);
+}
+
 static void register_sinks(struct rig *r)
 {
 	for (int i = HOST; i <= GUEST2; i++)
-		assert_int_equal(scmi_notify_register(r->ag[i], r->proto, SCMI_EVT_ANY, on_event,
-						      &r->sinks[i]),
-				 0);
+		rig_listen(r, i, r->proto, SCMI_EVT_ANY);
 }
 
 int rig_open(struct rig *r, const char *dtb, char *err, size_t errlen)
@@ -77,7 +82,7 @@ int rig_open(struct rig *r, const char *dtb, char *err, size_t errlen)
 		r->s = NULL;
 		return ret;
 	}
-	r->host = r->s->agent;
+	r->host = scmi_session_agent(r->s);
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(scmi_session_add_agent(r->s, guest_nodes[i], &cfg,
 							&r->ag[GUEST1 + i], err, errlen),
@@ -123,6 +128,22 @@ int rig_setup_recording(void **state, uint8_t proto)
 {
 	rig_setup(state);
 	rig_record(*state, proto);
+	return 0;
+}
+
+int rig_setup_clients(void **state, uint8_t proto, rig_init_fn *init)
+{
+	th_log_capture();
+	rig_setup_recording(state, proto);
+	init(*state);
+	return 0;
+}
+
+int rig_reopen_clients(struct rig *r, const char *node, rig_patch_fn *fn, rig_init_fn *init)
+{
+	if (rig_reopen(r, node, fn, NULL))
+		return -1;
+	init(r);
 	return 0;
 }
 
@@ -175,8 +196,8 @@ int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint3
 	return st;
 }
 
-void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
-		      const uint32_t *w)
+static void expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+			 const uint32_t *w)
 {
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(rig_call(a, proto, m[i].msg, w, m[i].words + 1, NULL, NULL),
@@ -186,6 +207,46 @@ void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size
 				rig_call(a, proto, m[i].msg, w, m[i].words - 1, NULL, NULL),
 				-EPROTO);
 	}
+}
+
+void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+		      const uint32_t *w)
+{
+	static const struct rig_size common[] = {
+		{ SCMI_PROTOCOL_VERSION, 0 },
+		{ SCMI_PROTOCOL_ATTRIBUTES, 0 },
+		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },
+		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 1 },
+	};
+
+	expect_sizes(a, proto, common, FW_ARRAY_SIZE(common), w);
+	expect_sizes(a, proto, m, n, w);
+}
+
+void rig_expect_messages(struct scmi_agent *a, struct scmi_agent *host, uint8_t proto, uint8_t last)
+{
+	uint32_t attr;
+
+	for (uint8_t m = 0; m <= last; m++)
+		assert_int_equal(scmi_base_message_attributes(a, proto, m, &attr), 0);
+	assert_int_equal(
+		scmi_base_message_attributes(a, proto, SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr), 0);
+	assert_int_equal(scmi_base_message_attributes(a, proto, last + 1, &attr), -ENOENT);
+	assert_int_equal(scmi_base_message_attributes(a, proto, 0x11, &attr), -ENOENT);
+	assert_int_equal(rig_call(host, proto, last + 1, NULL, 0, NULL, NULL), -EOPNOTSUPP);
+}
+
+void rig_expect_oversize(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+			 uint8_t unknown)
+{
+	uint32_t w[16] = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(rig_status(a, proto, m[i].msg, w, m[i].words + 1,
+					    4 * (m[i].words + 1), NULL, NULL),
+				 SCMI_PROTOCOL_ERROR);
+	assert_int_equal(rig_status(a, proto, 0x11, w, 0, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
+	assert_int_equal(rig_status(a, proto, unknown, w, 0, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
 }
 
 void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
@@ -200,6 +261,18 @@ void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct ri
 			assert_int_equal(rig_status(a, proto, m[i].msg, w, nw, len - 4, NULL, NULL),
 					 SCMI_PROTOCOL_ERROR);
 	}
+}
+
+void rig_serve(struct rig *r, const struct scmi_protocol *p)
+{
+	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(r->s), p), 0);
+	th_log_capture();
+}
+
+void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p)
+{
+	assert_int_equal(rig_reopen(r, node, rig_del_node, NULL), 0);
+	rig_serve(r, p);
 }
 
 /* ------------------------------------------------------- board variants */
@@ -282,6 +355,16 @@ void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, c
 	    strchr(err, '\n'))
 		fail_msg("board error '%s' is not one line with '%s' and '%s'", err,
 			 needle ? needle : "", needle2 ? needle2 : "");
+}
+
+void rig_expect_bad_values(struct rig *r, const char *node, rig_patch_fn *fn, uint32_t version,
+			   const char *where, const struct rig_bad *bad, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rig_variant v = { version, bad[i].prop, bad[i].val };
+
+		rig_expect_board_error(r, node, fn, &v, where, bad[i].want);
+	}
 }
 
 void rig_set_prop(void *fdt, int node, const void *arg)

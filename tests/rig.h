@@ -96,11 +96,36 @@ struct rig_size {
 };
 /* Each of the n messages, sent with a word more and (if it has any) a word
  * fewer from w, fails: -EPROTO from rig_call, or rig_status's
- * SCMI_PROTOCOL_ERROR (w then holds nw words). */
+ * SCMI_PROTOCOL_ERROR (w then holds nw words). rig_expect_sizes checks the
+ * messages every protocol has (PROTOCOL_VERSION, _ATTRIBUTES,
+ * _MESSAGE_ATTRIBUTES, NEGOTIATE_PROTOCOL_VERSION) first. */
 void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 		      const uint32_t *w);
+/* proto's messages 0 to last and NEGOTIATE_PROTOCOL_VERSION exist for a
+ * (PROTOCOL_MESSAGE_ATTRIBUTES), last + 1 and 0x11 do not, and last + 1
+ * sent by host is NOT_SUPPORTED. */
+void rig_expect_messages(struct scmi_agent *a, struct scmi_agent *host, uint8_t proto,
+			 uint8_t last);
+/* Each message sent with a word more than its size is a PROTOCOL_ERROR
+ * (rig_status); unknown and 0x11 are NOT_SUPPORTED. */
+void rig_expect_oversize(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
+			 uint8_t unknown);
 void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 			    const uint32_t *w, size_t nw);
+
+/* A hostile platform: a protocol the test writes, served in place of the
+ * board's module. RIG_PROTOCOL initialises its struct scmi_protocol;
+ * rig_serve registers it on the rig's platform and starts capturing the
+ * log (for what the agent says of it); rig_impostor first reopens the
+ * board without node (the module's), as a firmware lacking it would be. */
+#define RIG_PROTOCOL(id_, version_, msgs_, priv_)                                                  \
+	{                                                                                          \
+		.id = (id_), .version = (version_), .msgs = (msgs_),                               \
+		.nmsgs = FW_ARRAY_SIZE(msgs_), .priv = (priv_)                                     \
+	}
+struct scmi_protocol;
+void rig_serve(struct rig *r, const struct scmi_protocol *p);
+void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p);
 
 /* Board variants: fn patches a node of the default board, named by its
  * path relative to /scmi-platform ("clocks") or by its full path. */
@@ -111,6 +136,11 @@ int rig_subnode(const void *fdt, int node, const char *name);
 const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg);
 /* Close the session and open the variant instead: 0, or -1 (error printed). */
 int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg);
+/* A protocol's per-agent clients, made by init after every open: the
+ * recording fixture with the log captured, and rig_reopen. */
+typedef void rig_init_fn(struct rig *r);
+int rig_setup_clients(void **state, uint8_t proto, rig_init_fn *init);
+int rig_reopen_clients(struct rig *r, const char *node, rig_patch_fn *fn, rig_init_fn *init);
 /* The variant must fail to open, with one line that holds each needle
  * given (NULL: none). */
 void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg,
@@ -130,6 +160,23 @@ rig_patch_fn rig_del_node; /* drops the node: a board without the protocol */
  * line that contains needle. */
 void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, const char *prop,
 			   uint32_t value, const void *bytes, int len, const char *needle);
+/* A protocol node's version and one property of one of its subnodes: the
+ * argument of a test's patch function. */
+struct rig_variant {
+	uint32_t version;
+	const char *prop; /* NULL: none */
+	uint32_t val;
+};
+/* A bad value of a property and what the board error must say of it. */
+struct rig_bad {
+	const char *prop;
+	uint32_t val;
+	const char *want;
+};
+/* Each of the n bad values, patched in by fn on a variant of version, must
+ * fail the board with one line naming where and the bad value's want. */
+void rig_expect_bad_values(struct rig *r, const char *node, rig_patch_fn *fn, uint32_t version,
+			   const char *where, const struct rig_bad *bad, size_t n);
 
 /* `fwkit scmi <args>` with its output in the calling test's char arrays
  * out and err: the exit status (see th_run_fwkit). */
@@ -138,6 +185,9 @@ void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, con
 /* Record proto's notifications on every agent, from now on and after every
  * rig_open. */
 void rig_record(struct rig *r, uint8_t proto);
+/* Record agent's notifications of proto with id evt (SCMI_EVT_ANY: all)
+ * too, for protocols rig_record does not cover. */
+void rig_listen(struct rig *r, int agent, uint8_t proto, uint8_t evt);
 /* Forget the events recorded so far. */
 void rig_forget(struct rig *r);
 /* Events recorded so far for agent with id evt (RIG_ANY: all; a given id

@@ -171,11 +171,6 @@ static int node(const void *fdt, const char *path)
 	return n;
 }
 
-static void set_u32(void *fdt, const char *path, const char *prop, uint32_t v)
-{
-	CHECK(fdt_setprop_u32(fdt, node(fdt, path), prop, v));
-}
-
 static void set_u32s(void *fdt, const char *path, const char *prop, const uint32_t *v, int n)
 {
 	fdt32_t cells[8];
@@ -226,6 +221,61 @@ static void expect_platform_err(void *fdt, const char *where, const char *prop)
 	check_err(err, where, prop);
 	free(bp);
 	free(fdt);
+}
+
+/* One edit of the built tree on node at: property prop set to n cells,
+ * to len raw bytes, or (neither) deleted. */
+struct edit {
+	const char *at, *prop;
+	int n;
+	uint32_t v[6];
+	const char *bytes;
+	int len;
+};
+#define DEL(at, prop)                                                                              \
+	{                                                                                          \
+		at, prop, 0, { 0 }, NULL, 0                                                        \
+	}
+#define CELLS(at, prop, ...)                                                                       \
+	{                                                                                          \
+		at, prop, sizeof((uint32_t[]){ __VA_ARGS__ }) / 4, { __VA_ARGS__ }, NULL, 0        \
+	}
+#define BYTES(at, prop, b, len)                                                                    \
+	{                                                                                          \
+		at, prop, 0, { 0 }, b, len                                                         \
+	}
+
+/* A tree broken by one edit, and the node and property its error names. */
+struct broken {
+	struct edit e;
+	const char *where, *prop;
+};
+
+static void *edited_tree(const struct edit *e)
+{
+	void *fdt = build_tree();
+
+	if (e->bytes)
+		CHECK(fdt_setprop(fdt, node(fdt, e->at), e->prop, e->bytes, e->len));
+	else if (e->n)
+		set_u32s(fdt, e->at, e->prop, e->v, e->n);
+	else
+		del(fdt, e->at, e->prop);
+	return fdt;
+}
+
+/* Each broken tree: read_agent of path fails as the case says. */
+static void expect_agent_errs(const char *path, const struct broken *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		expect_agent_err(edited_tree(&b[i].e), path, b[i].where, b[i].prop);
+}
+
+/* Each broken tree: read_platform fails as the case says. */
+static void expect_platform_errs(const struct broken *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		expect_platform_err(edited_tree(&b[i].e), b[i].where, b[i].prop);
 }
 
 /* ------------------------------------------------------------ the default */
@@ -375,98 +425,69 @@ static void test_built_tree_valid(void **state)
 
 static void test_agent_smc_id(void **state)
 {
-	void *fdt;
+	static const struct broken cases[] = {
+		{ DEL("/firmware/scmi", "arm,smc-id"), "/firmware/scmi", "arm,smc-id" },
+		{ CELLS("/firmware/scmi", "arm,smc-id", 0, 0x82000002), "/firmware/scmi",
+		  "arm,smc-id" },
+		{ BYTES("/firmware/scmi", "arm,smc-id", "ab", 2), "/firmware/scmi", "arm,smc-id" },
+	};
 
 	(void)state;
-	fdt = build_tree();
-	del(fdt, "/firmware/scmi", "arm,smc-id");
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "arm,smc-id");
-
-	fdt = build_tree();
-	set_u32s(fdt, "/firmware/scmi", "arm,smc-id", (const uint32_t[]){ 0, 0x82000002 }, 2);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "arm,smc-id");
-
-	fdt = build_tree();
-	CHECK(fdt_setprop(fdt, node(fdt, "/firmware/scmi"), "arm,smc-id", "ab", 2));
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "arm,smc-id");
+	expect_agent_errs("/firmware/scmi", cases, FW_ARRAY_SIZE(cases));
 }
 
 static void test_agent_shmem(void **state)
 {
-	void *fdt;
+	static const struct broken cases[] = {
+		{ DEL("/firmware/scmi", "shmem"), "/firmware/scmi", "shmem" },
+		{ CELLS("/firmware/scmi", "shmem", PH_TX0, PH_RX0, PH_TX1), "/firmware/scmi",
+		  "shmem" },
+		{ BYTES("/firmware/scmi", "shmem", "abcdef", 6), "/firmware/scmi", "shmem" },
+		/* a phandle to a node that is not arm,scmi-shmem (tx, then rx) */
+		{ CELLS("/firmware/scmi", "shmem", PH_OTHER, PH_RX0), "/other@48000000",
+		  "compatible" },
+		{ CELLS("/firmware/scmi", "shmem", PH_TX0, PH_DBC), "/doorbell-controller@47fe0000",
+		  "compatible" },
+		/* a phandle to nothing */
+		{ CELLS("/firmware/scmi", "shmem", PH_TX0, 0x999), "/firmware/scmi", "shmem" },
+	};
 
 	(void)state;
-	fdt = build_tree();
-	del(fdt, "/firmware/scmi", "shmem");
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "shmem");
-
-	fdt = build_tree();
-	set_u32s(fdt, "/firmware/scmi", "shmem", (const uint32_t[]){ PH_TX0, PH_RX0, PH_TX1 }, 3);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "shmem");
-
-	fdt = build_tree();
-	CHECK(fdt_setprop(fdt, node(fdt, "/firmware/scmi"), "shmem", "abcdef", 6));
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "shmem");
-
-	/* a phandle to a node that is not arm,scmi-shmem (tx, then rx) */
-	fdt = build_tree();
-	set_u32s(fdt, "/firmware/scmi", "shmem", (const uint32_t[]){ PH_OTHER, PH_RX0 }, 2);
-	expect_agent_err(fdt, "/firmware/scmi", "/other@48000000", "compatible");
-	fdt = build_tree();
-	set_u32s(fdt, "/firmware/scmi", "shmem", (const uint32_t[]){ PH_TX0, PH_DBC }, 2);
-	expect_agent_err(fdt, "/firmware/scmi", "/doorbell-controller@47fe0000", "compatible");
-	/* a phandle to nothing */
-	fdt = build_tree();
-	set_u32s(fdt, "/firmware/scmi", "shmem", (const uint32_t[]){ PH_TX0, 0x999 }, 2);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "shmem");
+	expect_agent_errs("/firmware/scmi", cases, FW_ARRAY_SIZE(cases));
 }
 
 static void test_agent_shmem_reg(void **state)
 {
+	static const struct broken cases[] = {
+		/* reg shorter than address + size cells */
+		{ CELLS("/sram@47ff0000", "reg", 0, 0x47ff0000, 0), "/sram@47ff0000", "reg" },
+		{ DEL("/sram@47ff1000", "reg"), "/sram@47ff1000", "reg" },
+		/* size 0, and an area that wraps around the address space */
+		{ CELLS("/sram@47ff0000", "reg", 0, 0x47ff0000, 0, 0), "/sram@47ff0000", "reg" },
+		{ CELLS("/sram@47ff0000", "reg", 0xffffffff, 0xfffff000, 0, 0x2000),
+		  "/sram@47ff0000", "reg" },
+		/* too small for a 128-byte message (tx, then rx) */
+		{ CELLS("/sram@47ff0000", "reg", 0, 0x47ff0000, 0, SMT_MSG_PAYLOAD + 127),
+		  "/firmware/scmi", "shmem" },
+		{ CELLS("/sram@47ff1000", "reg", 0, 0x47ff1000, 0, 128), "/firmware/scmi",
+		  "shmem" },
+		/* a larger message size needs a larger area */
+		{ CELLS("/firmware/scmi", "arm,max-msg-size", 4096), "/firmware/scmi", "shmem" },
+		{ CELLS("/firmware/scmi", "arm,max-msg-size", 4), "/firmware/scmi",
+		  "arm,max-msg-size" },
+	};
+	struct edit just_enough =
+		CELLS("/sram@47ff0000", "reg", 0, 0x47ff0000, 0, SMT_MSG_PAYLOAD + 128);
+	struct scmi_board_chan c;
+	char err[256];
 	void *fdt;
 
 	(void)state;
-	/* reg shorter than address + size cells */
-	fdt = build_tree();
-	set_u32s(fdt, "/sram@47ff0000", "reg", (const uint32_t[]){ 0, 0x47ff0000, 0 }, 3);
-	expect_agent_err(fdt, "/firmware/scmi", "/sram@47ff0000", "reg");
-	fdt = build_tree();
-	del(fdt, "/sram@47ff1000", "reg");
-	expect_agent_err(fdt, "/firmware/scmi", "/sram@47ff1000", "reg");
-	/* size 0, and an area that wraps around the address space */
-	fdt = build_tree();
-	set_u32s(fdt, "/sram@47ff0000", "reg", (const uint32_t[]){ 0, 0x47ff0000, 0, 0 }, 4);
-	expect_agent_err(fdt, "/firmware/scmi", "/sram@47ff0000", "reg");
-	fdt = build_tree();
-	set_u32s(fdt, "/sram@47ff0000", "reg",
-		 (const uint32_t[]){ 0xffffffff, 0xfffff000, 0, 0x2000 }, 4);
-	expect_agent_err(fdt, "/firmware/scmi", "/sram@47ff0000", "reg");
-
-	/* too small for a 128-byte message (tx, then rx), and just big enough */
-	fdt = build_tree();
-	set_u32s(fdt, "/sram@47ff0000", "reg",
-		 (const uint32_t[]){ 0, 0x47ff0000, 0, SMT_MSG_PAYLOAD + 127 }, 4);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "shmem");
-	fdt = build_tree();
-	set_u32s(fdt, "/sram@47ff1000", "reg", (const uint32_t[]){ 0, 0x47ff1000, 0, 128 }, 4);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "shmem");
-	fdt = build_tree();
-	set_u32s(fdt, "/sram@47ff0000", "reg",
-		 (const uint32_t[]){ 0, 0x47ff0000, 0, SMT_MSG_PAYLOAD + 128 }, 4);
-	{
-		struct scmi_board_chan c;
-		char err[256];
-
-		CHECK(scmi_board_read_agent(fdt, "/firmware/scmi", &c, err, sizeof(err)));
-	}
+	expect_agent_errs("/firmware/scmi", cases, FW_ARRAY_SIZE(cases));
+	/* and just big enough */
+	fdt = edited_tree(&just_enough);
+	CHECK(scmi_board_read_agent(fdt, "/firmware/scmi", &c, err, sizeof(err)));
 	free(fdt);
-	/* a larger message size needs a larger area */
-	fdt = build_tree();
-	set_u32(fdt, "/firmware/scmi", "arm,max-msg-size", 4096);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "shmem");
-	fdt = build_tree();
-	set_u32(fdt, "/firmware/scmi", "arm,max-msg-size", 4);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "arm,max-msg-size");
 }
 
 static void test_agent_ranges(void **state)
@@ -480,120 +501,87 @@ static void test_agent_ranges(void **state)
 
 static void test_agent_interrupts(void **state)
 {
-	void *fdt;
+	static const struct broken cases[] = {
+		/* names "a2p" and "p2a" but no interrupts, or only one entry */
+		{ DEL("/firmware/scmi", "interrupts"), "/firmware/scmi", "interrupts" },
+		{ CELLS("/firmware/scmi", "interrupts", 0), "/firmware/scmi", "interrupts" },
+		{ BYTES("/firmware/scmi", "interrupts", "abcdef", 6), "/firmware/scmi",
+		  "interrupts" },
+		/* the interrupt parent is not a doorbell controller */
+		{ CELLS("/firmware/scmi", "interrupt-parent", PH_TX0), "/sram@47ff0000",
+		  "compatible" },
+		{ CELLS("/firmware/scmi", "interrupt-parent", 0x999), "/firmware/scmi",
+		  "interrupt-parent" },
+		{ DEL("/firmware/scmi", "interrupt-parent"), "/firmware/scmi", "interrupt-parent" },
+		{ DEL("/doorbell-controller@47fe0000", "#interrupt-cells"),
+		  "/doorbell-controller@47fe0000", "#interrupt-cells" },
+		/* doorbell numbers beyond the controller's 64 */
+		{ CELLS("/firmware/scmi", "interrupts", 64, 1), "/firmware/scmi", "interrupts" },
+		{ CELLS("/firmware/scmi", "interrupts", 0, 0x7fffffff), "/firmware/scmi",
+		  "interrupts" },
+		{ CELLS("/firmware/scmi", "interrupts", 0xffffffff, 1), "/firmware/scmi",
+		  "interrupts" },
+	};
 
 	(void)state;
-	/* names "a2p" and "p2a" but no interrupts, or only one entry */
-	fdt = build_tree();
-	del(fdt, "/firmware/scmi", "interrupts");
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "interrupts");
-	fdt = build_tree();
-	set_u32s(fdt, "/firmware/scmi", "interrupts", (const uint32_t[]){ 0 }, 1);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "interrupts");
-	fdt = build_tree();
-	CHECK(fdt_setprop(fdt, node(fdt, "/firmware/scmi"), "interrupts", "abcdef", 6));
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "interrupts");
-
-	/* the interrupt parent is not a doorbell controller */
-	fdt = build_tree();
-	set_u32(fdt, "/firmware/scmi", "interrupt-parent", PH_TX0);
-	expect_agent_err(fdt, "/firmware/scmi", "/sram@47ff0000", "compatible");
-	fdt = build_tree();
-	set_u32(fdt, "/firmware/scmi", "interrupt-parent", 0x999);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "interrupt-parent");
-	fdt = build_tree();
-	del(fdt, "/firmware/scmi", "interrupt-parent");
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "interrupt-parent");
-	fdt = build_tree();
-	del(fdt, "/doorbell-controller@47fe0000", "#interrupt-cells");
-	expect_agent_err(fdt, "/firmware/scmi", "/doorbell-controller@47fe0000",
-			 "#interrupt-cells");
-
-	/* doorbell numbers beyond the controller's 64 */
-	fdt = build_tree();
-	set_u32s(fdt, "/firmware/scmi", "interrupts", (const uint32_t[]){ 64, 1 }, 2);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "interrupts");
-	fdt = build_tree();
-	set_u32s(fdt, "/firmware/scmi", "interrupts", (const uint32_t[]){ 0, 0x7fffffff }, 2);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "interrupts");
-	fdt = build_tree();
-	set_u32s(fdt, "/firmware/scmi", "interrupts", (const uint32_t[]){ 0xffffffff, 1 }, 2);
-	expect_agent_err(fdt, "/firmware/scmi", "/firmware/scmi", "interrupts");
+	expect_agent_errs("/firmware/scmi", cases, FW_ARRAY_SIZE(cases));
 }
 
 /* --------------------------------------------------- broken platform nodes */
 
 static void test_platform_agents(void **state)
 {
-	void *fdt;
+	static const struct broken cases[] = {
+		{ CELLS("/scmi-platform/agent@1", "reg", 0), "/scmi-platform/agent@1", "reg" },
+		{ CELLS("/scmi-platform/agent@2", "reg", 255), "/scmi-platform/agent@2", "reg" },
+		{ DEL("/scmi-platform/agent@2", "reg"), "/scmi-platform/agent@2", "reg" },
+		/* duplicate id */
+		{ CELLS("/scmi-platform/agent@2", "reg", 1), "/scmi-platform/agent@2", "reg" },
+		/* channel: not one cell, a phandle to nothing, missing */
+		{ CELLS("/scmi-platform/agent@1", "fwkit,channel", PH_SCMI, PH_GUEST1),
+		  "/scmi-platform/agent@1", "fwkit,channel" },
+		{ CELLS("/scmi-platform/agent@1", "fwkit,channel", 0x999), "/scmi-platform/agent@1",
+		  "fwkit,channel" },
+		{ DEL("/scmi-platform/agent@2", "fwkit,channel"), "/scmi-platform/agent@2",
+		  "fwkit,channel" },
+		/* a channel that is not an SCMI agent node */
+		{ CELLS("/scmi-platform/agent@2", "fwkit,channel", PH_TX1), "/soc/sram@47ff2000",
+		  "compatible" },
+		/* two agents on one smc-id */
+		{ CELLS("/scmi-platform/agent@2", "fwkit,channel", PH_SCMI),
+		  "/scmi-platform/agent@2", "fwkit,channel" },
+		/* the agent's channel node is broken: named as such */
+		{ DEL("/firmware/scmi-guest1", "arm,smc-id"), "/firmware/scmi-guest1",
+		  "arm,smc-id" },
+		/* properties read as every board property is (fwkit/dt.h): a flag has
+		 * no value, a label is printable, interrupt-names are strings */
+		{ CELLS("/scmi-platform/agent@2", "fwkit,trusted", 1), "/scmi-platform/agent@2",
+		  "fwkit,trusted" },
+		{ BYTES("/scmi-platform/agent@1", "label", "ho\033st", 6), "/scmi-platform/agent@1",
+		  "label" },
+		{ BYTES("/firmware/scmi-guest1", "interrupt-names", "a2p", 3),
+		  "/firmware/scmi-guest1", "interrupt-names" },
+	};
 
 	(void)state;
-	fdt = build_tree();
-	set_u32(fdt, "/scmi-platform/agent@1", "reg", 0);
-	expect_platform_err(fdt, "/scmi-platform/agent@1", "reg");
-	fdt = build_tree();
-	set_u32(fdt, "/scmi-platform/agent@2", "reg", 255);
-	expect_platform_err(fdt, "/scmi-platform/agent@2", "reg");
-	fdt = build_tree();
-	del(fdt, "/scmi-platform/agent@2", "reg");
-	expect_platform_err(fdt, "/scmi-platform/agent@2", "reg");
-	/* duplicate id */
-	fdt = build_tree();
-	set_u32(fdt, "/scmi-platform/agent@2", "reg", 1);
-	expect_platform_err(fdt, "/scmi-platform/agent@2", "reg");
-	/* channel: not one cell, a phandle to nothing, missing */
-	fdt = build_tree();
-	set_u32s(fdt, "/scmi-platform/agent@1", "fwkit,channel",
-		 (const uint32_t[]){ PH_SCMI, PH_GUEST1 }, 2);
-	expect_platform_err(fdt, "/scmi-platform/agent@1", "fwkit,channel");
-	fdt = build_tree();
-	set_u32(fdt, "/scmi-platform/agent@1", "fwkit,channel", 0x999);
-	expect_platform_err(fdt, "/scmi-platform/agent@1", "fwkit,channel");
-	fdt = build_tree();
-	del(fdt, "/scmi-platform/agent@2", "fwkit,channel");
-	expect_platform_err(fdt, "/scmi-platform/agent@2", "fwkit,channel");
-	/* a channel that is not an SCMI agent node */
-	fdt = build_tree();
-	set_u32(fdt, "/scmi-platform/agent@2", "fwkit,channel", PH_TX1);
-	expect_platform_err(fdt, "/soc/sram@47ff2000", "compatible");
-	/* two agents on one smc-id */
-	fdt = build_tree();
-	set_u32(fdt, "/scmi-platform/agent@2", "fwkit,channel", PH_SCMI);
-	expect_platform_err(fdt, "/scmi-platform/agent@2", "fwkit,channel");
-	/* the agent's channel node is broken: named as such */
-	fdt = build_tree();
-	del(fdt, "/firmware/scmi-guest1", "arm,smc-id");
-	expect_platform_err(fdt, "/firmware/scmi-guest1", "arm,smc-id");
-	/* properties read as every board property is (fwkit/dt.h): a flag has
-	 * no value, a label is printable, interrupt-names are strings */
-	fdt = build_tree();
-	set_u32(fdt, "/scmi-platform/agent@2", "fwkit,trusted", 1);
-	expect_platform_err(fdt, "/scmi-platform/agent@2", "fwkit,trusted");
-	fdt = build_tree();
-	CHECK(fdt_setprop_string(fdt, node(fdt, "/scmi-platform/agent@1"), "label", "ho\033st"));
-	expect_platform_err(fdt, "/scmi-platform/agent@1", "label");
-	fdt = build_tree();
-	CHECK(fdt_setprop(fdt, node(fdt, "/firmware/scmi-guest1"), "interrupt-names", "a2p", 3));
-	expect_platform_err(fdt, "/firmware/scmi-guest1", "interrupt-names");
+	expect_platform_errs(cases, FW_ARRAY_SIZE(cases));
 }
 
 static void test_platform_devices(void **state)
 {
-	void *fdt;
+	static const struct broken cases[] = {
+		{ CELLS("/scmi-platform/agent@2", "fwkit,devices", 1, 5), "/scmi-platform/agent@2",
+		  "fwkit,devices" },
+		{ BYTES("/scmi-platform/agent@2", "fwkit,devices", "abc", 3),
+		  "/scmi-platform/agent@2", "fwkit,devices" },
+		{ CELLS("/scmi-platform/devices/device@1", "reg", 0),
+		  "/scmi-platform/devices/device@1", "reg" },
+		{ CELLS("/scmi-platform/agent@1", "fwkit,protocols", 0x10),
+		  "/scmi-platform/agent@1", "fwkit,protocols" },
+	};
 
 	(void)state;
-	fdt = build_tree();
-	set_u32s(fdt, "/scmi-platform/agent@2", "fwkit,devices", (const uint32_t[]){ 1, 5 }, 2);
-	expect_platform_err(fdt, "/scmi-platform/agent@2", "fwkit,devices");
-	fdt = build_tree();
-	CHECK(fdt_setprop(fdt, node(fdt, "/scmi-platform/agent@2"), "fwkit,devices", "abc", 3));
-	expect_platform_err(fdt, "/scmi-platform/agent@2", "fwkit,devices");
-	fdt = build_tree();
-	set_u32(fdt, "/scmi-platform/devices/device@1", "reg", 0);
-	expect_platform_err(fdt, "/scmi-platform/devices/device@1", "reg");
-	fdt = build_tree();
-	set_u32s(fdt, "/scmi-platform/agent@1", "fwkit,protocols", (const uint32_t[]){ 0x10 }, 1);
-	expect_platform_err(fdt, "/scmi-platform/agent@1", "fwkit,protocols");
+	expect_platform_errs(cases, FW_ARRAY_SIZE(cases));
 }
 
 static void test_platform_missing(void **state)

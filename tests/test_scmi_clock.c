@@ -39,10 +39,7 @@ static void init_clients(struct rig *c)
 
 static int setup(void **state)
 {
-	th_log_capture();
-	rig_setup_recording(state, SCMI_PROTOCOL_CLOCK);
-	init_clients(*state);
-	return 0;
+	return rig_setup_clients(state, SCMI_PROTOCOL_CLOCK, init_clients);
 }
 
 /* The agent's newest event evt, decoded. */
@@ -75,10 +72,7 @@ static void wait_rate(struct rig *c, int agent, uint8_t evt, uint64_t rate)
 /* The default board with the clocks node changed by fn, opened. */
 static int reopen(struct rig *c, rig_patch_fn *fn)
 {
-	if (rig_reopen(c, "clocks", fn, NULL))
-		return -1;
-	init_clients(c);
-	return 0;
+	return rig_reopen_clients(c, "clocks", fn, init_clients);
 }
 
 /* ------------------------------------------------------------ discovery */
@@ -246,6 +240,17 @@ static void test_errors(void **state)
 
 /* --------------------------------------------------------------- rates */
 
+/* Set clock id to rate with flags; the rate the platform chose is want. */
+static void set_expect(const struct scmi_clock_client *h, uint32_t id, uint64_t rate,
+		       uint32_t flags, uint64_t want)
+{
+	uint64_t r;
+
+	assert_int_equal(scmi_clock_rate_set(h, id, rate, flags, NULL), 0);
+	assert_int_equal(scmi_clock_rate_get(h, id, &r), 0);
+	assert_int_equal(r, want);
+}
+
 static void test_rate_rounding(void **state)
 {
 	const struct scmi_clock_client *h = &cls[HOST];
@@ -254,30 +259,14 @@ static void test_rate_rounding(void **state)
 	(void)state;
 	assert_int_equal(scmi_clock_rate_get(h, CPU, &r), 0);
 	assert_int_equal(r, 1000000000); /* fwkit,rate */
-	assert_int_equal(scmi_clock_rate_set(h, CPU, 1234000000, 0, NULL), 0);
-	assert_int_equal(scmi_clock_rate_get(h, CPU, &r), 0);
-	assert_int_equal(r, 1200000000);
-	assert_int_equal(scmi_clock_rate_set(h, CPU, 1234000000, SCMI_CLOCK_SET_ROUND_UP, NULL), 0);
-	assert_int_equal(scmi_clock_rate_get(h, CPU, &r), 0);
-	assert_int_equal(r, 1300000000);
-	assert_int_equal(scmi_clock_rate_set(h, CPU, 1260000000, SCMI_CLOCK_SET_ROUND_AUTO, NULL),
-			 0);
-	assert_int_equal(scmi_clock_rate_get(h, CPU, &r), 0);
-	assert_int_equal(r, 1300000000);
-	assert_int_equal(scmi_clock_rate_set(h, CPU, 2000000000, SCMI_CLOCK_SET_ROUND_UP, NULL), 0);
-	assert_int_equal(scmi_clock_rate_get(h, CPU, &r), 0);
-	assert_int_equal(r, 2000000000);
+	set_expect(h, CPU, 1234000000, 0, 1200000000);
+	set_expect(h, CPU, 1234000000, SCMI_CLOCK_SET_ROUND_UP, 1300000000);
+	set_expect(h, CPU, 1260000000, SCMI_CLOCK_SET_ROUND_AUTO, 1300000000);
+	set_expect(h, CPU, 2000000000, SCMI_CLOCK_SET_ROUND_UP, 2000000000);
 	/* a discrete list */
-	assert_int_equal(scmi_clock_rate_set(h, GPU, 120000000, 0, NULL), 0);
-	assert_int_equal(scmi_clock_rate_get(h, GPU, &r), 0);
-	assert_int_equal(r, 100000000);
-	assert_int_equal(scmi_clock_rate_set(h, GPU, 120000000, SCMI_CLOCK_SET_ROUND_UP, NULL), 0);
-	assert_int_equal(scmi_clock_rate_get(h, GPU, &r), 0);
-	assert_int_equal(r, 150000000);
-	assert_int_equal(scmi_clock_rate_set(h, GPU, 1030000000, SCMI_CLOCK_SET_ROUND_AUTO, NULL),
-			 0);
-	assert_int_equal(scmi_clock_rate_get(h, GPU, &r), 0);
-	assert_int_equal(r, 1050000000);
+	set_expect(h, GPU, 120000000, 0, 100000000);
+	set_expect(h, GPU, 120000000, SCMI_CLOCK_SET_ROUND_UP, 150000000);
+	set_expect(h, GPU, 1030000000, SCMI_CLOCK_SET_ROUND_AUTO, 1050000000);
 	assert_int_equal(scmi_clock_rate_set(h, GPU, 1050000000, 0, NULL), 0);
 }
 
@@ -735,29 +724,23 @@ static const struct scmi_msg_desc evil_msgs[] = {
 	[CLOCK_PARENT_GET] = { .fn = evil_empty, .in_size = 4 },
 };
 
-static const struct scmi_protocol evil_clock = {
-	.id = SCMI_PROTOCOL_CLOCK,
-	.version = SCMI_CLOCK_VERSION_3,
-	.msgs = evil_msgs,
-	.nmsgs = FW_ARRAY_SIZE(evil_msgs),
-};
+static const struct scmi_protocol evil_clock =
+	RIG_PROTOCOL(SCMI_PROTOCOL_CLOCK, SCMI_CLOCK_VERSION_3, evil_msgs, NULL);
 
 static void test_hostile_firmware(void **state)
 {
 	struct rig *c = *state;
 	struct scmi_clock_client cl;
 	struct scmi_clock_info *i = calloc(1, sizeof(*i));
-	struct scmi_session *s;
 	uint32_t parents[SCMI_CLOCK_MAX_PARENTS], id;
 	unsigned int n;
 	uint64_t r;
 	bool on;
 
 	assert_int_equal(rig_reopen(c, "clocks", rig_del_node, NULL), 0);
-	s = c->s;
-	assert_int_equal(scmi_clock_client_init(s->agent, &cl), -EOPNOTSUPP);
-	assert_int_equal(scmi_platform_register_protocol(s->platform, &evil_clock), 0);
-	assert_int_equal(scmi_clock_client_init(s->agent, &cl), 0);
+	assert_int_equal(scmi_clock_client_init(c->host, &cl), -EOPNOTSUPP);
+	rig_serve(c, &evil_clock);
+	assert_int_equal(scmi_clock_client_init(c->host, &cl), 0);
 	assert_int_equal(cl.num_clocks, 4);
 
 	assert_int_equal(scmi_clock_attributes(&cl, 0, i), -EPROTO);

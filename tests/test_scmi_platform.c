@@ -6,37 +6,24 @@
  * checks, hostile channel contents written by hand, Base error events, and
  * delayed responses and notifications reaching only the agent they are for.
  */
-#include "helpers.h"
-
-#include <fwkit/scmi/session.h>
+#include "rig.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #define HOST_SMC 0x82000002
 #define HOST_TX	 0x47ff0000
-#define GUEST1	 2
-#define GUEST2	 3
 
 struct ctx {
-	struct scmi_session *s;
+	struct rig *r; /* its recorder keeps the notifications, by agent id */
 	struct scmi_agent *host, *g1, *g2;
 	struct scmi_platform *p;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int seen[4];	     /* notifications per agent id */
-	uint8_t last[4][32]; /* last payload per agent id */
-	size_t last_len[4];
-	uint8_t last_evt[4];
 	int resets[8]; /* reset hook calls per agent id */
 };
 
 /* A vendor protocol for the paths Base cannot show: a delayed response, a
  * notification to one agent, and the reset hook. */
 #define VENDOR 0x80
-
-static struct ctx *g_ctx;
 
 static void vendor_version(struct scmi_msg *m)
 {
@@ -85,54 +72,28 @@ static struct scmi_protocol vendor = {
 	.reset_agent = vendor_reset,
 };
 
-static void on_notify(void *arg, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
-		      uint64_t ts)
+/* Agent id's n-th notification: the newest then. */
+static struct rig_event wait_seen(struct ctx *c, int id, int n)
 {
-	struct ctx *c = g_ctx;
-	uintptr_t id = (uintptr_t)arg;
+	struct rig_event e;
 
-	(void)proto;
-	(void)ts;
-	pthread_mutex_lock(&c->lock);
-	c->seen[id]++;
-	c->last_evt[id] = evt;
-	c->last_len[id] = FW_MIN(len, sizeof(c->last[id]));
-	memcpy(c->last[id], p, c->last_len[id]);
-	pthread_cond_broadcast(&c->cond);
-	pthread_mutex_unlock(&c->lock);
-}
-
-static void wait_seen(struct ctx *c, int id, int n)
-{
-	pthread_mutex_lock(&c->lock);
-	while (c->seen[id] < n)
-		pthread_cond_wait(&c->cond, &c->lock);
-	pthread_mutex_unlock(&c->lock);
+	rig_wait(c->r, id, RIG_ANY, n, &e);
+	return e;
 }
 
 static int setup(void **state)
 {
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
 	struct ctx *c = calloc(1, sizeof(*c));
-	char err[256];
 
-	o.agent = cfg;
-	assert_int_equal(scmi_session_local(&o, &c->s, err, sizeof(err)), 0);
-	c->host = c->s->agent;
-	c->p = c->s->platform;
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->g1, err,
-						sizeof(err)),
-			 0);
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->g2, err,
-						sizeof(err)),
-			 0);
-	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
+	assert_non_null(c);
+	rig_setup((void **)&c->r);
+	c->host = c->r->host;
+	c->g1 = c->r->g1;
+	c->g2 = c->r->g2;
+	c->p = scmi_session_platform(c->r->s);
 	vendor.priv = c;
 	assert_int_equal(scmi_platform_register_protocol(c->p, &vendor), 0);
 	assert_int_equal(scmi_platform_register_protocol(c->p, &vendor), -EEXIST);
-	g_ctx = c;
 	*state = c;
 	return 0;
 }
@@ -141,32 +102,27 @@ static int teardown(void **state)
 {
 	struct ctx *c = *state;
 
-	scmi_agent_destroy(c->g1);
-	scmi_agent_destroy(c->g2);
-	scmi_session_close(c->s);
-	pthread_cond_destroy(&c->cond);
-	pthread_mutex_destroy(&c->lock);
+	rig_free(c->r);
 	free(c);
-	th_log_release();
 	return 0;
 }
 
-static int call(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *words, size_t n,
-		uint8_t *rx, size_t *rx_len)
-{
-	uint8_t tx[64] = { 0 }, buf[128];
-	size_t len = 0;
-
-	for (size_t i = 0; i < n; i++)
-		fw_put_le32(tx + 4 * i, words[i]);
-	int ret = scmi_agent_call(a, proto, msg, tx, 4 * n, rx ? rx : buf, 128, &len);
-
-	if (rx_len)
-		*rx_len = len;
-	return ret;
-}
-
 /* ------------------------------------------------------------ discovery */
+
+/* What a local session lets its caller reach: the platform the agent
+ * talks to, the board's description of it, and the regions. */
+static void test_session_accessors(void **state)
+{
+	struct ctx *c = *state;
+	struct scmi_session *s = c->r->s;
+
+	assert_ptr_equal(scmi_session_agent(s), c->host);
+	assert_non_null(c->p);
+	assert_int_equal(scmi_session_platform_desc(s)->nagents, 3);
+	assert_string_equal(scmi_session_chan(s)->path, "/firmware/scmi");
+	assert_non_null(scmi_session_board(s)->fdt);
+	assert_non_null(fw_machine_region_at(scmi_session_machine(s), HOST_TX, 0x1000));
+}
 
 static void test_discovery(void **state)
 {
@@ -261,23 +217,23 @@ static void test_list_protocols_multipart(void **state)
 	/* More protocols than one 128-byte reply holds (120 ids). */
 	total = before + 130;
 	w = 0;
-	assert_int_equal(call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len), 0);
+	assert_int_equal(rig_call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len), 0);
 	assert_int_equal(fw_get_le32(rx), 120);
 	assert_int_equal(len, 4 + 120);
 	assert_int_equal(rx[4 + before - 1], 0x20);
 	assert_int_equal(rx[4 + before - 1 + 96], VENDOR);
 	w = 120;
-	assert_int_equal(call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len), 0);
+	assert_int_equal(rig_call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len), 0);
 	assert_int_equal(fw_get_le32(rx), total - 120);
 	assert_int_equal(len, 4 + ((total - 120 + 3) & ~3u)); /* padded to a multiple of 4 */
 	assert_int_equal(rx[4 + total - 120 - 1], 0xA2);
 	for (uint32_t k = total - 120; k < ((total - 120 + 3) & ~3u); k++)
 		assert_int_equal(rx[4 + k], 0);
 	w = total;
-	assert_int_equal(call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len), 0);
+	assert_int_equal(rig_call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len), 0);
 	assert_int_equal(fw_get_le32(rx), 0);
 	w = total + 1;
-	assert_int_equal(call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len),
+	assert_int_equal(rig_call(c->host, 0x10, BASE_DISCOVER_LIST_PROTOCOLS, &w, 1, rx, &len),
 			 -EINVAL);
 	assert_int_equal(scmi_base_list_protocols(c->host, total, ids, &n), 0);
 	assert_int_equal(n, total);
@@ -329,7 +285,7 @@ static void test_device_permissions(void **state)
 	assert_false(scmi_platform_device_access(c->p, GUEST1, 1, 0x14));
 	assert_int_equal(scmi_base_set_device_permissions(c->host, 9, 1, true), -ENOENT);
 	assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, 77, true), -ENOENT);
-	assert_int_equal(call(c->host, 0x10, BASE_SET_DEVICE_PERMISSIONS, bad, 3, NULL, NULL),
+	assert_int_equal(rig_call(c->host, 0x10, BASE_SET_DEVICE_PERMISSIONS, bad, 3, NULL, NULL),
 			 -EINVAL);
 }
 
@@ -351,9 +307,9 @@ static void test_protocol_permissions(void **state)
 	assert_int_equal(scmi_base_set_protocol_permissions(c->host, 9, 2, VENDOR, false), -ENOENT);
 	assert_int_equal(scmi_base_set_protocol_permissions(c->g2, GUEST1, 2, VENDOR, false),
 			 -EACCES);
-	assert_int_equal(call(c->host, 0x10, BASE_SET_PROTOCOL_PERMISSIONS, hi, 4, NULL, NULL),
+	assert_int_equal(rig_call(c->host, 0x10, BASE_SET_PROTOCOL_PERMISSIONS, hi, 4, NULL, NULL),
 			 -EINVAL);
-	assert_int_equal(call(c->host, 0x10, BASE_SET_PROTOCOL_PERMISSIONS, fl, 4, NULL, NULL),
+	assert_int_equal(rig_call(c->host, 0x10, BASE_SET_PROTOCOL_PERMISSIONS, fl, 4, NULL, NULL),
 			 -EINVAL);
 }
 
@@ -377,8 +333,9 @@ static void test_reset_agent_configuration(void **state)
 	assert_false(scmi_platform_device_access(c->p, GUEST1, 1, 0x14));
 	assert_true(scmi_platform_device_access(c->p, GUEST1, 2, 0x14));
 	assert_int_equal(c->resets[GUEST2], 0);
-	assert_int_equal(call(c->host, 0x10, BASE_RESET_AGENT_CONFIGURATION, bad, 2, NULL, NULL),
-			 -EINVAL);
+	assert_int_equal(
+		rig_call(c->host, 0x10, BASE_RESET_AGENT_CONFIGURATION, bad, 2, NULL, NULL),
+		-EINVAL);
 	assert_int_equal(scmi_base_reset_agent_configuration(c->host, 9, true), -ENOENT);
 	assert_int_equal(scmi_base_reset_agent_configuration(c->g1, GUEST1, true), -EACCES);
 }
@@ -392,11 +349,11 @@ static void test_wrong_sizes(void **state)
 	uint32_t words[8] = { 0 };
 
 	for (uint8_t m = 0; m < FW_ARRAY_SIZE(sizes); m++) {
-		assert_int_equal(call(c->host, 0x10, m, words, sizes[m] / 4 + 1, NULL, NULL),
+		assert_int_equal(rig_call(c->host, 0x10, m, words, sizes[m] / 4 + 1, NULL, NULL),
 				 -EPROTO);
 		if (sizes[m])
 			assert_int_equal(
-				call(c->host, 0x10, m, words, sizes[m] / 4 - 1, NULL, NULL),
+				rig_call(c->host, 0x10, m, words, sizes[m] / 4 - 1, NULL, NULL),
 				-EPROTO);
 	}
 }
@@ -405,16 +362,16 @@ static void test_unknown_protocol_and_message(void **state)
 {
 	struct ctx *c = *state;
 
-	assert_int_equal(call(c->g1, 0xEE, 0, NULL, 0, NULL, NULL), -EOPNOTSUPP);
-	assert_int_equal(call(c->g1, 0x10, 0x40, NULL, 0, NULL, NULL), -EOPNOTSUPP);
-	assert_int_equal(call(c->g1, VENDOR, 1, NULL, 0, NULL, NULL), -EOPNOTSUPP);
+	assert_int_equal(rig_call(c->g1, 0xEE, 0, NULL, 0, NULL, NULL), -EOPNOTSUPP);
+	assert_int_equal(rig_call(c->g1, 0x10, 0x40, NULL, 0, NULL, NULL), -EOPNOTSUPP);
+	assert_int_equal(rig_call(c->g1, VENDOR, 1, NULL, 0, NULL, NULL), -EOPNOTSUPP);
 }
 
 /* Write a command into the host's channel by hand and ring the platform. */
 static uint64_t raw_command(struct ctx *c, uint32_t status, uint32_t length, uint32_t hdr,
 			    uint32_t *out_status, int32_t *reply)
 {
-	struct hw_shm *shm = fw_machine_region_at(&c->s->machine, HOST_TX, 0x1000);
+	struct hw_shm *shm = fw_machine_region_at(scmi_session_machine(c->r->s), HOST_TX, 0x1000);
 	struct hw_smc_args a = { { HOST_SMC } };
 	struct hw_smc_res r = { { 0 } };
 
@@ -468,45 +425,46 @@ static void test_hostile_channel(void **state)
 	assert_int_equal(st.malformed - st0.malformed, 4);
 	assert_int_equal(st.unknown_smc - st0.unknown_smc, 1);
 	/* The channel still works after all that. */
-	hw_word_store(hw_shm_word(fw_machine_region_at(&c->s->machine, HOST_TX, 0x1000),
-				  SMT_CHANNEL_STATUS),
-		      1);
-	assert_int_equal(call(c->host, 0x10, 0, NULL, 0, NULL, NULL), 0);
+	hw_word_store(
+		hw_shm_word(fw_machine_region_at(scmi_session_machine(c->r->s), HOST_TX, 0x1000),
+			    SMT_CHANNEL_STATUS),
+		1);
+	assert_int_equal(rig_call(c->host, 0x10, 0, NULL, 0, NULL, NULL), 0);
 }
 
 static void test_error_events(void **state)
 {
 	struct ctx *c = *state;
 	uint32_t status, bad = 2;
+	struct rig_event e;
 	int32_t reply;
 
-	assert_int_equal(
-		scmi_notify_register(c->host, 0x10, SCMI_BASE_ERROR_EVENT, on_notify, (void *)1),
-		0);
-	assert_int_equal(scmi_notify_register(c->g2, 0x10, SCMI_EVT_ANY, on_notify, (void *)3), 0);
-	assert_int_equal(call(c->host, 0x10, BASE_NOTIFY_ERRORS, &bad, 1, NULL, NULL), -EINVAL);
+	rig_listen(c->r, HOST, 0x10, SCMI_BASE_ERROR_EVENT);
+	rig_listen(c->r, GUEST2, 0x10, SCMI_EVT_ANY);
+	assert_int_equal(rig_call(c->host, 0x10, BASE_NOTIFY_ERRORS, &bad, 1, NULL, NULL), -EINVAL);
 	assert_int_equal(scmi_base_notify_errors(c->host, true), 0);
 	raw_command(c, 0, 2, 0x10 << 10 | 77 << 18, &status, &reply);
-	wait_seen(c, 1, 1);
-	assert_int_equal(c->last_len[1], 16);
-	assert_int_equal(fw_get_le32(c->last[1]), 1);	  /* agent */
-	assert_int_equal(fw_get_le32(c->last[1] + 4), 1); /* one error, not fatal */
-	assert_int_equal(fw_get_le32(c->last[1] + 8), 0x10 << 10 | 77 << 18); /* its header */
+	e = wait_seen(c, HOST, 1);
+	assert_int_equal(e.len, 16);
+	assert_int_equal(fw_get_le32(e.p), 1);			       /* agent */
+	assert_int_equal(fw_get_le32(e.p + 4), 1);		       /* one error, not fatal */
+	assert_int_equal(fw_get_le32(e.p + 8), 0x10 << 10 | 77 << 18); /* its header */
 	/* Disabled again: the next error is not reported. A vendor event then
 	 * proves the queue is empty of any error event. */
 	assert_int_equal(scmi_base_notify_errors(c->host, false), 0);
 	raw_command(c, 0, 2, 0x10 << 10, &status, &reply);
-	hw_word_store(hw_shm_word(fw_machine_region_at(&c->s->machine, HOST_TX, 0x1000), 4), 1);
-	assert_int_equal(scmi_notify_register(c->host, VENDOR, SCMI_EVT_ANY, on_notify, (void *)1),
-			 0);
+	hw_word_store(
+		hw_shm_word(fw_machine_region_at(scmi_session_machine(c->r->s), HOST_TX, 0x1000),
+			    4),
+		1);
+	rig_listen(c->r, HOST, VENDOR, SCMI_EVT_ANY);
 	{
 		uint32_t w[2] = { 1, 0xABC };
 
-		assert_int_equal(call(c->host, VENDOR, 4, w, 2, NULL, NULL), 0);
+		assert_int_equal(rig_call(c->host, VENDOR, 4, w, 2, NULL, NULL), 0);
 	}
-	wait_seen(c, 1, 2);
-	assert_int_equal(c->last_evt[1], 5);
-	assert_int_equal(c->seen[3], 0); /* guest2 saw none of it */
+	assert_int_equal(wait_seen(c, HOST, 2).evt, 5);
+	assert_int_equal(rig_seen(c->r, GUEST2, RIG_ANY), 0); /* guest2 saw none of it */
 }
 
 static void test_notification_to_one_agent(void **state)
@@ -514,19 +472,15 @@ static void test_notification_to_one_agent(void **state)
 	struct ctx *c = *state;
 	uint32_t to_g2[2] = { GUEST2, 0x1234 }, to_host[2] = { 1, 0x5678 }, nobody[2] = { 42, 0 };
 
-	assert_int_equal(scmi_notify_register(c->host, VENDOR, SCMI_EVT_ANY, on_notify, (void *)1),
-			 0);
-	assert_int_equal(scmi_notify_register(c->g2, VENDOR, SCMI_EVT_ANY, on_notify, (void *)3),
-			 0);
-	assert_int_equal(call(c->g1, VENDOR, 4, to_g2, 2, NULL, NULL), 0);
-	wait_seen(c, 3, 1);
-	assert_int_equal(fw_get_le32(c->last[3]), 0x1234);
-	assert_int_equal(call(c->g1, VENDOR, 4, to_host, 2, NULL, NULL), 0);
-	wait_seen(c, 1, 1);
+	rig_listen(c->r, HOST, VENDOR, SCMI_EVT_ANY);
+	rig_listen(c->r, GUEST2, VENDOR, SCMI_EVT_ANY);
+	assert_int_equal(rig_call(c->g1, VENDOR, 4, to_g2, 2, NULL, NULL), 0);
+	assert_int_equal(fw_get_le32(wait_seen(c, GUEST2, 1).p), 0x1234);
+	assert_int_equal(rig_call(c->g1, VENDOR, 4, to_host, 2, NULL, NULL), 0);
 	/* Had the first event gone to the host too, this would be 0x1234. */
-	assert_int_equal(fw_get_le32(c->last[1]), 0x5678);
-	assert_int_equal(c->seen[1], 1);
-	assert_int_equal(call(c->g1, VENDOR, 4, nobody, 2, NULL, NULL), -ENOENT);
+	assert_int_equal(fw_get_le32(wait_seen(c, HOST, 1).p), 0x5678);
+	assert_int_equal(rig_seen(c->r, HOST, RIG_ANY), 1);
+	assert_int_equal(rig_call(c->g1, VENDOR, 4, nobody, 2, NULL, NULL), -ENOENT);
 }
 
 static void test_delayed_response(void **state)
@@ -546,6 +500,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_session_accessors),
 		T(test_discovery),
 		T(test_message_attributes),
 		T(test_discover_agent),

@@ -105,11 +105,6 @@ static void set_buffer(struct ctx *c, int i, bool has, size_t room)
 
 /* Vendor 0x80 message 3: a delayed response (status, the argument + 1) on
  * the platform's queue right away. Message 4: notify agent arg0. */
-static void vendor_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, 0x10000);
-}
-
 static void vendor_async(struct scmi_msg *m)
 {
 	uint8_t d[12] = { 0 };
@@ -120,8 +115,7 @@ static void vendor_async(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc vendor_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { vendor_version, 0, 0, 0 },
-	[3] = { vendor_async, 4, 0, 0 },
+	[3] = { .fn = vendor_async, .in_size = 4 },
 };
 
 static struct scmi_protocol vendors[NVENDOR];

@@ -37,10 +37,7 @@ static void init_clients(struct rig *c)
 
 static int setup(void **state)
 {
-	th_log_capture();
-	rig_setup_recording(state, SCMI_PROTOCOL_RESET);
-	init_clients(*state);
-	return 0;
+	return rig_setup_clients(state, SCMI_PROTOCOL_RESET, init_clients);
 }
 
 /* The agent's newest event, decoded. */
@@ -79,10 +76,7 @@ static int seen(struct rig *c, int agent)
 /* The default board with the reset-domains node changed by fn, opened. */
 static int reopen(struct rig *c, rig_patch_fn *fn)
 {
-	if (rig_reopen(c, "reset-domains", fn, NULL))
-		return -1;
-	init_clients(c);
-	return 0;
+	return rig_reopen_clients(c, "reset-domains", fn, init_clients);
 }
 
 /* ------------------------------------------------------------ discovery */
@@ -451,26 +445,20 @@ static const struct scmi_msg_desc evil_msgs[] = {
 	[RESET_DOMAIN_NAME_GET] = { .fn = evil_name, .in_size = 4 },
 };
 
-static const struct scmi_protocol evil_reset_proto = {
-	.id = SCMI_PROTOCOL_RESET,
-	.version = SCMI_RESET_VERSION_31,
-	.msgs = evil_msgs,
-	.nmsgs = FW_ARRAY_SIZE(evil_msgs),
-};
+static const struct scmi_protocol evil_reset_proto =
+	RIG_PROTOCOL(SCMI_PROTOCOL_RESET, SCMI_RESET_VERSION_31, evil_msgs, NULL);
 
 static void test_hostile_firmware(void **state)
 {
 	struct rig *c = *state;
 	struct scmi_reset_client cl;
 	struct scmi_reset_info i;
-	struct scmi_session *s;
 	uint32_t id;
 
 	assert_int_equal(rig_reopen(c, "reset-domains", rig_del_node, NULL), 0);
-	s = c->s;
-	assert_int_equal(scmi_reset_client_init(s->agent, &cl), -EOPNOTSUPP);
-	assert_int_equal(scmi_platform_register_protocol(s->platform, &evil_reset_proto), 0);
-	assert_int_equal(scmi_reset_client_init(s->agent, &cl), 0);
+	assert_int_equal(scmi_reset_client_init(c->host, &cl), -EOPNOTSUPP);
+	rig_serve(c, &evil_reset_proto);
+	assert_int_equal(scmi_reset_client_init(c->host, &cl), 0);
 	assert_int_equal(cl.num_domains, 3);
 	assert_int_equal(scmi_reset_domain_info(&cl, 0, &i), -EPROTO);
 	assert_int_equal(scmi_reset_domain_info(&cl, 1, &i), -EPROTO);

@@ -38,15 +38,9 @@ static void write_file(const char *path, const char *text)
 }
 
 /* The sensors node's version, and a file sensor (with one bad property). */
-struct variant {
-	uint32_t version;
-	const char *bad_prop;
-	uint32_t bad_val;
-};
-
 static void add_file_sensor(void *fdt, int node, const void *arg)
 {
-	const struct variant *v = arg;
+	const struct rig_variant *v = arg;
 	int sn;
 
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", v->version), 0);
@@ -61,13 +55,13 @@ static void add_file_sensor(void *fdt, int node, const void *arg)
 	assert_int_equal(fdt_setprop_u32(fdt, sn, "fwkit,trip-points", 2), 0);
 	assert_int_equal(fdt_setprop(fdt, sn, "fwkit,async", NULL, 0), 0);
 	assert_int_equal(fdt_setprop_u32(fdt, sn, "fwkit,latency-us", 100), 0);
-	if (v->bad_prop)
-		assert_int_equal(fdt_setprop_u32(fdt, sn, v->bad_prop, v->bad_val), 0);
+	if (v->prop)
+		assert_int_equal(fdt_setprop_u32(fdt, sn, v->prop, v->val), 0);
 }
 
 static void open_session(struct rig *c, uint32_t version)
 {
-	struct variant v = { version, NULL, 0 };
+	struct rig_variant v = { version, NULL, 0 };
 
 	assert_int_equal(rig_reopen(c, "sensors", add_file_sensor, &v), 0);
 }
@@ -215,21 +209,13 @@ static void test_discovery_errors(void **state)
 static void test_sizes(void **state)
 {
 	struct rig *c = *state;
-	static const struct {
-		uint8_t id;
-		uint8_t size;
-	} msgs[] = {
-		{ 0, 0 },   { 1, 0 },	{ 2, 4 },   { 3, 4 },	{ 4, 8 },
-		{ 5, 16 },  { 6, 8 },	{ 7, 8 },   { 8, 8 },	{ 9, 4 },
-		{ 0xA, 8 }, { 0xB, 8 }, { 0xC, 4 }, { 0xD, 8 }, { 0x10, 4 },
+	static const struct rig_size msgs[] = {
+		{ 0, 0 },   { 1, 0 },	{ 2, 1 },   { 3, 1 },	{ 4, 2 },
+		{ 5, 4 },   { 6, 2 },	{ 7, 2 },   { 8, 2 },	{ 9, 1 },
+		{ 0xA, 2 }, { 0xB, 2 }, { 0xC, 1 }, { 0xD, 2 }, { 0x10, 1 },
 	};
-	uint32_t w[8] = { 0 };
 
-	for (size_t i = 0; i < FW_ARRAY_SIZE(msgs); i++)
-		assert_int_equal(raw(c->host, msgs[i].id, w, msgs[i].size / 4 + 1, NULL, NULL),
-				 SCMI_PROTOCOL_ERROR);
-	assert_int_equal(raw(c->host, 0x11, w, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
-	assert_int_equal(raw(c->host, 0xE, w, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
+	rig_expect_oversize(c->host, SCMI_PROTOCOL_SENSOR, msgs, FW_ARRAY_SIZE(msgs), 0xE);
 }
 
 static void test_reading_sync(void **state)
@@ -559,11 +545,7 @@ static void test_board_versions(void **state)
 static void test_board_errors(void **state)
 {
 	struct rig *c = *state;
-	static const struct {
-		const char *prop;
-		uint32_t val;
-		const char *want;
-	} bad[] = {
+	static const struct rig_bad bad[] = {
 		{ "fwkit,type", 256, "'fwkit,type'" },
 		{ "fwkit,device", 42, "no device 42" },
 		{ "fwkit,scale", 16, "'fwkit,scale'" },
@@ -572,14 +554,10 @@ static void test_board_errors(void **state)
 		{ "reg", 7, "'reg'" },
 		{ "fwkit,bogus", 1, "unknown property" },
 	};
-	struct variant v = { 0x20001, NULL, 0 };
+	struct rig_variant v = { 0x20001, NULL, 0 };
 
-	for (size_t i = 0; i < FW_ARRAY_SIZE(bad); i++) {
-		struct variant b = { SCMI_SENSOR_VERSION_3_1, bad[i].prop, bad[i].val };
-
-		rig_expect_board_error(c, "sensors", add_file_sensor, &b,
-				       "/scmi-platform/sensors/sensor@4", bad[i].want);
-	}
+	rig_expect_bad_values(c, "sensors", add_file_sensor, SCMI_SENSOR_VERSION_3_1,
+			      "/scmi-platform/sensors/sensor@4", bad, FW_ARRAY_SIZE(bad));
 	rig_expect_board_error(c, "sensors", add_file_sensor, &v, "'fwkit,version'", NULL);
 }
 
@@ -664,36 +642,29 @@ static void test_hostile_platform(void **state)
 {
 	struct rig *c = *state;
 	struct evil e = { 0 };
-	struct scmi_protocol evil = { .id = SCMI_PROTOCOL_SENSOR,
-				      .version = SCMI_SENSOR_VERSION_3_1,
-				      .msgs = evil_msgs,
-				      .nmsgs = FW_ARRAY_SIZE(evil_msgs),
-				      .priv = &e };
+	struct scmi_protocol evil =
+		RIG_PROTOCOL(SCMI_PROTOCOL_SENSOR, SCMI_SENSOR_VERSION_3_1, evil_msgs, &e);
 	struct scmi_sensor_proto_info pi;
 	struct scmi_sensor_info s[4];
 	struct scmi_sensor_reading r[4];
 	size_t n;
 
-	assert_int_equal(rig_reopen(c, "sensors", rig_del_node, NULL), 0);
-	assert_int_equal(scmi_platform_register_protocol(c->s->platform, &evil), 0);
-	th_log_capture();
-	assert_int_equal(scmi_sensor_proto_info_get(c->s->agent, &pi), 0);
+	rig_impostor(c, "sensors", &evil);
+	assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
 	assert_int_equal(pi.num_sensors, 2);
-	assert_int_equal(scmi_sensor_describe(c->s->agent, &pi, s, 4, &n), -EPROTO);
+	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 4, &n), -EPROTO);
 	assert_true(th_log_contains("can't exceed"));
 	e.mode = 1;
-	assert_int_equal(scmi_sensor_describe(c->s->agent, &pi, s, 4, &n), -EPROTO);
+	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 4, &n), -EPROTO);
 	assert_true(th_log_contains("too short"));
 	/* Bad intervals are optional data (skipped, as Linux does); five axes
 	 * of two are not. */
 	e.mode = 2;
-	assert_int_equal(scmi_sensor_describe(c->s->agent, &pi, s, 4, &n), -EPROTO);
+	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 4, &n), -EPROTO);
 	assert_true(th_log_contains("bad segment") || th_log_contains("update intervals"));
 	assert_true(th_log_contains("axes can't exceed 2"));
-	assert_int_equal(scmi_sensor_reading_get(c->s->agent, pi.version, 0, false, r, 4, &n),
-			 -EPROTO);
-	assert_int_equal(scmi_sensor_reading_get(c->s->agent, pi.version, 0, true, r, 4, &n),
-			 -EPROTO);
+	assert_int_equal(scmi_sensor_reading_get(c->host, pi.version, 0, false, r, 4, &n), -EPROTO);
+	assert_int_equal(scmi_sensor_reading_get(c->host, pi.version, 0, true, r, 4, &n), -EPROTO);
 	assert_true(th_log_contains("does not match sensor 0"));
 	rig_close(c); /* before evil, which it serves, goes */
 }

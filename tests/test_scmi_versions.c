@@ -8,7 +8,7 @@
  * version answer NOT_SUPPORTED (NOT_FOUND in PROTOCOL_MESSAGE_ATTRIBUTES).
  * The protocols' own details stay in their test files.
  */
-#include "helpers.h"
+#include "rig.h"
 
 #include <fwkit/scmi/clock.h>
 #include <fwkit/scmi/perf.h>
@@ -16,21 +16,10 @@
 #include <fwkit/scmi/powercap.h>
 #include <fwkit/scmi/reset.h>
 #include <fwkit/scmi/sensor.h>
-#include <fwkit/scmi/session.h>
 #include <fwkit/scmi/system.h>
 #include <fwkit/scmi/voltage.h>
 
 #include <errno.h>
-#include <stdlib.h>
-
-#define HOST   1
-#define GUEST1 2
-#define GUEST2 3
-
-struct ctx {
-	struct scmi_session *s;
-	struct scmi_agent *ag[4]; /* by agent id */
-};
 
 /* One protocol of the default board, an older version it also speaks, and
  * a message that version lacks (0: none) next to one it has. */
@@ -60,54 +49,20 @@ static const struct proto_case cases[] = {
 	  POWERCAP_CAP_GET },
 };
 
-static int setup(void **state)
-{
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
-	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
-	struct ctx *c = calloc(1, sizeof(*c));
-	char err[256];
-
-	o.agent = cfg;
-	assert_int_equal(scmi_session_local(&o, &c->s, err, sizeof(err)), 0);
-	c->ag[HOST] = c->s->agent;
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest1", &cfg, &c->ag[GUEST1],
-						err, sizeof(err)),
-			 0);
-	assert_int_equal(scmi_session_add_agent(c->s, "/firmware/scmi-guest2", &cfg, &c->ag[GUEST2],
-						err, sizeof(err)),
-			 0);
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	scmi_agent_destroy(c->ag[GUEST1]);
-	scmi_agent_destroy(c->ag[GUEST2]);
-	scmi_session_close(c->s);
-	free(c);
-	return 0;
-}
-
 /* A raw command with n words in and the first word of the reply out. */
-static int call(struct ctx *c, int agent, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
+static int call(struct rig *c, int agent, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
 		uint32_t *out)
 {
-	uint8_t tx[16] = { 0 }, rx[128];
+	uint8_t rx[RIG_RX_MAX];
 	size_t len = 0;
-	int ret;
+	int ret = rig_raw(c, agent, proto, msg, w, n, rx, &len);
 
-	for (size_t i = 0; i < n; i++)
-		fw_put_le32(tx + 4 * i, w[i]);
-	ret = scmi_agent_call(c->ag[agent], proto, msg, tx, 4 * n, rx, sizeof(rx), &len);
 	if (!ret && out)
 		*out = len >= 4 ? fw_get_le32(rx) : 0xdeadbeef;
 	return ret;
 }
 
-static uint32_t version(struct ctx *c, int agent, uint8_t proto)
+static uint32_t version(struct rig *c, int agent, uint8_t proto)
 {
 	uint32_t v = 0;
 
@@ -115,17 +70,17 @@ static uint32_t version(struct ctx *c, int agent, uint8_t proto)
 	return v;
 }
 
-static int negotiate(struct ctx *c, int agent, uint8_t proto, uint32_t v)
+static int negotiate(struct rig *c, int agent, uint8_t proto, uint32_t v)
 {
 	return call(c, agent, proto, SCMI_NEGOTIATE_PROTOCOL_VERSION, &v, 1, NULL);
 }
 
-static int msg_attributes(struct ctx *c, int agent, uint8_t proto, uint32_t msg, uint32_t *attr)
+static int msg_attributes(struct rig *c, int agent, uint8_t proto, uint32_t msg, uint32_t *attr)
 {
 	return call(c, agent, proto, SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, &msg, 1, attr);
 }
 
-static int reset_agent(struct ctx *c, uint32_t agent)
+static int reset_agent(struct rig *c, uint32_t agent)
 {
 	uint32_t w[2] = { agent, 0 };
 
@@ -134,7 +89,7 @@ static int reset_agent(struct ctx *c, uint32_t agent)
 
 static void test_version_per_agent(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
 		const struct proto_case *p = &cases[i];
@@ -142,8 +97,9 @@ static void test_version_per_agent(void **state)
 		assert_int_equal(version(c, GUEST1, p->id), p->implemented);
 		assert_int_equal(negotiate(c, GUEST1, p->id, p->older), 0);
 		assert_int_equal(version(c, GUEST1, p->id), p->older);
-		assert_int_equal(scmi_platform_agent_version(c->s->platform, p->id, GUEST1),
-				 p->older);
+		assert_int_equal(
+			scmi_platform_agent_version(scmi_session_platform(c->s), p->id, GUEST1),
+			p->older);
 		/* The other agents keep the implemented version. */
 		assert_int_equal(version(c, HOST, p->id), p->implemented);
 		assert_int_equal(version(c, GUEST2, p->id), p->implemented);
@@ -151,14 +107,15 @@ static void test_version_per_agent(void **state)
 	/* Each protocol separately: the last one's negotiation left the
 	 * others where they were negotiated. */
 	assert_int_equal(version(c, GUEST1, cases[0].id), cases[0].older);
-	assert_int_equal(scmi_platform_agent_version(c->s->platform, 0x90, GUEST1), 0);
-	assert_int_equal(scmi_platform_agent_version(c->s->platform, SCMI_PROTOCOL_POWER, 99),
-			 SCMI_POWER_VERSION_3_1);
+	assert_int_equal(scmi_platform_agent_version(scmi_session_platform(c->s), 0x90, GUEST1), 0);
+	assert_int_equal(
+		scmi_platform_agent_version(scmi_session_platform(c->s), SCMI_PROTOCOL_POWER, 99),
+		SCMI_POWER_VERSION_3_1);
 }
 
 static void test_reset_forgets(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
 		assert_int_equal(negotiate(c, GUEST1, cases[i].id, cases[i].older), 0);
@@ -173,7 +130,7 @@ static void test_reset_forgets(void **state)
 
 static void test_messages_by_version(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t attr, zero = 0;
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
@@ -201,7 +158,7 @@ static void test_messages_by_version(void **state)
 
 static void test_negotiate_rules(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t attr;
 
 	/* Above the implementation, or not a version of the protocol. */
@@ -235,7 +192,7 @@ static void test_negotiate_rules(void **state)
  * table or the protocol's hook. */
 static void test_sizes_and_attributes(void **state)
 {
-	struct ctx *c = *state;
+	struct rig *c = *state;
 	uint32_t w[2] = { 0 }, attr = 0;
 
 	assert_int_equal(call(c, HOST, SCMI_PROTOCOL_CLOCK, SCMI_PROTOCOL_VERSION, w, 1, NULL),
@@ -254,7 +211,7 @@ static void test_sizes_and_attributes(void **state)
 	assert_int_equal(attr, 0);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, rig_setup, rig_teardown)
 
 int main(void)
 {

@@ -28,15 +28,9 @@
 	rig_status(a, SCMI_PROTOCOL_VOLTAGE, msg, w, nw, 4 * (nw), rx, len)
 
 /* The voltage node's version and one property of domain@2. */
-struct variant {
-	uint32_t version;
-	const char *prop;
-	uint32_t val;
-};
-
 static void set_variant(void *fdt, int node, const void *arg)
 {
-	const struct variant *v = arg;
+	const struct rig_variant *v = arg;
 
 	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,version", v->version), 0);
 	if (v->prop)
@@ -123,20 +117,12 @@ static void test_discovery_errors(void **state)
 static void test_sizes(void **state)
 {
 	struct rig *c = *state;
-	static const struct {
-		uint8_t id;
-		uint8_t size;
-	} msgs[] = {
-		{ 0, 0 }, { 1, 0 },  { 2, 4 }, { 3, 4 }, { 4, 8 },    { 5, 8 },
-		{ 6, 4 }, { 7, 12 }, { 8, 4 }, { 9, 4 }, { 0x10, 4 },
+	static const struct rig_size msgs[] = {
+		{ 0, 0 }, { 1, 0 }, { 2, 1 }, { 3, 1 }, { 4, 2 },    { 5, 2 },
+		{ 6, 1 }, { 7, 3 }, { 8, 1 }, { 9, 1 }, { 0x10, 1 },
 	};
-	uint32_t w[8] = { 0 };
 
-	for (size_t i = 0; i < FW_ARRAY_SIZE(msgs); i++)
-		assert_int_equal(raw(c->host, msgs[i].id, w, msgs[i].size / 4 + 1, NULL, NULL),
-				 SCMI_PROTOCOL_ERROR);
-	assert_int_equal(raw(c->host, 0x11, w, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
-	assert_int_equal(raw(c->host, 0xE, w, 0, NULL, NULL), SCMI_NOT_SUPPORTED);
+	rig_expect_oversize(c->host, SCMI_PROTOCOL_VOLTAGE, msgs, FW_ARRAY_SIZE(msgs), 0xE);
 }
 
 static void test_levels(void **state)
@@ -294,7 +280,7 @@ static void test_board_versions(void **state)
 	static const uint32_t vs[] = { SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0 };
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(vs); i++) {
-		struct variant b = { vs[i], NULL, 0 };
+		struct rig_variant b = { vs[i], NULL, 0 };
 		struct scmi_voltage_info v;
 		uint32_t version, attr;
 		unsigned int num;
@@ -318,11 +304,7 @@ static void test_board_versions(void **state)
 static void test_board_errors(void **state)
 {
 	struct rig *c = *state;
-	static const struct {
-		const char *prop;
-		uint32_t val;
-		const char *want;
-	} bad[] = {
+	static const struct rig_bad bad[] = {
 		{ "fwkit,device", 42, "no device 42" },
 		{ "fwkit,level-uv", 1234, "'fwkit,level-uv'" },
 		{ "fwkit,latency-us", 2000000, "'fwkit,latency-us'" },
@@ -330,14 +312,10 @@ static void test_board_errors(void **state)
 		{ "reg", 9, "'reg'" },
 		{ "fwkit,bogus", 1, "unknown property" },
 	};
-	struct variant v = { 0x30000, NULL, 0 };
+	struct rig_variant v = { 0x30000, NULL, 0 };
 
-	for (size_t i = 0; i < FW_ARRAY_SIZE(bad); i++) {
-		struct variant b = { SCMI_VOLTAGE_VERSION_2_1, bad[i].prop, bad[i].val };
-
-		rig_expect_board_error(c, "voltage-domains", set_variant, &b,
-				       "/scmi-platform/voltage-domains/domain@2", bad[i].want);
-	}
+	rig_expect_bad_values(c, "voltage-domains", set_variant, SCMI_VOLTAGE_VERSION_2_1,
+			      "/scmi-platform/voltage-domains/domain@2", bad, FW_ARRAY_SIZE(bad));
 	rig_expect_board_error(c, "voltage-domains", set_variant, &v, "'fwkit,version'", NULL);
 }
 
@@ -414,31 +392,22 @@ static void test_hostile_platform(void **state)
 {
 	struct rig *c = *state;
 	struct evil e = { 0 };
-	struct scmi_protocol evil = { .id = SCMI_PROTOCOL_VOLTAGE,
-				      .version = SCMI_VOLTAGE_VERSION_2_1,
-				      .msgs = evil_msgs,
-				      .nmsgs = FW_ARRAY_SIZE(evil_msgs),
-				      .priv = &e };
+	struct scmi_protocol evil =
+		RIG_PROTOCOL(SCMI_PROTOCOL_VOLTAGE, SCMI_VOLTAGE_VERSION_2_1, evil_msgs, &e);
+	static const char *const said[] = { "VOLTAGE_DOMAIN_ATTRIBUTES reply has 4 bytes",
+					    "advertises 2 levels",
+					    "bad VOLTAGE_DESCRIBE_LEVELS part" };
 	struct scmi_voltage_info v;
 
-	assert_int_equal(rig_reopen(c, "voltage-domains", rig_del_node, NULL), 0);
-	assert_int_equal(scmi_platform_register_protocol(c->s->platform, &evil), 0);
-	th_log_capture();
-	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
+	rig_impostor(c, "voltage-domains", &evil);
+	for (e.mode = 0; e.mode < 3; e.mode++) {
+		assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
+				 -EPROTO);
+		assert_true(th_log_contains(said[e.mode]));
+	}
+	assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
 			 -EPROTO);
-	assert_true(th_log_contains("VOLTAGE_DOMAIN_ATTRIBUTES reply has 4 bytes"));
-	e.mode = 1;
-	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
-			 -EPROTO);
-	assert_true(th_log_contains("advertises 2 levels"));
-	e.mode = 2;
-	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
-			 -EPROTO);
-	assert_true(th_log_contains("bad VOLTAGE_DESCRIBE_LEVELS part"));
-	e.mode = 3;
-	assert_int_equal(scmi_voltage_domain_info(c->s->agent, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
-			 -EPROTO);
-	assert_int_equal(scmi_voltage_level_set(c->s->agent, 0, true, 1000), -EPROTO);
+	assert_int_equal(scmi_voltage_level_set(c->host, 0, true, 1000), -EPROTO);
 	assert_true(th_log_contains("VOLTAGE_LEVEL_SET_COMPLETE"));
 	rig_close(c); /* before evil, which it serves, goes */
 }

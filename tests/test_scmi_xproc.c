@@ -53,7 +53,8 @@ static int stop_leftover(void **state)
 static void test_served_platform(void **state)
 {
 	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP };
-	struct scmi_session *host, *guest;
+	struct scmi_session *hs, *gs;
+	struct scmi_agent *host, *guest;
 	struct scmi_base_info i;
 	char path[108], e[256];
 	pid_t pid;
@@ -63,22 +64,30 @@ static void test_served_platform(void **state)
 	pid = start_platform(path);
 	assert_true(pid > 0);
 	o.agent.rx_timeout_ms = 5000;
-	assert_int_equal(scmi_session_connect(path, &o, &host, e, sizeof(e)), 0);
+	assert_int_equal(scmi_session_connect(path, &o, &hs, e, sizeof(e)), 0);
 	o.node = "/firmware/scmi-guest1";
-	assert_int_equal(scmi_session_connect(path, &o, &guest, e, sizeof(e)), 0);
-	assert_int_equal(scmi_base_discover(host->agent, &i), 0);
+	assert_int_equal(scmi_session_connect(path, &o, &gs, e, sizeof(e)), 0);
+	host = scmi_session_agent(hs);
+	guest = scmi_session_agent(gs);
+	/* A remote session reads its board but has no platform of its own. */
+	assert_null(scmi_session_platform(hs));
+	assert_null(scmi_session_platform_desc(hs));
+	assert_null(scmi_session_machine(hs));
+	assert_non_null(scmi_session_board(gs)->fdt);
+	assert_string_equal(scmi_session_chan(gs)->path, "/firmware/scmi-guest1");
+	assert_int_equal(scmi_base_discover(host, &i), 0);
 	assert_int_equal(i.agent_id, 1);
 	assert_string_equal(i.vendor, "fwkit");
-	assert_int_equal(scmi_base_discover(guest->agent, &i), 0);
+	assert_int_equal(scmi_base_discover(guest, &i), 0);
 	assert_int_equal(i.agent_id, 2);
 	assert_string_equal(i.agent_name, "guest1");
 	/* Permissions are the platform's, whichever process asks. */
-	assert_int_equal(scmi_base_set_device_permissions(guest->agent, 2, 0, true), -EACCES);
-	assert_int_equal(scmi_base_set_device_permissions(host->agent, 2, 0, true), 0);
+	assert_int_equal(scmi_base_set_device_permissions(guest, 2, 0, true), -EACCES);
+	assert_int_equal(scmi_base_set_device_permissions(host, 2, 0, true), 0);
 	/* Error events travel to the agent's process too. */
-	assert_int_equal(scmi_base_notify_errors(guest->agent, true), 0);
-	scmi_session_close(guest);
-	scmi_session_close(host);
+	assert_int_equal(scmi_base_notify_errors(guest, true), 0);
+	scmi_session_close(gs);
+	scmi_session_close(hs);
 	assert_int_equal(stop_platform(), 0);
 	/* A clean stop removes the socket. */
 	assert_int_equal(access(path, F_OK), -1);
@@ -311,8 +320,8 @@ static void test_kill_platform_mid_transfer(void **state)
 	th_log_capture();
 	o.agent.rx_timeout_ms = 300;
 	assert_int_equal(scmi_session_connect(path, &o, &s, e, sizeof(e)), 0);
-	assert_int_equal(scmi_base_protocol_version(s->agent, 0x10, &v), 0);
-	call.a = s->agent;
+	assert_int_equal(scmi_base_protocol_version(scmi_session_agent(s), 0x10, &v), 0);
+	call.a = scmi_session_agent(s);
 	assert_int_equal(pthread_create(&th, NULL, stalled_call, &call), 0);
 	assert_int_equal(read(stall_pipe[0], &c, 1), 1); /* the platform is inside the call */
 	kill(pid, SIGKILL);
@@ -320,7 +329,7 @@ static void test_kill_platform_mid_transfer(void **state)
 	pthread_join(th, NULL);
 	assert_int_equal(call.ret, -ETIMEDOUT);
 	/* And afterwards: an error again, in bounded time, never a hang. */
-	assert_int_equal(scmi_base_protocol_version(s->agent, 0x10, &v), -ETIMEDOUT);
+	assert_int_equal(scmi_base_protocol_version(scmi_session_agent(s), 0x10, &v), -ETIMEDOUT);
 	assert_true(th_log_contains("Timeout waiting for a free TX channel"));
 	scmi_session_close(s);
 	th_log_release();
@@ -356,7 +365,7 @@ static void test_hostile_client(void **state)
 	/* The platform serves the next agent as if nothing happened. */
 	o.agent.rx_timeout_ms = 5000;
 	assert_int_equal(scmi_session_connect(path, &o, &s, e, sizeof(e)), 0);
-	assert_int_equal(scmi_base_discover(s->agent, &i), 0);
+	assert_int_equal(scmi_base_discover(scmi_session_agent(s), &i), 0);
 	scmi_session_close(s);
 	assert_int_equal(stop_platform(), 0);
 }

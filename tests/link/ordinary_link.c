@@ -41,7 +41,7 @@ int main(void)
 		fprintf(stderr, "ordinary_link: %s\n", err);
 		return 1;
 	}
-	ret = scmi_base_discover(s->agent, &info);
+	ret = scmi_base_discover(scmi_session_agent(s), &info);
 	if (ret)
 		fprintf(stderr, "ordinary_link: Base discovery: %s\n", strerror(-ret));
 	else if (check_protocols(&info))

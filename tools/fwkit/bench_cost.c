@@ -108,7 +108,7 @@ int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json)
 	ret = scmi_session_local(&o, &s, err, sizeof(err));
 	if (ret)
 		return cli_fail("%s", err);
-	shm = fw_machine_region_at(&s->machine, HOST_TX, 0x1000);
+	shm = fw_machine_region_at(scmi_session_machine(s), HOST_TX, 0x1000);
 	if (!json)
 		printf("%-44s %10s %s\n", "message", "ns/msg", "status");
 	for (size_t i = 0; i < nspecs; i++) {
@@ -123,7 +123,7 @@ int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json)
 		}
 		t0 = fw_now_ns();
 		for (unsigned int k = 0; k < iterations; k++)
-			st = run_one(s->platform, shm, &m, (uint16_t)k);
+			st = run_one(scmi_session_platform(s), shm, &m, (uint16_t)k);
 		t0 = (fw_now_ns() - t0) / iterations;
 		if (json)
 			printf("{\"name\":\"%s\",\"ns_per_msg\":%llu,\"status\":\"%s\"}\n", m.name,

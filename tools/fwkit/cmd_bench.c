@@ -287,7 +287,7 @@ static int scmi_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned
 		fw_err("bench: %s", err);
 		goto out;
 	}
-	ret = measure_scmi(s->agent, t, n, warm);
+	ret = measure_scmi(scmi_session_agent(s), t, n, warm);
 	if (!ret)
 		summarise(t, n, r);
 out:

@@ -67,6 +67,7 @@ int fwkit_cmd_demo(int argc, char **argv)
 	struct demo_agent agents[MAX_DEMO_AGENTS] = { 0 };
 	char paths[MAX_DEMO_AGENTS][SCMI_BOARD_PATH_MAX], err[256], what[96];
 	struct demo_agent *host = NULL, *guest = NULL;
+	const struct scmi_board_platform *bp;
 	struct scmi_session *s;
 	bool verbose = false;
 	int n, ret, bad = 0;
@@ -80,14 +81,16 @@ int fwkit_cmd_demo(int argc, char **argv)
 	ret = scmi_session_local(&o, &s, err, sizeof(err));
 	if (ret)
 		return cli_fail("%s", err);
-	n = scmi_board_list_agents(s->board.fdt, paths, MAX_DEMO_AGENTS);
+	bp = scmi_session_platform_desc(s);
+	n = scmi_board_list_agents(scmi_session_board(s)->fdt, paths, MAX_DEMO_AGENTS);
 	for (int i = 0; i < n; i++) {
 		struct demo_agent *d = &agents[i];
 
 		memcpy(d->path, paths[i], sizeof(d->path));
-		ret = scmi_board_read_agent(s->board.fdt, d->path, &d->chan, err, sizeof(err));
-		if (!ret && !strcmp(d->path, s->chan.path))
-			d->agent = s->agent;
+		ret = scmi_board_read_agent(scmi_session_board(s)->fdt, d->path, &d->chan, err,
+					    sizeof(err));
+		if (!ret && !strcmp(d->path, scmi_session_chan(s)->path))
+			d->agent = scmi_session_agent(s);
 		else if (!ret)
 			ret = scmi_session_add_agent(s, d->path, &o.agent, &d->agent, err,
 						     sizeof(err));
@@ -100,7 +103,7 @@ int fwkit_cmd_demo(int argc, char **argv)
 		}
 	}
 	printf("fwkit demo: SCMI over shared memory with SMC doorbells, board %s\n\n",
-	       s->board.source);
+	       scmi_session_board(s)->source);
 	if (n) {
 		const struct scmi_base_info *i = &agents[0].info;
 
@@ -124,9 +127,8 @@ int fwkit_cmd_demo(int argc, char **argv)
 		       d->info.agent_name, d->path, d->chan.smc_id,
 		       (unsigned long long)d->chan.tx_paddr, protos);
 		/* The board says which agent is trusted; the platform must agree below. */
-		for (unsigned int k = 0; k < s->bp.nagents; k++)
-			if (s->bp.agents[k].id == d->info.agent_id && s->bp.agents[k].trusted &&
-			    !host)
+		for (unsigned int k = 0; k < bp->nagents; k++)
+			if (bp->agents[k].id == d->info.agent_id && bp->agents[k].trusted && !host)
 				host = d;
 		if (host != d && !guest)
 			guest = d;
@@ -165,7 +167,7 @@ int fwkit_cmd_demo(int argc, char **argv)
 	}
 out:
 	for (int i = 0; i < n; i++)
-		if (agents[i].agent && agents[i].agent != s->agent)
+		if (agents[i].agent && agents[i].agent != scmi_session_agent(s))
 			scmi_agent_destroy(agents[i].agent);
 	scmi_session_close(s);
 	return bad;

@@ -57,7 +57,7 @@ struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
 	int ret;
 
 	if (s->session)
-		return s->session->agent;
+		return scmi_session_agent(s->session);
 	if (s->socket)
 		ret = scmi_session_connect(s->socket, &s->o, &s->session, err, sizeof(err));
 	else
@@ -67,7 +67,7 @@ struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
 		cli_fail("%s", err);
 		return NULL;
 	}
-	return s->session->agent;
+	return scmi_session_agent(s->session);
 }
 
 int cli_scmi_start(struct cli_scmi *s, int parsed, struct scmi_agent **a)

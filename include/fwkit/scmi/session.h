@@ -11,9 +11,9 @@
  * Linux host reads its device tree.
  *
  * Thread safety: opening, adding an agent and closing are not thread-safe
- * for one session (one thread builds and closes it); the agent and the
- * platform it exposes are, as their own headers say. scmi_server_run is
- * reentrant (one server per call).
+ * for one session (one thread builds and closes it); the accessors are,
+ * between open and close; the agent and the platform they return are, as
+ * their own headers say. scmi_server_run is reentrant (one server per call).
  */
 #ifndef FWKIT_SCMI_SESSION_H
 #define FWKIT_SCMI_SESSION_H
@@ -39,18 +39,8 @@ struct scmi_session_opts {
 	void *platform_trace_ctx;
 };
 
-/*
- * What callers may read of a session (and never change: the session owns
- * all of it). The conduits and the link are private to the session.
- */
-struct scmi_session {
-	struct fw_board board;		/* the board it was built from */
-	struct scmi_board_chan chan;	/* this agent's node */
-	struct fw_machine machine;	/* local: the board's regions */
-	struct scmi_board_platform bp;	/* local: the platform's description */
-	struct scmi_platform *platform; /* local: NULL on a remote session */
-	struct scmi_agent *agent;
-};
+/* A session; opaque: it owns its board, regions, platform, agent and conduits. */
+struct scmi_session;
 
 int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **out, char *err,
 		       size_t errlen);
@@ -61,6 +51,23 @@ int scmi_session_add_agent(struct scmi_session *s, const char *node,
 			   const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
 			   size_t errlen);
 void scmi_session_close(struct scmi_session *s);
+
+/*
+ * What callers may use of a session; the session keeps owning all of it
+ * (never destroy or free what these return). They only read fields fixed
+ * when the session was opened, so any thread may call them while the
+ * session is open.
+ */
+struct scmi_agent *scmi_session_agent(const struct scmi_session *s);
+/* The platform of a local session; NULL on a remote one. */
+struct scmi_platform *scmi_session_platform(const struct scmi_session *s);
+/* The board the session was built from (its fdt and where it came from). */
+const struct fw_board *scmi_session_board(const struct scmi_session *s);
+/* This agent's node of the board. */
+const struct scmi_board_chan *scmi_session_chan(const struct scmi_session *s);
+/* A local session's platform description and regions; NULL on a remote one. */
+const struct scmi_board_platform *scmi_session_platform_desc(const struct scmi_session *s);
+struct fw_machine *scmi_session_machine(struct scmi_session *s);
 
 struct scmi_server_opts {
 	const char *dtb;

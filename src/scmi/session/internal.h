@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * What the session files share: the session's private part (conduits and
- * the link, which callers must not touch) around the public fields, and the
+ * What the session files share: the session's fields (callers reach them
+ * through the accessors of session.h only), its conduits and link, and the
  * per-connection conduit page.
  */
 #ifndef FWKIT_SCMI_SESSION_INTERNAL_H
@@ -12,6 +12,16 @@
 /* A "physical address" no board uses, for the per-connection conduit page. */
 #define SMC_SLOT_PADDR 0xFFFF000000000000ull
 #define SMC_SLOT_SIZE  4096
+
+/* What the accessors (access.c) hand out; fixed once the session is open. */
+struct scmi_session {
+	struct fw_board board;		/* the board it was built from */
+	struct scmi_board_chan chan;	/* this agent's node */
+	struct fw_machine machine;	/* local: the board's regions */
+	struct scmi_board_platform bp;	/* local: the platform's description */
+	struct scmi_platform *platform; /* local: NULL on a remote session */
+	struct scmi_agent *agent;
+};
 
 struct session {
 	struct scmi_session pub;      /* first: scmi_session pointers are sessions */
