@@ -70,6 +70,19 @@ static int sealed_memfd(const char *name, size_t size)
 	return fd;
 }
 
+/* The tests that run in both wait modes get theirs as cmocka state. */
+static enum hw_wait_mode wait_modes[] = { HW_WAIT_POLL, HW_WAIT_SLEEP };
+#define MODE_TEST(f, suffix, i)                                                                    \
+	{                                                                                          \
+		.name = #f suffix, .test_func = f, .initial_state = &wait_modes[i]                 \
+	}
+#define IN_BOTH_MODES(f) MODE_TEST(f, "_poll", 0), MODE_TEST(f, "_sleep", 1)
+
+static enum hw_wait_mode mode_of(void **state)
+{
+	return *(const enum hw_wait_mode *)*state;
+}
+
 /* ---------------------------------------------------------------- regions */
 
 static void test_shm_create_destroy(void **state)
@@ -193,9 +206,9 @@ static void test_shm_import(void **state)
 
 /* -------------------------------------------------------------- doorbells */
 
-static void doorbell_basics(void **state)
+static void test_doorbell(void **state)
 {
-	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
+	enum hw_wait_mode mode = mode_of(state);
 	struct hw_doorbell ringer, waiter, late;
 	struct hw_shm *shm;
 
@@ -273,9 +286,9 @@ static void *ringer_main(void *arg)
 	return NULL;
 }
 
-static void doorbell_cross_thread(void **state)
+static void test_doorbell_wakes(void **state)
 {
-	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
+	enum hw_wait_mode mode = mode_of(state);
 	struct ring_ctx rc = { .mode = mode };
 	struct hw_doorbell db;
 	pthread_t t;
@@ -301,9 +314,9 @@ static void *word_writer_main(void *arg)
 	return NULL;
 }
 
-static void word_wait(void **state)
+static void test_word_wait(void **state)
 {
-	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
+	enum hw_wait_mode mode = mode_of(state);
 	_Atomic uint32_t *w;
 	struct hw_shm *shm;
 	pthread_t t;
@@ -372,9 +385,9 @@ static void incr_handler(void *ctx, const struct hw_smc_args *args, struct hw_sm
 	res->a[3] = ~args->a[1];
 }
 
-static void smc_slot(void **state)
+static void test_smc_slot(void **state)
 {
-	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
+	enum hw_wait_mode mode = mode_of(state);
 	struct hw_smc_server *srv;
 	struct hw_shm *shm;
 	struct hw_smc *c;
@@ -408,9 +421,9 @@ static void smc_slot(void **state)
 
 /* The server is played by hand: the first call gets no answer, its answer
  * arrives late, and the next call must not take it for its own. */
-static void smc_late_answer(void **state)
+static void test_smc_late_answer(void **state)
 {
-	enum hw_wait_mode mode = *(enum hw_wait_mode *)*state;
+	enum hw_wait_mode mode = mode_of(state);
 	struct hw_smc_args args = { { 0x82000002, 1, 2, 3 } };
 	struct hw_smc_res res;
 	struct hw_doorbell res_db;
@@ -1266,13 +1279,6 @@ static void test_link_too_many_regions(void **state)
 	flood(HW_LINK_MAX_REGIONS + 1, -E2BIG);
 }
 
-/* A test written for one wait mode, run once in each. */
-static enum hw_wait_mode poll_mode = HW_WAIT_POLL, sleep_mode = HW_WAIT_SLEEP;
-/* clang-format off */
-#define MODE_TEST(fn, m) { #fn "_" #m, fn, NULL, NULL, &m##_mode }
-/* clang-format on */
-#define BOTH_MODES(fn) MODE_TEST(fn, poll), MODE_TEST(fn, sleep)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1280,13 +1286,13 @@ int main(void)
 		cmocka_unit_test(test_shm_create_rejects_sizes),
 		cmocka_unit_test(test_shm_bounds),
 		cmocka_unit_test(test_shm_import),
-		BOTH_MODES(doorbell_basics),
+		IN_BOTH_MODES(test_doorbell),
 		cmocka_unit_test(test_doorbell_attach_rejects),
-		BOTH_MODES(doorbell_cross_thread),
-		BOTH_MODES(word_wait),
+		IN_BOTH_MODES(test_doorbell_wakes),
+		IN_BOTH_MODES(test_word_wait),
 		cmocka_unit_test(test_smc_direct),
-		BOTH_MODES(smc_slot),
-		BOTH_MODES(smc_late_answer),
+		IN_BOTH_MODES(test_smc_slot),
+		IN_BOTH_MODES(test_smc_late_answer),
 		cmocka_unit_test(test_smc_cross_process),
 		cmocka_unit_test(test_link_msg_roundtrip),
 		cmocka_unit_test(test_link_msg_parse_fields),

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "helpers.h"
 #include "issei_test_util.h"
 
 static const struct issei_timeouts short_to = {
@@ -443,6 +444,35 @@ static void test_32_clients(void **state)
 	rig_down(&r);
 }
 
+static void *fw_stop_main(void *fw)
+{
+	issei_fw_stop(fw);
+	return NULL;
+}
+
+/* The host can write every word of the doorbell page it shares with the
+ * engine: one that zeroes the engine's sleeper count while the engine
+ * sleeps must not keep the engine's stop waiting for good. */
+static void test_fw_stop_with_zeroed_sleepers(void **state)
+{
+	struct issei_rig r;
+	_Atomic uint32_t *sleepers;
+
+	(void)state;
+	assert_int_equal(rig_up_full(&r, NULL, NULL, NULL, false), 0);
+	sleepers = hw_shm_word(r.heci->regs, HECI_REG_FW_IRQ_DB + 4);
+	assert_non_null(sleepers);
+	assert_int_equal(hw_word_wait(sleepers, 0,
+				      fw_deadline(RIG_WAIT_MS * (int64_t)FW_NSEC_PER_MSEC),
+				      HW_WAIT_POLL),
+			 0);
+	hw_word_store(sleepers, 0);
+	if (!th_finishes_by(fw_stop_main, r.fw,
+			    fw_deadline(RIG_WAIT_MS * (int64_t)FW_NSEC_PER_MSEC)))
+		fail_msg("issei_fw_stop still blocked");
+	rig_down(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_stop_leaves_nothing),
 		cmocka_unit_test(test_restart_after_stop),
 		cmocka_unit_test(test_32_clients),
+		cmocka_unit_test(test_fw_stop_with_zeroed_sleepers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,7 +25,6 @@
 #ifndef FWKIT_HW_H
 #define FWKIT_HW_H
 
-#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,7 +46,8 @@ struct hw_shm {
 };
 
 /* The seals every region carries before a peer sees it: its size can
- * never change again, so no peer can pull pages from under our mapping. */
+ * never change again, so no peer can pull pages from under our mapping.
+ * (F_SEAL_* come from <fcntl.h> with _GNU_SOURCE.) */
 #define HW_SHM_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
 
 /* Create a zeroed region, its size sealed (HW_SHM_SEALS). -EINVAL for a
@@ -99,7 +99,7 @@ enum hw_wait_mode {
  * A peer can write any shared word, the sleeper count that lets a ring skip
  * its wake included; this bounds what such a lie costs the waiter.
  */
-#define HW_WAIT_SLICE_NS (10 * 1000000ll)
+#define HW_WAIT_SLICE_NS (10 * 1000000ll) /* 10 ms */
 
 /*
  * Wait until *w differs from old or the absolute deadline (fw_deadline())
@@ -263,7 +263,7 @@ int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out);
 int hw_link_fd(const struct hw_link *l);
 
 /* Sends give up (-ETIMEDOUT) on a peer that reads nothing for this long. */
-#define HW_LINK_SEND_TIMEOUT_NS (2 * (int64_t)FW_NSEC_PER_SEC)
+#define HW_LINK_SEND_TIMEOUT_NS (2 * 1000000000ll) /* 2 s */
 /* Offer a region to the peer; the peer maps it with the same name. */
 int hw_link_send_region(struct hw_link *l, const struct hw_shm *shm);
 int hw_link_send_end(struct hw_link *l);

@@ -103,22 +103,32 @@ static int ham_send_clients_req(struct issei_device *dev)
 	return ham_send(dev, req, ham_client_req_encode(req, sizeof(req)));
 }
 
+/*
+ * A bus response is taken only in the state that asked for it, and only
+ * when it decoded (decoded: the decoder's result, *why its reason).
+ */
+static int rsp_check(const struct issei_device *dev, enum issei_rst_state want, const char *what,
+		     int decoded, const char *const *why, size_t len)
+{
+	if (dev->rst_state != want) {
+		fw_err("%s: %s response in state %s", dev->name, what,
+		       issei_rst_state_name(dev->rst_state));
+		return -EPROTO;
+	}
+	if (decoded)
+		fw_err("%s: %s (%zu bytes)", dev->name, *why, len);
+	return decoded;
+}
+
 static int ham_start_rsp(struct issei_device *dev, const uint8_t *buf, size_t len)
 {
 	struct ham_start_rsp rsp;
 	const char *why = NULL;
-	int ret;
+	int ret = ham_start_rsp_decode(buf, len, &rsp, &why);
 
-	if (dev->rst_state != ISSEI_RST_STATE_START) {
-		fw_err("%s: START response in state %s", dev->name,
-		       issei_rst_state_name(dev->rst_state));
-		return -EPROTO;
-	}
-	ret = ham_start_rsp_decode(buf, len, &rsp, &why);
-	if (ret) {
-		fw_err("%s: %s (%zu bytes)", dev->name, why, len);
+	ret = rsp_check(dev, ISSEI_RST_STATE_START, "START", ret, &why, len);
+	if (ret)
 		return ret;
-	}
 	memcpy(dev->fw_version, rsp.fw_version, sizeof(dev->fw_version));
 	dev->fw_protocol_ver = rsp.supported_version;
 	fw_debug("%s: FW protocol %u version %u.%u.%u.%u", dev->name, rsp.supported_version,
@@ -133,18 +143,11 @@ static int ham_client_rsp(struct issei_device *dev, const uint8_t *buf, size_t l
 	struct ham_clients_rsp rsp;
 	struct ham_client_props p;
 	const char *why = NULL;
-	int ret;
+	int ret = ham_clients_rsp_decode(buf, len, &rsp, &why);
 
-	if (dev->rst_state != ISSEI_RST_STATE_CLIENT_ENUM) {
-		fw_err("%s: CLIENT response in state %s", dev->name,
-		       issei_rst_state_name(dev->rst_state));
-		return -EPROTO;
-	}
-	ret = ham_clients_rsp_decode(buf, len, &rsp, &why);
-	if (ret) {
-		fw_err("%s: %s (%zu bytes)", dev->name, why, len);
+	ret = rsp_check(dev, ISSEI_RST_STATE_CLIENT_ENUM, "CLIENT", ret, &why, len);
+	if (ret)
 		return ret;
-	}
 	for (uint16_t i = 0; i < rsp.count; i++) {
 		ham_client_props_get(&rsp, i, &p);
 		ret = issei_fw_cl_create(dev, &p);

@@ -49,7 +49,8 @@ static const char usage_text[] =
 	"  --fault K[:A[:N]]   'fw': arm fault K with argument A, N times (default 1;\n"
 	"                      'always' for every time); kinds as in\n"
 	"                      docs/bindings/issei.md (drop-ready, status, slow, ...)\n"
-	"  --timeout-ms N      how long to wait for the link and replies (default 5000)\n"
+	"  --timeout-ms N      bound on the whole command: connecting, link-up and the\n"
+	"                      reply (default 5000)\n"
 	"  --json              machine-readable output\n"
 	"  --verbose           print the library's warnings too\n"
 	"  --help              this text\n";
@@ -231,6 +232,10 @@ static int host_up(const struct opts *o, struct issei_remote **r)
 	int ret;
 
 	ret = issei_remote_open(o->socket, NULL, o->deadline, r);
+	if (ret == -ETIMEDOUT)
+		return cli_fail("cannot reach the engine on %s: no answer within %u ms (stopped, "
+				"or busy with another host?)",
+				o->socket, o->timeout_ms);
 	if (ret)
 		return cli_fail("cannot reach the engine on %s: %s", o->socket, strerror(-ret));
 	ret = issei_start(issei_remote_device(*r));
