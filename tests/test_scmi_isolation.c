@@ -553,6 +553,71 @@ static void test_stopped_platform_deadline(void **state)
 	plat_stop();
 }
 
+/* ------------------------------------ a doorbell word the peer holds down */
+
+struct pin {
+	_Atomic uint32_t *seq, *sleepers;
+	uint32_t value;
+	atomic_bool stop;
+};
+
+/* The peer writes the doorbell back as it was, and says no one sleeps. */
+static void *pin_main(void *arg)
+{
+	struct pin *pn = arg;
+
+	while (!atomic_load(&pn->stop)) {
+		atomic_store(pn->seq, pn->value);
+		atomic_store(pn->sleepers, 0);
+	}
+	return NULL;
+}
+
+static void *close_session(void *arg)
+{
+	scmi_session_close(arg);
+	return NULL;
+}
+
+/* The agent's receiver sleeps on its P2A doorbell, in a page the platform
+ * (here: a hostile peer) writes. Stopping it must not depend on that page:
+ * with the ring undone and the sleeper count zeroed as fast as a thread can,
+ * closing the agent still returns. */
+static void test_receiver_stops_despite_pinned_doorbell(void **state)
+{
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP };
+	const struct scmi_board_chan *ch;
+	struct scmi_session *s;
+	struct hw_doorbell db;
+	struct pin pn = { 0 };
+	struct hw_shm *board_page, *page;
+	pthread_t t;
+	char e[256];
+
+	(void)state;
+	assert_int_equal(scmi_session_local(&o, &s, e, sizeof(e)), 0);
+	ch = scmi_session_chan(s);
+	assert_true(ch->p2a_irq >= 0);
+	board_page = fw_machine_region_at(scmi_session_machine(s), ch->dbc_paddr, ch->dbc_size);
+	assert_non_null(board_page);
+	/* The peer's own mapping of the page: it outlives the session. */
+	assert_int_equal(hw_shm_import(dup(board_page->fd), "peer", board_page->paddr,
+				       board_page->size, &page),
+			 0);
+	assert_int_equal(hw_doorbell_attach(&db, page, (size_t)ch->p2a_irq * HW_DOORBELL_SIZE,
+					    HW_WAIT_SLEEP),
+			 0);
+	pn.seq = db.seq;
+	pn.sleepers = db.sleepers;
+	pn.value = atomic_load(db.seq);
+	assert_int_equal(pthread_create(&t, NULL, pin_main, &pn), 0);
+	assert_true(
+		th_finishes_by(close_session, s, fw_deadline(WAIT_MS * (int64_t)FW_NSEC_PER_MSEC)));
+	atomic_store(&pn.stop, true);
+	pthread_join(t, NULL);
+	hw_shm_destroy(page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,6 +631,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_live_socket_not_taken_over, stop_leftover),
 		cmocka_unit_test(test_silent_platform_deadline),
 		cmocka_unit_test_teardown(test_stopped_platform_deadline, stop_leftover),
+		cmocka_unit_test(test_receiver_stops_despite_pinned_doorbell),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

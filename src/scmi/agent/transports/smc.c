@@ -58,6 +58,9 @@ static int smc_chan_setup(struct scmi_chan *cinfo, const void *desc_, bool tx)
 		if (ret)
 			goto err;
 		c->has_irq = true;
+		/* Our own stop flag, which no peer can write: a receiver blocked on
+		 * the doorbell returns when kicked whatever the shared page says. */
+		c->irq.cancel = &c->kicked;
 	}
 	c->smc = d->smc;
 	c->smc_id = d->smc_id;
@@ -229,7 +232,7 @@ static void smc_kick(struct scmi_chan *cinfo)
 
 	atomic_store(&c->kicked, true);
 	if (c->has_irq)
-		hw_doorbell_ring(&c->irq);
+		hw_doorbell_kick(&c->irq);
 }
 
 static uint32_t smc_read_header(struct scmi_chan *cinfo)
