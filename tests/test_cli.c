@@ -435,6 +435,34 @@ static void test_subscriptions_end_with_the_command(void **state)
 	assert_int_equal(th_stop_platform(plat, false), 0);
 }
 
+/* `notify` with no deadline ends, failing, when its platform dies: the
+ * session notices the hang-up and stops the wait (issue 8, item 6). */
+static void test_notify_ends_when_platform_dies(void **state)
+{
+	char sock[128], fifo[128], trace[65536] = "";
+	int64_t deadline = now_ms() + DEADLINE_MS;
+	struct proc p;
+	pid_t plat;
+	int fd;
+
+	(void)state;
+	th_tmp_path(sock, sizeof(sock), "gone-sock");
+	plat = th_start_platform(sock, NULL);
+	assert_true(plat > 0);
+	th_tmp_path(fifo, sizeof(fifo), "gone-trace");
+	fd = open_fifo(fifo);
+	spawn(&p, (const char *const[]){ "scmi", "--socket", sock, "--trace-file", fifo, "notify",
+					 NULL });
+	assert_true(read_until(fd, trace, sizeof(trace),
+			       "agent <- agent=self base/BASE_NOTIFY_ERRORS", deadline));
+	th_stop_platform(plat, true);
+	assert_int_equal(reap(p.pid, deadline), 1);
+	close(fd);
+	close(p.out);
+	unlink(fifo);
+	th_rm_socket_dir(sock);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_watch_unsubscribes_on_sigint),
 		cmocka_unit_test(test_notify_unsubscribes),
 		cmocka_unit_test(test_subscriptions_end_with_the_command),
+		cmocka_unit_test(test_notify_ends_when_platform_dies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

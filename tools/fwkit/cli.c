@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +306,8 @@ int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, c
 	kind->subscribe(w, false);
 	scmi_notify_unregister(agent, kind->protocol, kind->event, watch_event, w);
 	cli_on_signal(NULL, NULL);
+	if (w->stopped && cli_platform_gone())
+		return cli_fail("%s %u: the platform hung up", kind->what, id);
 	if (w->stopped)
 		return 130;
 	if (got < count)
@@ -357,10 +360,30 @@ void cli_signals_init(void)
 		pthread_sigmask(SIG_UNBLOCK, &signal_set, NULL);
 }
 
+static atomic_bool platform_gone;
+
 void cli_on_signal(void (*stop)(void *ctx), void *ctx)
 {
 	pthread_mutex_lock(&signal_lock);
 	signal_stop = stop;
 	signal_ctx = ctx;
+	/* A hang-up that came before the wait was set up stops it at once. */
+	if (stop && atomic_load(&platform_gone))
+		stop(ctx);
 	pthread_mutex_unlock(&signal_lock);
+}
+
+void cli_platform_hung_up(void *ctx)
+{
+	(void)ctx;
+	atomic_store(&platform_gone, true);
+	pthread_mutex_lock(&signal_lock);
+	if (signal_stop)
+		signal_stop(signal_ctx);
+	pthread_mutex_unlock(&signal_lock);
+}
+
+bool cli_platform_gone(void)
+{
+	return atomic_load(&platform_gone);
 }

@@ -86,6 +86,11 @@ bool cli_parse_scaled(const char *s, uint64_t *out);
  * these signals to that thread. */
 void cli_signals_init(void);
 void cli_on_signal(void (*stop)(void *ctx), void *ctx);
+/* The remote session's hang-up hook (scmi_session_opts.on_hangup): stops
+ * what cli_on_signal set, as a signal would, and cli_platform_gone() then
+ * says why, so the command fails with "the platform hung up". */
+void cli_platform_hung_up(void *ctx);
+bool cli_platform_gone(void);
 /* Quiet the library's warnings unless --verbose. */
 void cli_quiet_logs(bool verbose);
 /* Print s as a JSON string (with quotes and escapes). */

@@ -62,10 +62,13 @@ struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
 
 	if (s->session)
 		return scmi_session_agent(s->session);
-	if (s->socket)
+	if (s->socket) {
+		/* A platform that goes away ends a command that waits for events. */
+		s->o.on_hangup = cli_platform_hung_up;
 		ret = scmi_session_connect(s->socket, &s->o, &s->session, err, sizeof(err));
-	else
+	} else {
 		ret = scmi_session_local(&s->o, &s->session, err, sizeof(err));
+	}
 	if (ret) {
 		s->session = NULL;
 		cli_fail("%s", err);
@@ -317,6 +320,8 @@ static int cmd_notify(struct scmi_agent *a, const struct base_args *b)
 		scmi_base_notify_errors(a, false);
 	notify_register(a, w, false);
 	cli_on_signal(NULL, NULL);
+	if (cli_platform_gone())
+		return cli_fail("notify: the platform hung up");
 	if (ret && ret != -EOPNOTSUPP)
 		return cli_fail_scmi(ret, NULL, NULL, "BASE_NOTIFY_ERRORS");
 	return 0;

@@ -41,6 +41,11 @@ struct scmi_session_opts {
 	struct scmi_agent_config agent;
 	void (*platform_trace)(void *ctx, const char *line); /* local sessions only */
 	void *platform_trace_ctx;
+	/* Remote sessions: called once, from the session's own thread, when the
+	 * platform hangs up (every call then fails with -ECONNRESET), so that
+	 * a command waiting for events can stop too. Optional. */
+	void (*on_hangup)(void *ctx);
+	void *hangup_ctx;
 };
 
 /* A session; opaque: it owns its board, regions, platform, agent and conduits. */

@@ -36,6 +36,8 @@ struct session {
 	bool watching;
 	int watch_stop[2];
 	pthread_t watcher;
+	void (*on_hangup)(void *ctx);
+	void *hangup_ctx;
 };
 
 static inline struct session *session_of(struct scmi_session *s)

@@ -77,6 +77,8 @@ static void *watch_main(void *arg)
 			break;
 	}
 	hw_smc_cancel(s->smc, -ECONNRESET);
+	if (s->on_hangup)
+		s->on_hangup(s->hangup_ctx);
 	return NULL;
 }
 
@@ -131,6 +133,8 @@ static int attach(struct session *s, const char *socket_path, const struct scmi_
 		snprintf(err, errlen, "%s: bad SMC conduit region", path);
 		return ret;
 	}
+	s->on_hangup = o->on_hangup;
+	s->hangup_ctx = o->hangup_ctx;
 	ret = start_watcher(s);
 	if (ret)
 		snprintf(err, errlen, "%s: cannot watch the link: %s", path, strerror(-ret));
