@@ -176,7 +176,10 @@ struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, cons
 
 	pthread_mutex_lock(&p->lock);
 	for (unsigned int i = 0; i < p->nchans && !found; i++)
-		if (p->chans[i]->key == key && !strcmp(p->chans[i]->transport, transport))
+		/* Transports name themselves with one static string: the
+		 * pointer usually decides without comparing the text. */
+		if (p->chans[i]->key == key && (p->chans[i]->transport == transport ||
+						!strcmp(p->chans[i]->transport, transport)))
 			found = p->chans[i];
 	pthread_mutex_unlock(&p->lock);
 	return found;

@@ -55,13 +55,12 @@ bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
 	return scmi_msg_put_bytes(m, buf, field);
 }
 
-void platform_trace(struct scmi_platform *p, const char *dir, const struct scmi_platform_agent *a,
-		    uint32_t hdr, const uint8_t *payload, size_t len, bool has_status)
+void platform_trace_line(struct scmi_platform *p, const char *dir,
+			 const struct scmi_platform_agent *a, uint32_t hdr, const uint8_t *payload,
+			 size_t len, bool has_status)
 {
 	char line[320], who[24];
 
-	if (!p->cfg.trace)
-		return;
 	snprintf(who, sizeof(who), "%u", a ? a->id : 0);
 	scmi_trace_format(line, sizeof(line), dir, who, hdr, payload, len, has_status);
 	p->cfg.trace(p->cfg.trace_ctx, line);

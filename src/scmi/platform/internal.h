@@ -67,8 +67,17 @@ unsigned int platform_visible_protocols(const struct scmi_platform *p,
 					const struct scmi_platform_agent *a, uint8_t *ids);
 void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a,
 			  bool reset_permissions);
-void platform_trace(struct scmi_platform *p, const char *dir, const struct scmi_platform_agent *a,
-		    uint32_t hdr, const uint8_t *payload, size_t len, bool has_status);
+void platform_trace_line(struct scmi_platform *p, const char *dir,
+			 const struct scmi_platform_agent *a, uint32_t hdr, const uint8_t *payload,
+			 size_t len, bool has_status);
+/* Inline so that a platform without a trace sink pays one test per message. */
+static inline void platform_trace(struct scmi_platform *p, const char *dir,
+				  const struct scmi_platform_agent *a, uint32_t hdr,
+				  const uint8_t *payload, size_t len, bool has_status)
+{
+	if (p->cfg.trace)
+		platform_trace_line(p, dir, a, hdr, payload, len, has_status);
+}
 
 /* p2a.c */
 bool platform_chan_has_p2a(const struct scmi_platform_chan *c);
