@@ -86,15 +86,26 @@ static void drain(int fd, char *buf, size_t cap)
 
 int th_run_fwkit(char *out, size_t out_cap, char *err, size_t err_cap, ...)
 {
-	const char *argv[32] = { FWKIT_BIN };
-	int po[2], pe[2], st, argc = 1;
+	const char *args[31];
+	int argc = 0;
 	va_list ap;
-	pid_t pid;
 
 	va_start(ap, err_cap);
-	while (argc < 31 && (argv[argc] = va_arg(ap, const char *)))
+	while (argc < 30 && (args[argc] = va_arg(ap, const char *)))
 		argc++;
 	va_end(ap);
+	args[argc] = NULL;
+	return th_run_fwkitv(out, out_cap, err, err_cap, args);
+}
+
+int th_run_fwkitv(char *out, size_t out_cap, char *err, size_t err_cap, const char *const *args)
+{
+	const char *argv[32] = { FWKIT_BIN };
+	int po[2], pe[2], st, argc = 1;
+	pid_t pid;
+
+	while (argc < 31 && (argv[argc] = args[argc - 1]))
+		argc++;
 	argv[argc] = NULL;
 	if (pipe(po) || pipe(pe))
 		return -1;

@@ -34,6 +34,8 @@ void th_tmp_path(char *buf, size_t len, const char *stem);
 /* Run FWKIT_BIN with args (NULL-terminated) and capture its stdout/stderr
  * (each up to cap bytes, NUL-terminated). Returns the exit status, or -1. */
 int th_run_fwkit(char *out, size_t out_cap, char *err, size_t err_cap, ...);
+/* The same with the arguments in a NULL-terminated array. */
+int th_run_fwkitv(char *out, size_t out_cap, char *err, size_t err_cap, const char *const *args);
 
 /* Start `fwkit platform --socket path [extra...]` (path: the directory of
  * its agent sockets) and wait until it listens.

@@ -394,6 +394,44 @@ void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, con
 	rig_expect_board_error(r, node, rig_set_prop, &b, needle, NULL);
 }
 
+void rig_expect_board_cases(struct rig *r, const char *node, const struct rig_board_case *c,
+			    size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rig_expect_board_error(r, node, rig_set_prop, &c[i].edit, c[i].needle,
+				       c[i].needle2);
+}
+
+/* ---------------------------------------------------------------- CLI */
+
+static void cli_step(const struct rig_cli *s)
+{
+	const char *args[FW_ARRAY_SIZE(s->argv) + 2] = { "scmi" };
+	char out[4096], err[1024];
+
+	for (size_t i = 0; i < FW_ARRAY_SIZE(s->argv) && s->argv[i]; i++)
+		args[i + 1] = s->argv[i];
+	assert_int_equal(th_run_fwkitv(out, sizeof(out), err, sizeof(err), args), s->status);
+	if (s->out)
+		assert_non_null(strstr(out, s->out));
+	if (s->out2)
+		assert_non_null(strstr(out, s->out2));
+	if (s->is)
+		assert_string_equal(out, s->is);
+	if (s->lacks)
+		assert_null(strstr(out, s->lacks));
+	if (s->err)
+		assert_non_null(strstr(err, s->err));
+	if (s->one_line)
+		assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
+}
+
+void rig_cli_steps(const struct rig_cli *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cli_step(&s[i]);
+}
+
 /* ------------------------------------------------------------- events */
 
 void rig_record(struct rig *r, uint8_t proto)

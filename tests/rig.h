@@ -178,6 +178,30 @@ struct rig_bad {
 void rig_expect_bad_values(struct rig *r, const char *node, rig_patch_fn *fn, uint32_t version,
 			   const char *where, const struct rig_bad *bad, size_t n);
 
+/* One board error case: the edit, and what the one-line error must hold
+ * (needle2: NULL or a second part). */
+struct rig_board_case {
+	struct rig_prop edit;
+	const char *needle, *needle2;
+};
+/* Each case, applied with rig_set_prop under node, must fail the board. */
+void rig_expect_board_cases(struct rig *r, const char *node, const struct rig_board_case *c,
+			    size_t n);
+
+/* One run of `fwkit scmi` in a CLI scenario: its arguments, its exit
+ * status and what its output must (or must not) show. */
+struct rig_cli {
+	const char *argv[12]; /* after "scmi"; ends at the first NULL */
+	int status;
+	const char *out, *out2; /* each (when non-NULL) is in stdout */
+	const char *is;		/* stdout exactly */
+	const char *lacks;	/* not in stdout */
+	const char *err;	/* in stderr */
+	bool one_line;		/* stderr is exactly one line */
+};
+/* Run each step in order, asserting what it says. */
+void rig_cli_steps(const struct rig_cli *s, size_t n);
+
 /* `fwkit scmi <args>` with its output in the calling test's char arrays
  * out and err: the exit status (see th_run_fwkit). */
 #define RIG_CLI(...) th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", __VA_ARGS__, NULL)

@@ -468,12 +468,8 @@ static void test_client_checks(void **state)
 
 static void test_board_errors(void **state)
 {
-	struct rig *c = *state;
 	fdt32_t down[8]; /* levels that descend: filled below */
-	const struct {
-		struct rig_prop edit;
-		const char *node, *prop;
-	} cases[] = {
+	const struct rig_board_case cases[] = {
 		{ { NULL, "fwkit,version", 0x40002, NULL, 0 },
 		  "/scmi-platform/perf-domains",
 		  "'fwkit,version'" },
@@ -502,35 +498,33 @@ static void test_board_errors(void **state)
 
 	for (int i = 0; i < 8; i++)
 		down[i] = cpu_to_fdt32(i < 4 ? 300 : 200);
-	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++)
-		rig_expect_board_error(c, "perf-domains", rig_set_prop, &cases[i].edit,
-				       cases[i].node, cases[i].prop);
+	rig_expect_board_cases(*state, "perf-domains", cases, FW_ARRAY_SIZE(cases));
 }
+
+#define TMO "--timeout-ms", "10000"
 
 static void test_cli(void **state)
 {
-	char out[4096], err[1024];
+	static const struct rig_cli steps[] = {
+		{ { TMO, "perf", "levels", "cpu-cluster0", "--json" },
+		  0,
+		  .out = "\"replies\":2",
+		  .out2 = "{\"level\":1600,\"power\":900,\"latency_us\":200,"
+			  "\"indicative_freq_khz\":1600000,\"level_index\":7}]}" },
+		{ { TMO, "perf", "level", "gpu", "200", "--json" },
+		  0,
+		  .out = "\"name\":\"gpu\",\"level\":200,\"min\":100,\"max\":400" },
+		{ { TMO, "perf", "limits", "0", "400", "1000" }, 0, .out = "400-1000" },
+		{ { TMO, "perf", "list", "--json" }, 0, .out = "\"version\":262145" },
+		{ { TMO, "--node", "/firmware/scmi-guest1", "perf", "level", "gpu" },
+		  1,
+		  .one_line = true },
+		{ { TMO, "perf", "limits", "gpu", "1" }, .status = 2 },
+		{ { TMO, "perf", "--help" }, 0, .out = "usage: fwkit scmi perf" },
+	};
 
 	(void)state;
-	assert_int_equal(
-		RIG_CLI("--timeout-ms", "10000", "perf", "levels", "cpu-cluster0", "--json"), 0);
-	assert_non_null(strstr(out, "\"replies\":2"));
-	assert_non_null(strstr(out, "{\"level\":1600,\"power\":900,\"latency_us\":200,"
-				    "\"indicative_freq_khz\":1600000,\"level_index\":7}]}"));
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "perf", "level", "gpu", "200", "--json"),
-			 0);
-	assert_non_null(strstr(out, "\"name\":\"gpu\",\"level\":200,\"min\":100,\"max\":400"));
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "perf", "limits", "0", "400", "1000"), 0);
-	assert_non_null(strstr(out, "400-1000"));
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "perf", "list", "--json"), 0);
-	assert_non_null(strstr(out, "\"version\":262145"));
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "--node", "/firmware/scmi-guest1", "perf",
-				 "level", "gpu"),
-			 1);
-	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "perf", "limits", "gpu", "1"), 2);
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "perf", "--help"), 0);
-	assert_non_null(strstr(out, "usage: fwkit scmi perf"));
+	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
 }
 
 int main(void)

@@ -400,11 +400,7 @@ static void test_version_1_0(void **state)
 
 static void test_board_errors(void **state)
 {
-	struct rig *c = *state;
-	static const struct {
-		struct rig_prop edit;
-		const char *node, *prop;
-	} cases[] = {
+	static const struct rig_board_case cases[] = {
 		{ { NULL, "fwkit,version", 0x50000, NULL, 0 },
 		  "/scmi-platform/power-domains",
 		  "'fwkit,version'" },
@@ -429,34 +425,33 @@ static void test_board_errors(void **state)
 		  "'fwkit,no-sync'" },
 	};
 
-	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++)
-		rig_expect_board_error(c, "power-domains", rig_set_prop, &cases[i].edit,
-				       cases[i].node, cases[i].prop);
+	rig_expect_board_cases(*state, "power-domains", cases, FW_ARRAY_SIZE(cases));
 }
+
+#define TMO "--timeout-ms", "10000"
 
 static void test_cli(void **state)
 {
-	char out[4096], err[1024];
+	static const struct rig_cli steps[] = {
+		{ { TMO, "power", "list", "--json" },
+		  0,
+		  .out = "\"name\":\"mmc0-storage-power-domain\"",
+		  .out2 = "\"id\":1,\"name\":\"gpu\",\"state\":\"off\",\"async\":true" },
+		{ { TMO, "power", "state", "gpu", "on", "--async", "--json" },
+		  0,
+		  .out = "\"state\":\"on\"" },
+		{ { TMO, "power", "state", "0", "ret1" }, 0, .is = "cpu-cluster0: ret1\n" },
+		/* guest1 may not touch the CPU cluster: one line, failure status. */
+		{ { TMO, "--node", "/firmware/scmi-guest1", "power", "state", "0", "off" },
+		  1,
+		  .err = "Permission denied",
+		  .one_line = true },
+		{ { TMO, "power", "state", "eth0", "sideways" }, .status = 2 },
+		{ { TMO, "power", "--help" }, 0, .out = "usage: fwkit scmi power" },
+	};
 
 	(void)state;
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "list", "--json"), 0);
-	assert_non_null(strstr(out, "\"name\":\"mmc0-storage-power-domain\""));
-	assert_non_null(strstr(out, "\"id\":1,\"name\":\"gpu\",\"state\":\"off\",\"async\":true"));
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "state", "gpu", "on", "--async",
-				 "--json"),
-			 0);
-	assert_non_null(strstr(out, "\"state\":\"on\""));
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "state", "0", "ret1"), 0);
-	assert_string_equal(out, "cpu-cluster0: ret1\n");
-	/* guest1 may not touch the CPU cluster: one line, failure status. */
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "--node", "/firmware/scmi-guest1",
-				 "power", "state", "0", "off"),
-			 1);
-	assert_non_null(strstr(err, "Permission denied"));
-	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1); /* one line */
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "state", "eth0", "sideways"), 2);
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "power", "--help"), 0);
-	assert_non_null(strstr(out, "usage: fwkit scmi power"));
+	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
 }
 
 int main(void)

@@ -222,39 +222,40 @@ static void test_version_1_0(void **state)
 
 static void test_board_errors(void **state)
 {
-	struct rig *c = *state;
-	static const struct {
-		struct rig_prop edit;
-		const char *prop;
-	} cases[] = {
-		{ { NULL, "fwkit,version", 0x30000, NULL, 0 }, "'fwkit,version'" },
-		{ { NULL, "fwkit,version", 0x10000, NULL, 0 }, "'fwkit,graceful-timeout-ms'" },
-		{ { NULL, "fwkit,graceful-timeout-ms", 0, "", 1 }, "'fwkit,graceful-timeout-ms'" },
+#define WHERE "/scmi-platform/system-power"
+	static const struct rig_board_case cases[] = {
+		{ { NULL, "fwkit,version", 0x30000, NULL, 0 }, WHERE, "'fwkit,version'" },
+		{ { NULL, "fwkit,version", 0x10000, NULL, 0 },
+		  WHERE,
+		  "'fwkit,graceful-timeout-ms'" },
+		{ { NULL, "fwkit,graceful-timeout-ms", 0, "", 1 },
+		  WHERE,
+		  "'fwkit,graceful-timeout-ms'" },
 	};
+#undef WHERE
 
-	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++)
-		rig_expect_board_error(c, "system-power", rig_set_prop, &cases[i].edit,
-				       "/scmi-platform/system-power", cases[i].prop);
+	rig_expect_board_cases(*state, "system-power", cases, FW_ARRAY_SIZE(cases));
 }
+
+#define TMO "--timeout-ms", "10000"
 
 static void test_cli(void **state)
 {
-	char out[2048], err[1024];
+	static const struct rig_cli steps[] = {
+		{ { TMO, "system", "state", "--json" },
+		  0,
+		  .is = "{\"version\":131073,\"state\":\"power-up\",\"state_id\":3}\n" },
+		{ { TMO, "system", "state", "shutdown", "--graceful" }, 0, .is = "shutdown\n" },
+		{ { TMO, "--node", "/firmware/scmi-guest2", "system", "state", "suspend" },
+		  1,
+		  .err = "Permission denied",
+		  .one_line = true },
+		{ { TMO, "system", "state", "nap" }, .status = 2 },
+		{ { TMO, "system", "--help" }, 0, .out = "emulated platform's state only" },
+	};
 
 	(void)state;
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "system", "state", "--json"), 0);
-	assert_string_equal(out, "{\"version\":131073,\"state\":\"power-up\",\"state_id\":3}\n");
-	assert_int_equal(
-		RIG_CLI("--timeout-ms", "10000", "system", "state", "shutdown", "--graceful"), 0);
-	assert_string_equal(out, "shutdown\n");
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "--node", "/firmware/scmi-guest2",
-				 "system", "state", "suspend"),
-			 1);
-	assert_non_null(strstr(err, "Permission denied"));
-	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "system", "state", "nap"), 2);
-	assert_int_equal(RIG_CLI("--timeout-ms", "10000", "system", "--help"), 0);
-	assert_non_null(strstr(out, "emulated platform's state only"));
+	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
 }
 
 int main(void)
