@@ -796,41 +796,43 @@ static void test_board_errors(void **state)
 
 static void test_cli(void **state)
 {
-	char out[4096], err[1024];
+	static const struct rig_cli steps[] = {
+		{ { "clock", "list", "--json" },
+		  .out = "\"num_clocks\":6",
+		  .out2 = "{\"id\":1,\"name\":\"gpu\",\"enabled\":false," },
+		{ { "--node", "/firmware/scmi-guest1", "clock", "list", "--json" },
+		  .lacks = "\"gpu\"",
+		  .out = "\"eth-ref\"" },
+		{ { "clock", "set", "cpu", "1234M", "--round", "up", "--json" },
+		  .is = "{\"id\":0,\"rate\":1300000000}\n" },
+		{ { "clock", "set", "gpu", "333M", "--async", "--json" },
+		  .is = "{\"id\":1,\"rate\":300000000}\n" },
+		{ { "clock", "info", "peripheral-pll-main", "--json" },
+		  .out = "\"rates\":[800000000,1000000000]" },
+		{ { "clock", "parent", "gpu", "peripheral-pll-main", "--json" },
+		  .is = "{\"id\":1,\"parent\":5}\n" },
+		{ { "clock", "rates", "0" }, .out = "200000000..2000000000 Hz step 100000000" },
+		{ { "clock", "enable", "eth-ref", "--json" },
+		  .is = "{\"id\":2,\"enabled\":true}\n" },
+		/* errors: one line, status 1; usage: status 2 */
+		{ { "--node", "/firmware/scmi-guest2", "clock", "get", "0" },
+		  .status = 1,
+		  .err = "Permission denied",
+		  .one_line = true },
+		{ { "clock", "set", "cpu", "5G" }, .status = 1 },
+		{ { "clock", "get", "nosuch" }, .status = 1 },
+		{ { "clock", "frobnicate" }, .status = 2 },
+		/* nobody changes the clock: watch gives up after its timeout */
+		{ { "clock", "watch", "cpu", "--timeout-ms", "1" },
+		  .status = 1,
+		  .err = "0 of 1 events" },
+		{ { "clock", "watch", "cpu", "--count" }, .status = 2 },
+		{ { "clock", "set", "cpu" }, .status = 2 },
+		{ { "clock", "--help" }, .out = "usage: fwkit scmi" },
+	};
 
 	(void)state;
-	assert_int_equal(RIG_CLI("clock", "list", "--json"), 0);
-	assert_non_null(strstr(out, "\"num_clocks\":6"));
-	assert_non_null(strstr(out, "{\"id\":1,\"name\":\"gpu\",\"enabled\":false,"));
-	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "clock", "list", "--json"), 0);
-	assert_null(strstr(out, "\"gpu\""));
-	assert_non_null(strstr(out, "\"eth-ref\""));
-	assert_int_equal(RIG_CLI("clock", "set", "cpu", "1234M", "--round", "up", "--json"), 0);
-	assert_string_equal(out, "{\"id\":0,\"rate\":1300000000}\n");
-	assert_int_equal(RIG_CLI("clock", "set", "gpu", "333M", "--async", "--json"), 0);
-	assert_string_equal(out, "{\"id\":1,\"rate\":300000000}\n");
-	assert_int_equal(RIG_CLI("clock", "info", "peripheral-pll-main", "--json"), 0);
-	assert_non_null(strstr(out, "\"rates\":[800000000,1000000000]"));
-	assert_int_equal(RIG_CLI("clock", "parent", "gpu", "peripheral-pll-main", "--json"), 0);
-	assert_string_equal(out, "{\"id\":1,\"parent\":5}\n");
-	assert_int_equal(RIG_CLI("clock", "rates", "0"), 0);
-	assert_non_null(strstr(out, "200000000..2000000000 Hz step 100000000"));
-	assert_int_equal(RIG_CLI("clock", "enable", "eth-ref", "--json"), 0);
-	assert_string_equal(out, "{\"id\":2,\"enabled\":true}\n");
-	/* errors: one line, status 1; usage: status 2 */
-	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest2", "clock", "get", "0"), 1);
-	assert_non_null(strstr(err, "Permission denied"));
-	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
-	assert_int_equal(RIG_CLI("clock", "set", "cpu", "5G"), 1);
-	assert_int_equal(RIG_CLI("clock", "get", "nosuch"), 1);
-	assert_int_equal(RIG_CLI("clock", "frobnicate"), 2);
-	/* nobody changes the clock: watch gives up after its timeout */
-	assert_int_equal(RIG_CLI("clock", "watch", "cpu", "--timeout-ms", "1"), 1);
-	assert_non_null(strstr(err, "0 of 1 events"));
-	assert_int_equal(RIG_CLI("clock", "watch", "cpu", "--count"), 2);
-	assert_int_equal(RIG_CLI("clock", "set", "cpu"), 2);
-	assert_int_equal(RIG_CLI("clock", "--help"), 0);
-	assert_non_null(strstr(out, "usage: fwkit scmi"));
+	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
 }
 
 int main(void)

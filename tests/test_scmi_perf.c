@@ -46,6 +46,15 @@ static struct ev wait_seen(struct rig *c, int id, int n)
 	return e;
 }
 
+/* The event is evt, len bytes long, its len / 4 words those given. */
+static void expect_event(struct ev e, uint8_t evt, size_t len, const uint32_t *w)
+{
+	assert_int_equal(e.evt, evt);
+	assert_int_equal(e.len, len);
+	for (size_t i = 0; i < len / 4; i++)
+		assert_int_equal(e.w[i], w[i]);
+}
+
 static int seen(struct rig *c, int id)
 {
 	return rig_seen(c, id, RIG_ANY);
@@ -264,12 +273,8 @@ static void test_events(void **state)
 	/* 400 is the initial level: no change, no event; then 200. */
 	assert_int_equal(scmi_perf_level_set(c->host, D_GPU, 400), 0);
 	assert_int_equal(scmi_perf_level_set(c->host, D_GPU, 200), 0);
-	e = wait_seen(c, GUEST1, 1);
-	assert_int_equal(e.evt, SCMI_EVENT_PERFORMANCE_LEVEL_CHANGED);
-	assert_int_equal(e.len, 12);
-	assert_int_equal(e.w[0], HOST);
-	assert_int_equal(e.w[1], D_GPU);
-	assert_int_equal(e.w[2], 200);
+	expect_event(wait_seen(c, GUEST1, 1), SCMI_EVENT_PERFORMANCE_LEVEL_CHANGED, 12,
+		     (const uint32_t[]){ HOST, D_GPU, 200 });
 	/* Limits: LIMITS_CHANGED, then LEVEL_CHANGED as the level moves. */
 	assert_int_equal(scmi_perf_limits_set(c->host, D_GPU, 400, 300), 0);
 	e = wait_seen(c, GUEST1, 3);
@@ -279,13 +284,8 @@ static void test_events(void **state)
 	assert_int_equal(scmi_perf_notify_level(c->g1, D_GPU, false), 0);
 	assert_int_equal(scmi_perf_level_set(c->host, D_GPU, 400), 0);
 	assert_int_equal(scmi_perf_limits_set(c->host, D_GPU, 400, 100), 0);
-	e = wait_seen(c, GUEST1, 4);
-	assert_int_equal(e.evt, SCMI_EVENT_PERFORMANCE_LIMITS_CHANGED);
-	assert_int_equal(e.len, 16);
-	assert_int_equal(e.w[0], HOST);
-	assert_int_equal(e.w[1], D_GPU);
-	assert_int_equal(e.w[2], 400);
-	assert_int_equal(e.w[3], 100);
+	expect_event(wait_seen(c, GUEST1, 4), SCMI_EVENT_PERFORMANCE_LIMITS_CHANGED, 16,
+		     (const uint32_t[]){ HOST, D_GPU, 400, 100 });
 	/* guest2 never hears of the GPU; the host did not subscribe. */
 	assert_int_equal(seen(c, GUEST2), 0);
 	assert_int_equal(seen(c, HOST), 0);

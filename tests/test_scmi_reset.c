@@ -500,42 +500,43 @@ static void test_board_errors(void **state)
 
 static void test_cli(void **state)
 {
-	char out[4096], err[1024];
+	static const struct rig_cli steps[] = {
+		{ { "reset", "list", "--json" },
+		  .out = "\"num_domains\":4",
+		  .out2 = "{\"id\":1,\"name\":\"eth\",\"async\":true,\"notify\":true,"
+			  "\"latency_us\":null}" },
+		{ { "--node", "/firmware/scmi-guest2", "reset", "list" },
+		  .out = "mmc-controller-card-slot",
+		  .lacks = " gpu " },
+		{ { "reset", "info", "mmc-controller-card-slot", "--json" },
+		  .out = "\"latency_us\":10" },
+		{ { "reset", "gpu", "--async", "--json" },
+		  .is = "{\"id\":0,\"action\":\"reset\",\"async\":true,\"reset_state\":0}\n" },
+		{ { "--node", "/firmware/scmi-guest1", "reset", "1", "--assert", "--state",
+		    "0x80000001", "--json" },
+		  .is = "{\"id\":1,\"action\":\"assert\",\"async\":false,"
+			"\"reset_state\":2147483649}\n" },
+		{ { "reset", "eth", "--deassert" }, .status = 0 },
+		/* errors: one line, status 1; usage: status 2 */
+		{ { "--node", "/firmware/scmi-guest1", "reset", "0" },
+		  .status = 1,
+		  .err = "Permission denied",
+		  .one_line = true },
+		{ { "reset", "eth-phy", "--async" }, .status = 1 },
+		{ { "reset", "nosuch" }, .status = 1 },
+		{ { "reset", "eth", "--assert", "--async" }, .status = 2 },
+		{ { "reset" }, .status = 2 },
+		{ { "reset", "watch", "gpu", "--timeout-ms", "1" },
+		  .status = 1,
+		  .err = "0 of 1 events" },
+		/* no notifications on that domain */
+		{ { "reset", "watch", "eth-phy" }, .status = 1 },
+		{ { "reset", "watch" }, .status = 2 },
+		{ { "reset", "--help" }, .out = "usage: fwkit scmi" },
+	};
 
 	(void)state;
-	assert_int_equal(RIG_CLI("reset", "list", "--json"), 0);
-	assert_non_null(strstr(out, "\"num_domains\":4"));
-	assert_non_null(strstr(out, "{\"id\":1,\"name\":\"eth\",\"async\":true,\"notify\":true,"
-				    "\"latency_us\":null}"));
-	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest2", "reset", "list"), 0);
-	assert_non_null(strstr(out, "mmc-controller-card-slot"));
-	assert_null(strstr(out, " gpu "));
-	assert_int_equal(RIG_CLI("reset", "info", "mmc-controller-card-slot", "--json"), 0);
-	assert_non_null(strstr(out, "\"latency_us\":10"));
-	assert_int_equal(RIG_CLI("reset", "gpu", "--async", "--json"), 0);
-	assert_string_equal(out,
-			    "{\"id\":0,\"action\":\"reset\",\"async\":true,\"reset_state\":0}\n");
-	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "reset", "1", "--assert",
-				 "--state", "0x80000001", "--json"),
-			 0);
-	assert_string_equal(out, "{\"id\":1,\"action\":\"assert\",\"async\":false,"
-				 "\"reset_state\":2147483649}\n");
-	assert_int_equal(RIG_CLI("reset", "eth", "--deassert"), 0);
-	/* errors: one line, status 1; usage: status 2 */
-	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "reset", "0"), 1);
-	assert_non_null(strstr(err, "Permission denied"));
-	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
-	assert_int_equal(RIG_CLI("reset", "eth-phy", "--async"), 1);
-	assert_int_equal(RIG_CLI("reset", "nosuch"), 1);
-	assert_int_equal(RIG_CLI("reset", "eth", "--assert", "--async"), 2);
-	assert_int_equal(RIG_CLI("reset"), 2);
-	assert_int_equal(RIG_CLI("reset", "watch", "gpu", "--timeout-ms", "1"), 1);
-	assert_non_null(strstr(err, "0 of 1 events"));
-	assert_int_equal(RIG_CLI("reset", "watch", "eth-phy"),
-			 1); /* no notifications on that domain */
-	assert_int_equal(RIG_CLI("reset", "watch"), 2);
-	assert_int_equal(RIG_CLI("reset", "--help"), 0);
-	assert_non_null(strstr(out, "usage: fwkit scmi"));
+	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
 }
 
 int main(void)
