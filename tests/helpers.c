@@ -84,6 +84,18 @@ static void drain(int fd, char *buf, size_t cap)
 		buf[n] = '\0';
 }
 
+void th_contains_all(const char *text, ...)
+{
+	const char *needle;
+	va_list ap;
+
+	va_start(ap, text);
+	while ((needle = va_arg(ap, const char *)))
+		if (!strstr(text, needle))
+			fail_msg("'%s' not in '%s'", needle, text);
+	va_end(ap);
+}
+
 int th_run_fwkit(char *out, size_t out_cap, char *err, size_t err_cap, ...)
 {
 	const char *args[31];

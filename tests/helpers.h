@@ -31,6 +31,10 @@ bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline);
 /* A fresh path under the temporary directory, unique to this process. */
 void th_tmp_path(char *buf, size_t len, const char *stem);
 
+/* Each of the NULL-terminated needles is in text (a failed assertion
+ * names the first that is not). */
+void th_contains_all(const char *text, ...);
+
 /* Run FWKIT_BIN with args (NULL-terminated) and capture its stdout/stderr
  * (each up to cap bytes, NUL-terminated). Returns the exit status, or -1. */
 int th_run_fwkit(char *out, size_t out_cap, char *err, size_t err_cap, ...);

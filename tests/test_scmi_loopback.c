@@ -351,21 +351,29 @@ static void test_base_through_both_seams(void **state)
 	assert_int_equal(scmi_base_reset_agent_configuration(c->ag[1], HOST, true), -EACCES);
 }
 
+/* The host's and the guest's reset clients, the guest hearing of every
+ * reset of ETH through on_reset_issued. */
+static void reset_clients(struct ctx *c, struct scmi_reset_client *host,
+			  struct scmi_reset_client *guest)
+{
+	assert_int_equal(scmi_reset_client_init(c->ag[0], host), 0);
+	assert_int_equal(scmi_reset_client_init(c->ag[1], guest), 0);
+	assert_int_equal(scmi_notify_register(c->ag[1], SCMI_PROTOCOL_RESET,
+					      SCMI_EVENT_RESET_ISSUED, on_reset_issued, c),
+			 0);
+	assert_int_equal(scmi_reset_notify(guest, ETH, true), 0);
+}
+
 static void test_reset_end_to_end(void **state)
 {
 	struct ctx *c = *state;
 	struct scmi_reset_client host, guest;
 	struct scmi_reset_info info;
 
-	assert_int_equal(scmi_reset_client_init(c->ag[0], &host), 0);
-	assert_int_equal(scmi_reset_client_init(c->ag[1], &guest), 0);
+	reset_clients(c, &host, &guest);
 	assert_int_equal(scmi_reset_domain_info(&guest, ETH, &info), 0);
 	assert_string_equal(info.name, "eth");
 	assert_int_equal(scmi_reset_domain_info(&guest, 0, &info), -EACCES);
-	assert_int_equal(scmi_notify_register(c->ag[1], SCMI_PROTOCOL_RESET,
-					      SCMI_EVENT_RESET_ISSUED, on_reset_issued, c),
-			 0);
-	assert_int_equal(scmi_reset_notify(&guest, ETH, true), 0);
 	/* The delayed RESET_COMPLETE comes back through post and rx_callback. */
 	assert_int_equal(scmi_reset_autonomous(&host, ETH, true), 0);
 	assert_int_equal(wait_events(c, 1), 1);
@@ -381,12 +389,7 @@ static void test_burst_waits_for_buffer(void **state)
 	struct scmi_reset_client host, guest;
 	struct scmi_platform_stats st;
 
-	assert_int_equal(scmi_reset_client_init(c->ag[0], &host), 0);
-	assert_int_equal(scmi_reset_client_init(c->ag[1], &guest), 0);
-	assert_int_equal(scmi_notify_register(c->ag[1], SCMI_PROTOCOL_RESET,
-					      SCMI_EVENT_RESET_ISSUED, on_reset_issued, c),
-			 0);
-	assert_int_equal(scmi_reset_notify(&guest, ETH, true), 0);
+	reset_clients(c, &host, &guest);
 	set_hold(&c->loop[1], true);
 	for (int i = 0; i < BURST; i++)
 		assert_int_equal(scmi_reset_autonomous(&host, ETH, false), 0);

@@ -77,11 +77,8 @@ static void test_names(void **state)
 	assert_string_equal(scmi_msg_name(0x14, 0x10), "NEGOTIATE_PROTOCOL_VERSION");
 	assert_string_equal(scmi_msg_name(0x10, 0x40), "UNKNOWN_MESSAGE");
 	scmi_trace_format(line, sizeof(line), "->", "2", scmi_hdr_pack(&h), payload, 4, true);
-	assert_non_null(strstr(line, "agent=2"));
-	assert_non_null(strstr(line, "BASE_SET_DEVICE_PERMISSIONS"));
-	assert_non_null(strstr(line, "token=7"));
-	assert_non_null(strstr(line, "status=DENIED"));
-	assert_non_null(strstr(line, "len=4 data=fdffffff"));
+	th_contains_all(line, "agent=2", "BASE_SET_DEVICE_PERMISSIONS", "token=7", "status=DENIED",
+			"len=4 data=fdffffff", NULL);
 }
 
 /* Payload bytes in wire order, four a group, at most SCMI_TRACE_DATA_MAX of

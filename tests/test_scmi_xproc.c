@@ -205,11 +205,8 @@ static void test_demo(void **state)
 {
 	(void)state;
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "demo", NULL), 0);
-	assert_non_null(strstr(out, "vendor \"fwkit\""));
-	assert_non_null(strstr(out, "host"));
-	assert_non_null(strstr(out, "guest2"));
-	assert_non_null(strstr(out, "/firmware/scmi-guest1"));
-	assert_non_null(strstr(out, "0x82000004"));
+	th_contains_all(out, "vendor \"fwkit\"", "host", "guest2", "/firmware/scmi-guest1",
+			"0x82000004", NULL);
 }
 
 static void test_bench(void **state)
