@@ -84,6 +84,14 @@ static void drain(int fd, char *buf, size_t cap)
 		buf[n] = '\0';
 }
 
+int th_exit_status(pid_t pid)
+{
+	int st;
+
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 void th_contains_all(const char *text, ...)
 {
 	const char *needle;

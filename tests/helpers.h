@@ -41,6 +41,10 @@ int th_run_fwkit(char *out, size_t out_cap, char *err, size_t err_cap, ...);
 /* The same with the arguments in a NULL-terminated array. */
 int th_run_fwkitv(char *out, size_t out_cap, char *err, size_t err_cap, const char *const *args);
 
+/* Reap the child pid (asserting it was ours): its exit status, or 128 +
+ * the signal that ended it. */
+int th_exit_status(pid_t pid);
+
 /* Start `fwkit platform --socket path [extra...]` (path: the directory of
  * its agent sockets) and wait until it listens.
  * Returns the pid, or -1. */

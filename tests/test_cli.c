@@ -292,8 +292,7 @@ static int reap(pid_t pid, int64_t deadline)
 		}
 		close(pfd);
 	}
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return th_exit_status(pid);
 }
 
 /* A --trace-file the test reads while fwkit writes it: a FIFO, so that the

@@ -486,7 +486,6 @@ static void test_smc_cross_process(void **state)
 	struct hw_shm *shm;
 	struct hw_smc *c;
 	pid_t pid;
-	int st;
 
 	(void)state;
 	assert_int_equal(hw_shm_create("xproc", 0, 4096, &shm), 0);
@@ -519,9 +518,7 @@ static void test_smc_cross_process(void **state)
 		assert_true(res.a[3] == ~(uint64_t)5);
 	}
 	hw_doorbell_ring(&stop);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(th_exit_status(pid), 0);
 	hw_smc_close(c);
 	hw_shm_destroy(shm);
 }
@@ -590,8 +587,50 @@ static void good_record(uint8_t b[HW_LINK_MSG_LEN])
 	hw_link_msg_pack(&m, b);
 }
 
+/* One field of a good record set to a value, and the field the parse
+ * error must name (NULL: the record still parses). */
+struct field_edit {
+	size_t off;
+	unsigned int width; /* bytes: 1, 2 or 8 */
+	uint64_t val;
+	const char *why;
+};
+
+static void expect_field_edit(const struct field_edit *e)
+{
+	uint8_t b[HW_LINK_MSG_LEN];
+
+	good_record(b);
+	if (e->width == 1)
+		b[e->off] = (uint8_t)e->val;
+	else if (e->width == 2)
+		fw_put_le16(b + e->off, (uint16_t)e->val);
+	else
+		fw_put_le64(b + e->off, e->val);
+	if (e->why)
+		expect_parse_error(b, HW_LINK_MSG_LEN, e->why);
+	else
+		assert_int_equal(
+			hw_link_msg_parse(b, HW_LINK_MSG_LEN, &(struct hw_link_msg){ 0 }, NULL), 0);
+}
+
 static void test_link_msg_parse_fields(void **state)
 {
+	static const struct field_edit edits[] = {
+		{ 4, 2, 0, "version" },
+		{ 4, 2, HW_LINK_VERSION + 1, "version" },
+		{ 0x38, 1, 1, "reserved" },
+		{ 0x3F, 1, 0x80, "reserved" },
+		{ 6, 2, 0, "type" },
+		{ 6, 2, 3, "type" },
+		{ 6, 2, 0xffff, "type" },
+		{ 0x10, 8, 0, "size" },
+		{ 0x10, 8, HW_SHM_MAX_SIZE + 1, "size" },
+		{ 0x10, 8, UINT64_MAX, "size" },
+		{ 0x10, 8, HW_SHM_MAX_SIZE, NULL },
+		{ 0x08, 8, UINT64_MAX - 0xfff, "address" },
+		{ 0x08, 8, UINT64_MAX - 0x1000, NULL },
+	};
 	uint8_t b[HW_LINK_MSG_LEN + 1];
 
 	(void)state;
@@ -606,45 +645,13 @@ static void test_link_msg_parse_fields(void **state)
 		expect_parse_error(b, HW_LINK_MSG_LEN, "magic");
 	}
 	good_record(b);
-	fw_put_le16(b + 4, 0);
-	expect_parse_error(b, HW_LINK_MSG_LEN, "version");
-	fw_put_le16(b + 4, HW_LINK_VERSION + 1);
-	expect_parse_error(b, HW_LINK_MSG_LEN, "version");
-	good_record(b);
 	memset(b + 0x18, 'x', HW_SHM_NAME_MAX);
 	expect_parse_error(b, HW_LINK_MSG_LEN, "name");
 	b[0x18 + HW_SHM_NAME_MAX - 1] = 0; /* terminated on the last byte: fine */
 	assert_int_equal(hw_link_msg_parse(b, HW_LINK_MSG_LEN, &(struct hw_link_msg){ 0 }, NULL),
 			 0);
-	good_record(b);
-	b[0x38] = 1;
-	expect_parse_error(b, HW_LINK_MSG_LEN, "reserved");
-	good_record(b);
-	b[0x3F] = 0x80;
-	expect_parse_error(b, HW_LINK_MSG_LEN, "reserved");
-	good_record(b);
-	fw_put_le16(b + 6, 0);
-	expect_parse_error(b, HW_LINK_MSG_LEN, "type");
-	fw_put_le16(b + 6, 3);
-	expect_parse_error(b, HW_LINK_MSG_LEN, "type");
-	fw_put_le16(b + 6, 0xffff);
-	expect_parse_error(b, HW_LINK_MSG_LEN, "type");
-	good_record(b);
-	fw_put_le64(b + 0x10, 0);
-	expect_parse_error(b, HW_LINK_MSG_LEN, "size");
-	fw_put_le64(b + 0x10, HW_SHM_MAX_SIZE + 1);
-	expect_parse_error(b, HW_LINK_MSG_LEN, "size");
-	fw_put_le64(b + 0x10, UINT64_MAX);
-	expect_parse_error(b, HW_LINK_MSG_LEN, "size");
-	fw_put_le64(b + 0x10, HW_SHM_MAX_SIZE);
-	assert_int_equal(hw_link_msg_parse(b, HW_LINK_MSG_LEN, &(struct hw_link_msg){ 0 }, NULL),
-			 0);
-	good_record(b);
-	fw_put_le64(b + 0x08, UINT64_MAX - 0xfff);
-	expect_parse_error(b, HW_LINK_MSG_LEN, "address");
-	fw_put_le64(b + 0x08, UINT64_MAX - 0x1000);
-	assert_int_equal(hw_link_msg_parse(b, HW_LINK_MSG_LEN, &(struct hw_link_msg){ 0 }, NULL),
-			 0);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(edits); i++)
+		expect_field_edit(&edits[i]);
 }
 
 /* ------------------------------------------------------- SMC: hostile page */
@@ -855,7 +862,6 @@ static void test_link_fork_shares(void **state)
 	struct hw_link *l;
 	struct hw_shm *r;
 	pid_t pid;
-	int st;
 
 	(void)state;
 	th_tmp_path(path, sizeof(path), "fork");
@@ -897,9 +903,7 @@ static void test_link_fork_shares(void **state)
 		hw_doorbell_ring(&db);
 	}
 	assert_int_equal(hw_link_wait_hangup(l, -1), 0);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(th_exit_status(pid), 0);
 	hw_link_close(l);
 	hw_link_server_close(srv);
 }

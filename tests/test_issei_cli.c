@@ -38,7 +38,7 @@ struct engine {
 static int run(char *out, size_t cap, const char *const *args)
 {
 	const char *argv[16];
-	int p[2], st, n = 0;
+	int p[2], n = 0;
 	size_t len = 0;
 	ssize_t r;
 	pid_t pid;
@@ -64,8 +64,7 @@ static int run(char *out, size_t cap, const char *const *args)
 		len += (size_t)r;
 	out[len] = '\0';
 	close(p[0]);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return th_exit_status(pid);
 }
 
 static void engine_start_args(struct engine *e, const char *const *extra)
@@ -120,9 +119,9 @@ static int engine_stop(struct engine *e)
 	int st;
 
 	kill(e->pid, SIGTERM);
-	assert_int_equal(waitpid(e->pid, &st, 0), e->pid);
+	st = th_exit_status(e->pid);
 	unlink(e->dtb);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return st;
 }
 
 static void test_cli(void **state)

@@ -78,13 +78,10 @@ static void child_start(struct child *c, const struct issei_fw_config *cfg)
 
 static int child_stop(struct child *c)
 {
-	int st;
-
 	if (write(c->stop_w, "s", 1) != 1)
 		return -1;
 	close(c->stop_w);
-	assert_int_equal(waitpid(c->pid, &st, 0), c->pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return th_exit_status(c->pid);
 }
 
 static void exchange(struct issei_device *dev)
@@ -276,7 +273,6 @@ static void test_host_truncates_dma(void **state)
 	struct issei_fw_config cfg;
 	struct child c;
 	pid_t pid;
-	int st;
 
 	(void)state;
 	issei_fw_config_default(&cfg);
@@ -285,9 +281,7 @@ static void test_host_truncates_dma(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0)
 		_exit(hostile_host(c.path));
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(th_exit_status(pid), 0);
 	host_round(c.path);
 	assert_int_equal(child_stop(&c), 0);
 }
