@@ -247,6 +247,23 @@ static void test_settings_multipart(void **state)
 			 SCMI_INVALID_PARAMETERS);
 }
 
+/* The drive strength a is told a pin or group has. */
+static uint32_t strength_of(struct scmi_agent *a, enum scmi_pinctrl_selector_type type, uint32_t id)
+{
+	uint32_t v = 0xdead;
+
+	assert_int_equal(scmi_pinctrl_settings_get_one(a, type, id, SCMI_PIN_DRIVE_STRENGTH, &v),
+			 0);
+	return v;
+}
+
+/* SETTINGS_CONFIGURE of n configs, leaving the function alone. */
+static int configure(struct scmi_agent *a, enum scmi_pinctrl_selector_type type, uint32_t id,
+		     const struct scmi_pinctrl_config *cfg, uint32_t n)
+{
+	return scmi_pinctrl_settings_configure(a, type, id, SCMI_PINCTRL_NO_FUNCTION, cfg, n);
+}
+
 static void test_settings_get_configure(void **state)
 {
 	struct rig *c = *state;
@@ -259,47 +276,21 @@ static void test_settings_get_configure(void **state)
 	const struct scmi_pinctrl_config input = { SCMI_PIN_INPUT_VALUE, 1 };
 	const struct scmi_pinctrl_config dflt = { SCMI_PIN_DEFAULT, 0 };
 
-	assert_int_equal(
-		scmi_pinctrl_settings_get_one(c->g1, PIN_TYPE, 0, SCMI_PIN_DRIVE_STRENGTH, &v), 0);
-	assert_int_equal(v, 0);
+	assert_int_equal(strength_of(c->g1, PIN_TYPE, 0), 0);
 	/* A group's configuration reaches its pins. */
-	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, GROUP_TYPE, 0,
-							 SCMI_PINCTRL_NO_FUNCTION, &strength, 1),
-			 0);
-	assert_int_equal(
-		scmi_pinctrl_settings_get_one(c->host, GROUP_TYPE, 0, SCMI_PIN_DRIVE_STRENGTH, &v),
-		0);
-	assert_int_equal(v, 12);
-	assert_int_equal(
-		scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 1, SCMI_PIN_DRIVE_STRENGTH, &v),
-		0);
-	assert_int_equal(v, 12);
+	assert_int_equal(configure(c->g1, GROUP_TYPE, 0, &strength, 1), 0);
+	assert_int_equal(strength_of(c->host, GROUP_TYPE, 0), 12);
+	assert_int_equal(strength_of(c->host, PIN_TYPE, 1), 12);
 
 	/* All or nothing: the good first entry is not applied either. */
-	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 0,
-							 SCMI_PINCTRL_NO_FUNCTION, bad_bool, 2),
-			 -EINVAL);
-	assert_int_equal(
-		scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 0, SCMI_PIN_DRIVE_STRENGTH, &v),
-		0);
-	assert_int_equal(v, 12);
-	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 0,
-							 SCMI_PINCTRL_NO_FUNCTION, &oem, 1),
-			 -EOPNOTSUPP);
-	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 0,
-							 SCMI_PINCTRL_NO_FUNCTION, &unknown, 1),
-			 -EINVAL);
-	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 0,
-							 SCMI_PINCTRL_NO_FUNCTION, &input, 1),
-			 -EINVAL);
+	assert_int_equal(configure(c->g1, PIN_TYPE, 0, bad_bool, 2), -EINVAL);
+	assert_int_equal(strength_of(c->host, PIN_TYPE, 0), 12);
+	assert_int_equal(configure(c->g1, PIN_TYPE, 0, &oem, 1), -EOPNOTSUPP);
+	assert_int_equal(configure(c->g1, PIN_TYPE, 0, &unknown, 1), -EINVAL);
+	assert_int_equal(configure(c->g1, PIN_TYPE, 0, &input, 1), -EINVAL);
 	/* DEFAULT puts every config back. */
-	assert_int_equal(scmi_pinctrl_settings_configure(c->g1, PIN_TYPE, 0,
-							 SCMI_PINCTRL_NO_FUNCTION, &dflt, 1),
-			 0);
-	assert_int_equal(
-		scmi_pinctrl_settings_get_one(c->host, PIN_TYPE, 0, SCMI_PIN_DRIVE_STRENGTH, &v),
-		0);
-	assert_int_equal(v, 0);
+	assert_int_equal(configure(c->g1, PIN_TYPE, 0, &dflt, 1), 0);
+	assert_int_equal(strength_of(c->host, PIN_TYPE, 0), 0);
 
 	/* SETTINGS_GET errors. */
 	assert_int_equal(
