@@ -404,26 +404,33 @@ void rig_expect_board_cases(struct rig *r, const char *node, const struct rig_bo
 
 /* ---------------------------------------------------------------- CLI */
 
+/* Fail naming the step (its first arguments) and what it printed. */
+static void cli_check(bool ok, const struct rig_cli *s, const char *want, const char *got)
+{
+	if (!ok)
+		fail_msg("fwkit scmi %s %s %s ...: expected '%s', got '%s'", s->argv[0],
+			 s->argv[1] ? s->argv[1] : "", s->argv[1] && s->argv[2] ? s->argv[2] : "",
+			 want, got);
+}
+
 static void cli_step(const struct rig_cli *s)
 {
 	const char *args[FW_ARRAY_SIZE(s->argv) + 2] = { "scmi" };
-	char out[4096], err[1024];
+	char out[8192], err[1024], st[16];
+	int status;
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(s->argv) && s->argv[i]; i++)
 		args[i + 1] = s->argv[i];
-	assert_int_equal(th_run_fwkitv(out, sizeof(out), err, sizeof(err), args), s->status);
-	if (s->out)
-		assert_non_null(strstr(out, s->out));
-	if (s->out2)
-		assert_non_null(strstr(out, s->out2));
-	if (s->is)
-		assert_string_equal(out, s->is);
-	if (s->lacks)
-		assert_null(strstr(out, s->lacks));
-	if (s->err)
-		assert_non_null(strstr(err, s->err));
-	if (s->one_line)
-		assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
+	status = th_run_fwkitv(out, sizeof(out), err, sizeof(err), args);
+	snprintf(st, sizeof(st), "status %d", status);
+	cli_check(s->fails ? status != 0 : status == s->status, s, "another status", st);
+	cli_check(!s->out || strstr(out, s->out), s, s->out, out);
+	cli_check(!s->out2 || strstr(out, s->out2), s, s->out2, out);
+	cli_check(!s->is || !strcmp(out, s->is), s, s->is, out);
+	cli_check(!s->lacks || !strstr(out, s->lacks), s, "stdout without the lacks text", out);
+	cli_check(!s->err || strstr(err, s->err), s, s->err, err);
+	cli_check(!s->err_is || !strcmp(err, s->err_is), s, s->err_is, err);
+	cli_check(!s->one_line || strchr(err, '\n') == err + strlen(err) - 1, s, "one line", err);
 }
 
 void rig_cli_steps(const struct rig_cli *s, size_t n)

@@ -193,18 +193,16 @@ void rig_expect_board_cases(struct rig *r, const char *node, const struct rig_bo
 struct rig_cli {
 	const char *argv[12]; /* after "scmi"; ends at the first NULL */
 	int status;
+	bool fails;		/* any status but 0 (status is then not checked) */
 	const char *out, *out2; /* each (when non-NULL) is in stdout */
 	const char *is;		/* stdout exactly */
 	const char *lacks;	/* not in stdout */
 	const char *err;	/* in stderr */
+	const char *err_is;	/* stderr exactly */
 	bool one_line;		/* stderr is exactly one line */
 };
 /* Run each step in order, asserting what it says. */
 void rig_cli_steps(const struct rig_cli *s, size_t n);
-
-/* `fwkit scmi <args>` with its output in the calling test's char arrays
- * out and err: the exit status (see th_run_fwkit). */
-#define RIG_CLI(...) th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", __VA_ARGS__, NULL)
 
 /* Record proto's notifications on every agent, from now on and after every
  * rig_open. */

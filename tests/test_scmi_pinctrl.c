@@ -520,24 +520,26 @@ static void test_board_version(void **state)
 
 static void test_cli(void **state)
 {
-	char out[4096], err[512];
+	static const struct rig_cli steps[] = {
+		{ { "pinctrl", "groups", "--json" },
+		  .out = "{\"type\":\"group\",\"id\":2,\"name\":\"uart0-with-flow-"
+			 "control\",\"extended_name\":true,\"pins\":[0,1,4,5]}" },
+		{ { "pinctrl", "set", "pin", "uart0_tx", "drive-strength=8", "--json" },
+		  .is = "{\"ok\":true}\n" },
+		{ { "pinctrl", "settings", "group", "1", "--json" },
+		  .out = "\"function\":null,\"configs\":{\"bias-bus-hold\":0," },
+		{ { "pinctrl", "select-function", "i2c0", "i2c" }, .status = 0 },
+		{ { "pinctrl", "select-function", "i2c0", "uart" },
+		  .fails = true,
+		  .err = "fwkit: select-function: INVALID_PARAMETERS" },
+		{ { "pinctrl", "info", "pin", "nosuch" },
+		  .fails = true,
+		  .err_is = "fwkit: no pin called 'nosuch'\n" },
+		{ { "pinctrl", "--help" }, .out = "select-function GROUP FUNCTION" },
+	};
 
 	(void)state;
-	assert_int_equal(RIG_CLI("pinctrl", "groups", "--json"), 0);
-	assert_non_null(strstr(out, "{\"type\":\"group\",\"id\":2,\"name\":\"uart0-with-flow-"
-				    "control\",\"extended_name\":true,\"pins\":[0,1,4,5]}"));
-	assert_int_equal(RIG_CLI("pinctrl", "set", "pin", "uart0_tx", "drive-strength=8", "--json"),
-			 0);
-	assert_string_equal(out, "{\"ok\":true}\n");
-	assert_int_equal(RIG_CLI("pinctrl", "settings", "group", "1", "--json"), 0);
-	assert_non_null(strstr(out, "\"function\":null,\"configs\":{\"bias-bus-hold\":0,"));
-	assert_int_equal(RIG_CLI("pinctrl", "select-function", "i2c0", "i2c"), 0);
-	assert_int_not_equal(RIG_CLI("pinctrl", "select-function", "i2c0", "uart"), 0);
-	assert_non_null(strstr(err, "fwkit: select-function: INVALID_PARAMETERS"));
-	assert_int_not_equal(RIG_CLI("pinctrl", "info", "pin", "nosuch"), 0);
-	assert_string_equal(err, "fwkit: no pin called 'nosuch'\n");
-	assert_int_equal(RIG_CLI("pinctrl", "--help"), 0);
-	assert_non_null(strstr(out, "select-function GROUP FUNCTION"));
+	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
 }
 
 int main(void)

@@ -406,25 +406,25 @@ static void test_version_1_0(void **state)
 
 static void test_cli(void **state)
 {
-	char out[4096], err[512];
+	static const struct rig_cli steps[] = {
+		{ { "powercap", "list", "--json" },
+		  .out = "\"name\":\"gpu-shader-cores-domain\",\"cap_uw\":3000000" },
+		{ { "powercap", "set", "gpu-shader-cores-domain", "1000000", "--async", "--json" },
+		  .is = "{\"id\":1,\"cap_uw\":1000000}\n" },
+		{ { "powercap", "measure", "soc", "--json" },
+		  .is = "{\"id\":0,\"power_uw\":7200000,\"pai_us\":10000}\n" },
+		{ { "powercap", "pai", "soc", "2000" }, .is = "pai 2000 us\n" },
+		{ { "powercap", "set", "soc", "123" },
+		  .fails = true,
+		  .err_is = "fwkit: powercap domain 0: POWERCAP_CAP_SET 123 uW: OUT_OF_RANGE (caps "
+			    "1000000..10000000 uW step 500000)\n" },
+		{ { "powercap", "get", "nosuch" },
+		  .fails = true,
+		  .err_is = "fwkit: no powercap domain called 'nosuch'\n" },
+	};
 
 	(void)state;
-	assert_int_equal(RIG_CLI("powercap", "list", "--json"), 0);
-	assert_non_null(strstr(out, "\"name\":\"gpu-shader-cores-domain\",\"cap_uw\":3000000"));
-	assert_int_equal(RIG_CLI("powercap", "set", "gpu-shader-cores-domain", "1000000", "--async",
-				 "--json"),
-			 0);
-	assert_string_equal(out, "{\"id\":1,\"cap_uw\":1000000}\n");
-	assert_int_equal(RIG_CLI("powercap", "measure", "soc", "--json"), 0);
-	assert_string_equal(out, "{\"id\":0,\"power_uw\":7200000,\"pai_us\":10000}\n");
-	assert_int_equal(RIG_CLI("powercap", "pai", "soc", "2000"), 0);
-	assert_string_equal(out, "pai 2000 us\n");
-	assert_int_not_equal(RIG_CLI("powercap", "set", "soc", "123"), 0);
-	assert_string_equal(err,
-			    "fwkit: powercap domain 0: POWERCAP_CAP_SET 123 uW: OUT_OF_RANGE (caps "
-			    "1000000..10000000 uW step 500000)\n");
-	assert_int_not_equal(RIG_CLI("powercap", "get", "nosuch"), 0);
-	assert_string_equal(err, "fwkit: no powercap domain called 'nosuch'\n");
+	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
 }
 
 int main(void)

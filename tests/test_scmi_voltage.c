@@ -414,26 +414,25 @@ static void test_hostile_platform(void **state)
 
 static void test_cli(void **state)
 {
-	char out[8192], err[1024];
+	static const struct rig_cli steps[] = {
+		{ { "voltage", "list", "--json" }, .out = "\"name\":\"vdd-mmc-io-signalling\"" },
+		{ { "voltage", "levels", "vdd-gpu", "--json" },
+		  .out = "\"levels\":[500000,1000000,12500]" },
+		{ { "voltage", "set", "vdd-cpu", "900000", "--async", "--json" },
+		  .out = "\"level_uv\":900000" },
+		{ { "voltage", "on", "2", "--json" }, .out = "\"state\":\"on\"" },
+		{ { "voltage", "get", "3" }, .out = "3300000 uV off" },
+		{ { "--node", "/firmware/scmi-guest1", "voltage", "off", "vdd-cpu" },
+		  .status = 1,
+		  .err = "VOLTAGE_CONFIG_SET: DENIED" },
+		{ { "voltage", "get", "nosuch" },
+		  .status = 1,
+		  .err = "no voltage domain 'nosuch'" },
+		{ { "voltage", "--help" }, .out = "usage: fwkit scmi voltage" },
+	};
 
 	(void)state;
-	assert_int_equal(RIG_CLI("voltage", "list", "--json"), 0);
-	assert_non_null(strstr(out, "\"name\":\"vdd-mmc-io-signalling\""));
-	assert_int_equal(RIG_CLI("voltage", "levels", "vdd-gpu", "--json"), 0);
-	assert_non_null(strstr(out, "\"levels\":[500000,1000000,12500]"));
-	assert_int_equal(RIG_CLI("voltage", "set", "vdd-cpu", "900000", "--async", "--json"), 0);
-	assert_non_null(strstr(out, "\"level_uv\":900000"));
-	assert_int_equal(RIG_CLI("voltage", "on", "2", "--json"), 0);
-	assert_non_null(strstr(out, "\"state\":\"on\""));
-	assert_int_equal(RIG_CLI("voltage", "get", "3"), 0);
-	assert_non_null(strstr(out, "3300000 uV off"));
-	assert_int_equal(RIG_CLI("--node", "/firmware/scmi-guest1", "voltage", "off", "vdd-cpu"),
-			 1);
-	assert_non_null(strstr(err, "VOLTAGE_CONFIG_SET: DENIED"));
-	assert_int_equal(RIG_CLI("voltage", "get", "nosuch"), 1);
-	assert_non_null(strstr(err, "no voltage domain 'nosuch'"));
-	assert_int_equal(RIG_CLI("voltage", "--help"), 0);
-	assert_non_null(strstr(out, "usage: fwkit scmi voltage"));
+	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
 }
 
 int main(void)
