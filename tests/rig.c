@@ -439,6 +439,13 @@ void rig_cli_steps(const struct rig_cli *s, size_t n)
 		cli_step(&s[i]);
 }
 
+void rig_cli_run(void **state)
+{
+	const struct rig_cli_test *t = *state;
+
+	rig_cli_steps(t->steps, t->n);
+}
+
 /* ------------------------------------------------------------- events */
 
 void rig_record(struct rig *r, uint8_t proto)

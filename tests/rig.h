@@ -203,6 +203,21 @@ struct rig_cli {
 };
 /* Run each step in order, asserting what it says. */
 void rig_cli_steps(const struct rig_cli *s, size_t n);
+/* A protocol's CLI scenario as a cmocka test of its own, with no rig
+ * (each step is a process of its own): RIG_CLI_TEST(steps) in the test
+ * list runs rig_cli_steps on the array steps. */
+struct rig_cli_test {
+	const struct rig_cli *steps;
+	size_t n;
+};
+void rig_cli_run(void **state);
+#define RIG_CLI_TEST(steps_)                                                                       \
+	{                                                                                          \
+		"test_cli", rig_cli_run, NULL, NULL, (void *)&(const struct rig_cli_test)          \
+		{                                                                                  \
+			steps_, FW_ARRAY_SIZE(steps_)                                              \
+		}                                                                                  \
+	}
 
 /* Record proto's notifications on every agent, from now on and after every
  * rig_open. */

@@ -794,46 +794,37 @@ static void test_board_errors(void **state)
 
 /* ----------------------------------------------------------------- CLI */
 
-static void test_cli(void **state)
-{
-	static const struct rig_cli steps[] = {
-		{ { "clock", "list", "--json" },
-		  .out = "\"num_clocks\":6",
-		  .out2 = "{\"id\":1,\"name\":\"gpu\",\"enabled\":false," },
-		{ { "--node", "/firmware/scmi-guest1", "clock", "list", "--json" },
-		  .lacks = "\"gpu\"",
-		  .out = "\"eth-ref\"" },
-		{ { "clock", "set", "cpu", "1234M", "--round", "up", "--json" },
-		  .is = "{\"id\":0,\"rate\":1300000000}\n" },
-		{ { "clock", "set", "gpu", "333M", "--async", "--json" },
-		  .is = "{\"id\":1,\"rate\":300000000}\n" },
-		{ { "clock", "info", "peripheral-pll-main", "--json" },
-		  .out = "\"rates\":[800000000,1000000000]" },
-		{ { "clock", "parent", "gpu", "peripheral-pll-main", "--json" },
-		  .is = "{\"id\":1,\"parent\":5}\n" },
-		{ { "clock", "rates", "0" }, .out = "200000000..2000000000 Hz step 100000000" },
-		{ { "clock", "enable", "eth-ref", "--json" },
-		  .is = "{\"id\":2,\"enabled\":true}\n" },
-		/* errors: one line, status 1; usage: status 2 */
-		{ { "--node", "/firmware/scmi-guest2", "clock", "get", "0" },
-		  .status = 1,
-		  .err = "Permission denied",
-		  .one_line = true },
-		{ { "clock", "set", "cpu", "5G" }, .status = 1 },
-		{ { "clock", "get", "nosuch" }, .status = 1 },
-		{ { "clock", "frobnicate" }, .status = 2 },
-		/* nobody changes the clock: watch gives up after its timeout */
-		{ { "clock", "watch", "cpu", "--timeout-ms", "1" },
-		  .status = 1,
-		  .err = "0 of 1 events" },
-		{ { "clock", "watch", "cpu", "--count" }, .status = 2 },
-		{ { "clock", "set", "cpu" }, .status = 2 },
-		{ { "clock", "--help" }, .out = "usage: fwkit scmi" },
-	};
-
-	(void)state;
-	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
-}
+static const struct rig_cli cli_steps[] = {
+	{ { "clock", "list", "--json" },
+	  .out = "\"num_clocks\":6",
+	  .out2 = "{\"id\":1,\"name\":\"gpu\",\"enabled\":false," },
+	{ { "--node", "/firmware/scmi-guest1", "clock", "list", "--json" },
+	  .lacks = "\"gpu\"",
+	  .out = "\"eth-ref\"" },
+	{ { "clock", "set", "cpu", "1234M", "--round", "up", "--json" },
+	  .is = "{\"id\":0,\"rate\":1300000000}\n" },
+	{ { "clock", "set", "gpu", "333M", "--async", "--json" },
+	  .is = "{\"id\":1,\"rate\":300000000}\n" },
+	{ { "clock", "info", "peripheral-pll-main", "--json" },
+	  .out = "\"rates\":[800000000,1000000000]" },
+	{ { "clock", "parent", "gpu", "peripheral-pll-main", "--json" },
+	  .is = "{\"id\":1,\"parent\":5}\n" },
+	{ { "clock", "rates", "0" }, .out = "200000000..2000000000 Hz step 100000000" },
+	{ { "clock", "enable", "eth-ref", "--json" }, .is = "{\"id\":2,\"enabled\":true}\n" },
+	/* errors: one line, status 1; usage: status 2 */
+	{ { "--node", "/firmware/scmi-guest2", "clock", "get", "0" },
+	  .status = 1,
+	  .err = "Permission denied",
+	  .one_line = true },
+	{ { "clock", "set", "cpu", "5G" }, .status = 1 },
+	{ { "clock", "get", "nosuch" }, .status = 1 },
+	{ { "clock", "frobnicate" }, .status = 2 },
+	/* nobody changes the clock: watch gives up after its timeout */
+	{ { "clock", "watch", "cpu", "--timeout-ms", "1" }, .status = 1, .err = "0 of 1 events" },
+	{ { "clock", "watch", "cpu", "--count" }, .status = 2 },
+	{ { "clock", "set", "cpu" }, .status = 2 },
+	{ { "clock", "--help" }, .out = "usage: fwkit scmi" },
+};
 
 int main(void)
 {
@@ -843,7 +834,7 @@ int main(void)
 		T(test_rate_rounding),	  T(test_async),	 T(test_permissions),
 		T(test_enable_refcount),  T(test_notifications), T(test_reset_agent),
 		T(test_negotiate),	  T(test_version1),	 T(test_version2),
-		T(test_hostile_firmware), T(test_board_errors),	 T(test_cli),
+		T(test_hostile_firmware), T(test_board_errors),	 RIG_CLI_TEST(cli_steps),
 #undef T
 	};
 

@@ -503,29 +503,21 @@ static void test_board_errors(void **state)
 
 #define TMO "--timeout-ms", "10000"
 
-static void test_cli(void **state)
-{
-	static const struct rig_cli steps[] = {
-		{ { TMO, "perf", "levels", "cpu-cluster0", "--json" },
-		  0,
-		  .out = "\"replies\":2",
-		  .out2 = "{\"level\":1600,\"power\":900,\"latency_us\":200,"
-			  "\"indicative_freq_khz\":1600000,\"level_index\":7}]}" },
-		{ { TMO, "perf", "level", "gpu", "200", "--json" },
-		  0,
-		  .out = "\"name\":\"gpu\",\"level\":200,\"min\":100,\"max\":400" },
-		{ { TMO, "perf", "limits", "0", "400", "1000" }, 0, .out = "400-1000" },
-		{ { TMO, "perf", "list", "--json" }, 0, .out = "\"version\":262145" },
-		{ { TMO, "--node", "/firmware/scmi-guest1", "perf", "level", "gpu" },
-		  1,
-		  .one_line = true },
-		{ { TMO, "perf", "limits", "gpu", "1" }, .status = 2 },
-		{ { TMO, "perf", "--help" }, 0, .out = "usage: fwkit scmi perf" },
-	};
-
-	(void)state;
-	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
-}
+static const struct rig_cli cli_steps[] = {
+	{ { TMO, "perf", "levels", "cpu-cluster0", "--json" },
+	  0,
+	  .out = "\"replies\":2",
+	  .out2 = "{\"level\":1600,\"power\":900,\"latency_us\":200,"
+		  "\"indicative_freq_khz\":1600000,\"level_index\":7}]}" },
+	{ { TMO, "perf", "level", "gpu", "200", "--json" },
+	  0,
+	  .out = "\"name\":\"gpu\",\"level\":200,\"min\":100,\"max\":400" },
+	{ { TMO, "perf", "limits", "0", "400", "1000" }, 0, .out = "400-1000" },
+	{ { TMO, "perf", "list", "--json" }, 0, .out = "\"version\":262145" },
+	{ { TMO, "--node", "/firmware/scmi-guest1", "perf", "level", "gpu" }, 1, .one_line = true },
+	{ { TMO, "perf", "limits", "gpu", "1" }, .status = 2 },
+	{ { TMO, "perf", "--help" }, 0, .out = "usage: fwkit scmi perf" },
+};
 
 int main(void)
 {
@@ -543,7 +535,7 @@ int main(void)
 		T(test_version_1_0),
 		T(test_client_checks),
 		T(test_board_errors),
-		T(test_cli),
+		RIG_CLI_TEST(cli_steps),
 #undef T
 	};
 

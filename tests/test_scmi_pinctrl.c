@@ -518,29 +518,23 @@ static void test_board_version(void **state)
 
 /* ------------------------------------------------------------ CLI */
 
-static void test_cli(void **state)
-{
-	static const struct rig_cli steps[] = {
-		{ { "pinctrl", "groups", "--json" },
-		  .out = "{\"type\":\"group\",\"id\":2,\"name\":\"uart0-with-flow-"
-			 "control\",\"extended_name\":true,\"pins\":[0,1,4,5]}" },
-		{ { "pinctrl", "set", "pin", "uart0_tx", "drive-strength=8", "--json" },
-		  .is = "{\"ok\":true}\n" },
-		{ { "pinctrl", "settings", "group", "1", "--json" },
-		  .out = "\"function\":null,\"configs\":{\"bias-bus-hold\":0," },
-		{ { "pinctrl", "select-function", "i2c0", "i2c" }, .status = 0 },
-		{ { "pinctrl", "select-function", "i2c0", "uart" },
-		  .fails = true,
-		  .err = "fwkit: select-function: INVALID_PARAMETERS" },
-		{ { "pinctrl", "info", "pin", "nosuch" },
-		  .fails = true,
-		  .err_is = "fwkit: no pin called 'nosuch'\n" },
-		{ { "pinctrl", "--help" }, .out = "select-function GROUP FUNCTION" },
-	};
-
-	(void)state;
-	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
-}
+static const struct rig_cli cli_steps[] = {
+	{ { "pinctrl", "groups", "--json" },
+	  .out = "{\"type\":\"group\",\"id\":2,\"name\":\"uart0-with-flow-"
+		 "control\",\"extended_name\":true,\"pins\":[0,1,4,5]}" },
+	{ { "pinctrl", "set", "pin", "uart0_tx", "drive-strength=8", "--json" },
+	  .is = "{\"ok\":true}\n" },
+	{ { "pinctrl", "settings", "group", "1", "--json" },
+	  .out = "\"function\":null,\"configs\":{\"bias-bus-hold\":0," },
+	{ { "pinctrl", "select-function", "i2c0", "i2c" }, .status = 0 },
+	{ { "pinctrl", "select-function", "i2c0", "uart" },
+	  .fails = true,
+	  .err = "fwkit: select-function: INVALID_PARAMETERS" },
+	{ { "pinctrl", "info", "pin", "nosuch" },
+	  .fails = true,
+	  .err_is = "fwkit: no pin called 'nosuch'\n" },
+	{ { "pinctrl", "--help" }, .out = "select-function GROUP FUNCTION" },
+};
 
 int main(void)
 {
@@ -559,7 +553,7 @@ int main(void)
 #undef T
 		cmocka_unit_test_setup_teardown(test_board_errors, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_board_version, rig_setup, rig_teardown),
-		cmocka_unit_test(test_cli),
+		RIG_CLI_TEST(cli_steps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -430,29 +430,23 @@ static void test_board_errors(void **state)
 
 #define TMO "--timeout-ms", "10000"
 
-static void test_cli(void **state)
-{
-	static const struct rig_cli steps[] = {
-		{ { TMO, "power", "list", "--json" },
-		  0,
-		  .out = "\"name\":\"mmc0-storage-power-domain\"",
-		  .out2 = "\"id\":1,\"name\":\"gpu\",\"state\":\"off\",\"async\":true" },
-		{ { TMO, "power", "state", "gpu", "on", "--async", "--json" },
-		  0,
-		  .out = "\"state\":\"on\"" },
-		{ { TMO, "power", "state", "0", "ret1" }, 0, .is = "cpu-cluster0: ret1\n" },
-		/* guest1 may not touch the CPU cluster: one line, failure status. */
-		{ { TMO, "--node", "/firmware/scmi-guest1", "power", "state", "0", "off" },
-		  1,
-		  .err = "Permission denied",
-		  .one_line = true },
-		{ { TMO, "power", "state", "eth0", "sideways" }, .status = 2 },
-		{ { TMO, "power", "--help" }, 0, .out = "usage: fwkit scmi power" },
-	};
-
-	(void)state;
-	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
-}
+static const struct rig_cli cli_steps[] = {
+	{ { TMO, "power", "list", "--json" },
+	  0,
+	  .out = "\"name\":\"mmc0-storage-power-domain\"",
+	  .out2 = "\"id\":1,\"name\":\"gpu\",\"state\":\"off\",\"async\":true" },
+	{ { TMO, "power", "state", "gpu", "on", "--async", "--json" },
+	  0,
+	  .out = "\"state\":\"on\"" },
+	{ { TMO, "power", "state", "0", "ret1" }, 0, .is = "cpu-cluster0: ret1\n" },
+	/* guest1 may not touch the CPU cluster: one line, failure status. */
+	{ { TMO, "--node", "/firmware/scmi-guest1", "power", "state", "0", "off" },
+	  1,
+	  .err = "Permission denied",
+	  .one_line = true },
+	{ { TMO, "power", "state", "eth0", "sideways" }, .status = 2 },
+	{ { TMO, "power", "--help" }, 0, .out = "usage: fwkit scmi power" },
+};
 
 int main(void)
 {
@@ -471,7 +465,7 @@ int main(void)
 		T(test_negotiate),
 		T(test_version_1_0),
 		T(test_board_errors),
-		T(test_cli),
+		RIG_CLI_TEST(cli_steps),
 #undef T
 	};
 

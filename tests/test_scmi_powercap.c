@@ -404,28 +404,22 @@ static void test_version_1_0(void **state)
 
 /* ------------------------------------------------------------ CLI */
 
-static void test_cli(void **state)
-{
-	static const struct rig_cli steps[] = {
-		{ { "powercap", "list", "--json" },
-		  .out = "\"name\":\"gpu-shader-cores-domain\",\"cap_uw\":3000000" },
-		{ { "powercap", "set", "gpu-shader-cores-domain", "1000000", "--async", "--json" },
-		  .is = "{\"id\":1,\"cap_uw\":1000000}\n" },
-		{ { "powercap", "measure", "soc", "--json" },
-		  .is = "{\"id\":0,\"power_uw\":7200000,\"pai_us\":10000}\n" },
-		{ { "powercap", "pai", "soc", "2000" }, .is = "pai 2000 us\n" },
-		{ { "powercap", "set", "soc", "123" },
-		  .fails = true,
-		  .err_is = "fwkit: powercap domain 0: POWERCAP_CAP_SET 123 uW: OUT_OF_RANGE (caps "
-			    "1000000..10000000 uW step 500000)\n" },
-		{ { "powercap", "get", "nosuch" },
-		  .fails = true,
-		  .err_is = "fwkit: no powercap domain called 'nosuch'\n" },
-	};
-
-	(void)state;
-	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
-}
+static const struct rig_cli cli_steps[] = {
+	{ { "powercap", "list", "--json" },
+	  .out = "\"name\":\"gpu-shader-cores-domain\",\"cap_uw\":3000000" },
+	{ { "powercap", "set", "gpu-shader-cores-domain", "1000000", "--async", "--json" },
+	  .is = "{\"id\":1,\"cap_uw\":1000000}\n" },
+	{ { "powercap", "measure", "soc", "--json" },
+	  .is = "{\"id\":0,\"power_uw\":7200000,\"pai_us\":10000}\n" },
+	{ { "powercap", "pai", "soc", "2000" }, .is = "pai 2000 us\n" },
+	{ { "powercap", "set", "soc", "123" },
+	  .fails = true,
+	  .err_is = "fwkit: powercap domain 0: POWERCAP_CAP_SET 123 uW: OUT_OF_RANGE (caps "
+		    "1000000..10000000 uW step 500000)\n" },
+	{ { "powercap", "get", "nosuch" },
+	  .fails = true,
+	  .err_is = "fwkit: no powercap domain called 'nosuch'\n" },
+};
 
 int main(void)
 {
@@ -442,7 +436,7 @@ int main(void)
 #undef T
 		cmocka_unit_test_setup_teardown(test_board_errors, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_version_1_0, rig_setup, rig_teardown),
-		cmocka_unit_test(test_cli),
+		RIG_CLI_TEST(cli_steps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -498,56 +498,47 @@ static void test_board_errors(void **state)
 
 /* ----------------------------------------------------------------- CLI */
 
-static void test_cli(void **state)
-{
-	static const struct rig_cli steps[] = {
-		{ { "reset", "list", "--json" },
-		  .out = "\"num_domains\":4",
-		  .out2 = "{\"id\":1,\"name\":\"eth\",\"async\":true,\"notify\":true,"
-			  "\"latency_us\":null}" },
-		{ { "--node", "/firmware/scmi-guest2", "reset", "list" },
-		  .out = "mmc-controller-card-slot",
-		  .lacks = " gpu " },
-		{ { "reset", "info", "mmc-controller-card-slot", "--json" },
-		  .out = "\"latency_us\":10" },
-		{ { "reset", "gpu", "--async", "--json" },
-		  .is = "{\"id\":0,\"action\":\"reset\",\"async\":true,\"reset_state\":0}\n" },
-		{ { "--node", "/firmware/scmi-guest1", "reset", "1", "--assert", "--state",
-		    "0x80000001", "--json" },
-		  .is = "{\"id\":1,\"action\":\"assert\",\"async\":false,"
-			"\"reset_state\":2147483649}\n" },
-		{ { "reset", "eth", "--deassert" }, .status = 0 },
-		/* errors: one line, status 1; usage: status 2 */
-		{ { "--node", "/firmware/scmi-guest1", "reset", "0" },
-		  .status = 1,
-		  .err = "Permission denied",
-		  .one_line = true },
-		{ { "reset", "eth-phy", "--async" }, .status = 1 },
-		{ { "reset", "nosuch" }, .status = 1 },
-		{ { "reset", "eth", "--assert", "--async" }, .status = 2 },
-		{ { "reset" }, .status = 2 },
-		{ { "reset", "watch", "gpu", "--timeout-ms", "1" },
-		  .status = 1,
-		  .err = "0 of 1 events" },
-		/* no notifications on that domain */
-		{ { "reset", "watch", "eth-phy" }, .status = 1 },
-		{ { "reset", "watch" }, .status = 2 },
-		{ { "reset", "--help" }, .out = "usage: fwkit scmi" },
-	};
-
-	(void)state;
-	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
-}
+static const struct rig_cli cli_steps[] = {
+	{ { "reset", "list", "--json" },
+	  .out = "\"num_domains\":4",
+	  .out2 = "{\"id\":1,\"name\":\"eth\",\"async\":true,\"notify\":true,"
+		  "\"latency_us\":null}" },
+	{ { "--node", "/firmware/scmi-guest2", "reset", "list" },
+	  .out = "mmc-controller-card-slot",
+	  .lacks = " gpu " },
+	{ { "reset", "info", "mmc-controller-card-slot", "--json" }, .out = "\"latency_us\":10" },
+	{ { "reset", "gpu", "--async", "--json" },
+	  .is = "{\"id\":0,\"action\":\"reset\",\"async\":true,\"reset_state\":0}\n" },
+	{ { "--node", "/firmware/scmi-guest1", "reset", "1", "--assert", "--state", "0x80000001",
+	    "--json" },
+	  .is = "{\"id\":1,\"action\":\"assert\",\"async\":false,"
+		"\"reset_state\":2147483649}\n" },
+	{ { "reset", "eth", "--deassert" }, .status = 0 },
+	/* errors: one line, status 1; usage: status 2 */
+	{ { "--node", "/firmware/scmi-guest1", "reset", "0" },
+	  .status = 1,
+	  .err = "Permission denied",
+	  .one_line = true },
+	{ { "reset", "eth-phy", "--async" }, .status = 1 },
+	{ { "reset", "nosuch" }, .status = 1 },
+	{ { "reset", "eth", "--assert", "--async" }, .status = 2 },
+	{ { "reset" }, .status = 2 },
+	{ { "reset", "watch", "gpu", "--timeout-ms", "1" }, .status = 1, .err = "0 of 1 events" },
+	/* no notifications on that domain */
+	{ { "reset", "watch", "eth-phy" }, .status = 1 },
+	{ { "reset", "watch" }, .status = 2 },
+	{ { "reset", "--help" }, .out = "usage: fwkit scmi" },
+};
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_discovery),   T(test_errors),	       T(test_permissions),
-		T(test_async),	     T(test_notifications),    T(test_assert_refcount),
-		T(test_reset_agent), T(test_negotiate),	       T(test_version1),
-		T(test_version3),    T(test_hostile_firmware), T(test_board_errors),
-		T(test_cli),
+		T(test_discovery),	 T(test_errors),	   T(test_permissions),
+		T(test_async),		 T(test_notifications),	   T(test_assert_refcount),
+		T(test_reset_agent),	 T(test_negotiate),	   T(test_version1),
+		T(test_version3),	 T(test_hostile_firmware), T(test_board_errors),
+		RIG_CLI_TEST(cli_steps),
 #undef T
 	};
 

@@ -669,25 +669,18 @@ static void test_hostile_platform(void **state)
 	rig_close(c); /* before evil, which it serves, goes */
 }
 
-static void test_cli(void **state)
-{
-	static const struct rig_cli steps[] = {
-		{ { "sensor", "read", "soc-temp", "--json" }, .out = "\"value\":45000" },
-		{ { "sensor", "read", "0", "--async" }, .out = "45000" },
-		{ { "sensor", "list", "--json" },
-		  .out = "\"name\":\"z-axis-of-the-accelerometer\"" },
-		{ { "sensor", "notify", "accel", "--update", "--count", "1", "--json" },
-		  .out = "\"event\":\"update\",\"id\":3,\"value\":981" },
-		{ { "--node", "/firmware/scmi-guest1", "sensor", "read", "soc-temp" },
-		  .status = 1,
-		  .err = "SENSOR_READING_GET: DENIED" },
-		{ { "sensor", "read", "nosuch" }, .status = 1, .err = "no sensor 'nosuch'" },
-		{ { "sensor", "--help" }, .out = "usage: fwkit scmi sensor" },
-	};
-
-	(void)state;
-	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
-}
+static const struct rig_cli cli_steps[] = {
+	{ { "sensor", "read", "soc-temp", "--json" }, .out = "\"value\":45000" },
+	{ { "sensor", "read", "0", "--async" }, .out = "45000" },
+	{ { "sensor", "list", "--json" }, .out = "\"name\":\"z-axis-of-the-accelerometer\"" },
+	{ { "sensor", "notify", "accel", "--update", "--count", "1", "--json" },
+	  .out = "\"event\":\"update\",\"id\":3,\"value\":981" },
+	{ { "--node", "/firmware/scmi-guest1", "sensor", "read", "soc-temp" },
+	  .status = 1,
+	  .err = "SENSOR_READING_GET: DENIED" },
+	{ { "sensor", "read", "nosuch" }, .status = 1, .err = "no sensor 'nosuch'" },
+	{ { "sensor", "--help" }, .out = "usage: fwkit scmi sensor" },
+};
 
 int main(void)
 {
@@ -707,7 +700,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_board_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_board_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_platform, setup, teardown),
-		cmocka_unit_test(test_cli),
+		RIG_CLI_TEST(cli_steps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

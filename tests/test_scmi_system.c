@@ -239,33 +239,26 @@ static void test_board_errors(void **state)
 
 #define TMO "--timeout-ms", "10000"
 
-static void test_cli(void **state)
-{
-	static const struct rig_cli steps[] = {
-		{ { TMO, "system", "state", "--json" },
-		  0,
-		  .is = "{\"version\":131073,\"state\":\"power-up\",\"state_id\":3}\n" },
-		{ { TMO, "system", "state", "shutdown", "--graceful" }, 0, .is = "shutdown\n" },
-		{ { TMO, "--node", "/firmware/scmi-guest2", "system", "state", "suspend" },
-		  1,
-		  .err = "Permission denied",
-		  .one_line = true },
-		{ { TMO, "system", "state", "nap" }, .status = 2 },
-		{ { TMO, "system", "--help" }, 0, .out = "emulated platform's state only" },
-	};
-
-	(void)state;
-	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
-}
+static const struct rig_cli cli_steps[] = {
+	{ { TMO, "system", "state", "--json" },
+	  0,
+	  .is = "{\"version\":131073,\"state\":\"power-up\",\"state_id\":3}\n" },
+	{ { TMO, "system", "state", "shutdown", "--graceful" }, 0, .is = "shutdown\n" },
+	{ { TMO, "--node", "/firmware/scmi-guest2", "system", "state", "suspend" },
+	  1,
+	  .err = "Permission denied",
+	  .one_line = true },
+	{ { TMO, "system", "state", "nap" }, .status = 2 },
+	{ { TMO, "system", "--help" }, 0, .out = "emulated platform's state only" },
+};
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_discovery),	     T(test_wrong_sizes),
-		T(test_state_machine),	     T(test_notifier),
-		T(test_negotiate_and_reset), T(test_version_1_0),
-		T(test_board_errors),	     T(test_cli),
+		T(test_discovery),    T(test_wrong_sizes),	   T(test_state_machine),
+		T(test_notifier),     T(test_negotiate_and_reset), T(test_version_1_0),
+		T(test_board_errors), RIG_CLI_TEST(cli_steps),
 #undef T
 	};
 

@@ -412,28 +412,20 @@ static void test_hostile_platform(void **state)
 	rig_close(c); /* before evil, which it serves, goes */
 }
 
-static void test_cli(void **state)
-{
-	static const struct rig_cli steps[] = {
-		{ { "voltage", "list", "--json" }, .out = "\"name\":\"vdd-mmc-io-signalling\"" },
-		{ { "voltage", "levels", "vdd-gpu", "--json" },
-		  .out = "\"levels\":[500000,1000000,12500]" },
-		{ { "voltage", "set", "vdd-cpu", "900000", "--async", "--json" },
-		  .out = "\"level_uv\":900000" },
-		{ { "voltage", "on", "2", "--json" }, .out = "\"state\":\"on\"" },
-		{ { "voltage", "get", "3" }, .out = "3300000 uV off" },
-		{ { "--node", "/firmware/scmi-guest1", "voltage", "off", "vdd-cpu" },
-		  .status = 1,
-		  .err = "VOLTAGE_CONFIG_SET: DENIED" },
-		{ { "voltage", "get", "nosuch" },
-		  .status = 1,
-		  .err = "no voltage domain 'nosuch'" },
-		{ { "voltage", "--help" }, .out = "usage: fwkit scmi voltage" },
-	};
-
-	(void)state;
-	rig_cli_steps(steps, FW_ARRAY_SIZE(steps));
-}
+static const struct rig_cli cli_steps[] = {
+	{ { "voltage", "list", "--json" }, .out = "\"name\":\"vdd-mmc-io-signalling\"" },
+	{ { "voltage", "levels", "vdd-gpu", "--json" },
+	  .out = "\"levels\":[500000,1000000,12500]" },
+	{ { "voltage", "set", "vdd-cpu", "900000", "--async", "--json" },
+	  .out = "\"level_uv\":900000" },
+	{ { "voltage", "on", "2", "--json" }, .out = "\"state\":\"on\"" },
+	{ { "voltage", "get", "3" }, .out = "3300000 uV off" },
+	{ { "--node", "/firmware/scmi-guest1", "voltage", "off", "vdd-cpu" },
+	  .status = 1,
+	  .err = "VOLTAGE_CONFIG_SET: DENIED" },
+	{ { "voltage", "get", "nosuch" }, .status = 1, .err = "no voltage domain 'nosuch'" },
+	{ { "voltage", "--help" }, .out = "usage: fwkit scmi voltage" },
+};
 
 int main(void)
 {
@@ -449,7 +441,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_board_versions, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_board_errors, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_platform, rig_setup, rig_teardown),
-		cmocka_unit_test(test_cli),
+		RIG_CLI_TEST(cli_steps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
