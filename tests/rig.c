@@ -120,6 +120,7 @@ int rig_setup(void **state)
 
 	if (rig_open(r, NULL, err, sizeof(err)))
 		fail_msg("%s", err);
+	r->arg = *state;
 	*state = r;
 	return 0;
 }
@@ -221,6 +222,14 @@ void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size
 
 	expect_sizes(a, proto, common, FW_ARRAY_SIZE(common), w);
 	expect_sizes(a, proto, m, n, w);
+}
+
+void rig_sizes_run(void **state)
+{
+	const struct rig *r = *state;
+	const struct rig_sizes_test *t = r->arg;
+
+	rig_expect_sizes(r->host, t->proto, t->m, t->n, t->w);
 }
 
 void rig_expect_messages(struct scmi_agent *a, struct scmi_agent *host, uint8_t proto, uint8_t last)

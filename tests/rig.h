@@ -47,7 +47,8 @@ struct rig {
 			struct scmi_agent *unused_, *host, *g1, *g2;
 		};
 	};
-	char dtb[256]; /* the last variant written, removed by rig_free */
+	const void *arg; /* the test's initial state (cmocka's prestate), kept by rig_setup */
+	char dtb[256];	 /* the last variant written, removed by rig_free */
 	/* the event recorder */
 	uint8_t proto; /* recorded protocol, 0: none */
 	struct rig_sink sinks[RIG_AGENTS];
@@ -101,6 +102,27 @@ struct rig_size {
  * _MESSAGE_ATTRIBUTES, NEGOTIATE_PROTOCOL_VERSION) first. */
 void rig_expect_sizes(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 		      const uint32_t *w);
+/* rig_expect_sizes on the host as a cmocka test of its own:
+ * RIG_SIZES_TEST(setup, proto, sizes, words...) in the test list, setup
+ * being one that ends in rig_setup. */
+struct rig_sizes_test {
+	uint8_t proto;
+	const struct rig_size *m;
+	size_t n;
+	const uint32_t *w;
+};
+void rig_sizes_run(void **state);
+#define RIG_SIZES_TEST(setup_, proto_, sizes_, ...)                                                \
+	{                                                                                          \
+		"test_wrong_sizes", rig_sizes_run, setup_, rig_teardown,                           \
+			(void *)&(const struct rig_sizes_test)                                     \
+		{                                                                                  \
+			proto_, sizes_, FW_ARRAY_SIZE(sizes_), (const uint32_t[])                  \
+			{                                                                          \
+				__VA_ARGS__                                                        \
+			}                                                                          \
+		}                                                                                  \
+	}
 /* proto's messages 0 to last and NEGOTIATE_PROTOCOL_VERSION exist for a
  * (PROTOCOL_MESSAGE_ATTRIBUTES), last + 1 and 0x11 do not, and last + 1
  * sent by host is NOT_SUPPORTED. */

@@ -127,25 +127,18 @@ static void test_discovery(void **state)
 	assert_int_equal(raw(c->host, PERF_DOMAIN_NAME_GET, &w, 1, rx, &len), -ENOENT);
 }
 
-static void test_wrong_sizes(void **state)
-{
-	struct rig *c = *state;
-	uint32_t w[4] = { 0, 0, 0, 0 };
-	static const struct rig_size m[] = {
-		{ PERF_DOMAIN_ATTRIBUTES, 1 },
-		{ PERF_DESCRIBE_LEVELS, 2 },
-		{ PERF_LIMITS_SET, 3 },
-		{ PERF_LIMITS_GET, 1 },
-		{ PERF_LEVEL_SET, 2 },
-		{ PERF_LEVEL_GET, 1 },
-		{ PERF_NOTIFY_LIMITS, 2 },
-		{ PERF_NOTIFY_LEVEL, 2 },
-		{ PERF_DESCRIBE_FASTCHANNEL, 2 },
-		{ PERF_DOMAIN_NAME_GET, 1 },
-	};
-
-	rig_expect_sizes(c->host, SCMI_PROTOCOL_PERF, m, FW_ARRAY_SIZE(m), w);
-}
+static const struct rig_size sizes[] = {
+	{ PERF_DOMAIN_ATTRIBUTES, 1 },
+	{ PERF_DESCRIBE_LEVELS, 2 },
+	{ PERF_LIMITS_SET, 3 },
+	{ PERF_LIMITS_GET, 1 },
+	{ PERF_LEVEL_SET, 2 },
+	{ PERF_LEVEL_GET, 1 },
+	{ PERF_NOTIFY_LIMITS, 2 },
+	{ PERF_NOTIFY_LEVEL, 2 },
+	{ PERF_DESCRIBE_FASTCHANNEL, 2 },
+	{ PERF_DOMAIN_NAME_GET, 1 },
+};
 
 static void test_describe_levels_multipart(void **state)
 {
@@ -524,7 +517,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
 		T(test_discovery),
-		T(test_wrong_sizes),
+		RIG_SIZES_TEST(setup, SCMI_PROTOCOL_PERF, sizes, 0, 0, 0, 0),
 		T(test_describe_levels_multipart),
 		T(test_level_and_limits),
 		T(test_per_agent_requests),

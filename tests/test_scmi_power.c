@@ -116,21 +116,14 @@ static void test_domain_attributes(void **state)
 	assert_int_equal(raw(c->g2, POWER_DOMAIN_NAME_GET, &w, 1, rx, &len), -EACCES);
 }
 
-static void test_wrong_sizes(void **state)
-{
-	struct rig *c = *state;
-	uint32_t w[4] = { 0, 0, 0, 0 };
-	static const struct rig_size m[] = {
-		{ POWER_DOMAIN_ATTRIBUTES, 1 },
-		{ POWER_STATE_SET, 3 },
-		{ POWER_STATE_GET, 1 },
-		{ POWER_STATE_NOTIFY, 2 },
-		{ POWER_STATE_CHANGE_REQUESTED_NOTIFY, 2 },
-		{ POWER_DOMAIN_NAME_GET, 1 },
-	};
-
-	rig_expect_sizes(c->host, SCMI_PROTOCOL_POWER, m, FW_ARRAY_SIZE(m), w);
-}
+static const struct rig_size sizes[] = {
+	{ POWER_DOMAIN_ATTRIBUTES, 1 },
+	{ POWER_STATE_SET, 3 },
+	{ POWER_STATE_GET, 1 },
+	{ POWER_STATE_NOTIFY, 2 },
+	{ POWER_STATE_CHANGE_REQUESTED_NOTIFY, 2 },
+	{ POWER_DOMAIN_NAME_GET, 1 },
+};
 
 static void test_state_set_get(void **state)
 {
@@ -454,7 +447,7 @@ int main(void)
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
 		T(test_protocol_info),
 		T(test_domain_attributes),
-		T(test_wrong_sizes),
+		RIG_SIZES_TEST(setup, SCMI_PROTOCOL_POWER, sizes, 0, 0, 0, 0),
 		T(test_state_set_get),
 		T(test_async_delayed_response),
 		T(test_async_concurrent),

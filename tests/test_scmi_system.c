@@ -73,18 +73,11 @@ static void test_discovery(void **state)
 	rig_expect_messages(c->g2, c->host, SCMI_PROTOCOL_SYSTEM, SYSTEM_POWER_STATE_NOTIFY);
 }
 
-static void test_wrong_sizes(void **state)
-{
-	struct rig *c = *state;
-	uint32_t w[3] = { 0, SCMI_SYSTEM_POWERUP, 0 };
-	static const struct rig_size m[] = {
-		{ SYSTEM_POWER_STATE_SET, 2 },
-		{ SYSTEM_POWER_STATE_GET, 0 },
-		{ SYSTEM_POWER_STATE_NOTIFY, 1 },
-	};
-
-	rig_expect_sizes(c->host, SCMI_PROTOCOL_SYSTEM, m, FW_ARRAY_SIZE(m), w);
-}
+static const struct rig_size sizes[] = {
+	{ SYSTEM_POWER_STATE_SET, 2 },
+	{ SYSTEM_POWER_STATE_GET, 0 },
+	{ SYSTEM_POWER_STATE_NOTIFY, 1 },
+};
 
 static void test_state_machine(void **state)
 {
@@ -256,9 +249,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_discovery),    T(test_wrong_sizes),	   T(test_state_machine),
-		T(test_notifier),     T(test_negotiate_and_reset), T(test_version_1_0),
-		T(test_board_errors), RIG_CLI_TEST(cli_steps),
+		T(test_discovery),
+		RIG_SIZES_TEST(setup, SCMI_PROTOCOL_SYSTEM, sizes, 0, SCMI_SYSTEM_POWERUP, 0),
+		T(test_state_machine),
+		T(test_notifier),
+		T(test_negotiate_and_reset),
+		T(test_version_1_0),
+		T(test_board_errors),
+		RIG_CLI_TEST(cli_steps),
 #undef T
 	};
 
