@@ -335,17 +335,19 @@ static void test_connect_while_not_done(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_connect_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ioctl, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_cancel_intr_disconnect, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_reset_while_waiting, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_timeout_and_cancel, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_poll, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_echo_two_clients_interleaved, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spdm_get_version, setup, teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_connect_errors),
+		T(test_ioctl),
+		T(test_open_limit),
+		T(test_write_errors),
+		T(test_read_errors),
+		T(test_read_cancel_intr_disconnect),
+		T(test_read_reset_while_waiting),
+		T(test_write_timeout_and_cancel),
+		T(test_poll),
+		T(test_echo_two_clients_interleaved),
+		T(test_spdm_get_version),
+#undef T
 		cmocka_unit_test(test_connect_while_not_done),
 	};
 

@@ -685,21 +685,13 @@ static const struct rig_cli cli_steps[] = {
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_discovery, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_discovery_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sizes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reading_sync, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reading_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reading_async, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_trip_points, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_continuous_update, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_agent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_runtime_permissions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_negotiate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_board_versions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_board_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_platform, setup, teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_discovery),	 T(test_discovery_errors),    T(test_sizes),
+		T(test_reading_sync),	 T(test_reading_errors),      T(test_reading_async),
+		T(test_trip_points),	 T(test_continuous_update),   T(test_config),
+		T(test_reset_agent),	 T(test_runtime_permissions), T(test_negotiate),
+		T(test_board_versions),	 T(test_board_errors),	      T(test_hostile_platform),
+#undef T
 		RIG_CLI_TEST(cli_steps),
 	};
 

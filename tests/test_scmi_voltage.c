@@ -430,17 +430,12 @@ static const struct rig_cli cli_steps[] = {
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_discovery, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_discovery_errors, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_sizes, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_levels, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_level_async, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_config_refcount, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_reset_agent, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_negotiate, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_board_versions, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_board_errors, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_platform, rig_setup, rig_teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, rig_setup, rig_teardown)
+		T(test_discovery),	 T(test_discovery_errors), T(test_sizes),
+		T(test_levels),		 T(test_level_async),	   T(test_config_refcount),
+		T(test_reset_agent),	 T(test_negotiate),	   T(test_board_versions),
+		T(test_board_errors),	 T(test_hostile_platform),
+#undef T
 		RIG_CLI_TEST(cli_steps),
 	};
 
