@@ -442,17 +442,12 @@ static void cli_step(const struct rig_cli *s)
 	cli_check(!s->one_line || strchr(err, '\n') == err + strlen(err) - 1, s, "one line", err);
 }
 
-void rig_cli_steps(const struct rig_cli *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		cli_step(&s[i]);
-}
-
 void rig_cli_run(void **state)
 {
 	const struct rig_cli_test *t = *state;
 
-	rig_cli_steps(t->steps, t->n);
+	for (size_t i = 0; i < t->n; i++)
+		cli_step(&t->steps[i]);
 }
 
 /* ------------------------------------------------------------- events */

@@ -223,11 +223,9 @@ struct rig_cli {
 	const char *err_is;	/* stderr exactly */
 	bool one_line;		/* stderr is exactly one line */
 };
-/* Run each step in order, asserting what it says. */
-void rig_cli_steps(const struct rig_cli *s, size_t n);
 /* A protocol's CLI scenario as a cmocka test of its own, with no rig
  * (each step is a process of its own): RIG_CLI_TEST(steps) in the test
- * list runs rig_cli_steps on the array steps. */
+ * list runs the array steps in order, asserting what each says. */
 struct rig_cli_test {
 	const struct rig_cli *steps;
 	size_t n;
