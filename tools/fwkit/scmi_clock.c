@@ -153,11 +153,12 @@ static int cmd_list(const struct scmi_clock_client *c, const struct args *a)
 
 	if (a->json)
 		printf("{\"version\":%u,\"num_clocks\":%u,\"max_async_req\":%u,\"clocks\":[",
-		       c->version, c->num_clocks, c->max_async_req);
+		       c->ph.version, c->num_clocks, c->max_async_req);
 	else
 		printf("clock protocol %u.%u, %u clocks, %u async requests at most\n"
 		       "  id  name                 state  rate (Hz)\n",
-		       c->version >> 16, c->version & 0xffff, c->num_clocks, c->max_async_req);
+		       c->ph.version >> 16, c->ph.version & 0xffff, c->num_clocks,
+		       c->max_async_req);
 	for (uint32_t id = 0; id < c->num_clocks; id++) {
 		struct scmi_clock_info info;
 		uint64_t rate = 0;
@@ -184,7 +185,7 @@ static int cmd_list(const struct scmi_clock_client *c, const struct args *a)
 static int cmd_info(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
 {
 	struct scmi_clock_info info;
-	bool v3 = c->version >= SCMI_CLOCK_VERSION_3, has_parent;
+	bool v3 = c->ph.version >= SCMI_CLOCK_VERSION_3, has_parent;
 	uint32_t perms = 0, parent = 0;
 	uint64_t rate;
 	int ret = scmi_clock_info_get(c, id, &info);
@@ -232,7 +233,7 @@ static int cmd_info(const struct scmi_clock_client *c, uint32_t id, const struct
 	printf("  rates           ");
 	print_rates_text(&info);
 	printf("\n");
-	if (c->version >= SCMI_CLOCK_VERSION_2)
+	if (c->ph.version >= SCMI_CLOCK_VERSION_2)
 		printf("  enable latency  %u us\n", info.enable_latency_us);
 	if (has_parent) {
 		printf("  parent          %u (possible:", parent);
@@ -403,13 +404,14 @@ static int cmd_watch(const struct scmi_clock_client *c, uint32_t id, const struc
 	w.json = a->json;
 	w.got = 0;
 	pthread_mutex_unlock(&w.lock);
-	ret = scmi_notify_register(c->agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event, &w);
+	ret = scmi_notify_register(c->ph.agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event, &w);
 	if (!ret)
 		ret = scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGED, true);
 	if (!ret)
 		ret = scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, true);
 	if (ret) {
-		scmi_notify_unregister(c->agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event, &w);
+		scmi_notify_unregister(c->ph.agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event,
+				       &w);
 		return fail_errno("CLOCK_RATE_NOTIFY", id, ret);
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -427,7 +429,7 @@ static int cmd_watch(const struct scmi_clock_client *c, uint32_t id, const struc
 	/* Stop the events before the callback's context goes away. */
 	scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGED, false);
 	scmi_clock_notify(c, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, false);
-	scmi_notify_unregister(c->agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event, &w);
+	scmi_notify_unregister(c->ph.agent, SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, on_event, &w);
 	if (got < a->count)
 		return cli_fail("clock %u: %u of %u events within %u ms", id, got, a->count,
 				a->timeout_ms);

@@ -97,12 +97,12 @@ static int cmd_list(const struct scmi_reset_client *c, const struct args *a)
 	bool first = true;
 
 	if (a->json)
-		printf("{\"version\":%u,\"num_domains\":%u,\"domains\":[", c->version,
+		printf("{\"version\":%u,\"num_domains\":%u,\"domains\":[", c->ph.version,
 		       c->num_domains);
 	else
 		printf("reset protocol %u.%u, %u domains\n"
 		       "  id  name                       async  notify  latency\n",
-		       c->version >> 16, c->version & 0xffff, c->num_domains);
+		       c->ph.version >> 16, c->ph.version & 0xffff, c->num_domains);
 	for (uint32_t id = 0; id < c->num_domains; id++) {
 		struct scmi_reset_info i;
 
@@ -223,12 +223,12 @@ static int cmd_watch(const struct scmi_reset_client *c, uint32_t id, const struc
 	w.json = a->json;
 	w.got = 0;
 	pthread_mutex_unlock(&w.lock);
-	ret = scmi_notify_register(c->agent, SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED, on_event,
-				   &w);
+	ret = scmi_notify_register(c->ph.agent, SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED,
+				   on_event, &w);
 	if (!ret)
 		ret = scmi_reset_notify(c, id, true);
 	if (ret) {
-		scmi_notify_unregister(c->agent, SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED,
+		scmi_notify_unregister(c->ph.agent, SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED,
 				       on_event, &w);
 		return cli_fail("RESET_NOTIFY(domain %u): %s", id, strerror(-ret));
 	}
@@ -245,7 +245,7 @@ static int cmd_watch(const struct scmi_reset_client *c, uint32_t id, const struc
 	got = w.got;
 	pthread_mutex_unlock(&w.lock);
 	scmi_reset_notify(c, id, false);
-	scmi_notify_unregister(c->agent, SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED, on_event,
+	scmi_notify_unregister(c->ph.agent, SCMI_PROTOCOL_RESET, SCMI_EVENT_RESET_ISSUED, on_event,
 			       &w);
 	if (got < a->count)
 		return cli_fail("domain %u: %u of %u events within %u ms", id, got, a->count,
