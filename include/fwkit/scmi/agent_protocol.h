@@ -31,8 +31,12 @@ struct scmi_protocol_handle {
 	uint32_t attributes[SCMI_PH_MAX_ATTRIBUTES];
 };
 
-/* Bind without asking the platform anything (version 0, no attributes). */
-void scmi_ph_bind(struct scmi_protocol_handle *ph, struct scmi_agent *a, uint8_t protocol_id);
+/*
+ * A handle bound without asking the platform anything (version 0, no
+ * attributes): for the client calls that take the bare agent and need no
+ * version.
+ */
+struct scmi_protocol_handle scmi_ph_of(struct scmi_agent *a, uint8_t protocol_id);
 /*
  * Bind, then PROTOCOL_VERSION and PROTOCOL_ATTRIBUTES, whose reply must hold
  * at least attr_len bytes (the protocol's layout).
@@ -48,6 +52,11 @@ int scmi_ph_init(struct scmi_protocol_handle *ph, struct scmi_agent *a, uint8_t 
  */
 int scmi_ph_call(const struct scmi_protocol_handle *ph, uint8_t msg, const void *tx, size_t tx_len,
 		 void *rx, size_t rx_cap, size_t need, size_t *got);
+/* The same with the request given as n (at most SCMI_PH_MAX_WORDS)
+ * little-endian words, the layout of most SCMI commands. */
+#define SCMI_PH_MAX_WORDS 8
+int scmi_ph_call_words(const struct scmi_protocol_handle *ph, uint8_t msg, const uint32_t *words,
+		       size_t n, void *rx, size_t rx_cap, size_t need, size_t *got);
 /* The same for a command with a delayed response: rx, need and *got are
  * about the delayed response's payload. */
 int scmi_ph_call_with_response(const struct scmi_protocol_handle *ph, uint8_t msg, const void *tx,

@@ -11,11 +11,11 @@
 #include <errno.h>
 #include <string.h>
 
-void scmi_ph_bind(struct scmi_protocol_handle *ph, struct scmi_agent *a, uint8_t protocol_id)
+struct scmi_protocol_handle scmi_ph_of(struct scmi_agent *a, uint8_t protocol_id)
 {
-	memset(ph, 0, sizeof(*ph));
-	ph->agent = a;
-	ph->protocol_id = protocol_id;
+	struct scmi_protocol_handle ph = { .agent = a, .protocol_id = protocol_id };
+
+	return ph;
 }
 
 int scmi_ph_init(struct scmi_protocol_handle *ph, struct scmi_agent *a, uint8_t protocol_id,
@@ -25,7 +25,7 @@ int scmi_ph_init(struct scmi_protocol_handle *ph, struct scmi_agent *a, uint8_t 
 	size_t len;
 	int ret;
 
-	scmi_ph_bind(ph, a, protocol_id);
+	*ph = scmi_ph_of(a, protocol_id);
 	ret = scmi_ph_call(ph, SCMI_PROTOCOL_VERSION, NULL, 0, rx, sizeof(rx), 4, NULL);
 	if (ret)
 		return ret;
@@ -80,6 +80,18 @@ int scmi_ph_call(const struct scmi_protocol_handle *ph, uint8_t msg, const void 
 		 void *rx, size_t rx_cap, size_t need, size_t *got)
 {
 	return call(ph, msg, false, tx, tx_len, rx, rx_cap, need, got);
+}
+
+int scmi_ph_call_words(const struct scmi_protocol_handle *ph, uint8_t msg, const uint32_t *words,
+		       size_t n, void *rx, size_t rx_cap, size_t need, size_t *got)
+{
+	uint8_t tx[4 * SCMI_PH_MAX_WORDS];
+
+	if (n > SCMI_PH_MAX_WORDS)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		fw_put_le32(tx + 4 * i, words[i]);
+	return call(ph, msg, false, tx, 4 * n, rx, rx_cap, need, got);
 }
 
 int scmi_ph_call_with_response(const struct scmi_protocol_handle *ph, uint8_t msg, const void *tx,

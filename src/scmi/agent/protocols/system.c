@@ -10,29 +10,13 @@
 #include <errno.h>
 #include <stdlib.h>
 
-/* See power_client.c: the strong reference that links the platform module. */
-extern const struct scmi_proto_module scmi_system_module;
-extern const void *const scmi_system_module_link;
-const void *const scmi_system_module_link = &scmi_system_module;
-
+/* One command of words; its reply must hold need bytes. */
 static int sys_call(struct scmi_agent *a, uint8_t msg, const uint32_t *words, size_t n, uint8_t *rx,
 		    size_t rx_cap, size_t need)
 {
-	uint8_t tx[8];
-	size_t len = 0;
-	int ret;
+	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_SYSTEM);
 
-	for (size_t i = 0; i < n; i++)
-		fw_put_le32(tx + 4 * i, words[i]);
-	ret = scmi_agent_call(a, SCMI_PROTOCOL_SYSTEM, msg, tx, 4 * n, rx, rx_cap, &len);
-	if (ret)
-		return ret;
-	if (len < need) {
-		fw_err("scmi: %s reply has %zu bytes, needs %zu",
-		       scmi_msg_name(SCMI_PROTOCOL_SYSTEM, msg), len, need);
-		return -EPROTO;
-	}
-	return 0;
+	return scmi_ph_call_words(&ph, msg, words, n, rx, rx_cap, need, NULL);
 }
 
 int scmi_system_version(struct scmi_agent *a, uint32_t *version)
@@ -42,13 +26,16 @@ int scmi_system_version(struct scmi_agent *a, uint32_t *version)
 
 int scmi_system_negotiate_version(struct scmi_agent *a, uint32_t version)
 {
-	return sys_call(a, SCMI_NEGOTIATE_PROTOCOL_VERSION, &version, 1, NULL, 0, 0);
+	struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_SYSTEM);
+
+	return scmi_ph_negotiate(&ph, version);
 }
 
 int scmi_system_set_attributes(struct scmi_agent *a, uint32_t *attributes)
 {
-	return scmi_base_message_attributes(a, SCMI_PROTOCOL_SYSTEM, SYSTEM_POWER_STATE_SET,
-					    attributes);
+	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_SYSTEM);
+
+	return scmi_ph_msg_check(&ph, SYSTEM_POWER_STATE_SET, attributes);
 }
 
 int scmi_system_state_set(struct scmi_agent *a, uint32_t state, bool graceful)
