@@ -2,13 +2,14 @@
 /*
  * The agent-side protocol handle (include/fwkit/scmi/agent_protocol.h): the
  * one place where a client's command is sent, its reply length checked
- * before a byte is read, and a multi-part list walked. Replies are read
- * from the transfer's own buffer, which the transport filled by copying out
- * of the shared area, so the platform cannot change them meanwhile.
+ * before a byte is read, and a multi-part list walked. Replies are copied
+ * out of the transfer (which the transport itself filled by copying out of
+ * the shared area) before they are parsed.
  */
 #include <fwkit/scmi/agent_protocol.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct scmi_protocol_handle scmi_ph_of(struct scmi_agent *a, uint8_t protocol_id)
@@ -144,41 +145,34 @@ bool scmi_iter_part_fits(uint32_t index, uint32_t returned, uint32_t max)
 	return index <= max && returned <= max - index;
 }
 
-/* One part: its request, its counts, then each entry. */
+/* One part: its request, its counts, then each entry. The reply is copied
+ * out and the transfer freed first, so process() may issue commands. */
 static int iterate_part(const struct scmi_protocol_handle *ph, uint8_t msg,
-			const struct scmi_iter_ops *ops, void *priv, struct scmi_iter_state *st)
+			const struct scmi_iter_ops *ops, void *priv, struct scmi_iter_state *st,
+			uint8_t *rx, size_t rx_cap)
 {
 	uint8_t tx[16];
 	size_t tx_len = ops->prepare(priv, st, tx);
-	struct scmi_xfer *x;
-	int ret = scmi_xfer_get_init(ph->agent, ph->protocol_id, msg, tx_len, 0, &x);
+	int ret = call(ph, msg, false, tx, tx_len, rx, rx_cap, 4, &st->rx_len);
 
 	if (ret)
 		return ret;
-	memcpy(x->tx.buf, tx, tx_len);
-	ret = run(ph, x, false, 4);
-	if (ret)
-		goto out;
 	st->parts++;
-	st->rx = x->rx.buf;
-	st->rx_len = x->rx.len;
+	st->rx = rx;
 	st->offset = 4;
+	st->num_returned = st->num_remaining = 0;
 	ret = ops->update(priv, st);
 	if (ret)
-		goto out;
+		return ret;
 	if (!scmi_iter_part_fits(st->desc_index, st->num_returned, st->max_resources)) {
 		fw_err("scmi: %s returned %u after %u: more than %u",
 		       scmi_msg_name(ph->protocol_id, msg), st->num_returned, st->desc_index,
 		       st->max_resources);
-		ret = -EPROTO;
-		goto out;
+		return -EPROTO;
 	}
 	for (st->loop_idx = 0; st->loop_idx < st->num_returned && !ret; st->loop_idx++)
 		ret = ops->process(priv, st);
 	st->desc_index += st->num_returned;
-out:
-	st->rx = NULL;
-	scmi_xfer_put(ph->agent, x);
 	return ret;
 }
 
@@ -187,11 +181,16 @@ int scmi_ph_iterate(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t
 		    unsigned int *parts)
 {
 	struct scmi_iter_state st = { .max_resources = max_resources };
+	size_t rx_cap = scmi_agent_max_msg_size(ph->agent);
+	uint8_t *rx = malloc(rx_cap);
 	int ret;
 
+	if (!rx)
+		return -ENOMEM;
 	do {
-		ret = iterate_part(ph, msg, ops, priv, &st);
+		ret = iterate_part(ph, msg, ops, priv, &st, rx, rx_cap);
 	} while (!ret && st.num_returned && st.num_remaining);
+	free(rx);
 	if (ret)
 		return ret;
 	if (count)
