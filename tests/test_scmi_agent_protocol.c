@@ -192,7 +192,7 @@ static void test_short_reply(void **state)
 	/* The attributes this protocol's layout needs are 8 bytes; 4 came. */
 	assert_int_equal(scmi_ph_init(&ph, c->s->agent, PROTO, 8), -EPROTO);
 	assert_true(th_log_contains("PROTOCOL_ATTRIBUTES reply has 4 bytes, needs 8"));
-	ph = scmi_ph_of(c->s->agent, PROTO);
+	ph = *SCMI_PH(c->s->agent, PROTO);
 	assert_int_equal(ph.version, 0);
 	assert_int_equal(scmi_ph_call(&ph, MSG_SHORT, NULL, 0, rx, sizeof(rx), 4, &got), -EPROTO);
 	assert_true(th_log_contains("reply has 2 bytes, needs 4"));
@@ -207,7 +207,7 @@ static void test_short_reply(void **state)
 static void test_delayed_response(void **state)
 {
 	struct ctx *c = *state;
-	const struct scmi_protocol_handle ph = scmi_ph_of(c->s->agent, PROTO);
+	const struct scmi_protocol_handle ph = *SCMI_PH(c->s->agent, PROTO);
 	uint8_t rx[8];
 	size_t got = 0;
 
@@ -238,7 +238,7 @@ static void test_negotiate(void **state)
 static void test_msg_check(void **state)
 {
 	struct ctx *c = *state;
-	const struct scmi_protocol_handle ph = scmi_ph_of(c->s->agent, PROTO);
+	const struct scmi_protocol_handle ph = *SCMI_PH(c->s->agent, PROTO);
 	uint32_t attr = 0;
 
 	assert_int_equal(scmi_ph_msg_check(&ph, MSG_SHORT, &attr), 0);
@@ -250,7 +250,7 @@ static void test_msg_check(void **state)
 static void test_extended_name(void **state)
 {
 	struct ctx *c = *state;
-	const struct scmi_protocol_handle ph = scmi_ph_of(c->s->agent, PROTO);
+	const struct scmi_protocol_handle ph = *SCMI_PH(c->s->agent, PROTO);
 	const uint32_t flags = 1;
 	char name[SCMI_PH_NAME_SIZE], small[8];
 
@@ -297,7 +297,7 @@ static const struct scmi_iter_ops l_ops = { l_prepare, l_update, l_process };
 static void test_iterator(void **state)
 {
 	struct ctx *c = *state;
-	const struct scmi_protocol_handle ph = scmi_ph_of(c->s->agent, PROTO);
+	const struct scmi_protocol_handle ph = *SCMI_PH(c->s->agent, PROTO);
 	uint32_t out[LIST_MAX] = { 0 }, count = 0;
 	unsigned int parts = 0;
 
@@ -311,7 +311,7 @@ static void test_iterator(void **state)
 static void test_iterator_hostile(void **state)
 {
 	struct ctx *c = *state;
-	const struct scmi_protocol_handle ph = scmi_ph_of(c->s->agent, PROTO);
+	const struct scmi_protocol_handle ph = *SCMI_PH(c->s->agent, PROTO);
 	uint32_t out[LIST_MAX + 1] = { 0 }, count = 99;
 
 	/* Three per part with five always remaining: the third part would go

@@ -32,11 +32,11 @@ struct scmi_protocol_handle {
 };
 
 /*
- * A handle bound without asking the platform anything (version 0, no
- * attributes): for the client calls that take the bare agent and need no
- * version.
+ * A pointer to a handle bound without asking the platform anything
+ * (version 0, no attributes), living as long as the enclosing block: for
+ * the client calls that take the bare agent and need no version.
  */
-struct scmi_protocol_handle scmi_ph_of(struct scmi_agent *a, uint8_t protocol_id);
+#define SCMI_PH(a_, id_) (&(struct scmi_protocol_handle){ .agent = (a_), .protocol_id = (id_) })
 /*
  * Bind, then PROTOCOL_VERSION and PROTOCOL_ATTRIBUTES, whose reply must hold
  * at least attr_len bytes (the protocol's layout).

@@ -12,13 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct scmi_protocol_handle scmi_ph_of(struct scmi_agent *a, uint8_t protocol_id)
-{
-	struct scmi_protocol_handle ph = { .agent = a, .protocol_id = protocol_id };
-
-	return ph;
-}
-
 int scmi_ph_init(struct scmi_protocol_handle *ph, struct scmi_agent *a, uint8_t protocol_id,
 		 size_t attr_len)
 {
@@ -26,7 +19,7 @@ int scmi_ph_init(struct scmi_protocol_handle *ph, struct scmi_agent *a, uint8_t 
 	size_t len;
 	int ret;
 
-	*ph = scmi_ph_of(a, protocol_id);
+	*ph = *SCMI_PH(a, protocol_id);
 	ret = scmi_ph_call(ph, SCMI_PROTOCOL_VERSION, NULL, 0, rx, sizeof(rx), 4, NULL);
 	if (ret)
 		return ret;

@@ -10,20 +10,13 @@
 #include <errno.h>
 #include <string.h>
 
-/* A Base command of n words whose reply must hold need bytes. */
-static int call(struct scmi_agent *a, uint8_t msg, const uint32_t *words, size_t n, uint8_t *rx,
-		size_t rx_cap, size_t need)
-{
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_BASE);
-
-	return scmi_ph_call_words(&ph, msg, words, n, rx, rx_cap, need, NULL);
-}
+#define PH(a) SCMI_PH(a, SCMI_PROTOCOL_BASE)
 
 int scmi_base_protocol_version(struct scmi_agent *a, uint8_t protocol_id, uint32_t *version)
 {
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, protocol_id);
 	uint8_t rx[4];
-	int ret = scmi_ph_call(&ph, SCMI_PROTOCOL_VERSION, NULL, 0, rx, sizeof(rx), 4, NULL);
+	int ret = scmi_ph_call(SCMI_PH(a, protocol_id), SCMI_PROTOCOL_VERSION, NULL, 0, rx,
+			       sizeof(rx), 4, NULL);
 
 	if (!ret)
 		*version = fw_get_le32(rx);
@@ -33,9 +26,7 @@ int scmi_base_protocol_version(struct scmi_agent *a, uint8_t protocol_id, uint32
 int scmi_base_message_attributes(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id,
 				 uint32_t *attributes)
 {
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, protocol_id);
-
-	return scmi_ph_msg_check(&ph, msg_id, attributes);
+	return scmi_ph_msg_check(SCMI_PH(a, protocol_id), msg_id, attributes);
 }
 
 /* BASE_DISCOVER_LIST_PROTOCOLS: no remaining count on the wire, so the
@@ -76,23 +67,22 @@ int scmi_base_list_protocols(struct scmi_agent *a, uint32_t expected, uint8_t *p
 			     uint32_t *count)
 {
 	static const struct scmi_iter_ops ops = { list_prepare, list_update, list_process };
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_BASE);
-
 	if (expected > 255)
 		return -EPROTO;
 	if (!expected) {
 		*count = 0;
 		return 0;
 	}
-	return scmi_ph_iterate(&ph, BASE_DISCOVER_LIST_PROTOCOLS, expected, &ops, protocols, count,
-			       NULL);
+	return scmi_ph_iterate(PH(a), BASE_DISCOVER_LIST_PROTOCOLS, expected, &ops, protocols,
+			       count, NULL);
 }
 
 int scmi_base_discover_agent(struct scmi_agent *a, uint32_t id, uint32_t *agent_id,
 			     char name[SCMI_SHORT_NAME_MAX_SIZE + 1])
 {
 	uint8_t rx[4 + SCMI_SHORT_NAME_MAX_SIZE];
-	int ret = call(a, BASE_DISCOVER_AGENT, &id, 1, rx, sizeof(rx), sizeof(rx));
+	int ret = scmi_ph_call_words(PH(a), BASE_DISCOVER_AGENT, &id, 1, rx, sizeof(rx), sizeof(rx),
+				     NULL);
 
 	if (ret)
 		return ret;
@@ -107,7 +97,7 @@ int scmi_base_notify_errors(struct scmi_agent *a, bool enable)
 {
 	uint32_t w = enable ? SCMI_BASE_NOTIFY_ERRORS_ENABLE : 0;
 
-	return call(a, BASE_NOTIFY_ERRORS, &w, 1, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), BASE_NOTIFY_ERRORS, &w, 1, NULL, 0, 0, NULL);
 }
 
 int scmi_base_set_device_permissions(struct scmi_agent *a, uint32_t agent_id, uint32_t device_id,
@@ -115,7 +105,7 @@ int scmi_base_set_device_permissions(struct scmi_agent *a, uint32_t agent_id, ui
 {
 	uint32_t w[3] = { agent_id, device_id, allow ? SCMI_BASE_DEVICE_ACCESS_ALLOW : 0 };
 
-	return call(a, BASE_SET_DEVICE_PERMISSIONS, w, 3, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), BASE_SET_DEVICE_PERMISSIONS, w, 3, NULL, 0, 0, NULL);
 }
 
 int scmi_base_set_protocol_permissions(struct scmi_agent *a, uint32_t agent_id, uint32_t device_id,
@@ -124,7 +114,7 @@ int scmi_base_set_protocol_permissions(struct scmi_agent *a, uint32_t agent_id, 
 	uint32_t w[4] = { agent_id, device_id, protocol_id,
 			  allow ? SCMI_BASE_PROTOCOL_ACCESS_ALLOW : 0 };
 
-	return call(a, BASE_SET_PROTOCOL_PERMISSIONS, w, 4, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), BASE_SET_PROTOCOL_PERMISSIONS, w, 4, NULL, 0, 0, NULL);
 }
 
 int scmi_base_reset_agent_configuration(struct scmi_agent *a, uint32_t agent_id,
@@ -132,14 +122,14 @@ int scmi_base_reset_agent_configuration(struct scmi_agent *a, uint32_t agent_id,
 {
 	uint32_t w[2] = { agent_id, reset_permissions ? SCMI_BASE_RESET_PERMISSIONS : 0 };
 
-	return call(a, BASE_RESET_AGENT_CONFIGURATION, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), BASE_RESET_AGENT_CONFIGURATION, w, 2, NULL, 0, 0, NULL);
 }
 
 /* A vendor name; NOT_SUPPORTED leaves it empty when the message is optional. */
 static int vendor_name(struct scmi_agent *a, uint8_t msg, bool optional, char *name, size_t len)
 {
 	uint8_t rx[SCMI_SHORT_NAME_MAX_SIZE];
-	int ret = call(a, msg, NULL, 0, rx, sizeof(rx), sizeof(rx));
+	int ret = scmi_ph_call_words(PH(a), msg, NULL, 0, rx, sizeof(rx), sizeof(rx), NULL);
 
 	if (!ret)
 		fw_copy_name(name, len, rx, SCMI_SHORT_NAME_MAX_SIZE);
@@ -164,7 +154,8 @@ int scmi_base_discover(struct scmi_agent *a, struct scmi_base_info *info)
 		ret = vendor_name(a, BASE_DISCOVER_SUB_VENDOR, true, info->sub_vendor,
 				  sizeof(info->sub_vendor));
 	if (!ret)
-		ret = call(a, BASE_DISCOVER_IMPLEMENTATION_VERSION, NULL, 0, rx, sizeof(rx), 4);
+		ret = scmi_ph_call_words(PH(a), BASE_DISCOVER_IMPLEMENTATION_VERSION, NULL, 0, rx,
+					 sizeof(rx), 4, NULL);
 	if (ret)
 		return ret;
 	info->impl_version = fw_get_le32(rx);

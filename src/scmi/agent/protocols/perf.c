@@ -11,14 +11,7 @@
 
 #include <errno.h>
 
-/* One command of words; its reply must hold need bytes. */
-static int pf_call(struct scmi_agent *a, uint8_t msg, const uint32_t *words, size_t n, uint8_t *rx,
-		   size_t rx_cap, size_t need)
-{
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_PERF);
-
-	return scmi_ph_call_words(&ph, msg, words, n, rx, rx_cap, need, NULL);
-}
+#define PH(a) SCMI_PH(a, SCMI_PROTOCOL_PERF)
 
 int scmi_perf_protocol_info(struct scmi_agent *a, struct scmi_perf_info *info)
 {
@@ -36,21 +29,19 @@ int scmi_perf_protocol_info(struct scmi_agent *a, struct scmi_perf_info *info)
 
 int scmi_perf_negotiate_version(struct scmi_agent *a, uint32_t version)
 {
-	struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_PERF);
-
-	return scmi_ph_negotiate(&ph, version);
+	return scmi_ph_negotiate(PH(a), version);
 }
 
 int scmi_perf_domain_info(struct scmi_agent *a, uint32_t version, uint32_t domain,
 			  struct scmi_perf_domain_info *d)
 {
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_PERF);
 	uint8_t rx[16 + SCMI_SHORT_NAME_MAX_SIZE + 4];
 	int ret;
 
 	memset(d, 0, sizeof(*d));
 	d->id = domain;
-	ret = pf_call(a, PERF_DOMAIN_ATTRIBUTES, &domain, 1, rx, sizeof(rx), sizeof(rx) - 4);
+	ret = scmi_ph_call_words(PH(a), PERF_DOMAIN_ATTRIBUTES, &domain, 1, rx, sizeof(rx),
+				 sizeof(rx) - 4, NULL);
 	if (ret)
 		return ret;
 	d->flags = fw_get_le32(rx);
@@ -59,7 +50,7 @@ int scmi_perf_domain_info(struct scmi_agent *a, uint32_t version, uint32_t domai
 	d->sustained_perf_level = fw_get_le32(rx + 12);
 	fw_copy_name(d->name, sizeof(d->name), rx + 16, SCMI_SHORT_NAME_MAX_SIZE);
 	if (version >= SCMI_PERF_VERSION_3_0 && (d->flags & SUPPORTS_PERF_EXTENDED_NAMES))
-		return scmi_ph_extended_name(&ph, PERF_DOMAIN_NAME_GET, domain, NULL, d->name,
+		return scmi_ph_extended_name(PH(a), PERF_DOMAIN_NAME_GET, domain, NULL, d->name,
 					     sizeof(d->name));
 	return 0;
 }
@@ -125,7 +116,6 @@ int scmi_perf_describe_levels(struct scmi_agent *a, uint32_t version, uint32_t d
 			      unsigned int *parts)
 {
 	static const struct scmi_iter_ops ops = { levels_prepare, levels_update, levels_process };
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_PERF);
 	struct levels_walk w = {
 		.domain = domain,
 		.esz = version >= SCMI_PERF_VERSION_4_0 ? SCMI_PERF_OPP_SIZE_V4
@@ -133,7 +123,7 @@ int scmi_perf_describe_levels(struct scmi_agent *a, uint32_t version, uint32_t d
 		.opps = opps,
 	};
 	uint32_t have;
-	int ret = scmi_ph_iterate(&ph, PERF_DESCRIBE_LEVELS, (uint32_t)FW_MIN(max, UINT32_MAX),
+	int ret = scmi_ph_iterate(PH(a), PERF_DESCRIBE_LEVELS, (uint32_t)FW_MIN(max, UINT32_MAX),
 				  &ops, &w, &have, parts);
 
 	if (!ret)
@@ -145,13 +135,13 @@ int scmi_perf_limits_set(struct scmi_agent *a, uint32_t domain, uint32_t max, ui
 {
 	uint32_t w[3] = { domain, max, min };
 
-	return pf_call(a, PERF_LIMITS_SET, w, 3, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), PERF_LIMITS_SET, w, 3, NULL, 0, 0, NULL);
 }
 
 int scmi_perf_limits_get(struct scmi_agent *a, uint32_t domain, uint32_t *max, uint32_t *min)
 {
 	uint8_t rx[8];
-	int ret = pf_call(a, PERF_LIMITS_GET, &domain, 1, rx, sizeof(rx), 8);
+	int ret = scmi_ph_call_words(PH(a), PERF_LIMITS_GET, &domain, 1, rx, sizeof(rx), 8, NULL);
 
 	if (!ret) {
 		*max = fw_get_le32(rx);
@@ -164,13 +154,13 @@ int scmi_perf_level_set(struct scmi_agent *a, uint32_t domain, uint32_t level)
 {
 	uint32_t w[2] = { domain, level };
 
-	return pf_call(a, PERF_LEVEL_SET, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), PERF_LEVEL_SET, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_perf_level_get(struct scmi_agent *a, uint32_t domain, uint32_t *level)
 {
 	uint8_t rx[4];
-	int ret = pf_call(a, PERF_LEVEL_GET, &domain, 1, rx, sizeof(rx), 4);
+	int ret = scmi_ph_call_words(PH(a), PERF_LEVEL_GET, &domain, 1, rx, sizeof(rx), 4, NULL);
 
 	if (!ret)
 		*level = fw_get_le32(rx);
@@ -181,14 +171,14 @@ int scmi_perf_notify_limits(struct scmi_agent *a, uint32_t domain, bool enable)
 {
 	uint32_t w[2] = { domain, enable ? SCMI_PERF_NOTIFY_ENABLE : 0 };
 
-	return pf_call(a, PERF_NOTIFY_LIMITS, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), PERF_NOTIFY_LIMITS, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_perf_notify_level(struct scmi_agent *a, uint32_t domain, bool enable)
 {
 	uint32_t w[2] = { domain, enable ? SCMI_PERF_NOTIFY_ENABLE : 0 };
 
-	return pf_call(a, PERF_NOTIFY_LEVEL, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), PERF_NOTIFY_LEVEL, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_perf_describe_fastchannel(struct scmi_agent *a, uint32_t domain, uint32_t msg_id)
@@ -196,5 +186,5 @@ int scmi_perf_describe_fastchannel(struct scmi_agent *a, uint32_t domain, uint32
 	uint32_t w[2] = { domain, msg_id };
 	uint8_t rx[32];
 
-	return pf_call(a, PERF_DESCRIBE_FASTCHANNEL, w, 2, rx, sizeof(rx), 0);
+	return scmi_ph_call_words(PH(a), PERF_DESCRIBE_FASTCHANNEL, w, 2, rx, sizeof(rx), 0, NULL);
 }

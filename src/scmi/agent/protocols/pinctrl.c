@@ -13,14 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One command; its reply, copied into rx, must hold need bytes. */
-static int pc_call(struct scmi_agent *a, uint8_t msg, const uint32_t *words, size_t n, void *rx,
-		   size_t rx_cap, size_t need)
-{
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_PINCTRL);
-
-	return scmi_ph_call_words(&ph, msg, words, n, rx, rx_cap, need, NULL);
-}
+#define PH(a) SCMI_PH(a, SCMI_PROTOCOL_PINCTRL)
 
 int scmi_pinctrl_protocol_info(struct scmi_agent *a, struct scmi_pinctrl_info *info)
 {
@@ -38,18 +31,15 @@ int scmi_pinctrl_protocol_info(struct scmi_agent *a, struct scmi_pinctrl_info *i
 
 int scmi_pinctrl_negotiate_version(struct scmi_agent *a, uint32_t version)
 {
-	struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_PINCTRL);
-
-	return scmi_ph_negotiate(&ph, version);
+	return scmi_ph_negotiate(PH(a), version);
 }
 
 int scmi_pinctrl_name_get(struct scmi_agent *a, enum scmi_pinctrl_selector_type type, uint32_t id,
 			  char name[SCMI_MAX_STR_SIZE])
 {
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_PINCTRL);
 	uint32_t flags = type;
 
-	return scmi_ph_extended_name(&ph, PINCTRL_NAME_GET, id, &flags, name, SCMI_MAX_STR_SIZE);
+	return scmi_ph_extended_name(PH(a), PINCTRL_NAME_GET, id, &flags, name, SCMI_MAX_STR_SIZE);
 }
 
 int scmi_pinctrl_attributes(struct scmi_agent *a, enum scmi_pinctrl_selector_type type, uint32_t id,
@@ -57,7 +47,8 @@ int scmi_pinctrl_attributes(struct scmi_agent *a, enum scmi_pinctrl_selector_typ
 {
 	uint32_t w[2] = { id, type }, attr;
 	uint8_t rx[4 + SCMI_SHORT_NAME_MAX_SIZE];
-	int ret = pc_call(a, PINCTRL_ATTRIBUTES, w, 2, rx, sizeof(rx), sizeof(rx));
+	int ret = scmi_ph_call_words(PH(a), PINCTRL_ATTRIBUTES, w, 2, rx, sizeof(rx), sizeof(rx),
+				     NULL);
 
 	if (ret)
 		return ret;
@@ -132,12 +123,11 @@ int scmi_pinctrl_list_associations(struct scmi_agent *a, enum scmi_pinctrl_selec
 				   uint32_t id, uint16_t *ids, uint32_t cap, uint32_t *count)
 {
 	static const struct scmi_iter_ops ops = { assoc_prepare, assoc_update, assoc_process };
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_PINCTRL);
 	struct pc_walk w = { .id = id, .type = type, .ids = ids };
 
 	if (type == PIN_TYPE)
 		return -EINVAL;
-	return scmi_ph_iterate(&ph, PINCTRL_LIST_ASSOCIATIONS, cap, &ops, &w, count, NULL);
+	return scmi_ph_iterate(PH(a), PINCTRL_LIST_ASSOCIATIONS, cap, &ops, &w, count, NULL);
 }
 
 static int settings_get(struct scmi_agent *a, uint32_t type, uint32_t id, uint32_t attr,
@@ -145,7 +135,7 @@ static int settings_get(struct scmi_agent *a, uint32_t type, uint32_t id, uint32
 {
 	uint32_t w[2] = { id, attr | FW_FIELD_PREP(SCMI_PINCTRL_SELECTOR_TYPE_MASK, type) };
 
-	return pc_call(a, PINCTRL_SETTINGS_GET, w, 2, rx, cap, need);
+	return scmi_ph_call_words(PH(a), PINCTRL_SETTINGS_GET, w, 2, rx, cap, need, NULL);
 }
 
 int scmi_pinctrl_settings_get_one(struct scmi_agent *a, enum scmi_pinctrl_selector_type type,
@@ -231,13 +221,12 @@ int scmi_pinctrl_settings_get_all(struct scmi_agent *a, enum scmi_pinctrl_select
 				  uint32_t cap, uint32_t *count)
 {
 	static const struct scmi_iter_ops ops = { all_prepare, all_update, all_process };
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_PINCTRL);
 	struct pc_walk w = { .id = id, .type = type, .cfgs = cfgs };
 	int ret;
 
 	if (type == FUNCTION_TYPE)
 		return -EINVAL;
-	ret = scmi_ph_iterate(&ph, PINCTRL_SETTINGS_GET, cap, &ops, &w, count, NULL);
+	ret = scmi_ph_iterate(PH(a), PINCTRL_SETTINGS_GET, cap, &ops, &w, count, NULL);
 	if (!ret)
 		*function = w.function;
 	return ret;
@@ -247,7 +236,6 @@ int scmi_pinctrl_settings_configure(struct scmi_agent *a, enum scmi_pinctrl_sele
 				    uint32_t id, uint32_t function,
 				    const struct scmi_pinctrl_config *cfgs, uint32_t n)
 {
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_PINCTRL);
 	size_t max = scmi_agent_max_msg_size(a);
 	uint8_t tx[4096];
 	uint32_t attr;
@@ -265,7 +253,7 @@ int scmi_pinctrl_settings_configure(struct scmi_agent *a, enum scmi_pinctrl_sele
 		fw_put_le32(tx + 12 + 8 * i, cfgs[i].type);
 		fw_put_le32(tx + 16 + 8 * i, cfgs[i].value);
 	}
-	return scmi_ph_call(&ph, PINCTRL_SETTINGS_CONFIGURE, tx, 12 + 8 * (size_t)n, NULL, 0, 0,
+	return scmi_ph_call(PH(a), PINCTRL_SETTINGS_CONFIGURE, tx, 12 + 8 * (size_t)n, NULL, 0, 0,
 			    NULL);
 }
 
@@ -273,14 +261,14 @@ int scmi_pinctrl_request(struct scmi_agent *a, enum scmi_pinctrl_selector_type t
 {
 	uint32_t w[2] = { id, type };
 
-	return pc_call(a, PINCTRL_REQUEST, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), PINCTRL_REQUEST, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_pinctrl_release(struct scmi_agent *a, enum scmi_pinctrl_selector_type type, uint32_t id)
 {
 	uint32_t w[2] = { id, type };
 
-	return pc_call(a, PINCTRL_RELEASE, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), PINCTRL_RELEASE, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_pinctrl_set_permissions(struct scmi_agent *a, uint32_t agent_id,
@@ -290,7 +278,7 @@ int scmi_pinctrl_set_permissions(struct scmi_agent *a, uint32_t agent_id,
 			  FW_FIELD_PREP(SCMI_PINCTRL_PERM_TYPE_MASK, type) |
 				  (allow ? SCMI_PINCTRL_PERM_ALLOW : 0) };
 
-	return pc_call(a, PINCTRL_SET_PERMISSIONS, w, 3, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), PINCTRL_SET_PERMISSIONS, w, 3, NULL, 0, 0, NULL);
 }
 
 int scmi_pinctrl_find(struct scmi_agent *a, enum scmi_pinctrl_selector_type type,

@@ -12,14 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* One command of words; its reply must hold need bytes. */
-static int pd_call(struct scmi_agent *a, uint8_t msg, const uint32_t *words, size_t n, uint8_t *rx,
-		   size_t rx_cap, size_t need)
-{
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_POWER);
-
-	return scmi_ph_call_words(&ph, msg, words, n, rx, rx_cap, need, NULL);
-}
+#define PH(a) SCMI_PH(a, SCMI_PROTOCOL_POWER)
 
 int scmi_power_protocol_info(struct scmi_agent *a, struct scmi_power_info *info)
 {
@@ -38,45 +31,42 @@ int scmi_power_protocol_info(struct scmi_agent *a, struct scmi_power_info *info)
 
 int scmi_power_negotiate_version(struct scmi_agent *a, uint32_t version)
 {
-	struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_POWER);
-
-	return scmi_ph_negotiate(&ph, version);
+	return scmi_ph_negotiate(PH(a), version);
 }
 
 int scmi_power_domain_info(struct scmi_agent *a, uint32_t version, uint32_t domain,
 			   struct scmi_power_domain_info *d)
 {
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_POWER);
 	uint8_t rx[4 + SCMI_SHORT_NAME_MAX_SIZE];
 	int ret;
 
 	memset(d, 0, sizeof(*d));
 	d->id = domain;
-	ret = pd_call(a, POWER_DOMAIN_ATTRIBUTES, &domain, 1, rx, sizeof(rx), sizeof(rx));
+	ret = scmi_ph_call_words(PH(a), POWER_DOMAIN_ATTRIBUTES, &domain, 1, rx, sizeof(rx),
+				 sizeof(rx), NULL);
 	if (ret)
 		return ret;
 	d->flags = fw_get_le32(rx);
 	fw_copy_name(d->name, sizeof(d->name), rx + 4, SCMI_SHORT_NAME_MAX_SIZE);
 	/* As Linux: the extended name only from 3.0 and when the flag says so. */
 	if (version >= SCMI_POWER_VERSION_3_0 && (d->flags & SUPPORTS_EXTENDED_NAMES))
-		return scmi_ph_extended_name(&ph, POWER_DOMAIN_NAME_GET, domain, NULL, d->name,
+		return scmi_ph_extended_name(PH(a), POWER_DOMAIN_NAME_GET, domain, NULL, d->name,
 					     sizeof(d->name));
 	return 0;
 }
 
 int scmi_power_state_set(struct scmi_agent *a, uint32_t domain, uint32_t state, bool async)
 {
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_POWER);
 	uint32_t w[3] = { async ? POWER_STATE_SET_ASYNC : 0, domain, state };
 	uint8_t tx[12], rx[4];
 	int ret;
 
 	if (!async)
-		return pd_call(a, POWER_STATE_SET, w, 3, NULL, 0, 0);
+		return scmi_ph_call_words(PH(a), POWER_STATE_SET, w, 3, NULL, 0, 0, NULL);
 	for (size_t i = 0; i < 3; i++)
 		fw_put_le32(tx + 4 * i, w[i]);
 	/* The delayed response: status (consumed by the core), domain_id. */
-	ret = scmi_ph_call_with_response(&ph, POWER_STATE_SET, tx, 12, rx, 4, 4, NULL);
+	ret = scmi_ph_call_with_response(PH(a), POWER_STATE_SET, tx, 12, rx, 4, 4, NULL);
 	if (!ret && fw_get_le32(rx) != domain) {
 		fw_err("scmi: POWER_STATE_SET delayed response names domain %u, not %u",
 		       fw_get_le32(rx), domain);
@@ -88,7 +78,7 @@ int scmi_power_state_set(struct scmi_agent *a, uint32_t domain, uint32_t state, 
 int scmi_power_state_get(struct scmi_agent *a, uint32_t domain, uint32_t *state)
 {
 	uint8_t rx[4];
-	int ret = pd_call(a, POWER_STATE_GET, &domain, 1, rx, sizeof(rx), 4);
+	int ret = scmi_ph_call_words(PH(a), POWER_STATE_GET, &domain, 1, rx, sizeof(rx), 4, NULL);
 
 	if (!ret)
 		*state = fw_get_le32(rx);
@@ -99,14 +89,15 @@ int scmi_power_state_notify(struct scmi_agent *a, uint32_t domain, bool enable)
 {
 	uint32_t w[2] = { domain, enable ? SCMI_POWER_NOTIFY_ENABLE : 0 };
 
-	return pd_call(a, POWER_STATE_NOTIFY, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), POWER_STATE_NOTIFY, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_power_change_requested_notify(struct scmi_agent *a, uint32_t domain, bool enable)
 {
 	uint32_t w[2] = { domain, enable ? SCMI_POWER_NOTIFY_ENABLE : 0 };
 
-	return pd_call(a, POWER_STATE_CHANGE_REQUESTED_NOTIFY, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), POWER_STATE_CHANGE_REQUESTED_NOTIFY, w, 2, NULL, 0, 0,
+				  NULL);
 }
 
 void scmi_power_state_str(uint32_t state, char *buf, size_t len)

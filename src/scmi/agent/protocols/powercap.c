@@ -13,19 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One command of words; its reply, copied into rx, must hold need bytes. */
-static int pc_call(struct scmi_agent *a, uint8_t msg, const uint32_t *words, size_t n, void *rx,
-		   size_t rx_cap, size_t need)
-{
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_POWERCAP);
-
-	return scmi_ph_call_words(&ph, msg, words, n, rx, rx_cap, need, NULL);
-}
+#define PH(a) SCMI_PH(a, SCMI_PROTOCOL_POWERCAP)
 
 static int get_u32(struct scmi_agent *a, uint8_t msg, uint32_t arg, uint32_t *out)
 {
 	uint8_t rx[4];
-	int ret = pc_call(a, msg, &arg, 1, rx, sizeof(rx), 4);
+	int ret = scmi_ph_call_words(PH(a), msg, &arg, 1, rx, sizeof(rx), 4, NULL);
 
 	if (!ret)
 		*out = fw_get_le32(rx);
@@ -46,16 +39,12 @@ int scmi_powercap_protocol_info(struct scmi_agent *a, uint32_t *version, uint32_
 
 int scmi_powercap_negotiate_version(struct scmi_agent *a, uint32_t version)
 {
-	struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_POWERCAP);
-
-	return scmi_ph_negotiate(&ph, version);
+	return scmi_ph_negotiate(PH(a), version);
 }
 
 int scmi_powercap_name_get(struct scmi_agent *a, uint32_t domain, char name[SCMI_MAX_STR_SIZE])
 {
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_POWERCAP);
-
-	return scmi_ph_extended_name(&ph, POWERCAP_DOMAIN_NAME_GET, domain, NULL, name,
+	return scmi_ph_extended_name(PH(a), POWERCAP_DOMAIN_NAME_GET, domain, NULL, name,
 				     SCMI_MAX_STR_SIZE);
 }
 
@@ -80,7 +69,8 @@ int scmi_powercap_domain_attributes(struct scmi_agent *a, uint32_t domain,
 
 	if ((ret = scmi_powercap_protocol_info(a, &ver, &num)))
 		return ret;
-	ret = pc_call(a, POWERCAP_DOMAIN_ATTRIBUTES, &domain, 1, rx, sizeof(rx), sizeof(rx));
+	ret = scmi_ph_call_words(PH(a), POWERCAP_DOMAIN_ATTRIBUTES, &domain, 1, rx, sizeof(rx),
+				 sizeof(rx), NULL);
 	if (ret)
 		return ret;
 	memset(d, 0, sizeof(*d));
@@ -129,7 +119,6 @@ int scmi_powercap_cap_get(struct scmi_agent *a, uint32_t domain, uint32_t *cap)
 int scmi_powercap_cap_set(struct scmi_agent *a, uint32_t domain, uint32_t cap, bool async,
 			  bool ignore_dresp, uint32_t *applied)
 {
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_POWERCAP);
 	uint32_t w[3] = { domain,
 			  (async ? SCMI_POWERCAP_CAP_SET_ASYNC : 0) |
 				  (ignore_dresp ? SCMI_POWERCAP_CAP_SET_IGNORE_DRESP : 0),
@@ -138,7 +127,7 @@ int scmi_powercap_cap_set(struct scmi_agent *a, uint32_t domain, uint32_t cap, b
 	int ret;
 
 	if (!async || ignore_dresp) {
-		ret = pc_call(a, POWERCAP_CAP_SET, w, 3, NULL, 0, 0);
+		ret = scmi_ph_call_words(PH(a), POWERCAP_CAP_SET, w, 3, NULL, 0, 0, NULL);
 		if (!ret && applied)
 			*applied = cap;
 		return ret;
@@ -146,7 +135,7 @@ int scmi_powercap_cap_set(struct scmi_agent *a, uint32_t domain, uint32_t cap, b
 	for (size_t i = 0; i < 3; i++)
 		fw_put_le32(tx + 4 * i, w[i]);
 	/* The delayed response: domain and the cap now applied. */
-	ret = scmi_ph_call_with_response(&ph, POWERCAP_CAP_SET, tx, 12, rx, 8, 8, NULL);
+	ret = scmi_ph_call_with_response(PH(a), POWERCAP_CAP_SET, tx, 12, rx, 8, 8, NULL);
 	if (!ret && fw_get_le32(rx) != domain)
 		ret = -EPROTO;
 	if (!ret && applied)
@@ -163,14 +152,15 @@ int scmi_powercap_pai_set(struct scmi_agent *a, uint32_t domain, uint32_t pai)
 {
 	uint32_t w[3] = { domain, 0, pai };
 
-	return pc_call(a, POWERCAP_PAI_SET, w, 3, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), POWERCAP_PAI_SET, w, 3, NULL, 0, 0, NULL);
 }
 
 int scmi_powercap_measurements_get(struct scmi_agent *a, uint32_t domain, uint32_t *power,
 				   uint32_t *pai)
 {
 	uint8_t rx[8];
-	int ret = pc_call(a, POWERCAP_MEASUREMENTS_GET, &domain, 1, rx, sizeof(rx), 8);
+	int ret = scmi_ph_call_words(PH(a), POWERCAP_MEASUREMENTS_GET, &domain, 1, rx, sizeof(rx),
+				     8, NULL);
 
 	if (ret)
 		return ret;
@@ -183,7 +173,7 @@ int scmi_powercap_cap_notify(struct scmi_agent *a, uint32_t domain, bool enable)
 {
 	uint32_t w[2] = { domain, enable ? SCMI_POWERCAP_NOTIFY_ENABLE : 0 };
 
-	return pc_call(a, POWERCAP_CAP_NOTIFY, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), POWERCAP_CAP_NOTIFY, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_powercap_measurements_notify(struct scmi_agent *a, uint32_t domain, bool enable,
@@ -191,14 +181,14 @@ int scmi_powercap_measurements_notify(struct scmi_agent *a, uint32_t domain, boo
 {
 	uint32_t w[4] = { domain, enable ? SCMI_POWERCAP_NOTIFY_ENABLE : 0, low, high };
 
-	return pc_call(a, POWERCAP_MEASUREMENTS_NOTIFY, w, 4, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), POWERCAP_MEASUREMENTS_NOTIFY, w, 4, NULL, 0, 0, NULL);
 }
 
 int scmi_powercap_describe_fastchannel(struct scmi_agent *a, uint32_t domain, uint32_t msg_id)
 {
 	uint32_t w[2] = { domain, msg_id };
 
-	return pc_call(a, POWERCAP_DESCRIBE_FASTCHANNEL, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), POWERCAP_DESCRIBE_FASTCHANNEL, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_powercap_parse_event(uint8_t evt_id, const uint8_t *payload, size_t len,

@@ -12,21 +12,17 @@
 #include <errno.h>
 #include <string.h>
 
-#define RX_MAX 512
+#define PH(a) SCMI_PH(a, SCMI_PROTOCOL_SENSOR)
 
-static struct scmi_protocol_handle ph_of(struct scmi_agent *a)
-{
-	return scmi_ph_of(a, SCMI_PROTOCOL_SENSOR);
-}
+#define RX_MAX 512
 
 /* A command of two words whose reply must hold need bytes. */
 static int call2(struct scmi_agent *a, uint8_t msg, uint32_t w0, uint32_t w1, uint8_t *rx,
 		 size_t need, size_t *got)
 {
-	const struct scmi_protocol_handle ph = ph_of(a);
 	uint32_t w[2] = { w0, w1 };
 
-	return scmi_ph_call_words(&ph, msg, w, 2, rx, rx ? RX_MAX : 0, need, got);
+	return scmi_ph_call_words(PH(a), msg, w, 2, rx, rx ? RX_MAX : 0, need, got);
 }
 
 uint64_t scmi_sensor_interval_ns(uint32_t secs, int exp)
@@ -61,16 +57,12 @@ int scmi_sensor_proto_info_get(struct scmi_agent *a, struct scmi_sensor_proto_in
 
 int scmi_sensor_message_attributes(struct scmi_agent *a, uint32_t msg_id, uint32_t *attr)
 {
-	const struct scmi_protocol_handle ph = ph_of(a);
-
-	return scmi_ph_msg_check(&ph, msg_id, attr);
+	return scmi_ph_msg_check(PH(a), msg_id, attr);
 }
 
 int scmi_sensor_negotiate_version(struct scmi_agent *a, uint32_t version)
 {
-	struct scmi_protocol_handle ph = ph_of(a);
-
-	return scmi_ph_negotiate(&ph, version);
+	return scmi_ph_negotiate(PH(a), version);
 }
 
 static int64_t le64s(const uint8_t *p)
@@ -141,13 +133,12 @@ int scmi_sensor_update_intervals(struct scmi_agent *a, uint32_t id, struct scmi_
 {
 	static const struct scmi_iter_ops ops = { prepare_sensor_index, intervals_update,
 						  intervals_process };
-	const struct scmi_protocol_handle ph = ph_of(a);
 	struct sensor_walk w = { .id = id, .s = s };
 	uint32_t have;
 	int ret;
 
 	s->num_intervals = 0;
-	ret = scmi_ph_iterate(&ph, SENSOR_LIST_UPDATE_INTERVALS, SCMI_SENSOR_MAX_INTERVALS, &ops,
+	ret = scmi_ph_iterate(PH(a), SENSOR_LIST_UPDATE_INTERVALS, SCMI_SENSOR_MAX_INTERVALS, &ops,
 			      &w, &have, NULL);
 	if (!ret)
 		s->num_intervals = have;
@@ -192,10 +183,9 @@ static int axis_names(struct scmi_agent *a, struct scmi_sensor_info *s)
 {
 	static const struct scmi_iter_ops ops = { prepare_sensor_index, names_update,
 						  names_process };
-	const struct scmi_protocol_handle ph = ph_of(a);
 	struct sensor_walk w = { .id = s->id, .s = s };
 
-	return scmi_ph_iterate(&ph, SENSOR_AXIS_NAME_GET, s->num_axis, &ops, &w, NULL, NULL);
+	return scmi_ph_iterate(PH(a), SENSOR_AXIS_NAME_GET, s->num_axis, &ops, &w, NULL, NULL);
 }
 
 static int axes_update(void *priv, struct scmi_iter_state *st)
@@ -246,9 +236,8 @@ short_reply:
 int scmi_sensor_axis_describe(struct scmi_agent *a, uint32_t version, struct scmi_sensor_info *s)
 {
 	static const struct scmi_iter_ops ops = { prepare_sensor_index, axes_update, axes_process };
-	const struct scmi_protocol_handle ph = ph_of(a);
 	struct sensor_walk w = { .id = s->id, .s = s };
-	int ret = scmi_ph_iterate(&ph, SENSOR_AXIS_DESCRIPTION_GET, s->num_axis, &ops, &w, NULL,
+	int ret = scmi_ph_iterate(PH(a), SENSOR_AXIS_DESCRIPTION_GET, s->num_axis, &ops, &w, NULL,
 				  NULL);
 
 	if (!ret && w.ext_names && version >= SCMI_SENSOR_VERSION_3_0)
@@ -258,9 +247,7 @@ int scmi_sensor_axis_describe(struct scmi_agent *a, uint32_t version, struct scm
 
 int scmi_sensor_name_get(struct scmi_agent *a, uint32_t id, char *name, size_t len)
 {
-	const struct scmi_protocol_handle ph = ph_of(a);
-
-	return scmi_ph_extended_name(&ph, SENSOR_NAME_GET, id, NULL, name, len);
+	return scmi_ph_extended_name(PH(a), SENSOR_NAME_GET, id, NULL, name, len);
 }
 
 /* One descriptor at d (avail bytes); its size, or 0 when it does not fit. */
@@ -390,7 +377,6 @@ int scmi_sensor_describe(struct scmi_agent *a, const struct scmi_sensor_proto_in
 {
 	static const struct scmi_iter_ops ops = { describe_prepare, describe_update,
 						  describe_process };
-	const struct scmi_protocol_handle ph = ph_of(a);
 	struct describe_walk w = { .a = a, .pi = pi, .out = out, .cap = cap };
 	uint32_t have;
 	int ret;
@@ -398,7 +384,8 @@ int scmi_sensor_describe(struct scmi_agent *a, const struct scmi_sensor_proto_in
 	*n = 0;
 	if (!pi->num_sensors)
 		return 0;
-	ret = scmi_ph_iterate(&ph, SENSOR_DESCRIPTION_GET, pi->num_sensors, &ops, &w, &have, NULL);
+	ret = scmi_ph_iterate(PH(a), SENSOR_DESCRIPTION_GET, pi->num_sensors, &ops, &w, &have,
+			      NULL);
 	if (!ret)
 		*n = have;
 	return ret;
@@ -431,7 +418,6 @@ static int parse_readings(const uint8_t *p, size_t len, uint32_t version,
 int scmi_sensor_reading_get(struct scmi_agent *a, uint32_t version, uint32_t id, bool async,
 			    struct scmi_sensor_reading *r, size_t cap, size_t *n)
 {
-	const struct scmi_protocol_handle ph = ph_of(a);
 	uint8_t tx[8], rx[RX_MAX];
 	size_t len;
 	int ret;
@@ -447,7 +433,7 @@ int scmi_sensor_reading_get(struct scmi_agent *a, uint32_t version, uint32_t id,
 	}
 	fw_put_le32(tx, id);
 	fw_put_le32(tx + 4, SCMI_SENSOR_READ_ASYNC);
-	ret = scmi_ph_call_with_response(&ph, SENSOR_READING_GET, tx, 8, rx, sizeof(rx), 0, &len);
+	ret = scmi_ph_call_with_response(PH(a), SENSOR_READING_GET, tx, 8, rx, sizeof(rx), 0, &len);
 	if (ret)
 		return ret;
 	/* SENSOR_READING_COMPLETE: the sensor id, then the readings. */
@@ -462,13 +448,12 @@ int scmi_sensor_reading_get(struct scmi_agent *a, uint32_t version, uint32_t id,
 int scmi_sensor_trip_point_config(struct scmi_agent *a, uint32_t id, uint8_t tp_id,
 				  uint32_t event_control, int64_t value)
 {
-	const struct scmi_protocol_handle ph = ph_of(a);
 	uint32_t w[4] = { id,
 			  (event_control & SCMI_SENSOR_TP_EVENT_MASK) |
 				  FW_FIELD_PREP(SCMI_SENSOR_TP_ID, tp_id),
 			  (uint32_t)value, (uint32_t)((uint64_t)value >> 32) };
 
-	return scmi_ph_call_words(&ph, SENSOR_TRIP_POINT_CONFIG, w, 4, NULL, 0, 0, NULL);
+	return scmi_ph_call_words(PH(a), SENSOR_TRIP_POINT_CONFIG, w, 4, NULL, 0, 0, NULL);
 }
 
 int scmi_sensor_trip_point_notify(struct scmi_agent *a, uint32_t id, bool enable)
@@ -485,9 +470,8 @@ int scmi_sensor_continuous_update_notify(struct scmi_agent *a, uint32_t id, bool
 
 int scmi_sensor_config_get(struct scmi_agent *a, uint32_t id, uint32_t *config)
 {
-	const struct scmi_protocol_handle ph = ph_of(a);
 	uint8_t rx[4];
-	int ret = scmi_ph_call_words(&ph, SENSOR_CONFIG_GET, &id, 1, rx, sizeof(rx), 4, NULL);
+	int ret = scmi_ph_call_words(PH(a), SENSOR_CONFIG_GET, &id, 1, rx, sizeof(rx), 4, NULL);
 
 	if (!ret)
 		*config = fw_get_le32(rx);

@@ -10,14 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-/* One command of words; its reply must hold need bytes. */
-static int sys_call(struct scmi_agent *a, uint8_t msg, const uint32_t *words, size_t n, uint8_t *rx,
-		    size_t rx_cap, size_t need)
-{
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_SYSTEM);
-
-	return scmi_ph_call_words(&ph, msg, words, n, rx, rx_cap, need, NULL);
-}
+#define PH(a) SCMI_PH(a, SCMI_PROTOCOL_SYSTEM)
 
 int scmi_system_version(struct scmi_agent *a, uint32_t *version)
 {
@@ -26,29 +19,26 @@ int scmi_system_version(struct scmi_agent *a, uint32_t *version)
 
 int scmi_system_negotiate_version(struct scmi_agent *a, uint32_t version)
 {
-	struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_SYSTEM);
-
-	return scmi_ph_negotiate(&ph, version);
+	return scmi_ph_negotiate(PH(a), version);
 }
 
 int scmi_system_set_attributes(struct scmi_agent *a, uint32_t *attributes)
 {
-	const struct scmi_protocol_handle ph = scmi_ph_of(a, SCMI_PROTOCOL_SYSTEM);
-
-	return scmi_ph_msg_check(&ph, SYSTEM_POWER_STATE_SET, attributes);
+	return scmi_ph_msg_check(PH(a), SYSTEM_POWER_STATE_SET, attributes);
 }
 
 int scmi_system_state_set(struct scmi_agent *a, uint32_t state, bool graceful)
 {
 	uint32_t w[2] = { graceful ? SCMI_SYSTEM_GRACEFUL_REQUEST : 0, state };
 
-	return sys_call(a, SYSTEM_POWER_STATE_SET, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), SYSTEM_POWER_STATE_SET, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_system_state_get(struct scmi_agent *a, uint32_t *state)
 {
 	uint8_t rx[4];
-	int ret = sys_call(a, SYSTEM_POWER_STATE_GET, NULL, 0, rx, sizeof(rx), 4);
+	int ret =
+		scmi_ph_call_words(PH(a), SYSTEM_POWER_STATE_GET, NULL, 0, rx, sizeof(rx), 4, NULL);
 
 	if (!ret)
 		*state = fw_get_le32(rx);
@@ -59,7 +49,7 @@ int scmi_system_state_notify(struct scmi_agent *a, bool enable)
 {
 	uint32_t w = enable ? SCMI_SYSTEM_NOTIFY_ENABLE : 0;
 
-	return sys_call(a, SYSTEM_POWER_STATE_NOTIFY, &w, 1, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), SYSTEM_POWER_STATE_NOTIFY, &w, 1, NULL, 0, 0, NULL);
 }
 
 int scmi_system_event_decode(uint32_t version, const uint8_t *p, size_t len,

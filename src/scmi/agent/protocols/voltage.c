@@ -12,17 +12,13 @@
 #include <errno.h>
 #include <string.h>
 
-static struct scmi_protocol_handle ph_of(struct scmi_agent *a)
-{
-	return scmi_ph_of(a, SCMI_PROTOCOL_VOLTAGE);
-}
+#define PH(a) SCMI_PH(a, SCMI_PROTOCOL_VOLTAGE)
 
 /* A command of one word whose reply, when out is given, is one word. */
 static int call_u32(struct scmi_agent *a, uint8_t msg, uint32_t w, uint32_t *out)
 {
-	const struct scmi_protocol_handle ph = ph_of(a);
 	uint8_t rx[4];
-	int ret = scmi_ph_call_words(&ph, msg, &w, 1, rx, sizeof(rx), out ? 4 : 0, NULL);
+	int ret = scmi_ph_call_words(PH(a), msg, &w, 1, rx, sizeof(rx), out ? 4 : 0, NULL);
 
 	if (!ret && out)
 		*out = fw_get_le32(rx);
@@ -43,16 +39,12 @@ int scmi_voltage_proto_info_get(struct scmi_agent *a, uint32_t *version, unsigne
 
 int scmi_voltage_message_attributes(struct scmi_agent *a, uint32_t msg_id, uint32_t *attr)
 {
-	const struct scmi_protocol_handle ph = ph_of(a);
-
-	return scmi_ph_msg_check(&ph, msg_id, attr);
+	return scmi_ph_msg_check(PH(a), msg_id, attr);
 }
 
 int scmi_voltage_negotiate_version(struct scmi_agent *a, uint32_t version)
 {
-	struct scmi_protocol_handle ph = ph_of(a);
-
-	return scmi_ph_negotiate(&ph, version);
+	return scmi_ph_negotiate(PH(a), version);
 }
 
 static size_t levels_prepare(void *priv, const struct scmi_iter_state *st, uint8_t *tx)
@@ -103,13 +95,12 @@ static int levels_process(void *priv, struct scmi_iter_state *st)
 static int describe_levels(struct scmi_agent *a, struct scmi_voltage_info *v)
 {
 	static const struct scmi_iter_ops ops = { levels_prepare, levels_update, levels_process };
-	const struct scmi_protocol_handle ph = ph_of(a);
 	uint32_t have;
 	int ret;
 
 	v->num_levels = 0;
-	ret = scmi_ph_iterate(&ph, VOLTAGE_DESCRIBE_LEVELS, SCMI_VOLTAGE_MAX_LEVELS, &ops, v, &have,
-			      NULL);
+	ret = scmi_ph_iterate(PH(a), VOLTAGE_DESCRIBE_LEVELS, SCMI_VOLTAGE_MAX_LEVELS, &ops, v,
+			      &have, NULL);
 	if (!ret && have != v->num_levels)
 		ret = -EPROTO;
 	if (ret)
@@ -120,15 +111,14 @@ static int describe_levels(struct scmi_agent *a, struct scmi_voltage_info *v)
 int scmi_voltage_domain_info(struct scmi_agent *a, uint32_t version, uint32_t id,
 			     struct scmi_voltage_info *v)
 {
-	const struct scmi_protocol_handle ph = ph_of(a);
 	uint8_t rx[4 + SCMI_SHORT_NAME_MAX_SIZE];
 	uint32_t attr;
 	int ret;
 
 	memset(v, 0, sizeof(*v));
 	v->id = id;
-	ret = scmi_ph_call_words(&ph, VOLTAGE_DOMAIN_ATTRIBUTES, &id, 1, rx, sizeof(rx), sizeof(rx),
-				 NULL);
+	ret = scmi_ph_call_words(PH(a), VOLTAGE_DOMAIN_ATTRIBUTES, &id, 1, rx, sizeof(rx),
+				 sizeof(rx), NULL);
 	if (ret)
 		return ret;
 	attr = fw_get_le32(rx);
@@ -138,7 +128,7 @@ int scmi_voltage_domain_info(struct scmi_agent *a, uint32_t version, uint32_t id
 	if (version >= SCMI_VOLTAGE_VERSION_2_0 && (attr & SCMI_VOLTAGE_SUPPORTS_EXTENDED_NAMES)) {
 		char ext[SCMI_VOLTAGE_MAX_NAME];
 
-		if (!scmi_ph_extended_name(&ph, VOLTAGE_DOMAIN_NAME_GET, id, NULL, ext,
+		if (!scmi_ph_extended_name(PH(a), VOLTAGE_DOMAIN_NAME_GET, id, NULL, ext,
 					   sizeof(ext)))
 			memcpy(v->name, ext, sizeof(ext));
 	}
@@ -147,10 +137,9 @@ int scmi_voltage_domain_info(struct scmi_agent *a, uint32_t version, uint32_t id
 
 int scmi_voltage_config_set(struct scmi_agent *a, uint32_t id, uint32_t config)
 {
-	const struct scmi_protocol_handle ph = ph_of(a);
 	uint32_t w[2] = { id, config };
 
-	return scmi_ph_call_words(&ph, VOLTAGE_CONFIG_SET, w, 2, NULL, 0, 0, NULL);
+	return scmi_ph_call_words(PH(a), VOLTAGE_CONFIG_SET, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_voltage_config_get(struct scmi_agent *a, uint32_t id, uint32_t *config)
@@ -160,18 +149,17 @@ int scmi_voltage_config_get(struct scmi_agent *a, uint32_t id, uint32_t *config)
 
 int scmi_voltage_level_set(struct scmi_agent *a, uint32_t id, bool async, int32_t uv)
 {
-	const struct scmi_protocol_handle ph = ph_of(a);
 	uint32_t w[3] = { id, async ? SCMI_VOLTAGE_LEVEL_SET_ASYNC : 0, (uint32_t)uv };
 	uint8_t tx[12], rx[8];
 	size_t len;
 	int ret;
 
 	if (!async)
-		return scmi_ph_call_words(&ph, VOLTAGE_LEVEL_SET, w, 3, NULL, 0, 0, NULL);
+		return scmi_ph_call_words(PH(a), VOLTAGE_LEVEL_SET, w, 3, NULL, 0, 0, NULL);
 	for (size_t i = 0; i < 3; i++)
 		fw_put_le32(tx + 4 * i, w[i]);
 	/* VOLTAGE_LEVEL_SET_COMPLETE: domain_id, voltage_level. */
-	ret = scmi_ph_call_with_response(&ph, VOLTAGE_LEVEL_SET, tx, 12, rx, 8, 0, &len);
+	ret = scmi_ph_call_with_response(PH(a), VOLTAGE_LEVEL_SET, tx, 12, rx, 8, 0, &len);
 	if (!ret && (len < 8 || fw_get_le32(rx) != id || (int32_t)fw_get_le32(rx + 4) != uv)) {
 		fw_err("scmi: VOLTAGE_LEVEL_SET_COMPLETE of %zu bytes does not match domain %u",
 		       len, id);
