@@ -91,7 +91,8 @@ struct scmi_iter_state {
 };
 
 struct scmi_iter_ops {
-	/* The request for the part starting at st->desc_index; its length. */
+	/* The request for the part starting at st->desc_index; its length
+	 * (at most 16 bytes). */
 	size_t (*prepare)(void *priv, const struct scmi_iter_state *st, uint8_t *tx);
 	/* Read this part's counts into st (and check what only the client
 	 * knows); 0 or a negative errno that ends the walk. */
@@ -110,6 +111,10 @@ struct scmi_iter_ops {
 int scmi_ph_iterate(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t max_resources,
 		    const struct scmi_iter_ops *ops, void *priv, uint32_t *count,
 		    unsigned int *parts);
+/* The request most lists share, (resource id, entries to skip), as a
+ * prepare callback: priv must point to a struct whose first member is the
+ * resource id (uint32_t). */
+size_t scmi_iter_prepare_id_index(void *priv, const struct scmi_iter_state *st, uint8_t *tx);
 /* The iterator's bound on one part, alone: whether a part returning
  * returned entries after index fits in max. */
 bool scmi_iter_part_fits(uint32_t index, uint32_t returned, uint32_t max);

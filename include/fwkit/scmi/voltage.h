@@ -45,7 +45,7 @@ enum scmi_voltage_protocol_cmd {
 #define SCMI_VOLTAGE_MAX_LEVELS 64
 
 struct scmi_voltage_info {
-	uint32_t id;
+	uint32_t id; /* first: the level walk's request reads it */
 	bool async;
 	bool segmented; /* levels[] = min, max, step */
 	unsigned int num_levels;

@@ -133,6 +133,15 @@ int scmi_ph_extended_name(const struct scmi_protocol_handle *ph, uint8_t msg, ui
 	return ret;
 }
 
+size_t scmi_iter_prepare_id_index(void *priv, const struct scmi_iter_state *st, uint8_t *tx)
+{
+	const uint32_t *res_id = priv;
+
+	fw_put_le32(tx, *res_id);
+	fw_put_le32(tx + 4, st->desc_index);
+	return 8;
+}
+
 bool scmi_iter_part_fits(uint32_t index, uint32_t returned, uint32_t max)
 {
 	return index <= max && returned <= max - index;

@@ -80,20 +80,10 @@ int scmi_clock_attributes(const struct scmi_clock_client *c, uint32_t id,
 
 /* The two multi-part lists of one clock, and where their entries go. */
 struct clock_walk {
-	uint32_t id;
+	uint32_t id; /* first: scmi_iter_prepare_id_index reads it */
 	struct scmi_clock_info *info;
 	uint32_t *parents;
 };
-
-/* CLOCK_DESCRIBE_RATES and CLOCK_POSSIBLE_PARENTS_GET ask for (clock, skip). */
-static size_t prepare_id_index(void *priv, const struct scmi_iter_state *st, uint8_t *tx)
-{
-	const struct clock_walk *w = priv;
-
-	fw_put_le32(tx, w->id);
-	fw_put_le32(tx + 4, st->desc_index);
-	return 8;
-}
 
 /* A range is one triplet, and only as the first answer. */
 static int rate_range(const struct clock_walk *w, const struct scmi_iter_state *st, uint32_t n,
@@ -154,7 +144,8 @@ static int rates_process(void *priv, struct scmi_iter_state *st)
 int scmi_clock_describe_rates(const struct scmi_clock_client *c, uint32_t id,
 			      struct scmi_clock_info *info)
 {
-	static const struct scmi_iter_ops ops = { prepare_id_index, rates_update, rates_process };
+	static const struct scmi_iter_ops ops = { scmi_iter_prepare_id_index, rates_update,
+						  rates_process };
 	struct clock_walk w = { .id = id, .info = info };
 	uint32_t have;
 	int ret;
@@ -197,7 +188,7 @@ static int parents_process(void *priv, struct scmi_iter_state *st)
 int scmi_clock_possible_parents(const struct scmi_clock_client *c, uint32_t id, uint32_t *parents,
 				unsigned int cap, unsigned int *count)
 {
-	static const struct scmi_iter_ops ops = { prepare_id_index, parents_update,
+	static const struct scmi_iter_ops ops = { scmi_iter_prepare_id_index, parents_update,
 						  parents_process };
 	struct clock_walk w = { .id = id, .parents = parents };
 	uint32_t have;

@@ -57,19 +57,11 @@ int scmi_perf_domain_info(struct scmi_agent *a, uint32_t version, uint32_t domai
 
 /* PERF_DESCRIBE_LEVELS: the walk's request and where its levels go. */
 struct levels_walk {
-	uint32_t domain, total;
+	uint32_t domain; /* first: scmi_iter_prepare_id_index reads it */
+	uint32_t total;
 	size_t esz;
 	struct scmi_perf_opp *opps;
 };
-
-static size_t levels_prepare(void *priv, const struct scmi_iter_state *st, uint8_t *tx)
-{
-	const struct levels_walk *w = priv;
-
-	fw_put_le32(tx, w->domain);
-	fw_put_le32(tx + 4, st->desc_index);
-	return 8;
-}
 
 /* The first reply fixes the total; every later one must agree with it. */
 static int levels_update(void *priv, struct scmi_iter_state *st)
@@ -115,7 +107,8 @@ int scmi_perf_describe_levels(struct scmi_agent *a, uint32_t version, uint32_t d
 			      struct scmi_perf_opp *opps, size_t max, size_t *n,
 			      unsigned int *parts)
 {
-	static const struct scmi_iter_ops ops = { levels_prepare, levels_update, levels_process };
+	static const struct scmi_iter_ops ops = { scmi_iter_prepare_id_index, levels_update,
+						  levels_process };
 	struct levels_walk w = {
 		.domain = domain,
 		.esz = version >= SCMI_PERF_VERSION_4_0 ? SCMI_PERF_OPP_SIZE_V4

@@ -72,20 +72,10 @@ static int64_t le64s(const uint8_t *p)
 
 /* A multi-part list of one sensor, and where it goes. */
 struct sensor_walk {
-	uint32_t id;
+	uint32_t id; /* first: scmi_iter_prepare_id_index reads it */
 	struct scmi_sensor_info *s;
 	bool ext_names; /* an axis has an extended name */
 };
-
-/* The three lists of one sensor ask for (sensor, skip). */
-static size_t prepare_sensor_index(void *priv, const struct scmi_iter_state *st, uint8_t *tx)
-{
-	const struct sensor_walk *w = priv;
-
-	fw_put_le32(tx, w->id);
-	fw_put_le32(tx + 4, st->desc_index);
-	return 8;
-}
 
 /* The first part fixes the count; a segmented list is one triplet. */
 static int intervals_update(void *priv, struct scmi_iter_state *st)
@@ -131,7 +121,7 @@ static int intervals_process(void *priv, struct scmi_iter_state *st)
 
 int scmi_sensor_update_intervals(struct scmi_agent *a, uint32_t id, struct scmi_sensor_info *s)
 {
-	static const struct scmi_iter_ops ops = { prepare_sensor_index, intervals_update,
+	static const struct scmi_iter_ops ops = { scmi_iter_prepare_id_index, intervals_update,
 						  intervals_process };
 	struct sensor_walk w = { .id = id, .s = s };
 	uint32_t have;
@@ -181,7 +171,7 @@ static int names_process(void *priv, struct scmi_iter_state *st)
 /* SENSOR_AXIS_NAME_GET: the extended names of the axes that have one. */
 static int axis_names(struct scmi_agent *a, struct scmi_sensor_info *s)
 {
-	static const struct scmi_iter_ops ops = { prepare_sensor_index, names_update,
+	static const struct scmi_iter_ops ops = { scmi_iter_prepare_id_index, names_update,
 						  names_process };
 	struct sensor_walk w = { .id = s->id, .s = s };
 
@@ -235,7 +225,8 @@ short_reply:
 
 int scmi_sensor_axis_describe(struct scmi_agent *a, uint32_t version, struct scmi_sensor_info *s)
 {
-	static const struct scmi_iter_ops ops = { prepare_sensor_index, axes_update, axes_process };
+	static const struct scmi_iter_ops ops = { scmi_iter_prepare_id_index, axes_update,
+						  axes_process };
 	struct sensor_walk w = { .id = s->id, .s = s };
 	int ret = scmi_ph_iterate(PH(a), SENSOR_AXIS_DESCRIPTION_GET, s->num_axis, &ops, &w, NULL,
 				  NULL);

@@ -47,15 +47,6 @@ int scmi_voltage_negotiate_version(struct scmi_agent *a, uint32_t version)
 	return scmi_ph_negotiate(PH(a), version);
 }
 
-static size_t levels_prepare(void *priv, const struct scmi_iter_state *st, uint8_t *tx)
-{
-	const struct scmi_voltage_info *v = priv;
-
-	fw_put_le32(tx, v->id);
-	fw_put_le32(tx + 4, st->desc_index);
-	return 8;
-}
-
 /* The first part fixes the count; a segmented list is one triplet. */
 static int levels_update(void *priv, struct scmi_iter_state *st)
 {
@@ -92,9 +83,12 @@ static int levels_process(void *priv, struct scmi_iter_state *st)
 	return 0;
 }
 
+/* Every part of VOLTAGE_DESCRIBE_LEVELS; the request is (v->id, skip), as
+ * v->id is the first member of struct scmi_voltage_info. */
 static int describe_levels(struct scmi_agent *a, struct scmi_voltage_info *v)
 {
-	static const struct scmi_iter_ops ops = { levels_prepare, levels_update, levels_process };
+	static const struct scmi_iter_ops ops = { scmi_iter_prepare_id_index, levels_update,
+						  levels_process };
 	uint32_t have;
 	int ret;
 
