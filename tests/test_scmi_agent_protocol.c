@@ -199,9 +199,11 @@ static void test_short_reply(void **state)
 	assert_int_equal(scmi_ph_call(&ph, MSG_SHORT, NULL, 0, rx, sizeof(rx), 2, &got), 0);
 	assert_int_equal(got, 2);
 	assert_memory_equal(rx, "\x01\x02", 2);
-	/* The copy stops at the caller's buffer, the length check does not. */
-	assert_int_equal(scmi_ph_call(&ph, MSG_SHORT, NULL, 0, rx, 1, 2, &got), 0);
+	/* The copy stops at the caller's buffer... */
+	assert_int_equal(scmi_ph_call(&ph, MSG_SHORT, NULL, 0, rx, 1, 1, &got), 0);
 	assert_int_equal(got, 1);
+	/* ...and a check promising more than it holds is the caller's error. */
+	assert_int_equal(scmi_ph_call(&ph, MSG_SHORT, NULL, 0, rx, 1, 2, &got), -EINVAL);
 }
 
 static void test_delayed_response(void **state)

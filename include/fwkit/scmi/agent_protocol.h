@@ -48,7 +48,8 @@ int scmi_ph_init(struct scmi_protocol_handle *ph, struct scmi_agent *a, uint8_t 
  * One command: tx_len bytes out, the reply copied into rx (at most rx_cap
  * bytes; rx may be NULL) and its length in *got (may be NULL). A reply
  * shorter than need is -EPROTO with one error line naming the message.
- * IN_USE, absent from Linux's table, is -EADDRINUSE.
+ * IN_USE, absent from Linux's table, is -EADDRINUSE. need beyond rx_cap
+ * (with rx) is -EINVAL: the check would promise bytes rx does not hold.
  */
 int scmi_ph_call(const struct scmi_protocol_handle *ph, uint8_t msg, const void *tx, size_t tx_len,
 		 void *rx, size_t rx_cap, size_t need, size_t *got);

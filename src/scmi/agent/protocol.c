@@ -55,8 +55,12 @@ static int call(const struct scmi_protocol_handle *ph, uint8_t msg, bool delayed
 		size_t tx_len, void *rx, size_t rx_cap, size_t need, size_t *got)
 {
 	struct scmi_xfer *x;
-	int ret = scmi_xfer_get_init(ph->agent, ph->protocol_id, msg, tx_len, 0, &x);
+	int ret;
 
+	/* What need bytes promise must be in the caller's buffer to read. */
+	if (rx && need > rx_cap)
+		return -EINVAL;
+	ret = scmi_xfer_get_init(ph->agent, ph->protocol_id, msg, tx_len, 0, &x);
 	if (ret)
 		return ret;
 	if (tx_len)
