@@ -63,6 +63,11 @@ int scmi_ph_call_words(const struct scmi_protocol_handle *ph, uint8_t msg, const
 int scmi_ph_call_with_response(const struct scmi_protocol_handle *ph, uint8_t msg, const void *tx,
 			       size_t tx_len, void *rx, size_t rx_cap, size_t need, size_t *got);
 
+/* A command on one resource id whose reply's first word is the answer. */
+int scmi_ph_get_u32(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id, uint32_t *out);
+/* A *_NOTIFY command: the resource id and the enable bit (bit 0). */
+int scmi_ph_notify(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id, bool enable);
+
 /* PROTOCOL_MESSAGE_ATTRIBUTES: 0 and the attributes if msg_id exists,
  * -EOPNOTSUPP if not. attributes may be NULL. */
 int scmi_ph_msg_check(const struct scmi_protocol_handle *ph, uint32_t msg_id, uint32_t *attributes);

@@ -98,6 +98,23 @@ int scmi_ph_call_with_response(const struct scmi_protocol_handle *ph, uint8_t ms
 	return call(ph, msg, true, tx, tx_len, rx, rx_cap, need, got);
 }
 
+int scmi_ph_get_u32(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id, uint32_t *out)
+{
+	uint8_t rx[4];
+	int ret = scmi_ph_call_words(ph, msg, &id, 1, rx, sizeof(rx), 4, NULL);
+
+	if (!ret)
+		*out = fw_get_le32(rx);
+	return ret;
+}
+
+int scmi_ph_notify(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id, bool enable)
+{
+	const uint32_t w[2] = { id, enable ? 1u : 0u };
+
+	return scmi_ph_call_words(ph, msg, w, 2, NULL, 0, 0, NULL);
+}
+
 int scmi_ph_msg_check(const struct scmi_protocol_handle *ph, uint32_t msg_id, uint32_t *attributes)
 {
 	uint8_t tx[4], rx[4];

@@ -25,16 +25,6 @@ static int call_id(const struct scmi_clock_client *c, uint8_t msg, uint32_t id, 
 	return scmi_ph_call(&c->ph, msg, tx, 4, rx, RX_MAX, need, NULL);
 }
 
-static int call_u32(const struct scmi_clock_client *c, uint8_t msg, uint32_t id, uint32_t *out)
-{
-	uint8_t rx[RX_MAX];
-	int ret = call_id(c, msg, id, rx, 4);
-
-	if (!ret)
-		*out = fw_get_le32(rx);
-	return ret;
-}
-
 int scmi_clock_client_init(struct scmi_agent *a, struct scmi_clock_client *c)
 {
 	int ret;
@@ -309,27 +299,23 @@ int scmi_clock_parent_set(const struct scmi_clock_client *c, uint32_t id, uint32
 
 int scmi_clock_parent_get(const struct scmi_clock_client *c, uint32_t id, uint32_t *parent)
 {
-	return call_u32(c, CLOCK_PARENT_GET, id, parent);
+	return scmi_ph_get_u32(&c->ph, CLOCK_PARENT_GET, id, parent);
 }
 
 int scmi_clock_get_permissions(const struct scmi_clock_client *c, uint32_t id, uint32_t *perms)
 {
-	return call_u32(c, CLOCK_GET_PERMISSIONS, id, perms);
+	return scmi_ph_get_u32(&c->ph, CLOCK_GET_PERMISSIONS, id, perms);
 }
 
 int scmi_clock_notify(const struct scmi_clock_client *c, uint32_t id, uint8_t evt, bool enable)
 {
-	uint8_t tx[8];
-
 	if (evt != SCMI_EVENT_CLOCK_RATE_CHANGED && evt != SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED)
 		return -EINVAL;
-	fw_put_le32(tx, id);
-	fw_put_le32(tx + 4, enable ? SCMI_CLOCK_NOTIFY_ENABLE : 0);
-	return scmi_ph_call(&c->ph,
-			    evt == SCMI_EVENT_CLOCK_RATE_CHANGED
-				    ? CLOCK_RATE_NOTIFY
-				    : CLOCK_RATE_CHANGE_REQUESTED_NOTIFY,
-			    tx, 8, NULL, 0, 0, NULL);
+	return scmi_ph_notify(&c->ph,
+			      evt == SCMI_EVENT_CLOCK_RATE_CHANGED
+				      ? CLOCK_RATE_NOTIFY
+				      : CLOCK_RATE_CHANGE_REQUESTED_NOTIFY,
+			      id, enable);
 }
 
 int scmi_clock_parse_event(const uint8_t *payload, size_t len, struct scmi_clock_rate_event *ev)

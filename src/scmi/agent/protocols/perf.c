@@ -152,26 +152,17 @@ int scmi_perf_level_set(struct scmi_agent *a, uint32_t domain, uint32_t level)
 
 int scmi_perf_level_get(struct scmi_agent *a, uint32_t domain, uint32_t *level)
 {
-	uint8_t rx[4];
-	int ret = scmi_ph_call_words(PH(a), PERF_LEVEL_GET, &domain, 1, rx, sizeof(rx), 4, NULL);
-
-	if (!ret)
-		*level = fw_get_le32(rx);
-	return ret;
+	return scmi_ph_get_u32(PH(a), PERF_LEVEL_GET, domain, level);
 }
 
 int scmi_perf_notify_limits(struct scmi_agent *a, uint32_t domain, bool enable)
 {
-	uint32_t w[2] = { domain, enable ? SCMI_PERF_NOTIFY_ENABLE : 0 };
-
-	return scmi_ph_call_words(PH(a), PERF_NOTIFY_LIMITS, w, 2, NULL, 0, 0, NULL);
+	return scmi_ph_notify(PH(a), PERF_NOTIFY_LIMITS, domain, enable);
 }
 
 int scmi_perf_notify_level(struct scmi_agent *a, uint32_t domain, bool enable)
 {
-	uint32_t w[2] = { domain, enable ? SCMI_PERF_NOTIFY_ENABLE : 0 };
-
-	return scmi_ph_call_words(PH(a), PERF_NOTIFY_LEVEL, w, 2, NULL, 0, 0, NULL);
+	return scmi_ph_notify(PH(a), PERF_NOTIFY_LEVEL, domain, enable);
 }
 
 int scmi_perf_describe_fastchannel(struct scmi_agent *a, uint32_t domain, uint32_t msg_id)

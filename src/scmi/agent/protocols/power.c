@@ -77,27 +77,17 @@ int scmi_power_state_set(struct scmi_agent *a, uint32_t domain, uint32_t state, 
 
 int scmi_power_state_get(struct scmi_agent *a, uint32_t domain, uint32_t *state)
 {
-	uint8_t rx[4];
-	int ret = scmi_ph_call_words(PH(a), POWER_STATE_GET, &domain, 1, rx, sizeof(rx), 4, NULL);
-
-	if (!ret)
-		*state = fw_get_le32(rx);
-	return ret;
+	return scmi_ph_get_u32(PH(a), POWER_STATE_GET, domain, state);
 }
 
 int scmi_power_state_notify(struct scmi_agent *a, uint32_t domain, bool enable)
 {
-	uint32_t w[2] = { domain, enable ? SCMI_POWER_NOTIFY_ENABLE : 0 };
-
-	return scmi_ph_call_words(PH(a), POWER_STATE_NOTIFY, w, 2, NULL, 0, 0, NULL);
+	return scmi_ph_notify(PH(a), POWER_STATE_NOTIFY, domain, enable);
 }
 
 int scmi_power_change_requested_notify(struct scmi_agent *a, uint32_t domain, bool enable)
 {
-	uint32_t w[2] = { domain, enable ? SCMI_POWER_NOTIFY_ENABLE : 0 };
-
-	return scmi_ph_call_words(PH(a), POWER_STATE_CHANGE_REQUESTED_NOTIFY, w, 2, NULL, 0, 0,
-				  NULL);
+	return scmi_ph_notify(PH(a), POWER_STATE_CHANGE_REQUESTED_NOTIFY, domain, enable);
 }
 
 void scmi_power_state_str(uint32_t state, char *buf, size_t len)

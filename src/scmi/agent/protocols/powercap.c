@@ -15,16 +15,6 @@
 
 #define PH(a) SCMI_PH(a, SCMI_PROTOCOL_POWERCAP)
 
-static int get_u32(struct scmi_agent *a, uint8_t msg, uint32_t arg, uint32_t *out)
-{
-	uint8_t rx[4];
-	int ret = scmi_ph_call_words(PH(a), msg, &arg, 1, rx, sizeof(rx), 4, NULL);
-
-	if (!ret)
-		*out = fw_get_le32(rx);
-	return ret;
-}
-
 int scmi_powercap_protocol_info(struct scmi_agent *a, uint32_t *version, uint32_t *num_domains)
 {
 	struct scmi_protocol_handle ph;
@@ -113,7 +103,7 @@ int scmi_powercap_domain_attributes(struct scmi_agent *a, uint32_t domain,
 
 int scmi_powercap_cap_get(struct scmi_agent *a, uint32_t domain, uint32_t *cap)
 {
-	return get_u32(a, POWERCAP_CAP_GET, domain, cap);
+	return scmi_ph_get_u32(PH(a), POWERCAP_CAP_GET, domain, cap);
 }
 
 int scmi_powercap_cap_set(struct scmi_agent *a, uint32_t domain, uint32_t cap, bool async,
@@ -145,7 +135,7 @@ int scmi_powercap_cap_set(struct scmi_agent *a, uint32_t domain, uint32_t cap, b
 
 int scmi_powercap_pai_get(struct scmi_agent *a, uint32_t domain, uint32_t *pai)
 {
-	return get_u32(a, POWERCAP_PAI_GET, domain, pai);
+	return scmi_ph_get_u32(PH(a), POWERCAP_PAI_GET, domain, pai);
 }
 
 int scmi_powercap_pai_set(struct scmi_agent *a, uint32_t domain, uint32_t pai)
@@ -171,9 +161,7 @@ int scmi_powercap_measurements_get(struct scmi_agent *a, uint32_t domain, uint32
 
 int scmi_powercap_cap_notify(struct scmi_agent *a, uint32_t domain, bool enable)
 {
-	uint32_t w[2] = { domain, enable ? SCMI_POWERCAP_NOTIFY_ENABLE : 0 };
-
-	return scmi_ph_call_words(PH(a), POWERCAP_CAP_NOTIFY, w, 2, NULL, 0, 0, NULL);
+	return scmi_ph_notify(PH(a), POWERCAP_CAP_NOTIFY, domain, enable);
 }
 
 int scmi_powercap_measurements_notify(struct scmi_agent *a, uint32_t domain, bool enable,

@@ -105,11 +105,7 @@ int scmi_reset_deassert(const struct scmi_reset_client *c, uint32_t id)
 
 int scmi_reset_notify(const struct scmi_reset_client *c, uint32_t id, bool enable)
 {
-	uint8_t tx[8];
-
-	fw_put_le32(tx, id);
-	fw_put_le32(tx + 4, enable ? SCMI_RESET_NOTIFY_ENABLE : 0);
-	return scmi_ph_call(&c->ph, RESET_NOTIFY, tx, 8, NULL, 0, 0, NULL);
+	return scmi_ph_notify(&c->ph, RESET_NOTIFY, id, enable);
 }
 
 int scmi_reset_parse_event(const uint8_t *payload, size_t len, struct scmi_reset_event *ev)

@@ -449,24 +449,17 @@ int scmi_sensor_trip_point_config(struct scmi_agent *a, uint32_t id, uint8_t tp_
 
 int scmi_sensor_trip_point_notify(struct scmi_agent *a, uint32_t id, bool enable)
 {
-	return call2(a, SENSOR_TRIP_POINT_NOTIFY, id, enable ? SCMI_SENSOR_NOTIFY_ALL : 0, NULL, 0,
-		     NULL);
+	return scmi_ph_notify(PH(a), SENSOR_TRIP_POINT_NOTIFY, id, enable);
 }
 
 int scmi_sensor_continuous_update_notify(struct scmi_agent *a, uint32_t id, bool enable)
 {
-	return call2(a, SENSOR_CONTINUOUS_UPDATE_NOTIFY, id, enable ? SCMI_SENSOR_NOTIFY_ALL : 0,
-		     NULL, 0, NULL);
+	return scmi_ph_notify(PH(a), SENSOR_CONTINUOUS_UPDATE_NOTIFY, id, enable);
 }
 
 int scmi_sensor_config_get(struct scmi_agent *a, uint32_t id, uint32_t *config)
 {
-	uint8_t rx[4];
-	int ret = scmi_ph_call_words(PH(a), SENSOR_CONFIG_GET, &id, 1, rx, sizeof(rx), 4, NULL);
-
-	if (!ret)
-		*config = fw_get_le32(rx);
-	return ret;
+	return scmi_ph_get_u32(PH(a), SENSOR_CONFIG_GET, id, config);
 }
 
 int scmi_sensor_config_set(struct scmi_agent *a, uint32_t id, uint32_t config)

@@ -14,17 +14,6 @@
 
 #define PH(a) SCMI_PH(a, SCMI_PROTOCOL_VOLTAGE)
 
-/* A command of one word whose reply, when out is given, is one word. */
-static int call_u32(struct scmi_agent *a, uint8_t msg, uint32_t w, uint32_t *out)
-{
-	uint8_t rx[4];
-	int ret = scmi_ph_call_words(PH(a), msg, &w, 1, rx, sizeof(rx), out ? 4 : 0, NULL);
-
-	if (!ret && out)
-		*out = fw_get_le32(rx);
-	return ret;
-}
-
 int scmi_voltage_proto_info_get(struct scmi_agent *a, uint32_t *version, unsigned int *num)
 {
 	struct scmi_protocol_handle ph;
@@ -138,7 +127,7 @@ int scmi_voltage_config_set(struct scmi_agent *a, uint32_t id, uint32_t config)
 
 int scmi_voltage_config_get(struct scmi_agent *a, uint32_t id, uint32_t *config)
 {
-	return call_u32(a, VOLTAGE_CONFIG_GET, id, config);
+	return scmi_ph_get_u32(PH(a), VOLTAGE_CONFIG_GET, id, config);
 }
 
 int scmi_voltage_level_set(struct scmi_agent *a, uint32_t id, bool async, int32_t uv)
@@ -165,7 +154,7 @@ int scmi_voltage_level_set(struct scmi_agent *a, uint32_t id, bool async, int32_
 int scmi_voltage_level_get(struct scmi_agent *a, uint32_t id, int32_t *uv)
 {
 	uint32_t v;
-	int ret = call_u32(a, VOLTAGE_LEVEL_GET, id, &v);
+	int ret = scmi_ph_get_u32(PH(a), VOLTAGE_LEVEL_GET, id, &v);
 
 	if (!ret)
 		*uv = (int32_t)v;
