@@ -11,7 +11,6 @@
 #include <fwkit/scmi/clock.h>
 
 #include <errno.h>
-#include <stdio.h>
 
 #define RX_MAX 32 /* the longest fixed reply read: CLOCK_ATTRIBUTES */
 

@@ -16,15 +16,6 @@
 
 #define RX_MAX 512
 
-/* A command of two words whose reply must hold need bytes. */
-static int call2(struct scmi_agent *a, uint8_t msg, uint32_t w0, uint32_t w1, uint8_t *rx,
-		 size_t need, size_t *got)
-{
-	uint32_t w[2] = { w0, w1 };
-
-	return scmi_ph_call_words(PH(a), msg, w, 2, rx, rx ? RX_MAX : 0, need, got);
-}
-
 uint64_t scmi_sensor_interval_ns(uint32_t secs, int exp)
 {
 	uint64_t ns = (uint64_t)secs * FW_NSEC_PER_SEC;
@@ -414,7 +405,9 @@ int scmi_sensor_reading_get(struct scmi_agent *a, uint32_t version, uint32_t id,
 	int ret;
 
 	if (!async) {
-		ret = call2(a, SENSOR_READING_GET, id, 0, rx, 8, &len);
+		const uint32_t w[2] = { id, 0 };
+
+		ret = scmi_ph_call_words(PH(a), SENSOR_READING_GET, w, 2, rx, sizeof(rx), 8, &len);
 		if (ret)
 			return ret;
 		ret = parse_readings(rx, len, version, r, cap, n);
@@ -464,5 +457,7 @@ int scmi_sensor_config_get(struct scmi_agent *a, uint32_t id, uint32_t *config)
 
 int scmi_sensor_config_set(struct scmi_agent *a, uint32_t id, uint32_t config)
 {
-	return call2(a, SENSOR_CONFIG_SET, id, config, NULL, 0, NULL);
+	const uint32_t w[2] = { id, config };
+
+	return scmi_ph_call_words(PH(a), SENSOR_CONFIG_SET, w, 2, NULL, 0, 0, NULL);
 }
