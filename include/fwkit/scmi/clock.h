@@ -11,12 +11,13 @@
  * CLOCK_CONFIG_SET, parents, CLOCK_GET_PERMISSIONS, NEGOTIATE_PROTOCOL_VERSION).
  *
  * Thread safety: the client calls only use the agent, which is thread-safe;
- * a struct scmi_clock_client is read-only after scmi_clock_client_init.
+ * a struct scmi_clock_client (a protocol handle, fwkit/scmi/agent_protocol.h)
+ * is read-only after scmi_clock_client_init except for negotiation.
  */
 #ifndef FWKIT_SCMI_CLOCK_H
 #define FWKIT_SCMI_CLOCK_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 enum scmi_clock_protocol_cmd {
 	CLOCK_ATTRIBUTES = 0x3,
@@ -97,8 +98,7 @@ enum scmi_clock_protocol_cmd {
 #define SCMI_CLOCK_MAX_PARENTS 16
 
 struct scmi_clock_client {
-	struct scmi_agent *agent;
-	uint32_t version;
+	struct scmi_protocol_handle ph;
 	uint32_t num_clocks;
 	uint32_t max_async_req;
 };

@@ -9,7 +9,7 @@
 #ifndef FWKIT_SCMI_PERF_H
 #define FWKIT_SCMI_PERF_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 enum scmi_performance_protocol_cmd {
 	PERF_DOMAIN_ATTRIBUTES = 0x3,

@@ -12,7 +12,7 @@
 #ifndef FWKIT_SCMI_PINCTRL_H
 #define FWKIT_SCMI_PINCTRL_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 #define SCMI_PINCTRL_VERSION_1_0 0x10000 /* the only version Linux knows */
 

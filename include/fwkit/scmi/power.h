@@ -9,7 +9,7 @@
 #ifndef FWKIT_SCMI_POWER_H
 #define FWKIT_SCMI_POWER_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 /* Message ids, as the specification and Linux's power.c name them. */
 enum scmi_power_protocol_cmd {

@@ -9,7 +9,7 @@
 #ifndef FWKIT_SCMI_POWERCAP_H
 #define FWKIT_SCMI_POWERCAP_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 #define SCMI_POWERCAP_VERSION_1_0 0x10000
 #define SCMI_POWERCAP_VERSION_2_0 0x20000

@@ -10,12 +10,13 @@
  * names and RESET_DOMAIN_NAME_GET), 0x30001 (3.2: NEGOTIATE_PROTOCOL_VERSION).
  *
  * Thread safety: the calls only use the agent, which is thread-safe; a
- * struct scmi_reset_client is read-only after scmi_reset_client_init.
+ * struct scmi_reset_client (a protocol handle, fwkit/scmi/agent_protocol.h)
+ * is read-only after scmi_reset_client_init except for negotiation.
  */
 #ifndef FWKIT_SCMI_RESET_H
 #define FWKIT_SCMI_RESET_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 enum scmi_reset_protocol_cmd {
 	RESET_DOMAIN_ATTRIBUTES = 0x3,
@@ -58,8 +59,7 @@ enum scmi_reset_protocol_cmd {
 #define SCMI_RESET_MAX_DOMAINS 64
 
 struct scmi_reset_client {
-	struct scmi_agent *agent;
-	uint32_t version;
+	struct scmi_protocol_handle ph;
 	uint32_t num_domains;
 };
 

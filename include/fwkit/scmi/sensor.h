@@ -11,7 +11,7 @@
 #ifndef FWKIT_SCMI_SENSOR_H
 #define FWKIT_SCMI_SENSOR_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 /* Versions: SCMI v2.0 (1.0), v3.0 (2.0), v3.1 (3.0), v3.2 (3.1). */
 #define SCMI_SENSOR_VERSION_1_0 0x10000u

@@ -9,7 +9,7 @@
 #ifndef FWKIT_SCMI_SYSTEM_H
 #define FWKIT_SCMI_SYSTEM_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 enum scmi_system_protocol_cmd {
 	SYSTEM_POWER_STATE_SET = 0x3,

@@ -11,7 +11,7 @@
 #ifndef FWKIT_SCMI_VOLTAGE_H
 #define FWKIT_SCMI_VOLTAGE_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 /* Versions: SCMI v3.0 (1.0), v3.1 (2.0), v3.2 (2.1). */
 #define SCMI_VOLTAGE_VERSION_1_0 0x10000u
@@ -45,7 +45,7 @@ enum scmi_voltage_protocol_cmd {
 #define SCMI_VOLTAGE_MAX_LEVELS 64
 
 struct scmi_voltage_info {
-	uint32_t id;
+	uint32_t id; /* first: the level walk's request reads it */
 	bool async;
 	bool segmented; /* levels[] = min, max, step */
 	unsigned int num_levels;
