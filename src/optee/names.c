@@ -40,6 +40,7 @@ static const struct optee_name smc_funcs[] = {
 	N(OPTEE_SMC_, VM_DESTROYED),	   N(OPTEE_SMC_, GET_THREAD_COUNT),
 	N(OPTEE_SMC_, ENABLE_ASYNC_NOTIF), N(OPTEE_SMC_, GET_ASYNC_NOTIF_VALUE),
 	N(OPTEE_SMC_, CALL_WITH_RPC_ARG),  N(OPTEE_SMC_, CALL_WITH_REGD_ARG),
+	N(OPTEE_SMC_, GET_PROTMEM_CONFIG),
 };
 
 static const struct optee_name smc_returns[] = {

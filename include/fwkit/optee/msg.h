@@ -28,6 +28,10 @@
 #define OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT	 0xAu
 #define OPTEE_MSG_ATTR_TYPE_TMEM_INOUT	 0xBu
 #define OPTEE_MSG_ATTR_TYPE_MASK	 0xFFu
+/* FF-A names the registered-memory types FMEM; same values. */
+#define OPTEE_MSG_ATTR_TYPE_FMEM_INPUT	OPTEE_MSG_ATTR_TYPE_RMEM_INPUT
+#define OPTEE_MSG_ATTR_TYPE_FMEM_OUTPUT OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT
+#define OPTEE_MSG_ATTR_TYPE_FMEM_INOUT	OPTEE_MSG_ATTR_TYPE_RMEM_INOUT
 
 /* Flags: META marks OPEN_SESSION's identity params; NONCONTIG makes tmem.buf_ptr a page list. */
 #define OPTEE_MSG_ATTR_META	 (1u << 8)

@@ -78,6 +78,7 @@ static inline uint32_t optee_smc_func_num(uint32_t id)
 #define OPTEE_SMC_FUNCID_GET_ASYNC_NOTIF_VALUE 17u
 #define OPTEE_SMC_FUNCID_CALL_WITH_RPC_ARG     18u
 #define OPTEE_SMC_FUNCID_CALL_WITH_REGD_ARG    19u
+#define OPTEE_SMC_FUNCID_GET_PROTMEM_CONFIG    20u
 
 #define OPTEE_SMC_CALLS_COUNT		0xBF00FF00u
 #define OPTEE_SMC_CALLS_UID		0xBF00FF01u
@@ -99,6 +100,7 @@ static inline uint32_t optee_smc_func_num(uint32_t id)
 #define OPTEE_SMC_GET_ASYNC_NOTIF_VALUE 0xB2000011u
 #define OPTEE_SMC_CALL_WITH_RPC_ARG	0x32000012u
 #define OPTEE_SMC_CALL_WITH_REGD_ARG	0x32000013u
+#define OPTEE_SMC_GET_PROTMEM_CONFIG	0xB2000014u
 
 /* a0 after a call. An RPC return is 0xFFFF0000 | func instead. */
 #define OPTEE_SMC_RETURN_OK		  0x0u
