@@ -3,7 +3,7 @@
  * SCMI Clock management protocol (0x14): the message layouts both ends share
  * (constants named as the specification and Linux's clock.c name them), and
  * the agent-side client. The platform side is the module scmi_clock_module
- * (src/scmi/clock_platform.c, binding docs/bindings/scmi-clock.md).
+ * (src/scmi/platform/protocols/clock.c, binding docs/bindings/scmi-clock.md).
  *
  * Versions: 0x10000 (DEN0056 2.0: attributes, rates, rate set/get, enable),
  * 0x20000 (3.0/3.1: enable latency, CLOCK_NAME_GET with extended names, the

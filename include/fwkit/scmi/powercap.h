@@ -5,6 +5,9 @@
  * client. Versions 1.0 and 2.0 (the newest Linux knows; 2.0 adds disabling a
  * cap by setting 0, and NEGOTIATE_PROTOCOL_VERSION). Every call returns 0 or
  * a negative errno.
+ *
+ * Thread safety: the client calls only use the agent, which is thread-safe,
+ * and their own arguments; a client struct is read-only after its init.
  */
 #ifndef FWKIT_SCMI_POWERCAP_H
 #define FWKIT_SCMI_POWERCAP_H

@@ -3,7 +3,7 @@
  * SCMI Reset domain management protocol (0x16): the message layouts both
  * ends share (constants named as the specification and Linux's reset.c name
  * them) and the agent-side client. The platform side is the module
- * scmi_reset_module (src/scmi/reset_platform.c, binding
+ * scmi_reset_module (src/scmi/platform/protocols/reset.c, binding
  * docs/bindings/scmi-reset.md).
  *
  * Versions: 0x10000 (DEN0056 2.0), 0x20000 (3.0), 0x30000 (3.1: extended

@@ -4,9 +4,12 @@
  * ends share (named as Linux's drivers/firmware/arm_scmi/voltage.c and
  * include/linux/scmi_protocol.h name them) and the agent-side client. The
  * platform side is a module (scmi_voltage_module,
- * src/scmi/voltage_platform.c) set up from the board's "voltage-domains"
+ * src/scmi/platform/protocols/voltage.c) set up from the board's "voltage-domains"
  * node (docs/bindings/scmi-voltage.md). The client reassembles level lists
  * with Linux's checks and checks every reply length before reading it.
+ *
+ * Thread safety: the client calls only use the agent, which is thread-safe,
+ * and their own arguments; a client struct is read-only after its init.
  */
 #ifndef FWKIT_SCMI_VOLTAGE_H
 #define FWKIT_SCMI_VOLTAGE_H
