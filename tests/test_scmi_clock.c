@@ -83,7 +83,7 @@ static void test_discovery(void **state)
 	struct scmi_clock_info i;
 	uint32_t attr;
 
-	assert_int_equal(cls[HOST].version, SCMI_CLOCK_VERSION_3);
+	assert_int_equal(cls[HOST].ph.version, SCMI_CLOCK_VERSION_3);
 	assert_int_equal(cls[HOST].num_clocks, 6);
 	assert_int_equal(cls[HOST].max_async_req, 2);
 	/* ids are global: every agent sees the same count */
@@ -590,7 +590,7 @@ static void test_version1(void **state)
 
 	assert_int_equal(reopen(c, set_v1), 0);
 	h = &cls[HOST];
-	assert_int_equal(h->version, SCMI_CLOCK_VERSION_1);
+	assert_int_equal(h->ph.version, SCMI_CLOCK_VERSION_1);
 	/* short names only, no latency, no notifications, no parents */
 	assert_int_equal(scmi_clock_info_get(h, PPLL, &i), 0);
 	assert_string_equal(i.name, "peripheral-pll-");
@@ -626,7 +626,7 @@ static void test_version2(void **state)
 
 	assert_int_equal(reopen(c, set_v2), 0);
 	h = &cls[HOST];
-	assert_int_equal(h->version, SCMI_CLOCK_VERSION_2);
+	assert_int_equal(h->ph.version, SCMI_CLOCK_VERSION_2);
 	assert_int_equal(h->max_async_req, 0);
 	assert_int_equal(scmi_clock_info_get(h, PPLL, &i), 0);
 	assert_string_equal(i.name, "peripheral-pll-main");

@@ -89,7 +89,7 @@ static void test_discovery(void **state)
 	uint32_t attr;
 	size_t len;
 
-	assert_int_equal(cls[HOST].version, SCMI_RESET_VERSION_31);
+	assert_int_equal(cls[HOST].ph.version, SCMI_RESET_VERSION_31);
 	assert_int_equal(cls[HOST].num_domains, 4);
 	assert_int_equal(cls[GUEST2].num_domains, 4); /* ids are global */
 
@@ -370,7 +370,7 @@ static void test_version1(void **state)
 	uint32_t attr;
 
 	assert_int_equal(reopen(c, set_v1), 0);
-	assert_int_equal(cls[HOST].version, SCMI_RESET_VERSION_1);
+	assert_int_equal(cls[HOST].ph.version, SCMI_RESET_VERSION_1);
 	assert_int_equal(scmi_reset_domain_info(&cls[HOST], MMC, &i), 0);
 	assert_string_equal(i.name, "mmc-controller-");
 	assert_int_equal(scmi_base_message_attributes(c->ag[HOST], SCMI_PROTOCOL_RESET,
@@ -391,7 +391,7 @@ static void test_version3(void **state)
 	struct scmi_reset_info i;
 
 	assert_int_equal(reopen(c, set_v3), 0);
-	assert_int_equal(cls[HOST].version, SCMI_RESET_VERSION_3);
+	assert_int_equal(cls[HOST].ph.version, SCMI_RESET_VERSION_3);
 	assert_int_equal(scmi_reset_domain_info(&cls[HOST], MMC, &i), 0);
 	assert_string_equal(i.name, "mmc-controller-card-slot");
 	assert_int_equal(scmi_reset_negotiate_version(&cls[HOST], SCMI_RESET_VERSION_1),

@@ -4,6 +4,9 @@
  * boundary (the nodes a Linux host reads, plus fwkit's bindings for the
  * firmware side). Boards built from the .dts files in boards/ are embedded in the
  * binary; a .dtb file given on the command line replaces them.
+ *
+ * Thread safety: loading makes a private copy; a loaded board is read-only
+ * and may be read from any thread until fw_board_free.
  */
 #ifndef FWKIT_BOARD_H
 #define FWKIT_BOARD_H

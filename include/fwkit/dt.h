@@ -17,6 +17,9 @@
  * writes); a one-cell u64 is refused, so an array's length is never
  * ambiguous. Strings are one non-empty NUL-terminated string of printable
  * characters. A flag is a property without a value.
+ *
+ * Thread safety: the readers only read the blob and write the caller's
+ * outputs and error buffer; they may run on any thread.
  */
 #ifndef FWKIT_DT_H
 #define FWKIT_DT_H

@@ -127,11 +127,12 @@ static int cmd_list(const struct scmi_clock_client *c, const struct args *a)
 
 	if (a->json)
 		printf("{\"version\":%u,\"num_clocks\":%u,\"max_async_req\":%u,\"clocks\":[",
-		       c->version, c->num_clocks, c->max_async_req);
+		       c->ph.version, c->num_clocks, c->max_async_req);
 	else
 		printf("clock protocol %u.%u, %u clocks, %u async requests at most\n"
 		       "  id  name                 state  rate (Hz)\n",
-		       c->version >> 16, c->version & 0xffff, c->num_clocks, c->max_async_req);
+		       c->ph.version >> 16, c->ph.version & 0xffff, c->num_clocks,
+		       c->max_async_req);
 	for (uint32_t id = 0; id < c->num_clocks; id++) {
 		struct scmi_clock_info info;
 		uint64_t rate = 0;
@@ -158,7 +159,7 @@ static int cmd_list(const struct scmi_clock_client *c, const struct args *a)
 static int cmd_info(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
 {
 	struct scmi_clock_info info;
-	bool v3 = c->version >= SCMI_CLOCK_VERSION_3, has_parent;
+	bool v3 = c->ph.version >= SCMI_CLOCK_VERSION_3, has_parent;
 	uint32_t perms = 0, parent = 0;
 	uint64_t rate;
 	int ret = scmi_clock_info_get(c, id, &info);
@@ -206,7 +207,7 @@ static int cmd_info(const struct scmi_clock_client *c, uint32_t id, const struct
 	printf("  rates           ");
 	print_rates_text(&info);
 	printf("\n");
-	if (c->version >= SCMI_CLOCK_VERSION_2)
+	if (c->ph.version >= SCMI_CLOCK_VERSION_2)
 		printf("  enable latency  %u us\n", info.enable_latency_us);
 	if (has_parent) {
 		printf("  parent          %u (possible:", parent);
@@ -386,7 +387,7 @@ static const struct cli_watch_kind clock_watch = {
 
 static int cmd_watch(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
 {
-	return cli_watch_run(&clock_watch, c->agent, c, id, a->json, a->count, a->timeout_ms);
+	return cli_watch_run(&clock_watch, c->ph.agent, c, id, a->json, a->count, a->timeout_ms);
 }
 
 int fwkit_scmi_clock(struct cli_scmi *sess, int argc, char **argv)

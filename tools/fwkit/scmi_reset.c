@@ -100,12 +100,12 @@ static int cmd_list(const struct scmi_reset_client *c, const struct args *a)
 	bool first = true;
 
 	if (a->json)
-		printf("{\"version\":%u,\"num_domains\":%u,\"domains\":[", c->version,
+		printf("{\"version\":%u,\"num_domains\":%u,\"domains\":[", c->ph.version,
 		       c->num_domains);
 	else
 		printf("reset protocol %u.%u, %u domains\n"
 		       "  id  name                       async  notify  latency\n",
-		       c->version >> 16, c->version & 0xffff, c->num_domains);
+		       c->ph.version >> 16, c->ph.version & 0xffff, c->num_domains);
 	for (uint32_t id = 0; id < c->num_domains; id++) {
 		struct scmi_reset_info i;
 
@@ -209,7 +209,7 @@ static const struct cli_watch_kind reset_watch = {
 
 static int cmd_watch(const struct scmi_reset_client *c, uint32_t id, const struct args *a)
 {
-	return cli_watch_run(&reset_watch, c->agent, c, id, a->json, a->count, a->timeout_ms);
+	return cli_watch_run(&reset_watch, c->ph.agent, c, id, a->json, a->count, a->timeout_ms);
 }
 
 int fwkit_scmi_reset(struct cli_scmi *sess, int argc, char **argv)

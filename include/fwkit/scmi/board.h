@@ -11,6 +11,10 @@
  *
  * A machine is the board's hardware made real: one hw_shm per shared-memory
  * node and one for the doorbell controller, keyed by physical address.
+ *
+ * Thread safety: reading is pure (the blob is not changed); building a
+ * platform, machine or agent is done once, by one thread, before the
+ * objects are shared; the objects built follow their own headers' rules.
  */
 #ifndef FWKIT_SCMI_BOARD_H
 #define FWKIT_SCMI_BOARD_H

@@ -3,7 +3,7 @@
  * SCMI Clock management protocol (0x14): the message layouts both ends share
  * (constants named as the specification and Linux's clock.c name them), and
  * the agent-side client. The platform side is the module scmi_clock_module
- * (src/scmi/clock_platform.c, binding docs/bindings/scmi-clock.md).
+ * (src/scmi/platform/protocols/clock.c, binding docs/bindings/scmi-clock.md).
  *
  * Versions: 0x10000 (DEN0056 2.0: attributes, rates, rate set/get, enable),
  * 0x20000 (3.0/3.1: enable latency, CLOCK_NAME_GET with extended names, the
@@ -11,12 +11,13 @@
  * CLOCK_CONFIG_SET, parents, CLOCK_GET_PERMISSIONS, NEGOTIATE_PROTOCOL_VERSION).
  *
  * Thread safety: the client calls only use the agent, which is thread-safe;
- * a struct scmi_clock_client is read-only after scmi_clock_client_init.
+ * a struct scmi_clock_client (a protocol handle, fwkit/scmi/agent_protocol.h)
+ * is read-only after scmi_clock_client_init except for negotiation.
  */
 #ifndef FWKIT_SCMI_CLOCK_H
 #define FWKIT_SCMI_CLOCK_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 enum scmi_clock_protocol_cmd {
 	CLOCK_ATTRIBUTES = 0x3,
@@ -97,8 +98,7 @@ enum scmi_clock_protocol_cmd {
 #define SCMI_CLOCK_MAX_PARENTS 16
 
 struct scmi_clock_client {
-	struct scmi_agent *agent;
-	uint32_t version;
+	struct scmi_protocol_handle ph;
 	uint32_t num_clocks;
 	uint32_t max_async_req;
 };

@@ -13,6 +13,10 @@
  * versions, the last by default), the module's setup reads its resources
  * (a documented binding, docs/bindings/scmi-<name>.md) into its state, and
  * the registry registers the protocol and frees the state on failure.
+ *
+ * Thread safety: setup runs once, on the thread that builds the platform,
+ * before the platform is started; the module's handlers then run under the
+ * platform lock (include/fwkit/scmi/platform.h).
  */
 #ifndef FWKIT_SCMI_MODULES_H
 #define FWKIT_SCMI_MODULES_H

@@ -2,14 +2,17 @@
 /*
  * SCMI Performance domain management protocol (0x13): the wire constants
  * both ends share and the agent-side client. The platform side is a
- * protocol module (scmi_perf_module, src/scmi/perf_platform.c) configured
+ * protocol module (scmi_perf_module, src/scmi/platform/protocols/perf.c) configured
  * from the board's /scmi-platform/perf-domains node
  * (docs/bindings/scmi-perf.md). Domain ids are the board's global ids.
+ *
+ * Thread safety: the client calls only use the agent, which is thread-safe,
+ * and their own arguments; a client struct is read-only after its init.
  */
 #ifndef FWKIT_SCMI_PERF_H
 #define FWKIT_SCMI_PERF_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 enum scmi_performance_protocol_cmd {
 	PERF_DOMAIN_ATTRIBUTES = 0x3,

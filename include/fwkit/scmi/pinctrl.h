@@ -8,11 +8,14 @@
  * Every client call returns 0 or a negative errno; a status of IN_USE (-11),
  * which Linux's errno map lacks, comes back as -EADDRINUSE so that callers can
  * tell "held by another agent" from other failures.
+ *
+ * Thread safety: the client calls only use the agent, which is thread-safe,
+ * and their own arguments; a client struct is read-only after its init.
  */
 #ifndef FWKIT_SCMI_PINCTRL_H
 #define FWKIT_SCMI_PINCTRL_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 #define SCMI_PINCTRL_VERSION_1_0 0x10000 /* the only version Linux knows */
 

@@ -2,14 +2,17 @@
 /*
  * SCMI Power domain management protocol (0x11): the wire constants both
  * ends share and the agent-side client. The platform side is a protocol
- * module (scmi_power_module, src/scmi/power_platform.c) configured from the
+ * module (scmi_power_module, src/scmi/platform/protocols/power.c) configured from the
  * board's /scmi-platform/power-domains node (docs/bindings/scmi-power.md).
  * Domain ids on the wire are the board's global ids for every agent.
+ *
+ * Thread safety: the client calls only use the agent, which is thread-safe,
+ * and their own arguments; a client struct is read-only after its init.
  */
 #ifndef FWKIT_SCMI_POWER_H
 #define FWKIT_SCMI_POWER_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 /* Message ids, as the specification and Linux's power.c name them. */
 enum scmi_power_protocol_cmd {

@@ -5,11 +5,14 @@
  * client. Versions 1.0 and 2.0 (the newest Linux knows; 2.0 adds disabling a
  * cap by setting 0, and NEGOTIATE_PROTOCOL_VERSION). Every call returns 0 or
  * a negative errno.
+ *
+ * Thread safety: the client calls only use the agent, which is thread-safe,
+ * and their own arguments; a client struct is read-only after its init.
  */
 #ifndef FWKIT_SCMI_POWERCAP_H
 #define FWKIT_SCMI_POWERCAP_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 #define SCMI_POWERCAP_VERSION_1_0 0x10000
 #define SCMI_POWERCAP_VERSION_2_0 0x20000

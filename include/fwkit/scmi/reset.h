@@ -3,19 +3,20 @@
  * SCMI Reset domain management protocol (0x16): the message layouts both
  * ends share (constants named as the specification and Linux's reset.c name
  * them) and the agent-side client. The platform side is the module
- * scmi_reset_module (src/scmi/reset_platform.c, binding
+ * scmi_reset_module (src/scmi/platform/protocols/reset.c, binding
  * docs/bindings/scmi-reset.md).
  *
  * Versions: 0x10000 (DEN0056 2.0), 0x20000 (3.0), 0x30000 (3.1: extended
  * names and RESET_DOMAIN_NAME_GET), 0x30001 (3.2: NEGOTIATE_PROTOCOL_VERSION).
  *
  * Thread safety: the calls only use the agent, which is thread-safe; a
- * struct scmi_reset_client is read-only after scmi_reset_client_init.
+ * struct scmi_reset_client (a protocol handle, fwkit/scmi/agent_protocol.h)
+ * is read-only after scmi_reset_client_init except for negotiation.
  */
 #ifndef FWKIT_SCMI_RESET_H
 #define FWKIT_SCMI_RESET_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 enum scmi_reset_protocol_cmd {
 	RESET_DOMAIN_ATTRIBUTES = 0x3,
@@ -58,8 +59,7 @@ enum scmi_reset_protocol_cmd {
 #define SCMI_RESET_MAX_DOMAINS 64
 
 struct scmi_reset_client {
-	struct scmi_agent *agent;
-	uint32_t version;
+	struct scmi_protocol_handle ph;
 	uint32_t num_domains;
 };
 

@@ -3,15 +3,18 @@
  * SCMI Sensor management protocol (0x15): the wire constants both ends
  * share (named as Linux's drivers/firmware/arm_scmi/sensors.c names them)
  * and the agent-side client. The platform side is a module
- * (scmi_sensor_module, src/scmi/sensor_platform.c) set up from the board's
+ * (scmi_sensor_module, src/scmi/platform/protocols/sensor.c) set up from the board's
  * "sensors" node (docs/bindings/scmi-sensor.md). The client follows Linux:
  * multi-part replies are reassembled with Linux's checks (returned never
  * beyond what was announced, every reply length checked before it is read).
+ *
+ * Thread safety: the client calls only use the agent, which is thread-safe,
+ * and their own arguments; a client struct is read-only after its init.
  */
 #ifndef FWKIT_SCMI_SENSOR_H
 #define FWKIT_SCMI_SENSOR_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 /* Versions: SCMI v2.0 (1.0), v3.0 (2.0), v3.1 (3.0), v3.2 (3.1). */
 #define SCMI_SENSOR_VERSION_1_0 0x10000u

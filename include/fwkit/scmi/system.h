@@ -2,14 +2,17 @@
 /*
  * SCMI System power management protocol (0x12): the wire constants both
  * ends share and the agent-side client. The platform side is a protocol
- * module (scmi_system_module, src/scmi/system_platform.c) configured from
+ * module (scmi_system_module, src/scmi/platform/protocols/system.c) configured from
  * the board's /scmi-platform/system-power node
  * (docs/bindings/scmi-system.md).
+ *
+ * Thread safety: the client calls only use the agent, which is thread-safe,
+ * and their own arguments; a client struct is read-only after its init.
  */
 #ifndef FWKIT_SCMI_SYSTEM_H
 #define FWKIT_SCMI_SYSTEM_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 enum scmi_system_protocol_cmd {
 	SYSTEM_POWER_STATE_SET = 0x3,

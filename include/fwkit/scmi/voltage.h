@@ -4,14 +4,17 @@
  * ends share (named as Linux's drivers/firmware/arm_scmi/voltage.c and
  * include/linux/scmi_protocol.h name them) and the agent-side client. The
  * platform side is a module (scmi_voltage_module,
- * src/scmi/voltage_platform.c) set up from the board's "voltage-domains"
+ * src/scmi/platform/protocols/voltage.c) set up from the board's "voltage-domains"
  * node (docs/bindings/scmi-voltage.md). The client reassembles level lists
  * with Linux's checks and checks every reply length before reading it.
+ *
+ * Thread safety: the client calls only use the agent, which is thread-safe,
+ * and their own arguments; a client struct is read-only after its init.
  */
 #ifndef FWKIT_SCMI_VOLTAGE_H
 #define FWKIT_SCMI_VOLTAGE_H
 
-#include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 
 /* Versions: SCMI v3.0 (1.0), v3.1 (2.0), v3.2 (2.1). */
 #define SCMI_VOLTAGE_VERSION_1_0 0x10000u
@@ -45,7 +48,7 @@ enum scmi_voltage_protocol_cmd {
 #define SCMI_VOLTAGE_MAX_LEVELS 64
 
 struct scmi_voltage_info {
-	uint32_t id;
+	uint32_t id; /* first: the level walk's request reads it */
 	bool async;
 	bool segmented; /* levels[] = min, max, step */
 	unsigned int num_levels;

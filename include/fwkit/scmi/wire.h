@@ -3,6 +3,8 @@
  * SCMI wire format (Arm DEN0056): the 32-bit message header, status codes
  * and their errno mapping, protocol and message ids, and names for them.
  * Pure functions only; no I/O.
+ *
+ * Thread safety: every function is pure or writes only its arguments.
  */
 #ifndef FWKIT_SCMI_WIRE_H
 #define FWKIT_SCMI_WIRE_H

@@ -13,109 +13,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One command; rx gets the payload after the status. IN_USE becomes
- * -EADDRINUSE (Linux's map has no entry for it). */
-static int pc_call(struct scmi_agent *a, uint8_t msg, const void *tx, size_t tx_len, void *rx,
-		   size_t rx_cap, size_t *rx_len)
-{
-	struct scmi_xfer *x;
-	int ret = scmi_xfer_get_init(a, SCMI_PROTOCOL_PINCTRL, msg, tx_len, 0, &x);
-
-	if (ret)
-		return ret;
-	if (tx_len)
-		memcpy(x->tx.buf, tx, tx_len);
-	ret = scmi_do_xfer(a, x);
-	if (ret && x->status == SCMI_IN_USE)
-		ret = -EADDRINUSE;
-	if (!ret && rx) {
-		size_t n = FW_MIN(x->rx.len, rx_cap);
-
-		memcpy(rx, x->rx.buf, n);
-		*rx_len = n;
-	}
-	scmi_xfer_put(a, x);
-	return ret;
-}
+#define PH(a) SCMI_PH(a, SCMI_PROTOCOL_PINCTRL)
 
 int scmi_pinctrl_protocol_info(struct scmi_agent *a, struct scmi_pinctrl_info *info)
 {
-	uint8_t rx[8];
-	size_t len;
-	int ret = pc_call(a, SCMI_PROTOCOL_VERSION, NULL, 0, rx, sizeof(rx), &len);
+	struct scmi_protocol_handle ph;
+	int ret = scmi_ph_init(&ph, a, SCMI_PROTOCOL_PINCTRL, 8);
 
 	if (ret)
 		return ret;
-	if (len < 4)
-		return -EPROTO;
-	info->version = fw_get_le32(rx);
-	ret = pc_call(a, SCMI_PROTOCOL_ATTRIBUTES, NULL, 0, rx, sizeof(rx), &len);
-	if (ret)
-		return ret;
-	if (len < 8)
-		return -EPROTO;
-	info->nr_pins = FW_FIELD_GET(SCMI_PINCTRL_PINS_NR_MASK, fw_get_le32(rx));
-	info->nr_groups = FW_FIELD_GET(SCMI_PINCTRL_GROUPS_NR_MASK, fw_get_le32(rx));
-	info->nr_functions = FW_FIELD_GET(SCMI_PINCTRL_FUNCTIONS_NR_MASK, fw_get_le32(rx + 4));
+	info->version = ph.version;
+	info->nr_pins = FW_FIELD_GET(SCMI_PINCTRL_PINS_NR_MASK, ph.attributes[0]);
+	info->nr_groups = FW_FIELD_GET(SCMI_PINCTRL_GROUPS_NR_MASK, ph.attributes[0]);
+	info->nr_functions = FW_FIELD_GET(SCMI_PINCTRL_FUNCTIONS_NR_MASK, ph.attributes[1]);
 	return 0;
 }
 
 int scmi_pinctrl_negotiate_version(struct scmi_agent *a, uint32_t version)
 {
-	uint8_t tx[4];
-
-	fw_put_le32(tx, version);
-	return pc_call(a, SCMI_NEGOTIATE_PROTOCOL_VERSION, tx, 4, NULL, 0, NULL);
-}
-
-static void put_id_type(uint8_t *tx, uint32_t id, uint32_t type)
-{
-	fw_put_le32(tx, id);
-	fw_put_le32(tx + 4, type);
-}
-
-/* A fixed-size name field; the platform need not terminate it. */
-static void copy_name(char *dst, const uint8_t *src, size_t field)
-{
-	size_t n = strnlen((const char *)src, field);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	return scmi_ph_negotiate(PH(a), version);
 }
 
 int scmi_pinctrl_name_get(struct scmi_agent *a, enum scmi_pinctrl_selector_type type, uint32_t id,
 			  char name[SCMI_MAX_STR_SIZE])
 {
-	uint8_t tx[8], rx[4 + SCMI_MAX_STR_SIZE];
-	size_t len;
-	int ret;
+	uint32_t flags = type;
 
-	put_id_type(tx, id, type);
-	ret = pc_call(a, PINCTRL_NAME_GET, tx, 8, rx, sizeof(rx), &len);
-	if (ret)
-		return ret;
-	if (len < 4 + SCMI_MAX_STR_SIZE)
-		return -EPROTO;
-	copy_name(name, rx + 4, SCMI_MAX_STR_SIZE - 1);
-	return 0;
+	return scmi_ph_extended_name(PH(a), PINCTRL_NAME_GET, id, &flags, name, SCMI_MAX_STR_SIZE);
 }
 
 int scmi_pinctrl_attributes(struct scmi_agent *a, enum scmi_pinctrl_selector_type type, uint32_t id,
 			    char name[SCMI_MAX_STR_SIZE], uint32_t *n_elems, bool *ext_name)
 {
-	uint8_t tx[8], rx[4 + SCMI_SHORT_NAME_MAX_SIZE];
-	size_t len;
-	uint32_t attr;
-	int ret;
+	uint32_t w[2] = { id, type }, attr;
+	uint8_t rx[4 + SCMI_SHORT_NAME_MAX_SIZE];
+	int ret = scmi_ph_call_words(PH(a), PINCTRL_ATTRIBUTES, w, 2, rx, sizeof(rx), sizeof(rx),
+				     NULL);
 
-	put_id_type(tx, id, type);
-	ret = pc_call(a, PINCTRL_ATTRIBUTES, tx, 8, rx, sizeof(rx), &len);
 	if (ret)
 		return ret;
-	if (len < sizeof(rx))
-		return -EPROTO;
 	attr = fw_get_le32(rx);
-	copy_name(name, rx + 4, SCMI_SHORT_NAME_MAX_SIZE - 1);
+	fw_copy_name(name, SCMI_MAX_STR_SIZE, rx + 4, SCMI_SHORT_NAME_MAX_SIZE - 1);
 	if (n_elems)
 		*n_elems = FW_FIELD_GET(SCMI_PINCTRL_NUM_ELEMS, attr);
 	if (ext_name)
@@ -130,59 +68,80 @@ int scmi_pinctrl_attributes(struct scmi_agent *a, enum scmi_pinctrl_selector_typ
 	return 0;
 }
 
-int scmi_pinctrl_list_associations(struct scmi_agent *a, enum scmi_pinctrl_selector_type type,
-				   uint32_t id, uint16_t *ids, uint32_t cap, uint32_t *count)
+/* A multi-part list of one pin, group or function, and where it goes. */
+struct pc_walk {
+	uint32_t id, type;
+	uint16_t *ids;
+	struct scmi_pinctrl_config *cfgs;
+	uint32_t function;
+};
+
+/* Linux's iterator bounds: a part never holds more than the caller can, and
+ * one that returns nothing or claims more than fits while some remain is an
+ * error rather than the end. */
+static int pc_counts(struct scmi_iter_state *st, uint32_t returned, uint32_t remaining,
+		     size_t entry_size)
 {
-	uint32_t have = 0;
+	uint32_t room = st->max_resources - st->desc_index;
 
-	if (type == PIN_TYPE)
-		return -EINVAL;
-	for (;;) {
-		uint8_t tx[12], rx[4096];
-		uint32_t flags, returned, remaining;
-		size_t len;
-		int ret;
-
-		put_id_type(tx, id, type);
-		fw_put_le32(tx + 8, have);
-		ret = pc_call(a, PINCTRL_LIST_ASSOCIATIONS, tx, 12, rx, sizeof(rx), &len);
-		if (ret)
-			return ret;
-		if (len < 4)
-			return -EPROTO;
-		flags = fw_get_le32(rx);
-		returned = FW_FIELD_GET(SCMI_PINCTRL_RETURNED, flags);
-		remaining = FW_FIELD_GET(SCMI_PINCTRL_REMAINING, flags);
-		/* Linux's iterator: never more than the caller can hold. */
-		if (returned > cap - have || len < 4 + 2 * (size_t)returned)
-			return -EPROTO;
-		for (uint32_t i = 0; i < returned; i++)
-			ids[have + i] = fw_get_le16(rx + 4 + 2 * i);
-		have += returned;
-		if (!remaining)
-			break;
-		if (!returned || remaining > cap - have)
-			return -EPROTO;
-	}
-	*count = have;
+	if (returned > room || st->rx_len < st->offset + entry_size * returned)
+		return -EPROTO;
+	if (remaining && (!returned || remaining > room - returned))
+		return -EPROTO;
+	st->num_returned = returned;
+	st->num_remaining = remaining;
 	return 0;
 }
 
-static int settings_get(struct scmi_agent *a, uint32_t type, uint32_t id, uint32_t attr,
-			uint8_t *rx, size_t cap, size_t *len)
+static size_t assoc_prepare(void *priv, const struct scmi_iter_state *st, uint8_t *tx)
 {
-	uint8_t tx[8];
+	const struct pc_walk *w = priv;
 
-	fw_put_le32(tx, id);
-	fw_put_le32(tx + 4, attr | FW_FIELD_PREP(SCMI_PINCTRL_SELECTOR_TYPE_MASK, type));
-	return pc_call(a, PINCTRL_SETTINGS_GET, tx, 8, rx, cap, len);
+	fw_put_le32(tx, w->id);
+	fw_put_le32(tx + 4, w->type);
+	fw_put_le32(tx + 8, st->desc_index);
+	return 12;
+}
+
+static int assoc_update(void *priv, struct scmi_iter_state *st)
+{
+	uint32_t flags = fw_get_le32(st->rx);
+
+	return pc_counts(st, FW_FIELD_GET(SCMI_PINCTRL_RETURNED, flags),
+			 FW_FIELD_GET(SCMI_PINCTRL_REMAINING, flags), 2);
+}
+
+static int assoc_process(void *priv, struct scmi_iter_state *st)
+{
+	const struct pc_walk *w = priv;
+
+	w->ids[st->desc_index + st->loop_idx] = fw_get_le16(st->rx + 4 + 2 * st->loop_idx);
+	return 0;
+}
+
+int scmi_pinctrl_list_associations(struct scmi_agent *a, enum scmi_pinctrl_selector_type type,
+				   uint32_t id, uint16_t *ids, uint32_t cap, uint32_t *count)
+{
+	static const struct scmi_iter_ops ops = { assoc_prepare, assoc_update, assoc_process };
+	struct pc_walk w = { .id = id, .type = type, .ids = ids };
+
+	if (type == PIN_TYPE)
+		return -EINVAL;
+	return scmi_ph_iterate(PH(a), PINCTRL_LIST_ASSOCIATIONS, cap, &ops, &w, count, NULL);
+}
+
+static int settings_get(struct scmi_agent *a, uint32_t type, uint32_t id, uint32_t attr,
+			uint8_t *rx, size_t cap, size_t need)
+{
+	uint32_t w[2] = { id, attr | FW_FIELD_PREP(SCMI_PINCTRL_SELECTOR_TYPE_MASK, type) };
+
+	return scmi_ph_call_words(PH(a), PINCTRL_SETTINGS_GET, w, 2, rx, cap, need, NULL);
 }
 
 int scmi_pinctrl_settings_get_one(struct scmi_agent *a, enum scmi_pinctrl_selector_type type,
 				  uint32_t id, uint32_t config_type, uint32_t *value)
 {
 	uint8_t rx[16];
-	size_t len;
 	int ret;
 
 	if (type == FUNCTION_TYPE || config_type > 0xFF)
@@ -190,11 +149,11 @@ int scmi_pinctrl_settings_get_one(struct scmi_agent *a, enum scmi_pinctrl_select
 	ret = settings_get(a, type, id,
 			   FW_FIELD_PREP(SCMI_PINCTRL_CONFIG_FLAG_MASK, SCMI_PINCTRL_GET_ONE) |
 				   FW_FIELD_PREP(SCMI_PINCTRL_CONFIG_TYPE_MASK, config_type),
-			   rx, sizeof(rx), &len);
+			   rx, sizeof(rx), 16);
 	if (ret)
 		return ret;
 	/* As Linux: exactly one config, of the type asked. */
-	if (len < 16 || FW_FIELD_GET(SCMI_PINCTRL_RETURNED_CONFIGS, fw_get_le32(rx + 4)) != 1 ||
+	if (FW_FIELD_GET(SCMI_PINCTRL_RETURNED_CONFIGS, fw_get_le32(rx + 4)) != 1 ||
 	    (fw_get_le32(rx + 8) & 0xFF) != config_type)
 		return -EPROTO;
 	*value = fw_get_le32(rx + 12);
@@ -205,19 +164,55 @@ int scmi_pinctrl_function_get(struct scmi_agent *a, enum scmi_pinctrl_selector_t
 			      uint32_t id, uint32_t *function)
 {
 	uint8_t rx[8];
-	size_t len;
 	int ret;
 
 	if (type == FUNCTION_TYPE)
 		return -EINVAL;
 	ret = settings_get(a, type, id,
 			   FW_FIELD_PREP(SCMI_PINCTRL_CONFIG_FLAG_MASK, SCMI_PINCTRL_GET_FUNCTION),
-			   rx, sizeof(rx), &len);
-	if (ret)
-		return ret;
-	if (len < 8)
+			   rx, sizeof(rx), 8);
+	if (!ret)
+		*function = fw_get_le32(rx);
+	return ret;
+}
+
+static size_t all_prepare(void *priv, const struct scmi_iter_state *st, uint8_t *tx)
+{
+	const struct pc_walk *w = priv;
+
+	fw_put_le32(tx, w->id);
+	fw_put_le32(tx + 4, FW_FIELD_PREP(SCMI_PINCTRL_CONFIG_FLAG_MASK, SCMI_PINCTRL_GET_ALL) |
+				    FW_FIELD_PREP(SCMI_PINCTRL_SKIP_CONFIGS_MASK, st->desc_index) |
+				    FW_FIELD_PREP(SCMI_PINCTRL_SELECTOR_TYPE_MASK, w->type));
+	return 8;
+}
+
+static int all_update(void *priv, struct scmi_iter_state *st)
+{
+	struct pc_walk *w = priv;
+	uint32_t num;
+	int ret;
+
+	if (st->rx_len < 8)
 		return -EPROTO;
-	*function = fw_get_le32(rx);
+	w->function = fw_get_le32(st->rx);
+	num = fw_get_le32(st->rx + 4);
+	st->offset = 8;
+	ret = pc_counts(st, FW_FIELD_GET(SCMI_PINCTRL_RETURNED_CONFIGS, num),
+			FW_FIELD_GET(SCMI_PINCTRL_REMAINING_CONFIGS, num), 8);
+	/* SKIP_CONFIGS is 8 bits: beyond 255 there is no asking. */
+	if (!ret && st->num_remaining && st->desc_index + st->num_returned > 0xFF)
+		return -EPROTO;
+	return ret;
+}
+
+static int all_process(void *priv, struct scmi_iter_state *st)
+{
+	const struct pc_walk *w = priv;
+	const uint8_t *e = st->rx + 8 + 8 * st->loop_idx;
+
+	w->cfgs[st->desc_index + st->loop_idx].type = fw_get_le32(e) & 0xFF;
+	w->cfgs[st->desc_index + st->loop_idx].value = fw_get_le32(e + 4);
 	return 0;
 }
 
@@ -225,46 +220,16 @@ int scmi_pinctrl_settings_get_all(struct scmi_agent *a, enum scmi_pinctrl_select
 				  uint32_t id, uint32_t *function, struct scmi_pinctrl_config *cfgs,
 				  uint32_t cap, uint32_t *count)
 {
-	uint32_t have = 0;
+	static const struct scmi_iter_ops ops = { all_prepare, all_update, all_process };
+	struct pc_walk w = { .id = id, .type = type, .cfgs = cfgs };
+	int ret;
 
 	if (type == FUNCTION_TYPE)
 		return -EINVAL;
-	for (;;) {
-		uint8_t rx[4096];
-		uint32_t num, returned, remaining;
-		size_t len;
-		int ret;
-
-		/* SKIP_CONFIGS is 8 bits: beyond 255 there is no asking. */
-		if (have > 0xFF)
-			return -EPROTO;
-		ret = settings_get(
-			a, type, id,
-			FW_FIELD_PREP(SCMI_PINCTRL_CONFIG_FLAG_MASK, SCMI_PINCTRL_GET_ALL) |
-				FW_FIELD_PREP(SCMI_PINCTRL_SKIP_CONFIGS_MASK, have),
-			rx, sizeof(rx), &len);
-		if (ret)
-			return ret;
-		if (len < 8)
-			return -EPROTO;
-		*function = fw_get_le32(rx);
-		num = fw_get_le32(rx + 4);
-		returned = FW_FIELD_GET(SCMI_PINCTRL_RETURNED_CONFIGS, num);
-		remaining = FW_FIELD_GET(SCMI_PINCTRL_REMAINING_CONFIGS, num);
-		if (returned > cap - have || len < 8 + 8 * (size_t)returned)
-			return -EPROTO;
-		for (uint32_t i = 0; i < returned; i++) {
-			cfgs[have + i].type = fw_get_le32(rx + 8 + 8 * i) & 0xFF;
-			cfgs[have + i].value = fw_get_le32(rx + 12 + 8 * i);
-		}
-		have += returned;
-		if (!remaining)
-			break;
-		if (!returned || remaining > cap - have)
-			return -EPROTO;
-	}
-	*count = have;
-	return 0;
+	ret = scmi_ph_iterate(PH(a), PINCTRL_SETTINGS_GET, cap, &ops, &w, count, NULL);
+	if (!ret)
+		*function = w.function;
+	return ret;
 }
 
 int scmi_pinctrl_settings_configure(struct scmi_agent *a, enum scmi_pinctrl_selector_type type,
@@ -288,35 +253,32 @@ int scmi_pinctrl_settings_configure(struct scmi_agent *a, enum scmi_pinctrl_sele
 		fw_put_le32(tx + 12 + 8 * i, cfgs[i].type);
 		fw_put_le32(tx + 16 + 8 * i, cfgs[i].value);
 	}
-	return pc_call(a, PINCTRL_SETTINGS_CONFIGURE, tx, 12 + 8 * (size_t)n, NULL, 0, NULL);
+	return scmi_ph_call(PH(a), PINCTRL_SETTINGS_CONFIGURE, tx, 12 + 8 * (size_t)n, NULL, 0, 0,
+			    NULL);
 }
 
 int scmi_pinctrl_request(struct scmi_agent *a, enum scmi_pinctrl_selector_type type, uint32_t id)
 {
-	uint8_t tx[8];
+	uint32_t w[2] = { id, type };
 
-	put_id_type(tx, id, type);
-	return pc_call(a, PINCTRL_REQUEST, tx, 8, NULL, 0, NULL);
+	return scmi_ph_call_words(PH(a), PINCTRL_REQUEST, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_pinctrl_release(struct scmi_agent *a, enum scmi_pinctrl_selector_type type, uint32_t id)
 {
-	uint8_t tx[8];
+	uint32_t w[2] = { id, type };
 
-	put_id_type(tx, id, type);
-	return pc_call(a, PINCTRL_RELEASE, tx, 8, NULL, 0, NULL);
+	return scmi_ph_call_words(PH(a), PINCTRL_RELEASE, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_pinctrl_set_permissions(struct scmi_agent *a, uint32_t agent_id,
 				 enum scmi_pinctrl_selector_type type, uint32_t id, bool allow)
 {
-	uint8_t tx[12];
+	uint32_t w[3] = { agent_id, id,
+			  FW_FIELD_PREP(SCMI_PINCTRL_PERM_TYPE_MASK, type) |
+				  (allow ? SCMI_PINCTRL_PERM_ALLOW : 0) };
 
-	fw_put_le32(tx, agent_id);
-	fw_put_le32(tx + 4, id);
-	fw_put_le32(tx + 8, FW_FIELD_PREP(SCMI_PINCTRL_PERM_TYPE_MASK, type) |
-				    (allow ? SCMI_PINCTRL_PERM_ALLOW : 0));
-	return pc_call(a, PINCTRL_SET_PERMISSIONS, tx, 12, NULL, 0, NULL);
+	return scmi_ph_call_words(PH(a), PINCTRL_SET_PERMISSIONS, w, 3, NULL, 0, 0, NULL);
 }
 
 int scmi_pinctrl_find(struct scmi_agent *a, enum scmi_pinctrl_selector_type type,

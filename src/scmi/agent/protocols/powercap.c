@@ -13,77 +13,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int pc_call(struct scmi_agent *a, uint8_t msg, const void *tx, size_t tx_len, void *rx,
-		   size_t rx_cap, size_t *rx_len)
-{
-	size_t len = 0;
-	int ret = scmi_agent_call(a, SCMI_PROTOCOL_POWERCAP, msg, tx, tx_len, rx, rx_cap, &len);
-
-	if (rx_len)
-		*rx_len = len;
-	return ret;
-}
-
-static int get_u32(struct scmi_agent *a, uint8_t msg, uint32_t arg, uint32_t *out)
-{
-	uint8_t tx[4], rx[4];
-	size_t len;
-	int ret;
-
-	fw_put_le32(tx, arg);
-	ret = pc_call(a, msg, tx, 4, rx, sizeof(rx), &len);
-	if (ret)
-		return ret;
-	if (len < 4)
-		return -EPROTO;
-	*out = fw_get_le32(rx);
-	return 0;
-}
+#define PH(a) SCMI_PH(a, SCMI_PROTOCOL_POWERCAP)
 
 int scmi_powercap_protocol_info(struct scmi_agent *a, uint32_t *version, uint32_t *num_domains)
 {
-	uint8_t rx[4];
-	size_t len;
-	int ret = pc_call(a, SCMI_PROTOCOL_VERSION, NULL, 0, rx, sizeof(rx), &len);
+	struct scmi_protocol_handle ph;
+	int ret = scmi_ph_init(&ph, a, SCMI_PROTOCOL_POWERCAP, 4);
 
 	if (ret)
 		return ret;
-	if (len < 4)
-		return -EPROTO;
-	*version = fw_get_le32(rx);
-	ret = pc_call(a, SCMI_PROTOCOL_ATTRIBUTES, NULL, 0, rx, sizeof(rx), &len);
-	if (ret)
-		return ret;
-	if (len < 4)
-		return -EPROTO;
-	*num_domains = FW_FIELD_GET(SCMI_POWERCAP_NUM_DOMAINS_MASK, fw_get_le32(rx));
+	*version = ph.version;
+	*num_domains = FW_FIELD_GET(SCMI_POWERCAP_NUM_DOMAINS_MASK, ph.attributes[0]);
 	return 0;
 }
 
 int scmi_powercap_negotiate_version(struct scmi_agent *a, uint32_t version)
 {
-	uint8_t tx[4];
-
-	fw_put_le32(tx, version);
-	return pc_call(a, SCMI_NEGOTIATE_PROTOCOL_VERSION, tx, 4, NULL, 0, NULL);
+	return scmi_ph_negotiate(PH(a), version);
 }
 
 int scmi_powercap_name_get(struct scmi_agent *a, uint32_t domain, char name[SCMI_MAX_STR_SIZE])
 {
-	uint8_t tx[4], rx[4 + SCMI_MAX_STR_SIZE];
-	size_t len, n;
-	int ret;
-
-	fw_put_le32(tx, domain);
-	ret = pc_call(a, POWERCAP_DOMAIN_NAME_GET, tx, 4, rx, sizeof(rx), &len);
-	if (ret)
-		return ret;
-	if (len < sizeof(rx))
-		return -EPROTO;
-	n = strnlen((const char *)rx + 4, SCMI_MAX_STR_SIZE - 1);
-	memcpy(name, rx + 4, n);
-	name[n] = '\0';
-	return 0;
+	return scmi_ph_extended_name(PH(a), POWERCAP_DOMAIN_NAME_GET, domain, NULL, name,
+				     SCMI_MAX_STR_SIZE);
 }
 
 /* Linux's scmi_powercap_validate(). */
@@ -101,19 +53,16 @@ static int validate(uint32_t min, uint32_t max, uint32_t step, bool configurable
 int scmi_powercap_domain_attributes(struct scmi_agent *a, uint32_t domain,
 				    struct scmi_powercap_dom *d)
 {
-	uint8_t tx[4], rx[56];
+	uint8_t rx[56];
 	uint32_t num, ver;
-	size_t len, n;
 	int ret;
 
 	if ((ret = scmi_powercap_protocol_info(a, &ver, &num)))
 		return ret;
-	fw_put_le32(tx, domain);
-	ret = pc_call(a, POWERCAP_DOMAIN_ATTRIBUTES, tx, 4, rx, sizeof(rx), &len);
+	ret = scmi_ph_call_words(PH(a), POWERCAP_DOMAIN_ATTRIBUTES, &domain, 1, rx, sizeof(rx),
+				 sizeof(rx), NULL);
 	if (ret)
 		return ret;
-	if (len < sizeof(rx))
-		return -EPROTO;
 	memset(d, 0, sizeof(*d));
 	d->id = domain;
 	d->attributes = fw_get_le32(rx);
@@ -126,9 +75,7 @@ int scmi_powercap_domain_attributes(struct scmi_agent *a, uint32_t domain,
 	d->pai_config = d->attributes & SCMI_POWERCAP_PAI_CONFIGURATION;
 	d->fastchannels = d->attributes & SCMI_POWERCAP_FASTCHANNELS;
 	d->power_unit = FW_FIELD_GET(SCMI_POWERCAP_POWER_UNIT_MASK, d->attributes);
-	n = strnlen((const char *)rx + 4, SCMI_SHORT_NAME_MAX_SIZE - 1);
-	memcpy(d->name, rx + 4, n);
-	d->name[n] = '\0';
+	fw_copy_name(d->name, sizeof(d->name), rx + 4, SCMI_SHORT_NAME_MAX_SIZE - 1);
 	d->min_pai = fw_get_le32(rx + 20);
 	d->max_pai = fw_get_le32(rx + 24);
 	d->pai_step = fw_get_le32(rx + 28);
@@ -156,65 +103,57 @@ int scmi_powercap_domain_attributes(struct scmi_agent *a, uint32_t domain,
 
 int scmi_powercap_cap_get(struct scmi_agent *a, uint32_t domain, uint32_t *cap)
 {
-	return get_u32(a, POWERCAP_CAP_GET, domain, cap);
+	return scmi_ph_get_u32(PH(a), POWERCAP_CAP_GET, domain, cap);
 }
 
 int scmi_powercap_cap_set(struct scmi_agent *a, uint32_t domain, uint32_t cap, bool async,
 			  bool ignore_dresp, uint32_t *applied)
 {
-	struct scmi_xfer *x;
-	int ret = scmi_xfer_get_init(a, SCMI_PROTOCOL_POWERCAP, POWERCAP_CAP_SET, 12, 0, &x);
+	uint32_t w[3] = { domain,
+			  (async ? SCMI_POWERCAP_CAP_SET_ASYNC : 0) |
+				  (ignore_dresp ? SCMI_POWERCAP_CAP_SET_IGNORE_DRESP : 0),
+			  cap };
+	uint8_t tx[12], rx[8];
+	int ret;
 
-	if (ret)
-		return ret;
-	fw_put_le32(x->tx.buf, domain);
-	fw_put_le32(x->tx.buf + 4, (async ? SCMI_POWERCAP_CAP_SET_ASYNC : 0) |
-					   (ignore_dresp ? SCMI_POWERCAP_CAP_SET_IGNORE_DRESP : 0));
-	fw_put_le32(x->tx.buf + 8, cap);
 	if (!async || ignore_dresp) {
-		ret = scmi_do_xfer(a, x);
+		ret = scmi_ph_call_words(PH(a), POWERCAP_CAP_SET, w, 3, NULL, 0, 0, NULL);
 		if (!ret && applied)
 			*applied = cap;
-	} else {
-		ret = scmi_do_xfer_with_response(a, x);
-		/* The delayed response: domain and the cap now applied. */
-		if (!ret && (x->rx.len < 8 || fw_get_le32(x->rx.buf) != domain))
-			ret = -EPROTO;
-		if (!ret && applied)
-			*applied = fw_get_le32(x->rx.buf + 4);
+		return ret;
 	}
-	scmi_xfer_put(a, x);
+	for (size_t i = 0; i < 3; i++)
+		fw_put_le32(tx + 4 * i, w[i]);
+	/* The delayed response: domain and the cap now applied. */
+	ret = scmi_ph_call_with_response(PH(a), POWERCAP_CAP_SET, tx, 12, rx, 8, 8, NULL);
+	if (!ret && fw_get_le32(rx) != domain)
+		ret = -EPROTO;
+	if (!ret && applied)
+		*applied = fw_get_le32(rx + 4);
 	return ret;
 }
 
 int scmi_powercap_pai_get(struct scmi_agent *a, uint32_t domain, uint32_t *pai)
 {
-	return get_u32(a, POWERCAP_PAI_GET, domain, pai);
+	return scmi_ph_get_u32(PH(a), POWERCAP_PAI_GET, domain, pai);
 }
 
 int scmi_powercap_pai_set(struct scmi_agent *a, uint32_t domain, uint32_t pai)
 {
-	uint8_t tx[12];
+	uint32_t w[3] = { domain, 0, pai };
 
-	fw_put_le32(tx, domain);
-	fw_put_le32(tx + 4, 0);
-	fw_put_le32(tx + 8, pai);
-	return pc_call(a, POWERCAP_PAI_SET, tx, 12, NULL, 0, NULL);
+	return scmi_ph_call_words(PH(a), POWERCAP_PAI_SET, w, 3, NULL, 0, 0, NULL);
 }
 
 int scmi_powercap_measurements_get(struct scmi_agent *a, uint32_t domain, uint32_t *power,
 				   uint32_t *pai)
 {
-	uint8_t tx[4], rx[8];
-	size_t len;
-	int ret;
+	uint8_t rx[8];
+	int ret = scmi_ph_call_words(PH(a), POWERCAP_MEASUREMENTS_GET, &domain, 1, rx, sizeof(rx),
+				     8, NULL);
 
-	fw_put_le32(tx, domain);
-	ret = pc_call(a, POWERCAP_MEASUREMENTS_GET, tx, 4, rx, sizeof(rx), &len);
 	if (ret)
 		return ret;
-	if (len < 8)
-		return -EPROTO;
 	*power = fw_get_le32(rx);
 	*pai = fw_get_le32(rx + 4);
 	return 0;
@@ -222,33 +161,22 @@ int scmi_powercap_measurements_get(struct scmi_agent *a, uint32_t domain, uint32
 
 int scmi_powercap_cap_notify(struct scmi_agent *a, uint32_t domain, bool enable)
 {
-	uint8_t tx[8];
-
-	fw_put_le32(tx, domain);
-	fw_put_le32(tx + 4, enable ? SCMI_POWERCAP_NOTIFY_ENABLE : 0);
-	return pc_call(a, POWERCAP_CAP_NOTIFY, tx, 8, NULL, 0, NULL);
+	return scmi_ph_notify(PH(a), POWERCAP_CAP_NOTIFY, domain, enable);
 }
 
 int scmi_powercap_measurements_notify(struct scmi_agent *a, uint32_t domain, bool enable,
 				      uint32_t low, uint32_t high)
 {
-	uint8_t tx[16];
+	uint32_t w[4] = { domain, enable ? SCMI_POWERCAP_NOTIFY_ENABLE : 0, low, high };
 
-	fw_put_le32(tx, domain);
-	fw_put_le32(tx + 4, enable ? SCMI_POWERCAP_NOTIFY_ENABLE : 0);
-	fw_put_le32(tx + 8, low);
-	fw_put_le32(tx + 12, high);
-	return pc_call(a, POWERCAP_MEASUREMENTS_NOTIFY, tx, 16, NULL, 0, NULL);
+	return scmi_ph_call_words(PH(a), POWERCAP_MEASUREMENTS_NOTIFY, w, 4, NULL, 0, 0, NULL);
 }
 
 int scmi_powercap_describe_fastchannel(struct scmi_agent *a, uint32_t domain, uint32_t msg_id)
 {
-	uint8_t tx[8], rx[32];
-	size_t len;
+	uint32_t w[2] = { domain, msg_id };
 
-	fw_put_le32(tx, domain);
-	fw_put_le32(tx + 4, msg_id);
-	return pc_call(a, POWERCAP_DESCRIBE_FASTCHANNEL, tx, 8, rx, sizeof(rx), &len);
+	return scmi_ph_call_words(PH(a), POWERCAP_DESCRIBE_FASTCHANNEL, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_powercap_parse_event(uint8_t evt_id, const uint8_t *payload, size_t len,

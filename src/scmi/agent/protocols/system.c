@@ -10,30 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-/* See power_client.c: the strong reference that links the platform module. */
-extern const struct scmi_proto_module scmi_system_module;
-extern const void *const scmi_system_module_link;
-const void *const scmi_system_module_link = &scmi_system_module;
-
-static int sys_call(struct scmi_agent *a, uint8_t msg, const uint32_t *words, size_t n, uint8_t *rx,
-		    size_t rx_cap, size_t need)
-{
-	uint8_t tx[8];
-	size_t len = 0;
-	int ret;
-
-	for (size_t i = 0; i < n; i++)
-		fw_put_le32(tx + 4 * i, words[i]);
-	ret = scmi_agent_call(a, SCMI_PROTOCOL_SYSTEM, msg, tx, 4 * n, rx, rx_cap, &len);
-	if (ret)
-		return ret;
-	if (len < need) {
-		fw_err("scmi: %s reply has %zu bytes, needs %zu",
-		       scmi_msg_name(SCMI_PROTOCOL_SYSTEM, msg), len, need);
-		return -EPROTO;
-	}
-	return 0;
-}
+#define PH(a) SCMI_PH(a, SCMI_PROTOCOL_SYSTEM)
 
 int scmi_system_version(struct scmi_agent *a, uint32_t *version)
 {
@@ -42,26 +19,26 @@ int scmi_system_version(struct scmi_agent *a, uint32_t *version)
 
 int scmi_system_negotiate_version(struct scmi_agent *a, uint32_t version)
 {
-	return sys_call(a, SCMI_NEGOTIATE_PROTOCOL_VERSION, &version, 1, NULL, 0, 0);
+	return scmi_ph_negotiate(PH(a), version);
 }
 
 int scmi_system_set_attributes(struct scmi_agent *a, uint32_t *attributes)
 {
-	return scmi_base_message_attributes(a, SCMI_PROTOCOL_SYSTEM, SYSTEM_POWER_STATE_SET,
-					    attributes);
+	return scmi_ph_msg_check(PH(a), SYSTEM_POWER_STATE_SET, attributes);
 }
 
 int scmi_system_state_set(struct scmi_agent *a, uint32_t state, bool graceful)
 {
 	uint32_t w[2] = { graceful ? SCMI_SYSTEM_GRACEFUL_REQUEST : 0, state };
 
-	return sys_call(a, SYSTEM_POWER_STATE_SET, w, 2, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), SYSTEM_POWER_STATE_SET, w, 2, NULL, 0, 0, NULL);
 }
 
 int scmi_system_state_get(struct scmi_agent *a, uint32_t *state)
 {
 	uint8_t rx[4];
-	int ret = sys_call(a, SYSTEM_POWER_STATE_GET, NULL, 0, rx, sizeof(rx), 4);
+	int ret =
+		scmi_ph_call_words(PH(a), SYSTEM_POWER_STATE_GET, NULL, 0, rx, sizeof(rx), 4, NULL);
 
 	if (!ret)
 		*state = fw_get_le32(rx);
@@ -72,7 +49,7 @@ int scmi_system_state_notify(struct scmi_agent *a, bool enable)
 {
 	uint32_t w = enable ? SCMI_SYSTEM_NOTIFY_ENABLE : 0;
 
-	return sys_call(a, SYSTEM_POWER_STATE_NOTIFY, &w, 1, NULL, 0, 0);
+	return scmi_ph_call_words(PH(a), SYSTEM_POWER_STATE_NOTIFY, &w, 1, NULL, 0, 0, NULL);
 }
 
 int scmi_system_event_decode(uint32_t version, const uint8_t *p, size_t len,
