@@ -67,37 +67,37 @@ bool smt_poll_done(const struct smt_area *a, uint32_t hdr)
 	       FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, hdr);
 }
 
-int smt_fetch_response(const struct smt_area *a, int32_t *status, void *buf, size_t cap,
-		       size_t *len)
+/* The payload after its first skip bytes, with the length the agent wrote
+ * read once and checked against the header, skip and the area. */
+static int fetch_payload(const struct smt_area *a, size_t skip, void *buf, size_t cap, size_t *len)
 {
 	uint32_t length = hw_word_load(a->length);
 	size_t n;
 
-	/* header + status at least, and no more than the area holds */
-	if (length < 8)
+	if (length < 4 + skip)
 		return -EPROTO;
 	if (length - 4 > smt_max_payload(a))
 		return -EMSGSIZE;
-	*status = (int32_t)fw_get_le32(payload(a));
-	n = FW_MIN((size_t)length - 8, cap);
-	memcpy(buf, payload(a) + 4, n);
+	n = FW_MIN((size_t)length - 4 - skip, cap);
+	memcpy(buf, payload(a) + skip, n);
 	*len = n;
 	return 0;
 }
 
+int smt_fetch_response(const struct smt_area *a, int32_t *status, void *buf, size_t cap,
+		       size_t *len)
+{
+	/* header + status at least, and no more than the area holds */
+	int ret = fetch_payload(a, 4, buf, cap, len);
+
+	if (!ret)
+		*status = (int32_t)fw_get_le32(payload(a));
+	return ret;
+}
+
 int smt_fetch_notification(const struct smt_area *a, void *buf, size_t cap, size_t *len)
 {
-	uint32_t length = hw_word_load(a->length);
-	size_t n;
-
-	if (length < 4)
-		return -EPROTO;
-	if (length - 4 > smt_max_payload(a))
-		return -EMSGSIZE;
-	n = FW_MIN((size_t)length - 4, cap);
-	memcpy(buf, payload(a), n);
-	*len = n;
-	return 0;
+	return fetch_payload(a, 0, buf, cap, len);
 }
 
 void smt_clear_channel(struct smt_area *a)
