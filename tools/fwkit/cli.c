@@ -237,15 +237,22 @@ void cli_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+bool cli_key_id(const char *key, uint32_t *id)
+{
+	unsigned int v;
+
+	if (!cli_parse_u32(key, 0xFFFFFFFFul, &v))
+		return false;
+	*id = v;
+	return true;
+}
+
 int cli_find(const struct cli_names *names, const char *key, uint32_t *id)
 {
 	char name[CLI_NAME_MAX];
-	unsigned int v;
 
-	if (cli_parse_u32(key, 0xFFFFFFFFul, &v)) {
-		*id = v;
+	if (cli_key_id(key, id))
 		return 0;
-	}
 	for (uint32_t i = 0; i < names->count; i++) {
 		/* What this agent may not see has no name for it. */
 		if (names->name_of(names->ctx, i, name, sizeof(name)))

@@ -111,6 +111,8 @@ struct cli_names {
  * it is (the platform judges it), else the first id named key. 0 or
  * -ENOENT; the caller says what was not found. */
 int cli_find(const struct cli_names *names, const char *key, uint32_t *id);
+/* cli_find's first half: whether key is an unsigned number (then *id). */
+bool cli_key_id(const char *key, uint32_t *id);
 
 /*
  * `watch`-style commands: subscribe to one resource's notifications, print

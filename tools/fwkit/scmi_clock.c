@@ -70,24 +70,12 @@ static int fail_errno(const char *what, uint32_t id, int ret)
 	return cli_fail_scmi(ret, "clock", NULL, "clock %u: %s", id, what);
 }
 
-static int clock_name(const void *ctx, uint32_t id, char *name, size_t len)
-{
-	struct scmi_clock_info info;
-	int ret = scmi_clock_attributes(ctx, id, &info);
-
-	if (!ret)
-		snprintf(name, len, "%s", info.name);
-	return ret;
-}
-
 /* An id, or the name of a clock this agent may see. */
 static int resolve(const struct scmi_clock_client *c, const char *s, uint32_t *id)
 {
-	const struct cli_names names = { c->num_clocks, clock_name, c };
-
-	if (cli_find(&names, s, id))
-		return cli_fail("no clock named '%s'", s);
-	return 0;
+	if (cli_key_id(s, id) || !scmi_clock_find(c, s, id))
+		return 0;
+	return cli_fail("no clock named '%s'", s);
 }
 
 static const char *state_name(bool on)

@@ -68,23 +68,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return cli_nargs(&spec, &a->args, 0, 0, "");
 }
 
-static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
-{
-	struct scmi_reset_info i;
-	int ret = scmi_reset_domain_info(ctx, id, &i);
-
-	if (!ret)
-		snprintf(name, len, "%s", i.name);
-	return ret;
-}
-
 static int resolve(const struct scmi_reset_client *c, const char *s, uint32_t *id)
 {
-	const struct cli_names names = { c->num_domains, domain_name, c };
-
-	if (cli_find(&names, s, id))
-		return cli_fail("no reset domain named '%s'", s);
-	return 0;
+	if (cli_key_id(s, id) || !scmi_reset_find(c, s, id))
+		return 0;
+	return cli_fail("no reset domain named '%s'", s);
 }
 
 static void print_latency(uint32_t l, bool json)
