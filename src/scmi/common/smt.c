@@ -154,17 +154,10 @@ int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size
 
 int smt_platform_post(struct smt_area *a, uint32_t hdr, const void *buf, size_t len)
 {
-	if (len > smt_max_payload(a))
-		return -EMSGSIZE;
-	if (!smt_channel_free(a))
-		return -EBUSY;
-	if (len)
-		memcpy(payload(a), buf, len);
-	hw_word_store(a->flags, 0);
-	hw_word_store(a->length, (uint32_t)(4 + len));
-	hw_word_store(a->header, hdr);
-	hw_word_store(a->status, 0);
+	int ret = smt_tx_prepare(a, hdr, buf, len, false);
+
 	/* An agent without a p2a interrupt may be asleep on the status word. */
-	hw_word_wake(a->status);
-	return 0;
+	if (!ret)
+		hw_word_wake(a->status);
+	return ret;
 }
