@@ -281,7 +281,7 @@ static void watch_event(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p,
 }
 
 int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, const void *client,
-		  uint32_t id, bool json, unsigned int count, unsigned int timeout_ms)
+		  uint32_t id, bool json, const struct cli_watch_opts *o)
 {
 	static struct cli_watch watch; /* see struct cli_watch */
 	struct cli_watch *w = &watch;
@@ -293,8 +293,8 @@ int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, c
 				 .client = client,
 				 .id = id,
 				 .json = json,
-				 .count = count,
-				 .timeout_ms = timeout_ms };
+				 .count = o->count,
+				 .timeout_ms = o->timeout_ms };
 	cli_watch_sync_init(w);
 	cli_on_signal(cli_watch_stop, w);
 	ret = scmi_notify_register(agent, kind->protocol, kind->event, watch_event, w);
@@ -317,9 +317,9 @@ int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, c
 		return cli_fail("%s %u: the platform hung up", kind->what, id);
 	if (w->stopped)
 		return 130;
-	if (got < count)
-		return cli_fail("%s %u: %u of %u events within %u ms", kind->what, id, got, count,
-				timeout_ms);
+	if (got < o->count)
+		return cli_fail("%s %u: %u of %u events within %u ms", kind->what, id, got,
+				o->count, o->timeout_ms);
 	return 0;
 }
 

@@ -34,7 +34,7 @@ struct args {
 	struct cli_args args; /* v[0] the command, v[1] the clock */
 	bool json, async, no_wait;
 	const char *round;
-	unsigned int count, timeout_ms;
+	struct cli_watch_opts watch;
 };
 
 static const struct cli_sub clock_cmds[] = {
@@ -52,16 +52,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 		CLI_OPT_FLAG("--async", &a->async),
 		CLI_OPT_FLAG("--no-wait", &a->no_wait),
 		CLI_OPT_STR("--round", &a->round),
-		CLI_OPT_U32("--count", &a->count, 0, 1000000),
-		CLI_OPT_U32("--timeout-ms", &a->timeout_ms, 0, 86400000),
+		CLI_OPT_WATCH(&a->watch),
 		CLI_OPT_END,
 	};
 	const struct cli_spec spec =
 		CLI_SPEC_SUBS("scmi clock", clock_usage, opts, &a->json, clock_cmds);
 
 	memset(a, 0, sizeof(*a));
-	a->count = 1;
-	a->timeout_ms = 10000;
+	a->watch = CLI_WATCH_ONE;
 	return cli_parse(&spec, argc, argv, &a->args);
 }
 
@@ -375,7 +373,7 @@ static const struct cli_watch_kind clock_watch = {
 
 static int cmd_watch(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
 {
-	return cli_watch_run(&clock_watch, c->ph.agent, c, id, a->json, a->count, a->timeout_ms);
+	return cli_watch_run(&clock_watch, c->ph.agent, c, id, a->json, &a->watch);
 }
 
 int fwkit_scmi_clock(struct cli_scmi *sess, int argc, char **argv)

@@ -28,7 +28,8 @@ static const char reset_usage[] =
 struct args {
 	struct cli_args args;
 	bool json, async, assert_, deassert;
-	unsigned int state, count, timeout_ms;
+	unsigned int state;
+	struct cli_watch_opts watch;
 };
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -38,8 +39,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		CLI_OPT_FLAG("--assert", &a->assert_),
 		CLI_OPT_FLAG("--deassert", &a->deassert),
 		CLI_OPT_U32("--state", &a->state, 0, 0xFFFFFFFFul),
-		CLI_OPT_U32("--count", &a->count, 0, 1000000),
-		CLI_OPT_U32("--timeout-ms", &a->timeout_ms, 0, 86400000),
+		CLI_OPT_WATCH(&a->watch),
 		CLI_OPT_END,
 	};
 	const struct cli_spec spec = { .cmd = "scmi reset",
@@ -52,8 +52,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	int ret;
 
 	memset(a, 0, sizeof(*a));
-	a->count = 1;
-	a->timeout_ms = 10000;
+	a->watch = CLI_WATCH_ONE;
 	ret = cli_parse(&spec, argc, argv, &a->args);
 	if (ret != CLI_RUN)
 		return ret;
@@ -197,7 +196,7 @@ static const struct cli_watch_kind reset_watch = {
 
 static int cmd_watch(const struct scmi_reset_client *c, uint32_t id, const struct args *a)
 {
-	return cli_watch_run(&reset_watch, c->ph.agent, c, id, a->json, a->count, a->timeout_ms);
+	return cli_watch_run(&reset_watch, c->ph.agent, c, id, a->json, &a->watch);
 }
 
 int fwkit_scmi_reset(struct cli_scmi *sess, int argc, char **argv)
