@@ -124,17 +124,7 @@ void cli_end_trace(void)
 
 bool cli_parse_u32(const char *s, unsigned long max, unsigned int *out)
 {
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *end || v > max)
-		return false;
-	*out = (unsigned int)v;
-	return true;
+	return fw_parse_u32(s, (uint32_t)FW_MIN(max, (unsigned long)UINT32_MAX), out);
 }
 
 /* Digits into *v (no sign, no overflow); how many were read, or -1. */
