@@ -39,6 +39,10 @@ bool fw_completion_done(struct fw_completion *c);
 /* 0 once completed, -ETIMEDOUT at the deadline (and not completed). */
 int fw_wait_for_completion_until(struct fw_completion *c, uint64_t deadline);
 
+/* Stop a worker thread that waits on cond (under lock) until *stop: set
+ * *stop under the lock, wake every waiter, join the thread. */
+void fw_thread_stop(pthread_t thread, pthread_mutex_t *lock, pthread_cond_t *cond, bool *stop);
+
 /* Wait until fd has something to read or its peer hung up: 0, -ETIMEDOUT at
  * the deadline, or -errno from poll(). */
 int fw_wait_readable(int fd, uint64_t deadline);

@@ -729,13 +729,8 @@ static void sensor_destroy(void *priv)
 {
 	struct sensor_state *st = priv;
 
-	if (st->thread_started) {
-		pthread_mutex_lock(&st->tlock);
-		st->stop = true;
-		pthread_cond_signal(&st->tcond);
-		pthread_mutex_unlock(&st->tlock);
-		pthread_join(st->thread, NULL);
-	}
+	if (st->thread_started)
+		fw_thread_stop(st->thread, &st->tlock, &st->tcond, &st->stop);
 	pthread_cond_destroy(&st->tcond);
 	pthread_mutex_destroy(&st->tlock);
 }
