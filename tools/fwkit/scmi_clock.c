@@ -371,11 +371,6 @@ static const struct cli_watch_kind clock_watch = {
 	SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, "clock", "CLOCK_RATE_NOTIFY", subscribe, print_event,
 };
 
-static int cmd_watch(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
-{
-	return cli_watch_run(&clock_watch, c->ph.agent, c, id, a->json, &a->watch);
-}
-
 int fwkit_scmi_clock(struct cli_scmi *sess, int argc, char **argv)
 {
 	struct scmi_agent *ag;
@@ -409,7 +404,7 @@ int fwkit_scmi_clock(struct cli_scmi *sess, int argc, char **argv)
 	if (!strcmp(cmd, "set"))
 		return cmd_set(&c, id, &a);
 	if (!strcmp(cmd, "watch"))
-		return cmd_watch(&c, id, &a);
+		return cli_watch_run(&clock_watch, ag, &c, id, a.json, &a.watch);
 	if (!strcmp(cmd, "enable") || !strcmp(cmd, "disable"))
 		return cmd_enable(&c, id, !strcmp(cmd, "enable"), &a);
 	return cmd_parent(&c, id, &a);

@@ -194,11 +194,6 @@ static const struct cli_watch_kind reset_watch = {
 	print_event,
 };
 
-static int cmd_watch(const struct scmi_reset_client *c, uint32_t id, const struct args *a)
-{
-	return cli_watch_run(&reset_watch, c->ph.agent, c, id, a->json, &a->watch);
-}
-
 int fwkit_scmi_reset(struct cli_scmi *sess, int argc, char **argv)
 {
 	struct scmi_agent *ag;
@@ -222,6 +217,6 @@ int fwkit_scmi_reset(struct cli_scmi *sess, int argc, char **argv)
 	if (!strcmp(cmd, "info"))
 		return cmd_info(&c, id, &a);
 	if (!strcmp(cmd, "watch"))
-		return cmd_watch(&c, id, &a);
+		return cli_watch_run(&reset_watch, ag, &c, id, a.json, &a.watch);
 	return cmd_reset(&c, id, &a);
 }
