@@ -92,11 +92,8 @@ static int intervals_update(void *priv, struct scmi_iter_state *st)
 		       s->num_intervals);
 		return -EPROTO;
 	}
-	if (4 + 4 * (size_t)returned > st->rx_len) {
-		fw_err("scmi: SENSOR_LIST_UPDATE_INTERVALS reply of %zu bytes cannot hold %u",
-		       st->rx_len, returned);
+	if (!scmi_iter_reply_holds(st, "SENSOR_LIST_UPDATE_INTERVALS", returned, 4, "intervals"))
 		return -EPROTO;
-	}
 	st->num_returned = returned;
 	st->num_remaining = remaining;
 	return 0;
