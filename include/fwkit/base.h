@@ -67,6 +67,10 @@ static inline void fw_put_le64(void *p, uint64_t v)
  * terminated, whatever the peer put there. */
 void fw_copy_name(char *dst, size_t dst_size, const void *src, size_t src_size);
 
+/* A whole number as people write it (decimal, 0x hex or 0 octal, no sign,
+ * nothing after it) of at most max: true and *out, or false. */
+bool fw_parse_u32(const char *s, uint32_t max, uint32_t *out);
+
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t fw_now_ns(void);
 

@@ -3,7 +3,8 @@
  * Waiting with a deadline, done once for every layer: condition variables on
  * CLOCK_MONOTONIC (so a wall-clock step never stretches or cuts a timeout)
  * and a completion (Linux's struct completion: one "done" flag that wakes
- * every waiter). Deadlines are fw_now_ns() values; UINT64_MAX waits forever.
+ * every waiter), and a descriptor becoming readable. Deadlines are fw_now_ns() values; UINT64_MAX
+ * waits forever.
  *
  * Thread safety: a completion's calls may race freely with each other;
  * fw_completion_reinit only on an object no one else can see yet.
@@ -37,5 +38,13 @@ void fw_complete(struct fw_completion *c);
 bool fw_completion_done(struct fw_completion *c);
 /* 0 once completed, -ETIMEDOUT at the deadline (and not completed). */
 int fw_wait_for_completion_until(struct fw_completion *c, uint64_t deadline);
+
+/* Stop a worker thread that waits on cond (under lock) until *stop: set
+ * *stop under the lock, wake every waiter, join the thread. */
+void fw_thread_stop(pthread_t thread, pthread_mutex_t *lock, pthread_cond_t *cond, bool *stop);
+
+/* Wait until fd has something to read or its peer hung up: 0, -ETIMEDOUT at
+ * the deadline, or -errno from poll(). */
+int fw_wait_readable(int fd, uint64_t deadline);
 
 #endif /* FWKIT_SYNC_H */

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Time, names and the log hook. The log sink is process-wide on purpose:
+ * Time, names, numbers typed by people and the log hook. The log sink is process-wide on purpose:
  * diagnostics from deep inside a transport must reach whoever runs the
  * process without threading a logger through every call.
  */
 #include <fwkit/base.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 void fw_copy_name(char *dst, size_t dst_size, const void *src, size_t src_size)
@@ -24,6 +26,22 @@ void fw_copy_name(char *dst, size_t dst_size, const void *src, size_t src_size)
 		n++;
 	}
 	dst[n] = '\0';
+}
+
+bool fw_parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	/* strtoul would take "-1" as ULONG_MAX and wrap it. */
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
 }
 
 uint64_t fw_now_ns(void)

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Monotonic condition variables and completions (include/fwkit/sync.h). One
+ * Monotonic condition variables, completions and readable-descriptor waits
+ * (include/fwkit/sync.h). One
  * implementation, so that every timeout in fwkit is measured the same way.
  */
 #include <fwkit/base.h>
 #include <fwkit/sync.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <time.h>
 
 void fw_cond_init(pthread_cond_t *c)
@@ -79,4 +82,32 @@ int fw_wait_for_completion_until(struct fw_completion *c, uint64_t deadline)
 		ret = 0;
 	pthread_mutex_unlock(&c->lock);
 	return ret;
+}
+
+void fw_thread_stop(pthread_t thread, pthread_mutex_t *lock, pthread_cond_t *cond, bool *stop)
+{
+	pthread_mutex_lock(lock);
+	*stop = true;
+	pthread_cond_broadcast(cond);
+	pthread_mutex_unlock(lock);
+	pthread_join(thread, NULL);
+}
+
+int fw_wait_readable(int fd, uint64_t deadline)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	for (;;) {
+		int64_t left = fw_remaining(deadline);
+		/* Round up: a poll that ends before the deadline would spin. */
+		int ms = left < 0 ? -1 : (int)FW_MIN((left + 999999) / 1000000, (int64_t)INT_MAX);
+		int n = poll(&p, 1, ms);
+
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n == 0 && fw_remaining(deadline) == 0)
+			return -ETIMEDOUT;
+	}
 }

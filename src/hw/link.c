@@ -12,6 +12,7 @@
  */
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -278,25 +279,6 @@ int hw_link_send_end(struct hw_link *l)
 
 /* One record and at most one descriptor; extra descriptors are closed so a
  * hostile peer cannot make us leak them. */
-/* Wait until the socket has something to read (or the peer hung up). */
-static int wait_readable(int fd, uint64_t deadline)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	for (;;) {
-		int64_t left = fw_remaining(deadline);
-		int ms = left < 0 ? -1 : (int)FW_MIN((left + 999999) / 1000000, (int64_t)INT_MAX);
-		int n = poll(&p, 1, ms);
-
-		if (n > 0)
-			return 0;
-		if (n < 0 && errno != EINTR)
-			return -errno;
-		if (n == 0 && fw_remaining(deadline) == 0)
-			return -ETIMEDOUT;
-	}
-}
-
 static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd, uint64_t deadline)
 {
 	uint8_t buf[HW_LINK_MSG_LEN + 1];
@@ -314,7 +296,7 @@ static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd, uint64_t
 	int nfds = 0;
 
 	*fd = -1;
-	n = wait_readable(l->fd, deadline);
+	n = fw_wait_readable(l->fd, deadline);
 	if (n)
 		return (int)n;
 	n = recvmsg(l->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);

@@ -124,17 +124,7 @@ void cli_end_trace(void)
 
 bool cli_parse_u32(const char *s, unsigned long max, unsigned int *out)
 {
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *end || v > max)
-		return false;
-	*out = (unsigned int)v;
-	return true;
+	return fw_parse_u32(s, (uint32_t)FW_MIN(max, (unsigned long)UINT32_MAX), out);
 }
 
 /* Digits into *v (no sign, no overflow); how many were read, or -1. */
@@ -237,15 +227,22 @@ void cli_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+bool cli_key_id(const char *key, uint32_t *id)
+{
+	unsigned int v;
+
+	if (!cli_parse_u32(key, 0xFFFFFFFFul, &v))
+		return false;
+	*id = v;
+	return true;
+}
+
 int cli_find(const struct cli_names *names, const char *key, uint32_t *id)
 {
 	char name[CLI_NAME_MAX];
-	unsigned int v;
 
-	if (cli_parse_u32(key, 0xFFFFFFFFul, &v)) {
-		*id = v;
+	if (cli_key_id(key, id))
 		return 0;
-	}
 	for (uint32_t i = 0; i < names->count; i++) {
 		/* What this agent may not see has no name for it. */
 		if (names->name_of(names->ctx, i, name, sizeof(name)))
@@ -274,7 +271,7 @@ static void watch_event(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p,
 }
 
 int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, const void *client,
-		  uint32_t id, bool json, unsigned int count, unsigned int timeout_ms)
+		  uint32_t id, bool json, const struct cli_watch_opts *o)
 {
 	static struct cli_watch watch; /* see struct cli_watch */
 	struct cli_watch *w = &watch;
@@ -286,8 +283,8 @@ int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, c
 				 .client = client,
 				 .id = id,
 				 .json = json,
-				 .count = count,
-				 .timeout_ms = timeout_ms };
+				 .count = o->count,
+				 .timeout_ms = o->timeout_ms };
 	cli_watch_sync_init(w);
 	cli_on_signal(cli_watch_stop, w);
 	ret = scmi_notify_register(agent, kind->protocol, kind->event, watch_event, w);
@@ -310,9 +307,9 @@ int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, c
 		return cli_fail("%s %u: the platform hung up", kind->what, id);
 	if (w->stopped)
 		return 130;
-	if (got < count)
-		return cli_fail("%s %u: %u of %u events within %u ms", kind->what, id, got, count,
-				timeout_ms);
+	if (got < o->count)
+		return cli_fail("%s %u: %u of %u events within %u ms", kind->what, id, got,
+				o->count, o->timeout_ms);
 	return 0;
 }
 

@@ -111,6 +111,8 @@ struct cli_names {
  * it is (the platform judges it), else the first id named key. 0 or
  * -ENOENT; the caller says what was not found. */
 int cli_find(const struct cli_names *names, const char *key, uint32_t *id);
+/* cli_find's first half: whether key is an unsigned number (then *id). */
+bool cli_key_id(const char *key, uint32_t *id);
 
 /*
  * `watch`-style commands: subscribe to one resource's notifications, print
@@ -146,10 +148,23 @@ struct cli_watch {
 	bool stopped; /* by a signal */
 };
 
+/* How many events a watch waits for (0: any number) and for how long (in
+ * ms, 0: no limit), from --count and --timeout-ms. */
+struct cli_watch_opts {
+	unsigned int count, timeout_ms;
+};
+
+/* The two options, in an option table, with their ranges. */
+#define CLI_OPT_WATCH(w)                                                                           \
+	CLI_OPT_U32("--count", &(w)->count, 0, 1000000),                                           \
+		CLI_OPT_U32("--timeout-ms", &(w)->timeout_ms, 0, 86400000)
+/* A protocol's watch command unless told otherwise: one event within 10 s. */
+#define CLI_WATCH_ONE ((struct cli_watch_opts){ .count = 1, .timeout_ms = 10000 })
+
 /* Subscribe, wait, unsubscribe (also when a signal stops it: exit status
  * 130): the exit status. Once per process. */
 int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, const void *client,
-		  uint32_t id, bool json, unsigned int count, unsigned int timeout_ms);
+		  uint32_t id, bool json, const struct cli_watch_opts *o);
 /* cli_watch_run's waiting (watch.c): set up the lock, and wait for the
  * events (count 0: any number), until the deadline (timeout_ms 0: none) or
  * cli_watch_stop (a cli_on_signal stop), returning how many came. */

@@ -89,7 +89,7 @@ int cli_scmi_start(struct cli_scmi *s, int parsed, struct scmi_agent **a)
 struct base_args {
 	struct cli_args args;
 	bool json, permissions;
-	unsigned int count, timeout_ms;
+	struct cli_watch_opts watch;
 };
 
 static const struct fwkit_scmi_protocol *protocol_cmd(const char *name)
@@ -306,9 +306,10 @@ static int cmd_notify(struct scmi_agent *a, const struct base_args *b)
 	struct cli_watch *w = &watch;
 	int ret;
 
-	*w = (struct cli_watch){
-		.agent = a, .json = b->json, .count = b->count, .timeout_ms = b->timeout_ms
-	};
+	*w = (struct cli_watch){ .agent = a,
+				 .json = b->json,
+				 .count = b->watch.count,
+				 .timeout_ms = b->watch.timeout_ms };
 	cli_watch_sync_init(w);
 	cli_on_signal(cli_watch_stop, w);
 	notify_register(a, w, true);
@@ -348,8 +349,7 @@ static int parse_base(const struct base_cmd *c, int argc, char **argv, struct ba
 {
 	const struct cli_opt opts[] = {
 		CLI_OPT_FLAG("--permissions", &b->permissions),
-		CLI_OPT_U32("--count", &b->count, 0, 1000000),
-		CLI_OPT_U32("--timeout-ms", &b->timeout_ms, 0, 86400000),
+		CLI_OPT_WATCH(&b->watch),
 		CLI_OPT_END,
 	};
 	const struct cli_spec spec = { .cmd = "scmi",

@@ -34,7 +34,7 @@ struct args {
 	struct cli_args args; /* v[0] the command, v[1] the clock */
 	bool json, async, no_wait;
 	const char *round;
-	unsigned int count, timeout_ms;
+	struct cli_watch_opts watch;
 };
 
 static const struct cli_sub clock_cmds[] = {
@@ -52,16 +52,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 		CLI_OPT_FLAG("--async", &a->async),
 		CLI_OPT_FLAG("--no-wait", &a->no_wait),
 		CLI_OPT_STR("--round", &a->round),
-		CLI_OPT_U32("--count", &a->count, 0, 1000000),
-		CLI_OPT_U32("--timeout-ms", &a->timeout_ms, 0, 86400000),
+		CLI_OPT_WATCH(&a->watch),
 		CLI_OPT_END,
 	};
 	const struct cli_spec spec =
 		CLI_SPEC_SUBS("scmi clock", clock_usage, opts, &a->json, clock_cmds);
 
 	memset(a, 0, sizeof(*a));
-	a->count = 1;
-	a->timeout_ms = 10000;
+	a->watch = CLI_WATCH_ONE;
 	return cli_parse(&spec, argc, argv, &a->args);
 }
 
@@ -70,24 +68,12 @@ static int fail_errno(const char *what, uint32_t id, int ret)
 	return cli_fail_scmi(ret, "clock", NULL, "clock %u: %s", id, what);
 }
 
-static int clock_name(const void *ctx, uint32_t id, char *name, size_t len)
-{
-	struct scmi_clock_info info;
-	int ret = scmi_clock_attributes(ctx, id, &info);
-
-	if (!ret)
-		snprintf(name, len, "%s", info.name);
-	return ret;
-}
-
 /* An id, or the name of a clock this agent may see. */
 static int resolve(const struct scmi_clock_client *c, const char *s, uint32_t *id)
 {
-	const struct cli_names names = { c->num_clocks, clock_name, c };
-
-	if (cli_find(&names, s, id))
-		return cli_fail("no clock named '%s'", s);
-	return 0;
+	if (cli_key_id(s, id) || !scmi_clock_find(c, s, id))
+		return 0;
+	return cli_fail("no clock named '%s'", s);
 }
 
 static const char *state_name(bool on)
@@ -385,11 +371,6 @@ static const struct cli_watch_kind clock_watch = {
 	SCMI_PROTOCOL_CLOCK, SCMI_EVT_ANY, "clock", "CLOCK_RATE_NOTIFY", subscribe, print_event,
 };
 
-static int cmd_watch(const struct scmi_clock_client *c, uint32_t id, const struct args *a)
-{
-	return cli_watch_run(&clock_watch, c->ph.agent, c, id, a->json, a->count, a->timeout_ms);
-}
-
 int fwkit_scmi_clock(struct cli_scmi *sess, int argc, char **argv)
 {
 	struct scmi_agent *ag;
@@ -423,7 +404,7 @@ int fwkit_scmi_clock(struct cli_scmi *sess, int argc, char **argv)
 	if (!strcmp(cmd, "set"))
 		return cmd_set(&c, id, &a);
 	if (!strcmp(cmd, "watch"))
-		return cmd_watch(&c, id, &a);
+		return cli_watch_run(&clock_watch, ag, &c, id, a.json, &a.watch);
 	if (!strcmp(cmd, "enable") || !strcmp(cmd, "disable"))
 		return cmd_enable(&c, id, !strcmp(cmd, "enable"), &a);
 	return cmd_parent(&c, id, &a);

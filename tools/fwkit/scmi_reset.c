@@ -28,7 +28,8 @@ static const char reset_usage[] =
 struct args {
 	struct cli_args args;
 	bool json, async, assert_, deassert;
-	unsigned int state, count, timeout_ms;
+	unsigned int state;
+	struct cli_watch_opts watch;
 };
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -38,8 +39,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		CLI_OPT_FLAG("--assert", &a->assert_),
 		CLI_OPT_FLAG("--deassert", &a->deassert),
 		CLI_OPT_U32("--state", &a->state, 0, 0xFFFFFFFFul),
-		CLI_OPT_U32("--count", &a->count, 0, 1000000),
-		CLI_OPT_U32("--timeout-ms", &a->timeout_ms, 0, 86400000),
+		CLI_OPT_WATCH(&a->watch),
 		CLI_OPT_END,
 	};
 	const struct cli_spec spec = { .cmd = "scmi reset",
@@ -52,8 +52,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	int ret;
 
 	memset(a, 0, sizeof(*a));
-	a->count = 1;
-	a->timeout_ms = 10000;
+	a->watch = CLI_WATCH_ONE;
 	ret = cli_parse(&spec, argc, argv, &a->args);
 	if (ret != CLI_RUN)
 		return ret;
@@ -68,23 +67,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return cli_nargs(&spec, &a->args, 0, 0, "");
 }
 
-static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
-{
-	struct scmi_reset_info i;
-	int ret = scmi_reset_domain_info(ctx, id, &i);
-
-	if (!ret)
-		snprintf(name, len, "%s", i.name);
-	return ret;
-}
-
 static int resolve(const struct scmi_reset_client *c, const char *s, uint32_t *id)
 {
-	const struct cli_names names = { c->num_domains, domain_name, c };
-
-	if (cli_find(&names, s, id))
-		return cli_fail("no reset domain named '%s'", s);
-	return 0;
+	if (cli_key_id(s, id) || !scmi_reset_find(c, s, id))
+		return 0;
+	return cli_fail("no reset domain named '%s'", s);
 }
 
 static void print_latency(uint32_t l, bool json)
@@ -207,11 +194,6 @@ static const struct cli_watch_kind reset_watch = {
 	print_event,
 };
 
-static int cmd_watch(const struct scmi_reset_client *c, uint32_t id, const struct args *a)
-{
-	return cli_watch_run(&reset_watch, c->ph.agent, c, id, a->json, a->count, a->timeout_ms);
-}
-
 int fwkit_scmi_reset(struct cli_scmi *sess, int argc, char **argv)
 {
 	struct scmi_agent *ag;
@@ -235,6 +217,6 @@ int fwkit_scmi_reset(struct cli_scmi *sess, int argc, char **argv)
 	if (!strcmp(cmd, "info"))
 		return cmd_info(&c, id, &a);
 	if (!strcmp(cmd, "watch"))
-		return cmd_watch(&c, id, &a);
+		return cli_watch_run(&reset_watch, ag, &c, id, a.json, &a.watch);
 	return cmd_reset(&c, id, &a);
 }

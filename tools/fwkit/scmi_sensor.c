@@ -31,7 +31,7 @@ static const char sensor_usage[] =
 struct sensor_args {
 	struct cli_args args; /* v[0] the command, v[1] the sensor */
 	bool json, async, trip, update;
-	unsigned int count, timeout_ms;
+	struct cli_watch_opts watch;
 };
 
 struct sensors {
@@ -289,7 +289,7 @@ static int cmd_notify(struct scmi_agent *a, const struct scmi_sensor_info *s,
 
 	if (!sw.trip && !sw.update)
 		sw.trip = sw.update = true;
-	return cli_watch_run(&sensor_watch, a, &sw, s->id, sa->json, sa->count, sa->timeout_ms);
+	return cli_watch_run(&sensor_watch, a, &sw, s->id, sa->json, &sa->watch);
 }
 
 static const struct cli_sub sensor_cmds[] = {
@@ -304,16 +304,14 @@ static int parse_args(int argc, char **argv, struct sensor_args *sa)
 		CLI_OPT_FLAG("--async", &sa->async),
 		CLI_OPT_FLAG("--trip", &sa->trip),
 		CLI_OPT_FLAG("--update", &sa->update),
-		CLI_OPT_U32("--count", &sa->count, 0, 1000000),
-		CLI_OPT_U32("--timeout-ms", &sa->timeout_ms, 0, 86400000),
+		CLI_OPT_WATCH(&sa->watch),
 		CLI_OPT_END,
 	};
 	const struct cli_spec spec =
 		CLI_SPEC_SUBS("scmi sensor", sensor_usage, opts, &sa->json, sensor_cmds);
 
 	memset(sa, 0, sizeof(*sa));
-	sa->count = 1;
-	sa->timeout_ms = 10000;
+	sa->watch = CLI_WATCH_ONE;
 	return cli_parse(&spec, argc, argv, &sa->args);
 }
 

@@ -121,6 +121,16 @@ int scmi_ph_iterate(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t
  * prepare callback: priv must point to a struct whose first member is the
  * resource id (uint32_t). */
 size_t scmi_iter_prepare_id_index(void *priv, const struct scmi_iter_state *st, uint8_t *tx);
+/* For an update callback: whether this part's reply holds n entries of size
+ * bytes after its 4-byte counts word; if not, one error line "scmi: <msg>
+ * reply of <len> bytes cannot hold <n> <what>". */
+bool scmi_iter_reply_holds(const struct scmi_iter_state *st, const char *msg, uint32_t n,
+			   size_t size, const char *what);
+/* For an update callback whose reply gives both counts: take a part of n
+ * entries (size bytes each) with remaining after it, or -EPROTO with one
+ * error line if they run past max_resources or the reply holds fewer. */
+int scmi_iter_take(struct scmi_iter_state *st, const char *msg, uint32_t n, uint32_t remaining,
+		   size_t size, const char *what);
 /* The iterator's bound on one part, alone: whether a part returning
  * returned entries after index fits in max. */
 bool scmi_iter_part_fits(uint32_t index, uint32_t returned, uint32_t max);

@@ -75,6 +75,12 @@ int scmi_module_ids_dense(const struct fw_dt *dt, int node, const char *unit,
  * declared (scmi_platform_add_device). */
 int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t *device);
 
+/* For a setup: a resource node's label, required, into name (len bytes);
+ * longer than a short name (15 characters) only from version long_since on,
+ * where the protocol's *_NAME_GET can carry it. */
+int scmi_module_label(const struct fw_dt *dt, int node, char *name, size_t len, uint32_t version,
+		      uint32_t long_since);
+
 /* For a setup: read(priv, dt, child) for each child node of node, in
  * order, up to the first that fails; returns what that one returned. */
 int scmi_module_each_node(const struct fw_dt *dt, int node,

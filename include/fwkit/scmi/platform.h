@@ -212,6 +212,9 @@ bool scmi_msg_device_allowed(struct scmi_msg *m, uint32_t device_id);
 /* The reply of a *_NAME_GET message: a zero flags word, then the name in a
  * 64-byte field (SCMI_MAX_STR_SIZE). */
 void scmi_msg_put_ext_name(struct scmi_msg *m, const char *name);
+/* The same where the protocol keeps *_NAME_GET for names that do not fit
+ * the short field (Pin control, Powercap): NOT_SUPPORTED for a short one. */
+void scmi_msg_put_long_name(struct scmi_msg *m, const char *name);
 
 /* The delayed response of an asynchronous command on a resource, delay_us
  * from now: SUCCESS, the resource's id, then len bytes of values. False

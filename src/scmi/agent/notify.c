@@ -123,11 +123,7 @@ void notify_queue_stop(struct notify_queue *q)
 {
 	if (!q->started)
 		return;
-	pthread_mutex_lock(&q->lock);
-	q->stopping = true;
-	pthread_cond_broadcast(&q->cond);
-	pthread_mutex_unlock(&q->lock);
-	pthread_join(q->dispatcher, NULL);
+	fw_thread_stop(q->dispatcher, &q->lock, &q->cond, &q->stopping);
 	q->started = false;
 }
 

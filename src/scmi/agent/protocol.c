@@ -163,6 +163,33 @@ size_t scmi_iter_prepare_id_index(void *priv, const struct scmi_iter_state *st, 
 	return 8;
 }
 
+bool scmi_iter_reply_holds(const struct scmi_iter_state *st, const char *msg, uint32_t n,
+			   size_t size, const char *what)
+{
+	/* The iterator asked for 4 bytes at least: rx_len - 4 cannot wrap. */
+	if ((uint64_t)n * size <= st->rx_len - 4)
+		return true;
+	fw_err("scmi: %s reply of %zu bytes cannot hold %u %s", msg, st->rx_len, n, what);
+	return false;
+}
+
+int scmi_iter_take(struct scmi_iter_state *st, const char *msg, uint32_t n, uint32_t remaining,
+		   size_t size, const char *what)
+{
+	uint32_t have = st->desc_index, cap = st->max_resources;
+
+	if (have > cap || n > cap - have || remaining > cap - have - n) {
+		fw_err("scmi: %s returned %u %s with %u remaining after %u: more than %u", msg, n,
+		       what, remaining, have, cap);
+		return -EPROTO;
+	}
+	if (!scmi_iter_reply_holds(st, msg, n, size, what))
+		return -EPROTO;
+	st->num_returned = n;
+	st->num_remaining = remaining;
+	return 0;
+}
+
 bool scmi_iter_part_fits(uint32_t index, uint32_t returned, uint32_t max)
 {
 	return index <= max && returned <= max - index;

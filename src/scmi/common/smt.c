@@ -67,37 +67,37 @@ bool smt_poll_done(const struct smt_area *a, uint32_t hdr)
 	       FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, hdr);
 }
 
-int smt_fetch_response(const struct smt_area *a, int32_t *status, void *buf, size_t cap,
-		       size_t *len)
+/* The payload after its first skip bytes, with the length the agent wrote
+ * read once and checked against the header, skip and the area. */
+static int fetch_payload(const struct smt_area *a, size_t skip, void *buf, size_t cap, size_t *len)
 {
 	uint32_t length = hw_word_load(a->length);
 	size_t n;
 
-	/* header + status at least, and no more than the area holds */
-	if (length < 8)
+	if (length < 4 + skip)
 		return -EPROTO;
 	if (length - 4 > smt_max_payload(a))
 		return -EMSGSIZE;
-	*status = (int32_t)fw_get_le32(payload(a));
-	n = FW_MIN((size_t)length - 8, cap);
-	memcpy(buf, payload(a) + 4, n);
+	n = FW_MIN((size_t)length - 4 - skip, cap);
+	memcpy(buf, payload(a) + skip, n);
 	*len = n;
 	return 0;
 }
 
+int smt_fetch_response(const struct smt_area *a, int32_t *status, void *buf, size_t cap,
+		       size_t *len)
+{
+	/* header + status at least, and no more than the area holds */
+	int ret = fetch_payload(a, 4, buf, cap, len);
+
+	if (!ret)
+		*status = (int32_t)fw_get_le32(payload(a));
+	return ret;
+}
+
 int smt_fetch_notification(const struct smt_area *a, void *buf, size_t cap, size_t *len)
 {
-	uint32_t length = hw_word_load(a->length);
-	size_t n;
-
-	if (length < 4)
-		return -EPROTO;
-	if (length - 4 > smt_max_payload(a))
-		return -EMSGSIZE;
-	n = FW_MIN((size_t)length - 4, cap);
-	memcpy(buf, payload(a), n);
-	*len = n;
-	return 0;
+	return fetch_payload(a, 0, buf, cap, len);
 }
 
 void smt_clear_channel(struct smt_area *a)
@@ -154,17 +154,10 @@ int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size
 
 int smt_platform_post(struct smt_area *a, uint32_t hdr, const void *buf, size_t len)
 {
-	if (len > smt_max_payload(a))
-		return -EMSGSIZE;
-	if (!smt_channel_free(a))
-		return -EBUSY;
-	if (len)
-		memcpy(payload(a), buf, len);
-	hw_word_store(a->flags, 0);
-	hw_word_store(a->length, (uint32_t)(4 + len));
-	hw_word_store(a->header, hdr);
-	hw_word_store(a->status, 0);
+	int ret = smt_tx_prepare(a, hdr, buf, len, false);
+
 	/* An agent without a p2a interrupt may be asleep on the status word. */
-	hw_word_wake(a->status);
-	return 0;
+	if (!ret)
+		hw_word_wake(a->status);
+	return ret;
 }

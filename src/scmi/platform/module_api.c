@@ -39,6 +39,14 @@ void scmi_msg_put_ext_name(struct scmi_msg *m, const char *name)
 	scmi_msg_put_name(m, name, EXT_NAME_SIZE);
 }
 
+void scmi_msg_put_long_name(struct scmi_msg *m, const char *name)
+{
+	if (strlen(name) < SCMI_SHORT_NAME_MAX_SIZE)
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+	else
+		scmi_msg_put_ext_name(m, name);
+}
+
 bool scmi_msg_delayed_success(struct scmi_msg *m, uint32_t id, const void *values, size_t len,
 			      uint64_t delay_us)
 {

@@ -268,10 +268,6 @@ void platform_stop_worker(struct scmi_platform *p)
 {
 	if (!p->worker_started)
 		return;
-	pthread_mutex_lock(&p->lock);
-	p->stopping = true;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-	pthread_join(p->worker, NULL);
+	fw_thread_stop(p->worker, &p->lock, &p->cond, &p->stopping);
 	p->worker_started = false;
 }

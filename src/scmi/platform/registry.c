@@ -90,6 +90,18 @@ int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node
 	return 0;
 }
 
+int scmi_module_label(const struct fw_dt *dt, int node, char *name, size_t len, uint32_t version,
+		      uint32_t long_since)
+{
+	if (fw_dt_string(dt, node, "label", name, len, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (strlen(name) >= SCMI_SHORT_NAME_MAX_SIZE && version < long_since)
+		return fw_dt_error(dt, node, "label",
+				   "longer than 15 characters needs version 0x%x or later",
+				   long_since);
+	return 0;
+}
+
 int scmi_module_each_node(const struct fw_dt *dt, int node,
 			  int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv)
 {

@@ -16,7 +16,6 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
@@ -63,27 +62,10 @@ int session_hs_send(int fd, const struct session_hs *m)
 	return 0;
 }
 
-/* Wait until fd is readable or the deadline passes. */
-static int wait_readable(int fd, uint64_t deadline)
-{
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int64_t left = fw_remaining(deadline);
-		int n = poll(&p, 1, left < 0 ? -1 : (int)((uint64_t)left / FW_NSEC_PER_MSEC + 1));
-
-		if (n > 0)
-			return 0;
-		if (n < 0 && errno != EINTR)
-			return -errno;
-		if (n == 0 && fw_remaining(deadline) == 0)
-			return -ETIMEDOUT;
-	}
-}
-
 int session_hs_recv(int fd, struct session_hs *m, uint64_t deadline)
 {
 	uint8_t buf[SESSION_HS_LEN + 1];
-	int ret = wait_readable(fd, deadline);
+	int ret = fw_wait_readable(fd, deadline);
 	ssize_t n;
 
 	if (ret)

@@ -45,11 +45,8 @@ static int list_update(void *priv, struct scmi_iter_state *st)
 		fw_err("scmi: LIST_PROTOCOLS returned %u protocols with %u remaining", n, left);
 		return -EPROTO;
 	}
-	if ((size_t)n > st->rx_len - 4) {
-		fw_err("scmi: LIST_PROTOCOLS reply of %zu bytes cannot hold %u entries", st->rx_len,
-		       n);
+	if (!scmi_iter_reply_holds(st, "LIST_PROTOCOLS", n, 1, "entries"))
 		return -EPROTO;
-	}
 	st->num_returned = n;
 	st->num_remaining = left - n;
 	return 0;

@@ -101,25 +101,13 @@ static int rate_range(const struct clock_walk *w, const struct scmi_iter_state *
 static int rates_update(void *priv, struct scmi_iter_state *st)
 {
 	const struct clock_walk *w = priv;
-	uint32_t flags = fw_get_le32(st->rx), have = st->desc_index;
+	uint32_t flags = fw_get_le32(st->rx);
 	uint32_t n = FW_FIELD_GET(SCMI_CLOCK_NUM_RETURNED_MASK, flags);
 	uint32_t remaining = FW_FIELD_GET(SCMI_CLOCK_NUM_REMAINING_MASK, flags);
 
 	if (flags & SCMI_CLOCK_RATE_FORMAT_RANGE)
 		return rate_range(w, st, n, remaining); /* no entries: the walk ends */
-	if (n > SCMI_CLOCK_MAX_RATES - have || remaining > SCMI_CLOCK_MAX_RATES - have - n) {
-		fw_err("scmi: clock %u: %u rates returned, %u remaining after %u: more than %d",
-		       w->id, n, remaining, have, SCMI_CLOCK_MAX_RATES);
-		return -EPROTO;
-	}
-	if ((size_t)n * 8 > st->rx_len - 4) {
-		fw_err("scmi: CLOCK_DESCRIBE_RATES reply of %zu bytes cannot hold %u rates",
-		       st->rx_len, n);
-		return -EPROTO;
-	}
-	st->num_returned = n;
-	st->num_remaining = remaining;
-	return 0;
+	return scmi_iter_take(st, "CLOCK_DESCRIBE_RATES", n, remaining, 8, "rates");
 }
 
 static int rates_process(void *priv, struct scmi_iter_state *st)
@@ -151,19 +139,12 @@ int scmi_clock_describe_rates(const struct scmi_clock_client *c, uint32_t id,
 
 static int parents_update(void *priv, struct scmi_iter_state *st)
 {
-	const struct clock_walk *w = priv;
-	uint32_t flags = fw_get_le32(st->rx), have = st->desc_index, cap = st->max_resources;
-	uint32_t n = FW_FIELD_GET(SCMI_CLOCK_NUM_PARENTS_RETURNED_MASK, flags);
-	uint32_t remaining = FW_FIELD_GET(SCMI_CLOCK_NUM_PARENTS_REMAINING_MASK, flags);
+	uint32_t flags = fw_get_le32(st->rx);
 
-	if (n > cap - have || remaining > cap - have - n || (size_t)n * 4 > st->rx_len - 4) {
-		fw_err("scmi: clock %u: %u parents returned, %u remaining after %u, in %zu bytes",
-		       w->id, n, remaining, have, st->rx_len);
-		return -EPROTO;
-	}
-	st->num_returned = n;
-	st->num_remaining = remaining;
-	return 0;
+	return scmi_iter_take(st, "CLOCK_POSSIBLE_PARENTS_GET",
+			      FW_FIELD_GET(SCMI_CLOCK_NUM_PARENTS_RETURNED_MASK, flags),
+			      FW_FIELD_GET(SCMI_CLOCK_NUM_PARENTS_REMAINING_MASK, flags), 4,
+			      "parents");
 }
 
 static int parents_process(void *priv, struct scmi_iter_state *st)

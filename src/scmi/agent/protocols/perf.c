@@ -76,11 +76,8 @@ static int levels_update(void *priv, struct scmi_iter_state *st)
 		       ret_n, rem, have, w->total);
 		return -EPROTO;
 	}
-	if ((size_t)ret_n * w->esz > st->rx_len - 4) {
-		fw_err("scmi: PERF_DESCRIBE_LEVELS reply of %zu bytes cannot hold %u levels",
-		       st->rx_len, ret_n);
+	if (!scmi_iter_reply_holds(st, "PERF_DESCRIBE_LEVELS", ret_n, w->esz, "levels"))
 		return -EPROTO;
-	}
 	if (ret_n > st->max_resources - have)
 		return -E2BIG;
 	st->num_returned = ret_n;

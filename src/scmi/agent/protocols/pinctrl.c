@@ -285,19 +285,13 @@ int scmi_pinctrl_find(struct scmi_agent *a, enum scmi_pinctrl_selector_type type
 		      const char *name_or_id, uint32_t *id)
 {
 	struct scmi_pinctrl_info info;
-	char *end;
-	unsigned long v;
 	uint32_t n;
 	int ret;
 
 	if (type > FUNCTION_TYPE || !*name_or_id)
 		return -EINVAL;
-	errno = 0;
-	v = strtoul(name_or_id, &end, 0);
-	if (!*end && !errno && v <= UINT32_MAX) {
-		*id = (uint32_t)v;
+	if (fw_parse_u32(name_or_id, UINT32_MAX, id))
 		return 0;
-	}
 	if ((ret = scmi_pinctrl_protocol_info(a, &info)))
 		return ret;
 	n = type == PIN_TYPE	 ? info.nr_pins
@@ -333,20 +327,12 @@ const char *scmi_pinctrl_conf_name(uint32_t type)
 
 int scmi_pinctrl_conf_parse(const char *s, uint32_t *type)
 {
-	char *end;
-	unsigned long v;
-
 	for (uint32_t i = 0; i < SCMI_PINCTRL_NUM_STD_CONFIGS; i++)
 		if (!strcmp(s, conf_names[i])) {
 			*type = i;
 			return 0;
 		}
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (!*s || *end || errno || v > 0xFF)
-		return -EINVAL;
-	*type = (uint32_t)v;
-	return 0;
+	return fw_parse_u32(s, 0xFF, type) ? 0 : -EINVAL;
 }
 
 const char *scmi_pinctrl_type_name(enum scmi_pinctrl_selector_type type)

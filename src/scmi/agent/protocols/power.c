@@ -104,9 +104,6 @@ void scmi_power_state_str(uint32_t state, char *buf, size_t len)
 
 int scmi_power_state_parse(const char *s, uint32_t *state)
 {
-	char *end;
-	unsigned long v;
-
 	if (!strcmp(s, "on")) {
 		*state = SCMI_POWER_STATE_ON;
 		return 0;
@@ -116,17 +113,13 @@ int scmi_power_state_parse(const char *s, uint32_t *state)
 		return 0;
 	}
 	if (!strncmp(s, "ret", 3)) {
-		errno = 0;
-		v = strtoul(s + 3, &end, 0);
-		if (errno || end == s + 3 || *end || !v || v > SCMI_POWER_STATE_ID_MASK)
+		uint32_t v;
+
+		/* retN: a retention state, whose id is not 0 (that is on) */
+		if (!fw_parse_u32(s + 3, SCMI_POWER_STATE_ID_MASK, &v) || !v)
 			return -EINVAL;
-		*state = (uint32_t)v;
+		*state = v;
 		return 0;
 	}
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || v > 0xFFFFFFFFul || s[0] == '-')
-		return -EINVAL;
-	*state = (uint32_t)v;
-	return 0;
+	return fw_parse_u32(s, UINT32_MAX, state) ? 0 : -EINVAL;
 }

@@ -203,18 +203,12 @@ int scmi_powercap_parse_event(uint8_t evt_id, const uint8_t *payload, size_t len
 int scmi_powercap_find(struct scmi_agent *a, const char *name_or_id, uint32_t *id)
 {
 	uint32_t ver, num;
-	unsigned long v;
-	char *end;
 	int ret;
 
 	if (!*name_or_id)
 		return -EINVAL;
-	errno = 0;
-	v = strtoul(name_or_id, &end, 0);
-	if (!*end && !errno && v <= UINT32_MAX) {
-		*id = (uint32_t)v;
+	if (fw_parse_u32(name_or_id, UINT32_MAX, id))
 		return 0;
-	}
 	if ((ret = scmi_powercap_protocol_info(a, &ver, &num)))
 		return ret;
 	for (uint32_t i = 0; i < num; i++) {

@@ -92,14 +92,8 @@ static int intervals_update(void *priv, struct scmi_iter_state *st)
 		       s->num_intervals);
 		return -EPROTO;
 	}
-	if (4 + 4 * (size_t)returned > st->rx_len) {
-		fw_err("scmi: SENSOR_LIST_UPDATE_INTERVALS reply of %zu bytes cannot hold %u",
-		       st->rx_len, returned);
-		return -EPROTO;
-	}
-	st->num_returned = returned;
-	st->num_remaining = remaining;
-	return 0;
+	return scmi_iter_take(st, "SENSOR_LIST_UPDATE_INTERVALS", returned, remaining, 4,
+			      "intervals");
 }
 
 static int intervals_process(void *priv, struct scmi_iter_state *st)

@@ -81,19 +81,11 @@ const char *scmi_system_state_name(uint32_t state)
 
 int scmi_system_state_parse(const char *s, uint32_t *state)
 {
-	char *end;
-	unsigned long v;
-
 	for (uint32_t i = 0; i < FW_ARRAY_SIZE(sys_state_names); i++) {
 		if (!strcmp(s, sys_state_names[i])) {
 			*state = i;
 			return 0;
 		}
 	}
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || v > 0xFFFFFFFFul || s[0] == '-')
-		return -EINVAL;
-	*state = (uint32_t)v;
-	return 0;
+	return fw_parse_u32(s, UINT32_MAX, state) ? 0 : -EINVAL;
 }

@@ -385,13 +385,8 @@ static void pc_name_get(struct scmi_msg *m)
 {
 	struct pc_res *r = pc_lookup(m, scmi_msg_in_u32(m, 1), scmi_msg_in_u32(m, 0));
 
-	if (!r)
-		return;
-	if (strlen(r->name) < SCMI_SHORT_NAME_MAX_SIZE) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	scmi_msg_put_ext_name(m, r->name);
+	if (r)
+		scmi_msg_put_long_name(m, r->name);
 }
 
 static void pc_set_permissions(struct scmi_msg *m)

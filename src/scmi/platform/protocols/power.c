@@ -285,12 +285,9 @@ static int pd_parse_identity(struct pd_priv *pp, const struct fw_dt *dt, int nod
 	if (scmi_module_node_id(dt, node, "domain", pp->ndomains, &pp->ids, &id))
 		return -EINVAL;
 	d = &pp->d[id];
-	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED))
-		return -EINVAL;
-	if (strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE && pp->version < SCMI_POWER_VERSION_3_0)
-		return fw_dt_error(dt, node, "label",
-				   "longer than 15 characters needs version 0x30000 or later");
-	if (scmi_module_device(pp->p, dt, node, &d->device))
+	if (scmi_module_label(dt, node, d->name, sizeof(d->name), pp->version,
+			      SCMI_POWER_VERSION_3_0) ||
+	    scmi_module_device(pp->p, dt, node, &d->device))
 		return -EINVAL;
 	*out = d;
 	return 0;

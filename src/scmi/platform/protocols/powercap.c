@@ -270,13 +270,8 @@ static void pcap_name_get(struct scmi_msg *m)
 {
 	struct pcap_dom *d = lookup(m, scmi_msg_in_u32(m, 0));
 
-	if (!d)
-		return;
-	if (strlen(d->name) < SCMI_SHORT_NAME_MAX_SIZE) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	scmi_msg_put_ext_name(m, d->name);
+	if (d)
+		scmi_msg_put_long_name(m, d->name);
 }
 
 static void pcap_measurements_get(struct scmi_msg *m)

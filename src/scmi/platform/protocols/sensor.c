@@ -22,6 +22,7 @@
 #include <fwkit/dt.h>
 #include <fwkit/scmi/modules.h>
 #include <fwkit/scmi/sensor.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -338,16 +339,8 @@ static void *updater(void *arg)
 		scmi_platform_unlock(st->p);
 
 		pthread_mutex_lock(&st->tlock);
-		if (!st->stop && !st->kick) {
-			if (next == UINT64_MAX) {
-				pthread_cond_wait(&st->tcond, &st->tlock);
-			} else {
-				struct timespec ts = { .tv_sec = (time_t)(next / FW_NSEC_PER_SEC),
-						       .tv_nsec = (long)(next % FW_NSEC_PER_SEC) };
-
-				pthread_cond_timedwait(&st->tcond, &st->tlock, &ts);
-			}
-		}
+		if (!st->stop && !st->kick)
+			fw_cond_wait_until(&st->tcond, &st->tlock, next); /* UINT64_MAX: forever */
 		st->kick = false;
 		stop = st->stop;
 		pthread_mutex_unlock(&st->tlock);
@@ -533,24 +526,37 @@ static void sensor_reading_get(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_BUSY);
 }
 
+/* A multi-part list of count entries of size bytes each: the part from the
+ * message's index (word 1) that fits after the flags word, as *first and
+ * *n; false with the status set if the list is empty (NOT_SUPPORTED) or
+ * the index is past its end (bad_index). */
+static bool list_part(struct scmi_msg *m, uint32_t count, int32_t bad_index, size_t size,
+		      uint32_t *first, uint32_t *n)
+{
+	uint32_t idx = scmi_msg_in_u32(m, 1);
+
+	if (!count) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return false;
+	}
+	if (idx >= count) {
+		scmi_msg_status(m, bad_index);
+		return false;
+	}
+	*first = idx;
+	*n = (uint32_t)FW_MIN(count - idx, (m->out_cap - 8) / size);
+	return true;
+}
+
 static void sensor_axis_description_get(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, false);
-	uint32_t idx = scmi_msg_in_u32(m, 1), n, v = scmi_msg_version(m);
+	uint32_t idx, n, v = scmi_msg_version(m);
 	const size_t dsz = SCMI_SENSOR_AXIS_DESCR_BASE_SZ + 20;
 	int64_t rmin, rmax;
 
-	if (!s)
+	if (!s || !list_part(m, s->naxes, SCMI_INVALID_PARAMETERS, dsz, &idx, &n))
 		return;
-	if (!s->naxes) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	if (idx >= s->naxes) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	n = (uint32_t)FW_MIN(s->naxes - idx, (m->out_cap - 8) / dsz);
 	scmi_msg_put_u32(m,
 			 FW_FIELD_PREP(SCMI_SENSOR_NUM_AXIS_RETURNED, n) |
 				 FW_FIELD_PREP(SCMI_SENSOR_NUM_AXIS_REMAINING, s->naxes - idx - n));
@@ -583,19 +589,10 @@ static uint32_t ms_interval(uint32_t ms)
 static void sensor_list_update_intervals(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, false);
-	uint32_t idx = scmi_msg_in_u32(m, 1), n;
+	uint32_t idx, n;
 
-	if (!s)
+	if (!s || !list_part(m, s->nintervals, SCMI_OUT_OF_RANGE, 4, &idx, &n))
 		return;
-	if (!s->nintervals) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	if (idx >= s->nintervals) {
-		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
-		return;
-	}
-	n = (uint32_t)FW_MIN(s->nintervals - idx, (m->out_cap - 8) / 4);
 	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_SENSOR_NUM_INTERVALS_RETURNED, n) |
 				    FW_FIELD_PREP(SCMI_SENSOR_NUM_INTERVALS_REMAINING,
 						  s->nintervals - idx - n));
@@ -659,19 +656,11 @@ static void sensor_name_get(struct scmi_msg *m)
 static void sensor_axis_name_get(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, false);
-	uint32_t idx = scmi_msg_in_u32(m, 1), n;
+	uint32_t idx, n;
 
-	if (!s)
+	if (!s ||
+	    !list_part(m, s->naxes, SCMI_INVALID_PARAMETERS, 4 + SCMI_SENSOR_MAX_NAME, &idx, &n))
 		return;
-	if (!s->naxes) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return;
-	}
-	if (idx >= s->naxes) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
-	n = (uint32_t)FW_MIN(s->naxes - idx, (m->out_cap - 8) / (4 + SCMI_SENSOR_MAX_NAME));
 	scmi_msg_put_u32(m,
 			 FW_FIELD_PREP(SCMI_SENSOR_NUM_AXIS_RETURNED, n) |
 				 FW_FIELD_PREP(SCMI_SENSOR_NUM_AXIS_REMAINING, s->naxes - idx - n));
@@ -740,13 +729,8 @@ static void sensor_destroy(void *priv)
 {
 	struct sensor_state *st = priv;
 
-	if (st->thread_started) {
-		pthread_mutex_lock(&st->tlock);
-		st->stop = true;
-		pthread_cond_signal(&st->tcond);
-		pthread_mutex_unlock(&st->tlock);
-		pthread_join(st->thread, NULL);
-	}
+	if (st->thread_started)
+		fw_thread_stop(st->thread, &st->tlock, &st->tcond, &st->stop);
 	pthread_cond_destroy(&st->tcond);
 	pthread_mutex_destroy(&st->tlock);
 }
@@ -891,16 +875,12 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 			void *priv)
 {
 	struct sensor_state *st = priv;
-	pthread_condattr_t ca;
 	int ret;
 
 	st->p = p;
 	st->version = version;
 	pthread_mutex_init(&st->tlock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&st->tcond, &ca);
-	pthread_condattr_destroy(&ca);
+	fw_cond_init(&st->tcond);
 	if ((ret = scmi_module_count_nodes(dt, node, 0, MAX_SENSORS, "sensor", &st->n)) ||
 	    (ret = scmi_module_each_node(dt, node, parse_sensor, st)))
 		return ret;
