@@ -33,8 +33,9 @@ bool fw_parse_u32(const char *s, uint32_t max, uint32_t *out)
 	char *end;
 	unsigned long v;
 
-	/* strtoul would take "-1" as ULONG_MAX and wrap it. */
-	if (!s || !*s || *s == '-')
+	/* A digit first: strtoul would skip white space and take "-1" (or
+	 * " -1") as ULONG_MAX wrapped round. */
+	if (!s || *s < '0' || *s > '9')
 		return false;
 	errno = 0;
 	v = strtoul(s, &end, 0);

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The bottom layer on its own (src/base): number parsing as people type it,
+ * and the one implementation of waiting with a deadline (condition
+ * variables on the monotonic clock, completions, "fd readable", stopping a
+ * worker thread). Every other layer's timeouts are built on these, so each
+ * is checked for both ways out: the event, and the deadline.
+ */
+#include "helpers.h"
+
+#include <fwkit/base.h>
+#include <fwkit/sync.h>
+
+#include <errno.h>
+#include <unistd.h>
+
+#define SHORT_NS (20 * (int64_t)FW_NSEC_PER_MSEC)
+#define LONG_NS	 (10 * (int64_t)FW_NSEC_PER_SEC)
+
+static void test_parse_u32(void **state)
+{
+	uint32_t v = 7;
+
+	(void)state;
+	assert_true(fw_parse_u32("42", 100, &v));
+	assert_int_equal(v, 42);
+	assert_true(fw_parse_u32("0x1f", 100, &v));
+	assert_int_equal(v, 31);
+	assert_true(fw_parse_u32("4294967295", UINT32_MAX, &v));
+	assert_int_equal(v, UINT32_MAX);
+	/* Refused, and *out left alone. */
+	v = 7;
+	assert_false(fw_parse_u32("101", 100, &v));
+	assert_false(fw_parse_u32("4294967296", UINT32_MAX, &v));
+	assert_false(fw_parse_u32("-1", UINT32_MAX, &v));
+	assert_false(fw_parse_u32("-18446744073709551615", UINT32_MAX, &v));
+	assert_false(fw_parse_u32(" -1", UINT32_MAX, &v));
+	assert_false(fw_parse_u32(" 1", 100, &v));
+	assert_false(fw_parse_u32("+1", 100, &v));
+	assert_false(fw_parse_u32("", 100, &v));
+	assert_false(fw_parse_u32("12x", 100, &v));
+	assert_false(fw_parse_u32(NULL, 100, &v));
+	assert_int_equal(v, 7);
+}
+
+static void test_cond_deadline(void **state)
+{
+	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t c;
+	uint64_t deadline = fw_deadline(SHORT_NS);
+	int ret = 0;
+
+	(void)state;
+	fw_cond_init(&c);
+	pthread_mutex_lock(&m);
+	/* Early returns are allowed; the deadline is what ends the loop. */
+	while (!ret)
+		ret = fw_cond_wait_until(&c, &m, deadline);
+	pthread_mutex_unlock(&m);
+	assert_int_equal(ret, -ETIMEDOUT);
+	assert_true(fw_now_ns() >= deadline);
+	pthread_cond_destroy(&c);
+}
+
+static void *complete_main(void *arg)
+{
+	fw_complete(arg);
+	return NULL;
+}
+
+static void test_completion(void **state)
+{
+	struct fw_completion c;
+	pthread_t t;
+
+	(void)state;
+	fw_completion_init(&c);
+	assert_false(fw_completion_done(&c));
+	assert_int_equal(fw_wait_for_completion_until(&c, fw_deadline(SHORT_NS)), -ETIMEDOUT);
+	assert_int_equal(pthread_create(&t, NULL, complete_main, &c), 0);
+	assert_int_equal(fw_wait_for_completion_until(&c, fw_deadline(LONG_NS)), 0);
+	pthread_join(t, NULL);
+	assert_true(fw_completion_done(&c));
+	/* Done stays done, whatever the deadline. */
+	assert_int_equal(fw_wait_for_completion_until(&c, fw_deadline(0)), 0);
+	fw_completion_reinit(&c);
+	assert_false(fw_completion_done(&c));
+	fw_completion_destroy(&c);
+}
+
+static void test_wait_readable(void **state)
+{
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(fw_wait_readable(p[0], fw_deadline(SHORT_NS)), -ETIMEDOUT);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	assert_int_equal(fw_wait_readable(p[0], fw_deadline(LONG_NS)), 0);
+	close(p[1]);
+	/* A peer that hung up counts as readable: the read says EOF. */
+	{
+		char c;
+
+		assert_int_equal(read(p[0], &c, 1), 1);
+	}
+	assert_int_equal(fw_wait_readable(p[0], fw_deadline(LONG_NS)), 0);
+	close(p[0]);
+}
+
+struct worker {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop;
+	bool saw_stop;
+};
+
+/* Waits with no deadline: only the stop path can end it. */
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->stop)
+		fw_cond_wait_until(&w->cond, &w->lock, FW_FOREVER);
+	w->saw_stop = true;
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static void test_thread_stop(void **state)
+{
+	struct worker w = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	pthread_t t;
+
+	(void)state;
+	fw_cond_init(&w.cond);
+	assert_int_equal(pthread_create(&t, NULL, worker_main, &w), 0);
+	fw_thread_stop(t, &w.lock, &w.cond, &w.stop);
+	/* Joined: the worker ran to its end and saw the flag. */
+	assert_true(w.saw_stop);
+	pthread_cond_destroy(&w.cond);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_u32),   cmocka_unit_test(test_cond_deadline),
+		cmocka_unit_test(test_completion),  cmocka_unit_test(test_wait_readable),
+		cmocka_unit_test(test_thread_stop),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
