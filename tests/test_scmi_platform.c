@@ -49,7 +49,8 @@ static void vendor_notify(struct scmi_msg *m)
 				   : SCMI_SUCCESS);
 }
 
-static void vendor_reset(struct scmi_platform *p, void *priv, uint32_t agent_id)
+static void vendor_reset(struct scmi_platform *p, void *priv, unsigned int agent_idx,
+			 uint32_t agent_id)
 {
 	struct ctx *c = priv;
 

@@ -33,7 +33,8 @@ struct scmi_proto_module {
 	size_t nversions;
 	/* As in struct scmi_protocol (optional). */
 	uint32_t (*msg_attributes)(const struct scmi_msg *m, uint32_t msg_id);
-	void (*reset_agent)(struct scmi_platform *p, void *priv, uint32_t agent_id);
+	void (*reset_agent)(struct scmi_platform *p, void *priv, unsigned int agent_idx,
+			    uint32_t agent_id);
 	/* The module's state (the handlers' m->priv): the registry allocates
 	 * priv_size zeroed bytes, and frees them after destroy. */
 	size_t priv_size;

@@ -117,7 +117,8 @@ struct scmi_protocol {
 	uint32_t (*msg_attributes)(const struct scmi_msg *m, uint32_t msg_id);
 	void *priv;
 	/* RESET_AGENT_CONFIGURATION: undo what the agent set up (optional). */
-	void (*reset_agent)(struct scmi_platform *p, void *priv, uint32_t agent_id);
+	void (*reset_agent)(struct scmi_platform *p, void *priv, unsigned int agent_idx,
+			    uint32_t agent_id);
 	/* Called by scmi_platform_destroy for protocols that own their state
 	 * (optional): frees priv and, if it was allocated, the protocol itself. */
 	void (*destroy)(struct scmi_protocol *proto);

@@ -313,7 +313,8 @@ void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a
 	platform_forget_versions(p, a);
 	for (unsigned int id = 0; id < 256; id++)
 		if (p->protocols[id] && p->protocols[id]->reset_agent)
-			p->protocols[id]->reset_agent(p, p->protocols[id]->priv, a->id);
+			p->protocols[id]->reset_agent(p, p->protocols[id]->priv,
+						      (unsigned int)(a - p->agents), a->id);
 	if (reset_permissions) {
 		memcpy(a->dev_allowed, a->dev_allowed_default, sizeof(a->dev_allowed));
 		memset(a->dev_proto_denied, 0, sizeof(a->dev_proto_denied));

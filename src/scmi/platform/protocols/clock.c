@@ -462,24 +462,22 @@ static const struct scmi_msg_desc clock_msgs[] = {
 
 /* RESET_AGENT_CONFIGURATION: drop the agent's enables and subscriptions
  * (the core forgets its version); put back the rates and parents it set. */
-static void clock_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+static void clock_reset_agent(struct scmi_platform *p, void *priv, unsigned int i,
+			      uint32_t agent_id)
 {
 	struct clock_state *s = priv;
-	int i = scmi_platform_agent_index(p, agent_id);
 
-	if (i < 0)
-		return;
 	for (uint32_t id = 0; id < s->nclocks; id++) {
 		struct pclock *c = &s->clocks[id];
 
 		c->held[i] = false;
 		scmi_subs_drop(&c->notify[0], p, agent_id);
 		scmi_subs_drop(&c->notify[1], p, agent_id);
-		if (c->parent_owner == i) {
+		if (c->parent_owner == (int)i) {
 			c->parent = c->boot_parent;
 			c->parent_owner = NO_AGENT;
 		}
-		if (c->rate_owner == i) {
+		if (c->rate_owner == (int)i) {
 			c->rate_owner = NO_AGENT;
 			if (c->rate != c->boot_rate) {
 				c->rate = c->boot_rate;

@@ -435,7 +435,8 @@ static const struct scmi_msg_desc pc_msgs[] = {
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_PINCTRL_VERSION_1_0),
 };
 
-static void pc_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+static void pc_reset_agent(struct scmi_platform *p, void *priv, unsigned int agent_idx,
+			   uint32_t agent_id)
 {
 	struct pc_state *s = priv;
 

@@ -247,13 +247,10 @@ static const struct scmi_msg_desc pd_msgs[] = {
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_POWER_VERSION_3_1),
 };
 
-static void pd_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+static void pd_reset_agent(struct scmi_platform *p, void *priv, unsigned int ai, uint32_t agent_id)
 {
 	struct pd_priv *pp = priv;
-	int ai = scmi_platform_agent_index(p, agent_id);
 
-	if (ai < 0)
-		return;
 	for (unsigned int i = 0; i < pp->ndomains; i++) {
 		struct pd_domain *d = &pp->d[i];
 

@@ -359,13 +359,11 @@ static const struct scmi_msg_desc pcap_msgs[] = {
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_POWERCAP_VERSION_2_0),
 };
 
-static void pcap_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+static void pcap_reset_agent(struct scmi_platform *p, void *priv, unsigned int idx,
+			     uint32_t agent_id)
 {
 	struct pcap_state *s = priv;
-	int idx = scmi_platform_agent_index(p, agent_id);
 
-	if (idx < 0)
-		return;
 	for (uint32_t i = 0; i < s->ndoms; i++) {
 		struct pcap_dom *d = &s->doms[i];
 

@@ -183,13 +183,11 @@ static const struct scmi_msg_desc reset_msgs[] = {
 /* RESET_AGENT_CONFIGURATION: the agent's asserts are released (the line
  * deasserts if it was the last holder) and its subscriptions forgotten; the
  * core forgets its negotiated version. */
-static void reset_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+static void reset_reset_agent(struct scmi_platform *p, void *priv, unsigned int i,
+			      uint32_t agent_id)
 {
 	struct reset_state *s = priv;
-	int i = scmi_platform_agent_index(p, agent_id);
 
-	if (i < 0)
-		return;
 	for (unsigned int id = 0; id < s->ndomains; id++) {
 		s->domains[id].held[i] = false;
 		scmi_subs_drop(&s->domains[id].notify, p, agent_id);

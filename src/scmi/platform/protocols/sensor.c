@@ -707,7 +707,8 @@ static void restore_config(struct sensor *s)
 	s->next_update = 0;
 }
 
-static void sensor_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+static void sensor_reset_agent(struct scmi_platform *p, void *priv, unsigned int agent_idx,
+			       uint32_t agent_id)
 {
 	struct sensor_state *st = priv;
 

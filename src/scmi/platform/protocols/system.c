@@ -152,7 +152,8 @@ static const struct scmi_msg_desc sys_msgs[] = {
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_SYSTEM_VERSION_2_1),
 };
 
-static void sys_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+static void sys_reset_agent(struct scmi_platform *p, void *priv, unsigned int agent_idx,
+			    uint32_t agent_id)
 {
 	struct sys_priv *sp = priv;
 

@@ -225,16 +225,15 @@ static const struct scmi_msg_desc voltage_msgs[] = {
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_VOLTAGE_VERSION_2_1),
 };
 
-static void voltage_reset_agent(struct scmi_platform *p, void *priv, uint32_t agent_id)
+static void voltage_reset_agent(struct scmi_platform *p, void *priv, unsigned int i,
+				uint32_t agent_id)
 {
 	struct voltage_state *st = priv;
-	int i = scmi_platform_agent_index(p, agent_id);
 
 	for (unsigned int k = 0; k < st->n; k++) {
 		struct vdomain *d = &st->d[k];
 
-		if (i >= 0)
-			d->on[i] = false;
+		d->on[i] = false;
 		if (d->vendor && d->vendor_owner == agent_id)
 			d->vendor = 0;
 		if (d->level_owner == agent_id) {
