@@ -17,31 +17,38 @@ void scmi_msg_status(struct scmi_msg *m, int32_t status)
 	m->out_len = 4;
 }
 
+/* The reply cannot take len more bytes: the agent's buffer was too small
+ * (TF-A: PROTOCOL_ERROR), or the handler overran the channel itself, which is
+ * a platform bug and says so. */
+static bool reply_full(struct scmi_msg *m)
+{
+	bool agent_cap = m->out_cap < m->max_msg_size;
+
+	if (!agent_cap)
+		fw_err("scmi platform: reply to %s/%s exceeds %zu bytes",
+		       scmi_protocol_name(m->hdr.protocol_id),
+		       scmi_msg_name(m->hdr.protocol_id, m->hdr.id), m->out_cap);
+	scmi_msg_status(m, agent_cap ? SCMI_PROTOCOL_ERROR : SCMI_GENERIC_ERROR);
+	return false;
+}
+
 bool scmi_msg_put_bytes(struct scmi_msg *m, const void *src, size_t len)
 {
-	if (len > m->out_cap - m->out_len) {
-		/* The agent's buffer was too small (TF-A: PROTOCOL_ERROR);
-		 * overrunning the channel itself is a platform bug: say so. */
-		bool agent_cap = m->out_cap < m->max_msg_size;
-
-		if (!agent_cap)
-			fw_err("scmi platform: reply to %s/%s exceeds %zu bytes",
-			       scmi_protocol_name(m->hdr.protocol_id),
-			       scmi_msg_name(m->hdr.protocol_id, m->hdr.id), m->out_cap);
-		scmi_msg_status(m, agent_cap ? SCMI_PROTOCOL_ERROR : SCMI_GENERIC_ERROR);
-		return false;
-	}
+	if (len > m->out_cap - m->out_len)
+		return reply_full(m);
 	memcpy(m->out + m->out_len, src, len);
 	m->out_len += len;
 	return true;
 }
 
+/* The word most replies are made of: written in place, no copy. */
 bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v)
 {
-	uint8_t b[4];
-
-	fw_put_le32(b, v);
-	return scmi_msg_put_bytes(m, b, 4);
+	if (4 > m->out_cap - m->out_len)
+		return reply_full(m);
+	fw_put_le32(m->out + m->out_len, v);
+	m->out_len += 4;
+	return true;
 }
 
 bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
