@@ -507,6 +507,10 @@ static void test_memrefs(void **state)
 		 BASE + SIZE, 16);
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_int_equal(arg.ret, TEE_ERROR_BAD_PARAMETERS);
+	/* A NULL input memref that claims bytes (found by fuzz_optee_tee). */
+	set_tmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0, 16);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(arg.ret, TEE_ERROR_BAD_PARAMETERS);
 	/* Registered memory (RMEM) is not known yet. */
 	set_tmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 0, 16);
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);

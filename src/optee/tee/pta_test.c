@@ -40,6 +40,8 @@ static uint32_t memrefs(union tee_param p[4])
 {
 	size_t n = p[0].memref.size;
 
+	if (n && !p[0].memref.buffer)
+		return TEE_ERROR_BAD_PARAMETERS; /* a NULL input that claims bytes */
 	for (size_t i = 0; p[2].memref.buffer && i < p[2].memref.size; i++)
 		((uint8_t *)p[2].memref.buffer)[i]++;
 	if (p[1].memref.size < n || (n && !p[1].memref.buffer)) {
