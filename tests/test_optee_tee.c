@@ -367,10 +367,14 @@ static void test_std_errors(void **state)
 	assert_int_equal(hw_shm_write(nw.shm, ARG_PA - BASE + 32, &arg.params[0].attr, 8), 0);
 	arg.cmd = OPTEE_MSG_CMD_INVOKE_COMMAND;
 	assert_int_equal(hw_shm_write(nw.shm, ARG_PA - BASE, &arg.cmd, 4), 0);
+	arg.session = 0x5e55;
+	assert_int_equal(hw_shm_write(nw.shm, ARG_PA - BASE + 8, &arg.session, 4), 0);
 	r = smc(OPTEE_SMC_CALL_WITH_ARG, ARG_PA >> 32, ARG_PA & 0xFFFFFFFF, 0);
 	assert_int_equal(r.a[0], OPTEE_SMC_RETURN_OK);
 	assert_int_equal(hw_shm_read(nw.shm, ARG_PA - BASE + 20, &ret, 4), 0);
 	assert_int_equal(ret, TEE_ERROR_BAD_PARAMETERS);
+	assert_int_equal(hw_shm_read(nw.shm, ARG_PA - BASE + 8, &ret, 4), 0);
+	assert_int_equal(ret, 0x5e55); /* only the result is written */
 	/* ERESUME: an index out of range, a thread that is not waiting. */
 	r = smc(OPTEE_SMC_RETURN_FROM_RPC, 0, 0, 99);
 	assert_int_equal(r.a[0], OPTEE_SMC_RETURN_ERESUME);

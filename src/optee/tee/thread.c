@@ -213,13 +213,14 @@ static bool stopping(struct optee_tee *tee)
 	return v;
 }
 
-/* Writes back what the secure world produced: ret, origin, session and output fields. */
+/* Writes back what the secure world produced: ret, origin, a new session, output fields. */
 static void write_back(const struct optee_nsmem *ns, uint64_t pa, const struct optee_msg_arg *arg)
 {
-	uint32_t hdr[3] = { arg->ret, arg->ret_origin, arg->num_params };
+	uint32_t hdr[2] = { arg->ret, arg->ret_origin };
 
-	optee_nsmem_write(ns, pa + 8, &arg->session, sizeof(arg->session));
-	optee_nsmem_write(ns, pa + 20, hdr, 2 * sizeof(hdr[0]));
+	if (arg->cmd == OPTEE_MSG_CMD_OPEN_SESSION)
+		optee_nsmem_write(ns, pa + 8, &arg->session, sizeof(arg->session));
+	optee_nsmem_write(ns, pa + 20, hdr, sizeof(hdr));
 	for (uint32_t i = 0; i < arg->num_params; i++) {
 		const struct optee_msg_param *p = &arg->params[i];
 		uint64_t at = pa + OPTEE_MSG_GET_ARG_SIZE(i);
@@ -241,15 +242,20 @@ static void write_back(const struct optee_nsmem *ns, uint64_t pa, const struct o
 	}
 }
 
-/* Copies the arg out of normal-world memory; the SMC result when that fails. */
+/*
+ * Copies the arg out of normal-world memory: the SMC result when that fails.
+ * *refused is set when the copy holds an attribute the protocol does not
+ * define: arg then carries only the BAD_PARAMETERS result to write back.
+ */
 static uint32_t fetch_arg(struct tee_thread *t, uint32_t fid, uint64_t pa,
-			  struct optee_msg_arg *arg, uint8_t *buf)
+			  struct optee_msg_arg *arg, uint8_t *buf, bool *refused)
 {
 	const struct optee_tee *tee = t->tee;
 	uint32_t n;
 	size_t size;
 	const char *why;
 
+	*refused = false;
 	if (!arg_addr_ok(tee, pa, OPTEE_MSG_ARG_HEADER_SIZE) ||
 	    optee_nsmem_read(tee->cfg.nsmem, pa, buf, OPTEE_MSG_ARG_HEADER_SIZE))
 		return OPTEE_SMC_RETURN_EBADADDR;
@@ -263,15 +269,15 @@ static uint32_t fetch_arg(struct tee_thread *t, uint32_t fid, uint64_t pa,
 	t->rpc_supplied = fid == OPTEE_SMC_CALL_WITH_RPC_ARG;
 	t->rpc_pa = pa + size;
 	/* buf is our copy now: a count rewritten since the header read fails as "short". */
-	if (optee_msg_arg_decode(buf, size, OPTEE_MSG_MAX_NUM_PARAMS, arg, &why)) {
-		if (!strcmp(why, "short") || !strcmp(why, "num_params"))
-			return OPTEE_SMC_RETURN_EBADADDR;
-		memset(arg, 0, sizeof(*arg));
-		memcpy(&arg->cmd, buf, sizeof(arg->cmd));
-		arg->ret = TEE_ERROR_BAD_PARAMETERS;
-		arg->ret_origin = TEE_ORIGIN_TEE;
-		return OPTEE_SMC_RETURN_ENOTAVAIL; /* handled: write back ret only */
-	}
+	if (!optee_msg_arg_decode(buf, size, OPTEE_MSG_MAX_NUM_PARAMS, arg, &why))
+		return OPTEE_SMC_RETURN_OK;
+	if (!strcmp(why, "short") || !strcmp(why, "num_params"))
+		return OPTEE_SMC_RETURN_EBADADDR;
+	memset(arg, 0, sizeof(*arg));
+	arg->cmd = UINT32_MAX; /* no command ran: nothing but the result is written */
+	arg->ret = TEE_ERROR_BAD_PARAMETERS;
+	arg->ret_origin = TEE_ORIGIN_TEE;
+	*refused = true;
 	return OPTEE_SMC_RETURN_OK;
 }
 
@@ -281,28 +287,25 @@ static uint32_t std_entry(struct tee_thread *t)
 	static _Thread_local struct optee_msg_arg arg;
 	uint32_t fid = (uint32_t)t->in[0], rc;
 	uint64_t pa = tee_reg_pair(t->in[1], t->in[2]);
+	bool refused;
 
 	t->rpc_supplied = false;
 	if (fid == OPTEE_SMC_CALL_WITH_REGD_ARG)
 		return OPTEE_SMC_RETURN_EBADADDR; /* no registered buffer has a cookie yet */
 	if (fid == OPTEE_SMC_CALL_WITH_RPC_ARG && !(t->tee->cfg.caps & OPTEE_SMC_SEC_CAP_RPC_ARG))
 		return OPTEE_SMC_RETURN_EBADCMD;
-	rc = fetch_arg(t, fid, pa, &arg, buf);
-	if (rc == OPTEE_SMC_RETURN_ENOTAVAIL) {
-		write_back(t->tee->cfg.nsmem, pa, &arg);
-		return OPTEE_SMC_RETURN_OK;
-	}
+	rc = fetch_arg(t, fid, pa, &arg, buf, &refused);
 	if (rc)
 		return rc;
-	if (!tee_entry_std(t, &arg))
-		rc = OPTEE_SMC_RETURN_EBADCMD; /* arg->ret stays unwritten, as in optee_os */
-	else if (!stopping(t->tee))
+	if (!refused && !tee_entry_std(t, &arg))
+		return OPTEE_SMC_RETURN_EBADCMD; /* arg->ret stays unwritten, as in optee_os */
+	if (!stopping(t->tee))
 		write_back(t->tee->cfg.nsmem, pa, &arg);
 	if (t->cached && !t->tee->shm_cache && !stopping(t->tee)) {
 		t->cached = false;
 		rpc_free(t, t->cache_cookie);
 	}
-	return rc;
+	return OPTEE_SMC_RETURN_OK;
 }
 
 static void *thread_main(void *p)
