@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <libfdt.h>
+
 #include <fwkit/hw.h>
 #include <fwkit/optee/msg.h>
 #include <fwkit/optee/smc.h>
@@ -708,6 +710,80 @@ static void test_destroy_during_rpc(void **state)
 	nw.tee = NULL;
 }
 
+static uint8_t fdt[4096];
+static char dt_err[256];
+static struct fw_dt dt = { fdt, dt_err, sizeof(dt_err) };
+
+/* A tree with /firmware/optee carrying the given method and nothing else; returns the node. */
+static int dt_node(const char *method)
+{
+	int fw, node;
+
+	assert_int_equal(fdt_create_empty_tree(fdt, sizeof(fdt)), 0);
+	fw = fdt_add_subnode(fdt, 0, "firmware");
+	node = fdt_add_subnode(fdt, fw, "optee");
+	assert_true(fw >= 0 && node >= 0);
+	assert_int_equal(fdt_setprop_string(fdt, node, "compatible", OPTEE_TEE_COMPATIBLE), 0);
+	if (method)
+		assert_int_equal(fdt_setprop_string(fdt, node, "method", method), 0);
+	dt_err[0] = 0;
+	return fdt_path_offset(fdt, "/firmware/optee");
+}
+
+static void test_board_binding(void **state)
+{
+	uint64_t rshm[2] = { cpu_to_fdt64(BASE), cpu_to_fdt64(RSHM) };
+	uint32_t rev[3] = { cpu_to_fdt32(3), cpu_to_fdt32(22), cpu_to_fdt32(0x1234) };
+	struct optee_tee_config cfg;
+	struct optee_tee *t;
+	struct hw_smc_args a = { { OPTEE_SMC_GET_OS_REVISION } };
+	struct hw_smc_res r;
+	int node = dt_node("smc");
+
+	(void)state;
+	assert_int_equal(optee_tee_find_node(fdt), node);
+	/* Defaults: 8 threads, no capabilities but MEMREF_NULL. */
+	assert_int_equal(optee_tee_config_from_dt(&dt, node, &cfg), 0);
+	assert_true(cfg.threads == 8 && cfg.caps == 0 && !cfg.nsmem);
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,threads", 3), 0);
+	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,dynamic-shm"), 0);
+	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,rpc-arg"), 0);
+	assert_int_equal(fdt_setprop(fdt, node, "fwkit,reserved-shm", rshm, sizeof(rshm)), 0);
+	assert_int_equal(fdt_setprop(fdt, node, "fwkit,os-revision", rev, sizeof(rev)), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, node, "interrupts", 1), 0);
+	assert_int_equal(optee_tee_config_from_dt(&dt, node, &cfg), 0);
+	assert_int_equal(cfg.threads, 3);
+	assert_int_equal(cfg.caps, OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG |
+					   OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM);
+	assert_true(cfg.rshm_base == BASE && cfg.rshm_size == RSHM);
+	cfg.nsmem = &nw.ns;
+	assert_int_equal(optee_tee_create(&cfg, &t), 0);
+	optee_tee_smc(t, &a, &r);
+	assert_true(r.a[0] == 3 && r.a[1] == 22 && r.a[2] == 0x1234);
+	optee_tee_destroy(t);
+	/* Refusals, each with its one-line error. */
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,threads", 0), 0);
+	assert_int_equal(optee_tee_config_from_dt(&dt, node, &cfg), -EINVAL);
+	assert_non_null(strstr(dt_err, "fwkit,threads"));
+	rshm[0] = cpu_to_fdt64(BASE + 8);
+	node = dt_node("smc");
+	assert_int_equal(fdt_setprop(fdt, node, "fwkit,reserved-shm", rshm, sizeof(rshm)), 0);
+	assert_int_equal(optee_tee_config_from_dt(&dt, node, &cfg), -EINVAL);
+	assert_non_null(strstr(dt_err, "fwkit,reserved-shm"));
+	node = dt_node("smc");
+	assert_int_equal(fdt_setprop_u32(fdt, node, "fwkit,thread", 2), 0); /* misspelt */
+	assert_int_equal(optee_tee_config_from_dt(&dt, node, &cfg), -EINVAL);
+	assert_non_null(strstr(dt_err, "fwkit,thread"));
+	node = dt_node("hvc");
+	assert_int_equal(optee_tee_config_from_dt(&dt, node, &cfg), -EINVAL);
+	assert_non_null(strstr(dt_err, "method"));
+	node = dt_node(NULL);
+	assert_int_equal(optee_tee_config_from_dt(&dt, node, &cfg), -EINVAL);
+	assert_int_equal(fdt_setprop_string(fdt, node, "compatible", "arm,scmi-smc"), 0);
+	assert_int_equal(optee_tee_config_from_dt(&dt, node, &cfg), -EINVAL);
+	assert_true(optee_tee_find_node(fdt) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -724,6 +800,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_thread_limit, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_rewrite_during_call, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_during_rpc, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_board_binding, setup_default, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include <fwkit/dt.h>
 #include <fwkit/hw.h>
 #include <fwkit/optee/nsmem.h>
 #include <fwkit/optee/smc.h>
@@ -51,5 +52,17 @@ void optee_tee_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_res 
 /* Registers a PTA (kept by reference): -EEXIST for a UUID already there, -ENOSPC when full,
  * -EINVAL without invoke. */
 int optee_tee_register_pta(struct optee_tee *tee, const struct optee_pta *pta);
+
+/*
+ * The board binding (docs/optee.md): the node Linux reads, compatible
+ * "linaro,optee-tz" with method = "smc", and fwkit,threads (default 8),
+ * fwkit,dynamic-shm, fwkit,rpc-arg, fwkit,reserved-shm = /bits/ 64 <base
+ * size>, fwkit,os-revision = <major minor build>. Fills cfg (nsmem stays
+ * NULL: the caller maps normal-world memory); -EINVAL with dt->err set.
+ */
+#define OPTEE_TEE_COMPATIBLE "linaro,optee-tz"
+/* The first linaro,optee-tz node, or a negative libfdt error. */
+int optee_tee_find_node(const void *fdt);
+int optee_tee_config_from_dt(const struct fw_dt *dt, int node, struct optee_tee_config *cfg);
 
 #endif
