@@ -710,6 +710,165 @@ static void test_destroy_during_rpc(void **state)
 	nw.tee = NULL;
 }
 
+/* A user PTA: a session context, close accounting and its own RPC command (GET_TIME). */
+static int user_opened, user_closed;
+static int user_ctx;
+
+static uint32_t user_open(struct optee_pta_call *call, uint32_t types, union tee_param p[4],
+			  void **sess)
+{
+	(void)p;
+	if (types != 0 || optee_pta_client(call)->login != OPTEE_MSG_LOGIN_APPLICATION)
+		return TEE_ERROR_ACCESS_DENIED;
+	/* A non-PUBLIC, non-kernel login keeps its client UUID. */
+	if (optee_pta_client(call)->uuid.time_low == 0)
+		return TEE_ERROR_SECURITY;
+	user_opened++;
+	*sess = &user_ctx;
+	return TEE_SUCCESS;
+}
+
+static uint32_t user_invoke(struct optee_pta_call *call, void *sess, uint32_t cmd, uint32_t types,
+			    union tee_param p[4])
+{
+	struct optee_msg_arg rpc = { .cmd = OPTEE_RPC_CMD_GET_TIME, .num_params = 1 };
+	int rc;
+
+	(void)cmd;
+	(void)types;
+	if (sess != &user_ctx || optee_pta_self(call)->priv != &user_ctx)
+		return TEE_ERROR_BAD_STATE;
+	rpc.params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+	rc = optee_pta_rpc_cmd(call, &rpc);
+	if (rc)
+		return TEE_ERROR_COMMUNICATION;
+	p[0].value.a = (uint32_t)rpc.params[0].u.value.a;
+	p[0].value.b = rpc.ret;
+	return TEE_SUCCESS;
+}
+
+static void user_close(const struct optee_pta *pta, void *sess)
+{
+	(void)pta;
+	if (sess == &user_ctx)
+		user_closed++;
+}
+
+static const struct optee_pta_cmd user_cmds[] = {
+	{ 7, TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_OUTPUT, TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE,
+			     TEE_PARAM_TYPE_NONE) },
+};
+
+static const struct optee_pta user_pta = {
+	.uuid = { 0x11111111, 0x2222, 0x3333, { 4, 4, 5, 5, 6, 6, 7, 7 } },
+	.name = "user.pta",
+	.cmds = user_cmds,
+	.ncmds = 1,
+	.priv = &user_ctx,
+	.open = user_open,
+	.invoke = user_invoke,
+	.close = user_close,
+};
+
+static void test_user_pta(void **state)
+{
+	static const struct optee_pta no_invoke = { .name = "broken" };
+	struct hw_smc_res r;
+	struct optee_msg_arg rpc;
+	uint64_t rpc_pa;
+	uint32_t s;
+
+	(void)state;
+	user_opened = user_closed = 0;
+	assert_int_equal(optee_tee_register_pta(nw.tee, &user_pta), 0);
+	assert_int_equal(optee_tee_register_pta(nw.tee, &no_invoke), -EINVAL);
+	prep_open("11111111-2222-3333-0404-050506060707", OPTEE_MSG_LOGIN_PUBLIC);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_true(arg.ret == TEE_ERROR_ACCESS_DENIED && arg.ret_origin == TEE_ORIGIN_TRUSTED_APP);
+	prep_open("11111111-2222-3333-0404-050506060707", OPTEE_MSG_LOGIN_APPLICATION);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(arg.ret, TEE_SUCCESS);
+	s = arg.session;
+	/* The PTA's own RPC command, answered by hand: GET_TIME with a value. */
+	prep_invoke(s, 7, 1);
+	set_value(&arg.params[0], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0, 0);
+	put_arg(ARG_PA, &arg);
+	r = smc(OPTEE_SMC_CALL_WITH_ARG, 0, ARG_PA & 0xFFFFFFFF, 0);
+	r = serve_rpc(r, 0); /* RPC_ALLOC for the RPC arg */
+	assert_int_equal(r.a[0], OPTEE_SMC_RETURN_RPC_CMD);
+	rpc_pa = ALLOC_PA + ((r.a[1] << 32 | r.a[2]) - 1) * PAGE;
+	get_arg(rpc_pa, &rpc, 1);
+	assert_int_equal(rpc.cmd, OPTEE_RPC_CMD_GET_TIME);
+	rpc.params[0].u.value.a = 1700000000;
+	rpc.ret = TEE_SUCCESS;
+	put_arg(rpc_pa, &rpc);
+	r = smc_resume(r, 0, 0, 0, 0);
+	while (optee_smc_return_is_rpc((uint32_t)r.a[0]))
+		r = serve_rpc(r, 0);
+	get_arg(ARG_PA, &arg, 1);
+	assert_true(arg.ret == TEE_SUCCESS && arg.params[0].u.value.a == 1700000000 &&
+		    arg.params[0].u.value.b == TEE_SUCCESS);
+	/* A hostile answer: more params than were sent. */
+	prep_invoke(s, 7, 1);
+	set_value(&arg.params[0], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0, 0);
+	put_arg(ARG_PA, &arg);
+	r = smc(OPTEE_SMC_CALL_WITH_ARG, 0, ARG_PA & 0xFFFFFFFF, 0);
+	r = serve_rpc(r, 0);
+	assert_int_equal(r.a[0], OPTEE_SMC_RETURN_RPC_CMD);
+	rpc_pa = ALLOC_PA + ((r.a[1] << 32 | r.a[2]) - 1) * PAGE;
+	get_arg(rpc_pa, &rpc, 1);
+	rpc.num_params = 3;
+	put_arg(rpc_pa, &rpc);
+	r = smc_resume(r, 0, 0, 0, 0);
+	while (optee_smc_return_is_rpc((uint32_t)r.a[0]))
+		r = serve_rpc(r, 0);
+	get_arg(ARG_PA, &arg, 1);
+	assert_int_equal(arg.ret, TEE_ERROR_COMMUNICATION);
+	prep_invoke(s, 0, 0);
+	arg.cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_true(user_opened == 1 && user_closed == 1);
+	/* A session still open at destroy is closed too. */
+	prep_open("11111111-2222-3333-0404-050506060707", OPTEE_MSG_LOGIN_APPLICATION);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	optee_tee_destroy(nw.tee);
+	nw.tee = NULL;
+	assert_int_equal(user_closed, 2);
+}
+
+/* The normal world fails or botches RPC_ALLOC: no memory, a misaligned address. */
+static void test_rpc_alloc_answers(void **state)
+{
+	struct hw_smc_res r;
+	uint32_t s;
+
+	(void)state;
+	s = open_session(OPTEE_PTA_TEST_UUID_STR);
+	prep_invoke(s, OPTEE_PTA_TEST_CMD_RPC_SHM, 1);
+	set_value(&arg.params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, 64, 1, 0);
+	put_arg(ARG_PA, &arg);
+	r = smc(OPTEE_SMC_CALL_WITH_ARG, 0, ARG_PA & 0xFFFFFFFF, 0);
+	assert_int_equal(r.a[0], OPTEE_SMC_RETURN_RPC_ALLOC);
+	assert_int_equal(r.a[1], OPTEE_MSG_GET_ARG_SIZE(4));
+	r = smc_resume(r, 0, 0, 0, 0);
+	assert_int_equal(r.a[0], OPTEE_SMC_RETURN_OK);
+	get_arg(ARG_PA, &arg, 1);
+	assert_int_equal(arg.ret, TEE_ERROR_OUT_OF_MEMORY);
+	prep_invoke(s, OPTEE_PTA_TEST_CMD_RPC_SHM, 1);
+	set_value(&arg.params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, 64, 1, 0);
+	put_arg(ARG_PA, &arg);
+	r = smc(OPTEE_SMC_CALL_WITH_ARG, 0, ARG_PA & 0xFFFFFFFF, 0);
+	r = smc_resume(r, 0, (ALLOC_PA + 4) & 0xFFFFFFFF, 0, 9);
+	assert_int_equal(r.a[0], OPTEE_SMC_RETURN_OK);
+	get_arg(ARG_PA, &arg, 1);
+	assert_int_equal(arg.ret, TEE_ERROR_COMMUNICATION);
+	/* A second call on a session that is still in one is refused. */
+	hold(s, ARG_PA + PAGE);
+	prep_invoke(s, OPTEE_PTA_TEST_CMD_VALUES, 0);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_true(arg.ret == TEE_ERROR_BUSY && arg.ret_origin == TEE_ORIGIN_TEE);
+}
+
 static uint8_t fdt[4096];
 static char dt_err[256];
 static struct fw_dt dt = { fdt, dt_err, sizeof(dt_err) };
@@ -801,6 +960,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rewrite_during_call, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_during_rpc, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_board_binding, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_user_pta, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_rpc_alloc_answers, setup_default, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
