@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Private state of the secure-world emulator, shared by its files: the
+ * tee (config, lock, registry, sessions) and the secure threads. One mutex
+ * guards all of it; a secure thread drops it while it runs secure code.
+ */
+#ifndef FWKIT_OPTEE_TEE_INTERNAL_H
+#define FWKIT_OPTEE_TEE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include <fwkit/optee/tee.h>
+
+enum tee_thread_state {
+	TEE_THREAD_FREE,      /* idle, waiting for a standard call */
+	TEE_THREAD_RUNNING,   /* in secure code */
+	TEE_THREAD_SUSPENDED, /* out in an RPC, waiting for RETURN_FROM_RPC */
+};
+
+struct tee_thread {
+	struct optee_tee *tee;
+	unsigned int id;
+	pthread_t pt;
+	pthread_cond_t wake; /* the thread waits here for a call or a resume */
+	enum tee_thread_state state;
+	uint64_t in[8];	 /* registers of the call or of the resume */
+	uint64_t out[4]; /* registers of the exit */
+	/* The RPC arg of this call when the normal world supplied one (RPC_ARG). */
+	bool rpc_supplied;
+	uint64_t rpc_pa;
+	/* The RPC arg the normal world allocated (RPC_ALLOC), kept while the cache is on. */
+	bool cached;
+	uint64_t cache_pa, cache_cookie;
+};
+
+struct tee_session {
+	uint32_t id; /* 0: slot free */
+	bool busy;
+	const struct optee_pta *pta;
+	void *ctx;
+	struct optee_pta_client client;
+};
+
+struct optee_tee {
+	struct optee_tee_config cfg;
+	pthread_mutex_t lock;
+	pthread_cond_t exited; /* callers wait here for a thread to leave secure code */
+	bool stopping;
+	bool shm_cache;
+	unsigned int nthreads;
+	struct tee_thread thr[OPTEE_TEE_MAX_THREADS];
+	const struct optee_pta *ptas[OPTEE_TEE_MAX_PTAS];
+	unsigned int nptas;
+	struct tee_session sessions[OPTEE_TEE_MAX_SESSIONS];
+	uint32_t next_session;
+};
+
+struct optee_pta_call {
+	struct tee_thread *t;
+	const struct optee_pta *pta;
+	struct optee_pta_client client;
+};
+
+/* thread.c */
+int tee_threads_start(struct optee_tee *tee);
+void tee_threads_stop(struct optee_tee *tee);
+void tee_std_call(struct optee_tee *tee, const struct hw_smc_args *args, struct hw_smc_res *res);
+void tee_return_from_rpc(struct optee_tee *tee, const struct hw_smc_args *args,
+			 struct hw_smc_res *res);
+bool tee_threads_idle(struct optee_tee *tee);
+int tee_rpc_cmd(struct tee_thread *t, struct optee_msg_arg *rpc);
+int tee_rpc_exit(struct tee_thread *t, uint32_t a0, uint64_t a1, uint64_t a2);
+
+/* entry.c: runs one message on thread t; false for an unknown command (EBADCMD). */
+bool tee_entry_std(struct tee_thread *t, struct optee_msg_arg *arg);
+void tee_sessions_close_all(struct optee_tee *tee);
+
+static inline uint64_t tee_reg_pair(uint64_t hi, uint64_t lo)
+{
+	return (hi & 0xFFFFFFFFu) << 32 | (lo & 0xFFFFFFFFu);
+}
+
+#endif
