@@ -108,6 +108,8 @@ int optee_drv_call(struct optee_drv *drv, struct optee_msg_arg *arg, bool sys);
  * a second waiter on a key gets -EBUSY; keys >= max_notif_value get -EINVAL. */
 int optee_drv_notif_wait(struct optee_drv *drv, uint32_t key, uint32_t timeout_ms);
 int optee_drv_notif_send(struct optee_drv *drv, uint32_t key);
+/* Whether a waiter is parked on key (for diagnostics and tests). */
+bool optee_drv_notif_has_waiter(struct optee_drv *drv, uint32_t key);
 
 /* A buffer in the pool, for memref params; va points into the normal-world region. */
 struct optee_shm {

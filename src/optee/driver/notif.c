@@ -115,3 +115,13 @@ int optee_drv_notif_send(struct optee_drv *drv, uint32_t key)
 	pthread_mutex_unlock(&drv->notif_lock);
 	return ret;
 }
+
+bool optee_drv_notif_has_waiter(struct optee_drv *drv, uint32_t key)
+{
+	bool found;
+
+	pthread_mutex_lock(&drv->notif_lock);
+	found = *find_waiter(drv, key) != NULL;
+	pthread_mutex_unlock(&drv->notif_lock);
+	return found;
+}
