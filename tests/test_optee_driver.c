@@ -37,7 +37,7 @@ enum op {
 	S_ALLOC,    /* RPC_FUNC_ALLOC of v[0] bytes */
 	S_FREE,	    /* RPC_FUNC_FREE of the ALLOC'd buffer (or cookie v[0] if set) */
 	S_INTR,	    /* RPC_FUNC_FOREIGN_INTR */
-	S_BAD_TID,  /* FOREIGN_INTR from a thread id that does not exist */
+	S_BAD_TID,  /* FOREIGN_INTR naming thread v[0] (0: 99, which does not exist) */
 	S_CMD,	    /* RPC_FUNC_CMD: cmd v[0], one param attr v[1] = {v[2], v[3], v[4]} */
 	S_CMD_RAW,  /* RPC_FUNC_CMD whose arg claims v[0] params */
 	S_CMD_LAST, /* RPC_FUNC_CMD: SHM_FREE type v[0] of the buffer the last SHM_ALLOC gave */
@@ -238,7 +238,7 @@ static void run(struct fake *f, uint32_t tid, struct hw_smc_res *r)
 		case S_BAD_TID:
 			r->a[0] = OPTEE_SMC_RETURN_RPC_FOREIGN_INTR;
 			if (s->op == S_BAD_TID) {
-				r->a[3] = 99;
+				r->a[3] = s->v[0] ? s->v[0] : 99;
 				t->busy = false;
 			}
 			return;
@@ -746,16 +746,25 @@ static void test_hostile_replies(void **state)
 	const struct step bad_a0[] = { { S_END_A0, { OPTEE_SMC_RETURN_EBADCMD } } };
 	const struct step odd_a0[] = { { S_END_A0, { 0x1234567890ull } } };
 	const struct step bad_tid[] = { { S_BAD_TID, { 0 } } };
+	const struct step wrong_tid[] = { { S_BAD_TID, { 3 } } };
+	const struct step grow_one[] = { { S_GROW, { 2 } } };
 	const struct step grow[] = { { S_GROW, { 100 } } };
 	const struct step grow_max[] = { { S_GROW, { 127 } } };
 	const struct step bad_free[] = { { S_FREE, { 0xdead } }, { S_END, { TEE_SUCCESS } } };
-	const struct step *cases[] = { bad_a0, odd_a0, bad_tid, grow, grow_max };
+	const struct step *cases[] = { bad_a0, odd_a0, bad_tid, grow_one, grow, grow_max };
 
 	probe_ok(g);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
 		call_prog(g, cases[i], &arg);
 		assert_comms(&arg);
 	}
+	/* A thread id past the secure world's own count is never resumed... */
+	call_prog(g, bad_tid, &arg);
+	assert_int_equal(g->f.last_smc, OPTEE_SMC_CALL_WITH_ARG);
+	/* ...one inside it is, and the secure world's ERESUME ends the call. */
+	call_prog(g, wrong_tid, &arg);
+	assert_int_equal(g->f.last_smc, OPTEE_SMC_RETURN_FROM_RPC);
+	assert_comms(&arg);
 	/* A free of a buffer we never gave is ignored; the call goes on. */
 	call_prog(g, bad_free, &arg);
 	assert_int_equal(arg.ret, TEE_SUCCESS);
