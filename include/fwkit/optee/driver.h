@@ -87,7 +87,7 @@ int optee_drv_probe(const struct optee_drv_config *cfg, struct optee_drv **out,
 void optee_drv_remove(struct optee_drv *drv);
 void optee_drv_get_info(const struct optee_drv *drv, struct optee_drv_info *info);
 /* Pool pages in use: 0 once every buffer is back. */
-size_t optee_drv_pool_pages_used(const struct optee_drv *drv);
+size_t optee_drv_pool_pages_used(struct optee_drv *drv);
 /* The devices enumerated, in the order found (at most info.ndevices). */
 const struct optee_uuid *optee_drv_device(const struct optee_drv *drv, unsigned int i);
 

@@ -37,9 +37,18 @@ int optee_pool_init(struct optee_drv *drv, struct hw_shm *shm, uint64_t paddr, u
 	return 0;
 }
 
+static size_t pages_used(const struct optee_drv *drv)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < drv->pool_pages; i++)
+		n += drv->page_owner[i] != 0;
+	return n;
+}
+
 void optee_pool_fini(struct optee_drv *drv)
 {
-	size_t used = drv->allocs ? optee_drv_pool_pages_used(drv) : 0;
+	size_t used = drv->allocs ? pages_used(drv) : 0;
 
 	if (used)
 		fw_warn("optee: pool freed with %zu pages in use", used);
@@ -156,12 +165,13 @@ uint8_t *optee_pool_va(struct optee_drv *drv, uint64_t paddr, size_t len)
 	return drv->pool_shm->base + drv->pool_off + (size_t)(paddr - drv->info.pool_paddr);
 }
 
-size_t optee_drv_pool_pages_used(const struct optee_drv *drv)
+size_t optee_drv_pool_pages_used(struct optee_drv *drv)
 {
-	size_t n = 0;
+	size_t n;
 
-	for (uint32_t i = 0; i < drv->pool_pages; i++)
-		n += drv->page_owner[i] != 0;
+	pthread_mutex_lock(&drv->pool_lock);
+	n = pages_used(drv);
+	pthread_mutex_unlock(&drv->pool_lock);
 	return n;
 }
 
