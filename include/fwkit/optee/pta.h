@@ -62,6 +62,7 @@ struct optee_pta_client {
 
 /* The call in progress, for RPCs and the client identity; valid during one callback. */
 struct optee_pta_call;
+struct optee_tee;
 
 struct optee_pta {
 	struct optee_uuid uuid;
@@ -92,6 +93,12 @@ int optee_pta_rpc_cmd(struct optee_pta_call *call, struct optee_msg_arg *rpc);
 /* RPC SHM_ALLOC (type KERNEL) of size bytes: its physical address and cookie. */
 int optee_pta_shm_alloc(struct optee_pta_call *call, uint64_t size, uint64_t *pa, uint64_t *cookie);
 int optee_pta_shm_free(struct optee_pta_call *call, uint64_t cookie);
+/* RPC NOTIFICATION: wait on key (timeout_ms 0 = for ever; -ETIMEDOUT) or wake its waiter;
+ * -EIO when the normal world refuses. */
+int optee_pta_notif_wait(struct optee_pta_call *call, uint32_t key, uint32_t timeout_ms);
+int optee_pta_notif_send(struct optee_pta_call *call, uint32_t key);
+/* The tee running the call (for its notification API, fwkit/optee/tee.h). */
+struct optee_tee *optee_pta_tee(struct optee_pta_call *call);
 /* A foreign-interrupt exit: the normal world handles its interrupt and resumes us. */
 int optee_pta_foreign_intr(struct optee_pta_call *call);
 /* Bounds-checked copies of normal-world memory (e.g. a buffer from optee_pta_shm_alloc). */
@@ -113,13 +120,23 @@ extern const struct optee_pta optee_pta_device;
  *  RPC_SHM  (VALUE_INOUT, NONE...): SHM_ALLOC io.a bytes, fill with io.b, SHM_FREE;
  *           io = {low 32 bits of the address, low 32 bits of the cookie}
  *  FOREIGN_INTR (NONE...): one foreign-interrupt exit
+ *  NOTIF_SEND (VALUE_INPUT a = value): makes async value a pending (rings the interrupt)
+ *  NOTIF_ROUNDTRIP (VALUE_INOUT a = timeout ms): allocates a value, sends it, then waits
+ *           on it with RPC NOTIFICATION (the normal world's top half wakes it);
+ *           a = the value used
+ *  BOTTOM_HALF (VALUE_INOUT a = timeout ms): schedules a job on the session's notif
+ *           driver, sends value 0, waits until the DO_BOTTOM_HALF call ran it;
+ *           a = jobs run so far, b = STOPPED events seen
  * The session refuses logins other than PUBLIC and REE_KERNEL with ACCESS_DENIED.
  */
-#define OPTEE_PTA_TEST_UUID_STR		"5f8b97df-2d0d-4ad2-98d2-74f4389fa7e3"
-#define OPTEE_PTA_TEST_CMD_VALUES	0u
-#define OPTEE_PTA_TEST_CMD_MEMREFS	1u
-#define OPTEE_PTA_TEST_CMD_RPC_SHM	2u
-#define OPTEE_PTA_TEST_CMD_FOREIGN_INTR 3u
+#define OPTEE_PTA_TEST_UUID_STR		   "5f8b97df-2d0d-4ad2-98d2-74f4389fa7e3"
+#define OPTEE_PTA_TEST_CMD_VALUES	   0u
+#define OPTEE_PTA_TEST_CMD_MEMREFS	   1u
+#define OPTEE_PTA_TEST_CMD_RPC_SHM	   2u
+#define OPTEE_PTA_TEST_CMD_FOREIGN_INTR	   3u
+#define OPTEE_PTA_TEST_CMD_NOTIF_SEND	   4u
+#define OPTEE_PTA_TEST_CMD_NOTIF_ROUNDTRIP 5u
+#define OPTEE_PTA_TEST_CMD_BOTTOM_HALF	   6u
 extern const struct optee_pta optee_pta_test;
 
 #endif

@@ -14,6 +14,7 @@
 #ifndef FWKIT_OPTEE_TEE_H
 #define FWKIT_OPTEE_TEE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <fwkit/dt.h>
@@ -27,10 +28,11 @@
 #define OPTEE_TEE_MAX_SESSIONS 64
 /* RPC params reserved after the main arg (EXCHANGE_CAPABILITIES a3 with RPC_ARG). */
 #define OPTEE_TEE_RPC_PARAMS 4u
-/* Capability bits the emulator implements (ASYNC_NOTIF comes with notifications). */
+/* Capability bits the emulator implements (ASYNC_NOTIF needs the notification interrupt). */
 #define OPTEE_TEE_CAPS_SUPPORTED                                                                   \
 	(OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_DYNAMIC_SHM |                     \
-	 OPTEE_SMC_SEC_CAP_MEMREF_NULL | OPTEE_SMC_SEC_CAP_RPC_ARG)
+	 OPTEE_SMC_SEC_CAP_MEMREF_NULL | OPTEE_SMC_SEC_CAP_RPC_ARG |                               \
+	 OPTEE_SMC_SEC_CAP_ASYNC_NOTIF)
 
 struct optee_tee_config {
 	unsigned int threads; /* 1..OPTEE_TEE_MAX_THREADS */
@@ -39,6 +41,9 @@ struct optee_tee_config {
 	uint64_t rshm_base, rshm_size;
 	uint32_t os_major, os_minor, os_build; /* GET_OS_REVISION */
 	struct optee_nsmem *nsmem;	       /* normal-world memory; must outlive the tee */
+	/* With ASYNC_NOTIF: the notification interrupt, rung when a value becomes pending
+	 * (a view the caller attached; must outlive the tee). */
+	struct hw_doorbell *notif_irq;
 };
 
 struct optee_tee;
@@ -54,9 +59,40 @@ void optee_tee_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_res 
 int optee_tee_register_pta(struct optee_tee *tee, const struct optee_pta *pta);
 
 /*
+ * Asynchronous notifications (optee_os notif.c / notif_default.c): value 0
+ * asks the normal world for a DO_BOTTOM_HALF call; 1..63 are allocated by
+ * services; EXCHANGE_CAPABILITIES reports OPTEE_NOTIF_SYNC_VALUE_BASE +
+ * threads as the highest value. A pending value rings cfg.notif_irq and
+ * GET_ASYNC_NOTIF_VALUE hands values out lowest first.
+ */
+enum optee_notif_event {
+	OPTEE_NOTIF_EVENT_STARTED,	  /* ENABLE_ASYNC_NOTIF; call is NULL (no RPCs) */
+	OPTEE_NOTIF_EVENT_DO_BOTTOM_HALF, /* from a secure thread; call allows RPCs */
+	OPTEE_NOTIF_EVENT_STOPPED,	  /* STOP_ASYNC_NOTIF; call allows RPCs */
+};
+
+/* A service that wants the events; registered by reference until unregistered. */
+struct optee_notif_driver {
+	void (*event)(struct optee_notif_driver *nd, enum optee_notif_event ev,
+		      struct optee_pta_call *call);
+	struct optee_notif_driver *next; /* the tee's list */
+};
+
+void optee_tee_notif_register(struct optee_tee *tee, struct optee_notif_driver *nd);
+/* Returns once no event is being delivered to nd. */
+void optee_tee_notif_unregister(struct optee_tee *tee, struct optee_notif_driver *nd);
+/* A free value in 1..63, or -ENOMEM when all are taken (-ENOTSUP without ASYNC_NOTIF). */
+int optee_tee_notif_alloc(struct optee_tee *tee, uint32_t *value);
+void optee_tee_notif_free(struct optee_tee *tee, uint32_t value);
+/* Marks value (0..63) pending and rings the interrupt, started or not, as optee_os does. */
+int optee_tee_notif_send(struct optee_tee *tee, uint32_t value);
+bool optee_tee_notif_started(struct optee_tee *tee);
+
+/*
  * The board binding (docs/optee.md): the node Linux reads, compatible
  * "linaro,optee-tz" with method = "smc", and fwkit,threads (default 8),
- * fwkit,dynamic-shm, fwkit,rpc-arg, fwkit,reserved-shm = /bits/ 64 <base
+ * fwkit,dynamic-shm, fwkit,rpc-arg, fwkit,async-notif (with `interrupts`
+ * naming the notification interrupt), fwkit,reserved-shm = /bits/ 64 <base
  * size>, fwkit,os-revision = <major minor build>. Fills cfg (nsmem stays
  * NULL: the caller maps normal-world memory); -EINVAL with dt->err set.
  */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The secure world's configuration from a board: the `linaro,optee-tz`
- * node Linux reads (method = "smc"; `interrupts` is accepted for the
- * notification interrupt to come) plus fwkit's own properties for what a
+ * node Linux reads (method = "smc"; `interrupts` names the notification
+ * interrupt, which the caller wires as an hw_doorbell) plus fwkit's own properties for what a
  * real OP-TEE fixes at build time (thread count, capabilities, the reserved
  * shared-memory window, the OS revision). docs/optee.md has the binding.
  */
@@ -21,6 +21,7 @@ static const char *const known_props[] = {
 	"fwkit,threads",     "fwkit,dynamic-shm",
 	"fwkit,rpc-arg",     "fwkit,reserved-shm",
 	"fwkit,os-revision", "status",
+	"fwkit,async-notif",
 };
 
 int optee_tee_find_node(const void *fdt)
@@ -32,18 +33,23 @@ static int read_caps(const struct fw_dt *dt, int node, struct optee_tee_config *
 {
 	uint64_t rshm[2];
 	unsigned int n = 0;
-	bool dyn = false, rpc = false;
+	bool dyn = false, rpc = false, notif = false;
 	int rc;
 
 	rc = fw_dt_flag(dt, node, "fwkit,dynamic-shm", &dyn);
 	if (!rc)
 		rc = fw_dt_flag(dt, node, "fwkit,rpc-arg", &rpc);
 	if (!rc)
+		rc = fw_dt_flag(dt, node, "fwkit,async-notif", &notif);
+	if (!rc && notif && !fdt_getprop(dt->fdt, node, "interrupts", NULL))
+		rc = fw_dt_error(dt, node, "fwkit,async-notif", "needs \"interrupts\"");
+	if (!rc)
 		rc = fw_dt_u64_array(dt, node, "fwkit,reserved-shm", rshm, 2, 2, &n, 0);
 	if (rc)
 		return rc;
-	cfg->caps =
-		(dyn ? OPTEE_SMC_SEC_CAP_DYNAMIC_SHM : 0) | (rpc ? OPTEE_SMC_SEC_CAP_RPC_ARG : 0);
+	cfg->caps = (dyn ? OPTEE_SMC_SEC_CAP_DYNAMIC_SHM : 0) |
+		    (rpc ? OPTEE_SMC_SEC_CAP_RPC_ARG : 0) |
+		    (notif ? OPTEE_SMC_SEC_CAP_ASYNC_NOTIF : 0);
 	if (!n)
 		return 0;
 	if (!rshm[1] || rshm[0] & 4095 || rshm[1] > UINT64_MAX - rshm[0])

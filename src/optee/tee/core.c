@@ -21,6 +21,8 @@ static bool config_ok(const struct optee_tee_config *cfg)
 		return false;
 	if (cfg->caps & ~OPTEE_TEE_CAPS_SUPPORTED)
 		return false;
+	if ((cfg->caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF) && !cfg->notif_irq)
+		return false;
 	if (rshm && (!cfg->rshm_size || (cfg->rshm_base & 4095) ||
 		     !optee_nsmem_covers(cfg->nsmem, cfg->rshm_base, cfg->rshm_size)))
 		return false;
@@ -43,6 +45,7 @@ int optee_tee_create(const struct optee_tee_config *cfg, struct optee_tee **out)
 	tee->next_session = 1;
 	pthread_mutex_init(&tee->lock, NULL);
 	fw_cond_init(&tee->exited);
+	tee_notif_init(tee);
 	rc = tee_threads_start(tee);
 	if (!rc)
 		rc = optee_tee_register_pta(tee, &optee_pta_device);
@@ -60,6 +63,7 @@ void optee_tee_destroy(struct optee_tee *tee)
 		return;
 	tee_threads_stop(tee);
 	tee_sessions_close_all(tee);
+	tee_notif_fini(tee);
 	pthread_cond_destroy(&tee->exited);
 	pthread_mutex_destroy(&tee->lock);
 	free(tee);
@@ -97,11 +101,15 @@ static void exchange_caps(struct optee_tee *tee, const struct hw_smc_args *args,
 {
 	uint32_t caps = tee->cfg.caps | OPTEE_SMC_SEC_CAP_MEMREF_NULL;
 	uint32_t rpc = caps & OPTEE_SMC_SEC_CAP_RPC_ARG ? OPTEE_TEE_RPC_PARAMS : 0;
+	/* The highest value: the sync values of optee_os wait queues end there. */
+	uint32_t max = caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF
+			       ? OPTEE_NOTIF_SYNC_VALUE_BASE + tee->nthreads
+			       : 0;
 
 	if ((uint32_t)args->a[1] & ~OPTEE_SMC_NSEC_CAP_UNIPROCESSOR)
 		set4(res, OPTEE_SMC_RETURN_ENOTAVAIL, args->a[1], args->a[2], args->a[3]);
 	else
-		set4(res, OPTEE_SMC_RETURN_OK, caps, args->a[2], rpc);
+		set4(res, OPTEE_SMC_RETURN_OK, caps, max ? max : args->a[2], rpc);
 }
 
 /* DISABLE drains one cached RPC arg cookie per call; both refuse while a thread is busy. */
@@ -164,6 +172,9 @@ static void fast_call(struct optee_tee *tee, uint32_t id, const struct hw_smc_ar
 	case OPTEE_SMC_DISABLE_SHM_CACHE:
 	case OPTEE_SMC_ENABLE_SHM_CACHE:
 		return shm_cache(tee, id == OPTEE_SMC_ENABLE_SHM_CACHE, res);
+	case OPTEE_SMC_ENABLE_ASYNC_NOTIF:
+	case OPTEE_SMC_GET_ASYNC_NOTIF_VALUE:
+		return tee_notif_fast(tee, id, res);
 	case OPTEE_SMC_GET_THREAD_COUNT:
 		return set4(res, OPTEE_SMC_RETURN_OK, tee->nthreads, 0, 0);
 	default:

@@ -327,6 +327,9 @@ bool tee_entry_std(struct tee_thread *t, struct optee_msg_arg *arg)
 	case OPTEE_MSG_CMD_CANCEL:
 		cancel(t, arg);
 		return true;
+	case OPTEE_MSG_CMD_DO_BOTTOM_HALF:
+	case OPTEE_MSG_CMD_STOP_ASYNC_NOTIF:
+		return tee_notif_std(t, arg);
 	default:
 		return false;
 	}
@@ -392,6 +395,38 @@ int optee_pta_shm_free(struct optee_pta_call *call, uint64_t cookie)
 	rpc.params[0].u.value.b = cookie;
 	rc = optee_pta_rpc_cmd(call, &rpc);
 	return rc ? rc : (rpc.ret == TEE_SUCCESS ? 0 : -EIO);
+}
+
+static int notification(struct optee_pta_call *call, uint32_t op, uint32_t key, uint32_t timeout_ms)
+{
+	struct optee_msg_arg rpc = { .cmd = OPTEE_RPC_CMD_NOTIFICATION, .num_params = 1 };
+	int rc;
+
+	rpc.params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	rpc.params[0].u.value.a = op;
+	rpc.params[0].u.value.b = key;
+	rpc.params[0].u.value.c = timeout_ms;
+	rc = optee_pta_rpc_cmd(call, &rpc);
+	if (rc)
+		return rc;
+	if (rpc.ret == TEE_ERROR_TIMEOUT)
+		return -ETIMEDOUT;
+	return rpc.ret == TEE_SUCCESS ? 0 : -EIO;
+}
+
+int optee_pta_notif_wait(struct optee_pta_call *call, uint32_t key, uint32_t timeout_ms)
+{
+	return notification(call, OPTEE_RPC_NOTIFICATION_WAIT, key, timeout_ms);
+}
+
+int optee_pta_notif_send(struct optee_pta_call *call, uint32_t key)
+{
+	return notification(call, OPTEE_RPC_NOTIFICATION_SEND, key, 0);
+}
+
+struct optee_tee *optee_pta_tee(struct optee_pta_call *call)
+{
+	return call->t->tee;
 }
 
 int optee_pta_foreign_intr(struct optee_pta_call *call)

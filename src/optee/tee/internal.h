@@ -54,6 +54,12 @@ struct optee_tee {
 	unsigned int nptas;
 	struct tee_session sessions[OPTEE_TEE_MAX_SESSIONS];
 	uint32_t next_session;
+	/* Notifications (notif.c): notif_lock guards the bitmaps and the flag; notif_ev_lock
+	 * the driver list and serialises event deliveries (which may make RPCs). */
+	pthread_mutex_t notif_lock, notif_ev_lock;
+	uint64_t notif_pending, notif_allocated;
+	bool notif_started;
+	struct optee_notif_driver *notif_drivers;
 };
 
 struct optee_pta_call {
@@ -75,6 +81,14 @@ int tee_rpc_exit(struct tee_thread *t, uint32_t a0, uint64_t a1, uint64_t a2);
 /* entry.c: runs one message on thread t; false for an unknown command (EBADCMD). */
 bool tee_entry_std(struct tee_thread *t, struct optee_msg_arg *arg);
 void tee_sessions_close_all(struct optee_tee *tee);
+
+/* notif.c */
+void tee_notif_init(struct optee_tee *tee);
+void tee_notif_fini(struct optee_tee *tee);
+/* The ENABLE_ASYNC_NOTIF / GET_ASYNC_NOTIF_VALUE fast calls. */
+void tee_notif_fast(struct optee_tee *tee, uint32_t id, struct hw_smc_res *res);
+/* DO_BOTTOM_HALF / STOP_ASYNC_NOTIF on thread t; false without notifications (EBADCMD). */
+bool tee_notif_std(struct tee_thread *t, struct optee_msg_arg *arg);
 
 static inline uint64_t tee_reg_pair(uint64_t hi, uint64_t lo)
 {

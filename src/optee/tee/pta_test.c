@@ -2,29 +2,144 @@
 /*
  * The test PTA: one command per kind of parameter and RPC, so tests and
  * fuzzers reach every path of the emulator's parameter mapping and RPC
- * flow (fwkit/optee/pta.h lists the commands).
+ * flow (fwkit/optee/pta.h lists the commands). Each session registers a
+ * notification driver whose bottom half runs the jobs BOTTOM_HALF queues.
  */
 #include "internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <fwkit/base.h>
 
 #define T(a, b, c, d)                                                                              \
 	TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, TEE_PARAM_TYPE_##b, TEE_PARAM_TYPE_##c,                \
 			TEE_PARAM_TYPE_##d)
 
+/* A session: its notification driver and the bottom-half job it may have queued. */
+struct test_sess {
+	struct optee_notif_driver nd; /* first: the event callback gets &nd */
+	struct optee_tee *tee;
+	pthread_mutex_t lock;
+	bool job_queued;
+	uint32_t job_key; /* the sync key the job's submitter waits on */
+	uint32_t jobs_run, stopped;
+};
+
+/* The bottom half runs the queued job and wakes its submitter with RPC NOTIFICATION SEND. */
+static void test_event(struct optee_notif_driver *nd, enum optee_notif_event ev,
+		       struct optee_pta_call *call)
+{
+	struct test_sess *s = (struct test_sess *)nd;
+	uint32_t key = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (ev == OPTEE_NOTIF_EVENT_STOPPED)
+		s->stopped++;
+	if (ev == OPTEE_NOTIF_EVENT_DO_BOTTOM_HALF && s->job_queued) {
+		s->job_queued = false;
+		s->jobs_run++;
+		key = s->job_key;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (key && optee_pta_notif_send(call, key))
+		fw_warn("optee test pta: bottom half could not wake key %u", key);
+}
+
 static uint32_t test_open(struct optee_pta_call *call, uint32_t types, union tee_param p[4],
 			  void **sess)
 {
 	uint32_t login = optee_pta_client(call)->login;
+	struct test_sess *s;
 
 	(void)types;
 	(void)p;
-	(void)sess;
 	if (login != OPTEE_MSG_LOGIN_PUBLIC && login != OPTEE_MSG_LOGIN_REE_KERNEL)
 		return TEE_ERROR_ACCESS_DENIED;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	s->nd.event = test_event;
+	s->tee = optee_pta_tee(call);
+	pthread_mutex_init(&s->lock, NULL);
+	optee_tee_notif_register(s->tee, &s->nd);
+	*sess = s;
 	return TEE_SUCCESS;
+}
+
+static void test_close(const struct optee_pta *pta, void *sess)
+{
+	struct test_sess *s = sess;
+
+	(void)pta;
+	optee_tee_notif_unregister(s->tee, &s->nd);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+static uint32_t notif_result(int rc)
+{
+	switch (rc) {
+	case 0:
+		return TEE_SUCCESS;
+	case -ETIMEDOUT:
+		return TEE_ERROR_TIMEOUT;
+	case -ENOMEM:
+		return TEE_ERROR_OUT_OF_MEMORY;
+	case -ENOTSUP:
+		return TEE_ERROR_NOT_SUPPORTED;
+	case -EINVAL:
+		return TEE_ERROR_BAD_PARAMETERS;
+	default:
+		return TEE_ERROR_COMMUNICATION;
+	}
+}
+
+/* Sends value (0: the bottom half) and waits on key: the normal world's top half must
+ * deliver the value, or run the bottom half that wakes key, for the wait to end. */
+static int send_and_wait(struct optee_pta_call *call, uint32_t value, uint32_t key,
+			 uint32_t timeout_ms)
+{
+	int rc = optee_tee_notif_send(optee_pta_tee(call), value);
+
+	return rc ? rc : optee_pta_notif_wait(call, key, timeout_ms);
+}
+
+static uint32_t notif_roundtrip(struct optee_pta_call *call, union tee_param *p)
+{
+	struct optee_tee *tee = optee_pta_tee(call);
+	uint32_t v;
+	int rc = optee_tee_notif_alloc(tee, &v);
+
+	if (rc)
+		return notif_result(rc);
+	rc = send_and_wait(call, v, v, p->value.a);
+	optee_tee_notif_free(tee, v);
+	p->value.a = v;
+	return notif_result(rc);
+}
+
+static uint32_t bottom_half(struct optee_pta_call *call, struct test_sess *s, union tee_param *p)
+{
+	uint32_t key;
+	int rc = optee_tee_notif_alloc(s->tee, &key);
+
+	if (rc)
+		return notif_result(rc);
+	pthread_mutex_lock(&s->lock);
+	s->job_queued = true;
+	s->job_key = key;
+	pthread_mutex_unlock(&s->lock);
+	rc = send_and_wait(call, OPTEE_SMC_ASYNC_NOTIF_VALUE_DO_BOTTOM_HALF, key, p->value.a);
+	pthread_mutex_lock(&s->lock);
+	s->job_queued = false;
+	p->value.a = s->jobs_run;
+	p->value.b = s->stopped;
+	pthread_mutex_unlock(&s->lock);
+	optee_tee_notif_free(s->tee, key);
+	return notif_result(rc);
 }
 
 static uint32_t values(union tee_param p[4])
@@ -81,7 +196,6 @@ static uint32_t rpc_shm(struct optee_pta_call *call, union tee_param *p)
 static uint32_t test_invoke(struct optee_pta_call *call, void *sess, uint32_t cmd, uint32_t types,
 			    union tee_param p[4])
 {
-	(void)sess;
 	(void)types;
 	switch (cmd) {
 	case OPTEE_PTA_TEST_CMD_VALUES:
@@ -90,6 +204,12 @@ static uint32_t test_invoke(struct optee_pta_call *call, void *sess, uint32_t cm
 		return memrefs(p);
 	case OPTEE_PTA_TEST_CMD_RPC_SHM:
 		return rpc_shm(call, &p[0]);
+	case OPTEE_PTA_TEST_CMD_NOTIF_SEND:
+		return notif_result(optee_tee_notif_send(optee_pta_tee(call), p[0].value.a));
+	case OPTEE_PTA_TEST_CMD_NOTIF_ROUNDTRIP:
+		return notif_roundtrip(call, &p[0]);
+	case OPTEE_PTA_TEST_CMD_BOTTOM_HALF:
+		return bottom_half(call, sess, &p[0]);
 	default:
 		return optee_pta_foreign_intr(call) ? TEE_ERROR_COMMUNICATION : TEE_SUCCESS;
 	}
@@ -100,6 +220,9 @@ static const struct optee_pta_cmd test_cmds[] = {
 	{ OPTEE_PTA_TEST_CMD_MEMREFS, T(MEMREF_INPUT, MEMREF_OUTPUT, MEMREF_INOUT, NONE) },
 	{ OPTEE_PTA_TEST_CMD_RPC_SHM, T(VALUE_INOUT, NONE, NONE, NONE) },
 	{ OPTEE_PTA_TEST_CMD_FOREIGN_INTR, T(NONE, NONE, NONE, NONE) },
+	{ OPTEE_PTA_TEST_CMD_NOTIF_SEND, T(VALUE_INPUT, NONE, NONE, NONE) },
+	{ OPTEE_PTA_TEST_CMD_NOTIF_ROUNDTRIP, T(VALUE_INOUT, NONE, NONE, NONE) },
+	{ OPTEE_PTA_TEST_CMD_BOTTOM_HALF, T(VALUE_INOUT, NONE, NONE, NONE) },
 };
 
 const struct optee_pta optee_pta_test = {
@@ -108,7 +231,8 @@ const struct optee_pta optee_pta_test = {
 	.name = "fwkit-test.pta",
 	.flags = OPTEE_PTA_FLAG_DEVICE_ENUM,
 	.cmds = test_cmds,
-	.ncmds = 4,
+	.ncmds = sizeof(test_cmds) / sizeof(test_cmds[0]),
 	.open = test_open,
 	.invoke = test_invoke,
+	.close = test_close,
 };
