@@ -43,6 +43,10 @@ struct optee_drv_config {
 	int64_t thread_wait_ns; /* longest wait for a secure thread; <0 forever */
 	bool uniprocessor;	/* sent as NSEC_CAP_UNIPROCESSOR */
 	const struct optee_drv_device_ops *devices; /* NULL: no enumeration */
+	/* The notification interrupt: the doorbell at notif_irq_off in notif_irq_shm (not
+	 * owned). A secure world offering ASYNC_NOTIF without one fails the probe (-EINVAL). */
+	struct hw_shm *notif_irq_shm;
+	size_t notif_irq_off;
 };
 
 /* What probe learnt. */
@@ -53,7 +57,8 @@ struct optee_drv_info {
 	uint32_t max_notif_value;
 	uint32_t rpc_param_count;
 	bool dynamic_shm;
-	bool shm_cache; /* ENABLE_SHM_CACHE done */
+	bool shm_cache;	  /* ENABLE_SHM_CACHE done */
+	bool async_notif; /* the interrupt is served and ENABLE_ASYNC_NOTIF done */
 	uint64_t pool_paddr, pool_size;
 	unsigned int ndevices;
 };
@@ -67,6 +72,7 @@ enum optee_probe_step {
 	OPTEE_PROBE_CAPABILITIES,
 	OPTEE_PROBE_POOL,
 	OPTEE_PROBE_NOTIF,
+	OPTEE_PROBE_ASYNC_NOTIF,
 	OPTEE_PROBE_SHM_CACHE,
 	OPTEE_PROBE_DEVICES,
 	OPTEE_PROBE_NSTEPS,
@@ -83,7 +89,8 @@ const char *optee_probe_step_name(enum optee_probe_step step);
  */
 int optee_drv_probe(const struct optee_drv_config *cfg, struct optee_drv **out,
 		    enum optee_probe_step *failed_step);
-/* Undo every probe step in reverse (devices, shm cache drained, notifications, pool). */
+/* Undo every probe step in reverse (devices, shm cache drained, STOP_ASYNC_NOTIF then the
+ * interrupt's threads, notifications, pool). */
 void optee_drv_remove(struct optee_drv *drv);
 void optee_drv_get_info(const struct optee_drv *drv, struct optee_drv_info *info);
 /* Pool pages in use: 0 once every buffer is back. */
@@ -110,6 +117,8 @@ int optee_drv_notif_wait(struct optee_drv *drv, uint32_t key, uint32_t timeout_m
 int optee_drv_notif_send(struct optee_drv *drv, uint32_t key);
 /* Whether a waiter is parked on key (for diagnostics and tests). */
 bool optee_drv_notif_has_waiter(struct optee_drv *drv, uint32_t key);
+/* Whether the notification interrupt is still served (for diagnostics and tests). */
+bool optee_drv_notif_irq_active(struct optee_drv *drv);
 
 /* A buffer in the pool, for memref params; va points into the normal-world region. */
 struct optee_shm {

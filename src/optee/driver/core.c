@@ -3,7 +3,8 @@
  * Probe and remove, in the order of Linux's optee_probe (smc_abi.c): API
  * UID, OS revision (logged), API revision major 2, thread count, exchanged
  * capabilities, the shared-memory pool (dynamic, else reserved through
- * GET_SHM_CONFIG), notifications, the shared-memory cache, device
+ * GET_SHM_CONFIG), notifications, the notification interrupt with
+ * ENABLE_ASYNC_NOTIF, the shared-memory cache, device
  * enumeration. The steps are a table of do/undo pairs, so a failure at step
  * n undoes steps n-1..0 and remove undoes them all in the same reverse
  * order: no release path can be forgotten on one of the two.
@@ -222,6 +223,8 @@ static const struct probe_step steps[OPTEE_PROBE_NSTEPS] = {
 	[OPTEE_PROBE_CAPABILITIES] = { "capabilities", exchange_caps, NULL },
 	[OPTEE_PROBE_POOL] = { "shm pool", pool_step, optee_pool_fini },
 	[OPTEE_PROBE_NOTIF] = { "notifications", optee_notif_init, optee_notif_fini },
+	[OPTEE_PROBE_ASYNC_NOTIF] = { "async notifications", optee_async_notif_init,
+				      optee_async_notif_uninit },
 	[OPTEE_PROBE_SHM_CACHE] = { "shm cache", shm_cache_step, shm_cache_undo },
 	[OPTEE_PROBE_DEVICES] = { "devices", optee_enumerate_devices, optee_unregister_devices },
 };

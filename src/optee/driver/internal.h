@@ -12,6 +12,7 @@
 #include <fwkit/sync.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #define OPTEE_POOL_PAGE 4096u
 
@@ -66,6 +67,14 @@ struct optee_drv {
 	uint8_t *notif_pending; /* max_notif_value bits: sends nobody waited for */
 	struct notif_waiter *waiters;
 	bool notif_stopping;
+	/* Asynchronous notifications: the interrupt's top half and the bottom-half thread,
+	 * which waits on bh_cond under notif_lock. */
+	atomic_bool irq_active;
+	atomic_bool irq_cancel;
+	struct hw_doorbell irq;
+	pthread_t irq_thread, bh_thread;
+	pthread_cond_t bh_cond;
+	bool bh_pending, bh_stop;
 
 	struct optee_uuid *devices;
 };
@@ -96,6 +105,10 @@ bool optee_cq_is_sys_session(struct optee_drv *drv, uint32_t session);
 
 int optee_notif_init(struct optee_drv *drv);
 void optee_notif_fini(struct optee_drv *drv);
+/* The probe step after notif init: the interrupt's threads and ENABLE_ASYNC_NOTIF; its undo
+ * sends STOP_ASYNC_NOTIF before the threads go. */
+int optee_async_notif_init(struct optee_drv *drv);
+void optee_async_notif_uninit(struct optee_drv *drv);
 
 /* Serves one RPC_FUNC_CMD message (rpc.c): the RPC arg supplied with the call
  * (rpc_param_count != 0) or the buffer the cookie in a1:a2 names. */
