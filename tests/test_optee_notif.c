@@ -17,9 +17,13 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
+#include <libfdt.h>
+
 #include <fwkit/base.h>
+#include <fwkit/dt.h>
 #include <fwkit/hw.h>
 #include <fwkit/sync.h>
 #include <fwkit/optee/client.h>
@@ -51,8 +55,9 @@ struct rig {
 	pthread_cond_t logged;
 	struct smc_log log[MAX_LOG];
 	unsigned int nlog;
-	uint32_t fail_id;    /* answer this fast call with ENOTAVAIL */
-	bool refuse_devices; /* the device-add callback fails */
+	uint32_t fail_id;      /* answer this fast call with ENOTAVAIL */
+	bool refuse_devices;   /* the device-add callback fails */
+	atomic_bool bad_flags; /* GET_ASYNC_NOTIF_VALUE answers with a reserved flag bit */
 	/* The test's secure-world service. */
 	struct optee_notif_driver nd;
 	unsigned int started, stopped;
@@ -99,6 +104,8 @@ static void wrapped_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc
 	    (uint32_t)args->a[0] != OPTEE_SMC_RETURN_FROM_RPC)
 		record(args, res); /* a std call is logged when it starts */
 	optee_tee_smc(ctx, args, res);
+	if ((uint32_t)args->a[0] == OPTEE_SMC_GET_ASYNC_NOTIF_VALUE && rig.bad_flags)
+		res->a[2] |= 1u << 2;
 	if (optee_smc_is_fast((uint32_t)args->a[0]))
 		record(args, res);
 }
@@ -299,6 +306,30 @@ static void test_tee_without_notifications(void **state)
 	assert_int_equal(count_calls(OPTEE_SMC_ENABLE_ASYNC_NOTIF, 0), 1); /* ours above */
 }
 
+/* The binding: fwkit,async-notif offers the capability and needs `interrupts`. */
+static void test_binding(void **state)
+{
+	static uint8_t fdt[1024];
+	char err[256] = "";
+	struct fw_dt dt = { fdt, err, sizeof(err) };
+	struct optee_tee_config cfg;
+	int node;
+
+	(void)state;
+	assert_int_equal(fdt_create_empty_tree(fdt, sizeof(fdt)), 0);
+	node = fdt_add_subnode(fdt, 0, "optee");
+	assert_true(node >= 0);
+	assert_int_equal(fdt_setprop_string(fdt, node, "compatible", OPTEE_TEE_COMPATIBLE), 0);
+	assert_int_equal(fdt_setprop_string(fdt, node, "method", "smc"), 0);
+	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,async-notif"), 0);
+	assert_int_equal(optee_tee_config_from_dt(&dt, node, &cfg), -EINVAL);
+	assert_non_null(strstr(err, "interrupts"));
+	assert_int_equal(fdt_setprop_u32(fdt, node, "interrupts", 219), 0);
+	assert_int_equal(optee_tee_config_from_dt(&dt, node, &cfg), 0);
+	assert_int_equal(cfg.caps, OPTEE_SMC_SEC_CAP_ASYNC_NOTIF);
+	assert_null(cfg.notif_irq); /* the caller wires the interrupt */
+}
+
 /* ------------------------------------------------------------ both worlds */
 
 static uint32_t open_test_session(void)
@@ -375,6 +406,24 @@ static void test_drain_order_and_early_sends(void **state)
 	/* The top half stopped when PENDING went clear: no fifth read. */
 	for (unsigned int i = 0; i < 4; i++)
 		assert_int_equal(optee_drv_notif_wait(rig.drv, order[i], 5000), 0);
+}
+
+/* A reply with a reserved flag bit is not trusted: its value is dropped and draining stops. */
+static void test_drain_refuses_bad_flags(void **state)
+{
+	unsigned int first;
+
+	(void)state;
+	assert_int_equal(probe(0, NULL), 0);
+	rig.bad_flags = true;
+	first = rig.nlog;
+	assert_int_equal(optee_tee_notif_send(rig.tee, 2), 0);
+	assert_true(wait_log(first + 1));
+	assert_int_equal(optee_drv_notif_wait(rig.drv, 2, 100), -ETIMEDOUT);
+	rig.bad_flags = false;
+	/* The next interrupt drains normally. */
+	assert_int_equal(optee_tee_notif_send(rig.tee, 3), 0);
+	assert_int_equal(optee_drv_notif_wait(rig.drv, 3, 5000), 0);
 }
 
 static void test_roundtrip_through_top_half(void **state)
@@ -493,9 +542,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tee_values_lowest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tee_alloc_and_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tee_without_notifications, setup, teardown),
+		cmocka_unit_test(test_binding),
 		cmocka_unit_test_setup_teardown(test_probe_enables_and_remove_stops, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_drain_order_and_early_sends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drain_refuses_bad_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roundtrip_through_top_half, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_values_exhausted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bottom_half, setup, teardown),
