@@ -62,6 +62,8 @@ struct rig {
 	struct optee_notif_driver nd;
 	unsigned int started, stopped;
 	bool irq_alive_at_stop;
+	uint32_t bh_wait_key; /* the bottom half waits on this key (0: does nothing) */
+	int bh_wait_rc;
 };
 
 static struct rig rig;
@@ -143,6 +145,8 @@ static void service_event(struct optee_notif_driver *nd, enum optee_notif_event 
 	assert_true(ev == OPTEE_NOTIF_EVENT_STARTED ? call == NULL : call != NULL);
 	if (ev == OPTEE_NOTIF_EVENT_STARTED)
 		rig.started++;
+	if (ev == OPTEE_NOTIF_EVENT_DO_BOTTOM_HALF && rig.bh_wait_key)
+		rig.bh_wait_rc = optee_pta_notif_wait(call, rig.bh_wait_key, 5000);
 	if (ev != OPTEE_NOTIF_EVENT_STOPPED)
 		return;
 	rig.stopped++;
@@ -289,6 +293,7 @@ static void test_tee_without_notifications(void **state)
 					.caps = OPTEE_SMC_SEC_CAP_ASYNC_NOTIF,
 					.nsmem = &rig.ns };
 	struct optee_tee *t;
+	struct optee_msg_arg arg = { .cmd = OPTEE_MSG_CMD_STOP_ASYNC_NOTIF };
 	uint32_t v;
 
 	teardown(state);
@@ -304,6 +309,9 @@ static void test_tee_without_notifications(void **state)
 	/* The driver sees no ASYNC_NOTIF and makes no notification call. */
 	assert_int_equal(probe(0, NULL), 0);
 	assert_int_equal(count_calls(OPTEE_SMC_ENABLE_ASYNC_NOTIF, 0), 1); /* ours above */
+	/* The message commands are unknown there: EBADCMD, which the driver reports. */
+	assert_int_equal(optee_drv_call(rig.drv, &arg, false), 0);
+	assert_int_not_equal(arg.ret, TEE_SUCCESS);
 }
 
 /* The binding: fwkit,async-notif offers the capability and needs `interrupts`. */
@@ -494,11 +502,38 @@ static void test_bottom_half_after_stop(void **state)
 	session = open_test_session();
 	assert_int_equal(optee_drv_call(rig.drv, &arg, false), 0);
 	assert_int_equal(arg.ret, TEE_SUCCESS);
+	/* The commands take no params. */
+	arg = (struct optee_msg_arg){ .cmd = OPTEE_MSG_CMD_DO_BOTTOM_HALF, .num_params = 1 };
+	arg.params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	assert_int_equal(optee_drv_call(rig.drv, &arg, false), 0);
+	assert_int_equal(arg.ret, TEE_ERROR_BAD_PARAMETERS);
 	assert_int_equal(invoke_value(session, OPTEE_PTA_TEST_CMD_BOTTOM_HALF,
 				      OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, &a, &b),
 			 TEE_ERROR_TIMEOUT);
 	assert_int_equal(a, 0);
 	assert_int_equal(b, 1);
+}
+
+/* ENABLE while a bottom half is out in an RPC answers at once: a fast call never waits
+ * for the normal world. */
+static void test_enable_during_bottom_half(void **state)
+{
+	uint64_t deadline = fw_deadline(WAIT_NS);
+
+	(void)state;
+	rig.bh_wait_key = 11;
+	rig.bh_wait_rc = 1;
+	assert_int_equal(probe(0, NULL), 0);
+	assert_int_equal(optee_tee_notif_send(rig.tee, 0), 0);
+	while (!optee_drv_notif_has_waiter(rig.drv, 11))
+		assert_true(fw_now_ns() < deadline);
+	assert_int_equal(smc(OPTEE_SMC_ENABLE_ASYNC_NOTIF, 0).a[0], OPTEE_SMC_RETURN_OK);
+	assert_int_equal(rig.started, 1);
+	assert_int_equal(optee_drv_notif_send(rig.drv, 11), 0);
+	optee_drv_remove(rig.drv); /* STOP waits for the bottom half to end */
+	rig.drv = NULL;
+	assert_int_equal(rig.bh_wait_rc, 0);
+	assert_int_equal(rig.stopped, 1);
 }
 
 /* Each probe step after notifications fails once: STOP comes before the interrupt goes
@@ -551,6 +586,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_values_exhausted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bottom_half, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bottom_half_after_stop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enable_during_bottom_half, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_failure_unwinds, setup, teardown),
 	};
 

@@ -66,7 +66,9 @@ int optee_tee_register_pta(struct optee_tee *tee, const struct optee_pta *pta);
  * GET_ASYNC_NOTIF_VALUE hands values out lowest first.
  */
 enum optee_notif_event {
-	OPTEE_NOTIF_EVENT_STARTED,	  /* ENABLE_ASYNC_NOTIF; call is NULL (no RPCs) */
+	/* ENABLE_ASYNC_NOTIF; call is NULL: no RPCs, no optee_tee_notif_started() (its lock
+	 * is held); sending and allocating are fine. */
+	OPTEE_NOTIF_EVENT_STARTED,
 	OPTEE_NOTIF_EVENT_DO_BOTTOM_HALF, /* from a secure thread; call allows RPCs */
 	OPTEE_NOTIF_EVENT_STOPPED,	  /* STOP_ASYNC_NOTIF; call allows RPCs */
 };

@@ -54,9 +54,10 @@ struct optee_tee {
 	unsigned int nptas;
 	struct tee_session sessions[OPTEE_TEE_MAX_SESSIONS];
 	uint32_t next_session;
-	/* Notifications (notif.c): notif_lock guards the bitmaps and the flag; notif_ev_lock
-	 * the driver list and serialises event deliveries (which may make RPCs). */
-	pthread_mutex_t notif_lock, notif_ev_lock;
+	/* Notifications (notif.c): notif_lock guards the bitmaps; notif_state_lock the started
+	 * flag and STARTED deliveries (atomic: no RPCs); notif_ev_lock serialises the yielding
+	 * deliveries (which may make RPCs). The driver list changes under both of the last two. */
+	pthread_mutex_t notif_lock, notif_state_lock, notif_ev_lock;
 	uint64_t notif_pending, notif_allocated;
 	bool notif_started;
 	struct optee_notif_driver *notif_drivers;

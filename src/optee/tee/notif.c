@@ -7,6 +7,8 @@
  * rung when a value becomes pending, and the events (STARTED from the fast
  * call, DO_BOTTOM_HALF and STOPPED from a secure thread) delivered to the
  * services that registered. Unlike optee_os, value 63 can be freed again.
+ * STARTED is delivered under its own lock, never behind a bottom half
+ * suspended in an RPC: a fast call must not wait for the normal world.
  */
 #include "internal.h"
 
@@ -22,6 +24,7 @@ static bool has_notif(const struct optee_tee *tee)
 void tee_notif_init(struct optee_tee *tee)
 {
 	pthread_mutex_init(&tee->notif_lock, NULL);
+	pthread_mutex_init(&tee->notif_state_lock, NULL);
 	pthread_mutex_init(&tee->notif_ev_lock, NULL);
 	tee->notif_allocated = 1; /* value 0 is DO_BOTTOM_HALF */
 }
@@ -29,25 +32,30 @@ void tee_notif_init(struct optee_tee *tee)
 void tee_notif_fini(struct optee_tee *tee)
 {
 	pthread_mutex_destroy(&tee->notif_ev_lock);
+	pthread_mutex_destroy(&tee->notif_state_lock);
 	pthread_mutex_destroy(&tee->notif_lock);
 }
 
 void optee_tee_notif_register(struct optee_tee *tee, struct optee_notif_driver *nd)
 {
 	pthread_mutex_lock(&tee->notif_ev_lock);
+	pthread_mutex_lock(&tee->notif_state_lock);
 	nd->next = tee->notif_drivers;
 	tee->notif_drivers = nd;
+	pthread_mutex_unlock(&tee->notif_state_lock);
 	pthread_mutex_unlock(&tee->notif_ev_lock);
 }
 
 void optee_tee_notif_unregister(struct optee_tee *tee, struct optee_notif_driver *nd)
 {
 	pthread_mutex_lock(&tee->notif_ev_lock);
+	pthread_mutex_lock(&tee->notif_state_lock);
 	for (struct optee_notif_driver **p = &tee->notif_drivers; *p; p = &(*p)->next)
 		if (*p == nd) {
 			*p = nd->next;
 			break;
 		}
+	pthread_mutex_unlock(&tee->notif_state_lock);
 	pthread_mutex_unlock(&tee->notif_ev_lock);
 }
 
@@ -94,9 +102,9 @@ bool optee_tee_notif_started(struct optee_tee *tee)
 {
 	bool started;
 
-	pthread_mutex_lock(&tee->notif_lock);
+	pthread_mutex_lock(&tee->notif_state_lock);
 	started = tee->notif_started;
-	pthread_mutex_unlock(&tee->notif_lock);
+	pthread_mutex_unlock(&tee->notif_state_lock);
 	return started;
 }
 
@@ -105,13 +113,27 @@ static bool set_started(struct optee_tee *tee, bool on)
 {
 	bool changed;
 
-	pthread_mutex_lock(&tee->notif_lock);
+	pthread_mutex_lock(&tee->notif_state_lock);
 	changed = tee->notif_started != on;
 	tee->notif_started = on;
-	pthread_mutex_unlock(&tee->notif_lock);
+	pthread_mutex_unlock(&tee->notif_state_lock);
 	return changed;
 }
 
+static void start(struct optee_tee *tee)
+{
+	pthread_mutex_lock(&tee->notif_state_lock);
+	if (tee->notif_started) {
+		fw_info("optee tee: async notifications already started");
+	} else {
+		tee->notif_started = true;
+		for (struct optee_notif_driver *nd = tee->notif_drivers; nd; nd = nd->next)
+			nd->event(nd, OPTEE_NOTIF_EVENT_STARTED, NULL);
+	}
+	pthread_mutex_unlock(&tee->notif_state_lock);
+}
+
+/* A yielding event, on a secure thread. */
 static void deliver(struct optee_tee *tee, enum optee_notif_event ev, struct optee_pta_call *call)
 {
 	pthread_mutex_lock(&tee->notif_ev_lock);
@@ -151,10 +173,7 @@ void tee_notif_fast(struct optee_tee *tee, uint32_t id, struct hw_smc_res *res)
 		return get_value(tee, res);
 	res->a[0] = OPTEE_SMC_RETURN_OK;
 	res->a[1] = res->a[2] = res->a[3] = 0;
-	if (set_started(tee, true))
-		deliver(tee, OPTEE_NOTIF_EVENT_STARTED, NULL);
-	else
-		fw_info("optee tee: async notifications already started");
+	start(tee);
 }
 
 bool tee_notif_std(struct tee_thread *t, struct optee_msg_arg *arg)
