@@ -39,6 +39,8 @@ static struct {
 	TEEC_Session sess;
 } w;
 
+static bool hide_memref_null; /* the emulator always offers it: the spy takes it away */
+
 static const TEEC_UUID test_uuid = {
 	0x5f8b97df, 0x2d0d, 0x4ad2, { 0x98, 0xd2, 0x74, 0xf4, 0x38, 0x9f, 0xa7, 0xe3 }
 };
@@ -57,15 +59,15 @@ static void smc_spy(void *ctx, const struct hw_smc_args *args, struct hw_smc_res
 		}
 	}
 	optee_tee_smc(ctx, args, res);
+	if (args->a[0] == OPTEE_SMC_EXCHANGE_CAPABILITIES && hide_memref_null)
+		res->a[1] &= ~(uint64_t)OPTEE_SMC_SEC_CAP_MEMREF_NULL;
 }
 
 static int setup(void **state)
 {
-	struct optee_tee_config tc = { .threads = 2,
-				       .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM |
-					       OPTEE_SMC_SEC_CAP_MEMREF_NULL,
-				       .os_major = 4,
-				       .nsmem = &w.ns };
+	struct optee_tee_config tc = {
+		.threads = 2, .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM, .os_major = 4, .nsmem = &w.ns
+	};
 	struct optee_drv_config dc = { .nregions = 1,
 				       .smc_timeout_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
 				       .thread_wait_ns = 5 * (int64_t)FW_NSEC_PER_SEC };
@@ -89,6 +91,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	hide_memref_null = false;
 	TEEC_FinalizeContext(&w.ctx);
 	assert_int_equal(teec_device_remove("optee-tz"), 0);
 	assert_int_equal(optee_drv_pool_pages_used(w.drv), 0);
@@ -387,6 +390,32 @@ static void test_invoke_errors(void **state)
 	TEEC_CloseSession(&w.sess);
 }
 
+/* Without MEMREF_NULL a NULL temporary memref is a pool buffer of the size it claims (libteec). */
+static void test_no_memref_null(void **state)
+{
+	TEEC_Operation op = { .paramTypes =
+				      MEMREF_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_MEMREF_TEMP_OUTPUT,
+						   TEEC_MEMREF_TEMP_INOUT) };
+	uint32_t origin;
+
+	(void)state;
+	assert_false(w.ctx.imp.memref_null);
+	open_test();
+	op.params[0].tmpref = (TEEC_TempMemoryReference){ "hello", 5 };
+	op.params[1].tmpref = (TEEC_TempMemoryReference){ NULL, 4 };
+	assert_int_equal(TEEC_InvokeCommand(&w.sess, OPTEE_PTA_TEST_CMD_MEMREFS, &op, &origin),
+			 TEEC_ERROR_SHORT_BUFFER);
+	assert_int_equal(origin, TEEC_ORIGIN_TRUSTED_APP);
+	assert_int_equal(op.params[1].tmpref.size, 5);
+	TEEC_CloseSession(&w.sess);
+}
+
+static int setup_no_memref_null(void **state)
+{
+	hide_memref_null = true; /* until teardown */
+	return setup(state);
+}
+
 static void test_cancellation(void **state)
 {
 	TEEC_Operation op = { 0 };
@@ -419,6 +448,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_logins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invoke_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancellation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_memref_null, setup_no_memref_null,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

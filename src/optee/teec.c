@@ -107,6 +107,8 @@ static TEEC_Result shm_setup(TEEC_Context *ctx, TEEC_SharedMemory *sm, bool shad
 {
 	TEEC_Result res;
 
+	if (sm)
+		sm->imp.ctx = NULL; /* a failed setup leaves nothing to release */
 	if (!ctx || !ctx->imp.drv || !sm || (shadow && !sm->buffer && sm->size) ||
 	    !(sm->flags & (TEEC_MEM_INPUT | TEEC_MEM_OUTPUT)) ||
 	    (sm->flags & ~(TEEC_MEM_INPUT | TEEC_MEM_OUTPUT)))
