@@ -410,7 +410,7 @@ TEEC_Result TEEC_InvokeCommand(TEEC_Session *session, uint32_t commandID, TEEC_O
 	uint32_t origin = TEEC_ORIGIN_API;
 	TEEC_Result r = TEEC_ERROR_BAD_PARAMETERS;
 
-	if (session && session->imp.ctx)
+	if (session && session->imp.ctx && session->imp.ctx->imp.drv)
 		r = run(session->imp.ctx, &c, operation, &origin);
 	set_origin(returnOrigin, origin);
 	return r;
