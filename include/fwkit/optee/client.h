@@ -37,6 +37,12 @@ struct optee_client_result {
 int optee_client_open_session(struct optee_drv *drv, const struct optee_uuid *uuid,
 			      struct optee_param *params, unsigned int n, uint32_t *session,
 			      struct optee_client_result *res);
+/* The same with another login and client UUID (NULL: zero), as Linux's optee_open_session
+ * sends them for a user client once tee_core has checked the login (see tee_client_api.h). */
+int optee_client_open_session_login(struct optee_drv *drv, const struct optee_uuid *uuid,
+				    uint32_t login, const struct optee_uuid *client,
+				    struct optee_param *params, unsigned int n, uint32_t *session,
+				    struct optee_client_result *res);
 int optee_client_invoke(struct optee_drv *drv, uint32_t session, uint32_t func, uint32_t cancel_id,
 			struct optee_param *params, unsigned int n,
 			struct optee_client_result *res);

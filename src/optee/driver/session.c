@@ -90,6 +90,16 @@ int optee_client_open_session(struct optee_drv *drv, const struct optee_uuid *uu
 			      struct optee_param *params, unsigned int n, uint32_t *session,
 			      struct optee_client_result *res)
 {
+	/* REE_KERNEL carries no client identity: the client UUID stays zero. */
+	return optee_client_open_session_login(drv, uuid, OPTEE_MSG_LOGIN_REE_KERNEL, NULL, params,
+					       n, session, res);
+}
+
+int optee_client_open_session_login(struct optee_drv *drv, const struct optee_uuid *uuid,
+				    uint32_t login, const struct optee_uuid *client,
+				    struct optee_param *params, unsigned int n, uint32_t *session,
+				    struct optee_client_result *res)
+{
 	struct optee_msg_arg arg = { .cmd = OPTEE_MSG_CMD_OPEN_SESSION };
 	struct optee_msg_param *meta = arg.params;
 	int ret;
@@ -98,8 +108,9 @@ int optee_client_open_session(struct optee_drv *drv, const struct optee_uuid *uu
 		return -EINVAL;
 	meta[0].attr = meta[1].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META;
 	optee_uuid_to_value(uuid, &meta[0].u.value.a, &meta[0].u.value.b);
-	/* REE_KERNEL carries no client identity: the client UUID stays zero. */
-	meta[1].u.value.c = OPTEE_MSG_LOGIN_REE_KERNEL;
+	if (client)
+		optee_uuid_to_value(client, &meta[1].u.value.a, &meta[1].u.value.b);
+	meta[1].u.value.c = login;
 	ret = call(drv, &arg, 2, params, n, res);
 	if (!ret)
 		*session = res->ret == TEE_SUCCESS ? arg.session : 0;
