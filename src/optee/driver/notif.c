@@ -179,9 +179,10 @@ static void *irq_thread(void *arg)
 	struct optee_drv *drv = arg;
 	int rc;
 
-	while ((rc = hw_doorbell_wait_until(&drv->irq, FW_FOREVER)) != -ECANCELED)
-		if (!rc)
-			drain_values(drv);
+	while (!(rc = hw_doorbell_wait_until(&drv->irq, FW_FOREVER)))
+		drain_values(drv);
+	if (rc != -ECANCELED)
+		fw_warn("optee: notification interrupt lost: %d", rc);
 	return NULL;
 }
 
