@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Both OP-TEE worlds together in one process: fwkit's normal-world driver
+ * probes fwkit's secure-world emulator through a direct conduit and through
+ * a slot conduit served by a thread, enumerates the devices the emulator's
+ * device PTA lists, and opens a session to the test PTA to invoke every
+ * command (values, memrefs with a short buffer, an RPC SHM_ALLOC/FREE and a
+ * foreign interrupt). Each side was tested against a scripted peer; this is
+ * where a mismatch between the two would show.
+ */
+#include "helpers.h"
+
+#include <fwkit/base.h>
+#include <fwkit/optee/client.h>
+#include <fwkit/optee/driver.h>
+#include <fwkit/optee/tee.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MEM_PADDR 0x80000000ull
+#define MEM_SIZE  (64 * 4096)
+#define SLOT_PA	  0x1000ull
+
+struct sys {
+	struct hw_shm *mem, *slot_shm;
+	struct optee_nsmem ns;
+	struct optee_tee *tee;
+	struct hw_smc *smc;
+	struct hw_smc_server *server;
+	struct optee_drv_device_ops ops;
+	struct optee_drv *drv;
+	struct optee_uuid found[4];
+	int added, removed;
+};
+
+static int dev_add(void *ctx, const struct optee_uuid *uuid)
+{
+	struct sys *s = ctx;
+
+	if (s->added < 4)
+		s->found[s->added] = *uuid;
+	s->added++;
+	return 0;
+}
+
+static void dev_remove(void *ctx, const struct optee_uuid *uuid)
+{
+	(void)uuid;
+	((struct sys *)ctx)->removed++;
+}
+
+static struct sys *sys_new(bool slot)
+{
+	struct sys *s = calloc(1, sizeof(*s));
+	struct optee_tee_config tc = { .threads = 4,
+				       .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM |
+					       OPTEE_SMC_SEC_CAP_RPC_ARG,
+				       .os_major = 4,
+				       .os_minor = 1,
+				       .nsmem = NULL };
+	struct optee_drv_config dc;
+
+	assert_non_null(s);
+	assert_int_equal(hw_shm_create("nsmem", MEM_PADDR, MEM_SIZE, &s->mem), 0);
+	optee_nsmem_init(&s->ns);
+	assert_int_equal(optee_nsmem_add(&s->ns, s->mem), 0);
+	tc.nsmem = &s->ns;
+	assert_int_equal(optee_tee_create(&tc, &s->tee), 0);
+	assert_int_equal(optee_tee_register_pta(s->tee, &optee_pta_test), 0);
+	if (slot) {
+		assert_int_equal(hw_shm_create("slot", SLOT_PA, 4096, &s->slot_shm), 0);
+		assert_int_equal(hw_smc_server_start(s->slot_shm, 0, HW_WAIT_SLEEP, optee_tee_smc,
+						     s->tee, &s->server),
+				 0);
+		assert_int_equal(hw_smc_open_slot(s->slot_shm, 0, HW_WAIT_SLEEP, &s->smc), 0);
+	} else {
+		assert_int_equal(hw_smc_open_direct(optee_tee_smc, s->tee, &s->smc), 0);
+	}
+	s->ops = (struct optee_drv_device_ops){ dev_add, dev_remove, s };
+	dc = (struct optee_drv_config){ .conduit = s->smc,
+					.regions = &s->mem,
+					.nregions = 1,
+					.smc_timeout_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
+					.thread_wait_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
+					.devices = &s->ops };
+	assert_int_equal(optee_drv_probe(&dc, &s->drv, NULL), 0);
+	return s;
+}
+
+static void sys_free(struct sys *s)
+{
+	optee_drv_remove(s->drv);
+	hw_smc_close(s->smc);
+	hw_smc_server_stop(s->server);
+	optee_tee_destroy(s->tee);
+	hw_shm_destroy(s->slot_shm);
+	hw_shm_destroy(s->mem);
+	free(s);
+}
+
+static uint32_t open_test(struct sys *s)
+{
+	struct optee_client_result res;
+	struct optee_uuid uuid;
+	uint32_t session = 0;
+
+	assert_int_equal(optee_uuid_parse(OPTEE_PTA_TEST_UUID_STR, &uuid), 0);
+	assert_int_equal(optee_client_open_session(s->drv, &uuid, NULL, 0, &session, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	return session;
+}
+
+static void invoke_ok(struct sys *s, uint32_t session, uint32_t cmd, struct optee_param *p)
+{
+	struct optee_client_result res;
+
+	assert_int_equal(optee_client_invoke(s->drv, session, cmd, 0, p, 4, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+}
+
+static void check_probe(struct sys *s)
+{
+	struct optee_drv_info info;
+	struct optee_uuid test_uuid;
+
+	optee_drv_get_info(s->drv, &info);
+	assert_int_equal(info.os_major, 4);
+	assert_int_equal(info.os_minor, 1);
+	assert_int_equal(info.thread_count, 4);
+	assert_true(info.dynamic_shm);
+	assert_int_equal(info.rpc_param_count, OPTEE_TEE_RPC_PARAMS);
+	/* The test PTA is the one PTA flagged for enumeration. */
+	assert_int_equal(info.ndevices, 1);
+	assert_int_equal(s->added, 1);
+	assert_int_equal(optee_uuid_parse(OPTEE_PTA_TEST_UUID_STR, &test_uuid), 0);
+	assert_memory_equal(&s->found[0], &test_uuid, sizeof(test_uuid));
+	assert_memory_equal(optee_drv_device(s->drv, 0), &test_uuid, sizeof(test_uuid));
+}
+
+static void check_values(struct sys *s, uint32_t session)
+{
+	struct optee_param p[4] = {
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, .u.value = { 5, 0xF0 } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { 7, 0x0F } },
+	};
+
+	invoke_ok(s, session, OPTEE_PTA_TEST_CMD_VALUES, p);
+	assert_int_equal(p[1].u.value.a, 12);
+	assert_int_equal(p[1].u.value.b, 0xFF);
+	assert_int_equal(p[2].u.value.a, 8);
+	assert_int_equal(p[2].u.value.b, 0x10);
+}
+
+static void check_memrefs(struct sys *s, uint32_t session)
+{
+	struct optee_shm in, out, io;
+	struct optee_client_result res;
+	struct optee_param p[4] = {
+		{ .attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, .u.memref = { &in, 0, 32 } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, .u.memref = { &out, 0, 8 } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, .u.memref = { &io, 0, 16 } },
+	};
+
+	assert_int_equal(optee_drv_shm_alloc(s->drv, 64, &in), 0);
+	assert_int_equal(optee_drv_shm_alloc(s->drv, 64, &out), 0);
+	assert_int_equal(optee_drv_shm_alloc(s->drv, 64, &io), 0);
+	for (int i = 0; i < 32; i++)
+		in.va[i] = (uint8_t)i;
+	memset(io.va, 0, 64);
+	/* Too small an output: SHORT_BUFFER with the size it needs. */
+	assert_int_equal(
+		optee_client_invoke(s->drv, session, OPTEE_PTA_TEST_CMD_MEMREFS, 0, p, 4, &res), 0);
+	assert_int_equal(res.ret, TEE_ERROR_SHORT_BUFFER);
+	assert_int_equal(p[1].u.memref.size, 32);
+	p[1].u.memref.size = 64;
+	memset(io.va, 0x41, 16); /* what a failed call left there is undefined */
+	invoke_ok(s, session, OPTEE_PTA_TEST_CMD_MEMREFS, p);
+	assert_int_equal(p[1].u.memref.size, 32);
+	assert_memory_equal(out.va, in.va, 32);
+	assert_int_equal(io.va[15], 0x42);
+	assert_int_equal(io.va[16], 0);
+	optee_drv_shm_free(s->drv, &in);
+	optee_drv_shm_free(s->drv, &out);
+	optee_drv_shm_free(s->drv, &io);
+}
+
+static void check_rpcs(struct sys *s, uint32_t session)
+{
+	struct optee_param p[4] = {
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { 3000, 0x5A } },
+	};
+	uint64_t pa;
+
+	invoke_ok(s, session, OPTEE_PTA_TEST_CMD_RPC_SHM, p);
+	/* The buffer came from the driver's pool, in normal-world memory. */
+	pa = (MEM_PADDR & ~0xFFFFFFFFull) | p[0].u.value.a;
+	assert_true(hw_shm_covers(s->mem, pa, 3000));
+	assert_int_equal(s->mem->base[pa - MEM_PADDR], 0x5A);
+	memset(p, 0, sizeof(p));
+	invoke_ok(s, session, OPTEE_PTA_TEST_CMD_FOREIGN_INTR, p);
+}
+
+static void run_all(bool slot)
+{
+	struct sys *s = sys_new(slot);
+	struct optee_client_result res;
+	uint32_t session;
+
+	check_probe(s);
+	session = open_test(s);
+	check_values(s, session);
+	check_memrefs(s, session);
+	check_rpcs(s, session);
+	assert_int_equal(optee_client_close_session(s->drv, session, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	assert_int_equal(optee_drv_pool_pages_used(s->drv), 0);
+	sys_free(s);
+}
+
+static void test_direct_conduit(void **state)
+{
+	(void)state;
+	run_all(false);
+}
+
+static void test_slot_conduit(void **state)
+{
+	(void)state;
+	run_all(true);
+}
+
+/* A session number the secure world never gave is refused by the secure world, not the driver. */
+static void test_unknown_session(void **state)
+{
+	struct sys *s = sys_new(false);
+	struct optee_client_result res;
+	struct optee_param p[4] = { { 0 } };
+
+	(void)state;
+	assert_int_equal(optee_client_invoke(s->drv, 0x1234, 0, 0, p, 4, &res), 0);
+	assert_int_not_equal(res.ret, TEE_SUCCESS);
+	assert_int_equal(res.origin, TEE_ORIGIN_TEE);
+	sys_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_direct_conduit),
+		cmocka_unit_test(test_slot_conduit),
+		cmocka_unit_test(test_unknown_session),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
