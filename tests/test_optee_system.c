@@ -13,23 +13,18 @@
 #include <fwkit/base.h>
 #include <fwkit/optee/client.h>
 #include <fwkit/optee/driver.h>
-#include <fwkit/optee/tee.h>
+#include <fwkit/optee/system.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-#define MEM_PADDR 0x80000000ull
-#define MEM_SIZE  (64 * 4096)
-#define SLOT_PA	  0x1000ull
+#define MEM_PADDR OPTEE_SYSTEM_MEM_PADDR
 
 struct sys {
-	struct hw_shm *mem, *slot_shm;
-	struct optee_nsmem ns;
-	struct optee_tee *tee;
-	struct hw_smc *smc;
-	struct hw_smc_server *server;
-	struct optee_drv_device_ops ops;
+	struct optee_system *os;
 	struct optee_drv *drv;
+	struct hw_shm *mem;
+	struct optee_drv_device_ops ops;
 	struct optee_uuid found[4];
 	int added, removed;
 };
@@ -53,49 +48,29 @@ static void dev_remove(void *ctx, const struct optee_uuid *uuid)
 static struct sys *sys_new(bool slot)
 {
 	struct sys *s = calloc(1, sizeof(*s));
-	struct optee_tee_config tc = { .threads = 4,
-				       .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM |
-					       OPTEE_SMC_SEC_CAP_RPC_ARG,
-				       .os_major = 4,
-				       .os_minor = 1,
-				       .nsmem = NULL };
-	struct optee_drv_config dc;
+	struct optee_system_config cfg = {
+		.tee = { .threads = 4,
+			 .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG,
+			 .os_major = 4,
+			 .os_minor = 1 },
+		.slot = slot,
+		.mode = HW_WAIT_SLEEP,
+		.test_pta = true,
+	};
 
 	assert_non_null(s);
-	assert_int_equal(hw_shm_create("nsmem", MEM_PADDR, MEM_SIZE, &s->mem), 0);
-	optee_nsmem_init(&s->ns);
-	assert_int_equal(optee_nsmem_add(&s->ns, s->mem), 0);
-	tc.nsmem = &s->ns;
-	assert_int_equal(optee_tee_create(&tc, &s->tee), 0);
-	assert_int_equal(optee_tee_register_pta(s->tee, &optee_pta_test), 0);
-	if (slot) {
-		assert_int_equal(hw_shm_create("slot", SLOT_PA, 4096, &s->slot_shm), 0);
-		assert_int_equal(hw_smc_server_start(s->slot_shm, 0, HW_WAIT_SLEEP, optee_tee_smc,
-						     s->tee, &s->server),
-				 0);
-		assert_int_equal(hw_smc_open_slot(s->slot_shm, 0, HW_WAIT_SLEEP, &s->smc), 0);
-	} else {
-		assert_int_equal(hw_smc_open_direct(optee_tee_smc, s->tee, &s->smc), 0);
-	}
 	s->ops = (struct optee_drv_device_ops){ dev_add, dev_remove, s };
-	dc = (struct optee_drv_config){ .conduit = s->smc,
-					.regions = &s->mem,
-					.nregions = 1,
-					.smc_timeout_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
-					.thread_wait_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
-					.devices = &s->ops };
-	assert_int_equal(optee_drv_probe(&dc, &s->drv, NULL), 0);
+	cfg.devices = &s->ops;
+	assert_int_equal(optee_system_open(&cfg, &s->os, NULL), 0);
+	s->drv = optee_system_drv(s->os);
+	s->mem = optee_system_memory(s->os);
 	return s;
 }
 
 static void sys_free(struct sys *s)
 {
-	optee_drv_remove(s->drv);
-	hw_smc_close(s->smc);
-	hw_smc_server_stop(s->server);
-	optee_tee_destroy(s->tee);
-	hw_shm_destroy(s->slot_shm);
-	hw_shm_destroy(s->mem);
+	optee_system_close(s->os);
+	assert_int_equal(s->removed, s->added);
 	free(s);
 }
 
