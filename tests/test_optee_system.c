@@ -220,12 +220,74 @@ static void test_unknown_session(void **state)
 	sys_free(s);
 }
 
+/* ------------------------------------------------------------------ the CLI */
+
+#define TEST_UUID OPTEE_PTA_TEST_UUID_STR
+
+static void test_cli_info_enumerate(void **state)
+{
+	char out[4096], err[1024];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "info", NULL),
+			 0);
+	assert_non_null(strstr(out, "OP-TEE OS revision 4.1"));
+	assert_non_null(strstr(out, "devices: 1"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--json",
+				      "enumerate", NULL),
+			 0);
+	assert_string_equal(out, "{\"devices\":[\"" TEST_UUID "\"]}\n");
+}
+
+static void test_cli_invoke(void **state)
+{
+	char out[4096], err[1024];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
+				      TEST_UUID, "0", "vi:5,240", "vo", "vio:7,15", NULL),
+			 0);
+	assert_non_null(strstr(out, "param 1: a=12 b=255"));
+	assert_non_null(strstr(out, "param 2: a=8 b=16"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--json",
+				      "invoke", TEST_UUID, "1", "mi:00010203", "mo:8", "mio:41",
+				      NULL),
+			 0);
+	assert_non_null(strstr(out, "{\"index\":1,\"size\":4,\"data\":\"00010203\"}"));
+	assert_non_null(strstr(out, "{\"index\":2,\"size\":1,\"data\":\"42\"}"));
+	/* Too small an output: the status says so, with the size needed. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
+				      TEST_UUID, "1", "mi:00010203", "mo:2", "mio:00", NULL),
+			 1);
+	assert_non_null(strstr(out, "result: SHORT_BUFFER"));
+	assert_non_null(strstr(out, "param 1: 4 bytes"));
+}
+
+static void test_cli_refusals(void **state)
+{
+	char out[4096], err[1024];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
+				      "not-a-uuid", "0", NULL),
+			 2);
+	assert_non_null(strstr(err, "is not a UUID"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
+				      TEST_UUID, "0", "vx:1", NULL),
+			 2);
+	assert_non_null(strstr(err, "bad param 'vx:1'"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
+				      "00000000-0000-0000-0000-000000000001", "0", NULL),
+			 1);
+	assert_non_null(strstr(err, "open session: ITEM_NOT_FOUND, origin TEE"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_direct_conduit),
-		cmocka_unit_test(test_slot_conduit),
-		cmocka_unit_test(test_unknown_session),
+		cmocka_unit_test(test_direct_conduit),	cmocka_unit_test(test_slot_conduit),
+		cmocka_unit_test(test_unknown_session), cmocka_unit_test(test_cli_info_enumerate),
+		cmocka_unit_test(test_cli_invoke),	cmocka_unit_test(test_cli_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
