@@ -2,35 +2,42 @@
 /*
  * fwkit optee: the normal-world driver, probed against the secure world of
  * a board (the embedded default, or --dtb FILE) running in this process
- * behind a slot conduit, as a kernel client would use it: what probe
- * learnt (info), the devices the enumeration PTA lists (enumerate), and one
+ * behind a slot conduit, or in another process serving --socket PATH
+ * (`fwkit optee tee`), as a kernel client would use it: what probe learnt
+ * (info), the devices the enumeration PTA lists (enumerate), and one
  * command of a PTA with up to four params (invoke).
  */
 #include "cli.h"
 
+#include <fwkit/base.h>
 #include <fwkit/board.h>
 #include <fwkit/optee/client.h>
+#include <fwkit/optee/remote.h>
 #include <fwkit/optee/system.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_MEMREF 4096u
 
 static const char usage_text[] =
-	"usage: fwkit optee [--dtb FILE] [--json] info\n"
-	"       fwkit optee [--dtb FILE] [--json] enumerate\n"
-	"       fwkit optee [--dtb FILE] [--json] invoke UUID CMD [PARAM...]\n"
+	"usage: fwkit optee [--dtb FILE | --socket PATH] [--json] info\n"
+	"       fwkit optee [--dtb FILE | --socket PATH] [--json] enumerate\n"
+	"       fwkit optee [--dtb FILE | --socket PATH] [--json] invoke UUID CMD [PARAM...]\n"
+	"       fwkit optee --socket PATH [--dtb FILE] tee\n"
 	"\n"
 	"The OP-TEE normal-world driver against the board's secure world\n"
-	"(linaro,optee-tz node), run in this process; the test PTA\n"
+	"(linaro,optee-tz node), run in this process, or served on --socket PATH by\n"
+	"`fwkit optee tee` (one normal world at a time); the test PTA\n"
 	"(" OPTEE_PTA_TEST_UUID_STR ") is registered.\n"
 	"PARAM (at most 4): none | vi:A,B | vo | vio:A,B (values)\n"
 	"                   mi:HEX | mo:SIZE | mio:HEX (memrefs of at most 4096 bytes)\n";
 
 struct opts {
-	const char *dtb;
+	const char *dtb, *socket;
 	bool json;
 };
 
@@ -298,12 +305,9 @@ static int cmd_invoke(struct optee_drv *drv, const struct cli_args *a, bool json
 	return ret;
 }
 
-/* The board's secure world and the driver probed against it. */
-static int open_system(const struct opts *o, struct optee_system **s)
+/* The board's secure-world configuration: CLI_RUN, or the exit status. */
+static int board_config(const struct opts *o, struct optee_tee_config *cfg)
 {
-	struct optee_system_config cfg = { .slot = true, .mode = HW_WAIT_SLEEP, .test_pta = true };
-	static const struct optee_drv_device_ops no_bus = { 0 };
-	enum optee_probe_step step = OPTEE_PROBE_UID;
 	struct fw_board b;
 	char err[200];
 	struct fw_dt dt = { .err = err, .errlen = sizeof(err) };
@@ -314,18 +318,96 @@ static int open_system(const struct opts *o, struct optee_system **s)
 		return cli_fail("%s", err);
 	dt.fdt = b.fdt;
 	node = optee_tee_find_node(b.fdt);
+	ret = CLI_RUN;
 	if (node < 0)
 		ret = cli_fail("%s has no \"%s\" node", b.source, OPTEE_TEE_COMPATIBLE);
-	else if (optee_tee_config_from_dt(&dt, node, &cfg.tee))
+	else if (optee_tee_config_from_dt(&dt, node, cfg))
 		ret = cli_fail("%s", err);
 	fw_board_free(&b);
-	if (ret)
+	return ret;
+}
+
+/* The board's secure world and the driver probed against it. */
+static int open_system(const struct opts *o, struct optee_system **s)
+{
+	struct optee_system_config cfg = { .slot = true, .mode = HW_WAIT_SLEEP, .test_pta = true };
+	static const struct optee_drv_device_ops no_bus = { 0 };
+	enum optee_probe_step step = OPTEE_PROBE_UID;
+	int ret = board_config(o, &cfg.tee);
+
+	if (ret != CLI_RUN)
 		return ret;
 	cfg.devices = &no_bus; /* enumerate, with no bus to add devices to */
 	ret = optee_system_open(&cfg, s, &step);
 	if (ret)
 		return cli_fail("probe (%s): %s", optee_probe_step_name(step), strerror(-ret));
-	return 0;
+	return CLI_RUN;
+}
+
+static int stop_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	(void)!write(stop_pipe[1], "x", 1);
+}
+
+static void ready(void *ctx)
+{
+	fprintf(stderr, "fwkit optee tee: listening on %s\n", (const char *)ctx);
+}
+
+/* `fwkit optee tee`: serve the board's secure world until a signal. */
+static int cmd_tee(const struct opts *o)
+{
+	static const struct optee_pta *const ptas[] = { &optee_pta_test };
+	struct optee_tee_serve_opts so = { .ptas = ptas, .nptas = 1, .ready = ready };
+	struct sigaction sa = { .sa_handler = on_signal };
+	char err[256];
+	int ret;
+
+	if (!o->socket)
+		return cli_usage("optee tee", "--socket PATH is required");
+	ret = board_config(o, &so.tee);
+	if (ret != CLI_RUN)
+		return ret;
+	if (pipe(stop_pipe))
+		return cli_fail("pipe: %s", strerror(errno));
+	so.ready_ctx = (void *)o->socket;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	ret = optee_tee_serve(o->socket, &so, stop_pipe[0], err, sizeof(err));
+	close(stop_pipe[0]);
+	close(stop_pipe[1]);
+	return ret ? cli_fail("%s", err) : 0;
+}
+
+static int run_on(struct optee_drv *drv, const struct cli_args *a, bool json)
+{
+	if (!strcmp(a->v[0], "info"))
+		return cmd_info(drv, json);
+	if (!strcmp(a->v[0], "enumerate"))
+		return cmd_enumerate(drv, json);
+	return cmd_invoke(drv, a, json);
+}
+
+/* The driver against a secure world in another process. */
+static int run_remote(const struct opts *o, const struct cli_args *a)
+{
+	struct optee_remote *r;
+	char err[256];
+	int ret;
+
+	signal(SIGPIPE, SIG_IGN);
+	ret = optee_remote_open(o->socket, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err,
+				sizeof(err));
+	if (ret)
+		return cli_fail("%s", err);
+	ret = run_on(optee_remote_drv(r), a, o->json);
+	optee_remote_close(r);
+	return ret;
 }
 
 int fwkit_cmd_optee(int argc, char **argv)
@@ -334,9 +416,11 @@ int fwkit_cmd_optee(int argc, char **argv)
 		{ "info", 0, 0, NULL },
 		{ "enumerate", 0, 0, NULL },
 		{ "invoke", 2, 2 + OPTEE_CLIENT_MAX_PARAMS, "UUID CMD" },
+		{ "tee", 0, 0, NULL },
 	};
 	struct opts o = { 0 };
-	const struct cli_opt opts[] = { CLI_OPT_STR("--dtb", &o.dtb), CLI_OPT_END };
+	const struct cli_opt opts[] = { CLI_OPT_STR("--dtb", &o.dtb),
+					CLI_OPT_STR("--socket", &o.socket), CLI_OPT_END };
 	const struct cli_spec spec = CLI_SPEC_SUBS("optee", usage_text, opts, &o.json, subs);
 	struct optee_system *s = NULL;
 	struct cli_args a;
@@ -345,15 +429,17 @@ int fwkit_cmd_optee(int argc, char **argv)
 	if (ret != CLI_RUN)
 		return ret;
 	cli_quiet_logs(false);
+	if (!strcmp(a.v[0], "tee"))
+		return cmd_tee(&o);
+	if (o.socket && o.dtb)
+		return cli_usage("optee",
+				 "--dtb is the secure world's: give it to `fwkit optee tee`");
+	if (o.socket)
+		return run_remote(&o, &a);
 	ret = open_system(&o, &s);
-	if (ret)
+	if (ret != CLI_RUN)
 		return ret;
-	if (!strcmp(a.v[0], "info"))
-		ret = cmd_info(optee_system_drv(s), o.json);
-	else if (!strcmp(a.v[0], "enumerate"))
-		ret = cmd_enumerate(optee_system_drv(s), o.json);
-	else
-		ret = cmd_invoke(optee_system_drv(s), &a, o.json);
+	ret = run_on(optee_system_drv(s), &a, o.json);
 	optee_system_close(s);
 	return ret;
 }
