@@ -13,10 +13,17 @@
 #include <fwkit/base.h>
 #include <fwkit/optee/client.h>
 #include <fwkit/optee/driver.h>
+#include <fwkit/optee/remote.h>
 #include <fwkit/optee/system.h>
+#include <fwkit/sync.h>
 
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MEM_PADDR OPTEE_SYSTEM_MEM_PADDR
 
@@ -282,12 +289,212 @@ static void test_cli_refusals(void **state)
 	assert_non_null(strstr(err, "open session: ITEM_NOT_FOUND, origin TEE"));
 }
 
+/* ------------------------------------------------------- across processes */
+
+#define WAIT_KEY 1u
+
+/* A PTA whose one command parks the secure thread in an RPC: a notification wait. */
+static uint32_t wait_invoke(struct optee_pta_call *call, void *sess, uint32_t cmd, uint32_t types,
+			    union tee_param p[4])
+{
+	struct optee_msg_arg rpc = { .cmd = OPTEE_RPC_CMD_NOTIFICATION, .num_params = 1 };
+
+	(void)sess;
+	(void)cmd;
+	(void)types;
+	(void)p;
+	rpc.params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	rpc.params[0].u.value.a = OPTEE_RPC_NOTIFICATION_WAIT;
+	rpc.params[0].u.value.b = WAIT_KEY;
+	rpc.params[0].u.value.c = 20000;
+	return optee_pta_rpc_cmd(call, &rpc) ? TEE_ERROR_COMMUNICATION : rpc.ret;
+}
+
+static const struct optee_pta_cmd wait_cmds[] = { { 0, 0 } };
+
+static const struct optee_pta wait_pta = {
+	.uuid = { 0x11111111, 0x2222, 0x3333, { 0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55 } },
+	.name = "wait.pta",
+	.cmds = wait_cmds,
+	.ncmds = 1,
+	.invoke = wait_invoke,
+};
+
+static void child_ready(void *ctx)
+{
+	(void)!write(*(int *)ctx, "r", 1);
+}
+
+/* A secure world in a child process on path; its pid once it listens. */
+static pid_t start_tee(const char *path)
+{
+	static const struct optee_pta *const ptas[] = { &optee_pta_test, &wait_pta };
+	int rdy[2], stop[2];
+	char c;
+	pid_t pid;
+
+	assert_int_equal(pipe(rdy), 0);
+	assert_int_equal(pipe(stop), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct optee_tee_serve_opts o = {
+			.tee = { .threads = 4,
+				 .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG,
+				 .os_major = 4 },
+			.ptas = ptas,
+			.nptas = 2,
+			.ready = child_ready,
+			.ready_ctx = &rdy[1],
+		};
+		char err[256];
+
+		close(rdy[0]);
+		_exit(optee_tee_serve(path, &o, stop[0], err, sizeof(err)) ? 1 : 0);
+	}
+	close(rdy[1]);
+	close(stop[0]);
+	assert_int_equal(fw_wait_readable(rdy[0], fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC)), 0);
+	assert_int_equal(read(rdy[0], &c, 1), 1);
+	close(rdy[0]);
+	/* stop[1] stays open: the child serves until killed. */
+	return pid;
+}
+
+static pid_t tee_pid = -1;
+static char tee_path[108];
+
+static void kill_tee(void)
+{
+	kill(tee_pid, SIGKILL);
+	assert_int_equal(th_exit_status(tee_pid), 128 + SIGKILL);
+	tee_pid = -1;
+	unlink(tee_path);
+}
+
+/* Also after a failed assertion: a secure world left running would hold the test's output. */
+static int reap_tee(void **state)
+{
+	(void)state;
+	if (tee_pid > 0)
+		kill_tee();
+	return 0;
+}
+
+static void test_xproc_invoke_and_refusals(void **state)
+{
+	struct optee_remote *r, *r2;
+	struct optee_client_result res;
+	struct optee_tee_serve_opts o = { .tee = { .threads = 1 } };
+	char err[256];
+	const char *path = tee_path;
+	uint32_t session;
+	struct optee_uuid uuid;
+	struct optee_param p[4] = {
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { 100, 7 } },
+	};
+
+	(void)state;
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	tee_pid = start_tee(path);
+	assert_int_equal(
+		optee_remote_open(path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
+		0);
+	assert_int_equal(optee_uuid_parse(OPTEE_PTA_TEST_UUID_STR, &uuid), 0);
+	assert_int_equal(
+		optee_client_open_session(optee_remote_drv(r), &uuid, NULL, 0, &session, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	/* An RPC SHM_ALLOC: the secure world wrote into memory the normal world created. */
+	assert_int_equal(optee_client_invoke(optee_remote_drv(r), session,
+					     OPTEE_PTA_TEST_CMD_RPC_SHM, 0, p, 4, &res),
+			 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	/* One normal world at a time; a live socket is not taken over. */
+	assert_int_equal(
+		optee_remote_open(path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r2, err, sizeof(err)),
+		-EBUSY);
+	assert_non_null(strstr(err, "another normal world is attached"));
+	assert_int_equal(optee_tee_serve(path, &o, -1, err, sizeof(err)), -EADDRINUSE);
+	assert_int_equal(optee_client_close_session(optee_remote_drv(r), session, &res), 0);
+	optee_remote_close(r);
+	/* Once the first hangs up, the next is served. */
+	assert_int_equal(
+		optee_remote_open(path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
+		0);
+	optee_remote_close(r);
+	kill_tee();
+}
+
+struct waiter {
+	struct optee_drv *drv;
+	uint32_t session;
+	struct optee_client_result res;
+	int ret;
+};
+
+static void *wait_call(void *arg)
+{
+	struct waiter *w = arg;
+	struct optee_param p[4] = { { 0 } };
+
+	w->ret = optee_client_invoke(w->drv, w->session, 0, 0, p, 4, &w->res);
+	return NULL;
+}
+
+/* The secure world dies while the normal world serves its RPC: the call ends with
+ * COMMUNICATION from COMMS, and so does the next one, without waiting out a timeout. */
+static void test_xproc_secure_world_dies(void **state)
+{
+	struct waiter w = { 0 };
+	struct optee_remote *r;
+	struct optee_client_result res;
+	struct optee_param p[4] = { { 0 } };
+	uint64_t deadline = fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC);
+	char err[256];
+	const char *path = tee_path;
+	pthread_t th;
+
+	(void)state;
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	tee_pid = start_tee(path);
+	/* An SMC timeout far beyond the test's: only the hang-up can end the call in time. */
+	assert_int_equal(
+		optee_remote_open(path, 5000, 60 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
+		0);
+	w.drv = optee_remote_drv(r);
+	assert_int_equal(
+		optee_client_open_session(w.drv, &wait_pta.uuid, NULL, 0, &w.session, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	assert_int_equal(pthread_create(&th, NULL, wait_call, &w), 0);
+	while (!optee_drv_notif_has_waiter(w.drv, WAIT_KEY)) {
+		assert_true(fw_now_ns() < deadline);
+		sched_yield();
+	}
+	kill_tee();
+	/* The RPC's answer now goes to a dead secure world. */
+	assert_int_equal(optee_drv_notif_send(w.drv, WAIT_KEY), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(w.ret, 0);
+	assert_int_equal(w.res.ret, TEE_ERROR_COMMUNICATION);
+	assert_int_equal(w.res.origin, TEE_ORIGIN_COMMS);
+	assert_int_equal(optee_client_invoke(w.drv, w.session, 0, 0, p, 4, &res), 0);
+	assert_int_equal(res.ret, TEE_ERROR_COMMUNICATION);
+	assert_int_equal(res.origin, TEE_ORIGIN_COMMS);
+	assert_true(fw_now_ns() < deadline);
+	optee_remote_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_direct_conduit),	cmocka_unit_test(test_slot_conduit),
-		cmocka_unit_test(test_unknown_session), cmocka_unit_test(test_cli_info_enumerate),
-		cmocka_unit_test(test_cli_invoke),	cmocka_unit_test(test_cli_refusals),
+		cmocka_unit_test(test_direct_conduit),
+		cmocka_unit_test(test_slot_conduit),
+		cmocka_unit_test(test_unknown_session),
+		cmocka_unit_test(test_cli_info_enumerate),
+		cmocka_unit_test(test_cli_invoke),
+		cmocka_unit_test(test_cli_refusals),
+		cmocka_unit_test_teardown(test_xproc_invoke_and_refusals, reap_tee),
+		cmocka_unit_test_teardown(test_xproc_secure_world_dies, reap_tee),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

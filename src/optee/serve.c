@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #define HANDSHAKE_MS 5000
+#define REFUSE_MS    1000 /* how long a refused client may take to send its regions */
 
 struct client {
 	struct hw_link *link;
@@ -77,6 +78,9 @@ static void client_open(struct client *c, struct hw_link *l, const struct optee_
 	int ret;
 
 	if (c->link) {
+		/* Read its records first: a socket closed with unread data resets the peer,
+		 * which would then never read the reason. */
+		hw_link_recv_regions(l, fw_deadline((int64_t)REFUSE_MS * FW_NSEC_PER_MSEC));
 		answer(l, OPTEE_REMOTE_REFUSE, EBUSY, "another normal world is attached");
 		hw_link_close(l);
 		return;
