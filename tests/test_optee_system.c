@@ -123,9 +123,9 @@ static void check_probe(struct sys *s)
 static void check_values(struct sys *s, uint32_t session)
 {
 	struct optee_param p[4] = {
-		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, .u.value = { 5, 0xF0 } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, .u.value = { .a = 5, .b = 0xF0 } },
 		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT },
-		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { 7, 0x0F } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { .a = 7, .b = 0x0F } },
 	};
 
 	invoke_ok(s, session, OPTEE_PTA_TEST_CMD_VALUES, p);
@@ -171,7 +171,7 @@ static void check_memrefs(struct sys *s, uint32_t session)
 static void check_rpcs(struct sys *s, uint32_t session)
 {
 	struct optee_param p[4] = {
-		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { 3000, 0x5A } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { .a = 3000, .b = 0x5A } },
 	};
 	uint64_t pa;
 
@@ -391,7 +391,7 @@ static void test_xproc_invoke_and_refusals(void **state)
 	uint32_t session;
 	struct optee_uuid uuid;
 	struct optee_param p[4] = {
-		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { 100, 7 } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { .a = 100, .b = 7 } },
 	};
 
 	(void)state;

@@ -19,7 +19,7 @@ static int invoke_loop(struct optee_drv *drv, uint32_t session, uint64_t *t, uns
 {
 	for (unsigned int i = 0; i < warm + n; i++) {
 		struct optee_param p[3] = {
-			{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, .u.value = { i, 1 } },
+			{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, .u.value = { .a = i, .b = 1 } },
 			{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT },
 			{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT },
 		};
