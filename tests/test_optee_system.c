@@ -386,7 +386,7 @@ static void test_xproc_invoke_and_refusals(void **state)
 	struct optee_remote *r, *r2;
 	struct optee_client_result res;
 	struct optee_tee_serve_opts o = { .tee = { .threads = 1 } };
-	char err[256];
+	char err[256], out[1024], cli_err[512];
 	const char *path = tee_path;
 	uint32_t session;
 	struct optee_uuid uuid;
@@ -415,13 +415,22 @@ static void test_xproc_invoke_and_refusals(void **state)
 		-EBUSY);
 	assert_non_null(strstr(err, "another normal world is attached"));
 	assert_int_equal(optee_tee_serve(path, &o, -1, err, sizeof(err)), -EADDRINUSE);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), cli_err, sizeof(cli_err), "optee",
+				      "--socket", path, "info", NULL),
+			 1);
+	assert_non_null(strstr(cli_err, "the secure world refused: another normal world"));
 	assert_int_equal(optee_client_close_session(optee_remote_drv(r), session, &res), 0);
 	optee_remote_close(r);
-	/* Once the first hangs up, the next is served. */
-	assert_int_equal(
-		optee_remote_open(path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
-		0);
-	optee_remote_close(r);
+	/* Once the first hangs up, the next is served: here, the CLI. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), cli_err, sizeof(cli_err), "optee",
+				      "--socket", path, "--json", "enumerate", NULL),
+			 0);
+	assert_string_equal(out, "{\"devices\":[\"" OPTEE_PTA_TEST_UUID_STR "\"]}\n");
+	assert_int_equal(th_run_fwkit(out, sizeof(out), cli_err, sizeof(cli_err), "optee",
+				      "--socket", path, "invoke", OPTEE_PTA_TEST_UUID_STR, "0",
+				      "vi:1,2", "vo", "vio:3,4", NULL),
+			 0);
+	assert_non_null(strstr(out, "param 1: a=4 b=6"));
 	kill_tee();
 }
 
