@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -493,6 +494,32 @@ static void test_xproc_secure_world_dies(void **state)
 	optee_remote_close(r);
 }
 
+/* The secure world's answer record: a round trip, and every malformed record refused. */
+static void test_xproc_answer_record(void **state)
+{
+	struct optee_remote_hs m = { .type = OPTEE_REMOTE_REFUSE, .err = EBUSY }, got;
+	uint8_t buf[OPTEE_REMOTE_HS_LEN], bad[OPTEE_REMOTE_HS_LEN];
+
+	(void)state;
+	snprintf(m.text, sizeof(m.text), "busy");
+	optee_remote_hs_pack(&m, buf);
+	assert_int_equal(optee_remote_hs_parse(buf, sizeof(buf), &got), 0);
+	assert_int_equal(got.type, OPTEE_REMOTE_REFUSE);
+	assert_int_equal(got.err, EBUSY);
+	assert_string_equal(got.text, "busy");
+	assert_int_equal(optee_remote_hs_parse(buf, sizeof(buf) - 1, &got), -EPROTO);
+	for (size_t off = 0; off < 16; off += 2) {
+		memcpy(bad, buf, sizeof(bad));
+		bad[off] ^= 0x40; /* magic, version, type (to 0x42), reserved */
+		if (off == 8 || off == 10)
+			continue; /* the errno is any number */
+		assert_int_equal(optee_remote_hs_parse(bad, sizeof(bad), &got), -EPROTO);
+	}
+	memcpy(bad, buf, sizeof(bad));
+	memset(bad + 16, 'x', sizeof(bad) - 16); /* text without its NUL */
+	assert_int_equal(optee_remote_hs_parse(bad, sizeof(bad), &got), -EPROTO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_cli_info_enumerate),
 		cmocka_unit_test(test_cli_invoke),
 		cmocka_unit_test(test_cli_refusals),
+		cmocka_unit_test(test_xproc_answer_record),
 		cmocka_unit_test_teardown(test_xproc_invoke_and_refusals, reap_tee),
 		cmocka_unit_test_teardown(test_xproc_secure_world_dies, reap_tee),
 	};

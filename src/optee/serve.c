@@ -6,6 +6,8 @@
  * its SMCs from a slot page that is the only thing it hands back. When the
  * normal world hangs up, that secure world is stopped and the next may
  * connect; a connection while one is attached is refused with a reason.
+ * One loop serves the socket: a client's handshake holds it for at most
+ * HANDSHAKE_MS (a refused one's for REFUSE_MS), never longer.
  */
 #include <fwkit/optee/remote.h>
 
