@@ -23,10 +23,14 @@ int fwkit_cmd_platform(int argc, char **argv);
 int fwkit_cmd_scmi(int argc, char **argv);
 int fwkit_cmd_bench(int argc, char **argv);
 int fwkit_cmd_issei(int argc, char **argv);
+int fwkit_cmd_optee(int argc, char **argv);
 /* `fwkit bench --cost [SPEC...]` (tools/fwkit/bench_cost.c). */
 int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json);
 /* ISSEI rows of `fwkit bench` (tools/fwkit/bench_issei.c). */
 int issei_bench_run(bool json);
+/* The OP-TEE row of `fwkit bench` (tools/fwkit/bench_optee.c): n PTA invoke
+ * round trips after warm unmeasured ones, over a polled or sleeping slot. */
+int optee_bench_measure(bool poll, uint64_t *t, unsigned int n, unsigned int warm);
 
 /* `fwkit scmi`'s agent, for its commands: the session (local, or through
  * --socket) opens on the first call, after the command has read its

@@ -322,6 +322,34 @@ static void print_row(bool json, const char *name, const struct result *r, const
 	fflush(stdout);
 }
 
+/* ------------------------------------------------------------------ OP-TEE */
+
+/* A PTA invoke through a sleeping slot, beside the doorbell floor of the same run. Sleeping
+ * ends share one CPU (placement), so the secure world's threads inherit the caller's. */
+static int optee_row(unsigned int n, bool json)
+{
+	unsigned int iters = n / 4, warm = iters / 10;
+	uint64_t *t = calloc(iters, sizeof(*t));
+	struct result floor_r = { 0 }, r = { 0 };
+	int peer_cpu, caller_cpu, ret;
+
+	if (!t)
+		return -ENOMEM;
+	ret = floor_run(false, HW_WAIT_SLEEP, iters, warm, &floor_r);
+	placement(HW_WAIT_SLEEP, &peer_cpu, &caller_cpu);
+	pin(peer_cpu);
+	if (!ret)
+		ret = optee_bench_measure(false, t, iters, warm);
+	unpin();
+	if (!ret) {
+		summarise(t, iters, &r);
+		print_row(json, "floor.doorbell_pingpong.threads", &floor_r, &floor_r);
+		print_row(json, "optee.pta_invoke.sleep.threads", &r, &floor_r);
+	}
+	free(t);
+	return ret;
+}
+
 static const char usage_text[] =
 	"usage: fwkit bench [--json] [--iterations N]\n"
 	"       fwkit bench --cost [--json] [--iterations N] "
@@ -329,7 +357,8 @@ static const char usage_text[] =
 	"\n"
 	"Round trip of SCMI Base PROTOCOL_VERSION over SMT with SMC doorbells, polling\n"
 	"and sleeping, between threads and between processes, each beside the floor of\n"
-	"the same primitives measured in the same run; then the ISSEI figures.\n"
+	"the same primitives measured in the same run; then an OP-TEE PTA invoke through\n"
+	"a sleeping SMC slot, and the ISSEI figures.\n"
 	"--cost: the platform's own cost per message (default: a table of Base\n"
 	"messages); scripts/msgcost.sh gives instructions per message under callgrind.\n";
 
@@ -390,5 +419,8 @@ int fwkit_cmd_bench(int argc, char **argv)
 		print_row(json, fname, &floor_r, &floor_r);
 		print_row(json, cases[i].name, &r, &floor_r);
 	}
+	ret = optee_row(n, json);
+	if (ret)
+		return cli_fail("bench optee.pta_invoke: %s", strerror(-ret));
 	return issei_bench_run(json) ? 1 : 0;
 }

@@ -18,6 +18,7 @@ static const struct {
 	{ "platform", fwkit_cmd_platform, "serve the emulated SCMI platform on a socket" },
 	{ "scmi", fwkit_cmd_scmi, "SCMI agent: talk to a platform" },
 	{ "issei", fwkit_cmd_issei, "ISSEI host driver and emulated security engine" },
+	{ "optee", fwkit_cmd_optee, "OP-TEE driver against the board's secure world" },
 	{ "bench", fwkit_cmd_bench, "round-trip benchmarks against the floor of the hw layer" },
 };
 

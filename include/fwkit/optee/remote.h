@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The two OP-TEE worlds in two processes, over the link (fwkit/hw.h): the
+ * secure world serves a Unix socket (optee_tee_serve); a normal world
+ * connects (optee_remote_open), creates its memory and hands it over,
+ * and gets back only the page of an SMC slot, as on a machine where secure
+ * memory is never visible to the normal world. One normal world at a time;
+ * a second is refused with a reason it prints. A normal world whose secure
+ * world dies has its call in progress, and every later one, end at once with
+ * TEE_ERROR_COMMUNICATION from TEE_ORIGIN_COMMS.
+ *
+ * The answer record after the normal world's regions (64 bytes,
+ * little-endian): u32 magic "OPTH", u16 version 1, u16 type (ACCEPT 1,
+ * REFUSE 2), u32 errno (REFUSE), u32 reserved 0, char text[48] (REFUSE:
+ * why), NUL-terminated. After ACCEPT come the slot region and END.
+ */
+#ifndef FWKIT_OPTEE_REMOTE_H
+#define FWKIT_OPTEE_REMOTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <fwkit/optee/driver.h>
+#include <fwkit/optee/tee.h>
+
+#define OPTEE_REMOTE_MEM_REGION "optee-nsmem" /* the normal world's memory */
+#define OPTEE_REMOTE_SMC_REGION "optee-smc"   /* the SMC slot page */
+
+/* The answer record's codec (pure; the fuzzers and tests use it). */
+#define OPTEE_REMOTE_HS_LEN 64
+enum optee_remote_hs_type { OPTEE_REMOTE_ACCEPT = 1, OPTEE_REMOTE_REFUSE = 2 };
+struct optee_remote_hs {
+	uint16_t type;
+	uint32_t err;
+	char text[48];
+};
+void optee_remote_hs_pack(const struct optee_remote_hs *m, uint8_t out[OPTEE_REMOTE_HS_LEN]);
+int optee_remote_hs_parse(const uint8_t *buf, size_t len, struct optee_remote_hs *m);
+
+struct optee_tee_serve_opts {
+	struct optee_tee_config tee;	     /* nsmem: the client's memory, per client */
+	const struct optee_pta *const *ptas; /* registered for each client */
+	unsigned int nptas;
+	void (*ready)(void *ctx); /* listening (may be NULL) */
+	void *ready_ctx;
+};
+
+/* Serve until stop_fd is readable: 0, or a negative errno with err set
+ * (-EADDRINUSE for a live socket at path). */
+int optee_tee_serve(const char *path, const struct optee_tee_serve_opts *o, int stop_fd, char *err,
+		    size_t errlen);
+
+struct optee_remote;
+
+/* Connect, hand over the memory, probe: 0, or a negative errno with err
+ * set (-EBUSY: another normal world is connected). smc_timeout_ns bounds
+ * each SMC (<0: forever); timeout_ms the handshake. */
+int optee_remote_open(const char *path, int timeout_ms, int64_t smc_timeout_ns,
+		      struct optee_remote **out, char *err, size_t errlen);
+struct optee_drv *optee_remote_drv(const struct optee_remote *r);
+/* Removes the driver and hangs up; safe on NULL. */
+void optee_remote_close(struct optee_remote *r);
+
+#endif

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The normal-world end of the OP-TEE link (fwkit/optee/remote.h) and the
+ * answer record both ends use: connect, hand the secure world our memory,
+ * read its answer, map the SMC slot page it gives, probe over it. A thread
+ * watches the link, so that a secure world that dies fails the call waiting
+ * on it (even one parked in an RPC) and every later one at once.
+ */
+#include <fwkit/optee/remote.h>
+#include <fwkit/optee/system.h>
+
+#include <fwkit/base.h>
+#include <fwkit/sync.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define HS_MAGIC   0x4854504fu /* "OPTH" */
+#define HS_VERSION 1
+#define HS_TEXT	   0x10
+
+void optee_remote_hs_pack(const struct optee_remote_hs *m, uint8_t out[OPTEE_REMOTE_HS_LEN])
+{
+	memset(out, 0, OPTEE_REMOTE_HS_LEN);
+	fw_put_le32(out, HS_MAGIC);
+	fw_put_le16(out + 4, HS_VERSION);
+	fw_put_le16(out + 6, m->type);
+	fw_put_le32(out + 8, m->err);
+	memcpy(out + HS_TEXT, m->text, strnlen(m->text, sizeof(m->text) - 1));
+}
+
+int optee_remote_hs_parse(const uint8_t *buf, size_t len, struct optee_remote_hs *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (len != OPTEE_REMOTE_HS_LEN || fw_get_le32(buf) != HS_MAGIC ||
+	    fw_get_le16(buf + 4) != HS_VERSION || fw_get_le32(buf + 12) ||
+	    !memchr(buf + HS_TEXT, 0, sizeof(m->text)))
+		return -EPROTO;
+	m->type = fw_get_le16(buf + 6);
+	m->err = fw_get_le32(buf + 8);
+	memcpy(m->text, buf + HS_TEXT, sizeof(m->text));
+	if (m->type != OPTEE_REMOTE_ACCEPT && m->type != OPTEE_REMOTE_REFUSE)
+		return -EPROTO;
+	return 0;
+}
+
+struct optee_remote {
+	struct hw_shm *mem;
+	struct hw_link *link;
+	struct hw_smc *smc;
+	struct optee_drv *drv;
+	pthread_t watcher;
+	int stop[2];
+	bool watching;
+};
+
+static int recv_answer(int fd, struct optee_remote_hs *m, uint64_t deadline)
+{
+	uint8_t buf[OPTEE_REMOTE_HS_LEN + 1];
+	int ret = fw_wait_readable(fd, deadline);
+	ssize_t n;
+
+	if (ret)
+		return ret;
+	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EAGAIN ? -ETIMEDOUT : -errno;
+	if (n == 0)
+		return -ECONNRESET;
+	return optee_remote_hs_parse(buf, (size_t)n, m);
+}
+
+/* Our memory out, the answer and the slot page back. */
+static int handshake(struct optee_remote *r, const char *path, uint64_t deadline, char *err,
+		     size_t errlen)
+{
+	struct optee_remote_hs m;
+	int sent = hw_link_send_region(r->link, r->mem), ret;
+
+	if (!sent)
+		sent = hw_link_send_end(r->link);
+	/* A refusal may have come before our regions went: read it anyway. */
+	ret = recv_answer(hw_link_fd(r->link), &m, deadline);
+	if (!ret && m.type == OPTEE_REMOTE_REFUSE) {
+		snprintf(err, errlen, "%s: the secure world refused: %s", path, m.text);
+		return m.err > 0 && m.err < 4096 ? -(int)m.err : -EPERM;
+	}
+	if (!ret)
+		ret = sent;
+	if (!ret)
+		ret = hw_link_recv_regions(r->link, deadline);
+	if (ret) {
+		snprintf(err, errlen, "%s: handshake failed: %s", path, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+static void *watch_main(void *arg)
+{
+	struct optee_remote *r = arg;
+	struct pollfd p[2] = { { .fd = hw_link_fd(r->link), .events = POLLIN },
+			       { .fd = r->stop[0], .events = POLLIN } };
+
+	for (;;) {
+		char c;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			return NULL;
+		/* The secure world never speaks after the handshake. */
+		if ((p[0].revents & (POLLHUP | POLLERR)) ||
+		    ((p[0].revents & POLLIN) && recv(p[0].fd, &c, 1, MSG_DONTWAIT) == 0))
+			break;
+	}
+	hw_smc_cancel(r->smc, -ECONNRESET);
+	return NULL;
+}
+
+static int start_watcher(struct optee_remote *r)
+{
+	if (pipe2(r->stop, O_CLOEXEC))
+		return -errno;
+	if (pthread_create(&r->watcher, NULL, watch_main, r)) {
+		close(r->stop[0]);
+		close(r->stop[1]);
+		return -EAGAIN;
+	}
+	r->watching = true;
+	return 0;
+}
+
+static int attach(struct optee_remote *r, const char *path, int timeout_ms, char *err,
+		  size_t errlen)
+{
+	uint64_t deadline =
+		fw_deadline(timeout_ms < 0 ? -1 : (int64_t)timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
+	struct hw_shm *slot;
+	int ret = hw_link_connect(path, deadline, &r->link);
+
+	if (ret) {
+		snprintf(err, errlen, "cannot connect to %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = handshake(r, path, deadline, err, errlen);
+	if (ret)
+		return ret;
+	slot = hw_link_region(r->link, OPTEE_REMOTE_SMC_REGION);
+	if (!slot || hw_smc_open_slot(slot, 0, HW_WAIT_SLEEP, &r->smc)) {
+		snprintf(err, errlen, "%s: the secure world offered no SMC slot", path);
+		return -EPROTO;
+	}
+	ret = start_watcher(r);
+	if (ret)
+		snprintf(err, errlen, "%s: cannot watch the link: %s", path, strerror(-ret));
+	return ret;
+}
+
+int optee_remote_open(const char *path, int timeout_ms, int64_t smc_timeout_ns,
+		      struct optee_remote **out, char *err, size_t errlen)
+{
+	struct optee_remote *r = calloc(1, sizeof(*r));
+	/* Enumerate (optee_drv_device lists what was found), with no bus to add to. */
+	static const struct optee_drv_device_ops no_bus = { 0 };
+	struct optee_drv_config dc = { .nregions = 1,
+				       .smc_timeout_ns = smc_timeout_ns,
+				       .devices = &no_bus };
+	enum optee_probe_step step = OPTEE_PROBE_UID;
+	int ret;
+
+	*out = NULL;
+	if (!r)
+		return -ENOMEM;
+	ret = hw_shm_create(OPTEE_REMOTE_MEM_REGION, OPTEE_SYSTEM_MEM_PADDR, OPTEE_SYSTEM_MEM_SIZE,
+			    &r->mem);
+	if (ret)
+		snprintf(err, errlen, "normal-world memory: %s", strerror(-ret));
+	else
+		ret = attach(r, path, timeout_ms, err, errlen);
+	if (!ret) {
+		dc.conduit = r->smc;
+		dc.regions = &r->mem;
+		dc.thread_wait_ns = smc_timeout_ns;
+		ret = optee_drv_probe(&dc, &r->drv, &step);
+		if (ret)
+			snprintf(err, errlen, "%s: probe (%s): %s", path,
+				 optee_probe_step_name(step), strerror(-ret));
+	}
+	if (ret) {
+		optee_remote_close(r);
+		return ret;
+	}
+	*out = r;
+	return 0;
+}
+
+struct optee_drv *optee_remote_drv(const struct optee_remote *r)
+{
+	return r->drv;
+}
+
+void optee_remote_close(struct optee_remote *r)
+{
+	if (!r)
+		return;
+	if (r->drv)
+		optee_drv_remove(r->drv);
+	if (r->watching) {
+		(void)!write(r->stop[1], "x", 1);
+		pthread_join(r->watcher, NULL);
+		close(r->stop[0]);
+		close(r->stop[1]);
+	}
+	hw_smc_close(r->smc);
+	hw_link_close(r->link);
+	hw_shm_destroy(r->mem);
+	free(r);
+}

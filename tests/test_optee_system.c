@@ -1,0 +1,538 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Both OP-TEE worlds together in one process: fwkit's normal-world driver
+ * probes fwkit's secure-world emulator through a direct conduit and through
+ * a slot conduit served by a thread, enumerates the devices the emulator's
+ * device PTA lists, and opens a session to the test PTA to invoke every
+ * command (values, memrefs with a short buffer, an RPC SHM_ALLOC/FREE and a
+ * foreign interrupt). Each side was tested against a scripted peer; this is
+ * where a mismatch between the two would show.
+ */
+#include "helpers.h"
+
+#include <fwkit/base.h>
+#include <fwkit/optee/client.h>
+#include <fwkit/optee/driver.h>
+#include <fwkit/optee/remote.h>
+#include <fwkit/optee/system.h>
+#include <fwkit/sync.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MEM_PADDR OPTEE_SYSTEM_MEM_PADDR
+
+struct sys {
+	struct optee_system *os;
+	struct optee_drv *drv;
+	struct hw_shm *mem;
+	struct optee_drv_device_ops ops;
+	struct optee_uuid found[4];
+	int added, removed;
+};
+
+static int dev_add(void *ctx, const struct optee_uuid *uuid)
+{
+	struct sys *s = ctx;
+
+	if (s->added < 4)
+		s->found[s->added] = *uuid;
+	s->added++;
+	return 0;
+}
+
+static void dev_remove(void *ctx, const struct optee_uuid *uuid)
+{
+	(void)uuid;
+	((struct sys *)ctx)->removed++;
+}
+
+static struct sys *sys_new(bool slot)
+{
+	struct sys *s = calloc(1, sizeof(*s));
+	struct optee_system_config cfg = {
+		.tee = { .threads = 4,
+			 .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG,
+			 .os_major = 4,
+			 .os_minor = 1 },
+		.slot = slot,
+		.mode = HW_WAIT_SLEEP,
+		.test_pta = true,
+	};
+
+	assert_non_null(s);
+	s->ops = (struct optee_drv_device_ops){ dev_add, dev_remove, s };
+	cfg.devices = &s->ops;
+	assert_int_equal(optee_system_open(&cfg, &s->os, NULL), 0);
+	s->drv = optee_system_drv(s->os);
+	s->mem = optee_system_memory(s->os);
+	return s;
+}
+
+static void sys_free(struct sys *s)
+{
+	optee_system_close(s->os);
+	assert_int_equal(s->removed, s->added);
+	free(s);
+}
+
+static uint32_t open_test(struct sys *s)
+{
+	struct optee_client_result res;
+	struct optee_uuid uuid;
+	uint32_t session = 0;
+
+	assert_int_equal(optee_uuid_parse(OPTEE_PTA_TEST_UUID_STR, &uuid), 0);
+	assert_int_equal(optee_client_open_session(s->drv, &uuid, NULL, 0, &session, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	return session;
+}
+
+static void invoke_ok(struct sys *s, uint32_t session, uint32_t cmd, struct optee_param *p)
+{
+	struct optee_client_result res;
+
+	assert_int_equal(optee_client_invoke(s->drv, session, cmd, 0, p, 4, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+}
+
+static void check_probe(struct sys *s)
+{
+	struct optee_drv_info info;
+	struct optee_uuid test_uuid;
+
+	optee_drv_get_info(s->drv, &info);
+	assert_int_equal(info.os_major, 4);
+	assert_int_equal(info.os_minor, 1);
+	assert_int_equal(info.thread_count, 4);
+	assert_true(info.dynamic_shm);
+	assert_int_equal(info.rpc_param_count, OPTEE_TEE_RPC_PARAMS);
+	/* The test PTA is the one PTA flagged for enumeration. */
+	assert_int_equal(info.ndevices, 1);
+	assert_int_equal(s->added, 1);
+	assert_int_equal(optee_uuid_parse(OPTEE_PTA_TEST_UUID_STR, &test_uuid), 0);
+	assert_memory_equal(&s->found[0], &test_uuid, sizeof(test_uuid));
+	assert_memory_equal(optee_drv_device(s->drv, 0), &test_uuid, sizeof(test_uuid));
+}
+
+static void check_values(struct sys *s, uint32_t session)
+{
+	struct optee_param p[4] = {
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, .u.value = { .a = 5, .b = 0xF0 } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { .a = 7, .b = 0x0F } },
+	};
+
+	invoke_ok(s, session, OPTEE_PTA_TEST_CMD_VALUES, p);
+	assert_int_equal(p[1].u.value.a, 12);
+	assert_int_equal(p[1].u.value.b, 0xFF);
+	assert_int_equal(p[2].u.value.a, 8);
+	assert_int_equal(p[2].u.value.b, 0x10);
+}
+
+static void check_memrefs(struct sys *s, uint32_t session)
+{
+	struct optee_shm in, out, io;
+	struct optee_client_result res;
+	struct optee_param p[4] = {
+		{ .attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, .u.memref = { &in, 0, 32 } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, .u.memref = { &out, 0, 8 } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, .u.memref = { &io, 0, 16 } },
+	};
+
+	assert_int_equal(optee_drv_shm_alloc(s->drv, 64, &in), 0);
+	assert_int_equal(optee_drv_shm_alloc(s->drv, 64, &out), 0);
+	assert_int_equal(optee_drv_shm_alloc(s->drv, 64, &io), 0);
+	for (int i = 0; i < 32; i++)
+		in.va[i] = (uint8_t)i;
+	memset(io.va, 0, 64);
+	/* Too small an output: SHORT_BUFFER with the size it needs. */
+	assert_int_equal(
+		optee_client_invoke(s->drv, session, OPTEE_PTA_TEST_CMD_MEMREFS, 0, p, 4, &res), 0);
+	assert_int_equal(res.ret, TEE_ERROR_SHORT_BUFFER);
+	assert_int_equal(p[1].u.memref.size, 32);
+	p[1].u.memref.size = 64;
+	memset(io.va, 0x41, 16); /* what a failed call left there is undefined */
+	invoke_ok(s, session, OPTEE_PTA_TEST_CMD_MEMREFS, p);
+	assert_int_equal(p[1].u.memref.size, 32);
+	assert_memory_equal(out.va, in.va, 32);
+	assert_int_equal(io.va[15], 0x42);
+	assert_int_equal(io.va[16], 0);
+	optee_drv_shm_free(s->drv, &in);
+	optee_drv_shm_free(s->drv, &out);
+	optee_drv_shm_free(s->drv, &io);
+}
+
+static void check_rpcs(struct sys *s, uint32_t session)
+{
+	struct optee_param p[4] = {
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { .a = 3000, .b = 0x5A } },
+	};
+	uint64_t pa;
+
+	invoke_ok(s, session, OPTEE_PTA_TEST_CMD_RPC_SHM, p);
+	/* The buffer came from the driver's pool, in normal-world memory. */
+	pa = (MEM_PADDR & ~0xFFFFFFFFull) | p[0].u.value.a;
+	assert_true(hw_shm_covers(s->mem, pa, 3000));
+	assert_int_equal(s->mem->base[pa - MEM_PADDR], 0x5A);
+	memset(p, 0, sizeof(p));
+	invoke_ok(s, session, OPTEE_PTA_TEST_CMD_FOREIGN_INTR, p);
+}
+
+static void run_all(bool slot)
+{
+	struct sys *s = sys_new(slot);
+	struct optee_client_result res;
+	uint32_t session;
+
+	check_probe(s);
+	session = open_test(s);
+	check_values(s, session);
+	check_memrefs(s, session);
+	check_rpcs(s, session);
+	assert_int_equal(optee_client_close_session(s->drv, session, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	assert_int_equal(optee_drv_pool_pages_used(s->drv), 0);
+	sys_free(s);
+}
+
+static void test_direct_conduit(void **state)
+{
+	(void)state;
+	run_all(false);
+}
+
+static void test_slot_conduit(void **state)
+{
+	(void)state;
+	run_all(true);
+}
+
+/* A session number the secure world never gave is refused by the secure world, not the driver. */
+static void test_unknown_session(void **state)
+{
+	struct sys *s = sys_new(false);
+	struct optee_client_result res;
+	struct optee_param p[4] = { { 0 } };
+
+	(void)state;
+	assert_int_equal(optee_client_invoke(s->drv, 0x1234, 0, 0, p, 4, &res), 0);
+	assert_int_not_equal(res.ret, TEE_SUCCESS);
+	assert_int_equal(res.origin, TEE_ORIGIN_TEE);
+	sys_free(s);
+}
+
+/* ------------------------------------------------------------------ the CLI */
+
+#define TEST_UUID OPTEE_PTA_TEST_UUID_STR
+
+static void test_cli_info_enumerate(void **state)
+{
+	char out[4096], err[1024];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "info", NULL),
+			 0);
+	assert_non_null(strstr(out, "OP-TEE OS revision 4.1"));
+	assert_non_null(strstr(out, "devices: 1"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--json",
+				      "enumerate", NULL),
+			 0);
+	assert_string_equal(out, "{\"devices\":[\"" TEST_UUID "\"]}\n");
+}
+
+static void test_cli_invoke(void **state)
+{
+	char out[4096], err[1024];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
+				      TEST_UUID, "0", "vi:5,240", "vo", "vio:7,15", NULL),
+			 0);
+	assert_non_null(strstr(out, "param 1: a=12 b=255"));
+	assert_non_null(strstr(out, "param 2: a=8 b=16"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--json",
+				      "invoke", TEST_UUID, "1", "mi:00010203", "mo:8", "mio:41",
+				      NULL),
+			 0);
+	assert_non_null(strstr(out, "{\"index\":1,\"size\":4,\"data\":\"00010203\"}"));
+	assert_non_null(strstr(out, "{\"index\":2,\"size\":1,\"data\":\"42\"}"));
+	/* Too small an output: the status says so, with the size needed. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
+				      TEST_UUID, "1", "mi:00010203", "mo:2", "mio:00", NULL),
+			 1);
+	assert_non_null(strstr(out, "result: SHORT_BUFFER"));
+	assert_non_null(strstr(out, "param 1: 4 bytes"));
+}
+
+static void test_cli_refusals(void **state)
+{
+	char out[4096], err[1024];
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
+				      "not-a-uuid", "0", NULL),
+			 2);
+	assert_non_null(strstr(err, "is not a UUID"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
+				      TEST_UUID, "0", "vx:1", NULL),
+			 2);
+	assert_non_null(strstr(err, "bad param 'vx:1'"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
+				      "00000000-0000-0000-0000-000000000001", "0", NULL),
+			 1);
+	assert_non_null(strstr(err, "open session: ITEM_NOT_FOUND, origin TEE"));
+}
+
+/* ------------------------------------------------------- across processes */
+
+#define WAIT_KEY 1u
+
+/* A PTA whose one command parks the secure thread in an RPC: a notification wait. */
+static uint32_t wait_invoke(struct optee_pta_call *call, void *sess, uint32_t cmd, uint32_t types,
+			    union tee_param p[4])
+{
+	struct optee_msg_arg rpc = { .cmd = OPTEE_RPC_CMD_NOTIFICATION, .num_params = 1 };
+
+	(void)sess;
+	(void)cmd;
+	(void)types;
+	(void)p;
+	rpc.params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	rpc.params[0].u.value.a = OPTEE_RPC_NOTIFICATION_WAIT;
+	rpc.params[0].u.value.b = WAIT_KEY;
+	rpc.params[0].u.value.c = 20000;
+	return optee_pta_rpc_cmd(call, &rpc) ? TEE_ERROR_COMMUNICATION : rpc.ret;
+}
+
+static const struct optee_pta_cmd wait_cmds[] = { { 0, 0 } };
+
+static const struct optee_pta wait_pta = {
+	.uuid = { 0x11111111, 0x2222, 0x3333, { 0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55 } },
+	.name = "wait.pta",
+	.cmds = wait_cmds,
+	.ncmds = 1,
+	.invoke = wait_invoke,
+};
+
+static void child_ready(void *ctx)
+{
+	(void)!write(*(int *)ctx, "r", 1);
+}
+
+/* A secure world in a child process on path; its pid once it listens. */
+static pid_t start_tee(const char *path)
+{
+	static const struct optee_pta *const ptas[] = { &optee_pta_test, &wait_pta };
+	int rdy[2], stop[2];
+	char c;
+	pid_t pid;
+
+	assert_int_equal(pipe(rdy), 0);
+	assert_int_equal(pipe(stop), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct optee_tee_serve_opts o = {
+			.tee = { .threads = 4,
+				 .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG,
+				 .os_major = 4 },
+			.ptas = ptas,
+			.nptas = 2,
+			.ready = child_ready,
+			.ready_ctx = &rdy[1],
+		};
+		char err[256];
+
+		close(rdy[0]);
+		_exit(optee_tee_serve(path, &o, stop[0], err, sizeof(err)) ? 1 : 0);
+	}
+	close(rdy[1]);
+	close(stop[0]);
+	assert_int_equal(fw_wait_readable(rdy[0], fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC)), 0);
+	assert_int_equal(read(rdy[0], &c, 1), 1);
+	close(rdy[0]);
+	/* stop[1] stays open: the child serves until killed. */
+	return pid;
+}
+
+static pid_t tee_pid = -1;
+static char tee_path[108];
+
+static void kill_tee(void)
+{
+	kill(tee_pid, SIGKILL);
+	assert_int_equal(th_exit_status(tee_pid), 128 + SIGKILL);
+	tee_pid = -1;
+	unlink(tee_path);
+}
+
+/* Also after a failed assertion: a secure world left running would hold the test's output. */
+static int reap_tee(void **state)
+{
+	(void)state;
+	if (tee_pid > 0)
+		kill_tee();
+	return 0;
+}
+
+static void test_xproc_invoke_and_refusals(void **state)
+{
+	struct optee_remote *r, *r2;
+	struct optee_client_result res;
+	struct optee_tee_serve_opts o = { .tee = { .threads = 1 } };
+	char err[256], out[1024], cli_err[512];
+	const char *path = tee_path;
+	uint32_t session;
+	struct optee_uuid uuid;
+	struct optee_param p[4] = {
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { .a = 100, .b = 7 } },
+	};
+
+	(void)state;
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	tee_pid = start_tee(path);
+	assert_int_equal(
+		optee_remote_open(path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
+		0);
+	assert_int_equal(optee_uuid_parse(OPTEE_PTA_TEST_UUID_STR, &uuid), 0);
+	assert_int_equal(
+		optee_client_open_session(optee_remote_drv(r), &uuid, NULL, 0, &session, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	/* An RPC SHM_ALLOC: the secure world wrote into memory the normal world created. */
+	assert_int_equal(optee_client_invoke(optee_remote_drv(r), session,
+					     OPTEE_PTA_TEST_CMD_RPC_SHM, 0, p, 4, &res),
+			 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	/* One normal world at a time; a live socket is not taken over. */
+	assert_int_equal(
+		optee_remote_open(path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r2, err, sizeof(err)),
+		-EBUSY);
+	assert_non_null(strstr(err, "another normal world is attached"));
+	assert_int_equal(optee_tee_serve(path, &o, -1, err, sizeof(err)), -EADDRINUSE);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), cli_err, sizeof(cli_err), "optee",
+				      "--socket", path, "info", NULL),
+			 1);
+	assert_non_null(strstr(cli_err, "the secure world refused: another normal world"));
+	assert_int_equal(optee_client_close_session(optee_remote_drv(r), session, &res), 0);
+	optee_remote_close(r);
+	/* Once the first hangs up, the next is served: here, the CLI. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), cli_err, sizeof(cli_err), "optee",
+				      "--socket", path, "--json", "enumerate", NULL),
+			 0);
+	assert_string_equal(out, "{\"devices\":[\"" OPTEE_PTA_TEST_UUID_STR "\"]}\n");
+	assert_int_equal(th_run_fwkit(out, sizeof(out), cli_err, sizeof(cli_err), "optee",
+				      "--socket", path, "invoke", OPTEE_PTA_TEST_UUID_STR, "0",
+				      "vi:1,2", "vo", "vio:3,4", NULL),
+			 0);
+	assert_non_null(strstr(out, "param 1: a=4 b=6"));
+	kill_tee();
+}
+
+struct waiter {
+	struct optee_drv *drv;
+	uint32_t session;
+	struct optee_client_result res;
+	int ret;
+};
+
+static void *wait_call(void *arg)
+{
+	struct waiter *w = arg;
+	struct optee_param p[4] = { { 0 } };
+
+	w->ret = optee_client_invoke(w->drv, w->session, 0, 0, p, 4, &w->res);
+	return NULL;
+}
+
+/* The secure world dies while the normal world serves its RPC: the call ends with
+ * COMMUNICATION from COMMS, and so does the next one, without waiting out a timeout. */
+static void test_xproc_secure_world_dies(void **state)
+{
+	struct waiter w = { 0 };
+	struct optee_remote *r;
+	struct optee_client_result res;
+	struct optee_param p[4] = { { 0 } };
+	uint64_t deadline = fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC);
+	char err[256];
+	const char *path = tee_path;
+	pthread_t th;
+
+	(void)state;
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	tee_pid = start_tee(path);
+	/* An SMC timeout far beyond the test's: only the hang-up can end the call in time. */
+	assert_int_equal(
+		optee_remote_open(path, 5000, 60 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
+		0);
+	w.drv = optee_remote_drv(r);
+	assert_int_equal(
+		optee_client_open_session(w.drv, &wait_pta.uuid, NULL, 0, &w.session, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	assert_int_equal(pthread_create(&th, NULL, wait_call, &w), 0);
+	while (!optee_drv_notif_has_waiter(w.drv, WAIT_KEY)) {
+		assert_true(fw_now_ns() < deadline);
+		sched_yield();
+	}
+	kill_tee();
+	/* The RPC's answer now goes to a dead secure world. */
+	assert_int_equal(optee_drv_notif_send(w.drv, WAIT_KEY), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(w.ret, 0);
+	assert_int_equal(w.res.ret, TEE_ERROR_COMMUNICATION);
+	assert_int_equal(w.res.origin, TEE_ORIGIN_COMMS);
+	assert_int_equal(optee_client_invoke(w.drv, w.session, 0, 0, p, 4, &res), 0);
+	assert_int_equal(res.ret, TEE_ERROR_COMMUNICATION);
+	assert_int_equal(res.origin, TEE_ORIGIN_COMMS);
+	assert_true(fw_now_ns() < deadline);
+	optee_remote_close(r);
+}
+
+/* The secure world's answer record: a round trip, and every malformed record refused. */
+static void test_xproc_answer_record(void **state)
+{
+	struct optee_remote_hs m = { .type = OPTEE_REMOTE_REFUSE, .err = EBUSY }, got;
+	uint8_t buf[OPTEE_REMOTE_HS_LEN], bad[OPTEE_REMOTE_HS_LEN];
+
+	(void)state;
+	snprintf(m.text, sizeof(m.text), "busy");
+	optee_remote_hs_pack(&m, buf);
+	assert_int_equal(optee_remote_hs_parse(buf, sizeof(buf), &got), 0);
+	assert_int_equal(got.type, OPTEE_REMOTE_REFUSE);
+	assert_int_equal(got.err, EBUSY);
+	assert_string_equal(got.text, "busy");
+	assert_int_equal(optee_remote_hs_parse(buf, sizeof(buf) - 1, &got), -EPROTO);
+	for (size_t off = 0; off < 16; off += 2) {
+		memcpy(bad, buf, sizeof(bad));
+		bad[off] ^= 0x40; /* magic, version, type (to 0x42), reserved */
+		if (off == 8 || off == 10)
+			continue; /* the errno is any number */
+		assert_int_equal(optee_remote_hs_parse(bad, sizeof(bad), &got), -EPROTO);
+	}
+	memcpy(bad, buf, sizeof(bad));
+	memset(bad + 16, 'x', sizeof(bad) - 16); /* text without its NUL */
+	assert_int_equal(optee_remote_hs_parse(bad, sizeof(bad), &got), -EPROTO);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_direct_conduit),
+		cmocka_unit_test(test_slot_conduit),
+		cmocka_unit_test(test_unknown_session),
+		cmocka_unit_test(test_cli_info_enumerate),
+		cmocka_unit_test(test_cli_invoke),
+		cmocka_unit_test(test_cli_refusals),
+		cmocka_unit_test(test_xproc_answer_record),
+		cmocka_unit_test_teardown(test_xproc_invoke_and_refusals, reap_tee),
+		cmocka_unit_test_teardown(test_xproc_secure_world_dies, reap_tee),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

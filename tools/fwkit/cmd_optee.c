@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fwkit optee: the normal-world driver, probed against the secure world of
+ * a board (the embedded default, or --dtb FILE) running in this process
+ * behind a slot conduit, or in another process serving --socket PATH
+ * (`fwkit optee tee`), as a kernel client would use it: what probe learnt
+ * (info), the devices the enumeration PTA lists (enumerate), and one
+ * command of a PTA with up to four params (invoke).
+ */
+#include "cli.h"
+
+#include <fwkit/base.h>
+#include <fwkit/board.h>
+#include <fwkit/optee/client.h>
+#include <fwkit/optee/remote.h>
+#include <fwkit/optee/system.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_MEMREF 4096u
+
+static const char usage_text[] =
+	"usage: fwkit optee [--dtb FILE | --socket PATH] [--json] info\n"
+	"       fwkit optee [--dtb FILE | --socket PATH] [--json] enumerate\n"
+	"       fwkit optee [--dtb FILE | --socket PATH] [--json] invoke UUID CMD [PARAM...]\n"
+	"       fwkit optee --socket PATH [--dtb FILE] tee\n"
+	"\n"
+	"The OP-TEE normal-world driver against the board's secure world\n"
+	"(linaro,optee-tz node), run in this process, or served on --socket PATH by\n"
+	"`fwkit optee tee` (one normal world at a time); the test PTA\n"
+	"(" OPTEE_PTA_TEST_UUID_STR ") is registered.\n"
+	"PARAM (at most 4): none | vi:A,B | vo | vio:A,B (values)\n"
+	"                   mi:HEX | mo:SIZE | mio:HEX (memrefs of at most 4096 bytes)\n";
+
+struct opts {
+	const char *dtb, *socket;
+	bool json;
+};
+
+/* ------------------------------------------------------------------ params */
+
+struct cli_param {
+	struct optee_param p;
+	struct optee_shm shm;
+	bool has_shm;
+};
+
+static bool parse_values(const char *s, struct optee_param *p)
+{
+	const char *comma = strchr(s, ',');
+	unsigned int a, b;
+	char first[24];
+
+	if (!comma || (size_t)(comma - s) >= sizeof(first))
+		return false;
+	memcpy(first, s, (size_t)(comma - s));
+	first[comma - s] = '\0';
+	if (!cli_parse_u32(first, UINT32_MAX, &a) || !cli_parse_u32(comma + 1, UINT32_MAX, &b))
+		return false;
+	p->u.value.a = a;
+	p->u.value.b = b;
+	return true;
+}
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Hex bytes into a pool buffer; the size the command line gave. */
+static bool parse_hex(struct optee_drv *drv, const char *s, struct cli_param *cp)
+{
+	size_t n = strlen(s) / 2;
+
+	if (strlen(s) % 2 || n > MAX_MEMREF || optee_drv_shm_alloc(drv, n ? n : 1, &cp->shm))
+		return false;
+	cp->has_shm = true;
+	for (size_t i = 0; i < n; i++) {
+		int hi = hex_nibble(s[2 * i]), lo = hex_nibble(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		cp->shm.va[i] = (uint8_t)(hi << 4 | lo);
+	}
+	cp->p.u.memref.shm = &cp->shm;
+	cp->p.u.memref.size = n;
+	return true;
+}
+
+static bool parse_out_size(struct optee_drv *drv, const char *s, struct cli_param *cp)
+{
+	unsigned int n;
+
+	if (!cli_parse_u32(s, MAX_MEMREF, &n) || optee_drv_shm_alloc(drv, n ? n : 1, &cp->shm))
+		return false;
+	cp->has_shm = true;
+	memset(cp->shm.va, 0, n);
+	cp->p.u.memref.shm = &cp->shm;
+	cp->p.u.memref.size = n;
+	return true;
+}
+
+static bool parse_param(struct optee_drv *drv, const char *s, struct cli_param *cp)
+{
+	if (!strcmp(s, "none")) {
+		cp->p.attr = OPTEE_MSG_ATTR_TYPE_NONE;
+		return true;
+	}
+	if (!strcmp(s, "vo")) {
+		cp->p.attr = OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT;
+		return true;
+	}
+	if (!strncmp(s, "vi:", 3) || !strncmp(s, "vio:", 4)) {
+		cp->p.attr = s[2] == ':' ? OPTEE_MSG_ATTR_TYPE_VALUE_INPUT
+					 : OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+		return parse_values(strchr(s, ':') + 1, &cp->p);
+	}
+	if (!strncmp(s, "mo:", 3)) {
+		cp->p.attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT;
+		return parse_out_size(drv, s + 3, cp);
+	}
+	if (!strncmp(s, "mi:", 3) || !strncmp(s, "mio:", 4)) {
+		cp->p.attr = s[2] == ':' ? OPTEE_MSG_ATTR_TYPE_TMEM_INPUT
+					 : OPTEE_MSG_ATTR_TYPE_TMEM_INOUT;
+		return parse_hex(drv, strchr(s, ':') + 1, cp);
+	}
+	return false;
+}
+
+static void free_params(struct optee_drv *drv, struct cli_param *cp, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (cp[i].has_shm)
+			optee_drv_shm_free(drv, &cp[i].shm);
+}
+
+/* ------------------------------------------------------------------ output */
+
+static bool is_output(uint32_t attr)
+{
+	return attr == OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT ||
+	       attr == OPTEE_MSG_ATTR_TYPE_VALUE_INOUT || attr == OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT ||
+	       attr == OPTEE_MSG_ATTR_TYPE_TMEM_INOUT;
+}
+
+static void print_hex(const struct cli_param *cp)
+{
+	size_t n = cp->p.u.memref.size;
+
+	if (n > cp->shm.size)
+		n = 0; /* SHORT_BUFFER: only the size means anything */
+	for (size_t i = 0; i < n; i++)
+		printf("%02x", cp->shm.va[i]);
+}
+
+static void print_param(const struct cli_param *cp, unsigned int i, bool json, bool first)
+{
+	const struct optee_param *p = &cp->p;
+	bool value = p->attr >= OPTEE_MSG_ATTR_TYPE_VALUE_INPUT &&
+		     p->attr <= OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+
+	if (json) {
+		printf("%s{\"index\":%u,", first ? "" : ",", i);
+		if (value) {
+			printf("\"a\":%llu,\"b\":%llu}", (unsigned long long)p->u.value.a,
+			       (unsigned long long)p->u.value.b);
+			return;
+		}
+		printf("\"size\":%zu,\"data\":\"", p->u.memref.size);
+		print_hex(cp);
+		printf("\"}");
+		return;
+	}
+	if (value) {
+		printf("param %u: a=%llu b=%llu\n", i, (unsigned long long)p->u.value.a,
+		       (unsigned long long)p->u.value.b);
+		return;
+	}
+	printf("param %u: %zu bytes ", i, p->u.memref.size);
+	print_hex(cp);
+	printf("\n");
+}
+
+static void print_result(const struct optee_client_result *res, const struct cli_param *cp,
+			 unsigned int n, bool json)
+{
+	bool first = true;
+
+	if (json)
+		printf("{\"result\":\"%s\",\"code\":%u,\"origin\":\"%s\",\"params\":[",
+		       tee_result_name(res->ret), res->ret, tee_origin_name(res->origin));
+	else
+		printf("result: %s (0x%08x), origin %s\n", tee_result_name(res->ret), res->ret,
+		       tee_origin_name(res->origin));
+	for (unsigned int i = 0; i < n; i++) {
+		if (!is_output(cp[i].p.attr))
+			continue;
+		print_param(&cp[i], i, json, first);
+		first = false;
+	}
+	if (json)
+		printf("]}\n");
+}
+
+/* ---------------------------------------------------------------- commands */
+
+static int cmd_info(struct optee_drv *drv, bool json)
+{
+	struct optee_drv_info i;
+
+	optee_drv_get_info(drv, &i);
+	if (json) {
+		printf("{\"os_revision\":\"%u.%u\",\"os_build\":%u,\"threads\":%u,"
+		       "\"sec_caps\":%u,\"dynamic_shm\":%s,\"rpc_params\":%u,"
+		       "\"pool_paddr\":%llu,\"pool_size\":%llu,\"devices\":%u}\n",
+		       i.os_major, i.os_minor, i.os_build, i.thread_count, i.sec_caps,
+		       i.dynamic_shm ? "true" : "false", i.rpc_param_count,
+		       (unsigned long long)i.pool_paddr, (unsigned long long)i.pool_size,
+		       i.ndevices);
+		return 0;
+	}
+	printf("OP-TEE OS revision %u.%u (build 0x%x)\n", i.os_major, i.os_minor, i.os_build);
+	printf("threads: %u\ncapabilities: 0x%x%s\nRPC params: %u\n", i.thread_count, i.sec_caps,
+	       i.dynamic_shm ? " (dynamic shm)" : "", i.rpc_param_count);
+	printf("pool: 0x%llx, %llu bytes\ndevices: %u\n", (unsigned long long)i.pool_paddr,
+	       (unsigned long long)i.pool_size, i.ndevices);
+	return 0;
+}
+
+static int cmd_enumerate(struct optee_drv *drv, bool json)
+{
+	struct optee_drv_info info;
+	char text[37];
+
+	optee_drv_get_info(drv, &info);
+	if (json)
+		printf("{\"devices\":[");
+	for (unsigned int i = 0; i < info.ndevices; i++) {
+		optee_uuid_format(optee_drv_device(drv, i), text);
+		if (json)
+			printf("%s\"%s\"", i ? "," : "", text);
+		else
+			printf("%s\n", text);
+	}
+	if (json)
+		printf("]}\n");
+	return 0;
+}
+
+static int invoke(struct optee_drv *drv, const struct optee_uuid *uuid, uint32_t cmd,
+		  struct cli_param *cp, unsigned int n, bool json)
+{
+	struct optee_param p[OPTEE_CLIENT_MAX_PARAMS];
+	struct optee_client_result res, closed;
+	uint32_t session;
+	int ret = optee_client_open_session(drv, uuid, NULL, 0, &session, &res);
+
+	if (ret)
+		return cli_fail_errno("open session", ret);
+	if (res.ret != TEE_SUCCESS)
+		return cli_fail("open session: %s, origin %s", tee_result_name(res.ret),
+				tee_origin_name(res.origin));
+	for (unsigned int i = 0; i < n; i++)
+		p[i] = cp[i].p;
+	ret = optee_client_invoke(drv, session, cmd, 0, p, n, &res);
+	optee_client_close_session(drv, session, &closed);
+	if (ret)
+		return cli_fail_errno("invoke", ret);
+	for (unsigned int i = 0; i < n; i++)
+		cp[i].p = p[i];
+	print_result(&res, cp, n, json);
+	return res.ret == TEE_SUCCESS ? 0 : 1;
+}
+
+static int cmd_invoke(struct optee_drv *drv, const struct cli_args *a, bool json)
+{
+	struct cli_param cp[OPTEE_CLIENT_MAX_PARAMS];
+	struct optee_uuid uuid;
+	unsigned int cmd, n = (unsigned int)a->n - 3;
+	int ret;
+
+	memset(cp, 0, sizeof(cp));
+	if (optee_uuid_parse(a->v[1], &uuid))
+		return cli_usage("optee invoke", "'%s' is not a UUID", a->v[1]);
+	if (!cli_parse_u32(a->v[2], UINT32_MAX, &cmd))
+		return cli_usage("optee invoke", "'%s' is not a command number", a->v[2]);
+	for (unsigned int i = 0; i < n; i++) {
+		if (!parse_param(drv, a->v[3 + i], &cp[i])) {
+			free_params(drv, cp, n);
+			return cli_usage("optee invoke", "bad param '%s'", a->v[3 + i]);
+		}
+	}
+	ret = invoke(drv, &uuid, cmd, cp, n, json);
+	free_params(drv, cp, n);
+	return ret;
+}
+
+/* The board's secure-world configuration: CLI_RUN, or the exit status. */
+static int board_config(const struct opts *o, struct optee_tee_config *cfg)
+{
+	struct fw_board b;
+	char err[200];
+	struct fw_dt dt = { .err = err, .errlen = sizeof(err) };
+	int ret = fw_board_load(o->dtb, NULL, &b, err, sizeof(err));
+	int node;
+
+	if (ret)
+		return cli_fail("%s", err);
+	dt.fdt = b.fdt;
+	node = optee_tee_find_node(b.fdt);
+	ret = CLI_RUN;
+	if (node < 0)
+		ret = cli_fail("%s has no \"%s\" node", b.source, OPTEE_TEE_COMPATIBLE);
+	else if (optee_tee_config_from_dt(&dt, node, cfg))
+		ret = cli_fail("%s", err);
+	fw_board_free(&b);
+	return ret;
+}
+
+/* The board's secure world and the driver probed against it. */
+static int open_system(const struct opts *o, struct optee_system **s)
+{
+	struct optee_system_config cfg = { .slot = true, .mode = HW_WAIT_SLEEP, .test_pta = true };
+	static const struct optee_drv_device_ops no_bus = { 0 };
+	enum optee_probe_step step = OPTEE_PROBE_UID;
+	int ret = board_config(o, &cfg.tee);
+
+	if (ret != CLI_RUN)
+		return ret;
+	cfg.devices = &no_bus; /* enumerate, with no bus to add devices to */
+	ret = optee_system_open(&cfg, s, &step);
+	if (ret)
+		return cli_fail("probe (%s): %s", optee_probe_step_name(step), strerror(-ret));
+	return CLI_RUN;
+}
+
+static int stop_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	(void)!write(stop_pipe[1], "x", 1);
+}
+
+static void ready(void *ctx)
+{
+	fprintf(stderr, "fwkit optee tee: listening on %s\n", (const char *)ctx);
+}
+
+/* `fwkit optee tee`: serve the board's secure world until a signal. */
+static int cmd_tee(const struct opts *o)
+{
+	static const struct optee_pta *const ptas[] = { &optee_pta_test };
+	struct optee_tee_serve_opts so = { .ptas = ptas, .nptas = 1, .ready = ready };
+	struct sigaction sa = { .sa_handler = on_signal };
+	char err[256];
+	int ret;
+
+	if (!o->socket)
+		return cli_usage("optee tee", "--socket PATH is required");
+	ret = board_config(o, &so.tee);
+	if (ret != CLI_RUN)
+		return ret;
+	if (pipe(stop_pipe))
+		return cli_fail("pipe: %s", strerror(errno));
+	so.ready_ctx = (void *)o->socket;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	ret = optee_tee_serve(o->socket, &so, stop_pipe[0], err, sizeof(err));
+	close(stop_pipe[0]);
+	close(stop_pipe[1]);
+	return ret ? cli_fail("%s", err) : 0;
+}
+
+static int run_on(struct optee_drv *drv, const struct cli_args *a, bool json)
+{
+	if (!strcmp(a->v[0], "info"))
+		return cmd_info(drv, json);
+	if (!strcmp(a->v[0], "enumerate"))
+		return cmd_enumerate(drv, json);
+	return cmd_invoke(drv, a, json);
+}
+
+/* The driver against a secure world in another process. */
+static int run_remote(const struct opts *o, const struct cli_args *a)
+{
+	struct optee_remote *r;
+	char err[256];
+	int ret;
+
+	signal(SIGPIPE, SIG_IGN);
+	ret = optee_remote_open(o->socket, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err,
+				sizeof(err));
+	if (ret)
+		return cli_fail("%s", err);
+	ret = run_on(optee_remote_drv(r), a, o->json);
+	optee_remote_close(r);
+	return ret;
+}
+
+int fwkit_cmd_optee(int argc, char **argv)
+{
+	static const struct cli_sub subs[] = {
+		{ "info", 0, 0, NULL },
+		{ "enumerate", 0, 0, NULL },
+		{ "invoke", 2, 2 + OPTEE_CLIENT_MAX_PARAMS, "UUID CMD" },
+		{ "tee", 0, 0, NULL },
+	};
+	struct opts o = { 0 };
+	const struct cli_opt opts[] = { CLI_OPT_STR("--dtb", &o.dtb),
+					CLI_OPT_STR("--socket", &o.socket), CLI_OPT_END };
+	const struct cli_spec spec = CLI_SPEC_SUBS("optee", usage_text, opts, &o.json, subs);
+	struct optee_system *s = NULL;
+	struct cli_args a;
+	int ret = cli_parse(&spec, argc, argv, &a);
+
+	if (ret != CLI_RUN)
+		return ret;
+	cli_quiet_logs(false);
+	if (!strcmp(a.v[0], "tee"))
+		return cmd_tee(&o);
+	if (o.socket && o.dtb)
+		return cli_usage("optee",
+				 "--dtb is the secure world's: give it to `fwkit optee tee`");
+	if (o.socket)
+		return run_remote(&o, &a);
+	ret = open_system(&o, &s);
+	if (ret != CLI_RUN)
+		return ret;
+	ret = run_on(optee_system_drv(s), &a, o.json);
+	optee_system_close(s);
+	return ret;
+}
