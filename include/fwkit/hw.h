@@ -282,6 +282,18 @@ struct hw_shm *hw_link_region(const struct hw_link *l, const char *name);
 struct hw_shm *hw_link_region_at(const struct hw_link *l, uint64_t paddr, uint64_t size);
 /* Block until the peer hangs up (or timeout); 0 when it did. */
 int hw_link_wait_hangup(struct hw_link *l, int timeout_ms);
+/*
+ * A thread that watches a link whose peer says nothing after the handshake
+ * (the platform, the secure world): when the peer hangs up or errs it
+ * cancels smc with -ECONNRESET, so a call waiting on a dead peer fails at
+ * once, then calls on_hangup(ctx) if given. Stray bytes are drained.
+ * hw_link_watch_stop ends the thread (it never runs on_hangup after); it
+ * takes NULL.
+ */
+struct hw_link_watch;
+int hw_link_watch_start(struct hw_link *l, struct hw_smc *smc, void (*on_hangup)(void *ctx),
+			void *ctx, struct hw_link_watch **out);
+void hw_link_watch_stop(struct hw_link_watch *w);
 void hw_link_close(struct hw_link *l);
 
 #endif /* FWKIT_HW_H */

@@ -15,6 +15,8 @@
 #include <fwkit/sync.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -415,4 +417,74 @@ void hw_link_close(struct hw_link *l)
 		hw_shm_destroy(l->regions[i]);
 	close(l->fd);
 	free(l);
+}
+
+/* ------------------------------------------------------------ hang-up watch */
+
+struct hw_link_watch {
+	struct hw_link *link;
+	struct hw_smc *smc;
+	void (*on_hangup)(void *ctx);
+	void *ctx;
+	int stop[2];
+	pthread_t thread;
+};
+
+static void *watch_main(void *arg)
+{
+	struct hw_link_watch *w = arg;
+	struct pollfd p[2] = { { .fd = hw_link_fd(w->link), .events = POLLIN },
+			       { .fd = w->stop[0], .events = POLLIN } };
+
+	for (;;) {
+		char c;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			return NULL;
+		if ((p[0].revents & (POLLHUP | POLLERR)) ||
+		    ((p[0].revents & POLLIN) && recv(p[0].fd, &c, 1, MSG_DONTWAIT) == 0))
+			break;
+	}
+	hw_smc_cancel(w->smc, -ECONNRESET);
+	if (w->on_hangup)
+		w->on_hangup(w->ctx);
+	return NULL;
+}
+
+int hw_link_watch_start(struct hw_link *l, struct hw_smc *smc, void (*on_hangup)(void *ctx),
+			void *ctx, struct hw_link_watch **out)
+{
+	struct hw_link_watch *w = calloc(1, sizeof(*w));
+	int ret;
+
+	if (!w)
+		return -ENOMEM;
+	*w = (struct hw_link_watch){ .link = l, .smc = smc, .on_hangup = on_hangup, .ctx = ctx };
+	if (pipe2(w->stop, O_CLOEXEC)) {
+		ret = -errno;
+		free(w);
+		return ret;
+	}
+	ret = -pthread_create(&w->thread, NULL, watch_main, w);
+	if (ret) {
+		close(w->stop[0]);
+		close(w->stop[1]);
+		free(w);
+		return ret;
+	}
+	*out = w;
+	return 0;
+}
+
+void hw_link_watch_stop(struct hw_link_watch *w)
+{
+	if (!w)
+		return;
+	(void)!write(w->stop[1], "x", 1);
+	pthread_join(w->thread, NULL);
+	close(w->stop[0]);
+	close(w->stop[1]);
+	free(w);
 }

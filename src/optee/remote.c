@@ -13,9 +13,6 @@
 #include <fwkit/sync.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,9 +53,7 @@ struct optee_remote {
 	struct hw_link *link;
 	struct hw_smc *smc;
 	struct optee_drv *drv;
-	pthread_t watcher;
-	int stop[2];
-	bool watching;
+	struct hw_link_watch *watch; /* cancels the conduit when the secure world goes */
 };
 
 static int recv_answer(int fd, struct optee_remote_hs *m, uint64_t deadline)
@@ -103,41 +98,6 @@ static int handshake(struct optee_remote *r, const char *path, uint64_t deadline
 	return 0;
 }
 
-static void *watch_main(void *arg)
-{
-	struct optee_remote *r = arg;
-	struct pollfd p[2] = { { .fd = hw_link_fd(r->link), .events = POLLIN },
-			       { .fd = r->stop[0], .events = POLLIN } };
-
-	for (;;) {
-		char c;
-
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[1].revents)
-			return NULL;
-		/* The secure world never speaks after the handshake. */
-		if ((p[0].revents & (POLLHUP | POLLERR)) ||
-		    ((p[0].revents & POLLIN) && recv(p[0].fd, &c, 1, MSG_DONTWAIT) == 0))
-			break;
-	}
-	hw_smc_cancel(r->smc, -ECONNRESET);
-	return NULL;
-}
-
-static int start_watcher(struct optee_remote *r)
-{
-	if (pipe2(r->stop, O_CLOEXEC))
-		return -errno;
-	if (pthread_create(&r->watcher, NULL, watch_main, r)) {
-		close(r->stop[0]);
-		close(r->stop[1]);
-		return -EAGAIN;
-	}
-	r->watching = true;
-	return 0;
-}
-
 static int attach(struct optee_remote *r, const char *path, int timeout_ms, char *err,
 		  size_t errlen)
 {
@@ -158,7 +118,7 @@ static int attach(struct optee_remote *r, const char *path, int timeout_ms, char
 		snprintf(err, errlen, "%s: the secure world offered no SMC slot", path);
 		return -EPROTO;
 	}
-	ret = start_watcher(r);
+	ret = hw_link_watch_start(r->link, r->smc, NULL, NULL, &r->watch);
 	if (ret)
 		snprintf(err, errlen, "%s: cannot watch the link: %s", path, strerror(-ret));
 	return ret;
@@ -213,12 +173,7 @@ void optee_remote_close(struct optee_remote *r)
 		return;
 	if (r->drv)
 		optee_drv_remove(r->drv);
-	if (r->watching) {
-		(void)!write(r->stop[1], "x", 1);
-		pthread_join(r->watcher, NULL);
-		close(r->stop[0]);
-		close(r->stop[1]);
-	}
+	hw_link_watch_stop(r->watch);
 	hw_smc_close(r->smc);
 	hw_link_close(r->link);
 	hw_shm_destroy(r->mem);

@@ -33,11 +33,7 @@ struct session {
 	struct hw_link *link;	      /* remote */
 	struct hw_smc *smc;
 	/* remote: the thread that notices the platform hang up */
-	bool watching;
-	int watch_stop[2];
-	pthread_t watcher;
-	void (*on_hangup)(void *ctx);
-	void *hangup_ctx;
+	struct hw_link_watch *watch;
 };
 
 static inline struct session *session_of(struct scmi_session *s)

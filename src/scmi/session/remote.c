@@ -10,8 +10,6 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -57,56 +55,10 @@ static int socket_of(const char *path, const char *agent, const char *node, char
 	return 0;
 }
 
-static void *watch_main(void *arg)
-{
-	struct session *s = arg;
-	struct pollfd p[2] = { { .fd = hw_link_fd(s->link), .events = POLLIN },
-			       { .fd = s->watch_stop[0], .events = POLLIN } };
-
-	for (;;) {
-		char c;
-
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[1].revents)
-			return NULL;
-		/* The platform never speaks after the handshake: a hang-up or an
-		 * error is the end; stray bytes are drained. */
-		if ((p[0].revents & (POLLHUP | POLLERR)) ||
-		    ((p[0].revents & POLLIN) && recv(p[0].fd, &c, 1, MSG_DONTWAIT) == 0))
-			break;
-	}
-	hw_smc_cancel(s->smc, -ECONNRESET);
-	if (s->on_hangup)
-		s->on_hangup(s->hangup_ctx);
-	return NULL;
-}
-
-static int start_watcher(struct session *s)
-{
-	int ret;
-
-	if (pipe2(s->watch_stop, O_CLOEXEC))
-		return -errno;
-	ret = -pthread_create(&s->watcher, NULL, watch_main, s);
-	if (ret) {
-		close(s->watch_stop[0]);
-		close(s->watch_stop[1]);
-		return ret;
-	}
-	s->watching = true;
-	return 0;
-}
-
 void session_stop_watcher(struct session *s)
 {
-	if (!s->watching)
-		return;
-	(void)!write(s->watch_stop[1], "x", 1);
-	pthread_join(s->watcher, NULL);
-	close(s->watch_stop[0]);
-	close(s->watch_stop[1]);
-	s->watching = false;
+	hw_link_watch_stop(s->watch);
+	s->watch = NULL;
 }
 
 static int attach(struct session *s, const char *socket_path, const struct scmi_session_opts *o,
@@ -133,9 +85,7 @@ static int attach(struct session *s, const char *socket_path, const struct scmi_
 		snprintf(err, errlen, "%s: bad SMC conduit region", path);
 		return ret;
 	}
-	s->on_hangup = o->on_hangup;
-	s->hangup_ctx = o->hangup_ctx;
-	ret = start_watcher(s);
+	ret = hw_link_watch_start(s->link, s->smc, o->on_hangup, o->hangup_ctx, &s->watch);
 	if (ret)
 		snprintf(err, errlen, "%s: cannot watch the link: %s", path, strerror(-ret));
 	return ret;
