@@ -118,7 +118,8 @@ static void post_cmd(struct fz *f, struct hw_smc_res *r)
 	set_pair(r, 1, f->rpc_cookie);
 }
 
-/* Raw bytes as the RPC arg; a wait it would ask for is made a GET_TIME. */
+/* Raw bytes as the RPC arg (over what was there: a short write keeps the rest); a wait
+ * the result would ask for is made a GET_TIME. */
 static void post_raw(struct fz *f, struct hw_smc_res *r)
 {
 	size_t n = (size_t)take(f, 2) % (PAGE + 1);
@@ -126,11 +127,11 @@ static void post_raw(struct fz *f, struct hw_smc_res *r)
 	uint8_t *b;
 
 	n = n < f->left ? n : f->left;
-	if (hw_shm_covers(f->shm, pa, n) && n) {
+	if (hw_shm_covers(f->shm, pa, n > 4 ? n : 4)) {
 		b = f->shm->base + (pa - BASE);
 		memcpy(b, f->in, n);
-		if (n >= 4 && (fw_get_le32(b) == OPTEE_RPC_CMD_SUSPEND ||
-			       fw_get_le32(b) == OPTEE_RPC_CMD_NOTIFICATION))
+		if (fw_get_le32(b) == OPTEE_RPC_CMD_SUSPEND ||
+		    fw_get_le32(b) == OPTEE_RPC_CMD_NOTIFICATION)
 			fw_put_le32(b, OPTEE_RPC_CMD_GET_TIME);
 	}
 	f->in += n;

@@ -288,6 +288,10 @@ static void test_cli_refusals(void **state)
 				      "00000000-0000-0000-0000-000000000001", "0", NULL),
 			 1);
 	assert_non_null(strstr(err, "open session: ITEM_NOT_FOUND, origin TEE"));
+	/* The default board's secure world raises no asynchronous notifications. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "notify", NULL),
+			 1);
+	assert_non_null(strstr(err, "offers no asynchronous notifications"));
 }
 
 /* ------------------------------------------------------- across processes */
@@ -516,12 +520,9 @@ static void saw_value(void *ctx, uint32_t value)
 	fw_complete(&s->c);
 }
 
-/* The secure world's notification interrupt is its own page, handed over in the handshake:
- * a value it raises reaches a waiter in this process through it, and the driver's remove
- * stops asynchronous notifications cleanly before the page goes. */
-static void test_xproc_async_notif(void **state)
+/* The test PTA raises NOTIF_VALUE: the interrupt takes it to a waiter and to the watcher. */
+static void check_notif_reaches(struct optee_drv *drv)
 {
-	struct optee_remote *r;
 	struct optee_client_result res;
 	struct optee_param p[4] = {
 		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, .u.value = { .a = NOTIF_VALUE } },
@@ -529,18 +530,9 @@ static void test_xproc_async_notif(void **state)
 	struct seen seen = { .value = 0 };
 	struct optee_drv_info info;
 	struct optee_uuid uuid;
-	struct optee_drv *drv;
 	uint32_t session;
-	char err[256], out[256], cli_err[256];
 
-	(void)state;
 	fw_completion_init(&seen.c);
-	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
-	tee_pid = start_tee_caps(tee_path, OPTEE_SMC_SEC_CAP_ASYNC_NOTIF);
-	assert_int_equal(optee_remote_open(tee_path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err,
-					   sizeof(err)),
-			 0);
-	drv = optee_remote_drv(r);
 	optee_drv_get_info(drv, &info);
 	assert_true(info.async_notif);
 	assert_true(optee_drv_notif_irq_active(drv));
@@ -550,7 +542,7 @@ static void test_xproc_async_notif(void **state)
 	assert_int_equal(
 		optee_client_invoke(drv, session, OPTEE_PTA_TEST_CMD_NOTIF_SEND, 0, p, 4, &res), 0);
 	assert_int_equal(res.ret, TEE_SUCCESS);
-	/* Raised by the secure world, taken by the interrupt here: pending, or waking us. */
+	/* Raised by the secure world, taken by the interrupt: pending, or waking us. */
 	assert_int_equal(optee_drv_notif_wait(drv, NOTIF_VALUE, 5000), 0);
 	assert_int_equal(
 		fw_wait_for_completion_until(&seen.c, fw_deadline(5 * (int64_t)FW_NSEC_PER_SEC)),
@@ -558,6 +550,39 @@ static void test_xproc_async_notif(void **state)
 	assert_int_equal(seen.value, NOTIF_VALUE);
 	optee_drv_notif_watch(drv, NULL, NULL);
 	assert_int_equal(optee_client_close_session(drv, session, &res), 0);
+	fw_completion_destroy(&seen.c);
+}
+
+/* In one process the system gives the secure world a doorbell page as its interrupt. */
+static void test_async_notif_in_process(void **state)
+{
+	struct optee_system_config cfg = { .slot = true, .mode = HW_WAIT_SLEEP, .test_pta = true };
+	struct optee_system *s;
+
+	(void)state;
+	cfg.tee = (struct optee_tee_config){
+		.threads = 2, .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_ASYNC_NOTIF
+	};
+	assert_int_equal(optee_system_open(&cfg, &s, NULL), 0);
+	check_notif_reaches(optee_system_drv(s));
+	optee_system_close(s);
+}
+
+/* The secure world's notification interrupt is its own page, handed over in the handshake:
+ * a value it raises reaches a waiter in this process through it, and the driver's remove
+ * stops asynchronous notifications cleanly before the page goes. */
+static void test_xproc_async_notif(void **state)
+{
+	struct optee_remote *r;
+	char err[256], out[256], cli_err[256];
+
+	(void)state;
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	tee_pid = start_tee_caps(tee_path, OPTEE_SMC_SEC_CAP_ASYNC_NOTIF);
+	assert_int_equal(optee_remote_open(tee_path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err,
+					   sizeof(err)),
+			 0);
+	check_notif_reaches(optee_remote_drv(r));
 	th_log_capture();
 	optee_remote_close(r);
 	assert_false(th_log_contains("stop async notif"));
@@ -570,7 +595,6 @@ static void test_xproc_async_notif(void **state)
 			 1);
 	assert_non_null(strstr(cli_err, "0 of 1 notifications within 50 ms"));
 	kill_tee();
-	fw_completion_destroy(&seen.c);
 }
 
 /* The secure world's answer record: a round trip, and every malformed record refused. */
@@ -605,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_direct_conduit),
 		cmocka_unit_test(test_slot_conduit),
 		cmocka_unit_test(test_unknown_session),
+		cmocka_unit_test(test_async_notif_in_process),
 		cmocka_unit_test(test_cli_info_enumerate),
 		cmocka_unit_test(test_cli_invoke),
 		cmocka_unit_test(test_cli_refusals),
