@@ -462,11 +462,17 @@ static void *wait_call(void *arg)
 	return NULL;
 }
 
+static void note_hangup(void *ctx)
+{
+	fw_complete(ctx);
+}
+
 /* The secure world dies while the normal world serves its RPC: the call ends with
  * COMMUNICATION from COMMS, and so does the next one, without waiting out a timeout. */
 static void test_xproc_secure_world_dies(void **state)
 {
 	struct waiter w = { 0 };
+	struct fw_completion hung_up;
 	struct optee_remote *r;
 	struct optee_client_result res;
 	struct optee_param p[4] = { { 0 } };
@@ -483,6 +489,8 @@ static void test_xproc_secure_world_dies(void **state)
 		optee_remote_open(path, 5000, 60 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
 		0);
 	w.drv = optee_remote_drv(r);
+	fw_completion_init(&hung_up);
+	optee_remote_on_hangup(r, note_hangup, &hung_up);
 	assert_int_equal(
 		optee_client_open_session(w.drv, &wait_pta.uuid, NULL, 0, &w.session, &res), 0);
 	assert_int_equal(res.ret, TEE_SUCCESS);
@@ -502,7 +510,10 @@ static void test_xproc_secure_world_dies(void **state)
 	assert_int_equal(res.ret, TEE_ERROR_COMMUNICATION);
 	assert_int_equal(res.origin, TEE_ORIGIN_COMMS);
 	assert_true(fw_now_ns() < deadline);
+	/* A tool waiting on nothing but the link is told too (the CLI's notify). */
+	assert_int_equal(fw_wait_for_completion_until(&hung_up, deadline), 0);
 	optee_remote_close(r);
+	fw_completion_destroy(&hung_up);
 }
 
 #define NOTIF_VALUE 5u
