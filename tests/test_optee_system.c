@@ -288,6 +288,10 @@ static void test_cli_refusals(void **state)
 				      "00000000-0000-0000-0000-000000000001", "0", NULL),
 			 1);
 	assert_non_null(strstr(err, "open session: ITEM_NOT_FOUND, origin TEE"));
+	/* The default board's secure world raises no asynchronous notifications. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "notify", NULL),
+			 1);
+	assert_non_null(strstr(err, "offers no asynchronous notifications"));
 }
 
 /* ------------------------------------------------------- across processes */
@@ -326,8 +330,9 @@ static void child_ready(void *ctx)
 	(void)!write(*(int *)ctx, "r", 1);
 }
 
-/* A secure world in a child process on path; its pid once it listens. */
-static pid_t start_tee(const char *path)
+/* A secure world in a child process on path (extra_caps besides DYNAMIC_SHM and RPC_ARG);
+ * its pid once it listens. */
+static pid_t start_tee_caps(const char *path, uint32_t extra_caps)
 {
 	static const struct optee_pta *const ptas[] = { &optee_pta_test, &wait_pta };
 	int rdy[2], stop[2];
@@ -341,7 +346,8 @@ static pid_t start_tee(const char *path)
 	if (pid == 0) {
 		struct optee_tee_serve_opts o = {
 			.tee = { .threads = 4,
-				 .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG,
+				 .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG |
+					 extra_caps,
 				 .os_major = 4 },
 			.ptas = ptas,
 			.nptas = 2,
@@ -360,6 +366,11 @@ static pid_t start_tee(const char *path)
 	close(rdy[0]);
 	/* stop[1] stays open: the child serves until killed. */
 	return pid;
+}
+
+static pid_t start_tee(const char *path)
+{
+	return start_tee_caps(path, 0);
 }
 
 static pid_t tee_pid = -1;
@@ -451,11 +462,17 @@ static void *wait_call(void *arg)
 	return NULL;
 }
 
+static void note_hangup(void *ctx)
+{
+	fw_complete(ctx);
+}
+
 /* The secure world dies while the normal world serves its RPC: the call ends with
  * COMMUNICATION from COMMS, and so does the next one, without waiting out a timeout. */
 static void test_xproc_secure_world_dies(void **state)
 {
 	struct waiter w = { 0 };
+	struct fw_completion hung_up;
 	struct optee_remote *r;
 	struct optee_client_result res;
 	struct optee_param p[4] = { { 0 } };
@@ -472,6 +489,8 @@ static void test_xproc_secure_world_dies(void **state)
 		optee_remote_open(path, 5000, 60 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
 		0);
 	w.drv = optee_remote_drv(r);
+	fw_completion_init(&hung_up);
+	optee_remote_on_hangup(r, note_hangup, &hung_up);
 	assert_int_equal(
 		optee_client_open_session(w.drv, &wait_pta.uuid, NULL, 0, &w.session, &res), 0);
 	assert_int_equal(res.ret, TEE_SUCCESS);
@@ -491,7 +510,102 @@ static void test_xproc_secure_world_dies(void **state)
 	assert_int_equal(res.ret, TEE_ERROR_COMMUNICATION);
 	assert_int_equal(res.origin, TEE_ORIGIN_COMMS);
 	assert_true(fw_now_ns() < deadline);
+	/* A tool waiting on nothing but the link is told too (the CLI's notify). */
+	assert_int_equal(fw_wait_for_completion_until(&hung_up, deadline), 0);
 	optee_remote_close(r);
+	fw_completion_destroy(&hung_up);
+}
+
+#define NOTIF_VALUE 5u
+
+struct seen {
+	struct fw_completion c;
+	uint32_t value;
+};
+
+static void saw_value(void *ctx, uint32_t value)
+{
+	struct seen *s = ctx;
+
+	s->value = value;
+	fw_complete(&s->c);
+}
+
+/* The test PTA raises NOTIF_VALUE: the interrupt takes it to a waiter and to the watcher. */
+static void check_notif_reaches(struct optee_drv *drv)
+{
+	struct optee_client_result res;
+	struct optee_param p[4] = {
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, .u.value = { .a = NOTIF_VALUE } },
+	};
+	struct seen seen = { .value = 0 };
+	struct optee_drv_info info;
+	struct optee_uuid uuid;
+	uint32_t session;
+
+	fw_completion_init(&seen.c);
+	optee_drv_get_info(drv, &info);
+	assert_true(info.async_notif);
+	assert_true(optee_drv_notif_irq_active(drv));
+	optee_drv_notif_watch(drv, saw_value, &seen);
+	assert_int_equal(optee_uuid_parse(OPTEE_PTA_TEST_UUID_STR, &uuid), 0);
+	assert_int_equal(optee_client_open_session(drv, &uuid, NULL, 0, &session, &res), 0);
+	assert_int_equal(
+		optee_client_invoke(drv, session, OPTEE_PTA_TEST_CMD_NOTIF_SEND, 0, p, 4, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	/* Raised by the secure world, taken by the interrupt: pending, or waking us. */
+	assert_int_equal(optee_drv_notif_wait(drv, NOTIF_VALUE, 5000), 0);
+	assert_int_equal(
+		fw_wait_for_completion_until(&seen.c, fw_deadline(5 * (int64_t)FW_NSEC_PER_SEC)),
+		0);
+	assert_int_equal(seen.value, NOTIF_VALUE);
+	optee_drv_notif_watch(drv, NULL, NULL);
+	assert_int_equal(optee_client_close_session(drv, session, &res), 0);
+	fw_completion_destroy(&seen.c);
+}
+
+/* In one process the system gives the secure world a doorbell page as its interrupt. */
+static void test_async_notif_in_process(void **state)
+{
+	struct optee_system_config cfg = { .slot = true, .mode = HW_WAIT_SLEEP, .test_pta = true };
+	struct optee_system *s;
+
+	(void)state;
+	cfg.tee = (struct optee_tee_config){
+		.threads = 2, .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_ASYNC_NOTIF
+	};
+	assert_int_equal(optee_system_open(&cfg, &s, NULL), 0);
+	check_notif_reaches(optee_system_drv(s));
+	optee_system_close(s);
+}
+
+/* The secure world's notification interrupt is its own page, handed over in the handshake:
+ * a value it raises reaches a waiter in this process through it, and the driver's remove
+ * stops asynchronous notifications cleanly before the page goes. */
+static void test_xproc_async_notif(void **state)
+{
+	struct optee_remote *r;
+	char err[256], out[256], cli_err[256];
+
+	(void)state;
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	tee_pid = start_tee_caps(tee_path, OPTEE_SMC_SEC_CAP_ASYNC_NOTIF);
+	assert_int_equal(optee_remote_open(tee_path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err,
+					   sizeof(err)),
+			 0);
+	check_notif_reaches(optee_remote_drv(r));
+	th_log_capture();
+	optee_remote_close(r);
+	assert_false(th_log_contains("stop async notif"));
+	assert_false(th_log_contains("interrupt lost"));
+	th_log_release();
+	/* The CLI attaches the next normal world the same way; nothing is raised this time. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), cli_err, sizeof(cli_err), "optee",
+				      "--socket", tee_path, "notify", "--count", "1",
+				      "--timeout-ms", "50", NULL),
+			 1);
+	assert_non_null(strstr(cli_err, "0 of 1 notifications within 50 ms"));
+	kill_tee();
 }
 
 /* The secure world's answer record: a round trip, and every malformed record refused. */
@@ -526,12 +640,14 @@ int main(void)
 		cmocka_unit_test(test_direct_conduit),
 		cmocka_unit_test(test_slot_conduit),
 		cmocka_unit_test(test_unknown_session),
+		cmocka_unit_test(test_async_notif_in_process),
 		cmocka_unit_test(test_cli_info_enumerate),
 		cmocka_unit_test(test_cli_invoke),
 		cmocka_unit_test(test_cli_refusals),
 		cmocka_unit_test(test_xproc_answer_record),
 		cmocka_unit_test_teardown(test_xproc_invoke_and_refusals, reap_tee),
 		cmocka_unit_test_teardown(test_xproc_secure_world_dies, reap_tee),
+		cmocka_unit_test_teardown(test_xproc_async_notif, reap_tee),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

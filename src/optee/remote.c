@@ -2,7 +2,9 @@
 /*
  * The normal-world end of the OP-TEE link (fwkit/optee/remote.h) and the
  * answer record both ends use: connect, hand the secure world our memory,
- * read its answer, map the SMC slot page it gives, probe over it. A thread
+ * read its answer, map the SMC slot page it gives (and the page of its
+ * notification interrupt, if it has one: the link took only sealed pages),
+ * probe over it. A thread
  * watches the link, so that a secure world that dies fails the call waiting
  * on it (even one parked in an RPC) and every later one at once.
  */
@@ -52,8 +54,12 @@ struct optee_remote {
 	struct hw_shm *mem;
 	struct hw_link *link;
 	struct hw_smc *smc;
+	struct hw_shm *irq; /* the secure world's notification interrupt line, or NULL */
 	struct optee_drv *drv;
 	struct hw_link_watch *watch; /* cancels the conduit when the secure world goes */
+	pthread_mutex_t hangup_lock;
+	void (*on_hangup)(void *ctx);
+	void *hangup_ctx;
 };
 
 static int recv_answer(int fd, struct optee_remote_hs *m, uint64_t deadline)
@@ -98,6 +104,25 @@ static int handshake(struct optee_remote *r, const char *path, uint64_t deadline
 	return 0;
 }
 
+/* The link watcher's hang-up hook: the tool's, if it set one. */
+static void remote_hung_up(void *arg)
+{
+	struct optee_remote *r = arg;
+
+	pthread_mutex_lock(&r->hangup_lock);
+	if (r->on_hangup)
+		r->on_hangup(r->hangup_ctx);
+	pthread_mutex_unlock(&r->hangup_lock);
+}
+
+void optee_remote_on_hangup(struct optee_remote *r, void (*fn)(void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&r->hangup_lock);
+	r->on_hangup = fn;
+	r->hangup_ctx = ctx;
+	pthread_mutex_unlock(&r->hangup_lock);
+}
+
 static int attach(struct optee_remote *r, const char *path, int timeout_ms, char *err,
 		  size_t errlen)
 {
@@ -118,7 +143,8 @@ static int attach(struct optee_remote *r, const char *path, int timeout_ms, char
 		snprintf(err, errlen, "%s: the secure world offered no SMC slot", path);
 		return -EPROTO;
 	}
-	ret = hw_link_watch_start(r->link, r->smc, NULL, NULL, &r->watch);
+	r->irq = hw_link_region(r->link, OPTEE_REMOTE_IRQ_REGION);
+	ret = hw_link_watch_start(r->link, r->smc, remote_hung_up, r, &r->watch);
 	if (ret)
 		snprintf(err, errlen, "%s: cannot watch the link: %s", path, strerror(-ret));
 	return ret;
@@ -139,6 +165,7 @@ int optee_remote_open(const char *path, int timeout_ms, int64_t smc_timeout_ns,
 	*out = NULL;
 	if (!r)
 		return -ENOMEM;
+	pthread_mutex_init(&r->hangup_lock, NULL);
 	ret = hw_shm_create(OPTEE_REMOTE_MEM_REGION, OPTEE_SYSTEM_MEM_PADDR, OPTEE_SYSTEM_MEM_SIZE,
 			    &r->mem);
 	if (ret)
@@ -149,6 +176,7 @@ int optee_remote_open(const char *path, int timeout_ms, int64_t smc_timeout_ns,
 		dc.conduit = r->smc;
 		dc.regions = &r->mem;
 		dc.thread_wait_ns = smc_timeout_ns;
+		dc.notif_irq_shm = r->irq; /* probe refuses ASYNC_NOTIF without it */
 		ret = optee_drv_probe(&dc, &r->drv, &step);
 		if (ret)
 			snprintf(err, errlen, "%s: probe (%s): %s", path,
@@ -177,5 +205,6 @@ void optee_remote_close(struct optee_remote *r)
 	hw_smc_close(r->smc);
 	hw_link_close(r->link);
 	hw_shm_destroy(r->mem);
+	pthread_mutex_destroy(&r->hangup_lock);
 	free(r);
 }

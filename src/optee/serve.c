@@ -3,7 +3,8 @@
  * The secure-world end of the OP-TEE link (fwkit/optee/remote.h): one
  * normal world at a time. It maps the memory the normal world hands over
  * as its whole normal-world map, starts a secure world on it and serves
- * its SMCs from a slot page that is the only thing it hands back. When the
+ * its SMCs from a slot page that it hands back, with the page of its
+ * notification interrupt when it offers ASYNC_NOTIF. When the
  * normal world hangs up, that secure world is stopped and the next may
  * connect; a connection while one is attached is refused with a reason.
  * One loop serves the socket: a client's handshake holds it for at most
@@ -12,6 +13,7 @@
 #include <fwkit/optee/remote.h>
 
 #include <fwkit/base.h>
+#include <fwkit/optee/smc.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -21,6 +23,7 @@
 
 #define HANDSHAKE_MS 5000
 #define REFUSE_MS    1000 /* how long a refused client may take to send its regions */
+#define IRQ_PADDR    0x1000ull
 
 struct client {
 	struct hw_link *link;
@@ -28,6 +31,8 @@ struct client {
 	struct optee_tee *tee;
 	struct hw_shm *slot;
 	struct hw_smc_server *server;
+	struct hw_shm *irq_shm; /* the notification interrupt's line, with ASYNC_NOTIF */
+	struct hw_doorbell irq;
 };
 
 static void answer(struct hw_link *l, uint16_t type, int err, const char *text)
@@ -46,9 +51,24 @@ static void client_stop(struct client *c)
 	hw_smc_server_stop(c->server);
 	if (c->tee)
 		optee_tee_destroy(c->tee);
+	hw_shm_destroy(c->irq_shm);
 	hw_shm_destroy(c->slot);
 	hw_link_close(c->link);
 	memset(c, 0, sizeof(*c));
+}
+
+/* The interrupt line is the secure world's own page (as its slot is), rung from its side. */
+static int open_irq(struct client *c, struct optee_tee_config *cfg)
+{
+	int ret;
+
+	if (!(cfg->caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF))
+		return 0;
+	ret = hw_shm_create(OPTEE_REMOTE_IRQ_REGION, IRQ_PADDR, 4096, &c->irq_shm);
+	if (!ret)
+		ret = hw_doorbell_attach(&c->irq, c->irq_shm, 0, HW_WAIT_SLEEP);
+	cfg->notif_irq = &c->irq;
+	return ret;
 }
 
 static int start_world(struct client *c, const struct optee_tee_serve_opts *o)
@@ -61,6 +81,8 @@ static int start_world(struct client *c, const struct optee_tee_serve_opts *o)
 		return -EPROTO;
 	optee_nsmem_init(&c->ns);
 	ret = optee_nsmem_add(&c->ns, mem);
+	if (!ret)
+		ret = open_irq(c, &cfg);
 	cfg.nsmem = &c->ns;
 	if (!ret)
 		ret = optee_tee_create(&cfg, &c->tee);
@@ -99,7 +121,8 @@ static void client_open(struct client *c, struct hw_link *l, const struct optee_
 		return;
 	}
 	answer(l, OPTEE_REMOTE_ACCEPT, 0, "");
-	if (hw_link_send_region(l, c->slot) || hw_link_send_end(l))
+	if (hw_link_send_region(l, c->slot) || (c->irq_shm && hw_link_send_region(l, c->irq_shm)) ||
+	    hw_link_send_end(l))
 		client_stop(c);
 }
 

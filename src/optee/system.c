@@ -3,18 +3,24 @@
  * Both OP-TEE worlds in one process (fwkit/optee/system.h): the normal
  * world's memory, the secure world mapping it, the conduit between them and
  * the driver probed over it, set up in that order and torn down in reverse.
+ * A secure world offering ASYNC_NOTIF gets a doorbell page as its
+ * notification interrupt, which the driver serves.
  */
 #include <fwkit/optee/system.h>
 
 #include <fwkit/base.h>
+#include <fwkit/optee/smc.h>
 
 #include <errno.h>
 #include <stdlib.h>
 
 #define SLOT_PADDR 0x1000ull
+#define IRQ_PADDR  0x2000ull
 
 struct optee_system {
 	struct hw_shm *mem, *slot_shm;
+	struct hw_shm *irq_shm; /* the notification interrupt's line, with ASYNC_NOTIF */
+	struct hw_doorbell irq;
 	struct optee_nsmem ns;
 	struct optee_tee *tee;
 	struct hw_smc *smc;
@@ -48,6 +54,12 @@ static int open_secure_world(struct optee_system *s, const struct optee_system_c
 	optee_nsmem_init(&s->ns);
 	ret = optee_nsmem_add(&s->ns, s->mem);
 	tc.nsmem = &s->ns;
+	if (!ret && (tc.caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF)) {
+		ret = hw_shm_create("optee-irq", IRQ_PADDR, 4096, &s->irq_shm);
+		if (!ret)
+			ret = hw_doorbell_attach(&s->irq, s->irq_shm, 0, HW_WAIT_SLEEP);
+		tc.notif_irq = &s->irq;
+	}
 	if (!ret)
 		ret = optee_tee_create(&tc, &s->tee);
 	if (!ret && cfg->test_pta)
@@ -77,6 +89,7 @@ int optee_system_open(const struct optee_system_config *cfg, struct optee_system
 							      : 5 * (int64_t)FW_NSEC_PER_SEC,
 			.thread_wait_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
 			.devices = cfg->devices,
+			.notif_irq_shm = s->irq_shm,
 		};
 		ret = optee_drv_probe(&dc, &s->drv, failed_step);
 	}
@@ -98,6 +111,7 @@ void optee_system_close(struct optee_system *s)
 	hw_smc_server_stop(s->server);
 	if (s->tee)
 		optee_tee_destroy(s->tee);
+	hw_shm_destroy(s->irq_shm);
 	hw_shm_destroy(s->slot_shm);
 	hw_shm_destroy(s->mem);
 	free(s);

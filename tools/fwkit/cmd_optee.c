@@ -4,8 +4,9 @@
  * a board (the embedded default, or --dtb FILE) running in this process
  * behind a slot conduit, or in another process serving --socket PATH
  * (`fwkit optee tee`), as a kernel client would use it: what probe learnt
- * (info), the devices the enumeration PTA lists (enumerate), and one
- * command of a PTA with up to four params (invoke).
+ * (info), the devices the enumeration PTA lists (enumerate), one
+ * command of a PTA with up to four params (invoke), and the asynchronous
+ * notifications the secure world raises, as they arrive (notify).
  */
 #include "cli.h"
 
@@ -27,6 +28,8 @@ static const char usage_text[] =
 	"usage: fwkit optee [--dtb FILE | --socket PATH] [--json] info\n"
 	"       fwkit optee [--dtb FILE | --socket PATH] [--json] enumerate\n"
 	"       fwkit optee [--dtb FILE | --socket PATH] [--json] invoke UUID CMD [PARAM...]\n"
+	"       fwkit optee [--dtb FILE | --socket PATH] [--json] notify [--count N]\n"
+	"                   [--timeout-ms T]\n"
 	"       fwkit optee --socket PATH [--dtb FILE] tee\n"
 	"\n"
 	"The OP-TEE normal-world driver against the board's secure world\n"
@@ -34,11 +37,15 @@ static const char usage_text[] =
 	"`fwkit optee tee` (one normal world at a time); the test PTA\n"
 	"(" OPTEE_PTA_TEST_UUID_STR ") is registered.\n"
 	"PARAM (at most 4): none | vi:A,B | vo | vio:A,B (values)\n"
-	"                   mi:HEX | mo:SIZE | mio:HEX (memrefs of at most 4096 bytes)\n";
+	"                   mi:HEX | mo:SIZE | mio:HEX (memrefs of at most 4096 bytes)\n"
+	"notify prints each value until SIGINT, the secure world hanging up, N values\n"
+	"(0: no limit) or T ms (0: none); it needs a board with fwkit,async-notif. The\n"
+	"test PTA raises one: invoke " OPTEE_PTA_TEST_UUID_STR " 4 vi:VALUE,0\n";
 
 struct opts {
 	const char *dtb, *socket;
 	bool json;
+	struct cli_watch_opts watch;
 };
 
 /* ------------------------------------------------------------------ params */
@@ -384,8 +391,59 @@ static int cmd_tee(const struct opts *o)
 	return ret ? cli_fail("%s", err) : 0;
 }
 
-static int run_on(struct optee_drv *drv, const struct cli_args *a, bool json)
+/* ------------------------------------------------------------------ notify */
+
+/* From the driver's interrupt thread, under its notification lock. */
+static void print_value(void *ctx, uint32_t value)
 {
+	struct cli_watch *w = ctx;
+
+	pthread_mutex_lock(&w->lock);
+	if (w->json)
+		printf("{\"value\":%u}\n", value);
+	else
+		printf("notification: value %u\n", value);
+	fflush(stdout);
+	w->got++;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static int cmd_notify(struct optee_drv *drv, const struct opts *o)
+{
+	static struct cli_watch watch; /* see struct cli_watch */
+	struct cli_watch *w = &watch;
+	struct optee_drv_info i;
+	unsigned int got;
+
+	optee_drv_get_info(drv, &i);
+	if (!i.async_notif)
+		return cli_fail("notify: the secure world offers no asynchronous notifications");
+	*w = (struct cli_watch){ .json = o->json,
+				 .count = o->watch.count,
+				 .timeout_ms = o->watch.timeout_ms };
+	cli_watch_sync_init(w);
+	cli_on_signal(cli_watch_stop, w);
+	optee_drv_notif_watch(drv, print_value, w);
+	got = cli_watch_wait(w);
+	optee_drv_notif_watch(drv, NULL, NULL);
+	cli_on_signal(NULL, NULL);
+	if (w->stopped && cli_platform_gone())
+		return cli_fail("notify: the secure world hung up");
+	if (w->stopped)
+		return 130;
+	if (got < o->watch.count)
+		return cli_fail("notify: %u of %u notifications within %u ms", got, o->watch.count,
+				o->watch.timeout_ms);
+	return 0;
+}
+
+static int run_on(struct optee_drv *drv, const struct cli_args *a, const struct opts *o)
+{
+	bool json = o->json;
+
+	if (!strcmp(a->v[0], "notify"))
+		return cmd_notify(drv, o);
 	if (!strcmp(a->v[0], "info"))
 		return cmd_info(drv, json);
 	if (!strcmp(a->v[0], "enumerate"))
@@ -405,7 +463,8 @@ static int run_remote(const struct opts *o, const struct cli_args *a)
 				sizeof(err));
 	if (ret)
 		return cli_fail("%s", err);
-	ret = run_on(optee_remote_drv(r), a, o->json);
+	optee_remote_on_hangup(r, cli_platform_hung_up, NULL);
+	ret = run_on(optee_remote_drv(r), a, o);
 	optee_remote_close(r);
 	return ret;
 }
@@ -416,11 +475,13 @@ int fwkit_cmd_optee(int argc, char **argv)
 		{ "info", 0, 0, NULL },
 		{ "enumerate", 0, 0, NULL },
 		{ "invoke", 2, 2 + OPTEE_CLIENT_MAX_PARAMS, "UUID CMD" },
+		{ "notify", 0, 0, NULL },
 		{ "tee", 0, 0, NULL },
 	};
 	struct opts o = { 0 };
 	const struct cli_opt opts[] = { CLI_OPT_STR("--dtb", &o.dtb),
-					CLI_OPT_STR("--socket", &o.socket), CLI_OPT_END };
+					CLI_OPT_STR("--socket", &o.socket), CLI_OPT_WATCH(&o.watch),
+					CLI_OPT_END };
 	const struct cli_spec spec = CLI_SPEC_SUBS("optee", usage_text, opts, &o.json, subs);
 	struct optee_system *s = NULL;
 	struct cli_args a;
@@ -434,12 +495,14 @@ int fwkit_cmd_optee(int argc, char **argv)
 	if (o.socket && o.dtb)
 		return cli_usage("optee",
 				 "--dtb is the secure world's: give it to `fwkit optee tee`");
+	if (!strcmp(a.v[0], "notify"))
+		cli_signals_init(); /* before the driver's threads, which leave signals to it */
 	if (o.socket)
 		return run_remote(&o, &a);
 	ret = open_system(&o, &s);
 	if (ret != CLI_RUN)
 		return ret;
-	ret = run_on(optee_system_drv(s), &a, o.json);
+	ret = run_on(optee_system_drv(s), &a, &o);
 	optee_system_close(s);
 	return ret;
 }

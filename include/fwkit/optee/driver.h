@@ -117,6 +117,9 @@ int optee_drv_notif_wait(struct optee_drv *drv, uint32_t key, uint32_t timeout_m
 int optee_drv_notif_send(struct optee_drv *drv, uint32_t key);
 /* Whether a waiter is parked on key (for diagnostics and tests). */
 bool optee_drv_notif_has_waiter(struct optee_drv *drv, uint32_t key);
+/* Also tell fn (from the interrupt's thread; NULL: stop) of each asynchronous value the
+ * secure world raises, after any waiter on it is woken: for tools that show them. */
+void optee_drv_notif_watch(struct optee_drv *drv, void (*fn)(void *ctx, uint32_t value), void *ctx);
 /* Whether the notification interrupt is still served (for diagnostics and tests). */
 bool optee_drv_notif_irq_active(struct optee_drv *drv);
 

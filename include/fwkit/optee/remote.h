@@ -3,7 +3,8 @@
  * The two OP-TEE worlds in two processes, over the link (fwkit/hw.h): the
  * secure world serves a Unix socket (optee_tee_serve); a normal world
  * connects (optee_remote_open), creates its memory and hands it over,
- * and gets back only the page of an SMC slot, as on a machine where secure
+ * and gets back only the page of an SMC slot (and of the notification
+ * interrupt's doorbell), as on a machine where secure
  * memory is never visible to the normal world. One normal world at a time;
  * a second is refused with a reason it prints. A normal world whose secure
  * world dies has its call in progress, and every later one, end at once with
@@ -12,7 +13,8 @@
  * The answer record after the normal world's regions (64 bytes,
  * little-endian): u32 magic "OPTH", u16 version 1, u16 type (ACCEPT 1,
  * REFUSE 2), u32 errno (REFUSE), u32 reserved 0, char text[48] (REFUSE:
- * why), NUL-terminated. After ACCEPT come the slot region and END.
+ * why), NUL-terminated. After ACCEPT come the slot region, the interrupt
+ * line's region when the secure world offers ASYNC_NOTIF, and END.
  */
 #ifndef FWKIT_OPTEE_REMOTE_H
 #define FWKIT_OPTEE_REMOTE_H
@@ -25,6 +27,8 @@
 
 #define OPTEE_REMOTE_MEM_REGION "optee-nsmem" /* the normal world's memory */
 #define OPTEE_REMOTE_SMC_REGION "optee-smc"   /* the SMC slot page */
+/* The notification interrupt: a doorbell at offset 0, with ASYNC_NOTIF only. */
+#define OPTEE_REMOTE_IRQ_REGION "optee-irq"
 
 /* The answer record's codec (pure; the fuzzers and tests use it). */
 #define OPTEE_REMOTE_HS_LEN 64
@@ -58,6 +62,8 @@ struct optee_remote;
 int optee_remote_open(const char *path, int timeout_ms, int64_t smc_timeout_ns,
 		      struct optee_remote **out, char *err, size_t errlen);
 struct optee_drv *optee_remote_drv(const struct optee_remote *r);
+/* fn(ctx) (from the link's watcher thread; NULL: none) once the secure world hangs up. */
+void optee_remote_on_hangup(struct optee_remote *r, void (*fn)(void *ctx), void *ctx);
 /* Removes the driver and hangs up; safe on NULL. */
 void optee_remote_close(struct optee_remote *r);
 

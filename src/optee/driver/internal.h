@@ -75,6 +75,8 @@ struct optee_drv {
 	pthread_t irq_thread, bh_thread;
 	pthread_cond_t bh_cond;
 	bool bh_pending, bh_stop;
+	void (*watch)(void *ctx, uint32_t value); /* optee_drv_notif_watch, under notif_lock */
+	void *watch_ctx;
 
 	struct optee_uuid *devices;
 };

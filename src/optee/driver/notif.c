@@ -135,6 +135,23 @@ bool optee_drv_notif_has_waiter(struct optee_drv *drv, uint32_t key)
 	return found;
 }
 
+void optee_drv_notif_watch(struct optee_drv *drv, void (*fn)(void *ctx, uint32_t value), void *ctx)
+{
+	pthread_mutex_lock(&drv->notif_lock);
+	drv->watch = fn;
+	drv->watch_ctx = ctx;
+	pthread_mutex_unlock(&drv->notif_lock);
+}
+
+/* Under the lock, so that once optee_drv_notif_watch(NULL) returns fn is never called again. */
+static void tell_watcher(struct optee_drv *drv, uint32_t value)
+{
+	pthread_mutex_lock(&drv->notif_lock);
+	if (drv->watch)
+		drv->watch(drv->watch_ctx, value);
+	pthread_mutex_unlock(&drv->notif_lock);
+}
+
 static void wake_bottom_half(struct optee_drv *drv)
 {
 	pthread_mutex_lock(&drv->notif_lock);
@@ -167,6 +184,8 @@ static void drain_values(struct optee_drv *drv)
 		else if (r.a[1] > UINT32_MAX || optee_drv_notif_send(drv, (uint32_t)r.a[1]))
 			fw_warn("optee: notification value %llu refused",
 				(unsigned long long)r.a[1]);
+		else
+			tell_watcher(drv, (uint32_t)r.a[1]);
 		if (!(r.a[2] & OPTEE_SMC_ASYNC_NOTIF_VALUE_PENDING))
 			break;
 	}
