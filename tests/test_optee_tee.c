@@ -703,6 +703,7 @@ static void test_regd_arg(void **state)
 }
 
 struct unreg_job {
+	struct hw_smc *cpu; /* its own conduit: one conduit is one CPU, one call at a time */
 	atomic_bool done;
 	uint32_t a0, ret;
 };
@@ -721,7 +722,7 @@ static void *unreg_thread(void *p)
 	set_unreg(&a, 88);
 	if (optee_msg_arg_encode(&a, buf, sizeof(buf)) > 0 &&
 	    !hw_shm_write(nw.shm, ARG2_PA - BASE, buf, sizeof(buf)) &&
-	    !hw_smc_call(nw.smc, &in, &r, -1) &&
+	    !hw_smc_call(j->cpu, &in, &r, -1) &&
 	    !hw_shm_read(nw.shm, ARG2_PA - BASE, buf, sizeof(buf)) &&
 	    !optee_msg_arg_decode(buf, sizeof(buf), 1, &a, &why))
 		j->ret = a.ret;
@@ -760,6 +761,7 @@ static void test_unregister_in_use(void **state)
 	put_arg(REG_ARG_PA, &arg);
 	held = smc(OPTEE_SMC_CALL_WITH_REGD_ARG, 0, 88, 0);
 	assert_int_equal(held.a[0], OPTEE_SMC_RETURN_RPC_FOREIGN_INTR);
+	assert_int_equal(hw_smc_open_direct(optee_tee_smc, nw.tee, &job.cpu), 0);
 	assert_int_equal(pthread_create(&th, NULL, unreg_thread, &job), 0);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += 10;
@@ -775,6 +777,7 @@ static void test_unregister_in_use(void **state)
 	held = smc_resume(held, 0, 0, 0, 0);
 	assert_int_equal(held.a[0], OPTEE_SMC_RETURN_OK);
 	assert_int_equal(pthread_join(th, NULL), 0);
+	hw_smc_close(job.cpu);
 	assert_true(job.a0 == OPTEE_SMC_RETURN_OK && job.ret == TEE_SUCCESS);
 	assert_int_equal(unreg_shm(88), TEE_ERROR_ITEM_NOT_FOUND);
 }

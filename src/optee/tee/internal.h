@@ -24,6 +24,9 @@ struct tee_thread {
 	pthread_t pt;
 	pthread_cond_t wake; /* the thread waits here for a call or a resume */
 	enum tee_thread_state state;
+	/* Set from entry until the caller has taken out[]: another CPU's call must not take
+	 * the thread (and overwrite out[]) between its exit and that caller waking up. */
+	bool claimed;
 	uint64_t in[8];	 /* registers of the call or of the resume */
 	uint64_t out[4]; /* registers of the exit */
 	/* The RPC arg of this call when the normal world supplied one (RPC_ARG). */

@@ -34,6 +34,7 @@ static void wait_exit(struct optee_tee *tee, struct tee_thread *t, struct hw_smc
 {
 	while (t->state == TEE_THREAD_RUNNING && !tee->stopping)
 		pthread_cond_wait(&tee->exited, &tee->lock);
+	t->claimed = false;
 	if (t->state == TEE_THREAD_RUNNING) {
 		memset(res->a, 0, sizeof(res->a));
 		res->a[0] = OPTEE_SMC_RETURN_EBUSY; /* only when destroy races a call */
@@ -46,6 +47,7 @@ static void enter(struct optee_tee *tee, struct tee_thread *t, const struct hw_s
 		  struct hw_smc_res *res)
 {
 	memcpy(t->in, args->a, sizeof(t->in));
+	t->claimed = true;
 	t->state = TEE_THREAD_RUNNING;
 	pthread_cond_signal(&t->wake);
 	wait_exit(tee, t, res);
@@ -55,7 +57,8 @@ void tee_std_call(struct optee_tee *tee, const struct hw_smc_args *args, struct 
 {
 	pthread_mutex_lock(&tee->lock);
 	for (unsigned int i = 0; i < tee->nthreads; i++) {
-		if (tee->thr[i].state == TEE_THREAD_FREE && !tee->stopping) {
+		if (tee->thr[i].state == TEE_THREAD_FREE && !tee->thr[i].claimed &&
+		    !tee->stopping) {
 			enter(tee, &tee->thr[i], args, res);
 			pthread_mutex_unlock(&tee->lock);
 			return;
@@ -73,7 +76,8 @@ void tee_return_from_rpc(struct optee_tee *tee, const struct hw_smc_args *args,
 	uint64_t id = args->a[3];
 
 	pthread_mutex_lock(&tee->lock);
-	if (id >= tee->nthreads || tee->thr[id].state != TEE_THREAD_SUSPENDED) {
+	if (id >= tee->nthreads || tee->thr[id].state != TEE_THREAD_SUSPENDED ||
+	    tee->thr[id].claimed) {
 		memset(res->a, 0, sizeof(res->a));
 		res->a[0] = OPTEE_SMC_RETURN_ERESUME;
 	} else {
