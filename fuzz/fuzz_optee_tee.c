@@ -21,38 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* REGISTER_SHM of size bytes from page list pl (offset in its low bits) under cookie. */
-static void register_one(struct fz *f, uint64_t pl, uint64_t size, uint64_t cookie)
-{
-	struct optee_msg_arg a = { .cmd = OPTEE_MSG_CMD_REGISTER_SHM, .num_params = 1 };
-	uint8_t buf[OPTEE_MSG_GET_ARG_SIZE(1)];
-
-	a.params[0].attr = REG_ATTR;
-	a.params[0].u.tmem.buf_ptr = pl;
-	a.params[0].u.tmem.size = size;
-	a.params[0].u.tmem.shm_ref = cookie;
-	optee_msg_arg_encode(&a, buf, sizeof(buf));
-	if (run(f, OPTEE_SMC_CALL_WITH_ARG, buf, sizeof(buf)) != OPTEE_SMC_RETURN_OK)
-		abort();
-}
-
-static void register_shm(struct fz *f)
-{
-	uint64_t list1[2] = { BASE + 0x6000, BASE + 0x4000 }, list2 = ARG_PA;
-
-	hw_shm_write(f->shm, LIST1_PA - BASE, list1, sizeof(list1));
-	hw_shm_write(f->shm, LIST2_PA - BASE, &list2, sizeof(list2));
-	register_one(f, LIST1_PA | 16, 2 * PAGE - 16, 1);
-	register_one(f, LIST2_PA, PAGE, 2);
-}
-
-static uint32_t fuzzed_fid(uint8_t mode)
-{
-	if ((mode & 0x18) == 0x18)
-		return OPTEE_SMC_CALL_WITH_REGD_ARG;
-	return mode & 1 ? OPTEE_SMC_CALL_WITH_RPC_ARG : OPTEE_SMC_CALL_WITH_ARG;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define BASE	 0x80000000ull
