@@ -7,8 +7,11 @@
  * overwrites the RPC argument). Bytes 1-2 are the argument's length
  * (little-endian, at most a page). Byte 0 picks CALL_WITH_ARG or
  * CALL_WITH_RPC_ARG and which PTA session to open first (session 1: the
- * test PTA or the enumeration PTA). A call that keeps asking for RPCs is
- * cut off by destroying the emulator mid-RPC, which must also be clean.
+ * test PTA or the enumeration PTA); bit 3 registers shared memory first
+ * (cookie 1: two data pages from offset 16; cookie 2: the arg page), so
+ * RMEM params resolve, and bit 4 then makes the call CALL_WITH_REGD_ARG
+ * (cookie 2, offset 0). A call that keeps asking for RPCs is cut off by
+ * destroying the emulator mid-RPC, which must also be clean.
  */
 #include <fwkit/base.h>
 #include <fwkit/optee/msg.h>
@@ -26,6 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define ARG_PA	 (BASE + 0x1000)
 #define ALLOC_PA (BASE + 0x10000)
 #define MAX_RPCS 64
+#define LIST1_PA (BASE + 0x2000) /* page lists of the registered buffers */
+#define LIST2_PA (BASE + 0x3000)
+#define REG_ATTR (OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG)
 
 struct fz {
 	struct hw_shm *shm;
@@ -85,7 +91,10 @@ static uint32_t run(struct fz *f, uint32_t fid, const uint8_t *arg, size_t len)
 		memcpy(&nparams, arg + 28, 4);
 	if (fid == OPTEE_SMC_CALL_WITH_RPC_ARG && nparams <= OPTEE_MSG_MAX_NUM_PARAMS)
 		rpc_pa = ARG_PA + OPTEE_MSG_GET_ARG_SIZE(nparams);
-	r = smc(f, fid, 0, ARG_PA, 0, 0, 0);
+	if (fid == OPTEE_SMC_CALL_WITH_REGD_ARG)
+		r = smc(f, fid, 0, 2, 0, 0, 0); /* cookie 2 names the arg page, offset 0 */
+	else
+		r = smc(f, fid, 0, ARG_PA, 0, 0, 0);
 	for (int i = 0; i < MAX_RPCS && optee_smc_return_is_rpc((uint32_t)r.a[0]); i++)
 		r = serve(f, r, rpc_pa);
 	return (uint32_t)r.a[0];
@@ -104,6 +113,38 @@ static void open_first(struct fz *f, const char *uuid_str)
 	optee_msg_arg_encode(&a, buf, sizeof(buf));
 	if (run(f, OPTEE_SMC_CALL_WITH_ARG, buf, sizeof(buf)) != OPTEE_SMC_RETURN_OK)
 		abort();
+}
+
+/* REGISTER_SHM of size bytes from page list pl (offset in its low bits) under cookie. */
+static void register_one(struct fz *f, uint64_t pl, uint64_t size, uint64_t cookie)
+{
+	struct optee_msg_arg a = { .cmd = OPTEE_MSG_CMD_REGISTER_SHM, .num_params = 1 };
+	uint8_t buf[OPTEE_MSG_GET_ARG_SIZE(1)];
+
+	a.params[0].attr = REG_ATTR;
+	a.params[0].u.tmem.buf_ptr = pl;
+	a.params[0].u.tmem.size = size;
+	a.params[0].u.tmem.shm_ref = cookie;
+	optee_msg_arg_encode(&a, buf, sizeof(buf));
+	if (run(f, OPTEE_SMC_CALL_WITH_ARG, buf, sizeof(buf)) != OPTEE_SMC_RETURN_OK)
+		abort();
+}
+
+static void register_shm(struct fz *f)
+{
+	uint64_t list1[2] = { BASE + 0x6000, BASE + 0x4000 }, list2 = ARG_PA;
+
+	hw_shm_write(f->shm, LIST1_PA - BASE, list1, sizeof(list1));
+	hw_shm_write(f->shm, LIST2_PA - BASE, &list2, sizeof(list2));
+	register_one(f, LIST1_PA | 16, 2 * PAGE - 16, 1);
+	register_one(f, LIST2_PA, PAGE, 2);
+}
+
+static uint32_t fuzzed_fid(uint8_t mode)
+{
+	if ((mode & 0x18) == 0x18)
+		return OPTEE_SMC_CALL_WITH_REGD_ARG;
+	return mode & 1 ? OPTEE_SMC_CALL_WITH_RPC_ARG : OPTEE_SMC_CALL_WITH_ARG;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -125,6 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (optee_tee_create(&cfg, &f.tee) || optee_tee_register_pta(f.tee, &optee_pta_test))
 		abort();
 	f.next = ALLOC_PA;
+	if (data[0] & 8)
+		register_shm(&f);
 	if (data[0] & 2)
 		open_first(&f, data[0] & 4 ? OPTEE_PTA_DEVICE_UUID_STR : OPTEE_PTA_TEST_UUID_STR);
 	len = (size_t)data[1] | (size_t)data[2] << 8;
@@ -132,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = len < PAGE ? len : PAGE;
 	f.replies = data + 3 + len;
 	f.nreplies = size - 3 - len;
-	run(&f, data[0] & 1 ? OPTEE_SMC_CALL_WITH_RPC_ARG : OPTEE_SMC_CALL_WITH_ARG, data + 3, len);
+	run(&f, fuzzed_fid(data[0]), data + 3, len);
 	optee_tee_destroy(f.tee);
 	hw_shm_destroy(f.shm);
 	return 0;

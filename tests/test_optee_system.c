@@ -169,6 +169,23 @@ static void check_memrefs(struct sys *s, uint32_t session)
 	optee_drv_shm_free(s->drv, &io);
 }
 
+/* RPC SUSPEND goes out to the driver's rpc.c, which sleeps at least the time asked
+ * (a lower bound only: nanosleep never returns early) and answers SUCCESS. */
+static void check_suspend(struct sys *s, uint32_t session)
+{
+	struct optee_param p[4] = {
+		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { .a = 20, .b = 0xDEAD } },
+	};
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	invoke_ok(s, session, OPTEE_PTA_TEST_CMD_SUSPEND, p);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(p[0].u.value.b, TEE_SUCCESS);
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec) >=
+		    20000000ll);
+}
+
 static void check_rpcs(struct sys *s, uint32_t session)
 {
 	struct optee_param p[4] = {
@@ -183,6 +200,7 @@ static void check_rpcs(struct sys *s, uint32_t session)
 	assert_int_equal(s->mem->base[pa - MEM_PADDR], 0x5A);
 	memset(p, 0, sizeof(p));
 	invoke_ok(s, session, OPTEE_PTA_TEST_CMD_FOREIGN_INTR, p);
+	check_suspend(s, session);
 }
 
 static void run_all(bool slot)

@@ -15,7 +15,10 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include <libfdt.h>
 
@@ -517,10 +520,266 @@ static void test_memrefs(void **state)
 	set_tmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, 0, 16);
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_int_equal(arg.ret, TEE_ERROR_BAD_PARAMETERS);
-	/* Registered memory (RMEM) is not known yet. */
+	/* Registered memory (RMEM) under a cookie nobody registered. */
 	set_tmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 0, 16);
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_int_equal(arg.ret, TEE_ERROR_BAD_PARAMETERS);
+}
+
+#define REG_PL_PA  (BASE + 0x3A000) /* the registered buffer's page list */
+#define REG_ARG_PA (BASE + 0x3C000) /* a page registered to hold args (REGD_ARG) */
+#define REG_LEN	   (PAGE - 100 + 2000)
+#define REG_ATTR   (OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG)
+#define ARG2_PA	   (BASE + 0x3E000) /* a second normal-world CPU's arg */
+
+/* REGISTER_SHM of size bytes at page list pl (offset in its low bits) under cookie. */
+static uint32_t reg_shm(uint64_t pl, uint64_t size, uint64_t cookie, uint64_t attr)
+{
+	memset(&arg, 0, sizeof(arg));
+	arg.cmd = OPTEE_MSG_CMD_REGISTER_SHM;
+	arg.num_params = 1;
+	set_tmem(&arg.params[0], (uint32_t)attr, pl, size);
+	arg.params[0].u.tmem.shm_ref = cookie;
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	return arg.ret;
+}
+
+static void set_unreg(struct optee_msg_arg *a, uint64_t cookie)
+{
+	memset(a, 0, sizeof(*a));
+	a->cmd = OPTEE_MSG_CMD_UNREGISTER_SHM;
+	a->num_params = 1;
+	a->params[0].attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+	a->params[0].u.rmem.shm_ref = cookie;
+}
+
+static uint32_t unreg_shm(uint64_t cookie)
+{
+	set_unreg(&arg, cookie);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	return arg.ret;
+}
+
+static void set_rmem(struct optee_msg_param *p, uint32_t attr, uint64_t cookie, uint64_t offs,
+		     uint64_t size)
+{
+	memset(p, 0, sizeof(*p));
+	p->attr = attr;
+	p->u.rmem.shm_ref = cookie;
+	p->u.rmem.offs = offs;
+	p->u.rmem.size = size;
+}
+
+/* Two data pages out of order, from offset 100: the buffer test_memrefs reads as TMEM. */
+static void reg_two_pages(uint8_t *data)
+{
+	uint64_t list[512] = { BASE + 0x38000, BASE + 0x36000 };
+
+	for (size_t i = 0; i < REG_LEN; i++)
+		data[i] = (uint8_t)(i * 13);
+	assert_int_equal(hw_shm_write(nw.shm, REG_PL_PA - BASE, list, sizeof(list)), 0);
+	assert_int_equal(hw_shm_write(nw.shm, 0x38000 + 100, data, PAGE - 100), 0);
+	assert_int_equal(hw_shm_write(nw.shm, 0x36000, data + PAGE - 100, 2000), 0);
+	assert_int_equal(reg_shm(REG_PL_PA | 100, REG_LEN, 77, REG_ATTR), TEE_SUCCESS);
+}
+
+static void test_register_shm(void **state)
+{
+	uint8_t data[REG_LEN], out[REG_LEN], io[3];
+	uint32_t s;
+
+	(void)state;
+	reg_two_pages(data);
+	/* A cookie names one buffer; only a NONCONTIG TMEM_OUTPUT registers; pages in memory. */
+	assert_int_equal(reg_shm(REG_PL_PA | 100, REG_LEN, 77, REG_ATTR), TEE_ERROR_BAD_PARAMETERS);
+	assert_int_equal(reg_shm(BASE + 0x38000, PAGE, 78, OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT),
+			 TEE_ERROR_BAD_PARAMETERS);
+	assert_int_equal(reg_shm(BASE + SIZE, PAGE, 78, REG_ATTR), TEE_ERROR_BAD_PARAMETERS);
+	assert_int_equal(reg_shm(REG_PL_PA, 0, 78, REG_ATTR), TEE_ERROR_BAD_PARAMETERS);
+	/* The same pages under another cookie are allowed (optee_os does not look). */
+	assert_int_equal(reg_shm(REG_PL_PA | 100, 8, 79, REG_ATTR), TEE_SUCCESS);
+	/* RMEM in and inout resolve against the page list: across the page boundary. */
+	s = open_session(OPTEE_PTA_TEST_UUID_STR);
+	prep_invoke(s, OPTEE_PTA_TEST_CMD_MEMREFS, 3);
+	set_rmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 77, 50, 4000);
+	set_tmem(&arg.params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, OUT_PA, REG_LEN);
+	set_rmem(&arg.params[2], OPTEE_MSG_ATTR_TYPE_RMEM_INOUT, 79, 5, 3);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(arg.ret, TEE_SUCCESS);
+	assert_int_equal(hw_shm_read(nw.shm, OUT_PA - BASE, out, 4000), 0);
+	assert_memory_equal(out, data + 50, 4000);
+	assert_int_equal(hw_shm_read(nw.shm, 0x38000 + 105, io, 3), 0);
+	assert_true(io[0] == (uint8_t)(data[5] + 1) && io[2] == (uint8_t)(data[7] + 1));
+	/* Beyond the buffer, offset past it, an unknown cookie: BAD_PARAMETERS from the TEE. */
+	set_rmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 77, 4000, REG_LEN - 3999);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_true(arg.ret == TEE_ERROR_BAD_PARAMETERS && arg.ret_origin == TEE_ORIGIN_TEE);
+	set_rmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 77, REG_LEN + 1, 0);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(arg.ret, TEE_ERROR_BAD_PARAMETERS);
+	set_rmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 80, 0, 1);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(arg.ret, TEE_ERROR_BAD_PARAMETERS);
+	/* UNREGISTER: once; a second time the cookie is unknown; RMEM then refused. */
+	assert_int_equal(unreg_shm(79), TEE_SUCCESS);
+	assert_int_equal(unreg_shm(79), TEE_ERROR_ITEM_NOT_FOUND);
+	assert_int_equal(unreg_shm(77), TEE_SUCCESS);
+	prep_invoke(s, OPTEE_PTA_TEST_CMD_MEMREFS, 3);
+	set_rmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 77, 0, 1);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(arg.ret, TEE_ERROR_BAD_PARAMETERS);
+}
+
+static void test_register_limits(void **state)
+{
+	uint64_t list[512] = { BASE + 0x38000 };
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(hw_shm_write(nw.shm, REG_PL_PA - BASE, list, sizeof(list)), 0);
+	for (i = 0; i < OPTEE_TEE_MAX_REGSHM; i++)
+		assert_int_equal(reg_shm(REG_PL_PA, PAGE, 100 + i, REG_ATTR), TEE_SUCCESS);
+	assert_int_equal(reg_shm(REG_PL_PA, PAGE, 99, REG_ATTR), TEE_ERROR_OUT_OF_MEMORY);
+	assert_int_equal(unreg_shm(100), TEE_SUCCESS);
+	assert_int_equal(reg_shm(REG_PL_PA, OPTEE_TEE_REGSHM_MAX_BYTES + 1, 99, REG_ATTR),
+			 TEE_ERROR_BAD_PARAMETERS);
+	/* Without dynamic shared memory the commands are unknown (EBADCMD), as in optee_os. */
+	teardown(state);
+	nw_setup(1, 0, true);
+	memset(&arg, 0, sizeof(arg));
+	arg.cmd = OPTEE_MSG_CMD_REGISTER_SHM;
+	assert_int_equal(call_fid(OPTEE_SMC_CALL_WITH_ARG, BASE), OPTEE_SMC_RETURN_EBADCMD);
+}
+
+/* CALL_WITH_REGD_ARG at offs of the registered arg page (cookie 88). */
+static uint32_t call_regd(uint64_t cookie, uint64_t offs)
+{
+	struct hw_smc_res r;
+
+	put_arg(REG_ARG_PA + offs, &arg);
+	r = smc(OPTEE_SMC_CALL_WITH_REGD_ARG, cookie >> 32, cookie & 0xFFFFFFFF, offs);
+	while (optee_smc_return_is_rpc((uint32_t)r.a[0]))
+		r = serve_rpc(r, 0);
+	if (r.a[0] == OPTEE_SMC_RETURN_OK)
+		get_arg(REG_ARG_PA + offs, &arg, arg.num_params);
+	return (uint32_t)r.a[0];
+}
+
+static void reg_arg_page(void)
+{
+	uint64_t list[512] = { REG_ARG_PA };
+
+	assert_int_equal(hw_shm_write(nw.shm, REG_PL_PA - BASE, list, sizeof(list)), 0);
+	assert_int_equal(reg_shm(REG_PL_PA, PAGE, 88, REG_ATTR), TEE_SUCCESS);
+}
+
+static void test_regd_arg(void **state)
+{
+	uint32_t s;
+
+	(void)state;
+	reg_arg_page();
+	s = open_session(OPTEE_PTA_TEST_UUID_STR);
+	prep_invoke(s, OPTEE_PTA_TEST_CMD_VALUES, 3);
+	set_value(&arg.params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT, 5, 0xF0, 0);
+	set_value(&arg.params[1], OPTEE_MSG_ATTR_TYPE_VALUE_OUTPUT, 0, 0, 0);
+	set_value(&arg.params[2], OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, 10, 0x0F, 0);
+	assert_int_equal(call_regd(88, 256), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(arg.ret, TEE_SUCCESS);
+	assert_true(arg.params[1].u.value.a == 15 && arg.params[1].u.value.b == 0xFF);
+	/* An RPC in the middle (SHM_ALLOC / FREE) and the resume work the same way. */
+	prep_invoke(s, OPTEE_PTA_TEST_CMD_RPC_SHM, 1);
+	set_value(&arg.params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, 64, 0x33, 0);
+	assert_int_equal(call_regd(88, 0), OPTEE_SMC_RETURN_OK);
+	assert_int_equal(arg.ret, TEE_SUCCESS);
+	/* An unknown cookie, an arg running off the page, an offset past the buffer: EBADADDR. */
+	prep_invoke(s, OPTEE_PTA_TEST_CMD_VALUES, 3);
+	assert_int_equal(call_regd(89, 0), OPTEE_SMC_RETURN_EBADADDR);
+	assert_int_equal(call_regd(88, PAGE - 64), OPTEE_SMC_RETURN_EBADADDR);
+	assert_int_equal(smc(OPTEE_SMC_CALL_WITH_REGD_ARG, 0, 88, PAGE + 8).a[0],
+			 OPTEE_SMC_RETURN_EBADADDR);
+	assert_int_equal(unreg_shm(88), TEE_SUCCESS);
+	assert_int_equal(call_regd(88, 0), OPTEE_SMC_RETURN_EBADADDR);
+}
+
+struct unreg_job {
+	struct hw_smc *cpu; /* its own conduit: one conduit is one CPU, one call at a time */
+	atomic_bool done;
+	uint32_t a0, ret;
+};
+
+/* The normal world's second CPU: UNREGISTER_SHM of cookie 88 with its own arg. */
+static void *unreg_thread(void *p)
+{
+	struct unreg_job *j = p;
+	struct optee_msg_arg a;
+	uint8_t buf[OPTEE_MSG_GET_ARG_SIZE(1)];
+	struct hw_smc_args in = { { OPTEE_SMC_CALL_WITH_ARG, ARG2_PA >> 32,
+				    ARG2_PA & 0xFFFFFFFF } };
+	struct hw_smc_res r = { { 0 } };
+	const char *why;
+
+	set_unreg(&a, 88);
+	if (optee_msg_arg_encode(&a, buf, sizeof(buf)) > 0 &&
+	    !hw_shm_write(nw.shm, ARG2_PA - BASE, buf, sizeof(buf)) &&
+	    !hw_smc_call(j->cpu, &in, &r, -1) &&
+	    !hw_shm_read(nw.shm, ARG2_PA - BASE, buf, sizeof(buf)) &&
+	    !optee_msg_arg_decode(buf, sizeof(buf), 1, &a, &why))
+		j->ret = a.ret;
+	j->a0 = (uint32_t)r.a[0];
+	atomic_store(&j->done, true);
+	return NULL;
+}
+
+/* Whether an RMEM param of cookie 88 is still accepted (false once a release began). */
+static bool rmem_accepted(uint32_t s)
+{
+	prep_invoke(s, OPTEE_PTA_TEST_CMD_MEMREFS, 3);
+	set_rmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_RMEM_INPUT, 88, 0, 1);
+	set_tmem(&arg.params[1], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, OUT_PA, 1);
+	set_tmem(&arg.params[2], OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, IO_PA, 1);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	return arg.ret == TEE_SUCCESS;
+}
+
+/* UNREGISTER_SHM of a buffer a call is using waits for the call (optee_os waits until the
+ * mobj is idle): the release starts at once (new users refused) and ends after the call. */
+static void test_unregister_in_use(void **state)
+{
+	struct unreg_job job = { .done = false };
+	struct timespec deadline;
+	struct hw_smc_res held;
+	pthread_t th;
+	uint32_t s;
+
+	teardown(state);
+	nw_setup(3, OPTEE_SMC_SEC_CAP_DYNAMIC_SHM, true);
+	reg_arg_page();
+	s = open_session(OPTEE_PTA_TEST_UUID_STR);
+	assert_true(rmem_accepted(s));
+	prep_invoke(s, OPTEE_PTA_TEST_CMD_FOREIGN_INTR, 0);
+	put_arg(REG_ARG_PA, &arg);
+	held = smc(OPTEE_SMC_CALL_WITH_REGD_ARG, 0, 88, 0);
+	assert_int_equal(held.a[0], OPTEE_SMC_RETURN_RPC_FOREIGN_INTR);
+	assert_int_equal(hw_smc_open_direct(optee_tee_smc, nw.tee, &job.cpu), 0);
+	assert_int_equal(pthread_create(&th, NULL, unreg_thread, &job), 0);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += 10;
+	for (;;) { /* until the release has begun; every poll is one full call */
+		struct timespec now;
+
+		if (!rmem_accepted(s))
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		assert_true(now.tv_sec < deadline.tv_sec);
+	}
+	assert_false(atomic_load(&job.done)); /* the held call still references the buffer */
+	held = smc_resume(held, 0, 0, 0, 0);
+	assert_int_equal(held.a[0], OPTEE_SMC_RETURN_OK);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	hw_smc_close(job.cpu);
+	assert_true(job.a0 == OPTEE_SMC_RETURN_OK && job.ret == TEE_SUCCESS);
+	assert_int_equal(unreg_shm(88), TEE_ERROR_ITEM_NOT_FOUND);
 }
 
 static void test_enumeration(void **state)
@@ -962,6 +1221,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_board_binding, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_user_pta, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_rpc_alloc_answers, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_register_shm, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_register_limits, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_regd_arg, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_unregister_in_use, setup_default, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

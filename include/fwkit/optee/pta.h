@@ -127,6 +127,7 @@ extern const struct optee_pta optee_pta_device;
  *  BOTTOM_HALF (VALUE_INOUT a = timeout ms): schedules a job on the session's notif
  *           driver, sends value 0, waits until the DO_BOTTOM_HALF call ran it;
  *           a = jobs run so far, b = STOPPED events seen
+ *  SUSPEND  (VALUE_INOUT a = ms): RPC SUSPEND for a ms; b = the RPC's result
  * The session refuses logins other than PUBLIC and REE_KERNEL with ACCESS_DENIED.
  */
 #define OPTEE_PTA_TEST_UUID_STR		   "5f8b97df-2d0d-4ad2-98d2-74f4389fa7e3"
@@ -137,6 +138,7 @@ extern const struct optee_pta optee_pta_device;
 #define OPTEE_PTA_TEST_CMD_NOTIF_SEND	   4u
 #define OPTEE_PTA_TEST_CMD_NOTIF_ROUNDTRIP 5u
 #define OPTEE_PTA_TEST_CMD_BOTTOM_HALF	   6u
+#define OPTEE_PTA_TEST_CMD_SUSPEND	   7u
 extern const struct optee_pta optee_pta_test;
 
 #endif

@@ -26,6 +26,9 @@
 #define OPTEE_TEE_MAX_THREADS  64
 #define OPTEE_TEE_MAX_PTAS     16
 #define OPTEE_TEE_MAX_SESSIONS 64
+/* Registered shared memory (REGISTER_SHM): buffers at once, and the largest one. */
+#define OPTEE_TEE_MAX_REGSHM	   32
+#define OPTEE_TEE_REGSHM_MAX_BYTES (4u << 20)
 /* RPC params reserved after the main arg (EXCHANGE_CAPABILITIES a3 with RPC_ARG). */
 #define OPTEE_TEE_RPC_PARAMS 4u
 /* Capability bits the emulator implements (ASYNC_NOTIF needs the notification interrupt). */

@@ -64,6 +64,7 @@ void optee_tee_destroy(struct optee_tee *tee)
 	tee_threads_stop(tee);
 	tee_sessions_close_all(tee);
 	tee_notif_fini(tee);
+	tee_regshm_free_all(tee);
 	pthread_cond_destroy(&tee->exited);
 	pthread_mutex_destroy(&tee->lock);
 	free(tee);

@@ -22,6 +22,7 @@
 struct mapped {
 	union tee_param p[TEE_NUM_PARAMS];
 	size_t cap[TEE_NUM_PARAMS];
+	struct tee_regshm *reg[TEE_NUM_PARAMS]; /* the registered buffer of an RMEM param */
 	uint32_t types;
 };
 
@@ -60,28 +61,44 @@ static int ns_copy(const struct optee_nsmem *ns, const struct optee_msg_param *m
 	return rc ? rc : (done == len ? 0 : -EFAULT);
 }
 
-static uint32_t map_memref(const struct optee_nsmem *ns, const struct optee_msg_param *mp,
-			   union tee_param *p, size_t *cap)
+/* Copies between buf and a memref param's bytes: a registered buffer's, or a TMEM's. */
+static int param_copy(const struct optee_nsmem *ns, const struct optee_msg_param *mp,
+		      const struct tee_regshm *reg, void *buf, size_t len, bool to_ns)
+{
+	if (reg)
+		return tee_regshm_copy(ns, reg, mp->u.rmem.offs, buf, len, to_ns);
+	return ns_copy(ns, mp, buf, len, to_ns);
+}
+
+/* An RMEM param names [offs, offs + size) of a registered buffer (optee_os: BAD_PARAMETERS
+ * for an unknown cookie or a range outside the buffer); the reference holds it for the call. */
+static uint32_t map_memref(struct optee_tee *tee, const struct optee_msg_param *mp,
+			   union tee_param *p, size_t *cap, struct tee_regshm **reg)
 {
 	uint32_t type = optee_msg_attr_type(mp->attr);
+	bool rmem = type < OPTEE_MSG_ATTR_TYPE_TMEM_INPUT;
 
-	if (type < OPTEE_MSG_ATTR_TYPE_TMEM_INPUT || mp->u.tmem.size > MEMREF_MAX)
-		return TEE_ERROR_BAD_PARAMETERS; /* RMEM: no registered shared memory yet */
+	if (mp->u.tmem.size > MEMREF_MAX)
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (rmem &&
+	    !(*reg = tee_regshm_get(tee, mp->u.rmem.shm_ref, mp->u.rmem.offs, mp->u.rmem.size)))
+		return TEE_ERROR_BAD_PARAMETERS;
 	*cap = (size_t)mp->u.tmem.size;
 	p->memref.size = *cap;
-	if (!mp->u.tmem.buf_ptr)
+	if (!rmem && !mp->u.tmem.buf_ptr)
 		return TEE_SUCCESS; /* a NULL memref (MEMREF_NULL) */
 	p->memref.buffer = calloc(1, *cap ? *cap : 1);
 	if (!p->memref.buffer)
 		return TEE_ERROR_OUT_OF_MEMORY;
-	if (type == OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT)
-		return TEE_SUCCESS;
-	return ns_copy(ns, mp, p->memref.buffer, *cap, false) ? TEE_ERROR_BAD_PARAMETERS
-							      : TEE_SUCCESS;
+	if ((type & 3u) == (OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT & 3u))
+		return TEE_SUCCESS; /* output only: nothing to copy in */
+	return param_copy(tee->cfg.nsmem, mp, *reg, p->memref.buffer, *cap, false)
+		       ? TEE_ERROR_BAD_PARAMETERS
+		       : TEE_SUCCESS;
 }
 
-static uint32_t map_params(const struct optee_nsmem *ns, const struct optee_msg_param *mp,
-			   uint32_t n, struct mapped *m)
+static uint32_t map_params(struct optee_tee *tee, const struct optee_msg_param *mp, uint32_t n,
+			   struct mapped *m)
 {
 	uint32_t res = TEE_SUCCESS;
 
@@ -103,15 +120,17 @@ static uint32_t map_params(const struct optee_nsmem *ns, const struct optee_msg_
 		}
 		/* RMEM 5-7 and TMEM 9-B both become MEMREF 5-7. */
 		m->types |= ((type & 3u) | 4u) << (4 * i);
-		res = map_memref(ns, &mp[i], &m->p[i], &m->cap[i]);
+		res = map_memref(tee, &mp[i], &m->p[i], &m->cap[i], &m->reg[i]);
 	}
 	return res;
 }
 
 /* Copies outputs back into the message copy and the buffers; frees the mapping. */
-static void unmap_params(const struct optee_nsmem *ns, struct optee_msg_param *mp, uint32_t n,
+static void unmap_params(struct optee_tee *tee, struct optee_msg_param *mp, uint32_t n,
 			 struct mapped *m, uint32_t res)
 {
+	const struct optee_nsmem *ns = tee->cfg.nsmem;
+
 	for (uint32_t i = 0; i < n && i < TEE_NUM_PARAMS; i++) {
 		uint32_t t = TEE_PARAM_TYPE_GET(m->types, i);
 		union tee_param *p = &m->p[i];
@@ -124,7 +143,8 @@ static void unmap_params(const struct optee_nsmem *ns, struct optee_msg_param *m
 			bool fits = p->memref.size <= m->cap[i];
 
 			if (res == TEE_SUCCESS && fits && p->memref.buffer &&
-			    ns_copy(ns, &mp[i], p->memref.buffer, p->memref.size, true))
+			    param_copy(ns, &mp[i], m->reg[i], p->memref.buffer, p->memref.size,
+				       true))
 				p->memref.size = 0;
 			if (res == TEE_SUCCESS || res == TEE_ERROR_SHORT_BUFFER)
 				mp[i].u.tmem.size = p->memref.size;
@@ -132,6 +152,8 @@ static void unmap_params(const struct optee_nsmem *ns, struct optee_msg_param *m
 		if (t >= TEE_PARAM_TYPE_MEMREF_INPUT)
 			free(p->memref.buffer);
 	}
+	for (uint32_t i = 0; i < TEE_NUM_PARAMS; i++)
+		tee_regshm_put(tee, m->reg[i]);
 }
 
 static const struct optee_pta *find_pta(struct optee_tee *tee, const struct optee_uuid *uuid)
@@ -227,12 +249,12 @@ static void open_session(struct tee_thread *t, struct optee_msg_arg *arg)
 	call.pta = find_pta(t->tee, &uuid);
 	if (!call.pta)
 		return set_ret(arg, TEE_ERROR_ITEM_NOT_FOUND, TEE_ORIGIN_TEE);
-	res = map_params(t->tee->cfg.nsmem, arg->params + 2, arg->num_params - 2, &m);
+	res = map_params(t->tee, arg->params + 2, arg->num_params - 2, &m);
 	if (res == TEE_SUCCESS && call.pta->open) {
 		res = call.pta->open(&call, m.types, m.p, &ctx);
 		origin = TEE_ORIGIN_TRUSTED_APP;
 	}
-	unmap_params(t->tee->cfg.nsmem, arg->params + 2, arg->num_params - 2, &m, res);
+	unmap_params(t->tee, arg->params + 2, arg->num_params - 2, &m, res);
 	if (res != TEE_SUCCESS)
 		return set_ret(arg, res, origin);
 	arg->session = session_add(t->tee, &call, ctx);
@@ -268,7 +290,7 @@ static void invoke(struct tee_thread *t, struct optee_msg_arg *arg)
 			       TEE_ORIGIN_TEE);
 	call.pta = s->pta;
 	call.client = s->client;
-	res = map_params(t->tee->cfg.nsmem, arg->params, arg->num_params, &m);
+	res = map_params(t->tee, arg->params, arg->num_params, &m);
 	if (res != TEE_SUCCESS) {
 		set_ret(arg, res, TEE_ORIGIN_TEE);
 	} else if ((res = check_types(s->pta, arg->func, m.types)) != TEE_SUCCESS) {
@@ -277,7 +299,7 @@ static void invoke(struct tee_thread *t, struct optee_msg_arg *arg)
 		res = s->pta->invoke(&call, s->ctx, arg->func, m.types, m.p);
 		set_ret(arg, res, TEE_ORIGIN_TRUSTED_APP);
 	}
-	unmap_params(t->tee->cfg.nsmem, arg->params, arg->num_params, &m, res);
+	unmap_params(t->tee, arg->params, arg->num_params, &m, res);
 	session_put(t->tee, s, false);
 }
 
@@ -327,6 +349,9 @@ bool tee_entry_std(struct tee_thread *t, struct optee_msg_arg *arg)
 	case OPTEE_MSG_CMD_CANCEL:
 		cancel(t, arg);
 		return true;
+	case OPTEE_MSG_CMD_REGISTER_SHM:
+	case OPTEE_MSG_CMD_UNREGISTER_SHM:
+		return tee_regshm_std(t, arg);
 	case OPTEE_MSG_CMD_DO_BOTTOM_HALF:
 	case OPTEE_MSG_CMD_STOP_ASYNC_NOTIF:
 		return tee_notif_std(t, arg);

@@ -24,6 +24,9 @@ struct tee_thread {
 	pthread_t pt;
 	pthread_cond_t wake; /* the thread waits here for a call or a resume */
 	enum tee_thread_state state;
+	/* Set from entry until the caller has taken out[]: another CPU's call must not take
+	 * the thread (and overwrite out[]) between its exit and that caller waking up. */
+	bool claimed;
 	uint64_t in[8];	 /* registers of the call or of the resume */
 	uint64_t out[4]; /* registers of the exit */
 	/* The RPC arg of this call when the normal world supplied one (RPC_ARG). */
@@ -32,6 +35,16 @@ struct tee_thread {
 	/* The RPC arg the normal world allocated (RPC_ALLOC), kept while the cache is on. */
 	bool cached;
 	uint64_t cache_pa, cache_cookie;
+	uint64_t regd_end; /* CALL_WITH_REGD_ARG: the end of the page holding the arg */
+};
+
+/* A registered normal-world buffer (regshm.c): pages[] hold its bytes from offs on. */
+struct tee_regshm {
+	uint64_t cookie;
+	uint64_t *pages; /* NULL: slot free */
+	uint64_t offs, size;
+	unsigned int refs; /* RMEM params and REGD_ARG calls using it */
+	bool releasing;	   /* UNREGISTER_SHM waits for refs to drop */
 };
 
 struct tee_session {
@@ -54,6 +67,7 @@ struct optee_tee {
 	unsigned int nptas;
 	struct tee_session sessions[OPTEE_TEE_MAX_SESSIONS];
 	uint32_t next_session;
+	struct tee_regshm regshm[OPTEE_TEE_MAX_REGSHM];
 	/* Notifications (notif.c): notif_lock guards the bitmaps; notif_state_lock the started
 	 * flag and STARTED deliveries (atomic: no RPCs); notif_ev_lock serialises the yielding
 	 * deliveries (which may make RPCs). The driver list changes under both of the last two. */
@@ -82,6 +96,18 @@ int tee_rpc_exit(struct tee_thread *t, uint32_t a0, uint64_t a1, uint64_t a2);
 /* entry.c: runs one message on thread t; false for an unknown command (EBADCMD). */
 bool tee_entry_std(struct tee_thread *t, struct optee_msg_arg *arg);
 void tee_sessions_close_all(struct optee_tee *tee);
+
+/* regshm.c: REGISTER_SHM / UNREGISTER_SHM; false without dynamic shared memory (EBADCMD). */
+bool tee_regshm_std(struct tee_thread *t, struct optee_msg_arg *arg);
+/* A reference on the buffer of cookie when [offs, offs + size) lies inside it, else NULL. */
+struct tee_regshm *tee_regshm_get(struct optee_tee *tee, uint64_t cookie, uint64_t offs,
+				  uint64_t size);
+void tee_regshm_put(struct optee_tee *tee, struct tee_regshm *r);
+int tee_regshm_copy(const struct optee_nsmem *ns, const struct tee_regshm *r, uint64_t offs,
+		    void *buf, size_t len, bool to_ns);
+/* The physical address of [offs, offs + len) when it lies in one page (-EFAULT otherwise). */
+int tee_regshm_pa(const struct tee_regshm *r, uint64_t offs, uint64_t len, uint64_t *pa);
+void tee_regshm_free_all(struct optee_tee *tee);
 
 /* notif.c */
 void tee_notif_init(struct optee_tee *tee);

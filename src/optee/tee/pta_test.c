@@ -193,6 +193,20 @@ static uint32_t rpc_shm(struct optee_pta_call *call, union tee_param *p)
 	return TEE_SUCCESS;
 }
 
+/* RPC SUSPEND of io.a ms: the normal world sleeps the time, then resumes the thread.
+ * io.b = the RPC's result, so a test sees the round trip's answer, not only its end. */
+static uint32_t suspend(struct optee_pta_call *call, union tee_param *p)
+{
+	struct optee_msg_arg rpc = { .cmd = OPTEE_RPC_CMD_SUSPEND, .num_params = 1 };
+
+	rpc.params[0].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
+	rpc.params[0].u.value.a = p->value.a;
+	if (optee_pta_rpc_cmd(call, &rpc))
+		return TEE_ERROR_COMMUNICATION;
+	p->value.b = rpc.ret;
+	return rpc.ret == TEE_SUCCESS ? TEE_SUCCESS : TEE_ERROR_COMMUNICATION;
+}
+
 static uint32_t test_invoke(struct optee_pta_call *call, void *sess, uint32_t cmd, uint32_t types,
 			    union tee_param p[4])
 {
@@ -210,6 +224,8 @@ static uint32_t test_invoke(struct optee_pta_call *call, void *sess, uint32_t cm
 		return notif_roundtrip(call, &p[0]);
 	case OPTEE_PTA_TEST_CMD_BOTTOM_HALF:
 		return bottom_half(call, sess, &p[0]);
+	case OPTEE_PTA_TEST_CMD_SUSPEND:
+		return suspend(call, &p[0]);
 	default:
 		return optee_pta_foreign_intr(call) ? TEE_ERROR_COMMUNICATION : TEE_SUCCESS;
 	}
@@ -223,6 +239,7 @@ static const struct optee_pta_cmd test_cmds[] = {
 	{ OPTEE_PTA_TEST_CMD_NOTIF_SEND, T(VALUE_INPUT, NONE, NONE, NONE) },
 	{ OPTEE_PTA_TEST_CMD_NOTIF_ROUNDTRIP, T(VALUE_INOUT, NONE, NONE, NONE) },
 	{ OPTEE_PTA_TEST_CMD_BOTTOM_HALF, T(VALUE_INOUT, NONE, NONE, NONE) },
+	{ OPTEE_PTA_TEST_CMD_SUSPEND, T(VALUE_INOUT, NONE, NONE, NONE) },
 };
 
 const struct optee_pta optee_pta_test = {

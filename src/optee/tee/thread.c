@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fwkit/base.h>
 #include <fwkit/sync.h>
 
 #define PAGE OPTEE_MSG_NONCONTIG_PAGE_SIZE
@@ -33,6 +34,7 @@ static void wait_exit(struct optee_tee *tee, struct tee_thread *t, struct hw_smc
 {
 	while (t->state == TEE_THREAD_RUNNING && !tee->stopping)
 		pthread_cond_wait(&tee->exited, &tee->lock);
+	t->claimed = false;
 	if (t->state == TEE_THREAD_RUNNING) {
 		memset(res->a, 0, sizeof(res->a));
 		res->a[0] = OPTEE_SMC_RETURN_EBUSY; /* only when destroy races a call */
@@ -45,6 +47,7 @@ static void enter(struct optee_tee *tee, struct tee_thread *t, const struct hw_s
 		  struct hw_smc_res *res)
 {
 	memcpy(t->in, args->a, sizeof(t->in));
+	t->claimed = true;
 	t->state = TEE_THREAD_RUNNING;
 	pthread_cond_signal(&t->wake);
 	wait_exit(tee, t, res);
@@ -54,7 +57,8 @@ void tee_std_call(struct optee_tee *tee, const struct hw_smc_args *args, struct 
 {
 	pthread_mutex_lock(&tee->lock);
 	for (unsigned int i = 0; i < tee->nthreads; i++) {
-		if (tee->thr[i].state == TEE_THREAD_FREE && !tee->stopping) {
+		if (tee->thr[i].state == TEE_THREAD_FREE && !tee->thr[i].claimed &&
+		    !tee->stopping) {
 			enter(tee, &tee->thr[i], args, res);
 			pthread_mutex_unlock(&tee->lock);
 			return;
@@ -72,7 +76,8 @@ void tee_return_from_rpc(struct optee_tee *tee, const struct hw_smc_args *args,
 	uint64_t id = args->a[3];
 
 	pthread_mutex_lock(&tee->lock);
-	if (id >= tee->nthreads || tee->thr[id].state != TEE_THREAD_SUSPENDED) {
+	if (id >= tee->nthreads || tee->thr[id].state != TEE_THREAD_SUSPENDED ||
+	    tee->thr[id].claimed) {
 		memset(res->a, 0, sizeof(res->a));
 		res->a[0] = OPTEE_SMC_RETURN_ERESUME;
 	} else {
@@ -183,15 +188,17 @@ int tee_rpc_cmd(struct tee_thread *t, struct optee_msg_arg *rpc)
  * memory); elsewhere, with dynamic shared memory, page-aligned and within one
  * page, since optee_os maps one page.
  */
-static bool arg_addr_ok(const struct optee_tee *tee, uint64_t pa, uint64_t size)
+static bool arg_addr_ok(const struct tee_thread *t, uint32_t fid, uint64_t pa, uint64_t size)
 {
-	const struct optee_tee_config *c = &tee->cfg;
+	const struct optee_tee_config *c = &t->tee->cfg;
 	bool in_rshm = (c->caps & OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM) && pa >= c->rshm_base &&
 		       pa - c->rshm_base < c->rshm_size &&
 		       size <= c->rshm_size - (pa - c->rshm_base);
 
 	if (!optee_nsmem_covers(c->nsmem, pa, size))
 		return false;
+	if (fid == OPTEE_SMC_CALL_WITH_REGD_ARG) /* within the registered page regd_entry found */
+		return size <= t->regd_end - pa;
 	if (in_rshm)
 		return (pa & 7) == 0;
 	return (c->caps & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM) && (pa & (PAGE - 1)) == 0 && size <= PAGE;
@@ -256,14 +263,14 @@ static uint32_t fetch_arg(struct tee_thread *t, uint32_t fid, uint64_t pa,
 	const char *why;
 
 	*refused = false;
-	if (!arg_addr_ok(tee, pa, OPTEE_MSG_ARG_HEADER_SIZE) ||
+	if (!arg_addr_ok(t, fid, pa, OPTEE_MSG_ARG_HEADER_SIZE) ||
 	    optee_nsmem_read(tee->cfg.nsmem, pa, buf, OPTEE_MSG_ARG_HEADER_SIZE))
 		return OPTEE_SMC_RETURN_EBADADDR;
 	memcpy(&n, buf + 28, sizeof(n));
 	if (n > OPTEE_MSG_MAX_NUM_PARAMS)
 		return OPTEE_SMC_RETURN_EBADADDR;
 	size = OPTEE_MSG_GET_ARG_SIZE(n);
-	if (!arg_addr_ok(tee, pa, size + rpc_arg_size(fid)) ||
+	if (!arg_addr_ok(t, fid, pa, size + rpc_arg_size(fid)) ||
 	    optee_nsmem_read(tee->cfg.nsmem, pa, buf, size))
 		return OPTEE_SMC_RETURN_EBADADDR;
 	t->rpc_supplied = fid == OPTEE_SMC_CALL_WITH_RPC_ARG;
@@ -281,6 +288,44 @@ static uint32_t fetch_arg(struct tee_thread *t, uint32_t fid, uint64_t pa,
 	return OPTEE_SMC_RETURN_OK;
 }
 
+/* Runs the fetched arg (unless refused) and writes its results back to pa. */
+static uint32_t run_arg(struct tee_thread *t, uint64_t pa, struct optee_msg_arg *arg, bool refused)
+{
+	if (!refused && !tee_entry_std(t, arg))
+		return OPTEE_SMC_RETURN_EBADCMD; /* arg->ret stays unwritten, as in optee_os */
+	if (!stopping(t->tee))
+		write_back(t->tee->cfg.nsmem, pa, arg);
+	if (t->cached && !t->tee->shm_cache && !stopping(t->tee)) {
+		t->cached = false;
+		rpc_free(t, t->cache_cookie);
+	}
+	return OPTEE_SMC_RETURN_OK;
+}
+
+/*
+ * CALL_WITH_REGD_ARG: a1/a2 the cookie of a registered buffer, a3 the arg's
+ * offset in it. The buffer stays referenced for the call (an UNREGISTER_SHM
+ * waits); the arg must lie within one of its pages, as the driver's arg
+ * buffers do, so it is read and written back by that page's address.
+ */
+static uint32_t regd_entry(struct tee_thread *t, uint64_t cookie, uint64_t offs,
+			   struct optee_msg_arg *arg, uint8_t *buf)
+{
+	struct tee_regshm *r = tee_regshm_get(t->tee, cookie, offs, OPTEE_MSG_ARG_HEADER_SIZE);
+	uint64_t pa;
+	uint32_t rc = OPTEE_SMC_RETURN_EBADADDR;
+	bool refused;
+
+	if (r && !tee_regshm_pa(r, offs, OPTEE_MSG_ARG_HEADER_SIZE, &pa)) {
+		t->regd_end = pa + FW_MIN(PAGE - pa % PAGE, r->size - offs);
+		rc = fetch_arg(t, OPTEE_SMC_CALL_WITH_REGD_ARG, pa, arg, buf, &refused);
+		if (!rc)
+			rc = run_arg(t, pa, arg, refused);
+	}
+	tee_regshm_put(t->tee, r);
+	return rc;
+}
+
 static uint32_t std_entry(struct tee_thread *t)
 {
 	static _Thread_local uint8_t buf[OPTEE_MSG_GET_ARG_SIZE(OPTEE_MSG_MAX_NUM_PARAMS)];
@@ -290,22 +335,14 @@ static uint32_t std_entry(struct tee_thread *t)
 	bool refused;
 
 	t->rpc_supplied = false;
-	if (fid == OPTEE_SMC_CALL_WITH_REGD_ARG)
-		return OPTEE_SMC_RETURN_EBADADDR; /* no registered buffer has a cookie yet */
 	if (fid == OPTEE_SMC_CALL_WITH_RPC_ARG && !(t->tee->cfg.caps & OPTEE_SMC_SEC_CAP_RPC_ARG))
 		return OPTEE_SMC_RETURN_EBADCMD;
+	if (fid == OPTEE_SMC_CALL_WITH_REGD_ARG)
+		return regd_entry(t, pa, t->in[3], &arg, buf);
 	rc = fetch_arg(t, fid, pa, &arg, buf, &refused);
 	if (rc)
 		return rc;
-	if (!refused && !tee_entry_std(t, &arg))
-		return OPTEE_SMC_RETURN_EBADCMD; /* arg->ret stays unwritten, as in optee_os */
-	if (!stopping(t->tee))
-		write_back(t->tee->cfg.nsmem, pa, &arg);
-	if (t->cached && !t->tee->shm_cache && !stopping(t->tee)) {
-		t->cached = false;
-		rpc_free(t, t->cache_cookie);
-	}
-	return OPTEE_SMC_RETURN_OK;
+	return run_arg(t, pa, &arg, refused);
 }
 
 static void *thread_main(void *p)
