@@ -83,7 +83,9 @@ int optee_drv_shm_register(struct optee_drv *drv, struct optee_shm *shm)
 		return -EINVAL;
 	if (!drv->info.dynamic_shm)
 		return -EOPNOTSUPP;
-	ret = register_pages(drv, shm->paddr, shm->size, shm->cookie);
+	/* A zero-size buffer (TEEC allows one) still names its byte: the secure world
+	 * takes no empty registration. */
+	ret = register_pages(drv, shm->paddr, shm->size ? shm->size : 1, shm->cookie);
 	if (ret)
 		return ret;
 	if (optee_pool_mark_registered(drv, shm->cookie, POOL_CLIENT, true)) {
