@@ -13,6 +13,8 @@
 #include <fwkit/base.h>
 #include <fwkit/optee/client.h>
 #include <fwkit/optee/driver.h>
+#include <fwkit/optee/nsmem.h>
+#include <fwkit/optee/pta.h>
 #include <fwkit/optee/remote.h>
 #include <fwkit/optee/system.h>
 #include <fwkit/sync.h>
@@ -136,7 +138,8 @@ static void check_values(struct sys *s, uint32_t session)
 	assert_int_equal(p[2].u.value.b, 0x10);
 }
 
-static void check_memrefs(struct sys *s, uint32_t session)
+/* reg: the three buffers registered first, so they travel as RMEM params. */
+static void check_memrefs(struct sys *s, uint32_t session, bool reg)
 {
 	struct optee_shm in, out, io;
 	struct optee_client_result res;
@@ -149,6 +152,10 @@ static void check_memrefs(struct sys *s, uint32_t session)
 	assert_int_equal(optee_drv_shm_alloc(s->drv, 64, &in), 0);
 	assert_int_equal(optee_drv_shm_alloc(s->drv, 64, &out), 0);
 	assert_int_equal(optee_drv_shm_alloc(s->drv, 64, &io), 0);
+	for (int i = 0; reg && i < 3; i++)
+		assert_int_equal(
+			optee_drv_shm_register(s->drv, (struct optee_shm *[]){ &in, &out, &io }[i]),
+			0);
 	for (int i = 0; i < 32; i++)
 		in.va[i] = (uint8_t)i;
 	memset(io.va, 0, 64);
@@ -212,12 +219,211 @@ static void run_all(bool slot)
 	check_probe(s);
 	session = open_test(s);
 	check_values(s, session);
-	check_memrefs(s, session);
+	check_memrefs(s, session, false);
 	check_rpcs(s, session);
 	assert_int_equal(optee_client_close_session(s->drv, session, &res), 0);
 	assert_int_equal(res.ret, TEE_SUCCESS);
 	assert_int_equal(optee_drv_pool_pages_used(s->drv), 0);
 	sys_free(s);
+}
+
+/*
+ * Registered shared memory: the two worlds joined by hand, with an SMC
+ * handler in between that counts what the driver sends (REGISTER_SHM and
+ * UNREGISTER_SHM by the command of an arg in plain memory, CALL_WITH_REGD_ARG
+ * by its function id). The direct conduit runs the secure world in the
+ * caller's thread, so the counts need no lock.
+ */
+struct regrig {
+	struct sys s; /* drv and mem, for the checks above */
+	struct optee_nsmem ns;
+	struct optee_tee *tee;
+	struct hw_smc *smc;
+	bool regd_args;
+	int regs, unregs, regd;
+};
+
+static void counting_smc(void *ctx, const struct hw_smc_args *a, struct hw_smc_res *r)
+{
+	struct regrig *g = ctx;
+	uint32_t fid = (uint32_t)a->a[0];
+	uint64_t pa = (a->a[1] & 0xFFFFFFFFu) << 32 | (a->a[2] & 0xFFFFFFFFu);
+	uint8_t cmd[4];
+
+	g->regd += fid == OPTEE_SMC_CALL_WITH_REGD_ARG;
+	if ((fid == OPTEE_SMC_CALL_WITH_ARG || fid == OPTEE_SMC_CALL_WITH_RPC_ARG) &&
+	    !optee_nsmem_read(&g->ns, pa, cmd, sizeof(cmd))) {
+		g->regs += fw_get_le32(cmd) == OPTEE_MSG_CMD_REGISTER_SHM;
+		g->unregs += fw_get_le32(cmd) == OPTEE_MSG_CMD_UNREGISTER_SHM;
+	}
+	optee_tee_smc(g->tee, a, r);
+}
+
+static void regrig_probe(struct regrig *g)
+{
+	struct optee_drv_config dc = {
+		.conduit = g->smc,
+		.regions = &g->s.mem,
+		.nregions = 1,
+		.smc_timeout_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
+		.thread_wait_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
+		.regd_args = g->regd_args,
+	};
+
+	assert_int_equal(optee_drv_probe(&dc, &g->s.drv, NULL), 0);
+}
+
+/* caps: the secure world's; a reserved window (the first 64 pages) with HAVE_RESERVED_SHM. */
+static struct regrig *regrig_new(uint32_t caps, bool regd_args)
+{
+	struct regrig *g = calloc(1, sizeof(*g));
+	struct optee_tee_config tc = { .threads = 4, .caps = caps, .os_major = 4 };
+
+	assert_non_null(g);
+	g->regd_args = regd_args;
+	assert_int_equal(hw_shm_create("optee-regrig", MEM_PADDR, OPTEE_SYSTEM_MEM_SIZE, &g->s.mem),
+			 0);
+	optee_nsmem_init(&g->ns);
+	assert_int_equal(optee_nsmem_add(&g->ns, g->s.mem), 0);
+	tc.nsmem = &g->ns;
+	if (caps & OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM) {
+		tc.rshm_base = MEM_PADDR;
+		tc.rshm_size = 64 * 4096;
+	}
+	assert_int_equal(optee_tee_create(&tc, &g->tee), 0);
+	assert_int_equal(optee_tee_register_pta(g->tee, &optee_pta_test), 0);
+	assert_int_equal(hw_smc_open_direct(counting_smc, g, &g->smc), 0);
+	regrig_probe(g);
+	return g;
+}
+
+static void regrig_remove(struct regrig *g)
+{
+	optee_drv_remove(g->s.drv);
+	g->s.drv = NULL;
+}
+
+static void regrig_free(struct regrig *g)
+{
+	if (g->s.drv)
+		regrig_remove(g);
+	hw_smc_close(g->smc);
+	optee_tee_destroy(g->tee);
+	hw_shm_destroy(g->s.mem);
+	free(g);
+}
+
+/* A memref naming a buffer the secure world no longer knows is refused, not served. */
+static void check_stale_rmem(struct regrig *g, uint32_t session, const struct optee_shm *gone)
+{
+	struct optee_param p[4] = {
+		{ .attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT, .u.memref = { gone, 0, 32 } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, .u.memref = { gone, 0, 32 } },
+		{ .attr = OPTEE_MSG_ATTR_TYPE_TMEM_INOUT, .u.memref = { gone, 0, 16 } },
+	};
+	struct optee_client_result res;
+
+	assert_int_equal(
+		optee_client_invoke(g->s.drv, session, OPTEE_PTA_TEST_CMD_MEMREFS, 0, p, 4, &res),
+		0);
+	assert_int_not_equal(res.ret, TEE_SUCCESS);
+}
+
+/* Without DYNAMIC_SHM nothing is registered: memrefs are copied through the pool. */
+static void test_regshm_copy_path(void **state)
+{
+	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM, true);
+	struct optee_shm shm;
+	uint32_t session;
+
+	(void)state;
+	assert_int_equal(optee_drv_shm_alloc(g->s.drv, 64, &shm), 0);
+	assert_int_equal(optee_drv_shm_register(g->s.drv, &shm), -EOPNOTSUPP);
+	optee_drv_shm_free(g->s.drv, &shm);
+	session = open_test(&g->s);
+	check_memrefs(&g->s, session, false);
+	assert_int_equal(g->regs, 0);
+	assert_int_equal(g->regd, 0);
+	regrig_free(g);
+}
+
+/* Registered buffers travel as RMEM; free unregisters, and so does remove. */
+static void test_regshm_register_unregister(void **state)
+{
+	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM, true);
+	struct optee_shm shm, gone;
+	uint32_t session = open_test(&g->s);
+	uint64_t cookie;
+
+	(void)state;
+	check_memrefs(&g->s, session, true);
+	assert_int_equal(g->regs, 3);
+	assert_int_equal(g->unregs, 3);
+	assert_int_equal(g->regd, 0); /* no RPC_ARG: plain CALL_WITH_ARG */
+	assert_int_equal(optee_drv_shm_alloc(g->s.drv, 64, &shm), 0);
+	assert_int_equal(optee_drv_shm_register(g->s.drv, &shm), 0);
+	assert_int_equal(optee_drv_shm_register(g->s.drv, &shm), -EINVAL);
+	gone = shm;
+	optee_drv_shm_free(g->s.drv, &shm);
+	check_stale_rmem(g, session, &gone);
+	/* Left registered at remove: remove unregisters it. */
+	assert_int_equal(optee_drv_shm_alloc(g->s.drv, 64, &shm), 0);
+	assert_int_equal(optee_drv_shm_register(g->s.drv, &shm), 0);
+	cookie = shm.cookie;
+	assert_int_equal(
+		optee_client_close_session(g->s.drv, session, &(struct optee_client_result){ 0 }),
+		0);
+	regrig_remove(g);
+	assert_int_equal(g->unregs, g->regs);
+	/* A new driver hands out the same cookies: the secure world takes it again only if
+	 * the old registration is gone (a cookie names one buffer). */
+	regrig_probe(g);
+	for (uint64_t c = 0; c != cookie;) {
+		assert_int_equal(optee_drv_shm_alloc(g->s.drv, 64, &shm), 0);
+		c = shm.cookie;
+		assert_true(c <= cookie);
+	}
+	assert_int_equal(optee_drv_shm_register(g->s.drv, &shm), 0);
+	regrig_remove(g);
+	assert_int_equal(g->unregs, g->regs);
+	regrig_free(g);
+}
+
+/* With RPC_ARG too, calls go by CALL_WITH_REGD_ARG from the arg cache, RPCs included. */
+static void test_regshm_regd_arg(void **state)
+{
+	struct regrig *g =
+		regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG, true);
+	struct optee_client_result res;
+	uint32_t session = open_test(&g->s);
+
+	(void)state;
+	assert_true(g->regd > 0); /* the open went by REGD_ARG already */
+	check_values(&g->s, session);
+	check_memrefs(&g->s, session, true);
+	check_rpcs(&g->s, session);
+	assert_int_equal(optee_client_close_session(g->s.drv, session, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
+	/* The cache's pages are the driver's own: no buffer is left out. */
+	assert_int_equal(optee_drv_pool_pages_used(g->s.drv), 0);
+	assert_true(g->regs > 3);
+	regrig_remove(g);
+	assert_int_equal(g->unregs, g->regs);
+	regrig_free(g);
+}
+
+/* regd_args off: the same secure world sees CALL_WITH_RPC_ARG only. */
+static void test_regshm_regd_arg_off(void **state)
+{
+	struct regrig *g =
+		regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG, false);
+	uint32_t session = open_test(&g->s);
+
+	(void)state;
+	check_values(&g->s, session);
+	assert_int_equal(g->regd, 0);
+	assert_int_equal(g->regs, 0);
+	regrig_free(g);
 }
 
 static void test_direct_conduit(void **state)
@@ -658,6 +864,10 @@ int main(void)
 		cmocka_unit_test(test_direct_conduit),
 		cmocka_unit_test(test_slot_conduit),
 		cmocka_unit_test(test_unknown_session),
+		cmocka_unit_test(test_regshm_copy_path),
+		cmocka_unit_test(test_regshm_register_unregister),
+		cmocka_unit_test(test_regshm_regd_arg),
+		cmocka_unit_test(test_regshm_regd_arg_off),
 		cmocka_unit_test(test_async_notif_in_process),
 		cmocka_unit_test(test_cli_info_enumerate),
 		cmocka_unit_test(test_cli_invoke),

@@ -35,6 +35,7 @@ static struct {
 	struct optee_drv *drv;
 	int cancels;
 	uint32_t cancel_session;
+	int regs, unregs; /* REGISTER_SHM / UNREGISTER_SHM the driver sent */
 	TEEC_Context ctx;
 	TEEC_Session sess;
 } w;
@@ -56,6 +57,10 @@ static void smc_spy(void *ctx, const struct hw_smc_args *args, struct hw_smc_res
 		    hdr[0] == OPTEE_MSG_CMD_CANCEL) {
 			w.cancels++;
 			w.cancel_session = hdr[2];
+		}
+		if (!hw_shm_read(w.mem, (size_t)(pa - BASE), hdr, sizeof(hdr))) {
+			w.regs += hdr[0] == OPTEE_MSG_CMD_REGISTER_SHM;
+			w.unregs += hdr[0] == OPTEE_MSG_CMD_UNREGISTER_SHM;
 		}
 	}
 	optee_tee_smc(ctx, args, res);
@@ -122,7 +127,7 @@ static void test_context(void **state)
 	assert_int_equal(TEEC_InitializeContext(NULL, &c), TEEC_SUCCESS);
 	assert_ptr_equal(c.imp.drv, w.drv);
 	assert_true(c.imp.memref_null);
-	assert_false(c.imp.reg_mem);
+	assert_true(c.imp.reg_mem); /* the emulator offers DYNAMIC_SHM */
 	TEEC_FinalizeContext(&c);
 	TEEC_FinalizeContext(NULL);
 	assert_int_equal(teec_device_add("optee-tz", w.drv), -EEXIST);
@@ -261,8 +266,10 @@ static void test_registered_memory(void **state)
 				    TEEC_MEMREF_PARTIAL_INOUT, 8, &origin),
 			 TEEC_SUCCESS);
 	assert_int_equal(out[0], 'z');
+	assert_int_equal(w.regs, 3); /* each shadow registered once, not per call */
 	for (int i = 0; i < 3; i++)
 		TEEC_ReleaseSharedMemory(&sm[i]);
+	assert_int_equal(w.unregs, 3);
 	assert_ptr_equal(sm[0].buffer, in); /* a registered buffer stays the caller's */
 	TEEC_CloseSession(&w.sess);
 }
@@ -281,7 +288,9 @@ static void test_allocated_memory(void **state)
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(TEEC_AllocateSharedMemory(&w.ctx, &sm[i]), TEEC_SUCCESS);
 		assert_non_null(sm[i].buffer);
+		assert_true(sm[i].imp.shm.registered); /* reg_mem: memrefs go as RMEM */
 	}
+	assert_int_equal(w.regs, 3);
 	memcpy(sm[0].buffer, "wxyz", 4);
 	assert_int_equal(invoke_shm(sm, TEEC_MEMREF_WHOLE, TEEC_MEMREF_PARTIAL_OUTPUT,
 				    TEEC_MEMREF_WHOLE, 8, &origin),
@@ -306,7 +315,9 @@ static void test_allocated_memory(void **state)
 		TEEC_ReleaseSharedMemory(&sm[i]);
 		assert_null(sm[i].buffer);
 	}
+	assert_int_equal(w.unregs, 3);
 	TEEC_ReleaseSharedMemory(&sm[0]); /* twice: nothing */
+	assert_int_equal(w.unregs, 3);
 	TEEC_CloseSession(&w.sess);
 }
 

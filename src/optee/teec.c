@@ -81,7 +81,7 @@ TEEC_Result TEEC_InitializeContext(const char *name, TEEC_Context *context)
 	if (!context->imp.drv)
 		return TEEC_ERROR_ITEM_NOT_FOUND;
 	optee_drv_get_info(context->imp.drv, &info);
-	context->imp.reg_mem = false;
+	context->imp.reg_mem = info.dynamic_shm; /* shared memory is registered */
 	context->imp.memref_null = info.sec_caps & OPTEE_SMC_SEC_CAP_MEMREF_NULL;
 	return TEEC_SUCCESS;
 }
@@ -116,6 +116,11 @@ static TEEC_Result shm_setup(TEEC_Context *ctx, TEEC_SharedMemory *sm, bool shad
 	res = pool_alloc(ctx, sm->size, &sm->imp.shm);
 	if (res)
 		return res;
+	/* With dynamic shared memory the buffer is registered once and named as RMEM. */
+	if (ctx->imp.reg_mem && optee_drv_shm_register(ctx->imp.drv, &sm->imp.shm)) {
+		optee_drv_shm_free(ctx->imp.drv, &sm->imp.shm);
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	}
 	sm->imp.ctx = ctx;
 	sm->imp.shadow = shadow;
 	if (!shadow)

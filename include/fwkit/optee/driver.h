@@ -47,6 +47,9 @@ struct optee_drv_config {
 	 * owned). A secure world offering ASYNC_NOTIF without one fails the probe (-EINVAL). */
 	struct hw_shm *notif_irq_shm;
 	size_t notif_irq_off;
+	/* With DYNAMIC_SHM and RPC_ARG: arguments in registered pages of an arg cache and
+	 * CALL_WITH_REGD_ARG (Linux's choice); off, or without either cap: CALL_WITH_(RPC_)ARG. */
+	bool regd_args;
 };
 
 /* What probe learnt. */
@@ -101,11 +104,10 @@ const struct optee_uuid *optee_drv_device(const struct optee_drv *drv, unsigned 
 /*
  * One standard call: arg (a host copy; at most 6 params) is placed in the
  * pool, CALL_WITH_ARG (CALL_WITH_RPC_ARG when the secure world asked for an
- * RPC arg) is made and RPCs are served until the call ends; the result and
- * output params are copied back into arg. A call that cannot reach the
- * secure world or gets a reply that does not check out ends with
- * arg->ret = TEE_ERROR_COMMUNICATION, origin TEE_ORIGIN_COMMS. sys: the
- * call may take the reserved system thread. Returns 0, or -EINVAL for an
+ * RPC arg, CALL_WITH_REGD_ARG with cfg.regd_args) is made and RPCs are served until the call ends;
+ * the result and output params are copied back into arg. A call that cannot reach the secure world
+ * or gets a reply that does not check out ends with arg->ret = TEE_ERROR_COMMUNICATION, origin
+ * TEE_ORIGIN_COMMS. sys: the call may take the reserved system thread. Returns 0, or -EINVAL for an
  * arg the driver will not send.
  */
 #define OPTEE_DRV_MAX_CALL_PARAMS 6u
@@ -129,9 +131,18 @@ struct optee_shm {
 	size_t size;
 	uint64_t cookie;
 	uint8_t *va;
+	bool registered; /* optee_drv_shm_register done: memrefs travel as RMEM */
 };
 
 int optee_drv_shm_alloc(struct optee_drv *drv, size_t size, struct optee_shm *shm);
+/* Unregisters a registered buffer first (remove does it for buffers still allocated). */
 void optee_drv_shm_free(struct optee_drv *drv, struct optee_shm *shm);
+/*
+ * Registers a pool buffer with the secure world (REGISTER_SHM, a NONCONTIG page list under
+ * its cookie), so memrefs name it as RMEM (cookie, offset). 0, -EOPNOTSUPP without
+ * DYNAMIC_SHM, -EINVAL (not allocated, or registered already), -E2BIG (more pages than one
+ * list page holds), -ENOMEM, -EIO (the secure world refused).
+ */
+int optee_drv_shm_register(struct optee_drv *drv, struct optee_shm *shm);
 
 #endif

@@ -144,11 +144,17 @@ static int handle_rpc(struct optee_drv *drv, uint64_t parg, uint32_t n, const st
 	return 0;
 }
 
-static int smc_loop(struct optee_drv *drv, uint64_t parg, uint32_t n, uint64_t deadline)
+/* regd: the cookie of the registered page parg starts (CALL_WITH_REGD_ARG at offset 0), or 0. */
+static int smc_loop(struct optee_drv *drv, uint64_t parg, uint32_t n, uint64_t regd,
+		    uint64_t deadline)
 {
 	struct hw_smc_args a = { { drv->info.rpc_param_count ? OPTEE_SMC_CALL_WITH_RPC_ARG
 							     : OPTEE_SMC_CALL_WITH_ARG,
 				   parg >> 32, parg & 0xFFFFFFFFu } };
+
+	if (regd)
+		a = (struct hw_smc_args){ { OPTEE_SMC_CALL_WITH_REGD_ARG, regd >> 32,
+					    regd & 0xFFFFFFFFu, 0 } };
 
 	for (;;) {
 		struct hw_smc_res r;
@@ -206,10 +212,16 @@ static void set_comms(struct optee_msg_arg *arg)
 	arg->ret_origin = TEE_ORIGIN_COMMS;
 }
 
-int optee_drv_call(struct optee_drv *drv, struct optee_msg_arg *arg, bool sys)
+/* Linux's rule: REGD_ARG when an RPC arg rides along and the arg page is dynamic shm. */
+static bool use_regd(const struct optee_drv *drv)
+{
+	return drv->cfg.regd_args && drv->info.dynamic_shm && drv->info.rpc_param_count;
+}
+
+static int do_call(struct optee_drv *drv, struct optee_msg_arg *arg, bool sys, bool cache)
 {
 	size_t len, rpc_len = 0;
-	uint64_t parg, cookie, deadline = fw_deadline(drv->cfg.thread_wait_ns);
+	uint64_t parg, cookie, regd = 0, deadline = fw_deadline(drv->cfg.thread_wait_ns);
 	struct optee_msg_arg rpc = { 0 };
 	uint8_t *va;
 	int ret;
@@ -219,7 +231,9 @@ int optee_drv_call(struct optee_drv *drv, struct optee_msg_arg *arg, bool sys)
 	len = OPTEE_MSG_GET_ARG_SIZE(arg->num_params);
 	if (drv->info.rpc_param_count)
 		rpc_len = OPTEE_MSG_GET_ARG_SIZE(drv->info.rpc_param_count);
-	if (optee_pool_alloc(drv, len + rpc_len, POOL_ARG, &parg, &cookie))
+	if (cache && use_regd(drv) && !optee_regshm_arg_get(drv, &parg, &cookie))
+		regd = cookie;
+	else if (optee_pool_alloc(drv, len + rpc_len, POOL_ARG, &parg, &cookie))
 		return -ENOMEM;
 	va = optee_pool_va(drv, parg, len + rpc_len);
 	optee_msg_arg_encode(arg, va, len);
@@ -228,13 +242,26 @@ int optee_drv_call(struct optee_drv *drv, struct optee_msg_arg *arg, bool sys)
 		optee_msg_arg_encode(&rpc, va + len, rpc_len);
 	ret = optee_cq_enter(drv, sys, deadline);
 	if (!ret) {
-		ret = smc_loop(drv, parg, arg->num_params, deadline);
+		ret = smc_loop(drv, parg, arg->num_params, regd, deadline);
 		optee_cq_leave(drv);
 	}
 	if (!ret)
 		ret = read_back(drv, parg, arg);
 	if (ret)
 		set_comms(arg);
-	optee_pool_free(drv, cookie, POOL_ARG);
+	if (regd)
+		optee_regshm_arg_put(drv, cookie);
+	else
+		optee_pool_free(drv, cookie, POOL_ARG);
 	return 0;
+}
+
+int optee_drv_call(struct optee_drv *drv, struct optee_msg_arg *arg, bool sys)
+{
+	return do_call(drv, arg, sys, true);
+}
+
+int optee_call_plain(struct optee_drv *drv, struct optee_msg_arg *arg)
+{
+	return do_call(drv, arg, false, false);
 }

@@ -209,6 +209,13 @@ static void shm_cache_undo(struct optee_drv *drv)
 	drv->info.shm_cache = false;
 }
 
+/* Whatever a client left registered goes before the pages it names. */
+static void pool_undo(struct optee_drv *drv)
+{
+	optee_regshm_unregister_all(drv);
+	optee_pool_fini(drv);
+}
+
 struct probe_step {
 	const char *name;
 	int (*run)(struct optee_drv *drv);
@@ -221,7 +228,7 @@ static const struct probe_step steps[OPTEE_PROBE_NSTEPS] = {
 	[OPTEE_PROBE_API_REVISION] = { "api revision", api_revision, NULL },
 	[OPTEE_PROBE_THREAD_COUNT] = { "thread count", thread_count, NULL },
 	[OPTEE_PROBE_CAPABILITIES] = { "capabilities", exchange_caps, NULL },
-	[OPTEE_PROBE_POOL] = { "shm pool", pool_step, optee_pool_fini },
+	[OPTEE_PROBE_POOL] = { "shm pool", pool_step, pool_undo },
 	[OPTEE_PROBE_NOTIF] = { "notifications", optee_notif_init, optee_notif_fini },
 	[OPTEE_PROBE_ASYNC_NOTIF] = { "async notifications", optee_async_notif_init,
 				      optee_async_notif_uninit },

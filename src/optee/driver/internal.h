@@ -19,11 +19,20 @@
 /* What a pool allocation is for: a peer may only free what it allocated. */
 enum pool_kind {
 	POOL_FREE_SLOT,
-	POOL_ARG,    /* a call's message argument */
-	POOL_RPC,    /* RPC_FUNC_ALLOC: the secure world's RPC arguments */
-	POOL_KERNEL, /* RPC SHM_ALLOC, kernel type */
-	POOL_APPL,   /* RPC SHM_ALLOC, application type */
-	POOL_CLIENT, /* optee_drv_shm_alloc */
+	POOL_ARG,	/* a call's message argument */
+	POOL_RPC,	/* RPC_FUNC_ALLOC: the secure world's RPC arguments */
+	POOL_KERNEL,	/* RPC SHM_ALLOC, kernel type */
+	POOL_APPL,	/* RPC SHM_ALLOC, application type */
+	POOL_CLIENT,	/* optee_drv_shm_alloc */
+	POOL_ARG_CACHE, /* a registered page kept for CALL_WITH_REGD_ARG */
+};
+
+/* Registered arg pages kept for CALL_WITH_REGD_ARG (Linux's arg cache). */
+#define OPTEE_ARG_CACHE 8u
+
+struct arg_cache_entry {
+	uint64_t cookie, paddr; /* cookie 0: being registered */
+	bool busy;
 };
 
 struct pool_alloc {
@@ -31,6 +40,7 @@ struct pool_alloc {
 	uint32_t first, npages;
 	size_t size;
 	enum pool_kind kind;
+	bool registered; /* REGISTER_SHM done under cookie */
 };
 
 struct notif_waiter {
@@ -54,6 +64,8 @@ struct optee_drv {
 	struct pool_alloc *allocs; /* pool_pages slots: at most one allocation per page */
 	uint32_t *page_owner;	   /* allocs index + 1, 0 when free */
 	uint64_t next_cookie;
+	struct arg_cache_entry arg_cache[OPTEE_ARG_CACHE]; /* under pool_lock */
+	unsigned int narg_cache;
 
 	/* The call queue: secure threads as the normal world counts them. */
 	pthread_mutex_t cq_lock;
@@ -94,6 +106,11 @@ int optee_pool_free(struct optee_drv *drv, uint64_t cookie, enum pool_kind kind)
 /* The allocation's paddr and size for a cookie of kind; -ENOENT otherwise. */
 int optee_pool_lookup(struct optee_drv *drv, uint64_t cookie, enum pool_kind kind, uint64_t *paddr,
 		      size_t *size);
+/* Sets the registered mark of the allocation with cookie of kind; -ENOENT when none. */
+int optee_pool_mark_registered(struct optee_drv *drv, uint64_t cookie, enum pool_kind kind,
+			       bool registered);
+/* Clears the mark of some registered allocation and gives its cookie; -ENOENT when none is. */
+int optee_pool_take_registered(struct optee_drv *drv, uint64_t *cookie);
 /* Bytes at [paddr, paddr + len) of the pool, or NULL when outside it. */
 uint8_t *optee_pool_va(struct optee_drv *drv, uint64_t paddr, size_t len);
 
@@ -121,6 +138,16 @@ static inline uint64_t optee_reg_pair(uint64_t hi, uint64_t lo)
 {
 	return (hi & 0xFFFFFFFFu) << 32 | (lo & 0xFFFFFFFFu);
 }
+
+/* Registered shared memory (regshm.c): UNREGISTER_SHM of one cookie, and of every
+ * registered pool buffer (remove's and a failed probe's undo, before the pool goes). */
+int optee_regshm_unregister(struct optee_drv *drv, uint64_t cookie);
+void optee_regshm_unregister_all(struct optee_drv *drv);
+/* A registered arg page from the cache (0), or -ENOENT: use a plain pool page. */
+int optee_regshm_arg_get(struct optee_drv *drv, uint64_t *paddr, uint64_t *cookie);
+void optee_regshm_arg_put(struct optee_drv *drv, uint64_t cookie);
+/* optee_drv_call without the arg cache (the calls that fill it). */
+int optee_call_plain(struct optee_drv *drv, struct optee_msg_arg *arg);
 
 /* Device enumeration (session.c): the last probe step and its undo. */
 int optee_enumerate_devices(struct optee_drv *drv);

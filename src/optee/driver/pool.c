@@ -41,8 +41,10 @@ static size_t pages_used(const struct optee_drv *drv)
 {
 	size_t n = 0;
 
+	/* The arg cache's pages are the driver's own, not buffers someone must give back. */
 	for (uint32_t i = 0; i < drv->pool_pages; i++)
-		n += drv->page_owner[i] != 0;
+		n += drv->page_owner[i] != 0 &&
+		     drv->allocs[drv->page_owner[i] - 1].kind != POOL_ARG_CACHE;
 	return n;
 }
 
@@ -101,7 +103,9 @@ int optee_pool_alloc(struct optee_drv *drv, size_t size, enum pool_kind kind, ui
 	if (slot >= 0 && n <= drv->pool_pages && !find_run(drv, (uint32_t)n, &first)) {
 		struct pool_alloc *a = &drv->allocs[slot];
 
-		*a = (struct pool_alloc){ drv->next_cookie++, first, (uint32_t)n, size, kind };
+		*a = (struct pool_alloc){
+			drv->next_cookie++, first, (uint32_t)n, size, kind, false
+		};
 		for (uint32_t i = first; i < first + n; i++)
 			drv->page_owner[i] = (uint32_t)slot + 1;
 		memset(drv->pool_shm->base + drv->pool_off + (size_t)first * OPTEE_POOL_PAGE, 0,
@@ -156,6 +160,35 @@ int optee_pool_lookup(struct optee_drv *drv, uint64_t cookie, enum pool_kind kin
 	return ret;
 }
 
+int optee_pool_mark_registered(struct optee_drv *drv, uint64_t cookie, enum pool_kind kind,
+			       bool registered)
+{
+	struct pool_alloc *a;
+
+	pthread_mutex_lock(&drv->pool_lock);
+	a = drv->allocs ? find_cookie(drv, cookie, kind) : NULL;
+	if (a)
+		a->registered = registered;
+	pthread_mutex_unlock(&drv->pool_lock);
+	return a ? 0 : -ENOENT;
+}
+
+int optee_pool_take_registered(struct optee_drv *drv, uint64_t *cookie)
+{
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&drv->pool_lock);
+	for (uint32_t i = 0; drv->allocs && ret && i < drv->pool_pages; i++) {
+		if (drv->allocs[i].registered) {
+			drv->allocs[i].registered = false;
+			*cookie = drv->allocs[i].cookie;
+			ret = 0;
+		}
+	}
+	pthread_mutex_unlock(&drv->pool_lock);
+	return ret;
+}
+
 uint8_t *optee_pool_va(struct optee_drv *drv, uint64_t paddr, size_t len)
 {
 	if (!drv->pool_shm || paddr < drv->info.pool_paddr ||
@@ -183,11 +216,18 @@ int optee_drv_shm_alloc(struct optee_drv *drv, size_t size, struct optee_shm *sh
 		return ret;
 	shm->size = size;
 	shm->va = optee_pool_va(drv, shm->paddr, size);
+	shm->registered = false;
 	return 0;
 }
 
+/* A registered buffer is unregistered first; remove's sweep has done it if the mark is gone. */
 void optee_drv_shm_free(struct optee_drv *drv, struct optee_shm *shm)
 {
+	if (shm && shm->registered &&
+	    !optee_pool_mark_registered(drv, shm->cookie, POOL_CLIENT, false) &&
+	    optee_regshm_unregister(drv, shm->cookie))
+		fw_warn("optee: shm %#llx freed while still registered",
+			(unsigned long long)shm->cookie);
 	if (shm && shm->cookie)
 		optee_pool_free(drv, shm->cookie, POOL_CLIENT);
 	if (shm)

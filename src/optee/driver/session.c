@@ -44,7 +44,12 @@ static int param_to_msg(const struct optee_param *p, struct optee_msg_param *m)
 		return p->u.memref.size ? -EINVAL : 0; /* NULL memref */
 	if (p->u.memref.offs > shm->size || p->u.memref.size > shm->size - p->u.memref.offs)
 		return -EINVAL;
-	m->u.tmem.buf_ptr = shm->paddr + p->u.memref.offs;
+	if (shm->registered) { /* RMEM 5-7 for TMEM 9-B: the secure world knows the pages */
+		m->attr = p->attr - OPTEE_MSG_ATTR_TYPE_TMEM_INPUT + OPTEE_MSG_ATTR_TYPE_RMEM_INPUT;
+		m->u.rmem.offs = p->u.memref.offs;
+	} else {
+		m->u.tmem.buf_ptr = shm->paddr + p->u.memref.offs;
+	}
 	m->u.tmem.size = p->u.memref.size;
 	m->u.tmem.shm_ref = shm->cookie;
 	return 0;

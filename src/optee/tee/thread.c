@@ -204,10 +204,18 @@ static bool arg_addr_ok(const struct tee_thread *t, uint32_t fid, uint64_t pa, u
 	return (c->caps & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM) && (pa & (PAGE - 1)) == 0 && size <= PAGE;
 }
 
-static uint64_t rpc_arg_size(uint32_t fid)
+/* The RPC arg supplied after the call's own: CALL_WITH_RPC_ARG's, and CALL_WITH_REGD_ARG's
+ * when RPC_ARG was offered (Linux places one there for both). */
+static bool rpc_supplied(const struct tee_thread *t, uint32_t fid)
 {
-	return fid == OPTEE_SMC_CALL_WITH_RPC_ARG ? OPTEE_MSG_GET_ARG_SIZE(OPTEE_TEE_RPC_PARAMS)
-						  : 0;
+	return fid == OPTEE_SMC_CALL_WITH_RPC_ARG ||
+	       (fid == OPTEE_SMC_CALL_WITH_REGD_ARG &&
+		(t->tee->cfg.caps & OPTEE_SMC_SEC_CAP_RPC_ARG));
+}
+
+static uint64_t rpc_arg_size(const struct tee_thread *t, uint32_t fid)
+{
+	return rpc_supplied(t, fid) ? OPTEE_MSG_GET_ARG_SIZE(OPTEE_TEE_RPC_PARAMS) : 0;
 }
 
 static bool stopping(struct optee_tee *tee)
@@ -270,10 +278,10 @@ static uint32_t fetch_arg(struct tee_thread *t, uint32_t fid, uint64_t pa,
 	if (n > OPTEE_MSG_MAX_NUM_PARAMS)
 		return OPTEE_SMC_RETURN_EBADADDR;
 	size = OPTEE_MSG_GET_ARG_SIZE(n);
-	if (!arg_addr_ok(t, fid, pa, size + rpc_arg_size(fid)) ||
+	if (!arg_addr_ok(t, fid, pa, size + rpc_arg_size(t, fid)) ||
 	    optee_nsmem_read(tee->cfg.nsmem, pa, buf, size))
 		return OPTEE_SMC_RETURN_EBADADDR;
-	t->rpc_supplied = fid == OPTEE_SMC_CALL_WITH_RPC_ARG;
+	t->rpc_supplied = rpc_supplied(t, fid);
 	t->rpc_pa = pa + size;
 	/* buf is our copy now: a count rewritten since the header read fails as "short". */
 	if (!optee_msg_arg_decode(buf, size, OPTEE_MSG_MAX_NUM_PARAMS, arg, &why))
