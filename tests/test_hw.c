@@ -1201,6 +1201,27 @@ static void test_link_refuses_size_mismatch(void **state)
 
 /* A peer that connects and reads nothing: once its queue is full, a send
  * gives up instead of blocking the sender for good. */
+/* One handshake record by a deadline: nothing yet, a record (cut at the
+ * buffer), then the peer gone. */
+static void test_recv_record(void **state)
+{
+	uint8_t buf[4];
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_int_equal(hw_recv_record(sv[0], buf, sizeof(buf), fw_deadline(20 * 1000000ll)),
+			 -ETIMEDOUT);
+	assert_int_equal(send(sv[1], "abcdef", 6, 0), 6);
+	assert_int_equal(hw_recv_record(sv[0], buf, sizeof(buf), fw_deadline(10 * 1000000000ll)),
+			 4);
+	assert_memory_equal(buf, "abcd", 4);
+	close(sv[1]);
+	assert_int_equal(hw_recv_record(sv[0], buf, sizeof(buf), fw_deadline(10 * 1000000000ll)),
+			 -ECONNRESET);
+	close(sv[0]);
+}
+
 static void test_link_send_to_deaf_peer(void **state)
 {
 	struct hostile h;
@@ -1313,6 +1334,7 @@ int main(void)
 		cmocka_unit_test(test_link_refuses_unsealed_region),
 		cmocka_unit_test(test_link_refuses_size_mismatch),
 		cmocka_unit_test(test_link_send_to_deaf_peer),
+		cmocka_unit_test(test_recv_record),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h> /* ssize_t */
 
 #include <fwkit/sync.h> /* FW_FOREVER, for the deadlines taken here */
 
@@ -280,6 +281,14 @@ int hw_link_recv_regions(struct hw_link *l, uint64_t deadline);
 struct hw_shm *hw_link_region(const struct hw_link *l, const char *name);
 /* A received region containing [paddr, paddr + size), or NULL. */
 struct hw_shm *hw_link_region_at(const struct hw_link *l, uint64_t paddr, uint64_t size);
+/*
+ * One record of a SOCK_SEQPACKET socket (a handshake's, before any region
+ * crosses) by the deadline, into buf: its length (a record longer than cap
+ * is cut, so give cap one byte more than the longest valid record),
+ * -ETIMEDOUT, -ECONNRESET when the peer closed, or -errno. Descriptors
+ * attached to it are closed by the kernel.
+ */
+ssize_t hw_recv_record(int fd, void *buf, size_t cap, uint64_t deadline);
 /* Block until the peer hangs up (or timeout); 0 when it did. */
 int hw_link_wait_hangup(struct hw_link *l, int timeout_ms);
 /*

@@ -419,6 +419,19 @@ void hw_link_close(struct hw_link *l)
 	free(l);
 }
 
+ssize_t hw_recv_record(int fd, void *buf, size_t cap, uint64_t deadline)
+{
+	int ret = fw_wait_readable(fd, deadline);
+	ssize_t n;
+
+	if (ret)
+		return ret;
+	n = recv(fd, buf, cap, MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EAGAIN ? -ETIMEDOUT : -errno;
+	return n ? n : -ECONNRESET;
+}
+
 /* ------------------------------------------------------------ hang-up watch */
 
 struct hw_link_watch {

@@ -65,17 +65,9 @@ struct optee_remote {
 static int recv_answer(int fd, struct optee_remote_hs *m, uint64_t deadline)
 {
 	uint8_t buf[OPTEE_REMOTE_HS_LEN + 1];
-	int ret = fw_wait_readable(fd, deadline);
-	ssize_t n;
+	ssize_t n = hw_recv_record(fd, buf, sizeof(buf), deadline);
 
-	if (ret)
-		return ret;
-	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-	if (n < 0)
-		return errno == EAGAIN ? -ETIMEDOUT : -errno;
-	if (n == 0)
-		return -ECONNRESET;
-	return optee_remote_hs_parse(buf, (size_t)n, m);
+	return n < 0 ? (int)n : optee_remote_hs_parse(buf, (size_t)n, m);
 }
 
 /* Our memory out, the answer and the slot page back. */

@@ -65,19 +65,9 @@ int session_hs_send(int fd, const struct session_hs *m)
 int session_hs_recv(int fd, struct session_hs *m, uint64_t deadline)
 {
 	uint8_t buf[SESSION_HS_LEN + 1];
-	int ret = fw_wait_readable(fd, deadline);
-	ssize_t n;
+	ssize_t n = hw_recv_record(fd, buf, sizeof(buf), deadline);
 
-	if (ret)
-		return ret;
-	/* A record with descriptors attached loses them here: the kernel
-	 * closes what is not received. */
-	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-	if (n < 0)
-		return errno == EAGAIN ? -ETIMEDOUT : -errno;
-	if (n == 0)
-		return -ECONNRESET;
-	return session_hs_parse(buf, (size_t)n, m);
+	return n < 0 ? (int)n : session_hs_parse(buf, (size_t)n, m);
 }
 
 /* The platform's answer to our HELLO, then the regions of an ACCEPT. */
