@@ -129,7 +129,7 @@ void rig_sizes_run(void **state);
 void rig_expect_messages(struct scmi_agent *a, struct scmi_agent *host, uint8_t proto,
 			 uint8_t last);
 /* Each message sent with a word more than its size is a PROTOCOL_ERROR
- * (rig_status); unknown and 0x11 are NOT_SUPPORTED. */
+ * (rig_status); unknown and 0x11 are NOT_FOUND. */
 void rig_expect_oversize(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 			 uint8_t unknown);
 void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,

@@ -47,8 +47,8 @@ static void test_version_and_attributes(void **state)
 			 -ENOENT);
 	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PINCTRL, 0xFF, &attr),
 			 -ENOENT);
-	/* An unimplemented message itself: NOT_SUPPORTED from the dispatcher. */
-	assert_int_equal(RAW(c->host, 0xB, 0), SCMI_NOT_SUPPORTED);
+	/* An unimplemented message itself: NOT_FOUND from the dispatcher. */
+	assert_int_equal(RAW(c->host, 0xB, 0), SCMI_NOT_FOUND);
 
 	assert_int_equal(scmi_pinctrl_negotiate_version(c->host, 0x10000), 0);
 	assert_int_equal(scmi_pinctrl_negotiate_version(c->host, 0x20000), -EOPNOTSUPP);

@@ -78,7 +78,7 @@ static void test_protocol_info(void **state)
 	assert_int_equal(i.stats_size, 0);
 	assert_int_equal(raw(c->host, SCMI_PROTOCOL_ATTRIBUTES, NULL, 0, rx, &len), 0);
 	assert_int_equal(len, 16);
-	/* Unknown message ids: NOT_SUPPORTED from the dispatcher. */
+	/* Unknown message ids: NOT_FOUND from the dispatcher. */
 	rig_expect_messages(c->g1, c->host, SCMI_PROTOCOL_POWER, POWER_DOMAIN_NAME_GET);
 }
 
@@ -343,7 +343,7 @@ static void test_negotiate(void **state)
 	assert_int_equal(scmi_base_protocol_version(c->host, SCMI_PROTOCOL_POWER, &v), 0);
 	assert_int_equal(v, SCMI_POWER_VERSION_2_0);
 	/* As a 2.0 platform: no NAME_GET, no extended-name flag. */
-	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), -EOPNOTSUPP);
+	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), -ENOENT);
 	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_POWER,
 						      POWER_DOMAIN_NAME_GET, &attr),
 			 -ENOENT);
@@ -379,10 +379,9 @@ static void test_version_1_0(void **state)
 	assert_string_equal(d.name, "mmc0");
 	assert_false(d.flags & SUPPORTS_STATE_CHANGE_REQUESTED_NOTIFY);
 	/* Messages of later versions are absent. */
-	assert_int_equal(scmi_power_change_requested_notify(c->host, D_ETH, true), -EOPNOTSUPP);
-	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), -EOPNOTSUPP);
-	assert_int_equal(scmi_power_negotiate_version(c->host, SCMI_POWER_VERSION_1_0),
-			 -EOPNOTSUPP);
+	assert_int_equal(scmi_power_change_requested_notify(c->host, D_ETH, true), -ENOENT);
+	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), -ENOENT);
+	assert_int_equal(scmi_power_negotiate_version(c->host, SCMI_POWER_VERSION_1_0), -ENOENT);
 	for (uint8_t m = POWER_STATE_CHANGE_REQUESTED_NOTIFY; m <= 0x10; m++)
 		assert_int_equal(
 			scmi_base_message_attributes(c->host, SCMI_PROTOCOL_POWER, m, &attr),

@@ -205,7 +205,7 @@ static void test_discovery_errors(void **state)
 }
 
 /* Every message: one word more than its payload is a PROTOCOL_ERROR, and an
- * unknown message id is NOT_SUPPORTED. */
+ * unknown message id is NOT_FOUND. */
 static void test_sizes(void **state)
 {
 	struct rig *c = *state;
@@ -481,9 +481,9 @@ static void test_negotiate(void **state)
 		scmi_sensor_message_attributes(c->host, SENSOR_AXIS_DESCRIPTION_GET, &attr),
 		-ENOENT);
 	assert_int_equal(raw(c->host, SENSOR_AXIS_DESCRIPTION_GET, w, 2, NULL, NULL),
-			 SCMI_NOT_SUPPORTED);
-	assert_int_equal(raw(c->host, SENSOR_CONFIG_GET, w, 1, NULL, NULL), SCMI_NOT_SUPPORTED);
-	assert_int_equal(raw(c->host, SENSOR_NAME_GET, w, 1, NULL, NULL), SCMI_NOT_SUPPORTED);
+			 SCMI_NOT_FOUND);
+	assert_int_equal(raw(c->host, SENSOR_CONFIG_GET, w, 1, NULL, NULL), SCMI_NOT_FOUND);
+	assert_int_equal(raw(c->host, SENSOR_NAME_GET, w, 1, NULL, NULL), SCMI_NOT_FOUND);
 	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 8, &n), 0);
 	assert_int_equal(n, 5);
 	assert_int_equal(s[S_ACCEL].num_axis, 0);
@@ -521,7 +521,7 @@ static void test_board_versions(void **state)
 		open_session(c, vs[i]);
 		assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
 		assert_int_equal(pi.version, vs[i]);
-		assert_int_equal(scmi_sensor_negotiate_version(c->host, vs[i]), -EOPNOTSUPP);
+		assert_int_equal(scmi_sensor_negotiate_version(c->host, vs[i]), -ENOENT);
 		assert_int_equal(scmi_sensor_message_attributes(
 					 c->host, SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr),
 				 -ENOENT);
@@ -535,7 +535,7 @@ static void test_board_versions(void **state)
 							    ? "board-ambient-temperature-sine"
 							    : "board-ambient-t");
 		assert_int_equal(scmi_sensor_continuous_update_notify(c->host, S_ACCEL, true),
-				 vs[i] == SCMI_SENSOR_VERSION_1_0 ? -EOPNOTSUPP : 0);
+				 vs[i] == SCMI_SENSOR_VERSION_1_0 ? -ENOENT : 0);
 		if (vs[i] >= SCMI_SENSOR_VERSION_2_0)
 			wait_seen(c, HOST, SENSOR_UPDATE, 1);
 		rig_close(c);

@@ -83,7 +83,7 @@ enum {
  * PROTOCOL_MESSAGE_ATTRIBUTES need no entry: the core answers them for every
  * protocol. A message exists for an agent when the version in force for it
  * (the implemented one, or the one it negotiated) is at least since; the
- * dispatcher answers NOT_SUPPORTED otherwise.
+ * dispatcher answers NOT_FOUND otherwise, sent or asked about.
  */
 struct scmi_msg_desc {
 	scmi_msg_handler_fn fn;

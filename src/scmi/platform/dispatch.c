@@ -2,8 +2,9 @@
 /*
  * Processing one command, whatever transport it came on: the reply helpers
  * handlers write with, the checks (header, type, protocol, message, size,
- * permission: SCP-firmware's order, with the issue's NOT_SUPPORTED for
- * unknown messages) made before any handler runs, and the answer to a
+ * permission: SCP-firmware's order; a message the protocol does not have at
+ * the version in force is NOT_FOUND, as the specification's status table
+ * and SCP-firmware say) made before any handler runs, and the answer to a
  * message the transport could not read (PROTOCOL_ERROR, plus a Base error
  * event for agents that asked for them). The agent is always the channel's.
  */
@@ -107,7 +108,7 @@ static int32_t check_and_dispatch(struct scmi_platform *p, struct scmi_platform_
 		return SCMI_DENIED;
 	d = platform_msg_desc(p, proto, c->agent, m->hdr.id);
 	if (!d)
-		return SCMI_NOT_SUPPORTED;
+		return SCMI_NOT_FOUND;
 	if (d->in_size != SCMI_IN_SIZE_ANY && m->in_len != d->in_size)
 		return SCMI_PROTOCOL_ERROR;
 	if ((d->flags & SCMI_MSG_F_TRUSTED) && !c->agent->trusted)

@@ -89,7 +89,7 @@ void platform_p2a_drop_all(struct scmi_platform_chan *c);
 void platform_stop_worker(struct scmi_platform *p);
 
 /* version.c: the message id of proto as agent a may send it (the core's
- * common messages included), or NULL: NOT_SUPPORTED. */
+ * common messages included), or NULL: NOT_FOUND. */
 const struct scmi_msg_desc *platform_msg_desc(const struct scmi_platform *p,
 					      const struct scmi_protocol *proto,
 					      const struct scmi_platform_agent *a, uint32_t id);
