@@ -203,10 +203,10 @@ static void test_errors(void **state)
 			 -EPROTO);
 	assert_int_equal(raw(c, HOST, CLOCK_DESCRIBE_RATES, (uint32_t[]){ GPU }, 1, NULL, NULL),
 			 -EPROTO);
-	/* rates: out of range, reserved flags, rounding mode 3 */
-	assert_int_equal(scmi_clock_rate_set(h, CPU, 100000000, 0, NULL), -ERANGE);
-	assert_int_equal(scmi_clock_rate_set(h, CPU, 2100000000, 0, NULL), -ERANGE);
-	assert_int_equal(scmi_clock_rate_set(h, GPU, 50000000, 0, NULL), -ERANGE);
+	/* rates: outside the range (INVALID_PARAMETERS, as SCP-firmware), reserved flags, mode 3 */
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 100000000, 0, NULL), -EINVAL);
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 2100000000, 0, NULL), -EINVAL);
+	assert_int_equal(scmi_clock_rate_set(h, GPU, 50000000, 0, NULL), -EINVAL);
 	assert_int_equal(scmi_clock_rate_set(h, CPU, 1000000000, FW_BIT(4), NULL), -EINVAL);
 	assert_int_equal(scmi_clock_rate_set(h, CPU, 1000000000, SCMI_CLOCK_SET_ROUND_MASK, NULL),
 			 -EINVAL);

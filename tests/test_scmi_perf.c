@@ -161,8 +161,8 @@ static void test_describe_levels_multipart(void **state)
 	assert_int_equal(fw_get_le16(rx), 2);
 	assert_int_equal(fw_get_le16(rx + 2), 0);
 	assert_int_equal(len, 4 + 2 * SCMI_PERF_OPP_SIZE_V4);
-	w[1] = 8;
-	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), -ERANGE);
+	w[1] = 8; /* past the last level: INVALID_PARAMETERS, as SCP-firmware answers */
+	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), -EINVAL);
 	w[0] = 2;
 	w[1] = 0;
 	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), -ENOENT);
@@ -208,11 +208,13 @@ static void test_level_and_limits(void **state)
 	assert_int_equal(level(c->host, D_CPU), 1000);
 	assert_int_equal(scmi_perf_level_set(c->host, D_CPU, 1400), -ERANGE);
 	assert_int_equal(scmi_perf_level_set(c->host, D_CPU, 200), -ERANGE);
-	/* Limits between levels are kept as given; level arbitration picks
-	 * the nearest operating point inside. */
-	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 900, 300), 0);
-	limits(c->host, D_CPU, 900, 300);
-	assert_int_equal(level(c->host, D_CPU), 800);
+	/* Outside the limits before "is it a level": OUT_OF_RANGE. */
+	assert_int_equal(scmi_perf_level_set(c->host, D_CPU, 250), -ERANGE);
+	assert_int_equal(scmi_perf_level_set(c->host, D_CPU, 1300), -ERANGE);
+	/* Limits must be levels (SCP-firmware without approximate_level). */
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 900, 400), -ERANGE);
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 1800, 200), -ERANGE);
+	limits(c->host, D_CPU, 1000, 400);
 	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 300, 900), -EINVAL);
 	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 5000, 1700), -ERANGE);
 	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 399, 201), -ERANGE);
@@ -403,6 +405,32 @@ static void test_version_1_0(void **state)
 	assert_int_equal(level(c->host, D_GPU), 200);
 }
 
+static void edit_approximate(void *fdt, int node, const void *arg)
+{
+	assert_int_equal(fdt_setprop(fdt, node, "fwkit,approximate-level", NULL, 0), 0);
+}
+
+/* fwkit,approximate-level: limits between levels are kept as given (cut to
+ * the domain's range), and a level between two is the next one up. */
+static void test_approximate_level(void **state)
+{
+	struct rig *c = *state;
+
+	assert_int_equal(rig_reopen(c, "perf-domains", edit_approximate, NULL), 0);
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 900, 300), 0);
+	limits(c->host, D_CPU, 900, 300);
+	assert_int_equal(level(c->host, D_CPU), 800);
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 5000, 700), 0);
+	limits(c->host, D_CPU, 1600, 700);
+	assert_int_equal(scmi_perf_level_set(c->host, D_CPU, 1100), 0);
+	assert_int_equal(level(c->host, D_CPU), 1200);
+	assert_int_equal(scmi_perf_level_set(c->host, D_CPU, 500), -ERANGE);
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 1100, 700), 0);
+	assert_int_equal(scmi_perf_level_set(c->host, D_CPU, 1050), 0);
+	assert_int_equal(level(c->host, D_CPU), 1000); /* 1200 is past the limit */
+	assert_int_equal(scmi_perf_limits_set(c->host, D_CPU, 399, 201), -ERANGE);
+}
+
 /* A platform that lies about its levels, for the client's checks. */
 static int g_lie;
 
@@ -525,6 +553,7 @@ int main(void)
 		T(test_fastchannel),
 		T(test_negotiate),
 		T(test_version_1_0),
+		T(test_approximate_level),
 		T(test_client_checks),
 		T(test_board_errors),
 		RIG_CLI_TEST(cli_steps),

@@ -236,15 +236,16 @@ static int print_rate(uint32_t id, uint64_t rate, const struct args *a)
 	return 0;
 }
 
-/* OUT_OF_RANGE, with the rates the clock has. */
-static int fail_range(const struct scmi_clock_client *c, uint32_t id, uint64_t rate)
+/* A rate the clock cannot take (INVALID_PARAMETERS, as SCP-firmware
+ * answers), with the rates the clock has. */
+static int fail_range(const struct scmi_clock_client *c, uint32_t id, uint64_t rate, int ret)
 {
 	struct scmi_clock_info i;
 	char rates[160] = "rates ";
 	size_t off = 6;
 
 	if (scmi_clock_describe_rates(c, id, &i))
-		return fail_errno("CLOCK_RATE_SET", id, -ERANGE);
+		return fail_errno("CLOCK_RATE_SET", id, ret);
 	if (i.range)
 		snprintf(rates, sizeof(rates), "rates %llu..%llu Hz step %llu",
 			 (unsigned long long)i.min_rate, (unsigned long long)i.max_rate,
@@ -253,7 +254,7 @@ static int fail_range(const struct scmi_clock_client *c, uint32_t id, uint64_t r
 		off += (size_t)snprintf(rates + off, sizeof(rates) - off, "%s%llu%s", r ? " " : "",
 					(unsigned long long)i.rates[r],
 					r + 1 == i.num_rates ? " Hz" : "");
-	return cli_fail_scmi(-ERANGE, NULL, rates, "clock %u: CLOCK_RATE_SET %llu Hz", id,
+	return cli_fail_scmi(ret, NULL, rates, "clock %u: CLOCK_RATE_SET %llu Hz", id,
 			     (unsigned long long)rate);
 }
 
@@ -280,8 +281,8 @@ static int cmd_set(const struct scmi_clock_client *c, uint32_t id, const struct 
 		flags |= SCMI_CLOCK_SET_IGNORE_RESP;
 	}
 	ret = scmi_clock_rate_set(c, id, rate, flags, &got);
-	if (ret == -ERANGE)
-		return fail_range(c, id, rate);
+	if (ret == -EINVAL || ret == -ERANGE)
+		return fail_range(c, id, rate, ret);
 	if (ret)
 		return fail_errno("CLOCK_RATE_SET", id, ret);
 	/* Without a delayed response, ask for the rate the platform chose. */

@@ -163,21 +163,22 @@ static void clock_describe_rates(struct scmi_msg *m)
 		put_u64(m, c->rates[index + i]);
 }
 
-/* Round rate to one the clock has: 0 down, 1 up, 2 closest. */
+/* Round rate to one the clock has: 0 down, 1 up, 2 closest. A rate outside
+ * the clock's range is INVALID_PARAMETERS, as SCP-firmware answers. */
 static int32_t round_rate(const struct pclock *c, uint64_t rate, uint32_t mode, uint64_t *out)
 {
 	uint64_t lo, hi;
 
 	if (c->range) {
 		if (rate < c->min || rate > c->max)
-			return SCMI_OUT_OF_RANGE;
+			return SCMI_INVALID_PARAMETERS;
 		lo = c->min + (rate - c->min) / c->step * c->step;
 		hi = lo == rate ? lo : FW_MIN(lo + c->step, c->max);
 	} else {
 		unsigned int i = 0;
 
 		if (rate < c->rates[0] || rate > c->rates[c->nrates - 1])
-			return SCMI_OUT_OF_RANGE;
+			return SCMI_INVALID_PARAMETERS;
 		while (i + 1 < c->nrates && c->rates[i + 1] <= rate)
 			i++;
 		lo = c->rates[i];

@@ -4,12 +4,19 @@
  * domains of the board's /scmi-platform/perf-domains node
  * (docs/bindings/scmi-perf.md), each with its operating points. Agents
  * make requests; the platform arbitrates:
- *  - each agent's PERF_LIMITS_SET is its own range; the domain's limits are
- *    the intersection of every agent's range with the domain's levels, and
- *    a request that would leave it empty is OUT_OF_RANGE;
- *  - each agent's PERF_LEVEL_SET is its request; the domain runs at the
- *    highest request (or the board's initial level while there is none),
- *    moved to the nearest level inside the limits;
+ *  - each agent's PERF_LIMITS_SET is its own range, both ends levels of the
+ *    domain (OUT_OF_RANGE otherwise, as SCP-firmware answers); the domain's
+ *    limits are the intersection of every agent's range, and a request that
+ *    would leave it without a level is OUT_OF_RANGE;
+ *  - each agent's PERF_LEVEL_SET is its request, OUT_OF_RANGE outside the
+ *    current limits (checked first, as SCP-firmware does), then
+ *    INVALID_PARAMETERS if it is no level; the domain runs at the highest
+ *    request (or the board's initial level while there is none), moved to
+ *    the nearest level inside the limits;
+ *  - with the board's fwkit,approximate-level (SCP-firmware's
+ *    approximate_level), limits need not be levels (they are cut to the
+ *    domain's range) and a requested level between two is taken as the
+ *    next level up inside the limits;
  *  - RESET_AGENT_CONFIGURATION drops the agent's range, request,
  *    subscriptions and negotiated version, and re-arbitrates.
  * A domain whose device the agent may not access answers DENIED to every
@@ -52,6 +59,7 @@ struct pf_priv {
 	struct scmi_platform *p;
 	uint32_t version;
 	bool milliwatt;
+	bool approximate; /* fwkit,approximate-level */
 	unsigned int ndomains;
 	struct pf_domain *d;
 	struct scmi_module_ids ids;
@@ -78,6 +86,20 @@ static bool pf_is_level(const struct pf_domain *d, uint32_t perf)
 		if (d->opp[i].perf == perf)
 			return true;
 	return false;
+}
+
+/* The first level at or above perf inside the limits, else the last below:
+ * one of them lies inside, as the limits always hold a level. */
+static uint32_t pf_level_up(const struct pf_domain *d, uint32_t perf)
+{
+	uint32_t below = d->opp[0].perf;
+
+	for (unsigned int i = 0; i < d->nopp; i++) {
+		if (d->opp[i].perf >= perf)
+			return d->opp[i].perf <= d->max ? d->opp[i].perf : below;
+		below = d->opp[i].perf;
+	}
+	return below;
 }
 
 /* The intersection of every agent's range (skip: leave that agent out, or
@@ -220,7 +242,7 @@ static void pf_describe_levels(struct scmi_msg *m)
 	if (!d)
 		return;
 	if (idx >= d->nopp) {
-		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
 	room = (m->out_cap - 8) / esz;
@@ -250,7 +272,8 @@ static void pf_limits_set(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	if (!pf_range(pp, d, ai, max, min, &emax, &emin)) {
+	if ((!pp->approximate && (!pf_is_level(d, max) || !pf_is_level(d, min))) ||
+	    !pf_range(pp, d, ai, max, min, &emax, &emin)) {
 		/* Outside the levels, or no level left with the others' ranges. */
 		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
 		return;
@@ -280,12 +303,14 @@ static void pf_level_set(struct scmi_msg *m)
 
 	if (!d || ai < 0)
 		return;
-	if (!pf_is_level(d, lvl)) {
-		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
-		return;
-	}
 	if (lvl > d->max || lvl < d->min) {
 		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
+		return;
+	}
+	if (pp->approximate) {
+		lvl = pf_level_up(d, lvl);
+	} else if (!pf_is_level(d, lvl)) {
+		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
 	d->has_req[ai] = true;
@@ -473,6 +498,7 @@ static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	int ret;
 
 	if ((ret = fw_dt_flag(dt, node, "fwkit,power-milliwatt", &pp->milliwatt)) ||
+	    (ret = fw_dt_flag(dt, node, "fwkit,approximate-level", &pp->approximate)) ||
 	    (ret = scmi_module_count_nodes(dt, node, 1, PF_MAX_DOMAINS, "domain", &n)))
 		return ret;
 	pp->d = calloc(n, sizeof(*pp->d));
