@@ -396,10 +396,6 @@ static void test_board_errors(void **state)
 		{ { NULL, "fwkit,version", 0x50000, NULL, 0 },
 		  "/scmi-platform/power-domains",
 		  "'fwkit,version'" },
-		/* 2.0 has no extended names: domain@3's is too long */
-		{ { NULL, "fwkit,version", 0x20000, NULL, 0 },
-		  "/scmi-platform/power-domains/domain@3",
-		  "'label'" },
 		{ { "domain@1", "fwkit,device", 42, NULL, 0 },
 		  "/scmi-platform/power-domains/domain@1",
 		  "'fwkit,device'" },

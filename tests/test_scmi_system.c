@@ -217,9 +217,6 @@ static void test_board_errors(void **state)
 #define WHERE "/scmi-platform/system-power"
 	static const struct rig_board_case cases[] = {
 		{ { NULL, "fwkit,version", 0x30000, NULL, 0 }, WHERE, "'fwkit,version'" },
-		{ { NULL, "fwkit,version", 0x10000, NULL, 0 },
-		  WHERE,
-		  "'fwkit,graceful-timeout-ms'" },
 		{ { NULL, "fwkit,graceful-timeout-ms", 0, "", 1 },
 		  WHERE,
 		  "'fwkit,graceful-timeout-ms'" },

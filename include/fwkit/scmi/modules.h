@@ -10,7 +10,9 @@
  * versions and hooks). When a board is built (scmi_board_build_platform),
  * each module whose node exists under the board's /scmi-platform node is
  * set up from it: the registry reads the node's fwkit,version (one of
- * versions, the last by default), the module's setup reads its resources
+ * versions; by default the one the board's SCMI release, fwkit,scmi-version
+ * on the platform node, defines for the protocol, else the last; a protocol
+ * the release does not have is not set up), the module's setup reads its resources
  * (a documented binding, docs/bindings/scmi-<name>.md) into its state, and
  * the registry registers the protocol and frees the state on failure.
  *
@@ -24,6 +26,15 @@
 #include <fwkit/dt.h>
 #include <fwkit/scmi/platform.h>
 
+/* The SCMI specification releases a board can present (fwkit,scmi-version). */
+enum scmi_profile {
+	SCMI_PROFILE_2_0, /* DEN0056B */
+	SCMI_PROFILE_3_0, /* DEN0056C */
+	SCMI_PROFILE_3_1, /* DEN0056D */
+	SCMI_PROFILE_3_2, /* DEN0056E */
+	SCMI_NUM_PROFILES
+};
+
 struct scmi_proto_module {
 	uint8_t protocol_id;
 	const char *node_name;		  /* child of /scmi-platform, e.g. "clocks" */
@@ -31,6 +42,9 @@ struct scmi_proto_module {
 	size_t nmsgs;
 	const uint32_t *versions; /* ascending; the last is the default */
 	size_t nversions;
+	/* The version each release defines (one of versions), 0 where the
+	 * protocol is not part of it. */
+	uint32_t profile[SCMI_NUM_PROFILES];
 	/* As in struct scmi_protocol (optional). */
 	uint32_t (*msg_attributes)(const struct scmi_msg *m, uint32_t msg_id);
 	void (*reset_agent)(struct scmi_platform *p, void *priv, unsigned int agent_idx,
@@ -75,12 +89,6 @@ int scmi_module_ids_dense(const struct fw_dt *dt, int node, const char *unit,
 /* For a setup: a resource node's fwkit,device, required, and one the board
  * declared (scmi_platform_add_device). */
 int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t *device);
-
-/* For a setup: a resource node's label, required, into name (len bytes);
- * longer than a short name (15 characters) only from version long_since on,
- * where the protocol's *_NAME_GET can carry it. */
-int scmi_module_label(const struct fw_dt *dt, int node, char *name, size_t len, uint32_t version,
-		      uint32_t long_since);
 
 /* For a setup: read(priv, dt, child) for each child node of node, in
  * order, up to the first that fails; returns what that one returned. */

@@ -90,18 +90,6 @@ int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node
 	return 0;
 }
 
-int scmi_module_label(const struct fw_dt *dt, int node, char *name, size_t len, uint32_t version,
-		      uint32_t long_since)
-{
-	if (fw_dt_string(dt, node, "label", name, len, FW_DT_REQUIRED))
-		return -EINVAL;
-	if (strlen(name) >= SCMI_SHORT_NAME_MAX_SIZE && version < long_since)
-		return fw_dt_error(dt, node, "label",
-				   "longer than 15 characters needs version 0x%x or later",
-				   long_since);
-	return 0;
-}
-
 int scmi_module_each_node(const struct fw_dt *dt, int node,
 			  int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv)
 {
@@ -115,16 +103,38 @@ int scmi_module_each_node(const struct fw_dt *dt, int node,
 	return 0;
 }
 
-/* fwkit,version: one of the module's versions, the last if absent. */
+/* fwkit,scmi-version on the platform node: the release's index, or
+ * SCMI_NUM_PROFILES when absent (every protocol at its newest). */
+static int board_profile(const struct fw_dt *dt, int node, unsigned int *profile)
+{
+	static const char *const names[SCMI_NUM_PROFILES] = { "2.0", "3.0", "3.1", "3.2" };
+	char name[8] = "";
+
+	*profile = SCMI_NUM_PROFILES;
+	if (fw_dt_string(dt, node, "fwkit,scmi-version", name, sizeof(name), 0))
+		return -EINVAL;
+	if (!name[0])
+		return 0;
+	for (*profile = 0; *profile < SCMI_NUM_PROFILES; (*profile)++)
+		if (!strcmp(name, names[*profile]))
+			return 0;
+	return fw_dt_error(dt, node, "fwkit,scmi-version", "not one of 2.0, 3.0, 3.1, 3.2");
+}
+
+/* fwkit,version: one of the module's versions; if absent, the one the
+ * board's release defines (0: the release has no such protocol), else the
+ * last. */
 static int module_version(const struct scmi_proto_module *m, const struct fw_dt *dt, int node,
-			  uint32_t *v)
+			  unsigned int profile, uint32_t *v)
 {
 	char list[128] = "";
 	size_t len = 0;
 	int ret;
 
-	*v = m->versions[m->nversions - 1];
-	if ((ret = fw_dt_u32(dt, node, "fwkit,version", v, 0, UINT32_MAX, 0)))
+	*v = profile < SCMI_NUM_PROFILES ? m->profile[profile] : m->versions[m->nversions - 1];
+	if (!fw_dt_has(dt, node, "fwkit,version"))
+		return 0;
+	if ((ret = fw_dt_u32(dt, node, "fwkit,version", v, 0, UINT32_MAX, FW_DT_REQUIRED)))
 		return ret;
 	for (size_t i = 0; i < m->nversions; i++)
 		if (m->versions[i] == *v)
@@ -166,37 +176,40 @@ static int module_register(struct scmi_platform *p, const struct scmi_proto_modu
 }
 
 /* Set up one module from its node and register its protocol. */
-static int module_setup(struct scmi_platform *p, const struct scmi_proto_module *m, const void *fdt,
-			int node, char *err, size_t errlen)
+static int module_setup(struct scmi_platform *p, const struct scmi_proto_module *m,
+			const struct fw_dt *dt, int node, unsigned int profile)
 {
-	const struct fw_dt dt = { fdt, err, errlen };
 	uint32_t version;
 	void *priv;
 	int ret;
 
-	if ((ret = module_version(m, &dt, node, &version)))
+	if ((ret = module_version(m, dt, node, profile, &version)) || !version)
 		return ret;
 	if (!(priv = calloc(1, m->priv_size)))
 		return -ENOMEM;
-	if ((ret = m->setup(p, &dt, node, version, priv))) {
+	if ((ret = m->setup(p, dt, node, version, priv))) {
 		module_state_free(m, priv);
 		return ret;
 	}
-	return module_register(p, m, version, priv, err, errlen);
+	return module_register(p, m, version, priv, dt->err, dt->errlen);
 }
 
 int scmi_modules_setup(struct scmi_platform *p, const void *fdt, int platform_node, char *err,
 		       size_t errlen)
 {
+	const struct fw_dt dt = { fdt, err, errlen };
+	unsigned int profile;
+	int ret;
+
+	if ((ret = board_profile(&dt, platform_node, &profile)))
+		return ret;
 	for (size_t i = 0; i < scmi_num_modules; i++) {
 		const struct scmi_proto_module *m = scmi_modules[i];
 		int node = fdt_subnode_offset(fdt, platform_node, m->node_name);
-		int ret;
 
 		if (node < 0)
 			continue;
-		ret = module_setup(p, m, fdt, node, err, errlen);
-		if (ret)
+		if ((ret = module_setup(p, m, &dt, node, profile)))
 			return ret;
 	}
 	return 0;

@@ -57,7 +57,6 @@ struct pf_domain {
 
 struct pf_priv {
 	struct scmi_platform *p;
-	uint32_t version;
 	bool milliwatt;
 	bool approximate; /* fwkit,approximate-level */
 	unsigned int ndomains;
@@ -416,8 +415,9 @@ static int pf_parse_identity(struct pf_priv *pp, const struct fw_dt *dt, int nod
 	if (scmi_module_node_id(dt, node, "domain", pp->ndomains, &pp->ids, &id))
 		return -EINVAL;
 	d = &pp->d[id];
-	if (scmi_module_label(dt, node, d->name, sizeof(d->name), pp->version,
-			      SCMI_PERF_VERSION_3_0) ||
+	/* Kept whole: a version without extended names presents the first
+	 * 15 characters. */
+	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
 	    scmi_module_device(pp->p, dt, node, &d->device))
 		return -EINVAL;
 	*out = d;
@@ -497,6 +497,7 @@ static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	unsigned int n;
 	int ret;
 
+	(void)version; /* names are kept whole; each reply is shaped by version */
 	if ((ret = fw_dt_flag(dt, node, "fwkit,power-milliwatt", &pp->milliwatt)) ||
 	    (ret = fw_dt_flag(dt, node, "fwkit,approximate-level", &pp->approximate)) ||
 	    (ret = scmi_module_count_nodes(dt, node, 1, PF_MAX_DOMAINS, "domain", &n)))
@@ -505,7 +506,6 @@ static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	if (!pp->d)
 		return -ENOMEM;
 	pp->p = p;
-	pp->version = version;
 	pp->ndomains = n;
 	return scmi_module_each_node(dt, node, pf_parse_domain, pp);
 }
@@ -514,6 +514,9 @@ const struct scmi_proto_module scmi_perf_module = {
 	.protocol_id = SCMI_PROTOCOL_PERF,
 	.node_name = "perf-domains",
 	SCMI_MODULE_TABLES(pf_msgs, pf_versions),
+	/* SCMI 2.0, 3.0, 3.1, 3.2 */
+	.profile = { SCMI_PERF_VERSION_2_0, SCMI_PERF_VERSION_2_0, SCMI_PERF_VERSION_3_0,
+		     SCMI_PERF_VERSION_4_1 },
 	.reset_agent = pf_reset_agent,
 	.priv_size = sizeof(struct pf_priv),
 	.setup = pf_setup,

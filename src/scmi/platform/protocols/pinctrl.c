@@ -568,6 +568,8 @@ const struct scmi_proto_module scmi_pinctrl_module = {
 	.protocol_id = SCMI_PROTOCOL_PINCTRL,
 	.node_name = "pinctrl",
 	SCMI_MODULE_TABLES(pc_msgs, pc_versions),
+	/* SCMI 2.0, 3.0, 3.1, 3.2 */
+	.profile = { 0, 0, 0, SCMI_PINCTRL_VERSION_1_0 },
 	.reset_agent = pc_reset_agent,
 	.priv_size = sizeof(struct pc_state),
 	.setup = pc_setup,

@@ -45,7 +45,6 @@ struct pd_domain {
 
 struct pd_priv {
 	struct scmi_platform *p;
-	uint32_t version;
 	unsigned int ndomains;
 	struct pd_domain *d;
 	struct scmi_module_ids ids;
@@ -152,7 +151,9 @@ static void pd_domain_attributes(struct scmi_msg *m)
 		flags |= SUPPORTS_STATE_SET_ASYNC;
 	if (d->sync)
 		flags |= SUPPORTS_STATE_SET_SYNC;
-	if (d->req_notify && v >= SCMI_POWER_VERSION_2_0)
+	/* Bits 28:0 are reserved at 2.0 (the message exists, its attribute bit
+	 * does not: Arm's SCMI 2.0 compliance suite checks them zero). */
+	if (d->req_notify && v >= SCMI_POWER_VERSION_3_0)
 		flags |= SUPPORTS_STATE_CHANGE_REQUESTED_NOTIFY;
 	if (v >= SCMI_POWER_VERSION_3_0 && strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
 		flags |= SUPPORTS_EXTENDED_NAMES;
@@ -282,8 +283,9 @@ static int pd_parse_identity(struct pd_priv *pp, const struct fw_dt *dt, int nod
 	if (scmi_module_node_id(dt, node, "domain", pp->ndomains, &pp->ids, &id))
 		return -EINVAL;
 	d = &pp->d[id];
-	if (scmi_module_label(dt, node, d->name, sizeof(d->name), pp->version,
-			      SCMI_POWER_VERSION_3_0) ||
+	/* Kept whole: a version without extended names presents the first
+	 * 15 characters. */
+	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
 	    scmi_module_device(pp->p, dt, node, &d->device))
 		return -EINVAL;
 	*out = d;
@@ -344,13 +346,13 @@ static int pd_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	unsigned int n;
 	int ret;
 
+	(void)version; /* names are kept whole; each reply is shaped by version */
 	if ((ret = scmi_module_count_nodes(dt, node, 1, PD_MAX_DOMAINS, "domain", &n)))
 		return ret;
 	pp->d = calloc(n, sizeof(*pp->d));
 	if (!pp->d)
 		return -ENOMEM;
 	pp->p = p;
-	pp->version = version;
 	pp->ndomains = n;
 	return scmi_module_each_node(dt, node, pd_parse_domain, pp);
 }
@@ -359,6 +361,9 @@ const struct scmi_proto_module scmi_power_module = {
 	.protocol_id = SCMI_PROTOCOL_POWER,
 	.node_name = "power-domains",
 	SCMI_MODULE_TABLES(pd_msgs, pd_versions),
+	/* SCMI 2.0, 3.0, 3.1, 3.2 */
+	.profile = { SCMI_POWER_VERSION_2_0, SCMI_POWER_VERSION_2_0, SCMI_POWER_VERSION_3_0,
+		     SCMI_POWER_VERSION_3_1 },
 	.reset_agent = pd_reset_agent,
 	.priv_size = sizeof(struct pd_priv),
 	.setup = pd_setup,

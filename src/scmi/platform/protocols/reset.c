@@ -243,6 +243,9 @@ const struct scmi_proto_module scmi_reset_module = {
 	.protocol_id = SCMI_PROTOCOL_RESET,
 	.node_name = "reset-domains",
 	SCMI_MODULE_TABLES(reset_msgs, versions),
+	/* SCMI 2.0, 3.0, 3.1, 3.2 */
+	.profile = { SCMI_RESET_VERSION_1, SCMI_RESET_VERSION_2, SCMI_RESET_VERSION_3,
+		     SCMI_RESET_VERSION_31 },
 	.reset_agent = reset_reset_agent,
 	.priv_size = sizeof(struct reset_state),
 	.setup = reset_setup,

@@ -28,7 +28,6 @@
 
 struct sys_priv {
 	struct scmi_platform *p;
-	uint32_t version;
 	struct scmi_subs subscribed;
 	bool warm_reset, suspend;
 	uint32_t timeout_ms;
@@ -165,12 +164,9 @@ static int sys_read(const struct fw_dt *dt, int node, struct sys_priv *sp)
 {
 	bool no_warm, no_suspend;
 
+	/* Read at every version: an agent of 1.0 is sent the event without it. */
 	if (fw_dt_u32(dt, node, "fwkit,graceful-timeout-ms", &sp->timeout_ms, 0, UINT32_MAX, 0))
 		return -EINVAL;
-	if (fw_dt_has(dt, node, "fwkit,graceful-timeout-ms") &&
-	    sp->version < SCMI_SYSTEM_VERSION_2_0)
-		return fw_dt_error(dt, node, "fwkit,graceful-timeout-ms",
-				   "needs version 0x20000 or later");
 	if (fw_dt_flag(dt, node, "fwkit,no-warm-reset", &no_warm) ||
 	    fw_dt_flag(dt, node, "fwkit,no-suspend", &no_suspend))
 		return -EINVAL;
@@ -185,7 +181,7 @@ static int sys_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, 
 	struct sys_priv *sp = priv;
 
 	sp->p = p;
-	sp->version = version;
+	(void)version; /* the event's layout follows each receiver's version */
 	sp->state = SCMI_SYSTEM_POWERUP;
 	return sys_read(dt, node, sp);
 }
@@ -194,6 +190,9 @@ const struct scmi_proto_module scmi_system_module = {
 	.protocol_id = SCMI_PROTOCOL_SYSTEM,
 	.node_name = "system-power",
 	SCMI_MODULE_TABLES(sys_msgs, sys_versions),
+	/* SCMI 2.0, 3.0, 3.1, 3.2 */
+	.profile = { SCMI_SYSTEM_VERSION_1_0, SCMI_SYSTEM_VERSION_1_0, SCMI_SYSTEM_VERSION_2_0,
+		     SCMI_SYSTEM_VERSION_2_1 },
 	.msg_attributes = sys_msg_attributes,
 	.reset_agent = sys_reset_agent,
 	.priv_size = sizeof(struct sys_priv),

@@ -356,6 +356,9 @@ const struct scmi_proto_module scmi_voltage_module = {
 	.protocol_id = SCMI_PROTOCOL_VOLTAGE,
 	.node_name = "voltage-domains",
 	SCMI_MODULE_TABLES(voltage_msgs, versions),
+	/* SCMI 2.0, 3.0, 3.1, 3.2 */
+	.profile = { 0, SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0,
+		     SCMI_VOLTAGE_VERSION_2_1 },
 	.reset_agent = voltage_reset_agent,
 	.priv_size = sizeof(struct voltage_state),
 	.setup = voltage_setup,
