@@ -295,14 +295,35 @@ int rig_subnode(const void *fdt, int node, const char *name)
 	return sub;
 }
 
-static const struct fw_embedded_board *default_board(void)
+static const struct fw_embedded_board *embedded_board(const char *name)
 {
 	const struct fw_embedded_board *b = fw_embedded_boards;
 
-	while (b->name && strcmp(b->name, FW_DEFAULT_BOARD))
+	while (b->name && strcmp(b->name, name))
 		b++;
-	assert_non_null(b->name);
+	if (!b->name)
+		fail_msg("no embedded board '%s'", name);
 	return b;
+}
+
+/* Write fdt as the rig's variant file, in place of the last one. */
+static const char *write_variant(struct rig *r, const void *fdt)
+{
+	FILE *f;
+
+	if (r->dtb[0])
+		unlink(r->dtb);
+	th_tmp_path(r->dtb, sizeof(r->dtb), "rig.dtb");
+	f = fopen(r->dtb, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, fdt_totalsize(fdt), 1, f), 1);
+	fclose(f);
+	return r->dtb;
+}
+
+const char *rig_board_file(struct rig *r, const char *name)
+{
+	return write_variant(r, embedded_board(name)->dtb);
 }
 
 /* node: a path, or one relative to /scmi-platform. */
@@ -320,22 +341,15 @@ static int platform_node(const void *fdt, const char *node)
 
 const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg)
 {
-	const struct fw_embedded_board *b = default_board();
+	const struct fw_embedded_board *b = embedded_board(FW_DEFAULT_BOARD);
 	size_t size = b->size + 4096;
 	void *fdt = calloc(1, size);
-	FILE *f;
 
 	assert_non_null(fdt);
 	assert_int_equal(fdt_open_into(b->dtb, fdt, (int)size), 0);
 	fn(fdt, platform_node(fdt, node), arg);
 	assert_int_equal(fdt_pack(fdt), 0);
-	if (r->dtb[0])
-		unlink(r->dtb);
-	th_tmp_path(r->dtb, sizeof(r->dtb), "rig.dtb");
-	f = fopen(r->dtb, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(fdt, fdt_totalsize(fdt), 1, f), 1);
-	fclose(f);
+	write_variant(r, fdt);
 	free(fdt);
 	return r->dtb;
 }

@@ -158,6 +158,9 @@ int rig_subnode(const void *fdt, int node, const char *name);
 const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg);
 /* Close the session and open the variant instead: 0, or -1 (error printed). */
 int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg);
+/* Another embedded board (boards/<name>.dts) as the rig's variant file, for
+ * rig_open. */
+const char *rig_board_file(struct rig *r, const char *name);
 /* A protocol's per-agent clients, made by init after every open: the
  * recording fixture with the log captured, and rig_reopen. */
 typedef void rig_init_fn(struct rig *r);
