@@ -97,6 +97,8 @@ static void test_state_machine(void **state)
 	assert_int_equal(scmi_system_state_set(c->host, SCMI_SYSTEM_SHUTDOWN, false), 0);
 	assert_int_equal(scmi_system_state_set(c->host, SCMI_SYSTEM_WARMRESET, true), 0);
 	assert_int_equal(get_state(c->host), SCMI_SYSTEM_POWERUP);
+	/* Up only from shutdown or suspend, as SCP-firmware answers. */
+	assert_int_equal(scmi_system_state_set(c->host, SCMI_SYSTEM_POWERUP, false), -EACCES);
 	/* Errors: reserved and vendor states, flag bits, untrusted agents. */
 	assert_int_equal(scmi_system_state_set(c->host, 5, false), -EINVAL);
 	assert_int_equal(scmi_system_state_set(c->host, SCMI_SYSTEM_VENDOR_MIN, false), -EINVAL);

@@ -116,6 +116,12 @@ static void sys_state_set(struct scmi_msg *m)
 		sp->state = SCMI_SYSTEM_POWERUP;
 		break;
 	case SCMI_SYSTEM_POWERUP:
+		/* Only a system that is down or suspended comes up (SCP-firmware:
+		 * DENIED otherwise). */
+		if (sp->state != SCMI_SYSTEM_SHUTDOWN && sp->state != SCMI_SYSTEM_SUSPEND) {
+			scmi_msg_status(m, SCMI_DENIED);
+			return;
+		}
 		sp->state = SCMI_SYSTEM_POWERUP;
 		break;
 	default:
