@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <libfdt.h>
+#include <stdio.h>
 
 /* The protocols of the default board, in the order of struct release. */
 static const uint8_t protos[] = {
@@ -224,30 +225,52 @@ static void test_messages(void **state)
 	}
 }
 
-/* A long power-domain name: the first 15 characters in the attributes at
- * every version; bit 27 and NAME_GET only where extended names exist;
- * bit 28 only where the version defines it. */
-static void test_power(void **state)
+/* A resource whose label is longer than 15 characters. */
+struct long_name {
+	uint8_t proto, attr_msg, name_msg;
+	uint32_t id;
+	size_t name_at; /* the short name's offset in the attributes reply */
+	const char *name;
+};
+
+/* Its attributes carry flags and the first 15 characters at every
+ * version; *_NAME_GET, the whole name, exists only with extended names. */
+static void check_long_name(void **state, const struct long_name *n, uint32_t flags)
 {
 	const struct release *rel = rel_of(state);
-	uint32_t id = PD_MMC;
+	char short_name[SCMI_SHORT_NAME_MAX_SIZE];
 	uint8_t rx[RIG_RX_MAX];
 	size_t len;
 
-	assert_int_equal(
-		host(state, SCMI_PROTOCOL_POWER, POWER_DOMAIN_ATTRIBUTES, &id, 1, rx, &len), 0);
-	assert_int_equal(len, 4 + SCMI_SHORT_NAME_MAX_SIZE);
-	assert_int_equal(word(rx, 0), rel->pd_mmc_flags);
-	assert_string_equal((const char *)rx + 4, "mmc0-storage-po");
-	assert_int_equal(host(state, SCMI_PROTOCOL_POWER, POWER_DOMAIN_NAME_GET, &id, 1, rx, &len),
-			 rel->name_get);
+	assert_int_equal(host(state, n->proto, n->attr_msg, &n->id, 1, rx, &len), 0);
+	assert_int_equal(len, n->name_at + SCMI_SHORT_NAME_MAX_SIZE);
+	assert_int_equal(word(rx, 0), flags);
+	snprintf(short_name, sizeof(short_name), "%s", n->name);
+	assert_string_equal((const char *)rx + n->name_at, short_name);
+	assert_int_equal(host(state, n->proto, n->name_msg, &n->id, 1, rx, &len), rel->name_get);
 	if (!rel->name_get)
-		assert_string_equal((const char *)rx + 4, "mmc0-storage-power-domain");
-	/* The same command on both: eth0 off and on again. */
+		assert_string_equal((const char *)rx + 4, n->name);
+}
+
+/* Bit 27 only where extended names exist, bit 28 only where the version
+ * defines it; a state change is the same. */
+static void test_power(void **state)
+{
+	static const struct long_name mmc = { SCMI_PROTOCOL_POWER,
+					      POWER_DOMAIN_ATTRIBUTES,
+					      POWER_DOMAIN_NAME_GET,
+					      PD_MMC,
+					      4,
+					      "mmc0-storage-power-domain" };
+	uint32_t id = PD_ETH;
+	uint8_t rx[RIG_RX_MAX];
+	size_t len;
+
+	check_long_name(state, &mmc, rel_of(state)->pd_mmc_flags);
+	/* The same command on both: eth0 off. */
 	assert_int_equal(host(state, SCMI_PROTOCOL_POWER, POWER_STATE_SET,
 			      (uint32_t[]){ 0, PD_ETH, SCMI_POWER_STATE_OFF }, 3, rx, &len),
 			 0);
-	id = PD_ETH;
 	assert_int_equal(host(state, SCMI_PROTOCOL_POWER, POWER_STATE_GET, &id, 1, rx, &len), 0);
 	assert_int_equal(word(rx, 0), SCMI_POWER_STATE_OFF);
 }
@@ -321,18 +344,16 @@ static void test_clock(void **state)
 /* RESET_DOMAIN_ATTRIBUTES of a long name, as power's; a reset is the same. */
 static void test_reset(void **state)
 {
-	const struct release *rel = rel_of(state);
-	uint32_t id = RESET_MMC;
+	static const struct long_name mmc = { SCMI_PROTOCOL_RESET,
+					      RESET_DOMAIN_ATTRIBUTES,
+					      RESET_DOMAIN_NAME_GET,
+					      RESET_MMC,
+					      8,
+					      "mmc-controller-card-slot" };
 	uint8_t rx[RIG_RX_MAX];
 	size_t len;
 
-	assert_int_equal(
-		host(state, SCMI_PROTOCOL_RESET, RESET_DOMAIN_ATTRIBUTES, &id, 1, rx, &len), 0);
-	assert_int_equal(len, 8 + SCMI_SHORT_NAME_MAX_SIZE);
-	assert_int_equal(word(rx, 0), rel->reset_mmc_flags);
-	assert_string_equal((const char *)rx + 8, "mmc-controller-");
-	assert_int_equal(host(state, SCMI_PROTOCOL_RESET, RESET_DOMAIN_NAME_GET, &id, 1, rx, &len),
-			 rel->name_get);
+	check_long_name(state, &mmc, rel_of(state)->reset_mmc_flags);
 	assert_int_equal(host(state, SCMI_PROTOCOL_RESET, RESET, (uint32_t[]){ RESET_MMC, 0, 0 }, 3,
 			      rx, &len),
 			 0);
@@ -342,10 +363,11 @@ static void test_reset(void **state)
 static void test_sensor(void **state)
 {
 	const struct release *rel = rel_of(state);
-	uint32_t w[2] = { SENSOR_TEMP, 0 };
+	uint32_t w[2] = { SENSOR_TEMP, 0 }; /* sensor_id, then READING_GET's flags */
 	uint8_t rx[RIG_RX_MAX];
 	size_t len;
 
+	/* desc_index SENSOR_TEMP: the first descriptor is that sensor's */
 	assert_int_equal(host(state, SCMI_PROTOCOL_SENSOR, SENSOR_DESCRIPTION_GET, w, 1, rx, &len),
 			 0);
 	assert_true(FW_FIELD_GET(SCMI_SENSOR_NUM_RETURNED, word(rx, 0)) >= 1);
