@@ -431,11 +431,54 @@ static void test_release_property(void **state)
 		0);
 }
 
+/* The default board as release arg: the fragments' pinned versions gone. */
+static void edit_release(void *fdt, int node, const void *arg)
+{
+	int child;
+
+	assert_int_equal(fdt_setprop_string(fdt, node, "fwkit,scmi-version", arg), 0);
+	fdt_for_each_subnode(child, fdt, node)
+	{
+		int ret = fdt_delprop(fdt, child, "fwkit,version");
+
+		assert_true(!ret || ret == -FDT_ERR_NOTFOUND);
+	}
+}
+
+/* The releases between the two boards, as docs/bindings/scmi-platform.md
+ * tabulates them (by protos[]; 0: not presented). */
+static void test_middle_releases(void **state)
+{
+	static const struct {
+		const char *name;
+		uint32_t version[NPROTOS];
+	} mid[] = {
+		{ "3.0", { 0x20000, 0x10000, 0x20000, 0x20000, 0x20000, 0x20000, 0x10000, 0, 0 } },
+		{ "3.1",
+		  { 0x30000, 0x20000, 0x30000, 0x20000, 0x30000, 0x30000, 0x20000, 0x10000, 0 } },
+	};
+	struct rig *r = *state;
+	uint8_t rx[RIG_RX_MAX];
+
+	for (size_t i = 0; i < FW_ARRAY_SIZE(mid); i++) {
+		assert_int_equal(rig_reopen(r, "/scmi-platform", edit_release, mid[i].name), 0);
+		for (size_t k = 0; k < NPROTOS; k++) {
+			int ret = rig_raw(r, HOST, protos[k], SCMI_PROTOCOL_VERSION, NULL, 0, rx,
+					  NULL);
+
+			assert_int_equal(ret, mid[i].version[k] ? 0 : -EOPNOTSUPP);
+			if (!ret)
+				assert_int_equal(word(rx, 0), mid[i].version[k]);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest one[] = {
 		cmocka_unit_test(test_profiles_are_versions),
 		cmocka_unit_test_setup_teardown(test_release_property, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_middle_releases, rig_setup, rig_teardown),
 	};
 	/* Each test once per release, named after its board. */
 #define T(t, rel)                                                                                  \
