@@ -617,6 +617,78 @@ static void test_delayed_response_with_priv(void **state)
 	run_delayed(true);
 }
 
+/* A platform that follows the specification answers NOT_FOUND for the
+ * optional Base messages it does not have (SCP-firmware does); discovery
+ * goes on without them, as it does for NOT_SUPPORTED. */
+static struct fake_msg spec_base_reply(uint8_t id)
+{
+	struct fake_msg m = { .status = SCMI_SUCCESS, .len = 4 };
+
+	switch (id) {
+	case SCMI_PROTOCOL_VERSION:
+		fw_put_le32(m.payload, 0x20000);
+		break;
+	case SCMI_PROTOCOL_ATTRIBUTES:
+		fw_put_le32(m.payload, 1u | 1u << 8); /* one protocol, one agent */
+		break;
+	case BASE_DISCOVER_VENDOR:
+		m.len = SCMI_SHORT_NAME_MAX_SIZE;
+		memcpy(m.payload, "spec", 5);
+		break;
+	case BASE_DISCOVER_IMPLEMENTATION_VERSION:
+		fw_put_le32(m.payload, 7);
+		break;
+	case BASE_DISCOVER_LIST_PROTOCOLS:
+		m.len = 8;
+		fw_put_le32(m.payload, 1);
+		fw_put_le32(m.payload + 4, SCMI_PROTOCOL_CLOCK);
+		break;
+	default: /* SUB_VENDOR, DISCOVER_AGENT, ... */
+		m = msg_word(SCMI_NOT_FOUND, 0);
+		m.len = 0;
+	}
+	return m;
+}
+
+static int spec_send_message(struct scmi_chan *cinfo, struct scmi_xfer *x)
+{
+	struct fake_msg *m = malloc(sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	record_sent(cinfo->transport_info, x);
+	*m = spec_base_reply(x->hdr.id);
+	x->priv = m;
+	return 0;
+}
+
+static const struct scmi_transport_ops spec_ops = {
+	.chan_setup = ret_chan_setup,
+	.send_message = spec_send_message,
+	.mark_txdone = ret_mark_txdone,
+	.fetch_response = fake_fetch_response,
+};
+
+static void test_base_discovery_absent_is_not_found(void **state)
+{
+	struct scmi_transport_desc d = ret_desc;
+	struct rig_opts o = { .desc = &d };
+	struct scmi_base_info info;
+	struct fake *f;
+
+	(void)state;
+	d.ops = &spec_ops;
+	assert_int_equal(fake_create(&f, &o), 0);
+	assert_int_equal(scmi_base_discover(f->agent, &info), 0);
+	assert_string_equal(info.vendor, "spec");
+	assert_string_equal(info.sub_vendor, "");
+	assert_int_equal(info.impl_version, 7);
+	assert_int_equal(info.num_protocols, 1);
+	assert_int_equal(info.protocols[0], SCMI_PROTOCOL_CLOCK);
+	assert_false(info.has_agent);
+	fake_destroy(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_get_max_msg_bounds),
 		cmocka_unit_test(test_notification_with_priv),
 		cmocka_unit_test(test_delayed_response_with_priv),
+		cmocka_unit_test(test_base_discovery_absent_is_not_found),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -122,7 +122,14 @@ int scmi_base_reset_agent_configuration(struct scmi_agent *a, uint32_t agent_id,
 	return scmi_ph_call_words(PH(a), BASE_RESET_AGENT_CONFIGURATION, w, 2, NULL, 0, 0, NULL);
 }
 
-/* A vendor name; NOT_SUPPORTED leaves it empty when the message is optional. */
+/* An optional message the platform does not have: NOT_SUPPORTED from older
+ * firmware, NOT_FOUND from one that follows the specification (SCP-firmware). */
+static bool msg_absent(int ret)
+{
+	return ret == -EOPNOTSUPP || ret == -ENOENT;
+}
+
+/* A vendor name; an absent message leaves it empty when it is optional. */
 static int vendor_name(struct scmi_agent *a, uint8_t msg, bool optional, char *name, size_t len)
 {
 	uint8_t rx[SCMI_SHORT_NAME_MAX_SIZE];
@@ -130,7 +137,7 @@ static int vendor_name(struct scmi_agent *a, uint8_t msg, bool optional, char *n
 
 	if (!ret)
 		fw_copy_name(name, len, rx, SCMI_SHORT_NAME_MAX_SIZE);
-	return optional && ret == -EOPNOTSUPP ? 0 : ret;
+	return optional && msg_absent(ret) ? 0 : ret;
 }
 
 int scmi_base_discover(struct scmi_agent *a, struct scmi_base_info *info)
@@ -164,7 +171,7 @@ int scmi_base_discover(struct scmi_agent *a, struct scmi_base_info *info)
 				       info->agent_name);
 	if (!ret)
 		info->has_agent = true;
-	else if (ret != -EOPNOTSUPP)
+	else if (!msg_absent(ret))
 		return ret;
 	return 0;
 }
