@@ -152,7 +152,7 @@ void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p
 /* Board variants: fn patches a node of the default board, named by its
  * path relative to /scmi-platform ("clocks") or by its full path. */
 typedef void rig_patch_fn(void *fdt, int node, const void *arg);
-/* The node's subnode name, which must exist. */
+/* The node's subnode name (or a path below it: "pins/pin@1"), which must exist. */
 int rig_subnode(const void *fdt, int node, const char *name);
 /* Write the variant to r->dtb (a fresh temporary path) and return it. */
 const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg);
@@ -206,6 +206,19 @@ struct rig_board_case {
 	struct rig_prop edit;
 	const char *needle, *needle2;
 };
+/* A case's edit of sub's prop: set to the u32 v, set to len bytes, deleted. */
+#define RIG_SET(sub, prop, v, needle)                                                              \
+	{                                                                                          \
+		{ sub, prop, v, NULL, 0 }, needle, NULL                                            \
+	}
+#define RIG_SET_BYTES(sub, prop, bytes, len, needle)                                               \
+	{                                                                                          \
+		{ sub, prop, 0, bytes, (int)(len) }, needle, NULL                                  \
+	}
+#define RIG_DEL(sub, prop, needle)                                                                 \
+	{                                                                                          \
+		{ sub, prop, 0, NULL, -1 }, needle, NULL                                           \
+	}
 /* Each case, applied with rig_set_prop under node, must fail the board. */
 void rig_expect_board_cases(struct rig *r, const char *node, const struct rig_board_case *c,
 			    size_t n);
