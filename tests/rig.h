@@ -163,6 +163,20 @@ int rig_reopen(struct rig *r, const char *node, rig_patch_fn *fn, const void *ar
 typedef void rig_init_fn(struct rig *r);
 int rig_setup_clients(void **state, uint8_t proto, rig_init_fn *init);
 int rig_reopen_clients(struct rig *r, const char *node, rig_patch_fn *fn, rig_init_fn *init);
+/* A protocol test's clients, one per agent (cls[agent id]) of the given
+ * type, made by init_fn (agent, client) after every open: defines cls,
+ * init_clients (a rig_init_fn) and the cmocka setup recording proto. */
+#define RIG_CLIENTS(type, init_fn, proto)                                                          \
+	static type cls[RIG_AGENTS];                                                               \
+	static void init_clients(struct rig *r)                                                    \
+	{                                                                                          \
+		for (int i = HOST; i <= GUEST2; i++)                                               \
+			assert_int_equal(init_fn(r->ag[i], &cls[i]), 0);                           \
+	}                                                                                          \
+	static int setup(void **state)                                                             \
+	{                                                                                          \
+		return rig_setup_clients(state, proto, init_clients);                              \
+	}
 /* The variant must fail to open, with one line that holds each needle
  * given (NULL: none). */
 void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg,

@@ -29,18 +29,7 @@
 #define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_CLOCK, __VA_ARGS__)
 
 /* Each agent's client, (re)made whenever the rig opens a board. */
-static struct scmi_clock_client cls[RIG_AGENTS];
-
-static void init_clients(struct rig *c)
-{
-	for (int i = HOST; i <= GUEST2; i++)
-		assert_int_equal(scmi_clock_client_init(c->ag[i], &cls[i]), 0);
-}
-
-static int setup(void **state)
-{
-	return rig_setup_clients(state, SCMI_PROTOCOL_CLOCK, init_clients);
-}
+RIG_CLIENTS(struct scmi_clock_client, scmi_clock_client_init, SCMI_PROTOCOL_CLOCK)
 
 /* The agent's newest event evt, decoded. */
 static struct scmi_clock_rate_event last(struct rig *c, int agent, uint8_t evt)

@@ -27,18 +27,7 @@
 #define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_RESET, __VA_ARGS__)
 
 /* Each agent's client, (re)made whenever the rig opens a board. */
-static struct scmi_reset_client cls[RIG_AGENTS];
-
-static void init_clients(struct rig *c)
-{
-	for (int i = HOST; i <= GUEST2; i++)
-		assert_int_equal(scmi_reset_client_init(c->ag[i], &cls[i]), 0);
-}
-
-static int setup(void **state)
-{
-	return rig_setup_clients(state, SCMI_PROTOCOL_RESET, init_clients);
-}
+RIG_CLIENTS(struct scmi_reset_client, scmi_reset_client_init, SCMI_PROTOCOL_RESET)
 
 /* The agent's newest event, decoded. */
 static struct scmi_reset_event last(struct rig *c, int agent)
