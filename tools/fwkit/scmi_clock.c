@@ -229,11 +229,7 @@ static int cmd_rates(const struct scmi_clock_client *c, uint32_t id, const struc
 
 static int print_rate(uint32_t id, uint64_t rate, const struct args *a)
 {
-	if (a->json)
-		printf("{\"id\":%u,\"rate\":%llu}\n", id, (unsigned long long)rate);
-	else
-		printf("%llu\n", (unsigned long long)rate);
-	return 0;
+	return cli_print_number(a->json, id, "rate", rate, NULL, NULL);
 }
 
 /* OUT_OF_RANGE, with the rates the clock has. */
@@ -329,11 +325,7 @@ static int cmd_parent(const struct scmi_clock_client *c, uint32_t id, const stru
 	ret = scmi_clock_parent_get(c, id, &parent);
 	if (ret)
 		return fail_errno("CLOCK_PARENT_GET", id, ret);
-	if (a->json)
-		printf("{\"id\":%u,\"parent\":%u}\n", id, parent);
-	else
-		printf("%u\n", parent);
-	return 0;
+	return cli_print_number(a->json, id, "parent", parent, NULL, NULL);
 }
 
 static bool print_event(const struct cli_watch *w, uint8_t evt, const uint8_t *p, size_t len,

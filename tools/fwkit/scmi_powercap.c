@@ -186,11 +186,7 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 			return fail_range(a, id, v);
 		if (ret)
 			return fail(ret, id, "POWERCAP_CAP_SET");
-		if (json)
-			printf("{\"id\":%u,\"cap_uw\":%u}\n", id, out);
-		else
-			printf("cap %u uW\n", out);
-		return 0;
+		return cli_print_number(json, id, "cap_uw", out, "cap", "uW");
 	}
 	if (!strcmp(args.v[0], "pai")) {
 		if (args.n == 3 && !cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v))
@@ -202,11 +198,7 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 			return fail(ret, id, "POWERCAP_PAI_SET");
 		if ((ret = scmi_powercap_pai_get(a, id, &pai)))
 			return fail(ret, id, "POWERCAP_PAI_GET");
-		if (json)
-			printf("{\"id\":%u,\"pai_us\":%u}\n", id, pai);
-		else
-			printf("pai %u us\n", pai);
-		return 0;
+		return cli_print_number(json, id, "pai_us", pai, "pai", "us");
 	}
 	/* measure */
 	if ((ret = resolve(a, args.v[1], &id)))
