@@ -63,6 +63,16 @@ static void test_enumerate(void **state)
 	rig_down(&r);
 }
 
+/* The rig with a fault armed (count times, -1: always) before the host
+ * starts, with these timeouts (NULL: the defaults). */
+static void up_faulty(struct issei_rig *r, const struct issei_timeouts *to,
+		      enum issei_fw_fault_kind k, uint32_t arg, int count)
+{
+	assert_int_equal(rig_up_full(r, NULL, to, NULL, false), 0);
+	assert_int_equal(rig_inject(r, k, arg, count), 0);
+	assert_int_equal(issei_start(r->dev), 0);
+}
+
 /* Arm a fault before the host starts: the first enumeration fails, the
  * second (after one more reset) succeeds. */
 static void expect_one_failed_enum(enum issei_fw_fault_kind k, uint32_t arg,
@@ -71,9 +81,7 @@ static void expect_one_failed_enum(enum issei_fw_fault_kind k, uint32_t arg,
 	struct issei_rig r;
 	struct issei_info info;
 
-	assert_int_equal(rig_up_full(&r, NULL, to, NULL, false), 0);
-	assert_int_equal(rig_inject(&r, k, arg, 1), 0);
-	assert_int_equal(issei_start(r.dev), 0);
+	up_faulty(&r, to, k, arg, 1);
 	assert_int_equal(rig_done(&r, 2), 0);
 	issei_get_info(r.dev, &info);
 	assert_int_equal(info.all_reset_count, 2);
@@ -153,14 +161,6 @@ static void up_connected(struct issei_rig *r, struct issei_host_client **a,
 	assert_int_equal(rig_done(r, 1), 0);
 	assert_int_equal(issei_open(r->dev, a), 0);
 	assert_int_equal(issei_connect(*a, rig_echo_uuid, NULL), 0);
-}
-
-/* The rig with a fault armed (count times, -1: always) before the host starts. */
-static void up_faulty(struct issei_rig *r, enum issei_fw_fault_kind k, uint32_t arg, int count)
-{
-	assert_int_equal(rig_up_full(r, NULL, NULL, NULL, false), 0);
-	assert_int_equal(rig_inject(r, k, arg, count), 0);
-	assert_int_equal(issei_start(r->dev), 0);
 }
 
 /* The fixture of tests that start connected: client a on the echo client. */
@@ -332,7 +332,7 @@ static void test_slow_answers_do_not_reset(void **state)
 	uint8_t buf[16];
 
 	(void)state;
-	up_faulty(&r, ISSEI_FW_FAULT_SLOW, 20, -1);
+	up_faulty(&r, NULL, ISSEI_FW_FAULT_SLOW, 20, -1);
 	assert_int_equal(rig_done(&r, 1), 0);
 	assert_int_equal(issei_open(r.dev, &a), 0);
 	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), 0);
@@ -352,7 +352,7 @@ static void test_disable_after_max_resets(void **state)
 	uint8_t buf[4];
 
 	(void)state;
-	up_faulty(&r, ISSEI_FW_FAULT_BAD_START, 0, -1);
+	up_faulty(&r, NULL, ISSEI_FW_FAULT_BAD_START, 0, -1);
 	assert_int_equal(issei_wait_state(r.dev, ISSEI_RST_STATE_DISABLED, 0, RIG_WAIT_MS), 0);
 	issei_get_info(r.dev, &info);
 	assert_int_equal(info.all_reset_count, ISSEI_MAX_CONSEC_RESET);
@@ -387,7 +387,7 @@ static void test_consecutive_count_cleared_by_success(void **state)
 
 	(void)state;
 	/* Three failures, then success: not disabled, count back to 0. */
-	up_faulty(&r, ISSEI_FW_FAULT_BAD_START, 0, 2);
+	up_faulty(&r, NULL, ISSEI_FW_FAULT_BAD_START, 0, 2);
 	assert_int_equal(rig_done(&r, 3), 0);
 	issei_get_info(r.dev, &info);
 	assert_int_equal(info.reset_count, 0);
