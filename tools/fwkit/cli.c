@@ -211,6 +211,12 @@ void cli_quiet_logs(bool verbose)
 		fw_log_set(quiet_sink, NULL, FW_LOG_ERR);
 }
 
+void cli_json_head(const char *sep, uint32_t id, const char *name)
+{
+	printf("%s{\"id\":%u,\"name\":", sep, id);
+	cli_json_string(stdout, name);
+}
+
 int cli_print_number(bool json, uint32_t id, const char *key, unsigned long long v,
 		     const char *label, const char *unit)
 {

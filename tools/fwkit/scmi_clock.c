@@ -127,8 +127,7 @@ static int cmd_list(const struct scmi_clock_client *c, const struct args *a)
 		if (scmi_clock_attributes(c, id, &info) || scmi_clock_rate_get(c, id, &rate))
 			continue;
 		if (a->json) {
-			printf("%s{\"id\":%u,\"name\":", first ? "" : ",", id);
-			cli_json_string(stdout, info.name);
+			cli_json_head(first ? "" : ",", id, info.name);
 			printf(",\"enabled\":%s,\"rate\":%llu}", info.enabled ? "true" : "false",
 			       (unsigned long long)rate);
 		} else {
@@ -161,8 +160,7 @@ static int cmd_info(const struct scmi_clock_client *c, uint32_t id, const struct
 	    (ret = scmi_clock_get_permissions(c, id, &perms)))
 		return fail_errno("CLOCK_GET_PERMISSIONS", id, ret);
 	if (a->json) {
-		printf("{\"id\":%u,\"name\":", id);
-		cli_json_string(stdout, info.name);
+		cli_json_head("", id, info.name);
 		printf(",\"attributes\":%u,\"enabled\":%s,\"rate\":%llu,\"enable_latency_us\":%u,",
 		       info.attributes, info.enabled ? "true" : "false", (unsigned long long)rate,
 		       info.enable_latency_us);

@@ -84,8 +84,7 @@ static int fail_range(struct scmi_agent *a, uint32_t id, uint32_t cap)
 static void print_dom(const struct scmi_powercap_dom *d, uint32_t cap, bool json)
 {
 	if (json) {
-		printf("{\"id\":%u,\"name\":", d->id);
-		cli_json_string(stdout, d->name);
+		cli_json_head("", d->id, d->name);
 		printf(",\"cap_uw\":%u,\"min_cap_uw\":%u,\"max_cap_uw\":%u,\"cap_step_uw\":%u,"
 		       "\"min_pai_us\":%u,\"max_pai_us\":%u,\"pai_step_us\":%u,"
 		       "\"sustainable_power_uw\":%u,\"accuracy\":%u,\"parent\":",
