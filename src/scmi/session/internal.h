@@ -43,8 +43,7 @@ static inline struct session *session_of(struct scmi_session *s)
 
 /* A new session with o's board loaded and its agent's node read: 0 and
  * *out, or the error (nothing left behind). */
-int session_new(const struct scmi_session_opts *o, struct session **out, char *err,
-		size_t errlen);
+int session_new(const struct scmi_session_opts *o, struct session **out, char *err, size_t errlen);
 
 /* The last step of opening either kind of session: its agent, on the
  * conduit already set up. On failure (ret, or this step) the session is

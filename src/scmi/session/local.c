@@ -12,8 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int session_new(const struct scmi_session_opts *o, struct session **out, char *err,
-		size_t errlen)
+int session_new(const struct scmi_session_opts *o, struct session **out, char *err, size_t errlen)
 {
 	struct session *s = calloc(1, sizeof(*s));
 	int ret;
