@@ -288,8 +288,14 @@ void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p
 
 int rig_subnode(const void *fdt, int node, const char *name)
 {
-	int sub = fdt_subnode_offset(fdt, node, name);
+	int sub = node;
 
+	for (const char *p = name; sub >= 0 && *p;) {
+		size_t n = strcspn(p, "/");
+
+		sub = fdt_subnode_offset_namelen(fdt, sub, p, (int)n);
+		p += n + (p[n] == '/');
+	}
 	if (sub < 0)
 		fail_msg("no node '%s' in the default board", name);
 	return sub;

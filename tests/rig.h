@@ -152,7 +152,7 @@ void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p
 /* Board variants: fn patches a node of the default board, named by its
  * path relative to /scmi-platform ("clocks") or by its full path. */
 typedef void rig_patch_fn(void *fdt, int node, const void *arg);
-/* The node's subnode name, which must exist. */
+/* The node's subnode name (or a path below it: "pins/pin@1"), which must exist. */
 int rig_subnode(const void *fdt, int node, const char *name);
 /* Write the variant to r->dtb (a fresh temporary path) and return it. */
 const char *rig_variant(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg);
@@ -166,6 +166,20 @@ const char *rig_board_file(struct rig *r, const char *name);
 typedef void rig_init_fn(struct rig *r);
 int rig_setup_clients(void **state, uint8_t proto, rig_init_fn *init);
 int rig_reopen_clients(struct rig *r, const char *node, rig_patch_fn *fn, rig_init_fn *init);
+/* A protocol test's clients, one per agent (cls[agent id]) of the given
+ * type, made by init_fn (agent, client) after every open: defines cls,
+ * init_clients (a rig_init_fn) and the cmocka setup recording proto. */
+#define RIG_CLIENTS(type, init_fn, proto)                                                          \
+	static type cls[RIG_AGENTS];                                                               \
+	static void init_clients(struct rig *r)                                                    \
+	{                                                                                          \
+		for (int i = HOST; i <= GUEST2; i++)                                               \
+			assert_int_equal(init_fn(r->ag[i], &cls[i]), 0);                           \
+	}                                                                                          \
+	static int setup(void **state)                                                             \
+	{                                                                                          \
+		return rig_setup_clients(state, proto, init_clients);                              \
+	}
 /* The variant must fail to open, with one line that holds each needle
  * given (NULL: none). */
 void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg,
@@ -209,6 +223,19 @@ struct rig_board_case {
 	struct rig_prop edit;
 	const char *needle, *needle2;
 };
+/* A case's edit of sub's prop: set to the u32 v, set to len bytes, deleted. */
+#define RIG_SET(sub, prop, v, needle)                                                              \
+	{                                                                                          \
+		{ sub, prop, v, NULL, 0 }, needle, NULL                                            \
+	}
+#define RIG_SET_BYTES(sub, prop, bytes, len, needle)                                               \
+	{                                                                                          \
+		{ sub, prop, 0, bytes, (int)(len) }, needle, NULL                                  \
+	}
+#define RIG_DEL(sub, prop, needle)                                                                 \
+	{                                                                                          \
+		{ sub, prop, 0, NULL, -1 }, needle, NULL                                           \
+	}
 /* Each case, applied with rig_set_prop under node, must fail the board. */
 void rig_expect_board_cases(struct rig *r, const char *node, const struct rig_board_case *c,
 			    size_t n);

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "helpers.h"
 #include "issei_test_util.h"
@@ -62,6 +63,16 @@ static void test_enumerate(void **state)
 	rig_down(&r);
 }
 
+/* The rig with a fault armed (count times, -1: always) before the host
+ * starts, with these timeouts (NULL: the defaults). */
+static void up_faulty(struct issei_rig *r, const struct issei_timeouts *to,
+		      enum issei_fw_fault_kind k, uint32_t arg, int count)
+{
+	assert_int_equal(rig_up_full(r, NULL, to, NULL, false), 0);
+	assert_int_equal(rig_inject(r, k, arg, count), 0);
+	assert_int_equal(issei_start(r->dev), 0);
+}
+
 /* Arm a fault before the host starts: the first enumeration fails, the
  * second (after one more reset) succeeds. */
 static void expect_one_failed_enum(enum issei_fw_fault_kind k, uint32_t arg,
@@ -70,9 +81,7 @@ static void expect_one_failed_enum(enum issei_fw_fault_kind k, uint32_t arg,
 	struct issei_rig r;
 	struct issei_info info;
 
-	assert_int_equal(rig_up_full(&r, NULL, to, NULL, false), 0);
-	assert_int_equal(rig_inject(&r, k, arg, 1), 0);
-	assert_int_equal(issei_start(r.dev), 0);
+	up_faulty(&r, to, k, arg, 1);
 	assert_int_equal(rig_done(&r, 2), 0);
 	issei_get_info(r.dev, &info);
 	assert_int_equal(info.all_reset_count, 2);
@@ -152,6 +161,32 @@ static void up_connected(struct issei_rig *r, struct issei_host_client **a,
 	assert_int_equal(rig_done(r, 1), 0);
 	assert_int_equal(issei_open(r->dev, a), 0);
 	assert_int_equal(issei_connect(*a, rig_echo_uuid, NULL), 0);
+}
+
+/* The fixture of tests that start connected: client a on the echo client. */
+struct conn {
+	struct issei_rig r;
+	struct issei_host_client *a;
+};
+
+static int conn_setup(void **state)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	assert_non_null(c);
+	up_connected(&c->r, &c->a, NULL, NULL);
+	*state = c;
+	return 0;
+}
+
+static int conn_teardown(void **state)
+{
+	struct conn *c = *state;
+
+	issei_close(c->a);
+	rig_down(&c->r);
+	free(c);
+	return 0;
 }
 
 /* After a reset the old connection is gone and a new one works. */
@@ -252,19 +287,18 @@ static void test_reset_on_stuck_h2f(void **state)
  * client without resetting the link. */
 static void test_double_reply_disconnects(void **state)
 {
-	struct issei_host_client *a, *b;
+	struct conn *c = *state;
+	struct issei_host_client *a = c->a, *b;
 	struct issei_fw_stats st;
-	struct issei_rig r;
+	struct issei_rig *r = &c->r;
 	uint8_t buf[16];
 
-	(void)state;
-	up_connected(&r, &a, NULL, NULL);
-	assert_int_equal(issei_open(r.dev, &b), 0);
+	assert_int_equal(issei_open(r->dev, &b), 0);
 	assert_int_equal(issei_connect(b, rig_echo1_uuid, NULL), 0);
-	issei_fw_get_stats(r.fw, &st);
-	assert_int_equal(rig_inject(&r, ISSEI_FW_FAULT_DOUBLE_REPLY, 0, 1), 0);
+	issei_fw_get_stats(r->fw, &st);
+	assert_int_equal(rig_inject(r, ISSEI_FW_FAULT_DOUBLE_REPLY, 0, 1), 0);
 	assert_int_equal(issei_write(a, "two", 3, RIG_WAIT_MS), 3);
-	assert_int_equal(issei_fw_wait_stat(r.fw, offsetof(struct issei_fw_stats, replies),
+	assert_int_equal(issei_fw_wait_stat(r->fw, offsetof(struct issei_fw_stats, replies),
 					    st.replies + 2, RIG_WAIT_MS),
 			 0);
 	/* f2h is processed in order: once b has its reply, a's second one
@@ -272,28 +306,23 @@ static void test_double_reply_disconnects(void **state)
 	assert_int_equal(rig_roundtrip(b, "b", 1, buf, sizeof(buf)), 1);
 	assert_int_equal(issei_read(a, buf, sizeof(buf), 0), -ENOTCONN);
 	assert_int_equal(issei_poll(a, ISSEI_POLLIN | ISSEI_POLLOUT, 0), ISSEI_POLLERR);
-	assert_int_equal(rig_resets(&r), 1);
+	assert_int_equal(rig_resets(r), 1);
 	issei_close(b);
-	issei_close(a);
-	rig_down(&r);
 }
 
 static void test_reply_over_mtu_disconnects(void **state)
 {
-	struct issei_host_client *a;
-	struct issei_rig r;
+	struct conn *c = *state;
+	struct issei_host_client *a = c->a;
+	struct issei_rig *r = &c->r;
 	uint8_t buf[16];
 
-	(void)state;
-	up_connected(&r, &a, NULL, NULL);
-	assert_int_equal(rig_inject(&r, ISSEI_FW_FAULT_BIG_REPLY, 6000, 1), 0);
+	assert_int_equal(rig_inject(r, ISSEI_FW_FAULT_BIG_REPLY, 6000, 1), 0);
 	assert_int_equal(issei_write(a, "big", 3, RIG_WAIT_MS), 3);
 	assert_int_equal(issei_read(a, buf, sizeof(buf), RIG_WAIT_MS), -ENOTCONN);
-	assert_int_equal(rig_resets(&r), 1);
+	assert_int_equal(rig_resets(r), 1);
 	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), 0);
 	assert_int_equal(rig_roundtrip(a, "ok", 2, buf, sizeof(buf)), 2);
-	issei_close(a);
-	rig_down(&r);
 }
 
 static void test_slow_answers_do_not_reset(void **state)
@@ -303,9 +332,7 @@ static void test_slow_answers_do_not_reset(void **state)
 	uint8_t buf[16];
 
 	(void)state;
-	assert_int_equal(rig_up_full(&r, NULL, NULL, NULL, false), 0);
-	assert_int_equal(rig_inject(&r, ISSEI_FW_FAULT_SLOW, 20, -1), 0);
-	assert_int_equal(issei_start(r.dev), 0);
+	up_faulty(&r, NULL, ISSEI_FW_FAULT_SLOW, 20, -1);
 	assert_int_equal(rig_done(&r, 1), 0);
 	assert_int_equal(issei_open(r.dev, &a), 0);
 	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), 0);
@@ -325,9 +352,7 @@ static void test_disable_after_max_resets(void **state)
 	uint8_t buf[4];
 
 	(void)state;
-	assert_int_equal(rig_up_full(&r, NULL, NULL, NULL, false), 0);
-	assert_int_equal(rig_inject(&r, ISSEI_FW_FAULT_BAD_START, 0, -1), 0);
-	assert_int_equal(issei_start(r.dev), 0);
+	up_faulty(&r, NULL, ISSEI_FW_FAULT_BAD_START, 0, -1);
 	assert_int_equal(issei_wait_state(r.dev, ISSEI_RST_STATE_DISABLED, 0, RIG_WAIT_MS), 0);
 	issei_get_info(r.dev, &info);
 	assert_int_equal(info.all_reset_count, ISSEI_MAX_CONSEC_RESET);
@@ -362,9 +387,7 @@ static void test_consecutive_count_cleared_by_success(void **state)
 
 	(void)state;
 	/* Three failures, then success: not disabled, count back to 0. */
-	assert_int_equal(rig_up_full(&r, NULL, NULL, NULL, false), 0);
-	assert_int_equal(rig_inject(&r, ISSEI_FW_FAULT_BAD_START, 0, 2), 0);
-	assert_int_equal(issei_start(r.dev), 0);
+	up_faulty(&r, NULL, ISSEI_FW_FAULT_BAD_START, 0, 2);
 	assert_int_equal(rig_done(&r, 3), 0);
 	issei_get_info(r.dev, &info);
 	assert_int_equal(info.reset_count, 0);
@@ -406,19 +429,16 @@ static void test_stop_leaves_nothing(void **state)
 
 static void test_restart_after_stop(void **state)
 {
-	struct issei_host_client *a;
-	struct issei_rig r;
+	struct conn *c = *state;
+	struct issei_host_client *a = c->a;
+	struct issei_rig *r = &c->r;
 	uint8_t buf[8];
 
-	(void)state;
-	up_connected(&r, &a, NULL, NULL);
-	issei_stop(r.dev);
-	assert_int_equal(issei_start(r.dev), 0);
-	assert_int_equal(rig_done(&r, 3), 0); /* power-down reset + new one */
+	issei_stop(r->dev);
+	assert_int_equal(issei_start(r->dev), 0);
+	assert_int_equal(rig_done(r, 3), 0); /* power-down reset + new one */
 	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), 0);
 	assert_int_equal(rig_roundtrip(a, "again", 5, buf, sizeof(buf)), 5);
-	issei_close(a);
-	rig_down(&r);
 }
 
 static void test_32_clients(void **state)
@@ -488,13 +508,15 @@ int main(void)
 		cmocka_unit_test(test_reset_on_faults_when_connected),
 		cmocka_unit_test(test_reset_on_late_replies),
 		cmocka_unit_test(test_reset_on_stuck_h2f),
-		cmocka_unit_test(test_double_reply_disconnects),
-		cmocka_unit_test(test_reply_over_mtu_disconnects),
+		cmocka_unit_test_setup_teardown(test_double_reply_disconnects, conn_setup,
+						conn_teardown),
+		cmocka_unit_test_setup_teardown(test_reply_over_mtu_disconnects, conn_setup,
+						conn_teardown),
 		cmocka_unit_test(test_slow_answers_do_not_reset),
 		cmocka_unit_test(test_disable_after_max_resets),
 		cmocka_unit_test(test_consecutive_count_cleared_by_success),
 		cmocka_unit_test(test_stop_leaves_nothing),
-		cmocka_unit_test(test_restart_after_stop),
+		cmocka_unit_test_setup_teardown(test_restart_after_stop, conn_setup, conn_teardown),
 		cmocka_unit_test(test_32_clients),
 		cmocka_unit_test(test_fw_stop_with_zeroed_sleepers),
 	};

@@ -226,15 +226,23 @@ static int walk(uint64_t buf_ptr, uint64_t size, uint64_t *pages, size_t max, si
 	return optee_msg_pagelist_walk(buf_ptr, size, read_page, &reads, pages, max, n, why);
 }
 
+/* What a walk found: room for the longest list the tests build. */
+static uint64_t pages[1100];
+
+/* Fresh memory whose first list page names the data pages 0x10000 and second. */
+static void two_data_pages(uint64_t second)
+{
+	memset(mem, 0, sizeof(mem));
+	list_set(0, 0, 0x10000);
+	list_set(0, 1, second);
+}
+
 static void test_pagelist_good(void **state)
 {
-	static uint64_t pages[1100];
 	const char *why;
 	size_t n = 0;
 	(void)state;
-	memset(mem, 0, sizeof(mem));
-	list_set(0, 0, 0x10000);
-	list_set(0, 1, 0x20000);
+	two_data_pages(0x20000);
 	/* offset 0x100 + 0x1f00 bytes fill exactly two pages */
 	assert_int_equal(walk(BASE | 0x100, 0x1f00, pages, 16, &n, &why), 0);
 	assert_null(why);
@@ -254,13 +262,10 @@ static void test_pagelist_good(void **state)
 
 static void test_pagelist_refusals(void **state)
 {
-	static uint64_t pages[1100];
 	const char *why;
 	size_t n = 7;
 	(void)state;
-	memset(mem, 0, sizeof(mem));
-	list_set(0, 0, 0x10000);
-	list_set(0, 1, 0x20001); /* misaligned data page */
+	two_data_pages(0x20001); /* misaligned data page */
 	expect_refusal(walk(BASE, 2 * PAGE, pages, 16, &n, &why), &why, "align");
 	assert_int_equal(n, 0);
 	expect_refusal(walk(BASE, 0, pages, 16, &n, &why), &why, "size");

@@ -22,6 +22,7 @@
 
 #include <libfdt.h>
 
+#include <fwkit/base.h>
 #include <fwkit/hw.h>
 #include <fwkit/optee/msg.h>
 #include <fwkit/optee/smc.h>
@@ -389,6 +390,14 @@ static void test_std_errors(void **state)
 
 static void test_session_flow(void **state)
 {
+	static const struct {
+		uint32_t cmd, nparams, ret;
+	} no_params[] = {
+		{ OPTEE_MSG_CMD_CANCEL, 1, TEE_ERROR_BAD_PARAMETERS },
+		{ OPTEE_MSG_CMD_CANCEL, 0, TEE_SUCCESS },
+		{ OPTEE_MSG_CMD_CLOSE_SESSION, 1, TEE_ERROR_BAD_PARAMETERS },
+		{ OPTEE_MSG_CMD_CLOSE_SESSION, 0, TEE_SUCCESS },
+	};
 	uint32_t s;
 
 	(void)state;
@@ -419,23 +428,13 @@ static void test_session_flow(void **state)
 	set_value(&arg.params[0], OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META, 0, 0, 0);
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_int_equal(arg.ret, TEE_ERROR_BAD_PARAMETERS);
-	/* CANCEL and CLOSE take no params. */
-	prep_invoke(s, 0, 1);
-	arg.cmd = OPTEE_MSG_CMD_CANCEL;
-	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
-	assert_int_equal(arg.ret, TEE_ERROR_BAD_PARAMETERS);
-	prep_invoke(s, 0, 0);
-	arg.cmd = OPTEE_MSG_CMD_CANCEL;
-	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
-	assert_int_equal(arg.ret, TEE_SUCCESS);
-	prep_invoke(s, 0, 1);
-	arg.cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
-	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
-	assert_int_equal(arg.ret, TEE_ERROR_BAD_PARAMETERS);
-	prep_invoke(s, 0, 0);
-	arg.cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
-	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
-	assert_int_equal(arg.ret, TEE_SUCCESS);
+	/* CANCEL and CLOSE take no params (and CLOSE, last, ends the session). */
+	for (size_t i = 0; i < FW_ARRAY_SIZE(no_params); i++) {
+		prep_invoke(s, 0, no_params[i].nparams);
+		arg.cmd = no_params[i].cmd;
+		assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+		assert_int_equal(arg.ret, no_params[i].ret);
+	}
 	/* The session is gone. */
 	prep_invoke(s, OPTEE_PTA_TEST_CMD_VALUES, 0);
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);

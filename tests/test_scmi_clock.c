@@ -29,18 +29,7 @@
 #define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_CLOCK, __VA_ARGS__)
 
 /* Each agent's client, (re)made whenever the rig opens a board. */
-static struct scmi_clock_client cls[RIG_AGENTS];
-
-static void init_clients(struct rig *c)
-{
-	for (int i = HOST; i <= GUEST2; i++)
-		assert_int_equal(scmi_clock_client_init(c->ag[i], &cls[i]), 0);
-}
-
-static int setup(void **state)
-{
-	return rig_setup_clients(state, SCMI_PROTOCOL_CLOCK, init_clients);
-}
+RIG_CLIENTS(struct scmi_clock_client, scmi_clock_client_init, SCMI_PROTOCOL_CLOCK)
 
 /* The agent's newest event evt, decoded. */
 static struct scmi_clock_rate_event last(struct rig *c, int agent, uint8_t evt)
@@ -757,37 +746,38 @@ static void test_hostile_firmware(void **state)
 
 /* --------------------------------------------------------------- board */
 
-#define expect_board_error(c, ...) rig_expect_prop_error(c, "clocks", __VA_ARGS__)
-
 static void test_board_errors(void **state)
 {
-	struct rig *c = *state;
 	static const uint8_t odd[5],
 		unsorted[16] = { 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1 };
 	static const uint8_t badrange[24] = { [7] = 9, [15] = 1, [23] = 1 };
 	static const char longname[80] =
 		"a-name-that-is-far-too-long-for-the-sixty-four-byte-field-of-scmi";
+	/* each edit under /scmi-platform/clocks: what the board error must say */
+	static const struct rig_board_case cases[] = {
+		RIG_SET(NULL, "fwkit,version", 0x20001,
+			"/scmi-platform/clocks: property 'fwkit,version'"),
+		RIG_SET(NULL, "fwkit,max-async-req", 256, "'fwkit,max-async-req'"),
+		RIG_SET("clock@1", "fwkit,device", 40,
+			"clocks/clock@1: property 'fwkit,device': no device 40"),
+		RIG_DEL("clock@1", "fwkit,device", "'fwkit,device': missing"),
+		RIG_SET("clock@1", "reg", 7, "without gaps"),
+		RIG_SET("clock@1", "reg", 0, "defined twice"),
+		RIG_SET_BYTES("clock@1", "fwkit,rates", odd, 5, "'fwkit,rates'"),
+		RIG_SET_BYTES("clock@1", "fwkit,rates", unsorted, 16, "strictly ascending"),
+		RIG_SET_BYTES("clock@1", "fwkit,rate-range", badrange, 24, "exactly one of"),
+		RIG_SET_BYTES("clock@0", "fwkit,rate-range", badrange, 24, "'fwkit,rate-range'"),
+		RIG_DEL("clock@0", "fwkit,rate-range", "exactly one of"),
+		RIG_SET_BYTES("clock@0", "fwkit,rate", odd, 5, "'fwkit,rate'"),
+		RIG_SET_BYTES("clock@2", "fwkit,rate", badrange, 8, "not a rate"),
+		RIG_SET("clock@2", "fwkit,parent", 3, "not one of"),
+		RIG_SET("clock@2", "fwkit,parents", 2, "not another clock"),
+		RIG_SET("clock@0", "fwkit,parent", 2, "needs 'fwkit,parents'"),
+		RIG_SET_BYTES("clock@0", "fwkit,latency-us", odd, 5, "'fwkit,latency-us'"),
+		RIG_SET_BYTES("clock@0", "label", longname, sizeof(longname), "'label'"),
+	};
 
-	expect_board_error(c, NULL, "fwkit,version", 0x20001, NULL, 0,
-			   "/scmi-platform/clocks: property 'fwkit,version'");
-	expect_board_error(c, NULL, "fwkit,max-async-req", 256, NULL, 0, "'fwkit,max-async-req'");
-	expect_board_error(c, "clock@1", "fwkit,device", 40, NULL, 0,
-			   "clocks/clock@1: property 'fwkit,device': no device 40");
-	expect_board_error(c, "clock@1", "fwkit,device", 0, NULL, -1, "'fwkit,device': missing");
-	expect_board_error(c, "clock@1", "reg", 7, NULL, 0, "without gaps");
-	expect_board_error(c, "clock@1", "reg", 0, NULL, 0, "defined twice");
-	expect_board_error(c, "clock@1", "fwkit,rates", 0, odd, 5, "'fwkit,rates'");
-	expect_board_error(c, "clock@1", "fwkit,rates", 0, unsorted, 16, "strictly ascending");
-	expect_board_error(c, "clock@1", "fwkit,rate-range", 0, badrange, 24, "exactly one of");
-	expect_board_error(c, "clock@0", "fwkit,rate-range", 0, badrange, 24, "'fwkit,rate-range'");
-	expect_board_error(c, "clock@0", "fwkit,rate-range", 0, NULL, -1, "exactly one of");
-	expect_board_error(c, "clock@0", "fwkit,rate", 0, odd, 5, "'fwkit,rate'");
-	expect_board_error(c, "clock@2", "fwkit,rate", 0, badrange, 8, "not a rate");
-	expect_board_error(c, "clock@2", "fwkit,parent", 3, NULL, 0, "not one of");
-	expect_board_error(c, "clock@2", "fwkit,parents", 2, NULL, 0, "not another clock");
-	expect_board_error(c, "clock@0", "fwkit,parent", 2, NULL, 0, "needs 'fwkit,parents'");
-	expect_board_error(c, "clock@0", "fwkit,latency-us", 0, odd, 5, "'fwkit,latency-us'");
-	expect_board_error(c, "clock@0", "label", 0, longname, sizeof(longname), "'label'");
+	rig_expect_board_cases(*state, "clocks", cases, FW_ARRAY_SIZE(cases));
 }
 
 /* ----------------------------------------------------------------- CLI */

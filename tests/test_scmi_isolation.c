@@ -104,6 +104,24 @@ static void srv_stop(struct srv *s)
 	assert_int_equal(access(s->dir, F_OK), -1);
 }
 
+/* The fixture of the isolation tests: a server on its own thread as *state. */
+static int srv_setup(void **state)
+{
+	struct srv *s = malloc(sizeof(*s));
+
+	assert_non_null(s);
+	srv_start(s);
+	*state = s;
+	return 0;
+}
+
+static int srv_teardown(void **state)
+{
+	srv_stop(*state);
+	free(*state);
+	return 0;
+}
+
 static void sock_path(char *buf, size_t len, const char *dir, const char *agent)
 {
 	snprintf(buf, len, "%s/%s.sock", dir, agent);
@@ -136,11 +154,9 @@ static void test_guest_is_handed_only_its_own(void **state)
 	struct scmi_session_peer peer;
 	struct hw_link *guest, *host;
 	struct hw_shm *gdb, *hdb;
-	struct srv s;
+	struct srv *s = *state;
 
-	(void)state;
-	srv_start(&s);
-	guest = attach_raw(s.dir, "guest1", &peer);
+	guest = attach_raw(s->dir, "guest1", &peer);
 	assert_int_equal(peer.agent_id, 2);
 	assert_string_equal(peer.agent_name, "guest1");
 	/* Its own areas, and nobody else's: the host's replies and
@@ -152,7 +168,7 @@ static void test_guest_is_handed_only_its_own(void **state)
 	assert_null(hw_link_region_at(guest, GUEST2_TX, AREA));
 	/* A doorbell page of its own: whatever it writes there (rings, a
 	 * zeroed sleeper count) is not on the host's page. */
-	host = attach_raw(s.dir, "host", &peer);
+	host = attach_raw(s->dir, "host", &peer);
 	assert_int_equal(peer.agent_id, 1);
 	gdb = hw_link_region_at(guest, DOORBELLS, 64);
 	hdb = hw_link_region_at(host, DOORBELLS, 64);
@@ -164,7 +180,6 @@ static void test_guest_is_handed_only_its_own(void **state)
 		assert_int_not_equal(hw_word_load(hw_shm_word(hdb, off)), 0xdeadbeef);
 	hw_link_close(host);
 	hw_link_close(guest);
-	srv_stop(&s);
 }
 
 static void test_guest_cannot_ring_host_channel(void **state)
@@ -175,18 +190,16 @@ static void test_guest_cannot_ring_host_channel(void **state)
 	struct hw_smc_res res;
 	struct hw_link *guest;
 	struct hw_smc *smc;
-	struct srv s;
+	struct srv *s = *state;
 
-	(void)state;
-	srv_start(&s);
-	guest = attach_raw(s.dir, "guest1", &peer);
+	guest = attach_raw(s->dir, "guest1", &peer);
 	assert_int_equal(hw_smc_open_slot(hw_link_region(guest, SCMI_SERVER_SMC_REGION), 0,
 					  HW_WAIT_SLEEP, &smc),
 			 0);
-	scmi_platform_get_stats(s.p, &before);
+	scmi_platform_get_stats(s->p, &before);
 	assert_int_equal(hw_smc_call(smc, &args, &res, (int64_t)WAIT_MS * 1000000), 0);
 	assert_int_equal(res.a[0], HW_SMCCC_NOT_SUPPORTED);
-	scmi_platform_get_stats(s.p, &after);
+	scmi_platform_get_stats(s->p, &after);
 	/* Refused and counted; the host's channel was not even read. */
 	assert_int_equal(after.unknown_smc, before.unknown_smc + 1);
 	assert_int_equal(after.commands, before.commands);
@@ -197,7 +210,6 @@ static void test_guest_cannot_ring_host_channel(void **state)
 	assert_int_equal(res.a[0], HW_SMCCC_SUCCESS);
 	hw_smc_close(smc);
 	hw_link_close(guest);
-	srv_stop(&s);
 }
 
 static void test_guest_cannot_act_as_host(void **state)
@@ -205,12 +217,10 @@ static void test_guest_cannot_act_as_host(void **state)
 	struct scmi_session *host, *guest;
 	struct scmi_base_info i;
 	char e[256];
-	struct srv s;
+	struct srv *s = *state;
 
-	(void)state;
-	srv_start(&s);
-	assert_int_equal(connect_as(s.dir, NULL, &host, e, sizeof(e)), 0);
-	assert_int_equal(connect_as(s.dir, "/firmware/scmi-guest1", &guest, e, sizeof(e)), 0);
+	assert_int_equal(connect_as(s->dir, NULL, &host, e, sizeof(e)), 0);
+	assert_int_equal(connect_as(s->dir, "/firmware/scmi-guest1", &guest, e, sizeof(e)), 0);
 	/* Its one channel is guest1's: the platform knows it as guest1... */
 	assert_int_equal(scmi_base_discover(scmi_session_agent(guest), &i), 0);
 	assert_int_equal(i.agent_id, 2);
@@ -231,7 +241,6 @@ static void test_guest_cannot_act_as_host(void **state)
 			 0);
 	scmi_session_close(guest);
 	scmi_session_close(host);
-	srv_stop(&s);
 }
 
 static void test_second_process_refused(void **state)
@@ -239,16 +248,14 @@ static void test_second_process_refused(void **state)
 	struct scmi_session *a, *b;
 	struct scmi_base_info i;
 	char e[256];
-	struct srv s;
+	struct srv *s = *state;
 
-	(void)state;
-	srv_start(&s);
-	assert_int_equal(connect_as(s.dir, NULL, &a, e, sizeof(e)), 0);
-	assert_int_equal(connect_as(s.dir, NULL, &b, e, sizeof(e)), -EBUSY);
+	assert_int_equal(connect_as(s->dir, NULL, &a, e, sizeof(e)), 0);
+	assert_int_equal(connect_as(s->dir, NULL, &b, e, sizeof(e)), -EBUSY);
 	assert_non_null(strstr(e, "agent 'host' is already attached"));
 	/* The command line says it, in one line. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket", s.dir,
-				      "--timeout-ms", "10000", "base", NULL),
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket",
+				      s->dir, "--timeout-ms", "10000", "base", NULL),
 			 1);
 	assert_non_null(strstr(err, "already attached"));
 	/* A socket serves its own agent only. */
@@ -256,7 +263,7 @@ static void test_second_process_refused(void **state)
 		struct hw_link *l;
 		char path[108];
 
-		sock_path(path, sizeof(path), s.dir, "guest2");
+		sock_path(path, sizeof(path), s->dir, "guest2");
 		assert_int_equal(
 			scmi_session_attach(path, "guest1", WAIT_MS, &l, NULL, e, sizeof(e)),
 			-EACCES);
@@ -265,10 +272,9 @@ static void test_second_process_refused(void **state)
 	/* The first is unharmed; once it leaves, the agent is free again. */
 	assert_int_equal(scmi_base_discover(scmi_session_agent(a), &i), 0);
 	scmi_session_close(a);
-	assert_int_equal(connect_as(s.dir, NULL, &b, e, sizeof(e)), 0);
+	assert_int_equal(connect_as(s->dir, NULL, &b, e, sizeof(e)), 0);
 	assert_int_equal(scmi_base_discover(scmi_session_agent(b), &i), 0);
 	scmi_session_close(b);
-	srv_stop(&s);
 }
 
 struct first_event {
@@ -305,28 +311,25 @@ static void test_left_agent_queue_dropped(void **state)
 	struct scmi_session *host;
 	struct hw_link *gone;
 	char e[256];
-	struct srv s;
+	struct srv *s = *state;
 
-	(void)state;
 	fw_completion_init(&f.got);
-	srv_start(&s);
 	/* A host process that never frees its P2A area: one notification
 	 * sits in the area, the next waits in the platform's queue. */
-	gone = attach_raw(s.dir, "host", &peer);
-	notify_host(&s, 0x57a1e);
-	notify_host(&s, 0x57a1e);
+	gone = attach_raw(s->dir, "host", &peer);
+	notify_host(s, 0x57a1e);
+	notify_host(s, 0x57a1e);
 	hw_link_close(gone);
 	/* The next host process sees only what is sent to it. */
-	assert_int_equal(connect_as(s.dir, NULL, &host, e, sizeof(e)), 0);
+	assert_int_equal(connect_as(s->dir, NULL, &host, e, sizeof(e)), 0);
 	assert_int_equal(
 		scmi_notify_register(scmi_session_agent(host), 0x10, SCMI_EVT_ANY, on_event, &f),
 		0);
-	notify_host(&s, 0xf4e54);
+	notify_host(s, 0xf4e54);
 	assert_int_equal(
 		fw_wait_for_completion_until(&f.got, fw_deadline((int64_t)WAIT_MS * 1000000)), 0);
 	assert_int_equal(f.marker, 0xf4e54);
 	scmi_session_close(host);
-	srv_stop(&s);
 	fw_completion_destroy(&f.got);
 }
 
@@ -621,11 +624,16 @@ static void test_receiver_stops_despite_pinned_doorbell(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_guest_is_handed_only_its_own),
-		cmocka_unit_test(test_guest_cannot_ring_host_channel),
-		cmocka_unit_test(test_guest_cannot_act_as_host),
-		cmocka_unit_test(test_second_process_refused),
-		cmocka_unit_test(test_left_agent_queue_dropped),
+		cmocka_unit_test_setup_teardown(test_guest_is_handed_only_its_own, srv_setup,
+						srv_teardown),
+		cmocka_unit_test_setup_teardown(test_guest_cannot_ring_host_channel, srv_setup,
+						srv_teardown),
+		cmocka_unit_test_setup_teardown(test_guest_cannot_act_as_host, srv_setup,
+						srv_teardown),
+		cmocka_unit_test_setup_teardown(test_second_process_refused, srv_setup,
+						srv_teardown),
+		cmocka_unit_test_setup_teardown(test_left_agent_queue_dropped, srv_setup,
+						srv_teardown),
 		cmocka_unit_test_teardown(test_killed_agent_channel_reclaimed, stop_leftover),
 		cmocka_unit_test_teardown(test_idle_connections, stop_leftover),
 		cmocka_unit_test_teardown(test_live_socket_not_taken_over, stop_leftover),

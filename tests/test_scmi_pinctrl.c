@@ -470,37 +470,32 @@ static void test_reset_agent(void **state)
 
 /* ------------------------------------------------------------ board */
 
-/* The default board with one change to /scmi-platform/pinctrl (or its
- * child), written to a temporary file. */
-/* A board with prop of node sub set to val (or deleted) must be refused. */
-#define expect_board_error(c, sub, prop, val, len, del, needle)                                    \
-	rig_expect_prop_error(c, sub, NULL, prop, 0, val, (del) ? -1 : (len), needle)
-
+/* A board with one property of /scmi-platform/pinctrl (or a node below it)
+ * set or deleted must be refused, the error naming it. */
 static void test_board_errors(void **state)
 {
-	struct rig *c = *state;
-	fdt32_t v2 = cpu_to_fdt32(0x20000), dev = cpu_to_fdt32(42), big = cpu_to_fdt32(9);
-	fdt32_t dup[2] = { cpu_to_fdt32(0), cpu_to_fdt32(0) };
+	static const uint32_t dup[2] = { 0, 0 };
 	/* 70 characters: beyond the 64-byte extended name field */
 	static const char long_label[] =
 		"a-label-of-seventy-characters-which-is-longer-than-any-scmi-name-field";
+	/* each edit under /scmi-platform/pinctrl: what the board error must say */
+	static const struct rig_board_case cases[] = {
+		RIG_SET(NULL, "fwkit,version", 0x20000,
+			"/scmi-platform/pinctrl: property 'fwkit,version'"),
+		RIG_SET("pins/pin@1", "fwkit,device", 42,
+			"pin@1: property 'fwkit,device': no such device"),
+		RIG_DEL("pins/pin@1", "label", "pin@1: property 'label': missing"),
+		RIG_SET("pins/pin@1", "reg", 9, "pin@1: property 'reg'"),
+		RIG_SET("groups/group@0", "fwkit,pins", 9, "group@0: property 'fwkit,pins'"),
+		RIG_SET_BYTES("groups/group@0", "fwkit,pins", dup, sizeof(dup),
+			      "lists an identifier twice"),
+		RIG_DEL("functions/function@1", "fwkit,groups",
+			"function@1: property 'fwkit,groups': missing"),
+		RIG_SET_BYTES("pins/pin@0", "label", long_label, sizeof(long_label),
+			      "property 'label'"),
+	};
 
-	expect_board_error(c, "/scmi-platform/pinctrl", "fwkit,version", &v2, 4, false,
-			   "/scmi-platform/pinctrl: property 'fwkit,version'");
-	expect_board_error(c, "/scmi-platform/pinctrl/pins/pin@1", "fwkit,device", &dev, 4, false,
-			   "pin@1: property 'fwkit,device': no such device");
-	expect_board_error(c, "/scmi-platform/pinctrl/pins/pin@1", "label", NULL, 0, true,
-			   "pin@1: property 'label': missing");
-	expect_board_error(c, "/scmi-platform/pinctrl/pins/pin@1", "reg", &big, 4, false,
-			   "pin@1: property 'reg'");
-	expect_board_error(c, "/scmi-platform/pinctrl/groups/group@0", "fwkit,pins", &big, 4, false,
-			   "group@0: property 'fwkit,pins'");
-	expect_board_error(c, "/scmi-platform/pinctrl/groups/group@0", "fwkit,pins", dup, 8, false,
-			   "lists an identifier twice");
-	expect_board_error(c, "/scmi-platform/pinctrl/functions/function@1", "fwkit,groups", NULL,
-			   0, true, "function@1: property 'fwkit,groups': missing");
-	expect_board_error(c, "/scmi-platform/pinctrl/pins/pin@0", "label", long_label,
-			   (int)sizeof(long_label), false, "property 'label'");
+	rig_expect_board_cases(*state, "pinctrl", cases, FW_ARRAY_SIZE(cases));
 }
 
 /* The version the board names is the version served. */

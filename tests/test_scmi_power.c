@@ -49,11 +49,6 @@ static void expect_event(struct ev e, uint8_t evt, uint32_t agent, uint32_t doma
 	assert_int_equal(e.state, state);
 }
 
-static int seen(struct rig *c, int id)
-{
-	return rig_seen(c, id, RIG_ANY);
-}
-
 static uint32_t get_state(struct scmi_agent *a, uint32_t d)
 {
 	uint32_t s = 0xdead;
@@ -272,7 +267,7 @@ static void test_state_changed_events(void **state)
 	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_ON, false), 0);
 	e = wait_seen(c, GUEST1, 2);
 	assert_int_equal(e.state, SCMI_POWER_STATE_ON);
-	assert_int_equal(seen(c, GUEST2), 1);
+	assert_int_equal(rig_seen(c, GUEST2, RIG_ANY), 1);
 }
 
 static void test_change_requested_events(void **state)
@@ -297,7 +292,7 @@ static void test_change_requested_events(void **state)
 	assert_int_equal(e.evt, SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED);
 	assert_int_equal(e.agent, HOST);
 	assert_int_equal(e.state, SCMI_POWER_STATE_OFF);
-	assert_int_equal(seen(c, HOST), 1);
+	assert_int_equal(rig_seen(c, HOST, RIG_ANY), 1);
 }
 
 static void test_reset_agent(void **state)

@@ -27,18 +27,7 @@
 #define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_RESET, __VA_ARGS__)
 
 /* Each agent's client, (re)made whenever the rig opens a board. */
-static struct scmi_reset_client cls[RIG_AGENTS];
-
-static void init_clients(struct rig *c)
-{
-	for (int i = HOST; i <= GUEST2; i++)
-		assert_int_equal(scmi_reset_client_init(c->ag[i], &cls[i]), 0);
-}
-
-static int setup(void **state)
-{
-	return rig_setup_clients(state, SCMI_PROTOCOL_RESET, init_clients);
-}
+RIG_CLIENTS(struct scmi_reset_client, scmi_reset_client_init, SCMI_PROTOCOL_RESET)
 
 /* The agent's newest event, decoded. */
 static struct scmi_reset_event last(struct rig *c, int agent)
@@ -66,11 +55,6 @@ static bool state_is(const struct rig_event *e, const void *arg)
 static void wait_state(struct rig *c, int agent, uint32_t state)
 {
 	rig_wait_last(c, agent, RIG_ANY, state_is, &state);
-}
-
-static int seen(struct rig *c, int agent)
-{
-	return rig_seen(c, agent, RIG_ANY);
 }
 
 /* The default board with the reset-domains node changed by fn, opened. */
@@ -240,8 +224,8 @@ static void test_notifications(void **state)
 	assert_int_equal(last(c, GUEST1).agent_id, HOST);
 	assert_int_equal(scmi_reset_domain(g1, ETH, SCMI_RESET_AUTONOMOUS, VENDOR(3)), 0);
 	wait_state(c, HOST, VENDOR(3));
-	assert_int_equal(seen(c, HOST), 2);
-	assert_int_equal(seen(c, GUEST1), 1);
+	assert_int_equal(rig_seen(c, HOST, RIG_ANY), 2);
+	assert_int_equal(rig_seen(c, GUEST1, RIG_ANY), 1);
 
 	/* asynchronous resets notify as well */
 	assert_int_equal(scmi_reset_autonomous(h, ETH, true), 0);
@@ -252,13 +236,13 @@ static void test_notifications(void **state)
 	assert_int_equal(scmi_reset_domain(h, ETH, SCMI_RESET_AUTONOMOUS, VENDOR(4)), 0);
 	assert_int_equal(scmi_reset_domain(h, MMC, SCMI_RESET_AUTONOMOUS, VENDOR(5)), 0);
 	wait_state(c, GUEST2, VENDOR(5));
-	assert_int_equal(seen(c, GUEST2), 1);
+	assert_int_equal(rig_seen(c, GUEST2, RIG_ANY), 1);
 	assert_int_equal(last(c, GUEST2).domain_id, MMC);
 	/* guest1's own next event comes later: re-enable and reset again */
 	assert_int_equal(scmi_reset_notify(g1, ETH, true), 0);
 	assert_int_equal(scmi_reset_domain(h, ETH, SCMI_RESET_AUTONOMOUS, VENDOR(6)), 0);
 	wait_state(c, GUEST1, VENDOR(6));
-	assert_int_equal(seen(c, GUEST1), 3);
+	assert_int_equal(rig_seen(c, GUEST1, RIG_ANY), 3);
 }
 
 /* -------------------------------------------------- explicit asserts */
@@ -286,11 +270,11 @@ static void test_assert_refcount(void **state)
 	assert_int_equal(scmi_reset_deassert(g1, ETH), 0);
 	assert_int_equal(scmi_reset_domain(h, ETH, SCMI_RESET_EXPLICIT_ASSERT, VENDOR(4)), 0);
 	wait_state(c, GUEST1, VENDOR(4));
-	assert_int_equal(seen(c, GUEST1), 2);
+	assert_int_equal(rig_seen(c, GUEST1, RIG_ANY), 2);
 	/* nothing reached the host before guest1's marker reset */
 	assert_int_equal(scmi_reset_domain(g1, ETH, SCMI_RESET_AUTONOMOUS, VENDOR(5)), 0);
 	wait_state(c, HOST, VENDOR(5));
-	assert_int_equal(seen(c, HOST), 1);
+	assert_int_equal(rig_seen(c, HOST, RIG_ANY), 1);
 	assert_int_equal(scmi_reset_deassert(h, ETH), 0);
 }
 
@@ -316,7 +300,7 @@ static void test_reset_agent(void **state)
 	assert_int_equal(scmi_reset_notify(g1, ETH, true), 0);
 	assert_int_equal(scmi_reset_domain(h, ETH, SCMI_RESET_EXPLICIT_ASSERT, VENDOR(2)), 0);
 	wait_state(c, GUEST1, VENDOR(2));
-	assert_int_equal(seen(c, GUEST1), 1);
+	assert_int_equal(rig_seen(c, GUEST1, RIG_ANY), 1);
 	/* the host's own hold goes with the host's reset */
 	assert_int_equal(scmi_base_reset_agent_configuration(c->ag[HOST], HOST, false), 0);
 	assert_int_equal(scmi_reset_domain(h, ETH, SCMI_RESET_EXPLICIT_ASSERT, VENDOR(3)), 0);

@@ -34,11 +34,6 @@ static struct scmi_system_event wait_event(struct rig *c, int id, int n, uint32_
 	return ev;
 }
 
-static int seen(struct rig *c, int id)
-{
-	return rig_seen(c, id, RIG_ANY);
-}
-
 /* The length of agent id's newest event. */
 static size_t last_len(struct rig *c, int id)
 {
@@ -147,7 +142,7 @@ static void test_notifier(void **state)
 	assert_int_equal(scmi_system_state_set(c->host, SCMI_SYSTEM_POWERUP, false), 0);
 	e = wait_event(c, GUEST1, 4, SCMI_SYSTEM_VERSION_2_1);
 	assert_int_equal(e.system_state, SCMI_SYSTEM_POWERUP);
-	assert_int_equal(seen(c, HOST), 0);
+	assert_int_equal(rig_seen(c, HOST, RIG_ANY), 0);
 }
 
 static void test_negotiate_and_reset(void **state)

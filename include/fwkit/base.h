@@ -71,6 +71,12 @@ void fw_copy_name(char *dst, size_t dst_size, const void *src, size_t src_size);
  * nothing after it) of at most max: true and *out, or false. */
 bool fw_parse_u32(const char *s, uint32_t max, uint32_t *out);
 
+/* Two hex digits (either case) at s: the byte, or -1. */
+int fw_hex_byte(const char *s);
+/* A UUID's text form (8-4-4-4-12 hex digits, 36 characters) into its 16
+ * octets in the order written: 0 or -EINVAL. */
+int fw_uuid_text_parse(const char *s, uint8_t octets[16]);
+
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t fw_now_ns(void);
 

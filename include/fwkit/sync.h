@@ -14,6 +14,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define FW_FOREVER UINT64_MAX
@@ -38,6 +39,10 @@ void fw_complete(struct fw_completion *c);
 bool fw_completion_done(struct fw_completion *c);
 /* 0 once completed, -ETIMEDOUT at the deadline (and not completed). */
 int fw_wait_for_completion_until(struct fw_completion *c, uint64_t deadline);
+
+/* Copy n bytes of state from src to dst under the lock m that guards src:
+ * a snapshot, which another thread may change once the lock is dropped. */
+void fw_locked_read(pthread_mutex_t *m, void *dst, const void *src, size_t n);
 
 /* Stop a worker thread that waits on cond (under lock) until *stop: set
  * *stop under the lock, wake every waiter, join the thread. */

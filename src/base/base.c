@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Time, names, numbers typed by people and the log hook. The log sink is process-wide on purpose:
- * diagnostics from deep inside a transport must reach whoever runs the
- * process without threading a logger through every call.
+ * Time, names, numbers and UUIDs typed by people and the log hook. The log sink is process-wide on
+ * purpose: diagnostics from deep inside a transport must reach whoever runs the process without
+ * threading a logger through every call.
  */
 #include <fwkit/base.h>
 
@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 void fw_copy_name(char *dst, size_t dst_size, const void *src, size_t src_size)
@@ -43,6 +44,47 @@ bool fw_parse_u32(const char *s, uint32_t max, uint32_t *out)
 		return false;
 	*out = (uint32_t)v;
 	return true;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int fw_hex_byte(const char *s)
+{
+	int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
+
+	return lo < 0 ? -1 : hi << 4 | lo;
+}
+
+int fw_uuid_text_parse(const char *s, uint8_t octets[16])
+{
+	size_t i = 0, n = 0;
+
+	if (!s || strlen(s) != 36)
+		return -EINVAL;
+	while (n < 16) {
+		int b;
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i++] != '-')
+				return -EINVAL;
+			continue;
+		}
+		b = fw_hex_byte(s + i);
+		if (b < 0)
+			return -EINVAL;
+		octets[n++] = (uint8_t)b;
+		i += 2;
+	}
+	return 0;
 }
 
 uint64_t fw_now_ns(void)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <string.h>
 #include <time.h>
 
 void fw_cond_init(pthread_cond_t *c)
@@ -65,9 +66,7 @@ bool fw_completion_done(struct fw_completion *c)
 {
 	bool d;
 
-	pthread_mutex_lock(&c->lock);
-	d = c->done;
-	pthread_mutex_unlock(&c->lock);
+	fw_locked_read(&c->lock, &d, &c->done, sizeof(d));
 	return d;
 }
 
@@ -82,6 +81,13 @@ int fw_wait_for_completion_until(struct fw_completion *c, uint64_t deadline)
 		ret = 0;
 	pthread_mutex_unlock(&c->lock);
 	return ret;
+}
+
+void fw_locked_read(pthread_mutex_t *m, void *dst, const void *src, size_t n)
+{
+	pthread_mutex_lock(m);
+	memcpy(dst, src, n);
+	pthread_mutex_unlock(m);
 }
 
 void fw_thread_stop(pthread_t thread, pthread_mutex_t *lock, pthread_cond_t *cond, bool *stop)

@@ -103,20 +103,10 @@ static int ham_send_clients_req(struct issei_device *dev)
 	return ham_send(dev, req, ham_client_req_encode(req, sizeof(req)));
 }
 
-/*
- * A bus response is taken only in the state that asked for it, and only
- * when it decoded (decoded: the decoder's result, *why its reason).
- */
-static int rsp_check(const struct issei_device *dev, enum issei_rst_state want, const char *what,
-		     int decoded, const char *const *why, size_t len)
+/* A bus response that did not decode (decoded: the decoder's result). */
+static int rsp_bad(const struct issei_device *dev, int decoded, const char *why, size_t len)
 {
-	if (dev->rst_state != want) {
-		fw_err("%s: %s response in state %s", dev->name, what,
-		       issei_rst_state_name(dev->rst_state));
-		return -EPROTO;
-	}
-	if (decoded)
-		fw_err("%s: %s (%zu bytes)", dev->name, *why, len);
+	fw_err("%s: %s (%zu bytes)", dev->name, why, len);
 	return decoded;
 }
 
@@ -126,9 +116,8 @@ static int ham_start_rsp(struct issei_device *dev, const uint8_t *buf, size_t le
 	const char *why = NULL;
 	int ret = ham_start_rsp_decode(buf, len, &rsp, &why);
 
-	ret = rsp_check(dev, ISSEI_RST_STATE_START, "START", ret, &why, len);
 	if (ret)
-		return ret;
+		return rsp_bad(dev, ret, why, len);
 	memcpy(dev->fw_version, rsp.fw_version, sizeof(dev->fw_version));
 	dev->fw_protocol_ver = rsp.supported_version;
 	fw_debug("%s: FW protocol %u version %u.%u.%u.%u", dev->name, rsp.supported_version,
@@ -140,14 +129,13 @@ static int ham_start_rsp(struct issei_device *dev, const uint8_t *buf, size_t le
 
 static int ham_client_rsp(struct issei_device *dev, const uint8_t *buf, size_t len)
 {
-	struct ham_clients_rsp rsp;
 	struct ham_client_props p;
+	struct ham_clients_rsp rsp;
 	const char *why = NULL;
 	int ret = ham_clients_rsp_decode(buf, len, &rsp, &why);
 
-	ret = rsp_check(dev, ISSEI_RST_STATE_CLIENT_ENUM, "CLIENT", ret, &why, len);
 	if (ret)
-		return ret;
+		return rsp_bad(dev, ret, why, len);
 	for (uint16_t i = 0; i < rsp.count; i++) {
 		ham_client_props_get(&rsp, i, &p);
 		ret = issei_fw_cl_create(dev, &p);
@@ -157,6 +145,17 @@ static int ham_client_rsp(struct issei_device *dev, const uint8_t *buf, size_t l
 	return 0;
 }
 
+/* The bus responses, each taken only in the state that asked for it. */
+static const struct {
+	uint32_t cmd;
+	enum issei_rst_state state;
+	const char *what;
+	int (*fn)(struct issei_device *dev, const uint8_t *buf, size_t len);
+} bus_rsps[] = {
+	{ HAM_BUS_CMD_START_RSP, ISSEI_RST_STATE_START, "START", ham_start_rsp },
+	{ HAM_BUS_CMD_CLIENT_RSP, ISSEI_RST_STATE_CLIENT_ENUM, "CLIENT", ham_client_rsp },
+};
+
 static int ham_process_rsp(struct issei_device *dev, const uint8_t *buf, size_t len)
 {
 	uint32_t cmd;
@@ -165,15 +164,18 @@ static int ham_process_rsp(struct issei_device *dev, const uint8_t *buf, size_t 
 		fw_err("%s: bus message of %zu bytes has no command", dev->name, len);
 		return -EPROTO;
 	}
-	switch (cmd) {
-	case HAM_BUS_CMD_START_RSP:
-		return ham_start_rsp(dev, buf, len);
-	case HAM_BUS_CMD_CLIENT_RSP:
-		return ham_client_rsp(dev, buf, len);
-	default:
-		fw_err("%s: unexpected bus command 0x%x", dev->name, cmd);
-		return -EPROTO;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(bus_rsps); i++) {
+		if (bus_rsps[i].cmd != cmd)
+			continue;
+		if (dev->rst_state != bus_rsps[i].state) {
+			fw_err("%s: %s response in state %s", dev->name, bus_rsps[i].what,
+			       issei_rst_state_name(dev->rst_state));
+			return -EPROTO;
+		}
+		return bus_rsps[i].fn(dev, buf, len);
 	}
+	fw_err("%s: unexpected bus command 0x%x", dev->name, cmd);
+	return -EPROTO;
 }
 
 /* ------------------------------------------------------- process thread */

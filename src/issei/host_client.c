@@ -382,43 +382,37 @@ static ssize_t io_check(const struct issei_device *dev, size_t n, size_t limit)
 	return 0;
 }
 
-ssize_t issei_write(struct issei_host_client *cl, const void *buf, size_t n, int timeout_ms)
+/* One write (from in) or read (into out) of n bytes, with dev->lock held
+ * and io_check passed. */
+typedef ssize_t io_fn(struct issei_host_client *cl, const void *in, void *out, size_t n,
+		      uint64_t deadline);
+
+static ssize_t write_locked(struct issei_host_client *cl, const void *buf, void *unused, size_t n,
+			    uint64_t deadline)
 {
 	struct issei_device *dev = cl->dev;
-	uint64_t deadline = deadline_of(timeout_ms);
 	struct issei_write_entry *e;
 	ssize_t ret;
 
-	if (n == 0)
-		return 0;
-	pthread_mutex_lock(&dev->lock);
-	ret = io_check(dev, n, dev->h2f_size);
-	if (ret)
-		goto out;
 	for (;;) {
-		if (!cl->connected) {
-			ret = -ENOTCONN;
-			goto out;
-		}
+		if (!cl->connected)
+			return -ENOTCONN;
 		if (!cl->write_in_progress)
 			break;
 		/* The previous write of this client is still queued: -EAGAIN
 		 * upstream, after which the caller waits and retries. */
 		ret = cl_wait(cl, deadline);
 		if (ret)
-			goto out;
+			return ret;
 	}
-	if (n > cl->fw_cl->mtu) {
-		ret = -EFBIG;
-		goto out;
-	}
+	if (n > cl->fw_cl->mtu)
+		return -EFBIG;
 	e = calloc(1, sizeof(*e));
 	if (e)
 		e->buf = malloc(n);
 	if (!e || !e->buf) {
 		free(e);
-		ret = -ENOMEM;
-		goto out;
+		return -ENOMEM;
 	}
 	memcpy(e->buf, buf, n);
 	e->len = n;
@@ -444,42 +438,27 @@ ssize_t issei_write(struct issei_host_client *cl, const void *buf, size_t n, int
 			break;
 		}
 	}
-out:
-	pthread_mutex_unlock(&dev->lock);
 	return ret;
 }
 
-ssize_t issei_read(struct issei_host_client *cl, void *buf, size_t n, int timeout_ms)
+static ssize_t read_locked(struct issei_host_client *cl, const void *unused, void *buf, size_t n,
+			   uint64_t deadline)
 {
-	struct issei_device *dev = cl->dev;
-	uint64_t deadline = deadline_of(timeout_ms);
 	unsigned int gen;
 	ssize_t ret;
 
-	if (n == 0)
-		return 0;
-	pthread_mutex_lock(&dev->lock);
-	ret = io_check(dev, n, dev->f2h_size);
-	if (ret)
-		goto out;
-	if (!cl->connected) {
-		ret = -ENOTCONN;
-		goto out;
-	}
+	if (!cl->connected)
+		return -ENOTCONN;
 	gen = cl->conn_gen;
 	while (!cl->has_read) {
 		ret = cl_wait(cl, deadline);
 		if (ret)
-			goto out;
-		if (!cl->connected || cl->conn_gen != gen) {
-			ret = -ENOTCONN;
-			goto out;
-		}
+			return ret;
+		if (!cl->connected || cl->conn_gen != gen)
+			return -ENOTCONN;
 	}
-	if (cl->read_len > n) {
-		ret = -EFBIG; /* kept: retry with a bigger buffer */
-		goto out;
-	}
+	if (cl->read_len > n)
+		return -EFBIG; /* kept: retry with a bigger buffer */
 	if (cl->read_len)
 		memcpy(buf, cl->read_data, cl->read_len);
 	ret = (ssize_t)cl->read_len;
@@ -488,9 +467,36 @@ ssize_t issei_read(struct issei_host_client *cl, void *buf, size_t n, int timeou
 	cl->read_len = 0;
 	cl->has_read = false;
 	pthread_cond_broadcast(&cl->wait);
-out:
+	return ret;
+}
+
+/* read and write: nothing to do for 0 bytes; else fn under dev->lock once
+ * the link is up and n fits the mailbox section (limit). */
+static ssize_t io_run(struct issei_host_client *cl, io_fn *fn, const void *in, void *out, size_t n,
+		      size_t limit, int timeout_ms)
+{
+	struct issei_device *dev = cl->dev;
+	uint64_t deadline = deadline_of(timeout_ms);
+	ssize_t ret;
+
+	if (n == 0)
+		return 0;
+	pthread_mutex_lock(&dev->lock);
+	ret = io_check(dev, n, limit);
+	if (!ret)
+		ret = fn(cl, in, out, n, deadline);
 	pthread_mutex_unlock(&dev->lock);
 	return ret;
+}
+
+ssize_t issei_write(struct issei_host_client *cl, const void *buf, size_t n, int timeout_ms)
+{
+	return io_run(cl, write_locked, buf, NULL, n, cl->dev->h2f_size, timeout_ms);
+}
+
+ssize_t issei_read(struct issei_host_client *cl, void *buf, size_t n, int timeout_ms)
+{
+	return io_run(cl, read_locked, NULL, buf, n, cl->dev->f2h_size, timeout_ms);
 }
 
 static int poll_mask(struct issei_host_client *cl, int events)

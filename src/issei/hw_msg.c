@@ -10,7 +10,6 @@
 #include <fwkit/base.h>
 #include <fwkit/issei_msg.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 
@@ -293,37 +292,7 @@ void issei_uuid_format(const uint8_t uuid[ISSEI_UUID_LEN], char out[ISSEI_UUID_S
 		 uuid[10], uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int issei_uuid_parse(const char *s, uint8_t uuid[ISSEI_UUID_LEN])
 {
-	size_t i = 0, n = 0;
-
-	if (!s || strlen(s) != ISSEI_UUID_STR_LEN - 1)
-		return -EINVAL;
-	while (n < ISSEI_UUID_LEN) {
-		int hi, lo;
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return -EINVAL;
-			i++;
-			continue;
-		}
-		hi = hexval(s[i]);
-		lo = hexval(s[i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		uuid[n++] = (uint8_t)(hi << 4 | lo);
-		i += 2;
-	}
-	return 0;
+	return fw_uuid_text_parse(s, uuid);
 }

@@ -277,41 +277,14 @@ void optee_uuid_from_value(struct optee_uuid *uuid, uint64_t a, uint64_t b)
 	optee_uuid_from_octets(uuid, o);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int optee_uuid_parse(const char *s, struct optee_uuid *uuid)
 {
 	uint8_t o[16];
-	size_t k = 0;
+	int ret = fw_uuid_text_parse(s, o);
 
-	if (!s || strlen(s) != 36)
-		return -EINVAL;
-	for (size_t i = 0; i < 36; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-		int hi, lo;
-
-		if (dash) {
-			if (s[i] != '-')
-				return -EINVAL;
-			continue;
-		}
-		hi = hexval(s[i]);
-		lo = hexval(s[++i]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		o[k++] = (uint8_t)(hi << 4 | lo);
-	}
-	optee_uuid_from_octets(uuid, o);
-	return 0;
+	if (!ret)
+		optee_uuid_from_octets(uuid, o);
+	return ret;
 }
 
 void optee_uuid_format(const struct optee_uuid *uuid, char buf[37])

@@ -27,8 +27,6 @@ static const char *find(const struct optee_name *t, size_t n, uint32_t v)
 	return "unknown";
 }
 
-#define FIND(t, v) find(t, FW_ARRAY_SIZE(t), v)
-
 static const struct optee_name smc_funcs[] = {
 	N(OPTEE_SMC_, CALLS_COUNT),	   N(OPTEE_SMC_, CALLS_UID),
 	N(OPTEE_SMC_, CALLS_REVISION),	   N(OPTEE_SMC_, GET_OS_UUID),
@@ -149,47 +147,19 @@ static const struct optee_name origins[] = {
 	N(TEE_ORIGIN_, TRUSTED_APP),
 };
 
-const char *optee_smc_func_name(uint32_t id)
-{
-	return FIND(smc_funcs, id);
-}
+/* Each kind's public lookup: its table through find(). */
+#define NAME_LOOKUP(fn, table)                                                                     \
+	const char *fn(uint32_t v)                                                                 \
+	{                                                                                          \
+		return find(table, FW_ARRAY_SIZE(table), v);                                       \
+	}
 
-const char *optee_smc_return_name(uint32_t a0)
-{
-	return FIND(smc_returns, a0);
-}
-
-const char *optee_smc_rpc_func_name(uint32_t func)
-{
-	return FIND(rpc_funcs, func);
-}
-
-const char *optee_msg_cmd_name(uint32_t cmd)
-{
-	return FIND(msg_cmds, cmd);
-}
-
-const char *optee_msg_attr_type_name(uint32_t type)
-{
-	return FIND(attr_types, type);
-}
-
-const char *optee_rpc_cmd_name(uint32_t cmd)
-{
-	return FIND(rpc_cmds, cmd);
-}
-
-const char *optee_login_name(uint32_t login)
-{
-	return FIND(logins, login);
-}
-
-const char *tee_result_name(uint32_t res)
-{
-	return FIND(results, res);
-}
-
-const char *tee_origin_name(uint32_t origin)
-{
-	return FIND(origins, origin);
-}
+NAME_LOOKUP(optee_smc_func_name, smc_funcs)
+NAME_LOOKUP(optee_smc_return_name, smc_returns)
+NAME_LOOKUP(optee_smc_rpc_func_name, rpc_funcs)
+NAME_LOOKUP(optee_msg_cmd_name, msg_cmds)
+NAME_LOOKUP(optee_msg_attr_type_name, attr_types)
+NAME_LOOKUP(optee_rpc_cmd_name, rpc_cmds)
+NAME_LOOKUP(optee_login_name, logins)
+NAME_LOOKUP(tee_result_name, results)
+NAME_LOOKUP(tee_origin_name, origins)

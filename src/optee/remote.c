@@ -27,24 +27,22 @@
 
 void optee_remote_hs_pack(const struct optee_remote_hs *m, uint8_t out[OPTEE_REMOTE_HS_LEN])
 {
-	memset(out, 0, OPTEE_REMOTE_HS_LEN);
-	fw_put_le32(out, HS_MAGIC);
-	fw_put_le16(out + 4, HS_VERSION);
-	fw_put_le16(out + 6, m->type);
-	fw_put_le32(out + 8, m->err);
-	memcpy(out + HS_TEXT, m->text, strnlen(m->text, sizeof(m->text) - 1));
+	const struct hw_hs_head h = { HS_MAGIC, HS_VERSION, m->type, m->err };
+
+	hw_hs_put_head(out, OPTEE_REMOTE_HS_LEN, &h);
+	hw_hs_put_text(out, HS_TEXT, m->text, sizeof(m->text));
 }
 
 int optee_remote_hs_parse(const uint8_t *buf, size_t len, struct optee_remote_hs *m)
 {
+	struct hw_hs_head h = { .magic = HS_MAGIC, .version = HS_VERSION };
+
 	memset(m, 0, sizeof(*m));
-	if (len != OPTEE_REMOTE_HS_LEN || fw_get_le32(buf) != HS_MAGIC ||
-	    fw_get_le16(buf + 4) != HS_VERSION || fw_get_le32(buf + 12) ||
-	    !memchr(buf + HS_TEXT, 0, sizeof(m->text)))
+	if (hw_hs_get_head(buf, len, OPTEE_REMOTE_HS_LEN, &h) ||
+	    hw_hs_get_text(buf, HS_TEXT, m->text, sizeof(m->text)))
 		return -EPROTO;
-	m->type = fw_get_le16(buf + 6);
-	m->err = fw_get_le32(buf + 8);
-	memcpy(m->text, buf + HS_TEXT, sizeof(m->text));
+	m->type = h.type;
+	m->err = h.value;
 	if (m->type != OPTEE_REMOTE_ACCEPT && m->type != OPTEE_REMOTE_REFUSE)
 		return -EPROTO;
 	return 0;

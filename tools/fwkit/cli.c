@@ -211,6 +211,23 @@ void cli_quiet_logs(bool verbose)
 		fw_log_set(quiet_sink, NULL, FW_LOG_ERR);
 }
 
+void cli_json_head(const char *sep, uint32_t id, const char *name)
+{
+	printf("%s{\"id\":%u,\"name\":", sep, id);
+	cli_json_string(stdout, name);
+}
+
+int cli_print_number(bool json, uint32_t id, const char *key, unsigned long long v,
+		     const char *label, const char *unit)
+{
+	if (json)
+		printf("{\"id\":%u,\"%s\":%llu}\n", id, key, v);
+	else
+		printf("%s%s%llu%s%s\n", label ? label : "", label ? " " : "", v, unit ? " " : "",
+		       unit ? unit : "");
+	return 0;
+}
+
 void cli_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);

@@ -100,6 +100,17 @@ void cli_quiet_logs(bool verbose);
 /* Print s as a JSON string (with quotes and escapes). */
 void cli_json_string(FILE *f, const char *s);
 
+/* A resource's JSON object up to its name: sep (the comma between list
+ * items, or ""), then {"id":ID,"name":"NAME" (escaped); the caller prints
+ * the rest of the object and its closing brace. */
+void cli_json_head(const char *sep, uint32_t id, const char *name);
+
+/* One resource's number as a command's answer: {"id":ID,"key":V} with
+ * --json, else "[label ]V[ unit]" (label and unit may be NULL). Returns 0,
+ * the command's exit status. */
+int cli_print_number(bool json, uint32_t id, const char *key, unsigned long long v,
+		     const char *label, const char *unit);
+
 /* Room for a resource's name (SCMI extended names are 64 bytes with the NUL). */
 #define CLI_NAME_MAX 128
 

@@ -73,17 +73,6 @@ static bool parse_values(const char *s, struct optee_param *p)
 	return true;
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex bytes into a pool buffer; the size the command line gave. */
 static bool parse_hex(struct optee_drv *drv, const char *s, struct cli_param *cp)
 {
@@ -93,11 +82,11 @@ static bool parse_hex(struct optee_drv *drv, const char *s, struct cli_param *cp
 		return false;
 	cp->has_shm = true;
 	for (size_t i = 0; i < n; i++) {
-		int hi = hex_nibble(s[2 * i]), lo = hex_nibble(s[2 * i + 1]);
+		int b = fw_hex_byte(s + 2 * i);
 
-		if (hi < 0 || lo < 0)
+		if (b < 0)
 			return false;
-		cp->shm.va[i] = (uint8_t)(hi << 4 | lo);
+		cp->shm.va[i] = (uint8_t)b;
 	}
 	cp->p.u.memref.shm = &cp->shm;
 	cp->p.u.memref.size = n;

@@ -127,8 +127,7 @@ static int cmd_list(const struct scmi_clock_client *c, const struct args *a)
 		if (scmi_clock_attributes(c, id, &info) || scmi_clock_rate_get(c, id, &rate))
 			continue;
 		if (a->json) {
-			printf("%s{\"id\":%u,\"name\":", first ? "" : ",", id);
-			cli_json_string(stdout, info.name);
+			cli_json_head(first ? "" : ",", id, info.name);
 			printf(",\"enabled\":%s,\"rate\":%llu}", info.enabled ? "true" : "false",
 			       (unsigned long long)rate);
 		} else {
@@ -161,8 +160,7 @@ static int cmd_info(const struct scmi_clock_client *c, uint32_t id, const struct
 	    (ret = scmi_clock_get_permissions(c, id, &perms)))
 		return fail_errno("CLOCK_GET_PERMISSIONS", id, ret);
 	if (a->json) {
-		printf("{\"id\":%u,\"name\":", id);
-		cli_json_string(stdout, info.name);
+		cli_json_head("", id, info.name);
 		printf(",\"attributes\":%u,\"enabled\":%s,\"rate\":%llu,\"enable_latency_us\":%u,",
 		       info.attributes, info.enabled ? "true" : "false", (unsigned long long)rate,
 		       info.enable_latency_us);
@@ -229,11 +227,7 @@ static int cmd_rates(const struct scmi_clock_client *c, uint32_t id, const struc
 
 static int print_rate(uint32_t id, uint64_t rate, const struct args *a)
 {
-	if (a->json)
-		printf("{\"id\":%u,\"rate\":%llu}\n", id, (unsigned long long)rate);
-	else
-		printf("%llu\n", (unsigned long long)rate);
-	return 0;
+	return cli_print_number(a->json, id, "rate", rate, NULL, NULL);
 }
 
 /* A rate the clock cannot take (INVALID_PARAMETERS, as SCP-firmware
@@ -330,11 +324,7 @@ static int cmd_parent(const struct scmi_clock_client *c, uint32_t id, const stru
 	ret = scmi_clock_parent_get(c, id, &parent);
 	if (ret)
 		return fail_errno("CLOCK_PARENT_GET", id, ret);
-	if (a->json)
-		printf("{\"id\":%u,\"parent\":%u}\n", id, parent);
-	else
-		printf("%u\n", parent);
-	return 0;
+	return cli_print_number(a->json, id, "parent", parent, NULL, NULL);
 }
 
 static bool print_event(const struct cli_watch *w, uint8_t evt, const uint8_t *p, size_t len,

@@ -60,8 +60,7 @@ static int perf_show(struct scmi_agent *a, const struct scmi_perf_domain_info *d
 	if (ret)
 		return ret;
 	if (json) {
-		printf("%s{\"id\":%u,\"name\":", first ? "" : ",", d->id);
-		cli_json_string(stdout, d->name);
+		cli_json_head(first ? "" : ",", d->id, d->name);
 		printf(",\"level\":%u,\"min\":%u,\"max\":%u,\"sustained_level\":%u,"
 		       "\"sustained_freq_khz\":%u,\"rate_limit_us\":%u}",
 		       lvl, min, max, d->sustained_perf_level, d->sustained_freq_khz,
@@ -105,8 +104,7 @@ static int perf_levels(struct scmi_agent *a, const struct scmi_perf_info *info,
 	if (ret)
 		return cli_fail_scmi(ret, "perf domain", NULL, "perf: levels of '%s'", d->name);
 	if (json) {
-		printf("{\"id\":%u,\"name\":", d->id);
-		cli_json_string(stdout, d->name);
+		cli_json_head("", d->id, d->name);
 		printf(",\"replies\":%u,\"levels\":[", parts);
 	} else {
 		printf("%-6s %-10s %-10s %-10s %s\n", "INDEX", "LEVEL", "POWER", "LATENCY",

@@ -53,8 +53,7 @@ static int power_find(struct scmi_agent *a, const struct scmi_power_info *info, 
 
 static void power_json_domain(const struct scmi_power_domain_info *d, const char *state)
 {
-	printf("{\"id\":%u,\"name\":", d->id);
-	cli_json_string(stdout, d->name);
+	cli_json_head("", d->id, d->name);
 	printf(",\"state\":");
 	cli_json_string(stdout, state);
 	printf(",\"async\":%s,\"sync\":%s,\"notify\":%s}",

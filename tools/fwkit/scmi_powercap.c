@@ -84,8 +84,7 @@ static int fail_range(struct scmi_agent *a, uint32_t id, uint32_t cap)
 static void print_dom(const struct scmi_powercap_dom *d, uint32_t cap, bool json)
 {
 	if (json) {
-		printf("{\"id\":%u,\"name\":", d->id);
-		cli_json_string(stdout, d->name);
+		cli_json_head("", d->id, d->name);
 		printf(",\"cap_uw\":%u,\"min_cap_uw\":%u,\"max_cap_uw\":%u,\"cap_step_uw\":%u,"
 		       "\"min_pai_us\":%u,\"max_pai_us\":%u,\"pai_step_us\":%u,"
 		       "\"sustainable_power_uw\":%u,\"accuracy\":%u,\"parent\":",
@@ -186,11 +185,7 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 			return fail_range(a, id, v);
 		if (ret)
 			return fail(ret, id, "POWERCAP_CAP_SET");
-		if (json)
-			printf("{\"id\":%u,\"cap_uw\":%u}\n", id, out);
-		else
-			printf("cap %u uW\n", out);
-		return 0;
+		return cli_print_number(json, id, "cap_uw", out, "cap", "uW");
 	}
 	if (!strcmp(args.v[0], "pai")) {
 		if (args.n == 3 && !cli_parse_u32(args.v[2], 0xFFFFFFFFul, &v))
@@ -202,11 +197,7 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 			return fail(ret, id, "POWERCAP_PAI_SET");
 		if ((ret = scmi_powercap_pai_get(a, id, &pai)))
 			return fail(ret, id, "POWERCAP_PAI_GET");
-		if (json)
-			printf("{\"id\":%u,\"pai_us\":%u}\n", id, pai);
-		else
-			printf("pai %u us\n", pai);
-		return 0;
+		return cli_print_number(json, id, "pai_us", pai, "pai", "us");
 	}
 	/* measure */
 	if ((ret = resolve(a, args.v[1], &id)))

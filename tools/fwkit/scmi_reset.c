@@ -100,8 +100,7 @@ static int cmd_list(const struct scmi_reset_client *c, const struct args *a)
 		if (scmi_reset_domain_info(c, id, &i))
 			continue;
 		if (a->json) {
-			printf("%s{\"id\":%u,\"name\":", first ? "" : ",", id);
-			cli_json_string(stdout, i.name);
+			cli_json_head(first ? "" : ",", id, i.name);
 			printf(",\"async\":%s,\"notify\":%s,\"latency_us\":",
 			       i.async ? "true" : "false", i.notify ? "true" : "false");
 			print_latency(i.latency_us, true);
@@ -128,8 +127,7 @@ static int cmd_info(const struct scmi_reset_client *c, uint32_t id, const struct
 		return cli_fail_scmi(ret, "reset domain", NULL,
 				     "RESET_DOMAIN_ATTRIBUTES(domain %u)", id);
 	if (a->json) {
-		printf("{\"id\":%u,\"name\":", id);
-		cli_json_string(stdout, i.name);
+		cli_json_head("", id, i.name);
 		printf(",\"attributes\":%u,\"async\":%s,\"notify\":%s,\"latency_us\":",
 		       i.attributes, i.async ? "true" : "false", i.notify ? "true" : "false");
 		print_latency(i.latency_us, true);

@@ -103,15 +103,13 @@ static void print_one(const struct scmi_sensor_info *s, bool json, bool full)
 				       FW_FIELD_GET(SCMI_SENSOR_INTVL_EXP, s->intervals[k])));
 		return;
 	}
-	printf("{\"id\":%u,\"name\":", s->id);
-	cli_json_string(stdout, s->name);
+	cli_json_head("", s->id, s->name);
 	printf(",\"type\":%u,\"scale\":%d,\"trip_points\":%u,\"async\":%s,\"timestamped\":%s,"
 	       "\"update\":%s,\"axes\":[",
 	       s->type, s->scale, s->num_trip_points, s->async ? "true" : "false",
 	       s->timestamped ? "true" : "false", s->update ? "true" : "false");
 	for (unsigned int k = 0; k < s->num_axis; k++) {
-		printf("%s{\"id\":%u,\"name\":", k ? "," : "", s->axis[k].id);
-		cli_json_string(stdout, s->axis[k].name);
+		cli_json_head(k ? "," : "", s->axis[k].id, s->axis[k].name);
 		printf(",\"type\":%u,\"scale\":%d}", s->axis[k].type, s->axis[k].scale);
 	}
 	printf("],\"intervals\":[");
@@ -150,8 +148,7 @@ static int cmd_read(struct scmi_agent *a, struct sensors *ss, const struct scmi_
 	if (ret)
 		return cli_fail_scmi(ret, "sensor", NULL, "sensor %u: SENSOR_READING_GET", s->id);
 	if (json) {
-		printf("{\"id\":%u,\"name\":", s->id);
-		cli_json_string(stdout, s->name);
+		cli_json_head("", s->id, s->name);
 		printf(",\"scale\":%d,\"readings\":[", s->scale);
 		for (size_t k = 0; k < n; k++)
 			printf("%s{\"value\":%lld,\"timestamp\":%llu}", k ? "," : "",

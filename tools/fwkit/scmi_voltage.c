@@ -36,8 +36,7 @@ static const char *config_name(uint32_t c)
 static void print_domain(const struct scmi_voltage_info *v, bool json, bool levels)
 {
 	if (json) {
-		printf("{\"id\":%u,\"name\":", v->id);
-		cli_json_string(stdout, v->name);
+		cli_json_head("", v->id, v->name);
 		printf(",\"async\":%s,\"segmented\":%s", v->async ? "true" : "false",
 		       v->segmented ? "true" : "false");
 		if (levels) {
@@ -127,8 +126,7 @@ static int cmd_get(struct scmi_agent *a, const struct scmi_voltage_info *v, bool
 		return cli_fail_scmi(ret, "voltage domain", NULL,
 				     "voltage domain %u: VOLTAGE_CONFIG_GET", v->id);
 	if (json) {
-		printf("{\"id\":%u,\"name\":", v->id);
-		cli_json_string(stdout, v->name);
+		cli_json_head("", v->id, v->name);
 		printf(",\"level_uv\":%d,\"config\":%u,\"state\":\"%s\"}\n", uv, cfg,
 		       config_name(cfg));
 	} else {

@@ -65,6 +65,11 @@ int scmi_ph_call_with_response(const struct scmi_protocol_handle *ph, uint8_t ms
 
 /* A command on one resource id whose reply's first word is the answer. */
 int scmi_ph_get_u32(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id, uint32_t *out);
+/* A command on one resource id whose reply is a word (attributes, an id)
+ * and a short name (SCMI_SHORT_NAME_MAX_SIZE bytes): the word into *word
+ * and the name, always terminated, into name (len bytes). */
+int scmi_ph_word_name(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id,
+		      uint32_t *word, char *name, size_t len);
 /* A *_NOTIFY command: the resource id and the enable bit (bit 0). */
 int scmi_ph_notify(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id, bool enable);
 

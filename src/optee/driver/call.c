@@ -15,6 +15,7 @@
 
 #include <fwkit/base.h>
 #include <fwkit/optee/smc.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 
@@ -29,9 +30,7 @@ uint64_t optee_cq_completed(struct optee_drv *drv)
 {
 	uint64_t v;
 
-	pthread_mutex_lock(&drv->cq_lock);
-	v = drv->cq_completed;
-	pthread_mutex_unlock(&drv->cq_lock);
+	fw_locked_read(&drv->cq_lock, &v, &drv->cq_completed, sizeof(v));
 	return v;
 }
 

@@ -10,6 +10,8 @@
  */
 #include "internal.h"
 
+#include <fwkit/base.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,30 +336,28 @@ static void cancel(struct tee_thread *t, struct optee_msg_arg *arg)
 	set_ret(arg, found ? TEE_SUCCESS : TEE_ERROR_BAD_PARAMETERS, TEE_ORIGIN_TEE);
 }
 
+/* The session commands, each answered in arg itself. */
+static void (*const session_cmds[])(struct tee_thread *t, struct optee_msg_arg *arg) = {
+	[OPTEE_MSG_CMD_OPEN_SESSION] = open_session,
+	[OPTEE_MSG_CMD_INVOKE_COMMAND] = invoke,
+	[OPTEE_MSG_CMD_CLOSE_SESSION] = close_session,
+	[OPTEE_MSG_CMD_CANCEL] = cancel,
+};
+
 bool tee_entry_std(struct tee_thread *t, struct optee_msg_arg *arg)
 {
 	switch (arg->cmd) {
-	case OPTEE_MSG_CMD_OPEN_SESSION:
-		open_session(t, arg);
-		return true;
-	case OPTEE_MSG_CMD_INVOKE_COMMAND:
-		invoke(t, arg);
-		return true;
-	case OPTEE_MSG_CMD_CLOSE_SESSION:
-		close_session(t, arg);
-		return true;
-	case OPTEE_MSG_CMD_CANCEL:
-		cancel(t, arg);
-		return true;
 	case OPTEE_MSG_CMD_REGISTER_SHM:
 	case OPTEE_MSG_CMD_UNREGISTER_SHM:
 		return tee_regshm_std(t, arg);
 	case OPTEE_MSG_CMD_DO_BOTTOM_HALF:
 	case OPTEE_MSG_CMD_STOP_ASYNC_NOTIF:
 		return tee_notif_std(t, arg);
-	default:
-		return false;
 	}
+	if (arg->cmd >= FW_ARRAY_SIZE(session_cmds) || !session_cmds[arg->cmd])
+		return false;
+	session_cmds[arg->cmd](t, arg);
+	return true;
 }
 
 void tee_sessions_close_all(struct optee_tee *tee)

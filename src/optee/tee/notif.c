@@ -15,6 +15,7 @@
 #include <errno.h>
 
 #include <fwkit/base.h>
+#include <fwkit/sync.h>
 
 static bool has_notif(const struct optee_tee *tee)
 {
@@ -102,9 +103,7 @@ bool optee_tee_notif_started(struct optee_tee *tee)
 {
 	bool started;
 
-	pthread_mutex_lock(&tee->notif_state_lock);
-	started = tee->notif_started;
-	pthread_mutex_unlock(&tee->notif_state_lock);
+	fw_locked_read(&tee->notif_state_lock, &started, &tee->notif_started, sizeof(started));
 	return started;
 }
 

@@ -108,6 +108,19 @@ int scmi_ph_get_u32(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t
 	return ret;
 }
 
+int scmi_ph_word_name(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id,
+		      uint32_t *word, char *name, size_t len)
+{
+	uint8_t rx[4 + SCMI_SHORT_NAME_MAX_SIZE];
+	int ret = scmi_ph_call_words(ph, msg, &id, 1, rx, sizeof(rx), sizeof(rx), NULL);
+
+	if (ret)
+		return ret;
+	*word = fw_get_le32(rx);
+	fw_copy_name(name, len, rx + 4, SCMI_SHORT_NAME_MAX_SIZE);
+	return 0;
+}
+
 int scmi_ph_notify(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id, bool enable)
 {
 	const uint32_t w[2] = { id, enable ? 1u : 0u };

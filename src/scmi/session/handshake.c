@@ -26,27 +26,26 @@
 
 void session_hs_pack(const struct session_hs *m, uint8_t out[SESSION_HS_LEN])
 {
-	memset(out, 0, SESSION_HS_LEN);
-	fw_put_le32(out, HS_MAGIC);
-	fw_put_le16(out + 0x04, HS_VERSION);
-	fw_put_le16(out + 0x06, m->type);
-	fw_put_le32(out + 0x08, m->value);
-	memcpy(out + HS_NAME, m->name, strnlen(m->name, sizeof(m->name) - 1));
-	memcpy(out + HS_TEXT, m->text, strnlen(m->text, sizeof(m->text) - 1));
+	const struct hw_hs_head h = { HS_MAGIC, HS_VERSION, m->type, m->value };
+
+	hw_hs_put_head(out, SESSION_HS_LEN, &h);
+	hw_hs_put_text(out, HS_NAME, m->name, sizeof(m->name));
+	hw_hs_put_text(out, HS_TEXT, m->text, sizeof(m->text));
 }
 
 int session_hs_parse(const uint8_t *buf, size_t len, struct session_hs *m)
 {
+	struct hw_hs_head h = { .magic = HS_MAGIC, .version = HS_VERSION };
+
 	memset(m, 0, sizeof(*m));
-	if (len != SESSION_HS_LEN || fw_get_le32(buf) != HS_MAGIC ||
-	    fw_get_le16(buf + 0x04) != HS_VERSION || fw_get_le32(buf + 0x0C) ||
-	    !memchr(buf + HS_NAME, 0, sizeof(m->name)) ||
-	    !memchr(buf + HS_TEXT, 0, sizeof(m->text)))
+	if (hw_hs_get_head(buf, len, SESSION_HS_LEN, &h) ||
+	    hw_hs_get_text(buf, HS_NAME, m->name, sizeof(m->name)) ||
+	    hw_hs_get_text(buf, HS_TEXT, m->text, sizeof(m->text))) {
+		memset(m, 0, sizeof(*m));
 		return -EPROTO;
-	m->type = fw_get_le16(buf + 0x06);
-	m->value = fw_get_le32(buf + 0x08);
-	memcpy(m->name, buf + HS_NAME, sizeof(m->name));
-	memcpy(m->text, buf + HS_TEXT, sizeof(m->text));
+	}
+	m->type = h.type;
+	m->value = h.value;
 	if (m->type < SESSION_HS_HELLO || m->type > SESSION_HS_REFUSE)
 		return -EPROTO;
 	return 0;

@@ -41,9 +41,9 @@ static inline struct session *session_of(struct scmi_session *s)
 	return (struct session *)s;
 }
 
-/* Load the board and read the agent's node into s. */
-int session_load_agent_node(struct session *s, const struct scmi_session_opts *o, char *err,
-			    size_t errlen);
+/* A new session with o's board loaded and its agent's node read: 0 and
+ * *out, or the error (nothing left behind). */
+int session_new(const struct scmi_session_opts *o, struct session **out, char *err, size_t errlen);
 
 /* The last step of opening either kind of session: its agent, on the
  * conduit already set up. On failure (ret, or this step) the session is

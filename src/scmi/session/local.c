@@ -12,15 +12,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int session_load_agent_node(struct session *s, const struct scmi_session_opts *o, char *err,
-			    size_t errlen)
+int session_new(const struct scmi_session_opts *o, struct session **out, char *err, size_t errlen)
 {
-	int ret = fw_board_load(o->dtb, NULL, &s->pub.board, err, errlen);
+	struct session *s = calloc(1, sizeof(*s));
+	int ret;
 
+	if (!s)
+		return -ENOMEM;
+	ret = fw_board_load(o->dtb, NULL, &s->pub.board, err, errlen);
+	if (!ret)
+		ret = scmi_board_read_agent(s->pub.board.fdt,
+					    o->node ? o->node : SCMI_BOARD_DEFAULT_AGENT,
+					    &s->pub.chan, err, errlen);
 	if (ret)
-		return ret;
-	return scmi_board_read_agent(s->pub.board.fdt, o->node ? o->node : SCMI_BOARD_DEFAULT_AGENT,
-				     &s->pub.chan, err, errlen);
+		scmi_session_close(&s->pub);
+	else
+		*out = s;
+	return ret;
 }
 
 void scmi_session_close(struct scmi_session *pub)
@@ -46,14 +54,12 @@ int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **
 {
 	struct scmi_platform_config pcfg = { .trace = o->platform_trace,
 					     .trace_ctx = o->platform_trace_ctx };
-	struct session *s = calloc(1, sizeof(*s));
-	int ret;
+	struct session *s;
+	int ret = session_new(o, &s, err, errlen);
 
-	if (!s)
-		return -ENOMEM;
-	ret = session_load_agent_node(s, o, err, errlen);
-	if (!ret)
-		ret = scmi_board_read_platform(s->pub.board.fdt, &s->pub.bp, err, errlen);
+	if (ret)
+		return ret;
+	ret = scmi_board_read_platform(s->pub.board.fdt, &s->pub.bp, err, errlen);
 	if (!ret)
 		ret = fw_machine_create(s->pub.board.fdt, &s->pub.machine, err, errlen);
 	if (!ret)

@@ -94,13 +94,10 @@ static int attach(struct session *s, const char *socket_path, const struct scmi_
 int scmi_session_connect(const char *socket_path, const struct scmi_session_opts *o,
 			 struct scmi_session **out, char *err, size_t errlen)
 {
-	struct session *s = calloc(1, sizeof(*s));
-	int ret;
+	struct session *s;
+	int ret = session_new(o, &s, err, errlen);
 
-	if (!s)
-		return -ENOMEM;
-	ret = session_load_agent_node(s, o, err, errlen);
-	if (!ret)
-		ret = attach(s, socket_path, o, err, errlen);
-	return session_finish(s, ret, o, out, err, errlen);
+	if (ret)
+		return ret;
+	return session_finish(s, attach(s, socket_path, o, err, errlen), o, out, err, errlen);
 }

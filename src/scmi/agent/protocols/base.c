@@ -77,16 +77,16 @@ int scmi_base_list_protocols(struct scmi_agent *a, uint32_t expected, uint8_t *p
 int scmi_base_discover_agent(struct scmi_agent *a, uint32_t id, uint32_t *agent_id,
 			     char name[SCMI_SHORT_NAME_MAX_SIZE + 1])
 {
-	uint8_t rx[4 + SCMI_SHORT_NAME_MAX_SIZE];
-	int ret = scmi_ph_call_words(PH(a), BASE_DISCOVER_AGENT, &id, 1, rx, sizeof(rx), sizeof(rx),
-				     NULL);
+	uint32_t found;
+	char n[SCMI_SHORT_NAME_MAX_SIZE + 1];
+	int ret = scmi_ph_word_name(PH(a), BASE_DISCOVER_AGENT, id, &found, n, sizeof(n));
 
 	if (ret)
 		return ret;
 	if (agent_id)
-		*agent_id = fw_get_le32(rx);
+		*agent_id = found;
 	if (name)
-		fw_copy_name(name, SCMI_SHORT_NAME_MAX_SIZE + 1, rx + 4, SCMI_SHORT_NAME_MAX_SIZE);
+		memcpy(name, n, sizeof(n));
 	return 0;
 }
 

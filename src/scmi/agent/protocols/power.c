@@ -37,17 +37,14 @@ int scmi_power_negotiate_version(struct scmi_agent *a, uint32_t version)
 int scmi_power_domain_info(struct scmi_agent *a, uint32_t version, uint32_t domain,
 			   struct scmi_power_domain_info *d)
 {
-	uint8_t rx[4 + SCMI_SHORT_NAME_MAX_SIZE];
 	int ret;
 
 	memset(d, 0, sizeof(*d));
 	d->id = domain;
-	ret = scmi_ph_call_words(PH(a), POWER_DOMAIN_ATTRIBUTES, &domain, 1, rx, sizeof(rx),
-				 sizeof(rx), NULL);
+	ret = scmi_ph_word_name(PH(a), POWER_DOMAIN_ATTRIBUTES, domain, &d->flags, d->name,
+				sizeof(d->name));
 	if (ret)
 		return ret;
-	d->flags = fw_get_le32(rx);
-	fw_copy_name(d->name, sizeof(d->name), rx + 4, SCMI_SHORT_NAME_MAX_SIZE);
 	/* As Linux: the extended name only from 3.0 and when the flag says so. */
 	if (version >= SCMI_POWER_VERSION_3_0 && (d->flags & SUPPORTS_EXTENDED_NAMES))
 		return scmi_ph_extended_name(PH(a), POWER_DOMAIN_NAME_GET, domain, NULL, d->name,

@@ -94,19 +94,16 @@ static int describe_levels(struct scmi_agent *a, struct scmi_voltage_info *v)
 int scmi_voltage_domain_info(struct scmi_agent *a, uint32_t version, uint32_t id,
 			     struct scmi_voltage_info *v)
 {
-	uint8_t rx[4 + SCMI_SHORT_NAME_MAX_SIZE];
 	uint32_t attr;
 	int ret;
 
 	memset(v, 0, sizeof(*v));
 	v->id = id;
-	ret = scmi_ph_call_words(PH(a), VOLTAGE_DOMAIN_ATTRIBUTES, &id, 1, rx, sizeof(rx),
-				 sizeof(rx), NULL);
+	ret = scmi_ph_word_name(PH(a), VOLTAGE_DOMAIN_ATTRIBUTES, id, &attr, v->name,
+				sizeof(v->name));
 	if (ret)
 		return ret;
-	attr = fw_get_le32(rx);
 	v->async = attr & SCMI_VOLTAGE_SUPPORTS_ASYNC_LEVEL_SET;
-	fw_copy_name(v->name, sizeof(v->name), rx + 4, SCMI_SHORT_NAME_MAX_SIZE);
 	/* Optional: the short name stays if the extended one cannot be had. */
 	if (version >= SCMI_VOLTAGE_VERSION_2_0 && (attr & SCMI_VOLTAGE_SUPPORTS_EXTENDED_NAMES)) {
 		char ext[SCMI_VOLTAGE_MAX_NAME];
