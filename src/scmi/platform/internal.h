@@ -32,6 +32,7 @@ struct scmi_platform_chan {
 	/* pending platform-to-agent messages, ordered by due time */
 	struct p2a_item queue[SCMI_PLATFORM_P2A_QUEUE];
 	unsigned int qhead, qcount;
+	bool p2a_on;		/* ops->post set and not turned off */
 	bool blocked;		/* post said -EAGAIN: wait for chan_ready */
 	unsigned int ready_seq; /* bumped by every chan_ready */
 };
@@ -56,6 +57,8 @@ struct scmi_platform {
 	/* NEGOTIATE_PROTOCOL_VERSION by agent index and protocol id; 0: none */
 	uint32_t negotiated[SCMI_PLATFORM_MAX_AGENTS][256];
 	pthread_t worker;
+	/* the channel whose command this thread serves (under the lock) */
+	struct scmi_platform_chan *serving;
 	bool worker_started;
 	bool stopping;
 	struct scmi_platform_stats stats;
