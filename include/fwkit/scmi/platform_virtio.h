@@ -82,7 +82,7 @@ uint64_t scmi_virtio_dev_features(const struct scmi_virtio_dev *d);
  * the offer or lack VERSION_1 (no legacy devices); -EBUSY while a queue
  * runs. Decides whether the channel has a platform-to-agent path. */
 int scmi_virtio_dev_set_features(struct scmi_virtio_dev *d, uint64_t acked);
-uint64_t scmi_virtio_dev_acked_features(const struct scmi_virtio_dev *d);
+uint64_t scmi_virtio_dev_acked_features(struct scmi_virtio_dev *d);
 
 /*
  * Start queue qidx (VIRTIO_SCMI_VQ_TX or _RX; _RX only with P2A negotiated)

@@ -77,6 +77,7 @@ struct virtq_dev {
 	bool broken;
 	uint16_t last_avail, used_idx, signalled_used;
 	bool signalled_used_valid;
+	unsigned int ninflight;
 	struct virtq_dev_stats stats;
 	uint64_t inflight[VIRTQ_MAX_SIZE / 64]; /* heads popped, not yet pushed */
 };
