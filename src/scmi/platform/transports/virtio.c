@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,9 +50,10 @@ struct scmi_virtio_dev {
 	struct scmi_platform_chan *chan;
 	struct scmi_virtio_dev_ops ops;
 	void *ctx;
-	uint64_t offered, acked;
-	size_t max;	      /* the channel's payload size */
-	pthread_mutex_t lock; /* control: features, start, stop, reset */
+	uint64_t offered;
+	_Atomic uint64_t acked; /* written under lock */
+	size_t max;		/* the channel's payload size */
+	pthread_mutex_t lock;	/* control: features, start, stop, reset */
 	struct vq vq[VIRTIO_SCMI_VQ_MAX_CNT];
 };
 
@@ -291,12 +293,7 @@ uint64_t scmi_virtio_dev_features(const struct scmi_virtio_dev *d)
 
 uint64_t scmi_virtio_dev_acked_features(struct scmi_virtio_dev *d)
 {
-	uint64_t f;
-
-	pthread_mutex_lock(&d->lock);
-	f = d->acked;
-	pthread_mutex_unlock(&d->lock);
-	return f;
+	return atomic_load(&d->acked);
 }
 
 static bool any_running(struct scmi_virtio_dev *d)
