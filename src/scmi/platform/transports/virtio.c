@@ -39,7 +39,7 @@ struct vq {
 	unsigned int serving; /* cmdq chains taken by kickers, not yet returned */
 	/* cmdq: tokens of the commands being served, and whether a delayed
 	 * response waited for one of them (see virtio_post) */
-	uint8_t in_service[SCMI_VIRTIO_TOKENS];
+	uint16_t in_service[SCMI_VIRTIO_TOKENS];
 	bool dresp_waited;
 	uint16_t base; /* last_avail when stopped */
 	struct virtq_dev q;
