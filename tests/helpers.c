@@ -7,6 +7,7 @@
 
 #include <fwkit/base.h>
 #include <fwkit/sync.h>
+#include <fwkit/virtio/mem.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -271,4 +273,34 @@ bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline)
 	fw_completion_destroy(&b->done);
 	free(b);
 	return true;
+}
+
+void th_guest_init(struct th_guest *g, size_t size, uint64_t gpa)
+{
+	struct virtio_mem_region r = { .gpa = gpa, .size = size };
+
+	g->fd = memfd_create("fwkit-guest", MFD_CLOEXEC);
+	assert_true(g->fd >= 0);
+	assert_int_equal(ftruncate(g->fd, (off_t)size), 0);
+	g->host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, g->fd, 0);
+	assert_true(g->host != MAP_FAILED);
+	g->size = size;
+	g->gpa = gpa;
+	r.host = g->host;
+	r.uva = (uint64_t)(uintptr_t)g->host;
+	assert_int_equal(virtio_mem_create(8, &g->mem), 0);
+	assert_int_equal(virtio_mem_add(g->mem, &r), 0);
+}
+
+void th_guest_fini(struct th_guest *g)
+{
+	virtio_mem_destroy(g->mem);
+	munmap(g->host, g->size);
+	close(g->fd);
+}
+
+void *th_guest_ptr(const struct th_guest *g, uint64_t gpa)
+{
+	assert_true(gpa >= g->gpa && gpa - g->gpa < g->size);
+	return g->host + (gpa - g->gpa);
 }

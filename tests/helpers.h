@@ -54,4 +54,19 @@ void th_rm_socket_dir(const char *dir);
 /* SIGTERM (or SIGKILL with kill_hard) and reap; returns the exit status. */
 int th_stop_platform(pid_t pid, bool kill_hard);
 
+/* A "guest memory" for virtio tests: a memfd of size bytes mapped here and
+ * seen by devices at guest-physical gpa, as one region of mem. */
+struct virtio_mem;
+struct th_guest {
+	int fd;
+	uint8_t *host;
+	size_t size;
+	uint64_t gpa;
+	struct virtio_mem *mem;
+};
+void th_guest_init(struct th_guest *g, size_t size, uint64_t gpa);
+void th_guest_fini(struct th_guest *g);
+/* Host address of guest-physical gpa (inside the guest memory). */
+void *th_guest_ptr(const struct th_guest *g, uint64_t gpa);
+
 #endif

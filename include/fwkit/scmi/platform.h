@@ -177,7 +177,9 @@ bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uin
 struct scmi_platform_agent *scmi_platform_agent_by_id(struct scmi_platform *p, uint32_t id);
 /* Whether the board declared device id (for modules checking fwkit,device). */
 bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id);
-/* Whether the agent has a channel for notifications and delayed responses. */
+/* Whether the agent has a channel for notifications and delayed responses.
+ * Asked while a command of that agent is served on a channel that could
+ * carry them, that channel decides (scmi_platform_chan_set_p2a). */
 bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id);
 /* The platform lock, for a module's own thread that touches state handlers
  * also touch (handlers already run under it). Recursive. */

@@ -103,6 +103,16 @@ void scmi_platform_unknown_channel(struct scmi_platform *p);
  * platform state (permissions, subscriptions, negotiated versions) stays,
  * as it does for an OS that reboots without RESET_AGENT_CONFIGURATION. */
 void scmi_platform_chan_reset(struct scmi_platform_chan *c);
+/*
+ * Whether c's platform-to-agent path is in use (on at creation when
+ * ops->post is set). A transport whose link may come up without one (virtio
+ * without VIRTIO_SCMI_F_P2A_CHANNELS) turns it off; the platform then
+ * queues nothing for c, and a command arriving on c is answered as if no
+ * notification or delayed response existed (scmi_platform_agent_has_p2a
+ * says false while it is served). A channel created without post has no
+ * say: its commands see the agent's other channels.
+ */
+void scmi_platform_chan_set_p2a(struct scmi_platform_chan *c, bool on);
 /* The agent freed a platform-to-agent buffer: wake the worker for c. */
 void scmi_platform_chan_ready(struct scmi_platform_chan *c);
 

@@ -222,6 +222,7 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 			d->max_msg_size ? d->max_msg_size : SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE;
 		c->ops = d->ops;
 		c->tctx = d->tctx;
+		c->p2a_on = d->ops && d->ops->post;
 		p->chans[p->nchans++] = c;
 		if (out)
 			*out = c;

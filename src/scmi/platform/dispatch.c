@@ -132,6 +132,7 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 			      .out = out,
 			      .out_cap = FW_MIN(out_cap, c->max_msg_size),
 			      .max_msg_size = c->max_msg_size };
+	struct scmi_platform_chan *prev;
 	int32_t status;
 
 	if (out_cap < 4 || in_len > c->max_msg_size)
@@ -140,7 +141,10 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 	pthread_mutex_lock(&p->lock);
 	p->stats.commands++;
 	platform_trace(p, "<-", c->agent, hdr, m.in, m.in_len, false);
+	prev = p->serving;
+	p->serving = c;
 	status = check_and_dispatch(p, c, &m);
+	p->serving = prev;
 	if (m.out_len < 4 || status != (int32_t)fw_get_le32(m.out)) {
 		scmi_msg_status(&m, status);
 	} else if (status != SCMI_SUCCESS) {

@@ -32,6 +32,7 @@ struct scmi_platform_chan {
 	/* pending platform-to-agent messages, ordered by due time */
 	struct p2a_item queue[SCMI_PLATFORM_P2A_QUEUE];
 	unsigned int qhead, qcount;
+	bool p2a_on;		/* ops->post set and not turned off */
 	bool blocked;		/* post said -EAGAIN: wait for chan_ready */
 	unsigned int ready_seq; /* bumped by every chan_ready */
 };
@@ -56,6 +57,8 @@ struct scmi_platform {
 	/* NEGOTIATE_PROTOCOL_VERSION by agent index and protocol id; 0: none */
 	uint32_t negotiated[SCMI_PLATFORM_MAX_AGENTS][256];
 	pthread_t worker;
+	/* the channel whose command this thread serves (under the lock) */
+	struct scmi_platform_chan *serving;
 	bool worker_started;
 	bool stopping;
 	struct scmi_platform_stats stats;
@@ -81,6 +84,9 @@ static inline void platform_trace(struct scmi_platform *p, const char *dir,
 
 /* p2a.c */
 bool platform_chan_has_p2a(const struct scmi_platform_chan *c);
+/* Whether c could carry platform-to-agent messages but its transport
+ * turned that off (virtio without P2A): no event may be asked for on it. */
+bool platform_chan_p2a_refused(const struct scmi_platform_chan *c);
 /* Queue for c (NULL: the agent has no platform-to-agent channel). */
 int platform_p2a_queue(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr,
 		       const void *payload, size_t len, uint64_t due);

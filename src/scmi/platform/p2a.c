@@ -30,7 +30,23 @@ static bool is_delayed(uint32_t hdr)
 
 bool platform_chan_has_p2a(const struct scmi_platform_chan *c)
 {
-	return c->ops && c->ops->post;
+	return c->p2a_on;
+}
+
+bool platform_chan_p2a_refused(const struct scmi_platform_chan *c)
+{
+	return c && c->ops && c->ops->post && !c->p2a_on;
+}
+
+void scmi_platform_chan_set_p2a(struct scmi_platform_chan *c, bool on)
+{
+	struct scmi_platform *p = c->p;
+
+	pthread_mutex_lock(&p->lock);
+	c->p2a_on = on && c->ops && c->ops->post;
+	if (!c->p2a_on)
+		platform_p2a_drop_all(c);
+	pthread_mutex_unlock(&p->lock);
 }
 
 struct scmi_platform_chan *platform_p2a_chan_of(struct scmi_platform *p, uint32_t agent_id)
@@ -43,10 +59,19 @@ struct scmi_platform_chan *platform_p2a_chan_of(struct scmi_platform *p, uint32_
 
 bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id)
 {
+	struct scmi_platform_chan *c;
 	bool has;
 
 	pthread_mutex_lock(&p->lock);
-	has = platform_p2a_chan_of(p, agent_id) != NULL;
+	/* A command is answered for the link it came on, when that link could
+	 * carry platform-to-agent messages at all (virtio without P2A must
+	 * refuse notify and asynchronous requests); a link that never could
+	 * leaves it to the agent's other channels. */
+	c = p->serving;
+	if (c && c->agent->id == agent_id && c->ops && c->ops->post)
+		has = !platform_chan_p2a_refused(c);
+	else
+		has = platform_p2a_chan_of(p, agent_id) != NULL;
 	pthread_mutex_unlock(&p->lock);
 	return has;
 }
