@@ -504,23 +504,29 @@ static void test_guests_and_management_concurrently(void **state)
 
 typedef void patch_fn(void *fdt);
 
+/* A copy of the default board with one change (free it). */
+static void *patched_board(patch_fn *patch)
+{
+	struct fw_board b;
+	char err[256];
+	void *buf;
+
+	assert_int_equal(fw_board_load(NULL, NULL, &b, err, sizeof(err)), 0);
+	buf = malloc(b.size + 4096);
+	assert_non_null(buf);
+	assert_int_equal(fdt_open_into(b.fdt, buf, (int)b.size + 4096), 0);
+	fw_board_free(&b);
+	patch(buf);
+	return buf;
+}
+
 /* The default board with one change, read by the mediator. */
 static int read_patched(patch_fn *patch, struct mediator_config *cfg, char *err, size_t errlen)
 {
-	struct fw_board b;
-	size_t cap;
-	void *buf;
-	int ret;
+	void *buf = patched_board(patch);
+	int ret = mediator_config_read(buf, cfg, err, errlen);
 
-	assert_int_equal(fw_board_load(NULL, NULL, &b, err, errlen), 0);
-	cap = b.size + 4096;
-	buf = malloc(cap);
-	assert_non_null(buf);
-	assert_int_equal(fdt_open_into(b.fdt, buf, (int)cap), 0);
-	patch(buf);
-	ret = mediator_config_read(buf, cfg, err, errlen);
 	free(buf);
-	fw_board_free(&b);
 	return ret;
 }
 
@@ -702,6 +708,50 @@ static void test_dt_dom0_agent(void **state)
 	assert_int_equal(cfg.dom0_agent_id, MEDIATOR_AGENT_ID_INVALID);
 }
 
+/* A device's entries, as the assignment reads them. */
+static void bad_entries(void *fdt)
+{
+	uint32_t scmi = phandle_of(fdt, SCMI_NODE), shm = phandle_of(fdt, SHM1);
+
+	SET(fdt, "/passthrough/gpu", "access-controllers", scmi, 1, scmi); /* cut short */
+	SET(fdt, "/passthrough/eth0", "access-controllers", 0xdead, 2);	   /* names nothing */
+	SET(fdt, "/passthrough/mmc0", "access-controllers", shm, 3);	   /* no cells */
+}
+
+static void zero_cells(void *fdt)
+{
+	SET(fdt, SCMI_NODE, "#access-controller-cells", 0);
+}
+
+static void expect_ids(const void *fdt, const char *dev, int want, unsigned int nwant,
+		       const char *says)
+{
+	uint32_t ids[MEDIATOR_MAX_DEVICE_IDS];
+	unsigned int n = 99;
+	char err[256] = "";
+
+	assert_int_equal(mediator_device_ids(fdt, dev, SCMI_NODE, ids, &n, err, sizeof(err)), want);
+	assert_int_equal(n, nwant);
+	if (says && !strstr(err, says))
+		fail_msg("%s: \"%s\" does not say \"%s\"", dev, err, says);
+}
+
+static void test_dt_device_entries(void **state)
+{
+	void *buf = patched_board(bad_entries);
+
+	(void)state;
+	expect_ids(buf, "/passthrough/mmc0", -EINVAL, 0, "'#access-controller-cells': missing");
+	expect_ids(buf, "/passthrough/gpu", -EINVAL, 0, "cut short");
+	expect_ids(buf, "/passthrough/eth0", -EINVAL, 0, "names no node");
+	expect_ids(buf, "/passthrough", 0, 0, NULL); /* no access-controllers */
+	expect_ids(buf, "/nowhere", -ENOENT, 0, "no such device node");
+	free(buf);
+	buf = patched_board(zero_cells);
+	expect_ids(buf, "/passthrough/gpu", -EINVAL, 0, "no device id");
+	free(buf);
+}
+
 /* ----------------------------------------------------- probe variants */
 
 static int setup_bare(void **state)
@@ -799,6 +849,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test(test_dt_error_outcomes),
 		cmocka_unit_test(test_dt_dom0_agent),
+		cmocka_unit_test(test_dt_device_entries),
 		cmocka_unit_test_setup_teardown(test_probe_discovers_agent_ids, setup_bare,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_probe_creates_dom0, setup_bare, teardown),

@@ -68,6 +68,18 @@ struct mediator_config {
 int mediator_config_read(const void *fdt, struct mediator_config *cfg, char *err, size_t errlen);
 
 /*
+ * The SCMI device ids a device node asks of the mediator: for each entry of
+ * its access-controllers (a phandle and the #access-controller-cells its
+ * provider declares) whose provider is the node at scmi_path, the entry's
+ * first cell. 0 with *n = 0 for a device without the property; -ENOENT
+ * for no such node; -EINVAL for a malformed entry (none kept: *n = 0).
+ */
+#define MEDIATOR_MAX_DEVICE_IDS 16
+int mediator_device_ids(const void *fdt, const char *dev_path, const char *scmi_path,
+			uint32_t ids[MEDIATOR_MAX_DEVICE_IDS], unsigned int *n, char *err,
+			size_t errlen);
+
+/*
  * How the mediator reaches the firmware: the conduit that carries a
  * channel's SMC (in one process a direct conduit to the platform; across
  * processes the slot the platform server gave for that agent) and the region
@@ -120,12 +132,12 @@ struct mediator_dom_info {
  */
 int mediator_domain_create(struct mediator *m, uint32_t domid, uint32_t agent_id);
 /*
- * Assign the device at dev_path of fdt to a domain: for every entry of its
- * access-controllers (#access-controller-cells of the entry's provider)
- * that names the mediator's arm,scmi-smc node, SET_DEVICE_PERMISSIONS(the
- * domain's agent, the entry's first cell, allow) on the management channel.
- * The first error stops the walk and is returned. A device no entry of
- * which names the mediator needs nothing from it (0).
+ * Assign the device at dev_path of fdt to a domain: for every id
+ * mediator_device_ids finds for the mediator's arm,scmi-smc node,
+ * SET_DEVICE_PERMISSIONS(the domain's agent, id, allow) on the management
+ * channel, before anything else of the assignment. A malformed entry sends
+ * nothing; the first refusal stops the walk and is returned. A device that
+ * names no SCMI device of the mediator needs nothing from it (0).
  */
 int mediator_domain_assign(struct mediator *m, uint32_t domid, const void *fdt,
 			   const char *dev_path, char *err, size_t errlen);

@@ -6,9 +6,11 @@
  * never taken), its arm,smc-id and shmem for the management channel,
  * scmi-secondary-agents in tuples of #scmi-secondary-agents-cells (3:
  * func-id, shmem phandle, agent id; 2: the agent id is discovered later),
- * and xen,dom0-sci-agent-id. Pure: it reads the blob and fills the caller's
- * struct, so a failure leaves nothing to undo and the fuzz target can run it
- * on any bytes; each error returns the errno the series returns for it.
+ * and xen,dom0-sci-agent-id; and a device's access-controllers entries
+ * that name the mediator, for assignment. Pure: both read the blob and fill
+ * the caller's structs, so a failure leaves nothing to undo and the fuzz
+ * target can run them on any bytes; each error returns the errno the series
+ * returns for it.
  */
 #include <fwkit/base.h>
 #include <fwkit/dt.h>
@@ -160,5 +162,61 @@ int mediator_config_read(const void *fdt, struct mediator_config *cfg, char *err
 		ret = read_agents(&dt, container, cfg);
 	if (!ret)
 		ret = read_dom0(&dt, container, cfg);
+	return ret;
+}
+
+/* One access-controllers entry at cell: its id if its provider is us. */
+static int device_entry(const struct fw_dt *dt, int dev, const fdt32_t *cell, unsigned int *left,
+			const char *scmi_path, uint32_t *ids, unsigned int *n)
+{
+	int prov = fdt_node_offset_by_phandle(dt->fdt, fdt32_to_cpu(cell[0]));
+	char path[MEDIATOR_PATH_MAX];
+	uint32_t ncells = 0;
+
+	if (prov < 0)
+		return fw_dt_error(dt, dev, "access-controllers", "names no node");
+	if (fw_dt_u32(dt, prov, "#access-controller-cells", &ncells, 0, 8, FW_DT_REQUIRED))
+		return -EINVAL;
+	if (ncells >= *left)
+		return fw_dt_error(dt, dev, "access-controllers", "last entry cut short");
+	*left -= ncells + 1;
+	if (fdt_get_path(dt->fdt, prov, path, sizeof(path)) || strcmp(path, scmi_path))
+		return 0;
+	if (!ncells)
+		return fw_dt_error(dt, dev, "access-controllers", "no device id for %s", path);
+	if (*n == MEDIATOR_MAX_DEVICE_IDS) {
+		fw_dt_error(dt, dev, "access-controllers", "more than %d device ids",
+			    MEDIATOR_MAX_DEVICE_IDS);
+		return -E2BIG;
+	}
+	ids[(*n)++] = fdt32_to_cpu(cell[1]);
+	return 0;
+}
+
+int mediator_device_ids(const void *fdt, const char *dev_path, const char *scmi_path,
+			uint32_t ids[MEDIATOR_MAX_DEVICE_IDS], unsigned int *n, char *err,
+			size_t errlen)
+{
+	struct fw_dt dt = { fdt, err, errlen };
+	int dev = fdt_path_offset(fdt, dev_path), len = 0;
+	const fdt32_t *ac;
+	unsigned int cells, left;
+	int ret = 0;
+
+	*n = 0;
+	if (dev < 0) {
+		snprintf(err, errlen, "device tree: %s: no such device node", dev_path);
+		return -ENOENT;
+	}
+	ac = fdt_getprop(fdt, dev, "access-controllers", &len);
+	if (!ac)
+		return 0;
+	if (len % 4)
+		return fw_dt_error(&dt, dev, "access-controllers", "not whole cells");
+	cells = left = (unsigned int)len / 4;
+	while (left && !ret)
+		ret = device_entry(&dt, dev, ac + (cells - left), &left, scmi_path, ids, n);
+	if (ret)
+		*n = 0;
 	return ret;
 }

@@ -13,13 +13,11 @@
  * the management channel.
  */
 #include <fwkit/base.h>
-#include <fwkit/dt.h>
 #include <fwkit/mediator.h>
 #include <fwkit/scmi/agent_protocol.h>
 #include <fwkit/scmi/transport_smc.h>
 
 #include <errno.h>
-#include <libfdt.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,64 +276,23 @@ static int dom_agent(struct mediator *m, uint32_t domid, uint32_t *agent_id)
 	return ret;
 }
 
-/* One access-controllers entry: its provider and, if it is us, the grant. */
-static int assign_entry(struct mediator *m, uint32_t agent_id, const void *fdt, int dev,
-			const fdt32_t *cell, int *left, char *err, size_t errlen)
-{
-	struct fw_dt dt = { fdt, err, errlen };
-	int prov = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(cell[0]));
-	char path[MEDIATOR_PATH_MAX];
-	uint32_t ncells = 0;
-	int ret;
-
-	if (prov < 0)
-		return fw_dt_error(&dt, dev, "access-controllers", "names no node");
-	if (fw_dt_u32(&dt, prov, "#access-controller-cells", &ncells, 0, 8, FW_DT_REQUIRED))
-		return -EINVAL;
-	if (ncells >= (uint32_t)*left)
-		return fw_dt_error(&dt, dev, "access-controllers", "entry cut short");
-	*left -= (int)ncells + 1;
-	if (fdt_get_path(fdt, prov, path, sizeof(path)) || strcmp(path, m->cfg.scmi_path))
-		return 0;
-	if (!ncells) {
-		snprintf(err, errlen, "%s: no device id for the SCMI node", path);
-		return -EINVAL;
-	}
-	ret = scmi_base_set_device_permissions(m->mgmt, agent_id, fdt32_to_cpu(cell[1]), true);
-	if (ret)
-		snprintf(err, errlen, "SET_DEVICE_PERMISSIONS(agent %u, device %u): %s", agent_id,
-			 fdt32_to_cpu(cell[1]), strerror(-ret));
-	return ret;
-}
-
 int mediator_domain_assign(struct mediator *m, uint32_t domid, const void *fdt,
 			   const char *dev_path, char *err, size_t errlen)
 {
-	int dev = fdt_path_offset(fdt, dev_path), len = 0, left;
-	const fdt32_t *ac;
-	uint32_t agent_id;
+	uint32_t ids[MEDIATOR_MAX_DEVICE_IDS], agent_id;
+	unsigned int n = 0;
 	int ret = dom_agent(m, domid, &agent_id);
 
 	if (ret) {
 		snprintf(err, errlen, "domain %u is not running", domid);
 		return ret;
 	}
-	if (dev < 0) {
-		snprintf(err, errlen, "%s: no such device node", dev_path);
-		return -ENOENT;
-	}
-	ac = fdt_getprop(fdt, dev, "access-controllers", &len);
-	if (!ac)
-		return 0;
-	if (len % 4) {
-		snprintf(err, errlen, "%s: access-controllers is not whole cells", dev_path);
-		return -EINVAL;
-	}
-	left = len / 4;
-	while (left > 0 && !ret) {
-		const fdt32_t *cell = ac + (len / 4 - left);
-
-		ret = assign_entry(m, agent_id, fdt, dev, cell, &left, err, errlen);
+	ret = mediator_device_ids(fdt, dev_path, m->cfg.scmi_path, ids, &n, err, errlen);
+	for (unsigned int i = 0; i < n && !ret; i++) {
+		ret = scmi_base_set_device_permissions(m->mgmt, agent_id, ids[i], true);
+		if (ret)
+			snprintf(err, errlen, "SET_DEVICE_PERMISSIONS(agent %u, device %u): %s",
+				 agent_id, ids[i], strerror(-ret));
 	}
 	return ret;
 }
