@@ -149,6 +149,8 @@ int mediator_domain_assign(struct mediator *m, uint32_t domid, const void *fdt,
  */
 int mediator_domain_destroy(struct mediator *m, uint32_t domid);
 int mediator_domain_info(struct mediator *m, uint32_t domid, struct mediator_dom_info *info);
+/* The running domain whose channel is agent_id's: 0, or -ENOENT. */
+int mediator_agent_domain(struct mediator *m, uint32_t agent_id, uint32_t *domid);
 
 /*
  * The guest call path, an hw_smc_fn: ctx is mediator_guest_port(m, domid).
@@ -159,5 +161,35 @@ int mediator_domain_info(struct mediator *m, uint32_t domid, struct mediator_dom
  */
 void *mediator_guest_port(struct mediator *m, uint32_t domid);
 void mediator_guest_smc(void *port, const struct hw_smc_args *args, struct hw_smc_res *res);
+
+/*
+ * The control records of `fwkit mediator domain ...` (docs/mediator.md):
+ * one text request per record, "create DOMID [AGENT]", "assign DOMID PATH",
+ * "destroy DOMID", "list" or "domain DOMID"; one reply, "ok" and a line per
+ * domain, or "error ERRNO MESSAGE". The parser copies the record before
+ * reading it and refuses anything else (-EINVAL).
+ */
+#define MEDIATOR_CTL_MAX 256
+
+enum mediator_ctl_op {
+	MEDIATOR_CTL_CREATE = 1,
+	MEDIATOR_CTL_ASSIGN,
+	MEDIATOR_CTL_DESTROY,
+	MEDIATOR_CTL_LIST,
+	MEDIATOR_CTL_DOMAIN,
+};
+
+struct mediator_ctl_req {
+	enum mediator_ctl_op op;
+	uint32_t domid;
+	uint32_t agent_id; /* create: MEDIATOR_AGENT_ID_DEFAULT when omitted */
+	char path[MEDIATOR_PATH_MAX];
+};
+
+int mediator_ctl_parse(const void *buf, size_t len, struct mediator_ctl_req *req);
+/* Run a request on m (devices are looked up in fdt); the reply text in out.
+ * Returns the request's own result. */
+int mediator_ctl_run(struct mediator *m, const void *fdt, const struct mediator_ctl_req *req,
+		     char *out, size_t cap);
 
 #endif /* FWKIT_MEDIATOR_H */

@@ -371,6 +371,21 @@ int mediator_domain_info(struct mediator *m, uint32_t domid, struct mediator_dom
 	return ret;
 }
 
+int mediator_agent_domain(struct mediator *m, uint32_t agent_id, uint32_t *domid)
+{
+	struct mchan *ch;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&m->lock);
+	ch = chan_by_agent(m, agent_id);
+	if (ch && ch->owner >= 0 && m->doms[ch->owner].state == MEDIATOR_DOM_ALIVE) {
+		*domid = (uint32_t)ch->owner;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return ret;
+}
+
 /* ---------------------------------------------------------- guest calls */
 
 void *mediator_guest_port(struct mediator *m, uint32_t domid)

@@ -10,7 +10,8 @@
  * handshake) its channel is reclaimed so the next process starts clean.
  * Connections that have not said HELLO are pending: a few per socket, with
  * a deadline, the oldest dropped for a newer one, so idle connections cannot
- * lock an agent out.
+ * lock an agent out. A front (the mediator) may stand between the clients
+ * and the platform: it then takes their SMCs and decides who may attach.
  */
 #include "internal.h"
 
@@ -42,6 +43,7 @@ struct pending {
 struct port {
 	const struct scmi_board_agent *a;
 	struct scmi_platform *p;
+	const struct scmi_server_front *front;
 	enum hw_wait_mode mode;
 	struct hw_link_server *ls;
 	char path[108];
@@ -52,6 +54,8 @@ struct port {
 };
 
 struct server {
+	const struct scmi_server_front *front;
+	bool front_started;
 	const char *dir;
 	bool made_dir;
 	struct fw_board b;
@@ -69,6 +73,10 @@ static void client_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_
 {
 	struct port *pt = ctx;
 
+	if (pt->front) {
+		pt->front->smc(pt->front->ctx, pt->a->id, args, res);
+		return;
+	}
 	if (args->a[0] != pt->a->chan.smc_id) {
 		fw_warn("scmi server: agent %s called SMC id 0x%llx, not its own: refused",
 			pt->a->name, (unsigned long long)args->a[0]);
@@ -167,6 +175,9 @@ static void pending_hello(struct port *pt, struct pending *pe)
 		snprintf(no.text, sizeof(no.text), "this socket serves agent '%s', not '%s'",
 			 pt->a->name, m.name);
 		refuse(l, &no, EACCES);
+	} else if (pt->front &&
+		   (ret = pt->front->admit(pt->front->ctx, pt->a->id, no.text, sizeof(no.text)))) {
+		refuse(l, &no, -ret);
 	} else if (pt->client.link) {
 		snprintf(no.text, sizeof(no.text),
 			 "agent '%s' is already attached (process %ld; one per agent)", pt->a->name,
@@ -382,6 +393,7 @@ static int make_ports(struct server *sv, const struct scmi_server_opts *o, char 
 
 		pt->a = &sv->bp->agents[i];
 		pt->p = sv->p;
+		pt->front = o->front;
 		pt->mode = o->mode;
 		ret = port_areas(sv, pt, err, errlen);
 		sv->nports++;
@@ -413,6 +425,10 @@ static int build(struct server *sv, const struct scmi_server_opts *o, char *err,
 			 strerror(ret < 0 ? -ret : ret));
 	if (!ret)
 		ret = scmi_platform_start(sv->p);
+	if (!ret && sv->front) {
+		ret = sv->front->start(sv->front->ctx, sv->p, &sv->m, err, errlen);
+		sv->front_started = !ret;
+	}
 	return ret;
 }
 
@@ -452,6 +468,8 @@ static void teardown(struct server *sv)
 			hw_link_close(pt->pend[k].link);
 		hw_link_server_close(pt->ls);
 	}
+	if (sv->front_started)
+		sv->front->stop(sv->front->ctx);
 	if (sv->made_dir)
 		rmdir(sv->dir);
 	scmi_platform_destroy(sv->p);
@@ -474,6 +492,7 @@ int scmi_server_run(const char *socket_path, const struct scmi_server_opts *o, i
 		return -ENOMEM;
 	}
 	sv->dir = socket_path;
+	sv->front = o->front;
 	ret = build(sv, o, err, errlen);
 	if (!ret)
 		ret = listen_all(sv, err, errlen);
