@@ -497,6 +497,79 @@ static void test_guests_and_management_concurrently(void **state)
 	}
 }
 
+/* ------------------------------------------------------ control records */
+
+struct ctl_case {
+	const char *text;
+	int ret;
+	enum mediator_ctl_op op;
+	uint32_t domid, agent;
+};
+
+static const struct ctl_case ctl_cases[] = {
+	{ "create 1 2", 0, MEDIATOR_CTL_CREATE, 1, 2 },
+	{ "create 4", 0, MEDIATOR_CTL_CREATE, 4, MEDIATOR_AGENT_ID_DEFAULT },
+	{ "destroy 0x3", 0, MEDIATOR_CTL_DESTROY, 3, MEDIATOR_AGENT_ID_DEFAULT },
+	{ "  list  ", 0, MEDIATOR_CTL_LIST, 0, MEDIATOR_AGENT_ID_DEFAULT },
+	{ "domain 2", 0, MEDIATOR_CTL_DOMAIN, 2, MEDIATOR_AGENT_ID_DEFAULT },
+	{ "create 1 2 3", -EINVAL, 0, 0, 0 },
+	{ "assign 1", -EINVAL, 0, 0, 0 },
+	{ "destroy -1", -EINVAL, 0, 0, 0 },
+	{ "create 1 4294967296", -EINVAL, 0, 0, 0 },
+	{ "list\n", -EINVAL, 0, 0, 0 },
+	{ "", -EINVAL, 0, 0, 0 },
+	{ "frob 1", -EINVAL, 0, 0, 0 },
+	{ "list 1", -EINVAL, 0, 0, 0 },
+	{ "create x", -EINVAL, 0, 0, 0 },
+};
+
+static void test_ctl_records(void **state)
+{
+	struct mediator_ctl_req req;
+	char big[MEDIATOR_CTL_MAX + 2];
+
+	(void)state;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(ctl_cases); i++) {
+		const struct ctl_case *c = &ctl_cases[i];
+		int ret = mediator_ctl_parse(c->text, strlen(c->text), &req);
+
+		if (ret != c->ret || (!ret && (req.op != c->op || req.domid != c->domid ||
+					       req.agent_id != c->agent)))
+			fail_msg("\"%s\": got %d", c->text, ret);
+	}
+	assert_int_equal(mediator_ctl_parse("create 1\0002", 10, &req), -EINVAL);
+	assert_int_equal(mediator_ctl_parse("assign 1 /passthrough/gpu", 25, &req), 0);
+	assert_string_equal(req.path, "/passthrough/gpu");
+	memset(big, 'a', sizeof(big));
+	assert_int_equal(mediator_ctl_parse(big, sizeof(big), &req), -EINVAL);
+}
+
+/* What the control socket answers, from the mediator itself. */
+static void test_ctl_replies(void **state)
+{
+	struct fix *f = *state;
+	struct mediator_ctl_req req;
+	char out[1024];
+
+	assert_int_equal(mediator_ctl_parse("create 3", 8, &req), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->b.fdt, &req, out, sizeof(out)), -ENOENT);
+	assert_string_equal(out, "error 2 create 3: No such file or directory\n");
+	assert_int_equal(mediator_ctl_parse("assign 2 /x", 11, &req), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->b.fdt, &req, out, sizeof(out)), -ENOENT);
+	assert_non_null(strstr(out, "/x: no such device node"));
+	assert_int_equal(mediator_ctl_parse("list", 4, &req), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->b.fdt, &req, out, sizeof(out)), 0);
+	assert_string_equal(out,
+			    "ok\n"
+			    "domain 1 agent 2 smc-id 0x82000004 shmem 0x47ff2000 alive forwarded 0 "
+			    "refused 0\n"
+			    "domain 2 agent 3 smc-id 0x82000005 shmem 0x47ff4000 alive forwarded 0 "
+			    "refused 0\n");
+	/* A reply that does not fit is cut, never overrun. */
+	assert_int_equal(mediator_ctl_run(f->m, f->b.fdt, &req, out, 40), 0);
+	assert_int_equal(strlen(out), 39);
+}
+
 /* ------------------------------------------------------ the container */
 
 #define CONTAINER "/chosen/xen/xen_scmi_config"
@@ -847,6 +920,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_reset_stays_dying, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guests_and_management_concurrently, setup,
 						teardown),
+		cmocka_unit_test(test_ctl_records),
+		cmocka_unit_test_setup_teardown(test_ctl_replies, setup, teardown),
 		cmocka_unit_test(test_dt_error_outcomes),
 		cmocka_unit_test(test_dt_dom0_agent),
 		cmocka_unit_test(test_dt_device_entries),

@@ -205,7 +205,10 @@ int mediator_device_ids(const void *fdt, const char *dev_path, const char *scmi_
 
 	*n = 0;
 	if (dev < 0) {
-		snprintf(err, errlen, "device tree: %s: no such device node", dev_path);
+		char shown[MEDIATOR_PATH_MAX];
+
+		fw_copy_name(shown, sizeof(shown), dev_path, strlen(dev_path));
+		snprintf(err, errlen, "device tree: %s: no such device node", shown);
 		return -ENOENT;
 	}
 	ac = fdt_getprop(fdt, dev, "access-controllers", &len);

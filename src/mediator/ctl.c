@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define MAX_WORDS 4
@@ -31,17 +30,7 @@ static const unsigned int op_args[][2] = {
 
 static int number(const char *w, uint32_t *v)
 {
-	char *end;
-	unsigned long n;
-
-	if (w[0] < '0' || w[0] > '9')
-		return -EINVAL;
-	errno = 0;
-	n = strtoul(w, &end, 0);
-	if (errno || *end || n > UINT32_MAX)
-		return -EINVAL;
-	*v = (uint32_t)n;
-	return 0;
+	return fw_parse_u32(w, UINT32_MAX, v) ? 0 : -EINVAL;
 }
 
 /* Split a private copy into words; every byte must be printable. */
