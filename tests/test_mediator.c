@@ -36,10 +36,12 @@ struct fix {
 	struct scmi_board_platform *bp;
 	struct fw_machine mach;
 	struct scmi_platform *p;
-	struct hw_smc *fw;	  /* the mediator's conduit: the shim below */
 	atomic_bool refuse_reset; /* the firmware refuses RESET_AGENT_CONFIGURATION */
 	pthread_mutex_t lock;
-	struct hw_smc_args last; /* the last SMC the firmware saw */
+	struct hw_smc_args last;   /* the last SMC the firmware saw */
+	atomic_bool hold_guest1;   /* the firmware keeps guest 1's next call... */
+	struct fw_completion held; /* ...says so... */
+	struct fw_completion go;   /* ...and answers it once told */
 	struct mediator_config cfg;
 	struct mediator *m;
 	struct hw_smc *gsmc[3];	     /* domain 1 and 2's conduits (index = domain) */
@@ -74,19 +76,15 @@ static void fw_shim(void *ctx, const struct hw_smc_args *args, struct hw_smc_res
 	pthread_mutex_lock(&f->lock);
 	f->last = *args;
 	pthread_mutex_unlock(&f->lock);
+	if ((uint32_t)args->a[0] == GUEST1_ID && atomic_exchange(&f->hold_guest1, false)) {
+		fw_complete(&f->held);
+		fw_wait_for_completion_until(&f->go, fw_deadline(30 * (int64_t)FW_NSEC_PER_SEC));
+	}
 	if (refuse(f, args)) {
 		res->a[0] = HW_SMCCC_SUCCESS;
 		return;
 	}
 	scmi_platform_smc(f->p, args, res);
-}
-
-static struct hw_smc *fw_conduit(void *ctx, uint32_t func_id)
-{
-	struct fix *f = ctx;
-
-	(void)func_id;
-	return f->fw;
 }
 
 static struct hw_shm *fw_region(void *ctx, uint64_t paddr, uint64_t size)
@@ -109,6 +107,8 @@ static int fix_platform(struct fix *f)
 	int ret = fw_board_load(NULL, NULL, &f->b, f->err, sizeof(f->err));
 
 	pthread_mutex_init(&f->lock, NULL);
+	fw_completion_init(&f->held);
+	fw_completion_init(&f->go);
 	f->bp = calloc(1, sizeof(*f->bp));
 	if (!ret)
 		ret = scmi_board_read_platform(f->b.fdt, f->bp, f->err, sizeof(f->err));
@@ -119,14 +119,16 @@ static int fix_platform(struct fix *f)
 						sizeof(f->err));
 	if (!ret)
 		ret = scmi_platform_start(f->p);
-	if (!ret)
-		ret = hw_smc_open_direct(fw_shim, f, &f->fw);
 	return ret;
 }
 
 static int fix_mediator(struct fix *f)
 {
-	struct mediator_firmware fw = { fw_conduit, fw_region, f, HW_WAIT_SLEEP, 0 };
+	struct mediator_firmware fw = { .entry = fw_shim,
+					.entry_ctx = f,
+					.region = fw_region,
+					.ctx = f,
+					.mode = HW_WAIT_SLEEP };
 
 	return mediator_create(&f->cfg, &fw, &f->m, f->err, sizeof(f->err));
 }
@@ -153,12 +155,13 @@ static void fix_free(struct fix *f)
 		hw_smc_close(f->gsmc[i]);
 	}
 	mediator_destroy(f->m);
-	hw_smc_close(f->fw);
 	scmi_platform_destroy(f->p);
 	fw_machine_destroy(&f->mach);
 	fw_board_free(&f->b);
 	free(f->bp);
 	pthread_mutex_destroy(&f->lock);
+	fw_completion_destroy(&f->held);
+	fw_completion_destroy(&f->go);
 	free(f);
 }
 
@@ -906,6 +909,44 @@ static void test_probe_failures_unwind(void **state)
 	assert_null(f->m);
 }
 
+static void *guest1_call(void *arg)
+{
+	struct fix *f = arg;
+	uint32_t id = 0;
+
+	scmi_base_discover_agent(f->guest[1], SCMI_BASE_AGENT_ID_SELF, &id, NULL);
+	return NULL;
+}
+
+/* The other guest's call and a grant on the management channel. */
+static void *others(void *arg)
+{
+	struct fix *f = arg;
+	uint32_t id = 0;
+
+	if (!scmi_base_discover_agent(f->guest[2], SCMI_BASE_AGENT_ID_SELF, &id, NULL) && id == 3 &&
+	    !mediator_domain_assign(f->m, 2, f->b.fdt, "/passthrough/gpu", f->err, sizeof(f->err)))
+		return f;
+	return NULL;
+}
+
+/* A guest call the firmware keeps waiting holds only its own channel: the
+ * other guest and the management channel finish long before it is let go. */
+static void test_held_guest_blocks_nobody_else(void **state)
+{
+	struct fix *f = *state;
+	uint64_t end = fw_deadline(30 * (int64_t)FW_NSEC_PER_SEC);
+	pthread_t t;
+
+	atomic_store(&f->hold_guest1, true);
+	assert_int_equal(pthread_create(&t, NULL, guest1_call, f), 0);
+	assert_int_equal(fw_wait_for_completion_until(&f->held, end), 0);
+	assert_true(th_finishes_by(others, f, fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC)));
+	assert_int_equal(clock_status(f->guest[2], CLOCK_GPU), SCMI_SUCCESS);
+	fw_complete(&f->go);
+	assert_int_equal(pthread_join(t, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -919,6 +960,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_channel_stays_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_reset_stays_dying, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guests_and_management_concurrently, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_held_guest_blocks_nobody_else, setup,
 						teardown),
 		cmocka_unit_test(test_ctl_records),
 		cmocka_unit_test_setup_teardown(test_ctl_replies, setup, teardown),

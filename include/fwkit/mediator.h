@@ -80,13 +80,18 @@ int mediator_device_ids(const void *fdt, const char *dev_path, const char *scmi_
 			size_t errlen);
 
 /*
- * How the mediator reaches the firmware: the conduit that carries a
- * channel's SMC (in one process a direct conduit to the platform; across
- * processes the slot the platform server gave for that agent) and the region
- * holding a channel's page. Both stay the caller's: the mediator never
- * closes them, and the caller keeps them until mediator_destroy.
+ * How the mediator reaches the firmware: the region holding a channel's
+ * page, and what carries a channel's SMC. Either the firmware's entry
+ * itself (in the firmware's process): the mediator then opens a direct
+ * conduit to it per channel, as each CPU traps to EL3 on its own, so that
+ * calls on different channels never wait for one another here; or a
+ * conduit per function id from the caller (the slot a platform server gave
+ * for that agent). What the caller gives stays the caller's until
+ * mediator_destroy.
  */
 struct mediator_firmware {
+	hw_smc_fn entry; /* the firmware's SMC handler, or NULL: conduit() */
+	void *entry_ctx;
 	struct hw_smc *(*conduit)(void *ctx, uint32_t func_id);
 	struct hw_shm *(*region)(void *ctx, uint64_t paddr, uint64_t size);
 	void *ctx;

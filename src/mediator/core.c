@@ -53,6 +53,11 @@ struct mediator {
 	unsigned int fw_agents;
 	struct mchan chans[MEDIATOR_MAX_AGENTS];
 	unsigned int nchans;
+	struct {
+		uint32_t func_id;
+		struct hw_smc *smc;
+	} direct[MEDIATOR_MAX_AGENTS + 1]; /* with fw.entry: ours, one per id */
+	unsigned int ndirect;
 	struct mdom doms[MEDIATOR_MAX_DOMAINS];
 	struct mport ports[MEDIATOR_MAX_DOMAINS];
 	pthread_mutex_t lock;
@@ -61,6 +66,25 @@ struct mediator {
 };
 
 /* ------------------------------------------------------------ channels */
+
+/* The conduit of a channel: the caller's, or a direct one of ours. Only
+ * probe asks, from the creating thread. */
+static struct hw_smc *fw_conduit(struct mediator *m, uint32_t func_id)
+{
+	unsigned int i;
+
+	if (!m->fw.entry)
+		return m->fw.conduit(m->fw.ctx, func_id);
+	for (i = 0; i < m->ndirect; i++)
+		if (m->direct[i].func_id == func_id)
+			return m->direct[i].smc;
+	if (i == FW_ARRAY_SIZE(m->direct) ||
+	    hw_smc_open_direct(m->fw.entry, m->fw.entry_ctx, &m->direct[i].smc))
+		return NULL;
+	m->direct[i].func_id = func_id;
+	m->ndirect++;
+	return m->direct[i].smc;
+}
 
 /* An SCMI agent on one channel: the mediator's own, or a probe's. */
 static int chan_agent(struct mediator *m, const struct mediator_chan_cfg *c,
@@ -71,7 +95,7 @@ static int chan_agent(struct mediator *m, const struct mediator_chan_cfg *c,
 	int ret;
 
 	tx.shm = m->fw.region(m->fw.ctx, c->shm_paddr, c->shm_size);
-	tx.smc = m->fw.conduit(m->fw.ctx, c->func_id);
+	tx.smc = fw_conduit(m, c->func_id);
 	if (!tx.shm || !tx.smc)
 		return -ENOENT;
 	tx.off = (size_t)(c->shm_paddr - tx.shm->paddr);
@@ -115,7 +139,7 @@ static int add_chan(struct mediator *m, const struct mediator_chan_cfg *c, char 
 		return -EEXIST;
 	}
 	ch->cfg = *c;
-	ch->smc = m->fw.conduit(m->fw.ctx, c->func_id);
+	ch->smc = fw_conduit(m, c->func_id);
 	if (!ch->smc) {
 		snprintf(err, errlen, "no conduit to the firmware for SMC id 0x%x", c->func_id);
 		return -ENOENT;
@@ -175,9 +199,12 @@ static int probe_mgmt(struct mediator *m, char *err, size_t errlen)
 int mediator_create(const struct mediator_config *cfg, const struct mediator_firmware *fw,
 		    struct mediator **out, char *err, size_t errlen)
 {
-	struct mediator *m = calloc(1, sizeof(*m));
+	struct mediator *m;
 	int ret;
 
+	if (!fw->region || (!fw->entry && !fw->conduit))
+		return -EINVAL;
+	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
 	m->cfg = *cfg;
@@ -211,6 +238,8 @@ void mediator_destroy(struct mediator *m)
 	for (unsigned int i = 0; i < m->nchans; i++)
 		pthread_mutex_destroy(&m->chans[i].lock);
 	scmi_agent_destroy(m->mgmt);
+	for (unsigned int i = 0; i < m->ndirect; i++)
+		hw_smc_close(m->direct[i].smc);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 }

@@ -61,7 +61,6 @@ struct front {
 	struct fw_board b;
 	struct scmi_platform *p;
 	struct fw_machine *mach;
-	struct hw_smc *fw;
 	struct mediator *m;
 	struct hw_link_server *ctl;
 	char ctl_path[CTL_PATH_MAX];
@@ -72,12 +71,6 @@ struct front {
 };
 
 /* ------------------------------------------------------ the firmware */
-
-static struct hw_smc *fw_conduit(void *ctx, uint32_t func_id)
-{
-	(void)func_id;
-	return ((struct front *)ctx)->fw;
-}
 
 static struct hw_shm *fw_region(void *ctx, uint64_t paddr, uint64_t size)
 {
@@ -183,7 +176,6 @@ static void front_stop(void *ctx)
 	}
 	hw_link_server_close(f->ctl);
 	mediator_destroy(f->m);
-	hw_smc_close(f->fw);
 	fw_board_free(&f->b);
 	if (f->made_dir)
 		rmdir(f->dir);
@@ -193,7 +185,11 @@ static int front_start(void *ctx, struct scmi_platform *p, struct fw_machine *m,
 		       size_t errlen)
 {
 	struct front *f = ctx;
-	struct mediator_firmware fw = { fw_conduit, fw_region, f, HW_WAIT_SLEEP, 0 };
+	struct mediator_firmware fw = { .entry = scmi_platform_smc,
+					.entry_ctx = p,
+					.region = fw_region,
+					.ctx = f,
+					.mode = HW_WAIT_SLEEP };
 	struct mediator_config cfg;
 	int ret;
 
@@ -203,8 +199,6 @@ static int front_start(void *ctx, struct scmi_platform *p, struct fw_machine *m,
 	ret = fw_board_load(f->dtb, NULL, &f->b, err, errlen);
 	if (!ret)
 		ret = mediator_config_read(f->b.fdt, &cfg, err, errlen);
-	if (!ret)
-		ret = hw_smc_open_direct(scmi_platform_smc, p, &f->fw);
 	if (!ret)
 		ret = mediator_create(&cfg, &fw, &f->m, err, errlen);
 	if (!ret)
