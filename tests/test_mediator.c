@@ -909,6 +909,38 @@ static void test_probe_failures_unwind(void **state)
 	assert_null(f->m);
 }
 
+struct destroyer {
+	struct fix *f;
+	int ret;
+};
+
+static void *destroy_1(void *arg)
+{
+	struct destroyer *d = arg;
+
+	d->ret = mediator_domain_destroy(d->f->m, 1);
+	return NULL;
+}
+
+/* Two destroys of one domain at once: one frees it, the other finds it
+ * gone or freed; the channel is free exactly once. */
+static void test_concurrent_destroys(void **state)
+{
+	struct fix *f = *state;
+	struct destroyer d[2] = { { f, -1 }, { f, -1 } };
+	pthread_t t[2];
+
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, destroy_1, &d[i]), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_true(d[i].ret == 0 || d[i].ret == -ENOENT);
+	}
+	assert_true(d[0].ret == 0 || d[1].ret == 0);
+	assert_int_equal(mediator_domain_create(f->m, 5, 2), 0);
+	assert_int_equal(mediator_domain_create(f->m, 6, 2), -EEXIST);
+}
+
 static void *guest1_call(void *arg)
 {
 	struct fix *f = arg;
@@ -963,6 +995,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_held_guest_blocks_nobody_else, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_destroys, setup, teardown),
 		cmocka_unit_test(test_ctl_records),
 		cmocka_unit_test_setup_teardown(test_ctl_replies, setup, teardown),
 		cmocka_unit_test(test_dt_error_outcomes),

@@ -334,19 +334,30 @@ static void chan_drain(struct mchan *ch)
 	pthread_mutex_unlock(&ch->lock);
 }
 
-/* Mark the domain dying; its agent id, or -ENOENT. */
-static int dom_kill(struct mediator *m, struct mdom *d, uint32_t *agent_id)
+/* Mark the domain dying; its channel, or NULL. */
+static struct mchan *dom_kill(struct mediator *m, struct mdom *d)
 {
-	int ret = -ENOENT;
+	struct mchan *ch = NULL;
 
 	pthread_mutex_lock(&m->lock);
 	if (d->state != MEDIATOR_DOM_NONE) {
 		d->state = MEDIATOR_DOM_DYING;
-		*agent_id = d->chan->cfg.agent_id;
-		ret = 0;
+		ch = d->chan;
 	}
 	pthread_mutex_unlock(&m->lock);
-	return ret;
+	return ch;
+}
+
+/* The channel is free again, unless a destroy running alongside got there
+ * first. */
+static void dom_free(struct mediator *m, struct mdom *d, struct mchan *ch)
+{
+	pthread_mutex_lock(&m->lock);
+	if (d->state == MEDIATOR_DOM_DYING && d->chan == ch) {
+		ch->owner = OWNER_FREE;
+		*d = (struct mdom){ 0 };
+	}
+	pthread_mutex_unlock(&m->lock);
 }
 
 /* Xen's relinquish_resources (the agent reset), then domain_destroy (the
@@ -354,25 +365,22 @@ static int dom_kill(struct mediator *m, struct mdom *d, uint32_t *agent_id)
 int mediator_domain_destroy(struct mediator *m, uint32_t domid)
 {
 	struct mdom *d = dom_get(m, domid);
-	uint32_t agent_id = 0;
-	int ret = d ? dom_kill(m, d, &agent_id) : -EINVAL;
+	struct mchan *ch = d ? dom_kill(m, d) : NULL;
+	int ret;
 
-	if (ret)
-		return ret;
-	chan_drain(d->chan);
-	ret = scmi_base_reset_agent_configuration(m->mgmt, agent_id, true);
+	if (!ch)
+		return d ? -ENOENT : -EINVAL;
+	chan_drain(ch);
+	ret = scmi_base_reset_agent_configuration(m->mgmt, ch->cfg.agent_id, true);
 	if (ret == -EOPNOTSUPP)
 		ret = 0;
 	if (ret) {
 		fw_warn("mediator: domain %u: resetting agent %u failed (%s): it stays dying",
-			domid, agent_id, strerror(-ret));
+			domid, ch->cfg.agent_id, strerror(-ret));
 		return ret;
 	}
-	pthread_mutex_lock(&m->lock);
-	d->chan->owner = OWNER_FREE;
-	*d = (struct mdom){ 0 };
-	pthread_mutex_unlock(&m->lock);
-	fw_info("mediator: domain %u destroyed, agent %u reset", domid, agent_id);
+	dom_free(m, d, ch);
+	fw_info("mediator: domain %u destroyed, agent %u reset", domid, ch->cfg.agent_id);
 	return 0;
 }
 
