@@ -99,7 +99,10 @@ static void client_close(struct client *c)
 		fw_info("scmi server: agent %s left: its channel is reclaimed", pt->a->name);
 	hw_link_close(c->link);
 	memset(c, 0, sizeof(*c));
-	scmi_smt_smc_reset_channel(pt->p, pt->a->chan.smc_id);
+	if (pt->p)
+		scmi_smt_smc_reset_channel(pt->p, pt->a->chan.smc_id);
+	else
+		pt->front->left(pt->front->ctx, pt->a->id);
 	/* The next agent starts with no sleeper count the last one left. */
 	for (size_t off = 0; pt->dbc && off < pt->dbc->size; off += HW_DOORBELL_SIZE)
 		hw_word_store(hw_shm_word(pt->dbc, off + 4), 0);
@@ -395,6 +398,13 @@ static int make_ports(struct server *sv, const struct scmi_server_opts *o, char 
 		pt->p = sv->p;
 		pt->front = o->front;
 		pt->mode = o->mode;
+		if (!sv->p) {
+			sv->nports++;
+			ret = o->front->regions(o->front->ctx, pt->a, &pt->view, err, errlen);
+			if (ret)
+				return ret;
+			continue;
+		}
 		ret = port_areas(sv, pt, err, errlen);
 		sv->nports++;
 		if (!ret)
@@ -407,6 +417,19 @@ static int make_ports(struct server *sv, const struct scmi_server_opts *o, char 
 	return 0;
 }
 
+/* The platform is elsewhere: the front gives each port its regions. */
+static int remote_ports(struct server *sv, const struct scmi_server_opts *o, char *err,
+			size_t errlen)
+{
+	int ret = make_ports(sv, o, err, errlen);
+
+	if (!ret) {
+		ret = sv->front->start(sv->front->ctx, NULL, NULL, err, errlen);
+		sv->front_started = !ret;
+	}
+	return ret;
+}
+
 static int build(struct server *sv, const struct scmi_server_opts *o, char *err, size_t errlen)
 {
 	struct scmi_platform_config pcfg = { .trace = o->trace, .trace_ctx = o->trace_ctx };
@@ -414,6 +437,8 @@ static int build(struct server *sv, const struct scmi_server_opts *o, char *err,
 
 	if (!ret)
 		ret = scmi_board_read_platform(sv->b.fdt, sv->bp, err, errlen);
+	if (!ret && sv->front && sv->front->regions)
+		return remote_ports(sv, o, err, errlen);
 	if (!ret)
 		ret = fw_machine_create(sv->b.fdt, &sv->m, err, errlen);
 	if (!ret)
