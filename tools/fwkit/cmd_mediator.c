@@ -214,10 +214,13 @@ static void up_left(void *ctx, uint32_t agent_id)
 		if (f->up[i].a->id != agent_id)
 			continue;
 		for (unsigned int k = 0; k < (c->has_rx ? 2u : 1u); k++) {
-			struct hw_shm *r = hw_link_region_at(f->up[i].link, area[k], 4);
-			_Atomic uint32_t *st =
-				hw_shm_word(r, area[k] - r->paddr + SMT_CHANNEL_STATUS);
+			struct hw_shm *r =
+				hw_link_region_at(f->up[i].link, area[k], SMT_MSG_PAYLOAD);
+			_Atomic uint32_t *st;
 
+			if (!r)
+				continue;
+			st = hw_shm_word(r, area[k] - r->paddr + SMT_CHANNEL_STATUS);
 			hw_word_store(st, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 			hw_word_wake(st);
 		}
