@@ -35,6 +35,7 @@ rule src/virtio "fwkit/(scmi|issei|optee)/|fwkit/issei|fwkit/hw\.h|fwkit/board\.
 rule src/issei "fwkit/scmi/" "ISSEI does not depend on SCMI"
 rule src/optee "fwkit/scmi/|fwkit/issei" "OP-TEE does not depend on SCMI or ISSEI"
 rule include/fwkit/scmi "fwkit/issei[a-z_]*\.h" "SCMI headers do not depend on ISSEI"
+rule src/mediator "fwkit/scmi/(platform|modules|board|session|agent_transport)[a-z_]*\.h|fwkit/issei|fwkit/optee/|(\.\./)+scmi/.*|internal\.h" "the mediator is an SCMI agent: the agent's public API, hw, config and base only"
 
 if [ $bad -ne 0 ]; then
 	echo "check-layers: dependency rules broken (docs/ARCHITECTURE.md, Layers)" >&2

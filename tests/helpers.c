@@ -154,7 +154,12 @@ int th_run_fwkitv(char *out, size_t out_cap, char *err, size_t err_cap, const ch
 
 pid_t th_start_platform(const char *path, const char *const *extra)
 {
-	const char *argv[32] = { FWKIT_BIN, "platform", "--socket", path };
+	return th_start_server("platform", path, extra);
+}
+
+pid_t th_start_server(const char *cmd, const char *path, const char *const *extra)
+{
+	const char *argv[32] = { FWKIT_BIN, cmd, "--socket", path };
 	int pe[2], argc = 4;
 	char buf[512];
 	size_t n = 0;

@@ -49,6 +49,8 @@ int th_exit_status(pid_t pid);
  * its agent sockets) and wait until it listens.
  * Returns the pid, or -1. */
 pid_t th_start_platform(const char *path, const char *const *extra);
+/* The same for another serving command (`fwkit mediator`). */
+pid_t th_start_server(const char *cmd, const char *path, const char *const *extra);
 /* Remove what a killed platform left: its socket directory and sockets. */
 void th_rm_socket_dir(const char *dir);
 /* SIGTERM (or SIGKILL with kill_hard) and reap; returns the exit status. */

@@ -20,6 +20,11 @@
 
 int fwkit_cmd_demo(int argc, char **argv);
 int fwkit_cmd_platform(int argc, char **argv);
+int fwkit_cmd_mediator(int argc, char **argv);
+/* A running mediator's agent node for domain domid (`fwkit scmi --domain`):
+ * 0, or the exit status after the error line. */
+int cli_mediator_domain_node(const char *dir, const char *dtb, uint32_t domid, char *node,
+			     size_t len);
 int fwkit_cmd_scmi(int argc, char **argv);
 int fwkit_cmd_bench(int argc, char **argv);
 int fwkit_cmd_issei(int argc, char **argv);

@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include <fwkit/mediator.h>
 #include <fwkit/scmi/session.h>
 
 #include <errno.h>
@@ -22,6 +23,8 @@ static const char usage_text[] =
 	"                     (default: run the board's platform in this process)\n"
 	"  --dtb FILE         board device tree (default: the embedded default board)\n"
 	"  --node PATH        this agent's arm,scmi-smc node (default /firmware/scmi)\n"
+	"  --domain N         with --socket DIR of 'fwkit mediator': be domain N's guest\n"
+	"                     (its agent's node, asked of the mediator)\n"
 	"  --poll             wait by polling instead of sleeping\n"
 	"  --completion MODE  auto | return | poll | irq: how a command's completion\n"
 	"                     is seen (auto: the a2p interrupt if the node has one,\n"
@@ -387,15 +390,32 @@ static int parse_completion(const char *s, struct scmi_session_opts *o)
 }
 
 /* The options before the command: CLI_RUN or the exit status. */
+/* --domain N: the node of the agent a mediator gave domain N. */
+static int domain_node(const char *socket, unsigned int domid, struct scmi_session_opts *o)
+{
+	static char node[SCMI_BOARD_PATH_MAX];
+
+	if (domid == UINT32_MAX)
+		return CLI_RUN;
+	if (!socket || o->node)
+		return cli_usage("scmi", "--domain needs --socket and no --node");
+	if (cli_mediator_domain_node(socket, o->dtb, domid, node, sizeof(node)))
+		return 1;
+	o->node = node;
+	return CLI_RUN;
+}
+
 static int parse_global(int argc, char **argv, struct scmi_session_opts *o, const char **socket,
 			struct cli_args *args)
 {
 	const char *completion = NULL, *trace_file = NULL;
+	unsigned int domid = UINT32_MAX;
 	bool poll = false, trace = false, verbose = false;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STR("--socket", socket),
 		CLI_OPT_STR("--dtb", &o->dtb),
 		CLI_OPT_STR("--node", &o->node),
+		CLI_OPT_U32("--domain", &domid, 0, MEDIATOR_MAX_DOMAINS - 1),
 		CLI_OPT_FLAG("--poll", &poll),
 		CLI_OPT_STR("--completion", &completion),
 		CLI_OPT_U32("--timeout-ms", &o->agent.rx_timeout_ms, 1, 600000),
@@ -420,6 +440,8 @@ static int parse_global(int argc, char **argv, struct scmi_session_opts *o, cons
 	cli_quiet_logs(verbose);
 	if (ret == CLI_RUN)
 		ret = cli_set_trace(o, trace, trace_file);
+	if (ret == CLI_RUN)
+		ret = domain_node(*socket, domid, o);
 	return ret;
 }
 

@@ -16,6 +16,7 @@ static const struct {
 } commands[] = {
 	{ "demo", fwkit_cmd_demo, "platform and agents in one process on the default board" },
 	{ "platform", fwkit_cmd_platform, "serve the emulated SCMI platform on a socket" },
+	{ "mediator", fwkit_cmd_mediator, "Xen-style SCMI multi-agent mediator on a socket" },
 	{ "scmi", fwkit_cmd_scmi, "SCMI agent: talk to a platform" },
 	{ "issei", fwkit_cmd_issei, "ISSEI host driver and emulated security engine" },
 	{ "optee", fwkit_cmd_optee, "OP-TEE driver against the board's secure world" },

@@ -74,7 +74,8 @@ int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_c
 			  size_t errlen);
 int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *p, char *err,
 			     size_t errlen);
-/* Paths of every "arm,scmi-smc" node, in tree order; returns the count. */
+/* Paths of every "arm,scmi-smc" node a host reads (none inside a "xen,sci"
+ * container), in tree order; returns the count. */
 int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], int max);
 
 #define FW_MACHINE_MAX_REGIONS 32

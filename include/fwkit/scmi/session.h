@@ -104,7 +104,37 @@ const struct scmi_board_chan *scmi_session_chan(const struct scmi_session *s);
 const struct scmi_board_platform *scmi_session_platform_desc(const struct scmi_session *s);
 struct fw_machine *scmi_session_machine(struct scmi_session *s);
 
+/*
+ * A front between the attached agents and the platform (the SCMI mediator,
+ * docs/mediator.md): it takes every SMC an attached process makes instead
+ * of the platform's own entry, and decides who may attach. start runs once
+ * the platform serves, before any socket listens (non-zero aborts the
+ * server); stop runs once every attached process is gone, before the
+ * platform is destroyed. admit, smc and left run on the server's threads.
+ *
+ * A front whose platform runs elsewhere (another process) sets regions:
+ * the server then builds no platform and no regions of its own; each
+ * agent's client gets what regions put in view (the front keeps owning
+ * them; an empty view for an agent nobody may be), start gets NULL for the
+ * platform and machine, and left tells the front that an agent's client
+ * went, so that it reclaims that channel as the platform would.
+ */
+struct scmi_server_front {
+	int (*start)(void *ctx, struct scmi_platform *p, struct fw_machine *m, char *err,
+		     size_t errlen);
+	void (*stop)(void *ctx);
+	/* 0, or a negative errno and the refusal's reason in why. */
+	int (*admit)(void *ctx, uint32_t agent_id, char *why, size_t len);
+	void (*smc)(void *ctx, uint32_t agent_id, const struct hw_smc_args *args,
+		    struct hw_smc_res *res);
+	int (*regions)(void *ctx, const struct scmi_board_agent *a, struct fw_machine *view,
+		       char *err, size_t errlen);
+	void (*left)(void *ctx, uint32_t agent_id);
+	void *ctx;
+};
+
 struct scmi_server_opts {
+	const struct scmi_server_front *front; /* NULL: agents call the platform */
 	const char *dtb;
 	enum hw_wait_mode mode;
 	void (*trace)(void *ctx, const char *line);

@@ -166,13 +166,24 @@ int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_c
 	return read_agent(&dt, node, c);
 }
 
+/* A node inside Xen's "xen,sci" container is the mediator's channel, which
+ * Xen removes from Dom0's tree: no host agent ever reads it. */
+static bool under_xen_sci(const void *fdt, int node)
+{
+	for (int p = fdt_parent_offset(fdt, node); p >= 0; p = fdt_parent_offset(fdt, p))
+		if (!fdt_node_check_compatible(fdt, p, "xen,sci"))
+			return true;
+	return false;
+}
+
 int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], int max)
 {
 	int n = 0;
 
 	for (int node = fdt_node_offset_by_compatible(fdt, -1, "arm,scmi-smc");
 	     node >= 0 && n < max; node = fdt_node_offset_by_compatible(fdt, node, "arm,scmi-smc"))
-		if (!fdt_get_path(fdt, node, paths[n], SCMI_BOARD_PATH_MAX))
+		if (!under_xen_sci(fdt, node) &&
+		    !fdt_get_path(fdt, node, paths[n], SCMI_BOARD_PATH_MAX))
 			n++;
 	return n;
 }

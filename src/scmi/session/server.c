@@ -10,7 +10,8 @@
  * handshake) its channel is reclaimed so the next process starts clean.
  * Connections that have not said HELLO are pending: a few per socket, with
  * a deadline, the oldest dropped for a newer one, so idle connections cannot
- * lock an agent out.
+ * lock an agent out. A front (the mediator) may stand between the clients
+ * and the platform: it then takes their SMCs and decides who may attach.
  */
 #include "internal.h"
 
@@ -42,6 +43,7 @@ struct pending {
 struct port {
 	const struct scmi_board_agent *a;
 	struct scmi_platform *p;
+	const struct scmi_server_front *front;
 	enum hw_wait_mode mode;
 	struct hw_link_server *ls;
 	char path[108];
@@ -52,6 +54,8 @@ struct port {
 };
 
 struct server {
+	const struct scmi_server_front *front;
+	bool front_started;
 	const char *dir;
 	bool made_dir;
 	struct fw_board b;
@@ -69,6 +73,10 @@ static void client_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_
 {
 	struct port *pt = ctx;
 
+	if (pt->front) {
+		pt->front->smc(pt->front->ctx, pt->a->id, args, res);
+		return;
+	}
 	if (args->a[0] != pt->a->chan.smc_id) {
 		fw_warn("scmi server: agent %s called SMC id 0x%llx, not its own: refused",
 			pt->a->name, (unsigned long long)args->a[0]);
@@ -91,7 +99,10 @@ static void client_close(struct client *c)
 		fw_info("scmi server: agent %s left: its channel is reclaimed", pt->a->name);
 	hw_link_close(c->link);
 	memset(c, 0, sizeof(*c));
-	scmi_smt_smc_reset_channel(pt->p, pt->a->chan.smc_id);
+	if (pt->p)
+		scmi_smt_smc_reset_channel(pt->p, pt->a->chan.smc_id);
+	else
+		pt->front->left(pt->front->ctx, pt->a->id);
 	/* The next agent starts with no sleeper count the last one left. */
 	for (size_t off = 0; pt->dbc && off < pt->dbc->size; off += HW_DOORBELL_SIZE)
 		hw_word_store(hw_shm_word(pt->dbc, off + 4), 0);
@@ -167,6 +178,9 @@ static void pending_hello(struct port *pt, struct pending *pe)
 		snprintf(no.text, sizeof(no.text), "this socket serves agent '%s', not '%s'",
 			 pt->a->name, m.name);
 		refuse(l, &no, EACCES);
+	} else if (pt->front &&
+		   (ret = pt->front->admit(pt->front->ctx, pt->a->id, no.text, sizeof(no.text)))) {
+		refuse(l, &no, -ret);
 	} else if (pt->client.link) {
 		snprintf(no.text, sizeof(no.text),
 			 "agent '%s' is already attached (process %ld; one per agent)", pt->a->name,
@@ -382,7 +396,15 @@ static int make_ports(struct server *sv, const struct scmi_server_opts *o, char 
 
 		pt->a = &sv->bp->agents[i];
 		pt->p = sv->p;
+		pt->front = o->front;
 		pt->mode = o->mode;
+		if (!sv->p) {
+			sv->nports++;
+			ret = o->front->regions(o->front->ctx, pt->a, &pt->view, err, errlen);
+			if (ret)
+				return ret;
+			continue;
+		}
 		ret = port_areas(sv, pt, err, errlen);
 		sv->nports++;
 		if (!ret)
@@ -395,6 +417,19 @@ static int make_ports(struct server *sv, const struct scmi_server_opts *o, char 
 	return 0;
 }
 
+/* The platform is elsewhere: the front gives each port its regions. */
+static int remote_ports(struct server *sv, const struct scmi_server_opts *o, char *err,
+			size_t errlen)
+{
+	int ret = make_ports(sv, o, err, errlen);
+
+	if (!ret) {
+		ret = sv->front->start(sv->front->ctx, NULL, NULL, err, errlen);
+		sv->front_started = !ret;
+	}
+	return ret;
+}
+
 static int build(struct server *sv, const struct scmi_server_opts *o, char *err, size_t errlen)
 {
 	struct scmi_platform_config pcfg = { .trace = o->trace, .trace_ctx = o->trace_ctx };
@@ -402,6 +437,8 @@ static int build(struct server *sv, const struct scmi_server_opts *o, char *err,
 
 	if (!ret)
 		ret = scmi_board_read_platform(sv->b.fdt, sv->bp, err, errlen);
+	if (!ret && sv->front && sv->front->regions)
+		return remote_ports(sv, o, err, errlen);
 	if (!ret)
 		ret = fw_machine_create(sv->b.fdt, &sv->m, err, errlen);
 	if (!ret)
@@ -413,6 +450,10 @@ static int build(struct server *sv, const struct scmi_server_opts *o, char *err,
 			 strerror(ret < 0 ? -ret : ret));
 	if (!ret)
 		ret = scmi_platform_start(sv->p);
+	if (!ret && sv->front) {
+		ret = sv->front->start(sv->front->ctx, sv->p, &sv->m, err, errlen);
+		sv->front_started = !ret;
+	}
 	return ret;
 }
 
@@ -452,6 +493,8 @@ static void teardown(struct server *sv)
 			hw_link_close(pt->pend[k].link);
 		hw_link_server_close(pt->ls);
 	}
+	if (sv->front_started)
+		sv->front->stop(sv->front->ctx);
 	if (sv->made_dir)
 		rmdir(sv->dir);
 	scmi_platform_destroy(sv->p);
@@ -474,6 +517,7 @@ int scmi_server_run(const char *socket_path, const struct scmi_server_opts *o, i
 		return -ENOMEM;
 	}
 	sv->dir = socket_path;
+	sv->front = o->front;
 	ret = build(sv, o, err, errlen);
 	if (!ret)
 		ret = listen_all(sv, err, errlen);
