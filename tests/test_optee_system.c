@@ -20,6 +20,7 @@
 #include <fwkit/sync.h>
 
 #include <errno.h>
+#include <libfdt.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -597,7 +598,7 @@ static pid_t start_tee(const char *path)
 	return start_tee_caps(path, 0);
 }
 
-static pid_t tee_pid = -1;
+static pid_t tee_pid = -1, cli_pid = -1;
 static char tee_path[108];
 
 static void kill_tee(void)
@@ -612,6 +613,11 @@ static void kill_tee(void)
 static int reap_tee(void **state)
 {
 	(void)state;
+	if (cli_pid > 0) {
+		kill(cli_pid, SIGKILL);
+		th_exit_status(cli_pid);
+		cli_pid = -1;
+	}
 	if (tee_pid > 0)
 		kill_tee();
 	return 0;
@@ -832,6 +838,108 @@ static void test_xproc_async_notif(void **state)
 	kill_tee();
 }
 
+/* A board whose secure world offers asynchronous notifications, as a file. */
+static void write_notif_board(const char *path)
+{
+	static uint8_t fdt[1024];
+	FILE *f;
+	int node;
+
+	assert_int_equal(fdt_create_empty_tree(fdt, sizeof(fdt)), 0);
+	node = fdt_add_subnode(fdt, 0, "optee");
+	assert_true(node >= 0);
+	assert_int_equal(fdt_setprop_string(fdt, node, "compatible", OPTEE_TEE_COMPATIBLE), 0);
+	assert_int_equal(fdt_setprop_string(fdt, node, "method", "smc"), 0);
+	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,dynamic-shm"), 0);
+	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,async-notif"), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, node, "interrupts", 219), 0);
+	assert_int_equal(fdt_pack(fdt), 0);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, fdt_totalsize(fdt), 1, f), 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+struct piped {
+	int fd[3];
+	char out[1024], err[1024];
+	size_t nout, nerr;
+};
+
+static void say(struct piped *p, const char *line)
+{
+	assert_int_equal(write(p->fd[0], line, strlen(line)), (ssize_t)strlen(line));
+}
+
+static void expect_out(struct piped *p, const char *needle)
+{
+	if (!th_read_until(p->fd[1], p->out, sizeof(p->out), &p->nout, needle,
+			   fw_deadline(20 * (int64_t)FW_NSEC_PER_SEC)))
+		fail_msg("'%s' not in '%s'", needle, p->out);
+}
+
+static void expect_err(struct piped *p, const char *needle)
+{
+	if (!th_read_until(p->fd[2], p->err, sizeof(p->err), &p->nerr, needle,
+			   fw_deadline(20 * (int64_t)FW_NSEC_PER_SEC)))
+		fail_msg("'%s' not in '%s'", needle, p->err);
+}
+
+static void close_piped(struct piped *p)
+{
+	for (int i = 0; i < 3; i++)
+		close(p->fd[i]);
+}
+
+/* `fwkit optee tee --control -` raises values while `fwkit optee notify` is the attached
+ * normal world: a batch comes out lowest first, single values in the order raised, 0 (the
+ * bottom half) is not printed, and refusals are answered without disturbing the rest. */
+static void test_cli_notify_control(void **state)
+{
+	char board[108];
+	const char *tee_args[] = { "optee", "--socket",	 tee_path, "--dtb", board,
+				   "tee",   "--control", "-",	   NULL };
+	const char *notify_args[] = { "optee",	 "--socket", tee_path,	     "--json", "notify",
+				      "--count", "5",	     "--timeout-ms", "20000",  NULL };
+	struct piped tee = { .nout = 0 }, nw = { .nout = 0 };
+
+	(void)state;
+	th_tmp_path(board, sizeof(board), "optee-notif.dtb");
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	write_notif_board(board);
+	tee_pid = th_spawn_fwkit(tee_args, tee.fd);
+	assert_true(tee_pid > 0);
+	expect_err(&tee, "listening on");
+	say(&tee, "notify 3\n");
+	expect_out(&tee, "error: no normal world is attached\n");
+	cli_pid = th_spawn_fwkit(notify_args, nw.fd);
+	assert_true(cli_pid > 0);
+	expect_err(&nw, "waiting for notifications");
+	say(&tee, "notify 9 4 7\n");
+	expect_out(&tee, "raised 4 7 9\n");
+	expect_out(&nw, "{\"value\":9}\n");
+	say(&tee, "bogus\nnotify 64\nnotify\nnotify 2\n");
+	expect_out(&tee, "raised 2\n");
+	th_contains_all(tee.out, "error: unknown command 'bogus'",
+			"error: '64' is not a notification value", "error: notify needs values",
+			NULL);
+	expect_out(&nw, "{\"value\":2}\n");
+	say(&tee, "notify 0 5\n");
+	expect_out(&nw, "{\"value\":5}\n");
+	assert_int_equal(th_exit_status(cli_pid), 0);
+	cli_pid = -1;
+	assert_string_equal(nw.out, "{\"value\":4}\n{\"value\":7}\n{\"value\":9}\n"
+				    "{\"value\":2}\n{\"value\":5}\n");
+	close_piped(&nw);
+	close(tee.fd[0]); /* the control's end: the secure world goes on serving */
+	tee.fd[0] = -1;
+	kill(tee_pid, SIGTERM);
+	assert_int_equal(th_exit_status(tee_pid), 0);
+	tee_pid = -1;
+	close_piped(&tee);
+	unlink(board);
+}
+
 /* The secure world's answer record: a round trip, and every malformed record refused. */
 static void test_xproc_answer_record(void **state)
 {
@@ -876,6 +984,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_xproc_invoke_and_refusals, reap_tee),
 		cmocka_unit_test_teardown(test_xproc_secure_world_dies, reap_tee),
 		cmocka_unit_test_teardown(test_xproc_async_notif, reap_tee),
+		cmocka_unit_test_teardown(test_cli_notify_control, reap_tee),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
