@@ -77,6 +77,10 @@ static void fast_call(struct fz *f, const struct hw_smc_args *a, struct hw_smc_r
 	case OPTEE_SMC_DISABLE_SHM_CACHE:
 		r->a[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
 		break;
+	case OPTEE_SMC_GET_SHM_CONFIG: /* the whole region, with RPC_ARG */
+		*r = (struct hw_smc_res){ { OPTEE_SMC_RETURN_OK, BASE, SIZE,
+					    OPTEE_SMC_SHM_CACHED } };
+		break;
 	default:
 		r->a[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
 	}
@@ -205,7 +209,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	f.caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM;
 	if (data[0] & 1) {
-		f.caps |= OPTEE_SMC_SEC_CAP_RPC_ARG;
+		/* Reserved memory: with DYNAMIC_SHM the driver would register its arg pages
+		 * (CALL_WITH_REGD_ARG), which this script does not model. */
+		f.caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG;
 		f.rpc_params = 1 + (data[0] >> 1) % OPTEE_DRV_MAX_CALL_PARAMS;
 	}
 	if (hw_shm_create("fuzz-rpc", BASE, SIZE, &f.shm) ||

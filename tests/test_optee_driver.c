@@ -694,7 +694,9 @@ static void test_every_rpc_kind(void **state)
 	rig_free(g);
 }
 
-/* With RPC_ARG the RPC arg travels after the call's own, and no shm cache is used. */
+/* With RPC_ARG the RPC arg travels after the call's own, and no shm cache is used. The
+ * script offers reserved shared memory: with DYNAMIC_SHM Linux's rule would register the arg
+ * page and call CALL_WITH_REGD_ARG (test_optee_system covers that against the emulator). */
 static void test_rpc_arg_mode(void **state)
 {
 	struct rig *g = rig_new();
@@ -706,7 +708,10 @@ static void test_rpc_arg_mode(void **state)
 		{ S_END, { TEE_SUCCESS } },
 	};
 
-	g->f.caps |= OPTEE_SMC_SEC_CAP_RPC_ARG;
+	g->f.caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG;
+	g->f.shm_cfg[1] = MEM_PADDR + 0x8000;
+	g->f.shm_cfg[2] = 0x10000;
+	g->f.shm_cfg[3] = OPTEE_SMC_SHM_CACHED;
 	g->f.rpc_params = 4;
 	probe_ok(g);
 	assert_int_equal(g->f.enables, 0);

@@ -240,8 +240,7 @@ struct regrig {
 	struct optee_nsmem ns;
 	struct optee_tee *tee;
 	struct hw_smc *smc;
-	bool regd_args;
-	int regs, unregs, regd;
+	int regs, unregs, regd, rpc_arg;
 };
 
 static void counting_smc(void *ctx, const struct hw_smc_args *a, struct hw_smc_res *r)
@@ -252,6 +251,7 @@ static void counting_smc(void *ctx, const struct hw_smc_args *a, struct hw_smc_r
 	uint8_t cmd[4];
 
 	g->regd += fid == OPTEE_SMC_CALL_WITH_REGD_ARG;
+	g->rpc_arg += fid == OPTEE_SMC_CALL_WITH_RPC_ARG;
 	if ((fid == OPTEE_SMC_CALL_WITH_ARG || fid == OPTEE_SMC_CALL_WITH_RPC_ARG) &&
 	    !optee_nsmem_read(&g->ns, pa, cmd, sizeof(cmd))) {
 		g->regs += fw_get_le32(cmd) == OPTEE_MSG_CMD_REGISTER_SHM;
@@ -268,20 +268,18 @@ static void regrig_probe(struct regrig *g)
 		.nregions = 1,
 		.smc_timeout_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
 		.thread_wait_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
-		.regd_args = g->regd_args,
 	};
 
 	assert_int_equal(optee_drv_probe(&dc, &g->s.drv, NULL), 0);
 }
 
 /* caps: the secure world's; a reserved window (the first 64 pages) with HAVE_RESERVED_SHM. */
-static struct regrig *regrig_new(uint32_t caps, bool regd_args)
+static struct regrig *regrig_new(uint32_t caps)
 {
 	struct regrig *g = calloc(1, sizeof(*g));
 	struct optee_tee_config tc = { .threads = 4, .caps = caps, .os_major = 4 };
 
 	assert_non_null(g);
-	g->regd_args = regd_args;
 	assert_int_equal(hw_shm_create("optee-regrig", MEM_PADDR, OPTEE_SYSTEM_MEM_SIZE, &g->s.mem),
 			 0);
 	optee_nsmem_init(&g->ns);
@@ -333,7 +331,7 @@ static void check_stale_rmem(struct regrig *g, uint32_t session, const struct op
 /* Without DYNAMIC_SHM nothing is registered: memrefs are copied through the pool. */
 static void test_regshm_copy_path(void **state)
 {
-	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM, true);
+	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM);
 	struct optee_shm shm;
 	uint32_t session;
 
@@ -351,7 +349,7 @@ static void test_regshm_copy_path(void **state)
 /* Registered buffers travel as RMEM; free unregisters, and so does remove. */
 static void test_regshm_register_unregister(void **state)
 {
-	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM, true);
+	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM);
 	struct optee_shm shm, gone;
 	uint32_t session = open_test(&g->s);
 	uint64_t cookie;
@@ -390,15 +388,18 @@ static void test_regshm_register_unregister(void **state)
 	regrig_free(g);
 }
 
-/* With RPC_ARG too, calls go by CALL_WITH_REGD_ARG from the arg cache, RPCs included. */
+/* With RPC_ARG too, calls go by CALL_WITH_REGD_ARG from the arg cache, RPCs included: Linux's
+ * rule, with nothing to turn on. */
 static void test_regshm_regd_arg(void **state)
 {
-	struct regrig *g =
-		regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG, true);
+	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG);
 	struct optee_client_result res;
+	struct optee_drv_info info;
 	uint32_t session = open_test(&g->s);
 
 	(void)state;
+	optee_drv_get_info(g->s.drv, &info);
+	assert_true(info.regd_args);
 	assert_true(g->regd > 0); /* the open went by REGD_ARG already */
 	check_values(&g->s, session);
 	check_memrefs(&g->s, session, true);
@@ -410,20 +411,31 @@ static void test_regshm_regd_arg(void **state)
 	assert_true(g->regs > 3);
 	regrig_remove(g);
 	assert_int_equal(g->unregs, g->regs);
+	/* Only (un)registering goes by CALL_WITH_RPC_ARG: every other call went by REGD_ARG. */
+	assert_int_equal(g->rpc_arg, g->regs + g->unregs);
 	regrig_free(g);
 }
 
-/* regd_args off: the same secure world sees CALL_WITH_RPC_ARG only. */
-static void test_regshm_regd_arg_off(void **state)
+/* RPC_ARG over reserved shared memory (no DYNAMIC_SHM): Linux's rule gives CALL_WITH_RPC_ARG
+ * with the RPC arg after the call's, and nothing is registered; RPCs go through it too. */
+static void test_regshm_rpc_arg_reserved(void **state)
 {
 	struct regrig *g =
-		regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG, false);
+		regrig_new(OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG);
+	struct optee_client_result res;
+	struct optee_drv_info info;
 	uint32_t session = open_test(&g->s);
 
 	(void)state;
+	optee_drv_get_info(g->s.drv, &info);
+	assert_false(info.regd_args);
 	check_values(&g->s, session);
+	check_rpcs(&g->s, session);
+	assert_int_equal(optee_client_close_session(g->s.drv, session, &res), 0);
+	assert_true(g->rpc_arg > 3);
 	assert_int_equal(g->regd, 0);
 	assert_int_equal(g->regs, 0);
+	regrig_remove(g);
 	regrig_free(g);
 }
 
@@ -466,6 +478,9 @@ static void test_cli_info_enumerate(void **state)
 			 0);
 	assert_non_null(strstr(out, "OP-TEE OS revision 4.1"));
 	assert_non_null(strstr(out, "devices: 1"));
+	/* The default board offers DYNAMIC_SHM and RPC_ARG: Linux's rule picks REGD_ARG. */
+	assert_non_null(
+		strstr(out, "RPC params: 4 (args in registered pages: CALL_WITH_REGD_ARG)"));
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--json",
 				      "enumerate", NULL),
 			 0);
@@ -975,7 +990,7 @@ int main(void)
 		cmocka_unit_test(test_regshm_copy_path),
 		cmocka_unit_test(test_regshm_register_unregister),
 		cmocka_unit_test(test_regshm_regd_arg),
-		cmocka_unit_test(test_regshm_regd_arg_off),
+		cmocka_unit_test(test_regshm_rpc_arg_reserved),
 		cmocka_unit_test(test_async_notif_in_process),
 		cmocka_unit_test(test_cli_info_enumerate),
 		cmocka_unit_test(test_cli_invoke),

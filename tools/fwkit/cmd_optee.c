@@ -233,17 +233,18 @@ static int cmd_info(struct optee_drv *drv, bool json)
 	optee_drv_get_info(drv, &i);
 	if (json) {
 		printf("{\"os_revision\":\"%u.%u\",\"os_build\":%u,\"threads\":%u,"
-		       "\"sec_caps\":%u,\"dynamic_shm\":%s,\"rpc_params\":%u,"
+		       "\"sec_caps\":%u,\"dynamic_shm\":%s,\"regd_args\":%s,\"rpc_params\":%u,"
 		       "\"pool_paddr\":%llu,\"pool_size\":%llu,\"devices\":%u}\n",
 		       i.os_major, i.os_minor, i.os_build, i.thread_count, i.sec_caps,
-		       i.dynamic_shm ? "true" : "false", i.rpc_param_count,
-		       (unsigned long long)i.pool_paddr, (unsigned long long)i.pool_size,
-		       i.ndevices);
+		       i.dynamic_shm ? "true" : "false", i.regd_args ? "true" : "false",
+		       i.rpc_param_count, (unsigned long long)i.pool_paddr,
+		       (unsigned long long)i.pool_size, i.ndevices);
 		return 0;
 	}
 	printf("OP-TEE OS revision %u.%u (build 0x%x)\n", i.os_major, i.os_minor, i.os_build);
-	printf("threads: %u\ncapabilities: 0x%x%s\nRPC params: %u\n", i.thread_count, i.sec_caps,
-	       i.dynamic_shm ? " (dynamic shm)" : "", i.rpc_param_count);
+	printf("threads: %u\ncapabilities: 0x%x%s\nRPC params: %u%s\n", i.thread_count, i.sec_caps,
+	       i.dynamic_shm ? " (dynamic shm)" : "", i.rpc_param_count,
+	       i.regd_args ? " (args in registered pages: CALL_WITH_REGD_ARG)" : "");
 	printf("pool: 0x%llx, %llu bytes\ndevices: %u\n", (unsigned long long)i.pool_paddr,
 	       (unsigned long long)i.pool_size, i.ndevices);
 	return 0;
