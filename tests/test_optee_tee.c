@@ -449,8 +449,8 @@ static void test_open_errors(void **state)
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_true(arg.ret == TEE_ERROR_ITEM_NOT_FOUND && arg.ret_origin == TEE_ORIGIN_TEE);
 	assert_int_equal(arg.session, 0);
-	/* The test PTA refuses USER logins: an error from the PTA itself. */
-	prep_open(OPTEE_PTA_TEST_UUID_STR, OPTEE_MSG_LOGIN_USER);
+	/* The test PTA refuses APPLICATION logins: an error from the PTA itself. */
+	prep_open(OPTEE_PTA_TEST_UUID_STR, OPTEE_MSG_LOGIN_APPLICATION);
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_true(arg.ret == TEE_ERROR_ACCESS_DENIED && arg.ret_origin == TEE_ORIGIN_TRUSTED_APP);
 	/* The identity params must be exactly VALUE_INPUT|META. */

@@ -8,6 +8,7 @@
  */
 #include <fwkit/base.h>
 #include <fwkit/optee/msg.h>
+#include <fwkit/sha1.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -275,6 +276,22 @@ void optee_uuid_from_value(struct optee_uuid *uuid, uint64_t a, uint64_t b)
 	fw_put_le64(o, a);
 	fw_put_le64(o + 8, b);
 	optee_uuid_from_octets(uuid, o);
+}
+
+void optee_uuid_v5(const struct optee_uuid *ns, const void *name, size_t len,
+		   struct optee_uuid *out)
+{
+	uint8_t octets[16], md[FW_SHA1_LEN];
+	struct fw_sha1 s;
+
+	optee_uuid_to_octets(ns, octets);
+	fw_sha1_init(&s);
+	fw_sha1_update(&s, octets, sizeof(octets));
+	fw_sha1_update(&s, name, len);
+	fw_sha1_final(&s, md);
+	md[6] = (uint8_t)((md[6] & 0x0F) | 0x50); /* version 5 */
+	md[8] = (uint8_t)((md[8] & 0x3F) | 0x80); /* the RFC 4122 variant */
+	optee_uuid_from_octets(out, md);
 }
 
 static int hexval(char c)
