@@ -656,7 +656,8 @@ static void test_every_rpc_kind(void **state)
 		{ S_CMD, { OPTEE_RPC_CMD_SHM_ALLOC, vin, OPTEE_RPC_SHM_TYPE_APPL, 100, 8 } },
 		{ S_CMD_LAST, { OPTEE_RPC_SHM_TYPE_KERNEL } }, /* wrong type: refused */
 		{ S_CMD, { OPTEE_RPC_CMD_SHM_FREE, vin, OPTEE_RPC_SHM_TYPE_APPL, 4242 } },
-		{ S_CMD, { OPTEE_RPC_CMD_NOTIFICATION, vin, OPTEE_RPC_NOTIFICATION_SEND, 3 } },
+		/* value.c means nothing to a SEND: Linux ignores it, and so do we. */
+		{ S_CMD, { OPTEE_RPC_CMD_NOTIFICATION, vin, OPTEE_RPC_NOTIFICATION_SEND, 3, 7 } },
 		{ S_CMD, { OPTEE_RPC_CMD_NOTIFICATION, vin, OPTEE_RPC_NOTIFICATION_WAIT, 3, 0 } },
 		{ S_CMD, { OPTEE_RPC_CMD_NOTIFICATION, vin, OPTEE_RPC_NOTIFICATION_WAIT, 4, 1 } },
 		{ S_CMD, { OPTEE_RPC_CMD_FS, vin } },

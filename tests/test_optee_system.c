@@ -866,6 +866,7 @@ static void write_notif_board(const char *path)
 	assert_int_equal(fdt_setprop_string(fdt, node, "compatible", OPTEE_TEE_COMPATIBLE), 0);
 	assert_int_equal(fdt_setprop_string(fdt, node, "method", "smc"), 0);
 	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,dynamic-shm"), 0);
+	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,rpc-arg"), 0);
 	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,async-notif"), 0);
 	assert_int_equal(fdt_setprop_u32(fdt, node, "interrupts", 219), 0);
 	assert_int_equal(fdt_pack(fdt), 0);
@@ -917,6 +918,7 @@ static void test_cli_notify_control(void **state)
 	const char *notify_args[] = { "optee",	 "--socket", tee_path,	     "--json", "notify",
 				      "--count", "5",	     "--timeout-ms", "20000",  NULL };
 	struct piped tee = { .nout = 0 }, nw = { .nout = 0 };
+	char out[1024], err[512];
 
 	(void)state;
 	th_tmp_path(board, sizeof(board), "optee-notif.dtb");
@@ -946,6 +948,16 @@ static void test_cli_notify_control(void **state)
 	assert_string_equal(nw.out, "{\"value\":4}\n{\"value\":7}\n{\"value\":9}\n"
 				    "{\"value\":2}\n{\"value\":5}\n");
 	close_piped(&nw);
+	/* The next normal world is the CLI again, as the README shows it. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--socket",
+				      tee_path, "--json", "info", NULL),
+			 0);
+	th_contains_all(out, "\"dynamic_shm\":true,\"regd_args\":true", "\"devices\":1", NULL);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--socket",
+				      tee_path, "invoke", OPTEE_PTA_TEST_UUID_STR, "0", "vi:1,2",
+				      "vo", "vio:3,4", NULL),
+			 0);
+	assert_non_null(strstr(out, "param 1: a=4 b=6"));
 	close(tee.fd[0]); /* the control's end: the secure world goes on serving */
 	tee.fd[0] = -1;
 	kill(tee_pid, SIGTERM);
