@@ -20,6 +20,7 @@
 #include <fwkit/sync.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libfdt.h>
 #include <pthread.h>
 #include <sched.h>
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MEM_PADDR OPTEE_SYSTEM_MEM_PADDR
@@ -511,6 +513,22 @@ static void test_cli_invoke(void **state)
 	assert_non_null(strstr(out, "param 1: 4 bytes"));
 }
 
+/* `fwkit bench` has the PTA invoke row beside the floor measured in the same run. */
+static void test_cli_bench_row(void **state)
+{
+	char out[8192], err[1024];
+	const char *row;
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--json",
+				      "--iterations", "100", NULL),
+			 0);
+	row = strstr(out, "{\"name\":\"optee.pta_invoke.sleep.threads\"");
+	assert_non_null(row);
+	assert_non_null(strstr(row, "\"floor_p50_ns\":"));
+	assert_non_null(strstr(out, "{\"name\":\"floor.doorbell_pingpong.threads\""));
+}
+
 static void test_cli_refusals(void **state)
 {
 	char out[4096], err[1024];
@@ -967,6 +985,38 @@ static void test_cli_notify_control(void **state)
 	unlink(board);
 }
 
+/* --control FIFO: made when missing, read across writers that come and go, removed at exit. */
+static void test_cli_control_fifo(void **state)
+{
+	char fifo[108];
+	const char *tee_args[] = { "optee", "tee", "--socket", tee_path, "--control", fifo, NULL };
+	struct piped tee = { .nout = 0 };
+	struct stat st;
+
+	(void)state;
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	th_tmp_path(fifo, sizeof(fifo), "optee-tee.ctl");
+	tee_pid = th_spawn_fwkit(tee_args, tee.fd);
+	assert_true(tee_pid > 0);
+	expect_err(&tee, "listening on");
+	assert_int_equal(stat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	for (int i = 0; i < 2; i++) { /* two writers, one after the other */
+		int fd = open(fifo, O_WRONLY);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "notify 3\n", 9), 9);
+		close(fd);
+		expect_out(&tee, i ? "attached\nerror: no normal world is attached\n"
+				   : "error: no normal world is attached\n");
+	}
+	kill(tee_pid, SIGTERM);
+	assert_int_equal(th_exit_status(tee_pid), 0);
+	tee_pid = -1;
+	close_piped(&tee);
+	assert_int_equal(stat(fifo, &st), -1);
+}
+
 /* The secure world's answer record: a round trip, and every malformed record refused. */
 static void test_xproc_answer_record(void **state)
 {
@@ -1007,11 +1057,13 @@ int main(void)
 		cmocka_unit_test(test_cli_info_enumerate),
 		cmocka_unit_test(test_cli_invoke),
 		cmocka_unit_test(test_cli_refusals),
+		cmocka_unit_test(test_cli_bench_row),
 		cmocka_unit_test(test_xproc_answer_record),
 		cmocka_unit_test_teardown(test_xproc_invoke_and_refusals, reap_tee),
 		cmocka_unit_test_teardown(test_xproc_secure_world_dies, reap_tee),
 		cmocka_unit_test_teardown(test_xproc_async_notif, reap_tee),
 		cmocka_unit_test_teardown(test_cli_notify_control, reap_tee),
+		cmocka_unit_test_teardown(test_cli_control_fifo, reap_tee),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
