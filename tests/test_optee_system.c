@@ -874,6 +874,8 @@ static void test_xproc_async_notif(void **state)
 /* A board whose secure world offers asynchronous notifications, as a file. */
 static void write_notif_board(const char *path)
 {
+	static const char *const flags[] = { "fwkit,dynamic-shm", "fwkit,rpc-arg",
+					     "fwkit,async-notif" };
 	static uint8_t fdt[1024];
 	FILE *f;
 	int node;
@@ -881,12 +883,11 @@ static void write_notif_board(const char *path)
 	assert_int_equal(fdt_create_empty_tree(fdt, sizeof(fdt)), 0);
 	node = fdt_add_subnode(fdt, 0, "optee");
 	assert_true(node >= 0);
+	assert_int_equal(fdt_setprop_u32(fdt, node, "interrupts", 219), 0);
 	assert_int_equal(fdt_setprop_string(fdt, node, "compatible", OPTEE_TEE_COMPATIBLE), 0);
 	assert_int_equal(fdt_setprop_string(fdt, node, "method", "smc"), 0);
-	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,dynamic-shm"), 0);
-	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,rpc-arg"), 0);
-	assert_int_equal(fdt_setprop_empty(fdt, node, "fwkit,async-notif"), 0);
-	assert_int_equal(fdt_setprop_u32(fdt, node, "interrupts", 219), 0);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(flags); i++)
+		assert_int_equal(fdt_setprop_empty(fdt, node, flags[i]), 0);
 	assert_int_equal(fdt_pack(fdt), 0);
 	f = fopen(path, "wb");
 	assert_non_null(f);
