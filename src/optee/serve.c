@@ -167,7 +167,7 @@ static uint64_t parse_values(const struct optee_tee_serve_opts *o, char *args)
 	for (char *save, *tok = strtok_r(args, " \t\r", &save); tok;
 	     tok = strtok_r(NULL, " \t\r", &save)) {
 		char *end;
-		unsigned long v = strtoul(tok, &end, 0);
+		unsigned long v = strtoul(tok, &end, 10);
 
 		if (*tok < '0' || *tok > '9' || *end || v > OPTEE_NOTIF_ASYNC_VALUE_MAX) {
 			reply(o, "error: '%s' is not a notification value (0..63)", tok);
