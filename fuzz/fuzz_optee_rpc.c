@@ -5,8 +5,10 @@
  * answers probe sanely, then answers every standard SMC of one invoke from
  * the input, one record per SMC (the driver must survive every answer, and
  * every record ends in bounded time). Byte 0 picks the capabilities: bit 0
- * an RPC arg supplied with the call (bits 1-3 its parameter count), else
- * the RPC arg lives in a buffer the fake asks for with RPC_FUNC_ALLOC.
+ * an RPC arg supplied with the call (bits 1-3 its parameter count), over
+ * reserved shared memory (GET_SHM_CONFIG names the whole region), else
+ * dynamic shared memory with the RPC arg in a buffer the fake asks for
+ * with RPC_FUNC_ALLOC.
  * Records: 0 end the call; 1 ALLOC (u16 size); 2 FREE (u32 cookie, 0: the
  * last ALLOC'd); 3 FOREIGN_INTR; 4 an RPC command built from the input
  * (cmd, param count, per param attr and three u64); 5 an RPC command whose
