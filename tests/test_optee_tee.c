@@ -797,6 +797,11 @@ static void test_enumeration(void **state)
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_int_equal(arg.ret, TEE_ERROR_SHORT_BUFFER);
 	assert_int_equal(arg.params[0].u.tmem.size, 16);
+	/* A NULL buffer that claims bytes is refused by the PTA, as optee_os's device.c. */
+	set_tmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 8);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_true(arg.ret == TEE_ERROR_BAD_PARAMETERS &&
+		    arg.ret_origin == TEE_ORIGIN_TRUSTED_APP);
 	set_tmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, OUT_PA, 8);
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_int_equal(arg.ret, TEE_ERROR_SHORT_BUFFER);
