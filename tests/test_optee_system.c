@@ -550,6 +550,17 @@ static void test_cli_refusals(void **state)
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "notify", NULL),
 			 1);
 	assert_non_null(strstr(err, "offers no asynchronous notifications"));
+	/* --control belongs to the secure world's process. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--control", "-",
+				      "info", NULL),
+			 2);
+	assert_non_null(strstr(err, "--control is the secure world's"));
+	/* A control FIFO that cannot be made. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--socket",
+				      "/nonexistent/tee.sock", "tee", "--control",
+				      "/nonexistent/tee.ctl", NULL),
+			 1);
+	assert_non_null(strstr(err, "--control /nonexistent/tee.ctl"));
 }
 
 /* ------------------------------------------------------- across processes */
