@@ -5,8 +5,10 @@
  * answers probe sanely, then answers every standard SMC of one invoke from
  * the input, one record per SMC (the driver must survive every answer, and
  * every record ends in bounded time). Byte 0 picks the capabilities: bit 0
- * an RPC arg supplied with the call (bits 1-3 its parameter count), else
- * the RPC arg lives in a buffer the fake asks for with RPC_FUNC_ALLOC.
+ * an RPC arg supplied with the call (bits 1-3 its parameter count), over
+ * reserved shared memory (GET_SHM_CONFIG names the whole region), else
+ * dynamic shared memory with the RPC arg in a buffer the fake asks for
+ * with RPC_FUNC_ALLOC.
  * Records: 0 end the call; 1 ALLOC (u16 size); 2 FREE (u32 cookie, 0: the
  * last ALLOC'd); 3 FOREIGN_INTR; 4 an RPC command built from the input
  * (cmd, param count, per param attr and three u64); 5 an RPC command whose
@@ -76,6 +78,10 @@ static void fast_call(struct fz *f, const struct hw_smc_args *a, struct hw_smc_r
 		break;
 	case OPTEE_SMC_DISABLE_SHM_CACHE:
 		r->a[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
+		break;
+	case OPTEE_SMC_GET_SHM_CONFIG: /* the whole region, with RPC_ARG */
+		*r = (struct hw_smc_res){ { OPTEE_SMC_RETURN_OK, BASE, SIZE,
+					    OPTEE_SMC_SHM_CACHED } };
 		break;
 	default:
 		r->a[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
@@ -205,7 +211,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	f.caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM;
 	if (data[0] & 1) {
-		f.caps |= OPTEE_SMC_SEC_CAP_RPC_ARG;
+		/* Reserved memory: with DYNAMIC_SHM the driver would register its arg pages
+		 * (CALL_WITH_REGD_ARG), which this script does not model. */
+		f.caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG;
 		f.rpc_params = 1 + (data[0] >> 1) % OPTEE_DRV_MAX_CALL_PARAMS;
 	}
 	if (hw_shm_create("fuzz-rpc", BASE, SIZE, &f.shm) ||

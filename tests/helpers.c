@@ -152,6 +152,60 @@ int th_run_fwkitv(char *out, size_t out_cap, char *err, size_t err_cap, const ch
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+pid_t th_spawn_fwkit(const char *const *args, int fds[3])
+{
+	const char *argv[32] = { FWKIT_BIN };
+	int p[3][2], argc = 1;
+	pid_t pid;
+
+	while (argc < 31 && (argv[argc] = args[argc - 1]))
+		argc++;
+	argv[argc] = NULL;
+	for (int i = 0; i < 3; i++)
+		if (pipe(p[i]))
+			return -1;
+	pid = fork();
+	if (pid < 0) {
+		for (int i = 0; i < 3; i++) {
+			close(p[i][0]);
+			close(p[i][1]);
+		}
+		return -1;
+	}
+	if (pid == 0) {
+		for (int i = 0; i < 3; i++) {
+			dup2(p[i][i == 0 ? 0 : 1], i);
+			close(p[i][0]);
+			close(p[i][1]);
+		}
+		execv(FWKIT_BIN, (char *const *)argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 3; i++) {
+		close(p[i][i == 0 ? 0 : 1]);
+		fds[i] = p[i][i == 0 ? 1 : 0];
+	}
+	return pid;
+}
+
+bool th_read_until(int fd, char *buf, size_t cap, size_t *len, const char *needle,
+		   uint64_t deadline)
+{
+	buf[*len] = '\0';
+	while (!strstr(buf, needle)) {
+		ssize_t r;
+
+		if (*len + 1 >= cap || fw_wait_readable(fd, deadline))
+			return false;
+		r = read(fd, buf + *len, cap - 1 - *len);
+		if (r <= 0)
+			return false;
+		*len += (size_t)r;
+		buf[*len] = '\0';
+	}
+	return true;
+}
+
 pid_t th_start_platform(const char *path, const char *const *extra)
 {
 	return th_start_server("platform", path, extra);

@@ -45,6 +45,15 @@ int th_run_fwkitv(char *out, size_t out_cap, char *err, size_t err_cap, const ch
  * the signal that ended it. */
 int th_exit_status(pid_t pid);
 
+/* Start FWKIT_BIN with args (NULL-terminated) running beside the test, its stdin, stdout
+ * and stderr on pipes whose other ends come back in fds[0..2] (the caller closes them).
+ * Returns the pid (reap it with th_exit_status), or -1. */
+pid_t th_spawn_fwkit(const char *const *args, int fds[3]);
+/* Append what fd gives to buf (len bytes so far, kept NUL-terminated within cap) until
+ * needle is in it: true, or false at the deadline or the end of fd. */
+bool th_read_until(int fd, char *buf, size_t cap, size_t *len, const char *needle,
+		   uint64_t deadline);
+
 /* Start `fwkit platform --socket path [extra...]` (path: the directory of
  * its agent sockets) and wait until it listens.
  * Returns the pid, or -1. */

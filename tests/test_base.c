@@ -4,18 +4,64 @@
  * and the one implementation of waiting with a deadline (condition
  * variables on the monotonic clock, completions, "fd readable", stopping a
  * worker thread). Every other layer's timeouts are built on these, so each
- * is checked for both ways out: the event, and the deadline.
+ * is checked for both ways out: the event, and the deadline. And SHA-1
+ * against the RFC 3174 test vectors.
  */
 #include "helpers.h"
 
 #include <fwkit/base.h>
+#include <fwkit/sha1.h>
 #include <fwkit/sync.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #define SHORT_NS (20 * (int64_t)FW_NSEC_PER_MSEC)
 #define LONG_NS	 (10 * (int64_t)FW_NSEC_PER_SEC)
+
+/* SHA-1 of times copies of text, fed in pieces of step bytes, as hex. */
+static void sha1_hex(const char *text, unsigned int times, size_t step, char hex[41])
+{
+	size_t len = strlen(text);
+	uint8_t md[FW_SHA1_LEN];
+	struct fw_sha1 s;
+
+	fw_sha1_init(&s);
+	for (unsigned int i = 0; i < times; i++)
+		for (size_t off = 0; off < len; off += step)
+			fw_sha1_update(&s, text + off, FW_MIN(step, len - off));
+	fw_sha1_final(&s, md);
+	for (unsigned int i = 0; i < FW_SHA1_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+/* RFC 3174 section 7.3's four tests (and the empty message), whole and in odd pieces. */
+static void test_sha1_vectors(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned int times;
+		const char *md;
+	} v[] = {
+		{ "", 1, "da39a3ee5e6b4b0d3255bfef95601890afd80709" },
+		{ "abc", 1, "a9993e364706816aba3e25717850c26c9cd0d89d" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+		  "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
+		{ "a", 1000000, "34aa973cd4c4daa4f61eeb2bdbad27316534016f" },
+		{ "0123456701234567012345670123456701234567012345670123456701234567", 10,
+		  "dea356a2cddd90c7a7ecedc5ebb563934f460452" },
+	};
+	char hex[41];
+
+	(void)state;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(v); i++) {
+		sha1_hex(v[i].text, v[i].times, 64, hex);
+		assert_string_equal(hex, v[i].md);
+		sha1_hex(v[i].text, v[i].times, 7, hex);
+		assert_string_equal(hex, v[i].md);
+	}
+}
 
 static void test_parse_u32(void **state)
 {
@@ -147,7 +193,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_u32),   cmocka_unit_test(test_cond_deadline),
 		cmocka_unit_test(test_completion),  cmocka_unit_test(test_wait_readable),
-		cmocka_unit_test(test_thread_stop),
+		cmocka_unit_test(test_thread_stop), cmocka_unit_test(test_sha1_vectors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <fwkit/base.h>
+#include <fwkit/optee/client.h>
 #include <fwkit/optee/msg.h>
 #include <fwkit/optee/smc.h>
 
@@ -166,6 +167,52 @@ static void test_size_overflow(void **state)
 	assert_int_equal(optee_msg_arg_size(SIZE_MAX / 32, &size), -EOVERFLOW);
 	assert_int_equal(optee_msg_arg_size(UINT64_MAX, &size), -EOVERFLOW);
 	assert_int_equal(optee_msg_arg_size((SIZE_MAX - 32) / 32, &size), 0);
+}
+
+/* UUIDv5. The expected values were computed with Python's uuid module, independently of
+ * this code: uuid.uuid5(uuid.UUID("58ac9ca0-2086-4683-a1b8-ec4bc08e01b6"), "uid=3e8") and
+ * so on (Linux's tee_client_uuid_ns and the names tee_core hashes), and
+ * uuid.uuid5(uuid.NAMESPACE_DNS, "python.org"). */
+static void test_uuid_v5(void **state)
+{
+	static const struct {
+		const char *ns, *name, *want;
+	} v[] = {
+		{ OPTEE_CLIENT_UUID_NS_STR, "uid=3e8", "fc34275c-d8dd-5ba7-968b-504718363b87" },
+		{ OPTEE_CLIENT_UUID_NS_STR, "gid=3e8", "0ece43ed-001d-51bd-bab7-480c8954c3cf" },
+		{ OPTEE_CLIENT_UUID_NS_STR, "uid=0", "ef0180a3-13f3-5d1c-b7f5-888c0e21059a" },
+		{ "6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org",
+		  "886313e1-3b8a-5372-9b90-0c9aee199e5d" },
+	};
+	struct optee_uuid ns, out;
+	char text[37];
+
+	(void)state;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(v); i++) {
+		assert_int_equal(optee_uuid_parse(v[i].ns, &ns), 0);
+		optee_uuid_v5(&ns, v[i].name, strlen(v[i].name), &out);
+		optee_uuid_format(&out, text);
+		assert_string_equal(text, v[i].want);
+	}
+}
+
+/* The identity as tee_core derives it: nil for PUBLIC and REE_KERNEL, refusals for the
+ * APPLICATION logins and for GROUP without its gid. */
+static void test_client_uuid_logins(void **state)
+{
+	struct optee_uuid out, nil = { 0 };
+
+	(void)state;
+	assert_int_equal(optee_client_calc_uuid(OPTEE_MSG_LOGIN_PUBLIC, NULL, &out), 0);
+	assert_memory_equal(&out, &nil, sizeof(out));
+	assert_int_equal(optee_client_calc_uuid(OPTEE_MSG_LOGIN_REE_KERNEL, NULL, &out), 0);
+	assert_memory_equal(&out, &nil, sizeof(out));
+	assert_int_equal(optee_client_calc_uuid(OPTEE_MSG_LOGIN_APPLICATION, NULL, &out), -EINVAL);
+	assert_int_equal(optee_client_calc_uuid(OPTEE_MSG_LOGIN_APPLICATION_USER, NULL, &out),
+			 -EINVAL);
+	assert_int_equal(optee_client_calc_uuid(OPTEE_MSG_LOGIN_GROUP, NULL, &out), -EINVAL);
+	assert_int_equal(optee_client_calc_uuid(OPTEE_MSG_LOGIN_USER, NULL, &out), 0);
+	assert_int_equal(out.time_hi_and_version >> 12, 5);
 }
 
 static void test_uuid_enum_pta(void **state)
@@ -339,6 +386,8 @@ int main(void)
 		cmocka_unit_test(test_decoder_refusals),
 		cmocka_unit_test(test_size_overflow),
 		cmocka_unit_test(test_uuid_enum_pta),
+		cmocka_unit_test(test_uuid_v5),
+		cmocka_unit_test(test_client_uuid_logins),
 		cmocka_unit_test(test_pagelist_good),
 		cmocka_unit_test(test_pagelist_refusals),
 		cmocka_unit_test(test_smc_helpers),

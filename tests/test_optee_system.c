@@ -20,12 +20,15 @@
 #include <fwkit/sync.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libfdt.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MEM_PADDR OPTEE_SYSTEM_MEM_PADDR
@@ -239,8 +242,7 @@ struct regrig {
 	struct optee_nsmem ns;
 	struct optee_tee *tee;
 	struct hw_smc *smc;
-	bool regd_args;
-	int regs, unregs, regd;
+	int regs, unregs, regd, rpc_arg;
 };
 
 static void counting_smc(void *ctx, const struct hw_smc_args *a, struct hw_smc_res *r)
@@ -251,6 +253,7 @@ static void counting_smc(void *ctx, const struct hw_smc_args *a, struct hw_smc_r
 	uint8_t cmd[4];
 
 	g->regd += fid == OPTEE_SMC_CALL_WITH_REGD_ARG;
+	g->rpc_arg += fid == OPTEE_SMC_CALL_WITH_RPC_ARG;
 	if ((fid == OPTEE_SMC_CALL_WITH_ARG || fid == OPTEE_SMC_CALL_WITH_RPC_ARG) &&
 	    !optee_nsmem_read(&g->ns, pa, cmd, sizeof(cmd))) {
 		g->regs += fw_get_le32(cmd) == OPTEE_MSG_CMD_REGISTER_SHM;
@@ -267,20 +270,18 @@ static void regrig_probe(struct regrig *g)
 		.nregions = 1,
 		.smc_timeout_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
 		.thread_wait_ns = 5 * (int64_t)FW_NSEC_PER_SEC,
-		.regd_args = g->regd_args,
 	};
 
 	assert_int_equal(optee_drv_probe(&dc, &g->s.drv, NULL), 0);
 }
 
 /* caps: the secure world's; a reserved window (the first 64 pages) with HAVE_RESERVED_SHM. */
-static struct regrig *regrig_new(uint32_t caps, bool regd_args)
+static struct regrig *regrig_new(uint32_t caps)
 {
 	struct regrig *g = calloc(1, sizeof(*g));
 	struct optee_tee_config tc = { .threads = 4, .caps = caps, .os_major = 4 };
 
 	assert_non_null(g);
-	g->regd_args = regd_args;
 	assert_int_equal(hw_shm_create("optee-regrig", MEM_PADDR, OPTEE_SYSTEM_MEM_SIZE, &g->s.mem),
 			 0);
 	optee_nsmem_init(&g->ns);
@@ -332,7 +333,7 @@ static void check_stale_rmem(struct regrig *g, uint32_t session, const struct op
 /* Without DYNAMIC_SHM nothing is registered: memrefs are copied through the pool. */
 static void test_regshm_copy_path(void **state)
 {
-	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM, true);
+	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM);
 	struct optee_shm shm;
 	uint32_t session;
 
@@ -350,7 +351,7 @@ static void test_regshm_copy_path(void **state)
 /* Registered buffers travel as RMEM; free unregisters, and so does remove. */
 static void test_regshm_register_unregister(void **state)
 {
-	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM, true);
+	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM);
 	struct optee_shm shm, gone;
 	uint32_t session = open_test(&g->s);
 	uint64_t cookie;
@@ -389,15 +390,18 @@ static void test_regshm_register_unregister(void **state)
 	regrig_free(g);
 }
 
-/* With RPC_ARG too, calls go by CALL_WITH_REGD_ARG from the arg cache, RPCs included. */
+/* With RPC_ARG too, calls go by CALL_WITH_REGD_ARG from the arg cache, RPCs included: Linux's
+ * rule, with nothing to turn on. */
 static void test_regshm_regd_arg(void **state)
 {
-	struct regrig *g =
-		regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG, true);
+	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG);
 	struct optee_client_result res;
+	struct optee_drv_info info;
 	uint32_t session = open_test(&g->s);
 
 	(void)state;
+	optee_drv_get_info(g->s.drv, &info);
+	assert_true(info.regd_args);
 	assert_true(g->regd > 0); /* the open went by REGD_ARG already */
 	check_values(&g->s, session);
 	check_memrefs(&g->s, session, true);
@@ -409,20 +413,31 @@ static void test_regshm_regd_arg(void **state)
 	assert_true(g->regs > 3);
 	regrig_remove(g);
 	assert_int_equal(g->unregs, g->regs);
+	/* Only (un)registering goes by CALL_WITH_RPC_ARG: every other call went by REGD_ARG. */
+	assert_int_equal(g->rpc_arg, g->regs + g->unregs);
 	regrig_free(g);
 }
 
-/* regd_args off: the same secure world sees CALL_WITH_RPC_ARG only. */
-static void test_regshm_regd_arg_off(void **state)
+/* RPC_ARG over reserved shared memory (no DYNAMIC_SHM): Linux's rule gives CALL_WITH_RPC_ARG
+ * with the RPC arg after the call's, and nothing is registered; RPCs go through it too. */
+static void test_regshm_rpc_arg_reserved(void **state)
 {
 	struct regrig *g =
-		regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG, false);
+		regrig_new(OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG);
+	struct optee_client_result res;
+	struct optee_drv_info info;
 	uint32_t session = open_test(&g->s);
 
 	(void)state;
+	optee_drv_get_info(g->s.drv, &info);
+	assert_false(info.regd_args);
 	check_values(&g->s, session);
+	check_rpcs(&g->s, session);
+	assert_int_equal(optee_client_close_session(g->s.drv, session, &res), 0);
+	assert_true(g->rpc_arg > 3);
 	assert_int_equal(g->regd, 0);
 	assert_int_equal(g->regs, 0);
+	regrig_remove(g);
 	regrig_free(g);
 }
 
@@ -465,6 +480,9 @@ static void test_cli_info_enumerate(void **state)
 			 0);
 	assert_non_null(strstr(out, "OP-TEE OS revision 4.1"));
 	assert_non_null(strstr(out, "devices: 1"));
+	/* The default board offers DYNAMIC_SHM and RPC_ARG: Linux's rule picks REGD_ARG. */
+	assert_non_null(
+		strstr(out, "RPC params: 4 (args in registered pages: CALL_WITH_REGD_ARG)"));
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--json",
 				      "enumerate", NULL),
 			 0);
@@ -495,6 +513,22 @@ static void test_cli_invoke(void **state)
 	assert_non_null(strstr(out, "param 1: 4 bytes"));
 }
 
+/* `fwkit bench` has the PTA invoke row beside the floor measured in the same run. */
+static void test_cli_bench_row(void **state)
+{
+	char out[8192], err[1024];
+	const char *row;
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--json",
+				      "--iterations", "100", NULL),
+			 0);
+	row = strstr(out, "{\"name\":\"optee.pta_invoke.sleep.threads\"");
+	assert_non_null(row);
+	assert_non_null(strstr(row, "\"floor_p50_ns\":"));
+	assert_non_null(strstr(out, "{\"name\":\"floor.doorbell_pingpong.threads\""));
+}
+
 static void test_cli_refusals(void **state)
 {
 	char out[4096], err[1024];
@@ -516,6 +550,17 @@ static void test_cli_refusals(void **state)
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "notify", NULL),
 			 1);
 	assert_non_null(strstr(err, "offers no asynchronous notifications"));
+	/* --control belongs to the secure world's process. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--control", "-",
+				      "info", NULL),
+			 2);
+	assert_non_null(strstr(err, "--control is the secure world's"));
+	/* A control FIFO that cannot be made. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--socket",
+				      "/nonexistent/tee.sock", "tee", "--control",
+				      "/nonexistent/tee.ctl", NULL),
+			 1);
+	assert_non_null(strstr(err, "--control /nonexistent/tee.ctl"));
 }
 
 /* ------------------------------------------------------- across processes */
@@ -597,7 +642,7 @@ static pid_t start_tee(const char *path)
 	return start_tee_caps(path, 0);
 }
 
-static pid_t tee_pid = -1;
+static pid_t tee_pid = -1, cli_pid = -1;
 static char tee_path[108];
 
 static void kill_tee(void)
@@ -612,6 +657,11 @@ static void kill_tee(void)
 static int reap_tee(void **state)
 {
 	(void)state;
+	if (cli_pid > 0) {
+		kill(cli_pid, SIGKILL);
+		th_exit_status(cli_pid);
+		cli_pid = -1;
+	}
 	if (tee_pid > 0)
 		kill_tee();
 	return 0;
@@ -832,6 +882,153 @@ static void test_xproc_async_notif(void **state)
 	kill_tee();
 }
 
+/* A board whose secure world offers asynchronous notifications, as a file. */
+static void write_notif_board(const char *path)
+{
+	static const char *const flags[] = { "fwkit,dynamic-shm", "fwkit,rpc-arg",
+					     "fwkit,async-notif" };
+	static uint8_t fdt[1024];
+	FILE *f;
+	int node;
+
+	assert_int_equal(fdt_create_empty_tree(fdt, sizeof(fdt)), 0);
+	node = fdt_add_subnode(fdt, 0, "optee");
+	assert_true(node >= 0);
+	assert_int_equal(fdt_setprop_u32(fdt, node, "interrupts", 219), 0);
+	assert_int_equal(fdt_setprop_string(fdt, node, "compatible", OPTEE_TEE_COMPATIBLE), 0);
+	assert_int_equal(fdt_setprop_string(fdt, node, "method", "smc"), 0);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(flags); i++)
+		assert_int_equal(fdt_setprop_empty(fdt, node, flags[i]), 0);
+	assert_int_equal(fdt_pack(fdt), 0);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, fdt_totalsize(fdt), 1, f), 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+struct piped {
+	int fd[3];
+	char out[1024], err[1024];
+	size_t nout, nerr;
+};
+
+static void say(struct piped *p, const char *line)
+{
+	assert_int_equal(write(p->fd[0], line, strlen(line)), (ssize_t)strlen(line));
+}
+
+static void expect_out(struct piped *p, const char *needle)
+{
+	if (!th_read_until(p->fd[1], p->out, sizeof(p->out), &p->nout, needle,
+			   fw_deadline(20 * (int64_t)FW_NSEC_PER_SEC)))
+		fail_msg("'%s' not in '%s'", needle, p->out);
+}
+
+static void expect_err(struct piped *p, const char *needle)
+{
+	if (!th_read_until(p->fd[2], p->err, sizeof(p->err), &p->nerr, needle,
+			   fw_deadline(20 * (int64_t)FW_NSEC_PER_SEC)))
+		fail_msg("'%s' not in '%s'", needle, p->err);
+}
+
+static void close_piped(struct piped *p)
+{
+	for (int i = 0; i < 3; i++)
+		close(p->fd[i]);
+}
+
+/* `fwkit optee tee --control -` raises values while `fwkit optee notify` is the attached
+ * normal world: a batch comes out lowest first, single values in the order raised, 0 (the
+ * bottom half) is not printed, and refusals are answered without disturbing the rest. */
+static void test_cli_notify_control(void **state)
+{
+	char board[108];
+	const char *tee_args[] = { "optee", "--socket",	 tee_path, "--dtb", board,
+				   "tee",   "--control", "-",	   NULL };
+	const char *notify_args[] = { "optee",	 "--socket", tee_path,	     "--json", "notify",
+				      "--count", "5",	     "--timeout-ms", "20000",  NULL };
+	struct piped tee = { .nout = 0 }, nw = { .nout = 0 };
+	char out[1024], err[512];
+
+	(void)state;
+	th_tmp_path(board, sizeof(board), "optee-notif.dtb");
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	write_notif_board(board);
+	tee_pid = th_spawn_fwkit(tee_args, tee.fd);
+	assert_true(tee_pid > 0);
+	expect_err(&tee, "listening on");
+	say(&tee, "notify 3\n");
+	expect_out(&tee, "error: no normal world is attached\n");
+	cli_pid = th_spawn_fwkit(notify_args, nw.fd);
+	assert_true(cli_pid > 0);
+	expect_err(&nw, "waiting for notifications");
+	say(&tee, "notify 9 4 7\n");
+	expect_out(&tee, "raised 4 7 9\n");
+	expect_out(&nw, "{\"value\":9}\n");
+	say(&tee, "bogus\nnotify 64\nnotify\nnotify 2\n");
+	expect_out(&tee, "raised 2\n");
+	th_contains_all(tee.out, "error: unknown command 'bogus'",
+			"error: '64' is not a notification value", "error: notify needs values",
+			NULL);
+	expect_out(&nw, "{\"value\":2}\n");
+	say(&tee, "notify 0 5\n");
+	expect_out(&nw, "{\"value\":5}\n");
+	assert_int_equal(th_exit_status(cli_pid), 0);
+	cli_pid = -1;
+	assert_string_equal(nw.out, "{\"value\":4}\n{\"value\":7}\n{\"value\":9}\n"
+				    "{\"value\":2}\n{\"value\":5}\n");
+	close_piped(&nw);
+	/* The next normal world is the CLI again, as the README shows it. */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--socket",
+				      tee_path, "--json", "info", NULL),
+			 0);
+	th_contains_all(out, "\"dynamic_shm\":true,\"regd_args\":true", "\"devices\":1", NULL);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--socket",
+				      tee_path, "invoke", OPTEE_PTA_TEST_UUID_STR, "0", "vi:1,2",
+				      "vo", "vio:3,4", NULL),
+			 0);
+	assert_non_null(strstr(out, "param 1: a=4 b=6"));
+	close(tee.fd[0]); /* the control's end: the secure world goes on serving */
+	tee.fd[0] = -1;
+	kill(tee_pid, SIGTERM);
+	assert_int_equal(th_exit_status(tee_pid), 0);
+	tee_pid = -1;
+	close_piped(&tee);
+	unlink(board);
+}
+
+/* --control FIFO: made when missing, read across writers that come and go, removed at exit. */
+static void test_cli_control_fifo(void **state)
+{
+	char fifo[108];
+	const char *tee_args[] = { "optee", "tee", "--socket", tee_path, "--control", fifo, NULL };
+	struct piped tee = { .nout = 0 };
+	struct stat st;
+
+	(void)state;
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	th_tmp_path(fifo, sizeof(fifo), "optee-tee.ctl");
+	tee_pid = th_spawn_fwkit(tee_args, tee.fd);
+	assert_true(tee_pid > 0);
+	expect_err(&tee, "listening on");
+	assert_int_equal(stat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	for (int i = 0; i < 2; i++) { /* two writers, one after the other */
+		int fd = open(fifo, O_WRONLY);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "notify 3\n", 9), 9);
+		close(fd);
+		expect_out(&tee, i ? "attached\nerror: no normal world is attached\n"
+				   : "error: no normal world is attached\n");
+	}
+	kill(tee_pid, SIGTERM);
+	assert_int_equal(th_exit_status(tee_pid), 0);
+	tee_pid = -1;
+	close_piped(&tee);
+	assert_int_equal(stat(fifo, &st), -1);
+}
+
 /* The secure world's answer record: a round trip, and every malformed record refused. */
 static void test_xproc_answer_record(void **state)
 {
@@ -867,15 +1064,18 @@ int main(void)
 		cmocka_unit_test(test_regshm_copy_path),
 		cmocka_unit_test(test_regshm_register_unregister),
 		cmocka_unit_test(test_regshm_regd_arg),
-		cmocka_unit_test(test_regshm_regd_arg_off),
+		cmocka_unit_test(test_regshm_rpc_arg_reserved),
 		cmocka_unit_test(test_async_notif_in_process),
 		cmocka_unit_test(test_cli_info_enumerate),
 		cmocka_unit_test(test_cli_invoke),
 		cmocka_unit_test(test_cli_refusals),
+		cmocka_unit_test(test_cli_bench_row),
 		cmocka_unit_test(test_xproc_answer_record),
 		cmocka_unit_test_teardown(test_xproc_invoke_and_refusals, reap_tee),
 		cmocka_unit_test_teardown(test_xproc_secure_world_dies, reap_tee),
 		cmocka_unit_test_teardown(test_xproc_async_notif, reap_tee),
+		cmocka_unit_test_teardown(test_cli_notify_control, reap_tee),
+		cmocka_unit_test_teardown(test_cli_control_fifo, reap_tee),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

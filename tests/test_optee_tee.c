@@ -295,8 +295,9 @@ static void test_no_reserved_shm(void **state)
 
 	teardown(state);
 	nw_setup(1, OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG, false);
+	/* optee_os has no such call without reserved memory. */
 	r = smc(OPTEE_SMC_GET_SHM_CONFIG, 0, 0, 0);
-	assert_int_equal(r.a[0], OPTEE_SMC_RETURN_ENOTAVAIL);
+	assert_int_equal(r.a[0], OPTEE_SMC_RETURN_UNKNOWN_FUNCTION);
 	r = smc(OPTEE_SMC_EXCHANGE_CAPABILITIES, 0, 0, 0);
 	assert_true(r.a[0] == OPTEE_SMC_RETURN_OK && (r.a[1] & OPTEE_SMC_SEC_CAP_RPC_ARG) &&
 		    r.a[3] == 4);
@@ -448,8 +449,8 @@ static void test_open_errors(void **state)
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_true(arg.ret == TEE_ERROR_ITEM_NOT_FOUND && arg.ret_origin == TEE_ORIGIN_TEE);
 	assert_int_equal(arg.session, 0);
-	/* The test PTA refuses USER logins: an error from the PTA itself. */
-	prep_open(OPTEE_PTA_TEST_UUID_STR, OPTEE_MSG_LOGIN_USER);
+	/* The test PTA refuses APPLICATION logins: an error from the PTA itself. */
+	prep_open(OPTEE_PTA_TEST_UUID_STR, OPTEE_MSG_LOGIN_APPLICATION);
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_true(arg.ret == TEE_ERROR_ACCESS_DENIED && arg.ret_origin == TEE_ORIGIN_TRUSTED_APP);
 	/* The identity params must be exactly VALUE_INPUT|META. */
@@ -795,6 +796,11 @@ static void test_enumeration(void **state)
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_int_equal(arg.ret, TEE_ERROR_SHORT_BUFFER);
 	assert_int_equal(arg.params[0].u.tmem.size, 16);
+	/* A NULL buffer that claims bytes is refused by the PTA, as optee_os's device.c. */
+	set_tmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, 0, 8);
+	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
+	assert_true(arg.ret == TEE_ERROR_BAD_PARAMETERS &&
+		    arg.ret_origin == TEE_ORIGIN_TRUSTED_APP);
 	set_tmem(&arg.params[0], OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT, OUT_PA, 8);
 	assert_int_equal(call(), OPTEE_SMC_RETURN_OK);
 	assert_int_equal(arg.ret, TEE_ERROR_SHORT_BUFFER);

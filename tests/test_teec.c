@@ -5,8 +5,9 @@
  * commands it carries), and a client opens the test PTA and drives every
  * function and parameter type: values, temporary, whole and partial
  * memrefs over registered and allocated memory, SHORT_BUFFER with the size
- * needed, cancellation, tee_core's REE_KERNEL refusal, and the results and
- * origins of each error. Every pool page must be back at the end.
+ * needed, cancellation, tee_core's REE_KERNEL refusal, the USER and GROUP
+ * identities the secure world receives, and the results and origins of
+ * each error. Every pool page must be back at the end.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,10 +16,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
+#include <fwkit/optee/client.h>
 #include <fwkit/optee/driver.h>
 #include <fwkit/optee/smc.h>
 #include <fwkit/optee/tee.h>
@@ -337,6 +341,66 @@ static void test_shm_errors(void **state)
 	TEEC_ReleaseSharedMemory(NULL);
 }
 
+/* A gid that is neither the process's effective group nor a supplementary one. */
+static uint32_t foreign_gid(void)
+{
+	gid_t groups[256];
+	int n = getgroups(256, groups);
+	uint32_t gid = 54321;
+
+	assert_true(n >= 0);
+	for (int i = 0; i < n; i++)
+		if (groups[i] == gid || getegid() == gid) {
+			gid++;
+			i = -1;
+		}
+	return gid == getegid() ? gid + 1 : gid;
+}
+
+/* Opens the test PTA with login (conn: its connection data) and checks the identity the
+ * secure world received: login, and the UUIDv5 of name (NULL: the nil UUID). */
+static void check_identity(uint32_t login, const void *conn, const char *name)
+{
+	TEEC_Operation op = { .paramTypes =
+				      TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_MEMREF_TEMP_OUTPUT,
+						       TEEC_NONE, TEEC_NONE) };
+	struct optee_uuid ns, want = { 0 };
+	uint8_t got[16], octets[16];
+	uint32_t origin;
+	TEEC_Session s;
+
+	if (name) {
+		assert_int_equal(optee_uuid_parse(OPTEE_CLIENT_UUID_NS_STR, &ns), 0);
+		optee_uuid_v5(&ns, name, strlen(name), &want);
+	}
+	optee_uuid_to_octets(&want, octets);
+	op.params[1].tmpref.buffer = got;
+	op.params[1].tmpref.size = sizeof(got);
+	assert_int_equal(TEEC_OpenSession(&w.ctx, &s, &test_uuid, login, conn, NULL, &origin),
+			 TEEC_SUCCESS);
+	assert_int_equal(TEEC_InvokeCommand(&s, OPTEE_PTA_TEST_CMD_CLIENT_ID, &op, &origin),
+			 TEEC_SUCCESS);
+	TEEC_CloseSession(&s);
+	assert_int_equal(op.params[0].value.a, login);
+	assert_int_equal(op.params[1].tmpref.size, 16);
+	assert_memory_equal(got, octets, 16);
+}
+
+/* As Linux's tee_core derives them (tee_session_calc_client_uuid): the nil UUID for PUBLIC,
+ * "uid=<euid hex>" for USER, "gid=<gid hex>" for a GROUP the process is in. */
+static void test_client_identity(void **state)
+{
+	uint32_t gid = (uint32_t)getegid();
+	char name[32];
+
+	(void)state;
+	check_identity(TEEC_LOGIN_PUBLIC, NULL, NULL);
+	snprintf(name, sizeof(name), "uid=%x", (unsigned int)geteuid());
+	check_identity(TEEC_LOGIN_USER, NULL, name);
+	snprintf(name, sizeof(name), "gid=%x", gid);
+	check_identity(TEEC_LOGIN_GROUP, &gid, name);
+}
+
 static void test_logins(void **state)
 {
 	static const TEEC_UUID unknown = { 1, 2, 3, { 4 } };
@@ -358,14 +422,12 @@ static void test_logins(void **state)
 	assert_int_equal(
 		TEEC_OpenSession(&w.ctx, &s, &test_uuid, TEEC_LOGIN_GROUP, NULL, NULL, &origin),
 		TEEC_ERROR_BAD_PARAMETERS);
-	/* USER and GROUP reach the TA, which admits only PUBLIC and REE_KERNEL. */
-	assert_int_equal(
-		TEEC_OpenSession(&w.ctx, &s, &test_uuid, TEEC_LOGIN_USER, NULL, NULL, &origin),
-		TEEC_ERROR_ACCESS_DENIED);
-	assert_int_equal(origin, TEEC_ORIGIN_TRUSTED_APP);
+	/* A group the process is not in: tee_core's -EPERM. */
+	gid = foreign_gid();
 	assert_int_equal(
 		TEEC_OpenSession(&w.ctx, &s, &test_uuid, TEEC_LOGIN_GROUP, &gid, NULL, &origin),
-		TEEC_ERROR_ACCESS_DENIED);
+		TEEC_ERROR_GENERIC);
+	assert_int_equal(origin, TEEC_ORIGIN_COMMS);
 	assert_int_equal(
 		TEEC_OpenSession(&w.ctx, &s, &unknown, TEEC_LOGIN_PUBLIC, NULL, NULL, &origin),
 		TEEC_ERROR_ITEM_NOT_FOUND);
@@ -457,6 +519,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_allocated_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shm_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_logins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invoke_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancellation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_memref_null, setup_no_memref_null,

@@ -8,6 +8,7 @@
  */
 #include <fwkit/base.h>
 #include <fwkit/optee/msg.h>
+#include <fwkit/sha1.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -295,4 +296,20 @@ void optee_uuid_format(const struct optee_uuid *uuid, char buf[37])
 		 (unsigned)uuid->time_low, (unsigned)uuid->time_mid,
 		 (unsigned)uuid->time_hi_and_version, n[0], n[1], n[2], n[3], n[4], n[5], n[6],
 		 n[7]);
+}
+
+void optee_uuid_v5(const struct optee_uuid *ns, const void *name, size_t len,
+		   struct optee_uuid *out)
+{
+	uint8_t octets[16], md[FW_SHA1_LEN];
+	struct fw_sha1 s;
+
+	optee_uuid_to_octets(ns, octets);
+	fw_sha1_init(&s);
+	fw_sha1_update(&s, octets, sizeof(octets));
+	fw_sha1_update(&s, name, len);
+	fw_sha1_final(&s, md);
+	md[6] = (uint8_t)((md[6] & 0x0F) | 0x50); /* version 5 */
+	md[8] = (uint8_t)((md[8] & 0x3F) | 0x80); /* the RFC 4122 variant */
+	optee_uuid_from_octets(out, md);
 }

@@ -8,7 +8,9 @@
  * normal world hangs up, that secure world is stopped and the next may
  * connect; a connection while one is attached is refused with a reason.
  * One loop serves the socket: a client's handshake holds it for at most
- * HANDSHAKE_MS (a refused one's for REFUSE_MS), never longer.
+ * HANDSHAKE_MS (a refused one's for REFUSE_MS), never longer. The same loop
+ * reads the optional control lines, so a value is raised only into a
+ * secure world that is not being torn down.
  */
 #include <fwkit/optee/remote.h>
 
@@ -18,12 +20,15 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define HANDSHAKE_MS 5000
 #define REFUSE_MS    1000 /* how long a refused client may take to send its regions */
 #define IRQ_PADDR    0x1000ull
+#define CONTROL_LINE 256 /* longer control lines are refused whole */
 
 struct client {
 	struct hw_link *link;
@@ -136,11 +141,122 @@ static void client_event(struct client *c, short revents)
 		client_stop(c);
 }
 
+/* ---------------------------------------------------------------- control */
+
+struct control {
+	int fd; /* -1 once it ended */
+	char line[CONTROL_LINE];
+	size_t len;
+	bool overlong; /* dropping the rest of a line too long */
+};
+
+static void reply(const struct optee_tee_serve_opts *o, const char *fmt, const char *arg)
+{
+	char text[CONTROL_LINE + 64];
+
+	snprintf(text, sizeof(text), fmt, arg);
+	if (o->control_reply)
+		o->control_reply(o->control_ctx, text);
+}
+
+/* "V [V...]": the set of values 0..63, or 0 after answering why not. */
+static uint64_t parse_values(const struct optee_tee_serve_opts *o, char *args)
+{
+	uint64_t set = 0;
+
+	for (char *save, *tok = strtok_r(args, " \t\r", &save); tok;
+	     tok = strtok_r(NULL, " \t\r", &save)) {
+		char *end;
+		unsigned long v = strtoul(tok, &end, 10);
+
+		if (*tok < '0' || *tok > '9' || *end || v > OPTEE_NOTIF_ASYNC_VALUE_MAX) {
+			reply(o, "error: '%s' is not a notification value (0..63)", tok);
+			return 0;
+		}
+		set |= (uint64_t)1 << v;
+	}
+	if (!set)
+		reply(o, "error: %s", "notify needs values");
+	return set;
+}
+
+static void control_notify(const struct client *c, const struct optee_tee_serve_opts *o, char *args)
+{
+	char text[CONTROL_LINE] = "raised";
+	uint64_t set = parse_values(o, args);
+	size_t n = strlen(text);
+	int ret;
+
+	if (!set)
+		return;
+	if (!c->tee) {
+		reply(o, "error: %s", "no normal world is attached");
+		return;
+	}
+	ret = optee_tee_notif_send_set(c->tee, set);
+	if (ret) {
+		reply(o, "error: %s",
+		      ret == -ENOTSUP ? "no asynchronous notifications on this board"
+				      : strerror(-ret));
+		return;
+	}
+	for (unsigned int v = 0; v <= OPTEE_NOTIF_ASYNC_VALUE_MAX; v++)
+		if (set & (uint64_t)1 << v)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, " %u", v);
+	reply(o, "%s", text);
+}
+
+static void control_line(const struct client *c, const struct optee_tee_serve_opts *o, char *line)
+{
+	char *save, *word = strtok_r(line, " \t\r", &save), *rest, none[1] = "";
+
+	if (!word || word[0] == '#')
+		return;
+	rest = strtok_r(NULL, "", &save);
+	if (strcmp(word, "notify"))
+		reply(o, "error: unknown command '%s' (notify V [V...])", word);
+	else
+		control_notify(c, o, rest ? rest : none);
+}
+
+/* Reads what is there; each whole line is a command. */
+static void control_read(struct control *k, const struct client *c,
+			 const struct optee_tee_serve_opts *o)
+{
+	char buf[CONTROL_LINE];
+	ssize_t n = read(k->fd, buf, sizeof(buf));
+
+	if (n <= 0) {
+		if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			k->fd = -1; /* its end: the secure world goes on serving */
+		return;
+	}
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] != '\n') {
+			if (k->len < sizeof(k->line) - 1)
+				k->line[k->len++] = buf[i];
+			else
+				k->overlong = true;
+			continue;
+		}
+		k->line[k->len] = '\0';
+		if (k->overlong)
+			reply(o, "error: %s", "line too long");
+		else
+			control_line(c, o, k->line);
+		k->len = 0;
+		k->overlong = false;
+	}
+}
+
+/* ------------------------------------------------------------------ serve */
+
 int optee_tee_serve(const char *path, const struct optee_tee_serve_opts *o, int stop_fd, char *err,
 		    size_t errlen)
 {
 	struct hw_link_server *ls;
 	struct client c = { 0 };
+	struct control k = { .fd = o->control ? o->control_fd : -1 };
 	int ret = hw_link_listen(path, &ls);
 
 	if (ret) {
@@ -151,13 +267,13 @@ int optee_tee_serve(const char *path, const struct optee_tee_serve_opts *o, int 
 	if (o->ready)
 		o->ready(o->ready_ctx);
 	for (;;) {
-		struct pollfd p[3] = { { .fd = stop_fd, .events = POLLIN },
+		struct pollfd p[4] = { { .fd = stop_fd, .events = POLLIN },
 				       { .fd = hw_link_server_fd(ls), .events = POLLIN },
-				       { .fd = c.link ? hw_link_fd(c.link) : -1,
-					 .events = POLLIN } };
+				       { .fd = c.link ? hw_link_fd(c.link) : -1, .events = POLLIN },
+				       { .fd = k.fd, .events = POLLIN } };
 		struct hw_link *l;
 
-		if (poll(p, 3, -1) < 0) {
+		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
@@ -170,6 +286,8 @@ int optee_tee_serve(const char *path, const struct optee_tee_serve_opts *o, int 
 			client_event(&c, p[2].revents);
 		if ((p[1].revents & POLLIN) && !hw_link_accept(ls, &l))
 			client_open(&c, l, o);
+		if (p[3].revents)
+			control_read(&k, &c, o);
 	}
 	client_stop(&c);
 	hw_link_server_close(ls);

@@ -3,10 +3,12 @@
  * The GlobalPlatform TEE Client API over the driver's kernel-client API,
  * with libteec's behaviour (optee_client libteec/src/tee_client_api.c) and
  * the checks Linux tee_core makes on a user client's open (the REE_KERNEL
- * login range refused). Every call sends four params; temporary memrefs
- * and registered buffers travel in pool buffers copied in before the call
- * and out after it (there is no REGISTER_SHM), and each output size comes
- * back so a SHORT_BUFFER tells the caller the size it needs.
+ * login range refused; USER and GROUP identities derived by the driver as
+ * Linux's are). Every call sends four params; temporary memrefs and
+ * registered buffers travel in pool buffers (registered once with
+ * REGISTER_SHM when the secure world offers dynamic shared memory), and
+ * each output size comes back so a SHORT_BUFFER tells the caller the size
+ * it needs.
  */
 #include <fwkit/optee/client.h>
 #include <fwkit/optee/smc.h>
@@ -293,6 +295,7 @@ static TEEC_Result errno_result(int err)
 struct teec_call {
 	TEEC_Session *session;
 	uint32_t func, login;
+	const void *connection_data; /* GROUP: the gid */
 	const struct optee_uuid *uuid;
 	bool open;
 };
@@ -307,7 +310,8 @@ static int call_driver(TEEC_Context *ctx, const struct teec_call *c, struct stag
 	for (int i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; i++)
 		p[i] = s[i].p;
 	if (c->open)
-		ret = optee_client_open_session_login(ctx->imp.drv, c->uuid, c->login, NULL, p,
+		ret = optee_client_open_session_login(ctx->imp.drv, c->uuid, c->login,
+						      c->connection_data, p,
 						      TEEC_CONFIG_PAYLOAD_REF_COUNT, &id, res);
 	else
 		/* libteec sends cancel id 0: cancellation names the session only. */
@@ -358,15 +362,13 @@ static void set_origin(uint32_t *returnOrigin, uint32_t origin)
 		*returnOrigin = origin;
 }
 
-/* tee_core's login check: user clients cannot claim a kernel login (-EPERM); the
- * APPLICATION logins it cannot compute a client identity for (-EINVAL). */
-static int login_check(uint32_t login, const void *connectionData)
+/* tee_core's ioctl check: user clients cannot claim a kernel login (-EPERM). The client
+ * identity of the others is the driver's (optee_client_calc_uuid), as in Linux. */
+static int login_check(uint32_t login)
 {
 	if (login >= TEE_IOCTL_LOGIN_REE_KERNEL_MIN && login <= TEE_IOCTL_LOGIN_REE_KERNEL_MAX)
 		return -EPERM;
-	if (login == TEEC_LOGIN_GROUP)
-		return connectionData ? 0 : -EINVAL;
-	return login == TEEC_LOGIN_PUBLIC || login == TEEC_LOGIN_USER ? 0 : -EINVAL;
+	return 0;
 }
 
 TEEC_Result TEEC_OpenSession(TEEC_Context *context, TEEC_Session *session,
@@ -375,7 +377,10 @@ TEEC_Result TEEC_OpenSession(TEEC_Context *context, TEEC_Session *session,
 			     uint32_t *returnOrigin)
 {
 	struct optee_uuid uuid;
-	struct teec_call c = { .session = session, .login = connectionMethod, .open = true };
+	struct teec_call c = { .session = session,
+			       .login = connectionMethod,
+			       .connection_data = connectionData,
+			       .open = true };
 	uint32_t origin = TEEC_ORIGIN_API;
 	TEEC_Result r = TEEC_ERROR_BAD_PARAMETERS;
 	int ret;
@@ -386,7 +391,7 @@ TEEC_Result TEEC_OpenSession(TEEC_Context *context, TEEC_Session *session,
 		uuid.time_hi_and_version = destination->timeHiAndVersion;
 		memcpy(uuid.clock_seq_and_node, destination->clockSeqAndNode, 8);
 		c.uuid = &uuid;
-		ret = login_check(connectionMethod, connectionData);
+		ret = login_check(connectionMethod);
 		if (ret) {
 			origin = TEEC_ORIGIN_COMMS;
 			r = errno_result(ret);

@@ -17,9 +17,11 @@
 #include <fwkit/optee/system.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_MEMREF 4096u
@@ -30,7 +32,7 @@ static const char usage_text[] =
 	"       fwkit optee [--dtb FILE | --socket PATH] [--json] invoke UUID CMD [PARAM...]\n"
 	"       fwkit optee [--dtb FILE | --socket PATH] [--json] notify [--count N]\n"
 	"                   [--timeout-ms T]\n"
-	"       fwkit optee --socket PATH [--dtb FILE] tee\n"
+	"       fwkit optee --socket PATH [--dtb FILE] tee [--control - | FIFO]\n"
 	"\n"
 	"The OP-TEE normal-world driver against the board's secure world\n"
 	"(linaro,optee-tz node), run in this process, or served on --socket PATH by\n"
@@ -40,10 +42,13 @@ static const char usage_text[] =
 	"                   mi:HEX | mo:SIZE | mio:HEX (memrefs of at most 4096 bytes)\n"
 	"notify prints each value until SIGINT, the secure world hanging up, N values\n"
 	"(0: no limit) or T ms (0: none); it needs a board with fwkit,async-notif. The\n"
-	"test PTA raises one: invoke " OPTEE_PTA_TEST_UUID_STR " 4 vi:VALUE,0\n";
+	"test PTA raises one: invoke " OPTEE_PTA_TEST_UUID_STR " 4 vi:VALUE,0\n"
+	"tee --control reads lines from stdin (-) or FIFO (made when missing):\n"
+	"\"notify V [V...]\" raises those values (0..63) at once in the attached normal\n"
+	"world, answered on stdout with \"raised V...\" or \"error: why\".\n";
 
 struct opts {
-	const char *dtb, *socket;
+	const char *dtb, *socket, *control;
 	bool json;
 	struct cli_watch_opts watch;
 };
@@ -217,17 +222,18 @@ static int cmd_info(struct optee_drv *drv, bool json)
 	optee_drv_get_info(drv, &i);
 	if (json) {
 		printf("{\"os_revision\":\"%u.%u\",\"os_build\":%u,\"threads\":%u,"
-		       "\"sec_caps\":%u,\"dynamic_shm\":%s,\"rpc_params\":%u,"
+		       "\"sec_caps\":%u,\"dynamic_shm\":%s,\"regd_args\":%s,\"rpc_params\":%u,"
 		       "\"pool_paddr\":%llu,\"pool_size\":%llu,\"devices\":%u}\n",
 		       i.os_major, i.os_minor, i.os_build, i.thread_count, i.sec_caps,
-		       i.dynamic_shm ? "true" : "false", i.rpc_param_count,
-		       (unsigned long long)i.pool_paddr, (unsigned long long)i.pool_size,
-		       i.ndevices);
+		       i.dynamic_shm ? "true" : "false", i.regd_args ? "true" : "false",
+		       i.rpc_param_count, (unsigned long long)i.pool_paddr,
+		       (unsigned long long)i.pool_size, i.ndevices);
 		return 0;
 	}
 	printf("OP-TEE OS revision %u.%u (build 0x%x)\n", i.os_major, i.os_minor, i.os_build);
-	printf("threads: %u\ncapabilities: 0x%x%s\nRPC params: %u\n", i.thread_count, i.sec_caps,
-	       i.dynamic_shm ? " (dynamic shm)" : "", i.rpc_param_count);
+	printf("threads: %u\ncapabilities: 0x%x%s\nRPC params: %u%s\n", i.thread_count, i.sec_caps,
+	       i.dynamic_shm ? " (dynamic shm)" : "", i.rpc_param_count,
+	       i.regd_args ? " (args in registered pages: CALL_WITH_REGD_ARG)" : "");
 	printf("pool: 0x%llx, %llu bytes\ndevices: %u\n", (unsigned long long)i.pool_paddr,
 	       (unsigned long long)i.pool_size, i.ndevices);
 	return 0;
@@ -353,12 +359,52 @@ static void ready(void *ctx)
 	fprintf(stderr, "fwkit optee tee: listening on %s\n", (const char *)ctx);
 }
 
+static void control_reply(void *ctx, const char *line)
+{
+	(void)ctx;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+/* --control: stdin, or a FIFO opened for reading and writing so that writers may come and
+ * go without ending it (made when missing: *made). The fd, or -1 after saying why. */
+static int open_control(const char *path, bool *made)
+{
+	int fd;
+
+	*made = false;
+	if (!strcmp(path, "-"))
+		return 0;
+	if (mkfifo(path, 0600) == 0)
+		*made = true;
+	else if (errno != EEXIST) {
+		cli_fail("--control %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		cli_fail("--control %s: %s", path, strerror(errno));
+		if (*made)
+			unlink(path);
+	}
+	return fd;
+}
+
+static void close_control(const char *path, int fd, bool made)
+{
+	if (fd > 0)
+		close(fd);
+	if (made)
+		unlink(path);
+}
+
 /* `fwkit optee tee`: serve the board's secure world until a signal. */
 static int cmd_tee(const struct opts *o)
 {
 	static const struct optee_pta *const ptas[] = { &optee_pta_test };
 	struct optee_tee_serve_opts so = { .ptas = ptas, .nptas = 1, .ready = ready };
 	struct sigaction sa = { .sa_handler = on_signal };
+	bool made = false;
 	char err[256];
 	int ret;
 
@@ -367,8 +413,15 @@ static int cmd_tee(const struct opts *o)
 	ret = board_config(o, &so.tee);
 	if (ret != CLI_RUN)
 		return ret;
-	if (pipe(stop_pipe))
+	so.control = o->control != NULL;
+	so.control_fd = so.control ? open_control(o->control, &made) : -1;
+	so.control_reply = control_reply;
+	if (so.control && so.control_fd < 0)
+		return 1;
+	if (pipe(stop_pipe)) {
+		close_control(o->control, so.control_fd, made);
 		return cli_fail("pipe: %s", strerror(errno));
+	}
 	so.ready_ctx = (void *)o->socket;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -377,6 +430,7 @@ static int cmd_tee(const struct opts *o)
 	ret = optee_tee_serve(o->socket, &so, stop_pipe[0], err, sizeof(err));
 	close(stop_pipe[0]);
 	close(stop_pipe[1]);
+	close_control(o->control, so.control_fd, made);
 	return ret ? cli_fail("%s", err) : 0;
 }
 
@@ -414,6 +468,8 @@ static int cmd_notify(struct optee_drv *drv, const struct opts *o)
 	cli_watch_sync_init(w);
 	cli_on_signal(cli_watch_stop, w);
 	optee_drv_notif_watch(drv, print_value, w);
+	/* From here on no value is missed: a script may start raising them. */
+	fprintf(stderr, "fwkit optee notify: waiting for notifications\n");
 	got = cli_watch_wait(w);
 	optee_drv_notif_watch(drv, NULL, NULL);
 	cli_on_signal(NULL, NULL);
@@ -470,7 +526,7 @@ int fwkit_cmd_optee(int argc, char **argv)
 	struct opts o = { 0 };
 	const struct cli_opt opts[] = { CLI_OPT_STR("--dtb", &o.dtb),
 					CLI_OPT_STR("--socket", &o.socket), CLI_OPT_WATCH(&o.watch),
-					CLI_OPT_END };
+					CLI_OPT_STR("--control", &o.control), CLI_OPT_END };
 	const struct cli_spec spec = CLI_SPEC_SUBS("optee", usage_text, opts, &o.json, subs);
 	struct optee_system *s = NULL;
 	struct cli_args a;
@@ -481,6 +537,9 @@ int fwkit_cmd_optee(int argc, char **argv)
 	cli_quiet_logs(false);
 	if (!strcmp(a.v[0], "tee"))
 		return cmd_tee(&o);
+	if (o.control)
+		return cli_usage("optee",
+				 "--control is the secure world's: give it to `fwkit optee tee`");
 	if (o.socket && o.dtb)
 		return cli_usage("optee",
 				 "--dtb is the secure world's: give it to `fwkit optee tee`");

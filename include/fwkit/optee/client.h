@@ -37,12 +37,25 @@ struct optee_client_result {
 int optee_client_open_session(struct optee_drv *drv, const struct optee_uuid *uuid,
 			      struct optee_param *params, unsigned int n, uint32_t *session,
 			      struct optee_client_result *res);
-/* The same with another login and client UUID (NULL: zero), as Linux's optee_open_session
- * sends them for a user client once tee_core has checked the login (see tee_client_api.h). */
+/* The same with another login, as Linux's optee_open_session sends it once tee_core has
+ * checked the login (see tee_client_api.h): the client UUID is optee_client_calc_uuid()'s
+ * (connection_data: its 16 bytes, or NULL), and its errors come back before any call. */
 int optee_client_open_session_login(struct optee_drv *drv, const struct optee_uuid *uuid,
-				    uint32_t login, const struct optee_uuid *client,
+				    uint32_t login, const void *connection_data,
 				    struct optee_param *params, unsigned int n, uint32_t *session,
 				    struct optee_client_result *res);
+
+/*
+ * The client identity the secure world sees, as Linux's tee_session_calc_client_uuid
+ * derives it for the calling process: PUBLIC and REE_KERNEL the nil UUID; USER the UUIDv5
+ * (optee_uuid_v5) of "uid=<euid in hex>" in the namespace below; GROUP that of "gid=<gid in
+ * hex>", the gid in connection_data's first bytes (a gid_t in host order, as libteec puts
+ * it), which the process must have as its effective or a supplementary group (-EPERM
+ * otherwise, -EINVAL without connection_data). Every other login (the APPLICATION ones):
+ * -EINVAL, as Linux without an application identity.
+ */
+#define OPTEE_CLIENT_UUID_NS_STR "58ac9ca0-2086-4683-a1b8-ec4bc08e01b6" /* tee_client_uuid_ns */
+int optee_client_calc_uuid(uint32_t login, const void *connection_data, struct optee_uuid *out);
 int optee_client_invoke(struct optee_drv *drv, uint32_t session, uint32_t func, uint32_t cancel_id,
 			struct optee_param *params, unsigned int n,
 			struct optee_client_result *res);

@@ -47,9 +47,6 @@ struct optee_drv_config {
 	 * owned). A secure world offering ASYNC_NOTIF without one fails the probe (-EINVAL). */
 	struct hw_shm *notif_irq_shm;
 	size_t notif_irq_off;
-	/* With DYNAMIC_SHM and RPC_ARG: arguments in registered pages of an arg cache and
-	 * CALL_WITH_REGD_ARG (Linux's choice); off, or without either cap: CALL_WITH_(RPC_)ARG. */
-	bool regd_args;
 };
 
 /* What probe learnt. */
@@ -60,6 +57,7 @@ struct optee_drv_info {
 	uint32_t max_notif_value;
 	uint32_t rpc_param_count;
 	bool dynamic_shm;
+	bool regd_args;	  /* calls go by CALL_WITH_REGD_ARG (DYNAMIC_SHM and RPC_ARG) */
 	bool shm_cache;	  /* ENABLE_SHM_CACHE done */
 	bool async_notif; /* the interrupt is served and ENABLE_ASYNC_NOTIF done */
 	uint64_t pool_paddr, pool_size;
@@ -104,11 +102,11 @@ const struct optee_uuid *optee_drv_device(const struct optee_drv *drv, unsigned 
 /*
  * One standard call: arg (a host copy; at most 6 params) is placed in the
  * pool, CALL_WITH_ARG (CALL_WITH_RPC_ARG when the secure world asked for an
- * RPC arg, CALL_WITH_REGD_ARG with cfg.regd_args) is made and RPCs are served until the call ends;
- * the result and output params are copied back into arg. A call that cannot reach the secure world
- * or gets a reply that does not check out ends with arg->ret = TEE_ERROR_COMMUNICATION, origin
- * TEE_ORIGIN_COMMS. sys: the call may take the reserved system thread. Returns 0, or -EINVAL for an
- * arg the driver will not send.
+ * RPC arg, CALL_WITH_REGD_ARG with DYNAMIC_SHM and RPC_ARG, as Linux) is made and RPCs are served
+ * until the call ends; the result and output params are copied back into arg. A call that cannot
+ * reach the secure world or gets a reply that does not check out ends with arg->ret =
+ * TEE_ERROR_COMMUNICATION, origin TEE_ORIGIN_COMMS. sys: the call may take the reserved system
+ * thread. Returns 0, or -EINVAL for an arg the driver will not send.
  */
 #define OPTEE_DRV_MAX_CALL_PARAMS 6u
 int optee_drv_call(struct optee_drv *drv, struct optee_msg_arg *arg, bool sys);

@@ -241,6 +241,10 @@ void optee_uuid_from_value(struct optee_uuid *uuid, uint64_t a, uint64_t b);
 int optee_uuid_parse(const char *s, struct optee_uuid *uuid);
 /* Lower-case text form into buf (at least 37 bytes). */
 void optee_uuid_format(const struct optee_uuid *uuid, char buf[37]);
+/* RFC 4122 4.3's name-based UUID, version 5 (SHA-1): the hash of ns's octets then the name's
+ * len bytes, with the version and variant bits set, as Linux's tee_core uuid_v5(). */
+void optee_uuid_v5(const struct optee_uuid *ns, const void *name, size_t len,
+		   struct optee_uuid *out);
 
 /* Names for traces and the CLI; unknown values give "unknown". */
 const char *optee_msg_cmd_name(uint32_t cmd);

@@ -128,7 +128,10 @@ extern const struct optee_pta optee_pta_device;
  *           driver, sends value 0, waits until the DO_BOTTOM_HALF call ran it;
  *           a = jobs run so far, b = STOPPED events seen
  *  SUSPEND  (VALUE_INOUT a = ms): RPC SUSPEND for a ms; b = the RPC's result
- * The session refuses logins other than PUBLIC and REE_KERNEL with ACCESS_DENIED.
+ *  CLIENT_ID (VALUE_OUTPUT, MEMREF_OUTPUT of 16 bytes): a = the session's login, the
+ *           memref = its client UUID's 16 octets (SHORT_BUFFER with size 16 if smaller)
+ * The session refuses logins other than PUBLIC, REE_KERNEL, USER and GROUP with
+ * ACCESS_DENIED.
  */
 #define OPTEE_PTA_TEST_UUID_STR		   "5f8b97df-2d0d-4ad2-98d2-74f4389fa7e3"
 #define OPTEE_PTA_TEST_CMD_VALUES	   0u
@@ -139,6 +142,7 @@ extern const struct optee_pta optee_pta_device;
 #define OPTEE_PTA_TEST_CMD_NOTIF_ROUNDTRIP 5u
 #define OPTEE_PTA_TEST_CMD_BOTTOM_HALF	   6u
 #define OPTEE_PTA_TEST_CMD_SUSPEND	   7u
+#define OPTEE_PTA_TEST_CMD_CLIENT_ID	   8u
 extern const struct optee_pta optee_pta_test;
 
 #endif

@@ -19,6 +19,7 @@
 #ifndef FWKIT_OPTEE_REMOTE_H
 #define FWKIT_OPTEE_REMOTE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,14 @@ struct optee_tee_serve_opts {
 	unsigned int nptas;
 	void (*ready)(void *ctx); /* listening (may be NULL) */
 	void *ready_ctx;
+	/* With control: lines read from control_fd until its end, each answered through
+	 * control_reply (may be NULL): "notify V [V...]" raises the asynchronous values
+	 * (0..63) at once in the attached normal world's secure world, as its services
+	 * would; the answer is "raised V..." or "error: why". */
+	bool control;
+	int control_fd;
+	void (*control_reply)(void *ctx, const char *line);
+	void *control_ctx;
 };
 
 /* Serve until stop_fd is readable: 0, or a negative errno with err set

@@ -91,6 +91,10 @@ int optee_tee_notif_alloc(struct optee_tee *tee, uint32_t *value);
 void optee_tee_notif_free(struct optee_tee *tee, uint32_t value);
 /* Marks value (0..63) pending and rings the interrupt, started or not, as optee_os does. */
 int optee_tee_notif_send(struct optee_tee *tee, uint32_t value);
+/* Marks every value whose bit is set in values pending at once, then rings once, so the
+ * normal world drains them lowest first whatever order they were raised in (-EINVAL for
+ * none). */
+int optee_tee_notif_send_set(struct optee_tee *tee, uint64_t values);
 bool optee_tee_notif_started(struct optee_tee *tee);
 
 /*

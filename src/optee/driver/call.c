@@ -211,10 +211,11 @@ static void set_comms(struct optee_msg_arg *arg)
 	arg->ret_origin = TEE_ORIGIN_COMMS;
 }
 
-/* Linux's rule: REGD_ARG when an RPC arg rides along and the arg page is dynamic shm. */
+/* Linux's rule (optee_probe's arg cache flags, optee_smc_do_call_with_arg): with dynamic shm
+ * and an RPC arg riding along, the arg page is pre-registered and the call is REGD_ARG. */
 static bool use_regd(const struct optee_drv *drv)
 {
-	return drv->cfg.regd_args && drv->info.dynamic_shm && drv->info.rpc_param_count;
+	return drv->info.regd_args;
 }
 
 static int do_call(struct optee_drv *drv, struct optee_msg_arg *arg, bool sys, bool cache)

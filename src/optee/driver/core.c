@@ -129,6 +129,8 @@ static int pool_step(struct optee_drv *drv)
 	if (drv->info.sec_caps & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM) {
 		shm = drv->cfg.regions[0];
 		drv->info.dynamic_shm = true;
+		/* Linux pre-registers its arg pages exactly when an RPC arg rides along. */
+		drv->info.regd_args = drv->info.rpc_param_count != 0;
 		return optee_pool_init(drv, shm, shm->paddr, shm->size);
 	}
 	if (!(drv->info.sec_caps & OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM))

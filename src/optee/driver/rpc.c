@@ -60,7 +60,7 @@ static uint32_t notification(struct optee_drv *drv, struct optee_msg_arg *arg)
 	if (p->u.value.a == OPTEE_RPC_NOTIFICATION_WAIT)
 		ret = optee_drv_notif_wait(drv, (uint32_t)p->u.value.b,
 					   (uint32_t)FW_MIN(p->u.value.c, (uint64_t)UINT32_MAX));
-	else if (p->u.value.a == OPTEE_RPC_NOTIFICATION_SEND && p->u.value.c == 0)
+	else if (p->u.value.a == OPTEE_RPC_NOTIFICATION_SEND) /* value.c unused, as in Linux */
 		ret = optee_drv_notif_send(drv, (uint32_t)p->u.value.b);
 	else
 		ret = -EINVAL;

@@ -13,7 +13,10 @@
 #include <fwkit/optee/client.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static bool is_value(uint32_t t)
 {
@@ -100,21 +103,74 @@ int optee_client_open_session(struct optee_drv *drv, const struct optee_uuid *uu
 					       n, session, res);
 }
 
+/* Whether the process has gid as its effective or a supplementary group (in_egroup_p). */
+static bool in_group(gid_t gid)
+{
+	int n = getgroups(0, NULL);
+	gid_t *list;
+	bool found = gid == getegid();
+
+	if (found || n <= 0)
+		return found;
+	list = calloc((size_t)n, sizeof(*list));
+	if (!list)
+		return false;
+	n = getgroups(n, list);
+	for (int i = 0; i < n && !found; i++)
+		found = list[i] == gid;
+	free(list);
+	return found;
+}
+
+int optee_client_calc_uuid(uint32_t login, const void *connection_data, struct optee_uuid *out)
+{
+	struct optee_uuid ns;
+	char name[24];
+	int len;
+	gid_t gid;
+
+	memset(out, 0, sizeof(*out));
+	switch (login) {
+	case OPTEE_MSG_LOGIN_PUBLIC:
+	case OPTEE_MSG_LOGIN_REE_KERNEL:
+		return 0;
+	case OPTEE_MSG_LOGIN_USER:
+		len = snprintf(name, sizeof(name), "uid=%x", (unsigned int)geteuid());
+		break;
+	case OPTEE_MSG_LOGIN_GROUP:
+		if (!connection_data)
+			return -EINVAL;
+		memcpy(&gid, connection_data, sizeof(gid));
+		if (gid == (gid_t)-1 || !in_group(gid))
+			return -EPERM;
+		len = snprintf(name, sizeof(name), "gid=%x", (unsigned int)gid);
+		break;
+	default:
+		return -EINVAL;
+	}
+	optee_uuid_parse(OPTEE_CLIENT_UUID_NS_STR, &ns);
+	optee_uuid_v5(&ns, name, (size_t)len, out);
+	return 0;
+}
+
 int optee_client_open_session_login(struct optee_drv *drv, const struct optee_uuid *uuid,
-				    uint32_t login, const struct optee_uuid *client,
+				    uint32_t login, const void *connection_data,
 				    struct optee_param *params, unsigned int n, uint32_t *session,
 				    struct optee_client_result *res)
 {
 	struct optee_msg_arg arg = { .cmd = OPTEE_MSG_CMD_OPEN_SESSION };
 	struct optee_msg_param *meta = arg.params;
+	struct optee_uuid client;
 	int ret;
 
 	if (!uuid || !session)
 		return -EINVAL;
+	ret = optee_client_calc_uuid(login, connection_data, &client);
+	if (ret)
+		return ret;
 	meta[0].attr = meta[1].attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META;
 	optee_uuid_to_value(uuid, &meta[0].u.value.a, &meta[0].u.value.b);
-	if (client)
-		optee_uuid_to_value(client, &meta[1].u.value.a, &meta[1].u.value.b);
+	optee_uuid_to_value(&client, &meta[1].u.value.a, &meta[1].u.value.b);
 	meta[1].u.value.c = login;
 	ret = call(drv, &arg, 2, params, n, res);
 	if (!ret)

@@ -139,13 +139,15 @@ static void shm_cache(struct optee_tee *tee, bool enable, struct hw_smc_res *res
 	pthread_mutex_unlock(&tee->lock);
 }
 
+/* optee_os has the call only when built with reserved shared memory (CFG_CORE_RESERVED_SHM),
+ * so without it the id is unknown, whatever the header's comment says. */
 static void shm_config(struct optee_tee *tee, struct hw_smc_res *res)
 {
 	if (tee->cfg.caps & OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM)
 		set4(res, OPTEE_SMC_RETURN_OK, tee->cfg.rshm_base, tee->cfg.rshm_size,
 		     OPTEE_SMC_SHM_CACHED);
 	else
-		set4(res, OPTEE_SMC_RETURN_ENOTAVAIL, 0, 0, 0);
+		set4(res, OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, 0, 0, 0);
 }
 
 static void fast_call(struct optee_tee *tee, uint32_t id, const struct hw_smc_args *args,

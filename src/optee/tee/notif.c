@@ -88,12 +88,19 @@ void optee_tee_notif_free(struct optee_tee *tee, uint32_t value)
 
 int optee_tee_notif_send(struct optee_tee *tee, uint32_t value)
 {
+	if (value > OPTEE_NOTIF_ASYNC_VALUE_MAX)
+		return has_notif(tee) ? -EINVAL : -ENOTSUP;
+	return optee_tee_notif_send_set(tee, (uint64_t)1 << value);
+}
+
+int optee_tee_notif_send_set(struct optee_tee *tee, uint64_t values)
+{
 	if (!has_notif(tee))
 		return -ENOTSUP;
-	if (value > OPTEE_NOTIF_ASYNC_VALUE_MAX)
+	if (!values)
 		return -EINVAL;
 	pthread_mutex_lock(&tee->notif_lock);
-	tee->notif_pending |= (uint64_t)1 << value;
+	tee->notif_pending |= values;
 	pthread_mutex_unlock(&tee->notif_lock);
 	hw_doorbell_ring(tee->cfg.notif_irq);
 	return 0;

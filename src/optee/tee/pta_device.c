@@ -12,9 +12,11 @@
 static uint32_t get_devices(struct optee_pta_call *call, uint32_t flag, union tee_param *p)
 {
 	struct optee_tee *tee = call->t->tee;
-	size_t need = 0, cap = p->memref.buffer ? p->memref.size : 0;
+	size_t need = 0, cap = p->memref.size;
 	uint8_t *out = p->memref.buffer;
 
+	if (!out && cap)
+		return TEE_ERROR_BAD_PARAMETERS; /* a NULL memref claiming bytes, as optee_os */
 	pthread_mutex_lock(&tee->lock);
 	for (unsigned int i = 0; i < tee->nptas; i++) {
 		if (!(tee->ptas[i]->flags & flag))

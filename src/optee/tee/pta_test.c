@@ -56,7 +56,8 @@ static uint32_t test_open(struct optee_pta_call *call, uint32_t types, union tee
 
 	(void)types;
 	(void)p;
-	if (login != OPTEE_MSG_LOGIN_PUBLIC && login != OPTEE_MSG_LOGIN_REE_KERNEL)
+	if (login != OPTEE_MSG_LOGIN_PUBLIC && login != OPTEE_MSG_LOGIN_REE_KERNEL &&
+	    login != OPTEE_MSG_LOGIN_USER && login != OPTEE_MSG_LOGIN_GROUP)
 		return TEE_ERROR_ACCESS_DENIED;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -207,6 +208,22 @@ static uint32_t suspend(struct optee_pta_call *call, union tee_param *p)
 	return rpc.ret == TEE_SUCCESS ? TEE_SUCCESS : TEE_ERROR_COMMUNICATION;
 }
 
+/* Who opened this session, as the secure world received it. */
+static uint32_t client_id(struct optee_pta_call *call, union tee_param p[4])
+{
+	const struct optee_pta_client *cl = optee_pta_client(call);
+
+	p[0].value.a = cl->login;
+	p[0].value.b = 0;
+	if (p[1].memref.size < 16 || !p[1].memref.buffer) {
+		p[1].memref.size = 16;
+		return TEE_ERROR_SHORT_BUFFER;
+	}
+	optee_uuid_to_octets(&cl->uuid, p[1].memref.buffer);
+	p[1].memref.size = 16;
+	return TEE_SUCCESS;
+}
+
 static uint32_t test_invoke(struct optee_pta_call *call, void *sess, uint32_t cmd, uint32_t types,
 			    union tee_param p[4])
 {
@@ -226,6 +243,8 @@ static uint32_t test_invoke(struct optee_pta_call *call, void *sess, uint32_t cm
 		return bottom_half(call, sess, &p[0]);
 	case OPTEE_PTA_TEST_CMD_SUSPEND:
 		return suspend(call, &p[0]);
+	case OPTEE_PTA_TEST_CMD_CLIENT_ID:
+		return client_id(call, p);
 	default:
 		return optee_pta_foreign_intr(call) ? TEE_ERROR_COMMUNICATION : TEE_SUCCESS;
 	}
@@ -240,6 +259,7 @@ static const struct optee_pta_cmd test_cmds[] = {
 	{ OPTEE_PTA_TEST_CMD_NOTIF_ROUNDTRIP, T(VALUE_INOUT, NONE, NONE, NONE) },
 	{ OPTEE_PTA_TEST_CMD_BOTTOM_HALF, T(VALUE_INOUT, NONE, NONE, NONE) },
 	{ OPTEE_PTA_TEST_CMD_SUSPEND, T(VALUE_INOUT, NONE, NONE, NONE) },
+	{ OPTEE_PTA_TEST_CMD_CLIENT_ID, T(VALUE_OUTPUT, MEMREF_OUTPUT, NONE, NONE) },
 };
 
 const struct optee_pta optee_pta_test = {
