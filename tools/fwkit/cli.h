@@ -24,6 +24,7 @@ int fwkit_cmd_scmi(int argc, char **argv);
 int fwkit_cmd_bench(int argc, char **argv);
 int fwkit_cmd_issei(int argc, char **argv);
 int fwkit_cmd_optee(int argc, char **argv);
+int fwkit_cmd_vhost_user_scmi(int argc, char **argv);
 /* `fwkit bench --cost [SPEC...]` (tools/fwkit/bench_cost.c). */
 int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json);
 /* ISSEI rows of `fwkit bench` (tools/fwkit/bench_issei.c). */
