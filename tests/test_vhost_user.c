@@ -10,9 +10,12 @@
 #include "helpers.h"
 
 #include <fwkit/base.h>
+#include <fwkit/scmi/vhost_scmi.h>
+#include <fwkit/scmi/wire.h>
 #include <fwkit/sync.h>
 #include <fwkit/vhost/backend.h>
 #include <fwkit/vhost/vhost_user.h>
+#include <fwkit/virtio/virtq.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -943,16 +946,310 @@ static void test_run_socket(void **state)
 	rig_free(r);
 }
 
+/* ------------------------------------------- the virtio-scmi device behind */
+
+/* `fwkit vhost-user-scmi` in this process: the default board's agent vm0. */
+struct vscmi {
+	char path[128];
+	int cancel, ret;
+	pthread_t thread;
+};
+
+static void *vscmi_main(void *arg)
+{
+	struct vscmi *v = arg;
+	const struct scmi_vhost_opts o = { 0 };
+	char err[256];
+
+	v->ret = scmi_vhost_run(v->path, &o, v->cancel, NULL, NULL, err, sizeof(err));
+	return NULL;
+}
+
+static int connect_stream(const char *path)
+{
+	uint64_t deadline = fw_deadline(WAIT_NS);
+
+	for (;;) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		memcpy(sa.sun_path, path, strlen(path));
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			return fd;
+		close(fd);
+		assert_true(fw_remaining(deadline) > 0);
+		poll(NULL, 0, 5);
+	}
+}
+
+/* The guest's driver: both queues in guest memory, buffers after them. */
+#define BUF_OFF 0x80000
+struct guest {
+	struct virtq_drv q[2];
+	size_t off[2];
+};
+
+static const uint64_t scmi_feats = (1ull << 32) | (1ull << 29) | (1ull << 28) | 1ull;
+
+static void guest_ring(struct rig *r, struct guest *g, unsigned int q, unsigned int num)
+{
+	void *desc, *avail, *used;
+	struct vhost_user_msg m = { .request = VHOST_USER_SET_VRING_ADDR,
+				    .kind = VHOST_USER_P_ADDR };
+
+	g->off[q] = q ? 0x10000 + ((virtq_drv_mem_size(num) + 0xfff) & ~(size_t)0xfff) : 0x10000;
+	assert_true(g->off[q] + virtq_drv_mem_size(num) <= BUF_OFF);
+	assert_int_equal(
+		virtq_drv_init(&g->q[q], r->mem + g->off[q], MEM_GPA + g->off[q], num, scmi_feats),
+		0);
+	virtq_drv_parts(&g->q[q], &desc, &avail, &used);
+	m.addr = (struct vhost_user_vring_addr){ .index = q,
+						 .desc = (uint64_t)(uintptr_t)desc,
+						 .avail = (uint64_t)(uintptr_t)avail,
+						 .used = (uint64_t)(uintptr_t)used };
+	assert_int_equal(fe_state(r, VHOST_USER_SET_VRING_NUM, q, num, true), 0);
+	assert_int_equal(fe_state(r, VHOST_USER_SET_VRING_BASE, q, 0, true), 0);
+	assert_int_equal(fe_set(r, &m, NULL, 0, true), 0);
+	assert_int_equal(fe_vring_fd(r, VHOST_USER_SET_VRING_KICK, q, r->kick[q], true), 0);
+	assert_int_equal(fe_state(r, VHOST_USER_SET_VRING_ENABLE, q, 1, true), 0);
+}
+
+/* QEMU's whole sequence against the SCMI device, with the guest's rings. */
+static void guest_connect(struct rig *r, struct guest *g, const char *path, unsigned int num)
+{
+	r->sv[0] = connect_stream(path);
+	fe_realize(r, 0x1a009);
+	assert_int_equal(fe_u64(r, VHOST_USER_SET_FEATURES, scmi_feats | (1ull << 30), true), 0);
+	assert_int_equal(fe_one_region(r, true), 0);
+	guest_ring(r, g, 0, num);
+	guest_ring(r, g, 1, num);
+}
+
+static void guest_kick(struct rig *r, struct guest *g, unsigned int q)
+{
+	uint64_t one = 1;
+
+	if (virtq_drv_kick_prepare(&g->q[q]))
+		assert_int_equal(write(r->kick[q], &one, 8), 8);
+}
+
+/* The next used buffer of queue q by the deadline, or NULL. */
+static void *guest_used(struct rig *r, struct guest *g, unsigned int q, uint32_t *len)
+{
+	uint64_t deadline = fw_deadline(WAIT_NS);
+	void *tok;
+
+	while (!(tok = virtq_drv_get_used(&g->q[q], len))) {
+		uint64_t v;
+
+		if (fw_wait_readable(r->call[q], deadline))
+			return NULL;
+		(void)!read(r->call[q], &v, sizeof(v));
+	}
+	return tok;
+}
+
+static uint32_t scmi_hdr(uint8_t proto, uint8_t id, uint16_t token)
+{
+	const struct scmi_msg_hdr h = { .id = id, .protocol_id = proto, .seq = token };
+
+	return scmi_hdr_pack(&h);
+}
+
+/* One command: request words at gpa req, the reply room at gpa rsp. */
+static void *guest_cmd(struct rig *r, struct guest *g, uint64_t req, const uint32_t *words,
+		       unsigned int n, uint64_t rsp, uint32_t room, uint32_t *len)
+{
+	const struct virtq_sg sg[2] = { { req, n * 4 }, { rsp, room } };
+
+	if (req >= MEM_GPA && req - MEM_GPA + n * 4 <= MEM_SIZE)
+		memcpy(r->mem + (req - MEM_GPA), words, n * 4);
+	assert_int_equal(virtq_drv_add(&g->q[0], sg, 1, 1, (void *)(uintptr_t)(rsp | 1)), 0);
+	guest_kick(r, g, 0);
+	return guest_used(r, g, 0, len);
+}
+
+static uint32_t word_at(const struct rig *r, size_t off)
+{
+	return fw_get_le32(r->mem + off);
+}
+
+static void guest_version(struct rig *r, struct guest *g, uint16_t token)
+{
+	const uint32_t req[1] = { scmi_hdr(0x10, 0, token) };
+	uint32_t len = 0;
+
+	assert_non_null(
+		guest_cmd(r, g, MEM_GPA + BUF_OFF, req, 1, MEM_GPA + BUF_OFF + 0x100, 12, &len));
+	assert_int_equal(len, 12);
+	assert_int_equal(word_at(r, BUF_OFF + 0x100), req[0]);
+	assert_int_equal(word_at(r, BUF_OFF + 0x104), 0); /* SUCCESS */
+	assert_int_equal(word_at(r, BUF_OFF + 0x108), 0x20000);
+}
+
+static void vscmi_start(struct vscmi *v)
+{
+	th_tmp_path(v->path, sizeof(v->path), "vscmi.sock");
+	v->cancel = eventfd(0, EFD_CLOEXEC);
+	assert_int_equal(pthread_create(&v->thread, NULL, vscmi_main, v), 0);
+}
+
+static void vscmi_stop(struct vscmi *v)
+{
+	uint64_t one = 1;
+
+	assert_int_equal(write(v->cancel, &one, 8), 8);
+	assert_int_equal(pthread_join(v->thread, NULL), 0);
+	assert_int_equal(v->ret, 0);
+	close(v->cancel);
+}
+
+/* The guest's commands through the real device, with Linux's indirect
+ * tables, on 256 and 1024 rings; hostile buffers come back with length 0
+ * and the queue goes on. */
+static void test_scmi_device(void **state)
+{
+	struct rig *r = rig_new();
+	struct vscmi v;
+	const unsigned int sizes[2] = { 256, 1024 };
+
+	(void)state;
+	rig_hangup(r);
+	vscmi_start(&v);
+	for (unsigned int i = 0; i < 2; i++) {
+		struct guest g;
+		const uint32_t req[1] = { scmi_hdr(0x10, 0, 9) };
+		uint32_t len = 99;
+
+		guest_connect(r, &g, v.path, sizes[i]);
+		guest_version(r, &g, 1);
+		/* a reply room outside guest memory, then one wrapping around */
+		assert_non_null(
+			guest_cmd(r, &g, MEM_GPA + BUF_OFF, req, 1, MEM_GPA + MEM_SIZE, 12, &len));
+		assert_int_equal(len, 0);
+		assert_non_null(
+			guest_cmd(r, &g, MEM_GPA + BUF_OFF, req, 1, UINT64_MAX - 4, 12, &len));
+		assert_int_equal(len, 0);
+		/* a request straddling the end of memory */
+		assert_non_null(guest_cmd(r, &g, MEM_GPA + MEM_SIZE - 2, req, 1,
+					  MEM_GPA + BUF_OFF + 0x100, 12, &len));
+		assert_int_equal(len, 0);
+		guest_version(r, &g, 2);
+		close(r->sv[0]);
+		virtq_drv_fini(&g.q[0]);
+		virtq_drv_fini(&g.q[1]);
+	}
+	vscmi_stop(&v);
+	r->sv[0] = -1;
+	rig_free(r);
+}
+
+/* A command whose request straddles two regions (mapped apart here) is
+ * gathered from both. */
+static void test_scmi_straddling(void **state)
+{
+	struct rig *r = rig_new();
+	struct vscmi v;
+	struct guest g;
+	const uint32_t half = MEM_SIZE / 2;
+	const struct vhost_user_region two[2] = {
+		{ MEM_GPA, half, uva_of(r, 0), 0 },
+		{ MEM_GPA + half, half, uva_of(r, half), half },
+	};
+	int fds[2] = { r->memfd, r->memfd };
+	const uint32_t req[1] = { scmi_hdr(0x10, 0, 5) };
+	uint32_t len = 0;
+
+	(void)state;
+	rig_hangup(r);
+	vscmi_start(&v);
+	r->sv[0] = connect_stream(v.path);
+	fe_realize(r, 0x1a009);
+	assert_int_equal(fe_u64(r, VHOST_USER_SET_FEATURES, scmi_feats | (1ull << 30), true), 0);
+	assert_int_equal(fe_mem_table(r, two, fds, 2, true), 0);
+	guest_ring(r, &g, 0, 256);
+	assert_non_null(
+		guest_cmd(r, &g, MEM_GPA + half - 2, req, 1, MEM_GPA + BUF_OFF + 0x100, 12, &len));
+	assert_int_equal(len, 12);
+	assert_int_equal(word_at(r, BUF_OFF + 0x108), 0x20000);
+	close(r->sv[0]);
+	r->sv[0] = -1;
+	virtq_drv_fini(&g.q[0]);
+	vscmi_stop(&v);
+	rig_free(r);
+}
+
+/* Asynchronous CLOCK_RATE_SET on the cpu clock (vm0's device 0). */
+static void guest_rate_set_async(struct rig *r, struct guest *g, uint16_t token)
+{
+	const uint32_t req[5] = { scmi_hdr(0x14, 0x5, token), 1 /* ASYNC */, 0, 1200000000, 0 };
+	uint32_t len = 0;
+
+	assert_non_null(
+		guest_cmd(r, g, MEM_GPA + BUF_OFF, req, 5, MEM_GPA + BUF_OFF + 0x100, 8, &len));
+	assert_int_equal(len, 8);
+	assert_int_equal(word_at(r, BUF_OFF + 0x104), 0);
+}
+
+/* The front-end goes while a command's delayed response waits for an event
+ * buffer: it is dropped with the device reset, and the next front-end's
+ * first event is its own delayed response, not the old one. */
+static void test_scmi_disconnect_pending(void **state)
+{
+	struct rig *r = rig_new();
+	struct vscmi v;
+	struct guest g;
+	uint32_t len = 0;
+
+	(void)state;
+	rig_hangup(r);
+	vscmi_start(&v);
+	guest_connect(r, &g, v.path, 256);
+	guest_rate_set_async(r, &g, 0x11); /* no event buffer: its delayed response waits */
+	close(r->sv[0]);
+	virtq_drv_fini(&g.q[0]);
+	virtq_drv_fini(&g.q[1]);
+
+	guest_connect(r, &g, v.path, 256);
+	{
+		const struct virtq_sg ev = { MEM_GPA + BUF_OFF + 0x1000, 136 };
+
+		assert_int_equal(virtq_drv_add(&g.q[1], &ev, 0, 1, (void *)1), 0);
+		guest_kick(r, &g, 1);
+	}
+	guest_rate_set_async(r, &g, 0x22);
+	assert_non_null(guest_used(r, &g, 1, &len));
+	assert_int_equal(len, 20);
+	assert_int_equal(word_at(r, BUF_OFF + 0x1000),
+			 scmi_hdr(0x14, 0x5, 0x22) | (SCMI_MSG_TYPE_DELAYED_RESP << 8));
+	assert_int_equal(word_at(r, BUF_OFF + 0x1004), 0);
+	close(r->sv[0]);
+	r->sv[0] = -1;
+	virtq_drv_fini(&g.q[0]);
+	virtq_drv_fini(&g.q[1]);
+	vscmi_stop(&v);
+	rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_constants),	cmocka_unit_test(test_codec),
-		cmocka_unit_test(test_qemu_sequence),	cmocka_unit_test(test_no_protocol_features),
-		cmocka_unit_test(test_reply_ack_off),	cmocka_unit_test(test_ring_sizes),
-		cmocka_unit_test(test_memory_refused),	cmocka_unit_test(test_ring_outside_memory),
-		cmocka_unit_test(test_memory_replaced), cmocka_unit_test(test_mem_slots),
-		cmocka_unit_test(test_malformed),	cmocka_unit_test(test_reconnect),
+		cmocka_unit_test(test_constants),
+		cmocka_unit_test(test_codec),
+		cmocka_unit_test(test_qemu_sequence),
+		cmocka_unit_test(test_no_protocol_features),
+		cmocka_unit_test(test_reply_ack_off),
+		cmocka_unit_test(test_ring_sizes),
+		cmocka_unit_test(test_memory_refused),
+		cmocka_unit_test(test_ring_outside_memory),
+		cmocka_unit_test(test_memory_replaced),
+		cmocka_unit_test(test_mem_slots),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_reconnect),
 		cmocka_unit_test(test_run_socket),
+		cmocka_unit_test(test_scmi_device),
+		cmocka_unit_test(test_scmi_straddling),
+		cmocka_unit_test(test_scmi_disconnect_pending),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
