@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -1231,6 +1232,44 @@ static void test_scmi_disconnect_pending(void **state)
 	rig_free(r);
 }
 
+/* ------------------------------------------------------------ the command */
+
+static void test_cli(void **state)
+{
+	char out[4096], err[4096], path[128];
+	struct rig *r = rig_new();
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "vhost-user-scmi", NULL),
+			 2);
+	th_contains_all(err, "--socket PATH is required", NULL);
+	assert_int_equal(
+		th_run_fwkit(out, sizeof(out), err, sizeof(err), "vhost-user-scmi", "--help", NULL),
+		0);
+	th_contains_all(out, "vhost-user-scmi --socket PATH", "--agent NAME", NULL);
+	th_tmp_path(path, sizeof(path), "cli.sock");
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "vhost-user-scmi",
+				      "--socket", path, "--agent", "nobody", NULL),
+			 1);
+	th_contains_all(err, "no agent named 'nobody'", NULL);
+	/* serve, answer QEMU's first request, end cleanly on SIGTERM */
+	rig_hangup(r);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(FWKIT_BIN, FWKIT_BIN, "vhost-user-scmi", "--socket", path, (char *)NULL);
+		_exit(127);
+	}
+	r->sv[0] = connect_stream(path);
+	fe_realize(r, 0x1a009);
+	close(r->sv[0]);
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(th_exit_status(pid), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1250,6 +1289,7 @@ int main(void)
 		cmocka_unit_test(test_scmi_device),
 		cmocka_unit_test(test_scmi_straddling),
 		cmocka_unit_test(test_scmi_disconnect_pending),
+		cmocka_unit_test(test_cli),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

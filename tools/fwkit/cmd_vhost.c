@@ -9,11 +9,6 @@
 
 #include <fwkit/scmi/vhost_scmi.h>
 
-#include <errno.h>
-#include <signal.h>
-#include <string.h>
-#include <unistd.h>
-
 static const char usage_text[] =
 	"usage: fwkit vhost-user-scmi --socket PATH [options]\n"
 	"\n"
@@ -32,14 +27,6 @@ static const char usage_text[] =
 	"  --trace        print every message, one line each, on stderr\n"
 	"  --verbose      print the library's warnings too\n";
 
-static int stop_pipe[2] = { -1, -1 };
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	(void)!write(stop_pipe[1], "x", 1);
-}
-
 static void ready(void *ctx, const char *agent)
 {
 	fprintf(stderr, "fwkit vhost-user-scmi: agent %s listening on %s\n", agent,
@@ -49,7 +36,6 @@ static void ready(void *ctx, const char *agent)
 int fwkit_cmd_vhost_user_scmi(int argc, char **argv)
 {
 	struct scmi_vhost_opts o = { 0 };
-	struct sigaction sa = { .sa_handler = on_signal };
 	const char *socket_path = NULL;
 	bool trace = false, verbose = false;
 	const struct cli_opt opts[] = {
@@ -64,7 +50,7 @@ int fwkit_cmd_vhost_user_scmi(int argc, char **argv)
 	const struct cli_spec spec = { .cmd = "vhost-user-scmi", .help = usage_text, .opts = opts };
 	struct cli_args args;
 	char err[256];
-	int ret = cli_parse(&spec, argc, argv, &args);
+	int stop, ret = cli_parse(&spec, argc, argv, &args);
 
 	if (ret != CLI_RUN)
 		return ret;
@@ -75,15 +61,10 @@ int fwkit_cmd_vhost_user_scmi(int argc, char **argv)
 		o.trace_ctx = "platform ";
 	}
 	cli_quiet_logs(verbose);
-	if (pipe(stop_pipe))
-		return cli_fail("pipe: %s", strerror(errno));
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	ret = scmi_vhost_run(socket_path, &o, stop_pipe[0], ready, (void *)socket_path, err,
-			     sizeof(err));
-	close(stop_pipe[0]);
-	close(stop_pipe[1]);
+	stop = cli_stop_pipe();
+	if (stop < 0)
+		return 1;
+	ret = scmi_vhost_run(socket_path, &o, stop, ready, (void *)socket_path, err, sizeof(err));
+	cli_stop_pipe_close();
 	return ret ? cli_fail("%s", err) : 0;
 }
