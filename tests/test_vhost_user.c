@@ -1180,6 +1180,50 @@ static void test_scmi_straddling(void **state)
 	rig_free(r);
 }
 
+/* One command and its status (and the reply's words at BUF_OFF + 0x100). */
+static int32_t guest_status(struct rig *r, struct guest *g, const uint32_t *req, unsigned int n)
+{
+	uint32_t len = 0;
+
+	assert_non_null(
+		guest_cmd(r, g, MEM_GPA + BUF_OFF, req, n, MEM_GPA + BUF_OFF + 0x100, 64, &len));
+	assert_true(len >= 8);
+	return (int32_t)word_at(r, BUF_OFF + 0x104);
+}
+
+/* The guest is the socket's agent and nothing more: it learns it is vm0,
+ * cannot change anyone's permissions and cannot touch another agent's
+ * power domain, while its own answers. */
+static void test_scmi_identity(void **state)
+{
+	struct rig *r = rig_new();
+	struct vscmi v;
+	struct guest g;
+	const uint32_t self[2] = { scmi_hdr(0x10, 0x7, 1), 0xffffffff };
+	const uint32_t perm[4] = { scmi_hdr(0x10, 0x9, 2), 2, 7, 0 };
+	const uint32_t pwr_set[4] = { scmi_hdr(0x11, 0x4, 3), 0, 2, 0x40000000 };
+	const uint32_t pwr_get[2] = { scmi_hdr(0x11, 0x5, 4), 0 };
+	char name[17] = { 0 };
+
+	(void)state;
+	rig_hangup(r);
+	vscmi_start(&v);
+	guest_connect(r, &g, v.path, 256);
+	assert_int_equal(guest_status(r, &g, self, 2), 0);
+	assert_int_equal(word_at(r, BUF_OFF + 0x108), 4);
+	memcpy(name, r->mem + BUF_OFF + 0x10c, 16);
+	assert_string_equal(name, "vm0");
+	assert_int_equal(guest_status(r, &g, perm, 4), -3);   /* DENIED: not trusted */
+	assert_true(guest_status(r, &g, pwr_set, 4) < 0);     /* not vm0's domain */
+	assert_int_equal(guest_status(r, &g, pwr_get, 2), 0); /* its own still answers */
+	close(r->sv[0]);
+	r->sv[0] = -1;
+	virtq_drv_fini(&g.q[0]);
+	virtq_drv_fini(&g.q[1]);
+	vscmi_stop(&v);
+	rig_free(r);
+}
+
 /* Asynchronous CLOCK_RATE_SET on the cpu clock (vm0's device 0). */
 static void guest_rate_set_async(struct rig *r, struct guest *g, uint16_t token)
 {
@@ -1288,6 +1332,7 @@ int main(void)
 		cmocka_unit_test(test_run_socket),
 		cmocka_unit_test(test_scmi_device),
 		cmocka_unit_test(test_scmi_straddling),
+		cmocka_unit_test(test_scmi_identity),
 		cmocka_unit_test(test_scmi_disconnect_pending),
 		cmocka_unit_test(test_cli),
 	};
