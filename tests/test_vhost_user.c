@@ -243,6 +243,38 @@ static void rig_free(struct rig *r)
 	free(r);
 }
 
+/* The device's state as the test sees it, under the device's lock (the
+ * back-end changes it from its own threads). */
+static struct fake_q fq(struct rig *r, unsigned int q)
+{
+	struct fake_q v;
+
+	pthread_mutex_lock(&r->dev.lock);
+	v = r->dev.q[q];
+	pthread_mutex_unlock(&r->dev.lock);
+	return v;
+}
+
+static unsigned int fake_resets(struct rig *r)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&r->dev.lock);
+	n = r->dev.resets;
+	pthread_mutex_unlock(&r->dev.lock);
+	return n;
+}
+
+static uint64_t fake_acked(struct rig *r)
+{
+	uint64_t v;
+
+	pthread_mutex_lock(&r->dev.lock);
+	v = r->dev.acked;
+	pthread_mutex_unlock(&r->dev.lock);
+	return v;
+}
+
 /* ------------------------------------------------------- the front-end */
 
 static void fe_send_raw(struct rig *r, const void *buf, size_t len, const int *fds,
@@ -567,12 +599,12 @@ static void check_started(struct rig *r, unsigned int q, unsigned int num)
 	size_t off = ring_off(q);
 
 	assert_true(fake_wait(&r->dev, &r->dev.q[q].starts, 1));
-	assert_int_equal(r->dev.q[q].num, num);
+	assert_int_equal(fq(r, q).num, num);
 	/* The device's pointers are the same guest bytes as ours. */
 	r->mem[off] = (uint8_t)(0x5a + q);
-	assert_int_equal(*(uint8_t *)r->dev.q[q].desc, 0x5a + q);
-	assert_ptr_equal(r->dev.q[q].used, (uint8_t *)r->dev.q[q].desc + 0x30000);
-	assert_ptr_equal(r->dev.q[q].avail, (uint8_t *)r->dev.q[q].desc + 0x20000);
+	assert_int_equal(*(uint8_t *)fq(r, q).desc, 0x5a + q);
+	assert_ptr_equal(fq(r, q).used, (uint8_t *)fq(r, q).desc + 0x30000);
+	assert_ptr_equal(fq(r, q).avail, (uint8_t *)fq(r, q).desc + 0x20000);
 }
 
 /* The whole QEMU sequence with protocol features and REPLY_ACK, then the
@@ -591,7 +623,7 @@ static void test_qemu_sequence(void **state)
 	fe_driver_ok(r, 256, true, true);
 	check_started(r, 0, 256);
 	check_started(r, 1, 256);
-	assert_int_equal(r->dev.acked, DEV_FEATS & ~(1ull << 24));
+	assert_int_equal(fake_acked(r), DEV_FEATS & ~(1ull << 24));
 	/* A kick reaches the device; its notify reaches the call eventfd. */
 	assert_int_equal(write(r->kick[0], &one, 8), 8);
 	assert_true(fake_wait(&r->dev, &r->dev.q[0].kicks, 2));
@@ -600,16 +632,16 @@ static void test_qemu_sequence(void **state)
 	/* poweroff */
 	assert_int_equal(fe_state(r, VHOST_USER_SET_VRING_ENABLE, 0, 0, true), 0);
 	assert_int_equal(fe_state(r, VHOST_USER_SET_VRING_ENABLE, 1, 0, true), 0);
-	assert_false(r->dev.q[0].running);
+	assert_false(fq(r, 0).running);
 	fe_send(r, &m, NULL, 0);
 	assert_true(fe_reply(r, VHOST_USER_GET_VRING_BASE, VHOST_USER_P_STATE, &m));
 	assert_int_equal(m.state.index, 0);
-	assert_int_equal(m.state.num, r->dev.q[0].base);
+	assert_int_equal(m.state.num, fq(r, 0).base);
 	assert_int_equal(m.state.num, 2); /* two kicks consumed */
 	assert_quiet(r);
 	rig_hangup(r);
 	assert_int_equal(r->served, 0);
-	assert_int_equal(r->dev.resets, 1);
+	assert_int_equal(fake_resets(r), 1);
 	vhost_backend_stats(r->be, &st);
 	assert_int_equal(st.connections, 1);
 	assert_int_equal(st.refused, 0);
@@ -645,13 +677,13 @@ static void test_reply_ack_off(void **state)
 	fe_one_region(r, false);
 	fe_ring(r, 0, 256, false);
 	fe_get(r, VHOST_USER_GET_FEATURES);
-	assert_int_equal(r->dev.q[0].starts, 0); /* disabled until enabled */
+	assert_int_equal(fq(r, 0).starts, 0); /* disabled until enabled */
 	/* ENABLE of a ring never set up is harmless. */
 	fe_state(r, VHOST_USER_SET_VRING_ENABLE, 1, 1, false);
 	fe_state(r, VHOST_USER_SET_VRING_ENABLE, 0, 1, false);
 	fe_get(r, VHOST_USER_GET_FEATURES);
-	assert_int_equal(r->dev.q[0].starts, 1);
-	assert_int_equal(r->dev.q[1].starts, 0);
+	assert_int_equal(fq(r, 0).starts, 1);
+	assert_int_equal(fq(r, 1).starts, 0);
 	assert_quiet(r);
 	rig_free(r);
 }
@@ -700,7 +732,7 @@ static void test_memory_refused(void **state)
 	/* nothing mapped: a ring cannot start */
 	fe_u64(r, VHOST_USER_SET_FEATURES, DEV_FEATS, true);
 	fe_ring(r, 0, 256, true);
-	assert_int_equal(r->dev.q[0].starts, 0);
+	assert_int_equal(fq(r, 0).starts, 0);
 	close(unsealed);
 	rig_free(r);
 }
@@ -728,7 +760,7 @@ static void test_ring_outside_memory(void **state)
 	m.addr.desc = UINT64_MAX - 0x100;
 	fe_set(r, &m, NULL, 0, true);
 	assert_int_equal(read_counter(r->err[0]), 1);
-	assert_int_equal(r->dev.q[0].starts, 0);
+	assert_int_equal(fq(r, 0).starts, 0);
 	rig_free(r);
 }
 
@@ -746,23 +778,23 @@ static void test_memory_replaced(void **state)
 	check_started(r, 0, 256);
 	assert_int_equal(write(r->kick[0], &one, 8), 8);
 	assert_true(fake_wait(&r->dev, &r->dev.q[0].kicks, 2));
-	old_desc = r->dev.q[0].desc;
+	old_desc = fq(r, 0).desc;
 	assert_int_equal(fe_one_region(r, true), 0);
-	assert_int_equal(r->dev.q[0].stops, 1);
-	assert_int_equal(r->dev.q[0].starts, 2);
-	assert_int_equal(r->dev.q[1].starts, 2);
-	assert_int_equal(r->dev.q[0].base, 3); /* 2 kicks before, 1 on restart */
-	assert_true(r->dev.q[0].running);
-	assert_ptr_not_equal(r->dev.q[0].desc, old_desc);
+	assert_int_equal(fq(r, 0).stops, 1);
+	assert_int_equal(fq(r, 0).starts, 2);
+	assert_int_equal(fq(r, 1).starts, 2);
+	assert_int_equal(fq(r, 0).base, 3); /* 2 kicks before, 1 on restart */
+	assert_true(fq(r, 0).running);
+	assert_ptr_not_equal(fq(r, 0).desc, old_desc);
 	r->mem[ring_off(0)] = 0x77;
-	assert_int_equal(*(uint8_t *)r->dev.q[0].desc, 0x77);
+	assert_int_equal(*(uint8_t *)fq(r, 0).desc, 0x77);
 	/* a bad new table leaves the old one serving */
 	{
 		struct vhost_user_region reg = { MEM_GPA, MEM_SIZE, uva_of(r, 0), MEM_SIZE };
 
 		assert_int_equal(fe_mem_table(r, &reg, &r->memfd, 1, true), 1);
-		assert_int_equal(r->dev.q[0].starts, 2);
-		assert_true(r->dev.q[0].running);
+		assert_int_equal(fq(r, 0).starts, 2);
+		assert_true(fq(r, 0).running);
 	}
 	rig_free(r);
 }
@@ -782,17 +814,17 @@ static void test_mem_slots(void **state)
 	assert_int_equal(fe_set(r, &m, &r->memfd, 1, true), 0);
 	fe_ring(r, 0, 256, true);
 	fe_state(r, VHOST_USER_SET_VRING_ENABLE, 0, 1, true);
-	assert_int_equal(r->dev.q[0].starts, 1);
+	assert_int_equal(fq(r, 0).starts, 1);
 	/* the same region again overlaps */
 	assert_int_equal(fe_set(r, &m, &r->memfd, 1, true), 1);
 	m.request = VHOST_USER_REM_MEM_REG;
 	assert_int_equal(fe_set(r, &m, NULL, 0, true), 0);
-	assert_false(r->dev.q[0].running);
+	assert_false(fq(r, 0).running);
 	assert_int_equal(fe_set(r, &m, NULL, 0, true), 1); /* gone already */
 	m.request = VHOST_USER_ADD_MEM_REG;
 	assert_int_equal(fe_set(r, &m, &r->memfd, 1, true), 0);
-	assert_true(r->dev.q[0].running);
-	assert_int_equal(r->dev.q[0].starts, 2);
+	assert_true(fq(r, 0).running);
+	assert_int_equal(fq(r, 0).starts, 2);
 	rig_free(r);
 }
 
@@ -855,7 +887,7 @@ static void test_malformed(void **state)
 		assert_int_equal(recv(r->sv[0], &c, 1, MSG_DONTWAIT), 0);
 	}
 	rig_hangup(r);
-	assert_int_equal(r->dev.resets, 1);
+	assert_int_equal(fake_resets(r), 1);
 	rig_free(r);
 }
 
@@ -875,17 +907,17 @@ static void test_reconnect(void **state)
 	fe_driver_ok(r, 256, true, true);
 	check_started(r, 0, 256);
 	rig_hangup(r);
-	assert_int_equal(r->dev.q[0].stops, 1);
-	assert_int_equal(r->dev.q[1].stops, 1);
-	assert_int_equal(r->dev.resets, 1);
+	assert_int_equal(fq(r, 0).stops, 1);
+	assert_int_equal(fq(r, 1).stops, 1);
+	assert_int_equal(fake_resets(r), 1);
 	/* the socketpair and the kick thread's epoll and stop eventfd */
 	assert_int_equal(open_fds(), before - 4);
 	/* the next front-end starts from scratch */
 	rig_serve(r);
 	fe_realize(r, UINT64_MAX);
 	fe_driver_ok(r, 1024, false, false);
-	assert_int_equal(r->dev.q[0].starts, 2);
-	assert_int_equal(r->dev.q[0].num, 1024);
+	assert_int_equal(fq(r, 0).starts, 2);
+	assert_int_equal(fq(r, 0).num, 1024);
 	/* a call from the device after the first front-end left reaches the
 	 * second one's eventfd only */
 	vhost_backend_notify(r->be, 1);
