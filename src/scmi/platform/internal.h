@@ -84,6 +84,9 @@ static inline void platform_trace(struct scmi_platform *p, const char *dir,
 
 /* p2a.c */
 bool platform_chan_has_p2a(const struct scmi_platform_chan *c);
+/* Whether c could carry platform-to-agent messages but its transport
+ * turned that off (virtio without P2A): no event may be asked for on it. */
+bool platform_chan_p2a_refused(const struct scmi_platform_chan *c);
 /* Queue for c (NULL: the agent has no platform-to-agent channel). */
 int platform_p2a_queue(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr,
 		       const void *payload, size_t len, uint64_t due);

@@ -86,13 +86,15 @@ bool scmi_msg_subscribe(struct scmi_msg *m, struct scmi_subs *s, uint32_t ctl, u
 			unsigned int flags)
 {
 	bool on = ctl & enable;
+	/* A link that refuses events refuses every subscription on it. */
+	bool need_p2a = (flags & SCMI_SUBS_NEED_P2A) || platform_chan_p2a_refused(m->chan);
 
 	if (ctl & ~enable) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return false;
 	}
-	if ((flags & SCMI_SUBS_NO_EVENT) || (on && (flags & SCMI_SUBS_NEED_P2A) &&
-					     !scmi_platform_agent_has_p2a(m->p, m->agent->id))) {
+	if ((flags & SCMI_SUBS_NO_EVENT) ||
+	    (on && need_p2a && !scmi_platform_agent_has_p2a(m->p, m->agent->id))) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return false;
 	}

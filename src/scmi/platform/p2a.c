@@ -33,6 +33,11 @@ bool platform_chan_has_p2a(const struct scmi_platform_chan *c)
 	return c->p2a_on;
 }
 
+bool platform_chan_p2a_refused(const struct scmi_platform_chan *c)
+{
+	return c && c->ops && c->ops->post && !c->p2a_on;
+}
+
 void scmi_platform_chan_set_p2a(struct scmi_platform_chan *c, bool on)
 {
 	struct scmi_platform *p = c->p;
@@ -64,7 +69,7 @@ bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id)
 	 * leaves it to the agent's other channels. */
 	c = p->serving;
 	if (c && c->agent->id == agent_id && c->ops && c->ops->post)
-		has = c->p2a_on;
+		has = !platform_chan_p2a_refused(c);
 	else
 		has = platform_p2a_chan_of(p, agent_id) != NULL;
 	pthread_mutex_unlock(&p->lock);

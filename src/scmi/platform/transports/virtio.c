@@ -20,11 +20,13 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define TX VIRTIO_SCMI_VQ_TX
-#define RX VIRTIO_SCMI_VQ_RX
+#define SCMI_VIRTIO_TOKENS 1024 /* the header's 10-bit token */
+#define TX		   VIRTIO_SCMI_VQ_TX
+#define RX		   VIRTIO_SCMI_VQ_RX
 
 #define OFFERED                                                                                    \
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_RING_F_INDIRECT_DESC) |                \
@@ -35,7 +37,11 @@ struct vq {
 	pthread_cond_t idle; /* serving dropped to 0 */
 	bool running;
 	unsigned int serving; /* cmdq chains taken by kickers, not yet returned */
-	uint16_t base;	      /* last_avail when stopped */
+	/* cmdq: tokens of the commands being served, and whether a delayed
+	 * response waited for one of them (see virtio_post) */
+	uint8_t in_service[SCMI_VIRTIO_TOKENS];
+	bool dresp_waited;
+	uint16_t base; /* last_avail when stopped */
 	struct virtq_dev q;
 	/* cmdq: a chain array kept for the next kicker; eventq: the buffer
 	 * taken for the message waiting (held when it did not fit). */
@@ -49,9 +55,10 @@ struct scmi_virtio_dev {
 	struct scmi_platform_chan *chan;
 	struct scmi_virtio_dev_ops ops;
 	void *ctx;
-	uint64_t offered, acked;
-	size_t max;	      /* the channel's payload size */
-	pthread_mutex_t lock; /* control: features, start, stop, reset */
+	uint64_t offered;
+	_Atomic uint64_t acked; /* written under lock */
+	size_t max;		/* the channel's payload size */
+	pthread_mutex_t lock;	/* control: features, start, stop, reset */
 	struct vq vq[VIRTIO_SCMI_VQ_MAX_CNT];
 };
 
@@ -130,12 +137,20 @@ static void give_chain(struct vq *v, struct virtq_chain *c)
 }
 
 /* Under v->lock, dropped while the platform answers: serve one chain. */
+static uint16_t token_of(uint32_t hdr)
+{
+	return (uint16_t)FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, hdr);
+}
+
 static void serve_one(struct scmi_virtio_dev *d, struct vq *v, struct virtq_chain *c, bool *notify)
 {
-	uint8_t in[4 + SCMI_PLATFORM_MAX_MSG_SIZE], out[4 + SCMI_PLATFORM_MAX_MSG_SIZE];
+	uint8_t in[4 + SCMI_PLATFORM_MAX_MSG_SIZE] = { 0 }, out[4 + SCMI_PLATFORM_MAX_MSG_SIZE];
+	uint16_t token;
 	uint32_t used;
 
 	virtq_chain_read(c, 0, in, FW_MIN(c->rlen, 4 + d->max));
+	token = token_of(fw_get_le32(in));
+	v->in_service[token]++;
 	v->serving++;
 	pthread_mutex_unlock(&v->lock);
 	signal_driver(d, TX, *notify, false);
@@ -145,6 +160,7 @@ static void serve_one(struct scmi_virtio_dev *d, struct vq *v, struct virtq_chai
 	v->st.commands += used != 0;
 	v->st.malformed += used == 0;
 	virtq_dev_push(&v->q, c, used);
+	v->in_service[token]--;
 	if (!--v->serving)
 		pthread_cond_broadcast(&v->idle);
 }
@@ -153,7 +169,7 @@ static void kick_cmdq(struct scmi_virtio_dev *d)
 {
 	struct vq *v = &d->vq[TX];
 	struct virtq_chain c;
-	bool notify = false, error = false;
+	bool notify = false, error = false, ready;
 
 	pthread_mutex_lock(&v->lock);
 	if (!v->running || take_chain(v, &c)) {
@@ -174,8 +190,12 @@ static void kick_cmdq(struct scmi_virtio_dev *d)
 			break;
 	}
 	give_chain(v, &c);
+	ready = v->dresp_waited;
+	v->dresp_waited = false;
 	pthread_mutex_unlock(&v->lock);
 	signal_driver(d, TX, notify, error);
+	if (ready)
+		scmi_platform_chan_ready(d->chan);
 }
 
 /* ---- eventq ---- */
@@ -219,6 +239,25 @@ static int post_event(struct vq *v, uint32_t hdr, const void *payload, size_t le
 	return 0;
 }
 
+/*
+ * A delayed response whose command is still being served waits for that
+ * command's reply to be returned: Linux takes one that overtakes its reply
+ * as SUCCESS and then rejects the reply itself as unexpected.
+ */
+static bool reply_pending(struct scmi_virtio_dev *d, uint32_t hdr)
+{
+	struct vq *c = &d->vq[TX];
+	bool wait;
+
+	if (FW_FIELD_GET(SCMI_MSG_TYPE_MASK, hdr) != SCMI_MSG_TYPE_DELAYED_RESP)
+		return false;
+	pthread_mutex_lock(&c->lock);
+	wait = c->in_service[token_of(hdr)] != 0;
+	c->dresp_waited |= wait;
+	pthread_mutex_unlock(&c->lock);
+	return wait;
+}
+
 /* ops->post: the platform's worker, with the platform lock held. */
 static int virtio_post(void *tctx, uint32_t hdr, const void *payload, size_t len)
 {
@@ -227,6 +266,8 @@ static int virtio_post(void *tctx, uint32_t hdr, const void *payload, size_t len
 	bool notify, error = false;
 	int ret;
 
+	if (reply_pending(d, hdr))
+		return -EAGAIN;
 	pthread_mutex_lock(&v->lock);
 	ret = post_event(v, hdr, payload, len, &error);
 	notify = v->running && want_notify(v);
@@ -291,12 +332,7 @@ uint64_t scmi_virtio_dev_features(const struct scmi_virtio_dev *d)
 
 uint64_t scmi_virtio_dev_acked_features(struct scmi_virtio_dev *d)
 {
-	uint64_t f;
-
-	pthread_mutex_lock(&d->lock);
-	f = d->acked;
-	pthread_mutex_unlock(&d->lock);
-	return f;
+	return atomic_load(&d->acked);
 }
 
 static bool any_running(struct scmi_virtio_dev *d)
