@@ -33,7 +33,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 # The cache lives outside the clone: a fresh clone reuses the kernel build.
-WORK=${RIG_WORK:-${XDG_CACHE_HOME:-$HOME/.cache}/fwkit-guest-rig}
+WORK=${RIG_WORK:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/fwkit-guest-rig}
 TRANSPORT=pci LOOP=0 SMP=1 MEM=512 TIMEOUT=300 CHECK=1
 APPEND_EXTRA= LOG= SETUP_ONLY=0 SOCK= ATOMIC= RXTO= FWKIT=$ROOT/build/fwkit
 
