@@ -35,7 +35,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 # The cache lives outside the clone: a fresh clone reuses the kernel build.
 WORK=${RIG_WORK:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/fwkit-guest-rig}
 TRANSPORT=pci LOOP=0 SMP=1 MEM=512 TIMEOUT=300 CHECK=1
-APPEND_EXTRA= LOG= SETUP_ONLY=0 SOCK= ATOMIC= RXTO= FWKIT=$ROOT/build/fwkit
+APPEND_EXTRA='' LOG='' SETUP_ONLY=0 SOCK='' ATOMIC='' RXTO='' FWKIT=$ROOT/build/fwkit
 
 usage() { sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//; /^set -e/d'; exit 2; }
 die() { echo "guest-e2e: $*" >&2; exit "${2:-3}"; }
@@ -306,7 +306,7 @@ EOF
 }
 
 # ------------------------------------------------------------ machine and DT
-MACHINE=(-M virt,memory-backend=mem -cpu cortex-a57 -smp "$SMP" -m "${MEM}M"
+MACHINE=(-M "virt,memory-backend=mem" -cpu cortex-a57 -smp "$SMP" -m "${MEM}M"
 	-object "memory-backend-memfd,id=mem,size=${MEM}M,share=on" -nographic -nic none -no-reboot)
 DTB=$WORK/virt-scmi-v2-smp$SMP-mem$MEM${ATOMIC:+-atomic$ATOMIC}${RXTO:+-rxto$RXTO}.dtb
 build_dtb() {
@@ -360,7 +360,7 @@ build_dtb
 build_custom_kernel
 [ $SETUP_ONLY = 1 ] && { note "setup done in $WORK"; exit 0; }
 
-BACKEND_PID= TMPD=
+BACKEND_PID='' TMPD=''
 cleanup() {
 	[ -n "$BACKEND_PID" ] && kill "$BACKEND_PID" 2>/dev/null || true
 	[ -n "$TMPD" ] && rm -rf "$TMPD"
@@ -379,9 +379,9 @@ fi
 CH="socket,id=scmi0,path=$SOCK"
 DEV=(-chardev "$CH")
 if [ "$TRANSPORT" = pci ]; then
-	DEV+=(-device vhost-user-scmi-pci,chardev=scmi0)
+	DEV+=(-device "vhost-user-scmi-pci,chardev=scmi0")
 else
-	DEV+=(-device vhost-user-scmi,chardev=scmi0 -global virtio-mmio.force-legacy=false)
+	DEV+=(-device "vhost-user-scmi,chardev=scmi0" -global virtio-mmio.force-legacy=false)
 fi
 [ -n "$LOG" ] || LOG=$WORK/boot-$(date +%Y%m%d-%H%M%S).log
 APPEND="console=ttyAMA0 rdinit=/init panic=-1 RIG_LOOP=$LOOP"
