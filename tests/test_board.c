@@ -312,7 +312,7 @@ static void test_default_board(void **state)
 	assert_string_equal(bp->vendor, "fwkit");
 	assert_string_equal(bp->sub_vendor, "emulator");
 	assert_int_equal(bp->impl_version, 0x10000);
-	assert_int_equal(bp->nagents, 3);
+	assert_int_equal(bp->nagents, 4);
 	assert_int_equal(bp->agents[0].id, 1);
 	assert_string_equal(bp->agents[0].name, "host");
 	assert_true(bp->agents[0].trusted);
@@ -326,6 +326,15 @@ static void test_default_board(void **state)
 	assert_string_equal(bp->agents[2].name, "guest2");
 	assert_false(bp->agents[2].trusted);
 	assert_int_equal(bp->agents[2].chan.a2p_irq, 4);
+	/* the VM reached over virtio (vhost-user-scmi): no SMT channel */
+	assert_int_equal(bp->agents[3].id, 4);
+	assert_string_equal(bp->agents[3].name, "vm0");
+	assert_true(bp->agents[3].chan.virtio);
+	assert_string_equal(bp->agents[3].chan.path, "/firmware/scmi-virtio");
+	assert_ptr_equal(scmi_board_virtio_agent(bp, NULL, err, sizeof(err)), &bp->agents[3]);
+	assert_ptr_equal(scmi_board_virtio_agent(bp, "guest1", err, sizeof(err)), &bp->agents[1]);
+	assert_null(scmi_board_virtio_agent(bp, "nobody", err, sizeof(err)));
+	assert_false(bp->agents[0].chan.virtio);
 	assert_int_equal(bp->ndevices, 8);
 	for (unsigned int i = 0; i < 8; i++)
 		assert_int_equal(bp->devices[i].id, i);
@@ -373,7 +382,7 @@ static void test_default_board_end_to_end(void **state)
 	CHECK(scmi_base_discover(a, info));
 	assert_string_equal(info->vendor, "fwkit");
 	assert_string_equal(info->sub_vendor, "emulator");
-	assert_int_equal(info->num_agents, 3);
+	assert_int_equal(info->num_agents, 4);
 	assert_true(info->has_agent);
 	assert_int_equal(info->agent_id, 2);
 	assert_string_equal(info->agent_name, "guest1");

@@ -29,6 +29,7 @@ int fwkit_cmd_scmi(int argc, char **argv);
 int fwkit_cmd_bench(int argc, char **argv);
 int fwkit_cmd_issei(int argc, char **argv);
 int fwkit_cmd_optee(int argc, char **argv);
+int fwkit_cmd_vhost_user_scmi(int argc, char **argv);
 /* `fwkit bench --cost [SPEC...]` (tools/fwkit/bench_cost.c). */
 int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json);
 /* ISSEI rows of `fwkit bench` (tools/fwkit/bench_issei.c). */
@@ -95,6 +96,12 @@ bool cli_parse_scaled(const char *s, uint64_t *out);
  * these signals to that thread. */
 void cli_signals_init(void);
 void cli_on_signal(void (*stop)(void *ctx), void *ctx);
+/* For a server that polls a stop descriptor (fwkit platform, fwkit
+ * vhost-user-scmi): a self-pipe that SIGINT and SIGTERM write to, with
+ * SIGPIPE ignored. Its read end, or -1 after printing why;
+ * cli_stop_pipe_close() closes both ends. Once per process. */
+int cli_stop_pipe(void);
+void cli_stop_pipe_close(void);
 /* The remote session's hang-up hook (scmi_session_opts.on_hangup): stops
  * what cli_on_signal set, as a signal would, and cli_platform_gone() then
  * says why, so the command fails with "the platform hung up". */

@@ -28,6 +28,9 @@
 /* One agent's channel, as the agent's DT node describes it. */
 struct scmi_board_chan {
 	char path[SCMI_BOARD_PATH_MAX];
+	/* compatible "arm,scmi-virtio": a virtio device (vhost-user, in-process
+	 * rings) and none of the SMT fields below */
+	bool virtio;
 	uint32_t smc_id;
 	uint64_t tx_paddr, tx_size;
 	bool has_rx;
@@ -110,13 +113,19 @@ int scmi_board_create_platform(const struct scmi_board_platform *bp,
  * server gives each agent a doorbell page of its own). */
 int scmi_board_add_smt_channel(const struct scmi_board_agent *a, struct fw_machine *m,
 			       struct scmi_platform *p, char *err, size_t errlen);
-/* Each agent's SMT-over-SMC channel as its node describes it, on m's regions. */
+/* Each agent's SMT-over-SMC channel as its node describes it, on m's
+ * regions (agents on virtio get theirs from a virtio transport). */
 int scmi_board_add_smt_channels(const struct scmi_board_platform *bp, struct fw_machine *m,
 				struct scmi_platform *p, char *err, size_t errlen);
 /* Both: the board's platform with its SMT channels. */
 int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_machine *m,
 			      const struct scmi_platform_config *base_cfg,
 			      struct scmi_platform **out, char *err, size_t errlen);
+
+/* The agent of the board named name ("vm0"), or with name NULL the first
+ * whose channel is "arm,scmi-virtio": NULL with err set when there is none. */
+const struct scmi_board_agent *scmi_board_virtio_agent(const struct scmi_board_platform *bp,
+						       const char *name, char *err, size_t errlen);
 
 /* Build an agent on a channel; smc is the conduit to the platform. */
 int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,

@@ -142,8 +142,13 @@ static int read_agent(const struct fw_dt *dt, int node, struct scmi_board_chan *
 	memset(c, 0, sizeof(*c));
 	c->a2p_irq = c->p2a_irq = -1;
 	fdt_get_path(dt->fdt, node, c->path, sizeof(c->path));
+	/* A virtio device brings its own queues: nothing more to read. */
+	c->virtio = !fdt_node_check_compatible(dt->fdt, node, "arm,scmi-virtio");
+	if (c->virtio)
+		return 0;
 	if (fdt_node_check_compatible(dt->fdt, node, "arm,scmi-smc"))
-		return fw_dt_error(dt, node, "compatible", "must be \"arm,scmi-smc\"");
+		return fw_dt_error(dt, node, "compatible",
+				   "must be \"arm,scmi-smc\" or \"arm,scmi-virtio\"");
 	if (fw_dt_u32(dt, node, "arm,smc-id", &c->smc_id, 0, UINT32_MAX, FW_DT_REQUIRED) ||
 	    read_areas(dt, node, c) || read_irq(dt, node, "a2p", c, &c->a2p_irq) ||
 	    read_irq(dt, node, "p2a", c, &c->p2a_irq))
@@ -198,11 +203,18 @@ static int read_agent_channel(const struct fw_dt *dt, int node, struct scmi_boar
 	if (fw_dt_phandles(dt, node, "fwkit,channel", &ch, 1, 1, &n, FW_DT_REQUIRED) ||
 	    read_agent(dt, ch, &a->chan))
 		return -EINVAL;
-	for (unsigned int i = 0; i < bp->nagents; i++)
-		if (bp->agents[i].chan.smc_id == a->chan.smc_id)
+	for (unsigned int i = 0; i < bp->nagents; i++) {
+		const struct scmi_board_chan *o = &bp->agents[i].chan;
+
+		if (a->chan.virtio && o->virtio && !strcmp(o->path, a->chan.path))
+			return fw_dt_error(dt, node, "fwkit,channel",
+					   "%s already belongs to agent %u", o->path,
+					   bp->agents[i].id);
+		if (!a->chan.virtio && !o->virtio && o->smc_id == a->chan.smc_id)
 			return fw_dt_error(dt, node, "fwkit,channel",
 					   "arm,smc-id 0x%x already belongs to agent %u",
 					   a->chan.smc_id, bp->agents[i].id);
+	}
 	return 0;
 }
 
@@ -487,8 +499,25 @@ int scmi_board_add_smt_channels(const struct scmi_board_platform *bp, struct fw_
 	int ret = 0;
 
 	for (unsigned int i = 0; i < bp->nagents && !ret; i++)
-		ret = scmi_board_add_smt_channel(&bp->agents[i], m, p, err, errlen);
+		if (!bp->agents[i].chan.virtio)
+			ret = scmi_board_add_smt_channel(&bp->agents[i], m, p, err, errlen);
 	return ret;
+}
+
+const struct scmi_board_agent *scmi_board_virtio_agent(const struct scmi_board_platform *bp,
+						       const char *name, char *err, size_t errlen)
+{
+	for (unsigned int i = 0; i < bp->nagents; i++) {
+		const struct scmi_board_agent *a = &bp->agents[i];
+
+		if (name ? !strcmp(a->name, name) : a->chan.virtio)
+			return a;
+	}
+	if (name)
+		snprintf(err, errlen, "the board has no agent named '%s'", name);
+	else
+		snprintf(err, errlen, "the board has no agent on an \"arm,scmi-virtio\" channel");
+	return NULL;
 }
 
 int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_machine *m,

@@ -391,9 +391,12 @@ static int port_listen(struct server *sv, struct port *pt, char *err, size_t err
 static int make_ports(struct server *sv, const struct scmi_server_opts *o, char *err, size_t errlen)
 {
 	for (unsigned int i = 0; i < sv->bp->nagents; i++) {
-		struct port *pt = &sv->ports[i];
+		struct port *pt = &sv->ports[sv->nports];
 		int ret;
 
+		/* An agent on virtio is served by `fwkit vhost-user-scmi`. */
+		if (sv->bp->agents[i].chan.virtio)
+			continue;
 		pt->a = &sv->bp->agents[i];
 		pt->p = sv->p;
 		pt->front = o->front;

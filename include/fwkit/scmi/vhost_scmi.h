@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * vhost-user-scmi: a board's SCMI platform served to one agent as a
+ * virtio-scmi device behind a vhost-user socket, the back-end QEMU's
+ * vhost-user-scmi(-pci) device connects to. Who the front-end is follows
+ * from the socket (the agent it was started for), never from what it says.
+ * One front-end at a time; when it goes, the device is reset: what was
+ * queued for it (delayed responses, notifications) is dropped, the agent's
+ * platform state (permissions, subscriptions, negotiated versions) stays,
+ * as for an OS that reboots (docs/vhost-user.md).
+ */
+#ifndef FWKIT_SCMI_VHOST_SCMI_H
+#define FWKIT_SCMI_VHOST_SCMI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct scmi_vhost_opts {
+	const char *dtb;   /* NULL: the embedded default board */
+	const char *agent; /* the agent's label; NULL: the board's virtio agent */
+	bool no_p2a;	   /* do not offer VIRTIO_SCMI_F_P2A_CHANNELS */
+	void (*trace)(void *ctx, const char *line);
+	void *trace_ctx;
+};
+
+/*
+ * Serve until stop_fd becomes readable: 0, or a negative errno with err
+ * set (no such agent, a bad board, a socket that cannot be bound). ready
+ * (if given) is called once listening, with the agent's name.
+ */
+int scmi_vhost_run(const char *socket_path, const struct scmi_vhost_opts *o, int stop_fd,
+		   void (*ready)(void *ctx, const char *agent), void *ready_ctx, char *err,
+		   size_t errlen);
+
+#endif /* FWKIT_SCMI_VHOST_SCMI_H */

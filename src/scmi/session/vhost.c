@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * vhost-user-scmi (fwkit/scmi/vhost_scmi.h): the board's platform, one
+ * agent's virtio-scmi device on it, and the vhost-user back-end that drives
+ * the device for whichever front-end connects. This file only composes: the
+ * device is src/scmi/platform/transports/virtio.c, the protocol
+ * src/vhost/backend.c; here the back-end's device operations become the
+ * device's calls and the device's interrupts the back-end's eventfds.
+ */
+#include <fwkit/base.h>
+#include <fwkit/board.h>
+#include <fwkit/scmi/board.h>
+#include <fwkit/scmi/platform_virtio.h>
+#include <fwkit/scmi/vhost_scmi.h>
+#include <fwkit/vhost/backend.h>
+#include <fwkit/virtio/virtio.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vhost_scmi {
+	struct fw_board board;
+	struct scmi_board_platform *bp;
+	const struct scmi_board_agent *agent;
+	struct scmi_platform *p;
+	struct scmi_virtio_dev *dev;
+	struct vhost_backend *be;
+};
+
+static uint64_t dev_features(void *ctx)
+{
+	return scmi_virtio_dev_features(((struct vhost_scmi *)ctx)->dev);
+}
+
+static int dev_set_features(void *ctx, uint64_t acked)
+{
+	return scmi_virtio_dev_set_features(((struct vhost_scmi *)ctx)->dev, acked);
+}
+
+static int dev_queue_start(void *ctx, unsigned int qidx, const struct virtio_mem *mem,
+			   unsigned int num, void *desc, void *avail, void *used, uint16_t base,
+			   uint16_t used_idx)
+{
+	return scmi_virtio_dev_queue_start(((struct vhost_scmi *)ctx)->dev, qidx, mem, num, desc,
+					   avail, used, base, used_idx);
+}
+
+static int dev_queue_stop(void *ctx, unsigned int qidx, uint16_t *base)
+{
+	return scmi_virtio_dev_queue_stop(((struct vhost_scmi *)ctx)->dev, qidx, base);
+}
+
+static void dev_kick(void *ctx, unsigned int qidx)
+{
+	scmi_virtio_dev_kick(((struct vhost_scmi *)ctx)->dev, qidx);
+}
+
+static void dev_reset(void *ctx)
+{
+	scmi_virtio_dev_reset(((struct vhost_scmi *)ctx)->dev);
+}
+
+static const struct vhost_dev_ops dev_ops = {
+	.nqueues = VIRTIO_SCMI_VQ_MAX_CNT,
+	.features = dev_features,
+	.set_features = dev_set_features,
+	.queue_start = dev_queue_start,
+	.queue_stop = dev_queue_stop,
+	.kick = dev_kick,
+	.reset = dev_reset,
+};
+
+/* The device's interrupts, to the front-end's eventfds. */
+static void on_notify(void *ctx, unsigned int qidx)
+{
+	struct vhost_scmi *v = ctx;
+
+	if (v->be)
+		vhost_backend_notify(v->be, qidx);
+}
+
+static void on_error(void *ctx, unsigned int qidx)
+{
+	struct vhost_scmi *v = ctx;
+
+	if (v->be)
+		vhost_backend_ring_error(v->be, qidx);
+}
+
+static const struct scmi_virtio_dev_ops irq_ops = { .notify = on_notify, .error = on_error };
+
+static void vhost_scmi_free(struct vhost_scmi *v)
+{
+	/* The device first: nothing may notify a back-end that is gone. */
+	if (v->dev)
+		scmi_virtio_dev_destroy(v->dev);
+	vhost_backend_destroy(v->be);
+	if (v->p)
+		scmi_platform_destroy(v->p);
+	fw_board_free(&v->board);
+	free(v->bp);
+	free(v);
+}
+
+static int build(struct vhost_scmi *v, const struct scmi_vhost_opts *o, char *err, size_t errlen)
+{
+	struct scmi_platform_config pcfg = { .trace = o->trace, .trace_ctx = o->trace_ctx };
+	int ret = fw_board_load(o->dtb, NULL, &v->board, err, errlen);
+
+	if (!ret)
+		ret = scmi_board_read_platform(v->board.fdt, v->bp, err, errlen);
+	if (!ret && !(v->agent = scmi_board_virtio_agent(v->bp, o->agent, err, errlen)))
+		ret = -ENOENT;
+	if (!ret)
+		ret = scmi_board_create_platform(v->bp, &pcfg, &v->p, err, errlen);
+	if (ret)
+		return ret;
+	ret = scmi_virtio_dev_create(v->p, v->agent->id, !o->no_p2a, &irq_ops, v, &v->dev);
+	if (!ret)
+		ret = vhost_backend_create(&dev_ops, v, &v->be);
+	if (!ret)
+		ret = scmi_platform_start(v->p);
+	if (ret)
+		snprintf(err, errlen, "cannot build agent %s's virtio device: %s", v->agent->name,
+			 strerror(-ret));
+	return ret;
+}
+
+struct ready_ctx {
+	void (*fn)(void *ctx, const char *agent);
+	void *ctx;
+	const char *agent;
+};
+
+static void on_ready(void *ctx)
+{
+	struct ready_ctx *r = ctx;
+
+	if (r->fn)
+		r->fn(r->ctx, r->agent);
+}
+
+int scmi_vhost_run(const char *socket_path, const struct scmi_vhost_opts *o, int stop_fd,
+		   void (*ready)(void *ctx, const char *agent), void *ready_ctx, char *err,
+		   size_t errlen)
+{
+	struct vhost_scmi *v = calloc(1, sizeof(*v));
+	struct ready_ctx r = { .fn = ready, .ctx = ready_ctx };
+	int ret;
+
+	if (!v || !(v->bp = calloc(1, sizeof(*v->bp)))) {
+		free(v);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = build(v, o, err, errlen);
+	if (!ret) {
+		r.agent = v->agent->name;
+		ret = vhost_backend_run(v->be, socket_path, stop_fd, on_ready, &r);
+		if (ret == -EADDRINUSE)
+			snprintf(err, errlen, "cannot listen on %s: another back-end is serving it",
+				 socket_path);
+		else if (ret)
+			snprintf(err, errlen, "cannot listen on %s: %s", socket_path,
+				 strerror(-ret));
+	}
+	vhost_scmi_free(v);
+	return ret;
+}
