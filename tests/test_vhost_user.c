@@ -10,6 +10,7 @@
 #include "helpers.h"
 
 #include <fwkit/base.h>
+#include <fwkit/scmi/sensor.h>
 #include <fwkit/scmi/vhost_scmi.h>
 #include <fwkit/scmi/wire.h>
 #include <fwkit/sync.h>
@@ -277,40 +278,16 @@ static uint64_t fake_acked(struct rig *r)
 
 /* ------------------------------------------------------- the front-end */
 
-static void fe_send_raw(struct rig *r, const void *buf, size_t len, const int *fds,
-			unsigned int nfds)
+/* Bytes as they are, for messages the codec would not write. */
+static void fe_send_raw(struct rig *r, const void *buf, size_t len)
 {
-	union {
-		char buf[CMSG_SPACE(16 * sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (nfds) {
-		struct cmsghdr *c;
-
-		memset(&ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
-	}
-	assert_int_equal(sendmsg(r->sv[0], &mh, MSG_NOSIGNAL), (ssize_t)len);
+	assert_int_equal(send(r->sv[0], buf, len, MSG_NOSIGNAL), (ssize_t)len);
 }
 
 static void fe_send(struct rig *r, struct vhost_user_msg *m, const int *fds, unsigned int nfds)
 {
-	uint8_t buf[VHOST_USER_HDR_SIZE + VHOST_USER_MAX_PAYLOAD];
-	size_t n;
-
 	m->flags |= VHOST_USER_VERSION;
-	n = vhost_user_msg_pack(m, buf, sizeof(buf));
-	assert_true(n >= VHOST_USER_HDR_SIZE);
-	fe_send_raw(r, buf, n, fds, nfds);
+	assert_int_equal(vhost_user_send(r->sv[0], m, fds, nfds), 0);
 }
 
 /* The reply to request, by the deadline; false when none came. */
@@ -844,7 +821,7 @@ static void test_malformed(void **state)
 	before = open_fds();
 	/* SET_FEATURES with 4 bytes: refused, the stream goes on */
 	memcpy(raw, (uint32_t[]){ VHOST_USER_SET_FEATURES, VHOST_USER_VERSION | 8, 4 }, 12);
-	fe_send_raw(r, raw, 16, NULL, 0);
+	fe_send_raw(r, raw, 16);
 	{
 		struct vhost_user_msg a;
 
@@ -878,7 +855,7 @@ static void test_malformed(void **state)
 	assert_int_equal(st.refused, 7);
 	/* a header of version 2: the connection ends */
 	memcpy(raw, (uint32_t[]){ VHOST_USER_GET_FEATURES, 2, 0 }, 12);
-	fe_send_raw(r, raw, 12, NULL, 0);
+	fe_send_raw(r, raw, 12);
 	{
 		uint64_t deadline = fw_deadline(WAIT_NS);
 		char c;
@@ -986,7 +963,13 @@ struct vscmi {
 	char path[128];
 	int cancel, ret;
 	pthread_t thread;
+	struct fw_completion listening;
 };
+
+static void vscmi_ready(void *ctx, const char *agent)
+{
+	fw_complete(ctx);
+}
 
 static void *vscmi_main(void *arg)
 {
@@ -994,7 +977,8 @@ static void *vscmi_main(void *arg)
 	const struct scmi_vhost_opts o = { 0 };
 	char err[256];
 
-	v->ret = scmi_vhost_run(v->path, &o, v->cancel, NULL, NULL, err, sizeof(err));
+	v->ret = scmi_vhost_run(v->path, &o, v->cancel, vscmi_ready, &v->listening, err,
+				sizeof(err));
 	return NULL;
 }
 
@@ -1124,7 +1108,9 @@ static void vscmi_start(struct vscmi *v)
 {
 	th_tmp_path(v->path, sizeof(v->path), "vscmi.sock");
 	v->cancel = eventfd(0, EFD_CLOEXEC);
+	fw_completion_init(&v->listening);
 	assert_int_equal(pthread_create(&v->thread, NULL, vscmi_main, v), 0);
+	assert_int_equal(fw_wait_for_completion_until(&v->listening, fw_deadline(WAIT_NS)), 0);
 }
 
 static void vscmi_stop(struct vscmi *v)
@@ -1135,6 +1121,7 @@ static void vscmi_stop(struct vscmi *v)
 	assert_int_equal(pthread_join(v->thread, NULL), 0);
 	assert_int_equal(v->ret, 0);
 	close(v->cancel);
+	fw_completion_destroy(&v->listening);
 }
 
 /* The guest's commands through the real device, with Linux's indirect
@@ -1308,6 +1295,56 @@ static void test_scmi_disconnect_pending(void **state)
 	rig_free(r);
 }
 
+/* -------------------------------------------------------- the front-end */
+
+/* fwkit's own agent as a vhost-user front-end, against fwkit's back-end:
+ * Base, an asynchronous sensor reading (its delayed response on the
+ * eventq), then a second agent after the first hung up. */
+static void test_agent_frontend(void **state)
+{
+	struct vscmi v;
+
+	(void)state;
+	vscmi_start(&v);
+	for (int round = 0; round < 2; round++) {
+		struct scmi_vhost_agent *va;
+		struct scmi_base_info info;
+		struct scmi_sensor_reading rd[4];
+		uint32_t version;
+		size_t n = 0;
+
+		assert_int_equal(scmi_vhost_agent_open(v.path, fw_deadline(WAIT_NS),
+						       round ? 1024 : 256, NULL, &va),
+				 0);
+		assert_int_equal(scmi_base_discover(scmi_vhost_agent_agent(va), &info), 0);
+		assert_string_equal(info.vendor, "fwkit");
+		assert_int_equal(info.agent_id, 4);
+		assert_string_equal(info.agent_name, "vm0");
+		assert_int_equal(info.num_protocols, 9);
+		assert_int_equal(scmi_base_protocol_version(scmi_vhost_agent_agent(va),
+							    SCMI_PROTOCOL_SENSOR, &version),
+				 0);
+		assert_int_equal(scmi_sensor_reading_get(scmi_vhost_agent_agent(va), version, 0,
+							 true, rd, 4, &n),
+				 0);
+		assert_int_equal(n, 1);
+		scmi_vhost_agent_close(va);
+	}
+	vscmi_stop(&v);
+}
+
+/* No back-end: the agent fails by its deadline, leaving nothing behind. */
+static void test_agent_frontend_no_backend(void **state)
+{
+	struct scmi_vhost_agent *va = NULL;
+	char path[128];
+
+	(void)state;
+	th_tmp_path(path, sizeof(path), "nobody.sock");
+	assert_true(scmi_vhost_agent_open(path, fw_deadline(WAIT_NS), 256, NULL, &va) < 0);
+	assert_null(va);
+}
+
 /* ------------------------------------------------------------ the command */
 
 static void test_cli(void **state)
@@ -1366,6 +1403,8 @@ int main(void)
 		cmocka_unit_test(test_scmi_straddling),
 		cmocka_unit_test(test_scmi_identity),
 		cmocka_unit_test(test_scmi_disconnect_pending),
+		cmocka_unit_test(test_agent_frontend),
+		cmocka_unit_test(test_agent_frontend_no_backend),
 		cmocka_unit_test(test_cli),
 	};
 

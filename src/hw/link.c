@@ -220,14 +220,14 @@ void hw_link_server_close(struct hw_link_server *s)
 	free(s);
 }
 
-int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out)
+static int connect_type(const char *path, int type, uint64_t deadline, struct hw_link **out)
 {
 	struct sockaddr_un sa;
 	int fd, ret = sun_fill(&sa, path);
 
 	if (ret)
 		return ret;
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	ret = set_send_timeout(fd, deadline);
@@ -238,6 +238,16 @@ int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out)
 		return ret;
 	}
 	return link_new(fd, out);
+}
+
+int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out)
+{
+	return connect_type(path, SOCK_SEQPACKET, deadline, out);
+}
+
+int hw_link_connect_stream(const char *path, uint64_t deadline, struct hw_link **out)
+{
+	return connect_type(path, SOCK_STREAM, deadline, out);
 }
 
 int hw_link_fd(const struct hw_link *l)

@@ -646,28 +646,11 @@ static int recv_full(struct conn *c, uint8_t *buf, size_t len, int *fds, unsigne
 	return 0;
 }
 
-static int send_msg(struct conn *c, const struct vhost_user_msg *m)
-{
-	uint8_t buf[VHOST_USER_HDR_SIZE + 64];
-	size_t len = vhost_user_msg_pack(m, buf, sizeof(buf)), off = 0;
-
-	while (off < len) {
-		ssize_t n = send(c->fd, buf + off, len - off, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return errno == EAGAIN ? -ETIMEDOUT : -errno;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
 static int reply(struct conn *c, uint32_t request, struct vhost_user_msg *r)
 {
 	r->request = request;
 	r->flags = VHOST_USER_VERSION | VHOST_USER_REPLY_MASK;
-	return send_msg(c, r);
+	return vhost_user_send(c->fd, r, NULL, 0);
 }
 
 static bool has_own_reply(uint32_t request)

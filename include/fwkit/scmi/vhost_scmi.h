@@ -12,8 +12,11 @@
 #ifndef FWKIT_SCMI_VHOST_SCMI_H
 #define FWKIT_SCMI_VHOST_SCMI_H
 
+#include <fwkit/scmi/agent.h>
+
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct scmi_vhost_opts {
 	const char *dtb;   /* NULL: the embedded default board */
@@ -31,5 +34,22 @@ struct scmi_vhost_opts {
 int scmi_vhost_run(const char *socket_path, const struct scmi_vhost_opts *o, int stop_fd,
 		   void (*ready)(void *ctx, const char *agent), void *ready_ctx, char *err,
 		   size_t errlen);
+
+/*
+ * The other end: an SCMI agent on the virtio transport (Linux's semantics,
+ * fwkit/scmi/transport_virtio.h) whose device is behind the vhost-user
+ * socket at path (`fwkit vhost-user-scmi`, or any vhost-user-scmi
+ * back-end), driven exactly as QEMU drives it for a guest: the agent's
+ * memory is a sealed memfd handed over with SET_MEM_TABLE, its rings
+ * (ring entries each) started with kick and call eventfds. cfg may be
+ * NULL. -ETIMEDOUT/-ECONNREFUSED (no back-end by the deadline), -EPROTO,
+ * -ENODEV (a back-end without VERSION_1), -ENOMEM.
+ */
+struct scmi_vhost_agent;
+int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring,
+			  const struct scmi_agent_config *cfg, struct scmi_vhost_agent **out);
+struct scmi_agent *scmi_vhost_agent_agent(const struct scmi_vhost_agent *va);
+/* The agent destroyed, the front-end gone (the back-end resets the device). */
+void scmi_vhost_agent_close(struct scmi_vhost_agent *va);
 
 #endif /* FWKIT_SCMI_VHOST_SCMI_H */

@@ -8,8 +8,9 @@
  * SCM_RIGHTS. The front-end is a peer like any other: every message is
  * parsed from a copy, its size must be exactly the one its request takes and
  * its descriptor count exactly the one its payload announces, or it is
- * refused with a reason. Nothing here touches a socket or a descriptor, so a
- * fuzzer can call it (fuzz/fuzz_vhost_msg.c).
+ * refused with a reason. The codec touches no socket or descriptor, so a
+ * fuzzer can call it (fuzz/fuzz_vhost_msg.c); vhost_user_send, the one
+ * socket write both ends share, is apart (src/vhost/io.c).
  */
 #ifndef FWKIT_VHOST_VHOST_USER_H
 #define FWKIT_VHOST_VHOST_USER_H
@@ -172,5 +173,11 @@ const char *vhost_user_request_name(uint32_t request);
  * requests and the back-end's replies both go through here.
  */
 size_t vhost_user_msg_pack(const struct vhost_user_msg *m, void *out, size_t cap);
+
+/* Encode m and send it on the stream socket fd with nfds descriptors
+ * (SCM_RIGHTS, with its first byte): 0, -EINVAL (nothing to encode, too
+ * many descriptors), -ETIMEDOUT (a peer that reads nothing, past the
+ * socket's send timeout), -errno. */
+int vhost_user_send(int fd, const struct vhost_user_msg *m, const int *fds, unsigned int nfds);
 
 #endif /* FWKIT_VHOST_VHOST_USER_H */

@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * vhost-user-scmi (fwkit/scmi/vhost_scmi.h): the board's platform, one
- * agent's virtio-scmi device on it, and the vhost-user back-end that drives
- * the device for whichever front-end connects. This file only composes: the
- * device is src/scmi/platform/transports/virtio.c, the protocol
- * src/vhost/backend.c; here the back-end's device operations become the
- * device's calls and the device's interrupts the back-end's eventfds.
+ * vhost-user-scmi (fwkit/scmi/vhost_scmi.h), both ends. The back-end: the
+ * board's platform, one agent's virtio-scmi device on it, and the
+ * vhost-user back-end that drives the device for whichever front-end
+ * connects. The front-end: an agent on the virtio transport whose rings a
+ * vhost-user front-end hands to such a back-end. This file only composes:
+ * the device is src/scmi/platform/transports/virtio.c, the agent's
+ * transport src/scmi/agent/transports/virtio.c, the protocol src/vhost/;
+ * here one side's operations become the other's calls.
  */
 #include <fwkit/base.h>
 #include <fwkit/board.h>
 #include <fwkit/scmi/board.h>
 #include <fwkit/scmi/platform_virtio.h>
+#include <fwkit/scmi/transport_virtio.h>
 #include <fwkit/scmi/vhost_scmi.h>
 #include <fwkit/vhost/backend.h>
+#include <fwkit/vhost/frontend.h>
 #include <fwkit/virtio/virtio.h>
 
 #include <errno.h>
@@ -168,4 +172,133 @@ int scmi_vhost_run(const char *socket_path, const struct scmi_vhost_opts *o, int
 	}
 	vhost_scmi_free(v);
 	return ret;
+}
+
+/* ------------------------------------------------------------ the agent */
+
+/* Where the agent's memory is, for the device. */
+#define AGENT_MEM_GPA 0x40000000ull
+
+struct scmi_vhost_agent {
+	struct hw_shm *mem;
+	struct vhost_frontend *fe;
+	struct scmi_virtio_transport *vt; /* set once, before any interrupt */
+	struct scmi_agent *agent;
+};
+
+static void agent_kick(void *ctx, unsigned int qidx)
+{
+	vhost_frontend_kick(((struct scmi_vhost_agent *)ctx)->fe, qidx);
+}
+
+static void agent_interrupt(void *ctx, unsigned int qidx)
+{
+	struct scmi_vhost_agent *va = ctx;
+	struct scmi_virtio_transport *vt = __atomic_load_n(&va->vt, __ATOMIC_ACQUIRE);
+
+	if (vt)
+		scmi_virtio_transport_interrupt(vt, qidx);
+}
+
+static const struct vhost_frontend_ops agent_fe_ops = { .interrupt = agent_interrupt };
+
+/* Features as Linux's driver takes them: VERSION_1 required, P2A if offered. */
+static int agent_features(struct scmi_vhost_agent *va, uint64_t *acked)
+{
+	const uint64_t want = (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC) |
+			      (1ull << VIRTIO_RING_F_EVENT_IDX) |
+			      (1ull << VIRTIO_SCMI_F_P2A_CHANNELS);
+
+	*acked = vhost_frontend_features(va->fe) & want;
+	if (!(*acked & (1ull << VIRTIO_F_VERSION_1)))
+		return -ENODEV;
+	return vhost_frontend_set_features(va->fe, *acked);
+}
+
+/* The transport on the agent's memory, and its rings given to the device. */
+static int agent_transport(struct scmi_vhost_agent *va, uint64_t acked, unsigned int ring)
+{
+	bool p2a = acked & (1ull << VIRTIO_SCMI_F_P2A_CHANNELS);
+	struct scmi_virtio_transport_cfg cfg = { .mem = va->mem->base,
+						 .gpa = AGENT_MEM_GPA,
+						 .size = va->mem->size,
+						 .features = acked,
+						 .num = { ring, p2a ? ring : 0 },
+						 .kick = agent_kick,
+						 .ctx = va };
+	struct scmi_virtio_transport *vt;
+	int ret = scmi_virtio_transport_create(&cfg, &vt);
+
+	if (ret)
+		return ret;
+	__atomic_store_n(&va->vt, vt, __ATOMIC_RELEASE);
+	for (unsigned int q = 0; q < (p2a ? 2u : 1u) && !ret; q++) {
+		struct scmi_virtio_vring r;
+
+		ret = scmi_virtio_transport_vring(vt, q, &r);
+		if (!ret)
+			ret = vhost_frontend_ring_start(va->fe, q, r.num, r.desc, r.avail, r.used);
+	}
+	return ret;
+}
+
+static int agent_build(struct scmi_vhost_agent *va, const char *path, uint64_t deadline,
+		       unsigned int ring, const struct scmi_agent_config *cfg)
+{
+	size_t size = (scmi_virtio_transport_mem_size(ring, ring) + 0xfff) & ~(size_t)0xfff;
+	uint64_t acked = 0;
+	int ret = hw_shm_create("vhost-agent", AGENT_MEM_GPA, size, &va->mem);
+
+	if (!ret)
+		ret = vhost_frontend_connect(path, deadline, &agent_fe_ops, va, &va->fe);
+	if (!ret)
+		ret = agent_features(va, &acked);
+	if (!ret)
+		ret = vhost_frontend_set_memory(va->fe, va->mem->fd, AGENT_MEM_GPA, size,
+						va->mem->base);
+	if (!ret)
+		ret = agent_transport(va, acked, ring);
+	if (!ret)
+		ret = scmi_agent_create(cfg, &scmi_virtio_desc, &va->agent);
+	if (!ret)
+		ret = scmi_agent_add_channel(va->agent, SCMI_PROTOCOL_BASE, true, va->vt);
+	if (!ret && (acked & (1ull << VIRTIO_SCMI_F_P2A_CHANNELS)))
+		ret = scmi_agent_add_channel(va->agent, SCMI_PROTOCOL_BASE, false, va->vt);
+	return ret;
+}
+
+int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring,
+			  const struct scmi_agent_config *cfg, struct scmi_vhost_agent **out)
+{
+	struct scmi_vhost_agent *va = calloc(1, sizeof(*va));
+	int ret;
+
+	if (!va)
+		return -ENOMEM;
+	ret = agent_build(va, path, deadline, ring, cfg);
+	if (ret) {
+		scmi_vhost_agent_close(va);
+		return ret;
+	}
+	*out = va;
+	return 0;
+}
+
+struct scmi_agent *scmi_vhost_agent_agent(const struct scmi_vhost_agent *va)
+{
+	return va->agent;
+}
+
+void scmi_vhost_agent_close(struct scmi_vhost_agent *va)
+{
+	if (!va)
+		return;
+	if (va->agent)
+		scmi_agent_destroy(va->agent);
+	/* The device stops with the front-end; then the rings are free. */
+	vhost_frontend_close(va->fe);
+	if (va->vt)
+		scmi_virtio_transport_destroy(va->vt);
+	hw_shm_destroy(va->mem);
+	free(va);
 }
