@@ -2,17 +2,23 @@
 /*
  * The vhost-user front-end (fwkit/vhost/frontend.h): QEMU's side of the
  * protocol for a driver in this process. Requests go out one at a time
- * under a lock, each reply (or REPLY_ACK) read by a deadline and parsed
- * before it is believed. A thread waits on the call eventfds with epoll
- * (and an eventfd that stops it) and hands each to ops->interrupt.
+ * under a lock; each reply (or REPLY_ACK) is read by a deadline, its header
+ * first so that a wrong size is refused without waiting for bytes that will
+ * never come, and parsed by the codec's reply parser before it is believed.
+ * A channel that failed once (silence, a malformed reply, a reply to
+ * another request) is broken for good: the stream can no longer be trusted
+ * to be in step. A thread waits on the call and error eventfds with epoll
+ * (and an eventfd that stops it) and hands each to the ops.
  */
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
 #include <fwkit/sync.h>
 #include <fwkit/vhost/frontend.h>
 #include <fwkit/vhost/vhost_user.h>
+#include <fwkit/virtio/virtio.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -21,16 +27,23 @@
 #include <unistd.h>
 
 #define STOP_TAG UINT32_MAX
+#define ERR_TAG	 0x10000u /* epoll tag bit: the ring's error eventfd */
+#define BIT(n)	 (1ull << (n))
 /* What the front-end takes of the protocol features a back-end offers. */
 #define WANTED_PROTOCOL_FEATURES                                                                   \
-	((1ull << VHOST_USER_PROTOCOL_F_MQ) | (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK))
+	(BIT(VHOST_USER_PROTOCOL_F_MQ) | BIT(VHOST_USER_PROTOCOL_F_REPLY_ACK) |                    \
+	 BIT(VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS) | BIT(VHOST_USER_PROTOCOL_F_STATUS))
+#define MAX_RING 32768u
 
 struct vhost_frontend {
-	struct hw_link *link;
-	pthread_mutex_t lock; /* one request at a time */
-	uint64_t features, proto;
+	int fd;
+	pthread_mutex_t lock; /* one request at a time; broken */
+	int broken;	      /* the channel's first failure, then every request's */
+	uint64_t features, proto, timeout_ns;
 	bool pf; /* the back-end speaks protocol features */
+	unsigned int nq, queue_num, mem_slots;
 	int kick[VHOST_FRONTEND_MAX_QUEUES], call[VHOST_FRONTEND_MAX_QUEUES];
+	int err[VHOST_FRONTEND_MAX_QUEUES];
 	int ep, stop;
 	pthread_t thread;
 	bool thread_started;
@@ -38,7 +51,12 @@ struct vhost_frontend {
 	void *ctx;
 };
 
-/* Exactly len bytes of reply by the deadline. */
+static bool has_proto(const struct vhost_frontend *f, unsigned int bit)
+{
+	return f->proto & BIT(bit);
+}
+
+/* Exactly len bytes by the deadline. */
 static int recv_exact(int fd, uint8_t *buf, size_t len, uint64_t deadline)
 {
 	while (len) {
@@ -58,20 +76,29 @@ static int recv_exact(int fd, uint8_t *buf, size_t len, uint64_t deadline)
 	return 0;
 }
 
-/* The reply to request, of kind (U64 or STATE: 8 bytes). */
+/* The reply to request, of kind (U64 or STATE: 8 bytes of payload). */
 static int recv_reply(struct vhost_frontend *f, uint32_t request, enum vhost_user_payload kind,
 		      struct vhost_user_msg *r)
 {
 	uint8_t buf[VHOST_USER_HDR_SIZE + 8];
-	uint64_t deadline = fw_deadline(VHOST_FRONTEND_REPLY_TIMEOUT_NS);
-	const char *why;
-	int ret = recv_exact(hw_link_fd(f->link), buf, sizeof(buf), deadline);
+	uint64_t deadline = fw_deadline(f->timeout_ns);
+	const char *why = NULL;
+	int ret = recv_exact(f->fd, buf, VHOST_USER_HDR_SIZE, deadline);
 
-	if (!ret && vhost_user_reply_parse(buf, sizeof(buf), request, kind, r, &why)) {
-		fw_err("vhost-user: malformed reply to %s: %s", vhost_user_request_name(request),
-		       why);
-		ret = -EPROTO;
+	/* The header alone decodes the announced size: anything but the
+	 * reply's is refused now rather than waited for. */
+	if (!ret) {
+		(void)vhost_user_reply_parse(buf, VHOST_USER_HDR_SIZE, request, kind, r, &why);
+		if (r->size != sizeof(buf) - VHOST_USER_HDR_SIZE)
+			ret = -EPROTO;
 	}
+	if (!ret)
+		ret = recv_exact(f->fd, buf + VHOST_USER_HDR_SIZE, r->size, deadline);
+	if (!ret && vhost_user_reply_parse(buf, sizeof(buf), request, kind, r, &why))
+		ret = -EPROTO;
+	if (ret == -EPROTO)
+		fw_err("vhost-user: malformed reply to %s: %s", vhost_user_request_name(request),
+		       why ? why : "payload size");
 	return ret;
 }
 
@@ -83,16 +110,20 @@ static int request(struct vhost_frontend *f, struct vhost_user_msg *m, const int
 		   unsigned int nfds, struct vhost_user_msg *reply)
 {
 	struct vhost_user_msg ack = { .kind = VHOST_USER_P_U64 };
-	bool acked = !reply && (f->proto & (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK));
+	bool acked = !reply && has_proto(f, VHOST_USER_PROTOCOL_F_REPLY_ACK);
 	int ret;
 
 	m->flags = VHOST_USER_VERSION | (acked ? VHOST_USER_NEED_REPLY_MASK : 0);
 	pthread_mutex_lock(&f->lock);
-	ret = vhost_user_send(hw_link_fd(f->link), m, fds, nfds);
+	ret = f->broken;
+	if (!ret)
+		ret = vhost_user_send(f->fd, m, fds, nfds);
 	if (!ret && reply)
 		ret = recv_reply(f, m->request, reply->kind, reply);
 	else if (!ret && acked)
 		ret = recv_reply(f, m->request, VHOST_USER_P_U64, &ack);
+	if (ret && !f->broken)
+		f->broken = ret;
 	pthread_mutex_unlock(&f->lock);
 	if (!ret && acked && ack.u64)
 		ret = -EIO;
@@ -109,12 +140,18 @@ static int get_u64(struct vhost_frontend *f, uint32_t req, uint64_t *v)
 	return ret;
 }
 
-static int set_u64(struct vhost_frontend *f, uint32_t req, enum vhost_user_payload kind, uint64_t v,
-		   int fd)
+static int set_u64(struct vhost_frontend *f, uint32_t req, uint64_t v)
 {
-	struct vhost_user_msg m = { .request = req, .kind = kind, .u64 = v };
+	struct vhost_user_msg m = { .request = req, .kind = VHOST_USER_P_U64, .u64 = v };
 
-	return request(f, &m, &fd, fd >= 0 ? 1 : 0, NULL);
+	return request(f, &m, NULL, 0, NULL);
+}
+
+static int set_vring_fd(struct vhost_frontend *f, uint32_t req, unsigned int q, int fd)
+{
+	struct vhost_user_msg m = { .request = req, .kind = VHOST_USER_P_VRING_FD, .u64 = q };
+
+	return request(f, &m, &fd, 1, NULL);
 }
 
 static int set_state(struct vhost_frontend *f, uint32_t req, unsigned int q, uint32_t num)
@@ -126,12 +163,53 @@ static int set_state(struct vhost_frontend *f, uint32_t req, unsigned int q, uin
 	return request(f, &m, NULL, 0, NULL);
 }
 
+/* A peer-given value the front-end relies on: -EPROTO when it is not. */
+static int check(struct vhost_frontend *f, int ret, bool ok, const char *what)
+{
+	if (ret || ok)
+		return ret;
+	fw_err("vhost-user: the back-end answered a bad %s", what);
+	pthread_mutex_lock(&f->lock);
+	f->broken = -EPROTO;
+	pthread_mutex_unlock(&f->lock);
+	return -EPROTO;
+}
+
+/* QEMU's vhost_user_add_status: GET_STATUS, then SET_STATUS with bits. */
+static int add_status(struct vhost_frontend *f, uint8_t bits)
+{
+	uint64_t s = 0;
+	int ret;
+
+	if (!has_proto(f, VHOST_USER_PROTOCOL_F_STATUS))
+		return 0;
+	ret = get_u64(f, VHOST_USER_GET_STATUS, &s);
+	ret = check(f, ret, s <= UINT8_MAX, "device status");
+	if (ret || (s & bits) == bits)
+		return ret;
+	return set_u64(f, VHOST_USER_SET_STATUS, s | bits);
+}
+
+/* Without REPLY_ACK QEMU follows a ring enable with GET_FEATURES, so that
+ * the back-end has taken it before the guest runs. */
+static int sync_point(struct vhost_frontend *f)
+{
+	uint64_t features = 0;
+	int ret;
+
+	if (has_proto(f, VHOST_USER_PROTOCOL_F_REPLY_ACK))
+		return 0;
+	ret = get_u64(f, VHOST_USER_GET_FEATURES, &features);
+	return check(f, ret, (features & ~BIT(VHOST_USER_F_PROTOCOL_FEATURES)) == f->features,
+		     "feature set (it changed)");
+}
+
 /* ----------------------------------------------------------- interrupts */
 
 static void *irq_main(void *arg)
 {
 	struct vhost_frontend *f = arg;
-	struct epoll_event ev[VHOST_FRONTEND_MAX_QUEUES + 1];
+	struct epoll_event ev[2 * VHOST_FRONTEND_MAX_QUEUES + 1];
 
 	for (;;) {
 		int n = epoll_wait(f->ep, ev, (int)FW_ARRAY_SIZE(ev), -1);
@@ -141,77 +219,129 @@ static void *irq_main(void *arg)
 		if (n < 0)
 			return NULL;
 		for (int i = 0; i < n; i++) {
-			uint32_t q = ev[i].data.u32;
+			uint32_t tag = ev[i].data.u32, q = tag & ~ERR_TAG;
 			uint64_t v;
 
-			if (q == STOP_TAG)
+			if (tag == STOP_TAG)
 				return NULL;
-			if (read(f->call[q], &v, sizeof(v)) == sizeof(v) && f->ops->interrupt)
+			if (read(tag & ERR_TAG ? f->err[q] : f->call[q], &v, sizeof(v)) !=
+			    sizeof(v))
+				continue;
+			if (!(tag & ERR_TAG))
 				f->ops->interrupt(f->ctx, q);
+			else if (f->ops->ring_error)
+				f->ops->ring_error(f->ctx, q);
 		}
 	}
 }
 
 /* ------------------------------------------------------------------ API */
 
-/* QEMU's realize: features, protocol features, owner. */
+/* The protocol features taken, the queue count and memory slots offered. */
+static int negotiate_protocol(struct vhost_frontend *f)
+{
+	uint64_t offer = 0, v = 0;
+	int ret = get_u64(f, VHOST_USER_GET_PROTOCOL_FEATURES, &offer);
+
+	if (!ret)
+		ret = set_u64(f, VHOST_USER_SET_PROTOCOL_FEATURES,
+			      offer & WANTED_PROTOCOL_FEATURES);
+	if (ret)
+		return ret;
+	f->proto = offer & WANTED_PROTOCOL_FEATURES;
+	if (has_proto(f, VHOST_USER_PROTOCOL_F_MQ)) {
+		ret = get_u64(f, VHOST_USER_GET_QUEUE_NUM, &v);
+		ret = check(f, ret, v >= 1 && v <= UINT16_MAX, "queue count");
+		f->queue_num = (unsigned int)v;
+		if (!ret && f->queue_num < f->nq)
+			return -ENODEV;
+	}
+	if (!ret && has_proto(f, VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS)) {
+		ret = get_u64(f, VHOST_USER_GET_MAX_MEM_SLOTS, &v);
+		ret = check(f, ret, v >= 1 && v <= UINT16_MAX, "memory slot count");
+		f->mem_slots = (unsigned int)v;
+	}
+	return ret;
+}
+
+/* QEMU's realize: features, protocol features, owner, call and error fds. */
 static int realize(struct vhost_frontend *f)
 {
 	struct vhost_user_msg owner = { .request = VHOST_USER_SET_OWNER,
 					.kind = VHOST_USER_P_NONE };
-	uint64_t offer = 0;
 	int ret = get_u64(f, VHOST_USER_GET_FEATURES, &f->features);
 
-	f->pf = f->features & (1ull << VHOST_USER_F_PROTOCOL_FEATURES);
-	f->features &= ~(1ull << VHOST_USER_F_PROTOCOL_FEATURES);
+	f->pf = f->features & BIT(VHOST_USER_F_PROTOCOL_FEATURES);
+	f->features &= ~BIT(VHOST_USER_F_PROTOCOL_FEATURES);
 	if (!ret && f->pf)
-		ret = get_u64(f, VHOST_USER_GET_PROTOCOL_FEATURES, &offer);
-	if (!ret && f->pf)
-		ret = set_u64(f, VHOST_USER_SET_PROTOCOL_FEATURES, VHOST_USER_P_U64,
-			      offer & WANTED_PROTOCOL_FEATURES, -1);
+		ret = negotiate_protocol(f);
 	if (!ret)
-		f->proto = offer & WANTED_PROTOCOL_FEATURES;
-	return ret ? ret : request(f, &owner, NULL, 0, NULL);
+		ret = request(f, &owner, NULL, 0, NULL);
+	if (!ret)
+		ret = sync_point(f); /* QEMU asks for the features again here */
+	for (unsigned int q = 0; q < f->nq && !ret; q++) {
+		ret = set_vring_fd(f, VHOST_USER_SET_VRING_CALL, q, f->call[q]);
+		if (!ret)
+			ret = set_vring_fd(f, VHOST_USER_SET_VRING_ERR, q, f->err[q]);
+	}
+	return ret;
+}
+
+static int watch(struct vhost_frontend *f, int fd, uint32_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
+
+	return epoll_ctl(f->ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
 static int frontend_open(struct vhost_frontend *f)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = STOP_TAG };
 	int ret;
 
 	f->ep = epoll_create1(EPOLL_CLOEXEC);
 	f->stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (f->ep < 0 || f->stop < 0 || epoll_ctl(f->ep, EPOLL_CTL_ADD, f->stop, &ev) < 0)
+	if (f->ep < 0 || f->stop < 0)
 		return -errno;
-	for (unsigned int q = 0; q < VHOST_FRONTEND_MAX_QUEUES; q++) {
+	ret = watch(f, f->stop, STOP_TAG);
+	for (unsigned int q = 0; q < f->nq && !ret; q++) {
 		f->kick[q] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		f->call[q] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (f->kick[q] < 0 || f->call[q] < 0)
+		f->err[q] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (f->kick[q] < 0 || f->call[q] < 0 || f->err[q] < 0)
 			return -errno;
+		ret = watch(f, f->call[q], q);
+		if (!ret)
+			ret = watch(f, f->err[q], q | ERR_TAG);
 	}
-	ret = -pthread_create(&f->thread, NULL, irq_main, f);
+	if (!ret)
+		ret = -pthread_create(&f->thread, NULL, irq_main, f);
 	f->thread_started = !ret;
 	return ret;
 }
 
-int vhost_frontend_connect(const char *path, uint64_t deadline,
-			   const struct vhost_frontend_ops *ops, void *ctx,
+int vhost_frontend_open_fd(int fd, const struct vhost_frontend_ops *ops, void *ctx,
 			   struct vhost_frontend **out)
 {
-	struct vhost_frontend *f = calloc(1, sizeof(*f));
+	struct vhost_frontend *f;
 	int ret;
 
-	if (!f)
+	if (!ops || !ops->interrupt || ops->nqueues > VHOST_FRONTEND_MAX_QUEUES) {
+		close(fd);
+		return -EINVAL;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		close(fd);
 		return -ENOMEM;
-	f->ops = ops;
-	f->ctx = ctx;
-	f->ep = f->stop = -1;
+	}
+	*f = (struct vhost_frontend){ .fd = fd, .ops = ops, .ctx = ctx, .ep = -1, .stop = -1 };
+	f->nq = ops->nqueues ? ops->nqueues : 1;
+	f->timeout_ns = ops->reply_timeout_ns ? ops->reply_timeout_ns
+					      : (uint64_t)VHOST_FRONTEND_REPLY_TIMEOUT_NS;
 	for (unsigned int q = 0; q < VHOST_FRONTEND_MAX_QUEUES; q++)
-		f->kick[q] = f->call[q] = -1;
+		f->kick[q] = f->call[q] = f->err[q] = -1;
 	pthread_mutex_init(&f->lock, NULL);
-	ret = hw_link_connect_stream(path, deadline, &f->link);
-	if (!ret)
-		ret = frontend_open(f);
+	ret = frontend_open(f);
 	if (!ret)
 		ret = realize(f);
 	if (ret) {
@@ -222,28 +352,74 @@ int vhost_frontend_connect(const char *path, uint64_t deadline,
 	return 0;
 }
 
+int vhost_frontend_connect(const char *path, uint64_t deadline,
+			   const struct vhost_frontend_ops *ops, void *ctx,
+			   struct vhost_frontend **out)
+{
+	struct hw_link *l;
+	int fd, ret = hw_link_connect_stream(path, deadline, &l);
+
+	if (ret)
+		return ret;
+	/* The front-end reads its stream itself: it keeps the socket alone. */
+	fd = fcntl(hw_link_fd(l), F_DUPFD_CLOEXEC, 0);
+	ret = fd < 0 ? -errno : 0;
+	hw_link_close(l);
+	return ret ? ret : vhost_frontend_open_fd(fd, ops, ctx, out);
+}
+
 uint64_t vhost_frontend_features(const struct vhost_frontend *f)
 {
 	return f->features;
 }
 
+void vhost_frontend_info(const struct vhost_frontend *f, struct vhost_frontend_info *out)
+{
+	*out = (struct vhost_frontend_info){ .features = f->features,
+					     .protocol = f->proto,
+					     .protocol_features = f->pf,
+					     .queue_num = f->queue_num,
+					     .mem_slots = f->mem_slots };
+}
+
 int vhost_frontend_set_features(struct vhost_frontend *f, uint64_t acked)
 {
+	int ret;
+
 	if (acked & ~f->features)
 		return -EINVAL;
 	if (f->pf)
-		acked |= 1ull << VHOST_USER_F_PROTOCOL_FEATURES;
-	return set_u64(f, VHOST_USER_SET_FEATURES, VHOST_USER_P_U64, acked, -1);
+		acked |= BIT(VHOST_USER_F_PROTOCOL_FEATURES);
+	ret = set_u64(f, VHOST_USER_SET_FEATURES, acked);
+	return ret ? ret : add_status(f, VIRTIO_CONFIG_S_FEATURES_OK);
 }
 
 int vhost_frontend_set_memory(struct vhost_frontend *f, int fd, uint64_t gpa, uint64_t size,
 			      const void *host)
 {
+	struct vhost_user_region r = { gpa, size, (uint64_t)(uintptr_t)host, 0 };
 	struct vhost_user_msg m = { .request = VHOST_USER_SET_MEM_TABLE, .kind = VHOST_USER_P_MEM };
 
-	m.mem.nregions = 1;
-	m.mem.regions[0] = (struct vhost_user_region){ gpa, size, (uint64_t)(uintptr_t)host, 0 };
+	if (has_proto(f, VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS)) {
+		m = (struct vhost_user_msg){ .request = VHOST_USER_ADD_MEM_REG,
+					     .kind = VHOST_USER_P_REGION,
+					     .region = r };
+	} else {
+		m.mem.nregions = 1;
+		m.mem.regions[0] = r;
+	}
 	return request(f, &m, &fd, 1, NULL);
+}
+
+/* ENABLE (with protocol features; without, a ring runs once kicked). */
+static int ring_enable(struct vhost_frontend *f, unsigned int qidx, bool on)
+{
+	int ret;
+
+	if (!f->pf)
+		return 0;
+	ret = set_state(f, VHOST_USER_SET_VRING_ENABLE, qidx, on);
+	return ret ? ret : sync_point(f);
 }
 
 int vhost_frontend_ring_start(struct vhost_frontend *f, unsigned int qidx, unsigned int num,
@@ -255,27 +431,24 @@ int vhost_frontend_ring_start(struct vhost_frontend *f, unsigned int qidx, unsig
 					      .desc = (uint64_t)(uintptr_t)desc,
 					      .used = (uint64_t)(uintptr_t)used,
 					      .avail = (uint64_t)(uintptr_t)avail } };
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = qidx };
 	int ret;
 
-	if (qidx >= VHOST_FRONTEND_MAX_QUEUES)
+	if (qidx >= f->nq || !num || num > MAX_RING || (num & (num - 1)))
 		return -EINVAL;
 	ret = set_state(f, VHOST_USER_SET_VRING_NUM, qidx, num);
 	if (!ret)
 		ret = set_state(f, VHOST_USER_SET_VRING_BASE, qidx, 0);
 	if (!ret)
 		ret = request(f, &m, NULL, 0, NULL);
-	if (!ret && epoll_ctl(f->ep, EPOLL_CTL_ADD, f->call[qidx], &ev) < 0 && errno != EEXIST)
-		ret = -errno;
 	if (!ret)
-		ret = set_u64(f, VHOST_USER_SET_VRING_CALL, VHOST_USER_P_VRING_FD, qidx,
-			      f->call[qidx]);
-	if (!ret)
-		ret = set_u64(f, VHOST_USER_SET_VRING_KICK, VHOST_USER_P_VRING_FD, qidx,
-			      f->kick[qidx]);
-	if (!ret && f->pf)
-		ret = set_state(f, VHOST_USER_SET_VRING_ENABLE, qidx, 1);
-	return ret;
+		ret = set_vring_fd(f, VHOST_USER_SET_VRING_KICK, qidx, f->kick[qidx]);
+	return ret ? ret : ring_enable(f, qidx, true);
+}
+
+int vhost_frontend_driver_ok(struct vhost_frontend *f)
+{
+	return add_status(f, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+				     VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
 int vhost_frontend_ring_stop(struct vhost_frontend *f, unsigned int qidx, uint16_t *base)
@@ -284,12 +457,14 @@ int vhost_frontend_ring_stop(struct vhost_frontend *f, unsigned int qidx, uint16
 				    .kind = VHOST_USER_P_STATE,
 				    .state = { qidx, 0 } };
 	struct vhost_user_msg r = { .kind = VHOST_USER_P_STATE };
-	int ret = f->pf ? set_state(f, VHOST_USER_SET_VRING_ENABLE, qidx, 0) : 0;
+	int ret;
 
+	if (qidx >= f->nq)
+		return -EINVAL;
+	ret = ring_enable(f, qidx, false);
 	if (!ret)
 		ret = request(f, &m, NULL, 0, &r);
-	if (!ret && (r.state.index != qidx || r.state.num > UINT16_MAX))
-		ret = -EPROTO;
+	ret = check(f, ret, r.state.index == qidx && r.state.num <= UINT16_MAX, "ring base");
 	if (!ret)
 		*base = (uint16_t)r.state.num;
 	return ret;
@@ -299,8 +474,14 @@ void vhost_frontend_kick(struct vhost_frontend *f, unsigned int qidx)
 {
 	uint64_t one = 1;
 
-	if (qidx < VHOST_FRONTEND_MAX_QUEUES)
+	if (qidx < f->nq)
 		(void)!write(f->kick[qidx], &one, sizeof(one));
+}
+
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 void vhost_frontend_close(struct vhost_frontend *f)
@@ -309,21 +490,20 @@ void vhost_frontend_close(struct vhost_frontend *f)
 
 	if (!f)
 		return;
+	if (f->thread_started && !f->broken && has_proto(f, VHOST_USER_PROTOCOL_F_STATUS))
+		(void)set_u64(f, VHOST_USER_SET_STATUS, 0); /* QEMU's reset at stop */
 	if (f->thread_started) {
 		(void)!write(f->stop, &one, sizeof(one));
 		pthread_join(f->thread, NULL);
 	}
-	hw_link_close(f->link);
+	close_fd(f->fd);
 	for (unsigned int q = 0; q < VHOST_FRONTEND_MAX_QUEUES; q++) {
-		if (f->kick[q] >= 0)
-			close(f->kick[q]);
-		if (f->call[q] >= 0)
-			close(f->call[q]);
+		close_fd(f->kick[q]);
+		close_fd(f->call[q]);
+		close_fd(f->err[q]);
 	}
-	if (f->ep >= 0)
-		close(f->ep);
-	if (f->stop >= 0)
-		close(f->stop);
+	close_fd(f->ep);
+	close_fd(f->stop);
 	pthread_mutex_destroy(&f->lock);
 	free(f);
 }

@@ -21,8 +21,14 @@ static const char usage_text[] =
 	"  --socket PATH      talk to 'fwkit platform --socket DIR' as this node's agent:\n"
 	"                     PATH is DIR (its <agent>.sock is used) or that socket\n"
 	"                     (default: run the board's platform in this process)\n"
+	"  --vhost-user PATH  drive the vhost-user-scmi back-end at socket PATH as QEMU\n"
+	"                     does ('fwkit vhost-user-scmi --socket PATH'), as the agent\n"
+	"                     of an arm,scmi-virtio node (default /firmware/scmi-virtio)\n"
+	"  --ring N           virtqueue entries for a virtio node's agent (default 256)\n"
 	"  --dtb FILE         board device tree (default: the embedded default board)\n"
-	"  --node PATH        this agent's arm,scmi-smc node (default /firmware/scmi)\n"
+	"  --node PATH        this agent's node (default /firmware/scmi): arm,scmi-smc,\n"
+	"                     or arm,scmi-virtio, reached in this process through a\n"
+	"                     vhost-user loopback to the board's virtio-scmi device\n"
 	"  --domain N         with --socket DIR of 'fwkit mediator': be domain N's guest\n"
 	"                     (its agent's node, asked of the mediator)\n"
 	"  --poll             wait by polling instead of sleeping\n"
@@ -54,7 +60,8 @@ static const char usage_text[] =
 
 struct cli_scmi {
 	struct scmi_session_opts o;
-	const char *socket; /* NULL: the platform runs in this process */
+	const char *socket;	/* NULL: the platform runs in this process */
+	const char *vhost_user; /* a vhost-user-scmi back-end's socket */
 	struct scmi_session *session;
 };
 
@@ -69,6 +76,8 @@ struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
 		/* A platform that goes away ends a command that waits for events. */
 		s->o.on_hangup = cli_platform_hung_up;
 		ret = scmi_session_connect(s->socket, &s->o, &s->session, err, sizeof(err));
+	} else if (s->vhost_user) {
+		ret = scmi_session_vhost_user(s->vhost_user, &s->o, &s->session, err, sizeof(err));
 	} else {
 		ret = scmi_session_local(&s->o, &s->session, err, sizeof(err));
 	}
@@ -405,14 +414,29 @@ static int domain_node(const char *socket, unsigned int domid, struct scmi_sessi
 	return CLI_RUN;
 }
 
-static int parse_global(int argc, char **argv, struct scmi_session_opts *o, const char **socket,
-			struct cli_args *args)
+/* Where the agent's platform is: --socket, --vhost-user or this process. */
+static int check_where(const struct cli_scmi *s)
 {
+	unsigned int ring = s->o.vhost_ring;
+
+	if (s->socket && s->vhost_user)
+		return cli_usage("scmi", "--socket and --vhost-user exclude each other");
+	if (ring & (ring - 1))
+		return cli_usage("scmi", "--ring must be a power of two");
+	return CLI_RUN;
+}
+
+static int parse_global(int argc, char **argv, struct cli_scmi *s, struct cli_args *args)
+{
+	struct scmi_session_opts *o = &s->o;
+	const char **socket = &s->socket;
 	const char *completion = NULL, *trace_file = NULL;
 	unsigned int domid = UINT32_MAX;
 	bool poll = false, trace = false, verbose = false;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STR("--socket", socket),
+		CLI_OPT_STR("--vhost-user", &s->vhost_user),
+		CLI_OPT_U32("--ring", &o->vhost_ring, 1, 32768),
 		CLI_OPT_STR("--dtb", &o->dtb),
 		CLI_OPT_STR("--node", &o->node),
 		CLI_OPT_U32("--domain", &domid, 0, MEDIATOR_MAX_DOMAINS - 1),
@@ -433,6 +457,8 @@ static int parse_global(int argc, char **argv, struct scmi_session_opts *o, cons
 				       .stop_at_arg = true };
 	int ret = cli_parse(&spec, argc, argv, args);
 
+	if (ret == CLI_RUN)
+		ret = check_where(s);
 	if (ret == CLI_RUN)
 		ret = parse_completion(completion, o);
 	if (poll)
@@ -457,7 +483,7 @@ int fwkit_cmd_scmi(int argc, char **argv)
 
 	/* Before the session starts its threads: they leave signals to ours. */
 	cli_signals_init();
-	ret = parse_global(argc, argv, &s.o, &s.socket, &args);
+	ret = parse_global(argc, argv, &s, &args);
 	if (ret != CLI_RUN)
 		return ret;
 	for (size_t i = 0; i < FW_ARRAY_SIZE(base_cmds); i++)

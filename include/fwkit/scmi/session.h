@@ -46,6 +46,9 @@ struct scmi_session_opts {
 	 * a command waiting for events can stop too. Optional. */
 	void (*on_hangup)(void *ctx);
 	void *hangup_ctx;
+	/* Agents on "arm,scmi-virtio" nodes: entries per virtqueue (a power
+	 * of two up to 32768; 0: 256, QEMU's PCI size). */
+	unsigned int vhost_ring;
 };
 
 /* A session; opaque: it owns its board, regions, platform, agent and conduits. */
@@ -65,6 +68,19 @@ int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **
 #define SCMI_SESSION_CONNECT_MS 5000
 int scmi_session_connect(const char *socket_path, const struct scmi_session_opts *o,
 			 struct scmi_session **out, char *err, size_t errlen);
+
+/*
+ * An agent on an "arm,scmi-virtio" node (NULL: SCMI_SESSION_VIRTIO_NODE,
+ * the default board's) whose virtio-scmi device is behind the vhost-user
+ * socket at socket_path (`fwkit vhost-user-scmi`, or any vhost-user-scmi
+ * back-end), driven as QEMU drives it (fwkit/scmi/vhost_scmi.h). The
+ * back-end decides which agent the socket is. A local session on such a
+ * node runs the same agent against the board's platform in this process,
+ * through a vhost-user loopback (scmi_vhost_loop_open).
+ */
+#define SCMI_SESSION_VIRTIO_NODE "/firmware/scmi-virtio"
+int scmi_session_vhost_user(const char *socket_path, const struct scmi_session_opts *o,
+			    struct scmi_session **out, char *err, size_t errlen);
 
 /* Who the platform says a connection is. */
 struct scmi_session_peer {

@@ -18,6 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct scmi_platform;
+struct vhost_backend;
+
 struct scmi_vhost_opts {
 	const char *dtb;   /* NULL: the embedded default board */
 	const char *agent; /* the agent's label; NULL: the board's virtio agent */
@@ -48,8 +51,33 @@ int scmi_vhost_run(const char *socket_path, const struct scmi_vhost_opts *o, int
 struct scmi_vhost_agent;
 int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring,
 			  const struct scmi_agent_config *cfg, struct scmi_vhost_agent **out);
+/* The same on a connected stream socket, which it takes (closed on failure). */
+int scmi_vhost_agent_open_fd(int fd, unsigned int ring, const struct scmi_agent_config *cfg,
+			     struct scmi_vhost_agent **out);
 struct scmi_agent *scmi_vhost_agent_agent(const struct scmi_vhost_agent *va);
 /* The agent destroyed, the front-end gone (the back-end resets the device). */
 void scmi_vhost_agent_close(struct scmi_vhost_agent *va);
+
+/*
+ * The loopback: both ends in this process, over a socketpair. Agent
+ * agent_id's virtio-scmi device on platform p (started, and outliving the
+ * loop), its vhost-user back-end on a thread of the loop's own, and an
+ * agent whose front-end drives it with every message QEMU would send: the
+ * whole path a guest takes, for `fwkit scmi` on a virtio node, tests and
+ * benchmarks. ring: entries per queue (0: 256, QEMU's PCI size).
+ */
+struct scmi_vhost_loop_cfg {
+	unsigned int ring;
+	bool no_p2a; /* the device does not offer VIRTIO_SCMI_F_P2A_CHANNELS */
+	struct scmi_agent_config agent;
+};
+
+struct scmi_vhost_loop;
+int scmi_vhost_loop_open(struct scmi_platform *p, uint32_t agent_id,
+			 const struct scmi_vhost_loop_cfg *cfg, struct scmi_vhost_loop **out);
+struct scmi_agent *scmi_vhost_loop_agent(const struct scmi_vhost_loop *l);
+struct vhost_backend *scmi_vhost_loop_backend(const struct scmi_vhost_loop *l);
+/* The agent, the front-end, the back-end's thread, then the device. */
+void scmi_vhost_loop_close(struct scmi_vhost_loop *l);
 
 #endif /* FWKIT_SCMI_VHOST_SCMI_H */

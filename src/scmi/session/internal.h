@@ -34,6 +34,9 @@ struct session {
 	struct hw_smc *smc;
 	/* remote: the thread that notices the platform hang up */
 	struct hw_link_watch *watch;
+	/* an agent on a virtio node: local (over the loopback) or vhost-user */
+	struct scmi_vhost_loop *loop;
+	struct scmi_vhost_agent *va;
 };
 
 static inline struct session *session_of(struct scmi_session *s)
@@ -76,5 +79,17 @@ int session_hs_send(int fd, const struct session_hs *m);
 /* One record, waiting at most until deadline: -ETIMEDOUT, -ECONNRESET
  * (peer gone), -EPROTO (not a handshake record). */
 int session_hs_recv(int fd, struct session_hs *m, uint64_t deadline);
+
+/* virtio.c: a local session's agent on its virtio node, over the loopback. */
+int session_local_virtio(struct session *s, const struct scmi_session_opts *o, char *err,
+			 size_t errlen);
+
+/* vhost.c: agent agent_id's virtio-scmi device on p behind a vhost-user
+ * back-end (not yet serving). */
+struct vhost_scmi_dev;
+int vhost_scmi_dev_create(struct scmi_platform *p, uint32_t agent_id, bool p2a,
+			  struct vhost_scmi_dev **out);
+struct vhost_backend *vhost_scmi_dev_backend(const struct vhost_scmi_dev *d);
+void vhost_scmi_dev_destroy(struct vhost_scmi_dev *d);
 
 #endif

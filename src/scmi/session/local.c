@@ -8,6 +8,8 @@
  */
 #include "internal.h"
 
+#include <fwkit/scmi/vhost_scmi.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +39,13 @@ void scmi_session_close(struct scmi_session *pub)
 
 	if (!pub)
 		return;
-	scmi_agent_destroy(s->pub.agent);
+	if (s->loop || s->va) {
+		/* The agent is theirs. */
+		scmi_vhost_loop_close(s->loop);
+		scmi_vhost_agent_close(s->va);
+	} else {
+		scmi_agent_destroy(s->pub.agent);
+	}
 	session_stop_watcher(s);
 	hw_smc_close(s->smc);
 	hw_smc_server_stop(s->server);
@@ -69,7 +77,9 @@ int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **
 		ret = scmi_platform_start(s->pub.platform);
 	if (ret)
 		goto fail;
-	if (o->conduit == SCMI_CONDUIT_DIRECT) {
+	if (s->pub.chan.virtio) {
+		ret = session_local_virtio(s, o, err, errlen);
+	} else if (o->conduit == SCMI_CONDUIT_DIRECT) {
 		ret = hw_smc_open_direct(scmi_platform_smc, s->pub.platform, &s->smc);
 	} else {
 		ret = hw_shm_create(SCMI_SERVER_SMC_REGION, SMC_SLOT_PADDR, SMC_SLOT_SIZE,
@@ -80,7 +90,7 @@ int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **
 		if (!ret)
 			ret = hw_smc_open_slot(s->slot, 0, o->mode, &s->smc);
 	}
-	if (ret)
+	if (ret && !s->pub.chan.virtio)
 		snprintf(err, errlen, "cannot set up the SMC conduit: %s", strerror(-ret));
 fail:
 	return session_finish(s, ret, o, out, err, errlen);
@@ -100,7 +110,7 @@ static int build_agent(struct session *s, const struct scmi_board_chan *c, enum 
 int session_finish(struct session *s, int ret, const struct scmi_session_opts *o,
 		   struct scmi_session **out, char *err, size_t errlen)
 {
-	if (!ret)
+	if (!ret && !s->pub.agent) /* a virtio node's agent came with its transport */
 		ret = build_agent(s, &s->pub.chan, o->mode, &o->agent, &s->pub.agent, err, errlen);
 	if (ret) {
 		scmi_session_close(&s->pub);

@@ -9,6 +9,8 @@
  * transport src/scmi/agent/transports/virtio.c, the protocol src/vhost/;
  * here one side's operations become the other's calls.
  */
+#include "internal.h"
+
 #include <fwkit/base.h>
 #include <fwkit/board.h>
 #include <fwkit/scmi/board.h>
@@ -23,47 +25,53 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* One agent's virtio-scmi device and the back-end that drives it. */
+struct vhost_scmi_dev {
+	struct scmi_virtio_dev *dev;
+	struct vhost_backend *be;
+};
 
 struct vhost_scmi {
 	struct fw_board board;
 	struct scmi_board_platform *bp;
 	const struct scmi_board_agent *agent;
 	struct scmi_platform *p;
-	struct scmi_virtio_dev *dev;
-	struct vhost_backend *be;
+	struct vhost_scmi_dev *d;
 };
 
 static uint64_t dev_features(void *ctx)
 {
-	return scmi_virtio_dev_features(((struct vhost_scmi *)ctx)->dev);
+	return scmi_virtio_dev_features(((struct vhost_scmi_dev *)ctx)->dev);
 }
 
 static int dev_set_features(void *ctx, uint64_t acked)
 {
-	return scmi_virtio_dev_set_features(((struct vhost_scmi *)ctx)->dev, acked);
+	return scmi_virtio_dev_set_features(((struct vhost_scmi_dev *)ctx)->dev, acked);
 }
 
 static int dev_queue_start(void *ctx, unsigned int qidx, const struct virtio_mem *mem,
 			   unsigned int num, void *desc, void *avail, void *used, uint16_t base,
 			   uint16_t used_idx)
 {
-	return scmi_virtio_dev_queue_start(((struct vhost_scmi *)ctx)->dev, qidx, mem, num, desc,
-					   avail, used, base, used_idx);
+	return scmi_virtio_dev_queue_start(((struct vhost_scmi_dev *)ctx)->dev, qidx, mem, num,
+					   desc, avail, used, base, used_idx);
 }
 
 static int dev_queue_stop(void *ctx, unsigned int qidx, uint16_t *base)
 {
-	return scmi_virtio_dev_queue_stop(((struct vhost_scmi *)ctx)->dev, qidx, base);
+	return scmi_virtio_dev_queue_stop(((struct vhost_scmi_dev *)ctx)->dev, qidx, base);
 }
 
 static void dev_kick(void *ctx, unsigned int qidx)
 {
-	scmi_virtio_dev_kick(((struct vhost_scmi *)ctx)->dev, qidx);
+	scmi_virtio_dev_kick(((struct vhost_scmi_dev *)ctx)->dev, qidx);
 }
 
 static void dev_reset(void *ctx)
 {
-	scmi_virtio_dev_reset(((struct vhost_scmi *)ctx)->dev);
+	scmi_virtio_dev_reset(((struct vhost_scmi_dev *)ctx)->dev);
 }
 
 static const struct vhost_dev_ops dev_ops = {
@@ -79,28 +87,59 @@ static const struct vhost_dev_ops dev_ops = {
 /* The device's interrupts, to the front-end's eventfds. */
 static void on_notify(void *ctx, unsigned int qidx)
 {
-	struct vhost_scmi *v = ctx;
+	struct vhost_scmi_dev *d = ctx;
 
-	if (v->be)
-		vhost_backend_notify(v->be, qidx);
+	if (d->be)
+		vhost_backend_notify(d->be, qidx);
 }
 
 static void on_error(void *ctx, unsigned int qidx)
 {
-	struct vhost_scmi *v = ctx;
+	struct vhost_scmi_dev *d = ctx;
 
-	if (v->be)
-		vhost_backend_ring_error(v->be, qidx);
+	if (d->be)
+		vhost_backend_ring_error(d->be, qidx);
 }
 
 static const struct scmi_virtio_dev_ops irq_ops = { .notify = on_notify, .error = on_error };
 
+void vhost_scmi_dev_destroy(struct vhost_scmi_dev *d)
+{
+	if (!d)
+		return;
+	/* The device first: nothing may notify a back-end that is gone. */
+	if (d->dev)
+		scmi_virtio_dev_destroy(d->dev);
+	vhost_backend_destroy(d->be);
+	free(d);
+}
+
+int vhost_scmi_dev_create(struct scmi_platform *p, uint32_t agent_id, bool p2a,
+			  struct vhost_scmi_dev **out)
+{
+	struct vhost_scmi_dev *d = calloc(1, sizeof(*d));
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	ret = scmi_virtio_dev_create(p, agent_id, p2a, &irq_ops, d, &d->dev);
+	if (!ret)
+		ret = vhost_backend_create(&dev_ops, d, &d->be);
+	if (ret)
+		vhost_scmi_dev_destroy(d);
+	else
+		*out = d;
+	return ret;
+}
+
+struct vhost_backend *vhost_scmi_dev_backend(const struct vhost_scmi_dev *d)
+{
+	return d->be;
+}
+
 static void vhost_scmi_free(struct vhost_scmi *v)
 {
-	/* The device first: nothing may notify a back-end that is gone. */
-	if (v->dev)
-		scmi_virtio_dev_destroy(v->dev);
-	vhost_backend_destroy(v->be);
+	vhost_scmi_dev_destroy(v->d);
 	if (v->p)
 		scmi_platform_destroy(v->p);
 	fw_board_free(&v->board);
@@ -121,9 +160,7 @@ static int build(struct vhost_scmi *v, const struct scmi_vhost_opts *o, char *er
 		ret = scmi_board_create_platform(v->bp, &pcfg, &v->p, err, errlen);
 	if (ret)
 		return ret;
-	ret = scmi_virtio_dev_create(v->p, v->agent->id, !o->no_p2a, &irq_ops, v, &v->dev);
-	if (!ret)
-		ret = vhost_backend_create(&dev_ops, v, &v->be);
+	ret = vhost_scmi_dev_create(v->p, v->agent->id, !o->no_p2a, &v->d);
 	if (!ret)
 		ret = scmi_platform_start(v->p);
 	if (ret)
@@ -162,7 +199,7 @@ int scmi_vhost_run(const char *socket_path, const struct scmi_vhost_opts *o, int
 	ret = build(v, o, err, errlen);
 	if (!ret) {
 		r.agent = v->agent->name;
-		ret = vhost_backend_run(v->be, socket_path, stop_fd, on_ready, &r);
+		ret = vhost_backend_run(v->d->be, socket_path, stop_fd, on_ready, &r);
 		if (ret == -EADDRINUSE)
 			snprintf(err, errlen, "cannot listen on %s: another back-end is serving it",
 				 socket_path);
@@ -200,7 +237,8 @@ static void agent_interrupt(void *ctx, unsigned int qidx)
 		scmi_virtio_transport_interrupt(vt, qidx);
 }
 
-static const struct vhost_frontend_ops agent_fe_ops = { .interrupt = agent_interrupt };
+static const struct vhost_frontend_ops agent_fe_ops = { .nqueues = VIRTIO_SCMI_VQ_MAX_CNT,
+							.interrupt = agent_interrupt };
 
 /* Features as Linux's driver takes them: VERSION_1 required, P2A if offered. */
 static int agent_features(struct scmi_vhost_agent *va, uint64_t *acked)
@@ -239,18 +277,28 @@ static int agent_transport(struct scmi_vhost_agent *va, uint64_t acked, unsigned
 		if (!ret)
 			ret = vhost_frontend_ring_start(va->fe, q, r.num, r.desc, r.avail, r.used);
 	}
-	return ret;
+	return ret ? ret : vhost_frontend_driver_ok(va->fe);
 }
 
-static int agent_build(struct scmi_vhost_agent *va, const char *path, uint64_t deadline,
+/* The front-end to the back-end at path, or on the connected socket fd. */
+static int agent_connect(struct scmi_vhost_agent *va, const char *path, int fd, uint64_t deadline)
+{
+	if (path)
+		return vhost_frontend_connect(path, deadline, &agent_fe_ops, va, &va->fe);
+	return vhost_frontend_open_fd(fd, &agent_fe_ops, va, &va->fe);
+}
+
+static int agent_build(struct scmi_vhost_agent *va, const char *path, int fd, uint64_t deadline,
 		       unsigned int ring, const struct scmi_agent_config *cfg)
 {
 	size_t size = (scmi_virtio_transport_mem_size(ring, ring) + 0xfff) & ~(size_t)0xfff;
 	uint64_t acked = 0;
 	int ret = hw_shm_create("vhost-agent", AGENT_MEM_GPA, size, &va->mem);
 
+	if (ret && !path)
+		close(fd);
 	if (!ret)
-		ret = vhost_frontend_connect(path, deadline, &agent_fe_ops, va, &va->fe);
+		ret = agent_connect(va, path, fd, deadline);
 	if (!ret)
 		ret = agent_features(va, &acked);
 	if (!ret)
@@ -267,21 +315,36 @@ static int agent_build(struct scmi_vhost_agent *va, const char *path, uint64_t d
 	return ret;
 }
 
-int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring,
-			  const struct scmi_agent_config *cfg, struct scmi_vhost_agent **out)
+static int agent_open(const char *path, int fd, uint64_t deadline, unsigned int ring,
+		      const struct scmi_agent_config *cfg, struct scmi_vhost_agent **out)
 {
 	struct scmi_vhost_agent *va = calloc(1, sizeof(*va));
 	int ret;
 
-	if (!va)
+	if (!va) {
+		if (!path)
+			close(fd);
 		return -ENOMEM;
-	ret = agent_build(va, path, deadline, ring, cfg);
+	}
+	ret = agent_build(va, path, fd, deadline, ring, cfg);
 	if (ret) {
 		scmi_vhost_agent_close(va);
 		return ret;
 	}
 	*out = va;
 	return 0;
+}
+
+int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring,
+			  const struct scmi_agent_config *cfg, struct scmi_vhost_agent **out)
+{
+	return agent_open(path, -1, deadline, ring, cfg, out);
+}
+
+int scmi_vhost_agent_open_fd(int fd, unsigned int ring, const struct scmi_agent_config *cfg,
+			     struct scmi_vhost_agent **out)
+{
+	return agent_open(NULL, fd, 0, ring, cfg, out);
 }
 
 struct scmi_agent *scmi_vhost_agent_agent(const struct scmi_vhost_agent *va)
