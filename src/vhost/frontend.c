@@ -190,18 +190,21 @@ static int add_status(struct vhost_frontend *f, uint8_t bits)
 	return set_u64(f, VHOST_USER_SET_STATUS, s | bits);
 }
 
+/* GET_FEATURES again: the offer must not have changed. */
+static int features_again(struct vhost_frontend *f)
+{
+	uint64_t features = 0;
+	int ret = get_u64(f, VHOST_USER_GET_FEATURES, &features);
+
+	return check(f, ret, (features & ~BIT(VHOST_USER_F_PROTOCOL_FEATURES)) == f->features,
+		     "feature set (it changed)");
+}
+
 /* Without REPLY_ACK QEMU follows a ring enable with GET_FEATURES, so that
  * the back-end has taken it before the guest runs. */
 static int sync_point(struct vhost_frontend *f)
 {
-	uint64_t features = 0;
-	int ret;
-
-	if (has_proto(f, VHOST_USER_PROTOCOL_F_REPLY_ACK))
-		return 0;
-	ret = get_u64(f, VHOST_USER_GET_FEATURES, &features);
-	return check(f, ret, (features & ~BIT(VHOST_USER_F_PROTOCOL_FEATURES)) == f->features,
-		     "feature set (it changed)");
+	return has_proto(f, VHOST_USER_PROTOCOL_F_REPLY_ACK) ? 0 : features_again(f);
 }
 
 /* ----------------------------------------------------------- interrupts */
@@ -278,7 +281,7 @@ static int realize(struct vhost_frontend *f)
 	if (!ret)
 		ret = request(f, &owner, NULL, 0, NULL);
 	if (!ret)
-		ret = sync_point(f); /* QEMU asks for the features again here */
+		ret = features_again(f); /* as QEMU's vhost_dev_init */
 	for (unsigned int q = 0; q < f->nq && !ret; q++) {
 		ret = set_vring_fd(f, VHOST_USER_SET_VRING_CALL, q, f->call[q]);
 		if (!ret)

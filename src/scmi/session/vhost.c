@@ -221,6 +221,7 @@ struct scmi_vhost_agent {
 	struct vhost_frontend *fe;
 	struct scmi_virtio_transport *vt; /* set once, before any interrupt */
 	struct scmi_agent *agent;
+	unsigned int rings; /* started */
 };
 
 static void agent_kick(void *ctx, unsigned int qidx)
@@ -276,6 +277,8 @@ static int agent_transport(struct scmi_vhost_agent *va, uint64_t acked, unsigned
 		ret = scmi_virtio_transport_vring(vt, q, &r);
 		if (!ret)
 			ret = vhost_frontend_ring_start(va->fe, q, r.num, r.desc, r.avail, r.used);
+		if (!ret)
+			va->rings = q + 1;
 	}
 	return ret ? ret : vhost_frontend_driver_ok(va->fe);
 }
@@ -358,7 +361,13 @@ void scmi_vhost_agent_close(struct scmi_vhost_agent *va)
 		return;
 	if (va->agent)
 		scmi_agent_destroy(va->agent);
-	/* The device stops with the front-end; then the rings are free. */
+	/* As QEMU at poweroff: every ring stopped (a broken back-end is not
+	 * asked), then the hang-up; then the rings are free. */
+	for (unsigned int q = 0; q < va->rings; q++) {
+		uint16_t base;
+
+		(void)vhost_frontend_ring_stop(va->fe, q, &base);
+	}
 	vhost_frontend_close(va->fe);
 	if (va->vt)
 		scmi_virtio_transport_destroy(va->vt);
