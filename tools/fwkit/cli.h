@@ -12,6 +12,8 @@
 #include "fwkit_scmi_table.h" /* generated: fwkit_scmi_<protocol>() */
 #include "opt.h"
 
+#include <fwkit/hw.h>
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,6 +39,27 @@ int issei_bench_run(bool json);
 /* The OP-TEE row of `fwkit bench` (tools/fwkit/bench_optee.c): n PTA invoke
  * round trips after warm unmeasured ones, over a polled or sleeping slot. */
 int optee_bench_measure(bool poll, uint64_t *t, unsigned int n, unsigned int warm);
+
+/* cmd_bench.c's measuring pieces, for the rows of the other bench files. */
+struct scmi_agent;
+struct bench_result {
+	const char *name;
+	uint64_t p50, p99;
+};
+void bench_summarise(uint64_t *t, unsigned int n, struct bench_result *r);
+/* The floor of a mode and place: a raw ping-pong of shm words or doorbells. */
+int bench_floor_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned int warm,
+		    struct bench_result *r);
+/* n timed Base PROTOCOL_VERSION round trips into t after warm untimed ones. */
+int bench_measure_scmi(struct scmi_agent *a, uint64_t *t, unsigned int n, unsigned int warm);
+void bench_print_row(bool json, const char *name, const struct bench_result *r,
+		     const struct bench_result *floor);
+/* The CPUs of the two ends of a mode (see cmd_bench.c), pinning, and back. */
+void bench_placement(enum hw_wait_mode mode, int *peer, int *caller);
+void bench_pin(int cpu);
+void bench_unpin(void);
+/* The virtio rows (tools/fwkit/bench_virtio.c). */
+int virtio_bench_run(unsigned int n, bool json);
 
 /* `fwkit scmi`'s agent, for its commands: the session (local, or through
  * --socket) opens on the first call, after the command has read its

@@ -19,11 +19,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-struct result {
-	const char *name;
-	uint64_t p50, p99;
-};
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -31,7 +26,7 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void summarise(uint64_t *t, unsigned int n, struct result *r)
+void bench_summarise(uint64_t *t, unsigned int n, struct bench_result *r)
 {
 	qsort(t, n, sizeof(*t), cmp_u64);
 	r->p50 = t[n / 2];
@@ -69,7 +64,7 @@ static int nth_cpu(int n)
 
 static cpu_set_t original;
 
-static void pin(int cpu)
+void bench_pin(int cpu)
 {
 	cpu_set_t set;
 
@@ -80,13 +75,13 @@ static void pin(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-static void unpin(void)
+void bench_unpin(void)
 {
 	sched_setaffinity(0, sizeof(original), &original);
 }
 
 /* CPUs for the peer (firmware) end and the caller end. */
-static void placement(enum hw_wait_mode mode, int *peer, int *caller)
+void bench_placement(enum hw_wait_mode mode, int *peer, int *caller)
 {
 	*peer = nth_cpu(0);
 	*caller = (mode == HW_WAIT_POLL && ncpus() > 1) ? nth_cpu(1) : *peer;
@@ -158,8 +153,8 @@ static void stop_echo(struct hw_shm *shm, enum hw_wait_mode mode)
 	hw_doorbell_ring(&ping);
 }
 
-static int floor_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned int warm,
-		     struct result *r)
+int bench_floor_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned int warm,
+		    struct bench_result *r)
 {
 	uint64_t *t = calloc(n, sizeof(*t));
 	struct hw_shm *shm;
@@ -172,8 +167,8 @@ static int floor_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigne
 		hw_shm_destroy(shm);
 		return ret ? ret : -ENOMEM;
 	}
-	placement(mode, &peer_cpu, &caller_cpu);
-	pin(peer_cpu);
+	bench_placement(mode, &peer_cpu, &caller_cpu);
+	bench_pin(peer_cpu);
 	if (xproc) {
 		pid_t pid = fork();
 
@@ -185,7 +180,7 @@ static int floor_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigne
 			echo_loop(shm, mode);
 			_exit(0);
 		}
-		pin(caller_cpu);
+		bench_pin(caller_cpu);
 		measure_pingpong(shm, mode, t, n, warm);
 		stop_echo(shm, mode);
 		waitpid(pid, NULL, 0);
@@ -196,14 +191,14 @@ static int floor_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigne
 		ret = -pthread_create(&th, NULL, echo_thread, &e);
 		if (ret)
 			goto out;
-		pin(caller_cpu);
+		bench_pin(caller_cpu);
 		measure_pingpong(shm, mode, t, n, warm);
 		stop_echo(shm, mode);
 		pthread_join(th, NULL);
 	}
-	summarise(t, n, r);
+	bench_summarise(t, n, r);
 out:
-	unpin();
+	bench_unpin();
 	free(t);
 	hw_shm_destroy(shm);
 	return ret;
@@ -211,7 +206,7 @@ out:
 
 /* ------------------------------------------------------------------- SCMI */
 
-static int measure_scmi(struct scmi_agent *a, uint64_t *t, unsigned int n, unsigned int warm)
+int bench_measure_scmi(struct scmi_agent *a, uint64_t *t, unsigned int n, unsigned int warm)
 {
 	for (unsigned int i = 0; i < warm + n; i++) {
 		uint32_t v;
@@ -234,7 +229,7 @@ static void server_ready(void *ctx)
 }
 
 static int scmi_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned int warm,
-		    struct result *r)
+		    struct bench_result *r)
 {
 	struct scmi_session_opts o = { .mode = mode, .conduit = SCMI_CONDUIT_THREAD };
 	uint64_t *t = calloc(n, sizeof(*t));
@@ -251,11 +246,11 @@ static int scmi_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned
 	o.agent.rx_timeout_ms = 5000;
 	/* Linux's SMC transport without an a2p interrupt: done when the SMC returns. */
 	o.agent.completion = SCMI_COMPLETION_RETURN;
-	placement(mode, &peer_cpu, &caller_cpu);
-	pin(peer_cpu);
+	bench_placement(mode, &peer_cpu, &caller_cpu);
+	bench_pin(peer_cpu);
 	if (!xproc) {
 		ret = scmi_session_local(&o, &s, err, sizeof(err));
-		pin(caller_cpu);
+		bench_pin(caller_cpu);
 	} else {
 		snprintf(path, sizeof(path), "/tmp/fwkit-bench-%d.sock", (int)getpid());
 		if (pipe(stop) || pipe(rdy)) {
@@ -280,19 +275,19 @@ static int scmi_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned
 			ret = -ECHILD;
 			goto out;
 		}
-		pin(caller_cpu);
+		bench_pin(caller_cpu);
 		ret = scmi_session_connect(path, &o, &s, err, sizeof(err));
 	}
 	if (ret) {
 		fw_err("bench: %s", err);
 		goto out;
 	}
-	ret = measure_scmi(scmi_session_agent(s), t, n, warm);
+	ret = bench_measure_scmi(scmi_session_agent(s), t, n, warm);
 	if (!ret)
-		summarise(t, n, r);
+		bench_summarise(t, n, r);
 out:
 	scmi_session_close(s);
-	unpin();
+	bench_unpin();
 	if (pid > 0) {
 		(void)!write(stop[1], "x", 1);
 		waitpid(pid, NULL, 0);
@@ -307,7 +302,8 @@ out:
 	return ret;
 }
 
-static void print_row(bool json, const char *name, const struct result *r, const struct result *f)
+void bench_print_row(bool json, const char *name, const struct bench_result *r,
+		     const struct bench_result *f)
 {
 	double ratio = f->p50 ? (double)r->p50 / (double)f->p50 : 0.0;
 
@@ -330,21 +326,21 @@ static int optee_row(unsigned int n, bool json)
 {
 	unsigned int iters = n / 4, warm = iters / 10;
 	uint64_t *t = calloc(iters, sizeof(*t));
-	struct result floor_r = { 0 }, r = { 0 };
+	struct bench_result floor_r = { 0 }, r = { 0 };
 	int peer_cpu, caller_cpu, ret;
 
 	if (!t)
 		return -ENOMEM;
-	ret = floor_run(false, HW_WAIT_SLEEP, iters, warm, &floor_r);
-	placement(HW_WAIT_SLEEP, &peer_cpu, &caller_cpu);
-	pin(peer_cpu);
+	ret = bench_floor_run(false, HW_WAIT_SLEEP, iters, warm, &floor_r);
+	bench_placement(HW_WAIT_SLEEP, &peer_cpu, &caller_cpu);
+	bench_pin(peer_cpu);
 	if (!ret)
 		ret = optee_bench_measure(false, t, iters, warm);
-	unpin();
+	bench_unpin();
 	if (!ret) {
-		summarise(t, iters, &r);
-		print_row(json, "floor.doorbell_pingpong.threads", &floor_r, &floor_r);
-		print_row(json, "optee.pta_invoke.sleep.threads", &r, &floor_r);
+		bench_summarise(t, iters, &r);
+		bench_print_row(json, "floor.doorbell_pingpong.threads", &floor_r, &floor_r);
+		bench_print_row(json, "optee.pta_invoke.sleep.threads", &r, &floor_r);
 	}
 	free(t);
 	return ret;
@@ -357,7 +353,9 @@ static const char usage_text[] =
 	"\n"
 	"Round trip of SCMI Base PROTOCOL_VERSION over SMT with SMC doorbells, polling\n"
 	"and sleeping, between threads and between processes, each beside the floor of\n"
-	"the same primitives measured in the same run; then an OP-TEE PTA invoke through\n"
+	"the same primitives measured in the same run; over virtio (the board's virtio\n"
+	"agent through the vhost-user loopback) at depth 1 beside the sleeping floor,\n"
+	"and 64 in flight against SMT one at a time; then an OP-TEE PTA invoke through\n"
 	"a sleeping SMC slot, and the ISSEI figures.\n"
 	"--cost: the platform's own cost per message (default: a table of Base\n"
 	"messages); scripts/msgcost.sh gives instructions per message under callgrind.\n";
@@ -404,10 +402,10 @@ int fwkit_cmd_bench(int argc, char **argv)
 		/* Sleeping round trips cost microseconds: fewer of them. */
 		unsigned int iters = cases[i].mode == HW_WAIT_SLEEP ? n / 4 : n;
 		unsigned int warm = iters / 10;
-		struct result floor_r = { 0 }, r = { .name = cases[i].name };
+		struct bench_result floor_r = { 0 }, r = { .name = cases[i].name };
 		char fname[64];
 
-		ret = floor_run(cases[i].xproc, cases[i].mode, iters, warm, &floor_r);
+		ret = bench_floor_run(cases[i].xproc, cases[i].mode, iters, warm, &floor_r);
 		if (!ret)
 			ret = scmi_run(cases[i].xproc, cases[i].mode, iters, warm, &r);
 		if (ret)
@@ -416,9 +414,12 @@ int fwkit_cmd_bench(int argc, char **argv)
 			 cases[i].mode == HW_WAIT_POLL ? "shm_pingpong" : "doorbell_pingpong",
 			 cases[i].xproc ? "processes" : "threads");
 		floor_r.name = fname;
-		print_row(json, fname, &floor_r, &floor_r);
-		print_row(json, cases[i].name, &r, &floor_r);
+		bench_print_row(json, fname, &floor_r, &floor_r);
+		bench_print_row(json, cases[i].name, &r, &floor_r);
 	}
+	ret = virtio_bench_run(n, json);
+	if (ret)
+		return cli_fail("bench scmi virtio: %s", strerror(-ret));
 	ret = optee_row(n, json);
 	if (ret)
 		return cli_fail("bench optee.pta_invoke: %s", strerror(-ret));
