@@ -309,7 +309,8 @@ static void proxy_start(struct proxy *p, const char *path, const struct mangle *
 
 	memset(p, 0, sizeof(*p));
 	p->held[0] = p->held[1] = -1;
-	memcpy(p->mangle, m, nm * sizeof(*m));
+	if (nm)
+		memcpy(p->mangle, m, nm * sizeof(*m));
 	assert_int_equal(hw_link_connect_stream(path, fw_deadline(WAIT_NS), &l), 0);
 	p->be = dup(hw_link_fd(l));
 	hw_link_close(l);
