@@ -6,6 +6,7 @@
 #include "helpers.h"
 
 #include <fwkit/base.h>
+#include <fwkit/scmi/vhost_scmi.h>
 #include <fwkit/sync.h>
 #include <fwkit/virtio/mem.h>
 
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -362,4 +364,54 @@ void *th_guest_ptr(const struct th_guest *g, uint64_t gpa)
 {
 	assert_true(gpa >= g->gpa && gpa - g->gpa < g->size);
 	return g->host + (gpa - g->gpa);
+}
+
+unsigned int th_open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+static void vhost_ready(void *ctx, const char *agent)
+{
+	(void)agent;
+	fw_complete(ctx);
+}
+
+static void *vhost_main(void *arg)
+{
+	struct th_vhost *v = arg;
+	const struct scmi_vhost_opts o = { 0 };
+	char err[256];
+
+	v->ret = scmi_vhost_run(v->path, &o, v->cancel, vhost_ready, &v->listening, err,
+				sizeof(err));
+	return NULL;
+}
+
+void th_vhost_start(struct th_vhost *v)
+{
+	th_tmp_path(v->path, sizeof(v->path), "vhost.sock");
+	v->cancel = eventfd(0, EFD_CLOEXEC);
+	fw_completion_init(&v->listening);
+	assert_int_equal(pthread_create(&v->thread, NULL, vhost_main, v), 0);
+	assert_int_equal(
+		fw_wait_for_completion_until(&v->listening, fw_deadline(5 * FW_NSEC_PER_SEC)), 0);
+}
+
+void th_vhost_stop(struct th_vhost *v)
+{
+	uint64_t one = 1;
+
+	assert_int_equal(write(v->cancel, &one, 8), 8);
+	assert_int_equal(pthread_join(v->thread, NULL), 0);
+	assert_int_equal(v->ret, 0);
+	close(v->cancel);
+	fw_completion_destroy(&v->listening);
 }

@@ -15,6 +15,9 @@
 #include <cmocka.h>
 #include <sys/types.h>
 
+#include <fwkit/sync.h>
+#include <pthread.h>
+
 /* Start capturing log lines (all levels); the previous capture is cleared. */
 void th_log_capture(void);
 /* Whether a captured line contains needle. */
@@ -64,6 +67,21 @@ pid_t th_start_server(const char *cmd, const char *path, const char *const *extr
 void th_rm_socket_dir(const char *dir);
 /* SIGTERM (or SIGKILL with kill_hard) and reap; returns the exit status. */
 int th_stop_platform(pid_t pid, bool kill_hard);
+
+/* Descriptors open in this process now (to see that nothing leaked). */
+unsigned int th_open_fds(void);
+
+/* `fwkit vhost-user-scmi` in this process: scmi_vhost_run for the default
+ * board's virtio agent (vm0) on a temporary socket, on a thread of its own.
+ * start returns once it listens; stop cancels it and checks it ended well. */
+struct th_vhost {
+	char path[128];
+	int cancel, ret;
+	pthread_t thread;
+	struct fw_completion listening;
+};
+void th_vhost_start(struct th_vhost *v);
+void th_vhost_stop(struct th_vhost *v);
 
 /* A "guest memory" for virtio tests: a memfd of size bytes mapped here and
  * seen by devices at guest-physical gpa, as one region of mem. */

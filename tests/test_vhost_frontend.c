@@ -24,7 +24,6 @@
 #include <fwkit/vhost/vhost_user.h>
 #include <fwkit/virtio/virtio.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
@@ -35,52 +34,6 @@
 #define WAIT_NS	 (5 * FW_NSEC_PER_SEC)
 #define MAX_REQS 256
 #define BIT(n)	 (1ull << (n))
-
-/* ------------------------------------------------- the back-end, here */
-
-struct backend {
-	char path[128];
-	int cancel, ret;
-	pthread_t thread;
-	struct fw_completion listening;
-};
-
-static void backend_ready(void *ctx, const char *agent)
-{
-	(void)agent;
-	fw_complete(ctx);
-}
-
-static void *backend_main(void *arg)
-{
-	struct backend *b = arg;
-	const struct scmi_vhost_opts o = { 0 };
-	char err[256];
-
-	b->ret = scmi_vhost_run(b->path, &o, b->cancel, backend_ready, &b->listening, err,
-				sizeof(err));
-	return NULL;
-}
-
-static void backend_start(struct backend *b)
-{
-	th_tmp_path(b->path, sizeof(b->path), "vfe.sock");
-	b->cancel = eventfd(0, EFD_CLOEXEC);
-	fw_completion_init(&b->listening);
-	assert_int_equal(pthread_create(&b->thread, NULL, backend_main, b), 0);
-	assert_int_equal(fw_wait_for_completion_until(&b->listening, fw_deadline(WAIT_NS)), 0);
-}
-
-static void backend_stop(struct backend *b)
-{
-	uint64_t one = 1;
-
-	assert_int_equal(write(b->cancel, &one, 8), 8);
-	assert_int_equal(pthread_join(b->thread, NULL), 0);
-	assert_int_equal(b->ret, 0);
-	close(b->cancel);
-	fw_completion_destroy(&b->listening);
-}
 
 /* ------------------------------------------------------------ the proxy */
 
@@ -337,18 +290,6 @@ static void proxy_join(struct proxy *p)
 			close(p->held[q]);
 }
 
-static unsigned int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	unsigned int n = 0;
-
-	assert_non_null(d);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
 /* ---------------------------------------------- the QEMU sequence, end to end */
 
 struct variant {
@@ -441,12 +382,12 @@ static void run_variant(const struct variant *v)
 		{ VHOST_USER_GET_PROTOCOL_FEATURES, 0, M_MASK, v->hide_protocol },
 	};
 	uint32_t want[MAX_REQS];
-	unsigned int nwant = expected(v, want), fds = open_fds();
+	unsigned int nwant = expected(v, want), fds = th_open_fds();
 	struct scmi_vhost_agent *va;
-	struct backend b;
+	struct th_vhost b;
 	struct proxy p;
 
-	backend_start(&b);
+	th_vhost_start(&b);
 	proxy_start(&p, b.path, m, 2);
 	assert_int_equal(scmi_vhost_agent_open_fd(p.fe_end, v->ring, NULL, &va), 0);
 	base_and_clock(scmi_vhost_agent_agent(va));
@@ -458,8 +399,8 @@ static void run_variant(const struct variant *v)
 				 vhost_user_request_name(p.reqs[i]),
 				 vhost_user_request_name(want[i]));
 	assert_int_equal(p.nreqs, nwant);
-	backend_stop(&b);
-	assert_int_equal(open_fds(), fds);
+	th_vhost_stop(&b);
+	assert_int_equal(th_open_fds(), fds);
 }
 
 static void test_sequence_protocol_features(void **state)
@@ -528,16 +469,16 @@ static void *base_call(void *arg)
 static void test_disconnect_and_reconnect(void **state)
 {
 	const struct scmi_agent_config cfg = { .rx_timeout_ms = 300 };
-	unsigned int fds = open_fds();
+	unsigned int fds = th_open_fds();
 	struct scmi_vhost_agent *va;
 	struct call c = { 0 };
-	struct backend b;
+	struct th_vhost b;
 	struct proxy p;
 	pthread_t t;
 	uint64_t v;
 
 	(void)state;
-	backend_start(&b);
+	th_vhost_start(&b);
 	proxy_start(&p, b.path, NULL, 0);
 	p.hold_kicks = true;
 	assert_int_equal(scmi_vhost_agent_open_fd(p.fe_end, 256, &cfg, &va), 0);
@@ -557,8 +498,8 @@ static void test_disconnect_and_reconnect(void **state)
 	base_and_clock(scmi_vhost_agent_agent(va));
 	scmi_vhost_agent_close(va);
 	proxy_join(&p);
-	backend_stop(&b);
-	assert_int_equal(open_fds(), fds);
+	th_vhost_stop(&b);
+	assert_int_equal(th_open_fds(), fds);
 }
 
 /* --------------------------------------------------- a hostile back-end */
@@ -572,7 +513,7 @@ static void nop_interrupt(void *ctx, unsigned int qidx)
 /* The front-end of a two-queue device through a proxy doing m. A reply
  * timeout long enough that only a wait for bytes that never come reaches
  * it, short enough for the silent back-end. */
-static int open_hostile(struct backend *b, struct proxy *p, const struct mangle *m,
+static int open_hostile(struct th_vhost *b, struct proxy *p, const struct mangle *m,
 			uint64_t timeout_ns, struct vhost_frontend **f)
 {
 	static struct vhost_frontend_ops ops = { .nqueues = 2, .interrupt = nop_interrupt };
@@ -603,11 +544,11 @@ static void test_hostile_realize(void **state)
 		{ { VHOST_USER_GET_FEATURES, 1, M_FLAGS, ok_flags | VHOST_USER_NEED_REPLY_MASK },
 		  -EPROTO },
 	};
-	unsigned int fds = open_fds();
-	struct backend b;
+	unsigned int fds = th_open_fds();
+	struct th_vhost b;
 
 	(void)state;
-	backend_start(&b);
+	th_vhost_start(&b);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
 		struct vhost_frontend *f = NULL;
 		struct proxy p;
@@ -617,8 +558,8 @@ static void test_hostile_realize(void **state)
 		assert_null(f);
 		proxy_join(&p);
 	}
-	backend_stop(&b);
-	assert_int_equal(open_fds(), fds);
+	th_vhost_stop(&b);
+	assert_int_equal(th_open_fds(), fds);
 }
 
 /* A back-end that never answers costs the reply timeout, once. */
@@ -626,14 +567,14 @@ static void test_hostile_silent(void **state)
 {
 	const struct mangle m = { VHOST_USER_GET_MAX_MEM_SLOTS, 1, M_SILENT, 0 };
 	struct vhost_frontend *f = NULL;
-	struct backend b;
+	struct th_vhost b;
 	struct proxy p;
 
 	(void)state;
-	backend_start(&b);
+	th_vhost_start(&b);
 	assert_int_equal(open_hostile(&b, &p, &m, 200 * FW_NSEC_PER_MSEC, &f), -ETIMEDOUT);
 	proxy_join(&p);
-	backend_stop(&b);
+	th_vhost_stop(&b);
 }
 
 /* Wrong values after realize: refused, and the channel stays broken. */
@@ -644,12 +585,12 @@ static void test_hostile_running(void **state)
 	const struct mangle refused = { VHOST_USER_SET_FEATURES, 1, M_SET, 1 };
 	const uint64_t v1 = BIT(VIRTIO_F_VERSION_1);
 	struct vhost_frontend *f;
-	struct backend b;
+	struct th_vhost b;
 	struct proxy p;
 	uint16_t base;
 
 	(void)state;
-	backend_start(&b);
+	th_vhost_start(&b);
 	assert_int_equal(open_hostile(&b, &p, &bad_status, WAIT_NS, &f), 0);
 	assert_int_equal(vhost_frontend_set_features(f, v1), -EPROTO);
 	assert_int_equal(vhost_frontend_driver_ok(f), -EPROTO); /* not asked again */
@@ -672,7 +613,7 @@ static void test_hostile_running(void **state)
 	assert_int_equal(vhost_frontend_ring_start(f, 2, 256, NULL, NULL, NULL), -EINVAL);
 	vhost_frontend_close(f);
 	proxy_join(&p);
-	backend_stop(&b);
+	th_vhost_stop(&b);
 }
 
 /* A back-end without VERSION_1 is not a virtio 1 device: the agent refuses it. */
@@ -680,16 +621,16 @@ static void test_hostile_no_version_1(void **state)
 {
 	const struct mangle m = { VHOST_USER_GET_FEATURES, 0, M_MASK, BIT(VIRTIO_F_VERSION_1) };
 	struct scmi_vhost_agent *va = NULL;
-	struct backend b;
+	struct th_vhost b;
 	struct proxy p;
 
 	(void)state;
-	backend_start(&b);
+	th_vhost_start(&b);
 	proxy_start(&p, b.path, &m, 1);
 	assert_int_equal(scmi_vhost_agent_open_fd(p.fe_end, 256, NULL, &va), -ENODEV);
 	assert_null(va);
 	proxy_join(&p);
-	backend_stop(&b);
+	th_vhost_stop(&b);
 }
 
 /* ---------------------------------------------------- loopback, threads */

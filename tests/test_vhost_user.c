@@ -18,7 +18,6 @@
 #include <fwkit/vhost/vhost_user.h>
 #include <fwkit/virtio/virtq.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -473,18 +472,6 @@ static uint64_t read_counter(int fd)
 	return v;
 }
 
-static unsigned int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	unsigned int n = 0;
-
-	assert_non_null(d);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
 /* Nothing more from the back-end (no unasked-for reply). */
 static void assert_quiet(struct rig *r)
 {
@@ -818,7 +805,7 @@ static void test_malformed(void **state)
 	(void)state;
 	fe_realize(r, 0x1a009);
 	fe_get(r, VHOST_USER_GET_FEATURES); /* the call and err fds are in */
-	before = open_fds();
+	before = th_open_fds();
 	/* SET_FEATURES with 4 bytes: refused, the stream goes on */
 	memcpy(raw, (uint32_t[]){ VHOST_USER_SET_FEATURES, VHOST_USER_VERSION | 8, 4 }, 12);
 	fe_send_raw(r, raw, 16);
@@ -850,7 +837,7 @@ static void test_malformed(void **state)
 	}
 	/* every descriptor that came along is closed again */
 	fe_get(r, VHOST_USER_GET_FEATURES);
-	assert_int_equal(open_fds(), before);
+	assert_int_equal(th_open_fds(), before);
 	vhost_backend_stats(r->be, &st);
 	assert_int_equal(st.refused, 7);
 	/* a header of version 2: the connection ends */
@@ -879,7 +866,7 @@ static void test_reconnect(void **state)
 
 	(void)state;
 	fe_get(r, VHOST_USER_GET_FEATURES); /* the connection is set up */
-	before = open_fds();
+	before = th_open_fds();
 	fe_realize(r, 0x1a009);
 	fe_driver_ok(r, 256, true, true);
 	check_started(r, 0, 256);
@@ -888,7 +875,7 @@ static void test_reconnect(void **state)
 	assert_int_equal(fq(r, 1).stops, 1);
 	assert_int_equal(fake_resets(r), 1);
 	/* the socketpair and the kick thread's epoll and stop eventfd */
-	assert_int_equal(open_fds(), before - 4);
+	assert_int_equal(th_open_fds(), before - 4);
 	/* the next front-end starts from scratch */
 	rig_serve(r);
 	fe_realize(r, UINT64_MAX);
@@ -957,30 +944,6 @@ static void test_run_socket(void **state)
 }
 
 /* ------------------------------------------- the virtio-scmi device behind */
-
-/* `fwkit vhost-user-scmi` in this process: the default board's agent vm0. */
-struct vscmi {
-	char path[128];
-	int cancel, ret;
-	pthread_t thread;
-	struct fw_completion listening;
-};
-
-static void vscmi_ready(void *ctx, const char *agent)
-{
-	fw_complete(ctx);
-}
-
-static void *vscmi_main(void *arg)
-{
-	struct vscmi *v = arg;
-	const struct scmi_vhost_opts o = { 0 };
-	char err[256];
-
-	v->ret = scmi_vhost_run(v->path, &o, v->cancel, vscmi_ready, &v->listening, err,
-				sizeof(err));
-	return NULL;
-}
 
 static int connect_stream(const char *path)
 {
@@ -1104,38 +1067,18 @@ static void guest_version(struct rig *r, struct guest *g, uint16_t token)
 	assert_int_equal(word_at(r, BUF_OFF + 0x108), 0x20000);
 }
 
-static void vscmi_start(struct vscmi *v)
-{
-	th_tmp_path(v->path, sizeof(v->path), "vscmi.sock");
-	v->cancel = eventfd(0, EFD_CLOEXEC);
-	fw_completion_init(&v->listening);
-	assert_int_equal(pthread_create(&v->thread, NULL, vscmi_main, v), 0);
-	assert_int_equal(fw_wait_for_completion_until(&v->listening, fw_deadline(WAIT_NS)), 0);
-}
-
-static void vscmi_stop(struct vscmi *v)
-{
-	uint64_t one = 1;
-
-	assert_int_equal(write(v->cancel, &one, 8), 8);
-	assert_int_equal(pthread_join(v->thread, NULL), 0);
-	assert_int_equal(v->ret, 0);
-	close(v->cancel);
-	fw_completion_destroy(&v->listening);
-}
-
 /* The guest's commands through the real device, with Linux's indirect
  * tables, on 256 and 1024 rings; hostile buffers come back with length 0
  * and the queue goes on. */
 static void test_scmi_device(void **state)
 {
 	struct rig *r = rig_new();
-	struct vscmi v;
+	struct th_vhost v;
 	const unsigned int sizes[2] = { 256, 1024 };
 
 	(void)state;
 	rig_hangup(r);
-	vscmi_start(&v);
+	th_vhost_start(&v);
 	for (unsigned int i = 0; i < 2; i++) {
 		struct guest g;
 		const uint32_t req[1] = { scmi_hdr(0x10, 0, 9) };
@@ -1159,7 +1102,7 @@ static void test_scmi_device(void **state)
 		virtq_drv_fini(&g.q[0]);
 		virtq_drv_fini(&g.q[1]);
 	}
-	vscmi_stop(&v);
+	th_vhost_stop(&v);
 	r->sv[0] = -1;
 	rig_free(r);
 }
@@ -1169,7 +1112,7 @@ static void test_scmi_device(void **state)
 static void test_scmi_straddling(void **state)
 {
 	struct rig *r = rig_new();
-	struct vscmi v;
+	struct th_vhost v;
 	struct guest g;
 	const uint32_t half = MEM_SIZE / 2;
 	const struct vhost_user_region two[2] = {
@@ -1182,7 +1125,7 @@ static void test_scmi_straddling(void **state)
 
 	(void)state;
 	rig_hangup(r);
-	vscmi_start(&v);
+	th_vhost_start(&v);
 	r->sv[0] = connect_stream(v.path);
 	fe_realize(r, 0x1a009);
 	assert_int_equal(fe_u64(r, VHOST_USER_SET_FEATURES, scmi_feats | (1ull << 30), true), 0);
@@ -1195,7 +1138,7 @@ static void test_scmi_straddling(void **state)
 	close(r->sv[0]);
 	r->sv[0] = -1;
 	virtq_drv_fini(&g.q[0]);
-	vscmi_stop(&v);
+	th_vhost_stop(&v);
 	rig_free(r);
 }
 
@@ -1216,7 +1159,7 @@ static int32_t guest_status(struct rig *r, struct guest *g, const uint32_t *req,
 static void test_scmi_identity(void **state)
 {
 	struct rig *r = rig_new();
-	struct vscmi v;
+	struct th_vhost v;
 	struct guest g;
 	const uint32_t self[2] = { scmi_hdr(0x10, 0x7, 1), 0xffffffff };
 	const uint32_t perm[4] = { scmi_hdr(0x10, 0x9, 2), 2, 7, 0 };
@@ -1226,7 +1169,7 @@ static void test_scmi_identity(void **state)
 
 	(void)state;
 	rig_hangup(r);
-	vscmi_start(&v);
+	th_vhost_start(&v);
 	guest_connect(r, &g, v.path, 256);
 	assert_int_equal(guest_status(r, &g, self, 2), 0);
 	assert_int_equal(word_at(r, BUF_OFF + 0x108), 4);
@@ -1239,7 +1182,7 @@ static void test_scmi_identity(void **state)
 	r->sv[0] = -1;
 	virtq_drv_fini(&g.q[0]);
 	virtq_drv_fini(&g.q[1]);
-	vscmi_stop(&v);
+	th_vhost_stop(&v);
 	rig_free(r);
 }
 
@@ -1261,13 +1204,13 @@ static void guest_rate_set_async(struct rig *r, struct guest *g, uint16_t token)
 static void test_scmi_disconnect_pending(void **state)
 {
 	struct rig *r = rig_new();
-	struct vscmi v;
+	struct th_vhost v;
 	struct guest g;
 	uint32_t len = 0;
 
 	(void)state;
 	rig_hangup(r);
-	vscmi_start(&v);
+	th_vhost_start(&v);
 	guest_connect(r, &g, v.path, 256);
 	guest_rate_set_async(r, &g, 0x11); /* no event buffer: its delayed response waits */
 	close(r->sv[0]);
@@ -1291,7 +1234,7 @@ static void test_scmi_disconnect_pending(void **state)
 	r->sv[0] = -1;
 	virtq_drv_fini(&g.q[0]);
 	virtq_drv_fini(&g.q[1]);
-	vscmi_stop(&v);
+	th_vhost_stop(&v);
 	rig_free(r);
 }
 
@@ -1302,10 +1245,10 @@ static void test_scmi_disconnect_pending(void **state)
  * eventq), then a second agent after the first hung up. */
 static void test_agent_frontend(void **state)
 {
-	struct vscmi v;
+	struct th_vhost v;
 
 	(void)state;
-	vscmi_start(&v);
+	th_vhost_start(&v);
 	for (int round = 0; round < 2; round++) {
 		struct scmi_vhost_agent *va;
 		struct scmi_base_info info;
@@ -1330,7 +1273,7 @@ static void test_agent_frontend(void **state)
 		assert_int_equal(n, 1);
 		scmi_vhost_agent_close(va);
 	}
-	vscmi_stop(&v);
+	th_vhost_stop(&v);
 }
 
 /* No back-end: the agent fails by its deadline, leaving nothing behind. */

@@ -18,7 +18,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdlib.h>
 
 #define DEPTH  64
 #define ROUNDS 8
@@ -41,34 +40,17 @@ static int open_session(bool virtio, struct scmi_session **s)
 	return ret;
 }
 
-/* Depth 1: the round trip beside the floor of SMT's sleeping rows. */
-static int round_trip_row(unsigned int n, bool json)
+/* Depth 1: the round trip beside the floor of SMT's sleeping rows; the
+ * session's threads are placed (and pinned) as SMT's sleeping ends are. */
+static int round_trips(void *ctx, uint64_t *t, unsigned int n, unsigned int warm)
 {
-	unsigned int iters = n / 4, warm = iters / 10;
-	uint64_t *t = calloc(iters, sizeof(*t));
-	struct bench_result floor_r = { 0 }, r = { 0 };
 	struct scmi_session *s = NULL;
-	int peer_cpu, caller_cpu, ret;
+	int ret = open_session(true, &s);
 
-	if (!t)
-		return -ENOMEM;
-	ret = bench_floor_run(false, HW_WAIT_SLEEP, iters, warm, &floor_r);
-	/* The session's threads inherit the peer's CPU, as SMT's do. */
-	bench_placement(HW_WAIT_SLEEP, &peer_cpu, &caller_cpu);
-	bench_pin(peer_cpu);
+	(void)ctx;
 	if (!ret)
-		ret = open_session(true, &s);
-	bench_pin(caller_cpu);
-	if (!ret)
-		ret = bench_measure_scmi(scmi_session_agent(s), t, iters, warm);
+		ret = bench_measure_scmi(scmi_session_agent(s), t, n, warm);
 	scmi_session_close(s);
-	bench_unpin();
-	if (!ret) {
-		bench_summarise(t, iters, &r);
-		bench_print_row(json, "floor.doorbell_pingpong.threads", &floor_r, &floor_r);
-		bench_print_row(json, "scmi.base_version.virtio.threads", &r, &floor_r);
-	}
-	free(t);
 	return ret;
 }
 
@@ -155,7 +137,7 @@ static int throughput_row(unsigned int n, bool json)
 
 int virtio_bench_run(unsigned int n, bool json)
 {
-	int ret = round_trip_row(n, json);
+	int ret = bench_sleep_row(n, json, "scmi.base_version.virtio.threads", round_trips, NULL);
 
 	return ret ? ret : throughput_row(n / 2, json);
 }

@@ -58,6 +58,13 @@ void bench_print_row(bool json, const char *name, const struct bench_result *r,
 void bench_placement(enum hw_wait_mode mode, int *peer, int *caller);
 void bench_pin(int cpu);
 void bench_unpin(void);
+/* A round trip through sleeping ends beside the doorbell floor of the same
+ * run, both placed as sleeping ends are (one CPU, which every thread
+ * measure creates inherits): measure fills t with n timed round trips after
+ * warm untimed ones. */
+int bench_sleep_row(unsigned int n, bool json, const char *name,
+		    int (*measure)(void *ctx, uint64_t *t, unsigned int n, unsigned int warm),
+		    void *ctx);
 /* The virtio rows (tools/fwkit/bench_virtio.c). */
 int virtio_bench_run(unsigned int n, bool json);
 

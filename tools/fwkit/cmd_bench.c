@@ -320,9 +320,9 @@ void bench_print_row(bool json, const char *name, const struct bench_result *r,
 
 /* ------------------------------------------------------------------ OP-TEE */
 
-/* A PTA invoke through a sleeping slot, beside the doorbell floor of the same run. Sleeping
- * ends share one CPU (placement), so the secure world's threads inherit the caller's. */
-static int optee_row(unsigned int n, bool json)
+int bench_sleep_row(unsigned int n, bool json, const char *name,
+		    int (*measure)(void *ctx, uint64_t *t, unsigned int n, unsigned int warm),
+		    void *ctx)
 {
 	unsigned int iters = n / 4, warm = iters / 10;
 	uint64_t *t = calloc(iters, sizeof(*t));
@@ -335,15 +335,23 @@ static int optee_row(unsigned int n, bool json)
 	bench_placement(HW_WAIT_SLEEP, &peer_cpu, &caller_cpu);
 	bench_pin(peer_cpu);
 	if (!ret)
-		ret = optee_bench_measure(false, t, iters, warm);
+		ret = measure(ctx, t, iters, warm);
 	bench_unpin();
 	if (!ret) {
 		bench_summarise(t, iters, &r);
 		bench_print_row(json, "floor.doorbell_pingpong.threads", &floor_r, &floor_r);
-		bench_print_row(json, "optee.pta_invoke.sleep.threads", &r, &floor_r);
+		bench_print_row(json, name, &r, &floor_r);
 	}
 	free(t);
 	return ret;
+}
+
+/* ------------------------------------------------------------------ OP-TEE */
+
+static int optee_measure(void *ctx, uint64_t *t, unsigned int n, unsigned int warm)
+{
+	(void)ctx;
+	return optee_bench_measure(false, t, n, warm);
 }
 
 static const char usage_text[] =
@@ -420,7 +428,7 @@ int fwkit_cmd_bench(int argc, char **argv)
 	ret = virtio_bench_run(n, json);
 	if (ret)
 		return cli_fail("bench scmi virtio: %s", strerror(-ret));
-	ret = optee_row(n, json);
+	ret = bench_sleep_row(n, json, "optee.pta_invoke.sleep.threads", optee_measure, NULL);
 	if (ret)
 		return cli_fail("bench optee.pta_invoke: %s", strerror(-ret));
 	return issei_bench_run(json) ? 1 : 0;
