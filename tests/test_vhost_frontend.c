@@ -351,8 +351,9 @@ static unsigned int expected(const struct variant *v, uint32_t *out)
 			PUT(SET_VRING_ENABLE);
 		if (pf && !ack)
 			PUT(GET_FEATURES);
-		PUT(GET_VRING_BASE);
 	}
+	for (int q = 0; q < 2; q++)
+		PUT(GET_VRING_BASE);
 	if (status)
 		PUT(SET_STATUS);
 #undef PUT

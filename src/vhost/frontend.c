@@ -454,22 +454,39 @@ int vhost_frontend_driver_ok(struct vhost_frontend *f)
 				     VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
-int vhost_frontend_ring_stop(struct vhost_frontend *f, unsigned int qidx, uint16_t *base)
+/* GET_VRING_BASE: the ring stops; the answer is where. */
+static int ring_base(struct vhost_frontend *f, unsigned int qidx, uint16_t *base)
 {
 	struct vhost_user_msg m = { .request = VHOST_USER_GET_VRING_BASE,
 				    .kind = VHOST_USER_P_STATE,
 				    .state = { qidx, 0 } };
 	struct vhost_user_msg r = { .kind = VHOST_USER_P_STATE };
+	int ret = request(f, &m, NULL, 0, &r);
+
+	ret = check(f, ret, r.state.index == qidx && r.state.num <= UINT16_MAX, "ring base");
+	if (!ret)
+		*base = (uint16_t)r.state.num;
+	return ret;
+}
+
+int vhost_frontend_ring_stop(struct vhost_frontend *f, unsigned int qidx, uint16_t *base)
+{
 	int ret;
 
 	if (qidx >= f->nq)
 		return -EINVAL;
 	ret = ring_enable(f, qidx, false);
-	if (!ret)
-		ret = request(f, &m, NULL, 0, &r);
-	ret = check(f, ret, r.state.index == qidx && r.state.num <= UINT16_MAX, "ring base");
-	if (!ret)
-		*base = (uint16_t)r.state.num;
+	return ret ? ret : ring_base(f, qidx, base);
+}
+
+int vhost_frontend_stop(struct vhost_frontend *f, unsigned int n, uint16_t *bases)
+{
+	int ret = n > f->nq ? -EINVAL : 0;
+
+	for (unsigned int q = 0; q < n && !ret; q++)
+		ret = ring_enable(f, q, false);
+	for (unsigned int q = 0; q < n && !ret; q++)
+		ret = ring_base(f, q, &bases[q]);
 	return ret;
 }
 

@@ -83,6 +83,9 @@ int vhost_frontend_driver_ok(struct vhost_frontend *f);
 /* Stop ring qidx (ENABLE 0, GET_VRING_BASE): *base, the next index the
  * device would have read. */
 int vhost_frontend_ring_stop(struct vhost_frontend *f, unsigned int qidx, uint16_t *base);
+/* QEMU's stop of rings 0..n-1: ENABLE 0 for each, then GET_VRING_BASE for
+ * each, the bases into bases[]. */
+int vhost_frontend_stop(struct vhost_frontend *f, unsigned int n, uint16_t *bases);
 /* The driver made buffers available on qidx. Any thread. */
 void vhost_frontend_kick(struct vhost_frontend *f, unsigned int qidx);
 /* With STATUS a device reset (status 0); hang up (the back-end resets the

@@ -363,10 +363,10 @@ void scmi_vhost_agent_close(struct scmi_vhost_agent *va)
 		scmi_agent_destroy(va->agent);
 	/* As QEMU at poweroff: every ring stopped (a broken back-end is not
 	 * asked), then the hang-up; then the rings are free. */
-	for (unsigned int q = 0; q < va->rings; q++) {
-		uint16_t base;
+	if (va->rings) {
+		uint16_t bases[VIRTIO_SCMI_VQ_MAX_CNT];
 
-		(void)vhost_frontend_ring_stop(va->fe, q, &base);
+		(void)vhost_frontend_stop(va->fe, va->rings, bases);
 	}
 	vhost_frontend_close(va->fe);
 	if (va->vt)
