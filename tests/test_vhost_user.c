@@ -1366,6 +1366,11 @@ static void test_cli(void **state)
 				      "--socket", path, "--agent", "nobody", NULL),
 			 1);
 	th_contains_all(err, "no agent named 'nobody'", NULL);
+	/* the virtio node with the back-end in the same process */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/firmware/scmi-virtio", "base", "--json", NULL),
+			 0);
+	th_contains_all(out, "\"agent_id\":4,\"agent_name\":\"vm0\"", NULL);
 	/* serve, answer QEMU's first request, end cleanly on SIGTERM */
 	rig_hangup(r);
 	pid = fork();
@@ -1377,6 +1382,12 @@ static void test_cli(void **state)
 	r->sv[0] = connect_stream(path);
 	fe_realize(r, 0x1a009);
 	close(r->sv[0]);
+	/* fwkit's own agent on the virtio node, through that socket */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/firmware/scmi-virtio", "--socket", path, "sensor", "read",
+				      "0", "--json", NULL),
+			 0);
+	th_contains_all(out, "\"name\":\"soc-temp\"", "\"readings\":[{\"value\":", NULL);
 	assert_int_equal(kill(pid, SIGTERM), 0);
 	assert_int_equal(th_exit_status(pid), 0);
 	assert_int_equal(access(path, F_OK), -1);

@@ -21,6 +21,7 @@
 struct scmi_vhost_opts {
 	const char *dtb;   /* NULL: the embedded default board */
 	const char *agent; /* the agent's label; NULL: the board's virtio agent */
+	const char *node;  /* or the agent whose fwkit,channel is this node */
 	bool no_p2a;	   /* do not offer VIRTIO_SCMI_F_P2A_CHANNELS */
 	void (*trace)(void *ctx, const char *line);
 	void *trace_ctx;
@@ -48,8 +49,20 @@ int scmi_vhost_run(const char *socket_path, const struct scmi_vhost_opts *o, int
 struct scmi_vhost_agent;
 int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring,
 			  const struct scmi_agent_config *cfg, struct scmi_vhost_agent **out);
+/*
+ * Both ends in this process: `fwkit vhost-user-scmi` for bo's agent on a
+ * private socket (a thread), and the agent above connected to it, so the
+ * whole path (vhost-user, the device, the agent's virtio transport) runs
+ * as it does between QEMU and a guest. err says why it failed.
+ */
+int scmi_vhost_agent_local(const struct scmi_vhost_opts *bo, const struct scmi_agent_config *cfg,
+			   struct scmi_vhost_agent **out, char *err, size_t errlen);
+/* Whether the board's node path is an "arm,scmi-virtio" channel (false for
+ * a board or node that cannot be read). */
+bool scmi_vhost_node_is_virtio(const char *dtb, const char *path);
 struct scmi_agent *scmi_vhost_agent_agent(const struct scmi_vhost_agent *va);
-/* The agent destroyed, the front-end gone (the back-end resets the device). */
+/* The agent destroyed, the front-end gone (the back-end resets the device;
+ * an in-process one ends). */
 void scmi_vhost_agent_close(struct scmi_vhost_agent *va);
 
 #endif /* FWKIT_SCMI_VHOST_SCMI_H */

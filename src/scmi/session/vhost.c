@@ -20,9 +20,12 @@
 #include <fwkit/virtio/virtio.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct vhost_scmi {
 	struct fw_board board;
@@ -108,6 +111,19 @@ static void vhost_scmi_free(struct vhost_scmi *v)
 	free(v);
 }
 
+/* The agent whose channel is the node path (NULL: none asked, or none). */
+static const struct scmi_board_agent *node_agent(const struct scmi_board_platform *bp,
+						 const char *path, char *err, size_t errlen)
+{
+	if (!path)
+		return NULL;
+	for (unsigned int i = 0; i < bp->nagents; i++)
+		if (!strcmp(bp->agents[i].chan.path, path))
+			return &bp->agents[i];
+	snprintf(err, errlen, "no agent of the board has %s as its channel", path);
+	return NULL;
+}
+
 static int build(struct vhost_scmi *v, const struct scmi_vhost_opts *o, char *err, size_t errlen)
 {
 	struct scmi_platform_config pcfg = { .trace = o->trace, .trace_ctx = o->trace_ctx };
@@ -115,7 +131,10 @@ static int build(struct vhost_scmi *v, const struct scmi_vhost_opts *o, char *er
 
 	if (!ret)
 		ret = scmi_board_read_platform(v->board.fdt, v->bp, err, errlen);
-	if (!ret && !(v->agent = scmi_board_virtio_agent(v->bp, o->agent, err, errlen)))
+	if (!ret && !(v->agent = node_agent(v->bp, o->node, err, errlen)) && !o->node &&
+	    !(v->agent = scmi_board_virtio_agent(v->bp, o->agent, err, errlen)))
+		ret = -ENOENT;
+	if (!ret && !v->agent)
 		ret = -ENOENT;
 	if (!ret)
 		ret = scmi_board_create_platform(v->bp, &pcfg, &v->p, err, errlen);
@@ -184,6 +203,7 @@ struct scmi_vhost_agent {
 	struct vhost_frontend *fe;
 	struct scmi_virtio_transport *vt; /* set once, before any interrupt */
 	struct scmi_agent *agent;
+	struct local_backend *local; /* scmi_vhost_agent_local's */
 };
 
 static void agent_kick(void *ctx, unsigned int qidx)
@@ -199,6 +219,9 @@ static void agent_interrupt(void *ctx, unsigned int qidx)
 	if (vt)
 		scmi_virtio_transport_interrupt(vt, qidx);
 }
+
+struct local_backend;
+static void local_stop(struct local_backend *l);
 
 static const struct vhost_frontend_ops agent_fe_ops = { .interrupt = agent_interrupt };
 
@@ -300,5 +323,122 @@ void scmi_vhost_agent_close(struct scmi_vhost_agent *va)
 	if (va->vt)
 		scmi_virtio_transport_destroy(va->vt);
 	hw_shm_destroy(va->mem);
+	local_stop(va->local);
 	free(va);
+}
+
+/* ------------------------------------------------- both ends in-process */
+
+struct local_backend {
+	struct scmi_vhost_opts opts;
+	char dir[64], path[96];
+	int cancel[2];
+	pthread_t thread;
+	int ret;
+	char err[256];
+	struct fw_completion up; /* listening, or failed */
+};
+
+static void local_ready(void *ctx, const char *agent)
+{
+	fw_complete(&((struct local_backend *)ctx)->up);
+}
+
+static void *local_main(void *arg)
+{
+	struct local_backend *l = arg;
+
+	l->ret = scmi_vhost_run(l->path, &l->opts, l->cancel[0], local_ready, l, l->err,
+				sizeof(l->err));
+	fw_complete(&l->up);
+	return NULL;
+}
+
+static void local_stop(struct local_backend *l)
+{
+	if (!l)
+		return;
+	(void)!write(l->cancel[1], "x", 1);
+	pthread_join(l->thread, NULL);
+	close(l->cancel[0]);
+	close(l->cancel[1]);
+	rmdir(l->dir);
+	fw_completion_destroy(&l->up);
+	free(l);
+}
+
+/* The back-end on a socket in a private directory, listening: *out set
+ * whenever its thread runs (or ran), so that local_stop ends it. */
+static int local_start(const struct scmi_vhost_opts *bo, struct local_backend **out, char *err,
+		       size_t errlen)
+{
+	struct local_backend *l = calloc(1, sizeof(*l));
+	const char *tmp = getenv("TMPDIR");
+	int ret;
+
+	*out = NULL;
+	if (!l)
+		return -ENOMEM;
+	l->opts = *bo;
+	fw_completion_init(&l->up);
+	snprintf(l->dir, sizeof(l->dir), "%s/fwkit-vscmi.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	ret = strlen(l->dir) + sizeof("/vscmi.sock") > sizeof(l->path) ? -ENAMETOOLONG : 0;
+	if (!ret && (!mkdtemp(l->dir) || pipe2(l->cancel, O_CLOEXEC)))
+		ret = -errno;
+	if (!ret) {
+		snprintf(l->path, sizeof(l->path), "%s/vscmi.sock", l->dir);
+		ret = -pthread_create(&l->thread, NULL, local_main, l);
+	}
+	if (ret) {
+		snprintf(err, errlen, "cannot start the back-end: %s", strerror(-ret));
+		if (l->cancel[1] > 0) {
+			close(l->cancel[0]);
+			close(l->cancel[1]);
+		}
+		rmdir(l->dir);
+		fw_completion_destroy(&l->up);
+		free(l);
+		return ret;
+	}
+	*out = l;
+	fw_wait_for_completion_until(&l->up, FW_FOREVER);
+	if (l->ret)
+		snprintf(err, errlen, "%s", l->err);
+	return l->ret;
+}
+
+int scmi_vhost_agent_local(const struct scmi_vhost_opts *bo, const struct scmi_agent_config *cfg,
+			   struct scmi_vhost_agent **out, char *err, size_t errlen)
+{
+	struct local_backend *l;
+	struct scmi_vhost_agent *va = NULL;
+	int ret = local_start(bo, &l, err, errlen);
+
+	if (!ret) {
+		ret = scmi_vhost_agent_open(l->path, fw_deadline(5 * (int64_t)FW_NSEC_PER_SEC), 256,
+					    cfg, &va);
+		if (ret)
+			snprintf(err, errlen, "cannot connect to the back-end: %s", strerror(-ret));
+	}
+	if (ret) {
+		local_stop(l);
+		return ret;
+	}
+	va->local = l;
+	*out = va;
+	return 0;
+}
+
+bool scmi_vhost_node_is_virtio(const char *dtb, const char *path)
+{
+	struct fw_board b = { 0 };
+	struct scmi_board_chan c;
+	char err[128];
+	bool virtio;
+
+	if (!path || fw_board_load(dtb, NULL, &b, err, sizeof(err)))
+		return false;
+	virtio = scmi_board_read_agent(b.fdt, path, &c, err, sizeof(err)) == 0 && c.virtio;
+	fw_board_free(&b);
+	return virtio;
 }
