@@ -23,6 +23,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define HOST	    1
 #define GUEST	    2
@@ -699,6 +700,50 @@ static void test_impossible_ring_reported(void **state)
 	t_free(t);
 }
 
+/* Memory replaced while running (vhost-user's SET_MEM_TABLE again): the
+ * queue stops where it is, the same guest memory comes back mapped
+ * elsewhere, and the queue goes on from its base. */
+static void test_memory_replaced_while_running(void **state)
+{
+	struct t *t = t_new(true);
+	struct virtio_mem *mem2;
+	void *desc, *avail, *used;
+	uint8_t *map2;
+	size_t off;
+	uint16_t base;
+	uint32_t len;
+
+	t_start(t, 256, ALL_FEATURES);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(
+			cmd(t, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, NULL, 0, 12, &len),
+			SCMI_SUCCESS);
+	assert_int_equal(scmi_virtio_dev_queue_stop(t->d, VIRTIO_SCMI_VQ_TX, &base), 0);
+	assert_int_equal(base, 300);
+	map2 = mmap(NULL, t->g.size, PROT_READ | PROT_WRITE, MAP_SHARED, t->g.fd, 0);
+	assert_true(map2 != MAP_FAILED);
+	assert_int_equal(virtio_mem_create(1, &mem2), 0);
+	assert_int_equal(virtio_mem_add(mem2, &(struct virtio_mem_region){ .gpa = GPA,
+									   .size = t->g.size,
+									   .host = map2 }),
+			 0);
+	virtq_drv_parts(&t->q[0], &desc, &avail, &used);
+	off = (size_t)((uint8_t *)desc - t->g.host);
+	assert_int_equal(scmi_virtio_dev_queue_start(t->d, VIRTIO_SCMI_VQ_TX, mem2, 256, map2 + off,
+						     map2 + ((uint8_t *)avail - t->g.host),
+						     map2 + ((uint8_t *)used - t->g.host), base,
+						     fw_get_le16((uint8_t *)used + VIRTQ_USED_IDX)),
+			 0);
+	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, NULL, 0, 12, &len),
+			 SCMI_SUCCESS);
+	assert_int_equal(fw_get_le32(reply(t) + 8), 0x20000);
+	assert_int_equal(scmi_virtio_dev_queue_stop(t->d, VIRTIO_SCMI_VQ_TX, &base), 0);
+	assert_int_equal(base, 301);
+	virtio_mem_destroy(mem2);
+	munmap(map2, t->g.size);
+	t_free(t);
+}
+
 /* Reset forgets what was queued for the driver that reset: after it, the
  * first event is the new driver's own. */
 static void test_reset_drops_held_messages(void **state)
@@ -837,6 +882,7 @@ int main(void)
 		cmocka_unit_test(test_p2a_decided_per_channel),
 		cmocka_unit_test(test_features_checked),
 		cmocka_unit_test(test_impossible_ring_reported),
+		cmocka_unit_test(test_memory_replaced_while_running),
 		cmocka_unit_test(test_reset_drops_held_messages),
 		cmocka_unit_test(test_threads_kicking),
 	};

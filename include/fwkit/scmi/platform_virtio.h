@@ -22,7 +22,9 @@
  * platform's p2a_dropped). A kick on the eventq wakes the platform's
  * worker. A buffer too small for the message waiting is kept for the next
  * one (a delayed response then goes as its status alone); a buffer with a
- * readable part or under 8 bytes is returned with length 0 and counted.
+ * readable part or under 8 bytes is returned with length 0 and counted. A
+ * delayed response never goes out before its command's own reply is
+ * returned (Linux would take it as SUCCESS and reject the reply).
  *
  * Without P2A the device behaves as if no notification or delayed response
  * existed: the channel has no platform-to-agent path, so notify and

@@ -8,7 +8,8 @@
  * order. The eventq is written by the platform's worker through post: one
  * driver buffer per message, taken in ring order; with none, post says
  * -EAGAIN and the worker waits until a kick on the eventq says buffers
- * came. Lock order: the device's control lock, then a queue's lock; the
+ * came (or, for a delayed response whose command is still being answered,
+ * until that answer is returned). Lock order: the device's control lock, then a queue's lock; the
  * platform lock may be held when a queue's lock is taken (post), never the
  * other way round.
  */
