@@ -471,6 +471,43 @@ static void test_delayed_response_never_overtakes(void **state)
 	t_free(t);
 }
 
+/* With EVENT_IDX the driver says what it took from the cmdq (used_event,
+ * written when it turns callbacks back on). A delayed response waits until
+ * its command's reply is taken, not just returned: Linux handles the two
+ * queues' interrupts in either order. */
+static void test_delayed_response_waits_for_driver(void **state)
+{
+	struct t *t = t_new(true);
+	struct scmi_virtio_dev_stats ds;
+	uint32_t arg = 9, len;
+	uint64_t deadline;
+	void *tok;
+	struct ev e;
+
+	t_start(t, 256, ALL_FEATURES);
+	ev_post(t, 0, 4, PDU);
+	pthread_mutex_lock(&t->lock);
+	virtq_drv_disable_cb(&t->q[0]); /* draining, as Linux's complete_cb */
+	cmd_add(t, 0, hdr_of(VENDOR, V_ASYNC, 77), &arg, 1, 0, 8);
+	pthread_mutex_unlock(&t->lock);
+	scmi_virtio_dev_kick(t->d, VIRTIO_SCMI_VQ_TX);
+	deadline = fw_deadline(WAIT_NS);
+	do
+		scmi_virtio_dev_stats(t->d, &ds);
+	while (!ds.dresp_holds && fw_now_ns() < deadline && !sched_yield());
+	assert_true(ds.dresp_holds > 0);
+	pthread_mutex_lock(&t->lock);
+	assert_null(virtq_drv_get_used(&t->q[1], &len));
+	tok = virtq_drv_get_used(&t->q[0], &len);
+	assert_true(virtq_drv_enable_cb(&t->q[0]));
+	pthread_mutex_unlock(&t->lock);
+	assert_ptr_equal(tok, (void *)1);
+	assert_true(ev_next(t, &e, fw_deadline(WAIT_NS)));
+	assert_int_equal(e.hdr & ~SCMI_MSG_TYPE_MASK, hdr_of(VENDOR, V_ASYNC, 77));
+	assert_int_equal(fw_get_le32(e.p + 4), 10);
+	t_free(t);
+}
+
 static void test_eventq_starvation_and_refill(void **state)
 {
 	struct t *t = t_new(true);
@@ -875,6 +912,7 @@ int main(void)
 		cmocka_unit_test(test_direct_descriptors_1024),
 		cmocka_unit_test(test_delayed_response_after_reply),
 		cmocka_unit_test(test_delayed_response_never_overtakes),
+		cmocka_unit_test(test_delayed_response_waits_for_driver),
 		cmocka_unit_test(test_eventq_starvation_and_refill),
 		cmocka_unit_test(test_eventq_buffers_reused),
 		cmocka_unit_test(test_p2a_not_offered),

@@ -24,7 +24,9 @@
  * one (a delayed response then goes as its status alone); a buffer with a
  * readable part or under 8 bytes is returned with length 0 and counted. A
  * delayed response never goes out before its command's own reply is
- * returned (Linux would take it as SUCCESS and reject the reply).
+ * returned and, with EVENT_IDX, taken by the driver (its cmdq used_event
+ * says so), for at most half a second (Linux would take it as SUCCESS and
+ * reject the reply).
  *
  * Without P2A the device behaves as if no notification or delayed response
  * existed: the channel has no platform-to-agent path, so notify and
@@ -63,6 +65,8 @@ struct scmi_virtio_dev_stats {
 	uint64_t event_bad_bufs; /* eventq buffers returned with length 0 */
 	uint64_t ring_errors;	 /* impossible rings (queue stopped) */
 	uint64_t notifies;	 /* used-buffer notifications sent */
+	uint64_t dresp_holds;	 /* times a delayed response waited for the driver to
+				  * take its command's reply */
 };
 
 /*
