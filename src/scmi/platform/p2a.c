@@ -247,6 +247,11 @@ static uint64_t pump_chan(struct scmi_platform *p, struct scmi_platform_chan *c,
 			c->blocked = c->ready_seq == seq;
 			continue;
 		}
+		if (ret == -EINPROGRESS) {
+			/* The head stays the head: what follows waits behind it. */
+			it->due = now + SCMI_PLATFORM_P2A_RETRY_NS;
+			return it->due;
+		}
 		if (ret) {
 			/* -EMSGSIZE, or a transport outside the contract. */
 			shrink_or_drop(p, c, it, ret);
