@@ -961,6 +961,7 @@ static void test_run_socket(void **state)
 /* `fwkit vhost-user-scmi` in this process: the default board's agent vm0. */
 struct vscmi {
 	char path[128];
+	bool no_p2a;
 	int cancel, ret;
 	pthread_t thread;
 	struct fw_completion listening;
@@ -974,7 +975,7 @@ static void vscmi_ready(void *ctx, const char *agent)
 static void *vscmi_main(void *arg)
 {
 	struct vscmi *v = arg;
-	const struct scmi_vhost_opts o = { 0 };
+	const struct scmi_vhost_opts o = { .no_p2a = v->no_p2a };
 	char err[256];
 
 	v->ret = scmi_vhost_run(v->path, &o, v->cancel, vscmi_ready, &v->listening, err,
@@ -1104,8 +1105,9 @@ static void guest_version(struct rig *r, struct guest *g, uint16_t token)
 	assert_int_equal(word_at(r, BUF_OFF + 0x108), 0x20000);
 }
 
-static void vscmi_start(struct vscmi *v)
+static void vscmi_start(struct vscmi *v, bool no_p2a)
 {
+	v->no_p2a = no_p2a;
 	th_tmp_path(v->path, sizeof(v->path), "vscmi.sock");
 	v->cancel = eventfd(0, EFD_CLOEXEC);
 	fw_completion_init(&v->listening);
@@ -1135,7 +1137,7 @@ static void test_scmi_device(void **state)
 
 	(void)state;
 	rig_hangup(r);
-	vscmi_start(&v);
+	vscmi_start(&v, false);
 	for (unsigned int i = 0; i < 2; i++) {
 		struct guest g;
 		const uint32_t req[1] = { scmi_hdr(0x10, 0, 9) };
@@ -1182,7 +1184,7 @@ static void test_scmi_straddling(void **state)
 
 	(void)state;
 	rig_hangup(r);
-	vscmi_start(&v);
+	vscmi_start(&v, false);
 	r->sv[0] = connect_stream(v.path);
 	fe_realize(r, 0x1a009);
 	assert_int_equal(fe_u64(r, VHOST_USER_SET_FEATURES, scmi_feats | (1ull << 30), true), 0);
@@ -1226,7 +1228,7 @@ static void test_scmi_identity(void **state)
 
 	(void)state;
 	rig_hangup(r);
-	vscmi_start(&v);
+	vscmi_start(&v, false);
 	guest_connect(r, &g, v.path, 256);
 	assert_int_equal(guest_status(r, &g, self, 2), 0);
 	assert_int_equal(word_at(r, BUF_OFF + 0x108), 4);
@@ -1267,7 +1269,7 @@ static void test_scmi_disconnect_pending(void **state)
 
 	(void)state;
 	rig_hangup(r);
-	vscmi_start(&v);
+	vscmi_start(&v, false);
 	guest_connect(r, &g, v.path, 256);
 	guest_rate_set_async(r, &g, 0x11); /* no event buffer: its delayed response waits */
 	close(r->sv[0]);
@@ -1305,7 +1307,7 @@ static void test_agent_frontend(void **state)
 	struct vscmi v;
 
 	(void)state;
-	vscmi_start(&v);
+	vscmi_start(&v, false);
 	for (int round = 0; round < 2; round++) {
 		struct scmi_vhost_agent *va;
 		struct scmi_base_info info;
@@ -1330,6 +1332,32 @@ static void test_agent_frontend(void **state)
 		assert_int_equal(n, 1);
 		scmi_vhost_agent_close(va);
 	}
+	vscmi_stop(&v);
+}
+
+/* Without VIRTIO_SCMI_F_P2A_CHANNELS offered: the agent gets no event
+ * queue, synchronous commands work, an asynchronous one is NOT_SUPPORTED. */
+static void test_agent_no_p2a(void **state)
+{
+	struct vscmi v;
+	struct scmi_vhost_agent *va;
+	struct scmi_sensor_reading rd[4];
+	uint32_t version;
+	size_t n = 0;
+
+	(void)state;
+	vscmi_start(&v, true);
+	assert_int_equal(scmi_vhost_agent_open(v.path, fw_deadline(WAIT_NS), 256, NULL, &va), 0);
+	assert_int_equal(scmi_base_protocol_version(scmi_vhost_agent_agent(va),
+						    SCMI_PROTOCOL_SENSOR, &version),
+			 0);
+	assert_int_equal(
+		scmi_sensor_reading_get(scmi_vhost_agent_agent(va), version, 0, false, rd, 4, &n),
+		0);
+	assert_int_equal(
+		scmi_sensor_reading_get(scmi_vhost_agent_agent(va), version, 0, true, rd, 4, &n),
+		-EOPNOTSUPP);
+	scmi_vhost_agent_close(va);
 	vscmi_stop(&v);
 }
 
@@ -1415,6 +1443,7 @@ int main(void)
 		cmocka_unit_test(test_scmi_identity),
 		cmocka_unit_test(test_scmi_disconnect_pending),
 		cmocka_unit_test(test_agent_frontend),
+		cmocka_unit_test(test_agent_no_p2a),
 		cmocka_unit_test(test_agent_frontend_no_backend),
 		cmocka_unit_test(test_cli),
 	};
