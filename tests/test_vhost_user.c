@@ -1394,6 +1394,12 @@ static void test_cli(void **state)
 				      "--socket", path, "--agent", "nobody", NULL),
 			 1);
 	th_contains_all(err, "no agent named 'nobody'", NULL);
+	/* fwkit bench's virtio rows: one at a time, and 64 at once */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--json",
+				      "--iterations", "200", NULL),
+			 0);
+	th_contains_all(out, "{\"name\":\"virtio.base_version.vhost_user.threads\",\"p50_ns\":",
+			"{\"name\":\"virtio.base_version.depth64_per_msg\",\"p50_ns\":", NULL);
 	/* the virtio node with the back-end in the same process */
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
 				      "/firmware/scmi-virtio", "base", "--json", NULL),

@@ -33,6 +33,15 @@ int issei_bench_run(bool json);
  * round trips after warm unmeasured ones, over a polled or sleeping slot. */
 int optee_bench_measure(bool poll, uint64_t *t, unsigned int n, unsigned int warm);
 
+/* The virtio rows of `fwkit bench` (tools/fwkit/bench_virtio.c): an agent
+ * on the virtio node with its vhost-user back-end in this process, and n
+ * threads each running per_thread round trips at once: ns per message. */
+#define VIRTIO_BENCH_MAX_THREADS 64
+struct scmi_agent;
+struct scmi_vhost_agent;
+int virtio_bench_open(struct scmi_vhost_agent **va);
+int virtio_bench_throughput(struct scmi_agent *a, unsigned int threads, unsigned int per_thread,
+			    uint64_t *ns_per_msg);
 /* `fwkit scmi`'s agent, for its commands: the session (local, or through
  * --socket) opens on the first call, after the command has read its
  * arguments, so that --help and usage errors need no platform. NULL after
