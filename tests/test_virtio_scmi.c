@@ -342,7 +342,8 @@ static void test_base_replies_sized_to_chain(void **state)
 {
 	struct t *t = t_new(true);
 	struct scmi_platform_stats st;
-	uint32_t len, skip = 0;
+	uint32_t len, skip = 0, self;
+	const uint32_t perm[3] = { GUEST, 0, SCMI_BASE_DEVICE_ACCESS_ALLOW };
 
 	t_start(t, 256, ALL_FEATURES);
 	/* Linux's 12-byte writable part for VERSION (one indirect table of 2). */
@@ -370,8 +371,16 @@ static void test_base_replies_sized_to_chain(void **state)
 	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, BASE_DISCOVER_VENDOR, NULL, 0, 12, &len),
 			 SCMI_PROTOCOL_ERROR);
 	assert_int_equal(len, 8);
+	/* The identity is the device's agent, whatever the message says. */
+	self = SCMI_BASE_AGENT_ID_SELF;
+	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, BASE_DISCOVER_AGENT, &self, 1, 28, &len),
+			 SCMI_SUCCESS);
+	assert_int_equal(fw_get_le32(reply(t) + 8), GUEST);
+	assert_string_equal((const char *)reply(t) + 12, "guest");
+	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, BASE_SET_DEVICE_PERMISSIONS, perm, 3, 8, &len),
+			 SCMI_DENIED);
 	scmi_platform_get_stats(t->p, &st);
-	assert_true(st.commands >= 6);
+	assert_true(st.commands >= 8);
 	t_free(t);
 }
 
