@@ -43,6 +43,7 @@ struct loop {
 	unsigned int posts;
 	unsigned int ngot;
 	struct got last;
+	uint32_t order[4]; /* the second word of the first messages received */
 	bool released;
 };
 
@@ -69,6 +70,8 @@ static int loop_post(void *tctx, uint32_t hdr, const void *payload, size_t len)
 	} else if (len > l->room) {
 		ret = -EMSGSIZE;
 	} else {
+		if (l->ngot < FW_ARRAY_SIZE(l->order) && len >= 8)
+			l->order[l->ngot] = fw_get_le32((const uint8_t *)payload + 4);
 		l->last.hdr = hdr;
 		l->last.len = len;
 		memcpy(l->last.data, payload, FW_MIN(len, sizeof(l->last.data)));
@@ -384,6 +387,18 @@ static void test_post_not_yet_retried(void **state)
 	pthread_mutex_lock(&c->lock);
 	assert_int_equal(c->loop[0].posts, 4);
 	assert_int_equal(fw_get_le32(c->loop[0].last.data + 4), 2);
+	/* One held back keeps its place: what is queued meanwhile follows it. */
+	c->loop[0].not_yet = 1;
+	pthread_mutex_unlock(&c->lock);
+	arg = 10;
+	assert_int_equal(cmd(c, 0, VENDOR, 3, &arg, 1, r, 16), 4);
+	wait_count(c, &c->loop[0].posts, 5);
+	arg = 20;
+	assert_int_equal(cmd(c, 0, VENDOR, 3, &arg, 1, r, 16), 4);
+	wait_count(c, &c->loop[0].ngot, 3);
+	pthread_mutex_lock(&c->lock);
+	assert_int_equal(c->loop[0].order[1], 11);
+	assert_int_equal(c->loop[0].order[2], 21);
 	pthread_mutex_unlock(&c->lock);
 }
 
