@@ -112,17 +112,17 @@ struct t {
 	pthread_cond_t cond;
 	unsigned int notifies[2], errors[2];
 	uint16_t token;
-	/* cmdq used index before the last command, and how often an eventq
-	 * notification came while it had not moved yet */
-	uint16_t cmd_used_before;
+	/* both used indices before the last command, and how often an eventq
+	 * entry came after them while the cmdq's had not moved yet */
+	uint16_t cmd_used_before, ev_used_before;
 	unsigned int overtaken;
 };
 
-static uint16_t cmdq_used(struct t *t)
+static uint16_t used_idx(struct t *t, unsigned int qidx)
 {
 	void *desc, *avail, *used;
 
-	virtq_drv_parts(&t->q[0], &desc, &avail, &used);
+	virtq_drv_parts(&t->q[qidx], &desc, &avail, &used);
 	return __atomic_load_n((uint16_t *)((uint8_t *)used + VIRTQ_USED_IDX), __ATOMIC_ACQUIRE);
 }
 
@@ -131,7 +131,9 @@ static void on_notify(void *ctx, unsigned int qidx)
 	struct t *t = ctx;
 
 	pthread_mutex_lock(&t->lock);
-	if (qidx == VIRTIO_SCMI_VQ_RX && cmdq_used(t) == t->cmd_used_before)
+	/* (A late notification of an earlier event finds no new entry.) */
+	if (qidx == VIRTIO_SCMI_VQ_RX && used_idx(t, 1) != t->ev_used_before &&
+	    used_idx(t, 0) == t->cmd_used_before)
 		t->overtaken++;
 	t->notifies[qidx]++;
 	pthread_cond_broadcast(&t->cond);
@@ -342,7 +344,8 @@ static void test_base_replies_sized_to_chain(void **state)
 {
 	struct t *t = t_new(true);
 	struct scmi_platform_stats st;
-	uint32_t len, skip = 0;
+	uint32_t len, skip = 0, self;
+	const uint32_t perm[3] = { GUEST, 0, SCMI_BASE_DEVICE_ACCESS_ALLOW };
 
 	t_start(t, 256, ALL_FEATURES);
 	/* Linux's 12-byte writable part for VERSION (one indirect table of 2). */
@@ -370,8 +373,16 @@ static void test_base_replies_sized_to_chain(void **state)
 	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, BASE_DISCOVER_VENDOR, NULL, 0, 12, &len),
 			 SCMI_PROTOCOL_ERROR);
 	assert_int_equal(len, 8);
+	/* The identity is the device's agent, whatever the message says. */
+	self = SCMI_BASE_AGENT_ID_SELF;
+	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, BASE_DISCOVER_AGENT, &self, 1, 28, &len),
+			 SCMI_SUCCESS);
+	assert_int_equal(fw_get_le32(reply(t) + 8), GUEST);
+	assert_string_equal((const char *)reply(t) + 12, "guest");
+	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, BASE_SET_DEVICE_PERMISSIONS, perm, 3, 8, &len),
+			 SCMI_DENIED);
 	scmi_platform_get_stats(t->p, &st);
-	assert_true(st.commands >= 6);
+	assert_true(st.commands >= 8);
 	t_free(t);
 }
 
@@ -461,7 +472,8 @@ static void test_delayed_response_never_overtakes(void **state)
 	ev_post(t, 0, 200, PDU);
 	for (uint32_t i = 0; i < 200; i++) {
 		pthread_mutex_lock(&t->lock);
-		t->cmd_used_before = cmdq_used(t);
+		t->cmd_used_before = used_idx(t, 0);
+		t->ev_used_before = used_idx(t, 1);
 		pthread_mutex_unlock(&t->lock);
 		assert_int_equal(cmd(t, VENDOR, V_ASYNC, &i, 1, 8, &len), SCMI_SUCCESS);
 		assert_true(ev_next(t, &e, fw_deadline(WAIT_NS)));
