@@ -387,7 +387,7 @@ static void vhost_ready(void *ctx, const char *agent)
 static void *vhost_main(void *arg)
 {
 	struct th_vhost *v = arg;
-	const struct scmi_vhost_opts o = { 0 };
+	const struct scmi_vhost_opts o = { .no_p2a = v->no_p2a };
 	char err[256];
 
 	v->ret = scmi_vhost_run(v->path, &o, v->cancel, vhost_ready, &v->listening, err,
@@ -395,8 +395,9 @@ static void *vhost_main(void *arg)
 	return NULL;
 }
 
-void th_vhost_start(struct th_vhost *v)
+void th_vhost_start(struct th_vhost *v, bool no_p2a)
 {
+	v->no_p2a = no_p2a;
 	th_tmp_path(v->path, sizeof(v->path), "vhost.sock");
 	v->cancel = eventfd(0, EFD_CLOEXEC);
 	fw_completion_init(&v->listening);

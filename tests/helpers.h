@@ -73,14 +73,16 @@ unsigned int th_open_fds(void);
 
 /* `fwkit vhost-user-scmi` in this process: scmi_vhost_run for the default
  * board's virtio agent (vm0) on a temporary socket, on a thread of its own.
- * start returns once it listens; stop cancels it and checks it ended well. */
+ * start returns once it listens (no_p2a: the device does not offer
+ * VIRTIO_SCMI_F_P2A_CHANNELS); stop cancels it and checks it ended well. */
 struct th_vhost {
 	char path[128];
+	bool no_p2a;
 	int cancel, ret;
 	pthread_t thread;
 	struct fw_completion listening;
 };
-void th_vhost_start(struct th_vhost *v);
+void th_vhost_start(struct th_vhost *v, bool no_p2a);
 void th_vhost_stop(struct th_vhost *v);
 
 /* A "guest memory" for virtio tests: a memfd of size bytes mapped here and

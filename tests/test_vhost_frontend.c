@@ -388,7 +388,7 @@ static void run_variant(const struct variant *v)
 	struct th_vhost b;
 	struct proxy p;
 
-	th_vhost_start(&b);
+	th_vhost_start(&b, false);
 	proxy_start(&p, b.path, m, 2);
 	assert_int_equal(scmi_vhost_agent_open_fd(p.fe_end, v->ring, NULL, &va), 0);
 	base_and_clock(scmi_vhost_agent_agent(va));
@@ -479,7 +479,7 @@ static void test_disconnect_and_reconnect(void **state)
 	uint64_t v;
 
 	(void)state;
-	th_vhost_start(&b);
+	th_vhost_start(&b, false);
 	proxy_start(&p, b.path, NULL, 0);
 	p.hold_kicks = true;
 	assert_int_equal(scmi_vhost_agent_open_fd(p.fe_end, 256, &cfg, &va), 0);
@@ -549,7 +549,7 @@ static void test_hostile_realize(void **state)
 	struct th_vhost b;
 
 	(void)state;
-	th_vhost_start(&b);
+	th_vhost_start(&b, false);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(cases); i++) {
 		struct vhost_frontend *f = NULL;
 		struct proxy p;
@@ -572,7 +572,7 @@ static void test_hostile_silent(void **state)
 	struct proxy p;
 
 	(void)state;
-	th_vhost_start(&b);
+	th_vhost_start(&b, false);
 	assert_int_equal(open_hostile(&b, &p, &m, 200 * FW_NSEC_PER_MSEC, &f), -ETIMEDOUT);
 	proxy_join(&p);
 	th_vhost_stop(&b);
@@ -591,7 +591,7 @@ static void test_hostile_running(void **state)
 	uint16_t base;
 
 	(void)state;
-	th_vhost_start(&b);
+	th_vhost_start(&b, false);
 	assert_int_equal(open_hostile(&b, &p, &bad_status, WAIT_NS, &f), 0);
 	assert_int_equal(vhost_frontend_set_features(f, v1), -EPROTO);
 	assert_int_equal(vhost_frontend_driver_ok(f), -EPROTO); /* not asked again */
@@ -626,7 +626,7 @@ static void test_hostile_no_version_1(void **state)
 	struct proxy p;
 
 	(void)state;
-	th_vhost_start(&b);
+	th_vhost_start(&b, false);
 	proxy_start(&p, b.path, &m, 1);
 	assert_int_equal(scmi_vhost_agent_open_fd(p.fe_end, 256, NULL, &va), -ENODEV);
 	assert_null(va);

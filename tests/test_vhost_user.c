@@ -1078,7 +1078,7 @@ static void test_scmi_device(void **state)
 
 	(void)state;
 	rig_hangup(r);
-	th_vhost_start(&v);
+	th_vhost_start(&v, false);
 	for (unsigned int i = 0; i < 2; i++) {
 		struct guest g;
 		const uint32_t req[1] = { scmi_hdr(0x10, 0, 9) };
@@ -1125,7 +1125,7 @@ static void test_scmi_straddling(void **state)
 
 	(void)state;
 	rig_hangup(r);
-	th_vhost_start(&v);
+	th_vhost_start(&v, false);
 	r->sv[0] = connect_stream(v.path);
 	fe_realize(r, 0x1a009);
 	assert_int_equal(fe_u64(r, VHOST_USER_SET_FEATURES, scmi_feats | (1ull << 30), true), 0);
@@ -1169,7 +1169,7 @@ static void test_scmi_identity(void **state)
 
 	(void)state;
 	rig_hangup(r);
-	th_vhost_start(&v);
+	th_vhost_start(&v, false);
 	guest_connect(r, &g, v.path, 256);
 	assert_int_equal(guest_status(r, &g, self, 2), 0);
 	assert_int_equal(word_at(r, BUF_OFF + 0x108), 4);
@@ -1210,7 +1210,7 @@ static void test_scmi_disconnect_pending(void **state)
 
 	(void)state;
 	rig_hangup(r);
-	th_vhost_start(&v);
+	th_vhost_start(&v, false);
 	guest_connect(r, &g, v.path, 256);
 	guest_rate_set_async(r, &g, 0x11); /* no event buffer: its delayed response waits */
 	close(r->sv[0]);
@@ -1248,7 +1248,7 @@ static void test_agent_frontend(void **state)
 	struct th_vhost v;
 
 	(void)state;
-	th_vhost_start(&v);
+	th_vhost_start(&v, false);
 	for (int round = 0; round < 2; round++) {
 		struct scmi_vhost_agent *va;
 		struct scmi_base_info info;
@@ -1273,6 +1273,32 @@ static void test_agent_frontend(void **state)
 		assert_int_equal(n, 1);
 		scmi_vhost_agent_close(va);
 	}
+	th_vhost_stop(&v);
+}
+
+/* Without VIRTIO_SCMI_F_P2A_CHANNELS offered: the agent gets no event
+ * queue, synchronous commands work, an asynchronous one is NOT_SUPPORTED. */
+static void test_agent_no_p2a(void **state)
+{
+	struct th_vhost v;
+	struct scmi_vhost_agent *va;
+	struct scmi_sensor_reading rd[4];
+	uint32_t version;
+	size_t n = 0;
+
+	(void)state;
+	th_vhost_start(&v, true);
+	assert_int_equal(scmi_vhost_agent_open(v.path, fw_deadline(WAIT_NS), 256, NULL, &va), 0);
+	assert_int_equal(scmi_base_protocol_version(scmi_vhost_agent_agent(va),
+						    SCMI_PROTOCOL_SENSOR, &version),
+			 0);
+	assert_int_equal(
+		scmi_sensor_reading_get(scmi_vhost_agent_agent(va), version, 0, false, rd, 4, &n),
+		0);
+	assert_int_equal(
+		scmi_sensor_reading_get(scmi_vhost_agent_agent(va), version, 0, true, rd, 4, &n),
+		-EOPNOTSUPP);
+	scmi_vhost_agent_close(va);
 	th_vhost_stop(&v);
 }
 
@@ -1309,6 +1335,17 @@ static void test_cli(void **state)
 				      "--socket", path, "--agent", "nobody", NULL),
 			 1);
 	th_contains_all(err, "no agent named 'nobody'", NULL);
+	/* fwkit bench's virtio rows: one at a time, and 64 at once */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--json",
+				      "--iterations", "200", NULL),
+			 0);
+	th_contains_all(out, "{\"name\":\"scmi.base_version.virtio.threads\",\"p50_ns\":",
+			"{\"name\":\"scmi.base_version.virtio.d64.per_msg\",\"p50_ns\":", NULL);
+	/* the virtio node with the back-end in the same process */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/firmware/scmi-virtio", "base", "--json", NULL),
+			 0);
+	th_contains_all(out, "\"agent_id\":4,\"agent_name\":\"vm0\"", NULL);
 	/* serve, answer QEMU's first request, end cleanly on SIGTERM */
 	rig_hangup(r);
 	pid = fork();
@@ -1320,6 +1357,12 @@ static void test_cli(void **state)
 	r->sv[0] = connect_stream(path);
 	fe_realize(r, 0x1a009);
 	close(r->sv[0]);
+	/* fwkit's own agent on the virtio node, through that socket */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/firmware/scmi-virtio", "--socket", path, "sensor", "read",
+				      "0", "--json", NULL),
+			 0);
+	th_contains_all(out, "\"name\":\"soc-temp\"", "\"readings\":[{\"value\":", NULL);
 	assert_int_equal(kill(pid, SIGTERM), 0);
 	assert_int_equal(th_exit_status(pid), 0);
 	assert_int_equal(access(path, F_OK), -1);
@@ -1347,6 +1390,7 @@ int main(void)
 		cmocka_unit_test(test_scmi_identity),
 		cmocka_unit_test(test_scmi_disconnect_pending),
 		cmocka_unit_test(test_agent_frontend),
+		cmocka_unit_test(test_agent_no_p2a),
 		cmocka_unit_test(test_agent_frontend_no_backend),
 		cmocka_unit_test(test_cli),
 	};

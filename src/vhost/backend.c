@@ -280,8 +280,10 @@ static void unmap_regions(struct region_map *maps, unsigned int n)
  * fit (overlaps, wraps). */
 static int mem_of(const struct region_map *maps, unsigned int n, struct virtio_mem **out)
 {
-	int ret = virtio_mem_create(VHOST_USER_MAX_RAM_SLOTS, out);
+	int ret;
 
+	*out = NULL;
+	ret = virtio_mem_create(VHOST_USER_MAX_RAM_SLOTS, out);
 	for (unsigned int i = 0; !ret && i < n; i++)
 		ret = virtio_mem_add(*out, &maps[i].r);
 	if (ret && *out) {

@@ -19,6 +19,7 @@
 #   --transport pci|mmio   vhost-user-scmi-pci (default, rings of 256) or
 #                          vhost-user-scmi on virtio-mmio (rings of 1024)
 #   --no-check             print the findings only, do not judge them
+#   --backend-args "ARGS"  more arguments for fwkit vhost-user-scmi (e.g. --no-p2a)
 #   --loop N               after the report, N raw Base round trips, 1/s
 #   --atomic-threshold-us N  DT atomic-threshold-us (clock enables polled)
 #   --rx-timeout-ms N      DT arm,max-rx-timeout-ms (virtio default 60000)
@@ -35,7 +36,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 # The cache lives outside the clone: a fresh clone reuses the kernel build.
 WORK=${RIG_WORK:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/fwkit-guest-rig}
 TRANSPORT=pci LOOP=0 SMP=1 MEM=512 TIMEOUT=300 CHECK=1
-APPEND_EXTRA='' LOG='' SETUP_ONLY=0 SOCK='' ATOMIC='' RXTO='' FWKIT=$ROOT/build/fwkit
+BACKEND_ARGS='' APPEND_EXTRA='' LOG='' SETUP_ONLY=0 SOCK='' ATOMIC='' RXTO='' FWKIT=$ROOT/build/fwkit
 
 usage() { sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//; /^set -e/d'; exit 2; }
 die() { echo "guest-e2e: $*" >&2; exit "${2:-3}"; }
@@ -47,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--socket) SOCK=$2; shift ;;
 	--fwkit) FWKIT=$2; shift ;;
 	--no-check) CHECK=0 ;;
+	--backend-args) BACKEND_ARGS=$2; shift ;;
 	--loop) LOOP=$2; shift ;;
 	--smp) SMP=$2; shift ;;
 	--atomic-threshold-us) ATOMIC=$2; shift ;;
@@ -370,7 +372,8 @@ if [ -z "$SOCK" ]; then
 	[ -x "$FWKIT" ] || die "no fwkit binary at $FWKIT (build first, or --fwkit BIN)"
 	TMPD=$(mktemp -d)
 	SOCK=$TMPD/vscmi.sock
-	"$FWKIT" vhost-user-scmi --socket "$SOCK" 2>"$TMPD/backend.log" &
+	# shellcheck disable=SC2086 # several arguments
+	"$FWKIT" vhost-user-scmi --socket "$SOCK" $BACKEND_ARGS 2>"$TMPD/backend.log" &
 	BACKEND_PID=$!
 	for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
 	[ -S "$SOCK" ] || { cat "$TMPD/backend.log" >&2; die "fwkit vhost-user-scmi did not listen"; }

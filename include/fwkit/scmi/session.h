@@ -74,9 +74,10 @@ int scmi_session_connect(const char *socket_path, const struct scmi_session_opts
  * the default board's) whose virtio-scmi device is behind the vhost-user
  * socket at socket_path (`fwkit vhost-user-scmi`, or any vhost-user-scmi
  * back-end), driven as QEMU drives it (fwkit/scmi/vhost_scmi.h). The
- * back-end decides which agent the socket is. A local session on such a
- * node runs the same agent against the board's platform in this process,
- * through a vhost-user loopback (scmi_vhost_loop_open).
+ * back-end decides which agent the socket is. scmi_session_connect on such
+ * a node does the same. A local session on such a node runs the same agent
+ * against the board's platform in this process, through a vhost-user
+ * loopback (scmi_vhost_loop_open).
  */
 #define SCMI_SESSION_VIRTIO_NODE "/firmware/scmi-virtio"
 int scmi_session_vhost_user(const char *socket_path, const struct scmi_session_opts *o,

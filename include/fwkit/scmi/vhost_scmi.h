@@ -24,6 +24,7 @@ struct vhost_backend;
 struct scmi_vhost_opts {
 	const char *dtb;   /* NULL: the embedded default board */
 	const char *agent; /* the agent's label; NULL: the board's virtio agent */
+	const char *node;  /* or the agent whose fwkit,channel is this node */
 	bool no_p2a;	   /* do not offer VIRTIO_SCMI_F_P2A_CHANNELS */
 	void (*trace)(void *ctx, const char *line);
 	void *trace_ctx;

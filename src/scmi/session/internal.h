@@ -84,6 +84,11 @@ int session_hs_recv(int fd, struct session_hs *m, uint64_t deadline);
 int session_local_virtio(struct session *s, const struct scmi_session_opts *o, char *err,
 			 size_t errlen);
 
+/* virtio.c: the session's agent on its virtio node through the vhost-user
+ * back-end at socket_path. */
+int session_vhost_user(struct session *s, const char *socket_path,
+		       const struct scmi_session_opts *o, char *err, size_t errlen);
+
 /* vhost.c: agent agent_id's virtio-scmi device on p behind a vhost-user
  * back-end (not yet serving). */
 struct vhost_scmi_dev;

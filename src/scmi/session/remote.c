@@ -99,5 +99,8 @@ int scmi_session_connect(const char *socket_path, const struct scmi_session_opts
 
 	if (ret)
 		return ret;
-	return session_finish(s, attach(s, socket_path, o, err, errlen), o, out, err, errlen);
+	/* A virtio node's platform is behind a vhost-user back-end's socket. */
+	ret = s->pub.chan.virtio ? session_vhost_user(s, socket_path, o, err, errlen)
+				 : attach(s, socket_path, o, err, errlen);
+	return session_finish(s, ret, o, out, err, errlen);
 }

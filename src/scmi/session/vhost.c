@@ -147,6 +147,19 @@ static void vhost_scmi_free(struct vhost_scmi *v)
 	free(v);
 }
 
+/* The agent whose channel is the node path (NULL: none asked, or none). */
+static const struct scmi_board_agent *node_agent(const struct scmi_board_platform *bp,
+						 const char *path, char *err, size_t errlen)
+{
+	if (!path)
+		return NULL;
+	for (unsigned int i = 0; i < bp->nagents; i++)
+		if (!strcmp(bp->agents[i].chan.path, path))
+			return &bp->agents[i];
+	snprintf(err, errlen, "no agent of the board has %s as its channel", path);
+	return NULL;
+}
+
 static int build(struct vhost_scmi *v, const struct scmi_vhost_opts *o, char *err, size_t errlen)
 {
 	struct scmi_platform_config pcfg = { .trace = o->trace, .trace_ctx = o->trace_ctx };
@@ -154,7 +167,10 @@ static int build(struct vhost_scmi *v, const struct scmi_vhost_opts *o, char *er
 
 	if (!ret)
 		ret = scmi_board_read_platform(v->board.fdt, v->bp, err, errlen);
-	if (!ret && !(v->agent = scmi_board_virtio_agent(v->bp, o->agent, err, errlen)))
+	if (!ret && !(v->agent = node_agent(v->bp, o->node, err, errlen)) && !o->node &&
+	    !(v->agent = scmi_board_virtio_agent(v->bp, o->agent, err, errlen)))
+		ret = -ENOENT;
+	if (!ret && !v->agent)
 		ret = -ENOENT;
 	if (!ret)
 		ret = scmi_board_create_platform(v->bp, &pcfg, &v->p, err, errlen);

@@ -150,11 +150,31 @@ int session_local_virtio(struct session *s, const struct scmi_session_opts *o, c
 	return ret;
 }
 
+int session_vhost_user(struct session *s, const char *socket_path,
+		       const struct scmi_session_opts *o, char *err, size_t errlen)
+{
+	unsigned int ms = o->agent.rx_timeout_ms ? o->agent.rx_timeout_ms : SCMI_SESSION_CONNECT_MS;
+	int ret;
+
+	if (!s->pub.chan.virtio) {
+		snprintf(err, errlen, "%s is not an \"arm,scmi-virtio\" node", s->pub.chan.path);
+		return -EINVAL;
+	}
+	ret = scmi_vhost_agent_open(socket_path, fw_deadline((uint64_t)ms * 1000000u),
+				    o->vhost_ring ? o->vhost_ring : DEFAULT_RING, &o->agent,
+				    &s->va);
+	if (ret)
+		snprintf(err, errlen, "%s: cannot drive the vhost-user back-end: %s", socket_path,
+			 strerror(-ret));
+	else
+		s->pub.agent = scmi_vhost_agent_agent(s->va);
+	return ret;
+}
+
 int scmi_session_vhost_user(const char *socket_path, const struct scmi_session_opts *o,
 			    struct scmi_session **out, char *err, size_t errlen)
 {
 	struct scmi_session_opts vo = *o;
-	unsigned int ms = o->agent.rx_timeout_ms ? o->agent.rx_timeout_ms : SCMI_SESSION_CONNECT_MS;
 	struct session *s;
 	int ret;
 
@@ -163,18 +183,6 @@ int scmi_session_vhost_user(const char *socket_path, const struct scmi_session_o
 	ret = session_new(&vo, &s, err, errlen);
 	if (ret)
 		return ret;
-	if (!s->pub.chan.virtio) {
-		snprintf(err, errlen, "%s is not an \"arm,scmi-virtio\" node", s->pub.chan.path);
-		ret = -EINVAL;
-	} else {
-		ret = scmi_vhost_agent_open(socket_path, fw_deadline((uint64_t)ms * 1000000u),
-					    o->vhost_ring ? o->vhost_ring : DEFAULT_RING, &o->agent,
-					    &s->va);
-		if (ret)
-			snprintf(err, errlen, "%s: cannot drive the vhost-user back-end: %s",
-				 socket_path, strerror(-ret));
-		else
-			s->pub.agent = scmi_vhost_agent_agent(s->va);
-	}
-	return session_finish(s, ret, o, out, err, errlen);
+	return session_finish(s, session_vhost_user(s, socket_path, o, err, errlen), o, out, err,
+			      errlen);
 }
