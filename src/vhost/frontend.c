@@ -24,6 +24,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define STOP_TAG UINT32_MAX
@@ -299,8 +300,13 @@ static int watch(struct vhost_frontend *f, int fd, uint32_t tag)
 
 static int frontend_open(struct vhost_frontend *f)
 {
+	struct timeval tv = { .tv_sec = (time_t)(f->timeout_ns / 1000000000u),
+			      .tv_usec = (suseconds_t)(f->timeout_ns % 1000000000u / 1000u) };
 	int ret;
 
+	/* A back-end that reads nothing costs a request the reply's deadline. */
+	if (setsockopt(f->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
+		return -errno;
 	f->ep = epoll_create1(EPOLL_CLOEXEC);
 	f->stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (f->ep < 0 || f->stop < 0)
