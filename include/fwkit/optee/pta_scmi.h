@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The client interface of OP-TEE's SCMI pseudo-TA (optee_os
+ * lib/libutee/include/pta_scmi_client.h): its UUID, commands and capability
+ * bits, with the parameters each command takes. Both ends include it: the
+ * agent transport that invokes the PTA and the PTA itself.
+ */
+#ifndef FWKIT_OPTEE_PTA_SCMI_H
+#define FWKIT_OPTEE_PTA_SCMI_H
+
+#define PTA_SCMI_UUID_STR "a8cfe406-d4f5-4a2e-9f8d-a25dc754c099"
+#define PTA_SCMI_NAME	  "PTA-SCMI"
+
+/* [out] value[0].a: capabilities (PTA_SCMI_CAPS_*), value[0].b: extended capabilities (0). */
+#define PTA_SCMI_CMD_CAPABILITIES 0u
+/* [in] value[0].a: channel handle; the message is in the channel's board-fixed SMT area. */
+#define PTA_SCMI_CMD_PROCESS_SMT_CHANNEL 1u
+/* [in] value[0].a: channel handle; [in/out] memref[1]: an SMT buffer of at least 128 bytes. */
+#define PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE 2u
+/* [in/out] value[0].a: channel id in, handle out; [in] value[0].b: requested capabilities. */
+#define PTA_SCMI_CMD_GET_CHANNEL_HANDLE 3u
+/* [in] value[0].a: channel handle; [in] memref[1]: message (MSG header and payload);
+ * [out] memref[2]: response (MSG header and payload), its size set to the bytes written. */
+#define PTA_SCMI_CMD_PROCESS_MSG_CHANNEL 4u
+
+#define PTA_SCMI_CAPS_NONE	 0u
+#define PTA_SCMI_CAPS_SMT_HEADER (1u << 0)
+#define PTA_SCMI_CAPS_MSG_HEADER (1u << 1)
+#define PTA_SCMI_CAPS_MASK	 (PTA_SCMI_CAPS_SMT_HEADER | PTA_SCMI_CAPS_MSG_HEADER)
+
+#endif /* FWKIT_OPTEE_PTA_SCMI_H */
