@@ -4,7 +4,11 @@
  *  - the agent reads the nodes Linux reads: compatible "arm,scmi-smc",
  *    arm,smc-id, shmem (TX area, optional second RX area) pointing at
  *    "arm,scmi-shmem" nodes with reg, interrupts named "a2p" / "p2a", and the
- *    optional arm,max-msg-size, arm,max-msg and max-rx-timeout-ms;
+ *    optional arm,max-msg-size, arm,max-msg and max-rx-timeout-ms; or
+ *    compatible "linaro,scmi-optee" with linaro,optee-channel-id and an
+ *    optional shmem (one area), also on protocol@N nodes for a dedicated
+ *    channel, and fwkit's fwkit,optee-smt-message on a node without shmem
+ *    (docs/bindings/scmi-optee.md);
  *  - the platform reads fwkit's binding, /scmi-platform (compatible
  *    "fwkit,scmi-platform"), documented in docs/bindings/scmi-platform.md.
  * A malformed tree is reported in one line naming the node and property.
@@ -25,9 +29,29 @@
 
 #define SCMI_BOARD_PATH_MAX 128
 
+enum scmi_board_transport {
+	SCMI_BOARD_SMC,	  /* arm,scmi-smc */
+	SCMI_BOARD_OPTEE, /* linaro,scmi-optee */
+};
+
+/* One OP-TEE SCMI channel of a linaro,scmi-optee node: the node's own (Base, 0x10) or a
+ * protocol node's with a linaro,optee-channel-id of its own (a dedicated channel). */
+#define SCMI_BOARD_MAX_OPTEE_CHANS 8
+struct scmi_board_optee_chan {
+	uint8_t protocol_id;
+	uint32_t channel_id;  /* linaro,optee-channel-id */
+	bool has_shmem;	      /* a static arm,scmi-shmem area: SMT mode */
+	uint64_t paddr, size; /* the area */
+	bool smt_message;     /* no shmem, fwkit,optee-smt-message: PROCESS_SMT_CHANNEL_MESSAGE */
+};
+
 /* One agent's channel, as the agent's DT node describes it. */
 struct scmi_board_chan {
 	char path[SCMI_BOARD_PATH_MAX];
+	enum scmi_board_transport transport;
+	/* linaro,scmi-optee: its channels, the node's own first (none of the SMC fields apply) */
+	struct scmi_board_optee_chan optee[SCMI_BOARD_MAX_OPTEE_CHANS];
+	unsigned int noptee;
 	uint32_t smc_id;
 	uint64_t tx_paddr, tx_size;
 	bool has_rx;
@@ -122,5 +146,13 @@ int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn 
 			   void *lookup_ctx, struct hw_smc *smc, enum hw_wait_mode mode,
 			   const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
 			   size_t errlen);
+
+/* Build an agent on a linaro,scmi-optee node: one channel per OP-TEE channel of the node,
+ * through oa (the OP-TEE driver's SCMI PTA); lookup finds the static areas. */
+struct scmi_optee_agent;
+int scmi_board_build_optee_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,
+				 void *lookup_ctx, struct scmi_optee_agent *oa,
+				 const struct scmi_agent_config *cfg, struct scmi_agent **out,
+				 char *err, size_t errlen);
 
 #endif /* FWKIT_SCMI_BOARD_H */
