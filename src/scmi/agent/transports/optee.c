@@ -65,18 +65,29 @@ static void close_session(struct scmi_optee_agent *svc, uint32_t session)
 	optee_client_close_session(svc->drv, session, &res);
 }
 
-/* One invoke; -EIO (logged) when the driver or the PTA fails it, as Linux. */
+/* One invoke; -EIO (logged) when the driver or the PTA fails it, as Linux. *res says
+ * whether the secure world answered (origin other than COMMS). */
+static int invoke_res(struct scmi_optee_agent *svc, uint32_t session, uint32_t func,
+		      struct optee_param *p, unsigned int n, const char *what,
+		      struct optee_client_result *res)
+{
+	int ret = optee_client_invoke(svc->drv, session, func, 0, p, n, res);
+
+	if (ret || res->ret) {
+		fw_err("scmi-optee: %s: %d / %#x (origin %u)", what, ret, res->ret, res->origin);
+		if (ret)
+			res->origin = TEE_ORIGIN_API;
+		return -EIO;
+	}
+	return 0;
+}
+
 static int invoke(struct scmi_optee_agent *svc, uint32_t session, uint32_t func,
 		  struct optee_param *p, unsigned int n, const char *what)
 {
 	struct optee_client_result res;
-	int ret = optee_client_invoke(svc->drv, session, func, 0, p, n, &res);
 
-	if (ret || res.ret) {
-		fw_err("scmi-optee: %s: %d / %#x (origin %u)", what, ret, res.ret, res.origin);
-		return -EIO;
-	}
-	return 0;
+	return invoke_res(svc, session, func, p, n, what, &res);
 }
 
 static int get_capabilities(struct scmi_optee_agent *svc)
@@ -278,11 +289,19 @@ static void optee_chan_free(struct scmi_chan *cinfo)
 
 /* ---------------------------------------------------------------- messages */
 
+/*
+ * A failed invoke that the secure world answered (or that never left the driver) ended with
+ * the PTA not processing the area: it is the agent's again, or the next command would find
+ * it taken for ever. After a communication failure the secure world may still be at it (an
+ * SMC that timed out), so the area stays as it is and later sends fail until it is FREE.
+ */
 static int process_smt(struct optee_chan *c)
 {
 	struct optee_param p[2] = { { .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT } };
+	struct optee_client_result res;
 	unsigned int n = 1;
 	uint32_t func = PTA_SCMI_CMD_PROCESS_SMT_CHANNEL;
+	int ret;
 
 	p[0].u.value.a = c->channel_id;
 	if (c->mode == MODE_SMT_MESSAGE) {
@@ -292,7 +311,10 @@ static int process_smt(struct optee_chan *c)
 		func = PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE;
 		n = 2;
 	}
-	return invoke(c->svc, c->session, func, p, n, "Can't invoke channel");
+	ret = invoke_res(c->svc, c->session, func, p, n, "Can't invoke channel", &res);
+	if (ret && res.origin != TEE_ORIGIN_COMMS)
+		smt_clear_channel(&c->area);
+	return ret;
 }
 
 /* In: the command (header and payload); out: the same buffer, whole. */
