@@ -485,23 +485,37 @@ static void test_hostile_reply_sizes(void **state)
 	assert_released(f);
 }
 
-/* Each mode's limit: the largest command that fits goes, one byte more is -EMSGSIZE before
- * anything is sent, beyond the descriptor's size the core refuses (-ERANGE). */
+/* The largest command an SMT mode takes (a 128-byte slot: 100 bytes) goes, one byte more is
+ * -EMSGSIZE before anything is sent, and the channel works on. */
+static void check_smt_limit(struct scmi_agent *a, atomic_int *invokes)
+{
+	size_t max = SCMI_OPTEE_SMT_MSG_SIZE - SMT_MSG_PAYLOAD;
+
+	assert_int_equal(scmi_agent_call(a, BASE, 0, (uint8_t[128]){ 0 }, max, (uint8_t[128]){ 0 },
+					 128, &(size_t){ 0 }),
+			 0);
+	assert_int_equal(call_by(a, max + 1, 10000), -EMSGSIZE);
+	assert_int_equal(atomic_load(invokes), 1);
+	assert_int_equal(call_by(a, 8, 10000), 0);
+	scmi_agent_destroy(a);
+}
+
+/* Each mode's limit; beyond the descriptor's size the core refuses (-ERANGE). */
 static void test_message_too_large(void **state)
 {
 	struct fx *f = probed(state);
+	struct scmi_optee_chan_desc slot = desc_for(f, SMT, 0);
 	struct scmi_agent *a;
-	size_t smt_msg_max = SCMI_OPTEE_SMT_MSG_SIZE - SMT_MSG_PAYLOAD;
 	size_t msg_max = SCMI_OPTEE_MAX_MSG_SIZE - 4;
 
 	assert_int_equal(agent_for(f, SMT_MESSAGE, 0, &a), 0);
-	assert_int_equal(scmi_agent_call(a, BASE, 0, (uint8_t[128]){ 0 }, smt_msg_max,
-					 (uint8_t[128]){ 0 }, 128, &(size_t){ 0 }),
-			 0);
-	assert_int_equal(call_by(a, smt_msg_max + 1, 10000), -EMSGSIZE);
-	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE]), 1);
-	assert_int_equal(call_by(a, 8, 10000), 0);
-	scmi_agent_destroy(a);
+	check_smt_limit(a, &sc.invokes[PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE]);
+	/* a board-fixed area of one optee_os slot */
+	slot.size = SCMI_OPTEE_SMT_MSG_SIZE;
+	assert_int_equal(scmi_agent_create(NULL, &scmi_optee_desc, &a), 0);
+	assert_int_equal(scmi_agent_add_channel(a, BASE, true, &slot), 0);
+	assert_int_equal(smt_area_init(&sc.area, f->area_shm, 0, SCMI_OPTEE_SMT_MSG_SIZE), 0);
+	check_smt_limit(a, &sc.invokes[PTA_SCMI_CMD_PROCESS_SMT_CHANNEL]);
 
 	assert_int_equal(agent_for(f, MSG, 1, &a), 0);
 	assert_int_equal(scmi_agent_call(a, BASE, 0, (uint8_t[128]){ 0 }, msg_max,
@@ -564,18 +578,17 @@ static void test_setup_failures(void **state)
 	assert_int_equal(atomic_load(&sc.opens), 1 + 3);
 	assert_released(f);
 	sc.fail[PTA_SCMI_CMD_GET_CHANNEL_HANDLE] = 0;
-	/* a static area too small for the descriptor's messages, or outside its region */
+	/* a static area outside its region, or too small for a header */
 	{
 		struct scmi_optee_chan_desc d = desc_for(f, SMT, 0);
-		int ret;
 
 		assert_int_equal(scmi_agent_create(NULL, &scmi_optee_desc, &a), 0);
-		d.size = SMT_MSG_PAYLOAD + SCMI_OPTEE_MAX_MSG_SIZE - 4;
-		assert_int_equal(scmi_agent_add_channel(a, BASE, true, &d), -EINVAL);
 		d.off = AREA_SIZE - 64;
 		d.size = 128;
-		ret = scmi_agent_add_channel(a, BASE, true, &d);
-		assert_int_equal(ret, -EINVAL);
+		assert_int_equal(scmi_agent_add_channel(a, BASE, true, &d), -EINVAL);
+		d.off = 0;
+		d.size = SMT_MSG_PAYLOAD;
+		assert_int_equal(scmi_agent_add_channel(a, BASE, true, &d), -EINVAL);
 		scmi_agent_destroy(a);
 	}
 	assert_released(f);

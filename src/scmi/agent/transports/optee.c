@@ -183,18 +183,13 @@ static int get_channel(struct optee_chan *c)
 	return 0;
 }
 
-/* The static area must carry the largest message the agent may send. */
-static int setup_static_shmem(struct scmi_chan *cinfo, struct optee_chan *c,
-			      const struct scmi_optee_chan_desc *d)
+/* The board's area, as Linux maps it: an optee_os slot of 128 bytes carries messages of
+ * up to 100 bytes, and a larger one is refused when it is sent. */
+static int setup_static_shmem(struct optee_chan *c, const struct scmi_optee_chan_desc *d)
 {
 	if (smt_area_init(&c->area, d->shm, d->off, d->size)) {
 		fw_err("scmi-optee: shared memory window [0x%zx, +0x%zx) outside region '%s'",
 		       d->off, d->size, d->shm->name);
-		return -EINVAL;
-	}
-	if (smt_max_payload(&c->area) < scmi_agent_max_msg_size(cinfo->agent)) {
-		fw_err("scmi-optee: shared memory of %zu bytes cannot carry %zu-byte messages",
-		       d->size, scmi_agent_max_msg_size(cinfo->agent));
 		return -EINVAL;
 	}
 	return 0;
@@ -221,11 +216,10 @@ static int setup_dynamic_shmem(struct optee_chan *c)
 	return ret;
 }
 
-static int setup_shmem(struct scmi_chan *cinfo, struct optee_chan *c,
-		       const struct scmi_optee_chan_desc *d)
+static int setup_shmem(struct optee_chan *c, const struct scmi_optee_chan_desc *d)
 {
 	c->mode = d->shm ? MODE_SMT : d->smt_message ? MODE_SMT_MESSAGE : MODE_MSG;
-	return d->shm ? setup_static_shmem(cinfo, c, d) : setup_dynamic_shmem(c);
+	return d->shm ? setup_static_shmem(c, d) : setup_dynamic_shmem(c);
 }
 
 /* A session of its own, on the reserved system thread where the driver has one. */
@@ -258,7 +252,7 @@ static int optee_chan_setup(struct scmi_chan *cinfo, const void *desc_, bool tx)
 		return -ENOMEM;
 	c->svc = d->svc;
 	c->channel_id = d->channel_id;
-	ret = setup_shmem(cinfo, c, d);
+	ret = setup_shmem(c, d);
 	if (!ret)
 		ret = setup_session(c);
 	if (ret) {
