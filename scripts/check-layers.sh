@@ -33,6 +33,8 @@ rule src/scmi/agent/protocols "fwkit/optee/" "protocol clients know no transport
 rule src/scmi/platform "fwkit/scmi/(agent|agent_transport|agent_protocol|transport_smc|session)\.h" "platform code never includes agent code"
 rule src/scmi/platform/protocols "internal\.h|\.\./internal\.h|fwkit/scmi/platform_transport\.h|fwkit/scmi/smt\.h|fwkit/hw\.h" "protocol modules use the platform core's public calls only"
 rule src/scmi/platform/transports "\.\./internal\.h|internal\.h" "transports use the core's seam, not its internals"
+rule src/scmi/platform/transports "fwkit/optee/(client|driver|nsmem|remote|smc|system|tee|tee_client_api)\.h" "a platform transport uses only OP-TEE's PTA API (pta.h)"
+rule src/scmi/platform/protocols "fwkit/optee/" "protocol modules know no transport"
 rule src/issei "fwkit/scmi/" "ISSEI does not depend on SCMI"
 rule src/optee "fwkit/scmi/|fwkit/issei" "OP-TEE does not depend on SCMI or ISSEI"
 rule include/fwkit/scmi "fwkit/issei[a-z_]*\.h" "SCMI headers do not depend on ISSEI"

@@ -25,6 +25,7 @@
 
 #include <fwkit/scmi/agent.h>
 #include <fwkit/scmi/platform.h>
+#include <fwkit/scmi/platform_optee.h>
 #include <fwkit/scmi/platform_smt_smc.h>
 
 #define SCMI_BOARD_PATH_MAX 128
@@ -63,11 +64,26 @@ struct scmi_board_chan {
 	unsigned int rx_timeout_ms;   /* max-rx-timeout-ms or 0 */
 };
 
+/* One channel through OP-TEE's SCMI PTA, as its "linaro,scmi-optee" node
+ * describes it (docs/bindings/scmi-optee.md): a shmem phandle makes it an
+ * SMT channel on that board-fixed area, none a MSG channel. */
+#define SCMI_BOARD_OPTEE_COMPATIBLE "linaro,scmi-optee"
+#define SCMI_BOARD_MAX_OPTEE_CHANS  4
+struct scmi_board_optee_chan {
+	char path[SCMI_BOARD_PATH_MAX];
+	uint32_t channel_id;
+	bool has_shmem;
+	uint64_t shm_paddr, shm_size;
+};
+
 struct scmi_board_agent {
 	uint32_t id;
 	char name[SCMI_SHORT_NAME_MAX_SIZE];
 	bool trusted;
-	struct scmi_board_chan chan;
+	struct scmi_board_chan chan; /* an SMC agent's channel (noptee == 0) */
+	/* an agent reached through OP-TEE: its channels, and no SMC channel */
+	struct scmi_board_optee_chan optee[SCMI_BOARD_MAX_OPTEE_CHANS];
+	unsigned int noptee;
 	uint32_t devices[SCMI_PLATFORM_MAX_DEVICES];
 	unsigned int ndevices;
 	bool has_protocols;
@@ -86,6 +102,8 @@ struct scmi_board_platform {
 		char name[SCMI_SHORT_NAME_MAX_SIZE];
 	} devices[SCMI_PLATFORM_MAX_DEVICES];
 	unsigned int ndevices;
+	uint32_t optee_caps; /* fwkit,optee-caps: PTA_SCMI_CAPS_* offered (0: both) */
+	bool optee_quirks;   /* fwkit,optee-quirks: SCMI_OPTEE_QUIRKS */
 	/* the tree and its platform node, for the protocol modules (valid while
 	 * the board is loaded) */
 	const void *fdt;
@@ -98,6 +116,9 @@ int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_c
 			  size_t errlen);
 int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *p, char *err,
 			     size_t errlen);
+/* One "linaro,scmi-optee" node, as the platform and the agent read it. */
+int scmi_board_read_optee_chan(const void *fdt, const char *path, struct scmi_board_optee_chan *c,
+			       char *err, size_t errlen);
 /* Paths of every "arm,scmi-smc" node, in tree order; returns the count. */
 int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], int max);
 
@@ -128,9 +149,9 @@ struct hw_shm *fw_link_lookup(void *link, uint64_t paddr, uint64_t size);
 int scmi_board_create_platform(const struct scmi_board_platform *bp,
 			       const struct scmi_platform_config *base_cfg,
 			       struct scmi_platform **out, char *err, size_t errlen);
-/* One agent's SMT-over-SMC channel as its node describes it, on m's
- * regions (m may be a view of some of a machine's regions: the socket
- * server gives each agent a doorbell page of its own). */
+/* One agent's SMT-over-SMC channel as its node describes it (nothing for an
+ * agent reached through OP-TEE), on m's regions (m may be a view of some of a machine's regions:
+ * the socket server gives each agent a doorbell page of its own). */
 int scmi_board_add_smt_channel(const struct scmi_board_agent *a, struct fw_machine *m,
 			       struct scmi_platform *p, char *err, size_t errlen);
 /* Each agent's SMT-over-SMC channel as its node describes it, on m's regions. */
@@ -140,6 +161,19 @@ int scmi_board_add_smt_channels(const struct scmi_board_platform *bp, struct fw_
 int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_machine *m,
 			      const struct scmi_platform_config *base_cfg,
 			      struct scmi_platform **out, char *err, size_t errlen);
+
+/*
+ * The SCMI PTA serving the board's OP-TEE channels (each agent's
+ * linaro,scmi-optee nodes, SMT areas on m's regions) in front of p, with the
+ * platform's fwkit,optee-* options; *out is NULL when the board has none.
+ * Register scmi_optee_service_pta(*out) on each secure world that serves
+ * them (scmi_board_optee_register has optee_system_config.setup_tee's shape).
+ */
+int scmi_board_optee_service(const struct scmi_board_platform *bp, struct fw_machine *m,
+			     struct scmi_platform *p, struct scmi_optee_service **out, char *err,
+			     size_t errlen);
+struct optee_tee;
+int scmi_board_optee_register(void *service, struct optee_tee *tee);
 
 /* Build an agent on a channel; smc is the conduit to the platform. */
 int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,

@@ -231,18 +231,97 @@ int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], i
 	return n;
 }
 
-/* The agent's channel, and no other agent's channel. */
+static int read_optee_chan(const struct fw_dt *dt, int node, struct scmi_board_optee_chan *c)
+{
+	int shm;
+	unsigned int n;
+
+	memset(c, 0, sizeof(*c));
+	fdt_get_path(dt->fdt, node, c->path, sizeof(c->path));
+	if (fdt_node_check_compatible(dt->fdt, node, SCMI_BOARD_OPTEE_COMPATIBLE))
+		return fw_dt_error(dt, node, "compatible",
+				   "must be \"" SCMI_BOARD_OPTEE_COMPATIBLE "\"");
+	if (fw_dt_u32(dt, node, "linaro,optee-channel-id", &c->channel_id, 0, UINT32_MAX,
+		      FW_DT_REQUIRED) ||
+	    fw_dt_phandles(dt, node, "shmem", &shm, 1, 1, &n, 0))
+		return -EINVAL;
+	c->has_shmem = n == 1;
+	if (c->has_shmem && read_shmem(dt, shm, &c->shm_paddr, &c->shm_size))
+		return -EINVAL;
+	if (c->has_shmem && c->shm_size < SCMI_OPTEE_SMT_SLOT_SIZE)
+		return fw_dt_error(dt, node, "shmem", "area of %llu bytes is smaller than %u",
+				   (unsigned long long)c->shm_size, SCMI_OPTEE_SMT_SLOT_SIZE);
+	return 0;
+}
+
+int scmi_board_read_optee_chan(const void *fdt, const char *path, struct scmi_board_optee_chan *c,
+			       char *err, size_t errlen)
+{
+	const struct fw_dt dt = { fdt, err, errlen };
+	int node = fdt_path_offset(fdt, path);
+
+	if (node < 0) {
+		memset(c, 0, sizeof(*c));
+		snprintf(err, errlen, "device tree: %s: no such node", path);
+		return -ENOENT;
+	}
+	return read_optee_chan(&dt, node, c);
+}
+
+/* Whether an OP-TEE channel id is already some agent's (a is being read). */
+static const struct scmi_board_agent *optee_id_owner(const struct scmi_board_platform *bp,
+						     const struct scmi_board_agent *a, uint32_t id)
+{
+	for (unsigned int i = 0; i <= bp->nagents; i++) {
+		const struct scmi_board_agent *o = i < bp->nagents ? &bp->agents[i] : a;
+
+		for (unsigned int k = 0; k < o->noptee; k++)
+			if (o->optee[k].channel_id == id)
+				return o;
+	}
+	return NULL;
+}
+
+/* An agent reached through OP-TEE: every phandle a linaro,scmi-optee node. */
+static int read_optee_channels(const struct fw_dt *dt, int node,
+			       const struct scmi_board_platform *bp, struct scmi_board_agent *a,
+			       const int *ch, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct scmi_board_optee_chan c;
+		const struct scmi_board_agent *o;
+
+		if (read_optee_chan(dt, ch[i], &c))
+			return -EINVAL;
+		o = optee_id_owner(bp, a, c.channel_id);
+		if (o)
+			return fw_dt_error(dt, node, "fwkit,channel",
+					   "OP-TEE channel %u already belongs to agent %u",
+					   c.channel_id, o->id);
+		a->optee[a->noptee++] = c;
+	}
+	return 0;
+}
+
+/* The agent's channels, and no other agent's channel: one SMC channel, or
+ * OP-TEE channels. */
 static int read_agent_channel(const struct fw_dt *dt, int node, struct scmi_board_platform *bp,
 			      struct scmi_board_agent *a)
 {
+	int ch[SCMI_BOARD_MAX_OPTEE_CHANS];
 	unsigned int n;
-	int ch;
 
-	if (fw_dt_phandles(dt, node, "fwkit,channel", &ch, 1, 1, &n, FW_DT_REQUIRED) ||
-	    read_agent(dt, ch, &a->chan))
+	if (fw_dt_phandles(dt, node, "fwkit,channel", ch, 1, SCMI_BOARD_MAX_OPTEE_CHANS, &n,
+			   FW_DT_REQUIRED))
+		return -EINVAL;
+	if (!fdt_node_check_compatible(dt->fdt, ch[0], SCMI_BOARD_OPTEE_COMPATIBLE))
+		return read_optee_channels(dt, node, bp, a, ch, n);
+	if (n > 1)
+		return fw_dt_error(dt, node, "fwkit,channel", "an SMC agent has one channel");
+	if (read_agent(dt, ch[0], &a->chan))
 		return -EINVAL;
 	for (unsigned int i = 0; i < bp->nagents; i++)
-		if (bp->agents[i].chan.smc_id == a->chan.smc_id)
+		if (!bp->agents[i].noptee && bp->agents[i].chan.smc_id == a->chan.smc_id)
 			return fw_dt_error(dt, node, "fwkit,channel",
 					   "arm,smc-id 0x%x already belongs to agent %u",
 					   a->chan.smc_id, bp->agents[i].id);
@@ -324,7 +403,9 @@ static int read_platform(const struct fw_dt *dt, int node, struct scmi_board_pla
 	snprintf(bp->vendor, sizeof(bp->vendor), "fwkit");
 	if (fw_dt_string(dt, node, "fwkit,vendor", bp->vendor, sizeof(bp->vendor), 0) ||
 	    fw_dt_string(dt, node, "fwkit,sub-vendor", bp->sub_vendor, sizeof(bp->sub_vendor), 0) ||
-	    fw_dt_u32(dt, node, "fwkit,impl-version", &bp->impl_version, 0, UINT32_MAX, 0))
+	    fw_dt_u32(dt, node, "fwkit,impl-version", &bp->impl_version, 0, UINT32_MAX, 0) ||
+	    fw_dt_u32(dt, node, "fwkit,optee-caps", &bp->optee_caps, 1, PTA_SCMI_CAPS_MASK, 0) ||
+	    fw_dt_flag(dt, node, "fwkit,optee-quirks", &bp->optee_quirks))
 		return -EINVAL;
 	if (devs >= 0)
 		fdt_for_each_subnode(child, dt->fdt,
@@ -516,7 +597,7 @@ int scmi_board_create_platform(const struct scmi_board_platform *bp,
 int scmi_board_add_smt_channel(const struct scmi_board_agent *a, struct fw_machine *m,
 			       struct scmi_platform *p, char *err, size_t errlen)
 {
-	int ret = add_smt_channel(p, a, m);
+	int ret = a->noptee ? 0 : add_smt_channel(p, a, m);
 
 	if (ret)
 		snprintf(err, errlen, "%s: cannot set up its channel: %s", a->chan.path,
