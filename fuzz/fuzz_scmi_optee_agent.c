@@ -97,7 +97,7 @@ static uint32_t fuzz_invoke(struct optee_pta_call *call, void *sess, uint32_t cm
 		hw_word_store(area.length, fw_get_le32(tmp + SMT_LENGTH));
 		hw_word_store(area.status, fw_get_le32(tmp + SMT_CHANNEL_STATUS));
 	} else if (cmd == PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE) {
-		if (p[1].memref.buffer && p[1].memref.size >= SCMI_OPTEE_SMT_MSG_SIZE)
+		if (p[1].memref.buffer && p[1].memref.size >= SCMI_OPTEE_SMT_SLOT_SIZE)
 			smt_reply(p[1].memref.buffer, p[1].memref.size, ctl, len);
 	} else if (p[2].memref.buffer) {
 		take(p[2].memref.buffer, p[2].memref.size);

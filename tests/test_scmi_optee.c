@@ -101,7 +101,7 @@ static uint32_t smt_message(union tee_param *p)
 	uint8_t *b = p->memref.buffer;
 	uint32_t len;
 
-	if (!b || p->memref.size < SCMI_OPTEE_SMT_MSG_SIZE)
+	if (!b || p->memref.size < SCMI_OPTEE_SMT_SLOT_SIZE)
 		return TEE_ERROR_BAD_PARAMETERS;
 	len = fw_get_le32(b + SMT_LENGTH);
 	if (len < 4 || len - 4 > p->memref.size - SMT_MSG_PAYLOAD)
@@ -465,7 +465,7 @@ static void test_errors_msg(void **state)
  * the buffer; the next honest reply works. */
 static void test_hostile_reply_sizes(void **state)
 {
-	static const int64_t sizes[] = { 0, 7, SCMI_OPTEE_MAX_MSG_SIZE + 1, 1 << 20 };
+	static const int64_t sizes[] = { 0, 7, SCMI_OPTEE_MSG_MAX_SIZE + 1, 1 << 20 };
 	struct fx *f = probed(state);
 	struct scmi_agent *msg, *smt;
 
@@ -489,7 +489,7 @@ static void test_hostile_reply_sizes(void **state)
  * -EMSGSIZE before anything is sent, and the channel works on. */
 static void check_smt_limit(struct scmi_agent *a, atomic_int *invokes)
 {
-	size_t max = SCMI_OPTEE_SMT_MSG_SIZE - SMT_MSG_PAYLOAD;
+	size_t max = SCMI_OPTEE_SMT_SLOT_SIZE - SMT_MSG_PAYLOAD;
 
 	assert_int_equal(scmi_agent_call(a, BASE, 0, (uint8_t[128]){ 0 }, max, (uint8_t[128]){ 0 },
 					 128, &(size_t){ 0 }),
@@ -506,15 +506,15 @@ static void test_message_too_large(void **state)
 	struct fx *f = probed(state);
 	struct scmi_optee_chan_desc slot = desc_for(f, SMT, 0);
 	struct scmi_agent *a;
-	size_t msg_max = SCMI_OPTEE_MAX_MSG_SIZE - 4;
+	size_t msg_max = SCMI_OPTEE_MSG_MAX_SIZE - 4;
 
 	assert_int_equal(agent_for(f, SMT_MESSAGE, 0, &a), 0);
 	check_smt_limit(a, &sc.invokes[PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE]);
 	/* a board-fixed area of one optee_os slot */
-	slot.size = SCMI_OPTEE_SMT_MSG_SIZE;
+	slot.size = SCMI_OPTEE_SMT_SLOT_SIZE;
 	assert_int_equal(scmi_agent_create(NULL, &scmi_optee_desc, &a), 0);
 	assert_int_equal(scmi_agent_add_channel(a, BASE, true, &slot), 0);
-	assert_int_equal(smt_area_init(&sc.area, f->area_shm, 0, SCMI_OPTEE_SMT_MSG_SIZE), 0);
+	assert_int_equal(smt_area_init(&sc.area, f->area_shm, 0, SCMI_OPTEE_SMT_SLOT_SIZE), 0);
 	check_smt_limit(a, &sc.invokes[PTA_SCMI_CMD_PROCESS_SMT_CHANNEL]);
 
 	assert_int_equal(agent_for(f, MSG, 1, &a), 0);
@@ -522,7 +522,7 @@ static void test_message_too_large(void **state)
 					 (uint8_t[128]){ 0 }, 128, &(size_t){ 0 }),
 			 0);
 	assert_int_equal(call_by(a, msg_max + 1, 10000), -EMSGSIZE);
-	assert_int_equal(call_by(a, SCMI_OPTEE_MAX_MSG_SIZE + 1, 10000), -ERANGE);
+	assert_int_equal(call_by(a, SCMI_OPTEE_MSG_MAX_SIZE + 1, 10000), -ERANGE);
 	assert_int_equal(call_by(a, 8, 10000), 0);
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_MSG_CHANNEL]), 2);
 	scmi_agent_destroy(a);

@@ -30,4 +30,11 @@
 #define PTA_SCMI_CAPS_MSG_HEADER FW_BIT(1)
 #define PTA_SCMI_CAPS_MASK	 (PTA_SCMI_CAPS_SMT_HEADER | PTA_SCMI_CAPS_MSG_HEADER)
 
+/* optee_os's SMT_BUF_SLOT_SIZE: an SMT area of one slot, the least a
+ * PROCESS_SMT_CHANNEL_MESSAGE memref holds. */
+#define SCMI_OPTEE_SMT_SLOT_SIZE 128u
+/* Linux's SCMI_SHMEM_MAX_PAYLOAD_SIZE: its MSG buffer and its largest message, and so the
+ * most a channel without an SMT area answers. */
+#define SCMI_OPTEE_MSG_MAX_SIZE 104u
+
 #endif /* FWKIT_OPTEE_PTA_SCMI_H */

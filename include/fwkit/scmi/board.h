@@ -35,15 +35,21 @@ enum scmi_board_transport {
 	SCMI_BOARD_OPTEE, /* linaro,scmi-optee */
 };
 
-/* One OP-TEE SCMI channel of a linaro,scmi-optee node: the node's own (Base, 0x10) or a
- * protocol node's with a linaro,optee-channel-id of its own (a dedicated channel). */
-#define SCMI_BOARD_MAX_OPTEE_CHANS 8
+/* One channel through OP-TEE's SCMI PTA, as its "linaro,scmi-optee" node
+ * describes it (docs/bindings/scmi-optee.md): a shmem phandle makes it an
+ * SMT channel on that board-fixed area, none a MSG channel (or, with
+ * fwkit,optee-smt-message, an SMT buffer handed over with each call). A
+ * protocol@N node under it with a linaro,optee-channel-id of its own is
+ * protocol N's dedicated channel, as Linux reads it. */
+#define SCMI_BOARD_OPTEE_COMPATIBLE "linaro,scmi-optee"
+#define SCMI_BOARD_MAX_OPTEE_CHANS  4
 struct scmi_board_optee_chan {
-	uint8_t protocol_id;
-	uint32_t channel_id;  /* linaro,optee-channel-id */
-	bool has_shmem;	      /* a static arm,scmi-shmem area: SMT mode */
-	uint64_t paddr, size; /* the area */
-	bool smt_message;     /* no shmem, fwkit,optee-smt-message: PROCESS_SMT_CHANNEL_MESSAGE */
+	char path[SCMI_BOARD_PATH_MAX];
+	uint8_t protocol_id; /* SCMI_PROTOCOL_BASE: the node's own channel */
+	uint32_t channel_id;
+	bool has_shmem;
+	uint64_t shm_paddr, shm_size;
+	bool smt_message;
 };
 
 /* One agent's channel, as the agent's DT node describes it. */
@@ -62,18 +68,6 @@ struct scmi_board_chan {
 	size_t max_msg_size;	      /* arm,max-msg-size or 128 */
 	unsigned int max_msg;	      /* arm,max-msg or 0 (transport default) */
 	unsigned int rx_timeout_ms;   /* max-rx-timeout-ms or 0 */
-};
-
-/* One channel through OP-TEE's SCMI PTA, as its "linaro,scmi-optee" node
- * describes it (docs/bindings/scmi-optee.md): a shmem phandle makes it an
- * SMT channel on that board-fixed area, none a MSG channel. */
-#define SCMI_BOARD_OPTEE_COMPATIBLE "linaro,scmi-optee"
-#define SCMI_BOARD_MAX_OPTEE_CHANS  4
-struct scmi_board_optee_chan {
-	char path[SCMI_BOARD_PATH_MAX];
-	uint32_t channel_id;
-	bool has_shmem;
-	uint64_t shm_paddr, shm_size;
 };
 
 struct scmi_board_agent {

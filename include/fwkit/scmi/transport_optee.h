@@ -15,7 +15,7 @@
  *    driver's reserved system thread where it offers one), GET_CHANNEL_HANDLE
  *    for its linaro,optee-channel-id, the returned handle used from then on.
  *    A static `shmem` area gives SMT mode (PROCESS_SMT_CHANNEL); without one
- *    the channel takes a buffer of SCMI_OPTEE_MAX_MSG_SIZE bytes from the
+ *    the channel takes a buffer of SCMI_OPTEE_MSG_MAX_SIZE bytes from the
  *    driver's pool and uses MSG mode (PROCESS_MSG_CHANNEL), or, with
  *    smt_message, a 128-byte SMT buffer handed over with every call
  *    (PROCESS_SMT_CHANNEL_MESSAGE, the mode of Linux's first version);
@@ -34,13 +34,6 @@
 #include <fwkit/optee/pta_scmi.h>
 #include <fwkit/scmi/agent_transport.h>
 #include <fwkit/scmi/smt.h>
-
-#define SCMI_OPTEE_COMPATIBLE "linaro,scmi-optee"
-
-/* Linux's SCMI_SHMEM_MAX_PAYLOAD_SIZE: the descriptor's message size and the MSG buffer. */
-#define SCMI_OPTEE_MAX_MSG_SIZE 104u
-/* optee_os's SMT_BUF_SLOT_SIZE: the buffer PROCESS_SMT_CHANNEL_MESSAGE takes. */
-#define SCMI_OPTEE_SMT_MSG_SIZE 128u
 
 struct scmi_optee_agent;
 
@@ -67,7 +60,7 @@ struct scmi_optee_chan_desc {
 	bool smt_message; /* no shm: PROCESS_SMT_CHANNEL_MESSAGE instead of MSG mode */
 };
 
-/* Linux's scmi_optee_desc: 30 ms, 20 messages of SCMI_OPTEE_MAX_MSG_SIZE, completed on return. */
+/* Linux's scmi_optee_desc: 30 ms, 20 messages of SCMI_OPTEE_MSG_MAX_SIZE, completed on return. */
 extern const struct scmi_transport_desc scmi_optee_desc;
 
 #endif /* FWKIT_SCMI_TRANSPORT_OPTEE_H */

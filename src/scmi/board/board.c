@@ -140,40 +140,57 @@ static int read_limits(const struct fw_dt *dt, int node, struct scmi_board_chan 
 	return 0;
 }
 
-/* One OP-TEE channel of node: its id, and its one static area or the mode without. */
+/* One OP-TEE channel, from the linaro,scmi-optee node or one of its protocol nodes. */
 static int read_optee_chan(const struct fw_dt *dt, int node, uint8_t protocol_id,
-			   struct scmi_board_chan *c)
+			   struct scmi_board_optee_chan *c)
 {
-	struct scmi_board_optee_chan *oc = &c->optee[c->noptee];
-	unsigned int n;
 	int shm;
+	unsigned int n;
 
-	if (c->noptee == SCMI_BOARD_MAX_OPTEE_CHANS)
-		return fw_dt_error(dt, node, NULL, "more than %d OP-TEE channels",
-				   SCMI_BOARD_MAX_OPTEE_CHANS);
-	oc->protocol_id = protocol_id;
-	if (fw_dt_u32(dt, node, "linaro,optee-channel-id", &oc->channel_id, 0, UINT32_MAX,
+	memset(c, 0, sizeof(*c));
+	fdt_get_path(dt->fdt, node, c->path, sizeof(c->path));
+	c->protocol_id = protocol_id;
+	if (fw_dt_u32(dt, node, "linaro,optee-channel-id", &c->channel_id, 0, UINT32_MAX,
 		      FW_DT_REQUIRED) ||
 	    fw_dt_phandles(dt, node, "shmem", &shm, 1, 1, &n, 0) ||
-	    fw_dt_flag(dt, node, "fwkit,optee-smt-message", &oc->smt_message))
+	    fw_dt_flag(dt, node, "fwkit,optee-smt-message", &c->smt_message))
 		return -EINVAL;
-	oc->has_shmem = n == 1;
-	if (oc->has_shmem && oc->smt_message)
+	c->has_shmem = n == 1;
+	if (c->has_shmem && c->smt_message)
 		return fw_dt_error(dt, node, "fwkit,optee-smt-message",
 				   "only for a channel without shmem");
-	if (oc->has_shmem && read_shmem(dt, shm, &oc->paddr, &oc->size))
+	if (c->has_shmem && read_shmem(dt, shm, &c->shm_paddr, &c->shm_size))
 		return -EINVAL;
-	c->noptee++;
+	if (c->has_shmem && c->shm_size < SCMI_OPTEE_SMT_SLOT_SIZE)
+		return fw_dt_error(dt, node, "shmem", "area of %llu bytes is smaller than %u",
+				   (unsigned long long)c->shm_size, SCMI_OPTEE_SMT_SLOT_SIZE);
 	return 0;
 }
 
-/* The node's channel, then each protocol node's own (Linux's dedicated channels). */
-static int read_optee_agent(const struct fw_dt *dt, int node, struct scmi_board_chan *c)
+/* The next of at most SCMI_BOARD_MAX_OPTEE_CHANS channels, out[*n], from node. */
+static int read_optee_next(const struct fw_dt *dt, int node, uint8_t protocol_id,
+			   struct scmi_board_optee_chan *out, unsigned int *n)
+{
+	if (*n == SCMI_BOARD_MAX_OPTEE_CHANS)
+		return fw_dt_error(dt, node, NULL, "more than %d OP-TEE channels",
+				   SCMI_BOARD_MAX_OPTEE_CHANS);
+	if (read_optee_chan(dt, node, protocol_id, &out[*n]))
+		return -EINVAL;
+	(*n)++;
+	return 0;
+}
+
+/* A linaro,scmi-optee node's channels, appended to out[*n]: its own, then each protocol
+ * node's with a linaro,optee-channel-id (Linux's dedicated channels). */
+static int read_optee_node(const struct fw_dt *dt, int node, struct scmi_board_optee_chan *out,
+			   unsigned int *n)
 {
 	int child;
 
-	c->transport = SCMI_BOARD_OPTEE;
-	if (read_optee_chan(dt, node, SCMI_PROTOCOL_BASE, c))
+	if (fdt_node_check_compatible(dt->fdt, node, SCMI_BOARD_OPTEE_COMPATIBLE))
+		return fw_dt_error(dt, node, "compatible",
+				   "must be \"" SCMI_BOARD_OPTEE_COMPATIBLE "\"");
+	if (read_optee_next(dt, node, SCMI_PROTOCOL_BASE, out, n))
 		return -EINVAL;
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
@@ -182,9 +199,17 @@ static int read_optee_agent(const struct fw_dt *dt, int node, struct scmi_board_
 		if (!fw_dt_has(dt, child, "linaro,optee-channel-id"))
 			continue;
 		if (fw_dt_u32(dt, child, "reg", &proto, 0x11, 0xFF, FW_DT_REQUIRED) ||
-		    read_optee_chan(dt, child, (uint8_t)proto, c))
+		    read_optee_next(dt, child, (uint8_t)proto, out, n))
 			return -EINVAL;
 	}
+	return 0;
+}
+
+static int read_optee_agent(const struct fw_dt *dt, int node, struct scmi_board_chan *c)
+{
+	c->transport = SCMI_BOARD_OPTEE;
+	if (read_optee_node(dt, node, c->optee, &c->noptee))
+		return -EINVAL;
 	return read_limits(dt, node, c, 0);
 }
 
@@ -193,11 +218,12 @@ static int read_agent(const struct fw_dt *dt, int node, struct scmi_board_chan *
 	memset(c, 0, sizeof(*c));
 	c->a2p_irq = c->p2a_irq = -1;
 	fdt_get_path(dt->fdt, node, c->path, sizeof(c->path));
-	if (!fdt_node_check_compatible(dt->fdt, node, SCMI_OPTEE_COMPATIBLE))
+	if (!fdt_node_check_compatible(dt->fdt, node, SCMI_BOARD_OPTEE_COMPATIBLE))
 		return read_optee_agent(dt, node, c);
 	if (fdt_node_check_compatible(dt->fdt, node, "arm,scmi-smc"))
 		return fw_dt_error(dt, node, "compatible",
-				   "must be \"arm,scmi-smc\" or \"" SCMI_OPTEE_COMPATIBLE "\"");
+				   "must be \"arm,scmi-smc\" or \"" SCMI_BOARD_OPTEE_COMPATIBLE
+				   "\"");
 	if (fw_dt_u32(dt, node, "arm,smc-id", &c->smc_id, 0, UINT32_MAX, FW_DT_REQUIRED) ||
 	    read_areas(dt, node, c) || read_irq(dt, node, "a2p", c, &c->a2p_irq) ||
 	    read_irq(dt, node, "p2a", c, &c->p2a_irq))
@@ -231,29 +257,6 @@ int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], i
 	return n;
 }
 
-static int read_optee_chan(const struct fw_dt *dt, int node, struct scmi_board_optee_chan *c)
-{
-	int shm;
-	unsigned int n;
-
-	memset(c, 0, sizeof(*c));
-	fdt_get_path(dt->fdt, node, c->path, sizeof(c->path));
-	if (fdt_node_check_compatible(dt->fdt, node, SCMI_BOARD_OPTEE_COMPATIBLE))
-		return fw_dt_error(dt, node, "compatible",
-				   "must be \"" SCMI_BOARD_OPTEE_COMPATIBLE "\"");
-	if (fw_dt_u32(dt, node, "linaro,optee-channel-id", &c->channel_id, 0, UINT32_MAX,
-		      FW_DT_REQUIRED) ||
-	    fw_dt_phandles(dt, node, "shmem", &shm, 1, 1, &n, 0))
-		return -EINVAL;
-	c->has_shmem = n == 1;
-	if (c->has_shmem && read_shmem(dt, shm, &c->shm_paddr, &c->shm_size))
-		return -EINVAL;
-	if (c->has_shmem && c->shm_size < SCMI_OPTEE_SMT_SLOT_SIZE)
-		return fw_dt_error(dt, node, "shmem", "area of %llu bytes is smaller than %u",
-				   (unsigned long long)c->shm_size, SCMI_OPTEE_SMT_SLOT_SIZE);
-	return 0;
-}
-
 int scmi_board_read_optee_chan(const void *fdt, const char *path, struct scmi_board_optee_chan *c,
 			       char *err, size_t errlen)
 {
@@ -265,7 +268,10 @@ int scmi_board_read_optee_chan(const void *fdt, const char *path, struct scmi_bo
 		snprintf(err, errlen, "device tree: %s: no such node", path);
 		return -ENOENT;
 	}
-	return read_optee_chan(&dt, node, c);
+	if (fdt_node_check_compatible(fdt, node, SCMI_BOARD_OPTEE_COMPATIBLE))
+		return fw_dt_error(&dt, node, "compatible",
+				   "must be \"" SCMI_BOARD_OPTEE_COMPATIBLE "\"");
+	return read_optee_chan(&dt, node, SCMI_PROTOCOL_BASE, c);
 }
 
 /* Whether an OP-TEE channel id is already some agent's (a is being read). */
@@ -288,17 +294,24 @@ static int read_optee_channels(const struct fw_dt *dt, int node,
 			       const int *ch, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		struct scmi_board_optee_chan c;
-		const struct scmi_board_agent *o;
+		struct scmi_board_optee_chan c[SCMI_BOARD_MAX_OPTEE_CHANS];
+		unsigned int nc = 0;
 
-		if (read_optee_chan(dt, ch[i], &c))
+		if (read_optee_node(dt, ch[i], c, &nc))
 			return -EINVAL;
-		o = optee_id_owner(bp, a, c.channel_id);
-		if (o)
-			return fw_dt_error(dt, node, "fwkit,channel",
-					   "OP-TEE channel %u already belongs to agent %u",
-					   c.channel_id, o->id);
-		a->optee[a->noptee++] = c;
+		for (unsigned int k = 0; k < nc; k++) {
+			const struct scmi_board_agent *o = optee_id_owner(bp, a, c[k].channel_id);
+
+			if (o)
+				return fw_dt_error(dt, node, "fwkit,channel",
+						   "OP-TEE channel %u already belongs to agent %u",
+						   c[k].channel_id, o->id);
+			if (a->noptee == SCMI_BOARD_MAX_OPTEE_CHANS)
+				return fw_dt_error(dt, node, "fwkit,channel",
+						   "more than %d OP-TEE channels",
+						   SCMI_BOARD_MAX_OPTEE_CHANS);
+			a->optee[a->noptee++] = c[k];
+		}
 	}
 	return 0;
 }
@@ -719,14 +732,14 @@ static int add_optee_channels(struct scmi_agent *a, const struct scmi_board_chan
 		int ret;
 
 		if (oc->has_shmem) {
-			d.shm = lookup(lookup_ctx, oc->paddr, oc->size);
+			d.shm = lookup(lookup_ctx, oc->shm_paddr, oc->shm_size);
 			if (!d.shm) {
 				snprintf(err, errlen, "%s: shared memory at 0x%llx not available",
-					 c->path, (unsigned long long)oc->paddr);
+					 oc->path, (unsigned long long)oc->shm_paddr);
 				return -ENOENT;
 			}
-			d.off = (size_t)(oc->paddr - d.shm->paddr);
-			d.size = (size_t)oc->size;
+			d.off = (size_t)(oc->shm_paddr - d.shm->paddr);
+			d.size = (size_t)oc->shm_size;
 		}
 		ret = scmi_agent_add_channel(a, oc->protocol_id, true, &d);
 		if (ret) {
@@ -747,7 +760,7 @@ int scmi_board_build_optee_agent(const struct scmi_board_chan *c, fw_region_look
 	int ret;
 
 	if (c->transport != SCMI_BOARD_OPTEE) {
-		snprintf(err, errlen, "%s: not a " SCMI_OPTEE_COMPATIBLE " node", c->path);
+		snprintf(err, errlen, "%s: not a " SCMI_BOARD_OPTEE_COMPATIBLE " node", c->path);
 		return -EINVAL;
 	}
 	ret = create_agent(c, &scmi_optee_desc, cfg, &a, err, errlen);

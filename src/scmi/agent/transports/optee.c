@@ -198,7 +198,7 @@ static int setup_static_shmem(struct optee_chan *c, const struct scmi_optee_chan
 /* A zeroed buffer from the driver's pool; in SMT message mode an SMT area over it. */
 static int setup_dynamic_shmem(struct optee_chan *c)
 {
-	size_t size = c->mode == MODE_MSG ? SCMI_OPTEE_MAX_MSG_SIZE : SCMI_OPTEE_SMT_MSG_SIZE;
+	size_t size = c->mode == MODE_MSG ? SCMI_OPTEE_MSG_MAX_SIZE : SCMI_OPTEE_SMT_SLOT_SIZE;
 	struct hw_shm *region = optee_drv_shm_region(c->svc->drv);
 	int ret = optee_drv_shm_alloc(c->svc->drv, size, &c->shm);
 
@@ -301,7 +301,7 @@ static int process_smt(struct optee_chan *c)
 	if (c->mode == MODE_SMT_MESSAGE) {
 		p[1].attr = OPTEE_MSG_ATTR_TYPE_TMEM_INOUT;
 		p[1].u.memref.shm = &c->shm;
-		p[1].u.memref.size = SCMI_OPTEE_SMT_MSG_SIZE;
+		p[1].u.memref.size = SCMI_OPTEE_SMT_SLOT_SIZE;
 		func = PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE;
 		n = 2;
 	}
@@ -325,7 +325,7 @@ static int process_msg(struct optee_chan *c, size_t msg_size)
 	p[1].u.memref.shm = &c->shm;
 	p[1].u.memref.size = msg_size;
 	p[2].u.memref.shm = &c->shm;
-	p[2].u.memref.size = SCMI_OPTEE_MAX_MSG_SIZE;
+	p[2].u.memref.size = SCMI_OPTEE_MSG_MAX_SIZE;
 	ret = invoke(c->svc, c->session, PTA_SCMI_CMD_PROCESS_MSG_CHANNEL, p, 3,
 		     "Can't invoke channel");
 	if (!ret)
@@ -339,7 +339,7 @@ static int prepare(struct optee_chan *c, struct scmi_xfer *x)
 	int ret;
 
 	if (c->mode == MODE_MSG)
-		ret = msgbuf_tx_prepare(c->shm.va, SCMI_OPTEE_MAX_MSG_SIZE, hdr, x->tx.buf,
+		ret = msgbuf_tx_prepare(c->shm.va, SCMI_OPTEE_MSG_MAX_SIZE, hdr, x->tx.buf,
 					x->tx.len);
 	else /* not FREE: a call the secure world never finished holds the area */
 		ret = smt_tx_prepare(&c->area, hdr, x->tx.buf, x->tx.len, false);
@@ -378,7 +378,7 @@ static void fetch_msg_response(struct optee_chan *c, struct scmi_xfer *x)
 {
 	int32_t status;
 	size_t len;
-	int ret = msgbuf_fetch_response(c->shm.va, SCMI_OPTEE_MAX_MSG_SIZE, c->rx_len, &status,
+	int ret = msgbuf_fetch_response(c->shm.va, SCMI_OPTEE_MSG_MAX_SIZE, c->rx_len, &status,
 					x->rx.buf, x->rx.len, &len);
 
 	if (ret) {
@@ -422,6 +422,6 @@ const struct scmi_transport_desc scmi_optee_desc = {
 	.ops = &optee_ops,
 	.max_rx_timeout_ms = 30,
 	.max_msg = 20,
-	.max_msg_size = SCMI_OPTEE_MAX_MSG_SIZE,
+	.max_msg_size = SCMI_OPTEE_MSG_MAX_SIZE,
 	.sync_cmds_completed_on_ret = true,
 };
