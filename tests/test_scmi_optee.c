@@ -17,6 +17,8 @@
 #include <fwkit/optee/pta_scmi.h>
 #include <fwkit/optee/remote.h>
 #include <fwkit/optee/system.h>
+#include <fwkit/scmi/clock.h>
+#include <fwkit/scmi/session.h>
 #include <fwkit/scmi/transport_optee.h>
 #include <fwkit/sync.h>
 
@@ -739,6 +741,121 @@ static void test_secure_world_killed(void **state)
 	unlink(tee_path);
 }
 
+/* ------------------------------------------------------------ end to end */
+
+#define OPTEE_AGENT 4 /* the default board's optee-ospm: devices 3 and 4 */
+#define MMC_CLOCK   3 /* on device 3 */
+#define CPU_CLOCK   0 /* on device 0, not the OP-TEE agent's */
+
+static struct scmi_session *open_local(const char *node, enum scmi_conduit conduit)
+{
+	struct scmi_session_opts o = { .node = node, .mode = HW_WAIT_SLEEP, .conduit = conduit };
+	struct scmi_session *s;
+	char err[256];
+
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	return s;
+}
+
+/* Base and clock through the real SCMI PTA in front of the default board's platform. */
+static void check_base_clock(struct scmi_agent *a)
+{
+	struct scmi_base_info info;
+	struct scmi_clock_client clk;
+	uint64_t rate, set = 0;
+	bool on = false;
+
+	assert_int_equal(scmi_base_discover(a, &info), 0);
+	assert_int_equal(info.agent_id, OPTEE_AGENT);
+	assert_string_equal(info.agent_name, "optee-ospm");
+	assert_string_equal(info.vendor, "fwkit");
+	assert_true(info.num_protocols > 1);
+	assert_int_equal(scmi_clock_client_init(a, &clk), 0);
+	assert_int_equal(scmi_clock_rate_get(&clk, MMC_CLOCK, &rate), 0);
+	assert_int_equal(scmi_clock_rate_set(&clk, MMC_CLOCK, rate, 0, NULL), 0);
+	assert_int_equal(scmi_clock_rate_get(&clk, MMC_CLOCK, &set), 0);
+	assert_int_equal(set, rate);
+	/* no receive channel, so no delayed response */
+	assert_int_equal(scmi_clock_rate_set(&clk, MMC_CLOCK, rate, SCMI_CLOCK_SET_ASYNC, NULL),
+			 -EOPNOTSUPP);
+	assert_int_equal(scmi_clock_enable(&clk, MMC_CLOCK, true), 0);
+	assert_int_equal(scmi_clock_state_get(&clk, MMC_CLOCK, &on), 0);
+	assert_true(on);
+	assert_int_equal(scmi_clock_enable(&clk, MMC_CLOCK, false), 0);
+	assert_int_equal(scmi_clock_rate_get(&clk, CPU_CLOCK, &rate), -EACCES);
+}
+
+static void test_e2e_smt(void **state)
+{
+	struct scmi_session *s = open_local("/firmware/scmi-optee", SCMI_CONDUIT_DIRECT);
+
+	check_base_clock(scmi_session_agent(s));
+	scmi_session_close(s);
+}
+
+static void test_e2e_msg(void **state)
+{
+	struct scmi_session *s = open_local("/firmware/scmi-optee-msg", SCMI_CONDUIT_THREAD);
+
+	check_base_clock(scmi_session_agent(s));
+	scmi_session_close(s);
+}
+
+/* An SMC agent (the trusted host) and the OP-TEE agent on one platform: the host's
+ * permission changes reach the OP-TEE agent, which may change nobody's. */
+static void test_e2e_two_agents(void **state)
+{
+	struct scmi_session *s = open_local(NULL, SCMI_CONDUIT_DIRECT);
+	struct scmi_agent *host = scmi_session_agent(s), *optee;
+	struct scmi_clock_client clk;
+	struct scmi_base_info info;
+	uint64_t rate;
+	char err[256];
+
+	assert_int_equal(
+		scmi_session_add_agent(s, "/firmware/scmi-optee", NULL, &optee, err, sizeof(err)),
+		0);
+	assert_int_equal(scmi_base_discover(host, &info), 0);
+	assert_int_equal(info.agent_id, 1);
+	assert_int_equal(scmi_clock_client_init(optee, &clk), 0);
+	assert_int_equal(scmi_clock_rate_get(&clk, MMC_CLOCK, &rate), 0);
+	assert_int_equal(scmi_base_set_device_permissions(host, OPTEE_AGENT, 3, false), 0);
+	assert_int_equal(scmi_clock_rate_get(&clk, MMC_CLOCK, &rate), -EACCES);
+	assert_int_equal(scmi_base_set_device_permissions(optee, 2, 2, false), -EACCES);
+	assert_int_equal(scmi_base_set_device_permissions(host, OPTEE_AGENT, 3, true), 0);
+	assert_int_equal(scmi_clock_rate_get(&clk, MMC_CLOCK, &rate), 0);
+	/* the SMC agent's clock stays its own */
+	assert_int_equal(scmi_clock_client_init(host, &clk), 0);
+	assert_int_equal(scmi_clock_rate_get(&clk, CPU_CLOCK, &rate), 0);
+	scmi_agent_destroy(optee);
+	scmi_session_close(s);
+}
+
+/* The CLI in one process, on each OP-TEE node; the two sockets exclude each other. */
+static void test_cli(void **state)
+{
+	char out[4096], err[1024];
+
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/firmware/scmi-optee", "clock", "list", NULL),
+			 0);
+	th_contains_all(out, "mmc", NULL);
+	assert_null(strstr(out, "cpu"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/firmware/scmi-optee-msg", "base", "--json", NULL),
+			 0);
+	th_contains_all(out, "\"agent_id\":4", "optee-ospm", NULL);
+	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket",
+					  "/nonexistent", "--optee-socket", "/nonexistent", "base",
+					  NULL),
+			     0);
+	th_contains_all(err, "exclude each other", NULL);
+	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi",
+					  "--optee-socket", "/nonexistent", "base", NULL),
+			     0);
+	th_contains_all(err, "not a linaro,scmi-optee node", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -756,6 +873,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_setup_failures, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_threads_take_turns, fx_setup, fx_teardown),
 		cmocka_unit_test_teardown(test_secure_world_killed, reap_tee),
+		cmocka_unit_test(test_e2e_smt),
+		cmocka_unit_test(test_e2e_msg),
+		cmocka_unit_test(test_e2e_two_agents),
+		cmocka_unit_test(test_cli),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
