@@ -153,14 +153,21 @@ int th_run_fwkitv(char *out, size_t out_cap, char *err, size_t err_cap, const ch
 pid_t th_start_platform(const char *path, const char *const *extra)
 {
 	const char *argv[32] = { FWKIT_BIN, "platform", "--socket", path };
-	int pe[2], argc = 4;
-	char buf[512];
-	size_t n = 0;
-	pid_t pid;
+	int argc = 4;
 
 	for (; extra && *extra && argc < 31; extra++)
 		argv[argc++] = *extra;
 	argv[argc] = NULL;
+	return th_start_server(argv);
+}
+
+pid_t th_start_server(const char *const *argv)
+{
+	int pe[2];
+	char buf[512];
+	size_t n = 0;
+	pid_t pid;
+
 	if (pipe(pe))
 		return -1;
 	pid = fork();
@@ -188,7 +195,7 @@ pid_t th_start_platform(const char *path, const char *const *extra)
 	}
 	buf[n] = '\0';
 	if (!strstr(buf, "listening on")) {
-		fprintf(stderr, "platform did not start: %s\n", buf);
+		fprintf(stderr, "%s %s did not start: %s\n", argv[0], argv[1], buf);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		close(pe[0]);

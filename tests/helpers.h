@@ -49,6 +49,9 @@ int th_exit_status(pid_t pid);
  * its agent sockets) and wait until it listens.
  * Returns the pid, or -1. */
 pid_t th_start_platform(const char *path, const char *const *extra);
+/* Start a server (argv[0] FWKIT_BIN, NULL-terminated) that says "listening on"
+ * on stderr once it serves, and wait for that. Returns the pid, or -1. */
+pid_t th_start_server(const char *const *argv);
 /* Remove what a killed platform left: its socket directory and sockets. */
 void th_rm_socket_dir(const char *dir);
 /* SIGTERM (or SIGKILL with kill_hard) and reap; returns the exit status. */

@@ -15,6 +15,7 @@
 #include <fwkit/base.h>
 #include <fwkit/board.h>
 #include <fwkit/optee/client.h>
+#include <fwkit/optee/remote.h>
 #include <fwkit/optee/system.h>
 #include <fwkit/scmi/board.h>
 #include <fwkit/scmi/clock.h>
@@ -25,8 +26,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SMT_CHAN      0u /* /firmware/scmi-optee */
 #define MSG_CHAN      1u /* /firmware/scmi-optee-msg */
@@ -56,10 +59,11 @@ struct fx {
 	struct optee_system *os;
 	struct optee_drv *drv;
 	uint32_t sess;
-	struct optee_shm shm;	  /* the OP-TEE driver's memory, for memref modes */
-	struct smt_area area;	  /* channel 0's board-fixed area, as the agent sees it */
-	struct hw_shm view;	  /* an SMT area over shm (SMT-message mode) */
-	struct smt_area msg_area; /* that area */
+	struct optee_shm shm;	     /* the OP-TEE driver's memory, for memref modes */
+	struct smt_area area;	     /* channel 0's board-fixed area, as the agent sees it */
+	struct hw_shm view;	     /* an SMT area over shm (SMT-message mode) */
+	struct smt_area msg_area;    /* that area */
+	struct optee_remote *remote; /* across processes: the normal world's end */
 };
 
 struct reply {
@@ -109,6 +113,27 @@ static uint32_t open_session(struct fx *f, uint32_t *sess)
 	return res.ret;
 }
 
+/* The normal world's side: a session, memory for memrefs, the board-fixed SMT
+ * area in region r (the machine's, or what the secure world shared). */
+static void fx_attach(struct fx *f, struct hw_shm *r)
+{
+	assert_int_equal(open_session(f, &f->sess), TEE_SUCCESS);
+	assert_int_equal(optee_drv_shm_alloc(f->drv, 4096, &f->shm), 0);
+	assert_non_null(r);
+	assert_int_equal(smt_area_init(&f->area, r, (size_t)(SMT_PADDR - r->paddr), SMT_SIZE), 0);
+	f->view = (struct hw_shm){ .base = f->shm.va, .size = SMT_SIZE, .fd = -1 };
+	assert_int_equal(smt_area_init(&f->msg_area, &f->view, 0, SMT_SIZE), 0);
+	probe_hook = NULL;
+}
+
+static void fx_detach(struct fx *f)
+{
+	struct optee_client_result res;
+
+	optee_drv_shm_free(f->drv, &f->shm);
+	optee_client_close_session(f->drv, f->sess, &res);
+}
+
 static struct fx *fx_open_cfg(bool quirks, uint32_t caps)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -121,7 +146,6 @@ static struct fx *fx_open_cfg(bool quirks, uint32_t caps)
 		.setup_tee = scmi_board_optee_register,
 	};
 	char err[256] = "";
-	struct hw_shm *r;
 
 	assert_non_null(f);
 	f->bp = calloc(1, sizeof(*f->bp));
@@ -140,14 +164,7 @@ static struct fx *fx_open_cfg(bool quirks, uint32_t caps)
 	cfg.setup_ctx = f->svc;
 	assert_int_equal(optee_system_open(&cfg, &f->os, NULL), 0);
 	f->drv = optee_system_drv(f->os);
-	assert_int_equal(open_session(f, &f->sess), TEE_SUCCESS);
-	assert_int_equal(optee_drv_shm_alloc(f->drv, 4096, &f->shm), 0);
-	r = fw_machine_region_at(&f->m, SMT_PADDR, SMT_SIZE);
-	assert_non_null(r);
-	assert_int_equal(smt_area_init(&f->area, r, (size_t)(SMT_PADDR - r->paddr), SMT_SIZE), 0);
-	f->view = (struct hw_shm){ .base = f->shm.va, .size = SMT_SIZE, .fd = -1 };
-	assert_int_equal(smt_area_init(&f->msg_area, &f->view, 0, SMT_SIZE), 0);
-	probe_hook = NULL;
+	fx_attach(f, fw_machine_region_at(&f->m, SMT_PADDR, SMT_SIZE));
 	return f;
 }
 
@@ -158,10 +175,7 @@ static struct fx *fx_open(bool quirks)
 
 static void fx_close(struct fx *f)
 {
-	struct optee_client_result res;
-
-	optee_drv_shm_free(f->drv, &f->shm);
-	optee_client_close_session(f->drv, f->sess, &res);
+	fx_detach(f);
 	optee_system_close(f->os);
 	scmi_optee_service_destroy(f->svc);
 	scmi_platform_destroy(f->p);
@@ -856,6 +870,79 @@ static void test_service_setup_errors(void **state)
 	fx_close(f);
 }
 
+/* ------------------------------------------------------------ across processes */
+
+static pid_t tee_pid = -1;
+static char tee_path[108];
+
+static int reap_tee(void **state)
+{
+	(void)state;
+	if (tee_pid > 0) {
+		kill(tee_pid, SIGKILL);
+		th_exit_status(tee_pid);
+		tee_pid = -1;
+	}
+	unlink(tee_path);
+	return 0;
+}
+
+/* A normal world attached to `fwkit optee tee`, which shares the SMT area. */
+static struct fx *fx_remote(void)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	assert_non_null(f);
+	assert_int_equal(optee_remote_open(tee_path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &f->remote,
+					   err, sizeof(err)),
+			 0);
+	f->drv = optee_remote_drv(f->remote);
+	fx_attach(f, optee_remote_region_at(f->remote, SMT_PADDR, SMT_SIZE));
+	return f;
+}
+
+static void fx_remote_close(struct fx *f)
+{
+	fx_detach(f);
+	optee_remote_close(f->remote);
+	free(f);
+}
+
+/* The secure world in its own process serves SCMI to the OP-TEE agent in
+ * every mode; a normal world that leaves with its SMT area handed over gives
+ * the next one an area it owns again. */
+static void test_across_processes(void **state)
+{
+	const char *argv[] = { FWKIT_BIN, "optee", "tee", "--socket", tee_path, NULL };
+	uint8_t self[4];
+	struct fx *f;
+	struct reply r;
+
+	(void)state;
+	th_tmp_path(tee_path, sizeof(tee_path), "scmi-optee.sock");
+	tee_pid = th_start_server(argv);
+	assert_true(tee_pid > 0);
+	f = fx_remote();
+	fw_put_le32(self, SCMI_BASE_AGENT_ID_SELF);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(modes); i++) {
+		scmi_ok(f, modes[i], SCMI_PROTOCOL_BASE, BASE_DISCOVER_AGENT, self, 4, &r);
+		assert_int_equal(fw_get_le32(r.data), OPTEE_AGENT);
+		assert_int_equal(scmi_status(f, modes[i], SCMI_PROTOCOL_CLOCK, CLOCK_ATTRIBUTES, 0),
+				 SCMI_DENIED);
+	}
+	assert_int_equal(
+		smt_tx_prepare(&f->area, cmd_hdr(SCMI_PROTOCOL_BASE, 0, 1), NULL, 0, false), 0);
+	fx_remote_close(f);
+	f = fx_remote();
+	assert_int_equal(hw_word_load(f->area.status), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	scmi_ok(f, MODE_SMT, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, NULL, 0, &r);
+	assert_int_equal(fw_get_le32(r.data), 0x20000);
+	fx_remote_close(f);
+	assert_int_equal(th_stop_platform(tee_pid, false), 0);
+	tee_pid = -1;
+}
+
 #define MODE_TESTS(fn)                                                                             \
 	cmocka_unit_test_prestate(fn, (void *)&modes[0]),                                          \
 		cmocka_unit_test_prestate(fn, (void *)&modes[1]),                                  \
@@ -884,6 +971,7 @@ int main(void)
 		cmocka_unit_test(test_quirks_on),
 		cmocka_unit_test(test_rewrite_during_call),
 		cmocka_unit_test(test_service_setup_errors),
+		cmocka_unit_test_teardown(test_across_processes, reap_tee),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -169,6 +169,27 @@ int scmi_board_optee_service(const struct scmi_board_platform *bp, struct fw_mac
 struct optee_tee;
 int scmi_board_optee_register(void *service, struct optee_tee *tee);
 
+/*
+ * The SCMI side of a secure world serving the board's OP-TEE agents, as
+ * real firmware holds it: the board's platform (its agents, devices and
+ * modules, no SMC channels: those are another firmware's), the SMT areas of
+ * the OP-TEE channels (the secure world owns them and shares them with the
+ * normal world: `shared`), and the PTA. scmi_board_optee_firmware_open
+ * gives NULL (and 0) when the board has no OP-TEE agent.
+ */
+struct scmi_optee_firmware {
+	struct scmi_board_platform bp;
+	struct fw_machine m;
+	struct scmi_platform *p;
+	struct scmi_optee_service *svc;
+	struct hw_shm *shared[SCMI_PLATFORM_MAX_AGENTS * SCMI_BOARD_MAX_OPTEE_CHANS];
+	unsigned int nshared;
+};
+int scmi_board_optee_firmware_open(const void *fdt, struct scmi_optee_firmware **out, char *err,
+				   size_t errlen);
+/* After every tee it was registered on is gone; safe on NULL. */
+void scmi_board_optee_firmware_close(struct scmi_optee_firmware *fw);
+
 /* Build an agent on a channel; smc is the conduit to the platform. */
 int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,
 			   void *lookup_ctx, struct hw_smc *smc, enum hw_wait_mode mode,

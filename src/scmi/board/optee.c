@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int add_channel(struct scmi_optee_service *s, uint32_t agent_id,
@@ -84,4 +85,73 @@ int scmi_board_optee_service(const struct scmi_board_platform *bp, struct fw_mac
 int scmi_board_optee_register(void *service, struct optee_tee *tee)
 {
 	return service ? optee_tee_register_pta(tee, scmi_optee_service_pta(service)) : 0;
+}
+
+/* The regions the OP-TEE channels' SMT areas lie in, each once. */
+static void collect_shared(struct scmi_optee_firmware *fw)
+{
+	for (unsigned int i = 0; i < fw->bp.nagents; i++) {
+		const struct scmi_board_agent *a = &fw->bp.agents[i];
+
+		for (unsigned int k = 0; k < a->noptee; k++) {
+			struct hw_shm *r =
+				a->optee[k].has_shmem
+					? fw_machine_region_at(&fw->m, a->optee[k].shm_paddr,
+							       a->optee[k].shm_size)
+					: NULL;
+			bool seen = !r;
+
+			for (unsigned int j = 0; j < fw->nshared && !seen; j++)
+				seen = fw->shared[j] == r;
+			if (!seen)
+				fw->shared[fw->nshared++] = r;
+		}
+	}
+}
+
+static int firmware_build(struct scmi_optee_firmware *fw, const void *fdt, char *err, size_t errlen)
+{
+	int ret = scmi_board_read_platform(fdt, &fw->bp, err, errlen);
+
+	if (!ret)
+		ret = fw_machine_create(fdt, &fw->m, err, errlen);
+	if (!ret)
+		ret = scmi_board_create_platform(&fw->bp, NULL, &fw->p, err, errlen);
+	if (!ret)
+		ret = scmi_board_optee_service(&fw->bp, &fw->m, fw->p, &fw->svc, err, errlen);
+	if (!ret && fw->svc && (ret = scmi_platform_start(fw->p)) != 0)
+		snprintf(err, errlen, "cannot start the platform: %s", strerror(-ret));
+	return ret;
+}
+
+int scmi_board_optee_firmware_open(const void *fdt, struct scmi_optee_firmware **out, char *err,
+				   size_t errlen)
+{
+	struct scmi_optee_firmware *fw = calloc(1, sizeof(*fw));
+	int ret;
+
+	*out = NULL;
+	if (!fw)
+		return -ENOMEM;
+	ret = firmware_build(fw, fdt, err, errlen);
+	if (ret == -ENOENT && !fw->p)
+		ret = 0; /* no SCMI platform on this board */
+	if (ret || !fw->svc) {
+		scmi_board_optee_firmware_close(fw);
+		return ret;
+	}
+	collect_shared(fw);
+	*out = fw;
+	return 0;
+}
+
+void scmi_board_optee_firmware_close(struct scmi_optee_firmware *fw)
+{
+	if (!fw)
+		return;
+	scmi_optee_service_destroy(fw->svc);
+	if (fw->p)
+		scmi_platform_destroy(fw->p);
+	fw_machine_destroy(&fw->m);
+	free(fw);
 }
