@@ -856,6 +856,46 @@ static void test_cli(void **state)
 	th_contains_all(err, "not a linaro,scmi-optee node", NULL);
 }
 
+static struct scmi_session *open_remote(const char *node)
+{
+	struct scmi_session_opts o = { .node = node, .mode = HW_WAIT_SLEEP };
+	struct scmi_session *s;
+	char err[256];
+
+	assert_int_equal(scmi_session_connect_optee(tee_path, &o, &s, err, sizeof(err)), 0);
+	return s;
+}
+
+/* `fwkit optee tee` hosts the board's SCMI firmware: Base and clock over both modes from this
+ * process (the SMT area is the one it shared), the CLI too; once it is gone every call fails
+ * with -EIO at once. */
+static void test_e2e_across_processes(void **state)
+{
+	const char *argv[] = { FWKIT_BIN, "optee", "tee", "--socket", tee_path, NULL };
+	struct scmi_base_info info;
+	struct scmi_session *s;
+	char out[4096], err[1024];
+
+	th_tmp_path(tee_path, sizeof(tee_path), "scmi-optee-fw.sock");
+	tee_pid = th_start_server(argv);
+	assert_true(tee_pid > 0);
+	s = open_remote("/firmware/scmi-optee");
+	check_base_clock(scmi_session_agent(s));
+	scmi_session_close(s);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
+				      "/firmware/scmi-optee", "--optee-socket", tee_path, "clock",
+				      "list", NULL),
+			 0);
+	th_contains_all(out, "mmc", NULL);
+	s = open_remote("/firmware/scmi-optee-msg");
+	check_base_clock(scmi_session_agent(s));
+	kill(tee_pid, SIGKILL);
+	assert_int_equal(th_exit_status(tee_pid), 128 + SIGKILL);
+	tee_pid = -1;
+	assert_int_equal(scmi_base_discover(scmi_session_agent(s), &info), -EIO);
+	scmi_session_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -877,6 +917,7 @@ int main(void)
 		cmocka_unit_test(test_e2e_msg),
 		cmocka_unit_test(test_e2e_two_agents),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test_teardown(test_e2e_across_processes, reap_tee),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

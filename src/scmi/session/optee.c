@@ -91,10 +91,10 @@ int session_build_optee_agent(struct session *s, const struct scmi_board_chan *c
 					    cfg, out, err, errlen);
 }
 
-/* Static SMT areas live in the secure world's process: none reach this one. */
-static struct hw_shm *no_region(void *ctx, uint64_t paddr, uint64_t size)
+/* The board-fixed SMT areas the secure world's process shared over the link. */
+static struct hw_shm *shared_region(void *remote, uint64_t paddr, uint64_t size)
 {
-	return NULL;
+	return optee_remote_region_at(remote, paddr, size);
 }
 
 int scmi_session_connect_optee(const char *tee_socket, const struct scmi_session_opts *o,
@@ -120,8 +120,9 @@ int scmi_session_connect_optee(const char *tee_socket, const struct scmi_session
 	if (!ret)
 		ret = probe_service(s, optee_remote_drv(s->optee_remote), err, errlen);
 	if (!ret)
-		ret = scmi_board_build_optee_agent(&s->pub.chan, no_region, NULL, s->optee_agent,
-						   &o->agent, &s->pub.agent, err, errlen);
+		ret = scmi_board_build_optee_agent(&s->pub.chan, shared_region, s->optee_remote,
+						   s->optee_agent, &o->agent, &s->pub.agent, err,
+						   errlen);
 	if (ret) {
 		scmi_session_close(&s->pub);
 		return ret;
