@@ -23,6 +23,7 @@
 #include <fwkit/sync.h>
 
 #include <errno.h>
+#include <libfdt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -741,6 +742,78 @@ static void test_secure_world_killed(void **state)
 	unlink(tee_path);
 }
 
+/* ------------------------------------------------------------ the board */
+
+/* The default board with a change made to it by fn (libfdt), read as the agent reads it. */
+static int read_variant(void (*fn)(void *fdt), struct scmi_board_chan *c, char *err, size_t errlen)
+{
+	static uint8_t blob[1 << 16];
+	struct fw_board b;
+	int ret;
+
+	assert_int_equal(fw_board_load(NULL, NULL, &b, err, errlen), 0);
+	assert_int_equal(fdt_open_into(b.fdt, blob, sizeof(blob)), 0);
+	fw_board_free(&b);
+	fn(blob);
+	ret = scmi_board_read_agent(blob, "/firmware/scmi-optee", c, err, errlen);
+	return ret;
+}
+
+static void add_protocol_channel(void *fdt)
+{
+	int node = fdt_path_offset(fdt, "/firmware/scmi-optee"), proto;
+
+	fdt_setprop_u32(fdt, node, "#address-cells", 1);
+	fdt_setprop_u32(fdt, node, "#size-cells", 0);
+	proto = fdt_add_subnode(fdt, node, "protocol@14");
+	fdt_setprop_u32(fdt, proto, "reg", 0x14);
+	fdt_setprop_u32(fdt, proto, "linaro,optee-channel-id", 2);
+	fdt_setprop(fdt, proto, "fwkit,optee-smt-message", NULL, 0);
+	/* a protocol node without an id of its own uses the node's channel */
+	fdt_setprop_u32(fdt, fdt_add_subnode(fdt, node, "protocol@15"), "reg", 0x15);
+}
+
+static void smt_message_with_shmem(void *fdt)
+{
+	fdt_setprop(fdt, fdt_path_offset(fdt, "/firmware/scmi-optee"), "fwkit,optee-smt-message",
+		    NULL, 0);
+}
+
+static void no_channel_id(void *fdt)
+{
+	fdt_delprop(fdt, fdt_path_offset(fdt, "/firmware/scmi-optee"), "linaro,optee-channel-id");
+}
+
+static void nothing(void *fdt)
+{
+}
+
+/* What the agent reads of a linaro,scmi-optee node: its channel, its protocol nodes'
+ * dedicated ones, and each mistake in one line naming the node and the property. */
+static void test_board_reader(void **state)
+{
+	struct scmi_board_chan c;
+	char err[256];
+
+	assert_int_equal(read_variant(nothing, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.transport, SCMI_BOARD_OPTEE);
+	assert_int_equal(c.noptee, 1);
+	assert_int_equal(c.optee[0].protocol_id, BASE);
+	assert_true(c.optee[0].has_shmem);
+	assert_int_equal(c.optee[0].shm_paddr, AREA_PADDR);
+	assert_int_equal(c.max_msg_size, 0); /* the transport's */
+	assert_int_equal(read_variant(add_protocol_channel, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.noptee, 2);
+	assert_int_equal(c.optee[1].protocol_id, SCMI_PROTOCOL_CLOCK);
+	assert_int_equal(c.optee[1].channel_id, 2);
+	assert_true(c.optee[1].smt_message);
+	assert_false(c.optee[1].has_shmem);
+	assert_int_equal(read_variant(smt_message_with_shmem, &c, err, sizeof(err)), -EINVAL);
+	th_contains_all(err, "/firmware/scmi-optee", "fwkit,optee-smt-message", NULL);
+	assert_int_equal(read_variant(no_channel_id, &c, err, sizeof(err)), -EINVAL);
+	th_contains_all(err, "/firmware/scmi-optee", "linaro,optee-channel-id", NULL);
+}
+
 /* ------------------------------------------------------------ end to end */
 
 #define OPTEE_AGENT 4 /* the default board's optee-ospm: devices 3 and 4 */
@@ -913,6 +986,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_setup_failures, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_threads_take_turns, fx_setup, fx_teardown),
 		cmocka_unit_test_teardown(test_secure_world_killed, reap_tee),
+		cmocka_unit_test(test_board_reader),
 		cmocka_unit_test(test_e2e_smt),
 		cmocka_unit_test(test_e2e_msg),
 		cmocka_unit_test(test_e2e_two_agents),
