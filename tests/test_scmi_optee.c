@@ -364,6 +364,12 @@ static void test_probe(void **state)
 	assert_int_equal(scmi_optee_agent_caps(f->oa), PTA_SCMI_CAPS_MSG_HEADER);
 	assert_int_equal(atomic_load(&sc.opens), 3 + 1);
 	assert_released(f);
+	/* one instance per driver: a second is refused until the first is removed */
+	assert_int_equal(scmi_optee_agent_probe(f->drv, &oa), -EBUSY);
+	assert_null(oa);
+	assert_int_equal(atomic_load(&sc.opens), 3 + 1);
+	assert_int_equal(scmi_optee_agent_remove(f->oa), 0);
+	assert_int_equal(scmi_optee_agent_probe(f->drv, &f->oa), 0);
 }
 
 /* ------------------------------------------------------------ modes */
@@ -420,6 +426,32 @@ static void test_dedicated_channel(void **state)
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_MSG_CHANNEL]), 1);
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_SMT_CHANNEL]), 1);
 	scmi_agent_destroy(a);
+	assert_released(f);
+}
+
+/* Each channel's session takes a reserved system thread while the driver has one to give
+ * (4 secure threads: 3, one always stays for everyone else), then works without, as Linux's
+ * best effort; a freed channel gives its thread back. */
+static void test_system_sessions(void **state)
+{
+	struct fx *f = probed(state);
+	struct scmi_agent *a[4];
+
+	th_log_capture();
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(agent_for(f, MSG, (uint32_t)i, &a[i]), 0);
+	assert_false(th_log_contains("Could not switch to system session"));
+	assert_int_equal(agent_for(f, MSG, 3, &a[3]), 0);
+	assert_true(th_log_contains("Could not switch to system session"));
+	assert_int_equal(call_echo(a[3], BASE, 4), 0);
+	scmi_agent_destroy(a[3]);
+	scmi_agent_destroy(a[0]);
+	th_log_capture();
+	assert_int_equal(agent_for(f, MSG, 0, &a[0]), 0);
+	assert_false(th_log_contains("Could not switch to system session"));
+	th_log_release();
+	for (int i = 0; i < 3; i++)
+		scmi_agent_destroy(a[i]);
 	assert_released(f);
 }
 
@@ -977,6 +1009,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_smt_message_mode, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_msg_mode, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_dedicated_channel, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_system_sessions, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_errors_smt, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_errors_smt_message, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_errors_msg, fx_setup, fx_teardown),
