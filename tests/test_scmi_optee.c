@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -906,6 +907,61 @@ static void test_e2e_msg(void **state)
 	scmi_session_close(s);
 }
 
+/* The default board changed by fn, in a file for a session; its path in dtb. */
+static void write_variant(void (*fn)(void *fdt), char *dtb, size_t len)
+{
+	static uint8_t blob[1 << 16];
+	struct fw_board b;
+	char err[256];
+	FILE *fp;
+
+	assert_int_equal(fw_board_load(NULL, NULL, &b, err, sizeof(err)), 0);
+	assert_int_equal(fdt_open_into(b.fdt, blob, sizeof(blob)), 0);
+	fw_board_free(&b);
+	fn(blob);
+	th_tmp_path(dtb, len, "scmi-optee.dtb");
+	fp = fopen(dtb, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(blob, fdt_totalsize(blob), 1, fp), 1);
+	fclose(fp);
+}
+
+static void msg_only_pta(void *fdt)
+{
+	fdt_setprop_u32(fdt, fdt_path_offset(fdt, "/scmi-platform"), "fwkit,optee-caps",
+			PTA_SCMI_CAPS_MSG_HEADER);
+}
+
+static void no_optee(void *fdt)
+{
+	fdt_del_node(fdt, fdt_path_offset(fdt, "/firmware/optee"));
+}
+
+/* A session whose OP-TEE agent cannot be set up says why and leaves nothing behind (the
+ * ASan build checks the memory, the exit the threads): a secure world the board lacks, a PTA
+ * without the channel's mode. */
+static void test_session_setup_fails(void **state)
+{
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP };
+	struct scmi_session *s;
+	char dtb[256], err[256];
+
+	write_variant(no_optee, dtb, sizeof(dtb));
+	o.dtb = dtb;
+	o.node = "/firmware/scmi-optee";
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), -ENOENT);
+	th_contains_all(err, "linaro,optee-tz", NULL);
+	unlink(dtb);
+	write_variant(msg_only_pta, dtb, sizeof(dtb));
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), -EOPNOTSUPP);
+	th_contains_all(err, "/firmware/scmi-optee", "OP-TEE channel 0", NULL);
+	o.node = "/firmware/scmi-optee-msg";
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	check_base_clock(scmi_session_agent(s));
+	scmi_session_close(s);
+	unlink(dtb);
+}
+
 /* An SMC agent (the trusted host) and the OP-TEE agent on one platform: the host's
  * permission changes reach the OP-TEE agent, which may change nobody's. */
 static void test_e2e_two_agents(void **state)
@@ -1023,6 +1079,7 @@ int main(void)
 		cmocka_unit_test(test_e2e_smt),
 		cmocka_unit_test(test_e2e_msg),
 		cmocka_unit_test(test_e2e_two_agents),
+		cmocka_unit_test(test_session_setup_fails),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test_teardown(test_e2e_across_processes, reap_tee),
 	};
