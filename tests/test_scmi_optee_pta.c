@@ -236,7 +236,8 @@ static uint32_t msg_call(struct fx *f, uint32_t chan, uint32_t hdr, const void *
 				    memref(T_MEM_OUT, &f->shm, 0, MSG_OUT_SIZE) };
 
 	fw_put_le32(f->shm.va, hdr);
-	memcpy(f->shm.va + 4, payload, len);
+	if (len)
+		memcpy(f->shm.va + 4, payload, len);
 	r->ret = invoke(f, PTA_SCMI_CMD_PROCESS_MSG_CHANNEL, p, 3);
 	r->len = 0;
 	if (r->ret == TEE_SUCCESS && p[2].u.memref.size >= 8) {

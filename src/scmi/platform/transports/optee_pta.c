@@ -52,7 +52,7 @@ static struct scmi_optee_chan *chan_get(struct scmi_optee_service *s, uint32_t i
 
 	pthread_mutex_lock(&s->lock);
 	for (unsigned int i = 0; i < SCMI_OPTEE_MAX_CHANNELS && !c; i++)
-		if (s->chans[i] && s->chans[i]->id == id)
+		if (s->chans[i] && s->chans[i]->chan && s->chans[i]->id == id)
 			c = s->chans[i];
 	pthread_mutex_unlock(&s->lock);
 	return c;
@@ -140,21 +140,30 @@ int scmi_optee_service_add_channel(struct scmi_optee_service *s, uint32_t agent_
 		.ops = &chan_ops,
 		.tctx = c,
 	};
+	struct scmi_platform_chan *pc = NULL;
 	int slot, ret;
 
 	if (!c)
 		return -ENOMEM;
+	ret = chan_init(s, c, cfg, &d.max_msg_size);
+	/* The slot is reserved under our lock, the platform channel made
+	 * outside it (the platform's lock comes first, as in a call), and the
+	 * channel found by calls only once it has one. */
 	pthread_mutex_lock(&s->lock);
-	slot = chan_slot(s, cfg->channel_id);
-	ret = slot < 0 ? slot : chan_init(s, c, cfg, &d.max_msg_size);
-	if (!ret)
-		ret = scmi_platform_chan_create(s->p, agent_id, &d, &c->chan);
-	if (!ret)
+	slot = ret ? ret : chan_slot(s, cfg->channel_id);
+	if (slot >= 0)
 		s->chans[slot] = c;
 	pthread_mutex_unlock(&s->lock);
-	if (ret) {
+	if (slot >= 0)
+		ret = scmi_platform_chan_create(s->p, agent_id, &d, &pc);
+	pthread_mutex_lock(&s->lock);
+	if (slot >= 0 && ret)
+		s->chans[slot] = NULL;
+	c->chan = pc;
+	pthread_mutex_unlock(&s->lock);
+	if (slot < 0 || ret) {
 		chan_free(c);
-		return ret;
+		return slot < 0 ? slot : ret;
 	}
 	if (c->has_area)
 		hw_word_store(c->area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
@@ -167,7 +176,7 @@ void scmi_optee_service_reset(struct scmi_optee_service *s)
 	for (unsigned int i = 0; i < SCMI_OPTEE_MAX_CHANNELS; i++) {
 		struct scmi_optee_chan *c = s->chans[i];
 
-		if (!c)
+		if (!c || !c->chan)
 			continue;
 		chan_release(c);
 		if (c->has_area)
