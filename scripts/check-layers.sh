@@ -28,6 +28,8 @@ rule src/scmi/common "fwkit/scmi/(agent|platform|modules|board|session)[a-z_]*\.
 rule src/scmi/agent "fwkit/scmi/(platform|modules|board|session)[a-z_]*\.h|(\.\./)+platform/.*" "agent code never includes platform code"
 rule src/scmi/agent/protocols "(\.\./)?internal\.h|fwkit/scmi/agent_transport\.h|fwkit/hw\.h|fwkit/scmi/smt\.h" "protocol clients use the agent core's public calls only"
 rule src/scmi/agent/transports "(\.\./)?internal\.h" "transports use the core's seam, not its internals"
+rule src/scmi/agent/transports "fwkit/optee/(tee|pta|system|remote|nsmem|smc|tee_client_api)\.h" "agent transports reach OP-TEE through the driver's kernel-client API only"
+rule src/scmi/agent/protocols "fwkit/optee/" "protocol clients know no transport"
 rule src/scmi/platform "fwkit/scmi/(agent|agent_transport|agent_protocol|transport_smc|session)\.h" "platform code never includes agent code"
 rule src/scmi/platform/protocols "internal\.h|\.\./internal\.h|fwkit/scmi/platform_transport\.h|fwkit/scmi/smt\.h|fwkit/hw\.h" "protocol modules use the platform core's public calls only"
 rule src/scmi/platform/transports "\.\./internal\.h|internal\.h" "transports use the core's seam, not its internals"

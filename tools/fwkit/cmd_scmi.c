@@ -20,8 +20,12 @@ static const char usage_text[] =
 	"  --socket PATH      talk to 'fwkit platform --socket DIR' as this node's agent:\n"
 	"                     PATH is DIR (its <agent>.sock is used) or that socket\n"
 	"                     (default: run the board's platform in this process)\n"
+	"  --optee-socket PATH  with a linaro,scmi-optee --node: reach SCMI through the\n"
+	"                     OP-TEE secure world of 'fwkit optee tee --socket PATH'\n"
+	"                     (default: both OP-TEE worlds in this process)\n"
 	"  --dtb FILE         board device tree (default: the embedded default board)\n"
-	"  --node PATH        this agent's arm,scmi-smc node (default /firmware/scmi)\n"
+	"  --node PATH        this agent's arm,scmi-smc or linaro,scmi-optee node\n"
+	"                     (default /firmware/scmi)\n"
 	"  --poll             wait by polling instead of sleeping\n"
 	"  --completion MODE  auto | return | poll | irq: how a command's completion\n"
 	"                     is seen (auto: the a2p interrupt if the node has one,\n"
@@ -51,7 +55,8 @@ static const char usage_text[] =
 
 struct cli_scmi {
 	struct scmi_session_opts o;
-	const char *socket; /* NULL: the platform runs in this process */
+	const char *socket;	  /* NULL: the platform runs in this process */
+	const char *optee_socket; /* an OP-TEE agent's secure world in another process */
 	struct scmi_session *session;
 };
 
@@ -62,9 +67,12 @@ struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
 
 	if (s->session)
 		return scmi_session_agent(s->session);
-	if (s->socket) {
-		/* A platform that goes away ends a command that waits for events. */
-		s->o.on_hangup = cli_platform_hung_up;
+	/* A platform that goes away ends a command that waits for events. */
+	s->o.on_hangup = cli_platform_hung_up;
+	if (s->optee_socket) {
+		ret = scmi_session_connect_optee(s->optee_socket, &s->o, &s->session, err,
+						 sizeof(err));
+	} else if (s->socket) {
 		ret = scmi_session_connect(s->socket, &s->o, &s->session, err, sizeof(err));
 	} else {
 		ret = scmi_session_local(&s->o, &s->session, err, sizeof(err));
@@ -387,13 +395,14 @@ static int parse_completion(const char *s, struct scmi_session_opts *o)
 }
 
 /* The options before the command: CLI_RUN or the exit status. */
-static int parse_global(int argc, char **argv, struct scmi_session_opts *o, const char **socket,
-			struct cli_args *args)
+static int parse_global(int argc, char **argv, struct cli_scmi *s, struct cli_args *args)
 {
+	struct scmi_session_opts *o = &s->o;
 	const char *completion = NULL, *trace_file = NULL;
 	bool poll = false, trace = false, verbose = false;
 	const struct cli_opt opts[] = {
-		CLI_OPT_STR("--socket", socket),
+		CLI_OPT_STR("--socket", &s->socket),
+		CLI_OPT_STR("--optee-socket", &s->optee_socket),
 		CLI_OPT_STR("--dtb", &o->dtb),
 		CLI_OPT_STR("--node", &o->node),
 		CLI_OPT_FLAG("--poll", &poll),
@@ -413,6 +422,8 @@ static int parse_global(int argc, char **argv, struct scmi_session_opts *o, cons
 				       .stop_at_arg = true };
 	int ret = cli_parse(&spec, argc, argv, args);
 
+	if (ret == CLI_RUN && s->socket && s->optee_socket)
+		ret = cli_usage("scmi", "--socket and --optee-socket exclude each other");
 	if (ret == CLI_RUN)
 		ret = parse_completion(completion, o);
 	if (poll)
@@ -435,7 +446,7 @@ int fwkit_cmd_scmi(int argc, char **argv)
 
 	/* Before the session starts its threads: they leave signals to ours. */
 	cli_signals_init();
-	ret = parse_global(argc, argv, &s.o, &s.socket, &args);
+	ret = parse_global(argc, argv, &s, &args);
 	if (ret != CLI_RUN)
 		return ret;
 	for (size_t i = 0; i < FW_ARRAY_SIZE(base_cmds); i++)

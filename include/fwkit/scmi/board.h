@@ -4,7 +4,11 @@
  *  - the agent reads the nodes Linux reads: compatible "arm,scmi-smc",
  *    arm,smc-id, shmem (TX area, optional second RX area) pointing at
  *    "arm,scmi-shmem" nodes with reg, interrupts named "a2p" / "p2a", and the
- *    optional arm,max-msg-size, arm,max-msg and max-rx-timeout-ms;
+ *    optional arm,max-msg-size, arm,max-msg and max-rx-timeout-ms; or
+ *    compatible "linaro,scmi-optee" with linaro,optee-channel-id and an
+ *    optional shmem (one area), also on protocol@N nodes for a dedicated
+ *    channel, and fwkit's fwkit,optee-smt-message on a node without shmem
+ *    (docs/bindings/scmi-optee.md);
  *  - the platform reads fwkit's binding, /scmi-platform (compatible
  *    "fwkit,scmi-platform"), documented in docs/bindings/scmi-platform.md.
  * A malformed tree is reported in one line naming the node and property.
@@ -26,9 +30,35 @@
 
 #define SCMI_BOARD_PATH_MAX 128
 
+enum scmi_board_transport {
+	SCMI_BOARD_SMC,	  /* arm,scmi-smc */
+	SCMI_BOARD_OPTEE, /* linaro,scmi-optee */
+};
+
+/* One channel through OP-TEE's SCMI PTA, as its "linaro,scmi-optee" node
+ * describes it (docs/bindings/scmi-optee.md): a shmem phandle makes it an
+ * SMT channel on that board-fixed area, none a MSG channel (or, with
+ * fwkit,optee-smt-message, an SMT buffer handed over with each call). A
+ * protocol@N node under it with a linaro,optee-channel-id of its own is
+ * protocol N's dedicated channel, as Linux reads it. */
+#define SCMI_BOARD_OPTEE_COMPATIBLE "linaro,scmi-optee"
+#define SCMI_BOARD_MAX_OPTEE_CHANS  4
+struct scmi_board_optee_chan {
+	char path[SCMI_BOARD_PATH_MAX];
+	uint8_t protocol_id; /* SCMI_PROTOCOL_BASE: the node's own channel */
+	uint32_t channel_id;
+	bool has_shmem;
+	uint64_t shm_paddr, shm_size;
+	bool smt_message;
+};
+
 /* One agent's channel, as the agent's DT node describes it. */
 struct scmi_board_chan {
 	char path[SCMI_BOARD_PATH_MAX];
+	enum scmi_board_transport transport;
+	/* linaro,scmi-optee: its channels, the node's own first (none of the SMC fields apply) */
+	struct scmi_board_optee_chan optee[SCMI_BOARD_MAX_OPTEE_CHANS];
+	unsigned int noptee;
 	uint32_t smc_id;
 	uint64_t tx_paddr, tx_size;
 	bool has_rx;
@@ -38,18 +68,6 @@ struct scmi_board_chan {
 	size_t max_msg_size;	      /* arm,max-msg-size or 128 */
 	unsigned int max_msg;	      /* arm,max-msg or 0 (transport default) */
 	unsigned int rx_timeout_ms;   /* max-rx-timeout-ms or 0 */
-};
-
-/* One channel through OP-TEE's SCMI PTA, as its "linaro,scmi-optee" node
- * describes it (docs/bindings/scmi-optee.md): a shmem phandle makes it an
- * SMT channel on that board-fixed area, none a MSG channel. */
-#define SCMI_BOARD_OPTEE_COMPATIBLE "linaro,scmi-optee"
-#define SCMI_BOARD_MAX_OPTEE_CHANS  4
-struct scmi_board_optee_chan {
-	char path[SCMI_BOARD_PATH_MAX];
-	uint32_t channel_id;
-	bool has_shmem;
-	uint64_t shm_paddr, shm_size;
 };
 
 struct scmi_board_agent {
@@ -177,5 +195,13 @@ int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn 
 			   void *lookup_ctx, struct hw_smc *smc, enum hw_wait_mode mode,
 			   const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
 			   size_t errlen);
+
+/* Build an agent on a linaro,scmi-optee node: one channel per OP-TEE channel of the node,
+ * through oa (the OP-TEE driver's SCMI PTA); lookup finds the static areas. */
+struct scmi_optee_agent;
+int scmi_board_build_optee_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,
+				 void *lookup_ctx, struct scmi_optee_agent *oa,
+				 const struct scmi_agent_config *cfg, struct scmi_agent **out,
+				 char *err, size_t errlen);
 
 #endif /* FWKIT_SCMI_BOARD_H */

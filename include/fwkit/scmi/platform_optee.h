@@ -27,34 +27,17 @@
 
 #include <fwkit/hw.h>
 #include <fwkit/optee/pta.h>
+#include <fwkit/optee/pta_scmi.h>
 #include <fwkit/scmi/platform.h>
 
 #define SCMI_OPTEE_TRANSPORT "optee"
 
-/* The PTA (pta_scmi_client.h). */
-#define PTA_SCMI_UUID_STR			 "a8cfe406-d4f5-4a2e-9f8d-a25dc754c099"
-#define PTA_SCMI_NAME				 "PTA-SCMI"
-#define PTA_SCMI_CMD_CAPABILITIES		 0u
-#define PTA_SCMI_CMD_PROCESS_SMT_CHANNEL	 1u
-#define PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE 2u
-#define PTA_SCMI_CMD_GET_CHANNEL_HANDLE		 3u
-#define PTA_SCMI_CMD_PROCESS_MSG_CHANNEL	 4u
-#define PTA_SCMI_CAPS_NONE			 0u
-#define PTA_SCMI_CAPS_SMT_HEADER		 FW_BIT(0)
-#define PTA_SCMI_CAPS_MSG_HEADER		 FW_BIT(1)
-#define PTA_SCMI_CAPS_MASK			 (PTA_SCMI_CAPS_SMT_HEADER | PTA_SCMI_CAPS_MSG_HEADER)
-
-/* optee_os scmi-msg sizes: the SMT slot a memref must at least hold
- * (SMT_BUF_SLOT_SIZE) and the secure copy of a command's payload
- * (SCMI_SEC_PAYLOAD_SIZE), the largest command either mode takes. */
-#define SCMI_OPTEE_SMT_SLOT_SIZE   128u
+/* optee_os scmi-msg's secure copy of a command's payload (SCMI_SEC_PAYLOAD_SIZE), the
+ * largest command either mode takes (the SMT slot size is in pta_scmi.h). */
 #define SCMI_OPTEE_SEC_PAYLOAD_MAX 92u
 /* The MSG-mode header word (shm_msg.c's struct msg_header). */
 #define SCMI_OPTEE_MSG_HEADER_SIZE 4u
-/* A channel without an SMT area replies with at most this many bytes
- * (Linux's SCMI_SHMEM_MAX_PAYLOAD_SIZE, the size of its MSG buffer). */
-#define SCMI_OPTEE_MSG_MAX_SIZE 104u
-#define SCMI_OPTEE_MAX_CHANNELS 16u
+#define SCMI_OPTEE_MAX_CHANNELS	   16u
 
 /* Service options. */
 #define SCMI_OPTEE_QUIRKS FW_BIT(0) /* optee_os's known bugs, for testers */
