@@ -795,6 +795,8 @@ static void test_quirks_on(void **state)
 {
 	struct fx *f = fx_open(true);
 	uint8_t big[SCMI_OPTEE_SEC_PAYLOAD_MAX + 1] = { 0 };
+	struct optee_param p[2] = { value(T_VALUE_IN, SMT_CHAN, 0),
+				    memref(T_MEM_INOUT, &f->shm, 0, SMT_SIZE) };
 	struct reply r;
 
 	(void)state;
@@ -807,6 +809,13 @@ static void test_quirks_on(void **state)
 	assert_true(scmi_optee_service_busy(f->svc, SMT_CHAN));
 	assert_int_equal(scmi_call(f, MODE_SMT, SCMI_PROTOCOL_BASE, 0, NULL, 0, &r), TEE_SUCCESS);
 	assert_int_equal(r.smt_status,
+			 SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
+	/* The same through a buffer handed in for the call. */
+	hw_word_store(f->msg_area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	assert_int_equal(
+		smt_tx_prepare(&f->msg_area, cmd_hdr(SCMI_PROTOCOL_BASE, 0, 2), NULL, 0, false), 0);
+	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE, p, 2), TEE_SUCCESS);
+	assert_int_equal(hw_word_load(f->msg_area.status),
 			 SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
 	/* A new normal world gets the channel back. */
 	scmi_optee_service_reset(f->svc);

@@ -23,6 +23,8 @@
 /* optee_os's struct smt_header is 32 bytes (a u64 after status pads it),
  * so its replies leave 4 bytes of the area unused: reproduced as a quirk. */
 #define QUIRK_SMT_HEADER_SIZE 32u
+/* What scmi-msg's smt.c writes on every error exit. */
+#define SMT_ERROR_FREE (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)
 
 struct scmi_optee_chan {
 	struct scmi_optee_service *svc;
@@ -228,8 +230,7 @@ static void smt_serve(struct scmi_optee_chan *c, struct smt_area *a)
 			c->id, why);
 		scmi_platform_malformed(c->chan, c->in->hdr, NULL, 0);
 		if (ret != -EBUSY || c->svc->quirks)
-			hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
-							 SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
+			hw_word_store(a->status, SMT_ERROR_FREE);
 		if (!c->svc->quirks)
 			chan_release(c);
 		return;
@@ -244,8 +245,7 @@ static uint32_t smt_busy(struct scmi_optee_chan *c, struct smt_area *a)
 {
 	if (!c->svc->quirks)
 		return TEE_ERROR_BUSY;
-	hw_word_store(a->status,
-		      SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
+	hw_word_store(a->status, SMT_ERROR_FREE);
 	return TEE_SUCCESS;
 }
 
@@ -307,8 +307,13 @@ static uint32_t cmd_process_smt_message(struct scmi_optee_service *s, union tee_
 	c = chan_get(s, p[0].value.a);
 	if (!c)
 		return TEE_ERROR_BAD_PARAMETERS;
-	if (!chan_claim(c))
-		return c->svc->quirks ? TEE_SUCCESS : TEE_ERROR_BUSY;
+	if (!chan_claim(c)) {
+		if (!c->svc->quirks)
+			return TEE_ERROR_BUSY;
+		/* optee_os's busy path, into the buffer bound for this call */
+		fw_put_le32((uint8_t *)p[1].memref.buffer + SMT_CHANNEL_STATUS, SMT_ERROR_FREE);
+		return TEE_SUCCESS;
+	}
 	return smt_message_serve(c, &p[1]);
 }
 
