@@ -11,6 +11,7 @@
  * platform is processing, which must change nothing the platform answers.
  */
 #include "helpers.h"
+#include "rig.h"
 
 #include <fwkit/base.h>
 #include <fwkit/board.h>
@@ -24,6 +25,7 @@
 #include <fwkit/sync.h>
 
 #include <errno.h>
+#include <libfdt.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -165,6 +167,7 @@ static struct fx *fx_open_cfg(bool quirks, uint32_t caps)
 	assert_int_equal(optee_system_open(&cfg, &f->os, NULL), 0);
 	f->drv = optee_system_drv(f->os);
 	fx_attach(f, fw_machine_region_at(&f->m, SMT_PADDR, SMT_SIZE));
+	th_log_capture(); /* tests look for the PTA's warnings */
 	return f;
 }
 
@@ -183,6 +186,7 @@ static void fx_close(struct fx *f)
 	fw_board_free(&f->b);
 	free(f->bp);
 	free(f);
+	th_log_release();
 }
 
 /* ------------------------------------------------------------ calls */
@@ -236,7 +240,8 @@ static uint32_t msg_call(struct fx *f, uint32_t chan, uint32_t hdr, const void *
 				    memref(T_MEM_OUT, &f->shm, 0, MSG_OUT_SIZE) };
 
 	fw_put_le32(f->shm.va, hdr);
-	memcpy(f->shm.va + 4, payload, len);
+	if (len)
+		memcpy(f->shm.va + 4, payload, len);
 	r->ret = invoke(f, PTA_SCMI_CMD_PROCESS_MSG_CHANNEL, p, 3);
 	r->len = 0;
 	if (r->ret == TEE_SUCCESS && p[2].u.memref.size >= 8) {
@@ -567,6 +572,8 @@ static void test_message_too_large(void **state)
 	}
 	scmi_platform_get_stats(f->p, &st);
 	assert_int_equal(st.malformed, 2);
+	assert_true(th_log_contains(
+		"agent 4 channel 0: length larger than the platform's message buffer"));
 	fx_close(f);
 }
 
@@ -581,6 +588,7 @@ static void test_smt_not_handed_over(void **state)
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, p, 1), TEE_SUCCESS);
 	assert_int_equal(hw_word_load(f->area.status), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_false(scmi_optee_service_busy(f->svc, SMT_CHAN));
+	assert_true(th_log_contains("channel not handed over"));
 	fx_close(f);
 }
 
@@ -787,6 +795,8 @@ static void test_quirks_on(void **state)
 {
 	struct fx *f = fx_open(true);
 	uint8_t big[SCMI_OPTEE_SEC_PAYLOAD_MAX + 1] = { 0 };
+	struct optee_param p[2] = { value(T_VALUE_IN, SMT_CHAN, 0),
+				    memref(T_MEM_INOUT, &f->shm, 0, SMT_SIZE) };
 	struct reply r;
 
 	(void)state;
@@ -799,6 +809,13 @@ static void test_quirks_on(void **state)
 	assert_true(scmi_optee_service_busy(f->svc, SMT_CHAN));
 	assert_int_equal(scmi_call(f, MODE_SMT, SCMI_PROTOCOL_BASE, 0, NULL, 0, &r), TEE_SUCCESS);
 	assert_int_equal(r.smt_status,
+			 SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
+	/* The same through a buffer handed in for the call. */
+	hw_word_store(f->msg_area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	assert_int_equal(
+		smt_tx_prepare(&f->msg_area, cmd_hdr(SCMI_PROTOCOL_BASE, 0, 2), NULL, 0, false), 0);
+	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE, p, 2), TEE_SUCCESS);
+	assert_int_equal(hw_word_load(f->msg_area.status),
 			 SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
 	/* A new normal world gets the channel back. */
 	scmi_optee_service_reset(f->svc);
@@ -868,6 +885,82 @@ static void test_service_setup_errors(void **state)
 	assert_int_equal(scmi_optee_service_add_channel(f->svc, 77, &c), -ENOENT);
 	assert_int_equal(scmi_optee_service_add_channel(f->svc, OPTEE_AGENT, &c), 0);
 	fx_close(f);
+}
+
+/* ------------------------------------------------------------ the board binding */
+
+/* fwkit,channel of the node: the phandles of these paths (NULL-terminated). */
+static void set_channels(void *fdt, int node, const void *arg)
+{
+	const char *const *paths = arg;
+	fdt32_t ph[4];
+	int n = 0;
+
+	for (; *paths; paths++)
+		ph[n++] = cpu_to_fdt32(fdt_get_phandle(fdt, fdt_path_offset(fdt, *paths)));
+	assert_int_equal(fdt_setprop(fdt, node, "fwkit,channel", ph, n * (int)sizeof(ph[0])), 0);
+}
+
+/* Every platform-side error names the node and the property in one line. */
+static void test_board_errors(void **state)
+{
+	static const char *const mixed[] = { "/firmware/scmi-optee", "/firmware/scmi", NULL };
+	static const char *const two_smc[] = { "/firmware/scmi", "/firmware/scmi-guest1", NULL };
+	static const char *const taken[] = { "/firmware/scmi-optee", NULL };
+	const fdt32_t small[] = { 0, cpu_to_fdt32(0x47ff6000), 0, cpu_to_fdt32(0x40) };
+	const struct rig_board_case cases[] = {
+		{ { NULL, "fwkit,optee-caps", 4, NULL, 0 },
+		  "/scmi-platform",
+		  "'fwkit,optee-caps'" },
+		{ { NULL, "fwkit,optee-caps", 0, NULL, 0 },
+		  "/scmi-platform",
+		  "'fwkit,optee-caps'" },
+		{ { NULL, "fwkit,optee-quirks", 1, NULL, 0 },
+		  "/scmi-platform",
+		  "'fwkit,optee-quirks'" },
+	};
+	struct rig *r = rig_new();
+
+	(void)state;
+	th_log_capture();
+	rig_expect_board_cases(r, "/scmi-platform", cases, FW_ARRAY_SIZE(cases));
+	rig_expect_board_error(r, "agent@4", set_channels, mixed, "/firmware/scmi",
+			       "linaro,scmi-optee");
+	rig_expect_board_error(r, "agent@1", set_channels, two_smc, "agent@1",
+			       "an SMC agent has one channel");
+	rig_expect_board_error(r, "agent@3", set_channels, taken, "agent@4",
+			       "OP-TEE channel 0 already belongs to agent 3");
+	rig_expect_prop_error(r, "/firmware/scmi-optee", NULL, "linaro,optee-channel-id", 0, NULL,
+			      -1, "'linaro,optee-channel-id'");
+	rig_expect_prop_error(r, "/sram@47ff6000", NULL, "reg", 0, small, sizeof(small),
+			      "smaller than 128");
+	rig_free(r);
+}
+
+/* The secure-world side of a board: the default board's one OP-TEE area is
+ * shared; a board without OP-TEE agents has nothing to serve. */
+static void test_firmware_open(void **state)
+{
+	struct scmi_optee_firmware *fw;
+	struct rig *r = rig_new();
+	struct fw_board b;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(fw_board_load(NULL, NULL, &b, err, sizeof(err)), 0);
+	assert_int_equal(scmi_board_optee_firmware_open(b.fdt, &fw, err, sizeof(err)), 0);
+	assert_non_null(fw);
+	assert_int_equal(fw->nshared, 1);
+	assert_true(fw->shared[0]->paddr == SMT_PADDR);
+	scmi_board_optee_firmware_close(fw);
+	fw_board_free(&b);
+	assert_int_equal(fw_board_load(rig_variant(r, "agent@4", rig_del_node, NULL), NULL, &b, err,
+				       sizeof(err)),
+			 0);
+	assert_int_equal(scmi_board_optee_firmware_open(b.fdt, &fw, err, sizeof(err)), 0);
+	assert_null(fw);
+	fw_board_free(&b);
+	rig_free(r);
 }
 
 /* ------------------------------------------------------------ across processes */
@@ -965,6 +1058,8 @@ int main(void)
 		cmocka_unit_test(test_quirks_on),
 		cmocka_unit_test(test_rewrite_during_call),
 		cmocka_unit_test(test_service_setup_errors),
+		cmocka_unit_test(test_board_errors),
+		cmocka_unit_test(test_firmware_open),
 		cmocka_unit_test_teardown(test_across_processes, reap_tee),
 	};
 

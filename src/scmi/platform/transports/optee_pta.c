@@ -23,6 +23,8 @@
 /* optee_os's struct smt_header is 32 bytes (a u64 after status pads it),
  * so its replies leave 4 bytes of the area unused: reproduced as a quirk. */
 #define QUIRK_SMT_HEADER_SIZE 32u
+/* What scmi-msg's smt.c writes on every error exit. */
+#define SMT_ERROR_FREE (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)
 
 struct scmi_optee_chan {
 	struct scmi_optee_service *svc;
@@ -52,7 +54,7 @@ static struct scmi_optee_chan *chan_get(struct scmi_optee_service *s, uint32_t i
 
 	pthread_mutex_lock(&s->lock);
 	for (unsigned int i = 0; i < SCMI_OPTEE_MAX_CHANNELS && !c; i++)
-		if (s->chans[i] && s->chans[i]->id == id)
+		if (s->chans[i] && s->chans[i]->chan && s->chans[i]->id == id)
 			c = s->chans[i];
 	pthread_mutex_unlock(&s->lock);
 	return c;
@@ -140,21 +142,30 @@ int scmi_optee_service_add_channel(struct scmi_optee_service *s, uint32_t agent_
 		.ops = &chan_ops,
 		.tctx = c,
 	};
+	struct scmi_platform_chan *pc = NULL;
 	int slot, ret;
 
 	if (!c)
 		return -ENOMEM;
+	ret = chan_init(s, c, cfg, &d.max_msg_size);
+	/* The slot is reserved under our lock, the platform channel made
+	 * outside it (the platform's lock comes first, as in a call), and the
+	 * channel found by calls only once it has one. */
 	pthread_mutex_lock(&s->lock);
-	slot = chan_slot(s, cfg->channel_id);
-	ret = slot < 0 ? slot : chan_init(s, c, cfg, &d.max_msg_size);
-	if (!ret)
-		ret = scmi_platform_chan_create(s->p, agent_id, &d, &c->chan);
-	if (!ret)
+	slot = ret ? ret : chan_slot(s, cfg->channel_id);
+	if (slot >= 0)
 		s->chans[slot] = c;
 	pthread_mutex_unlock(&s->lock);
-	if (ret) {
+	if (slot >= 0)
+		ret = scmi_platform_chan_create(s->p, agent_id, &d, &pc);
+	pthread_mutex_lock(&s->lock);
+	if (slot >= 0 && ret)
+		s->chans[slot] = NULL;
+	c->chan = pc;
+	pthread_mutex_unlock(&s->lock);
+	if (slot < 0 || ret) {
 		chan_free(c);
-		return ret;
+		return slot < 0 ? slot : ret;
 	}
 	if (c->has_area)
 		hw_word_store(c->area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
@@ -167,7 +178,7 @@ void scmi_optee_service_reset(struct scmi_optee_service *s)
 	for (unsigned int i = 0; i < SCMI_OPTEE_MAX_CHANNELS; i++) {
 		struct scmi_optee_chan *c = s->chans[i];
 
-		if (!c)
+		if (!c || !c->chan)
 			continue;
 		chan_release(c);
 		if (c->has_area)
@@ -219,8 +230,7 @@ static void smt_serve(struct scmi_optee_chan *c, struct smt_area *a)
 			c->id, why);
 		scmi_platform_malformed(c->chan, c->in->hdr, NULL, 0);
 		if (ret != -EBUSY || c->svc->quirks)
-			hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
-							 SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
+			hw_word_store(a->status, SMT_ERROR_FREE);
 		if (!c->svc->quirks)
 			chan_release(c);
 		return;
@@ -235,8 +245,7 @@ static uint32_t smt_busy(struct scmi_optee_chan *c, struct smt_area *a)
 {
 	if (!c->svc->quirks)
 		return TEE_ERROR_BUSY;
-	hw_word_store(a->status,
-		      SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
+	hw_word_store(a->status, SMT_ERROR_FREE);
 	return TEE_SUCCESS;
 }
 
@@ -298,8 +307,13 @@ static uint32_t cmd_process_smt_message(struct scmi_optee_service *s, union tee_
 	c = chan_get(s, p[0].value.a);
 	if (!c)
 		return TEE_ERROR_BAD_PARAMETERS;
-	if (!chan_claim(c))
-		return c->svc->quirks ? TEE_SUCCESS : TEE_ERROR_BUSY;
+	if (!chan_claim(c)) {
+		if (!c->svc->quirks)
+			return TEE_ERROR_BUSY;
+		/* optee_os's busy path, into the buffer bound for this call */
+		fw_put_le32((uint8_t *)p[1].memref.buffer + SMT_CHANNEL_STATUS, SMT_ERROR_FREE);
+		return TEE_SUCCESS;
+	}
 	return smt_message_serve(c, &p[1]);
 }
 
