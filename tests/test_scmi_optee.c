@@ -345,6 +345,7 @@ static void test_probe(void **state)
 	struct fx *f = *state;
 	struct scmi_optee_agent *oa = NULL;
 
+	th_log_capture();
 	sc.caps = PTA_SCMI_CAPS_NONE;
 	assert_int_equal(scmi_optee_agent_probe(f->drv, &oa), -EOPNOTSUPP);
 	assert_null(oa);
@@ -369,6 +370,11 @@ static void test_probe(void **state)
 	assert_int_equal(scmi_optee_agent_probe(f->drv, &oa), -EBUSY);
 	assert_null(oa);
 	assert_int_equal(atomic_load(&sc.opens), 3 + 1);
+	assert_true(th_log_contains("doesn't support SMT and MSG"));
+	assert_true(th_log_contains("Can't get capabilities"));
+	assert_true(th_log_contains("Can't open tee session"));
+	assert_true(th_log_contains("only one allowed"));
+	th_log_release();
 	assert_int_equal(scmi_optee_agent_remove(f->oa), 0);
 	assert_int_equal(scmi_optee_agent_probe(f->drv, &f->oa), 0);
 }
@@ -505,6 +511,7 @@ static void test_hostile_reply_sizes(void **state)
 	struct fx *f = probed(state);
 	struct scmi_agent *msg, *smt;
 
+	th_log_capture();
 	assert_int_equal(agent_for(f, MSG, 1, &msg), 0);
 	assert_int_equal(agent_for(f, SMT, 0, &smt), 0);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(sizes); i++) {
@@ -516,6 +523,11 @@ static void test_hostile_reply_sizes(void **state)
 	sc.msg_reply_size = sc.smt_reply_len = -1;
 	assert_int_equal(call_echo(msg, BASE, 8), 0);
 	assert_int_equal(call_echo(smt, BASE, 8), 0);
+	assert_true(th_log_contains("cannot hold header and status"));
+	assert_true(th_log_contains("beyond the buffer"));
+	assert_true(th_log_contains("length word beyond the area"));
+	assert_true(th_log_contains("length word shorter than header and status"));
+	th_log_release();
 	scmi_agent_destroy(msg);
 	scmi_agent_destroy(smt);
 	assert_released(f);
@@ -544,6 +556,7 @@ static void test_message_too_large(void **state)
 	struct scmi_agent *a;
 	size_t msg_max = SCMI_OPTEE_MSG_MAX_SIZE - 4;
 
+	th_log_capture();
 	assert_int_equal(agent_for(f, SMT_MESSAGE, 0, &a), 0);
 	check_smt_limit(a, &sc.invokes[PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE]);
 	/* a board-fixed area of one optee_os slot */
@@ -561,6 +574,11 @@ static void test_message_too_large(void **state)
 	assert_int_equal(call_by(a, SCMI_OPTEE_MSG_MAX_SIZE + 1, 10000), -ERANGE);
 	assert_int_equal(call_by(a, 8, 10000), 0);
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_MSG_CHANNEL]), 2);
+	assert_true(
+		th_log_contains("a 101-byte message does not fit the channel (SMT message mode)"));
+	assert_true(th_log_contains("(SMT mode)"));
+	assert_true(th_log_contains("(MSG mode)"));
+	th_log_release();
 	scmi_agent_destroy(a);
 	assert_released(f);
 }
@@ -573,10 +591,13 @@ static void test_no_rx(void **state)
 	struct scmi_xfer *x;
 	struct scmi_agent *a;
 
+	th_log_capture();
 	assert_int_equal(agent_for(f, MSG, 0, &a), 0);
 	assert_int_equal(scmi_agent_add_channel(a, BASE, false, &d), -EOPNOTSUPP);
 	assert_int_equal(scmi_xfer_get_init(a, BASE, 0, 0, 8, &x), 0);
 	assert_int_equal(scmi_do_xfer_with_response(a, x), -EOPNOTSUPP);
+	assert_true(th_log_contains("delayed response needs a platform-to-agent channel"));
+	th_log_release();
 	scmi_xfer_put(a, x);
 	scmi_agent_destroy(a);
 	assert_released(f);
@@ -592,6 +613,7 @@ static void test_setup_failures(void **state)
 	struct scmi_agent *a;
 	unsigned int n = 0;
 
+	th_log_capture();
 	/* the pool is full: no buffer */
 	while (n < FW_ARRAY_SIZE(hog) && !optee_drv_shm_alloc(f->drv, 1, &hog[n]))
 		n++;
@@ -627,6 +649,11 @@ static void test_setup_failures(void **state)
 		assert_int_equal(scmi_agent_add_channel(a, BASE, true, &d), -EINVAL);
 		scmi_agent_destroy(a);
 	}
+	assert_true(th_log_contains("shmem allocation failed"));
+	assert_true(th_log_contains("Can't open tee session"));
+	assert_true(th_log_contains("Can't get channel"));
+	assert_true(th_log_contains("outside region"));
+	th_log_release();
 	assert_released(f);
 }
 
@@ -749,6 +776,7 @@ static void test_secure_world_killed(void **state)
 
 		assert_int_equal(scmi_agent_add_channel(b.a, BASE, true, &d), 0);
 	}
+	th_log_capture();
 	/* The core's reply timeout must not end the call first: the invoke is synchronous. */
 	assert_int_equal(pthread_create(&th, NULL, bounded_call_main, &b), 0);
 	assert_int_equal(fw_wait_readable(in_call, deadline), 0);
@@ -759,6 +787,8 @@ static void test_secure_world_killed(void **state)
 	pthread_join(th, NULL);
 	assert_int_equal(b.ret, -EIO);
 	assert_int_equal(call_by(b.a, 8, 10000), -EIO);
+	assert_true(th_log_contains("Can't invoke channel"));
+	th_log_release();
 	assert_true(fw_now_ns() < deadline);
 	scmi_agent_destroy(b.a);
 	assert_int_equal(scmi_optee_agent_channels(oa), 0);
@@ -876,8 +906,11 @@ static void check_base_clock(struct scmi_agent *a)
 	assert_int_equal(scmi_clock_rate_get(&clk, MMC_CLOCK, &set), 0);
 	assert_int_equal(set, rate);
 	/* no receive channel, so no delayed response */
+	th_log_capture();
 	assert_int_equal(scmi_clock_rate_set(&clk, MMC_CLOCK, rate, SCMI_CLOCK_SET_ASYNC, NULL),
 			 -EOPNOTSUPP);
+	assert_true(th_log_contains("delayed response needs a platform-to-agent channel"));
+	th_log_release();
 	assert_int_equal(scmi_clock_enable(&clk, MMC_CLOCK, true), 0);
 	assert_int_equal(scmi_clock_state_get(&clk, MMC_CLOCK, &on), 0);
 	assert_true(on);
@@ -931,6 +964,27 @@ static void no_optee(void *fdt)
 	fdt_del_node(fdt, fdt_path_offset(fdt, "/firmware/optee"));
 }
 
+static void smt_message_mode(void *fdt)
+{
+	fdt_setprop(fdt, fdt_path_offset(fdt, "/firmware/scmi-optee-msg"),
+		    "fwkit,optee-smt-message", NULL, 0);
+}
+
+/* The seed's mode through the real PTA: an SMT buffer handed over with each call. */
+static void test_e2e_smt_message(void **state)
+{
+	struct scmi_session_opts o = { .node = "/firmware/scmi-optee-msg", .mode = HW_WAIT_SLEEP };
+	struct scmi_session *s;
+	char dtb[256], err[256];
+
+	write_variant(smt_message_mode, dtb, sizeof(dtb));
+	o.dtb = dtb;
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	check_base_clock(scmi_session_agent(s));
+	scmi_session_close(s);
+	unlink(dtb);
+}
+
 /* A session whose OP-TEE agent cannot be set up says why and leaves nothing behind (the
  * ASan build checks the memory, the exit the threads): a secure world the board lacks, a PTA
  * without the channel's mode. */
@@ -947,8 +1001,11 @@ static void test_session_setup_fails(void **state)
 	th_contains_all(err, "linaro,optee-tz", NULL);
 	unlink(dtb);
 	write_variant(msg_only_pta, dtb, sizeof(dtb));
+	th_log_capture();
 	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), -EOPNOTSUPP);
 	th_contains_all(err, "/firmware/scmi-optee", "OP-TEE channel 0", NULL);
+	assert_true(th_log_contains("Can't get channel"));
+	th_log_release();
 	o.node = "/firmware/scmi-optee-msg";
 	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
 	check_base_clock(scmi_session_agent(s));
@@ -1047,7 +1104,10 @@ static void test_e2e_across_processes(void **state)
 	kill(tee_pid, SIGKILL);
 	assert_int_equal(th_exit_status(tee_pid), 128 + SIGKILL);
 	tee_pid = -1;
+	th_log_capture();
 	assert_int_equal(scmi_base_discover(scmi_session_agent(s), &info), -EIO);
+	assert_true(th_log_contains("Can't invoke channel"));
+	th_log_release();
 	scmi_session_close(s);
 }
 
@@ -1073,6 +1133,7 @@ int main(void)
 		cmocka_unit_test(test_e2e_smt),
 		cmocka_unit_test(test_e2e_msg),
 		cmocka_unit_test(test_e2e_two_agents),
+		cmocka_unit_test(test_e2e_smt_message),
 		cmocka_unit_test(test_session_setup_fails),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test_teardown(test_e2e_across_processes, reap_tee),
