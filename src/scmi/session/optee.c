@@ -16,8 +16,8 @@
 #include <fwkit/scmi/transport_optee.h>
 
 #include <errno.h>
-#include <libfdt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* The secure world the board describes. */
 static int tee_config(struct session *s, struct optee_tee_config *cfg, char *err, size_t errlen)
@@ -33,22 +33,19 @@ static int tee_config(struct session *s, struct optee_tee_config *cfg, char *err
 	return optee_tee_config_from_dt(&dt, node, cfg);
 }
 
+/* Both worlds, the SCMI PTA registered before the driver probes. */
 static int open_local_world(struct session *s, char *err, size_t errlen)
 {
 	struct optee_system_config cfg = { .slot = s->conduit == SCMI_CONDUIT_THREAD,
 					   .mode = s->mode,
-					   .setup_tee = scmi_board_optee_register };
+					   .setup_tee = scmi_board_optee_register,
+					   .setup_ctx = s->optee_service };
 	enum optee_probe_step step = OPTEE_PROBE_UID;
 	int ret = tee_config(s, &cfg.tee, err, errlen);
 
 	if (!ret)
-		ret = scmi_board_optee_service(&s->pub.bp, &s->pub.machine, s->pub.platform,
-					       &s->optee_service, err, errlen);
-	if (ret)
-		return ret;
-	cfg.setup_ctx = s->optee_service;
-	ret = optee_system_open(&cfg, &s->optee, &step);
-	if (ret)
+		ret = optee_system_open(&cfg, &s->optee, &step);
+	if (ret && !*err)
 		snprintf(err, errlen, "OP-TEE probe (%s): %s", optee_probe_step_name(step),
 			 strerror(-ret));
 	return ret;
@@ -64,19 +61,25 @@ static int probe_service(struct session *s, struct optee_drv *drv, char *err, si
 	return ret;
 }
 
-/* The local normal world and the transport's instance on it, once. */
+/* The PTA, the local normal world and the transport's instance on it, each once: a later
+ * agent after a failure builds only what is missing (the session frees what was built). */
 static int local_world(struct session *s, char *err, size_t errlen)
 {
-	int ret;
+	int ret = 0;
 
-	if (s->optee_agent)
-		return 0;
+	err[0] = '\0';
 	if (!s->pub.platform) {
 		snprintf(err, errlen, "an OP-TEE agent of a remote session needs --optee-socket");
 		return -EINVAL;
 	}
-	ret = open_local_world(s, err, errlen);
-	return ret ? ret : probe_service(s, optee_system_drv(s->optee), err, errlen);
+	if (!s->optee_service)
+		ret = scmi_board_optee_service(&s->pub.bp, &s->pub.machine, s->pub.platform,
+					       &s->optee_service, err, errlen);
+	if (!ret && !s->optee)
+		ret = open_local_world(s, err, errlen);
+	if (!ret && !s->optee_agent)
+		ret = probe_service(s, optee_system_drv(s->optee), err, errlen);
+	return ret;
 }
 
 int session_build_optee_agent(struct session *s, const struct scmi_board_chan *c,
