@@ -992,6 +992,7 @@ static void test_session_setup_fails(void **state)
 {
 	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP };
 	struct scmi_session *s;
+	struct scmi_agent *a;
 	char dtb[256], err[256];
 
 	write_variant(no_optee, dtb, sizeof(dtb));
@@ -1009,6 +1010,21 @@ static void test_session_setup_fails(void **state)
 	o.node = "/firmware/scmi-optee-msg";
 	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
 	check_base_clock(scmi_session_agent(s));
+	scmi_session_close(s);
+	/* added to an SMC agent's session: a failed OP-TEE agent, then one that works on what
+	 * the first left */
+	o.node = NULL;
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	th_log_capture();
+	assert_int_equal(
+		scmi_session_add_agent(s, "/firmware/scmi-optee", NULL, &a, err, sizeof(err)),
+		-EOPNOTSUPP);
+	th_log_release();
+	assert_int_equal(
+		scmi_session_add_agent(s, "/firmware/scmi-optee-msg", NULL, &a, err, sizeof(err)),
+		0);
+	check_base_clock(a);
+	scmi_agent_destroy(a);
 	scmi_session_close(s);
 	unlink(dtb);
 }
