@@ -279,3 +279,13 @@ bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline)
 	free(b);
 	return true;
 }
+
+void th_kill_server(pid_t *pid, const char *path)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		th_exit_status(*pid);
+		*pid = -1;
+	}
+	unlink(path);
+}

@@ -23,9 +23,11 @@
 #include <fwkit/sync.h>
 
 #include <errno.h>
+#include <libfdt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -343,6 +345,7 @@ static void test_probe(void **state)
 	struct fx *f = *state;
 	struct scmi_optee_agent *oa = NULL;
 
+	th_log_capture();
 	sc.caps = PTA_SCMI_CAPS_NONE;
 	assert_int_equal(scmi_optee_agent_probe(f->drv, &oa), -EOPNOTSUPP);
 	assert_null(oa);
@@ -363,6 +366,17 @@ static void test_probe(void **state)
 	assert_int_equal(scmi_optee_agent_caps(f->oa), PTA_SCMI_CAPS_MSG_HEADER);
 	assert_int_equal(atomic_load(&sc.opens), 3 + 1);
 	assert_released(f);
+	/* one instance per driver: a second is refused until the first is removed */
+	assert_int_equal(scmi_optee_agent_probe(f->drv, &oa), -EBUSY);
+	assert_null(oa);
+	assert_int_equal(atomic_load(&sc.opens), 3 + 1);
+	assert_true(th_log_contains("doesn't support SMT and MSG"));
+	assert_true(th_log_contains("Can't get capabilities"));
+	assert_true(th_log_contains("Can't open tee session"));
+	assert_true(th_log_contains("only one allowed"));
+	th_log_release();
+	assert_int_equal(scmi_optee_agent_remove(f->oa), 0);
+	assert_int_equal(scmi_optee_agent_probe(f->drv, &f->oa), 0);
 }
 
 /* ------------------------------------------------------------ modes */
@@ -422,6 +436,32 @@ static void test_dedicated_channel(void **state)
 	assert_released(f);
 }
 
+/* Each channel's session takes a reserved system thread while the driver has one to give
+ * (4 secure threads: 3, one always stays for everyone else), then works without, as Linux's
+ * best effort; a freed channel gives its thread back. */
+static void test_system_sessions(void **state)
+{
+	struct fx *f = probed(state);
+	struct scmi_agent *a[4];
+
+	th_log_capture();
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(agent_for(f, MSG, (uint32_t)i, &a[i]), 0);
+	assert_false(th_log_contains("Could not switch to system session"));
+	assert_int_equal(agent_for(f, MSG, 3, &a[3]), 0);
+	assert_true(th_log_contains("Could not switch to system session"));
+	assert_int_equal(call_echo(a[3], BASE, 4), 0);
+	scmi_agent_destroy(a[3]);
+	scmi_agent_destroy(a[0]);
+	th_log_capture();
+	assert_int_equal(agent_for(f, MSG, 0, &a[0]), 0);
+	assert_false(th_log_contains("Could not switch to system session"));
+	th_log_release();
+	for (int i = 0; i < 3; i++)
+		scmi_agent_destroy(a[i]);
+	assert_released(f);
+}
+
 /* ------------------------------------------------------------ errors */
 
 /* Every TEE error of the PROCESS command is -EIO, and the channel is free for the next call
@@ -471,6 +511,7 @@ static void test_hostile_reply_sizes(void **state)
 	struct fx *f = probed(state);
 	struct scmi_agent *msg, *smt;
 
+	th_log_capture();
 	assert_int_equal(agent_for(f, MSG, 1, &msg), 0);
 	assert_int_equal(agent_for(f, SMT, 0, &smt), 0);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(sizes); i++) {
@@ -482,6 +523,11 @@ static void test_hostile_reply_sizes(void **state)
 	sc.msg_reply_size = sc.smt_reply_len = -1;
 	assert_int_equal(call_echo(msg, BASE, 8), 0);
 	assert_int_equal(call_echo(smt, BASE, 8), 0);
+	assert_true(th_log_contains("cannot hold header and status"));
+	assert_true(th_log_contains("beyond the buffer"));
+	assert_true(th_log_contains("length word beyond the area"));
+	assert_true(th_log_contains("length word shorter than header and status"));
+	th_log_release();
 	scmi_agent_destroy(msg);
 	scmi_agent_destroy(smt);
 	assert_released(f);
@@ -510,6 +556,7 @@ static void test_message_too_large(void **state)
 	struct scmi_agent *a;
 	size_t msg_max = SCMI_OPTEE_MSG_MAX_SIZE - 4;
 
+	th_log_capture();
 	assert_int_equal(agent_for(f, SMT_MESSAGE, 0, &a), 0);
 	check_smt_limit(a, &sc.invokes[PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE]);
 	/* a board-fixed area of one optee_os slot */
@@ -527,6 +574,11 @@ static void test_message_too_large(void **state)
 	assert_int_equal(call_by(a, SCMI_OPTEE_MSG_MAX_SIZE + 1, 10000), -ERANGE);
 	assert_int_equal(call_by(a, 8, 10000), 0);
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_MSG_CHANNEL]), 2);
+	assert_true(
+		th_log_contains("a 101-byte message does not fit the channel (SMT message mode)"));
+	assert_true(th_log_contains("(SMT mode)"));
+	assert_true(th_log_contains("(MSG mode)"));
+	th_log_release();
 	scmi_agent_destroy(a);
 	assert_released(f);
 }
@@ -539,10 +591,13 @@ static void test_no_rx(void **state)
 	struct scmi_xfer *x;
 	struct scmi_agent *a;
 
+	th_log_capture();
 	assert_int_equal(agent_for(f, MSG, 0, &a), 0);
 	assert_int_equal(scmi_agent_add_channel(a, BASE, false, &d), -EOPNOTSUPP);
 	assert_int_equal(scmi_xfer_get_init(a, BASE, 0, 0, 8, &x), 0);
 	assert_int_equal(scmi_do_xfer_with_response(a, x), -EOPNOTSUPP);
+	assert_true(th_log_contains("delayed response needs a platform-to-agent channel"));
+	th_log_release();
 	scmi_xfer_put(a, x);
 	scmi_agent_destroy(a);
 	assert_released(f);
@@ -558,6 +613,7 @@ static void test_setup_failures(void **state)
 	struct scmi_agent *a;
 	unsigned int n = 0;
 
+	th_log_capture();
 	/* the pool is full: no buffer */
 	while (n < FW_ARRAY_SIZE(hog) && !optee_drv_shm_alloc(f->drv, 1, &hog[n]))
 		n++;
@@ -593,6 +649,11 @@ static void test_setup_failures(void **state)
 		assert_int_equal(scmi_agent_add_channel(a, BASE, true, &d), -EINVAL);
 		scmi_agent_destroy(a);
 	}
+	assert_true(th_log_contains("shmem allocation failed"));
+	assert_true(th_log_contains("Can't open tee session"));
+	assert_true(th_log_contains("Can't get channel"));
+	assert_true(th_log_contains("outside region"));
+	th_log_release();
 	assert_released(f);
 }
 
@@ -684,13 +745,7 @@ static void start_tee(int *in_call)
 
 static int reap_tee(void **state)
 {
-	(void)state;
-	if (tee_pid > 0) {
-		kill(tee_pid, SIGKILL);
-		th_exit_status(tee_pid);
-		tee_pid = -1;
-	}
-	unlink(tee_path);
+	th_kill_server(&tee_pid, tee_path);
 	return 0;
 }
 
@@ -721,6 +776,7 @@ static void test_secure_world_killed(void **state)
 
 		assert_int_equal(scmi_agent_add_channel(b.a, BASE, true, &d), 0);
 	}
+	th_log_capture();
 	/* The core's reply timeout must not end the call first: the invoke is synchronous. */
 	assert_int_equal(pthread_create(&th, NULL, bounded_call_main, &b), 0);
 	assert_int_equal(fw_wait_readable(in_call, deadline), 0);
@@ -731,6 +787,8 @@ static void test_secure_world_killed(void **state)
 	pthread_join(th, NULL);
 	assert_int_equal(b.ret, -EIO);
 	assert_int_equal(call_by(b.a, 8, 10000), -EIO);
+	assert_true(th_log_contains("Can't invoke channel"));
+	th_log_release();
 	assert_true(fw_now_ns() < deadline);
 	scmi_agent_destroy(b.a);
 	assert_int_equal(scmi_optee_agent_channels(oa), 0);
@@ -739,6 +797,78 @@ static void test_secure_world_killed(void **state)
 	optee_remote_close(r);
 	close(in_call);
 	unlink(tee_path);
+}
+
+/* ------------------------------------------------------------ the board */
+
+/* The default board with a change made to it by fn (libfdt), read as the agent reads it. */
+static int read_variant(void (*fn)(void *fdt), struct scmi_board_chan *c, char *err, size_t errlen)
+{
+	static uint8_t blob[1 << 16];
+	struct fw_board b;
+	int ret;
+
+	assert_int_equal(fw_board_load(NULL, NULL, &b, err, errlen), 0);
+	assert_int_equal(fdt_open_into(b.fdt, blob, sizeof(blob)), 0);
+	fw_board_free(&b);
+	fn(blob);
+	ret = scmi_board_read_agent(blob, "/firmware/scmi-optee", c, err, errlen);
+	return ret;
+}
+
+static void add_protocol_channel(void *fdt)
+{
+	int node = fdt_path_offset(fdt, "/firmware/scmi-optee"), proto;
+
+	fdt_setprop_u32(fdt, node, "#address-cells", 1);
+	fdt_setprop_u32(fdt, node, "#size-cells", 0);
+	proto = fdt_add_subnode(fdt, node, "protocol@14");
+	fdt_setprop_u32(fdt, proto, "reg", 0x14);
+	fdt_setprop_u32(fdt, proto, "linaro,optee-channel-id", 2);
+	fdt_setprop(fdt, proto, "fwkit,optee-smt-message", NULL, 0);
+	/* a protocol node without an id of its own uses the node's channel */
+	fdt_setprop_u32(fdt, fdt_add_subnode(fdt, node, "protocol@15"), "reg", 0x15);
+}
+
+static void smt_message_with_shmem(void *fdt)
+{
+	fdt_setprop(fdt, fdt_path_offset(fdt, "/firmware/scmi-optee"), "fwkit,optee-smt-message",
+		    NULL, 0);
+}
+
+static void no_channel_id(void *fdt)
+{
+	fdt_delprop(fdt, fdt_path_offset(fdt, "/firmware/scmi-optee"), "linaro,optee-channel-id");
+}
+
+static void nothing(void *fdt)
+{
+}
+
+/* What the agent reads of a linaro,scmi-optee node: its channel, its protocol nodes'
+ * dedicated ones, and each mistake in one line naming the node and the property. */
+static void test_board_reader(void **state)
+{
+	struct scmi_board_chan c;
+	char err[256];
+
+	assert_int_equal(read_variant(nothing, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.transport, SCMI_BOARD_OPTEE);
+	assert_int_equal(c.noptee, 1);
+	assert_int_equal(c.optee[0].protocol_id, BASE);
+	assert_true(c.optee[0].has_shmem);
+	assert_int_equal(c.optee[0].shm_paddr, AREA_PADDR);
+	assert_int_equal(c.max_msg_size, 0); /* the transport's */
+	assert_int_equal(read_variant(add_protocol_channel, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.noptee, 2);
+	assert_int_equal(c.optee[1].protocol_id, SCMI_PROTOCOL_CLOCK);
+	assert_int_equal(c.optee[1].channel_id, 2);
+	assert_true(c.optee[1].smt_message);
+	assert_false(c.optee[1].has_shmem);
+	assert_int_equal(read_variant(smt_message_with_shmem, &c, err, sizeof(err)), -EINVAL);
+	th_contains_all(err, "/firmware/scmi-optee", "fwkit,optee-smt-message", NULL);
+	assert_int_equal(read_variant(no_channel_id, &c, err, sizeof(err)), -EINVAL);
+	th_contains_all(err, "/firmware/scmi-optee", "linaro,optee-channel-id", NULL);
 }
 
 /* ------------------------------------------------------------ end to end */
@@ -776,8 +906,11 @@ static void check_base_clock(struct scmi_agent *a)
 	assert_int_equal(scmi_clock_rate_get(&clk, MMC_CLOCK, &set), 0);
 	assert_int_equal(set, rate);
 	/* no receive channel, so no delayed response */
+	th_log_capture();
 	assert_int_equal(scmi_clock_rate_set(&clk, MMC_CLOCK, rate, SCMI_CLOCK_SET_ASYNC, NULL),
 			 -EOPNOTSUPP);
+	assert_true(th_log_contains("delayed response needs a platform-to-agent channel"));
+	th_log_release();
 	assert_int_equal(scmi_clock_enable(&clk, MMC_CLOCK, true), 0);
 	assert_int_equal(scmi_clock_state_get(&clk, MMC_CLOCK, &on), 0);
 	assert_true(on);
@@ -799,6 +932,85 @@ static void test_e2e_msg(void **state)
 
 	check_base_clock(scmi_session_agent(s));
 	scmi_session_close(s);
+}
+
+/* The default board changed by fn, in a file for a session; its path in dtb. */
+static void write_variant(void (*fn)(void *fdt), char *dtb, size_t len)
+{
+	static uint8_t blob[1 << 16];
+	struct fw_board b;
+	char err[256];
+	FILE *fp;
+
+	assert_int_equal(fw_board_load(NULL, NULL, &b, err, sizeof(err)), 0);
+	assert_int_equal(fdt_open_into(b.fdt, blob, sizeof(blob)), 0);
+	fw_board_free(&b);
+	fn(blob);
+	th_tmp_path(dtb, len, "scmi-optee.dtb");
+	fp = fopen(dtb, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(blob, fdt_totalsize(blob), 1, fp), 1);
+	fclose(fp);
+}
+
+static void msg_only_pta(void *fdt)
+{
+	fdt_setprop_u32(fdt, fdt_path_offset(fdt, "/scmi-platform"), "fwkit,optee-caps",
+			PTA_SCMI_CAPS_MSG_HEADER);
+}
+
+static void no_optee(void *fdt)
+{
+	fdt_del_node(fdt, fdt_path_offset(fdt, "/firmware/optee"));
+}
+
+static void smt_message_mode(void *fdt)
+{
+	fdt_setprop(fdt, fdt_path_offset(fdt, "/firmware/scmi-optee-msg"),
+		    "fwkit,optee-smt-message", NULL, 0);
+}
+
+/* The seed's mode through the real PTA: an SMT buffer handed over with each call. */
+static void test_e2e_smt_message(void **state)
+{
+	struct scmi_session_opts o = { .node = "/firmware/scmi-optee-msg", .mode = HW_WAIT_SLEEP };
+	struct scmi_session *s;
+	char dtb[256], err[256];
+
+	write_variant(smt_message_mode, dtb, sizeof(dtb));
+	o.dtb = dtb;
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	check_base_clock(scmi_session_agent(s));
+	scmi_session_close(s);
+	unlink(dtb);
+}
+
+/* A session whose OP-TEE agent cannot be set up says why and leaves nothing behind (the
+ * ASan build checks the memory, the exit the threads): a secure world the board lacks, a PTA
+ * without the channel's mode. */
+static void test_session_setup_fails(void **state)
+{
+	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP };
+	struct scmi_session *s;
+	char dtb[256], err[256];
+
+	write_variant(no_optee, dtb, sizeof(dtb));
+	o.dtb = dtb;
+	o.node = "/firmware/scmi-optee";
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), -ENOENT);
+	th_contains_all(err, "linaro,optee-tz", NULL);
+	unlink(dtb);
+	write_variant(msg_only_pta, dtb, sizeof(dtb));
+	th_log_capture();
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), -EOPNOTSUPP);
+	th_contains_all(err, "/firmware/scmi-optee", "OP-TEE channel 0", NULL);
+	assert_true(th_log_contains("Can't get channel"));
+	th_log_release();
+	o.node = "/firmware/scmi-optee-msg";
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	check_base_clock(scmi_session_agent(s));
+	scmi_session_close(s);
+	unlink(dtb);
 }
 
 /* An SMC agent (the trusted host) and the OP-TEE agent on one platform: the host's
@@ -892,7 +1104,10 @@ static void test_e2e_across_processes(void **state)
 	kill(tee_pid, SIGKILL);
 	assert_int_equal(th_exit_status(tee_pid), 128 + SIGKILL);
 	tee_pid = -1;
+	th_log_capture();
 	assert_int_equal(scmi_base_discover(scmi_session_agent(s), &info), -EIO);
+	assert_true(th_log_contains("Can't invoke channel"));
+	th_log_release();
 	scmi_session_close(s);
 }
 
@@ -904,6 +1119,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_smt_message_mode, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_msg_mode, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_dedicated_channel, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_system_sessions, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_errors_smt, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_errors_smt_message, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_errors_msg, fx_setup, fx_teardown),
@@ -913,9 +1129,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_setup_failures, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_threads_take_turns, fx_setup, fx_teardown),
 		cmocka_unit_test_teardown(test_secure_world_killed, reap_tee),
+		cmocka_unit_test(test_board_reader),
 		cmocka_unit_test(test_e2e_smt),
 		cmocka_unit_test(test_e2e_msg),
 		cmocka_unit_test(test_e2e_two_agents),
+		cmocka_unit_test(test_e2e_smt_message),
+		cmocka_unit_test(test_session_setup_fails),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test_teardown(test_e2e_across_processes, reap_tee),
 	};

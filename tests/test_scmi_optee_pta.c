@@ -971,13 +971,7 @@ static char tee_path[108];
 
 static int reap_tee(void **state)
 {
-	(void)state;
-	if (tee_pid > 0) {
-		kill(tee_pid, SIGKILL);
-		th_exit_status(tee_pid);
-		tee_pid = -1;
-	}
-	unlink(tee_path);
+	th_kill_server(&tee_pid, tee_path);
 	return 0;
 }
 

@@ -93,7 +93,9 @@ struct scmi_session_peer {
  */
 int scmi_session_attach(const char *path, const char *agent, int timeout_ms, struct hw_link **out,
 			struct scmi_session_peer *peer, char *err, size_t errlen);
-/* Another agent on a local session's platform (another node of the board). */
+/* Another agent on a local session's platform (another node of the board: arm,scmi-smc, or
+ * linaro,scmi-optee on the session's OP-TEE). The caller destroys it before closing the
+ * session. */
 int scmi_session_add_agent(struct scmi_session *s, const char *node,
 			   const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
 			   size_t errlen);

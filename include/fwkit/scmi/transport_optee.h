@@ -39,7 +39,8 @@ struct scmi_optee_agent;
 
 /*
  * Probe the SCMI PTA behind drv (not owned; it must outlive the instance).
- * 0; -EOPNOTSUPP when no session opens, CAPABILITIES fails, or the PTA has
+ * 0; -EBUSY when drv has an instance already (only one, as in Linux);
+ * -EOPNOTSUPP when no session opens, CAPABILITIES fails, or the PTA has
  * neither SMT nor MSG; -ENOMEM.
  */
 int scmi_optee_agent_probe(struct optee_drv *drv, struct scmi_optee_agent **out);

@@ -26,7 +26,44 @@ struct scmi_optee_agent {
 	uint32_t caps;
 	pthread_mutex_t mu; /* guards nchannels */
 	unsigned int nchannels;
+	struct scmi_optee_agent *next; /* in instances */
 };
+
+/*
+ * Linux's scmi_optee_private: one instance of the service per OP-TEE driver
+ * (Linux has one driver, so one instance). A second probe on a driver is
+ * -EBUSY until the first is removed. The only state this file shares.
+ */
+static pthread_mutex_t instances_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct scmi_optee_agent *instances;
+
+/* Adds svc unless its driver has an instance already: 0 or -EBUSY. */
+static int instance_add(struct scmi_optee_agent *svc)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&instances_lock);
+	for (struct scmi_optee_agent *i = instances; i && !ret; i = i->next)
+		if (i->drv == svc->drv)
+			ret = -EBUSY;
+	if (!ret) {
+		svc->next = instances;
+		instances = svc;
+	}
+	pthread_mutex_unlock(&instances_lock);
+	return ret;
+}
+
+static void instance_del(struct scmi_optee_agent *svc)
+{
+	pthread_mutex_lock(&instances_lock);
+	for (struct scmi_optee_agent **i = &instances; *i; i = &(*i)->next)
+		if (*i == svc) {
+			*i = svc->next;
+			break;
+		}
+	pthread_mutex_unlock(&instances_lock);
+}
 
 enum optee_chan_mode { MODE_SMT, MODE_SMT_MESSAGE, MODE_MSG };
 
@@ -122,10 +159,18 @@ int scmi_optee_agent_probe(struct optee_drv *drv, struct scmi_optee_agent **out)
 	if (!svc)
 		return -ENOMEM;
 	svc->drv = drv;
+	ret = instance_add(svc);
+	if (ret) {
+		fw_err("scmi-optee: An SCMI OP-TEE device was already initialized: only one "
+		       "allowed");
+		free(svc);
+		return ret;
+	}
 	ret = optee_uuid_parse(PTA_SCMI_UUID_STR, &svc->uuid);
 	if (!ret)
 		ret = get_capabilities(svc);
 	if (ret) {
+		instance_del(svc);
 		free(svc);
 		return ret;
 	}
@@ -140,6 +185,7 @@ int scmi_optee_agent_remove(struct scmi_optee_agent *svc)
 		return 0;
 	if (scmi_optee_agent_channels(svc))
 		return -EBUSY;
+	instance_del(svc);
 	pthread_mutex_destroy(&svc->mu);
 	free(svc);
 	return 0;
