@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1030,6 +1031,25 @@ static void test_across_processes(void **state)
 	tee_pid = -1;
 }
 
+/* The SMC agents' server has no port for an agent reached through OP-TEE:
+ * its secure world serves it. */
+static void test_smc_server_skips_optee_agent(void **state)
+{
+	char dir[108], path[160];
+	pid_t pid;
+
+	(void)state;
+	th_tmp_path(dir, sizeof(dir), "scmi-sockets");
+	pid = th_start_platform(dir, NULL);
+	assert_true(pid > 0);
+	snprintf(path, sizeof(path), "%s/host.sock", dir);
+	assert_int_equal(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/optee-ospm.sock", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(th_stop_platform(pid, false), 0);
+	th_rm_socket_dir(dir);
+}
+
 #define MODE_TESTS(fn)                                                                             \
 	cmocka_unit_test_prestate(fn, (void *)&modes[0]),                                          \
 		cmocka_unit_test_prestate(fn, (void *)&modes[1]),                                  \
@@ -1061,6 +1081,7 @@ int main(void)
 		cmocka_unit_test(test_board_errors),
 		cmocka_unit_test(test_firmware_open),
 		cmocka_unit_test_teardown(test_across_processes, reap_tee),
+		cmocka_unit_test(test_smc_server_skips_optee_agent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
