@@ -985,6 +985,23 @@ static void test_e2e_smt_message(void **state)
 	unlink(dtb);
 }
 
+/* A protocol node's dedicated channel reaches the platform as the same agent's: clock over
+ * channel 2 (SMT-message mode), Base over the node's SMT channel. */
+static void test_e2e_dedicated_channel(void **state)
+{
+	struct scmi_session_opts o = { .node = "/firmware/scmi-optee", .mode = HW_WAIT_SLEEP };
+	struct scmi_session *s;
+	char dtb[256], err[256];
+
+	write_variant(add_protocol_channel, dtb, sizeof(dtb));
+	o.dtb = dtb;
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	assert_int_equal(scmi_session_chan(s)->noptee, 2);
+	check_base_clock(scmi_session_agent(s));
+	scmi_session_close(s);
+	unlink(dtb);
+}
+
 /* A session whose OP-TEE agent cannot be set up says why and leaves nothing behind (the
  * ASan build checks the memory, the exit the threads): a secure world the board lacks, a PTA
  * without the channel's mode. */
@@ -1150,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(test_e2e_msg),
 		cmocka_unit_test(test_e2e_two_agents),
 		cmocka_unit_test(test_e2e_smt_message),
+		cmocka_unit_test(test_e2e_dedicated_channel),
 		cmocka_unit_test(test_session_setup_fails),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test_teardown(test_e2e_across_processes, reap_tee),
