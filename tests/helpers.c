@@ -208,20 +208,27 @@ bool th_read_until(int fd, char *buf, size_t cap, size_t *len, const char *needl
 
 pid_t th_start_platform(const char *path, const char *const *extra)
 {
-	return th_start_server("platform", path, extra);
+	return th_start_command("platform", path, extra);
 }
 
-pid_t th_start_server(const char *cmd, const char *path, const char *const *extra)
+pid_t th_start_command(const char *cmd, const char *path, const char *const *extra)
 {
 	const char *argv[32] = { FWKIT_BIN, cmd, "--socket", path };
-	int pe[2], argc = 4;
-	char buf[512];
-	size_t n = 0;
-	pid_t pid;
+	int argc = 4;
 
 	for (; extra && *extra && argc < 31; extra++)
 		argv[argc++] = *extra;
 	argv[argc] = NULL;
+	return th_start_server(argv);
+}
+
+pid_t th_start_server(const char *const *argv)
+{
+	int pe[2];
+	char buf[512];
+	size_t n = 0;
+	pid_t pid;
+
 	if (pipe(pe))
 		return -1;
 	pid = fork();
@@ -249,7 +256,7 @@ pid_t th_start_server(const char *cmd, const char *path, const char *const *extr
 	}
 	buf[n] = '\0';
 	if (!strstr(buf, "listening on")) {
-		fprintf(stderr, "platform did not start: %s\n", buf);
+		fprintf(stderr, "%s %s did not start: %s\n", argv[0], argv[1], buf);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		close(pe[0]);
@@ -362,4 +369,14 @@ void *th_guest_ptr(const struct th_guest *g, uint64_t gpa)
 {
 	assert_true(gpa >= g->gpa && gpa - g->gpa < g->size);
 	return g->host + (gpa - g->gpa);
+}
+
+void th_kill_server(pid_t *pid, const char *path)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		th_exit_status(*pid);
+		*pid = -1;
+	}
+	unlink(path);
 }

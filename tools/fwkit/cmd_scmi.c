@@ -21,8 +21,12 @@ static const char usage_text[] =
 	"  --socket PATH      talk to 'fwkit platform --socket DIR' as this node's agent:\n"
 	"                     PATH is DIR (its <agent>.sock is used) or that socket\n"
 	"                     (default: run the board's platform in this process)\n"
+	"  --optee-socket PATH  with a linaro,scmi-optee --node: reach SCMI through the\n"
+	"                     OP-TEE secure world of 'fwkit optee tee --socket PATH'\n"
+	"                     (default: both OP-TEE worlds in this process)\n"
 	"  --dtb FILE         board device tree (default: the embedded default board)\n"
-	"  --node PATH        this agent's arm,scmi-smc node (default /firmware/scmi)\n"
+	"  --node PATH        this agent's arm,scmi-smc or linaro,scmi-optee node\n"
+	"                     (default /firmware/scmi)\n"
 	"  --domain N         with --socket DIR of 'fwkit mediator': be domain N's guest\n"
 	"                     (its agent's node, asked of the mediator)\n"
 	"  --poll             wait by polling instead of sleeping\n"
@@ -54,7 +58,8 @@ static const char usage_text[] =
 
 struct cli_scmi {
 	struct scmi_session_opts o;
-	const char *socket; /* NULL: the platform runs in this process */
+	const char *socket;	  /* NULL: the platform runs in this process */
+	const char *optee_socket; /* an OP-TEE agent's secure world in another process */
 	struct scmi_session *session;
 };
 
@@ -65,9 +70,12 @@ struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
 
 	if (s->session)
 		return scmi_session_agent(s->session);
-	if (s->socket) {
-		/* A platform that goes away ends a command that waits for events. */
-		s->o.on_hangup = cli_platform_hung_up;
+	/* A platform that goes away ends a command that waits for events. */
+	s->o.on_hangup = cli_platform_hung_up;
+	if (s->optee_socket) {
+		ret = scmi_session_connect_optee(s->optee_socket, &s->o, &s->session, err,
+						 sizeof(err));
+	} else if (s->socket) {
 		ret = scmi_session_connect(s->socket, &s->o, &s->session, err, sizeof(err));
 	} else {
 		ret = scmi_session_local(&s->o, &s->session, err, sizeof(err));
@@ -405,14 +413,15 @@ static int domain_node(const char *socket, unsigned int domid, struct scmi_sessi
 	return CLI_RUN;
 }
 
-static int parse_global(int argc, char **argv, struct scmi_session_opts *o, const char **socket,
-			struct cli_args *args)
+static int parse_global(int argc, char **argv, struct cli_scmi *s, struct cli_args *args)
 {
+	struct scmi_session_opts *o = &s->o;
 	const char *completion = NULL, *trace_file = NULL;
 	unsigned int domid = UINT32_MAX;
 	bool poll = false, trace = false, verbose = false;
 	const struct cli_opt opts[] = {
-		CLI_OPT_STR("--socket", socket),
+		CLI_OPT_STR("--socket", &s->socket),
+		CLI_OPT_STR("--optee-socket", &s->optee_socket),
 		CLI_OPT_STR("--dtb", &o->dtb),
 		CLI_OPT_STR("--node", &o->node),
 		CLI_OPT_U32("--domain", &domid, 0, MEDIATOR_MAX_DOMAINS - 1),
@@ -433,6 +442,8 @@ static int parse_global(int argc, char **argv, struct scmi_session_opts *o, cons
 				       .stop_at_arg = true };
 	int ret = cli_parse(&spec, argc, argv, args);
 
+	if (ret == CLI_RUN && s->socket && s->optee_socket)
+		ret = cli_usage("scmi", "--socket and --optee-socket exclude each other");
 	if (ret == CLI_RUN)
 		ret = parse_completion(completion, o);
 	if (poll)
@@ -441,7 +452,7 @@ static int parse_global(int argc, char **argv, struct scmi_session_opts *o, cons
 	if (ret == CLI_RUN)
 		ret = cli_set_trace(o, trace, trace_file);
 	if (ret == CLI_RUN)
-		ret = domain_node(*socket, domid, o);
+		ret = domain_node(s->socket, domid, o);
 	return ret;
 }
 
@@ -457,7 +468,7 @@ int fwkit_cmd_scmi(int argc, char **argv)
 
 	/* Before the session starts its threads: they leave signals to ours. */
 	cli_signals_init();
-	ret = parse_global(argc, argv, &s.o, &s.socket, &args);
+	ret = parse_global(argc, argv, &s, &args);
 	if (ret != CLI_RUN)
 		return ret;
 	for (size_t i = 0; i < FW_ARRAY_SIZE(base_cmds); i++)

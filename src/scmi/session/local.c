@@ -38,6 +38,7 @@ void scmi_session_close(struct scmi_session *pub)
 	if (!pub)
 		return;
 	scmi_agent_destroy(s->pub.agent);
+	session_close_optee(s);
 	session_stop_watcher(s);
 	hw_smc_close(s->smc);
 	hw_smc_server_stop(s->server);
@@ -59,6 +60,8 @@ int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **
 
 	if (ret)
 		return ret;
+	s->conduit = o->conduit;
+	s->mode = o->mode;
 	ret = scmi_board_read_platform(s->pub.board.fdt, &s->pub.bp, err, errlen);
 	if (!ret)
 		ret = fw_machine_create(s->pub.board.fdt, &s->pub.machine, err, errlen);
@@ -87,11 +90,13 @@ fail:
 }
 
 /* Where an agent of this session finds its regions: the link's, or the
- * local machine's. */
+ * local machine's; an OP-TEE agent is built on the session's OP-TEE. */
 static int build_agent(struct session *s, const struct scmi_board_chan *c, enum hw_wait_mode mode,
 		       const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
 		       size_t errlen)
 {
+	if (c->transport == SCMI_BOARD_OPTEE)
+		return session_build_optee_agent(s, c, cfg, out, err, errlen);
 	return scmi_board_build_agent(c, s->link ? fw_link_lookup : fw_machine_lookup,
 				      s->link ? (void *)s->link : (void *)&s->pub.machine, s->smc,
 				      mode, cfg, out, err, errlen);
