@@ -48,8 +48,8 @@ static struct scmi_platform *fuzz_default_platform(struct fw_machine **machine)
 /* BASE_RESET_AGENT_CONFIGURATION(id, permissions too) from the trusted host
  * through its channel's area (host_tx) and SMC id, so that no input depends
  * on what an earlier one set up. */
-static void fuzz_reset_agent(struct scmi_platform *plat, struct hw_shm *host_tx, uint32_t smc_id,
-			     uint32_t id)
+static inline void fuzz_reset_agent(struct scmi_platform *plat, struct hw_shm *host_tx,
+				    uint32_t smc_id, uint32_t id)
 {
 	struct scmi_msg_hdr h = { .id = BASE_RESET_AGENT_CONFIGURATION,
 				  .protocol_id = SCMI_PROTOCOL_BASE };
