@@ -44,7 +44,8 @@ struct issei_host_client {
 	bool has_read;
 	uint8_t *read_data;
 	size_t read_len;
-	unsigned int conn_gen; /* bumped by every disconnect */
+	void (*notify)(void *ctx, int mask);
+	void *notify_ctx;
 	bool cancel_pending, intr_pending;
 	pthread_cond_t wait; /* readers, writers, pollers */
 };
