@@ -94,6 +94,8 @@ int issei_dev_server_start(struct issei_device *dev, const char *path,
 			   struct issei_dev_server **out);
 /* Number of files open now (for tests and `info`). */
 unsigned int issei_dev_server_files(struct issei_dev_server *s);
+/* Wait until exactly n files are open: 0, or -ETIMEDOUT. */
+int issei_dev_server_wait_files(struct issei_dev_server *s, unsigned int n, int timeout_ms);
 /* Hang up every file (their calls in flight end first), stop, unlink. */
 void issei_dev_server_stop(struct issei_dev_server *s);
 

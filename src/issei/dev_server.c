@@ -61,7 +61,7 @@ struct issei_dev_server {
 	int stop[2];
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t gone; /* a file left the list */
+	pthread_cond_t gone; /* the number of files changed */
 	struct dev_file *files;
 	unsigned int nfiles;
 };
@@ -375,6 +375,7 @@ static int file_start(struct issei_dev_server *s, struct hw_link *link)
 	f->next = s->files;
 	s->files = f;
 	s->nfiles++;
+	pthread_cond_broadcast(&s->gone);
 	if (pthread_create(&t, NULL, file_main, f)) {
 		s->files = f->next;
 		s->nfiles--;
@@ -454,6 +455,18 @@ unsigned int issei_dev_server_files(struct issei_dev_server *s)
 	n = s->nfiles;
 	pthread_mutex_unlock(&s->lock);
 	return n;
+}
+
+int issei_dev_server_wait_files(struct issei_dev_server *s, unsigned int n, int timeout_ms)
+{
+	uint64_t deadline = fw_deadline((int64_t)timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
+	int ret = 0;
+
+	pthread_mutex_lock(&s->lock);
+	while (s->nfiles != n && !ret)
+		ret = fw_cond_wait_until(&s->gone, &s->lock, deadline);
+	pthread_mutex_unlock(&s->lock);
+	return ret;
 }
 
 void issei_dev_server_stop(struct issei_dev_server *s)
