@@ -32,6 +32,7 @@ rule src/scmi/platform "fwkit/scmi/(agent|agent_transport|agent_protocol|transpo
 rule src/scmi/platform/protocols "internal\.h|\.\./internal\.h|fwkit/scmi/platform_transport\.h|fwkit/scmi/smt\.h|fwkit/hw\.h" "protocol modules use the platform core's public calls only"
 rule src/scmi/platform/transports "\.\./internal\.h|internal\.h" "transports use the core's seam, not its internals"
 rule src/issei "fwkit/scmi/" "ISSEI does not depend on SCMI"
+rule tools/issei_preload "fwkit/(scmi/|optee/|hw\.h|board\.h|dt\.h|sync\.h|issei_(fw|heci|link)\.h)" "the preload carries the device client only"
 rule src/optee "fwkit/scmi/|fwkit/issei" "OP-TEE does not depend on SCMI or ISSEI"
 rule include/fwkit/scmi "fwkit/issei[a-z_]*\.h" "SCMI headers do not depend on ISSEI"
 

@@ -26,6 +26,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define REP_CAP (ISSEI_DEV_REP_HDR + ISSEI_DEV_MAX_PAYLOAD + 1)
@@ -293,10 +294,53 @@ int issei_dev_fd(const struct issei_dev_file *f)
 	return f->evfd;
 }
 
+/* How long close() waits for the host to release the file. */
+#define CLOSE_WAIT_MS 5000
+
+/*
+ * release() is done when close() returns, as the kernel's is for the last
+ * reference: the next open may connect to the client this file held. The
+ * host closes its end only after issei_close, so wait for that end of file
+ * (replies still in flight are dropped), bounded against a stuck host.
+ */
+static void wait_released(int sock)
+{
+	struct pollfd p = { .fd = sock, .events = POLLIN };
+	struct timespec now, end;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += CLOSE_WAIT_MS / 1000;
+	if (shutdown(sock, SHUT_WR))
+		return;
+	for (;;) {
+		struct timespec left;
+		ssize_t n;
+		char c;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = end.tv_sec - now.tv_sec;
+		left.tv_nsec = end.tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000;
+		}
+		if (left.tv_sec < 0)
+			return;
+		if (ppoll(&p, 1, &left, NULL) < 0 && errno != EINTR)
+			return;
+		/* A record longer than c is read whole and cut: dropped. */
+		n = recv(sock, &c, 1, MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			return;
+	}
+}
+
 void issei_dev_close(struct issei_dev_file *f)
 {
 	if (!f)
 		return;
+	if (f->sock >= 0 && f->evfd >= 0)
+		wait_released(f->sock);
 	if (f->sock >= 0)
 		close(f->sock);
 	if (f->evfd >= 0)

@@ -333,7 +333,7 @@ static void *file_main(void *arg)
 	reply(f, &hello, ret, NULL, 0, ret ? -1 : f->evfd);
 	if (!ret)
 		file_serve(f);
-	shutdown(f->fd, SHUT_RDWR);
+	/* The client sees its end of file (file_free) only after this. */
 	if (f->cl) {
 		/* release(): only once no call holds the file any more. */
 		reap_calls(f, true);
