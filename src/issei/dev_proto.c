@@ -91,39 +91,38 @@ int issei_dev_rep_parse(const uint8_t *buf, size_t len, struct issei_dev_rep *r,
 	return 0;
 }
 
+/* A record: magic, op, 0, seq, then the header's remaining words (its
+ * length last), then the payload. */
+static ssize_t pack(uint8_t *out, size_t cap, uint32_t magic, uint16_t op, uint32_t seq,
+		    const uint32_t *words, size_t nwords, const uint8_t *payload, uint32_t len)
+{
+	size_t hdr = 12 + 4 * nwords, n = hdr + (size_t)len;
+
+	if (n > cap || len > ISSEI_DEV_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	fw_put_le32(out, magic);
+	fw_put_le16(out + 4, op);
+	fw_put_le16(out + 6, 0);
+	fw_put_le32(out + 8, seq);
+	for (size_t i = 0; i < nwords; i++)
+		fw_put_le32(out + 12 + 4 * i, words[i]);
+	if (len)
+		memcpy(out + hdr, payload, len);
+	return (ssize_t)n;
+}
+
 ssize_t issei_dev_req_pack(const struct issei_dev_req *r, uint8_t *out, size_t cap)
 {
-	size_t n = ISSEI_DEV_REQ_HDR + (size_t)r->len;
+	const uint32_t w[] = { (uint32_t)r->timeout_ms, r->arg, r->len };
 
-	if (n > cap || r->len > ISSEI_DEV_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	fw_put_le32(out, ISSEI_DEV_REQ_MAGIC);
-	fw_put_le16(out + 4, r->op);
-	fw_put_le16(out + 6, 0);
-	fw_put_le32(out + 8, r->seq);
-	fw_put_le32(out + 12, (uint32_t)r->timeout_ms);
-	fw_put_le32(out + 16, r->arg);
-	fw_put_le32(out + 20, r->len);
-	if (r->len)
-		memcpy(out + ISSEI_DEV_REQ_HDR, r->payload, r->len);
-	return (ssize_t)n;
+	return pack(out, cap, ISSEI_DEV_REQ_MAGIC, r->op, r->seq, w, 3, r->payload, r->len);
 }
 
 ssize_t issei_dev_rep_pack(const struct issei_dev_rep *r, uint8_t *out, size_t cap)
 {
-	size_t n = ISSEI_DEV_REP_HDR + (size_t)r->len;
+	const uint32_t w[] = { (uint32_t)r->result, r->len };
 
-	if (n > cap || r->len > ISSEI_DEV_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	fw_put_le32(out, ISSEI_DEV_REP_MAGIC);
-	fw_put_le16(out + 4, r->op);
-	fw_put_le16(out + 6, 0);
-	fw_put_le32(out + 8, r->seq);
-	fw_put_le32(out + 12, (uint32_t)r->result);
-	fw_put_le32(out + 16, r->len);
-	if (r->len)
-		memcpy(out + ISSEI_DEV_REP_HDR, r->payload, r->len);
-	return (ssize_t)n;
+	return pack(out, cap, ISSEI_DEV_REP_MAGIC, r->op, r->seq, w, 2, r->payload, r->len);
 }
 
 uint64_t issei_dev_evfd_count(int mask)

@@ -263,65 +263,58 @@ static mode_t open_mode(int flags, va_list ap)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t)va_arg(ap, int) : 0;
 }
 
-/* What every open entry point does first: the device, or the path to pass
- * on (rewritten when under /sys/class/issei). */
-#define OPEN_TAKE(path, flags, buf)                                                                \
+/* The mode argument an open call carries with O_CREAT or O_TMPFILE. */
+#define OPEN_MODE(flags, mode)                                                                     \
 	do {                                                                                       \
-		if (is_device(path))                                                               \
-			return device_open();                                                      \
-		(path) = redirect((path), (buf), sizeof(buf), is_dir_open(flags));                 \
+		va_list ap_;                                                                       \
+		va_start(ap_, flags);                                                              \
+		(mode) = open_mode(flags, ap_);                                                    \
+		va_end(ap_);                                                                       \
 	} while (0)
+
+/* Every open entry point: the device, or the call passed on as openat with
+ * the path rewritten when under /sys/class/issei (open and open64 are
+ * openat at AT_FDCWD; on 64-bit glibc the 64 variants are the same call). */
+static int take_open(int dirfd, const char *path, int flags, mode_t mode)
+{
+	char buf[PATH_MAX];
+
+	if (is_device(path))
+		return device_open();
+	path = redirect(path, buf, sizeof(buf), is_dir_open(flags));
+	return REAL(openat)(dirfd, path, flags, mode);
+}
 
 int open(const char *path, int flags, ...)
 {
-	char buf[PATH_MAX];
-	va_list ap;
 	mode_t mode;
 
-	va_start(ap, flags);
-	mode = open_mode(flags, ap);
-	va_end(ap);
-	OPEN_TAKE(path, flags, buf);
-	return REAL(open)(path, flags, mode);
+	OPEN_MODE(flags, mode);
+	return take_open(AT_FDCWD, path, flags, mode);
 }
 
 int open64(const char *path, int flags, ...)
 {
-	char buf[PATH_MAX];
-	va_list ap;
 	mode_t mode;
 
-	va_start(ap, flags);
-	mode = open_mode(flags, ap);
-	va_end(ap);
-	OPEN_TAKE(path, flags, buf);
-	return REAL(open64)(path, flags, mode);
+	OPEN_MODE(flags, mode);
+	return take_open(AT_FDCWD, path, flags | O_LARGEFILE, mode);
 }
 
 int openat(int dirfd, const char *path, int flags, ...)
 {
-	char buf[PATH_MAX];
-	va_list ap;
 	mode_t mode;
 
-	va_start(ap, flags);
-	mode = open_mode(flags, ap);
-	va_end(ap);
-	OPEN_TAKE(path, flags, buf);
-	return REAL(openat)(dirfd, path, flags, mode);
+	OPEN_MODE(flags, mode);
+	return take_open(dirfd, path, flags, mode);
 }
 
 int openat64(int dirfd, const char *path, int flags, ...)
 {
-	char buf[PATH_MAX];
-	va_list ap;
 	mode_t mode;
 
-	va_start(ap, flags);
-	mode = open_mode(flags, ap);
-	va_end(ap);
-	OPEN_TAKE(path, flags, buf);
-	return REAL(openat64)(dirfd, path, flags, mode);
+	OPEN_MODE(flags, mode);
+	return take_open(dirfd, path, flags | O_LARGEFILE, mode);
 }
 
 /* glibc's fortified opens (a flags word not known at compile time). */
@@ -332,22 +325,22 @@ int __openat64_2(int dirfd, const char *path, int flags);
 
 int __open_2(const char *path, int flags)
 {
-	return open(path, flags);
+	return take_open(AT_FDCWD, path, flags, 0);
 }
 
 int __open64_2(const char *path, int flags)
 {
-	return open64(path, flags);
+	return take_open(AT_FDCWD, path, flags | O_LARGEFILE, 0);
 }
 
 int __openat_2(int dirfd, const char *path, int flags)
 {
-	return openat(dirfd, path, flags);
+	return take_open(dirfd, path, flags, 0);
 }
 
 int __openat64_2(int dirfd, const char *path, int flags)
 {
-	return openat64(dirfd, path, flags);
+	return take_open(dirfd, path, flags | O_LARGEFILE, 0);
 }
 
 FILE *fopen(const char *path, const char *mode)
