@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -26,6 +28,7 @@
 #include <fwkit/issei_dev.h>
 #include <fwkit/sync.h>
 
+#include "../src/issei/host_priv.h"
 #include "helpers.h"
 #include "issei_test_util.h"
 
@@ -263,6 +266,91 @@ static void test_connect_null_link_down(void **state)
 	rig_down(&r);
 }
 
+/* A reader of the driver's API, with its thread id for /proc. */
+struct waiting_read {
+	struct issei_host_client *cl;
+	_Atomic pid_t tid;
+	ssize_t ret;
+};
+
+static void *driver_reader(void *arg)
+{
+	struct waiting_read *w = arg;
+	char buf[16];
+
+	atomic_store(&w->tid, gettid());
+	w->ret = issei_read(w->cl, buf, sizeof(buf), RIG_WAIT_MS);
+	return NULL;
+}
+
+/* Whether thread tid sleeps in the kernel now ('S' in its stat). */
+static bool thread_sleeps(pid_t tid)
+{
+	char path[64], stat[256], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(stat, 1, sizeof(stat) - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	p = strrchr(stat, ')');
+	return p && p[1] == ' ' && p[2] == 'S';
+}
+
+struct reconnect {
+	struct issei_host_client *cl;
+	bool done;
+};
+
+/* The file's watcher reconnects it inside the disconnect, under the
+ * driver's lock, so the waiting reader cannot run in between. */
+static void reconnect_at_once(void *ctx, int mask)
+{
+	struct reconnect *r = ctx;
+
+	if (!(mask & ISSEI_POLLERR) || r->done)
+		return;
+	r->done = true;
+	assert_int_equal(issei_cl_connect_locked(r->cl, rig_echo_uuid, NULL), 0);
+}
+
+/* As upstream (wait_event_interruptible on check_read), a read that is
+ * waiting keeps waiting when its file is disconnected and connected again
+ * before it wakes, and gets the next reply. */
+static void test_read_waits_across_reconnect(void **state)
+{
+	struct issei_rig r;
+	struct waiting_read w = { 0 };
+	struct reconnect rc = { 0 };
+	uint64_t end;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(rig_up(&r), 0);
+	assert_int_equal(rig_done(&r, 1), 0);
+	assert_int_equal(issei_open(r.dev, &w.cl), 0);
+	assert_int_equal(issei_connect(w.cl, rig_echo_uuid, NULL), 0);
+	rc.cl = w.cl;
+	issei_set_notify(w.cl, reconnect_at_once, &rc);
+	assert_int_equal(pthread_create(&t, NULL, driver_reader, &w), 0);
+	/* until the reader sleeps in its wait (nothing else holds the lock) */
+	end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
+	while (!(atomic_load(&w.tid) && thread_sleeps(atomic_load(&w.tid))) && fw_remaining(end))
+		sched_yield();
+	assert_int_equal(issei_disconnect(w.cl), 0);
+	assert_true(rc.done);
+	assert_int_equal(issei_write(w.cl, "12345", 5, RIG_WAIT_MS), 5);
+	pthread_join(t, NULL);
+	assert_int_equal(w.ret, 5);
+	issei_set_notify(w.cl, NULL, NULL);
+	issei_close(w.cl);
+	rig_down(&r);
+}
+
 /* ------------------------------------------------------------- signals */
 
 struct blocked_read {
@@ -411,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_codec_refuses),
 		cmocka_unit_test(test_evfd_count),
 		cmocka_unit_test(test_connect_null_link_down),
+		cmocka_unit_test(test_read_waits_across_reconnect),
 		cmocka_unit_test_setup_teardown(test_file_semantics, dev_rig_up, dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_sysfs, dev_rig_up, dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_poll_readiness, dev_rig_up, dev_rig_down),

@@ -271,39 +271,46 @@ uint16_t issei_client_id(const struct issei_host_client *cl)
 	return cl->id;
 }
 
-int issei_connect(struct issei_host_client *cl, const uint8_t uuid[ISSEI_UUID_LEN],
-		  struct issei_client_props *props)
+int issei_cl_connect_locked(struct issei_host_client *cl, const uint8_t *uuid,
+			    struct issei_client_props *props)
 {
 	struct issei_device *dev = cl->dev;
 	struct issei_fw_client *f;
-	int ret = 0;
 
-	pthread_mutex_lock(&dev->lock);
 	/* As cdev.c: the link state is checked before the argument. */
-	if (dev->rst_state != ISSEI_RST_STATE_DONE) {
-		ret = -ENODEV;
-	} else if (!uuid) {
-		ret = -EFAULT;
-	} else if (cl->connected) {
-		ret = -EISCONN;
-	} else if (!(f = fw_cl_find_uuid(dev, uuid))) {
-		ret = -ENOTTY;
-	} else if (f->cl) {
-		ret = -EBUSY;
-	} else {
-		f->cl = cl;
-		cl->fw_cl = f;
-		cl->connected = true;
-		cl->cancel_pending = false;
-		cl->intr_pending = false;
-		if (props) {
-			props->max_msg_length = f->mtu;
-			props->protocol_version = f->ver;
-			props->flags = f->flags;
-		}
-		cl_changed(cl);
+	if (dev->rst_state != ISSEI_RST_STATE_DONE)
+		return -ENODEV;
+	if (!uuid)
+		return -EFAULT;
+	if (cl->connected)
+		return -EISCONN;
+	f = fw_cl_find_uuid(dev, uuid);
+	if (!f)
+		return -ENOTTY;
+	if (f->cl)
+		return -EBUSY;
+	f->cl = cl;
+	cl->fw_cl = f;
+	cl->connected = true;
+	cl->cancel_pending = false;
+	cl->intr_pending = false;
+	if (props) {
+		props->max_msg_length = f->mtu;
+		props->protocol_version = f->ver;
+		props->flags = f->flags;
 	}
-	pthread_mutex_unlock(&dev->lock);
+	cl_changed(cl);
+	return 0;
+}
+
+int issei_connect(struct issei_host_client *cl, const uint8_t uuid[ISSEI_UUID_LEN],
+		  struct issei_client_props *props)
+{
+	int ret;
+
+	pthread_mutex_lock(&cl->dev->lock);
+	ret = issei_cl_connect_locked(cl, uuid, props);
+	pthread_mutex_unlock(&cl->dev->lock);
 	return ret;
 }
 
