@@ -37,6 +37,7 @@ rule src/virtio "fwkit/(scmi|issei|optee)/|fwkit/issei|fwkit/hw\.h|fwkit/board\.
 rule src/scmi/platform/transports "fwkit/optee/(client|driver|nsmem|remote|smc|system|tee|tee_client_api)\.h" "a platform transport uses only OP-TEE's PTA API (pta.h)"
 rule src/scmi/platform/protocols "fwkit/optee/" "protocol modules know no transport"
 rule src/issei "fwkit/scmi/" "ISSEI does not depend on SCMI"
+rule tools/issei_preload "fwkit/(scmi/|optee/|hw\.h|board\.h|dt\.h|sync\.h|issei_(fw|heci|link)\.h)" "the preload carries the device client only"
 rule src/optee "fwkit/scmi/|fwkit/issei" "OP-TEE does not depend on SCMI or ISSEI"
 rule include/fwkit/scmi "fwkit/issei[a-z_]*\.h" "SCMI headers do not depend on ISSEI"
 rule src/mediator "fwkit/scmi/(platform|modules|board|session|agent_transport)[a-z_]*\.h|fwkit/issei|fwkit/optee/|(\.\./)+scmi/.*|internal\.h" "the mediator is an SCMI agent: the agent's public API, hw, config and base only"
