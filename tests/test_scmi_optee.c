@@ -873,7 +873,7 @@ static void test_board_reader(void **state)
 
 /* ------------------------------------------------------------ end to end */
 
-#define OPTEE_AGENT 4 /* the default board's optee-ospm: devices 3 and 4 */
+#define OPTEE_AGENT 5 /* the default board's optee-ospm: devices 3 and 4 */
 #define MMC_CLOCK   3 /* on device 3 */
 #define CPU_CLOCK   0 /* on device 0, not the OP-TEE agent's */
 
@@ -1089,7 +1089,7 @@ static void test_cli(void **state)
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
 				      "/firmware/scmi-optee-msg", "base", "--json", NULL),
 			 0);
-	th_contains_all(out, "\"agent_id\":4", "optee-ospm", NULL);
+	th_contains_all(out, "\"agent_id\":5", "optee-ospm", NULL);
 	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket",
 					  "/nonexistent", "--optee-socket", "/nonexistent", "base",
 					  NULL),

@@ -36,7 +36,7 @@
 
 #define SMT_CHAN      0u /* /firmware/scmi-optee */
 #define MSG_CHAN      1u /* /firmware/scmi-optee-msg */
-#define OPTEE_AGENT   4u
+#define OPTEE_AGENT   5u
 #define SMT_PADDR     0x47ff6000ull
 #define SMT_SIZE      0x80u
 #define MSG_OUT_SIZE  SCMI_OPTEE_MSG_MAX_SIZE
@@ -579,7 +579,7 @@ static void test_message_too_large(void **state)
 	scmi_platform_get_stats(f->p, &st);
 	assert_int_equal(st.malformed, 2);
 	assert_true(th_log_contains(
-		"agent 4 channel 0: length larger than the platform's message buffer"));
+		"agent 5 channel 0: length larger than the platform's message buffer"));
 	fx_close(f);
 }
 
@@ -930,11 +930,11 @@ static void test_board_errors(void **state)
 	(void)state;
 	th_log_capture();
 	rig_expect_board_cases(r, "/scmi-platform", cases, FW_ARRAY_SIZE(cases));
-	rig_expect_board_error(r, "agent@4", set_channels, mixed, "/firmware/scmi",
+	rig_expect_board_error(r, "agent@5", set_channels, mixed, "/firmware/scmi",
 			       "linaro,scmi-optee");
 	rig_expect_board_error(r, "agent@1", set_channels, two_smc, "agent@1",
 			       "an SMC agent has one channel");
-	rig_expect_board_error(r, "agent@3", set_channels, taken, "agent@4",
+	rig_expect_board_error(r, "agent@3", set_channels, taken, "agent@5",
 			       "OP-TEE channel 0 already belongs to agent 3");
 	rig_expect_prop_error(r, "/firmware/scmi-optee", NULL, "linaro,optee-channel-id", 0, NULL,
 			      -1, "'linaro,optee-channel-id'");
@@ -960,7 +960,7 @@ static void test_firmware_open(void **state)
 	assert_true(fw->shared[0]->paddr == SMT_PADDR);
 	scmi_board_optee_firmware_close(fw);
 	fw_board_free(&b);
-	assert_int_equal(fw_board_load(rig_variant(r, "agent@4", rig_del_node, NULL), NULL, &b, err,
+	assert_int_equal(fw_board_load(rig_variant(r, "agent@5", rig_del_node, NULL), NULL, &b, err,
 				       sizeof(err)),
 			 0);
 	assert_int_equal(scmi_board_optee_firmware_open(b.fdt, &fw, err, sizeof(err)), 0);
