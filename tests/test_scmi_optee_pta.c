@@ -489,6 +489,13 @@ static void test_channel_handle(void **state)
 	p[0] = value(T_VALUE_INOUT, 7, FW_BIT(2) | PTA_SCMI_CAPS_SMT_HEADER);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1),
 			 TEE_ERROR_BAD_PARAMETERS);
+	/* on a known channel too, with an offered mode beside it or with none */
+	p[0] = value(T_VALUE_INOUT, MSG_CHAN, FW_BIT(2) | PTA_SCMI_CAPS_MSG_HEADER);
+	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1),
+			 TEE_ERROR_BAD_PARAMETERS);
+	p[0] = value(T_VALUE_INOUT, MSG_CHAN, FW_BIT(2));
+	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1),
+			 TEE_ERROR_BAD_PARAMETERS);
 	p[0] = value(T_VALUE_INOUT, 7, PTA_SCMI_CAPS_NONE);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1), TEE_ERROR_NOT_SUPPORTED);
 	p[0] = value(T_VALUE_INOUT, MSG_CHAN, PTA_SCMI_CAPS_MSG_HEADER);
