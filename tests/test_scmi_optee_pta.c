@@ -489,6 +489,13 @@ static void test_channel_handle(void **state)
 	p[0] = value(T_VALUE_INOUT, 7, FW_BIT(2) | PTA_SCMI_CAPS_SMT_HEADER);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1),
 			 TEE_ERROR_BAD_PARAMETERS);
+	/* on a known channel too, with an offered mode beside it or with none */
+	p[0] = value(T_VALUE_INOUT, MSG_CHAN, FW_BIT(2) | PTA_SCMI_CAPS_MSG_HEADER);
+	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1),
+			 TEE_ERROR_BAD_PARAMETERS);
+	p[0] = value(T_VALUE_INOUT, MSG_CHAN, FW_BIT(2));
+	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1),
+			 TEE_ERROR_BAD_PARAMETERS);
 	p[0] = value(T_VALUE_INOUT, 7, PTA_SCMI_CAPS_NONE);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1), TEE_ERROR_NOT_SUPPORTED);
 	p[0] = value(T_VALUE_INOUT, MSG_CHAN, PTA_SCMI_CAPS_MSG_HEADER);
@@ -795,17 +802,21 @@ static void test_quirks_off(void **state)
 }
 
 /* optee_os's bugs, for a tester: 96 bytes of reply in a 128-byte slot, no
- * DISCOVER_AGENT, and a channel that stays busy after a malformed SMT message
- * (every later call then finds ERROR set and nothing answered). */
+ * DISCOVER_AGENT, PROCESS_SMT_CHANNEL on a channel without an SMT area a
+ * SUCCESS that did nothing, and a channel that stays busy after a malformed
+ * SMT message (every later call then finds ERROR set and nothing answered). */
 static void test_quirks_on(void **state)
 {
 	struct fx *f = fx_open(true);
 	uint8_t big[SCMI_OPTEE_SEC_PAYLOAD_MAX + 1] = { 0 };
-	struct optee_param p[2] = { value(T_VALUE_IN, SMT_CHAN, 0),
+	struct optee_param p[2] = { value(T_VALUE_IN, MSG_CHAN, 0),
 				    memref(T_MEM_INOUT, &f->shm, 0, SMT_SIZE) };
 	struct reply r;
 
 	(void)state;
+	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, p, 1), TEE_SUCCESS);
+	assert_false(scmi_optee_service_busy(f->svc, MSG_CHAN));
+	p[0] = value(T_VALUE_IN, SMT_CHAN, 0);
 	assert_int_equal(probe_room(f, MODE_SMT), SMT_SIZE - 32);
 	assert_int_equal(probe_room(f, MODE_SMT_MESSAGE), SMT_SIZE - 32);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(modes); i++)
