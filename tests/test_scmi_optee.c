@@ -1143,7 +1143,7 @@ static const struct {
 	const char *expect;
 } protocol_cmds[] = {
 	{ { "base" }, "fwkit" },
-	{ { "agent", "0xffffffff" }, "4 optee-ospm" },
+	{ { "agent", "0xffffffff" }, "5 optee-ospm" },
 	{ { "raw", "0x10", "0" }, "SUCCESS" },
 	{ { "clock", "list" }, "mmc" },
 	{ { "clock", "get", "3" }, "50000000" },
