@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -493,6 +494,32 @@ static void test_hostile_flood(void **state)
 	issei_dev_close(good);
 }
 
+/* A client that sends and never reads its replies: once the host's send
+ * to it is stuck for its timeout, that file is hung up on (the client's
+ * next send fails), and the other file is served as before. */
+static void test_hostile_never_reads(void **state)
+{
+	struct dev_rig *d = *state;
+	struct issei_dev_file *good = open_connected(d, rig_echo_uuid);
+	struct issei_dev_req q = { .op = ISSEI_DEV_POLL, .arg = ISSEI_POLLIN };
+	struct timeval bound = { .tv_sec = RIG_WAIT_MS / 1000 };
+	uint8_t buf[64];
+	int fd = raw_open(d);
+	ssize_t n = 0;
+
+	/* our sends block while the host's do, never beyond the bound */
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound)), 0);
+	for (q.seq = 1; q.seq < 1000000 && n >= 0; q.seq++) {
+		n = issei_dev_req_pack(&q, buf, sizeof(buf));
+		n = send(fd, buf, (size_t)n, MSG_NOSIGNAL);
+	}
+	assert_true(n < 0 && (errno == EPIPE || errno == ECONNRESET));
+	assert_int_equal(issei_dev_server_wait_files(d->srv, 1, RIG_WAIT_MS), 0);
+	close(fd);
+	echo_ok(good, "unaffected");
+	issei_dev_close(good);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +536,7 @@ int main(void)
 						dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_hostile_length_lie, dev_rig_up, dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_hostile_flood, dev_rig_up, dev_rig_down),
+		cmocka_unit_test_setup_teardown(test_hostile_never_reads, dev_rig_up, dev_rig_down),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -491,13 +491,33 @@ static short device_revents(struct pfile *p, short events)
 	return r;
 }
 
+/*
+ * An eventfd answers POLLIN and POLLOUT only, the driver also RDNORM and
+ * WRNORM: ask the kernel for what the eventfd can show of each device's
+ * events, keeping the program's in orig (given back by fix_revents).
+ */
+static void widen_events(struct pollfd *fds, nfds_t n, short *orig)
+{
+	for (nfds_t i = 0; i < n; i++) {
+		struct pfile *p = file_get(fds[i].fd);
+
+		orig[i] = fds[i].events;
+		if (!p)
+			continue;
+		file_put(p);
+		fds[i].events |= (short)((orig[i] & POLLRDNORM ? POLLIN : 0) |
+					 (orig[i] & POLLWRNORM ? POLLOUT : 0));
+	}
+}
+
 /* Correct the kernel's answer for our descriptors: the number ready. */
-static int fix_revents(struct pollfd *fds, nfds_t n, int ready)
+static int fix_revents(struct pollfd *fds, nfds_t n, int ready, const short *orig)
 {
 	for (nfds_t i = 0; i < n; i++) {
 		struct pfile *p;
 
-		if (!fds[i].revents || !(p = file_get(fds[i].fd)))
+		fds[i].events = orig[i];
+		if (ready <= 0 || !fds[i].revents || !(p = file_get(fds[i].fd)))
 			continue;
 		fds[i].revents = device_revents(p, fds[i].events);
 		file_put(p);
@@ -529,7 +549,12 @@ static bool any_device(const struct pollfd *fds, nfds_t n)
 static int device_ppoll(struct pollfd *fds, nfds_t n, int64_t timeout_ns, const sigset_t *mask)
 {
 	int64_t end = timeout_ns < 0 ? -1 : now_ns() + timeout_ns;
+	short *orig = malloc(n * sizeof(*orig) + 1);
 
+	if (!orig) {
+		errno = ENOMEM;
+		return -1;
+	}
 	for (;;) {
 		int64_t left = end < 0 ? -1 : end - now_ns();
 		struct timespec ts = { 0, 0 };
@@ -537,13 +562,14 @@ static int device_ppoll(struct pollfd *fds, nfds_t n, int64_t timeout_ns, const 
 
 		if (left > 0)
 			ts = (struct timespec){ left / 1000000000, left % 1000000000 };
+		widen_events(fds, n, orig);
 		ready = ((ppoll_fn)real_sym("ppoll"))(fds, n, left < 0 && end < 0 ? NULL : &ts,
 						      mask);
-		if (ready <= 0)
+		ready = fix_revents(fds, n, ready, orig);
+		if (ready || (end >= 0 && now_ns() >= end)) {
+			free(orig);
 			return ready;
-		ready = fix_revents(fds, n, ready);
-		if (ready || (end >= 0 && now_ns() >= end))
-			return ready;
+		}
 		REAL(nanosleep)(&(struct timespec){ 0, 1000000 }, NULL);
 	}
 }
