@@ -224,6 +224,50 @@ static void test_poll_readiness(void **state)
 	issei_dev_close(f);
 }
 
+struct blocked_write {
+	struct issei_dev_file *f;
+	ssize_t ret;
+};
+
+static void *writer(void *arg)
+{
+	struct blocked_write *b = arg;
+
+	b->ret = issei_dev_write(b->f, "b", 1, -1);
+	return NULL;
+}
+
+/* Connected, nothing to read, a write in progress: the device is neither
+ * readable nor writable. The readiness eventfd cannot say so; the out
+ * eventfd can, and it fires when the state changes (here: the stuck h2f
+ * slot resets the link, an error). */
+static void test_poll_write_in_progress(void **state)
+{
+	struct dev_rig *d = *state;
+	struct blocked_write b = { .f = open_connected(d, rig_echo_uuid) };
+	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
+	struct pollfd out = { .fd = issei_dev_out_fd(b.f), .events = POLLIN };
+	pthread_t t;
+
+	assert_int_equal(poll(&out, 1, 0), 1);
+	/* the engine takes nothing more: the first message fills the slot,
+	 * the second write waits for it */
+	assert_int_equal(rig_inject(&d->r, ISSEI_FW_FAULT_NO_CONSUME, 0, 1), 0);
+	assert_int_equal(issei_dev_write(b.f, "a", 1, RIG_WAIT_MS), 1);
+	assert_int_equal(pthread_create(&t, NULL, writer, &b), 0);
+	while (issei_dev_poll(b.f, ISSEI_POLLIN | ISSEI_POLLOUT) != 0 && fw_remaining(end))
+		sched_yield();
+	assert_int_equal(issei_dev_poll(b.f, ISSEI_POLLIN | ISSEI_POLLOUT), 0);
+	assert_int_equal(evfd_events(b.f, POLLIN, 0), 0);
+	assert_int_equal(poll(&out, 1, 0), 0);
+	/* the change wakes a waiter on the out eventfd */
+	assert_int_equal(poll(&out, 1, RIG_WAIT_MS), 1);
+	assert_int_equal(issei_dev_poll(b.f, ISSEI_POLLOUT), ISSEI_POLLERR);
+	pthread_join(t, NULL);
+	assert_int_equal(b.ret, 1); /* as upstream: a reset while waiting still returns n */
+	issei_dev_close(b.f);
+}
+
 /* A reset of the engine: every file sees it, as upstream shows it. */
 static void test_reset_seen_by_every_file(void **state)
 {
@@ -503,13 +547,14 @@ static void test_hostile_never_reads(void **state)
 	struct issei_dev_file *good = open_connected(d, rig_echo_uuid);
 	struct issei_dev_req q = { .op = ISSEI_DEV_POLL, .arg = ISSEI_POLLIN };
 	struct timeval bound = { .tv_sec = RIG_WAIT_MS / 1000 };
+	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
 	uint8_t buf[64];
 	int fd = raw_open(d);
 	ssize_t n = 0;
 
 	/* our sends block while the host's do, never beyond the bound */
 	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound)), 0);
-	for (q.seq = 1; q.seq < 1000000 && n >= 0; q.seq++) {
+	for (q.seq = 1; n >= 0 && fw_remaining(end); q.seq++) {
 		n = issei_dev_req_pack(&q, buf, sizeof(buf));
 		n = send(fd, buf, (size_t)n, MSG_NOSIGNAL);
 	}
@@ -530,6 +575,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_semantics, dev_rig_up, dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_sysfs, dev_rig_up, dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_poll_readiness, dev_rig_up, dev_rig_down),
+		cmocka_unit_test_setup_teardown(test_poll_write_in_progress, dev_rig_up,
+						dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_reset_seen_by_every_file, dev_rig_up,
 						dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_eintr_from_real_signal, dev_rig_up,
