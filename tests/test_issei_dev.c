@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -565,6 +566,70 @@ static void test_hostile_never_reads(void **state)
 	issei_dev_close(good);
 }
 
+/* ------------------------------------------------------- a hostile host */
+
+/* A host that answers the HELLO with nfds eventfds (the right number is
+ * two), then waits for the client to hang up. */
+struct fake_host {
+	struct hw_link_server *ls;
+	size_t nfds;
+};
+
+static void *fake_host_main(void *arg)
+{
+	struct fake_host *h = arg;
+	struct issei_dev_rep r = { .op = ISSEI_DEV_HELLO };
+	char cbuf[CMSG_SPACE(3 * sizeof(int))] = { 0 };
+	uint8_t buf[ISSEI_DEV_REP_HDR];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf };
+	struct cmsghdr *c;
+	int fds[3];
+	struct hw_link *l;
+
+	assert_int_equal(hw_link_accept(h->ls, &l), 0);
+	for (size_t i = 0; i < h->nfds; i++)
+		fds[i] = eventfd(0, EFD_CLOEXEC);
+	mh.msg_controllen = CMSG_SPACE(h->nfds * sizeof(int));
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(h->nfds * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, h->nfds * sizeof(int));
+	assert_int_equal(issei_dev_rep_pack(&r, buf, sizeof(buf)), sizeof(buf));
+	assert_int_equal(sendmsg(hw_link_fd(l), &mh, MSG_NOSIGNAL), sizeof(buf));
+	for (size_t i = 0; i < h->nfds; i++)
+		close(fds[i]);
+	hw_recv_record(hw_link_fd(l), buf, sizeof(buf),
+		       fw_deadline(RIG_WAIT_MS * FW_NSEC_PER_MSEC));
+	hw_link_close(l);
+	return NULL;
+}
+
+/* A HELLO with one eventfd or three: the open fails (ENODEV) and keeps
+ * none of the descriptors the host sent (counted once the host is gone). */
+static void test_hostile_host_fds(void **state)
+{
+	static const size_t counts[] = { 1, 3 };
+
+	(void)state;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(counts); i++) {
+		struct fake_host h = { .nfds = counts[i] };
+		int before = th_count_fds();
+		struct issei_dev_file *f;
+		char path[108];
+		pthread_t t;
+
+		th_tmp_path(path, sizeof(path), "issei-fake-host");
+		assert_int_equal(hw_link_listen(path, &h.ls), 0);
+		assert_int_equal(pthread_create(&t, NULL, fake_host_main, &h), 0);
+		assert_int_equal(issei_dev_open(path, &f), -ENODEV);
+		pthread_join(t, NULL);
+		hw_link_server_close(h.ls);
+		assert_int_equal(th_count_fds(), before);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_evfd_count),
 		cmocka_unit_test(test_connect_null_link_down),
 		cmocka_unit_test(test_read_waits_across_reconnect),
+		cmocka_unit_test(test_hostile_host_fds),
 		cmocka_unit_test_setup_teardown(test_file_semantics, dev_rig_up, dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_sysfs, dev_rig_up, dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_poll_readiness, dev_rig_up, dev_rig_down),
