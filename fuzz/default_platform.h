@@ -12,6 +12,7 @@
 #include <fwkit/base.h>
 #include <fwkit/board.h>
 #include <fwkit/scmi/board.h>
+#include <fwkit/scmi/smt.h>
 
 #include <stdlib.h>
 
@@ -42,6 +43,29 @@ static struct scmi_platform *fuzz_default_platform(struct fw_machine **machine)
 	if (machine)
 		*machine = &m;
 	return plat;
+}
+
+/* BASE_RESET_AGENT_CONFIGURATION(id, permissions too) from the trusted host
+ * through its channel's area (host_tx) and SMC id, so that no input depends
+ * on what an earlier one set up. */
+static inline void fuzz_reset_agent(struct scmi_platform *plat, struct hw_shm *host_tx,
+				    uint32_t smc_id, uint32_t id)
+{
+	struct scmi_msg_hdr h = { .id = BASE_RESET_AGENT_CONFIGURATION,
+				  .protocol_id = SCMI_PROTOCOL_BASE };
+	struct hw_smc_args args = { { smc_id } };
+	struct hw_smc_res res = { { 0 } };
+
+	fw_put_le32(host_tx->base + SMT_MSG_PAYLOAD, id);
+	fw_put_le32(host_tx->base + SMT_MSG_PAYLOAD + 4, SCMI_BASE_RESET_PERMISSIONS);
+	fw_put_le32(host_tx->base + SMT_FLAGS, 0);
+	fw_put_le32(host_tx->base + SMT_LENGTH, 12);
+	fw_put_le32(host_tx->base + SMT_MSG_HEADER, scmi_hdr_pack(&h));
+	hw_word_store(hw_shm_word(host_tx, SMT_CHANNEL_STATUS), 0);
+	scmi_platform_smc(plat, &args, &res);
+	if (res.a[0] != HW_SMCCC_SUCCESS ||
+	    fw_get_le32(host_tx->base + SMT_MSG_PAYLOAD) != SCMI_SUCCESS)
+		abort();
 }
 
 #endif

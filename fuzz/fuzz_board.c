@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Fuzz the board readers on any blob: fw_board_from_blob, then the
- * platform's binding, every arm,scmi-smc node as an agent reads it, the
+ * platform's binding, every arm,scmi-smc and linaro,scmi-optee node as an agent reads it, the
  * ISSEI engine's binding, and, when the tree's regions are few and small,
  * the machine, the platform and the agents built from them. Region sizes
  * are added up before the machine is made, so an input cannot exhaust
@@ -16,6 +16,32 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <stdlib.h>
+
+/* Every linaro,scmi-optee node as its agent reads it: channels within bounds, areas of a
+ * slot at least, each error one line. */
+static void read_optee_agents(const void *fdt)
+{
+	struct scmi_board_chan c;
+	char path[SCMI_BOARD_PATH_MAX], err[256];
+
+	for (int node = fdt_node_offset_by_compatible(fdt, -1, SCMI_BOARD_OPTEE_COMPATIBLE);
+	     node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, SCMI_BOARD_OPTEE_COMPATIBLE)) {
+		if (fdt_get_path(fdt, node, path, sizeof(path)))
+			continue;
+		if (scmi_board_read_agent(fdt, path, &c, err, sizeof(err))) {
+			if (!err[0] || strchr(err, '\n'))
+				abort();
+			continue;
+		}
+		if (c.transport != SCMI_BOARD_OPTEE || !c.noptee ||
+		    c.noptee > SCMI_BOARD_MAX_OPTEE_CHANS)
+			abort();
+		for (unsigned int i = 0; i < c.noptee; i++)
+			if (c.optee[i].has_shmem && c.optee[i].shm_size < SCMI_OPTEE_SMT_SLOT_SIZE)
+				abort();
+	}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -122,6 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (c.tx_size < SMT_MSG_PAYLOAD + c.max_msg_size)
 			abort();
 	}
+	read_optee_agents(b.fdt);
 	if (issei_fw_config_from_fdt(b.fdt, &issei, err, sizeof(err)) == -EINVAL &&
 	    (!err[0] || strchr(err, '\n')))
 		abort();

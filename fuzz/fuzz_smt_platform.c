@@ -60,18 +60,9 @@ static uint32_t smc(uint32_t id)
 	return (uint32_t)res.a[0];
 }
 
-/* RESET_AGENT_CONFIGURATION(id, reset permissions) from the trusted agent. */
 static void reset_agent(uint32_t id)
 {
-	struct scmi_msg_hdr h = { .id = BASE_RESET_AGENT_CONFIGURATION,
-				  .protocol_id = SCMI_PROTOCOL_BASE };
-
-	fw_put_le32(shm[0]->base + SMT_MSG_PAYLOAD, id);
-	fw_put_le32(shm[0]->base + SMT_MSG_PAYLOAD + 4, SCMI_BASE_RESET_PERMISSIONS);
-	put_words(shm[0], 0, 0, 12, scmi_hdr_pack(&h));
-	if (smc(SMC_HOST) != HW_SMCCC_SUCCESS ||
-	    fw_get_le32(shm[0]->base + SMT_MSG_PAYLOAD) != SCMI_SUCCESS)
-		abort();
+	fuzz_reset_agent(plat, shm[0], SMC_HOST, id);
 }
 
 static uint32_t get32(const uint8_t **p, size_t *left)

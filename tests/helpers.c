@@ -210,20 +210,27 @@ bool th_read_until(int fd, char *buf, size_t cap, size_t *len, const char *needl
 
 pid_t th_start_platform(const char *path, const char *const *extra)
 {
-	return th_start_server("platform", path, extra);
+	return th_start_command("platform", path, extra);
 }
 
-pid_t th_start_server(const char *cmd, const char *path, const char *const *extra)
+pid_t th_start_command(const char *cmd, const char *path, const char *const *extra)
 {
 	const char *argv[32] = { FWKIT_BIN, cmd, "--socket", path };
-	int pe[2], argc = 4;
-	char buf[512];
-	size_t n = 0;
-	pid_t pid;
+	int argc = 4;
 
 	for (; extra && *extra && argc < 31; extra++)
 		argv[argc++] = *extra;
 	argv[argc] = NULL;
+	return th_start_server(argv);
+}
+
+pid_t th_start_server(const char *const *argv)
+{
+	int pe[2];
+	char buf[512];
+	size_t n = 0;
+	pid_t pid;
+
 	if (pipe(pe))
 		return -1;
 	pid = fork();
@@ -251,7 +258,7 @@ pid_t th_start_server(const char *cmd, const char *path, const char *const *extr
 	}
 	buf[n] = '\0';
 	if (!strstr(buf, "listening on")) {
-		fprintf(stderr, "platform did not start: %s\n", buf);
+		fprintf(stderr, "%s %s did not start: %s\n", argv[0], argv[1], buf);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		close(pe[0]);
@@ -281,6 +288,21 @@ int th_stop_platform(pid_t pid, bool kill_hard)
 	if (waitpid(pid, &st, 0) < 0)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int th_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* the directory's own descriptor */
 }
 
 void th_rm_socket_dir(const char *dir)
@@ -415,4 +437,14 @@ void th_vhost_stop(struct th_vhost *v)
 	assert_int_equal(v->ret, 0);
 	close(v->cancel);
 	fw_completion_destroy(&v->listening);
+}
+
+void th_kill_server(pid_t *pid, const char *path)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		th_exit_status(*pid);
+		*pid = -1;
+	}
+	unlink(path);
 }

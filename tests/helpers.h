@@ -31,6 +31,9 @@ void th_log_release(void);
  * how a test calls something that used to hang without hanging itself. */
 bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline);
 
+/* The number of descriptors open in this process now (-1: no /proc). */
+int th_count_fds(void);
+
 /* A fresh path under the temporary directory, unique to this process. */
 void th_tmp_path(char *buf, size_t len, const char *stem);
 
@@ -61,10 +64,17 @@ bool th_read_until(int fd, char *buf, size_t cap, size_t *len, const char *needl
  * its agent sockets) and wait until it listens.
  * Returns the pid, or -1. */
 pid_t th_start_platform(const char *path, const char *const *extra);
-/* The same for another serving command (`fwkit mediator`). */
-pid_t th_start_server(const char *cmd, const char *path, const char *const *extra);
+/* The same for another serving command (`fwkit mediator`, `fwkit optee tee`):
+ * FWKIT_BIN CMD --socket PATH EXTRA... */
+pid_t th_start_command(const char *cmd, const char *path, const char *const *extra);
+/* Start a server (argv[0] FWKIT_BIN, NULL-terminated) that says "listening on"
+ * on stderr once it serves, and wait for that. Returns the pid, or -1. */
+pid_t th_start_server(const char *const *argv);
 /* Remove what a killed platform left: its socket directory and sockets. */
 void th_rm_socket_dir(const char *dir);
+/* SIGKILL and reap *pid if it runs (it is -1 after), and remove the socket it served:
+ * a teardown's work, also after a failed assertion left a server behind. */
+void th_kill_server(pid_t *pid, const char *path);
 /* SIGTERM (or SIGKILL with kill_hard) and reap; returns the exit status. */
 int th_stop_platform(pid_t pid, bool kill_hard);
 

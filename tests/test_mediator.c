@@ -199,7 +199,8 @@ static void test_probe_default_board(void **state)
 	assert_int_equal(f->cfg.agents[1].agent_id, 3);
 	assert_int_equal(f->cfg.dom0_agent_id, MEDIATOR_AGENT_ID_INVALID);
 	assert_int_equal(mediator_self_agent_id(f->m), 1); /* the trusted host agent */
-	assert_int_equal(mediator_fw_num_agents(f->m), 4); /* with the board's virtio agent vm0 */
+	assert_int_equal(mediator_fw_num_agents(f->m),
+			 5); /* host, guest1, guest2, vm0, optee-ospm */
 	assert_int_equal(mediator_domain_info(f->m, 0, &di), -ENOENT); /* Dom0 without SCMI */
 	assert_int_equal(mediator_domain_info(f->m, 2, &di), 0);
 	assert_int_equal(di.agent_id, 3);

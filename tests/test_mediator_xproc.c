@@ -64,7 +64,7 @@ static int start(void **state, bool remote)
 		x->platform_pid = th_start_platform(x->platform, NULL);
 		assert_true(x->platform_pid > 0);
 	}
-	x->pid = th_start_server("mediator", x->dir, remote ? extra : NULL);
+	x->pid = th_start_command("mediator", x->dir, remote ? extra : NULL);
 	assert_true(x->pid > 0);
 	assert_int_equal(med(x, "domain", "create", "1", "2"), 0);
 	assert_int_equal(med(x, "domain", "create", "2", "3"), 0);

@@ -479,14 +479,16 @@ static void test_cli_info_enumerate(void **state)
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "info", NULL),
 			 0);
 	assert_non_null(strstr(out, "OP-TEE OS revision 4.1"));
-	assert_non_null(strstr(out, "devices: 1"));
+	/* The test PTA, and the SCMI PTA of the board's OP-TEE agent. */
+	assert_non_null(strstr(out, "devices: 2"));
 	/* The default board offers DYNAMIC_SHM and RPC_ARG: Linux's rule picks REGD_ARG. */
 	assert_non_null(
 		strstr(out, "RPC params: 4 (args in registered pages: CALL_WITH_REGD_ARG)"));
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--json",
 				      "enumerate", NULL),
 			 0);
-	assert_string_equal(out, "{\"devices\":[\"" TEST_UUID "\"]}\n");
+	assert_string_equal(out, "{\"devices\":[\"" TEST_UUID
+				 "\",\"a8cfe406-d4f5-4a2e-9f8d-a25dc754c099\"]}\n");
 }
 
 static void test_cli_invoke(void **state)

@@ -690,7 +690,7 @@ static void test_cli_across_processes(void **state)
 
 	(void)state;
 	th_tmp_path(path, sizeof(path), "vfe-cli.sock");
-	pid = th_start_server("vhost-user-scmi", path, NULL);
+	pid = th_start_command("vhost-user-scmi", path, NULL);
 	assert_true(pid > 0);
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--vhost-user",
 				      path, "base", NULL),

@@ -202,4 +202,21 @@ void issei_cancel(struct issei_host_client *cl);
 /* The same as a signal would: -EINTR. */
 void issei_interrupt(struct issei_host_client *cl);
 
+/*
+ * One blocking call's own abort switch, for a server that runs calls for
+ * others (the device server): issei_call_abort ends the read or write
+ * using it with -EINTR whether it is waiting yet or not, and no other call.
+ */
+struct issei_call {
+	bool abort;
+};
+ssize_t issei_read_call(struct issei_host_client *cl, void *buf, size_t n, int timeout_ms,
+			const struct issei_call *call);
+ssize_t issei_write_call(struct issei_host_client *cl, const void *buf, size_t n, int timeout_ms,
+			 const struct issei_call *call);
+void issei_call_abort(struct issei_host_client *cl, struct issei_call *call);
+/* Call fn(ctx, mask) (dev->lock held: fn must not call back into the
+ * driver) with the client's poll mask for IN|OUT now and after every change. */
+void issei_set_notify(struct issei_host_client *cl, void (*fn)(void *ctx, int mask), void *ctx);
+
 #endif /* FWKIT_ISSEI_H */

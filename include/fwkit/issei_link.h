@@ -46,6 +46,12 @@ struct issei_remote;
  */
 int issei_remote_open(const char *path, const struct issei_timeouts *to, uint64_t deadline,
 		      struct issei_remote **out);
+/* The same with the engine in this process (cfg as issei_fw_create's):
+ * a device to serve without a second process. */
+int issei_local_open(const struct issei_fw_config *cfg, const struct issei_timeouts *to,
+		     struct issei_remote **out);
+/* The in-process engine of issei_local_open (to inject faults), or NULL. */
+struct issei_fw *issei_remote_engine(struct issei_remote *r);
 struct issei_device *issei_remote_device(struct issei_remote *r);
 /* The firmware's name and kind for a client UUID; false when it gave none. */
 bool issei_remote_client_name(struct issei_remote *r, const uint8_t uuid[ISSEI_UUID_LEN],

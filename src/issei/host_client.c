@@ -17,6 +17,17 @@
 #include <errno.h>
 #include <stdlib.h>
 
+/* Wake the client's waiters and tell its watcher (the device server's
+ * readiness eventfd) what poll() would report now. dev->lock held. */
+static int poll_mask(struct issei_host_client *cl, int events);
+
+static void cl_changed(struct issei_host_client *cl)
+{
+	pthread_cond_broadcast(&cl->wait);
+	if (cl->notify)
+		cl->notify(cl->notify_ctx, poll_mask(cl, ISSEI_POLLIN | ISSEI_POLLOUT));
+}
+
 /* ------------------------------------------------------- firmware clients */
 
 int issei_fw_cl_create(struct issei_device *dev, const struct ham_client_props *p)
@@ -115,8 +126,7 @@ void issei_cl_disconnect_locked(struct issei_host_client *cl)
 		cl->fw_cl->cl = NULL;
 	cl->fw_cl = NULL;
 	cl->connected = false;
-	cl->conn_gen++;
-	pthread_cond_broadcast(&cl->wait);
+	cl_changed(cl);
 }
 
 void issei_cl_all_disconnect(struct issei_device *dev)
@@ -165,7 +175,7 @@ int issei_cl_read_buf(struct issei_device *dev, uint16_t fw_id, uint16_t host_id
 	cl->read_data = buf;
 	cl->read_len = len;
 	cl->has_read = true;
-	pthread_cond_broadcast(&cl->wait);
+	cl_changed(cl);
 	return 0;
 }
 
@@ -195,7 +205,7 @@ int issei_cl_write_from_queue(struct issei_device *dev, uint64_t *retry_at)
 	cl->pending = NULL;
 	cl->write_in_progress = false;
 	wq_remove(dev, e);
-	pthread_cond_broadcast(&cl->wait);
+	cl_changed(cl);
 	return ret == -EMSGSIZE ? 0 : ret;
 }
 
@@ -261,37 +271,46 @@ uint16_t issei_client_id(const struct issei_host_client *cl)
 	return cl->id;
 }
 
-int issei_connect(struct issei_host_client *cl, const uint8_t uuid[ISSEI_UUID_LEN],
-		  struct issei_client_props *props)
+int issei_cl_connect_locked(struct issei_host_client *cl, const uint8_t *uuid,
+			    struct issei_client_props *props)
 {
 	struct issei_device *dev = cl->dev;
 	struct issei_fw_client *f;
-	int ret = 0;
 
+	/* As cdev.c: the link state is checked before the argument. */
+	if (dev->rst_state != ISSEI_RST_STATE_DONE)
+		return -ENODEV;
 	if (!uuid)
 		return -EFAULT;
-	pthread_mutex_lock(&dev->lock);
-	if (dev->rst_state != ISSEI_RST_STATE_DONE) {
-		ret = -ENODEV;
-	} else if (cl->connected) {
-		ret = -EISCONN;
-	} else if (!(f = fw_cl_find_uuid(dev, uuid))) {
-		ret = -ENOTTY;
-	} else if (f->cl) {
-		ret = -EBUSY;
-	} else {
-		f->cl = cl;
-		cl->fw_cl = f;
-		cl->connected = true;
-		cl->cancel_pending = false;
-		cl->intr_pending = false;
-		if (props) {
-			props->max_msg_length = f->mtu;
-			props->protocol_version = f->ver;
-			props->flags = f->flags;
-		}
+	if (cl->connected)
+		return -EISCONN;
+	f = fw_cl_find_uuid(dev, uuid);
+	if (!f)
+		return -ENOTTY;
+	if (f->cl)
+		return -EBUSY;
+	f->cl = cl;
+	cl->fw_cl = f;
+	cl->connected = true;
+	cl->cancel_pending = false;
+	cl->intr_pending = false;
+	if (props) {
+		props->max_msg_length = f->mtu;
+		props->protocol_version = f->ver;
+		props->flags = f->flags;
 	}
-	pthread_mutex_unlock(&dev->lock);
+	cl_changed(cl);
+	return 0;
+}
+
+int issei_connect(struct issei_host_client *cl, const uint8_t uuid[ISSEI_UUID_LEN],
+		  struct issei_client_props *props)
+{
+	int ret;
+
+	pthread_mutex_lock(&cl->dev->lock);
+	ret = issei_cl_connect_locked(cl, uuid, props);
+	pthread_mutex_unlock(&cl->dev->lock);
 	return ret;
 }
 
@@ -320,10 +339,9 @@ int issei_ioctl(struct issei_host_client *cl, unsigned int cmd, void *arg)
 
 	switch (cmd) {
 	case IOCTL_ISSEI_CONNECT_CLIENT:
-		if (!d)
-			return -EFAULT;
-		memcpy(uuid, d->in_client_uuid, sizeof(uuid));
-		ret = issei_connect(cl, uuid, &p);
+		if (d)
+			memcpy(uuid, d->in_client_uuid, sizeof(uuid));
+		ret = issei_connect(cl, d ? uuid : NULL, &p);
 		if (ret)
 			return ret;
 		memset(d, 0, sizeof(*d));
@@ -338,9 +356,12 @@ int issei_ioctl(struct issei_host_client *cl, unsigned int cmd, void *arg)
 	}
 }
 
-/* An abort request, consumed by the blocking call that honours it. */
-static int cl_aborted(struct issei_host_client *cl)
+/* An abort request, consumed by the blocking call that honours it; a
+ * call's own switch is never consumed, it ends only that call. */
+static int cl_aborted(struct issei_host_client *cl, const struct issei_call *call)
 {
+	if (call && call->abort)
+		return -EINTR;
 	if (cl->cancel_pending) {
 		cl->cancel_pending = false;
 		return -ECANCELED;
@@ -353,17 +374,17 @@ static int cl_aborted(struct issei_host_client *cl)
 }
 
 /* One wait of a blocking call (dev->lock held): 0 when woken, else why not. */
-static int cl_wait(struct issei_host_client *cl, uint64_t deadline)
+static int cl_wait(struct issei_host_client *cl, uint64_t deadline, const struct issei_call *call)
 {
-	int ret = cl_aborted(cl);
+	int ret = cl_aborted(cl, call);
 
 	if (ret)
 		return ret;
 	if (fw_cond_wait_until(&cl->wait, &cl->dev->lock, deadline)) {
-		ret = cl_aborted(cl);
+		ret = cl_aborted(cl, call);
 		return ret ? ret : -ETIME;
 	}
-	return cl_aborted(cl);
+	return cl_aborted(cl, call);
 }
 
 static uint64_t deadline_of(int timeout_ms)
@@ -383,12 +404,12 @@ static ssize_t io_check(const struct issei_device *dev, size_t n, size_t limit)
 }
 
 /* One write (from in) or read (into out) of n bytes, with dev->lock held
- * and io_check passed. */
+ * and io_check passed; call (may be NULL) can end it early. */
 typedef ssize_t io_fn(struct issei_host_client *cl, const void *in, void *out, size_t n,
-		      uint64_t deadline);
+		      uint64_t deadline, const struct issei_call *call);
 
 static ssize_t write_locked(struct issei_host_client *cl, const void *buf, void *unused, size_t n,
-			    uint64_t deadline)
+			    uint64_t deadline, const struct issei_call *call)
 {
 	struct issei_device *dev = cl->dev;
 	struct issei_write_entry *e;
@@ -401,7 +422,7 @@ static ssize_t write_locked(struct issei_host_client *cl, const void *buf, void 
 			break;
 		/* The previous write of this client is still queued: -EAGAIN
 		 * upstream, after which the caller waits and retries. */
-		ret = cl_wait(cl, deadline);
+		ret = cl_wait(cl, deadline, call);
 		if (ret)
 			return ret;
 	}
@@ -424,13 +445,14 @@ static ssize_t write_locked(struct issei_host_client *cl, const void *buf, void 
 	dev->wq_tail = e;
 	cl->pending = e;
 	cl->write_in_progress = true;
+	cl_changed(cl); /* no longer writable: poll's watcher must know */
 	issei_poke(dev);
 
 	ret = (ssize_t)n;
 	/* Done once the message is in the slot, or the client lost its link:
 	 * either way write() reports n, as upstream does. */
 	while (cl->write_in_progress && cl->pending == e) {
-		int w = cl_wait(cl, deadline);
+		int w = cl_wait(cl, deadline, call);
 
 		if (w && cl->pending == e) {
 			cl_drop_pending_write(cl);
@@ -442,19 +464,19 @@ static ssize_t write_locked(struct issei_host_client *cl, const void *buf, void 
 }
 
 static ssize_t read_locked(struct issei_host_client *cl, const void *unused, void *buf, size_t n,
-			   uint64_t deadline)
+			   uint64_t deadline, const struct issei_call *call)
 {
-	unsigned int gen;
 	ssize_t ret;
 
 	if (!cl->connected)
 		return -ENOTCONN;
-	gen = cl->conn_gen;
+	/* As upstream, a reader that finds the file connected again when it
+	 * wakes (a disconnect and reconnect meanwhile) keeps waiting. */
 	while (!cl->has_read) {
-		ret = cl_wait(cl, deadline);
+		ret = cl_wait(cl, deadline, call);
 		if (ret)
 			return ret;
-		if (!cl->connected || cl->conn_gen != gen)
+		if (!cl->connected)
 			return -ENOTCONN;
 	}
 	if (cl->read_len > n)
@@ -466,14 +488,14 @@ static ssize_t read_locked(struct issei_host_client *cl, const void *unused, voi
 	cl->read_data = NULL;
 	cl->read_len = 0;
 	cl->has_read = false;
-	pthread_cond_broadcast(&cl->wait);
+	cl_changed(cl);
 	return ret;
 }
 
 /* read and write: nothing to do for 0 bytes; else fn under dev->lock once
  * the link is up and n fits the mailbox section (limit). */
 static ssize_t io_run(struct issei_host_client *cl, io_fn *fn, const void *in, void *out, size_t n,
-		      size_t limit, int timeout_ms)
+		      size_t limit, int timeout_ms, const struct issei_call *call)
 {
 	struct issei_device *dev = cl->dev;
 	uint64_t deadline = deadline_of(timeout_ms);
@@ -484,19 +506,31 @@ static ssize_t io_run(struct issei_host_client *cl, io_fn *fn, const void *in, v
 	pthread_mutex_lock(&dev->lock);
 	ret = io_check(dev, n, limit);
 	if (!ret)
-		ret = fn(cl, in, out, n, deadline);
+		ret = fn(cl, in, out, n, deadline, call);
 	pthread_mutex_unlock(&dev->lock);
 	return ret;
 }
 
 ssize_t issei_write(struct issei_host_client *cl, const void *buf, size_t n, int timeout_ms)
 {
-	return io_run(cl, write_locked, buf, NULL, n, cl->dev->h2f_size, timeout_ms);
+	return issei_write_call(cl, buf, n, timeout_ms, NULL);
+}
+
+ssize_t issei_write_call(struct issei_host_client *cl, const void *buf, size_t n, int timeout_ms,
+			 const struct issei_call *call)
+{
+	return io_run(cl, write_locked, buf, NULL, n, cl->dev->h2f_size, timeout_ms, call);
 }
 
 ssize_t issei_read(struct issei_host_client *cl, void *buf, size_t n, int timeout_ms)
 {
-	return io_run(cl, read_locked, NULL, buf, n, cl->dev->f2h_size, timeout_ms);
+	return issei_read_call(cl, buf, n, timeout_ms, NULL);
+}
+
+ssize_t issei_read_call(struct issei_host_client *cl, void *buf, size_t n, int timeout_ms,
+			const struct issei_call *call)
+{
+	return io_run(cl, read_locked, NULL, buf, n, cl->dev->f2h_size, timeout_ms, call);
 }
 
 static int poll_mask(struct issei_host_client *cl, int events)
@@ -531,7 +565,7 @@ int issei_poll(struct issei_host_client *cl, int events, int timeout_ms)
 		ret = poll_mask(cl, events);
 		if (ret || timeout_ms == 0)
 			break;
-		ret = cl_wait(cl, deadline);
+		ret = cl_wait(cl, deadline, NULL);
 		if (ret == -ETIME) {
 			ret = 0;
 			break;
@@ -547,7 +581,7 @@ void issei_cancel(struct issei_host_client *cl)
 {
 	pthread_mutex_lock(&cl->dev->lock);
 	cl->cancel_pending = true;
-	pthread_cond_broadcast(&cl->wait);
+	cl_changed(cl);
 	pthread_mutex_unlock(&cl->dev->lock);
 }
 
@@ -555,6 +589,24 @@ void issei_interrupt(struct issei_host_client *cl)
 {
 	pthread_mutex_lock(&cl->dev->lock);
 	cl->intr_pending = true;
+	cl_changed(cl);
+	pthread_mutex_unlock(&cl->dev->lock);
+}
+
+void issei_call_abort(struct issei_host_client *cl, struct issei_call *call)
+{
+	pthread_mutex_lock(&cl->dev->lock);
+	call->abort = true;
 	pthread_cond_broadcast(&cl->wait);
+	pthread_mutex_unlock(&cl->dev->lock);
+}
+
+void issei_set_notify(struct issei_host_client *cl, void (*fn)(void *ctx, int mask), void *ctx)
+{
+	pthread_mutex_lock(&cl->dev->lock);
+	cl->notify = fn;
+	cl->notify_ctx = ctx;
+	if (fn)
+		fn(ctx, poll_mask(cl, ISSEI_POLLIN | ISSEI_POLLOUT));
 	pthread_mutex_unlock(&cl->dev->lock);
 }

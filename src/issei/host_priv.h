@@ -44,7 +44,8 @@ struct issei_host_client {
 	bool has_read;
 	uint8_t *read_data;
 	size_t read_len;
-	unsigned int conn_gen; /* bumped by every disconnect */
+	void (*notify)(void *ctx, int mask);
+	void *notify_ctx;
 	bool cancel_pending, intr_pending;
 	pthread_cond_t wait; /* readers, writers, pollers */
 };
@@ -93,6 +94,8 @@ void issei_poke(struct issei_device *dev);
 void issei_set_state(struct issei_device *dev, enum issei_rst_state s);
 
 /* host_client.c, all with dev->lock held */
+int issei_cl_connect_locked(struct issei_host_client *cl, const uint8_t *uuid,
+			    struct issei_client_props *props);
 void issei_cl_disconnect_locked(struct issei_host_client *cl);
 void issei_cl_all_disconnect(struct issei_device *dev);
 void issei_fw_cl_remove_all(struct issei_device *dev);

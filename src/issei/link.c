@@ -179,6 +179,7 @@ struct issei_remote {
 	struct hw_shm *dma;
 	struct issei_heci *heci;
 	struct issei_device *dev;
+	struct issei_fw *fw; /* the engine, when it runs in this process */
 };
 
 int issei_remote_open(const char *path, const struct issei_timeouts *to, uint64_t deadline,
@@ -226,6 +227,40 @@ fail:
 	return ret;
 }
 
+int issei_local_open(const struct issei_fw_config *cfg, const struct issei_timeouts *to,
+		     struct issei_remote **out)
+{
+	struct issei_device_config dc = { .ops = &issei_heci_ops };
+	struct issei_remote *r = calloc(1, sizeof(*r));
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	ret = issei_heci_create(HECI_CB_DEFAULT_DEPTH, &r->heci);
+	if (!ret)
+		ret = issei_fw_create(r->heci, cfg, &r->fw);
+	if (!ret)
+		ret = issei_fw_start(r->fw);
+	if (!ret) {
+		dc.hw = r->heci;
+		dc.dma = r->heci->dma;
+		if (to)
+			dc.timeouts = *to;
+		ret = issei_device_create(&dc, &r->dev);
+	}
+	if (ret) {
+		issei_remote_close(r);
+		return ret;
+	}
+	*out = r;
+	return 0;
+}
+
+struct issei_fw *issei_remote_engine(struct issei_remote *r)
+{
+	return r->fw;
+}
+
 struct issei_device *issei_remote_device(struct issei_remote *r)
 {
 	return r->dev;
@@ -263,6 +298,7 @@ void issei_remote_close(struct issei_remote *r)
 	if (!r)
 		return;
 	issei_device_destroy(r->dev);
+	issei_fw_destroy(r->fw);
 	issei_heci_destroy(r->heci);
 	hw_link_close(r->link);
 	hw_shm_destroy(r->dma);

@@ -185,6 +185,11 @@ struct optee_drv *optee_remote_drv(const struct optee_remote *r)
 	return r->drv;
 }
 
+struct hw_shm *optee_remote_region_at(const struct optee_remote *r, uint64_t paddr, uint64_t size)
+{
+	return hw_link_region_at(r->link, paddr, size);
+}
+
 void optee_remote_close(struct optee_remote *r)
 {
 	if (!r)

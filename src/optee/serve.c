@@ -4,7 +4,8 @@
  * normal world at a time. It maps the memory the normal world hands over
  * as its whole normal-world map, starts a secure world on it and serves
  * its SMCs from a slot page that it hands back, with the page of its
- * notification interrupt when it offers ASYNC_NOTIF. When the
+ * notification interrupt when it offers ASYNC_NOTIF, and the board-fixed
+ * regions its services share with the normal world. When the
  * normal world hangs up, that secure world is stopped and the next may
  * connect; a connection while one is attached is refused with a reason.
  * One loop serves the socket: a client's handshake holds it for at most
@@ -50,12 +51,15 @@ static void answer(struct hw_link *l, uint16_t type, int err, const char *text)
 	(void)!send(hw_link_fd(l), buf, sizeof(buf), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
-static void client_stop(struct client *c)
+static void client_stop(struct client *c, const struct optee_tee_serve_opts *o)
 {
 	/* The server thread first: the secure world must not be in an SMC when it goes. */
 	hw_smc_server_stop(c->server);
-	if (c->tee)
+	if (c->tee) {
 		optee_tee_destroy(c->tee);
+		if (o->detached)
+			o->detached(o->detached_ctx);
+	}
 	hw_shm_destroy(c->irq_shm);
 	hw_shm_destroy(c->slot);
 	hw_link_close(c->link);
@@ -122,23 +126,27 @@ static void client_open(struct client *c, struct hw_link *l, const struct optee_
 		snprintf(text, sizeof(text), "cannot start: %s", strerror(-ret));
 		answer(l, OPTEE_REMOTE_REFUSE, -ret, text);
 		fw_warn("optee tee: %s", text);
-		client_stop(c);
+		client_stop(c, o);
 		return;
 	}
 	answer(l, OPTEE_REMOTE_ACCEPT, 0, "");
-	if (hw_link_send_region(l, c->slot) || (c->irq_shm && hw_link_send_region(l, c->irq_shm)) ||
-	    hw_link_send_end(l))
-		client_stop(c);
+	ret = hw_link_send_region(l, c->slot);
+	if (!ret && c->irq_shm)
+		ret = hw_link_send_region(l, c->irq_shm);
+	for (unsigned int i = 0; !ret && i < o->nshared; i++)
+		ret = hw_link_send_region(l, o->shared[i]);
+	if (ret || hw_link_send_end(l))
+		client_stop(c, o);
 }
 
 /* The attached normal world spoke or hung up: it never speaks, so either is the end. */
-static void client_event(struct client *c, short revents)
+static void client_event(struct client *c, short revents, const struct optee_tee_serve_opts *o)
 {
 	char b;
 
 	if ((revents & (POLLHUP | POLLERR)) ||
 	    ((revents & POLLIN) && recv(hw_link_fd(c->link), &b, 1, MSG_DONTWAIT) <= 0))
-		client_stop(c);
+		client_stop(c, o);
 }
 
 /* ---------------------------------------------------------------- control */
@@ -283,13 +291,13 @@ int optee_tee_serve(const char *path, const struct optee_tee_serve_opts *o, int 
 		if (p[0].revents)
 			break;
 		if (p[2].revents)
-			client_event(&c, p[2].revents);
+			client_event(&c, p[2].revents, o);
 		if ((p[1].revents & POLLIN) && !hw_link_accept(ls, &l))
 			client_open(&c, l, o);
 		if (p[3].revents)
 			control_read(&k, &c, o);
 	}
-	client_stop(&c);
+	client_stop(&c, o);
 	hw_link_server_close(ls);
 	return ret;
 }

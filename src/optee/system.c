@@ -64,6 +64,8 @@ static int open_secure_world(struct optee_system *s, const struct optee_system_c
 		ret = optee_tee_create(&tc, &s->tee);
 	if (!ret && cfg->test_pta)
 		ret = optee_tee_register_pta(s->tee, &optee_pta_test);
+	if (!ret && cfg->setup_tee)
+		ret = cfg->setup_tee(cfg->setup_ctx, s->tee);
 	return ret;
 }
 

@@ -12,6 +12,7 @@
 #include <fwkit/base.h>
 #include <fwkit/board.h>
 #include <fwkit/issei.h>
+#include <fwkit/issei_dev.h>
 #include <fwkit/issei_fw.h>
 #include <fwkit/issei_link.h>
 
@@ -22,16 +23,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char usage_text[] =
 	"usage: fwkit issei fw --socket PATH [--dtb FILE] [--fw-version A.B.C.D]\n"
 	"                      [--fault KIND[:ARG[:COUNT]]]... [--verbose]\n"
+	"       fwkit issei host --socket PATH [--engine-socket PATH] [--dtb FILE]\n"
+	"       fwkit issei run [--socket PATH] -- PROGRAM [ARGS...]\n"
 	"       fwkit issei --socket PATH [options] <command> [args]\n"
 	"\n"
 	"  fw                  serve the emulated security engine on PATH for host\n"
 	"                      processes until SIGINT/SIGTERM (engine from the board's\n"
 	"                      \"fwkit,issei-fw\" node, else built-in defaults)\n"
+	"  host                run the host driver once and serve it as the device\n"
+	"                      /dev/issei0 to client processes on PATH until\n"
+	"                      SIGINT/SIGTERM; the engine is --engine-socket's, else\n"
+	"                      one in this process (SIGUSR1 resets it)\n"
+	"  run                 run PROGRAM with libfwkit-issei-preload.so, its\n"
+	"                      /dev/issei0 and /sys/class/issei served by the host on\n"
+	"                      --socket, or by one started for it\n"
 	"\n"
 	"host commands:\n"
 	"  info [--json]       link state, firmware version, firmware clients\n"
@@ -43,7 +54,9 @@ static const char usage_text[] =
 	"                      e85149df-9447-4c9a-8367-c4e33464f1b4)\n"
 	"\n"
 	"options:\n"
-	"  --socket PATH       the engine's socket (required)\n"
+	"  --socket PATH       the engine's socket (required); for 'host' and 'run'\n"
+	"                      the device's\n"
+	"  --engine-socket P   'host': the engine served by 'fwkit issei fw' on P\n"
 	"  --dtb FILE          board device tree for 'fw' (default: embedded board)\n"
 	"  --fw-version V      'fw': report firmware version V (A.B.C.D)\n"
 	"  --fault K[:A[:N]]   'fw': arm fault K with argument A, N times (default 1;\n"
@@ -59,6 +72,7 @@ static const char usage_text[] =
 
 struct opts {
 	const char *socket;
+	const char *engine_socket;
 	const char *dtb;
 	const char *fw_version;
 	unsigned int nfaults;
@@ -70,16 +84,17 @@ struct opts {
 	char **pos;
 };
 
-static const struct cli_sub issei_cmds[] = { { "fw", 0, 0, "" },
-					     { "info", 0, 0, "" },
-					     { "echo", 2, 2, "UUID and DATA" },
-					     { "spdm-version", 0, 1, "" } };
+static const struct cli_sub issei_cmds[] = {
+	{ "fw", 0, 0, "" },	      { "info", 0, 0, "" }, { "echo", 2, 2, "UUID and DATA" },
+	{ "spdm-version", 0, 1, "" }, { "host", 0, 0, "" }, { "run", 1, CLI_ANY, "PROGRAM" }
+};
 
 /* CLI_RUN, or the exit status. */
 static int parse(int argc, char **argv, struct opts *o)
 {
 	const struct cli_opt opts[] = {
 		CLI_OPT_STR("--socket", &o->socket),
+		CLI_OPT_STR("--engine-socket", &o->engine_socket),
 		CLI_OPT_STR("--dtb", &o->dtb),
 		CLI_OPT_U32("--timeout-ms", &o->timeout_ms, 0, 3600000),
 		CLI_OPT_STR("--fw-version", &o->fw_version),
@@ -161,22 +176,26 @@ static int apply_cli_config(const struct opts *o, struct issei_fw_config *cfg)
 	return 0;
 }
 
-static int cmd_fw(const struct opts *o)
+/* The engine's configuration: the board's node, or the defaults, then the
+ * command line's. NULL after reporting why not, *status the exit status. */
+static struct issei_fw_config *load_fw_config(const struct opts *o, int *status)
 {
 	struct issei_fw_config *cfg = calloc(1, sizeof(*cfg));
 	struct fw_board b;
 	char err[200];
-	sigset_t set;
-	int ret, sfd;
+	int ret;
 
-	if (!cfg)
-		return cli_fail("out of memory");
+	*status = 1;
+	if (!cfg) {
+		cli_fail("out of memory");
+		return NULL;
+	}
 	ret = fw_board_load(o->dtb, NULL, &b, err, sizeof(err));
 	if (ret) {
 		/* A board given explicitly must load; the embedded one may lack. */
 		if (o->dtb) {
-			free(cfg);
-			return cli_fail("%s", err);
+			cli_fail("%s", err);
+			goto fail;
 		}
 		issei_fw_config_default(cfg);
 	} else {
@@ -185,25 +204,48 @@ static int cmd_fw(const struct opts *o)
 		if (ret == -ENOENT && !o->dtb) {
 			issei_fw_config_default(cfg);
 		} else if (ret == -ENOENT) {
-			free(cfg);
-			return cli_fail("%s has no \"fwkit,issei-fw\" node", o->dtb);
+			cli_fail("%s has no \"fwkit,issei-fw\" node", o->dtb);
+			goto fail;
 		} else if (ret) {
-			free(cfg);
-			return cli_fail("%s", err);
+			cli_fail("%s", err);
+			goto fail;
 		}
 	}
-	ret = apply_cli_config(o, cfg);
-	if (ret) {
-		free(cfg);
-		return ret;
-	}
-	/* Signals arrive as a readable descriptor, the server's stop_fd. */
+	*status = apply_cli_config(o, cfg);
+	if (!*status)
+		return cfg;
+fail:
+	free(cfg);
+	return NULL;
+}
+
+/* SIGINT and SIGTERM (and the extra ones, if not 0) as a descriptor;
+ * SIGPIPE off. */
+static int signals_fd(int extra, int extra2)
+{
+	sigset_t set;
+
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	if (extra)
+		sigaddset(&set, extra);
+	if (extra2)
+		sigaddset(&set, extra2);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+static int cmd_fw(const struct opts *o)
+{
+	int ret, sfd;
+	struct issei_fw_config *cfg = load_fw_config(o, &ret);
+
+	if (!cfg)
+		return ret;
+	/* Signals arrive as a readable descriptor, the server's stop_fd. */
+	sfd = signals_fd(0, 0);
 	if (sfd < 0) {
 		free(cfg);
 		return cli_fail("signalfd: %s", strerror(errno));
@@ -467,6 +509,210 @@ static int cmd_spdm(const struct opts *o)
 	return ret;
 }
 
+/* ------------------------------------------------------- device host */
+
+/* The device to serve: on the engine at --engine-socket, or on one in this
+ * process; started and up (DONE) within --timeout-ms. */
+static int device_up(const struct opts *o, struct issei_remote **r)
+{
+	struct issei_fw_config *cfg;
+	int ret;
+
+	if (o->engine_socket) {
+		struct opts e = *o;
+
+		e.socket = o->engine_socket;
+		return host_up(&e, r);
+	}
+	cfg = load_fw_config(o, &ret);
+	if (!cfg)
+		return ret;
+	ret = issei_local_open(cfg, NULL, r);
+	free(cfg);
+	if (ret)
+		return cli_fail_errno("cannot create the engine", ret);
+	ret = issei_start(issei_remote_device(*r));
+	if (!ret)
+		ret = issei_wait_state(issei_remote_device(*r), ISSEI_RST_STATE_DONE, 1,
+				       left_ms(o));
+	if (ret) {
+		issei_remote_close(*r);
+		return cli_fail("link not up after %u ms", o->timeout_ms);
+	}
+	return 0;
+}
+
+/* SIGUSR1: the in-process engine drops ready, as a firmware reset does. */
+static void engine_reset(struct issei_remote *r)
+{
+	struct issei_fw_fault f = { .kind = ISSEI_FW_FAULT_DROP_READY, .count = 1 };
+
+	if (!issei_remote_engine(r) || issei_fw_inject(issei_remote_engine(r), &f))
+		fprintf(stderr, "fwkit issei host: no engine here to reset\n");
+}
+
+struct dev_host {
+	struct issei_remote *r;
+	struct issei_dev_server *srv;
+	int sfd;
+};
+
+static int dev_host_start(const struct opts *o, const char *path, struct dev_host *h)
+{
+	int ret;
+
+	/* SIGCHLD too: 'run' waits for its program on the same descriptor. */
+	h->sfd = signals_fd(SIGUSR1, SIGCHLD);
+	if (h->sfd < 0)
+		return cli_fail_errno("signalfd", -errno);
+	ret = device_up(o, &h->r);
+	if (ret) {
+		close(h->sfd);
+		return ret;
+	}
+	ret = issei_dev_server_start(issei_remote_device(h->r), path, &h->srv);
+	if (ret) {
+		issei_remote_close(h->r);
+		close(h->sfd);
+		if (ret == -EADDRINUSE)
+			return cli_fail("another host is live on %s: not taking it over", path);
+		return cli_fail("cannot serve on %s: %s", path, strerror(-ret));
+	}
+	return 0;
+}
+
+static void dev_host_stop(struct dev_host *h)
+{
+	issei_dev_server_stop(h->srv);
+	issei_remote_close(h->r);
+	close(h->sfd);
+}
+
+/* One signal: SIGUSR1 resets the engine; the signal number otherwise
+ * (SIGCHLD included). */
+static int dev_host_signal(struct dev_host *h)
+{
+	struct signalfd_siginfo si;
+
+	if (read(h->sfd, &si, sizeof(si)) != sizeof(si))
+		return 0;
+	if (si.ssi_signo == SIGUSR1) {
+		engine_reset(h->r);
+		return 0;
+	}
+	return (int)si.ssi_signo;
+}
+
+static int cmd_host(const struct opts *o)
+{
+	struct dev_host h;
+	int ret = dev_host_start(o, o->socket, &h);
+
+	if (ret)
+		return ret;
+	printf("fwkit issei host: listening on %s\n", o->socket);
+	fflush(stdout);
+	for (int sig = 0; !sig || sig == SIGCHLD;)
+		sig = dev_host_signal(&h);
+	dev_host_stop(&h);
+	return 0;
+}
+
+/* The preload library: $FWKIT_ISSEI_PRELOAD, the build tree's, or the
+ * installed one. */
+static const char *preload_path(void)
+{
+	const char *env = getenv("FWKIT_ISSEI_PRELOAD");
+
+	if (env && *env)
+		return env;
+	if (!access(FWKIT_ISSEI_PRELOAD_BUILD, R_OK))
+		return FWKIT_ISSEI_PRELOAD_BUILD;
+	return FWKIT_ISSEI_PRELOAD_INSTALLED;
+}
+
+static pid_t spawn(char **argv, const char *socket)
+{
+	sigset_t all;
+	pid_t pid;
+	char pidbuf[16];
+
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)getpid());
+	pid = fork();
+	if (pid)
+		return pid;
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	setenv("LD_PRELOAD", preload_path(), 1);
+	setenv("FWKIT_ISSEI_SOCKET", socket, 1);
+	setenv("FWKIT_ISSEI_HOST_PID", pidbuf, 1);
+	execvp(argv[0], argv);
+	fprintf(stderr, "fwkit issei run: %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* Wait for the program, serving SIGUSR1 meanwhile; its exit status. */
+static int wait_program(struct dev_host *h, pid_t pid)
+{
+	int st;
+
+	for (;;) {
+		int sig;
+
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		sig = dev_host_signal(h);
+		/* SIGINT/SIGTERM go to the program; its exit ends the run. */
+		if (sig && sig != SIGCHLD)
+			kill(pid, sig);
+	}
+}
+
+static int run_program(const struct opts *o, char **argv, char *dir, char *path, size_t len)
+{
+	struct dev_host h;
+	pid_t pid;
+	int ret;
+
+	if (o->engine_socket && o->socket)
+		return cli_usage("issei", "--engine-socket is for the host 'run' starts: not "
+					  "with --socket");
+	if (o->socket) {
+		signal(SIGPIPE, SIG_DFL);
+		setenv("LD_PRELOAD", preload_path(), 1);
+		setenv("FWKIT_ISSEI_SOCKET", o->socket, 1);
+		execvp(argv[0], argv);
+		return cli_fail("%s: %s", argv[0], strerror(errno));
+	}
+	if (!mkdtemp(dir))
+		return cli_fail_errno("mkdtemp", -errno);
+	snprintf(path, len, "%s/issei.sock", dir);
+	ret = dev_host_start(o, path, &h);
+	if (!ret) {
+		pid = spawn(argv, path);
+		ret = pid < 0 ? cli_fail_errno("fork", -errno) : wait_program(&h, pid);
+		dev_host_stop(&h);
+	}
+	rmdir(dir);
+	return ret;
+}
+
+static int cmd_run(const struct opts *o)
+{
+	char dir[] = "/tmp/fwkit-issei-XXXXXX", path[64];
+	/* The program's argv, NULL-terminated (the parser's list is not). */
+	char **argv = calloc((size_t)o->npos, sizeof(*argv));
+	int ret;
+
+	if (!argv)
+		return cli_fail("out of memory");
+	memcpy(argv, o->pos + 1, (size_t)(o->npos - 1) * sizeof(*argv));
+	ret = run_program(o, argv, dir, path, sizeof(path));
+	free(argv);
+	return ret;
+}
+
 int fwkit_cmd_issei(int argc, char **argv)
 {
 	struct opts o;
@@ -474,14 +720,22 @@ int fwkit_cmd_issei(int argc, char **argv)
 
 	if (ret != CLI_RUN)
 		return ret;
-	if (!o.socket)
-		return cli_usage("issei", "--socket PATH is required");
 	cli_quiet_logs(o.verbose);
 	o.deadline = fw_deadline((int64_t)o.timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
+	if (!strcmp(o.pos[0], "run"))
+		return cmd_run(&o);
+	if (!o.socket)
+		return cli_usage("issei", "--socket PATH is required");
+	if (!strcmp(o.pos[0], "host"))
+		return cmd_host(&o);
+	if (o.engine_socket)
+		return cli_usage("issei", "--engine-socket is for 'host' and 'run' only");
 	if (!strcmp(o.pos[0], "fw"))
 		return cmd_fw(&o);
 	if (o.dtb || o.fw_version || o.nfaults)
-		return cli_usage("issei", "--dtb, --fw-version and --fault are for 'fw' only");
+		return cli_usage("issei",
+				 "--dtb, --fw-version and --fault are for 'fw', 'host' and "
+				 "'run' only");
 	if (!strcmp(o.pos[0], "info"))
 		return cmd_info(&o);
 	if (!strcmp(o.pos[0], "echo"))

@@ -15,6 +15,7 @@
 #include <fwkit/optee/client.h>
 #include <fwkit/optee/remote.h>
 #include <fwkit/optee/system.h>
+#include <fwkit/scmi/board.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +38,9 @@ static const char usage_text[] =
 	"The OP-TEE normal-world driver against the board's secure world\n"
 	"(linaro,optee-tz node), run in this process, or served on --socket PATH by\n"
 	"`fwkit optee tee` (one normal world at a time); the test PTA\n"
-	"(" OPTEE_PTA_TEST_UUID_STR ") is registered.\n"
+	"(" OPTEE_PTA_TEST_UUID_STR ") is registered, and the SCMI PTA\n"
+	"(" PTA_SCMI_UUID_STR ") when the board has agents\n"
+	"reached through OP-TEE (linaro,scmi-optee: docs/bindings/scmi-optee.md).\n"
 	"PARAM (at most 4): none | vi:A,B | vo | vio:A,B (values)\n"
 	"                   mi:HEX | mo:SIZE | mio:HEX (memrefs of at most 4096 bytes)\n"
 	"notify prints each value until SIGINT, the secure world hanging up, N values\n"
@@ -307,39 +310,53 @@ static int cmd_invoke(struct optee_drv *drv, const struct cli_args *a, bool json
 	return ret;
 }
 
-/* The board's secure-world configuration: CLI_RUN, or the exit status. */
-static int board_config(const struct opts *o, struct optee_tee_config *cfg)
-{
+/* The board's secure world: its configuration and the SCMI firmware serving its
+ * OP-TEE agents (NULL without any). CLI_RUN, or the exit status. */
+struct world {
 	struct fw_board b;
-	char err[200];
+	struct optee_tee_config tee;
+	struct scmi_optee_firmware *scmi;
+};
+
+static int world_open(const struct opts *o, struct world *w)
+{
+	char err[256];
 	struct fw_dt dt = { .err = err, .errlen = sizeof(err) };
-	int ret = fw_board_load(o->dtb, NULL, &b, err, sizeof(err));
 	int node;
 
-	if (ret)
+	memset(w, 0, sizeof(*w));
+	if (fw_board_load(o->dtb, NULL, &w->b, err, sizeof(err)))
 		return cli_fail("%s", err);
-	dt.fdt = b.fdt;
-	node = optee_tee_find_node(b.fdt);
-	ret = CLI_RUN;
+	dt.fdt = w->b.fdt;
+	node = optee_tee_find_node(w->b.fdt);
 	if (node < 0)
-		ret = cli_fail("%s has no \"%s\" node", b.source, OPTEE_TEE_COMPATIBLE);
-	else if (optee_tee_config_from_dt(&dt, node, cfg))
-		ret = cli_fail("%s", err);
-	fw_board_free(&b);
-	return ret;
+		return cli_fail("%s has no \"%s\" node", w->b.source, OPTEE_TEE_COMPATIBLE);
+	if (optee_tee_config_from_dt(&dt, node, &w->tee) ||
+	    scmi_board_optee_firmware_open(w->b.fdt, &w->scmi, err, sizeof(err)))
+		return cli_fail("%s", err);
+	return CLI_RUN;
+}
+
+static void world_close(struct world *w)
+{
+	scmi_board_optee_firmware_close(w->scmi);
+	fw_board_free(&w->b);
 }
 
 /* The board's secure world and the driver probed against it. */
-static int open_system(const struct opts *o, struct optee_system **s)
+static int open_system(const struct opts *o, struct world *w, struct optee_system **s)
 {
 	struct optee_system_config cfg = { .slot = true, .mode = HW_WAIT_SLEEP, .test_pta = true };
 	static const struct optee_drv_device_ops no_bus = { 0 };
 	enum optee_probe_step step = OPTEE_PROBE_UID;
-	int ret = board_config(o, &cfg.tee);
+	int ret = world_open(o, w);
 
 	if (ret != CLI_RUN)
 		return ret;
+	cfg.tee = w->tee;
 	cfg.devices = &no_bus; /* enumerate, with no bus to add devices to */
+	cfg.setup_tee = scmi_board_optee_register;
+	cfg.setup_ctx = w->scmi ? w->scmi->svc : NULL;
 	ret = optee_system_open(&cfg, s, &step);
 	if (ret)
 		return cli_fail("probe (%s): %s", optee_probe_step_name(step), strerror(-ret));
@@ -398,40 +415,64 @@ static void close_control(const char *path, int fd, bool made)
 		unlink(path);
 }
 
-/* `fwkit optee tee`: serve the board's secure world until a signal. */
-static int cmd_tee(const struct opts *o)
+/* The normal world went: its SMT areas and channels start afresh for the next. */
+static void scmi_detached(void *ctx)
 {
-	static const struct optee_pta *const ptas[] = { &optee_pta_test };
-	struct optee_tee_serve_opts so = { .ptas = ptas, .nptas = 1, .ready = ready };
-	struct sigaction sa = { .sa_handler = on_signal };
+	scmi_optee_service_reset(ctx);
+}
+
+static int serve(const struct opts *o, const struct world *w)
+{
+	const struct optee_pta *ptas[2] = { &optee_pta_test };
+	struct optee_tee_serve_opts so = { .tee = w->tee,
+					   .ptas = ptas,
+					   .nptas = 1,
+					   .ready = ready,
+					   .ready_ctx = (void *)o->socket };
 	bool made = false;
 	char err[256];
 	int ret;
 
-	if (!o->socket)
-		return cli_usage("optee tee", "--socket PATH is required");
-	ret = board_config(o, &so.tee);
-	if (ret != CLI_RUN)
-		return ret;
 	so.control = o->control != NULL;
 	so.control_fd = so.control ? open_control(o->control, &made) : -1;
 	so.control_reply = control_reply;
 	if (so.control && so.control_fd < 0)
 		return 1;
-	if (pipe(stop_pipe)) {
-		close_control(o->control, so.control_fd, made);
-		return cli_fail("pipe: %s", strerror(errno));
+	if (w->scmi) {
+		ptas[so.nptas++] = scmi_optee_service_pta(w->scmi->svc);
+		so.shared = w->scmi->shared;
+		so.nshared = w->scmi->nshared;
+		so.detached = scmi_detached;
+		so.detached_ctx = w->scmi->svc;
 	}
-	so.ready_ctx = (void *)o->socket;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	ret = optee_tee_serve(o->socket, &so, stop_pipe[0], err, sizeof(err));
-	close(stop_pipe[0]);
-	close(stop_pipe[1]);
 	close_control(o->control, so.control_fd, made);
 	return ret ? cli_fail("%s", err) : 0;
+}
+
+/* `fwkit optee tee`: serve the board's secure world until a signal. */
+static int cmd_tee(const struct opts *o)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct world w;
+	int ret;
+
+	if (!o->socket)
+		return cli_usage("optee tee", "--socket PATH is required");
+	ret = world_open(o, &w);
+	if (ret == CLI_RUN && pipe(stop_pipe))
+		ret = cli_fail("pipe: %s", strerror(errno));
+	if (ret == CLI_RUN) {
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		signal(SIGPIPE, SIG_IGN);
+		ret = serve(o, &w);
+		close(stop_pipe[0]);
+		close(stop_pipe[1]);
+	}
+	world_close(&w);
+	return ret;
 }
 
 /* ------------------------------------------------------------------ notify */
@@ -529,6 +570,7 @@ int fwkit_cmd_optee(int argc, char **argv)
 					CLI_OPT_STR("--control", &o.control), CLI_OPT_END };
 	const struct cli_spec spec = CLI_SPEC_SUBS("optee", usage_text, opts, &o.json, subs);
 	struct optee_system *s = NULL;
+	struct world w;
 	struct cli_args a;
 	int ret = cli_parse(&spec, argc, argv, &a);
 
@@ -547,10 +589,10 @@ int fwkit_cmd_optee(int argc, char **argv)
 		cli_signals_init(); /* before the driver's threads, which leave signals to it */
 	if (o.socket)
 		return run_remote(&o, &a);
-	ret = open_system(&o, &s);
-	if (ret != CLI_RUN)
-		return ret;
-	ret = run_on(optee_system_drv(s), &a, &o);
+	ret = open_system(&o, &w, &s);
+	if (ret == CLI_RUN)
+		ret = run_on(optee_system_drv(s), &a, &o);
 	optee_system_close(s);
+	world_close(&w);
 	return ret;
 }

@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include <fwkit/base.h>
 #include <fwkit/mediator.h>
 #include <fwkit/scmi/session.h>
 
@@ -22,14 +23,18 @@ static const char usage_text[] =
 	"                     PATH is DIR (its <agent>.sock is used) or that socket;\n"
 	"                     on an arm,scmi-virtio node the same as --vhost-user PATH\n"
 	"                     (default: run the board's platform in this process)\n"
+	"  --optee-socket PATH  with a linaro,scmi-optee --node: reach SCMI through the\n"
+	"                     OP-TEE secure world of 'fwkit optee tee --socket PATH'\n"
+	"                     (default: both OP-TEE worlds in this process)\n"
 	"  --vhost-user PATH  drive the vhost-user-scmi back-end at socket PATH as QEMU\n"
 	"                     does ('fwkit vhost-user-scmi --socket PATH'), as the agent\n"
 	"                     of an arm,scmi-virtio node (default /firmware/scmi-virtio)\n"
 	"  --ring N           virtqueue entries for a virtio node's agent (default 256)\n"
 	"  --dtb FILE         board device tree (default: the embedded default board)\n"
-	"  --node PATH        this agent's node (default /firmware/scmi): arm,scmi-smc,\n"
-	"                     or arm,scmi-virtio, reached in this process through a\n"
-	"                     vhost-user loopback to the board's virtio-scmi device\n"
+	"  --node PATH        this agent's arm,scmi-smc, linaro,scmi-optee or arm,scmi-virtio\n"
+	"                     node (default /firmware/scmi); a virtio node's agent reaches\n"
+	"                     the board's platform in this process through a vhost-user\n"
+	"                     loopback to its virtio-scmi device\n"
 	"  --domain N         with --socket DIR of 'fwkit mediator': be domain N's guest\n"
 	"                     (its agent's node, asked of the mediator)\n"
 	"  --poll             wait by polling instead of sleeping\n"
@@ -61,8 +66,9 @@ static const char usage_text[] =
 
 struct cli_scmi {
 	struct scmi_session_opts o;
-	const char *socket;	/* NULL: the platform runs in this process */
-	const char *vhost_user; /* a vhost-user-scmi back-end's socket */
+	const char *socket;	  /* NULL: the platform runs in this process */
+	const char *vhost_user;	  /* a vhost-user-scmi back-end's socket */
+	const char *optee_socket; /* an OP-TEE agent's secure world in another process */
 	struct scmi_session *session;
 };
 
@@ -73,9 +79,12 @@ struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
 
 	if (s->session)
 		return scmi_session_agent(s->session);
-	if (s->socket) {
-		/* A platform that goes away ends a command that waits for events. */
-		s->o.on_hangup = cli_platform_hung_up;
+	/* A platform that goes away ends a command that waits for events. */
+	s->o.on_hangup = cli_platform_hung_up;
+	if (s->optee_socket) {
+		ret = scmi_session_connect_optee(s->optee_socket, &s->o, &s->session, err,
+						 sizeof(err));
+	} else if (s->socket) {
 		ret = scmi_session_connect(s->socket, &s->o, &s->session, err, sizeof(err));
 	} else if (s->vhost_user) {
 		ret = scmi_session_vhost_user(s->vhost_user, &s->o, &s->session, err, sizeof(err));
@@ -430,12 +439,12 @@ static int check_where(const struct cli_scmi *s)
 static int parse_global(int argc, char **argv, struct cli_scmi *s, struct cli_args *args)
 {
 	struct scmi_session_opts *o = &s->o;
-	const char **socket = &s->socket;
 	const char *completion = NULL, *trace_file = NULL;
 	unsigned int domid = UINT32_MAX;
 	bool poll = false, trace = false, verbose = false;
 	const struct cli_opt opts[] = {
-		CLI_OPT_STR("--socket", socket),
+		CLI_OPT_STR("--socket", &s->socket),
+		CLI_OPT_STR("--optee-socket", &s->optee_socket),
 		CLI_OPT_STR("--vhost-user", &s->vhost_user),
 		CLI_OPT_U32("--ring", &o->vhost_ring, 1, 32768),
 		CLI_OPT_STR("--dtb", &o->dtb),
@@ -458,6 +467,8 @@ static int parse_global(int argc, char **argv, struct cli_scmi *s, struct cli_ar
 				       .stop_at_arg = true };
 	int ret = cli_parse(&spec, argc, argv, args);
 
+	if (ret == CLI_RUN && s->socket && s->optee_socket)
+		ret = cli_usage("scmi", "--socket and --optee-socket exclude each other");
 	if (ret == CLI_RUN)
 		ret = check_where(s);
 	if (ret == CLI_RUN)
@@ -468,7 +479,7 @@ static int parse_global(int argc, char **argv, struct cli_scmi *s, struct cli_ar
 	if (ret == CLI_RUN)
 		ret = cli_set_trace(o, trace, trace_file);
 	if (ret == CLI_RUN)
-		ret = domain_node(*socket, domid, o);
+		ret = domain_node(s->socket, domid, o);
 	return ret;
 }
 

@@ -133,6 +133,9 @@ struct optee_shm {
 };
 
 int optee_drv_shm_alloc(struct optee_drv *drv, size_t size, struct optee_shm *shm);
+/* The region pool buffers lie in (va points into it), for views of a buffer such as an SMT
+ * area; NULL before probe set the pool up. */
+struct hw_shm *optee_drv_shm_region(struct optee_drv *drv);
 /* Unregisters a registered buffer first (remove does it for buffers still allocated). */
 void optee_drv_shm_free(struct optee_drv *drv, struct optee_shm *shm);
 /*

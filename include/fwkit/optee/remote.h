@@ -14,7 +14,8 @@
  * little-endian): u32 magic "OPTH", u16 version 1, u16 type (ACCEPT 1,
  * REFUSE 2), u32 errno (REFUSE), u32 reserved 0, char text[48] (REFUSE:
  * why), NUL-terminated. After ACCEPT come the slot region, the interrupt
- * line's region when the secure world offers ASYNC_NOTIF, and END.
+ * line's region when the secure world offers ASYNC_NOTIF, the board-fixed
+ * regions it shares, and END.
  */
 #ifndef FWKIT_OPTEE_REMOTE_H
 #define FWKIT_OPTEE_REMOTE_H
@@ -56,6 +57,15 @@ struct optee_tee_serve_opts {
 	int control_fd;
 	void (*control_reply)(void *ctx, const char *line);
 	void *control_ctx;
+	/* Board-fixed memory both worlds see (the SMT areas of SCMI over OP-TEE, which the
+	 * secure world's services own): handed to each normal world after the slot, by
+	 * physical address; not owned. */
+	struct hw_shm *const *shared;
+	unsigned int nshared;
+	/* A normal world went and its secure world was stopped: services that outlive it
+	 * forget its state (may be NULL). */
+	void (*detached)(void *ctx);
+	void *detached_ctx;
 };
 
 /* Serve until stop_fd is readable: 0, or a negative errno with err set
@@ -71,6 +81,9 @@ struct optee_remote;
 int optee_remote_open(const char *path, int timeout_ms, int64_t smc_timeout_ns,
 		      struct optee_remote **out, char *err, size_t errlen);
 struct optee_drv *optee_remote_drv(const struct optee_remote *r);
+/* A board-fixed region the secure world shared (optee_tee_serve_opts.shared) that covers
+ * [paddr, paddr + size), or NULL. */
+struct hw_shm *optee_remote_region_at(const struct optee_remote *r, uint64_t paddr, uint64_t size);
 /* fn(ctx) (from the link's watcher thread; NULL: none) once the secure world hangs up. */
 void optee_remote_on_hangup(struct optee_remote *r, void (*fn)(void *ctx), void *ctx);
 /* Removes the driver and hangs up; safe on NULL. */

@@ -29,6 +29,11 @@ struct optee_system_config {
 	bool test_pta;		     /* register optee_pta_test */
 	const struct optee_drv_device_ops *devices; /* NULL: the driver does not enumerate */
 	int64_t smc_timeout_ns;			    /* 0: 5 s */
+	/* Run on the secure world before the driver probes, to register services of
+	 * the caller's (PTAs it owns, which must outlive the system); a negative errno
+	 * fails the open. NULL: none. */
+	int (*setup_tee)(void *ctx, struct optee_tee *tee);
+	void *setup_ctx;
 };
 
 struct optee_system;

@@ -4,7 +4,11 @@
  *  - the agent reads the nodes Linux reads: compatible "arm,scmi-smc",
  *    arm,smc-id, shmem (TX area, optional second RX area) pointing at
  *    "arm,scmi-shmem" nodes with reg, interrupts named "a2p" / "p2a", and the
- *    optional arm,max-msg-size, arm,max-msg and max-rx-timeout-ms;
+ *    optional arm,max-msg-size, arm,max-msg and max-rx-timeout-ms; or
+ *    compatible "linaro,scmi-optee" with linaro,optee-channel-id and an
+ *    optional shmem (one area), also on protocol@N nodes for a dedicated
+ *    channel, and fwkit's fwkit,optee-smt-message on a node without shmem
+ *    (docs/bindings/scmi-optee.md);
  *  - the platform reads fwkit's binding, /scmi-platform (compatible
  *    "fwkit,scmi-platform"), documented in docs/bindings/scmi-platform.md.
  * A malformed tree is reported in one line naming the node and property.
@@ -21,16 +25,43 @@
 
 #include <fwkit/scmi/agent.h>
 #include <fwkit/scmi/platform.h>
+#include <fwkit/scmi/platform_optee.h>
 #include <fwkit/scmi/platform_smt_smc.h>
 
 #define SCMI_BOARD_PATH_MAX 128
 
+enum scmi_board_transport {
+	SCMI_BOARD_SMC,	   /* arm,scmi-smc */
+	SCMI_BOARD_OPTEE,  /* linaro,scmi-optee */
+	SCMI_BOARD_VIRTIO, /* arm,scmi-virtio: a virtio device (vhost-user, in-process rings),
+			    * none of the SMT fields apply */
+};
+#define SCMI_BOARD_VIRTIO_COMPATIBLE "arm,scmi-virtio"
+
+/* One channel through OP-TEE's SCMI PTA, as its "linaro,scmi-optee" node
+ * describes it (docs/bindings/scmi-optee.md): a shmem phandle makes it an
+ * SMT channel on that board-fixed area, none a MSG channel (or, with
+ * fwkit,optee-smt-message, an SMT buffer handed over with each call). A
+ * protocol@N node under it with a linaro,optee-channel-id of its own is
+ * protocol N's dedicated channel, as Linux reads it. */
+#define SCMI_BOARD_OPTEE_COMPATIBLE "linaro,scmi-optee"
+#define SCMI_BOARD_MAX_OPTEE_CHANS  4
+struct scmi_board_optee_chan {
+	char path[SCMI_BOARD_PATH_MAX];
+	uint8_t protocol_id; /* SCMI_PROTOCOL_BASE: the node's own channel */
+	uint32_t channel_id;
+	bool has_shmem;
+	uint64_t shm_paddr, shm_size;
+	bool smt_message;
+};
+
 /* One agent's channel, as the agent's DT node describes it. */
 struct scmi_board_chan {
 	char path[SCMI_BOARD_PATH_MAX];
-	/* compatible "arm,scmi-virtio": a virtio device (vhost-user, in-process
-	 * rings) and none of the SMT fields below */
-	bool virtio;
+	enum scmi_board_transport transport;
+	/* linaro,scmi-optee: its channels, the node's own first (none of the SMC fields apply) */
+	struct scmi_board_optee_chan optee[SCMI_BOARD_MAX_OPTEE_CHANS];
+	unsigned int noptee;
 	uint32_t smc_id;
 	uint64_t tx_paddr, tx_size;
 	bool has_rx;
@@ -46,7 +77,10 @@ struct scmi_board_agent {
 	uint32_t id;
 	char name[SCMI_SHORT_NAME_MAX_SIZE];
 	bool trusted;
-	struct scmi_board_chan chan;
+	struct scmi_board_chan chan; /* an SMC agent's channel (noptee == 0) */
+	/* an agent reached through OP-TEE: its channels, and no SMC channel */
+	struct scmi_board_optee_chan optee[SCMI_BOARD_MAX_OPTEE_CHANS];
+	unsigned int noptee;
 	uint32_t devices[SCMI_PLATFORM_MAX_DEVICES];
 	unsigned int ndevices;
 	bool has_protocols;
@@ -65,6 +99,8 @@ struct scmi_board_platform {
 		char name[SCMI_SHORT_NAME_MAX_SIZE];
 	} devices[SCMI_PLATFORM_MAX_DEVICES];
 	unsigned int ndevices;
+	uint32_t optee_caps; /* fwkit,optee-caps: PTA_SCMI_CAPS_* offered (0: both) */
+	bool optee_quirks;   /* fwkit,optee-quirks: SCMI_OPTEE_QUIRKS */
 	/* the tree and its platform node, for the protocol modules (valid while
 	 * the board is loaded) */
 	const void *fdt;
@@ -77,6 +113,9 @@ int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_c
 			  size_t errlen);
 int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *p, char *err,
 			     size_t errlen);
+/* One "linaro,scmi-optee" node, as the platform and the agent read it. */
+int scmi_board_read_optee_chan(const void *fdt, const char *path, struct scmi_board_optee_chan *c,
+			       char *err, size_t errlen);
 /* Paths of every "arm,scmi-smc" node a host reads (none inside a "xen,sci"
  * container), in tree order; returns the count. */
 int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], int max);
@@ -108,9 +147,9 @@ struct hw_shm *fw_link_lookup(void *link, uint64_t paddr, uint64_t size);
 int scmi_board_create_platform(const struct scmi_board_platform *bp,
 			       const struct scmi_platform_config *base_cfg,
 			       struct scmi_platform **out, char *err, size_t errlen);
-/* One agent's SMT-over-SMC channel as its node describes it, on m's
- * regions (m may be a view of some of a machine's regions: the socket
- * server gives each agent a doorbell page of its own). */
+/* One agent's SMT-over-SMC channel as its node describes it (nothing for an
+ * agent reached through OP-TEE), on m's regions (m may be a view of some of a machine's regions:
+ * the socket server gives each agent a doorbell page of its own). */
 int scmi_board_add_smt_channel(const struct scmi_board_agent *a, struct fw_machine *m,
 			       struct scmi_platform *p, char *err, size_t errlen);
 /* Each agent's SMT-over-SMC channel as its node describes it, on m's
@@ -122,6 +161,40 @@ int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_ma
 			      const struct scmi_platform_config *base_cfg,
 			      struct scmi_platform **out, char *err, size_t errlen);
 
+/*
+ * The SCMI PTA serving the board's OP-TEE channels (each agent's
+ * linaro,scmi-optee nodes, SMT areas on m's regions) in front of p, with the
+ * platform's fwkit,optee-* options; *out is NULL when the board has none.
+ * Register scmi_optee_service_pta(*out) on each secure world that serves
+ * them (scmi_board_optee_register has optee_system_config.setup_tee's shape).
+ */
+int scmi_board_optee_service(const struct scmi_board_platform *bp, struct fw_machine *m,
+			     struct scmi_platform *p, struct scmi_optee_service **out, char *err,
+			     size_t errlen);
+struct optee_tee;
+int scmi_board_optee_register(void *service, struct optee_tee *tee);
+
+/*
+ * The SCMI side of a secure world serving the board's OP-TEE agents, as
+ * real firmware holds it: the board's platform (its agents, devices and
+ * modules, no SMC channels: those are another firmware's), the SMT areas of
+ * the OP-TEE channels (the secure world owns them and shares them with the
+ * normal world: `shared`), and the PTA. scmi_board_optee_firmware_open
+ * gives NULL (and 0) when the board has no OP-TEE agent.
+ */
+struct scmi_optee_firmware {
+	struct scmi_board_platform bp;
+	struct fw_machine m;
+	struct scmi_platform *p;
+	struct scmi_optee_service *svc;
+	struct hw_shm *shared[SCMI_PLATFORM_MAX_AGENTS * SCMI_BOARD_MAX_OPTEE_CHANS];
+	unsigned int nshared;
+};
+int scmi_board_optee_firmware_open(const void *fdt, struct scmi_optee_firmware **out, char *err,
+				   size_t errlen);
+/* After every tee it was registered on is gone; safe on NULL. */
+void scmi_board_optee_firmware_close(struct scmi_optee_firmware *fw);
+
 /* The agent of the board named name ("vm0"), or with name NULL the first
  * whose channel is "arm,scmi-virtio": NULL with err set when there is none. */
 const struct scmi_board_agent *scmi_board_virtio_agent(const struct scmi_board_platform *bp,
@@ -132,5 +205,13 @@ int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn 
 			   void *lookup_ctx, struct hw_smc *smc, enum hw_wait_mode mode,
 			   const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
 			   size_t errlen);
+
+/* Build an agent on a linaro,scmi-optee node: one channel per OP-TEE channel of the node,
+ * through oa (the OP-TEE driver's SCMI PTA); lookup finds the static areas. */
+struct scmi_optee_agent;
+int scmi_board_build_optee_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,
+				 void *lookup_ctx, struct scmi_optee_agent *oa,
+				 const struct scmi_agent_config *cfg, struct scmi_agent **out,
+				 char *err, size_t errlen);
 
 #endif /* FWKIT_SCMI_BOARD_H */

@@ -83,6 +83,18 @@ int scmi_session_connect(const char *socket_path, const struct scmi_session_opts
 int scmi_session_vhost_user(const char *socket_path, const struct scmi_session_opts *o,
 			    struct scmi_session **out, char *err, size_t errlen);
 
+/*
+ * An agent on a linaro,scmi-optee node (o->node) reached through OP-TEE in another process:
+ * a normal world connected to `fwkit optee tee --socket tee_socket` (optee_remote_open), whose
+ * secure world serves the SCMI PTA. A secure world that dies fails the call waiting and every
+ * later one (-EIO) at once. A board-fixed SMT area is the one the secure world's process
+ * shared over the link. (A local session builds OP-TEE agents on both worlds in this
+ * process: scmi_session_local, scmi_session_add_agent.)
+ */
+#define SCMI_SESSION_OPTEE_SMC_NS (5 * (int64_t)FW_NSEC_PER_SEC)
+int scmi_session_connect_optee(const char *tee_socket, const struct scmi_session_opts *o,
+			       struct scmi_session **out, char *err, size_t errlen);
+
 /* Who the platform says a connection is. */
 struct scmi_session_peer {
 	uint32_t agent_id;
@@ -98,7 +110,9 @@ struct scmi_session_peer {
  */
 int scmi_session_attach(const char *path, const char *agent, int timeout_ms, struct hw_link **out,
 			struct scmi_session_peer *peer, char *err, size_t errlen);
-/* Another agent on a local session's platform (another node of the board). */
+/* Another agent on a local session's platform (another node of the board: arm,scmi-smc, or
+ * linaro,scmi-optee on the session's OP-TEE). The caller destroys it before closing the
+ * session. */
 int scmi_session_add_agent(struct scmi_session *s, const char *node,
 			   const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
 			   size_t errlen);

@@ -220,6 +220,11 @@ int optee_drv_shm_alloc(struct optee_drv *drv, size_t size, struct optee_shm *sh
 	return 0;
 }
 
+struct hw_shm *optee_drv_shm_region(struct optee_drv *drv)
+{
+	return drv->pool_shm;
+}
+
 /* A registered buffer is unregistered first; remove's sweep has done it if the mark is gone. */
 void optee_drv_shm_free(struct optee_drv *drv, struct optee_shm *shm)
 {

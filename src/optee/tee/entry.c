@@ -25,6 +25,7 @@ struct mapped {
 	union tee_param p[TEE_NUM_PARAMS];
 	size_t cap[TEE_NUM_PARAMS];
 	struct tee_regshm *reg[TEE_NUM_PARAMS]; /* the registered buffer of an RMEM param */
+	void *alloc[TEE_NUM_PARAMS];		/* what a memref's buffer lies in */
 	uint32_t types;
 };
 
@@ -72,10 +73,19 @@ static int param_copy(const struct optee_nsmem *ns, const struct optee_msg_param
 	return ns_copy(ns, mp, buf, len, to_ns);
 }
 
+/* The private copy lies at the normal-world address's offset in a word, as optee_os maps the
+ * pages themselves: a PTA that checks alignment (the SCMI PTA's MSG buffers) sees the caller's. */
+#define MEMREF_ALIGN 8u
+
+static uint64_t ns_misalign(const struct optee_msg_param *mp, const struct tee_regshm *reg)
+{
+	return (reg ? reg->offs + mp->u.rmem.offs : mp->u.tmem.buf_ptr) & (MEMREF_ALIGN - 1);
+}
+
 /* An RMEM param names [offs, offs + size) of a registered buffer (optee_os: BAD_PARAMETERS
  * for an unknown cookie or a range outside the buffer); the reference holds it for the call. */
 static uint32_t map_memref(struct optee_tee *tee, const struct optee_msg_param *mp,
-			   union tee_param *p, size_t *cap, struct tee_regshm **reg)
+			   union tee_param *p, size_t *cap, struct tee_regshm **reg, void **alloc)
 {
 	uint32_t type = optee_msg_attr_type(mp->attr);
 	bool rmem = type < OPTEE_MSG_ATTR_TYPE_TMEM_INPUT;
@@ -89,9 +99,10 @@ static uint32_t map_memref(struct optee_tee *tee, const struct optee_msg_param *
 	p->memref.size = *cap;
 	if (!rmem && !mp->u.tmem.buf_ptr)
 		return TEE_SUCCESS; /* a NULL memref (MEMREF_NULL) */
-	p->memref.buffer = calloc(1, *cap ? *cap : 1);
-	if (!p->memref.buffer)
+	*alloc = calloc(1, *cap + MEMREF_ALIGN);
+	if (!*alloc)
 		return TEE_ERROR_OUT_OF_MEMORY;
+	p->memref.buffer = (uint8_t *)*alloc + ns_misalign(mp, *reg);
 	if ((type & 3u) == (OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT & 3u))
 		return TEE_SUCCESS; /* output only: nothing to copy in */
 	return param_copy(tee->cfg.nsmem, mp, *reg, p->memref.buffer, *cap, false)
@@ -122,7 +133,7 @@ static uint32_t map_params(struct optee_tee *tee, const struct optee_msg_param *
 		}
 		/* RMEM 5-7 and TMEM 9-B both become MEMREF 5-7. */
 		m->types |= ((type & 3u) | 4u) << (4 * i);
-		res = map_memref(tee, &mp[i], &m->p[i], &m->cap[i], &m->reg[i]);
+		res = map_memref(tee, &mp[i], &m->p[i], &m->cap[i], &m->reg[i], &m->alloc[i]);
 	}
 	return res;
 }
@@ -152,7 +163,7 @@ static void unmap_params(struct optee_tee *tee, struct optee_msg_param *mp, uint
 				mp[i].u.tmem.size = p->memref.size;
 		}
 		if (t >= TEE_PARAM_TYPE_MEMREF_INPUT)
-			free(p->memref.buffer);
+			free(m->alloc[i]);
 	}
 	for (uint32_t i = 0; i < TEE_NUM_PARAMS; i++)
 		tee_regshm_put(tee, m->reg[i]);

@@ -8,6 +8,7 @@
 #include <fwkit/dt.h>
 #include <fwkit/scmi/board.h>
 #include <fwkit/scmi/modules.h>
+#include <fwkit/scmi/transport_optee.h>
 #include <fwkit/scmi/transport_smc.h>
 
 #include <errno.h>
@@ -114,10 +115,10 @@ static int read_areas(const struct fw_dt *dt, int node, struct scmi_board_chan *
 	return 0;
 }
 
-/* Linux's optional limits of a channel. */
-static int read_limits(const struct fw_dt *dt, int node, struct scmi_board_chan *c)
+/* Linux's optional limits of a channel; size starts as the default. */
+static int read_limits(const struct fw_dt *dt, int node, struct scmi_board_chan *c, uint32_t size)
 {
-	uint32_t size = SCMI_DEFAULT_MAX_MSG_SIZE, max = 0, timeout = 0;
+	uint32_t max = 0, timeout = 0;
 
 	if (fw_dt_u32(dt, node, "arm,max-msg-size", &size, 8, 4096, 0) ||
 	    fw_dt_u32(dt, node, "arm,max-msg", &max, 1, SCMI_MSG_TOKEN_MAX, 0) ||
@@ -126,6 +127,8 @@ static int read_limits(const struct fw_dt *dt, int node, struct scmi_board_chan 
 	c->max_msg_size = size;
 	c->max_msg = max;
 	c->rx_timeout_ms = timeout;
+	if (c->transport == SCMI_BOARD_OPTEE)
+		return 0; /* the transport checks its areas against its message size */
 	if (c->tx_size < SMT_MSG_PAYLOAD + c->max_msg_size)
 		return fw_dt_error(dt, node, "shmem",
 				   "tx area of %llu bytes cannot hold a %zu-byte message",
@@ -137,23 +140,100 @@ static int read_limits(const struct fw_dt *dt, int node, struct scmi_board_chan 
 	return 0;
 }
 
+/* One OP-TEE channel, from the linaro,scmi-optee node or one of its protocol nodes. */
+static int read_optee_chan(const struct fw_dt *dt, int node, uint8_t protocol_id,
+			   struct scmi_board_optee_chan *c)
+{
+	int shm;
+	unsigned int n;
+
+	memset(c, 0, sizeof(*c));
+	fdt_get_path(dt->fdt, node, c->path, sizeof(c->path));
+	c->protocol_id = protocol_id;
+	if (fw_dt_u32(dt, node, "linaro,optee-channel-id", &c->channel_id, 0, UINT32_MAX,
+		      FW_DT_REQUIRED) ||
+	    fw_dt_phandles(dt, node, "shmem", &shm, 1, 1, &n, 0) ||
+	    fw_dt_flag(dt, node, "fwkit,optee-smt-message", &c->smt_message))
+		return -EINVAL;
+	c->has_shmem = n == 1;
+	if (c->has_shmem && c->smt_message)
+		return fw_dt_error(dt, node, "fwkit,optee-smt-message",
+				   "only for a channel without shmem");
+	if (c->has_shmem && read_shmem(dt, shm, &c->shm_paddr, &c->shm_size))
+		return -EINVAL;
+	if (c->has_shmem && c->shm_size < SCMI_OPTEE_SMT_SLOT_SIZE)
+		return fw_dt_error(dt, node, "shmem", "area of %llu bytes is smaller than %u",
+				   (unsigned long long)c->shm_size, SCMI_OPTEE_SMT_SLOT_SIZE);
+	return 0;
+}
+
+/* The next of at most SCMI_BOARD_MAX_OPTEE_CHANS channels, out[*n], from node. */
+static int read_optee_next(const struct fw_dt *dt, int node, uint8_t protocol_id,
+			   struct scmi_board_optee_chan *out, unsigned int *n)
+{
+	if (*n == SCMI_BOARD_MAX_OPTEE_CHANS)
+		return fw_dt_error(dt, node, NULL, "more than %d OP-TEE channels",
+				   SCMI_BOARD_MAX_OPTEE_CHANS);
+	if (read_optee_chan(dt, node, protocol_id, &out[*n]))
+		return -EINVAL;
+	(*n)++;
+	return 0;
+}
+
+/* A linaro,scmi-optee node's channels, appended to out[*n]: its own, then each protocol
+ * node's with a linaro,optee-channel-id (Linux's dedicated channels). */
+static int read_optee_node(const struct fw_dt *dt, int node, struct scmi_board_optee_chan *out,
+			   unsigned int *n)
+{
+	int child;
+
+	if (fdt_node_check_compatible(dt->fdt, node, SCMI_BOARD_OPTEE_COMPATIBLE))
+		return fw_dt_error(dt, node, "compatible",
+				   "must be \"" SCMI_BOARD_OPTEE_COMPATIBLE "\"");
+	if (read_optee_next(dt, node, SCMI_PROTOCOL_BASE, out, n))
+		return -EINVAL;
+	fdt_for_each_subnode(child, dt->fdt, node)
+	{
+		uint32_t proto;
+
+		if (!fw_dt_has(dt, child, "linaro,optee-channel-id"))
+			continue;
+		if (fw_dt_u32(dt, child, "reg", &proto, 0x11, 0xFF, FW_DT_REQUIRED) ||
+		    read_optee_next(dt, child, (uint8_t)proto, out, n))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int read_optee_agent(const struct fw_dt *dt, int node, struct scmi_board_chan *c)
+{
+	c->transport = SCMI_BOARD_OPTEE;
+	if (read_optee_node(dt, node, c->optee, &c->noptee))
+		return -EINVAL;
+	return read_limits(dt, node, c, 0);
+}
+
 static int read_agent(const struct fw_dt *dt, int node, struct scmi_board_chan *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->a2p_irq = c->p2a_irq = -1;
 	fdt_get_path(dt->fdt, node, c->path, sizeof(c->path));
+	if (!fdt_node_check_compatible(dt->fdt, node, SCMI_BOARD_OPTEE_COMPATIBLE))
+		return read_optee_agent(dt, node, c);
 	/* A virtio device brings its own queues: nothing more to read. */
-	c->virtio = !fdt_node_check_compatible(dt->fdt, node, "arm,scmi-virtio");
-	if (c->virtio)
+	if (!fdt_node_check_compatible(dt->fdt, node, SCMI_BOARD_VIRTIO_COMPATIBLE)) {
+		c->transport = SCMI_BOARD_VIRTIO;
 		return 0;
+	}
 	if (fdt_node_check_compatible(dt->fdt, node, "arm,scmi-smc"))
 		return fw_dt_error(dt, node, "compatible",
-				   "must be \"arm,scmi-smc\" or \"arm,scmi-virtio\"");
+				   "must be \"arm,scmi-smc\", \"" SCMI_BOARD_OPTEE_COMPATIBLE
+				   "\" or \"" SCMI_BOARD_VIRTIO_COMPATIBLE "\"");
 	if (fw_dt_u32(dt, node, "arm,smc-id", &c->smc_id, 0, UINT32_MAX, FW_DT_REQUIRED) ||
 	    read_areas(dt, node, c) || read_irq(dt, node, "a2p", c, &c->a2p_irq) ||
 	    read_irq(dt, node, "p2a", c, &c->p2a_irq))
 		return -EINVAL;
-	return read_limits(dt, node, c);
+	return read_limits(dt, node, c, SCMI_DEFAULT_MAX_MSG_SIZE);
 }
 
 int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_chan *c, char *err,
@@ -193,24 +273,92 @@ int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], i
 	return n;
 }
 
-/* The agent's channel, and no other agent's channel. */
+int scmi_board_read_optee_chan(const void *fdt, const char *path, struct scmi_board_optee_chan *c,
+			       char *err, size_t errlen)
+{
+	const struct fw_dt dt = { fdt, err, errlen };
+	int node = fdt_path_offset(fdt, path);
+
+	if (node < 0) {
+		memset(c, 0, sizeof(*c));
+		snprintf(err, errlen, "device tree: %s: no such node", path);
+		return -ENOENT;
+	}
+	if (fdt_node_check_compatible(fdt, node, SCMI_BOARD_OPTEE_COMPATIBLE))
+		return fw_dt_error(&dt, node, "compatible",
+				   "must be \"" SCMI_BOARD_OPTEE_COMPATIBLE "\"");
+	return read_optee_chan(&dt, node, SCMI_PROTOCOL_BASE, c);
+}
+
+/* Whether an OP-TEE channel id is already some agent's (a is being read). */
+static const struct scmi_board_agent *optee_id_owner(const struct scmi_board_platform *bp,
+						     const struct scmi_board_agent *a, uint32_t id)
+{
+	for (unsigned int i = 0; i <= bp->nagents; i++) {
+		const struct scmi_board_agent *o = i < bp->nagents ? &bp->agents[i] : a;
+
+		for (unsigned int k = 0; k < o->noptee; k++)
+			if (o->optee[k].channel_id == id)
+				return o;
+	}
+	return NULL;
+}
+
+/* An agent reached through OP-TEE: every phandle a linaro,scmi-optee node. */
+static int read_optee_channels(const struct fw_dt *dt, int node,
+			       const struct scmi_board_platform *bp, struct scmi_board_agent *a,
+			       const int *ch, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct scmi_board_optee_chan c[SCMI_BOARD_MAX_OPTEE_CHANS];
+		unsigned int nc = 0;
+
+		if (read_optee_node(dt, ch[i], c, &nc))
+			return -EINVAL;
+		for (unsigned int k = 0; k < nc; k++) {
+			const struct scmi_board_agent *o = optee_id_owner(bp, a, c[k].channel_id);
+
+			if (o)
+				return fw_dt_error(dt, node, "fwkit,channel",
+						   "OP-TEE channel %u already belongs to agent %u",
+						   c[k].channel_id, o->id);
+			if (a->noptee == SCMI_BOARD_MAX_OPTEE_CHANS)
+				return fw_dt_error(dt, node, "fwkit,channel",
+						   "more than %d OP-TEE channels",
+						   SCMI_BOARD_MAX_OPTEE_CHANS);
+			a->optee[a->noptee++] = c[k];
+		}
+	}
+	return 0;
+}
+
+/* The agent's channels, and no other agent's channel: one SMC channel, or
+ * OP-TEE channels. */
 static int read_agent_channel(const struct fw_dt *dt, int node, struct scmi_board_platform *bp,
 			      struct scmi_board_agent *a)
 {
+	int ch[SCMI_BOARD_MAX_OPTEE_CHANS];
 	unsigned int n;
-	int ch;
 
-	if (fw_dt_phandles(dt, node, "fwkit,channel", &ch, 1, 1, &n, FW_DT_REQUIRED) ||
-	    read_agent(dt, ch, &a->chan))
+	if (fw_dt_phandles(dt, node, "fwkit,channel", ch, 1, SCMI_BOARD_MAX_OPTEE_CHANS, &n,
+			   FW_DT_REQUIRED))
+		return -EINVAL;
+	if (!fdt_node_check_compatible(dt->fdt, ch[0], SCMI_BOARD_OPTEE_COMPATIBLE))
+		return read_optee_channels(dt, node, bp, a, ch, n);
+	if (n > 1)
+		return fw_dt_error(dt, node, "fwkit,channel", "an SMC agent has one channel");
+	if (read_agent(dt, ch[0], &a->chan))
 		return -EINVAL;
 	for (unsigned int i = 0; i < bp->nagents; i++) {
 		const struct scmi_board_chan *o = &bp->agents[i].chan;
 
-		if (a->chan.virtio && o->virtio && !strcmp(o->path, a->chan.path))
+		if (bp->agents[i].noptee || o->transport != a->chan.transport)
+			continue;
+		if (a->chan.transport == SCMI_BOARD_VIRTIO && !strcmp(o->path, a->chan.path))
 			return fw_dt_error(dt, node, "fwkit,channel",
 					   "%s already belongs to agent %u", o->path,
 					   bp->agents[i].id);
-		if (!a->chan.virtio && !o->virtio && o->smc_id == a->chan.smc_id)
+		if (a->chan.transport == SCMI_BOARD_SMC && o->smc_id == a->chan.smc_id)
 			return fw_dt_error(dt, node, "fwkit,channel",
 					   "arm,smc-id 0x%x already belongs to agent %u",
 					   a->chan.smc_id, bp->agents[i].id);
@@ -293,7 +441,9 @@ static int read_platform(const struct fw_dt *dt, int node, struct scmi_board_pla
 	snprintf(bp->vendor, sizeof(bp->vendor), "fwkit");
 	if (fw_dt_string(dt, node, "fwkit,vendor", bp->vendor, sizeof(bp->vendor), 0) ||
 	    fw_dt_string(dt, node, "fwkit,sub-vendor", bp->sub_vendor, sizeof(bp->sub_vendor), 0) ||
-	    fw_dt_u32(dt, node, "fwkit,impl-version", &bp->impl_version, 0, UINT32_MAX, 0))
+	    fw_dt_u32(dt, node, "fwkit,impl-version", &bp->impl_version, 0, UINT32_MAX, 0) ||
+	    fw_dt_u32(dt, node, "fwkit,optee-caps", &bp->optee_caps, 1, PTA_SCMI_CAPS_MASK, 0) ||
+	    fw_dt_flag(dt, node, "fwkit,optee-quirks", &bp->optee_quirks))
 		return -EINVAL;
 	if (devs >= 0)
 		fdt_for_each_subnode(child, dt->fdt,
@@ -485,7 +635,7 @@ int scmi_board_create_platform(const struct scmi_board_platform *bp,
 int scmi_board_add_smt_channel(const struct scmi_board_agent *a, struct fw_machine *m,
 			       struct scmi_platform *p, char *err, size_t errlen)
 {
-	int ret = add_smt_channel(p, a, m);
+	int ret = a->noptee ? 0 : add_smt_channel(p, a, m);
 
 	if (ret)
 		snprintf(err, errlen, "%s: cannot set up its channel: %s", a->chan.path,
@@ -499,7 +649,7 @@ int scmi_board_add_smt_channels(const struct scmi_board_platform *bp, struct fw_
 	int ret = 0;
 
 	for (unsigned int i = 0; i < bp->nagents && !ret; i++)
-		if (!bp->agents[i].chan.virtio)
+		if (!(bp->agents[i].chan.transport == SCMI_BOARD_VIRTIO))
 			ret = scmi_board_add_smt_channel(&bp->agents[i], m, p, err, errlen);
 	return ret;
 }
@@ -510,7 +660,7 @@ const struct scmi_board_agent *scmi_board_virtio_agent(const struct scmi_board_p
 	for (unsigned int i = 0; i < bp->nagents; i++) {
 		const struct scmi_board_agent *a = &bp->agents[i];
 
-		if (name ? !strcmp(a->name, name) : a->chan.virtio)
+		if (name ? !strcmp(a->name, name) : a->chan.transport == SCMI_BOARD_VIRTIO)
 			return a;
 	}
 	if (name)
@@ -533,15 +683,12 @@ int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_ma
 	return ret;
 }
 
-int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,
-			   void *lookup_ctx, struct hw_smc *smc, enum hw_wait_mode mode,
-			   const struct scmi_agent_config *cfg_in, struct scmi_agent **out,
-			   char *err, size_t errlen)
+/* The agent with the node's limits where the caller's configuration leaves them open. */
+static int create_agent(const struct scmi_board_chan *c, const struct scmi_transport_desc *desc,
+			const struct scmi_agent_config *cfg_in, struct scmi_agent **out, char *err,
+			size_t errlen)
 {
 	struct scmi_agent_config cfg = { 0 };
-	struct scmi_smc_chan_desc tx = { 0 }, rx = { 0 };
-	struct hw_shm *dbc = NULL;
-	struct scmi_agent *a;
 	int ret;
 
 	if (cfg_in)
@@ -552,6 +699,26 @@ int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn 
 		cfg.max_msg = c->max_msg;
 	if (!cfg.rx_timeout_ms)
 		cfg.rx_timeout_ms = c->rx_timeout_ms;
+	ret = scmi_agent_create(&cfg, desc, out);
+	if (ret)
+		snprintf(err, errlen, "cannot create agent: %s", strerror(-ret));
+	return ret;
+}
+
+int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,
+			   void *lookup_ctx, struct hw_smc *smc, enum hw_wait_mode mode,
+			   const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
+			   size_t errlen)
+{
+	struct scmi_smc_chan_desc tx = { 0 }, rx = { 0 };
+	struct hw_shm *dbc = NULL;
+	struct scmi_agent *a;
+	int ret;
+
+	if (c->transport != SCMI_BOARD_SMC) {
+		snprintf(err, errlen, "%s: not an arm,scmi-smc node", c->path);
+		return -EINVAL;
+	}
 	tx.shm = lookup(lookup_ctx, c->tx_paddr, c->tx_size);
 	if (c->has_rx)
 		rx.shm = lookup(lookup_ctx, c->rx_paddr, c->rx_size);
@@ -571,11 +738,9 @@ int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn 
 		tx.irq_shm = dbc;
 		tx.irq_off = (size_t)c->a2p_irq * HW_DOORBELL_SIZE;
 	}
-	ret = scmi_agent_create(&cfg, &scmi_smc_desc, &a);
-	if (ret) {
-		snprintf(err, errlen, "cannot create agent: %s", strerror(-ret));
+	ret = create_agent(c, &scmi_smc_desc, cfg, &a, err, errlen);
+	if (ret)
 		return ret;
-	}
 	ret = scmi_agent_add_channel(a, SCMI_PROTOCOL_BASE, true, &tx);
 	if (!ret && c->has_rx) {
 		rx.off = (size_t)(c->rx_paddr - rx.shm->paddr);
@@ -589,6 +754,62 @@ int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn 
 	}
 	if (ret) {
 		snprintf(err, errlen, "%s: cannot set up the channel: %s", c->path, strerror(-ret));
+		scmi_agent_destroy(a);
+		return ret;
+	}
+	*out = a;
+	return 0;
+}
+
+/* Each OP-TEE channel of the node, on its static area (found by lookup) or on none. */
+static int add_optee_channels(struct scmi_agent *a, const struct scmi_board_chan *c,
+			      fw_region_lookup_fn lookup, void *lookup_ctx,
+			      struct scmi_optee_agent *oa, char *err, size_t errlen)
+{
+	for (unsigned int i = 0; i < c->noptee; i++) {
+		const struct scmi_board_optee_chan *oc = &c->optee[i];
+		struct scmi_optee_chan_desc d = { .svc = oa,
+						  .channel_id = oc->channel_id,
+						  .smt_message = oc->smt_message };
+		int ret;
+
+		if (oc->has_shmem) {
+			d.shm = lookup(lookup_ctx, oc->shm_paddr, oc->shm_size);
+			if (!d.shm) {
+				snprintf(err, errlen, "%s: shared memory at 0x%llx not available",
+					 oc->path, (unsigned long long)oc->shm_paddr);
+				return -ENOENT;
+			}
+			d.off = (size_t)(oc->shm_paddr - d.shm->paddr);
+			d.size = (size_t)oc->shm_size;
+		}
+		ret = scmi_agent_add_channel(a, oc->protocol_id, true, &d);
+		if (ret) {
+			snprintf(err, errlen, "%s: OP-TEE channel %u: %s", c->path, oc->channel_id,
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int scmi_board_build_optee_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,
+				 void *lookup_ctx, struct scmi_optee_agent *oa,
+				 const struct scmi_agent_config *cfg, struct scmi_agent **out,
+				 char *err, size_t errlen)
+{
+	struct scmi_agent *a;
+	int ret;
+
+	if (c->transport != SCMI_BOARD_OPTEE) {
+		snprintf(err, errlen, "%s: not a " SCMI_BOARD_OPTEE_COMPATIBLE " node", c->path);
+		return -EINVAL;
+	}
+	ret = create_agent(c, &scmi_optee_desc, cfg, &a, err, errlen);
+	if (ret)
+		return ret;
+	ret = add_optee_channels(a, c, lookup, lookup_ctx, oa, err, errlen);
+	if (ret) {
 		scmi_agent_destroy(a);
 		return ret;
 	}

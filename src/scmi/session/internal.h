@@ -37,6 +37,14 @@ struct session {
 	/* an agent on a virtio node: local (over the loopback) or vhost-user */
 	struct scmi_vhost_loop *loop;
 	struct scmi_vhost_agent *va;
+	/* OP-TEE agents (optee.c): how a local secure world is reached, the normal world
+	 * (local or remote), the transport's instance on its driver, the SCMI PTA (local) */
+	enum scmi_conduit conduit;
+	enum hw_wait_mode mode;
+	struct optee_system *optee;
+	struct optee_remote *optee_remote;
+	struct scmi_optee_agent *optee_agent;
+	struct scmi_optee_service *optee_service;
 };
 
 static inline struct session *session_of(struct scmi_session *s)
@@ -53,6 +61,13 @@ int session_new(const struct scmi_session_opts *o, struct session **out, char *e
  * closed and the error returned; otherwise *out is set. */
 int session_finish(struct session *s, int ret, const struct scmi_session_opts *o,
 		   struct scmi_session **out, char *err, size_t errlen);
+
+/* optee.c: an agent on a linaro,scmi-optee node of a local session (its OP-TEE normal world
+ * made on first use), and the teardown of what OP-TEE agents needed. */
+int session_build_optee_agent(struct session *s, const struct scmi_board_chan *c,
+			      const struct scmi_agent_config *cfg, struct scmi_agent **out,
+			      char *err, size_t errlen);
+void session_close_optee(struct session *s);
 
 /* remote.c: stop the hang-up watcher, if it runs. */
 void session_stop_watcher(struct session *s);

@@ -46,6 +46,7 @@ void scmi_session_close(struct scmi_session *pub)
 	} else {
 		scmi_agent_destroy(s->pub.agent);
 	}
+	session_close_optee(s);
 	session_stop_watcher(s);
 	hw_smc_close(s->smc);
 	hw_smc_server_stop(s->server);
@@ -67,6 +68,8 @@ int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **
 
 	if (ret)
 		return ret;
+	s->conduit = o->conduit;
+	s->mode = o->mode;
 	ret = scmi_board_read_platform(s->pub.board.fdt, &s->pub.bp, err, errlen);
 	if (!ret)
 		ret = fw_machine_create(s->pub.board.fdt, &s->pub.machine, err, errlen);
@@ -77,7 +80,7 @@ int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **
 		ret = scmi_platform_start(s->pub.platform);
 	if (ret)
 		goto fail;
-	if (s->pub.chan.virtio) {
+	if (s->pub.chan.transport == SCMI_BOARD_VIRTIO) {
 		ret = session_local_virtio(s, o, err, errlen);
 	} else if (o->conduit == SCMI_CONDUIT_DIRECT) {
 		ret = hw_smc_open_direct(scmi_platform_smc, s->pub.platform, &s->smc);
@@ -90,18 +93,20 @@ int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **
 		if (!ret)
 			ret = hw_smc_open_slot(s->slot, 0, o->mode, &s->smc);
 	}
-	if (ret && !s->pub.chan.virtio)
+	if (ret && s->pub.chan.transport != SCMI_BOARD_VIRTIO)
 		snprintf(err, errlen, "cannot set up the SMC conduit: %s", strerror(-ret));
 fail:
 	return session_finish(s, ret, o, out, err, errlen);
 }
 
 /* Where an agent of this session finds its regions: the link's, or the
- * local machine's. */
+ * local machine's; an OP-TEE agent is built on the session's OP-TEE. */
 static int build_agent(struct session *s, const struct scmi_board_chan *c, enum hw_wait_mode mode,
 		       const struct scmi_agent_config *cfg, struct scmi_agent **out, char *err,
 		       size_t errlen)
 {
+	if (c->transport == SCMI_BOARD_OPTEE)
+		return session_build_optee_agent(s, c, cfg, out, err, errlen);
 	return scmi_board_build_agent(c, s->link ? fw_link_lookup : fw_machine_lookup,
 				      s->link ? (void *)s->link : (void *)&s->pub.machine, s->smc,
 				      mode, cfg, out, err, errlen);

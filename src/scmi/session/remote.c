@@ -100,7 +100,8 @@ int scmi_session_connect(const char *socket_path, const struct scmi_session_opts
 	if (ret)
 		return ret;
 	/* A virtio node's platform is behind a vhost-user back-end's socket. */
-	ret = s->pub.chan.virtio ? session_vhost_user(s, socket_path, o, err, errlen)
-				 : attach(s, socket_path, o, err, errlen);
+	ret = s->pub.chan.transport == SCMI_BOARD_VIRTIO
+		      ? session_vhost_user(s, socket_path, o, err, errlen)
+		      : attach(s, socket_path, o, err, errlen);
 	return session_finish(s, ret, o, out, err, errlen);
 }

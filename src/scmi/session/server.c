@@ -387,15 +387,18 @@ static int port_listen(struct server *sv, struct port *pt, char *err, size_t err
 	return ret;
 }
 
-/* One port per agent: its areas, doorbells and channel. */
+/* One port per SMC agent: its areas, doorbells and channel. An agent reached
+ * through OP-TEE has none here: its secure world serves it (fwkit optee tee). */
 static int make_ports(struct server *sv, const struct scmi_server_opts *o, char *err, size_t errlen)
 {
 	for (unsigned int i = 0; i < sv->bp->nagents; i++) {
 		struct port *pt = &sv->ports[sv->nports];
 		int ret;
 
-		/* An agent on virtio is served by `fwkit vhost-user-scmi`. */
-		if (sv->bp->agents[i].chan.virtio)
+		/* An agent on OP-TEE is served by `fwkit optee tee`, one on virtio
+		 * by `fwkit vhost-user-scmi`. */
+		if (sv->bp->agents[i].noptee ||
+		    sv->bp->agents[i].chan.transport == SCMI_BOARD_VIRTIO)
 			continue;
 		pt->a = &sv->bp->agents[i];
 		pt->p = sv->p;

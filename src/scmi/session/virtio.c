@@ -123,7 +123,7 @@ static int agent_of_node(const struct session *s, uint32_t *id, char *err, size_
 	const struct scmi_board_platform *bp = &s->pub.bp;
 
 	for (unsigned int i = 0; i < bp->nagents; i++)
-		if (bp->agents[i].chan.virtio &&
+		if (bp->agents[i].chan.transport == SCMI_BOARD_VIRTIO &&
 		    !strcmp(bp->agents[i].chan.path, s->pub.chan.path)) {
 			*id = bp->agents[i].id;
 			return 0;
@@ -156,7 +156,7 @@ int session_vhost_user(struct session *s, const char *socket_path,
 	unsigned int ms = o->agent.rx_timeout_ms ? o->agent.rx_timeout_ms : SCMI_SESSION_CONNECT_MS;
 	int ret;
 
-	if (!s->pub.chan.virtio) {
+	if (s->pub.chan.transport != SCMI_BOARD_VIRTIO) {
 		snprintf(err, errlen, "%s is not an \"arm,scmi-virtio\" node", s->pub.chan.path);
 		return -EINVAL;
 	}

@@ -11,6 +11,7 @@
  * priv: the message is in the area), and its P2A channel gets the core's
  * receiver thread for the same reason.
  */
+#include <fwkit/scmi/transport_shmem.h>
 #include <fwkit/scmi/transport_smc.h>
 
 #include <errno.h>
@@ -147,18 +148,8 @@ static void smc_mark_txdone(struct scmi_chan *cinfo, int ret, struct scmi_xfer *
 static void smc_fetch_response(struct scmi_chan *cinfo, struct scmi_xfer *x)
 {
 	struct smc_chan *c = cinfo->transport_info;
-	int32_t status;
-	size_t len = 0;
-	int ret = smt_fetch_response(&c->area, &status, x->rx.buf, x->rx.len, &len);
 
-	if (ret) {
-		fw_err("scmi-smc: malformed reply: length word %s",
-		       ret == -EPROTO ? "shorter than header and status" : "beyond the area");
-		status = smt_channel_error(&c->area) ? SCMI_COMMS_ERROR : SCMI_PROTOCOL_ERROR;
-		len = 0;
-	}
-	x->status = status;
-	x->rx.len = len;
+	scmi_shmem_fetch_response(&c->area, x, "scmi-smc");
 }
 
 static void smc_fetch_notification(struct scmi_chan *cinfo, size_t max_len, struct scmi_xfer *x)
