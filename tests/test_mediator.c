@@ -36,7 +36,8 @@ struct fix {
 	struct scmi_board_platform *bp;
 	struct fw_machine mach;
 	struct scmi_platform *p;
-	atomic_bool refuse_reset; /* the firmware refuses RESET_AGENT_CONFIGURATION */
+	atomic_int refuse_reset; /* an SCMI status for RESET_AGENT_CONFIGURATION, or 0 */
+	atomic_bool mark_result; /* the firmware's a1-a3 answer to the next call: a1-a3 + 100 */
 	pthread_mutex_t lock;
 	struct hw_smc_args last;   /* the last SMC the firmware saw */
 	atomic_bool hold_guest1;   /* the firmware keeps guest 1's next call... */
@@ -51,8 +52,8 @@ struct fix {
 
 /* ------------------------------------------------------- the firmware */
 
-/* Answer a command in the management area with SCMI_DENIED, as a firmware
- * that will not reset the agent now. */
+/* Answer a reset in the management area with f->refuse_reset, as a
+ * firmware that will not (DENIED) or cannot (NOT_SUPPORTED) reset the agent. */
 static bool refuse(struct fix *f, const struct hw_smc_args *args)
 {
 	struct hw_shm *shm = fw_machine_region_at(&f->mach, f->cfg.mgmt.shm_paddr, 4096);
@@ -63,7 +64,7 @@ static bool refuse(struct fix *f, const struct hw_smc_args *args)
 	if ((uint32_t)args->a[0] != MGMT_ID || !atomic_load(&f->refuse_reset) ||
 	    h.protocol_id != SCMI_PROTOCOL_BASE || h.id != BASE_RESET_AGENT_CONFIGURATION)
 		return false;
-	hw_word_store(hw_shm_word(shm, SMT_MSG_PAYLOAD), (uint32_t)SCMI_DENIED);
+	hw_word_store(hw_shm_word(shm, SMT_MSG_PAYLOAD), (uint32_t)atomic_load(&f->refuse_reset));
 	hw_word_store(hw_shm_word(shm, SMT_LENGTH), 8);
 	hw_word_store(hw_shm_word(shm, SMT_CHANNEL_STATUS), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	return true;
@@ -85,6 +86,9 @@ static void fw_shim(void *ctx, const struct hw_smc_args *args, struct hw_smc_res
 		return;
 	}
 	scmi_platform_smc(f->p, args, res);
+	if (atomic_exchange(&f->mark_result, false))
+		for (int i = 1; i < 4; i++)
+			res->a[i] = args->a[i] + 100;
 }
 
 static struct hw_shm *fw_region(void *ctx, uint64_t paddr, uint64_t size)
@@ -294,8 +298,11 @@ static void test_own_id_forwarded_with_args(void **state)
 		scmi_base_discover_agent(f->guest[2], SCMI_BASE_AGENT_ID_SELF, &agent, NULL), 0);
 	assert_int_equal(agent, 3);
 	assert_int_equal(platform_commands(f), cmds + 1);
+	atomic_store(&f->mark_result, true);
 	assert_int_equal(hw_smc_call(f->gsmc[2], &args, &res, FW_NSEC_PER_SEC), 0);
-	assert_true(res.a[0] != MEDIATOR_SMCCC_UNKNOWN_FUNCTION);
+	assert_true(res.a[0] == HW_SMCCC_SUCCESS);
+	for (int i = 1; i < 4; i++) /* the firmware's a1-a3 come back as it gave them */
+		assert_true(res.a[i] == args.a[i] + 100);
 	pthread_mutex_lock(&f->lock);
 	assert_true(f->last.a[0] == GUEST2_ID);
 	for (int i = 1; i < 8; i++)
@@ -436,7 +443,7 @@ static void test_refused_reset_stays_dying(void **state)
 	struct fix *f = *state;
 	struct mediator_dom_info di;
 
-	atomic_store(&f->refuse_reset, true);
+	atomic_store(&f->refuse_reset, SCMI_DENIED);
 	th_log_capture();
 	assert_int_equal(mediator_domain_destroy(f->m, 1), -EACCES);
 	assert_true(th_log_contains("stays dying"));
@@ -451,7 +458,20 @@ static void test_refused_reset_stays_dying(void **state)
 			 -ENOENT);
 	/* Still refused on a retry; the retry after that succeeds. */
 	assert_int_equal(mediator_domain_destroy(f->m, 1), -EACCES);
-	atomic_store(&f->refuse_reset, false);
+	atomic_store(&f->refuse_reset, 0);
+	assert_int_equal(mediator_domain_destroy(f->m, 1), 0);
+	assert_int_equal(mediator_domain_info(f->m, 1, &di), -ENOENT);
+	assert_int_equal(mediator_domain_create(f->m, 4, 2), 0);
+}
+
+/* A firmware without the reset: NOT_SUPPORTED is ignored, as Xen does, and
+ * the domain goes. */
+static void test_reset_not_supported_ignored(void **state)
+{
+	struct fix *f = *state;
+	struct mediator_dom_info di;
+
+	atomic_store(&f->refuse_reset, SCMI_NOT_SUPPORTED);
 	assert_int_equal(mediator_domain_destroy(f->m, 1), 0);
 	assert_int_equal(mediator_domain_info(f->m, 1, &di), -ENOENT);
 	assert_int_equal(mediator_domain_create(f->m, 4, 2), 0);
@@ -828,6 +848,42 @@ static void test_dt_device_entries(void **state)
 	free(buf);
 }
 
+#define DOORBELLS "/doorbell-controller@47fe0000"
+
+/* Entries of another provider beside the mediator's, and a refused one. */
+static void mixed_entries(void *fdt)
+{
+	uint32_t scmi = phandle_of(fdt, SCMI_NODE), other = phandle_of(fdt, DOORBELLS);
+
+	SET(fdt, DOORBELLS, "#access-controller-cells", 1);
+	SET(fdt, "/passthrough/gpu", "access-controllers", other, 2, scmi, DEV_GPU);
+	SET(fdt, "/passthrough/mmc0", "access-controllers", scmi, 99, scmi, DEV_GPU);
+}
+
+/* Only entries naming the mediator are sent, one SET_DEVICE_PERMISSIONS
+ * each; the first refusal ends the walk: nothing after it is asked. */
+static void test_assign_mixed_and_refused(void **state)
+{
+	struct fix *f = *state;
+	void *buf = patched_board(mixed_entries);
+	uint64_t cmds = platform_commands(f);
+
+	assert_int_equal(
+		mediator_domain_assign(f->m, 2, buf, "/passthrough/gpu", f->err, sizeof(f->err)),
+		0);
+	assert_int_equal(platform_commands(f), cmds + 1);
+	assert_true(scmi_platform_device_access(f->p, 3, DEV_GPU, SCMI_PROTOCOL_CLOCK));
+	assert_false(scmi_platform_device_access(f->p, 3, 2, SCMI_PROTOCOL_CLOCK));
+	cmds = platform_commands(f);
+	assert_int_equal(
+		mediator_domain_assign(f->m, 1, buf, "/passthrough/mmc0", f->err, sizeof(f->err)),
+		-ENOENT);
+	assert_non_null(strstr(f->err, "device 99"));
+	assert_int_equal(platform_commands(f), cmds + 1);
+	assert_false(scmi_platform_device_access(f->p, 2, DEV_GPU, SCMI_PROTOCOL_CLOCK));
+	free(buf);
+}
+
 /* ----------------------------------------------------- probe variants */
 
 static int setup_bare(void **state)
@@ -991,6 +1047,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_destroy_resets_agent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_channel_stays_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_reset_stays_dying, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_not_supported_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_assign_mixed_and_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guests_and_management_concurrently, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_held_guest_blocks_nobody_else, setup,
