@@ -2,8 +2,8 @@
 /*
  * The SCMI mediator in one process, tested as an attacker would: the
  * default board's platform is the firmware, the mediator probes it through
- * its xen,sci container, and two guests (guest1, guest2) call through their
- * domains' conduits. Every refusal is checked twice: the guest got SMCCC
+ * its xen,sci container, and Dom0 (the host's agent) and two guests (guest1,
+ * guest2) call through their domains' conduits. Every refusal is checked twice: the guest got SMCCC
  * unknown-function, and the platform's command count did not move. Also:
  * device grants and what a reset puts back (read from the platform itself),
  * malformed channel contents, a reset the firmware refuses, and one test per
@@ -25,7 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MGMT_ID	  0x82000002u
+#define DOM0_ID	  0x82000002u
+#define MGMT_ID	  0x82000003u
+#define SELF_ID	  5 /* the board's agent "xen" */
 #define GUEST1_ID 0x82000004u
 #define GUEST2_ID 0x82000005u
 #define CLOCK_GPU 1 /* clock 1 belongs to device 1, the GPU: no guest's by default */
@@ -45,7 +47,7 @@ struct fix {
 	struct fw_completion go;   /* ...and answers it once told */
 	struct mediator_config cfg;
 	struct mediator *m;
-	struct hw_smc *gsmc[3];	     /* domain 1 and 2's conduits (index = domain) */
+	struct hw_smc *gsmc[3];	     /* domain 0, 1 and 2's conduits (index = domain) */
 	struct scmi_agent *guest[3]; /* their agents */
 	char err[256];
 };
@@ -137,12 +139,14 @@ static int fix_mediator(struct fix *f)
 	return mediator_create(&f->cfg, &fw, &f->m, f->err, sizeof(f->err));
 }
 
-/* Domain dom (1 or 2) with agent dom + 1, and its guest's agent. */
+/* Domain dom (1 or 2) with agent dom + 1, and its guest's agent; Dom0 (0,
+ * agent 1) the probe made from xen,dom0-sci-agent-id. */
 static void fix_guest(struct fix *f, uint32_t dom)
 {
 	const struct scmi_board_agent *a = &f->bp->agents[dom];
 
-	assert_int_equal(mediator_domain_create(f->m, dom, a->id), 0);
+	if (dom)
+		assert_int_equal(mediator_domain_create(f->m, dom, a->id), 0);
 	assert_int_equal(hw_smc_open_direct(mediator_guest_smc, mediator_guest_port(f->m, dom),
 					    &f->gsmc[dom]),
 			 0);
@@ -177,8 +181,8 @@ static int setup(void **state)
 	assert_int_equal(fix_platform(f), 0);
 	assert_int_equal(mediator_config_read(f->b.fdt, &f->cfg, f->err, sizeof(f->err)), 0);
 	assert_int_equal(fix_mediator(f), 0);
-	fix_guest(f, 1);
-	fix_guest(f, 2);
+	for (uint32_t dom = 0; dom < 3; dom++)
+		fix_guest(f, dom);
 	*state = f;
 	return 0;
 }
@@ -198,13 +202,18 @@ static void test_probe_default_board(void **state)
 
 	assert_string_equal(f->cfg.scmi_path, "/chosen/xen/xen_scmi_config/scmi");
 	assert_int_equal(f->cfg.mgmt.func_id, MGMT_ID);
-	assert_int_equal(f->cfg.nagents, 2);
-	assert_int_equal(f->cfg.agents[1].func_id, GUEST2_ID);
-	assert_int_equal(f->cfg.agents[1].agent_id, 3);
-	assert_int_equal(f->cfg.dom0_agent_id, MEDIATOR_AGENT_ID_INVALID);
-	assert_int_equal(mediator_self_agent_id(f->m), 1); /* the trusted host agent */
-	assert_int_equal(mediator_fw_num_agents(f->m), 4); /* host, guest1, guest2, optee-ospm */
-	assert_int_equal(mediator_domain_info(f->m, 0, &di), -ENOENT); /* Dom0 without SCMI */
+	assert_int_equal(f->cfg.nagents, 3);
+	assert_int_equal(f->cfg.agents[2].func_id, GUEST2_ID);
+	assert_int_equal(f->cfg.agents[2].agent_id, 3);
+	assert_int_equal(f->cfg.dom0_agent_id, 1);
+	assert_int_equal(mediator_self_agent_id(f->m), SELF_ID);
+	/* host, guest1, guest2, optee-ospm, xen */
+	assert_int_equal(mediator_fw_num_agents(f->m), 5);
+	/* Dom0 has the host's channel, as the seed gives it. */
+	assert_int_equal(mediator_domain_info(f->m, 0, &di), 0);
+	assert_int_equal(di.agent_id, 1);
+	assert_int_equal(di.func_id, DOM0_ID);
+	assert_int_equal(di.state, MEDIATOR_DOM_ALIVE);
 	assert_int_equal(mediator_domain_info(f->m, 2, &di), 0);
 	assert_int_equal(di.agent_id, 3);
 	assert_int_equal(di.func_id, GUEST2_ID);
@@ -215,10 +224,11 @@ static void test_domain_create_outcomes(void **state)
 {
 	struct fix *f = *state;
 
-	assert_int_equal(mediator_domain_create(f->m, 3, 9), -ENOENT); /* no such agent */
-	assert_int_equal(mediator_domain_create(f->m, 3, 2), -EEXIST); /* domain 1's */
-	assert_int_equal(mediator_domain_create(f->m, 3, 1), -EEXIST); /* the mediator's */
-	assert_int_equal(mediator_domain_create(f->m, 1, 3), -EEXIST); /* domain id in use */
+	assert_int_equal(mediator_domain_create(f->m, 3, 9), -ENOENT);	     /* no such agent */
+	assert_int_equal(mediator_domain_create(f->m, 3, 2), -EEXIST);	     /* domain 1's */
+	assert_int_equal(mediator_domain_create(f->m, 3, 1), -EEXIST);	     /* Dom0's */
+	assert_int_equal(mediator_domain_create(f->m, 3, SELF_ID), -EEXIST); /* the mediator's */
+	assert_int_equal(mediator_domain_create(f->m, 1, 3), -EEXIST);	     /* domain id in use */
 	assert_int_equal(mediator_domain_create(f->m, MEDIATOR_MAX_DOMAINS, 2), -EINVAL);
 	/* The toolstack's default agent id, 0, is the platform's own: nobody's channel. */
 	assert_int_equal(mediator_domain_create(f->m, 3, MEDIATOR_AGENT_ID_DEFAULT), -ENOENT);
@@ -254,31 +264,39 @@ static void expect_refused(struct fix *f, uint32_t dom, uint64_t a0)
 
 static void test_foreign_function_ids(void **state)
 {
-	static const uint64_t ids[] = { GUEST2_ID, MGMT_ID, 0x82000003u, 0x84000000u, 0, ~0ull };
+	static const uint64_t ids[] = { GUEST2_ID,   DOM0_ID, MGMT_ID, 0x82000006u,
+					0x84000000u, 0,	      ~0ull };
 	struct fix *f = *state;
 	struct mediator_dom_info di;
+	struct hw_smc *nobody;
 	uint32_t agent = 0;
 
-	/* Each guest's channel works through the mediator... */
+	/* Each domain's channel works through the mediator... */
 	assert_int_equal(
 		scmi_base_discover_agent(f->guest[1], SCMI_BASE_AGENT_ID_SELF, &agent, NULL), 0);
 	assert_int_equal(agent, 2);
+	assert_int_equal(
+		scmi_base_discover_agent(f->guest[0], SCMI_BASE_AGENT_ID_SELF, &agent, NULL), 0);
+	assert_int_equal(agent, 1);
 	th_log_capture();
-	/* ...and nothing else does: the other guest's id, the management id,
-	 * ids nobody serves, with its own id only in the upper half. */
+	/* ...and nothing else does: the other guest's id, Dom0's, the
+	 * management id, ids nobody serves, its own id only in the upper half. */
 	for (size_t i = 0; i < FW_ARRAY_SIZE(ids); i++)
 		expect_refused(f, 1, ids[i]);
 	expect_refused(f, 2, GUEST1_ID);
 	expect_refused(f, 2, ((uint64_t)GUEST2_ID << 32) | MGMT_ID);
+	/* Dom0 is a domain like the others: no guest's id, not the mediator's. */
+	expect_refused(f, 0, GUEST1_ID);
+	expect_refused(f, 0, MGMT_ID);
 	assert_true(th_log_contains("unhandled SMC 0x82000005"));
 	th_log_release();
 	assert_int_equal(mediator_domain_info(f->m, 1, &di), 0);
 	assert_int_equal(di.refused, FW_ARRAY_SIZE(ids));
 	/* A domain that does not exist has no channel to call on. */
 	assert_int_equal(
-		hw_smc_open_direct(mediator_guest_smc, mediator_guest_port(f->m, 5), &f->gsmc[0]),
-		0);
-	call_refused(f, f->gsmc[0], GUEST1_ID);
+		hw_smc_open_direct(mediator_guest_smc, mediator_guest_port(f->m, 5), &nobody), 0);
+	call_refused(f, nobody, GUEST1_ID);
+	hw_smc_close(nobody);
 }
 
 /* The guest's own id, with anything in a0's upper half, is its own call:
@@ -584,6 +602,8 @@ static void test_ctl_replies(void **state)
 	assert_int_equal(mediator_ctl_run(f->m, f->b.fdt, &req, out, sizeof(out)), 0);
 	assert_string_equal(out,
 			    "ok\n"
+			    "domain 0 agent 1 smc-id 0x82000002 shmem 0x47ff0000 alive forwarded 0 "
+			    "refused 0\n"
 			    "domain 1 agent 2 smc-id 0x82000004 shmem 0x47ff2000 alive forwarded 0 "
 			    "refused 0\n"
 			    "domain 2 agent 3 smc-id 0x82000005 shmem 0x47ff4000 alive forwarded 0 "
@@ -652,6 +672,7 @@ static void set_cells(void *fdt, const char *path, const char *prop, const uint3
 #define SET(fdt, path, prop, ...)                                                                  \
 	set_cells(fdt, path, prop, (const uint32_t[]){ __VA_ARGS__ },                              \
 		  sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
+#define SHM0 "/sram@47ff0000"
 #define SHM1 "/sram@47ff2000"
 #define SHM2 "/sram@47ff4000"
 
@@ -718,7 +739,7 @@ static void short_shmem(void *fdt)
 }
 static void unaligned_mgmt(void *fdt)
 {
-	SET(fdt, "/sram@47ff0000", "reg", 0, 0x47ff0100, 0, 0x1000);
+	SET(fdt, "/sram@47ff7000", "reg", 0, 0x47ff7100, 0, 0x1000);
 }
 static void duplicate_agent(void *fdt)
 {
@@ -900,7 +921,7 @@ static void two_cells(void *fdt)
 {
 	SET(fdt, CONTAINER, "#scmi-secondary-agents-cells", 2);
 	SET(fdt, CONTAINER, "scmi-secondary-agents", GUEST2_ID, phandle_of(fdt, SHM2), GUEST1_ID,
-	    phandle_of(fdt, SHM1));
+	    phandle_of(fdt, SHM1), DOM0_ID, phandle_of(fdt, SHM0));
 }
 
 /* 2-cell entries: each agent id is asked of the firmware on its channel. */
@@ -916,6 +937,8 @@ static void test_probe_discovers_agent_ids(void **state)
 	assert_int_equal(mediator_domain_info(f->m, 1, &di), 0);
 	assert_int_equal(di.func_id, GUEST2_ID);
 	assert_int_equal(mediator_domain_create(f->m, 2, 2), 0);
+	assert_int_equal(mediator_domain_info(f->m, 0, &di), 0); /* Dom0's, discovered too */
+	assert_int_equal(di.func_id, DOM0_ID);
 }
 
 static void test_probe_creates_dom0(void **state)
@@ -951,7 +974,7 @@ static void test_probe_failures_unwind(void **state)
 	assert_int_equal(fix_mediator(f), -EEXIST);
 	/* The mediator's own agent listed as a secondary one. */
 	f->cfg = good;
-	f->cfg.agents[1].agent_id = 1;
+	f->cfg.agents[1].agent_id = SELF_ID;
 	assert_int_equal(fix_mediator(f), -EEXIST);
 	/* Dom0 on an agent no channel serves. */
 	f->cfg = good;
