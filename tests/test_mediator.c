@@ -706,6 +706,10 @@ static void one_cell(void *fdt)
 {
 	SET(fdt, CONTAINER, "#scmi-secondary-agents-cells", 1);
 }
+static void no_cells(void *fdt)
+{
+	assert_int_equal(fdt_delprop(fdt, node(fdt, CONTAINER), "#scmi-secondary-agents-cells"), 0);
+}
 static void no_agents(void *fdt)
 {
 	assert_int_equal(fdt_delprop(fdt, node(fdt, CONTAINER), "scmi-secondary-agents"), 0);
@@ -773,6 +777,7 @@ static const struct dt_case dt_cases[] = {
 	{ "missing shmem", no_shmem, -ENOENT, "'shmem': missing" },
 	{ "4 cells", four_cells, -EINVAL, "must be 2 or 3" },
 	{ "1 cell", one_cell, -EINVAL, "must be 2 or 3" },
+	{ "cells absent: 3, as the series' default", no_cells, 0, "" },
 	{ "missing agents", no_agents, -EINVAL, "scmi-secondary-agents" },
 	{ "empty agents", empty_agents, -EINVAL, "scmi-secondary-agents" },
 	{ "ragged agents", ragged_agents, -EINVAL, "not whole 3-cell entries" },
