@@ -12,6 +12,7 @@
 #include "helpers.h"
 #include "rig.h"
 
+#include <fwkit/board.h>
 #include <fwkit/mediator.h>
 #include <fwkit/scmi/clock.h>
 #include <fwkit/scmi/session.h>
@@ -19,6 +20,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <libfdt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +379,57 @@ static void test_cli_outcomes(void **state)
 	assert_int_equal(med(x, "domain", "frobnicate", NULL, NULL), 2);
 }
 
+/* The default board without the container's drop (a property, or the
+ * whole node when prop is NULL), written to path. */
+static void write_board(const char *path, const char *node_path, const char *prop)
+{
+	struct fw_board b;
+	char err[256];
+	void *buf;
+	FILE *f;
+	int node;
+
+	assert_int_equal(fw_board_load(NULL, NULL, &b, err, sizeof(err)), 0);
+	buf = malloc(b.size);
+	assert_non_null(buf);
+	assert_int_equal(fdt_open_into(b.fdt, buf, (int)b.size), 0);
+	fw_board_free(&b);
+	node = fdt_path_offset(buf, node_path);
+	assert_true(node >= 0);
+	assert_int_equal(prop ? fdt_delprop(buf, node, prop) : fdt_del_node(buf, node), 0);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, fdt_totalsize(buf), 1, f), 1);
+	assert_int_equal(fclose(f), 0);
+	free(buf);
+}
+
+/* --dtb FILE: the mediator reads that board's container, or refuses to run. */
+static void test_board_of_its_own(void **state)
+{
+	struct xfix *x = calloc(1, sizeof(*x));
+	char dtb[108];
+	const char *extra[] = { "--dtb", dtb, NULL };
+	const char *bad[] = { "mediator", "--socket", x ? x->dir : NULL, "--dtb", dtb, NULL };
+
+	(void)state;
+	assert_non_null(x);
+	th_tmp_path(x->dir, sizeof(x->dir), "mediator");
+	th_tmp_path(dtb, sizeof(dtb), "board");
+	write_board(dtb, "/chosen/xen/xen_scmi_config", "xen,dom0-sci-agent-id");
+	x->pid = th_start_command("mediator", x->dir, extra);
+	assert_true(x->pid > 0);
+	assert_int_equal(med(x, "domain", "list", NULL, NULL), 0);
+	assert_null(strstr(x->out, "domain 0")); /* that board's Dom0 has no SCMI */
+	assert_non_null(strstr(x->out, "platform commands"));
+	assert_int_equal(th_stop_platform(x->pid, false), 0);
+	write_board(dtb, "/chosen/xen/xen_scmi_config", NULL);
+	assert_int_equal(th_run_fwkitv(x->out, OUT, x->err, OUT, bad), 1);
+	assert_non_null(strstr(x->err, "no \"xen,sci\" container"));
+	assert_int_equal(unlink(dtb), 0);
+	free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_channel_stays_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_killed_mid_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_outcomes, setup, teardown),
+		cmocka_unit_test(test_board_of_its_own),
 		cmocka_unit_test_setup_teardown(test_guests_see_only_their_agent, setup_remote,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_ids_reach_nothing, setup_remote,
