@@ -36,6 +36,7 @@ rule src/scmi/platform/transports "\.\./internal\.h|internal\.h" "transports use
 rule src/virtio "fwkit/(scmi|issei|optee)/|fwkit/issei|fwkit/hw\.h|fwkit/board\.h|fwkit/dt\.h|libfdt\.h" "virtio/ is pure rings and guest memory: base only"
 rule src/scmi/platform/transports "fwkit/optee/(client|driver|nsmem|remote|smc|system|tee|tee_client_api)\.h" "a platform transport uses only OP-TEE's PTA API (pta.h)"
 rule src/scmi/platform/protocols "fwkit/optee/" "protocol modules know no transport"
+rule src/vhost "fwkit/scmi/|fwkit/issei|fwkit/optee/|fwkit/board\.h|fwkit/dt\.h|libfdt\.h|fwkit/virtio/virtq\.h" "vhost/ speaks vhost-user over hw: no protocol, no board, guest memory only through virtio/mem.h"
 rule src/issei "fwkit/scmi/" "ISSEI does not depend on SCMI"
 rule tools/issei_preload "fwkit/(scmi/|optee/|hw\.h|board\.h|dt\.h|sync\.h|issei_(fw|heci|link)\.h)" "the preload carries the device client only"
 rule src/optee "fwkit/scmi/|fwkit/issei" "OP-TEE does not depend on SCMI or ISSEI"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: the layer rules (scripts/check-layers.sh),
-# the cmocka suite under CTest with gcc,
+# the cmocka suite under CTest with gcc (with the real Linux guest test),
 # again with clang under ASan+UBSan and under TSan, a format check, and a
 # short libFuzzer run of every fuzz target. Installs its own dependencies.
 #   FWKIT_QUICK=1   only the gcc build and its tests
@@ -30,7 +30,8 @@ step "layers"
 if ! "$root/scripts/check-layers.sh"; then
 	failed+=(layers)
 fi
-suite gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# The gcc suite also boots the real guest (tests/guest, label "guest").
+suite gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFWKIT_GUEST_TEST=ON
 if [ "${FWKIT_QUICK:-0}" != 1 ]; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
 	suite asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DFWKIT_SANITIZE=address

@@ -28,6 +28,9 @@ void th_log_release(void);
  * how a test calls something that used to hang without hanging itself. */
 bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline);
 
+/* The number of descriptors open in this process now (-1: no /proc). */
+int th_count_fds(void);
+
 /* A fresh path under the temporary directory, unique to this process. */
 void th_tmp_path(char *buf, size_t len, const char *stem);
 

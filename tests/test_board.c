@@ -312,17 +312,17 @@ static void test_default_board(void **state)
 	assert_string_equal(bp->vendor, "fwkit");
 	assert_string_equal(bp->sub_vendor, "emulator");
 	assert_int_equal(bp->impl_version, 0x10000);
-	assert_int_equal(bp->nagents, 5); /* with Xen's management agent, docs/mediator.md */
+	assert_int_equal(bp->nagents, 6); /* with Xen's management agent, docs/mediator.md */
 	/* The agent reached through OP-TEE: an SMT channel and a MSG channel, no SMC one. */
-	assert_int_equal(bp->agents[3].id, 4);
-	assert_string_equal(bp->agents[3].name, "optee-ospm");
-	assert_int_equal(bp->agents[3].noptee, 2);
-	assert_string_equal(bp->agents[3].optee[0].path, "/firmware/scmi-optee");
-	assert_true(bp->agents[3].optee[0].has_shmem);
-	assert_true(bp->agents[3].optee[0].shm_paddr == 0x47ff6000 &&
-		    bp->agents[3].optee[0].shm_size == 0x80);
-	assert_int_equal(bp->agents[3].optee[1].channel_id, 1);
-	assert_false(bp->agents[3].optee[1].has_shmem);
+	assert_int_equal(bp->agents[4].id, 5);
+	assert_string_equal(bp->agents[4].name, "optee-ospm");
+	assert_int_equal(bp->agents[4].noptee, 2);
+	assert_string_equal(bp->agents[4].optee[0].path, "/firmware/scmi-optee");
+	assert_true(bp->agents[4].optee[0].has_shmem);
+	assert_true(bp->agents[4].optee[0].shm_paddr == 0x47ff6000 &&
+		    bp->agents[4].optee[0].shm_size == 0x80);
+	assert_int_equal(bp->agents[4].optee[1].channel_id, 1);
+	assert_false(bp->agents[4].optee[1].has_shmem);
 	assert_int_equal(bp->agents[0].id, 1);
 	assert_string_equal(bp->agents[0].name, "host");
 	assert_true(bp->agents[0].trusted);
@@ -336,6 +336,15 @@ static void test_default_board(void **state)
 	assert_string_equal(bp->agents[2].name, "guest2");
 	assert_false(bp->agents[2].trusted);
 	assert_int_equal(bp->agents[2].chan.a2p_irq, 4);
+	/* the VM reached over virtio (vhost-user-scmi): no SMT channel */
+	assert_int_equal(bp->agents[3].id, 4);
+	assert_string_equal(bp->agents[3].name, "vm0");
+	assert_int_equal(bp->agents[3].chan.transport, SCMI_BOARD_VIRTIO);
+	assert_string_equal(bp->agents[3].chan.path, "/firmware/scmi-virtio");
+	assert_ptr_equal(scmi_board_virtio_agent(bp, NULL, err, sizeof(err)), &bp->agents[3]);
+	assert_ptr_equal(scmi_board_virtio_agent(bp, "guest1", err, sizeof(err)), &bp->agents[1]);
+	assert_null(scmi_board_virtio_agent(bp, "nobody", err, sizeof(err)));
+	assert_int_equal(bp->agents[0].chan.transport, SCMI_BOARD_SMC);
 	assert_int_equal(bp->ndevices, 8);
 	for (unsigned int i = 0; i < 8; i++)
 		assert_int_equal(bp->devices[i].id, i);
@@ -383,7 +392,7 @@ static void test_default_board_end_to_end(void **state)
 	CHECK(scmi_base_discover(a, info));
 	assert_string_equal(info->vendor, "fwkit");
 	assert_string_equal(info->sub_vendor, "emulator");
-	assert_int_equal(info->num_agents, 5);
+	assert_int_equal(info->num_agents, 6);
 	assert_true(info->has_agent);
 	assert_int_equal(info->agent_id, 2);
 	assert_string_equal(info->agent_name, "guest1");

@@ -14,7 +14,6 @@
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -32,20 +31,6 @@
 
 /* Short timeouts are upper bounds for "nothing arrives"; never asserted on. */
 #define SHORT_NS (20 * (int64_t)FW_NSEC_PER_MSEC)
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory's own descriptor */
-}
 
 static bool fd_is_open(int fd)
 {
@@ -106,14 +91,14 @@ static void test_shm_create_destroy(void **state)
 static void test_shm_create_rejects_sizes(void **state)
 {
 	struct hw_shm *shm = NULL;
-	int before = count_fds();
+	int before = th_count_fds();
 
 	(void)state;
 	assert_int_equal(hw_shm_create("z", 0, 0, &shm), -EINVAL);
 	assert_int_equal(hw_shm_create("big", 0, (size_t)HW_SHM_MAX_SIZE + 1, &shm), -EINVAL);
 	assert_int_equal(hw_shm_create("huge", 0, SIZE_MAX, &shm), -EINVAL);
 	assert_null(shm);
-	assert_int_equal(count_fds(), before);
+	assert_int_equal(th_count_fds(), before);
 }
 
 static void test_shm_bounds(void **state)
@@ -172,7 +157,7 @@ static void test_shm_bounds(void **state)
 static void test_shm_import(void **state)
 {
 	struct hw_shm *a, *b = NULL;
-	int fd, before = count_fds();
+	int fd, before = th_count_fds();
 
 	(void)state;
 	assert_int_equal(hw_shm_create("orig", 0x1000, 4096, &a), 0);
@@ -201,7 +186,7 @@ static void test_shm_import(void **state)
 	assert_int_equal(b->base[100], 0x42);
 	hw_shm_destroy(b);
 	hw_shm_destroy(a);
-	assert_int_equal(count_fds(), before);
+	assert_int_equal(th_count_fds(), before);
 }
 
 /* -------------------------------------------------------------- doorbells */
@@ -767,7 +752,7 @@ static void test_link_regions(void **state)
 {
 	struct hw_shm *a, *b, *ra, *rb;
 	struct link_pair lp;
-	int before = count_fds();
+	int before = th_count_fds();
 
 	(void)state;
 	assert_int_equal(hw_shm_create("alpha", 0x1000, 0x1000, &a), 0);
@@ -810,7 +795,7 @@ static void test_link_regions(void **state)
 	pair_close(&lp);
 	hw_shm_destroy(a);
 	hw_shm_destroy(b);
-	assert_int_equal(count_fds(), before);
+	assert_int_equal(th_count_fds(), before);
 }
 
 /* One region handed to two peers over two links in one process: all three
@@ -1031,7 +1016,7 @@ static void hostile_case(const uint8_t *buf, size_t len, int nfds, size_t fd_siz
 			 const char *log)
 {
 	struct hostile h;
-	int fds[4], before = count_fds();
+	int fds[4], before = th_count_fds();
 
 	hostile_open(&h);
 	for (int i = 0; i < nfds; i++)
@@ -1047,7 +1032,7 @@ static void hostile_case(const uint8_t *buf, size_t len, int nfds, size_t fd_siz
 	assert_null(hw_link_region_at(h.victim, 0, UINT64_MAX));
 	assert_null(hw_link_region(h.victim, "evil"));
 	hostile_close(&h);
-	assert_int_equal(count_fds(), before);
+	assert_int_equal(th_count_fds(), before);
 }
 
 static void test_link_hostile_records(void **state)
@@ -1166,7 +1151,7 @@ static void test_shm_import_refuses_unsealed(void **state)
 static void test_link_refuses_unsealed_region(void **state)
 {
 	uint8_t b[HW_LINK_MSG_LEN];
-	int fd, before = count_fds();
+	int fd, before = th_count_fds();
 	struct hostile h;
 
 	(void)state;
@@ -1186,7 +1171,7 @@ static void test_link_refuses_unsealed_region(void **state)
 	assert_int_equal(ftruncate(fd, 0), 0);
 	close(fd);
 	hostile_close(&h);
-	assert_int_equal(count_fds(), before);
+	assert_int_equal(th_count_fds(), before);
 }
 
 /* A file larger than its record is refused too: the record is the size. */
@@ -1270,7 +1255,7 @@ static void flood(int count, int expect)
 {
 	struct flood_ctx fc = { .count = count };
 	struct hostile h;
-	int before = count_fds();
+	int before = th_count_fds();
 	pthread_t t;
 
 	hostile_open(&h);
@@ -1294,7 +1279,7 @@ static void flood(int count, int expect)
 		assert_int_equal(fc.sent, count + 1);
 	close(h.raw);
 	hw_link_server_close(h.srv);
-	assert_int_equal(count_fds(), before);
+	assert_int_equal(th_count_fds(), before);
 }
 
 static void test_link_too_many_regions(void **state)

@@ -20,7 +20,9 @@
 #include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -221,6 +223,50 @@ static void test_poll_readiness(void **state)
 	assert_int_equal(issei_dev_read(f, buf, sizeof(buf), RIG_WAIT_MS), 4);
 	assert_int_equal(evfd_events(f, POLLIN | POLLOUT, 0), POLLOUT);
 	issei_dev_close(f);
+}
+
+struct blocked_write {
+	struct issei_dev_file *f;
+	ssize_t ret;
+};
+
+static void *writer(void *arg)
+{
+	struct blocked_write *b = arg;
+
+	b->ret = issei_dev_write(b->f, "b", 1, -1);
+	return NULL;
+}
+
+/* Connected, nothing to read, a write in progress: the device is neither
+ * readable nor writable. The readiness eventfd cannot say so; the out
+ * eventfd can, and it fires when the state changes (here: the stuck h2f
+ * slot resets the link, an error). */
+static void test_poll_write_in_progress(void **state)
+{
+	struct dev_rig *d = *state;
+	struct blocked_write b = { .f = open_connected(d, rig_echo_uuid) };
+	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
+	struct pollfd out = { .fd = issei_dev_out_fd(b.f), .events = POLLIN };
+	pthread_t t;
+
+	assert_int_equal(poll(&out, 1, 0), 1);
+	/* the engine takes nothing more: the first message fills the slot,
+	 * the second write waits for it */
+	assert_int_equal(rig_inject(&d->r, ISSEI_FW_FAULT_NO_CONSUME, 0, 1), 0);
+	assert_int_equal(issei_dev_write(b.f, "a", 1, RIG_WAIT_MS), 1);
+	assert_int_equal(pthread_create(&t, NULL, writer, &b), 0);
+	while (issei_dev_poll(b.f, ISSEI_POLLIN | ISSEI_POLLOUT) != 0 && fw_remaining(end))
+		sched_yield();
+	assert_int_equal(issei_dev_poll(b.f, ISSEI_POLLIN | ISSEI_POLLOUT), 0);
+	assert_int_equal(evfd_events(b.f, POLLIN, 0), 0);
+	assert_int_equal(poll(&out, 1, 0), 0);
+	/* the change wakes a waiter on the out eventfd */
+	assert_int_equal(poll(&out, 1, RIG_WAIT_MS), 1);
+	assert_int_equal(issei_dev_poll(b.f, ISSEI_POLLOUT), ISSEI_POLLERR);
+	pthread_join(t, NULL);
+	assert_int_equal(b.ret, 1); /* as upstream: a reset while waiting still returns n */
+	issei_dev_close(b.f);
 }
 
 /* A reset of the engine: every file sees it, as upstream shows it. */
@@ -493,6 +539,97 @@ static void test_hostile_flood(void **state)
 	issei_dev_close(good);
 }
 
+/* A client that sends and never reads its replies: once the host's send
+ * to it is stuck for its timeout, that file is hung up on (the client's
+ * next send fails), and the other file is served as before. */
+static void test_hostile_never_reads(void **state)
+{
+	struct dev_rig *d = *state;
+	struct issei_dev_file *good = open_connected(d, rig_echo_uuid);
+	struct issei_dev_req q = { .op = ISSEI_DEV_POLL, .arg = ISSEI_POLLIN };
+	struct timeval bound = { .tv_sec = RIG_WAIT_MS / 1000 };
+	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
+	uint8_t buf[64];
+	int fd = raw_open(d);
+	ssize_t n = 0;
+
+	/* our sends block while the host's do, never beyond the bound */
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound)), 0);
+	for (q.seq = 1; n >= 0 && fw_remaining(end); q.seq++) {
+		n = issei_dev_req_pack(&q, buf, sizeof(buf));
+		n = send(fd, buf, (size_t)n, MSG_NOSIGNAL);
+	}
+	assert_true(n < 0 && (errno == EPIPE || errno == ECONNRESET));
+	assert_int_equal(issei_dev_server_wait_files(d->srv, 1, RIG_WAIT_MS), 0);
+	close(fd);
+	echo_ok(good, "unaffected");
+	issei_dev_close(good);
+}
+
+/* ------------------------------------------------------- a hostile host */
+
+/* A host that answers the HELLO with nfds eventfds (the right number is
+ * two), then waits for the client to hang up. */
+struct fake_host {
+	struct hw_link_server *ls;
+	size_t nfds;
+};
+
+static void *fake_host_main(void *arg)
+{
+	struct fake_host *h = arg;
+	struct issei_dev_rep r = { .op = ISSEI_DEV_HELLO };
+	char cbuf[CMSG_SPACE(3 * sizeof(int))] = { 0 };
+	uint8_t buf[ISSEI_DEV_REP_HDR];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf };
+	struct cmsghdr *c;
+	int fds[3];
+	struct hw_link *l;
+
+	assert_int_equal(hw_link_accept(h->ls, &l), 0);
+	for (size_t i = 0; i < h->nfds; i++)
+		fds[i] = eventfd(0, EFD_CLOEXEC);
+	mh.msg_controllen = CMSG_SPACE(h->nfds * sizeof(int));
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(h->nfds * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, h->nfds * sizeof(int));
+	assert_int_equal(issei_dev_rep_pack(&r, buf, sizeof(buf)), sizeof(buf));
+	assert_int_equal(sendmsg(hw_link_fd(l), &mh, MSG_NOSIGNAL), sizeof(buf));
+	for (size_t i = 0; i < h->nfds; i++)
+		close(fds[i]);
+	hw_recv_record(hw_link_fd(l), buf, sizeof(buf),
+		       fw_deadline(RIG_WAIT_MS * FW_NSEC_PER_MSEC));
+	hw_link_close(l);
+	return NULL;
+}
+
+/* A HELLO with one eventfd or three: the open fails (ENODEV) and keeps
+ * none of the descriptors the host sent (counted once the host is gone). */
+static void test_hostile_host_fds(void **state)
+{
+	static const size_t counts[] = { 1, 3 };
+
+	(void)state;
+	for (size_t i = 0; i < FW_ARRAY_SIZE(counts); i++) {
+		struct fake_host h = { .nfds = counts[i] };
+		int before = th_count_fds();
+		struct issei_dev_file *f;
+		char path[108];
+		pthread_t t;
+
+		th_tmp_path(path, sizeof(path), "issei-fake-host");
+		assert_int_equal(hw_link_listen(path, &h.ls), 0);
+		assert_int_equal(pthread_create(&t, NULL, fake_host_main, &h), 0);
+		assert_int_equal(issei_dev_open(path, &f), -ENODEV);
+		pthread_join(t, NULL);
+		hw_link_server_close(h.ls);
+		assert_int_equal(th_count_fds(), before);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,15 +637,19 @@ int main(void)
 		cmocka_unit_test(test_evfd_count),
 		cmocka_unit_test(test_connect_null_link_down),
 		cmocka_unit_test(test_read_waits_across_reconnect),
+		cmocka_unit_test(test_hostile_host_fds),
 		cmocka_unit_test_setup_teardown(test_file_semantics, dev_rig_up, dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_sysfs, dev_rig_up, dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_poll_readiness, dev_rig_up, dev_rig_down),
+		cmocka_unit_test_setup_teardown(test_poll_write_in_progress, dev_rig_up,
+						dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_reset_seen_by_every_file, dev_rig_up,
 						dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_eintr_from_real_signal, dev_rig_up,
 						dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_hostile_length_lie, dev_rig_up, dev_rig_down),
 		cmocka_unit_test_setup_teardown(test_hostile_flood, dev_rig_up, dev_rig_down),
+		cmocka_unit_test_setup_teardown(test_hostile_never_reads, dev_rig_up, dev_rig_down),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

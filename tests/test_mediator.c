@@ -27,7 +27,7 @@
 
 #define DOM0_ID	  0x82000002u
 #define MGMT_ID	  0x82000003u
-#define SELF_ID	  5 /* the board's agent "xen" */
+#define SELF_ID	  6 /* the board's agent "xen" */
 #define GUEST1_ID 0x82000004u
 #define GUEST2_ID 0x82000005u
 #define CLOCK_GPU 1 /* clock 1 belongs to device 1, the GPU: no guest's by default */
@@ -207,8 +207,8 @@ static void test_probe_default_board(void **state)
 	assert_int_equal(f->cfg.agents[2].agent_id, 3);
 	assert_int_equal(f->cfg.dom0_agent_id, 1);
 	assert_int_equal(mediator_self_agent_id(f->m), SELF_ID);
-	/* host, guest1, guest2, optee-ospm, xen */
-	assert_int_equal(mediator_fw_num_agents(f->m), 5);
+	/* host, guest1, guest2, vm0, optee-ospm, xen */
+	assert_int_equal(mediator_fw_num_agents(f->m), 6);
 	/* Dom0 has the host's channel, as the seed gives it. */
 	assert_int_equal(mediator_domain_info(f->m, 0, &di), 0);
 	assert_int_equal(di.agent_id, 1);

@@ -121,12 +121,6 @@ static uint32_t msg_channel(union tee_param *p)
 {
 	size_t n;
 
-	if (sc.block_fd >= 0) { /* the child's secure world, killed while it waits here */
-		char c;
-
-		(void)!write(sc.ready_fd, "c", 1);
-		(void)!read(sc.block_fd, &c, 1);
-	}
 	if (!p[1].memref.buffer || !p[2].memref.buffer || p[1].memref.size < 4 ||
 	    p[2].memref.size < 8)
 		return TEE_ERROR_BAD_PARAMETERS;
@@ -141,6 +135,12 @@ static uint32_t process(uint32_t cmd, union tee_param *p)
 {
 	uint32_t ret;
 
+	if (sc.block_fd >= 0) { /* the child's secure world, killed while it waits here */
+		char c;
+
+		(void)!write(sc.ready_fd, "c", 1);
+		(void)!read(sc.block_fd, &c, 1);
+	}
 	if (atomic_exchange(&sc.busy, true))
 		atomic_fetch_add(&sc.overlaps, 1);
 	atomic_store(&sc.last_handle, p[0].value.a);
@@ -415,6 +415,33 @@ static void test_smt_message_mode(void **state)
 static void test_msg_mode(void **state)
 {
 	check_mode(state, MSG, PTA_SCMI_CMD_PROCESS_MSG_CHANNEL, PTA_SCMI_CAPS_MSG_HEADER);
+}
+
+/* Linux's descriptor: 30 ms, 20 messages in flight (the 21st finds no slot), one size macro
+ * for the descriptor and the MSG buffer (104 bytes: one more is refused before it is sent),
+ * completion on return with no poll_done, and no receive channel. */
+static void test_descriptor(void **state)
+{
+	struct fx *f = probed(state);
+	struct scmi_xfer *x[21];
+	struct scmi_agent *a;
+
+	assert_int_equal(scmi_optee_desc.max_rx_timeout_ms, 30);
+	assert_true(scmi_optee_desc.sync_cmds_completed_on_ret);
+	assert_null(scmi_optee_desc.ops->poll_done);
+	assert_null(scmi_optee_desc.ops->fetch_notification);
+	assert_int_equal(scmi_optee_desc.max_msg_size, SCMI_OPTEE_MSG_MAX_SIZE);
+	assert_int_equal(SCMI_OPTEE_MSG_MAX_SIZE, 104);
+	assert_int_equal(agent_for(f, MSG, 0, &a), 0);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(scmi_xfer_get_init(a, BASE, 0, 104, 104, &x[i]), 0);
+	assert_int_equal(scmi_xfer_get_init(a, BASE, 0, 0, 0, &x[20]), -EBUSY);
+	scmi_xfer_put(a, x[19]);
+	assert_int_equal(scmi_xfer_get_init(a, BASE, 0, 105, 0, &x[19]), -ERANGE);
+	for (int i = 0; i < 19; i++)
+		scmi_xfer_put(a, x[i]);
+	scmi_agent_destroy(a);
+	assert_released(f);
 }
 
 /* A protocol node's own linaro,optee-channel-id is a channel of its own. */
@@ -704,8 +731,8 @@ static void child_ready(void *ctx)
 	(void)!write(*(int *)ctx, "r", 1);
 }
 
-/* The secure world in a child, its scripted PTA blocking in PROCESS_MSG_CHANNEL after it
- * says so on *in_call. */
+/* The secure world in a child, its scripted PTA blocking in every PROCESS command after it
+ * says so on *in_call (before it reads the command: an SMT area stays handed over). */
 static void start_tee(int *in_call)
 {
 	static const struct optee_pta *const ptas[] = { &script_pta };
@@ -749,33 +776,38 @@ static int reap_tee(void **state)
 	return 0;
 }
 
-/* The secure world dies while it processes a command: the call fails with -EIO (Linux's
- * answer to a failed invoke) without waiting out the 60 s SMC timeout, and so does the next,
- * and everything is released. */
+/* The secure world dies while it processes a command, in each mode: the call fails with -EIO
+ * (Linux's answer to a failed invoke) without waiting out the 60 s SMC timeout, and the
+ * channel lock is free at once. The next call fails at once too: in MSG mode with -EIO, in
+ * the SMT modes with -EBUSY before anything is sent (the area the dead world was given is
+ * not FREE again). Everything is released. */
 static void test_secure_world_killed(void **state)
 {
+	enum mode m = *(const enum mode *)*state;
 	struct bounded_call b = { 0 };
 	struct optee_remote *r;
-	struct scmi_optee_agent *oa;
+	struct fx f = { 0 };
+	struct scmi_optee_chan_desc d;
 	uint64_t deadline = fw_deadline(20 * (int64_t)FW_NSEC_PER_SEC);
 	pthread_t th;
 	char err[256], c;
 	int in_call;
 
 	script_reset();
+	/* made before the fork: the child's script sees the same static SMT area */
+	assert_int_equal(hw_shm_create("scmi-optee-shm", AREA_PADDR, AREA_SIZE, &f.area_shm), 0);
+	assert_int_equal(smt_area_init(&sc.area, f.area_shm, 0, AREA_SIZE), 0);
+	smt_clear_channel(&sc.area);
 	th_tmp_path(tee_path, sizeof(tee_path), "scmi-optee-tee.sock");
 	start_tee(&in_call);
 	assert_int_equal(optee_remote_open(tee_path, 5000, 60 * (int64_t)FW_NSEC_PER_SEC, &r, err,
 					   sizeof(err)),
 			 0);
-	assert_int_equal(scmi_optee_agent_probe(optee_remote_drv(r), &oa), 0);
+	assert_int_equal(scmi_optee_agent_probe(optee_remote_drv(r), &f.oa), 0);
 	b.len = 8;
+	d = desc_for(&f, m, 0);
 	assert_int_equal(scmi_agent_create(NULL, &scmi_optee_desc, &b.a), 0);
-	{
-		struct scmi_optee_chan_desc d = { .svc = oa, .channel_id = 0 };
-
-		assert_int_equal(scmi_agent_add_channel(b.a, BASE, true, &d), 0);
-	}
+	assert_int_equal(scmi_agent_add_channel(b.a, BASE, true, &d), 0);
 	th_log_capture();
 	/* The core's reply timeout must not end the call first: the invoke is synchronous. */
 	assert_int_equal(pthread_create(&th, NULL, bounded_call_main, &b), 0);
@@ -786,15 +818,18 @@ static void test_secure_world_killed(void **state)
 	tee_pid = -1;
 	pthread_join(th, NULL);
 	assert_int_equal(b.ret, -EIO);
-	assert_int_equal(call_by(b.a, 8, 10000), -EIO);
 	assert_true(th_log_contains("Can't invoke channel"));
+	assert_int_equal(call_by(b.a, 8, 10000), m == MSG ? -EIO : -EBUSY);
+	if (m != MSG)
+		assert_true(th_log_contains("the SMT area is still the secure world's"));
 	th_log_release();
 	assert_true(fw_now_ns() < deadline);
 	scmi_agent_destroy(b.a);
-	assert_int_equal(scmi_optee_agent_channels(oa), 0);
-	assert_int_equal(scmi_optee_agent_remove(oa), 0);
+	assert_int_equal(scmi_optee_agent_channels(f.oa), 0);
+	assert_int_equal(scmi_optee_agent_remove(f.oa), 0);
 	assert_int_equal(optee_drv_pool_pages_used(optee_remote_drv(r)), 0);
 	optee_remote_close(r);
+	hw_shm_destroy(f.area_shm);
 	close(in_call);
 	unlink(tee_path);
 }
@@ -873,7 +908,7 @@ static void test_board_reader(void **state)
 
 /* ------------------------------------------------------------ end to end */
 
-#define OPTEE_AGENT 4 /* the default board's optee-ospm: devices 3 and 4 */
+#define OPTEE_AGENT 5 /* the default board's optee-ospm: devices 3 and 4 */
 #define MMC_CLOCK   3 /* on device 3 */
 #define CPU_CLOCK   0 /* on device 0, not the OP-TEE agent's */
 
@@ -1089,7 +1124,7 @@ static void test_cli(void **state)
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node",
 				      "/firmware/scmi-optee-msg", "base", "--json", NULL),
 			 0);
-	th_contains_all(out, "\"agent_id\":4", "optee-ospm", NULL);
+	th_contains_all(out, "\"agent_id\":5", "optee-ospm", NULL);
 	assert_int_not_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket",
 					  "/nonexistent", "--optee-socket", "/nonexistent", "base",
 					  NULL),
@@ -1099,6 +1134,54 @@ static void test_cli(void **state)
 					  "--optee-socket", "/nonexistent", "base", NULL),
 			     0);
 	th_contains_all(err, "not a linaro,scmi-optee node", NULL);
+}
+
+/* One command line per protocol the CLI has (and Base's own), each with what the OP-TEE
+ * agent (devices 3 and 4) must see in its output. */
+static const struct {
+	const char *args[4];
+	const char *expect;
+} protocol_cmds[] = {
+	{ { "base" }, "fwkit" },
+	{ { "agent", "0xffffffff" }, "5 optee-ospm" },
+	{ { "raw", "0x10", "0" }, "SUCCESS" },
+	{ { "clock", "list" }, "mmc" },
+	{ { "clock", "get", "3" }, "50000000" },
+	{ { "power", "list" }, "mmc0-storage-power-domain" },
+	{ { "perf", "list" }, "NAME" },
+	{ { "sensor", "list" }, "soc-temp" },
+	{ { "reset", "2" }, "reset done" },
+	{ { "voltage", "get", "3" }, "uV" },
+	{ { "powercap", "list" }, "" },
+	{ { "pinctrl", "pins" }, "sd_cmd" },
+	{ { "system", "state" }, "power-up" },
+};
+
+/* Every protocol's command through node, in this process or (tee_socket) against
+ * `fwkit optee tee`. */
+static void check_cli_protocols(const char *node, const char *tee_socket)
+{
+	char out[4096], err[1024];
+
+	for (size_t i = 0; i < FW_ARRAY_SIZE(protocol_cmds); i++) {
+		const char *argv[12] = { "scmi", "--node", node };
+		size_t n = 3;
+
+		if (tee_socket) {
+			argv[n++] = "--optee-socket";
+			argv[n++] = tee_socket;
+		}
+		for (size_t j = 0; j < 4 && protocol_cmds[i].args[j]; j++)
+			argv[n++] = protocol_cmds[i].args[j];
+		assert_int_equal(th_run_fwkitv(out, sizeof(out), err, sizeof(err), argv), 0);
+		th_contains_all(out, protocol_cmds[i].expect, NULL);
+	}
+}
+
+static void test_cli_protocols(void **state)
+{
+	check_cli_protocols("/firmware/scmi-optee", NULL);
+	check_cli_protocols("/firmware/scmi-optee-msg", NULL);
 }
 
 static struct scmi_session *open_remote(const char *node)
@@ -1112,8 +1195,8 @@ static struct scmi_session *open_remote(const char *node)
 }
 
 /* `fwkit optee tee` hosts the board's SCMI firmware: Base and clock over both modes from this
- * process (the SMT area is the one it shared), the CLI too; once it is gone every call fails
- * with -EIO at once. */
+ * process (the SMT area is the one it shared), the CLI with every protocol's command on both nodes;
+ * once it is gone every call fails with -EIO at once. */
 static void test_e2e_across_processes(void **state)
 {
 	const char *argv[] = { FWKIT_BIN, "optee", "tee", "--socket", tee_path, NULL };
@@ -1132,6 +1215,8 @@ static void test_e2e_across_processes(void **state)
 				      "list", NULL),
 			 0);
 	th_contains_all(out, "mmc", NULL);
+	check_cli_protocols("/firmware/scmi-optee", tee_path);
+	check_cli_protocols("/firmware/scmi-optee-msg", tee_path);
 	s = open_remote("/firmware/scmi-optee-msg");
 	check_base_clock(scmi_session_agent(s));
 	kill(tee_pid, SIGKILL);
@@ -1144,6 +1229,8 @@ static void test_e2e_across_processes(void **state)
 	scmi_session_close(s);
 }
 
+static const enum mode killed_modes[] = { [SMT] = SMT, [SMT_MESSAGE] = SMT_MESSAGE, [MSG] = MSG };
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1151,6 +1238,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_smt_mode, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_smt_message_mode, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_msg_mode, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_descriptor, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_dedicated_channel, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_system_sessions, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_errors_smt, fx_setup, fx_teardown),
@@ -1161,7 +1249,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_rx, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_setup_failures, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_threads_take_turns, fx_setup, fx_teardown),
-		cmocka_unit_test_teardown(test_secure_world_killed, reap_tee),
+		cmocka_unit_test_prestate_setup_teardown(test_secure_world_killed, NULL, reap_tee,
+							 (void *)&killed_modes[SMT]),
+		cmocka_unit_test_prestate_setup_teardown(test_secure_world_killed, NULL, reap_tee,
+							 (void *)&killed_modes[SMT_MESSAGE]),
+		cmocka_unit_test_prestate_setup_teardown(test_secure_world_killed, NULL, reap_tee,
+							 (void *)&killed_modes[MSG]),
 		cmocka_unit_test(test_board_reader),
 		cmocka_unit_test(test_e2e_smt),
 		cmocka_unit_test(test_e2e_msg),
@@ -1170,6 +1263,7 @@ int main(void)
 		cmocka_unit_test(test_e2e_dedicated_channel),
 		cmocka_unit_test(test_session_setup_fails),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_cli_protocols),
 		cmocka_unit_test_teardown(test_e2e_across_processes, reap_tee),
 	};
 

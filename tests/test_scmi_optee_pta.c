@@ -36,7 +36,7 @@
 
 #define SMT_CHAN      0u /* /firmware/scmi-optee */
 #define MSG_CHAN      1u /* /firmware/scmi-optee-msg */
-#define OPTEE_AGENT   4u
+#define OPTEE_AGENT   5u
 #define SMT_PADDR     0x47ff6000ull
 #define SMT_SIZE      0x80u
 #define MSG_OUT_SIZE  SCMI_OPTEE_MSG_MAX_SIZE
@@ -489,6 +489,13 @@ static void test_channel_handle(void **state)
 	p[0] = value(T_VALUE_INOUT, 7, FW_BIT(2) | PTA_SCMI_CAPS_SMT_HEADER);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1),
 			 TEE_ERROR_BAD_PARAMETERS);
+	/* on a known channel too, with an offered mode beside it or with none */
+	p[0] = value(T_VALUE_INOUT, MSG_CHAN, FW_BIT(2) | PTA_SCMI_CAPS_MSG_HEADER);
+	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1),
+			 TEE_ERROR_BAD_PARAMETERS);
+	p[0] = value(T_VALUE_INOUT, MSG_CHAN, FW_BIT(2));
+	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1),
+			 TEE_ERROR_BAD_PARAMETERS);
 	p[0] = value(T_VALUE_INOUT, 7, PTA_SCMI_CAPS_NONE);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1), TEE_ERROR_NOT_SUPPORTED);
 	p[0] = value(T_VALUE_INOUT, MSG_CHAN, PTA_SCMI_CAPS_MSG_HEADER);
@@ -579,7 +586,7 @@ static void test_message_too_large(void **state)
 	scmi_platform_get_stats(f->p, &st);
 	assert_int_equal(st.malformed, 2);
 	assert_true(th_log_contains(
-		"agent 4 channel 0: length larger than the platform's message buffer"));
+		"agent 5 channel 0: length larger than the platform's message buffer"));
 	fx_close(f);
 }
 
@@ -795,17 +802,21 @@ static void test_quirks_off(void **state)
 }
 
 /* optee_os's bugs, for a tester: 96 bytes of reply in a 128-byte slot, no
- * DISCOVER_AGENT, and a channel that stays busy after a malformed SMT message
- * (every later call then finds ERROR set and nothing answered). */
+ * DISCOVER_AGENT, PROCESS_SMT_CHANNEL on a channel without an SMT area a
+ * SUCCESS that did nothing, and a channel that stays busy after a malformed
+ * SMT message (every later call then finds ERROR set and nothing answered). */
 static void test_quirks_on(void **state)
 {
 	struct fx *f = fx_open(true);
 	uint8_t big[SCMI_OPTEE_SEC_PAYLOAD_MAX + 1] = { 0 };
-	struct optee_param p[2] = { value(T_VALUE_IN, SMT_CHAN, 0),
+	struct optee_param p[2] = { value(T_VALUE_IN, MSG_CHAN, 0),
 				    memref(T_MEM_INOUT, &f->shm, 0, SMT_SIZE) };
 	struct reply r;
 
 	(void)state;
+	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, p, 1), TEE_SUCCESS);
+	assert_false(scmi_optee_service_busy(f->svc, MSG_CHAN));
+	p[0] = value(T_VALUE_IN, SMT_CHAN, 0);
 	assert_int_equal(probe_room(f, MODE_SMT), SMT_SIZE - 32);
 	assert_int_equal(probe_room(f, MODE_SMT_MESSAGE), SMT_SIZE - 32);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(modes); i++)
@@ -930,11 +941,11 @@ static void test_board_errors(void **state)
 	(void)state;
 	th_log_capture();
 	rig_expect_board_cases(r, "/scmi-platform", cases, FW_ARRAY_SIZE(cases));
-	rig_expect_board_error(r, "agent@4", set_channels, mixed, "/firmware/scmi",
+	rig_expect_board_error(r, "agent@5", set_channels, mixed, "/firmware/scmi",
 			       "linaro,scmi-optee");
 	rig_expect_board_error(r, "agent@1", set_channels, two_smc, "agent@1",
 			       "an SMC agent has one channel");
-	rig_expect_board_error(r, "agent@3", set_channels, taken, "agent@4",
+	rig_expect_board_error(r, "agent@3", set_channels, taken, "agent@5",
 			       "OP-TEE channel 0 already belongs to agent 3");
 	rig_expect_prop_error(r, "/firmware/scmi-optee", NULL, "linaro,optee-channel-id", 0, NULL,
 			      -1, "'linaro,optee-channel-id'");
@@ -960,7 +971,7 @@ static void test_firmware_open(void **state)
 	assert_true(fw->shared[0]->paddr == SMT_PADDR);
 	scmi_board_optee_firmware_close(fw);
 	fw_board_free(&b);
-	assert_int_equal(fw_board_load(rig_variant(r, "agent@4", rig_del_node, NULL), NULL, &b, err,
+	assert_int_equal(fw_board_load(rig_variant(r, "agent@5", rig_del_node, NULL), NULL, &b, err,
 				       sizeof(err)),
 			 0);
 	assert_int_equal(scmi_board_optee_firmware_open(b.fdt, &fw, err, sizeof(err)), 0);

@@ -5,9 +5,9 @@
  * entry with small reply capacities, identity taken from the channel, and
  * the platform-to-agent rules a transport relies on (a post that finds no
  * buffer, a buffer too small, a full queue, the worker woken only by
- * chan_ready). Last, the SMT-over-SMC transport's waiter: a notification
- * held back by an agent that has not freed its area goes out once the agent
- * frees it, with no timer.
+ * chan_ready, a post that is not possible yet and is asked again). Last, the SMT-over-SMC
+ * transport's waiter: a notification held back by an agent that has not freed its area goes out
+ * once the agent frees it, with no timer.
  */
 #include "helpers.h"
 
@@ -37,11 +37,13 @@ struct got {
 struct loop {
 	pthread_mutex_t *lock;
 	pthread_cond_t *cond;
-	bool has_buffer; /* false: post says -EAGAIN */
-	size_t room;	 /* a longer message: -EMSGSIZE */
+	bool has_buffer;      /* false: post says -EAGAIN */
+	unsigned int not_yet; /* this many posts say -EINPROGRESS first */
+	size_t room;	      /* a longer message: -EMSGSIZE */
 	unsigned int posts;
 	unsigned int ngot;
 	struct got last;
+	uint32_t order[4]; /* the second word of the first messages received */
 	bool released;
 };
 
@@ -60,11 +62,16 @@ static int loop_post(void *tctx, uint32_t hdr, const void *payload, size_t len)
 
 	pthread_mutex_lock(l->lock);
 	l->posts++;
-	if (!l->has_buffer) {
+	if (l->not_yet) {
+		l->not_yet--;
+		ret = -EINPROGRESS;
+	} else if (!l->has_buffer) {
 		ret = -EAGAIN;
 	} else if (len > l->room) {
 		ret = -EMSGSIZE;
 	} else {
+		if (l->ngot < FW_ARRAY_SIZE(l->order) && len >= 8)
+			l->order[l->ngot] = fw_get_le32((const uint8_t *)payload + 4);
 		l->last.hdr = hdr;
 		l->last.len = len;
 		memcpy(l->last.data, payload, FW_MIN(len, sizeof(l->last.data)));
@@ -365,6 +372,36 @@ static void test_delayed_response_waits_for_chan_ready(void **state)
 	assert_int_equal(st.p2a_dropped, st0.p2a_dropped);
 }
 
+/* -EINPROGRESS: the worker asks again by itself, with no chan_ready. */
+static void test_post_not_yet_retried(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t arg = 1;
+	uint8_t r[16];
+
+	pthread_mutex_lock(&c->lock);
+	c->loop[0].not_yet = 3;
+	pthread_mutex_unlock(&c->lock);
+	assert_int_equal(cmd(c, 0, VENDOR, 3, &arg, 1, r, 16), 4);
+	wait_count(c, &c->loop[0].ngot, 1);
+	pthread_mutex_lock(&c->lock);
+	assert_int_equal(c->loop[0].posts, 4);
+	assert_int_equal(fw_get_le32(c->loop[0].last.data + 4), 2);
+	/* One held back keeps its place: what is queued meanwhile follows it. */
+	c->loop[0].not_yet = 1;
+	pthread_mutex_unlock(&c->lock);
+	arg = 10;
+	assert_int_equal(cmd(c, 0, VENDOR, 3, &arg, 1, r, 16), 4);
+	wait_count(c, &c->loop[0].posts, 5);
+	arg = 20;
+	assert_int_equal(cmd(c, 0, VENDOR, 3, &arg, 1, r, 16), 4);
+	wait_count(c, &c->loop[0].ngot, 3);
+	pthread_mutex_lock(&c->lock);
+	assert_int_equal(c->loop[0].order[1], 11);
+	assert_int_equal(c->loop[0].order[2], 21);
+	pthread_mutex_unlock(&c->lock);
+}
+
 static void test_buffer_too_small(void **state)
 {
 	struct ctx *c = *state;
@@ -454,6 +491,7 @@ int main(void)
 		T(test_channel_keys),
 		T(test_full_queue_drops_notifications_only),
 		T(test_delayed_response_waits_for_chan_ready),
+		T(test_post_not_yet_retried),
 		T(test_buffer_too_small),
 		cmocka_unit_test(test_smt_waiter_learns_area_freed),
 	};

@@ -7,12 +7,16 @@
  * (timeouts, -EBUSY when every buffer is still with it, late replies
  * dropped once it gives them back); polled and interrupt transfers mixed
  * from several threads against a device running in a thread of its own;
- * and a hostile device returning one transfer's buffer with another's
- * token, which must never reach the other transfer.
+ * a hostile device returning one transfer's buffer with another's token,
+ * which must never reach the other transfer; and the default board's
+ * platform with its protocol clients.
  */
 #include "helpers.h"
 
+#include <fwkit/board.h>
 #include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/board.h>
+#include <fwkit/scmi/clock.h>
 #include <fwkit/scmi/platform_transport.h>
 #include <fwkit/scmi/platform_virtio.h>
 #include <fwkit/scmi/transport_virtio.h>
@@ -158,8 +162,22 @@ static void start_rings(struct link *l)
 	}
 }
 
-static struct link *link_new(enum mode mode, unsigned int num, uint64_t features,
-			     unsigned int timeout_ms)
+/* A platform with the vendor protocol, started. */
+static struct scmi_platform *vendor_platform(void)
+{
+	struct scmi_platform *p;
+
+	assert_int_equal(scmi_platform_create(NULL, &p), 0);
+	assert_int_equal(scmi_platform_add_agent(p, GUEST, "guest", false), 0);
+	assert_int_equal(scmi_platform_register_protocol(p, &vendor), 0);
+	assert_int_equal(scmi_platform_start(p), 0);
+	return p;
+}
+
+/* Agent agent_id of platform p (started; the link owns it) reached over
+ * virtio: the device, the guest memory, the transport and the agent. */
+static struct link *link_open(struct scmi_platform *p, uint32_t agent_id, enum mode mode,
+			      unsigned int num, uint64_t features, unsigned int timeout_ms)
 {
 	struct link *l = calloc(1, sizeof(*l));
 	struct scmi_agent_config acfg = { .rx_timeout_ms = timeout_ms };
@@ -172,13 +190,10 @@ static struct link *link_new(enum mode mode, unsigned int num, uint64_t features
 
 	assert_non_null(l);
 	l->mode = mode;
+	l->p = p;
 	pthread_mutex_init(&l->lock, NULL);
 	fw_cond_init(&l->cond);
-	assert_int_equal(scmi_platform_create(NULL, &l->p), 0);
-	assert_int_equal(scmi_platform_add_agent(l->p, GUEST, "guest", false), 0);
-	assert_int_equal(scmi_platform_register_protocol(l->p, &vendor), 0);
-	assert_int_equal(scmi_platform_start(l->p), 0);
-	assert_int_equal(scmi_virtio_dev_create(l->p, GUEST, true, &dev_ops, l, &l->d), 0);
+	assert_int_equal(scmi_virtio_dev_create(l->p, agent_id, true, &dev_ops, l, &l->d), 0);
 	assert_int_equal(scmi_virtio_dev_set_features(l->d, features), 0);
 	cfg.size = scmi_virtio_transport_mem_size(cfg.num[0], cfg.num[1]);
 	th_guest_init(&l->g, (cfg.size + 4095) & ~(size_t)4095, GPA);
@@ -194,6 +209,12 @@ static struct link *link_new(enum mode mode, unsigned int num, uint64_t features
 	if (features & F_P2A)
 		assert_int_equal(scmi_agent_add_channel(l->a, SCMI_PROTOCOL_BASE, false, l->vt), 0);
 	return l;
+}
+
+static struct link *link_new(enum mode mode, unsigned int num, uint64_t features,
+			     unsigned int timeout_ms)
+{
+	return link_open(vendor_platform(), GUEST, mode, num, features, timeout_ms);
 }
 
 static void link_free(struct link *l)
@@ -462,6 +483,47 @@ static void test_hostile_device_cross_token(void **state)
 	link_free(l);
 }
 
+/* The default board's platform served over virtio to its host agent: Base
+ * says who the platform is, and the clock protocol's client works through
+ * it, an asynchronous rate change (delayed response on the eventq) too. */
+static void test_default_board_over_virtio(void **state)
+{
+	struct fw_board board;
+	struct scmi_board_platform bp;
+	struct scmi_platform *p;
+	struct scmi_base_info info;
+	struct scmi_clock_client clk;
+	struct scmi_clock_info ci;
+	struct link *l;
+	char err[256];
+	uint64_t rate, set = 0;
+	unsigned int async_done = 0;
+
+	assert_int_equal(fw_board_load(NULL, NULL, &board, err, sizeof(err)), 0);
+	assert_int_equal(scmi_board_read_platform(board.fdt, &bp, err, sizeof(err)), 0);
+	assert_int_equal(scmi_board_create_platform(&bp, NULL, &p, err, sizeof(err)), 0);
+	assert_int_equal(scmi_platform_start(p), 0);
+	l = link_open(p, 1, INLINE, 256, F_V1 | F_INDIRECT | F_EVENT | F_P2A, 1000);
+	assert_int_equal(scmi_base_discover(l->a, &info), 0);
+	assert_string_equal(info.vendor, "fwkit");
+	assert_string_equal(info.sub_vendor, "emulator");
+	assert_true(info.num_protocols >= 2);
+	assert_int_equal(scmi_clock_client_init(l->a, &clk), 0);
+	assert_true(clk.num_clocks > 0);
+	for (uint32_t id = 0; id < clk.num_clocks; id++) {
+		assert_int_equal(scmi_clock_info_get(&clk, id, &ci), 0);
+		assert_int_equal(scmi_clock_rate_get(&clk, id, &rate), 0);
+		if (clk.max_async_req &&
+		    !scmi_clock_rate_set(&clk, id, rate, SCMI_CLOCK_SET_ASYNC, &set)) {
+			assert_int_equal(set, rate);
+			async_done++;
+		}
+	}
+	assert_true(async_done > 0);
+	link_free(l);
+	fw_board_free(&board);
+}
+
 static void test_transport_config_checked(void **state)
 {
 	struct scmi_virtio_transport *vt;
@@ -498,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_late_replies_dropped),
 		cmocka_unit_test(test_polled_and_irq_threads),
 		cmocka_unit_test(test_hostile_device_cross_token),
+		cmocka_unit_test(test_default_board_over_virtio),
 		cmocka_unit_test(test_transport_config_checked),
 	};
 

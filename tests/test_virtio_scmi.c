@@ -23,6 +23,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define HOST	    1
 #define GUEST	    2
@@ -111,17 +112,17 @@ struct t {
 	pthread_cond_t cond;
 	unsigned int notifies[2], errors[2];
 	uint16_t token;
-	/* cmdq used index before the last command, and how often an eventq
-	 * notification came while it had not moved yet */
-	uint16_t cmd_used_before;
+	/* both used indices before the last command, and how often an eventq
+	 * entry came after them while the cmdq's had not moved yet */
+	uint16_t cmd_used_before, ev_used_before;
 	unsigned int overtaken;
 };
 
-static uint16_t cmdq_used(struct t *t)
+static uint16_t used_idx(struct t *t, unsigned int qidx)
 {
 	void *desc, *avail, *used;
 
-	virtq_drv_parts(&t->q[0], &desc, &avail, &used);
+	virtq_drv_parts(&t->q[qidx], &desc, &avail, &used);
 	return __atomic_load_n((uint16_t *)((uint8_t *)used + VIRTQ_USED_IDX), __ATOMIC_ACQUIRE);
 }
 
@@ -130,7 +131,9 @@ static void on_notify(void *ctx, unsigned int qidx)
 	struct t *t = ctx;
 
 	pthread_mutex_lock(&t->lock);
-	if (qidx == VIRTIO_SCMI_VQ_RX && cmdq_used(t) == t->cmd_used_before)
+	/* (A late notification of an earlier event finds no new entry.) */
+	if (qidx == VIRTIO_SCMI_VQ_RX && used_idx(t, 1) != t->ev_used_before &&
+	    used_idx(t, 0) == t->cmd_used_before)
 		t->overtaken++;
 	t->notifies[qidx]++;
 	pthread_cond_broadcast(&t->cond);
@@ -341,7 +344,8 @@ static void test_base_replies_sized_to_chain(void **state)
 {
 	struct t *t = t_new(true);
 	struct scmi_platform_stats st;
-	uint32_t len, skip = 0;
+	uint32_t len, skip = 0, self;
+	const uint32_t perm[3] = { GUEST, 0, SCMI_BASE_DEVICE_ACCESS_ALLOW };
 
 	t_start(t, 256, ALL_FEATURES);
 	/* Linux's 12-byte writable part for VERSION (one indirect table of 2). */
@@ -369,8 +373,16 @@ static void test_base_replies_sized_to_chain(void **state)
 	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, BASE_DISCOVER_VENDOR, NULL, 0, 12, &len),
 			 SCMI_PROTOCOL_ERROR);
 	assert_int_equal(len, 8);
+	/* The identity is the device's agent, whatever the message says. */
+	self = SCMI_BASE_AGENT_ID_SELF;
+	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, BASE_DISCOVER_AGENT, &self, 1, 28, &len),
+			 SCMI_SUCCESS);
+	assert_int_equal(fw_get_le32(reply(t) + 8), GUEST);
+	assert_string_equal((const char *)reply(t) + 12, "guest");
+	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, BASE_SET_DEVICE_PERMISSIONS, perm, 3, 8, &len),
+			 SCMI_DENIED);
 	scmi_platform_get_stats(t->p, &st);
-	assert_true(st.commands >= 6);
+	assert_true(st.commands >= 8);
 	t_free(t);
 }
 
@@ -460,13 +472,51 @@ static void test_delayed_response_never_overtakes(void **state)
 	ev_post(t, 0, 200, PDU);
 	for (uint32_t i = 0; i < 200; i++) {
 		pthread_mutex_lock(&t->lock);
-		t->cmd_used_before = cmdq_used(t);
+		t->cmd_used_before = used_idx(t, 0);
+		t->ev_used_before = used_idx(t, 1);
 		pthread_mutex_unlock(&t->lock);
 		assert_int_equal(cmd(t, VENDOR, V_ASYNC, &i, 1, 8, &len), SCMI_SUCCESS);
 		assert_true(ev_next(t, &e, fw_deadline(WAIT_NS)));
 		assert_int_equal(fw_get_le32(e.p + 4), i + 1);
 	}
 	assert_int_equal(t->overtaken, 0);
+	t_free(t);
+}
+
+/* With EVENT_IDX the driver says what it took from the cmdq (used_event,
+ * written when it turns callbacks back on). A delayed response waits until
+ * its command's reply is taken, not just returned: Linux handles the two
+ * queues' interrupts in either order. */
+static void test_delayed_response_waits_for_driver(void **state)
+{
+	struct t *t = t_new(true);
+	struct scmi_virtio_dev_stats ds;
+	uint32_t arg = 9, len;
+	uint64_t deadline;
+	void *tok;
+	struct ev e;
+
+	t_start(t, 256, ALL_FEATURES);
+	ev_post(t, 0, 4, PDU);
+	pthread_mutex_lock(&t->lock);
+	virtq_drv_disable_cb(&t->q[0]); /* draining, as Linux's complete_cb */
+	cmd_add(t, 0, hdr_of(VENDOR, V_ASYNC, 77), &arg, 1, 0, 8);
+	pthread_mutex_unlock(&t->lock);
+	scmi_virtio_dev_kick(t->d, VIRTIO_SCMI_VQ_TX);
+	deadline = fw_deadline(WAIT_NS);
+	do
+		scmi_virtio_dev_stats(t->d, &ds);
+	while (!ds.dresp_holds && fw_now_ns() < deadline && !sched_yield());
+	assert_true(ds.dresp_holds > 0);
+	pthread_mutex_lock(&t->lock);
+	assert_null(virtq_drv_get_used(&t->q[1], &len));
+	tok = virtq_drv_get_used(&t->q[0], &len);
+	assert_true(virtq_drv_enable_cb(&t->q[0]));
+	pthread_mutex_unlock(&t->lock);
+	assert_ptr_equal(tok, (void *)1);
+	assert_true(ev_next(t, &e, fw_deadline(WAIT_NS)));
+	assert_int_equal(e.hdr & ~SCMI_MSG_TYPE_MASK, hdr_of(VENDOR, V_ASYNC, 77));
+	assert_int_equal(fw_get_le32(e.p + 4), 10);
 	t_free(t);
 }
 
@@ -699,6 +749,50 @@ static void test_impossible_ring_reported(void **state)
 	t_free(t);
 }
 
+/* Memory replaced while running (vhost-user's SET_MEM_TABLE again): the
+ * queue stops where it is, the same guest memory comes back mapped
+ * elsewhere, and the queue goes on from its base. */
+static void test_memory_replaced_while_running(void **state)
+{
+	struct t *t = t_new(true);
+	struct virtio_mem *mem2;
+	void *desc, *avail, *used;
+	uint8_t *map2;
+	size_t off;
+	uint16_t base;
+	uint32_t len;
+
+	t_start(t, 256, ALL_FEATURES);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(
+			cmd(t, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, NULL, 0, 12, &len),
+			SCMI_SUCCESS);
+	assert_int_equal(scmi_virtio_dev_queue_stop(t->d, VIRTIO_SCMI_VQ_TX, &base), 0);
+	assert_int_equal(base, 300);
+	map2 = mmap(NULL, t->g.size, PROT_READ | PROT_WRITE, MAP_SHARED, t->g.fd, 0);
+	assert_true(map2 != MAP_FAILED);
+	assert_int_equal(virtio_mem_create(1, &mem2), 0);
+	assert_int_equal(virtio_mem_add(mem2, &(struct virtio_mem_region){ .gpa = GPA,
+									   .size = t->g.size,
+									   .host = map2 }),
+			 0);
+	virtq_drv_parts(&t->q[0], &desc, &avail, &used);
+	off = (size_t)((uint8_t *)desc - t->g.host);
+	assert_int_equal(scmi_virtio_dev_queue_start(t->d, VIRTIO_SCMI_VQ_TX, mem2, 256, map2 + off,
+						     map2 + ((uint8_t *)avail - t->g.host),
+						     map2 + ((uint8_t *)used - t->g.host), base,
+						     fw_get_le16((uint8_t *)used + VIRTQ_USED_IDX)),
+			 0);
+	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, NULL, 0, 12, &len),
+			 SCMI_SUCCESS);
+	assert_int_equal(fw_get_le32(reply(t) + 8), 0x20000);
+	assert_int_equal(scmi_virtio_dev_queue_stop(t->d, VIRTIO_SCMI_VQ_TX, &base), 0);
+	assert_int_equal(base, 301);
+	virtio_mem_destroy(mem2);
+	munmap(map2, t->g.size);
+	t_free(t);
+}
+
 /* Reset forgets what was queued for the driver that reset: after it, the
  * first event is the new driver's own. */
 static void test_reset_drops_held_messages(void **state)
@@ -830,6 +924,7 @@ int main(void)
 		cmocka_unit_test(test_direct_descriptors_1024),
 		cmocka_unit_test(test_delayed_response_after_reply),
 		cmocka_unit_test(test_delayed_response_never_overtakes),
+		cmocka_unit_test(test_delayed_response_waits_for_driver),
 		cmocka_unit_test(test_eventq_starvation_and_refill),
 		cmocka_unit_test(test_eventq_buffers_reused),
 		cmocka_unit_test(test_p2a_not_offered),
@@ -837,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_p2a_decided_per_channel),
 		cmocka_unit_test(test_features_checked),
 		cmocka_unit_test(test_impossible_ring_reported),
+		cmocka_unit_test(test_memory_replaced_while_running),
 		cmocka_unit_test(test_reset_drops_held_messages),
 		cmocka_unit_test(test_threads_kicking),
 	};

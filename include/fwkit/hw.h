@@ -253,6 +253,10 @@ struct hw_link;
  * any other file -EEXIST.
  */
 int hw_link_listen(const char *path, struct hw_link_server **out);
+/* The same for a byte-stream socket (SOCK_STREAM), for protocols that
+ * frame their own messages (vhost-user); its connections are hw_links
+ * whose fd the protocol reads itself. */
+int hw_link_listen_stream(const char *path, struct hw_link_server **out);
 int hw_link_server_fd(const struct hw_link_server *s);
 int hw_link_accept(struct hw_link_server *s, struct hw_link **out);
 /* Close the listener and remove its socket file (if it is still ours). */
@@ -261,6 +265,8 @@ void hw_link_server_close(struct hw_link_server *s);
 /* Connect by an absolute deadline (fw_deadline(); FW_FOREVER for none):
  * -ETIMEDOUT when a server's full backlog keeps us out until then. */
 int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out);
+/* The same to a byte-stream socket (hw_link_listen_stream, vhost-user). */
+int hw_link_connect_stream(const char *path, uint64_t deadline, struct hw_link **out);
 int hw_link_fd(const struct hw_link *l);
 
 /* Sends give up (-ETIMEDOUT) on a peer that reads nothing for this long. */

@@ -8,12 +8,12 @@
  * (libfwkit-issei-preload.so) puts behind open/ioctl/read/write/poll.
  *
  * Wire (little-endian, one record per message). The server's first record
- * on a connection is a HELLO reply carrying the file's readiness eventfd in
- * SCM_RIGHTS. Requests: magic "ISDQ", u16 op, u16 0, u32 seq, i32 timeout
- * (ms, -1 forever), u32 arg, u32 len, then len payload bytes. Replies:
- * magic "ISDR", u16 op, u16 0, u32 seq, i32 result (>= 0 or -errno), u32
- * len, then len payload bytes. Each reply answers the request with the same
- * seq; INTR asks the server to end the call with seq == arg with -EINTR.
+ * on a connection is a HELLO reply carrying the file's two eventfds in
+ * SCM_RIGHTS: the readiness eventfd, then the out eventfd. Requests: magic "ISDQ", u16 op, u16 0,
+ * u32 seq, i32 timeout (ms, -1 forever), u32 arg, u32 len, then len payload bytes. Replies: magic
+ * "ISDR", u16 op, u16 0, u32 seq, i32 result (>= 0 or -errno), u32 len, then len payload bytes.
+ * Each reply answers the request with the same seq; INTR asks the server to end the call with seq
+ * == arg with -EINTR.
  */
 #ifndef FWKIT_ISSEI_DEV_H
 #define FWKIT_ISSEI_DEV_H
@@ -34,7 +34,7 @@
 #define ISSEI_DEV_MAX_CALLS 4
 
 enum issei_dev_op {
-	ISSEI_DEV_HELLO = 1,	  /* reply only: the eventfd */
+	ISSEI_DEV_HELLO = 1,	  /* reply only: the two eventfds */
 	ISSEI_DEV_CONNECT = 2,	  /* payload: uuid[16]; reply: issei_client (16) */
 	ISSEI_DEV_DISCONNECT = 3, /* */
 	ISSEI_DEV_READ = 4,	  /* arg: buffer size; reply: the message */
@@ -106,8 +106,12 @@ struct issei_dev_file;
 /* open(): connect to the host at path; -errno (ENOENT/ECONNREFUSED when no
  * host, EMFILE beyond the driver's 255 files). */
 int issei_dev_open(const char *path, struct issei_dev_file **out);
-/* The readiness eventfd (poll/epoll on it; see issei_dev_evfd_count). */
+/* The readiness eventfd (poll/epoll on it; see issei_dev_evfd_count). Its
+ * POLLIN is exact: readable or in error. */
 int issei_dev_fd(const struct issei_dev_file *f);
+/* The out eventfd: readable exactly when the file is writable or in error
+ * (what the readiness eventfd's POLLOUT cannot always say). */
+int issei_dev_out_fd(const struct issei_dev_file *f);
 /* release(): hangs up; the server closes the file once its calls end. */
 void issei_dev_close(struct issei_dev_file *f);
 /*

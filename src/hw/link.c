@@ -98,9 +98,9 @@ static int sun_fill(struct sockaddr_un *sa, const char *path)
  * too (EAGAIN): the server is alive, just busy. Only a refused connection
  * means the file is left over from a server that is gone.
  */
-static int probe_live(const struct sockaddr_un *sa)
+static int probe_live(const struct sockaddr_un *sa, int type)
 {
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int ret = 0;
 
 	if (fd < 0)
@@ -113,7 +113,7 @@ static int probe_live(const struct sockaddr_un *sa)
 	return ret;
 }
 
-int hw_link_listen(const char *path, struct hw_link_server **out)
+static int listen_type(const char *path, int type, struct hw_link_server **out)
 {
 	struct hw_link_server *s;
 	struct sockaddr_un sa;
@@ -126,7 +126,7 @@ int hw_link_listen(const char *path, struct hw_link_server **out)
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
 			return -EEXIST;
-		ret = probe_live(&sa);
+		ret = probe_live(&sa, type);
 		if (ret)
 			return ret;
 		unlink(path);
@@ -134,7 +134,7 @@ int hw_link_listen(const char *path, struct hw_link_server **out)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	s->fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(s->fd, 16) < 0 || lstat(path, &st) < 0) {
 		ret = -errno;
@@ -148,6 +148,16 @@ int hw_link_listen(const char *path, struct hw_link_server **out)
 	memcpy(s->path, sa.sun_path, sizeof(s->path));
 	*out = s;
 	return 0;
+}
+
+int hw_link_listen(const char *path, struct hw_link_server **out)
+{
+	return listen_type(path, SOCK_SEQPACKET, out);
+}
+
+int hw_link_listen_stream(const char *path, struct hw_link_server **out)
+{
+	return listen_type(path, SOCK_STREAM, out);
 }
 
 int hw_link_server_fd(const struct hw_link_server *s)
@@ -210,14 +220,14 @@ void hw_link_server_close(struct hw_link_server *s)
 	free(s);
 }
 
-int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out)
+static int connect_type(const char *path, int type, uint64_t deadline, struct hw_link **out)
 {
 	struct sockaddr_un sa;
 	int fd, ret = sun_fill(&sa, path);
 
 	if (ret)
 		return ret;
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	ret = set_send_timeout(fd, deadline);
@@ -228,6 +238,16 @@ int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out)
 		return ret;
 	}
 	return link_new(fd, out);
+}
+
+int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out)
+{
+	return connect_type(path, SOCK_SEQPACKET, deadline, out);
+}
+
+int hw_link_connect_stream(const char *path, uint64_t deadline, struct hw_link **out)
+{
+	return connect_type(path, SOCK_STREAM, deadline, out);
 }
 
 int hw_link_fd(const struct hw_link *l)

@@ -42,7 +42,7 @@ struct waiter {
 };
 
 struct issei_dev_file {
-	int sock, evfd;
+	int sock, evfd, outfd;
 	pthread_mutex_t lock;
 	uint32_t next_seq;
 	bool receiving, dead;
@@ -228,9 +228,41 @@ static int32_t call(struct issei_dev_file *f, struct issei_dev_req *q, void *buf
 
 /* ------------------------------------------------------------ the file */
 
+/* Take the descriptors a record carried: exactly want of them, or none
+ * kept (every one closed). */
+static bool take_fds(struct msghdr *mh, int *fds, size_t want)
+{
+	size_t got = 0;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		size_t n;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len < CMSG_LEN(0))
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (got < want)
+				fds[got] = fd;
+			else
+				close(fd);
+			got++;
+		}
+	}
+	if (got == want && !(mh->msg_flags & MSG_CTRUNC))
+		return true;
+	for (size_t i = 0; i < FW_MIN(got, want); i++)
+		close(fds[i]);
+	return false;
+}
+
+/* The HELLO: the file's two eventfds (readiness, out), or its error. */
 static int hello(struct issei_dev_file *f)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
+	char cbuf[CMSG_SPACE(2 * sizeof(int))];
 	uint8_t buf[ISSEI_DEV_REP_HDR + 1];
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr mh = { .msg_iov = &iov,
@@ -238,24 +270,28 @@ static int hello(struct issei_dev_file *f)
 			     .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf) };
 	struct issei_dev_rep r;
-	struct cmsghdr *c;
+	int fds[2];
+	bool have;
 	ssize_t n;
-	int fd = -1;
 
 	do
 		n = recvmsg(f->sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-	    c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	if (n <= 0 || issei_dev_rep_parse(buf, (size_t)n, &r, NULL) || r.op != ISSEI_DEV_HELLO ||
-	    (r.result == 0) != (fd >= 0)) {
-		if (fd >= 0)
-			close(fd);
+	if (n <= 0)
+		return -ENODEV;
+	have = take_fds(&mh, fds, 2);
+	if (issei_dev_rep_parse(buf, (size_t)n, &r, NULL) || r.op != ISSEI_DEV_HELLO ||
+	    (r.result == 0) != have) {
+		if (have) {
+			close(fds[0]);
+			close(fds[1]);
+		}
 		return -ENODEV;
 	}
-	f->evfd = fd;
+	if (have) {
+		f->evfd = fds[0];
+		f->outfd = fds[1];
+	}
 	return r.result;
 }
 
@@ -271,6 +307,7 @@ int issei_dev_open(const char *path, struct issei_dev_file **out)
 	if (!f)
 		return -ENOMEM;
 	f->evfd = -1;
+	f->outfd = -1;
 	f->next_seq = 1;
 	pthread_mutex_init(&f->lock, NULL);
 	f->rbuf = malloc(REP_CAP);
@@ -292,6 +329,11 @@ int issei_dev_open(const char *path, struct issei_dev_file **out)
 int issei_dev_fd(const struct issei_dev_file *f)
 {
 	return f->evfd;
+}
+
+int issei_dev_out_fd(const struct issei_dev_file *f)
+{
+	return f->outfd;
 }
 
 /* How long close() waits for the host to release the file. */
@@ -345,6 +387,8 @@ void issei_dev_close(struct issei_dev_file *f)
 		close(f->sock);
 	if (f->evfd >= 0)
 		close(f->evfd);
+	if (f->outfd >= 0)
+		close(f->outfd);
 	free(f->rbuf);
 	pthread_mutex_destroy(&f->lock);
 	free(f);

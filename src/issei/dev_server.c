@@ -26,7 +26,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #define REQ_CAP	  (ISSEI_DEV_REQ_HDR + ISSEI_DEV_MAX_PAYLOAD + 1)
@@ -48,7 +47,7 @@ struct dev_file {
 	struct issei_dev_server *srv;
 	struct dev_file *next;
 	struct hw_link *link;
-	int fd, evfd;
+	int fd, evfd, outfd; /* outfd: readable iff writable or in error */
 	struct issei_host_client *cl;
 	pthread_mutex_t send_lock;
 	pthread_mutex_t calls_lock; /* the slots and their done flags */
@@ -68,26 +67,27 @@ struct issei_dev_server {
 
 /* ------------------------------------------------------------- replies */
 
-/* One record, with fd attached when >= 0. The socket's send timeout bounds
- * it: a client that reads nothing loses its file (the caller hangs up). */
-static int send_record(struct dev_file *f, const uint8_t *buf, size_t len, int fd)
+/* One record, with nfds descriptors attached. The socket's send timeout
+ * (hw_link's) bounds it: a client that reads nothing loses its file. */
+static int send_record(struct dev_file *f, const uint8_t *buf, size_t len, const int *fds,
+		       size_t nfds)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
+	char cbuf[CMSG_SPACE(2 * sizeof(int))];
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
 
-	if (fd >= 0) {
+	if (nfds) {
 		struct cmsghdr *c;
 
 		memset(cbuf, 0, sizeof(cbuf));
 		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
+		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
 		c = CMSG_FIRSTHDR(&mh);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
 	}
 	pthread_mutex_lock(&f->send_lock);
 	n = sendmsg(f->fd, &mh, MSG_NOSIGNAL);
@@ -99,8 +99,8 @@ static int send_record(struct dev_file *f, const uint8_t *buf, size_t len, int f
 	return n < 0 ? -errno : -EIO;
 }
 
-static void reply(struct dev_file *f, const struct issei_dev_req *q, int32_t result,
-		  const void *payload, uint32_t len, int fd)
+static void reply_fds(struct dev_file *f, const struct issei_dev_req *q, int32_t result,
+		      const void *payload, uint32_t len, const int *fds, size_t nfds)
 {
 	struct issei_dev_rep r = { .op = q->op,
 				   .seq = q->seq,
@@ -116,8 +116,14 @@ static void reply(struct dev_file *f, const struct issei_dev_req *q, int32_t res
 	}
 	n = issei_dev_rep_pack(&r, buf, ISSEI_DEV_REP_HDR + r.len);
 	if (n > 0)
-		send_record(f, buf, (size_t)n, fd);
+		send_record(f, buf, (size_t)n, fds, nfds);
 	free(buf);
+}
+
+static void reply(struct dev_file *f, const struct issei_dev_req *q, int32_t result,
+		  const void *payload, uint32_t len)
+{
+	reply_fds(f, q, result, payload, len, NULL, 0);
 }
 
 /* ------------------------------------------------------------ the calls */
@@ -137,7 +143,7 @@ static void do_connect(struct dev_file *f, const struct issei_dev_req *q)
 	memset(out + 5, 0, 3);
 	fw_put_le32(out + 8, d.out_client_properties.flags);
 	fw_put_le32(out + 12, 0);
-	reply(f, q, ret, out, sizeof(out), -1);
+	reply(f, q, ret, out, sizeof(out));
 }
 
 static void do_sysfs(struct dev_file *f, const struct issei_dev_req *q)
@@ -146,13 +152,13 @@ static void do_sysfs(struct dev_file *f, const struct issei_dev_req *q)
 	int n;
 
 	if (!buf) {
-		reply(f, q, -ENOMEM, NULL, 0, -1);
+		reply(f, q, -ENOMEM, NULL, 0);
 		return;
 	}
 	memcpy(attr, q->payload, q->len);
 	attr[q->len] = '\0';
 	n = issei_sysfs_read(f->srv->dev, attr, buf, SYSFS_CAP);
-	reply(f, q, n, buf, (uint32_t)FW_MIN(n < 0 ? 0 : n, SYSFS_CAP - 1), -1);
+	reply(f, q, n, buf, (uint32_t)FW_MIN(n < 0 ? 0 : n, SYSFS_CAP - 1));
 	free(buf);
 }
 
@@ -165,12 +171,12 @@ static void *call_main(void *arg)
 
 	if (q->op == ISSEI_DEV_WRITE) {
 		ret = issei_write_call(f->cl, c->payload, q->len, q->timeout_ms, &c->abort);
-		reply(f, q, (int32_t)ret, NULL, 0, -1);
+		reply(f, q, (int32_t)ret, NULL, 0);
 	} else {
 		uint8_t *buf = malloc(FW_MAX(q->arg, 1u));
 
 		ret = buf ? issei_read_call(f->cl, buf, q->arg, q->timeout_ms, &c->abort) : -ENOMEM;
-		reply(f, q, (int32_t)ret, buf, ret > 0 ? (uint32_t)ret : 0, -1);
+		reply(f, q, (int32_t)ret, buf, ret > 0 ? (uint32_t)ret : 0);
 		free(buf);
 	}
 	pthread_mutex_lock(&f->calls_lock);
@@ -206,21 +212,21 @@ static void start_call(struct dev_file *f, const struct issei_dev_req *q)
 	reap_calls(f, false);
 	if (q->op == ISSEI_DEV_READ && q->arg > ISSEI_DEV_MAX_PAYLOAD) {
 		/* The driver's own limit (the f2h section), before any buffer. */
-		reply(f, q, -EFBIG, NULL, 0, -1);
+		reply(f, q, -EFBIG, NULL, 0);
 		return;
 	}
 	for (int i = 0; i < ISSEI_DEV_MAX_CALLS && !c; i++)
 		if (!f->calls[i].used)
 			c = &f->calls[i];
 	if (!c) {
-		reply(f, q, -EAGAIN, NULL, 0, -1);
+		reply(f, q, -EAGAIN, NULL, 0);
 		return;
 	}
 	c->f = f;
 	c->req = *q;
 	c->payload = q->len ? malloc(q->len) : NULL;
 	if (q->len && !c->payload) {
-		reply(f, q, -ENOMEM, NULL, 0, -1);
+		reply(f, q, -ENOMEM, NULL, 0);
 		return;
 	}
 	if (q->len)
@@ -229,7 +235,7 @@ static void start_call(struct dev_file *f, const struct issei_dev_req *q)
 	if (pthread_create(&c->thread, NULL, call_main, c)) {
 		free(c->payload);
 		memset(c, 0, sizeof(*c));
-		reply(f, q, -EAGAIN, NULL, 0, -1);
+		reply(f, q, -EAGAIN, NULL, 0);
 		return;
 	}
 	c->used = true;
@@ -252,11 +258,11 @@ static void dispatch(struct dev_file *f, const struct issei_dev_req *q)
 		do_connect(f, q);
 		break;
 	case ISSEI_DEV_DISCONNECT:
-		reply(f, q, issei_ioctl(f->cl, IOCTL_ISSEI_DISCONNECT_CLIENT, NULL), NULL, 0, -1);
+		reply(f, q, issei_ioctl(f->cl, IOCTL_ISSEI_DISCONNECT_CLIENT, NULL), NULL, 0);
 		break;
 	case ISSEI_DEV_POLL:
 		reply(f, q, issei_poll(f->cl, (int)(q->arg & (ISSEI_POLLIN | ISSEI_POLLOUT)), 0),
-		      NULL, 0, -1);
+		      NULL, 0);
 		break;
 	case ISSEI_DEV_SYSFS:
 		do_sysfs(f, q);
@@ -272,18 +278,25 @@ static void dispatch(struct dev_file *f, const struct issei_dev_req *q)
 
 /* ------------------------------------------------------------ the files */
 
-/* The driver tells us what poll() would say; the eventfd shows it. Called
- * with the driver's lock held: two non-blocking syscalls, nothing more. */
+/* Set an eventfd's counter to v: drain it, then add v. */
+static void evfd_set(int fd, uint64_t v)
+{
+	uint64_t old;
+
+	if (read(fd, &old, sizeof(old)) < 0 && errno != EAGAIN)
+		return;
+	if (v && write(fd, &v, sizeof(v)) < 0)
+		fw_warn("issei dev: eventfd update: %s", strerror(errno));
+}
+
+/* The driver tells us what poll() would say; the eventfds show it. Called
+ * with the driver's lock held: non-blocking syscalls, nothing more. */
 static void evfd_update(void *ctx, int mask)
 {
 	struct dev_file *f = ctx;
-	uint64_t v;
 
-	if (read(f->evfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		return;
-	v = issei_dev_evfd_count(mask);
-	if (v && write(f->evfd, &v, sizeof(v)) < 0)
-		fw_warn("issei dev: eventfd update: %s", strerror(errno));
+	evfd_set(f->evfd, issei_dev_evfd_count(mask));
+	evfd_set(f->outfd, mask & (ISSEI_POLLOUT | ISSEI_POLLERR) ? 1 : 0);
 }
 
 static void file_serve(struct dev_file *f)
@@ -309,6 +322,8 @@ static void file_serve(struct dev_file *f)
 
 static void file_free(struct dev_file *f)
 {
+	if (f->outfd >= 0)
+		close(f->outfd);
 	if (f->evfd >= 0)
 		close(f->evfd);
 	hw_link_close(f->link);
@@ -326,11 +341,12 @@ static void *file_main(void *arg)
 
 	if (!ret) {
 		f->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-		ret = f->evfd < 0 ? -errno : 0;
+		f->outfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		ret = f->evfd < 0 || f->outfd < 0 ? -errno : 0;
 	}
 	if (!ret)
 		issei_set_notify(f->cl, evfd_update, f);
-	reply(f, &hello, ret, NULL, 0, ret ? -1 : f->evfd);
+	reply_fds(f, &hello, ret, NULL, 0, (const int[]){ f->evfd, f->outfd }, ret ? 0 : 2);
 	if (!ret)
 		file_serve(f);
 	/* The client sees its end of file (file_free) only after this. */
@@ -356,7 +372,6 @@ static void *file_main(void *arg)
 
 static int file_start(struct issei_dev_server *s, struct hw_link *link)
 {
-	struct timeval tv = { .tv_sec = HW_LINK_SEND_TIMEOUT_NS / 1000000000ll };
 	struct dev_file *f = calloc(1, sizeof(*f));
 	pthread_t t;
 
@@ -368,9 +383,9 @@ static int file_start(struct issei_dev_server *s, struct hw_link *link)
 	f->link = link;
 	f->fd = hw_link_fd(link);
 	f->evfd = -1;
+	f->outfd = -1;
 	pthread_mutex_init(&f->send_lock, NULL);
 	pthread_mutex_init(&f->calls_lock, NULL);
-	setsockopt(f->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	pthread_mutex_lock(&s->lock);
 	f->next = s->files;
 	s->files = f;

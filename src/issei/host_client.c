@@ -445,6 +445,7 @@ static ssize_t write_locked(struct issei_host_client *cl, const void *buf, void 
 	dev->wq_tail = e;
 	cl->pending = e;
 	cl->write_in_progress = true;
+	cl_changed(cl); /* no longer writable: poll's watcher must know */
 	issei_poke(dev);
 
 	ret = (ssize_t)n;

@@ -296,6 +296,16 @@ bool virtq_dev_should_notify(struct virtq_dev *q)
 					  q->used_idx, old);
 }
 
+bool virtq_dev_driver_took(const struct virtq_dev *q, uint16_t used_idx)
+{
+	if (!q->event_idx)
+		return true;
+	ring_mb();
+	/* used_event is the driver's next entry to read: past used_idx - 1. */
+	return (uint16_t)(ring_load16(q->avail + VIRTQ_AVAIL_USED_EVENT(q->num)) - used_idx) <
+	       0x8000;
+}
+
 uint16_t virtq_dev_last_avail(const struct virtq_dev *q)
 {
 	return q->last_avail;

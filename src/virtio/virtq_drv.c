@@ -251,9 +251,8 @@ void virtq_drv_disable_cb(struct virtq_drv *q)
 		return;
 	q->avail_flags |= VRING_AVAIL_F_NO_INTERRUPT;
 	if (q->event_idx)
-		/* As Linux: an event index as far away as it can be. */
-		ring_store16(q->avail + VIRTQ_AVAIL_USED_EVENT(q->num),
-			     (uint16_t)(q->last_used + q->num));
+		/* The value Linux writes (its own comment calls it a hack). */
+		ring_store16(q->avail + VIRTQ_AVAIL_USED_EVENT(q->num), 0);
 	else
 		ring_store16(q->avail + VIRTQ_AVAIL_FLAGS, q->avail_flags);
 }

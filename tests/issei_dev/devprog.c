@@ -261,6 +261,62 @@ static void case_poll(void)
 	close(fd);
 }
 
+/* ppoll with a signal mask, and the device beside an ordinary descriptor
+ * in one array: each gets its own answer, and the pipe passes through. */
+static void case_ppoll(void)
+{
+	struct timespec ts = { 5, 0 }, zero = { 0, 0 };
+	struct pollfd p[2];
+	sigset_t mask;
+	int fd = open_connected(echo_uuid, NULL), pp[2];
+	char buf[16];
+
+	CHECK(pipe(pp) == 0);
+	sigemptyset(&mask);
+	p[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = pp[0], .events = POLLIN };
+	CHECK(ppoll(p, 2, &zero, &mask) == 0);
+	CHECK(write(pp[1], "p", 1) == 1);
+	CHECK(ppoll(p, 2, &ts, &mask) == 1 && p[0].revents == 0 && p[1].revents == POLLIN);
+	CHECK(read(pp[0], buf, sizeof(buf)) == 1);
+	CHECK(write(fd, "ping", 4) == 4);
+	CHECK(ppoll(p, 2, &ts, &mask) == 1 && p[0].revents == POLLIN && p[1].revents == 0);
+	/* RDNORM asked, RDNORM answered, as the driver's EPOLLIN | EPOLLRDNORM */
+	p[0].events = POLLRDNORM;
+	CHECK(ppoll(p, 1, &ts, &mask) == 1 && p[0].revents == POLLRDNORM);
+	CHECK(read(fd, buf, sizeof(buf)) == 4);
+	/* not connected any more: an error, whatever was asked */
+	CHECK(ioctl(fd, IOCTL_ISSEI_DISCONNECT_CLIENT) == 0);
+	p[0].events = POLLIN;
+	CHECK(ppoll(p, 1, &zero, NULL) == 1 && p[0].revents == POLLERR);
+	close(pp[0]);
+	close(pp[1]);
+	close(fd);
+}
+
+/* Everything that is not the device passes through: a file's open, write,
+ * read, ioctl and close, and an unknown ioctl on it keeps the kernel's
+ * answer. */
+static void case_passthrough(void)
+{
+	char path[] = "/tmp/issei-devprog-XXXXXX", buf[8];
+	int fd = mkstemp(path), n = -1;
+
+	CHECK(fd >= 0);
+	CHECK(write(fd, "abc", 3) == 3);
+	CHECK(close(fd) == 0);
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0);
+	CHECK(ioctl(fd, FIONREAD, &n) == 0 && n == 3);
+	CHECK(read(fd, buf, sizeof(buf)) == 3 && !memcmp(buf, "abc", 3));
+	CHECK(ioctl(fd, IOCTL_ISSEI_DISCONNECT_CLIENT) == -1 && errno == ENOTTY);
+	CHECK(close(fd) == 0);
+	CHECK(close(fd) == -1 && errno == EBADF);
+	CHECK(unlink(path) == 0);
+	/* a missing device node next to ours is the kernel's ENOENT */
+	CHECK(open("/dev/issei1", O_RDWR) == -1 && errno == ENOENT);
+}
+
 static pid_t host_pid(void)
 {
 	const char *s = getenv("FWKIT_ISSEI_HOST_PID");
@@ -366,7 +422,7 @@ static const struct {
 	{ "sysfs", case_sysfs },     { "echo", case_echo },   { "spdm", case_spdm },
 	{ "unknown", case_unknown }, { "big", case_big },     { "timeout", case_timeout },
 	{ "poll", case_poll },	     { "reset", case_reset }, { "signal", case_signal },
-	{ "two", case_two },
+	{ "two", case_two },	     { "ppoll", case_ppoll }, { "passthrough", case_passthrough },
 };
 
 int main(int argc, char **argv)

@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_fail(const char *fmt, ...)
 {
@@ -400,4 +401,34 @@ void cli_platform_hung_up(void *ctx)
 bool cli_platform_gone(void)
 {
 	return atomic_load(&platform_gone);
+}
+
+static int stop_pipe[2] = { -1, -1 };
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	(void)!write(stop_pipe[1], "x", 1);
+}
+
+int cli_stop_pipe(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	if (pipe(stop_pipe)) {
+		cli_fail("pipe: %s", strerror(errno));
+		return -1;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return stop_pipe[0];
+}
+
+void cli_stop_pipe_close(void)
+{
+	close(stop_pipe[0]);
+	close(stop_pipe[1]);
+	stop_pipe[0] = stop_pipe[1] = -1;
 }

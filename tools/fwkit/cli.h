@@ -29,6 +29,7 @@ int fwkit_cmd_scmi(int argc, char **argv);
 int fwkit_cmd_bench(int argc, char **argv);
 int fwkit_cmd_issei(int argc, char **argv);
 int fwkit_cmd_optee(int argc, char **argv);
+int fwkit_cmd_vhost_user_scmi(int argc, char **argv);
 /* `fwkit bench --cost [SPEC...]` (tools/fwkit/bench_cost.c). */
 int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json);
 /* ISSEI rows of `fwkit bench` (tools/fwkit/bench_issei.c). */
@@ -37,6 +38,15 @@ int issei_bench_run(bool json);
  * round trips after warm unmeasured ones, over a polled or sleeping slot. */
 int optee_bench_measure(bool poll, uint64_t *t, unsigned int n, unsigned int warm);
 
+/* The virtio rows of `fwkit bench` (tools/fwkit/bench_virtio.c): an agent
+ * on the virtio node with its vhost-user back-end in this process, and n
+ * threads each running per_thread round trips at once: ns per message. */
+#define VIRTIO_BENCH_MAX_THREADS 64
+struct scmi_agent;
+struct scmi_vhost_agent;
+int virtio_bench_open(struct scmi_vhost_agent **va);
+int virtio_bench_throughput(struct scmi_agent *a, unsigned int threads, unsigned int per_thread,
+			    uint64_t *ns_per_msg);
 /* `fwkit scmi`'s agent, for its commands: the session (local, or through
  * --socket) opens on the first call, after the command has read its
  * arguments, so that --help and usage errors need no platform. NULL after
@@ -95,6 +105,12 @@ bool cli_parse_scaled(const char *s, uint64_t *out);
  * these signals to that thread. */
 void cli_signals_init(void);
 void cli_on_signal(void (*stop)(void *ctx), void *ctx);
+/* For a server that polls a stop descriptor (fwkit platform, fwkit
+ * vhost-user-scmi): a self-pipe that SIGINT and SIGTERM write to, with
+ * SIGPIPE ignored. Its read end, or -1 after printing why;
+ * cli_stop_pipe_close() closes both ends. Once per process. */
+int cli_stop_pipe(void);
+void cli_stop_pipe_close(void);
 /* The remote session's hang-up hook (scmi_session_opts.on_hangup): stops
  * what cli_on_signal set, as a signal would, and cli_platform_gone() then
  * says why, so the command fails with "the platform hung up". */

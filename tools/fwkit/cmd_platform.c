@@ -8,11 +8,6 @@
 
 #include <fwkit/scmi/session.h>
 
-#include <errno.h>
-#include <signal.h>
-#include <string.h>
-#include <unistd.h>
-
 static const char usage_text[] =
 	"usage: fwkit platform --socket DIR [options]\n"
 	"\n"
@@ -27,14 +22,6 @@ static const char usage_text[] =
 	"  --poll         serve SMC calls by polling instead of sleeping\n"
 	"  --trace        print every message, one line each, on stderr\n"
 	"  --verbose      print the library's warnings too\n";
-
-static int stop_pipe[2] = { -1, -1 };
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	(void)!write(stop_pipe[1], "x", 1);
-}
 
 static void ready(void *ctx)
 {
@@ -68,11 +55,10 @@ static int parse(int argc, char **argv, struct scmi_server_opts *o, const char *
 int fwkit_cmd_platform(int argc, char **argv)
 {
 	struct scmi_server_opts o = { .mode = HW_WAIT_SLEEP };
-	struct sigaction sa = { .sa_handler = on_signal };
 	const char *socket_path = NULL;
 	bool verbose = false;
 	char err[256];
-	int ret;
+	int ret, stop;
 
 	ret = parse(argc, argv, &o, &socket_path, &verbose);
 	if (ret != CLI_RUN)
@@ -80,16 +66,11 @@ int fwkit_cmd_platform(int argc, char **argv)
 	if (!socket_path)
 		return cli_usage("platform", "--socket PATH is required (a directory)");
 	cli_quiet_logs(verbose);
-	if (pipe(stop_pipe))
-		return cli_fail("pipe: %s", strerror(errno));
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	ret = scmi_server_run(socket_path, &o, stop_pipe[0], ready, (void *)socket_path, err,
-			      sizeof(err));
-	close(stop_pipe[0]);
-	close(stop_pipe[1]);
+	stop = cli_stop_pipe();
+	if (stop < 0)
+		return 1;
+	ret = scmi_server_run(socket_path, &o, stop, ready, (void *)socket_path, err, sizeof(err));
+	cli_stop_pipe_close();
 	if (ret)
 		return cli_fail("%s", err);
 	return 0;

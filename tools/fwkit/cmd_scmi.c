@@ -6,8 +6,10 @@
  */
 #include "cli.h"
 
+#include <fwkit/base.h>
 #include <fwkit/mediator.h>
 #include <fwkit/scmi/session.h>
+#include <fwkit/scmi/vhost_scmi.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -25,8 +27,10 @@ static const char usage_text[] =
 	"                     OP-TEE secure world of 'fwkit optee tee --socket PATH'\n"
 	"                     (default: both OP-TEE worlds in this process)\n"
 	"  --dtb FILE         board device tree (default: the embedded default board)\n"
-	"  --node PATH        this agent's arm,scmi-smc or linaro,scmi-optee node\n"
-	"                     (default /firmware/scmi)\n"
+	"  --node PATH        this agent's arm,scmi-smc, linaro,scmi-optee or arm,scmi-virtio\n"
+	"                     node (default /firmware/scmi); on a virtio node the agent\n"
+	"                     speaks virtio to a vhost-user back-end: 'fwkit vhost-user-scmi\n"
+	"                     --socket PATH' with --socket, else one run in this process\n"
 	"  --domain N         with --socket DIR of 'fwkit mediator': be domain N's guest\n"
 	"                     (its agent's node, asked of the mediator)\n"
 	"  --poll             wait by polling instead of sleeping\n"
@@ -61,7 +65,30 @@ struct cli_scmi {
 	const char *socket;	  /* NULL: the platform runs in this process */
 	const char *optee_socket; /* an OP-TEE agent's secure world in another process */
 	struct scmi_session *session;
+	struct scmi_vhost_agent *va; /* on an arm,scmi-virtio node */
 };
+
+/* The agent of an arm,scmi-virtio node: through the vhost-user socket, or
+ * with the back-end in this process. */
+static int open_virtio(struct cli_scmi *s, char *err, size_t errlen)
+{
+	const struct scmi_vhost_opts bo = { .dtb = s->o.dtb,
+					    .node = s->o.node,
+					    .trace = s->o.platform_trace,
+					    .trace_ctx = s->o.platform_trace_ctx };
+	unsigned int ms =
+		s->o.agent.rx_timeout_ms ? s->o.agent.rx_timeout_ms : SCMI_SESSION_CONNECT_MS;
+	int ret;
+
+	if (!s->socket)
+		return scmi_vhost_agent_local(&bo, &s->o.agent, &s->va, err, errlen);
+	ret = scmi_vhost_agent_open(s->socket, fw_deadline((int64_t)ms * FW_NSEC_PER_MSEC), 256,
+				    &s->o.agent, &s->va);
+	if (ret)
+		snprintf(err, errlen, "%s: cannot reach a vhost-user-scmi back-end: %s", s->socket,
+			 strerror(-ret));
+	return ret;
+}
 
 struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
 {
@@ -70,6 +97,17 @@ struct scmi_agent *cli_scmi_agent(struct cli_scmi *s)
 
 	if (s->session)
 		return scmi_session_agent(s->session);
+	if (s->va)
+		return scmi_vhost_agent_agent(s->va);
+	if (scmi_vhost_node_is_virtio(s->o.dtb, s->o.node)) {
+		ret = open_virtio(s, err, sizeof(err));
+		if (ret) {
+			s->va = NULL;
+			cli_fail("%s", err);
+			return NULL;
+		}
+		return scmi_vhost_agent_agent(s->va);
+	}
 	/* A platform that goes away ends a command that waits for events. */
 	s->o.on_hangup = cli_platform_hung_up;
 	if (s->optee_socket) {
@@ -483,6 +521,7 @@ int fwkit_cmd_scmi(int argc, char **argv)
 		ret = (agent = cli_scmi_agent(&s)) ? base->run(agent, &b) : 1;
 	if (s.session)
 		scmi_session_close(s.session);
+	scmi_vhost_agent_close(s.va);
 	cli_end_trace();
 	return ret;
 }

@@ -20,6 +20,8 @@ static const struct {
 	{ "scmi", fwkit_cmd_scmi, "SCMI agent: talk to a platform" },
 	{ "issei", fwkit_cmd_issei, "ISSEI host driver and emulated security engine" },
 	{ "optee", fwkit_cmd_optee, "OP-TEE driver against the board's secure world" },
+	{ "vhost-user-scmi", fwkit_cmd_vhost_user_scmi,
+	  "SCMI platform as a vhost-user back-end for a QEMU guest" },
 	{ "bench", fwkit_cmd_bench, "round-trip benchmarks against the floor of the hw layer" },
 };
 

@@ -491,18 +491,47 @@ static short device_revents(struct pfile *p, short events)
 	return r;
 }
 
-/* Correct the kernel's answer for our descriptors: the number ready. */
-static int fix_revents(struct pollfd *fds, nfds_t n, int ready)
+/*
+ * The kernel's part of one program pollfd, in k[0] and k[1]: a device's
+ * readiness eventfd for IN (readable exactly when the device is readable
+ * or in error) and its out eventfd for OUT (readable exactly when it is
+ * writable or in error); any other descriptor as it is.
+ */
+static void kernel_pollfds(const struct pollfd *pfd, struct pollfd *k)
 {
-	for (nfds_t i = 0; i < n; i++) {
-		struct pfile *p;
+	struct pfile *p = file_get(pfd->fd);
 
-		if (!fds[i].revents || !(p = file_get(fds[i].fd)))
-			continue;
-		fds[i].revents = device_revents(p, fds[i].events);
-		file_put(p);
-		if (!fds[i].revents)
-			ready--;
+	k[0] = *pfd;
+	k[1] = (struct pollfd){ .fd = -1 };
+	if (!p)
+		return;
+	k[0].events = pfd->events & (POLLIN | POLLRDNORM) ? POLLIN : 0;
+	if (pfd->events & (POLLOUT | POLLWRNORM))
+		k[1] = (struct pollfd){ .fd = issei_dev_out_fd(p->f), .events = POLLIN };
+	file_put(p);
+}
+
+/* The program's revents from the kernel's answer, the device asked for
+ * the exact mask where its eventfds fired: the number ready. */
+static int program_revents(struct pollfd *fds, nfds_t n, const struct pollfd *k)
+{
+	int ready = 0;
+
+	for (nfds_t i = 0; i < n; i++) {
+		struct pfile *p = file_get(fds[i].fd);
+
+		fds[i].revents = k[2 * i].revents;
+		if (p) {
+			short kr = k[2 * i].revents | k[2 * i + 1].revents;
+
+			/* an eventfd of ours closed behind our back: say so
+			 * rather than spin on it */
+			fds[i].revents = kr & POLLNVAL ? POLLNVAL
+					 : kr	       ? device_revents(p, fds[i].events)
+						       : 0;
+			file_put(p);
+		}
+		ready += fds[i].revents != 0;
 	}
 	return ready;
 }
@@ -521,31 +550,38 @@ static bool any_device(const struct pollfd *fds, nfds_t n)
 }
 
 /*
- * poll over the eventfds, then ask the device about those that look
- * ready. The one state an eventfd cannot show (connected, nothing to read,
- * a write in progress) looks writable: such a round finds nothing and waits
- * a millisecond before the next (docs/issei.md).
+ * poll over the program's descriptors with each device's eventfds in its
+ * place. Those show the device's state exactly, so a round comes back
+ * empty only when the state changed between the kernel's answer and the
+ * host's (then the next round waits on the new state): no time slicing.
  */
 static int device_ppoll(struct pollfd *fds, nfds_t n, int64_t timeout_ns, const sigset_t *mask)
 {
 	int64_t end = timeout_ns < 0 ? -1 : now_ns() + timeout_ns;
+	struct pollfd *k = calloc(2 * n + 1, sizeof(*k));
+	int ready;
 
+	if (!k) {
+		errno = ENOMEM;
+		return -1;
+	}
 	for (;;) {
 		int64_t left = end < 0 ? -1 : end - now_ns();
 		struct timespec ts = { 0, 0 };
-		int ready;
 
 		if (left > 0)
 			ts = (struct timespec){ left / 1000000000, left % 1000000000 };
-		ready = ((ppoll_fn)real_sym("ppoll"))(fds, n, left < 0 && end < 0 ? NULL : &ts,
-						      mask);
-		if (ready <= 0)
-			return ready;
-		ready = fix_revents(fds, n, ready);
+		for (nfds_t i = 0; i < n; i++)
+			kernel_pollfds(&fds[i], &k[2 * i]);
+		ready = ((ppoll_fn)real_sym("ppoll"))(k, 2 * n, end < 0 ? NULL : &ts, mask);
+		if (ready < 0)
+			break;
+		ready = program_revents(fds, n, k);
 		if (ready || (end >= 0 && now_ns() >= end))
-			return ready;
-		REAL(nanosleep)(&(struct timespec){ 0, 1000000 }, NULL);
+			break;
 	}
+	free(k);
+	return ready;
 }
 
 /* glibc declares poll and ppoll with access(write_only) on the array, which

@@ -31,9 +31,12 @@
 #define SCMI_BOARD_PATH_MAX 128
 
 enum scmi_board_transport {
-	SCMI_BOARD_SMC,	  /* arm,scmi-smc */
-	SCMI_BOARD_OPTEE, /* linaro,scmi-optee */
+	SCMI_BOARD_SMC,	   /* arm,scmi-smc */
+	SCMI_BOARD_OPTEE,  /* linaro,scmi-optee */
+	SCMI_BOARD_VIRTIO, /* arm,scmi-virtio: a virtio device (vhost-user, in-process rings),
+			    * none of the SMT fields apply */
 };
+#define SCMI_BOARD_VIRTIO_COMPATIBLE "arm,scmi-virtio"
 
 /* One channel through OP-TEE's SCMI PTA, as its "linaro,scmi-optee" node
  * describes it (docs/bindings/scmi-optee.md): a shmem phandle makes it an
@@ -149,7 +152,8 @@ int scmi_board_create_platform(const struct scmi_board_platform *bp,
  * the socket server gives each agent a doorbell page of its own). */
 int scmi_board_add_smt_channel(const struct scmi_board_agent *a, struct fw_machine *m,
 			       struct scmi_platform *p, char *err, size_t errlen);
-/* Each agent's SMT-over-SMC channel as its node describes it, on m's regions. */
+/* Each agent's SMT-over-SMC channel as its node describes it, on m's
+ * regions (agents on virtio get theirs from a virtio transport). */
 int scmi_board_add_smt_channels(const struct scmi_board_platform *bp, struct fw_machine *m,
 				struct scmi_platform *p, char *err, size_t errlen);
 /* Both: the board's platform with its SMT channels. */
@@ -190,6 +194,11 @@ int scmi_board_optee_firmware_open(const void *fdt, struct scmi_optee_firmware *
 				   size_t errlen);
 /* After every tee it was registered on is gone; safe on NULL. */
 void scmi_board_optee_firmware_close(struct scmi_optee_firmware *fw);
+
+/* The agent of the board named name ("vm0"), or with name NULL the first
+ * whose channel is "arm,scmi-virtio": NULL with err set when there is none. */
+const struct scmi_board_agent *scmi_board_virtio_agent(const struct scmi_board_platform *bp,
+						       const char *name, char *err, size_t errlen);
 
 /* Build an agent on a channel; smc is the conduit to the platform. */
 int scmi_board_build_agent(const struct scmi_board_chan *c, fw_region_lookup_fn lookup,

@@ -16,7 +16,8 @@
  * them); where optee_os has known bugs, SCMI_OPTEE_QUIRKS reproduces them
  * for a tester (reply room of an SMT area 32 bytes short of its size,
  * BASE_DISCOVER_AGENT answered NOT_SUPPORTED, a malformed SMT message
- * leaving the channel busy for ever), off by default.
+ * leaving the channel busy for ever, PROCESS_SMT_CHANNEL on a channel without
+ * an SMT area a SUCCESS that did nothing), off by default.
  *
  * Threading: calls on different channels run in parallel; a second call on
  * a channel being processed gets TEE_ERROR_BUSY (SMT: see the binding).

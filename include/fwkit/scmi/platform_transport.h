@@ -39,8 +39,12 @@ struct scmi_platform_chan;
 
 struct scmi_platform_chan_ops {
 	/* Send one whole message to the agent (the payload of a delayed
-	 * response starts with its status): 0, -EAGAIN or -EMSGSIZE. NULL: the
-	 * channel has no platform-to-agent path. */
+	 * response starts with its status): 0, -EAGAIN, -EMSGSIZE, or
+	 * -EINPROGRESS: not yet, for a reason that passes without the agent
+	 * freeing anything (virtio: the driver has not yet taken the reply
+	 * that must come first); the worker tries this channel again after
+	 * SCMI_PLATFORM_P2A_RETRY_NS. NULL: the channel has no
+	 * platform-to-agent path. */
 	int (*post)(void *tctx, uint32_t hdr, const void *payload, size_t len);
 	/* The channel is going away: stop whatever may still call
 	 * scmi_platform_chan_ready and free tctx. Called without the platform
@@ -55,6 +59,9 @@ struct scmi_platform_chan_desc {
 	const struct scmi_platform_chan_ops *ops;
 	void *tctx; /* the transport's channel context, passed to ops */
 };
+
+/* How soon the worker asks again after a post said -EINPROGRESS. */
+#define SCMI_PLATFORM_P2A_RETRY_NS 1000000ull
 
 /* The largest max_msg_size a channel may have (a page, as on the firmwares
  * that serve many agents). */

@@ -22,7 +22,11 @@
  * platform's p2a_dropped). A kick on the eventq wakes the platform's
  * worker. A buffer too small for the message waiting is kept for the next
  * one (a delayed response then goes as its status alone); a buffer with a
- * readable part or under 8 bytes is returned with length 0 and counted.
+ * readable part or under 8 bytes is returned with length 0 and counted. A
+ * delayed response never goes out before its command's own reply is
+ * returned and, with EVENT_IDX, taken by the driver (its cmdq used_event
+ * says so), for at most half a second (Linux would take it as SUCCESS and
+ * reject the reply).
  *
  * Without P2A the device behaves as if no notification or delayed response
  * existed: the channel has no platform-to-agent path, so notify and
@@ -61,6 +65,8 @@ struct scmi_virtio_dev_stats {
 	uint64_t event_bad_bufs; /* eventq buffers returned with length 0 */
 	uint64_t ring_errors;	 /* impossible rings (queue stopped) */
 	uint64_t notifies;	 /* used-buffer notifications sent */
+	uint64_t dresp_holds;	 /* times a delayed response waited for the driver to
+				  * take its command's reply */
 };
 
 /*

@@ -113,6 +113,10 @@ void virtq_dev_push(struct virtq_dev *q, const struct virtq_chain *c, uint32_t w
  * since the last time this said yes (EVENT_IDX's used_event, or
  * NO_INTERRUPT; NOTIFY_ON_EMPTY), after the barrier the spec requires. */
 bool virtq_dev_should_notify(struct virtq_dev *q);
+/* Whether the driver has said (EVENT_IDX's used_event, which Linux writes
+ * when it re-enables callbacks after draining) that it took the used ring
+ * up to used_idx; true without EVENT_IDX, where it cannot say. */
+bool virtq_dev_driver_took(const struct virtq_dev *q, uint16_t used_idx);
 /* The next available index to read (vhost-user's GET_VRING_BASE). */
 uint16_t virtq_dev_last_avail(const struct virtq_dev *q);
 /* Whether any popped chain is still unpushed. */

@@ -220,10 +220,15 @@ static int read_agent(const struct fw_dt *dt, int node, struct scmi_board_chan *
 	fdt_get_path(dt->fdt, node, c->path, sizeof(c->path));
 	if (!fdt_node_check_compatible(dt->fdt, node, SCMI_BOARD_OPTEE_COMPATIBLE))
 		return read_optee_agent(dt, node, c);
+	/* A virtio device brings its own queues: nothing more to read. */
+	if (!fdt_node_check_compatible(dt->fdt, node, SCMI_BOARD_VIRTIO_COMPATIBLE)) {
+		c->transport = SCMI_BOARD_VIRTIO;
+		return 0;
+	}
 	if (fdt_node_check_compatible(dt->fdt, node, "arm,scmi-smc"))
 		return fw_dt_error(dt, node, "compatible",
-				   "must be \"arm,scmi-smc\" or \"" SCMI_BOARD_OPTEE_COMPATIBLE
-				   "\"");
+				   "must be \"arm,scmi-smc\", \"" SCMI_BOARD_OPTEE_COMPATIBLE
+				   "\" or \"" SCMI_BOARD_VIRTIO_COMPATIBLE "\"");
 	if (fw_dt_u32(dt, node, "arm,smc-id", &c->smc_id, 0, UINT32_MAX, FW_DT_REQUIRED) ||
 	    read_areas(dt, node, c) || read_irq(dt, node, "a2p", c, &c->a2p_irq) ||
 	    read_irq(dt, node, "p2a", c, &c->p2a_irq))
@@ -344,11 +349,20 @@ static int read_agent_channel(const struct fw_dt *dt, int node, struct scmi_boar
 		return fw_dt_error(dt, node, "fwkit,channel", "an SMC agent has one channel");
 	if (read_agent(dt, ch[0], &a->chan))
 		return -EINVAL;
-	for (unsigned int i = 0; i < bp->nagents; i++)
-		if (!bp->agents[i].noptee && bp->agents[i].chan.smc_id == a->chan.smc_id)
+	for (unsigned int i = 0; i < bp->nagents; i++) {
+		const struct scmi_board_chan *o = &bp->agents[i].chan;
+
+		if (bp->agents[i].noptee || o->transport != a->chan.transport)
+			continue;
+		if (a->chan.transport == SCMI_BOARD_VIRTIO && !strcmp(o->path, a->chan.path))
+			return fw_dt_error(dt, node, "fwkit,channel",
+					   "%s already belongs to agent %u", o->path,
+					   bp->agents[i].id);
+		if (a->chan.transport == SCMI_BOARD_SMC && o->smc_id == a->chan.smc_id)
 			return fw_dt_error(dt, node, "fwkit,channel",
 					   "arm,smc-id 0x%x already belongs to agent %u",
 					   a->chan.smc_id, bp->agents[i].id);
+	}
 	return 0;
 }
 
@@ -635,8 +649,25 @@ int scmi_board_add_smt_channels(const struct scmi_board_platform *bp, struct fw_
 	int ret = 0;
 
 	for (unsigned int i = 0; i < bp->nagents && !ret; i++)
-		ret = scmi_board_add_smt_channel(&bp->agents[i], m, p, err, errlen);
+		if (!(bp->agents[i].chan.transport == SCMI_BOARD_VIRTIO))
+			ret = scmi_board_add_smt_channel(&bp->agents[i], m, p, err, errlen);
 	return ret;
+}
+
+const struct scmi_board_agent *scmi_board_virtio_agent(const struct scmi_board_platform *bp,
+						       const char *name, char *err, size_t errlen)
+{
+	for (unsigned int i = 0; i < bp->nagents; i++) {
+		const struct scmi_board_agent *a = &bp->agents[i];
+
+		if (name ? !strcmp(a->name, name) : a->chan.transport == SCMI_BOARD_VIRTIO)
+			return a;
+	}
+	if (name)
+		snprintf(err, errlen, "the board has no agent named '%s'", name);
+	else
+		snprintf(err, errlen, "the board has no agent on an \"arm,scmi-virtio\" channel");
+	return NULL;
 }
 
 int scmi_board_build_platform(const struct scmi_board_platform *bp, struct fw_machine *m,

@@ -34,6 +34,7 @@ struct scmi_platform_chan {
 	unsigned int qhead, qcount;
 	bool p2a_on;		/* ops->post set and not turned off */
 	bool blocked;		/* post said -EAGAIN: wait for chan_ready */
+	uint64_t retry_at;	/* post said -EINPROGRESS: not before this */
 	unsigned int ready_seq; /* bumped by every chan_ready */
 };
 

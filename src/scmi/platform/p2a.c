@@ -197,6 +197,7 @@ void scmi_platform_chan_ready(struct scmi_platform_chan *c)
 
 	pthread_mutex_lock(&p->lock);
 	c->blocked = false;
+	c->retry_at = 0; /* what held a post back may have changed too */
 	c->ready_seq++;
 	pthread_cond_signal(&p->cond);
 	pthread_mutex_unlock(&p->lock);
@@ -209,6 +210,7 @@ void scmi_platform_chan_reset(struct scmi_platform_chan *c)
 	pthread_mutex_lock(&p->lock);
 	platform_p2a_drop_all(c);
 	c->blocked = false;
+	c->retry_at = 0;
 	c->ready_seq++;
 	pthread_mutex_unlock(&p->lock);
 }
@@ -241,11 +243,19 @@ static uint64_t pump_chan(struct scmi_platform *p, struct scmi_platform_chan *c,
 
 		if (it->due > now)
 			return it->due;
+		if (c->retry_at > now)
+			return c->retry_at;
 		ret = c->ops->post(c->tctx, it->hdr, it->payload, it->len);
 		if (ret == -EAGAIN) {
 			/* Ready already signalled (from inside post): try again. */
 			c->blocked = c->ready_seq == seq;
 			continue;
+		}
+		if (ret == -EINPROGRESS) {
+			/* The head keeps its place (and its due time, which orders
+			 * what is queued after it): what follows waits behind it. */
+			c->retry_at = now + SCMI_PLATFORM_P2A_RETRY_NS;
+			return c->retry_at;
 		}
 		if (ret) {
 			/* -EMSGSIZE, or a transport outside the contract. */

@@ -395,7 +395,10 @@ static int make_ports(struct server *sv, const struct scmi_server_opts *o, char 
 		struct port *pt = &sv->ports[sv->nports];
 		int ret;
 
-		if (sv->bp->agents[i].noptee)
+		/* An agent on OP-TEE is served by `fwkit optee tee`, one on virtio
+		 * by `fwkit vhost-user-scmi`. */
+		if (sv->bp->agents[i].noptee ||
+		    sv->bp->agents[i].chan.transport == SCMI_BOARD_VIRTIO)
 			continue;
 		pt->a = &sv->bp->agents[i];
 		pt->p = sv->p;

@@ -101,10 +101,17 @@ static void emit(struct scmi_platform *p, struct clock_state *s, uint32_t id, ui
 
 /* ------------------------------------------------------------ messages */
 
+/* No asynchronous rate change for an agent that cannot get its delayed
+ * response (virtio without P2A): none advertised, none taken. */
+static uint32_t max_async_for(struct scmi_msg *m)
+{
+	return scmi_platform_agent_has_p2a(m->p, m->agent->id) ? st(m)->max_async : 0;
+}
+
 static void clock_protocol_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_CLOCKS_MASK, st(m)->nclocks) |
-				    FW_FIELD_PREP(SCMI_CLOCK_MAX_ASYNC_REQ_MASK, st(m)->max_async));
+				    FW_FIELD_PREP(SCMI_CLOCK_MAX_ASYNC_REQ_MASK, max_async_for(m)));
 }
 
 static void clock_attributes(struct scmi_msg *m)
@@ -223,7 +230,7 @@ static void clock_rate_set(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	if (async && !s->max_async) {
+	if (async && !max_async_for(m)) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}

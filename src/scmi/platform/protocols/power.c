@@ -147,7 +147,7 @@ static void pd_domain_attributes(struct scmi_msg *m)
 		return;
 	if (d->notify)
 		flags |= SUPPORTS_STATE_SET_NOTIFY;
-	if (d->async)
+	if (d->async && scmi_platform_agent_has_p2a(m->p, m->agent->id))
 		flags |= SUPPORTS_STATE_SET_ASYNC;
 	if (d->sync)
 		flags |= SUPPORTS_STATE_SET_SYNC;

@@ -213,6 +213,14 @@ static void pcap_cap_set(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
+	/* A delayed response the agent could not get (virtio without P2A);
+	 * one it asked not to get needs no channel. */
+	if ((flags & SCMI_POWERCAP_CAP_SET_ASYNC) &&
+	    !(flags & SCMI_POWERCAP_CAP_SET_IGNORE_DRESP) &&
+	    !scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
+		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
+		return;
+	}
 	if (cap == 0 && scmi_msg_version(m) < SCMI_POWERCAP_VERSION_2_0) {
 		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
 		return;

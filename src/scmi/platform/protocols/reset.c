@@ -92,7 +92,7 @@ static void reset_domain_attributes(struct scmi_msg *m)
 
 	if (!d)
 		return;
-	if (d->async)
+	if (d->async && scmi_platform_agent_has_p2a(m->p, m->agent->id))
 		attr |= SCMI_RESET_SUPPORTS_ASYNC;
 	if (d->notify_supported)
 		attr |= SCMI_RESET_SUPPORTS_NOTIFY;
@@ -122,7 +122,8 @@ static void reset_reset(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	if ((flags & SCMI_RESET_ASYNCHRONOUS) && !d->async) {
+	if ((flags & SCMI_RESET_ASYNCHRONOUS) &&
+	    (!d->async || !scmi_platform_agent_has_p2a(m->p, m->agent->id))) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}

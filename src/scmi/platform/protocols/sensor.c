@@ -400,7 +400,10 @@ static void range_of(const struct sensor *s, int64_t *lo, int64_t *hi)
 
 static void put_desc(struct scmi_msg *m, const struct sensor *s, uint32_t id, uint32_t v)
 {
-	uint32_t lo = s->async ? SCMI_SENSOR_SUPPORTS_ASYNC_READ : 0, hi;
+	uint32_t lo = s->async && scmi_platform_agent_has_p2a(m->p, m->agent->id)
+			      ? SCMI_SENSOR_SUPPORTS_ASYNC_READ
+			      : 0,
+		 hi;
 	int64_t rmin, rmax;
 
 	lo |= FW_FIELD_PREP(SCMI_SENSOR_NUM_TRIP_POINTS, s->ntrips);
@@ -508,7 +511,8 @@ static void sensor_reading_get(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	if ((flags & SCMI_SENSOR_READ_ASYNC) && !s->async) {
+	if ((flags & SCMI_SENSOR_READ_ASYNC) &&
+	    (!s->async || !scmi_platform_agent_has_p2a(m->p, m->agent->id))) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}

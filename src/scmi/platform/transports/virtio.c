@@ -8,7 +8,8 @@
  * order. The eventq is written by the platform's worker through post: one
  * driver buffer per message, taken in ring order; with none, post says
  * -EAGAIN and the worker waits until a kick on the eventq says buffers
- * came. Lock order: the device's control lock, then a queue's lock; the
+ * came (or, for a delayed response whose command is still being answered,
+ * until that answer is returned). Lock order: the device's control lock, then a queue's lock; the
  * platform lock may be held when a queue's lock is taken (post), never the
  * other way round.
  */
@@ -25,8 +26,11 @@
 #include <string.h>
 
 #define SCMI_VIRTIO_TOKENS 1024 /* the header's 10-bit token */
-#define TX		   VIRTIO_SCMI_VQ_TX
-#define RX		   VIRTIO_SCMI_VQ_RX
+/* How long a delayed response waits for the driver to take its command's
+ * reply: well under Linux's 2 s delayed-response timeout. */
+#define DRESP_HOLD_NS (500 * FW_NSEC_PER_MSEC)
+#define TX	      VIRTIO_SCMI_VQ_TX
+#define RX	      VIRTIO_SCMI_VQ_RX
 
 #define OFFERED                                                                                    \
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_RING_F_INDIRECT_DESC) |                \
@@ -41,6 +45,10 @@ struct vq {
 	 * response waited for one of them (see virtio_post) */
 	uint16_t in_service[SCMI_VIRTIO_TOKENS];
 	bool dresp_waited;
+	/* cmdq: per token, when its last reply was returned and the used index
+	 * after it, until a delayed response for it went out (see dresp_order) */
+	uint64_t reply_ns[SCMI_VIRTIO_TOKENS];
+	uint16_t reply_used[SCMI_VIRTIO_TOKENS];
 	uint16_t base; /* last_avail when stopped */
 	struct virtq_dev q;
 	/* cmdq: a chain array kept for the next kicker; eventq: the buffer
@@ -161,6 +169,8 @@ static void serve_one(struct scmi_virtio_dev *d, struct vq *v, struct virtq_chai
 	v->st.malformed += used == 0;
 	virtq_dev_push(&v->q, c, used);
 	v->in_service[token]--;
+	v->reply_ns[token] = fw_now_ns();
+	v->reply_used[token] = v->q.used_idx;
 	if (!--v->serving)
 		pthread_cond_broadcast(&v->idle);
 }
@@ -240,22 +250,37 @@ static int post_event(struct vq *v, uint32_t hdr, const void *payload, size_t le
 }
 
 /*
- * A delayed response whose command is still being served waits for that
- * command's reply to be returned: Linux takes one that overtakes its reply
- * as SUCCESS and then rejects the reply itself as unexpected.
+ * A delayed response goes out only after its command's reply, and, where
+ * the driver says what it took (EVENT_IDX), after the driver took that
+ * reply: Linux handles both queues' interrupts independently, and one that
+ * sees the delayed response first takes it as SUCCESS and then rejects the
+ * reply as unexpected. While the command is being served: -EAGAIN (the
+ * kicker wakes the worker once it returns it); while the driver has not
+ * taken the reply: -EINPROGRESS (the worker asks again shortly), for at
+ * most DRESP_HOLD_NS.
  */
-static bool reply_pending(struct scmi_virtio_dev *d, uint32_t hdr)
+static int dresp_order(struct scmi_virtio_dev *d, uint32_t hdr)
 {
 	struct vq *c = &d->vq[TX];
-	bool wait;
+	uint16_t tok = token_of(hdr);
+	int ret = 0;
 
 	if (FW_FIELD_GET(SCMI_MSG_TYPE_MASK, hdr) != SCMI_MSG_TYPE_DELAYED_RESP)
-		return false;
+		return 0;
 	pthread_mutex_lock(&c->lock);
-	wait = c->in_service[token_of(hdr)] != 0;
-	c->dresp_waited |= wait;
+	if (c->in_service[tok]) {
+		c->dresp_waited = true;
+		ret = -EAGAIN;
+	} else if (c->running && c->reply_ns[tok] &&
+		   fw_now_ns() - c->reply_ns[tok] < DRESP_HOLD_NS &&
+		   !virtq_dev_driver_took(&c->q, c->reply_used[tok])) {
+		c->st.dresp_holds++;
+		ret = -EINPROGRESS;
+	} else {
+		c->reply_ns[tok] = 0;
+	}
 	pthread_mutex_unlock(&c->lock);
-	return wait;
+	return ret;
 }
 
 /* ops->post: the platform's worker, with the platform lock held. */
@@ -266,8 +291,9 @@ static int virtio_post(void *tctx, uint32_t hdr, const void *payload, size_t len
 	bool notify, error = false;
 	int ret;
 
-	if (reply_pending(d, hdr))
-		return -EAGAIN;
+	ret = dresp_order(d, hdr);
+	if (ret)
+		return ret;
 	pthread_mutex_lock(&v->lock);
 	ret = post_event(v, hdr, payload, len, &error);
 	notify = v->running && want_notify(v);
@@ -382,6 +408,7 @@ static int start_locked(struct scmi_virtio_dev *d, struct vq *v, const struct vi
 	if (v->running)
 		return -EBUSY;
 	ret = virtq_dev_init(&v->q, mem, num, desc, avail, used, d->acked, base, used_idx);
+	memset(v->reply_ns, 0, sizeof(v->reply_ns));
 	if (!ret)
 		ret = size_chain(v, num);
 	v->running = !ret;
@@ -494,6 +521,7 @@ void scmi_virtio_dev_stats(struct scmi_virtio_dev *d, struct scmi_virtio_dev_sta
 		out->event_bad_bufs += s->event_bad_bufs;
 		out->ring_errors += s->ring_errors;
 		out->notifies += s->notifies;
+		out->dresp_holds += s->dresp_holds;
 		pthread_mutex_unlock(&d->vq[i].lock);
 	}
 }

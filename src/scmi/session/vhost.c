@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * vhost-user-scmi (fwkit/scmi/vhost_scmi.h), both ends. The back-end: the
+ * board's platform, one agent's virtio-scmi device on it, and the
+ * vhost-user back-end that drives the device for whichever front-end
+ * connects. The front-end: an agent on the virtio transport whose rings a
+ * vhost-user front-end hands to such a back-end. This file only composes:
+ * the device is src/scmi/platform/transports/virtio.c, the agent's
+ * transport src/scmi/agent/transports/virtio.c, the protocol src/vhost/;
+ * here one side's operations become the other's calls.
+ */
+#include <fwkit/base.h>
+#include <fwkit/board.h>
+#include <fwkit/scmi/board.h>
+#include <fwkit/scmi/platform_virtio.h>
+#include <fwkit/scmi/transport_virtio.h>
+#include <fwkit/scmi/vhost_scmi.h>
+#include <fwkit/vhost/backend.h>
+#include <fwkit/vhost/frontend.h>
+#include <fwkit/virtio/virtio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct vhost_scmi {
+	struct fw_board board;
+	struct scmi_board_platform *bp;
+	const struct scmi_board_agent *agent;
+	struct scmi_platform *p;
+	struct scmi_virtio_dev *dev;
+	struct vhost_backend *be;
+};
+
+static uint64_t dev_features(void *ctx)
+{
+	return scmi_virtio_dev_features(((struct vhost_scmi *)ctx)->dev);
+}
+
+static int dev_set_features(void *ctx, uint64_t acked)
+{
+	return scmi_virtio_dev_set_features(((struct vhost_scmi *)ctx)->dev, acked);
+}
+
+static int dev_queue_start(void *ctx, unsigned int qidx, const struct virtio_mem *mem,
+			   unsigned int num, void *desc, void *avail, void *used, uint16_t base,
+			   uint16_t used_idx)
+{
+	return scmi_virtio_dev_queue_start(((struct vhost_scmi *)ctx)->dev, qidx, mem, num, desc,
+					   avail, used, base, used_idx);
+}
+
+static int dev_queue_stop(void *ctx, unsigned int qidx, uint16_t *base)
+{
+	return scmi_virtio_dev_queue_stop(((struct vhost_scmi *)ctx)->dev, qidx, base);
+}
+
+static void dev_kick(void *ctx, unsigned int qidx)
+{
+	scmi_virtio_dev_kick(((struct vhost_scmi *)ctx)->dev, qidx);
+}
+
+static void dev_reset(void *ctx)
+{
+	scmi_virtio_dev_reset(((struct vhost_scmi *)ctx)->dev);
+}
+
+static const struct vhost_dev_ops dev_ops = {
+	.nqueues = VIRTIO_SCMI_VQ_MAX_CNT,
+	.features = dev_features,
+	.set_features = dev_set_features,
+	.queue_start = dev_queue_start,
+	.queue_stop = dev_queue_stop,
+	.kick = dev_kick,
+	.reset = dev_reset,
+};
+
+/* The device's interrupts, to the front-end's eventfds. */
+static void on_notify(void *ctx, unsigned int qidx)
+{
+	struct vhost_scmi *v = ctx;
+
+	if (v->be)
+		vhost_backend_notify(v->be, qidx);
+}
+
+static void on_error(void *ctx, unsigned int qidx)
+{
+	struct vhost_scmi *v = ctx;
+
+	if (v->be)
+		vhost_backend_ring_error(v->be, qidx);
+}
+
+static const struct scmi_virtio_dev_ops irq_ops = { .notify = on_notify, .error = on_error };
+
+static void vhost_scmi_free(struct vhost_scmi *v)
+{
+	/* The device first: nothing may notify a back-end that is gone. */
+	if (v->dev)
+		scmi_virtio_dev_destroy(v->dev);
+	vhost_backend_destroy(v->be);
+	if (v->p)
+		scmi_platform_destroy(v->p);
+	fw_board_free(&v->board);
+	free(v->bp);
+	free(v);
+}
+
+/* The agent whose channel is the node path (NULL: none asked, or none). */
+static const struct scmi_board_agent *node_agent(const struct scmi_board_platform *bp,
+						 const char *path, char *err, size_t errlen)
+{
+	if (!path)
+		return NULL;
+	for (unsigned int i = 0; i < bp->nagents; i++)
+		if (!strcmp(bp->agents[i].chan.path, path))
+			return &bp->agents[i];
+	snprintf(err, errlen, "no agent of the board has %s as its channel", path);
+	return NULL;
+}
+
+static int build(struct vhost_scmi *v, const struct scmi_vhost_opts *o, char *err, size_t errlen)
+{
+	struct scmi_platform_config pcfg = { .trace = o->trace, .trace_ctx = o->trace_ctx };
+	int ret = fw_board_load(o->dtb, NULL, &v->board, err, errlen);
+
+	if (!ret)
+		ret = scmi_board_read_platform(v->board.fdt, v->bp, err, errlen);
+	if (!ret && !(v->agent = node_agent(v->bp, o->node, err, errlen)) && !o->node &&
+	    !(v->agent = scmi_board_virtio_agent(v->bp, o->agent, err, errlen)))
+		ret = -ENOENT;
+	if (!ret && !v->agent)
+		ret = -ENOENT;
+	if (!ret)
+		ret = scmi_board_create_platform(v->bp, &pcfg, &v->p, err, errlen);
+	if (ret)
+		return ret;
+	ret = scmi_virtio_dev_create(v->p, v->agent->id, !o->no_p2a, &irq_ops, v, &v->dev);
+	if (!ret)
+		ret = vhost_backend_create(&dev_ops, v, &v->be);
+	if (!ret)
+		ret = scmi_platform_start(v->p);
+	if (ret)
+		snprintf(err, errlen, "cannot build agent %s's virtio device: %s", v->agent->name,
+			 strerror(-ret));
+	return ret;
+}
+
+struct ready_ctx {
+	void (*fn)(void *ctx, const char *agent);
+	void *ctx;
+	const char *agent;
+};
+
+static void on_ready(void *ctx)
+{
+	struct ready_ctx *r = ctx;
+
+	if (r->fn)
+		r->fn(r->ctx, r->agent);
+}
+
+int scmi_vhost_run(const char *socket_path, const struct scmi_vhost_opts *o, int stop_fd,
+		   void (*ready)(void *ctx, const char *agent), void *ready_ctx, char *err,
+		   size_t errlen)
+{
+	struct vhost_scmi *v = calloc(1, sizeof(*v));
+	struct ready_ctx r = { .fn = ready, .ctx = ready_ctx };
+	int ret;
+
+	if (!v || !(v->bp = calloc(1, sizeof(*v->bp)))) {
+		free(v);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = build(v, o, err, errlen);
+	if (!ret) {
+		r.agent = v->agent->name;
+		ret = vhost_backend_run(v->be, socket_path, stop_fd, on_ready, &r);
+		if (ret == -EADDRINUSE)
+			snprintf(err, errlen, "cannot listen on %s: another back-end is serving it",
+				 socket_path);
+		else if (ret)
+			snprintf(err, errlen, "cannot listen on %s: %s", socket_path,
+				 strerror(-ret));
+	}
+	vhost_scmi_free(v);
+	return ret;
+}
+
+/* ------------------------------------------------------------ the agent */
+
+/* Where the agent's memory is, for the device. */
+#define AGENT_MEM_GPA 0x40000000ull
+
+struct scmi_vhost_agent {
+	struct hw_shm *mem;
+	struct vhost_frontend *fe;
+	struct scmi_virtio_transport *vt; /* set once, before any interrupt */
+	struct scmi_agent *agent;
+	struct local_backend *local; /* scmi_vhost_agent_local's */
+};
+
+static void agent_kick(void *ctx, unsigned int qidx)
+{
+	vhost_frontend_kick(((struct scmi_vhost_agent *)ctx)->fe, qidx);
+}
+
+static void agent_interrupt(void *ctx, unsigned int qidx)
+{
+	struct scmi_vhost_agent *va = ctx;
+	struct scmi_virtio_transport *vt = __atomic_load_n(&va->vt, __ATOMIC_ACQUIRE);
+
+	if (vt)
+		scmi_virtio_transport_interrupt(vt, qidx);
+}
+
+struct local_backend;
+static void local_stop(struct local_backend *l);
+
+static const struct vhost_frontend_ops agent_fe_ops = { .interrupt = agent_interrupt };
+
+/* Features as Linux's driver takes them: VERSION_1 required, P2A if offered. */
+static int agent_features(struct scmi_vhost_agent *va, uint64_t *acked)
+{
+	const uint64_t want = (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC) |
+			      (1ull << VIRTIO_RING_F_EVENT_IDX) |
+			      (1ull << VIRTIO_SCMI_F_P2A_CHANNELS);
+
+	*acked = vhost_frontend_features(va->fe) & want;
+	if (!(*acked & (1ull << VIRTIO_F_VERSION_1)))
+		return -ENODEV;
+	return vhost_frontend_set_features(va->fe, *acked);
+}
+
+/* The transport on the agent's memory, and its rings given to the device. */
+static int agent_transport(struct scmi_vhost_agent *va, uint64_t acked, unsigned int ring)
+{
+	bool p2a = acked & (1ull << VIRTIO_SCMI_F_P2A_CHANNELS);
+	struct scmi_virtio_transport_cfg cfg = { .mem = va->mem->base,
+						 .gpa = AGENT_MEM_GPA,
+						 .size = va->mem->size,
+						 .features = acked,
+						 .num = { ring, p2a ? ring : 0 },
+						 .kick = agent_kick,
+						 .ctx = va };
+	struct scmi_virtio_transport *vt;
+	int ret = scmi_virtio_transport_create(&cfg, &vt);
+
+	if (ret)
+		return ret;
+	__atomic_store_n(&va->vt, vt, __ATOMIC_RELEASE);
+	for (unsigned int q = 0; q < (p2a ? 2u : 1u) && !ret; q++) {
+		struct scmi_virtio_vring r;
+
+		ret = scmi_virtio_transport_vring(vt, q, &r);
+		if (!ret)
+			ret = vhost_frontend_ring_start(va->fe, q, r.num, r.desc, r.avail, r.used);
+	}
+	return ret;
+}
+
+static int agent_build(struct scmi_vhost_agent *va, const char *path, uint64_t deadline,
+		       unsigned int ring, const struct scmi_agent_config *cfg)
+{
+	size_t size = (scmi_virtio_transport_mem_size(ring, ring) + 0xfff) & ~(size_t)0xfff;
+	uint64_t acked = 0;
+	int ret = hw_shm_create("vhost-agent", AGENT_MEM_GPA, size, &va->mem);
+
+	if (!ret)
+		ret = vhost_frontend_connect(path, deadline, &agent_fe_ops, va, &va->fe);
+	if (!ret)
+		ret = agent_features(va, &acked);
+	if (!ret)
+		ret = vhost_frontend_set_memory(va->fe, va->mem->fd, AGENT_MEM_GPA, size,
+						va->mem->base);
+	if (!ret)
+		ret = agent_transport(va, acked, ring);
+	if (!ret)
+		ret = scmi_agent_create(cfg, &scmi_virtio_desc, &va->agent);
+	if (!ret)
+		ret = scmi_agent_add_channel(va->agent, SCMI_PROTOCOL_BASE, true, va->vt);
+	if (!ret && (acked & (1ull << VIRTIO_SCMI_F_P2A_CHANNELS)))
+		ret = scmi_agent_add_channel(va->agent, SCMI_PROTOCOL_BASE, false, va->vt);
+	return ret;
+}
+
+int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring,
+			  const struct scmi_agent_config *cfg, struct scmi_vhost_agent **out)
+{
+	struct scmi_vhost_agent *va = calloc(1, sizeof(*va));
+	int ret;
+
+	if (!va)
+		return -ENOMEM;
+	ret = agent_build(va, path, deadline, ring, cfg);
+	if (ret) {
+		scmi_vhost_agent_close(va);
+		return ret;
+	}
+	*out = va;
+	return 0;
+}
+
+struct scmi_agent *scmi_vhost_agent_agent(const struct scmi_vhost_agent *va)
+{
+	return va->agent;
+}
+
+void scmi_vhost_agent_close(struct scmi_vhost_agent *va)
+{
+	if (!va)
+		return;
+	if (va->agent)
+		scmi_agent_destroy(va->agent);
+	/* The device stops with the front-end; then the rings are free. */
+	vhost_frontend_close(va->fe);
+	if (va->vt)
+		scmi_virtio_transport_destroy(va->vt);
+	hw_shm_destroy(va->mem);
+	local_stop(va->local);
+	free(va);
+}
+
+/* ------------------------------------------------- both ends in-process */
+
+struct local_backend {
+	struct scmi_vhost_opts opts;
+	char dir[64], path[96];
+	int cancel[2];
+	pthread_t thread;
+	int ret;
+	char err[256];
+	struct fw_completion up; /* listening, or failed */
+};
+
+static void local_ready(void *ctx, const char *agent)
+{
+	fw_complete(&((struct local_backend *)ctx)->up);
+}
+
+static void *local_main(void *arg)
+{
+	struct local_backend *l = arg;
+
+	l->ret = scmi_vhost_run(l->path, &l->opts, l->cancel[0], local_ready, l, l->err,
+				sizeof(l->err));
+	fw_complete(&l->up);
+	return NULL;
+}
+
+static void local_stop(struct local_backend *l)
+{
+	if (!l)
+		return;
+	(void)!write(l->cancel[1], "x", 1);
+	pthread_join(l->thread, NULL);
+	close(l->cancel[0]);
+	close(l->cancel[1]);
+	rmdir(l->dir);
+	fw_completion_destroy(&l->up);
+	free(l);
+}
+
+/* The back-end on a socket in a private directory, listening: *out set
+ * whenever its thread runs (or ran), so that local_stop ends it. */
+static int local_start(const struct scmi_vhost_opts *bo, struct local_backend **out, char *err,
+		       size_t errlen)
+{
+	struct local_backend *l = calloc(1, sizeof(*l));
+	const char *tmp = getenv("TMPDIR");
+	int ret;
+
+	*out = NULL;
+	if (!l)
+		return -ENOMEM;
+	l->opts = *bo;
+	fw_completion_init(&l->up);
+	snprintf(l->dir, sizeof(l->dir), "%s/fwkit-vscmi.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	ret = strlen(l->dir) + sizeof("/vscmi.sock") > sizeof(l->path) ? -ENAMETOOLONG : 0;
+	if (!ret && (!mkdtemp(l->dir) || pipe2(l->cancel, O_CLOEXEC)))
+		ret = -errno;
+	if (!ret) {
+		snprintf(l->path, sizeof(l->path), "%s/vscmi.sock", l->dir);
+		ret = -pthread_create(&l->thread, NULL, local_main, l);
+	}
+	if (ret) {
+		snprintf(err, errlen, "cannot start the back-end: %s", strerror(-ret));
+		if (l->cancel[1] > 0) {
+			close(l->cancel[0]);
+			close(l->cancel[1]);
+		}
+		rmdir(l->dir);
+		fw_completion_destroy(&l->up);
+		free(l);
+		return ret;
+	}
+	*out = l;
+	fw_wait_for_completion_until(&l->up, FW_FOREVER);
+	if (l->ret)
+		snprintf(err, errlen, "%s", l->err);
+	return l->ret;
+}
+
+int scmi_vhost_agent_local(const struct scmi_vhost_opts *bo, const struct scmi_agent_config *cfg,
+			   struct scmi_vhost_agent **out, char *err, size_t errlen)
+{
+	struct local_backend *l;
+	struct scmi_vhost_agent *va = NULL;
+	int ret = local_start(bo, &l, err, errlen);
+
+	if (!ret) {
+		ret = scmi_vhost_agent_open(l->path, fw_deadline(5 * (int64_t)FW_NSEC_PER_SEC), 256,
+					    cfg, &va);
+		if (ret)
+			snprintf(err, errlen, "cannot connect to the back-end: %s", strerror(-ret));
+	}
+	if (ret) {
+		local_stop(l);
+		return ret;
+	}
+	va->local = l;
+	*out = va;
+	return 0;
+}
+
+bool scmi_vhost_node_is_virtio(const char *dtb, const char *path)
+{
+	struct fw_board b = { 0 };
+	struct scmi_board_chan c;
+	char err[128];
+	bool virtio;
+
+	if (!path || fw_board_load(dtb, NULL, &b, err, sizeof(err)))
+		return false;
+	virtio = scmi_board_read_agent(b.fdt, path, &c, err, sizeof(err)) == 0 &&
+		 c.transport == SCMI_BOARD_VIRTIO;
+	fw_board_free(&b);
+	return virtio;
+}
