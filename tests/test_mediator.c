@@ -2,8 +2,8 @@
 /*
  * The SCMI mediator in one process, tested as an attacker would: the
  * default board's platform is the firmware, the mediator probes it through
- * its xen,sci container, and two guests (guest1, guest2) call through their
- * domains' conduits. Every refusal is checked twice: the guest got SMCCC
+ * its xen,sci container, and Dom0 (the host's agent) and two guests (guest1,
+ * guest2) call through their domains' conduits. Every refusal is checked twice: the guest got SMCCC
  * unknown-function, and the platform's command count did not move. Also:
  * device grants and what a reset puts back (read from the platform itself),
  * malformed channel contents, a reset the firmware refuses, and one test per
@@ -25,7 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MGMT_ID	  0x82000002u
+#define DOM0_ID	  0x82000002u
+#define MGMT_ID	  0x82000003u
+#define SELF_ID	  6 /* the board's agent "xen" */
 #define GUEST1_ID 0x82000004u
 #define GUEST2_ID 0x82000005u
 #define CLOCK_GPU 1 /* clock 1 belongs to device 1, the GPU: no guest's by default */
@@ -36,7 +38,8 @@ struct fix {
 	struct scmi_board_platform *bp;
 	struct fw_machine mach;
 	struct scmi_platform *p;
-	atomic_bool refuse_reset; /* the firmware refuses RESET_AGENT_CONFIGURATION */
+	atomic_int refuse_reset; /* an SCMI status for RESET_AGENT_CONFIGURATION, or 0 */
+	atomic_bool mark_result; /* the firmware's a1-a3 answer to the next call: a1-a3 + 100 */
 	pthread_mutex_t lock;
 	struct hw_smc_args last;   /* the last SMC the firmware saw */
 	atomic_bool hold_guest1;   /* the firmware keeps guest 1's next call... */
@@ -44,15 +47,15 @@ struct fix {
 	struct fw_completion go;   /* ...and answers it once told */
 	struct mediator_config cfg;
 	struct mediator *m;
-	struct hw_smc *gsmc[3];	     /* domain 1 and 2's conduits (index = domain) */
+	struct hw_smc *gsmc[3];	     /* domain 0, 1 and 2's conduits (index = domain) */
 	struct scmi_agent *guest[3]; /* their agents */
 	char err[256];
 };
 
 /* ------------------------------------------------------- the firmware */
 
-/* Answer a command in the management area with SCMI_DENIED, as a firmware
- * that will not reset the agent now. */
+/* Answer a reset in the management area with f->refuse_reset, as a
+ * firmware that will not (DENIED) or cannot (NOT_SUPPORTED) reset the agent. */
 static bool refuse(struct fix *f, const struct hw_smc_args *args)
 {
 	struct hw_shm *shm = fw_machine_region_at(&f->mach, f->cfg.mgmt.shm_paddr, 4096);
@@ -63,7 +66,7 @@ static bool refuse(struct fix *f, const struct hw_smc_args *args)
 	if ((uint32_t)args->a[0] != MGMT_ID || !atomic_load(&f->refuse_reset) ||
 	    h.protocol_id != SCMI_PROTOCOL_BASE || h.id != BASE_RESET_AGENT_CONFIGURATION)
 		return false;
-	hw_word_store(hw_shm_word(shm, SMT_MSG_PAYLOAD), (uint32_t)SCMI_DENIED);
+	hw_word_store(hw_shm_word(shm, SMT_MSG_PAYLOAD), (uint32_t)atomic_load(&f->refuse_reset));
 	hw_word_store(hw_shm_word(shm, SMT_LENGTH), 8);
 	hw_word_store(hw_shm_word(shm, SMT_CHANNEL_STATUS), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	return true;
@@ -85,6 +88,9 @@ static void fw_shim(void *ctx, const struct hw_smc_args *args, struct hw_smc_res
 		return;
 	}
 	scmi_platform_smc(f->p, args, res);
+	if (atomic_exchange(&f->mark_result, false))
+		for (int i = 1; i < 4; i++)
+			res->a[i] = args->a[i] + 100;
 }
 
 static struct hw_shm *fw_region(void *ctx, uint64_t paddr, uint64_t size)
@@ -133,12 +139,14 @@ static int fix_mediator(struct fix *f)
 	return mediator_create(&f->cfg, &fw, &f->m, f->err, sizeof(f->err));
 }
 
-/* Domain dom (1 or 2) with agent dom + 1, and its guest's agent. */
+/* Domain dom (1 or 2) with agent dom + 1, and its guest's agent; Dom0 (0,
+ * agent 1) the probe made from xen,dom0-sci-agent-id. */
 static void fix_guest(struct fix *f, uint32_t dom)
 {
 	const struct scmi_board_agent *a = &f->bp->agents[dom];
 
-	assert_int_equal(mediator_domain_create(f->m, dom, a->id), 0);
+	if (dom)
+		assert_int_equal(mediator_domain_create(f->m, dom, a->id), 0);
 	assert_int_equal(hw_smc_open_direct(mediator_guest_smc, mediator_guest_port(f->m, dom),
 					    &f->gsmc[dom]),
 			 0);
@@ -173,8 +181,8 @@ static int setup(void **state)
 	assert_int_equal(fix_platform(f), 0);
 	assert_int_equal(mediator_config_read(f->b.fdt, &f->cfg, f->err, sizeof(f->err)), 0);
 	assert_int_equal(fix_mediator(f), 0);
-	fix_guest(f, 1);
-	fix_guest(f, 2);
+	for (uint32_t dom = 0; dom < 3; dom++)
+		fix_guest(f, dom);
 	*state = f;
 	return 0;
 }
@@ -194,14 +202,18 @@ static void test_probe_default_board(void **state)
 
 	assert_string_equal(f->cfg.scmi_path, "/chosen/xen/xen_scmi_config/scmi");
 	assert_int_equal(f->cfg.mgmt.func_id, MGMT_ID);
-	assert_int_equal(f->cfg.nagents, 2);
-	assert_int_equal(f->cfg.agents[1].func_id, GUEST2_ID);
-	assert_int_equal(f->cfg.agents[1].agent_id, 3);
-	assert_int_equal(f->cfg.dom0_agent_id, MEDIATOR_AGENT_ID_INVALID);
-	assert_int_equal(mediator_self_agent_id(f->m), 1); /* the trusted host agent */
-	assert_int_equal(mediator_fw_num_agents(f->m),
-			 5); /* host, guest1, guest2, vm0, optee-ospm */
-	assert_int_equal(mediator_domain_info(f->m, 0, &di), -ENOENT); /* Dom0 without SCMI */
+	assert_int_equal(f->cfg.nagents, 3);
+	assert_int_equal(f->cfg.agents[2].func_id, GUEST2_ID);
+	assert_int_equal(f->cfg.agents[2].agent_id, 3);
+	assert_int_equal(f->cfg.dom0_agent_id, 1);
+	assert_int_equal(mediator_self_agent_id(f->m), SELF_ID);
+	/* host, guest1, guest2, vm0, optee-ospm, xen */
+	assert_int_equal(mediator_fw_num_agents(f->m), 6);
+	/* Dom0 has the host's channel, as the seed gives it. */
+	assert_int_equal(mediator_domain_info(f->m, 0, &di), 0);
+	assert_int_equal(di.agent_id, 1);
+	assert_int_equal(di.func_id, DOM0_ID);
+	assert_int_equal(di.state, MEDIATOR_DOM_ALIVE);
 	assert_int_equal(mediator_domain_info(f->m, 2, &di), 0);
 	assert_int_equal(di.agent_id, 3);
 	assert_int_equal(di.func_id, GUEST2_ID);
@@ -212,10 +224,11 @@ static void test_domain_create_outcomes(void **state)
 {
 	struct fix *f = *state;
 
-	assert_int_equal(mediator_domain_create(f->m, 3, 9), -ENOENT); /* no such agent */
-	assert_int_equal(mediator_domain_create(f->m, 3, 2), -EEXIST); /* domain 1's */
-	assert_int_equal(mediator_domain_create(f->m, 3, 1), -EEXIST); /* the mediator's */
-	assert_int_equal(mediator_domain_create(f->m, 1, 3), -EEXIST); /* domain id in use */
+	assert_int_equal(mediator_domain_create(f->m, 3, 9), -ENOENT);	     /* no such agent */
+	assert_int_equal(mediator_domain_create(f->m, 3, 2), -EEXIST);	     /* domain 1's */
+	assert_int_equal(mediator_domain_create(f->m, 3, 1), -EEXIST);	     /* Dom0's */
+	assert_int_equal(mediator_domain_create(f->m, 3, SELF_ID), -EEXIST); /* the mediator's */
+	assert_int_equal(mediator_domain_create(f->m, 1, 3), -EEXIST);	     /* domain id in use */
 	assert_int_equal(mediator_domain_create(f->m, MEDIATOR_MAX_DOMAINS, 2), -EINVAL);
 	/* The toolstack's default agent id, 0, is the platform's own: nobody's channel. */
 	assert_int_equal(mediator_domain_create(f->m, 3, MEDIATOR_AGENT_ID_DEFAULT), -ENOENT);
@@ -251,31 +264,39 @@ static void expect_refused(struct fix *f, uint32_t dom, uint64_t a0)
 
 static void test_foreign_function_ids(void **state)
 {
-	static const uint64_t ids[] = { GUEST2_ID, MGMT_ID, 0x82000003u, 0x84000000u, 0, ~0ull };
+	static const uint64_t ids[] = { GUEST2_ID,   DOM0_ID, MGMT_ID, 0x82000006u,
+					0x84000000u, 0,	      ~0ull };
 	struct fix *f = *state;
 	struct mediator_dom_info di;
+	struct hw_smc *nobody;
 	uint32_t agent = 0;
 
-	/* Each guest's channel works through the mediator... */
+	/* Each domain's channel works through the mediator... */
 	assert_int_equal(
 		scmi_base_discover_agent(f->guest[1], SCMI_BASE_AGENT_ID_SELF, &agent, NULL), 0);
 	assert_int_equal(agent, 2);
+	assert_int_equal(
+		scmi_base_discover_agent(f->guest[0], SCMI_BASE_AGENT_ID_SELF, &agent, NULL), 0);
+	assert_int_equal(agent, 1);
 	th_log_capture();
-	/* ...and nothing else does: the other guest's id, the management id,
-	 * ids nobody serves, with its own id only in the upper half. */
+	/* ...and nothing else does: the other guest's id, Dom0's, the
+	 * management id, ids nobody serves, its own id only in the upper half. */
 	for (size_t i = 0; i < FW_ARRAY_SIZE(ids); i++)
 		expect_refused(f, 1, ids[i]);
 	expect_refused(f, 2, GUEST1_ID);
 	expect_refused(f, 2, ((uint64_t)GUEST2_ID << 32) | MGMT_ID);
+	/* Dom0 is a domain like the others: no guest's id, not the mediator's. */
+	expect_refused(f, 0, GUEST1_ID);
+	expect_refused(f, 0, MGMT_ID);
 	assert_true(th_log_contains("unhandled SMC 0x82000005"));
 	th_log_release();
 	assert_int_equal(mediator_domain_info(f->m, 1, &di), 0);
 	assert_int_equal(di.refused, FW_ARRAY_SIZE(ids));
 	/* A domain that does not exist has no channel to call on. */
 	assert_int_equal(
-		hw_smc_open_direct(mediator_guest_smc, mediator_guest_port(f->m, 5), &f->gsmc[0]),
-		0);
-	call_refused(f, f->gsmc[0], GUEST1_ID);
+		hw_smc_open_direct(mediator_guest_smc, mediator_guest_port(f->m, 5), &nobody), 0);
+	call_refused(f, nobody, GUEST1_ID);
+	hw_smc_close(nobody);
 }
 
 /* The guest's own id, with anything in a0's upper half, is its own call:
@@ -295,8 +316,11 @@ static void test_own_id_forwarded_with_args(void **state)
 		scmi_base_discover_agent(f->guest[2], SCMI_BASE_AGENT_ID_SELF, &agent, NULL), 0);
 	assert_int_equal(agent, 3);
 	assert_int_equal(platform_commands(f), cmds + 1);
+	atomic_store(&f->mark_result, true);
 	assert_int_equal(hw_smc_call(f->gsmc[2], &args, &res, FW_NSEC_PER_SEC), 0);
-	assert_true(res.a[0] != MEDIATOR_SMCCC_UNKNOWN_FUNCTION);
+	assert_true(res.a[0] == HW_SMCCC_SUCCESS);
+	for (int i = 1; i < 4; i++) /* the firmware's a1-a3 come back as it gave them */
+		assert_true(res.a[i] == args.a[i] + 100);
 	pthread_mutex_lock(&f->lock);
 	assert_true(f->last.a[0] == GUEST2_ID);
 	for (int i = 1; i < 8; i++)
@@ -437,7 +461,7 @@ static void test_refused_reset_stays_dying(void **state)
 	struct fix *f = *state;
 	struct mediator_dom_info di;
 
-	atomic_store(&f->refuse_reset, true);
+	atomic_store(&f->refuse_reset, SCMI_DENIED);
 	th_log_capture();
 	assert_int_equal(mediator_domain_destroy(f->m, 1), -EACCES);
 	assert_true(th_log_contains("stays dying"));
@@ -452,7 +476,20 @@ static void test_refused_reset_stays_dying(void **state)
 			 -ENOENT);
 	/* Still refused on a retry; the retry after that succeeds. */
 	assert_int_equal(mediator_domain_destroy(f->m, 1), -EACCES);
-	atomic_store(&f->refuse_reset, false);
+	atomic_store(&f->refuse_reset, 0);
+	assert_int_equal(mediator_domain_destroy(f->m, 1), 0);
+	assert_int_equal(mediator_domain_info(f->m, 1, &di), -ENOENT);
+	assert_int_equal(mediator_domain_create(f->m, 4, 2), 0);
+}
+
+/* A firmware without the reset: NOT_SUPPORTED is ignored, as Xen does, and
+ * the domain goes. */
+static void test_reset_not_supported_ignored(void **state)
+{
+	struct fix *f = *state;
+	struct mediator_dom_info di;
+
+	atomic_store(&f->refuse_reset, SCMI_NOT_SUPPORTED);
 	assert_int_equal(mediator_domain_destroy(f->m, 1), 0);
 	assert_int_equal(mediator_domain_info(f->m, 1, &di), -ENOENT);
 	assert_int_equal(mediator_domain_create(f->m, 4, 2), 0);
@@ -565,6 +602,8 @@ static void test_ctl_replies(void **state)
 	assert_int_equal(mediator_ctl_run(f->m, f->b.fdt, &req, out, sizeof(out)), 0);
 	assert_string_equal(out,
 			    "ok\n"
+			    "domain 0 agent 1 smc-id 0x82000002 shmem 0x47ff0000 alive forwarded 0 "
+			    "refused 0\n"
 			    "domain 1 agent 2 smc-id 0x82000004 shmem 0x47ff2000 alive forwarded 0 "
 			    "refused 0\n"
 			    "domain 2 agent 3 smc-id 0x82000005 shmem 0x47ff4000 alive forwarded 0 "
@@ -633,6 +672,7 @@ static void set_cells(void *fdt, const char *path, const char *prop, const uint3
 #define SET(fdt, path, prop, ...)                                                                  \
 	set_cells(fdt, path, prop, (const uint32_t[]){ __VA_ARGS__ },                              \
 		  sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
+#define SHM0 "/sram@47ff0000"
 #define SHM1 "/sram@47ff2000"
 #define SHM2 "/sram@47ff4000"
 
@@ -665,6 +705,10 @@ static void four_cells(void *fdt)
 static void one_cell(void *fdt)
 {
 	SET(fdt, CONTAINER, "#scmi-secondary-agents-cells", 1);
+}
+static void no_cells(void *fdt)
+{
+	assert_int_equal(fdt_delprop(fdt, node(fdt, CONTAINER), "#scmi-secondary-agents-cells"), 0);
 }
 static void no_agents(void *fdt)
 {
@@ -699,7 +743,7 @@ static void short_shmem(void *fdt)
 }
 static void unaligned_mgmt(void *fdt)
 {
-	SET(fdt, "/sram@47ff0000", "reg", 0, 0x47ff0100, 0, 0x1000);
+	SET(fdt, "/sram@47ff7000", "reg", 0, 0x47ff7100, 0, 0x1000);
 }
 static void duplicate_agent(void *fdt)
 {
@@ -733,6 +777,7 @@ static const struct dt_case dt_cases[] = {
 	{ "missing shmem", no_shmem, -ENOENT, "'shmem': missing" },
 	{ "4 cells", four_cells, -EINVAL, "must be 2 or 3" },
 	{ "1 cell", one_cell, -EINVAL, "must be 2 or 3" },
+	{ "cells absent: 3, as the series' default", no_cells, 0, "" },
 	{ "missing agents", no_agents, -EINVAL, "scmi-secondary-agents" },
 	{ "empty agents", empty_agents, -EINVAL, "scmi-secondary-agents" },
 	{ "ragged agents", ragged_agents, -EINVAL, "not whole 3-cell entries" },
@@ -829,6 +874,42 @@ static void test_dt_device_entries(void **state)
 	free(buf);
 }
 
+#define DOORBELLS "/doorbell-controller@47fe0000"
+
+/* Entries of another provider beside the mediator's, and a refused one. */
+static void mixed_entries(void *fdt)
+{
+	uint32_t scmi = phandle_of(fdt, SCMI_NODE), other = phandle_of(fdt, DOORBELLS);
+
+	SET(fdt, DOORBELLS, "#access-controller-cells", 1);
+	SET(fdt, "/passthrough/gpu", "access-controllers", other, 2, scmi, DEV_GPU);
+	SET(fdt, "/passthrough/mmc0", "access-controllers", scmi, 99, scmi, DEV_GPU);
+}
+
+/* Only entries naming the mediator are sent, one SET_DEVICE_PERMISSIONS
+ * each; the first refusal ends the walk: nothing after it is asked. */
+static void test_assign_mixed_and_refused(void **state)
+{
+	struct fix *f = *state;
+	void *buf = patched_board(mixed_entries);
+	uint64_t cmds = platform_commands(f);
+
+	assert_int_equal(
+		mediator_domain_assign(f->m, 2, buf, "/passthrough/gpu", f->err, sizeof(f->err)),
+		0);
+	assert_int_equal(platform_commands(f), cmds + 1);
+	assert_true(scmi_platform_device_access(f->p, 3, DEV_GPU, SCMI_PROTOCOL_CLOCK));
+	assert_false(scmi_platform_device_access(f->p, 3, 2, SCMI_PROTOCOL_CLOCK));
+	cmds = platform_commands(f);
+	assert_int_equal(
+		mediator_domain_assign(f->m, 1, buf, "/passthrough/mmc0", f->err, sizeof(f->err)),
+		-ENOENT);
+	assert_non_null(strstr(f->err, "device 99"));
+	assert_int_equal(platform_commands(f), cmds + 1);
+	assert_false(scmi_platform_device_access(f->p, 2, DEV_GPU, SCMI_PROTOCOL_CLOCK));
+	free(buf);
+}
+
 /* ----------------------------------------------------- probe variants */
 
 static int setup_bare(void **state)
@@ -845,7 +926,7 @@ static void two_cells(void *fdt)
 {
 	SET(fdt, CONTAINER, "#scmi-secondary-agents-cells", 2);
 	SET(fdt, CONTAINER, "scmi-secondary-agents", GUEST2_ID, phandle_of(fdt, SHM2), GUEST1_ID,
-	    phandle_of(fdt, SHM1));
+	    phandle_of(fdt, SHM1), DOM0_ID, phandle_of(fdt, SHM0));
 }
 
 /* 2-cell entries: each agent id is asked of the firmware on its channel. */
@@ -861,6 +942,8 @@ static void test_probe_discovers_agent_ids(void **state)
 	assert_int_equal(mediator_domain_info(f->m, 1, &di), 0);
 	assert_int_equal(di.func_id, GUEST2_ID);
 	assert_int_equal(mediator_domain_create(f->m, 2, 2), 0);
+	assert_int_equal(mediator_domain_info(f->m, 0, &di), 0); /* Dom0's, discovered too */
+	assert_int_equal(di.func_id, DOM0_ID);
 }
 
 static void test_probe_creates_dom0(void **state)
@@ -896,7 +979,7 @@ static void test_probe_failures_unwind(void **state)
 	assert_int_equal(fix_mediator(f), -EEXIST);
 	/* The mediator's own agent listed as a secondary one. */
 	f->cfg = good;
-	f->cfg.agents[1].agent_id = 1;
+	f->cfg.agents[1].agent_id = SELF_ID;
 	assert_int_equal(fix_mediator(f), -EEXIST);
 	/* Dom0 on an agent no channel serves. */
 	f->cfg = good;
@@ -992,6 +1075,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_destroy_resets_agent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_channel_stays_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_reset_stays_dying, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_not_supported_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_assign_mixed_and_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guests_and_management_concurrently, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_held_guest_blocks_nobody_else, setup,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The mediator across processes, tested as an attacker would: `fwkit
- * mediator` runs the default board's platform behind the mediator, domains 1
- * and 2 get the guest agents, and guests are other processes (the CLI, a
+ * mediator` runs the default board's platform behind the mediator, Dom0 has
+ * the host's agent from the board, domains 1 and 2 get the guest agents, and
+ * guests are other processes (the CLI, a
  * session in this test, a raw attach that writes its own channel and issues
  * SMCs itself, a child killed inside a call). What reached the platform is
  * read from the mediator's own list (its platform's command count) before
@@ -11,6 +12,7 @@
 #include "helpers.h"
 #include "rig.h"
 
+#include <fwkit/board.h>
 #include <fwkit/mediator.h>
 #include <fwkit/scmi/clock.h>
 #include <fwkit/scmi/session.h>
@@ -18,6 +20,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <libfdt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +28,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MGMT_ID	     0x82000002u
+#define DOM0_ID	     0x82000002u
+#define MGMT_ID	     0x82000003u
+#define DOM0_TX	     0x47ff0000u
+#define MGMT_TX	     0x47ff7000u
 #define GUEST1_ID    0x82000004u
 #define GUEST2_ID    0x82000005u
 #define GUEST1_TX    0x47ff2000u
@@ -176,6 +182,7 @@ static void test_guests_see_only_their_agent(void **state)
 	struct xfix *x = *state;
 	const char *a1[] = { "scmi", "--socket", x->dir, "--domain", "1", "base", NULL };
 	const char *a2[] = { "scmi", "--socket", x->dir, "--domain", "2", "base", NULL };
+	const char *a0[] = { "scmi", "--socket", x->dir, "--domain", "0", "base", NULL };
 	struct raw r;
 	char err[256];
 
@@ -183,14 +190,23 @@ static void test_guests_see_only_their_agent(void **state)
 	th_contains_all(x->out, "this agent              2 \"guest1\"", NULL);
 	assert_int_equal(th_run_fwkitv(x->out, OUT, x->err, OUT, a2), 0);
 	th_contains_all(x->out, "this agent              3 \"guest2\"", NULL);
+	assert_int_equal(th_run_fwkitv(x->out, OUT, x->err, OUT, a0), 0);
+	th_contains_all(x->out, "this agent              1 \"host\"", NULL);
 	/* The mediator's own agent is nobody's: its socket refuses. */
-	assert_int_equal(raw_attach(x, "host", &r, err, sizeof(err)), -EACCES);
+	assert_int_equal(raw_attach(x, "xen", &r, err, sizeof(err)), -EACCES);
 	assert_non_null(strstr(err, "belongs to no running domain"));
 	/* A guest gets its own channel only: no other agent's page. */
 	assert_int_equal(raw_attach(x, "guest1", &r, err, sizeof(err)), 0);
 	assert_non_null(hw_link_region_at(r.link, GUEST1_TX, 0x1000));
-	assert_null(hw_link_region_at(r.link, 0x47ff0000, 0x1000)); /* management */
+	assert_null(hw_link_region_at(r.link, MGMT_TX, 0x1000));
+	assert_null(hw_link_region_at(r.link, DOM0_TX, 0x1000));
 	assert_null(hw_link_region_at(r.link, 0x47ff4000, 0x1000)); /* guest2 */
+	raw_close(&r);
+	/* Dom0 too: its own channel, not the mediator's or a guest's. */
+	assert_int_equal(raw_attach(x, "host", &r, err, sizeof(err)), 0);
+	assert_non_null(hw_link_region_at(r.link, DOM0_TX, 0x1000));
+	assert_null(hw_link_region_at(r.link, MGMT_TX, 0x1000));
+	assert_null(hw_link_region_at(r.link, GUEST1_TX, 0x1000));
 	raw_close(&r);
 	/* A domain that does not run has no guest. */
 	assert_int_equal(med(x, "domain", "destroy", "2", NULL), 0);
@@ -201,7 +217,7 @@ static void test_guests_see_only_their_agent(void **state)
 
 static void test_foreign_ids_reach_nothing(void **state)
 {
-	static const uint64_t ids[] = { GUEST2_ID, MGMT_ID, 0x82000003u, 0xc2000004u, 0 };
+	static const uint64_t ids[] = { GUEST2_ID, DOM0_ID, MGMT_ID, 0x82000006u, 0xc2000004u, 0 };
 	struct xfix *x = *state;
 	uint64_t cmds0, fwd0, ref0, cmds1, fwd1, ref1;
 	struct raw r;
@@ -214,6 +230,16 @@ static void test_foreign_ids_reach_nothing(void **state)
 	counts(x, 1, &cmds1, &fwd1, &ref1);
 	assert_int_equal(cmds1, cmds0); /* none reached the platform */
 	assert_int_equal(ref1, ref0 + FW_ARRAY_SIZE(ids));
+	assert_int_equal(fwd1, fwd0);
+	raw_close(&r);
+	/* Dom0's process: no guest's id, not the mediator's. */
+	assert_int_equal(raw_attach(x, "host", &r, err, sizeof(err)), 0);
+	counts(x, 0, &cmds0, &fwd0, &ref0);
+	assert_true(raw_call(&r, GUEST1_ID) == MEDIATOR_SMCCC_UNKNOWN_FUNCTION);
+	assert_true(raw_call(&r, MGMT_ID) == MEDIATOR_SMCCC_UNKNOWN_FUNCTION);
+	counts(x, 0, &cmds1, &fwd1, &ref1);
+	assert_int_equal(cmds1, cmds0);
+	assert_int_equal(ref1, ref0 + 2);
 	assert_int_equal(fwd1, fwd0);
 	raw_close(&r);
 }
@@ -347,9 +373,61 @@ static void test_cli_outcomes(void **state)
 	assert_non_null(strstr(x->err, "File exists"));
 	assert_int_equal(med(x, "domain", "destroy", "9", NULL), 1);
 	assert_int_equal(med(x, "domain", "list", NULL, NULL), 0);
-	th_contains_all(x->out, "domain 1 agent 2 smc-id 0x82000004 shmem 0x47ff2000 alive",
+	th_contains_all(x->out, "domain 0 agent 1 smc-id 0x82000002 shmem 0x47ff0000 alive",
+			"domain 1 agent 2 smc-id 0x82000004 shmem 0x47ff2000 alive",
 			"domain 2 agent 3 smc-id 0x82000005", "platform commands", NULL);
 	assert_int_equal(med(x, "domain", "frobnicate", NULL, NULL), 2);
+}
+
+/* The default board without the container's drop (a property, or the
+ * whole node when prop is NULL), written to path. */
+static void write_board(const char *path, const char *node_path, const char *prop)
+{
+	struct fw_board b;
+	char err[256];
+	void *buf;
+	FILE *f;
+	int node;
+
+	assert_int_equal(fw_board_load(NULL, NULL, &b, err, sizeof(err)), 0);
+	buf = malloc(b.size);
+	assert_non_null(buf);
+	assert_int_equal(fdt_open_into(b.fdt, buf, (int)b.size), 0);
+	fw_board_free(&b);
+	node = fdt_path_offset(buf, node_path);
+	assert_true(node >= 0);
+	assert_int_equal(prop ? fdt_delprop(buf, node, prop) : fdt_del_node(buf, node), 0);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, fdt_totalsize(buf), 1, f), 1);
+	assert_int_equal(fclose(f), 0);
+	free(buf);
+}
+
+/* --dtb FILE: the mediator reads that board's container, or refuses to run. */
+static void test_board_of_its_own(void **state)
+{
+	struct xfix *x = calloc(1, sizeof(*x));
+	char dtb[108];
+	const char *extra[] = { "--dtb", dtb, NULL };
+	const char *bad[] = { "mediator", "--socket", x ? x->dir : NULL, "--dtb", dtb, NULL };
+
+	(void)state;
+	assert_non_null(x);
+	th_tmp_path(x->dir, sizeof(x->dir), "mediator");
+	th_tmp_path(dtb, sizeof(dtb), "board");
+	write_board(dtb, "/chosen/xen/xen_scmi_config", "xen,dom0-sci-agent-id");
+	x->pid = th_start_command("mediator", x->dir, extra);
+	assert_true(x->pid > 0);
+	assert_int_equal(med(x, "domain", "list", NULL, NULL), 0);
+	assert_null(strstr(x->out, "domain 0")); /* that board's Dom0 has no SCMI */
+	assert_non_null(strstr(x->out, "platform commands"));
+	assert_int_equal(th_stop_platform(x->pid, false), 0);
+	write_board(dtb, "/chosen/xen/xen_scmi_config", NULL);
+	assert_int_equal(th_run_fwkitv(x->out, OUT, x->err, OUT, bad), 1);
+	assert_non_null(strstr(x->err, "no \"xen,sci\" container"));
+	assert_int_equal(unlink(dtb), 0);
+	free(x);
 }
 
 int main(void)
@@ -361,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_channel_stays_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_killed_mid_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_outcomes, setup, teardown),
+		cmocka_unit_test(test_board_of_its_own),
 		cmocka_unit_test_setup_teardown(test_guests_see_only_their_agent, setup_remote,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_ids_reach_nothing, setup_remote,

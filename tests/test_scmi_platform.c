@@ -119,7 +119,7 @@ static void test_session_accessors(void **state)
 
 	assert_ptr_equal(scmi_session_agent(s), c->host);
 	assert_non_null(c->p);
-	assert_int_equal(scmi_session_platform_desc(s)->nagents, 5);
+	assert_int_equal(scmi_session_platform_desc(s)->nagents, 6);
 	assert_string_equal(scmi_session_chan(s)->path, "/firmware/scmi");
 	assert_non_null(scmi_session_board(s)->fdt);
 	assert_non_null(fw_machine_region_at(scmi_session_machine(s), HOST_TX, 0x1000));
@@ -135,7 +135,7 @@ static void test_discovery(void **state)
 	assert_string_equal(i.vendor, "fwkit");
 	assert_string_equal(i.sub_vendor, "emulator");
 	assert_int_equal(i.impl_version, 0x10000);
-	assert_int_equal(i.num_agents, 5);
+	assert_int_equal(i.num_agents, 6);
 	/* The board's protocol modules (0x11-0x19), then the test's vendor one;
 	 * every listed protocol answers, in ascending order. */
 	assert_true(i.num_protocols >= 1);
