@@ -57,7 +57,8 @@ struct issei_connect_client_data {
 
 /* ------------------------------------------------------------- checks */
 
-static int failures;
+/* Checks fail from any thread (a blocked call's), so the count is atomic. */
+static _Atomic int failures;
 
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \
@@ -362,7 +363,8 @@ static void case_reset(void)
 	close(fd);
 }
 
-static volatile sig_atomic_t alarms;
+/* Lock-free, so the handler may count (it runs in the reader's thread). */
+static atomic_int alarms;
 
 static void on_alarm(int sig)
 {
@@ -424,7 +426,7 @@ static pthread_t alarm_blocked_read(struct blocked_read *b, int flags)
 {
 	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = flags };
 	int64_t end = mono_ms() + 20000;
-	sig_atomic_t before = alarms;
+	int before = alarms;
 	pthread_t t;
 
 	sigemptyset(&sa.sa_mask);
@@ -607,6 +609,31 @@ static const struct {
 	{ "restart", case_restart }, { "epoll", case_epoll },
 };
 
+/*
+ * Under ThreadSanitizer the runtime's interceptors are in the program, in
+ * front of the preload's: the preload's locks run inside them unseen, and a
+ * handler waits for the next intercepted call, never running in a call the
+ * kernel restarts. Cases where the program's threads meet in the preload
+ * (their library-level twins run under TSan in test_issei_dev) are left out.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define UNDER_TSAN 1
+#endif
+#endif
+
+static int tsan_blind(const char *name)
+{
+#ifdef UNDER_TSAN
+	return !strcmp(name, "restart") || !strcmp(name, "epoll");
+#else
+	(void)name;
+	return 0;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -618,6 +645,10 @@ int main(int argc, char **argv)
 		if (k == sizeof(cases) / sizeof(cases[0])) {
 			fprintf(stderr, "unknown case %s\n", argv[i]);
 			return 2;
+		}
+		if (tsan_blind(argv[i])) {
+			printf("%s: left out under ThreadSanitizer\n", argv[i]);
+			continue;
 		}
 		cases[k].fn();
 		printf("%s: %s\n", argv[i], failures ? "FAILED" : "ok");
