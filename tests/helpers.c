@@ -305,6 +305,25 @@ int th_count_fds(void)
 	return n - 1; /* the directory's own descriptor */
 }
 
+bool th_thread_sleeping(pid_t tid)
+{
+	char path[64], text[512], *paren;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	/* "tid (comm) S ...": comm may hold anything, the state follows the
+	 * last parenthesis */
+	paren = strrchr(text, ')');
+	return paren && paren[1] == ' ' && paren[2] == 'S';
+}
+
 void th_rm_socket_dir(const char *dir)
 {
 	DIR *d = opendir(dir);

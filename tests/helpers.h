@@ -34,6 +34,10 @@ bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline);
 /* The number of descriptors open in this process now (-1: no /proc). */
 int th_count_fds(void);
 
+/* Whether thread tid of this process sleeps in the kernel now (state S):
+ * how a test knows a call has reached its blocking wait. */
+bool th_thread_sleeping(pid_t tid);
+
 /* A fresh path under the temporary directory, unique to this process. */
 void th_tmp_path(char *buf, size_t len, const char *stem);
 

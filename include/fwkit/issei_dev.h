@@ -116,10 +116,11 @@ int issei_dev_out_fd(const struct issei_dev_file *f);
 void issei_dev_close(struct issei_dev_file *f);
 /*
  * The calls, with the character device's semantics and errno (negative
- * return). Blocking calls end with -EINTR when a signal handler runs in the
- * calling thread meanwhile (the host is told to abort the call; a call that
- * completed first returns its result). timeout_ms < 0 blocks (the device's
- * own read/write block forever; poll takes the caller's timeout).
+ * return). Blocking calls end with -EINTR when a signal handler installed
+ * without SA_RESTART runs in the calling thread meanwhile (the host is told
+ * to abort the call; a call that completed first returns its result); one
+ * with SA_RESTART lets the call go on, as the kernel restarts the driver's. timeout_ms < 0 blocks
+ * (the device's own read/write block forever; poll takes the caller's timeout).
  */
 int issei_dev_ioctl(struct issei_dev_file *f, unsigned long cmd, void *arg);
 ssize_t issei_dev_read(struct issei_dev_file *f, void *buf, size_t n, int timeout_ms);

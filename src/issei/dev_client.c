@@ -6,12 +6,15 @@
  * aborts a read blocked in one thread by a disconnect from another), so
  * replies are matched to calls by seq: one waiting thread at a time reads
  * the socket and hands replies out; the others sleep on an eventfd of
- * their own. Every wait is a ppoll() with the caller's signal mask, so a
- * signal handler running in the caller's thread ends the wait with EINTR;
- * the host is then told to end that call (INTR) and the call returns what
- * the host answers: -EINTR, or its result if it had finished first, so no
- * message is ever taken from the driver and lost. This file uses libc and
- * fwkit's inline helpers only, so the preload library can carry it.
+ * their own. Every wait is a blocking recv() or read(), so the kernel
+ * itself applies the program's signal dispositions, as it does for the
+ * driver's wait_event_interruptible: a handler installed with SA_RESTART
+ * resumes the wait; any other handler running in the caller's thread ends it
+ * with EINTR, the host is then told to end that call (INTR) and the call
+ * returns what the host answers: -EINTR, or its result if it had finished
+ * first, so no message is ever taken from the driver and lost. This file
+ * uses libc and fwkit's inline helpers only, so the preload library can
+ * carry it.
  */
 #include <fwkit/base.h>
 #include <fwkit/issei.h>
@@ -49,16 +52,6 @@ struct issei_dev_file {
 	struct waiter *waiters;
 	uint8_t *rbuf; /* the receiving thread's */
 };
-
-/* Wait for fd to be readable; -EINTR when a handler ran. */
-static int wait_in(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	if (ppoll(&p, 1, NULL, NULL) < 0)
-		return -errno;
-	return 0;
-}
 
 static int send_req(struct issei_dev_file *f, const struct issei_dev_req *q)
 {
@@ -116,16 +109,14 @@ static int receive_one(struct issei_dev_file *f, bool interruptible)
 	struct issei_dev_rep r;
 	const char *why;
 	ssize_t n;
-	int ret;
 
-	do {
-		ret = wait_in(f->sock);
-	} while (ret == -EINTR && !interruptible);
-	if (ret)
-		return ret;
-	n = recv(f->sock, f->rbuf, REP_CAP, MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return 0;
+	/* A blocking recv: restarted by the kernel for an SA_RESTART handler
+	 * (the socket has no SO_RCVTIMEO), EINTR for any other. */
+	do
+		n = recv(f->sock, f->rbuf, REP_CAP, 0);
+	while (n < 0 && errno == EINTR && !interruptible);
+	if (n < 0 && errno == EINTR)
+		return -EINTR;
 	if (n <= 0 || issei_dev_rep_parse(f->rbuf, (size_t)n, &r, &why))
 		return -ENODEV;
 	pthread_mutex_lock(&f->lock);
@@ -153,17 +144,16 @@ static int wait_step(struct issei_dev_file *f, struct waiter *w, bool interrupti
 		return ret == -ENODEV ? 0 : ret;
 	}
 	if (w->efd < 0) {
-		w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		w->efd = eventfd(0, EFD_CLOEXEC);
 		if (w->efd < 0)
 			return -errno;
 		return 0; /* look again before sleeping: a wake may be missed */
 	}
 	pthread_mutex_unlock(&f->lock);
-	do {
-		ret = wait_in(w->efd);
-	} while (ret == -EINTR && !interruptible);
-	if (read(w->efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		ret = -errno;
+	/* A blocking read of the eventfd: the same restart rule as recv. */
+	do
+		ret = read(w->efd, &v, sizeof(v)) < 0 ? -errno : 0;
+	while (ret == -EINTR && !interruptible);
 	pthread_mutex_lock(&f->lock);
 	return ret;
 }

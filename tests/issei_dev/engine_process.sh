@@ -28,7 +28,7 @@ serve() {
 serve "$dir/fw.out" "$fwkit" issei fw --socket "$dir/engine.sock"
 fw=$!
 "$fwkit" issei run --engine-socket "$dir/engine.sock" --timeout-ms 20000 -- \
-	"$prog" sysfs echo spdm unknown big timeout poll signal two ppoll passthrough
+	"$prog" sysfs echo spdm unknown big timeout poll signal restart two ppoll passthrough
 
 serve "$dir/host.out" "$fwkit" issei host --socket "$dir/dev.sock" \
 	--engine-socket "$dir/engine.sock" --timeout-ms 20000

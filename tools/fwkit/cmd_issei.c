@@ -39,7 +39,9 @@ static const char usage_text[] =
 	"  host                run the host driver once and serve it as the device\n"
 	"                      /dev/issei0 to client processes on PATH until\n"
 	"                      SIGINT/SIGTERM; the engine is --engine-socket's, else\n"
-	"                      one in this process (SIGUSR1 resets it)\n"
+	"                      one in this process (SIGUSR1 resets it; SIGUSR2 stops\n"
+	"                      it taking messages until then, and is sent back to\n"
+	"                      the sender once in effect)\n"
 	"  run                 run PROGRAM with libfwkit-issei-preload.so, its\n"
 	"                      /dev/issei0 and /sys/class/issei served by the host on\n"
 	"                      --socket, or by one started for it\n"
@@ -219,19 +221,20 @@ fail:
 	return NULL;
 }
 
-/* SIGINT and SIGTERM (and the extra ones, if not 0) as a descriptor;
- * SIGPIPE off. */
-static int signals_fd(int extra, int extra2)
+/* SIGINT and SIGTERM (and a host's SIGUSR1, SIGUSR2 and SIGCHLD) as a
+ * descriptor; SIGPIPE off. */
+static int signals_fd(bool host)
 {
 	sigset_t set;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	if (extra)
-		sigaddset(&set, extra);
-	if (extra2)
-		sigaddset(&set, extra2);
+	if (host) {
+		sigaddset(&set, SIGUSR1);
+		sigaddset(&set, SIGUSR2);
+		sigaddset(&set, SIGCHLD);
+	}
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	return signalfd(-1, &set, SFD_CLOEXEC);
@@ -245,7 +248,7 @@ static int cmd_fw(const struct opts *o)
 	if (!cfg)
 		return ret;
 	/* Signals arrive as a readable descriptor, the server's stop_fd. */
-	sfd = signals_fd(0, 0);
+	sfd = signals_fd(false);
 	if (sfd < 0) {
 		free(cfg);
 		return cli_fail("signalfd: %s", strerror(errno));
@@ -542,13 +545,18 @@ static int device_up(const struct opts *o, struct issei_remote **r)
 	return 0;
 }
 
-/* SIGUSR1: the in-process engine drops ready, as a firmware reset does. */
-static void engine_reset(struct issei_remote *r)
+/* Arm fault kind once on the in-process engine: SIGUSR1 drops ready, as a
+ * firmware reset does; SIGUSR2 wedges it (it takes no host message until
+ * the next reset), and the sender hears SIGUSR2 back once that is armed. */
+static int engine_fault(struct issei_remote *r, enum issei_fw_fault_kind kind)
 {
-	struct issei_fw_fault f = { .kind = ISSEI_FW_FAULT_DROP_READY, .count = 1 };
+	struct issei_fw_fault f = { .kind = kind, .count = 1 };
 
-	if (!issei_remote_engine(r) || issei_fw_inject(issei_remote_engine(r), &f))
-		fprintf(stderr, "fwkit issei host: no engine here to reset\n");
+	if (issei_remote_engine(r) && !issei_fw_inject(issei_remote_engine(r), &f))
+		return 0;
+	fprintf(stderr, "fwkit issei host: no engine here to inject %s\n",
+		issei_fw_fault_name(kind));
+	return -ENODEV;
 }
 
 struct dev_host {
@@ -562,7 +570,7 @@ static int dev_host_start(const struct opts *o, const char *path, struct dev_hos
 	int ret;
 
 	/* SIGCHLD too: 'run' waits for its program on the same descriptor. */
-	h->sfd = signals_fd(SIGUSR1, SIGCHLD);
+	h->sfd = signals_fd(true);
 	if (h->sfd < 0)
 		return cli_fail_errno("signalfd", -errno);
 	ret = device_up(o, &h->r);
@@ -588,7 +596,7 @@ static void dev_host_stop(struct dev_host *h)
 	close(h->sfd);
 }
 
-/* One signal: SIGUSR1 resets the engine; the signal number otherwise
+/* One signal: SIGUSR1 and SIGUSR2 are engine faults; the signal number otherwise
  * (SIGCHLD included). */
 static int dev_host_signal(struct dev_host *h)
 {
@@ -597,7 +605,12 @@ static int dev_host_signal(struct dev_host *h)
 	if (read(h->sfd, &si, sizeof(si)) != sizeof(si))
 		return 0;
 	if (si.ssi_signo == SIGUSR1) {
-		engine_reset(h->r);
+		engine_fault(h->r, ISSEI_FW_FAULT_DROP_READY);
+		return 0;
+	}
+	if (si.ssi_signo == SIGUSR2) {
+		if (!engine_fault(h->r, ISSEI_FW_FAULT_NO_CONSUME) && si.ssi_pid > 0)
+			kill((pid_t)si.ssi_pid, SIGUSR2);
 		return 0;
 	}
 	return (int)si.ssi_signo;

@@ -4,15 +4,16 @@
  * host as if it were the kernel driver. Loaded with LD_PRELOAD (see `fwkit
  * issei run`), it takes open() of /dev/issei0 to a file of the host named
  * by $FWKIT_ISSEI_SOCKET (the descriptor the program gets is the file's
- * readiness eventfd, so epoll works on it), and the ioctls, read, write,
- * poll, ppoll, select and close on that descriptor to the host's calls,
- * with the driver's errno. /sys/class/issei is the host's sysfs view,
+ * readiness eventfd), and the ioctls, read, write, poll, ppoll, select,
+ * the epoll calls and close on that descriptor to the host's calls, with the
+ * driver's errno and readiness. /sys/class/issei is the host's sysfs view,
  * written out as files under a private temporary directory and reached by
  * redirecting the paths that open, fopen, opendir, stat and access are
  * given. glibc's fortified entry points (__open_2, __read_chk, __poll_chk,
  * ...) are taken too. Every other call passes through to the next
  * definition (dlsym RTLD_NEXT) untouched.
  */
+#include <fwkit/base.h>
 #include <fwkit/issei.h>
 #include <fwkit/issei_dev.h>
 
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/stat.h>
@@ -387,10 +389,13 @@ int access(const char *path, int mode)
 	return REAL(access)(redirect(path, buf, sizeof(buf), false), mode);
 }
 
+static void watches_drop(int fd);
+
 int close(int fd)
 {
 	struct pfile *p = NULL;
 
+	watches_drop(fd);
 	if (fd >= 0 && fd < MAX_FILES_FD) {
 		pthread_mutex_lock(&table_lock);
 		p = table[fd];
@@ -668,4 +673,289 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 		ready += keep(ex, fd, r & POLLPRI);
 	}
 	return ready;
+}
+
+/* ----------------------------------------------------------------- epoll */
+
+/*
+ * A device in an epoll set is two kernel registrations: its readiness
+ * eventfd (the program's descriptor) watched for EPOLLIN when the program
+ * wants EPOLLIN, and its out eventfd watched for EPOLLIN when it wants
+ * EPOLLOUT, each with this watch's address as data. epoll_wait turns what
+ * fires back into one event with the program's data and the device's exact
+ * mask, asked of the host as poll does. The program's EPOLLET,
+ * EPOLLONESHOT, EPOLLWAKEUP and EPOLLEXCLUSIVE go to both registrations.
+ */
+struct watch {
+	struct watch *next;
+	int epfd, fd, outfd;
+	struct epoll_event ev; /* the program's */
+	uint64_t batch;	       /* the last epoll_wait that reported it */
+};
+
+#define EP_FLAGS (EPOLLET | EPOLLONESHOT | EPOLLWAKEUP | EPOLLEXCLUSIVE)
+#define EP_IN	 (EPOLLIN | EPOLLRDNORM)
+#define EP_OUT	 (EPOLLOUT | EPOLLWRNORM)
+
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct watch *watches;
+
+typedef int (*epoll_ctl_fn)(int, int, int, struct epoll_event *);
+
+/* The kernel's registration of one of w's eventfds (out: the out eventfd)
+ * for the program's events ev. */
+static int kernel_ctl(struct watch *w, int op, bool out, uint32_t ev)
+{
+	struct epoll_event k = { .events = ev & EP_FLAGS, .data.ptr = w };
+
+	if (ev & (out ? EP_OUT : EP_IN))
+		k.events |= EPOLLIN;
+	return ((epoll_ctl_fn)real_sym("epoll_ctl"))(w->epfd, op, out ? w->outfd : w->fd, &k);
+}
+
+/* Both registrations to the program's events ev; undone on failure. */
+static int kernel_ctl_both(struct watch *w, int op, uint32_t ev)
+{
+	int err;
+
+	if (kernel_ctl(w, op, false, ev))
+		return -1;
+	if (!kernel_ctl(w, op, true, ev))
+		return 0;
+	err = errno;
+	if (op == EPOLL_CTL_ADD)
+		kernel_ctl(w, EPOLL_CTL_DEL, false, 0);
+	else
+		kernel_ctl(w, op, false, w->ev.events);
+	errno = err;
+	return -1;
+}
+
+/* The watch of fd in epfd (watch_lock held), its link in *link. */
+static struct watch *watch_find(int epfd, int fd, struct watch ***link)
+{
+	for (struct watch **pp = &watches; *pp; pp = &(*pp)->next) {
+		if ((*pp)->epfd == epfd && (*pp)->fd == fd) {
+			if (link)
+				*link = pp;
+			return *pp;
+		}
+	}
+	return NULL;
+}
+
+/* w if it is a watch of epfd still (watch_lock held): a kernel event's
+ * data is ours only then. */
+static struct watch *watch_live(int epfd, const void *w)
+{
+	for (struct watch *x = watches; x; x = x->next)
+		if (x == w && x->epfd == epfd)
+			return x;
+	return NULL;
+}
+
+static int watch_add(int epfd, int fd, struct pfile *p, const struct epoll_event *ev)
+{
+	struct watch *w;
+
+	if (watch_find(epfd, fd, NULL))
+		return set_errno(-EEXIST);
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return set_errno(-ENOMEM);
+	*w = (struct watch){ .epfd = epfd, .fd = fd, .outfd = issei_dev_out_fd(p->f), .ev = *ev };
+	if (kernel_ctl_both(w, EPOLL_CTL_ADD, ev->events)) {
+		free(w);
+		return -1;
+	}
+	w->next = watches;
+	watches = w;
+	return 0;
+}
+
+/* epoll_ctl on a device descriptor (watch_lock held). */
+static int watch_ctl(int epfd, int op, int fd, struct pfile *p, struct epoll_event *ev)
+{
+	struct watch **link, *w;
+
+	if (op != EPOLL_CTL_DEL && !ev)
+		return set_errno(-EFAULT);
+	if (op == EPOLL_CTL_ADD)
+		return watch_add(epfd, fd, p, ev);
+	w = watch_find(epfd, fd, &link);
+	if (op != EPOLL_CTL_MOD && op != EPOLL_CTL_DEL)
+		return set_errno(-EINVAL);
+	if (!w)
+		return set_errno(-ENOENT);
+	if (op == EPOLL_CTL_MOD) {
+		if (kernel_ctl_both(w, EPOLL_CTL_MOD, ev->events))
+			return -1;
+		w->ev = *ev;
+		return 0;
+	}
+	*link = w->next;
+	kernel_ctl(w, EPOLL_CTL_DEL, false, 0);
+	kernel_ctl(w, EPOLL_CTL_DEL, true, 0);
+	free(w);
+	return 0;
+}
+
+int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+	struct pfile *p = file_get(fd);
+	int ret;
+
+	if (!p)
+		return ((epoll_ctl_fn)real_sym("epoll_ctl"))(epfd, op, fd, ev);
+	pthread_mutex_lock(&watch_lock);
+	ret = watch_ctl(epfd, op, fd, p, ev);
+	pthread_mutex_unlock(&watch_lock);
+	file_put(p);
+	return ret;
+}
+
+/* A closed descriptor leaves every set (a device), or takes its set's
+ * watches with it (an epoll descriptor), as the kernel's last close does. */
+static void watches_drop(int fd)
+{
+	pthread_mutex_lock(&watch_lock);
+	for (struct watch **pp = &watches; *pp;) {
+		struct watch *w = *pp;
+
+		if (w->fd != fd && w->epfd != fd) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		if (w->fd == fd) {
+			kernel_ctl(w, EPOLL_CTL_DEL, false, 0);
+			kernel_ctl(w, EPOLL_CTL_DEL, true, 0);
+		}
+		free(w);
+	}
+	pthread_mutex_unlock(&watch_lock);
+}
+
+static bool has_watches(int epfd)
+{
+	bool any = false;
+
+	pthread_mutex_lock(&watch_lock);
+	for (struct watch *w = watches; w && !any; w = w->next)
+		any = w->epfd == epfd;
+	pthread_mutex_unlock(&watch_lock);
+	return any;
+}
+
+/*
+ * The program's event for a kernel event *k of epfd, in place: false when
+ * k is not one of ours (left as it is). Ours becomes the device's mask for
+ * the program's events, 0 when there is nothing to say (the state changed
+ * since, or the watch's other eventfd already reported it in this batch).
+ * A one-shot watch that reports is disarmed whole; one that has nothing to
+ * say is armed again, or the program would never hear of it.
+ */
+static bool watch_event(int epfd, struct epoll_event *k, uint64_t batch)
+{
+	struct watch *w, *seen = k->data.ptr;
+	struct pfile *p = NULL;
+	uint32_t mask = 0, want;
+
+	pthread_mutex_lock(&watch_lock);
+	w = watch_live(epfd, seen);
+	if (w) {
+		if (w->batch != batch)
+			p = file_get(w->fd);
+		w->batch = batch;
+		want = w->ev.events;
+		k->data = w->ev.data;
+	}
+	pthread_mutex_unlock(&watch_lock);
+	if (!w)
+		return false;
+	/* The host is asked without watch_lock: the client's own close() of
+	 * a waiter's eventfd comes back through ours. */
+	if (p) {
+		mask = (uint16_t)device_revents(p, (short)(want & (EP_IN | EP_OUT)));
+		file_put(p);
+	}
+	pthread_mutex_lock(&watch_lock);
+	w = watch_live(epfd, seen);
+	if (p && w && (w->ev.events & EPOLLONESHOT))
+		kernel_ctl_both(w, EPOLL_CTL_MOD, mask ? EPOLLONESHOT : w->ev.events);
+	pthread_mutex_unlock(&watch_lock);
+	k->events = mask;
+	return true;
+}
+
+/* The program's events from the kernel's n, in place: how many remain. */
+static int program_events(int epfd, struct epoll_event *evs, int n)
+{
+	static _Atomic uint64_t batches;
+	uint64_t batch = ++batches;
+	int kept = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (watch_event(epfd, &evs[i], batch) && !evs[i].events)
+			continue;
+		evs[kept++] = evs[i];
+	}
+	return kept;
+}
+
+typedef int (*epoll_pwait_fn)(int, struct epoll_event *, int, int, const sigset_t *);
+typedef int (*epoll_pwait2_fn)(int, struct epoll_event *, int, const struct timespec *,
+			       const sigset_t *);
+
+/*
+ * epoll_pwait on a set with devices in it: as device_ppoll, a round that
+ * the host's answers empty waits again on the state as it is now, until
+ * the program's timeout. fine: the timeout in nanoseconds to epoll_pwait2
+ * (the program called that), else in milliseconds rounded up.
+ */
+static int device_epoll(int epfd, struct epoll_event *evs, int max, int64_t timeout_ns,
+			const sigset_t *mask, bool fine)
+{
+	int64_t end = timeout_ns < 0 ? -1 : now_ns() + timeout_ns;
+
+	for (;;) {
+		int64_t left = end < 0 ? -1 : FW_MAX(end - now_ns(), 0);
+		struct timespec ts = { left / 1000000000, left % 1000000000 };
+		int n;
+
+		if (fine)
+			n = ((epoll_pwait2_fn)real_sym("epoll_pwait2"))(
+				epfd, evs, max, left < 0 ? NULL : &ts, mask);
+		else
+			n = ((epoll_pwait_fn)real_sym("epoll_pwait"))(
+				epfd, evs, max, left < 0 ? -1 : (int)((left + 999999) / 1000000),
+				mask);
+		if (n <= 0)
+			return n;
+		n = program_events(epfd, evs, n);
+		if (n || (end >= 0 && now_ns() >= end))
+			return n;
+	}
+}
+
+int epoll_pwait(int epfd, struct epoll_event *evs, int max, int timeout, const sigset_t *mask)
+{
+	if (!has_watches(epfd))
+		return ((epoll_pwait_fn)real_sym("epoll_pwait"))(epfd, evs, max, timeout, mask);
+	return device_epoll(epfd, evs, max, timeout < 0 ? -1 : (int64_t)timeout * 1000000, mask,
+			    false);
+}
+
+int epoll_wait(int epfd, struct epoll_event *evs, int max, int timeout)
+{
+	return epoll_pwait(epfd, evs, max, timeout, NULL);
+}
+
+int epoll_pwait2(int epfd, struct epoll_event *evs, int max, const struct timespec *ts,
+		 const sigset_t *mask)
+{
+	if (!has_watches(epfd))
+		return ((epoll_pwait2_fn)real_sym("epoll_pwait2"))(epfd, evs, max, ts, mask);
+	return device_epoll(epfd, evs, max, ts ? ts->tv_sec * 1000000000 + ts->tv_nsec : -1, mask,
+			    true);
 }
