@@ -9,19 +9,14 @@
 #ifndef FWKIT_FUZZ_DEFAULT_PLATFORM_H
 #define FWKIT_FUZZ_DEFAULT_PLATFORM_H
 
+#include "quiet.h"
+
 #include <fwkit/base.h>
 #include <fwkit/board.h>
 #include <fwkit/scmi/board.h>
 #include <fwkit/scmi/smt.h>
 
 #include <stdlib.h>
-
-static void fuzz_quiet(enum fw_log_level lvl, const char *msg, void *ctx)
-{
-	(void)lvl;
-	(void)msg;
-	(void)ctx;
-}
 
 /* The platform, built on first use; *machine gets the board's regions. */
 static struct scmi_platform *fuzz_default_platform(struct fw_machine **machine)
@@ -33,7 +28,7 @@ static struct scmi_platform *fuzz_default_platform(struct fw_machine **machine)
 	char err[256];
 
 	if (!plat) {
-		fw_log_set(fuzz_quiet, NULL, FW_LOG_ERR);
+		fuzz_log_off();
 		if (fw_board_load(NULL, NULL, &board, err, sizeof(err)) ||
 		    scmi_board_read_platform(board.fdt, &bp, err, sizeof(err)) ||
 		    fw_machine_create(board.fdt, &m, err, sizeof(err)) ||

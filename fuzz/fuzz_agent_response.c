@@ -18,6 +18,8 @@
  * An exhausted input answers NOT_SUPPORTED. On the P2A path the rest is
  * flags, length, header and payload of one platform-to-agent message.
  */
+#include "quiet.h"
+
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
 #include <fwkit/scmi/agent.h>
@@ -48,13 +50,6 @@ static struct hw_doorbell p2a_ring;
 /* The reply script: the current input, consumed by each SMC in turn. */
 static const uint8_t *in;
 static size_t in_left;
-
-static void quiet(enum fw_log_level lvl, const char *msg, void *ctx)
-{
-	(void)lvl;
-	(void)msg;
-	(void)ctx;
-}
 
 static uint8_t take8(void)
 {
@@ -132,7 +127,7 @@ static void setup(void)
 {
 	const struct scmi_agent_config cfg = { .rx_timeout_ms = 1 };
 
-	fw_log_set(quiet, NULL, FW_LOG_ERR);
+	fuzz_log_off();
 	if (hw_shm_create("sram", 0x47ff0000, 4096, &sram) ||
 	    hw_shm_create("doorbells", 0x47fe0000, 4096, &dbc))
 		abort();

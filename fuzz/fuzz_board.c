@@ -7,6 +7,8 @@
  * are added up before the machine is made, so an input cannot exhaust
  * memory or descriptors.
  */
+#include "quiet.h"
+
 #include <fwkit/base.h>
 #include <fwkit/board.h>
 #include <fwkit/dt.h>
@@ -47,13 +49,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_TOTAL_REGION_BYTES (16u << 20)
 #define MAX_AGENT_PATHS	       16
-
-static void quiet(enum fw_log_level lvl, const char *msg, void *ctx)
-{
-	(void)lvl;
-	(void)msg;
-	(void)ctx;
-}
 
 /* What fw_machine_create would map, read by the same reg reader (nodes it
  * would refuse count as nothing: it fails on them first). */
@@ -126,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	int npaths, plat;
 
-	fw_log_set(quiet, NULL, FW_LOG_ERR);
+	fuzz_log_off();
 	if (fw_board_from_blob(data, size, &b, err, sizeof(err))) {
 		if (!err[0] || strchr(err, '\n'))
 			abort();

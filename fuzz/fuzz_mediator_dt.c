@@ -7,6 +7,8 @@
  * promises: a one-line error on failure, agents within bounds, page-aligned
  * channels, no agent id twice.
  */
+#include "quiet.h"
+
 #include <fwkit/base.h>
 #include <fwkit/board.h>
 #include <fwkit/mediator.h>
@@ -18,13 +20,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_DEVICE_NODES 64
-
-static void quiet(enum fw_log_level lvl, const char *msg, void *ctx)
-{
-	(void)lvl;
-	(void)msg;
-	(void)ctx;
-}
 
 static void check_error(int ret, const char *err)
 {
@@ -82,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	int ret;
 
-	fw_log_set(quiet, NULL, FW_LOG_ERR);
+	fuzz_log_off();
 	if (fw_board_from_blob(data, size, &b, err, sizeof(err)))
 		return 0;
 	err[0] = 0;

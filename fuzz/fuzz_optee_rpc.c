@@ -50,12 +50,6 @@ static uint64_t take(struct fz *f, size_t n)
 	return v;
 }
 
-static void set_pair(struct hw_smc_res *r, int i, uint64_t v)
-{
-	r->a[i] = v >> 32;
-	r->a[i + 1] = v & 0xFFFFFFFFu;
-}
-
 static void fast_call(struct fz *f, const struct hw_smc_args *a, struct hw_smc_res *r)
 {
 	switch (a->a[0]) {
@@ -121,7 +115,7 @@ static void post_cmd(struct fz *f, struct hw_smc_res *r)
 		optee_msg_arg_encode(&arg, f->shm->base + (pa - BASE),
 				     OPTEE_MSG_GET_ARG_SIZE(arg.num_params));
 	r->a[0] = OPTEE_SMC_RETURN_RPC_CMD;
-	set_pair(r, 1, f->rpc_cookie);
+	optee_reg_pair_from_64(&r->a[1], &r->a[2], f->rpc_cookie);
 }
 
 /* Raw bytes as the RPC arg (over what was there: a short write keeps the rest); a wait
@@ -143,7 +137,7 @@ static void post_raw(struct fz *f, struct hw_smc_res *r)
 	f->in += n;
 	f->left -= n;
 	r->a[0] = OPTEE_SMC_RETURN_RPC_CMD;
-	set_pair(r, 1, f->rpc_cookie);
+	optee_reg_pair_from_64(&r->a[1], &r->a[2], f->rpc_cookie);
 }
 
 static void next_answer(struct fz *f, struct hw_smc_res *r)
@@ -160,7 +154,7 @@ static void next_answer(struct fz *f, struct hw_smc_res *r)
 	case 2:
 		cookie = take(f, 4);
 		r->a[0] = OPTEE_SMC_RETURN_RPC_FREE;
-		set_pair(r, 1, cookie ? cookie : f->rpc_cookie);
+		optee_reg_pair_from_64(&r->a[1], &r->a[2], cookie ? cookie : f->rpc_cookie);
 		break;
 	case 3:
 		r->a[0] = OPTEE_SMC_RETURN_RPC_FOREIGN_INTR;

@@ -14,6 +14,8 @@
  * size reported), then up to 128 bytes of reply from its payload (SMT) or
  * buffer start (MSG). An exhausted input fails the invoke.
  */
+#include "quiet.h"
+
 #include <fwkit/base.h>
 #include <fwkit/optee/pta_scmi.h>
 #include <fwkit/optee/system.h>
@@ -35,13 +37,6 @@ static struct scmi_agent *agent[3];
 
 static const uint8_t *in;
 static size_t in_left;
-
-static void quiet(enum fw_log_level lvl, const char *msg, void *ctx)
-{
-	(void)lvl;
-	(void)msg;
-	(void)ctx;
-}
 
 static size_t take(void *dst, size_t n)
 {
@@ -145,7 +140,7 @@ static void build(void)
 		.setup_tee = register_pta,
 	};
 
-	fw_log_set(quiet, NULL, FW_LOG_ERR);
+	fuzz_log_off();
 	if (optee_uuid_parse(PTA_SCMI_UUID_STR, &fuzz_pta.uuid) ||
 	    hw_shm_create("scmi-optee-shm", 0x47ff6000, AREA_SIZE, &area_shm) ||
 	    smt_area_init(&area, area_shm, 0, AREA_SIZE) || optee_system_open(&cfg, &os, NULL) ||

@@ -20,11 +20,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The default board's host (trusted) and guest1 channels. */
+/* The default board's host (trusted) and guest1 channels, and an id no channel of it has
+ * (0x82000003 is Xen's management channel now). */
 #define AREA_SIZE 0x1000
 #define SMC_HOST  0x82000002u
 #define SMC_GUEST 0x82000004u
-#define SMC_NONE  0x82000003u
+#define SMC_NONE  0x820000FFu
 
 static struct scmi_platform *plat;
 static struct hw_shm *shm[2];

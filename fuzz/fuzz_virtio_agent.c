@@ -16,6 +16,8 @@
  * byte, a length byte and reply bytes; what is left fills eventq buffers
  * (length byte, then the message).
  */
+#include "quiet.h"
+
 #include <fwkit/base.h>
 #include <fwkit/scmi/agent.h>
 #include <fwkit/scmi/transport_virtio.h>
@@ -127,10 +129,6 @@ static void commands(struct fz *f, struct scmi_agent *a)
 	}
 }
 
-static void quiet(enum fw_log_level lvl, const char *msg, void *ctx)
-{
-}
-
 static void start_dev(struct fz *f, struct virtio_mem *mem, uint64_t features)
 {
 	for (unsigned int i = 0; i < 2; i++) {
@@ -157,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	fw_log_set(quiet, NULL, FW_LOG_ERR);
+	fuzz_log_off();
 	features |= (data[0] & 1 ? VIRTIO_BIT(VIRTIO_RING_F_INDIRECT_DESC) : 0) |
 		    (data[0] & 2 ? VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX) : 0);
 	memory = aligned_alloc(64, (msize + 63) & ~(size_t)63);

@@ -114,12 +114,6 @@ static void write_arg(struct fake *f, uint64_t paddr, const struct optee_msg_arg
 	assert_true(optee_msg_arg_encode(arg, pa(f, paddr, len), len) > 0);
 }
 
-static void set_pair(struct hw_smc_res *r, int i, uint64_t v)
-{
-	r->a[i] = v >> 32;
-	r->a[i + 1] = v & 0xFFFFFFFFu;
-}
-
 /* --------------------------------------------------------------- fast calls */
 
 static void fast_call(struct fake *f, const struct hw_smc_args *a, struct hw_smc_res *r)
@@ -157,7 +151,7 @@ static void fast_call(struct fake *f, const struct hw_smc_args *a, struct hw_smc
 			break;
 		}
 		r->a[0] = OPTEE_SMC_RETURN_OK;
-		set_pair(r, 1, f->cached[--f->ncached]);
+		optee_reg_pair_from_64(&r->a[1], &r->a[2], f->cached[--f->ncached]);
 		break;
 	default:
 		r->a[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
@@ -193,7 +187,7 @@ static void post_cmd(struct fake *f, struct fthread *t, const struct step *s, st
 		fw_put_le32(pa(f, rpc_arg_pa(f, t), 32) + 28, (uint32_t)s->v[0]);
 	t->reading = true;
 	r->a[0] = OPTEE_SMC_RETURN_RPC_CMD;
-	set_pair(r, 1, t->rpc_cookie);
+	optee_reg_pair_from_64(&r->a[1], &r->a[2], t->rpc_cookie);
 }
 
 static void end_call(struct fake *f, struct fthread *t, const struct step *s, struct hw_smc_res *r)
@@ -232,7 +226,8 @@ static void run(struct fake *f, uint32_t tid, struct hw_smc_res *r)
 			return;
 		case S_FREE:
 			r->a[0] = OPTEE_SMC_RETURN_RPC_FREE;
-			set_pair(r, 1, s->v[0] ? s->v[0] : t->rpc_cookie);
+			optee_reg_pair_from_64(&r->a[1], &r->a[2],
+					       s->v[0] ? s->v[0] : t->rpc_cookie);
 			return;
 		case S_INTR:
 		case S_BAD_TID:

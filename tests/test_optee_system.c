@@ -87,16 +87,25 @@ static void sys_free(struct sys *s)
 	free(s);
 }
 
-static uint32_t open_test(struct sys *s)
+static uint32_t open_test(struct optee_drv *drv)
 {
 	struct optee_client_result res;
 	struct optee_uuid uuid;
 	uint32_t session = 0;
 
 	assert_int_equal(optee_uuid_parse(OPTEE_PTA_TEST_UUID_STR, &uuid), 0);
-	assert_int_equal(optee_client_open_session(s->drv, &uuid, NULL, 0, &session, &res), 0);
+	assert_int_equal(optee_client_open_session(drv, &uuid, NULL, 0, &session, &res), 0);
 	assert_int_equal(res.ret, TEE_SUCCESS);
 	return session;
+}
+
+/* Close what open_test opened: the secure world must take it back. */
+static void close_test(struct optee_drv *drv, uint32_t session)
+{
+	struct optee_client_result res;
+
+	assert_int_equal(optee_client_close_session(drv, session, &res), 0);
+	assert_int_equal(res.ret, TEE_SUCCESS);
 }
 
 static void invoke_ok(struct sys *s, uint32_t session, uint32_t cmd, struct optee_param *p)
@@ -216,16 +225,14 @@ static void check_rpcs(struct sys *s, uint32_t session)
 static void run_all(bool slot)
 {
 	struct sys *s = sys_new(slot);
-	struct optee_client_result res;
 	uint32_t session;
 
 	check_probe(s);
-	session = open_test(s);
+	session = open_test(s->drv);
 	check_values(s, session);
 	check_memrefs(s, session, false);
 	check_rpcs(s, session);
-	assert_int_equal(optee_client_close_session(s->drv, session, &res), 0);
-	assert_int_equal(res.ret, TEE_SUCCESS);
+	close_test(s->drv, session);
 	assert_int_equal(optee_drv_pool_pages_used(s->drv), 0);
 	sys_free(s);
 }
@@ -341,7 +348,7 @@ static void test_regshm_copy_path(void **state)
 	assert_int_equal(optee_drv_shm_alloc(g->s.drv, 64, &shm), 0);
 	assert_int_equal(optee_drv_shm_register(g->s.drv, &shm), -EOPNOTSUPP);
 	optee_drv_shm_free(g->s.drv, &shm);
-	session = open_test(&g->s);
+	session = open_test(g->s.drv);
 	check_memrefs(&g->s, session, false);
 	assert_int_equal(g->regs, 0);
 	assert_int_equal(g->regd, 0);
@@ -353,7 +360,7 @@ static void test_regshm_register_unregister(void **state)
 {
 	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM);
 	struct optee_shm shm, gone;
-	uint32_t session = open_test(&g->s);
+	uint32_t session = open_test(g->s.drv);
 	uint64_t cookie;
 
 	(void)state;
@@ -371,9 +378,7 @@ static void test_regshm_register_unregister(void **state)
 	assert_int_equal(optee_drv_shm_alloc(g->s.drv, 64, &shm), 0);
 	assert_int_equal(optee_drv_shm_register(g->s.drv, &shm), 0);
 	cookie = shm.cookie;
-	assert_int_equal(
-		optee_client_close_session(g->s.drv, session, &(struct optee_client_result){ 0 }),
-		0);
+	close_test(g->s.drv, session);
 	regrig_remove(g);
 	assert_int_equal(g->unregs, g->regs);
 	/* A new driver hands out the same cookies: the secure world takes it again only if
@@ -395,9 +400,8 @@ static void test_regshm_register_unregister(void **state)
 static void test_regshm_regd_arg(void **state)
 {
 	struct regrig *g = regrig_new(OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG);
-	struct optee_client_result res;
 	struct optee_drv_info info;
-	uint32_t session = open_test(&g->s);
+	uint32_t session = open_test(g->s.drv);
 
 	(void)state;
 	optee_drv_get_info(g->s.drv, &info);
@@ -406,8 +410,7 @@ static void test_regshm_regd_arg(void **state)
 	check_values(&g->s, session);
 	check_memrefs(&g->s, session, true);
 	check_rpcs(&g->s, session);
-	assert_int_equal(optee_client_close_session(g->s.drv, session, &res), 0);
-	assert_int_equal(res.ret, TEE_SUCCESS);
+	close_test(g->s.drv, session);
 	/* The cache's pages are the driver's own: no buffer is left out. */
 	assert_int_equal(optee_drv_pool_pages_used(g->s.drv), 0);
 	assert_true(g->regs > 3);
@@ -424,16 +427,15 @@ static void test_regshm_rpc_arg_reserved(void **state)
 {
 	struct regrig *g =
 		regrig_new(OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG);
-	struct optee_client_result res;
 	struct optee_drv_info info;
-	uint32_t session = open_test(&g->s);
+	uint32_t session = open_test(g->s.drv);
 
 	(void)state;
 	optee_drv_get_info(g->s.drv, &info);
 	assert_false(info.regd_args);
 	check_values(&g->s, session);
 	check_rpcs(&g->s, session);
-	assert_int_equal(optee_client_close_session(g->s.drv, session, &res), 0);
+	close_test(g->s.drv, session);
 	assert_true(g->rpc_arg > 3);
 	assert_int_equal(g->regd, 0);
 	assert_int_equal(g->regs, 0);
@@ -677,7 +679,6 @@ static void test_xproc_invoke_and_refusals(void **state)
 	char err[256], out[1024], cli_err[512];
 	const char *path = tee_path;
 	uint32_t session;
-	struct optee_uuid uuid;
 	struct optee_param p[4] = {
 		{ .attr = OPTEE_MSG_ATTR_TYPE_VALUE_INOUT, .u.value = { .a = 100, .b = 7 } },
 	};
@@ -688,10 +689,7 @@ static void test_xproc_invoke_and_refusals(void **state)
 	assert_int_equal(
 		optee_remote_open(path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
 		0);
-	assert_int_equal(optee_uuid_parse(OPTEE_PTA_TEST_UUID_STR, &uuid), 0);
-	assert_int_equal(
-		optee_client_open_session(optee_remote_drv(r), &uuid, NULL, 0, &session, &res), 0);
-	assert_int_equal(res.ret, TEE_SUCCESS);
+	session = open_test(optee_remote_drv(r));
 	/* An RPC SHM_ALLOC: the secure world wrote into memory the normal world created. */
 	assert_int_equal(optee_client_invoke(optee_remote_drv(r), session,
 					     OPTEE_PTA_TEST_CMD_RPC_SHM, 0, p, 4, &res),
@@ -707,7 +705,7 @@ static void test_xproc_invoke_and_refusals(void **state)
 				      "--socket", path, "info", NULL),
 			 1);
 	assert_non_null(strstr(cli_err, "the secure world refused: another normal world"));
-	assert_int_equal(optee_client_close_session(optee_remote_drv(r), session, &res), 0);
+	close_test(optee_remote_drv(r), session);
 	optee_remote_close(r);
 	/* Once the first hangs up, the next is served: here, the CLI. */
 	assert_int_equal(th_run_fwkit(out, sizeof(out), cli_err, sizeof(cli_err), "optee",
@@ -816,7 +814,6 @@ static void check_notif_reaches(struct optee_drv *drv)
 	};
 	struct seen seen = { .value = 0 };
 	struct optee_drv_info info;
-	struct optee_uuid uuid;
 	uint32_t session;
 
 	fw_completion_init(&seen.c);
@@ -824,8 +821,7 @@ static void check_notif_reaches(struct optee_drv *drv)
 	assert_true(info.async_notif);
 	assert_true(optee_drv_notif_irq_active(drv));
 	optee_drv_notif_watch(drv, saw_value, &seen);
-	assert_int_equal(optee_uuid_parse(OPTEE_PTA_TEST_UUID_STR, &uuid), 0);
-	assert_int_equal(optee_client_open_session(drv, &uuid, NULL, 0, &session, &res), 0);
+	session = open_test(drv);
 	assert_int_equal(
 		optee_client_invoke(drv, session, OPTEE_PTA_TEST_CMD_NOTIF_SEND, 0, p, 4, &res), 0);
 	assert_int_equal(res.ret, TEE_SUCCESS);
@@ -836,7 +832,7 @@ static void check_notif_reaches(struct optee_drv *drv)
 		0);
 	assert_int_equal(seen.value, NOTIF_VALUE);
 	optee_drv_notif_watch(drv, NULL, NULL);
-	assert_int_equal(optee_client_close_session(drv, session, &res), 0);
+	close_test(drv, session);
 	fw_completion_destroy(&seen.c);
 }
 

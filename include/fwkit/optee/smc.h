@@ -126,6 +126,19 @@ static inline uint32_t optee_smc_func_num(uint32_t id)
 	(OPTEE_SMC_RETURN_RPC_PREFIX | OPTEE_SMC_RPC_FUNC_FOREIGN_INTR)
 #define OPTEE_SMC_RETURN_RPC_CMD (OPTEE_SMC_RETURN_RPC_PREFIX | OPTEE_SMC_RPC_FUNC_CMD)
 
+/* The 64-bit value a register pair carries, upper word first (optee_os's reg_pair_to_64). */
+static inline uint64_t optee_reg_pair(uint64_t hi, uint64_t lo)
+{
+	return (hi & 0xFFFFFFFFu) << 32 | (lo & 0xFFFFFFFFu);
+}
+
+/* The register pair that carries v, upper word first (reg_pair_from_64). */
+static inline void optee_reg_pair_from_64(uint64_t *hi, uint64_t *lo, uint64_t v)
+{
+	*hi = v >> 32;
+	*lo = v & 0xFFFFFFFFu;
+}
+
 static inline bool optee_smc_return_is_rpc(uint32_t a0)
 {
 	return a0 != OPTEE_SMC_RETURN_UNKNOWN_FUNCTION &&

@@ -133,12 +133,6 @@ void optee_async_notif_uninit(struct optee_drv *drv);
  * (rpc_param_count != 0) or the buffer the cookie in a1:a2 names. */
 void optee_rpc_cmd(struct optee_drv *drv, uint64_t arg_paddr, uint32_t num_params,
 		   const struct hw_smc_res *res);
-/* The 64-bit value a register pair carries, upper word first (reg_pair_to_64). */
-static inline uint64_t optee_reg_pair(uint64_t hi, uint64_t lo)
-{
-	return (hi & 0xFFFFFFFFu) << 32 | (lo & 0xFFFFFFFFu);
-}
-
 /* Registered shared memory (regshm.c): UNREGISTER_SHM of one cookie, and of every
  * registered pool buffer (remove's and a failed probe's undo, before the pool goes). */
 int optee_regshm_unregister(struct optee_drv *drv, uint64_t cookie);

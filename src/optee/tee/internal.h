@@ -117,9 +117,4 @@ void tee_notif_fast(struct optee_tee *tee, uint32_t id, struct hw_smc_res *res);
 /* DO_BOTTOM_HALF / STOP_ASYNC_NOTIF on thread t; false without notifications (EBADCMD). */
 bool tee_notif_std(struct tee_thread *t, struct optee_msg_arg *arg);
 
-static inline uint64_t tee_reg_pair(uint64_t hi, uint64_t lo)
-{
-	return (hi & 0xFFFFFFFFu) << 32 | (lo & 0xFFFFFFFFu);
-}
-
 #endif

@@ -113,8 +113,8 @@ static int rpc_alloc(struct tee_thread *t, uint64_t size, uint64_t *pa, uint64_t
 
 	if (rc)
 		return rc;
-	*pa = tee_reg_pair(t->in[1], t->in[2]);
-	*cookie = tee_reg_pair(t->in[4], t->in[5]);
+	*pa = optee_reg_pair(t->in[1], t->in[2]);
+	*cookie = optee_reg_pair(t->in[4], t->in[5]);
 	if (!*pa)
 		return -ENOMEM;
 	if (*pa & 7 || !optee_nsmem_covers(t->tee->cfg.nsmem, *pa, size))
@@ -339,7 +339,7 @@ static uint32_t std_entry(struct tee_thread *t)
 	static _Thread_local uint8_t buf[OPTEE_MSG_GET_ARG_SIZE(OPTEE_MSG_MAX_NUM_PARAMS)];
 	static _Thread_local struct optee_msg_arg arg;
 	uint32_t fid = (uint32_t)t->in[0], rc;
-	uint64_t pa = tee_reg_pair(t->in[1], t->in[2]);
+	uint64_t pa = optee_reg_pair(t->in[1], t->in[2]);
 	bool refused;
 
 	t->rpc_supplied = false;
