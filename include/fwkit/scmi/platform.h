@@ -19,7 +19,6 @@
 #include <fwkit/scmi/smt.h>
 
 #define SCMI_PLATFORM_MAX_AGENTS	   16
-#define SCMI_PLATFORM_MAX_CHANNELS	   32
 #define SCMI_PLATFORM_MAX_DEVICES	   64
 #define SCMI_PLATFORM_P2A_QUEUE		   256
 #define SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE 128
@@ -59,9 +58,22 @@ struct scmi_msg {
 
 /* Reply helpers: status first, then return values; never past out_cap. */
 void scmi_msg_status(struct scmi_msg *m, int32_t status);
+/* Room for len more bytes of reply, checked once: where to write them
+ * (the reply grows by len), or NULL when the reply cannot hold them (the
+ * reply is then an error, as scmi_msg_put_bytes would make it). One check
+ * for a whole table instead of one per word. */
+uint8_t *scmi_msg_reserve(struct scmi_msg *m, size_t len);
 /* Append to the reply; false (and the reply becomes GENERIC_ERROR) when full. */
-bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v);
 bool scmi_msg_put_bytes(struct scmi_msg *m, const void *p, size_t len);
+/* The reply's common word, inline: one compare when it fits. */
+static inline bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v)
+{
+	if (m->out_cap - m->out_len < 4)
+		return scmi_msg_reserve(m, 4) != NULL; /* makes the error reply */
+	fw_put_le32(m->out + m->out_len, v);
+	m->out_len += 4;
+	return true;
+}
 /* A fixed-size name field, NUL-padded. */
 bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field);
 static inline uint32_t scmi_msg_in_u32(const struct scmi_msg *m, size_t idx)
