@@ -53,8 +53,11 @@ static int smc_chan_setup(struct scmi_chan *cinfo, const void *desc_, bool tx)
 		ret = -EINVAL;
 		goto err;
 	}
+	/* Polling is for a command's completion, as in Linux: a receiver
+	 * sleeps until its interrupt (or the status word) says something came. */
+	c->mode = tx ? d->mode : HW_WAIT_SLEEP;
 	if (d->irq_shm) {
-		ret = hw_doorbell_attach(&c->irq, d->irq_shm, d->irq_off, d->mode);
+		ret = hw_doorbell_attach(&c->irq, d->irq_shm, d->irq_off, c->mode);
 		if (ret)
 			goto err;
 		c->has_irq = true;
@@ -64,7 +67,6 @@ static int smc_chan_setup(struct scmi_chan *cinfo, const void *desc_, bool tx)
 	}
 	c->smc = d->smc;
 	c->smc_id = d->smc_id;
-	c->mode = d->mode;
 	pthread_mutex_init(&c->mu, NULL);
 	cinfo->transport_info = c;
 	cinfo->no_completion_irq = !(tx && c->has_irq);
