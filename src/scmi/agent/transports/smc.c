@@ -89,7 +89,7 @@ static void smc_chan_free(struct scmi_chan *cinfo)
 
 static int wait_channel_free(struct smc_chan *c, unsigned int timeout_ms)
 {
-	uint64_t deadline = fw_deadline((int64_t)timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
+	uint64_t deadline = 0; /* read from the clock only if we must wait */
 
 	/* Only after a timed-out command does this loop run more than once. */
 	while (!smt_channel_free(&c->area)) {
@@ -97,7 +97,9 @@ static int wait_channel_free(struct smc_chan *c, unsigned int timeout_ms)
 
 		if (gone) /* the platform died holding the channel: say so now */
 			return gone;
-		if (fw_now_ns() >= deadline)
+		if (!deadline)
+			deadline = fw_deadline((int64_t)timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
+		else if (fw_now_ns() >= deadline)
 			return smt_channel_free(&c->area) ? 0 : -ETIMEDOUT;
 		sched_yield();
 	}
