@@ -109,9 +109,11 @@ static int32_t run_agent(struct scmi_agent *a, const struct cost_msg *m)
 		       : SCMI_SUCCESS;
 }
 
-int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json)
+int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json, const char *dtb)
 {
-	struct scmi_session_opts o = { .mode = HW_WAIT_SLEEP, .conduit = SCMI_CONDUIT_DIRECT };
+	struct scmi_session_opts o = { .dtb = dtb,
+				       .mode = HW_WAIT_SLEEP,
+				       .conduit = SCMI_CONDUIT_DIRECT };
 	const char *const *specs = (const char *const *)argv;
 	size_t nspecs = (size_t)argc;
 	struct scmi_session *s;

@@ -25,7 +25,7 @@ int fwkit_cmd_bench(int argc, char **argv);
 int fwkit_cmd_issei(int argc, char **argv);
 int fwkit_cmd_optee(int argc, char **argv);
 /* `fwkit bench --cost [SPEC...]` (tools/fwkit/bench_cost.c). */
-int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json);
+int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json, const char *dtb);
 /* ISSEI rows of `fwkit bench` (tools/fwkit/bench_issei.c). */
 int issei_bench_run(bool json);
 /* The OP-TEE row of `fwkit bench` (tools/fwkit/bench_optee.c): n PTA invoke

@@ -491,7 +491,7 @@ static uint64_t direct_instructions(unsigned int iters)
 
 static const char usage_text[] =
 	"usage: fwkit bench [--json] [--iterations N]\n"
-	"       fwkit bench --cost [--json] [--iterations N] "
+	"       fwkit bench --cost [--json] [--iterations N] [--dtb FILE] "
 	"[NAME=PROTOCOL:MESSAGE[:WORD,...]]...\n"
 	"\n"
 	"Round trip of SCMI Base PROTOCOL_VERSION over SMT with SMC doorbells, polling\n"
@@ -503,7 +503,9 @@ static const char usage_text[] =
 	"slot, and the ISSEI figures.\n"
 	"--cost: the platform's own cost per message (default: a table of Base\n"
 	"messages; a NAME starting 'agent.' is the whole round trip through the host\n"
-	"agent); scripts/msgcost.sh gives instructions per message under callgrind.\n";
+	"agent) on the default board or FILE (whose host agent must be the default\n"
+	"board's: scripts/gen-board.sh makes such boards at scale); scripts/msgcost.sh\n"
+	"gives instructions per message under callgrind.\n";
 
 static const struct bench_case {
 	const char *name;
@@ -567,10 +569,12 @@ int fwkit_cmd_bench(int argc, char **argv)
 {
 	unsigned int n = 20000;
 	bool json = false, cost = false;
+	const char *dtb = NULL;
 
 	const struct cli_opt opts[] = {
 		CLI_OPT_U32("--iterations", &n, 100, 10000000),
 		CLI_OPT_FLAG("--cost", &cost),
+		CLI_OPT_STR("--dtb", &dtb),
 		CLI_OPT_END,
 	};
 	const struct cli_spec spec = {
@@ -583,9 +587,9 @@ int fwkit_cmd_bench(int argc, char **argv)
 		return ret;
 	cli_quiet_logs(false);
 	if (cost)
-		return bench_cost_run(args.n, args.v, n, json);
-	if (args.n)
-		return cli_usage("bench", "unexpected argument '%s'", args.v[0]);
+		return bench_cost_run(args.n, args.v, n, json, dtb);
+	if (args.n || dtb)
+		return cli_usage("bench", "%s needs --cost", args.n ? args.v[0] : "--dtb");
 	signal(SIGPIPE, SIG_IGN);
 	sched_getaffinity(0, sizeof(original), &original);
 	if (!json)
