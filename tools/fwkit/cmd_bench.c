@@ -13,6 +13,7 @@
 #include "cli.h"
 
 #include <fwkit/scmi/session.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <sched.h>
@@ -455,6 +456,105 @@ static int optee_row(unsigned int n, bool json)
 	return ret;
 }
 
+/* ------------------------------------------------------------- throughput */
+
+/*
+ * Agents calling at once, each from its own thread through the direct
+ * conduit (the SMC served in its caller's thread, as on one CPU each): the
+ * time per message of all of them together, beside one agent's. A ratio
+ * below 1 is throughput gained by adding agents.
+ */
+#define TP_ROUNDS 9 /* p50 and p99 (the worst) are over rounds */
+
+static const char *const tp_nodes[] = { NULL, "/firmware/scmi-guest1", "/firmware/scmi-guest2" };
+
+struct tp_thread {
+	struct scmi_agent *a;
+	struct fw_completion *go;
+	unsigned int n;
+	int ret;
+	pthread_t th;
+};
+
+static void *tp_main(void *arg)
+{
+	struct tp_thread *t = arg;
+	uint32_t v;
+
+	t->ret = fw_wait_for_completion_until(t->go, fw_deadline(60 * (int64_t)FW_NSEC_PER_SEC));
+	for (unsigned int i = 0; !t->ret && i < t->n; i++)
+		t->ret = scmi_base_protocol_version(t->a, SCMI_PROTOCOL_BASE, &v);
+	return NULL;
+}
+
+/* ns per message with nagents agents calling n times each. */
+static int tp_measure(struct scmi_session *s, unsigned int nagents, unsigned int n, uint64_t *ns)
+{
+	struct scmi_agent_config cfg = { .rx_timeout_ms = 5000 };
+	struct tp_thread t[FW_ARRAY_SIZE(tp_nodes)] = { 0 };
+	struct fw_completion go;
+	unsigned int started = 0;
+	char err[256];
+	uint64_t t0;
+	int ret = 0;
+
+	fw_completion_init(&go);
+	for (unsigned int i = 0; i < nagents; i++) {
+		t[i] = (struct tp_thread){ .a = scmi_session_agent(s), .go = &go, .n = n };
+		if (tp_nodes[i])
+			ret = scmi_session_add_agent(s, tp_nodes[i], &cfg, &t[i].a, err,
+						     sizeof(err));
+		if (ret)
+			break;
+		ret = -pthread_create(&t[i].th, NULL, tp_main, &t[i]);
+		if (ret) {
+			if (tp_nodes[i])
+				scmi_agent_destroy(t[i].a);
+			break;
+		}
+		started++;
+	}
+	/* Those started run even if a later one failed: they wait for go. */
+	t0 = fw_now_ns();
+	fw_complete(&go);
+	for (unsigned int i = 0; i < started; i++) {
+		pthread_join(t[i].th, NULL);
+		ret = ret ? ret : t[i].ret;
+		if (tp_nodes[i])
+			scmi_agent_destroy(t[i].a);
+	}
+	*ns = (fw_now_ns() - t0) / ((uint64_t)n * nagents);
+	fw_completion_destroy(&go);
+	return ret;
+}
+
+static int throughput_rows(unsigned int n, bool json)
+{
+	struct result one = { 0 };
+	struct scmi_end e;
+	int ret = scmi_end_open(&e, false, SCMI_CONDUIT_DIRECT, HW_WAIT_SLEEP, -1);
+
+	for (unsigned int k = 1; !ret && k <= FW_ARRAY_SIZE(tp_nodes); k++) {
+		uint64_t t[TP_ROUNDS];
+		struct result r = { 0 };
+		char name[64];
+
+		for (unsigned int i = 0; !ret && i < TP_ROUNDS; i++)
+			ret = tp_measure(e.s, k, n, &t[i]);
+		if (ret)
+			break;
+		summarise(t, TP_ROUNDS, &r);
+		if (k == 1)
+			one = r;
+		snprintf(name, sizeof(name), "scmi.throughput.direct.%u_agent%s", k,
+			 k > 1 ? "s" : "");
+		print_row(json, name, &r, &one);
+	}
+	if (e.s)
+		scmi_end_close(&e);
+	return ret ? cli_fail("bench scmi.throughput: %s", strerror(-ret)) : 0;
+}
+
 /* Instructions per direct round trip, counted by the CPU (user space
  * only), or 0 where no counter is available (most virtual machines:
  * scripts/msgcost.sh then gives the figure under callgrind). */
@@ -598,6 +698,8 @@ int fwkit_cmd_bench(int argc, char **argv)
 	ret = slot_rows(n, json);
 	if (!ret)
 		ret = direct_row(n, json);
+	if (!ret)
+		ret = throughput_rows(n, json);
 	if (ret)
 		return ret;
 	ret = optee_row(n, json);
