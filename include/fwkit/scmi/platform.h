@@ -7,7 +7,7 @@
  * TF-A's scmi-msg do). An agent's identity always comes from the channel a
  * message arrived on, never from the message.
  *
- * Threading: commands are processed under one (recursive) platform lock, so
+ * Threading: commands are processed under one (re-entrant) platform lock, so
  * handlers need no locking of their own and may call the public calls
  * below; the platform-to-agent worker posts notifications and delayed
  * responses from its own thread. Every public call is thread-safe.
@@ -194,7 +194,7 @@ bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id)
  * carry them, that channel decides (scmi_platform_chan_set_p2a). */
 bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id);
 /* The platform lock, for a module's own thread that touches state handlers
- * also touch (handlers already run under it). Recursive. */
+ * also touch (handlers already run under it). Re-entrant for its holder. */
 void scmi_platform_lock(struct scmi_platform *p);
 void scmi_platform_unlock(struct scmi_platform *p);
 /* Agents by index 0 .. num_agents-1 (stable: protocols keep per-agent state

@@ -315,8 +315,7 @@ static int wait_irq_in_caller(struct scmi_chan *cinfo, struct xfer *t)
 	return 0;
 }
 
-/* On success *sync_status is the synchronous reply's status, read under the
- * transfer lock (a delayed response may be landing at the same time). */
+/* On success *sync_status is the synchronous reply's status. */
 static int wait_for_reply(struct scmi_chan *cinfo, struct xfer *t, int32_t *sync_status)
 {
 	struct scmi_agent *a = cinfo->agent;
@@ -338,9 +337,10 @@ static int wait_for_reply(struct scmi_chan *cinfo, struct xfer *t, int32_t *sync
 		       scmi_msg_name(t->x.hdr.protocol_id, t->x.hdr.id), t->x.hdr.seq);
 		return ret;
 	}
-	pthread_mutex_lock(&t->lock);
+	/* Settled: written before the completion we saw (whose store is a
+	 * release) or by fetch_polled_reply in this thread, and a delayed
+	 * response arriving now no longer touches it (state is RESP_OK). */
 	*sync_status = t->sync_status;
-	pthread_mutex_unlock(&t->lock);
 	return ret;
 }
 
