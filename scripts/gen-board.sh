@@ -19,6 +19,22 @@ first_sensor=$(grep -c '^\s*sensor@' "$root/boards/scmi-sensor.dtsi")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# resources GROUP NODE LABEL FIRST COUNT PROPERTY...: nodes FIRST..COUNT-1
+# under GROUP, each on a generated device in turn, with the properties given.
+resources() {
+	local group=$1 node=$2 label=$3 first=$4 count=$5
+	shift 5
+	printf '\t\t%s {\n' "$group"
+	for ((i = first; i < count; i++)); do
+		printf '\t\t\t%s@%d {\n\t\t\t\treg = <%d>;\n\t\t\t\tlabel = "%s%d";\n' \
+			"$node" "$i" "$i" "$label" "$i"
+		printf '\t\t\t\tfwkit,device = <%d>;\n' $((first_device + i % (devices - first_device)))
+		printf '\t\t\t\t%s\n' "$@"
+		printf '\t\t\t};\n'
+	done
+	printf '\t\t};\n'
+}
+
 {
 	echo '/include/ "default.dts"'
 	echo '/ {'
@@ -48,21 +64,10 @@ trap 'rm -rf "$tmp"' EXIT
 			"$d" "$d" "$d"
 	done
 	echo '		};'
-	echo '		clocks {'
-	for ((c = first_clock; c < clocks; c++)); do
-		printf '\t\t\tclock@%d {\n\t\t\t\treg = <%d>;\n\t\t\t\tlabel = "clk%d";\n' "$c" "$c" "$c"
-		printf '\t\t\t\tfwkit,device = <%d>;\n' $((first_device + c % (devices - first_device)))
-		printf '\t\t\t\tfwkit,rates = /bits/ 64 <100000000 200000000 400000000>;\n\t\t\t};\n'
-	done
-	echo '		};'
-	echo '		sensors {'
-	for ((s = first_sensor; s < sensors; s++)); do
-		printf '\t\t\tsensor@%d {\n\t\t\t\treg = <%d>;\n\t\t\t\tlabel = "sen%d";\n' "$s" "$s" "$s"
-		printf '\t\t\t\tfwkit,device = <%d>;\n' $((first_device + s % (devices - first_device)))
-		printf '\t\t\t\tfwkit,type = <2>;\n\t\t\t\tfwkit,source = "constant";\n'
-		printf '\t\t\t\tfwkit,value = <40>;\n\t\t\t};\n'
-	done
-	echo '		};'
+	resources clocks clock clk "$first_clock" "$clocks" \
+		'fwkit,rates = /bits/ 64 <100000000 200000000 400000000>;'
+	resources sensors sensor sen "$first_sensor" "$sensors" \
+		'fwkit,type = <2>;' 'fwkit,source = "constant";' 'fwkit,value = <40>;'
 	echo '	};'
 	echo '};'
 } >"$tmp/board.dts"
