@@ -110,7 +110,8 @@ void scmi_platform_notify_subs(struct scmi_platform *p, const struct scmi_subs *
 	for (uint32_t left = s->agents; left; left &= left - 1) {
 		uint32_t to = scmi_platform_agent_id_at(p, (unsigned int)__builtin_ctz(left));
 
-		if (to && to != except && scmi_platform_device_access(p, to, device_id, protocol_id))
+		if (to && to != except &&
+		    scmi_platform_device_access(p, to, device_id, protocol_id))
 			scmi_platform_notify(p, to, protocol_id, evt, payload, len);
 	}
 }
