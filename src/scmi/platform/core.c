@@ -30,6 +30,7 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 	p->base = scmi_base_protocol;
 	p->base.version = p->cfg.base_version;
 	p->protocols[SCMI_PROTOCOL_BASE] = &p->base;
+	p->proto_ids[p->nprotos++] = SCMI_PROTOCOL_BASE;
 	*out = p;
 	return 0;
 }
@@ -348,6 +349,15 @@ void *scmi_platform_chan_tctx(const struct scmi_platform_chan *c)
 	return c->tctx;
 }
 
+static void proto_ids_insert(struct scmi_platform *p, uint8_t id)
+{
+	unsigned int i = p->nprotos++;
+
+	for (; i && p->proto_ids[i - 1] > id; i--)
+		p->proto_ids[i] = p->proto_ids[i - 1];
+	p->proto_ids[i] = id;
+}
+
 int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_protocol *proto)
 {
 	int ret = 0;
@@ -357,10 +367,12 @@ int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_p
 	platform_lock(p);
 	if (p->protocols[proto->id] && proto->id != SCMI_PROTOCOL_BASE)
 		ret = -EEXIST;
-	else
+	else if (!p->protocols[proto->id])
+		proto_ids_insert(p, proto->id);
+	if (!ret) {
 		p->protocols[proto->id] = proto;
-	if (!ret)
 		platform_protocols_changed(p, NULL);
+	}
 	platform_unlock(p);
 	return ret;
 }
@@ -386,9 +398,10 @@ static void visible_rebuild(struct scmi_platform *p, const struct scmi_platform_
 	struct platform_visible *v = &p->visible[a - p->agents];
 
 	v->n = 0;
-	for (unsigned int id = SCMI_PROTOCOL_BASE + 1; id < 256; id++)
-		if (p->protocols[id] && scmi_platform_agent_may_use(a, (uint8_t)id))
-			v->ids[v->n++] = (uint8_t)id;
+	for (unsigned int i = 0; i < p->nprotos; i++)
+		if (p->proto_ids[i] != SCMI_PROTOCOL_BASE &&
+		    scmi_platform_agent_may_use(a, p->proto_ids[i]))
+			v->ids[v->n++] = p->proto_ids[i];
 }
 
 void platform_protocols_changed(struct scmi_platform *p, const struct scmi_platform_agent *a)
@@ -406,10 +419,12 @@ void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a
 {
 	a->notify_errors = false;
 	platform_forget_versions(p, a);
-	for (unsigned int id = 0; id < 256; id++)
-		if (p->protocols[id] && p->protocols[id]->reset_agent)
-			p->protocols[id]->reset_agent(p, p->protocols[id]->priv,
-						      (unsigned int)(a - p->agents), a->id);
+	for (unsigned int i = 0; i < p->nprotos; i++) {
+		const struct scmi_protocol *proto = p->protocols[p->proto_ids[i]];
+
+		if (proto->reset_agent)
+			proto->reset_agent(p, proto->priv, (unsigned int)(a - p->agents), a->id);
+	}
 	if (reset_permissions) {
 		memcpy(a->dev_allowed, a->dev_allowed_default, sizeof(a->dev_allowed));
 		memset(a->dev_proto_denied, 0, sizeof(a->dev_proto_denied));
@@ -425,10 +440,10 @@ void scmi_platform_destroy(struct scmi_platform *p)
 	platform_stop_worker(p);
 	while (p->nchans)
 		scmi_platform_chan_destroy(p->chans[p->nchans - 1]);
-	for (unsigned int id = 0; id < 256; id++) {
-		struct scmi_protocol *proto = (struct scmi_protocol *)p->protocols[id];
+	for (unsigned int i = 0; i < p->nprotos; i++) {
+		struct scmi_protocol *proto = (struct scmi_protocol *)p->protocols[p->proto_ids[i]];
 
-		if (proto && proto->destroy)
+		if (proto->destroy)
 			proto->destroy(proto);
 	}
 	pthread_cond_destroy(&p->cond);

@@ -73,6 +73,8 @@ struct scmi_platform {
 	struct scmi_platform_chan **chan_index;
 	unsigned int chan_index_size;
 	const struct scmi_protocol *protocols[256];
+	uint8_t proto_ids[256]; /* the registered ids, ascending: walks skip the gaps */
+	unsigned int nprotos;
 	struct scmi_protocol base; /* scmi_base_protocol at cfg.base_version */
 	/* NEGOTIATE_PROTOCOL_VERSION by agent index and protocol id; 0: none */
 	uint32_t negotiated[SCMI_PLATFORM_MAX_AGENTS][256];
