@@ -2,12 +2,15 @@
 # The platform's cost per message, in instructions (callgrind: stable from run
 # to run, unlike time). Each message of bench/messages.txt is sent to the
 # default board's platform N and 2N times; the difference over N removes the
-# fixed cost of bringing the board up.
-#   scripts/msgcost.sh [build-dir]   (default: build)
+# fixed cost of bringing the board up. With a board file (scripts/gen-board.sh
+# makes scaled ones), the same table on that board.
+#   scripts/msgcost.sh [build-dir [board.dtb]]   (default: build, the default board)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 n=${MSGCOST_N:-200}
+board=()
+[ $# -ge 2 ] && board=(--dtb "$2")
 "$root/scripts/deps.sh" test
 [ -x "$build/fwkit" ] || { cmake -S "$root" -B "$build" -G Ninja >/dev/null; ninja -C "$build" fwkit >/dev/null; }
 tmp=$(mktemp -d)
@@ -15,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 count() { # iterations spec
 	valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$build/fwkit" bench --cost \
-		--iterations "$1" "$2" >/dev/null 2>"$tmp/log"
+		"${board[@]}" --iterations "$1" "$2" >/dev/null 2>"$tmp/log"
 	sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$tmp/log"
 }
 

@@ -13,6 +13,7 @@
 
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -358,6 +359,63 @@ static void test_smc_direct(void **state)
 		assert_true(res.a[i] == (args.a[i] ^ args.a[i + 4]));
 	hw_smc_close(c);
 	hw_smc_close(NULL);
+}
+
+/* Two callers meet inside the handler, or give up at a deadline: a0 = 0
+ * when both were in at once. */
+struct meeting {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned int inside;
+	struct hw_smc *c;
+	atomic_uint met;
+};
+
+/* Long: callers that can meet do so at once; only a serialising conduit waits it out. */
+#define MEET_NS (10 * (int64_t)FW_NSEC_PER_SEC)
+
+static void meet_handler(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res)
+{
+	struct meeting *m = ctx;
+	uint64_t deadline = fw_deadline(MEET_NS);
+	int ret = 0;
+
+	pthread_mutex_lock(&m->lock);
+	m->inside++;
+	pthread_cond_broadcast(&m->cond);
+	while (m->inside < 2 && !ret)
+		ret = fw_cond_wait_until(&m->cond, &m->lock, deadline);
+	res->a[0] = m->inside < 2;
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void *meet_caller(void *arg)
+{
+	struct meeting *m = arg;
+	struct hw_smc_args args = { { 0 } };
+	struct hw_smc_res res;
+
+	if (!hw_smc_call(m->c, &args, &res, MEET_NS) && res.a[0] == 0)
+		atomic_fetch_add(&m->met, 1);
+	return NULL;
+}
+
+/* A concurrent direct conduit lets two callers into the handler at once
+ * (a serialised one would keep the second out until the first gave up). */
+static void test_smc_direct_concurrent(void **state)
+{
+	struct meeting m = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	pthread_t th;
+
+	(void)state;
+	fw_cond_init(&m.cond);
+	assert_int_equal(hw_smc_open_direct_concurrent(meet_handler, &m, &m.c), 0);
+	assert_int_equal(pthread_create(&th, NULL, meet_caller, &m), 0);
+	meet_caller(&m);
+	pthread_join(th, NULL);
+	assert_int_equal(m.met, 2);
+	hw_smc_close(m.c);
+	pthread_cond_destroy(&m.cond);
 }
 
 /* Answers a0 + 1 and the calling process in a1. */
@@ -1301,6 +1359,7 @@ int main(void)
 		IN_BOTH_MODES(test_doorbell_wakes),
 		IN_BOTH_MODES(test_word_wait),
 		cmocka_unit_test(test_smc_direct),
+		cmocka_unit_test(test_smc_direct_concurrent),
 		IN_BOTH_MODES(test_smc_slot),
 		IN_BOTH_MODES(test_smc_late_answer),
 		cmocka_unit_test(test_smc_cross_process),

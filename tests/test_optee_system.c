@@ -521,7 +521,7 @@ static void test_cli_invoke(void **state)
 static void test_cli_bench_row(void **state)
 {
 	char out[8192], err[1024];
-	const char *row;
+	const char *row, *diff;
 
 	(void)state;
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--json",
@@ -529,8 +529,12 @@ static void test_cli_bench_row(void **state)
 			 0);
 	row = strstr(out, "{\"name\":\"optee.pta_invoke.sleep.threads\"");
 	assert_non_null(row);
+	/* measured as every row is: its difference from the floor on its own line */
 	assert_non_null(strstr(row, "\"floor_p50_ns\":"));
-	assert_non_null(strstr(out, "{\"name\":\"floor.doorbell_pingpong.threads\""));
+	diff = strstr(row, "\"diff_ns\":");
+	assert_non_null(diff);
+	assert_true(diff < strchr(row, '\n'));
+	assert_non_null(strstr(out, "{\"name\":\"floor.doorbell_2line.threads\""));
 }
 
 static void test_cli_refusals(void **state)

@@ -218,6 +218,9 @@ static void test_bench(void **state)
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--json",
 				      "--iterations", "200", NULL),
 			 0);
+	/* the direct conduit's row, and each row's difference from its floor */
+	assert_non_null(strstr(out, "\"name\":\"scmi.base_version.direct\""));
+	assert_non_null(strstr(out, "\"diff_ns\":"));
 	/* One JSON object per line, each with the five keys. */
 	for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
 		assert_int_equal(line[0], '{');
@@ -238,6 +241,12 @@ static void test_bench(void **state)
 				      "--iterations", "100", "v=0x10:0x2:0xc", NULL),
 			 0);
 	assert_non_null(strstr(out, "NOT_FOUND")); /* no Base message 0xC */
+	/* the whole round trip through the agent */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
+				      "--iterations", "100", "agent.v=0x10:0x0", NULL),
+			 0);
+	assert_non_null(strstr(out, "agent.v"));
+	assert_non_null(strstr(out, "SUCCESS"));
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
 				      "nonsense", NULL),
 			 2);

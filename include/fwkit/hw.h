@@ -20,7 +20,8 @@
  * Thread safety: hw_shm accessors and hw_doorbell_ring may be called from
  * any thread. A struct hw_doorbell view remembers what its owner has seen,
  * so each waiting thread uses its own view (hw_doorbell_attach is cheap).
- * hw_smc_call serialises concurrent callers of one conduit.
+ * hw_smc_call serialises concurrent callers of one conduit, except on a
+ * direct conduit opened concurrent.
  */
 #ifndef FWKIT_HW_H
 #define FWKIT_HW_H
@@ -182,6 +183,9 @@ struct hw_smc;
 
 /* The handler runs synchronously in the caller's thread. */
 int hw_smc_open_direct(hw_smc_fn fn, void *ctx, struct hw_smc **out);
+/* The same for a thread-safe handler: callers on different threads run it
+ * at once, as CPUs trap to EL3 at once, instead of one after the other. */
+int hw_smc_open_direct_concurrent(hw_smc_fn fn, void *ctx, struct hw_smc **out);
 /* Caller end of a slot conduit at off in shm. */
 int hw_smc_open_slot(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, struct hw_smc **out);
 /*

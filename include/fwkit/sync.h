@@ -13,6 +13,7 @@
 #define FWKIT_SYNC_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,10 +26,13 @@ void fw_cond_init(pthread_cond_t *c);
  * Like any condition wait it may return early: callers loop on their state. */
 int fw_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline);
 
+/* done is atomic so that asking and completing without a waiter take no
+ * lock: a command answered before anyone waits costs two atomics. */
 struct fw_completion {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool done;
+	atomic_bool done;
+	atomic_uint waiters; /* threads inside fw_wait_for_completion_until */
 };
 
 void fw_completion_init(struct fw_completion *c);

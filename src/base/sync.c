@@ -40,7 +40,8 @@ void fw_completion_init(struct fw_completion *c)
 {
 	pthread_mutex_init(&c->lock, NULL);
 	fw_cond_init(&c->cond);
-	c->done = false;
+	atomic_init(&c->done, false);
+	atomic_init(&c->waiters, 0);
 }
 
 void fw_completion_destroy(struct fw_completion *c)
@@ -51,36 +52,42 @@ void fw_completion_destroy(struct fw_completion *c)
 
 void fw_completion_reinit(struct fw_completion *c)
 {
-	c->done = false;
+	atomic_store_explicit(&c->done, false, memory_order_relaxed);
 }
 
+/*
+ * seq_cst on done here and on waiters in the waiter (Dekker): either the
+ * waiter, having counted itself, sees done, or we see it counted and wake
+ * it under the lock it holds until it sleeps. Nobody waiting: no lock.
+ */
 void fw_complete(struct fw_completion *c)
 {
+	atomic_store(&c->done, true);
+	if (!atomic_load(&c->waiters))
+		return;
 	pthread_mutex_lock(&c->lock);
-	c->done = true;
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 }
 
 bool fw_completion_done(struct fw_completion *c)
 {
-	bool d;
-
-	fw_locked_read(&c->lock, &d, &c->done, sizeof(d));
-	return d;
+	return atomic_load_explicit(&c->done, memory_order_acquire);
 }
 
 int fw_wait_for_completion_until(struct fw_completion *c, uint64_t deadline)
 {
 	int ret = 0;
 
+	if (fw_completion_done(c))
+		return 0;
 	pthread_mutex_lock(&c->lock);
-	while (!c->done && !ret)
+	atomic_fetch_add(&c->waiters, 1);
+	while (!atomic_load(&c->done) && !ret)
 		ret = fw_cond_wait_until(&c->cond, &c->lock, deadline);
-	if (c->done)
-		ret = 0;
+	atomic_fetch_sub(&c->waiters, 1);
 	pthread_mutex_unlock(&c->lock);
-	return ret;
+	return atomic_load(&c->done) ? 0 : ret;
 }
 
 void fw_locked_read(pthread_mutex_t *m, void *dst, const void *src, size_t n)

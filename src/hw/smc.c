@@ -21,6 +21,7 @@ struct hw_smc {
 	/* direct */
 	hw_smc_fn fn;
 	void *ctx;
+	bool concurrent; /* fn is thread-safe: calls are not serialised */
 	/* slot */
 	struct hw_shm *shm;
 	size_t off;
@@ -46,6 +47,15 @@ int hw_smc_open_direct(hw_smc_fn fn, void *ctx, struct hw_smc **out)
 	pthread_mutex_init(&c->lock, NULL);
 	*out = c;
 	return 0;
+}
+
+int hw_smc_open_direct_concurrent(hw_smc_fn fn, void *ctx, struct hw_smc **out)
+{
+	int ret = hw_smc_open_direct(fn, ctx, out);
+
+	if (!ret)
+		(*out)->concurrent = true;
+	return ret;
 }
 
 static int slot_check(struct hw_shm *shm, size_t off)
@@ -121,6 +131,14 @@ int hw_smc_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw_smc_
 {
 	int ret = 0;
 
+	if (c->concurrent) {
+		/* As CPUs trapping to EL3 at once: the handler serialises what it must. */
+		if ((ret = atomic_load(&c->cancelled)) != 0)
+			return ret;
+		*res = (struct hw_smc_res){ { 0 } };
+		c->fn(c->ctx, args, res);
+		return 0;
+	}
 	pthread_mutex_lock(&c->lock);
 	if ((ret = atomic_load(&c->cancelled)) != 0) {
 		/* the server is gone: fail at once */

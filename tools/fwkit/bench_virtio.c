@@ -4,20 +4,17 @@
  * agent driving the board's virtio-scmi device through the vhost-user
  * loopback (front-end, back-end thread, device: the path a guest takes,
  * eventfd notifications both ways). First the round trip at depth 1 beside
- * the sleeping doorbell floor, the floor of SMT's sleeping rows, with the
- * same placement. Then throughput, as the time per message: 64 threads
- * with a command each in flight against SMT one message at a time (its
- * sleeping thread conduit), both on the CPUs the process may use; virtio's point is that the device
- * takes every available command per kick and the driver every used one per
- * interrupt, where SMT pays two wake-ups per message.
+ * the sleeping doorbell floor, measured as SMT's sleeping rows are
+ * (bench_rows in cmd_bench.c). Then throughput, as the time per message
+ * (bench_per_msg): 64 threads with a command each in flight against SMT one
+ * message at a time (its sleeping thread conduit), both on the CPUs the
+ * process may use; virtio's point is that the device takes every available
+ * command per kick and the driver every used one per interrupt, where SMT
+ * pays two wake-ups per message.
  */
 #include "cli.h"
 
 #include <fwkit/scmi/session.h>
-#include <fwkit/sync.h>
-
-#include <errno.h>
-#include <pthread.h>
 
 #define DEPTH  64
 #define ROUNDS 8
@@ -40,63 +37,37 @@ static int open_session(bool virtio, struct scmi_session **s)
 	return ret;
 }
 
-/* Depth 1: the round trip beside the floor of SMT's sleeping rows; the
- * session's threads are placed (and pinned) as SMT's sleeping ends are. */
-static int round_trips(void *ctx, uint64_t *t, unsigned int n, unsigned int warm)
+/* Depth 1, the subject of bench_rows: the session's threads are placed as
+ * SMT's sleeping ends are (one CPU, which they inherit). */
+static int virtio_open(void *ctx, int caller_cpu)
 {
-	struct scmi_session *s = NULL;
-	int ret = open_session(true, &s);
-
-	(void)ctx;
-	if (!ret)
-		ret = bench_measure_scmi(scmi_session_agent(s), t, n, warm);
-	scmi_session_close(s);
-	return ret;
+	(void)caller_cpu;
+	return open_session(true, ctx);
 }
 
-struct caller {
-	struct scmi_agent *a;
-	unsigned int n;
-	struct fw_completion *go;
-	int ret;
-};
-
-static void *caller_main(void *arg)
+static int virtio_call(void *ctx)
 {
-	struct caller *c = arg;
-	uint32_t v;
+	struct scmi_session **s = ctx;
 
-	fw_wait_for_completion_until(c->go, FW_FOREVER);
-	for (unsigned int i = 0; i < c->n && !c->ret; i++)
-		c->ret = scmi_base_protocol_version(c->a, SCMI_PROTOCOL_BASE, &v);
-	return NULL;
+	return bench_scmi_call(scmi_session_agent(*s));
+}
+
+static void virtio_close(void *ctx)
+{
+	struct scmi_session **s = ctx;
+
+	scmi_session_close(*s);
+	*s = NULL;
 }
 
 /* Nanoseconds per message: n round trips from depth threads at once. */
 static int amortised(struct scmi_agent *a, unsigned int depth, unsigned int n, uint64_t *ns)
 {
-	struct caller c[DEPTH];
-	pthread_t th[DEPTH];
-	struct fw_completion go;
-	unsigned int started = 0;
-	uint64_t t0;
-	int ret = 0;
+	struct scmi_agent *callers[DEPTH];
 
-	fw_completion_init(&go);
-	for (; started < depth && !ret; started++) {
-		c[started] = (struct caller){ .a = a, .n = n / depth, .go = &go };
-		ret = -pthread_create(&th[started], NULL, caller_main, &c[started]);
-	}
-	started -= ret ? 1 : 0;
-	t0 = fw_now_ns();
-	fw_complete(&go);
-	for (unsigned int i = 0; i < started; i++) {
-		pthread_join(th[i], NULL);
-		ret = ret ? ret : c[i].ret;
-	}
-	*ns = (fw_now_ns() - t0) / (n / depth * depth);
-	fw_completion_destroy(&go);
-	return ret;
+	for (unsigned int i = 0; i < depth; i++)
+		callers[i] = a;
+	return bench_per_msg(callers, depth, n / depth, ns);
 }
 
 /* ROUNDS measurements of depth callers on one session, summarised. */
@@ -137,7 +108,11 @@ static int throughput_row(unsigned int n, bool json)
 
 int virtio_bench_run(unsigned int n, bool json)
 {
-	int ret = bench_sleep_row(n, json, "scmi.base_version.virtio.threads", round_trips, NULL);
+	struct scmi_session *vs = NULL;
+	const struct bench_subject s = { virtio_open, virtio_call, virtio_close, &vs };
+	/* Sleeping round trips cost microseconds: fewer of them. */
+	int ret = bench_rows(json, "scmi.base_version.virtio.threads", false, HW_WAIT_SLEEP, n / 4,
+			     &s);
 
 	return ret ? ret : throughput_row(n / 2, json);
 }

@@ -33,40 +33,46 @@ int fwkit_cmd_issei(int argc, char **argv);
 int fwkit_cmd_optee(int argc, char **argv);
 int fwkit_cmd_vhost_user_scmi(int argc, char **argv);
 /* `fwkit bench --cost [SPEC...]` (tools/fwkit/bench_cost.c). */
-int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json);
+int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json, const char *dtb);
 /* ISSEI rows of `fwkit bench` (tools/fwkit/bench_issei.c). */
 int issei_bench_run(bool json);
-/* The OP-TEE row of `fwkit bench` (tools/fwkit/bench_optee.c): n PTA invoke
- * round trips after warm unmeasured ones, over a polled or sleeping slot. */
-int optee_bench_measure(bool poll, uint64_t *t, unsigned int n, unsigned int warm);
-
-/* cmd_bench.c's measuring pieces, for the rows of the other bench files. */
-struct scmi_agent;
-struct bench_result {
-	const char *name;
-	uint64_t p50, p99;
-};
-void bench_summarise(uint64_t *t, unsigned int n, struct bench_result *r);
-/* The floor of a mode and place: a raw ping-pong of shm words or doorbells. */
-int bench_floor_run(bool xproc, enum hw_wait_mode mode, unsigned int n, unsigned int warm,
-		    struct bench_result *r);
-/* n timed Base PROTOCOL_VERSION round trips into t after warm untimed ones. */
-int bench_measure_scmi(struct scmi_agent *a, uint64_t *t, unsigned int n, unsigned int warm);
-void bench_print_row(bool json, const char *name, const struct bench_result *r,
-		     const struct bench_result *floor);
-/* The CPUs of the two ends of a mode (see cmd_bench.c), pinning, and back. */
-void bench_placement(enum hw_wait_mode mode, int *peer, int *caller);
-void bench_pin(int cpu);
-void bench_unpin(void);
-/* A round trip through sleeping ends beside the doorbell floor of the same
- * run, both placed as sleeping ends are (one CPU, which every thread
- * measure creates inherits): measure fills t with n timed round trips after
- * warm untimed ones. */
-int bench_sleep_row(unsigned int n, bool json, const char *name,
-		    int (*measure)(void *ctx, uint64_t *t, unsigned int n, unsigned int warm),
-		    void *ctx);
+/* The OP-TEE row of `fwkit bench` (tools/fwkit/bench_optee.c). */
+int optee_bench_run(unsigned int n, bool json);
 /* The virtio rows (tools/fwkit/bench_virtio.c). */
 int virtio_bench_run(unsigned int n, bool json);
+
+/*
+ * The one way `fwkit bench` measures a row (cmd_bench.c), for the rows of
+ * the other bench files. A subject is what a row times: open runs pinned to
+ * the peer end's CPU (so that the threads it creates inherit it), and the
+ * caller is pinned to caller_cpu after it (an open that creates caller-side
+ * threads after its peer's pins them there itself); call is one round trip;
+ * close undoes open (a failed open undoes itself).
+ */
+struct scmi_agent;
+struct bench_result {
+	uint64_t p50, p99;
+};
+struct bench_subject {
+	int (*open)(void *ctx, int caller_cpu);
+	int (*call)(void *ctx);
+	void (*close)(void *ctx);
+	void *ctx;
+};
+/* The subject beside the floor of its mode and place (threads, or two
+ * processes if xproc), in interleaved rounds of timed batches of about
+ * iters round trips in all, printed as the floor's row and the subject's
+ * row with the difference and the ratio. */
+int bench_rows(bool json, const char *name, bool xproc, enum hw_wait_mode mode, unsigned int iters,
+	       const struct bench_subject *s);
+/* One Base PROTOCOL_VERSION round trip: what the SCMI rows time. */
+int bench_scmi_call(struct scmi_agent *a);
+/* Nanoseconds per message with nthreads threads calling n times each at
+ * once, thread i through a[i]. */
+int bench_per_msg(struct scmi_agent *const *a, unsigned int nthreads, unsigned int n, uint64_t *ns);
+void bench_summarise(uint64_t *t, unsigned int n, struct bench_result *r);
+void bench_print_row(bool json, const char *name, const struct bench_result *r,
+		     const struct bench_result *floor);
 
 /* `fwkit scmi`'s agent, for its commands: the session (local, or through
  * --socket) opens on the first call, after the command has read its

@@ -7,7 +7,7 @@
  * TF-A's scmi-msg do). An agent's identity always comes from the channel a
  * message arrived on, never from the message.
  *
- * Threading: commands are processed under one (recursive) platform lock, so
+ * Threading: commands are processed under one (re-entrant) platform lock, so
  * handlers need no locking of their own and may call the public calls
  * below; the platform-to-agent worker posts notifications and delayed
  * responses from its own thread. Every public call is thread-safe.
@@ -19,7 +19,6 @@
 #include <fwkit/scmi/smt.h>
 
 #define SCMI_PLATFORM_MAX_AGENTS	   16
-#define SCMI_PLATFORM_MAX_CHANNELS	   32
 #define SCMI_PLATFORM_MAX_DEVICES	   64
 #define SCMI_PLATFORM_P2A_QUEUE		   256
 #define SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE 128
@@ -59,9 +58,22 @@ struct scmi_msg {
 
 /* Reply helpers: status first, then return values; never past out_cap. */
 void scmi_msg_status(struct scmi_msg *m, int32_t status);
+/* Room for len more bytes of reply, checked once: where to write them
+ * (the reply grows by len), or NULL when the reply cannot hold them (the
+ * reply is then an error, as scmi_msg_put_bytes would make it). One check
+ * for a whole table instead of one per word. */
+uint8_t *scmi_msg_reserve(struct scmi_msg *m, size_t len);
 /* Append to the reply; false (and the reply becomes GENERIC_ERROR) when full. */
-bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v);
 bool scmi_msg_put_bytes(struct scmi_msg *m, const void *p, size_t len);
+/* The reply's common word, inline: one compare when it fits. */
+static inline bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v)
+{
+	if (m->out_cap - m->out_len < 4)
+		return scmi_msg_reserve(m, 4) != NULL; /* makes the error reply */
+	fw_put_le32(m->out + m->out_len, v);
+	m->out_len += 4;
+	return true;
+}
 /* A fixed-size name field, NUL-padded. */
 bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field);
 static inline uint32_t scmi_msg_in_u32(const struct scmi_msg *m, size_t idx)
@@ -182,7 +194,7 @@ bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id)
  * carry them, that channel decides (scmi_platform_chan_set_p2a). */
 bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id);
 /* The platform lock, for a module's own thread that touches state handlers
- * also touch (handlers already run under it). Recursive. */
+ * also touch (handlers already run under it). Re-entrant for its holder. */
 void scmi_platform_lock(struct scmi_platform *p);
 void scmi_platform_unlock(struct scmi_platform *p);
 /* Agents by index 0 .. num_agents-1 (stable: protocols keep per-agent state

@@ -79,6 +79,12 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 			      struct scmi_platform_chan **out);
 struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, const char *transport,
 						   uint64_t key);
+/* The same for a caller already holding the platform lock
+ * (scmi_platform_lock), as an entry point that serves the channel under it
+ * does: one lock per message. The lookup is by index, whatever the number
+ * of channels. */
+struct scmi_platform_chan *scmi_platform_chan_find_locked(struct scmi_platform *p,
+							  const char *transport, uint64_t key);
 /* The transport must have stopped calling in for this channel. */
 void scmi_platform_chan_destroy(struct scmi_platform_chan *c);
 size_t scmi_platform_chan_max_msg_size(const struct scmi_platform_chan *c);

@@ -107,8 +107,15 @@ struct xfer *xfer_lookup_acquire(struct xfer_pool *p, uint16_t seq);
 
 /* rx.c: the receive path */
 void *agent_rx_thread(void *arg);
-void agent_trace(struct scmi_agent *a, const char *dir, uint32_t hdr, const uint8_t *p, size_t len,
-		 const int32_t *status);
+void agent_trace_line(struct scmi_agent *a, const char *dir, uint32_t hdr, const uint8_t *p,
+		      size_t len, const int32_t *status);
+/* Inline so that an agent without a trace sink pays one test per message. */
+static inline void agent_trace(struct scmi_agent *a, const char *dir, uint32_t hdr,
+			       const uint8_t *p, size_t len, const int32_t *status)
+{
+	if (a->cfg.trace)
+		agent_trace_line(a, dir, hdr, p, len, status);
+}
 void agent_clear_channel(struct scmi_chan *cinfo);
 
 /* notify.c: the queue and its dispatcher. push: 0, or -ENOSPC when full. */

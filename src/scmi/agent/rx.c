@@ -14,14 +14,12 @@
 #include <stdio.h>
 
 /* Responses carry their status apart from rx; the line shows it in front. */
-void agent_trace(struct scmi_agent *a, const char *dir, uint32_t hdr, const uint8_t *p, size_t len,
-		 const int32_t *status)
+void agent_trace_line(struct scmi_agent *a, const char *dir, uint32_t hdr, const uint8_t *p,
+		      size_t len, const int32_t *status)
 {
 	uint8_t buf[SCMI_TRACE_DATA_MAX];
 	char line[320];
 
-	if (!a->cfg.trace)
-		return;
 	if (status) {
 		fw_put_le32(buf, (uint32_t)*status);
 		memcpy(buf + 4, p, FW_MIN(len, sizeof(buf) - 4));

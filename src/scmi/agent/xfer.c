@@ -218,19 +218,29 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/* The deadline of a wait for a reply, read from the clock only once the
+ * wait has to block or spin: an answer already there costs no clock read. */
+static uint64_t reply_deadline(const struct scmi_chan *cinfo)
+{
+	return fw_deadline((int64_t)cinfo->rx_timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
+}
+
 /* Poll the channel until the reply is there, a delayed response overtook
  * it (completing the transfer), or the deadline. */
-static int poll_for_reply(struct scmi_chan *cinfo, struct xfer *t, uint64_t deadline)
+static int poll_for_reply(struct scmi_chan *cinfo, struct xfer *t)
 {
 	const struct scmi_transport_ops *ops = cinfo->agent->desc->ops;
+	uint64_t deadline = 0; /* 0: not read yet */
 	unsigned int spins = 0;
 
 	/* The completion is looked at rarely: it only matters when a delayed
-	 * response overtook the reply, and it takes a lock. */
+	 * response overtook the reply. */
 	while (!ops->poll_done(cinfo, &t->x)) {
 		if ((++spins & 255) == 0) {
 			if (fw_completion_done(&t->done))
 				return 0;
+			if (!deadline)
+				deadline = reply_deadline(cinfo);
 			if (fw_now_ns() >= deadline)
 				return ops->poll_done(cinfo, &t->x) ? 0 : -ETIMEDOUT;
 			sched_yield();
@@ -264,7 +274,7 @@ static void fetch_polled_reply(struct scmi_chan *cinfo, struct xfer *t)
  * is waited for like a polled one instead of having our own command read
  * back. Without poll_done there is no polling: the return is the reply.
  */
-static int wait_polled(struct scmi_chan *cinfo, struct xfer *t, uint64_t deadline)
+static int wait_polled(struct scmi_chan *cinfo, struct xfer *t)
 {
 	struct scmi_agent *a = cinfo->agent;
 	const struct scmi_transport_desc *d = a->desc;
@@ -277,41 +287,49 @@ static int wait_polled(struct scmi_chan *cinfo, struct xfer *t, uint64_t deadlin
 		by_return = false;
 	}
 	if (!by_return)
-		ret = poll_for_reply(cinfo, t, deadline);
+		ret = poll_for_reply(cinfo, t);
 	if (!ret)
 		fetch_polled_reply(cinfo, t);
 	return ret;
 }
 
 /* The transport's "interrupt" is ours to wait for, and we run the receive
- * path on it: the channel carries one command at a time. */
-static int wait_irq_in_caller(struct scmi_chan *cinfo, struct xfer *t, uint64_t deadline)
+ * path on it: the channel carries one command at a time. The first look
+ * has a deadline already past, so that an interrupt already raised (an SMC
+ * served before it returned) is taken without reading the clock. */
+static int wait_irq_in_caller(struct scmi_chan *cinfo, struct xfer *t)
 {
 	const struct scmi_transport_ops *ops = cinfo->agent->desc->ops;
+	uint64_t deadline = 0; /* 0: not read yet */
 
 	while (!fw_completion_done(&t->done)) {
-		if (ops->wait_irq(cinfo, deadline))
+		if (ops->wait_irq(cinfo, deadline ? deadline : 1)) {
+			if (!deadline) {
+				deadline = reply_deadline(cinfo);
+				continue;
+			}
 			return fw_completion_done(&t->done) ? 0 : -ETIMEDOUT;
+		}
 		scmi_rx_callback(cinfo, ops->read_header(cinfo), NULL);
 	}
 	return 0;
 }
 
-/* On success *sync_status is the synchronous reply's status, read under the
- * transfer lock (a delayed response may be landing at the same time). */
+/* On success *sync_status is the synchronous reply's status. */
 static int wait_for_reply(struct scmi_chan *cinfo, struct xfer *t, int32_t *sync_status)
 {
 	struct scmi_agent *a = cinfo->agent;
 	const struct scmi_transport_ops *ops = a->desc->ops;
-	uint64_t deadline = fw_deadline((int64_t)cinfo->rx_timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
 	int ret;
 
 	if (t->x.poll_completion)
-		ret = wait_polled(cinfo, t, deadline);
+		ret = wait_polled(cinfo, t);
 	else if (ops->wait_irq && ops->read_header)
-		ret = wait_irq_in_caller(cinfo, t, deadline);
+		ret = wait_irq_in_caller(cinfo, t);
+	else if (fw_completion_done(&t->done))
+		ret = 0;
 	else
-		ret = fw_wait_for_completion_until(&t->done, deadline);
+		ret = fw_wait_for_completion_until(&t->done, reply_deadline(cinfo));
 	if (ret == -ETIMEDOUT) {
 		atomic_fetch_add(&a->stats.timeouts, 1);
 		fw_err("scmi: timed out in resp (%s/%s token %u)",
@@ -319,9 +337,10 @@ static int wait_for_reply(struct scmi_chan *cinfo, struct xfer *t, int32_t *sync
 		       scmi_msg_name(t->x.hdr.protocol_id, t->x.hdr.id), t->x.hdr.seq);
 		return ret;
 	}
-	pthread_mutex_lock(&t->lock);
+	/* Settled: written before the completion we saw (whose store is a
+	 * release) or by fetch_polled_reply in this thread, and a delayed
+	 * response arriving now no longer touches it (state is RESP_OK). */
 	*sync_status = t->sync_status;
-	pthread_mutex_unlock(&t->lock);
 	return ret;
 }
 

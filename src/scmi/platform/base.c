@@ -13,8 +13,7 @@
 
 static void base_attributes(struct scmi_msg *m)
 {
-	uint8_t ids[256];
-	unsigned int n = platform_visible_protocols(m->p, m->agent, ids);
+	unsigned int n = platform_visible_protocols(m->p, m->agent)->n;
 
 	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_BASE_NUM_PROTOCOLS_MASK, n) |
 				    FW_FIELD_PREP(SCMI_BASE_NUM_AGENTS_MASK, m->p->nagents));
@@ -39,21 +38,20 @@ static void base_impl_version(struct scmi_msg *m)
  * words; the agent asks again with a larger skip. */
 static void base_list_protocols(struct scmi_msg *m)
 {
-	uint8_t ids[256], out[256] = { 0 };
+	static const uint8_t pad[3];
+	const struct platform_visible *v = platform_visible_protocols(m->p, m->agent);
 	uint32_t skip = scmi_msg_in_u32(m, 0);
-	unsigned int total = platform_visible_protocols(m->p, m->agent, ids);
 	size_t room, n;
 
-	if (skip > total) {
+	if (skip > v->n) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
 	/* Below 8 bytes not even the count fits: the put below says so. */
 	room = m->out_cap >= 8 ? (m->out_cap - 8) & ~(size_t)3 : 0;
-	n = FW_MIN(total - skip, room);
-	memcpy(out, ids + skip, n);
-	scmi_msg_put_u32(m, (uint32_t)n);
-	scmi_msg_put_bytes(m, out, (n + 3) & ~(size_t)3);
+	n = FW_MIN(v->n - skip, room);
+	if (scmi_msg_put_u32(m, (uint32_t)n) && scmi_msg_put_bytes(m, v->ids + skip, n))
+		scmi_msg_put_bytes(m, pad, -n & 3);
 }
 
 static void base_discover_agent(struct scmi_msg *m)

@@ -16,7 +16,6 @@
 int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out)
 {
 	struct scmi_platform *p = calloc(1, sizeof(*p));
-	pthread_mutexattr_t ma;
 
 	if (!p)
 		return -ENOMEM;
@@ -24,26 +23,23 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 		p->cfg = *cfg;
 	if (!p->cfg.base_version)
 		p->cfg.base_version = 0x20000;
-	/* Recursive: protocol handlers run under the lock and may call the
-	 * public notify / delayed-response calls, which take it too. */
-	pthread_mutexattr_init(&ma);
-	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&p->lock, &ma);
-	pthread_mutexattr_destroy(&ma);
+	/* Re-entrant through platform_lock: protocol handlers run under the
+	 * lock and may call the public notify / delayed-response calls. */
+	pthread_mutex_init(&p->lock, NULL);
 	fw_cond_init(&p->cond);
 	p->base = scmi_base_protocol;
 	p->base.version = p->cfg.base_version;
 	p->protocols[SCMI_PROTOCOL_BASE] = &p->base;
+	p->proto_ids[p->nprotos++] = SCMI_PROTOCOL_BASE;
 	*out = p;
 	return 0;
 }
 
 struct scmi_platform_agent *scmi_platform_agent_by_id(struct scmi_platform *p, uint32_t id)
 {
-	for (unsigned int i = 0; i < p->nagents; i++)
-		if (p->agents[i].id == id)
-			return &p->agents[i];
-	return NULL;
+	int i = scmi_platform_agent_index(p, id);
+
+	return i < 0 ? NULL : &p->agents[i];
 }
 
 unsigned int scmi_platform_num_agents(const struct scmi_platform *p)
@@ -53,10 +49,7 @@ unsigned int scmi_platform_num_agents(const struct scmi_platform *p)
 
 int scmi_platform_agent_index(const struct scmi_platform *p, uint32_t agent_id)
 {
-	for (unsigned int i = 0; i < p->nagents; i++)
-		if (p->agents[i].id == agent_id)
-			return (int)i;
-	return -1;
+	return agent_id < FW_ARRAY_SIZE(p->agent_slot) ? p->agent_slot[agent_id] - 1 : -1;
 }
 
 uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int index)
@@ -64,12 +57,27 @@ uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int i
 	return index < p->nagents ? p->agents[index].id : 0;
 }
 
+/* Fibonacci hashing: ids that differ in low bits (SMC function ids,
+ * device ids) or middle ones (addresses) land apart. */
+static unsigned int hash_slot(uint64_t key, unsigned int size)
+{
+	return (unsigned int)((key * 0x9E3779B97F4A7C15ull) >> 32) & (size - 1);
+}
+
+/* The slot holding device id, or the empty slot where it would go. */
+static unsigned int device_slot(const struct scmi_platform *p, uint32_t id)
+{
+	const unsigned int size = FW_ARRAY_SIZE(p->device_slot);
+	unsigned int i = hash_slot(id, size);
+
+	while (p->device_slot[i] && p->devices[p->device_slot[i] - 1].id != id)
+		i = (i + 1) & (size - 1);
+	return i;
+}
+
 int platform_device_index(const struct scmi_platform *p, uint32_t id)
 {
-	for (unsigned int i = 0; i < p->ndevices; i++)
-		if (p->devices[i].id == id)
-			return (int)i;
-	return -1;
+	return p->device_slot[device_slot(p, id)] - 1;
 }
 
 bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id)
@@ -79,12 +87,12 @@ bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id)
 
 void scmi_platform_lock(struct scmi_platform *p)
 {
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 }
 
 void scmi_platform_unlock(struct scmi_platform *p)
 {
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 }
 
 int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *name, bool trusted)
@@ -92,7 +100,7 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 	struct scmi_platform_agent *a;
 	int ret = 0;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	if (id == 0 || id >= 0xFF || !name)
 		ret = -EINVAL;
 	else if (scmi_platform_agent_by_id(p, id))
@@ -100,6 +108,7 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 	else if (p->nagents == SCMI_PLATFORM_MAX_AGENTS)
 		ret = -ENOSPC;
 	if (!ret) {
+		p->agent_slot[id] = (uint8_t)(p->nagents + 1);
 		a = &p->agents[p->nagents++];
 		memset(a, 0, sizeof(*a));
 		a->id = id;
@@ -107,8 +116,9 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 		a->trusted = trusted;
 		memset(a->proto_allowed_default, 0xff, sizeof(a->proto_allowed_default));
 		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
+		platform_protocols_changed(p, a);
 	}
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	return ret;
 }
 
@@ -116,18 +126,19 @@ int scmi_platform_add_device(struct scmi_platform *p, uint32_t id, const char *n
 {
 	int ret = 0;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	if (platform_device_index(p, id) >= 0)
 		ret = -EEXIST;
 	else if (p->ndevices == SCMI_PLATFORM_MAX_DEVICES)
 		ret = -ENOSPC;
 	else {
+		p->device_slot[device_slot(p, id)] = (uint8_t)(p->ndevices + 1);
 		p->devices[p->ndevices].id = id;
 		snprintf(p->devices[p->ndevices].name, SCMI_SHORT_NAME_MAX_SIZE, "%s",
 			 name ? name : "");
 		p->ndevices++;
 	}
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	return ret;
 }
 
@@ -136,14 +147,14 @@ int scmi_platform_allow_device(struct scmi_platform *p, uint32_t agent_id, uint3
 	struct scmi_platform_agent *a;
 	int idx, ret = 0;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	a = scmi_platform_agent_by_id(p, agent_id);
 	idx = platform_device_index(p, device_id);
 	if (!a || idx < 0)
 		ret = -ENOENT;
 	else
 		a->dev_allowed[idx] = a->dev_allowed_default[idx] = 1;
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	return ret;
 }
 
@@ -153,7 +164,7 @@ int scmi_platform_set_agent_protocols(struct scmi_platform *p, uint32_t agent_id
 	struct scmi_platform_agent *a;
 	int ret = 0;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	a = scmi_platform_agent_by_id(p, agent_id);
 	if (!a) {
 		ret = -ENOENT;
@@ -164,25 +175,94 @@ int scmi_platform_set_agent_protocols(struct scmi_platform *p, uint32_t agent_id
 		for (size_t i = 0; i < n; i++)
 			a->proto_allowed_default[ids[i] / 32] |= 1u << (ids[i] % 32);
 		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
+		platform_protocols_changed(p, a);
 	}
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	return ret;
+}
+
+static unsigned int chan_slot(const struct scmi_platform *p, uint64_t key)
+{
+	return hash_slot(key, p->chan_index_size);
+}
+
+static bool chan_is(const struct scmi_platform_chan *c, const char *transport, uint64_t key)
+{
+	/* Transports name themselves with one static string: the pointer
+	 * usually decides without comparing the text. */
+	return c->key == key && (c->transport == transport || !strcmp(c->transport, transport));
+}
+
+struct scmi_platform_chan *scmi_platform_chan_find_locked(struct scmi_platform *p,
+							  const char *transport, uint64_t key)
+{
+	if (!p->chan_index_size)
+		return NULL;
+	for (unsigned int i = chan_slot(p, key);; i = (i + 1) & (p->chan_index_size - 1)) {
+		struct scmi_platform_chan *c = p->chan_index[i];
+
+		if (!c || chan_is(c, transport, key))
+			return c;
+	}
+}
+
+/* Rebuilt whole on every create and destroy: channels come and go at
+ * board load and agent hang-up, messages arrive all the time. The index
+ * only grows, so that a destroy, which cannot fail, needs no memory. */
+static int chan_reindex(struct scmi_platform *p)
+{
+	unsigned int size = 8;
+	struct scmi_platform_chan **idx;
+
+	while (size < 2 * p->nchans)
+		size *= 2;
+	if (size <= p->chan_index_size) {
+		size = p->chan_index_size;
+		idx = p->chan_index;
+		memset(idx, 0, size * sizeof(*idx));
+	} else {
+		idx = calloc(size, sizeof(*idx));
+		if (!idx)
+			return -ENOMEM;
+		free(p->chan_index);
+		p->chan_index = idx;
+		p->chan_index_size = size;
+	}
+	for (unsigned int i = 0; i < p->nchans; i++) {
+		unsigned int slot = chan_slot(p, p->chans[i]->key);
+
+		while (idx[slot])
+			slot = (slot + 1) & (size - 1);
+		idx[slot] = p->chans[i];
+	}
+	return 0;
 }
 
 struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, const char *transport,
 						   uint64_t key)
 {
-	struct scmi_platform_chan *found = NULL;
+	struct scmi_platform_chan *found;
 
-	pthread_mutex_lock(&p->lock);
-	for (unsigned int i = 0; i < p->nchans && !found; i++)
-		/* Transports name themselves with one static string: the
-		 * pointer usually decides without comparing the text. */
-		if (p->chans[i]->key == key && (p->chans[i]->transport == transport ||
-						!strcmp(p->chans[i]->transport, transport)))
-			found = p->chans[i];
-	pthread_mutex_unlock(&p->lock);
+	platform_lock(p);
+	found = scmi_platform_chan_find_locked(p, transport, key);
+	platform_unlock(p);
 	return found;
+}
+
+/* Room for one more channel in p->chans. */
+static int chans_reserve(struct scmi_platform *p)
+{
+	struct scmi_platform_chan **n;
+	unsigned int cap = p->chans_cap ? 2 * p->chans_cap : 8;
+
+	if (p->nchans < p->chans_cap)
+		return 0;
+	n = realloc(p->chans, cap * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	p->chans = n;
+	p->chans_cap = cap;
+	return 0;
 }
 
 static int chan_check(struct scmi_platform *p, uint32_t agent_id,
@@ -194,11 +274,9 @@ static int chan_check(struct scmi_platform *p, uint32_t agent_id,
 		return -ENOENT;
 	if (!d->transport || max < 8 || max > SCMI_PLATFORM_MAX_MSG_SIZE)
 		return -EINVAL;
-	if (scmi_platform_chan_find(p, d->transport, d->key))
+	if (scmi_platform_chan_find_locked(p, d->transport, d->key))
 		return -EEXIST;
-	if (p->nchans == SCMI_PLATFORM_MAX_CHANNELS)
-		return -ENOSPC;
-	return 0;
+	return chans_reserve(p);
 }
 
 int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
@@ -208,7 +286,7 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 	struct scmi_platform_chan *c;
 	int ret;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	ret = chan_check(p, agent_id, d);
 	c = ret ? NULL : calloc(1, sizeof(*c));
 	if (!ret && !c)
@@ -224,10 +302,15 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 		c->tctx = d->tctx;
 		c->p2a_on = d->ops && d->ops->post;
 		p->chans[p->nchans++] = c;
-		if (out)
+		ret = chan_reindex(p);
+		if (ret) {
+			p->nchans--;
+			free(c);
+		} else if (out) {
 			*out = c;
+		}
 	}
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	return ret;
 }
 
@@ -236,14 +319,15 @@ void scmi_platform_chan_destroy(struct scmi_platform_chan *c)
 	struct scmi_platform *p = c->p;
 	unsigned int i = 0;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	while (i < p->nchans && p->chans[i] != c)
 		i++;
 	for (; i + 1 < p->nchans; i++)
 		p->chans[i] = p->chans[i + 1];
 	p->nchans--;
+	chan_reindex(p); /* cannot fail: the index is large enough already */
 	platform_p2a_drop_all(c);
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	/* Unlocked: the transport may have a thread inside chan_ready. */
 	if (c->ops && c->ops->release)
 		c->ops->release(c->tctx);
@@ -265,18 +349,31 @@ void *scmi_platform_chan_tctx(const struct scmi_platform_chan *c)
 	return c->tctx;
 }
 
+static void proto_ids_insert(struct scmi_platform *p, uint8_t id)
+{
+	unsigned int i = p->nprotos++;
+
+	for (; i && p->proto_ids[i - 1] > id; i--)
+		p->proto_ids[i] = p->proto_ids[i - 1];
+	p->proto_ids[i] = id;
+}
+
 int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_protocol *proto)
 {
 	int ret = 0;
 
 	if (!proto || proto->id < 0x10 || !proto->msgs || proto->nmsgs > 256)
 		return -EINVAL;
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	if (p->protocols[proto->id] && proto->id != SCMI_PROTOCOL_BASE)
 		ret = -EEXIST;
-	else
+	else if (!p->protocols[proto->id])
+		proto_ids_insert(p, proto->id);
+	if (!ret) {
 		p->protocols[proto->id] = proto;
-	pthread_mutex_unlock(&p->lock);
+		platform_protocols_changed(p, NULL);
+	}
+	platform_unlock(p);
 	return ret;
 }
 
@@ -296,15 +393,25 @@ bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uin
 	return !(a->dev_proto_denied[idx][protocol_id / 32] & (1u << (protocol_id % 32)));
 }
 
-unsigned int platform_visible_protocols(const struct scmi_platform *p,
-					const struct scmi_platform_agent *a, uint8_t *ids)
+static void visible_rebuild(struct scmi_platform *p, const struct scmi_platform_agent *a)
 {
-	unsigned int n = 0;
+	struct platform_visible *v = &p->visible[a - p->agents];
 
-	for (unsigned int id = 0x11; id < 256; id++)
-		if (p->protocols[id] && scmi_platform_agent_may_use(a, (uint8_t)id))
-			ids[n++] = (uint8_t)id;
-	return n;
+	v->n = 0;
+	for (unsigned int i = 0; i < p->nprotos; i++)
+		if (p->proto_ids[i] != SCMI_PROTOCOL_BASE &&
+		    scmi_platform_agent_may_use(a, p->proto_ids[i]))
+			v->ids[v->n++] = p->proto_ids[i];
+}
+
+void platform_protocols_changed(struct scmi_platform *p, const struct scmi_platform_agent *a)
+{
+	if (a) {
+		visible_rebuild(p, a);
+		return;
+	}
+	for (unsigned int i = 0; i < p->nagents; i++)
+		visible_rebuild(p, &p->agents[i]);
 }
 
 void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a,
@@ -312,14 +419,17 @@ void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a
 {
 	a->notify_errors = false;
 	platform_forget_versions(p, a);
-	for (unsigned int id = 0; id < 256; id++)
-		if (p->protocols[id] && p->protocols[id]->reset_agent)
-			p->protocols[id]->reset_agent(p, p->protocols[id]->priv,
-						      (unsigned int)(a - p->agents), a->id);
+	for (unsigned int i = 0; i < p->nprotos; i++) {
+		const struct scmi_protocol *proto = p->protocols[p->proto_ids[i]];
+
+		if (proto->reset_agent)
+			proto->reset_agent(p, proto->priv, (unsigned int)(a - p->agents), a->id);
+	}
 	if (reset_permissions) {
 		memcpy(a->dev_allowed, a->dev_allowed_default, sizeof(a->dev_allowed));
 		memset(a->dev_proto_denied, 0, sizeof(a->dev_proto_denied));
 		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
+		platform_protocols_changed(p, a);
 	}
 }
 
@@ -330,20 +440,22 @@ void scmi_platform_destroy(struct scmi_platform *p)
 	platform_stop_worker(p);
 	while (p->nchans)
 		scmi_platform_chan_destroy(p->chans[p->nchans - 1]);
-	for (unsigned int id = 0; id < 256; id++) {
-		struct scmi_protocol *proto = (struct scmi_protocol *)p->protocols[id];
+	for (unsigned int i = 0; i < p->nprotos; i++) {
+		struct scmi_protocol *proto = (struct scmi_protocol *)p->protocols[p->proto_ids[i]];
 
-		if (proto && proto->destroy)
+		if (proto->destroy)
 			proto->destroy(proto);
 	}
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
+	free(p->chan_index);
+	free(p->chans);
 	free(p);
 }
 
 void scmi_platform_get_stats(struct scmi_platform *p, struct scmi_platform_stats *st)
 {
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	*st = p->stats;
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 }

@@ -33,23 +33,25 @@ static bool reply_full(struct scmi_msg *m)
 	return false;
 }
 
-bool scmi_msg_put_bytes(struct scmi_msg *m, const void *src, size_t len)
+uint8_t *scmi_msg_reserve(struct scmi_msg *m, size_t len)
 {
-	if (len > m->out_cap - m->out_len)
-		return reply_full(m);
-	memcpy(m->out + m->out_len, src, len);
+	uint8_t *at = m->out + m->out_len;
+
+	if (len > m->out_cap - m->out_len) {
+		reply_full(m);
+		return NULL;
+	}
 	m->out_len += len;
-	return true;
+	return at;
 }
 
-/* The word most replies are made of: written in place, no copy. */
-bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v)
+bool scmi_msg_put_bytes(struct scmi_msg *m, const void *src, size_t len)
 {
-	if (4 > m->out_cap - m->out_len)
-		return reply_full(m);
-	fw_put_le32(m->out + m->out_len, v);
-	m->out_len += 4;
-	return true;
+	uint8_t *at = scmi_msg_reserve(m, len);
+
+	if (at)
+		memcpy(at, src, len);
+	return at;
 }
 
 bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
@@ -138,7 +140,7 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 	if (out_cap < 4 || in_len > c->max_msg_size)
 		return scmi_platform_malformed(c, hdr, out, out_cap);
 	scmi_hdr_unpack(hdr, &m.hdr);
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	p->stats.commands++;
 	platform_trace(p, "<-", c->agent, hdr, m.in, m.in_len, false);
 	prev = p->serving;
@@ -154,7 +156,7 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 	platform_trace(p, "->", c->agent, hdr, m.out, m.out_len, true);
 	if (status == SCMI_PROTOCOL_ERROR)
 		report_error(p, c, hdr);
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	return m.out_len;
 }
 
@@ -163,7 +165,7 @@ size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void 
 {
 	struct scmi_platform *p = c->p;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	p->stats.malformed++;
 	if (out_cap >= 4) {
 		p->stats.commands++;
@@ -172,13 +174,13 @@ size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void 
 		platform_trace(p, "->", c->agent, hdr, out, 4, true);
 		report_error(p, c, hdr);
 	}
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	return out_cap >= 4 ? 4 : 0;
 }
 
 void scmi_platform_unknown_channel(struct scmi_platform *p)
 {
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	p->stats.unknown_smc++;
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 }

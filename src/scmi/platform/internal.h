@@ -13,6 +13,7 @@
 #include <fwkit/scmi/platform_transport.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 struct p2a_item {
 	uint64_t due;
@@ -45,15 +46,36 @@ struct pdevice {
 
 struct scmi_platform {
 	struct scmi_platform_config cfg;
+	/* Not a recursive mutex: a plain one plus its holder, so that the
+	 * common case (one acquisition per message) costs a plain lock and a
+	 * handler re-entering a public call costs a compare (platform_lock). */
 	pthread_mutex_t lock;
-	pthread_cond_t cond; /* worker: new P2A item, a free buffer, or stop */
+	_Atomic(pthread_t) owner; /* 0 when nobody holds lock */
+	unsigned int depth;	  /* the holder's acquisitions */
+	pthread_cond_t cond;	  /* worker: new P2A item, a free buffer, or stop */
 	struct scmi_platform_agent agents[SCMI_PLATFORM_MAX_AGENTS];
 	unsigned int nagents;
+	uint8_t agent_slot[256]; /* by agent id (below 0xFF): index + 1, 0: none */
+	/* by agent index: the protocols (Base aside) it may use, ascending,
+	 * kept by platform_protocols_changed so discovery never scans ids */
+	struct platform_visible {
+		unsigned int n;
+		uint8_t ids[255];
+	} visible[SCMI_PLATFORM_MAX_AGENTS];
 	struct pdevice devices[SCMI_PLATFORM_MAX_DEVICES];
 	unsigned int ndevices;
-	struct scmi_platform_chan *chans[SCMI_PLATFORM_MAX_CHANNELS];
-	unsigned int nchans;
+	/* device index + 1 by device id, open addressing (0: empty slot);
+	 * twice the devices' room, so a probe ends at an empty slot */
+	uint8_t device_slot[2 * SCMI_PLATFORM_MAX_DEVICES];
+	struct scmi_platform_chan **chans; /* in creation order */
+	unsigned int nchans, chans_cap;
+	/* chans by (transport, key), open addressing, a power of two at least
+	 * twice nchans: a message finds its channel in one probe or two */
+	struct scmi_platform_chan **chan_index;
+	unsigned int chan_index_size;
 	const struct scmi_protocol *protocols[256];
+	uint8_t proto_ids[256]; /* the registered ids, ascending: walks skip the gaps */
+	unsigned int nprotos;
 	struct scmi_protocol base; /* scmi_base_protocol at cfg.base_version */
 	/* NEGOTIATE_PROTOCOL_VERSION by agent index and protocol id; 0: none */
 	uint32_t negotiated[SCMI_PLATFORM_MAX_AGENTS][256];
@@ -65,10 +87,42 @@ struct scmi_platform {
 	struct scmi_platform_stats stats;
 };
 
+/* The platform lock, re-entrant for its holder. Only the holder ever
+ * stores its own id in owner, so a relaxed load that finds it is proof. */
+static inline void platform_lock(struct scmi_platform *p)
+{
+	pthread_t self = pthread_self();
+
+	if (pthread_equal(atomic_load_explicit(&p->owner, memory_order_relaxed), self)) {
+		p->depth++;
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	atomic_store_explicit(&p->owner, self, memory_order_relaxed);
+	p->depth = 1;
+}
+
+static inline void platform_unlock(struct scmi_platform *p)
+{
+	if (--p->depth)
+		return;
+	atomic_store_explicit(&p->owner, (pthread_t)0, memory_order_relaxed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+_Static_assert(SCMI_PLATFORM_MAX_AGENTS < 255 && SCMI_PLATFORM_MAX_DEVICES < 255,
+	       "agent_slot and device_slot hold an index + 1 in a byte");
+
 int platform_device_index(const struct scmi_platform *p, uint32_t id);
-/* Protocols (other than Base) the agent may use, ascending; returns count. */
-unsigned int platform_visible_protocols(const struct scmi_platform *p,
-					const struct scmi_platform_agent *a, uint8_t *ids);
+/* Protocols (other than Base) the agent may use, ascending. */
+static inline const struct platform_visible *
+platform_visible_protocols(const struct scmi_platform *p, const struct scmi_platform_agent *a)
+{
+	return &p->visible[a - p->agents];
+}
+/* After a change to a's protocol permissions, or to the protocols
+ * registered (a NULL: every agent's). */
+void platform_protocols_changed(struct scmi_platform *p, const struct scmi_platform_agent *a);
 void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a,
 			  bool reset_permissions);
 void platform_trace_line(struct scmi_platform *p, const char *dir,

@@ -106,12 +106,11 @@ void scmi_platform_notify_subs(struct scmi_platform *p, const struct scmi_subs *
 			       uint32_t device_id, uint8_t protocol_id, uint8_t evt,
 			       const void *payload, size_t len, uint32_t except)
 {
-	unsigned int n = scmi_platform_num_agents(p);
+	/* Only the subscribers, lowest index first: nobody subscribed, no walk. */
+	for (uint32_t left = s->agents; left; left &= left - 1) {
+		uint32_t to = scmi_platform_agent_id_at(p, (unsigned int)__builtin_ctz(left));
 
-	for (unsigned int i = 0; i < n; i++) {
-		uint32_t to = scmi_platform_agent_id_at(p, i);
-
-		if (scmi_subs_has(s, i) && to != except &&
+		if (to && to != except &&
 		    scmi_platform_device_access(p, to, device_id, protocol_id))
 			scmi_platform_notify(p, to, protocol_id, evt, payload, len);
 	}

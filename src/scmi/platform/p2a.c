@@ -42,11 +42,11 @@ void scmi_platform_chan_set_p2a(struct scmi_platform_chan *c, bool on)
 {
 	struct scmi_platform *p = c->p;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	c->p2a_on = on && c->ops && c->ops->post;
 	if (!c->p2a_on)
 		platform_p2a_drop_all(c);
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 }
 
 struct scmi_platform_chan *platform_p2a_chan_of(struct scmi_platform *p, uint32_t agent_id)
@@ -62,7 +62,7 @@ bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id)
 	struct scmi_platform_chan *c;
 	bool has;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	/* A command is answered for the link it came on, when that link could
 	 * carry platform-to-agent messages at all (virtio without P2A must
 	 * refuse notify and asynchronous requests); a link that never could
@@ -72,7 +72,7 @@ bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id)
 		has = !platform_chan_p2a_refused(c);
 	else
 		has = platform_p2a_chan_of(p, agent_id) != NULL;
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	return has;
 }
 
@@ -166,10 +166,10 @@ int scmi_platform_notify(struct scmi_platform *p, uint32_t agent_id, uint8_t pro
 				  .protocol_id = protocol_id };
 	int ret;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	ret = platform_p2a_queue(p, platform_p2a_chan_of(p, agent_id), scmi_hdr_pack(&h), payload,
 				 len, 0);
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	return ret;
 }
 
@@ -181,13 +181,13 @@ int scmi_platform_delayed_response(struct scmi_platform *p, const struct scmi_ms
 	struct scmi_platform_chan *c;
 	int ret;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	/* Back on the transport the command came in on (its own event queue,
 	 * its own P2A area); the agent's other P2A channel only if it has none. */
 	c = m->chan && platform_chan_has_p2a(m->chan) ? m->chan
 						      : platform_p2a_chan_of(p, m->agent->id);
 	ret = platform_p2a_queue(p, c, hdr, payload, len, fw_now_ns() + delay_ns);
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	return ret;
 }
 
@@ -195,24 +195,24 @@ void scmi_platform_chan_ready(struct scmi_platform_chan *c)
 {
 	struct scmi_platform *p = c->p;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	c->blocked = false;
 	c->retry_at = 0; /* what held a post back may have changed too */
 	c->ready_seq++;
 	pthread_cond_signal(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 }
 
 void scmi_platform_chan_reset(struct scmi_platform_chan *c)
 {
 	struct scmi_platform *p = c->p;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	platform_p2a_drop_all(c);
 	c->blocked = false;
 	c->retry_at = 0;
 	c->ready_seq++;
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 }
 
 /* The agent's buffer cannot take the head item: a delayed response goes as
@@ -270,20 +270,31 @@ static uint64_t pump_chan(struct scmi_platform *p, struct scmi_platform_chan *c,
 	return FW_FOREVER;
 }
 
+/* The condition wait gives the mutex away: so does the holder record. */
+static void worker_wait(struct scmi_platform *p, uint64_t deadline)
+{
+	unsigned int depth = p->depth;
+
+	atomic_store_explicit(&p->owner, (pthread_t)0, memory_order_relaxed);
+	fw_cond_wait_until(&p->cond, &p->lock, deadline);
+	atomic_store_explicit(&p->owner, pthread_self(), memory_order_relaxed);
+	p->depth = depth;
+}
+
 static void *worker_main(void *arg)
 {
 	struct scmi_platform *p = arg;
 
-	pthread_mutex_lock(&p->lock);
+	platform_lock(p);
 	while (!p->stopping) {
 		uint64_t next = FW_FOREVER, now = fw_now_ns();
 
 		for (unsigned int i = 0; i < p->nchans; i++)
 			next = FW_MIN(next, pump_chan(p, p->chans[i], now));
 		if (!p->stopping)
-			fw_cond_wait_until(&p->cond, &p->lock, next);
+			worker_wait(p, next);
 	}
-	pthread_mutex_unlock(&p->lock);
+	platform_unlock(p);
 	return NULL;
 }
 

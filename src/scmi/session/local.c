@@ -83,7 +83,9 @@ int scmi_session_local(const struct scmi_session_opts *o, struct scmi_session **
 	if (s->pub.chan.transport == SCMI_BOARD_VIRTIO) {
 		ret = session_local_virtio(s, o, err, errlen);
 	} else if (o->conduit == SCMI_CONDUIT_DIRECT) {
-		ret = hw_smc_open_direct(scmi_platform_smc, s->pub.platform, &s->smc);
+		/* The platform locks for itself: agents on several threads
+		 * call it at once, as CPUs would. */
+		ret = hw_smc_open_direct_concurrent(scmi_platform_smc, s->pub.platform, &s->smc);
 	} else {
 		ret = hw_shm_create(SCMI_SERVER_SMC_REGION, SMC_SLOT_PADDR, SMC_SLOT_SIZE,
 				    &s->slot);

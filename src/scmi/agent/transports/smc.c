@@ -54,8 +54,11 @@ static int smc_chan_setup(struct scmi_chan *cinfo, const void *desc_, bool tx)
 		ret = -EINVAL;
 		goto err;
 	}
+	/* Polling is for a command's completion, as in Linux: a receiver
+	 * sleeps until its interrupt (or the status word) says something came. */
+	c->mode = tx ? d->mode : HW_WAIT_SLEEP;
 	if (d->irq_shm) {
-		ret = hw_doorbell_attach(&c->irq, d->irq_shm, d->irq_off, d->mode);
+		ret = hw_doorbell_attach(&c->irq, d->irq_shm, d->irq_off, c->mode);
 		if (ret)
 			goto err;
 		c->has_irq = true;
@@ -65,7 +68,6 @@ static int smc_chan_setup(struct scmi_chan *cinfo, const void *desc_, bool tx)
 	}
 	c->smc = d->smc;
 	c->smc_id = d->smc_id;
-	c->mode = d->mode;
 	pthread_mutex_init(&c->mu, NULL);
 	cinfo->transport_info = c;
 	cinfo->no_completion_irq = !(tx && c->has_irq);
@@ -88,7 +90,7 @@ static void smc_chan_free(struct scmi_chan *cinfo)
 
 static int wait_channel_free(struct smc_chan *c, unsigned int timeout_ms)
 {
-	uint64_t deadline = fw_deadline((int64_t)timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
+	uint64_t deadline = 0; /* read from the clock only if we must wait */
 
 	/* Only after a timed-out command does this loop run more than once. */
 	while (!smt_channel_free(&c->area)) {
@@ -96,7 +98,9 @@ static int wait_channel_free(struct smc_chan *c, unsigned int timeout_ms)
 
 		if (gone) /* the platform died holding the channel: say so now */
 			return gone;
-		if (fw_now_ns() >= deadline)
+		if (!deadline)
+			deadline = fw_deadline((int64_t)timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
+		else if (fw_now_ns() >= deadline)
 			return smt_channel_free(&c->area) ? 0 : -ETIMEDOUT;
 		sched_yield();
 	}

@@ -147,6 +147,7 @@ static void clock_describe_rates(struct scmi_msg *m)
 	uint32_t index = scmi_msg_in_u32(m, 1);
 	struct pclock *c = clock_of(m, 0);
 	uint32_t n, remaining;
+	uint8_t *at;
 
 	if (!c)
 		return;
@@ -166,8 +167,9 @@ static void clock_describe_rates(struct scmi_msg *m)
 	remaining = c->nrates - index - n;
 	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_CLOCK_NUM_RETURNED_MASK, n) |
 				    FW_FIELD_PREP(SCMI_CLOCK_NUM_REMAINING_MASK, remaining));
-	for (uint32_t i = 0; i < n; i++)
-		put_u64(m, c->rates[index + i]);
+	at = scmi_msg_reserve(m, 8 * (size_t)n);
+	for (uint32_t i = 0; at && i < n; i++)
+		fw_put_le64(at + 8 * i, c->rates[index + i]);
 }
 
 /* Round rate to one the clock has: 0 down, 1 up, 2 closest. A rate outside

@@ -25,6 +25,7 @@
 struct smt_chan {
 	struct scmi_platform_chan *chan;
 	uint32_t smc_id;
+	size_t cap; /* the channel's max_msg_size */
 	struct smt_area a2p;
 	bool has_a2p_irq;
 	struct hw_doorbell a2p_irq;
@@ -185,6 +186,7 @@ int scmi_smt_smc_add_channel(struct scmi_platform *p, uint32_t agent_id,
 	if (!t)
 		return -ENOMEM;
 	t->smc_id = cfg->smc_id;
+	t->cap = d.max_msg_size;
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->cond, NULL);
 	fw_completion_init(&t->exited);
@@ -228,25 +230,24 @@ int scmi_smt_smc_reset_channel(struct scmi_platform *p, uint32_t smc_id)
 /* One command: copy it out, have the platform answer, answer in place. */
 static void serve(struct smt_chan *t)
 {
-	size_t cap = scmi_platform_chan_max_msg_size(t->chan), len;
-	uint32_t agent = scmi_platform_chan_agent_id(t->chan);
 	const char *why = NULL;
-	int ret = smt_platform_read(&t->a2p, t->in, cap, &why);
+	int ret = smt_platform_read(&t->a2p, t->in, t->cap, &why);
+	size_t len;
 
 	if (ret == -EBUSY) {
 		/* The agent rang without handing the channel over: nothing to answer. */
-		fw_warn("scmi platform: agent %u rang channel 0x%x without handing it over", agent,
-			t->smc_id);
+		fw_warn("scmi platform: agent %u rang channel 0x%x without handing it over",
+			scmi_platform_chan_agent_id(t->chan), t->smc_id);
 		scmi_platform_malformed(t->chan, t->in->hdr, NULL, 0);
 		return;
 	}
 	if (ret) {
-		fw_warn("scmi platform: agent %u channel 0x%x: malformed message: %s", agent,
-			t->smc_id, why);
-		len = scmi_platform_malformed(t->chan, t->in->hdr, t->out, cap);
+		fw_warn("scmi platform: agent %u channel 0x%x: malformed message: %s",
+			scmi_platform_chan_agent_id(t->chan), t->smc_id, why);
+		len = scmi_platform_malformed(t->chan, t->in->hdr, t->out, t->cap);
 	} else {
 		len = scmi_platform_process(t->chan, t->in->hdr, t->in->payload, t->in->payload_len,
-					    t->out, cap);
+					    t->out, t->cap);
 	}
 	smt_platform_respond(&t->a2p, t->in->hdr, t->out, len, ret != 0);
 	if (t->has_a2p_irq && (t->in->flags & SCMI_SHMEM_FLAG_INTR_ENABLED))
@@ -258,11 +259,12 @@ void scmi_platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_
 	struct scmi_platform *p = ctx;
 	struct scmi_platform_chan *c;
 
-	/* Held throughout: the channel's buffers serve one command at a time,
-	 * even when two conduits ring the same id. */
+	/* Held throughout, and the only lock the command takes: the
+	 * channel's buffers serve one command at a time, even when two
+	 * conduits ring the same id. */
 	scmi_platform_lock(p);
 	c = args->a[0] <= UINT32_MAX
-		    ? scmi_platform_chan_find(p, SCMI_SMT_SMC_TRANSPORT, args->a[0])
+		    ? scmi_platform_chan_find_locked(p, SCMI_SMT_SMC_TRANSPORT, args->a[0])
 		    : NULL;
 	if (!c) {
 		scmi_platform_unknown_channel(p);
