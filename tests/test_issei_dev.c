@@ -614,23 +614,17 @@ static void *fake_host_main(void *arg)
 {
 	struct fake_host *h = arg;
 	struct issei_dev_rep r = { .op = ISSEI_DEV_HELLO };
-	char cbuf[CMSG_SPACE(3 * sizeof(int))] = { 0 };
+	union hw_msg_fds_ctl ctl;
 	uint8_t buf[ISSEI_DEV_REP_HDR];
 	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf };
-	struct cmsghdr *c;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	int fds[3];
 	struct hw_link *l;
 
 	assert_int_equal(hw_link_accept(h->ls, &l), 0);
 	for (size_t i = 0; i < h->nfds; i++)
 		fds[i] = eventfd(0, EFD_CLOEXEC);
-	mh.msg_controllen = CMSG_SPACE(h->nfds * sizeof(int));
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(h->nfds * sizeof(int));
-	memcpy(CMSG_DATA(c), fds, h->nfds * sizeof(int));
+	assert_int_equal(hw_msg_put_fds(&mh, &ctl, fds, h->nfds), 0);
 	assert_int_equal(issei_dev_rep_pack(&r, buf, sizeof(buf)), sizeof(buf));
 	assert_int_equal(sendmsg(hw_link_fd(l), &mh, MSG_NOSIGNAL), sizeof(buf));
 	for (size_t i = 0; i < h->nfds; i++)

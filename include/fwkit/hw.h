@@ -30,7 +30,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h> /* ssize_t */
+#include <sys/socket.h> /* struct msghdr, CMSG_SPACE */
+#include <sys/types.h>	/* ssize_t */
 
 #include <fwkit/sync.h> /* FW_FOREVER, for the deadlines taken here */
 
@@ -272,6 +273,23 @@ int hw_link_connect(const char *path, uint64_t deadline, struct hw_link **out);
 /* The same to a byte-stream socket (hw_link_listen_stream, vhost-user). */
 int hw_link_connect_stream(const char *path, uint64_t deadline, struct hw_link **out);
 int hw_link_fd(const struct hw_link *l);
+
+/*
+ * Descriptors carried by one socket message (SCM_RIGHTS), the one way every
+ * socket of fwkit attaches and collects them. hw_msg_put_fds attaches n
+ * (at most HW_MSG_FDS_MAX; -EINVAL beyond, nothing for 0) to mh, in ctl.
+ * hw_msg_take_fds collects what a received mh carries: the first cap into
+ * fds, every other one closed at once (a hostile peer cannot make us keep
+ * them); it returns how many came, so more than cap means some were
+ * closed. Truncated control data (MSG_CTRUNC) is the caller's to refuse.
+ */
+#define HW_MSG_FDS_MAX 8
+union hw_msg_fds_ctl {
+	char buf[CMSG_SPACE(HW_MSG_FDS_MAX * sizeof(int))];
+	struct cmsghdr align;
+};
+int hw_msg_put_fds(struct msghdr *mh, union hw_msg_fds_ctl *ctl, const int *fds, size_t n);
+size_t hw_msg_take_fds(struct msghdr *mh, int *fds, size_t cap);
 
 /* Sends give up (-ETIMEDOUT) on a peer that reads nothing for this long. */
 #define HW_LINK_SEND_TIMEOUT_NS (2 * 1000000000ll) /* 2 s */

@@ -258,26 +258,12 @@ int hw_link_fd(const struct hw_link *l)
 static int link_send(struct hw_link *l, const struct hw_link_msg *m, int fd)
 {
 	uint8_t buf[HW_LINK_MSG_LEN];
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
+	union hw_msg_fds_ctl ctl;
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	hw_link_msg_pack(m, buf);
-	if (fd >= 0) {
-		struct cmsghdr *c;
-
-		memset(&ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = sizeof(ctl.buf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
+	hw_msg_put_fds(&mh, &ctl, &fd, fd >= 0);
 	if (sendmsg(l->fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(buf))
 		return errno == EAGAIN ? -ETIMEDOUT : errno ? -errno : -EIO;
 	return 0;
@@ -315,7 +301,7 @@ static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd, uint64_t
 			     .msg_controllen = sizeof(ctl.buf) };
 	const char *why;
 	ssize_t n;
-	int nfds = 0;
+	size_t nfds;
 
 	*fd = -1;
 	n = fw_wait_readable(l->fd, deadline);
@@ -326,23 +312,11 @@ static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd, uint64_t
 		return errno == EAGAIN ? -ETIMEDOUT : -errno;
 	if (n == 0)
 		return -ECONNRESET;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
-			int f;
-
-			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (nfds++ == 0)
-				*fd = f;
-			else
-				close(f);
-		}
-	}
+	nfds = hw_msg_take_fds(&mh, fd, 1);
 	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
 		why = "record truncated";
 	else if (hw_link_msg_parse(buf, (size_t)n, m, &why) == 0 &&
-		 nfds != (m->type == HW_LINK_REGION ? 1 : 0))
+		 nfds != (m->type == HW_LINK_REGION ? 1u : 0u))
 		why = "descriptor count";
 	if (why) {
 		fw_err("link: malformed record from peer: %s", why);

@@ -17,6 +17,7 @@
  * carry it.
  */
 #include <fwkit/base.h>
+#include <fwkit/hw.h>
 #include <fwkit/issei.h>
 #include <fwkit/issei_dev.h>
 
@@ -222,26 +223,8 @@ static int32_t call(struct issei_dev_file *f, struct issei_dev_req *q, void *buf
  * kept (every one closed). */
 static bool take_fds(struct msghdr *mh, int *fds, size_t want)
 {
-	size_t got = 0;
+	size_t got = hw_msg_take_fds(mh, fds, want);
 
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		size_t n;
-
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-		    c->cmsg_len < CMSG_LEN(0))
-			continue;
-		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < n; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (got < want)
-				fds[got] = fd;
-			else
-				close(fd);
-			got++;
-		}
-	}
 	if (got == want && !(mh->msg_flags & MSG_CTRUNC))
 		return true;
 	for (size_t i = 0; i < FW_MIN(got, want); i++)

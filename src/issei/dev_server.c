@@ -72,23 +72,13 @@ struct issei_dev_server {
 static int send_record(struct dev_file *f, const uint8_t *buf, size_t len, const int *fds,
 		       size_t nfds)
 {
-	char cbuf[CMSG_SPACE(2 * sizeof(int))];
+	union hw_msg_fds_ctl ctl;
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
 
-	if (nfds) {
-		struct cmsghdr *c;
-
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
-	}
+	if (hw_msg_put_fds(&mh, &ctl, fds, nfds))
+		return -EINVAL;
 	pthread_mutex_lock(&f->send_lock);
 	n = sendmsg(f->fd, &mh, MSG_NOSIGNAL);
 	pthread_mutex_unlock(&f->send_lock);

@@ -600,20 +600,10 @@ static int wait_conn(const struct conn *c)
  * *nfds goes past it, so the message is refused. */
 static void take_rights(struct msghdr *mh, int *fds, unsigned int *nfds)
 {
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
-			int f;
+	unsigned int kept = FW_MIN(*nfds, VHOST_MEMORY_BASELINE_NREGIONS);
 
-			memcpy(&f, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-			if (*nfds < VHOST_MEMORY_BASELINE_NREGIONS)
-				fds[*nfds] = f;
-			else
-				close(f);
-			(*nfds)++;
-		}
-	}
+	*nfds += (unsigned int)hw_msg_take_fds(mh, fds + kept,
+					       VHOST_MEMORY_BASELINE_NREGIONS - kept);
 	if (mh->msg_flags & MSG_CTRUNC)
 		*nfds = VHOST_MEMORY_BASELINE_NREGIONS + 1;
 }

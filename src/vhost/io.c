@@ -4,6 +4,7 @@
  * for both ends: the encoded bytes in as many writes as the stream takes,
  * the descriptors with the first one.
  */
+#include <fwkit/hw.h>
 #include <fwkit/vhost/vhost_user.h>
 
 #include <errno.h>
@@ -13,10 +14,7 @@
 int vhost_user_send(int fd, const struct vhost_user_msg *m, const int *fds, unsigned int nfds)
 {
 	uint8_t buf[VHOST_USER_HDR_SIZE + 8 + VHOST_MEMORY_BASELINE_NREGIONS * 32];
-	union {
-		char buf[CMSG_SPACE(VHOST_MEMORY_BASELINE_NREGIONS * sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
+	union hw_msg_fds_ctl ctl;
 	size_t len = vhost_user_msg_pack(m, buf, sizeof(buf)), off = 0;
 
 	if (!len || nfds > VHOST_MEMORY_BASELINE_NREGIONS)
@@ -26,18 +24,8 @@ int vhost_user_send(int fd, const struct vhost_user_msg *m, const int *fds, unsi
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 		ssize_t n;
 
-		if (nfds && !off) {
-			struct cmsghdr *c;
-
-			memset(&ctl, 0, sizeof(ctl));
-			mh.msg_control = ctl.buf;
-			mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-			c = CMSG_FIRSTHDR(&mh);
-			c->cmsg_level = SOL_SOCKET;
-			c->cmsg_type = SCM_RIGHTS;
-			c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-			memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
-		}
+		if (!off && hw_msg_put_fds(&mh, &ctl, fds, nfds))
+			return -EINVAL;
 		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
