@@ -31,6 +31,24 @@ void th_log_release(void);
  * how a test calls something that used to hang without hanging itself. */
 bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline);
 
+/* A call fn(p, v) on a thread of its own, its result collected at the join:
+ * how a test runs calls beside each other without a struct and a
+ * trampoline of its own. */
+typedef int th_call_fn(void *p, uint64_t v);
+struct th_call {
+	th_call_fn *fn;
+	void *p;
+	uint64_t v;
+	int ret;
+	pthread_t thread;
+};
+void th_call_start(struct th_call *c, th_call_fn *fn, void *p, uint64_t v);
+/* Join the thread: fn's result. */
+int th_call_join(struct th_call *c);
+/* fn(p, v) on a thread that must return by deadline (fw_deadline()), or
+ * the test fails there instead of hanging: fn's result. */
+int th_call_by(th_call_fn *fn, void *p, uint64_t v, uint64_t deadline);
+
 /* The number of descriptors open in this process now (-1: no /proc). */
 int th_count_fds(void);
 
@@ -81,6 +99,22 @@ void th_rm_socket_dir(const char *dir);
 void th_kill_server(pid_t *pid, const char *path);
 /* SIGTERM (or SIGKILL with kill_hard) and reap; returns the exit status. */
 int th_stop_platform(pid_t pid, bool kill_hard);
+
+/* An OP-TEE secure world (optee_tee_serve) in a forked child: four
+ * threads, DYNAMIC_SHM and RPC_ARG with extra_caps, OP-TEE OS 4, the PTAs
+ * given. in_child(ctx) (when non-NULL) runs in the child first; the child
+ * serves on path until stop_fd ends (-1: until it is killed). */
+struct optee_pta;
+struct th_tee {
+	const struct optee_pta *const *ptas;
+	unsigned int nptas;
+	uint32_t extra_caps;
+	int stop_fd;
+	void (*in_child)(void *ctx);
+	void *ctx;
+};
+/* The child's pid once it listens (the test fails if it does not). */
+pid_t th_fork_tee(const char *path, const struct th_tee *t);
 
 /* Descriptors open in this process now (to see that nothing leaked). */
 unsigned int th_open_fds(void);

@@ -160,13 +160,13 @@ static void test_file_semantics(void **state)
 {
 	struct dev_rig *d = *state;
 	struct issei_connect_client_data c;
-	struct issei_dev_file *a = open_connected(d, rig_echo_uuid), *b;
+	struct issei_dev_file *a = open_connected(d, engine_echo_uuid), *b;
 	char buf[8], big[5121];
 
 	echo_ok(a, "hello");
 	/* a second file cannot take the first's client; a zero uuid is no one */
 	assert_int_equal(issei_dev_open(d->path, &b), 0);
-	memcpy(c.in_client_uuid, rig_echo_uuid, 16);
+	memcpy(c.in_client_uuid, engine_echo_uuid, 16);
 	assert_int_equal(issei_dev_ioctl(b, IOCTL_ISSEI_CONNECT_CLIENT, &c), -EBUSY);
 	memset(c.in_client_uuid, 0, 16);
 	assert_int_equal(issei_dev_ioctl(b, IOCTL_ISSEI_CONNECT_CLIENT, &c), -ENOTTY);
@@ -214,7 +214,7 @@ static void test_poll_readiness(void **state)
 	/* not connected: an error, shown readable and writable */
 	assert_int_equal(evfd_events(f, POLLIN | POLLOUT, 0), POLLIN | POLLOUT);
 	issei_dev_close(f);
-	f = open_connected(d, rig_echo_uuid);
+	f = open_connected(d, engine_echo_uuid);
 	assert_int_equal(evfd_events(f, POLLIN | POLLOUT, 0), POLLOUT);
 	assert_int_equal(issei_dev_poll(f, ISSEI_POLLIN | ISSEI_POLLOUT), ISSEI_POLLOUT);
 	assert_int_equal(issei_dev_write(f, "ping", 4, RIG_WAIT_MS), 4);
@@ -245,7 +245,7 @@ static void *writer(void *arg)
 static void test_poll_write_in_progress(void **state)
 {
 	struct dev_rig *d = *state;
-	struct blocked_write b = { .f = open_connected(d, rig_echo_uuid) };
+	struct blocked_write b = { .f = open_connected(d, engine_echo_uuid) };
 	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
 	struct pollfd out = { .fd = issei_dev_out_fd(b.f), .events = POLLIN };
 	pthread_t t;
@@ -273,8 +273,8 @@ static void test_poll_write_in_progress(void **state)
 static void test_reset_seen_by_every_file(void **state)
 {
 	struct dev_rig *d = *state;
-	struct issei_dev_file *a = open_connected(d, rig_echo_uuid);
-	struct issei_dev_file *b = open_connected(d, rig_echo1_uuid);
+	struct issei_dev_file *a = open_connected(d, engine_echo_uuid);
+	struct issei_dev_file *b = open_connected(d, engine_echo1_uuid);
 	unsigned int resets = rig_resets(&d->r);
 	struct issei_connect_client_data c;
 	char buf[8];
@@ -290,7 +290,7 @@ static void test_reset_seen_by_every_file(void **state)
 	assert_int_equal(rig_done(&d->r, resets + 1), 0);
 	assert_int_equal(evfd_events(a, POLLIN | POLLOUT, 0), POLLIN | POLLOUT);
 	assert_int_equal(issei_dev_poll(a, ISSEI_POLLIN), ISSEI_POLLERR);
-	memcpy(c.in_client_uuid, rig_echo_uuid, 16);
+	memcpy(c.in_client_uuid, engine_echo_uuid, 16);
 	assert_int_equal(issei_dev_ioctl(a, IOCTL_ISSEI_CONNECT_CLIENT, &c), 0);
 	echo_ok(a, "after");
 	issei_dev_close(a);
@@ -343,7 +343,7 @@ static void reconnect_at_once(void *ctx, int mask)
 	if (!(mask & ISSEI_POLLERR) || r->done)
 		return;
 	r->done = true;
-	assert_int_equal(issei_cl_connect_locked(r->cl, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_cl_connect_locked(r->cl, engine_echo_uuid, NULL), 0);
 }
 
 /* As upstream (wait_event_interruptible on check_read), a read that is
@@ -361,7 +361,7 @@ static void test_read_waits_across_reconnect(void **state)
 	assert_int_equal(rig_up(&r), 0);
 	assert_int_equal(rig_done(&r, 1), 0);
 	assert_int_equal(issei_open(r.dev, &w.cl), 0);
-	assert_int_equal(issei_connect(w.cl, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(w.cl, engine_echo_uuid, NULL), 0);
 	rc.cl = w.cl;
 	issei_set_notify(w.cl, reconnect_at_once, &rc);
 	assert_int_equal(pthread_create(&t, NULL, driver_reader, &w), 0);
@@ -412,7 +412,7 @@ static void test_eintr_from_real_signal(void **state)
 {
 	struct dev_rig *d = *state;
 	struct sigaction sa = { .sa_handler = on_signal }, old;
-	struct blocked_read b = { .f = open_connected(d, rig_echo_uuid) };
+	struct blocked_read b = { .f = open_connected(d, engine_echo_uuid) };
 	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
 	pthread_t t;
 
@@ -457,7 +457,7 @@ static void test_restart_from_real_signal(void **state)
 #endif
 	struct dev_rig *d = *state;
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART }, old;
-	struct blocked_read b = { .f = open_connected(d, rig_echo_uuid) };
+	struct blocked_read b = { .f = open_connected(d, engine_echo_uuid) };
 	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
 	int before = signals_handled;
 	pthread_t t;
@@ -523,7 +523,7 @@ static int32_t raw_result(int fd)
 static void test_hostile_length_lie(void **state)
 {
 	struct dev_rig *d = *state;
-	struct issei_dev_file *good = open_connected(d, rig_echo_uuid);
+	struct issei_dev_file *good = open_connected(d, engine_echo_uuid);
 	struct issei_dev_req q = { .op = ISSEI_DEV_WRITE,
 				   .len = 4,
 				   .payload = (const uint8_t *)"abcd" };
@@ -548,11 +548,11 @@ static void test_hostile_length_lie(void **state)
 static void test_hostile_flood(void **state)
 {
 	struct dev_rig *d = *state;
-	struct issei_dev_file *good = open_connected(d, rig_echo1_uuid);
+	struct issei_dev_file *good = open_connected(d, engine_echo1_uuid);
 	struct issei_dev_req q = { .op = ISSEI_DEV_CONNECT, .seq = 1, .len = 16 };
 	int fd = raw_open(d);
 
-	q.payload = rig_echo_uuid;
+	q.payload = engine_echo_uuid;
 	raw_send(fd, &q);
 	assert_int_equal(raw_result(fd), 0);
 	/* more blocking reads than a file may have in flight: the extra one
@@ -569,7 +569,7 @@ static void test_hostile_flood(void **state)
 	close(fd);
 	assert_int_equal(issei_dev_server_wait_files(d->srv, 1, RIG_WAIT_MS), 0);
 	issei_dev_close(good);
-	good = open_connected(d, rig_echo_uuid);
+	good = open_connected(d, engine_echo_uuid);
 	echo_ok(good, "the dead file's client");
 	issei_dev_close(good);
 }
@@ -580,7 +580,7 @@ static void test_hostile_flood(void **state)
 static void test_hostile_never_reads(void **state)
 {
 	struct dev_rig *d = *state;
-	struct issei_dev_file *good = open_connected(d, rig_echo_uuid);
+	struct issei_dev_file *good = open_connected(d, engine_echo_uuid);
 	struct issei_dev_req q = { .op = ISSEI_DEV_POLL, .arg = ISSEI_POLLIN };
 	struct timeval bound = { .tv_sec = RIG_WAIT_MS / 1000 };
 	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);

@@ -499,43 +499,34 @@ static void test_reset_not_supported_ignored(void **state)
 
 #define ROUNDS 200
 
-struct worker {
-	struct scmi_agent *a;
-	uint32_t want;
-	int failures;
-};
-
-static void *guest_loop(void *arg)
+/* ROUNDS discoveries of a's own agent id: how many were not want. */
+static int guest_loop(void *a, uint64_t want)
 {
-	struct worker *w = arg;
+	int failures = 0;
 
 	for (int i = 0; i < ROUNDS; i++) {
 		uint32_t id = 0;
 
-		if (scmi_base_discover_agent(w->a, SCMI_BASE_AGENT_ID_SELF, &id, NULL) ||
-		    id != w->want)
-			w->failures++;
+		if (scmi_base_discover_agent(a, SCMI_BASE_AGENT_ID_SELF, &id, NULL) || id != want)
+			failures++;
 	}
-	return NULL;
+	return failures;
 }
 
 /* Two guests and the management channel at once: each answered as itself. */
 static void test_guests_and_management_concurrently(void **state)
 {
 	struct fix *f = *state;
-	struct worker w[2] = { { f->guest[1], 2, 0 }, { f->guest[2], 3, 0 } };
-	pthread_t t[2];
+	struct th_call w[2];
 
 	for (int i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&t[i], NULL, guest_loop, &w[i]), 0);
+		th_call_start(&w[i], guest_loop, f->guest[i + 1], (uint64_t)i + 2);
 	for (int i = 0; i < ROUNDS / 4; i++)
 		assert_int_equal(mediator_domain_assign(f->m, 2, f->b.fdt, "/passthrough/gpu",
 							f->err, sizeof(f->err)),
 				 0);
-	for (int i = 0; i < 2; i++) {
-		assert_int_equal(pthread_join(t[i], NULL), 0);
-		assert_int_equal(w[i].failures, 0);
-	}
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(th_call_join(&w[i]), 0);
 }
 
 /* ------------------------------------------------------ control records */

@@ -602,45 +602,17 @@ static const struct optee_pta wait_pta = {
 	.invoke = wait_invoke,
 };
 
-static void child_ready(void *ctx)
-{
-	(void)!write(*(int *)ctx, "r", 1);
-}
-
 /* A secure world in a child process on path (extra_caps besides DYNAMIC_SHM and RPC_ARG);
  * its pid once it listens. */
 static pid_t start_tee_caps(const char *path, uint32_t extra_caps)
 {
 	static const struct optee_pta *const ptas[] = { &optee_pta_test, &wait_pta };
-	int rdy[2], stop[2];
-	char c;
+	int stop[2];
 	pid_t pid;
 
-	assert_int_equal(pipe(rdy), 0);
 	assert_int_equal(pipe(stop), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		struct optee_tee_serve_opts o = {
-			.tee = { .threads = 4,
-				 .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG |
-					 extra_caps,
-				 .os_major = 4 },
-			.ptas = ptas,
-			.nptas = 2,
-			.ready = child_ready,
-			.ready_ctx = &rdy[1],
-		};
-		char err[256];
-
-		close(rdy[0]);
-		_exit(optee_tee_serve(path, &o, stop[0], err, sizeof(err)) ? 1 : 0);
-	}
-	close(rdy[1]);
+	pid = th_fork_tee(path, &(const struct th_tee){ ptas, 2, extra_caps, stop[0], NULL, NULL });
 	close(stop[0]);
-	assert_int_equal(fw_wait_readable(rdy[0], fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC)), 0);
-	assert_int_equal(read(rdy[0], &c, 1), 1);
-	close(rdy[0]);
 	/* stop[1] stays open: the child serves until killed. */
 	return pid;
 }

@@ -311,29 +311,17 @@ static int call_echo(struct scmi_agent *a, uint8_t proto, size_t len)
 	return ret;
 }
 
-struct bounded_call {
-	struct scmi_agent *a;
-	size_t len;
-	int ret;
-};
-
-static void *bounded_call_main(void *arg)
+/* call_echo of len bytes on Base, as a th_call_fn. */
+static int echo_base(void *a, uint64_t len)
 {
-	struct bounded_call *b = arg;
-
-	b->ret = call_echo(b->a, BASE, b->len);
-	return NULL;
+	return call_echo(a, BASE, (size_t)len);
 }
 
 /* A call that must end by the deadline: a channel lock never given back fails the test
  * here instead of hanging it. */
 static int call_by(struct scmi_agent *a, size_t len, int64_t ms)
 {
-	struct bounded_call b = { a, len, 0 };
-
-	assert_true(
-		th_finishes_by(bounded_call_main, &b, fw_deadline(ms * (int64_t)FW_NSEC_PER_MSEC)));
-	return b.ret;
+	return th_call_by(echo_base, a, len, fw_deadline(ms * (int64_t)FW_NSEC_PER_MSEC));
 }
 
 /* ------------------------------------------------------------ probe */
@@ -726,9 +714,16 @@ static void test_threads_take_turns(void **state)
 static pid_t tee_pid = -1;
 static char tee_path[108];
 
-static void child_ready(void *ctx)
+struct tee_pipes {
+	int block, call;
+};
+
+static void script_pipes(void *ctx)
 {
-	(void)!write(*(int *)ctx, "r", 1);
+	const struct tee_pipes *p = ctx;
+
+	sc.block_fd = p->block;
+	sc.ready_fd = p->call;
 }
 
 /* The secure world in a child, its scripted PTA blocking in every PROCESS command after it
@@ -736,37 +731,16 @@ static void child_ready(void *ctx)
 static void start_tee(int *in_call)
 {
 	static const struct optee_pta *const ptas[] = { &script_pta };
-	int rdy[2], call[2], block[2];
-	char c;
+	int call[2], block[2];
+	struct tee_pipes p;
 
-	assert_int_equal(pipe(rdy), 0);
 	assert_int_equal(pipe(call), 0);
 	assert_int_equal(pipe(block), 0);
-	tee_pid = fork();
-	assert_true(tee_pid >= 0);
-	if (tee_pid == 0) {
-		struct optee_tee_serve_opts o = {
-			.tee = { .threads = 4,
-				 .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG,
-				 .os_major = 4 },
-			.ptas = ptas,
-			.nptas = 1,
-			.ready = child_ready,
-			.ready_ctx = &rdy[1],
-		};
-		char err[256];
-
-		sc.block_fd = block[0];
-		sc.ready_fd = call[1];
-		_exit(optee_tee_serve(tee_path, &o, -1, err, sizeof(err)) ? 1 : 0);
-	}
-	close(rdy[1]);
+	p = (struct tee_pipes){ block[0], call[1] };
+	tee_pid = th_fork_tee(tee_path, &(const struct th_tee){ ptas, 1, 0, -1, script_pipes, &p });
 	close(call[1]);
 	close(block[0]);
 	close(block[1]);
-	assert_int_equal(fw_wait_readable(rdy[0], fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC)), 0);
-	assert_int_equal(read(rdy[0], &c, 1), 1);
-	close(rdy[0]);
 	*in_call = call[0];
 }
 
@@ -784,12 +758,12 @@ static int reap_tee(void **state)
 static void test_secure_world_killed(void **state)
 {
 	enum mode m = *(const enum mode *)*state;
-	struct bounded_call b = { 0 };
+	struct scmi_agent *a;
+	struct th_call call;
 	struct optee_remote *r;
 	struct fx f = { 0 };
 	struct scmi_optee_chan_desc d;
 	uint64_t deadline = fw_deadline(20 * (int64_t)FW_NSEC_PER_SEC);
-	pthread_t th;
 	char err[256], c;
 	int in_call;
 
@@ -804,27 +778,25 @@ static void test_secure_world_killed(void **state)
 					   sizeof(err)),
 			 0);
 	assert_int_equal(scmi_optee_agent_probe(optee_remote_drv(r), &f.oa), 0);
-	b.len = 8;
 	d = desc_for(&f, m, 0);
-	assert_int_equal(scmi_agent_create(NULL, &scmi_optee_desc, &b.a), 0);
-	assert_int_equal(scmi_agent_add_channel(b.a, BASE, true, &d), 0);
+	assert_int_equal(scmi_agent_create(NULL, &scmi_optee_desc, &a), 0);
+	assert_int_equal(scmi_agent_add_channel(a, BASE, true, &d), 0);
 	th_log_capture();
 	/* The core's reply timeout must not end the call first: the invoke is synchronous. */
-	assert_int_equal(pthread_create(&th, NULL, bounded_call_main, &b), 0);
+	th_call_start(&call, echo_base, a, 8);
 	assert_int_equal(fw_wait_readable(in_call, deadline), 0);
 	assert_int_equal(read(in_call, &c, 1), 1);
 	kill(tee_pid, SIGKILL);
 	assert_int_equal(th_exit_status(tee_pid), 128 + SIGKILL);
 	tee_pid = -1;
-	pthread_join(th, NULL);
-	assert_int_equal(b.ret, -EIO);
+	assert_int_equal(th_call_join(&call), -EIO);
 	assert_true(th_log_contains("Can't invoke channel"));
-	assert_int_equal(call_by(b.a, 8, 10000), m == MSG ? -EIO : -EBUSY);
+	assert_int_equal(call_by(a, 8, 10000), m == MSG ? -EIO : -EBUSY);
 	if (m != MSG)
 		assert_true(th_log_contains("the SMT area is still the secure world's"));
 	th_log_release();
 	assert_true(fw_now_ns() < deadline);
-	scmi_agent_destroy(b.a);
+	scmi_agent_destroy(a);
 	assert_int_equal(scmi_optee_agent_channels(f.oa), 0);
 	assert_int_equal(scmi_optee_agent_remove(f.oa), 0);
 	assert_int_equal(optee_drv_pool_pages_used(optee_remote_drv(r)), 0);
