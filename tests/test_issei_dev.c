@@ -225,17 +225,11 @@ static void test_poll_readiness(void **state)
 	issei_dev_close(f);
 }
 
-struct blocked_write {
-	struct issei_dev_file *f;
-	ssize_t ret;
-};
-
-static void *writer(void *arg)
+/* A write of one byte to file f that waits as long as it takes. */
+static int write_b(void *f, uint64_t unused)
 {
-	struct blocked_write *b = arg;
-
-	b->ret = issei_dev_write(b->f, "b", 1, -1);
-	return NULL;
+	(void)unused;
+	return (int)issei_dev_write(f, "b", 1, -1);
 }
 
 /* Connected, nothing to read, a write in progress: the device is neither
@@ -245,28 +239,28 @@ static void *writer(void *arg)
 static void test_poll_write_in_progress(void **state)
 {
 	struct dev_rig *d = *state;
-	struct blocked_write b = { .f = open_connected(d, engine_echo_uuid) };
+	struct issei_dev_file *f = open_connected(d, engine_echo_uuid);
 	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
-	struct pollfd out = { .fd = issei_dev_out_fd(b.f), .events = POLLIN };
-	pthread_t t;
+	struct pollfd out = { .fd = issei_dev_out_fd(f), .events = POLLIN };
+	struct th_call w;
 
 	assert_int_equal(poll(&out, 1, 0), 1);
 	/* the engine takes nothing more: the first message fills the slot,
 	 * the second write waits for it */
 	assert_int_equal(rig_inject(&d->r, ISSEI_FW_FAULT_NO_CONSUME, 0, 1), 0);
-	assert_int_equal(issei_dev_write(b.f, "a", 1, RIG_WAIT_MS), 1);
-	assert_int_equal(pthread_create(&t, NULL, writer, &b), 0);
-	while (issei_dev_poll(b.f, ISSEI_POLLIN | ISSEI_POLLOUT) != 0 && fw_remaining(end))
+	assert_int_equal(issei_dev_write(f, "a", 1, RIG_WAIT_MS), 1);
+	th_call_start(&w, write_b, f, 0);
+	while (issei_dev_poll(f, ISSEI_POLLIN | ISSEI_POLLOUT) != 0 && fw_remaining(end))
 		sched_yield();
-	assert_int_equal(issei_dev_poll(b.f, ISSEI_POLLIN | ISSEI_POLLOUT), 0);
-	assert_int_equal(evfd_events(b.f, POLLIN, 0), 0);
+	assert_int_equal(issei_dev_poll(f, ISSEI_POLLIN | ISSEI_POLLOUT), 0);
+	assert_int_equal(evfd_events(f, POLLIN, 0), 0);
 	assert_int_equal(poll(&out, 1, 0), 0);
 	/* the change wakes a waiter on the out eventfd */
 	assert_int_equal(poll(&out, 1, RIG_WAIT_MS), 1);
-	assert_int_equal(issei_dev_poll(b.f, ISSEI_POLLOUT), ISSEI_POLLERR);
-	pthread_join(t, NULL);
-	assert_int_equal(b.ret, 1); /* as upstream: a reset while waiting still returns n */
-	issei_dev_close(b.f);
+	assert_int_equal(issei_dev_poll(f, ISSEI_POLLOUT), ISSEI_POLLERR);
+	/* as upstream: a reset while waiting still returns n */
+	assert_int_equal(th_call_join(&w), 1);
+	issei_dev_close(f);
 }
 
 /* A reset of the engine: every file sees it, as upstream shows it. */
@@ -605,14 +599,8 @@ static void test_hostile_never_reads(void **state)
 
 /* A host that answers the HELLO with nfds eventfds (the right number is
  * two), then waits for the client to hang up. */
-struct fake_host {
-	struct hw_link_server *ls;
-	size_t nfds;
-};
-
-static void *fake_host_main(void *arg)
+static int fake_host(void *ls, uint64_t nfds)
 {
-	struct fake_host *h = arg;
 	struct issei_dev_rep r = { .op = ISSEI_DEV_HELLO };
 	union hw_msg_fds_ctl ctl;
 	uint8_t buf[ISSEI_DEV_REP_HDR];
@@ -621,18 +609,18 @@ static void *fake_host_main(void *arg)
 	int fds[3];
 	struct hw_link *l;
 
-	assert_int_equal(hw_link_accept(h->ls, &l), 0);
-	for (size_t i = 0; i < h->nfds; i++)
+	assert_int_equal(hw_link_accept(ls, &l), 0);
+	for (size_t i = 0; i < nfds; i++)
 		fds[i] = eventfd(0, EFD_CLOEXEC);
-	assert_int_equal(hw_msg_put_fds(&mh, &ctl, fds, h->nfds), 0);
+	assert_int_equal(hw_msg_put_fds(&mh, &ctl, fds, nfds), 0);
 	assert_int_equal(issei_dev_rep_pack(&r, buf, sizeof(buf)), sizeof(buf));
 	assert_int_equal(sendmsg(hw_link_fd(l), &mh, MSG_NOSIGNAL), sizeof(buf));
-	for (size_t i = 0; i < h->nfds; i++)
+	for (size_t i = 0; i < nfds; i++)
 		close(fds[i]);
 	hw_recv_record(hw_link_fd(l), buf, sizeof(buf),
 		       fw_deadline(RIG_WAIT_MS * FW_NSEC_PER_MSEC));
 	hw_link_close(l);
-	return NULL;
+	return 0;
 }
 
 /* A HELLO with one eventfd or three: the open fails (ENODEV) and keeps
@@ -643,18 +631,18 @@ static void test_hostile_host_fds(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < FW_ARRAY_SIZE(counts); i++) {
-		struct fake_host h = { .nfds = counts[i] };
 		int before = th_count_fds();
+		struct hw_link_server *ls;
 		struct issei_dev_file *f;
+		struct th_call host;
 		char path[108];
-		pthread_t t;
 
 		th_tmp_path(path, sizeof(path), "issei-fake-host");
-		assert_int_equal(hw_link_listen(path, &h.ls), 0);
-		assert_int_equal(pthread_create(&t, NULL, fake_host_main, &h), 0);
+		assert_int_equal(hw_link_listen(path, &ls), 0);
+		th_call_start(&host, fake_host, ls, counts[i]);
 		assert_int_equal(issei_dev_open(path, &f), -ENODEV);
-		pthread_join(t, NULL);
-		hw_link_server_close(h.ls);
+		assert_int_equal(th_call_join(&host), 0);
+		hw_link_server_close(ls);
 		assert_int_equal(th_count_fds(), before);
 	}
 }
@@ -667,20 +655,18 @@ int main(void)
 		cmocka_unit_test(test_connect_null_link_down),
 		cmocka_unit_test(test_read_waits_across_reconnect),
 		cmocka_unit_test(test_hostile_host_fds),
-		cmocka_unit_test_setup_teardown(test_file_semantics, dev_rig_up, dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_sysfs, dev_rig_up, dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_poll_readiness, dev_rig_up, dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_poll_write_in_progress, dev_rig_up,
-						dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_reset_seen_by_every_file, dev_rig_up,
-						dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_eintr_from_real_signal, dev_rig_up,
-						dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_restart_from_real_signal, dev_rig_up,
-						dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_hostile_length_lie, dev_rig_up, dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_hostile_flood, dev_rig_up, dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_hostile_never_reads, dev_rig_up, dev_rig_down),
+#define T(t) cmocka_unit_test_setup_teardown(t, dev_rig_up, dev_rig_down)
+		T(test_file_semantics),
+		T(test_sysfs),
+		T(test_poll_readiness),
+		T(test_poll_write_in_progress),
+		T(test_reset_seen_by_every_file),
+		T(test_eintr_from_real_signal),
+		T(test_restart_from_real_signal),
+		T(test_hostile_length_lie),
+		T(test_hostile_flood),
+		T(test_hostile_never_reads),
+#undef T
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -1057,24 +1057,22 @@ static void test_held_guest_blocks_nobody_else(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_probe_default_board, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_domain_create_outcomes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_foreign_function_ids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_own_id_forwarded_with_args, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_assign_grants_only_that_domain, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_destroy_resets_agent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_channel_stays_own, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused_reset_stays_dying, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_not_supported_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_assign_mixed_and_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_guests_and_management_concurrently, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_held_guest_blocks_nobody_else, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_destroys, setup, teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_probe_default_board),
+		T(test_domain_create_outcomes),
+		T(test_foreign_function_ids),
+		T(test_own_id_forwarded_with_args),
+		T(test_assign_grants_only_that_domain),
+		T(test_destroy_resets_agent),
+		T(test_malformed_channel_stays_own),
+		T(test_refused_reset_stays_dying),
+		T(test_reset_not_supported_ignored),
+		T(test_assign_mixed_and_refused),
+		T(test_guests_and_management_concurrently),
+		T(test_held_guest_blocks_nobody_else),
+		T(test_concurrent_destroys),
 		cmocka_unit_test(test_ctl_records),
-		cmocka_unit_test_setup_teardown(test_ctl_replies, setup, teardown),
+		T(test_ctl_replies),
 		cmocka_unit_test(test_dt_error_outcomes),
 		cmocka_unit_test(test_dt_dom0_agent),
 		cmocka_unit_test(test_dt_device_entries),
@@ -1082,6 +1080,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_probe_creates_dom0, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_failures_unwind, setup_bare, teardown),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -673,36 +673,28 @@ static void test_setup_failures(void **state)
 }
 
 /* Threads sharing a channel take turns: the PTA never sees two calls at once. */
-struct hammer {
-	struct scmi_agent *a;
-	int fails;
-};
-
-static void *hammer_main(void *arg)
+/* 50 echo calls on a: how many failed. */
+static int hammer(void *a, uint64_t unused)
 {
-	struct hammer *h = arg;
+	int fails = 0;
 
+	(void)unused;
 	for (int i = 0; i < 50; i++)
-		h->fails += call_echo(h->a, BASE, (size_t)(i % 32)) != 0;
-	return NULL;
+		fails += call_echo(a, BASE, (size_t)(i % 32)) != 0;
+	return fails;
 }
 
 static void test_threads_take_turns(void **state)
 {
 	struct fx *f = probed(state);
-	struct hammer h[4];
-	pthread_t th[4];
+	struct th_call h[4];
 	struct scmi_agent *a;
 
 	assert_int_equal(agent_for(f, MSG, 0, &a), 0);
-	for (int i = 0; i < 4; i++) {
-		h[i] = (struct hammer){ a, 0 };
-		assert_int_equal(pthread_create(&th[i], NULL, hammer_main, &h[i]), 0);
-	}
-	for (int i = 0; i < 4; i++) {
-		pthread_join(th[i], NULL);
-		assert_int_equal(h[i].fails, 0);
-	}
+	for (int i = 0; i < 4; i++)
+		th_call_start(&h[i], hammer, a, 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(th_call_join(&h[i]), 0);
 	assert_int_equal(atomic_load(&sc.overlaps), 0);
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_MSG_CHANNEL]), 200);
 	scmi_agent_destroy(a);
@@ -1206,21 +1198,23 @@ static const enum mode killed_modes[] = { [SMT] = SMT, [SMT_MESSAGE] = SMT_MESSA
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_probe, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_smt_mode, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_smt_message_mode, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_msg_mode, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_descriptor, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_dedicated_channel, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_system_sessions, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_errors_smt, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_errors_smt_message, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_errors_msg, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_reply_sizes, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_message_too_large, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_no_rx, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_setup_failures, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_threads_take_turns, fx_setup, fx_teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, fx_setup, fx_teardown)
+		T(test_probe),
+		T(test_smt_mode),
+		T(test_smt_message_mode),
+		T(test_msg_mode),
+		T(test_descriptor),
+		T(test_dedicated_channel),
+		T(test_system_sessions),
+		T(test_errors_smt),
+		T(test_errors_smt_message),
+		T(test_errors_msg),
+		T(test_hostile_reply_sizes),
+		T(test_message_too_large),
+		T(test_no_rx),
+		T(test_setup_failures),
+		T(test_threads_take_turns),
+#undef T
 		cmocka_unit_test_prestate_setup_teardown(test_secure_world_killed, NULL, reap_tee,
 							 (void *)&killed_modes[SMT]),
 		cmocka_unit_test_prestate_setup_teardown(test_secure_world_killed, NULL, reap_tee,

@@ -304,14 +304,14 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_trace_data),
 		cmocka_unit_test(test_layout_offsets),
-		cmocka_unit_test_setup_teardown(test_area_init_checks, area_setup, area_teardown),
-		cmocka_unit_test_setup_teardown(test_tx_prepare, area_setup, area_teardown),
-		cmocka_unit_test_setup_teardown(test_poll_done_and_fetch, area_setup,
-						area_teardown),
-		cmocka_unit_test_setup_teardown(test_fetch_notification, area_setup, area_teardown),
-		cmocka_unit_test_setup_teardown(test_platform_read, area_setup, area_teardown),
-		cmocka_unit_test_setup_teardown(test_platform_respond_and_post, area_setup,
-						area_teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, area_setup, area_teardown)
+		T(test_area_init_checks),
+		T(test_tx_prepare),
+		T(test_poll_done_and_fetch),
+		T(test_fetch_notification),
+		T(test_platform_read),
+		T(test_platform_respond_and_post),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
