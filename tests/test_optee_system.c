@@ -8,7 +8,7 @@
  * foreign interrupt). Each side was tested against a scripted peer; this is
  * where a mismatch between the two would show.
  */
-#include "helpers.h"
+#include "rig.h"
 
 #include <fwkit/base.h>
 #include <fwkit/optee/client.h>
@@ -537,38 +537,30 @@ static void test_cli_bench_row(void **state)
 	assert_non_null(strstr(out, "{\"name\":\"floor.doorbell_2line.threads\""));
 }
 
+/* The command line's refusals. */
+static const struct rig_cli cli_refusals[] = {
+	{ { "optee", "invoke", "not-a-uuid", "0" }, .status = 2, .err = "is not a UUID" },
+	{ { "optee", "invoke", TEST_UUID, "0", "vx:1" }, .status = 2, .err = "bad param 'vx:1'" },
+	{ { "optee", "invoke", "00000000-0000-0000-0000-000000000001", "0" },
+	  .status = 1,
+	  .err = "open session: ITEM_NOT_FOUND, origin TEE" },
+	/* The default board's secure world raises no asynchronous notifications. */
+	{ { "optee", "notify" }, .status = 1, .err = "offers no asynchronous notifications" },
+	/* --control belongs to the secure world's process. */
+	{ { "optee", "--control", "-", "info" },
+	  .status = 2,
+	  .err = "--control is the secure world's" },
+	/* A control FIFO that cannot be made. */
+	{ { "optee", "--socket", "/nonexistent/tee.sock", "tee", "--control",
+	    "/nonexistent/tee.ctl" },
+	  .status = 1,
+	  .err = "--control /nonexistent/tee.ctl" },
+};
+
 static void test_cli_refusals(void **state)
 {
-	char out[4096], err[1024];
-
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
-				      "not-a-uuid", "0", NULL),
-			 2);
-	assert_non_null(strstr(err, "is not a UUID"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
-				      TEST_UUID, "0", "vx:1", NULL),
-			 2);
-	assert_non_null(strstr(err, "bad param 'vx:1'"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
-				      "00000000-0000-0000-0000-000000000001", "0", NULL),
-			 1);
-	assert_non_null(strstr(err, "open session: ITEM_NOT_FOUND, origin TEE"));
-	/* The default board's secure world raises no asynchronous notifications. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "notify", NULL),
-			 1);
-	assert_non_null(strstr(err, "offers no asynchronous notifications"));
-	/* --control belongs to the secure world's process. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--control", "-",
-				      "info", NULL),
-			 2);
-	assert_non_null(strstr(err, "--control is the secure world's"));
-	/* A control FIFO that cannot be made. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--socket",
-				      "/nonexistent/tee.sock", "tee", "--control",
-				      "/nonexistent/tee.ctl", NULL),
-			 1);
-	assert_non_null(strstr(err, "--control /nonexistent/tee.ctl"));
+	rig_cli_steps(NULL, cli_refusals, FW_ARRAY_SIZE(cli_refusals));
 }
 
 /* ------------------------------------------------------- across processes */

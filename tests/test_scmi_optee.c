@@ -171,22 +171,10 @@ static uint32_t script_invoke(struct optee_pta_call *call, void *sess, uint32_t 
 	}
 }
 
-#define T1(a)	    TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, 0, 0, 0)
-#define T3(a, b, c) TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, TEE_PARAM_TYPE_##b, TEE_PARAM_TYPE_##c, 0)
-
-static const struct optee_pta_cmd script_cmds[] = {
-	{ PTA_SCMI_CMD_CAPABILITIES, T1(VALUE_OUTPUT) },
-	{ PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, T1(VALUE_INPUT) },
-	{ PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE,
-	  TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_MEMREF_INOUT, 0, 0) },
-	{ PTA_SCMI_CMD_GET_CHANNEL_HANDLE, T1(VALUE_INOUT) },
-	{ PTA_SCMI_CMD_PROCESS_MSG_CHANNEL, T3(VALUE_INPUT, MEMREF_INPUT, MEMREF_OUTPUT) },
-};
-
 static struct optee_pta script_pta = {
 	.name = "scripted " PTA_SCMI_NAME,
-	.cmds = script_cmds,
-	.ncmds = FW_ARRAY_SIZE(script_cmds),
+	.cmds = pta_scmi_cmds,
+	.ncmds = PTA_SCMI_NCMDS,
 	.open = script_open,
 	.invoke = script_invoke,
 	.close = script_close,
