@@ -18,6 +18,21 @@
 #include <fwkit/sync.h>
 #include <pthread.h>
 
+/* A file's cmocka fixture, setup and teardown: *state made by the
+ * expression make, and given to destroy after the test, also after a failed
+ * assertion. */
+#define TH_FIXTURE(make, destroy)                                                                  \
+	static int setup(void **state)                                                             \
+	{                                                                                          \
+		*state = (make);                                                                   \
+		return 0;                                                                          \
+	}                                                                                          \
+	static int teardown(void **state)                                                          \
+	{                                                                                          \
+		destroy(*state);                                                                   \
+		return 0;                                                                          \
+	}
+
 /* Start capturing log lines (all levels); the previous capture is cleared. */
 void th_log_capture(void);
 /* Whether a captured line contains needle. */

@@ -594,28 +594,30 @@ static const struct optee_pta wait_pta = {
 	.invoke = wait_invoke,
 };
 
-/* A secure world in a child process on path (extra_caps besides DYNAMIC_SHM and RPC_ARG);
- * its pid once it listens. */
-static pid_t start_tee_caps(const char *path, uint32_t extra_caps)
-{
-	static const struct optee_pta *const ptas[] = { &optee_pta_test, &wait_pta };
-	int stop[2];
-	pid_t pid;
-
-	assert_int_equal(pipe(stop), 0);
-	pid = th_fork_tee(path, &(const struct th_tee){ ptas, 2, extra_caps, stop[0], NULL, NULL });
-	close(stop[0]);
-	/* stop[1] stays open: the child serves until killed. */
-	return pid;
-}
-
-static pid_t start_tee(const char *path)
-{
-	return start_tee_caps(path, 0);
-}
-
 static pid_t tee_pid = -1, cli_pid = -1;
 static char tee_path[108];
+
+/* A secure world in a child process on tee_path (tee_pid; extra_caps besides DYNAMIC_SHM
+ * and RPC_ARG), and this process attached to it as its normal world with an SMC timeout
+ * of smc_s seconds. */
+static struct optee_remote *attach_tee(uint32_t extra_caps, int64_t smc_s)
+{
+	static const struct optee_pta *const ptas[] = { &optee_pta_test, &wait_pta };
+	struct optee_remote *r;
+	char err[256];
+	int stop[2];
+
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	assert_int_equal(pipe(stop), 0);
+	tee_pid = th_fork_tee(tee_path,
+			      &(const struct th_tee){ ptas, 2, extra_caps, stop[0], NULL, NULL });
+	close(stop[0]);
+	/* stop[1] stays open: the child serves until killed. */
+	assert_int_equal(optee_remote_open(tee_path, 5000, smc_s * (int64_t)FW_NSEC_PER_SEC, &r,
+					   err, sizeof(err)),
+			 0);
+	return r;
+}
 
 static void kill_tee(void)
 {
@@ -652,11 +654,7 @@ static void test_xproc_invoke_and_refusals(void **state)
 	};
 
 	(void)state;
-	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
-	tee_pid = start_tee(path);
-	assert_int_equal(
-		optee_remote_open(path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
-		0);
+	r = attach_tee(0, 5);
 	session = open_test(optee_remote_drv(r));
 	/* An RPC SHM_ALLOC: the secure world wrote into memory the normal world created. */
 	assert_int_equal(optee_client_invoke(optee_remote_drv(r), session,
@@ -719,17 +717,11 @@ static void test_xproc_secure_world_dies(void **state)
 	struct optee_client_result res;
 	struct optee_param p[4] = { { 0 } };
 	uint64_t deadline = fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC);
-	char err[256];
-	const char *path = tee_path;
 	pthread_t th;
 
 	(void)state;
-	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
-	tee_pid = start_tee(path);
 	/* An SMC timeout far beyond the test's: only the hang-up can end the call in time. */
-	assert_int_equal(
-		optee_remote_open(path, 5000, 60 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
-		0);
+	r = attach_tee(0, 60);
 	w.drv = optee_remote_drv(r);
 	fw_completion_init(&hung_up);
 	optee_remote_on_hangup(r, note_hangup, &hung_up);
@@ -825,14 +817,10 @@ static void test_async_notif_in_process(void **state)
 static void test_xproc_async_notif(void **state)
 {
 	struct optee_remote *r;
-	char err[256], out[256], cli_err[256];
+	char out[256], cli_err[256];
 
 	(void)state;
-	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
-	tee_pid = start_tee_caps(tee_path, OPTEE_SMC_SEC_CAP_ASYNC_NOTIF);
-	assert_int_equal(optee_remote_open(tee_path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err,
-					   sizeof(err)),
-			 0);
+	r = attach_tee(OPTEE_SMC_SEC_CAP_ASYNC_NOTIF, 5);
 	check_notif_reaches(optee_remote_drv(r));
 	th_log_capture();
 	optee_remote_close(r);
