@@ -455,6 +455,9 @@ static void rig_free(struct rig *g)
 	free(g);
 }
 
+/* The fixture of the tests on one fake secure world. */
+TH_FIXTURE(rig_new(), rig_free)
+
 static void probe_ok(struct rig *g)
 {
 	assert_int_equal(optee_drv_probe(&g->cfg, &g->drv, NULL), 0);
@@ -493,7 +496,7 @@ static void assert_comms(const struct optee_msg_arg *arg)
 
 static void test_probe_and_remove(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_drv_info info;
 
 	probe_ok(g);
@@ -513,7 +516,6 @@ static void test_probe_and_remove(void **state)
 			 OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META);
 	remove_clean(g);
 	assert_int_equal(g->f.removed, 2);
-	rig_free(g);
 }
 
 /* Each step made to fail in turn: the probe fails there (or, for the tolerated
@@ -579,7 +581,7 @@ static void test_probe_fails_at_each_step(void **state)
 /* GET_THREAD_COUNT and GET_OS_REVISION failures are tolerated, as in Linux. */
 static void test_probe_tolerates_thread_count(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_drv_info info;
 
 	g->f.probe.threads_a0 = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
@@ -588,12 +590,11 @@ static void test_probe_tolerates_thread_count(void **state)
 	assert_int_equal(info.thread_count, 0);
 	assert_int_equal(optee_client_system_session(g->drv, TEST_TA), -ENOSPC);
 	remove_clean(g);
-	rig_free(g);
 }
 
 static void test_probe_reserved_pool(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_drv_info info;
 
 	g->f.probe.caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM;
@@ -606,25 +607,23 @@ static void test_probe_reserved_pool(void **state)
 	assert_int_equal(info.pool_paddr, MEM_PADDR + 0x8000);
 	assert_int_equal(info.pool_size, 0x10000);
 	remove_clean(g);
-	rig_free(g);
 }
 
 static void test_probe_absent_secure_world(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	enum optee_probe_step at;
 
 	rig_use_slot(g, false);
 	assert_int_equal(optee_drv_probe(&g->cfg, &g->drv, &at), -ETIMEDOUT);
 	assert_int_equal(at, OPTEE_PROBE_UID);
-	rig_free(g);
 }
 
 /* ------------------------------------------------------------ the call loop */
 
 static void test_every_rpc_kind(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct fake *f = &g->f;
 	struct optee_msg_arg arg;
 	const uint64_t vin = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
@@ -673,7 +672,6 @@ static void test_every_rpc_kind(void **state)
 	/* The application buffer the secure world never freed is the only one left. */
 	assert_int_equal(optee_drv_pool_pages_used(g->drv), 1);
 	optee_drv_remove(g->drv);
-	rig_free(g);
 }
 
 /* With RPC_ARG the RPC arg travels after the call's own, and no shm cache is used. The
@@ -681,7 +679,7 @@ static void test_every_rpc_kind(void **state)
  * page and call CALL_WITH_REGD_ARG (test_optee_system covers that against the emulator). */
 static void test_rpc_arg_mode(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_msg_arg arg;
 	const struct step prog[] = {
 		{ S_CMD,
@@ -703,13 +701,12 @@ static void test_rpc_arg_mode(void **state)
 	assert_int_equal(g->f.rpc_ret[0], TEE_SUCCESS);
 	assert_int_equal(optee_drv_notif_wait(g->drv, 9, 1), 0);
 	remove_clean(g);
-	rig_free(g);
 }
 
 /* The secure world keeps its RPC buffer cached; remove drains it back into the pool. */
 static void test_shm_cache_drained_on_remove(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_msg_arg arg;
 	const struct step prog[] = { { S_ALLOC, { 160 } }, { S_KEEP, { 0 } }, { S_END, { 0 } } };
 
@@ -723,12 +720,11 @@ static void test_shm_cache_drained_on_remove(void **state)
 	th_log_release();
 	assert_int_equal(g->f.ncached, 0);
 	assert_false(g->f.cache_enabled);
-	rig_free(g);
 }
 
 static void test_hostile_replies(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_msg_arg arg;
 	const struct step bad_a0[] = { { S_END_A0, { OPTEE_SMC_RETURN_EBADCMD } } };
 	const struct step odd_a0[] = { { S_END_A0, { 0x1234567890ull } } };
@@ -756,13 +752,12 @@ static void test_hostile_replies(void **state)
 	call_prog(g, bad_free, &arg);
 	assert_int_equal(arg.ret, TEE_SUCCESS);
 	remove_clean(g);
-	rig_free(g);
 }
 
 /* A secure world that dies in the middle of a call: the call ends, COMMUNICATION / COMMS. */
 static void test_dead_secure_world(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_msg_arg arg;
 	const struct step hang[] = { { S_INTR, { 0 } }, { S_HANG, { 0 } }, { S_END, { 0 } } };
 
@@ -778,7 +773,6 @@ static void test_dead_secure_world(void **state)
 	/* Only now may the stalled secure world write its late answer, into a page the driver
 	 * gave up: while a later call of ours fills that page, the test would race itself. */
 	fw_complete(&g->f.hang_release);
-	rig_free(g);
 }
 
 /* ------------------------------------------------- waits: threads, notifs */
@@ -825,7 +819,7 @@ static const struct step wait_key1[] = {
  * once the first call ends. */
 static void test_thread_limit_then_progress(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct caller a = { .g = g, .func = 1, .session = TEST_TA },
 		      b = { .g = g, .func = 2, .session = TEST_TA };
 	pthread_t ta, tb;
@@ -847,7 +841,6 @@ static void test_thread_limit_then_progress(void **state)
 	assert_int_equal(a.arg.ret, TEE_SUCCESS);
 	assert_int_equal(b.arg.ret, TEE_SUCCESS);
 	remove_clean(g);
-	rig_free(g);
 }
 
 static void *sys_call_main(void *p)
@@ -864,7 +857,7 @@ static void *sys_call_main(void *p)
  * other one keeps ordinary callers out, and the system session still gets through. */
 static void test_system_thread_gets_through(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct caller a = { .g = g, .func = 1, .session = TEST_TA },
 		      b = { .g = g, .func = 2, .session = TEST_TA };
 	struct caller sys = { .g = g, .func = 2, .session = 55 };
@@ -887,7 +880,6 @@ static void test_system_thread_gets_through(void **state)
 	pthread_join(tb, NULL);
 	assert_int_equal(b.arg.ret, TEE_SUCCESS);
 	remove_clean(g);
-	rig_free(g);
 }
 
 /* A wait for key of up to 10 s, as a th_call_fn. */
@@ -898,7 +890,7 @@ static int notif_wait(void *drv, uint64_t key)
 
 static void test_notification_order_and_duplicates(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct th_call w;
 
 	probe_ok(g);
@@ -917,14 +909,13 @@ static void test_notification_order_and_duplicates(void **state)
 	assert_int_equal(optee_drv_notif_send(g->drv, 2), 0);
 	assert_int_equal(th_call_join(&w), 0);
 	remove_clean(g);
-	rig_free(g);
 }
 
 /* ----------------------------------------------------------------- sessions */
 
 static void test_session_flow(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_client_result res;
 	struct optee_uuid uuid;
 	struct optee_shm shm;
@@ -956,13 +947,12 @@ static void test_session_flow(void **state)
 	assert_int_equal(res.ret, TEE_SUCCESS);
 	optee_drv_shm_free(g->drv, &shm);
 	remove_clean(g);
-	rig_free(g);
 }
 
 /* No enumeration PTA: probe succeeds with no devices, as Linux's does. */
 static void test_no_enumeration_pta(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_drv_info info;
 
 	g->f.ndevs = -1;
@@ -970,27 +960,28 @@ static void test_no_enumeration_pta(void **state)
 	optee_drv_get_info(g->drv, &info);
 	assert_int_equal(info.ndevices, 0);
 	remove_clean(g);
-	rig_free(g);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_probe_and_remove),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_probe_and_remove),
 		cmocka_unit_test(test_probe_fails_at_each_step),
-		cmocka_unit_test(test_probe_tolerates_thread_count),
-		cmocka_unit_test(test_probe_reserved_pool),
-		cmocka_unit_test(test_probe_absent_secure_world),
-		cmocka_unit_test(test_every_rpc_kind),
-		cmocka_unit_test(test_rpc_arg_mode),
-		cmocka_unit_test(test_shm_cache_drained_on_remove),
-		cmocka_unit_test(test_hostile_replies),
-		cmocka_unit_test(test_dead_secure_world),
-		cmocka_unit_test(test_thread_limit_then_progress),
-		cmocka_unit_test(test_system_thread_gets_through),
-		cmocka_unit_test(test_notification_order_and_duplicates),
-		cmocka_unit_test(test_session_flow),
-		cmocka_unit_test(test_no_enumeration_pta),
+		T(test_probe_tolerates_thread_count),
+		T(test_probe_reserved_pool),
+		T(test_probe_absent_secure_world),
+		T(test_every_rpc_kind),
+		T(test_rpc_arg_mode),
+		T(test_shm_cache_drained_on_remove),
+		T(test_hostile_replies),
+		T(test_dead_secure_world),
+		T(test_thread_limit_then_progress),
+		T(test_system_thread_gets_through),
+		T(test_notification_order_and_duplicates),
+		T(test_session_flow),
+		T(test_no_enumeration_pta),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
