@@ -485,30 +485,14 @@ static void test_board_errors(void **state)
 {
 	fdt32_t down[8]; /* levels that descend: filled below */
 	const struct rig_board_case cases[] = {
-		{ { NULL, "fwkit,version", 0x40002, NULL, 0 },
-		  "/scmi-platform/perf-domains",
-		  "'fwkit,version'" },
-		{ { "domain@1", "fwkit,levels", 0, down, sizeof(down) },
-		  "/scmi-platform/perf-domains/domain@1",
-		  "'fwkit,levels'" },
-		{ { "domain@1", "fwkit,levels", 100, NULL, 0 },
-		  "/scmi-platform/perf-domains/domain@1",
-		  "'fwkit,levels'" },
-		{ { "domain@0", "fwkit,sustained-level", 1500, NULL, 0 },
-		  "/scmi-platform/perf-domains/domain@0",
-		  "'fwkit,sustained-level'" },
-		{ { "domain@0", "fwkit,initial-level", 1, NULL, 0 },
-		  "/scmi-platform/perf-domains/domain@0",
-		  "'fwkit,initial-level'" },
-		{ { "domain@0", "fwkit,rate-limit-us", 1u << 20, NULL, 0 },
-		  "/scmi-platform/perf-domains/domain@0",
-		  "'fwkit,rate-limit-us'" },
-		{ { "domain@1", "fwkit,device", 99, NULL, 0 },
-		  "/scmi-platform/perf-domains/domain@1",
-		  "'fwkit,device'" },
-		{ { "domain@1", "label", 0, NULL, -1 },
-		  "/scmi-platform/perf-domains/domain@1",
-		  "'label'" },
+		RIG_SET_AT(NULL, "fwkit,version", 0x40002, "'fwkit,version'"),
+		RIG_SET_BYTES_AT("domain@1", "fwkit,levels", down, sizeof(down), "'fwkit,levels'"),
+		RIG_SET_AT("domain@1", "fwkit,levels", 100, "'fwkit,levels'"),
+		RIG_SET_AT("domain@0", "fwkit,sustained-level", 1500, "'fwkit,sustained-level'"),
+		RIG_SET_AT("domain@0", "fwkit,initial-level", 1, "'fwkit,initial-level'"),
+		RIG_SET_AT("domain@0", "fwkit,rate-limit-us", 1u << 20, "'fwkit,rate-limit-us'"),
+		RIG_SET_AT("domain@1", "fwkit,device", 99, "'fwkit,device'"),
+		RIG_DEL_AT("domain@1", "label", "'label'"),
 	};
 
 	for (int i = 0; i < 8; i++)
