@@ -8,6 +8,7 @@
 #include <fwkit/base.h>
 #include <fwkit/optee/remote.h>
 #include <fwkit/optee/smc.h>
+#include <fwkit/scmi/platform.h>
 #include <fwkit/scmi/vhost_scmi.h>
 #include <fwkit/sync.h>
 #include <fwkit/virtio/mem.h>
@@ -450,6 +451,14 @@ int th_call_by(th_call_fn *fn, void *p, uint64_t v, uint64_t deadline)
 	ret = c->ret;
 	free(c);
 	return ret;
+}
+
+uint64_t th_p2a_dropped(struct scmi_platform *p)
+{
+	struct scmi_platform_stats st;
+
+	scmi_platform_get_stats(p, &st);
+	return st.p2a_dropped;
 }
 
 void th_guest_init(struct th_guest *g, size_t size, uint64_t gpa)

@@ -64,6 +64,10 @@ int th_call_join(struct th_call *c);
  * the test fails there instead of hanging: fn's result. */
 int th_call_by(th_call_fn *fn, void *p, uint64_t v, uint64_t deadline);
 
+/* The SCMI platform's count of P2A messages dropped so far. */
+struct scmi_platform;
+uint64_t th_p2a_dropped(struct scmi_platform *p);
+
 /* The number of descriptors open in this process now (-1: no /proc). */
 int th_count_fds(void);
 

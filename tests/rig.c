@@ -423,23 +423,33 @@ void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, con
 	rig_expect_board_error(r, node, rig_set_prop, &b, needle, NULL);
 }
 
-const char RIG_AT[] = "";
+static void board_cases(struct rig *r, const char *node, const struct rig_board_case *c, size_t n,
+			bool at)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *needle2 = c[i].needle2;
+		char path[256];
+
+		if (at) {
+			snprintf(path, sizeof(path), "%s%s%s%s",
+				 node[0] == '/' ? "" : "/scmi-platform/", node,
+				 c[i].edit.sub ? "/" : "", c[i].edit.sub ? c[i].edit.sub : "");
+			needle2 = path;
+		}
+		rig_expect_board_error(r, node, rig_set_prop, &c[i].edit, c[i].needle, needle2);
+	}
+}
 
 void rig_expect_board_cases(struct rig *r, const char *node, const struct rig_board_case *c,
 			    size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *needle2 = c[i].needle2;
-		char at[256];
+	board_cases(r, node, c, n, false);
+}
 
-		if (needle2 == RIG_AT) {
-			snprintf(at, sizeof(at), "%s%s%s%s",
-				 node[0] == '/' ? "" : "/scmi-platform/", node,
-				 c[i].edit.sub ? "/" : "", c[i].edit.sub ? c[i].edit.sub : "");
-			needle2 = at;
-		}
-		rig_expect_board_error(r, node, rig_set_prop, &c[i].edit, c[i].needle, needle2);
-	}
+void rig_expect_board_cases_at(struct rig *r, const char *node, const struct rig_board_case *c,
+			       size_t n)
+{
+	board_cases(r, node, c, n, true);
 }
 
 /* ---------------------------------------------------------------- CLI */

@@ -236,25 +236,13 @@ struct rig_board_case {
 	{                                                                                          \
 		{ sub, prop, 0, NULL, -1 }, needle, NULL                                           \
 	}
-/* As a case's needle2: the full path of the node the case edits
- * ("/scmi-platform/<node>/<sub>"), which the error must name. */
-extern const char RIG_AT[];
-/* RIG_SET and RIG_SET_BYTES whose error must also name the edited node. */
-#define RIG_SET_AT(sub, prop, v, needle)                                                           \
-	{                                                                                          \
-		{ sub, prop, v, NULL, 0 }, needle, RIG_AT                                          \
-	}
-#define RIG_SET_BYTES_AT(sub, prop, bytes, len, needle)                                            \
-	{                                                                                          \
-		{ sub, prop, 0, bytes, (int)(len) }, needle, RIG_AT                                \
-	}
-#define RIG_DEL_AT(sub, prop, needle)                                                              \
-	{                                                                                          \
-		{ sub, prop, 0, NULL, -1 }, needle, RIG_AT                                         \
-	}
 /* Each case, applied with rig_set_prop under node, must fail the board. */
 void rig_expect_board_cases(struct rig *r, const char *node, const struct rig_board_case *c,
 			    size_t n);
+/* The same, each error naming the edited node's full path too (as needle2:
+ * "/scmi-platform/<node>/<sub>"). */
+void rig_expect_board_cases_at(struct rig *r, const char *node, const struct rig_board_case *c,
+			       size_t n);
 
 /* One run of `fwkit scmi` (or of another command) in a CLI scenario: its
  * arguments, its exit status and what its output must (or must not) show. */

@@ -485,19 +485,19 @@ static void test_board_errors(void **state)
 {
 	fdt32_t down[8]; /* levels that descend: filled below */
 	const struct rig_board_case cases[] = {
-		RIG_SET_AT(NULL, "fwkit,version", 0x40002, "'fwkit,version'"),
-		RIG_SET_BYTES_AT("domain@1", "fwkit,levels", down, sizeof(down), "'fwkit,levels'"),
-		RIG_SET_AT("domain@1", "fwkit,levels", 100, "'fwkit,levels'"),
-		RIG_SET_AT("domain@0", "fwkit,sustained-level", 1500, "'fwkit,sustained-level'"),
-		RIG_SET_AT("domain@0", "fwkit,initial-level", 1, "'fwkit,initial-level'"),
-		RIG_SET_AT("domain@0", "fwkit,rate-limit-us", 1u << 20, "'fwkit,rate-limit-us'"),
-		RIG_SET_AT("domain@1", "fwkit,device", 99, "'fwkit,device'"),
-		RIG_DEL_AT("domain@1", "label", "'label'"),
+		RIG_SET(NULL, "fwkit,version", 0x40002, "'fwkit,version'"),
+		RIG_SET_BYTES("domain@1", "fwkit,levels", down, sizeof(down), "'fwkit,levels'"),
+		RIG_SET("domain@1", "fwkit,levels", 100, "'fwkit,levels'"),
+		RIG_SET("domain@0", "fwkit,sustained-level", 1500, "'fwkit,sustained-level'"),
+		RIG_SET("domain@0", "fwkit,initial-level", 1, "'fwkit,initial-level'"),
+		RIG_SET("domain@0", "fwkit,rate-limit-us", 1u << 20, "'fwkit,rate-limit-us'"),
+		RIG_SET("domain@1", "fwkit,device", 99, "'fwkit,device'"),
+		RIG_DEL("domain@1", "label", "'label'"),
 	};
 
 	for (int i = 0; i < 8; i++)
 		down[i] = cpu_to_fdt32(i < 4 ? 300 : 200);
-	rig_expect_board_cases(*state, "perf-domains", cases, FW_ARRAY_SIZE(cases));
+	rig_expect_board_cases_at(*state, "perf-domains", cases, FW_ARRAY_SIZE(cases));
 }
 
 #define TMO "--timeout-ms", "10000"

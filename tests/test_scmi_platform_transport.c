@@ -314,15 +314,6 @@ static size_t async_cmd(struct ctx *c, uint32_t arg)
 	return cmd(c, 0, VENDOR, 3, &arg, 1, r, 16);
 }
 
-/* The platform's count of P2A messages dropped so far. */
-static uint64_t dropped(struct ctx *c)
-{
-	struct scmi_platform_stats st;
-
-	scmi_platform_get_stats(c->p, &st);
-	return st.p2a_dropped;
-}
-
 static void test_full_queue_drops_notifications_only(void **state)
 {
 	struct ctx *c = *state;
@@ -330,16 +321,16 @@ static void test_full_queue_drops_notifications_only(void **state)
 
 	th_log_capture();
 	set_buffer(c, 0, false, 128);
-	dropped0 = dropped(c);
+	dropped0 = th_p2a_dropped(c->p);
 	for (unsigned int i = 0; i < SCMI_PLATFORM_P2A_QUEUE; i++)
 		notify(c, HOST, i, 0);
 	/* No buffer, queue full: the next notification is dropped, counted. */
 	notify(c, HOST, 999, -ENOSPC);
-	assert_int_equal(dropped(c) - dropped0, 1);
+	assert_int_equal(th_p2a_dropped(c->p) - dropped0, 1);
 	assert_true(th_log_contains("queue full"));
 	/* A delayed response still gets in, in place of the oldest notification. */
 	assert_int_equal(async_cmd(c, 41), 4);
-	assert_int_equal(dropped(c) - dropped0, 2);
+	assert_int_equal(th_p2a_dropped(c->p) - dropped0, 2);
 	assert_int_equal(c->loop[0].ngot, 0);
 	set_buffer(c, 0, true, 128);
 	scmi_platform_chan_ready(c->chan[0]);
@@ -357,7 +348,7 @@ static void test_delayed_response_waits_for_chan_ready(void **state)
 	struct ctx *c = *state;
 	uint64_t dropped0;
 
-	dropped0 = dropped(c);
+	dropped0 = th_p2a_dropped(c->p);
 	set_buffer(c, 0, false, 128);
 	assert_int_equal(async_cmd(c, 7), 4);
 	wait_count(c, &c->loop[0].posts, 1);
@@ -380,7 +371,7 @@ static void test_delayed_response_waits_for_chan_ready(void **state)
 	assert_int_equal(c->loop[0].last.len, 12);
 	assert_int_equal(fw_get_le32(c->loop[0].last.data + 4), 8);
 	pthread_mutex_unlock(&c->lock);
-	assert_int_equal(dropped(c), dropped0);
+	assert_int_equal(th_p2a_dropped(c->p), dropped0);
 }
 
 /* -EINPROGRESS: the worker asks again by itself, with no chan_ready. */
@@ -415,7 +406,7 @@ static void test_buffer_too_small(void **state)
 	uint64_t dropped0;
 
 	th_log_capture();
-	dropped0 = dropped(c);
+	dropped0 = th_p2a_dropped(c->p);
 	set_buffer(c, 0, true, 4);
 	/* A notification that does not fit is dropped and counted ... */
 	{
@@ -432,7 +423,7 @@ static void test_buffer_too_small(void **state)
 	assert_int_equal(c->loop[0].last.len, 4);
 	assert_int_equal((int32_t)fw_get_le32(c->loop[0].last.data), SCMI_PROTOCOL_ERROR);
 	pthread_mutex_unlock(&c->lock);
-	assert_int_equal(dropped(c) - dropped0, 1);
+	assert_int_equal(th_p2a_dropped(c->p) - dropped0, 1);
 	assert_true(th_log_contains("buffer cannot take"));
 }
 

@@ -379,16 +379,16 @@ static void test_version_1_0(void **state)
 static void test_board_errors(void **state)
 {
 	static const struct rig_board_case cases[] = {
-		RIG_SET_AT(NULL, "fwkit,version", 0x50000, "'fwkit,version'"),
-		RIG_SET_AT("domain@1", "fwkit,device", 42, "'fwkit,device'"),
-		RIG_SET_AT("domain@1", "reg", 0, "'reg'"),
-		RIG_SET_AT("domain@0", "fwkit,retention-states", 0x40000001,
-			   "'fwkit,retention-states'"),
-		RIG_SET_AT("domain@2", "fwkit,initial-state", 5, "'fwkit,initial-state'"),
-		RIG_SET_BYTES_AT("domain@2", "fwkit,no-sync", "", 0, "'fwkit,no-sync'"),
+		RIG_SET(NULL, "fwkit,version", 0x50000, "'fwkit,version'"),
+		RIG_SET("domain@1", "fwkit,device", 42, "'fwkit,device'"),
+		RIG_SET("domain@1", "reg", 0, "'reg'"),
+		RIG_SET("domain@0", "fwkit,retention-states", 0x40000001,
+			"'fwkit,retention-states'"),
+		RIG_SET("domain@2", "fwkit,initial-state", 5, "'fwkit,initial-state'"),
+		RIG_SET_BYTES("domain@2", "fwkit,no-sync", "", 0, "'fwkit,no-sync'"),
 	};
 
-	rig_expect_board_cases(*state, "power-domains", cases, FW_ARRAY_SIZE(cases));
+	rig_expect_board_cases_at(*state, "power-domains", cases, FW_ARRAY_SIZE(cases));
 }
 
 #define TMO "--timeout-ms", "10000"
