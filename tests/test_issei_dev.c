@@ -40,7 +40,9 @@ struct dev_rig {
 	char path[108];
 };
 
-static int dev_rig_up(void **state)
+/* An engine and its host, done with their first reset, served on a
+ * temporary socket. */
+static struct dev_rig *dev_rig_up(void)
 {
 	struct dev_rig *d = calloc(1, sizeof(*d));
 
@@ -49,19 +51,18 @@ static int dev_rig_up(void **state)
 	assert_int_equal(rig_done(&d->r, 1), 0);
 	th_tmp_path(d->path, sizeof(d->path), "issei-dev");
 	assert_int_equal(issei_dev_server_start(d->r.dev, d->path, &d->srv), 0);
-	*state = d;
-	return 0;
+	return d;
 }
 
-static int dev_rig_down(void **state)
+static void dev_rig_down(struct dev_rig *d)
 {
-	struct dev_rig *d = *state;
-
 	issei_dev_server_stop(d->srv);
 	rig_down(&d->r);
 	free(d);
-	return 0;
 }
+
+/* The fixture of the tests on the served device. */
+TH_FIXTURE(dev_rig_up(), dev_rig_down)
 
 static struct issei_dev_file *open_connected(struct dev_rig *d, const uint8_t *uuid)
 {
@@ -655,7 +656,7 @@ int main(void)
 		cmocka_unit_test(test_connect_null_link_down),
 		cmocka_unit_test(test_read_waits_across_reconnect),
 		cmocka_unit_test(test_hostile_host_fds),
-#define T(t) cmocka_unit_test_setup_teardown(t, dev_rig_up, dev_rig_down)
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 		T(test_file_semantics),
 		T(test_sysfs),
 		T(test_poll_readiness),

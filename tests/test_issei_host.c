@@ -169,25 +169,23 @@ struct conn {
 	struct issei_host_client *a;
 };
 
-static int conn_setup(void **state)
+static struct conn *conn_new(void)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 
 	assert_non_null(c);
 	up_connected(&c->r, &c->a, NULL, NULL);
-	*state = c;
-	return 0;
+	return c;
 }
 
-static int conn_teardown(void **state)
+static void conn_free(struct conn *c)
 {
-	struct conn *c = *state;
-
 	issei_close(c->a);
 	rig_down(&c->r);
 	free(c);
-	return 0;
 }
+
+TH_FIXTURE(conn_new(), conn_free)
 
 /* After a reset the old connection is gone and a new one works. */
 static void check_recovered(struct issei_rig *r, struct issei_host_client *a)
@@ -508,15 +506,13 @@ int main(void)
 		cmocka_unit_test(test_reset_on_faults_when_connected),
 		cmocka_unit_test(test_reset_on_late_replies),
 		cmocka_unit_test(test_reset_on_stuck_h2f),
-		cmocka_unit_test_setup_teardown(test_double_reply_disconnects, conn_setup,
-						conn_teardown),
-		cmocka_unit_test_setup_teardown(test_reply_over_mtu_disconnects, conn_setup,
-						conn_teardown),
+		cmocka_unit_test_setup_teardown(test_double_reply_disconnects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_over_mtu_disconnects, setup, teardown),
 		cmocka_unit_test(test_slow_answers_do_not_reset),
 		cmocka_unit_test(test_disable_after_max_resets),
 		cmocka_unit_test(test_consecutive_count_cleared_by_success),
 		cmocka_unit_test(test_stop_leaves_nothing),
-		cmocka_unit_test_setup_teardown(test_restart_after_stop, conn_setup, conn_teardown),
+		cmocka_unit_test_setup_teardown(test_restart_after_stop, setup, teardown),
 		cmocka_unit_test(test_32_clients),
 		cmocka_unit_test(test_fw_stop_with_zeroed_sleepers),
 	};
