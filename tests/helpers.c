@@ -66,6 +66,17 @@ bool th_log_contains(const char *needle)
 	return r;
 }
 
+void th_log_contains_all(const char *needle, ...)
+{
+	va_list ap;
+
+	va_start(ap, needle);
+	for (; needle; needle = va_arg(ap, const char *))
+		if (!th_log_contains(needle))
+			fail_msg("'%s' was not logged", needle);
+	va_end(ap);
+}
+
 void th_log_release(void)
 {
 	fw_log_set(NULL, NULL, FW_LOG_WARN);

@@ -37,6 +37,9 @@
 void th_log_capture(void);
 /* Whether a captured line contains needle. */
 bool th_log_contains(const char *needle);
+/* Each of the NULL-terminated needles is in a captured line (a failed
+ * assertion names the first that is not). */
+void th_log_contains_all(const char *needle, ...);
 /* Stop capturing; lines go to stderr again (errors and warnings only). */
 void th_log_release(void);
 

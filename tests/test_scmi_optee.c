@@ -346,10 +346,8 @@ static void test_probe(void **state)
 	assert_int_equal(scmi_optee_agent_probe(f->drv, &oa), -EBUSY);
 	assert_null(oa);
 	assert_int_equal(atomic_load(&sc.opens), 3 + 1);
-	assert_true(th_log_contains("doesn't support SMT and MSG"));
-	assert_true(th_log_contains("Can't get capabilities"));
-	assert_true(th_log_contains("Can't open tee session"));
-	assert_true(th_log_contains("only one allowed"));
+	th_log_contains_all("doesn't support SMT and MSG", "Can't get capabilities",
+			    "Can't open tee session", "only one allowed", NULL);
 	th_log_release();
 	assert_int_equal(scmi_optee_agent_remove(f->oa), 0);
 	assert_int_equal(scmi_optee_agent_probe(f->drv, &f->oa), 0);
@@ -526,10 +524,9 @@ static void test_hostile_reply_sizes(void **state)
 	sc.msg_reply_size = sc.smt_reply_len = -1;
 	assert_int_equal(call_echo(msg, BASE, 8), 0);
 	assert_int_equal(call_echo(smt, BASE, 8), 0);
-	assert_true(th_log_contains("cannot hold header and status"));
-	assert_true(th_log_contains("beyond the buffer"));
-	assert_true(th_log_contains("length word beyond the area"));
-	assert_true(th_log_contains("length word shorter than header and status"));
+	th_log_contains_all("cannot hold header and status", "beyond the buffer",
+			    "length word beyond the area",
+			    "length word shorter than header and status", NULL);
 	th_log_release();
 	scmi_agent_destroy(msg);
 	scmi_agent_destroy(smt);
@@ -579,8 +576,7 @@ static void test_message_too_large(void **state)
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_MSG_CHANNEL]), 2);
 	assert_true(
 		th_log_contains("a 101-byte message does not fit the channel (SMT message mode)"));
-	assert_true(th_log_contains("(SMT mode)"));
-	assert_true(th_log_contains("(MSG mode)"));
+	th_log_contains_all("(SMT mode)", "(MSG mode)", NULL);
 	th_log_release();
 	scmi_agent_destroy(a);
 	assert_released(f);
@@ -652,10 +648,8 @@ static void test_setup_failures(void **state)
 		assert_int_equal(scmi_agent_add_channel(a, BASE, true, &d), -EINVAL);
 		scmi_agent_destroy(a);
 	}
-	assert_true(th_log_contains("shmem allocation failed"));
-	assert_true(th_log_contains("Can't open tee session"));
-	assert_true(th_log_contains("Can't get channel"));
-	assert_true(th_log_contains("outside region"));
+	th_log_contains_all("shmem allocation failed", "Can't open tee session",
+			    "Can't get channel", "outside region", NULL);
 	th_log_release();
 	assert_released(f);
 }
@@ -957,16 +951,27 @@ static void smt_message_mode(void *fdt)
 		    "fwkit,optee-smt-message", NULL, 0);
 }
 
+/* A local session of node on the default board changed by fn (written to dtb, which the
+ * caller removes). */
+static struct scmi_session *variant_session(void (*fn)(void *fdt), const char *node, char *dtb,
+					    size_t len)
+{
+	struct scmi_session_opts o = { .dtb = dtb, .node = node, .mode = HW_WAIT_SLEEP };
+	struct scmi_session *s;
+	char err[256];
+
+	write_variant(fn, dtb, len);
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	return s;
+}
+
 /* The seed's mode through the real PTA: an SMT buffer handed over with each call. */
 static void test_e2e_smt_message(void **state)
 {
-	struct scmi_session_opts o = { .node = "/firmware/scmi-optee-msg", .mode = HW_WAIT_SLEEP };
-	struct scmi_session *s;
-	char dtb[256], err[256];
+	char dtb[256];
+	struct scmi_session *s =
+		variant_session(smt_message_mode, "/firmware/scmi-optee-msg", dtb, sizeof(dtb));
 
-	write_variant(smt_message_mode, dtb, sizeof(dtb));
-	o.dtb = dtb;
-	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
 	check_base_clock(scmi_session_agent(s));
 	scmi_session_close(s);
 	unlink(dtb);
@@ -976,13 +981,10 @@ static void test_e2e_smt_message(void **state)
  * channel 2 (SMT-message mode), Base over the node's SMT channel. */
 static void test_e2e_dedicated_channel(void **state)
 {
-	struct scmi_session_opts o = { .node = "/firmware/scmi-optee", .mode = HW_WAIT_SLEEP };
-	struct scmi_session *s;
-	char dtb[256], err[256];
+	char dtb[256];
+	struct scmi_session *s =
+		variant_session(add_protocol_channel, "/firmware/scmi-optee", dtb, sizeof(dtb));
 
-	write_variant(add_protocol_channel, dtb, sizeof(dtb));
-	o.dtb = dtb;
-	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
 	assert_int_equal(scmi_session_chan(s)->noptee, 2);
 	check_base_clock(scmi_session_agent(s));
 	scmi_session_close(s);
