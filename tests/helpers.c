@@ -560,5 +560,6 @@ void th_kill_server(pid_t *pid, const char *path)
 		th_exit_status(*pid);
 		*pid = -1;
 	}
-	unlink(path);
+	if (path)
+		unlink(path);
 }

@@ -116,8 +116,9 @@ pid_t th_start_command(const char *cmd, const char *path, const char *const *ext
 pid_t th_start_server(const char *const *argv);
 /* Remove what a killed platform left: its socket directory and sockets. */
 void th_rm_socket_dir(const char *dir);
-/* SIGKILL and reap *pid if it runs (it is -1 after), and remove the socket it served:
- * a teardown's work, also after a failed assertion left a server behind. */
+/* SIGKILL and reap *pid if it runs (it is -1 after), and remove the socket it served
+ * (path NULL: none): a teardown's work, also after a failed assertion left a server or a
+ * client behind. */
 void th_kill_server(pid_t *pid, const char *path);
 /* SIGTERM (or SIGKILL with kill_hard) and reap; returns the exit status. */
 int th_stop_platform(pid_t pid, bool kill_hard);

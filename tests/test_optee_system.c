@@ -631,11 +631,7 @@ static void kill_tee(void)
 static int reap_tee(void **state)
 {
 	(void)state;
-	if (cli_pid > 0) {
-		kill(cli_pid, SIGKILL);
-		th_exit_status(cli_pid);
-		cli_pid = -1;
-	}
+	th_kill_server(&cli_pid, NULL);
 	if (tee_pid > 0)
 		kill_tee();
 	return 0;
