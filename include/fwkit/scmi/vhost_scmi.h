@@ -56,6 +56,14 @@ int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring
 int scmi_vhost_agent_open_fd(int fd, unsigned int ring, const struct scmi_agent_config *cfg,
 			     struct scmi_vhost_agent **out);
 struct scmi_agent *scmi_vhost_agent_agent(const struct scmi_vhost_agent *va);
+/*
+ * When the back-end goes (hangs up, or fails a request by its deadline),
+ * the device is broken: every transfer in flight and every later one ends
+ * with -ENODEV at once, as on a removed device, and fn (if set) is called
+ * once, from the front-end's thread (or now, if it is gone already). A new
+ * scmi_vhost_agent_open on the same socket starts clean.
+ */
+void scmi_vhost_agent_on_hangup(struct scmi_vhost_agent *va, void (*fn)(void *ctx), void *ctx);
 /* The agent destroyed, the front-end gone (the back-end resets the device). */
 void scmi_vhost_agent_close(struct scmi_vhost_agent *va);
 
