@@ -134,6 +134,8 @@ static int request(struct vhost_frontend *f, struct vhost_user_msg *m, const int
 	ret = f->broken;
 	if (!ret)
 		ret = vhost_user_send(f->fd, m, fds, nfds);
+	if (ret == -EPIPE)
+		ret = -ECONNRESET; /* the same hang-up, seen by a send */
 	if (!ret && reply)
 		ret = recv_reply(f, m->request, reply->kind, reply);
 	else if (!ret && acked)

@@ -47,7 +47,8 @@ int scmi_vhost_run(const char *socket_path, const struct scmi_vhost_opts *o, int
  * memory is a sealed memfd handed over with SET_MEM_TABLE, its rings
  * (ring entries each) started with kick and call eventfds. cfg may be
  * NULL. -ETIMEDOUT/-ECONNREFUSED (no back-end by the deadline), -EPROTO,
- * -ENODEV (a back-end without VERSION_1), -ENOMEM.
+ * -ECONNRESET (it hung up meanwhile), -ENODEV (a back-end without
+ * VERSION_1), -ENOMEM.
  */
 struct scmi_vhost_agent;
 int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring,

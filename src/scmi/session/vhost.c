@@ -371,6 +371,12 @@ static int agent_build(struct scmi_vhost_agent *va, const char *path, int fd, ui
 		ret = scmi_agent_add_channel(va->agent, SCMI_PROTOCOL_BASE, true, va->vt);
 	if (!ret && (acked & (1ull << VIRTIO_SCMI_F_P2A_CHANNELS)))
 		ret = scmi_agent_add_channel(va->agent, SCMI_PROTOCOL_BASE, false, va->vt);
+	/* A back-end gone before the channels were up broke none of them (a
+	 * later hang-up finds them, agent_broken sets gone first). */
+	pthread_mutex_lock(&va->lock);
+	if (!ret && va->gone)
+		ret = -ECONNRESET;
+	pthread_mutex_unlock(&va->lock);
 	return ret;
 }
 
