@@ -459,7 +459,7 @@ refuse "no protocol the agent may use is missing" "SCMI protocol [0-9]+ not impl
 expect "SCMI clocks in clk_summary" "^clk: +cpu +[0-9]"
 # Every clock vm0 may use is kept by Linux, gpu too: its 20 discrete rates
 # are more than Linux 6.12 lists (SCMI_MAX_NUM_RATES 16, "No. of resources
-# can't exceed 16"), so it keeps the clock without a rate list.
+# can't exceed 16"), which stops reading the list there but keeps the clock.
 for c in gpu sys-pll peripheral-pll-main; do
 	expect "SCMI clock $c in clk_summary" "^clk: +$c +[0-9]"
 done
