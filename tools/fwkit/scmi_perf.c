@@ -10,6 +10,7 @@
 #include <fwkit/scmi/perf.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 static const char perf_usage[] =
@@ -22,31 +23,11 @@ static const char perf_usage[] =
 	"  limits DOMAIN [MIN MAX]     read, or set, this agent's limits\n"
 	"DOMAIN is a name or an id.\n";
 
-struct perf_ctx {
-	struct scmi_agent *a;
-	uint32_t version;
-};
-
-static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+static int read_domain(const void *ctx, uint32_t id, void *d)
 {
-	const struct perf_ctx *p = ctx;
-	struct scmi_perf_domain_info d;
-	int ret = scmi_perf_domain_info(p->a, p->version, id, &d);
+	const struct cli_agent_version *x = ctx;
 
-	if (!ret)
-		snprintf(name, len, "%s", d.name);
-	return ret;
-}
-
-static int perf_find(struct scmi_agent *a, const struct scmi_perf_info *info, const char *arg,
-		     struct scmi_perf_domain_info *out)
-{
-	const struct perf_ctx ctx = { a, info->version };
-	const struct cli_names names = { info->num_domains, domain_name, &ctx };
-	uint32_t id;
-	int ret = cli_find(&names, arg, &id);
-
-	return ret ? ret : scmi_perf_domain_info(a, info->version, id, out);
+	return scmi_perf_domain_info(x->a, x->version, id, d);
 }
 
 static int perf_show(struct scmi_agent *a, const struct scmi_perf_domain_info *d, bool json,
@@ -152,7 +133,8 @@ int fwkit_scmi_perf(struct cli_scmi *sess, int argc, char **argv)
 		return cli_fail_scmi(ret, "perf domain", NULL, "perf: protocol not available");
 	if (!strcmp(args.v[0], "list"))
 		return perf_list(a, &info, json);
-	ret = perf_find(a, &info, args.v[1], &d);
+	ret = cli_find_versioned(a, info.version, info.num_domains, read_domain,
+				 offsetof(struct scmi_perf_domain_info, name), args.v[1], &d);
 	if (ret)
 		return cli_fail_scmi(ret, "perf domain", NULL, "perf: domain '%s'", args.v[1]);
 	if (!strcmp(args.v[0], "levels"))

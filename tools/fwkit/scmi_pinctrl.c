@@ -46,50 +46,18 @@ static int parse_type(const char *s, enum scmi_pinctrl_selector_type *t)
 	return 0;
 }
 
-struct pinctrl_ctx {
-	struct scmi_agent *a;
-	enum scmi_pinctrl_selector_type t;
-};
-
-static int pinctrl_name(const void *ctx, uint32_t id, char *name, size_t len)
-{
-	const struct pinctrl_ctx *x = ctx;
-	char nm[SCMI_MAX_STR_SIZE];
-	uint32_t nel;
-	bool ext;
-	int ret = scmi_pinctrl_attributes(x->a, x->t, id, nm, &nel, &ext);
-
-	if (!ret)
-		snprintf(name, len, "%s", nm);
-	return ret;
-}
-
-static uint32_t count_of(const struct scmi_pinctrl_info *info, enum scmi_pinctrl_selector_type t)
-{
-	return t == PIN_TYPE	 ? info->nr_pins
-	       : t == GROUP_TYPE ? info->nr_groups
-				 : info->nr_functions;
-}
-
 /* TYPE ID at argv[0], argv[1]. */
 static int resolve(struct scmi_agent *a, char **argv, enum scmi_pinctrl_selector_type *t,
 		   uint32_t *id)
 {
-	struct scmi_pinctrl_info info;
-	struct pinctrl_ctx x = { a, PIN_TYPE };
-	struct cli_names names = { 0, pinctrl_name, &x };
 	int ret;
 
 	if (parse_type(argv[0], t))
 		return cli_usage("scmi pinctrl", "'%s' is not pin, group or function", argv[0]);
-	ret = scmi_pinctrl_protocol_info(a, &info);
-	if (ret)
-		return fail("pin control", ret);
-	x.t = *t;
-	names.count = count_of(&info, *t);
-	if (cli_find(&names, argv[1], id))
+	ret = scmi_pinctrl_find(a, *t, argv[1], id);
+	if (ret == -ENOENT || ret == -EINVAL)
 		return cli_fail("no %s called '%s'", argv[0], argv[1]);
-	return 0;
+	return ret ? fail("pin control", ret) : 0;
 }
 
 static void print_ids(const uint16_t *ids, uint32_t n)
@@ -145,7 +113,7 @@ static int cmd_list(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, boo
 
 	if (ret)
 		return fail("pin control", ret);
-	n = count_of(&info, t);
+	n = scmi_pinctrl_count(&info, t);
 	if (json)
 		printf("{\"version\":%u,\"%ss\":[", info.version, scmi_pinctrl_type_name(t));
 	for (uint32_t i = 0; i < n; i++) {

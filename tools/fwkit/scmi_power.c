@@ -10,6 +10,7 @@
 #include <fwkit/scmi/power.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,32 +24,11 @@ static const char power_usage[] =
 	"                                DOMAIN is a name or an id, STATE is on, off,\n"
 	"                                retN (a retention state) or a number\n";
 
-struct power_ctx {
-	struct scmi_agent *a;
-	uint32_t version;
-};
-
-static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+static int read_domain(const void *ctx, uint32_t id, void *d)
 {
-	const struct power_ctx *p = ctx;
-	struct scmi_power_domain_info d;
-	int ret = scmi_power_domain_info(p->a, p->version, id, &d);
+	const struct cli_agent_version *x = ctx;
 
-	if (!ret)
-		snprintf(name, len, "%s", d.name);
-	return ret;
-}
-
-/* Find a domain by id or name among those the agent may query. */
-static int power_find(struct scmi_agent *a, const struct scmi_power_info *info, const char *arg,
-		      struct scmi_power_domain_info *out)
-{
-	const struct power_ctx ctx = { a, info->version };
-	const struct cli_names names = { info->num_domains, domain_name, &ctx };
-	uint32_t id;
-	int ret = cli_find(&names, arg, &id);
-
-	return ret ? ret : scmi_power_domain_info(a, info->version, id, out);
+	return scmi_power_domain_info(x->a, x->version, id, d);
 }
 
 static void power_json_domain(const struct scmi_power_domain_info *d, const char *state)
@@ -117,7 +97,8 @@ int fwkit_scmi_power(struct cli_scmi *sess, int argc, char **argv)
 		return cli_fail_scmi(ret, "power domain", NULL, "power: protocol not available");
 	if (!strcmp(args.v[0], "list"))
 		return power_list(a, &info, json);
-	ret = power_find(a, &info, args.v[1], &d);
+	ret = cli_find_versioned(a, info.version, info.num_domains, read_domain,
+				 offsetof(struct scmi_power_domain_info, name), args.v[1], &d);
 	if (ret)
 		return cli_fail_scmi(ret, "power domain", NULL, "power: domain '%s'", args.v[1]);
 	if (args.n == 3) {

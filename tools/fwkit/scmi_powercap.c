@@ -10,6 +10,7 @@
 #include <fwkit/scmi/powercap.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 static const char usage_text[] =
@@ -24,25 +25,21 @@ static const char usage_text[] =
 	"  pai ID [US]           read or set the power averaging interval\n"
 	"  measure ID            POWERCAP_MEASUREMENTS_GET\n";
 
-static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+static int read_domain(const void *a, uint32_t id, void *d)
 {
-	struct scmi_powercap_dom d;
-	int ret = scmi_powercap_domain_attributes((struct scmi_agent *)ctx, id, &d);
-
-	if (!ret)
-		snprintf(name, len, "%s", d.name);
-	return ret;
+	return scmi_powercap_domain_attributes((struct scmi_agent *)a, id, d);
 }
 
 static int resolve(struct scmi_agent *a, const char *s, uint32_t *id)
 {
-	struct cli_names names = { 0, domain_name, a };
+	struct scmi_resources r = { 0, read_domain, a, offsetof(struct scmi_powercap_dom, name) };
+	struct scmi_powercap_dom d;
 	uint32_t ver;
-	int ret = scmi_powercap_protocol_info(a, &ver, &names.count);
+	int ret = scmi_powercap_protocol_info(a, &ver, &r.count);
 
 	if (ret)
 		return cli_fail_scmi(ret, NULL, NULL, "powercap protocol");
-	if (cli_find(&names, s, id))
+	if (cli_find(&r, s, &d, id))
 		return cli_fail("no powercap domain called '%s'", s);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <fwkit/scmi/voltage.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,24 +70,22 @@ struct voltage_ctx {
 	struct scmi_voltage_info *v; /* scratch, and the domain found */
 };
 
-static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+static int read_domain(const void *ctx, uint32_t id, void *v)
 {
 	const struct voltage_ctx *x = ctx;
-	int ret = scmi_voltage_domain_info(x->a, x->version, id, x->v);
 
-	if (!ret)
-		snprintf(name, len, "%s", x->v->name);
-	return ret;
+	return scmi_voltage_domain_info(x->a, x->version, id, v);
 }
 
 /* The domain named key (by id or name) into x->v. */
 static int resolve(const struct voltage_ctx *x, unsigned int num, const char *key)
 {
-	const struct cli_names names = { num, domain_name, x };
+	const struct scmi_resources r = { num, read_domain, x,
+					  offsetof(struct scmi_voltage_info, name) };
 	uint32_t id;
 	int ret;
 
-	if (cli_find(&names, key, &id))
+	if (cli_find(&r, key, x->v, &id))
 		return cli_fail("no voltage domain '%s'", key);
 	ret = scmi_voltage_domain_info(x->a, x->version, id, x->v);
 	return ret ? cli_fail_scmi(ret, "voltage domain", NULL,

@@ -86,6 +86,24 @@ int scmi_ph_negotiate(struct scmi_protocol_handle *ph, uint32_t version);
 int scmi_ph_extended_name(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id,
 			  const uint32_t *flags, char *name, size_t len);
 
+/* ------------------------------------------------- finding by name */
+
+/*
+ * A protocol's resources (ids 0..count-1) as its client describes them, for
+ * finding one by name: read describes id into info (the caller's buffer,
+ * with the name as a string at info + name_off) and fails for an id this
+ * agent may not see, which is then passed over.
+ */
+struct scmi_resources {
+	uint32_t count;
+	int (*read)(const void *ctx, uint32_t id, void *info);
+	const void *ctx;
+	size_t name_off;
+};
+/* The first id whose name is name: 0 with *id and its description in
+ * info, or -ENOENT. */
+int scmi_resources_find(const struct scmi_resources *r, const char *name, void *info, uint32_t *id);
+
 /* ------------------------------------------------- multi-part replies */
 
 /* Where a walk stands; the client's callbacks read and fill it. */
