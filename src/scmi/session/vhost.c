@@ -163,10 +163,8 @@ static const struct scmi_board_agent *node_agent(const struct scmi_board_platfor
 static int build(struct vhost_scmi *v, const struct scmi_vhost_opts *o, char *err, size_t errlen)
 {
 	struct scmi_platform_config pcfg = { .trace = o->trace, .trace_ctx = o->trace_ctx };
-	int ret = fw_board_load(o->dtb, NULL, &v->board, err, errlen);
+	int ret = session_board_platform(o->dtb, &v->board, v->bp, err, errlen);
 
-	if (!ret)
-		ret = scmi_board_read_platform(v->board.fdt, v->bp, err, errlen);
 	if (!ret && !(v->agent = node_agent(v->bp, o->node, err, errlen)) && !o->node &&
 	    !(v->agent = scmi_board_virtio_agent(v->bp, o->agent, err, errlen)))
 		ret = -ENOENT;
