@@ -7,9 +7,10 @@
  * words, and offers the calls every client needs - a command whose reply
  * must hold a minimum number of bytes (shorter is -EPROTO and one error line
  * naming the message), the same with a delayed response, the
- * PROTOCOL_MESSAGE_ATTRIBUTES check, the *_NAME_GET extended name, and the
- * multi-part iterator (Linux's iter_response_init/run) that walks
- * "returned / remaining" lists with a bound on what the firmware may claim.
+ * PROTOCOL_MESSAGE_ATTRIBUTES check, the *_NAME_GET extended name, finding a
+ * resource by name, and the multi-part iterator (Linux's
+ * iter_response_init/run) that walks "returned / remaining" lists with a
+ * bound on what the firmware may claim.
  *
  * Thread safety: the calls only use the agent, which is thread-safe, and do
  * not write the handle; scmi_ph_init and scmi_ph_negotiate write it and

@@ -213,20 +213,21 @@ struct probe_step {
 };
 
 static const struct probe_step steps[OPTEE_PROBE_NSTEPS] = {
-	[OPTEE_PROBE_UID] = { "api uid", .query_id = OPTEE_SMC_CALLS_UID, .take = check_uid },
-	[OPTEE_PROBE_OS_REVISION] = { "os revision", .query_id = OPTEE_SMC_GET_OS_REVISION,
-				      .take = os_revision },
-	[OPTEE_PROBE_API_REVISION] = { "api revision", .query_id = OPTEE_SMC_CALLS_REVISION,
-				       .take = api_revision },
-	[OPTEE_PROBE_THREAD_COUNT] = { "thread count", .query_id = OPTEE_SMC_GET_THREAD_COUNT,
-				       .take = thread_count },
-	[OPTEE_PROBE_CAPABILITIES] = { "capabilities", exchange_caps, NULL },
-	[OPTEE_PROBE_POOL] = { "shm pool", pool_step, pool_undo },
-	[OPTEE_PROBE_NOTIF] = { "notifications", optee_notif_init, optee_notif_fini },
+	[OPTEE_PROBE_UID] = { "api uid", NULL, NULL, OPTEE_SMC_CALLS_UID, check_uid },
+	[OPTEE_PROBE_OS_REVISION] = { "os revision", NULL, NULL, OPTEE_SMC_GET_OS_REVISION,
+				      os_revision },
+	[OPTEE_PROBE_API_REVISION] = { "api revision", NULL, NULL, OPTEE_SMC_CALLS_REVISION,
+				       api_revision },
+	[OPTEE_PROBE_THREAD_COUNT] = { "thread count", NULL, NULL, OPTEE_SMC_GET_THREAD_COUNT,
+				       thread_count },
+	[OPTEE_PROBE_CAPABILITIES] = { "capabilities", exchange_caps, NULL, 0, NULL },
+	[OPTEE_PROBE_POOL] = { "shm pool", pool_step, pool_undo, 0, NULL },
+	[OPTEE_PROBE_NOTIF] = { "notifications", optee_notif_init, optee_notif_fini, 0, NULL },
 	[OPTEE_PROBE_ASYNC_NOTIF] = { "async notifications", optee_async_notif_init,
-				      optee_async_notif_uninit },
-	[OPTEE_PROBE_SHM_CACHE] = { "shm cache", shm_cache_step, shm_cache_undo },
-	[OPTEE_PROBE_DEVICES] = { "devices", optee_enumerate_devices, optee_unregister_devices },
+				      optee_async_notif_uninit, 0, NULL },
+	[OPTEE_PROBE_SHM_CACHE] = { "shm cache", shm_cache_step, shm_cache_undo, 0, NULL },
+	[OPTEE_PROBE_DEVICES] = { "devices", optee_enumerate_devices, optee_unregister_devices, 0,
+				  NULL },
 };
 
 static int step_run(struct optee_drv *drv, const struct probe_step *s)
