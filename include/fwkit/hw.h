@@ -290,6 +290,9 @@ union hw_msg_fds_ctl {
 };
 int hw_msg_put_fds(struct msghdr *mh, union hw_msg_fds_ctl *ctl, const int *fds, size_t n);
 size_t hw_msg_take_fds(struct msghdr *mh, int *fds, size_t cap);
+/* Close each of fds[0..n-1] that is a descriptor (-1 is "none"): an
+ * optional descriptor, or both ends of a pipe. */
+void hw_fds_close(const int *fds, size_t n);
 
 /* Sends give up (-ETIMEDOUT) on a peer that reads nothing for this long. */
 #define HW_LINK_SEND_TIMEOUT_NS (2 * 1000000000ll) /* 2 s */

@@ -138,8 +138,7 @@ static int listen_type(const char *path, int type, struct hw_link_server **out)
 	if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(s->fd, 16) < 0 || lstat(path, &st) < 0) {
 		ret = -errno;
-		if (s->fd >= 0)
-			close(s->fd);
+		hw_fds_close(&s->fd, 1);
 		free(s);
 		return ret;
 	}
@@ -320,8 +319,7 @@ static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd, uint64_t
 		why = "descriptor count";
 	if (why) {
 		fw_err("link: malformed record from peer: %s", why);
-		if (*fd >= 0)
-			close(*fd);
+		hw_fds_close(fd, 1);
 		*fd = -1;
 		return -EPROTO;
 	}
@@ -508,8 +506,7 @@ int hw_link_watch_start(struct hw_link *l, struct hw_smc *smc, void (*on_hangup)
 	}
 	ret = -pthread_create(&w->thread, NULL, watch_main, w);
 	if (ret) {
-		close(w->stop[0]);
-		close(w->stop[1]);
+		hw_fds_close(w->stop, 2);
 		free(w);
 		return ret;
 	}
@@ -523,7 +520,6 @@ void hw_link_watch_stop(struct hw_link_watch *w)
 		return;
 	(void)!write(w->stop[1], "x", 1);
 	pthread_join(w->thread, NULL);
-	close(w->stop[0]);
-	close(w->stop[1]);
+	hw_fds_close(w->stop, 2);
 	free(w);
 }

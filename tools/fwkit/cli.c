@@ -428,7 +428,6 @@ int cli_stop_pipe(void)
 
 void cli_stop_pipe_close(void)
 {
-	close(stop_pipe[0]);
-	close(stop_pipe[1]);
+	hw_fds_close(stop_pipe, 2);
 	stop_pipe[0] = stop_pipe[1] = -1;
 }

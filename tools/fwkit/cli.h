@@ -132,9 +132,9 @@ bool cli_parse_scaled(const char *s, uint64_t *out);
  * these signals to that thread. */
 void cli_signals_init(void);
 void cli_on_signal(void (*stop)(void *ctx), void *ctx);
-/* For a server that polls a stop descriptor (fwkit platform, fwkit
- * vhost-user-scmi): a self-pipe that SIGINT and SIGTERM write to, with
- * SIGPIPE ignored. Its read end, or -1 after printing why;
+/* For a server that polls a stop descriptor (fwkit platform, fwkit optee
+ * tee, fwkit vhost-user-scmi): a self-pipe that SIGINT and SIGTERM write
+ * to, with SIGPIPE ignored. Its read end, or -1 after printing why;
  * cli_stop_pipe_close() closes both ends. Once per process. */
 int cli_stop_pipe(void);
 void cli_stop_pipe_close(void);
