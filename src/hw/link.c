@@ -424,13 +424,13 @@ ssize_t hw_recv_record(int fd, void *buf, size_t cap, uint64_t deadline)
 	return n ? n : -ECONNRESET;
 }
 
-void hw_hs_put_head(uint8_t *out, size_t len, const struct hw_hs_head *h)
+void hw_hs_put_head(uint8_t *out, const struct hw_hs_kind *k, uint16_t type, uint32_t value)
 {
-	memset(out, 0, len);
-	fw_put_le32(out, h->magic);
-	fw_put_le16(out + 0x04, h->version);
-	fw_put_le16(out + 0x06, h->type);
-	fw_put_le32(out + 0x08, h->value);
+	memset(out, 0, k->len);
+	fw_put_le32(out, k->magic);
+	fw_put_le16(out + 0x04, k->version);
+	fw_put_le16(out + 0x06, type);
+	fw_put_le32(out + 0x08, value);
 }
 
 void hw_hs_put_text(uint8_t *out, size_t off, const char *s, size_t cap)
@@ -438,13 +438,14 @@ void hw_hs_put_text(uint8_t *out, size_t off, const char *s, size_t cap)
 	memcpy(out + off, s, strnlen(s, cap - 1));
 }
 
-int hw_hs_get_head(const uint8_t *buf, size_t len, size_t want, struct hw_hs_head *h)
+int hw_hs_get_head(const uint8_t *buf, size_t len, const struct hw_hs_kind *k, uint16_t *type,
+		   uint32_t *value)
 {
-	if (len != want || len < HW_HS_HEAD_LEN || fw_get_le32(buf) != h->magic ||
-	    fw_get_le16(buf + 0x04) != h->version || fw_get_le32(buf + 0x0C))
+	if (len != k->len || len < HW_HS_HEAD_LEN || fw_get_le32(buf) != k->magic ||
+	    fw_get_le16(buf + 0x04) != k->version || fw_get_le32(buf + 0x0C))
 		return -EPROTO;
-	h->type = fw_get_le16(buf + 0x06);
-	h->value = fw_get_le32(buf + 0x08);
+	*type = fw_get_le16(buf + 0x06);
+	*value = fw_get_le32(buf + 0x08);
 	return 0;
 }
 
