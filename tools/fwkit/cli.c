@@ -261,6 +261,31 @@ int cli_find(const struct scmi_resources *r, const char *key, void *info, uint32
 	return cli_key_id(key, id) ? 0 : scmi_resources_find(r, key, info, id);
 }
 
+int cli_list(bool json, uint32_t count, cli_list_item *item, const void *ctx)
+{
+	const char *sep = "";
+
+	for (uint32_t id = 0; id < count; id++) {
+		int ret = item(ctx, id, json, sep);
+
+		if (ret > 0)
+			return ret;
+		if (!ret)
+			sep = ",";
+	}
+	if (json)
+		printf("]}\n");
+	return 0;
+}
+
+int cli_list_domains(bool json, uint32_t version, uint32_t count, cli_list_item *item,
+		     const void *ctx)
+{
+	if (json)
+		printf("{\"version\":%u,\"domains\":[", version);
+	return cli_list(json, count, item, ctx);
+}
+
 int cli_find_versioned(struct scmi_agent *a, uint32_t version, uint32_t count,
 		       int (*read)(const void *ctx, uint32_t id, void *info), size_t name_off,
 		       const char *key, void *info)

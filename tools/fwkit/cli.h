@@ -183,6 +183,21 @@ int cli_find_versioned(struct scmi_agent *a, uint32_t version, uint32_t count,
 bool cli_key_id(const char *key, uint32_t *id);
 
 /*
+ * A list command's items: item(ctx, id, json, sep) for ids 0..count-1,
+ * sep being what comes before the item in the JSON array ("" for the
+ * first one printed, "," after). item returns 0 when it printed the id, a
+ * negative errno to leave it out (not this agent's to see), or an exit
+ * status that ends the command at once. With json the array and the
+ * object the caller opened are closed ("]}") after the last item. The
+ * command's exit status.
+ */
+typedef int cli_list_item(const void *ctx, uint32_t id, bool json, const char *sep);
+int cli_list(bool json, uint32_t count, cli_list_item *item, const void *ctx);
+/* cli_list in the object {"version":V,"domains":[...]} (with json). */
+int cli_list_domains(bool json, uint32_t version, uint32_t count, cli_list_item *item,
+		     const void *ctx);
+
+/*
  * `watch`-style commands: subscribe to one resource's notifications, print
  * each event as it comes and stop after count of them, or fail after
  * timeout_ms with "<what> <id>: <got> of <count> events within <T> ms".

@@ -66,8 +66,9 @@ static void print_ids(const uint16_t *ids, uint32_t n)
 		printf("%s%u", i ? "," : "", ids[i]);
 }
 
+/* sep: what comes before it in a JSON list. */
 static int show(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, uint32_t id, bool json,
-		bool listing, bool *first)
+		const char *sep)
 {
 	char name[SCMI_MAX_STR_SIZE];
 	uint16_t ids[1024];
@@ -81,8 +82,8 @@ static int show(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, uint32_
 	    (ret = scmi_pinctrl_list_associations(a, t, id, ids, FW_ARRAY_SIZE(ids), &n)))
 		return ret;
 	if (json) {
-		printf("%s{\"type\":\"%s\",\"id\":%u,\"name\":", listing && !*first ? "," : "",
-		       scmi_pinctrl_type_name(t), id);
+		printf("%s{\"type\":\"%s\",\"id\":%u,\"name\":", sep, scmi_pinctrl_type_name(t),
+		       id);
 		cli_json_string(stdout, name);
 		printf(",\"extended_name\":%s", ext ? "true" : "false");
 		if (t != PIN_TYPE) {
@@ -100,31 +101,34 @@ static int show(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, uint32_
 		}
 		printf("\n");
 	}
-	*first = false;
 	return 0;
+}
+
+struct of_type {
+	struct scmi_agent *a;
+	enum scmi_pinctrl_selector_type t;
+};
+
+/* What this agent may not see is left out; any other failure ends the list. */
+static int list_item(const void *ctx, uint32_t id, bool json, const char *sep)
+{
+	const struct of_type *x = ctx;
+	int ret = show(x->a, x->t, id, json, sep);
+
+	return ret && ret != -EACCES ? fail(scmi_pinctrl_type_name(x->t), ret) : ret;
 }
 
 static int cmd_list(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, bool json)
 {
+	const struct of_type x = { a, t };
 	struct scmi_pinctrl_info info;
-	bool first = true;
-	uint32_t n;
 	int ret = scmi_pinctrl_protocol_info(a, &info);
 
 	if (ret)
 		return fail("pin control", ret);
-	n = scmi_pinctrl_count(&info, t);
 	if (json)
 		printf("{\"version\":%u,\"%ss\":[", info.version, scmi_pinctrl_type_name(t));
-	for (uint32_t i = 0; i < n; i++) {
-		ret = show(a, t, i, json, true, &first);
-		/* What this agent may not see is left out. */
-		if (ret && ret != -EACCES)
-			return fail(scmi_pinctrl_type_name(t), ret);
-	}
-	if (json)
-		printf("]}\n");
-	return 0;
+	return cli_list(json, scmi_pinctrl_count(&info, t), list_item, &x);
 }
 
 static int cmd_settings(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, uint32_t id,
@@ -235,7 +239,7 @@ int fwkit_scmi_pinctrl(struct cli_scmi *sess, int argc, char **argv)
 {
 	struct scmi_agent *a;
 	enum scmi_pinctrl_selector_type t;
-	bool json = false, first = true;
+	bool json = false;
 	const struct cli_spec spec =
 		CLI_SPEC_SUBS("scmi pinctrl", usage_text, NULL, &json, pinctrl_cmds);
 	struct cli_args args;
@@ -259,7 +263,7 @@ int fwkit_scmi_pinctrl(struct cli_scmi *sess, int argc, char **argv)
 		if ((ret = resolve(a, args.v + 1, &t, &id)))
 			return ret;
 		if (!strcmp(args.v[0], "info")) {
-			ret = show(a, t, id, json, false, &first);
+			ret = show(a, t, id, json, "");
 			if (ret)
 				return fail(args.v[2], ret);
 			if (json)

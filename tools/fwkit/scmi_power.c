@@ -31,9 +31,10 @@ static int read_domain(const void *ctx, uint32_t id, void *d)
 	return scmi_power_domain_info(x->a, x->version, id, d);
 }
 
-static void power_json_domain(const struct scmi_power_domain_info *d, const char *state)
+static void power_json_domain(const struct scmi_power_domain_info *d, const char *state,
+			      const char *sep)
 {
-	cli_json_head("", d->id, d->name);
+	cli_json_head(sep, d->id, d->name);
 	printf(",\"state\":");
 	cli_json_string(stdout, state);
 	printf(",\"async\":%s,\"sync\":%s,\"notify\":%s}",
@@ -42,38 +43,35 @@ static void power_json_domain(const struct scmi_power_domain_info *d, const char
 	       (d->flags & SUPPORTS_STATE_SET_NOTIFY) ? "true" : "false");
 }
 
+/* Domains of devices this agent may not access answer DENIED: left out. */
+static int power_item(const void *ctx, uint32_t id, bool json, const char *sep)
+{
+	const struct cli_agent_version *x = ctx;
+	struct scmi_power_domain_info d;
+	uint32_t st;
+	char s[16];
+	int ret = scmi_power_domain_info(x->a, x->version, id, &d);
+
+	if (ret || (ret = scmi_power_state_get(x->a, id, &st)))
+		return ret;
+	scmi_power_state_str(st, s, sizeof(s));
+	if (json)
+		power_json_domain(&d, s, sep);
+	else
+		printf("%-4u %-32s %-10s %s%s%s\n", id, d.name, s,
+		       (d.flags & SUPPORTS_STATE_SET_SYNC) ? "sync " : "",
+		       (d.flags & SUPPORTS_STATE_SET_ASYNC) ? "async " : "",
+		       (d.flags & SUPPORTS_STATE_SET_NOTIFY) ? "notify" : "");
+	return 0;
+}
+
 static int power_list(struct scmi_agent *a, const struct scmi_power_info *info, bool json)
 {
-	bool first = true;
+	const struct cli_agent_version x = { a, info->version };
 
-	if (json)
-		printf("{\"version\":%u,\"domains\":[", info->version);
-	else
+	if (!json)
 		printf("%-4s %-32s %-10s %s\n", "ID", "NAME", "STATE", "FLAGS");
-	for (uint32_t i = 0; i < info->num_domains; i++) {
-		struct scmi_power_domain_info d;
-		uint32_t st;
-		char s[16];
-
-		/* Domains of devices this agent may not access answer DENIED. */
-		if (scmi_power_domain_info(a, info->version, i, &d) ||
-		    scmi_power_state_get(a, i, &st))
-			continue;
-		scmi_power_state_str(st, s, sizeof(s));
-		if (json) {
-			printf("%s", first ? "" : ",");
-			power_json_domain(&d, s);
-		} else {
-			printf("%-4u %-32s %-10s %s%s%s\n", i, d.name, s,
-			       (d.flags & SUPPORTS_STATE_SET_SYNC) ? "sync " : "",
-			       (d.flags & SUPPORTS_STATE_SET_ASYNC) ? "async " : "",
-			       (d.flags & SUPPORTS_STATE_SET_NOTIFY) ? "notify" : "");
-		}
-		first = false;
-	}
-	if (json)
-		printf("]}\n");
-	return 0;
+	return cli_list_domains(json, info->version, info->num_domains, power_item, &x);
 }
 
 static const struct cli_sub power_cmds[] = { { "list", 0, 0, "" }, { "state", 1, 2, "a DOMAIN" } };
@@ -124,7 +122,7 @@ int fwkit_scmi_power(struct cli_scmi *sess, int argc, char **argv)
 					     d.name);
 		scmi_power_state_str(st, s, sizeof(s));
 		if (json) {
-			power_json_domain(&d, s);
+			power_json_domain(&d, s, "");
 			printf("\n");
 		} else {
 			printf("%s: %s\n", d.name, s);

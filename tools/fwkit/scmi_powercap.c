@@ -78,10 +78,11 @@ static int fail_range(struct scmi_agent *a, uint32_t id, uint32_t cap)
 			     cap);
 }
 
-static void print_dom(const struct scmi_powercap_dom *d, uint32_t cap, bool json)
+/* sep: what comes before it in a JSON list. */
+static void print_dom(const struct scmi_powercap_dom *d, uint32_t cap, bool json, const char *sep)
 {
 	if (json) {
-		cli_json_head("", d->id, d->name);
+		cli_json_head(sep, d->id, d->name);
 		printf(",\"cap_uw\":%u,\"min_cap_uw\":%u,\"max_cap_uw\":%u,\"cap_step_uw\":%u,"
 		       "\"min_pai_us\":%u,\"max_pai_us\":%u,\"pai_step_us\":%u,"
 		       "\"sustainable_power_uw\":%u,\"accuracy\":%u,\"parent\":",
@@ -105,33 +106,28 @@ static void print_dom(const struct scmi_powercap_dom *d, uint32_t cap, bool json
 	printf("%s\n", d->async_cap_set ? ", async" : "");
 }
 
+/* A domain that is not this agent's is left out; any other failure ends the list. */
+static int list_item(const void *a, uint32_t id, bool json, const char *sep)
+{
+	struct scmi_powercap_dom d;
+	uint32_t cap;
+	int ret = read_domain(a, id, &d);
+
+	if (ret == -EACCES)
+		return ret;
+	if (ret || (ret = scmi_powercap_cap_get((struct scmi_agent *)a, id, &cap)))
+		return fail(ret, id, "POWERCAP_DOMAIN_ATTRIBUTES");
+	print_dom(&d, cap, json, sep);
+	return 0;
+}
+
 static int cmd_list(struct scmi_agent *a, bool json)
 {
 	uint32_t ver, num;
-	bool first = true;
 	int ret = scmi_powercap_protocol_info(a, &ver, &num);
 
-	if (ret)
-		return cli_fail_scmi(ret, NULL, NULL, "powercap protocol");
-	if (json)
-		printf("{\"version\":%u,\"domains\":[", ver);
-	for (uint32_t i = 0; i < num; i++) {
-		struct scmi_powercap_dom d;
-		uint32_t cap;
-
-		ret = scmi_powercap_domain_attributes(a, i, &d);
-		if (ret == -EACCES)
-			continue; /* not this agent's */
-		if (ret || (ret = scmi_powercap_cap_get(a, i, &cap)))
-			return fail(ret, i, "POWERCAP_DOMAIN_ATTRIBUTES");
-		if (json && !first)
-			printf(",");
-		print_dom(&d, cap, json);
-		first = false;
-	}
-	if (json)
-		printf("]}\n");
-	return 0;
+	return ret ? cli_fail_scmi(ret, NULL, NULL, "powercap protocol")
+		   : cli_list_domains(json, ver, num, list_item, a);
 }
 
 static const struct cli_sub powercap_cmds[] = {
@@ -164,7 +160,7 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 		if ((ret = scmi_powercap_domain_attributes(a, id, &d)) ||
 		    (ret = scmi_powercap_cap_get(a, id, &out)))
 			return fail(ret, id, "POWERCAP_CAP_GET");
-		print_dom(&d, out, json);
+		print_dom(&d, out, json, "");
 		if (json)
 			printf("\n");
 		return 0;

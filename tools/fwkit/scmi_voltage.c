@@ -34,10 +34,11 @@ static const char *config_name(uint32_t c)
 	return (c & SCMI_VOLTAGE_CONFIG_VENDOR) ? "vendor" : "unknown";
 }
 
-static void print_domain(const struct scmi_voltage_info *v, bool json, bool levels)
+/* sep: what comes before it in a JSON list. */
+static void print_domain(const struct scmi_voltage_info *v, bool json, bool levels, const char *sep)
 {
 	if (json) {
-		cli_json_head("", v->id, v->name);
+		cli_json_head(sep, v->id, v->name);
 		printf(",\"async\":%s,\"segmented\":%s", v->async ? "true" : "false",
 		       v->segmented ? "true" : "false");
 		if (levels) {
@@ -93,22 +94,15 @@ static int resolve(const struct voltage_ctx *x, unsigned int num, const char *ke
 		   : 0;
 }
 
-static int cmd_list(const struct voltage_ctx *x, unsigned int num, bool json)
+/* As Linux: a domain that fails is left out. */
+static int list_item(const void *ctx, uint32_t id, bool json, const char *sep)
 {
-	bool first = true;
+	const struct voltage_ctx *x = ctx;
+	int ret = read_domain(x, id, x->v);
 
-	if (json)
-		printf("{\"version\":%u,\"domains\":[", x->version);
-	for (unsigned int i = 0; i < num; i++) {
-		if (scmi_voltage_domain_info(x->a, x->version, i, x->v))
-			continue; /* as Linux: skip a domain that fails */
-		if (json && !first)
-			printf(",");
-		first = false;
-		print_domain(x->v, json, false);
-	}
-	if (json)
-		printf("]}\n");
+	if (ret)
+		return ret;
+	print_domain(x->v, json, false, sep);
 	return 0;
 }
 
@@ -194,7 +188,7 @@ static int run(const struct voltage_ctx *x, const struct cli_args *args, bool as
 	const char *cmd = args->v[0];
 
 	if (!strcmp(cmd, "levels")) {
-		print_domain(x->v, json, true);
+		print_domain(x->v, json, true, "");
 		if (json)
 			printf("\n");
 		return 0;
@@ -225,7 +219,7 @@ int fwkit_scmi_voltage(struct cli_scmi *sess, int argc, char **argv)
 	if (!x.v)
 		return cli_fail("out of memory");
 	if (!strcmp(args.v[0], "list"))
-		ret = cmd_list(&x, num, json);
+		ret = cli_list_domains(json, x.version, num, list_item, &x);
 	else if (!(ret = resolve(&x, num, args.v[1])))
 		ret = run(&x, &args, async, json);
 	free(x.v);
