@@ -190,8 +190,7 @@ void optee_remote_close(struct optee_remote *r)
 {
 	if (!r)
 		return;
-	if (r->drv)
-		optee_drv_remove(r->drv);
+	optee_drv_remove(r->drv);
 	hw_link_watch_stop(r->watch);
 	hw_smc_close(r->smc);
 	hw_link_close(r->link);

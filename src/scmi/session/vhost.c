@@ -108,8 +108,7 @@ void vhost_scmi_dev_destroy(struct vhost_scmi_dev *d)
 	if (!d)
 		return;
 	/* The device first: nothing may notify a back-end that is gone. */
-	if (d->dev)
-		scmi_virtio_dev_destroy(d->dev);
+	scmi_virtio_dev_destroy(d->dev);
 	vhost_backend_destroy(d->be);
 	free(d);
 }
@@ -140,8 +139,7 @@ struct vhost_backend *vhost_scmi_dev_backend(const struct vhost_scmi_dev *d)
 static void vhost_scmi_free(struct vhost_scmi *v)
 {
 	vhost_scmi_dev_destroy(v->d);
-	if (v->p)
-		scmi_platform_destroy(v->p);
+	scmi_platform_destroy(v->p);
 	fw_board_free(&v->board);
 	free(v->bp);
 	free(v);
@@ -373,8 +371,7 @@ void scmi_vhost_agent_close(struct scmi_vhost_agent *va)
 {
 	if (!va)
 		return;
-	if (va->agent)
-		scmi_agent_destroy(va->agent);
+	scmi_agent_destroy(va->agent);
 	/* As QEMU at poweroff: every ring stopped (a broken back-end is not
 	 * asked), then the hang-up; then the rings are free. */
 	if (va->rings) {
