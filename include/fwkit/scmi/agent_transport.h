@@ -94,4 +94,25 @@ struct scmi_transport_desc {
  */
 void scmi_rx_callback(struct scmi_chan *cinfo, uint32_t msg_hdr, void *priv);
 
+/*
+ * Replies taken off a channel in one pass, completed together: a transport
+ * that drains many at once (virtio's used ring) hands each to
+ * scmi_rx_callback_batch with a batch of its own (zeroed before the pass),
+ * then calls scmi_rx_batch_end, which wakes their waiters. A caller with
+ * many commands in flight is thus woken once per pass, not once per reply.
+ * A batch belongs to one thread and one agent; it holds a reference on
+ * each transfer until it ends (and ends itself when full).
+ */
+#define SCMI_RX_BATCH_MAX 64
+
+struct scmi_rx_batch {
+	struct scmi_agent *agent;
+	unsigned int n;
+	struct scmi_xfer *xfers[SCMI_RX_BATCH_MAX];
+};
+
+void scmi_rx_callback_batch(struct scmi_chan *cinfo, uint32_t msg_hdr, void *priv,
+			    struct scmi_rx_batch *b);
+void scmi_rx_batch_end(struct scmi_rx_batch *b);
+
 #endif /* FWKIT_SCMI_AGENT_TRANSPORT_H */

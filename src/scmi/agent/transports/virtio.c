@@ -179,7 +179,7 @@ static bool reply_is_for(const struct vmsg *m, const struct scmi_xfer *x, uint32
 
 /* A TX buffer the device gave back: to its transfer, if it still has one
  * and the reply names it; dropped and counted otherwise. */
-static void deliver_tx(struct vchan *ch, struct vmsg *m)
+static void deliver_tx(struct vchan *ch, struct vmsg *m, struct scmi_rx_batch *b)
 {
 	uint32_t hdr;
 	bool polled;
@@ -195,7 +195,7 @@ static void deliver_tx(struct vchan *ch, struct vmsg *m)
 		fw_err("scmi virtio: reply HDR:0x%08X (%u bytes) is not for token %u; dropped", hdr,
 		       m->rx_len, m->xfer->hdr.seq);
 	} else {
-		scmi_rx_callback(ch->cinfo, hdr, m);
+		scmi_rx_callback_batch(ch->cinfo, hdr, m, b);
 	}
 	/* A polled transfer keeps its message until mark_txdone. */
 	if (!polled)
@@ -204,10 +204,10 @@ static void deliver_tx(struct vchan *ch, struct vmsg *m)
 	msg_release(ch, m);
 }
 
-static void deliver(struct vchan *ch, struct vmsg *m)
+static void deliver(struct vchan *ch, struct vmsg *m, struct scmi_rx_batch *b)
 {
 	if (ch->qidx == TX) {
-		deliver_tx(ch, m);
+		deliver_tx(ch, m, b);
 		return;
 	}
 	if (m->rx_len < 4) {
@@ -219,8 +219,8 @@ static void deliver(struct vchan *ch, struct vmsg *m)
 	feed_rx(ch, m);
 }
 
-/* The used-buffer interrupt: Linux's scmi_vio_complete_cb. */
-static void complete_cb(struct vchan *ch)
+/* Take back every used buffer, re-enabling callbacks once the ring is empty. */
+static void drain_used(struct vchan *ch, struct scmi_rx_batch *b)
 {
 	bool cb_enabled = true;
 
@@ -249,10 +249,25 @@ static void complete_cb(struct vchan *ch)
 			pthread_mutex_lock(&m->lock);
 			m->rx_len = len;
 			pthread_mutex_unlock(&m->lock);
-			deliver(ch, m);
+			deliver(ch, m, b);
 		}
 		chan_release(ch);
 	}
+}
+
+/* The used-buffer interrupt: Linux's scmi_vio_complete_cb. Every buffer
+ * it takes back in one pass is one batch: their callers wake at the end. */
+static void complete_cb(struct vchan *ch)
+{
+	struct scmi_rx_batch b = { 0 };
+
+	/* A user until the batch ends: teardown must not free the transfers
+	 * it still holds. */
+	if (!chan_acquire(ch))
+		return;
+	drain_used(ch, &b);
+	scmi_rx_batch_end(&b);
+	chan_release(ch);
 }
 
 void scmi_virtio_transport_interrupt(struct scmi_virtio_transport *vt, unsigned int qidx)
@@ -279,13 +294,16 @@ static void *worker_main(void *arg)
 		ch->pending = NULL;
 		pthread_mutex_unlock(&ch->list_lock);
 		if (chan_acquire(ch)) {
+			struct scmi_rx_batch b = { 0 };
+
 			while (m) {
 				struct vmsg *next = m->next;
 
-				deliver(ch, m);
+				deliver(ch, m, &b);
 				m = next;
 			}
-			complete_cb(ch);
+			drain_used(ch, &b);
+			scmi_rx_batch_end(&b);
 			chan_release(ch);
 		}
 		pthread_mutex_lock(&ch->list_lock);
