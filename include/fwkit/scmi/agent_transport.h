@@ -73,6 +73,12 @@ struct scmi_transport_ops {
 	int (*wait_irq)(struct scmi_chan *cinfo, uint64_t deadline);
 	void (*kick)(struct scmi_chan *cinfo);
 	uint32_t (*read_header)(struct scmi_chan *cinfo);
+	/*
+	 * Optional, for a transport that completes transfers from its own
+	 * context: run that completion path in the caller's thread (a waiter
+	 * does before it sleeps), delivering whatever the channel holds.
+	 */
+	void (*reap)(struct scmi_chan *cinfo);
 };
 
 /* Linux's scmi_desc. */

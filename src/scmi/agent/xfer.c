@@ -364,6 +364,14 @@ static int wait_irq_in_caller(struct scmi_chan *cinfo, struct xfer *t)
 	return 0;
 }
 
+/* Before sleeping: take what the channel has completed in this thread, as
+ * its interrupt would, so that a reply already there costs no wake-up. */
+static bool reap(struct scmi_chan *cinfo, struct xfer *t)
+{
+	cinfo->agent->desc->ops->reap(cinfo);
+	return fw_completion_done(&t->done);
+}
+
 /* On success *sync_status is the synchronous reply's status. */
 static int wait_for_reply(struct scmi_chan *cinfo, struct xfer *t, int32_t *sync_status)
 {
@@ -375,7 +383,7 @@ static int wait_for_reply(struct scmi_chan *cinfo, struct xfer *t, int32_t *sync
 		ret = wait_polled(cinfo, t);
 	else if (ops->wait_irq && ops->read_header)
 		ret = wait_irq_in_caller(cinfo, t);
-	else if (fw_completion_done(&t->done))
+	else if (fw_completion_done(&t->done) || (ops->reap && reap(cinfo, t)))
 		ret = 0;
 	else
 		ret = fw_wait_for_completion_until(&t->done, reply_deadline(cinfo, t));

@@ -641,6 +641,11 @@ static bool virtio_poll_done(struct scmi_chan *cinfo, struct scmi_xfer *x)
 	return found;
 }
 
+static void virtio_reap(struct scmi_chan *cinfo)
+{
+	complete_cb(cinfo->transport_info);
+}
+
 static const struct scmi_transport_ops virtio_ops = {
 	.chan_setup = virtio_chan_setup,
 	.chan_free = virtio_chan_free,
@@ -650,6 +655,7 @@ static const struct scmi_transport_ops virtio_ops = {
 	.fetch_response = virtio_fetch_response,
 	.fetch_notification = virtio_fetch_notification,
 	.poll_done = virtio_poll_done,
+	.reap = virtio_reap,
 };
 
 const struct scmi_transport_desc scmi_virtio_desc = {
