@@ -129,7 +129,12 @@ struct xfer *xfer_get(struct scmi_agent *a, struct xfer_pool *p);
 void xfer_put(struct xfer_pool *p, struct xfer *t);
 struct xfer *xfer_lookup_acquire(struct xfer_pool *p, uint16_t seq);
 /* Linux's scmi_xfer_acquired: the receive paths' turn at a transfer. */
-void xfer_busy_acquire(struct xfer *t);
+void xfer_busy_wait(struct xfer *t);
+static inline void xfer_busy_acquire(struct xfer *t)
+{
+	if (atomic_exchange_explicit(&t->busy, true, memory_order_acquire))
+		xfer_busy_wait(t);
+}
 static inline void xfer_busy_release(struct xfer *t)
 {
 	atomic_store_explicit(&t->busy, false, memory_order_release);

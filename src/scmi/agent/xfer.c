@@ -107,7 +107,7 @@ static void slot_give(struct xfer_pool *p, struct xfer *t)
 				 (uint64_t)1 << (i % XFER_MAP_BITS), memory_order_release);
 }
 
-struct xfer *xfer_get(struct scmi_agent *a, struct xfer_pool *p)
+static inline struct xfer *xfer_take(struct scmi_agent *a, struct xfer_pool *p)
 {
 	struct xfer *t = slot_take(p);
 
@@ -119,6 +119,11 @@ struct xfer *xfer_get(struct scmi_agent *a, struct xfer_pool *p)
 		atomic_store_explicit(&t->users, 1, memory_order_relaxed);
 	}
 	return t;
+}
+
+struct xfer *xfer_get(struct scmi_agent *a, struct xfer_pool *p)
+{
+	return xfer_take(a, p);
 }
 
 /*
@@ -148,9 +153,9 @@ static int xfer_token_set(struct xfer_pool *p, struct xfer *t)
 }
 
 /* A command transfer with its token. */
-static struct xfer *xfer_get_with_token(struct scmi_agent *a, struct xfer_pool *p)
+static inline struct xfer *xfer_get_with_token(struct scmi_agent *a, struct xfer_pool *p)
 {
-	struct xfer *t = xfer_get(a, p);
+	struct xfer *t = xfer_take(a, p);
 
 	if (t && xfer_token_set(p, t)) {
 		xfer_put(p, t);
@@ -207,7 +212,7 @@ struct xfer *xfer_lookup_acquire(struct xfer_pool *p, uint16_t seq)
 
 /* Spins only while another receive path holds the transfer: a reply and
  * a delayed response for it arriving at once. */
-void xfer_busy_acquire(struct xfer *t)
+void xfer_busy_wait(struct xfer *t)
 {
 	for (unsigned int spins = 1; atomic_exchange_explicit(&t->busy, true, memory_order_acquire);
 	     spins++)
@@ -217,8 +222,10 @@ void xfer_busy_acquire(struct xfer *t)
 
 /* -------------------------------------------------------------- transfers */
 
-int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, size_t tx_size,
-		       size_t rx_size, struct scmi_xfer **out)
+/* The public calls wrap inline bodies, so that scmi_agent_call, the path
+ * of most commands, is one function. */
+static inline int get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id,
+			   size_t tx_size, size_t rx_size, struct scmi_xfer **out)
 {
 	struct xfer *t;
 
@@ -240,14 +247,18 @@ int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id
 	t->x.poll_completion = false;
 	t->x.priv = NULL;
 	t->rx_max = t->x.rx.len;
-	t->async = false;
 	t->submit = XFER_NOT_SUBMITTED;
 	/* Ours alone: the free bitmap that handed it over orders this after
 	 * the last completion of its previous life. */
 	fw_completion_reinit(&t->done);
-	fw_completion_reinit(&t->async_done);
 	*out = &t->x;
 	return 0;
+}
+
+int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, size_t tx_size,
+		       size_t rx_size, struct scmi_xfer **out)
+{
+	return get_init(a, protocol_id, msg_id, tx_size, rx_size, out);
 }
 
 static struct scmi_chan *tx_chan_for(struct scmi_agent *a, uint8_t protocol_id)
@@ -359,7 +370,7 @@ static int wait_irq_in_caller(struct scmi_chan *cinfo, struct xfer *t)
 			}
 			return fw_completion_done(&t->done) ? 0 : -ETIMEDOUT;
 		}
-		scmi_rx_callback(cinfo, ops->read_header(cinfo), NULL);
+		scmi_rx_callback_batch(cinfo, ops->read_header(cinfo), NULL, NULL);
 	}
 	return 0;
 }
@@ -429,8 +440,9 @@ static int choose_completion(struct scmi_agent *a, struct scmi_chan *cinfo, stru
 	return !x->poll_completion && cinfo->no_completion_irq ? -EINVAL : 0;
 }
 
-/* Open the transfer to its reply, then send it. */
-static int xfer_send(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer *t)
+/* Open the transfer to its reply (and delayed response if async), then
+ * send it. */
+static int xfer_send(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer *t, bool async)
 {
 	struct scmi_xfer *x = &t->x;
 	int ret = choose_completion(a, cinfo, x);
@@ -446,6 +458,9 @@ static int xfer_send(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer 
 	xfer_busy_acquire(t);
 	x->status = SCMI_SUCCESS;
 	t->sync_status = SCMI_SUCCESS;
+	t->async = async;
+	if (async)
+		fw_completion_reinit(&t->async_done);
 	atomic_store_explicit(&t->state, XFER_SENT_OK, memory_order_relaxed);
 	xfer_busy_release(t);
 	agent_trace(a, "->", scmi_hdr_pack(&x->hdr), x->tx.buf, x->tx.len, NULL);
@@ -472,7 +487,7 @@ static int xfer_finish(struct scmi_chan *cinfo, struct xfer *t)
 	return ret;
 }
 
-int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
+static inline int do_xfer(struct scmi_agent *a, struct scmi_xfer *x, bool async)
 {
 	struct scmi_chan *cinfo = tx_chan_for(a, x->hdr.protocol_id);
 	struct xfer *t = to_xfer(x);
@@ -482,8 +497,13 @@ int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
 		return -ENODEV;
 	if (t->submit != XFER_NOT_SUBMITTED)
 		return -EALREADY;
-	ret = xfer_send(a, cinfo, t);
+	ret = xfer_send(a, cinfo, t, async);
 	return ret ? ret : xfer_finish(cinfo, t);
+}
+
+int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
+{
+	return do_xfer(a, x, false);
 }
 
 /* Whether the reply comes from the transport's own context (virtio), so
@@ -506,7 +526,7 @@ int scmi_xfer_submit(struct scmi_agent *a, struct scmi_xfer *x)
 		return -ENODEV;
 	if (t->submit != XFER_NOT_SUBMITTED)
 		return -EALREADY;
-	ret = xfer_send(a, cinfo, t);
+	ret = xfer_send(a, cinfo, t, false);
 	if (ret)
 		return ret;
 	if (completes_apart(a, t)) {
@@ -537,7 +557,7 @@ int scmi_xfer_wait(struct scmi_agent *a, struct scmi_xfer *x)
 
 /* A transfer put while in flight is given up as a timed-out one: its
  * buffer stays with the platform and a late reply is dropped. */
-void scmi_xfer_put(struct scmi_agent *a, struct scmi_xfer *x)
+static inline void put(struct scmi_agent *a, struct scmi_xfer *x)
 {
 	struct xfer *t = to_xfer(x);
 
@@ -552,6 +572,11 @@ void scmi_xfer_put(struct scmi_agent *a, struct scmi_xfer *x)
 	xfer_put(&a->tx, t);
 }
 
+void scmi_xfer_put(struct scmi_agent *a, struct scmi_xfer *x)
+{
+	put(a, x);
+}
+
 int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *x)
 {
 	struct xfer *t = to_xfer(x);
@@ -564,10 +589,7 @@ int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *x)
 	}
 	if (x->poll_completion)
 		fw_warn("scmi: delayed responses are never polled; waiting for it anyway");
-	if (t->submit != XFER_NOT_SUBMITTED)
-		return -EALREADY;
-	t->async = true;
-	ret = scmi_do_xfer(a, x);
+	ret = do_xfer(a, x, true);
 	if (ret)
 		return ret;
 	deadline = fw_deadline((int64_t)a->cfg.dresp_timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
@@ -585,14 +607,13 @@ int scmi_agent_call(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, c
 		    size_t tx_len, void *rx, size_t rx_cap, size_t *rx_len)
 {
 	struct scmi_xfer *x;
-	int ret = scmi_xfer_get_init(a, protocol_id, msg_id, tx_len,
-				     FW_MIN(rx_cap, a->max_msg_size), &x);
+	int ret = get_init(a, protocol_id, msg_id, tx_len, FW_MIN(rx_cap, a->max_msg_size), &x);
 
 	if (ret)
 		return ret;
 	if (tx_len)
 		memcpy(x->tx.buf, tx, tx_len);
-	ret = scmi_do_xfer(a, x);
+	ret = do_xfer(a, x, false);
 	if (!ret && rx) {
 		size_t n = FW_MIN(x->rx.len, rx_cap);
 
@@ -600,6 +621,6 @@ int scmi_agent_call(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, c
 		if (rx_len)
 			*rx_len = n;
 	}
-	scmi_xfer_put(a, x);
+	put(a, x);
 	return ret;
 }
