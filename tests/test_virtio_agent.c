@@ -368,22 +368,29 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* n (at most THREADS) workers running fn on l: each must count want. */
+static void run_workers(struct link *l, void *(*fn)(void *), unsigned int n, unsigned int want)
+{
+	struct worker w[THREADS];
+	pthread_t th[THREADS];
+
+	for (unsigned int i = 0; i < n; i++) {
+		w[i] = (struct worker){ .l = l, .id = i };
+		assert_int_equal(pthread_create(&th[i], NULL, fn, &w[i]), 0);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].ok, want);
+	}
+}
+
 static void test_polled_and_irq_threads(void **state)
 {
 	struct link *l = link_new(THREAD, 16, F_V1 | F_INDIRECT | F_EVENT | F_P2A, 10000);
-	struct worker w[THREADS];
-	pthread_t th[THREADS];
 	struct scmi_virtio_transport_stats st;
 	struct scmi_agent_stats ast;
 
-	for (unsigned int i = 0; i < THREADS; i++) {
-		w[i] = (struct worker){ .l = l, .id = i };
-		assert_int_equal(pthread_create(&th[i], NULL, worker_main, &w[i]), 0);
-	}
-	for (unsigned int i = 0; i < THREADS; i++) {
-		pthread_join(th[i], NULL);
-		assert_int_equal(w[i].ok, PER_THREAD);
-	}
+	run_workers(l, worker_main, THREADS, PER_THREAD);
 	scmi_virtio_transport_stats(l->vt, &st);
 	assert_int_equal(st.late_replies + st.bad_replies + st.bad_used, 0);
 	scmi_agent_get_stats(l->a, &ast);
@@ -666,18 +673,9 @@ static void test_async_threads(void **state)
 {
 	/* 16 messages: room for all 12 */
 	struct link *l = link_new(THREAD, 32, F_V1 | F_INDIRECT | F_EVENT, 10000);
-	struct worker w[ASYNC_THREADS];
-	pthread_t th[ASYNC_THREADS];
 	struct scmi_agent_stats ast;
 
-	for (unsigned int i = 0; i < ASYNC_THREADS; i++) {
-		w[i] = (struct worker){ .l = l, .id = i };
-		assert_int_equal(pthread_create(&th[i], NULL, async_worker, &w[i]), 0);
-	}
-	for (unsigned int i = 0; i < ASYNC_THREADS; i++) {
-		pthread_join(th[i], NULL);
-		assert_int_equal(w[i].ok, ASYNC_ROUNDS * ASYNC_DEPTH);
-	}
+	run_workers(l, async_worker, ASYNC_THREADS, ASYNC_ROUNDS * ASYNC_DEPTH);
 	scmi_agent_get_stats(l->a, &ast);
 	assert_int_equal(ast.timeouts + ast.dropped_unexpected, 0);
 	assert_int_equal(ast.responses, ASYNC_THREADS * ASYNC_ROUNDS * ASYNC_DEPTH);

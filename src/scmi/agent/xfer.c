@@ -487,18 +487,24 @@ static int xfer_finish(struct scmi_chan *cinfo, struct xfer *t)
 	return ret;
 }
 
+/* Send x on its protocol's channel, unless it is in flight already. */
+static inline int send_on_channel(struct scmi_agent *a, struct scmi_xfer *x, bool async,
+				  struct scmi_chan **cinfo)
+{
+	*cinfo = tx_chan_for(a, x->hdr.protocol_id);
+	if (!*cinfo)
+		return -ENODEV;
+	if (to_xfer(x)->submit != XFER_NOT_SUBMITTED)
+		return -EALREADY;
+	return xfer_send(a, *cinfo, to_xfer(x), async);
+}
+
 static inline int do_xfer(struct scmi_agent *a, struct scmi_xfer *x, bool async)
 {
-	struct scmi_chan *cinfo = tx_chan_for(a, x->hdr.protocol_id);
-	struct xfer *t = to_xfer(x);
-	int ret;
+	struct scmi_chan *cinfo;
+	int ret = send_on_channel(a, x, async, &cinfo);
 
-	if (!cinfo)
-		return -ENODEV;
-	if (t->submit != XFER_NOT_SUBMITTED)
-		return -EALREADY;
-	ret = xfer_send(a, cinfo, t, async);
-	return ret ? ret : xfer_finish(cinfo, t);
+	return ret ? ret : xfer_finish(cinfo, to_xfer(x));
 }
 
 int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
@@ -518,15 +524,10 @@ static bool completes_apart(const struct scmi_agent *a, const struct xfer *t)
 
 int scmi_xfer_submit(struct scmi_agent *a, struct scmi_xfer *x)
 {
-	struct scmi_chan *cinfo = tx_chan_for(a, x->hdr.protocol_id);
 	struct xfer *t = to_xfer(x);
-	int ret;
+	struct scmi_chan *cinfo;
+	int ret = send_on_channel(a, x, false, &cinfo);
 
-	if (!cinfo)
-		return -ENODEV;
-	if (t->submit != XFER_NOT_SUBMITTED)
-		return -EALREADY;
-	ret = xfer_send(a, cinfo, t, false);
 	if (ret)
 		return ret;
 	if (completes_apart(a, t)) {
