@@ -124,7 +124,8 @@ int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *xfer);
  * polled transfer, submit runs the command to its end and wait returns its
  * result. submit: 0 once sent, else the send's error (nothing to wait for);
  * -EALREADY if the transfer is in flight. Putting a transfer in flight gives
- * it up as timed out. A transfer is its owner's: submit, wait and put it
+ * it up as timed out. A command with a delayed response goes through
+ * scmi_do_xfer_with_response instead. A transfer is its owner's: submit, wait and put it
  * from one thread at a time (different transfers from any threads).
  */
 int scmi_xfer_submit(struct scmi_agent *a, struct scmi_xfer *xfer);

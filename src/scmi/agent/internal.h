@@ -126,7 +126,13 @@ int xfer_max_msg_check(unsigned int max_msg);
 int xfer_pool_init(struct xfer_pool *p, unsigned int max_msg, size_t max_msg_size);
 void xfer_pool_destroy(struct xfer_pool *p);
 struct xfer *xfer_get(struct scmi_agent *a, struct xfer_pool *p);
-void xfer_put(struct xfer_pool *p, struct xfer *t);
+void xfer_release(struct xfer_pool *p, struct xfer *t);
+/* Drop a reference (inline: on every command's path, rarely the last). */
+static inline void xfer_put(struct xfer_pool *p, struct xfer *t)
+{
+	if (atomic_fetch_sub_explicit(&t->users, 1, memory_order_acq_rel) == 1)
+		xfer_release(p, t);
+}
 struct xfer *xfer_lookup_acquire(struct xfer_pool *p, uint16_t seq);
 /* Linux's scmi_xfer_acquired: the receive paths' turn at a transfer. */
 void xfer_busy_wait(struct xfer *t);

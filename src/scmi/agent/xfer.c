@@ -166,10 +166,8 @@ static inline struct xfer *xfer_get_with_token(struct scmi_agent *a, struct xfer
 
 /* The last reference frees the token, then the slot: a lookup that still
  * finds the transfer in the token table can no longer take a reference. */
-void xfer_put(struct xfer_pool *p, struct xfer *t)
+void xfer_release(struct xfer_pool *p, struct xfer *t)
 {
-	if (atomic_fetch_sub_explicit(&t->users, 1, memory_order_acq_rel) != 1)
-		return;
 	if (t->has_token) {
 		atomic_store_explicit(&p->pending[t->token], NULL, memory_order_relaxed);
 		t->has_token = false;

@@ -63,12 +63,15 @@ struct vchan {
 	struct vmsg *free, *pending;
 	bool work, stop, worker_started;
 	pthread_t worker;
-	/* channel users: teardown waits until the last one leaves */
+	/* channel users (Linux's refcount with its ready flag): a count and
+	 * CHAN_CLOSED; teardown sets it and waits (ulock, ucond) until the
+	 * last user leaves */
+	atomic_uint users;
 	pthread_mutex_t ulock;
 	pthread_cond_t ucond;
-	unsigned int users;
-	bool ready;
 };
+
+#define CHAN_CLOSED 0x80000000u
 
 struct scmi_virtio_transport {
 	struct scmi_virtio_transport_cfg cfg;
@@ -109,23 +112,23 @@ size_t scmi_virtio_transport_mem_size(unsigned int num_tx, unsigned int num_rx)
 
 /* ---- channel users ---- */
 
-static bool chan_acquire(struct vchan *ch)
-{
-	bool ok;
-
-	pthread_mutex_lock(&ch->ulock);
-	ok = ch->ready;
-	ch->users += ok;
-	pthread_mutex_unlock(&ch->ulock);
-	return ok;
-}
-
+/* Every message's path takes the channel twice or more: atomics only,
+ * the lock and the condition only for the teardown's wake-up. */
 static void chan_release(struct vchan *ch)
 {
+	if (atomic_fetch_sub_explicit(&ch->users, 1, memory_order_acq_rel) != (CHAN_CLOSED | 1))
+		return;
 	pthread_mutex_lock(&ch->ulock);
-	if (!--ch->users)
-		pthread_cond_broadcast(&ch->ucond);
+	pthread_cond_broadcast(&ch->ucond);
 	pthread_mutex_unlock(&ch->ulock);
+}
+
+static bool chan_acquire(struct vchan *ch)
+{
+	if (!(atomic_fetch_add_explicit(&ch->users, 1, memory_order_acquire) & CHAN_CLOSED))
+		return true;
+	chan_release(ch);
+	return false;
 }
 
 /* ---- messages ---- */
@@ -393,10 +396,7 @@ static int virtio_chan_setup(struct scmi_chan *cinfo, const void *desc, bool tx)
 	ch->cinfo = cinfo;
 	cinfo->transport_info = ch;
 	cinfo->no_completion_irq = false;
-	pthread_mutex_lock(&ch->ulock);
-	ch->users = 1;
-	ch->ready = true;
-	pthread_mutex_unlock(&ch->ulock);
+	atomic_store_explicit(&ch->users, 1, memory_order_release); /* ready: our own use */
 	if (!tx)
 		for (unsigned int i = 0; i < ch->max_msg; i++)
 			feed_rx(ch, &ch->msgs[i]);
@@ -408,10 +408,10 @@ static void virtio_chan_free(struct scmi_chan *cinfo)
 	struct vchan *ch = cinfo->transport_info;
 
 	/* No new user from now on; wait out the ones inside. */
+	atomic_fetch_or(&ch->users, CHAN_CLOSED);
+	chan_release(ch);
 	pthread_mutex_lock(&ch->ulock);
-	ch->ready = false;
-	ch->users--;
-	while (ch->users)
+	while (atomic_load(&ch->users) != CHAN_CLOSED)
 		pthread_cond_wait(&ch->ucond, &ch->ulock);
 	pthread_mutex_unlock(&ch->ulock);
 	if (ch->worker_started)
@@ -679,6 +679,7 @@ static void vchan_init(struct scmi_virtio_transport *vt, unsigned int qidx)
 	pthread_mutex_init(&ch->lock, NULL);
 	pthread_mutex_init(&ch->list_lock, NULL);
 	fw_cond_init(&ch->list_cond);
+	atomic_init(&ch->users, CHAN_CLOSED); /* until chan_setup */
 	pthread_mutex_init(&ch->ulock, NULL);
 	fw_cond_init(&ch->ucond);
 }
