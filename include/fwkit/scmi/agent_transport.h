@@ -121,4 +121,13 @@ void scmi_rx_callback_batch(struct scmi_chan *cinfo, uint32_t msg_hdr, void *pri
 			    struct scmi_rx_batch *b);
 void scmi_rx_batch_end(struct scmi_rx_batch *b);
 
+/*
+ * The channel's device is gone for good (a virtio device broken or removed,
+ * its vhost-user back-end hung up): every transfer waiting on the channel
+ * (for its reply on a TX channel, for its delayed response on either)
+ * completes now with err instead of waiting out its timeout, and every
+ * later command on it fails with err before it is sent. Any thread.
+ */
+void scmi_chan_fail(struct scmi_chan *cinfo, int err);
+
 #endif /* FWKIT_SCMI_AGENT_TRANSPORT_H */

@@ -213,6 +213,62 @@ void scmi_rx_callback(struct scmi_chan *cinfo, uint32_t msg_hdr, void *priv)
 	scmi_rx_callback_batch(cinfo, msg_hdr, priv, NULL);
 }
 
+/* Does t wait on cinfo: for its reply (TX), or for a delayed response? */
+static bool waits_on(struct scmi_agent *a, struct xfer *t, struct scmi_chan *cinfo)
+{
+	uint8_t id = t->x.hdr.protocol_id;
+	struct chan *const *tab = cinfo->tx ? a->tx_chan : a->rx_chan;
+	struct chan *c = tab[id] ? tab[id] : tab[SCMI_PROTOCOL_BASE];
+
+	return c && &c->c == cinfo && (cinfo->tx || t->async);
+}
+
+/* Complete what t still waits for with err (held busy). */
+static void xfer_fail_busy(struct xfer *t, int err)
+{
+	int state = atomic_load_explicit(&t->state, memory_order_relaxed);
+
+	if (state == XFER_IDLE)
+		return; /* not sent: xfer_send sees the channel failed */
+	if (state == XFER_SENT_OK) {
+		t->err = err;
+		/* a reply arriving now is dropped */
+		atomic_store_explicit(&t->state, XFER_RESP_OK, memory_order_relaxed);
+		fw_complete(&t->done);
+	}
+	if (t->async && atomic_load_explicit(&t->state, memory_order_relaxed) != XFER_DRESP_OK) {
+		t->err = err;
+		atomic_store_explicit(&t->state, XFER_DRESP_OK, memory_order_relaxed);
+		fw_complete(&t->async_done);
+	}
+}
+
+void scmi_chan_fail(struct scmi_chan *cinfo, int err)
+{
+	struct scmi_agent *a = cinfo->agent;
+	struct chan *c = FW_CONTAINER_OF(cinfo, struct chan, c);
+	int none = 0;
+
+	/* First, so that a command sent from now on sees it (xfer_send reads
+	 * it after marking its transfer sent, each under the transfer's busy
+	 * flag, which orders the two): none slips between. */
+	if (!atomic_compare_exchange_strong(&c->failed, &none, err))
+		return;
+	fw_warn("scmi: %s channel failed (%d): its transfers end now", cinfo->tx ? "tx" : "rx",
+		err);
+	for (unsigned int tok = 0; a->tx.slots && tok < SCMI_MSG_TOKEN_MAX; tok++) {
+		struct xfer *t = xfer_lookup_acquire(&a->tx, (uint16_t)tok);
+
+		if (!t)
+			continue;
+		xfer_busy_acquire(t);
+		if (waits_on(a, t, cinfo))
+			xfer_fail_busy(t, err);
+		xfer_busy_release(t);
+		xfer_put(&a->tx, t);
+	}
+}
+
 /* The receiver of an RX channel whose transport waits in our context. */
 void *agent_rx_thread(void *arg)
 {

@@ -456,13 +456,16 @@ static int xfer_send(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer 
 	xfer_busy_acquire(t);
 	x->status = SCMI_SUCCESS;
 	t->sync_status = SCMI_SUCCESS;
+	t->err = 0;
 	t->async = async;
 	if (async)
 		fw_completion_reinit(&t->async_done);
 	atomic_store_explicit(&t->state, XFER_SENT_OK, memory_order_relaxed);
 	xfer_busy_release(t);
 	agent_trace(a, "->", scmi_hdr_pack(&x->hdr), x->tx.buf, x->tx.len, NULL);
-	ret = a->desc->ops->send_message(cinfo, x);
+	ret = agent_chan_failed(cinfo); /* after SENT_OK: see scmi_chan_fail */
+	if (!ret)
+		ret = a->desc->ops->send_message(cinfo, x);
 	if (ret < 0) {
 		fw_debug("scmi: failed to send message: %d", ret);
 		return ret;
@@ -478,7 +481,9 @@ static int xfer_finish(struct scmi_chan *cinfo, struct xfer *t)
 	int32_t sync_status = SCMI_SUCCESS;
 	int ret = wait_for_reply(cinfo, t, &sync_status);
 
-	if (!ret && sync_status != SCMI_SUCCESS)
+	if (!ret && t->err)
+		ret = t->err;
+	else if (!ret && sync_status != SCMI_SUCCESS)
 		ret = scmi_to_errno(sync_status);
 	if (ops->mark_txdone)
 		ops->mark_txdone(cinfo, ret, &t->x);
@@ -599,6 +604,8 @@ int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *x)
 		       scmi_msg_name(x->hdr.protocol_id, x->hdr.id), x->hdr.seq);
 		return -ETIMEDOUT;
 	}
+	if (t->err)
+		return t->err;
 	return x->status != SCMI_SUCCESS ? scmi_to_errno(x->status) : 0;
 }
 
