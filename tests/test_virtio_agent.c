@@ -639,6 +639,29 @@ static void test_async_deadline_and_late(void **state)
 	link_free(l);
 }
 
+/* The device breaks while transfers are in flight: each ends with -ENODEV
+ * at once (not at its deadline), and a new one is refused before it goes. */
+static void test_async_device_broken(void **state)
+{
+	struct link *l = link_new(MANUAL, 8, F_V1 | F_INDIRECT, 60000);
+	struct scmi_xfer *x[2], *next;
+
+	th_log_capture();
+	x[0] = submit_echo(l, 1);
+	x[1] = submit_echo(l, 2);
+	scmi_virtio_transport_break(l->vt);
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(scmi_xfer_wait(l->a, x[i]), -ENODEV);
+		scmi_xfer_put(l->a, x[i]);
+	}
+	assert_int_equal(scmi_xfer_get_init(l->a, VENDOR, V_ECHO, 4, 4, &next), 0);
+	assert_int_equal(scmi_xfer_submit(l->a, next), -ENODEV);
+	scmi_xfer_put(l->a, next);
+	assert_true(th_log_contains("channel failed"));
+	th_log_release();
+	link_free(l);
+}
+
 /* Threads each keeping several in flight against a device in a thread of
  * its own (replies batched per kick): each completes once, with its own
  * reply (run under TSan by the suite). */
@@ -761,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_device_cross_token),
 		cmocka_unit_test(test_async_out_of_order),
 		cmocka_unit_test(test_async_deadline_and_late),
+		cmocka_unit_test(test_async_device_broken),
 		cmocka_unit_test(test_async_threads),
 		cmocka_unit_test(test_default_board_over_virtio),
 		cmocka_unit_test(test_transport_config_checked),
