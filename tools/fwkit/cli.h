@@ -68,8 +68,11 @@ int bench_rows(bool json, const char *name, bool xproc, enum hw_wait_mode mode, 
 /* One Base PROTOCOL_VERSION round trip: what the SCMI rows time. */
 int bench_scmi_call(struct scmi_agent *a);
 /* Nanoseconds per message with nthreads threads calling n times each at
- * once, thread i through a[i]. */
-int bench_per_msg(struct scmi_agent *const *a, unsigned int nthreads, unsigned int n, uint64_t *ns);
+ * once, thread i through a[i]; run (NULL: n bench_scmi_call) is what each
+ * thread does for its n messages. */
+typedef int (*bench_run_fn)(struct scmi_agent *a, unsigned int n);
+int bench_per_msg(struct scmi_agent *const *a, unsigned int nthreads, unsigned int n,
+		  bench_run_fn run, uint64_t *ns);
 void bench_summarise(uint64_t *t, unsigned int n, struct bench_result *r);
 void bench_print_row(bool json, const char *name, const struct bench_result *r,
 		     const struct bench_result *floor);
