@@ -170,14 +170,6 @@ static void test_reset_keeps_other_agents(void **state)
 	assert_false(scmi_subs_has(&s, 40));
 }
 
-static uint64_t dropped(struct rig *r)
-{
-	struct scmi_platform_stats st;
-
-	scmi_platform_get_stats(r->p, &st);
-	return st.p2a_dropped;
-}
-
 static void test_notify_subscribers(void **state)
 {
 	struct rig *r = *state;
@@ -188,18 +180,18 @@ static void test_notify_subscribers(void **state)
 	for (uint32_t id = 1; id <= 3; id++)
 		assert_true(scmi_msg_subscribe(msg_from(r, id), &s, 1, 1, 0));
 	/* Agent 3 may not see the device: agents 1 and 2. */
-	before = dropped(r);
+	before = th_p2a_dropped(r->p);
 	scmi_platform_notify_subs(r->p, &s, DEV_SHARED, PROTO, 0, ev, sizeof(ev), 0);
-	assert_int_equal(dropped(r) - before, 2);
+	assert_int_equal(th_p2a_dropped(r->p) - before, 2);
 	/* The agent that caused the event is left out when asked. */
-	before = dropped(r);
+	before = th_p2a_dropped(r->p);
 	scmi_platform_notify_subs(r->p, &s, DEV_SHARED, PROTO, 0, ev, sizeof(ev), 1);
-	assert_int_equal(dropped(r) - before, 1);
+	assert_int_equal(th_p2a_dropped(r->p) - before, 1);
 	/* Nobody subscribed: nothing is queued. */
 	s.agents = 0;
-	before = dropped(r);
+	before = th_p2a_dropped(r->p);
 	scmi_platform_notify_subs(r->p, &s, DEV_SHARED, PROTO, 0, ev, sizeof(ev), 0);
-	assert_int_equal(dropped(r) - before, 0);
+	assert_int_equal(th_p2a_dropped(r->p) - before, 0);
 }
 
 /* Set up the system module from /scmi-platform/system-power at version v
