@@ -8,7 +8,8 @@
  * and accepts them. The asynchronous resources used are the default
  * board's: reset domain 0, sensor 0, voltage domain 0, power domain 1,
  * powercap domain 1 and the clocks' pending-request limit; the events', a
- * resource of the host's that has each event (notify_msgs).
+ * resource of the host's that has each event (notify_msgs). The CLI's
+ * watch commands on such an agent fail at once, saying why.
  */
 #include "rig.h"
 
@@ -189,11 +190,29 @@ static void test_without_p2a_refused(void **state)
 		SCMI_NOT_SUPPORTED);
 }
 
+/* The CLI on the OP-TEE agent, which has no platform-to-agent channel:
+ * every watch says why at once instead of waiting out its timeout. */
+static const struct rig_cli cli_steps[] = {
+	{ { "--node", "/firmware/scmi-optee", "reset", "watch", "2", "--timeout-ms", "60000" },
+	  .status = 1,
+	  .err = "RESET_NOTIFY: this agent has no platform-to-agent channel",
+	  .one_line = true },
+	{ { "--node", "/firmware/scmi-optee", "clock", "watch", "mmc", "--timeout-ms", "60000" },
+	  .status = 1,
+	  .err = "no event can reach it",
+	  .one_line = true },
+	{ { "--node", "/firmware/scmi-optee", "notify", "--timeout-ms", "60000" },
+	  .status = 1,
+	  .err = "notify: this agent has no platform-to-agent channel",
+	  .one_line = true },
+};
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_with_p2a_advertised, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_without_p2a_refused, rig_setup, rig_teardown),
+		RIG_CLI_TEST(cli_steps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
