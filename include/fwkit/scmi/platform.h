@@ -9,8 +9,10 @@
  *
  * Threading: commands are processed under one (re-entrant) platform lock, so
  * handlers need no locking of their own and may call the public calls
- * below; the platform-to-agent worker posts notifications and delayed
- * responses from its own thread. Every public call is thread-safe.
+ * below; a notification is posted in the thread that raises it when its
+ * agent's channel has nothing queued, and the platform-to-agent worker posts
+ * the rest (queued notifications, delayed responses) from its own thread.
+ * Every public call is thread-safe.
  */
 #ifndef FWKIT_SCMI_PLATFORM_H
 #define FWKIT_SCMI_PLATFORM_H

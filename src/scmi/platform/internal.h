@@ -87,6 +87,7 @@ struct scmi_platform {
 	struct scmi_platform_chan *serving;
 	bool worker_started;
 	bool worker_idle; /* asleep on cond: a new item must wake it */
+	bool activated;	  /* a channel got something to send since the pass began */
 	/* channels with something to send, the only ones the worker visits */
 	struct scmi_platform_chan *active;
 	bool stopping;

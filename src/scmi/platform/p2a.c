@@ -150,6 +150,7 @@ static void activate(struct scmi_platform *p, struct scmi_platform_chan *c)
 		c->active_next = p->active;
 		p->active = c;
 	}
+	p->activated = true;
 	if (p->worker_idle)
 		pthread_cond_signal(&p->cond);
 }
@@ -424,9 +425,13 @@ static void *worker_main(void *arg)
 
 	platform_lock(p);
 	while (!p->stopping) {
-		uint64_t next = pump_active(p);
+		uint64_t next;
 
-		if (!p->stopping)
+		/* A post may queue for a channel this pass has gone by (in its
+		 * own thread, through the agent it interrupts): pass again. */
+		p->activated = false;
+		next = pump_active(p);
+		if (!p->stopping && !p->activated)
 			worker_wait(p, next);
 	}
 	platform_unlock(p);
