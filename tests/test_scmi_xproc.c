@@ -247,6 +247,19 @@ static void test_bench(void **state)
 			 0);
 	assert_non_null(strstr(out, "agent.v"));
 	assert_non_null(strstr(out, "SUCCESS"));
+	/* an event for each of two subscribers per message (the level alternates) */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
+				      "--iterations", "100", "n2=0x13:0x7:0,600|800:0xa,0,1*2",
+				      NULL),
+			 0);
+	assert_non_null(strstr(out, "n2"));
+	assert_non_null(strstr(out, "SUCCESS"));
+	/* the default board has two agents with a P2A area besides the host */
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
+				      "--iterations", "100", "n3=0x13:0x7:0,600|800:0xa,0,1*3",
+				      NULL),
+			 1);
+	assert_non_null(strstr(err, "agents with a P2A area besides the host, not 3"));
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
 				      "nonsense", NULL),
 			 2);

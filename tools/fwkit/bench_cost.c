@@ -273,8 +273,10 @@ int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json, co
 
 		if (parse_spec(specs[i], &m)) {
 			scmi_session_close(s);
-			return cli_usage("bench", "'%s' is not NAME=PROTOCOL:MESSAGE[:WORD,...]",
-					 specs[i]);
+			return cli_usage(
+				"bench",
+				"'%s' is not NAME=PROTOCOL:MESSAGE[:WORD,...[:NOTIFY,WORD,...*N]]",
+				specs[i]);
 		}
 		t0 = fw_now_ns();
 		ret = run_spec(s, &host, &m, iterations, &st);
