@@ -250,6 +250,12 @@ int platform_p2a_notify(struct scmi_platform *p, const struct scmi_platform_agen
 	return notify_chan(p, a->p2a, hdr, payload, len);
 }
 
+/* The agent at index i (scmi_platform_agent_index), or NULL. */
+static const struct scmi_platform_agent *agent_at(const struct scmi_platform *p, unsigned int i)
+{
+	return i < p->nagents ? &p->agents[i] : NULL;
+}
+
 static uint32_t event_hdr(uint8_t protocol_id, uint8_t evt_id)
 {
 	return FW_FIELD_PREP(SCMI_MSG_ID_MASK, evt_id) |
@@ -280,10 +286,10 @@ void scmi_platform_notify_subs(struct scmi_platform *p, const struct scmi_subs *
 		return;
 	hdr = event_hdr(protocol_id, evt);
 	platform_lock(p);
-	for (unsigned int i = 0; i < s->n && s->agents[i] < p->nagents; i++) {
-		struct scmi_platform_agent *a = &p->agents[s->agents[i]];
+	for (unsigned int i = 0; i < s->n; i++) {
+		const struct scmi_platform_agent *a = agent_at(p, s->agents[i]);
 
-		if (a->id != except &&
+		if (a && a->id != except &&
 		    scmi_platform_device_access(p, a->id, device_id, protocol_id))
 			notify_chan(p, a->p2a, hdr, payload, len);
 	}
