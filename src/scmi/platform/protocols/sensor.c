@@ -294,7 +294,7 @@ static bool cu_active(const struct sensor_state *st, const struct sensor *s)
 	if (st->version < SCMI_SENSOR_VERSION_2_0 || !s->nintervals ||
 	    !(s->config & SCMI_SENS_CFG_SENSOR_ENABLED_MASK) || !config_interval_ns(s->config))
 		return false;
-	return s->cu_notify.agents != 0;
+	return scmi_subs_any(&s->cu_notify);
 }
 
 static void emit_update(struct sensor_state *st, struct sensor *s)
