@@ -5,6 +5,7 @@
 # fixed cost of bringing the board up. With a board file (scripts/gen-board.sh
 # makes scaled ones), the same table on that board.
 #   scripts/msgcost.sh [build-dir [board.dtb]]   (default: build, the default board)
+# MSGCOST_ONLY=REGEX measures only the rows whose spec matches.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
@@ -23,8 +24,16 @@ count() { # iterations spec
 }
 
 printf '%-44s %12s\n' message instructions
-grep -v '^\s*\(#\|$\)' "$root/bench/messages.txt" | while read -r spec; do
+declare -A cost
+while read -r spec; do
 	a=$(count "$n" "$spec")
 	b=$(count $((2 * n)) "$spec")
-	printf '%-44s %12d\n' "${spec%%=*}" $(((b - a) / n))
-done
+	name=${spec%%=*}
+	cost[$name]=$(((b - a) / n))
+	printf '%-44s %12d\n' "$name" "${cost[$name]}"
+	# NAME.notifyN after NAME.notify0: what each of the N deliveries cost.
+	if [[ $name =~ ^(.*)\.notify([1-9][0-9]*)$ && -n ${cost[${BASH_REMATCH[1]}.notify0]:-} ]]; then
+		printf '%-44s %12d\n' "${BASH_REMATCH[1]}.per_subscriber(${BASH_REMATCH[2]})" \
+			$(((cost[$name] - cost[${BASH_REMATCH[1]}.notify0]) / BASH_REMATCH[2]))
+	fi
+done < <(grep -v '^\s*\(#\|$\)' "$root/bench/messages.txt" | grep -E -- "${MSGCOST_ONLY:-.}")

@@ -412,7 +412,7 @@ static void test_buffer_too_small(void **state)
 	{
 		uint8_t ev[8] = { 0 };
 
-		assert_int_equal(scmi_platform_notify(c->p, HOST, VENDOR, 1, ev, 8), 0);
+		assert_int_equal(scmi_platform_notify(c->p, HOST, VENDOR, 1, ev, 8), -EMSGSIZE);
 	}
 	/* ... a delayed response goes as its status, PROTOCOL_ERROR. */
 	assert_int_equal(async_cmd(c, 1), 4);

@@ -198,6 +198,13 @@ static void test_demo(void **state)
 			"0x82000004", NULL);
 }
 
+/* fwkit bench --cost of one row, 100 messages: the exit status (out, err). */
+static int cost_row(const char *spec)
+{
+	return th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost", "--iterations",
+			    "100", spec, NULL);
+}
+
 static void test_bench(void **state)
 {
 	char *line;
@@ -226,16 +233,19 @@ static void test_bench(void **state)
 			 0);
 	assert_non_null(strstr(out, "base.PROTOCOL_VERSION"));
 	assert_non_null(strstr(out, "NOT_SUPPORTED"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
-				      "--iterations", "100", "v=0x10:0x2:0xc", NULL),
-			 0);
+	assert_int_equal(cost_row("v=0x10:0x2:0xc"), 0);
 	assert_non_null(strstr(out, "NOT_FOUND")); /* no Base message 0xC */
 	/* the whole round trip through the agent */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
-				      "--iterations", "100", "agent.v=0x10:0x0", NULL),
-			 0);
+	assert_int_equal(cost_row("agent.v=0x10:0x0"), 0);
 	assert_non_null(strstr(out, "agent.v"));
 	assert_non_null(strstr(out, "SUCCESS"));
+	/* an event for each of two subscribers per message (the level alternates) */
+	assert_int_equal(cost_row("n2=0x13:0x7:0,600|800:0xa,0,1*2"), 0);
+	assert_non_null(strstr(out, "n2"));
+	assert_non_null(strstr(out, "SUCCESS"));
+	/* the default board has two agents with a P2A area besides the host */
+	assert_int_equal(cost_row("n3=0x13:0x7:0,600|800:0xa,0,1*3"), 1);
+	assert_non_null(strstr(err, "agents with a P2A area besides the host, not 3"));
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
 				      "nonsense", NULL),
 			 2);

@@ -25,17 +25,16 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define HOST	    1
-#define GUEST	    2
-#define VENDOR	    0x80
-#define V_ASYNC	    3 /* arg: delayed response (status, arg + 1), if the link has P2A */
-#define V_NOTIFY    4 /* arg: subscribe (1) or not (0) */
-#define V_FIRE	    5 /* arg: that many notifications (agent id, index) to the caller */
-#define V_SUBSCRIBE 6 /* as V_NOTIFY, by a module that does not ask for P2A itself */
-#define WAIT_NS	    (10 * FW_NSEC_PER_SEC)
-#define GPA	    0x40000000ull
-#define SLOT	    512 /* guest bytes per buffer slot: request, then reply at +256 */
-#define PDU	    136 /* Linux's eventq buffers */
+#define HOST	 1
+#define GUEST	 2
+#define VENDOR	 0x80
+#define V_ASYNC	 3 /* arg: delayed response (status, arg + 1), if the link has P2A */
+#define V_NOTIFY 4 /* arg: subscribe (1) or not (0) */
+#define V_FIRE	 5 /* arg: that many notifications (agent id, index) to the caller */
+#define WAIT_NS	 (10 * FW_NSEC_PER_SEC)
+#define GPA	 0x40000000ull
+#define SLOT	 512 /* guest bytes per buffer slot: request, then reply at +256 */
+#define PDU	 136 /* Linux's eventq buffers */
 
 #define ALL_FEATURES                                                                               \
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_RING_F_INDIRECT_DESC) |                \
@@ -59,11 +58,6 @@ static void v_async(struct scmi_msg *m)
 }
 
 static void v_notify(struct scmi_msg *m)
-{
-	scmi_msg_subscribe(m, &subs, scmi_msg_in_u32(m, 0), 1, SCMI_SUBS_NEED_P2A);
-}
-
-static void v_subscribe(struct scmi_msg *m)
 {
 	scmi_msg_subscribe(m, &subs, scmi_msg_in_u32(m, 0), 1, 0);
 }
@@ -90,7 +84,6 @@ static const struct scmi_msg_desc vendor_msgs[] = {
 	[V_ASYNC] = { .fn = v_async, .in_size = 4 },
 	[V_NOTIFY] = { .fn = v_notify, .in_size = 4 },
 	[V_FIRE] = { .fn = v_fire, .in_size = 4 },
-	[V_SUBSCRIBE] = { .fn = v_subscribe, .in_size = 4 },
 };
 
 static const struct scmi_protocol vendor = { .id = VENDOR,
@@ -210,6 +203,7 @@ static void t_free(struct t *t)
 {
 	scmi_virtio_dev_destroy(t->d);
 	scmi_platform_destroy(t->p);
+	scmi_subs_release(&subs);
 	for (int i = 0; i < 2; i++)
 		if (t->num[i])
 			virtq_drv_fini(&t->q[i]);
@@ -651,7 +645,6 @@ static void p2a_off(bool offer)
 			 -ENODEV);
 	assert_int_equal(cmd(t, VENDOR, V_ASYNC, &on, 1, 8, &len), SCMI_NOT_SUPPORTED);
 	assert_int_equal(cmd(t, VENDOR, V_NOTIFY, &on, 1, 8, &len), SCMI_NOT_SUPPORTED);
-	assert_int_equal(cmd(t, VENDOR, V_SUBSCRIBE, &on, 1, 8, &len), SCMI_NOT_SUPPORTED);
 	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, BASE_NOTIFY_ERRORS, &on, 1, 8, &len),
 			 SCMI_NOT_SUPPORTED);
 	id = V_ASYNC;

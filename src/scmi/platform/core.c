@@ -306,8 +306,10 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 		if (ret) {
 			p->nchans--;
 			free(c);
-		} else if (out) {
-			*out = c;
+		} else {
+			platform_p2a_rechoose(p, c->agent);
+			if (out)
+				*out = c;
 		}
 	}
 	platform_unlock(p);
@@ -326,7 +328,9 @@ void scmi_platform_chan_destroy(struct scmi_platform_chan *c)
 		p->chans[i] = p->chans[i + 1];
 	p->nchans--;
 	chan_reindex(p); /* cannot fail: the index is large enough already */
+	platform_p2a_deactivate(p, c);
 	platform_p2a_drop_all(c);
+	platform_p2a_rechoose(p, c->agent);
 	platform_unlock(p);
 	/* Unlocked: the transport may have a thread inside chan_ready. */
 	if (c->ops && c->ops->release)

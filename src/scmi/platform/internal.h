@@ -37,6 +37,9 @@ struct scmi_platform_chan {
 	bool blocked;		/* post said -EAGAIN: wait for chan_ready */
 	uint64_t retry_at;	/* post said -EINPROGRESS: not before this */
 	unsigned int ready_seq; /* bumped by every chan_ready */
+	/* on the worker's list of channels with something to send */
+	bool active;
+	struct scmi_platform_chan *active_next;
 };
 
 struct pdevice {
@@ -83,6 +86,10 @@ struct scmi_platform {
 	/* the channel whose command this thread serves (under the lock) */
 	struct scmi_platform_chan *serving;
 	bool worker_started;
+	bool worker_idle; /* asleep on cond: a new item must wake it */
+	bool activated;	  /* a channel got something to send since the pass began */
+	/* channels with something to send, the only ones the worker visits */
+	struct scmi_platform_chan *active;
 	bool stopping;
 	struct scmi_platform_stats stats;
 };
@@ -145,7 +152,13 @@ bool platform_chan_p2a_refused(const struct scmi_platform_chan *c);
 /* Queue for c (NULL: the agent has no platform-to-agent channel). */
 int platform_p2a_queue(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr,
 		       const void *payload, size_t len, uint64_t due);
-struct scmi_platform_chan *platform_p2a_chan_of(struct scmi_platform *p, uint32_t agent_id);
+/* A notification (hdr complete) for agent a: posted now or queued. */
+int platform_p2a_notify(struct scmi_platform *p, const struct scmi_platform_agent *a, uint32_t hdr,
+			const void *payload, size_t len);
+/* After a's channels changed: a->p2a again. */
+void platform_p2a_rechoose(struct scmi_platform *p, struct scmi_platform_agent *a);
+/* c leaves the worker's list (it is going away). */
+void platform_p2a_deactivate(struct scmi_platform *p, struct scmi_platform_chan *c);
 void platform_p2a_drop_all(struct scmi_platform_chan *c);
 void platform_stop_worker(struct scmi_platform *p);
 
