@@ -185,6 +185,7 @@ static void fx_close(struct fx *f)
 	scmi_platform_destroy(f->p);
 	fw_machine_destroy(&f->m);
 	fw_board_free(&f->b);
+	scmi_board_release_platform(f->bp);
 	free(f->bp);
 	free(f);
 	th_log_release();

@@ -12,6 +12,7 @@
 #include <libfdt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int vfail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
@@ -245,6 +246,23 @@ int fw_dt_u64_array(const struct fw_dt *dt, int node, const char *prop, uint64_t
 		    unsigned int min_n, unsigned int max_n, unsigned int *n, unsigned int flags)
 {
 	return cells_array(dt, node, prop, 2, v, NULL, min_n, max_n, n, flags);
+}
+
+int fw_dt_u32_list(const struct fw_dt *dt, int node, const char *prop, uint32_t **v,
+		   unsigned int *n, unsigned int flags)
+{
+	const uint8_t *p;
+	int len, ret = lookup(dt, node, prop, flags, &p, &len);
+
+	*v = NULL;
+	*n = 0;
+	if (ret)
+		return absent_ok(ret);
+	if (list_len(dt, node, prop, len, 1, 0, INT32_MAX / 4))
+		return -EINVAL;
+	if (len && !(*v = malloc((size_t)len)))
+		return -ENOMEM;
+	return cells_array(dt, node, prop, 1, NULL, *v, 0, (unsigned int)len / 4, n, flags);
 }
 
 int fw_dt_u32_tuple(const struct fw_dt *dt, int node, const char *prop, uint32_t *v,

@@ -62,6 +62,10 @@ struct scmi_proto_module {
 	void (*destroy)(void *priv);
 };
 
+/* For a setup: zeroed room for n resources' per-agent state, elem bytes
+ * for each agent of p (NULL: -ENOMEM; the module frees it). */
+void *scmi_module_agent_state(struct scmi_platform *p, size_t n, size_t elem);
+
 /* Every module, in the list's order (generated: scmi_modules.c). */
 extern const struct scmi_proto_module *const scmi_modules[];
 extern const size_t scmi_num_modules;
@@ -71,14 +75,22 @@ extern const size_t scmi_num_modules;
 int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, unsigned int max,
 			    const char *what, unsigned int *n);
 
+/* The most resources of one kind a protocol can describe: PROTOCOL_ATTRIBUTES
+ * counts clocks, sensors, pins and the domains of power, performance,
+ * reset, voltage and powercap in 16 bits (15:0). Modules allocate their
+ * resources, and per-agent state for each, for what the board has. */
+#define SCMI_MODULE_MAX_RESOURCES 0xFFFFu
+
 /* Resources numbered by their nodes' reg, each once, densely from 0 (in any
- * order): the ids a setup has read so far. */
-#define SCMI_MODULE_MAX_IDS 256
+ * order): the ids a setup has read so far (seen: allocated on the first id,
+ * freed by scmi_module_ids_release). */
 struct scmi_module_ids {
-	uint32_t seen[SCMI_MODULE_MAX_IDS / 32];
+	uint32_t *seen;
 	uint32_t n; /* highest id read + 1 */
 };
-/* For a setup: a resource node's id (reg), below max and not read before
+void scmi_module_ids_release(struct scmi_module_ids *ids);
+/* For a setup: a resource node's id (reg), below max (at most
+ * SCMI_MODULE_MAX_RESOURCES, the same on every call) and not read before
  * ("<unit> ids go up to ...", "<unit> N is defined twice"). */
 int scmi_module_node_id(const struct fw_dt *dt, int node, const char *unit, uint32_t max,
 			struct scmi_module_ids *ids, uint32_t *id);

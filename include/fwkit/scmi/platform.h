@@ -18,8 +18,13 @@
 #include <fwkit/hw.h>
 #include <fwkit/scmi/smt.h>
 
-#define SCMI_PLATFORM_MAX_AGENTS	   16
-#define SCMI_PLATFORM_MAX_DEVICES	   64
+/* Base PROTOCOL_ATTRIBUTES counts the agents in 8 bits (15:8, the platform
+ * not counted) and agent ids are 1..254: 0 is the platform, 0xFF Xen's
+ * SCMI_AGENT_ID_INVALID (and DISCOVER_AGENT's 0xFFFFFFFF the caller). Per
+ * agent state is allocated for the agents a board has, never for this many.
+ * Devices have no bound of the specification's (ids are 32 bits): the
+ * platform holds as many as the board declares. */
+#define SCMI_PLATFORM_MAX_AGENTS	   254
 #define SCMI_PLATFORM_P2A_QUEUE		   256
 #define SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE 128
 
@@ -28,14 +33,15 @@ struct scmi_platform_chan;
 
 struct scmi_platform_agent {
 	uint32_t id;
+	unsigned int index; /* scmi_platform_agent_index */
 	char name[SCMI_SHORT_NAME_MAX_SIZE];
 	bool trusted;	    /* may use Base 0x9-0xB and discover others */
 	bool notify_errors; /* BASE_NOTIFY_ERRORS */
-	uint8_t dev_allowed[SCMI_PLATFORM_MAX_DEVICES]; /* by device index */
-	uint8_t dev_allowed_default[SCMI_PLATFORM_MAX_DEVICES];
-	/* per device index: protocols denied on it (bit = protocol id) */
-	uint32_t dev_proto_denied[SCMI_PLATFORM_MAX_DEVICES][8];
-	uint32_t proto_allowed[8]; /* protocols the agent may use */
+	/* by device index, as many as the platform has devices */
+	uint8_t *dev_allowed;
+	uint8_t *dev_allowed_default;
+	uint32_t (*dev_proto_denied)[8]; /* protocols denied on it (bit = protocol id) */
+	uint32_t proto_allowed[8];	 /* protocols the agent may use */
 	uint32_t proto_allowed_default[8];
 	uint64_t errors;
 };
@@ -198,7 +204,8 @@ bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id);
 void scmi_platform_lock(struct scmi_platform *p);
 void scmi_platform_unlock(struct scmi_platform *p);
 /* Agents by index 0 .. num_agents-1 (stable: protocols keep per-agent state
- * in arrays of SCMI_PLATFORM_MAX_AGENTS indexed this way). -1 if unknown. */
+ * in arrays of num_agents indexed this way, allocated at setup, when every
+ * agent of the board is known). -1 if unknown. */
 int scmi_platform_agent_index(const struct scmi_platform *p, uint32_t agent_id);
 uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int index);
 unsigned int scmi_platform_num_agents(const struct scmi_platform *p);
@@ -242,15 +249,16 @@ bool scmi_msg_delayed_success(struct scmi_msg *m, uint32_t id, const void *value
 void scmi_msg_no_fastchannel(struct scmi_msg *m, uint32_t msg_id, uint32_t first, uint32_t last);
 
 /* The agents (bit = agent index, see scmi_platform_agent_index) subscribed
- * to one event of one resource. */
+ * to one event of one resource: the first 32 agents (scmi_msg_subscribe
+ * answers NOT_SUPPORTED to the others). */
+#define SCMI_SUBS_MAX_AGENTS 32
 struct scmi_subs {
 	uint32_t agents;
 };
-_Static_assert(SCMI_PLATFORM_MAX_AGENTS <= 32, "struct scmi_subs holds one bit per agent");
 
 static inline bool scmi_subs_has(const struct scmi_subs *s, unsigned int agent_index)
 {
-	return agent_index < 32 && (s->agents >> agent_index) & 1;
+	return agent_index < SCMI_SUBS_MAX_AGENTS && (s->agents >> agent_index) & 1;
 }
 /* RESET_AGENT_CONFIGURATION of agent_id drops its subscription. */
 void scmi_subs_drop(struct scmi_subs *s, struct scmi_platform *p, uint32_t agent_id);

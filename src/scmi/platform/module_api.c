@@ -14,7 +14,7 @@
 
 int scmi_msg_agent_index(const struct scmi_msg *m)
 {
-	return scmi_platform_agent_index(m->p, m->agent->id);
+	return (int)m->agent->index;
 }
 
 bool scmi_msg_id_found(struct scmi_msg *m, uint32_t id, size_t count)
@@ -69,7 +69,7 @@ void scmi_msg_no_fastchannel(struct scmi_msg *m, uint32_t msg_id, uint32_t first
 
 static void subs_set(struct scmi_subs *s, int agent_index, bool on)
 {
-	if (agent_index < 0 || agent_index >= 32)
+	if (agent_index < 0 || agent_index >= SCMI_SUBS_MAX_AGENTS)
 		return;
 	if (on)
 		s->agents |= 1u << agent_index;
@@ -93,7 +93,7 @@ bool scmi_msg_subscribe(struct scmi_msg *m, struct scmi_subs *s, uint32_t ctl, u
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return false;
 	}
-	if ((flags & SCMI_SUBS_NO_EVENT) ||
+	if ((flags & SCMI_SUBS_NO_EVENT) || (on && m->agent->index >= SCMI_SUBS_MAX_AGENTS) ||
 	    (on && need_p2a && !scmi_platform_agent_has_p2a(m->p, m->agent->id))) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return false;

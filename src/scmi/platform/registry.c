@@ -51,17 +51,35 @@ int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, 
 
 static bool id_seen(const struct scmi_module_ids *ids, uint32_t id)
 {
-	return ids->seen[id / 32] & (1u << (id % 32));
+	return ids->seen && ids->seen[id / 32] & (1u << (id % 32));
+}
+
+void scmi_module_ids_release(struct scmi_module_ids *ids)
+{
+	free(ids->seen);
+	ids->seen = NULL;
+}
+
+void *scmi_module_agent_state(struct scmi_platform *p, size_t n, size_t elem)
+{
+	size_t agents = scmi_platform_num_agents(p);
+
+	return calloc(n && agents ? n * agents : 1, elem);
 }
 
 int scmi_module_node_id(const struct fw_dt *dt, int node, const char *unit, uint32_t max,
 			struct scmi_module_ids *ids, uint32_t *id)
 {
-	max = FW_MIN(max, (uint32_t)SCMI_MODULE_MAX_IDS);
+	max = FW_MIN(max, SCMI_MODULE_MAX_RESOURCES);
 	if (fw_dt_u32(dt, node, "reg", id, 0, UINT32_MAX, FW_DT_REQUIRED))
 		return -EINVAL;
 	if (*id >= max)
-		return fw_dt_error(dt, node, "reg", "%s ids go up to %u", unit, max - 1);
+		return fw_dt_error(dt, node, "reg",
+				   "%s ids go up to %u (one per node, from 0 without gaps)", unit,
+				   max - 1);
+	/* room for every id below max: the bound is the node count or 16 bits */
+	if (!ids->seen && !(ids->seen = calloc((max + 31) / 32, sizeof(*ids->seen))))
+		return -ENOMEM;
 	if (id_seen(ids, *id))
 		return fw_dt_error(dt, node, "reg", "%s %u is defined twice", unit, *id);
 	ids->seen[*id / 32] |= 1u << (*id % 32);

@@ -34,7 +34,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_SENSORS    64
 #define MAX_TRIPS      8
 #define MAX_AXES       6 /* a v2.0 reading of every axis fits a 128-byte message */
 #define MAX_FILE_BYTES 32
@@ -79,7 +78,7 @@ struct sensor_state {
 	struct scmi_platform *p;
 	uint32_t version;
 	unsigned int n;
-	struct sensor s[MAX_SENSORS];
+	struct sensor *s; /* n of them */
 	struct scmi_module_ids ids;
 	/* the continuous-update thread */
 	pthread_t thread;
@@ -738,6 +737,8 @@ static void sensor_destroy(void *priv)
 		fw_thread_stop(st->thread, &st->tlock, &st->tcond, &st->stop);
 	pthread_cond_destroy(&st->tcond);
 	pthread_mutex_destroy(&st->tlock);
+	scmi_module_ids_release(&st->ids);
+	free(st->s);
 }
 
 /* ---- the board ---- */
@@ -886,9 +887,14 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 	st->version = version;
 	pthread_mutex_init(&st->tlock, NULL);
 	fw_cond_init(&st->tcond);
-	if ((ret = scmi_module_count_nodes(dt, node, 0, MAX_SENSORS, "sensor", &st->n)) ||
-	    (ret = scmi_module_each_node(dt, node, parse_sensor, st)))
+	if ((ret = scmi_module_count_nodes(dt, node, 0, SCMI_MODULE_MAX_RESOURCES, "sensor",
+					   &st->n)))
 		return ret;
+	if (!(st->s = calloc(st->n ? st->n : 1, sizeof(*st->s))))
+		return -ENOMEM;
+	if ((ret = scmi_module_each_node(dt, node, parse_sensor, st)))
+		return ret;
+	scmi_module_ids_release(&st->ids);
 	if (pthread_create(&st->thread, NULL, updater, st)) {
 		snprintf(dt->err, dt->errlen, "sensors: cannot start the update thread");
 		return -EAGAIN;
