@@ -80,7 +80,7 @@ struct front {
 	struct scmi_platform *p; /* NULL: the platform is in another process */
 	struct fw_machine *mach;
 	struct scmi_board_platform *bp;
-	struct upstream up[SCMI_PLATFORM_MAX_AGENTS];
+	struct upstream up[1 + MEDIATOR_MAX_AGENTS]; /* management, then each secondary */
 	unsigned int nup;
 	struct mediator *m;
 	struct hw_link_server *ctl;

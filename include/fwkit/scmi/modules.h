@@ -62,10 +62,6 @@ struct scmi_proto_module {
 	void (*destroy)(void *priv);
 };
 
-/* For a setup: zeroed room for n resources' per-agent state, elem bytes
- * for each agent of p (NULL: -ENOMEM; the module frees it). */
-void *scmi_module_agent_state(struct scmi_platform *p, size_t n, size_t elem);
-
 /* Every module, in the list's order (generated: scmi_modules.c). */
 extern const struct scmi_proto_module *const scmi_modules[];
 extern const size_t scmi_num_modules;
@@ -106,6 +102,20 @@ int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node
  * order, up to the first that fails; returns what that one returned. */
 int scmi_module_each_node(const struct fw_dt *dt, int node,
 			  int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv);
+
+/* For a setup: room for the module's resources, one per child node of node
+ * (min to SCMI_MODULE_MAX_RESOURCES, else an error naming the node): their
+ * number in *n, *items n zeroed items of item_size bytes and, with
+ * agent_size, *per_agent n x scmi_platform_num_agents zeroed elements of
+ * agent_size bytes (resource i's agents at i x num_agents). The module
+ * frees both; on failure there is nothing to free. */
+int scmi_module_alloc(struct scmi_platform *p, const struct fw_dt *dt, int node, unsigned int min,
+		      const char *what, size_t item_size, size_t agent_size, unsigned int *n,
+		      void **items, void **per_agent);
+/* scmi_module_each_node, then the ids it read are released. */
+int scmi_module_read_nodes(const struct fw_dt *dt, int node,
+			   int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv,
+			   struct scmi_module_ids *ids);
 
 /* The .msgs / .nmsgs / .versions / .nversions of a module, from its arrays. */
 #define SCMI_MODULE_TABLES(msg_table, version_list)                                                \

@@ -60,11 +60,36 @@ void scmi_module_ids_release(struct scmi_module_ids *ids)
 	ids->seen = NULL;
 }
 
-void *scmi_module_agent_state(struct scmi_platform *p, size_t n, size_t elem)
+int scmi_module_alloc(struct scmi_platform *p, const struct fw_dt *dt, int node, unsigned int min,
+		      const char *what, size_t item_size, size_t agent_size, unsigned int *n,
+		      void **items, void **per_agent)
 {
 	size_t agents = scmi_platform_num_agents(p);
+	int ret = scmi_module_count_nodes(dt, node, min, SCMI_MODULE_MAX_RESOURCES, what, n);
 
-	return calloc(n && agents ? n * agents : 1, elem);
+	*items = NULL;
+	if (per_agent)
+		*per_agent = NULL;
+	if (ret)
+		return ret;
+	/* never calloc(0): a board without resources still gets a pointer */
+	*items = calloc(*n ? *n : 1, item_size);
+	if (*items && agent_size &&
+	    !(*per_agent = calloc(*n && agents ? *n * agents : 1, agent_size))) {
+		free(*items);
+		*items = NULL;
+	}
+	return *items ? 0 : -ENOMEM;
+}
+
+int scmi_module_read_nodes(const struct fw_dt *dt, int node,
+			   int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv,
+			   struct scmi_module_ids *ids)
+{
+	int ret = scmi_module_each_node(dt, node, read, priv);
+
+	scmi_module_ids_release(ids);
+	return ret;
 }
 
 int scmi_module_node_id(const struct fw_dt *dt, int node, const char *unit, uint32_t max,

@@ -611,23 +611,22 @@ static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 		       void *priv)
 {
 	struct clock_state *s = priv;
+	void *clocks, *held;
 	int ret;
 
 	s->p = p;
 	s->version = version;
 	s->max_async = 1;
 	if ((ret = fw_dt_u32(dt, node, "fwkit,max-async-req", &s->max_async, 0, 255, 0)) ||
-	    (ret = scmi_module_count_nodes(dt, node, 0, SCMI_MODULE_MAX_RESOURCES, "clock",
-					   &s->nclocks)))
+	    (ret = scmi_module_alloc(p, dt, node, 0, "clock", sizeof(*s->clocks), sizeof(*s->held),
+				     &s->nclocks, &clocks, &held)))
 		return ret;
-	s->clocks = calloc(s->nclocks ? s->nclocks : 1, sizeof(*s->clocks));
-	if (!s->clocks || !(s->held = scmi_module_agent_state(p, s->nclocks, sizeof(*s->held))))
-		return -ENOMEM;
+	s->clocks = clocks;
+	s->held = held;
 	/* Clocks are numbered by reg, densely from 0: the agent-visible ids
 	 * (each below the number of nodes, each once). */
-	if ((ret = scmi_module_each_node(dt, node, read_clock_node, s)))
+	if ((ret = scmi_module_read_nodes(dt, node, read_clock_node, s, &s->ids)))
 		return ret;
-	scmi_module_ids_release(&s->ids);
 	return scmi_module_each_node(dt, node, read_parents, s);
 }
 

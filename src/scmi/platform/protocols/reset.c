@@ -235,20 +235,18 @@ static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 		       void *priv)
 {
 	struct reset_state *s = priv;
+	void *domains, *held;
 	int ret;
 
 	s->p = p;
 	s->version = version;
-	if ((ret = scmi_module_count_nodes(dt, node, 0, SCMI_MODULE_MAX_RESOURCES, "domain",
-					   &s->ndomains)))
+	if ((ret = scmi_module_alloc(p, dt, node, 0, "domain", sizeof(*s->domains),
+				     sizeof(*s->held), &s->ndomains, &domains, &held)))
 		return ret;
-	s->domains = calloc(s->ndomains ? s->ndomains : 1, sizeof(*s->domains));
-	if (!s->domains || !(s->held = scmi_module_agent_state(p, s->ndomains, sizeof(*s->held))))
-		return -ENOMEM;
+	s->domains = domains;
+	s->held = held;
 	/* numbered by reg, each below the number of nodes and once: densely from 0 */
-	ret = scmi_module_each_node(dt, node, read_domain_node, s);
-	scmi_module_ids_release(&s->ids);
-	return ret;
+	return scmi_module_read_nodes(dt, node, read_domain_node, s, &s->ids);
 }
 
 static void reset_destroy(void *priv)

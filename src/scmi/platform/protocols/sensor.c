@@ -881,20 +881,19 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 			void *priv)
 {
 	struct sensor_state *st = priv;
+	void *s;
 	int ret;
 
 	st->p = p;
 	st->version = version;
 	pthread_mutex_init(&st->tlock, NULL);
 	fw_cond_init(&st->tcond);
-	if ((ret = scmi_module_count_nodes(dt, node, 0, SCMI_MODULE_MAX_RESOURCES, "sensor",
-					   &st->n)))
+	if ((ret = scmi_module_alloc(p, dt, node, 0, "sensor", sizeof(*st->s), 0, &st->n, &s,
+				     NULL)))
 		return ret;
-	if (!(st->s = calloc(st->n ? st->n : 1, sizeof(*st->s))))
-		return -ENOMEM;
-	if ((ret = scmi_module_each_node(dt, node, parse_sensor, st)))
+	st->s = s;
+	if ((ret = scmi_module_read_nodes(dt, node, parse_sensor, st, &st->ids)))
 		return ret;
-	scmi_module_ids_release(&st->ids);
 	if (pthread_create(&st->thread, NULL, updater, st)) {
 		snprintf(dt->err, dt->errlen, "sensors: cannot start the update thread");
 		return -EAGAIN;

@@ -350,19 +350,17 @@ static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int no
 			 uint32_t version, void *priv)
 {
 	struct voltage_state *st = priv;
+	void *d, *on;
 	int ret;
 
 	(void)version; /* every version has the same domains */
 	st->p = p;
-	if ((ret = scmi_module_count_nodes(dt, node, 0, SCMI_MODULE_MAX_RESOURCES, "domain",
-					   &st->n)))
+	if ((ret = scmi_module_alloc(p, dt, node, 0, "domain", sizeof(*st->d), sizeof(*st->on),
+				     &st->n, &d, &on)))
 		return ret;
-	st->d = calloc(st->n ? st->n : 1, sizeof(*st->d));
-	if (!st->d || !(st->on = scmi_module_agent_state(p, st->n, sizeof(*st->on))))
-		return -ENOMEM;
-	ret = scmi_module_each_node(dt, node, parse_domain, st);
-	scmi_module_ids_release(&st->ids);
-	return ret;
+	st->d = d;
+	st->on = on;
+	return scmi_module_read_nodes(dt, node, parse_domain, st, &st->ids);
 }
 
 static void voltage_destroy(void *priv)
