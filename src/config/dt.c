@@ -305,9 +305,11 @@ int fw_dt_phandles(const struct fw_dt *dt, int node, const char *prop, int *targ
 }
 
 /* No ancestor of node below the root may translate addresses. */
-static int identity_mapped(const struct fw_dt *dt, int node)
+/* From node's parent up (libfdt finds a parent by walking the tree from
+ * its start: each one found is asked only once). */
+static int identity_mapped(const struct fw_dt *dt, int parent)
 {
-	for (int p = fdt_parent_offset(dt->fdt, node); p > 0; p = fdt_parent_offset(dt->fdt, p)) {
+	for (int p = parent; p > 0; p = fdt_parent_offset(dt->fdt, p)) {
 		int len;
 
 		if (fdt_getprop(dt->fdt, p, "ranges", &len) && len != 0)
@@ -322,7 +324,7 @@ int fw_dt_reg(const struct fw_dt *dt, int node, uint64_t *addr, uint64_t *size)
 	int parent = fdt_parent_offset(dt->fdt, node), ac, sc, len;
 	const uint8_t *reg;
 
-	if (identity_mapped(dt, node))
+	if (identity_mapped(dt, parent))
 		return -EINVAL;
 	ac = fdt_address_cells(dt->fdt, parent);
 	sc = fdt_size_cells(dt->fdt, parent);
