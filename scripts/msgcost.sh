@@ -4,6 +4,7 @@
 # default board's platform N and 2N times; the difference over N removes the
 # fixed cost of bringing the board up. With a board file (scripts/gen-board.sh
 # makes scaled ones), the same table on that board.
+# MSGCOST_ONLY=REGEX measures only the rows whose name matches.
 #   scripts/msgcost.sh [build-dir [board.dtb]]   (default: build, the default board)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +24,7 @@ count() { # iterations spec
 }
 
 printf '%-44s %12s\n' message instructions
-grep -v '^\s*\(#\|$\)' "$root/bench/messages.txt" | while read -r spec; do
+grep -v '^\s*\(#\|$\)' "$root/bench/messages.txt" | grep -E "^(${MSGCOST_ONLY:-.*})=" | while read -r spec; do
 	a=$(count "$n" "$spec")
 	b=$(count $((2 * n)) "$spec")
 	printf '%-44s %12d\n' "${spec%%=*}" $(((b - a) / n))
