@@ -5,14 +5,16 @@
  * agent sees those counts in Base, clock and sensor PROTOCOL_ATTRIBUTES; the
  * last agent, clock and sensor (ids at the top of the range) answer; the
  * indices that replaced the scans keep each agent to its own devices and
- * follow permission changes; and the platform grows its agents' per-device
- * state as devices come after agents, up to the 254 agents Base can count.
+ * follow permission changes; the platform grows its agents' per-device
+ * state as devices come after agents, up to the 254 agents Base can count;
+ * and fwkit bench measures its SCMI rows on the board.
  */
 #include "rig.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <fwkit/scmi/clock.h>
@@ -230,6 +232,25 @@ static void test_platform_grows(void **state)
 	scmi_platform_destroy(p);
 }
 
+/* fwkit bench --dtb: the SCMI rows on the big board, and only those. */
+static void test_bench_on_the_board(void **state)
+{
+	static char out[8192], err[4096];
+
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--dtb", dtb,
+				      "--iterations", "100", "--json", NULL),
+			 0);
+	th_contains_all(out, "\"name\":\"scmi.base_version.poll.processes\"",
+			"\"name\":\"scmi.base_version.direct\"",
+			"\"name\":\"scmi.throughput.direct.3_agents\"", NULL);
+	assert_null(strstr(out, "virtio"));
+	assert_null(strstr(out, "optee"));
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--dtb", dtb,
+				      "clock.RATE_GET=0x14:0x6:0", NULL),
+			 2);
+	assert_non_null(strstr(err, "needs --cost"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_top_of_range),
 		cmocka_unit_test(test_permissions_at_the_top),
 		cmocka_unit_test(test_platform_grows),
+		cmocka_unit_test(test_bench_on_the_board),
 	};
 
 	return cmocka_run_group_tests(tests, make_board, remove_board);
