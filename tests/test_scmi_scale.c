@@ -53,19 +53,38 @@ static int remove_board(void **state)
 }
 
 /* The board's platform with its host agent, and the last agent. */
-static struct scmi_session *open_scaled(struct scmi_agent **last)
+struct fx {
+	struct scmi_session *s;
+	struct scmi_agent *host, *last;
+};
+
+static int fx_open(void **state)
 {
 	struct scmi_session_opts o = { .dtb = dtb,
 				       .mode = HW_WAIT_SLEEP,
 				       .conduit = SCMI_CONDUIT_DIRECT,
 				       .agent = { .rx_timeout_ms = 5000 } };
-	struct scmi_session *s;
+	struct fx *f = calloc(1, sizeof(*f));
 	char err[256], node[64];
 
-	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	assert_non_null(f);
+	assert_int_equal(scmi_session_local(&o, &f->s, err, sizeof(err)), 0);
 	snprintf(node, sizeof(node), "/firmware/scmi-gen%d", AGENTS);
-	assert_int_equal(scmi_session_add_agent(s, node, &o.agent, last, err, sizeof(err)), 0);
-	return s;
+	assert_int_equal(scmi_session_add_agent(f->s, node, &o.agent, &f->last, err, sizeof(err)),
+			 0);
+	f->host = scmi_session_agent(f->s);
+	*state = f;
+	return 0;
+}
+
+static int fx_close(void **state)
+{
+	struct fx *f = *state;
+
+	scmi_agent_destroy(f->last);
+	scmi_session_close(f->s);
+	free(f);
+	return 0;
 }
 
 static int32_t status_of(struct scmi_agent *a, uint8_t proto, uint8_t msg, uint32_t w0, uint32_t w1,
@@ -87,9 +106,8 @@ static uint32_t word_of(struct scmi_agent *a, uint8_t proto, uint8_t msg, uint32
 
 static void test_counts_seen_by_agents(void **state)
 {
-	struct scmi_agent *last;
-	struct scmi_session *s = open_scaled(&last);
-	struct scmi_agent *host = scmi_session_agent(s), *both[] = { host, last };
+	struct fx *f = *state;
+	struct scmi_agent *host = f->host, *last = f->last, *both[] = { host, last };
 	uint8_t rx[RIG_RX_MAX];
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(both); i++) {
@@ -117,15 +135,12 @@ static void test_counts_seen_by_agents(void **state)
 	assert_int_equal(
 		status_of(host, SCMI_PROTOCOL_BASE, BASE_DISCOVER_AGENT, AGENTS + 1, 0, 1, rx),
 		SCMI_NOT_FOUND);
-	scmi_agent_destroy(last);
-	scmi_session_close(s);
 }
 
 static void test_top_of_range(void **state)
 {
-	struct scmi_agent *last;
-	struct scmi_session *s = open_scaled(&last);
-	struct scmi_agent *host = scmi_session_agent(s);
+	struct fx *f = *state;
+	struct scmi_agent *host = f->host, *last = f->last;
 	uint8_t rx[RIG_RX_MAX];
 
 	/* the last clock: its rate, enabled by the last agent */
@@ -160,8 +175,6 @@ static void test_top_of_range(void **state)
 			 SCMI_DENIED);
 	assert_int_equal(status_of(host, SCMI_PROTOCOL_CLOCK, CLOCK_RATE_GET, 0, 0, 1, rx),
 			 SCMI_SUCCESS);
-	scmi_agent_destroy(last);
-	scmi_session_close(s);
 }
 
 /* The host denies the last agent the last clock's device: that clock, and
@@ -169,9 +182,8 @@ static void test_top_of_range(void **state)
  * also drops its enable. */
 static void test_permissions_at_the_top(void **state)
 {
-	struct scmi_agent *last;
-	struct scmi_session *s = open_scaled(&last);
-	struct scmi_agent *host = scmi_session_agent(s);
+	struct fx *f = *state;
+	struct scmi_agent *host = f->host, *last = f->last;
 	uint32_t dev = gen_device(CLOCKS - 1);
 
 	assert_int_equal(RIG_STATUS(last, SCMI_PROTOCOL_CLOCK, CLOCK_CONFIG_SET, CLOCKS - 1,
@@ -192,8 +204,6 @@ static void test_permissions_at_the_top(void **state)
 			 SCMI_SUCCESS);
 	assert_false(word_of(last, SCMI_PROTOCOL_CLOCK, CLOCK_ATTRIBUTES, CLOCKS - 1, 1) &
 		     SCMI_CLOCK_ENABLED);
-	scmi_agent_destroy(last);
-	scmi_session_close(s);
 }
 
 /* Devices added after agents grow every agent's per-device state, keeping
@@ -254,9 +264,9 @@ static void test_bench_on_the_board(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_counts_seen_by_agents),
-		cmocka_unit_test(test_top_of_range),
-		cmocka_unit_test(test_permissions_at_the_top),
+		cmocka_unit_test_setup_teardown(test_counts_seen_by_agents, fx_open, fx_close),
+		cmocka_unit_test_setup_teardown(test_top_of_range, fx_open, fx_close),
+		cmocka_unit_test_setup_teardown(test_permissions_at_the_top, fx_open, fx_close),
 		cmocka_unit_test(test_platform_grows),
 		cmocka_unit_test(test_bench_on_the_board),
 	};

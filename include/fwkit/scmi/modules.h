@@ -26,6 +26,8 @@
 #include <fwkit/dt.h>
 #include <fwkit/scmi/platform.h>
 
+#include <stddef.h>
+
 /* The SCMI specification releases a board can present (fwkit,scmi-version). */
 enum scmi_profile {
 	SCMI_PROFILE_2_0, /* DEN0056B */
@@ -60,6 +62,9 @@ struct scmi_proto_module {
 	/* Frees what setup allocated inside priv, also when it failed half-way
 	 * (optional). */
 	void (*destroy)(void *priv);
+	/* SCMI_MODULE_ITEMS: the pointer in priv that holds the block
+	 * scmi_module_alloc made, freed by the registry after destroy. */
+	size_t items_at;
 };
 
 /* Every module, in the list's order (generated: scmi_modules.c). */
@@ -107,15 +112,20 @@ int scmi_module_each_node(const struct fw_dt *dt, int node,
  * (min to SCMI_MODULE_MAX_RESOURCES, else an error naming the node): their
  * number in *n, *items n zeroed items of item_size bytes and, with
  * agent_size, *per_agent n x scmi_platform_num_agents zeroed elements of
- * agent_size bytes (resource i's agents at i x num_agents). The module
- * frees both; on failure there is nothing to free. */
+ * agent_size bytes (resource i's agents at i x num_agents), in one block:
+ * the module frees *items only; on failure there is nothing to free. */
 int scmi_module_alloc(struct scmi_platform *p, const struct fw_dt *dt, int node, unsigned int min,
 		      const char *what, size_t item_size, size_t agent_size, unsigned int *n,
 		      void **items, void **per_agent);
-/* scmi_module_each_node, then the ids it read are released. */
+/* scmi_module_each_node, then the ids it read are released (whatever it
+ * returns: nothing of them is left to free). */
 int scmi_module_read_nodes(const struct fw_dt *dt, int node,
 			   int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv,
 			   struct scmi_module_ids *ids);
+
+/* .items_at of a module whose state type keeps scmi_module_alloc's block in
+ * field (offset + 1, so that 0 means none). */
+#define SCMI_MODULE_ITEMS(type, field) .items_at = offsetof(type, field) + 1
 
 /* The .msgs / .nmsgs / .versions / .nversions of a module, from its arrays. */
 #define SCMI_MODULE_TABLES(msg_table, version_list)                                                \

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <libfdt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ static void module_state_free(const struct scmi_proto_module *m, void *priv)
 {
 	if (m->destroy)
 		m->destroy(priv);
+	if (m->items_at)
+		free(*(void **)((char *)priv + m->items_at - 1));
 	free(priv);
 }
 
@@ -64,7 +67,8 @@ int scmi_module_alloc(struct scmi_platform *p, const struct fw_dt *dt, int node,
 		      const char *what, size_t item_size, size_t agent_size, unsigned int *n,
 		      void **items, void **per_agent)
 {
-	size_t agents = scmi_platform_num_agents(p);
+	const size_t align = _Alignof(max_align_t);
+	size_t agents = scmi_platform_num_agents(p), head;
 	int ret = scmi_module_count_nodes(dt, node, min, SCMI_MODULE_MAX_RESOURCES, what, n);
 
 	*items = NULL;
@@ -72,14 +76,14 @@ int scmi_module_alloc(struct scmi_platform *p, const struct fw_dt *dt, int node,
 		*per_agent = NULL;
 	if (ret)
 		return ret;
-	/* never calloc(0): a board without resources still gets a pointer */
-	*items = calloc(*n ? *n : 1, item_size);
-	if (*items && agent_size &&
-	    !(*per_agent = calloc(*n && agents ? *n * agents : 1, agent_size))) {
-		free(*items);
-		*items = NULL;
-	}
-	return *items ? 0 : -ENOMEM;
+	/* One block, the per-agent state after the items: one free. Never
+	 * calloc(0): a board without resources still gets a pointer. */
+	head = (*n * item_size + align - 1) / align * align;
+	if (!(*items = calloc(1, head + *n * agents * agent_size + 1)))
+		return -ENOMEM;
+	if (per_agent)
+		*per_agent = (char *)*items + head;
+	return 0;
 }
 
 int scmi_module_read_nodes(const struct fw_dt *dt, int node,

@@ -50,7 +50,7 @@ struct clock_state {
 	unsigned int nasync;
 	unsigned int nclocks;
 	struct pclock *clocks; /* nclocks of them */
-	bool *held;	       /* every clock's held, nclocks x agents */
+	bool *held;	       /* every clock's held, nclocks x agents, in the clocks' block */
 	struct scmi_module_ids ids;
 };
 
@@ -630,15 +630,6 @@ static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 	return scmi_module_each_node(dt, node, read_parents, s);
 }
 
-static void clock_destroy(void *priv)
-{
-	struct clock_state *s = priv;
-
-	scmi_module_ids_release(&s->ids);
-	free(s->held);
-	free(s->clocks);
-}
-
 const struct scmi_proto_module scmi_clock_module = {
 	.protocol_id = SCMI_PROTOCOL_CLOCK,
 	.node_name = "clocks",
@@ -649,5 +640,5 @@ const struct scmi_proto_module scmi_clock_module = {
 	.reset_agent = clock_reset_agent,
 	.priv_size = sizeof(struct clock_state),
 	.setup = clock_setup,
-	.destroy = clock_destroy,
+	SCMI_MODULE_ITEMS(struct clock_state, clocks),
 };

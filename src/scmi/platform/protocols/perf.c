@@ -59,7 +59,7 @@ struct pf_priv {
 	bool approximate; /* fwkit,approximate-level */
 	unsigned int ndomains;
 	struct pf_domain *d;
-	struct pf_agent *ag; /* every domain's, ndomains x agents */
+	struct pf_agent *ag; /* every domain's, ndomains x agents, in d's block */
 	struct scmi_module_ids ids;
 };
 
@@ -395,15 +395,6 @@ static void pf_reset_agent(struct scmi_platform *p, void *priv, unsigned int ai,
 	}
 }
 
-static void pf_destroy(void *priv)
-{
-	struct pf_priv *pp = priv;
-
-	scmi_module_ids_release(&pp->ids);
-	free(pp->ag);
-	free(pp->d);
-}
-
 /* ---------------------------------------------------------------- setup */
 
 /* The domain node's id (reg), name and device. */
@@ -521,5 +512,5 @@ const struct scmi_proto_module scmi_perf_module = {
 	.reset_agent = pf_reset_agent,
 	.priv_size = sizeof(struct pf_priv),
 	.setup = pf_setup,
-	.destroy = pf_destroy,
+	SCMI_MODULE_ITEMS(struct pf_priv, d),
 };

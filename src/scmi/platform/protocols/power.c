@@ -48,7 +48,7 @@ struct pd_priv {
 	struct scmi_platform *p;
 	unsigned int ndomains;
 	struct pd_domain *d;
-	struct pd_agent *ag; /* every domain's, ndomains x agents */
+	struct pd_agent *ag; /* every domain's, ndomains x agents, in d's block */
 	struct scmi_module_ids ids;
 };
 
@@ -266,15 +266,6 @@ static void pd_reset_agent(struct scmi_platform *p, void *priv, unsigned int ai,
 	}
 }
 
-static void pd_destroy(void *priv)
-{
-	struct pd_priv *pp = priv;
-
-	scmi_module_ids_release(&pp->ids);
-	free(pp->ag);
-	free(pp->d);
-}
-
 /* ---------------------------------------------------------------- setup */
 
 /* The domain node's id (reg), name and device. */
@@ -371,5 +362,5 @@ const struct scmi_proto_module scmi_power_module = {
 	.reset_agent = pd_reset_agent,
 	.priv_size = sizeof(struct pd_priv),
 	.setup = pd_setup,
-	.destroy = pd_destroy,
+	SCMI_MODULE_ITEMS(struct pd_priv, d),
 };

@@ -35,7 +35,7 @@ struct reset_state {
 	uint32_t version;
 	unsigned int ndomains;
 	struct pdomain *domains; /* ndomains of them */
-	bool *held;		 /* every domain's held, ndomains x agents */
+	bool *held;		 /* every domain's held, ndomains x agents, in the domains' block */
 	struct scmi_module_ids ids;
 };
 
@@ -249,15 +249,6 @@ static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 	return scmi_module_read_nodes(dt, node, read_domain_node, s, &s->ids);
 }
 
-static void reset_destroy(void *priv)
-{
-	struct reset_state *s = priv;
-
-	scmi_module_ids_release(&s->ids);
-	free(s->held);
-	free(s->domains);
-}
-
 const struct scmi_proto_module scmi_reset_module = {
 	.protocol_id = SCMI_PROTOCOL_RESET,
 	.node_name = "reset-domains",
@@ -268,5 +259,5 @@ const struct scmi_proto_module scmi_reset_module = {
 	.reset_agent = reset_reset_agent,
 	.priv_size = sizeof(struct reset_state),
 	.setup = reset_setup,
-	.destroy = reset_destroy,
+	SCMI_MODULE_ITEMS(struct reset_state, domains),
 };

@@ -737,8 +737,6 @@ static void sensor_destroy(void *priv)
 		fw_thread_stop(st->thread, &st->tlock, &st->tcond, &st->stop);
 	pthread_cond_destroy(&st->tcond);
 	pthread_mutex_destroy(&st->tlock);
-	scmi_module_ids_release(&st->ids);
-	free(st->s);
 }
 
 /* ---- the board ---- */
@@ -913,4 +911,5 @@ const struct scmi_proto_module scmi_sensor_module = {
 	.priv_size = sizeof(struct sensor_state),
 	.setup = sensor_setup,
 	.destroy = sensor_destroy,
+	SCMI_MODULE_ITEMS(struct sensor_state, s),
 };

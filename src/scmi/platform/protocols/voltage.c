@@ -47,7 +47,7 @@ struct voltage_state {
 	struct scmi_platform *p;
 	unsigned int n;
 	struct vdomain *d; /* n of them */
-	bool *on;	   /* every domain's on, n x agents */
+	bool *on;	   /* every domain's on, n x agents, in d's block */
 	struct scmi_module_ids ids;
 };
 
@@ -363,15 +363,6 @@ static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int no
 	return scmi_module_read_nodes(dt, node, parse_domain, st, &st->ids);
 }
 
-static void voltage_destroy(void *priv)
-{
-	struct voltage_state *st = priv;
-
-	scmi_module_ids_release(&st->ids);
-	free(st->on);
-	free(st->d);
-}
-
 const struct scmi_proto_module scmi_voltage_module = {
 	.protocol_id = SCMI_PROTOCOL_VOLTAGE,
 	.node_name = "voltage-domains",
@@ -382,5 +373,5 @@ const struct scmi_proto_module scmi_voltage_module = {
 	.reset_agent = voltage_reset_agent,
 	.priv_size = sizeof(struct voltage_state),
 	.setup = voltage_setup,
-	.destroy = voltage_destroy,
+	SCMI_MODULE_ITEMS(struct voltage_state, d),
 };
