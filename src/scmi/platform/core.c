@@ -458,15 +458,23 @@ bool scmi_platform_agent_may_use(const struct scmi_platform_agent *a, uint8_t pr
 	return a->proto_allowed[protocol_id / 32] & (1u << (protocol_id % 32));
 }
 
+bool platform_agent_device_access(const struct scmi_platform *p,
+				  const struct scmi_platform_agent *a, uint32_t device_id,
+				  uint8_t protocol_id)
+{
+	int idx = platform_device_index(p, device_id);
+
+	if (idx < 0 || !a->dev_allowed[idx])
+		return false;
+	return !(a->dev_proto_denied[idx][protocol_id / 32] & (1u << (protocol_id % 32)));
+}
+
 bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uint32_t device_id,
 				 uint8_t protocol_id)
 {
 	struct scmi_platform_agent *a = scmi_platform_agent_by_id(p, agent_id);
-	int idx = platform_device_index(p, device_id);
 
-	if (!a || idx < 0 || !a->dev_allowed[idx])
-		return false;
-	return !(a->dev_proto_denied[idx][protocol_id / 32] & (1u << (protocol_id % 32)));
+	return a && platform_agent_device_access(p, a, device_id, protocol_id);
 }
 
 static void visible_rebuild(struct scmi_platform *p, const struct scmi_platform_agent *a)
@@ -502,9 +510,9 @@ void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a
 			proto->reset_agent(p, proto->priv, a->index, a->id);
 	}
 	if (reset_permissions) {
-		for (unsigned int d = 0; d < p->ndevices; d++) {
-			a->dev_allowed[d] = a->dev_allowed_default[d];
-			memset(a->dev_proto_denied[d], 0, sizeof(a->dev_proto_denied[d]));
+		if (p->ndevices) {
+			memcpy(a->dev_allowed, a->dev_allowed_default, p->ndevices);
+			memset(a->dev_proto_denied, 0, p->ndevices * sizeof(*a->dev_proto_denied));
 		}
 		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
 		platform_protocols_changed(p, a);

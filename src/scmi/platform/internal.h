@@ -124,6 +124,10 @@ static inline void platform_unlock(struct scmi_platform *p)
 _Static_assert(SCMI_PLATFORM_MAX_AGENTS < 255, "agent_slot holds an index + 1 in a byte");
 
 int platform_device_index(const struct scmi_platform *p, uint32_t id);
+/* scmi_platform_device_access for an agent in hand (a message's). */
+bool platform_agent_device_access(const struct scmi_platform *p,
+				  const struct scmi_platform_agent *a, uint32_t device_id,
+				  uint8_t protocol_id);
 /* Protocols (other than Base) the agent may use, ascending. */
 static inline const struct platform_visible *
 platform_visible_protocols(const struct scmi_platform *p, const struct scmi_platform_agent *a)

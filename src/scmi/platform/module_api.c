@@ -27,7 +27,7 @@ bool scmi_msg_id_found(struct scmi_msg *m, uint32_t id, size_t count)
 
 bool scmi_msg_device_allowed(struct scmi_msg *m, uint32_t device_id)
 {
-	if (scmi_platform_device_access(m->p, m->agent->id, device_id, m->hdr.protocol_id))
+	if (platform_agent_device_access(m->p, m->agent, device_id, m->hdr.protocol_id))
 		return true;
 	scmi_msg_status(m, SCMI_DENIED);
 	return false;
