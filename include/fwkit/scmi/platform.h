@@ -160,7 +160,9 @@ struct scmi_platform_stats {
 };
 
 int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out);
-/* Agents: id 1..254, unique; name up to 15 characters. */
+/* Agents and devices are added while the board is built, before
+ * scmi_platform_start: the arrays that hold them grow as they come.
+ * Agents: id 1..254, unique; name up to 15 characters. */
 int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *name, bool trusted);
 /* Devices for the permission model: id unique. */
 int scmi_platform_add_device(struct scmi_platform *p, uint32_t id, const char *name);
