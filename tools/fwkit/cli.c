@@ -58,6 +58,8 @@ int cli_fail_scmi(int err, const char *kind, const char *detail, const char *fmt
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	if (cli_platform_gone()) /* why every call fails now: say that alone */
+		return cli_fail("%s: the platform hung up (%s)", what, strerror(-err));
 	if (!status)
 		return cli_fail("%s: %s", what, strerror(-err));
 	if (err == -ENOENT && kind)

@@ -94,4 +94,13 @@ struct scmi_transport_desc {
  */
 void scmi_rx_callback(struct scmi_chan *cinfo, uint32_t msg_hdr, void *priv);
 
+/*
+ * The channel's device is gone for good (a virtio device broken or removed,
+ * its vhost-user back-end hung up): every transfer waiting on the channel
+ * (for its reply on a TX channel, for its delayed response on either)
+ * completes now with err instead of waiting out its timeout, and every
+ * later command on it fails with err before it is sent. Any thread.
+ */
+void scmi_chan_fail(struct scmi_chan *cinfo, int err);
+
 #endif /* FWKIT_SCMI_AGENT_TRANSPORT_H */

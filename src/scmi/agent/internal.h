@@ -26,6 +26,7 @@ struct xfer {
 	unsigned int transfer_id;
 	size_t rx_max;
 	int32_t sync_status; /* status of the synchronous response */
+	int err;	     /* set by scmi_chan_fail: the channel's device is gone */
 	enum xfer_state state;
 	bool pending;	      /* holds a token */
 	bool async;	      /* a delayed response is expected */
@@ -53,6 +54,7 @@ struct xfer_pool {
 /* A channel as the core knows it. */
 struct chan {
 	struct scmi_chan c;
+	atomic_int failed; /* scmi_chan_fail's err: every later command fails */
 	pthread_t rx_thread;
 	bool rx_thread_started;
 };
@@ -119,6 +121,8 @@ static inline void agent_trace(struct scmi_agent *a, const char *dir, uint32_t h
 		agent_trace_line(a, dir, hdr, p, len, status);
 }
 void agent_clear_channel(struct scmi_chan *cinfo);
+/* scmi_chan_fail's err for the channel, 0 while it works. */
+int agent_chan_failed(struct scmi_chan *cinfo);
 
 /* notify.c: the queue and its dispatcher. push: 0, or -ENOSPC when full. */
 int notify_queue_init(struct notify_queue *q);

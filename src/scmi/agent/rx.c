@@ -179,6 +179,61 @@ void scmi_rx_callback(struct scmi_chan *cinfo, uint32_t msg_hdr, void *priv)
 		agent_clear_channel(cinfo);
 }
 
+/* Does t wait on cinfo: for its reply (TX), or for a delayed response? */
+static bool waits_on(struct scmi_agent *a, struct xfer *t, struct scmi_chan *cinfo)
+{
+	uint8_t id = t->x.hdr.protocol_id;
+	struct chan *const *tab = cinfo->tx ? a->tx_chan : a->rx_chan;
+	struct chan *c = tab[id] ? tab[id] : tab[SCMI_PROTOCOL_BASE];
+
+	return c && &c->c == cinfo && (cinfo->tx || t->async);
+}
+
+/* Complete what t still waits for with err (its lock held). */
+static void xfer_fail_locked(struct xfer *t, int err)
+{
+	if (t->state == XFER_SENT_OK) {
+		t->err = err;
+		t->state = XFER_RESP_OK; /* a reply arriving now is dropped */
+		fw_complete(&t->done);
+	}
+	if (t->async && t->state != XFER_DRESP_OK) {
+		t->err = err;
+		t->state = XFER_DRESP_OK;
+		fw_complete(&t->async_done);
+	}
+}
+
+void scmi_chan_fail(struct scmi_chan *cinfo, int err)
+{
+	struct scmi_agent *a = cinfo->agent;
+	struct chan *c = FW_CONTAINER_OF(cinfo, struct chan, c);
+	int none = 0;
+
+	/* First, so that a command sent from now on sees it (scmi_do_xfer
+	 * reads it after marking its transfer sent): none slips between. */
+	if (!atomic_compare_exchange_strong(&c->failed, &none, err))
+		return;
+	fw_warn("scmi: %s channel failed (%d): its transfers end now", cinfo->tx ? "tx" : "rx",
+		err);
+	for (unsigned int tok = 0; a->tx.slots && tok < SCMI_MSG_TOKEN_MAX; tok++) {
+		struct xfer *t = xfer_lookup_acquire(&a->tx, (uint16_t)tok);
+
+		if (!t)
+			continue;
+		pthread_mutex_lock(&t->lock);
+		if (waits_on(a, t, cinfo))
+			xfer_fail_locked(t, err);
+		pthread_mutex_unlock(&t->lock);
+		xfer_put(&a->tx, t);
+	}
+}
+
+int agent_chan_failed(struct scmi_chan *cinfo)
+{
+	return atomic_load(&FW_CONTAINER_OF(cinfo, struct chan, c)->failed);
+}
+
 /* The receiver of an RX channel whose transport waits in our context. */
 void *agent_rx_thread(void *arg)
 {

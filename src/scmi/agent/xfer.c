@@ -186,6 +186,7 @@ int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id
 	t->x.tx.len = tx_size;
 	t->x.rx.len = rx_size ? rx_size : a->max_msg_size;
 	t->x.status = 0;
+	t->err = 0;
 	t->x.poll_completion = false;
 	t->x.priv = NULL;
 	t->rx_max = t->x.rx.len;
@@ -393,14 +394,18 @@ int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
 	t->state = XFER_SENT_OK;
 	pthread_mutex_unlock(&t->lock);
 	agent_trace(a, "->", scmi_hdr_pack(&x->hdr), x->tx.buf, x->tx.len, NULL);
-	ret = a->desc->ops->send_message(cinfo, x);
+	ret = agent_chan_failed(cinfo); /* after SENT_OK: see scmi_chan_fail */
+	if (!ret)
+		ret = a->desc->ops->send_message(cinfo, x);
 	if (ret < 0) {
 		fw_debug("scmi: failed to send message: %d", ret);
 		return ret;
 	}
 	atomic_fetch_add(&a->stats.sent, 1);
 	ret = wait_for_reply(cinfo, t, &sync_status);
-	if (!ret && sync_status != SCMI_SUCCESS)
+	if (!ret && t->err)
+		ret = t->err;
+	else if (!ret && sync_status != SCMI_SUCCESS)
 		ret = scmi_to_errno(sync_status);
 	if (a->desc->ops->mark_txdone)
 		a->desc->ops->mark_txdone(cinfo, ret, x);
@@ -431,6 +436,8 @@ int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *x)
 		       scmi_msg_name(x->hdr.protocol_id, x->hdr.id), x->hdr.seq);
 		return -ETIMEDOUT;
 	}
+	if (t->err)
+		return t->err;
 	return x->status != SCMI_SUCCESS ? scmi_to_errno(x->status) : 0;
 }
 

@@ -22,6 +22,7 @@
 #include <fwkit/virtio/virtio.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,7 +239,11 @@ struct scmi_vhost_agent {
 	struct vhost_frontend *fe;
 	struct scmi_virtio_transport *vt; /* set once, before any interrupt */
 	struct scmi_agent *agent;
-	unsigned int rings; /* started */
+	unsigned int rings;   /* started */
+	pthread_mutex_t lock; /* gone, on_hangup */
+	bool gone;	      /* the back-end went: the device is broken */
+	void (*on_hangup)(void *ctx);
+	void *hangup_ctx;
 };
 
 static void agent_kick(void *ctx, unsigned int qidx)
@@ -255,8 +260,43 @@ static void agent_interrupt(void *ctx, unsigned int qidx)
 		scmi_virtio_transport_interrupt(vt, qidx);
 }
 
+/*
+ * The back-end hung up or failed a request: as a virtio device that needs a
+ * reset (or was removed), the device is broken for good and every transfer
+ * on it ends now with -ENODEV (scmi_virtio_transport_break), rather than
+ * after its 60 s reply timeout. The memory stays until close.
+ */
+static void agent_broken(void *ctx, int err)
+{
+	struct scmi_vhost_agent *va = ctx;
+	struct scmi_virtio_transport *vt = __atomic_load_n(&va->vt, __ATOMIC_ACQUIRE);
+	void (*fn)(void *ctx);
+
+	fw_warn("vhost-user-scmi: the back-end is gone (%s): the device is broken", strerror(-err));
+	/* Told first: whoever sees a transfer fail can already tell why. */
+	pthread_mutex_lock(&va->lock);
+	va->gone = true;
+	fn = va->on_hangup;
+	if (fn)
+		fn(va->hangup_ctx);
+	pthread_mutex_unlock(&va->lock);
+	if (vt)
+		scmi_virtio_transport_break(vt);
+}
+
 static const struct vhost_frontend_ops agent_fe_ops = { .nqueues = VIRTIO_SCMI_VQ_MAX_CNT,
-							.interrupt = agent_interrupt };
+							.interrupt = agent_interrupt,
+							.broken = agent_broken };
+
+void scmi_vhost_agent_on_hangup(struct scmi_vhost_agent *va, void (*fn)(void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&va->lock);
+	va->on_hangup = fn;
+	va->hangup_ctx = ctx;
+	if (fn && va->gone)
+		fn(ctx);
+	pthread_mutex_unlock(&va->lock);
+}
 
 /* Features as Linux's driver takes them: VERSION_1 required, P2A if offered. */
 static int agent_features(struct scmi_vhost_agent *va, uint64_t *acked)
@@ -332,6 +372,12 @@ static int agent_build(struct scmi_vhost_agent *va, const char *path, int fd, ui
 		ret = scmi_agent_add_channel(va->agent, SCMI_PROTOCOL_BASE, true, va->vt);
 	if (!ret && (acked & (1ull << VIRTIO_SCMI_F_P2A_CHANNELS)))
 		ret = scmi_agent_add_channel(va->agent, SCMI_PROTOCOL_BASE, false, va->vt);
+	/* A back-end gone before the channels were up broke none of them (a
+	 * later hang-up finds them, agent_broken sets gone first). */
+	pthread_mutex_lock(&va->lock);
+	if (!ret && va->gone)
+		ret = -ECONNRESET;
+	pthread_mutex_unlock(&va->lock);
 	return ret;
 }
 
@@ -346,6 +392,7 @@ static int agent_open(const char *path, int fd, uint64_t deadline, unsigned int 
 			close(fd);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&va->lock, NULL);
 	ret = agent_build(va, path, fd, deadline, ring, cfg);
 	if (ret) {
 		scmi_vhost_agent_close(va);
@@ -389,5 +436,6 @@ void scmi_vhost_agent_close(struct scmi_vhost_agent *va)
 	if (va->vt)
 		scmi_virtio_transport_destroy(va->vt);
 	hw_shm_destroy(va->mem);
+	pthread_mutex_destroy(&va->lock);
 	free(va);
 }

@@ -168,6 +168,8 @@ int session_vhost_user(struct session *s, const char *socket_path,
 			 strerror(-ret));
 	else
 		s->pub.agent = scmi_vhost_agent_agent(s->va);
+	if (!ret && o->on_hangup)
+		scmi_vhost_agent_on_hangup(s->va, o->on_hangup, o->hangup_ctx);
 	return ret;
 }
 

@@ -261,6 +261,20 @@ void scmi_virtio_transport_interrupt(struct scmi_virtio_transport *vt, unsigned 
 		complete_cb(&vt->ch[qidx]);
 }
 
+/* Linux's virtio_break_device, seen from the channels: the device is gone,
+ * its buffers are never coming back, so what waits on them ends now. */
+void scmi_virtio_transport_break(struct scmi_virtio_transport *vt)
+{
+	for (unsigned int i = 0; i < VIRTIO_SCMI_VQ_MAX_CNT; i++) {
+		struct vchan *ch = &vt->ch[i];
+
+		if (vt->cfg.num[i] && chan_acquire(ch)) {
+			scmi_chan_fail(ch->cinfo, -ENODEV);
+			chan_release(ch);
+		}
+	}
+}
+
 /* The deferred worker: what pollers dequeued for others, then the queue. */
 static void *worker_main(void *arg)
 {
