@@ -63,7 +63,8 @@ struct scmi_proto_module {
 	 * (optional). */
 	void (*destroy)(void *priv);
 	/* SCMI_MODULE_ITEMS: the pointer in priv that holds the block
-	 * scmi_module_alloc made, freed by the registry after destroy. */
+	 * scmi_module_alloc made, freed by the registry after destroy (which
+	 * may still walk the resources in it). */
 	size_t items_at;
 };
 
@@ -113,7 +114,8 @@ int scmi_module_each_node(const struct fw_dt *dt, int node,
  * number in *n, *items n zeroed items of item_size bytes and, with
  * agent_size, *per_agent n x scmi_platform_num_agents zeroed elements of
  * agent_size bytes (resource i's agents at i x num_agents), in one block:
- * the module frees *items only; on failure there is nothing to free. */
+ * the module frees *items only (or names it with SCMI_MODULE_ITEMS); on
+ * failure there is nothing to free and *n is 0. */
 int scmi_module_alloc(struct scmi_platform *p, const struct fw_dt *dt, int node, unsigned int min,
 		      const char *what, size_t item_size, size_t agent_size, unsigned int *n,
 		      void **items, void **per_agent);

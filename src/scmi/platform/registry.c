@@ -74,13 +74,17 @@ int scmi_module_alloc(struct scmi_platform *p, const struct fw_dt *dt, int node,
 	*items = NULL;
 	if (per_agent)
 		*per_agent = NULL;
-	if (ret)
+	if (ret) {
+		*n = 0; /* a destroy hook walking n resources finds none */
 		return ret;
+	}
 	/* One block, the per-agent state after the items: one free. Never
 	 * calloc(0): a board without resources still gets a pointer. */
 	head = (*n * item_size + align - 1) / align * align;
-	if (!(*items = calloc(1, head + *n * agents * agent_size + 1)))
+	if (!(*items = calloc(1, head + *n * agents * agent_size + 1))) {
+		*n = 0;
 		return -ENOMEM;
+	}
 	if (per_agent)
 		*per_agent = (char *)*items + head;
 	return 0;
