@@ -36,14 +36,21 @@ static uint32_t gen_device(uint32_t id)
 	return FIRST_DEV + id % (DEVICES - FIRST_DEV);
 }
 
-static int make_board(void **state)
+/* scripts/gen-board.sh into path (a temporary file named after stem). */
+static int gen_board(char *path, size_t len, const char *stem, int agents, int devices, int clocks,
+		     int sensors)
 {
 	char cmd[512];
 
-	th_tmp_path(dtb, sizeof(dtb), "scale.dtb");
+	th_tmp_path(path, len, stem);
 	snprintf(cmd, sizeof(cmd), "%s/scripts/gen-board.sh %d %d %d %d %s", FWKIT_SOURCE_DIR,
-		 AGENTS, DEVICES, CLOCKS, SENSORS, dtb);
+		 agents, devices, clocks, sensors, path);
 	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int make_board(void **state)
+{
+	return gen_board(dtb, sizeof(dtb), "scale.dtb", AGENTS, DEVICES, CLOCKS, SENSORS);
 }
 
 static int remove_board(void **state)
@@ -242,6 +249,30 @@ static void test_platform_grows(void **state)
 	scmi_platform_destroy(p);
 }
 
+/* Every agent id Base can count: 254 agents load and the last knows
+ * itself; a 255th agent@ node is refused, naming the platform node. */
+static void test_agent_range(void **state)
+{
+	static char out[4096], err[1024];
+	char full[256];
+
+	assert_int_equal(
+		gen_board(full, sizeof(full), "full.dtb", SCMI_PLATFORM_MAX_AGENTS, 16, 16, 16), 0);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--dtb", full,
+				      "--node", "/firmware/scmi-gen254", "base", NULL),
+			 0);
+	th_contains_all(out, "agents on the platform  254", "this agent              254", NULL);
+	unlink(full);
+	assert_int_equal(
+		gen_board(full, sizeof(full), "over.dtb", SCMI_PLATFORM_MAX_AGENTS + 1, 16, 16, 16),
+		0);
+	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--dtb", full,
+				      "base", NULL),
+			 1);
+	th_contains_all(err, "/scmi-platform: more than 254 agents", NULL);
+	unlink(full);
+}
+
 /* fwkit bench --dtb: the SCMI rows on the big board, and only those. */
 static void test_bench_on_the_board(void **state)
 {
@@ -268,6 +299,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_top_of_range, fx_open, fx_close),
 		cmocka_unit_test_setup_teardown(test_permissions_at_the_top, fx_open, fx_close),
 		cmocka_unit_test(test_platform_grows),
+		cmocka_unit_test(test_agent_range),
 		cmocka_unit_test(test_bench_on_the_board),
 	};
 
