@@ -109,8 +109,7 @@ void vhost_scmi_dev_destroy(struct vhost_scmi_dev *d)
 	if (!d)
 		return;
 	/* The device first: nothing may notify a back-end that is gone. */
-	if (d->dev)
-		scmi_virtio_dev_destroy(d->dev);
+	scmi_virtio_dev_destroy(d->dev);
 	vhost_backend_destroy(d->be);
 	free(d);
 }
@@ -141,8 +140,7 @@ struct vhost_backend *vhost_scmi_dev_backend(const struct vhost_scmi_dev *d)
 static void vhost_scmi_free(struct vhost_scmi *v)
 {
 	vhost_scmi_dev_destroy(v->d);
-	if (v->p)
-		scmi_platform_destroy(v->p);
+	scmi_platform_destroy(v->p);
 	fw_board_free(&v->board);
 	scmi_board_release_platform(v->bp);
 	free(v->bp);
@@ -165,10 +163,8 @@ static const struct scmi_board_agent *node_agent(const struct scmi_board_platfor
 static int build(struct vhost_scmi *v, const struct scmi_vhost_opts *o, char *err, size_t errlen)
 {
 	struct scmi_platform_config pcfg = { .trace = o->trace, .trace_ctx = o->trace_ctx };
-	int ret = fw_board_load(o->dtb, NULL, &v->board, err, errlen);
+	int ret = session_board_platform(o->dtb, &v->board, v->bp, err, errlen);
 
-	if (!ret)
-		ret = scmi_board_read_platform(v->board.fdt, v->bp, err, errlen);
 	if (!ret && !(v->agent = node_agent(v->bp, o->node, err, errlen)) && !o->node &&
 	    !(v->agent = scmi_board_virtio_agent(v->bp, o->agent, err, errlen)))
 		ret = -ENOENT;
@@ -423,8 +419,7 @@ void scmi_vhost_agent_close(struct scmi_vhost_agent *va)
 {
 	if (!va)
 		return;
-	if (va->agent)
-		scmi_agent_destroy(va->agent);
+	scmi_agent_destroy(va->agent);
 	/* As QEMU at poweroff: every ring stopped (a broken back-end is not
 	 * asked), then the hang-up; then the rings are free. */
 	if (va->rings) {
