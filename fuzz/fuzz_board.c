@@ -48,6 +48,7 @@ static void read_optee_agents(const void *fdt)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_TOTAL_REGION_BYTES (16u << 20)
+#define MAX_REGIONS	       64 /* memfds one input may create */
 #define MAX_AGENT_PATHS	       16
 
 /* What fw_machine_create would map, read by the same reg reader (nodes it
@@ -65,7 +66,7 @@ static bool regions_small(const void *fdt)
 		     node = fdt_node_offset_by_compatible(fdt, node, compat[k])) {
 			uint64_t addr, sz;
 
-			if (++n > FW_MACHINE_MAX_REGIONS + 1)
+			if (++n > MAX_REGIONS)
 				return false;
 			if (fw_dt_reg(&dt, node, &addr, &sz))
 				continue;
@@ -152,6 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			build(&bp, &m);
 		fw_machine_destroy(&m);
 	}
+	scmi_board_release_platform(&bp);
 	fw_board_free(&b);
 	return 0;
 }

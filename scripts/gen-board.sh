@@ -11,9 +11,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -eq 5 ] || { echo "usage: $0 AGENTS DEVICES CLOCKS SENSORS OUT.dtb" >&2; exit 2; }
 agents=$1 devices=$2 clocks=$3 sensors=$4 out=$5
-# The default board's own: agents 1-3, devices 0-7, clocks 0-7, sensors 0-3
-# (the generated ones start after them; see boards/*.dtsi).
-first_agent=4 first_device=8
+# The default board's own agents, devices 0-7, clocks and sensors (see
+# boards/*.dtsi): the generated ones start after them.
+first_agent=$(($(grep -ho '^\s*agent@[0-9]*' "$root/boards/default.dts" "$root"/boards/scmi-*.dtsi |
+	sed 's/.*@//' | sort -n | tail -1) + 1))
+first_device=8
 first_clock=$(grep -c '^\s*clock@' "$root/boards/scmi-clock.dtsi")
 first_sensor=$(grep -c '^\s*sensor@' "$root/boards/scmi-sensor.dtsi")
 tmp=$(mktemp -d)

@@ -12,7 +12,7 @@ build=${1:-$root/build}
 n=${MSGCOST_N:-200}
 board=()
 [ $# -ge 2 ] && board=(--dtb "$2")
-"$root/scripts/deps.sh" test
+command -v valgrind >/dev/null || "$root/scripts/deps.sh" test
 [ -x "$build/fwkit" ] || { cmake -S "$root" -B "$build" -G Ninja >/dev/null; ninja -C "$build" fwkit >/dev/null; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

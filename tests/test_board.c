@@ -219,6 +219,7 @@ static void expect_platform_err(void *fdt, const char *where, const char *prop)
 	assert_non_null(bp);
 	assert_true(scmi_board_read_platform(fdt, bp, err, sizeof(err)) < 0);
 	check_err(err, where, prop);
+	scmi_board_release_platform(bp);
 	free(bp);
 	free(fdt);
 }
@@ -358,6 +359,7 @@ static void test_default_board(void **state)
 		-ENOENT);
 	assert_non_null(strstr(err, "no-such-board"));
 	fw_board_free(&b);
+	scmi_board_release_platform(bp);
 	free(bp);
 }
 
@@ -402,6 +404,7 @@ static void test_default_board_end_to_end(void **state)
 	fw_machine_destroy(&m);
 	fw_board_free(&b);
 	free(info);
+	scmi_board_release_platform(bp);
 	free(bp);
 }
 
@@ -437,6 +440,7 @@ static void test_built_tree_valid(void **state)
 	CHECK(scmi_board_read_agent(fdt, "/firmware/scmi", &c, err, sizeof(err)));
 	assert_int_equal(c.a2p_irq, 63);
 	free(fdt);
+	scmi_board_release_platform(bp);
 	free(bp);
 }
 
@@ -623,6 +627,7 @@ static void test_platform_missing(void **state)
 		assert_non_null(bp);
 		assert_int_equal(scmi_board_read_platform(fdt, bp, err, sizeof(err)), -EINVAL);
 		assert_non_null(strstr(err, "agent@"));
+		scmi_board_release_platform(bp);
 		free(bp);
 	}
 	free(fdt);
@@ -637,6 +642,7 @@ static void test_platform_missing(void **state)
 		assert_int_equal(scmi_board_read_platform(fdt, bp, err, sizeof(err)), -ENOENT);
 		assert_non_null(strstr(err, "fwkit,scmi-platform"));
 		assert_null(strchr(err, '\n'));
+		scmi_board_release_platform(bp);
 		free(bp);
 	}
 	free(fdt);

@@ -166,6 +166,8 @@ static void fix_free(struct fix *f)
 	scmi_platform_destroy(f->p);
 	fw_machine_destroy(&f->mach);
 	fw_board_free(&f->b);
+	if (f->bp)
+		scmi_board_release_platform(f->bp);
 	free(f->bp);
 	pthread_mutex_destroy(&f->lock);
 	fw_completion_destroy(&f->held);

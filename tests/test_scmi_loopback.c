@@ -285,6 +285,7 @@ static int teardown(void **state)
 	scmi_platform_destroy(c->p);
 	for (int i = 0; i < 2; i++)
 		loop_free(&c->loop[i]);
+	scmi_board_release_platform(&c->bp);
 	fw_board_free(&c->board);
 	pthread_cond_destroy(&c->cond);
 	pthread_mutex_destroy(&c->lock);

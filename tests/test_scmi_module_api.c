@@ -294,6 +294,7 @@ static void test_module_ids(void **state)
 	ids.seen[0] |= 3;
 	assert_int_equal(scmi_module_ids_dense(&dt, node, "res", &ids), 0);
 	assert_int_equal(ids.n, 3);
+	scmi_module_ids_release(&ids);
 }
 
 /* Every test on a fresh platform. */

@@ -185,6 +185,7 @@ static void fx_close(struct fx *f)
 	scmi_platform_destroy(f->p);
 	fw_machine_destroy(&f->m);
 	fw_board_free(&f->b);
+	scmi_board_release_platform(f->bp);
 	free(f->bp);
 	free(f);
 	th_log_release();
@@ -875,6 +876,38 @@ static void test_service_setup_errors(void **state)
 	assert_int_equal(scmi_optee_service_add_channel(f->svc, OPTEE_AGENT, &c), 0);
 }
 
+/* Channels beyond the 16 the PTA once held, added in descending id order:
+ * each is found by its id, the last and the first, and none that was not
+ * added; channel removal (at close) keeps the table in order (ASan). */
+static void test_many_channels(void **state)
+{
+	enum { FIRST = 100, N = 40 };
+	struct fx *f = *state;
+	struct reply r;
+
+	for (uint32_t i = N; i-- > 0;) {
+		struct scmi_optee_chan_cfg c = { .channel_id = FIRST + i };
+
+		assert_int_equal(scmi_optee_service_add_channel(f->svc, OPTEE_AGENT, &c), 0);
+	}
+	for (uint32_t id = FIRST; id < FIRST + N; id += N - 1) {
+		assert_int_equal(msg_call(f, id,
+					  cmd_hdr(SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, 1),
+					  NULL, 0, &r),
+				 TEE_SUCCESS);
+		assert_int_equal(r.status, SCMI_SUCCESS);
+		assert_false(scmi_optee_service_busy(f->svc, id));
+	}
+	assert_int_equal(msg_call(f, FIRST + N,
+				  cmd_hdr(SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, 1), NULL, 0,
+				  &r),
+			 TEE_ERROR_BAD_PARAMETERS);
+	assert_int_equal(msg_call(f, FIRST - 1,
+				  cmd_hdr(SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, 1), NULL, 0,
+				  &r),
+			 TEE_ERROR_BAD_PARAMETERS);
+}
+
 /* ------------------------------------------------------------ the board binding */
 
 /* fwkit,channel of the node: the phandles of these paths (NULL-terminated). */
@@ -1066,6 +1099,7 @@ int main(void)
 		cmocka_unit_test(test_quirks_on),
 		T(test_rewrite_during_call),
 		T(test_service_setup_errors),
+		T(test_many_channels),
 		cmocka_unit_test(test_board_errors),
 		cmocka_unit_test(test_firmware_open),
 		cmocka_unit_test_teardown(test_across_processes, reap_tee),

@@ -472,7 +472,7 @@ static void test_board_errors(void **state)
 	expect_board_error(c, "reset@1", "fwkit,notify", 1, NULL, 0, "is a flag");
 	expect_board_error(c, "reset@1", "reg", 9, NULL, 0, "without gaps");
 	expect_board_error(c, "reset@1", "reg", 2, NULL, 0, "defined twice");
-	expect_board_error(c, "reset@1", "reg", 64, NULL, 0, "go up to 63");
+	expect_board_error(c, "reset@1", "reg", 0xFFFF, NULL, 0, "go up to 3");
 	expect_board_error(c, "reset@1", "reg", 0, NULL, -1, "'reg': missing");
 	expect_board_error(c, "reset@1", "label", 0, NULL, -1, "'label'");
 	expect_board_error(c, "reset@1", "label", 0, longname, sizeof(longname), "'label'");

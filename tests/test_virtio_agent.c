@@ -743,6 +743,7 @@ static void test_default_board_over_virtio(void **state)
 	}
 	assert_true(async_done > 0);
 	link_free(l);
+	scmi_board_release_platform(&bp);
 	fw_board_free(&board);
 }
 

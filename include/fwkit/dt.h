@@ -81,6 +81,10 @@ int fw_dt_u64_array(const struct fw_dt *dt, int node, const char *prop, uint64_t
 		    unsigned int min_n, unsigned int max_n, unsigned int *n, unsigned int flags);
 int fw_dt_strings(const struct fw_dt *dt, int node, const char *prop, char *dst, size_t cap,
 		  unsigned int min_n, unsigned int max_n, unsigned int *n, unsigned int flags);
+/* A u32 list of any length, into *v allocated for it (NULL and 0 when an
+ * optional list is absent or empty); the caller frees *v. */
+int fw_dt_u32_list(const struct fw_dt *dt, int node, const char *prop, uint32_t **v,
+		   unsigned int *n, unsigned int flags);
 
 /* Exactly ncells cells, a record such as <min max step>; the error says
  * "must be SHAPE". */

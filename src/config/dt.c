@@ -12,6 +12,7 @@
 #include <libfdt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int vfail(char *err, size_t errlen, const void *fdt, int node, const char *prop,
@@ -247,6 +248,23 @@ int fw_dt_u64_array(const struct fw_dt *dt, int node, const char *prop, uint64_t
 	return cells_array(dt, node, prop, 2, v, NULL, min_n, max_n, n, flags);
 }
 
+int fw_dt_u32_list(const struct fw_dt *dt, int node, const char *prop, uint32_t **v,
+		   unsigned int *n, unsigned int flags)
+{
+	const uint8_t *p;
+	int len, ret = lookup(dt, node, prop, flags, &p, &len);
+
+	*v = NULL;
+	*n = 0;
+	if (ret)
+		return absent_ok(ret);
+	if (list_len(dt, node, prop, len, 1, 0, INT32_MAX / 4))
+		return -EINVAL;
+	if (len && !(*v = malloc((size_t)len)))
+		return -ENOMEM;
+	return cells_array(dt, node, prop, 1, NULL, *v, 0, (unsigned int)len / 4, n, flags);
+}
+
 int fw_dt_u32_tuple(const struct fw_dt *dt, int node, const char *prop, uint32_t *v,
 		    unsigned int ncells, const char *shape, unsigned int flags)
 {
@@ -287,9 +305,11 @@ int fw_dt_phandles(const struct fw_dt *dt, int node, const char *prop, int *targ
 }
 
 /* No ancestor of node below the root may translate addresses. */
-static int identity_mapped(const struct fw_dt *dt, int node)
+/* From node's parent up (libfdt finds a parent by walking the tree from
+ * its start: each one found is asked only once). */
+static int identity_mapped(const struct fw_dt *dt, int parent)
 {
-	for (int p = fdt_parent_offset(dt->fdt, node); p > 0; p = fdt_parent_offset(dt->fdt, p)) {
+	for (int p = parent; p > 0; p = fdt_parent_offset(dt->fdt, p)) {
 		int len;
 
 		if (fdt_getprop(dt->fdt, p, "ranges", &len) && len != 0)
@@ -304,7 +324,7 @@ int fw_dt_reg(const struct fw_dt *dt, int node, uint64_t *addr, uint64_t *size)
 	int parent = fdt_parent_offset(dt->fdt, node), ac, sc, len;
 	const uint8_t *reg;
 
-	if (identity_mapped(dt, node))
+	if (identity_mapped(dt, parent))
 		return -EINVAL;
 	ac = fdt_address_cells(dt->fdt, parent);
 	sc = fdt_size_cells(dt->fdt, parent);

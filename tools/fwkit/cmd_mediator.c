@@ -80,7 +80,7 @@ struct front {
 	struct scmi_platform *p; /* NULL: the platform is in another process */
 	struct fw_machine *mach;
 	struct scmi_board_platform *bp;
-	struct upstream up[SCMI_PLATFORM_MAX_AGENTS];
+	struct upstream up[1 + MEDIATOR_MAX_AGENTS]; /* management, then each secondary */
 	unsigned int nup;
 	struct mediator *m;
 	struct hw_link_server *ctl;
@@ -156,6 +156,8 @@ static void up_close(struct front *f)
 		hw_smc_close(f->up[f->nup].smc);
 		hw_link_close(f->up[f->nup].link);
 	}
+	if (f->bp)
+		scmi_board_release_platform(f->bp);
 	free(f->bp);
 }
 
@@ -196,8 +198,8 @@ static int up_view(void *ctx, const struct scmi_board_agent *a, struct fw_machin
 		return -ENOENT;
 	}
 	for (unsigned int i = 0; i < 3; i++)
-		if (r[i] && (!i || r[i] != r[0]))
-			view->regions[view->nregions++] = r[i];
+		if (r[i] && (!i || r[i] != r[0]) && fw_machine_add(view, r[i]))
+			return -ENOMEM;
 	return 0;
 }
 
@@ -469,18 +471,20 @@ static int agent_node(const char *dtb, uint32_t agent_id, char *node, size_t len
 	struct fw_board b;
 	char err[256];
 	int ret = bp ? fw_board_load(dtb, NULL, &b, err, sizeof(err)) : -ENOMEM;
+	bool found = false;
 
 	if (!ret) {
 		ret = scmi_board_read_platform(b.fdt, bp, err, sizeof(err));
 		fw_board_free(&b);
 	}
-	for (unsigned int i = 0; !ret && i < bp->nagents; i++)
-		if (bp->agents[i].id == agent_id) {
+	for (unsigned int i = 0; !ret && !found && i < bp->nagents; i++)
+		if ((found = bp->agents[i].id == agent_id))
 			snprintf(node, len, "%s", bp->agents[i].chan.path);
-			free(bp);
-			return 0;
-		}
+	if (!ret)
+		scmi_board_release_platform(bp);
 	free(bp);
+	if (found)
+		return 0;
 	if (ret)
 		return cli_fail("%s", ret == -ENOMEM ? strerror(ENOMEM) : err);
 	return cli_fail("agent %u is not on the board", agent_id);

@@ -81,7 +81,7 @@ struct scmi_board_agent {
 	/* an agent reached through OP-TEE: its channels, and no SMC channel */
 	struct scmi_board_optee_chan optee[SCMI_BOARD_MAX_OPTEE_CHANS];
 	unsigned int noptee;
-	uint32_t devices[SCMI_PLATFORM_MAX_DEVICES];
+	uint32_t *devices; /* fwkit,devices (allocated) */
 	unsigned int ndevices;
 	bool has_protocols;
 	uint8_t protocols[64];
@@ -92,12 +92,13 @@ struct scmi_board_platform {
 	char vendor[SCMI_SHORT_NAME_MAX_SIZE];
 	char sub_vendor[SCMI_SHORT_NAME_MAX_SIZE];
 	uint32_t impl_version;
-	struct scmi_board_agent agents[SCMI_PLATFORM_MAX_AGENTS];
+	/* as many as the board has (allocated: scmi_board_release_platform) */
+	struct scmi_board_agent *agents;
 	unsigned int nagents;
-	struct {
+	struct scmi_board_device {
 		uint32_t id;
 		char name[SCMI_SHORT_NAME_MAX_SIZE];
-	} devices[SCMI_PLATFORM_MAX_DEVICES];
+	} * devices;
 	unsigned int ndevices;
 	uint32_t optee_caps; /* fwkit,optee-caps: PTA_SCMI_CAPS_* offered (0: both) */
 	bool optee_quirks;   /* fwkit,optee-quirks: SCMI_OPTEE_QUIRKS */
@@ -111,8 +112,12 @@ struct scmi_board_platform {
 
 int scmi_board_read_agent(const void *fdt, const char *path, struct scmi_board_chan *c, char *err,
 			  size_t errlen);
+/* Fills p, whose agents and devices are allocated for the board: release
+ * it with scmi_board_release_platform (nothing to release after a failure). */
 int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *p, char *err,
 			     size_t errlen);
+/* Frees what reading allocated; p is then empty. Safe on an empty p. */
+void scmi_board_release_platform(struct scmi_board_platform *p);
 /* One "linaro,scmi-optee" node, as the platform and the agent read it. */
 int scmi_board_read_optee_chan(const void *fdt, const char *path, struct scmi_board_optee_chan *c,
 			       char *err, size_t errlen);
@@ -120,14 +125,17 @@ int scmi_board_read_optee_chan(const void *fdt, const char *path, struct scmi_bo
  * container), in tree order; returns the count. */
 int scmi_board_list_agents(const void *fdt, char paths[][SCMI_BOARD_PATH_MAX], int max);
 
-#define FW_MACHINE_MAX_REGIONS 32
-
+/* As many regions as the board has. A view (borrowed) lists some of
+ * another machine's regions: destroying it frees only its list. */
 struct fw_machine {
-	struct hw_shm *regions[FW_MACHINE_MAX_REGIONS];
-	unsigned int nregions;
+	struct hw_shm **regions;
+	unsigned int nregions, cap;
+	bool borrowed;
 };
 
 int fw_machine_create(const void *fdt, struct fw_machine *m, char *err, size_t errlen);
+/* Append a region to m's list (-ENOMEM). */
+int fw_machine_add(struct fw_machine *m, struct hw_shm *shm);
 void fw_machine_destroy(struct fw_machine *m);
 struct hw_shm *fw_machine_region_at(const struct fw_machine *m, uint64_t paddr, uint64_t size);
 
@@ -187,7 +195,7 @@ struct scmi_optee_firmware {
 	struct fw_machine m;
 	struct scmi_platform *p;
 	struct scmi_optee_service *svc;
-	struct hw_shm *shared[SCMI_PLATFORM_MAX_AGENTS * SCMI_BOARD_MAX_OPTEE_CHANS];
+	struct hw_shm **shared; /* (allocated) */
 	unsigned int nshared;
 };
 int scmi_board_optee_firmware_open(const void *fdt, struct scmi_optee_firmware **out, char *err,

@@ -93,7 +93,6 @@ enum scmi_clock_protocol_cmd {
 #endif
 
 /* Limits of this implementation (both ends). */
-#define SCMI_CLOCK_MAX_CLOCKS  64
 #define SCMI_CLOCK_MAX_RATES   64
 #define SCMI_CLOCK_MAX_PARENTS 16
 

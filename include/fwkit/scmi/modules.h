@@ -26,6 +26,8 @@
 #include <fwkit/dt.h>
 #include <fwkit/scmi/platform.h>
 
+#include <stddef.h>
+
 /* The SCMI specification releases a board can present (fwkit,scmi-version). */
 enum scmi_profile {
 	SCMI_PROFILE_2_0, /* DEN0056B */
@@ -60,6 +62,10 @@ struct scmi_proto_module {
 	/* Frees what setup allocated inside priv, also when it failed half-way
 	 * (optional). */
 	void (*destroy)(void *priv);
+	/* SCMI_MODULE_ITEMS: the pointer in priv that holds the block
+	 * scmi_module_alloc made, freed by the registry after destroy (which
+	 * may still walk the resources in it). */
+	size_t items_at;
 };
 
 /* Every module, in the list's order (generated: scmi_modules.c). */
@@ -71,14 +77,22 @@ extern const size_t scmi_num_modules;
 int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, unsigned int max,
 			    const char *what, unsigned int *n);
 
+/* The most resources of one kind a protocol can describe: PROTOCOL_ATTRIBUTES
+ * counts clocks, sensors, pins and the domains of power, performance,
+ * reset, voltage and powercap in 16 bits (15:0). Modules allocate their
+ * resources, and per-agent state for each, for what the board has. */
+#define SCMI_MODULE_MAX_RESOURCES 0xFFFFu
+
 /* Resources numbered by their nodes' reg, each once, densely from 0 (in any
- * order): the ids a setup has read so far. */
-#define SCMI_MODULE_MAX_IDS 256
+ * order): the ids a setup has read so far (seen: allocated on the first id,
+ * freed by scmi_module_ids_release). */
 struct scmi_module_ids {
-	uint32_t seen[SCMI_MODULE_MAX_IDS / 32];
+	uint32_t *seen;
 	uint32_t n; /* highest id read + 1 */
 };
-/* For a setup: a resource node's id (reg), below max and not read before
+void scmi_module_ids_release(struct scmi_module_ids *ids);
+/* For a setup: a resource node's id (reg), below max (at most
+ * SCMI_MODULE_MAX_RESOURCES, the same on every call) and not read before
  * ("<unit> ids go up to ...", "<unit> N is defined twice"). */
 int scmi_module_node_id(const struct fw_dt *dt, int node, const char *unit, uint32_t max,
 			struct scmi_module_ids *ids, uint32_t *id);
@@ -94,6 +108,26 @@ int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node
  * order, up to the first that fails; returns what that one returned. */
 int scmi_module_each_node(const struct fw_dt *dt, int node,
 			  int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv);
+
+/* For a setup: room for the module's resources, one per child node of node
+ * (min to SCMI_MODULE_MAX_RESOURCES, else an error naming the node): their
+ * number in *n, *items n zeroed items of item_size bytes and, with
+ * agent_size, *per_agent n x scmi_platform_num_agents zeroed elements of
+ * agent_size bytes (resource i's agents at i x num_agents), in one block:
+ * the module frees *items only (or names it with SCMI_MODULE_ITEMS); on
+ * failure there is nothing to free and *n is 0. */
+int scmi_module_alloc(struct scmi_platform *p, const struct fw_dt *dt, int node, unsigned int min,
+		      const char *what, size_t item_size, size_t agent_size, unsigned int *n,
+		      void **items, void **per_agent);
+/* scmi_module_each_node, then the ids it read are released (whatever it
+ * returns: nothing of them is left to free). */
+int scmi_module_read_nodes(const struct fw_dt *dt, int node,
+			   int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv,
+			   struct scmi_module_ids *ids);
+
+/* .items_at of a module whose state type keeps scmi_module_alloc's block in
+ * field (offset + 1, so that 0 means none). */
+#define SCMI_MODULE_ITEMS(type, field) .items_at = offsetof(type, field) + 1
 
 /* The .msgs / .nmsgs / .versions / .nversions of a module, from its arrays. */
 #define SCMI_MODULE_TABLES(msg_table, version_list)                                                \

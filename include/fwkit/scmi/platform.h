@@ -20,8 +20,13 @@
 #include <fwkit/hw.h>
 #include <fwkit/scmi/smt.h>
 
-#define SCMI_PLATFORM_MAX_AGENTS	   128
-#define SCMI_PLATFORM_MAX_DEVICES	   64
+/* Base PROTOCOL_ATTRIBUTES counts the agents in 8 bits (15:8, the platform
+ * not counted) and agent ids are 1..254: 0 is the platform, 0xFF Xen's
+ * SCMI_AGENT_ID_INVALID (and DISCOVER_AGENT's 0xFFFFFFFF the caller). Per
+ * agent state is allocated for the agents a board has, never for this many.
+ * Devices have no bound of the specification's (ids are 32 bits): the
+ * platform holds as many as the board declares. */
+#define SCMI_PLATFORM_MAX_AGENTS	   254
 #define SCMI_PLATFORM_P2A_QUEUE		   256
 #define SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE 128
 
@@ -30,14 +35,15 @@ struct scmi_platform_chan;
 
 struct scmi_platform_agent {
 	uint32_t id;
+	unsigned int index; /* scmi_platform_agent_index */
 	char name[SCMI_SHORT_NAME_MAX_SIZE];
 	bool trusted;	    /* may use Base 0x9-0xB and discover others */
 	bool notify_errors; /* BASE_NOTIFY_ERRORS */
-	uint8_t dev_allowed[SCMI_PLATFORM_MAX_DEVICES]; /* by device index */
-	uint8_t dev_allowed_default[SCMI_PLATFORM_MAX_DEVICES];
-	/* per device index: protocols denied on it (bit = protocol id) */
-	uint32_t dev_proto_denied[SCMI_PLATFORM_MAX_DEVICES][8];
-	uint32_t proto_allowed[8]; /* protocols the agent may use */
+	/* by device index, as many as the platform has devices */
+	uint8_t *dev_allowed;
+	uint8_t *dev_allowed_default;
+	uint32_t (*dev_proto_denied)[8]; /* protocols denied on it (bit = protocol id) */
+	uint32_t proto_allowed[8];	 /* protocols the agent may use */
 	uint32_t proto_allowed_default[8];
 	uint64_t errors;
 	/* the platform's: the agent's first channel with a platform-to-agent
@@ -159,7 +165,9 @@ struct scmi_platform_stats {
 };
 
 int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out);
-/* Agents: id 1..254, unique; name up to 15 characters. */
+/* Agents and devices are added while the board is built, before
+ * scmi_platform_start: the arrays that hold them grow as they come.
+ * Agents: id 1..254, unique; name up to 15 characters. */
 int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *name, bool trusted);
 /* Devices for the permission model: id unique. */
 int scmi_platform_add_device(struct scmi_platform *p, uint32_t id, const char *name);
@@ -205,7 +213,8 @@ bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id);
 void scmi_platform_lock(struct scmi_platform *p);
 void scmi_platform_unlock(struct scmi_platform *p);
 /* Agents by index 0 .. num_agents-1 (stable: protocols keep per-agent state
- * in arrays of SCMI_PLATFORM_MAX_AGENTS indexed this way). -1 if unknown. */
+ * in arrays of num_agents indexed this way, allocated at setup, when every
+ * agent of the board is known). -1 if unknown. */
 int scmi_platform_agent_index(const struct scmi_platform *p, uint32_t agent_id);
 uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int index);
 unsigned int scmi_platform_num_agents(const struct scmi_platform *p);

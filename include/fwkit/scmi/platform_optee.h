@@ -38,7 +38,6 @@
 #define SCMI_OPTEE_SEC_PAYLOAD_MAX 92u
 /* The MSG-mode header word (shm_msg.c's struct msg_header). */
 #define SCMI_OPTEE_MSG_HEADER_SIZE 4u
-#define SCMI_OPTEE_MAX_CHANNELS	   16u
 
 /* Service options. */
 #define SCMI_OPTEE_QUIRKS FW_BIT(0) /* optee_os's known bugs, for testers */

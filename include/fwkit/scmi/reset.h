@@ -56,8 +56,6 @@ enum scmi_reset_protocol_cmd {
 #define SCMI_MAX_STR_SIZE 64 /* extended names, NUL included */
 #endif
 
-#define SCMI_RESET_MAX_DOMAINS 64
-
 struct scmi_reset_client {
 	struct scmi_protocol_handle ph;
 	uint32_t num_domains;

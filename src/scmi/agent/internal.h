@@ -104,7 +104,9 @@ struct notify_queue {
 	bool started;
 };
 
-#define MAX_CHANNELS 32
+/* A TX and an RX channel for each protocol id (8 bits) at most: the slots
+ * of tx_chan and rx_chan, which refuse a second one. */
+#define MAX_CHANNELS (2 * 256)
 
 struct scmi_agent {
 	struct scmi_agent_config cfg;

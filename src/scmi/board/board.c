@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* A region of the board: its reg, which hw_shm must be able to map. */
 static int read_region(const struct fw_dt *dt, int node, uint64_t *addr, uint64_t *size)
@@ -366,26 +367,40 @@ static int read_agent_channel(const struct fw_dt *dt, int node, struct scmi_boar
 	return 0;
 }
 
+/* The board's device of id (bp->devices is sorted by id), or NULL. */
+static const struct scmi_board_device *board_device(const struct scmi_board_platform *bp,
+						    uint32_t id)
+{
+	unsigned int lo = 0, hi = bp->ndevices;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (bp->devices[mid].id == id)
+			return &bp->devices[mid];
+		if (bp->devices[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* The agent's device allow list (devices the platform has) and protocols. */
 static int read_agent_lists(const struct fw_dt *dt, int node, const struct scmi_board_platform *bp,
 			    struct scmi_board_agent *a)
 {
 	uint32_t list[64];
 	unsigned int n;
+	int ret;
 
-	if (fw_dt_u32_array(dt, node, "fwkit,devices", a->devices, 0, SCMI_PLATFORM_MAX_DEVICES,
-			    &a->ndevices, 0) ||
+	if ((ret = fw_dt_u32_list(dt, node, "fwkit,devices", &a->devices, &a->ndevices, 0)) ||
 	    fw_dt_u32_array(dt, node, "fwkit,protocols", list, 0, 64, &n, 0))
-		return -EINVAL;
-	for (unsigned int i = 0; i < a->ndevices; i++) {
-		bool found = false;
-
-		for (unsigned int j = 0; j < bp->ndevices; j++)
-			found |= bp->devices[j].id == a->devices[i];
-		if (!found)
+		return ret ? ret : -EINVAL;
+	for (unsigned int i = 0; i < a->ndevices; i++)
+		if (!board_device(bp, a->devices[i]))
 			return fw_dt_error(dt, node, "fwkit,devices",
 					   "device %u is not under devices", a->devices[i]);
-	}
 	a->has_protocols = fw_dt_has(dt, node, "fwkit,protocols");
 	for (unsigned int i = 0; i < n; i++) {
 		if (list[i] < 0x11 || list[i] > 0xFF)
@@ -413,30 +428,85 @@ static int read_platform_agent(const struct fw_dt *dt, int node, struct scmi_boa
 	return read_agent_lists(dt, node, bp, a);
 }
 
-static int read_device(const struct fw_dt *dt, int node, struct scmi_board_platform *bp)
+static int read_device(const struct fw_dt *dt, int node, struct scmi_board_device *d)
 {
-	uint32_t id;
+	if (fw_dt_u32(dt, node, "reg", &d->id, 0, UINT32_MAX, FW_DT_REQUIRED))
+		return -EINVAL;
+	snprintf(d->name, SCMI_SHORT_NAME_MAX_SIZE, "device%u", d->id);
+	return fw_dt_string(dt, node, "label", d->name, SCMI_SHORT_NAME_MAX_SIZE, 0);
+}
 
-	if (bp->ndevices == SCMI_PLATFORM_MAX_DEVICES)
-		return fw_dt_error(dt, node, NULL, "more than %d devices",
-				   SCMI_PLATFORM_MAX_DEVICES);
-	if (fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, FW_DT_REQUIRED))
-		return -EINVAL;
-	for (unsigned int i = 0; i < bp->ndevices; i++)
-		if (bp->devices[i].id == id)
-			return fw_dt_error(dt, node, "reg", "device id %u used twice", id);
-	bp->devices[bp->ndevices].id = id;
-	snprintf(bp->devices[bp->ndevices].name, SCMI_SHORT_NAME_MAX_SIZE, "device%u", id);
-	if (fw_dt_string(dt, node, "label", bp->devices[bp->ndevices].name,
-			 SCMI_SHORT_NAME_MAX_SIZE, 0))
-		return -EINVAL;
-	bp->ndevices++;
+static int device_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct scmi_board_device *)a)->id;
+	uint32_t y = ((const struct scmi_board_device *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
+/* The second device node with reg id (its error names it). */
+static int second_device_node(const struct fw_dt *dt, int devs, uint32_t id)
+{
+	int child, seen = 0;
+
+	fdt_for_each_subnode(child, dt->fdt, devs)
+	{
+		uint32_t reg = 0;
+
+		fw_dt_u32(dt, child, "reg", &reg, 0, UINT32_MAX, 0);
+		if (reg == id && seen++)
+			return child;
+	}
+	return devs;
+}
+
+/* Every device node under devices, sorted by id, each id once. */
+static int read_devices(const struct fw_dt *dt, int node, struct scmi_board_platform *bp)
+{
+	int child, devs = fdt_subnode_offset(dt->fdt, node, "devices");
+	unsigned int n = 0;
+
+	if (devs < 0)
+		return 0;
+	fdt_for_each_subnode(child, dt->fdt, devs) n++;
+	if (n && !(bp->devices = calloc(n, sizeof(*bp->devices))))
+		return -ENOMEM;
+	fdt_for_each_subnode(child, dt->fdt, devs)
+	{
+		if (read_device(dt, child, &bp->devices[bp->ndevices]))
+			return -EINVAL;
+		bp->ndevices++;
+	}
+	qsort(bp->devices, bp->ndevices, sizeof(*bp->devices), device_cmp);
+	for (unsigned int i = 1; i < bp->ndevices; i++)
+		if (bp->devices[i].id == bp->devices[i - 1].id)
+			return fw_dt_error(dt, second_device_node(dt, devs, bp->devices[i].id),
+					   "reg", "device id %u used twice", bp->devices[i].id);
 	return 0;
+}
+
+/* Room for each agent@ node of the platform node. */
+static int alloc_agents(const struct fw_dt *dt, int node, struct scmi_board_platform *bp)
+{
+	unsigned int n = 0;
+	int child;
+
+	fdt_for_each_subnode(child, dt->fdt, node)
+	{
+		const char *name = fdt_get_name(dt->fdt, child, NULL);
+
+		n += name && !strncmp(name, "agent@", 6);
+	}
+	if (n > SCMI_PLATFORM_MAX_AGENTS)
+		return fw_dt_error(dt, node, NULL, "more than %d agents", SCMI_PLATFORM_MAX_AGENTS);
+	if (!n)
+		return fw_dt_error(dt, node, NULL, "no agent@ nodes");
+	return (bp->agents = calloc(n, sizeof(*bp->agents))) ? 0 : -ENOMEM;
 }
 
 static int read_platform(const struct fw_dt *dt, int node, struct scmi_board_platform *bp)
 {
-	int child, devs = fdt_subnode_offset(dt->fdt, node, "devices");
+	int child, ret;
 
 	snprintf(bp->vendor, sizeof(bp->vendor), "fwkit");
 	if (fw_dt_string(dt, node, "fwkit,vendor", bp->vendor, sizeof(bp->vendor), 0) ||
@@ -445,32 +515,40 @@ static int read_platform(const struct fw_dt *dt, int node, struct scmi_board_pla
 	    fw_dt_u32(dt, node, "fwkit,optee-caps", &bp->optee_caps, 1, PTA_SCMI_CAPS_MASK, 0) ||
 	    fw_dt_flag(dt, node, "fwkit,optee-quirks", &bp->optee_quirks))
 		return -EINVAL;
-	if (devs >= 0)
-		fdt_for_each_subnode(child, dt->fdt,
-				     devs) if (read_device(dt, child, bp)) return -EINVAL;
+	if ((ret = read_devices(dt, node, bp)) || (ret = alloc_agents(dt, node, bp)))
+		return ret;
 	fdt_for_each_subnode(child, dt->fdt, node)
 	{
 		const char *name = fdt_get_name(dt->fdt, child, NULL);
 
 		if (!name || strncmp(name, "agent@", 6))
 			continue;
-		if (bp->nagents == SCMI_PLATFORM_MAX_AGENTS)
-			return fw_dt_error(dt, child, NULL, "more than %d agents",
-					   SCMI_PLATFORM_MAX_AGENTS);
-		if (read_platform_agent(dt, child, bp, &bp->agents[bp->nagents]))
-			return -EINVAL;
+		/* counted after it is read, so that its checks see only the
+		 * others, and also when it failed, so that release frees it */
+		ret = read_platform_agent(dt, child, bp, &bp->agents[bp->nagents]);
 		bp->nagents++;
+		if (ret)
+			return ret;
 	}
-	if (!bp->nagents)
-		return fw_dt_error(dt, node, NULL, "no agent@ nodes");
 	return 0;
+}
+
+void scmi_board_release_platform(struct scmi_board_platform *bp)
+{
+	for (unsigned int i = 0; bp->agents && i < bp->nagents; i++)
+		free(bp->agents[i].devices);
+	free(bp->agents);
+	free(bp->devices);
+	bp->agents = NULL;
+	bp->devices = NULL;
+	bp->nagents = bp->ndevices = 0;
 }
 
 int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *bp, char *err,
 			     size_t errlen)
 {
 	const struct fw_dt dt = { fdt, err, errlen };
-	int node = fdt_node_offset_by_compatible(fdt, -1, "fwkit,scmi-platform");
+	int ret, node = fdt_node_offset_by_compatible(fdt, -1, "fwkit,scmi-platform");
 
 	memset(bp, 0, sizeof(*bp));
 	err[0] = '\0';
@@ -481,7 +559,10 @@ int scmi_board_read_platform(const void *fdt, struct scmi_board_platform *bp, ch
 	}
 	bp->fdt = fdt;
 	bp->node = node;
-	return read_platform(&dt, node, bp);
+	ret = read_platform(&dt, node, bp);
+	if (ret)
+		scmi_board_release_platform(bp);
+	return ret;
 }
 
 /* ---------------------------------------------------------------- machine */
@@ -511,19 +592,15 @@ int fw_machine_create(const void *fdt, struct fw_machine *m, char *err, size_t e
 					goto fail;
 				}
 			}
-			if (m->nregions == FW_MACHINE_MAX_REGIONS) {
-				fw_dt_error(&dt, node, NULL, "more than %d memory regions",
-					    FW_MACHINE_MAX_REGIONS);
-				goto fail;
-			}
 			ret = hw_shm_create(fdt_get_name(fdt, node, NULL), addr, (size_t)size,
 					    &shm);
+			if (!ret && (ret = fw_machine_add(m, shm)))
+				hw_shm_destroy(shm);
 			if (ret) {
 				fw_dt_error(&dt, node, "reg", "cannot create region: %s",
 					    strerror(-ret));
 				goto fail;
 			}
-			m->regions[m->nregions++] = shm;
 		}
 	}
 	return 0;
@@ -532,11 +609,28 @@ fail:
 	return -EINVAL;
 }
 
+int fw_machine_add(struct fw_machine *m, struct hw_shm *shm)
+{
+	unsigned int cap = m->cap ? 2 * m->cap : 8;
+	struct hw_shm **r = m->regions;
+
+	if (m->nregions == m->cap) {
+		if (!(r = realloc(m->regions, cap * sizeof(*r))))
+			return -ENOMEM;
+		m->regions = r;
+		m->cap = cap;
+	}
+	m->regions[m->nregions++] = shm;
+	return 0;
+}
+
 void fw_machine_destroy(struct fw_machine *m)
 {
-	for (unsigned int i = 0; i < m->nregions; i++)
+	for (unsigned int i = 0; !m->borrowed && i < m->nregions; i++)
 		hw_shm_destroy(m->regions[i]);
-	m->nregions = 0;
+	free(m->regions);
+	m->regions = NULL;
+	m->nregions = m->cap = 0;
 }
 
 struct hw_shm *fw_machine_region_at(const struct fw_machine *m, uint64_t paddr, uint64_t size)

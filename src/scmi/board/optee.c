@@ -88,8 +88,14 @@ int scmi_board_optee_register(void *service, struct optee_tee *tee)
 }
 
 /* The regions the OP-TEE channels' SMT areas lie in, each once. */
-static void collect_shared(struct scmi_optee_firmware *fw)
+static int collect_shared(struct scmi_optee_firmware *fw)
 {
+	size_t room = 0;
+
+	for (unsigned int i = 0; i < fw->bp.nagents; i++)
+		room += fw->bp.agents[i].noptee;
+	if (!(fw->shared = calloc(room ? room : 1, sizeof(*fw->shared))))
+		return -ENOMEM;
 	for (unsigned int i = 0; i < fw->bp.nagents; i++) {
 		const struct scmi_board_agent *a = &fw->bp.agents[i];
 
@@ -107,6 +113,7 @@ static void collect_shared(struct scmi_optee_firmware *fw)
 				fw->shared[fw->nshared++] = r;
 		}
 	}
+	return 0;
 }
 
 static int firmware_build(struct scmi_optee_firmware *fw, const void *fdt, char *err, size_t errlen)
@@ -136,11 +143,12 @@ int scmi_board_optee_firmware_open(const void *fdt, struct scmi_optee_firmware *
 	ret = firmware_build(fw, fdt, err, errlen);
 	if (ret == -ENOENT && !fw->p)
 		ret = 0; /* no SCMI platform on this board */
+	if (!ret && fw->svc)
+		ret = collect_shared(fw);
 	if (ret || !fw->svc) {
 		scmi_board_optee_firmware_close(fw);
 		return ret;
 	}
-	collect_shared(fw);
 	*out = fw;
 	return 0;
 }
@@ -153,5 +161,7 @@ void scmi_board_optee_firmware_close(struct scmi_optee_firmware *fw)
 	if (fw->p)
 		scmi_platform_destroy(fw->p);
 	fw_machine_destroy(&fw->m);
+	scmi_board_release_platform(&fw->bp);
+	free(fw->shared);
 	free(fw);
 }

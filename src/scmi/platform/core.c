@@ -39,7 +39,7 @@ struct scmi_platform_agent *scmi_platform_agent_by_id(struct scmi_platform *p, u
 {
 	int i = scmi_platform_agent_index(p, id);
 
-	return i < 0 ? NULL : &p->agents[i];
+	return i < 0 ? NULL : &p->agents[i]->pub;
 }
 
 unsigned int scmi_platform_num_agents(const struct scmi_platform *p)
@@ -54,7 +54,7 @@ int scmi_platform_agent_index(const struct scmi_platform *p, uint32_t agent_id)
 
 uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int index)
 {
-	return index < p->nagents ? p->agents[index].id : 0;
+	return index < p->nagents ? p->agents[index]->pub.id : 0;
 }
 
 /* Fibonacci hashing: ids that differ in low bits (SMC function ids,
@@ -67,7 +67,7 @@ static unsigned int hash_slot(uint64_t key, unsigned int size)
 /* The slot holding device id, or the empty slot where it would go. */
 static unsigned int device_slot(const struct scmi_platform *p, uint32_t id)
 {
-	const unsigned int size = FW_ARRAY_SIZE(p->device_slot);
+	const unsigned int size = 2 * p->devices_cap;
 	unsigned int i = hash_slot(id, size);
 
 	while (p->device_slot[i] && p->devices[p->device_slot[i] - 1].id != id)
@@ -77,7 +77,7 @@ static unsigned int device_slot(const struct scmi_platform *p, uint32_t id)
 
 int platform_device_index(const struct scmi_platform *p, uint32_t id)
 {
-	return p->device_slot[device_slot(p, id)] - 1;
+	return p->devices_cap ? (int)p->device_slot[device_slot(p, id)] - 1 : -1;
 }
 
 bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id)
@@ -95,9 +95,61 @@ void scmi_platform_unlock(struct scmi_platform *p)
 	platform_unlock(p);
 }
 
+/* An agent's per-device arrays from room for old devices to room for cap
+ * (the new part zeroed: no access, nothing denied). */
+static int agent_devices_grow(struct scmi_platform_agent *a, unsigned int old, unsigned int cap)
+{
+	uint8_t *allowed = realloc(a->dev_allowed, cap);
+	uint8_t *dflt = allowed ? realloc(a->dev_allowed_default, cap) : NULL;
+	uint32_t(*denied)[8] = dflt ? realloc(a->dev_proto_denied, cap * sizeof(*denied)) : NULL;
+
+	if (allowed)
+		a->dev_allowed = allowed;
+	if (dflt)
+		a->dev_allowed_default = dflt;
+	if (!denied)
+		return -ENOMEM;
+	a->dev_proto_denied = denied;
+	memset(allowed + old, 0, cap - old);
+	memset(dflt + old, 0, cap - old);
+	memset(denied + old, 0, (cap - old) * sizeof(*denied));
+	return 0;
+}
+
+static void agent_free(struct platform_agent *pa)
+{
+	free(pa->pub.dev_allowed);
+	free(pa->pub.dev_allowed_default);
+	free(pa->pub.dev_proto_denied);
+	free(pa);
+}
+
+/* A new agent with room for the platform's devices, in p->agents. */
+static struct scmi_platform_agent *agent_new(struct scmi_platform *p)
+{
+	unsigned int cap = p->agents_cap ? 2 * p->agents_cap : 8;
+	struct platform_agent **agents = p->agents, *pa;
+
+	if (p->nagents == p->agents_cap) {
+		if (!(agents = realloc(p->agents, cap * sizeof(*agents))))
+			return NULL;
+		p->agents = agents;
+		p->agents_cap = cap;
+	}
+	if (!(pa = calloc(1, sizeof(*pa))))
+		return NULL;
+	if (p->devices_cap && agent_devices_grow(&pa->pub, 0, p->devices_cap)) {
+		agent_free(pa);
+		return NULL;
+	}
+	pa->pub.index = p->nagents;
+	p->agents[p->nagents++] = pa;
+	return &pa->pub;
+}
+
 int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *name, bool trusted)
 {
-	struct scmi_platform_agent *a;
+	struct scmi_platform_agent *a = NULL;
 	int ret = 0;
 
 	platform_lock(p);
@@ -107,10 +159,10 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 		ret = -EEXIST;
 	else if (p->nagents == SCMI_PLATFORM_MAX_AGENTS)
 		ret = -ENOSPC;
+	else if (!(a = agent_new(p)))
+		ret = -ENOMEM;
 	if (!ret) {
-		p->agent_slot[id] = (uint8_t)(p->nagents + 1);
-		a = &p->agents[p->nagents++];
-		memset(a, 0, sizeof(*a));
+		p->agent_slot[id] = (uint8_t)p->nagents;
 		a->id = id;
 		snprintf(a->name, sizeof(a->name), "%s", name);
 		a->trusted = trusted;
@@ -122,6 +174,30 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 	return ret;
 }
 
+/* Room for twice the devices, in the devices, their index and every
+ * agent's per-device arrays; the room grows only once all of them have it. */
+static int devices_grow(struct scmi_platform *p)
+{
+	unsigned int old = p->devices_cap, cap = old ? 2 * old : 8;
+	struct pdevice *devices;
+	uint32_t *slots;
+
+	for (unsigned int i = 0; i < p->nagents; i++)
+		if (agent_devices_grow(&p->agents[i]->pub, old, cap))
+			return -ENOMEM;
+	if (!(devices = realloc(p->devices, cap * sizeof(*devices))))
+		return -ENOMEM;
+	p->devices = devices;
+	if (!(slots = calloc(2 * (size_t)cap, sizeof(*slots))))
+		return -ENOMEM;
+	free(p->device_slot);
+	p->device_slot = slots;
+	p->devices_cap = cap;
+	for (unsigned int i = 0; i < p->ndevices; i++)
+		slots[device_slot(p, p->devices[i].id)] = i + 1;
+	return 0;
+}
+
 int scmi_platform_add_device(struct scmi_platform *p, uint32_t id, const char *name)
 {
 	int ret = 0;
@@ -129,10 +205,10 @@ int scmi_platform_add_device(struct scmi_platform *p, uint32_t id, const char *n
 	platform_lock(p);
 	if (platform_device_index(p, id) >= 0)
 		ret = -EEXIST;
-	else if (p->ndevices == SCMI_PLATFORM_MAX_DEVICES)
-		ret = -ENOSPC;
-	else {
-		p->device_slot[device_slot(p, id)] = (uint8_t)(p->ndevices + 1);
+	else if (p->ndevices == p->devices_cap)
+		ret = devices_grow(p);
+	if (!ret) {
+		p->device_slot[device_slot(p, id)] = p->ndevices + 1;
 		p->devices[p->ndevices].id = id;
 		snprintf(p->devices[p->ndevices].name, SCMI_SHORT_NAME_MAX_SIZE, "%s",
 			 name ? name : "");
@@ -386,20 +462,28 @@ bool scmi_platform_agent_may_use(const struct scmi_platform_agent *a, uint8_t pr
 	return a->proto_allowed[protocol_id / 32] & (1u << (protocol_id % 32));
 }
 
-bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uint32_t device_id,
-				 uint8_t protocol_id)
+bool platform_agent_device_access(const struct scmi_platform *p,
+				  const struct scmi_platform_agent *a, uint32_t device_id,
+				  uint8_t protocol_id)
 {
-	struct scmi_platform_agent *a = scmi_platform_agent_by_id(p, agent_id);
 	int idx = platform_device_index(p, device_id);
 
-	if (!a || idx < 0 || !a->dev_allowed[idx])
+	if (idx < 0 || !a->dev_allowed[idx])
 		return false;
 	return !(a->dev_proto_denied[idx][protocol_id / 32] & (1u << (protocol_id % 32)));
 }
 
+bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uint32_t device_id,
+				 uint8_t protocol_id)
+{
+	struct scmi_platform_agent *a = scmi_platform_agent_by_id(p, agent_id);
+
+	return a && platform_agent_device_access(p, a, device_id, protocol_id);
+}
+
 static void visible_rebuild(struct scmi_platform *p, const struct scmi_platform_agent *a)
 {
-	struct platform_visible *v = &p->visible[a - p->agents];
+	struct platform_visible *v = &platform_agent_of(a)->visible;
 
 	v->n = 0;
 	for (unsigned int i = 0; i < p->nprotos; i++)
@@ -415,7 +499,7 @@ void platform_protocols_changed(struct scmi_platform *p, const struct scmi_platf
 		return;
 	}
 	for (unsigned int i = 0; i < p->nagents; i++)
-		visible_rebuild(p, &p->agents[i]);
+		visible_rebuild(p, &p->agents[i]->pub);
 }
 
 void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a,
@@ -427,11 +511,13 @@ void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a
 		const struct scmi_protocol *proto = p->protocols[p->proto_ids[i]];
 
 		if (proto->reset_agent)
-			proto->reset_agent(p, proto->priv, (unsigned int)(a - p->agents), a->id);
+			proto->reset_agent(p, proto->priv, a->index, a->id);
 	}
 	if (reset_permissions) {
-		memcpy(a->dev_allowed, a->dev_allowed_default, sizeof(a->dev_allowed));
-		memset(a->dev_proto_denied, 0, sizeof(a->dev_proto_denied));
+		if (p->ndevices) {
+			memcpy(a->dev_allowed, a->dev_allowed_default, p->ndevices);
+			memset(a->dev_proto_denied, 0, p->ndevices * sizeof(*a->dev_proto_denied));
+		}
 		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
 		platform_protocols_changed(p, a);
 	}
@@ -452,6 +538,11 @@ void scmi_platform_destroy(struct scmi_platform *p)
 	}
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
+	for (unsigned int i = 0; i < p->nagents; i++)
+		agent_free(p->agents[i]);
+	free(p->agents);
+	free(p->devices);
+	free(p->device_slot);
 	free(p->chan_index);
 	free(p->chans);
 	free(p);

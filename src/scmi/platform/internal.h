@@ -47,29 +47,42 @@ struct pdevice {
 	char name[SCMI_SHORT_NAME_MAX_SIZE];
 };
 
+/* An agent with the core's own state of it, allocated one by one so that
+ * what points at an agent (channels, messages) stays valid while more are
+ * added: memory grows with the board's agents, not with the limit. */
+struct platform_agent {
+	struct scmi_platform_agent pub;
+	/* the protocols (Base aside) it may use, ascending, kept by
+	 * platform_protocols_changed so discovery never scans ids */
+	struct platform_visible {
+		unsigned int n;
+		uint8_t ids[255];
+	} visible;
+	uint32_t negotiated[256]; /* NEGOTIATE_PROTOCOL_VERSION by protocol id; 0: none */
+};
+
+static inline struct platform_agent *platform_agent_of(const struct scmi_platform_agent *a)
+{
+	return FW_CONTAINER_OF(a, struct platform_agent, pub);
+}
+
 struct scmi_platform {
 	struct scmi_platform_config cfg;
 	/* Not a recursive mutex: a plain one plus its holder, so that the
 	 * common case (one acquisition per message) costs a plain lock and a
 	 * handler re-entering a public call costs a compare (platform_lock). */
 	pthread_mutex_t lock;
-	_Atomic(pthread_t) owner; /* 0 when nobody holds lock */
-	unsigned int depth;	  /* the holder's acquisitions */
-	pthread_cond_t cond;	  /* worker: new P2A item, a free buffer, or stop */
-	struct scmi_platform_agent agents[SCMI_PLATFORM_MAX_AGENTS];
-	unsigned int nagents;
+	_Atomic(pthread_t) owner;	/* 0 when nobody holds lock */
+	unsigned int depth;		/* the holder's acquisitions */
+	pthread_cond_t cond;		/* worker: new P2A item, a free buffer, or stop */
+	struct platform_agent **agents; /* by index, room for agents_cap */
+	unsigned int nagents, agents_cap;
 	uint8_t agent_slot[256]; /* by agent id (below 0xFF): index + 1, 0: none */
-	/* by agent index: the protocols (Base aside) it may use, ascending,
-	 * kept by platform_protocols_changed so discovery never scans ids */
-	struct platform_visible {
-		unsigned int n;
-		uint8_t ids[255];
-	} visible[SCMI_PLATFORM_MAX_AGENTS];
-	struct pdevice devices[SCMI_PLATFORM_MAX_DEVICES];
-	unsigned int ndevices;
+	struct pdevice *devices; /* by index, room for devices_cap */
+	unsigned int ndevices, devices_cap;
 	/* device index + 1 by device id, open addressing (0: empty slot);
-	 * twice the devices' room, so a probe ends at an empty slot */
-	uint8_t device_slot[2 * SCMI_PLATFORM_MAX_DEVICES];
+	 * 2 * devices_cap slots, so a probe ends at an empty slot */
+	uint32_t *device_slot;
 	struct scmi_platform_chan **chans; /* in creation order */
 	unsigned int nchans, chans_cap;
 	/* chans by (transport, key), open addressing, a power of two at least
@@ -80,8 +93,6 @@ struct scmi_platform {
 	uint8_t proto_ids[256]; /* the registered ids, ascending: walks skip the gaps */
 	unsigned int nprotos;
 	struct scmi_protocol base; /* scmi_base_protocol at cfg.base_version */
-	/* NEGOTIATE_PROTOCOL_VERSION by agent index and protocol id; 0: none */
-	uint32_t negotiated[SCMI_PLATFORM_MAX_AGENTS][256];
 	pthread_t worker;
 	/* the channel whose command this thread serves (under the lock) */
 	struct scmi_platform_chan *serving;
@@ -117,15 +128,18 @@ static inline void platform_unlock(struct scmi_platform *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
-_Static_assert(SCMI_PLATFORM_MAX_AGENTS < 255 && SCMI_PLATFORM_MAX_DEVICES < 255,
-	       "agent_slot and device_slot hold an index + 1 in a byte");
+_Static_assert(SCMI_PLATFORM_MAX_AGENTS < 255, "agent_slot holds an index + 1 in a byte");
 
 int platform_device_index(const struct scmi_platform *p, uint32_t id);
+/* scmi_platform_device_access for an agent in hand (a message's). */
+bool platform_agent_device_access(const struct scmi_platform *p,
+				  const struct scmi_platform_agent *a, uint32_t device_id,
+				  uint8_t protocol_id);
 /* Protocols (other than Base) the agent may use, ascending. */
 static inline const struct platform_visible *
 platform_visible_protocols(const struct scmi_platform *p, const struct scmi_platform_agent *a)
 {
-	return &p->visible[a - p->agents];
+	return &platform_agent_of(a)->visible;
 }
 /* After a change to a's protocol permissions, or to the protocols
  * registered (a NULL: every agent's). */

@@ -253,7 +253,7 @@ int platform_p2a_notify(struct scmi_platform *p, const struct scmi_platform_agen
 /* The agent at index i (scmi_platform_agent_index), or NULL. */
 static const struct scmi_platform_agent *agent_at(const struct scmi_platform *p, unsigned int i)
 {
-	return i < p->nagents ? &p->agents[i] : NULL;
+	return i < p->nagents ? &p->agents[i]->pub : NULL;
 }
 
 static uint32_t event_hdr(uint8_t protocol_id, uint8_t evt_id)

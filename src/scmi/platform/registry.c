@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <libfdt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ static void module_state_free(const struct scmi_proto_module *m, void *priv)
 {
 	if (m->destroy)
 		m->destroy(priv);
+	if (m->items_at)
+		free(*(void **)((char *)priv + m->items_at - 1));
 	free(priv);
 }
 
@@ -51,17 +54,65 @@ int scmi_module_count_nodes(const struct fw_dt *dt, int node, unsigned int min, 
 
 static bool id_seen(const struct scmi_module_ids *ids, uint32_t id)
 {
-	return ids->seen[id / 32] & (1u << (id % 32));
+	return ids->seen && ids->seen[id / 32] & (1u << (id % 32));
+}
+
+void scmi_module_ids_release(struct scmi_module_ids *ids)
+{
+	free(ids->seen);
+	ids->seen = NULL;
+}
+
+int scmi_module_alloc(struct scmi_platform *p, const struct fw_dt *dt, int node, unsigned int min,
+		      const char *what, size_t item_size, size_t agent_size, unsigned int *n,
+		      void **items, void **per_agent)
+{
+	const size_t align = _Alignof(max_align_t);
+	size_t agents = scmi_platform_num_agents(p), head;
+	int ret = scmi_module_count_nodes(dt, node, min, SCMI_MODULE_MAX_RESOURCES, what, n);
+
+	*items = NULL;
+	if (per_agent)
+		*per_agent = NULL;
+	if (ret) {
+		*n = 0; /* a destroy hook walking n resources finds none */
+		return ret;
+	}
+	/* One block, the per-agent state after the items: one free. Never
+	 * calloc(0): a board without resources still gets a pointer. */
+	head = (*n * item_size + align - 1) / align * align;
+	if (!(*items = calloc(1, head + *n * agents * agent_size + 1))) {
+		*n = 0;
+		return -ENOMEM;
+	}
+	if (per_agent)
+		*per_agent = (char *)*items + head;
+	return 0;
+}
+
+int scmi_module_read_nodes(const struct fw_dt *dt, int node,
+			   int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv,
+			   struct scmi_module_ids *ids)
+{
+	int ret = scmi_module_each_node(dt, node, read, priv);
+
+	scmi_module_ids_release(ids);
+	return ret;
 }
 
 int scmi_module_node_id(const struct fw_dt *dt, int node, const char *unit, uint32_t max,
 			struct scmi_module_ids *ids, uint32_t *id)
 {
-	max = FW_MIN(max, (uint32_t)SCMI_MODULE_MAX_IDS);
+	max = FW_MIN(max, SCMI_MODULE_MAX_RESOURCES);
 	if (fw_dt_u32(dt, node, "reg", id, 0, UINT32_MAX, FW_DT_REQUIRED))
 		return -EINVAL;
 	if (*id >= max)
-		return fw_dt_error(dt, node, "reg", "%s ids go up to %u", unit, max - 1);
+		return fw_dt_error(dt, node, "reg",
+				   "%s ids go up to %u (one per node, from 0 without gaps)", unit,
+				   max - 1);
+	/* room for every id below max: the bound is the node count or 16 bits */
+	if (!ids->seen && !(ids->seen = calloc((max + 31) / 32, sizeof(*ids->seen))))
+		return -ENOMEM;
 	if (id_seen(ids, *id))
 		return fw_dt_error(dt, node, "reg", "%s %u is defined twice", unit, *id);
 	ids->seen[*id / 32] |= 1u << (*id % 32);

@@ -13,7 +13,7 @@
 static uint32_t in_force(const struct scmi_platform *p, const struct scmi_protocol *proto,
 			 const struct scmi_platform_agent *a)
 {
-	uint32_t v = p->negotiated[a - p->agents][proto->id];
+	uint32_t v = platform_agent_of(a)->negotiated[proto->id];
 
 	return v ? v : proto->version;
 }
@@ -45,7 +45,7 @@ uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_i
 
 void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a)
 {
-	memset(p->negotiated[a - p->agents], 0, sizeof(p->negotiated[0]));
+	memset(platform_agent_of(a)->negotiated, 0, sizeof(platform_agent_of(a)->negotiated));
 }
 
 static void core_version(struct scmi_msg *m)
@@ -83,7 +83,7 @@ void scmi_core_negotiate_version(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	m->p->negotiated[m->agent - m->p->agents][proto->id] = v;
+	platform_agent_of(m->agent)->negotiated[proto->id] = v;
 }
 
 /* Every protocol has these in every version, whatever its table says. */

@@ -62,6 +62,7 @@ void scmi_session_close(struct scmi_session *pub)
 	hw_shm_destroy(s->slot);
 	hw_link_close(s->link);
 	fw_machine_destroy(&s->pub.machine);
+	scmi_board_release_platform(&s->pub.bp);
 	fw_board_free(&s->pub.board);
 	free(s);
 }

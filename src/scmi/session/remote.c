@@ -30,6 +30,7 @@ static void agent_name_of(const struct session *s, char *name, size_t len)
 		for (unsigned int i = 0; i < bp->nagents; i++)
 			if (!strcmp(bp->agents[i].chan.path, s->pub.chan.path))
 				snprintf(name, len, "%s", bp->agents[i].name);
+	scmi_board_release_platform(bp);
 	free(bp);
 }
 

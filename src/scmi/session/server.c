@@ -62,7 +62,7 @@ struct server {
 	struct fw_machine m;
 	struct scmi_board_platform *bp;
 	struct scmi_platform *p;
-	struct port ports[SCMI_PLATFORM_MAX_AGENTS];
+	struct port *ports; /* room for each of the board's agents */
 	unsigned int nports;
 };
 
@@ -225,7 +225,8 @@ static void port_expire(struct port *pt, uint64_t now)
 
 /* ------------------------------------------------------------- the loop */
 
-#define MAX_FDS (1 + SCMI_PLATFORM_MAX_AGENTS * (2 + SCMI_SERVER_MAX_PENDING))
+/* What one port may watch: its listener, its client and its pending HELLOs. */
+#define PORT_FDS (2 + SCMI_SERVER_MAX_PENDING)
 
 enum fd_kind { FD_LISTEN, FD_CLIENT, FD_PENDING };
 
@@ -292,11 +293,10 @@ static void handle(struct server *sv, struct pollfd *pfd, struct fd_ref *ref, in
 		port_expire(&sv->ports[k], fw_now_ns());
 }
 
-static int serve(struct server *sv, int stop_fd, char *err, size_t errlen)
+static int serve_loop(struct server *sv, int stop_fd, struct pollfd *pfd, struct fd_ref *ref,
+		      char *err, size_t errlen)
 {
 	for (;;) {
-		struct pollfd pfd[MAX_FDS];
-		struct fd_ref ref[MAX_FDS];
 		int n = 1, timeout;
 
 		pfd[0] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
@@ -313,6 +313,23 @@ static int serve(struct server *sv, int stop_fd, char *err, size_t errlen)
 	}
 }
 
+/* The loop, with room to watch every port's descriptors. */
+static int serve(struct server *sv, int stop_fd, char *err, size_t errlen)
+{
+	size_t n = 1 + (size_t)sv->nports * PORT_FDS;
+	struct pollfd *pfd = calloc(n, sizeof(*pfd));
+	struct fd_ref *ref = calloc(n, sizeof(*ref));
+	int ret = -ENOMEM;
+
+	if (pfd && ref)
+		ret = serve_loop(sv, stop_fd, pfd, ref, err, errlen);
+	else
+		snprintf(err, errlen, "poll: %s", strerror(ENOMEM));
+	free(pfd);
+	free(ref);
+	return ret;
+}
+
 /* ------------------------------------------------------------- set-up */
 
 /* The regions an agent is handed; none may be another agent's. */
@@ -327,9 +344,10 @@ static int port_areas(struct server *sv, struct port *pt, char *err, size_t errl
 		snprintf(err, errlen, "%s: areas not on the board", c->path);
 		return -ENOENT;
 	}
-	pt->view.regions[pt->view.nregions++] = tx;
-	if (rx && rx != tx)
-		pt->view.regions[pt->view.nregions++] = rx;
+	if (fw_machine_add(&pt->view, tx) || (rx && rx != tx && fw_machine_add(&pt->view, rx))) {
+		snprintf(err, errlen, "%s: %s", c->path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	for (unsigned int k = 0; k < sv->nports; k++)
 		for (unsigned int i = 0; i < sv->ports[k].view.nregions; i++)
 			if (sv->ports[k].view.regions[i] == tx ||
@@ -359,12 +377,11 @@ static int port_doorbells(struct server *sv, struct port *pt, char *err, size_t 
 		return -ENOENT;
 	}
 	ret = hw_shm_create(dbc->name, dbc->paddr, dbc->size, &pt->dbc);
-	if (ret) {
+	if (!ret)
+		ret = fw_machine_add(&pt->view, pt->dbc);
+	if (ret)
 		snprintf(err, errlen, "%s: doorbell page: %s", c->path, strerror(-ret));
-		return ret;
-	}
-	pt->view.regions[pt->view.nregions++] = pt->dbc;
-	return 0;
+	return ret;
 }
 
 static int port_listen(struct server *sv, struct port *pt, char *err, size_t errlen)
@@ -391,6 +408,8 @@ static int port_listen(struct server *sv, struct port *pt, char *err, size_t err
  * through OP-TEE has none here: its secure world serves it (fwkit optee tee). */
 static int make_ports(struct server *sv, const struct scmi_server_opts *o, char *err, size_t errlen)
 {
+	if (!(sv->ports = calloc(sv->bp->nagents, sizeof(*sv->ports))))
+		return -ENOMEM;
 	for (unsigned int i = 0; i < sv->bp->nagents; i++) {
 		struct port *pt = &sv->ports[sv->nports];
 		int ret;
@@ -404,6 +423,7 @@ static int make_ports(struct server *sv, const struct scmi_server_opts *o, char 
 		pt->p = sv->p;
 		pt->front = o->front;
 		pt->mode = o->mode;
+		pt->view.borrowed = true;
 		if (!sv->p) {
 			sv->nports++;
 			ret = o->front->regions(o->front->ctx, pt->a, &pt->view, err, errlen);
@@ -502,10 +522,14 @@ static void teardown(struct server *sv)
 	if (sv->made_dir)
 		rmdir(sv->dir);
 	scmi_platform_destroy(sv->p);
-	for (unsigned int i = 0; i < sv->nports; i++)
+	for (unsigned int i = 0; i < sv->nports; i++) {
+		fw_machine_destroy(&sv->ports[i].view);
 		hw_shm_destroy(sv->ports[i].dbc);
+	}
+	free(sv->ports);
 	fw_machine_destroy(&sv->m);
 	fw_board_free(&sv->b);
+	scmi_board_release_platform(sv->bp);
 	free(sv->bp);
 	free(sv);
 }

@@ -142,6 +142,7 @@ static void vhost_scmi_free(struct vhost_scmi *v)
 	vhost_scmi_dev_destroy(v->d);
 	scmi_platform_destroy(v->p);
 	fw_board_free(&v->board);
+	scmi_board_release_platform(v->bp);
 	free(v->bp);
 	free(v);
 }

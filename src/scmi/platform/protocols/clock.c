@@ -32,7 +32,8 @@ struct pclock {
 	uint64_t rate, boot_rate;
 	int rate_owner; /* agent index that set the rate, NO_AGENT: the board's */
 	bool always_on;
-	bool held[SCMI_PLATFORM_MAX_AGENTS];
+	bool *held;	    /* by agent index */
+	unsigned int nheld; /* agents holding it on */
 	uint32_t parents[SCMI_CLOCK_MAX_PARENTS];
 	unsigned int nparents;
 	uint32_t parent, boot_parent;
@@ -48,7 +49,8 @@ struct clock_state {
 	uint64_t async_due[MAX_ASYNC_PENDING];
 	unsigned int nasync;
 	unsigned int nclocks;
-	struct pclock clocks[SCMI_CLOCK_MAX_CLOCKS];
+	struct pclock *clocks; /* nclocks of them */
+	bool *held;	       /* every clock's held, nclocks x agents, in the clocks' block */
 	struct scmi_module_ids ids;
 };
 
@@ -71,12 +73,7 @@ static struct pclock *clock_of(struct scmi_msg *m, size_t w)
 
 static bool clock_enabled(const struct pclock *c)
 {
-	if (c->always_on)
-		return true;
-	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
-		if (c->held[i])
-			return true;
-	return false;
+	return c->always_on || c->nheld;
 }
 
 static void put_u64(struct scmi_msg *m, uint64_t v)
@@ -272,12 +269,15 @@ static void clock_rate_get(struct scmi_msg *m)
 		put_u64(m, c->rate);
 }
 
+static void set_held(struct pclock *c, unsigned int agent_index, bool on)
+{
+	c->nheld += (unsigned int)on - (unsigned int)c->held[agent_index];
+	c->held[agent_index] = on;
+}
+
 static void set_state(struct scmi_msg *m, struct pclock *c, bool on)
 {
-	int i = scmi_msg_agent_index(m);
-
-	if (i >= 0)
-		c->held[i] = on;
+	set_held(c, m->agent->index, on);
 }
 
 /* v1/v2: clock_id, attributes (bit 0 enable). v3: clock_id, attributes
@@ -481,7 +481,7 @@ static void clock_reset_agent(struct scmi_platform *p, void *priv, unsigned int 
 	for (uint32_t id = 0; id < s->nclocks; id++) {
 		struct pclock *c = &s->clocks[id];
 
-		c->held[i] = false;
+		set_held(c, i, false);
 		scmi_subs_drop(&c->notify[0], p, agent_id);
 		scmi_subs_drop(&c->notify[1], p, agent_id);
 		if (c->parent_owner == (int)i) {
@@ -567,8 +567,9 @@ static int read_clock_node(void *priv, const struct fw_dt *dt, int node)
 	struct clock_state *s = priv;
 	uint32_t id;
 
-	if (scmi_module_node_id(dt, node, "clock", SCMI_CLOCK_MAX_CLOCKS, &s->ids, &id))
+	if (scmi_module_node_id(dt, node, "clock", s->nclocks, &s->ids, &id))
 		return -EINVAL;
+	s->clocks[id].held = s->held + (size_t)id * scmi_platform_num_agents(s->p);
 	return read_clock(s->p, dt, node, &s->clocks[id]);
 }
 
@@ -611,17 +612,22 @@ static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 		       void *priv)
 {
 	struct clock_state *s = priv;
+	void *clocks, *held;
 	int ret;
 
 	s->p = p;
 	s->version = version;
 	s->max_async = 1;
-	/* Clocks are numbered by reg, densely from 0: the agent-visible ids. */
 	if ((ret = fw_dt_u32(dt, node, "fwkit,max-async-req", &s->max_async, 0, 255, 0)) ||
-	    (ret = scmi_module_each_node(dt, node, read_clock_node, s)) ||
-	    (ret = scmi_module_ids_dense(dt, node, "clock", &s->ids)))
+	    (ret = scmi_module_alloc(p, dt, node, 0, "clock", sizeof(*s->clocks), sizeof(*s->held),
+				     &s->nclocks, &clocks, &held)))
 		return ret;
-	s->nclocks = s->ids.n;
+	s->clocks = clocks;
+	s->held = held;
+	/* Clocks are numbered by reg, densely from 0: the agent-visible ids
+	 * (each below the number of nodes, each once). */
+	if ((ret = scmi_module_read_nodes(dt, node, read_clock_node, s, &s->ids)))
+		return ret;
 	return scmi_module_each_node(dt, node, read_parents, s);
 }
 
@@ -646,4 +652,5 @@ const struct scmi_proto_module scmi_clock_module = {
 	.priv_size = sizeof(struct clock_state),
 	.setup = clock_setup,
 	.destroy = clock_destroy,
+	SCMI_MODULE_ITEMS(struct clock_state, clocks),
 };

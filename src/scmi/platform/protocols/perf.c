@@ -33,8 +33,6 @@
 #include <libfdt.h>
 #include <stdlib.h>
 
-#define PF_MAX_DOMAINS 256
-
 struct pf_opp {
 	uint32_t perf, power, latency_us, freq_khz;
 };
@@ -48,10 +46,10 @@ struct pf_domain {
 	uint32_t sustained; /* index into opp */
 	uint32_t initial;   /* perf level */
 	uint32_t level, max, min;
-	bool has_req[SCMI_PLATFORM_MAX_AGENTS];
-	uint32_t req[SCMI_PLATFORM_MAX_AGENTS];
-	bool has_lim[SCMI_PLATFORM_MAX_AGENTS];
-	uint32_t lim_max[SCMI_PLATFORM_MAX_AGENTS], lim_min[SCMI_PLATFORM_MAX_AGENTS];
+	struct pf_agent {
+		bool has_req, has_lim;
+		uint32_t req, lim_max, lim_min;
+	} * ag; /* by agent index */
 	struct scmi_subs sub_limits, sub_level;
 };
 
@@ -61,6 +59,7 @@ struct pf_priv {
 	bool approximate; /* fwkit,approximate-level */
 	unsigned int ndomains;
 	struct pf_domain *d;
+	struct pf_agent *ag; /* every domain's, ndomains x agents, in d's block */
 	struct scmi_module_ids ids;
 };
 
@@ -109,15 +108,15 @@ static bool pf_range(const struct pf_priv *pp, const struct pf_domain *d, int ca
 	unsigned int n = scmi_platform_num_agents(pp->p);
 	uint32_t hi = d->opp[d->nopp - 1].perf, lo = d->opp[0].perf;
 
-	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		uint32_t a_max, a_min;
 
 		if ((int)i == cand_ai) {
 			a_max = cmax;
 			a_min = cmin;
-		} else if (d->has_lim[i]) {
-			a_max = d->lim_max[i];
-			a_min = d->lim_min[i];
+		} else if (d->ag[i].has_lim) {
+			a_max = d->ag[i].lim_max;
+			a_min = d->ag[i].lim_min;
 		} else {
 			continue;
 		}
@@ -141,10 +140,10 @@ static uint32_t pf_arbitrate(const struct pf_priv *pp, const struct pf_domain *d
 	uint32_t want = d->initial;
 	bool any = false;
 
-	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
-		if (d->has_req[i] && (!any || d->req[i] > want))
-			want = d->req[i];
-		any |= d->has_req[i];
+	for (unsigned int i = 0; i < n; i++) {
+		if (d->ag[i].has_req && (!any || d->ag[i].req > want))
+			want = d->ag[i].req;
+		any |= d->ag[i].has_req;
 	}
 	if (want > d->max) {
 		for (unsigned int i = d->nopp; i-- > 0;)
@@ -278,9 +277,9 @@ static void pf_limits_set(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
 		return;
 	}
-	d->has_lim[ai] = true;
-	d->lim_max[ai] = max;
-	d->lim_min[ai] = min;
+	d->ag[ai].has_lim = true;
+	d->ag[ai].lim_max = max;
+	d->ag[ai].lim_min = min;
 	pf_update(pp, d, m->agent->id);
 }
 
@@ -313,8 +312,8 @@ static void pf_level_set(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	d->has_req[ai] = true;
-	d->req[ai] = lvl;
+	d->ag[ai].has_req = true;
+	d->ag[ai].req = lvl;
 	pf_update(pp, d, m->agent->id);
 }
 
@@ -389,8 +388,8 @@ static void pf_reset_agent(struct scmi_platform *p, void *priv, unsigned int ai,
 
 		scmi_subs_drop(&d->sub_limits, p, agent_id);
 		scmi_subs_drop(&d->sub_level, p, agent_id);
-		if (d->has_req[ai] || d->has_lim[ai]) {
-			d->has_req[ai] = d->has_lim[ai] = false;
+		if (d->ag[ai].has_req || d->ag[ai].has_lim) {
+			d->ag[ai].has_req = d->ag[ai].has_lim = false;
 			pf_update(pp, d, agent_id);
 		}
 	}
@@ -404,7 +403,6 @@ static void pf_destroy(void *priv)
 		scmi_subs_release(&pp->d[i].sub_limits);
 		scmi_subs_release(&pp->d[i].sub_level);
 	}
-	free(pp->d);
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -419,6 +417,7 @@ static int pf_parse_identity(struct pf_priv *pp, const struct fw_dt *dt, int nod
 	if (scmi_module_node_id(dt, node, "domain", pp->ndomains, &pp->ids, &id))
 		return -EINVAL;
 	d = &pp->d[id];
+	d->ag = pp->ag + (size_t)id * scmi_platform_num_agents(pp->p);
 	/* Kept whole: a version without extended names presents the first
 	 * 15 characters. */
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
@@ -498,20 +497,19 @@ static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 		    void *priv)
 {
 	struct pf_priv *pp = priv;
-	unsigned int n;
+	void *d, *ag;
 	int ret;
 
 	(void)version; /* names are kept whole; each reply is shaped by version */
 	if ((ret = fw_dt_flag(dt, node, "fwkit,power-milliwatt", &pp->milliwatt)) ||
 	    (ret = fw_dt_flag(dt, node, "fwkit,approximate-level", &pp->approximate)) ||
-	    (ret = scmi_module_count_nodes(dt, node, 1, PF_MAX_DOMAINS, "domain", &n)))
+	    (ret = scmi_module_alloc(p, dt, node, 1, "domain", sizeof(*pp->d), sizeof(*pp->ag),
+				     &pp->ndomains, &d, &ag)))
 		return ret;
-	pp->d = calloc(n, sizeof(*pp->d));
-	if (!pp->d)
-		return -ENOMEM;
+	pp->d = d;
+	pp->ag = ag;
 	pp->p = p;
-	pp->ndomains = n;
-	return scmi_module_each_node(dt, node, pf_parse_domain, pp);
+	return scmi_module_read_nodes(dt, node, pf_parse_domain, pp, &pp->ids);
 }
 
 const struct scmi_proto_module scmi_perf_module = {
@@ -525,4 +523,5 @@ const struct scmi_proto_module scmi_perf_module = {
 	.priv_size = sizeof(struct pf_priv),
 	.setup = pf_setup,
 	.destroy = pf_destroy,
+	SCMI_MODULE_ITEMS(struct pf_priv, d),
 };

@@ -28,8 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PC_MAX_RES     1024 /* per type: identifiers fit NUM_ELEMS and u16 lists */
-#define PC_PERM_DEVICE 0    /* access follows the resource's device */
+/* per type: PROTOCOL_ATTRIBUTES counts pins, groups and functions in 16
+ * bits, so identifiers fit u16 member lists */
+#define PC_MAX_RES     SCMI_MODULE_MAX_RESOURCES
+#define PC_PERM_DEVICE 0 /* access follows the resource's device */
 #define PC_PERM_ALLOW  1
 #define PC_PERM_DENY   2
 
@@ -40,15 +42,16 @@ struct pc_res {
 	uint32_t nmembers;
 	/* pins and groups only */
 	uint32_t cfg[SCMI_PINCTRL_NUM_STD_CONFIGS];
-	uint32_t function;			/* selected, or SCMI_PINCTRL_NO_FUNCTION */
-	uint32_t owner;				/* agent id holding it, 0: none */
-	uint32_t changed_by;			/* agent whose settings are applied, 0: defaults */
-	uint8_t perm[SCMI_PLATFORM_MAX_AGENTS]; /* PC_PERM_*, by agent index */
+	uint32_t function;   /* selected, or SCMI_PINCTRL_NO_FUNCTION */
+	uint32_t owner;	     /* agent id holding it, 0: none */
+	uint32_t changed_by; /* agent whose settings are applied, 0: defaults */
+	uint8_t *perm;	     /* PC_PERM_*, by agent index */
 };
 
 struct pc_state {
 	struct scmi_platform *p;
 	struct pc_res *res[3];
+	uint8_t *perm[3]; /* every resource's perm, by type: nres x agents */
 	uint32_t nres[3];
 };
 
@@ -475,6 +478,7 @@ static void pc_destroy(void *priv)
 		for (uint32_t i = 0; s->res[t] && i < s->nres[t]; i++)
 			free(s->res[t][i].members);
 		free(s->res[t]);
+		free(s->perm[t]);
 	}
 }
 
@@ -488,25 +492,26 @@ static const char *const type_units[3] = { "pin", "group", "function" };
 static int read_members(struct pc_state *s, const struct fw_dt *dt, int node, int t,
 			const char *prop, struct pc_res *r)
 {
-	uint32_t v[PC_MAX_RES];
+	uint32_t *v;
 	unsigned int n;
+	int ret = fw_dt_u32_list(dt, node, prop, &v, &n, FW_DT_REQUIRED);
 
-	if (fw_dt_u32_array(dt, node, prop, v, 1, s->nres[t - 1], &n, FW_DT_REQUIRED))
-		return -EINVAL;
-	r->members = calloc(n, sizeof(*r->members));
-	if (!r->members)
-		return -ENOMEM;
-	r->nmembers = n;
-	for (uint32_t i = 0; i < n; i++) {
+	if (!ret && (n < 1 || n > s->nres[t - 1]))
+		ret = fw_dt_error(dt, node, prop, "must be 1 to %u 32-bit cells", s->nres[t - 1]);
+	if (!ret && !(r->members = calloc(n, sizeof(*r->members))))
+		ret = -ENOMEM;
+	r->nmembers = ret ? 0 : n;
+	for (uint32_t i = 0; i < r->nmembers && !ret; i++) {
 		if (v[i] >= s->nres[t - 1])
-			return fw_dt_error(dt, node, prop,
-					   "names an identifier that does not exist");
-		for (uint32_t j = 0; j < i; j++)
+			ret = fw_dt_error(dt, node, prop,
+					  "names an identifier that does not exist");
+		for (uint32_t j = 0; j < i && !ret; j++)
 			if (v[j] == v[i])
-				return fw_dt_error(dt, node, prop, "lists an identifier twice");
+				ret = fw_dt_error(dt, node, prop, "lists an identifier twice");
 		r->members[i] = (uint16_t)v[i];
 	}
-	return 0;
+	free(v);
+	return ret;
 }
 
 static int read_resource(struct pc_state *s, const struct fw_dt *dt, int node, int t)
@@ -518,6 +523,7 @@ static int read_resource(struct pc_state *s, const struct fw_dt *dt, int node, i
 	if (fw_dt_u32(dt, node, "reg", &id, 0, s->nres[t] - 1, FW_DT_REQUIRED))
 		return -EINVAL;
 	r = &s->res[t][id];
+	r->perm = s->perm[t] + (size_t)id * scmi_platform_num_agents(s->p);
 	if (r->name[0])
 		return fw_dt_error(dt, node, "reg", "duplicate identifier");
 	if (fw_dt_string(dt, node, "label", r->name, sizeof(r->name), FW_DT_REQUIRED) ||
@@ -548,10 +554,11 @@ static int read_type(struct pc_state *s, const struct fw_dt *dt, int parent, int
 		n++;
 	}
 	if (n == 0 || n > PC_MAX_RES)
-		return fw_dt_error(dt, container, NULL, "must hold 1..1024 nodes");
+		return fw_dt_error(dt, container, NULL, "must hold 1..%u nodes", PC_MAX_RES);
 	s->nres[t] = n;
 	s->res[t] = calloc(n, sizeof(*s->res[t]));
-	if (!s->res[t])
+	s->perm[t] = calloc((size_t)n * scmi_platform_num_agents(s->p) + 1, sizeof(*s->perm[t]));
+	if (!s->res[t] || !s->perm[t])
 		return -ENOMEM;
 	fdt_for_each_subnode(node, fdt, container)
 	{

@@ -26,7 +26,6 @@
 #include <libfdt.h>
 #include <stdlib.h>
 
-#define PD_MAX_DOMAINS	 256
 #define PD_MAX_RETENTION 8
 
 struct pd_domain {
@@ -38,8 +37,10 @@ struct pd_domain {
 	uint32_t retention[PD_MAX_RETENTION];
 	unsigned int nretention;
 	uint32_t state;
-	bool has_req[SCMI_PLATFORM_MAX_AGENTS];
-	uint32_t req[SCMI_PLATFORM_MAX_AGENTS];
+	struct pd_agent {
+		bool has_req;
+		uint32_t req;
+	} * ag; /* by agent index */
 	struct scmi_subs sub_changed, sub_requested;
 };
 
@@ -47,6 +48,7 @@ struct pd_priv {
 	struct scmi_platform *p;
 	unsigned int ndomains;
 	struct pd_domain *d;
+	struct pd_agent *ag; /* every domain's, ndomains x agents, in d's block */
 	struct scmi_module_ids ids;
 };
 
@@ -91,11 +93,11 @@ static uint32_t pd_aggregate(const struct pd_priv *pp, const struct pd_domain *d
 	bool any = false;
 	uint32_t best = SCMI_POWER_STATE_OFF;
 
-	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
-		if (!d->has_req[i])
+	for (unsigned int i = 0; i < n; i++) {
+		if (!d->ag[i].has_req)
 			continue;
-		if (!any || pd_rank(d, d->req[i]) > pd_rank(d, best))
-			best = d->req[i];
+		if (!any || pd_rank(d, d->ag[i].req) > pd_rank(d, best))
+			best = d->ag[i].req;
 		any = true;
 	}
 	return any ? best : d->initial;
@@ -188,8 +190,8 @@ static void pd_state_set(struct scmi_msg *m)
 		return;
 	}
 	pd_event(pp, d, SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED, m->agent->id, state, true);
-	d->req[ai] = state;
-	d->has_req[ai] = true;
+	d->ag[ai].req = state;
+	d->ag[ai].has_req = true;
 	pd_update(pp, d, m->agent->id);
 	if (async && !scmi_msg_delayed_success(m, dom, NULL, 0, d->latency_us))
 		scmi_msg_status(m, SCMI_GENERIC_ERROR);
@@ -256,8 +258,8 @@ static void pd_reset_agent(struct scmi_platform *p, void *priv, unsigned int ai,
 
 		scmi_subs_drop(&d->sub_changed, p, agent_id);
 		scmi_subs_drop(&d->sub_requested, p, agent_id);
-		if (d->has_req[ai]) {
-			d->has_req[ai] = false;
+		if (d->ag[ai].has_req) {
+			d->ag[ai].has_req = false;
 			pd_update(pp, d, agent_id);
 		}
 	}
@@ -271,7 +273,6 @@ static void pd_destroy(void *priv)
 		scmi_subs_release(&pp->d[i].sub_changed);
 		scmi_subs_release(&pp->d[i].sub_requested);
 	}
-	free(pp->d);
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -286,6 +287,7 @@ static int pd_parse_identity(struct pd_priv *pp, const struct fw_dt *dt, int nod
 	if (scmi_module_node_id(dt, node, "domain", pp->ndomains, &pp->ids, &id))
 		return -EINVAL;
 	d = &pp->d[id];
+	d->ag = pp->ag + (size_t)id * scmi_platform_num_agents(pp->p);
 	/* Kept whole: a version without extended names presents the first
 	 * 15 characters. */
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
@@ -346,18 +348,17 @@ static int pd_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 		    void *priv)
 {
 	struct pd_priv *pp = priv;
-	unsigned int n;
+	void *d, *ag;
 	int ret;
 
 	(void)version; /* names are kept whole; each reply is shaped by version */
-	if ((ret = scmi_module_count_nodes(dt, node, 1, PD_MAX_DOMAINS, "domain", &n)))
+	if ((ret = scmi_module_alloc(p, dt, node, 1, "domain", sizeof(*pp->d), sizeof(*pp->ag),
+				     &pp->ndomains, &d, &ag)))
 		return ret;
-	pp->d = calloc(n, sizeof(*pp->d));
-	if (!pp->d)
-		return -ENOMEM;
+	pp->d = d;
+	pp->ag = ag;
 	pp->p = p;
-	pp->ndomains = n;
-	return scmi_module_each_node(dt, node, pd_parse_domain, pp);
+	return scmi_module_read_nodes(dt, node, pd_parse_domain, pp, &pp->ids);
 }
 
 const struct scmi_proto_module scmi_power_module = {
@@ -371,4 +372,5 @@ const struct scmi_proto_module scmi_power_module = {
 	.priv_size = sizeof(struct pd_priv),
 	.setup = pd_setup,
 	.destroy = pd_destroy,
+	SCMI_MODULE_ITEMS(struct pd_priv, d),
 };

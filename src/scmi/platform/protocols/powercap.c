@@ -38,15 +38,17 @@ struct pcap_dom {
 	uint32_t cap; /* effective, 0: disabled */
 	uint32_t pai;
 	uint32_t pai_by; /* agent that set the PAI last, 0: the board's */
-	/* per agent index */
-	uint32_t req[SCMI_PLATFORM_MAX_AGENTS]; /* 0: none */
+	struct pcap_agent {
+		uint32_t req;	    /* 0: none */
+		uint32_t low, high; /* measurement thresholds */
+	} * ag;			    /* by agent index */
 	struct scmi_subs cap_notify, meas_notify;
-	uint32_t low[SCMI_PLATFORM_MAX_AGENTS], high[SCMI_PLATFORM_MAX_AGENTS];
 };
 
 struct pcap_state {
 	struct scmi_platform *p;
 	struct pcap_dom *doms;
+	struct pcap_agent *ag; /* every domain's, ndoms x agents */
 	uint32_t ndoms;
 };
 
@@ -92,10 +94,10 @@ static uint32_t effective_cap(struct pcap_state *s, const struct pcap_dom *d)
 	bool disable = false;
 
 	for (unsigned int i = 0; i < scmi_platform_num_agents(s->p); i++) {
-		if (d->req[i] == PCAP_DISABLE)
+		if (d->ag[i].req == PCAP_DISABLE)
 			disable = true;
-		else if (d->req[i] && (!best || d->req[i] < best))
-			best = d->req[i];
+		else if (d->ag[i].req && (!best || d->ag[i].req < best))
+			best = d->ag[i].req;
 	}
 	if (best)
 		return best;
@@ -116,7 +118,7 @@ static void announce_power(struct pcap_state *s, uint32_t dom, uint32_t by)
 		unsigned int i = d->meas_notify.agents[k];
 		uint32_t agent = scmi_platform_agent_id_at(s->p, i);
 
-		if ((power < d->low[i] || power > d->high[i]) && visible(s, agent, d))
+		if ((power < d->ag[i].low || power > d->ag[i].high) && visible(s, agent, d))
 			scmi_platform_notify(s->p, agent, SCMI_PROTOCOL_POWERCAP,
 					     SCMI_EVENT_POWERCAP_MEASUREMENTS_CHANGED, ev,
 					     sizeof(ev));
@@ -236,7 +238,7 @@ static void pcap_cap_set(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
 		return;
 	}
-	d->req[idx] = cap ? cap : PCAP_DISABLE;
+	d->ag[idx].req = cap ? cap : PCAP_DISABLE;
 	update_cap(s, id, m->agent->id);
 	if ((flags & SCMI_POWERCAP_CAP_SET_ASYNC) &&
 	    !(flags & SCMI_POWERCAP_CAP_SET_IGNORE_DRESP)) {
@@ -333,8 +335,8 @@ static void pcap_measurements_notify(struct scmi_msg *m)
 	    !scmi_msg_subscribe(m, &d->meas_notify, scmi_msg_in_u32(m, 1),
 				SCMI_POWERCAP_NOTIFY_ENABLE, 0))
 		return;
-	d->low[idx] = low;
-	d->high[idx] = high;
+	d->ag[idx].low = low;
+	d->ag[idx].high = high;
 }
 
 /* No domain of fwkit's has fast channels. */
@@ -374,7 +376,7 @@ static void pcap_reset_agent(struct scmi_platform *p, void *priv, unsigned int i
 
 		scmi_subs_drop(&d->cap_notify, p, agent_id);
 		scmi_subs_drop(&d->meas_notify, p, agent_id);
-		d->req[idx] = 0;
+		d->ag[idx].req = 0;
 		if (d->pai_by == agent_id) {
 			d->pai_by = 0;
 			if (d->pai != d->init_pai) {
@@ -394,6 +396,7 @@ static void pcap_destroy(void *priv)
 		scmi_subs_release(&s->doms[i].cap_notify);
 		scmi_subs_release(&s->doms[i].meas_notify);
 	}
+	free(s->ag);
 	free(s->doms);
 }
 
@@ -427,6 +430,7 @@ static int read_identity(struct pcap_state *s, const struct fw_dt *dt, int node,
 	if (fw_dt_u32(dt, node, "reg", &id, 0, s->ndoms - 1, FW_DT_REQUIRED))
 		return -EINVAL;
 	d = &s->doms[id];
+	d->ag = s->ag + (size_t)id * scmi_platform_num_agents(s->p);
 	if (d->name[0])
 		return fw_dt_error(dt, node, "reg", "duplicate identifier");
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
@@ -500,7 +504,8 @@ static int pcap_setup(struct scmi_platform *p, const struct fw_dt *dt, int node,
 		return fw_dt_error(dt, node, NULL, "must hold 1..65535 domain@N nodes");
 	s->ndoms = n;
 	s->doms = calloc(n, sizeof(*s->doms));
-	if (!s->doms)
+	s->ag = calloc((size_t)n * scmi_platform_num_agents(p) + 1, sizeof(*s->ag));
+	if (!s->doms || !s->ag)
 		return -ENOMEM;
 	return scmi_module_each_node(dt, node, read_domain, s);
 }

@@ -25,7 +25,8 @@ struct pdomain {
 	uint32_t device;
 	uint32_t latency_us; /* SCMI_RESET_LATENCY_UNKNOWN when the board gives none */
 	bool async, notify_supported;
-	bool held[SCMI_PLATFORM_MAX_AGENTS]; /* explicit asserts, per agent */
+	bool *held;	    /* explicit asserts, by agent index */
+	unsigned int nheld; /* agents holding it asserted */
 	struct scmi_subs notify;
 };
 
@@ -33,7 +34,8 @@ struct reset_state {
 	struct scmi_platform *p;
 	uint32_t version;
 	unsigned int ndomains;
-	struct pdomain domains[SCMI_RESET_MAX_DOMAINS];
+	struct pdomain *domains; /* ndomains of them */
+	bool *held;		 /* every domain's held, ndomains x agents, in the domains' block */
 	struct scmi_module_ids ids;
 };
 
@@ -58,10 +60,13 @@ static struct pdomain *domain_of(struct scmi_msg *m)
 
 static bool asserted(const struct pdomain *d)
 {
-	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
-		if (d->held[i])
-			return true;
-	return false;
+	return d->nheld;
+}
+
+static void set_held(struct pdomain *d, unsigned int agent_index, bool on)
+{
+	d->nheld += (unsigned int)on - (unsigned int)d->held[agent_index];
+	d->held[agent_index] = on;
 }
 
 /* RESET_ISSUED to every other agent that asked and may see the domain. */
@@ -145,13 +150,13 @@ static void reset_reset(struct scmi_msg *m)
 	if (flags & SCMI_RESET_EXPLICIT_ASSERT) {
 		bool was = asserted(d);
 
-		d->held[i] = true;
+		set_held(d, (unsigned int)i, true);
 		if (!was)
 			emit(m->p, s, id, m->agent->id, state);
 		return;
 	}
 	/* Deassert: drop this agent's hold; the line follows the last one. */
-	d->held[i] = false;
+	set_held(d, (unsigned int)i, false);
 }
 
 static void reset_notify(struct scmi_msg *m)
@@ -191,7 +196,7 @@ static void reset_reset_agent(struct scmi_platform *p, void *priv, unsigned int 
 	struct reset_state *s = priv;
 
 	for (unsigned int id = 0; id < s->ndomains; id++) {
-		s->domains[id].held[i] = false;
+		set_held(&s->domains[id], i, false);
 		scmi_subs_drop(&s->domains[id].notify, p, agent_id);
 	}
 }
@@ -221,8 +226,9 @@ static int read_domain_node(void *priv, const struct fw_dt *dt, int node)
 	struct reset_state *s = priv;
 	uint32_t id;
 
-	if (scmi_module_node_id(dt, node, "domain", SCMI_RESET_MAX_DOMAINS, &s->ids, &id))
+	if (scmi_module_node_id(dt, node, "domain", s->ndomains, &s->ids, &id))
 		return -EINVAL;
+	s->domains[id].held = s->held + (size_t)id * scmi_platform_num_agents(s->p);
 	return read_domain(s->p, dt, node, &s->domains[id]);
 }
 
@@ -230,15 +236,18 @@ static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 		       void *priv)
 {
 	struct reset_state *s = priv;
+	void *domains, *held;
 	int ret;
 
 	s->p = p;
 	s->version = version;
-	if ((ret = scmi_module_each_node(dt, node, read_domain_node, s)) ||
-	    (ret = scmi_module_ids_dense(dt, node, "domain", &s->ids)))
+	if ((ret = scmi_module_alloc(p, dt, node, 0, "domain", sizeof(*s->domains),
+				     sizeof(*s->held), &s->ndomains, &domains, &held)))
 		return ret;
-	s->ndomains = s->ids.n;
-	return 0;
+	s->domains = domains;
+	s->held = held;
+	/* numbered by reg, each below the number of nodes and once: densely from 0 */
+	return scmi_module_read_nodes(dt, node, read_domain_node, s, &s->ids);
 }
 
 static void reset_destroy(void *priv)
@@ -260,4 +269,5 @@ const struct scmi_proto_module scmi_reset_module = {
 	.priv_size = sizeof(struct reset_state),
 	.setup = reset_setup,
 	.destroy = reset_destroy,
+	SCMI_MODULE_ITEMS(struct reset_state, domains),
 };

@@ -34,7 +34,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_SENSORS    64
 #define MAX_TRIPS      8
 #define MAX_AXES       6 /* a v2.0 reading of every axis fits a 128-byte message */
 #define MAX_FILE_BYTES 32
@@ -79,7 +78,7 @@ struct sensor_state {
 	struct scmi_platform *p;
 	uint32_t version;
 	unsigned int n;
-	struct sensor s[MAX_SENSORS];
+	struct sensor *s; /* n of them */
 	struct scmi_module_ids ids;
 	/* the continuous-update thread */
 	pthread_t thread;
@@ -882,14 +881,18 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 			void *priv)
 {
 	struct sensor_state *st = priv;
+	void *s;
 	int ret;
 
 	st->p = p;
 	st->version = version;
 	pthread_mutex_init(&st->tlock, NULL);
 	fw_cond_init(&st->tcond);
-	if ((ret = scmi_module_count_nodes(dt, node, 0, MAX_SENSORS, "sensor", &st->n)) ||
-	    (ret = scmi_module_each_node(dt, node, parse_sensor, st)))
+	if ((ret = scmi_module_alloc(p, dt, node, 0, "sensor", sizeof(*st->s), 0, &st->n, &s,
+				     NULL)))
+		return ret;
+	st->s = s;
+	if ((ret = scmi_module_read_nodes(dt, node, parse_sensor, st, &st->ids)))
 		return ret;
 	if (pthread_create(&st->thread, NULL, updater, st)) {
 		snprintf(dt->err, dt->errlen, "sensors: cannot start the update thread");
@@ -910,4 +913,5 @@ const struct scmi_proto_module scmi_sensor_module = {
 	.priv_size = sizeof(struct sensor_state),
 	.setup = sensor_setup,
 	.destroy = sensor_destroy,
+	SCMI_MODULE_ITEMS(struct sensor_state, s),
 };

@@ -26,8 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DOMAINS 64
-
 struct vdomain {
 	char name[SCMI_VOLTAGE_MAX_NAME];
 	uint32_t device;
@@ -39,7 +37,8 @@ struct vdomain {
 	/* state */
 	int32_t level;
 	uint32_t level_owner;
-	bool on[SCMI_PLATFORM_MAX_AGENTS];
+	bool *on;	       /* by agent index */
+	unsigned int non;      /* agents holding it on */
 	uint32_t vendor;       /* vendor mode in force, 0 if none */
 	uint32_t vendor_owner; /* agent id */
 };
@@ -47,7 +46,8 @@ struct vdomain {
 struct voltage_state {
 	struct scmi_platform *p;
 	unsigned int n;
-	struct vdomain d[MAX_DOMAINS];
+	struct vdomain *d; /* n of them */
+	bool *on;	   /* every domain's on, n x agents, in d's block */
 	struct scmi_module_ids ids;
 };
 
@@ -72,15 +72,18 @@ static struct vdomain *get_domain(struct scmi_msg *m, bool operate)
 	return &st->d[id];
 }
 
+static void set_on(struct vdomain *d, unsigned int agent_index, bool on)
+{
+	d->non += (unsigned int)on - (unsigned int)d->on[agent_index];
+	d->on[agent_index] = on;
+}
+
 /* The configuration in force: on while anyone holds it on, else the vendor
  * mode an agent asked for, else off. */
 static uint32_t effective_config(const struct vdomain *d)
 {
-	if (d->always_on)
+	if (d->always_on || d->non)
 		return SCMI_VOLTAGE_ARCH_STATE_ON;
-	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
-		if (d->on[i])
-			return SCMI_VOLTAGE_ARCH_STATE_ON;
 	return d->vendor ? d->vendor : SCMI_VOLTAGE_ARCH_STATE_OFF;
 }
 
@@ -141,7 +144,7 @@ static void voltage_config_set(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	d->on[i] = c == SCMI_VOLTAGE_ARCH_STATE_ON;
+	set_on(d, (unsigned int)i, c == SCMI_VOLTAGE_ARCH_STATE_ON);
 	if (c & SCMI_VOLTAGE_CONFIG_VENDOR) {
 		d->vendor = c;
 		d->vendor_owner = m->agent->id;
@@ -236,7 +239,7 @@ static void voltage_reset_agent(struct scmi_platform *p, void *priv, unsigned in
 	for (unsigned int k = 0; k < st->n; k++) {
 		struct vdomain *d = &st->d[k];
 
-		d->on[i] = false;
+		set_on(d, i, false);
 		if (d->vendor && d->vendor_owner == agent_id)
 			d->vendor = 0;
 		if (d->level_owner == agent_id) {
@@ -271,6 +274,7 @@ static int parse_id(struct voltage_state *st, const struct fw_dt *dt, int node, 
 	    scmi_module_node_id(dt, node, "domain", count, &st->ids, &id))
 		return -EINVAL;
 	*out = &st->d[id];
+	(*out)->on = st->on + (size_t)id * scmi_platform_num_agents(st->p);
 	return 0;
 }
 
@@ -346,13 +350,17 @@ static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int no
 			 uint32_t version, void *priv)
 {
 	struct voltage_state *st = priv;
+	void *d, *on;
 	int ret;
 
 	(void)version; /* every version has the same domains */
 	st->p = p;
-	if ((ret = scmi_module_count_nodes(dt, node, 0, MAX_DOMAINS, "domain", &st->n)))
+	if ((ret = scmi_module_alloc(p, dt, node, 0, "domain", sizeof(*st->d), sizeof(*st->on),
+				     &st->n, &d, &on)))
 		return ret;
-	return scmi_module_each_node(dt, node, parse_domain, st);
+	st->d = d;
+	st->on = on;
+	return scmi_module_read_nodes(dt, node, parse_domain, st, &st->ids);
 }
 
 const struct scmi_proto_module scmi_voltage_module = {
@@ -365,4 +373,5 @@ const struct scmi_proto_module scmi_voltage_module = {
 	.reset_agent = voltage_reset_agent,
 	.priv_size = sizeof(struct voltage_state),
 	.setup = voltage_setup,
+	SCMI_MODULE_ITEMS(struct voltage_state, d),
 };

@@ -42,20 +42,41 @@ struct scmi_optee_service {
 	struct scmi_platform *p;
 	uint32_t caps;
 	bool quirks;
-	pthread_mutex_t lock; /* the channel table */
-	struct scmi_optee_chan *chans[SCMI_OPTEE_MAX_CHANNELS];
+	pthread_mutex_t lock;		/* the channel table */
+	struct scmi_optee_chan **chans; /* by channel id, ascending; room for cap */
+	unsigned int nchans, cap;
 };
 
 /* ---------------------------------------------------------------- channels */
 
+/* Where channel id is in the table, or would go (under s->lock): a
+ * binary search, so a board's many channels cost a few probes. The
+ * platform's own index is not asked: it waits for the platform lock, and a
+ * call must see a busy channel while the platform is busy. */
+static unsigned int chan_pos(const struct scmi_optee_service *s, uint32_t id)
+{
+	unsigned int lo = 0, hi = s->nchans;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (s->chans[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static struct scmi_optee_chan *chan_get(struct scmi_optee_service *s, uint32_t id)
 {
 	struct scmi_optee_chan *c = NULL;
+	unsigned int i;
 
 	pthread_mutex_lock(&s->lock);
-	for (unsigned int i = 0; i < SCMI_OPTEE_MAX_CHANNELS && !c; i++)
-		if (s->chans[i] && s->chans[i]->chan && s->chans[i]->id == id)
-			c = s->chans[i];
+	i = chan_pos(s, id);
+	if (i < s->nchans && s->chans[i]->id == id)
+		c = s->chans[i];
 	pthread_mutex_unlock(&s->lock);
 	return c;
 }
@@ -82,11 +103,14 @@ static void chan_release_op(void *tctx)
 {
 	struct scmi_optee_chan *c = tctx;
 	struct scmi_optee_service *s = c->svc;
+	unsigned int i;
 
 	pthread_mutex_lock(&s->lock);
-	for (unsigned int i = 0; i < SCMI_OPTEE_MAX_CHANNELS; i++)
-		if (s->chans[i] == c)
-			s->chans[i] = NULL;
+	i = chan_pos(s, c->id);
+	if (i < s->nchans && s->chans[i] == c) {
+		s->nchans--;
+		memmove(&s->chans[i], &s->chans[i + 1], (s->nchans - i) * sizeof(*s->chans));
+	}
 	pthread_mutex_unlock(&s->lock);
 	chan_free(c);
 }
@@ -119,17 +143,19 @@ static int chan_init(struct scmi_optee_service *s, struct scmi_optee_chan *c,
 	return c->in && c->out ? 0 : -ENOMEM;
 }
 
-static int chan_slot(struct scmi_optee_service *s, uint32_t id)
+/* Room in the table for one more channel (under s->lock). */
+static int chan_room(struct scmi_optee_service *s)
 {
-	int free_slot = -EEXIST;
+	unsigned int cap = s->cap ? 2 * s->cap : 8;
+	struct scmi_optee_chan **n;
 
-	for (unsigned int i = 0; i < SCMI_OPTEE_MAX_CHANNELS; i++) {
-		if (s->chans[i] && s->chans[i]->id == id)
-			return -EEXIST;
-		if (!s->chans[i] && free_slot < 0)
-			free_slot = (int)i;
-	}
-	return free_slot == -EEXIST ? -ENOSPC : free_slot;
+	if (s->nchans < s->cap)
+		return 0;
+	if (!(n = realloc(s->chans, cap * sizeof(*n))))
+		return -ENOMEM;
+	s->chans = n;
+	s->cap = cap;
+	return 0;
 }
 
 int scmi_optee_service_add_channel(struct scmi_optee_service *s, uint32_t agent_id,
@@ -143,30 +169,32 @@ int scmi_optee_service_add_channel(struct scmi_optee_service *s, uint32_t agent_
 		.tctx = c,
 	};
 	struct scmi_platform_chan *pc = NULL;
-	int slot, ret;
+	unsigned int slot;
+	int ret;
 
 	if (!c)
 		return -ENOMEM;
 	ret = chan_init(s, c, cfg, &d.max_msg_size);
-	/* The slot is reserved under our lock, the platform channel made
-	 * outside it (the platform's lock comes first, as in a call), and the
-	 * channel found by calls only once it has one. */
+	/* Room is made under our lock, the platform channel (which refuses a
+	 * channel id twice) outside it: the platform's lock comes first, as
+	 * in a call. Calls find the channel once the platform has it. */
 	pthread_mutex_lock(&s->lock);
-	slot = ret ? ret : chan_slot(s, cfg->channel_id);
-	if (slot >= 0)
-		s->chans[slot] = c;
+	if (!ret)
+		ret = chan_room(s);
 	pthread_mutex_unlock(&s->lock);
-	if (slot >= 0)
+	if (!ret)
 		ret = scmi_platform_chan_create(s->p, agent_id, &d, &pc);
-	pthread_mutex_lock(&s->lock);
-	if (slot >= 0 && ret)
-		s->chans[slot] = NULL;
-	c->chan = pc;
-	pthread_mutex_unlock(&s->lock);
-	if (slot < 0 || ret) {
+	if (ret) {
 		chan_free(c);
-		return slot < 0 ? slot : ret;
+		return ret;
 	}
+	pthread_mutex_lock(&s->lock);
+	c->chan = pc;
+	slot = chan_pos(s, c->id);
+	memmove(&s->chans[slot + 1], &s->chans[slot], (s->nchans - slot) * sizeof(*s->chans));
+	s->chans[slot] = c;
+	s->nchans++;
+	pthread_mutex_unlock(&s->lock);
 	if (c->has_area)
 		hw_word_store(c->area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	return 0;
@@ -175,11 +203,9 @@ int scmi_optee_service_add_channel(struct scmi_optee_service *s, uint32_t agent_
 void scmi_optee_service_reset(struct scmi_optee_service *s)
 {
 	pthread_mutex_lock(&s->lock);
-	for (unsigned int i = 0; i < SCMI_OPTEE_MAX_CHANNELS; i++) {
+	for (unsigned int i = 0; i < s->nchans; i++) {
 		struct scmi_optee_chan *c = s->chans[i];
 
-		if (!c || !c->chan)
-			continue;
 		chan_release(c);
 		if (c->has_area)
 			hw_word_store(c->area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
@@ -468,18 +494,20 @@ void scmi_optee_service_destroy(struct scmi_optee_service *s)
 {
 	if (!s)
 		return;
-	for (unsigned int i = 0; i < SCMI_OPTEE_MAX_CHANNELS; i++) {
+	for (;;) {
 		struct scmi_platform_chan *c = NULL;
 
 		pthread_mutex_lock(&s->lock);
-		if (s->chans[i])
-			c = s->chans[i]->chan;
+		if (s->nchans)
+			c = s->chans[s->nchans - 1]->chan;
 		pthread_mutex_unlock(&s->lock);
+		if (!c)
+			break;
 		/* Its release forgets it here. */
-		if (c)
-			scmi_platform_chan_destroy(c);
+		scmi_platform_chan_destroy(c);
 	}
 	pthread_mutex_destroy(&s->lock);
+	free(s->chans);
 	free(s);
 }
 
