@@ -679,9 +679,14 @@ static void bounded_start(struct bounded *b, struct fake *f, uint32_t arg, bool 
 
 static int bounded_join(struct bounded *b)
 {
+	int ret;
+
 	assert_int_equal(fw_wait_for_completion_until(&b->done, fw_deadline(WAIT_NS)), 0);
+	/* Joined before the completion goes: the thread may still be inside
+	 * fw_complete when the waiter wakes. */
+	ret = caller_join(&b->c);
 	fw_completion_destroy(&b->done);
-	return caller_join(&b->c);
+	return ret;
 }
 
 /*

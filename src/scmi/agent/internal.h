@@ -41,7 +41,7 @@ struct xfer {
 	unsigned int transfer_id;
 	size_t rx_max;
 	int32_t sync_status; /* status of the synchronous response */
-	int err;	     /* set by scmi_chan_fail: the channel's device is gone */
+	atomic_int err;	     /* set by scmi_chan_fail (from another thread): the device is gone */
 	uint16_t token;
 	bool has_token;
 	bool async; /* a delayed response is expected */

@@ -231,13 +231,13 @@ static void xfer_fail_busy(struct xfer *t, int err)
 	if (state == XFER_IDLE)
 		return; /* not sent: xfer_send sees the channel failed */
 	if (state == XFER_SENT_OK) {
-		t->err = err;
+		atomic_store_explicit(&t->err, err, memory_order_relaxed);
 		/* a reply arriving now is dropped */
 		atomic_store_explicit(&t->state, XFER_RESP_OK, memory_order_relaxed);
 		fw_complete(&t->done);
 	}
 	if (t->async && atomic_load_explicit(&t->state, memory_order_relaxed) != XFER_DRESP_OK) {
-		t->err = err;
+		atomic_store_explicit(&t->err, err, memory_order_relaxed);
 		atomic_store_explicit(&t->state, XFER_DRESP_OK, memory_order_relaxed);
 		fw_complete(&t->async_done);
 	}

@@ -456,7 +456,7 @@ static int xfer_send(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer 
 	xfer_busy_acquire(t);
 	x->status = SCMI_SUCCESS;
 	t->sync_status = SCMI_SUCCESS;
-	t->err = 0;
+	atomic_store_explicit(&t->err, 0, memory_order_relaxed);
 	t->async = async;
 	if (async)
 		fw_completion_reinit(&t->async_done);
@@ -480,9 +480,12 @@ static int xfer_finish(struct scmi_chan *cinfo, struct xfer *t)
 	const struct scmi_transport_ops *ops = cinfo->agent->desc->ops;
 	int32_t sync_status = SCMI_SUCCESS;
 	int ret = wait_for_reply(cinfo, t, &sync_status);
+	/* The completion ordered a failure's err before the wake-up; read it
+	 * atomically all the same, as an RX failure may set it meanwhile. */
+	int err = atomic_load_explicit(&t->err, memory_order_relaxed);
 
-	if (!ret && t->err)
-		ret = t->err;
+	if (!ret && err)
+		ret = err;
 	else if (!ret && sync_status != SCMI_SUCCESS)
 		ret = scmi_to_errno(sync_status);
 	if (ops->mark_txdone)
@@ -604,8 +607,9 @@ int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *x)
 		       scmi_msg_name(x->hdr.protocol_id, x->hdr.id), x->hdr.seq);
 		return -ETIMEDOUT;
 	}
-	if (t->err)
-		return t->err;
+	ret = atomic_load_explicit(&t->err, memory_order_relaxed);
+	if (ret)
+		return ret;
 	return x->status != SCMI_SUCCESS ? scmi_to_errno(x->status) : 0;
 }
 
