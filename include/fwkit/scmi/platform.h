@@ -7,10 +7,15 @@
  * TF-A's scmi-msg do). An agent's identity always comes from the channel a
  * message arrived on, never from the message.
  *
- * Threading: commands are processed under one (re-entrant) platform lock, so
- * handlers need no locking of their own and may call the public calls
- * below; the platform-to-agent worker posts notifications and delayed
- * responses from its own thread. Every public call is thread-safe.
+ * Threading: commands of different agents run at the same time; an agent's
+ * commands run one at a time. A module handler runs under its protocol's
+ * lock (unless its table entry says SCMI_MSG_F_NO_LOCK), so a module's
+ * shared state needs no locking of its own; what changes other agents'
+ * state (permissions, RESET_AGENT_CONFIGURATION) runs with every command
+ * excluded. Handlers may call the public calls below except
+ * scmi_platform_lock and the board calls (add_*, allow_*, set_*, register).
+ * The platform-to-agent worker posts notifications and delayed responses
+ * from its own thread. Every public call is thread-safe.
  */
 #ifndef FWKIT_SCMI_PLATFORM_H
 #define FWKIT_SCMI_PLATFORM_H
@@ -54,6 +59,7 @@ struct scmi_msg {
 	size_t out_len;
 	size_t max_msg_size; /* the channel's maximum message size */
 	void *priv;	     /* the protocol's priv */
+	int32_t status;	     /* the reply's, as scmi_msg_status last set it */
 };
 
 /* Reply helpers: status first, then return values; never past out_cap. */
@@ -87,6 +93,12 @@ typedef void (*scmi_msg_handler_fn)(struct scmi_msg *m);
 
 enum {
 	SCMI_MSG_F_TRUSTED = 1u << 0, /* only trusted agents: DENIED otherwise */
+	/* Reads only what never changes after setup, or the agent's own
+	 * state: runs without the protocol's lock. */
+	SCMI_MSG_F_NO_LOCK = 1u << 1,
+	/* Changes what other agents' commands read: runs while no command of
+	 * any agent does (as scmi_platform_lock). */
+	SCMI_MSG_F_EXCLUSIVE = 1u << 2,
 };
 
 /*
@@ -113,7 +125,8 @@ struct scmi_msg_desc {
 void scmi_core_negotiate_version(struct scmi_msg *m);
 #define SCMI_MSG_NEGOTIATE(first)                                                                  \
 	{                                                                                          \
-		.fn = scmi_core_negotiate_version, .in_size = 4, .since = (first)                  \
+		.fn = scmi_core_negotiate_version, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK,      \
+		.since = (first)                                                                   \
 	}
 
 struct scmi_protocol {
@@ -182,7 +195,8 @@ int scmi_platform_notify(struct scmi_platform *p, uint32_t agent_id, uint8_t pro
 int scmi_platform_delayed_response(struct scmi_platform *p, const struct scmi_msg *m,
 				   const void *payload, size_t len, uint64_t delay_ns);
 
-/* Permission queries for protocol handlers (under the platform lock). */
+/* Permission queries for protocol handlers (in a command, or under the
+ * protocol's lock). */
 bool scmi_platform_agent_may_use(const struct scmi_platform_agent *a, uint8_t protocol_id);
 bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uint32_t device_id,
 				 uint8_t protocol_id);
@@ -193,10 +207,15 @@ bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id)
  * Asked while a command of that agent is served on a channel that could
  * carry them, that channel decides (scmi_platform_chan_set_p2a). */
 bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id);
-/* The platform lock, for a module's own thread that touches state handlers
- * also touch (handlers already run under it). Re-entrant for its holder. */
+/* Hold off every command of every agent, and the platform-to-agent worker,
+ * until the unlock (a transport resetting a channel under its agent's feet).
+ * Re-entrant for its holder; not from a handler. */
 void scmi_platform_lock(struct scmi_platform *p);
 void scmi_platform_unlock(struct scmi_platform *p);
+/* A protocol's lock, for a module's own thread that touches state its
+ * handlers also touch (handlers already run under it). */
+void scmi_platform_protocol_lock(struct scmi_platform *p, uint8_t protocol_id);
+void scmi_platform_protocol_unlock(struct scmi_platform *p, uint8_t protocol_id);
 /* Agents by index 0 .. num_agents-1 (stable: protocols keep per-agent state
  * in arrays of SCMI_PLATFORM_MAX_AGENTS indexed this way). -1 if unknown. */
 int scmi_platform_agent_index(const struct scmi_platform *p, uint32_t agent_id);

@@ -145,6 +145,13 @@ int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size
 		return -EMSGSIZE;
 	if (len)
 		memcpy(payload(a), buf, len);
+	return smt_platform_publish(a, hdr, len, error);
+}
+
+int smt_platform_publish(struct smt_area *a, uint32_t hdr, size_t len, bool error)
+{
+	if (len > smt_max_payload(a))
+		return -EMSGSIZE;
 	hw_word_store(a->length, (uint32_t)(4 + len));
 	hw_word_store(a->header, hdr);
 	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |

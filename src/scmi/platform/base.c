@@ -8,6 +8,8 @@
  *  - DISCOVER_AGENT of an unknown id: NOT_FOUND (SCP), and an untrusted
  *    agent may discover only the platform and itself (DENIED otherwise);
  *  - SET_PROTOCOL_PERMISSIONS on Base itself: DENIED (SCP).
+ * Its state is the platform's: the agent's own (read and written by its
+ * commands) and other agents' (written only by the exclusive messages).
  */
 #include "internal.h"
 
@@ -178,13 +180,13 @@ static const struct scmi_msg_desc base_msgs[] = {
 	[BASE_NOTIFY_ERRORS] = { .fn = base_notify_errors, .in_size = 4 },
 	[BASE_SET_DEVICE_PERMISSIONS] = { .fn = base_set_device_permissions,
 					  .in_size = 12,
-					  .flags = SCMI_MSG_F_TRUSTED },
+					  .flags = SCMI_MSG_F_TRUSTED | SCMI_MSG_F_EXCLUSIVE },
 	[BASE_SET_PROTOCOL_PERMISSIONS] = { .fn = base_set_protocol_permissions,
 					    .in_size = 16,
-					    .flags = SCMI_MSG_F_TRUSTED },
+					    .flags = SCMI_MSG_F_TRUSTED | SCMI_MSG_F_EXCLUSIVE },
 	[BASE_RESET_AGENT_CONFIGURATION] = { .fn = base_reset_agent_configuration,
 					     .in_size = 8,
-					     .flags = SCMI_MSG_F_TRUSTED },
+					     .flags = SCMI_MSG_F_TRUSTED | SCMI_MSG_F_EXCLUSIVE },
 };
 
 /* The platform registers a copy at its configured version. */

@@ -23,8 +23,8 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 		p->cfg = *cfg;
 	if (!p->cfg.base_version)
 		p->cfg.base_version = 0x20000;
-	/* Re-entrant through platform_lock: protocol handlers run under the
-	 * lock and may call the public notify / delayed-response calls. */
+	/* Re-entrant through platform_lock: a module's thread holding it
+	 * (scmi_platform_lock) may call the public notify calls. */
 	pthread_mutex_init(&p->lock, NULL);
 	fw_cond_init(&p->cond);
 	p->base = scmi_base_protocol;
@@ -85,14 +85,73 @@ bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id)
 	return platform_device_index(p, device_id) >= 0;
 }
 
+void plock_lock_slow(struct plock *l)
+{
+	/* Mark it contended, so that its unlock wakes us. */
+	while (atomic_exchange_explicit(&l->v, 2, memory_order_acquire))
+		hw_word_wait(&l->v, 2, FW_FOREVER, HW_WAIT_SLEEP);
+}
+
+/* How many platforms this thread holds exclusively: the command path asks
+ * the platform only when it is not 0. */
+static _Thread_local unsigned int excl_held;
+
+bool platform_exclusive_held(struct scmi_platform *p)
+{
+	return excl_held &&
+	       pthread_equal(atomic_load_explicit(&p->excl_owner, memory_order_relaxed),
+			     pthread_self());
+}
+
+void platform_exclusive(struct scmi_platform *p)
+{
+	if (platform_exclusive_held(p)) {
+		p->excl_depth++;
+		return;
+	}
+	/* The registered ones: adding an agent or a protocol under this
+	 * takes the newcomer's lock too, so that the end releases as many. */
+	for (unsigned int i = 0; i < p->nagents; i++)
+		plock_lock(&p->rt[i].lock);
+	for (unsigned int i = 0; i < p->nprotos; i++)
+		plock_lock(&p->proto_lock[p->proto_ids[i]]);
+	platform_lock(p);
+	atomic_store_explicit(&p->excl_owner, pthread_self(), memory_order_relaxed);
+	p->excl_depth = 1;
+	excl_held++;
+}
+
+void platform_exclusive_end(struct scmi_platform *p)
+{
+	if (--p->excl_depth)
+		return;
+	excl_held--;
+	atomic_store_explicit(&p->excl_owner, (pthread_t)0, memory_order_relaxed);
+	platform_unlock(p);
+	for (unsigned int i = p->nprotos; i--;)
+		plock_unlock(&p->proto_lock[p->proto_ids[i]]);
+	for (unsigned int i = p->nagents; i--;)
+		plock_unlock(&p->rt[i].lock);
+}
+
 void scmi_platform_lock(struct scmi_platform *p)
 {
-	platform_lock(p);
+	platform_exclusive(p);
 }
 
 void scmi_platform_unlock(struct scmi_platform *p)
 {
-	platform_unlock(p);
+	platform_exclusive_end(p);
+}
+
+void scmi_platform_protocol_lock(struct scmi_platform *p, uint8_t protocol_id)
+{
+	plock_lock(&p->proto_lock[protocol_id]);
+}
+
+void scmi_platform_protocol_unlock(struct scmi_platform *p, uint8_t protocol_id)
+{
+	plock_unlock(&p->proto_lock[protocol_id]);
 }
 
 int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *name, bool trusted)
@@ -100,7 +159,7 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 	struct scmi_platform_agent *a;
 	int ret = 0;
 
-	platform_lock(p);
+	platform_exclusive(p);
 	if (id == 0 || id >= 0xFF || !name)
 		ret = -EINVAL;
 	else if (scmi_platform_agent_by_id(p, id))
@@ -109,6 +168,7 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 		ret = -ENOSPC;
 	if (!ret) {
 		p->agent_slot[id] = (uint8_t)(p->nagents + 1);
+		plock_lock(&p->rt[p->nagents].lock); /* see platform_exclusive */
 		a = &p->agents[p->nagents++];
 		memset(a, 0, sizeof(*a));
 		a->id = id;
@@ -118,7 +178,7 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
 		platform_protocols_changed(p, a);
 	}
-	platform_unlock(p);
+	platform_exclusive_end(p);
 	return ret;
 }
 
@@ -126,7 +186,7 @@ int scmi_platform_add_device(struct scmi_platform *p, uint32_t id, const char *n
 {
 	int ret = 0;
 
-	platform_lock(p);
+	platform_exclusive(p);
 	if (platform_device_index(p, id) >= 0)
 		ret = -EEXIST;
 	else if (p->ndevices == SCMI_PLATFORM_MAX_DEVICES)
@@ -138,7 +198,7 @@ int scmi_platform_add_device(struct scmi_platform *p, uint32_t id, const char *n
 			 name ? name : "");
 		p->ndevices++;
 	}
-	platform_unlock(p);
+	platform_exclusive_end(p);
 	return ret;
 }
 
@@ -147,14 +207,14 @@ int scmi_platform_allow_device(struct scmi_platform *p, uint32_t agent_id, uint3
 	struct scmi_platform_agent *a;
 	int idx, ret = 0;
 
-	platform_lock(p);
+	platform_exclusive(p);
 	a = scmi_platform_agent_by_id(p, agent_id);
 	idx = platform_device_index(p, device_id);
 	if (!a || idx < 0)
 		ret = -ENOENT;
 	else
 		a->dev_allowed[idx] = a->dev_allowed_default[idx] = 1;
-	platform_unlock(p);
+	platform_exclusive_end(p);
 	return ret;
 }
 
@@ -164,7 +224,7 @@ int scmi_platform_set_agent_protocols(struct scmi_platform *p, uint32_t agent_id
 	struct scmi_platform_agent *a;
 	int ret = 0;
 
-	platform_lock(p);
+	platform_exclusive(p);
 	a = scmi_platform_agent_by_id(p, agent_id);
 	if (!a) {
 		ret = -ENOENT;
@@ -177,7 +237,7 @@ int scmi_platform_set_agent_protocols(struct scmi_platform *p, uint32_t agent_id
 		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
 		platform_protocols_changed(p, a);
 	}
-	platform_unlock(p);
+	platform_exclusive_end(p);
 	return ret;
 }
 
@@ -243,9 +303,9 @@ struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, cons
 {
 	struct scmi_platform_chan *found;
 
-	platform_lock(p);
+	plock_lock(&p->chan_lock);
 	found = scmi_platform_chan_find_locked(p, transport, key);
-	platform_unlock(p);
+	plock_unlock(&p->chan_lock);
 	return found;
 }
 
@@ -302,7 +362,9 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 		c->tctx = d->tctx;
 		c->p2a_on = d->ops && d->ops->post;
 		p->chans[p->nchans++] = c;
+		plock_lock(&p->chan_lock);
 		ret = chan_reindex(p);
+		plock_unlock(&p->chan_lock);
 		if (ret) {
 			p->nchans--;
 			free(c);
@@ -325,7 +387,9 @@ void scmi_platform_chan_destroy(struct scmi_platform_chan *c)
 	for (; i + 1 < p->nchans; i++)
 		p->chans[i] = p->chans[i + 1];
 	p->nchans--;
+	plock_lock(&p->chan_lock);
 	chan_reindex(p); /* cannot fail: the index is large enough already */
+	plock_unlock(&p->chan_lock);
 	platform_p2a_drop_all(c);
 	platform_unlock(p);
 	/* Unlocked: the transport may have a thread inside chan_ready. */
@@ -353,6 +417,7 @@ static void proto_ids_insert(struct scmi_platform *p, uint8_t id)
 {
 	unsigned int i = p->nprotos++;
 
+	plock_lock(&p->proto_lock[id]);
 	for (; i && p->proto_ids[i - 1] > id; i--)
 		p->proto_ids[i] = p->proto_ids[i - 1];
 	p->proto_ids[i] = id;
@@ -364,16 +429,16 @@ int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_p
 
 	if (!proto || proto->id < 0x10 || !proto->msgs || proto->nmsgs > 256)
 		return -EINVAL;
-	platform_lock(p);
+	platform_exclusive(p);
 	if (p->protocols[proto->id] && proto->id != SCMI_PROTOCOL_BASE)
 		ret = -EEXIST;
 	else if (!p->protocols[proto->id])
-		proto_ids_insert(p, proto->id);
+		proto_ids_insert(p, proto->id); /* its lock: see platform_exclusive */
 	if (!ret) {
 		p->protocols[proto->id] = proto;
 		platform_protocols_changed(p, NULL);
 	}
-	platform_unlock(p);
+	platform_exclusive_end(p);
 	return ret;
 }
 
@@ -458,4 +523,6 @@ void scmi_platform_get_stats(struct scmi_platform *p, struct scmi_platform_stats
 	platform_lock(p);
 	*st = p->stats;
 	platform_unlock(p);
+	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
+		st->commands += atomic_load_explicit(&p->rt[i].commands, memory_order_relaxed);
 }

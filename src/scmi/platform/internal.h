@@ -4,7 +4,19 @@
  * permissions, protocols, channels, lifecycle), dispatch (one command), the
  * platform-to-agent queue and worker, and the Base protocol, which is the one
  * protocol that reports on the platform itself (agents, devices, the
- * protocol list, permissions). Everything here runs under the platform lock.
+ * protocol list, permissions).
+ *
+ * Locking: a command holds its agent's command lock for the whole dispatch
+ * (so commands of different agents run side by side), and a module handler
+ * also its protocol's lock, around the shared state of that protocol's
+ * resources. What changes state other agents' commands read (agents,
+ * devices, permissions, protocols, RESET_AGENT_CONFIGURATION) holds every
+ * one of those locks (platform_exclusive), so it happens wholly before or
+ * wholly after any command of any agent. The platform lock guards the
+ * platform-to-agent queues, the channel list and the counters of rare
+ * events; chan_lock guards the channel index alone. Order: agent locks
+ * (ascending index), protocol locks (ascending id), platform lock,
+ * chan_lock. Nothing holding a later one takes an earlier one.
  */
 #ifndef FWKIT_SCMI_PLATFORM_INTERNAL_H
 #define FWKIT_SCMI_PLATFORM_INTERNAL_H
@@ -14,6 +26,43 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+
+#include <fwkit/hw.h>
+
+/* The lock of the platform's short critical sections: a compare-and-swap
+ * when free (TF-A's scmi-msg takes a spinlock there), a futex sleep when
+ * not. 0: free, 1: held, 2: held and someone may sleep on it. */
+struct plock {
+	_Atomic uint32_t v;
+};
+
+void plock_lock_slow(struct plock *l);
+
+static inline bool plock_trylock(struct plock *l)
+{
+	uint32_t free_v = 0;
+
+	return atomic_compare_exchange_strong_explicit(&l->v, &free_v, 1, memory_order_acquire,
+						       memory_order_relaxed);
+}
+
+static inline void plock_lock(struct plock *l)
+{
+	if (!plock_trylock(l))
+		plock_lock_slow(l);
+}
+
+static inline void plock_unlock(struct plock *l)
+{
+	if (atomic_exchange_explicit(&l->v, 0, memory_order_release) == 2)
+		hw_word_wake(&l->v);
+}
+
+/* Per agent, by index, a cache line each: what its commands write. */
+struct platform_agent_rt {
+	_Alignas(64) struct plock lock; /* its commands (see above) */
+	_Atomic uint64_t commands;	/* written under lock, read by stats */
+};
 
 struct p2a_item {
 	uint64_t due;
@@ -53,6 +102,12 @@ struct scmi_platform {
 	_Atomic(pthread_t) owner; /* 0 when nobody holds lock */
 	unsigned int depth;	  /* the holder's acquisitions */
 	pthread_cond_t cond;	  /* worker: new P2A item, a free buffer, or stop */
+	/* platform_exclusive: its holder and its depth (it is re-entrant) */
+	_Atomic(pthread_t) excl_owner;
+	unsigned int excl_depth;
+	struct platform_agent_rt rt[SCMI_PLATFORM_MAX_AGENTS];
+	struct plock proto_lock[256]; /* by protocol id */
+	struct plock chan_lock;	      /* chan_index */
 	struct scmi_platform_agent agents[SCMI_PLATFORM_MAX_AGENTS];
 	unsigned int nagents;
 	uint8_t agent_slot[256]; /* by agent id (below 0xFF): index + 1, 0: none */
@@ -77,11 +132,10 @@ struct scmi_platform {
 	uint8_t proto_ids[256]; /* the registered ids, ascending: walks skip the gaps */
 	unsigned int nprotos;
 	struct scmi_protocol base; /* scmi_base_protocol at cfg.base_version */
-	/* NEGOTIATE_PROTOCOL_VERSION by agent index and protocol id; 0: none */
-	uint32_t negotiated[SCMI_PLATFORM_MAX_AGENTS][256];
+	/* NEGOTIATE_PROTOCOL_VERSION by agent index and protocol id; 0: none.
+	 * Atomic: events read another agent's while it negotiates. */
+	_Atomic uint32_t negotiated[SCMI_PLATFORM_MAX_AGENTS][256];
 	pthread_t worker;
-	/* the channel whose command this thread serves (under the lock) */
-	struct scmi_platform_chan *serving;
 	bool worker_started;
 	bool stopping;
 	struct scmi_platform_stats stats;
@@ -109,6 +163,15 @@ static inline void platform_unlock(struct scmi_platform *p)
 	atomic_store_explicit(&p->owner, (pthread_t)0, memory_order_relaxed);
 	pthread_mutex_unlock(&p->lock);
 }
+
+/* Every agent's and protocol's lock, then the platform lock: no command of
+ * any agent runs until platform_exclusive_end. Re-entrant for its holder. */
+void platform_exclusive(struct scmi_platform *p);
+void platform_exclusive_end(struct scmi_platform *p);
+bool platform_exclusive_held(struct scmi_platform *p);
+
+/* The channel whose command this thread is serving, if any. */
+struct scmi_platform_chan *platform_serving(void);
 
 _Static_assert(SCMI_PLATFORM_MAX_AGENTS < 255 && SCMI_PLATFORM_MAX_DEVICES < 255,
 	       "agent_slot and device_slot hold an index + 1 in a byte");

@@ -67,7 +67,7 @@ bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id)
 	 * carry platform-to-agent messages at all (virtio without P2A must
 	 * refuse notify and asynchronous requests); a link that never could
 	 * leaves it to the agent's other channels. */
-	c = p->serving;
+	c = platform_serving();
 	if (c && c->agent->id == agent_id && c->ops && c->ops->post)
 		has = !platform_chan_p2a_refused(c);
 	else

@@ -13,7 +13,8 @@
 static uint32_t in_force(const struct scmi_platform *p, const struct scmi_protocol *proto,
 			 const struct scmi_platform_agent *a)
 {
-	uint32_t v = p->negotiated[a - p->agents][proto->id];
+	uint32_t v = atomic_load_explicit(&p->negotiated[a - p->agents][proto->id],
+					  memory_order_relaxed);
 
 	return v ? v : proto->version;
 }
@@ -31,21 +32,21 @@ uint32_t scmi_msg_version(const struct scmi_msg *m)
 uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_id,
 				     uint32_t agent_id)
 {
-	const struct scmi_platform_agent *a;
-	uint32_t v = 0;
+	/* No lock: the callers (handlers, modules' threads under their
+	 * protocol's lock) hold one of those that agents and protocols are
+	 * added under, and negotiated versions are atomic. */
+	const struct scmi_platform_agent *a = scmi_platform_agent_by_id(p, agent_id);
+	const struct scmi_protocol *proto = p->protocols[protocol_id];
 
-	scmi_platform_lock(p);
-	a = scmi_platform_agent_by_id(p, agent_id);
-	if (p->protocols[protocol_id])
-		v = a ? in_force(p, p->protocols[protocol_id], a)
-		      : p->protocols[protocol_id]->version;
-	scmi_platform_unlock(p);
-	return v;
+	if (!proto)
+		return 0;
+	return a ? in_force(p, proto, a) : proto->version;
 }
 
 void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a)
 {
-	memset(p->negotiated[a - p->agents], 0, sizeof(p->negotiated[0]));
+	for (unsigned int i = 0; i < FW_ARRAY_SIZE(p->negotiated[0]); i++)
+		atomic_store_explicit(&p->negotiated[a - p->agents][i], 0, memory_order_relaxed);
 }
 
 static void core_version(struct scmi_msg *m)
@@ -83,12 +84,13 @@ void scmi_core_negotiate_version(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	m->p->negotiated[m->agent - m->p->agents][proto->id] = v;
+	atomic_store_explicit(&m->p->negotiated[m->agent - m->p->agents][proto->id], v,
+			      memory_order_relaxed);
 }
 
 /* Every protocol has these in every version, whatever its table says. */
 static const struct scmi_msg_desc core_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = core_version, .in_size = 0 },
+	[SCMI_PROTOCOL_VERSION] = { .fn = core_version, .in_size = 0, .flags = SCMI_MSG_F_NO_LOCK },
 	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { .fn = core_msg_attributes, .in_size = 4 },
 };
 
