@@ -132,7 +132,8 @@ int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
 		bad = "length larger than the platform's message buffer";
 	if (!bad) {
 		msg->payload_len = msg->length - 4;
-		memcpy(msg->payload, payload(a), msg->payload_len);
+		if (msg->payload_len)
+			memcpy(msg->payload, payload(a), msg->payload_len);
 	}
 	if (why)
 		*why = bad;

@@ -92,16 +92,7 @@ void plock_lock_slow(struct plock *l)
 		hw_word_wait(&l->v, 2, FW_FOREVER, HW_WAIT_SLEEP);
 }
 
-/* How many platforms this thread holds exclusively: the command path asks
- * the platform only when it is not 0. */
-static _Thread_local unsigned int excl_held;
-
-bool platform_exclusive_held(struct scmi_platform *p)
-{
-	return excl_held &&
-	       pthread_equal(atomic_load_explicit(&p->excl_owner, memory_order_relaxed),
-			     pthread_self());
-}
+_Thread_local unsigned int platform_exclusive_count;
 
 void platform_exclusive(struct scmi_platform *p)
 {
@@ -118,14 +109,14 @@ void platform_exclusive(struct scmi_platform *p)
 	platform_lock(p);
 	atomic_store_explicit(&p->excl_owner, pthread_self(), memory_order_relaxed);
 	p->excl_depth = 1;
-	excl_held++;
+	platform_exclusive_count++;
 }
 
 void platform_exclusive_end(struct scmi_platform *p)
 {
 	if (--p->excl_depth)
 		return;
-	excl_held--;
+	platform_exclusive_count--;
 	atomic_store_explicit(&p->excl_owner, (pthread_t)0, memory_order_relaxed);
 	platform_unlock(p);
 	for (unsigned int i = p->nprotos; i--;)
@@ -246,15 +237,15 @@ static unsigned int chan_slot(const struct scmi_platform *p, uint64_t key)
 	return hash_slot(key, p->chan_index_size);
 }
 
-static bool chan_is(const struct scmi_platform_chan *c, const char *transport, uint64_t key)
+static inline bool chan_is(const struct scmi_platform_chan *c, const char *transport, uint64_t key)
 {
 	/* Transports name themselves with one static string: the pointer
 	 * usually decides without comparing the text. */
 	return c->key == key && (c->transport == transport || !strcmp(c->transport, transport));
 }
 
-struct scmi_platform_chan *scmi_platform_chan_find_locked(struct scmi_platform *p,
-							  const char *transport, uint64_t key)
+static inline struct scmi_platform_chan *chan_probe(const struct scmi_platform *p,
+						    const char *transport, uint64_t key)
 {
 	if (!p->chan_index_size)
 		return NULL;
@@ -264,6 +255,12 @@ struct scmi_platform_chan *scmi_platform_chan_find_locked(struct scmi_platform *
 		if (!c || chan_is(c, transport, key))
 			return c;
 	}
+}
+
+struct scmi_platform_chan *scmi_platform_chan_find_locked(struct scmi_platform *p,
+							  const char *transport, uint64_t key)
+{
+	return chan_probe(p, transport, key);
 }
 
 /* Rebuilt whole on every create and destroy: channels come and go at
@@ -304,7 +301,7 @@ struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, cons
 	struct scmi_platform_chan *found;
 
 	plock_lock(&p->chan_lock);
-	found = scmi_platform_chan_find_locked(p, transport, key);
+	found = chan_probe(p, transport, key);
 	plock_unlock(&p->chan_lock);
 	return found;
 }
@@ -354,6 +351,7 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 	if (!ret) {
 		c->p = p;
 		c->agent = scmi_platform_agent_by_id(p, agent_id);
+		c->rt = &p->rt[c->agent - p->agents];
 		c->transport = d->transport;
 		c->key = d->key;
 		c->max_msg_size =
@@ -444,7 +442,7 @@ int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_p
 
 bool scmi_platform_agent_may_use(const struct scmi_platform_agent *a, uint8_t protocol_id)
 {
-	return a->proto_allowed[protocol_id / 32] & (1u << (protocol_id % 32));
+	return platform_may_use(a, protocol_id);
 }
 
 bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uint32_t device_id,

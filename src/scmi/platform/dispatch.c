@@ -112,7 +112,7 @@ static int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a, str
 	proto = p->protocols[m->hdr.protocol_id];
 	if (!proto)
 		return SCMI_NOT_SUPPORTED;
-	if (!scmi_platform_agent_may_use(a, m->hdr.protocol_id))
+	if (!platform_may_use(a, m->hdr.protocol_id))
 		return SCMI_DENIED;
 	d = platform_msg_desc(p, proto, a, m->hdr.id);
 	if (!d)
@@ -191,7 +191,7 @@ static bool must_lock(struct scmi_platform *p, const struct platform_agent_rt *r
 void scmi_platform_chan_serve(struct scmi_platform_chan *c, void (*fn)(void *), void *arg)
 {
 	struct scmi_platform *p = c->p;
-	struct platform_agent_rt *rt = &p->rt[c->agent - p->agents];
+	struct platform_agent_rt *rt = c->rt;
 	struct platform_agent_rt *prev = held;
 	bool own = must_lock(p, rt);
 
@@ -237,7 +237,7 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 			     size_t in_len, void *out, size_t out_cap)
 {
 	struct scmi_platform *p = c->p;
-	struct platform_agent_rt *rt = &p->rt[c->agent - p->agents];
+	struct platform_agent_rt *rt = c->rt;
 	struct scmi_msg m = { .p = p,
 			      .agent = c->agent,
 			      .chan = c,
@@ -266,7 +266,7 @@ size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void 
 			       size_t out_cap)
 {
 	struct scmi_platform *p = c->p;
-	struct platform_agent_rt *rt = &p->rt[c->agent - p->agents];
+	struct platform_agent_rt *rt = c->rt;
 	struct plock *own = must_lock(p, rt) ? &rt->lock : NULL;
 
 	if (own)

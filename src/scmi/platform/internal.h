@@ -74,6 +74,7 @@ struct p2a_item {
 struct scmi_platform_chan {
 	struct scmi_platform *p;
 	struct scmi_platform_agent *agent;
+	struct platform_agent_rt *rt; /* the agent's */
 	const char *transport;
 	uint64_t key;
 	size_t max_msg_size;
@@ -168,7 +169,15 @@ static inline void platform_unlock(struct scmi_platform *p)
  * any agent runs until platform_exclusive_end. Re-entrant for its holder. */
 void platform_exclusive(struct scmi_platform *p);
 void platform_exclusive_end(struct scmi_platform *p);
-bool platform_exclusive_held(struct scmi_platform *p);
+/* How many platforms this thread holds so: the command path asks which
+ * only when it is not 0. */
+extern _Thread_local unsigned int platform_exclusive_count;
+static inline bool platform_exclusive_held(struct scmi_platform *p)
+{
+	return platform_exclusive_count &&
+	       pthread_equal(atomic_load_explicit(&p->excl_owner, memory_order_relaxed),
+			     pthread_self());
+}
 
 /* The channel whose command this thread is serving, if any. */
 struct scmi_platform_chan *platform_serving(void);
@@ -212,11 +221,46 @@ struct scmi_platform_chan *platform_p2a_chan_of(struct scmi_platform *p, uint32_
 void platform_p2a_drop_all(struct scmi_platform_chan *c);
 void platform_stop_worker(struct scmi_platform *p);
 
-/* version.c: the message id of proto as agent a may send it (the core's
- * common messages included), or NULL: NOT_FOUND. */
-const struct scmi_msg_desc *platform_msg_desc(const struct scmi_platform *p,
-					      const struct scmi_protocol *proto,
-					      const struct scmi_platform_agent *a, uint32_t id);
+/* version.c: the messages every protocol has, answered by the core. */
+extern const struct scmi_msg_desc platform_core_msgs[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES + 1];
+
+static inline bool platform_may_use(const struct scmi_platform_agent *a, uint8_t protocol_id)
+{
+	return a->proto_allowed[protocol_id / 32] & (1u << (protocol_id % 32));
+}
+
+/* The version of proto in force for a: the one it negotiated, else the
+ * implemented one. */
+static inline uint32_t platform_in_force(const struct scmi_platform *p,
+					 const struct scmi_protocol *proto,
+					 const struct scmi_platform_agent *a)
+{
+	uint32_t v = atomic_load_explicit(&p->negotiated[a - p->agents][proto->id],
+					  memory_order_relaxed);
+
+	return v ? v : proto->version;
+}
+
+/* The message id of proto as agent a may send it (the core's common
+ * messages included), or NULL: NOT_FOUND. Inline: every command asks. */
+static inline const struct scmi_msg_desc *platform_msg_desc(const struct scmi_platform *p,
+							    const struct scmi_protocol *proto,
+							    const struct scmi_platform_agent *a,
+							    uint32_t id)
+{
+	const struct scmi_msg_desc *d;
+
+	if (id < FW_ARRAY_SIZE(platform_core_msgs) && platform_core_msgs[id].fn)
+		return &platform_core_msgs[id];
+	if (id >= proto->nmsgs || !proto->msgs[id].fn)
+		return NULL;
+	d = &proto->msgs[id];
+	/* NEGOTIATE follows the implemented version, so that an agent that
+	 * negotiated down can still go further down. */
+	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
+		return d->since <= proto->version ? d : NULL;
+	return d->since <= platform_in_force(p, proto, a) ? d : NULL;
+}
 /* RESET_AGENT_CONFIGURATION: every protocol back at its implemented version. */
 void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a);
 

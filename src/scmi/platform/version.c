@@ -10,15 +10,6 @@
  */
 #include "internal.h"
 
-static uint32_t in_force(const struct scmi_platform *p, const struct scmi_protocol *proto,
-			 const struct scmi_platform_agent *a)
-{
-	uint32_t v = atomic_load_explicit(&p->negotiated[a - p->agents][proto->id],
-					  memory_order_relaxed);
-
-	return v ? v : proto->version;
-}
-
 static const struct scmi_protocol *proto_of(const struct scmi_msg *m)
 {
 	return m->p->protocols[m->hdr.protocol_id];
@@ -26,7 +17,7 @@ static const struct scmi_protocol *proto_of(const struct scmi_msg *m)
 
 uint32_t scmi_msg_version(const struct scmi_msg *m)
 {
-	return in_force(m->p, proto_of(m), m->agent);
+	return platform_in_force(m->p, proto_of(m), m->agent);
 }
 
 uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_id,
@@ -40,7 +31,7 @@ uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_i
 
 	if (!proto)
 		return 0;
-	return a ? in_force(p, proto, a) : proto->version;
+	return a ? platform_in_force(p, proto, a) : proto->version;
 }
 
 void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a)
@@ -89,25 +80,7 @@ void scmi_core_negotiate_version(struct scmi_msg *m)
 }
 
 /* Every protocol has these in every version, whatever its table says. */
-static const struct scmi_msg_desc core_msgs[] = {
+const struct scmi_msg_desc platform_core_msgs[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES + 1] = {
 	[SCMI_PROTOCOL_VERSION] = { .fn = core_version, .in_size = 0, .flags = SCMI_MSG_F_NO_LOCK },
 	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { .fn = core_msg_attributes, .in_size = 4 },
 };
-
-const struct scmi_msg_desc *platform_msg_desc(const struct scmi_platform *p,
-					      const struct scmi_protocol *proto,
-					      const struct scmi_platform_agent *a, uint32_t id)
-{
-	const struct scmi_msg_desc *d;
-
-	if (id < FW_ARRAY_SIZE(core_msgs) && core_msgs[id].fn)
-		return &core_msgs[id];
-	if (id >= proto->nmsgs || !proto->msgs[id].fn)
-		return NULL;
-	d = &proto->msgs[id];
-	/* NEGOTIATE follows the implemented version, so that an agent that
-	 * negotiated down can still go further down. */
-	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
-		return d->since <= proto->version ? d : NULL;
-	return d->since <= in_force(p, proto, a) ? d : NULL;
-}
