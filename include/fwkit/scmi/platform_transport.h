@@ -99,13 +99,16 @@ void *scmi_platform_chan_tctx(const struct scmi_platform_chan *c);
 size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const void *in,
 			     size_t in_len, void *out, size_t out_cap);
 /*
- * Call fn(arg) with c's agent's commands held off, for a transport whose
- * channel buffers are shared by everyone ringing the channel (SMT: the
- * area and the copy of the command): scmi_platform_process and
- * scmi_platform_malformed called from fn for c take no lock of their own.
+ * For a transport whose channel buffers are shared by everyone ringing the
+ * channel (SMT: the area and the copy of the command), and whose channels
+ * outlive its calls: find the channel (NULL: none) and hold off its agent's
+ * other commands until scmi_platform_chan_leave. scmi_platform_process and
+ * scmi_platform_malformed for c in between take no lock of their own.
  * Other agents' commands go on meanwhile.
  */
-void scmi_platform_chan_serve(struct scmi_platform_chan *c, void (*fn)(void *), void *arg);
+struct scmi_platform_chan *scmi_platform_chan_enter(struct scmi_platform *p, const char *transport,
+						    uint64_t key);
+void scmi_platform_chan_leave(struct scmi_platform_chan *c);
 /*
  * A message the transport could not read (bad length, not handed over):
  * counted as malformed. With room for a status (out_cap >= 4) it is also a

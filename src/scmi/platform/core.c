@@ -306,6 +306,29 @@ struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, cons
 	return found;
 }
 
+struct scmi_platform_chan *scmi_platform_chan_enter(struct scmi_platform *p, const char *transport,
+						    uint64_t key)
+{
+	struct scmi_platform_chan *c;
+
+	plock_lock(&p->chan_lock);
+	c = chan_probe(p, transport, key);
+	plock_unlock(&p->chan_lock);
+	if (c && platform_must_lock(p, c->rt)) {
+		plock_lock(&c->rt->lock);
+		platform_held = c->rt;
+	}
+	return c;
+}
+
+void scmi_platform_chan_leave(struct scmi_platform_chan *c)
+{
+	if (platform_held != c->rt)
+		return; /* enter took nothing: the whole platform is ours */
+	platform_held = NULL;
+	plock_unlock(&c->rt->lock);
+}
+
 /* Room for one more channel in p->chans. */
 static int chans_reserve(struct scmi_platform *p)
 {

@@ -178,31 +178,7 @@ static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, s
 }
 
 static _Thread_local struct scmi_platform_chan *serving;
-/* The agent lock this thread took in scmi_platform_chan_serve. */
-static _Thread_local struct platform_agent_rt *held;
-
-/* Whether this thread must take rt's lock for a command: not when it
- * holds it already, or the whole platform (scmi_platform_lock). */
-static bool must_lock(struct scmi_platform *p, const struct platform_agent_rt *rt)
-{
-	return held != rt && !platform_exclusive_held(p);
-}
-
-void scmi_platform_chan_serve(struct scmi_platform_chan *c, void (*fn)(void *), void *arg)
-{
-	struct scmi_platform *p = c->p;
-	struct platform_agent_rt *rt = c->rt;
-	struct platform_agent_rt *prev = held;
-	bool own = must_lock(p, rt);
-
-	if (own)
-		plock_lock(&rt->lock);
-	held = rt;
-	fn(arg);
-	held = prev;
-	if (own)
-		plock_unlock(&rt->lock);
-}
+_Thread_local struct platform_agent_rt *platform_held;
 
 struct scmi_platform_chan *platform_serving(void)
 {
@@ -253,7 +229,7 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 	if (out_cap < 4 || in_len > c->max_msg_size)
 		return scmi_platform_malformed(c, hdr, out, out_cap);
 	scmi_hdr_unpack(hdr, &m.hdr);
-	own = must_lock(p, rt);
+	own = platform_must_lock(p, rt);
 	if (own)
 		plock_lock(&rt->lock);
 	len = process_locked(c, rt, &m);
@@ -267,7 +243,7 @@ size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void 
 {
 	struct scmi_platform *p = c->p;
 	struct platform_agent_rt *rt = c->rt;
-	struct plock *own = must_lock(p, rt) ? &rt->lock : NULL;
+	struct plock *own = platform_must_lock(p, rt) ? &rt->lock : NULL;
 
 	if (own)
 		plock_lock(own);

@@ -179,6 +179,16 @@ static inline bool platform_exclusive_held(struct scmi_platform *p)
 			     pthread_self());
 }
 
+/* The agent lock this thread took in scmi_platform_chan_enter. */
+extern _Thread_local struct platform_agent_rt *platform_held;
+
+/* Whether this thread must take rt's lock for a command: not when it
+ * holds it already, or the whole platform (scmi_platform_lock). */
+static inline bool platform_must_lock(struct scmi_platform *p, const struct platform_agent_rt *rt)
+{
+	return platform_held != rt && !platform_exclusive_held(p);
+}
+
 /* The channel whose command this thread is serving, if any. */
 struct scmi_platform_chan *platform_serving(void);
 

@@ -229,9 +229,8 @@ int scmi_smt_smc_reset_channel(struct scmi_platform *p, uint32_t smc_id)
 /* One command, under its agent's lock (the area and t->in are the
  * channel's): copy it out, have the platform answer straight into the
  * area, which is ours until FREE is set again, then hand it back. */
-static void serve(void *arg)
+static void serve(struct smt_chan *t)
 {
-	struct smt_chan *t = arg;
 	const char *why = NULL;
 	int ret = smt_platform_read(&t->a2p, t->in, t->cap, &why);
 	uint32_t hdr = t->in->hdr;
@@ -260,11 +259,12 @@ static void serve(void *arg)
 void scmi_platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res)
 {
 	struct scmi_platform *p = ctx;
-	/* SMT channels live as long as the platform (no lifetime to guard);
-	 * the lookup is by index, whatever the number of channels. */
+	/* SMT channels live as long as the platform. Only this agent's
+	 * commands wait for this one: the channel's buffers serve one command
+	 * at a time, even when two conduits ring the same id. */
 	struct scmi_platform_chan *c =
 		args->a[0] <= UINT32_MAX
-			? scmi_platform_chan_find(p, SCMI_SMT_SMC_TRANSPORT, args->a[0])
+			? scmi_platform_chan_enter(p, SCMI_SMT_SMC_TRANSPORT, args->a[0])
 			: NULL;
 
 	if (!c) {
@@ -272,8 +272,7 @@ void scmi_platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_
 		res->a[0] = HW_SMCCC_NOT_SUPPORTED;
 		return;
 	}
-	/* Only this agent's commands wait for it: the channel's buffers serve
-	 * one command at a time, even when two conduits ring the same id. */
-	scmi_platform_chan_serve(c, serve, scmi_platform_chan_tctx(c));
+	serve(scmi_platform_chan_tctx(c));
+	scmi_platform_chan_leave(c);
 	res->a[0] = HW_SMCCC_SUCCESS;
 }
