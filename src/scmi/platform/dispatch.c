@@ -126,6 +126,8 @@ static int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a, str
 	return SCMI_SUCCESS;
 }
 
+static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m);
+
 /* A message that changes other agents' state: the agent's own lock gives
  * way to all of them (taken in order, so no two such messages deadlock),
  * and the checks run again under them, since what they read may have
@@ -136,7 +138,6 @@ static int32_t run_exclusive(struct scmi_platform *p, struct platform_agent_rt *
 			     struct scmi_msg *m)
 {
 	uint8_t in[32];
-	const struct scmi_msg_desc *d;
 	int32_t status;
 
 	if (m->in_len > sizeof(in))
@@ -145,12 +146,7 @@ static int32_t run_exclusive(struct scmi_platform *p, struct platform_agent_rt *
 	m->in = in;
 	plock_unlock(&rt->lock);
 	platform_exclusive(p);
-	status = check(p, m->agent, m, &d);
-	if (status == SCMI_SUCCESS) {
-		scmi_msg_status(m, SCMI_SUCCESS);
-		d->fn(m);
-		status = m->status;
-	}
+	status = dispatch(p, rt, m);
 	platform_exclusive_end(p);
 	plock_lock(&rt->lock);
 	return status;
@@ -164,10 +160,10 @@ static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, s
 
 	if (status != SCMI_SUCCESS)
 		return status;
+	if ((d->flags & SCMI_MSG_F_EXCLUSIVE) && !platform_exclusive_held(p))
+		return run_exclusive(p, rt, m);
 	scmi_msg_status(m, SCMI_SUCCESS);
 	if (m->hdr.protocol_id == SCMI_PROTOCOL_BASE || (d->flags & SCMI_MSG_F_NO_LOCK)) {
-		if ((d->flags & SCMI_MSG_F_EXCLUSIVE) && !platform_exclusive_held(p))
-			return run_exclusive(p, rt, m);
 		d->fn(m);
 	} else {
 		plock_lock(&p->proto_lock[m->hdr.protocol_id]);

@@ -42,7 +42,7 @@ void platform_forget_versions(struct scmi_platform *p, const struct scmi_platfor
 
 static void core_version(struct scmi_msg *m)
 {
-	scmi_msg_put_u32(m, scmi_msg_version(m));
+	scmi_msg_put_u32(m, platform_in_force(m->p, proto_of(m), m->agent));
 }
 
 static void core_msg_attributes(struct scmi_msg *m)
