@@ -240,7 +240,13 @@ int scmi_msg_agent_index(const struct scmi_msg *m);
 /* Resource lookups of a per-resource message, in this order: false with
  * NOT_FOUND when id is not below count; false with DENIED when the agent
  * may not access the resource's device for the message's protocol. */
-bool scmi_msg_id_found(struct scmi_msg *m, uint32_t id, size_t count);
+static inline bool scmi_msg_id_found(struct scmi_msg *m, uint32_t id, size_t count)
+{
+	if (id < count)
+		return true;
+	scmi_msg_status(m, SCMI_NOT_FOUND);
+	return false;
+}
 bool scmi_msg_device_allowed(struct scmi_msg *m, uint32_t device_id);
 
 /* The reply of a *_NAME_GET message: a zero flags word, then the name in a

@@ -57,27 +57,15 @@ uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int i
 	return index < p->nagents ? p->agents[index].id : 0;
 }
 
-/* Fibonacci hashing: ids that differ in low bits (SMC function ids,
- * device ids) or middle ones (addresses) land apart. */
-static unsigned int hash_slot(uint64_t key, unsigned int size)
-{
-	return (unsigned int)((key * 0x9E3779B97F4A7C15ull) >> 32) & (size - 1);
-}
-
 /* The slot holding device id, or the empty slot where it would go. */
 static unsigned int device_slot(const struct scmi_platform *p, uint32_t id)
 {
 	const unsigned int size = FW_ARRAY_SIZE(p->device_slot);
-	unsigned int i = hash_slot(id, size);
+	unsigned int i = platform_hash_slot(id, size);
 
 	while (p->device_slot[i] && p->devices[p->device_slot[i] - 1].id != id)
 		i = (i + 1) & (size - 1);
 	return i;
-}
-
-int platform_device_index(const struct scmi_platform *p, uint32_t id)
-{
-	return p->device_slot[device_slot(p, id)] - 1;
 }
 
 bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id)
@@ -234,7 +222,7 @@ int scmi_platform_set_agent_protocols(struct scmi_platform *p, uint32_t agent_id
 
 static unsigned int chan_slot(const struct scmi_platform *p, uint64_t key)
 {
-	return hash_slot(key, p->chan_index_size);
+	return platform_hash_slot(key, p->chan_index_size);
 }
 
 static inline bool chan_is(const struct scmi_platform_chan *c, const char *transport, uint64_t key)
@@ -381,13 +369,14 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 			d->max_msg_size ? d->max_msg_size : SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE;
 		c->ops = d->ops;
 		c->tctx = d->tctx;
-		c->p2a_on = d->ops && d->ops->post;
+		platform_chan_p2a_set(c, d->ops && d->ops->post);
 		p->chans[p->nchans++] = c;
 		plock_lock(&p->chan_lock);
 		ret = chan_reindex(p);
 		plock_unlock(&p->chan_lock);
 		if (ret) {
 			p->nchans--;
+			platform_chan_p2a_set(c, false);
 			free(c);
 		} else if (out) {
 			*out = c;
@@ -411,6 +400,7 @@ void scmi_platform_chan_destroy(struct scmi_platform_chan *c)
 	plock_lock(&p->chan_lock);
 	chan_reindex(p); /* cannot fail: the index is large enough already */
 	plock_unlock(&p->chan_lock);
+	platform_chan_p2a_set(c, false);
 	platform_p2a_drop_all(c);
 	platform_unlock(p);
 	/* Unlocked: the transport may have a thread inside chan_ready. */
@@ -472,11 +462,8 @@ bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uin
 				 uint8_t protocol_id)
 {
 	struct scmi_platform_agent *a = scmi_platform_agent_by_id(p, agent_id);
-	int idx = platform_device_index(p, device_id);
 
-	if (!a || idx < 0 || !a->dev_allowed[idx])
-		return false;
-	return !(a->dev_proto_denied[idx][protocol_id / 32] & (1u << (protocol_id % 32)));
+	return a && platform_device_access(p, a, device_id, protocol_id);
 }
 
 static void visible_rebuild(struct scmi_platform *p, const struct scmi_platform_agent *a)

@@ -57,13 +57,14 @@ bool scmi_msg_put_bytes(struct scmi_msg *m, const void *src, size_t len)
 
 bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
 {
-	uint8_t buf[64] = { 0 };
 	size_t n = strnlen(name, field - 1);
+	uint8_t *at = scmi_msg_reserve(m, field);
 
-	if (field > sizeof(buf))
-		return false;
-	memcpy(buf, name, n);
-	return scmi_msg_put_bytes(m, buf, field);
+	if (at) {
+		memcpy(at, name, n);
+		memset(at + n, 0, field - n);
+	}
+	return at;
 }
 
 void platform_trace_line(struct scmi_platform *p, const char *dir,

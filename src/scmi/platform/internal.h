@@ -62,6 +62,9 @@ static inline void plock_unlock(struct plock *l)
 struct platform_agent_rt {
 	_Alignas(64) struct plock lock; /* its commands (see above) */
 	_Atomic uint64_t commands;	/* written under lock, read by stats */
+	/* its channels with p2a_on: written under the platform lock, read by
+	 * its commands without it (scmi_platform_agent_has_p2a) */
+	atomic_uint p2a_chans;
 };
 
 struct p2a_item {
@@ -83,7 +86,9 @@ struct scmi_platform_chan {
 	/* pending platform-to-agent messages, ordered by due time */
 	struct p2a_item queue[SCMI_PLATFORM_P2A_QUEUE];
 	unsigned int qhead, qcount;
-	bool p2a_on;		/* ops->post set and not turned off */
+	/* ops->post set and not turned off; written under the platform lock,
+	 * read by commands without it */
+	atomic_bool p2a_on;
 	bool blocked;		/* post said -EAGAIN: wait for chan_ready */
 	uint64_t retry_at;	/* post said -EINPROGRESS: not before this */
 	unsigned int ready_seq; /* bumped by every chan_ready */
@@ -195,7 +200,34 @@ struct scmi_platform_chan *platform_serving(void);
 _Static_assert(SCMI_PLATFORM_MAX_AGENTS < 255 && SCMI_PLATFORM_MAX_DEVICES < 255,
 	       "agent_slot and device_slot hold an index + 1 in a byte");
 
-int platform_device_index(const struct scmi_platform *p, uint32_t id);
+/* Fibonacci hashing: ids that differ in low bits (SMC function ids,
+ * device ids) or middle ones (addresses) land apart. */
+static inline unsigned int platform_hash_slot(uint64_t key, unsigned int size)
+{
+	return (unsigned int)((key * 0x9E3779B97F4A7C15ull) >> 32) & (size - 1);
+}
+
+/* The index of device id, or -1: open addressing in device_slot. */
+static inline int platform_device_index(const struct scmi_platform *p, uint32_t id)
+{
+	const unsigned int size = FW_ARRAY_SIZE(p->device_slot);
+	unsigned int i = platform_hash_slot(id, size);
+
+	while (p->device_slot[i] && p->devices[p->device_slot[i] - 1].id != id)
+		i = (i + 1) & (size - 1);
+	return p->device_slot[i] - 1;
+}
+
+/* Whether a may use device id for protocol_id (every resource check). */
+static inline bool platform_device_access(const struct scmi_platform *p,
+					  const struct scmi_platform_agent *a, uint32_t device_id,
+					  uint8_t protocol_id)
+{
+	int idx = platform_device_index(p, device_id);
+
+	return idx >= 0 && a->dev_allowed[idx] &&
+	       !(a->dev_proto_denied[idx][protocol_id / 32] & (1u << (protocol_id % 32)));
+}
 /* Protocols (other than Base) the agent may use, ascending. */
 static inline const struct platform_visible *
 platform_visible_protocols(const struct scmi_platform *p, const struct scmi_platform_agent *a)
@@ -221,6 +253,8 @@ static inline void platform_trace(struct scmi_platform *p, const char *dir,
 
 /* p2a.c */
 bool platform_chan_has_p2a(const struct scmi_platform_chan *c);
+/* Under the platform lock: c's p2a_on, and its agent's count with it. */
+void platform_chan_p2a_set(struct scmi_platform_chan *c, bool on);
 /* Whether c could carry platform-to-agent messages but its transport
  * turned that off (virtio without P2A): no event may be asked for on it. */
 bool platform_chan_p2a_refused(const struct scmi_platform_chan *c);

@@ -43,10 +43,17 @@ void scmi_platform_chan_set_p2a(struct scmi_platform_chan *c, bool on)
 	struct scmi_platform *p = c->p;
 
 	platform_lock(p);
-	c->p2a_on = on && c->ops && c->ops->post;
+	platform_chan_p2a_set(c, on && c->ops && c->ops->post);
 	if (!c->p2a_on)
 		platform_p2a_drop_all(c);
 	platform_unlock(p);
+}
+
+void platform_chan_p2a_set(struct scmi_platform_chan *c, bool on)
+{
+	if (c->p2a_on != on)
+		atomic_fetch_add(&c->rt->p2a_chans, on ? 1u : (unsigned int)-1);
+	c->p2a_on = on;
 }
 
 struct scmi_platform_chan *platform_p2a_chan_of(struct scmi_platform *p, uint32_t agent_id)
@@ -59,21 +66,19 @@ struct scmi_platform_chan *platform_p2a_chan_of(struct scmi_platform *p, uint32_
 
 bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id)
 {
-	struct scmi_platform_chan *c;
-	bool has;
+	/* No lock: a command asks, and the answer may change as soon as it is
+	 * given anyway (a channel turned off later drops what it queued). */
+	struct scmi_platform_chan *c = platform_serving();
+	int i;
 
-	platform_lock(p);
 	/* A command is answered for the link it came on, when that link could
 	 * carry platform-to-agent messages at all (virtio without P2A must
 	 * refuse notify and asynchronous requests); a link that never could
 	 * leaves it to the agent's other channels. */
-	c = platform_serving();
 	if (c && c->agent->id == agent_id && c->ops && c->ops->post)
-		has = !platform_chan_p2a_refused(c);
-	else
-		has = platform_p2a_chan_of(p, agent_id) != NULL;
-	platform_unlock(p);
-	return has;
+		return !platform_chan_p2a_refused(c);
+	i = scmi_platform_agent_index(p, agent_id);
+	return i >= 0 && atomic_load_explicit(&p->rt[i].p2a_chans, memory_order_relaxed);
 }
 
 static void pop_head(struct scmi_platform_chan *c)
