@@ -586,7 +586,7 @@ static uint64_t direct_instructions(unsigned int iters)
 }
 
 static const char usage_text[] =
-	"usage: fwkit bench [--json] [--iterations N]\n"
+	"usage: fwkit bench [--json] [--iterations N] [GROUP...]\n"
 	"       fwkit bench --cost [--json] [--iterations N] [--dtb FILE] "
 	"[NAME=PROTOCOL:MESSAGE[:WORD,...]]...\n"
 	"\n"
@@ -599,7 +599,8 @@ static const char usage_text[] =
 	"virtio (the board's virtio agent through the vhost-user loopback) at depth 1\n"
 	"beside the sleeping floor, and 64 in flight against SMT one at a time; an\n"
 	"OP-TEE PTA invoke through a sleeping SMC slot beside its floor; and the ISSEI\n"
-	"figures.\n"
+	"figures. GROUPs (slot, direct, throughput, virtio, optee, issei) run only\n"
+	"those rows.\n"
 	"--cost: the platform's own cost per message (default: a table of Base\n"
 	"messages; a NAME starting 'agent.' is the whole round trip through the host\n"
 	"agent) on the default board or FILE (whose host agent must be the default\n"
@@ -661,6 +662,46 @@ static int direct_row(unsigned int n, bool json)
 	return 0;
 }
 
+/* The row groups, in the order a whole run prints them. */
+static const char *const bench_groups[] = { "slot",   "direct", "throughput",
+					    "virtio", "optee",	"issei" };
+
+static bool group_known(const char *g)
+{
+	for (size_t i = 0; i < FW_ARRAY_SIZE(bench_groups); i++)
+		if (!strcmp(g, bench_groups[i]))
+			return true;
+	return false;
+}
+
+/* Whether group g was asked for (none named: every group). */
+static bool wanted(const struct cli_args *args, const char *g)
+{
+	for (int i = 0; i < args->n; i++)
+		if (!strcmp(args->v[i], g))
+			return true;
+	return !args->n;
+}
+
+static int run_groups(const struct cli_args *args, unsigned int n, bool json)
+{
+	int ret = 0;
+
+	if (wanted(args, "slot"))
+		ret = slot_rows(n, json);
+	if (!ret && wanted(args, "direct"))
+		ret = direct_row(n, json);
+	if (!ret && wanted(args, "throughput"))
+		ret = throughput_rows(n, json);
+	if (ret)
+		return ret;
+	if (wanted(args, "virtio") && (ret = virtio_bench_run(n, json)))
+		return cli_fail("bench scmi virtio: %s", strerror(-ret));
+	if (wanted(args, "optee") && (ret = optee_bench_run(n, json)))
+		return cli_fail("bench optee.pta_invoke: %s", strerror(-ret));
+	return wanted(args, "issei") && issei_bench_run(json) ? 1 : 0;
+}
+
 int fwkit_cmd_bench(int argc, char **argv)
 {
 	unsigned int n = 20000;
@@ -684,25 +725,15 @@ int fwkit_cmd_bench(int argc, char **argv)
 	cli_quiet_logs(false);
 	if (cost)
 		return bench_cost_run(args.n, args.v, n, json, dtb);
-	if (args.n || dtb)
-		return cli_usage("bench", "%s needs --cost", args.n ? args.v[0] : "--dtb");
+	if (dtb)
+		return cli_usage("bench", "--dtb needs --cost");
+	for (int i = 0; i < args.n; i++)
+		if (!group_known(args.v[i]))
+			return cli_usage("bench", "no row group '%s'", args.v[i]);
 	signal(SIGPIPE, SIG_IGN);
 	sched_getaffinity(0, sizeof(original), &original);
 	if (!json)
 		printf("%-36s %9s %9s %11s %9s %7s\n", "benchmark", "p50 ns", "p99 ns", "floor p50",
 		       "diff ns", "ratio");
-	ret = slot_rows(n, json);
-	if (!ret)
-		ret = direct_row(n, json);
-	if (!ret)
-		ret = throughput_rows(n, json);
-	if (ret)
-		return ret;
-	ret = virtio_bench_run(n, json);
-	if (ret)
-		return cli_fail("bench scmi virtio: %s", strerror(-ret));
-	ret = optee_bench_run(n, json);
-	if (ret)
-		return cli_fail("bench optee.pta_invoke: %s", strerror(-ret));
-	return issei_bench_run(json) ? 1 : 0;
+	return run_groups(&args, n, json);
 }
