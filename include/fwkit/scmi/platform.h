@@ -80,8 +80,21 @@ static inline bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v)
 	m->out_len += 4;
 	return true;
 }
-/* A fixed-size name field, NUL-padded. */
-bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field);
+/* A fixed-size name field, NUL-padded. Inline: field is a constant, so
+ * the padding is a few stores. */
+static inline bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
+{
+	uint8_t *at = scmi_msg_reserve(m, field);
+	size_t n = 0;
+
+	while (n < field - 1 && name[n])
+		n++;
+	if (at) {
+		memset(at, 0, field);
+		memcpy(at, name, n);
+	}
+	return at;
+}
 static inline uint32_t scmi_msg_in_u32(const struct scmi_msg *m, size_t idx)
 {
 	return fw_get_le32(m->in + 4 * idx);

@@ -55,18 +55,6 @@ bool scmi_msg_put_bytes(struct scmi_msg *m, const void *src, size_t len)
 	return at;
 }
 
-bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
-{
-	size_t n = strnlen(name, field - 1);
-	uint8_t *at = scmi_msg_reserve(m, field);
-
-	if (at) {
-		memcpy(at, name, n);
-		memset(at + n, 0, field - n);
-	}
-	return at;
-}
-
 void platform_trace_line(struct scmi_platform *p, const char *dir,
 			 const struct scmi_platform_agent *a, uint32_t hdr, const uint8_t *payload,
 			 size_t len, bool has_status)
