@@ -297,11 +297,8 @@ struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, cons
 struct scmi_platform_chan *scmi_platform_chan_enter(struct scmi_platform *p, const char *transport,
 						    uint64_t key)
 {
-	struct scmi_platform_chan *c;
+	struct scmi_platform_chan *c = scmi_platform_chan_find(p, transport, key);
 
-	plock_lock(&p->chan_lock);
-	c = chan_probe(p, transport, key);
-	plock_unlock(&p->chan_lock);
 	if (c && platform_must_lock(p, c->rt)) {
 		plock_lock(&c->rt->lock);
 		platform_held = c->rt;
