@@ -527,7 +527,7 @@ void scmi_platform_get_stats(struct scmi_platform *p, struct scmi_platform_stats
 {
 	platform_lock(p);
 	*st = p->stats;
-	platform_unlock(p);
 	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
 		st->commands += atomic_load_explicit(&p->rt[i].commands, memory_order_relaxed);
+	platform_unlock(p);
 }
