@@ -149,14 +149,12 @@ static void start(struct caller *k, struct ctx *c, void (*run)(struct caller *))
 	assert_int_equal(pthread_create(&k->th, NULL, caller_main, k), 0);
 }
 
-/* Whether k finished before the deadline; the gate opens either way, so
- * that every thread ends before the test asserts. */
-static bool finish(struct caller *k, bool open_gate)
+/* Whether k finished before the deadline; joined either way (its waits all
+ * have deadlines), so that no thread outlives the test's asserts. */
+static bool finish(struct caller *k)
 {
 	bool done = !fw_wait_for_completion_until(&k->done, fw_deadline(WAIT_NS));
 
-	if (open_gate)
-		fw_complete(&gate);
 	pthread_join(k->th, NULL);
 	fw_completion_destroy(&k->done);
 	return done;
@@ -180,15 +178,24 @@ static void host_others(struct caller *k)
 static void test_other_agents_not_held(void **state)
 {
 	struct ctx *c = *state;
+	struct scmi_platform_stats st0, st;
 	struct caller held, other;
+	bool done;
 
 	start(&held, c, guest_gated);
 	assert_int_equal(fw_wait_for_completion_until(&entered, fw_deadline(WAIT_NS)), 0);
 	/* The guest's command is inside its handler, holding its agent's and
-	 * its protocol's locks: the host's commands elsewhere go through. */
+	 * its protocol's locks: the host's commands elsewhere go through, and
+	 * not one of them waited for a lock. */
+	scmi_platform_get_stats(c->p, &st0);
 	start(&other, c, host_others);
-	assert_true(finish(&other, true));
-	assert_true(finish(&held, false));
+	done = finish(&other);
+	scmi_platform_get_stats(c->p, &st);
+	fw_complete(&gate); /* before any assert: every thread ends */
+	assert_true(finish(&held));
+	assert_true(done);
+	assert_int_equal(st.lock_waits, st0.lock_waits);
+	assert_int_equal(st.commands, st0.commands + 3);
 	assert_int_equal(other.status[0], SCMI_SUCCESS);
 	assert_int_equal(other.value[0], 0x20000);
 	assert_int_equal(other.status[1], SCMI_SUCCESS);
@@ -212,6 +219,7 @@ static void test_reset_not_inside_a_command(void **state)
 	struct caller held, reset;
 	const uint32_t v1 = V1;
 	uint32_t v;
+	bool done;
 
 	assert_int_equal(call(c->chan[1], GATED, SCMI_NEGOTIATE_PROTOCOL_VERSION, &v1, 1, NULL),
 			 SCMI_SUCCESS);
@@ -221,8 +229,8 @@ static void test_reset_not_inside_a_command(void **state)
 	 * the guest's command runs, which sees one version throughout. */
 	start(&reset, c, host_resets_guest);
 	fw_complete(&gate);
-	assert_true(finish(&held, false));
-	assert_true(finish(&reset, false));
+	done = finish(&held);
+	assert_true(finish(&reset) && done);
 	assert_int_equal(reset.status[0], SCMI_SUCCESS);
 	assert_int_equal(version_in, V1);
 	assert_int_equal(version_out, V1);

@@ -410,17 +410,26 @@ out:
 void bench_print_row(bool json, const char *name, const struct bench_result *r,
 		     const struct bench_result *f)
 {
+	bench_print_row_note(json, name, r, f, NULL, 0);
+}
+
+void bench_print_row_note(bool json, const char *name, const struct bench_result *r,
+			  const struct bench_result *f, const char *note, double value)
+{
 	double ratio = f->p50 ? (double)r->p50 / (double)f->p50 : 0.0;
 	long long diff = f->p50 ? (long long)r->p50 - (long long)f->p50 : 0;
 
 	if (json)
 		printf("{\"name\":\"%s\",\"p50_ns\":%llu,\"p99_ns\":%llu,\"floor_p50_ns\":%llu,"
-		       "\"diff_ns\":%lld,\"ratio\":%.2f}\n",
+		       "\"diff_ns\":%lld,\"ratio\":%.2f",
 		       name, (unsigned long long)r->p50, (unsigned long long)r->p99,
 		       (unsigned long long)f->p50, diff, ratio);
 	else
-		printf("%-36s %9llu %9llu %11llu %9lld %7.2f\n", name, (unsigned long long)r->p50,
+		printf("%-36s %9llu %9llu %11llu %9lld %7.2f", name, (unsigned long long)r->p50,
 		       (unsigned long long)r->p99, (unsigned long long)f->p50, diff, ratio);
+	if (note)
+		printf(json ? ",\"%s\":%.2f" : "  %s %.2f", note, value);
+	printf(json ? "}\n" : "\n");
 	fflush(stdout);
 }
 
@@ -527,12 +536,30 @@ static int tp_measure(struct scmi_session *s, unsigned int nagents, unsigned int
 	return ret;
 }
 
+/* Times a command waited for a lock per 1000 commands since *before. */
+static double lock_waits(struct scmi_platform *p, struct scmi_platform_stats *before)
+{
+	struct scmi_platform_stats now;
+	double w;
+
+	scmi_platform_get_stats(p, &now);
+	w = now.commands > before->commands
+		    ? 1000.0 * (double)(now.lock_waits - before->lock_waits) /
+			      (double)(now.commands - before->commands)
+		    : 0;
+	*before = now;
+	return w;
+}
+
 static int throughput_rows(unsigned int n, bool json)
 {
 	struct bench_result one = { 0 };
 	struct scmi_end e = scmi_end_init(false, SCMI_CONDUIT_DIRECT, HW_WAIT_SLEEP);
+	struct scmi_platform_stats st = { 0 };
 	int ret = scmi_end_open(&e, -1);
 
+	if (!ret)
+		scmi_platform_get_stats(scmi_session_platform(e.s), &st);
 	for (unsigned int k = 1; !ret && k <= FW_ARRAY_SIZE(tp_nodes); k++) {
 		uint64_t t[TP_ROUNDS];
 		struct bench_result r = { 0 };
@@ -547,7 +574,9 @@ static int throughput_rows(unsigned int n, bool json)
 			one = r;
 		snprintf(name, sizeof(name), "scmi.throughput.direct.%u_agent%s", k,
 			 k > 1 ? "s" : "");
-		bench_print_row(json, name, &r, &one);
+		bench_print_row_note(json, name, &r, &one,
+				     json ? "lock_waits_per_1k" : "lock waits/1k",
+				     lock_waits(scmi_session_platform(e.s), &st));
 	}
 	scmi_end_close(&e);
 	return ret ? cli_fail("bench scmi.throughput: %s", strerror(-ret)) : 0;

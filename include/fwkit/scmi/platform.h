@@ -177,6 +177,10 @@ struct scmi_platform_stats {
 	uint64_t unknown_smc; /* on a key no channel has (SMC: function id) */
 	uint64_t p2a_sent;
 	uint64_t p2a_dropped; /* notifications only: see platform_transport.h */
+	/* Commands that found a lock of theirs held (their agent's, their
+	 * protocol's, the channel index's) and waited: agents whose commands
+	 * share nothing never make it grow. */
+	uint64_t lock_waits;
 };
 
 int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out);

@@ -288,7 +288,7 @@ struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, cons
 {
 	struct scmi_platform_chan *found;
 
-	plock_lock(&p->chan_lock);
+	platform_plock(p, &p->chan_lock);
 	found = chan_probe(p, transport, key);
 	plock_unlock(&p->chan_lock);
 	return found;
@@ -300,7 +300,7 @@ struct scmi_platform_chan *scmi_platform_chan_enter(struct scmi_platform *p, con
 	struct scmi_platform_chan *c = scmi_platform_chan_find(p, transport, key);
 
 	if (c && platform_must_lock(p, c->rt)) {
-		plock_lock(&c->rt->lock);
+		platform_plock(p, &c->rt->lock);
 		platform_held = c->rt;
 	}
 	return c;
@@ -529,5 +529,6 @@ void scmi_platform_get_stats(struct scmi_platform *p, struct scmi_platform_stats
 	*st = p->stats;
 	for (unsigned int i = 0; i < SCMI_PLATFORM_MAX_AGENTS; i++)
 		st->commands += atomic_load_explicit(&p->rt[i].commands, memory_order_relaxed);
+	st->lock_waits = atomic_load_explicit(&p->lock_waits, memory_order_relaxed);
 	platform_unlock(p);
 }

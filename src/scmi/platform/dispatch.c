@@ -155,7 +155,7 @@ static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, s
 	if (m->hdr.protocol_id == SCMI_PROTOCOL_BASE || (d->flags & SCMI_MSG_F_NO_LOCK)) {
 		d->fn(m);
 	} else {
-		plock_lock(&p->proto_lock[m->hdr.protocol_id]);
+		platform_plock(p, &p->proto_lock[m->hdr.protocol_id]);
 		d->fn(m);
 		plock_unlock(&p->proto_lock[m->hdr.protocol_id]);
 	}
@@ -216,7 +216,7 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 	scmi_hdr_unpack(hdr, &m.hdr);
 	own = platform_must_lock(p, rt);
 	if (own)
-		plock_lock(&rt->lock);
+		platform_plock(p, &rt->lock);
 	len = process_locked(c, rt, &m);
 	if (own)
 		plock_unlock(&rt->lock);
@@ -231,7 +231,7 @@ size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void 
 	struct plock *own = platform_must_lock(p, rt) ? &rt->lock : NULL;
 
 	if (own)
-		plock_lock(own);
+		platform_plock(p, own);
 	platform_lock(p);
 	p->stats.malformed++;
 	if (out_cap >= 4)

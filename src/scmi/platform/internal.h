@@ -58,6 +58,15 @@ static inline void plock_unlock(struct plock *l)
 		hw_word_wake(&l->v);
 }
 
+/* A lock a command takes: as plock_lock, counting the times it waits. */
+#define platform_plock(p, l)                                                                       \
+	do {                                                                                       \
+		if (!plock_trylock(l)) {                                                           \
+			atomic_fetch_add_explicit(&(p)->lock_waits, 1, memory_order_relaxed);      \
+			plock_lock_slow(l);                                                        \
+		}                                                                                  \
+	} while (0)
+
 /* Per agent, by index, a cache line each: what its commands write. */
 struct platform_agent_rt {
 	_Alignas(64) struct plock lock; /* its commands (see above) */
@@ -114,6 +123,7 @@ struct scmi_platform {
 	struct platform_agent_rt rt[SCMI_PLATFORM_MAX_AGENTS];
 	struct plock proto_lock[256]; /* by protocol id */
 	struct plock chan_lock;	      /* chan_index */
+	_Atomic uint64_t lock_waits;  /* stats.lock_waits */
 	struct scmi_platform_agent agents[SCMI_PLATFORM_MAX_AGENTS];
 	unsigned int nagents;
 	uint8_t agent_slot[256]; /* by agent id (below 0xFF): index + 1, 0: none */
