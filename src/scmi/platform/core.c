@@ -23,8 +23,8 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 		p->cfg = *cfg;
 	if (!p->cfg.base_version)
 		p->cfg.base_version = 0x20000;
-	/* Re-entrant through platform_lock: a module's thread holding it
-	 * (scmi_platform_lock) may call the public notify calls. */
+	/* Re-entrant through platform_lock: a thread holding the whole
+	 * platform (scmi_platform_lock) may call the public notify calls. */
 	pthread_mutex_init(&p->lock, NULL);
 	fw_cond_init(&p->cond);
 	p->base = scmi_base_protocol;
