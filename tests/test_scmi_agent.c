@@ -4,7 +4,8 @@
  * (it answers the SMC in the caller's thread, or not, or wrongly) so that
  * every path of Linux's transfer semantics can be driven on purpose:
  * completion modes, timeouts, stale and late replies, delayed responses in
- * and out of order, notifications and their queue.
+ * and out of order, notifications and their queue, and the asynchronous
+ * API on a channel that carries one command at a time.
  */
 #include "helpers.h"
 
@@ -352,6 +353,38 @@ static void test_timeout_then_late_reply(void **state)
 	fake_destroy(f);
 }
 
+/* SMT carries one command at a time: submit runs each to its end (two in
+ * a row from one thread do not wait for each other), and wait returns
+ * what scmi_do_xfer would have, the SCMI error included. */
+static void test_submit_one_at_a_time(void **state)
+{
+	struct fake *f;
+	struct scmi_xfer *x[2];
+
+	(void)state;
+	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 0, 4, &x[i]), 0);
+		assert_int_equal(scmi_xfer_wait(f->agent, x[i]), -EINVAL); /* not submitted */
+		assert_int_equal(scmi_xfer_submit(f->agent, x[i]), 0);
+		assert_int_equal(scmi_xfer_submit(f->agent, x[i]), -EALREADY);
+		assert_int_equal(scmi_do_xfer(f->agent, x[i]), -EALREADY);
+	}
+	assert_int_equal(f->calls, 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(scmi_xfer_wait(f->agent, x[i]), 0);
+		assert_int_equal(fw_get_le32(x[i]->rx.buf), 0x20000);
+		scmi_xfer_put(f->agent, x[i]);
+	}
+	f->status = SCMI_DENIED;
+	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 0, 4, &x[0]), 0);
+	assert_int_equal(scmi_xfer_submit(f->agent, x[0]), 0);
+	assert_int_equal(scmi_xfer_wait(f->agent, x[0]), -EACCES);
+	scmi_xfer_put(f->agent, x[0]);
+	assert_int_equal(stats(f).responses, 3);
+	fake_destroy(f);
+}
+
 static void test_stale_token_dropped(void **state)
 {
 	struct fake *f =
@@ -645,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_tokens_monotonic),
 		cmocka_unit_test(test_error_status),
 		cmocka_unit_test(test_timeout_then_late_reply),
+		cmocka_unit_test(test_submit_one_at_a_time),
 		cmocka_unit_test(test_stale_token_dropped),
 		cmocka_unit_test(test_wrong_protocol_dropped),
 		cmocka_unit_test(test_irq_never_rung),

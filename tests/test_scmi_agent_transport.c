@@ -655,6 +655,75 @@ static void test_delayed_response_with_priv(void **state)
 	run_delayed(true);
 }
 
+/* A caller whose end is waited for by a deadline (its timeouts are long). */
+struct bounded {
+	struct caller c;
+	struct fw_completion done;
+};
+
+static void *bounded_main(void *p)
+{
+	struct bounded *b = p;
+
+	caller_main(&b->c);
+	fw_complete(&b->done);
+	return NULL;
+}
+
+static void bounded_start(struct bounded *b, struct fake *f, uint32_t arg, bool delayed)
+{
+	b->c = (struct caller){ .f = f, .arg = arg, .delayed = delayed, .ret = -EINPROGRESS };
+	fw_completion_init(&b->done);
+	assert_int_equal(pthread_create(&b->c.th, NULL, bounded_main, b), 0);
+}
+
+static int bounded_join(struct bounded *b)
+{
+	assert_int_equal(fw_wait_for_completion_until(&b->done, fw_deadline(WAIT_NS)), 0);
+	fw_completion_destroy(&b->done);
+	return caller_join(&b->c);
+}
+
+/*
+ * The channel's device is gone (scmi_chan_fail): with hour-long timeouts,
+ * the RX channel's failure ends the wait for a delayed response and
+ * nothing else; the TX channel's ends the commands waiting for replies, and
+ * a later command fails without being sent.
+ */
+static void test_chan_fail_ends_waits(void **state)
+{
+	struct rig_opts o = { .cfg = { .rx_timeout_ms = 3600000, .dresp_timeout_ms = 3600000 } };
+	struct bounded plain, delayed;
+	struct fake *f;
+	uint32_t answer;
+
+	(void)state;
+	th_log_capture();
+	assert_int_equal(fake_create(&f, &o), 0);
+	bounded_start(&delayed, f, 1, true);
+	wait_sent(f, 1);
+	reply(f, 0, 0); /* its synchronous reply: now it waits for the delayed one */
+	bounded_start(&plain, f, 2, false);
+	wait_sent(f, 2);
+	scmi_chan_fail(f->rx, -ENODEV);
+	assert_int_equal(bounded_join(&delayed), -ENODEV);
+	reply(f, 1, 0);
+	assert_int_equal(bounded_join(&plain), 0);
+	assert_int_equal(plain.c.answer, answer_for(2));
+
+	bounded_start(&plain, f, 3, false);
+	wait_sent(f, 3);
+	scmi_chan_fail(f->tx, -ENODEV);
+	scmi_chan_fail(f->tx, -EIO); /* the first failure stays */
+	assert_int_equal(bounded_join(&plain), -ENODEV);
+	reply(f, 2, 0); /* the device's late answer finds nothing */
+	assert_int_equal(call(f, 4, &answer), -ENODEV);
+	assert_int_equal(f->nsent, 3);
+	assert_int_equal(stats(f).timeouts, 0);
+	assert_int_equal(stats(f).dropped_unexpected, 1);
+	fake_destroy(f);
+}
+
 static void test_base_discovery_absent_is_not_found(void **state)
 {
 	struct rig_opts o = { .desc = &ret_desc };
@@ -686,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_get_max_msg_bounds),
 		cmocka_unit_test(test_notification_with_priv),
 		cmocka_unit_test(test_delayed_response_with_priv),
+		cmocka_unit_test(test_chan_fail_ends_waits),
 		cmocka_unit_test(test_base_discovery_absent_is_not_found),
 	};
 

@@ -26,6 +26,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -68,6 +70,7 @@ struct proxy {
 	int fe, be;		 /* the front-end's peer end; the back-end's connection */
 	int fe_end;		 /* the front-end's end, until it takes it */
 	bool hold_kicks;	 /* the back-end gets held[] instead of the kick fds */
+	uint32_t cut_at;	 /* this request cuts both connections instead */
 	int held[2];		 /* what the back-end was given as kick fds */
 	struct mangle mangle[3]; /* the first kind M_NONE ends the list */
 	unsigned int seen[64];	 /* replies seen, by request */
@@ -226,6 +229,11 @@ static bool relay_one(struct proxy *p)
 		return false;
 	if (p->nreqs < MAX_REQS)
 		p->reqs[p->nreqs++] = get32(m.buf);
+	if (p->cut_at && get32(m.buf) == p->cut_at) {
+		for (unsigned int i = 0; i < m.nfds; i++)
+			close(m.fds[i]);
+		return false;
+	}
 	hold_kick(p, &m);
 	msg_write(p->be, &m);
 	for (unsigned int i = 0; i < m.nfds; i++)
@@ -448,9 +456,14 @@ static void test_sequence_no_protocol_features(void **state)
 
 /* ------------------------------------------------------ the back-end dies */
 
+/* Far beyond any wait of this test: only a prompt end can pass it. */
+#define HOUR_MS 3600000u
+#define CALLERS 3
+
 struct call {
 	struct scmi_agent *a;
 	int ret;
+	struct fw_completion done;
 };
 
 static void *base_call(void *arg)
@@ -459,46 +472,110 @@ static void *base_call(void *arg)
 	struct scmi_base_info info;
 
 	c->ret = scmi_base_discover(c->a, &info);
+	fw_complete(&c->done);
 	return NULL;
+}
+
+static void count_hangup(void *ctx)
+{
+	atomic_fetch_add((atomic_uint *)ctx, 1);
 }
 
 /*
  * Commands made available and kicked, the kick taken, no answer; then the
- * back-end's connection dies. The waiting call times out, closing frees
- * everything, and a new connection to the same back-end works.
+ * back-end's connection dies. With a reply timeout of an hour, every
+ * waiting caller ends with -ENODEV (the device is gone) within the test's
+ * own deadline, later calls fail at once, the hang-up is told once;
+ * closing frees everything.
  */
-static void test_disconnect_and_reconnect(void **state)
+static void die_under_commands(struct th_vhost *b, enum scmi_completion_mode mode)
 {
-	const struct scmi_agent_config cfg = { .rx_timeout_ms = 300 };
-	unsigned int fds = th_open_fds();
+	const struct scmi_agent_config cfg = { .rx_timeout_ms = HOUR_MS, .completion = mode };
+	struct call c[CALLERS] = { 0 };
 	struct scmi_vhost_agent *va;
-	struct call c = { 0 };
-	struct th_vhost b;
+	atomic_uint hangups = 0;
+	pthread_t t[CALLERS];
 	struct proxy p;
-	pthread_t t;
 	uint64_t v;
 
-	(void)state;
-	th_vhost_start(&b, false);
-	proxy_start(&p, b.path, NULL, 0);
+	proxy_start(&p, b->path, NULL, 0);
 	p.hold_kicks = true;
 	assert_int_equal(scmi_vhost_agent_open_fd(p.fe_end, 256, &cfg, &va), 0);
-	c.a = scmi_vhost_agent_agent(va);
-	assert_int_equal(pthread_create(&t, NULL, base_call, &c), 0);
+	scmi_vhost_agent_on_hangup(va, count_hangup, &hangups);
+	for (int i = 0; i < CALLERS; i++) {
+		c[i].a = scmi_vhost_agent_agent(va);
+		fw_completion_init(&c[i].done);
+		assert_int_equal(pthread_create(&t[i], NULL, base_call, &c[i]), 0);
+	}
 	assert_int_equal(fw_wait_readable(p.held[0], fw_deadline(WAIT_NS)), 0);
 	assert_int_equal(read(p.held[0], &v, 8), 8); /* taken */
 	proxy_cut(&p);
-	assert_int_equal(pthread_join(t, NULL), 0);
-	assert_int_equal(c.ret, -ETIMEDOUT);
-	assert_int_equal(scmi_base_discover(c.a, &(struct scmi_base_info){ 0 }), -ETIMEDOUT);
+	for (int i = 0; i < CALLERS; i++) {
+		assert_int_equal(fw_wait_for_completion_until(&c[i].done, fw_deadline(WAIT_NS)), 0);
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(c[i].ret, -ENODEV);
+		fw_completion_destroy(&c[i].done);
+	}
+	assert_int_equal(scmi_base_discover(c[0].a, &(struct scmi_base_info){ 0 }), -ENODEV);
+	assert_int_equal(atomic_load(&hangups), 1);
 	scmi_vhost_agent_close(va);
 	proxy_join(&p);
+}
 
-	proxy_start(&p, b.path, NULL, 0);
+/* After a front-end that went, the next one on the back-end starts clean. */
+static void served_clean(struct th_vhost *b)
+{
+	struct scmi_vhost_agent *va;
+	struct proxy p;
+
+	proxy_start(&p, b->path, NULL, 0);
 	assert_int_equal(scmi_vhost_agent_open_fd(p.fe_end, 256, NULL, &va), 0);
 	base_and_clock(scmi_vhost_agent_agent(va));
 	scmi_vhost_agent_close(va);
 	proxy_join(&p);
+}
+
+/* ... by interrupt and by polling; then a reconnection works. */
+static void test_disconnect_and_reconnect(void **state)
+{
+	unsigned int fds = th_open_fds();
+	struct th_vhost b;
+
+	(void)state;
+	th_vhost_start(&b, false);
+	die_under_commands(&b, SCMI_COMPLETION_IRQ);
+	die_under_commands(&b, SCMI_COMPLETION_POLL);
+	served_clean(&b);
+	th_vhost_stop(&b);
+	assert_int_equal(th_open_fds(), fds);
+}
+
+/* A back-end that goes while it takes the memory table (with and without
+ * REPLY_ACK, so with and without a reply to wait for): the open fails with
+ * the hang-up, nothing is left behind, the next front-end is served. */
+static void test_disconnect_in_mem_table(void **state)
+{
+	const struct mangle hide_ack = { VHOST_USER_GET_PROTOCOL_FEATURES, 0, M_MASK,
+					 BIT(VHOST_USER_PROTOCOL_F_REPLY_ACK) |
+						 BIT(VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS) };
+	const struct mangle slots = { VHOST_USER_GET_PROTOCOL_FEATURES, 0, M_MASK,
+				      BIT(VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS) };
+	unsigned int fds = th_open_fds();
+	struct scmi_vhost_agent *va;
+	struct th_vhost b;
+	struct proxy p;
+
+	(void)state;
+	th_vhost_start(&b, false);
+	for (int ack = 0; ack < 2; ack++) {
+		va = NULL;
+		proxy_start(&p, b.path, ack ? &slots : &hide_ack, 1);
+		p.cut_at = VHOST_USER_SET_MEM_TABLE;
+		assert_int_equal(scmi_vhost_agent_open_fd(p.fe_end, 256, NULL, &va), -ECONNRESET);
+		assert_null(va);
+		proxy_join(&p);
+	}
+	served_clean(&b);
 	th_vhost_stop(&b);
 	assert_int_equal(th_open_fds(), fds);
 }
@@ -514,10 +591,24 @@ static void nop_interrupt(void *ctx, unsigned int qidx)
 /* The front-end of a two-queue device through a proxy doing m. A reply
  * timeout long enough that only a wait for bytes that never come reaches
  * it, short enough for the silent back-end. */
+static atomic_int broken_err, broken_calls;
+
+static void note_broken(void *ctx, int err)
+{
+	(void)ctx;
+	atomic_store(&broken_err, err);
+	atomic_fetch_add(&broken_calls, 1);
+}
+
 static int open_hostile(struct th_vhost *b, struct proxy *p, const struct mangle *m,
 			uint64_t timeout_ns, struct vhost_frontend **f)
 {
-	static struct vhost_frontend_ops ops = { .nqueues = 2, .interrupt = nop_interrupt };
+	static struct vhost_frontend_ops ops = { .nqueues = 2,
+						 .interrupt = nop_interrupt,
+						 .broken = note_broken };
+
+	atomic_store(&broken_calls, 0);
+	atomic_store(&broken_err, 0);
 
 	ops.reply_timeout_ns = timeout_ns;
 	proxy_start(p, b->path, m, 1);
@@ -574,6 +665,7 @@ static void test_hostile_silent(void **state)
 	(void)state;
 	th_vhost_start(&b, false);
 	assert_int_equal(open_hostile(&b, &p, &m, 200 * FW_NSEC_PER_MSEC, &f), -ETIMEDOUT);
+	assert_int_equal(atomic_load(&broken_err), -ETIMEDOUT); /* the device is gone */
 	proxy_join(&p);
 	th_vhost_stop(&b);
 }
@@ -595,6 +687,8 @@ static void test_hostile_running(void **state)
 	assert_int_equal(open_hostile(&b, &p, &bad_status, WAIT_NS, &f), 0);
 	assert_int_equal(vhost_frontend_set_features(f, v1), -EPROTO);
 	assert_int_equal(vhost_frontend_driver_ok(f), -EPROTO); /* not asked again */
+	assert_int_equal(atomic_load(&broken_calls), 1);	/* told once */
+	assert_int_equal(atomic_load(&broken_err), -EPROTO);
 	vhost_frontend_close(f);
 	proxy_join(&p);
 
@@ -610,6 +704,7 @@ static void test_hostile_running(void **state)
 	assert_int_equal(vhost_frontend_set_features(f, BIT(63)), -EINVAL);
 	assert_int_equal(vhost_frontend_set_features(f, v1), -EIO);
 	assert_int_equal(vhost_frontend_set_features(f, v1), 0);
+	assert_int_equal(atomic_load(&broken_calls), 0);
 	assert_int_equal(vhost_frontend_ring_start(f, 0, 100, NULL, NULL, NULL), -EINVAL);
 	assert_int_equal(vhost_frontend_ring_start(f, 2, 256, NULL, NULL, NULL), -EINVAL);
 	vhost_frontend_close(f);
@@ -709,6 +804,35 @@ static void test_cli_across_processes(void **state)
 	th_contains_all(err, path, NULL);
 }
 
+/* A back-end killed under a waiting command: one clear line, a failure. */
+static void test_cli_backend_dies(void **state)
+{
+	char path[128], err[4096] = "";
+	const char *args[] = { "scmi", "--vhost-user", path, "--trace", "notify", NULL };
+	size_t nerr = 0;
+	int fds[3];
+	pid_t be, cli;
+
+	(void)state;
+	th_tmp_path(path, sizeof(path), "vfe-die.sock");
+	be = th_start_command("vhost-user-scmi", path, NULL);
+	assert_true(be > 0);
+	cli = th_spawn_fwkit(args, fds);
+	assert_true(cli > 0);
+	/* Subscribed (the reply traced): the command waits for events. */
+	assert_true(th_read_until(fds[2], err, sizeof(err), &nerr, "status=SUCCESS",
+				  fw_deadline(WAIT_NS)));
+	assert_int_equal(th_stop_platform(be, true), 128 + SIGKILL);
+	assert_true(th_read_until(fds[2], err, sizeof(err), &nerr, "notify: the platform hung up",
+				  fw_deadline(WAIT_NS)));
+	assert_int_equal(th_exit_status(cli), 1);
+	/* The library's own account of it stays quiet without --verbose. */
+	assert_null(strstr(err, "back-end"));
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	unlink(path);
+}
+
 static void test_cli_local_and_usage(void **state)
 {
 	char out[8192], err[4096];
@@ -741,12 +865,14 @@ int main(void)
 		cmocka_unit_test(test_sequence_reply_ack_only),
 		cmocka_unit_test(test_sequence_no_protocol_features),
 		cmocka_unit_test(test_disconnect_and_reconnect),
+		cmocka_unit_test(test_disconnect_in_mem_table),
 		cmocka_unit_test(test_hostile_realize),
 		cmocka_unit_test(test_hostile_silent),
 		cmocka_unit_test(test_hostile_running),
 		cmocka_unit_test(test_hostile_no_version_1),
 		cmocka_unit_test(test_loopback_threads),
 		cmocka_unit_test(test_cli_across_processes),
+		cmocka_unit_test(test_cli_backend_dies),
 		cmocka_unit_test(test_cli_local_and_usage),
 	};
 

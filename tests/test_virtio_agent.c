@@ -8,8 +8,10 @@
  * dropped once it gives them back); polled and interrupt transfers mixed
  * from several threads against a device running in a thread of its own;
  * a hostile device returning one transfer's buffer with another's token,
- * which must never reach the other transfer; and the default board's
- * platform with its protocol clients.
+ * which must never reach the other transfer; the asynchronous API (many
+ * transfers in flight from one thread, answered out of order in one batch;
+ * its deadline; -EBUSY; late replies to a given-up transfer); and the
+ * default board's platform with its protocol clients.
  */
 #include "helpers.h"
 
@@ -366,22 +368,29 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* n (at most THREADS) workers running fn on l: each must count want. */
+static void run_workers(struct link *l, void *(*fn)(void *), unsigned int n, unsigned int want)
+{
+	struct worker w[THREADS];
+	pthread_t th[THREADS];
+
+	for (unsigned int i = 0; i < n; i++) {
+		w[i] = (struct worker){ .l = l, .id = i };
+		assert_int_equal(pthread_create(&th[i], NULL, fn, &w[i]), 0);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].ok, want);
+	}
+}
+
 static void test_polled_and_irq_threads(void **state)
 {
 	struct link *l = link_new(THREAD, 16, F_V1 | F_INDIRECT | F_EVENT | F_P2A, 10000);
-	struct worker w[THREADS];
-	pthread_t th[THREADS];
 	struct scmi_virtio_transport_stats st;
 	struct scmi_agent_stats ast;
 
-	for (unsigned int i = 0; i < THREADS; i++) {
-		w[i] = (struct worker){ .l = l, .id = i };
-		assert_int_equal(pthread_create(&th[i], NULL, worker_main, &w[i]), 0);
-	}
-	for (unsigned int i = 0; i < THREADS; i++) {
-		pthread_join(th[i], NULL);
-		assert_int_equal(w[i].ok, PER_THREAD);
-	}
+	run_workers(l, worker_main, THREADS, PER_THREAD);
 	scmi_virtio_transport_stats(l->vt, &st);
 	assert_int_equal(st.late_replies + st.bad_replies + st.bad_used, 0);
 	scmi_agent_get_stats(l->a, &ast);
@@ -483,6 +492,219 @@ static void test_hostile_device_cross_token(void **state)
 	link_free(l);
 }
 
+/* ------------------------------------------------------------ async API */
+
+/* The test as the device of a MANUAL link: its own view of the cmdq. */
+struct manual_dev {
+	struct virtq_dev q;
+	struct scmi_virtio_vring r;
+};
+
+static struct manual_dev *manual_dev_new(struct link *l)
+{
+	struct manual_dev *m = calloc(1, sizeof(*m));
+
+	assert_non_null(m);
+	assert_int_equal(scmi_virtio_transport_vring(l->vt, 0, &m->r), 0);
+	assert_int_equal(virtq_dev_init(&m->q, l->g.mem, m->r.num, m->r.desc, m->r.avail, m->r.used,
+					F_V1 | F_INDIRECT, 0, 0),
+			 0);
+	return m;
+}
+
+/* An echo of v, submitted (*x NULL if it could not be). */
+static int try_submit_echo(struct link *l, uint32_t v, struct scmi_xfer **x)
+{
+	int ret = scmi_xfer_get_init(l->a, VENDOR, V_ECHO, 4, 4, x);
+
+	if (ret) {
+		*x = NULL;
+		return ret;
+	}
+	fw_put_le32((*x)->tx.buf, v);
+	ret = scmi_xfer_submit(l->a, *x);
+	if (ret) {
+		scmi_xfer_put(l->a, *x);
+		*x = NULL;
+	}
+	return ret;
+}
+
+static struct scmi_xfer *submit_echo(struct link *l, uint32_t v)
+{
+	struct scmi_xfer *x;
+
+	assert_int_equal(try_submit_echo(l, v, &x), 0);
+	return x;
+}
+
+#define ASYNC_N 8 /* a ring of 16: the whole pool */
+
+/* One thread, the whole pool in flight; the device answers in reverse
+ * order, every reply in one interrupt: each transfer completes once, with
+ * its own payload. */
+static void test_async_out_of_order(void **state)
+{
+	struct link *l = link_new(MANUAL, 2 * ASYNC_N, F_V1 | F_INDIRECT, 5000);
+	struct manual_dev *m = manual_dev_new(l);
+	struct virtq_chain c[ASYNC_N];
+	struct scmi_xfer *x[ASYNC_N], *extra;
+	struct scmi_agent_stats ast;
+	uint8_t req[8];
+
+	for (unsigned int i = 0; i < ASYNC_N; i++)
+		x[i] = submit_echo(l, 0x100 + i);
+	/* Every transfer is taken: one more is -EBUSY, as in Linux. */
+	assert_int_equal(scmi_xfer_get_init(l->a, VENDOR, V_ECHO, 4, 4, &extra), -EBUSY);
+	assert_int_equal(scmi_xfer_submit(l->a, x[0]), -EALREADY);
+	for (unsigned int i = 0; i < ASYNC_N; i++) {
+		assert_int_equal(virtq_chain_init(&c[i], 16), 0);
+		assert_int_equal(virtq_dev_pop(&m->q, &c[i]), 1);
+	}
+	for (unsigned int i = ASYNC_N; i-- > 0;) {
+		assert_int_equal(virtq_chain_read(&c[i], 0, req, 8), 8);
+		reply(&c[i], fw_get_le32(req), fw_get_le32(req + 4));
+		virtq_dev_push(&m->q, &c[i], 12);
+	}
+	scmi_virtio_transport_interrupt(l->vt, 0);
+	for (unsigned int i = 0; i < ASYNC_N; i++) {
+		assert_int_equal(scmi_xfer_wait(l->a, x[i]), 0);
+		assert_int_equal(x[i]->rx.len, 4);
+		assert_int_equal(fw_get_le32(x[i]->rx.buf), 0x100 + i);
+		/* Collected: nothing more to wait for. */
+		assert_int_equal(scmi_xfer_wait(l->a, x[i]), -EINVAL);
+		scmi_xfer_put(l->a, x[i]);
+		virtq_chain_fini(&c[i]);
+	}
+	scmi_agent_get_stats(l->a, &ast);
+	assert_int_equal(ast.sent, ASYNC_N);
+	assert_int_equal(ast.responses, ASYNC_N);
+	assert_int_equal(ast.timeouts + ast.dropped_unexpected, 0);
+	free(m);
+	link_free(l);
+}
+
+/* The deadline counts from submit; the reply after it, and the reply to a
+ * transfer put while in flight, are dropped and counted; neither reaches
+ * the transfers that took the pool's slots next. */
+static void test_async_deadline_and_late(void **state)
+{
+	struct link *l = link_new(MANUAL, 4, F_V1 | F_INDIRECT, 50);
+	struct manual_dev *m = manual_dev_new(l);
+	struct scmi_virtio_transport_stats st;
+	struct scmi_agent_stats ast;
+	struct virtq_chain c[2];
+	struct scmi_xfer *slow, *dropped, *next;
+	uint8_t req[8];
+
+	th_log_capture();
+	slow = submit_echo(l, 1);
+	dropped = submit_echo(l, 2);
+	assert_int_equal(scmi_xfer_wait(l->a, slow), -ETIMEDOUT);
+	scmi_xfer_put(l->a, slow);
+	scmi_xfer_put(l->a, dropped); /* given up while in flight */
+	/* The device kept both buffers: no message for a new command. */
+	assert_int_equal(scmi_xfer_get_init(l->a, VENDOR, V_ECHO, 4, 4, &next), 0);
+	assert_int_equal(scmi_xfer_submit(l->a, next), -EBUSY);
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(virtq_chain_init(&c[i], 16), 0);
+		assert_int_equal(virtq_dev_pop(&m->q, &c[i]), 1);
+		assert_int_equal(virtq_chain_read(&c[i], 0, req, 8), 8);
+		reply(&c[i], fw_get_le32(req), 0xBAD);
+		virtq_dev_push(&m->q, &c[i], 12);
+		virtq_chain_fini(&c[i]);
+	}
+	scmi_virtio_transport_interrupt(l->vt, 0);
+	scmi_virtio_transport_stats(l->vt, &st);
+	assert_int_equal(st.late_replies, 2);
+	assert_true(th_log_contains("late reply"));
+	th_log_release();
+	scmi_agent_get_stats(l->a, &ast);
+	assert_int_equal(ast.timeouts, 1);
+	assert_int_equal(ast.responses, 0);
+	/* The buffers are back: the next command goes and gets its own reply. */
+	assert_int_equal(scmi_xfer_submit(l->a, next), 0);
+	assert_int_equal(virtq_chain_init(&c[0], 16), 0);
+	assert_int_equal(virtq_dev_pop(&m->q, &c[0]), 1);
+	assert_int_equal(virtq_chain_read(&c[0], 0, req, 8), 8);
+	reply(&c[0], fw_get_le32(req), 7);
+	virtq_dev_push(&m->q, &c[0], 12);
+	virtq_chain_fini(&c[0]);
+	scmi_virtio_transport_interrupt(l->vt, 0);
+	assert_int_equal(scmi_xfer_wait(l->a, next), 0);
+	assert_int_equal(next->rx.len, 4);
+	assert_int_equal(fw_get_le32(next->rx.buf), 7);
+	scmi_xfer_put(l->a, next);
+	free(m);
+	link_free(l);
+}
+
+/* The device breaks while transfers are in flight: each ends with -ENODEV
+ * at once (not at its deadline), and a new one is refused before it goes. */
+static void test_async_device_broken(void **state)
+{
+	struct link *l = link_new(MANUAL, 8, F_V1 | F_INDIRECT, 60000);
+	struct scmi_xfer *x[2], *next;
+
+	th_log_capture();
+	x[0] = submit_echo(l, 1);
+	x[1] = submit_echo(l, 2);
+	scmi_virtio_transport_break(l->vt);
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(scmi_xfer_wait(l->a, x[i]), -ENODEV);
+		scmi_xfer_put(l->a, x[i]);
+	}
+	assert_int_equal(scmi_xfer_get_init(l->a, VENDOR, V_ECHO, 4, 4, &next), 0);
+	assert_int_equal(scmi_xfer_submit(l->a, next), -ENODEV);
+	scmi_xfer_put(l->a, next);
+	assert_true(th_log_contains("channel failed"));
+	th_log_release();
+	link_free(l);
+}
+
+/* Threads each keeping several in flight against a device in a thread of
+ * its own (replies batched per kick): each completes once, with its own
+ * reply (run under TSan by the suite). */
+#define ASYNC_THREADS 3
+#define ASYNC_DEPTH   4
+#define ASYNC_ROUNDS  50
+
+static void *async_worker(void *arg)
+{
+	struct worker *w = arg;
+	struct scmi_xfer *x[ASYNC_DEPTH];
+
+	for (uint32_t r = 0; r < ASYNC_ROUNDS; r++) {
+		for (uint32_t i = 0; i < ASYNC_DEPTH; i++)
+			/* -EBUSY: a receive path still holds a collected
+			 * transfer for an instant; as Linux, try again. */
+			while (try_submit_echo(w->l, w->id << 16 | r << 4 | i, &x[i]) == -EBUSY)
+				sched_yield();
+		for (uint32_t i = 0; i < ASYNC_DEPTH; i++) {
+			if (!x[i])
+				continue;
+			if (!scmi_xfer_wait(w->l->a, x[i]) && x[i]->rx.len == 4 &&
+			    fw_get_le32(x[i]->rx.buf) == (w->id << 16 | r << 4 | i))
+				w->ok++;
+			scmi_xfer_put(w->l->a, x[i]);
+		}
+	}
+	return NULL;
+}
+
+static void test_async_threads(void **state)
+{
+	/* 16 messages: room for all 12 */
+	struct link *l = link_new(THREAD, 32, F_V1 | F_INDIRECT | F_EVENT, 10000);
+	struct scmi_agent_stats ast;
+
+	run_workers(l, async_worker, ASYNC_THREADS, ASYNC_ROUNDS * ASYNC_DEPTH);
+	scmi_agent_get_stats(l->a, &ast);
+	assert_int_equal(ast.timeouts + ast.dropped_unexpected, 0);
+	assert_int_equal(ast.responses, ASYNC_THREADS * ASYNC_ROUNDS * ASYNC_DEPTH);
+	link_free(l);
+}
+
 /* The default board's platform served over virtio to its host agent: Base
  * says who the platform is, and the clock protocol's client works through
  * it, an asynchronous rate change (delayed response on the eventq) too. */
@@ -560,6 +782,10 @@ int main(void)
 		cmocka_unit_test(test_late_replies_dropped),
 		cmocka_unit_test(test_polled_and_irq_threads),
 		cmocka_unit_test(test_hostile_device_cross_token),
+		cmocka_unit_test(test_async_out_of_order),
+		cmocka_unit_test(test_async_deadline_and_late),
+		cmocka_unit_test(test_async_device_broken),
+		cmocka_unit_test(test_async_threads),
 		cmocka_unit_test(test_default_board_over_virtio),
 		cmocka_unit_test(test_transport_config_checked),
 	};

@@ -290,6 +290,9 @@ union hw_msg_fds_ctl {
 };
 int hw_msg_put_fds(struct msghdr *mh, union hw_msg_fds_ctl *ctl, const int *fds, size_t n);
 size_t hw_msg_take_fds(struct msghdr *mh, int *fds, size_t cap);
+/* Close each of fds[0..n-1] that is a descriptor (-1 is "none"): an
+ * optional descriptor, or both ends of a pipe. */
+void hw_fds_close(const int *fds, size_t n);
 
 /* Sends give up (-ETIMEDOUT) on a peer that reads nothing for this long. */
 #define HW_LINK_SEND_TIMEOUT_NS (2 * 1000000000ll) /* 2 s */
@@ -323,18 +326,20 @@ ssize_t hw_recv_record(int fd, void *buf, size_t cap, uint64_t deadline);
  * follows is the protocol's NUL-terminated text fields at fixed offsets.
  */
 #define HW_HS_HEAD_LEN 16
-struct hw_hs_head {
+/* One handshake's records: their magic, version and length (head included). */
+struct hw_hs_kind {
 	uint32_t magic;
-	uint16_t version, type;
-	uint32_t value;
+	uint16_t version;
+	size_t len;
 };
-/* Zero the len-byte record and write the head. */
-void hw_hs_put_head(uint8_t *out, size_t len, const struct hw_hs_head *h);
+/* Zero the k->len-byte record and write the head. */
+void hw_hs_put_head(uint8_t *out, const struct hw_hs_kind *k, uint16_t type, uint32_t value);
 /* s, cut to cap - 1 bytes, into the cap-byte field at off (zeroed). */
 void hw_hs_put_text(uint8_t *out, size_t off, const char *s, size_t cap);
-/* A record that is want bytes long, with h's magic and version and a zero
- * reserved word: its type and value into h, 0; else -EPROTO. */
-int hw_hs_get_head(const uint8_t *buf, size_t len, size_t want, struct hw_hs_head *h);
+/* A record of k's length, magic and version with a zero reserved word: its
+ * type and value, 0; else -EPROTO. */
+int hw_hs_get_head(const uint8_t *buf, size_t len, const struct hw_hs_kind *k, uint16_t *type,
+		   uint32_t *value);
 /* The cap-byte field at off into dst: 0, or -EPROTO when it holds no NUL. */
 int hw_hs_get_text(const uint8_t *buf, size_t off, char *dst, size_t cap);
 /* Block until the peer hangs up (or timeout); 0 when it did. */

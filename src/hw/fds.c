@@ -5,7 +5,8 @@
  * memory and eventfds, the ISSEI device's eventfds. It needs nothing but
  * libc, so that the ISSEI preload library can carry it without the rest of
  * libfwkit. Collecting closes every descriptor beyond what the caller
- * keeps, because a hostile peer may attach any number.
+ * keeps, because a hostile peer may attach any number. Releasing
+ * descriptors that may be absent (-1) is here too, for the same users.
  */
 #include <fwkit/hw.h>
 
@@ -52,4 +53,11 @@ size_t hw_msg_take_fds(struct msghdr *mh, int *fds, size_t cap)
 		}
 	}
 	return got;
+}
+
+void hw_fds_close(const int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 }

@@ -138,8 +138,7 @@ static int listen_type(const char *path, int type, struct hw_link_server **out)
 	if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(s->fd, 16) < 0 || lstat(path, &st) < 0) {
 		ret = -errno;
-		if (s->fd >= 0)
-			close(s->fd);
+		hw_fds_close(&s->fd, 1);
 		free(s);
 		return ret;
 	}
@@ -320,8 +319,7 @@ static int link_recv(struct hw_link *l, struct hw_link_msg *m, int *fd, uint64_t
 		why = "descriptor count";
 	if (why) {
 		fw_err("link: malformed record from peer: %s", why);
-		if (*fd >= 0)
-			close(*fd);
+		hw_fds_close(fd, 1);
 		*fd = -1;
 		return -EPROTO;
 	}
@@ -426,13 +424,13 @@ ssize_t hw_recv_record(int fd, void *buf, size_t cap, uint64_t deadline)
 	return n ? n : -ECONNRESET;
 }
 
-void hw_hs_put_head(uint8_t *out, size_t len, const struct hw_hs_head *h)
+void hw_hs_put_head(uint8_t *out, const struct hw_hs_kind *k, uint16_t type, uint32_t value)
 {
-	memset(out, 0, len);
-	fw_put_le32(out, h->magic);
-	fw_put_le16(out + 0x04, h->version);
-	fw_put_le16(out + 0x06, h->type);
-	fw_put_le32(out + 0x08, h->value);
+	memset(out, 0, k->len);
+	fw_put_le32(out, k->magic);
+	fw_put_le16(out + 0x04, k->version);
+	fw_put_le16(out + 0x06, type);
+	fw_put_le32(out + 0x08, value);
 }
 
 void hw_hs_put_text(uint8_t *out, size_t off, const char *s, size_t cap)
@@ -440,13 +438,14 @@ void hw_hs_put_text(uint8_t *out, size_t off, const char *s, size_t cap)
 	memcpy(out + off, s, strnlen(s, cap - 1));
 }
 
-int hw_hs_get_head(const uint8_t *buf, size_t len, size_t want, struct hw_hs_head *h)
+int hw_hs_get_head(const uint8_t *buf, size_t len, const struct hw_hs_kind *k, uint16_t *type,
+		   uint32_t *value)
 {
-	if (len != want || len < HW_HS_HEAD_LEN || fw_get_le32(buf) != h->magic ||
-	    fw_get_le16(buf + 0x04) != h->version || fw_get_le32(buf + 0x0C))
+	if (len != k->len || len < HW_HS_HEAD_LEN || fw_get_le32(buf) != k->magic ||
+	    fw_get_le16(buf + 0x04) != k->version || fw_get_le32(buf + 0x0C))
 		return -EPROTO;
-	h->type = fw_get_le16(buf + 0x06);
-	h->value = fw_get_le32(buf + 0x08);
+	*type = fw_get_le16(buf + 0x06);
+	*value = fw_get_le32(buf + 0x08);
 	return 0;
 }
 
@@ -508,8 +507,7 @@ int hw_link_watch_start(struct hw_link *l, struct hw_smc *smc, void (*on_hangup)
 	}
 	ret = -pthread_create(&w->thread, NULL, watch_main, w);
 	if (ret) {
-		close(w->stop[0]);
-		close(w->stop[1]);
+		hw_fds_close(w->stop, 2);
 		free(w);
 		return ret;
 	}
@@ -523,7 +521,6 @@ void hw_link_watch_stop(struct hw_link_watch *w)
 		return;
 	(void)!write(w->stop[1], "x", 1);
 	pthread_join(w->thread, NULL);
-	close(w->stop[0]);
-	close(w->stop[1]);
+	hw_fds_close(w->stop, 2);
 	free(w);
 }

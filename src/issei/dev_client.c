@@ -167,8 +167,7 @@ static void waiter_unlink(struct issei_dev_file *f, struct waiter *w)
 			break;
 		}
 	}
-	if (w->efd >= 0)
-		close(w->efd);
+	hw_fds_close(&w->efd, 1);
 }
 
 /* One call: its result, with its reply payload in buf (cap bytes). */
@@ -227,8 +226,7 @@ static bool take_fds(struct msghdr *mh, int *fds, size_t want)
 
 	if (got == want && !(mh->msg_flags & MSG_CTRUNC))
 		return true;
-	for (size_t i = 0; i < FW_MIN(got, want); i++)
-		close(fds[i]);
+	hw_fds_close(fds, FW_MIN(got, want));
 	return false;
 }
 
@@ -255,10 +253,8 @@ static int hello(struct issei_dev_file *f)
 	have = take_fds(&mh, fds, 2);
 	if (issei_dev_rep_parse(buf, (size_t)n, &r, NULL) || r.op != ISSEI_DEV_HELLO ||
 	    (r.result == 0) != have) {
-		if (have) {
-			close(fds[0]);
-			close(fds[1]);
-		}
+		if (have)
+			hw_fds_close(fds, 2);
 		return -ENODEV;
 	}
 	if (have) {
@@ -356,12 +352,9 @@ void issei_dev_close(struct issei_dev_file *f)
 		return;
 	if (f->sock >= 0 && f->evfd >= 0)
 		wait_released(f->sock);
-	if (f->sock >= 0)
-		close(f->sock);
-	if (f->evfd >= 0)
-		close(f->evfd);
-	if (f->outfd >= 0)
-		close(f->outfd);
+	hw_fds_close(&f->sock, 1);
+	hw_fds_close(&f->evfd, 1);
+	hw_fds_close(&f->outfd, 1);
 	free(f->rbuf);
 	pthread_mutex_destroy(&f->lock);
 	free(f);

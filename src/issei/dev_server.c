@@ -312,10 +312,8 @@ static void file_serve(struct dev_file *f)
 
 static void file_free(struct dev_file *f)
 {
-	if (f->outfd >= 0)
-		close(f->outfd);
-	if (f->evfd >= 0)
-		close(f->evfd);
+	hw_fds_close(&f->outfd, 1);
+	hw_fds_close(&f->evfd, 1);
 	hw_link_close(f->link);
 	pthread_mutex_destroy(&f->calls_lock);
 	pthread_mutex_destroy(&f->send_lock);
@@ -441,8 +439,7 @@ int issei_dev_server_start(struct issei_device *dev, const char *path,
 	return 0;
 
 fail_thread:
-	close(s->stop[0]);
-	close(s->stop[1]);
+	hw_fds_close(s->stop, 2);
 fail_pipe:
 	hw_link_server_close(s->ls);
 fail_listen:
@@ -488,8 +485,7 @@ void issei_dev_server_stop(struct issei_dev_server *s)
 	while (s->nfiles)
 		pthread_cond_wait(&s->gone, &s->lock);
 	pthread_mutex_unlock(&s->lock);
-	close(s->stop[0]);
-	close(s->stop[1]);
+	hw_fds_close(s->stop, 2);
 	pthread_cond_destroy(&s->gone);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

@@ -44,6 +44,13 @@ void issei_set_state(struct issei_device *dev, enum issei_rst_state s)
 	pthread_cond_broadcast(&dev->state_cond);
 }
 
+/* The reset flow's next step s, due within ms: the step's deadline. */
+static uint64_t step_to(struct issei_device *dev, enum issei_rst_state s, unsigned int ms)
+{
+	issei_set_state(dev, s);
+	return ms_from_now(ms);
+}
+
 /* ------------------------------------------------------------ DMA rules */
 
 static int dmam_setup(struct issei_device *dev)
@@ -304,8 +311,7 @@ static void *process_thread(void *arg)
 			}
 			if (ret)
 				break;
-			issei_set_state(dev, ISSEI_RST_STATE_HW_READY);
-			next = ms_from_now(dev->to.hw_ready_ms);
+			next = step_to(dev, ISSEI_RST_STATE_HW_READY, dev->to.hw_ready_ms);
 			break;
 
 		case ISSEI_RST_STATE_HW_READY:
@@ -326,8 +332,7 @@ static void *process_thread(void *arg)
 			ret = ops->setup_message_send(dev->hw, &req);
 			if (ret)
 				break;
-			issei_set_state(dev, ISSEI_RST_STATE_SETUP);
-			next = ms_from_now(dev->to.step_ms);
+			next = step_to(dev, ISSEI_RST_STATE_SETUP, dev->to.step_ms);
 			break;
 
 		case ISSEI_RST_STATE_SETUP:
@@ -336,17 +341,15 @@ static void *process_thread(void *arg)
 				ret = 0;
 				next = deadline;
 			} else if (!ret) {
-				next = ms_from_now(dev->to.step_ms);
 				ret = ham_send_start_req(dev);
-				issei_set_state(dev, ISSEI_RST_STATE_START);
+				next = step_to(dev, ISSEI_RST_STATE_START, dev->to.step_ms);
 			}
 			break;
 
 		case ISSEI_RST_STATE_START:
 			ret = process_read_msg(dev);
 			if (!ret) {
-				next = ms_from_now(dev->to.step_ms);
-				issei_set_state(dev, ISSEI_RST_STATE_CLIENT_ENUM);
+				next = step_to(dev, ISSEI_RST_STATE_CLIENT_ENUM, dev->to.step_ms);
 			} else if (ret == -ENODATA) {
 				ret = 0;
 				next = deadline;

@@ -21,28 +21,24 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define HS_MAGIC   0x4854504fu /* "OPTH" */
-#define HS_VERSION 1
-#define HS_TEXT	   0x10
+/* "OPTH", version 1; the text field at 0x10. */
+static const struct hw_hs_kind hs_kind = { 0x4854504fu, 1, OPTEE_REMOTE_HS_LEN };
+#define HS_TEXT 0x10
 
 void optee_remote_hs_pack(const struct optee_remote_hs *m, uint8_t out[OPTEE_REMOTE_HS_LEN])
 {
-	const struct hw_hs_head h = { HS_MAGIC, HS_VERSION, m->type, m->err };
-
-	hw_hs_put_head(out, OPTEE_REMOTE_HS_LEN, &h);
+	hw_hs_put_head(out, &hs_kind, m->type, m->err);
 	hw_hs_put_text(out, HS_TEXT, m->text, sizeof(m->text));
 }
 
 int optee_remote_hs_parse(const uint8_t *buf, size_t len, struct optee_remote_hs *m)
 {
-	struct hw_hs_head h = { .magic = HS_MAGIC, .version = HS_VERSION };
-
 	memset(m, 0, sizeof(*m));
-	if (hw_hs_get_head(buf, len, OPTEE_REMOTE_HS_LEN, &h) ||
-	    hw_hs_get_text(buf, HS_TEXT, m->text, sizeof(m->text)))
+	if (hw_hs_get_head(buf, len, &hs_kind, &m->type, &m->err) ||
+	    hw_hs_get_text(buf, HS_TEXT, m->text, sizeof(m->text))) {
+		memset(m, 0, sizeof(*m));
 		return -EPROTO;
-	m->type = h.type;
-	m->err = h.value;
+	}
 	if (m->type != OPTEE_REMOTE_ACCEPT && m->type != OPTEE_REMOTE_REFUSE)
 		return -EPROTO;
 	return 0;
@@ -194,8 +190,7 @@ void optee_remote_close(struct optee_remote *r)
 {
 	if (!r)
 		return;
-	if (r->drv)
-		optee_drv_remove(r->drv);
+	optee_drv_remove(r->drv);
 	hw_link_watch_stop(r->watch);
 	hw_smc_close(r->smc);
 	hw_link_close(r->link);

@@ -107,12 +107,10 @@ void optee_system_close(struct optee_system *s)
 {
 	if (!s)
 		return;
-	if (s->drv)
-		optee_drv_remove(s->drv);
+	optee_drv_remove(s->drv);
 	hw_smc_close(s->smc);
 	hw_smc_server_stop(s->server);
-	if (s->tee)
-		optee_tee_destroy(s->tee);
+	optee_tee_destroy(s->tee);
 	hw_shm_destroy(s->irq_shm);
 	hw_shm_destroy(s->slot_shm);
 	hw_shm_destroy(s->mem);

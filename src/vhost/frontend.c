@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -28,7 +29,8 @@
 #include <unistd.h>
 
 #define STOP_TAG UINT32_MAX
-#define ERR_TAG	 0x10000u /* epoll tag bit: the ring's error eventfd */
+#define HUP_TAG	 (UINT32_MAX - 1) /* the socket: the back-end hung up */
+#define ERR_TAG	 0x10000u	  /* epoll tag bit: the ring's error eventfd */
 #define BIT(n)	 (1ull << (n))
 /* What the front-end takes of the protocol features a back-end offers. */
 #define WANTED_PROTOCOL_FEATURES                                                                   \
@@ -40,6 +42,7 @@ struct vhost_frontend {
 	int fd;
 	pthread_mutex_t lock; /* one request at a time; broken */
 	int broken;	      /* the channel's first failure, then every request's */
+	atomic_bool told;     /* ops->broken was called */
 	uint64_t features, proto, timeout_ns;
 	bool pf; /* the back-end speaks protocol features */
 	unsigned int nq, queue_num, mem_slots;
@@ -103,6 +106,18 @@ static int recv_reply(struct vhost_frontend *f, uint32_t request, enum vhost_use
 	return ret;
 }
 
+/* The channel's first failure: later requests fail at once, and the
+ * driver hears of it once. Not under f->lock. */
+static void fail(struct vhost_frontend *f, int err)
+{
+	pthread_mutex_lock(&f->lock);
+	if (!f->broken)
+		f->broken = err;
+	pthread_mutex_unlock(&f->lock);
+	if (!atomic_exchange(&f->told, true) && f->ops->broken)
+		f->ops->broken(f->ctx, err);
+}
+
 /*
  * One request; with reply set its answer of reply->kind, otherwise (with
  * REPLY_ACK) its acknowledgement: 0, -EIO when the back-end refused it.
@@ -119,13 +134,15 @@ static int request(struct vhost_frontend *f, struct vhost_user_msg *m, const int
 	ret = f->broken;
 	if (!ret)
 		ret = vhost_user_send(f->fd, m, fds, nfds);
+	if (ret == -EPIPE)
+		ret = -ECONNRESET; /* the same hang-up, seen by a send */
 	if (!ret && reply)
 		ret = recv_reply(f, m->request, reply->kind, reply);
 	else if (!ret && acked)
 		ret = recv_reply(f, m->request, VHOST_USER_P_U64, &ack);
-	if (ret && !f->broken)
-		f->broken = ret;
 	pthread_mutex_unlock(&f->lock);
+	if (ret)
+		fail(f, ret);
 	if (!ret && acked && ack.u64)
 		ret = -EIO;
 	return ret;
@@ -170,9 +187,7 @@ static int check(struct vhost_frontend *f, int ret, bool ok, const char *what)
 	if (ret || ok)
 		return ret;
 	fw_err("vhost-user: the back-end answered a bad %s", what);
-	pthread_mutex_lock(&f->lock);
-	f->broken = -EPROTO;
-	pthread_mutex_unlock(&f->lock);
+	fail(f, -EPROTO);
 	return -EPROTO;
 }
 
@@ -210,10 +225,18 @@ static int sync_point(struct vhost_frontend *f)
 
 /* ----------------------------------------------------------- interrupts */
 
+/* The socket hung up: said once; its watch ends (it would fire forever). */
+static void hung_up(struct vhost_frontend *f)
+{
+	fw_warn("vhost-user: the back-end hung up");
+	(void)epoll_ctl(f->ep, EPOLL_CTL_DEL, f->fd, NULL);
+	fail(f, -ECONNRESET);
+}
+
 static void *irq_main(void *arg)
 {
 	struct vhost_frontend *f = arg;
-	struct epoll_event ev[2 * VHOST_FRONTEND_MAX_QUEUES + 1];
+	struct epoll_event ev[2 * VHOST_FRONTEND_MAX_QUEUES + 2];
 
 	for (;;) {
 		int n = epoll_wait(f->ep, ev, (int)FW_ARRAY_SIZE(ev), -1);
@@ -228,6 +251,10 @@ static void *irq_main(void *arg)
 
 			if (tag == STOP_TAG)
 				return NULL;
+			if (tag == HUP_TAG) {
+				hung_up(f);
+				continue;
+			}
 			if (read(tag & ERR_TAG ? f->err[q] : f->call[q], &v, sizeof(v)) !=
 			    sizeof(v))
 				continue;
@@ -291,11 +318,18 @@ static int realize(struct vhost_frontend *f)
 	return ret;
 }
 
-static int watch(struct vhost_frontend *f, int fd, uint32_t tag)
+static int watch_events(struct vhost_frontend *f, int fd, uint32_t events, uint32_t tag)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
+	struct epoll_event ev = { .events = events, .data.u32 = tag };
 
 	return epoll_ctl(f->ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+/* Readable: an eventfd signalled. (The socket is watched for its hang-up
+ * only: its replies are read by the requests.) */
+static int watch(struct vhost_frontend *f, int fd, uint32_t tag)
+{
+	return watch_events(f, fd, EPOLLIN, tag);
 }
 
 static int frontend_open(struct vhost_frontend *f)
@@ -312,6 +346,8 @@ static int frontend_open(struct vhost_frontend *f)
 	if (f->ep < 0 || f->stop < 0)
 		return -errno;
 	ret = watch(f, f->stop, STOP_TAG);
+	if (!ret)
+		ret = watch_events(f, f->fd, EPOLLRDHUP, HUP_TAG);
 	for (unsigned int q = 0; q < f->nq && !ret; q++) {
 		f->kick[q] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		f->call[q] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -244,9 +244,9 @@ int virtq_dev_pop(struct virtq_dev *q, struct virtq_chain *c)
 		head = fw_get_le16(q->avail + VIRTQ_AVAIL_RING(q->last_avail & (q->num - 1)));
 		if (head >= q->num || inflight(q, head))
 			return ring_broken(q);
+		/* avail_event moves only when the ring is found empty
+		 * (pending): while we serve, the driver adds without kicking. */
 		q->last_avail++;
-		if (q->event_idx)
-			ring_store16(q->used + VIRTQ_USED_AVAIL_EVENT(q->num), q->last_avail);
 		if (walk_chain(q, c, head)) {
 			q->stats.malformed++;
 			put_used(q, head, 0);

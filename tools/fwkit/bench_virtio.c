@@ -6,18 +6,23 @@
  * eventfd notifications both ways). First the round trip at depth 1 beside
  * the sleeping doorbell floor, measured as SMT's sleeping rows are
  * (bench_rows in cmd_bench.c). Then throughput, as the time per message
- * (bench_per_msg): 64 threads with a command each in flight against SMT one
- * message at a time (its sleeping thread conduit), both on the CPUs the
- * process may use; virtio's point is that the device takes every available
- * command per kick and the driver every used one per interrupt, where SMT
- * pays two wake-ups per message.
+ * (bench_per_msg): 64 commands in flight, from 4 threads each keeping 16
+ * through the agent's asynchronous API (scmi_xfer_submit/scmi_xfer_wait),
+ * against SMT one message at a time (its sleeping thread conduit), both on
+ * the CPUs the process may use. Virtio's point is that the device takes
+ * every available command per kick and interrupts once for all of them,
+ * and the driver completes every used one per interrupt, waking each
+ * caller once per batch, where SMT pays two wake-ups per message.
  */
 #include "cli.h"
 
 #include <fwkit/scmi/session.h>
 
-#define DEPTH  64
-#define ROUNDS 8
+#include <errno.h>
+
+#define THREADS	   4
+#define PER_THREAD 16 /* in flight from each thread: 64 in all */
+#define ROUNDS	   8
 
 static int open_session(bool virtio, struct scmi_session **s)
 {
@@ -60,27 +65,69 @@ static void virtio_close(void *ctx)
 	*s = NULL;
 }
 
-/* Nanoseconds per message: n round trips from depth threads at once. */
-static int amortised(struct scmi_agent *a, unsigned int depth, unsigned int n, uint64_t *ns)
+/* A Base PROTOCOL_VERSION, submitted. */
+static int submit_version(struct scmi_agent *a, struct scmi_xfer **out)
 {
-	struct scmi_agent *callers[DEPTH];
+	int ret = scmi_xfer_get_init(a, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, 0, 4, out);
 
-	for (unsigned int i = 0; i < depth; i++)
-		callers[i] = a;
-	return bench_per_msg(callers, depth, n / depth, ns);
+	if (ret)
+		return ret;
+	ret = scmi_xfer_submit(a, *out);
+	if (ret) {
+		scmi_xfer_put(a, *out);
+		*out = NULL;
+	}
+	return ret;
 }
 
-/* ROUNDS measurements of depth callers on one session, summarised. */
-static int rounds(bool virtio, unsigned int depth, unsigned int n, struct bench_result *r)
+static int collect(struct scmi_agent *a, struct scmi_xfer **x)
 {
+	int ret = scmi_xfer_wait(a, *x);
+
+	if (!ret && (*x)->rx.len != 4)
+		ret = -EPROTO;
+	scmi_xfer_put(a, *x);
+	*x = NULL;
+	return ret;
+}
+
+/* n messages from one thread, PER_THREAD in flight: the oldest collected,
+ * a new one submitted in its place. */
+static int pipelined(struct scmi_agent *a, unsigned int n)
+{
+	struct scmi_xfer *ring[PER_THREAD] = { NULL };
+	int ret = 0;
+
+	for (unsigned int i = 0; !ret && i < n + PER_THREAD; i++) {
+		struct scmi_xfer **x = &ring[i % PER_THREAD];
+
+		if (*x)
+			ret = collect(a, x);
+		if (!ret && i < n)
+			ret = submit_version(a, x);
+	}
+	for (unsigned int i = 0; i < PER_THREAD; i++)
+		if (ring[i])
+			scmi_xfer_put(a, ring[i]);
+	return ret;
+}
+
+/* ROUNDS measurements on one session, summarised: n messages a round from
+ * nthreads threads, each thread running run. */
+static int rounds(bool virtio, unsigned int nthreads, bench_run_fn run, unsigned int n,
+		  struct bench_result *r)
+{
+	struct scmi_agent *callers[THREADS];
 	uint64_t t[ROUNDS];
 	struct scmi_session *s = NULL;
 	int ret = open_session(virtio, &s);
 
-	/* At least a few messages per caller, however few were asked for. */
-	n = n / ROUNDS < 4 * DEPTH ? 4 * DEPTH : n / ROUNDS;
+	for (unsigned int i = 0; !ret && i < nthreads; i++)
+		callers[i] = scmi_session_agent(s);
+	/* At least a few messages per thread, however few were asked for. */
+	n = n / ROUNDS < 4 * THREADS * PER_THREAD ? 4 * THREADS * PER_THREAD : n / ROUNDS;
 	for (unsigned int i = 0; i < ROUNDS && !ret; i++)
-		ret = amortised(scmi_session_agent(s), depth, n, &t[i]);
+		ret = bench_per_msg(callers, nthreads, n / nthreads, run, &t[i]);
 	scmi_session_close(s);
 	if (!ret)
 		bench_summarise(t, ROUNDS, r);
@@ -95,10 +142,10 @@ static int rounds(bool virtio, unsigned int depth, unsigned int n, struct bench_
 static int throughput_row(unsigned int n, bool json)
 {
 	struct bench_result smt = { 0 }, vio = { 0 };
-	int ret = rounds(false, 1, n, &smt);
+	int ret = rounds(false, 1, NULL, n, &smt);
 
 	if (!ret)
-		ret = rounds(true, DEPTH, n, &vio);
+		ret = rounds(true, THREADS, pipelined, n, &vio);
 	if (!ret) {
 		bench_print_row(json, "scmi.base_version.smt.d1.per_msg", &smt, &smt);
 		bench_print_row(json, "scmi.base_version.virtio.d64.per_msg", &vio, &smt);

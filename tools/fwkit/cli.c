@@ -10,6 +10,7 @@
 
 #include <fwkit/base.h>
 #include <fwkit/scmi/agent.h>
+#include <fwkit/scmi/agent_protocol.h>
 #include <fwkit/scmi/session.h>
 
 #include <ctype.h>
@@ -58,6 +59,8 @@ int cli_fail_scmi(int err, const char *kind, const char *detail, const char *fmt
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	if (cli_platform_gone()) /* why every call fails now: say that alone */
+		return cli_fail("%s: the platform hung up (%s)", what, strerror(-err));
 	if (!status)
 		return cli_fail("%s: %s", what, strerror(-err));
 	if (err == -ENOENT && kind)
@@ -255,22 +258,46 @@ bool cli_key_id(const char *key, uint32_t *id)
 	return true;
 }
 
-int cli_find(const struct cli_names *names, const char *key, uint32_t *id)
+int cli_find(const struct scmi_resources *r, const char *key, void *info, uint32_t *id)
 {
-	char name[CLI_NAME_MAX];
+	return cli_key_id(key, id) ? 0 : scmi_resources_find(r, key, info, id);
+}
 
-	if (cli_key_id(key, id))
-		return 0;
-	for (uint32_t i = 0; i < names->count; i++) {
-		/* What this agent may not see has no name for it. */
-		if (names->name_of(names->ctx, i, name, sizeof(name)))
-			continue;
-		if (!strcmp(name, key)) {
-			*id = i;
-			return 0;
-		}
+int cli_list(bool json, uint32_t count, cli_list_item *item, const void *ctx)
+{
+	const char *sep = "";
+
+	for (uint32_t id = 0; id < count; id++) {
+		int ret = item(ctx, id, json, sep);
+
+		if (ret > 0)
+			return ret;
+		if (!ret)
+			sep = ",";
 	}
-	return -ENOENT;
+	if (json)
+		printf("]}\n");
+	return 0;
+}
+
+int cli_list_domains(bool json, uint32_t version, uint32_t count, cli_list_item *item,
+		     const void *ctx)
+{
+	if (json)
+		printf("{\"version\":%u,\"domains\":[", version);
+	return cli_list(json, count, item, ctx);
+}
+
+int cli_find_versioned(struct scmi_agent *a, uint32_t version, uint32_t count,
+		       int (*read)(const void *ctx, uint32_t id, void *info), size_t name_off,
+		       const char *key, void *info)
+{
+	const struct cli_agent_version x = { a, version };
+	const struct scmi_resources r = { count, read, &x, name_off };
+	uint32_t id;
+	int ret = cli_find(&r, key, info, &id);
+
+	return ret ? ret : read(&x, id, info);
 }
 
 static void watch_event(void *ctx, uint8_t proto, uint8_t evt, const uint8_t *p, size_t len,
@@ -428,7 +455,6 @@ int cli_stop_pipe(void)
 
 void cli_stop_pipe_close(void)
 {
-	close(stop_pipe[0]);
-	close(stop_pipe[1]);
+	hw_fds_close(stop_pipe, 2);
 	stop_pipe[0] = stop_pipe[1] = -1;
 }

@@ -68,8 +68,11 @@ int bench_rows(bool json, const char *name, bool xproc, enum hw_wait_mode mode, 
 /* One Base PROTOCOL_VERSION round trip: what the SCMI rows time. */
 int bench_scmi_call(struct scmi_agent *a);
 /* Nanoseconds per message with nthreads threads calling n times each at
- * once, thread i through a[i]. */
-int bench_per_msg(struct scmi_agent *const *a, unsigned int nthreads, unsigned int n, uint64_t *ns);
+ * once, thread i through a[i]; run (NULL: n bench_scmi_call) is what each
+ * thread does for its n messages. */
+typedef int (*bench_run_fn)(struct scmi_agent *a, unsigned int n);
+int bench_per_msg(struct scmi_agent *const *a, unsigned int nthreads, unsigned int n,
+		  bench_run_fn run, uint64_t *ns);
 void bench_summarise(uint64_t *t, unsigned int n, struct bench_result *r);
 void bench_print_row(bool json, const char *name, const struct bench_result *r,
 		     const struct bench_result *floor);
@@ -135,9 +138,9 @@ bool cli_parse_scaled(const char *s, uint64_t *out);
  * these signals to that thread. */
 void cli_signals_init(void);
 void cli_on_signal(void (*stop)(void *ctx), void *ctx);
-/* For a server that polls a stop descriptor (fwkit platform, fwkit
- * vhost-user-scmi): a self-pipe that SIGINT and SIGTERM write to, with
- * SIGPIPE ignored. Its read end, or -1 after printing why;
+/* For a server that polls a stop descriptor (fwkit platform, fwkit optee
+ * tee, fwkit vhost-user-scmi): a self-pipe that SIGINT and SIGTERM write
+ * to, with SIGPIPE ignored. Its read end, or -1 after printing why;
  * cli_stop_pipe_close() closes both ends. Once per process. */
 int cli_stop_pipe(void);
 void cli_stop_pipe_close(void);
@@ -162,23 +165,43 @@ void cli_json_head(const char *sep, uint32_t id, const char *name);
 int cli_print_number(bool json, uint32_t id, const char *key, unsigned long long v,
 		     const char *label, const char *unit);
 
-/* Room for a resource's name (SCMI extended names are 64 bytes with the NUL). */
-#define CLI_NAME_MAX 128
-
-/* The resources of one kind (ids 0..count-1), for cli_find. */
-struct cli_names {
-	uint32_t count;
-	/* id's name into name: 0, or a negative errno (e.g. not this agent's). */
-	int (*name_of)(const void *ctx, uint32_t id, char *name, size_t len);
-	const void *ctx;
+struct scmi_resources;
+/* The agent and the version in force, for the clients whose calls take
+ * both (perf, power, voltage): the ctx of their struct scmi_resources. */
+struct cli_agent_version {
+	struct scmi_agent *a;
+	uint32_t version;
 };
 
 /* A resource named on the command line: an unsigned number is its id as
- * it is (the platform judges it), else the first id named key. 0 or
+ * it is (the platform judges it, info is untouched), else the first of r
+ * named key (scmi_resources_find, its description in info). 0 or
  * -ENOENT; the caller says what was not found. */
-int cli_find(const struct cli_names *names, const char *key, uint32_t *id);
+int cli_find(const struct scmi_resources *r, const char *key, void *info, uint32_t *id);
+/* A resource of a client whose read takes a struct cli_agent_version
+ * { a, version } as ctx (count of them, the name at name_off in info):
+ * cli_find, then the id's description read into info (the platform judges
+ * a number here). 0, -ENOENT or the read's error. */
+int cli_find_versioned(struct scmi_agent *a, uint32_t version, uint32_t count,
+		       int (*read)(const void *ctx, uint32_t id, void *info), size_t name_off,
+		       const char *key, void *info);
 /* cli_find's first half: whether key is an unsigned number (then *id). */
 bool cli_key_id(const char *key, uint32_t *id);
+
+/*
+ * A list command's items: item(ctx, id, json, sep) for ids 0..count-1,
+ * sep being what comes before the item in the JSON array ("" for the
+ * first one printed, "," after). item returns 0 when it printed the id, a
+ * negative errno to leave it out (not this agent's to see), or an exit
+ * status that ends the command at once. With json the array and the
+ * object the caller opened are closed ("]}") after the last item. The
+ * command's exit status.
+ */
+typedef int cli_list_item(const void *ctx, uint32_t id, bool json, const char *sep);
+int cli_list(bool json, uint32_t count, cli_list_item *item, const void *ctx);
+/* cli_list in the object {"version":V,"domains":[...]} (with json). */
+int cli_list_domains(bool json, uint32_t version, uint32_t count, cli_list_item *item,
+		     const void *ctx);
 
 /*
  * `watch`-style commands: subscribe to one resource's notifications, print

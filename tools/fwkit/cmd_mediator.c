@@ -321,10 +321,7 @@ static void front_stop(void *ctx)
 		(void)!write(f->stop[1], "x", 1);
 		pthread_join(f->thread, NULL);
 	}
-	if (f->stop[0] >= 0) {
-		close(f->stop[0]);
-		close(f->stop[1]);
-	}
+	hw_fds_close(f->stop, 2);
 	hw_link_server_close(f->ctl);
 	mediator_destroy(f->m);
 	if (f->made_dir)
@@ -415,8 +412,7 @@ static int serve(struct front *f, const char *dtb, char *err, size_t errlen)
 	cli_on_signal(stop_on_signal, &stop[1]);
 	ret = scmi_server_run(f->dir, &o, stop[0], ready, f, err, errlen);
 	cli_on_signal(NULL, NULL);
-	close(stop[0]);
-	close(stop[1]);
+	hw_fds_close(stop, 2);
 	return ret;
 }
 

@@ -363,14 +363,6 @@ static int open_system(const struct opts *o, struct world *w, struct optee_syste
 	return CLI_RUN;
 }
 
-static int stop_pipe[2] = { -1, -1 };
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	(void)!write(stop_pipe[1], "x", 1);
-}
-
 static void ready(void *ctx)
 {
 	fprintf(stderr, "fwkit optee tee: listening on %s\n", (const char *)ctx);
@@ -421,7 +413,8 @@ static void scmi_detached(void *ctx)
 	scmi_optee_service_reset(ctx);
 }
 
-static int serve(const struct opts *o, const struct world *w)
+/* Until stop (cli_stop_pipe) is readable. */
+static int serve(const struct opts *o, const struct world *w, int stop)
 {
 	const struct optee_pta *ptas[2] = { &optee_pta_test };
 	struct optee_tee_serve_opts so = { .tee = w->tee,
@@ -445,7 +438,7 @@ static int serve(const struct opts *o, const struct world *w)
 		so.detached = scmi_detached;
 		so.detached_ctx = w->scmi->svc;
 	}
-	ret = optee_tee_serve(o->socket, &so, stop_pipe[0], err, sizeof(err));
+	ret = optee_tee_serve(o->socket, &so, stop, err, sizeof(err));
 	close_control(o->control, so.control_fd, made);
 	return ret ? cli_fail("%s", err) : 0;
 }
@@ -453,23 +446,16 @@ static int serve(const struct opts *o, const struct world *w)
 /* `fwkit optee tee`: serve the board's secure world until a signal. */
 static int cmd_tee(const struct opts *o)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct world w;
-	int ret;
+	int ret, stop;
 
 	if (!o->socket)
 		return cli_usage("optee tee", "--socket PATH is required");
 	ret = world_open(o, &w);
-	if (ret == CLI_RUN && pipe(stop_pipe))
-		ret = cli_fail("pipe: %s", strerror(errno));
 	if (ret == CLI_RUN) {
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		signal(SIGPIPE, SIG_IGN);
-		ret = serve(o, &w);
-		close(stop_pipe[0]);
-		close(stop_pipe[1]);
+		stop = cli_stop_pipe();
+		ret = stop < 0 ? 1 : serve(o, &w, stop);
+		cli_stop_pipe_close();
 	}
 	world_close(&w);
 	return ret;

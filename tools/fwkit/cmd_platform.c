@@ -29,15 +29,15 @@ static void ready(void *ctx)
 		(const char *)ctx);
 }
 
-/* CLI_RUN, or the exit status. */
-static int parse(int argc, char **argv, struct scmi_server_opts *o, const char **socket_path,
-		 bool *verbose)
+/* The options into o and *socket_path, --verbose applied: CLI_RUN, or the
+ * exit status. */
+static int parse(int argc, char **argv, struct scmi_server_opts *o, const char **socket_path)
 {
-	bool poll = false, trace = false;
+	bool poll = false, trace = false, verbose = false;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STR("--socket", socket_path), CLI_OPT_STR("--dtb", &o->dtb),
 		CLI_OPT_FLAG("--poll", &poll),	      CLI_OPT_FLAG("--trace", &trace),
-		CLI_OPT_FLAG("--verbose", verbose),   CLI_OPT_END,
+		CLI_OPT_FLAG("--verbose", &verbose),  CLI_OPT_END,
 	};
 	const struct cli_spec spec = { .cmd = "platform", .help = usage_text, .opts = opts };
 	struct cli_args args;
@@ -49,6 +49,7 @@ static int parse(int argc, char **argv, struct scmi_server_opts *o, const char *
 		o->trace = cli_trace;
 		o->trace_ctx = "platform ";
 	}
+	cli_quiet_logs(verbose);
 	return ret;
 }
 
@@ -56,16 +57,14 @@ int fwkit_cmd_platform(int argc, char **argv)
 {
 	struct scmi_server_opts o = { .mode = HW_WAIT_SLEEP };
 	const char *socket_path = NULL;
-	bool verbose = false;
 	char err[256];
 	int ret, stop;
 
-	ret = parse(argc, argv, &o, &socket_path, &verbose);
+	ret = parse(argc, argv, &o, &socket_path);
 	if (ret != CLI_RUN)
 		return ret;
 	if (!socket_path)
 		return cli_usage("platform", "--socket PATH is required (a directory)");
-	cli_quiet_logs(verbose);
 	stop = cli_stop_pipe();
 	if (stop < 0)
 		return 1;

@@ -107,10 +107,28 @@ static void print_rates_text(const struct scmi_clock_info *i)
 	printf(" Hz");
 }
 
+/* Clocks of devices this agent may not access answer DENIED: left out. */
+static int list_item(const void *c, uint32_t id, bool json, const char *sep)
+{
+	struct scmi_clock_info info;
+	uint64_t rate = 0;
+	int ret = scmi_clock_attributes(c, id, &info);
+
+	if (ret || (ret = scmi_clock_rate_get(c, id, &rate)))
+		return ret;
+	if (json) {
+		cli_json_head(sep, id, info.name);
+		printf(",\"enabled\":%s,\"rate\":%llu}", info.enabled ? "true" : "false",
+		       (unsigned long long)rate);
+	} else {
+		printf("  %-3u %-20s %-6s %llu\n", id, info.name, state_name(info.enabled),
+		       (unsigned long long)rate);
+	}
+	return 0;
+}
+
 static int cmd_list(const struct scmi_clock_client *c, const struct args *a)
 {
-	bool first = true;
-
 	if (a->json)
 		printf("{\"version\":%u,\"num_clocks\":%u,\"max_async_req\":%u,\"clocks\":[",
 		       c->ph.version, c->num_clocks, c->max_async_req);
@@ -119,26 +137,7 @@ static int cmd_list(const struct scmi_clock_client *c, const struct args *a)
 		       "  id  name                 state  rate (Hz)\n",
 		       c->ph.version >> 16, c->ph.version & 0xffff, c->num_clocks,
 		       c->max_async_req);
-	for (uint32_t id = 0; id < c->num_clocks; id++) {
-		struct scmi_clock_info info;
-		uint64_t rate = 0;
-
-		/* Clocks of devices this agent may not access answer DENIED. */
-		if (scmi_clock_attributes(c, id, &info) || scmi_clock_rate_get(c, id, &rate))
-			continue;
-		if (a->json) {
-			cli_json_head(first ? "" : ",", id, info.name);
-			printf(",\"enabled\":%s,\"rate\":%llu}", info.enabled ? "true" : "false",
-			       (unsigned long long)rate);
-		} else {
-			printf("  %-3u %-20s %-6s %llu\n", id, info.name, state_name(info.enabled),
-			       (unsigned long long)rate);
-		}
-		first = false;
-	}
-	if (a->json)
-		printf("]}\n");
-	return 0;
+	return cli_list(a->json, c->num_clocks, list_item, c);
 }
 
 static int cmd_info(const struct scmi_clock_client *c, uint32_t id, const struct args *a)

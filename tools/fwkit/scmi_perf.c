@@ -10,6 +10,7 @@
 #include <fwkit/scmi/perf.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 static const char perf_usage[] =
@@ -22,35 +23,15 @@ static const char perf_usage[] =
 	"  limits DOMAIN [MIN MAX]     read, or set, this agent's limits\n"
 	"DOMAIN is a name or an id.\n";
 
-struct perf_ctx {
-	struct scmi_agent *a;
-	uint32_t version;
-};
-
-static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+static int read_domain(const void *ctx, uint32_t id, void *d)
 {
-	const struct perf_ctx *p = ctx;
-	struct scmi_perf_domain_info d;
-	int ret = scmi_perf_domain_info(p->a, p->version, id, &d);
+	const struct cli_agent_version *x = ctx;
 
-	if (!ret)
-		snprintf(name, len, "%s", d.name);
-	return ret;
-}
-
-static int perf_find(struct scmi_agent *a, const struct scmi_perf_info *info, const char *arg,
-		     struct scmi_perf_domain_info *out)
-{
-	const struct perf_ctx ctx = { a, info->version };
-	const struct cli_names names = { info->num_domains, domain_name, &ctx };
-	uint32_t id;
-	int ret = cli_find(&names, arg, &id);
-
-	return ret ? ret : scmi_perf_domain_info(a, info->version, id, out);
+	return scmi_perf_domain_info(x->a, x->version, id, d);
 }
 
 static int perf_show(struct scmi_agent *a, const struct scmi_perf_domain_info *d, bool json,
-		     bool first)
+		     const char *sep)
 {
 	uint32_t lvl, max, min;
 	int ret = scmi_perf_level_get(a, d->id, &lvl);
@@ -60,7 +41,7 @@ static int perf_show(struct scmi_agent *a, const struct scmi_perf_domain_info *d
 	if (ret)
 		return ret;
 	if (json) {
-		cli_json_head(first ? "" : ",", d->id, d->name);
+		cli_json_head(sep, d->id, d->name);
 		printf(",\"level\":%u,\"min\":%u,\"max\":%u,\"sustained_level\":%u,"
 		       "\"sustained_freq_khz\":%u,\"rate_limit_us\":%u}",
 		       lvl, min, max, d->sustained_perf_level, d->sustained_freq_khz,
@@ -71,25 +52,23 @@ static int perf_show(struct scmi_agent *a, const struct scmi_perf_domain_info *d
 	return 0;
 }
 
+/* Domains of devices this agent may not access answer DENIED: left out. */
+static int perf_item(const void *ctx, uint32_t id, bool json, const char *sep)
+{
+	const struct cli_agent_version *x = ctx;
+	struct scmi_perf_domain_info d;
+	int ret = scmi_perf_domain_info(x->a, x->version, id, &d);
+
+	return ret ? ret : perf_show(x->a, &d, json, sep);
+}
+
 static int perf_list(struct scmi_agent *a, const struct scmi_perf_info *info, bool json)
 {
-	bool first = true;
+	const struct cli_agent_version x = { a, info->version };
 
-	if (json)
-		printf("{\"version\":%u,\"domains\":[", info->version);
-	else
+	if (!json)
 		printf("%-4s %-24s %-8s %s\n", "ID", "NAME", "LEVEL", "LIMITS");
-	for (uint32_t i = 0; i < info->num_domains; i++) {
-		struct scmi_perf_domain_info d;
-
-		/* Domains of devices this agent may not access answer DENIED. */
-		if (scmi_perf_domain_info(a, info->version, i, &d) || perf_show(a, &d, json, first))
-			continue;
-		first = false;
-	}
-	if (json)
-		printf("]}\n");
-	return 0;
+	return cli_list_domains(json, info->version, info->num_domains, perf_item, &x);
 }
 
 static int perf_levels(struct scmi_agent *a, const struct scmi_perf_info *info,
@@ -152,7 +131,8 @@ int fwkit_scmi_perf(struct cli_scmi *sess, int argc, char **argv)
 		return cli_fail_scmi(ret, "perf domain", NULL, "perf: protocol not available");
 	if (!strcmp(args.v[0], "list"))
 		return perf_list(a, &info, json);
-	ret = perf_find(a, &info, args.v[1], &d);
+	ret = cli_find_versioned(a, info.version, info.num_domains, read_domain,
+				 offsetof(struct scmi_perf_domain_info, name), args.v[1], &d);
 	if (ret)
 		return cli_fail_scmi(ret, "perf domain", NULL, "perf: domain '%s'", args.v[1]);
 	if (!strcmp(args.v[0], "levels"))
@@ -174,7 +154,7 @@ int fwkit_scmi_perf(struct cli_scmi *sess, int argc, char **argv)
 					     "perf: cannot set the limits of '%s' to %u-%u", d.name,
 					     v1, v2);
 	}
-	ret = perf_show(a, &d, json, true);
+	ret = perf_show(a, &d, json, "");
 	if (ret)
 		return cli_fail_scmi(ret, "perf domain", NULL, "perf: domain '%s'", d.name);
 	if (json)

@@ -46,50 +46,18 @@ static int parse_type(const char *s, enum scmi_pinctrl_selector_type *t)
 	return 0;
 }
 
-struct pinctrl_ctx {
-	struct scmi_agent *a;
-	enum scmi_pinctrl_selector_type t;
-};
-
-static int pinctrl_name(const void *ctx, uint32_t id, char *name, size_t len)
-{
-	const struct pinctrl_ctx *x = ctx;
-	char nm[SCMI_MAX_STR_SIZE];
-	uint32_t nel;
-	bool ext;
-	int ret = scmi_pinctrl_attributes(x->a, x->t, id, nm, &nel, &ext);
-
-	if (!ret)
-		snprintf(name, len, "%s", nm);
-	return ret;
-}
-
-static uint32_t count_of(const struct scmi_pinctrl_info *info, enum scmi_pinctrl_selector_type t)
-{
-	return t == PIN_TYPE	 ? info->nr_pins
-	       : t == GROUP_TYPE ? info->nr_groups
-				 : info->nr_functions;
-}
-
 /* TYPE ID at argv[0], argv[1]. */
 static int resolve(struct scmi_agent *a, char **argv, enum scmi_pinctrl_selector_type *t,
 		   uint32_t *id)
 {
-	struct scmi_pinctrl_info info;
-	struct pinctrl_ctx x = { a, PIN_TYPE };
-	struct cli_names names = { 0, pinctrl_name, &x };
 	int ret;
 
 	if (parse_type(argv[0], t))
 		return cli_usage("scmi pinctrl", "'%s' is not pin, group or function", argv[0]);
-	ret = scmi_pinctrl_protocol_info(a, &info);
-	if (ret)
-		return fail("pin control", ret);
-	x.t = *t;
-	names.count = count_of(&info, *t);
-	if (cli_find(&names, argv[1], id))
+	ret = scmi_pinctrl_find(a, *t, argv[1], id);
+	if (ret == -ENOENT || ret == -EINVAL)
 		return cli_fail("no %s called '%s'", argv[0], argv[1]);
-	return 0;
+	return ret ? fail("pin control", ret) : 0;
 }
 
 static void print_ids(const uint16_t *ids, uint32_t n)
@@ -98,8 +66,9 @@ static void print_ids(const uint16_t *ids, uint32_t n)
 		printf("%s%u", i ? "," : "", ids[i]);
 }
 
+/* sep: what comes before it in a JSON list. */
 static int show(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, uint32_t id, bool json,
-		bool listing, bool *first)
+		const char *sep)
 {
 	char name[SCMI_MAX_STR_SIZE];
 	uint16_t ids[1024];
@@ -113,8 +82,8 @@ static int show(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, uint32_
 	    (ret = scmi_pinctrl_list_associations(a, t, id, ids, FW_ARRAY_SIZE(ids), &n)))
 		return ret;
 	if (json) {
-		printf("%s{\"type\":\"%s\",\"id\":%u,\"name\":", listing && !*first ? "," : "",
-		       scmi_pinctrl_type_name(t), id);
+		printf("%s{\"type\":\"%s\",\"id\":%u,\"name\":", sep, scmi_pinctrl_type_name(t),
+		       id);
 		cli_json_string(stdout, name);
 		printf(",\"extended_name\":%s", ext ? "true" : "false");
 		if (t != PIN_TYPE) {
@@ -132,31 +101,34 @@ static int show(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, uint32_
 		}
 		printf("\n");
 	}
-	*first = false;
 	return 0;
+}
+
+struct of_type {
+	struct scmi_agent *a;
+	enum scmi_pinctrl_selector_type t;
+};
+
+/* What this agent may not see is left out; any other failure ends the list. */
+static int list_item(const void *ctx, uint32_t id, bool json, const char *sep)
+{
+	const struct of_type *x = ctx;
+	int ret = show(x->a, x->t, id, json, sep);
+
+	return ret && ret != -EACCES ? fail(scmi_pinctrl_type_name(x->t), ret) : ret;
 }
 
 static int cmd_list(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, bool json)
 {
+	const struct of_type x = { a, t };
 	struct scmi_pinctrl_info info;
-	bool first = true;
-	uint32_t n;
 	int ret = scmi_pinctrl_protocol_info(a, &info);
 
 	if (ret)
 		return fail("pin control", ret);
-	n = count_of(&info, t);
 	if (json)
 		printf("{\"version\":%u,\"%ss\":[", info.version, scmi_pinctrl_type_name(t));
-	for (uint32_t i = 0; i < n; i++) {
-		ret = show(a, t, i, json, true, &first);
-		/* What this agent may not see is left out. */
-		if (ret && ret != -EACCES)
-			return fail(scmi_pinctrl_type_name(t), ret);
-	}
-	if (json)
-		printf("]}\n");
-	return 0;
+	return cli_list(json, scmi_pinctrl_count(&info, t), list_item, &x);
 }
 
 static int cmd_settings(struct scmi_agent *a, enum scmi_pinctrl_selector_type t, uint32_t id,
@@ -267,7 +239,7 @@ int fwkit_scmi_pinctrl(struct cli_scmi *sess, int argc, char **argv)
 {
 	struct scmi_agent *a;
 	enum scmi_pinctrl_selector_type t;
-	bool json = false, first = true;
+	bool json = false;
 	const struct cli_spec spec =
 		CLI_SPEC_SUBS("scmi pinctrl", usage_text, NULL, &json, pinctrl_cmds);
 	struct cli_args args;
@@ -291,7 +263,7 @@ int fwkit_scmi_pinctrl(struct cli_scmi *sess, int argc, char **argv)
 		if ((ret = resolve(a, args.v + 1, &t, &id)))
 			return ret;
 		if (!strcmp(args.v[0], "info")) {
-			ret = show(a, t, id, json, false, &first);
+			ret = show(a, t, id, json, "");
 			if (ret)
 				return fail(args.v[2], ret);
 			if (json)

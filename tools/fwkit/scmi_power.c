@@ -10,6 +10,7 @@
 #include <fwkit/scmi/power.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,37 +24,17 @@ static const char power_usage[] =
 	"                                DOMAIN is a name or an id, STATE is on, off,\n"
 	"                                retN (a retention state) or a number\n";
 
-struct power_ctx {
-	struct scmi_agent *a;
-	uint32_t version;
-};
-
-static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+static int read_domain(const void *ctx, uint32_t id, void *d)
 {
-	const struct power_ctx *p = ctx;
-	struct scmi_power_domain_info d;
-	int ret = scmi_power_domain_info(p->a, p->version, id, &d);
+	const struct cli_agent_version *x = ctx;
 
-	if (!ret)
-		snprintf(name, len, "%s", d.name);
-	return ret;
+	return scmi_power_domain_info(x->a, x->version, id, d);
 }
 
-/* Find a domain by id or name among those the agent may query. */
-static int power_find(struct scmi_agent *a, const struct scmi_power_info *info, const char *arg,
-		      struct scmi_power_domain_info *out)
+static void power_json_domain(const struct scmi_power_domain_info *d, const char *state,
+			      const char *sep)
 {
-	const struct power_ctx ctx = { a, info->version };
-	const struct cli_names names = { info->num_domains, domain_name, &ctx };
-	uint32_t id;
-	int ret = cli_find(&names, arg, &id);
-
-	return ret ? ret : scmi_power_domain_info(a, info->version, id, out);
-}
-
-static void power_json_domain(const struct scmi_power_domain_info *d, const char *state)
-{
-	cli_json_head("", d->id, d->name);
+	cli_json_head(sep, d->id, d->name);
 	printf(",\"state\":");
 	cli_json_string(stdout, state);
 	printf(",\"async\":%s,\"sync\":%s,\"notify\":%s}",
@@ -62,38 +43,35 @@ static void power_json_domain(const struct scmi_power_domain_info *d, const char
 	       (d->flags & SUPPORTS_STATE_SET_NOTIFY) ? "true" : "false");
 }
 
+/* Domains of devices this agent may not access answer DENIED: left out. */
+static int power_item(const void *ctx, uint32_t id, bool json, const char *sep)
+{
+	const struct cli_agent_version *x = ctx;
+	struct scmi_power_domain_info d;
+	uint32_t st;
+	char s[16];
+	int ret = scmi_power_domain_info(x->a, x->version, id, &d);
+
+	if (ret || (ret = scmi_power_state_get(x->a, id, &st)))
+		return ret;
+	scmi_power_state_str(st, s, sizeof(s));
+	if (json)
+		power_json_domain(&d, s, sep);
+	else
+		printf("%-4u %-32s %-10s %s%s%s\n", id, d.name, s,
+		       (d.flags & SUPPORTS_STATE_SET_SYNC) ? "sync " : "",
+		       (d.flags & SUPPORTS_STATE_SET_ASYNC) ? "async " : "",
+		       (d.flags & SUPPORTS_STATE_SET_NOTIFY) ? "notify" : "");
+	return 0;
+}
+
 static int power_list(struct scmi_agent *a, const struct scmi_power_info *info, bool json)
 {
-	bool first = true;
+	const struct cli_agent_version x = { a, info->version };
 
-	if (json)
-		printf("{\"version\":%u,\"domains\":[", info->version);
-	else
+	if (!json)
 		printf("%-4s %-32s %-10s %s\n", "ID", "NAME", "STATE", "FLAGS");
-	for (uint32_t i = 0; i < info->num_domains; i++) {
-		struct scmi_power_domain_info d;
-		uint32_t st;
-		char s[16];
-
-		/* Domains of devices this agent may not access answer DENIED. */
-		if (scmi_power_domain_info(a, info->version, i, &d) ||
-		    scmi_power_state_get(a, i, &st))
-			continue;
-		scmi_power_state_str(st, s, sizeof(s));
-		if (json) {
-			printf("%s", first ? "" : ",");
-			power_json_domain(&d, s);
-		} else {
-			printf("%-4u %-32s %-10s %s%s%s\n", i, d.name, s,
-			       (d.flags & SUPPORTS_STATE_SET_SYNC) ? "sync " : "",
-			       (d.flags & SUPPORTS_STATE_SET_ASYNC) ? "async " : "",
-			       (d.flags & SUPPORTS_STATE_SET_NOTIFY) ? "notify" : "");
-		}
-		first = false;
-	}
-	if (json)
-		printf("]}\n");
-	return 0;
+	return cli_list_domains(json, info->version, info->num_domains, power_item, &x);
 }
 
 static const struct cli_sub power_cmds[] = { { "list", 0, 0, "" }, { "state", 1, 2, "a DOMAIN" } };
@@ -117,7 +95,8 @@ int fwkit_scmi_power(struct cli_scmi *sess, int argc, char **argv)
 		return cli_fail_scmi(ret, "power domain", NULL, "power: protocol not available");
 	if (!strcmp(args.v[0], "list"))
 		return power_list(a, &info, json);
-	ret = power_find(a, &info, args.v[1], &d);
+	ret = cli_find_versioned(a, info.version, info.num_domains, read_domain,
+				 offsetof(struct scmi_power_domain_info, name), args.v[1], &d);
 	if (ret)
 		return cli_fail_scmi(ret, "power domain", NULL, "power: domain '%s'", args.v[1]);
 	if (args.n == 3) {
@@ -143,7 +122,7 @@ int fwkit_scmi_power(struct cli_scmi *sess, int argc, char **argv)
 					     d.name);
 		scmi_power_state_str(st, s, sizeof(s));
 		if (json) {
-			power_json_domain(&d, s);
+			power_json_domain(&d, s, "");
 			printf("\n");
 		} else {
 			printf("%s: %s\n", d.name, s);

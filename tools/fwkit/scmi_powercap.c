@@ -10,6 +10,7 @@
 #include <fwkit/scmi/powercap.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 static const char usage_text[] =
@@ -24,25 +25,21 @@ static const char usage_text[] =
 	"  pai ID [US]           read or set the power averaging interval\n"
 	"  measure ID            POWERCAP_MEASUREMENTS_GET\n";
 
-static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+static int read_domain(const void *a, uint32_t id, void *d)
 {
-	struct scmi_powercap_dom d;
-	int ret = scmi_powercap_domain_attributes((struct scmi_agent *)ctx, id, &d);
-
-	if (!ret)
-		snprintf(name, len, "%s", d.name);
-	return ret;
+	return scmi_powercap_domain_attributes((struct scmi_agent *)a, id, d);
 }
 
 static int resolve(struct scmi_agent *a, const char *s, uint32_t *id)
 {
-	struct cli_names names = { 0, domain_name, a };
+	struct scmi_resources r = { 0, read_domain, a, offsetof(struct scmi_powercap_dom, name) };
+	struct scmi_powercap_dom d;
 	uint32_t ver;
-	int ret = scmi_powercap_protocol_info(a, &ver, &names.count);
+	int ret = scmi_powercap_protocol_info(a, &ver, &r.count);
 
 	if (ret)
 		return cli_fail_scmi(ret, NULL, NULL, "powercap protocol");
-	if (cli_find(&names, s, id))
+	if (cli_find(&r, s, &d, id))
 		return cli_fail("no powercap domain called '%s'", s);
 	return 0;
 }
@@ -81,10 +78,11 @@ static int fail_range(struct scmi_agent *a, uint32_t id, uint32_t cap)
 			     cap);
 }
 
-static void print_dom(const struct scmi_powercap_dom *d, uint32_t cap, bool json)
+/* sep: what comes before it in a JSON list. */
+static void print_dom(const struct scmi_powercap_dom *d, uint32_t cap, bool json, const char *sep)
 {
 	if (json) {
-		cli_json_head("", d->id, d->name);
+		cli_json_head(sep, d->id, d->name);
 		printf(",\"cap_uw\":%u,\"min_cap_uw\":%u,\"max_cap_uw\":%u,\"cap_step_uw\":%u,"
 		       "\"min_pai_us\":%u,\"max_pai_us\":%u,\"pai_step_us\":%u,"
 		       "\"sustainable_power_uw\":%u,\"accuracy\":%u,\"parent\":",
@@ -108,33 +106,28 @@ static void print_dom(const struct scmi_powercap_dom *d, uint32_t cap, bool json
 	printf("%s\n", d->async_cap_set ? ", async" : "");
 }
 
+/* A domain that is not this agent's is left out; any other failure ends the list. */
+static int list_item(const void *a, uint32_t id, bool json, const char *sep)
+{
+	struct scmi_powercap_dom d;
+	uint32_t cap;
+	int ret = read_domain(a, id, &d);
+
+	if (ret == -EACCES)
+		return ret;
+	if (ret || (ret = scmi_powercap_cap_get((struct scmi_agent *)a, id, &cap)))
+		return fail(ret, id, "POWERCAP_DOMAIN_ATTRIBUTES");
+	print_dom(&d, cap, json, sep);
+	return 0;
+}
+
 static int cmd_list(struct scmi_agent *a, bool json)
 {
 	uint32_t ver, num;
-	bool first = true;
 	int ret = scmi_powercap_protocol_info(a, &ver, &num);
 
-	if (ret)
-		return cli_fail_scmi(ret, NULL, NULL, "powercap protocol");
-	if (json)
-		printf("{\"version\":%u,\"domains\":[", ver);
-	for (uint32_t i = 0; i < num; i++) {
-		struct scmi_powercap_dom d;
-		uint32_t cap;
-
-		ret = scmi_powercap_domain_attributes(a, i, &d);
-		if (ret == -EACCES)
-			continue; /* not this agent's */
-		if (ret || (ret = scmi_powercap_cap_get(a, i, &cap)))
-			return fail(ret, i, "POWERCAP_DOMAIN_ATTRIBUTES");
-		if (json && !first)
-			printf(",");
-		print_dom(&d, cap, json);
-		first = false;
-	}
-	if (json)
-		printf("]}\n");
-	return 0;
+	return ret ? cli_fail_scmi(ret, NULL, NULL, "powercap protocol")
+		   : cli_list_domains(json, ver, num, list_item, a);
 }
 
 static const struct cli_sub powercap_cmds[] = {
@@ -167,7 +160,7 @@ int fwkit_scmi_powercap(struct cli_scmi *sess, int argc, char **argv)
 		if ((ret = scmi_powercap_domain_attributes(a, id, &d)) ||
 		    (ret = scmi_powercap_cap_get(a, id, &out)))
 			return fail(ret, id, "POWERCAP_CAP_GET");
-		print_dom(&d, out, json);
+		print_dom(&d, out, json, "");
 		if (json)
 			printf("\n");
 		return 0;

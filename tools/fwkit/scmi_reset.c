@@ -82,10 +82,31 @@ static void print_latency(uint32_t l, bool json)
 		printf(json ? "%u" : "%u us", l);
 }
 
+/* Domains of devices this agent may not access answer DENIED: left out. */
+static int list_item(const void *c, uint32_t id, bool json, const char *sep)
+{
+	struct scmi_reset_info i;
+	int ret = scmi_reset_domain_info(c, id, &i);
+
+	if (ret)
+		return ret;
+	if (json) {
+		cli_json_head(sep, id, i.name);
+		printf(",\"async\":%s,\"notify\":%s,\"latency_us\":", i.async ? "true" : "false",
+		       i.notify ? "true" : "false");
+		print_latency(i.latency_us, true);
+		printf("}");
+	} else {
+		printf("  %-3u %-26s %-6s %-7s ", id, i.name, i.async ? "yes" : "no",
+		       i.notify ? "yes" : "no");
+		print_latency(i.latency_us, false);
+		printf("\n");
+	}
+	return 0;
+}
+
 static int cmd_list(const struct scmi_reset_client *c, const struct args *a)
 {
-	bool first = true;
-
 	if (a->json)
 		printf("{\"version\":%u,\"num_domains\":%u,\"domains\":[", c->ph.version,
 		       c->num_domains);
@@ -93,29 +114,7 @@ static int cmd_list(const struct scmi_reset_client *c, const struct args *a)
 		printf("reset protocol %u.%u, %u domains\n"
 		       "  id  name                       async  notify  latency\n",
 		       c->ph.version >> 16, c->ph.version & 0xffff, c->num_domains);
-	for (uint32_t id = 0; id < c->num_domains; id++) {
-		struct scmi_reset_info i;
-
-		/* Domains of devices this agent may not access answer DENIED. */
-		if (scmi_reset_domain_info(c, id, &i))
-			continue;
-		if (a->json) {
-			cli_json_head(first ? "" : ",", id, i.name);
-			printf(",\"async\":%s,\"notify\":%s,\"latency_us\":",
-			       i.async ? "true" : "false", i.notify ? "true" : "false");
-			print_latency(i.latency_us, true);
-			printf("}");
-		} else {
-			printf("  %-3u %-26s %-6s %-7s ", id, i.name, i.async ? "yes" : "no",
-			       i.notify ? "yes" : "no");
-			print_latency(i.latency_us, false);
-			printf("\n");
-		}
-		first = false;
-	}
-	if (a->json)
-		printf("]}\n");
-	return 0;
+	return cli_list(a->json, c->num_domains, list_item, c);
 }
 
 static int cmd_info(const struct scmi_reset_client *c, uint32_t id, const struct args *a)

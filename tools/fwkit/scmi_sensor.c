@@ -64,22 +64,24 @@ static struct scmi_sensor_info *by_id(const struct sensors *ss, uint32_t id)
 	return NULL;
 }
 
-static int sensor_name(const void *ctx, uint32_t id, char *name, size_t len)
+/* What find compares: the described sensor's name. */
+static int read_name(const void *ctx, uint32_t id, void *name)
 {
 	const struct scmi_sensor_info *s = by_id(ctx, id);
 
 	if (!s)
 		return -ENOENT;
-	snprintf(name, len, "%s", s->name);
+	snprintf(name, sizeof(s->name), "%s", s->name);
 	return 0;
 }
 
 static struct scmi_sensor_info *find(struct sensors *ss, const char *key)
 {
-	const struct cli_names names = { ss->pi.num_sensors, sensor_name, ss };
+	const struct scmi_resources r = { ss->pi.num_sensors, read_name, ss, 0 };
+	char name[sizeof(ss->s->name)];
 	uint32_t id;
 
-	return cli_find(&names, key, &id) ? NULL : by_id(ss, id);
+	return cli_find(&r, key, name, &id) ? NULL : by_id(ss, id);
 }
 
 static void print_one(const struct scmi_sensor_info *s, bool json, bool full)

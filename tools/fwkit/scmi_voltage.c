@@ -9,6 +9,7 @@
 #include <fwkit/scmi/voltage.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,10 +34,11 @@ static const char *config_name(uint32_t c)
 	return (c & SCMI_VOLTAGE_CONFIG_VENDOR) ? "vendor" : "unknown";
 }
 
-static void print_domain(const struct scmi_voltage_info *v, bool json, bool levels)
+/* sep: what comes before it in a JSON list. */
+static void print_domain(const struct scmi_voltage_info *v, bool json, bool levels, const char *sep)
 {
 	if (json) {
-		cli_json_head("", v->id, v->name);
+		cli_json_head(sep, v->id, v->name);
 		printf(",\"async\":%s,\"segmented\":%s", v->async ? "true" : "false",
 		       v->segmented ? "true" : "false");
 		if (levels) {
@@ -69,24 +71,22 @@ struct voltage_ctx {
 	struct scmi_voltage_info *v; /* scratch, and the domain found */
 };
 
-static int domain_name(const void *ctx, uint32_t id, char *name, size_t len)
+static int read_domain(const void *ctx, uint32_t id, void *v)
 {
 	const struct voltage_ctx *x = ctx;
-	int ret = scmi_voltage_domain_info(x->a, x->version, id, x->v);
 
-	if (!ret)
-		snprintf(name, len, "%s", x->v->name);
-	return ret;
+	return scmi_voltage_domain_info(x->a, x->version, id, v);
 }
 
 /* The domain named key (by id or name) into x->v. */
 static int resolve(const struct voltage_ctx *x, unsigned int num, const char *key)
 {
-	const struct cli_names names = { num, domain_name, x };
+	const struct scmi_resources r = { num, read_domain, x,
+					  offsetof(struct scmi_voltage_info, name) };
 	uint32_t id;
 	int ret;
 
-	if (cli_find(&names, key, &id))
+	if (cli_find(&r, key, x->v, &id))
 		return cli_fail("no voltage domain '%s'", key);
 	ret = scmi_voltage_domain_info(x->a, x->version, id, x->v);
 	return ret ? cli_fail_scmi(ret, "voltage domain", NULL,
@@ -94,22 +94,15 @@ static int resolve(const struct voltage_ctx *x, unsigned int num, const char *ke
 		   : 0;
 }
 
-static int cmd_list(const struct voltage_ctx *x, unsigned int num, bool json)
+/* As Linux: a domain that fails is left out. */
+static int list_item(const void *ctx, uint32_t id, bool json, const char *sep)
 {
-	bool first = true;
+	const struct voltage_ctx *x = ctx;
+	int ret = read_domain(x, id, x->v);
 
-	if (json)
-		printf("{\"version\":%u,\"domains\":[", x->version);
-	for (unsigned int i = 0; i < num; i++) {
-		if (scmi_voltage_domain_info(x->a, x->version, i, x->v))
-			continue; /* as Linux: skip a domain that fails */
-		if (json && !first)
-			printf(",");
-		first = false;
-		print_domain(x->v, json, false);
-	}
-	if (json)
-		printf("]}\n");
+	if (ret)
+		return ret;
+	print_domain(x->v, json, false, sep);
 	return 0;
 }
 
@@ -195,7 +188,7 @@ static int run(const struct voltage_ctx *x, const struct cli_args *args, bool as
 	const char *cmd = args->v[0];
 
 	if (!strcmp(cmd, "levels")) {
-		print_domain(x->v, json, true);
+		print_domain(x->v, json, true, "");
 		if (json)
 			printf("\n");
 		return 0;
@@ -226,7 +219,7 @@ int fwkit_scmi_voltage(struct cli_scmi *sess, int argc, char **argv)
 	if (!x.v)
 		return cli_fail("out of memory");
 	if (!strcmp(args.v[0], "list"))
-		ret = cmd_list(&x, num, json);
+		ret = cli_list_domains(json, x.version, num, list_item, &x);
 	else if (!(ret = resolve(&x, num, args.v[1])))
 		ret = run(&x, &args, async, json);
 	free(x.v);

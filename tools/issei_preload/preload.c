@@ -427,16 +427,21 @@ int ioctl(int fd, unsigned long req, ...)
 	return set_errno(ret);
 }
 
+/* A transfer on one of our files is done: the file released, and the
+ * result as libc gives it (-1 and errno for an error). */
+static ssize_t transfer_done(struct pfile *p, ssize_t ret)
+{
+	file_put(p);
+	return ret < 0 ? set_errno(ret) : ret;
+}
+
 ssize_t read(int fd, void *buf, size_t n)
 {
 	struct pfile *p = file_get(fd);
-	ssize_t ret;
 
 	if (!p)
 		return REAL(read)(fd, buf, n);
-	ret = issei_dev_read(p->f, buf, n, -1);
-	file_put(p);
-	return ret < 0 ? set_errno(ret) : ret;
+	return transfer_done(p, issei_dev_read(p->f, buf, n, -1));
 }
 
 ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen);
@@ -451,13 +456,10 @@ ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
 ssize_t write(int fd, const void *buf, size_t n)
 {
 	struct pfile *p = file_get(fd);
-	ssize_t ret;
 
 	if (!p)
 		return REAL(write)(fd, buf, n);
-	ret = issei_dev_write(p->f, buf, n, -1);
-	file_put(p);
-	return ret < 0 ? set_errno(ret) : ret;
+	return transfer_done(p, issei_dev_write(p->f, buf, n, -1));
 }
 
 /* ---------------------------------------------------- poll, ppoll, select */

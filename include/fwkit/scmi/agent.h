@@ -20,7 +20,8 @@
  *    dispatcher thread; replies with unknown or stale tokens are dropped and
  *    counted.
  *
- * Thread safety: scmi_xfer_get_init, scmi_do_xfer*, scmi_xfer_put,
+ * Thread safety: scmi_xfer_get_init, scmi_do_xfer*, scmi_xfer_submit,
+ * scmi_xfer_wait, scmi_xfer_put,
  * scmi_agent_call, scmi_notify_* and the getters may be called from many
  * threads at once, also from notification callbacks (which run on the
  * dispatcher thread). A transfer belongs to the thread that got it until it
@@ -112,6 +113,23 @@ int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id
 int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *xfer);
 /* Run a command that has a delayed response, and wait for it too. */
 int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *xfer);
+/*
+ * Asynchronous commands: submit sends and returns, wait collects the result
+ * (what scmi_do_xfer would have returned), so that one thread keeps many
+ * commands in flight on a channel whose transport completes them from its
+ * own context (virtio: up to the pool, min(ring/2, 1024); -EBUSY from
+ * scmi_xfer_get_init when all are taken). The reply timeout counts from
+ * submit; a reply after it is dropped and counted, as for scmi_do_xfer. On
+ * a channel that carries one command at a time (SMT, OP-TEE) and for a
+ * polled transfer, submit runs the command to its end and wait returns its
+ * result. submit: 0 once sent, else the send's error (nothing to wait for);
+ * -EALREADY if the transfer is in flight. Putting a transfer in flight gives
+ * it up as timed out. A command with a delayed response goes through
+ * scmi_do_xfer_with_response instead. A transfer is its owner's: submit, wait and put it
+ * from one thread at a time (different transfers from any threads).
+ */
+int scmi_xfer_submit(struct scmi_agent *a, struct scmi_xfer *xfer);
+int scmi_xfer_wait(struct scmi_agent *a, struct scmi_xfer *xfer);
 void scmi_xfer_put(struct scmi_agent *a, struct scmi_xfer *xfer);
 
 /* Convenience: one command, copying rx into the caller's buffer. */

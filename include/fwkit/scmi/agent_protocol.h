@@ -7,9 +7,10 @@
  * words, and offers the calls every client needs - a command whose reply
  * must hold a minimum number of bytes (shorter is -EPROTO and one error line
  * naming the message), the same with a delayed response, the
- * PROTOCOL_MESSAGE_ATTRIBUTES check, the *_NAME_GET extended name, and the
- * multi-part iterator (Linux's iter_response_init/run) that walks
- * "returned / remaining" lists with a bound on what the firmware may claim.
+ * PROTOCOL_MESSAGE_ATTRIBUTES check, the *_NAME_GET extended name, finding a
+ * resource by name, and the multi-part iterator (Linux's
+ * iter_response_init/run) that walks "returned / remaining" lists with a
+ * bound on what the firmware may claim.
  *
  * Thread safety: the calls only use the agent, which is thread-safe, and do
  * not write the handle; scmi_ph_init and scmi_ph_negotiate write it and
@@ -85,6 +86,24 @@ int scmi_ph_negotiate(struct scmi_protocol_handle *ph, uint32_t version);
  */
 int scmi_ph_extended_name(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id,
 			  const uint32_t *flags, char *name, size_t len);
+
+/* ------------------------------------------------- finding by name */
+
+/*
+ * A protocol's resources (ids 0..count-1) as its client describes them, for
+ * finding one by name: read describes id into info (the caller's buffer,
+ * with the name as a string at info + name_off) and fails for an id this
+ * agent may not see, which is then passed over.
+ */
+struct scmi_resources {
+	uint32_t count;
+	int (*read)(const void *ctx, uint32_t id, void *info);
+	const void *ctx;
+	size_t name_off;
+};
+/* The first id whose name is name: 0 with *id and its description in
+ * info, or -ENOENT. */
+int scmi_resources_find(const struct scmi_resources *r, const char *name, void *info, uint32_t *id);
 
 /* ------------------------------------------------- multi-part replies */
 

@@ -73,6 +73,12 @@ struct scmi_transport_ops {
 	int (*wait_irq)(struct scmi_chan *cinfo, uint64_t deadline);
 	void (*kick)(struct scmi_chan *cinfo);
 	uint32_t (*read_header)(struct scmi_chan *cinfo);
+	/*
+	 * Optional, for a transport that completes transfers from its own
+	 * context: run that completion path in the caller's thread (a waiter
+	 * does before it sleeps), delivering whatever the channel holds.
+	 */
+	void (*reap)(struct scmi_chan *cinfo);
 };
 
 /* Linux's scmi_desc. */
@@ -93,5 +99,35 @@ struct scmi_transport_desc {
  * the message it has in hand.
  */
 void scmi_rx_callback(struct scmi_chan *cinfo, uint32_t msg_hdr, void *priv);
+
+/*
+ * Replies taken off a channel in one pass, completed together: a transport
+ * that drains many at once (virtio's used ring) hands each to
+ * scmi_rx_callback_batch with a batch of its own (zeroed before the pass),
+ * then calls scmi_rx_batch_end, which wakes their waiters. A caller with
+ * many commands in flight is thus woken once per pass, not once per reply.
+ * A batch belongs to one thread and one agent; it holds a reference on
+ * each transfer until it ends (and ends itself when full).
+ */
+#define SCMI_RX_BATCH_MAX 64
+
+struct scmi_rx_batch {
+	struct scmi_agent *agent;
+	unsigned int n;
+	struct scmi_xfer *xfers[SCMI_RX_BATCH_MAX];
+};
+
+void scmi_rx_callback_batch(struct scmi_chan *cinfo, uint32_t msg_hdr, void *priv,
+			    struct scmi_rx_batch *b);
+void scmi_rx_batch_end(struct scmi_rx_batch *b);
+
+/*
+ * The channel's device is gone for good (a virtio device broken or removed,
+ * its vhost-user back-end hung up): every transfer waiting on the channel
+ * (for its reply on a TX channel, for its delayed response on either)
+ * completes now with err instead of waiting out its timeout, and every
+ * later command on it fails with err before it is sent. Any thread.
+ */
+void scmi_chan_fail(struct scmi_chan *cinfo, int err);
 
 #endif /* FWKIT_SCMI_AGENT_TRANSPORT_H */

@@ -101,6 +101,10 @@ struct scmi_pinctrl_info {
 	uint32_t nr_pins, nr_groups, nr_functions;
 };
 
+/* How many pins, groups or functions info counts. */
+uint32_t scmi_pinctrl_count(const struct scmi_pinctrl_info *info,
+			    enum scmi_pinctrl_selector_type type);
+
 struct scmi_pinctrl_config {
 	uint32_t type; /* enum scmi_pinctrl_conf_type */
 	uint32_t value;

@@ -71,6 +71,9 @@ int scmi_virtio_transport_vring(const struct scmi_virtio_transport *vt, unsigned
 				struct scmi_virtio_vring *out);
 /* The device's used-buffer interrupt for queue qidx. */
 void scmi_virtio_transport_interrupt(struct scmi_virtio_transport *vt, unsigned int qidx);
+/* The device broke (its vhost-user back-end hung up, it needs a reset):
+ * every transfer waiting on it ends with -ENODEV, every later one fails. */
+void scmi_virtio_transport_break(struct scmi_virtio_transport *vt);
 void scmi_virtio_transport_stats(struct scmi_virtio_transport *vt,
 				 struct scmi_virtio_transport_stats *out);
 

@@ -47,7 +47,8 @@ int scmi_vhost_run(const char *socket_path, const struct scmi_vhost_opts *o, int
  * memory is a sealed memfd handed over with SET_MEM_TABLE, its rings
  * (ring entries each) started with kick and call eventfds. cfg may be
  * NULL. -ETIMEDOUT/-ECONNREFUSED (no back-end by the deadline), -EPROTO,
- * -ENODEV (a back-end without VERSION_1), -ENOMEM.
+ * -ECONNRESET (it hung up meanwhile), -ENODEV (a back-end without
+ * VERSION_1), -ENOMEM.
  */
 struct scmi_vhost_agent;
 int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring,
@@ -56,6 +57,14 @@ int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring
 int scmi_vhost_agent_open_fd(int fd, unsigned int ring, const struct scmi_agent_config *cfg,
 			     struct scmi_vhost_agent **out);
 struct scmi_agent *scmi_vhost_agent_agent(const struct scmi_vhost_agent *va);
+/*
+ * When the back-end goes (hangs up, or fails a request by its deadline),
+ * the device is broken: every transfer in flight and every later one ends
+ * with -ENODEV at once, as on a removed device, and fn (if set) is called
+ * once, from the front-end's thread (or now, if it is gone already). A new
+ * scmi_vhost_agent_open on the same socket starts clean.
+ */
+void scmi_vhost_agent_on_hangup(struct scmi_vhost_agent *va, void (*fn)(void *ctx), void *ctx);
 /* The agent destroyed, the front-end gone (the back-end resets the device). */
 void scmi_vhost_agent_close(struct scmi_vhost_agent *va);
 

@@ -15,7 +15,9 @@
  * under the device's, a feature set that changed, a ring index not asked
  * for, a status or base out of range are refused with -EPROTO), and each is
  * waited for by a deadline; a back-end that stays silent or answers wrongly
- * once is not asked again (every later request fails at once).
+ * once is not asked again (every later request fails at once). A hang-up
+ * of the socket is seen when it happens, not at the next request
+ * (ops->broken).
  */
 #ifndef FWKIT_VHOST_FRONTEND_H
 #define FWKIT_VHOST_FRONTEND_H
@@ -39,6 +41,12 @@ struct vhost_frontend_ops {
 	void (*interrupt)(void *ctx, unsigned int qidx);
 	/* The back-end found ring qidx broken (its error eventfd). Optional. */
 	void (*ring_error)(void *ctx, unsigned int qidx);
+	/* The back-end is gone: it hung up (-ECONNRESET, seen at once by the
+	 * interrupt thread, mid-request or not) or failed a request (silence
+	 * past the reply deadline, a malformed reply: that request's error).
+	 * Once per front-end, from the interrupt thread or the failing
+	 * request's caller; the device is to be taken as broken. Optional. */
+	void (*broken)(void *ctx, int err);
 };
 
 /* What was negotiated, for tests and tools. */

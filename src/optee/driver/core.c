@@ -27,15 +27,11 @@ int optee_fast_call(struct optee_drv *drv, uint32_t id, uint32_t a1, struct hw_s
 	return hw_smc_call(drv->cfg.conduit, &args, res, drv->cfg.smc_timeout_ns);
 }
 
-static int check_uid(struct optee_drv *drv)
+static int check_uid(struct optee_drv *drv, const struct hw_smc_res *r)
 {
-	struct hw_smc_res r;
-	int ret = optee_fast_call(drv, OPTEE_SMC_CALLS_UID, 0, &r);
-
-	if (ret)
-		return ret;
-	if (r.a[0] != OPTEE_MSG_UID_0 || r.a[1] != OPTEE_MSG_UID_1 || r.a[2] != OPTEE_MSG_UID_2 ||
-	    r.a[3] != OPTEE_MSG_UID_3) {
+	(void)drv;
+	if (r->a[0] != OPTEE_MSG_UID_0 || r->a[1] != OPTEE_MSG_UID_1 ||
+	    r->a[2] != OPTEE_MSG_UID_2 || r->a[3] != OPTEE_MSG_UID_3) {
 		fw_warn("optee: api uid mismatch");
 		return -ENODEV;
 	}
@@ -43,46 +39,32 @@ static int check_uid(struct optee_drv *drv)
 }
 
 /* Only logged, as Linux does: a secure world that does not say is still OP-TEE. */
-static int os_revision(struct optee_drv *drv)
+static int os_revision(struct optee_drv *drv, const struct hw_smc_res *r)
 {
-	struct hw_smc_res r;
-	int ret = optee_fast_call(drv, OPTEE_SMC_GET_OS_REVISION, 0, &r);
-
-	if (ret)
-		return ret;
-	drv->info.os_major = (uint32_t)r.a[0];
-	drv->info.os_minor = (uint32_t)r.a[1];
-	drv->info.os_build = (uint32_t)r.a[2];
+	drv->info.os_major = (uint32_t)r->a[0];
+	drv->info.os_minor = (uint32_t)r->a[1];
+	drv->info.os_build = (uint32_t)r->a[2];
 	fw_info("optee: revision %u.%u (%08x)", drv->info.os_major, drv->info.os_minor,
 		drv->info.os_build);
 	return 0;
 }
 
-static int api_revision(struct optee_drv *drv)
+static int api_revision(struct optee_drv *drv, const struct hw_smc_res *r)
 {
-	struct hw_smc_res r;
-	int ret = optee_fast_call(drv, OPTEE_SMC_CALLS_REVISION, 0, &r);
-
-	if (ret)
-		return ret;
-	if (r.a[0] != OPTEE_MSG_REVISION_MAJOR) {
-		fw_warn("optee: api revision %llu.%llu, need major 2", (unsigned long long)r.a[0],
-			(unsigned long long)r.a[1]);
+	(void)drv;
+	if (r->a[0] != OPTEE_MSG_REVISION_MAJOR) {
+		fw_warn("optee: api revision %llu.%llu, need major 2", (unsigned long long)r->a[0],
+			(unsigned long long)r->a[1]);
 		return -ENODEV;
 	}
 	return 0;
 }
 
 /* A failed count is "unknown" (0): no queue accounting, no system thread. */
-static int thread_count(struct optee_drv *drv)
+static int thread_count(struct optee_drv *drv, const struct hw_smc_res *r)
 {
-	struct hw_smc_res r;
-	int ret = optee_fast_call(drv, OPTEE_SMC_GET_THREAD_COUNT, 0, &r);
-
-	if (ret)
-		return ret;
 	drv->info.thread_count =
-		r.a[0] == OPTEE_SMC_RETURN_OK && r.a[1] <= UINT32_MAX ? (uint32_t)r.a[1] : 0;
+		r->a[0] == OPTEE_SMC_RETURN_OK && r->a[1] <= UINT32_MAX ? (uint32_t)r->a[1] : 0;
 	optee_cq_init(drv, drv->info.thread_count);
 	return 0;
 }
@@ -218,25 +200,46 @@ static void pool_undo(struct optee_drv *drv)
 	optee_pool_fini(drv);
 }
 
+/*
+ * A step is either run, or (the first ones, queries) the fast call
+ * query_id whose answer take checks and keeps; undo may be NULL.
+ */
 struct probe_step {
 	const char *name;
 	int (*run)(struct optee_drv *drv);
 	void (*undo)(struct optee_drv *drv);
+	uint32_t query_id;
+	int (*take)(struct optee_drv *drv, const struct hw_smc_res *r);
 };
 
 static const struct probe_step steps[OPTEE_PROBE_NSTEPS] = {
-	[OPTEE_PROBE_UID] = { "api uid", check_uid, NULL },
-	[OPTEE_PROBE_OS_REVISION] = { "os revision", os_revision, NULL },
-	[OPTEE_PROBE_API_REVISION] = { "api revision", api_revision, NULL },
-	[OPTEE_PROBE_THREAD_COUNT] = { "thread count", thread_count, NULL },
-	[OPTEE_PROBE_CAPABILITIES] = { "capabilities", exchange_caps, NULL },
-	[OPTEE_PROBE_POOL] = { "shm pool", pool_step, pool_undo },
-	[OPTEE_PROBE_NOTIF] = { "notifications", optee_notif_init, optee_notif_fini },
+	[OPTEE_PROBE_UID] = { "api uid", NULL, NULL, OPTEE_SMC_CALLS_UID, check_uid },
+	[OPTEE_PROBE_OS_REVISION] = { "os revision", NULL, NULL, OPTEE_SMC_GET_OS_REVISION,
+				      os_revision },
+	[OPTEE_PROBE_API_REVISION] = { "api revision", NULL, NULL, OPTEE_SMC_CALLS_REVISION,
+				       api_revision },
+	[OPTEE_PROBE_THREAD_COUNT] = { "thread count", NULL, NULL, OPTEE_SMC_GET_THREAD_COUNT,
+				       thread_count },
+	[OPTEE_PROBE_CAPABILITIES] = { "capabilities", exchange_caps, NULL, 0, NULL },
+	[OPTEE_PROBE_POOL] = { "shm pool", pool_step, pool_undo, 0, NULL },
+	[OPTEE_PROBE_NOTIF] = { "notifications", optee_notif_init, optee_notif_fini, 0, NULL },
 	[OPTEE_PROBE_ASYNC_NOTIF] = { "async notifications", optee_async_notif_init,
-				      optee_async_notif_uninit },
-	[OPTEE_PROBE_SHM_CACHE] = { "shm cache", shm_cache_step, shm_cache_undo },
-	[OPTEE_PROBE_DEVICES] = { "devices", optee_enumerate_devices, optee_unregister_devices },
+				      optee_async_notif_uninit, 0, NULL },
+	[OPTEE_PROBE_SHM_CACHE] = { "shm cache", shm_cache_step, shm_cache_undo, 0, NULL },
+	[OPTEE_PROBE_DEVICES] = { "devices", optee_enumerate_devices, optee_unregister_devices, 0,
+				  NULL },
 };
+
+static int step_run(struct optee_drv *drv, const struct probe_step *s)
+{
+	struct hw_smc_res r;
+	int ret;
+
+	if (s->run)
+		return s->run(drv);
+	ret = optee_fast_call(drv, s->query_id, 0, &r);
+	return ret ? ret : s->take(drv, &r);
+}
 
 const char *optee_probe_step_name(enum optee_probe_step step)
 {
@@ -287,7 +290,7 @@ int optee_drv_probe(const struct optee_drv_config *cfg, struct optee_drv **out,
 	if (!drv)
 		return -ENOMEM;
 	for (int i = 0; i < OPTEE_PROBE_NSTEPS; i++) {
-		int ret = steps[i].run(drv);
+		int ret = step_run(drv, &steps[i]);
 
 		if (ret) {
 			fw_warn("optee: probe failed at %s: %d", steps[i].name, ret);

@@ -52,12 +52,8 @@ int scmi_agent_create(const struct scmi_agent_config *cfg, const struct scmi_tra
 		return -ENOMEM;
 	a->desc = desc;
 	config_resolve(a, cfg, desc);
-	pthread_mutex_init(&a->tx.lock, NULL);
-	pthread_mutex_init(&a->rx.lock, NULL);
 	ret = notify_queue_init(&a->nq);
 	if (ret) {
-		pthread_mutex_destroy(&a->rx.lock);
-		pthread_mutex_destroy(&a->tx.lock);
 		free(a);
 		return ret;
 	}
@@ -191,8 +187,6 @@ void scmi_agent_destroy(struct scmi_agent *a)
 	notify_queue_destroy(&a->nq);
 	xfer_pool_destroy(&a->rx);
 	xfer_pool_destroy(&a->tx);
-	pthread_mutex_destroy(&a->rx.lock);
-	pthread_mutex_destroy(&a->tx.lock);
 	free(a);
 }
 

@@ -13,26 +13,45 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 
 enum xfer_state {
+	XFER_IDLE, /* not sent: nothing the platform says is taken for it */
 	XFER_SENT_OK,
 	XFER_RESP_OK,
 	XFER_DRESP_OK,
 };
 
-/* A transfer as the core knows it; x is what callers and transports see. */
+/* Where a transfer is in the asynchronous API (its owner's alone). */
+enum xfer_submit {
+	XFER_NOT_SUBMITTED,
+	XFER_IN_FLIGHT, /* submitted; its reply comes from the transport's context */
+	XFER_FINISHED,	/* submitted on a one-at-a-time channel: run to its end */
+};
+
+/*
+ * A transfer as the core knows it; x is what callers and transports see.
+ * Its owner and the receive paths meet through atomics only: users counts
+ * references (the owner's and each receive path's), busy gives one receive
+ * path at a time the state, the status and the rx buffer (Linux's
+ * xfer->busy), state says what may still arrive.
+ */
 struct xfer {
 	struct scmi_xfer x;
 	unsigned int transfer_id;
 	size_t rx_max;
 	int32_t sync_status; /* status of the synchronous response */
-	enum xfer_state state;
-	bool pending;	      /* holds a token */
-	bool async;	      /* a delayed response is expected */
-	int users;	      /* references, under the pool lock */
-	pthread_mutex_t lock; /* state, status and the rx buffer */
+	int err;	     /* set by scmi_chan_fail: the channel's device is gone */
+	uint16_t token;
+	bool has_token;
+	bool async; /* a delayed response is expected */
+	enum xfer_submit submit;
+	int result;	   /* of a submitted transfer that finished in submit */
+	uint64_t deadline; /* of the reply; 0: counted from when the wait begins */
+	atomic_int state;  /* enum xfer_state */
+	atomic_bool busy;
+	atomic_uint users;
 	struct fw_completion done, async_done;
-	struct xfer *next_free;
 };
 
 static inline struct xfer *to_xfer(struct scmi_xfer *x)
@@ -40,19 +59,26 @@ static inline struct xfer *to_xfer(struct scmi_xfer *x)
 	return FW_CONTAINER_OF(x, struct xfer, x);
 }
 
-/* One direction's transfers (Linux's scmi_xfers_info). */
+/*
+ * One direction's transfers (Linux's scmi_xfers_info), without a lock: a
+ * bitmap of free slots taken and given back by compare-and-swap, and the
+ * token table, whose entries are claimed the same way.
+ */
+#define XFER_MAP_BITS 64
+
 struct xfer_pool {
-	pthread_mutex_t lock;
 	unsigned int max_msg; /* 0 until the direction's first channel sized it */
+	unsigned int map_words;
 	struct xfer *slots;
 	uint8_t *bufs;
-	struct xfer *free_list;
-	struct xfer *pending[SCMI_MSG_TOKEN_MAX]; /* token table: the in-flight bitmap */
+	_Atomic uint64_t *free_map;			    /* bit set: slot free */
+	_Atomic(struct xfer *) pending[SCMI_MSG_TOKEN_MAX]; /* the in-flight tokens */
 };
 
 /* A channel as the core knows it. */
 struct chan {
 	struct scmi_chan c;
+	atomic_int failed; /* scmi_chan_fail's err: every later command fails */
 	pthread_t rx_thread;
 	bool rx_thread_started;
 };
@@ -102,8 +128,25 @@ int xfer_max_msg_check(unsigned int max_msg);
 int xfer_pool_init(struct xfer_pool *p, unsigned int max_msg, size_t max_msg_size);
 void xfer_pool_destroy(struct xfer_pool *p);
 struct xfer *xfer_get(struct scmi_agent *a, struct xfer_pool *p);
-void xfer_put(struct xfer_pool *p, struct xfer *t);
+void xfer_release(struct xfer_pool *p, struct xfer *t);
+/* Drop a reference (inline: on every command's path, rarely the last). */
+static inline void xfer_put(struct xfer_pool *p, struct xfer *t)
+{
+	if (atomic_fetch_sub_explicit(&t->users, 1, memory_order_acq_rel) == 1)
+		xfer_release(p, t);
+}
 struct xfer *xfer_lookup_acquire(struct xfer_pool *p, uint16_t seq);
+/* Linux's scmi_xfer_acquired: the receive paths' turn at a transfer. */
+void xfer_busy_wait(struct xfer *t);
+static inline void xfer_busy_acquire(struct xfer *t)
+{
+	if (atomic_exchange_explicit(&t->busy, true, memory_order_acquire))
+		xfer_busy_wait(t);
+}
+static inline void xfer_busy_release(struct xfer *t)
+{
+	atomic_store_explicit(&t->busy, false, memory_order_release);
+}
 
 /* rx.c: the receive path */
 void *agent_rx_thread(void *arg);
@@ -117,6 +160,11 @@ static inline void agent_trace(struct scmi_agent *a, const char *dir, uint32_t h
 		agent_trace_line(a, dir, hdr, p, len, status);
 }
 void agent_clear_channel(struct scmi_chan *cinfo);
+/* scmi_chan_fail's err for the channel, 0 while it works. */
+static inline int agent_chan_failed(struct scmi_chan *cinfo)
+{
+	return atomic_load(&FW_CONTAINER_OF(cinfo, struct chan, c)->failed);
+}
 
 /* notify.c: the queue and its dispatcher. push: 0, or -ENOSPC when full. */
 int notify_queue_init(struct notify_queue *q);

@@ -152,6 +152,19 @@ int scmi_ph_negotiate(struct scmi_protocol_handle *ph, uint32_t version)
 	return ret;
 }
 
+int scmi_resources_find(const struct scmi_resources *r, const char *name, void *info, uint32_t *id)
+{
+	for (uint32_t i = 0; i < r->count; i++) {
+		if (r->read(r->ctx, i, info))
+			continue;
+		if (!strcmp((const char *)info + r->name_off, name)) {
+			*id = i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 int scmi_ph_extended_name(const struct scmi_protocol_handle *ph, uint8_t msg, uint32_t id,
 			  const uint32_t *flags, char *name, size_t len)
 {

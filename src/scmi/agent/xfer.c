@@ -5,10 +5,12 @@
  * completion). Behaviour follows Linux's driver.c (see reference/scmi.md
  * section 2).
  *
- * Locking: the pool lock guards each pool's free list, token table and
- * reference counts; a transfer's lock guards its state and its rx buffer
- * while a response is copied in. A reference taken by the receive path keeps
- * a transfer alive even if its caller gave up meanwhile.
+ * No locks: a command costs a few atomics (see struct xfer and struct
+ * xfer_pool in internal.h). A reference taken by the receive path keeps a
+ * transfer alive even if its caller gave up meanwhile. Commands are sent
+ * and waited for in one call (scmi_do_xfer), or submitted and collected
+ * later (scmi_xfer_submit, scmi_xfer_wait) so that one thread keeps many in
+ * flight on a channel that completes them from its own context.
  */
 #include "internal.h"
 
@@ -28,33 +30,38 @@ int xfer_max_msg_check(unsigned int max_msg)
 	return 0;
 }
 
-/* Fill a pool (its lock exists from the agent's creation: a stray reply may
- * be looked up before the first channel sized the pool). */
+/* Fill a pool. Its token table exists from the agent's creation: a stray
+ * reply may be looked up before the first channel sized the pool. */
 int xfer_pool_init(struct xfer_pool *p, unsigned int max_msg, size_t max_msg_size)
 {
 	int ret = xfer_max_msg_check(max_msg);
+	unsigned int words = (max_msg + XFER_MAP_BITS - 1) / XFER_MAP_BITS;
 
 	if (ret)
 		return ret;
 	p->slots = calloc(max_msg, sizeof(*p->slots));
 	p->bufs = calloc(max_msg, max_msg_size);
-	if (!p->slots || !p->bufs) {
+	p->free_map = calloc(words, sizeof(*p->free_map));
+	if (!p->slots || !p->bufs || !p->free_map) {
 		free(p->slots);
 		free(p->bufs);
+		free((void *)p->free_map);
 		p->slots = NULL;
 		return -ENOMEM;
 	}
 	p->max_msg = max_msg;
-	for (unsigned int i = max_msg; i-- > 0;) {
+	p->map_words = words;
+	for (unsigned int i = 0; i < max_msg; i++) {
 		struct xfer *t = &p->slots[i];
 
 		/* One buffer serves the command and then its response, as in Linux. */
 		t->x.tx.buf = t->x.rx.buf = p->bufs + (size_t)i * max_msg_size;
-		pthread_mutex_init(&t->lock, NULL);
 		fw_completion_init(&t->done);
 		fw_completion_init(&t->async_done);
-		t->next_free = p->free_list;
-		p->free_list = t;
+		atomic_init(&p->free_map[i / XFER_MAP_BITS],
+			    atomic_load_explicit(&p->free_map[i / XFER_MAP_BITS],
+						 memory_order_relaxed) |
+				    (uint64_t)1 << (i % XFER_MAP_BITS));
 	}
 	return 0;
 }
@@ -64,110 +71,159 @@ void xfer_pool_destroy(struct xfer_pool *p)
 	if (!p->slots)
 		return;
 	for (unsigned int i = 0; i < p->max_msg; i++) {
-		pthread_mutex_destroy(&p->slots[i].lock);
 		fw_completion_destroy(&p->slots[i].done);
 		fw_completion_destroy(&p->slots[i].async_done);
 	}
 	free(p->slots);
 	free(p->bufs);
+	free((void *)p->free_map);
 	p->slots = NULL;
 }
 
-/* Take a transfer off the free list, with the pool lock held. */
-static struct xfer *xfer_pop_locked(struct scmi_agent *a, struct xfer_pool *p)
+/* Claim a free slot's bit: the acquire pairs with the release that freed
+ * it, so its last life is over before this one starts. */
+static struct xfer *slot_take(struct xfer_pool *p)
 {
-	struct xfer *t = p->free_list;
+	for (unsigned int w = 0; w < p->map_words; w++) {
+		uint64_t v = atomic_load_explicit(&p->free_map[w], memory_order_relaxed);
+
+		while (v) {
+			unsigned int bit = (unsigned int)__builtin_ctzll(v);
+
+			if (atomic_compare_exchange_weak_explicit(
+				    &p->free_map[w], &v, v & ~((uint64_t)1 << bit),
+				    memory_order_acquire, memory_order_relaxed))
+				return &p->slots[w * XFER_MAP_BITS + bit];
+		}
+	}
+	return NULL;
+}
+
+static void slot_give(struct xfer_pool *p, struct xfer *t)
+{
+	unsigned int i = (unsigned int)(t - p->slots);
+
+	atomic_fetch_or_explicit(&p->free_map[i / XFER_MAP_BITS],
+				 (uint64_t)1 << (i % XFER_MAP_BITS), memory_order_release);
+}
+
+static inline struct xfer *xfer_take(struct scmi_agent *a, struct xfer_pool *p)
+{
+	struct xfer *t = slot_take(p);
 
 	if (t) {
-		p->free_list = t->next_free;
-		t->transfer_id = atomic_fetch_add(&a->transfer_counter, 1) + 1;
-		t->users = 1;
-		t->pending = false;
+		t->transfer_id =
+			atomic_fetch_add_explicit(&a->transfer_counter, 1, memory_order_relaxed) +
+			1;
+		t->has_token = false;
+		atomic_store_explicit(&t->users, 1, memory_order_relaxed);
 	}
 	return t;
 }
 
 struct xfer *xfer_get(struct scmi_agent *a, struct xfer_pool *p)
 {
-	struct xfer *t;
-
-	pthread_mutex_lock(&p->lock);
-	t = xfer_pop_locked(a, p);
-	pthread_mutex_unlock(&p->lock);
-	return t;
+	return xfer_take(a, p);
 }
 
 /*
  * Monotonic token choice: start where the transfer counter points and take
  * the next free token, wrapping once. A token freed by a timeout is thus the
  * last to be reused, and a late reply to it is most likely to find nothing.
- * Called with the pool lock held.
+ * The release publishes the transfer to the receive path's lookup.
  */
-static int xfer_token_set_locked(struct xfer_pool *p, struct xfer *t)
+static int xfer_token_set(struct xfer_pool *p, struct xfer *t)
 {
 	unsigned int start = t->transfer_id & (SCMI_MSG_TOKEN_MAX - 1);
 
 	for (unsigned int i = 0; i < SCMI_MSG_TOKEN_MAX; i++) {
 		unsigned int tok = (start + i) & (SCMI_MSG_TOKEN_MAX - 1);
+		struct xfer *none = NULL;
 
-		if (!p->pending[tok]) {
-			p->pending[tok] = t;
+		t->token = (uint16_t)tok;
+		if (atomic_compare_exchange_strong_explicit(&p->pending[tok], &none, t,
+							    memory_order_release,
+							    memory_order_relaxed)) {
 			t->x.hdr.seq = (uint16_t)tok;
-			t->pending = true;
+			t->has_token = true;
 			return 0;
 		}
 	}
 	return -EBUSY;
 }
 
-/* A command transfer with its token, in one trip through the pool lock. */
-static struct xfer *xfer_get_with_token(struct scmi_agent *a, struct xfer_pool *p)
+/* A command transfer with its token. */
+static inline struct xfer *xfer_get_with_token(struct scmi_agent *a, struct xfer_pool *p)
 {
-	struct xfer *t;
+	struct xfer *t = xfer_take(a, p);
 
-	pthread_mutex_lock(&p->lock);
-	t = xfer_pop_locked(a, p);
-	if (t && xfer_token_set_locked(p, t)) {
-		t->users = 0;
-		t->next_free = p->free_list;
-		p->free_list = t;
+	if (t && xfer_token_set(p, t)) {
+		xfer_put(p, t);
 		t = NULL;
 	}
-	pthread_mutex_unlock(&p->lock);
 	return t;
 }
 
-void xfer_put(struct xfer_pool *p, struct xfer *t)
+/* The last reference frees the token, then the slot: a lookup that still
+ * finds the transfer in the token table can no longer take a reference. */
+void xfer_release(struct xfer_pool *p, struct xfer *t)
 {
-	pthread_mutex_lock(&p->lock);
-	if (--t->users == 0) {
-		if (t->pending) {
-			p->pending[t->x.hdr.seq] = NULL;
-			t->pending = false;
-		}
-		t->next_free = p->free_list;
-		p->free_list = t;
+	if (t->has_token) {
+		atomic_store_explicit(&p->pending[t->token], NULL, memory_order_relaxed);
+		t->has_token = false;
 	}
-	pthread_mutex_unlock(&p->lock);
+	atomic_store_explicit(&t->state, XFER_IDLE, memory_order_relaxed);
+	slot_give(p, t);
 }
 
-/* Find an in-flight command by the token in a reply, and take a reference. */
+/* A reference, unless the count already fell to zero (being freed). */
+static bool users_get_unless_zero(struct xfer *t)
+{
+	unsigned int u = atomic_load_explicit(&t->users, memory_order_relaxed);
+
+	while (u)
+		if (atomic_compare_exchange_weak_explicit(
+			    &t->users, &u, u + 1, memory_order_acquire, memory_order_relaxed))
+			return true;
+	return false;
+}
+
+/*
+ * Find an in-flight command by the token in a reply, and take a reference.
+ * The slot may have been freed and taken again between the two looks at
+ * the table: holding a reference, the second look says whether the
+ * transfer still carries that token.
+ */
 struct xfer *xfer_lookup_acquire(struct xfer_pool *p, uint16_t seq)
 {
-	struct xfer *t;
+	_Atomic(struct xfer *) *e = &p->pending[seq & (SCMI_MSG_TOKEN_MAX - 1)];
+	struct xfer *t = atomic_load_explicit(e, memory_order_acquire);
 
-	pthread_mutex_lock(&p->lock);
-	t = p->pending[seq & (SCMI_MSG_TOKEN_MAX - 1)];
-	if (t)
-		t->users++;
-	pthread_mutex_unlock(&p->lock);
+	if (!t || !users_get_unless_zero(t))
+		return NULL;
+	if (atomic_load_explicit(e, memory_order_acquire) != t) {
+		xfer_put(p, t);
+		return NULL;
+	}
 	return t;
+}
+
+/* Spins only while another receive path holds the transfer: a reply and
+ * a delayed response for it arriving at once. */
+void xfer_busy_wait(struct xfer *t)
+{
+	for (unsigned int spins = 1; atomic_exchange_explicit(&t->busy, true, memory_order_acquire);
+	     spins++)
+		if (!(spins & 63))
+			sched_yield();
 }
 
 /* -------------------------------------------------------------- transfers */
 
-int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, size_t tx_size,
-		       size_t rx_size, struct scmi_xfer **out)
+/* The public calls wrap inline bodies, so that scmi_agent_call, the path
+ * of most commands, is one function. */
+static inline int get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id,
+			   size_t tx_size, size_t rx_size, struct scmi_xfer **out)
 {
 	struct xfer *t;
 
@@ -189,18 +245,18 @@ int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id
 	t->x.poll_completion = false;
 	t->x.priv = NULL;
 	t->rx_max = t->x.rx.len;
-	t->async = false;
-	/* Ours alone: the pool lock that handed it over orders this after the
-	 * last completion of its previous life. */
+	t->submit = XFER_NOT_SUBMITTED;
+	/* Ours alone: the free bitmap that handed it over orders this after
+	 * the last completion of its previous life. */
 	fw_completion_reinit(&t->done);
-	fw_completion_reinit(&t->async_done);
 	*out = &t->x;
 	return 0;
 }
 
-void scmi_xfer_put(struct scmi_agent *a, struct scmi_xfer *x)
+int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, size_t tx_size,
+		       size_t rx_size, struct scmi_xfer **out)
 {
-	xfer_put(&a->tx, to_xfer(x));
+	return get_init(a, protocol_id, msg_id, tx_size, rx_size, out);
 }
 
 static struct scmi_chan *tx_chan_for(struct scmi_agent *a, uint8_t protocol_id)
@@ -220,8 +276,10 @@ static inline void cpu_relax(void)
 
 /* The deadline of a wait for a reply, read from the clock only once the
  * wait has to block or spin: an answer already there costs no clock read. */
-static uint64_t reply_deadline(const struct scmi_chan *cinfo)
+static uint64_t reply_deadline(const struct scmi_chan *cinfo, const struct xfer *t)
 {
+	if (t->deadline)
+		return t->deadline; /* submitted: counted from then */
 	return fw_deadline((int64_t)cinfo->rx_timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
 }
 
@@ -240,7 +298,7 @@ static int poll_for_reply(struct scmi_chan *cinfo, struct xfer *t)
 			if (fw_completion_done(&t->done))
 				return 0;
 			if (!deadline)
-				deadline = reply_deadline(cinfo);
+				deadline = reply_deadline(cinfo, t);
 			if (fw_now_ns() >= deadline)
 				return ops->poll_done(cinfo, &t->x) ? 0 : -ETIMEDOUT;
 			sched_yield();
@@ -256,16 +314,16 @@ static void fetch_polled_reply(struct scmi_chan *cinfo, struct xfer *t)
 {
 	struct scmi_agent *a = cinfo->agent;
 
-	pthread_mutex_lock(&t->lock);
-	if (t->state == XFER_SENT_OK) {
+	xfer_busy_acquire(t);
+	if (atomic_load_explicit(&t->state, memory_order_relaxed) == XFER_SENT_OK) {
 		a->desc->ops->fetch_response(cinfo, &t->x);
 		agent_trace(a, "<-", scmi_hdr_pack(&t->x.hdr), t->x.rx.buf, t->x.rx.len,
 			    &t->x.status);
-		t->state = XFER_RESP_OK;
+		atomic_store_explicit(&t->state, XFER_RESP_OK, memory_order_relaxed);
 		t->sync_status = t->x.status;
-		atomic_fetch_add(&a->stats.responses, 1);
+		atomic_fetch_add_explicit(&a->stats.responses, 1, memory_order_relaxed);
 	}
-	pthread_mutex_unlock(&t->lock);
+	xfer_busy_release(t);
 }
 
 /*
@@ -305,14 +363,22 @@ static int wait_irq_in_caller(struct scmi_chan *cinfo, struct xfer *t)
 	while (!fw_completion_done(&t->done)) {
 		if (ops->wait_irq(cinfo, deadline ? deadline : 1)) {
 			if (!deadline) {
-				deadline = reply_deadline(cinfo);
+				deadline = reply_deadline(cinfo, t);
 				continue;
 			}
 			return fw_completion_done(&t->done) ? 0 : -ETIMEDOUT;
 		}
-		scmi_rx_callback(cinfo, ops->read_header(cinfo), NULL);
+		scmi_rx_callback_batch(cinfo, ops->read_header(cinfo), NULL, NULL);
 	}
 	return 0;
+}
+
+/* Before sleeping: take what the channel has completed in this thread, as
+ * its interrupt would, so that a reply already there costs no wake-up. */
+static bool reap(struct scmi_chan *cinfo, struct xfer *t)
+{
+	cinfo->agent->desc->ops->reap(cinfo);
+	return fw_completion_done(&t->done);
 }
 
 /* On success *sync_status is the synchronous reply's status. */
@@ -326,10 +392,10 @@ static int wait_for_reply(struct scmi_chan *cinfo, struct xfer *t, int32_t *sync
 		ret = wait_polled(cinfo, t);
 	else if (ops->wait_irq && ops->read_header)
 		ret = wait_irq_in_caller(cinfo, t);
-	else if (fw_completion_done(&t->done))
+	else if (fw_completion_done(&t->done) || (ops->reap && reap(cinfo, t)))
 		ret = 0;
 	else
-		ret = fw_wait_for_completion_until(&t->done, reply_deadline(cinfo));
+		ret = fw_wait_for_completion_until(&t->done, reply_deadline(cinfo, t));
 	if (ret == -ETIMEDOUT) {
 		atomic_fetch_add(&a->stats.timeouts, 1);
 		fw_err("scmi: timed out in resp (%s/%s token %u)",
@@ -372,39 +438,147 @@ static int choose_completion(struct scmi_agent *a, struct scmi_chan *cinfo, stru
 	return !x->poll_completion && cinfo->no_completion_irq ? -EINVAL : 0;
 }
 
-int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
+/* Open the transfer to its reply (and delayed response if async), then
+ * send it. */
+static int xfer_send(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer *t, bool async)
 {
-	struct scmi_chan *cinfo = tx_chan_for(a, x->hdr.protocol_id);
-	struct xfer *t = to_xfer(x);
-	int32_t sync_status = SCMI_SUCCESS;
-	int ret;
+	struct scmi_xfer *x = &t->x;
+	int ret = choose_completion(a, cinfo, x);
 
-	if (!cinfo)
-		return -ENODEV;
-	ret = choose_completion(a, cinfo, x);
 	if (ret)
 		return ret;
 	/* The protocol comes from the channel's caller, never from the payload. */
 	x->hdr.type = SCMI_MSG_TYPE_COMMAND;
-	/* Under the lock: a reply may be delivered before send_message returns. */
-	pthread_mutex_lock(&t->lock);
+	t->deadline = 0;
+	/* A receive path may hold the transfer (a stray reply to a reused
+	 * one): the state changes in its turn. The reply itself may be
+	 * delivered before send_message returns. */
+	xfer_busy_acquire(t);
 	x->status = SCMI_SUCCESS;
 	t->sync_status = SCMI_SUCCESS;
-	t->state = XFER_SENT_OK;
-	pthread_mutex_unlock(&t->lock);
+	t->err = 0;
+	t->async = async;
+	if (async)
+		fw_completion_reinit(&t->async_done);
+	atomic_store_explicit(&t->state, XFER_SENT_OK, memory_order_relaxed);
+	xfer_busy_release(t);
 	agent_trace(a, "->", scmi_hdr_pack(&x->hdr), x->tx.buf, x->tx.len, NULL);
-	ret = a->desc->ops->send_message(cinfo, x);
+	ret = agent_chan_failed(cinfo); /* after SENT_OK: see scmi_chan_fail */
+	if (!ret)
+		ret = a->desc->ops->send_message(cinfo, x);
 	if (ret < 0) {
 		fw_debug("scmi: failed to send message: %d", ret);
 		return ret;
 	}
-	atomic_fetch_add(&a->stats.sent, 1);
-	ret = wait_for_reply(cinfo, t, &sync_status);
-	if (!ret && sync_status != SCMI_SUCCESS)
+	atomic_fetch_add_explicit(&a->stats.sent, 1, memory_order_relaxed);
+	return 0;
+}
+
+/* Wait for the reply of a sent transfer and give the channel back. */
+static int xfer_finish(struct scmi_chan *cinfo, struct xfer *t)
+{
+	const struct scmi_transport_ops *ops = cinfo->agent->desc->ops;
+	int32_t sync_status = SCMI_SUCCESS;
+	int ret = wait_for_reply(cinfo, t, &sync_status);
+
+	if (!ret && t->err)
+		ret = t->err;
+	else if (!ret && sync_status != SCMI_SUCCESS)
 		ret = scmi_to_errno(sync_status);
-	if (a->desc->ops->mark_txdone)
-		a->desc->ops->mark_txdone(cinfo, ret, x);
+	if (ops->mark_txdone)
+		ops->mark_txdone(cinfo, ret, &t->x);
 	return ret;
+}
+
+/* Send x on its protocol's channel, unless it is in flight already. */
+static inline int send_on_channel(struct scmi_agent *a, struct scmi_xfer *x, bool async,
+				  struct scmi_chan **cinfo)
+{
+	*cinfo = tx_chan_for(a, x->hdr.protocol_id);
+	if (!*cinfo)
+		return -ENODEV;
+	if (to_xfer(x)->submit != XFER_NOT_SUBMITTED)
+		return -EALREADY;
+	return xfer_send(a, *cinfo, to_xfer(x), async);
+}
+
+static inline int do_xfer(struct scmi_agent *a, struct scmi_xfer *x, bool async)
+{
+	struct scmi_chan *cinfo;
+	int ret = send_on_channel(a, x, async, &cinfo);
+
+	return ret ? ret : xfer_finish(cinfo, to_xfer(x));
+}
+
+int scmi_do_xfer(struct scmi_agent *a, struct scmi_xfer *x)
+{
+	return do_xfer(a, x, false);
+}
+
+/* Whether the reply comes from the transport's own context (virtio), so
+ * that the caller may go on; otherwise the caller waits for the channel's
+ * "interrupt" or polls, and the channel carries one command at a time. */
+static bool completes_apart(const struct scmi_agent *a, const struct xfer *t)
+{
+	const struct scmi_transport_ops *ops = a->desc->ops;
+
+	return !t->x.poll_completion && !(ops->wait_irq && ops->read_header);
+}
+
+int scmi_xfer_submit(struct scmi_agent *a, struct scmi_xfer *x)
+{
+	struct xfer *t = to_xfer(x);
+	struct scmi_chan *cinfo;
+	int ret = send_on_channel(a, x, false, &cinfo);
+
+	if (ret)
+		return ret;
+	if (completes_apart(a, t)) {
+		t->deadline = reply_deadline(cinfo, t);
+		t->submit = XFER_IN_FLIGHT;
+	} else {
+		t->result = xfer_finish(cinfo, t);
+		t->submit = XFER_FINISHED;
+	}
+	return 0;
+}
+
+int scmi_xfer_wait(struct scmi_agent *a, struct scmi_xfer *x)
+{
+	struct xfer *t = to_xfer(x);
+	enum xfer_submit sub = t->submit;
+
+	t->submit = XFER_NOT_SUBMITTED;
+	switch (sub) {
+	case XFER_IN_FLIGHT:
+		return xfer_finish(tx_chan_for(a, x->hdr.protocol_id), t);
+	case XFER_FINISHED:
+		return t->result;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* A transfer put while in flight is given up as a timed-out one: its
+ * buffer stays with the platform and a late reply is dropped. */
+static inline void put(struct scmi_agent *a, struct scmi_xfer *x)
+{
+	struct xfer *t = to_xfer(x);
+
+	if (t->submit == XFER_IN_FLIGHT) {
+		struct scmi_chan *cinfo = tx_chan_for(a, x->hdr.protocol_id);
+
+		fw_debug("scmi: token %u put while in flight; given up", x->hdr.seq);
+		if (a->desc->ops->mark_txdone)
+			a->desc->ops->mark_txdone(cinfo, -ETIMEDOUT, x);
+	}
+	t->submit = XFER_NOT_SUBMITTED;
+	xfer_put(&a->tx, t);
+}
+
+void scmi_xfer_put(struct scmi_agent *a, struct scmi_xfer *x)
+{
+	put(a, x);
 }
 
 int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *x)
@@ -419,8 +593,7 @@ int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *x)
 	}
 	if (x->poll_completion)
 		fw_warn("scmi: delayed responses are never polled; waiting for it anyway");
-	t->async = true;
-	ret = scmi_do_xfer(a, x);
+	ret = do_xfer(a, x, true);
 	if (ret)
 		return ret;
 	deadline = fw_deadline((int64_t)a->cfg.dresp_timeout_ms * (int64_t)FW_NSEC_PER_MSEC);
@@ -431,6 +604,8 @@ int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *x)
 		       scmi_msg_name(x->hdr.protocol_id, x->hdr.id), x->hdr.seq);
 		return -ETIMEDOUT;
 	}
+	if (t->err)
+		return t->err;
 	return x->status != SCMI_SUCCESS ? scmi_to_errno(x->status) : 0;
 }
 
@@ -438,14 +613,13 @@ int scmi_agent_call(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, c
 		    size_t tx_len, void *rx, size_t rx_cap, size_t *rx_len)
 {
 	struct scmi_xfer *x;
-	int ret = scmi_xfer_get_init(a, protocol_id, msg_id, tx_len,
-				     FW_MIN(rx_cap, a->max_msg_size), &x);
+	int ret = get_init(a, protocol_id, msg_id, tx_len, FW_MIN(rx_cap, a->max_msg_size), &x);
 
 	if (ret)
 		return ret;
 	if (tx_len)
 		memcpy(x->tx.buf, tx, tx_len);
-	ret = scmi_do_xfer(a, x);
+	ret = do_xfer(a, x, false);
 	if (!ret && rx) {
 		size_t n = FW_MIN(x->rx.len, rx_cap);
 
@@ -453,6 +627,6 @@ int scmi_agent_call(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, c
 		if (rx_len)
 			*rx_len = n;
 	}
-	scmi_xfer_put(a, x);
+	put(a, x);
 	return ret;
 }

@@ -19,33 +19,27 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
-#define HS_MAGIC   0x484d4353u /* "SCMH" */
-#define HS_VERSION 1
-#define HS_NAME	   0x10
-#define HS_TEXT	   0x20
+/* "SCMH", version 1; the name field at 0x10, the text at 0x20. */
+static const struct hw_hs_kind hs_kind = { 0x484d4353u, 1, SESSION_HS_LEN };
+#define HS_NAME 0x10
+#define HS_TEXT 0x20
 
 void session_hs_pack(const struct session_hs *m, uint8_t out[SESSION_HS_LEN])
 {
-	const struct hw_hs_head h = { HS_MAGIC, HS_VERSION, m->type, m->value };
-
-	hw_hs_put_head(out, SESSION_HS_LEN, &h);
+	hw_hs_put_head(out, &hs_kind, m->type, m->value);
 	hw_hs_put_text(out, HS_NAME, m->name, sizeof(m->name));
 	hw_hs_put_text(out, HS_TEXT, m->text, sizeof(m->text));
 }
 
 int session_hs_parse(const uint8_t *buf, size_t len, struct session_hs *m)
 {
-	struct hw_hs_head h = { .magic = HS_MAGIC, .version = HS_VERSION };
-
 	memset(m, 0, sizeof(*m));
-	if (hw_hs_get_head(buf, len, SESSION_HS_LEN, &h) ||
+	if (hw_hs_get_head(buf, len, &hs_kind, &m->type, &m->value) ||
 	    hw_hs_get_text(buf, HS_NAME, m->name, sizeof(m->name)) ||
 	    hw_hs_get_text(buf, HS_TEXT, m->text, sizeof(m->text))) {
 		memset(m, 0, sizeof(*m));
 		return -EPROTO;
 	}
-	m->type = h.type;
-	m->value = h.value;
 	if (m->type < SESSION_HS_HELLO || m->type > SESSION_HS_REFUSE)
 		return -EPROTO;
 	return 0;

@@ -56,6 +56,11 @@ static inline struct session *session_of(struct scmi_session *s)
  * *out, or the error (nothing left behind). */
 int session_new(const struct scmi_session_opts *o, struct session **out, char *err, size_t errlen);
 
+/* What a server of a board's platform starts from (server.c, vhost.c):
+ * the board file loaded into b and its SCMI platform read into bp. */
+int session_board_platform(const char *dtb, struct fw_board *b, struct scmi_board_platform *bp,
+			   char *err, size_t errlen);
+
 /* The last step of opening either kind of session: its agent, on the
  * conduit already set up. On failure (ret, or this step) the session is
  * closed and the error returned; otherwise *out is set. */

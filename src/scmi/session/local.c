@@ -33,6 +33,14 @@ int session_new(const struct scmi_session_opts *o, struct session **out, char *e
 	return ret;
 }
 
+int session_board_platform(const char *dtb, struct fw_board *b, struct scmi_board_platform *bp,
+			   char *err, size_t errlen)
+{
+	int ret = fw_board_load(dtb, NULL, b, err, errlen);
+
+	return ret ? ret : scmi_board_read_platform(b->fdt, bp, err, errlen);
+}
+
 void scmi_session_close(struct scmi_session *pub)
 {
 	struct session *s = session_of(pub);

@@ -439,10 +439,8 @@ static int remote_ports(struct server *sv, const struct scmi_server_opts *o, cha
 static int build(struct server *sv, const struct scmi_server_opts *o, char *err, size_t errlen)
 {
 	struct scmi_platform_config pcfg = { .trace = o->trace, .trace_ctx = o->trace_ctx };
-	int ret = fw_board_load(o->dtb, NULL, &sv->b, err, errlen);
+	int ret = session_board_platform(o->dtb, &sv->b, sv->bp, err, errlen);
 
-	if (!ret)
-		ret = scmi_board_read_platform(sv->b.fdt, sv->bp, err, errlen);
 	if (!ret && sv->front && sv->front->regions)
 		return remote_ports(sv, o, err, errlen);
 	if (!ret)

@@ -22,6 +22,7 @@
 #include <fwkit/virtio/virtio.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +109,7 @@ void vhost_scmi_dev_destroy(struct vhost_scmi_dev *d)
 	if (!d)
 		return;
 	/* The device first: nothing may notify a back-end that is gone. */
-	if (d->dev)
-		scmi_virtio_dev_destroy(d->dev);
+	scmi_virtio_dev_destroy(d->dev);
 	vhost_backend_destroy(d->be);
 	free(d);
 }
@@ -140,8 +140,7 @@ struct vhost_backend *vhost_scmi_dev_backend(const struct vhost_scmi_dev *d)
 static void vhost_scmi_free(struct vhost_scmi *v)
 {
 	vhost_scmi_dev_destroy(v->d);
-	if (v->p)
-		scmi_platform_destroy(v->p);
+	scmi_platform_destroy(v->p);
 	fw_board_free(&v->board);
 	free(v->bp);
 	free(v);
@@ -163,10 +162,8 @@ static const struct scmi_board_agent *node_agent(const struct scmi_board_platfor
 static int build(struct vhost_scmi *v, const struct scmi_vhost_opts *o, char *err, size_t errlen)
 {
 	struct scmi_platform_config pcfg = { .trace = o->trace, .trace_ctx = o->trace_ctx };
-	int ret = fw_board_load(o->dtb, NULL, &v->board, err, errlen);
+	int ret = session_board_platform(o->dtb, &v->board, v->bp, err, errlen);
 
-	if (!ret)
-		ret = scmi_board_read_platform(v->board.fdt, v->bp, err, errlen);
 	if (!ret && !(v->agent = node_agent(v->bp, o->node, err, errlen)) && !o->node &&
 	    !(v->agent = scmi_board_virtio_agent(v->bp, o->agent, err, errlen)))
 		ret = -ENOENT;
@@ -237,7 +234,11 @@ struct scmi_vhost_agent {
 	struct vhost_frontend *fe;
 	struct scmi_virtio_transport *vt; /* set once, before any interrupt */
 	struct scmi_agent *agent;
-	unsigned int rings; /* started */
+	unsigned int rings;   /* started */
+	pthread_mutex_t lock; /* gone, on_hangup */
+	bool gone;	      /* the back-end went: the device is broken */
+	void (*on_hangup)(void *ctx);
+	void *hangup_ctx;
 };
 
 static void agent_kick(void *ctx, unsigned int qidx)
@@ -254,8 +255,43 @@ static void agent_interrupt(void *ctx, unsigned int qidx)
 		scmi_virtio_transport_interrupt(vt, qidx);
 }
 
+/*
+ * The back-end hung up or failed a request: as a virtio device that needs a
+ * reset (or was removed), the device is broken for good and every transfer
+ * on it ends now with -ENODEV (scmi_virtio_transport_break), rather than
+ * after its 60 s reply timeout. The memory stays until close.
+ */
+static void agent_broken(void *ctx, int err)
+{
+	struct scmi_vhost_agent *va = ctx;
+	struct scmi_virtio_transport *vt = __atomic_load_n(&va->vt, __ATOMIC_ACQUIRE);
+	void (*fn)(void *ctx);
+
+	fw_warn("vhost-user-scmi: the back-end is gone (%s): the device is broken", strerror(-err));
+	/* Told first: whoever sees a transfer fail can already tell why. */
+	pthread_mutex_lock(&va->lock);
+	va->gone = true;
+	fn = va->on_hangup;
+	if (fn)
+		fn(va->hangup_ctx);
+	pthread_mutex_unlock(&va->lock);
+	if (vt)
+		scmi_virtio_transport_break(vt);
+}
+
 static const struct vhost_frontend_ops agent_fe_ops = { .nqueues = VIRTIO_SCMI_VQ_MAX_CNT,
-							.interrupt = agent_interrupt };
+							.interrupt = agent_interrupt,
+							.broken = agent_broken };
+
+void scmi_vhost_agent_on_hangup(struct scmi_vhost_agent *va, void (*fn)(void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&va->lock);
+	va->on_hangup = fn;
+	va->hangup_ctx = ctx;
+	if (fn && va->gone)
+		fn(ctx);
+	pthread_mutex_unlock(&va->lock);
+}
 
 /* Features as Linux's driver takes them: VERSION_1 required, P2A if offered. */
 static int agent_features(struct scmi_vhost_agent *va, uint64_t *acked)
@@ -331,6 +367,12 @@ static int agent_build(struct scmi_vhost_agent *va, const char *path, int fd, ui
 		ret = scmi_agent_add_channel(va->agent, SCMI_PROTOCOL_BASE, true, va->vt);
 	if (!ret && (acked & (1ull << VIRTIO_SCMI_F_P2A_CHANNELS)))
 		ret = scmi_agent_add_channel(va->agent, SCMI_PROTOCOL_BASE, false, va->vt);
+	/* A back-end gone before the channels were up broke none of them (a
+	 * later hang-up finds them, agent_broken sets gone first). */
+	pthread_mutex_lock(&va->lock);
+	if (!ret && va->gone)
+		ret = -ECONNRESET;
+	pthread_mutex_unlock(&va->lock);
 	return ret;
 }
 
@@ -345,6 +387,7 @@ static int agent_open(const char *path, int fd, uint64_t deadline, unsigned int 
 			close(fd);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&va->lock, NULL);
 	ret = agent_build(va, path, fd, deadline, ring, cfg);
 	if (ret) {
 		scmi_vhost_agent_close(va);
@@ -375,8 +418,7 @@ void scmi_vhost_agent_close(struct scmi_vhost_agent *va)
 {
 	if (!va)
 		return;
-	if (va->agent)
-		scmi_agent_destroy(va->agent);
+	scmi_agent_destroy(va->agent);
 	/* As QEMU at poweroff: every ring stopped (a broken back-end is not
 	 * asked), then the hang-up; then the rings are free. */
 	if (va->rings) {
@@ -388,5 +430,6 @@ void scmi_vhost_agent_close(struct scmi_vhost_agent *va)
 	if (va->vt)
 		scmi_virtio_transport_destroy(va->vt);
 	hw_shm_destroy(va->mem);
+	pthread_mutex_destroy(&va->lock);
 	free(va);
 }

@@ -106,11 +106,8 @@ void scmi_vhost_loop_close(struct scmi_vhost_loop *l)
 		(void)!write(l->cancel, &one, sizeof(one));
 		pthread_join(l->thread, NULL);
 	}
-	for (int i = 0; i < 2; i++)
-		if (l->fd[i] >= 0)
-			close(l->fd[i]);
-	if (l->cancel >= 0)
-		close(l->cancel);
+	hw_fds_close(l->fd, 2);
+	hw_fds_close(&l->cancel, 1);
 	vhost_scmi_dev_destroy(l->d);
 	free(l);
 }
@@ -168,6 +165,8 @@ int session_vhost_user(struct session *s, const char *socket_path,
 			 strerror(-ret));
 	else
 		s->pub.agent = scmi_vhost_agent_agent(s->va);
+	if (!ret && o->on_hangup)
+		scmi_vhost_agent_on_hangup(s->va, o->on_hangup, o->hangup_ctx);
 	return ret;
 }
 

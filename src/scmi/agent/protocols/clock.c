@@ -11,6 +11,7 @@
 #include <fwkit/scmi/clock.h>
 
 #include <errno.h>
+#include <stddef.h>
 
 #define RX_MAX 32 /* the longest fixed reply read: CLOCK_ATTRIBUTES */
 
@@ -183,19 +184,19 @@ int scmi_clock_info_get(const struct scmi_clock_client *c, uint32_t id,
 	return ret;
 }
 
+static int read_clock(const void *c, uint32_t id, void *info)
+{
+	return scmi_clock_attributes(c, id, info);
+}
+
 int scmi_clock_find(const struct scmi_clock_client *c, const char *name, uint32_t *id)
 {
 	struct scmi_clock_info info;
 
-	for (uint32_t i = 0; i < c->num_clocks; i++) {
-		if (scmi_clock_attributes(c, i, &info))
-			continue; /* not ours to see */
-		if (!strcmp(info.name, name)) {
-			*id = i;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	return scmi_resources_find(
+		&(const struct scmi_resources){ c->num_clocks, read_clock, c,
+						offsetof(struct scmi_clock_info, name) },
+		name, &info, id);
 }
 
 int scmi_clock_rate_get(const struct scmi_clock_client *c, uint32_t id, uint64_t *rate)

@@ -281,11 +281,33 @@ int scmi_pinctrl_set_permissions(struct scmi_agent *a, uint32_t agent_id,
 	return scmi_ph_call_words(PH(a), PINCTRL_SET_PERMISSIONS, w, 3, NULL, 0, 0, NULL);
 }
 
+uint32_t scmi_pinctrl_count(const struct scmi_pinctrl_info *info,
+			    enum scmi_pinctrl_selector_type type)
+{
+	return type == PIN_TYPE	    ? info->nr_pins
+	       : type == GROUP_TYPE ? info->nr_groups
+				    : info->nr_functions;
+}
+
+struct pinctrl_of_type {
+	struct scmi_agent *a;
+	enum scmi_pinctrl_selector_type type;
+};
+
+static int read_name(const void *ctx, uint32_t id, void *name)
+{
+	const struct pinctrl_of_type *x = ctx;
+
+	return scmi_pinctrl_attributes(x->a, x->type, id, name, NULL, NULL);
+}
+
 int scmi_pinctrl_find(struct scmi_agent *a, enum scmi_pinctrl_selector_type type,
 		      const char *name_or_id, uint32_t *id)
 {
+	const struct pinctrl_of_type x = { a, type };
+	struct scmi_resources r = { 0, read_name, &x, 0 };
 	struct scmi_pinctrl_info info;
-	uint32_t n;
+	char name[SCMI_MAX_STR_SIZE];
 	int ret;
 
 	if (type > FUNCTION_TYPE || !*name_or_id)
@@ -294,21 +316,8 @@ int scmi_pinctrl_find(struct scmi_agent *a, enum scmi_pinctrl_selector_type type
 		return 0;
 	if ((ret = scmi_pinctrl_protocol_info(a, &info)))
 		return ret;
-	n = type == PIN_TYPE	 ? info.nr_pins
-	    : type == GROUP_TYPE ? info.nr_groups
-				 : info.nr_functions;
-	for (uint32_t i = 0; i < n; i++) {
-		char name[SCMI_MAX_STR_SIZE];
-
-		/* Resources this agent may not see are skipped. */
-		if (scmi_pinctrl_attributes(a, type, i, name, NULL, NULL))
-			continue;
-		if (!strcmp(name, name_or_id)) {
-			*id = i;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	r.count = scmi_pinctrl_count(&info, type);
+	return scmi_resources_find(&r, name_or_id, name, id);
 }
 
 static const char *const conf_names[SCMI_PINCTRL_NUM_STD_CONFIGS] = {

@@ -10,6 +10,7 @@
 #include <fwkit/scmi/powercap.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,26 +201,23 @@ int scmi_powercap_parse_event(uint8_t evt_id, const uint8_t *payload, size_t len
 	return 0;
 }
 
+static int read_domain(const void *a, uint32_t id, void *d)
+{
+	return scmi_powercap_domain_attributes((struct scmi_agent *)a, id, d);
+}
+
 int scmi_powercap_find(struct scmi_agent *a, const char *name_or_id, uint32_t *id)
 {
-	uint32_t ver, num;
+	struct scmi_resources r = { 0, read_domain, a, offsetof(struct scmi_powercap_dom, name) };
+	struct scmi_powercap_dom d;
+	uint32_t ver;
 	int ret;
 
 	if (!*name_or_id)
 		return -EINVAL;
 	if (fw_parse_u32(name_or_id, UINT32_MAX, id))
 		return 0;
-	if ((ret = scmi_powercap_protocol_info(a, &ver, &num)))
+	if ((ret = scmi_powercap_protocol_info(a, &ver, &r.count)))
 		return ret;
-	for (uint32_t i = 0; i < num; i++) {
-		struct scmi_powercap_dom d;
-
-		if (scmi_powercap_domain_attributes(a, i, &d))
-			continue; /* not visible to this agent */
-		if (!strcmp(d.name, name_or_id)) {
-			*id = i;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	return scmi_resources_find(&r, name_or_id, &d, id);
 }

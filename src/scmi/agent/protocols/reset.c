@@ -9,6 +9,7 @@
 #include <fwkit/scmi/reset.h>
 
 #include <errno.h>
+#include <stddef.h>
 
 int scmi_reset_client_init(struct scmi_agent *a, struct scmi_reset_client *c)
 {
@@ -51,19 +52,19 @@ int scmi_reset_domain_info(const struct scmi_reset_client *c, uint32_t id,
 	return 0;
 }
 
+static int read_domain(const void *c, uint32_t id, void *info)
+{
+	return scmi_reset_domain_info(c, id, info);
+}
+
 int scmi_reset_find(const struct scmi_reset_client *c, const char *name, uint32_t *id)
 {
 	struct scmi_reset_info info;
 
-	for (uint32_t i = 0; i < c->num_domains; i++) {
-		if (scmi_reset_domain_info(c, i, &info))
-			continue; /* not ours to see */
-		if (!strcmp(info.name, name)) {
-			*id = i;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	return scmi_resources_find(
+		&(const struct scmi_resources){ c->num_domains, read_domain, c,
+						offsetof(struct scmi_reset_info, name) },
+		name, &info, id);
 }
 
 int scmi_reset_domain(const struct scmi_reset_client *c, uint32_t id, uint32_t flags,

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * SMT over SMC, agent side. The channel mutex is taken in send_message and
+ * SMT over SMC, agent side. The channel lock is taken in send_message and
  * given back in mark_txdone, so the area holds one command from the moment
- * it is written until its reply has been read (Linux's smc.c does the same).
+ * it is written until its reply has been read (Linux's smc.c does the same
+ * with its shmem mutex). The lock is a futex word, as the kernel's mutex:
+ * one compare-and-swap to take it and one exchange to give it back when
+ * nobody waits, since this is on every command's path.
  * Unlike Linux, a channel the platform never handed back is not written
  * over: after twice the reply timeout the send fails with -ETIMEDOUT, or at
  * once with the conduit's error when the platform is known to be gone.
@@ -26,9 +29,29 @@ struct smc_chan {
 	bool has_irq;
 	struct hw_doorbell irq;
 	enum hw_wait_mode mode;
-	pthread_mutex_t mu;
+	_Atomic uint32_t mu; /* CHAN_FREE, CHAN_TAKEN or CHAN_CONTENDED */
 	atomic_bool kicked;
 };
+
+enum { CHAN_FREE, CHAN_TAKEN, CHAN_CONTENDED };
+
+/* Sleeps only behind another thread's command (Drepper's futex mutex). */
+static void chan_lock(struct smc_chan *c)
+{
+	uint32_t v = CHAN_FREE;
+
+	if (atomic_compare_exchange_strong_explicit(&c->mu, &v, CHAN_TAKEN, memory_order_acquire,
+						    memory_order_relaxed))
+		return;
+	while (atomic_exchange_explicit(&c->mu, CHAN_CONTENDED, memory_order_acquire) != CHAN_FREE)
+		hw_word_wait(&c->mu, CHAN_CONTENDED, FW_FOREVER, HW_WAIT_SLEEP);
+}
+
+static void chan_unlock(struct smc_chan *c)
+{
+	if (atomic_exchange_explicit(&c->mu, CHAN_FREE, memory_order_release) == CHAN_CONTENDED)
+		hw_word_wake(&c->mu);
+}
 
 static int smc_chan_setup(struct scmi_chan *cinfo, const void *desc_, bool tx)
 {
@@ -68,7 +91,6 @@ static int smc_chan_setup(struct scmi_chan *cinfo, const void *desc_, bool tx)
 	}
 	c->smc = d->smc;
 	c->smc_id = d->smc_id;
-	pthread_mutex_init(&c->mu, NULL);
 	cinfo->transport_info = c;
 	cinfo->no_completion_irq = !(tx && c->has_irq);
 	return 0;
@@ -83,7 +105,6 @@ static void smc_chan_free(struct scmi_chan *cinfo)
 
 	if (!c)
 		return;
-	pthread_mutex_destroy(&c->mu);
 	free(c);
 	cinfo->transport_info = NULL;
 }
@@ -114,7 +135,7 @@ static int smc_send_message(struct scmi_chan *cinfo, struct scmi_xfer *x)
 	struct hw_smc_res res;
 	int ret;
 
-	pthread_mutex_lock(&c->mu);
+	chan_lock(c);
 	ret = wait_channel_free(c, 2 * cinfo->rx_timeout_ms);
 	if (ret) {
 		if (ret == -ETIMEDOUT)
@@ -138,15 +159,13 @@ static int smc_send_message(struct scmi_chan *cinfo, struct scmi_xfer *x)
 	}
 	return 0;
 unlock:
-	pthread_mutex_unlock(&c->mu);
+	chan_unlock(c);
 	return ret;
 }
 
 static void smc_mark_txdone(struct scmi_chan *cinfo, int ret, struct scmi_xfer *x)
 {
-	struct smc_chan *c = cinfo->transport_info;
-
-	pthread_mutex_unlock(&c->mu);
+	chan_unlock(cinfo->transport_info);
 }
 
 static void smc_fetch_response(struct scmi_chan *cinfo, struct scmi_xfer *x)

@@ -63,12 +63,15 @@ struct vchan {
 	struct vmsg *free, *pending;
 	bool work, stop, worker_started;
 	pthread_t worker;
-	/* channel users: teardown waits until the last one leaves */
+	/* channel users (Linux's refcount with its ready flag): a count and
+	 * CHAN_CLOSED; teardown sets it and waits (ulock, ucond) until the
+	 * last user leaves */
+	atomic_uint users;
 	pthread_mutex_t ulock;
 	pthread_cond_t ucond;
-	unsigned int users;
-	bool ready;
 };
+
+#define CHAN_CLOSED 0x80000000u
 
 struct scmi_virtio_transport {
 	struct scmi_virtio_transport_cfg cfg;
@@ -109,23 +112,23 @@ size_t scmi_virtio_transport_mem_size(unsigned int num_tx, unsigned int num_rx)
 
 /* ---- channel users ---- */
 
-static bool chan_acquire(struct vchan *ch)
-{
-	bool ok;
-
-	pthread_mutex_lock(&ch->ulock);
-	ok = ch->ready;
-	ch->users += ok;
-	pthread_mutex_unlock(&ch->ulock);
-	return ok;
-}
-
+/* Every message's path takes the channel twice or more: atomics only,
+ * the lock and the condition only for the teardown's wake-up. */
 static void chan_release(struct vchan *ch)
 {
+	if (atomic_fetch_sub_explicit(&ch->users, 1, memory_order_acq_rel) != (CHAN_CLOSED | 1))
+		return;
 	pthread_mutex_lock(&ch->ulock);
-	if (!--ch->users)
-		pthread_cond_broadcast(&ch->ucond);
+	pthread_cond_broadcast(&ch->ucond);
 	pthread_mutex_unlock(&ch->ulock);
+}
+
+static bool chan_acquire(struct vchan *ch)
+{
+	if (!(atomic_fetch_add_explicit(&ch->users, 1, memory_order_acquire) & CHAN_CLOSED))
+		return true;
+	chan_release(ch);
+	return false;
 }
 
 /* ---- messages ---- */
@@ -179,7 +182,7 @@ static bool reply_is_for(const struct vmsg *m, const struct scmi_xfer *x, uint32
 
 /* A TX buffer the device gave back: to its transfer, if it still has one
  * and the reply names it; dropped and counted otherwise. */
-static void deliver_tx(struct vchan *ch, struct vmsg *m)
+static void deliver_tx(struct vchan *ch, struct vmsg *m, struct scmi_rx_batch *b)
 {
 	uint32_t hdr;
 	bool polled;
@@ -195,7 +198,7 @@ static void deliver_tx(struct vchan *ch, struct vmsg *m)
 		fw_err("scmi virtio: reply HDR:0x%08X (%u bytes) is not for token %u; dropped", hdr,
 		       m->rx_len, m->xfer->hdr.seq);
 	} else {
-		scmi_rx_callback(ch->cinfo, hdr, m);
+		scmi_rx_callback_batch(ch->cinfo, hdr, m, b);
 	}
 	/* A polled transfer keeps its message until mark_txdone. */
 	if (!polled)
@@ -204,10 +207,10 @@ static void deliver_tx(struct vchan *ch, struct vmsg *m)
 	msg_release(ch, m);
 }
 
-static void deliver(struct vchan *ch, struct vmsg *m)
+static void deliver(struct vchan *ch, struct vmsg *m, struct scmi_rx_batch *b)
 {
 	if (ch->qidx == TX) {
-		deliver_tx(ch, m);
+		deliver_tx(ch, m, b);
 		return;
 	}
 	if (m->rx_len < 4) {
@@ -219,8 +222,8 @@ static void deliver(struct vchan *ch, struct vmsg *m)
 	feed_rx(ch, m);
 }
 
-/* The used-buffer interrupt: Linux's scmi_vio_complete_cb. */
-static void complete_cb(struct vchan *ch)
+/* Take back every used buffer, re-enabling callbacks once the ring is empty. */
+static void drain_used(struct vchan *ch, struct scmi_rx_batch *b)
 {
 	bool cb_enabled = true;
 
@@ -249,16 +252,45 @@ static void complete_cb(struct vchan *ch)
 			pthread_mutex_lock(&m->lock);
 			m->rx_len = len;
 			pthread_mutex_unlock(&m->lock);
-			deliver(ch, m);
+			deliver(ch, m, b);
 		}
 		chan_release(ch);
 	}
+}
+
+/* The used-buffer interrupt: Linux's scmi_vio_complete_cb. Every buffer
+ * it takes back in one pass is one batch: their callers wake at the end. */
+static void complete_cb(struct vchan *ch)
+{
+	struct scmi_rx_batch b = { 0 };
+
+	/* A user until the batch ends: teardown must not free the transfers
+	 * it still holds. */
+	if (!chan_acquire(ch))
+		return;
+	drain_used(ch, &b);
+	scmi_rx_batch_end(&b);
+	chan_release(ch);
 }
 
 void scmi_virtio_transport_interrupt(struct scmi_virtio_transport *vt, unsigned int qidx)
 {
 	if (qidx < VIRTIO_SCMI_VQ_MAX_CNT && vt->cfg.num[qidx])
 		complete_cb(&vt->ch[qidx]);
+}
+
+/* Linux's virtio_break_device, seen from the channels: the device is gone,
+ * its buffers are never coming back, so what waits on them ends now. */
+void scmi_virtio_transport_break(struct scmi_virtio_transport *vt)
+{
+	for (unsigned int i = 0; i < VIRTIO_SCMI_VQ_MAX_CNT; i++) {
+		struct vchan *ch = &vt->ch[i];
+
+		if (vt->cfg.num[i] && chan_acquire(ch)) {
+			scmi_chan_fail(ch->cinfo, -ENODEV);
+			chan_release(ch);
+		}
+	}
 }
 
 /* The deferred worker: what pollers dequeued for others, then the queue. */
@@ -279,13 +311,16 @@ static void *worker_main(void *arg)
 		ch->pending = NULL;
 		pthread_mutex_unlock(&ch->list_lock);
 		if (chan_acquire(ch)) {
+			struct scmi_rx_batch b = { 0 };
+
 			while (m) {
 				struct vmsg *next = m->next;
 
-				deliver(ch, m);
+				deliver(ch, m, &b);
 				m = next;
 			}
-			complete_cb(ch);
+			drain_used(ch, &b);
+			scmi_rx_batch_end(&b);
 			chan_release(ch);
 		}
 		pthread_mutex_lock(&ch->list_lock);
@@ -375,10 +410,7 @@ static int virtio_chan_setup(struct scmi_chan *cinfo, const void *desc, bool tx)
 	ch->cinfo = cinfo;
 	cinfo->transport_info = ch;
 	cinfo->no_completion_irq = false;
-	pthread_mutex_lock(&ch->ulock);
-	ch->users = 1;
-	ch->ready = true;
-	pthread_mutex_unlock(&ch->ulock);
+	atomic_store_explicit(&ch->users, 1, memory_order_release); /* ready: our own use */
 	if (!tx)
 		for (unsigned int i = 0; i < ch->max_msg; i++)
 			feed_rx(ch, &ch->msgs[i]);
@@ -390,10 +422,10 @@ static void virtio_chan_free(struct scmi_chan *cinfo)
 	struct vchan *ch = cinfo->transport_info;
 
 	/* No new user from now on; wait out the ones inside. */
+	atomic_fetch_or(&ch->users, CHAN_CLOSED);
+	chan_release(ch);
 	pthread_mutex_lock(&ch->ulock);
-	ch->ready = false;
-	ch->users--;
-	while (ch->users)
+	while (atomic_load(&ch->users) != CHAN_CLOSED)
 		pthread_cond_wait(&ch->ucond, &ch->ulock);
 	pthread_mutex_unlock(&ch->ulock);
 	if (ch->worker_started)
@@ -623,6 +655,11 @@ static bool virtio_poll_done(struct scmi_chan *cinfo, struct scmi_xfer *x)
 	return found;
 }
 
+static void virtio_reap(struct scmi_chan *cinfo)
+{
+	complete_cb(cinfo->transport_info);
+}
+
 static const struct scmi_transport_ops virtio_ops = {
 	.chan_setup = virtio_chan_setup,
 	.chan_free = virtio_chan_free,
@@ -632,6 +669,7 @@ static const struct scmi_transport_ops virtio_ops = {
 	.fetch_response = virtio_fetch_response,
 	.fetch_notification = virtio_fetch_notification,
 	.poll_done = virtio_poll_done,
+	.reap = virtio_reap,
 };
 
 const struct scmi_transport_desc scmi_virtio_desc = {
@@ -655,6 +693,7 @@ static void vchan_init(struct scmi_virtio_transport *vt, unsigned int qidx)
 	pthread_mutex_init(&ch->lock, NULL);
 	pthread_mutex_init(&ch->list_lock, NULL);
 	fw_cond_init(&ch->list_cond);
+	atomic_init(&ch->users, CHAN_CLOSED); /* until chan_setup */
 	pthread_mutex_init(&ch->ulock, NULL);
 	fw_cond_init(&ch->ucond);
 }

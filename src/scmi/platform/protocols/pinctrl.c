@@ -6,9 +6,11 @@
  * (PINCTRL_REQUEST/RELEASE) and per-agent access overrides set by a trusted
  * agent (PINCTRL_SET_PERMISSIONS). Choices where the specification leaves
  * room (all documented in the binding):
- *  - identifiers are the global ones; a resource the agent may not see
- *    answers DENIED (out-of-range identifiers answer NOT_FOUND), so counts
- *    in PROTOCOL_ATTRIBUTES are the platform's totals;
+ *  - identifiers are the global ones, counts in PROTOCOL_ATTRIBUTES the
+ *    platform's totals, and discovery (attributes, associations, names)
+ *    answers for every resource; using one the agent may not (settings,
+ *    request, release) answers DENIED (out-of-range identifiers answer
+ *    NOT_FOUND);
  *  - a pin and every group containing it conflict: while one agent holds
  *    either, another agent's REQUEST or SETTINGS_CONFIGURE answers IN_USE;
  *  - RELEASE of something the caller does not hold answers DENIED;
@@ -76,16 +78,26 @@ static bool pc_visible(struct pc_state *s, uint32_t agent_id, uint32_t type, con
 	return scmi_platform_device_access(s->p, agent_id, r->device, SCMI_PROTOCOL_PINCTRL);
 }
 
-/* The resource a message names, or NULL with the status already set. */
-static struct pc_res *pc_lookup(struct scmi_msg *m, uint32_t type, uint32_t id)
+/* The resource a message names for discovery (attributes, associations,
+ * names: every agent's, as SCP-firmware answers them and as Linux's
+ * pinctrl-scmi needs, naming every pin at probe), or NULL with the status
+ * set. */
+static struct pc_res *pc_find(struct scmi_msg *m, uint32_t type, uint32_t id)
 {
-	struct pc_state *s = pc_of(m);
-
 	if (type > FUNCTION_TYPE) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return NULL;
 	}
-	if (!scmi_msg_id_found(m, id, s->nres[type]))
+	return scmi_msg_id_found(m, id, pc_of(m)->nres[type]) ? &pc_of(m)->res[type][id] : NULL;
+}
+
+/* The resource a message uses (settings, ownership), or NULL with the
+ * status already set: DENIED when the agent may not use it. */
+static struct pc_res *pc_lookup(struct scmi_msg *m, uint32_t type, uint32_t id)
+{
+	struct pc_state *s = pc_of(m);
+
+	if (!pc_find(m, type, id))
 		return NULL;
 	if (!pc_visible(s, m->agent->id, type, &s->res[type][id])) {
 		scmi_msg_status(m, SCMI_DENIED);
@@ -142,7 +154,7 @@ static void pc_attributes(struct scmi_msg *m)
 static void pc_pinctrl_attributes(struct scmi_msg *m)
 {
 	uint32_t type = scmi_msg_in_u32(m, 1);
-	struct pc_res *r = pc_lookup(m, type, scmi_msg_in_u32(m, 0));
+	struct pc_res *r = pc_find(m, type, scmi_msg_in_u32(m, 0));
 	uint32_t attr;
 
 	if (!r)
@@ -166,7 +178,7 @@ static void pc_list_associations(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	if (!(r = pc_lookup(m, type, scmi_msg_in_u32(m, 0))))
+	if (!(r = pc_find(m, type, scmi_msg_in_u32(m, 0))))
 		return;
 	if (index >= r->nmembers) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
@@ -383,7 +395,7 @@ static void pc_release(struct scmi_msg *m)
 
 static void pc_name_get(struct scmi_msg *m)
 {
-	struct pc_res *r = pc_lookup(m, scmi_msg_in_u32(m, 1), scmi_msg_in_u32(m, 0));
+	struct pc_res *r = pc_find(m, scmi_msg_in_u32(m, 1), scmi_msg_in_u32(m, 0));
 
 	if (r)
 		scmi_msg_put_long_name(m, r->name);

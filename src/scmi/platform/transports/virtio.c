@@ -150,7 +150,7 @@ static uint16_t token_of(uint32_t hdr)
 	return (uint16_t)FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, hdr);
 }
 
-static void serve_one(struct scmi_virtio_dev *d, struct vq *v, struct virtq_chain *c, bool *notify)
+static void serve_one(struct scmi_virtio_dev *d, struct vq *v, struct virtq_chain *c)
 {
 	uint8_t in[4 + SCMI_PLATFORM_MAX_MSG_SIZE] = { 0 }, out[4 + SCMI_PLATFORM_MAX_MSG_SIZE];
 	uint16_t token;
@@ -161,8 +161,6 @@ static void serve_one(struct scmi_virtio_dev *d, struct vq *v, struct virtq_chai
 	v->in_service[token]++;
 	v->serving++;
 	pthread_mutex_unlock(&v->lock);
-	signal_driver(d, TX, *notify, false);
-	*notify = false;
 	used = answer(d, c, in, out);
 	pthread_mutex_lock(&v->lock);
 	v->st.commands += used != 0;
@@ -175,6 +173,8 @@ static void serve_one(struct scmi_virtio_dev *d, struct vq *v, struct virtq_chai
 		pthread_cond_broadcast(&v->idle);
 }
 
+/* Every available chain per kick, and one interrupt for all of them (as
+ * EVENT_IDX allows): a driver with many commands in flight is woken once. */
 static void kick_cmdq(struct scmi_virtio_dev *d)
 {
 	struct vq *v = &d->vq[TX];
@@ -192,7 +192,7 @@ static void kick_cmdq(struct scmi_virtio_dev *d)
 		int ret = virtq_dev_pop(&v->q, &c);
 
 		if (ret > 0)
-			serve_one(d, v, &c, &notify);
+			serve_one(d, v, &c);
 		notify |= want_notify(v);
 		if (ret < 0)
 			ring_error(v, &error);
