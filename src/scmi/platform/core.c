@@ -80,6 +80,12 @@ void plock_lock_slow(struct plock *l)
 		hw_word_wait(&l->v, 2, FW_FOREVER, HW_WAIT_SLEEP);
 }
 
+void platform_plock_wait(struct scmi_platform *p, struct plock *l)
+{
+	atomic_fetch_add_explicit(&p->lock_waits, 1, memory_order_relaxed);
+	plock_lock_slow(l);
+}
+
 _Thread_local unsigned int platform_exclusive_count;
 
 void platform_exclusive(struct scmi_platform *p)

@@ -58,15 +58,6 @@ static inline void plock_unlock(struct plock *l)
 		hw_word_wake(&l->v);
 }
 
-/* A lock a command takes: as plock_lock, counting the times it waits. */
-#define platform_plock(p, l)                                                                       \
-	do {                                                                                       \
-		if (!plock_trylock(l)) {                                                           \
-			atomic_fetch_add_explicit(&(p)->lock_waits, 1, memory_order_relaxed);      \
-			plock_lock_slow(l);                                                        \
-		}                                                                                  \
-	} while (0)
-
 /* Per agent, by index, a cache line each: what its commands write. */
 struct platform_agent_rt {
 	_Alignas(64) struct plock lock; /* its commands (see above) */
@@ -156,6 +147,16 @@ struct scmi_platform {
 	bool stopping;
 	struct scmi_platform_stats stats;
 };
+
+/* A lock a command takes: as plock_lock, counting the times it waits
+ * (stats.lock_waits); the wait is out of line, so the free case stays a
+ * compare-and-swap. */
+void platform_plock_wait(struct scmi_platform *p, struct plock *l);
+static inline void platform_plock(struct scmi_platform *p, struct plock *l)
+{
+	if (!plock_trylock(l))
+		platform_plock_wait(p, l);
+}
 
 /* The platform lock, re-entrant for its holder. Only the holder ever
  * stores its own id in owner, so a relaxed load that finds it is proof. */
