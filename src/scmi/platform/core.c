@@ -13,6 +13,10 @@
 
 #include <fwkit/sync.h>
 
+/* Platforms made so far: a thread's cached channel lookup names its
+ * platform by this, never by an address a later platform may reuse. */
+static _Atomic uint64_t platform_serials;
+
 int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out)
 {
 	struct scmi_platform *p = calloc(1, sizeof(*p));
@@ -21,6 +25,7 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 		return -ENOMEM;
 	if (cfg)
 		p->cfg = *cfg;
+	p->serial = atomic_fetch_add(&platform_serials, 1) + 1; /* 0: no cache yet */
 	if (!p->cfg.base_version)
 		p->cfg.base_version = 0x20000;
 	/* Re-entrant through platform_lock: a thread holding the whole
@@ -286,18 +291,36 @@ static int chan_reindex(struct scmi_platform *p)
 			slot = (slot + 1) & (size - 1);
 		idx[slot] = p->chans[i];
 	}
+	atomic_store_explicit(&p->chan_gen, p->chan_gen + 1, memory_order_release);
 	return 0;
 }
+
+/* Each thread's last lookup: a thread serving a conduit asks for the same
+ * channel every time, and a lookup that finds the index unchanged needs
+ * neither the index's lock nor its cache line, which every agent's
+ * commands would otherwise write. */
+static _Thread_local struct chan_cache {
+	uint64_t serial, gen, key;
+	const char *transport;
+	struct scmi_platform_chan *c;
+} chan_cache;
 
 struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, const char *transport,
 						   uint64_t key)
 {
-	struct scmi_platform_chan *found;
+	struct chan_cache *k = &chan_cache;
+	uint64_t gen = atomic_load_explicit(&p->chan_gen, memory_order_acquire);
 
+	if (k->serial == p->serial && k->gen == gen && k->key == key && k->transport == transport)
+		return k->c;
 	platform_plock(p, &p->chan_lock);
-	found = chan_probe(p, transport, key);
+	*k = (struct chan_cache){ .serial = p->serial,
+				  .gen = atomic_load_explicit(&p->chan_gen, memory_order_relaxed),
+				  .key = key,
+				  .transport = transport,
+				  .c = chan_probe(p, transport, key) };
 	plock_unlock(&p->chan_lock);
-	return found;
+	return k->c;
 }
 
 struct scmi_platform_chan *scmi_platform_chan_enter(struct scmi_platform *p, const char *transport,

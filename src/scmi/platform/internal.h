@@ -114,7 +114,11 @@ struct scmi_platform {
 	struct platform_agent_rt rt[SCMI_PLATFORM_MAX_AGENTS];
 	struct plock proto_lock[256]; /* by protocol id */
 	struct plock chan_lock;	      /* chan_index */
-	_Atomic uint64_t lock_waits;  /* stats.lock_waits */
+	/* Bumped (under chan_lock) at every change of chan_index, so that a
+	 * thread's cached lookup knows it is still right without a lock. */
+	_Atomic uint64_t chan_gen;
+	uint64_t serial;	     /* this platform among every one the process made */
+	_Atomic uint64_t lock_waits; /* stats.lock_waits */
 	struct scmi_platform_agent agents[SCMI_PLATFORM_MAX_AGENTS];
 	unsigned int nagents;
 	uint8_t agent_slot[256]; /* by agent id (below 0xFF): index + 1, 0: none */
