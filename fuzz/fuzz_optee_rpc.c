@@ -16,6 +16,8 @@
  * SUSPEND and notification waits are clamped to a millisecond so that a
  * run stays short; their parsing is still the driver's.
  */
+#include "../tests/optee_fake_probe.h"
+
 #include <fwkit/base.h>
 #include <fwkit/optee/driver.h>
 #include <fwkit/optee/smc.h>
@@ -35,7 +37,7 @@ struct fz {
 	struct hw_shm *shm;
 	const uint8_t *in;
 	size_t left;
-	uint32_t caps, rpc_params;
+	struct fake_probe probe;
 	uint64_t parg;		     /* the call's arg, from CALL_WITH_ARG */
 	uint64_t rpc_pa, rpc_cookie; /* the last buffer RPC_FUNC_ALLOC got */
 	bool alloc_pending;	     /* the next RETURN_FROM_RPC carries an ALLOC's answer */
@@ -52,30 +54,14 @@ static uint64_t take(struct fz *f, size_t n)
 
 static void fast_call(struct fz *f, const struct hw_smc_args *a, struct hw_smc_res *r)
 {
+	if (fake_probe_answer(&f->probe, a, r))
+		return;
 	switch (a->a[0]) {
-	case OPTEE_SMC_CALLS_UID:
-		*r = (struct hw_smc_res){ { OPTEE_MSG_UID_0, OPTEE_MSG_UID_1, OPTEE_MSG_UID_2,
-					    OPTEE_MSG_UID_3 } };
-		break;
-	case OPTEE_SMC_CALLS_REVISION:
-		*r = (struct hw_smc_res){ { OPTEE_MSG_REVISION_MAJOR, 0 } };
-		break;
-	case OPTEE_SMC_GET_THREAD_COUNT:
-		*r = (struct hw_smc_res){ { OPTEE_SMC_RETURN_OK, 2 } };
-		break;
-	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
-		*r = (struct hw_smc_res){ { OPTEE_SMC_RETURN_OK, f->caps, 0, f->rpc_params } };
-		break;
 	case OPTEE_SMC_ENABLE_SHM_CACHE:
-	case OPTEE_SMC_GET_OS_REVISION:
 		r->a[0] = OPTEE_SMC_RETURN_OK;
 		break;
 	case OPTEE_SMC_DISABLE_SHM_CACHE:
 		r->a[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
-		break;
-	case OPTEE_SMC_GET_SHM_CONFIG: /* the whole region, with RPC_ARG */
-		*r = (struct hw_smc_res){ { OPTEE_SMC_RETURN_OK, BASE, SIZE,
-					    OPTEE_SMC_SHM_CACHED } };
 		break;
 	default:
 		r->a[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
@@ -84,7 +70,7 @@ static void fast_call(struct fz *f, const struct hw_smc_args *a, struct hw_smc_r
 
 static uint64_t rpc_arg_pa(const struct fz *f)
 {
-	return f->rpc_params ? f->parg + OPTEE_MSG_GET_ARG_SIZE(0) : f->rpc_pa;
+	return f->probe.rpc_params ? f->parg + OPTEE_MSG_GET_ARG_SIZE(0) : f->rpc_pa;
 }
 
 /* Waits the driver would serve for as long as the peer says are cut to a millisecond. */
@@ -193,9 +179,20 @@ static void fake_smc(void *ctx, const struct hw_smc_args *a, struct hw_smc_res *
 	next_answer(f, r);
 }
 
+/* A sane secure world's probe (the capabilities are the input's): two
+ * threads, and GET_SHM_CONFIG naming the whole region (for RPC_ARG). */
+static const struct fake_probe sane = {
+	.uid0 = OPTEE_MSG_UID_0,
+	.api_major = OPTEE_MSG_REVISION_MAJOR,
+	.threads_a0 = OPTEE_SMC_RETURN_OK,
+	.threads_a1 = 2,
+	.caps_a0 = OPTEE_SMC_RETURN_OK,
+	.shm_cfg = { OPTEE_SMC_RETURN_OK, BASE, SIZE, OPTEE_SMC_SHM_CACHED },
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fz f = { .in = data + 1, .left = size ? size - 1 : 0 };
+	struct fz f = { .probe = sane, .in = data + 1, .left = size ? size - 1 : 0 };
 	struct optee_msg_arg arg = { .cmd = OPTEE_MSG_CMD_INVOKE_COMMAND, .session = 1 };
 	struct optee_drv_config cfg = { .nregions = 1, .smc_timeout_ns = -1, .thread_wait_ns = 0 };
 	struct hw_smc *conduit;
@@ -203,12 +200,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	f.caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM;
+	f.probe.caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM;
 	if (data[0] & 1) {
 		/* Reserved memory: with DYNAMIC_SHM the driver would register its arg pages
 		 * (CALL_WITH_REGD_ARG), which this script does not model. */
-		f.caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG;
-		f.rpc_params = 1 + (data[0] >> 1) % OPTEE_DRV_MAX_CALL_PARAMS;
+		f.probe.caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG;
+		f.probe.rpc_params = 1 + (data[0] >> 1) % OPTEE_DRV_MAX_CALL_PARAMS;
 	}
 	if (hw_shm_create("fuzz-rpc", BASE, SIZE, &f.shm) ||
 	    hw_smc_open_direct(fake_smc, &f, &conduit))

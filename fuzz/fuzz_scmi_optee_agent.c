@@ -101,21 +101,10 @@ static uint32_t fuzz_invoke(struct optee_pta_call *call, void *sess, uint32_t cm
 	return TEE_SUCCESS;
 }
 
-#define TYPES(a, b, c)                                                                             \
-	TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, TEE_PARAM_TYPE_##b, TEE_PARAM_TYPE_##c, 0)
-
-static const struct optee_pta_cmd fuzz_cmds[] = {
-	{ PTA_SCMI_CMD_CAPABILITIES, TYPES(VALUE_OUTPUT, NONE, NONE) },
-	{ PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, TYPES(VALUE_INPUT, NONE, NONE) },
-	{ PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE, TYPES(VALUE_INPUT, MEMREF_INOUT, NONE) },
-	{ PTA_SCMI_CMD_GET_CHANNEL_HANDLE, TYPES(VALUE_INOUT, NONE, NONE) },
-	{ PTA_SCMI_CMD_PROCESS_MSG_CHANNEL, TYPES(VALUE_INPUT, MEMREF_INPUT, MEMREF_OUTPUT) },
-};
-
 static struct optee_pta fuzz_pta = {
 	.name = "fuzzed " PTA_SCMI_NAME,
-	.cmds = fuzz_cmds,
-	.ncmds = FW_ARRAY_SIZE(fuzz_cmds),
+	.cmds = pta_scmi_cmds,
+	.ncmds = PTA_SCMI_NCMDS,
 	.invoke = fuzz_invoke,
 };
 

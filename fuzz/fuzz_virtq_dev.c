@@ -9,6 +9,8 @@
  * returned chain, and the device stops (nothing available, or an
  * impossible ring) within a bounded number of pops.
  */
+#include "ring.h"
+
 #include <fwkit/base.h>
 #include <fwkit/virtio/virtq.h>
 
@@ -129,17 +131,14 @@ static void run(struct img *m, unsigned int num, uint64_t features, uint16_t bas
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned int num;
-	uint64_t features = VIRTIO_BIT(VIRTIO_F_VERSION_1);
+	uint64_t features;
 	size_t ring, nscript;
 	struct img m;
 
 	if (size < HDR)
 		return 0;
 	num = 1u << (1 + data[0] % 8);
-	if (data[1] & 1)
-		features |= VIRTIO_BIT(VIRTIO_RING_F_INDIRECT_DESC);
-	if (data[1] & 2)
-		features |= VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX);
+	features = fuzz_ring_features(data[1]);
 	if (data[1] & 4)
 		features |= VIRTIO_BIT(VIRTIO_F_NOTIFY_ON_EMPTY);
 	nscript = data[1] >> 5;
@@ -148,11 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.split = FW_MAX(ring, (size_t)fw_get_le16(data + 4));
 	if (m.split > m.size)
 		m.split = m.size;
-	/* 16-byte aligned, as a mapping is. */
-	m.mem = aligned_alloc(64, (m.size + 63) & ~(size_t)63);
-	if (!m.mem)
-		abort();
-	memset(m.mem, 0, m.size);
+	m.mem = fuzz_ring_mem(m.size);
 	memcpy(m.mem, data + HDR, size - HDR);
 	run(&m, num, features, fw_get_le16(data + 2), data + HDR, FW_MIN(nscript * 3, size - HDR));
 	free(m.mem);

@@ -8,6 +8,8 @@
  * add up (free + in flight = the ring); what the device never returned is
  * taken back at the end.
  */
+#include "ring.h"
+
 #include <fwkit/base.h>
 #include <fwkit/virtio/virtq.h>
 
@@ -66,7 +68,7 @@ static void take(struct tok *toks, unsigned int n, void *t, uint32_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned int num, n;
-	uint64_t features = VIRTIO_BIT(VIRTIO_F_VERSION_1);
+	uint64_t features;
 	struct virtq_drv q;
 	struct tok *toks;
 	uint8_t *mem;
@@ -76,12 +78,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < HDR)
 		return 0;
 	num = 1u << (1 + data[0] % 7);
-	if (data[1] & 1)
-		features |= VIRTIO_BIT(VIRTIO_RING_F_INDIRECT_DESC);
-	if (data[1] & 2)
-		features |= VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX);
+	features = fuzz_ring_features(data[1]);
 	n = data[2] % (num + 1);
-	mem = aligned_alloc(64, (virtq_drv_mem_size(num) + 63) & ~(size_t)63);
+	mem = fuzz_ring_mem(virtq_drv_mem_size(num));
 	toks = calloc(num + 1, sizeof(*toks));
 	if (!mem || !toks || virtq_drv_init(&q, mem, GPA, num, features))
 		abort();

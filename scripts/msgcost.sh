@@ -9,6 +9,7 @@
 # taken), and the platform's part alone (inside scmi_platform_smc: SMT read,
 # checks, handler, reply).
 #   scripts/msgcost.sh [build-dir [board.dtb]]   (default: build, the default board)
+# MSGCOST_ONLY=REGEX measures only the rows whose spec matches.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
@@ -29,8 +30,16 @@ count() { # iterations spec: "total platform"
 }
 
 printf '%-44s %12s %9s\n' message instructions platform
-grep -v '^\s*\(#\|$\)' "$root/bench/messages.txt" | while read -r spec; do
+declare -A cost
+while read -r spec; do
 	read -r a pa <<<"$(count "$n" "$spec")"
 	read -r b pb <<<"$(count $((2 * n)) "$spec")"
-	printf '%-44s %12d %9d\n' "${spec%%=*}" $(((b - a) / n)) $(((${pb:-0} - ${pa:-0}) / n))
-done
+	name=${spec%%=*}
+	cost[$name]=$(((b - a) / n))
+	printf '%-44s %12d %9d\n' "$name" "${cost[$name]}" $(((${pb:-0} - ${pa:-0}) / n))
+	# NAME.notifyN after NAME.notify0: what each of the N deliveries cost.
+	if [[ $name =~ ^(.*)\.notify([1-9][0-9]*)$ && -n ${cost[${BASH_REMATCH[1]}.notify0]:-} ]]; then
+		printf '%-44s %12d\n' "${BASH_REMATCH[1]}.per_subscriber(${BASH_REMATCH[2]})" \
+			$(((cost[$name] - cost[${BASH_REMATCH[1]}.notify0]) / BASH_REMATCH[2]))
+	fi
+done < <(grep -v '^\s*\(#\|$\)' "$root/bench/messages.txt" | grep -E -- "${MSGCOST_ONLY:-.}")

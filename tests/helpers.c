@@ -6,6 +6,9 @@
 #include "helpers.h"
 
 #include <fwkit/base.h>
+#include <fwkit/optee/remote.h>
+#include <fwkit/optee/smc.h>
+#include <fwkit/scmi/platform.h>
 #include <fwkit/scmi/vhost_scmi.h>
 #include <fwkit/sync.h>
 #include <fwkit/virtio/mem.h>
@@ -61,6 +64,17 @@ bool th_log_contains(const char *needle)
 	r = strstr(log_buf, needle) != NULL;
 	pthread_mutex_unlock(&log_lock);
 	return r;
+}
+
+void th_log_contains_all(const char *needle, ...)
+{
+	va_list ap;
+
+	va_start(ap, needle);
+	for (; needle; needle = va_arg(ap, const char *))
+		if (!th_log_contains(needle))
+			fail_msg("'%s' was not logged", needle);
+	va_end(ap);
 }
 
 void th_log_release(void)
@@ -224,6 +238,45 @@ pid_t th_start_command(const char *cmd, const char *path, const char *const *ext
 	return th_start_server(argv);
 }
 
+static void tee_ready(void *ctx)
+{
+	(void)!write(*(int *)ctx, "r", 1);
+}
+
+pid_t th_fork_tee(const char *path, const struct th_tee *t)
+{
+	int rdy[2];
+	char c;
+	pid_t pid;
+
+	assert_int_equal(pipe(rdy), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct optee_tee_serve_opts o = {
+			.tee = { .threads = 4,
+				 .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG |
+					 t->extra_caps,
+				 .os_major = 4 },
+			.ptas = t->ptas,
+			.nptas = t->nptas,
+			.ready = tee_ready,
+			.ready_ctx = &rdy[1],
+		};
+		char err[256];
+
+		close(rdy[0]);
+		if (t->in_child)
+			t->in_child(t->ctx);
+		_exit(optee_tee_serve(path, &o, t->stop_fd, err, sizeof(err)) ? 1 : 0);
+	}
+	close(rdy[1]);
+	assert_int_equal(fw_wait_readable(rdy[0], fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC)), 0);
+	assert_int_equal(read(rdy[0], &c, 1), 1);
+	close(rdy[0]);
+	return pid;
+}
+
 pid_t th_start_server(const char *const *argv)
 {
 	int pe[2];
@@ -377,6 +430,48 @@ bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline)
 	return true;
 }
 
+static void *call_main(void *arg)
+{
+	struct th_call *c = arg;
+
+	c->ret = c->fn(c->p, c->v);
+	return NULL;
+}
+
+void th_call_start(struct th_call *c, th_call_fn *fn, void *p, uint64_t v)
+{
+	*c = (struct th_call){ .fn = fn, .p = p, .v = v };
+	assert_int_equal(pthread_create(&c->thread, NULL, call_main, c), 0);
+}
+
+int th_call_join(struct th_call *c)
+{
+	assert_int_equal(pthread_join(c->thread, NULL), 0);
+	return c->ret;
+}
+
+int th_call_by(th_call_fn *fn, void *p, uint64_t v, uint64_t deadline)
+{
+	/* On the heap: a call still blocked at the deadline keeps it. */
+	struct th_call *c = calloc(1, sizeof(*c));
+	int ret;
+
+	assert_non_null(c);
+	*c = (struct th_call){ .fn = fn, .p = p, .v = v };
+	assert_true(th_finishes_by(call_main, c, deadline));
+	ret = c->ret;
+	free(c);
+	return ret;
+}
+
+uint64_t th_p2a_dropped(struct scmi_platform *p)
+{
+	struct scmi_platform_stats st;
+
+	scmi_platform_get_stats(p, &st);
+	return st.p2a_dropped;
+}
+
 void th_guest_init(struct th_guest *g, size_t size, uint64_t gpa)
 {
 	struct virtio_mem_region r = { .gpa = gpa, .size = size };
@@ -465,5 +560,6 @@ void th_kill_server(pid_t *pid, const char *path)
 		th_exit_status(*pid);
 		*pid = -1;
 	}
-	unlink(path);
+	if (path)
+		unlink(path);
 }

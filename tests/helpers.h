@@ -18,10 +18,28 @@
 #include <fwkit/sync.h>
 #include <pthread.h>
 
+/* A file's cmocka fixture, setup and teardown: *state made by the
+ * expression make, and given to destroy after the test, also after a failed
+ * assertion. */
+#define TH_FIXTURE(make, destroy)                                                                  \
+	static int setup(void **state)                                                             \
+	{                                                                                          \
+		*state = (make);                                                                   \
+		return 0;                                                                          \
+	}                                                                                          \
+	static int teardown(void **state)                                                          \
+	{                                                                                          \
+		destroy(*state);                                                                   \
+		return 0;                                                                          \
+	}
+
 /* Start capturing log lines (all levels); the previous capture is cleared. */
 void th_log_capture(void);
 /* Whether a captured line contains needle. */
 bool th_log_contains(const char *needle);
+/* Each of the NULL-terminated needles is in a captured line (a failed
+ * assertion names the first that is not). */
+void th_log_contains_all(const char *needle, ...);
 /* Stop capturing; lines go to stderr again (errors and warnings only). */
 void th_log_release(void);
 
@@ -30,6 +48,28 @@ void th_log_release(void);
  * blocked (the thread is left behind; the caller fails the test). This is
  * how a test calls something that used to hang without hanging itself. */
 bool th_finishes_by(void *(*fn)(void *), void *arg, uint64_t deadline);
+
+/* A call fn(p, v) on a thread of its own, its result collected at the join:
+ * how a test runs calls beside each other without a struct and a
+ * trampoline of its own. */
+typedef int th_call_fn(void *p, uint64_t v);
+struct th_call {
+	th_call_fn *fn;
+	void *p;
+	uint64_t v;
+	int ret;
+	pthread_t thread;
+};
+void th_call_start(struct th_call *c, th_call_fn *fn, void *p, uint64_t v);
+/* Join the thread: fn's result. */
+int th_call_join(struct th_call *c);
+/* fn(p, v) on a thread that must return by deadline (fw_deadline()), or
+ * the test fails there instead of hanging: fn's result. */
+int th_call_by(th_call_fn *fn, void *p, uint64_t v, uint64_t deadline);
+
+/* The SCMI platform's count of P2A messages dropped so far. */
+struct scmi_platform;
+uint64_t th_p2a_dropped(struct scmi_platform *p);
 
 /* The number of descriptors open in this process now (-1: no /proc). */
 int th_count_fds(void);
@@ -76,11 +116,28 @@ pid_t th_start_command(const char *cmd, const char *path, const char *const *ext
 pid_t th_start_server(const char *const *argv);
 /* Remove what a killed platform left: its socket directory and sockets. */
 void th_rm_socket_dir(const char *dir);
-/* SIGKILL and reap *pid if it runs (it is -1 after), and remove the socket it served:
- * a teardown's work, also after a failed assertion left a server behind. */
+/* SIGKILL and reap *pid if it runs (it is -1 after), and remove the socket it served
+ * (path NULL: none): a teardown's work, also after a failed assertion left a server or a
+ * client behind. */
 void th_kill_server(pid_t *pid, const char *path);
 /* SIGTERM (or SIGKILL with kill_hard) and reap; returns the exit status. */
 int th_stop_platform(pid_t pid, bool kill_hard);
+
+/* An OP-TEE secure world (optee_tee_serve) in a forked child: four
+ * threads, DYNAMIC_SHM and RPC_ARG with extra_caps, OP-TEE OS 4, the PTAs
+ * given. in_child(ctx) (when non-NULL) runs in the child first; the child
+ * serves on path until stop_fd ends (-1: until it is killed). */
+struct optee_pta;
+struct th_tee {
+	const struct optee_pta *const *ptas;
+	unsigned int nptas;
+	uint32_t extra_caps;
+	int stop_fd;
+	void (*in_child)(void *ctx);
+	void *ctx;
+};
+/* The child's pid once it listens (the test fails if it does not). */
+pid_t th_fork_tee(const char *path, const struct th_tee *t);
 
 /* Descriptors open in this process now (to see that nothing leaked). */
 unsigned int th_open_fds(void);

@@ -423,51 +423,78 @@ void rig_expect_prop_error(struct rig *r, const char *node, const char *sub, con
 	rig_expect_board_error(r, node, rig_set_prop, &b, needle, NULL);
 }
 
+static void board_cases(struct rig *r, const char *node, const struct rig_board_case *c, size_t n,
+			bool at)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *needle2 = c[i].needle2;
+		char path[256];
+
+		if (at) {
+			snprintf(path, sizeof(path), "%s%s%s%s",
+				 node[0] == '/' ? "" : "/scmi-platform/", node,
+				 c[i].edit.sub ? "/" : "", c[i].edit.sub ? c[i].edit.sub : "");
+			needle2 = path;
+		}
+		rig_expect_board_error(r, node, rig_set_prop, &c[i].edit, c[i].needle, needle2);
+	}
+}
+
 void rig_expect_board_cases(struct rig *r, const char *node, const struct rig_board_case *c,
 			    size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		rig_expect_board_error(r, node, rig_set_prop, &c[i].edit, c[i].needle,
-				       c[i].needle2);
+	board_cases(r, node, c, n, false);
+}
+
+void rig_expect_board_cases_at(struct rig *r, const char *node, const struct rig_board_case *c,
+			       size_t n)
+{
+	board_cases(r, node, c, n, true);
 }
 
 /* ---------------------------------------------------------------- CLI */
 
 /* Fail naming the step (its first arguments) and what it printed. */
-static void cli_check(bool ok, const struct rig_cli *s, const char *want, const char *got)
+static void cli_check(bool ok, const char *const *args, const char *want, const char *got)
 {
 	if (!ok)
-		fail_msg("fwkit scmi %s %s %s ...: expected '%s', got '%s'", s->argv[0],
-			 s->argv[1] ? s->argv[1] : "", s->argv[1] && s->argv[2] ? s->argv[2] : "",
-			 want, got);
+		fail_msg("fwkit %s %s %s ...: expected '%s', got '%s'", args[0],
+			 args[1] ? args[1] : "", args[1] && args[2] ? args[2] : "", want, got);
 }
 
-static void cli_step(const struct rig_cli *s)
+static void cli_step(const char *cmd, const struct rig_cli *s)
 {
-	const char *args[FW_ARRAY_SIZE(s->argv) + 2] = { "scmi" };
+	const char *args[FW_ARRAY_SIZE(s->argv) + 2] = { cmd };
 	char out[8192], err[1024], st[16];
+	size_t first = cmd ? 1 : 0;
 	int status;
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(s->argv) && s->argv[i]; i++)
-		args[i + 1] = s->argv[i];
+		args[first + i] = s->argv[i];
 	status = th_run_fwkitv(out, sizeof(out), err, sizeof(err), args);
 	snprintf(st, sizeof(st), "status %d", status);
-	cli_check(s->fails ? status != 0 : status == s->status, s, "another status", st);
-	cli_check(!s->out || strstr(out, s->out), s, s->out, out);
-	cli_check(!s->out2 || strstr(out, s->out2), s, s->out2, out);
-	cli_check(!s->is || !strcmp(out, s->is), s, s->is, out);
-	cli_check(!s->lacks || !strstr(out, s->lacks), s, "stdout without the lacks text", out);
-	cli_check(!s->err || strstr(err, s->err), s, s->err, err);
-	cli_check(!s->err_is || !strcmp(err, s->err_is), s, s->err_is, err);
-	cli_check(!s->one_line || strchr(err, '\n') == err + strlen(err) - 1, s, "one line", err);
+	cli_check(s->fails ? status != 0 : status == s->status, args, "another status", st);
+	cli_check(!s->out || strstr(out, s->out), args, s->out, out);
+	cli_check(!s->out2 || strstr(out, s->out2), args, s->out2, out);
+	cli_check(!s->is || !strcmp(out, s->is), args, s->is, out);
+	cli_check(!s->lacks || !strstr(out, s->lacks), args, "stdout without the lacks text", out);
+	cli_check(!s->err || strstr(err, s->err), args, s->err, err);
+	cli_check(!s->err_is || !strcmp(err, s->err_is), args, s->err_is, err);
+	cli_check(!s->one_line || strchr(err, '\n') == err + strlen(err) - 1, args, "one line",
+		  err);
+}
+
+void rig_cli_steps(const char *cmd, const struct rig_cli *steps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cli_step(cmd, &steps[i]);
 }
 
 void rig_cli_run(void **state)
 {
 	const struct rig_cli_test *t = *state;
 
-	for (size_t i = 0; i < t->n; i++)
-		cli_step(&t->steps[i]);
+	rig_cli_steps("scmi", t->steps, t->n);
 }
 
 /* ------------------------------------------------------------- events */

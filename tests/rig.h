@@ -239,11 +239,15 @@ struct rig_board_case {
 /* Each case, applied with rig_set_prop under node, must fail the board. */
 void rig_expect_board_cases(struct rig *r, const char *node, const struct rig_board_case *c,
 			    size_t n);
+/* The same, each error naming the edited node's full path too (as needle2:
+ * "/scmi-platform/<node>/<sub>"). */
+void rig_expect_board_cases_at(struct rig *r, const char *node, const struct rig_board_case *c,
+			       size_t n);
 
-/* One run of `fwkit scmi` in a CLI scenario: its arguments, its exit
- * status and what its output must (or must not) show. */
+/* One run of `fwkit scmi` (or of another command) in a CLI scenario: its
+ * arguments, its exit status and what its output must (or must not) show. */
 struct rig_cli {
-	const char *argv[12]; /* after "scmi"; ends at the first NULL */
+	const char *argv[12]; /* after "scmi" (the command); ends at the first NULL */
 	int status;
 	bool fails;		/* any status but 0 (status is then not checked) */
 	const char *out, *out2; /* each (when non-NULL) is in stdout */
@@ -261,6 +265,9 @@ struct rig_cli_test {
 	size_t n;
 };
 void rig_cli_run(void **state);
+/* The steps in order, each a run of `fwkit CMD ARGV...` (cmd NULL: of
+ * `fwkit ARGV...`), asserting what each says. */
+void rig_cli_steps(const char *cmd, const struct rig_cli *steps, size_t n);
 #define RIG_CLI_TEST(steps_)                                                                       \
 	{                                                                                          \
 		"test_cli", rig_cli_run, NULL, NULL, (void *)&(const struct rig_cli_test)          \

@@ -252,43 +252,36 @@ static void test_doorbell_attach_rejects(void **state)
 	hw_shm_destroy(shm);
 }
 
-struct ring_ctx {
-	struct hw_shm *shm;
-	enum hw_wait_mode mode;
-	int ret;
-};
-
-/* Ring once the main thread is asleep on the doorbell: its sleeper count
- * says so (SLEEP mode). In POLL mode there is no such signal: just ring. */
-static void *ringer_main(void *arg)
+/* Ring the doorbell of shm once the main thread is asleep on it: its
+ * sleeper count says so (SLEEP mode). In POLL mode there is no such signal:
+ * just ring. */
+static int ring_when_asleep(void *shm, uint64_t mode)
 {
-	struct ring_ctx *rc = arg;
 	struct hw_doorbell db;
+	int ret = hw_doorbell_attach(&db, shm, 0, (enum hw_wait_mode)mode);
 
-	rc->ret = hw_doorbell_attach(&db, rc->shm, 0, rc->mode);
-	if (rc->mode == HW_WAIT_SLEEP)
-		rc->ret |= hw_word_wait(db.sleepers, 0, UINT64_MAX, HW_WAIT_POLL);
+	if (mode == HW_WAIT_SLEEP)
+		ret |= hw_word_wait(db.sleepers, 0, UINT64_MAX, HW_WAIT_POLL);
 	hw_doorbell_ring(&db);
-	return NULL;
+	return ret;
 }
 
 static void test_doorbell_wakes(void **state)
 {
 	enum hw_wait_mode mode = mode_of(state);
-	struct ring_ctx rc = { .mode = mode };
 	struct hw_doorbell db;
-	pthread_t t;
+	struct hw_shm *shm;
+	struct th_call ringer;
 
-	assert_int_equal(hw_shm_create("db", 0, 4096, &rc.shm), 0);
-	assert_int_equal(hw_doorbell_attach(&db, rc.shm, 0, mode), 0);
-	assert_int_equal(pthread_create(&t, NULL, ringer_main, &rc), 0);
+	assert_int_equal(hw_shm_create("db", 0, 4096, &shm), 0);
+	assert_int_equal(hw_doorbell_attach(&db, shm, 0, mode), 0);
+	th_call_start(&ringer, ring_when_asleep, shm, mode);
 	/* No timeout: a lost wake-up hangs here and the test times out. */
 	assert_int_equal(hw_doorbell_wait(&db, -1), 0);
-	pthread_join(t, NULL);
-	assert_int_equal(rc.ret, 0);
+	assert_int_equal(th_call_join(&ringer), 0);
 	assert_int_equal(hw_word_load(db.sleepers), 0);
 	assert_false(hw_doorbell_test(&db));
-	hw_shm_destroy(rc.shm);
+	hw_shm_destroy(shm);
 }
 
 static void *word_writer_main(void *arg)

@@ -55,21 +55,21 @@ static void test_connect_errors(void **state)
 
 	assert_int_equal(issei_connect(a, zero, &p), -ENOTTY);
 	assert_int_equal(issei_connect(a, NULL, &p), -EFAULT);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, &p), 0);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, &p), 0);
 	assert_int_equal(p.max_msg_length, 5120);
 	assert_int_equal(p.protocol_version, 1);
 	assert_int_equal(p.flags, 0);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, &p), -EISCONN);
-	assert_int_equal(issei_connect(a, rig_spdm_uuid, &p), -EISCONN);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, &p), -EISCONN);
+	assert_int_equal(issei_connect(a, engine_spdm_uuid, &p), -EISCONN);
 	/* One host client per firmware client. */
-	assert_int_equal(issei_connect(b, rig_echo_uuid, &p), -EBUSY);
+	assert_int_equal(issei_connect(b, engine_echo_uuid, &p), -EBUSY);
 	assert_int_equal(issei_disconnect(b), -ENOTCONN);
 	assert_int_equal(issei_disconnect(a), 0);
 	assert_int_equal(issei_disconnect(a), -ENOTCONN);
-	assert_int_equal(issei_connect(b, rig_echo_uuid, &p), 0);
+	assert_int_equal(issei_connect(b, engine_echo_uuid, &p), 0);
 	issei_close(b);
 	/* close frees the firmware client for others. */
-	assert_int_equal(issei_connect(a, rig_echo_uuid, &p), 0);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, &p), 0);
 	issei_close(a);
 }
 
@@ -80,7 +80,7 @@ static void test_ioctl(void **state)
 	struct issei_connect_client_data d;
 
 	assert_int_equal(sizeof(d), 16);
-	memcpy(d.in_client_uuid, rig_spdm_uuid, 16);
+	memcpy(d.in_client_uuid, engine_spdm_uuid, 16);
 	assert_int_equal(issei_ioctl(a, IOCTL_ISSEI_CONNECT_CLIENT, &d), 0);
 	assert_int_equal(d.out_client_properties.max_msg_length, 4096);
 	assert_int_equal(d.out_client_properties.protocol_version, 1);
@@ -117,7 +117,7 @@ static void test_write_errors(void **state)
 
 	assert_int_equal(issei_write(a, "x", 0, 0), 0);
 	assert_int_equal(issei_write(a, "x", 1, 0), -ENOTCONN);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, NULL), 0);
 	assert_int_equal(issei_write(a, big, sizeof(big), 0), -EFBIG); /* > h2f */
 	assert_int_equal(issei_write(a, big, 6000, 0), -EFBIG);	       /* > MTU */
 	assert_int_equal(issei_write(a, big, 5120, RIG_WAIT_MS), 5120);
@@ -134,7 +134,7 @@ static void test_read_errors(void **state)
 
 	assert_int_equal(issei_read(a, buf, 0, 0), 0);
 	assert_int_equal(issei_read(a, buf, sizeof(buf), 0), -ENOTCONN);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, NULL), 0);
 	/* Pitfall 6: a user buffer larger than f2h is refused. */
 	assert_int_equal(issei_read(a, big, sizeof(big), 0), -EFBIG);
 	/* Nothing pending: a timeout, repeatable. */
@@ -188,7 +188,7 @@ static void do_disconnect(struct issei_host_client *cl)
 static void test_read_cancel_intr_disconnect(void **state)
 {
 	struct issei_rig *r = *state;
-	struct issei_host_client *a = open_conn(r, rig_echo_uuid);
+	struct issei_host_client *a = open_conn(r, engine_echo_uuid);
 	uint8_t buf[8];
 
 	assert_int_equal(read_aborted_by(a, issei_cancel), -ECANCELED);
@@ -202,7 +202,7 @@ static void test_read_cancel_intr_disconnect(void **state)
 static void test_read_reset_while_waiting(void **state)
 {
 	struct issei_rig *r = *state;
-	struct issei_host_client *a = open_conn(r, rig_echo_uuid);
+	struct issei_host_client *a = open_conn(r, engine_echo_uuid);
 	struct blocked b = { .cl = a, .timeout = -1 };
 	pthread_t t;
 
@@ -219,8 +219,8 @@ static void test_read_reset_while_waiting(void **state)
 static void test_write_timeout_and_cancel(void **state)
 {
 	struct issei_rig *r = *state;
-	struct issei_host_client *a = open_conn(r, rig_echo_uuid);
-	struct issei_host_client *b = open_conn(r, rig_echo1_uuid);
+	struct issei_host_client *a = open_conn(r, engine_echo_uuid);
+	struct issei_host_client *b = open_conn(r, engine_echo1_uuid);
 	struct blocked bw = { .cl = b, .timeout = -1, .write = true };
 	uint8_t buf[8];
 	pthread_t t;
@@ -258,7 +258,7 @@ static void test_poll(void **state)
 
 	assert_int_equal(issei_poll(a, ISSEI_POLLIN, 0), ISSEI_POLLERR);
 	assert_int_equal(issei_poll(a, ISSEI_POLLOUT, 0), ISSEI_POLLERR);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, NULL), 0);
 	assert_int_equal(issei_poll(a, ISSEI_POLLIN, 0), 0);
 	assert_int_equal(issei_poll(a, ISSEI_POLLIN, 5), 0);
 	assert_int_equal(issei_poll(a, ISSEI_POLLIN | ISSEI_POLLOUT, 0), ISSEI_POLLOUT);
@@ -273,8 +273,8 @@ static void test_poll(void **state)
 static void test_echo_two_clients_interleaved(void **state)
 {
 	struct issei_rig *r = *state;
-	struct issei_host_client *a = open_conn(r, rig_echo_uuid);
-	struct issei_host_client *b = open_conn(r, rig_echo1_uuid);
+	struct issei_host_client *a = open_conn(r, engine_echo_uuid);
+	struct issei_host_client *b = open_conn(r, engine_echo1_uuid);
 	uint8_t buf[16];
 
 	assert_int_equal(issei_write(a, "from-a", 6, RIG_WAIT_MS), 6);
@@ -290,7 +290,7 @@ static void test_echo_two_clients_interleaved(void **state)
 static void test_spdm_get_version(void **state)
 {
 	struct issei_rig *r = *state;
-	struct issei_host_client *s = open_conn(r, rig_spdm_uuid);
+	struct issei_host_client *s = open_conn(r, engine_spdm_uuid);
 	static const uint8_t get_version[4] = { 0x10, 0x84, 0, 0 };
 	static const uint8_t get_caps[4] = { 0x10, 0xE1, 0, 0 };
 	uint8_t buf[64];
@@ -323,7 +323,7 @@ static void test_connect_while_not_done(void **state)
 	/* Created, never started: the device is not up. */
 	assert_int_equal(rig_up_full(&r, NULL, NULL, NULL, false), 0);
 	assert_int_equal(issei_open(r.dev, &a), 0);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), -ENODEV);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, NULL), -ENODEV);
 	assert_int_equal(issei_disconnect(a), -ENODEV);
 	assert_int_equal(issei_write(a, "x", 1, 0), -EBUSY);
 	assert_int_equal(issei_read(a, buf, sizeof(buf), 0), -EBUSY);

@@ -40,7 +40,9 @@ struct dev_rig {
 	char path[108];
 };
 
-static int dev_rig_up(void **state)
+/* An engine and its host, done with their first reset, served on a
+ * temporary socket. */
+static struct dev_rig *dev_rig_up(void)
 {
 	struct dev_rig *d = calloc(1, sizeof(*d));
 
@@ -49,19 +51,18 @@ static int dev_rig_up(void **state)
 	assert_int_equal(rig_done(&d->r, 1), 0);
 	th_tmp_path(d->path, sizeof(d->path), "issei-dev");
 	assert_int_equal(issei_dev_server_start(d->r.dev, d->path, &d->srv), 0);
-	*state = d;
-	return 0;
+	return d;
 }
 
-static int dev_rig_down(void **state)
+static void dev_rig_down(struct dev_rig *d)
 {
-	struct dev_rig *d = *state;
-
 	issei_dev_server_stop(d->srv);
 	rig_down(&d->r);
 	free(d);
-	return 0;
 }
+
+/* The fixture of the tests on the served device. */
+TH_FIXTURE(dev_rig_up(), dev_rig_down)
 
 static struct issei_dev_file *open_connected(struct dev_rig *d, const uint8_t *uuid)
 {
@@ -160,13 +161,13 @@ static void test_file_semantics(void **state)
 {
 	struct dev_rig *d = *state;
 	struct issei_connect_client_data c;
-	struct issei_dev_file *a = open_connected(d, rig_echo_uuid), *b;
+	struct issei_dev_file *a = open_connected(d, engine_echo_uuid), *b;
 	char buf[8], big[5121];
 
 	echo_ok(a, "hello");
 	/* a second file cannot take the first's client; a zero uuid is no one */
 	assert_int_equal(issei_dev_open(d->path, &b), 0);
-	memcpy(c.in_client_uuid, rig_echo_uuid, 16);
+	memcpy(c.in_client_uuid, engine_echo_uuid, 16);
 	assert_int_equal(issei_dev_ioctl(b, IOCTL_ISSEI_CONNECT_CLIENT, &c), -EBUSY);
 	memset(c.in_client_uuid, 0, 16);
 	assert_int_equal(issei_dev_ioctl(b, IOCTL_ISSEI_CONNECT_CLIENT, &c), -ENOTTY);
@@ -214,7 +215,7 @@ static void test_poll_readiness(void **state)
 	/* not connected: an error, shown readable and writable */
 	assert_int_equal(evfd_events(f, POLLIN | POLLOUT, 0), POLLIN | POLLOUT);
 	issei_dev_close(f);
-	f = open_connected(d, rig_echo_uuid);
+	f = open_connected(d, engine_echo_uuid);
 	assert_int_equal(evfd_events(f, POLLIN | POLLOUT, 0), POLLOUT);
 	assert_int_equal(issei_dev_poll(f, ISSEI_POLLIN | ISSEI_POLLOUT), ISSEI_POLLOUT);
 	assert_int_equal(issei_dev_write(f, "ping", 4, RIG_WAIT_MS), 4);
@@ -225,17 +226,11 @@ static void test_poll_readiness(void **state)
 	issei_dev_close(f);
 }
 
-struct blocked_write {
-	struct issei_dev_file *f;
-	ssize_t ret;
-};
-
-static void *writer(void *arg)
+/* A write of one byte to file f that waits as long as it takes. */
+static int write_b(void *f, uint64_t unused)
 {
-	struct blocked_write *b = arg;
-
-	b->ret = issei_dev_write(b->f, "b", 1, -1);
-	return NULL;
+	(void)unused;
+	return (int)issei_dev_write(f, "b", 1, -1);
 }
 
 /* Connected, nothing to read, a write in progress: the device is neither
@@ -245,36 +240,36 @@ static void *writer(void *arg)
 static void test_poll_write_in_progress(void **state)
 {
 	struct dev_rig *d = *state;
-	struct blocked_write b = { .f = open_connected(d, rig_echo_uuid) };
+	struct issei_dev_file *f = open_connected(d, engine_echo_uuid);
 	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
-	struct pollfd out = { .fd = issei_dev_out_fd(b.f), .events = POLLIN };
-	pthread_t t;
+	struct pollfd out = { .fd = issei_dev_out_fd(f), .events = POLLIN };
+	struct th_call w;
 
 	assert_int_equal(poll(&out, 1, 0), 1);
 	/* the engine takes nothing more: the first message fills the slot,
 	 * the second write waits for it */
 	assert_int_equal(rig_inject(&d->r, ISSEI_FW_FAULT_NO_CONSUME, 0, 1), 0);
-	assert_int_equal(issei_dev_write(b.f, "a", 1, RIG_WAIT_MS), 1);
-	assert_int_equal(pthread_create(&t, NULL, writer, &b), 0);
-	while (issei_dev_poll(b.f, ISSEI_POLLIN | ISSEI_POLLOUT) != 0 && fw_remaining(end))
+	assert_int_equal(issei_dev_write(f, "a", 1, RIG_WAIT_MS), 1);
+	th_call_start(&w, write_b, f, 0);
+	while (issei_dev_poll(f, ISSEI_POLLIN | ISSEI_POLLOUT) != 0 && fw_remaining(end))
 		sched_yield();
-	assert_int_equal(issei_dev_poll(b.f, ISSEI_POLLIN | ISSEI_POLLOUT), 0);
-	assert_int_equal(evfd_events(b.f, POLLIN, 0), 0);
+	assert_int_equal(issei_dev_poll(f, ISSEI_POLLIN | ISSEI_POLLOUT), 0);
+	assert_int_equal(evfd_events(f, POLLIN, 0), 0);
 	assert_int_equal(poll(&out, 1, 0), 0);
 	/* the change wakes a waiter on the out eventfd */
 	assert_int_equal(poll(&out, 1, RIG_WAIT_MS), 1);
-	assert_int_equal(issei_dev_poll(b.f, ISSEI_POLLOUT), ISSEI_POLLERR);
-	pthread_join(t, NULL);
-	assert_int_equal(b.ret, 1); /* as upstream: a reset while waiting still returns n */
-	issei_dev_close(b.f);
+	assert_int_equal(issei_dev_poll(f, ISSEI_POLLOUT), ISSEI_POLLERR);
+	/* as upstream: a reset while waiting still returns n */
+	assert_int_equal(th_call_join(&w), 1);
+	issei_dev_close(f);
 }
 
 /* A reset of the engine: every file sees it, as upstream shows it. */
 static void test_reset_seen_by_every_file(void **state)
 {
 	struct dev_rig *d = *state;
-	struct issei_dev_file *a = open_connected(d, rig_echo_uuid);
-	struct issei_dev_file *b = open_connected(d, rig_echo1_uuid);
+	struct issei_dev_file *a = open_connected(d, engine_echo_uuid);
+	struct issei_dev_file *b = open_connected(d, engine_echo1_uuid);
 	unsigned int resets = rig_resets(&d->r);
 	struct issei_connect_client_data c;
 	char buf[8];
@@ -290,7 +285,7 @@ static void test_reset_seen_by_every_file(void **state)
 	assert_int_equal(rig_done(&d->r, resets + 1), 0);
 	assert_int_equal(evfd_events(a, POLLIN | POLLOUT, 0), POLLIN | POLLOUT);
 	assert_int_equal(issei_dev_poll(a, ISSEI_POLLIN), ISSEI_POLLERR);
-	memcpy(c.in_client_uuid, rig_echo_uuid, 16);
+	memcpy(c.in_client_uuid, engine_echo_uuid, 16);
 	assert_int_equal(issei_dev_ioctl(a, IOCTL_ISSEI_CONNECT_CLIENT, &c), 0);
 	echo_ok(a, "after");
 	issei_dev_close(a);
@@ -343,7 +338,7 @@ static void reconnect_at_once(void *ctx, int mask)
 	if (!(mask & ISSEI_POLLERR) || r->done)
 		return;
 	r->done = true;
-	assert_int_equal(issei_cl_connect_locked(r->cl, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_cl_connect_locked(r->cl, engine_echo_uuid, NULL), 0);
 }
 
 /* As upstream (wait_event_interruptible on check_read), a read that is
@@ -361,7 +356,7 @@ static void test_read_waits_across_reconnect(void **state)
 	assert_int_equal(rig_up(&r), 0);
 	assert_int_equal(rig_done(&r, 1), 0);
 	assert_int_equal(issei_open(r.dev, &w.cl), 0);
-	assert_int_equal(issei_connect(w.cl, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(w.cl, engine_echo_uuid, NULL), 0);
 	rc.cl = w.cl;
 	issei_set_notify(w.cl, reconnect_at_once, &rc);
 	assert_int_equal(pthread_create(&t, NULL, driver_reader, &w), 0);
@@ -412,7 +407,7 @@ static void test_eintr_from_real_signal(void **state)
 {
 	struct dev_rig *d = *state;
 	struct sigaction sa = { .sa_handler = on_signal }, old;
-	struct blocked_read b = { .f = open_connected(d, rig_echo_uuid) };
+	struct blocked_read b = { .f = open_connected(d, engine_echo_uuid) };
 	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
 	pthread_t t;
 
@@ -457,7 +452,7 @@ static void test_restart_from_real_signal(void **state)
 #endif
 	struct dev_rig *d = *state;
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART }, old;
-	struct blocked_read b = { .f = open_connected(d, rig_echo_uuid) };
+	struct blocked_read b = { .f = open_connected(d, engine_echo_uuid) };
 	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
 	int before = signals_handled;
 	pthread_t t;
@@ -523,7 +518,7 @@ static int32_t raw_result(int fd)
 static void test_hostile_length_lie(void **state)
 {
 	struct dev_rig *d = *state;
-	struct issei_dev_file *good = open_connected(d, rig_echo_uuid);
+	struct issei_dev_file *good = open_connected(d, engine_echo_uuid);
 	struct issei_dev_req q = { .op = ISSEI_DEV_WRITE,
 				   .len = 4,
 				   .payload = (const uint8_t *)"abcd" };
@@ -548,11 +543,11 @@ static void test_hostile_length_lie(void **state)
 static void test_hostile_flood(void **state)
 {
 	struct dev_rig *d = *state;
-	struct issei_dev_file *good = open_connected(d, rig_echo1_uuid);
+	struct issei_dev_file *good = open_connected(d, engine_echo1_uuid);
 	struct issei_dev_req q = { .op = ISSEI_DEV_CONNECT, .seq = 1, .len = 16 };
 	int fd = raw_open(d);
 
-	q.payload = rig_echo_uuid;
+	q.payload = engine_echo_uuid;
 	raw_send(fd, &q);
 	assert_int_equal(raw_result(fd), 0);
 	/* more blocking reads than a file may have in flight: the extra one
@@ -569,7 +564,7 @@ static void test_hostile_flood(void **state)
 	close(fd);
 	assert_int_equal(issei_dev_server_wait_files(d->srv, 1, RIG_WAIT_MS), 0);
 	issei_dev_close(good);
-	good = open_connected(d, rig_echo_uuid);
+	good = open_connected(d, engine_echo_uuid);
 	echo_ok(good, "the dead file's client");
 	issei_dev_close(good);
 }
@@ -580,7 +575,7 @@ static void test_hostile_flood(void **state)
 static void test_hostile_never_reads(void **state)
 {
 	struct dev_rig *d = *state;
-	struct issei_dev_file *good = open_connected(d, rig_echo_uuid);
+	struct issei_dev_file *good = open_connected(d, engine_echo_uuid);
 	struct issei_dev_req q = { .op = ISSEI_DEV_POLL, .arg = ISSEI_POLLIN };
 	struct timeval bound = { .tv_sec = RIG_WAIT_MS / 1000 };
 	uint64_t end = fw_deadline((int64_t)RIG_WAIT_MS * FW_NSEC_PER_MSEC);
@@ -605,14 +600,8 @@ static void test_hostile_never_reads(void **state)
 
 /* A host that answers the HELLO with nfds eventfds (the right number is
  * two), then waits for the client to hang up. */
-struct fake_host {
-	struct hw_link_server *ls;
-	size_t nfds;
-};
-
-static void *fake_host_main(void *arg)
+static int fake_host(void *ls, uint64_t nfds)
 {
-	struct fake_host *h = arg;
 	struct issei_dev_rep r = { .op = ISSEI_DEV_HELLO };
 	union hw_msg_fds_ctl ctl;
 	uint8_t buf[ISSEI_DEV_REP_HDR];
@@ -621,18 +610,18 @@ static void *fake_host_main(void *arg)
 	int fds[3];
 	struct hw_link *l;
 
-	assert_int_equal(hw_link_accept(h->ls, &l), 0);
-	for (size_t i = 0; i < h->nfds; i++)
+	assert_int_equal(hw_link_accept(ls, &l), 0);
+	for (size_t i = 0; i < nfds; i++)
 		fds[i] = eventfd(0, EFD_CLOEXEC);
-	assert_int_equal(hw_msg_put_fds(&mh, &ctl, fds, h->nfds), 0);
+	assert_int_equal(hw_msg_put_fds(&mh, &ctl, fds, nfds), 0);
 	assert_int_equal(issei_dev_rep_pack(&r, buf, sizeof(buf)), sizeof(buf));
 	assert_int_equal(sendmsg(hw_link_fd(l), &mh, MSG_NOSIGNAL), sizeof(buf));
-	for (size_t i = 0; i < h->nfds; i++)
+	for (size_t i = 0; i < nfds; i++)
 		close(fds[i]);
 	hw_recv_record(hw_link_fd(l), buf, sizeof(buf),
 		       fw_deadline(RIG_WAIT_MS * FW_NSEC_PER_MSEC));
 	hw_link_close(l);
-	return NULL;
+	return 0;
 }
 
 /* A HELLO with one eventfd or three: the open fails (ENODEV) and keeps
@@ -643,18 +632,18 @@ static void test_hostile_host_fds(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < FW_ARRAY_SIZE(counts); i++) {
-		struct fake_host h = { .nfds = counts[i] };
 		int before = th_count_fds();
+		struct hw_link_server *ls;
 		struct issei_dev_file *f;
+		struct th_call host;
 		char path[108];
-		pthread_t t;
 
 		th_tmp_path(path, sizeof(path), "issei-fake-host");
-		assert_int_equal(hw_link_listen(path, &h.ls), 0);
-		assert_int_equal(pthread_create(&t, NULL, fake_host_main, &h), 0);
+		assert_int_equal(hw_link_listen(path, &ls), 0);
+		th_call_start(&host, fake_host, ls, counts[i]);
 		assert_int_equal(issei_dev_open(path, &f), -ENODEV);
-		pthread_join(t, NULL);
-		hw_link_server_close(h.ls);
+		assert_int_equal(th_call_join(&host), 0);
+		hw_link_server_close(ls);
 		assert_int_equal(th_count_fds(), before);
 	}
 }
@@ -667,20 +656,18 @@ int main(void)
 		cmocka_unit_test(test_connect_null_link_down),
 		cmocka_unit_test(test_read_waits_across_reconnect),
 		cmocka_unit_test(test_hostile_host_fds),
-		cmocka_unit_test_setup_teardown(test_file_semantics, dev_rig_up, dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_sysfs, dev_rig_up, dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_poll_readiness, dev_rig_up, dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_poll_write_in_progress, dev_rig_up,
-						dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_reset_seen_by_every_file, dev_rig_up,
-						dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_eintr_from_real_signal, dev_rig_up,
-						dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_restart_from_real_signal, dev_rig_up,
-						dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_hostile_length_lie, dev_rig_up, dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_hostile_flood, dev_rig_up, dev_rig_down),
-		cmocka_unit_test_setup_teardown(test_hostile_never_reads, dev_rig_up, dev_rig_down),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_file_semantics),
+		T(test_sysfs),
+		T(test_poll_readiness),
+		T(test_poll_write_in_progress),
+		T(test_reset_seen_by_every_file),
+		T(test_eintr_from_real_signal),
+		T(test_restart_from_real_signal),
+		T(test_hostile_length_lie),
+		T(test_hostile_flood),
+		T(test_hostile_never_reads),
+#undef T
 	};
 
 	signal(SIGPIPE, SIG_IGN);

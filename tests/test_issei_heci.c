@@ -247,7 +247,7 @@ static void test_dt_binding(void **state)
 	assert_string_equal(cfg->clients[0].name, "client-echo");
 	assert_string_equal(cfg->clients[1].name, "spdm-responder");
 	assert_int_equal(cfg->clients[1].ver, 2);
-	assert_memory_equal(cfg->clients[1].uuid, rig_spdm_uuid, 16);
+	assert_memory_equal(cfg->clients[1].uuid, engine_spdm_uuid, 16);
 	assert_int_equal(cfg->n_faults, 1);
 	assert_int_equal(cfg->faults[0].kind, ISSEI_FW_FAULT_STATUS);
 	assert_int_equal(cfg->faults[0].count, -1);

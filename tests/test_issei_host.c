@@ -45,9 +45,9 @@ static void test_enumerate(void **state)
 	assert_int_equal(issei_get_fw_clients(r.dev, fc, 8), 3);
 	assert_int_equal(fc[0].id, 1);
 	assert_int_equal(fc[0].mtu, 5120);
-	assert_memory_equal(fc[0].uuid, rig_echo_uuid, 16);
+	assert_memory_equal(fc[0].uuid, engine_echo_uuid, 16);
 	assert_int_equal(fc[2].id, 3);
-	assert_memory_equal(fc[2].uuid, rig_spdm_uuid, 16);
+	assert_memory_equal(fc[2].uuid, engine_spdm_uuid, 16);
 	assert_int_equal(issei_sysfs_read(r.dev, "fw_ver", buf, sizeof(buf)), 8);
 	assert_string_equal(buf, "1.2.3.4\n");
 	assert_true(issei_sysfs_read(r.dev, "fw_clients/3/uuid", buf, sizeof(buf)) > 0);
@@ -160,7 +160,7 @@ static void up_connected(struct issei_rig *r, struct issei_host_client **a,
 	assert_int_equal(rig_up_full(r, NULL, to, gate, true), 0);
 	assert_int_equal(rig_done(r, 1), 0);
 	assert_int_equal(issei_open(r->dev, a), 0);
-	assert_int_equal(issei_connect(*a, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(*a, engine_echo_uuid, NULL), 0);
 }
 
 /* The fixture of tests that start connected: client a on the echo client. */
@@ -169,25 +169,23 @@ struct conn {
 	struct issei_host_client *a;
 };
 
-static int conn_setup(void **state)
+static struct conn *conn_new(void)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 
 	assert_non_null(c);
 	up_connected(&c->r, &c->a, NULL, NULL);
-	*state = c;
-	return 0;
+	return c;
 }
 
-static int conn_teardown(void **state)
+static void conn_free(struct conn *c)
 {
-	struct conn *c = *state;
-
 	issei_close(c->a);
 	rig_down(&c->r);
 	free(c);
-	return 0;
 }
+
+TH_FIXTURE(conn_new(), conn_free)
 
 /* After a reset the old connection is gone and a new one works. */
 static void check_recovered(struct issei_rig *r, struct issei_host_client *a)
@@ -196,7 +194,7 @@ static void check_recovered(struct issei_rig *r, struct issei_host_client *a)
 
 	assert_int_equal(rig_done(r, 2), 0);
 	assert_int_equal(issei_read(a, buf, sizeof(buf), 0), -ENOTCONN);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, NULL), 0);
 	assert_int_equal(rig_roundtrip(a, "ping", 4, buf, sizeof(buf)), 4);
 	assert_memory_equal(buf, "ping", 4);
 }
@@ -271,7 +269,7 @@ static void test_reset_on_stuck_h2f(void **state)
 	(void)state;
 	up_connected(&r, &a, &to, NULL);
 	assert_int_equal(issei_open(r.dev, &b), 0);
-	assert_int_equal(issei_connect(b, rig_echo1_uuid, NULL), 0);
+	assert_int_equal(issei_connect(b, engine_echo1_uuid, NULL), 0);
 	assert_int_equal(rig_inject(&r, ISSEI_FW_FAULT_NO_CONSUME, 0, 1), 0);
 	assert_int_equal(issei_write(a, "stuck", 5, RIG_WAIT_MS), 5);
 	/* Queued behind the stuck slot; returns n when the reset disconnects
@@ -294,7 +292,7 @@ static void test_double_reply_disconnects(void **state)
 	uint8_t buf[16];
 
 	assert_int_equal(issei_open(r->dev, &b), 0);
-	assert_int_equal(issei_connect(b, rig_echo1_uuid, NULL), 0);
+	assert_int_equal(issei_connect(b, engine_echo1_uuid, NULL), 0);
 	issei_fw_get_stats(r->fw, &st);
 	assert_int_equal(rig_inject(r, ISSEI_FW_FAULT_DOUBLE_REPLY, 0, 1), 0);
 	assert_int_equal(issei_write(a, "two", 3, RIG_WAIT_MS), 3);
@@ -321,7 +319,7 @@ static void test_reply_over_mtu_disconnects(void **state)
 	assert_int_equal(issei_write(a, "big", 3, RIG_WAIT_MS), 3);
 	assert_int_equal(issei_read(a, buf, sizeof(buf), RIG_WAIT_MS), -ENOTCONN);
 	assert_int_equal(rig_resets(r), 1);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, NULL), 0);
 	assert_int_equal(rig_roundtrip(a, "ok", 2, buf, sizeof(buf)), 2);
 }
 
@@ -335,7 +333,7 @@ static void test_slow_answers_do_not_reset(void **state)
 	up_faulty(&r, NULL, ISSEI_FW_FAULT_SLOW, 20, -1);
 	assert_int_equal(rig_done(&r, 1), 0);
 	assert_int_equal(issei_open(r.dev, &a), 0);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, NULL), 0);
 	assert_int_equal(rig_roundtrip(a, "slow", 4, buf, sizeof(buf)), 4);
 	assert_int_equal(rig_resets(&r), 1);
 	issei_close(a);
@@ -359,7 +357,7 @@ static void test_disable_after_max_resets(void **state)
 	assert_int_equal(info.reset_count, ISSEI_MAX_CONSEC_RESET + 1);
 	/* Disabled: the user API reports a device that is not up. */
 	assert_int_equal(issei_open(r.dev, &a), 0);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), -ENODEV);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, NULL), -ENODEV);
 	assert_int_equal(issei_write(a, "x", 1, 0), -EBUSY);
 	assert_int_equal(issei_read(a, buf, sizeof(buf), 0), -EBUSY);
 	assert_int_equal(issei_poll(a, ISSEI_POLLIN, 0), ISSEI_POLLERR);
@@ -375,7 +373,7 @@ static void test_disable_after_max_resets(void **state)
 	assert_int_equal(issei_wait_state(r.dev, ISSEI_RST_STATE_DISABLED, 0, RIG_WAIT_MS), 0);
 	issei_get_info(r.dev, &info);
 	assert_int_equal(info.all_reset_count, resets);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), -ENODEV);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, NULL), -ENODEV);
 	issei_close(a);
 	rig_down(&r);
 }
@@ -421,7 +419,7 @@ static void test_stop_leaves_nothing(void **state)
 	assert_int_equal(info.state, ISSEI_RST_STATE_DISABLED);
 	assert_int_equal(info.fw_client_count, 0);
 	assert_int_equal(issei_read(a, buf, sizeof(buf), 0), -EBUSY);
-	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), -ENODEV);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, NULL), -ENODEV);
 	gate_open(&gate);
 	/* Clients left open are freed by destroy (ASan checks the rest). */
 	rig_down(&r);
@@ -437,7 +435,7 @@ static void test_restart_after_stop(void **state)
 	issei_stop(r->dev);
 	assert_int_equal(issei_start(r->dev), 0);
 	assert_int_equal(rig_done(r, 3), 0); /* power-down reset + new one */
-	assert_int_equal(issei_connect(a, rig_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(a, engine_echo_uuid, NULL), 0);
 	assert_int_equal(rig_roundtrip(a, "again", 5, buf, sizeof(buf)), 5);
 }
 
@@ -508,15 +506,13 @@ int main(void)
 		cmocka_unit_test(test_reset_on_faults_when_connected),
 		cmocka_unit_test(test_reset_on_late_replies),
 		cmocka_unit_test(test_reset_on_stuck_h2f),
-		cmocka_unit_test_setup_teardown(test_double_reply_disconnects, conn_setup,
-						conn_teardown),
-		cmocka_unit_test_setup_teardown(test_reply_over_mtu_disconnects, conn_setup,
-						conn_teardown),
+		cmocka_unit_test_setup_teardown(test_double_reply_disconnects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_over_mtu_disconnects, setup, teardown),
 		cmocka_unit_test(test_slow_answers_do_not_reset),
 		cmocka_unit_test(test_disable_after_max_resets),
 		cmocka_unit_test(test_consecutive_count_cleared_by_success),
 		cmocka_unit_test(test_stop_leaves_nothing),
-		cmocka_unit_test_setup_teardown(test_restart_after_stop, conn_setup, conn_teardown),
+		cmocka_unit_test_setup_teardown(test_restart_after_stop, setup, teardown),
 		cmocka_unit_test(test_32_clients),
 		cmocka_unit_test(test_fw_stop_with_zeroed_sleepers),
 	};

@@ -93,9 +93,9 @@ static void exchange(struct issei_device *dev)
 
 	assert_int_equal(issei_open(dev, &e), 0);
 	assert_int_equal(issei_open(dev, &s), 0);
-	assert_int_equal(issei_connect(e, rig_echo_uuid, &p), 0);
+	assert_int_equal(issei_connect(e, engine_echo_uuid, &p), 0);
 	assert_int_equal(p.max_msg_length, 5120);
-	assert_int_equal(issei_connect(s, rig_spdm_uuid, &p), 0);
+	assert_int_equal(issei_connect(s, engine_spdm_uuid, &p), 0);
 	assert_int_equal(rig_roundtrip(e, "across", 6, buf, sizeof(buf)), 6);
 	assert_memory_equal(buf, "across", 6);
 	assert_int_equal(rig_roundtrip(s, get_version, 4, buf, sizeof(buf)), 12);
@@ -122,7 +122,7 @@ static void test_two_processes(void **state)
 		assert_int_equal(issei_start(dev), 0);
 		assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 1, RIG_WAIT_MS), 0);
 		exchange(dev);
-		assert_true(issei_remote_client_name(r, rig_spdm_uuid, name, kind));
+		assert_true(issei_remote_client_name(r, engine_spdm_uuid, name, kind));
 		assert_string_equal(name, "spdm");
 		assert_string_equal(kind, "spdm");
 		issei_remote_close(r);
@@ -177,8 +177,8 @@ static void test_firmware_killed(void **state)
 	assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DONE, 1, RIG_WAIT_MS), 0);
 	assert_int_equal(issei_open(dev, &e), 0);
 	assert_int_equal(issei_open(dev, &f), 0);
-	assert_int_equal(issei_connect(e, rig_echo_uuid, NULL), 0);
-	assert_int_equal(issei_connect(f, rig_echo1_uuid, NULL), 0);
+	assert_int_equal(issei_connect(e, engine_echo_uuid, NULL), 0);
+	assert_int_equal(issei_connect(f, engine_echo1_uuid, NULL), 0);
 	kill(c.pid, SIGKILL);
 	assert_int_equal(waitpid(c.pid, &st, 0), c.pid);
 	close(c.stop_w);
@@ -188,7 +188,7 @@ static void test_firmware_killed(void **state)
 	assert_int_equal(issei_write(e, "1", 1, RIG_WAIT_MS), 1);
 	assert_int_equal(issei_write(f, "2", 1, RIG_WAIT_MS), 1);
 	assert_int_equal(issei_wait_state(dev, ISSEI_RST_STATE_DISABLED, 1, RIG_WAIT_MS), 0);
-	assert_int_equal(issei_connect(e, rig_echo_uuid, NULL), -ENODEV);
+	assert_int_equal(issei_connect(e, engine_echo_uuid, NULL), -ENODEV);
 	issei_close(f);
 	issei_close(e);
 	issei_remote_close(r);

@@ -499,43 +499,34 @@ static void test_reset_not_supported_ignored(void **state)
 
 #define ROUNDS 200
 
-struct worker {
-	struct scmi_agent *a;
-	uint32_t want;
-	int failures;
-};
-
-static void *guest_loop(void *arg)
+/* ROUNDS discoveries of a's own agent id: how many were not want. */
+static int guest_loop(void *a, uint64_t want)
 {
-	struct worker *w = arg;
+	int failures = 0;
 
 	for (int i = 0; i < ROUNDS; i++) {
 		uint32_t id = 0;
 
-		if (scmi_base_discover_agent(w->a, SCMI_BASE_AGENT_ID_SELF, &id, NULL) ||
-		    id != w->want)
-			w->failures++;
+		if (scmi_base_discover_agent(a, SCMI_BASE_AGENT_ID_SELF, &id, NULL) || id != want)
+			failures++;
 	}
-	return NULL;
+	return failures;
 }
 
 /* Two guests and the management channel at once: each answered as itself. */
 static void test_guests_and_management_concurrently(void **state)
 {
 	struct fix *f = *state;
-	struct worker w[2] = { { f->guest[1], 2, 0 }, { f->guest[2], 3, 0 } };
-	pthread_t t[2];
+	struct th_call w[2];
 
 	for (int i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&t[i], NULL, guest_loop, &w[i]), 0);
+		th_call_start(&w[i], guest_loop, f->guest[i + 1], (uint64_t)i + 2);
 	for (int i = 0; i < ROUNDS / 4; i++)
 		assert_int_equal(mediator_domain_assign(f->m, 2, f->b.fdt, "/passthrough/gpu",
 							f->err, sizeof(f->err)),
 				 0);
-	for (int i = 0; i < 2; i++) {
-		assert_int_equal(pthread_join(t[i], NULL), 0);
-		assert_int_equal(w[i].failures, 0);
-	}
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(th_call_join(&w[i]), 0);
 }
 
 /* ------------------------------------------------------ control records */
@@ -1066,24 +1057,22 @@ static void test_held_guest_blocks_nobody_else(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_probe_default_board, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_domain_create_outcomes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_foreign_function_ids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_own_id_forwarded_with_args, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_assign_grants_only_that_domain, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_destroy_resets_agent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_channel_stays_own, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused_reset_stays_dying, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_not_supported_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_assign_mixed_and_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_guests_and_management_concurrently, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_held_guest_blocks_nobody_else, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_destroys, setup, teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_probe_default_board),
+		T(test_domain_create_outcomes),
+		T(test_foreign_function_ids),
+		T(test_own_id_forwarded_with_args),
+		T(test_assign_grants_only_that_domain),
+		T(test_destroy_resets_agent),
+		T(test_malformed_channel_stays_own),
+		T(test_refused_reset_stays_dying),
+		T(test_reset_not_supported_ignored),
+		T(test_assign_mixed_and_refused),
+		T(test_guests_and_management_concurrently),
+		T(test_held_guest_blocks_nobody_else),
+		T(test_concurrent_destroys),
 		cmocka_unit_test(test_ctl_records),
-		cmocka_unit_test_setup_teardown(test_ctl_replies, setup, teardown),
+		T(test_ctl_replies),
 		cmocka_unit_test(test_dt_error_outcomes),
 		cmocka_unit_test(test_dt_dom0_agent),
 		cmocka_unit_test(test_dt_device_entries),
@@ -1091,6 +1080,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_probe_creates_dom0, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_failures_unwind, setup_bare, teardown),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -433,12 +433,14 @@ static void test_board_of_its_own(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_guests_see_only_their_agent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_foreign_ids_reach_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_devices_and_reset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_channel_stays_own, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_guest_killed_mid_call, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cli_outcomes, setup, teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_guests_see_only_their_agent),
+		T(test_foreign_ids_reach_nothing),
+		T(test_devices_and_reset),
+		T(test_malformed_channel_stays_own),
+		T(test_guest_killed_mid_call),
+		T(test_cli_outcomes),
+#undef T
 		cmocka_unit_test(test_board_of_its_own),
 		cmocka_unit_test_setup_teardown(test_guests_see_only_their_agent, setup_remote,
 						teardown),

@@ -10,6 +10,7 @@
  * added and removed); the driver's pool must be empty at the end.
  */
 #include "helpers.h"
+#include "optee_fake_probe.h"
 
 #include <fwkit/base.h>
 #include <fwkit/optee/client.h>
@@ -64,9 +65,8 @@ struct fake {
 	struct hw_shm *mem;
 	pthread_mutex_t lock;
 	/* fast-call answers */
-	uint32_t uid0, api_major, caps, max_notif, rpc_params, enable_a0;
-	uint64_t threads_a0, threads_a1, caps_a0;
-	uint64_t shm_cfg[4]; /* a0..a3 of GET_SHM_CONFIG */
+	struct fake_probe probe;
+	uint32_t enable_a0;
 	/* what the driver did */
 	bool cache_enabled;
 	int enables, disables;
@@ -118,26 +118,9 @@ static void write_arg(struct fake *f, uint64_t paddr, const struct optee_msg_arg
 
 static void fast_call(struct fake *f, const struct hw_smc_args *a, struct hw_smc_res *r)
 {
+	if (fake_probe_answer(&f->probe, a, r))
+		return;
 	switch (a->a[0]) {
-	case OPTEE_SMC_CALLS_UID:
-		*r = (struct hw_smc_res){ { f->uid0, OPTEE_MSG_UID_1, OPTEE_MSG_UID_2,
-					    OPTEE_MSG_UID_3 } };
-		break;
-	case OPTEE_SMC_GET_OS_REVISION:
-		*r = (struct hw_smc_res){ { 4, 10, 0xabcd } };
-		break;
-	case OPTEE_SMC_CALLS_REVISION:
-		*r = (struct hw_smc_res){ { f->api_major, 0 } };
-		break;
-	case OPTEE_SMC_GET_THREAD_COUNT:
-		*r = (struct hw_smc_res){ { f->threads_a0, f->threads_a1 } };
-		break;
-	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
-		*r = (struct hw_smc_res){ { f->caps_a0, f->caps, f->max_notif, f->rpc_params } };
-		break;
-	case OPTEE_SMC_GET_SHM_CONFIG:
-		memcpy(r->a, f->shm_cfg, sizeof(r->a));
-		break;
 	case OPTEE_SMC_ENABLE_SHM_CACHE:
 		f->enables++;
 		r->a[0] = f->enable_a0;
@@ -162,7 +145,7 @@ static void fast_call(struct fake *f, const struct hw_smc_args *a, struct hw_smc
 
 static uint64_t rpc_arg_pa(struct fake *f, struct fthread *t)
 {
-	return f->rpc_params ? t->parg + OPTEE_MSG_GET_ARG_SIZE(t->nparams) : t->rpc_pa;
+	return f->probe.rpc_params ? t->parg + OPTEE_MSG_GET_ARG_SIZE(t->nparams) : t->rpc_pa;
 }
 
 static void post_cmd(struct fake *f, struct fthread *t, const struct step *s, struct hw_smc_res *r)
@@ -423,11 +406,14 @@ static struct rig *rig_new(void)
 	pthread_mutex_init(&f->lock, NULL);
 	fw_completion_init(&f->limited_c);
 	fw_completion_init(&f->hang_release);
-	f->uid0 = OPTEE_MSG_UID_0;
-	f->api_major = 2;
-	f->threads_a1 = 4;
+	f->probe.uid0 = OPTEE_MSG_UID_0;
+	f->probe.api_major = 2;
+	f->probe.os_rev[0] = 4;
+	f->probe.os_rev[1] = 10;
+	f->probe.os_rev[2] = 0xabcd;
+	f->probe.threads_a1 = 4;
 	f->nthreads = 4;
-	f->caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM;
+	f->probe.caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM;
 	f->fail_add_at = -1;
 	f->ndevs = 2;
 	g->ops = (struct optee_drv_device_ops){ dev_add, dev_remove, f };
@@ -469,6 +455,9 @@ static void rig_free(struct rig *g)
 	free(g);
 }
 
+/* The fixture of the tests on one fake secure world. */
+TH_FIXTURE(rig_new(), rig_free)
+
 static void probe_ok(struct rig *g)
 {
 	assert_int_equal(optee_drv_probe(&g->cfg, &g->drv, NULL), 0);
@@ -507,7 +496,7 @@ static void assert_comms(const struct optee_msg_arg *arg)
 
 static void test_probe_and_remove(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_drv_info info;
 
 	probe_ok(g);
@@ -527,7 +516,6 @@ static void test_probe_and_remove(void **state)
 			 OPTEE_MSG_ATTR_TYPE_VALUE_INPUT | OPTEE_MSG_ATTR_META);
 	remove_clean(g);
 	assert_int_equal(g->f.removed, 2);
-	rig_free(g);
 }
 
 /* Each step made to fail in turn: the probe fails there (or, for the tolerated
@@ -548,30 +536,30 @@ static void test_probe_fails_at_each_step(void **state)
 
 		switch (i) {
 		case 0:
-			f->uid0 = 0x12345678;
+			f->probe.uid0 = 0x12345678;
 			break;
 		case 1:
-			f->api_major = 3;
+			f->probe.api_major = 3;
 			break;
 		case 2:
-			f->caps_a0 = OPTEE_SMC_RETURN_ENOTAVAIL;
+			f->probe.caps_a0 = OPTEE_SMC_RETURN_ENOTAVAIL;
 			break;
 		case 3:
-			f->caps |= OPTEE_SMC_SEC_CAP_ASYNC_NOTIF;
-			f->max_notif = 1u << 20;
+			f->probe.caps |= OPTEE_SMC_SEC_CAP_ASYNC_NOTIF;
+			f->probe.max_notif = 1u << 20;
 			break;
 		case 4:
-			f->caps |= OPTEE_SMC_SEC_CAP_RPC_ARG;
-			f->rpc_params = 200;
+			f->probe.caps |= OPTEE_SMC_SEC_CAP_RPC_ARG;
+			f->probe.rpc_params = 200;
 			break;
 		case 5:
-			f->caps = 0;
+			f->probe.caps = 0;
 			break; /* neither dynamic nor reserved memory */
 		case 6:	       /* reserved memory outside the normal world's */
-			f->caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM;
-			f->shm_cfg[1] = 0x10000000;
-			f->shm_cfg[2] = 0x10000;
-			f->shm_cfg[3] = OPTEE_SMC_SHM_CACHED;
+			f->probe.caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM;
+			f->probe.shm_cfg[1] = 0x10000000;
+			f->probe.shm_cfg[2] = 0x10000;
+			f->probe.shm_cfg[3] = OPTEE_SMC_SHM_CACHED;
 			break;
 		case 7:
 			f->enable_a0 = OPTEE_SMC_RETURN_ENOTAVAIL;
@@ -593,52 +581,49 @@ static void test_probe_fails_at_each_step(void **state)
 /* GET_THREAD_COUNT and GET_OS_REVISION failures are tolerated, as in Linux. */
 static void test_probe_tolerates_thread_count(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_drv_info info;
 
-	g->f.threads_a0 = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
+	g->f.probe.threads_a0 = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
 	probe_ok(g);
 	optee_drv_get_info(g->drv, &info);
 	assert_int_equal(info.thread_count, 0);
 	assert_int_equal(optee_client_system_session(g->drv, TEST_TA), -ENOSPC);
 	remove_clean(g);
-	rig_free(g);
 }
 
 static void test_probe_reserved_pool(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_drv_info info;
 
-	g->f.caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM;
-	g->f.shm_cfg[1] = MEM_PADDR + 0x8000;
-	g->f.shm_cfg[2] = 0x10000;
-	g->f.shm_cfg[3] = OPTEE_SMC_SHM_CACHED;
+	g->f.probe.caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM;
+	g->f.probe.shm_cfg[1] = MEM_PADDR + 0x8000;
+	g->f.probe.shm_cfg[2] = 0x10000;
+	g->f.probe.shm_cfg[3] = OPTEE_SMC_SHM_CACHED;
 	probe_ok(g);
 	optee_drv_get_info(g->drv, &info);
 	assert_false(info.dynamic_shm);
 	assert_int_equal(info.pool_paddr, MEM_PADDR + 0x8000);
 	assert_int_equal(info.pool_size, 0x10000);
 	remove_clean(g);
-	rig_free(g);
 }
 
 static void test_probe_absent_secure_world(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	enum optee_probe_step at;
 
 	rig_use_slot(g, false);
 	assert_int_equal(optee_drv_probe(&g->cfg, &g->drv, &at), -ETIMEDOUT);
 	assert_int_equal(at, OPTEE_PROBE_UID);
-	rig_free(g);
 }
 
 /* ------------------------------------------------------------ the call loop */
 
 static void test_every_rpc_kind(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct fake *f = &g->f;
 	struct optee_msg_arg arg;
 	const uint64_t vin = OPTEE_MSG_ATTR_TYPE_VALUE_INPUT;
@@ -687,7 +672,6 @@ static void test_every_rpc_kind(void **state)
 	/* The application buffer the secure world never freed is the only one left. */
 	assert_int_equal(optee_drv_pool_pages_used(g->drv), 1);
 	optee_drv_remove(g->drv);
-	rig_free(g);
 }
 
 /* With RPC_ARG the RPC arg travels after the call's own, and no shm cache is used. The
@@ -695,7 +679,7 @@ static void test_every_rpc_kind(void **state)
  * page and call CALL_WITH_REGD_ARG (test_optee_system covers that against the emulator). */
 static void test_rpc_arg_mode(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_msg_arg arg;
 	const struct step prog[] = {
 		{ S_CMD,
@@ -704,11 +688,11 @@ static void test_rpc_arg_mode(void **state)
 		{ S_END, { TEE_SUCCESS } },
 	};
 
-	g->f.caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG;
-	g->f.shm_cfg[1] = MEM_PADDR + 0x8000;
-	g->f.shm_cfg[2] = 0x10000;
-	g->f.shm_cfg[3] = OPTEE_SMC_SHM_CACHED;
-	g->f.rpc_params = 4;
+	g->f.probe.caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG;
+	g->f.probe.shm_cfg[1] = MEM_PADDR + 0x8000;
+	g->f.probe.shm_cfg[2] = 0x10000;
+	g->f.probe.shm_cfg[3] = OPTEE_SMC_SHM_CACHED;
+	g->f.probe.rpc_params = 4;
 	probe_ok(g);
 	assert_int_equal(g->f.enables, 0);
 	call_prog(g, prog, &arg);
@@ -717,13 +701,12 @@ static void test_rpc_arg_mode(void **state)
 	assert_int_equal(g->f.rpc_ret[0], TEE_SUCCESS);
 	assert_int_equal(optee_drv_notif_wait(g->drv, 9, 1), 0);
 	remove_clean(g);
-	rig_free(g);
 }
 
 /* The secure world keeps its RPC buffer cached; remove drains it back into the pool. */
 static void test_shm_cache_drained_on_remove(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_msg_arg arg;
 	const struct step prog[] = { { S_ALLOC, { 160 } }, { S_KEEP, { 0 } }, { S_END, { 0 } } };
 
@@ -737,12 +720,11 @@ static void test_shm_cache_drained_on_remove(void **state)
 	th_log_release();
 	assert_int_equal(g->f.ncached, 0);
 	assert_false(g->f.cache_enabled);
-	rig_free(g);
 }
 
 static void test_hostile_replies(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_msg_arg arg;
 	const struct step bad_a0[] = { { S_END_A0, { OPTEE_SMC_RETURN_EBADCMD } } };
 	const struct step odd_a0[] = { { S_END_A0, { 0x1234567890ull } } };
@@ -770,13 +752,12 @@ static void test_hostile_replies(void **state)
 	call_prog(g, bad_free, &arg);
 	assert_int_equal(arg.ret, TEE_SUCCESS);
 	remove_clean(g);
-	rig_free(g);
 }
 
 /* A secure world that dies in the middle of a call: the call ends, COMMUNICATION / COMMS. */
 static void test_dead_secure_world(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_msg_arg arg;
 	const struct step hang[] = { { S_INTR, { 0 } }, { S_HANG, { 0 } }, { S_END, { 0 } } };
 
@@ -792,7 +773,6 @@ static void test_dead_secure_world(void **state)
 	/* Only now may the stalled secure world write its late answer, into a page the driver
 	 * gave up: while a later call of ours fills that page, the test would race itself. */
 	fw_complete(&g->f.hang_release);
-	rig_free(g);
 }
 
 /* ------------------------------------------------- waits: threads, notifs */
@@ -839,12 +819,12 @@ static const struct step wait_key1[] = {
  * once the first call ends. */
 static void test_thread_limit_then_progress(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct caller a = { .g = g, .func = 1, .session = TEST_TA },
 		      b = { .g = g, .func = 2, .session = TEST_TA };
 	pthread_t ta, tb;
 
-	g->f.threads_a0 = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION; /* the driver counts nothing */
+	g->f.probe.threads_a0 = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION; /* the driver counts nothing */
 	g->f.nthreads = 1;
 	probe_ok(g);
 	g->f.progs[1] = wait_key1;
@@ -861,7 +841,6 @@ static void test_thread_limit_then_progress(void **state)
 	assert_int_equal(a.arg.ret, TEE_SUCCESS);
 	assert_int_equal(b.arg.ret, TEE_SUCCESS);
 	remove_clean(g);
-	rig_free(g);
 }
 
 static void *sys_call_main(void *p)
@@ -878,13 +857,13 @@ static void *sys_call_main(void *p)
  * other one keeps ordinary callers out, and the system session still gets through. */
 static void test_system_thread_gets_through(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct caller a = { .g = g, .func = 1, .session = TEST_TA },
 		      b = { .g = g, .func = 2, .session = TEST_TA };
 	struct caller sys = { .g = g, .func = 2, .session = 55 };
 	pthread_t ta, tb;
 
-	g->f.threads_a1 = 2;
+	g->f.probe.threads_a1 = 2;
 	g->f.nthreads = 2;
 	probe_ok(g);
 	assert_int_equal(optee_client_system_session(g->drv, 55), 0);
@@ -901,31 +880,20 @@ static void test_system_thread_gets_through(void **state)
 	pthread_join(tb, NULL);
 	assert_int_equal(b.arg.ret, TEE_SUCCESS);
 	remove_clean(g);
-	rig_free(g);
 }
 
-struct waiter {
-	struct optee_drv *drv;
-	uint32_t key;
-	int ret;
-};
-
-static void *waiter_main(void *p)
+/* A wait for key of up to 10 s, as a th_call_fn. */
+static int notif_wait(void *drv, uint64_t key)
 {
-	struct waiter *w = p;
-
-	w->ret = optee_drv_notif_wait(w->drv, w->key, 10000);
-	return NULL;
+	return optee_drv_notif_wait(drv, (uint32_t)key, 10000);
 }
 
 static void test_notification_order_and_duplicates(void **state)
 {
-	struct rig *g = rig_new();
-	struct waiter w;
-	pthread_t t;
+	struct rig *g = *state;
+	struct th_call w;
 
 	probe_ok(g);
-	w = (struct waiter){ g->drv, 2, -1 };
 	/* A send before the wait is kept, once. */
 	assert_int_equal(optee_drv_notif_send(g->drv, 5), 0);
 	assert_int_equal(optee_drv_notif_send(g->drv, 5), 0);
@@ -935,21 +903,19 @@ static void test_notification_order_and_duplicates(void **state)
 	assert_int_equal(optee_drv_notif_send(g->drv, OPTEE_DEFAULT_MAX_NOTIF_VALUE), -EINVAL);
 	assert_int_equal(optee_drv_notif_wait(g->drv, OPTEE_DEFAULT_MAX_NOTIF_VALUE, 1), -EINVAL);
 	/* A second waiter on a key is refused; the first still gets its send. */
-	assert_int_equal(pthread_create(&t, NULL, waiter_main, &w), 0);
+	th_call_start(&w, notif_wait, g->drv, 2);
 	wait_for_waiter(g->drv, 2);
 	assert_int_equal(optee_drv_notif_wait(g->drv, 2, 1), -EBUSY);
 	assert_int_equal(optee_drv_notif_send(g->drv, 2), 0);
-	pthread_join(t, NULL);
-	assert_int_equal(w.ret, 0);
+	assert_int_equal(th_call_join(&w), 0);
 	remove_clean(g);
-	rig_free(g);
 }
 
 /* ----------------------------------------------------------------- sessions */
 
 static void test_session_flow(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_client_result res;
 	struct optee_uuid uuid;
 	struct optee_shm shm;
@@ -981,13 +947,12 @@ static void test_session_flow(void **state)
 	assert_int_equal(res.ret, TEE_SUCCESS);
 	optee_drv_shm_free(g->drv, &shm);
 	remove_clean(g);
-	rig_free(g);
 }
 
 /* No enumeration PTA: probe succeeds with no devices, as Linux's does. */
 static void test_no_enumeration_pta(void **state)
 {
-	struct rig *g = rig_new();
+	struct rig *g = *state;
 	struct optee_drv_info info;
 
 	g->f.ndevs = -1;
@@ -995,27 +960,28 @@ static void test_no_enumeration_pta(void **state)
 	optee_drv_get_info(g->drv, &info);
 	assert_int_equal(info.ndevices, 0);
 	remove_clean(g);
-	rig_free(g);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_probe_and_remove),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_probe_and_remove),
 		cmocka_unit_test(test_probe_fails_at_each_step),
-		cmocka_unit_test(test_probe_tolerates_thread_count),
-		cmocka_unit_test(test_probe_reserved_pool),
-		cmocka_unit_test(test_probe_absent_secure_world),
-		cmocka_unit_test(test_every_rpc_kind),
-		cmocka_unit_test(test_rpc_arg_mode),
-		cmocka_unit_test(test_shm_cache_drained_on_remove),
-		cmocka_unit_test(test_hostile_replies),
-		cmocka_unit_test(test_dead_secure_world),
-		cmocka_unit_test(test_thread_limit_then_progress),
-		cmocka_unit_test(test_system_thread_gets_through),
-		cmocka_unit_test(test_notification_order_and_duplicates),
-		cmocka_unit_test(test_session_flow),
-		cmocka_unit_test(test_no_enumeration_pta),
+		T(test_probe_tolerates_thread_count),
+		T(test_probe_reserved_pool),
+		T(test_probe_absent_secure_world),
+		T(test_every_rpc_kind),
+		T(test_rpc_arg_mode),
+		T(test_shm_cache_drained_on_remove),
+		T(test_hostile_replies),
+		T(test_dead_secure_world),
+		T(test_thread_limit_then_progress),
+		T(test_system_thread_gets_through),
+		T(test_notification_order_and_duplicates),
+		T(test_session_flow),
+		T(test_no_enumeration_pta),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -574,20 +574,21 @@ static void test_probe_failure_unwinds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_tee_values_lowest_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tee_alloc_and_start, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tee_without_notifications, setup, teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_tee_values_lowest_first),
+		T(test_tee_alloc_and_start),
+		T(test_tee_without_notifications),
 		cmocka_unit_test(test_binding),
-		cmocka_unit_test_setup_teardown(test_probe_enables_and_remove_stops, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_drain_order_and_early_sends, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_drain_refuses_bad_flags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_roundtrip_through_top_half, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_values_exhausted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bottom_half, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bottom_half_after_stop, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enable_during_bottom_half, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_probe_failure_unwinds, setup, teardown),
+		T(test_probe_enables_and_remove_stops),
+		T(test_drain_order_and_early_sends),
+		T(test_drain_refuses_bad_flags),
+		T(test_roundtrip_through_top_half),
+		T(test_values_exhausted),
+		T(test_bottom_half),
+		T(test_bottom_half_after_stop),
+		T(test_enable_during_bottom_half),
+		T(test_probe_failure_unwinds),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,7 @@
  * foreign interrupt). Each side was tested against a scripted peer; this is
  * where a mismatch between the two would show.
  */
-#include "helpers.h"
+#include "rig.h"
 
 #include <fwkit/base.h>
 #include <fwkit/optee/client.h>
@@ -537,38 +537,30 @@ static void test_cli_bench_row(void **state)
 	assert_non_null(strstr(out, "{\"name\":\"floor.doorbell_2line.threads\""));
 }
 
+/* The command line's refusals. */
+static const struct rig_cli cli_refusals[] = {
+	{ { "optee", "invoke", "not-a-uuid", "0" }, .status = 2, .err = "is not a UUID" },
+	{ { "optee", "invoke", TEST_UUID, "0", "vx:1" }, .status = 2, .err = "bad param 'vx:1'" },
+	{ { "optee", "invoke", "00000000-0000-0000-0000-000000000001", "0" },
+	  .status = 1,
+	  .err = "open session: ITEM_NOT_FOUND, origin TEE" },
+	/* The default board's secure world raises no asynchronous notifications. */
+	{ { "optee", "notify" }, .status = 1, .err = "offers no asynchronous notifications" },
+	/* --control belongs to the secure world's process. */
+	{ { "optee", "--control", "-", "info" },
+	  .status = 2,
+	  .err = "--control is the secure world's" },
+	/* A control FIFO that cannot be made. */
+	{ { "optee", "--socket", "/nonexistent/tee.sock", "tee", "--control",
+	    "/nonexistent/tee.ctl" },
+	  .status = 1,
+	  .err = "--control /nonexistent/tee.ctl" },
+};
+
 static void test_cli_refusals(void **state)
 {
-	char out[4096], err[1024];
-
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
-				      "not-a-uuid", "0", NULL),
-			 2);
-	assert_non_null(strstr(err, "is not a UUID"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
-				      TEST_UUID, "0", "vx:1", NULL),
-			 2);
-	assert_non_null(strstr(err, "bad param 'vx:1'"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "invoke",
-				      "00000000-0000-0000-0000-000000000001", "0", NULL),
-			 1);
-	assert_non_null(strstr(err, "open session: ITEM_NOT_FOUND, origin TEE"));
-	/* The default board's secure world raises no asynchronous notifications. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "notify", NULL),
-			 1);
-	assert_non_null(strstr(err, "offers no asynchronous notifications"));
-	/* --control belongs to the secure world's process. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--control", "-",
-				      "info", NULL),
-			 2);
-	assert_non_null(strstr(err, "--control is the secure world's"));
-	/* A control FIFO that cannot be made. */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "optee", "--socket",
-				      "/nonexistent/tee.sock", "tee", "--control",
-				      "/nonexistent/tee.ctl", NULL),
-			 1);
-	assert_non_null(strstr(err, "--control /nonexistent/tee.ctl"));
+	rig_cli_steps(NULL, cli_refusals, FW_ARRAY_SIZE(cli_refusals));
 }
 
 /* ------------------------------------------------------- across processes */
@@ -602,56 +594,30 @@ static const struct optee_pta wait_pta = {
 	.invoke = wait_invoke,
 };
 
-static void child_ready(void *ctx)
-{
-	(void)!write(*(int *)ctx, "r", 1);
-}
-
-/* A secure world in a child process on path (extra_caps besides DYNAMIC_SHM and RPC_ARG);
- * its pid once it listens. */
-static pid_t start_tee_caps(const char *path, uint32_t extra_caps)
-{
-	static const struct optee_pta *const ptas[] = { &optee_pta_test, &wait_pta };
-	int rdy[2], stop[2];
-	char c;
-	pid_t pid;
-
-	assert_int_equal(pipe(rdy), 0);
-	assert_int_equal(pipe(stop), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		struct optee_tee_serve_opts o = {
-			.tee = { .threads = 4,
-				 .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG |
-					 extra_caps,
-				 .os_major = 4 },
-			.ptas = ptas,
-			.nptas = 2,
-			.ready = child_ready,
-			.ready_ctx = &rdy[1],
-		};
-		char err[256];
-
-		close(rdy[0]);
-		_exit(optee_tee_serve(path, &o, stop[0], err, sizeof(err)) ? 1 : 0);
-	}
-	close(rdy[1]);
-	close(stop[0]);
-	assert_int_equal(fw_wait_readable(rdy[0], fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC)), 0);
-	assert_int_equal(read(rdy[0], &c, 1), 1);
-	close(rdy[0]);
-	/* stop[1] stays open: the child serves until killed. */
-	return pid;
-}
-
-static pid_t start_tee(const char *path)
-{
-	return start_tee_caps(path, 0);
-}
-
 static pid_t tee_pid = -1, cli_pid = -1;
 static char tee_path[108];
+
+/* A secure world in a child process on tee_path (tee_pid; extra_caps besides DYNAMIC_SHM
+ * and RPC_ARG), and this process attached to it as its normal world with an SMC timeout
+ * of smc_s seconds. */
+static struct optee_remote *attach_tee(uint32_t extra_caps, int64_t smc_s)
+{
+	static const struct optee_pta *const ptas[] = { &optee_pta_test, &wait_pta };
+	struct optee_remote *r;
+	char err[256];
+	int stop[2];
+
+	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
+	assert_int_equal(pipe(stop), 0);
+	tee_pid = th_fork_tee(tee_path,
+			      &(const struct th_tee){ ptas, 2, extra_caps, stop[0], NULL, NULL });
+	close(stop[0]);
+	/* stop[1] stays open: the child serves until killed. */
+	assert_int_equal(optee_remote_open(tee_path, 5000, smc_s * (int64_t)FW_NSEC_PER_SEC, &r,
+					   err, sizeof(err)),
+			 0);
+	return r;
+}
 
 static void kill_tee(void)
 {
@@ -665,11 +631,7 @@ static void kill_tee(void)
 static int reap_tee(void **state)
 {
 	(void)state;
-	if (cli_pid > 0) {
-		kill(cli_pid, SIGKILL);
-		th_exit_status(cli_pid);
-		cli_pid = -1;
-	}
+	th_kill_server(&cli_pid, NULL);
 	if (tee_pid > 0)
 		kill_tee();
 	return 0;
@@ -688,11 +650,7 @@ static void test_xproc_invoke_and_refusals(void **state)
 	};
 
 	(void)state;
-	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
-	tee_pid = start_tee(path);
-	assert_int_equal(
-		optee_remote_open(path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
-		0);
+	r = attach_tee(0, 5);
 	session = open_test(optee_remote_drv(r));
 	/* An RPC SHM_ALLOC: the secure world wrote into memory the normal world created. */
 	assert_int_equal(optee_client_invoke(optee_remote_drv(r), session,
@@ -755,17 +713,11 @@ static void test_xproc_secure_world_dies(void **state)
 	struct optee_client_result res;
 	struct optee_param p[4] = { { 0 } };
 	uint64_t deadline = fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC);
-	char err[256];
-	const char *path = tee_path;
 	pthread_t th;
 
 	(void)state;
-	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
-	tee_pid = start_tee(path);
 	/* An SMC timeout far beyond the test's: only the hang-up can end the call in time. */
-	assert_int_equal(
-		optee_remote_open(path, 5000, 60 * (int64_t)FW_NSEC_PER_SEC, &r, err, sizeof(err)),
-		0);
+	r = attach_tee(0, 60);
 	w.drv = optee_remote_drv(r);
 	fw_completion_init(&hung_up);
 	optee_remote_on_hangup(r, note_hangup, &hung_up);
@@ -861,14 +813,10 @@ static void test_async_notif_in_process(void **state)
 static void test_xproc_async_notif(void **state)
 {
 	struct optee_remote *r;
-	char err[256], out[256], cli_err[256];
+	char out[256], cli_err[256];
 
 	(void)state;
-	th_tmp_path(tee_path, sizeof(tee_path), "optee-tee.sock");
-	tee_pid = start_tee_caps(tee_path, OPTEE_SMC_SEC_CAP_ASYNC_NOTIF);
-	assert_int_equal(optee_remote_open(tee_path, 5000, 5 * (int64_t)FW_NSEC_PER_SEC, &r, err,
-					   sizeof(err)),
-			 0);
+	r = attach_tee(OPTEE_SMC_SEC_CAP_ASYNC_NOTIF, 5);
 	check_notif_reaches(optee_remote_drv(r));
 	th_log_capture();
 	optee_remote_close(r);

@@ -1210,26 +1210,28 @@ static void test_board_binding(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fast_calls, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_no_reserved_shm, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_config, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_std_errors, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_session_flow, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_open_errors, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_memrefs, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_enumeration, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_rpc_alloc_cmd_free, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_rpc_arg_supplied, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_thread_limit, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_rewrite_during_call, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_destroy_during_rpc, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_board_binding, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_user_pta, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_rpc_alloc_answers, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_register_shm, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_register_limits, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_regd_arg, setup_default, teardown),
-		cmocka_unit_test_setup_teardown(test_unregister_in_use, setup_default, teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup_default, teardown)
+		T(test_fast_calls),
+		T(test_no_reserved_shm),
+		T(test_bad_config),
+		T(test_std_errors),
+		T(test_session_flow),
+		T(test_open_errors),
+		T(test_memrefs),
+		T(test_enumeration),
+		T(test_rpc_alloc_cmd_free),
+		T(test_rpc_arg_supplied),
+		T(test_thread_limit),
+		T(test_rewrite_during_call),
+		T(test_destroy_during_rpc),
+		T(test_board_binding),
+		T(test_user_pta),
+		T(test_rpc_alloc_answers),
+		T(test_register_shm),
+		T(test_register_limits),
+		T(test_regd_arg),
+		T(test_unregister_in_use),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -198,6 +198,19 @@ static void fake_destroy(struct fake *f)
 	th_log_release();
 }
 
+/* The fake most tests need: AUTO completion, with an interrupt, no P2A
+ * delay, a 2 s reply timeout. */
+static struct fake *auto_fake(void)
+{
+	struct fake *f;
+
+	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
+	return f;
+}
+
+/* The fixture of the tests on that fake. */
+TH_FIXTURE(auto_fake(), fake_destroy)
+
 static int version(struct fake *f, uint32_t *v)
 {
 	return scmi_base_protocol_version(f->agent, SCMI_PROTOCOL_BASE, v);
@@ -300,26 +313,21 @@ static void test_irq_mode_needs_irq(void **state)
 
 static void test_tokens_monotonic(void **state)
 {
-	struct fake *f;
+	struct fake *f = *state;
 	uint32_t v;
 
-	(void)state;
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(version(f, &v), 0);
 	for (int i = 1; i < 5; i++)
 		assert_int_equal(FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, f->hdrs[i]),
 				 FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, f->hdrs[i - 1]) + 1);
-	fake_destroy(f);
 }
 
 static void test_error_status(void **state)
 {
-	struct fake *f;
+	struct fake *f = *state;
 	struct scmi_xfer *x;
 
-	(void)state;
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
 	f->status = SCMI_DENIED;
 	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 9, 0, 0, &x), 0);
 	assert_int_equal(scmi_do_xfer(f->agent, x), -EACCES);
@@ -327,7 +335,6 @@ static void test_error_status(void **state)
 	scmi_xfer_put(f->agent, x);
 	f->status = SCMI_IN_USE;
 	assert_int_equal(scmi_agent_call(f->agent, 0x10, 0, NULL, 0, NULL, 0, NULL), -EIO);
-	fake_destroy(f);
 }
 
 static void test_timeout_then_late_reply(void **state)
@@ -443,11 +450,9 @@ static void test_bad_reply_length(void **state)
 
 static void test_delayed_response(void **state)
 {
-	struct fake *f;
+	struct fake *f = *state;
 	struct scmi_xfer *x;
 
-	(void)state;
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
 	f->mode = ANSWER_DRESP;
 	assert_int_equal(scmi_xfer_get_init(f->agent, 0x10, 0, 0, 0, &x), 0);
 	assert_int_equal(scmi_do_xfer_with_response(f->agent, x), 0);
@@ -457,7 +462,6 @@ static void test_delayed_response(void **state)
 	assert_int_equal(stats(f).delayed_responses, 1);
 	/* The P2A channel was handed back. */
 	assert_true(smt_channel_free(&f->rx));
-	fake_destroy(f);
 }
 
 static void test_delayed_response_out_of_order(void **state)
@@ -579,22 +583,19 @@ static uint32_t notif_hdr(uint8_t proto, uint8_t evt)
 }
 
 /* A fake with on_notify registered for protocol 0x15's event evt. */
-static struct fake *notify_rig(uint8_t evt)
+/* The fixture's fake listening to protocol 0x15's event evt, its log captured. */
+static void notify_on(struct fake *f, uint8_t evt)
 {
-	struct fake *f;
-
 	th_log_capture();
-	assert_int_equal(fake_create(&f, SCMI_COMPLETION_AUTO, true, 0, 2000), 0);
 	assert_int_equal(scmi_notify_register(f->agent, 0x15, evt, on_notify, f), 0);
-	return f;
 }
 
 static void test_notifications(void **state)
 {
-	struct fake *f = notify_rig(1);
+	struct fake *f = *state;
 	uint8_t p[8] = { 0x44, 0x33, 0x22, 0x11 };
 
-	(void)state;
+	notify_on(f, 1);
 	/* Another event of that protocol: nobody listens, nothing is called. */
 	fake_post(f, notif_hdr(0x15, 0), p, 8);
 	fake_post(f, notif_hdr(0x15, 1), p, 8);
@@ -614,15 +615,14 @@ static void test_notifications(void **state)
 	assert_int_equal(f->last_proto, 0x16);
 	assert_int_equal(f->last_evt, 7);
 	assert_int_equal(stats(f).notifications, 4);
-	fake_destroy(f);
 }
 
 static void test_rx_hostile(void **state)
 {
-	struct fake *f = notify_rig(SCMI_EVT_ANY);
+	struct fake *f = *state;
 	uint8_t p[8] = { 0 };
 
-	(void)state;
+	notify_on(f, SCMI_EVT_ANY);
 	/* Reserved message type: dropped, channel handed back. */
 	fake_post(f, FW_FIELD_PREP(SCMI_MSG_TYPE_MASK, SCMI_MSG_TYPE_RESERVED), p, 8);
 	/* A command "response" on the P2A channel is not ours either. */
@@ -635,18 +635,16 @@ static void test_rx_hostile(void **state)
 	wait_notified(f, 2);
 	assert_int_equal(f->last_evt, 3);
 	assert_int_equal(f->last_len, 0);
-	assert_true(th_log_contains("malformed notification length"));
-	assert_true(th_log_contains("unknown msg_type"));
+	th_log_contains_all("malformed notification length", "unknown msg_type", NULL);
 	assert_int_equal(stats(f).dropped_unexpected, 2);
-	fake_destroy(f);
 }
 
 static void test_notification_queue_overflow(void **state)
 {
-	struct fake *f = notify_rig(SCMI_EVT_ANY);
+	struct fake *f = *state;
 	uint8_t p[4] = { 0 };
 
-	(void)state;
+	notify_on(f, SCMI_EVT_ANY);
 	f->gate_closed = true; /* the callback blocks: the dispatcher stops draining */
 	/* The first one is in the callback, out of the queue, before the rest. */
 	fake_post(f, notif_hdr(0x15, 0), p, 4);
@@ -666,17 +664,17 @@ static void test_notification_queue_overflow(void **state)
 	wait_notified(f, 1 + SCMI_NOTIFY_QUEUE_LEN);
 	assert_int_equal(stats(f).dropped_notifications + (uint64_t)f->notified,
 			 1 + SCMI_NOTIFY_QUEUE_LEN + 3);
-	fake_destroy(f);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 		cmocka_unit_test(test_create_limits),
 		cmocka_unit_test(test_completion_modes),
 		cmocka_unit_test(test_irq_mode_needs_irq),
-		cmocka_unit_test(test_tokens_monotonic),
-		cmocka_unit_test(test_error_status),
+		T(test_tokens_monotonic),
+		T(test_error_status),
 		cmocka_unit_test(test_timeout_then_late_reply),
 		cmocka_unit_test(test_submit_one_at_a_time),
 		cmocka_unit_test(test_stale_token_dropped),
@@ -685,13 +683,14 @@ int main(void)
 		cmocka_unit_test(test_return_without_answer),
 		cmocka_unit_test(test_smc_not_supported),
 		cmocka_unit_test(test_bad_reply_length),
-		cmocka_unit_test(test_delayed_response),
+		T(test_delayed_response),
 		cmocka_unit_test(test_delayed_response_out_of_order),
 		cmocka_unit_test(test_unexpected_delayed_response),
 		cmocka_unit_test(test_delayed_response_timeout),
-		cmocka_unit_test(test_notifications),
-		cmocka_unit_test(test_rx_hostile),
-		cmocka_unit_test(test_notification_queue_overflow),
+		T(test_notifications),
+		T(test_rx_hostile),
+		T(test_notification_queue_overflow),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -334,15 +334,16 @@ static void test_part_fits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_init_reads_version_and_attributes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_short_reply, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delayed_response, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_negotiate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_msg_check, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_extended_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_iterator, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_iterator_hostile, setup, teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_init_reads_version_and_attributes),
+		T(test_short_reply),
+		T(test_delayed_response),
+		T(test_negotiate),
+		T(test_msg_check),
+		T(test_extended_name),
+		T(test_iterator),
+		T(test_iterator_hostile),
+#undef T
 		cmocka_unit_test(test_part_fits),
 	};
 

@@ -171,22 +171,10 @@ static uint32_t script_invoke(struct optee_pta_call *call, void *sess, uint32_t 
 	}
 }
 
-#define T1(a)	    TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, 0, 0, 0)
-#define T3(a, b, c) TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, TEE_PARAM_TYPE_##b, TEE_PARAM_TYPE_##c, 0)
-
-static const struct optee_pta_cmd script_cmds[] = {
-	{ PTA_SCMI_CMD_CAPABILITIES, T1(VALUE_OUTPUT) },
-	{ PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, T1(VALUE_INPUT) },
-	{ PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE,
-	  TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_MEMREF_INOUT, 0, 0) },
-	{ PTA_SCMI_CMD_GET_CHANNEL_HANDLE, T1(VALUE_INOUT) },
-	{ PTA_SCMI_CMD_PROCESS_MSG_CHANNEL, T3(VALUE_INPUT, MEMREF_INPUT, MEMREF_OUTPUT) },
-};
-
 static struct optee_pta script_pta = {
 	.name = "scripted " PTA_SCMI_NAME,
-	.cmds = script_cmds,
-	.ncmds = FW_ARRAY_SIZE(script_cmds),
+	.cmds = pta_scmi_cmds,
+	.ncmds = PTA_SCMI_NCMDS,
 	.open = script_open,
 	.invoke = script_invoke,
 	.close = script_close,
@@ -311,29 +299,17 @@ static int call_echo(struct scmi_agent *a, uint8_t proto, size_t len)
 	return ret;
 }
 
-struct bounded_call {
-	struct scmi_agent *a;
-	size_t len;
-	int ret;
-};
-
-static void *bounded_call_main(void *arg)
+/* call_echo of len bytes on Base, as a th_call_fn. */
+static int echo_base(void *a, uint64_t len)
 {
-	struct bounded_call *b = arg;
-
-	b->ret = call_echo(b->a, BASE, b->len);
-	return NULL;
+	return call_echo(a, BASE, (size_t)len);
 }
 
 /* A call that must end by the deadline: a channel lock never given back fails the test
  * here instead of hanging it. */
 static int call_by(struct scmi_agent *a, size_t len, int64_t ms)
 {
-	struct bounded_call b = { a, len, 0 };
-
-	assert_true(
-		th_finishes_by(bounded_call_main, &b, fw_deadline(ms * (int64_t)FW_NSEC_PER_MSEC)));
-	return b.ret;
+	return th_call_by(echo_base, a, len, fw_deadline(ms * (int64_t)FW_NSEC_PER_MSEC));
 }
 
 /* ------------------------------------------------------------ probe */
@@ -370,10 +346,8 @@ static void test_probe(void **state)
 	assert_int_equal(scmi_optee_agent_probe(f->drv, &oa), -EBUSY);
 	assert_null(oa);
 	assert_int_equal(atomic_load(&sc.opens), 3 + 1);
-	assert_true(th_log_contains("doesn't support SMT and MSG"));
-	assert_true(th_log_contains("Can't get capabilities"));
-	assert_true(th_log_contains("Can't open tee session"));
-	assert_true(th_log_contains("only one allowed"));
+	th_log_contains_all("doesn't support SMT and MSG", "Can't get capabilities",
+			    "Can't open tee session", "only one allowed", NULL);
 	th_log_release();
 	assert_int_equal(scmi_optee_agent_remove(f->oa), 0);
 	assert_int_equal(scmi_optee_agent_probe(f->drv, &f->oa), 0);
@@ -550,10 +524,9 @@ static void test_hostile_reply_sizes(void **state)
 	sc.msg_reply_size = sc.smt_reply_len = -1;
 	assert_int_equal(call_echo(msg, BASE, 8), 0);
 	assert_int_equal(call_echo(smt, BASE, 8), 0);
-	assert_true(th_log_contains("cannot hold header and status"));
-	assert_true(th_log_contains("beyond the buffer"));
-	assert_true(th_log_contains("length word beyond the area"));
-	assert_true(th_log_contains("length word shorter than header and status"));
+	th_log_contains_all("cannot hold header and status", "beyond the buffer",
+			    "length word beyond the area",
+			    "length word shorter than header and status", NULL);
 	th_log_release();
 	scmi_agent_destroy(msg);
 	scmi_agent_destroy(smt);
@@ -603,8 +576,7 @@ static void test_message_too_large(void **state)
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_MSG_CHANNEL]), 2);
 	assert_true(
 		th_log_contains("a 101-byte message does not fit the channel (SMT message mode)"));
-	assert_true(th_log_contains("(SMT mode)"));
-	assert_true(th_log_contains("(MSG mode)"));
+	th_log_contains_all("(SMT mode)", "(MSG mode)", NULL);
 	th_log_release();
 	scmi_agent_destroy(a);
 	assert_released(f);
@@ -676,45 +648,35 @@ static void test_setup_failures(void **state)
 		assert_int_equal(scmi_agent_add_channel(a, BASE, true, &d), -EINVAL);
 		scmi_agent_destroy(a);
 	}
-	assert_true(th_log_contains("shmem allocation failed"));
-	assert_true(th_log_contains("Can't open tee session"));
-	assert_true(th_log_contains("Can't get channel"));
-	assert_true(th_log_contains("outside region"));
+	th_log_contains_all("shmem allocation failed", "Can't open tee session",
+			    "Can't get channel", "outside region", NULL);
 	th_log_release();
 	assert_released(f);
 }
 
 /* Threads sharing a channel take turns: the PTA never sees two calls at once. */
-struct hammer {
-	struct scmi_agent *a;
-	int fails;
-};
-
-static void *hammer_main(void *arg)
+/* 50 echo calls on a: how many failed. */
+static int hammer(void *a, uint64_t unused)
 {
-	struct hammer *h = arg;
+	int fails = 0;
 
+	(void)unused;
 	for (int i = 0; i < 50; i++)
-		h->fails += call_echo(h->a, BASE, (size_t)(i % 32)) != 0;
-	return NULL;
+		fails += call_echo(a, BASE, (size_t)(i % 32)) != 0;
+	return fails;
 }
 
 static void test_threads_take_turns(void **state)
 {
 	struct fx *f = probed(state);
-	struct hammer h[4];
-	pthread_t th[4];
+	struct th_call h[4];
 	struct scmi_agent *a;
 
 	assert_int_equal(agent_for(f, MSG, 0, &a), 0);
-	for (int i = 0; i < 4; i++) {
-		h[i] = (struct hammer){ a, 0 };
-		assert_int_equal(pthread_create(&th[i], NULL, hammer_main, &h[i]), 0);
-	}
-	for (int i = 0; i < 4; i++) {
-		pthread_join(th[i], NULL);
-		assert_int_equal(h[i].fails, 0);
-	}
+	for (int i = 0; i < 4; i++)
+		th_call_start(&h[i], hammer, a, 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(th_call_join(&h[i]), 0);
 	assert_int_equal(atomic_load(&sc.overlaps), 0);
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_MSG_CHANNEL]), 200);
 	scmi_agent_destroy(a);
@@ -726,9 +688,16 @@ static void test_threads_take_turns(void **state)
 static pid_t tee_pid = -1;
 static char tee_path[108];
 
-static void child_ready(void *ctx)
+struct tee_pipes {
+	int block, call;
+};
+
+static void script_pipes(void *ctx)
 {
-	(void)!write(*(int *)ctx, "r", 1);
+	const struct tee_pipes *p = ctx;
+
+	sc.block_fd = p->block;
+	sc.ready_fd = p->call;
 }
 
 /* The secure world in a child, its scripted PTA blocking in every PROCESS command after it
@@ -736,37 +705,16 @@ static void child_ready(void *ctx)
 static void start_tee(int *in_call)
 {
 	static const struct optee_pta *const ptas[] = { &script_pta };
-	int rdy[2], call[2], block[2];
-	char c;
+	int call[2], block[2];
+	struct tee_pipes p;
 
-	assert_int_equal(pipe(rdy), 0);
 	assert_int_equal(pipe(call), 0);
 	assert_int_equal(pipe(block), 0);
-	tee_pid = fork();
-	assert_true(tee_pid >= 0);
-	if (tee_pid == 0) {
-		struct optee_tee_serve_opts o = {
-			.tee = { .threads = 4,
-				 .caps = OPTEE_SMC_SEC_CAP_DYNAMIC_SHM | OPTEE_SMC_SEC_CAP_RPC_ARG,
-				 .os_major = 4 },
-			.ptas = ptas,
-			.nptas = 1,
-			.ready = child_ready,
-			.ready_ctx = &rdy[1],
-		};
-		char err[256];
-
-		sc.block_fd = block[0];
-		sc.ready_fd = call[1];
-		_exit(optee_tee_serve(tee_path, &o, -1, err, sizeof(err)) ? 1 : 0);
-	}
-	close(rdy[1]);
+	p = (struct tee_pipes){ block[0], call[1] };
+	tee_pid = th_fork_tee(tee_path, &(const struct th_tee){ ptas, 1, 0, -1, script_pipes, &p });
 	close(call[1]);
 	close(block[0]);
 	close(block[1]);
-	assert_int_equal(fw_wait_readable(rdy[0], fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC)), 0);
-	assert_int_equal(read(rdy[0], &c, 1), 1);
-	close(rdy[0]);
 	*in_call = call[0];
 }
 
@@ -784,12 +732,12 @@ static int reap_tee(void **state)
 static void test_secure_world_killed(void **state)
 {
 	enum mode m = *(const enum mode *)*state;
-	struct bounded_call b = { 0 };
+	struct scmi_agent *a;
+	struct th_call call;
 	struct optee_remote *r;
 	struct fx f = { 0 };
 	struct scmi_optee_chan_desc d;
 	uint64_t deadline = fw_deadline(20 * (int64_t)FW_NSEC_PER_SEC);
-	pthread_t th;
 	char err[256], c;
 	int in_call;
 
@@ -804,27 +752,25 @@ static void test_secure_world_killed(void **state)
 					   sizeof(err)),
 			 0);
 	assert_int_equal(scmi_optee_agent_probe(optee_remote_drv(r), &f.oa), 0);
-	b.len = 8;
 	d = desc_for(&f, m, 0);
-	assert_int_equal(scmi_agent_create(NULL, &scmi_optee_desc, &b.a), 0);
-	assert_int_equal(scmi_agent_add_channel(b.a, BASE, true, &d), 0);
+	assert_int_equal(scmi_agent_create(NULL, &scmi_optee_desc, &a), 0);
+	assert_int_equal(scmi_agent_add_channel(a, BASE, true, &d), 0);
 	th_log_capture();
 	/* The core's reply timeout must not end the call first: the invoke is synchronous. */
-	assert_int_equal(pthread_create(&th, NULL, bounded_call_main, &b), 0);
+	th_call_start(&call, echo_base, a, 8);
 	assert_int_equal(fw_wait_readable(in_call, deadline), 0);
 	assert_int_equal(read(in_call, &c, 1), 1);
 	kill(tee_pid, SIGKILL);
 	assert_int_equal(th_exit_status(tee_pid), 128 + SIGKILL);
 	tee_pid = -1;
-	pthread_join(th, NULL);
-	assert_int_equal(b.ret, -EIO);
+	assert_int_equal(th_call_join(&call), -EIO);
 	assert_true(th_log_contains("Can't invoke channel"));
-	assert_int_equal(call_by(b.a, 8, 10000), m == MSG ? -EIO : -EBUSY);
+	assert_int_equal(call_by(a, 8, 10000), m == MSG ? -EIO : -EBUSY);
 	if (m != MSG)
 		assert_true(th_log_contains("the SMT area is still the secure world's"));
 	th_log_release();
 	assert_true(fw_now_ns() < deadline);
-	scmi_agent_destroy(b.a);
+	scmi_agent_destroy(a);
 	assert_int_equal(scmi_optee_agent_channels(f.oa), 0);
 	assert_int_equal(scmi_optee_agent_remove(f.oa), 0);
 	assert_int_equal(optee_drv_pool_pages_used(optee_remote_drv(r)), 0);
@@ -1005,16 +951,27 @@ static void smt_message_mode(void *fdt)
 		    "fwkit,optee-smt-message", NULL, 0);
 }
 
+/* A local session of node on the default board changed by fn (written to dtb, which the
+ * caller removes). */
+static struct scmi_session *variant_session(void (*fn)(void *fdt), const char *node, char *dtb,
+					    size_t len)
+{
+	struct scmi_session_opts o = { .dtb = dtb, .node = node, .mode = HW_WAIT_SLEEP };
+	struct scmi_session *s;
+	char err[256];
+
+	write_variant(fn, dtb, len);
+	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
+	return s;
+}
+
 /* The seed's mode through the real PTA: an SMT buffer handed over with each call. */
 static void test_e2e_smt_message(void **state)
 {
-	struct scmi_session_opts o = { .node = "/firmware/scmi-optee-msg", .mode = HW_WAIT_SLEEP };
-	struct scmi_session *s;
-	char dtb[256], err[256];
+	char dtb[256];
+	struct scmi_session *s =
+		variant_session(smt_message_mode, "/firmware/scmi-optee-msg", dtb, sizeof(dtb));
 
-	write_variant(smt_message_mode, dtb, sizeof(dtb));
-	o.dtb = dtb;
-	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
 	check_base_clock(scmi_session_agent(s));
 	scmi_session_close(s);
 	unlink(dtb);
@@ -1024,13 +981,10 @@ static void test_e2e_smt_message(void **state)
  * channel 2 (SMT-message mode), Base over the node's SMT channel. */
 static void test_e2e_dedicated_channel(void **state)
 {
-	struct scmi_session_opts o = { .node = "/firmware/scmi-optee", .mode = HW_WAIT_SLEEP };
-	struct scmi_session *s;
-	char dtb[256], err[256];
+	char dtb[256];
+	struct scmi_session *s =
+		variant_session(add_protocol_channel, "/firmware/scmi-optee", dtb, sizeof(dtb));
 
-	write_variant(add_protocol_channel, dtb, sizeof(dtb));
-	o.dtb = dtb;
-	assert_int_equal(scmi_session_local(&o, &s, err, sizeof(err)), 0);
 	assert_int_equal(scmi_session_chan(s)->noptee, 2);
 	check_base_clock(scmi_session_agent(s));
 	scmi_session_close(s);
@@ -1234,21 +1188,23 @@ static const enum mode killed_modes[] = { [SMT] = SMT, [SMT_MESSAGE] = SMT_MESSA
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_probe, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_smt_mode, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_smt_message_mode, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_msg_mode, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_descriptor, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_dedicated_channel, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_system_sessions, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_errors_smt, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_errors_smt_message, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_errors_msg, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_reply_sizes, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_message_too_large, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_no_rx, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_setup_failures, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_threads_take_turns, fx_setup, fx_teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, fx_setup, fx_teardown)
+		T(test_probe),
+		T(test_smt_mode),
+		T(test_smt_message_mode),
+		T(test_msg_mode),
+		T(test_descriptor),
+		T(test_dedicated_channel),
+		T(test_system_sessions),
+		T(test_errors_smt),
+		T(test_errors_smt_message),
+		T(test_errors_msg),
+		T(test_hostile_reply_sizes),
+		T(test_message_too_large),
+		T(test_no_rx),
+		T(test_setup_failures),
+		T(test_threads_take_turns),
+#undef T
 		cmocka_unit_test_prestate_setup_teardown(test_secure_world_killed, NULL, reap_tee,
 							 (void *)&killed_modes[SMT]),
 		cmocka_unit_test_prestate_setup_teardown(test_secure_world_killed, NULL, reap_tee,

@@ -190,6 +190,9 @@ static void fx_close(struct fx *f)
 	th_log_release();
 }
 
+/* The fixture of the tests on the default board without quirks. */
+TH_FIXTURE(fx_open(false), fx_close)
+
 /* ------------------------------------------------------------ calls */
 
 static uint32_t invoke_on(struct fx *f, uint32_t sess, uint32_t cmd, struct optee_param *p,
@@ -349,14 +352,12 @@ static void test_clock(void **state)
 
 static void test_capabilities(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct optee_param p[1] = { value(T_VALUE_OUT, 7, 7) };
 
-	(void)state;
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_CAPABILITIES, p, 1), TEE_SUCCESS);
 	assert_int_equal(p[0].u.value.a, PTA_SCMI_CAPS_SMT_HEADER | PTA_SCMI_CAPS_MSG_HEADER);
 	assert_int_equal(p[0].u.value.b, 0);
-	fx_close(f);
 }
 
 /* The board offers only MSG mode: the SMT commands are not supported. */
@@ -386,13 +387,12 @@ static void test_login(void **state)
 {
 	static const uint32_t logins[] = { OPTEE_MSG_LOGIN_PUBLIC, OPTEE_MSG_LOGIN_USER,
 					   OPTEE_MSG_LOGIN_GROUP };
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct optee_client_result res;
 	struct optee_uuid uuid;
 	gid_t gid = getegid();
 	uint32_t sess;
 
-	(void)state;
 	optee_uuid_parse(PTA_SCMI_UUID_STR, &uuid);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(logins); i++) {
 		assert_int_equal(optee_client_open_session_login(f->drv, &uuid, logins[i], &gid,
@@ -403,16 +403,14 @@ static void test_login(void **state)
 	assert_int_equal(optee_client_open_session_login(f->drv, &uuid, OPTEE_MSG_LOGIN_APPLICATION,
 							 NULL, NULL, 0, &sess, &res),
 			 -EINVAL);
-	fx_close(f);
 }
 
 /* Each command takes exactly its param types. */
 static void test_param_types(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct optee_param p[4];
 
-	(void)state;
 	p[0] = value(T_VALUE_IN, 0, 0);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_CAPABILITIES, p, 1), TEE_ERROR_BAD_PARAMETERS);
 	p[0] = value(T_VALUE_INOUT, SMT_CHAN, 0);
@@ -437,27 +435,23 @@ static void test_param_types(void **state)
 	p[3] = value(T_VALUE_IN, 0, 0);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_MSG_CHANNEL, p, 4),
 			 TEE_ERROR_BAD_PARAMETERS);
-	fx_close(f);
 }
 
 static void test_unknown_command(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct optee_param p[1] = { value(T_VALUE_IN, 0, 0) };
 
-	(void)state;
 	assert_int_equal(invoke(f, 5, p, 1), TEE_ERROR_NOT_SUPPORTED);
 	assert_int_equal(invoke(f, 0xFFFFFFFF, p, 0), TEE_ERROR_NOT_SUPPORTED);
-	fx_close(f);
 }
 
 /* An id no channel has, in every command that takes one. */
 static void test_unknown_channel(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct optee_param p[3];
 
-	(void)state;
 	p[0] = value(T_VALUE_IN, 7, 0);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, p, 1),
 			 TEE_ERROR_BAD_PARAMETERS);
@@ -476,16 +470,14 @@ static void test_unknown_channel(void **state)
 	p[0] = value(T_VALUE_INOUT, 7, PTA_SCMI_CAPS_MSG_HEADER);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1),
 			 TEE_ERROR_BAD_PARAMETERS);
-	fx_close(f);
 }
 
 /* GET_CHANNEL_HANDLE: caps outside the mask, then caps not offered, then the id. */
 static void test_channel_handle(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct optee_param p[1];
 
-	(void)state;
 	p[0] = value(T_VALUE_INOUT, 7, FW_BIT(2) | PTA_SCMI_CAPS_SMT_HEADER);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1),
 			 TEE_ERROR_BAD_PARAMETERS);
@@ -501,7 +493,6 @@ static void test_channel_handle(void **state)
 	p[0] = value(T_VALUE_INOUT, MSG_CHAN, PTA_SCMI_CAPS_MSG_HEADER);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_GET_CHANNEL_HANDLE, p, 1), TEE_SUCCESS);
 	assert_int_equal(p[0].u.value.a, MSG_CHAN);
-	fx_close(f);
 }
 
 static uint32_t msg_raw(struct fx *f, size_t in_offs, size_t in_len, size_t out_offs,
@@ -518,11 +509,10 @@ static uint32_t msg_raw(struct fx *f, size_t in_offs, size_t in_len, size_t out_
 /* MSG mode's buffers: sizes and alignment as shm_msg.c checks them. */
 static void test_msg_buffers(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct optee_param p[3] = { value(T_VALUE_IN, MSG_CHAN, 0), memref(T_MEM_IN, NULL, 0, 0),
 				    memref(T_MEM_OUT, &f->shm, 0, 8) };
 
-	(void)state;
 	assert_int_equal(msg_raw(f, 0, 3, 0, 64), TEE_ERROR_BAD_PARAMETERS);
 	assert_int_equal(msg_raw(f, 0, 4 + SCMI_OPTEE_SEC_PAYLOAD_MAX + 1, 0, 64),
 			 TEE_ERROR_BAD_PARAMETERS);
@@ -540,23 +530,20 @@ static void test_msg_buffers(void **state)
 	 * (the header alone: no room for a status). */
 	assert_int_equal(msg_raw(f, 4, 4 + SCMI_OPTEE_SEC_PAYLOAD_MAX, 512, 64), TEE_SUCCESS);
 	assert_int_equal(msg_raw(f, 0, 4, 8, 4), TEE_SUCCESS);
-	fx_close(f);
 }
 
 /* PROCESS_SMT_CHANNEL_MESSAGE wants a whole SMT slot. */
 static void test_smt_message_buffer(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct optee_param p[2] = { value(T_VALUE_IN, MSG_CHAN, 0),
 				    memref(T_MEM_INOUT, &f->shm, 0, SCMI_OPTEE_SMT_SLOT_SIZE - 1) };
 
-	(void)state;
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE, p, 2),
 			 TEE_ERROR_BAD_PARAMETERS);
 	p[1] = memref(T_MEM_INOUT, NULL, 0, 0);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE, p, 2),
 			 TEE_ERROR_BAD_PARAMETERS);
-	fx_close(f);
 }
 
 /* A command longer than the secure buffer (92 bytes): an SMT error in the
@@ -564,12 +551,11 @@ static void test_smt_message_buffer(void **state)
  * BAD_PARAMETERS. */
 static void test_message_too_large(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	uint8_t big[SCMI_OPTEE_SEC_PAYLOAD_MAX + 1] = { 0 };
 	struct scmi_platform_stats st;
 	struct reply r;
 
-	(void)state;
 	for (size_t i = 0; i < FW_ARRAY_SIZE(modes); i++) {
 		uint32_t ret = scmi_call(f, modes[i], PROBE_PROTO, PROBE_MSG, big, sizeof(big), &r);
 
@@ -587,22 +573,19 @@ static void test_message_too_large(void **state)
 	assert_int_equal(st.malformed, 2);
 	assert_true(th_log_contains(
 		"agent 5 channel 0: length larger than the platform's message buffer"));
-	fx_close(f);
 }
 
 /* An SMT area the agent did not hand over (FREE still set) is not ours to touch. */
 static void test_smt_not_handed_over(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct optee_param p[1] = { value(T_VALUE_IN, SMT_CHAN, 0) };
 
-	(void)state;
 	hw_word_store(f->area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, p, 1), TEE_SUCCESS);
 	assert_int_equal(hw_word_load(f->area.status), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_false(scmi_optee_service_busy(f->svc, SMT_CHAN));
 	assert_true(th_log_contains("channel not handed over"));
-	fx_close(f);
 }
 
 /* ------------------------------------------------------------ a busy channel */
@@ -651,14 +634,13 @@ static void wait_busy(struct fx *f, uint32_t chan)
  * test), in every mode that names the channel. */
 static void test_busy_channel(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct held h, second;
 	uint8_t slot[SCMI_OPTEE_SMT_SLOT_SIZE] = { 0 };
 	union tee_param p[4] = { { .value = { MSG_CHAN, 0 } },
 				 { .memref = { slot, sizeof(slot) } } };
 	pthread_t t;
 
-	(void)state;
 	held_init(&h, f, MSG_CHAN);
 	held_init(&second, f, MSG_CHAN);
 	scmi_platform_lock(f->p);
@@ -678,19 +660,17 @@ static void test_busy_channel(void **state)
 	assert_false(scmi_optee_service_busy(f->svc, MSG_CHAN));
 	held_call(&second);
 	assert_int_equal(second.ret, TEE_SUCCESS);
-	fx_close(f);
 }
 
 /* The SMT channel busy: BUSY without quirks, the area left alone. */
 static void test_busy_smt_channel(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct held h;
 	union tee_param p[4] = { { .value = { SMT_CHAN, 0 } } };
 	struct reply r;
 	pthread_t t;
 
-	(void)state;
 	held_init(&h, f, SMT_CHAN);
 	assert_int_equal(
 		smt_tx_prepare(&f->area, cmd_hdr(SCMI_PROTOCOL_BASE, 0, 3), NULL, 0, false), 0);
@@ -708,7 +688,6 @@ static void test_busy_smt_channel(void **state)
 	fetch_smt(&f->area, &r);
 	assert_int_equal(r.smt_status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_int_equal(fw_get_le32(r.data), 0x20000);
-	fx_close(f);
 }
 
 /* ------------------------------------------------------------ permissions */
@@ -723,7 +702,7 @@ static struct hw_shm *lookup(void *ctx, uint64_t paddr, uint64_t size)
  * area, and the host's permission changes reach the OP-TEE agent's channels. */
 static void test_smc_and_optee_agents(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct scmi_board_chan c;
 	struct scmi_agent *host;
 	struct hw_smc *smc;
@@ -734,7 +713,6 @@ static void test_smc_and_optee_agents(void **state)
 	uint8_t w[12];
 	struct reply r;
 
-	(void)state;
 	assert_int_equal(scmi_board_read_agent(f->b.fdt, "/firmware/scmi", &c, err, sizeof(err)),
 			 0);
 	assert_int_equal(hw_smc_open_direct(scmi_platform_smc, f->p, &smc), 0);
@@ -766,7 +744,6 @@ static void test_smc_and_optee_agents(void **state)
 			 SCMI_SUCCESS);
 	scmi_agent_destroy(host);
 	hw_smc_close(smc);
-	fx_close(f);
 }
 
 /* ------------------------------------------------------------ quirks */
@@ -787,18 +764,16 @@ static int32_t discover_self(struct fx *f, enum mode mode)
 
 static void test_quirks_off(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	uint8_t big[SCMI_OPTEE_SEC_PAYLOAD_MAX + 1] = { 0 };
 	struct reply r;
 
-	(void)state;
 	assert_int_equal(probe_room(f, MODE_SMT), SMT_SIZE - SMT_MSG_PAYLOAD);
 	assert_int_equal(probe_room(f, MODE_SMT_MESSAGE), SMT_SIZE - SMT_MSG_PAYLOAD);
 	assert_int_equal(probe_room(f, MODE_MSG), MSG_OUT_SIZE - 4);
 	assert_int_equal(discover_self(f, MODE_SMT), SCMI_SUCCESS);
 	scmi_call(f, MODE_SMT, PROBE_PROTO, PROBE_MSG, big, sizeof(big), &r);
 	assert_false(scmi_optee_service_busy(f->svc, SMT_CHAN));
-	fx_close(f);
 }
 
 /* optee_os's bugs, for a tester: 96 bytes of reply in a 128-byte slot, no
@@ -863,10 +838,9 @@ static void scribble_buffer(void *ctx)
 static void test_rewrite_during_call(void **state)
 {
 	static const uint8_t payload[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct reply r;
 
-	(void)state;
 	for (size_t i = 0; i < FW_ARRAY_SIZE(modes); i++) {
 		probe_hook = modes[i] == MODE_MSG ? scribble_buffer : scribble;
 		probe_hook_ctx = modes[i] == MODE_SMT		? (void *)&f->area
@@ -877,19 +851,17 @@ static void test_rewrite_during_call(void **state)
 		assert_memory_equal(r.data + 4, payload, sizeof(payload));
 	}
 	probe_hook = NULL;
-	fx_close(f);
 }
 
 /* Setup failing: a channel id twice, an area too small, one outside its region. */
 static void test_service_setup_errors(void **state)
 {
-	struct fx *f = fx_open(false);
+	struct fx *f = *state;
 	struct hw_shm *r = fw_machine_region_at(&f->m, SMT_PADDR, SMT_SIZE);
 	struct scmi_optee_service *s;
 	struct scmi_optee_config bad = { .caps = FW_BIT(2) };
 	struct scmi_optee_chan_cfg c = { .channel_id = 9, .shm = r, .off = 0, .size = 64 };
 
-	(void)state;
 	assert_int_equal(scmi_optee_service_create(f->p, &bad, &s), -EINVAL);
 	bad = (struct scmi_optee_config){ .flags = FW_BIT(5) };
 	assert_int_equal(scmi_optee_service_create(f->p, &bad, &s), -EINVAL);
@@ -901,7 +873,6 @@ static void test_service_setup_errors(void **state)
 	c.channel_id = 9;
 	assert_int_equal(scmi_optee_service_add_channel(f->svc, 77, &c), -ENOENT);
 	assert_int_equal(scmi_optee_service_add_channel(f->svc, OPTEE_AGENT, &c), 0);
-	fx_close(f);
 }
 
 /* ------------------------------------------------------------ the board binding */
@@ -1074,30 +1045,32 @@ static void test_smc_server_skips_optee_agent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 		MODE_TESTS(test_base),
 		MODE_TESTS(test_clock),
-		cmocka_unit_test(test_capabilities),
+		T(test_capabilities),
 		cmocka_unit_test(test_capabilities_from_board),
-		cmocka_unit_test(test_login),
-		cmocka_unit_test(test_param_types),
-		cmocka_unit_test(test_unknown_command),
-		cmocka_unit_test(test_unknown_channel),
-		cmocka_unit_test(test_channel_handle),
-		cmocka_unit_test(test_msg_buffers),
-		cmocka_unit_test(test_smt_message_buffer),
-		cmocka_unit_test(test_message_too_large),
-		cmocka_unit_test(test_smt_not_handed_over),
-		cmocka_unit_test(test_busy_channel),
-		cmocka_unit_test(test_busy_smt_channel),
-		cmocka_unit_test(test_smc_and_optee_agents),
-		cmocka_unit_test(test_quirks_off),
+		T(test_login),
+		T(test_param_types),
+		T(test_unknown_command),
+		T(test_unknown_channel),
+		T(test_channel_handle),
+		T(test_msg_buffers),
+		T(test_smt_message_buffer),
+		T(test_message_too_large),
+		T(test_smt_not_handed_over),
+		T(test_busy_channel),
+		T(test_busy_smt_channel),
+		T(test_smc_and_optee_agents),
+		T(test_quirks_off),
 		cmocka_unit_test(test_quirks_on),
-		cmocka_unit_test(test_rewrite_during_call),
-		cmocka_unit_test(test_service_setup_errors),
+		T(test_rewrite_during_call),
+		T(test_service_setup_errors),
 		cmocka_unit_test(test_board_errors),
 		cmocka_unit_test(test_firmware_open),
 		cmocka_unit_test_teardown(test_across_processes, reap_tee),
 		cmocka_unit_test(test_smc_server_skips_optee_agent),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -82,7 +82,9 @@ static struct rig_event wait_seen(struct ctx *c, int id, int n)
 	return e;
 }
 
-static int setup(void **state)
+/* The default board's rig with the vendor protocol registered (once: a
+ * second registration is refused). */
+static struct ctx *ctx_new(void)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 
@@ -95,18 +97,17 @@ static int setup(void **state)
 	vendor.priv = c;
 	assert_int_equal(scmi_platform_register_protocol(c->p, &vendor), 0);
 	assert_int_equal(scmi_platform_register_protocol(c->p, &vendor), -EEXIST);
-	*state = c;
-	return 0;
+	return c;
 }
 
-static int teardown(void **state)
+static void ctx_free(struct ctx *c)
 {
-	struct ctx *c = *state;
-
 	rig_free(c->r);
 	free(c);
-	return 0;
 }
+
+/* The fixture of every test here. */
+TH_FIXTURE(ctx_new(), ctx_free)
 
 /* ------------------------------------------------------------ discovery */
 

@@ -177,19 +177,14 @@ static void test_async_delayed_response(void **state)
 	assert_int_equal(get_state(c->host, D_GPU), SCMI_POWER_STATE_ON);
 }
 
-struct async_arg {
-	struct scmi_agent *a;
-	uint32_t state;
-	int ret;
-};
-
-static void *async_set(void *arg)
+/* Eight asynchronous sets of the GPU to state, as a th_call_fn. */
+static int async_set(void *a, uint64_t state)
 {
-	struct async_arg *x = arg;
+	int ret = 0;
 
-	for (int i = 0; i < 8 && !x->ret; i++)
-		x->ret = scmi_power_state_set(x->a, D_GPU, x->state, true);
-	return NULL;
+	for (int i = 0; i < 8 && !ret; i++)
+		ret = scmi_power_state_set(a, D_GPU, (uint32_t)state, true);
+	return ret;
 }
 
 /* Asynchronous sets from two threads at once: each command gets its own
@@ -197,18 +192,14 @@ static void *async_set(void *arg)
 static void test_async_concurrent(void **state)
 {
 	struct rig *c = *state;
-	struct async_arg x[2] = { { c->host, SCMI_POWER_STATE_ON, 0 },
-				  { c->host, SCMI_POWER_STATE_OFF, 0 } };
 	struct scmi_agent_stats st0, st;
-	pthread_t t[2];
+	struct th_call x[2];
 
 	scmi_agent_get_stats(c->host, &st0);
-	for (int i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&t[i], NULL, async_set, &x[i]), 0);
-	for (int i = 0; i < 2; i++)
-		pthread_join(t[i], NULL);
-	assert_int_equal(x[0].ret, 0);
-	assert_int_equal(x[1].ret, 0);
+	th_call_start(&x[0], async_set, c->host, SCMI_POWER_STATE_ON);
+	th_call_start(&x[1], async_set, c->host, SCMI_POWER_STATE_OFF);
+	assert_int_equal(th_call_join(&x[0]), 0);
+	assert_int_equal(th_call_join(&x[1]), 0);
 	scmi_agent_get_stats(c->host, &st);
 	assert_int_equal(st.delayed_responses, st0.delayed_responses + 16);
 	assert_int_equal(st.dropped_unexpected, st0.dropped_unexpected);
@@ -388,27 +379,16 @@ static void test_version_1_0(void **state)
 static void test_board_errors(void **state)
 {
 	static const struct rig_board_case cases[] = {
-		{ { NULL, "fwkit,version", 0x50000, NULL, 0 },
-		  "/scmi-platform/power-domains",
-		  "'fwkit,version'" },
-		{ { "domain@1", "fwkit,device", 42, NULL, 0 },
-		  "/scmi-platform/power-domains/domain@1",
-		  "'fwkit,device'" },
-		{ { "domain@1", "reg", 0, NULL, 0 },
-		  "/scmi-platform/power-domains/domain@1",
-		  "'reg'" },
-		{ { "domain@0", "fwkit,retention-states", 0x40000001, NULL, 0 },
-		  "/scmi-platform/power-domains/domain@0",
-		  "'fwkit,retention-states'" },
-		{ { "domain@2", "fwkit,initial-state", 5, NULL, 0 },
-		  "/scmi-platform/power-domains/domain@2",
-		  "'fwkit,initial-state'" },
-		{ { "domain@2", "fwkit,no-sync", 0, "", 0 },
-		  "/scmi-platform/power-domains/domain@2",
-		  "'fwkit,no-sync'" },
+		RIG_SET(NULL, "fwkit,version", 0x50000, "'fwkit,version'"),
+		RIG_SET("domain@1", "fwkit,device", 42, "'fwkit,device'"),
+		RIG_SET("domain@1", "reg", 0, "'reg'"),
+		RIG_SET("domain@0", "fwkit,retention-states", 0x40000001,
+			"'fwkit,retention-states'"),
+		RIG_SET("domain@2", "fwkit,initial-state", 5, "'fwkit,initial-state'"),
+		RIG_SET_BYTES("domain@2", "fwkit,no-sync", "", 0, "'fwkit,no-sync'"),
 	};
 
-	rig_expect_board_cases(*state, "power-domains", cases, FW_ARRAY_SIZE(cases));
+	rig_expect_board_cases_at(*state, "power-domains", cases, FW_ARRAY_SIZE(cases));
 }
 
 #define TMO "--timeout-ms", "10000"

@@ -112,25 +112,26 @@ struct area {
 	struct smt_area a;
 };
 
-static int area_setup(void **state)
+/* A free SMT area of 256 bytes at 0x1000. */
+static struct area *area_new(void)
 {
 	struct area *t = calloc(1, sizeof(*t));
 
+	assert_non_null(t);
 	assert_int_equal(hw_shm_create("smt", 0x1000, 256, &t->shm), 0);
 	assert_int_equal(smt_area_init(&t->a, t->shm, 0, 256), 0);
 	hw_word_store(t->a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
-	*state = t;
-	return 0;
+	return t;
 }
 
-static int area_teardown(void **state)
+static void area_free(struct area *t)
 {
-	struct area *t = *state;
-
 	hw_shm_destroy(t->shm);
 	free(t);
-	return 0;
 }
+
+/* The fixture of the tests on one area. */
+TH_FIXTURE(area_new(), area_free)
 
 static uint32_t raw32(struct area *t, size_t off)
 {
@@ -304,14 +305,14 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_trace_data),
 		cmocka_unit_test(test_layout_offsets),
-		cmocka_unit_test_setup_teardown(test_area_init_checks, area_setup, area_teardown),
-		cmocka_unit_test_setup_teardown(test_tx_prepare, area_setup, area_teardown),
-		cmocka_unit_test_setup_teardown(test_poll_done_and_fetch, area_setup,
-						area_teardown),
-		cmocka_unit_test_setup_teardown(test_fetch_notification, area_setup, area_teardown),
-		cmocka_unit_test_setup_teardown(test_platform_read, area_setup, area_teardown),
-		cmocka_unit_test_setup_teardown(test_platform_respond_and_post, area_setup,
-						area_teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_area_init_checks),
+		T(test_tx_prepare),
+		T(test_poll_done_and_fetch),
+		T(test_fetch_notification),
+		T(test_platform_read),
+		T(test_platform_respond_and_post),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

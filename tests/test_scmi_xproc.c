@@ -6,7 +6,7 @@
  * once (it notices the hang-up), not a hang; SIGTERM stops it cleanly; a peer sending garbage is
  * dropped without harming the others; and every CLI error is one line with a non-zero status.
  */
-#include "helpers.h"
+#include "rig.h"
 
 #include <fwkit/scmi/session.h>
 
@@ -147,36 +147,34 @@ static void test_cli_trace(void **state)
 	assert_non_null(strstr(err, "agent <- agent=self base/BASE_DISCOVER_AGENT"));
 }
 
+/* The command line's refusals that need no platform. */
+static const struct rig_cli cli_errors[] = {
+	{ { NULL }, .status = 2 },
+	{ { "--help" }, .out = "platform" },
+	{ { "frobnicate" }, .status = 2, .err = "unknown command 'frobnicate'" },
+	{ { "platform" }, .status = 2, .err = "--socket PATH is required" },
+	{ { "platform", "--help" }, .status = 0 },
+	{ { "scmi", "--help" }, .out = "--socket PATH" },
+	{ { "demo", "--help" }, .status = 0 },
+	{ { "bench", "--help" }, .status = 0 },
+	{ { "scmi", "--socket", "/nonexistent/fwkit.sock", "base" },
+	  .status = 1,
+	  .err = "cannot connect to /nonexistent/fwkit.sock" },
+	{ { "scmi", "--dtb", "/nonexistent.dtb", "base" },
+	  .status = 1,
+	  .err = "/nonexistent.dtb: No such file" },
+	{ { "scmi", "--node", "/nope", "base" }, .status = 1, .err = "/nope: no such node" },
+	{ { "scmi", "--timeout-ms", "zero", "base" }, .status = 2 },
+	{ { "scmi", "agent" }, .status = 2 },
+};
+
 static void test_cli_errors(void **state)
 {
 	char path[108];
 	FILE *f;
 
 	(void)state;
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), NULL), 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "--help", NULL), 0);
-	assert_non_null(strstr(out, "platform"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "frobnicate", NULL), 2);
-	assert_non_null(strstr(err, "unknown command 'frobnicate'"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "platform", NULL), 2);
-	assert_non_null(strstr(err, "--socket PATH is required"));
-	assert_int_equal(
-		th_run_fwkit(out, sizeof(out), err, sizeof(err), "platform", "--help", NULL), 0);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--help", NULL),
-			 0);
-	assert_non_null(strstr(out, "--socket PATH"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "demo", "--help", NULL),
-			 0);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--help", NULL),
-			 0);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket",
-				      "/nonexistent/fwkit.sock", "base", NULL),
-			 1);
-	assert_non_null(strstr(err, "cannot connect to /nonexistent/fwkit.sock"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--dtb",
-				      "/nonexistent.dtb", "base", NULL),
-			 1);
-	assert_non_null(strstr(err, "/nonexistent.dtb: No such file"));
+	rig_cli_steps(NULL, cli_errors, FW_ARRAY_SIZE(cli_errors));
 	th_tmp_path(path, sizeof(path), "bad.dtb");
 	f = fopen(path, "w");
 	fputs("this is not a device tree blob, not at all", f);
@@ -184,15 +182,6 @@ static void test_cli_errors(void **state)
 	assert_int_equal(
 		th_run_fwkit(out, sizeof(out), err, sizeof(err), "demo", "--dtb", path, NULL), 1);
 	assert_non_null(strstr(err, "malformed"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--node", "/nope",
-				      "base", NULL),
-			 1);
-	assert_non_null(strstr(err, "/nope: no such node"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--timeout-ms",
-				      "zero", "base", NULL),
-			 2);
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "agent", NULL),
-			 2);
 	/* A regular file where the socket should go is not replaced. */
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "platform", "--socket",
 				      path, NULL),
@@ -207,6 +196,13 @@ static void test_demo(void **state)
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "demo", NULL), 0);
 	th_contains_all(out, "vendor \"fwkit\"", "host", "guest2", "/firmware/scmi-guest1",
 			"0x82000004", NULL);
+}
+
+/* fwkit bench --cost of one row, 100 messages: the exit status (out, err). */
+static int cost_row(const char *spec)
+{
+	return th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost", "--iterations",
+			    "100", spec, NULL);
 }
 
 static void test_bench(void **state)
@@ -237,16 +233,19 @@ static void test_bench(void **state)
 			 0);
 	assert_non_null(strstr(out, "base.PROTOCOL_VERSION"));
 	assert_non_null(strstr(out, "NOT_SUPPORTED"));
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
-				      "--iterations", "100", "v=0x10:0x2:0xc", NULL),
-			 0);
+	assert_int_equal(cost_row("v=0x10:0x2:0xc"), 0);
 	assert_non_null(strstr(out, "NOT_FOUND")); /* no Base message 0xC */
 	/* the whole round trip through the agent */
-	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
-				      "--iterations", "100", "agent.v=0x10:0x0", NULL),
-			 0);
+	assert_int_equal(cost_row("agent.v=0x10:0x0"), 0);
 	assert_non_null(strstr(out, "agent.v"));
 	assert_non_null(strstr(out, "SUCCESS"));
+	/* an event for each of two subscribers per message (the level alternates) */
+	assert_int_equal(cost_row("n2=0x13:0x7:0,600|800:0xa,0,1*2"), 0);
+	assert_non_null(strstr(out, "n2"));
+	assert_non_null(strstr(out, "SUCCESS"));
+	/* the default board has two agents with a P2A area besides the host */
+	assert_int_equal(cost_row("n3=0x13:0x7:0,600|800:0xa,0,1*3"), 1);
+	assert_non_null(strstr(err, "agents with a P2A area besides the host, not 3"));
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "bench", "--cost",
 				      "nonsense", NULL),
 			 2);

@@ -512,16 +512,18 @@ static void test_cancellation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_context, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_temp_memrefs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_registered_memory, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_allocated_memory, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shm_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_logins, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_client_identity, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invoke_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cancellation, setup, teardown),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_context),
+		T(test_values),
+		T(test_temp_memrefs),
+		T(test_registered_memory),
+		T(test_allocated_memory),
+		T(test_shm_errors),
+		T(test_logins),
+		T(test_client_identity),
+		T(test_invoke_errors),
+		T(test_cancellation),
+#undef T
 		cmocka_unit_test_setup_teardown(test_no_memref_null, setup_no_memref_null,
 						teardown),
 	};

@@ -243,6 +243,9 @@ static void rig_free(struct rig *r)
 	free(r);
 }
 
+/* The fixture of the tests that drive the fake device: a rig. */
+TH_FIXTURE(rig_new(), rig_free)
+
 /* The device's state as the test sees it, under the device's lock (the
  * back-end changes it from its own threads). */
 static struct fake_q fq(struct rig *r, unsigned int q)
@@ -575,14 +578,13 @@ static void check_started(struct rig *r, unsigned int q, unsigned int num)
  * guest's poweroff: ENABLE 0, GET_VRING_BASE, hang-up. */
 static void test_qemu_sequence(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct vhost_user_msg m = { .request = VHOST_USER_GET_VRING_BASE,
 				    .kind = VHOST_USER_P_STATE,
 				    .state = { 0, 0 } };
 	uint64_t one = 1;
 	struct vhost_backend_stats st;
 
-	(void)state;
 	fe_realize(r, 0x1a009);
 	fe_driver_ok(r, 256, true, true);
 	check_started(r, 0, 256);
@@ -610,30 +612,26 @@ static void test_qemu_sequence(void **state)
 	assert_int_equal(st.connections, 1);
 	assert_int_equal(st.refused, 0);
 	assert_int_equal(st.notifies, 1);
-	rig_free(r);
 }
 
 /* No protocol features: rings are enabled from their kick, no acks at all. */
 static void test_no_protocol_features(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 
-	(void)state;
 	fe_realize(r, UINT64_MAX);
 	fe_driver_ok(r, 1024, false, false);
 	check_started(r, 0, 1024);
 	check_started(r, 1, 1024);
 	assert_quiet(r);
-	rig_free(r);
 }
 
 /* Protocol features without REPLY_ACK: no ack is sent, the rings wait for
  * SET_VRING_ENABLE. */
 static void test_reply_ack_off(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 
-	(void)state;
 	fe_realize(r, 0x1);
 	assert_int_equal(fe_u64(r, VHOST_USER_SET_FEATURES,
 				DEV_FEATS | (1ull << VHOST_USER_F_PROTOCOL_FEATURES), false),
@@ -649,14 +647,12 @@ static void test_reply_ack_off(void **state)
 	assert_int_equal(fq(r, 0).starts, 1);
 	assert_int_equal(fq(r, 1).starts, 0);
 	assert_quiet(r);
-	rig_free(r);
 }
 
 static void test_ring_sizes(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 
-	(void)state;
 	fe_realize(r, 0x1a009);
 	assert_int_equal(fe_state(r, VHOST_USER_SET_VRING_NUM, 0, 32768, true), 0);
 	assert_int_equal(fe_state(r, VHOST_USER_SET_VRING_NUM, 0, 1000, true), 1);
@@ -664,14 +660,13 @@ static void test_ring_sizes(void **state)
 	assert_int_equal(fe_state(r, VHOST_USER_SET_VRING_NUM, 0, 0, true), 1);
 	assert_int_equal(fe_state(r, VHOST_USER_SET_VRING_NUM, 2, 256, true), 1);
 	assert_int_equal(fe_state(r, VHOST_USER_SET_VRING_BASE, 0, 0x10000, true), 1);
-	rig_free(r);
 }
 
 /* ---------------------------------------------------------- guest memory */
 
 static void test_memory_refused(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	int unsealed = sealed_memfd(MEM_SIZE, false);
 	int fds[2] = { r->memfd, r->memfd };
 	struct vhost_user_region reg = { MEM_GPA, MEM_SIZE, uva_of(r, 0), 0 };
@@ -679,7 +674,6 @@ static void test_memory_refused(void **state)
 					    { MEM_GPA + 0x40000, 0x80000, uva_of(r, 0x80000),
 					      0x80000 } };
 
-	(void)state;
 	fe_realize(r, 0x1a009);
 	/* the mapping offset past the file, or the region running past it */
 	reg.mmap_offset = MEM_SIZE + 0x1000;
@@ -698,14 +692,13 @@ static void test_memory_refused(void **state)
 	fe_ring(r, 0, 256, true);
 	assert_int_equal(fq(r, 0).starts, 0);
 	close(unsealed);
-	rig_free(r);
 }
 
 /* Ring addresses outside guest memory (or wrapping): the queue never
  * starts, the error eventfd says so. */
 static void test_ring_outside_memory(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct vhost_user_msg m = { .request = VHOST_USER_SET_VRING_ADDR,
 				    .kind = VHOST_USER_P_ADDR,
 				    .addr = { .index = 0,
@@ -713,7 +706,6 @@ static void test_ring_outside_memory(void **state)
 					      .avail = uva_of(r, 0x2000),
 					      .used = uva_of(r, 0x3000) } };
 
-	(void)state;
 	fe_realize(r, 0x1a009);
 	fe_u64(r, VHOST_USER_SET_FEATURES, DEV_FEATS, true);
 	fe_one_region(r, true);
@@ -725,18 +717,16 @@ static void test_ring_outside_memory(void **state)
 	fe_set(r, &m, NULL, 0, true);
 	assert_int_equal(read_counter(r->err[0]), 1);
 	assert_int_equal(fq(r, 0).starts, 0);
-	rig_free(r);
 }
 
 /* SET_MEM_TABLE again while running: queues stopped, memory swapped, then
  * restarted where they stopped, on the new mapping. */
 static void test_memory_replaced(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	uint64_t one = 1;
 	void *old_desc;
 
-	(void)state;
 	fe_realize(r, 0x1a009);
 	fe_driver_ok(r, 256, true, true);
 	check_started(r, 0, 256);
@@ -760,19 +750,17 @@ static void test_memory_replaced(void **state)
 		assert_int_equal(fq(r, 0).starts, 2);
 		assert_true(fq(r, 0).running);
 	}
-	rig_free(r);
 }
 
 /* CONFIGURE_MEM_SLOTS: ADD_MEM_REG and REM_MEM_REG, with the rings
  * restarted around each change. */
 static void test_mem_slots(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct vhost_user_msg m = { .request = VHOST_USER_ADD_MEM_REG,
 				    .kind = VHOST_USER_P_REGION,
 				    .region = { MEM_GPA, MEM_SIZE, uva_of(r, 0), 0 } };
 
-	(void)state;
 	fe_realize(r, 0x1a009);
 	fe_u64(r, VHOST_USER_SET_FEATURES, DEV_FEATS | (1ull << 30), true);
 	assert_int_equal(fe_set(r, &m, &r->memfd, 1, true), 0);
@@ -789,20 +777,18 @@ static void test_mem_slots(void **state)
 	assert_int_equal(fe_set(r, &m, &r->memfd, 1, true), 0);
 	assert_true(fq(r, 0).running);
 	assert_int_equal(fq(r, 0).starts, 2);
-	rig_free(r);
 }
 
 /* ------------------------------------------------------------ malformed */
 
 static void test_malformed(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	uint8_t raw[12 + 8] = { 0 };
 	int fds[2] = { r->kick[0], r->kick[1] };
 	unsigned int before;
 	struct vhost_backend_stats st;
 
-	(void)state;
 	fe_realize(r, 0x1a009);
 	fe_get(r, VHOST_USER_GET_FEATURES); /* the call and err fds are in */
 	before = th_open_fds();
@@ -852,7 +838,6 @@ static void test_malformed(void **state)
 	}
 	rig_hangup(r);
 	assert_int_equal(fake_resets(r), 1);
-	rig_free(r);
 }
 
 /* ------------------------------------------------- disconnect, reconnect */
@@ -861,10 +846,9 @@ static void test_malformed(void **state)
  * resets the device, drops the descriptors, and serves the next one. */
 static void test_reconnect(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	unsigned int before;
 
-	(void)state;
 	fe_get(r, VHOST_USER_GET_FEATURES); /* the connection is set up */
 	before = th_open_fds();
 	fe_realize(r, 0x1a009);
@@ -886,7 +870,6 @@ static void test_reconnect(void **state)
 	 * second one's eventfd only */
 	vhost_backend_notify(r->be, 1);
 	assert_int_equal(read_counter(r->call[1]), 1);
-	rig_free(r);
 }
 
 /* vhost_backend_run on a socket path: a front-end, then another; cancel. */
@@ -906,12 +889,11 @@ static void *run_main(void *arg)
 
 static void test_run_socket(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct run_ctx c = { .be = r->be, .cancel = eventfd(0, EFD_CLOEXEC), .ret = -1 };
 	uint64_t one = 1;
 	pthread_t t;
 
-	(void)state;
 	rig_hangup(r);
 	th_tmp_path(c.path, sizeof(c.path), "vhost.sock");
 	assert_int_equal(pthread_create(&t, NULL, run_main, &c), 0);
@@ -940,7 +922,6 @@ static void test_run_socket(void **state)
 	assert_int_equal(c.ret, 0);
 	assert_int_equal(access(c.path, F_OK), -1); /* socket file removed */
 	close(c.cancel);
-	rig_free(r);
 }
 
 /* ------------------------------------------- the virtio-scmi device behind */
@@ -1003,6 +984,15 @@ static void guest_connect(struct rig *r, struct guest *g, const char *path, unsi
 	assert_int_equal(fe_one_region(r, true), 0);
 	guest_ring(r, g, 0, num);
 	guest_ring(r, g, 1, num);
+}
+
+/* The front-end goes: its socket closes, and the guest's first nq rings with it. */
+static void guest_hangup(struct rig *r, struct guest *g, unsigned int nq)
+{
+	close(r->sv[0]);
+	r->sv[0] = -1;
+	for (unsigned int q = 0; q < nq; q++)
+		virtq_drv_fini(&g->q[q]);
 }
 
 static void guest_kick(struct rig *r, struct guest *g, unsigned int q)
@@ -1072,11 +1062,10 @@ static void guest_version(struct rig *r, struct guest *g, uint16_t token)
  * and the queue goes on. */
 static void test_scmi_device(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct th_vhost v;
 	const unsigned int sizes[2] = { 256, 1024 };
 
-	(void)state;
 	rig_hangup(r);
 	th_vhost_start(&v, false);
 	for (unsigned int i = 0; i < 2; i++) {
@@ -1098,20 +1087,16 @@ static void test_scmi_device(void **state)
 					  MEM_GPA + BUF_OFF + 0x100, 12, &len));
 		assert_int_equal(len, 0);
 		guest_version(r, &g, 2);
-		close(r->sv[0]);
-		virtq_drv_fini(&g.q[0]);
-		virtq_drv_fini(&g.q[1]);
+		guest_hangup(r, &g, 2);
 	}
 	th_vhost_stop(&v);
-	r->sv[0] = -1;
-	rig_free(r);
 }
 
 /* A command whose request straddles two regions (mapped apart here) is
  * gathered from both. */
 static void test_scmi_straddling(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct th_vhost v;
 	struct guest g;
 	const uint32_t half = MEM_SIZE / 2;
@@ -1123,7 +1108,6 @@ static void test_scmi_straddling(void **state)
 	const uint32_t req[1] = { scmi_hdr(0x10, 0, 5) };
 	uint32_t len = 0;
 
-	(void)state;
 	rig_hangup(r);
 	th_vhost_start(&v, false);
 	r->sv[0] = connect_stream(v.path);
@@ -1135,11 +1119,8 @@ static void test_scmi_straddling(void **state)
 		guest_cmd(r, &g, MEM_GPA + half - 2, req, 1, MEM_GPA + BUF_OFF + 0x100, 12, &len));
 	assert_int_equal(len, 12);
 	assert_int_equal(word_at(r, BUF_OFF + 0x108), 0x20000);
-	close(r->sv[0]);
-	r->sv[0] = -1;
-	virtq_drv_fini(&g.q[0]);
+	guest_hangup(r, &g, 1);
 	th_vhost_stop(&v);
-	rig_free(r);
 }
 
 /* One command and its status (and the reply's words at BUF_OFF + 0x100). */
@@ -1158,7 +1139,7 @@ static int32_t guest_status(struct rig *r, struct guest *g, const uint32_t *req,
  * power domain, while its own answers. */
 static void test_scmi_identity(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct th_vhost v;
 	struct guest g;
 	const uint32_t self[2] = { scmi_hdr(0x10, 0x7, 1), 0xffffffff };
@@ -1167,7 +1148,6 @@ static void test_scmi_identity(void **state)
 	const uint32_t pwr_get[2] = { scmi_hdr(0x11, 0x5, 4), 0 };
 	char name[17] = { 0 };
 
-	(void)state;
 	rig_hangup(r);
 	th_vhost_start(&v, false);
 	guest_connect(r, &g, v.path, 256);
@@ -1178,12 +1158,8 @@ static void test_scmi_identity(void **state)
 	assert_int_equal(guest_status(r, &g, perm, 4), -3);   /* DENIED: not trusted */
 	assert_true(guest_status(r, &g, pwr_set, 4) < 0);     /* not vm0's domain */
 	assert_int_equal(guest_status(r, &g, pwr_get, 2), 0); /* its own still answers */
-	close(r->sv[0]);
-	r->sv[0] = -1;
-	virtq_drv_fini(&g.q[0]);
-	virtq_drv_fini(&g.q[1]);
+	guest_hangup(r, &g, 2);
 	th_vhost_stop(&v);
-	rig_free(r);
 }
 
 /* Asynchronous CLOCK_RATE_SET on the cpu clock (vm0's device 0). */
@@ -1203,19 +1179,16 @@ static void guest_rate_set_async(struct rig *r, struct guest *g, uint16_t token)
  * first event is its own delayed response, not the old one. */
 static void test_scmi_disconnect_pending(void **state)
 {
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	struct th_vhost v;
 	struct guest g;
 	uint32_t len = 0;
 
-	(void)state;
 	rig_hangup(r);
 	th_vhost_start(&v, false);
 	guest_connect(r, &g, v.path, 256);
 	guest_rate_set_async(r, &g, 0x11); /* no event buffer: its delayed response waits */
-	close(r->sv[0]);
-	virtq_drv_fini(&g.q[0]);
-	virtq_drv_fini(&g.q[1]);
+	guest_hangup(r, &g, 2);
 
 	guest_connect(r, &g, v.path, 256);
 	{
@@ -1230,12 +1203,8 @@ static void test_scmi_disconnect_pending(void **state)
 	assert_int_equal(word_at(r, BUF_OFF + 0x1000),
 			 scmi_hdr(0x14, 0x5, 0x22) | (SCMI_MSG_TYPE_DELAYED_RESP << 8));
 	assert_int_equal(word_at(r, BUF_OFF + 0x1004), 0);
-	close(r->sv[0]);
-	r->sv[0] = -1;
-	virtq_drv_fini(&g.q[0]);
-	virtq_drv_fini(&g.q[1]);
+	guest_hangup(r, &g, 2);
 	th_vhost_stop(&v);
-	rig_free(r);
 }
 
 /* -------------------------------------------------------- the front-end */
@@ -1319,10 +1288,9 @@ static void test_agent_frontend_no_backend(void **state)
 static void test_cli(void **state)
 {
 	char out[4096], err[4096], path[128];
-	struct rig *r = rig_new();
+	struct rig *r = *state;
 	pid_t pid;
 
-	(void)state;
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "vhost-user-scmi", NULL),
 			 2);
 	th_contains_all(err, "--socket PATH is required", NULL);
@@ -1366,33 +1334,34 @@ static void test_cli(void **state)
 	assert_int_equal(kill(pid, SIGTERM), 0);
 	assert_int_equal(th_exit_status(pid), 0);
 	assert_int_equal(access(path, F_OK), -1);
-	rig_free(r);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 		cmocka_unit_test(test_constants),
 		cmocka_unit_test(test_codec),
-		cmocka_unit_test(test_qemu_sequence),
-		cmocka_unit_test(test_no_protocol_features),
-		cmocka_unit_test(test_reply_ack_off),
-		cmocka_unit_test(test_ring_sizes),
-		cmocka_unit_test(test_memory_refused),
-		cmocka_unit_test(test_ring_outside_memory),
-		cmocka_unit_test(test_memory_replaced),
-		cmocka_unit_test(test_mem_slots),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_reconnect),
-		cmocka_unit_test(test_run_socket),
-		cmocka_unit_test(test_scmi_device),
-		cmocka_unit_test(test_scmi_straddling),
-		cmocka_unit_test(test_scmi_identity),
-		cmocka_unit_test(test_scmi_disconnect_pending),
+		T(test_qemu_sequence),
+		T(test_no_protocol_features),
+		T(test_reply_ack_off),
+		T(test_ring_sizes),
+		T(test_memory_refused),
+		T(test_ring_outside_memory),
+		T(test_memory_replaced),
+		T(test_mem_slots),
+		T(test_malformed),
+		T(test_reconnect),
+		T(test_run_socket),
+		T(test_scmi_device),
+		T(test_scmi_straddling),
+		T(test_scmi_identity),
+		T(test_scmi_disconnect_pending),
 		cmocka_unit_test(test_agent_frontend),
 		cmocka_unit_test(test_agent_no_p2a),
 		cmocka_unit_test(test_agent_frontend_no_backend),
-		cmocka_unit_test(test_cli),
+		T(test_cli),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

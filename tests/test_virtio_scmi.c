@@ -25,17 +25,16 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define HOST	    1
-#define GUEST	    2
-#define VENDOR	    0x80
-#define V_ASYNC	    3 /* arg: delayed response (status, arg + 1), if the link has P2A */
-#define V_NOTIFY    4 /* arg: subscribe (1) or not (0) */
-#define V_FIRE	    5 /* arg: that many notifications (agent id, index) to the caller */
-#define V_SUBSCRIBE 6 /* as V_NOTIFY, by a module that does not ask for P2A itself */
-#define WAIT_NS	    (10 * FW_NSEC_PER_SEC)
-#define GPA	    0x40000000ull
-#define SLOT	    512 /* guest bytes per buffer slot: request, then reply at +256 */
-#define PDU	    136 /* Linux's eventq buffers */
+#define HOST	 1
+#define GUEST	 2
+#define VENDOR	 0x80
+#define V_ASYNC	 3 /* arg: delayed response (status, arg + 1), if the link has P2A */
+#define V_NOTIFY 4 /* arg: subscribe (1) or not (0) */
+#define V_FIRE	 5 /* arg: that many notifications (agent id, index) to the caller */
+#define WAIT_NS	 (10 * FW_NSEC_PER_SEC)
+#define GPA	 0x40000000ull
+#define SLOT	 512 /* guest bytes per buffer slot: request, then reply at +256 */
+#define PDU	 136 /* Linux's eventq buffers */
 
 #define ALL_FEATURES                                                                               \
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_RING_F_INDIRECT_DESC) |                \
@@ -59,11 +58,6 @@ static void v_async(struct scmi_msg *m)
 }
 
 static void v_notify(struct scmi_msg *m)
-{
-	scmi_msg_subscribe(m, &subs, scmi_msg_in_u32(m, 0), 1, SCMI_SUBS_NEED_P2A);
-}
-
-static void v_subscribe(struct scmi_msg *m)
 {
 	scmi_msg_subscribe(m, &subs, scmi_msg_in_u32(m, 0), 1, 0);
 }
@@ -90,7 +84,6 @@ static const struct scmi_msg_desc vendor_msgs[] = {
 	[V_ASYNC] = { .fn = v_async, .in_size = 4 },
 	[V_NOTIFY] = { .fn = v_notify, .in_size = 4 },
 	[V_FIRE] = { .fn = v_fire, .in_size = 4 },
-	[V_SUBSCRIBE] = { .fn = v_subscribe, .in_size = 4 },
 };
 
 static const struct scmi_protocol vendor = { .id = VENDOR,
@@ -210,6 +203,7 @@ static void t_free(struct t *t)
 {
 	scmi_virtio_dev_destroy(t->d);
 	scmi_platform_destroy(t->p);
+	scmi_subs_release(&subs);
 	for (int i = 0; i < 2; i++)
 		if (t->num[i])
 			virtq_drv_fini(&t->q[i]);
@@ -218,6 +212,9 @@ static void t_free(struct t *t)
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }
+
+/* The fixture of the tests on a device that offers P2A channels. */
+TH_FIXTURE(t_new(true), t_free)
 
 static uint8_t *slot(struct t *t, unsigned int qidx, unsigned int k)
 {
@@ -338,11 +335,23 @@ static unsigned int type_of(uint32_t hdr)
 	return FW_FIELD_GET(SCMI_MSG_TYPE_MASK, hdr);
 }
 
+/* n PROTOCOL_VERSION commands in turn, each with Linux's 12 bytes of reply
+ * room (one indirect table of 2) and answered SUCCESS. */
+static void versions(struct t *t, int n)
+{
+	uint32_t len;
+
+	for (int i = 0; i < n; i++)
+		assert_int_equal(
+			cmd(t, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, NULL, 0, 12, &len),
+			SCMI_SUCCESS);
+}
+
 /* ---- tests ---- */
 
 static void test_base_replies_sized_to_chain(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	struct scmi_platform_stats st;
 	uint32_t len, skip = 0, self;
 	const uint32_t perm[3] = { GUEST, 0, SCMI_BASE_DEVICE_ACCESS_ALLOW };
@@ -383,12 +392,11 @@ static void test_base_replies_sized_to_chain(void **state)
 			 SCMI_DENIED);
 	scmi_platform_get_stats(t->p, &st);
 	assert_true(st.commands >= 8);
-	t_free(t);
 }
 
 static void test_unanswerable_chains_return_empty(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	struct scmi_platform_stats st0, st;
 	struct scmi_virtio_dev_stats ds;
 	uint32_t hdr = hdr_of(SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, 1);
@@ -416,29 +424,23 @@ static void test_unanswerable_chains_return_empty(void **state)
 	scmi_virtio_dev_stats(t->d, &ds);
 	assert_int_equal(ds.malformed, 2);
 	assert_int_equal(ds.commands, 3);
-	t_free(t);
 }
 
 static void test_direct_descriptors_1024(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	uint64_t f = VIRTIO_BIT(VIRTIO_F_VERSION_1);
-	uint32_t len;
 
 	t_start(t, 1024, f);
-	for (int i = 0; i < 3000; i++)
-		assert_int_equal(
-			cmd(t, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, NULL, 0, 12, &len),
-			SCMI_SUCCESS);
+	versions(t, 3000);
 	assert_int_equal(scmi_virtio_dev_acked_features(t->d), f);
-	t_free(t);
 }
 
 /* The synchronous reply first, on cmdq; the delayed response after it, on
  * the eventq, with the command's token and type 2. */
 static void test_delayed_response_after_reply(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	uint32_t len, arg = 41;
 	struct ev e;
 
@@ -452,7 +454,6 @@ static void test_delayed_response_after_reply(void **state)
 	assert_int_equal(fw_get_le32(e.p), SCMI_SUCCESS);
 	assert_int_equal(fw_get_le32(e.p + 4), 42);
 	assert_int_equal(e.slot, 0);
-	t_free(t);
 }
 
 /* No eventq buffer at all: ten delayed responses wait, notifications pile
@@ -464,7 +465,7 @@ static void test_delayed_response_after_reply(void **state)
  * (Linux would take it as SUCCESS and reject the reply). */
 static void test_delayed_response_never_overtakes(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	uint32_t len;
 	struct ev e;
 
@@ -480,7 +481,6 @@ static void test_delayed_response_never_overtakes(void **state)
 		assert_int_equal(fw_get_le32(e.p + 4), i + 1);
 	}
 	assert_int_equal(t->overtaken, 0);
-	t_free(t);
 }
 
 /* With EVENT_IDX the driver says what it took from the cmdq (used_event,
@@ -489,7 +489,7 @@ static void test_delayed_response_never_overtakes(void **state)
  * queues' interrupts in either order. */
 static void test_delayed_response_waits_for_driver(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	struct scmi_virtio_dev_stats ds;
 	uint32_t arg = 9, len;
 	uint64_t deadline;
@@ -517,12 +517,11 @@ static void test_delayed_response_waits_for_driver(void **state)
 	assert_true(ev_next(t, &e, fw_deadline(WAIT_NS)));
 	assert_int_equal(e.hdr & ~SCMI_MSG_TYPE_MASK, hdr_of(VENDOR, V_ASYNC, 77));
 	assert_int_equal(fw_get_le32(e.p + 4), 10);
-	t_free(t);
 }
 
 static void test_eventq_starvation_and_refill(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	struct scmi_platform_stats st;
 	uint32_t len, on = 1, n = 300;
 	unsigned int delayed = 0, notes = 0, total;
@@ -555,7 +554,6 @@ static void test_eventq_starvation_and_refill(void **state)
 	}
 	assert_int_equal(delayed, 10);
 	assert_int_equal(notes, total - 10);
-	t_free(t);
 }
 
 /* Two buffers for five notifications: two go out, three wait; the buffers
@@ -563,7 +561,7 @@ static void test_eventq_starvation_and_refill(void **state)
  * can hold; one with a readable part is returned empty. */
 static void test_eventq_buffers_reused(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	struct scmi_virtio_dev_stats ds;
 	uint32_t len, on = 1, n = 5, arg = 7;
 	struct virtq_sg bad[2] = { { 0, 8 }, { 0, 64 } };
@@ -627,7 +625,6 @@ static void test_eventq_buffers_reused(void **state)
 	assert_int_equal(base, 7);
 	scmi_virtio_dev_stats(t->d, &ds);
 	assert_int_equal(ds.events, 6);
-	t_free(t);
 }
 
 /* Without P2A (not offered, or offered and not taken) notify and
@@ -648,7 +645,6 @@ static void p2a_off(bool offer)
 			 -ENODEV);
 	assert_int_equal(cmd(t, VENDOR, V_ASYNC, &on, 1, 8, &len), SCMI_NOT_SUPPORTED);
 	assert_int_equal(cmd(t, VENDOR, V_NOTIFY, &on, 1, 8, &len), SCMI_NOT_SUPPORTED);
-	assert_int_equal(cmd(t, VENDOR, V_SUBSCRIBE, &on, 1, 8, &len), SCMI_NOT_SUPPORTED);
 	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, BASE_NOTIFY_ERRORS, &on, 1, 8, &len),
 			 SCMI_NOT_SUPPORTED);
 	id = V_ASYNC;
@@ -677,7 +673,7 @@ static int other_post(void *tctx, uint32_t hdr, const void *payload, size_t len)
 
 static void test_p2a_decided_per_channel(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	static const struct scmi_platform_chan_ops ops = { .post = other_post };
 	struct scmi_platform_chan_desc cd = { .transport = "other", .key = 1, .ops = &ops };
 	struct scmi_platform_chan *other;
@@ -703,7 +699,6 @@ static void test_p2a_decided_per_channel(void **state)
 	assert_int_equal(fw_get_le32(reply(t) + 8), 0);
 	/* Outside any command the agent has P2A (on the other channel). */
 	assert_true(scmi_platform_agent_has_p2a(t->p, GUEST));
-	t_free(t);
 }
 
 static void test_features_checked(void **state)
@@ -725,7 +720,7 @@ static void test_features_checked(void **state)
  * again from its base, it serves on. */
 static void test_impossible_ring_reported(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	void *desc, *avail, *used;
 	uint16_t base;
 	uint32_t len;
@@ -746,7 +741,6 @@ static void test_impossible_ring_reported(void **state)
 			 0);
 	assert_int_equal(cmd(t, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, NULL, 0, 12, &len),
 			 SCMI_SUCCESS);
-	t_free(t);
 }
 
 /* Memory replaced while running (vhost-user's SET_MEM_TABLE again): the
@@ -754,7 +748,7 @@ static void test_impossible_ring_reported(void **state)
  * elsewhere, and the queue goes on from its base. */
 static void test_memory_replaced_while_running(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	struct virtio_mem *mem2;
 	void *desc, *avail, *used;
 	uint8_t *map2;
@@ -763,10 +757,7 @@ static void test_memory_replaced_while_running(void **state)
 	uint32_t len;
 
 	t_start(t, 256, ALL_FEATURES);
-	for (int i = 0; i < 300; i++)
-		assert_int_equal(
-			cmd(t, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, NULL, 0, 12, &len),
-			SCMI_SUCCESS);
+	versions(t, 300);
 	assert_int_equal(scmi_virtio_dev_queue_stop(t->d, VIRTIO_SCMI_VQ_TX, &base), 0);
 	assert_int_equal(base, 300);
 	map2 = mmap(NULL, t->g.size, PROT_READ | PROT_WRITE, MAP_SHARED, t->g.fd, 0);
@@ -790,14 +781,13 @@ static void test_memory_replaced_while_running(void **state)
 	assert_int_equal(base, 301);
 	virtio_mem_destroy(mem2);
 	munmap(map2, t->g.size);
-	t_free(t);
 }
 
 /* Reset forgets what was queued for the driver that reset: after it, the
  * first event is the new driver's own. */
 static void test_reset_drops_held_messages(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	uint32_t len, arg = 1;
 	struct ev e;
 
@@ -814,7 +804,6 @@ static void test_reset_drops_held_messages(void **state)
 	assert_int_equal(cmd(t, VENDOR, V_ASYNC, &arg, 1, 8, &len), SCMI_SUCCESS);
 	assert_true(ev_next(t, &e, fw_deadline(WAIT_NS)));
 	assert_int_equal(fw_get_le32(e.p + 4), 101);
-	t_free(t);
 }
 
 /* Several threads send commands at once, each kicking the device itself;
@@ -882,7 +871,7 @@ static void *worker_main(void *arg)
 
 static void test_threads_kicking(void **state)
 {
-	struct t *t = t_new(true);
+	struct t *t = *state;
 	pthread_t th[THREADS];
 	unsigned int got = 0;
 	struct ev e;
@@ -913,28 +902,21 @@ static void test_threads_kicking(void **state)
 			assert_int_equal(fw_get_le32(r + 4), SCMI_SUCCESS);
 		}
 	}
-	t_free(t);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_base_replies_sized_to_chain),
-		cmocka_unit_test(test_unanswerable_chains_return_empty),
-		cmocka_unit_test(test_direct_descriptors_1024),
-		cmocka_unit_test(test_delayed_response_after_reply),
-		cmocka_unit_test(test_delayed_response_never_overtakes),
-		cmocka_unit_test(test_delayed_response_waits_for_driver),
-		cmocka_unit_test(test_eventq_starvation_and_refill),
-		cmocka_unit_test(test_eventq_buffers_reused),
-		cmocka_unit_test(test_p2a_not_offered),
-		cmocka_unit_test(test_p2a_not_negotiated),
-		cmocka_unit_test(test_p2a_decided_per_channel),
-		cmocka_unit_test(test_features_checked),
-		cmocka_unit_test(test_impossible_ring_reported),
-		cmocka_unit_test(test_memory_replaced_while_running),
-		cmocka_unit_test(test_reset_drops_held_messages),
-		cmocka_unit_test(test_threads_kicking),
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+		T(test_base_replies_sized_to_chain),	  T(test_unanswerable_chains_return_empty),
+		T(test_direct_descriptors_1024),	  T(test_delayed_response_after_reply),
+		T(test_delayed_response_never_overtakes), T(test_delayed_response_waits_for_driver),
+		T(test_eventq_starvation_and_refill),	  T(test_eventq_buffers_reused),
+		cmocka_unit_test(test_p2a_not_offered),	  cmocka_unit_test(test_p2a_not_negotiated),
+		T(test_p2a_decided_per_channel),	  cmocka_unit_test(test_features_checked),
+		T(test_impossible_ring_reported),	  T(test_memory_replaced_while_running),
+		T(test_reset_drops_held_messages),	  T(test_threads_kicking),
+#undef T
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

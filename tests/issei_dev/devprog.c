@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../issei_uuids.h"
+
 /* ---------------------------------------------- uapi (linux/issei.h) */
 
 #define ISSEI_IOCTL_UUID_LEN 16
@@ -71,13 +73,6 @@ static _Atomic int failures;
 
 #define DEV "/dev/issei0"
 #define SYS "/sys/class/issei/issei0"
-
-static const uint8_t echo_uuid[16] = { 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44,
-				       0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44 };
-static const uint8_t echo1_uuid[16] = { 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
-					0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11 };
-static const uint8_t spdm_uuid[16] = { 0xe8, 0x51, 0x49, 0xdf, 0x94, 0x47, 0x4c, 0x9a,
-				       0x83, 0x67, 0xc4, 0xe3, 0x34, 0x64, 0xf1, 0xb4 };
 
 static int dev_connect(int fd, const uint8_t *uuid, struct issei_client *props)
 {
@@ -167,16 +162,16 @@ static void case_sysfs(void)
 static void case_echo(void)
 {
 	struct issei_client p;
-	int fd = open_connected(echo_uuid, &p);
+	int fd = open_connected(engine_echo_uuid, &p);
 
 	CHECK(p.max_msg_length == 5120 && p.protocol_version == 1);
 	CHECK(echo(fd, "hello through the device"));
 	/* connect twice on one file: EISCONN; disconnect, connect again */
-	CHECK(dev_connect(fd, echo_uuid, NULL) == -1 && errno == EISCONN);
+	CHECK(dev_connect(fd, engine_echo_uuid, NULL) == -1 && errno == EISCONN);
 	CHECK(ioctl(fd, IOCTL_ISSEI_DISCONNECT_CLIENT) == 0);
 	CHECK(ioctl(fd, IOCTL_ISSEI_DISCONNECT_CLIENT) == -1 && errno == ENOTCONN);
 	CHECK(read(fd, &p, sizeof(p)) == -1 && errno == ENOTCONN);
-	CHECK(dev_connect(fd, echo_uuid, NULL) == 0);
+	CHECK(dev_connect(fd, engine_echo_uuid, NULL) == 0);
 	CHECK(echo(fd, "again"));
 	CHECK(close(fd) == 0);
 }
@@ -185,7 +180,7 @@ static void case_spdm(void)
 {
 	static const uint8_t get_version[4] = { 0x10, 0x84, 0, 0 };
 	uint8_t rsp[64];
-	int fd = open_connected(spdm_uuid, NULL);
+	int fd = open_connected(engine_spdm_uuid, NULL);
 	ssize_t n;
 
 	CHECK(write(fd, get_version, sizeof(get_version)) == 4);
@@ -210,7 +205,7 @@ static void case_big(void)
 {
 	static char msg[5121], small[2];
 	struct issei_client p;
-	int fd = open_connected(echo_uuid, &p);
+	int fd = open_connected(engine_echo_uuid, &p);
 
 	memset(msg, 'x', sizeof(msg));
 	CHECK(write(fd, msg, p.max_msg_length + 1) == -1 && errno == EFBIG);
@@ -223,7 +218,7 @@ static void case_big(void)
 
 static void case_timeout(void)
 {
-	int fd = open_connected(echo_uuid, NULL);
+	int fd = open_connected(engine_echo_uuid, NULL);
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	/* Nothing to read: poll times out, as isseilib's read with a timeout. */
@@ -244,7 +239,7 @@ static void case_poll(void)
 	p.fd = fd;
 	/* not connected: an error, whatever was asked */
 	CHECK(poll(&p, 1, 0) == 1 && p.revents == POLLERR);
-	CHECK(dev_connect(fd, echo_uuid, NULL) == 0);
+	CHECK(dev_connect(fd, engine_echo_uuid, NULL) == 0);
 	CHECK(poll(&p, 1, 0) == 1 && p.revents == POLLOUT);
 	ep = epoll_create1(0);
 	ev.data.fd = fd;
@@ -271,7 +266,7 @@ static void case_ppoll(void)
 	struct timespec ts = { 5, 0 }, zero = { 0, 0 };
 	struct pollfd p[2];
 	sigset_t mask;
-	int fd = open_connected(echo_uuid, NULL), pp[2];
+	int fd = open_connected(engine_echo_uuid, NULL), pp[2];
 	char buf[16];
 
 	CHECK(pipe(pp) == 0);
@@ -342,7 +337,7 @@ static int reconnect(int fd, const uint8_t *uuid)
 
 static void case_reset(void)
 {
-	int fd = open_connected(echo_uuid, NULL);
+	int fd = open_connected(engine_echo_uuid, NULL);
 	char buf[16];
 	ssize_t n;
 
@@ -358,7 +353,7 @@ static void case_reset(void)
 	 * again. */
 	n = write(fd, "x", 1);
 	CHECK(n == -1 && (errno == EBUSY || errno == ENOTCONN));
-	CHECK(reconnect(fd, echo_uuid) == 0);
+	CHECK(reconnect(fd, engine_echo_uuid) == 0);
 	CHECK(echo(fd, "after the reset"));
 	close(fd);
 }
@@ -445,7 +440,7 @@ static pthread_t alarm_blocked_read(struct blocked_read *b, int flags)
  * file is as it was (still connected, nothing lost). */
 static void case_signal(void)
 {
-	struct blocked_read b = { .fd = open_connected(echo_uuid, NULL) };
+	struct blocked_read b = { .fd = open_connected(engine_echo_uuid, NULL) };
 
 	pthread_join(alarm_blocked_read(&b, 0), NULL);
 	CHECK(b.n == -1 && b.err == EINTR);
@@ -457,7 +452,7 @@ static void case_signal(void)
  * returns the reply that comes after the handler ran. */
 static void case_restart(void)
 {
-	struct blocked_read b = { .fd = open_connected(echo_uuid, NULL) };
+	struct blocked_read b = { .fd = open_connected(engine_echo_uuid, NULL) };
 	pthread_t t = alarm_blocked_read(&b, SA_RESTART);
 
 	CHECK(write(b.fd, "restarted", 9) == 9);
@@ -513,7 +508,7 @@ static void case_epoll(void)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT, .data.u64 = 0xfeedf00dull };
 	struct pollfd out = { .events = POLLOUT };
-	int fd = open_connected(echo_uuid, NULL), ep = epoll_create1(EPOLL_CLOEXEC);
+	int fd = open_connected(engine_echo_uuid, NULL), ep = epoll_create1(EPOLL_CLOEXEC);
 	int64_t end = mono_ms() + 20000;
 	char buf[16];
 	pthread_t t;
@@ -532,7 +527,7 @@ static void case_epoll(void)
 	/* the host gives up on the slot: the link resets */
 	CHECK(epoll_mask(ep, 20000) == EPOLLERR);
 	pthread_join(t, NULL);
-	CHECK(reconnect(fd, echo_uuid) == 0);
+	CHECK(reconnect(fd, engine_echo_uuid) == 0);
 	CHECK(epoll_mask(ep, 20000) == EPOLLOUT);
 	ev.events = EPOLLIN;
 	CHECK(epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev) == 0);
@@ -580,15 +575,15 @@ static void case_two(void)
 		close(go[1]);
 		fd = open(DEV, O_RDWR);
 		CHECK(read(go[0], &c, 1) == 1);
-		CHECK(dev_connect(fd, echo_uuid, NULL) == -1 && errno == EBUSY);
-		CHECK(dev_connect(fd, echo1_uuid, NULL) == 0);
+		CHECK(dev_connect(fd, engine_echo_uuid, NULL) == -1 && errno == EBUSY);
+		CHECK(dev_connect(fd, engine_echo1_uuid, NULL) == 0);
 		for (int i = 0; i < 100; i++)
 			CHECK(echo(fd, "from the child process"));
 		close(fd);
 		_exit(failures ? 1 : 0);
 	}
 	close(go[0]);
-	fd = open_connected(echo_uuid, NULL);
+	fd = open_connected(engine_echo_uuid, NULL);
 	CHECK(write(go[1], "g", 1) == 1);
 	for (int i = 0; i < 100; i++)
 		CHECK(echo(fd, "from the parent process"));

@@ -330,6 +330,8 @@ int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, c
 				 .json = json,
 				 .count = o->count,
 				 .timeout_ms = o->timeout_ms };
+	if (!scmi_agent_has_p2a(agent, kind->protocol))
+		return cli_fail("%s %u: %s: %s", kind->what, id, kind->notify_name, CLI_NO_P2A);
 	cli_watch_sync_init(w);
 	cli_on_signal(cli_watch_stop, w);
 	ret = scmi_notify_register(agent, kind->protocol, kind->event, watch_event, w);

@@ -250,8 +250,14 @@ struct cli_watch_opts {
 /* A protocol's watch command unless told otherwise: one event within 10 s. */
 #define CLI_WATCH_ONE ((struct cli_watch_opts){ .count = 1, .timeout_ms = 10000 })
 
+/* Why an agent without a platform-to-agent channel cannot watch: said at
+ * once rather than after a timeout. */
+#define CLI_NO_P2A                                                                                 \
+	"this agent has no platform-to-agent channel (its node has one shmem, or virtio "          \
+	"without P2A, or OP-TEE's SCMI PTA): no event can reach it"
 /* Subscribe, wait, unsubscribe (also when a signal stops it: exit status
- * 130): the exit status. Once per process. */
+ * 130): the exit status. Once per process. It fails at once when the agent
+ * has no platform-to-agent channel for the protocol (CLI_NO_P2A). */
 int cli_watch_run(const struct cli_watch_kind *kind, struct scmi_agent *agent, const void *client,
 		  uint32_t id, bool json, const struct cli_watch_opts *o);
 /* cli_watch_run's waiting (watch.c): set up the lock, and wait for the

@@ -630,7 +630,7 @@ static uint64_t direct_instructions(unsigned int iters)
 static const char usage_text[] =
 	"usage: fwkit bench [--json] [--iterations N] [GROUP...]\n"
 	"       fwkit bench --cost [--json] [--iterations N] [--dtb FILE] "
-	"[NAME=PROTOCOL:MESSAGE[:WORD,...]]...\n"
+	"[NAME=PROTOCOL:MESSAGE[:WORD,...[:NOTIFY,WORD,...*N]]]...\n"
 	"\n"
 	"Round trip of SCMI Base PROTOCOL_VERSION over SMT with SMC doorbells, polling\n"
 	"and sleeping, between threads and between processes, each beside the floor of\n"
@@ -648,7 +648,9 @@ static const char usage_text[] =
 	"messages; a NAME starting 'agent.' is the whole round trip through the host\n"
 	"agent) on the default board or FILE (whose host agent must be the default\n"
 	"board's: scripts/gen-board.sh makes such boards at scale); scripts/msgcost.sh\n"
-	"gives instructions per message under callgrind.\n";
+	"gives instructions per message under callgrind. A WORD A|B alternates between\n"
+	"A and B; NOTIFY,WORD,...*N first has N of the board's agents subscribe with\n"
+	"PROTOCOL:NOTIFY(WORD,...) and take each event the messages raise.\n";
 
 static const struct bench_case {
 	const char *name;

@@ -326,8 +326,13 @@ static int cmd_notify(struct scmi_agent *a, const struct base_args *b)
 {
 	static struct cli_watch watch; /* the dispatcher may outlive the call */
 	struct cli_watch *w = &watch;
+	unsigned int p = SCMI_PROTOCOL_BASE;
 	int ret;
 
+	while (p <= 0xFF && !scmi_agent_has_p2a(a, (uint8_t)p))
+		p++;
+	if (p > 0xFF)
+		return cli_fail("notify: %s", CLI_NO_P2A);
 	*w = (struct cli_watch){ .agent = a,
 				 .json = b->json,
 				 .count = b->watch.count,

@@ -9,6 +9,7 @@
 #define FWKIT_OPTEE_PTA_SCMI_H
 
 #include <fwkit/base.h>
+#include <fwkit/optee/pta.h>
 
 #define PTA_SCMI_UUID_STR "a8cfe406-d4f5-4a2e-9f8d-a25dc754c099"
 #define PTA_SCMI_NAME	  "PTA-SCMI"
@@ -24,6 +25,12 @@
 /* [in] value[0].a: channel handle; [in] memref[1]: message (MSG header and payload);
  * [out] memref[2]: response (MSG header and payload), its size set to the bytes written. */
 #define PTA_SCMI_CMD_PROCESS_MSG_CHANNEL 4u
+
+/* The parameter types of each command above, as the PTA checks them (a struct
+ * optee_pta's command table): one list for the PTA and for every PTA a test
+ * or fuzz target plays. */
+#define PTA_SCMI_NCMDS 5u
+extern const struct optee_pta_cmd pta_scmi_cmds[PTA_SCMI_NCMDS];
 
 #define PTA_SCMI_CAPS_NONE	 0u
 #define PTA_SCMI_CAPS_SMT_HEADER FW_BIT(0)

@@ -144,6 +144,11 @@ int scmi_notify_register(struct scmi_agent *a, uint8_t protocol_id, uint8_t evt_
 			 scmi_notify_fn fn, void *ctx);
 int scmi_notify_unregister(struct scmi_agent *a, uint8_t protocol_id, uint8_t evt_id,
 			   scmi_notify_fn fn, void *ctx);
+/* Whether the platform can reach the agent for protocol_id: a
+ * platform-to-agent channel of the protocol's own or the Base one. Without
+ * one no notification or delayed response ever arrives (a node with one
+ * shmem, virtio without P2A, OP-TEE's SCMI PTA). */
+bool scmi_agent_has_p2a(const struct scmi_agent *a, uint8_t protocol_id);
 
 void scmi_agent_get_stats(struct scmi_agent *a, struct scmi_agent_stats *st);
 size_t scmi_agent_max_msg_size(const struct scmi_agent *a);

@@ -14,8 +14,10 @@
  * state (permissions, RESET_AGENT_CONFIGURATION) runs with every command
  * excluded. Handlers may call the public calls below except
  * scmi_platform_lock and the board calls (add_*, allow_*, set_*, register).
- * The platform-to-agent worker posts notifications and delayed responses
- * from its own thread. Every public call is thread-safe.
+ * A notification is posted in the thread that raises it when its agent's
+ * channel has nothing queued, and the platform-to-agent worker posts the
+ * rest (queued notifications, delayed responses) from its own thread.
+ * Every public call is thread-safe.
  */
 #ifndef FWKIT_SCMI_PLATFORM_H
 #define FWKIT_SCMI_PLATFORM_H
@@ -23,7 +25,7 @@
 #include <fwkit/hw.h>
 #include <fwkit/scmi/smt.h>
 
-#define SCMI_PLATFORM_MAX_AGENTS	   16
+#define SCMI_PLATFORM_MAX_AGENTS	   128
 #define SCMI_PLATFORM_MAX_DEVICES	   64
 #define SCMI_PLATFORM_P2A_QUEUE		   256
 #define SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE 128
@@ -43,6 +45,10 @@ struct scmi_platform_agent {
 	uint32_t proto_allowed[8]; /* protocols the agent may use */
 	uint32_t proto_allowed_default[8];
 	uint64_t errors;
+	/* the platform's: the agent's first channel with a platform-to-agent
+	 * path (NULL: none), where its notifications go; changed under the
+	 * platform lock, read by the agent's commands without it */
+	struct scmi_platform_chan *_Atomic p2a;
 };
 
 /* The context a message handler gets. */
@@ -203,8 +209,10 @@ int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_p
 int scmi_platform_start(struct scmi_platform *p);
 void scmi_platform_destroy(struct scmi_platform *p);
 
-/* Queue a notification for an agent (dropped, with a count, if the agent
- * has no platform-to-agent channel or its queue is full). */
+/* A notification for an agent: posted at once when nothing is queued for
+ * its platform-to-agent channel, else queued (0). Dropped, with a count,
+ * when the agent has no such channel (-ENODEV), its queue is full
+ * (-ENOSPC) or its buffer cannot take it (-EMSGSIZE). */
 int scmi_platform_notify(struct scmi_platform *p, uint32_t agent_id, uint8_t protocol_id,
 			 uint8_t evt_id, const void *payload, size_t len);
 /* Queue a delayed response to the command m is handling, delay_ns from now.
@@ -283,35 +291,56 @@ bool scmi_msg_delayed_success(struct scmi_msg *m, uint32_t id, const void *value
  * outside first..last is INVALID_PARAMETERS, any other NOT_SUPPORTED. */
 void scmi_msg_no_fastchannel(struct scmi_msg *m, uint32_t msg_id, uint32_t first, uint32_t last);
 
-/* The agents (bit = agent index, see scmi_platform_agent_index) subscribed
- * to one event of one resource. */
+/*
+ * The agents subscribed to one event of one resource: their indexes
+ * (scmi_platform_agent_index), ascending, in memory that grows with the
+ * subscriptions made, never with the board. Zeroed is empty; the module
+ * that holds one frees it with scmi_subs_release when it is destroyed.
+ * Guarded by whatever guards the module's state (the platform lock).
+ */
 struct scmi_subs {
-	uint32_t agents;
+	uint16_t *agents;
+	uint16_t n, cap;
 };
-_Static_assert(SCMI_PLATFORM_MAX_AGENTS <= 32, "struct scmi_subs holds one bit per agent");
 
-static inline bool scmi_subs_has(const struct scmi_subs *s, unsigned int agent_index)
+/* Whether anyone listens: one compare, so an event nobody asked for
+ * costs its caller a branch. */
+static inline bool scmi_subs_any(const struct scmi_subs *s)
 {
-	return agent_index < 32 && (s->agents >> agent_index) & 1;
+	return s->n != 0;
 }
+bool scmi_subs_has(const struct scmi_subs *s, unsigned int agent_index);
 /* RESET_AGENT_CONFIGURATION of agent_id drops its subscription. */
 void scmi_subs_drop(struct scmi_subs *s, struct scmi_platform *p, uint32_t agent_id);
+void scmi_subs_release(struct scmi_subs *s);
 
 enum {
-	/* Enabling needs a platform-to-agent channel: NOT_SUPPORTED otherwise. */
-	SCMI_SUBS_NEED_P2A = 1u << 0,
 	/* The resource has no such event: NOT_SUPPORTED. */
-	SCMI_SUBS_NO_EVENT = 1u << 1,
+	SCMI_SUBS_NO_EVENT = 1u << 0,
 };
 
 /* A *_NOTIFY message: sets or clears the message's agent in s from the
  * enable bits of ctl. False, with the status set, when ctl has any other
- * bit (INVALID_PARAMETERS), then when flags refuse it (NOT_SUPPORTED). */
+ * bit (INVALID_PARAMETERS), then when flags refuse it or the agent has no
+ * platform-to-agent path to get events on (NOT_SUPPORTED, as the
+ * specification asks of a transport without one), then when no memory is
+ * left (GENERIC_ERROR). */
 bool scmi_msg_subscribe(struct scmi_msg *m, struct scmi_subs *s, uint32_t ctl, uint32_t enable,
 			unsigned int flags);
 
-/* Queue an event for every agent subscribed in s that may access device
- * for protocol_id, by agent index, except agent `except` (0: none). */
+/* Whether the message's agent can get notifications and delayed responses:
+ * the same answer as scmi_platform_agent_has_p2a, cheap enough for an
+ * attributes handler (under the platform lock, as handlers run). Where a
+ * resource's attributes advertise an event or an asynchronous request,
+ * they do so only when this is true. */
+bool scmi_msg_p2a(const struct scmi_msg *m);
+
+/* Send an event to every agent subscribed in s that may access device for
+ * protocol_id, but agent `except` (0: none), lowest index first. The
+ * payload is built once by the caller; each subscriber gets it posted on
+ * its platform-to-agent channel at once when nothing is queued there
+ * before it, else queued (see platform_transport.h). Nobody subscribed:
+ * nothing is walked. */
 void scmi_platform_notify_subs(struct scmi_platform *p, const struct scmi_subs *s,
 			       uint32_t device_id, uint8_t protocol_id, uint8_t evt,
 			       const void *payload, size_t len, uint32_t except);

@@ -12,7 +12,8 @@
  * (-EMSGSIZE), and the transport calls scmi_platform_chan_ready once the
  * agent frees a buffer. The agent's identity is always the channel's.
  *
- * Platform-to-agent semantics: items go out in due-time order per channel.
+ * Platform-to-agent semantics: items go out in due-time order per channel;
+ * a notification is posted at once when the channel has nothing queued.
  * A delayed response, once queued, is never dropped: it waits for a buffer,
  * and one that does not fit the agent's buffer is sent as its status word
  * alone, set to PROTOCOL_ERROR (TF-A's answer to a reply that does not fit).
@@ -28,8 +29,11 @@
  * Threading: every call here is thread-safe; scmi_platform_process runs
  * commands of different agents at the same time (each agent's one at a
  * time); scmi_platform_chan_ready may also be called from inside ops->post and from
- * a transport's own threads. ops->post runs on the platform's worker thread
- * with the platform lock held: it must not block or wait for the agent.
+ * a transport's own threads. ops->post runs with the platform lock held, on
+ * the platform's worker thread or, for a notification with nothing queued
+ * before it, on the thread that raised it (a command being answered on any
+ * channel, a module's own thread): it must not block, wait for the agent,
+ * or take a lock that thread may hold while calling into the platform.
  */
 #ifndef FWKIT_SCMI_PLATFORM_TRANSPORT_H
 #define FWKIT_SCMI_PLATFORM_TRANSPORT_H

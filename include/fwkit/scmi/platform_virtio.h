@@ -33,7 +33,8 @@
  * asynchronous requests on it are answered NOT_SUPPORTED.
  *
  * Threads and locks: one lock per queue, never held while calling into the
- * platform. Kicks come from any thread; the platform's worker posts events.
+ * platform. Kicks come from any thread; the platform posts events from its
+ * worker or from the thread that raised a notification.
  * ops->notify (used-buffer interrupt) and ops->error (an impossible ring:
  * the queue stopped) are called without the device's locks held.
  */

@@ -161,6 +161,11 @@ int scmi_agent_add_channel(struct scmi_agent *a, uint8_t protocol_id, bool tx, c
 	return 0;
 }
 
+bool scmi_agent_has_p2a(const struct scmi_agent *a, uint8_t protocol_id)
+{
+	return a->rx_chan[SCMI_PROTOCOL_BASE] || a->rx_chan[protocol_id];
+}
+
 void scmi_agent_destroy(struct scmi_agent *a)
 {
 	const struct scmi_transport_ops *ops;

@@ -587,7 +587,7 @@ int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *x)
 	uint64_t deadline;
 	int ret;
 
-	if (!a->rx_chan[SCMI_PROTOCOL_BASE] && !a->rx_chan[x->hdr.protocol_id]) {
+	if (!scmi_agent_has_p2a(a, x->hdr.protocol_id)) {
 		fw_err("scmi: delayed response needs a platform-to-agent channel");
 		return -EOPNOTSUPP;
 	}

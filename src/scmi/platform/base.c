@@ -94,7 +94,7 @@ static void base_notify_errors(struct scmi_msg *m)
 		return;
 	}
 	/* Events travel on the agent's platform-to-agent channel. */
-	if (!scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
+	if (!scmi_msg_p2a(m)) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}

@@ -395,17 +395,18 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 			d->max_msg_size ? d->max_msg_size : SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE;
 		c->ops = d->ops;
 		c->tctx = d->tctx;
-		platform_chan_p2a_set(c, d->ops && d->ops->post);
+		c->p2a_on = d->ops && d->ops->post;
 		p->chans[p->nchans++] = c;
 		plock_lock(&p->chan_lock);
 		ret = chan_reindex(p);
 		plock_unlock(&p->chan_lock);
 		if (ret) {
 			p->nchans--;
-			platform_chan_p2a_set(c, false);
 			free(c);
-		} else if (out) {
-			*out = c;
+		} else {
+			platform_p2a_rechoose(p, c->agent);
+			if (out)
+				*out = c;
 		}
 	}
 	platform_unlock(p);
@@ -426,8 +427,9 @@ void scmi_platform_chan_destroy(struct scmi_platform_chan *c)
 	plock_lock(&p->chan_lock);
 	chan_reindex(p); /* cannot fail: the index is large enough already */
 	plock_unlock(&p->chan_lock);
-	platform_chan_p2a_set(c, false);
+	platform_p2a_deactivate(p, c);
 	platform_p2a_drop_all(c);
+	platform_p2a_rechoose(p, c->agent);
 	platform_unlock(p);
 	/* Unlocked: the transport may have a thread inside chan_ready. */
 	if (c->ops && c->ops->release)

@@ -80,11 +80,11 @@ static void report_error(struct scmi_platform *p, struct scmi_platform_chan *c, 
 	fw_put_le32(ev + 4, 1);
 	fw_put_le64(ev + 8, (uint64_t)hdr | ((fw_now_ns() / 1000) << 32));
 	platform_lock(p);
-	platform_p2a_queue(p, platform_p2a_chan_of(p, c->agent->id),
-			   FW_FIELD_PREP(SCMI_MSG_PROTOCOL_ID_MASK, SCMI_PROTOCOL_BASE) |
-				   FW_FIELD_PREP(SCMI_MSG_TYPE_MASK, SCMI_MSG_TYPE_NOTIFICATION) |
-				   FW_FIELD_PREP(SCMI_MSG_ID_MASK, SCMI_BASE_ERROR_EVENT),
-			   ev, sizeof(ev), 0);
+	platform_p2a_notify(p, c->agent,
+			    FW_FIELD_PREP(SCMI_MSG_PROTOCOL_ID_MASK, SCMI_PROTOCOL_BASE) |
+				    FW_FIELD_PREP(SCMI_MSG_TYPE_MASK, SCMI_MSG_TYPE_NOTIFICATION) |
+				    FW_FIELD_PREP(SCMI_MSG_ID_MASK, SCMI_BASE_ERROR_EVENT),
+			    ev, sizeof(ev));
 	platform_unlock(p);
 }
 

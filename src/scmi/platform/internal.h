@@ -62,9 +62,6 @@ static inline void plock_unlock(struct plock *l)
 struct platform_agent_rt {
 	_Alignas(64) struct plock lock; /* its commands (see above) */
 	_Atomic uint64_t commands;	/* written under lock, read by stats */
-	/* its channels with p2a_on: written under the platform lock, read by
-	 * its commands without it (scmi_platform_agent_has_p2a) */
-	atomic_uint p2a_chans;
 };
 
 struct p2a_item {
@@ -92,6 +89,9 @@ struct scmi_platform_chan {
 	bool blocked;		/* post said -EAGAIN: wait for chan_ready */
 	uint64_t retry_at;	/* post said -EINPROGRESS: not before this */
 	unsigned int ready_seq; /* bumped by every chan_ready */
+	/* on the worker's list of channels with something to send */
+	bool active;
+	struct scmi_platform_chan *active_next;
 };
 
 struct pdevice {
@@ -148,6 +148,10 @@ struct scmi_platform {
 	_Atomic uint32_t negotiated[SCMI_PLATFORM_MAX_AGENTS][256];
 	pthread_t worker;
 	bool worker_started;
+	bool worker_idle; /* asleep on cond: a new item must wake it */
+	bool activated;	  /* a channel got something to send since the pass began */
+	/* channels with something to send, the only ones the worker visits */
+	struct scmi_platform_chan *active;
 	bool stopping;
 	struct scmi_platform_stats stats;
 };
@@ -268,15 +272,19 @@ static inline void platform_trace(struct scmi_platform *p, const char *dir,
 
 /* p2a.c */
 bool platform_chan_has_p2a(const struct scmi_platform_chan *c);
-/* Under the platform lock: c's p2a_on, and its agent's count with it. */
-void platform_chan_p2a_set(struct scmi_platform_chan *c, bool on);
 /* Whether c could carry platform-to-agent messages but its transport
  * turned that off (virtio without P2A): no event may be asked for on it. */
 bool platform_chan_p2a_refused(const struct scmi_platform_chan *c);
 /* Queue for c (NULL: the agent has no platform-to-agent channel). */
 int platform_p2a_queue(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr,
 		       const void *payload, size_t len, uint64_t due);
-struct scmi_platform_chan *platform_p2a_chan_of(struct scmi_platform *p, uint32_t agent_id);
+/* A notification (hdr complete) for agent a: posted now or queued. */
+int platform_p2a_notify(struct scmi_platform *p, const struct scmi_platform_agent *a, uint32_t hdr,
+			const void *payload, size_t len);
+/* After a's channels changed: a->p2a again. */
+void platform_p2a_rechoose(struct scmi_platform *p, struct scmi_platform_agent *a);
+/* c leaves the worker's list (it is going away). */
+void platform_p2a_deactivate(struct scmi_platform *p, struct scmi_platform_chan *c);
 void platform_p2a_drop_all(struct scmi_platform_chan *c);
 void platform_stop_worker(struct scmi_platform *p);
 

@@ -10,6 +10,9 @@
  */
 #include "internal.h"
 
+#include <errno.h>
+#include <stdlib.h>
+
 #define EXT_NAME_SIZE 64 /* SCMI_MAX_STR_SIZE, NUL included */
 
 int scmi_msg_agent_index(const struct scmi_msg *m)
@@ -59,51 +62,93 @@ void scmi_msg_no_fastchannel(struct scmi_msg *m, uint32_t msg_id, uint32_t first
 							   : SCMI_NOT_SUPPORTED);
 }
 
-static void subs_set(struct scmi_subs *s, int agent_index, bool on)
+/* Where agent_index is in s, or where it would go. */
+static unsigned int subs_pos(const struct scmi_subs *s, unsigned int agent_index)
 {
-	if (agent_index < 0 || agent_index >= 32)
+	unsigned int lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (s->agents[mid] < agent_index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool scmi_subs_has(const struct scmi_subs *s, unsigned int agent_index)
+{
+	unsigned int i = subs_pos(s, agent_index);
+
+	return i < s->n && s->agents[i] == agent_index;
+}
+
+static int subs_add(struct scmi_subs *s, unsigned int agent_index)
+{
+	unsigned int i = subs_pos(s, agent_index);
+
+	if (i < s->n && s->agents[i] == agent_index)
+		return 0;
+	if (s->n == s->cap) {
+		unsigned int cap = s->cap ? 2u * s->cap : 4u;
+		uint16_t *n = cap <= UINT16_MAX ? realloc(s->agents, cap * sizeof(*n)) : NULL;
+
+		if (!n)
+			return -ENOMEM;
+		s->agents = n;
+		s->cap = (uint16_t)cap;
+	}
+	memmove(&s->agents[i + 1], &s->agents[i], (s->n - i) * sizeof(*s->agents));
+	s->agents[i] = (uint16_t)agent_index;
+	s->n++;
+	return 0;
+}
+
+static void subs_del(struct scmi_subs *s, unsigned int agent_index)
+{
+	unsigned int i = subs_pos(s, agent_index);
+
+	if (i == s->n || s->agents[i] != agent_index)
 		return;
-	if (on)
-		s->agents |= 1u << agent_index;
-	else
-		s->agents &= ~(1u << agent_index);
+	s->n--;
+	memmove(&s->agents[i], &s->agents[i + 1], (s->n - i) * sizeof(*s->agents));
 }
 
 void scmi_subs_drop(struct scmi_subs *s, struct scmi_platform *p, uint32_t agent_id)
 {
-	subs_set(s, scmi_platform_agent_index(p, agent_id), false);
+	int i = scmi_platform_agent_index(p, agent_id);
+
+	if (i >= 0)
+		subs_del(s, (unsigned int)i);
+}
+
+void scmi_subs_release(struct scmi_subs *s)
+{
+	free(s->agents);
+	*s = (struct scmi_subs){ 0 };
 }
 
 bool scmi_msg_subscribe(struct scmi_msg *m, struct scmi_subs *s, uint32_t ctl, uint32_t enable,
 			unsigned int flags)
 {
-	bool on = ctl & enable;
-	/* A link that refuses events refuses every subscription on it. */
-	bool need_p2a = (flags & SCMI_SUBS_NEED_P2A) || platform_chan_p2a_refused(m->chan);
+	int i = scmi_msg_agent_index(m);
 
 	if (ctl & ~enable) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return false;
 	}
-	if ((flags & SCMI_SUBS_NO_EVENT) ||
-	    (on && need_p2a && !scmi_platform_agent_has_p2a(m->p, m->agent->id))) {
+	/* No way to deliver an event: no event to ask for, or to stop. */
+	if ((flags & SCMI_SUBS_NO_EVENT) || !scmi_msg_p2a(m) || i < 0) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return false;
 	}
-	subs_set(s, scmi_msg_agent_index(m), on);
-	return true;
-}
-
-void scmi_platform_notify_subs(struct scmi_platform *p, const struct scmi_subs *s,
-			       uint32_t device_id, uint8_t protocol_id, uint8_t evt,
-			       const void *payload, size_t len, uint32_t except)
-{
-	/* Only the subscribers, lowest index first: nobody subscribed, no walk. */
-	for (uint32_t left = s->agents; left; left &= left - 1) {
-		uint32_t to = scmi_platform_agent_id_at(p, (unsigned int)__builtin_ctz(left));
-
-		if (to && to != except &&
-		    scmi_platform_device_access(p, to, device_id, protocol_id))
-			scmi_platform_notify(p, to, protocol_id, evt, payload, len);
+	if (!(ctl & enable)) {
+		subs_del(s, (unsigned int)i);
+	} else if (subs_add(s, (unsigned int)i)) {
+		scmi_msg_status(m, SCMI_GENERIC_ERROR);
+		return false;
 	}
+	return true;
 }

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Platform-to-agent messages: a queue per channel, ordered by due time, and
- * one worker thread that hands what is due to each channel's transport
- * (ops->post). A transport never blocks the worker: with no free buffer it
- * says -EAGAIN and the channel waits, on its own, until the transport calls
- * scmi_platform_chan_ready, so a stuck agent delays nobody else and nothing
- * re-checks on a timer. Delayed responses are never dropped once queued;
- * notifications give way when the queue is full (see platform_transport.h).
+ * Platform-to-agent messages. A notification goes out at once, in the
+ * thread that raised it, when nothing waits on its agent's channel before it
+ * (the transport's post never blocks); otherwise, and for every delayed
+ * response (which must follow its command's reply), it joins the channel's
+ * queue, ordered by due time, which one worker thread drains through each
+ * channel's transport (ops->post). The worker visits only channels with
+ * something to send, and is woken only when it sleeps. A transport with no
+ * free buffer says -EAGAIN and the channel waits, on its own, until the
+ * transport calls scmi_platform_chan_ready, so a stuck agent delays nobody
+ * else and nothing re-checks on a timer. Delayed responses are never
+ * dropped once queued; notifications give way when the queue is full (see
+ * platform_transport.h).
  */
 #include "internal.h"
 
@@ -38,47 +43,51 @@ bool platform_chan_p2a_refused(const struct scmi_platform_chan *c)
 	return c && c->ops && c->ops->post && !c->p2a_on;
 }
 
+/* After a channel of a came, went or changed its P2A path: where a's
+ * notifications go (its first channel with one). */
+void platform_p2a_rechoose(struct scmi_platform *p, struct scmi_platform_agent *a)
+{
+	a->p2a = NULL;
+	for (unsigned int i = 0; i < p->nchans && !a->p2a; i++)
+		if (p->chans[i]->agent == a && platform_chan_has_p2a(p->chans[i]))
+			a->p2a = p->chans[i];
+}
+
 void scmi_platform_chan_set_p2a(struct scmi_platform_chan *c, bool on)
 {
 	struct scmi_platform *p = c->p;
 
 	platform_lock(p);
-	platform_chan_p2a_set(c, on && c->ops && c->ops->post);
+	c->p2a_on = on && c->ops && c->ops->post;
 	if (!c->p2a_on)
 		platform_p2a_drop_all(c);
+	platform_p2a_rechoose(p, c->agent);
 	platform_unlock(p);
 }
 
-void platform_chan_p2a_set(struct scmi_platform_chan *c, bool on)
+/* A command is answered for the link it came on, when that link could carry
+ * platform-to-agent messages at all (virtio without P2A must refuse notify
+ * and asynchronous requests); a link that never could leaves it to the
+ * agent's other channels. */
+static bool p2a_for(const struct scmi_platform_chan *serving, const struct scmi_platform_agent *a)
 {
-	if (c->p2a_on != on)
-		atomic_fetch_add(&c->rt->p2a_chans, on ? 1u : (unsigned int)-1);
-	c->p2a_on = on;
-}
-
-struct scmi_platform_chan *platform_p2a_chan_of(struct scmi_platform *p, uint32_t agent_id)
-{
-	for (unsigned int i = 0; i < p->nchans; i++)
-		if (p->chans[i]->agent->id == agent_id && platform_chan_has_p2a(p->chans[i]))
-			return p->chans[i];
-	return NULL;
+	if (serving && serving->agent == a && serving->ops && serving->ops->post)
+		return serving->p2a_on;
+	return a->p2a != NULL;
 }
 
 bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id)
 {
 	/* No lock: a command asks, and the answer may change as soon as it is
 	 * given anyway (a channel turned off later drops what it queued). */
-	struct scmi_platform_chan *c = platform_serving();
-	int i;
+	const struct scmi_platform_agent *a = scmi_platform_agent_by_id(p, agent_id);
 
-	/* A command is answered for the link it came on, when that link could
-	 * carry platform-to-agent messages at all (virtio without P2A must
-	 * refuse notify and asynchronous requests); a link that never could
-	 * leaves it to the agent's other channels. */
-	if (c && c->agent->id == agent_id && c->ops && c->ops->post)
-		return !platform_chan_p2a_refused(c);
-	i = scmi_platform_agent_index(p, agent_id);
-	return i >= 0 && atomic_load_explicit(&p->rt[i].p2a_chans, memory_order_relaxed);
+	return a && p2a_for(platform_serving(), a);
+}
+
+bool scmi_msg_p2a(const struct scmi_msg *m)
+{
+	return p2a_for(m->chan, m->agent);
 }
 
 static void pop_head(struct scmi_platform_chan *c)
@@ -130,6 +139,31 @@ static int refuse(struct scmi_platform *p, struct scmi_platform_chan *c, size_t 
 	return -ENOSPC;
 }
 
+/* The worker visits c from now on (it has something to send). */
+static void activate(struct scmi_platform *p, struct scmi_platform_chan *c)
+{
+	if (!c->active) {
+		c->active = true;
+		c->active_next = p->active;
+		p->active = c;
+	}
+	p->activated = true;
+	if (p->worker_idle)
+		pthread_cond_signal(&p->cond);
+}
+
+void platform_p2a_deactivate(struct scmi_platform *p, struct scmi_platform_chan *c)
+{
+	struct scmi_platform_chan **pp = &p->active;
+
+	if (!c->active)
+		return;
+	while (*pp != c)
+		pp = &(*pp)->active_next;
+	*pp = c->active_next;
+	c->active = false;
+}
+
 int platform_p2a_queue(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr,
 		       const void *payload, size_t len, uint64_t due)
 {
@@ -159,23 +193,104 @@ int platform_p2a_queue(struct scmi_platform *p, struct scmi_platform_chan *c, ui
 	c->qcount++;
 	/* Also a second chance for an agent that freed its buffer unseen. */
 	c->blocked = false;
-	pthread_cond_signal(&p->cond);
+	activate(p, c);
 	return 0;
+}
+
+static void sent(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr,
+		 const void *payload, size_t len)
+{
+	platform_trace(p, "=>", c->agent, hdr, payload, len, is_delayed(hdr));
+	p->stats.p2a_sent++;
+}
+
+static void dropped(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr, size_t len,
+		    int why)
+{
+	fw_warn("scmi platform: agent %u's buffer cannot take a 0x%x message of %zu bytes "
+		"(%s); dropped",
+		c->agent->id, hdr, len, strerror(-why));
+	p->stats.p2a_dropped++;
+}
+
+/* A notification for c: posted now when nothing is queued before it and
+ * the transport takes it, else queued behind what is. */
+static int notify_chan(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr,
+		       const void *payload, size_t len)
+{
+	unsigned int seq;
+	int ret;
+
+	if (!c || c->qcount || c->blocked || c->retry_at || len > c->max_msg_size)
+		return platform_p2a_queue(p, c, hdr, payload, len, 0);
+	seq = c->ready_seq;
+	ret = c->ops->post(c->tctx, hdr, payload, len);
+	if (!ret) {
+		sent(p, c, hdr, payload, len);
+	} else if (ret == -EAGAIN || ret == -EINPROGRESS) {
+		/* The worker takes over: it waits for a free buffer, unless
+		 * one was freed inside post (ready already signalled), or asks
+		 * again later. */
+		bool wait = ret == -EAGAIN && c->ready_seq == seq;
+
+		ret = platform_p2a_queue(p, c, hdr, payload, len, 0);
+		c->blocked = !ret && wait;
+	} else {
+		dropped(p, c, hdr, len, ret);
+	}
+	return ret;
+}
+
+int platform_p2a_notify(struct scmi_platform *p, const struct scmi_platform_agent *a, uint32_t hdr,
+			const void *payload, size_t len)
+{
+	return notify_chan(p, a->p2a, hdr, payload, len);
+}
+
+/* The agent at index i (scmi_platform_agent_index), or NULL. */
+static const struct scmi_platform_agent *agent_at(const struct scmi_platform *p, unsigned int i)
+{
+	return i < p->nagents ? &p->agents[i] : NULL;
+}
+
+static uint32_t event_hdr(uint8_t protocol_id, uint8_t evt_id)
+{
+	return FW_FIELD_PREP(SCMI_MSG_ID_MASK, evt_id) |
+	       FW_FIELD_PREP(SCMI_MSG_TYPE_MASK, SCMI_MSG_TYPE_NOTIFICATION) |
+	       FW_FIELD_PREP(SCMI_MSG_PROTOCOL_ID_MASK, protocol_id);
 }
 
 int scmi_platform_notify(struct scmi_platform *p, uint32_t agent_id, uint8_t protocol_id,
 			 uint8_t evt_id, const void *payload, size_t len)
 {
-	struct scmi_msg_hdr h = { .id = evt_id,
-				  .type = SCMI_MSG_TYPE_NOTIFICATION,
-				  .protocol_id = protocol_id };
+	struct scmi_platform_agent *a;
 	int ret;
 
 	platform_lock(p);
-	ret = platform_p2a_queue(p, platform_p2a_chan_of(p, agent_id), scmi_hdr_pack(&h), payload,
-				 len, 0);
+	a = scmi_platform_agent_by_id(p, agent_id);
+	ret = notify_chan(p, a ? a->p2a : NULL, event_hdr(protocol_id, evt_id), payload, len);
 	platform_unlock(p);
 	return ret;
+}
+
+void scmi_platform_notify_subs(struct scmi_platform *p, const struct scmi_subs *s,
+			       uint32_t device_id, uint8_t protocol_id, uint8_t evt,
+			       const void *payload, size_t len, uint32_t except)
+{
+	uint32_t hdr;
+
+	if (!scmi_subs_any(s))
+		return;
+	hdr = event_hdr(protocol_id, evt);
+	platform_lock(p);
+	for (unsigned int i = 0; i < s->n; i++) {
+		const struct scmi_platform_agent *a = agent_at(p, s->agents[i]);
+
+		if (a && a->id != except &&
+		    scmi_platform_device_access(p, a->id, device_id, protocol_id))
+			notify_chan(p, a->p2a, hdr, payload, len);
+	}
+	platform_unlock(p);
 }
 
 int scmi_platform_delayed_response(struct scmi_platform *p, const struct scmi_msg *m,
@@ -189,8 +304,7 @@ int scmi_platform_delayed_response(struct scmi_platform *p, const struct scmi_ms
 	platform_lock(p);
 	/* Back on the transport the command came in on (its own event queue,
 	 * its own P2A area); the agent's other P2A channel only if it has none. */
-	c = m->chan && platform_chan_has_p2a(m->chan) ? m->chan
-						      : platform_p2a_chan_of(p, m->agent->id);
+	c = m->chan && platform_chan_has_p2a(m->chan) ? m->chan : m->agent->p2a;
 	ret = platform_p2a_queue(p, c, hdr, payload, len, fw_now_ns() + delay_ns);
 	platform_unlock(p);
 	return ret;
@@ -204,7 +318,8 @@ void scmi_platform_chan_ready(struct scmi_platform_chan *c)
 	c->blocked = false;
 	c->retry_at = 0; /* what held a post back may have changed too */
 	c->ready_seq++;
-	pthread_cond_signal(&p->cond);
+	if (c->qcount)
+		activate(p, c);
 	platform_unlock(p);
 }
 
@@ -230,10 +345,7 @@ static void shrink_or_drop(struct scmi_platform *p, struct scmi_platform_chan *c
 		it->len = 4;
 		return;
 	}
-	fw_warn("scmi platform: agent %u's buffer cannot take a 0x%x message of %zu bytes "
-		"(%s); dropped",
-		c->agent->id, it->hdr, it->len, strerror(-why));
-	p->stats.p2a_dropped++;
+	dropped(p, c, it->hdr, it->len, why);
 	pop_head(c);
 }
 
@@ -250,6 +362,7 @@ static uint64_t pump_chan(struct scmi_platform *p, struct scmi_platform_chan *c,
 			return it->due;
 		if (c->retry_at > now)
 			return c->retry_at;
+		c->retry_at = 0;
 		ret = c->ops->post(c->tctx, it->hdr, it->payload, it->len);
 		if (ret == -EAGAIN) {
 			/* Ready already signalled (from inside post): try again. */
@@ -267,12 +380,33 @@ static uint64_t pump_chan(struct scmi_platform *p, struct scmi_platform_chan *c,
 			shrink_or_drop(p, c, it, ret);
 			continue;
 		}
-		platform_trace(p, "=>", c->agent, it->hdr, it->payload, it->len,
-			       is_delayed(it->hdr));
-		p->stats.p2a_sent++;
+		sent(p, c, it->hdr, it->payload, it->len);
 		pop_head(c);
 	}
 	return FW_FOREVER;
+}
+
+/* One pass over the channels with something to send; a channel leaves the
+ * list once it has nothing due or waits for a buffer. Returns when the
+ * next item is due. */
+static uint64_t pump_active(struct scmi_platform *p)
+{
+	uint64_t next = FW_FOREVER, now = fw_now_ns();
+	struct scmi_platform_chan **pp = &p->active;
+
+	while (*pp) {
+		struct scmi_platform_chan *c = *pp;
+		uint64_t due = pump_chan(p, c, now);
+
+		if (due == FW_FOREVER) {
+			*pp = c->active_next;
+			c->active = false;
+		} else {
+			next = FW_MIN(next, due);
+			pp = &c->active_next;
+		}
+	}
+	return next;
 }
 
 /* The condition wait gives the mutex away: so does the holder record. */
@@ -281,7 +415,9 @@ static void worker_wait(struct scmi_platform *p, uint64_t deadline)
 	unsigned int depth = p->depth;
 
 	atomic_store_explicit(&p->owner, (pthread_t)0, memory_order_relaxed);
+	p->worker_idle = true;
 	fw_cond_wait_until(&p->cond, &p->lock, deadline);
+	p->worker_idle = false;
 	atomic_store_explicit(&p->owner, pthread_self(), memory_order_relaxed);
 	p->depth = depth;
 }
@@ -292,11 +428,13 @@ static void *worker_main(void *arg)
 
 	platform_lock(p);
 	while (!p->stopping) {
-		uint64_t next = FW_FOREVER, now = fw_now_ns();
+		uint64_t next;
 
-		for (unsigned int i = 0; i < p->nchans; i++)
-			next = FW_MIN(next, pump_chan(p, p->chans[i], now));
-		if (!p->stopping)
+		/* A post may queue for a channel this pass has gone by (in its
+		 * own thread, through the agent it interrupts): pass again. */
+		p->activated = false;
+		next = pump_active(p);
+		if (!p->stopping && !p->activated)
 			worker_wait(p, next);
 	}
 	platform_unlock(p);

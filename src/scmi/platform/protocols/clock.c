@@ -124,8 +124,9 @@ static void clock_attributes(struct scmi_msg *m)
 	if (clock_enabled(c))
 		attr |= SCMI_CLOCK_ENABLED;
 	if (v >= SCMI_CLOCK_VERSION_2) {
-		attr |= SCMI_CLOCK_SUPPORTS_RATE_CHANGED_NOTIF |
-			SCMI_CLOCK_SUPPORTS_RATE_CHANGE_REQUESTED_NOTIF;
+		if (scmi_msg_p2a(m))
+			attr |= SCMI_CLOCK_SUPPORTS_RATE_CHANGED_NOTIF |
+				SCMI_CLOCK_SUPPORTS_RATE_CHANGE_REQUESTED_NOTIF;
 		if (strlen(c->name) >= SCMI_SHORT_NAME_MAX_SIZE)
 			attr |= SCMI_CLOCK_SUPPORTS_EXTENDED_NAMES;
 	}
@@ -624,6 +625,16 @@ static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 	return scmi_module_each_node(dt, node, read_parents, s);
 }
 
+static void clock_destroy(void *priv)
+{
+	struct clock_state *s = priv;
+
+	for (uint32_t id = 0; id < s->nclocks; id++) {
+		scmi_subs_release(&s->clocks[id].notify[0]);
+		scmi_subs_release(&s->clocks[id].notify[1]);
+	}
+}
+
 const struct scmi_proto_module scmi_clock_module = {
 	.protocol_id = SCMI_PROTOCOL_CLOCK,
 	.node_name = "clocks",
@@ -634,4 +645,5 @@ const struct scmi_proto_module scmi_clock_module = {
 	.reset_agent = clock_reset_agent,
 	.priv_size = sizeof(struct clock_state),
 	.setup = clock_setup,
+	.destroy = clock_destroy,
 };

@@ -215,12 +215,13 @@ static void pf_attributes(struct scmi_msg *m)
 static void pf_domain_attributes(struct scmi_msg *m)
 {
 	uint32_t v = scmi_msg_version(m);
-	uint32_t flags = SUPPORTS_SET_LIMITS | SUPPORTS_SET_PERF_LVL | SUPPORTS_PERF_LIMIT_NOTIFY |
-			 SUPPORTS_PERF_LEVEL_NOTIFY;
+	uint32_t flags = SUPPORTS_SET_LIMITS | SUPPORTS_SET_PERF_LVL;
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
 	if (!d)
 		return;
+	if (scmi_msg_p2a(m))
+		flags |= SUPPORTS_PERF_LIMIT_NOTIFY | SUPPORTS_PERF_LEVEL_NOTIFY;
 	if (v >= SCMI_PERF_VERSION_3_0 && strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
 		flags |= SUPPORTS_PERF_EXTENDED_NAMES;
 	scmi_msg_put_u32(m, flags);
@@ -331,8 +332,7 @@ static void pf_notify_common(struct scmi_msg *m, bool limits)
 
 	if (d)
 		scmi_msg_subscribe(m, limits ? &d->sub_limits : &d->sub_level,
-				   scmi_msg_in_u32(m, 1), SCMI_PERF_NOTIFY_ENABLE,
-				   SCMI_SUBS_NEED_P2A);
+				   scmi_msg_in_u32(m, 1), SCMI_PERF_NOTIFY_ENABLE, 0);
 }
 
 static void pf_notify_limits(struct scmi_msg *m)
@@ -400,6 +400,10 @@ static void pf_destroy(void *priv)
 {
 	struct pf_priv *pp = priv;
 
+	for (unsigned int i = 0; i < pp->ndomains; i++) {
+		scmi_subs_release(&pp->d[i].sub_limits);
+		scmi_subs_release(&pp->d[i].sub_level);
+	}
 	free(pp->d);
 }
 

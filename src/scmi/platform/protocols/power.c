@@ -142,18 +142,19 @@ static void pd_domain_attributes(struct scmi_msg *m)
 {
 	uint32_t v = scmi_msg_version(m), flags = 0;
 	struct pd_domain *d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
+	bool p2a = scmi_msg_p2a(m);
 
 	if (!d)
 		return;
-	if (d->notify)
+	if (d->notify && p2a)
 		flags |= SUPPORTS_STATE_SET_NOTIFY;
-	if (d->async && scmi_platform_agent_has_p2a(m->p, m->agent->id))
+	if (d->async && p2a)
 		flags |= SUPPORTS_STATE_SET_ASYNC;
 	if (d->sync)
 		flags |= SUPPORTS_STATE_SET_SYNC;
 	/* Bits 28:0 are reserved at 2.0 (the message exists, its attribute bit
 	 * does not: Arm's SCMI 2.0 compliance suite checks them zero). */
-	if (d->req_notify && v >= SCMI_POWER_VERSION_3_0)
+	if (d->req_notify && p2a && v >= SCMI_POWER_VERSION_3_0)
 		flags |= SUPPORTS_STATE_CHANGE_REQUESTED_NOTIFY;
 	if (v >= SCMI_POWER_VERSION_3_0 && strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
 		flags |= SUPPORTS_EXTENDED_NAMES;
@@ -205,14 +206,12 @@ static void pd_state_get(struct scmi_msg *m)
 static void pd_notify_common(struct scmi_msg *m, bool requested)
 {
 	struct pd_domain *d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
-	unsigned int flags = SCMI_SUBS_NEED_P2A;
 
-	if (!d)
-		return;
-	if (!(requested ? d->req_notify : d->notify))
-		flags |= SCMI_SUBS_NO_EVENT;
-	scmi_msg_subscribe(m, requested ? &d->sub_requested : &d->sub_changed,
-			   scmi_msg_in_u32(m, 1), SCMI_POWER_NOTIFY_ENABLE, flags);
+	if (d)
+		scmi_msg_subscribe(m, requested ? &d->sub_requested : &d->sub_changed,
+				   scmi_msg_in_u32(m, 1), SCMI_POWER_NOTIFY_ENABLE,
+				   (requested ? d->req_notify : d->notify) ? 0
+									   : SCMI_SUBS_NO_EVENT);
 }
 
 static void pd_state_notify(struct scmi_msg *m)
@@ -268,6 +267,10 @@ static void pd_destroy(void *priv)
 {
 	struct pd_priv *pp = priv;
 
+	for (unsigned int i = 0; i < pp->ndomains; i++) {
+		scmi_subs_release(&pp->d[i].sub_changed);
+		scmi_subs_release(&pp->d[i].sub_requested);
+	}
 	free(pp->d);
 }
 

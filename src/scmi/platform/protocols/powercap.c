@@ -102,35 +102,41 @@ static uint32_t effective_cap(struct pcap_state *s, const struct pcap_dom *d)
 	return disable ? 0 : d->init_cap;
 }
 
+/* MEASUREMENTS_CHANGED to each subscriber whose range the power left. */
+static void announce_power(struct pcap_state *s, uint32_t dom, uint32_t by)
+{
+	struct pcap_dom *d = &s->doms[dom];
+	uint32_t power = power_of(d);
+	uint8_t ev[12];
+
+	fw_put_le32(ev, by);
+	fw_put_le32(ev + 4, dom);
+	fw_put_le32(ev + 8, power);
+	for (unsigned int k = 0; k < d->meas_notify.n; k++) {
+		unsigned int i = d->meas_notify.agents[k];
+		uint32_t agent = scmi_platform_agent_id_at(s->p, i);
+
+		if ((power < d->low[i] || power > d->high[i]) && visible(s, agent, d))
+			scmi_platform_notify(s->p, agent, SCMI_PROTOCOL_POWERCAP,
+					     SCMI_EVENT_POWERCAP_MEASUREMENTS_CHANGED, ev,
+					     sizeof(ev));
+	}
+}
+
 /* Tell every subscribed agent that may see the domain; `by` caused it. */
 static void announce(struct pcap_state *s, uint32_t dom, uint32_t by, bool cap_changed)
 {
 	struct pcap_dom *d = &s->doms[dom];
-	uint32_t power = power_of(d);
+	uint8_t ev[16];
 
-	for (unsigned int i = 0; i < scmi_platform_num_agents(s->p); i++) {
-		uint32_t agent = scmi_platform_agent_id_at(s->p, i);
-		uint8_t ev[16];
-
-		if (!visible(s, agent, d))
-			continue;
-		if (scmi_subs_has(&d->cap_notify, i)) {
-			fw_put_le32(ev, by);
-			fw_put_le32(ev + 4, dom);
-			fw_put_le32(ev + 8, d->cap);
-			fw_put_le32(ev + 12, d->pai);
-			scmi_platform_notify(s->p, agent, SCMI_PROTOCOL_POWERCAP,
-					     SCMI_EVENT_POWERCAP_CAP_CHANGED, ev, 16);
-		}
-		if (cap_changed && scmi_subs_has(&d->meas_notify, i) &&
-		    (power < d->low[i] || power > d->high[i])) {
-			fw_put_le32(ev, by);
-			fw_put_le32(ev + 4, dom);
-			fw_put_le32(ev + 8, power);
-			scmi_platform_notify(s->p, agent, SCMI_PROTOCOL_POWERCAP,
-					     SCMI_EVENT_POWERCAP_MEASUREMENTS_CHANGED, ev, 12);
-		}
-	}
+	fw_put_le32(ev, by);
+	fw_put_le32(ev + 4, dom);
+	fw_put_le32(ev + 8, d->cap);
+	fw_put_le32(ev + 12, d->pai);
+	scmi_platform_notify_subs(s->p, &d->cap_notify, d->device, SCMI_PROTOCOL_POWERCAP,
+				  SCMI_EVENT_POWERCAP_CAP_CHANGED, ev, sizeof(ev), 0);
+	if (cap_changed)
+		announce_power(s, dom, by);
 }
 
 /* Recompute the cap after a request changed; announce if it moved. */
@@ -157,9 +163,10 @@ static void pcap_domain_attributes(struct scmi_msg *m)
 
 	if (!d)
 		return;
-	attr = SCMI_POWERCAP_CAP_CHANGE_NOTIFY | SCMI_POWERCAP_MEASUREMENTS_CHANGE_NOTIFY |
-	       SCMI_POWERCAP_MONITORING |
+	attr = SCMI_POWERCAP_MONITORING |
 	       FW_FIELD_PREP(SCMI_POWERCAP_POWER_UNIT_MASK, SCMI_POWERCAP_UNIT_UW);
+	if (scmi_msg_p2a(m))
+		attr |= SCMI_POWERCAP_CAP_CHANGE_NOTIFY | SCMI_POWERCAP_MEASUREMENTS_CHANGE_NOTIFY;
 	if (d->latency_us)
 		attr |= SCMI_POWERCAP_ASYNC_CAP_SET;
 	if (strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
@@ -292,24 +299,14 @@ static void pcap_measurements_get(struct scmi_msg *m)
 	scmi_msg_put_u32(m, d->pai);
 }
 
-/* The domain of a notify message. Events travel on the agent's
- * platform-to-agent channel: without one, even unsubscribing is
- * NOT_SUPPORTED. */
+/* The domain of a notify message, its control word checked first. */
 static struct pcap_dom *notify_target(struct scmi_msg *m)
 {
-	struct pcap_dom *d;
-
 	if (scmi_msg_in_u32(m, 1) & ~SCMI_POWERCAP_NOTIFY_ENABLE) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return NULL;
 	}
-	if (!(d = lookup(m, scmi_msg_in_u32(m, 0))))
-		return NULL;
-	if (!scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
-		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
-		return NULL;
-	}
-	return d;
+	return lookup(m, scmi_msg_in_u32(m, 0));
 }
 
 static void pcap_cap_notify(struct scmi_msg *m)
@@ -393,6 +390,10 @@ static void pcap_destroy(void *priv)
 {
 	struct pcap_state *s = priv;
 
+	for (uint32_t i = 0; i < s->ndoms; i++) {
+		scmi_subs_release(&s->doms[i].cap_notify);
+		scmi_subs_release(&s->doms[i].meas_notify);
+	}
 	free(s->doms);
 }
 

@@ -88,13 +88,14 @@ static void reset_protocol_attributes(struct scmi_msg *m)
 static void reset_domain_attributes(struct scmi_msg *m)
 {
 	struct pdomain *d = domain_of(m);
+	bool p2a = scmi_msg_p2a(m);
 	uint32_t attr = 0;
 
 	if (!d)
 		return;
-	if (d->async && scmi_platform_agent_has_p2a(m->p, m->agent->id))
+	if (d->async && p2a)
 		attr |= SCMI_RESET_SUPPORTS_ASYNC;
-	if (d->notify_supported)
+	if (d->notify_supported && p2a)
 		attr |= SCMI_RESET_SUPPORTS_NOTIFY;
 	if (scmi_msg_version(m) >= SCMI_RESET_VERSION_3 &&
 	    strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
@@ -240,6 +241,14 @@ static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 	return 0;
 }
 
+static void reset_destroy(void *priv)
+{
+	struct reset_state *s = priv;
+
+	for (unsigned int id = 0; id < s->ndomains; id++)
+		scmi_subs_release(&s->domains[id].notify);
+}
+
 const struct scmi_proto_module scmi_reset_module = {
 	.protocol_id = SCMI_PROTOCOL_RESET,
 	.node_name = "reset-domains",
@@ -250,4 +259,5 @@ const struct scmi_proto_module scmi_reset_module = {
 	.reset_agent = reset_reset_agent,
 	.priv_size = sizeof(struct reset_state),
 	.setup = reset_setup,
+	.destroy = reset_destroy,
 };

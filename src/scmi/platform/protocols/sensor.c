@@ -294,7 +294,7 @@ static bool cu_active(const struct sensor_state *st, const struct sensor *s)
 	if (st->version < SCMI_SENSOR_VERSION_2_0 || !s->nintervals ||
 	    !(s->config & SCMI_SENS_CFG_SENSOR_ENABLED_MASK) || !config_interval_ns(s->config))
 		return false;
-	return s->cu_notify.agents != 0;
+	return scmi_subs_any(&s->cu_notify);
 }
 
 static void emit_update(struct sensor_state *st, struct sensor *s)
@@ -400,10 +400,8 @@ static void range_of(const struct sensor *s, int64_t *lo, int64_t *hi)
 
 static void put_desc(struct scmi_msg *m, const struct sensor *s, uint32_t id, uint32_t v)
 {
-	uint32_t lo = s->async && scmi_platform_agent_has_p2a(m->p, m->agent->id)
-			      ? SCMI_SENSOR_SUPPORTS_ASYNC_READ
-			      : 0,
-		 hi;
+	bool p2a = scmi_msg_p2a(m);
+	uint32_t lo = s->async && p2a ? SCMI_SENSOR_SUPPORTS_ASYNC_READ : 0, hi;
 	int64_t rmin, rmax;
 
 	lo |= FW_FIELD_PREP(SCMI_SENSOR_NUM_TRIP_POINTS, s->ntrips);
@@ -412,7 +410,7 @@ static void put_desc(struct scmi_msg *m, const struct sensor *s, uint32_t id, ui
 	if (v < SCMI_SENSOR_VERSION_2_0) {
 		hi |= v1_interval(s);
 	} else {
-		if (s->nintervals)
+		if (s->nintervals && p2a)
 			lo |= SCMI_SENSOR_SUPPORTS_UPDATE_NOTIFY;
 		if (s->timestamped)
 			lo |= SCMI_SENSOR_SUPPORTS_TIMESTAMP |
@@ -738,6 +736,10 @@ static void sensor_destroy(void *priv)
 		fw_thread_stop(st->thread, &st->tlock, &st->tcond, &st->stop);
 	pthread_cond_destroy(&st->tcond);
 	pthread_mutex_destroy(&st->tlock);
+	for (unsigned int k = 0; k < st->n; k++) {
+		scmi_subs_release(&st->s[k].tp_notify);
+		scmi_subs_release(&st->s[k].cu_notify);
+	}
 }
 
 /* ---- the board ---- */

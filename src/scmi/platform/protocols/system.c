@@ -63,15 +63,11 @@ static uint32_t sys_msg_attributes(const struct scmi_msg *m, uint32_t id)
 
 static void sys_notify_all(struct sys_priv *sp, uint32_t by, uint32_t flags, uint32_t state)
 {
-	unsigned int n = scmi_platform_num_agents(sp->p);
-
-	for (unsigned int i = 0; i < n && i < SCMI_PLATFORM_MAX_AGENTS; i++) {
-		uint32_t to = scmi_platform_agent_id_at(sp->p, i);
+	for (unsigned int k = 0; k < sp->subscribed.n; k++) {
+		uint32_t to = scmi_platform_agent_id_at(sp->p, sp->subscribed.agents[k]);
 		uint8_t ev[16];
 		size_t len = 12;
 
-		if (!scmi_subs_has(&sp->subscribed, i))
-			continue;
 		fw_put_le32(ev, by);
 		fw_put_le32(ev + 4, flags);
 		fw_put_le32(ev + 8, state);
@@ -143,8 +139,7 @@ static void sys_state_notify(struct scmi_msg *m)
 {
 	struct sys_priv *sp = m->priv;
 
-	scmi_msg_subscribe(m, &sp->subscribed, scmi_msg_in_u32(m, 0), SCMI_SYSTEM_NOTIFY_ENABLE,
-			   SCMI_SUBS_NEED_P2A);
+	scmi_msg_subscribe(m, &sp->subscribed, scmi_msg_in_u32(m, 0), SCMI_SYSTEM_NOTIFY_ENABLE, 0);
 }
 
 static const struct scmi_msg_desc sys_msgs[] = {
@@ -163,6 +158,13 @@ static void sys_reset_agent(struct scmi_platform *p, void *priv, unsigned int ag
 	struct sys_priv *sp = priv;
 
 	scmi_subs_drop(&sp->subscribed, p, agent_id);
+}
+
+static void sys_destroy(void *priv)
+{
+	struct sys_priv *sp = priv;
+
+	scmi_subs_release(&sp->subscribed);
 }
 
 /* The board's choices: graceful timeout and the optional states. */
@@ -203,4 +205,5 @@ const struct scmi_proto_module scmi_system_module = {
 	.reset_agent = sys_reset_agent,
 	.priv_size = sizeof(struct sys_priv),
 	.setup = sys_setup,
+	.destroy = sys_destroy,
 };

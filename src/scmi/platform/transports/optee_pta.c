@@ -428,7 +428,7 @@ static uint32_t pta_invoke(struct optee_pta_call *call, void *sess, uint32_t cmd
 	TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, TEE_PARAM_TYPE_##b, TEE_PARAM_TYPE_##c,                \
 			TEE_PARAM_TYPE_NONE)
 
-static const struct optee_pta_cmd pta_cmds[] = {
+const struct optee_pta_cmd pta_scmi_cmds[PTA_SCMI_NCMDS] = {
 	{ PTA_SCMI_CMD_CAPABILITIES, T(VALUE_OUTPUT, NONE, NONE) },
 	{ PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, T(VALUE_INPUT, NONE, NONE) },
 	{ PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE, T(VALUE_INPUT, MEMREF_INOUT, NONE) },
@@ -451,8 +451,8 @@ int scmi_optee_service_create(struct scmi_platform *p, const struct scmi_optee_c
 	optee_uuid_parse(PTA_SCMI_UUID_STR, &s->pta.uuid);
 	s->pta.name = PTA_SCMI_NAME;
 	s->pta.flags = OPTEE_PTA_FLAG_DEVICE_ENUM;
-	s->pta.cmds = pta_cmds;
-	s->pta.ncmds = FW_ARRAY_SIZE(pta_cmds);
+	s->pta.cmds = pta_scmi_cmds;
+	s->pta.ncmds = PTA_SCMI_NCMDS;
 	s->pta.priv = s;
 	s->pta.open = pta_open;
 	s->pta.invoke = pta_invoke;

@@ -94,7 +94,10 @@ static void arm_waiter(struct smt_chan *t)
 static int smt_post(void *tctx, uint32_t hdr, const void *payload, size_t len)
 {
 	struct smt_chan *t = tctx;
-	int ret = smt_platform_post(&t->p2a, hdr, payload, len);
+	/* An agent with a P2A interrupt sleeps on it, not on the status word:
+	 * ring only that (no futex call when it is awake). */
+	int ret = t->has_p2a_irq ? smt_tx_prepare(&t->p2a, hdr, payload, len, false)
+				 : smt_platform_post(&t->p2a, hdr, payload, len);
 
 	if (ret == -EBUSY) {
 		arm_waiter(t);
