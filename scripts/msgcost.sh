@@ -3,7 +3,11 @@
 # to run, unlike time). Each message of bench/messages.txt is sent to the
 # default board's platform N and 2N times; the difference over N removes the
 # fixed cost of bringing the board up. With a board file (scripts/gen-board.sh
-# makes scaled ones), the same table on that board.
+# makes scaled ones), the same table on that board. Two columns: the whole
+# message as the benchmark sends it (its own writes of the SMT area as an
+# agent would make them, then the SMC: how TF-A's figures in issue 9 were
+# taken), and the platform's part alone (inside scmi_platform_smc: SMT read,
+# checks, handler, reply).
 #   scripts/msgcost.sh [build-dir [board.dtb]]   (default: build, the default board)
 # MSGCOST_ONLY=REGEX measures only the rows whose spec matches.
 set -euo pipefail
@@ -17,20 +21,22 @@ command -v valgrind >/dev/null || "$root/scripts/deps.sh" test
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-count() { # iterations spec
+count() { # iterations spec: "total platform"
 	valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$build/fwkit" bench --cost \
 		"${board[@]}" --iterations "$1" "$2" >/dev/null 2>"$tmp/log"
-	sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$tmp/log"
+	echo "$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$tmp/log")" \
+		"$(callgrind_annotate --inclusive=yes --threshold=100 "$tmp/cg" |
+			sed -n 's/^ *\([0-9,]*\) .*:scmi_platform_smc .*/\1/p' | tr -d , | head -1)"
 }
 
-printf '%-44s %12s\n' message instructions
+printf '%-44s %12s %9s\n' message instructions platform
 declare -A cost
 while read -r spec; do
-	a=$(count "$n" "$spec")
-	b=$(count $((2 * n)) "$spec")
+	read -r a pa <<<"$(count "$n" "$spec")"
+	read -r b pb <<<"$(count $((2 * n)) "$spec")"
 	name=${spec%%=*}
 	cost[$name]=$(((b - a) / n))
-	printf '%-44s %12d\n' "$name" "${cost[$name]}"
+	printf '%-44s %12d %9d\n' "$name" "${cost[$name]}" $(((${pb:-0} - ${pa:-0}) / n))
 	# NAME.notifyN after NAME.notify0: what each of the N deliveries cost.
 	if [[ $name =~ ^(.*)\.notify([1-9][0-9]*)$ && -n ${cost[${BASH_REMATCH[1]}.notify0]:-} ]]; then
 		printf '%-44s %12d\n' "${BASH_REMATCH[1]}.per_subscriber(${BASH_REMATCH[2]})" \

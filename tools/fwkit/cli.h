@@ -76,6 +76,9 @@ int bench_per_msg(struct scmi_agent *const *a, unsigned int nthreads, unsigned i
 void bench_summarise(uint64_t *t, unsigned int n, struct bench_result *r);
 void bench_print_row(bool json, const char *name, const struct bench_result *r,
 		     const struct bench_result *floor);
+/* The same with a figure of its own after the columns (JSON: a field). */
+void bench_print_row_note(bool json, const char *name, const struct bench_result *r,
+			  const struct bench_result *f, const char *note, double value);
 
 /* `fwkit scmi`'s agent, for its commands: the session (local, or through
  * --socket) opens on the first call, after the command has read its

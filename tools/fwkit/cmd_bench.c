@@ -412,17 +412,26 @@ out:
 void bench_print_row(bool json, const char *name, const struct bench_result *r,
 		     const struct bench_result *f)
 {
+	bench_print_row_note(json, name, r, f, NULL, 0);
+}
+
+void bench_print_row_note(bool json, const char *name, const struct bench_result *r,
+			  const struct bench_result *f, const char *note, double value)
+{
 	double ratio = f->p50 ? (double)r->p50 / (double)f->p50 : 0.0;
 	long long diff = f->p50 ? (long long)r->p50 - (long long)f->p50 : 0;
 
 	if (json)
 		printf("{\"name\":\"%s\",\"p50_ns\":%llu,\"p99_ns\":%llu,\"floor_p50_ns\":%llu,"
-		       "\"diff_ns\":%lld,\"ratio\":%.2f}\n",
+		       "\"diff_ns\":%lld,\"ratio\":%.2f",
 		       name, (unsigned long long)r->p50, (unsigned long long)r->p99,
 		       (unsigned long long)f->p50, diff, ratio);
 	else
-		printf("%-36s %9llu %9llu %11llu %9lld %7.2f\n", name, (unsigned long long)r->p50,
+		printf("%-36s %9llu %9llu %11llu %9lld %7.2f", name, (unsigned long long)r->p50,
 		       (unsigned long long)r->p99, (unsigned long long)f->p50, diff, ratio);
+	if (note)
+		printf(json ? ",\"%s\":%.2f" : "  %s %.2f", note, value);
+	printf(json ? "}\n" : "\n");
 	fflush(stdout);
 }
 
@@ -542,12 +551,30 @@ static int tp_measure(struct scmi_session *s, unsigned int nagents, unsigned int
 	return ret;
 }
 
+/* Times a command waited for a lock per 1000 commands since *before. */
+static double lock_waits(struct scmi_platform *p, struct scmi_platform_stats *before)
+{
+	struct scmi_platform_stats now;
+	double w;
+
+	scmi_platform_get_stats(p, &now);
+	w = now.commands > before->commands
+		    ? 1000.0 * (double)(now.lock_waits - before->lock_waits) /
+			      (double)(now.commands - before->commands)
+		    : 0;
+	*before = now;
+	return w;
+}
+
 static int throughput_rows(unsigned int n, bool json)
 {
 	struct bench_result one = { 0 };
 	struct scmi_end e = scmi_end_init(false, SCMI_CONDUIT_DIRECT, HW_WAIT_SLEEP);
+	struct scmi_platform_stats st = { 0 };
 	int ret = scmi_end_open(&e, -1);
 
+	if (!ret)
+		scmi_platform_get_stats(scmi_session_platform(e.s), &st);
 	for (unsigned int k = 1; !ret && k <= FW_ARRAY_SIZE(tp_nodes); k++) {
 		uint64_t t[TP_ROUNDS];
 		struct bench_result r = { 0 };
@@ -562,7 +589,9 @@ static int throughput_rows(unsigned int n, bool json)
 			one = r;
 		snprintf(name, sizeof(name), "scmi.throughput.direct.%u_agent%s", k,
 			 k > 1 ? "s" : "");
-		bench_print_row(json, name, &r, &one);
+		bench_print_row_note(json, name, &r, &one,
+				     json ? "lock_waits_per_1k" : "lock waits/1k",
+				     lock_waits(scmi_session_platform(e.s), &st));
 	}
 	scmi_end_close(&e);
 	return ret ? cli_fail("bench scmi.throughput: %s", strerror(-ret)) : 0;
@@ -601,7 +630,7 @@ static uint64_t direct_instructions(unsigned int iters)
 }
 
 static const char usage_text[] =
-	"usage: fwkit bench [--json] [--iterations N] [--dtb FILE]\n"
+	"usage: fwkit bench [--json] [--iterations N] [--dtb FILE] [GROUP...]\n"
 	"       fwkit bench --cost [--json] [--iterations N] [--dtb FILE] "
 	"[NAME=PROTOCOL:MESSAGE[:WORD,...[:NOTIFY,WORD,...*N]]]...\n"
 	"\n"
@@ -615,9 +644,10 @@ static const char usage_text[] =
 	"beside the sleeping floor, and 64 in flight (4 threads keeping 16 each through\n"
 	"the agent's asynchronous API) against SMT one at a time; an\n"
 	"OP-TEE PTA invoke through a sleeping SMC slot beside its floor; and the ISSEI\n"
-	"figures. With --dtb, the SCMI rows (slot, direct, throughput) on FILE, whose\n"
-	"host agent must be the default board's (scripts/gen-board.sh makes boards at\n"
-	"scale), and no others.\n"
+	"figures. GROUPs (slot, direct, throughput, virtio, optee, issei) run only\n"
+	"those rows. With --dtb, the SCMI rows (slot, direct, throughput) on FILE,\n"
+	"whose host agent must be the default board's (scripts/gen-board.sh makes\n"
+	"boards at scale), and no others.\n"
 	"--cost: the platform's own cost per message (default: a table of Base\n"
 	"messages; a NAME starting 'agent.' is the whole round trip through the host\n"
 	"agent) on the default board or FILE (whose host agent must be the default\n"
@@ -681,6 +711,48 @@ static int direct_row(unsigned int n, bool json)
 	return 0;
 }
 
+/* The row groups, in the order a whole run prints them. */
+static const char *const bench_groups[] = { "slot",   "direct", "throughput",
+					    "virtio", "optee",	"issei" };
+
+static bool group_known(const char *g)
+{
+	for (size_t i = 0; i < FW_ARRAY_SIZE(bench_groups); i++)
+		if (!strcmp(g, bench_groups[i]))
+			return true;
+	return false;
+}
+
+/* Whether group g was asked for (none named: every group). */
+static bool wanted(const struct cli_args *args, const char *g)
+{
+	for (int i = 0; i < args->n; i++)
+		if (!strcmp(args->v[i], g))
+			return true;
+	return !args->n;
+}
+
+/* The rows of the groups asked for; a board of the caller's (scaled) has
+ * the SCMI rows only. */
+static int run_groups(const struct cli_args *args, unsigned int n, bool json, bool board_only)
+{
+	int ret = 0;
+
+	if (wanted(args, "slot"))
+		ret = slot_rows(n, json);
+	if (!ret && wanted(args, "direct"))
+		ret = direct_row(n, json);
+	if (!ret && wanted(args, "throughput"))
+		ret = throughput_rows(n, json);
+	if (ret || board_only)
+		return ret;
+	if (wanted(args, "virtio") && (ret = virtio_bench_run(n, json)))
+		return cli_fail("bench scmi virtio: %s", strerror(-ret));
+	if (wanted(args, "optee") && (ret = optee_bench_run(n, json)))
+		return cli_fail("bench optee.pta_invoke: %s", strerror(-ret));
+	return wanted(args, "issei") && issei_bench_run(json) ? 1 : 0;
+}
+
 int fwkit_cmd_bench(int argc, char **argv)
 {
 	unsigned int n = 20000;
@@ -704,26 +776,16 @@ int fwkit_cmd_bench(int argc, char **argv)
 	cli_quiet_logs(false);
 	if (cost)
 		return bench_cost_run(args.n, args.v, n, json, dtb);
-	if (args.n)
-		return cli_usage("bench", "%s needs --cost", args.v[0]);
+	for (int i = 0; i < args.n; i++)
+		if (strchr(args.v[i], '='))
+			return cli_usage("bench", "%s needs --cost", args.v[i]);
+		else if (!group_known(args.v[i]))
+			return cli_usage("bench", "no row group '%s'", args.v[i]);
 	board_dtb = dtb;
 	signal(SIGPIPE, SIG_IGN);
 	sched_getaffinity(0, sizeof(original), &original);
 	if (!json)
 		printf("%-36s %9s %9s %11s %9s %7s\n", "benchmark", "p50 ns", "p99 ns", "floor p50",
 		       "diff ns", "ratio");
-	ret = slot_rows(n, json);
-	if (!ret)
-		ret = direct_row(n, json);
-	if (!ret)
-		ret = throughput_rows(n, json);
-	if (ret || dtb)
-		return ret;
-	ret = virtio_bench_run(n, json);
-	if (ret)
-		return cli_fail("bench scmi virtio: %s", strerror(-ret));
-	ret = optee_bench_run(n, json);
-	if (ret)
-		return cli_fail("bench optee.pta_invoke: %s", strerror(-ret));
-	return issei_bench_run(json) ? 1 : 0;
+	return run_groups(&args, n, json, dtb != NULL);
 }

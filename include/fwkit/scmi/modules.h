@@ -17,8 +17,8 @@
  * the registry registers the protocol and frees the state on failure.
  *
  * Thread safety: setup runs once, on the thread that builds the platform,
- * before the platform is started; the module's handlers then run under the
- * platform lock (include/fwkit/scmi/platform.h).
+ * before the platform is started; the module's handlers then run under its
+ * protocol's lock (include/fwkit/scmi/platform.h).
  */
 #ifndef FWKIT_SCMI_MODULES_H
 #define FWKIT_SCMI_MODULES_H

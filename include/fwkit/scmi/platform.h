@@ -7,11 +7,16 @@
  * TF-A's scmi-msg do). An agent's identity always comes from the channel a
  * message arrived on, never from the message.
  *
- * Threading: commands are processed under one (re-entrant) platform lock, so
- * handlers need no locking of their own and may call the public calls
- * below; a notification is posted in the thread that raises it when its
- * agent's channel has nothing queued, and the platform-to-agent worker posts
- * the rest (queued notifications, delayed responses) from its own thread.
+ * Threading: commands of different agents run at the same time; an agent's
+ * commands run one at a time. A module handler runs under its protocol's
+ * lock (unless its table entry says SCMI_MSG_F_NO_LOCK), so a module's
+ * shared state needs no locking of its own; what changes other agents'
+ * state (permissions, RESET_AGENT_CONFIGURATION) runs with every command
+ * excluded. Handlers may call the public calls below except
+ * scmi_platform_lock and the board calls (add_*, allow_*, set_*, register).
+ * A notification is posted in the thread that raises it when its agent's
+ * channel has nothing queued, and the platform-to-agent worker posts the
+ * rest (queued notifications, delayed responses) from its own thread.
  * Every public call is thread-safe.
  */
 #ifndef FWKIT_SCMI_PLATFORM_H
@@ -47,8 +52,9 @@ struct scmi_platform_agent {
 	uint32_t proto_allowed_default[8];
 	uint64_t errors;
 	/* the platform's: the agent's first channel with a platform-to-agent
-	 * path (NULL: none), where its notifications go */
-	struct scmi_platform_chan *p2a;
+	 * path (NULL: none), where its notifications go; changed under the
+	 * platform lock, read by the agent's commands without it */
+	struct scmi_platform_chan *_Atomic p2a;
 };
 
 /* The context a message handler gets. */
@@ -65,6 +71,7 @@ struct scmi_msg {
 	size_t out_len;
 	size_t max_msg_size; /* the channel's maximum message size */
 	void *priv;	     /* the protocol's priv */
+	int32_t status;	     /* the reply's, as scmi_msg_status last set it */
 };
 
 /* Reply helpers: status first, then return values; never past out_cap. */
@@ -85,8 +92,21 @@ static inline bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v)
 	m->out_len += 4;
 	return true;
 }
-/* A fixed-size name field, NUL-padded. */
-bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field);
+/* A fixed-size name field, NUL-padded. Inline: field is a constant, so
+ * the padding is a few stores. */
+static inline bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
+{
+	uint8_t *at = scmi_msg_reserve(m, field);
+	size_t n = 0;
+
+	while (n < field - 1 && name[n])
+		n++;
+	if (at) {
+		memset(at, 0, field);
+		memcpy(at, name, n);
+	}
+	return at;
+}
 static inline uint32_t scmi_msg_in_u32(const struct scmi_msg *m, size_t idx)
 {
 	return fw_get_le32(m->in + 4 * idx);
@@ -98,6 +118,12 @@ typedef void (*scmi_msg_handler_fn)(struct scmi_msg *m);
 
 enum {
 	SCMI_MSG_F_TRUSTED = 1u << 0, /* only trusted agents: DENIED otherwise */
+	/* Reads only what never changes after setup, or the agent's own
+	 * state: runs without the protocol's lock. */
+	SCMI_MSG_F_NO_LOCK = 1u << 1,
+	/* Changes what other agents' commands read: runs while no command of
+	 * any agent does (as scmi_platform_lock). */
+	SCMI_MSG_F_EXCLUSIVE = 1u << 2,
 };
 
 /*
@@ -124,7 +150,8 @@ struct scmi_msg_desc {
 void scmi_core_negotiate_version(struct scmi_msg *m);
 #define SCMI_MSG_NEGOTIATE(first)                                                                  \
 	{                                                                                          \
-		.fn = scmi_core_negotiate_version, .in_size = 4, .since = (first)                  \
+		.fn = scmi_core_negotiate_version, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK,      \
+		.since = (first)                                                                   \
 	}
 
 struct scmi_protocol {
@@ -162,6 +189,10 @@ struct scmi_platform_stats {
 	uint64_t unknown_smc; /* on a key no channel has (SMC: function id) */
 	uint64_t p2a_sent;
 	uint64_t p2a_dropped; /* notifications only: see platform_transport.h */
+	/* Commands that found a lock of theirs held (their agent's, their
+	 * protocol's, the channel index's) and waited: agents whose commands
+	 * share nothing never make it grow. */
+	uint64_t lock_waits;
 };
 
 int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out);
@@ -197,7 +228,8 @@ int scmi_platform_notify(struct scmi_platform *p, uint32_t agent_id, uint8_t pro
 int scmi_platform_delayed_response(struct scmi_platform *p, const struct scmi_msg *m,
 				   const void *payload, size_t len, uint64_t delay_ns);
 
-/* Permission queries for protocol handlers (under the platform lock). */
+/* Permission queries for protocol handlers (in a command, or under the
+ * protocol's lock). */
 bool scmi_platform_agent_may_use(const struct scmi_platform_agent *a, uint8_t protocol_id);
 bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uint32_t device_id,
 				 uint8_t protocol_id);
@@ -208,10 +240,15 @@ bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id)
  * Asked while a command of that agent is served on a channel that could
  * carry them, that channel decides (scmi_platform_chan_set_p2a). */
 bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id);
-/* The platform lock, for a module's own thread that touches state handlers
- * also touch (handlers already run under it). Re-entrant for its holder. */
+/* Hold off every command of every agent, and the platform-to-agent worker,
+ * until the unlock (a transport resetting a channel under its agent's feet).
+ * Re-entrant for its holder; not from a handler. */
 void scmi_platform_lock(struct scmi_platform *p);
 void scmi_platform_unlock(struct scmi_platform *p);
+/* A protocol's lock, for a module's own thread that touches state its
+ * handlers also touch (handlers already run under it). */
+void scmi_platform_protocol_lock(struct scmi_platform *p, uint8_t protocol_id);
+void scmi_platform_protocol_unlock(struct scmi_platform *p, uint8_t protocol_id);
 /* Agents by index 0 .. num_agents-1 (stable: protocols keep per-agent state
  * in arrays of num_agents indexed this way, allocated at setup, when every
  * agent of the board is known). -1 if unknown. */
@@ -237,7 +274,13 @@ int scmi_msg_agent_index(const struct scmi_msg *m);
 /* Resource lookups of a per-resource message, in this order: false with
  * NOT_FOUND when id is not below count; false with DENIED when the agent
  * may not access the resource's device for the message's protocol. */
-bool scmi_msg_id_found(struct scmi_msg *m, uint32_t id, size_t count);
+static inline bool scmi_msg_id_found(struct scmi_msg *m, uint32_t id, size_t count)
+{
+	if (id < count)
+		return true;
+	scmi_msg_status(m, SCMI_NOT_FOUND);
+	return false;
+}
 bool scmi_msg_device_allowed(struct scmi_msg *m, uint32_t device_id);
 
 /* The reply of a *_NAME_GET message: a zero flags word, then the name in a

@@ -9,8 +9,9 @@
  * that never frees its area stalls only its own channel.
  *
  * Threading: every call is thread-safe; the SMC handler may run on any
- * thread (the caller's, or a conduit server's), channels being served
- * one command at a time under the platform lock.
+ * thread (the caller's, or a conduit server's), each channel serving one
+ * command at a time under its agent's lock; other agents' channels are
+ * served meanwhile.
  */
 #ifndef FWKIT_SCMI_PLATFORM_SMT_SMC_H
 #define FWKIT_SCMI_PLATFORM_SMT_SMC_H

@@ -26,8 +26,9 @@
  * room for a status) processes nothing, counts the message as malformed and
  * returns 0, leaving the transport to return the buffer empty.
  *
- * Threading: every call here is thread-safe and takes the platform lock;
- * scmi_platform_chan_ready may also be called from inside ops->post and from
+ * Threading: every call here is thread-safe; scmi_platform_process runs
+ * commands of different agents at the same time (each agent's one at a
+ * time); scmi_platform_chan_ready may also be called from inside ops->post and from
  * a transport's own threads. ops->post runs with the platform lock held, on
  * the platform's worker thread or, for a notification with nothing queued
  * before it, on the thread that raised it (a command being answered on any
@@ -83,10 +84,8 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 			      struct scmi_platform_chan **out);
 struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, const char *transport,
 						   uint64_t key);
-/* The same for a caller already holding the platform lock
- * (scmi_platform_lock), as an entry point that serves the channel under it
- * does: one lock per message. The lookup is by index, whatever the number
- * of channels. */
+/* The same for a caller holding scmi_platform_lock. Both look up by index,
+ * whatever the number of channels; find takes only the index's own lock. */
 struct scmi_platform_chan *scmi_platform_chan_find_locked(struct scmi_platform *p,
 							  const char *transport, uint64_t key);
 /* The transport must have stopped calling in for this channel. */
@@ -103,6 +102,17 @@ void *scmi_platform_chan_tctx(const struct scmi_platform_chan *c);
  */
 size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const void *in,
 			     size_t in_len, void *out, size_t out_cap);
+/*
+ * For a transport whose channel buffers are shared by everyone ringing the
+ * channel (SMT: the area and the copy of the command), and whose channels
+ * outlive its calls: find the channel (NULL: none) and hold off its agent's
+ * other commands until scmi_platform_chan_leave. scmi_platform_process and
+ * scmi_platform_malformed for c in between take no lock of their own.
+ * Other agents' commands go on meanwhile.
+ */
+struct scmi_platform_chan *scmi_platform_chan_enter(struct scmi_platform *p, const char *transport,
+						    uint64_t key);
+void scmi_platform_chan_leave(struct scmi_platform_chan *c);
 /*
  * A message the transport could not read (bad length, not handed over):
  * counted as malformed. With room for a status (out_cap >= 4) it is also a

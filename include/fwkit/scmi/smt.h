@@ -101,6 +101,9 @@ int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
  * status) and set FREE, plus ERROR when error is true. */
 int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *payload, size_t len,
 			 bool error);
+/* The same for a payload the platform already wrote in place (from
+ * a->payload, len bytes): no copy. */
+int smt_platform_publish(struct smt_area *a, uint32_t hdr, size_t len, bool error);
 /* Post a message on a P2A channel the agent has freed: -EBUSY if not free,
  * -EMSGSIZE if too large. Clears FREE, leaving the agent to set it. */
 int smt_platform_post(struct smt_area *a, uint32_t hdr, const void *payload, size_t len);

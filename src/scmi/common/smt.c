@@ -132,7 +132,8 @@ int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
 		bad = "length larger than the platform's message buffer";
 	if (!bad) {
 		msg->payload_len = msg->length - 4;
-		memcpy(msg->payload, payload(a), msg->payload_len);
+		if (msg->payload_len)
+			memcpy(msg->payload, payload(a), msg->payload_len);
 	}
 	if (why)
 		*why = bad;
@@ -145,6 +146,13 @@ int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size
 		return -EMSGSIZE;
 	if (len)
 		memcpy(payload(a), buf, len);
+	return smt_platform_publish(a, hdr, len, error);
+}
+
+int smt_platform_publish(struct smt_area *a, uint32_t hdr, size_t len, bool error)
+{
+	if (len > smt_max_payload(a))
+		return -EMSGSIZE;
 	hw_word_store(a->length, (uint32_t)(4 + len));
 	hw_word_store(a->header, hdr);
 	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |

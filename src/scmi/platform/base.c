@@ -8,6 +8,8 @@
  *  - DISCOVER_AGENT of an unknown id: NOT_FOUND (SCP), and an untrusted
  *    agent may discover only the platform and itself (DENIED otherwise);
  *  - SET_PROTOCOL_PERMISSIONS on Base itself: DENIED (SCP).
+ * Its state is the platform's: the agent's own (read and written by its
+ * commands) and other agents' (written only by the exclusive messages).
  */
 #include "internal.h"
 
@@ -38,20 +40,24 @@ static void base_impl_version(struct scmi_msg *m)
  * words; the agent asks again with a larger skip. */
 static void base_list_protocols(struct scmi_msg *m)
 {
-	static const uint8_t pad[3];
 	const struct platform_visible *v = platform_visible_protocols(m->p, m->agent);
 	uint32_t skip = scmi_msg_in_u32(m, 0);
 	size_t room, n;
+	uint8_t *at;
 
 	if (skip > v->n) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	/* Below 8 bytes not even the count fits: the put below says so. */
+	/* Below 8 bytes not even the count fits: the reserve says so. */
 	room = m->out_cap >= 8 ? (m->out_cap - 8) & ~(size_t)3 : 0;
 	n = FW_MIN(v->n - skip, room);
-	if (scmi_msg_put_u32(m, (uint32_t)n) && scmi_msg_put_bytes(m, v->ids + skip, n))
-		scmi_msg_put_bytes(m, pad, -n & 3);
+	at = scmi_msg_reserve(m, 4 + ((n + 3) & ~(size_t)3));
+	if (!at)
+		return;
+	fw_put_le32(at, (uint32_t)n);
+	memcpy(at + 4, v->ids + skip, n);
+	memset(at + 4 + n, 0, -n & 3);
 }
 
 static void base_discover_agent(struct scmi_msg *m)
@@ -178,13 +184,13 @@ static const struct scmi_msg_desc base_msgs[] = {
 	[BASE_NOTIFY_ERRORS] = { .fn = base_notify_errors, .in_size = 4 },
 	[BASE_SET_DEVICE_PERMISSIONS] = { .fn = base_set_device_permissions,
 					  .in_size = 12,
-					  .flags = SCMI_MSG_F_TRUSTED },
+					  .flags = SCMI_MSG_F_TRUSTED | SCMI_MSG_F_EXCLUSIVE },
 	[BASE_SET_PROTOCOL_PERMISSIONS] = { .fn = base_set_protocol_permissions,
 					    .in_size = 16,
-					    .flags = SCMI_MSG_F_TRUSTED },
+					    .flags = SCMI_MSG_F_TRUSTED | SCMI_MSG_F_EXCLUSIVE },
 	[BASE_RESET_AGENT_CONFIGURATION] = { .fn = base_reset_agent_configuration,
 					     .in_size = 8,
-					     .flags = SCMI_MSG_F_TRUSTED },
+					     .flags = SCMI_MSG_F_TRUSTED | SCMI_MSG_F_EXCLUSIVE },
 };
 
 /* The platform registers a copy at its configured version. */

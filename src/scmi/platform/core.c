@@ -13,6 +13,10 @@
 
 #include <fwkit/sync.h>
 
+/* Platforms made so far: a thread's cached channel lookup names its
+ * platform by this, never by an address a later platform may reuse. */
+static _Atomic uint64_t platform_serials;
+
 int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out)
 {
 	struct scmi_platform *p = calloc(1, sizeof(*p));
@@ -21,10 +25,11 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 		return -ENOMEM;
 	if (cfg)
 		p->cfg = *cfg;
+	p->serial = atomic_fetch_add(&platform_serials, 1) + 1; /* 0: no cache yet */
 	if (!p->cfg.base_version)
 		p->cfg.base_version = 0x20000;
-	/* Re-entrant through platform_lock: protocol handlers run under the
-	 * lock and may call the public notify / delayed-response calls. */
+	/* Re-entrant through platform_lock: a thread holding the whole
+	 * platform (scmi_platform_lock) may call the public notify calls. */
 	pthread_mutex_init(&p->lock, NULL);
 	fw_cond_init(&p->cond);
 	p->base = scmi_base_protocol;
@@ -57,42 +62,75 @@ uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int i
 	return index < p->nagents ? p->agents[index]->pub.id : 0;
 }
 
-/* Fibonacci hashing: ids that differ in low bits (SMC function ids,
- * device ids) or middle ones (addresses) land apart. */
-static unsigned int hash_slot(uint64_t key, unsigned int size)
-{
-	return (unsigned int)((key * 0x9E3779B97F4A7C15ull) >> 32) & (size - 1);
-}
-
-/* The slot holding device id, or the empty slot where it would go. */
-static unsigned int device_slot(const struct scmi_platform *p, uint32_t id)
-{
-	const unsigned int size = 2 * p->devices_cap;
-	unsigned int i = hash_slot(id, size);
-
-	while (p->device_slot[i] && p->devices[p->device_slot[i] - 1].id != id)
-		i = (i + 1) & (size - 1);
-	return i;
-}
-
-int platform_device_index(const struct scmi_platform *p, uint32_t id)
-{
-	return p->devices_cap ? (int)p->device_slot[device_slot(p, id)] - 1 : -1;
-}
-
 bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id)
 {
 	return platform_device_index(p, device_id) >= 0;
 }
 
+void plock_lock_slow(struct plock *l)
+{
+	/* Mark it contended, so that its unlock wakes us. */
+	while (atomic_exchange_explicit(&l->v, 2, memory_order_acquire))
+		hw_word_wait(&l->v, 2, FW_FOREVER, HW_WAIT_SLEEP);
+}
+
+void platform_plock_wait(struct scmi_platform *p, struct plock *l)
+{
+	atomic_fetch_add_explicit(&p->lock_waits, 1, memory_order_relaxed);
+	plock_lock_slow(l);
+}
+
+_Thread_local unsigned int platform_exclusive_count;
+
+void platform_exclusive(struct scmi_platform *p)
+{
+	if (platform_exclusive_held(p)) {
+		p->excl_depth++;
+		return;
+	}
+	/* The registered ones: adding an agent or a protocol under this
+	 * takes the newcomer's lock too, so that the end releases as many. */
+	for (unsigned int i = 0; i < p->nagents; i++)
+		plock_lock(&p->agents[i]->rt.lock);
+	for (unsigned int i = 0; i < p->nprotos; i++)
+		plock_lock(&p->proto_lock[p->proto_ids[i]]);
+	platform_lock(p);
+	atomic_store_explicit(&p->excl_owner, pthread_self(), memory_order_relaxed);
+	p->excl_depth = 1;
+	platform_exclusive_count++;
+}
+
+void platform_exclusive_end(struct scmi_platform *p)
+{
+	if (--p->excl_depth)
+		return;
+	platform_exclusive_count--;
+	atomic_store_explicit(&p->excl_owner, (pthread_t)0, memory_order_relaxed);
+	platform_unlock(p);
+	for (unsigned int i = p->nprotos; i--;)
+		plock_unlock(&p->proto_lock[p->proto_ids[i]]);
+	for (unsigned int i = p->nagents; i--;)
+		plock_unlock(&p->agents[i]->rt.lock);
+}
+
 void scmi_platform_lock(struct scmi_platform *p)
 {
-	platform_lock(p);
+	platform_exclusive(p);
 }
 
 void scmi_platform_unlock(struct scmi_platform *p)
 {
-	platform_unlock(p);
+	platform_exclusive_end(p);
+}
+
+void scmi_platform_protocol_lock(struct scmi_platform *p, uint8_t protocol_id)
+{
+	plock_lock(&p->proto_lock[protocol_id]);
+}
+
+void scmi_platform_protocol_unlock(struct scmi_platform *p, uint8_t protocol_id)
+{
+	plock_unlock(&p->proto_lock[protocol_id]);
 }
 
 /* An agent's per-device arrays from room for old devices to room for cap
@@ -136,8 +174,10 @@ static struct scmi_platform_agent *agent_new(struct scmi_platform *p)
 		p->agents = agents;
 		p->agents_cap = cap;
 	}
-	if (!(pa = calloc(1, sizeof(*pa))))
+	/* aligned: its rt is a cache line of its own */
+	if (!(pa = aligned_alloc(_Alignof(struct platform_agent), sizeof(*pa))))
 		return NULL;
+	memset(pa, 0, sizeof(*pa));
 	if (p->devices_cap && agent_devices_grow(&pa->pub, 0, p->devices_cap)) {
 		agent_free(pa);
 		return NULL;
@@ -152,7 +192,7 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 	struct scmi_platform_agent *a = NULL;
 	int ret = 0;
 
-	platform_lock(p);
+	platform_exclusive(p);
 	if (id == 0 || id >= 0xFF || !name)
 		ret = -EINVAL;
 	else if (scmi_platform_agent_by_id(p, id))
@@ -163,6 +203,7 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 		ret = -ENOMEM;
 	if (!ret) {
 		p->agent_slot[id] = (uint8_t)p->nagents;
+		plock_lock(&platform_agent_of(a)->rt.lock); /* see platform_exclusive */
 		a->id = id;
 		snprintf(a->name, sizeof(a->name), "%s", name);
 		a->trusted = trusted;
@@ -170,7 +211,7 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
 		platform_protocols_changed(p, a);
 	}
-	platform_unlock(p);
+	platform_exclusive_end(p);
 	return ret;
 }
 
@@ -194,7 +235,7 @@ static int devices_grow(struct scmi_platform *p)
 	p->device_slot = slots;
 	p->devices_cap = cap;
 	for (unsigned int i = 0; i < p->ndevices; i++)
-		slots[device_slot(p, p->devices[i].id)] = i + 1;
+		slots[platform_device_slot(p, p->devices[i].id)] = i + 1;
 	return 0;
 }
 
@@ -202,19 +243,19 @@ int scmi_platform_add_device(struct scmi_platform *p, uint32_t id, const char *n
 {
 	int ret = 0;
 
-	platform_lock(p);
+	platform_exclusive(p);
 	if (platform_device_index(p, id) >= 0)
 		ret = -EEXIST;
 	else if (p->ndevices == p->devices_cap)
 		ret = devices_grow(p);
 	if (!ret) {
-		p->device_slot[device_slot(p, id)] = p->ndevices + 1;
+		p->device_slot[platform_device_slot(p, id)] = p->ndevices + 1;
 		p->devices[p->ndevices].id = id;
 		snprintf(p->devices[p->ndevices].name, SCMI_SHORT_NAME_MAX_SIZE, "%s",
 			 name ? name : "");
 		p->ndevices++;
 	}
-	platform_unlock(p);
+	platform_exclusive_end(p);
 	return ret;
 }
 
@@ -223,14 +264,14 @@ int scmi_platform_allow_device(struct scmi_platform *p, uint32_t agent_id, uint3
 	struct scmi_platform_agent *a;
 	int idx, ret = 0;
 
-	platform_lock(p);
+	platform_exclusive(p);
 	a = scmi_platform_agent_by_id(p, agent_id);
 	idx = platform_device_index(p, device_id);
 	if (!a || idx < 0)
 		ret = -ENOENT;
 	else
 		a->dev_allowed[idx] = a->dev_allowed_default[idx] = 1;
-	platform_unlock(p);
+	platform_exclusive_end(p);
 	return ret;
 }
 
@@ -240,7 +281,7 @@ int scmi_platform_set_agent_protocols(struct scmi_platform *p, uint32_t agent_id
 	struct scmi_platform_agent *a;
 	int ret = 0;
 
-	platform_lock(p);
+	platform_exclusive(p);
 	a = scmi_platform_agent_by_id(p, agent_id);
 	if (!a) {
 		ret = -ENOENT;
@@ -253,24 +294,24 @@ int scmi_platform_set_agent_protocols(struct scmi_platform *p, uint32_t agent_id
 		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
 		platform_protocols_changed(p, a);
 	}
-	platform_unlock(p);
+	platform_exclusive_end(p);
 	return ret;
 }
 
 static unsigned int chan_slot(const struct scmi_platform *p, uint64_t key)
 {
-	return hash_slot(key, p->chan_index_size);
+	return platform_hash_slot(key, p->chan_index_size);
 }
 
-static bool chan_is(const struct scmi_platform_chan *c, const char *transport, uint64_t key)
+static inline bool chan_is(const struct scmi_platform_chan *c, const char *transport, uint64_t key)
 {
 	/* Transports name themselves with one static string: the pointer
 	 * usually decides without comparing the text. */
 	return c->key == key && (c->transport == transport || !strcmp(c->transport, transport));
 }
 
-struct scmi_platform_chan *scmi_platform_chan_find_locked(struct scmi_platform *p,
-							  const char *transport, uint64_t key)
+static inline struct scmi_platform_chan *chan_probe(const struct scmi_platform *p,
+						    const char *transport, uint64_t key)
 {
 	if (!p->chan_index_size)
 		return NULL;
@@ -280,6 +321,12 @@ struct scmi_platform_chan *scmi_platform_chan_find_locked(struct scmi_platform *
 		if (!c || chan_is(c, transport, key))
 			return c;
 	}
+}
+
+struct scmi_platform_chan *scmi_platform_chan_find_locked(struct scmi_platform *p,
+							  const char *transport, uint64_t key)
+{
+	return chan_probe(p, transport, key);
 }
 
 /* Rebuilt whole on every create and destroy: channels come and go at
@@ -311,18 +358,56 @@ static int chan_reindex(struct scmi_platform *p)
 			slot = (slot + 1) & (size - 1);
 		idx[slot] = p->chans[i];
 	}
+	atomic_store_explicit(&p->chan_gen, p->chan_gen + 1, memory_order_release);
 	return 0;
 }
+
+/* Each thread's last lookup: a thread serving a conduit asks for the same
+ * channel every time, and a lookup that finds the index unchanged needs
+ * neither the index's lock nor its cache line, which every agent's
+ * commands would otherwise write. */
+static _Thread_local struct chan_cache {
+	uint64_t serial, gen, key;
+	const char *transport;
+	struct scmi_platform_chan *c;
+} chan_cache;
 
 struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, const char *transport,
 						   uint64_t key)
 {
-	struct scmi_platform_chan *found;
+	struct chan_cache *k = &chan_cache;
+	uint64_t gen = atomic_load_explicit(&p->chan_gen, memory_order_acquire);
 
-	platform_lock(p);
-	found = scmi_platform_chan_find_locked(p, transport, key);
-	platform_unlock(p);
-	return found;
+	if (k->serial == p->serial && k->gen == gen && k->key == key && k->transport == transport)
+		return k->c;
+	platform_plock(p, &p->chan_lock);
+	*k = (struct chan_cache){ .serial = p->serial,
+				  .gen = atomic_load_explicit(&p->chan_gen, memory_order_relaxed),
+				  .key = key,
+				  .transport = transport,
+				  .c = chan_probe(p, transport, key) };
+	plock_unlock(&p->chan_lock);
+	return k->c;
+}
+
+struct scmi_platform_chan *scmi_platform_chan_enter(struct scmi_platform *p, const char *transport,
+						    uint64_t key)
+{
+	struct scmi_platform_chan *c = scmi_platform_chan_find(p, transport, key);
+
+	if (c && platform_must_lock(p, c->rt)) {
+		platform_plock(p, &c->rt->lock);
+		platform_held = c->rt;
+	}
+	return c;
+}
+
+void scmi_platform_chan_leave(struct scmi_platform_chan *c)
+{
+	if (platform_held != c->rt)
+		return; /* enter took nothing: the whole platform is ours */
+	platform_held = NULL;
+	plock_unlock(&c->rt->lock);
 }
 
 /* Room for one more channel in p->chans. */
@@ -370,6 +455,7 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 	if (!ret) {
 		c->p = p;
 		c->agent = scmi_platform_agent_by_id(p, agent_id);
+		c->rt = &platform_agent_of(c->agent)->rt;
 		c->transport = d->transport;
 		c->key = d->key;
 		c->max_msg_size =
@@ -378,7 +464,9 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 		c->tctx = d->tctx;
 		c->p2a_on = d->ops && d->ops->post;
 		p->chans[p->nchans++] = c;
+		plock_lock(&p->chan_lock);
 		ret = chan_reindex(p);
+		plock_unlock(&p->chan_lock);
 		if (ret) {
 			p->nchans--;
 			free(c);
@@ -403,7 +491,9 @@ void scmi_platform_chan_destroy(struct scmi_platform_chan *c)
 	for (; i + 1 < p->nchans; i++)
 		p->chans[i] = p->chans[i + 1];
 	p->nchans--;
+	plock_lock(&p->chan_lock);
 	chan_reindex(p); /* cannot fail: the index is large enough already */
+	plock_unlock(&p->chan_lock);
 	platform_p2a_deactivate(p, c);
 	platform_p2a_drop_all(c);
 	platform_p2a_rechoose(p, c->agent);
@@ -433,6 +523,7 @@ static void proto_ids_insert(struct scmi_platform *p, uint8_t id)
 {
 	unsigned int i = p->nprotos++;
 
+	plock_lock(&p->proto_lock[id]);
 	for (; i && p->proto_ids[i - 1] > id; i--)
 		p->proto_ids[i] = p->proto_ids[i - 1];
 	p->proto_ids[i] = id;
@@ -444,33 +535,22 @@ int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_p
 
 	if (!proto || proto->id < 0x10 || !proto->msgs || proto->nmsgs > 256)
 		return -EINVAL;
-	platform_lock(p);
+	platform_exclusive(p);
 	if (p->protocols[proto->id] && proto->id != SCMI_PROTOCOL_BASE)
 		ret = -EEXIST;
 	else if (!p->protocols[proto->id])
-		proto_ids_insert(p, proto->id);
+		proto_ids_insert(p, proto->id); /* its lock: see platform_exclusive */
 	if (!ret) {
 		p->protocols[proto->id] = proto;
 		platform_protocols_changed(p, NULL);
 	}
-	platform_unlock(p);
+	platform_exclusive_end(p);
 	return ret;
 }
 
 bool scmi_platform_agent_may_use(const struct scmi_platform_agent *a, uint8_t protocol_id)
 {
-	return a->proto_allowed[protocol_id / 32] & (1u << (protocol_id % 32));
-}
-
-bool platform_agent_device_access(const struct scmi_platform *p,
-				  const struct scmi_platform_agent *a, uint32_t device_id,
-				  uint8_t protocol_id)
-{
-	int idx = platform_device_index(p, device_id);
-
-	if (idx < 0 || !a->dev_allowed[idx])
-		return false;
-	return !(a->dev_proto_denied[idx][protocol_id / 32] & (1u << (protocol_id % 32)));
+	return platform_may_use(a, protocol_id);
 }
 
 bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uint32_t device_id,
@@ -478,7 +558,7 @@ bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uin
 {
 	struct scmi_platform_agent *a = scmi_platform_agent_by_id(p, agent_id);
 
-	return a && platform_agent_device_access(p, a, device_id, protocol_id);
+	return a && platform_device_access(p, a, device_id, protocol_id);
 }
 
 static void visible_rebuild(struct scmi_platform *p, const struct scmi_platform_agent *a)
@@ -552,5 +632,9 @@ void scmi_platform_get_stats(struct scmi_platform *p, struct scmi_platform_stats
 {
 	platform_lock(p);
 	*st = p->stats;
+	for (unsigned int i = 0; i < p->nagents; i++)
+		st->commands +=
+			atomic_load_explicit(&p->agents[i]->rt.commands, memory_order_relaxed);
+	st->lock_waits = atomic_load_explicit(&p->lock_waits, memory_order_relaxed);
 	platform_unlock(p);
 }

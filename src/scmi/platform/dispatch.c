@@ -16,6 +16,7 @@ void scmi_msg_status(struct scmi_msg *m, int32_t status)
 {
 	fw_put_le32(m->out, (uint32_t)status);
 	m->out_len = 4;
+	m->status = status;
 }
 
 /* The reply cannot take len more bytes: the agent's buffer was too small
@@ -54,17 +55,6 @@ bool scmi_msg_put_bytes(struct scmi_msg *m, const void *src, size_t len)
 	return at;
 }
 
-bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_t field)
-{
-	uint8_t buf[64] = { 0 };
-	size_t n = strnlen(name, field - 1);
-
-	if (field > sizeof(buf))
-		return false;
-	memcpy(buf, name, n);
-	return scmi_msg_put_bytes(m, buf, field);
-}
-
 void platform_trace_line(struct scmi_platform *p, const char *dir,
 			 const struct scmi_platform_agent *a, uint32_t hdr, const uint8_t *payload,
 			 size_t len, bool has_status)
@@ -76,6 +66,7 @@ void platform_trace_line(struct scmi_platform *p, const char *dir,
 	p->cfg.trace(p->cfg.trace_ctx, line);
 }
 
+/* Under the agent's lock (its error count and notify_errors are its own). */
 static void report_error(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr)
 {
 	uint8_t ev[16];
@@ -88,15 +79,19 @@ static void report_error(struct scmi_platform *p, struct scmi_platform_chan *c, 
 	fw_put_le32(ev, c->agent->id);
 	fw_put_le32(ev + 4, 1);
 	fw_put_le64(ev + 8, (uint64_t)hdr | ((fw_now_ns() / 1000) << 32));
+	platform_lock(p);
 	platform_p2a_notify(p, c->agent,
 			    FW_FIELD_PREP(SCMI_MSG_PROTOCOL_ID_MASK, SCMI_PROTOCOL_BASE) |
 				    FW_FIELD_PREP(SCMI_MSG_TYPE_MASK, SCMI_MSG_TYPE_NOTIFICATION) |
 				    FW_FIELD_PREP(SCMI_MSG_ID_MASK, SCMI_BASE_ERROR_EVENT),
 			    ev, sizeof(ev));
+	platform_unlock(p);
 }
 
-static int32_t check_and_dispatch(struct scmi_platform *p, struct scmi_platform_chan *c,
-				  struct scmi_msg *m)
+/* The checks, in SCP-firmware's order: the message's descriptor, or the
+ * status that answers it. */
+static int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a, struct scmi_msg *m,
+		     const struct scmi_msg_desc **dp)
 {
 	const struct scmi_protocol *proto;
 	const struct scmi_msg_desc *d;
@@ -106,25 +101,104 @@ static int32_t check_and_dispatch(struct scmi_platform *p, struct scmi_platform_
 	proto = p->protocols[m->hdr.protocol_id];
 	if (!proto)
 		return SCMI_NOT_SUPPORTED;
-	if (!scmi_platform_agent_may_use(c->agent, m->hdr.protocol_id))
+	if (!platform_may_use(a, m->hdr.protocol_id))
 		return SCMI_DENIED;
-	d = platform_msg_desc(p, proto, c->agent, m->hdr.id);
+	d = platform_msg_desc(p, proto, a, m->hdr.id);
 	if (!d)
 		return SCMI_NOT_FOUND;
 	if (d->in_size != SCMI_IN_SIZE_ANY && m->in_len != d->in_size)
 		return SCMI_PROTOCOL_ERROR;
-	if ((d->flags & SCMI_MSG_F_TRUSTED) && !c->agent->trusted)
+	if ((d->flags & SCMI_MSG_F_TRUSTED) && !a->trusted)
 		return SCMI_DENIED;
 	m->priv = proto->priv;
+	*dp = d;
+	return SCMI_SUCCESS;
+}
+
+static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m);
+
+/* A message that changes other agents' state: the agent's own lock gives
+ * way to all of them (taken in order, so no two such messages deadlock),
+ * and the checks run again under them, since what they read may have
+ * changed meanwhile. The payload is copied first: while the agent's lock
+ * is down, a second ring of the same channel may reuse the transport's
+ * buffer. Such messages are Base's, a few words each. */
+static int32_t run_exclusive(struct scmi_platform *p, struct platform_agent_rt *rt,
+			     struct scmi_msg *m)
+{
+	uint8_t in[32];
+	int32_t status;
+
+	if (m->in_len > sizeof(in))
+		return SCMI_PROTOCOL_ERROR;
+	memcpy(in, m->in, m->in_len);
+	m->in = in;
+	plock_unlock(&rt->lock);
+	platform_exclusive(p);
+	status = dispatch(p, rt, m);
+	platform_exclusive_end(p);
+	plock_lock(&rt->lock);
+	return status;
+}
+
+/* Checks and handler, the agent's lock held (or the whole platform). */
+static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m)
+{
+	const struct scmi_msg_desc *d;
+	int32_t status = check(p, m->agent, m, &d);
+
+	if (status != SCMI_SUCCESS)
+		return status;
+	if ((d->flags & SCMI_MSG_F_EXCLUSIVE) && !platform_exclusive_held(p))
+		return run_exclusive(p, rt, m);
 	scmi_msg_status(m, SCMI_SUCCESS);
-	d->fn(m);
-	return (int32_t)fw_get_le32(m->out);
+	if (m->hdr.protocol_id == SCMI_PROTOCOL_BASE || (d->flags & SCMI_MSG_F_NO_LOCK)) {
+		d->fn(m);
+	} else {
+		platform_plock(p, &p->proto_lock[m->hdr.protocol_id]);
+		d->fn(m);
+		plock_unlock(&p->proto_lock[m->hdr.protocol_id]);
+	}
+	return m->status;
+}
+
+static _Thread_local struct scmi_platform_chan *serving;
+_Thread_local struct platform_agent_rt *platform_held;
+
+struct scmi_platform_chan *platform_serving(void)
+{
+	return serving;
+}
+
+static size_t process_locked(struct scmi_platform_chan *c, struct platform_agent_rt *rt,
+			     struct scmi_msg *m)
+{
+	struct scmi_platform *p = c->p;
+	struct scmi_platform_chan *prev = serving;
+	int32_t status;
+
+	/* One writer (the lock holder): no read-modify-write needed. */
+	atomic_store_explicit(&rt->commands,
+			      atomic_load_explicit(&rt->commands, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	platform_trace(p, "<-", c->agent, m->raw_hdr, m->in, m->in_len, false);
+	serving = c;
+	status = dispatch(p, rt, m);
+	serving = prev;
+	/* An error carries the status word only. */
+	if (status != SCMI_SUCCESS)
+		scmi_msg_status(m, status);
+	platform_trace(p, "->", c->agent, m->raw_hdr, m->out, m->out_len, true);
+	if (status == SCMI_PROTOCOL_ERROR)
+		report_error(p, c, m->raw_hdr);
+	return m->out_len;
 }
 
 size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const void *in,
 			     size_t in_len, void *out, size_t out_cap)
 {
 	struct scmi_platform *p = c->p;
+	struct platform_agent_rt *rt = c->rt;
 	struct scmi_msg m = { .p = p,
 			      .agent = c->agent,
 			      .chan = c,
@@ -134,47 +208,43 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 			      .out = out,
 			      .out_cap = FW_MIN(out_cap, c->max_msg_size),
 			      .max_msg_size = c->max_msg_size };
-	struct scmi_platform_chan *prev;
-	int32_t status;
+	bool own;
+	size_t len;
 
 	if (out_cap < 4 || in_len > c->max_msg_size)
 		return scmi_platform_malformed(c, hdr, out, out_cap);
 	scmi_hdr_unpack(hdr, &m.hdr);
-	platform_lock(p);
-	p->stats.commands++;
-	platform_trace(p, "<-", c->agent, hdr, m.in, m.in_len, false);
-	prev = p->serving;
-	p->serving = c;
-	status = check_and_dispatch(p, c, &m);
-	p->serving = prev;
-	if (m.out_len < 4 || status != (int32_t)fw_get_le32(m.out)) {
-		scmi_msg_status(&m, status);
-	} else if (status != SCMI_SUCCESS) {
-		/* An error carries the status word only. */
-		m.out_len = 4;
-	}
-	platform_trace(p, "->", c->agent, hdr, m.out, m.out_len, true);
-	if (status == SCMI_PROTOCOL_ERROR)
-		report_error(p, c, hdr);
-	platform_unlock(p);
-	return m.out_len;
+	own = platform_must_lock(p, rt);
+	if (own)
+		platform_plock(p, &rt->lock);
+	len = process_locked(c, rt, &m);
+	if (own)
+		plock_unlock(&rt->lock);
+	return len;
 }
 
 size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void *out,
 			       size_t out_cap)
 {
 	struct scmi_platform *p = c->p;
+	struct platform_agent_rt *rt = c->rt;
+	struct plock *own = platform_must_lock(p, rt) ? &rt->lock : NULL;
 
+	if (own)
+		platform_plock(p, own);
 	platform_lock(p);
 	p->stats.malformed++;
-	if (out_cap >= 4) {
+	if (out_cap >= 4)
 		p->stats.commands++;
+	platform_unlock(p);
+	if (out_cap >= 4) {
 		platform_trace(p, "<-", c->agent, hdr, NULL, 0, false);
 		fw_put_le32(out, (uint32_t)SCMI_PROTOCOL_ERROR);
 		platform_trace(p, "->", c->agent, hdr, out, 4, true);
 		report_error(p, c, hdr);
 	}
-	platform_unlock(p);
+	if (own)
+		plock_unlock(own);
 	return out_cap >= 4 ? 4 : 0;
 }
 

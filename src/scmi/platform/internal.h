@@ -4,7 +4,19 @@
  * permissions, protocols, channels, lifecycle), dispatch (one command), the
  * platform-to-agent queue and worker, and the Base protocol, which is the one
  * protocol that reports on the platform itself (agents, devices, the
- * protocol list, permissions). Everything here runs under the platform lock.
+ * protocol list, permissions).
+ *
+ * Locking: a command holds its agent's command lock for the whole dispatch
+ * (so commands of different agents run side by side), and a module handler
+ * also its protocol's lock, around the shared state of that protocol's
+ * resources. What changes state other agents' commands read (agents,
+ * devices, permissions, protocols, RESET_AGENT_CONFIGURATION) holds every
+ * one of those locks (platform_exclusive), so it happens wholly before or
+ * wholly after any command of any agent. The platform lock guards the
+ * platform-to-agent queues, the channel list and the counters of rare
+ * events; chan_lock guards the channel index alone. Order: agent locks
+ * (ascending index), protocol locks (ascending id), platform lock,
+ * chan_lock. Nothing holding a later one takes an earlier one.
  */
 #ifndef FWKIT_SCMI_PLATFORM_INTERNAL_H
 #define FWKIT_SCMI_PLATFORM_INTERNAL_H
@@ -14,6 +26,43 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+
+#include <fwkit/hw.h>
+
+/* The lock of the platform's short critical sections: a compare-and-swap
+ * when free (TF-A's scmi-msg takes a spinlock there), a futex sleep when
+ * not. 0: free, 1: held, 2: held and someone may sleep on it. */
+struct plock {
+	_Atomic uint32_t v;
+};
+
+void plock_lock_slow(struct plock *l);
+
+static inline bool plock_trylock(struct plock *l)
+{
+	uint32_t free_v = 0;
+
+	return atomic_compare_exchange_strong_explicit(&l->v, &free_v, 1, memory_order_acquire,
+						       memory_order_relaxed);
+}
+
+static inline void plock_lock(struct plock *l)
+{
+	if (!plock_trylock(l))
+		plock_lock_slow(l);
+}
+
+static inline void plock_unlock(struct plock *l)
+{
+	if (atomic_exchange_explicit(&l->v, 0, memory_order_release) == 2)
+		hw_word_wake(&l->v);
+}
+
+/* Per agent, by index, a cache line each: what its commands write. */
+struct platform_agent_rt {
+	_Alignas(64) struct plock lock; /* its commands (see above) */
+	_Atomic uint64_t commands;	/* written under lock, read by stats */
+};
 
 struct p2a_item {
 	uint64_t due;
@@ -25,6 +74,7 @@ struct p2a_item {
 struct scmi_platform_chan {
 	struct scmi_platform *p;
 	struct scmi_platform_agent *agent;
+	struct platform_agent_rt *rt; /* the agent's */
 	const char *transport;
 	uint64_t key;
 	size_t max_msg_size;
@@ -33,7 +83,9 @@ struct scmi_platform_chan {
 	/* pending platform-to-agent messages, ordered by due time */
 	struct p2a_item queue[SCMI_PLATFORM_P2A_QUEUE];
 	unsigned int qhead, qcount;
-	bool p2a_on;		/* ops->post set and not turned off */
+	/* ops->post set and not turned off; written under the platform lock,
+	 * read by commands without it */
+	atomic_bool p2a_on;
 	bool blocked;		/* post said -EAGAIN: wait for chan_ready */
 	uint64_t retry_at;	/* post said -EINPROGRESS: not before this */
 	unsigned int ready_seq; /* bumped by every chan_ready */
@@ -58,7 +110,10 @@ struct platform_agent {
 		unsigned int n;
 		uint8_t ids[255];
 	} visible;
-	uint32_t negotiated[256]; /* NEGOTIATE_PROTOCOL_VERSION by protocol id; 0: none */
+	/* NEGOTIATE_PROTOCOL_VERSION by protocol id; 0: none. Atomic: events
+	 * read another agent's while it negotiates. */
+	_Atomic uint32_t negotiated[256];
+	struct platform_agent_rt rt; /* its lock and command count */
 };
 
 static inline struct platform_agent *platform_agent_of(const struct scmi_platform_agent *a)
@@ -72,9 +127,19 @@ struct scmi_platform {
 	 * common case (one acquisition per message) costs a plain lock and a
 	 * handler re-entering a public call costs a compare (platform_lock). */
 	pthread_mutex_t lock;
-	_Atomic(pthread_t) owner;	/* 0 when nobody holds lock */
-	unsigned int depth;		/* the holder's acquisitions */
-	pthread_cond_t cond;		/* worker: new P2A item, a free buffer, or stop */
+	_Atomic(pthread_t) owner; /* 0 when nobody holds lock */
+	unsigned int depth;	  /* the holder's acquisitions */
+	pthread_cond_t cond;	  /* worker: new P2A item, a free buffer, or stop */
+	/* platform_exclusive: its holder and its depth (it is re-entrant) */
+	_Atomic(pthread_t) excl_owner;
+	unsigned int excl_depth;
+	struct plock proto_lock[256]; /* by protocol id */
+	struct plock chan_lock;	      /* chan_index */
+	/* Bumped (under chan_lock) at every change of chan_index, so that a
+	 * thread's cached lookup knows it is still right without a lock. */
+	_Atomic uint64_t chan_gen;
+	uint64_t serial;		/* this platform among every one the process made */
+	_Atomic uint64_t lock_waits;	/* stats.lock_waits */
 	struct platform_agent **agents; /* by index, room for agents_cap */
 	unsigned int nagents, agents_cap;
 	uint8_t agent_slot[256]; /* by agent id (below 0xFF): index + 1, 0: none */
@@ -94,8 +159,6 @@ struct scmi_platform {
 	unsigned int nprotos;
 	struct scmi_protocol base; /* scmi_base_protocol at cfg.base_version */
 	pthread_t worker;
-	/* the channel whose command this thread serves (under the lock) */
-	struct scmi_platform_chan *serving;
 	bool worker_started;
 	bool worker_idle; /* asleep on cond: a new item must wake it */
 	bool activated;	  /* a channel got something to send since the pass began */
@@ -104,6 +167,16 @@ struct scmi_platform {
 	bool stopping;
 	struct scmi_platform_stats stats;
 };
+
+/* A lock a command takes: as plock_lock, counting the times it waits
+ * (stats.lock_waits); the wait is out of line, so the free case stays a
+ * compare-and-swap. */
+void platform_plock_wait(struct scmi_platform *p, struct plock *l);
+static inline void platform_plock(struct scmi_platform *p, struct plock *l)
+{
+	if (!plock_trylock(l))
+		platform_plock_wait(p, l);
+}
 
 /* The platform lock, re-entrant for its holder. Only the holder ever
  * stores its own id in owner, so a relaxed load that finds it is proof. */
@@ -128,13 +201,70 @@ static inline void platform_unlock(struct scmi_platform *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* Every agent's and protocol's lock, then the platform lock: no command of
+ * any agent runs until platform_exclusive_end. Re-entrant for its holder. */
+void platform_exclusive(struct scmi_platform *p);
+void platform_exclusive_end(struct scmi_platform *p);
+/* How many platforms this thread holds so: the command path asks which
+ * only when it is not 0. */
+extern _Thread_local unsigned int platform_exclusive_count;
+static inline bool platform_exclusive_held(struct scmi_platform *p)
+{
+	return platform_exclusive_count &&
+	       pthread_equal(atomic_load_explicit(&p->excl_owner, memory_order_relaxed),
+			     pthread_self());
+}
+
+/* The agent lock this thread took in scmi_platform_chan_enter. */
+extern _Thread_local struct platform_agent_rt *platform_held;
+
+/* Whether this thread must take rt's lock for a command: not when it
+ * holds it already, or the whole platform (scmi_platform_lock). */
+static inline bool platform_must_lock(struct scmi_platform *p, const struct platform_agent_rt *rt)
+{
+	return platform_held != rt && !platform_exclusive_held(p);
+}
+
+/* The channel whose command this thread is serving, if any. */
+struct scmi_platform_chan *platform_serving(void);
+
 _Static_assert(SCMI_PLATFORM_MAX_AGENTS < 255, "agent_slot holds an index + 1 in a byte");
 
-int platform_device_index(const struct scmi_platform *p, uint32_t id);
-/* scmi_platform_device_access for an agent in hand (a message's). */
-bool platform_agent_device_access(const struct scmi_platform *p,
-				  const struct scmi_platform_agent *a, uint32_t device_id,
-				  uint8_t protocol_id);
+/* Fibonacci hashing: ids that differ in low bits (SMC function ids,
+ * device ids) or middle ones (addresses) land apart. */
+static inline unsigned int platform_hash_slot(uint64_t key, unsigned int size)
+{
+	return (unsigned int)((key * 0x9E3779B97F4A7C15ull) >> 32) & (size - 1);
+}
+
+/* Where device id is in device_slot, or the empty slot where it would go:
+ * open addressing over 2 * devices_cap slots (devices_cap != 0). */
+static inline unsigned int platform_device_slot(const struct scmi_platform *p, uint32_t id)
+{
+	const unsigned int size = 2 * p->devices_cap;
+	unsigned int i = platform_hash_slot(id, size);
+
+	while (p->device_slot[i] && p->devices[p->device_slot[i] - 1].id != id)
+		i = (i + 1) & (size - 1);
+	return i;
+}
+
+/* The index of device id, or -1. */
+static inline int platform_device_index(const struct scmi_platform *p, uint32_t id)
+{
+	return p->devices_cap ? (int)p->device_slot[platform_device_slot(p, id)] - 1 : -1;
+}
+
+/* Whether a may use device id for protocol_id (every resource check). */
+static inline bool platform_device_access(const struct scmi_platform *p,
+					  const struct scmi_platform_agent *a, uint32_t device_id,
+					  uint8_t protocol_id)
+{
+	int idx = platform_device_index(p, device_id);
+
+	return idx >= 0 && a->dev_allowed[idx] &&
+	       !(a->dev_proto_denied[idx][protocol_id / 32] & (1u << (protocol_id % 32)));
+}
 /* Protocols (other than Base) the agent may use, ascending. */
 static inline const struct platform_visible *
 platform_visible_protocols(const struct scmi_platform *p, const struct scmi_platform_agent *a)
@@ -176,11 +306,46 @@ void platform_p2a_deactivate(struct scmi_platform *p, struct scmi_platform_chan 
 void platform_p2a_drop_all(struct scmi_platform_chan *c);
 void platform_stop_worker(struct scmi_platform *p);
 
-/* version.c: the message id of proto as agent a may send it (the core's
- * common messages included), or NULL: NOT_FOUND. */
-const struct scmi_msg_desc *platform_msg_desc(const struct scmi_platform *p,
-					      const struct scmi_protocol *proto,
-					      const struct scmi_platform_agent *a, uint32_t id);
+/* version.c: the messages every protocol has, answered by the core. */
+extern const struct scmi_msg_desc platform_core_msgs[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES + 1];
+
+static inline bool platform_may_use(const struct scmi_platform_agent *a, uint8_t protocol_id)
+{
+	return a->proto_allowed[protocol_id / 32] & (1u << (protocol_id % 32));
+}
+
+/* The version of proto in force for a: the one it negotiated, else the
+ * implemented one. */
+static inline uint32_t platform_in_force(const struct scmi_platform *p,
+					 const struct scmi_protocol *proto,
+					 const struct scmi_platform_agent *a)
+{
+	uint32_t v = atomic_load_explicit(&platform_agent_of(a)->negotiated[proto->id],
+					  memory_order_relaxed);
+
+	return v ? v : proto->version;
+}
+
+/* The message id of proto as agent a may send it (the core's common
+ * messages included), or NULL: NOT_FOUND. Inline: every command asks. */
+static inline const struct scmi_msg_desc *platform_msg_desc(const struct scmi_platform *p,
+							    const struct scmi_protocol *proto,
+							    const struct scmi_platform_agent *a,
+							    uint32_t id)
+{
+	const struct scmi_msg_desc *d;
+
+	if (id < FW_ARRAY_SIZE(platform_core_msgs) && platform_core_msgs[id].fn)
+		return &platform_core_msgs[id];
+	if (id >= proto->nmsgs || !proto->msgs[id].fn)
+		return NULL;
+	d = &proto->msgs[id];
+	/* NEGOTIATE follows the implemented version, so that an agent that
+	 * negotiated down can still go further down. */
+	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
+		return d->since <= proto->version ? d : NULL;
+	return d->since <= platform_in_force(p, proto, a) ? d : NULL;
+}
 /* RESET_AGENT_CONFIGURATION: every protocol back at its implemented version. */
 void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a);
 

@@ -20,17 +20,9 @@ int scmi_msg_agent_index(const struct scmi_msg *m)
 	return (int)m->agent->index;
 }
 
-bool scmi_msg_id_found(struct scmi_msg *m, uint32_t id, size_t count)
-{
-	if (id < count)
-		return true;
-	scmi_msg_status(m, SCMI_NOT_FOUND);
-	return false;
-}
-
 bool scmi_msg_device_allowed(struct scmi_msg *m, uint32_t device_id)
 {
-	if (platform_agent_device_access(m->p, m->agent, device_id, m->hdr.protocol_id))
+	if (platform_device_access(m->p, m->agent, device_id, m->hdr.protocol_id))
 		return true;
 	scmi_msg_status(m, SCMI_DENIED);
 	return false;

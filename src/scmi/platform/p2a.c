@@ -78,14 +78,11 @@ static bool p2a_for(const struct scmi_platform_chan *serving, const struct scmi_
 
 bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id)
 {
-	struct scmi_platform_agent *a;
-	bool has;
+	/* No lock: a command asks, and the answer may change as soon as it is
+	 * given anyway (a channel turned off later drops what it queued). */
+	const struct scmi_platform_agent *a = scmi_platform_agent_by_id(p, agent_id);
 
-	platform_lock(p);
-	a = scmi_platform_agent_by_id(p, agent_id);
-	has = a && p2a_for(p->serving, a);
-	platform_unlock(p);
-	return has;
+	return a && p2a_for(platform_serving(), a);
 }
 
 bool scmi_msg_p2a(const struct scmi_msg *m)

@@ -10,14 +10,6 @@
  */
 #include "internal.h"
 
-static uint32_t in_force(const struct scmi_platform *p, const struct scmi_protocol *proto,
-			 const struct scmi_platform_agent *a)
-{
-	uint32_t v = platform_agent_of(a)->negotiated[proto->id];
-
-	return v ? v : proto->version;
-}
-
 static const struct scmi_protocol *proto_of(const struct scmi_msg *m)
 {
 	return m->p->protocols[m->hdr.protocol_id];
@@ -25,32 +17,35 @@ static const struct scmi_protocol *proto_of(const struct scmi_msg *m)
 
 uint32_t scmi_msg_version(const struct scmi_msg *m)
 {
-	return in_force(m->p, proto_of(m), m->agent);
+	return platform_in_force(m->p, proto_of(m), m->agent);
 }
 
 uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_id,
 				     uint32_t agent_id)
 {
-	const struct scmi_platform_agent *a;
-	uint32_t v = 0;
+	/* No lock: the callers (handlers, modules' threads under their
+	 * protocol's lock) hold one of those that agents and protocols are
+	 * added under, and negotiated versions are atomic. */
+	const struct scmi_platform_agent *a = scmi_platform_agent_by_id(p, agent_id);
+	const struct scmi_protocol *proto = p->protocols[protocol_id];
 
-	scmi_platform_lock(p);
-	a = scmi_platform_agent_by_id(p, agent_id);
-	if (p->protocols[protocol_id])
-		v = a ? in_force(p, p->protocols[protocol_id], a)
-		      : p->protocols[protocol_id]->version;
-	scmi_platform_unlock(p);
-	return v;
+	if (!proto)
+		return 0;
+	return a ? platform_in_force(p, proto, a) : proto->version;
 }
 
 void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a)
 {
-	memset(platform_agent_of(a)->negotiated, 0, sizeof(platform_agent_of(a)->negotiated));
+	struct platform_agent *pa = platform_agent_of(a);
+
+	(void)p;
+	for (unsigned int i = 0; i < FW_ARRAY_SIZE(pa->negotiated); i++)
+		atomic_store_explicit(&pa->negotiated[i], 0, memory_order_relaxed);
 }
 
 static void core_version(struct scmi_msg *m)
 {
-	scmi_msg_put_u32(m, scmi_msg_version(m));
+	scmi_msg_put_u32(m, platform_in_force(m->p, proto_of(m), m->agent));
 }
 
 static void core_msg_attributes(struct scmi_msg *m)
@@ -83,29 +78,12 @@ void scmi_core_negotiate_version(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	platform_agent_of(m->agent)->negotiated[proto->id] = v;
+	atomic_store_explicit(&platform_agent_of(m->agent)->negotiated[proto->id], v,
+			      memory_order_relaxed);
 }
 
 /* Every protocol has these in every version, whatever its table says. */
-static const struct scmi_msg_desc core_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = core_version, .in_size = 0 },
+const struct scmi_msg_desc platform_core_msgs[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES + 1] = {
+	[SCMI_PROTOCOL_VERSION] = { .fn = core_version, .in_size = 0, .flags = SCMI_MSG_F_NO_LOCK },
 	[SCMI_PROTOCOL_MESSAGE_ATTRIBUTES] = { .fn = core_msg_attributes, .in_size = 4 },
 };
-
-const struct scmi_msg_desc *platform_msg_desc(const struct scmi_platform *p,
-					      const struct scmi_protocol *proto,
-					      const struct scmi_platform_agent *a, uint32_t id)
-{
-	const struct scmi_msg_desc *d;
-
-	if (id < FW_ARRAY_SIZE(core_msgs) && core_msgs[id].fn)
-		return &core_msgs[id];
-	if (id >= proto->nmsgs || !proto->msgs[id].fn)
-		return NULL;
-	d = &proto->msgs[id];
-	/* NEGOTIATE follows the implemented version, so that an agent that
-	 * negotiated down can still go further down. */
-	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
-		return d->since <= proto->version ? d : NULL;
-	return d->since <= in_force(p, proto, a) ? d : NULL;
-}

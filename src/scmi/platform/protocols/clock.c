@@ -9,7 +9,7 @@
  * does, so a clock shared by agents stays on while any of them holds it; a
  * rate or parent is whatever the last agent set, and RESET_AGENT_CONFIGURATION
  * drops the agent's enables and subscriptions and puts back the rate and
- * parent it set. Handlers run under the platform lock.
+ * parent it set. Handlers run under the protocol's lock.
  */
 #include <fwkit/dt.h>
 #include <fwkit/scmi/clock.h>

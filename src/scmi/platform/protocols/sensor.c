@@ -15,7 +15,7 @@
  *  - sensor ids are global (the agent's ids are the board's);
  *  - trip points and the configuration are per sensor, owned by the agent
  *    that last set them; a reset of that agent restores them.
- * State is protected by the platform lock (handlers run under it; the
+ * State is protected by the protocol's lock (handlers run under it; the
  * helper thread takes it), so no lock of our own guards it.
  */
 
@@ -83,7 +83,7 @@ struct sensor_state {
 	/* the continuous-update thread */
 	pthread_t thread;
 	bool thread_started;
-	pthread_mutex_t tlock; /* never held while taking the platform lock */
+	pthread_mutex_t tlock; /* never held while taking the protocol's lock */
 	pthread_cond_t tcond;
 	bool stop, kick;
 };
@@ -308,7 +308,7 @@ static void emit_update(struct sensor_state *st, struct sensor *s)
 	notify_agents(st, s, &s->cu_notify, SENSOR_UPDATE, ev, 8 + (size_t)len);
 }
 
-/* The helper thread: one pass over the sensors under the platform lock,
+/* The helper thread: one pass over the sensors under the protocol's lock,
  * then sleep until the earliest next update (or a kick, or stop). */
 static void *updater(void *arg)
 {
@@ -318,7 +318,7 @@ static void *updater(void *arg)
 		uint64_t next = UINT64_MAX, now;
 		bool stop;
 
-		scmi_platform_lock(st->p);
+		scmi_platform_protocol_lock(st->p, SCMI_PROTOCOL_SENSOR);
 		now = fw_now_ns();
 		for (unsigned int i = 0; i < st->n; i++) {
 			struct sensor *s = &st->s[i];
@@ -335,7 +335,7 @@ static void *updater(void *arg)
 			}
 			next = FW_MIN(next, s->next_update);
 		}
-		scmi_platform_unlock(st->p);
+		scmi_platform_protocol_unlock(st->p, SCMI_PROTOCOL_SENSOR);
 
 		pthread_mutex_lock(&st->tlock);
 		if (!st->stop && !st->kick)

@@ -14,7 +14,7 @@
  *    only delays its VOLTAGE_LEVEL_SET_COMPLETE by the domain's latency;
  *  - a reset of an agent drops its "on" vote and vendor mode, and restores
  *    the board's level if that agent set the current one.
- * State is protected by the platform lock, under which handlers run.
+ * State is protected by the protocol's lock, under which handlers run.
  */
 
 #include <fwkit/dt.h>

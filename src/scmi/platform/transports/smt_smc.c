@@ -33,7 +33,7 @@ struct smt_chan {
 	bool has_p2a_irq;
 	struct hw_doorbell p2a_irq;
 	struct smt_msg *in; /* the command, copied out of the area */
-	uint8_t *out;	    /* the reply */
+	size_t out_cap;	    /* the reply's room in the area */
 	/* the P2A waiter */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -129,7 +129,6 @@ static void smt_chan_free(struct smt_chan *t)
 	pthread_cond_destroy(&t->cond);
 	fw_completion_destroy(&t->exited);
 	free(t->in);
-	free(t->out);
 	free(t);
 }
 
@@ -163,9 +162,9 @@ static int smt_chan_init(struct smt_chan *t, const struct scmi_smt_smc_chan_cfg 
 			     max > smt_max_payload(&t->p2a)))
 		return -EINVAL;
 	t->in = malloc(sizeof(*t->in) + max);
-	t->out = malloc(max);
-	if (!t->in || !t->out)
+	if (!t->in)
 		return -ENOMEM;
+	t->out_cap = FW_MIN(max, smt_max_payload(&t->a2p));
 	if (attach_irq(&t->a2p_irq, &t->has_a2p_irq, cfg->a2p_irq_shm, cfg->a2p_irq_off) ||
 	    attach_irq(&t->p2a_irq, &t->has_p2a_irq, cfg->p2a_irq_shm, cfg->p2a_irq_off))
 		return -EINVAL;
@@ -214,7 +213,7 @@ int scmi_smt_smc_reset_channel(struct scmi_platform *p, uint32_t smc_id)
 	/* Under the platform lock no command is being served and no post is
 	 * being written on any channel. */
 	scmi_platform_lock(p);
-	c = scmi_platform_chan_find(p, SCMI_SMT_SMC_TRANSPORT, smc_id);
+	c = scmi_platform_chan_find_locked(p, SCMI_SMT_SMC_TRANSPORT, smc_id);
 	if (!c) {
 		scmi_platform_unlock(p);
 		return -ENOENT;
@@ -230,29 +229,32 @@ int scmi_smt_smc_reset_channel(struct scmi_platform *p, uint32_t smc_id)
 	return 0;
 }
 
-/* One command: copy it out, have the platform answer, answer in place. */
+/* One command, under its agent's lock (the area and t->in are the
+ * channel's): copy it out, have the platform answer straight into the
+ * area, which is ours until FREE is set again, then hand it back. */
 static void serve(struct smt_chan *t)
 {
 	const char *why = NULL;
 	int ret = smt_platform_read(&t->a2p, t->in, t->cap, &why);
+	uint32_t hdr = t->in->hdr;
 	size_t len;
 
 	if (ret == -EBUSY) {
 		/* The agent rang without handing the channel over: nothing to answer. */
 		fw_warn("scmi platform: agent %u rang channel 0x%x without handing it over",
 			scmi_platform_chan_agent_id(t->chan), t->smc_id);
-		scmi_platform_malformed(t->chan, t->in->hdr, NULL, 0);
+		scmi_platform_malformed(t->chan, hdr, NULL, 0);
 		return;
 	}
 	if (ret) {
 		fw_warn("scmi platform: agent %u channel 0x%x: malformed message: %s",
 			scmi_platform_chan_agent_id(t->chan), t->smc_id, why);
-		len = scmi_platform_malformed(t->chan, t->in->hdr, t->out, t->cap);
+		len = scmi_platform_malformed(t->chan, hdr, t->a2p.payload, t->out_cap);
 	} else {
-		len = scmi_platform_process(t->chan, t->in->hdr, t->in->payload, t->in->payload_len,
-					    t->out, t->cap);
+		len = scmi_platform_process(t->chan, hdr, t->in->payload, t->in->payload_len,
+					    t->a2p.payload, t->out_cap);
 	}
-	smt_platform_respond(&t->a2p, t->in->hdr, t->out, len, ret != 0);
+	smt_platform_publish(&t->a2p, hdr, len, ret != 0);
 	if (t->has_a2p_irq && (t->in->flags & SCMI_SHMEM_FLAG_INTR_ENABLED))
 		hw_doorbell_ring(&t->a2p_irq);
 }
@@ -260,21 +262,20 @@ static void serve(struct smt_chan *t)
 void scmi_platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res)
 {
 	struct scmi_platform *p = ctx;
-	struct scmi_platform_chan *c;
+	/* SMT channels live as long as the platform. Only this agent's
+	 * commands wait for this one: the channel's buffers serve one command
+	 * at a time, even when two conduits ring the same id. */
+	struct scmi_platform_chan *c =
+		args->a[0] <= UINT32_MAX
+			? scmi_platform_chan_enter(p, SCMI_SMT_SMC_TRANSPORT, args->a[0])
+			: NULL;
 
-	/* Held throughout, and the only lock the command takes: the
-	 * channel's buffers serve one command at a time, even when two
-	 * conduits ring the same id. */
-	scmi_platform_lock(p);
-	c = args->a[0] <= UINT32_MAX
-		    ? scmi_platform_chan_find_locked(p, SCMI_SMT_SMC_TRANSPORT, args->a[0])
-		    : NULL;
 	if (!c) {
 		scmi_platform_unknown_channel(p);
 		res->a[0] = HW_SMCCC_NOT_SUPPORTED;
-	} else {
-		serve(scmi_platform_chan_tctx(c));
-		res->a[0] = HW_SMCCC_SUCCESS;
+		return;
 	}
-	scmi_platform_unlock(p);
+	serve(scmi_platform_chan_tctx(c));
+	scmi_platform_chan_leave(c);
+	res->a[0] = HW_SMCCC_SUCCESS;
 }
