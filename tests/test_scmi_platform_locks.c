@@ -4,7 +4,8 @@
  * a handler (a gate the test opens) must not hold up other agents' commands
  * on other protocols, nor a lock-free message of the same protocol; and a
  * RESET_AGENT_CONFIGURATION of that agent, which changes what its commands
- * read, must happen wholly before or after the held command, never inside.
+ * read, must happen wholly before or after the held command, never inside,
+ * while changing a third agent's permissions waits for nobody's command.
  * A regression to one platform lock makes the first wait reach its deadline
  * and fail (the gate is opened first, so nothing hangs). Last, the default
  * board's three agents at once on shared resources while the host resets
@@ -24,7 +25,9 @@
 
 #define HOST	1
 #define GUEST	2
-#define GATED	0x80 /* message 3 waits at the gate; 4 answers at once, lock-free */
+#define THIRD	3
+#define DEVICE	7
+#define GATED	0x80 /* 3 and 5 (lock-free) wait at the gate; 4 answers at once, lock-free */
 #define OTHER	0x81 /* message 3 answers at once, under its protocol's lock */
 #define WAIT_NS (10 * FW_NSEC_PER_SEC)
 #define V1	0x10000
@@ -52,6 +55,7 @@ static const struct scmi_msg_desc gated_msgs[] = {
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(V2),
 	[3] = { .fn = gated, .in_size = 0 },
 	[4] = { .fn = echo, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK },
+	[5] = { .fn = gated, .in_size = 0, .flags = SCMI_MSG_F_NO_LOCK },
 };
 
 static const struct scmi_msg_desc other_msgs[] = {
@@ -83,6 +87,8 @@ static int setup(void **state)
 	assert_int_equal(scmi_platform_create(NULL, &c->p), 0);
 	assert_int_equal(scmi_platform_add_agent(c->p, HOST, "host", true), 0);
 	assert_int_equal(scmi_platform_add_agent(c->p, GUEST, "guest", false), 0);
+	assert_int_equal(scmi_platform_add_agent(c->p, THIRD, "third", false), 0);
+	assert_int_equal(scmi_platform_add_device(c->p, DEVICE, "dev"), 0);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(protos); i++)
 		assert_int_equal(scmi_platform_register_protocol(c->p, &protos[i]), 0);
 	for (unsigned int i = 0; i < 2; i++) {
@@ -238,6 +244,43 @@ static void test_reset_not_inside_a_command(void **state)
 	assert_int_equal(v, V2);
 }
 
+static void guest_gated_lock_free(struct caller *k)
+{
+	k->status[0] = call(k->c->chan[1], GATED, 5, NULL, 0, NULL);
+}
+
+static void host_manages_third(struct caller *k)
+{
+	const uint32_t perm[] = { THIRD, DEVICE, 1 }, reset[] = { THIRD, 0 };
+
+	k->status[0] =
+		call(k->c->chan[0], SCMI_PROTOCOL_BASE, BASE_SET_DEVICE_PERMISSIONS, perm, 3, NULL);
+	k->status[1] = call(k->c->chan[0], SCMI_PROTOCOL_BASE, BASE_RESET_AGENT_CONFIGURATION,
+			    reset, 2, NULL);
+}
+
+/* The management messages hold the agent they change, not every agent:
+ * with the guest's command held inside its handler (its agent's lock, no
+ * protocol's), the host changes and resets the third agent at once. */
+static void test_management_holds_its_agent_only(void **state)
+{
+	struct ctx *c = *state;
+	struct caller held, host;
+	bool done;
+
+	start(&held, c, guest_gated_lock_free);
+	assert_int_equal(fw_wait_for_completion_until(&entered, fw_deadline(WAIT_NS)), 0);
+	start(&host, c, host_manages_third);
+	done = finish(&host);
+	fw_complete(&gate); /* before any assert: every thread ends */
+	assert_true(finish(&held));
+	assert_true(done);
+	assert_int_equal(host.status[0], SCMI_SUCCESS);
+	assert_int_equal(host.status[1], SCMI_SUCCESS);
+	assert_int_equal(held.status[0], SCMI_SUCCESS);
+	assert_true(scmi_platform_device_access(c->p, THIRD, DEVICE, GATED));
+}
+
 /* ---------------------------------------------------- the board, all at once */
 
 #define ROUNDS 300
@@ -314,6 +357,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_other_agents_not_held),
 		T(test_reset_not_inside_a_command),
+		T(test_management_holds_its_agent_only),
 		cmocka_unit_test_setup_teardown(test_board_agents_at_once, rig_setup, rig_teardown),
 	};
 

@@ -82,7 +82,8 @@ void platform_plock_wait(struct scmi_platform *p, struct plock *l)
 
 _Thread_local unsigned int platform_exclusive_count;
 
-void platform_exclusive(struct scmi_platform *p)
+/* Every agent's lock, or only's: then every protocol's and the platform's. */
+static void exclusive_take(struct scmi_platform *p, struct platform_agent_rt *only)
 {
 	if (platform_exclusive_held(p)) {
 		p->excl_depth++;
@@ -90,26 +91,44 @@ void platform_exclusive(struct scmi_platform *p)
 	}
 	/* The registered ones: adding an agent or a protocol under this
 	 * takes the newcomer's lock too, so that the end releases as many. */
-	for (unsigned int i = 0; i < p->nagents; i++)
+	if (only)
+		plock_lock(&only->lock);
+	for (unsigned int i = 0; !only && i < p->nagents; i++)
 		plock_lock(&p->agents[i]->rt.lock);
 	for (unsigned int i = 0; i < p->nprotos; i++)
 		plock_lock(&p->proto_lock[p->proto_ids[i]]);
 	platform_lock(p);
 	atomic_store_explicit(&p->excl_owner, pthread_self(), memory_order_relaxed);
 	p->excl_depth = 1;
+	p->excl_only = only;
 	platform_exclusive_count++;
+}
+
+void platform_exclusive(struct scmi_platform *p)
+{
+	exclusive_take(p, NULL);
+}
+
+void platform_agent_exclusive(struct scmi_platform *p, struct platform_agent_rt *rt)
+{
+	exclusive_take(p, rt);
 }
 
 void platform_exclusive_end(struct scmi_platform *p)
 {
+	struct platform_agent_rt *only = p->excl_only;
+
 	if (--p->excl_depth)
 		return;
+	p->excl_only = NULL;
 	platform_exclusive_count--;
 	atomic_store_explicit(&p->excl_owner, (pthread_t)0, memory_order_relaxed);
 	platform_unlock(p);
 	for (unsigned int i = p->nprotos; i--;)
 		plock_unlock(&p->proto_lock[p->proto_ids[i]]);
-	for (unsigned int i = p->nagents; i--;)
+	if (only)
+		plock_unlock(&only->lock);
+	for (unsigned int i = p->nagents; !only && i--;)
 		plock_unlock(&p->agents[i]->rt.lock);
 }
 
@@ -203,7 +222,8 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 		ret = -ENOMEM;
 	if (!ret) {
 		p->agent_slot[id] = (uint8_t)p->nagents;
-		plock_lock(&platform_agent_of(a)->rt.lock); /* see platform_exclusive */
+		if (!p->excl_only) /* see platform_exclusive */
+			plock_lock(&platform_agent_of(a)->rt.lock);
 		a->id = id;
 		snprintf(a->name, sizeof(a->name), "%s", name);
 		a->trusted = trusted;

@@ -117,24 +117,31 @@ static int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a, str
 
 static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m);
 
-/* A message that changes other agents' state: the agent's own lock gives
- * way to all of them (taken in order, so no two such messages deadlock),
- * and the checks run again under them, since what they read may have
- * changed meanwhile. The payload is copied first: while the agent's lock
- * is down, a second ring of the same channel may reuse the transport's
- * buffer. Such messages are Base's, a few words each. */
+/* A message that changes another agent's state (Base's, its first word
+ * that agent's id): the caller's own lock gives way to that agent's and
+ * every protocol's (platform_agent_exclusive; to all of them when the id
+ * names no agent, for the handler to refuse), and the checks run again
+ * under them, since what they read may have changed meanwhile. The target
+ * is found while the caller's lock still keeps agents from being added.
+ * The payload is copied first: while the caller's lock is down, a second
+ * ring of the same channel may reuse the transport's buffer. */
 static int32_t run_exclusive(struct scmi_platform *p, struct platform_agent_rt *rt,
 			     struct scmi_msg *m)
 {
+	struct scmi_platform_agent *target;
 	uint8_t in[32];
 	int32_t status;
 
-	if (m->in_len > sizeof(in))
+	if (m->in_len > sizeof(in) || m->in_len < 4)
 		return SCMI_PROTOCOL_ERROR;
 	memcpy(in, m->in, m->in_len);
 	m->in = in;
+	target = scmi_platform_agent_by_id(p, fw_get_le32(in));
 	plock_unlock(&rt->lock);
-	platform_exclusive(p);
+	if (target)
+		platform_agent_exclusive(p, &platform_agent_of(target)->rt);
+	else
+		platform_exclusive(p);
 	status = dispatch(p, rt, m);
 	platform_exclusive_end(p);
 	plock_lock(&rt->lock);

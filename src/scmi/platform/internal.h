@@ -10,9 +10,14 @@
  * (so commands of different agents run side by side), and a module handler
  * also its protocol's lock, around the shared state of that protocol's
  * resources. What changes state other agents' commands read (agents,
- * devices, permissions, protocols, RESET_AGENT_CONFIGURATION) holds every
- * one of those locks (platform_exclusive), so it happens wholly before or
- * wholly after any command of any agent. The platform lock guards the
+ * devices, protocols) holds every one of those locks (platform_exclusive),
+ * so it happens wholly before or wholly after any command of any agent.
+ * What changes one agent's permissions or configuration (Base's
+ * SET_*_PERMISSIONS, RESET_AGENT_CONFIGURATION) holds that agent's lock and
+ * every protocol's (platform_agent_exclusive): the resources it releases
+ * and the events it sends are under the protocol and platform locks, and
+ * no other agent's command reads its permissions, so the others go on and
+ * its cost does not grow with the agents. The platform lock guards the
  * platform-to-agent queues, the channel list and the counters of rare
  * events; chan_lock guards the channel index alone. Order: agent locks
  * (ascending index), protocol locks (ascending id), platform lock,
@@ -133,8 +138,9 @@ struct scmi_platform {
 	/* platform_exclusive: its holder and its depth (it is re-entrant) */
 	_Atomic(pthread_t) excl_owner;
 	unsigned int excl_depth;
-	struct plock proto_lock[256]; /* by protocol id */
-	struct plock chan_lock;	      /* chan_index */
+	struct platform_agent_rt *excl_only; /* platform_agent_exclusive's agent */
+	struct plock proto_lock[256];	     /* by protocol id */
+	struct plock chan_lock;		     /* chan_index */
 	/* Bumped (under chan_lock) at every change of chan_index, so that a
 	 * thread's cached lookup knows it is still right without a lock. */
 	_Atomic uint64_t chan_gen;
@@ -204,6 +210,10 @@ static inline void platform_unlock(struct scmi_platform *p)
 /* Every agent's and protocol's lock, then the platform lock: no command of
  * any agent runs until platform_exclusive_end. Re-entrant for its holder. */
 void platform_exclusive(struct scmi_platform *p);
+/* The same for one agent: its lock, every protocol's, the platform lock.
+ * platform_exclusive_held is true meanwhile; a nested platform_exclusive
+ * only counts (what runs under it changes that agent alone). */
+void platform_agent_exclusive(struct scmi_platform *p, struct platform_agent_rt *rt);
 void platform_exclusive_end(struct scmi_platform *p);
 /* How many platforms this thread holds so: the command path asks which
  * only when it is not 0. */
