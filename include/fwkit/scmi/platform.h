@@ -338,10 +338,10 @@ bool scmi_msg_subscribe(struct scmi_msg *m, struct scmi_subs *s, uint32_t ctl, u
 			unsigned int flags);
 
 /* Whether the message's agent can get notifications and delayed responses:
- * the same answer as scmi_platform_agent_has_p2a, cheap enough for an
- * attributes handler (under the platform lock, as handlers run). Where a
- * resource's attributes advertise an event or an asynchronous request,
- * they do so only when this is true. */
+ * the same answer as scmi_platform_agent_has_p2a, from the message's own
+ * agent and channel (no lookup, no lock), so every handler asks this one.
+ * Where a resource's attributes advertise an event or an asynchronous
+ * request, they do so only when this is true. */
 bool scmi_msg_p2a(const struct scmi_msg *m);
 
 /* Send an event to every agent subscribed in s that may access device for

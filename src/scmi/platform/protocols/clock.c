@@ -102,7 +102,7 @@ static void emit(struct scmi_platform *p, struct clock_state *s, uint32_t id, ui
  * response (virtio without P2A): none advertised, none taken. */
 static uint32_t max_async_for(struct scmi_msg *m)
 {
-	return scmi_platform_agent_has_p2a(m->p, m->agent->id) ? st(m)->max_async : 0;
+	return scmi_msg_p2a(m) ? st(m)->max_async : 0;
 }
 
 static void clock_protocol_attributes(struct scmi_msg *m)

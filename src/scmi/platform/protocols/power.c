@@ -184,7 +184,7 @@ static void pd_state_set(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	if (async && !scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
+	if (async && !scmi_msg_p2a(m)) {
 		/* The delayed response could not reach the agent. */
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;

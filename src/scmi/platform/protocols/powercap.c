@@ -225,8 +225,7 @@ static void pcap_cap_set(struct scmi_msg *m)
 	/* A delayed response the agent could not get (virtio without P2A);
 	 * one it asked not to get needs no channel. */
 	if ((flags & SCMI_POWERCAP_CAP_SET_ASYNC) &&
-	    !(flags & SCMI_POWERCAP_CAP_SET_IGNORE_DRESP) &&
-	    !scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
+	    !(flags & SCMI_POWERCAP_CAP_SET_IGNORE_DRESP) && !scmi_msg_p2a(m)) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}

@@ -128,8 +128,7 @@ static void reset_reset(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	if ((flags & SCMI_RESET_ASYNCHRONOUS) &&
-	    (!d->async || !scmi_platform_agent_has_p2a(m->p, m->agent->id))) {
+	if ((flags & SCMI_RESET_ASYNCHRONOUS) && (!d->async || !scmi_msg_p2a(m))) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}

@@ -508,8 +508,7 @@ static void sensor_reading_get(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	if ((flags & SCMI_SENSOR_READ_ASYNC) &&
-	    (!s->async || !scmi_platform_agent_has_p2a(m->p, m->agent->id))) {
+	if ((flags & SCMI_SENSOR_READ_ASYNC) && (!s->async || !scmi_msg_p2a(m))) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}

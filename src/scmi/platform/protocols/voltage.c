@@ -99,9 +99,7 @@ static void voltage_domain_attributes(struct scmi_msg *m)
 
 	if (!d)
 		return;
-	attr = d->async && scmi_platform_agent_has_p2a(m->p, m->agent->id)
-		       ? SCMI_VOLTAGE_SUPPORTS_ASYNC_LEVEL_SET
-		       : 0;
+	attr = d->async && scmi_msg_p2a(m) ? SCMI_VOLTAGE_SUPPORTS_ASYNC_LEVEL_SET : 0;
 	if (scmi_msg_version(m) >= SCMI_VOLTAGE_VERSION_2_0 &&
 	    strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
 		attr |= SCMI_VOLTAGE_SUPPORTS_EXTENDED_NAMES;
@@ -185,8 +183,7 @@ static void voltage_level_set(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	if ((flags & SCMI_VOLTAGE_LEVEL_SET_ASYNC) &&
-	    (!d->async || !scmi_platform_agent_has_p2a(m->p, m->agent->id))) {
+	if ((flags & SCMI_VOLTAGE_LEVEL_SET_ASYNC) && (!d->async || !scmi_msg_p2a(m))) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
