@@ -25,6 +25,7 @@
 #include <fwkit/sync.h>
 #include <fwkit/virtio/virtq.h>
 
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,7 +472,10 @@ static void test_hostile_device_cross_token(void **state)
 	fw_put_le32((uint8_t *)r.used + VIRTQ_USED_RING(1), 7);
 	fw_put_le32((uint8_t *)r.used + VIRTQ_USED_RING(1) + 4, 0);
 	q->used_idx++;
-	fw_put_le16((uint8_t *)r.used + VIRTQ_USED_IDX, q->used_idx);
+	/* A sender thread may be reading the index right now: publish it the
+	 * way a device does, one release store, so that the entry is seen with it. */
+	__atomic_store_n((uint16_t *)((uint8_t *)r.used + VIRTQ_USED_IDX), htole16(q->used_idx),
+			 __ATOMIC_RELEASE);
 	scmi_virtio_transport_interrupt(l->vt, 0);
 	reply(&cb, fw_get_le32(req), 0xB);
 	virtq_dev_push(q, &cb, 12);
