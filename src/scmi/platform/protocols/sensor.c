@@ -51,6 +51,7 @@ struct sensor {
 	/* from the board */
 	char name[SCMI_SENSOR_MAX_NAME];
 	uint32_t device;
+	unsigned int dev; /* the device's index (scmi_platform_device_index) */
 	uint8_t type;
 	int scale;
 	enum src_kind src;
@@ -112,7 +113,7 @@ static struct sensor *get_sensor(struct scmi_msg *m, size_t idx, bool operate)
 	uint32_t id = scmi_msg_in_u32(m, idx);
 
 	if (!scmi_msg_id_found(m, id, st->n) ||
-	    (operate && !scmi_msg_device_allowed(m, st->s[id].device)))
+	    (operate && !scmi_msg_device_index_allowed(m, st->s[id].dev)))
 		return NULL;
 	return &st->s[id];
 }
@@ -224,10 +225,13 @@ static void evaluate_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 	if (s->have_last) {
 		for (unsigned int t = 0; t < s->ntrips; t++) {
 			const struct trip *tp = &s->trips[t];
-			bool up = s->last < tp->value && v >= tp->value;
-			bool down = s->last > tp->value && v <= tp->value;
+			bool up, down;
 			uint8_t ev[12];
 
+			if (!tp->mode) /* disabled: the common case, no comparing */
+				continue;
+			up = s->last < tp->value && v >= tp->value;
+			down = s->last > tp->value && v <= tp->value;
 			if (!((up && (tp->mode & SCMI_SENSOR_TP_POSITIVE)) ||
 			      (down && (tp->mode & SCMI_SENSOR_TP_NEGATIVE))))
 				continue;
@@ -243,16 +247,23 @@ static void evaluate_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 	s->last = v;
 }
 
-/* Sample the sensor now and write its readings as version v lays them out:
- * 8 bytes in v1.0, 16 per axis (value, timestamp) from v2.0. Returns the
- * size, or -errno when the source could not be read. */
+/* The size of the readings as version v lays them out: 8 bytes in v1.0, 16
+ * per axis (value, timestamp) from v2.0. */
+static size_t readings_size(const struct sensor *s, uint32_t v)
+{
+	return v < SCMI_SENSOR_VERSION_2_0 ? 8 : 16 * (size_t)(s->naxes ? s->naxes : 1);
+}
+
+/* Sample the sensor now and write its readings (readings_size bytes).
+ * Returns the size, or -errno when the source could not be read. The clock
+ * is read only when the value or the timestamp needs it. */
 static int readings(struct sensor_state *st, struct sensor *s, uint32_t v, uint8_t *out)
 {
-	uint64_t now = fw_now_ns();
+	bool ts = s->timestamped && (s->config & SCMI_SENS_CFG_TSTAMP_ENABLED_MASK);
+	uint64_t now = ts || s->src == SRC_RAMP || s->src == SRC_SINE ? fw_now_ns() : 0;
 	int64_t val;
 	int ret = sample(s, now, &val);
 	unsigned int n = s->naxes ? s->naxes : 1;
-	bool ts = s->timestamped && (s->config & SCMI_SENS_CFG_TSTAMP_ENABLED_MASK);
 
 	if (ret)
 		return ret;
@@ -498,8 +509,8 @@ static void sensor_reading_get(struct scmi_msg *m)
 {
 	struct sensor_state *st = st_of(m);
 	struct sensor *s = get_sensor(m, 0, true);
-	uint32_t flags = scmi_msg_in_u32(m, 1), v = scmi_msg_version(m);
-	uint8_t buf[16 * MAX_AXES];
+	uint32_t flags = scmi_msg_in_u32(m, 1), v;
+	uint8_t buf[16 * MAX_AXES], *at;
 	int len;
 
 	if (!s)
@@ -512,15 +523,18 @@ static void sensor_reading_get(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	len = readings(st, s, v, buf);
+	v = scmi_msg_version(m);
+	/* Synchronous: straight into the reply. */
+	at = flags & SCMI_SENSOR_READ_ASYNC ? buf : scmi_msg_reserve(m, readings_size(s, v));
+	if (!at)
+		return;
+	len = readings(st, s, v, at);
 	if (len < 0) {
 		scmi_msg_status(m, SCMI_HARDWARE_ERROR);
 		return;
 	}
-	if (!(flags & SCMI_SENSOR_READ_ASYNC)) {
-		scmi_msg_put_bytes(m, buf, (size_t)len);
+	if (at != buf)
 		return;
-	}
 	/* SENSOR_READING_COMPLETE: status, sensor id, the readings taken now. */
 	if (!scmi_msg_delayed_success(m, (uint32_t)(s - st->s), buf, (size_t)len, s->latency_us))
 		scmi_msg_status(m, SCMI_BUSY);
@@ -785,6 +799,7 @@ static int parse_identity(struct sensor_state *st, const struct fw_dt *dt, int n
 	if (fw_dt_string(dt, node, "label", s->name, sizeof(s->name), FW_DT_REQUIRED) ||
 	    scmi_module_device(st->p, dt, node, &s->device))
 		return -EINVAL;
+	s->dev = (unsigned int)scmi_platform_device_index(st->p, s->device);
 	if (fw_dt_u32(dt, node, "fwkit,type", &type, 0, 0xFF, FW_DT_REQUIRED) ||
 	    fw_dt_s32(dt, node, "fwkit,scale", &scale, -16, 15, 0))
 		return -EINVAL;
