@@ -78,6 +78,17 @@ static inline void fw_put_le64(void *p, uint64_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
+/* n values one after the other: one copy on a little-endian host. */
+static inline void fw_put_le64_array(void *p, const uint64_t *v, size_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	for (size_t i = 0; i < n; i++)
+		fw_put_le64((uint8_t *)p + 8 * i, v[i]);
+#else
+	memcpy(p, v, 8 * n);
+#endif
+}
+
 /* Copy a fixed-size name field from the wire into a C string, always
  * terminated, whatever the peer put there. */
 void fw_copy_name(char *dst, size_t dst_size, const void *src, size_t src_size);

@@ -169,8 +169,7 @@ static void clock_describe_rates(struct scmi_msg *m)
 		return;
 	fw_put_le32(at, FW_FIELD_PREP(SCMI_CLOCK_NUM_RETURNED_MASK, n) |
 				FW_FIELD_PREP(SCMI_CLOCK_NUM_REMAINING_MASK, remaining));
-	for (uint32_t i = 0; i < n; i++)
-		fw_put_le64(at + 4 + 8 * i, c->rates[index + i]);
+	fw_put_le64_array(at + 4, &c->rates[index], n);
 }
 
 /* Round rate to one the clock has: 0 down, 1 up, 2 closest. A rate outside

@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_TRIPS      8
+#define MAX_TRIPS      8 /* bits of struct sensor.armed */
 #define MAX_AXES       6 /* a v2.0 reading of every axis fits a 128-byte message */
 #define MAX_FILE_BYTES 32
 #define TSTAMP_EXP     (-9) /* timestamps are fw_now_ns() nanoseconds */
@@ -69,6 +69,7 @@ struct sensor {
 	/* state */
 	uint32_t config, config_default, config_owner;
 	struct trip trips[MAX_TRIPS];
+	uint8_t armed; /* bit t: trips[t] has a mode, a sample compares with it */
 	bool have_last;
 	int64_t last;
 	struct scmi_subs tp_notify, cu_notify;
@@ -218,31 +219,33 @@ static void notify_agents(struct sensor_state *st, const struct sensor *s,
 				  0);
 }
 
-/* A new sample v: raise a trip point event for each trip point the value
- * crossed since the previous sample, in a direction it was configured for. */
+/* A trip point event for each armed trip point the value crossed since the
+ * previous sample, in a direction it was configured for. */
+static void raise_trips(struct sensor_state *st, struct sensor *s, int64_t v)
+{
+	for (unsigned int a = s->armed, t; a; a &= a - 1) {
+		const struct trip *tp = &s->trips[t = (unsigned int)__builtin_ctz(a)];
+		bool up = s->last < tp->value && v >= tp->value;
+		bool down = s->last > tp->value && v <= tp->value;
+		uint8_t ev[12];
+
+		if (!((up && (tp->mode & SCMI_SENSOR_TP_POSITIVE)) ||
+		      (down && (tp->mode & SCMI_SENSOR_TP_NEGATIVE))))
+			continue;
+		fw_put_le32(ev, tp->owner);
+		fw_put_le32(ev + 4, (uint32_t)(s - st->s));
+		fw_put_le32(ev + 8, FW_FIELD_PREP(SCMI_SENSOR_TP_EVT_ID, t) |
+					    (up ? SCMI_SENSOR_TP_EVT_ASCENDING : 0));
+		notify_agents(st, s, &s->tp_notify, SENSOR_TRIP_POINT_EVENT, ev, sizeof(ev));
+	}
+}
+
+/* A new sample v: the trip points it crossed (most sensors have none
+ * armed: then no comparing at all), then v is the previous sample. */
 static void evaluate_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 {
-	if (s->have_last) {
-		for (unsigned int t = 0; t < s->ntrips; t++) {
-			const struct trip *tp = &s->trips[t];
-			bool up, down;
-			uint8_t ev[12];
-
-			if (!tp->mode) /* disabled: the common case, no comparing */
-				continue;
-			up = s->last < tp->value && v >= tp->value;
-			down = s->last > tp->value && v <= tp->value;
-			if (!((up && (tp->mode & SCMI_SENSOR_TP_POSITIVE)) ||
-			      (down && (tp->mode & SCMI_SENSOR_TP_NEGATIVE))))
-				continue;
-			fw_put_le32(ev, tp->owner);
-			fw_put_le32(ev + 4, (uint32_t)(s - st->s));
-			fw_put_le32(ev + 8, FW_FIELD_PREP(SCMI_SENSOR_TP_EVT_ID, t) |
-						    (up ? SCMI_SENSOR_TP_EVT_ASCENDING : 0));
-			notify_agents(st, s, &s->tp_notify, SENSOR_TRIP_POINT_EVENT, ev,
-				      sizeof(ev));
-		}
-	}
+	if (s->have_last && s->armed)
+		raise_trips(st, s, v);
 	s->have_last = true;
 	s->last = v;
 }
@@ -262,10 +265,12 @@ static int readings(struct sensor_state *st, struct sensor *s, uint32_t v, uint8
 	bool ts = s->timestamped && (s->config & SCMI_SENS_CFG_TSTAMP_ENABLED_MASK);
 	uint64_t now = ts || s->src == SRC_RAMP || s->src == SRC_SINE ? fw_now_ns() : 0;
 	int64_t val;
-	int ret = sample(s, now, &val);
 	unsigned int n = s->naxes ? s->naxes : 1;
+	int ret;
 
-	if (ret)
+	if (s->src == SRC_CONSTANT) /* no call for the commonest source */
+		val = s->value;
+	else if ((ret = sample(s, now, &val)))
 		return ret;
 	evaluate_trips(st, s, val);
 	if (v < SCMI_SENSOR_VERSION_2_0) {
@@ -495,6 +500,7 @@ static void sensor_trip_point_config(struct scmi_msg *m)
 		return;
 	}
 	s->trips[tp].mode = ctl & SCMI_SENSOR_TP_EVENT_MASK;
+	s->armed = (uint8_t)((s->armed & ~(1u << tp)) | (s->trips[tp].mode ? 1u << tp : 0));
 	s->trips[tp].value =
 		(int64_t)((uint64_t)scmi_msg_in_u32(m, 2) | (uint64_t)scmi_msg_in_u32(m, 3) << 32);
 	s->trips[tp].owner = m->agent->id;
@@ -732,8 +738,10 @@ static void sensor_reset_agent(struct scmi_platform *p, void *priv, unsigned int
 		scmi_subs_drop(&s->tp_notify, p, agent_id);
 		scmi_subs_drop(&s->cu_notify, p, agent_id);
 		for (unsigned int t = 0; t < s->ntrips; t++)
-			if (s->trips[t].owner == agent_id)
+			if (s->trips[t].owner == agent_id) {
 				memset(&s->trips[t], 0, sizeof(s->trips[t]));
+				s->armed &= (uint8_t) ~(1u << t);
+			}
 		if (s->config_owner == agent_id)
 			restore_config(s);
 	}
