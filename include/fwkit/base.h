@@ -22,10 +22,10 @@
 #define FW_MAX(a, b)		 ((a) > (b) ? (a) : (b))
 #define FW_CONTAINER_OF(p, t, m) ((t *)(void *)((char *)(p)-offsetof(t, m)))
 
-/* Wire data is little-endian in every protocol fwkit speaks. */
-/* One unaligned load or store each (memcpy of a constant size), swapped
- * only on a big-endian host: byte-by-byte code through a uint8_t pointer
- * may alias anything, and compilers then neither merge nor keep it short. */
+/* Wire data is little-endian in every protocol fwkit speaks. Each access
+ * is one unaligned load or store (a memcpy of constant size), swapped only
+ * on a big-endian host: byte-by-byte code through a uint8_t pointer may
+ * alias anything, and compilers then neither merge it nor keep it short. */
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define FW_LE16(v) __builtin_bswap16(v)
 #define FW_LE32(v) __builtin_bswap32(v)
