@@ -61,8 +61,9 @@ static struct clock_state *st(const struct scmi_msg *m)
 }
 
 /* The clock a request names in word w: NOT_FOUND past the last clock,
- * DENIED without access to its device. */
-static struct pclock *clock_of(struct scmi_msg *m, size_t w)
+ * DENIED without access to its device. Inline: the call would cost a
+ * third of the lookup, in every clock message. */
+static inline struct pclock *clock_of(struct scmi_msg *m, size_t w)
 {
 	uint32_t id = scmi_msg_in_u32(m, w);
 

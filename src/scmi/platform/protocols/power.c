@@ -60,8 +60,9 @@ static const uint32_t pd_versions[] = {
 	SCMI_POWER_VERSION_3_1,
 };
 
-/* The domain a message names, NULL with NOT_FOUND or DENIED set. */
-static struct pd_domain *pd_domain_of(struct scmi_msg *m, uint32_t id)
+/* The domain a message names, NULL with NOT_FOUND or DENIED set (inline
+ * as the other modules' lookups: it is most of a short handler). */
+static inline struct pd_domain *pd_domain_of(struct scmi_msg *m, uint32_t id)
 {
 	struct pd_priv *pp = m->priv;
 

@@ -48,8 +48,9 @@ static struct reset_state *st(const struct scmi_msg *m)
 	return m->priv;
 }
 
-/* NOT_FOUND past the last domain, DENIED without access to its device. */
-static struct pdomain *domain_of(struct scmi_msg *m)
+/* NOT_FOUND past the last domain, DENIED without access to its device
+ * (inline as the other modules' lookups: it is most of a short handler). */
+static inline struct pdomain *domain_of(struct scmi_msg *m)
 {
 	uint32_t id = scmi_msg_in_u32(m, 0);
 

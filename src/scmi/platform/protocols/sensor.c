@@ -107,8 +107,9 @@ static void kick(struct sensor_state *st)
 }
 
 /* The sensor named by word idx: NOT_FOUND for an unknown id; with operate,
- * DENIED when the agent may not use the sensor's device. */
-static struct sensor *get_sensor(struct scmi_msg *m, size_t idx, bool operate)
+ * DENIED when the agent may not use the sensor's device (inline as the
+ * other modules' lookups: it is most of a short handler). */
+static inline struct sensor *get_sensor(struct scmi_msg *m, size_t idx, bool operate)
 {
 	struct sensor_state *st = st_of(m);
 	uint32_t id = scmi_msg_in_u32(m, idx);
