@@ -446,7 +446,7 @@ count() { # binary iterations proto id words -> "total entry"
 			sed -n 's/^ *\([0-9,]*\) .*:scmi_smt_fastcall_smc_entry .*/\1/p' | tr -d , | head -1)"
 }
 
-ccs=(${TFA_MSGCOST_CC:-gcc clang})
+read -r -a ccs <<<"${TFA_MSGCOST_CC:-gcc clang}"
 bins=()
 for cc in "${ccs[@]}"; do bins+=("$(build "$cc")") || exit 1; done
 printf '%-36s' message
