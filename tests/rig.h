@@ -124,14 +124,17 @@ void rig_sizes_run(void **state);
 		}                                                                                  \
 	}
 /* proto's messages 0 to last and NEGOTIATE_PROTOCOL_VERSION exist for a
- * (PROTOCOL_MESSAGE_ATTRIBUTES), last + 1 and 0x11 do not, and last + 1
- * sent by host is NOT_SUPPORTED. */
+ * (PROTOCOL_MESSAGE_ATTRIBUTES), the next id after them and 0x11 do not,
+ * and that next id sent by host is NOT_FOUND. */
 void rig_expect_messages(struct scmi_agent *a, struct scmi_agent *host, uint8_t proto,
 			 uint8_t last);
 /* Each message sent with a word more than its size is a PROTOCOL_ERROR
  * (rig_status); unknown and 0x11 are NOT_FOUND. */
 void rig_expect_oversize(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 			 uint8_t unknown);
+/* Each of the n messages (the messages every protocol has first), sent as
+ * w's nw words in a message a word longer and (if it has any) a word
+ * shorter than its size, is a PROTOCOL_ERROR (rig_status). */
 void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 			    const uint32_t *w, size_t nw);
 
