@@ -294,6 +294,45 @@ void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p
 	rig_serve(r, p);
 }
 
+/* ------------------------------------------------- the platform alone */
+
+int rig_platform_load(struct rig_platform *rp, char *err, size_t errlen)
+{
+	int ret;
+
+	memset(rp, 0, sizeof(*rp));
+	ret = fw_board_load(NULL, NULL, &rp->b, err, errlen);
+	return ret ? ret : scmi_board_read_platform(rp->b.fdt, &rp->bp, err, errlen);
+}
+
+int rig_platform_build(struct rig_platform *rp, bool smt, char *err, size_t errlen)
+{
+	int ret;
+
+	if (!smt)
+		return scmi_board_create_platform(&rp->bp, NULL, &rp->p, err, errlen);
+	ret = fw_machine_create(rp->b.fdt, &rp->m, err, errlen);
+	return ret ? ret : scmi_board_build_platform(&rp->bp, &rp->m, NULL, &rp->p, err, errlen);
+}
+
+int rig_platform_open(struct rig_platform *rp, bool smt, char *err, size_t errlen)
+{
+	int ret = rig_platform_load(rp, err, errlen);
+
+	if (!ret)
+		ret = rig_platform_build(rp, smt, err, errlen);
+	return ret ? ret : scmi_platform_start(rp->p);
+}
+
+void rig_platform_close(struct rig_platform *rp)
+{
+	scmi_platform_destroy(rp->p);
+	rp->p = NULL;
+	fw_machine_destroy(&rp->m);
+	scmi_board_release_platform(&rp->bp);
+	fw_board_free(&rp->b);
+}
+
 /* ------------------------------------------------------- board variants */
 
 int rig_subnode(const void *fdt, int node, const char *name)
