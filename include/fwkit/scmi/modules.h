@@ -134,6 +134,26 @@ int scmi_module_read_nodes(const struct fw_dt *dt, int node,
 	.msgs = (msg_table), .nmsgs = FW_ARRAY_SIZE(msg_table), .versions = (version_list),        \
 	.nversions = FW_ARRAY_SIZE(version_list)
 
+/* The .profile of a module: the version SCMI 2.0, 3.0, 3.1 and 3.2 define
+ * for the protocol (0 where the release does not have it). */
+#define SCMI_MODULE_PROFILE(v2_0, v3_0, v3_1, v3_2) .profile = { v2_0, v3_0, v3_1, v3_2 }
+
+/*
+ * Defines scmi_<name>_module, the descriptor cmake/scmi_protocols.cmake
+ * names for <name>: protocol id, its node under /scmi-platform, its message
+ * table and versions list, the type of its state (priv_size) and setup, then
+ * the rest of what it has as initializers (SCMI_MODULE_PROFILE,
+ * .reset_agent, .destroy, .msg_attributes, SCMI_MODULE_ITEMS).
+ */
+#define SCMI_PROTOCOL_MODULE(name, id, node, msg_table, version_list, state_type, setup_fn, ...)   \
+	const struct scmi_proto_module scmi_##name##_module = { .protocol_id = (id),               \
+								.node_name = (node),               \
+								SCMI_MODULE_TABLES(msg_table,      \
+										   version_list),  \
+								.priv_size = sizeof(state_type),   \
+								.setup = (setup_fn),               \
+								__VA_ARGS__ }
+
 /* Set up every module that has a node under the platform node. */
 int scmi_modules_setup(struct scmi_platform *p, const void *fdt, int platform_node, char *err,
 		       size_t errlen);
