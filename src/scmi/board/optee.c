@@ -74,12 +74,7 @@ int scmi_board_optee_service(const struct scmi_board_platform *bp, struct fw_mac
 		return ret;
 	}
 	ret = add_channels(s, bp, m, err, errlen);
-	if (ret) {
-		scmi_optee_service_destroy(s);
-		return ret;
-	}
-	*out = s;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, s, scmi_optee_service_destroy);
 }
 
 int scmi_board_optee_register(void *service, struct optee_tee *tee)

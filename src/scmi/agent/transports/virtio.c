@@ -746,12 +746,7 @@ int scmi_virtio_transport_create(const struct scmi_virtio_transport_cfg *cfg,
 		off += bufs_size(i, cfg->num[i]);
 		vchan_init(vt, i);
 	}
-	if (ret) {
-		scmi_virtio_transport_destroy(vt);
-		return ret;
-	}
-	*out = vt;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, vt, scmi_virtio_transport_destroy);
 }
 
 void scmi_virtio_transport_destroy(struct scmi_virtio_transport *vt)
