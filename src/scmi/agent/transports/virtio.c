@@ -344,10 +344,7 @@ static void add_pending(struct vchan *ch, struct vmsg *m)
 
 static void wake_worker(struct vchan *ch)
 {
-	pthread_mutex_lock(&ch->list_lock);
-	ch->work = true;
-	pthread_cond_signal(&ch->list_cond);
-	pthread_mutex_unlock(&ch->list_lock);
+	fw_flag_raise(&ch->list_lock, &ch->list_cond, &ch->work);
 }
 
 /* ---- the transport ops ---- */

@@ -98,10 +98,7 @@ static struct sensor_state *st_of(const struct scmi_msg *m)
 
 static void kick(struct sensor_state *st)
 {
-	pthread_mutex_lock(&st->tlock);
-	st->kick = true;
-	pthread_cond_signal(&st->tcond);
-	pthread_mutex_unlock(&st->tlock);
+	fw_flag_raise(&st->tlock, &st->tcond, &st->kick);
 }
 
 /* The sensor named by word idx: NOT_FOUND for an unknown id; with operate,
