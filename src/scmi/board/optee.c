@@ -140,12 +140,11 @@ int scmi_board_optee_firmware_open(const void *fdt, struct scmi_optee_firmware *
 		ret = 0; /* no SCMI platform on this board */
 	if (!ret && fw->svc)
 		ret = collect_shared(fw);
-	if (ret || !fw->svc) {
+	if (!ret && !fw->svc) { /* no OP-TEE agent on the board: *out stays NULL */
 		scmi_board_optee_firmware_close(fw);
-		return ret;
+		return 0;
 	}
-	*out = fw;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, fw, scmi_board_optee_firmware_close);
 }
 
 void scmi_board_optee_firmware_close(struct scmi_optee_firmware *fw)
