@@ -642,8 +642,6 @@ static void clock_destroy(void *priv)
 }
 
 SCMI_PROTOCOL_MODULE(clock, SCMI_PROTOCOL_CLOCK, "clocks", clock_msgs, clock_versions,
-		     struct clock_state, clock_setup,
-		     SCMI_MODULE_PROFILE(SCMI_CLOCK_VERSION_1, SCMI_CLOCK_VERSION_2,
-					 SCMI_CLOCK_VERSION_2, SCMI_CLOCK_VERSION_3),
-		     .reset_agent = clock_reset_agent, .destroy = clock_destroy,
-		     SCMI_MODULE_ITEMS(struct clock_state, clocks));
+		     struct clock_state, clock_setup, clock_reset_agent, clock_destroy, NULL,
+		     SCMI_MODULE_ITEMS(struct clock_state, clocks), SCMI_CLOCK_VERSION_1,
+		     SCMI_CLOCK_VERSION_2, SCMI_CLOCK_VERSION_2, SCMI_CLOCK_VERSION_3);

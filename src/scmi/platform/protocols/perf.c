@@ -513,8 +513,6 @@ static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 }
 
 SCMI_PROTOCOL_MODULE(perf, SCMI_PROTOCOL_PERF, "perf-domains", pf_msgs, pf_versions, struct pf_priv,
-		     pf_setup,
-		     SCMI_MODULE_PROFILE(SCMI_PERF_VERSION_2_0, SCMI_PERF_VERSION_2_0,
-					 SCMI_PERF_VERSION_3_0, SCMI_PERF_VERSION_4_1),
-		     .reset_agent = pf_reset_agent, .destroy = pf_destroy,
-		     SCMI_MODULE_ITEMS(struct pf_priv, d));
+		     pf_setup, pf_reset_agent, pf_destroy, NULL,
+		     SCMI_MODULE_ITEMS(struct pf_priv, d), SCMI_PERF_VERSION_2_0,
+		     SCMI_PERF_VERSION_2_0, SCMI_PERF_VERSION_3_0, SCMI_PERF_VERSION_4_1);

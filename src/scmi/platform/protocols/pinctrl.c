@@ -584,6 +584,5 @@ static int pc_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 }
 
 SCMI_PROTOCOL_MODULE(pinctrl, SCMI_PROTOCOL_PINCTRL, "pinctrl", pc_msgs, pc_versions,
-		     struct pc_state, pc_setup,
-		     SCMI_MODULE_PROFILE(0, 0, 0, SCMI_PINCTRL_VERSION_1_0),
-		     .reset_agent = pc_reset_agent, .destroy = pc_destroy);
+		     struct pc_state, pc_setup, pc_reset_agent, pc_destroy, NULL, 0, 0, 0, 0,
+		     SCMI_PINCTRL_VERSION_1_0);

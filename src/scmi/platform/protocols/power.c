@@ -362,8 +362,6 @@ static int pd_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 }
 
 SCMI_PROTOCOL_MODULE(power, SCMI_PROTOCOL_POWER, "power-domains", pd_msgs, pd_versions,
-		     struct pd_priv, pd_setup,
-		     SCMI_MODULE_PROFILE(SCMI_POWER_VERSION_2_0, SCMI_POWER_VERSION_2_0,
-					 SCMI_POWER_VERSION_3_0, SCMI_POWER_VERSION_3_1),
-		     .reset_agent = pd_reset_agent, .destroy = pd_destroy,
-		     SCMI_MODULE_ITEMS(struct pd_priv, d));
+		     struct pd_priv, pd_setup, pd_reset_agent, pd_destroy, NULL,
+		     SCMI_MODULE_ITEMS(struct pd_priv, d), SCMI_POWER_VERSION_2_0,
+		     SCMI_POWER_VERSION_2_0, SCMI_POWER_VERSION_3_0, SCMI_POWER_VERSION_3_1);

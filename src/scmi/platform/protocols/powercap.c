@@ -510,7 +510,5 @@ static int pcap_setup(struct scmi_platform *p, const struct fw_dt *dt, int node,
 }
 
 SCMI_PROTOCOL_MODULE(powercap, SCMI_PROTOCOL_POWERCAP, "powercap-domains", pcap_msgs, pcap_versions,
-		     struct pcap_state, pcap_setup,
-		     SCMI_MODULE_PROFILE(0, 0, SCMI_POWERCAP_VERSION_1_0,
-					 SCMI_POWERCAP_VERSION_2_0),
-		     .reset_agent = pcap_reset_agent, .destroy = pcap_destroy);
+		     struct pcap_state, pcap_setup, pcap_reset_agent, pcap_destroy, NULL, 0, 0, 0,
+		     SCMI_POWERCAP_VERSION_1_0, SCMI_POWERCAP_VERSION_2_0);

@@ -258,8 +258,6 @@ static void reset_destroy(void *priv)
 }
 
 SCMI_PROTOCOL_MODULE(reset, SCMI_PROTOCOL_RESET, "reset-domains", reset_msgs, versions,
-		     struct reset_state, reset_setup,
-		     SCMI_MODULE_PROFILE(SCMI_RESET_VERSION_1, SCMI_RESET_VERSION_2,
-					 SCMI_RESET_VERSION_3, SCMI_RESET_VERSION_31),
-		     .reset_agent = reset_reset_agent, .destroy = reset_destroy,
-		     SCMI_MODULE_ITEMS(struct reset_state, domains));
+		     struct reset_state, reset_setup, reset_reset_agent, reset_destroy, NULL,
+		     SCMI_MODULE_ITEMS(struct reset_state, domains), SCMI_RESET_VERSION_1,
+		     SCMI_RESET_VERSION_2, SCMI_RESET_VERSION_3, SCMI_RESET_VERSION_31);

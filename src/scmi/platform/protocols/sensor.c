@@ -899,8 +899,6 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 }
 
 SCMI_PROTOCOL_MODULE(sensor, SCMI_PROTOCOL_SENSOR, "sensors", sensor_msgs, versions,
-		     struct sensor_state, sensor_setup,
-		     SCMI_MODULE_PROFILE(SCMI_SENSOR_VERSION_1_0, SCMI_SENSOR_VERSION_2_0,
-					 SCMI_SENSOR_VERSION_3_0, SCMI_SENSOR_VERSION_3_1),
-		     .reset_agent = sensor_reset_agent, .destroy = sensor_destroy,
-		     SCMI_MODULE_ITEMS(struct sensor_state, s));
+		     struct sensor_state, sensor_setup, sensor_reset_agent, sensor_destroy, NULL,
+		     SCMI_MODULE_ITEMS(struct sensor_state, s), SCMI_SENSOR_VERSION_1_0,
+		     SCMI_SENSOR_VERSION_2_0, SCMI_SENSOR_VERSION_3_0, SCMI_SENSOR_VERSION_3_1);

@@ -195,8 +195,6 @@ static int sys_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, 
 }
 
 SCMI_PROTOCOL_MODULE(system, SCMI_PROTOCOL_SYSTEM, "system-power", sys_msgs, sys_versions,
-		     struct sys_priv, sys_setup,
-		     SCMI_MODULE_PROFILE(SCMI_SYSTEM_VERSION_1_0, SCMI_SYSTEM_VERSION_1_0,
-					 SCMI_SYSTEM_VERSION_2_0, SCMI_SYSTEM_VERSION_2_1),
-		     .msg_attributes = sys_msg_attributes, .reset_agent = sys_reset_agent,
-		     .destroy = sys_destroy);
+		     struct sys_priv, sys_setup, sys_reset_agent, sys_destroy, sys_msg_attributes,
+		     0, SCMI_SYSTEM_VERSION_1_0, SCMI_SYSTEM_VERSION_1_0, SCMI_SYSTEM_VERSION_2_0,
+		     SCMI_SYSTEM_VERSION_2_1);

@@ -361,8 +361,6 @@ static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int no
 }
 
 SCMI_PROTOCOL_MODULE(voltage, SCMI_PROTOCOL_VOLTAGE, "voltage-domains", voltage_msgs, versions,
-		     struct voltage_state, voltage_setup,
-		     SCMI_MODULE_PROFILE(0, SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0,
-					 SCMI_VOLTAGE_VERSION_2_1),
-		     .reset_agent = voltage_reset_agent,
-		     SCMI_MODULE_ITEMS(struct voltage_state, d));
+		     struct voltage_state, voltage_setup, voltage_reset_agent, NULL, NULL,
+		     SCMI_MODULE_ITEMS(struct voltage_state, d), 0, SCMI_VOLTAGE_VERSION_1_0,
+		     SCMI_VOLTAGE_VERSION_2_0, SCMI_VOLTAGE_VERSION_2_1);
