@@ -66,6 +66,14 @@ struct scmi_transport_ops {
 	void (*clear_channel)(struct scmi_chan *cinfo);
 	bool (*poll_done)(struct scmi_chan *cinfo, struct scmi_xfer *xfer);
 	/*
+	 * Optional, with sync_cmds_completed_on_ret: when send_message has
+	 * returned and the platform gave the channel back holding the reply to
+	 * xfer (its header is xfer's, reserved bits aside), fetch it as
+	 * fetch_response does and return true; otherwise touch nothing and
+	 * return false. The core then takes the reply without its interrupt.
+	 */
+	bool (*fetch_returned)(struct scmi_chan *cinfo, struct scmi_xfer *xfer);
+	/*
 	 * Wait until the channel holds a message for us (a response on a TX
 	 * channel, a notification or delayed response on an RX channel), or
 	 * the deadline. 0, -ETIMEDOUT, or -ECANCELED after kick().

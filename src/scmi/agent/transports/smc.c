@@ -201,6 +201,23 @@ static bool smc_poll_done(struct scmi_chan *cinfo, struct scmi_xfer *x)
 	return smt_poll_done(&c->area, scmi_hdr_pack(&x->hdr));
 }
 
+/* The reply is the platform's once it gave the channel back, and ours if
+ * its header is our command's: anything else is left to the interrupt path,
+ * which logs and drops it. */
+static bool smc_fetch_returned(struct scmi_chan *cinfo, struct scmi_xfer *x)
+{
+	struct smc_chan *c = cinfo->transport_info;
+	uint32_t hdr = scmi_hdr_pack(&x->hdr);
+
+	/* status first (acquire), then the header it publishes */
+	if (!(hw_word_load(c->area.status) &
+	      (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) ||
+	    ((hw_word_load(c->area.header) ^ hdr) & ~SCMI_MSG_RESERVED_MASK))
+		return false;
+	scmi_shmem_fetch_response(&c->area, x, "scmi-smc");
+	return true;
+}
+
 /* How often a receiver without an interrupt looks at its channel. */
 #define RX_POLL_SLICE_NS (20 * FW_NSEC_PER_MSEC)
 
@@ -265,6 +282,7 @@ static const struct scmi_transport_ops smc_ops = {
 	.fetch_notification = smc_fetch_notification,
 	.clear_channel = smc_clear_channel,
 	.poll_done = smc_poll_done,
+	.fetch_returned = smc_fetch_returned,
 	.wait_irq = smc_wait_irq,
 	.kick = smc_kick,
 	.read_header = smc_read_header,
