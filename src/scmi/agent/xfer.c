@@ -309,7 +309,7 @@ static int poll_for_reply(struct scmi_chan *cinfo, struct xfer *t)
 }
 
 /* A reply taken in the owner's thread (polled, or there on return). */
-static void reply_taken(struct scmi_agent *a, struct xfer *t)
+static inline void reply_taken(struct scmi_agent *a, struct xfer *t)
 {
 	agent_trace(a, "<-", scmi_hdr_pack(&t->x.hdr), t->x.rx.buf, t->x.rx.len, &t->x.status);
 	atomic_store_explicit(&t->state, XFER_RESP_OK, memory_order_relaxed);
