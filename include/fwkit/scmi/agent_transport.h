@@ -10,7 +10,9 @@
  * Three ways a command completes, chosen per channel and transfer:
  *  - on return: with sync_cmds_completed_on_ret the reply is there when
  *    send_message returns (SMC, OP-TEE); poll_done, if the transport has
- *    one, is only asked whether the platform really answered;
+ *    one, is only asked whether the platform really answered; in AUTO
+ *    mode, fetch_returned takes a reply already there on return without
+ *    waiting for the interrupt the channel also raises;
  *  - by polling poll_done until the reply is there;
  *  - by completion: the transport delivers the reply through
  *    scmi_rx_callback from its own context (a thread of its own, or the
