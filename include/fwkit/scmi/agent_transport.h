@@ -51,7 +51,8 @@ struct scmi_chan {
 /*
  * Linux's scmi_transport_ops. Optional: chan_free, get_max_msg, mark_txdone,
  * fetch_notification (needed for RX channels), clear_channel, poll_done,
- * and the caller-context "interrupt" trio wait_irq / kick / read_header.
+ * fetch_returned (ours: the reply there on return, see below), and the
+ * caller-context "interrupt" trio wait_irq / kick / read_header.
  * xfer->priv is the transport's: scmi_rx_callback stores its priv argument
  * there (when not NULL) before fetch_response / fetch_notification.
  */
