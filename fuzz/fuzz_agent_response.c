@@ -3,11 +3,12 @@
  * Fuzz the agent's response reader. Two agents are built once over direct
  * SMC conduits whose handler plays the platform from the fuzz input: agent A
  * has no completion interrupt (the reply is taken when the SMC returns),
- * agent B has one, so its replies go through the token lookup and header
- * checks of the receive path, and it has a P2A channel whose receiver thread
- * parses notifications and delayed responses. The Base client functions
- * then read whatever the input made of each reply. A 1 ms reply timeout
- * keeps a reply with a wrong token cheap.
+ * agent B has one: in AUTO mode a reply there on return whose header is the
+ * command's is taken at once (fetch_returned), any other goes through the
+ * token lookup and header checks of the receive path; B has a P2A channel
+ * whose receiver thread parses notifications and delayed responses. The
+ * Base client functions then read whatever the input made of each reply.
+ * A 1 ms reply timeout keeps a reply with a wrong token cheap.
  *
  * Input: byte 0 picks the agent (bit 0) and the P2A path (bit 1), byte 1
  * is LIST_PROTOCOLS' expected count, bytes 2-5 DISCOVER_AGENT's id. On the

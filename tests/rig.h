@@ -12,6 +12,8 @@
 
 #include "helpers.h"
 
+#include <fwkit/board.h>
+#include <fwkit/scmi/board.h>
 #include <fwkit/scmi/session.h>
 
 #include <pthread.h>
@@ -65,6 +67,25 @@ int rig_open(struct rig *r, const char *dtb, char *err, size_t errlen);
 void rig_close(struct rig *r);
 /* Close if open, remove the variant file, release the log capture. */
 void rig_free(struct rig *r);
+
+/* The default board's platform alone, for a test that brings its own
+ * transport or agents: rig_platform_load reads the board into rp (which
+ * it clears; the test may adjust bp then), rig_platform_build builds the
+ * platform on it, with the board's SMT channels on a machine of its
+ * memory (smt) or bare, not started (protocols may be registered first),
+ * and rig_platform_open does both and starts it. Each: 0 or the error,
+ * its line in err. rig_platform_close undoes what was done, also after a
+ * failure part way. */
+struct rig_platform {
+	struct fw_board b;
+	struct scmi_board_platform bp;
+	struct fw_machine m; /* with smt */
+	struct scmi_platform *p;
+};
+int rig_platform_load(struct rig_platform *rp, char *err, size_t errlen);
+int rig_platform_build(struct rig_platform *rp, bool smt, char *err, size_t errlen);
+int rig_platform_open(struct rig_platform *rp, bool smt, char *err, size_t errlen);
+void rig_platform_close(struct rig_platform *rp);
 
 /* cmocka fixtures: a rig on the default board as *state (recording
  * proto's notifications with rig_setup_recording). */
@@ -124,14 +145,17 @@ void rig_sizes_run(void **state);
 		}                                                                                  \
 	}
 /* proto's messages 0 to last and NEGOTIATE_PROTOCOL_VERSION exist for a
- * (PROTOCOL_MESSAGE_ATTRIBUTES), last + 1 and 0x11 do not, and last + 1
- * sent by host is NOT_SUPPORTED. */
+ * (PROTOCOL_MESSAGE_ATTRIBUTES), the next id after them and 0x11 do not,
+ * and that next id sent by host is NOT_FOUND. */
 void rig_expect_messages(struct scmi_agent *a, struct scmi_agent *host, uint8_t proto,
 			 uint8_t last);
 /* Each message sent with a word more than its size is a PROTOCOL_ERROR
  * (rig_status); unknown and 0x11 are NOT_FOUND. */
 void rig_expect_oversize(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 			 uint8_t unknown);
+/* Each of the n messages (the messages every protocol has first), sent as
+ * w's nw words in a message a word longer and (if it has any) a word
+ * shorter than its size, is a PROTOCOL_ERROR (rig_status). */
 void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 			    const uint32_t *w, size_t nw);
 

@@ -34,12 +34,9 @@
 #define DEV_GPU	  1
 
 struct fix {
-	struct fw_board b;
-	struct scmi_board_platform *bp;
-	struct fw_machine mach;
-	struct scmi_platform *p;
-	atomic_int refuse_reset; /* an SCMI status for RESET_AGENT_CONFIGURATION, or 0 */
-	atomic_bool mark_result; /* the firmware's a1-a3 answer to the next call: a1-a3 + 100 */
+	struct rig_platform plat; /* the default board's, with its SMT channels */
+	atomic_int refuse_reset;  /* an SCMI status for RESET_AGENT_CONFIGURATION, or 0 */
+	atomic_bool mark_result;  /* the firmware's a1-a3 answer to the next call: a1-a3 + 100 */
 	pthread_mutex_t lock;
 	struct hw_smc_args last;   /* the last SMC the firmware saw */
 	atomic_bool hold_guest1;   /* the firmware keeps guest 1's next call... */
@@ -58,7 +55,7 @@ struct fix {
  * firmware that will not (DENIED) or cannot (NOT_SUPPORTED) reset the agent. */
 static bool refuse(struct fix *f, const struct hw_smc_args *args)
 {
-	struct hw_shm *shm = fw_machine_region_at(&f->mach, f->cfg.mgmt.shm_paddr, 4096);
+	struct hw_shm *shm = fw_machine_region_at(&f->plat.m, f->cfg.mgmt.shm_paddr, 4096);
 	uint32_t hdr = hw_word_load(hw_shm_word(shm, SMT_MSG_HEADER));
 	struct scmi_msg_hdr h;
 
@@ -87,7 +84,7 @@ static void fw_shim(void *ctx, const struct hw_smc_args *args, struct hw_smc_res
 		res->a[0] = HW_SMCCC_SUCCESS;
 		return;
 	}
-	scmi_platform_smc(f->p, args, res);
+	scmi_platform_smc(f->plat.p, args, res);
 	if (atomic_exchange(&f->mark_result, false))
 		for (int i = 1; i < 4; i++)
 			res->a[i] = args->a[i] + 100;
@@ -95,14 +92,14 @@ static void fw_shim(void *ctx, const struct hw_smc_args *args, struct hw_smc_res
 
 static struct hw_shm *fw_region(void *ctx, uint64_t paddr, uint64_t size)
 {
-	return fw_machine_region_at(&((struct fix *)ctx)->mach, paddr, size);
+	return fw_machine_region_at(&((struct fix *)ctx)->plat.m, paddr, size);
 }
 
 static uint64_t platform_commands(struct fix *f)
 {
 	struct scmi_platform_stats st;
 
-	scmi_platform_get_stats(f->p, &st);
+	scmi_platform_get_stats(f->plat.p, &st);
 	return st.commands;
 }
 
@@ -110,22 +107,10 @@ static uint64_t platform_commands(struct fix *f)
 
 static int fix_platform(struct fix *f)
 {
-	int ret = fw_board_load(NULL, NULL, &f->b, f->err, sizeof(f->err));
-
 	pthread_mutex_init(&f->lock, NULL);
 	fw_completion_init(&f->held);
 	fw_completion_init(&f->go);
-	f->bp = calloc(1, sizeof(*f->bp));
-	if (!ret)
-		ret = scmi_board_read_platform(f->b.fdt, f->bp, f->err, sizeof(f->err));
-	if (!ret)
-		ret = fw_machine_create(f->b.fdt, &f->mach, f->err, sizeof(f->err));
-	if (!ret)
-		ret = scmi_board_build_platform(f->bp, &f->mach, NULL, &f->p, f->err,
-						sizeof(f->err));
-	if (!ret)
-		ret = scmi_platform_start(f->p);
-	return ret;
+	return rig_platform_open(&f->plat, true, f->err, sizeof(f->err));
 }
 
 static int fix_mediator(struct fix *f)
@@ -143,16 +128,16 @@ static int fix_mediator(struct fix *f)
  * agent 1) the probe made from xen,dom0-sci-agent-id. */
 static void fix_guest(struct fix *f, uint32_t dom)
 {
-	const struct scmi_board_agent *a = &f->bp->agents[dom];
+	const struct scmi_board_agent *a = &f->plat.bp.agents[dom];
 
 	if (dom)
 		assert_int_equal(mediator_domain_create(f->m, dom, a->id), 0);
 	assert_int_equal(hw_smc_open_direct(mediator_guest_smc, mediator_guest_port(f->m, dom),
 					    &f->gsmc[dom]),
 			 0);
-	assert_int_equal(scmi_board_build_agent(&a->chan, fw_machine_lookup, &f->mach, f->gsmc[dom],
-						HW_WAIT_SLEEP, NULL, &f->guest[dom], f->err,
-						sizeof(f->err)),
+	assert_int_equal(scmi_board_build_agent(&a->chan, fw_machine_lookup, &f->plat.m,
+						f->gsmc[dom], HW_WAIT_SLEEP, NULL, &f->guest[dom],
+						f->err, sizeof(f->err)),
 			 0);
 }
 
@@ -163,12 +148,7 @@ static void fix_free(struct fix *f)
 		hw_smc_close(f->gsmc[i]);
 	}
 	mediator_destroy(f->m);
-	scmi_platform_destroy(f->p);
-	fw_machine_destroy(&f->mach);
-	fw_board_free(&f->b);
-	if (f->bp)
-		scmi_board_release_platform(f->bp);
-	free(f->bp);
+	rig_platform_close(&f->plat);
 	pthread_mutex_destroy(&f->lock);
 	fw_completion_destroy(&f->held);
 	fw_completion_destroy(&f->go);
@@ -181,7 +161,7 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	assert_int_equal(fix_platform(f), 0);
-	assert_int_equal(mediator_config_read(f->b.fdt, &f->cfg, f->err, sizeof(f->err)), 0);
+	assert_int_equal(mediator_config_read(f->plat.b.fdt, &f->cfg, f->err, sizeof(f->err)), 0);
 	assert_int_equal(fix_mediator(f), 0);
 	for (uint32_t dom = 0; dom < 3; dom++)
 		fix_guest(f, dom);
@@ -347,24 +327,24 @@ static void test_assign_grants_only_that_domain(void **state)
 	/* Before any assignment: the GPU is nobody's. */
 	assert_int_equal(clock_status(f->guest[1], CLOCK_GPU), SCMI_DENIED);
 	assert_int_equal(clock_status(f->guest[2], CLOCK_GPU), SCMI_DENIED);
-	assert_int_equal(mediator_domain_assign(f->m, 1, f->b.fdt, "/passthrough/gpu", f->err,
+	assert_int_equal(mediator_domain_assign(f->m, 1, f->plat.b.fdt, "/passthrough/gpu", f->err,
 						sizeof(f->err)),
 			 0);
 	assert_int_equal(clock_status(f->guest[1], CLOCK_GPU), SCMI_SUCCESS);
 	/* After domain 1's assignment, domain 2 still cannot use it. */
 	assert_int_equal(clock_status(f->guest[2], CLOCK_GPU), SCMI_DENIED);
-	assert_false(scmi_platform_device_access(f->p, 3, DEV_GPU, SCMI_PROTOCOL_CLOCK));
+	assert_false(scmi_platform_device_access(f->plat.p, 3, DEV_GPU, SCMI_PROTOCOL_CLOCK));
 	/* A guest cannot grant itself anything: Base's trusted messages. */
 	assert_int_equal(scmi_base_set_device_permissions(f->guest[2], 3, DEV_GPU, true), -EACCES);
 	assert_int_equal(clock_status(f->guest[2], CLOCK_GPU), SCMI_DENIED);
 	/* A device no entry of which names the mediator needs nothing. */
-	assert_int_equal(
-		mediator_domain_assign(f->m, 2, f->b.fdt, "/passthrough", f->err, sizeof(f->err)),
-		0);
-	assert_int_equal(mediator_domain_assign(f->m, 2, f->b.fdt, "/no-such-device", f->err,
+	assert_int_equal(mediator_domain_assign(f->m, 2, f->plat.b.fdt, "/passthrough", f->err,
+						sizeof(f->err)),
+			 0);
+	assert_int_equal(mediator_domain_assign(f->m, 2, f->plat.b.fdt, "/no-such-device", f->err,
 						sizeof(f->err)),
 			 -ENOENT);
-	assert_int_equal(mediator_domain_assign(f->m, 7, f->b.fdt, "/passthrough/gpu", f->err,
+	assert_int_equal(mediator_domain_assign(f->m, 7, f->plat.b.fdt, "/passthrough/gpu", f->err,
 						sizeof(f->err)),
 			 -ENOENT);
 }
@@ -373,22 +353,22 @@ static void test_assign_grants_only_that_domain(void **state)
 static void test_destroy_resets_agent(void **state)
 {
 	struct fix *f = *state;
-	uint32_t v1 = SCMI_CLOCK_VERSION_1, boot = scmi_platform_agent_version(f->p, 0x14, 2);
+	uint32_t v1 = SCMI_CLOCK_VERSION_1, boot = scmi_platform_agent_version(f->plat.p, 0x14, 2);
 	struct mediator_dom_info di;
 
-	assert_int_equal(mediator_domain_assign(f->m, 1, f->b.fdt, "/passthrough/gpu", f->err,
+	assert_int_equal(mediator_domain_assign(f->m, 1, f->plat.b.fdt, "/passthrough/gpu", f->err,
 						sizeof(f->err)),
 			 0);
 	assert_int_equal(
 		RIG_STATUS(f->guest[1], SCMI_PROTOCOL_CLOCK, SCMI_NEGOTIATE_PROTOCOL_VERSION, v1),
 		SCMI_SUCCESS);
-	assert_int_equal(scmi_platform_agent_version(f->p, SCMI_PROTOCOL_CLOCK, 2), v1);
-	assert_true(scmi_platform_device_access(f->p, 2, DEV_GPU, SCMI_PROTOCOL_CLOCK));
+	assert_int_equal(scmi_platform_agent_version(f->plat.p, SCMI_PROTOCOL_CLOCK, 2), v1);
+	assert_true(scmi_platform_device_access(f->plat.p, 2, DEV_GPU, SCMI_PROTOCOL_CLOCK));
 	assert_int_equal(mediator_domain_destroy(f->m, 1), 0);
-	assert_false(scmi_platform_device_access(f->p, 2, DEV_GPU, SCMI_PROTOCOL_CLOCK));
-	assert_int_equal(scmi_platform_agent_version(f->p, SCMI_PROTOCOL_CLOCK, 2), boot);
+	assert_false(scmi_platform_device_access(f->plat.p, 2, DEV_GPU, SCMI_PROTOCOL_CLOCK));
+	assert_int_equal(scmi_platform_agent_version(f->plat.p, SCMI_PROTOCOL_CLOCK, 2), boot);
 	/* The board's own grants are back, not lost: device 2 (eth0). */
-	assert_true(scmi_platform_device_access(f->p, 2, 2, SCMI_PROTOCOL_CLOCK));
+	assert_true(scmi_platform_device_access(f->plat.p, 2, 2, SCMI_PROTOCOL_CLOCK));
 	/* Its guest is gone; the channel is free for a new domain. */
 	assert_int_equal(mediator_domain_info(f->m, 1, &di), -ENOENT);
 	call_refused(f, f->gsmc[1], GUEST1_ID);
@@ -400,7 +380,7 @@ static void test_destroy_resets_agent(void **state)
 
 static struct hw_shm *guest_area(struct fix *f, uint32_t dom)
 {
-	return fw_machine_region_at(&f->mach, f->bp->agents[dom].chan.tx_paddr, 4096);
+	return fw_machine_region_at(&f->plat.m, f->plat.bp.agents[dom].chan.tx_paddr, 4096);
 }
 
 /* Guest 1 hands the platform garbage in its own area, then calls. */
@@ -420,12 +400,12 @@ static void scribble_and_call(struct fix *f, uint32_t status, uint32_t len, uint
  * garbage never showed in their areas. */
 static void expect_others_work(struct fix *f)
 {
-	struct hw_shm *mgmt = fw_machine_region_at(&f->mach, f->cfg.mgmt.shm_paddr, 4096);
+	struct hw_shm *mgmt = fw_machine_region_at(&f->plat.m, f->cfg.mgmt.shm_paddr, 4096);
 	uint32_t agent = 0;
 
 	assert_true(hw_word_load(hw_shm_word(mgmt, SMT_CHANNEL_STATUS)) &
 		    SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
-	assert_int_equal(mediator_domain_assign(f->m, 2, f->b.fdt, "/passthrough/gpu", f->err,
+	assert_int_equal(mediator_domain_assign(f->m, 2, f->plat.b.fdt, "/passthrough/gpu", f->err,
 						sizeof(f->err)),
 			 0);
 	assert_int_equal(clock_status(f->guest[2], CLOCK_GPU), SCMI_SUCCESS);
@@ -444,14 +424,14 @@ static void test_malformed_channel_stays_own(void **state)
 					 .seq = 0x3ff };
 	struct scmi_platform_stats before, after;
 
-	scmi_platform_get_stats(f->p, &before);
+	scmi_platform_get_stats(f->plat.p, &before);
 	th_log_capture();
 	scribble_and_call(f, 0, 0xffffff, scmi_hdr_pack(&discover)); /* bad length */
 	scribble_and_call(f, SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR, 8, scmi_hdr_pack(&discover));
 	scribble_and_call(f, 0, 2, 0);			      /* no header */
 	scribble_and_call(f, 0, 8, scmi_hdr_pack(&discover)); /* foreign token */
 	th_log_release();
-	scmi_platform_get_stats(f->p, &after);
+	scmi_platform_get_stats(f->plat.p, &after);
 	assert_true(after.malformed > before.malformed);
 	expect_others_work(f);
 }
@@ -473,7 +453,7 @@ static void test_refused_reset_stays_dying(void **state)
 	/* A dying domain's guest reaches nothing; its agent is not free. */
 	expect_refused(f, 1, GUEST1_ID);
 	assert_int_equal(mediator_domain_create(f->m, 4, 2), -EEXIST);
-	assert_int_equal(mediator_domain_assign(f->m, 1, f->b.fdt, "/passthrough/gpu", f->err,
+	assert_int_equal(mediator_domain_assign(f->m, 1, f->plat.b.fdt, "/passthrough/gpu", f->err,
 						sizeof(f->err)),
 			 -ENOENT);
 	/* Still refused on a retry; the retry after that succeeds. */
@@ -524,7 +504,7 @@ static void test_guests_and_management_concurrently(void **state)
 	for (int i = 0; i < 2; i++)
 		th_call_start(&w[i], guest_loop, f->guest[i + 1], (uint64_t)i + 2);
 	for (int i = 0; i < ROUNDS / 4; i++)
-		assert_int_equal(mediator_domain_assign(f->m, 2, f->b.fdt, "/passthrough/gpu",
+		assert_int_equal(mediator_domain_assign(f->m, 2, f->plat.b.fdt, "/passthrough/gpu",
 							f->err, sizeof(f->err)),
 				 0);
 	for (int i = 0; i < 2; i++)
@@ -586,13 +566,13 @@ static void test_ctl_replies(void **state)
 	char out[1024];
 
 	assert_int_equal(mediator_ctl_parse("create 3", 8, &req), 0);
-	assert_int_equal(mediator_ctl_run(f->m, f->b.fdt, &req, out, sizeof(out)), -ENOENT);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, sizeof(out)), -ENOENT);
 	assert_string_equal(out, "error 2 create 3: No such file or directory\n");
 	assert_int_equal(mediator_ctl_parse("assign 2 /x", 11, &req), 0);
-	assert_int_equal(mediator_ctl_run(f->m, f->b.fdt, &req, out, sizeof(out)), -ENOENT);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, sizeof(out)), -ENOENT);
 	assert_non_null(strstr(out, "/x: no such device node"));
 	assert_int_equal(mediator_ctl_parse("list", 4, &req), 0);
-	assert_int_equal(mediator_ctl_run(f->m, f->b.fdt, &req, out, sizeof(out)), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, sizeof(out)), 0);
 	assert_string_equal(out,
 			    "ok\n"
 			    "domain 0 agent 1 smc-id 0x82000002 shmem 0x47ff0000 alive forwarded 0 "
@@ -602,7 +582,7 @@ static void test_ctl_replies(void **state)
 			    "domain 2 agent 3 smc-id 0x82000005 shmem 0x47ff4000 alive forwarded 0 "
 			    "refused 0\n");
 	/* A reply that does not fit is cut, never overrun. */
-	assert_int_equal(mediator_ctl_run(f->m, f->b.fdt, &req, out, 40), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, 40), 0);
 	assert_int_equal(strlen(out), 39);
 }
 
@@ -891,15 +871,15 @@ static void test_assign_mixed_and_refused(void **state)
 		mediator_domain_assign(f->m, 2, buf, "/passthrough/gpu", f->err, sizeof(f->err)),
 		0);
 	assert_int_equal(platform_commands(f), cmds + 1);
-	assert_true(scmi_platform_device_access(f->p, 3, DEV_GPU, SCMI_PROTOCOL_CLOCK));
-	assert_false(scmi_platform_device_access(f->p, 3, 2, SCMI_PROTOCOL_CLOCK));
+	assert_true(scmi_platform_device_access(f->plat.p, 3, DEV_GPU, SCMI_PROTOCOL_CLOCK));
+	assert_false(scmi_platform_device_access(f->plat.p, 3, 2, SCMI_PROTOCOL_CLOCK));
 	cmds = platform_commands(f);
 	assert_int_equal(
 		mediator_domain_assign(f->m, 1, buf, "/passthrough/mmc0", f->err, sizeof(f->err)),
 		-ENOENT);
 	assert_non_null(strstr(f->err, "device 99"));
 	assert_int_equal(platform_commands(f), cmds + 1);
-	assert_false(scmi_platform_device_access(f->p, 2, DEV_GPU, SCMI_PROTOCOL_CLOCK));
+	assert_false(scmi_platform_device_access(f->plat.p, 2, DEV_GPU, SCMI_PROTOCOL_CLOCK));
 	free(buf);
 }
 
@@ -958,7 +938,7 @@ static void test_probe_failures_unwind(void **state)
 	struct fix *f = *state;
 	struct mediator_config good;
 
-	assert_int_equal(mediator_config_read(f->b.fdt, &good, f->err, sizeof(f->err)), 0);
+	assert_int_equal(mediator_config_read(f->plat.b.fdt, &good, f->err, sizeof(f->err)), 0);
 	/* A channel the firmware does not serve, to be discovered. */
 	f->cfg = good;
 	f->cfg.agents[1].shm_paddr = 0x50000000;
@@ -1034,7 +1014,8 @@ static void *others(void *arg)
 	uint32_t id = 0;
 
 	if (!scmi_base_discover_agent(f->guest[2], SCMI_BASE_AGENT_ID_SELF, &id, NULL) && id == 3 &&
-	    !mediator_domain_assign(f->m, 2, f->b.fdt, "/passthrough/gpu", f->err, sizeof(f->err)))
+	    !mediator_domain_assign(f->m, 2, f->plat.b.fdt, "/passthrough/gpu", f->err,
+				    sizeof(f->err)))
 		return f;
 	return NULL;
 }

@@ -147,6 +147,17 @@ static int connect_as(const char *dir, const char *node, struct scmi_session **s
 	return scmi_session_connect(dir, &o, s, e, elen);
 }
 
+/* A session that must connect (the test fails with the session's error). */
+static struct scmi_session *connected(const char *dir, const char *node)
+{
+	struct scmi_session *s;
+	char e[256];
+
+	if (connect_as(dir, node, &s, e, sizeof(e)))
+		fail_msg("%s", e);
+	return s;
+}
+
 /* ------------------------------------------------------------ isolation */
 
 static void test_guest_is_handed_only_its_own(void **state)
@@ -216,11 +227,10 @@ static void test_guest_cannot_act_as_host(void **state)
 {
 	struct scmi_session *host, *guest;
 	struct scmi_base_info i;
-	char e[256];
 	struct srv *s = *state;
 
-	assert_int_equal(connect_as(s->dir, NULL, &host, e, sizeof(e)), 0);
-	assert_int_equal(connect_as(s->dir, "/firmware/scmi-guest1", &guest, e, sizeof(e)), 0);
+	host = connected(s->dir, NULL);
+	guest = connected(s->dir, "/firmware/scmi-guest1");
 	/* Its one channel is guest1's: the platform knows it as guest1... */
 	assert_int_equal(scmi_base_discover(scmi_session_agent(guest), &i), 0);
 	assert_int_equal(i.agent_id, 2);
@@ -250,7 +260,7 @@ static void test_second_process_refused(void **state)
 	char e[256];
 	struct srv *s = *state;
 
-	assert_int_equal(connect_as(s->dir, NULL, &a, e, sizeof(e)), 0);
+	a = connected(s->dir, NULL);
 	assert_int_equal(connect_as(s->dir, NULL, &b, e, sizeof(e)), -EBUSY);
 	assert_non_null(strstr(e, "agent 'host' is already attached"));
 	/* The command line says it, in one line. */
@@ -272,7 +282,7 @@ static void test_second_process_refused(void **state)
 	/* The first is unharmed; once it leaves, the agent is free again. */
 	assert_int_equal(scmi_base_discover(scmi_session_agent(a), &i), 0);
 	scmi_session_close(a);
-	assert_int_equal(connect_as(s->dir, NULL, &b, e, sizeof(e)), 0);
+	b = connected(s->dir, NULL);
 	assert_int_equal(scmi_base_discover(scmi_session_agent(b), &i), 0);
 	scmi_session_close(b);
 }
@@ -310,7 +320,6 @@ static void test_left_agent_queue_dropped(void **state)
 	struct scmi_session_peer peer;
 	struct scmi_session *host;
 	struct hw_link *gone;
-	char e[256];
 	struct srv *s = *state;
 
 	fw_completion_init(&f.got);
@@ -321,7 +330,7 @@ static void test_left_agent_queue_dropped(void **state)
 	notify_host(s, 0x57a1e);
 	hw_link_close(gone);
 	/* The next host process sees only what is sent to it. */
-	assert_int_equal(connect_as(s->dir, NULL, &host, e, sizeof(e)), 0);
+	host = connected(s->dir, NULL);
 	assert_int_equal(
 		scmi_notify_register(scmi_session_agent(host), 0x10, SCMI_EVT_ANY, on_event, &f),
 		0);
@@ -401,7 +410,7 @@ static void kill_and_reattach(bool leave_busy)
 	struct scmi_session *s;
 	struct scmi_base_info i;
 	int pfd[2], st;
-	char e[256], c;
+	char c;
 	pid_t pid;
 
 	assert_int_equal(pipe(pfd), 0);
@@ -418,7 +427,7 @@ static void kill_and_reattach(bool leave_busy)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFSIGNALED(st));
 	/* The next process on the agent attaches at once and is served. */
-	assert_int_equal(connect_as(plat_dir, NULL, &s, e, sizeof(e)), 0);
+	s = connected(plat_dir, NULL);
 	assert_int_equal(scmi_base_discover(scmi_session_agent(s), &i), 0);
 	assert_int_equal(i.agent_id, 1);
 	scmi_session_close(s);
@@ -450,7 +459,7 @@ static void test_idle_connections(void **state)
 	struct scmi_session *s;
 	struct scmi_base_info i;
 	int idle[40];
-	char path[108], e[256], c;
+	char path[108], c;
 
 	(void)state;
 	plat_start();
@@ -458,7 +467,7 @@ static void test_idle_connections(void **state)
 	for (int k = 0; k < 40; k++)
 		idle[k] = connect_idle(path);
 	/* They hold nothing the real agent needs. */
-	assert_int_equal(connect_as(plat_dir, NULL, &s, e, sizeof(e)), 0);
+	s = connected(plat_dir, NULL);
 	assert_int_equal(scmi_base_discover(scmi_session_agent(s), &i), 0);
 	scmi_session_close(s);
 	/* And each is closed by the platform, evicted or at its handshake
@@ -479,7 +488,6 @@ static void test_live_socket_not_taken_over(void **state)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct scmi_session *s;
-	char e[256];
 	int fd;
 
 	(void)state;
@@ -489,7 +497,7 @@ static void test_live_socket_not_taken_over(void **state)
 			 1);
 	assert_non_null(strstr(err, "another platform is serving it"));
 	/* The first platform still has its sockets and serves. */
-	assert_int_equal(connect_as(plat_dir, NULL, &s, e, sizeof(e)), 0);
+	s = connected(plat_dir, NULL);
 	scmi_session_close(s);
 	plat_stop();
 	assert_int_equal(access(plat_dir, F_OK), -1);
@@ -501,7 +509,7 @@ static void test_live_socket_not_taken_over(void **state)
 	close(fd);
 	plat = th_start_platform(plat_dir, NULL);
 	assert_true(plat > 0);
-	assert_int_equal(connect_as(plat_dir, NULL, &s, e, sizeof(e)), 0);
+	s = connected(plat_dir, NULL);
 	scmi_session_close(s);
 	plat_stop();
 	/* Not created by it: the directory stays, emptied of its sockets. */
@@ -551,7 +559,7 @@ static void test_stopped_platform_deadline(void **state)
 	assert_int_equal(scmi_session_connect(plat_dir, &o, &s, e, sizeof(e)), -ETIMEDOUT);
 	kill(plat, SIGCONT);
 	/* Resumed, it drops the half-open connection and serves again. */
-	assert_int_equal(connect_as(plat_dir, NULL, &s, e, sizeof(e)), 0);
+	s = connected(plat_dir, NULL);
 	scmi_session_close(s);
 	plat_stop();
 }

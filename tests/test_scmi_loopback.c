@@ -12,11 +12,9 @@
  * board's platform (built without its SMT channels) serves Base and the reset
  * protocol end to end for the trusted host and the untrusted guest1.
  */
-#include "helpers.h"
+#include "rig.h"
 
-#include <fwkit/board.h>
 #include <fwkit/scmi/agent_transport.h>
-#include <fwkit/scmi/board.h>
 #include <fwkit/scmi/platform_transport.h>
 #include <fwkit/scmi/reset.h>
 #include <fwkit/sync.h>
@@ -24,11 +22,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#define HOST   1
-#define GUEST1 2
-#define ETH    1 /* reset domain guest1 may see */
-#define BURST  20
-#define WAIT   (10 * FW_NSEC_PER_SEC)
+#define ETH   1 /* reset domain guest1 may see */
+#define BURST 20
+#define WAIT  (10 * FW_NSEC_PER_SEC)
 
 /* One agent's loopback: the platform end (pc, post) and the agent end. */
 struct loop {
@@ -206,9 +202,7 @@ static const struct scmi_transport_desc loop_desc = {
 /* ---------------------------------------------------------------- rig */
 
 struct ctx {
-	struct fw_board board;
-	struct scmi_board_platform bp;
-	struct scmi_platform *p;
+	struct rig_platform plat;
 	struct loop loop[2];
 	struct scmi_agent *ag[2];
 
@@ -229,7 +223,7 @@ static void loop_open(struct ctx *c, struct loop *l, uint32_t agent_id, struct s
 	pthread_mutex_init(&l->tx_lock, NULL);
 	pthread_mutex_init(&l->lock, NULL);
 	fw_cond_init(&l->cond);
-	assert_int_equal(scmi_platform_chan_create(c->p, agent_id, &d, &l->pc), 0);
+	assert_int_equal(scmi_platform_chan_create(c->plat.p, agent_id, &d, &l->pc), 0);
 	assert_int_equal(-pthread_create(&l->thread, NULL, delivery_main, l), 0);
 	assert_int_equal(scmi_agent_create(NULL, &loop_desc, ag), 0);
 	assert_int_equal(scmi_agent_add_channel(*ag, SCMI_PROTOCOL_BASE, true, l), 0);
@@ -262,10 +256,7 @@ static int setup(void **state)
 	assert_non_null(c);
 	pthread_mutex_init(&c->lock, NULL);
 	fw_cond_init(&c->cond);
-	assert_int_equal(fw_board_load(NULL, NULL, &c->board, err, sizeof(err)), 0);
-	assert_int_equal(scmi_board_read_platform(c->board.fdt, &c->bp, err, sizeof(err)), 0);
-	assert_int_equal(scmi_board_create_platform(&c->bp, NULL, &c->p, err, sizeof(err)), 0);
-	assert_int_equal(scmi_platform_start(c->p), 0);
+	assert_int_equal(rig_platform_open(&c->plat, false, err, sizeof(err)), 0);
 	loop_open(c, &c->loop[0], HOST, &c->ag[0]);
 	loop_open(c, &c->loop[1], GUEST1, &c->ag[1]);
 	*state = c;
@@ -282,11 +273,9 @@ static int teardown(void **state)
 		loop_stop(&c->loop[i]);
 	for (int i = 0; i < 2; i++)
 		scmi_agent_destroy(c->ag[i]);
-	scmi_platform_destroy(c->p);
+	rig_platform_close(&c->plat);
 	for (int i = 0; i < 2; i++)
 		loop_free(&c->loop[i]);
-	scmi_board_release_platform(&c->bp);
-	fw_board_free(&c->board);
 	pthread_cond_destroy(&c->cond);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
@@ -399,7 +388,7 @@ static void test_burst_waits_for_buffer(void **state)
 	pthread_mutex_lock(&c->loop[1].lock);
 	assert_true(c->loop[1].eagain > 0); /* the held buffer was met */
 	pthread_mutex_unlock(&c->loop[1].lock);
-	scmi_platform_get_stats(c->p, &st);
+	scmi_platform_get_stats(c->plat.p, &st);
 	assert_int_equal(st.p2a_dropped, 0);
 }
 

@@ -54,10 +54,7 @@
 enum mode { MODE_SMT, MODE_SMT_MESSAGE, MODE_MSG };
 
 struct fx {
-	struct fw_board b;
-	struct scmi_board_platform *bp;
-	struct fw_machine m;
-	struct scmi_platform *p;
+	struct rig_platform plat; /* the default board's, with its SMT channels */
 	struct scmi_optee_service *svc;
 	struct optee_system *os;
 	struct optee_drv *drv;
@@ -151,23 +148,20 @@ static struct fx *fx_open_cfg(bool quirks, uint32_t caps)
 	char err[256] = "";
 
 	assert_non_null(f);
-	f->bp = calloc(1, sizeof(*f->bp));
-	assert_non_null(f->bp);
-	assert_int_equal(fw_board_load(NULL, NULL, &f->b, err, sizeof(err)), 0);
-	assert_int_equal(scmi_board_read_platform(f->b.fdt, f->bp, err, sizeof(err)), 0);
-	f->bp->optee_quirks = quirks;
-	f->bp->optee_caps = caps;
-	assert_int_equal(fw_machine_create(f->b.fdt, &f->m, err, sizeof(err)), 0);
-	assert_int_equal(scmi_board_build_platform(f->bp, &f->m, NULL, &f->p, err, sizeof(err)), 0);
-	assert_int_equal(scmi_platform_register_protocol(f->p, &probe_proto), 0);
-	assert_int_equal(scmi_platform_start(f->p), 0);
-	assert_int_equal(scmi_board_optee_service(f->bp, &f->m, f->p, &f->svc, err, sizeof(err)),
+	assert_int_equal(rig_platform_load(&f->plat, err, sizeof(err)), 0);
+	f->plat.bp.optee_quirks = quirks;
+	f->plat.bp.optee_caps = caps;
+	assert_int_equal(rig_platform_build(&f->plat, true, err, sizeof(err)), 0);
+	assert_int_equal(scmi_platform_register_protocol(f->plat.p, &probe_proto), 0);
+	assert_int_equal(scmi_platform_start(f->plat.p), 0);
+	assert_int_equal(scmi_board_optee_service(&f->plat.bp, &f->plat.m, f->plat.p, &f->svc, err,
+						  sizeof(err)),
 			 0);
 	assert_non_null(f->svc);
 	cfg.setup_ctx = f->svc;
 	assert_int_equal(optee_system_open(&cfg, &f->os, NULL), 0);
 	f->drv = optee_system_drv(f->os);
-	fx_attach(f, fw_machine_region_at(&f->m, SMT_PADDR, SMT_SIZE));
+	fx_attach(f, fw_machine_region_at(&f->plat.m, SMT_PADDR, SMT_SIZE));
 	th_log_capture(); /* tests look for the PTA's warnings */
 	return f;
 }
@@ -182,11 +176,7 @@ static void fx_close(struct fx *f)
 	fx_detach(f);
 	optee_system_close(f->os);
 	scmi_optee_service_destroy(f->svc);
-	scmi_platform_destroy(f->p);
-	fw_machine_destroy(&f->m);
-	fw_board_free(&f->b);
-	scmi_board_release_platform(f->bp);
-	free(f->bp);
+	rig_platform_close(&f->plat);
 	free(f);
 	th_log_release();
 }
@@ -570,7 +560,7 @@ static void test_message_too_large(void **state)
 		scmi_ok(f, modes[i], PROBE_PROTO, PROBE_MSG, big, sizeof(big) - 1, &r);
 		assert_int_equal(r.len, 4 + sizeof(big) - 1);
 	}
-	scmi_platform_get_stats(f->p, &st);
+	scmi_platform_get_stats(f->plat.p, &st);
 	assert_int_equal(st.malformed, 2);
 	assert_true(th_log_contains(
 		"agent 5 channel 0: length larger than the platform's message buffer"));
@@ -644,7 +634,7 @@ static void test_busy_channel(void **state)
 
 	held_init(&h, f, MSG_CHAN);
 	held_init(&second, f, MSG_CHAN);
-	scmi_platform_lock(f->p);
+	scmi_platform_lock(f->plat.p);
 	assert_int_equal(pthread_create(&t, NULL, held_call, &h), 0);
 	wait_busy(f, MSG_CHAN);
 	held_call(&second);
@@ -653,7 +643,7 @@ static void test_busy_channel(void **state)
 		scmi_optee_service_invoke(f->svc, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE, p),
 		TEE_ERROR_BUSY);
 	assert_false(scmi_optee_service_busy(f->svc, SMT_CHAN));
-	scmi_platform_unlock(f->p);
+	scmi_platform_unlock(f->plat.p);
 	pthread_join(t, NULL);
 	assert_int_equal(h.ret, TEE_SUCCESS);
 	assert_int_equal(h.p[2].memref.size, 12); /* header, status, version */
@@ -675,13 +665,13 @@ static void test_busy_smt_channel(void **state)
 	held_init(&h, f, SMT_CHAN);
 	assert_int_equal(
 		smt_tx_prepare(&f->area, cmd_hdr(SCMI_PROTOCOL_BASE, 0, 3), NULL, 0, false), 0);
-	scmi_platform_lock(f->p);
+	scmi_platform_lock(f->plat.p);
 	assert_int_equal(pthread_create(&t, NULL, held_call, &h), 0);
 	wait_busy(f, SMT_CHAN);
 	assert_int_equal(scmi_optee_service_invoke(f->svc, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, p),
 			 TEE_ERROR_BUSY);
 	assert_int_equal(hw_word_load(f->area.status), 0);
-	scmi_platform_unlock(f->p);
+	scmi_platform_unlock(f->plat.p);
 	pthread_join(t, NULL);
 	assert_int_equal(h.ret, TEE_SUCCESS);
 	assert_int_equal(scmi_optee_service_invoke(f->svc, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, p),
@@ -714,15 +704,15 @@ static void test_smc_and_optee_agents(void **state)
 	uint8_t w[12];
 	struct reply r;
 
-	assert_int_equal(scmi_board_read_agent(f->b.fdt, "/firmware/scmi", &c, err, sizeof(err)),
-			 0);
-	assert_int_equal(hw_smc_open_direct(scmi_platform_smc, f->p, &smc), 0);
-	assert_int_equal(scmi_board_build_agent(&c, lookup, &f->m, smc, HW_WAIT_SLEEP, NULL, &host,
-						err, sizeof(err)),
+	assert_int_equal(
+		scmi_board_read_agent(f->plat.b.fdt, "/firmware/scmi", &c, err, sizeof(err)), 0);
+	assert_int_equal(hw_smc_open_direct(scmi_platform_smc, f->plat.p, &smc), 0);
+	assert_int_equal(scmi_board_build_agent(&c, lookup, &f->plat.m, smc, HW_WAIT_SLEEP, NULL,
+						&host, err, sizeof(err)),
 			 0);
 	assert_int_equal(scmi_base_discover_agent(host, OPTEE_AGENT, &id, name), 0);
 	assert_string_equal(name, "optee-ospm");
-	host_tx = fw_machine_region_at(&f->m, c.tx_paddr, c.tx_size);
+	host_tx = fw_machine_region_at(&f->plat.m, c.tx_paddr, c.tx_size);
 	memcpy(before, host_tx->base, sizeof(before));
 	/* The OP-TEE agent may not change permissions, its own or the host's. */
 	fw_put_le32(w, OPTEE_AGENT);
@@ -858,14 +848,14 @@ static void test_rewrite_during_call(void **state)
 static void test_service_setup_errors(void **state)
 {
 	struct fx *f = *state;
-	struct hw_shm *r = fw_machine_region_at(&f->m, SMT_PADDR, SMT_SIZE);
+	struct hw_shm *r = fw_machine_region_at(&f->plat.m, SMT_PADDR, SMT_SIZE);
 	struct scmi_optee_service *s;
 	struct scmi_optee_config bad = { .caps = FW_BIT(2) };
 	struct scmi_optee_chan_cfg c = { .channel_id = 9, .shm = r, .off = 0, .size = 64 };
 
-	assert_int_equal(scmi_optee_service_create(f->p, &bad, &s), -EINVAL);
+	assert_int_equal(scmi_optee_service_create(f->plat.p, &bad, &s), -EINVAL);
 	bad = (struct scmi_optee_config){ .flags = FW_BIT(5) };
-	assert_int_equal(scmi_optee_service_create(f->p, &bad, &s), -EINVAL);
+	assert_int_equal(scmi_optee_service_create(f->plat.p, &bad, &s), -EINVAL);
 	assert_int_equal(scmi_optee_service_add_channel(f->svc, OPTEE_AGENT, &c), -EINVAL);
 	c.size = 0x1000;
 	assert_int_equal(scmi_optee_service_add_channel(f->svc, OPTEE_AGENT, &c), -EINVAL);

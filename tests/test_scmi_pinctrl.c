@@ -35,16 +35,12 @@ static void test_version_and_attributes(void **state)
 	assert_int_equal(scmi_pinctrl_protocol_info(c->g2, &i), 0);
 	assert_int_equal(i.nr_pins, 7);
 
+	rig_expect_messages(c->host, c->host, SCMI_PROTOCOL_PINCTRL, PINCTRL_SET_PERMISSIONS);
 	for (uint8_t m = 0; m <= PINCTRL_SET_PERMISSIONS; m++) {
 		assert_int_equal(
 			scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PINCTRL, m, &attr), 0);
 		assert_int_equal(attr, 0);
 	}
-	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PINCTRL,
-						      SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr),
-			 0);
-	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PINCTRL, 0xB, &attr),
-			 -ENOENT);
 	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_PINCTRL, 0xFF, &attr),
 			 -ENOENT);
 	/* An unimplemented message itself: NOT_FOUND from the dispatcher. */
@@ -62,19 +58,12 @@ static void test_sizes(void **state)
 
 	/* Every fixed-size message answers PROTOCOL_ERROR to one word less or more. */
 	static const struct rig_size fixed[] = {
-		{ SCMI_PROTOCOL_MESSAGE_ATTRIBUTES, 1 },
-		{ PINCTRL_ATTRIBUTES, 2 },
-		{ PINCTRL_LIST_ASSOCIATIONS, 3 },
-		{ PINCTRL_SETTINGS_GET, 2 },
-		{ PINCTRL_REQUEST, 2 },
-		{ PINCTRL_RELEASE, 2 },
-		{ PINCTRL_NAME_GET, 2 },
+		{ PINCTRL_ATTRIBUTES, 2 },	{ PINCTRL_LIST_ASSOCIATIONS, 3 },
+		{ PINCTRL_SETTINGS_GET, 2 },	{ PINCTRL_REQUEST, 2 },
+		{ PINCTRL_RELEASE, 2 },		{ PINCTRL_NAME_GET, 2 },
 		{ PINCTRL_SET_PERMISSIONS, 3 },
-		{ SCMI_NEGOTIATE_PROTOCOL_VERSION, 1 },
 	};
 	rig_expect_size_status(c->host, SCMI_PROTOCOL_PINCTRL, fixed, FW_ARRAY_SIZE(fixed), w, 6);
-	assert_int_equal(raw(c->host, SCMI_PROTOCOL_VERSION, w, 1, 4, NULL, NULL),
-			 SCMI_PROTOCOL_ERROR);
 	/* SETTINGS_CONFIGURE: the length must match the number of configs. */
 	assert_int_equal(raw(c->host, PINCTRL_SETTINGS_CONFIGURE, w, 2, 8, NULL, NULL),
 			 SCMI_PROTOCOL_ERROR);

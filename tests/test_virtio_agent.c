@@ -13,11 +13,9 @@
  * its deadline; -EBUSY; late replies to a given-up transfer); and the
  * default board's platform with its protocol clients.
  */
-#include "helpers.h"
+#include "rig.h"
 
-#include <fwkit/board.h>
 #include <fwkit/scmi/agent.h>
-#include <fwkit/scmi/board.h>
 #include <fwkit/scmi/clock.h>
 #include <fwkit/scmi/platform_transport.h>
 #include <fwkit/scmi/platform_virtio.h>
@@ -714,9 +712,7 @@ static void test_async_threads(void **state)
  * it, an asynchronous rate change (delayed response on the eventq) too. */
 static void test_default_board_over_virtio(void **state)
 {
-	struct fw_board board;
-	struct scmi_board_platform bp;
-	struct scmi_platform *p;
+	struct rig_platform plat;
 	struct scmi_base_info info;
 	struct scmi_clock_client clk;
 	struct scmi_clock_info ci;
@@ -725,11 +721,8 @@ static void test_default_board_over_virtio(void **state)
 	uint64_t rate, set = 0;
 	unsigned int async_done = 0;
 
-	assert_int_equal(fw_board_load(NULL, NULL, &board, err, sizeof(err)), 0);
-	assert_int_equal(scmi_board_read_platform(board.fdt, &bp, err, sizeof(err)), 0);
-	assert_int_equal(scmi_board_create_platform(&bp, NULL, &p, err, sizeof(err)), 0);
-	assert_int_equal(scmi_platform_start(p), 0);
-	l = link_open(p, 1, INLINE, 256, F_V1 | F_INDIRECT | F_EVENT | F_P2A, 1000);
+	assert_int_equal(rig_platform_open(&plat, false, err, sizeof(err)), 0);
+	l = link_open(plat.p, 1, INLINE, 256, F_V1 | F_INDIRECT | F_EVENT | F_P2A, 1000);
 	assert_int_equal(scmi_base_discover(l->a, &info), 0);
 	assert_string_equal(info.vendor, "fwkit");
 	assert_string_equal(info.sub_vendor, "emulator");
@@ -746,9 +739,9 @@ static void test_default_board_over_virtio(void **state)
 		}
 	}
 	assert_true(async_done > 0);
-	link_free(l);
-	scmi_board_release_platform(&bp);
-	fw_board_free(&board);
+	link_free(l); /* with the platform, which the link owns */
+	plat.p = NULL;
+	rig_platform_close(&plat);
 }
 
 static void test_transport_config_checked(void **state)

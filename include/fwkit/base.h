@@ -22,6 +22,12 @@
 #define FW_MAX(a, b)		 ((a) > (b) ? (a) : (b))
 #define FW_CONTAINER_OF(p, t, m) ((t *)(void *)((char *)(p)-offsetof(t, m)))
 
+/* The end of a create function whose failures all unwind through its
+ * destroy (which takes a half-built object): 0 with *out = obj, or ret
+ * (a variable, non-zero) once destroy(obj) has run. */
+#define FW_OUT_OR_DESTROY(ret, out, obj, destroy)                                                  \
+	((ret) ? ((destroy)(obj), (ret)) : (*(out) = (obj), 0))
+
 /* Wire data is little-endian in every protocol fwkit speaks. Each access
  * is one unaligned load or store (a memcpy of constant size), swapped only
  * on a big-endian host: byte-by-byte code through a uint8_t pointer may

@@ -140,8 +140,17 @@ void hw_doorbell_kick(struct hw_doorbell *db);
  * -ETIMEDOUT at the deadline, -ECANCELED once *db->cancel is set. */
 int hw_doorbell_wait(struct hw_doorbell *db, int64_t timeout_ns);
 int hw_doorbell_wait_until(struct hw_doorbell *db, uint64_t deadline);
-/* Consume a pending ring without waiting; true if there was one. */
-bool hw_doorbell_test(struct hw_doorbell *db);
+/* Consume a pending ring without waiting; true if there was one. Inline:
+ * an SMT agent forgets stale rings on every command. */
+static inline bool hw_doorbell_test(struct hw_doorbell *db)
+{
+	uint32_t now = atomic_load_explicit(db->seq, memory_order_acquire);
+
+	if (now == db->seen)
+		return false;
+	db->seen = now;
+	return true;
+}
 
 /* -------------------------------------------------------------------- SMC */
 

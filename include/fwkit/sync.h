@@ -48,8 +48,12 @@ int fw_wait_for_completion_until(struct fw_completion *c, uint64_t deadline);
  * a snapshot, which another thread may change once the lock is dropped. */
 void fw_locked_read(pthread_mutex_t *m, void *dst, const void *src, size_t n);
 
-/* Stop a worker thread that waits on cond (under lock) until *stop: set
- * *stop under the lock, wake every waiter, join the thread. */
+/* Set *flag under lock, the lock its waiters hold, and wake every thread
+ * waiting on cond (a worker waiting for work, a call for its abort). */
+void fw_flag_raise(pthread_mutex_t *lock, pthread_cond_t *cond, bool *flag);
+
+/* Stop a worker thread that waits on cond (under lock) until *stop:
+ * fw_flag_raise(stop), then join the thread. */
 void fw_thread_stop(pthread_t thread, pthread_mutex_t *lock, pthread_cond_t *cond, bool *stop);
 
 /* Wait until fd has something to read or its peer hung up: 0, -ETIMEDOUT at

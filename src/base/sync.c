@@ -97,12 +97,17 @@ void fw_locked_read(pthread_mutex_t *m, void *dst, const void *src, size_t n)
 	pthread_mutex_unlock(m);
 }
 
-void fw_thread_stop(pthread_t thread, pthread_mutex_t *lock, pthread_cond_t *cond, bool *stop)
+void fw_flag_raise(pthread_mutex_t *lock, pthread_cond_t *cond, bool *flag)
 {
 	pthread_mutex_lock(lock);
-	*stop = true;
+	*flag = true;
 	pthread_cond_broadcast(cond);
 	pthread_mutex_unlock(lock);
+}
+
+void fw_thread_stop(pthread_t thread, pthread_mutex_t *lock, pthread_cond_t *cond, bool *stop)
+{
+	fw_flag_raise(lock, cond, stop);
 	pthread_join(thread, NULL);
 }
 

@@ -137,16 +137,6 @@ void hw_doorbell_kick(struct hw_doorbell *db)
 	hw_word_wake(db->seq);
 }
 
-bool hw_doorbell_test(struct hw_doorbell *db)
-{
-	uint32_t now = atomic_load_explicit(db->seq, memory_order_acquire);
-
-	if (now == db->seen)
-		return false;
-	db->seen = now;
-	return true;
-}
-
 int hw_doorbell_wait_until(struct hw_doorbell *db, uint64_t deadline)
 {
 	int ret;

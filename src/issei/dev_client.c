@@ -287,12 +287,7 @@ int issei_dev_open(const char *path, struct issei_dev_file **out)
 		ret = errno == ECONNREFUSED || errno == ENOENT ? -ENOENT : -errno;
 	if (!ret)
 		ret = hello(f);
-	if (ret) {
-		issei_dev_close(f);
-		return ret;
-	}
-	*out = f;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, f, issei_dev_close);
 }
 
 int issei_dev_fd(const struct issei_dev_file *f)

@@ -182,9 +182,7 @@ static void reap_calls(struct dev_file *f, bool all)
 		struct dev_call *c = &f->calls[i];
 		bool done;
 
-		pthread_mutex_lock(&f->calls_lock);
-		done = c->done;
-		pthread_mutex_unlock(&f->calls_lock);
+		fw_locked_read(&f->calls_lock, &done, &c->done, sizeof(done));
 		if (!c->used || (!done && !all))
 			continue;
 		if (!done)
@@ -453,9 +451,7 @@ unsigned int issei_dev_server_files(struct issei_dev_server *s)
 {
 	unsigned int n;
 
-	pthread_mutex_lock(&s->lock);
-	n = s->nfiles;
-	pthread_mutex_unlock(&s->lock);
+	fw_locked_read(&s->lock, &n, &s->nfiles, sizeof(n));
 	return n;
 }
 

@@ -11,6 +11,7 @@
 #include "host_priv.h"
 
 #include <fwkit/base.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,10 +33,7 @@ static uint64_t ms_from_now(unsigned int ms)
 
 void issei_poke(struct issei_device *dev)
 {
-	pthread_mutex_lock(&dev->poke_lock);
-	dev->has_data = true;
-	pthread_cond_signal(&dev->poke_cond);
-	pthread_mutex_unlock(&dev->poke_lock);
+	fw_flag_raise(&dev->poke_lock, &dev->poke_cond, &dev->has_data);
 }
 
 void issei_set_state(struct issei_device *dev, enum issei_rst_state s)

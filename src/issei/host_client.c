@@ -13,6 +13,7 @@
 #include "host_priv.h"
 
 #include <fwkit/base.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -595,10 +596,7 @@ void issei_interrupt(struct issei_host_client *cl)
 
 void issei_call_abort(struct issei_host_client *cl, struct issei_call *call)
 {
-	pthread_mutex_lock(&cl->dev->lock);
-	call->abort = true;
-	pthread_cond_broadcast(&cl->wait);
-	pthread_mutex_unlock(&cl->dev->lock);
+	fw_flag_raise(&cl->dev->lock, &cl->wait, &call->abort);
 }
 
 void issei_set_notify(struct issei_host_client *cl, void (*fn)(void *ctx, int mask), void *ctx)

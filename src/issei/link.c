@@ -248,12 +248,7 @@ int issei_local_open(const struct issei_fw_config *cfg, const struct issei_timeo
 			dc.timeouts = *to;
 		ret = issei_device_create(&dc, &r->dev);
 	}
-	if (ret) {
-		issei_remote_close(r);
-		return ret;
-	}
-	*out = r;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, r, issei_remote_close);
 }
 
 struct issei_fw *issei_remote_engine(struct issei_remote *r)

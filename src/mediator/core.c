@@ -223,12 +223,7 @@ int mediator_create(const struct mediator_config *cfg, const struct mediator_fir
 			snprintf(err, errlen, "Dom0's agent %u: %s", cfg->dom0_agent_id,
 				 strerror(-ret));
 	}
-	if (ret) {
-		mediator_destroy(m);
-		return ret;
-	}
-	*out = m;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, m, mediator_destroy);
 }
 
 void mediator_destroy(struct mediator *m)

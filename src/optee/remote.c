@@ -168,12 +168,7 @@ int optee_remote_open(const char *path, int timeout_ms, int64_t smc_timeout_ns,
 			snprintf(err, errlen, "%s: probe (%s): %s", path,
 				 optee_probe_step_name(step), strerror(-ret));
 	}
-	if (ret) {
-		optee_remote_close(r);
-		return ret;
-	}
-	*out = r;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, r, optee_remote_close);
 }
 
 struct optee_drv *optee_remote_drv(const struct optee_remote *r)

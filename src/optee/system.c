@@ -95,12 +95,7 @@ int optee_system_open(const struct optee_system_config *cfg, struct optee_system
 		};
 		ret = optee_drv_probe(&dc, &s->drv, failed_step);
 	}
-	if (ret) {
-		optee_system_close(s);
-		return ret;
-	}
-	*out = s;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, s, optee_system_close);
 }
 
 void optee_system_close(struct optee_system *s)

@@ -389,12 +389,7 @@ int vhost_frontend_open_fd(int fd, const struct vhost_frontend_ops *ops, void *c
 	ret = frontend_open(f);
 	if (!ret)
 		ret = realize(f);
-	if (ret) {
-		vhost_frontend_close(f);
-		return ret;
-	}
-	*out = f;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, f, vhost_frontend_close);
 }
 
 int vhost_frontend_connect(const char *path, uint64_t deadline,

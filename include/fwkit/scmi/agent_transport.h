@@ -10,7 +10,9 @@
  * Three ways a command completes, chosen per channel and transfer:
  *  - on return: with sync_cmds_completed_on_ret the reply is there when
  *    send_message returns (SMC, OP-TEE); poll_done, if the transport has
- *    one, is only asked whether the platform really answered;
+ *    one, is only asked whether the platform really answered; in AUTO
+ *    mode, fetch_returned takes a reply already there on return without
+ *    waiting for the interrupt the channel also raises;
  *  - by polling poll_done until the reply is there;
  *  - by completion: the transport delivers the reply through
  *    scmi_rx_callback from its own context (a thread of its own, or the
@@ -49,7 +51,8 @@ struct scmi_chan {
 /*
  * Linux's scmi_transport_ops. Optional: chan_free, get_max_msg, mark_txdone,
  * fetch_notification (needed for RX channels), clear_channel, poll_done,
- * and the caller-context "interrupt" trio wait_irq / kick / read_header.
+ * fetch_returned (ours: the reply there on return, see below), and the
+ * caller-context "interrupt" trio wait_irq / kick / read_header.
  * xfer->priv is the transport's: scmi_rx_callback stores its priv argument
  * there (when not NULL) before fetch_response / fetch_notification.
  */
@@ -65,6 +68,14 @@ struct scmi_transport_ops {
 	void (*fetch_notification)(struct scmi_chan *cinfo, size_t max_len, struct scmi_xfer *xfer);
 	void (*clear_channel)(struct scmi_chan *cinfo);
 	bool (*poll_done)(struct scmi_chan *cinfo, struct scmi_xfer *xfer);
+	/*
+	 * Optional, with sync_cmds_completed_on_ret: when send_message has
+	 * returned and the platform gave the channel back holding the reply to
+	 * xfer (its header is xfer's, reserved bits aside), fetch it as
+	 * fetch_response does and return true; otherwise touch nothing and
+	 * return false. The core then takes the reply without its interrupt.
+	 */
+	bool (*fetch_returned)(struct scmi_chan *cinfo, struct scmi_xfer *xfer);
 	/*
 	 * Wait until the channel holds a message for us (a response on a TX
 	 * channel, a notification or delayed response on an RX channel), or

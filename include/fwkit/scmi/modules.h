@@ -125,14 +125,38 @@ int scmi_module_read_nodes(const struct fw_dt *dt, int node,
 			   int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv,
 			   struct scmi_module_ids *ids);
 
-/* .items_at of a module whose state type keeps scmi_module_alloc's block in
- * field (offset + 1, so that 0 means none). */
-#define SCMI_MODULE_ITEMS(type, field) .items_at = offsetof(type, field) + 1
+/* The .items_at of a module whose state type keeps scmi_module_alloc's
+ * block in field (offset + 1, so that 0 means none). */
+#define SCMI_MODULE_ITEMS(type, field) (offsetof(type, field) + 1)
 
 /* The .msgs / .nmsgs / .versions / .nversions of a module, from its arrays. */
 #define SCMI_MODULE_TABLES(msg_table, version_list)                                                \
 	.msgs = (msg_table), .nmsgs = FW_ARRAY_SIZE(msg_table), .versions = (version_list),        \
 	.nversions = FW_ARRAY_SIZE(version_list)
+
+/*
+ * Defines scmi_<name>_module, the descriptor cmake/scmi_protocols.cmake
+ * names for <name>, from what varies: protocol id, its node under
+ * /scmi-platform, its message table and versions list, the type of its
+ * state (priv_size), its hooks (setup; reset_agent, destroy, msg_attributes
+ * or NULL), its items_at (SCMI_MODULE_ITEMS or 0), and last the version
+ * SCMI 2.0, 3.0, 3.1 and 3.2 define for the protocol (0 where the release
+ * does not have it).
+ */
+#define SCMI_PROTOCOL_MODULE(name, id, node, msg_table, version_list, state_type, setup_fn,        \
+			     reset_agent_fn, destroy_fn, msg_attributes_fn, items, ...)            \
+	const struct scmi_proto_module scmi_##name##_module = {                                    \
+		.protocol_id = (id),                                                               \
+		.node_name = (node),                                                               \
+		SCMI_MODULE_TABLES(msg_table, version_list),                                       \
+		.profile = { __VA_ARGS__ },                                                        \
+		.msg_attributes = (msg_attributes_fn),                                             \
+		.reset_agent = (reset_agent_fn),                                                   \
+		.priv_size = sizeof(state_type),                                                   \
+		.setup = (setup_fn),                                                               \
+		.destroy = (destroy_fn),                                                           \
+		.items_at = (items),                                                               \
+	}
 
 /* Set up every module that has a node under the platform node. */
 int scmi_modules_setup(struct scmi_platform *p, const void *fdt, int platform_node, char *err,

@@ -19,6 +19,7 @@
 #include <fwkit/base.h>
 
 #include <fwkit/optee/smc.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -154,10 +155,7 @@ static void tell_watcher(struct optee_drv *drv, uint32_t value)
 
 static void wake_bottom_half(struct optee_drv *drv)
 {
-	pthread_mutex_lock(&drv->notif_lock);
-	drv->bh_pending = true;
-	pthread_cond_signal(&drv->bh_cond);
-	pthread_mutex_unlock(&drv->notif_lock);
+	fw_flag_raise(&drv->notif_lock, &drv->bh_cond, &drv->bh_pending);
 }
 
 /* Reads values until the secure world says none is left; a peer that always says PENDING
@@ -237,11 +235,7 @@ static void *bh_thread(void *arg)
 
 static void stop_bottom_half(struct optee_drv *drv)
 {
-	pthread_mutex_lock(&drv->notif_lock);
-	drv->bh_stop = true;
-	pthread_cond_signal(&drv->bh_cond);
-	pthread_mutex_unlock(&drv->notif_lock);
-	pthread_join(drv->bh_thread, NULL);
+	fw_thread_stop(drv->bh_thread, &drv->notif_lock, &drv->bh_cond, &drv->bh_stop);
 }
 
 static void stop_irq(struct optee_drv *drv)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fwkit/base.h>
 #include <fwkit/sync.h>
 
 static bool config_ok(const struct optee_tee_config *cfg)
@@ -49,12 +50,7 @@ int optee_tee_create(const struct optee_tee_config *cfg, struct optee_tee **out)
 	rc = tee_threads_start(tee);
 	if (!rc)
 		rc = optee_tee_register_pta(tee, &optee_pta_device);
-	if (rc) {
-		optee_tee_destroy(tee);
-		return rc;
-	}
-	*out = tee;
-	return 0;
+	return FW_OUT_OR_DESTROY(rc, out, tee, optee_tee_destroy);
 }
 
 void optee_tee_destroy(struct optee_tee *tee)

@@ -222,9 +222,7 @@ static bool stopping(struct optee_tee *tee)
 {
 	bool v;
 
-	pthread_mutex_lock(&tee->lock);
-	v = tee->stopping;
-	pthread_mutex_unlock(&tee->lock);
+	fw_locked_read(&tee->lock, &v, &tee->stopping, sizeof(v));
 	return v;
 }
 

@@ -115,6 +115,8 @@ static int chan_start(struct scmi_agent *a, struct chan *c)
 		fw_err("scmi: completion by interrupt asked, but the channel has no interrupt");
 		return -EOPNOTSUPP;
 	}
+	c->takes_returned = c->c.tx && a->cfg.completion == SCMI_COMPLETION_AUTO &&
+			    a->desc->sync_cmds_completed_on_ret && a->desc->ops->fetch_returned;
 	ret = pool_ensure(a, &c->c);
 	if (ret || c->c.tx || !has_rx_thread(a->desc->ops))
 		return ret;

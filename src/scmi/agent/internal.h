@@ -79,6 +79,9 @@ struct xfer_pool {
 struct chan {
 	struct scmi_chan c;
 	atomic_int failed; /* scmi_chan_fail's err: every later command fails */
+	/* TX, AUTO mode, a transport with fetch_returned: a reply there when
+	 * send_message returns is taken without waiting for the interrupt */
+	bool takes_returned;
 	pthread_t rx_thread;
 	bool rx_thread_started;
 };

@@ -308,6 +308,15 @@ static int poll_for_reply(struct scmi_chan *cinfo, struct xfer *t)
 	return 0;
 }
 
+/* A reply taken in the owner's thread (polled, or there on return). */
+static inline void reply_taken(struct scmi_agent *a, struct xfer *t)
+{
+	agent_trace(a, "<-", scmi_hdr_pack(&t->x.hdr), t->x.rx.buf, t->x.rx.len, &t->x.status);
+	atomic_store_explicit(&t->state, XFER_RESP_OK, memory_order_relaxed);
+	t->sync_status = t->x.status;
+	atomic_fetch_add_explicit(&a->stats.responses, 1, memory_order_relaxed);
+}
+
 /* The reply of a polled or returned command, unless a delayed response
  * already filled it in (OoO). */
 static void fetch_polled_reply(struct scmi_chan *cinfo, struct xfer *t)
@@ -317,11 +326,7 @@ static void fetch_polled_reply(struct scmi_chan *cinfo, struct xfer *t)
 	xfer_busy_acquire(t);
 	if (atomic_load_explicit(&t->state, memory_order_relaxed) == XFER_SENT_OK) {
 		a->desc->ops->fetch_response(cinfo, &t->x);
-		agent_trace(a, "<-", scmi_hdr_pack(&t->x.hdr), t->x.rx.buf, t->x.rx.len,
-			    &t->x.status);
-		atomic_store_explicit(&t->state, XFER_RESP_OK, memory_order_relaxed);
-		t->sync_status = t->x.status;
-		atomic_fetch_add_explicit(&a->stats.responses, 1, memory_order_relaxed);
+		reply_taken(a, t);
 	}
 	xfer_busy_release(t);
 }
@@ -381,6 +386,32 @@ static bool reap(struct scmi_chan *cinfo, struct xfer *t)
 	return fw_completion_done(&t->done);
 }
 
+/*
+ * A transport that completes commands on return (an SMC) has the reply in
+ * its channel when send_message returns, and its interrupt raised too. In
+ * AUTO mode the reply is taken there, with the receive path's checks (the
+ * transport's: our header in a channel given back; ours: the transfer
+ * still waiting for it), without the interrupt: no lookup, no wake-up, no
+ * clock. Anything else (no reply yet, a header not ours, a delayed
+ * response that overtook it) takes the interrupt's way as before.
+ */
+static bool took_reply_on_return(struct scmi_chan *cinfo, struct xfer *t)
+{
+	struct scmi_agent *a = cinfo->agent;
+	bool took = false;
+
+	if (!FW_CONTAINER_OF(cinfo, struct chan, c)->takes_returned)
+		return false;
+	xfer_busy_acquire(t);
+	if (atomic_load_explicit(&t->state, memory_order_relaxed) == XFER_SENT_OK &&
+	    a->desc->ops->fetch_returned(cinfo, &t->x)) {
+		reply_taken(a, t);
+		took = true;
+	}
+	xfer_busy_release(t);
+	return took;
+}
+
 /* On success *sync_status is the synchronous reply's status. */
 static int wait_for_reply(struct scmi_chan *cinfo, struct xfer *t, int32_t *sync_status)
 {
@@ -391,7 +422,7 @@ static int wait_for_reply(struct scmi_chan *cinfo, struct xfer *t, int32_t *sync
 	if (t->x.poll_completion)
 		ret = wait_polled(cinfo, t);
 	else if (ops->wait_irq && ops->read_header)
-		ret = wait_irq_in_caller(cinfo, t);
+		ret = took_reply_on_return(cinfo, t) ? 0 : wait_irq_in_caller(cinfo, t);
 	else if (fw_completion_done(&t->done) || (ops->reap && reap(cinfo, t)))
 		ret = 0;
 	else

@@ -718,12 +718,7 @@ int scmi_board_create_platform(const struct scmi_board_platform *bp,
 		snprintf(err, errlen, "cannot build the board's platform: %s", strerror(-ret));
 	else if (bp->fdt)
 		ret = scmi_modules_setup(p, bp->fdt, bp->node, err, errlen);
-	if (ret) {
-		scmi_platform_destroy(p);
-		return ret;
-	}
-	*out = p;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, p, scmi_platform_destroy);
 }
 
 int scmi_board_add_smt_channel(const struct scmi_board_agent *a, struct fw_machine *m,
@@ -903,10 +898,5 @@ int scmi_board_build_optee_agent(const struct scmi_board_chan *c, fw_region_look
 	if (ret)
 		return ret;
 	ret = add_optee_channels(a, c, lookup, lookup_ctx, oa, err, errlen);
-	if (ret) {
-		scmi_agent_destroy(a);
-		return ret;
-	}
-	*out = a;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, a, scmi_agent_destroy);
 }

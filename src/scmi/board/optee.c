@@ -74,12 +74,7 @@ int scmi_board_optee_service(const struct scmi_board_platform *bp, struct fw_mac
 		return ret;
 	}
 	ret = add_channels(s, bp, m, err, errlen);
-	if (ret) {
-		scmi_optee_service_destroy(s);
-		return ret;
-	}
-	*out = s;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, s, scmi_optee_service_destroy);
 }
 
 int scmi_board_optee_register(void *service, struct optee_tee *tee)
@@ -145,12 +140,11 @@ int scmi_board_optee_firmware_open(const void *fdt, struct scmi_optee_firmware *
 		ret = 0; /* no SCMI platform on this board */
 	if (!ret && fw->svc)
 		ret = collect_shared(fw);
-	if (ret || !fw->svc) {
+	if (!ret && !fw->svc) { /* no OP-TEE agent on the board: *out stays NULL */
 		scmi_board_optee_firmware_close(fw);
-		return ret;
+		return 0;
 	}
-	*out = fw;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, fw, scmi_board_optee_firmware_close);
 }
 
 void scmi_board_optee_firmware_close(struct scmi_optee_firmware *fw)

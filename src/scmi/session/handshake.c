@@ -109,10 +109,5 @@ int scmi_session_attach(const char *path, const char *agent, int timeout_ms, str
 		snprintf(err, errlen, "%s: platform handshake failed: %s", path, strerror(-ret));
 	else
 		ret = hs_answer(l, path, deadline, peer, err, errlen);
-	if (ret) {
-		hw_link_close(l);
-		return ret;
-	}
-	*out = l;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, l, hw_link_close);
 }

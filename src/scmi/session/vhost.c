@@ -390,12 +390,7 @@ static int agent_open(const char *path, int fd, uint64_t deadline, unsigned int 
 	}
 	pthread_mutex_init(&va->lock, NULL);
 	ret = agent_build(va, path, fd, deadline, ring, cfg);
-	if (ret) {
-		scmi_vhost_agent_close(va);
-		return ret;
-	}
-	*out = va;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, va, scmi_vhost_agent_close);
 }
 
 int scmi_vhost_agent_open(const char *path, uint64_t deadline, unsigned int ring,

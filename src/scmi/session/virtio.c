@@ -75,12 +75,7 @@ int scmi_vhost_loop_open(struct scmi_platform *p, uint32_t agent_id,
 		return -ENOMEM;
 	l->fd[0] = l->fd[1] = l->cancel = -1;
 	ret = loop_start(l, p, agent_id, cfg);
-	if (ret) {
-		scmi_vhost_loop_close(l);
-		return ret;
-	}
-	*out = l;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, l, scmi_vhost_loop_close);
 }
 
 struct scmi_agent *scmi_vhost_loop_agent(const struct scmi_vhost_loop *l)

@@ -14,6 +14,7 @@
 #include <fwkit/scmi/msgbuf.h>
 #include <fwkit/scmi/transport_optee.h>
 #include <fwkit/scmi/transport_shmem.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -200,9 +201,7 @@ unsigned int scmi_optee_agent_channels(struct scmi_optee_agent *svc)
 {
 	unsigned int n;
 
-	pthread_mutex_lock(&svc->mu);
-	n = svc->nchannels;
-	pthread_mutex_unlock(&svc->mu);
+	fw_locked_read(&svc->mu, &n, &svc->nchannels, sizeof(n));
 	return n;
 }
 

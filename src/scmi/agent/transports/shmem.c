@@ -9,18 +9,11 @@
 
 #include <errno.h>
 
-void scmi_shmem_fetch_response(const struct smt_area *a, struct scmi_xfer *x, const char *who)
+void scmi_shmem_bad_response(const struct smt_area *a, struct scmi_xfer *x, const char *who,
+			     int err)
 {
-	int32_t status;
-	size_t len = 0;
-	int ret = smt_fetch_response(a, &status, x->rx.buf, x->rx.len, &len);
-
-	if (ret) {
-		fw_err("%s: malformed reply: length word %s", who,
-		       ret == -EPROTO ? "shorter than header and status" : "beyond the area");
-		status = smt_channel_error(a) ? SCMI_COMMS_ERROR : SCMI_PROTOCOL_ERROR;
-		len = 0;
-	}
-	x->status = status;
-	x->rx.len = len;
+	fw_err("%s: malformed reply: length word %s", who,
+	       err == -EPROTO ? "shorter than header and status" : "beyond the area");
+	x->status = smt_channel_error(a) ? SCMI_COMMS_ERROR : SCMI_PROTOCOL_ERROR;
+	x->rx.len = 0;
 }

@@ -30,6 +30,7 @@ struct smc_chan {
 	struct hw_doorbell irq;
 	enum hw_wait_mode mode;
 	_Atomic uint32_t mu; /* CHAN_FREE, CHAN_TAKEN or CHAN_CONTENDED */
+	uint32_t sent_hdr;   /* the command the lock holder wrote */
 	atomic_bool kicked;
 };
 
@@ -144,7 +145,8 @@ static int smc_send_message(struct scmi_chan *cinfo, struct scmi_xfer *x)
 	}
 	if (c->has_irq)
 		hw_doorbell_test(&c->irq); /* forget edges that belonged to earlier commands */
-	ret = smt_tx_prepare(&c->area, scmi_hdr_pack(&x->hdr), x->tx.buf, x->tx.len,
+	c->sent_hdr = scmi_hdr_pack(&x->hdr);
+	ret = smt_tx_prepare(&c->area, c->sent_hdr, x->tx.buf, x->tx.len,
 			     c->has_irq && !x->poll_completion);
 	if (ret)
 		goto unlock;
@@ -199,6 +201,23 @@ static bool smc_poll_done(struct scmi_chan *cinfo, struct scmi_xfer *x)
 	struct smc_chan *c = cinfo->transport_info;
 
 	return smt_poll_done(&c->area, scmi_hdr_pack(&x->hdr));
+}
+
+/* The reply is the platform's once it gave the channel back, and ours if
+ * its header is our command's: anything else is left to the interrupt path,
+ * which logs and drops it. */
+static bool smc_fetch_returned(struct scmi_chan *cinfo, struct scmi_xfer *x)
+{
+	struct smc_chan *c = cinfo->transport_info;
+
+	/* status first (acquire), then the header it publishes; x is the
+	 * command sent, whose header we still hold the channel for */
+	if (!(hw_word_load(c->area.status) &
+	      (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) ||
+	    ((hw_word_load(c->area.header) ^ c->sent_hdr) & ~SCMI_MSG_RESERVED_MASK))
+		return false;
+	scmi_shmem_fetch_response(&c->area, x, "scmi-smc");
+	return true;
 }
 
 /* How often a receiver without an interrupt looks at its channel. */
@@ -265,6 +284,7 @@ static const struct scmi_transport_ops smc_ops = {
 	.fetch_notification = smc_fetch_notification,
 	.clear_channel = smc_clear_channel,
 	.poll_done = smc_poll_done,
+	.fetch_returned = smc_fetch_returned,
 	.wait_irq = smc_wait_irq,
 	.kick = smc_kick,
 	.read_header = smc_read_header,

@@ -344,10 +344,7 @@ static void add_pending(struct vchan *ch, struct vmsg *m)
 
 static void wake_worker(struct vchan *ch)
 {
-	pthread_mutex_lock(&ch->list_lock);
-	ch->work = true;
-	pthread_cond_signal(&ch->list_cond);
-	pthread_mutex_unlock(&ch->list_lock);
+	fw_flag_raise(&ch->list_lock, &ch->list_cond, &ch->work);
 }
 
 /* ---- the transport ops ---- */
@@ -746,12 +743,7 @@ int scmi_virtio_transport_create(const struct scmi_virtio_transport_cfg *cfg,
 		off += bufs_size(i, cfg->num[i]);
 		vchan_init(vt, i);
 	}
-	if (ret) {
-		scmi_virtio_transport_destroy(vt);
-		return ret;
-	}
-	*out = vt;
-	return 0;
+	return FW_OUT_OR_DESTROY(ret, out, vt, scmi_virtio_transport_destroy);
 }
 
 void scmi_virtio_transport_destroy(struct scmi_virtio_transport *vt)

@@ -646,16 +646,7 @@ static void clock_destroy(void *priv)
 	}
 }
 
-const struct scmi_proto_module scmi_clock_module = {
-	.protocol_id = SCMI_PROTOCOL_CLOCK,
-	.node_name = "clocks",
-	SCMI_MODULE_TABLES(clock_msgs, clock_versions),
-	/* SCMI 2.0, 3.0, 3.1, 3.2 */
-	.profile = { SCMI_CLOCK_VERSION_1, SCMI_CLOCK_VERSION_2, SCMI_CLOCK_VERSION_2,
-		     SCMI_CLOCK_VERSION_3 },
-	.reset_agent = clock_reset_agent,
-	.priv_size = sizeof(struct clock_state),
-	.setup = clock_setup,
-	.destroy = clock_destroy,
-	SCMI_MODULE_ITEMS(struct clock_state, clocks),
-};
+SCMI_PROTOCOL_MODULE(clock, SCMI_PROTOCOL_CLOCK, "clocks", clock_msgs, clock_versions,
+		     struct clock_state, clock_setup, clock_reset_agent, clock_destroy, NULL,
+		     SCMI_MODULE_ITEMS(struct clock_state, clocks), SCMI_CLOCK_VERSION_1,
+		     SCMI_CLOCK_VERSION_2, SCMI_CLOCK_VERSION_2, SCMI_CLOCK_VERSION_3);

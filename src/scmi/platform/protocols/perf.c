@@ -512,16 +512,7 @@ static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	return scmi_module_read_nodes(dt, node, pf_parse_domain, pp, &pp->ids);
 }
 
-const struct scmi_proto_module scmi_perf_module = {
-	.protocol_id = SCMI_PROTOCOL_PERF,
-	.node_name = "perf-domains",
-	SCMI_MODULE_TABLES(pf_msgs, pf_versions),
-	/* SCMI 2.0, 3.0, 3.1, 3.2 */
-	.profile = { SCMI_PERF_VERSION_2_0, SCMI_PERF_VERSION_2_0, SCMI_PERF_VERSION_3_0,
-		     SCMI_PERF_VERSION_4_1 },
-	.reset_agent = pf_reset_agent,
-	.priv_size = sizeof(struct pf_priv),
-	.setup = pf_setup,
-	.destroy = pf_destroy,
-	SCMI_MODULE_ITEMS(struct pf_priv, d),
-};
+SCMI_PROTOCOL_MODULE(perf, SCMI_PROTOCOL_PERF, "perf-domains", pf_msgs, pf_versions, struct pf_priv,
+		     pf_setup, pf_reset_agent, pf_destroy, NULL,
+		     SCMI_MODULE_ITEMS(struct pf_priv, d), SCMI_PERF_VERSION_2_0,
+		     SCMI_PERF_VERSION_2_0, SCMI_PERF_VERSION_3_0, SCMI_PERF_VERSION_4_1);

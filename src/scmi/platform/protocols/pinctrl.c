@@ -583,14 +583,6 @@ static int pc_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	return ret;
 }
 
-const struct scmi_proto_module scmi_pinctrl_module = {
-	.protocol_id = SCMI_PROTOCOL_PINCTRL,
-	.node_name = "pinctrl",
-	SCMI_MODULE_TABLES(pc_msgs, pc_versions),
-	/* SCMI 2.0, 3.0, 3.1, 3.2 */
-	.profile = { 0, 0, 0, SCMI_PINCTRL_VERSION_1_0 },
-	.reset_agent = pc_reset_agent,
-	.priv_size = sizeof(struct pc_state),
-	.setup = pc_setup,
-	.destroy = pc_destroy,
-};
+SCMI_PROTOCOL_MODULE(pinctrl, SCMI_PROTOCOL_PINCTRL, "pinctrl", pc_msgs, pc_versions,
+		     struct pc_state, pc_setup, pc_reset_agent, pc_destroy, NULL, 0, 0, 0, 0,
+		     SCMI_PINCTRL_VERSION_1_0);

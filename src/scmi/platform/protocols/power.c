@@ -367,16 +367,7 @@ static int pd_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	return scmi_module_read_nodes(dt, node, pd_parse_domain, pp, &pp->ids);
 }
 
-const struct scmi_proto_module scmi_power_module = {
-	.protocol_id = SCMI_PROTOCOL_POWER,
-	.node_name = "power-domains",
-	SCMI_MODULE_TABLES(pd_msgs, pd_versions),
-	/* SCMI 2.0, 3.0, 3.1, 3.2 */
-	.profile = { SCMI_POWER_VERSION_2_0, SCMI_POWER_VERSION_2_0, SCMI_POWER_VERSION_3_0,
-		     SCMI_POWER_VERSION_3_1 },
-	.reset_agent = pd_reset_agent,
-	.priv_size = sizeof(struct pd_priv),
-	.setup = pd_setup,
-	.destroy = pd_destroy,
-	SCMI_MODULE_ITEMS(struct pd_priv, d),
-};
+SCMI_PROTOCOL_MODULE(power, SCMI_PROTOCOL_POWER, "power-domains", pd_msgs, pd_versions,
+		     struct pd_priv, pd_setup, pd_reset_agent, pd_destroy, NULL,
+		     SCMI_MODULE_ITEMS(struct pd_priv, d), SCMI_POWER_VERSION_2_0,
+		     SCMI_POWER_VERSION_2_0, SCMI_POWER_VERSION_3_0, SCMI_POWER_VERSION_3_1);

@@ -509,14 +509,6 @@ static int pcap_setup(struct scmi_platform *p, const struct fw_dt *dt, int node,
 	return scmi_module_each_node(dt, node, read_domain, s);
 }
 
-const struct scmi_proto_module scmi_powercap_module = {
-	.protocol_id = SCMI_PROTOCOL_POWERCAP,
-	.node_name = "powercap-domains",
-	SCMI_MODULE_TABLES(pcap_msgs, pcap_versions),
-	/* SCMI 2.0, 3.0, 3.1, 3.2 */
-	.profile = { 0, 0, SCMI_POWERCAP_VERSION_1_0, SCMI_POWERCAP_VERSION_2_0 },
-	.reset_agent = pcap_reset_agent,
-	.priv_size = sizeof(struct pcap_state),
-	.setup = pcap_setup,
-	.destroy = pcap_destroy,
-};
+SCMI_PROTOCOL_MODULE(powercap, SCMI_PROTOCOL_POWERCAP, "powercap-domains", pcap_msgs, pcap_versions,
+		     struct pcap_state, pcap_setup, pcap_reset_agent, pcap_destroy, NULL, 0, 0, 0,
+		     SCMI_POWERCAP_VERSION_1_0, SCMI_POWERCAP_VERSION_2_0);

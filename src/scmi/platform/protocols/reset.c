@@ -261,16 +261,7 @@ static void reset_destroy(void *priv)
 		scmi_subs_release(&s->domains[id].notify);
 }
 
-const struct scmi_proto_module scmi_reset_module = {
-	.protocol_id = SCMI_PROTOCOL_RESET,
-	.node_name = "reset-domains",
-	SCMI_MODULE_TABLES(reset_msgs, versions),
-	/* SCMI 2.0, 3.0, 3.1, 3.2 */
-	.profile = { SCMI_RESET_VERSION_1, SCMI_RESET_VERSION_2, SCMI_RESET_VERSION_3,
-		     SCMI_RESET_VERSION_31 },
-	.reset_agent = reset_reset_agent,
-	.priv_size = sizeof(struct reset_state),
-	.setup = reset_setup,
-	.destroy = reset_destroy,
-	SCMI_MODULE_ITEMS(struct reset_state, domains),
-};
+SCMI_PROTOCOL_MODULE(reset, SCMI_PROTOCOL_RESET, "reset-domains", reset_msgs, versions,
+		     struct reset_state, reset_setup, reset_reset_agent, reset_destroy, NULL,
+		     SCMI_MODULE_ITEMS(struct reset_state, domains), SCMI_RESET_VERSION_1,
+		     SCMI_RESET_VERSION_2, SCMI_RESET_VERSION_3, SCMI_RESET_VERSION_31);

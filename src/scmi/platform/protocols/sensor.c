@@ -100,10 +100,7 @@ static struct sensor_state *st_of(const struct scmi_msg *m)
 
 static void kick(struct sensor_state *st)
 {
-	pthread_mutex_lock(&st->tlock);
-	st->kick = true;
-	pthread_cond_signal(&st->tcond);
-	pthread_mutex_unlock(&st->tlock);
+	fw_flag_raise(&st->tlock, &st->tcond, &st->kick);
 }
 
 /* The sensor named by word idx: NOT_FOUND for an unknown id; with operate,
@@ -925,16 +922,7 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 	return 0;
 }
 
-const struct scmi_proto_module scmi_sensor_module = {
-	.protocol_id = SCMI_PROTOCOL_SENSOR,
-	.node_name = "sensors",
-	SCMI_MODULE_TABLES(sensor_msgs, versions),
-	/* SCMI 2.0, 3.0, 3.1, 3.2 */
-	.profile = { SCMI_SENSOR_VERSION_1_0, SCMI_SENSOR_VERSION_2_0, SCMI_SENSOR_VERSION_3_0,
-		     SCMI_SENSOR_VERSION_3_1 },
-	.reset_agent = sensor_reset_agent,
-	.priv_size = sizeof(struct sensor_state),
-	.setup = sensor_setup,
-	.destroy = sensor_destroy,
-	SCMI_MODULE_ITEMS(struct sensor_state, s),
-};
+SCMI_PROTOCOL_MODULE(sensor, SCMI_PROTOCOL_SENSOR, "sensors", sensor_msgs, versions,
+		     struct sensor_state, sensor_setup, sensor_reset_agent, sensor_destroy, NULL,
+		     SCMI_MODULE_ITEMS(struct sensor_state, s), SCMI_SENSOR_VERSION_1_0,
+		     SCMI_SENSOR_VERSION_2_0, SCMI_SENSOR_VERSION_3_0, SCMI_SENSOR_VERSION_3_1);

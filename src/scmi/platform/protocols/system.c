@@ -194,16 +194,7 @@ static int sys_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, 
 	return sys_read(dt, node, sp);
 }
 
-const struct scmi_proto_module scmi_system_module = {
-	.protocol_id = SCMI_PROTOCOL_SYSTEM,
-	.node_name = "system-power",
-	SCMI_MODULE_TABLES(sys_msgs, sys_versions),
-	/* SCMI 2.0, 3.0, 3.1, 3.2 */
-	.profile = { SCMI_SYSTEM_VERSION_1_0, SCMI_SYSTEM_VERSION_1_0, SCMI_SYSTEM_VERSION_2_0,
-		     SCMI_SYSTEM_VERSION_2_1 },
-	.msg_attributes = sys_msg_attributes,
-	.reset_agent = sys_reset_agent,
-	.priv_size = sizeof(struct sys_priv),
-	.setup = sys_setup,
-	.destroy = sys_destroy,
-};
+SCMI_PROTOCOL_MODULE(system, SCMI_PROTOCOL_SYSTEM, "system-power", sys_msgs, sys_versions,
+		     struct sys_priv, sys_setup, sys_reset_agent, sys_destroy, sys_msg_attributes,
+		     0, SCMI_SYSTEM_VERSION_1_0, SCMI_SYSTEM_VERSION_1_0, SCMI_SYSTEM_VERSION_2_0,
+		     SCMI_SYSTEM_VERSION_2_1);

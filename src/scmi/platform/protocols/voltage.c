@@ -360,15 +360,7 @@ static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int no
 	return scmi_module_read_nodes(dt, node, parse_domain, st, &st->ids);
 }
 
-const struct scmi_proto_module scmi_voltage_module = {
-	.protocol_id = SCMI_PROTOCOL_VOLTAGE,
-	.node_name = "voltage-domains",
-	SCMI_MODULE_TABLES(voltage_msgs, versions),
-	/* SCMI 2.0, 3.0, 3.1, 3.2 */
-	.profile = { 0, SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0,
-		     SCMI_VOLTAGE_VERSION_2_1 },
-	.reset_agent = voltage_reset_agent,
-	.priv_size = sizeof(struct voltage_state),
-	.setup = voltage_setup,
-	SCMI_MODULE_ITEMS(struct voltage_state, d),
-};
+SCMI_PROTOCOL_MODULE(voltage, SCMI_PROTOCOL_VOLTAGE, "voltage-domains", voltage_msgs, versions,
+		     struct voltage_state, voltage_setup, voltage_reset_agent, NULL, NULL,
+		     SCMI_MODULE_ITEMS(struct voltage_state, d), 0, SCMI_VOLTAGE_VERSION_1_0,
+		     SCMI_VOLTAGE_VERSION_2_0, SCMI_VOLTAGE_VERSION_2_1);
