@@ -231,6 +231,12 @@ static void test_string(void **state)
 	CHECK(fdt_setprop_string(r->fdt, dev(r), "label", "seven77"));
 	CHECK(fw_dt_string(&r->dt, dev(r), "label", s, sizeof(s), FW_DT_REQUIRED));
 	assert_string_equal(s, "seven77");
+	/* NUL-padded to the end: a fixed-size prefix of s is the string's. */
+	CHECK(fdt_setprop_string(r->fdt, dev(r), "label", "ab"));
+	CHECK(fw_dt_string(&r->dt, dev(r), "label", s, sizeof(s), FW_DT_REQUIRED));
+	assert_memory_equal(s, "ab\0\0\0\0\0\0", sizeof(s));
+	CHECK(fdt_setprop_string(r->fdt, dev(r), "label", "seven77"));
+	CHECK(fw_dt_string(&r->dt, dev(r), "label", s, sizeof(s), FW_DT_REQUIRED));
 	memcpy(r->s, s, sizeof(s));
 	expect_bad(r, "label", bad, FW_ARRAY_SIZE(bad), read_label);
 	assert_string_equal(r->s, "seven77");

@@ -28,45 +28,71 @@
 #define FW_OUT_OR_DESTROY(ret, out, obj, destroy)                                                  \
 	((ret) ? ((destroy)(obj), (ret)) : (*(out) = (obj), 0))
 
-/* Wire data is little-endian in every protocol fwkit speaks. */
+/* Wire data is little-endian in every protocol fwkit speaks. Each access
+ * is one unaligned load or store (a memcpy of constant size), swapped only
+ * on a big-endian host: byte-by-byte code through a uint8_t pointer may
+ * alias anything, and compilers then neither merge it nor keep it short. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FW_LE16(v) __builtin_bswap16(v)
+#define FW_LE32(v) __builtin_bswap32(v)
+#define FW_LE64(v) __builtin_bswap64(v)
+#else
+#define FW_LE16(v) (v)
+#define FW_LE32(v) (v)
+#define FW_LE64(v) (v)
+#endif
+
 static inline uint32_t fw_get_le32(const void *p)
 {
-	const uint8_t *b = p;
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return FW_LE32(v);
 }
 
 static inline uint16_t fw_get_le16(const void *p)
 {
-	const uint8_t *b = p;
-	return (uint16_t)(b[0] | b[1] << 8);
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return FW_LE16(v);
 }
 
 static inline uint64_t fw_get_le64(const void *p)
 {
-	const uint8_t *b = p;
-	return (uint64_t)fw_get_le32(b) | (uint64_t)fw_get_le32(b + 4) << 32;
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return FW_LE64(v);
 }
 
 static inline void fw_put_le32(void *p, uint32_t v)
 {
-	uint8_t *b = p;
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)(v >> 8);
-	b[2] = (uint8_t)(v >> 16);
-	b[3] = (uint8_t)(v >> 24);
+	v = FW_LE32(v);
+	memcpy(p, &v, sizeof(v));
 }
 
 static inline void fw_put_le16(void *p, uint16_t v)
 {
-	uint8_t *b = p;
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)(v >> 8);
+	v = FW_LE16(v);
+	memcpy(p, &v, sizeof(v));
 }
 
 static inline void fw_put_le64(void *p, uint64_t v)
 {
-	fw_put_le32(p, (uint32_t)v);
-	fw_put_le32((uint8_t *)p + 4, (uint32_t)(v >> 32));
+	v = FW_LE64(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+/* n values one after the other: one copy on a little-endian host. */
+static inline void fw_put_le64_array(void *p, const uint64_t *v, size_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	for (size_t i = 0; i < n; i++)
+		fw_put_le64((uint8_t *)p + 8 * i, v[i]);
+#else
+	memcpy(p, v, 8 * n);
+#endif
 }
 
 /* Copy a fixed-size name field from the wire into a C string, always

@@ -66,7 +66,8 @@ int fw_dt_u64(const struct fw_dt *dt, int node, const char *prop, uint64_t *v, u
 /* A flag: *v is whether it is present; a flag with a value is an error. */
 int fw_dt_flag(const struct fw_dt *dt, int node, const char *prop, bool *v);
 
-/* A string of 1 to cap - 1 printable characters, copied into dst[cap]. */
+/* A string of 1 to cap - 1 printable characters, copied into dst[cap] and
+ * NUL-padded to its end (so a fixed-size prefix of dst is the string's). */
 int fw_dt_string(const struct fw_dt *dt, int node, const char *prop, char *dst, size_t cap,
 		 unsigned int flags);
 

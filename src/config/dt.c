@@ -169,6 +169,7 @@ int fw_dt_string(const struct fw_dt *dt, int node, const char *prop, char *dst, 
 		return fw_dt_error(dt, node, prop,
 				   "must be one string of 1 to %zu printable characters", cap - 1);
 	memcpy(dst, p, n + 1);
+	memset(dst + n + 1, 0, cap - n - 1);
 	return 0;
 }
 

@@ -76,18 +76,31 @@ struct scmi_msg {
 
 /* Reply helpers: status first, then return values; never past out_cap. */
 void scmi_msg_status(struct scmi_msg *m, int32_t status);
+/* The reply could not take what a handler added: makes it the error reply
+ * (PROTOCOL_ERROR when the agent's buffer was the limit, else
+ * GENERIC_ERROR) and returns NULL. Out of line: it never happens on the
+ * way a reply usually goes. */
+uint8_t *scmi_msg_reply_full(struct scmi_msg *m);
 /* Room for len more bytes of reply, checked once: where to write them
  * (the reply grows by len), or NULL when the reply cannot hold them (the
  * reply is then an error, as scmi_msg_put_bytes would make it). One check
- * for a whole table instead of one per word. */
-uint8_t *scmi_msg_reserve(struct scmi_msg *m, size_t len);
+ * for a whole reply instead of one per word; inline, so it is a compare. */
+static inline uint8_t *scmi_msg_reserve(struct scmi_msg *m, size_t len)
+{
+	uint8_t *at = m->out + m->out_len;
+
+	if (len > m->out_cap - m->out_len)
+		return scmi_msg_reply_full(m);
+	m->out_len += len;
+	return at;
+}
 /* Append to the reply; false (and the reply becomes GENERIC_ERROR) when full. */
 bool scmi_msg_put_bytes(struct scmi_msg *m, const void *p, size_t len);
-/* The reply's common word, inline: one compare when it fits. */
+/* The reply's common word: a compare and a store when it fits. */
 static inline bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v)
 {
 	if (m->out_cap - m->out_len < 4)
-		return scmi_msg_reserve(m, 4) != NULL; /* makes the error reply */
+		return scmi_msg_reply_full(m) != NULL; /* false, the error reply made */
 	fw_put_le32(m->out + m->out_len, v);
 	m->out_len += 4;
 	return true;
@@ -106,6 +119,20 @@ static inline bool scmi_msg_put_name(struct scmi_msg *m, const char *name, size_
 		memcpy(at, name, n);
 	}
 	return at;
+}
+/* A name kept NUL-padded in at least SCMI_SHORT_NAME_MAX_SIZE bytes (as
+ * fw_dt_string leaves one): its short field, the first 15 characters and a
+ * NUL, is a fixed-size copy into reply room at, with no scan of the name. */
+static inline void scmi_short_name_copy(uint8_t *at, const char name[SCMI_SHORT_NAME_MAX_SIZE])
+{
+	memcpy(at, name, SCMI_SHORT_NAME_MAX_SIZE - 1);
+	at[SCMI_SHORT_NAME_MAX_SIZE - 1] = 0;
+}
+/* Whether such a name is longer than the short field holds: only then is
+ * its last byte not the padding. */
+static inline bool scmi_short_name_cut(const char name[SCMI_SHORT_NAME_MAX_SIZE])
+{
+	return name[SCMI_SHORT_NAME_MAX_SIZE - 1] != '\0';
 }
 static inline uint32_t scmi_msg_in_u32(const struct scmi_msg *m, size_t idx)
 {
@@ -282,6 +309,21 @@ static inline bool scmi_msg_id_found(struct scmi_msg *m, uint32_t id, size_t cou
 	return false;
 }
 bool scmi_msg_device_allowed(struct scmi_msg *m, uint32_t device_id);
+/* The index of device_id among the platform's devices, or -1. A device
+ * keeps its index for the platform's life, so a module finds its resources'
+ * devices once, at setup, and checks each message by index: */
+int scmi_platform_device_index(const struct scmi_platform *p, uint32_t device_id);
+/* scmi_msg_device_allowed for the device of index dev, without a lookup. */
+static inline bool scmi_msg_device_index_allowed(struct scmi_msg *m, unsigned int dev)
+{
+	const struct scmi_platform_agent *a = m->agent;
+	uint8_t pid = m->hdr.protocol_id;
+
+	if (a->dev_allowed[dev] && !(a->dev_proto_denied[dev][pid / 32] & (1u << (pid % 32))))
+		return true;
+	scmi_msg_status(m, SCMI_DENIED);
+	return false;
+}
 
 /* The reply of a *_NAME_GET message: a zero flags word, then the name in a
  * 64-byte field (SCMI_MAX_STR_SIZE). */

@@ -56,8 +56,9 @@ static void base_list_protocols(struct scmi_msg *m)
 	if (!at)
 		return;
 	fw_put_le32(at, (uint32_t)n);
+	if (n & 3) /* the last word's padding, before the ids fill its start */
+		fw_put_le32(at + 4 + (n & ~(size_t)3), 0);
 	memcpy(at + 4, v->ids + skip, n);
-	memset(at + 4 + n, 0, -n & 3);
 }
 
 static void base_discover_agent(struct scmi_msg *m)

@@ -22,7 +22,7 @@ void scmi_msg_status(struct scmi_msg *m, int32_t status)
 /* The reply cannot take len more bytes: the agent's buffer was too small
  * (TF-A: PROTOCOL_ERROR), or the handler overran the channel itself, which is
  * a platform bug and says so. */
-static bool reply_full(struct scmi_msg *m)
+uint8_t *scmi_msg_reply_full(struct scmi_msg *m)
 {
 	bool agent_cap = m->out_cap < m->max_msg_size;
 
@@ -31,19 +31,7 @@ static bool reply_full(struct scmi_msg *m)
 		       scmi_protocol_name(m->hdr.protocol_id),
 		       scmi_msg_name(m->hdr.protocol_id, m->hdr.id), m->out_cap);
 	scmi_msg_status(m, agent_cap ? SCMI_PROTOCOL_ERROR : SCMI_GENERIC_ERROR);
-	return false;
-}
-
-uint8_t *scmi_msg_reserve(struct scmi_msg *m, size_t len)
-{
-	uint8_t *at = m->out + m->out_len;
-
-	if (len > m->out_cap - m->out_len) {
-		reply_full(m);
-		return NULL;
-	}
-	m->out_len += len;
-	return at;
+	return NULL;
 }
 
 bool scmi_msg_put_bytes(struct scmi_msg *m, const void *src, size_t len)

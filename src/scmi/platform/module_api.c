@@ -20,10 +20,17 @@ int scmi_msg_agent_index(const struct scmi_msg *m)
 	return (int)m->agent->index;
 }
 
+int scmi_platform_device_index(const struct scmi_platform *p, uint32_t device_id)
+{
+	return platform_device_index(p, device_id);
+}
+
 bool scmi_msg_device_allowed(struct scmi_msg *m, uint32_t device_id)
 {
-	if (platform_device_access(m->p, m->agent, device_id, m->hdr.protocol_id))
-		return true;
+	int idx = platform_device_index(m->p, device_id);
+
+	if (idx >= 0)
+		return scmi_msg_device_index_allowed(m, (unsigned int)idx);
 	scmi_msg_status(m, SCMI_DENIED);
 	return false;
 }

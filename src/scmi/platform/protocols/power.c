@@ -29,8 +29,9 @@
 #define PD_MAX_RETENTION 8
 
 struct pd_domain {
-	char name[SCMI_MAX_STR_SIZE];
+	char name[SCMI_MAX_STR_SIZE]; /* NUL-padded */
 	uint32_t device;
+	unsigned int dev; /* the device's index (scmi_platform_device_index) */
 	bool async, sync, notify, req_notify;
 	uint32_t latency_us;
 	uint32_t initial;
@@ -59,13 +60,14 @@ static const uint32_t pd_versions[] = {
 	SCMI_POWER_VERSION_3_1,
 };
 
-/* The domain a message names, NULL with NOT_FOUND or DENIED set. */
-static struct pd_domain *pd_domain_of(struct scmi_msg *m, uint32_t id)
+/* The domain a message names, NULL with NOT_FOUND or DENIED set (inline
+ * as the other modules' lookups: it is most of a short handler). */
+static inline struct pd_domain *pd_domain_of(struct scmi_msg *m, uint32_t id)
 {
 	struct pd_priv *pp = m->priv;
 
 	if (!scmi_msg_id_found(m, id, pp->ndomains) ||
-	    !scmi_msg_device_allowed(m, pp->d[id].device))
+	    !scmi_msg_device_index_allowed(m, pp->d[id].dev))
 		return NULL;
 	return &pp->d[id];
 }
@@ -145,6 +147,7 @@ static void pd_domain_attributes(struct scmi_msg *m)
 	uint32_t v = scmi_msg_version(m), flags = 0;
 	struct pd_domain *d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
 	bool p2a = scmi_msg_p2a(m);
+	uint8_t *at;
 
 	if (!d)
 		return;
@@ -158,11 +161,13 @@ static void pd_domain_attributes(struct scmi_msg *m)
 	 * does not: Arm's SCMI 2.0 compliance suite checks them zero). */
 	if (d->req_notify && p2a && v >= SCMI_POWER_VERSION_3_0)
 		flags |= SUPPORTS_STATE_CHANGE_REQUESTED_NOTIFY;
-	if (v >= SCMI_POWER_VERSION_3_0 && strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+	if (v >= SCMI_POWER_VERSION_3_0 && scmi_short_name_cut(d->name))
 		flags |= SUPPORTS_EXTENDED_NAMES;
-	scmi_msg_put_u32(m, flags);
+	if (!(at = scmi_msg_reserve(m, 20)))
+		return;
+	fw_put_le32(at, flags);
 	/* The short name: the first 15 characters of an extended one. */
-	scmi_msg_put_name(m, d->name, SCMI_SHORT_NAME_MAX_SIZE);
+	scmi_short_name_copy(at + 4, d->name);
 }
 
 static void pd_state_set(struct scmi_msg *m)
@@ -293,6 +298,7 @@ static int pd_parse_identity(struct pd_priv *pp, const struct fw_dt *dt, int nod
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
 	    scmi_module_device(pp->p, dt, node, &d->device))
 		return -EINVAL;
+	d->dev = (unsigned int)scmi_platform_device_index(pp->p, d->device);
 	*out = d;
 	return 0;
 }

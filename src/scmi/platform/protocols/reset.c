@@ -21,8 +21,9 @@
 #include <stdlib.h>
 
 struct pdomain {
-	char name[SCMI_MAX_STR_SIZE];
+	char name[SCMI_MAX_STR_SIZE]; /* NUL-padded */
 	uint32_t device;
+	unsigned int dev;    /* the device's index (scmi_platform_device_index) */
 	uint32_t latency_us; /* SCMI_RESET_LATENCY_UNKNOWN when the board gives none */
 	bool async, notify_supported;
 	bool *held;	    /* explicit asserts, by agent index */
@@ -47,13 +48,14 @@ static struct reset_state *st(const struct scmi_msg *m)
 	return m->priv;
 }
 
-/* NOT_FOUND past the last domain, DENIED without access to its device. */
-static struct pdomain *domain_of(struct scmi_msg *m)
+/* NOT_FOUND past the last domain, DENIED without access to its device
+ * (inline as the other modules' lookups: it is most of a short handler). */
+static inline struct pdomain *domain_of(struct scmi_msg *m)
 {
 	uint32_t id = scmi_msg_in_u32(m, 0);
 
 	if (!scmi_msg_id_found(m, id, st(m)->ndomains) ||
-	    !scmi_msg_device_allowed(m, st(m)->domains[id].device))
+	    !scmi_msg_device_index_allowed(m, st(m)->domains[id].dev))
 		return NULL;
 	return &st(m)->domains[id];
 }
@@ -93,21 +95,22 @@ static void reset_protocol_attributes(struct scmi_msg *m)
 static void reset_domain_attributes(struct scmi_msg *m)
 {
 	struct pdomain *d = domain_of(m);
-	bool p2a = scmi_msg_p2a(m);
 	uint32_t attr = 0;
+	uint8_t *at;
 
 	if (!d)
 		return;
-	if (d->async && p2a)
-		attr |= SCMI_RESET_SUPPORTS_ASYNC;
-	if (d->notify_supported && p2a)
-		attr |= SCMI_RESET_SUPPORTS_NOTIFY;
-	if (scmi_msg_version(m) >= SCMI_RESET_VERSION_3 &&
-	    strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+	/* Both need the agent's platform-to-agent path: asked only then. */
+	if ((d->async || d->notify_supported) && scmi_msg_p2a(m))
+		attr |= (d->async ? SCMI_RESET_SUPPORTS_ASYNC : 0) |
+			(d->notify_supported ? SCMI_RESET_SUPPORTS_NOTIFY : 0);
+	if (scmi_short_name_cut(d->name) && scmi_msg_version(m) >= SCMI_RESET_VERSION_3)
 		attr |= SCMI_RESET_SUPPORTS_EXTENDED_NAMES;
-	scmi_msg_put_u32(m, attr);
-	scmi_msg_put_u32(m, d->latency_us);
-	scmi_msg_put_name(m, d->name, SCMI_SHORT_NAME_MAX_SIZE);
+	if (!(at = scmi_msg_reserve(m, 24)))
+		return;
+	fw_put_le32(at, attr);
+	fw_put_le32(at + 4, d->latency_us);
+	scmi_short_name_copy(at + 8, d->name);
 }
 
 static void reset_reset(struct scmi_msg *m)
@@ -207,6 +210,7 @@ static int read_domain(struct scmi_platform *p, const struct fw_dt *dt, int node
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
 	    scmi_module_device(p, dt, node, &d->device))
 		return -EINVAL;
+	d->dev = (unsigned int)scmi_platform_device_index(p, d->device);
 	d->latency_us = SCMI_RESET_LATENCY_UNKNOWN;
 	if (fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, UINT32_MAX, 0))
 		return -EINVAL;

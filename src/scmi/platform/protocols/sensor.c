@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_TRIPS      8
+#define MAX_TRIPS      8 /* bits of struct sensor.armed */
 #define MAX_AXES       6 /* a v2.0 reading of every axis fits a 128-byte message */
 #define MAX_FILE_BYTES 32
 #define TSTAMP_EXP     (-9) /* timestamps are fw_now_ns() nanoseconds */
@@ -51,6 +51,7 @@ struct sensor {
 	/* from the board */
 	char name[SCMI_SENSOR_MAX_NAME];
 	uint32_t device;
+	unsigned int dev; /* the device's index (scmi_platform_device_index) */
 	uint8_t type;
 	int scale;
 	enum src_kind src;
@@ -68,6 +69,7 @@ struct sensor {
 	/* state */
 	uint32_t config, config_default, config_owner;
 	struct trip trips[MAX_TRIPS];
+	uint8_t armed; /* bit t: trips[t] has a mode, a sample compares with it */
 	bool have_last;
 	int64_t last;
 	struct scmi_subs tp_notify, cu_notify;
@@ -102,14 +104,15 @@ static void kick(struct sensor_state *st)
 }
 
 /* The sensor named by word idx: NOT_FOUND for an unknown id; with operate,
- * DENIED when the agent may not use the sensor's device. */
-static struct sensor *get_sensor(struct scmi_msg *m, size_t idx, bool operate)
+ * DENIED when the agent may not use the sensor's device (inline as the
+ * other modules' lookups: it is most of a short handler). */
+static inline struct sensor *get_sensor(struct scmi_msg *m, size_t idx, bool operate)
 {
 	struct sensor_state *st = st_of(m);
 	uint32_t id = scmi_msg_in_u32(m, idx);
 
 	if (!scmi_msg_id_found(m, id, st->n) ||
-	    (operate && !scmi_msg_device_allowed(m, st->s[id].device)))
+	    (operate && !scmi_msg_device_index_allowed(m, st->s[id].dev)))
 		return NULL;
 	return &st->s[id];
 }
@@ -214,44 +217,58 @@ static void notify_agents(struct sensor_state *st, const struct sensor *s,
 				  0);
 }
 
-/* A new sample v: raise a trip point event for each trip point the value
- * crossed since the previous sample, in a direction it was configured for. */
+/* A trip point event for each armed trip point the value crossed since the
+ * previous sample, in a direction it was configured for. */
+static void raise_trips(struct sensor_state *st, struct sensor *s, int64_t v)
+{
+	for (unsigned int a = s->armed, t; a; a &= a - 1) {
+		const struct trip *tp = &s->trips[t = (unsigned int)__builtin_ctz(a)];
+		bool up = s->last < tp->value && v >= tp->value;
+		bool down = s->last > tp->value && v <= tp->value;
+		uint8_t ev[12];
+
+		if (!((up && (tp->mode & SCMI_SENSOR_TP_POSITIVE)) ||
+		      (down && (tp->mode & SCMI_SENSOR_TP_NEGATIVE))))
+			continue;
+		fw_put_le32(ev, tp->owner);
+		fw_put_le32(ev + 4, (uint32_t)(s - st->s));
+		fw_put_le32(ev + 8, FW_FIELD_PREP(SCMI_SENSOR_TP_EVT_ID, t) |
+					    (up ? SCMI_SENSOR_TP_EVT_ASCENDING : 0));
+		notify_agents(st, s, &s->tp_notify, SENSOR_TRIP_POINT_EVENT, ev, sizeof(ev));
+	}
+}
+
+/* A new sample v: the trip points it crossed (most sensors have none
+ * armed: then no comparing at all), then v is the previous sample. */
 static void evaluate_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 {
-	if (s->have_last) {
-		for (unsigned int t = 0; t < s->ntrips; t++) {
-			const struct trip *tp = &s->trips[t];
-			bool up = s->last < tp->value && v >= tp->value;
-			bool down = s->last > tp->value && v <= tp->value;
-			uint8_t ev[12];
-
-			if (!((up && (tp->mode & SCMI_SENSOR_TP_POSITIVE)) ||
-			      (down && (tp->mode & SCMI_SENSOR_TP_NEGATIVE))))
-				continue;
-			fw_put_le32(ev, tp->owner);
-			fw_put_le32(ev + 4, (uint32_t)(s - st->s));
-			fw_put_le32(ev + 8, FW_FIELD_PREP(SCMI_SENSOR_TP_EVT_ID, t) |
-						    (up ? SCMI_SENSOR_TP_EVT_ASCENDING : 0));
-			notify_agents(st, s, &s->tp_notify, SENSOR_TRIP_POINT_EVENT, ev,
-				      sizeof(ev));
-		}
-	}
+	if (s->have_last && s->armed)
+		raise_trips(st, s, v);
 	s->have_last = true;
 	s->last = v;
 }
 
-/* Sample the sensor now and write its readings as version v lays them out:
- * 8 bytes in v1.0, 16 per axis (value, timestamp) from v2.0. Returns the
- * size, or -errno when the source could not be read. */
+/* The size of the readings as version v lays them out: 8 bytes in v1.0, 16
+ * per axis (value, timestamp) from v2.0. */
+static size_t readings_size(const struct sensor *s, uint32_t v)
+{
+	return v < SCMI_SENSOR_VERSION_2_0 ? 8 : 16 * (size_t)(s->naxes ? s->naxes : 1);
+}
+
+/* Sample the sensor now and write its readings (readings_size bytes).
+ * Returns the size, or -errno when the source could not be read. The clock
+ * is read only when the value or the timestamp needs it. */
 static int readings(struct sensor_state *st, struct sensor *s, uint32_t v, uint8_t *out)
 {
-	uint64_t now = fw_now_ns();
-	int64_t val;
-	int ret = sample(s, now, &val);
-	unsigned int n = s->naxes ? s->naxes : 1;
 	bool ts = s->timestamped && (s->config & SCMI_SENS_CFG_TSTAMP_ENABLED_MASK);
+	uint64_t now = ts || s->src == SRC_RAMP || s->src == SRC_SINE ? fw_now_ns() : 0;
+	int64_t val;
+	unsigned int n = s->naxes ? s->naxes : 1;
+	int ret;
 
-	if (ret)
+	if (s->src == SRC_CONSTANT) /* no call for the commonest source */
+		val = s->value;
+	else if ((ret = sample(s, now, &val)))
 		return ret;
 	evaluate_trips(st, s, val);
 	if (v < SCMI_SENSOR_VERSION_2_0) {
@@ -481,6 +498,7 @@ static void sensor_trip_point_config(struct scmi_msg *m)
 		return;
 	}
 	s->trips[tp].mode = ctl & SCMI_SENSOR_TP_EVENT_MASK;
+	s->armed = (uint8_t)((s->armed & ~(1u << tp)) | (s->trips[tp].mode ? 1u << tp : 0));
 	s->trips[tp].value =
 		(int64_t)((uint64_t)scmi_msg_in_u32(m, 2) | (uint64_t)scmi_msg_in_u32(m, 3) << 32);
 	s->trips[tp].owner = m->agent->id;
@@ -495,8 +513,8 @@ static void sensor_reading_get(struct scmi_msg *m)
 {
 	struct sensor_state *st = st_of(m);
 	struct sensor *s = get_sensor(m, 0, true);
-	uint32_t flags = scmi_msg_in_u32(m, 1), v = scmi_msg_version(m);
-	uint8_t buf[16 * MAX_AXES];
+	uint32_t flags = scmi_msg_in_u32(m, 1), v;
+	uint8_t buf[16 * MAX_AXES], *at;
 	int len;
 
 	if (!s)
@@ -509,15 +527,18 @@ static void sensor_reading_get(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	len = readings(st, s, v, buf);
+	v = scmi_msg_version(m);
+	/* Synchronous: straight into the reply. */
+	at = flags & SCMI_SENSOR_READ_ASYNC ? buf : scmi_msg_reserve(m, readings_size(s, v));
+	if (!at)
+		return;
+	len = readings(st, s, v, at);
 	if (len < 0) {
 		scmi_msg_status(m, SCMI_HARDWARE_ERROR);
 		return;
 	}
-	if (!(flags & SCMI_SENSOR_READ_ASYNC)) {
-		scmi_msg_put_bytes(m, buf, (size_t)len);
+	if (at != buf)
 		return;
-	}
 	/* SENSOR_READING_COMPLETE: status, sensor id, the readings taken now. */
 	if (!scmi_msg_delayed_success(m, (uint32_t)(s - st->s), buf, (size_t)len, s->latency_us))
 		scmi_msg_status(m, SCMI_BUSY);
@@ -715,8 +736,10 @@ static void sensor_reset_agent(struct scmi_platform *p, void *priv, unsigned int
 		scmi_subs_drop(&s->tp_notify, p, agent_id);
 		scmi_subs_drop(&s->cu_notify, p, agent_id);
 		for (unsigned int t = 0; t < s->ntrips; t++)
-			if (s->trips[t].owner == agent_id)
+			if (s->trips[t].owner == agent_id) {
 				memset(&s->trips[t], 0, sizeof(s->trips[t]));
+				s->armed &= (uint8_t) ~(1u << t);
+			}
 		if (s->config_owner == agent_id)
 			restore_config(s);
 	}
@@ -782,6 +805,7 @@ static int parse_identity(struct sensor_state *st, const struct fw_dt *dt, int n
 	if (fw_dt_string(dt, node, "label", s->name, sizeof(s->name), FW_DT_REQUIRED) ||
 	    scmi_module_device(st->p, dt, node, &s->device))
 		return -EINVAL;
+	s->dev = (unsigned int)scmi_platform_device_index(st->p, s->device);
 	if (fw_dt_u32(dt, node, "fwkit,type", &type, 0, 0xFF, FW_DT_REQUIRED) ||
 	    fw_dt_s32(dt, node, "fwkit,scale", &scale, -16, 15, 0))
 		return -EINVAL;
