@@ -88,16 +88,14 @@ static void report_error(struct scmi_platform *p, struct scmi_platform_chan *c, 
 	platform_unlock(p);
 }
 
-/* The checks, in SCP-firmware's order: the message's descriptor, or the
- * status that answers it. */
-static int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a, struct scmi_msg *m,
-		     const struct scmi_msg_desc **dp)
+/* The checks after the header's, in SCP-firmware's order: the message's
+ * descriptor, or the status that answers it. */
+static int32_t check_all(struct scmi_platform *p, struct scmi_platform_agent *a, struct scmi_msg *m,
+			 const struct scmi_msg_desc **dp)
 {
 	const struct scmi_protocol *proto;
 	const struct scmi_msg_desc *d;
 
-	if (m->hdr.type != SCMI_MSG_TYPE_COMMAND || (m->raw_hdr & SCMI_MSG_RESERVED_MASK))
-		return SCMI_PROTOCOL_ERROR;
 	proto = p->protocols[m->hdr.protocol_id];
 	if (!proto)
 		return SCMI_NOT_SUPPORTED;
@@ -110,6 +108,29 @@ static int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a, str
 		return SCMI_PROTOCOL_ERROR;
 	if ((d->flags & SCMI_MSG_F_TRUSTED) && !a->trusted)
 		return SCMI_DENIED;
+	m->priv = proto->priv;
+	*dp = d;
+	return SCMI_SUCCESS;
+}
+
+/* The same checks: a command (type 0, reserved bits clear), then the
+ * agent's msg_ok bit answers for protocol, permission, version and
+ * trust at once; only a refused message goes through them one by one. */
+static inline int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a,
+			    struct scmi_msg *m, const struct scmi_msg_desc **dp)
+{
+	const unsigned int slot = p->proto_slot[m->hdr.protocol_id];
+	const struct scmi_protocol *proto;
+	const struct scmi_msg_desc *d;
+
+	if (m->raw_hdr & (SCMI_MSG_TYPE_MASK | SCMI_MSG_RESERVED_MASK))
+		return SCMI_PROTOCOL_ERROR;
+	if (!slot || !platform_msg_ok(a, slot, m->hdr.id))
+		return check_all(p, a, m, dp);
+	proto = p->protocols[m->hdr.protocol_id];
+	d = platform_desc_at(proto, m->hdr.id);
+	if (d->in_size != SCMI_IN_SIZE_ANY && m->in_len != d->in_size)
+		return SCMI_PROTOCOL_ERROR;
 	m->priv = proto->priv;
 	*dp = d;
 	return SCMI_SUCCESS;
@@ -148,14 +169,11 @@ static int32_t run_exclusive(struct scmi_platform *p, struct platform_agent_rt *
 	return status;
 }
 
-/* Checks and handler, the agent's lock held (or the whole platform). */
-static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m)
+/* The handler of a message that passed the checks, with the locks d asks
+ * for, the agent's lock held (or the whole platform). */
+static inline int32_t run(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m,
+			  const struct scmi_msg_desc *d)
 {
-	const struct scmi_msg_desc *d;
-	int32_t status = check(p, m->agent, m, &d);
-
-	if (status != SCMI_SUCCESS)
-		return status;
 	if ((d->flags & SCMI_MSG_F_EXCLUSIVE) && !platform_exclusive_held(p))
 		return run_exclusive(p, rt, m);
 	scmi_msg_status(m, SCMI_SUCCESS);
@@ -169,6 +187,15 @@ static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, s
 	return m->status;
 }
 
+/* Checks and handler. */
+static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m)
+{
+	const struct scmi_msg_desc *d;
+	int32_t status = check(p, m->agent, m, &d);
+
+	return status == SCMI_SUCCESS ? run(p, rt, m, d) : status;
+}
+
 static _Thread_local struct scmi_platform_chan *serving;
 _Thread_local struct platform_agent_rt *platform_held;
 
@@ -177,11 +204,12 @@ struct scmi_platform_chan *platform_serving(void)
 	return serving;
 }
 
-static size_t process_locked(struct scmi_platform_chan *c, struct platform_agent_rt *rt,
-			     struct scmi_msg *m)
+static inline size_t process_locked(struct scmi_platform_chan *c, struct platform_agent_rt *rt,
+				    struct scmi_msg *m)
 {
 	struct scmi_platform *p = c->p;
 	struct scmi_platform_chan *prev = serving;
+	const struct scmi_msg_desc *d;
 	int32_t status;
 
 	/* One writer (the lock holder): no read-modify-write needed. */
@@ -190,7 +218,9 @@ static size_t process_locked(struct scmi_platform_chan *c, struct platform_agent
 			      memory_order_relaxed);
 	platform_trace(p, "<-", c->agent, m->raw_hdr, m->in, m->in_len, false);
 	serving = c;
-	status = dispatch(p, rt, m);
+	status = check(p, m->agent, m, &d);
+	if (status == SCMI_SUCCESS)
+		status = run(p, rt, m, d);
 	serving = prev;
 	/* An error carries the status word only. */
 	if (status != SCMI_SUCCESS)
