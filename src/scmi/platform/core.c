@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <fwkit/scmi/smt.h>
 #include <fwkit/sync.h>
 
 /* Platforms made so far: a thread's cached channel lookup names its
@@ -386,67 +387,29 @@ static int chan_reindex(struct scmi_platform *p)
 	return 0;
 }
 
-/* Each thread's last lookup: a thread serving a conduit asks for the same
- * channel every time, and a lookup that finds the index unchanged needs
- * neither the index's lock nor its cache line, which every agent's
- * commands would otherwise write. */
-static _Thread_local struct chan_cache {
-	uint64_t serial, gen, key;
-	const char *transport;
-	struct scmi_platform_chan *c;
-} chan_cache;
+_Thread_local struct platform_chan_cache platform_chan_cache;
 
 /* A lookup the thread's cache missed: under the index's lock. */
-static struct scmi_platform_chan *chan_find_slow(struct scmi_platform *p, const char *transport,
-						 uint64_t key)
+struct scmi_platform_chan *platform_chan_find_slow(struct scmi_platform *p, const char *transport,
+						   uint64_t key)
 {
-	struct chan_cache *k = &chan_cache;
+	struct platform_chan_cache *k = &platform_chan_cache;
 
 	platform_plock(p, &p->chan_lock);
-	*k = (struct chan_cache){ .serial = p->serial,
-				  .gen = atomic_load_explicit(&p->chan_gen, memory_order_relaxed),
-				  .key = key,
-				  .transport = transport,
-				  .c = chan_probe(p, transport, key) };
+	*k = (struct platform_chan_cache){ .serial = p->serial,
+					   .gen = atomic_load_explicit(&p->chan_gen,
+								       memory_order_relaxed),
+					   .key = key,
+					   .transport = transport,
+					   .c = chan_probe(p, transport, key) };
 	plock_unlock(&p->chan_lock);
 	return k->c;
-}
-
-static inline struct scmi_platform_chan *chan_lookup(struct scmi_platform *p, const char *transport,
-						     uint64_t key)
-{
-	const struct chan_cache *k = &chan_cache;
-	uint64_t gen = atomic_load_explicit(&p->chan_gen, memory_order_acquire);
-
-	if (k->serial == p->serial && k->gen == gen && k->key == key && k->transport == transport)
-		return k->c;
-	return chan_find_slow(p, transport, key);
 }
 
 struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, const char *transport,
 						   uint64_t key)
 {
-	return chan_lookup(p, transport, key);
-}
-
-struct scmi_platform_chan *scmi_platform_chan_enter(struct scmi_platform *p, const char *transport,
-						    uint64_t key)
-{
-	struct scmi_platform_chan *c = chan_lookup(p, transport, key);
-
-	if (c && platform_must_lock(p, c->rt)) {
-		platform_plock(p, &c->rt->lock);
-		platform_held = c->rt;
-	}
-	return c;
-}
-
-void scmi_platform_chan_leave(struct scmi_platform_chan *c)
-{
-	if (platform_held != c->rt)
-		return; /* enter took nothing: the whole platform is ours */
-	platform_held = NULL;
-	plock_unlock(&c->rt->lock);
+	return platform_chan_lookup(p, transport, key);
 }
 
 /* Room for one more channel in p->chans. */
@@ -501,6 +464,11 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 			d->max_msg_size ? d->max_msg_size : SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE;
 		c->ops = d->ops;
 		c->tctx = d->tctx;
+		c->smt_a2p = d->smt_a2p;
+		c->smt_in = d->smt_in;
+		c->smt_irq = d->smt_irq;
+		if (d->smt_a2p)
+			c->smt_out_cap = FW_MIN(c->max_msg_size, smt_max_payload(d->smt_a2p));
 		c->p2a_on = d->ops && d->ops->post;
 		p->chans[p->nchans++] = c;
 		plock_lock(&p->chan_lock);

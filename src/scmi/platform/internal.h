@@ -85,6 +85,12 @@ struct scmi_platform_chan {
 	size_t max_msg_size;
 	const struct scmi_platform_chan_ops *ops;
 	void *tctx;
+	/* an SMT channel's (scmi_platform_chan_desc), and its reply room:
+	 * the area's payload, at most max_msg_size */
+	struct smt_area *smt_a2p;
+	struct smt_msg *smt_in;
+	struct hw_doorbell *smt_irq;
+	size_t smt_out_cap;
 	/* pending platform-to-agent messages, ordered by due time */
 	struct p2a_item queue[SCMI_PLATFORM_P2A_QUEUE];
 	unsigned int qhead, qcount;
@@ -237,14 +243,34 @@ static inline bool platform_exclusive_held(struct scmi_platform *p)
 			     pthread_self());
 }
 
-/* The agent lock this thread took in scmi_platform_chan_enter. */
-extern _Thread_local struct platform_agent_rt *platform_held;
-
-/* Whether this thread must take rt's lock for a command: not when it
- * holds it already, or the whole platform (scmi_platform_lock). */
-static inline bool platform_must_lock(struct scmi_platform *p, const struct platform_agent_rt *rt)
+/* Whether this thread must take an agent's lock for a command: not when
+ * it holds the whole platform (scmi_platform_lock). */
+static inline bool platform_must_lock(struct scmi_platform *p)
 {
-	return platform_held != rt && !platform_exclusive_held(p);
+	return !platform_exclusive_held(p);
+}
+
+/* Each thread's last channel lookup: a thread serving a conduit asks for
+ * the same channel every time, and a lookup that finds the index
+ * unchanged (chan_gen) needs neither the index's lock nor its cache line,
+ * which every agent's commands would otherwise write. */
+struct platform_chan_cache {
+	uint64_t serial, gen, key;
+	const char *transport;
+	struct scmi_platform_chan *c;
+};
+extern _Thread_local struct platform_chan_cache platform_chan_cache;
+struct scmi_platform_chan *platform_chan_find_slow(struct scmi_platform *p, const char *transport,
+						   uint64_t key);
+static inline struct scmi_platform_chan *platform_chan_lookup(struct scmi_platform *p,
+							      const char *transport, uint64_t key)
+{
+	const struct platform_chan_cache *k = &platform_chan_cache;
+	uint64_t gen = atomic_load_explicit(&p->chan_gen, memory_order_acquire);
+
+	if (k->serial == p->serial && k->gen == gen && k->key == key && k->transport == transport)
+		return k->c;
+	return platform_chan_find_slow(p, transport, key);
 }
 
 /* The channel whose command this thread is serving, if any. */
