@@ -632,8 +632,12 @@ void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a
 			memcpy(a->dev_allowed, a->dev_allowed_default, p->ndevices);
 			memset(a->dev_proto_denied, 0, p->ndevices * sizeof(*a->dev_proto_denied));
 		}
-		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
-		platform_protocols_changed(p, a);
+		/* What the protocol permissions make is rebuilt only when they change. */
+		if (memcmp(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed))) {
+			memcpy(a->proto_allowed, a->proto_allowed_default,
+			       sizeof(a->proto_allowed));
+			platform_protocols_changed(p, a);
+		}
 	}
 }
 

@@ -38,9 +38,14 @@ void platform_forget_versions(struct scmi_platform *p, const struct scmi_platfor
 {
 	struct platform_agent *pa = platform_agent_of(a);
 
-	for (unsigned int i = 0; i < FW_ARRAY_SIZE(pa->negotiated); i++)
-		atomic_store_explicit(&pa->negotiated[i], 0, memory_order_relaxed);
-	platform_msgs_changed(p, a, NULL);
+	/* Only a registered protocol can have been negotiated; only its row
+	 * changes. */
+	for (unsigned int i = 0; i < p->nprotos; i++) {
+		const struct scmi_protocol *proto = p->protocols[p->proto_ids[i]];
+
+		if (atomic_exchange_explicit(&pa->negotiated[proto->id], 0, memory_order_relaxed))
+			platform_msgs_changed(p, a, proto);
+	}
 }
 
 /* a's msg_ok row of proto, from the checks the command path would make. */
