@@ -534,7 +534,7 @@ static int slots_grow(struct scmi_platform *p)
 
 	for (unsigned int i = 0; i < p->nagents; i++) {
 		struct platform_agent *pa = p->agents[i];
-		uint64_t(*rows)[4] = realloc(pa->msg_ok, cap * sizeof(*rows));
+		_Atomic uint64_t(*rows)[4] = realloc(pa->msg_ok, cap * sizeof(*rows));
 
 		if (!rows)
 			return -ENOMEM;

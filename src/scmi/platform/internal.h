@@ -130,8 +130,10 @@ struct platform_agent {
 	 * test accepts a command for every check but its size; a clear bit
 	 * sends it to the full checks, which say which status answers it.
 	 * Rebuilt (platform_msgs_changed) under the agent's lock whenever what
-	 * it is made of changes; read by the agent's commands under it. */
-	uint64_t (*msg_ok)[4];
+	 * it is made of changes; read by the agent's commands, which hold it
+	 * too, except a command that gave it up for another agent's
+	 * (run_exclusive) and checks again: atomic words for that one. */
+	_Atomic uint64_t (*msg_ok)[4];
 	struct platform_agent_rt rt; /* its lock and command count */
 };
 
@@ -417,7 +419,10 @@ void platform_msgs_changed(struct scmi_platform *p, const struct scmi_platform_a
 static inline bool platform_msg_ok(const struct scmi_platform_agent *a, unsigned int slot,
 				   uint8_t id)
 {
-	return (platform_agent_of(a)->msg_ok[slot - 1][id / 64] >> (id % 64)) & 1;
+	uint64_t w = atomic_load_explicit(&platform_agent_of(a)->msg_ok[slot - 1][id / 64],
+					  memory_order_relaxed);
+
+	return (w >> (id % 64)) & 1;
 }
 
 #endif

@@ -52,16 +52,18 @@ void platform_forget_versions(struct scmi_platform *p, const struct scmi_platfor
 static void msg_row_build(struct scmi_platform *p, const struct scmi_platform_agent *a,
 			  const struct scmi_protocol *proto)
 {
-	uint64_t *row = platform_agent_of(a)->msg_ok[p->proto_slot[proto->id] - 1];
+	_Atomic uint64_t *row = platform_agent_of(a)->msg_ok[p->proto_slot[proto->id] - 1];
 	const unsigned int n = FW_MAX(proto->nmsgs, FW_ARRAY_SIZE(platform_core_msgs));
+	uint64_t bits[4] = { 0 };
 
-	memset(row, 0, sizeof(platform_agent_of(a)->msg_ok[0]));
 	for (unsigned int id = 0; id < n && platform_may_use(a, proto->id); id++) {
 		const struct scmi_msg_desc *d = platform_msg_desc(p, proto, a, id);
 
 		if (d && (a->trusted || !(d->flags & SCMI_MSG_F_TRUSTED)))
-			row[id / 64] |= 1ull << (id % 64);
+			bits[id / 64] |= 1ull << (id % 64);
 	}
+	for (unsigned int i = 0; i < FW_ARRAY_SIZE(bits); i++)
+		atomic_store_explicit(&row[i], bits[i], memory_order_relaxed);
 }
 
 void platform_msgs_changed(struct scmi_platform *p, const struct scmi_platform_agent *a,
