@@ -49,7 +49,7 @@ struct cost_msg {
 
 /* An agent's SMT channel as the bench drives it. */
 struct port {
-	uint32_t smc_id;
+	struct hw_smc_args smc;	     /* the SMC's registers: a0 the channel's function id */
 	uint8_t *tx;		     /* its agent-to-platform area */
 	_Atomic uint32_t *rx_status; /* its platform-to-agent area's status */
 };
@@ -132,21 +132,30 @@ static int parse_spec(const char *spec, struct cost_msg *m)
 	return 0;
 }
 
-/* One message through the platform, as the port's agent would send it. */
-static int32_t run_one(struct scmi_platform *p, const struct port *port, uint8_t proto, uint8_t id,
-		       const uint32_t *words, unsigned int nwords, uint16_t token)
+/* The header of message id of proto with the given token. */
+static uint32_t header(uint8_t proto, uint8_t id, uint16_t token)
 {
 	struct scmi_msg_hdr h = { .id = id, .protocol_id = proto, .seq = token & 0x3ff };
-	struct hw_smc_args a = { { port->smc_id } };
+
+	return scmi_hdr_pack(&h);
+}
+
+/* One message through the platform, as the port's agent sends it: the
+ * payload, flags, length and header (hdr) written into its area, the
+ * status word cleared to hand the area over, the SMC. The SMC's registers
+ * are the port's, the same for every message. */
+static inline int32_t run_one(struct scmi_platform *p, const struct port *port, uint32_t hdr,
+			      const uint32_t *words, unsigned int nwords)
+{
 	struct hw_smc_res r;
 
 	for (unsigned int i = 0; i < nwords; i++)
 		fw_put_le32(port->tx + SMT_MSG_PAYLOAD + 4 * i, words[i]);
 	fw_put_le32(port->tx + SMT_FLAGS, 0);
 	fw_put_le32(port->tx + SMT_LENGTH, 4 + 4 * nwords);
-	fw_put_le32(port->tx + SMT_MSG_HEADER, scmi_hdr_pack(&h));
+	fw_put_le32(port->tx + SMT_MSG_HEADER, hdr);
 	hw_word_store((_Atomic uint32_t *)(port->tx + SMT_CHANNEL_STATUS), 0);
-	scmi_platform_smc(p, &a, &r);
+	scmi_platform_smc(p, &port->smc, &r);
 	return (int32_t)fw_get_le32(port->tx + SMT_MSG_PAYLOAD);
 }
 
@@ -174,11 +183,13 @@ static int subscribe(struct scmi_session *s, const struct cost_msg *m, struct po
 		if (bp->agents[i].noptee || c->transport != SCMI_BOARD_SMC || !c->has_rx ||
 		    c->smc_id == HOST_SMC || !rx)
 			continue;
-		subs[n] = (struct port){ c->smc_id, area(s, c->tx_paddr, c->tx_size),
+		subs[n] = (struct port){ { { c->smc_id } },
+					 area(s, c->tx_paddr, c->tx_size),
 					 (_Atomic uint32_t *)(rx + SMT_CHANNEL_STATUS) };
 		for (unsigned int d = 0; d < bp->ndevices; d++)
 			scmi_platform_allow_device(p, bp->agents[i].id, bp->devices[d].id);
-		st = run_one(p, &subs[n], m->proto, m->sub_id, m->sub_words[0], m->nsub_words, 0);
+		st = run_one(p, &subs[n], header(m->proto, m->sub_id, 0), m->sub_words[0],
+			     m->nsub_words);
 		if (st != SCMI_SUCCESS)
 			return cli_fail("bench %s: agent %u cannot subscribe: %s", m->name,
 					bp->agents[i].id, scmi_status_name(st));
@@ -230,6 +241,7 @@ static int run_spec(struct scmi_session *s, const struct port *host, const struc
 	struct scmi_platform *p = scmi_session_platform(s);
 	struct port subs[MAX_SUBS];
 	int ret = m->nsubs ? subscribe(s, m, subs) : 0;
+	const uint32_t hdr = header(m->proto, m->id, 0);
 
 	if (!strncmp(m->name, "agent.", 6)) {
 		for (unsigned int k = 0; k < iterations; k++)
@@ -237,7 +249,8 @@ static int run_spec(struct scmi_session *s, const struct port *host, const struc
 		return ret;
 	}
 	for (unsigned int k = 0; k < iterations && !ret; k++) {
-		*st = run_one(p, host, m->proto, m->id, m->words[k % 2], m->nwords, (uint16_t)k);
+		*st = run_one(p, host, hdr | FW_FIELD_PREP(SCMI_MSG_TOKEN_ID_MASK, k & 0x3ff),
+			      m->words[k % 2], m->nwords);
 		if (m->nsubs)
 			ret = take_events(m, subs);
 	}
@@ -252,7 +265,7 @@ int bench_cost_run(int argc, char **argv, unsigned int iterations, bool json, co
 	const char *const *specs = (const char *const *)argv;
 	size_t nspecs = (size_t)argc;
 	struct scmi_session *s;
-	struct port host = { .smc_id = HOST_SMC };
+	struct port host = { .smc = { { HOST_SMC } } };
 	char err[256];
 	int ret;
 

@@ -41,6 +41,9 @@
 #include <fwkit/scmi/platform.h>
 
 struct scmi_platform_chan;
+struct smt_area;
+struct smt_msg;
+struct hw_doorbell;
 
 struct scmi_platform_chan_ops {
 	/* Send one whole message to the agent (the payload of a delayed
@@ -63,6 +66,14 @@ struct scmi_platform_chan_desc {
 	size_t max_msg_size;   /* payload bytes; 0: SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE */
 	const struct scmi_platform_chan_ops *ops;
 	void *tctx; /* the transport's channel context, passed to ops */
+	/* A transport whose commands arrive in an SMT area (served by
+	 * scmi_platform_smt_command): the area, the copy each command is read
+	 * into (payload room max_msg_size), and the doorbell rung after the
+	 * reply when the agent's flags ask for it (NULL: none). The channel
+	 * must then live as long as the platform. */
+	struct smt_area *smt_a2p;
+	struct smt_msg *smt_in;
+	struct hw_doorbell *smt_irq;
 };
 
 /* How soon the worker asks again after a post said -EINPROGRESS. */
@@ -103,16 +114,16 @@ void *scmi_platform_chan_tctx(const struct scmi_platform_chan *c);
 size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const void *in,
 			     size_t in_len, void *out, size_t out_cap);
 /*
- * For a transport whose channel buffers are shared by everyone ringing the
- * channel (SMT: the area and the copy of the command), and whose channels
- * outlive its calls: find the channel (NULL: none) and hold off its agent's
- * other commands until scmi_platform_chan_leave. scmi_platform_process and
- * scmi_platform_malformed for c in between take no lock of their own.
- * Other agents' commands go on meanwhile.
+ * The doorbell of an SMT channel (one created with smt_a2p) rang: serve the
+ * command in its area in one pass, as scmi_platform_process would, the
+ * agent's other commands held off meanwhile (the area and the copy serve
+ * one command at a time, even when two conduits ring the same key; other
+ * agents' commands go on). The command is copied out and checked first; a
+ * malformed one is answered PROTOCOL_ERROR with ERROR set, one not handed
+ * over (FREE or ERROR still set) is left alone; both are counted as
+ * malformed. false: no channel has that key (counted in unknown_smc).
  */
-struct scmi_platform_chan *scmi_platform_chan_enter(struct scmi_platform *p, const char *transport,
-						    uint64_t key);
-void scmi_platform_chan_leave(struct scmi_platform_chan *c);
+bool scmi_platform_smt_command(struct scmi_platform *p, const char *transport, uint64_t key);
 /*
  * A message the transport could not read (bad length, not handed over):
  * counted as malformed. With room for a status (out_cap >= 4) it is also a

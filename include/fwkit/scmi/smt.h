@@ -20,6 +20,9 @@
 #include <fwkit/hw.h>
 #include <fwkit/scmi/wire.h>
 
+#include <errno.h>
+#include <string.h>
+
 #define SMT_RESERVED0	   0x00
 #define SMT_CHANNEL_STATUS 0x04
 #define SMT_RESERVED1	   0x08
@@ -96,14 +99,55 @@ struct smt_msg {
  * channel over (FREE or ERROR still set); -EPROTO when length < 4 or
  * larger than the area (*why says which).
  */
-int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap, const char **why);
+static inline int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
+				    const char **why)
+{
+	const char *bad = NULL;
+
+	/* Copy first, check the copy: the agent may rewrite the area meanwhile. */
+	msg->status = hw_word_load(a->status);
+	msg->flags = hw_word_load(a->flags);
+	msg->length = hw_word_load(a->length);
+	msg->hdr = hw_word_load(a->header);
+	msg->payload_len = 0;
+	if (msg->status &
+	    (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) {
+		if (why)
+			*why = "channel not handed over (FREE or ERROR set)";
+		return -EBUSY;
+	}
+	if (msg->length < 4)
+		bad = "length shorter than the message header";
+	else if (msg->length - 4 > smt_max_payload(a))
+		bad = "length larger than the shared memory area";
+	else if (msg->length - 4 > cap)
+		bad = "length larger than the platform's message buffer";
+	if (!bad) {
+		msg->payload_len = msg->length - 4;
+		if (msg->payload_len)
+			memcpy(msg->payload, a->payload, msg->payload_len);
+	}
+	if (why)
+		*why = bad;
+	return bad ? -EPROTO : 0;
+}
 /* Write the response (header as received, payload starting with the
  * status) and set FREE, plus ERROR when error is true. */
 int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *payload, size_t len,
 			 bool error);
 /* The same for a payload the platform already wrote in place (from
  * a->payload, len bytes): no copy. */
-int smt_platform_publish(struct smt_area *a, uint32_t hdr, size_t len, bool error);
+static inline int smt_platform_publish(struct smt_area *a, uint32_t hdr, size_t len, bool error)
+{
+	if (len > smt_max_payload(a))
+		return -EMSGSIZE;
+	hw_word_store(a->length, (uint32_t)(4 + len));
+	hw_word_store(a->header, hdr);
+	/* Last: FREE hands the area back with the reply in it. */
+	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
+					 (error ? SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR : 0));
+	return 0;
+}
 /* Post a message on a P2A channel the agent has freed: -EBUSY if not free,
  * -EMSGSIZE if too large. Clears FREE, leaving the agent to set it. */
 int smt_platform_post(struct smt_area *a, uint32_t hdr, const void *payload, size_t len);

@@ -107,39 +107,6 @@ void smt_clear_channel(struct smt_area *a)
 	hw_word_wake(a->status);
 }
 
-int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap, const char **why)
-{
-	const char *bad = NULL;
-	size_t max = smt_max_payload(a);
-
-	/* Copy first, check the copy: the agent may rewrite the area meanwhile. */
-	msg->status = hw_word_load(a->status);
-	msg->flags = hw_word_load(a->flags);
-	msg->length = hw_word_load(a->length);
-	msg->hdr = hw_word_load(a->header);
-	msg->payload_len = 0;
-	if (msg->status &
-	    (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) {
-		if (why)
-			*why = "channel not handed over (FREE or ERROR set)";
-		return -EBUSY;
-	}
-	if (msg->length < 4)
-		bad = "length shorter than the message header";
-	else if (msg->length - 4 > max)
-		bad = "length larger than the shared memory area";
-	else if (msg->length - 4 > cap)
-		bad = "length larger than the platform's message buffer";
-	if (!bad) {
-		msg->payload_len = msg->length - 4;
-		if (msg->payload_len)
-			memcpy(msg->payload, payload(a), msg->payload_len);
-	}
-	if (why)
-		*why = bad;
-	return bad ? -EPROTO : 0;
-}
-
 int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size_t len, bool error)
 {
 	if (len > smt_max_payload(a))
@@ -147,17 +114,6 @@ int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size
 	if (len)
 		memcpy(payload(a), buf, len);
 	return smt_platform_publish(a, hdr, len, error);
-}
-
-int smt_platform_publish(struct smt_area *a, uint32_t hdr, size_t len, bool error)
-{
-	if (len > smt_max_payload(a))
-		return -EMSGSIZE;
-	hw_word_store(a->length, (uint32_t)(4 + len));
-	hw_word_store(a->header, hdr);
-	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
-					 (error ? SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR : 0));
-	return 0;
 }
 
 int smt_platform_post(struct smt_area *a, uint32_t hdr, const void *buf, size_t len)

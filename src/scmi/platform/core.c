@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <fwkit/scmi/smt.h>
 #include <fwkit/sync.h>
 
 /* Platforms made so far: a thread's cached channel lookup names its
@@ -36,6 +37,8 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 	p->base.version = p->cfg.base_version;
 	p->protocols[SCMI_PROTOCOL_BASE] = &p->base;
 	p->proto_ids[p->nprotos++] = SCMI_PROTOCOL_BASE;
+	p->proto_slot[SCMI_PROTOCOL_BASE] = 1;
+	p->slots_cap = 16;
 	*out = p;
 	return 0;
 }
@@ -175,6 +178,7 @@ static int agent_devices_grow(struct scmi_platform_agent *a, unsigned int old, u
 
 static void agent_free(struct platform_agent *pa)
 {
+	free(pa->msg_ok);
 	free(pa->pub.dev_allowed);
 	free(pa->pub.dev_allowed_default);
 	free(pa->pub.dev_proto_denied);
@@ -197,7 +201,8 @@ static struct scmi_platform_agent *agent_new(struct scmi_platform *p)
 	if (!(pa = aligned_alloc(_Alignof(struct platform_agent), sizeof(*pa))))
 		return NULL;
 	memset(pa, 0, sizeof(*pa));
-	if (p->devices_cap && agent_devices_grow(&pa->pub, 0, p->devices_cap)) {
+	pa->msg_ok = calloc(p->slots_cap, sizeof(*pa->msg_ok));
+	if (!pa->msg_ok || (p->devices_cap && agent_devices_grow(&pa->pub, 0, p->devices_cap))) {
 		agent_free(pa);
 		return NULL;
 	}
@@ -382,52 +387,29 @@ static int chan_reindex(struct scmi_platform *p)
 	return 0;
 }
 
-/* Each thread's last lookup: a thread serving a conduit asks for the same
- * channel every time, and a lookup that finds the index unchanged needs
- * neither the index's lock nor its cache line, which every agent's
- * commands would otherwise write. */
-static _Thread_local struct chan_cache {
-	uint64_t serial, gen, key;
-	const char *transport;
-	struct scmi_platform_chan *c;
-} chan_cache;
+_Thread_local struct platform_chan_cache platform_chan_cache;
 
-struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, const char *transport,
+/* A lookup the thread's cache missed: under the index's lock. */
+struct scmi_platform_chan *platform_chan_find_slow(struct scmi_platform *p, const char *transport,
 						   uint64_t key)
 {
-	struct chan_cache *k = &chan_cache;
-	uint64_t gen = atomic_load_explicit(&p->chan_gen, memory_order_acquire);
+	struct platform_chan_cache *k = &platform_chan_cache;
 
-	if (k->serial == p->serial && k->gen == gen && k->key == key && k->transport == transport)
-		return k->c;
 	platform_plock(p, &p->chan_lock);
-	*k = (struct chan_cache){ .serial = p->serial,
-				  .gen = atomic_load_explicit(&p->chan_gen, memory_order_relaxed),
-				  .key = key,
-				  .transport = transport,
-				  .c = chan_probe(p, transport, key) };
+	*k = (struct platform_chan_cache){ .serial = p->serial,
+					   .gen = atomic_load_explicit(&p->chan_gen,
+								       memory_order_relaxed),
+					   .key = key,
+					   .transport = transport,
+					   .c = chan_probe(p, transport, key) };
 	plock_unlock(&p->chan_lock);
 	return k->c;
 }
 
-struct scmi_platform_chan *scmi_platform_chan_enter(struct scmi_platform *p, const char *transport,
-						    uint64_t key)
+struct scmi_platform_chan *scmi_platform_chan_find(struct scmi_platform *p, const char *transport,
+						   uint64_t key)
 {
-	struct scmi_platform_chan *c = scmi_platform_chan_find(p, transport, key);
-
-	if (c && platform_must_lock(p, c->rt)) {
-		platform_plock(p, &c->rt->lock);
-		platform_held = c->rt;
-	}
-	return c;
-}
-
-void scmi_platform_chan_leave(struct scmi_platform_chan *c)
-{
-	if (platform_held != c->rt)
-		return; /* enter took nothing: the whole platform is ours */
-	platform_held = NULL;
-	plock_unlock(&c->rt->lock);
+	return platform_chan_lookup(p, transport, key);
 }
 
 /* Room for one more channel in p->chans. */
@@ -482,6 +464,11 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 			d->max_msg_size ? d->max_msg_size : SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE;
 		c->ops = d->ops;
 		c->tctx = d->tctx;
+		c->smt_a2p = d->smt_a2p;
+		c->smt_in = d->smt_in;
+		c->smt_irq = d->smt_irq;
+		if (d->smt_a2p)
+			c->smt_out_cap = FW_MIN(c->max_msg_size, smt_max_payload(d->smt_a2p));
 		c->p2a_on = d->ops && d->ops->post;
 		p->chans[p->nchans++] = c;
 		plock_lock(&p->chan_lock);
@@ -539,14 +526,40 @@ void *scmi_platform_chan_tctx(const struct scmi_platform_chan *c)
 	return c->tctx;
 }
 
-static void proto_ids_insert(struct scmi_platform *p, uint8_t id)
+/* Room for twice the protocol rows in every agent's msg_ok; the room
+ * grows only once all of them have it. */
+static int slots_grow(struct scmi_platform *p)
 {
-	unsigned int i = p->nprotos++;
+	unsigned int cap = 2 * p->slots_cap;
 
+	for (unsigned int i = 0; i < p->nagents; i++) {
+		struct platform_agent *pa = p->agents[i];
+		_Atomic uint64_t(*rows)[4] = realloc(pa->msg_ok, cap * sizeof(*rows));
+
+		if (!rows)
+			return -ENOMEM;
+		memset(rows + p->slots_cap, 0, (cap - p->slots_cap) * sizeof(*rows));
+		pa->msg_ok = rows;
+	}
+	p->slots_cap = cap;
+	return 0;
+}
+
+/* A new protocol id: its place in proto_ids, its lock (see
+ * platform_exclusive) and its msg_ok row, the next one. */
+static int proto_ids_insert(struct scmi_platform *p, uint8_t id)
+{
+	unsigned int i = p->nprotos;
+
+	if (i == p->slots_cap && slots_grow(p))
+		return -ENOMEM;
+	p->nprotos++;
+	p->proto_slot[id] = (uint8_t)p->nprotos;
 	plock_lock(&p->proto_lock[id]);
 	for (; i && p->proto_ids[i - 1] > id; i--)
 		p->proto_ids[i] = p->proto_ids[i - 1];
 	p->proto_ids[i] = id;
+	return 0;
 }
 
 int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_protocol *proto)
@@ -559,7 +572,7 @@ int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_p
 	if (p->protocols[proto->id] && proto->id != SCMI_PROTOCOL_BASE)
 		ret = -EEXIST;
 	else if (!p->protocols[proto->id])
-		proto_ids_insert(p, proto->id); /* its lock: see platform_exclusive */
+		ret = proto_ids_insert(p, proto->id);
 	if (!ret) {
 		p->protocols[proto->id] = proto;
 		platform_protocols_changed(p, NULL);
@@ -596,10 +609,11 @@ void platform_protocols_changed(struct scmi_platform *p, const struct scmi_platf
 {
 	if (a) {
 		visible_rebuild(p, a);
+		platform_msgs_changed(p, a, NULL);
 		return;
 	}
 	for (unsigned int i = 0; i < p->nagents; i++)
-		visible_rebuild(p, &p->agents[i]->pub);
+		platform_protocols_changed(p, &p->agents[i]->pub);
 }
 
 void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a,
@@ -618,8 +632,12 @@ void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a
 			memcpy(a->dev_allowed, a->dev_allowed_default, p->ndevices);
 			memset(a->dev_proto_denied, 0, p->ndevices * sizeof(*a->dev_proto_denied));
 		}
-		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
-		platform_protocols_changed(p, a);
+		/* What the protocol permissions make is rebuilt only when they change. */
+		if (memcmp(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed))) {
+			memcpy(a->proto_allowed, a->proto_allowed_default,
+			       sizeof(a->proto_allowed));
+			platform_protocols_changed(p, a);
+		}
 	}
 }
 

@@ -10,7 +10,10 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdio.h>
+
+#include <fwkit/scmi/smt.h>
 
 void scmi_msg_status(struct scmi_msg *m, int32_t status)
 {
@@ -76,16 +79,14 @@ static void report_error(struct scmi_platform *p, struct scmi_platform_chan *c, 
 	platform_unlock(p);
 }
 
-/* The checks, in SCP-firmware's order: the message's descriptor, or the
- * status that answers it. */
-static int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a, struct scmi_msg *m,
-		     const struct scmi_msg_desc **dp)
+/* The checks after the header's, in SCP-firmware's order: the message's
+ * descriptor, or the status that answers it. */
+static int32_t check_all(struct scmi_platform *p, struct scmi_platform_agent *a, struct scmi_msg *m,
+			 const struct scmi_msg_desc **dp)
 {
 	const struct scmi_protocol *proto;
 	const struct scmi_msg_desc *d;
 
-	if (m->hdr.type != SCMI_MSG_TYPE_COMMAND || (m->raw_hdr & SCMI_MSG_RESERVED_MASK))
-		return SCMI_PROTOCOL_ERROR;
 	proto = p->protocols[m->hdr.protocol_id];
 	if (!proto)
 		return SCMI_NOT_SUPPORTED;
@@ -98,6 +99,29 @@ static int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a, str
 		return SCMI_PROTOCOL_ERROR;
 	if ((d->flags & SCMI_MSG_F_TRUSTED) && !a->trusted)
 		return SCMI_DENIED;
+	m->priv = proto->priv;
+	*dp = d;
+	return SCMI_SUCCESS;
+}
+
+/* The same checks: a command (type 0, reserved bits clear), then the
+ * agent's msg_ok bit answers for protocol, permission, version and
+ * trust at once; only a refused message goes through them one by one. */
+static inline int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a,
+			    struct scmi_msg *m, const struct scmi_msg_desc **dp)
+{
+	const unsigned int slot = p->proto_slot[m->hdr.protocol_id];
+	const struct scmi_protocol *proto;
+	const struct scmi_msg_desc *d;
+
+	if (m->raw_hdr & (SCMI_MSG_TYPE_MASK | SCMI_MSG_RESERVED_MASK))
+		return SCMI_PROTOCOL_ERROR;
+	if (!slot || !platform_msg_ok(a, slot, m->hdr.id))
+		return check_all(p, a, m, dp);
+	proto = p->protocols[m->hdr.protocol_id];
+	d = platform_desc_at(proto, m->hdr.id);
+	if (d->in_size != SCMI_IN_SIZE_ANY && m->in_len != d->in_size)
+		return SCMI_PROTOCOL_ERROR;
 	m->priv = proto->priv;
 	*dp = d;
 	return SCMI_SUCCESS;
@@ -136,14 +160,11 @@ static int32_t run_exclusive(struct scmi_platform *p, struct platform_agent_rt *
 	return status;
 }
 
-/* Checks and handler, the agent's lock held (or the whole platform). */
-static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m)
+/* The handler of a message that passed the checks, with the locks d asks
+ * for, the agent's lock held (or the whole platform). */
+static inline int32_t run(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m,
+			  const struct scmi_msg_desc *d)
 {
-	const struct scmi_msg_desc *d;
-	int32_t status = check(p, m->agent, m, &d);
-
-	if (status != SCMI_SUCCESS)
-		return status;
 	if ((d->flags & SCMI_MSG_F_EXCLUSIVE) && !platform_exclusive_held(p))
 		return run_exclusive(p, rt, m);
 	scmi_msg_status(m, SCMI_SUCCESS);
@@ -157,43 +178,33 @@ static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, s
 	return m->status;
 }
 
+/* Checks and handler. */
+static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m)
+{
+	const struct scmi_msg_desc *d;
+	int32_t status = check(p, m->agent, m, &d);
+
+	return status == SCMI_SUCCESS ? run(p, rt, m, d) : status;
+}
+
 static _Thread_local struct scmi_platform_chan *serving;
-_Thread_local struct platform_agent_rt *platform_held;
 
 struct scmi_platform_chan *platform_serving(void)
 {
 	return serving;
 }
 
-static size_t process_locked(struct scmi_platform_chan *c, struct platform_agent_rt *rt,
-			     struct scmi_msg *m)
+/* One command on c, the agent's lock held (or the whole platform); the
+ * transport has checked that in_len <= max_msg_size and out_cap >= 4.
+ * Inlined into both callers: a call here would cost the SMT path a tenth
+ * of its instructions in saved registers. */
+static inline __attribute__((always_inline)) size_t process_locked(struct scmi_platform_chan *c,
+								   uint32_t hdr, const void *in,
+								   size_t in_len, void *out,
+								   size_t out_cap)
 {
 	struct scmi_platform *p = c->p;
 	struct scmi_platform_chan *prev = serving;
-	int32_t status;
-
-	/* One writer (the lock holder): no read-modify-write needed. */
-	atomic_store_explicit(&rt->commands,
-			      atomic_load_explicit(&rt->commands, memory_order_relaxed) + 1,
-			      memory_order_relaxed);
-	platform_trace(p, "<-", c->agent, m->raw_hdr, m->in, m->in_len, false);
-	serving = c;
-	status = dispatch(p, rt, m);
-	serving = prev;
-	/* An error carries the status word only. */
-	if (status != SCMI_SUCCESS)
-		scmi_msg_status(m, status);
-	platform_trace(p, "->", c->agent, m->raw_hdr, m->out, m->out_len, true);
-	if (status == SCMI_PROTOCOL_ERROR)
-		report_error(p, c, m->raw_hdr);
-	return m->out_len;
-}
-
-size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const void *in,
-			     size_t in_len, void *out, size_t out_cap)
-{
-	struct scmi_platform *p = c->p;
-	struct platform_agent_rt *rt = c->rt;
 	struct scmi_msg m = { .p = p,
 			      .agent = c->agent,
 			      .chan = c,
@@ -203,44 +214,138 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 			      .out = out,
 			      .out_cap = FW_MIN(out_cap, c->max_msg_size),
 			      .max_msg_size = c->max_msg_size };
-	bool own;
+	const struct scmi_msg_desc *d;
+	int32_t status;
+
+	scmi_hdr_unpack(hdr, &m.hdr);
+	/* One writer (the lock holder): no read-modify-write needed. */
+	atomic_store_explicit(&c->rt->commands,
+			      atomic_load_explicit(&c->rt->commands, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	platform_trace(p, "<-", c->agent, hdr, in, in_len, false);
+	serving = c;
+	status = check(p, m.agent, &m, &d);
+	if (status == SCMI_SUCCESS)
+		status = run(p, c->rt, &m, d);
+	serving = prev;
+	/* An error carries the status word only. */
+	if (status != SCMI_SUCCESS)
+		scmi_msg_status(&m, status);
+	platform_trace(p, "->", c->agent, hdr, out, m.out_len, true);
+	if (status == SCMI_PROTOCOL_ERROR)
+		report_error(p, c, hdr);
+	return m.out_len;
+}
+
+/* A message the transport could not read, the agent's lock held. */
+static size_t malformed_locked(struct scmi_platform_chan *c, uint32_t hdr, void *out,
+			       size_t out_cap)
+{
+	struct scmi_platform *p = c->p;
+
+	platform_lock(p);
+	p->stats.malformed++;
+	if (out_cap >= 4)
+		p->stats.commands++;
+	platform_unlock(p);
+	if (out_cap < 4)
+		return 0;
+	platform_trace(p, "<-", c->agent, hdr, NULL, 0, false);
+	fw_put_le32(out, (uint32_t)SCMI_PROTOCOL_ERROR);
+	platform_trace(p, "->", c->agent, hdr, out, 4, true);
+	report_error(p, c, hdr);
+	return 4;
+}
+
+size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const void *in,
+			     size_t in_len, void *out, size_t out_cap)
+{
+	bool own = platform_must_lock(c->p);
 	size_t len;
 
+	if (own)
+		platform_plock(c->p, &c->rt->lock);
 	if (out_cap < 4 || in_len > c->max_msg_size)
-		return scmi_platform_malformed(c, hdr, out, out_cap);
-	scmi_hdr_unpack(hdr, &m.hdr);
-	own = platform_must_lock(p, rt);
+		len = malformed_locked(c, hdr, out, out_cap);
+	else
+		len = process_locked(c, hdr, in, in_len, out, out_cap);
 	if (own)
-		platform_plock(p, &rt->lock);
-	len = process_locked(c, rt, &m);
-	if (own)
-		plock_unlock(&rt->lock);
+		plock_unlock(&c->rt->lock);
 	return len;
 }
 
 size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void *out,
 			       size_t out_cap)
 {
-	struct scmi_platform *p = c->p;
-	struct platform_agent_rt *rt = c->rt;
-	struct plock *own = platform_must_lock(p, rt) ? &rt->lock : NULL;
+	bool own = platform_must_lock(c->p);
+	size_t len;
 
 	if (own)
-		platform_plock(p, own);
-	platform_lock(p);
-	p->stats.malformed++;
-	if (out_cap >= 4)
-		p->stats.commands++;
-	platform_unlock(p);
-	if (out_cap >= 4) {
-		platform_trace(p, "<-", c->agent, hdr, NULL, 0, false);
-		fw_put_le32(out, (uint32_t)SCMI_PROTOCOL_ERROR);
-		platform_trace(p, "->", c->agent, hdr, out, 4, true);
-		report_error(p, c, hdr);
-	}
+		platform_plock(c->p, &c->rt->lock);
+	len = malformed_locked(c, hdr, out, out_cap);
 	if (own)
-		plock_unlock(own);
-	return out_cap >= 4 ? 4 : 0;
+		plock_unlock(&c->rt->lock);
+	return len;
+}
+
+/* An SMT command that could not be read (ret: smt_platform_read's). */
+static void smt_refused(struct scmi_platform_chan *c, int ret, const char *why)
+{
+	struct smt_msg *in = c->smt_in;
+
+	if (ret == -EBUSY) {
+		/* The agent rang without handing the channel over: nothing to answer. */
+		fw_warn("scmi platform: agent %u rang channel 0x%llx without handing it over",
+			c->agent->id, (unsigned long long)c->key);
+		malformed_locked(c, in->hdr, NULL, 0);
+		return;
+	}
+	fw_warn("scmi platform: agent %u channel 0x%llx: malformed message: %s", c->agent->id,
+		(unsigned long long)c->key, why);
+	smt_platform_publish(c->smt_a2p, in->hdr,
+			     malformed_locked(c, in->hdr, c->smt_a2p->payload, c->smt_out_cap),
+			     true);
+	if (c->smt_irq && (in->flags & SCMI_SHMEM_FLAG_INTR_ENABLED))
+		hw_doorbell_ring(c->smt_irq);
+}
+
+/* The area is the platform's until FREE is set again: the command is
+ * copied out and checked (its length is the agent's), the reply written
+ * straight into the area after one capacity check. */
+static inline void smt_serve(struct scmi_platform_chan *c)
+{
+	struct smt_msg *in = c->smt_in;
+	const char *why;
+	int ret = smt_platform_read(c->smt_a2p, in, c->max_msg_size, &why);
+
+	if (ret) {
+		smt_refused(c, ret, why);
+		return;
+	}
+	smt_platform_publish(c->smt_a2p, in->hdr,
+			     process_locked(c, in->hdr, in->payload, in->payload_len,
+					    c->smt_a2p->payload, c->smt_out_cap),
+			     false);
+	if (c->smt_irq && (in->flags & SCMI_SHMEM_FLAG_INTR_ENABLED))
+		hw_doorbell_ring(c->smt_irq);
+}
+
+bool scmi_platform_smt_command(struct scmi_platform *p, const char *transport, uint64_t key)
+{
+	struct scmi_platform_chan *c = platform_chan_lookup(p, transport, key);
+	bool own;
+
+	if (!c || !c->smt_a2p) {
+		scmi_platform_unknown_channel(p);
+		return false;
+	}
+	own = platform_must_lock(p);
+	if (own)
+		platform_plock(p, &c->rt->lock);
+	smt_serve(c);
+	if (own)
+		plock_unlock(&c->rt->lock);
+	return true;
 }
 
 void scmi_platform_unknown_channel(struct scmi_platform *p)

@@ -85,6 +85,12 @@ struct scmi_platform_chan {
 	size_t max_msg_size;
 	const struct scmi_platform_chan_ops *ops;
 	void *tctx;
+	/* an SMT channel's (scmi_platform_chan_desc), and its reply room:
+	 * the area's payload, at most max_msg_size */
+	struct smt_area *smt_a2p;
+	struct smt_msg *smt_in;
+	struct hw_doorbell *smt_irq;
+	size_t smt_out_cap;
 	/* pending platform-to-agent messages, ordered by due time */
 	struct p2a_item queue[SCMI_PLATFORM_P2A_QUEUE];
 	unsigned int qhead, qcount;
@@ -118,6 +124,16 @@ struct platform_agent {
 	/* NEGOTIATE_PROTOCOL_VERSION by protocol id; 0: none. Atomic: events
 	 * read another agent's while it negotiates. */
 	_Atomic uint32_t negotiated[256];
+	/* By protocol slot (scmi_platform.proto_slot), the message ids this
+	 * agent may send now: the protocol allowed to it, the message there at
+	 * the version in force, trusted-only ones to trusted agents. One bit
+	 * test accepts a command for every check but its size; a clear bit
+	 * sends it to the full checks, which say which status answers it.
+	 * Rebuilt (platform_msgs_changed) under the agent's lock whenever what
+	 * it is made of changes; read by the agent's commands, which hold it
+	 * too, except a command that gave it up for another agent's
+	 * (run_exclusive) and checks again: atomic words for that one. */
+	_Atomic uint64_t (*msg_ok)[4];
 	struct platform_agent_rt rt; /* its lock and command count */
 };
 
@@ -163,6 +179,10 @@ struct scmi_platform {
 	const struct scmi_protocol *protocols[256];
 	uint8_t proto_ids[256]; /* the registered ids, ascending: walks skip the gaps */
 	unsigned int nprotos;
+	/* by protocol id: its row in every agent's msg_ok + 1 (0: none), rows
+	 * given in registration order; every agent has room for slots_cap */
+	uint8_t proto_slot[256];
+	unsigned int slots_cap;
 	struct scmi_protocol base; /* scmi_base_protocol at cfg.base_version */
 	pthread_t worker;
 	bool worker_started;
@@ -225,14 +245,34 @@ static inline bool platform_exclusive_held(struct scmi_platform *p)
 			     pthread_self());
 }
 
-/* The agent lock this thread took in scmi_platform_chan_enter. */
-extern _Thread_local struct platform_agent_rt *platform_held;
-
-/* Whether this thread must take rt's lock for a command: not when it
- * holds it already, or the whole platform (scmi_platform_lock). */
-static inline bool platform_must_lock(struct scmi_platform *p, const struct platform_agent_rt *rt)
+/* Whether this thread must take an agent's lock for a command: not when
+ * it holds the whole platform (scmi_platform_lock). */
+static inline bool platform_must_lock(struct scmi_platform *p)
 {
-	return platform_held != rt && !platform_exclusive_held(p);
+	return !platform_exclusive_held(p);
+}
+
+/* Each thread's last channel lookup: a thread serving a conduit asks for
+ * the same channel every time, and a lookup that finds the index
+ * unchanged (chan_gen) needs neither the index's lock nor its cache line,
+ * which every agent's commands would otherwise write. */
+struct platform_chan_cache {
+	uint64_t serial, gen, key;
+	const char *transport;
+	struct scmi_platform_chan *c;
+};
+extern _Thread_local struct platform_chan_cache platform_chan_cache;
+struct scmi_platform_chan *platform_chan_find_slow(struct scmi_platform *p, const char *transport,
+						   uint64_t key);
+static inline struct scmi_platform_chan *platform_chan_lookup(struct scmi_platform *p,
+							      const char *transport, uint64_t key)
+{
+	const struct platform_chan_cache *k = &platform_chan_cache;
+	uint64_t gen = atomic_load_explicit(&p->chan_gen, memory_order_acquire);
+
+	if (k->serial == p->serial && k->gen == gen && k->key == key && k->transport == transport)
+		return k->c;
+	return platform_chan_find_slow(p, transport, key);
 }
 
 /* The channel whose command this thread is serving, if any. */
@@ -336,6 +376,16 @@ static inline uint32_t platform_in_force(const struct scmi_platform *p,
 	return v ? v : proto->version;
 }
 
+/* The descriptor of message id of proto, which exists (the core's
+ * messages first). */
+static inline const struct scmi_msg_desc *platform_desc_at(const struct scmi_protocol *proto,
+							   uint32_t id)
+{
+	if (id < FW_ARRAY_SIZE(platform_core_msgs) && platform_core_msgs[id].fn)
+		return &platform_core_msgs[id];
+	return &proto->msgs[id];
+}
+
 /* The message id of proto as agent a may send it (the core's common
  * messages included), or NULL: NOT_FOUND. Inline: every command asks. */
 static inline const struct scmi_msg_desc *platform_msg_desc(const struct scmi_platform *p,
@@ -349,7 +399,7 @@ static inline const struct scmi_msg_desc *platform_msg_desc(const struct scmi_pl
 		return &platform_core_msgs[id];
 	if (id >= proto->nmsgs || !proto->msgs[id].fn)
 		return NULL;
-	d = &proto->msgs[id];
+	d = platform_desc_at(proto, id);
 	/* NEGOTIATE follows the implemented version, so that an agent that
 	 * negotiated down can still go further down. */
 	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
@@ -358,5 +408,21 @@ static inline const struct scmi_msg_desc *platform_msg_desc(const struct scmi_pl
 }
 /* RESET_AGENT_CONFIGURATION: every protocol back at its implemented version. */
 void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a);
+/* a's msg_ok row of proto again (proto NULL: every row; a NULL: every
+ * agent's), after a change to the agent's protocol permissions, negotiated
+ * versions or the protocols registered. */
+void platform_msgs_changed(struct scmi_platform *p, const struct scmi_platform_agent *a,
+			   const struct scmi_protocol *proto);
+
+/* Whether a may send message id of the protocol in slot (proto_slot,
+ * nonzero): the command path's one test for every check but the size. */
+static inline bool platform_msg_ok(const struct scmi_platform_agent *a, unsigned int slot,
+				   uint8_t id)
+{
+	uint64_t w = atomic_load_explicit(&platform_agent_of(a)->msg_ok[slot - 1][id / 64],
+					  memory_order_relaxed);
+
+	return (w >> (id % 64)) & 1;
+}
 
 #endif

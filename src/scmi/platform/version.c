@@ -38,9 +38,46 @@ void platform_forget_versions(struct scmi_platform *p, const struct scmi_platfor
 {
 	struct platform_agent *pa = platform_agent_of(a);
 
-	(void)p;
-	for (unsigned int i = 0; i < FW_ARRAY_SIZE(pa->negotiated); i++)
-		atomic_store_explicit(&pa->negotiated[i], 0, memory_order_relaxed);
+	/* Only a registered protocol can have been negotiated; only its row
+	 * changes. */
+	for (unsigned int i = 0; i < p->nprotos; i++) {
+		const struct scmi_protocol *proto = p->protocols[p->proto_ids[i]];
+
+		if (atomic_exchange_explicit(&pa->negotiated[proto->id], 0, memory_order_relaxed))
+			platform_msgs_changed(p, a, proto);
+	}
+}
+
+/* a's msg_ok row of proto, from the checks the command path would make. */
+static void msg_row_build(struct scmi_platform *p, const struct scmi_platform_agent *a,
+			  const struct scmi_protocol *proto)
+{
+	_Atomic uint64_t *row = platform_agent_of(a)->msg_ok[p->proto_slot[proto->id] - 1];
+	const unsigned int n = FW_MAX(proto->nmsgs, FW_ARRAY_SIZE(platform_core_msgs));
+	uint64_t bits[4] = { 0 };
+
+	for (unsigned int id = 0; id < n && platform_may_use(a, proto->id); id++) {
+		const struct scmi_msg_desc *d = platform_msg_desc(p, proto, a, id);
+
+		if (d && (a->trusted || !(d->flags & SCMI_MSG_F_TRUSTED)))
+			bits[id / 64] |= 1ull << (id % 64);
+	}
+	for (unsigned int i = 0; i < FW_ARRAY_SIZE(bits); i++)
+		atomic_store_explicit(&row[i], bits[i], memory_order_relaxed);
+}
+
+void platform_msgs_changed(struct scmi_platform *p, const struct scmi_platform_agent *a,
+			   const struct scmi_protocol *proto)
+{
+	if (!a) {
+		for (unsigned int i = 0; i < p->nagents; i++)
+			platform_msgs_changed(p, &p->agents[i]->pub, proto);
+	} else if (proto) {
+		msg_row_build(p, a, proto);
+	} else {
+		for (unsigned int i = 0; i < p->nprotos; i++)
+			msg_row_build(p, a, p->protocols[p->proto_ids[i]]);
+	}
 }
 
 static void core_version(struct scmi_msg *m)
@@ -80,6 +117,7 @@ void scmi_core_negotiate_version(struct scmi_msg *m)
 	}
 	atomic_store_explicit(&platform_agent_of(m->agent)->negotiated[proto->id], v,
 			      memory_order_relaxed);
+	platform_msgs_changed(m->p, m->agent, proto);
 }
 
 /* Every protocol has these in every version, whatever its table says. */

@@ -25,15 +25,13 @@
 struct smt_chan {
 	struct scmi_platform_chan *chan;
 	uint32_t smc_id;
-	size_t cap; /* the channel's max_msg_size */
 	struct smt_area a2p;
 	bool has_a2p_irq;
 	struct hw_doorbell a2p_irq;
 	struct smt_area p2a;
 	bool has_p2a_irq;
 	struct hw_doorbell p2a_irq;
-	struct smt_msg *in; /* the command, copied out of the area */
-	size_t out_cap;	    /* the reply's room in the area */
+	struct smt_msg *in; /* the command, copied out of the area by the core */
 	/* the P2A waiter */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -164,7 +162,6 @@ static int smt_chan_init(struct smt_chan *t, const struct scmi_smt_smc_chan_cfg 
 	t->in = malloc(sizeof(*t->in) + max);
 	if (!t->in)
 		return -ENOMEM;
-	t->out_cap = FW_MIN(max, smt_max_payload(&t->a2p));
 	if (attach_irq(&t->a2p_irq, &t->has_a2p_irq, cfg->a2p_irq_shm, cfg->a2p_irq_off) ||
 	    attach_irq(&t->p2a_irq, &t->has_p2a_irq, cfg->p2a_irq_shm, cfg->p2a_irq_off))
 		return -EINVAL;
@@ -182,17 +179,19 @@ int scmi_smt_smc_add_channel(struct scmi_platform *p, uint32_t agent_id,
 			cfg->max_msg_size ? cfg->max_msg_size : SCMI_PLATFORM_DEFAULT_MAX_MSG_SIZE,
 		.ops = cfg->p2a_shm ? &smt_ops_p2a : &smt_ops_a2p_only,
 		.tctx = t,
+		.smt_a2p = &t->a2p,
 	};
 	int ret;
 
 	if (!t)
 		return -ENOMEM;
 	t->smc_id = cfg->smc_id;
-	t->cap = d.max_msg_size;
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->cond, NULL);
 	fw_completion_init(&t->exited);
 	ret = smt_chan_init(t, cfg, d.max_msg_size);
+	d.smt_in = t->in;
+	d.smt_irq = t->has_a2p_irq ? &t->a2p_irq : NULL;
 	if (!ret)
 		ret = scmi_platform_chan_create(p, agent_id, &d, &t->chan);
 	if (ret) {
@@ -229,53 +228,15 @@ int scmi_smt_smc_reset_channel(struct scmi_platform *p, uint32_t smc_id)
 	return 0;
 }
 
-/* One command, under its agent's lock (the area and t->in are the
- * channel's): copy it out, have the platform answer straight into the
- * area, which is ours until FREE is set again, then hand it back. */
-static void serve(struct smt_chan *t)
-{
-	const char *why = NULL;
-	int ret = smt_platform_read(&t->a2p, t->in, t->cap, &why);
-	uint32_t hdr = t->in->hdr;
-	size_t len;
-
-	if (ret == -EBUSY) {
-		/* The agent rang without handing the channel over: nothing to answer. */
-		fw_warn("scmi platform: agent %u rang channel 0x%x without handing it over",
-			scmi_platform_chan_agent_id(t->chan), t->smc_id);
-		scmi_platform_malformed(t->chan, hdr, NULL, 0);
-		return;
-	}
-	if (ret) {
-		fw_warn("scmi platform: agent %u channel 0x%x: malformed message: %s",
-			scmi_platform_chan_agent_id(t->chan), t->smc_id, why);
-		len = scmi_platform_malformed(t->chan, hdr, t->a2p.payload, t->out_cap);
-	} else {
-		len = scmi_platform_process(t->chan, hdr, t->in->payload, t->in->payload_len,
-					    t->a2p.payload, t->out_cap);
-	}
-	smt_platform_publish(&t->a2p, hdr, len, ret != 0);
-	if (t->has_a2p_irq && (t->in->flags & SCMI_SHMEM_FLAG_INTR_ENABLED))
-		hw_doorbell_ring(&t->a2p_irq);
-}
-
 void scmi_platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res)
 {
-	struct scmi_platform *p = ctx;
-	/* SMT channels live as long as the platform. Only this agent's
-	 * commands wait for this one: the channel's buffers serve one command
-	 * at a time, even when two conduits ring the same id. */
-	struct scmi_platform_chan *c =
-		args->a[0] <= UINT32_MAX
-			? scmi_platform_chan_enter(p, SCMI_SMT_SMC_TRANSPORT, args->a[0])
-			: NULL;
-
-	if (!c) {
-		scmi_platform_unknown_channel(p);
+	if (args->a[0] > UINT32_MAX) {
+		scmi_platform_unknown_channel(ctx);
 		res->a[0] = HW_SMCCC_NOT_SUPPORTED;
 		return;
 	}
-	serve(scmi_platform_chan_tctx(c));
-	scmi_platform_chan_leave(c);
-	res->a[0] = HW_SMCCC_SUCCESS;
+	/* The core serves the command in the channel's area in one pass. */
+	res->a[0] = scmi_platform_smt_command(ctx, SCMI_SMT_SMC_TRANSPORT, args->a[0])
+			    ? HW_SMCCC_SUCCESS
+			    : HW_SMCCC_NOT_SUPPORTED;
 }
