@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -102,10 +103,26 @@ static void drain(int fd, char *buf, size_t cap)
 		buf[n] = '\0';
 }
 
+/* How long a child the test expects to end may take to do so: far beyond
+ * any here, so that reaching it means a hang. */
+#define TH_EXIT_NS (60 * (int64_t)FW_NSEC_PER_SEC)
+
 int th_exit_status(pid_t pid)
 {
-	int st;
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), st;
 
+	/* A pidfd becomes readable when the process ends; without one (an
+	 * old kernel) the wait is unbounded, as it always was. */
+	if (pfd >= 0) {
+		int ret = fw_wait_readable(pfd, fw_deadline(TH_EXIT_NS));
+
+		close(pfd);
+		if (ret) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			fail_msg("child %d did not end", (int)pid);
+		}
+	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

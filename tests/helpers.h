@@ -92,7 +92,8 @@ int th_run_fwkit(char *out, size_t out_cap, char *err, size_t err_cap, ...);
 int th_run_fwkitv(char *out, size_t out_cap, char *err, size_t err_cap, const char *const *args);
 
 /* Reap the child pid (asserting it was ours): its exit status, or 128 +
- * the signal that ended it. */
+ * the signal that ended it. One that has not ended after a minute is
+ * killed and the test fails. */
 int th_exit_status(pid_t pid);
 
 /* Start FWKIT_BIN with args (NULL-terminated) running beside the test, its stdin, stdout

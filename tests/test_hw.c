@@ -38,11 +38,13 @@ static bool fd_is_open(int fd)
 	return fcntl(fd, F_GETFD) >= 0;
 }
 
-/* The deadline of every link handshake here: never reached when all is
- * well, and a hang becomes a failure. */
+/* The bound of every wait for something that must happen: never reached
+ * when all is well, and a hang becomes a failure. */
+#define LONG_NS (10 * (int64_t)FW_NSEC_PER_SEC)
+
 static uint64_t soon(void)
 {
-	return fw_deadline(10 * (int64_t)FW_NSEC_PER_SEC);
+	return fw_deadline(LONG_NS);
 }
 
 /* A memfd of size bytes as a well-behaved peer sends it: size sealed. */
@@ -261,7 +263,7 @@ static int ring_when_asleep(void *shm, uint64_t mode)
 	int ret = hw_doorbell_attach(&db, shm, 0, (enum hw_wait_mode)mode);
 
 	if (mode == HW_WAIT_SLEEP)
-		ret |= hw_word_wait(db.sleepers, 0, UINT64_MAX, HW_WAIT_POLL);
+		ret |= hw_word_wait(db.sleepers, 0, soon(), HW_WAIT_POLL);
 	hw_doorbell_ring(&db);
 	return ret;
 }
@@ -276,8 +278,8 @@ static void test_doorbell_wakes(void **state)
 	assert_int_equal(hw_shm_create("db", 0, 4096, &shm), 0);
 	assert_int_equal(hw_doorbell_attach(&db, shm, 0, mode), 0);
 	th_call_start(&ringer, ring_when_asleep, shm, mode);
-	/* No timeout: a lost wake-up hangs here and the test times out. */
-	assert_int_equal(hw_doorbell_wait(&db, -1), 0);
+	/* A lost wake-up times out here: far longer than a ring ever takes. */
+	assert_int_equal(hw_doorbell_wait(&db, LONG_NS), 0);
 	assert_int_equal(th_call_join(&ringer), 0);
 	assert_int_equal(hw_word_load(db.sleepers), 0);
 	assert_false(hw_doorbell_test(&db));
@@ -309,7 +311,7 @@ static void test_word_wait(void **state)
 	/* waking with nobody asleep is harmless */
 	hw_word_wake(w);
 	assert_int_equal(pthread_create(&t, NULL, word_writer_main, (void *)w), 0);
-	assert_int_equal(hw_word_wait(w, 0, UINT64_MAX, mode), 0);
+	assert_int_equal(hw_word_wait(w, 0, soon(), mode), 0);
 	pthread_join(t, NULL);
 	assert_int_equal(hw_word_load(w), 7);
 	hw_shm_destroy(shm);
@@ -443,7 +445,7 @@ static void test_smc_slot(void **state)
 		struct hw_smc_args args = { { i, i * 3, 0, 0, 0, 0, 0, i << 40 } };
 		struct hw_smc_res res = { { 0 } };
 
-		assert_int_equal(hw_smc_call(c, &args, &res, -1), 0);
+		assert_int_equal(hw_smc_call(c, &args, &res, LONG_NS), 0);
 		assert_true(res.a[0] == i + 1);
 		assert_true(res.a[1] == (uint64_t)getpid());
 		assert_true(res.a[2] == i << 40);
@@ -502,7 +504,7 @@ static void test_smc_late_answer(void **state)
 	/* A real server now: the next call gets its own answer. */
 	assert_int_equal(hw_smc_server_start(shm, 0, mode, incr_handler, NULL, &srv), 0);
 	args.a[0] = 99;
-	assert_int_equal(hw_smc_call(c, &args, &res, -1), 0);
+	assert_int_equal(hw_smc_call(c, &args, &res, LONG_NS), 0);
 	assert_true(res.a[0] == 100);
 	assert_int_not_equal(hw_word_load(hw_shm_word(shm, HW_SMC_SLOT_REQ_SEQ)), seq2);
 	hw_smc_server_stop(srv);
@@ -537,18 +539,18 @@ static void test_smc_cross_process(void **state)
 		if (hw_smc_server_start(shm, 0, HW_WAIT_SLEEP, incr_handler, NULL, &srv))
 			_exit(2);
 		hw_doorbell_ring(&ready);
-		if (hw_doorbell_wait(&stop_child, -1))
+		if (hw_doorbell_wait(&stop_child, LONG_NS))
 			_exit(3);
 		hw_smc_server_stop(srv);
 		_exit(0);
 	}
-	assert_int_equal(hw_doorbell_wait(&ready, -1), 0);
+	assert_int_equal(hw_doorbell_wait(&ready, LONG_NS), 0);
 	assert_int_equal(hw_smc_open_slot(shm, 0, HW_WAIT_SLEEP, &c), 0);
 	for (uint64_t i = 0; i < 50; i++) {
 		struct hw_smc_args args = { { i * 10, 5 } };
 		struct hw_smc_res res = { { 0 } };
 
-		assert_int_equal(hw_smc_call(c, &args, &res, -1), 0);
+		assert_int_equal(hw_smc_call(c, &args, &res, LONG_NS), 0);
 		assert_true(res.a[0] == i * 10 + 1);
 		assert_true(res.a[1] == (uint64_t)pid);
 		assert_true(res.a[3] == ~(uint64_t)5);
@@ -918,7 +920,7 @@ static void test_link_fork_shares(void **state)
 		if (hw_link_connect(path, soon(), &cl) || hw_link_send_region(cl, shm) ||
 		    hw_link_send_end(cl))
 			_exit(3);
-		if (hw_doorbell_wait(&db, -1))
+		if (hw_doorbell_wait(&db, LONG_NS))
 			_exit(4);
 		if (strcmp((const char *)shm->base + 256, "from parent"))
 			_exit(5);
@@ -938,7 +940,7 @@ static void test_link_fork_shares(void **state)
 		assert_int_equal(hw_doorbell_attach(&db, r, 0, HW_WAIT_SLEEP), 0);
 		hw_doorbell_ring(&db);
 	}
-	assert_int_equal(hw_link_wait_hangup(l, -1), 0);
+	assert_int_equal(hw_link_wait_hangup(l, (int)(LONG_NS / FW_NSEC_PER_MSEC)), 0);
 	assert_int_equal(th_exit_status(pid), 0);
 	hw_link_close(l);
 	hw_link_server_close(srv);
