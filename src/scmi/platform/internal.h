@@ -275,9 +275,6 @@ static inline struct scmi_platform_chan *platform_chan_lookup(struct scmi_platfo
 	return platform_chan_find_slow(p, transport, key);
 }
 
-/* The channel whose command this thread is serving, if any. */
-struct scmi_platform_chan *platform_serving(void);
-
 _Static_assert(SCMI_PLATFORM_MAX_AGENTS < 255, "agent_slot holds an index + 1 in a byte");
 
 /* Fibonacci hashing: ids that differ in low bits (SMC function ids,
