@@ -145,8 +145,9 @@ typedef void (*scmi_msg_handler_fn)(struct scmi_msg *m);
 
 enum {
 	SCMI_MSG_F_TRUSTED = 1u << 0, /* only trusted agents: DENIED otherwise */
-	/* Reads only what never changes after setup, or the agent's own
-	 * state: runs without the protocol's lock. */
+	/* Reads only what never changes after setup, the agent's own state,
+	 * or one atomic word its writers store under the lock: runs without
+	 * the protocol's lock. */
 	SCMI_MSG_F_NO_LOCK = 1u << 1,
 	/* Changes what other agents' commands read: runs while no command of
 	 * any agent does (as scmi_platform_lock). */

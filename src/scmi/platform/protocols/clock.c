@@ -30,7 +30,10 @@ struct pclock {
 	uint64_t min, max, step;
 	uint64_t rates[SCMI_CLOCK_MAX_RATES];
 	unsigned int nrates;
-	uint64_t rate, boot_rate;
+	/* Atomic: RATE_GET reads it without the protocol's lock (a rate is
+	 * one word; its writers hold the lock). */
+	_Atomic uint64_t rate;
+	uint64_t boot_rate;
 	int rate_owner; /* agent index that set the rate, NO_AGENT: the board's */
 	bool always_on;
 	bool *held;	    /* by agent index */
@@ -450,7 +453,7 @@ static const struct scmi_msg_desc clock_msgs[] = {
 	[CLOCK_ATTRIBUTES] = { .fn = clock_attributes, .in_size = 4 },
 	[CLOCK_DESCRIBE_RATES] = { .fn = clock_describe_rates, .in_size = 8 },
 	[CLOCK_RATE_SET] = { .fn = clock_rate_set, .in_size = 16 },
-	[CLOCK_RATE_GET] = { .fn = clock_rate_get, .in_size = 4 },
+	[CLOCK_RATE_GET] = { .fn = clock_rate_get, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK },
 	[CLOCK_CONFIG_SET] = { .fn = clock_config_set, .in_size = SCMI_IN_SIZE_ANY },
 	[CLOCK_NAME_GET] = { .fn = clock_name_get, .in_size = 4, .since = SCMI_CLOCK_VERSION_2 },
 	[CLOCK_RATE_NOTIFY] = { .fn = clock_notify, .in_size = 8, .since = SCMI_CLOCK_VERSION_2 },

@@ -37,7 +37,9 @@ struct pd_domain {
 	uint32_t initial;
 	uint32_t retention[PD_MAX_RETENTION];
 	unsigned int nretention;
-	uint32_t state;
+	/* Atomic: STATE_GET reads it without the protocol's lock (its
+	 * writers hold the lock). */
+	_Atomic uint32_t state;
 	struct pd_agent {
 		bool has_req;
 		uint32_t req;
@@ -243,7 +245,7 @@ static const struct scmi_msg_desc pd_msgs[] = {
 	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pd_attributes },
 	[POWER_DOMAIN_ATTRIBUTES] = { .fn = pd_domain_attributes, .in_size = 4 },
 	[POWER_STATE_SET] = { .fn = pd_state_set, .in_size = 12 },
-	[POWER_STATE_GET] = { .fn = pd_state_get, .in_size = 4 },
+	[POWER_STATE_GET] = { .fn = pd_state_get, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK },
 	[POWER_STATE_NOTIFY] = { .fn = pd_state_notify, .in_size = 8 },
 	[POWER_STATE_CHANGE_REQUESTED_NOTIFY] = { .fn = pd_requested_notify,
 						  .in_size = 8,
