@@ -359,7 +359,7 @@ struct reader {
 	struct rig *r;
 	struct fw_completion done;
 	pthread_t th;
-	int32_t status[4];
+	int32_t status[5];
 };
 
 static void *reader_main(void *arg)
@@ -370,14 +370,15 @@ static void *reader_main(void *arg)
 	k->status[1] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_POWER, POWER_STATE_GET, 0);
 	k->status[2] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_RESET, RESET_DOMAIN_ATTRIBUTES, 1);
 	k->status[3] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_CLOCK, CLOCK_ATTRIBUTES, 2);
+	k->status[4] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_POWER, POWER_DOMAIN_ATTRIBUTES, 0);
 	fw_complete(&k->done);
 	return NULL;
 }
 
-/* RATE_GET, STATE_GET, a reset domain's and a clock's attributes read
- * atomic words or what setup fixed: they answer while a module's thread holds their
- * protocols' locks (a regression makes the wait reach its deadline; the
- * locks go before any assert, so nothing hangs). */
+/* RATE_GET, STATE_GET, the attributes of a reset domain, a clock and a
+ * power domain read atomic words or what setup fixed: they answer while a module's thread holds
+ * their protocols' locks (a regression makes the wait reach its deadline; the locks go before any
+ * assert, so nothing hangs). */
 static void test_readers_lock_free(void **state)
 {
 	static const uint8_t held[] = { SCMI_PROTOCOL_CLOCK, SCMI_PROTOCOL_POWER,
