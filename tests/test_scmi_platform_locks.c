@@ -11,12 +11,14 @@
  * board's three agents at once on shared resources while the host resets
  * and re-permits the guests: every answer is one the protocol allows (under
  * TSan, the run also shows the protocol locks cover what handlers share).
+ * And the readers that need no protocol lock answer while it is held.
  */
 #include "rig.h"
 
 #include <fwkit/scmi/clock.h>
 #include <fwkit/scmi/platform_transport.h>
 #include <fwkit/scmi/power.h>
+#include <fwkit/scmi/reset.h>
 #include <fwkit/scmi/sensor.h>
 #include <fwkit/sync.h>
 
@@ -351,6 +353,53 @@ static void test_board_agents_at_once(void **state)
 				 SCMI_SUCCESS);
 }
 
+/* ------------------------------------- readers of one word, lock-free */
+
+struct reader {
+	struct rig *r;
+	struct fw_completion done;
+	pthread_t th;
+	int32_t status[5];
+};
+
+static void *reader_main(void *arg)
+{
+	struct reader *k = arg;
+
+	k->status[0] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_CLOCK, CLOCK_RATE_GET, 2);
+	k->status[1] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_POWER, POWER_STATE_GET, 0);
+	k->status[2] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_RESET, RESET_DOMAIN_ATTRIBUTES, 1);
+	k->status[3] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_CLOCK, CLOCK_ATTRIBUTES, 2);
+	k->status[4] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_POWER, POWER_DOMAIN_ATTRIBUTES, 0);
+	fw_complete(&k->done);
+	return NULL;
+}
+
+/* RATE_GET, STATE_GET, the attributes of a reset domain, a clock and a
+ * power domain read atomic words or what setup fixed: they answer while a module's thread holds
+ * their protocols' locks (a regression makes the wait reach its deadline; the locks go before any
+ * assert, so nothing hangs). */
+static void test_readers_lock_free(void **state)
+{
+	static const uint8_t held[] = { SCMI_PROTOCOL_CLOCK, SCMI_PROTOCOL_POWER,
+					SCMI_PROTOCOL_RESET };
+	struct reader k = { .r = *state };
+	bool done;
+
+	fw_completion_init(&k.done);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(held); i++)
+		scmi_platform_protocol_lock(scmi_session_platform(k.r->s), held[i]);
+	assert_int_equal(pthread_create(&k.th, NULL, reader_main, &k), 0);
+	done = !fw_wait_for_completion_until(&k.done, fw_deadline(WAIT_NS));
+	for (size_t i = 0; i < FW_ARRAY_SIZE(held); i++)
+		scmi_platform_protocol_unlock(scmi_session_platform(k.r->s), held[i]);
+	pthread_join(k.th, NULL);
+	fw_completion_destroy(&k.done);
+	assert_true(done);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(k.status); i++)
+		assert_int_equal(k.status[i], SCMI_SUCCESS);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -359,6 +408,7 @@ int main(void)
 		T(test_reset_not_inside_a_command),
 		T(test_management_holds_its_agent_only),
 		cmocka_unit_test_setup_teardown(test_board_agents_at_once, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_readers_lock_free, rig_setup, rig_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,7 +48,7 @@ static void v_async(struct scmi_msg *m)
 {
 	uint8_t d[8];
 
-	if (!scmi_platform_agent_has_p2a(m->p, m->agent->id)) {
+	if (!scmi_msg_p2a(m)) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
@@ -77,7 +77,7 @@ static void v_fire(struct scmi_msg *m)
  * an agent that can receive what they produce. */
 static uint32_t v_attributes(const struct scmi_msg *m, uint32_t id)
 {
-	return (id == V_ASYNC || id == V_NOTIFY) && scmi_platform_agent_has_p2a(m->p, m->agent->id);
+	return (id == V_ASYNC || id == V_NOTIFY) && scmi_msg_p2a(m);
 }
 
 static const struct scmi_msg_desc vendor_msgs[] = {

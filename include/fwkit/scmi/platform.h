@@ -145,8 +145,9 @@ typedef void (*scmi_msg_handler_fn)(struct scmi_msg *m);
 
 enum {
 	SCMI_MSG_F_TRUSTED = 1u << 0, /* only trusted agents: DENIED otherwise */
-	/* Reads only what never changes after setup, or the agent's own
-	 * state: runs without the protocol's lock. */
+	/* Reads only what never changes after setup, the agent's own state,
+	 * or one atomic word its writers store under the lock: runs without
+	 * the protocol's lock. */
 	SCMI_MSG_F_NO_LOCK = 1u << 1,
 	/* Changes what other agents' commands read: runs while no command of
 	 * any agent does (as scmi_platform_lock). */
@@ -263,9 +264,9 @@ bool scmi_platform_device_access(struct scmi_platform *p, uint32_t agent_id, uin
 struct scmi_platform_agent *scmi_platform_agent_by_id(struct scmi_platform *p, uint32_t id);
 /* Whether the board declared device id (for modules checking fwkit,device). */
 bool scmi_platform_has_device(const struct scmi_platform *p, uint32_t device_id);
-/* Whether the agent has a channel for notifications and delayed responses.
- * Asked while a command of that agent is served on a channel that could
- * carry them, that channel decides (scmi_platform_chan_set_p2a). */
+/* Whether the agent has a channel for notifications and delayed responses
+ * (its platform's view, outside any command: a handler asks scmi_msg_p2a,
+ * which also hears the serving channel's say, scmi_platform_chan_set_p2a). */
 bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id);
 /* Hold off every command of every agent, and the platform-to-agent worker,
  * until the unlock (a transport resetting a channel under its agent's feet).
@@ -380,8 +381,8 @@ bool scmi_msg_subscribe(struct scmi_msg *m, struct scmi_subs *s, uint32_t ctl, u
 			unsigned int flags);
 
 /* Whether the message's agent can get notifications and delayed responses:
- * the same answer as scmi_platform_agent_has_p2a, from the message's own
- * agent and channel (no lookup, no lock), so every handler asks this one.
+ * scmi_platform_agent_has_p2a's answer, except that the channel the
+ * message came on decides when it could carry them at all.
  * Where a resource's attributes advertise an event or an asynchronous
  * request, they do so only when this is true. */
 bool scmi_msg_p2a(const struct scmi_msg *m);

@@ -146,8 +146,8 @@ void scmi_platform_chan_reset(struct scmi_platform_chan *c);
  * ops->post is set). A transport whose link may come up without one (virtio
  * without VIRTIO_SCMI_F_P2A_CHANNELS) turns it off; the platform then
  * queues nothing for c, and a command arriving on c is answered as if no
- * notification or delayed response existed (scmi_platform_agent_has_p2a
- * says false while it is served). A channel created without post has no
+ * notification or delayed response existed (scmi_msg_p2a says false
+ * for it). A channel created without post has no
  * say: its commands see the agent's other channels.
  */
 void scmi_platform_chan_set_p2a(struct scmi_platform_chan *c, bool on);

@@ -14,9 +14,17 @@
 #include <fwkit/scmi/smt.h>
 #include <fwkit/sync.h>
 
-/* Platforms made so far: a thread's cached channel lookup names its
- * platform by this, never by an address a later platform may reuse. */
-static _Atomic uint64_t platform_serials;
+/* Every platform's channel index generations come from this one counter:
+ * a generation names its platform and the state of its index at once, so
+ * a thread's cached lookup never matches a later platform at a reused
+ * address. */
+static _Atomic uint64_t platform_chan_gens;
+
+static uint64_t next_chan_gen(void)
+{
+	/* never 0: that is a thread's empty cache */
+	return atomic_fetch_add_explicit(&platform_chan_gens, 1, memory_order_relaxed) + 1;
+}
 
 int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out)
 {
@@ -26,7 +34,7 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 		return -ENOMEM;
 	if (cfg)
 		p->cfg = *cfg;
-	p->serial = atomic_fetch_add(&platform_serials, 1) + 1; /* 0: no cache yet */
+	atomic_init(&p->chan_gen, next_chan_gen());
 	if (!p->cfg.base_version)
 		p->cfg.base_version = 0x20000;
 	/* Re-entrant through platform_lock: a thread holding the whole
@@ -383,7 +391,7 @@ static int chan_reindex(struct scmi_platform *p)
 			slot = (slot + 1) & (size - 1);
 		idx[slot] = p->chans[i];
 	}
-	atomic_store_explicit(&p->chan_gen, p->chan_gen + 1, memory_order_release);
+	atomic_store_explicit(&p->chan_gen, next_chan_gen(), memory_order_release);
 	return 0;
 }
 
@@ -396,8 +404,7 @@ struct scmi_platform_chan *platform_chan_find_slow(struct scmi_platform *p, cons
 	struct platform_chan_cache *k = &platform_chan_cache;
 
 	platform_plock(p, &p->chan_lock);
-	*k = (struct platform_chan_cache){ .serial = p->serial,
-					   .gen = atomic_load_explicit(&p->chan_gen,
+	*k = (struct platform_chan_cache){ .gen = atomic_load_explicit(&p->chan_gen,
 								       memory_order_relaxed),
 					   .key = key,
 					   .transport = transport,

@@ -187,13 +187,6 @@ static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, s
 	return status == SCMI_SUCCESS ? run(p, rt, m, d) : status;
 }
 
-static _Thread_local struct scmi_platform_chan *serving;
-
-struct scmi_platform_chan *platform_serving(void)
-{
-	return serving;
-}
-
 /* One command on c, the agent's lock held (or the whole platform); the
  * transport has checked that in_len <= max_msg_size and out_cap >= 4.
  * Inlined into both callers: a call here would cost the SMT path a tenth
@@ -204,7 +197,6 @@ static inline __attribute__((always_inline)) size_t process_locked(struct scmi_p
 								   size_t out_cap)
 {
 	struct scmi_platform *p = c->p;
-	struct scmi_platform_chan *prev = serving;
 	struct scmi_msg m = { .p = p,
 			      .agent = c->agent,
 			      .chan = c,
@@ -223,11 +215,9 @@ static inline __attribute__((always_inline)) size_t process_locked(struct scmi_p
 			      atomic_load_explicit(&c->rt->commands, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
 	platform_trace(p, "<-", c->agent, hdr, in, in_len, false);
-	serving = c;
 	status = check(p, m.agent, &m, &d);
 	if (status == SCMI_SUCCESS)
 		status = run(p, c->rt, &m, d);
-	serving = prev;
 	/* An error carries the status word only. */
 	if (status != SCMI_SUCCESS)
 		scmi_msg_status(&m, status);

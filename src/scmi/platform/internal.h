@@ -157,10 +157,10 @@ struct scmi_platform {
 	struct platform_agent_rt *excl_only; /* platform_agent_exclusive's agent */
 	struct plock proto_lock[256];	     /* by protocol id */
 	struct plock chan_lock;		     /* chan_index */
-	/* Bumped (under chan_lock) at every change of chan_index, so that a
-	 * thread's cached lookup knows it is still right without a lock. */
+	/* A new one (under chan_lock) at every change of chan_index, unique in
+	 * the process, so that a thread's cached lookup knows it is still
+	 * right, and this platform's, without a lock. */
 	_Atomic uint64_t chan_gen;
-	uint64_t serial;		/* this platform among every one the process made */
 	_Atomic uint64_t lock_waits;	/* stats.lock_waits */
 	struct platform_agent **agents; /* by index, room for agents_cap */
 	unsigned int nagents, agents_cap;
@@ -257,7 +257,7 @@ static inline bool platform_must_lock(struct scmi_platform *p)
  * unchanged (chan_gen) needs neither the index's lock nor its cache line,
  * which every agent's commands would otherwise write. */
 struct platform_chan_cache {
-	uint64_t serial, gen, key;
+	uint64_t gen, key;
 	const char *transport;
 	struct scmi_platform_chan *c;
 };
@@ -270,13 +270,10 @@ static inline struct scmi_platform_chan *platform_chan_lookup(struct scmi_platfo
 	const struct platform_chan_cache *k = &platform_chan_cache;
 	uint64_t gen = atomic_load_explicit(&p->chan_gen, memory_order_acquire);
 
-	if (k->serial == p->serial && k->gen == gen && k->key == key && k->transport == transport)
+	if (k->gen == gen && k->key == key && k->transport == transport)
 		return k->c;
 	return platform_chan_find_slow(p, transport, key);
 }
-
-/* The channel whose command this thread is serving, if any. */
-struct scmi_platform_chan *platform_serving(void);
 
 _Static_assert(SCMI_PLATFORM_MAX_AGENTS < 255, "agent_slot holds an index + 1 in a byte");
 

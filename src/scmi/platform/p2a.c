@@ -82,7 +82,7 @@ bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id)
 	 * given anyway (a channel turned off later drops what it queued). */
 	const struct scmi_platform_agent *a = scmi_platform_agent_by_id(p, agent_id);
 
-	return a && p2a_for(platform_serving(), a);
+	return a && a->p2a;
 }
 
 bool scmi_msg_p2a(const struct scmi_msg *m)

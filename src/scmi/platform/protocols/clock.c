@@ -30,11 +30,14 @@ struct pclock {
 	uint64_t min, max, step;
 	uint64_t rates[SCMI_CLOCK_MAX_RATES];
 	unsigned int nrates;
-	uint64_t rate, boot_rate;
+	/* Atomic: RATE_GET reads it without the protocol's lock (a rate is
+	 * one word; its writers hold the lock). */
+	_Atomic uint64_t rate;
+	uint64_t boot_rate;
 	int rate_owner; /* agent index that set the rate, NO_AGENT: the board's */
 	bool always_on;
-	bool *held;	    /* by agent index */
-	unsigned int nheld; /* agents holding it on */
+	bool *held;		    /* by agent index */
+	_Atomic unsigned int nheld; /* agents holding it on (ATTRIBUTES: lock-free) */
 	uint32_t parents[SCMI_CLOCK_MAX_PARENTS];
 	unsigned int nparents;
 	uint32_t parent, boot_parent;
@@ -445,14 +448,22 @@ static void clock_get_permissions(struct scmi_msg *m)
 static const uint32_t clock_versions[] = { SCMI_CLOCK_VERSION_1, SCMI_CLOCK_VERSION_2,
 					   SCMI_CLOCK_VERSION_3 };
 
+/* What describes a clock is fixed at setup, its rate and its holders'
+ * count are atomic words: their readers run without the lock. */
 static const struct scmi_msg_desc clock_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = clock_protocol_attributes },
-	[CLOCK_ATTRIBUTES] = { .fn = clock_attributes, .in_size = 4 },
-	[CLOCK_DESCRIBE_RATES] = { .fn = clock_describe_rates, .in_size = 8 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = clock_protocol_attributes,
+				       .flags = SCMI_MSG_F_NO_LOCK },
+	[CLOCK_ATTRIBUTES] = { .fn = clock_attributes, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK },
+	[CLOCK_DESCRIBE_RATES] = { .fn = clock_describe_rates,
+				   .in_size = 8,
+				   .flags = SCMI_MSG_F_NO_LOCK },
 	[CLOCK_RATE_SET] = { .fn = clock_rate_set, .in_size = 16 },
-	[CLOCK_RATE_GET] = { .fn = clock_rate_get, .in_size = 4 },
+	[CLOCK_RATE_GET] = { .fn = clock_rate_get, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK },
 	[CLOCK_CONFIG_SET] = { .fn = clock_config_set, .in_size = SCMI_IN_SIZE_ANY },
-	[CLOCK_NAME_GET] = { .fn = clock_name_get, .in_size = 4, .since = SCMI_CLOCK_VERSION_2 },
+	[CLOCK_NAME_GET] = { .fn = clock_name_get,
+			     .in_size = 4,
+			     .flags = SCMI_MSG_F_NO_LOCK,
+			     .since = SCMI_CLOCK_VERSION_2 },
 	[CLOCK_RATE_NOTIFY] = { .fn = clock_notify, .in_size = 8, .since = SCMI_CLOCK_VERSION_2 },
 	[CLOCK_RATE_CHANGE_REQUESTED_NOTIFY] = { .fn = clock_notify,
 						 .in_size = 8,

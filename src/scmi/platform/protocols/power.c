@@ -37,7 +37,9 @@ struct pd_domain {
 	uint32_t initial;
 	uint32_t retention[PD_MAX_RETENTION];
 	unsigned int nretention;
-	uint32_t state;
+	/* Atomic: STATE_GET reads it without the protocol's lock (its
+	 * writers hold the lock). */
+	_Atomic uint32_t state;
 	struct pd_agent {
 		bool has_req;
 		uint32_t req;
@@ -239,17 +241,22 @@ static void pd_name_get(struct scmi_msg *m)
 		scmi_msg_put_ext_name(m, d->name);
 }
 
+/* What describes a domain is fixed at setup, its state an atomic word:
+ * their readers run without the lock. */
 static const struct scmi_msg_desc pd_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pd_attributes },
-	[POWER_DOMAIN_ATTRIBUTES] = { .fn = pd_domain_attributes, .in_size = 4 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pd_attributes, .flags = SCMI_MSG_F_NO_LOCK },
+	[POWER_DOMAIN_ATTRIBUTES] = { .fn = pd_domain_attributes,
+				      .in_size = 4,
+				      .flags = SCMI_MSG_F_NO_LOCK },
 	[POWER_STATE_SET] = { .fn = pd_state_set, .in_size = 12 },
-	[POWER_STATE_GET] = { .fn = pd_state_get, .in_size = 4 },
+	[POWER_STATE_GET] = { .fn = pd_state_get, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK },
 	[POWER_STATE_NOTIFY] = { .fn = pd_state_notify, .in_size = 8 },
 	[POWER_STATE_CHANGE_REQUESTED_NOTIFY] = { .fn = pd_requested_notify,
 						  .in_size = 8,
 						  .since = SCMI_POWER_VERSION_2_0 },
 	[POWER_DOMAIN_NAME_GET] = { .fn = pd_name_get,
 				    .in_size = 4,
+				    .flags = SCMI_MSG_F_NO_LOCK,
 				    .since = SCMI_POWER_VERSION_3_0 },
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_POWER_VERSION_3_1),
 };

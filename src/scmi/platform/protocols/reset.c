@@ -178,13 +178,18 @@ static void reset_name_get(struct scmi_msg *m)
 		scmi_msg_put_ext_name(m, d->name);
 }
 
+/* What describes a domain is fixed at setup: read without the lock. */
 static const struct scmi_msg_desc reset_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = reset_protocol_attributes },
-	[RESET_DOMAIN_ATTRIBUTES] = { .fn = reset_domain_attributes, .in_size = 4 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = reset_protocol_attributes,
+				       .flags = SCMI_MSG_F_NO_LOCK },
+	[RESET_DOMAIN_ATTRIBUTES] = { .fn = reset_domain_attributes,
+				      .in_size = 4,
+				      .flags = SCMI_MSG_F_NO_LOCK },
 	[RESET] = { .fn = reset_reset, .in_size = 12 },
 	[RESET_NOTIFY] = { .fn = reset_notify, .in_size = 8 },
 	[RESET_DOMAIN_NAME_GET] = { .fn = reset_name_get,
 				    .in_size = 4,
+				    .flags = SCMI_MSG_F_NO_LOCK,
 				    .since = SCMI_RESET_VERSION_3 },
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_RESET_VERSION_31),
 };
