@@ -183,11 +183,16 @@ int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint3
 {
 	struct scmi_xfer *x;
 	int32_t st;
+	int ret;
 
 	assert_int_equal(scmi_xfer_get_init(a, proto, msg, tx_len, 0, &x), 0);
 	for (size_t i = 0; i < n && 4 * i + 4 <= tx_len; i++)
 		fw_put_le32(x->tx.buf + 4 * i, w[i]);
-	(void)scmi_do_xfer(a, x);
+	ret = scmi_do_xfer(a, x);
+	/* A call that got no reply has no status: x->status still reads
+	 * SUCCESS, which must not pass for the platform's answer. */
+	if (ret == -ETIMEDOUT)
+		fail_msg("protocol 0x%x message %u: no reply", proto, msg);
 	st = x->status;
 	if (rx) {
 		memcpy(rx, x->rx.buf, x->rx.len);

@@ -102,7 +102,7 @@ int rig_raw(struct rig *r, int agent, uint8_t proto, uint8_t msg, const uint32_t
 	    uint8_t *rx, size_t *rx_len);
 /* The same with a message of tx_len bytes (any size; the first of the n
  * words fill it), giving the SCMI status itself (SCMI_SUCCESS, ...); the
- * reply is copied whatever the status. */
+ * reply is copied whatever the status. A call with no reply fails the test. */
 int32_t rig_status(struct scmi_agent *a, uint8_t proto, uint8_t msg, const uint32_t *w, size_t n,
 		   size_t tx_len, uint8_t *rx, size_t *rx_len);
 /* rig_status of the words given, no reply kept. */

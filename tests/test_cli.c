@@ -422,7 +422,8 @@ static void test_subscriptions_end_with_the_command(void **state)
 	/* The host changes the clock guest1 watched: a rate event if anyone of
 	 * guest1 is still subscribed. */
 	assert_int_equal(th_run_fwkit(out, sizeof(out), err, sizeof(err), "scmi", "--socket", sock,
-				      "clock", "set", "eth-ref", "50M", NULL),
+				      "--timeout-ms", "10000", "clock", "set", "eth-ref", "50M",
+				      NULL),
 			 0);
 	assert_true(read_until(fd, trace, sizeof(trace), NULL, deadline));
 	close(fd);

@@ -811,8 +811,11 @@ static void test_cli_backend_dies(void **state)
 	assert_true(th_read_until(fds[2], err, sizeof(err), &nerr, "status=SUCCESS",
 				  fw_deadline(WAIT_NS)));
 	assert_int_equal(th_stop_platform(be, true), 128 + SIGKILL);
-	assert_true(th_read_until(fds[2], err, sizeof(err), &nerr, "notify: the platform hung up",
-				  fw_deadline(WAIT_NS)));
+	/* Seen once under TSan with the suite running beside it: say what
+	 * the command printed instead. */
+	if (!th_read_until(fds[2], err, sizeof(err), &nerr, "notify: the platform hung up",
+			   fw_deadline(WAIT_NS)))
+		fail_msg("no hang-up line; the command printed: %s", err);
 	assert_int_equal(th_exit_status(cli), 1);
 	/* The library's own account of it stays quiet without --verbose. */
 	assert_null(strstr(err, "back-end"));
