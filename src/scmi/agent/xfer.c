@@ -677,13 +677,13 @@ int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *x)
  * reply not there yet is waited for as any other, then copied out.
  */
 static int call_exchange(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer *t, void *rx,
-			 size_t *rx_len)
+			 size_t cap, size_t *rx_len)
 {
 	int32_t status = SCMI_SUCCESS;
 	int ret = xfer_open(a, cinfo, t, false);
 
 	if (!ret)
-		ret = a->desc->ops->exchange(cinfo, &t->x, rx, t->x.rx.len, rx_len, &status);
+		ret = a->desc->ops->exchange(cinfo, &t->x, rx, cap, rx_len, &status);
 	ret = xfer_sent(a, ret);
 	if (ret < 0)
 		return ret;
@@ -716,7 +716,8 @@ int scmi_agent_call(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, c
 		memcpy(x->tx.buf, tx, tx_len);
 	c = tx_chan_of(a, protocol_id);
 	if (c && c->exchanges) {
-		ret = call_exchange(a, &c->c, to_xfer(x), rx ? rx : x->rx.buf, &len);
+		/* x->rx.len read before the transfer is open to a reply */
+		ret = call_exchange(a, &c->c, to_xfer(x), rx ? rx : x->rx.buf, x->rx.len, &len);
 	} else {
 		ret = do_xfer(a, x, false);
 		len = FW_MIN(x->rx.len, rx_cap);
