@@ -7,7 +7,8 @@
  * command's is taken at once (fetch_returned), any other goes through the
  * token lookup and header checks of the receive path; B has a P2A channel
  * whose receiver thread parses notifications and delayed responses. The
- * Base client functions then read whatever the input made of each reply.
+ * Base client functions, then one scmi_agent_call, read whatever the input
+ * made of each reply.
  * A 1 ms reply timeout keeps a reply with a wrong token cheap.
  *
  * Input: byte 0 picks the agent (bit 0) and the P2A path (bit 1), byte 1
@@ -203,7 +204,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct scmi_base_info info;
 	struct scmi_agent *a;
-	uint8_t sel, expected, protos[256];
+	uint8_t sel, expected, protos[256], rx[8];
+	size_t len;
 	uint32_t count, id, v;
 	char name[SCMI_SHORT_NAME_MAX_SIZE + 1];
 
@@ -232,6 +234,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	scmi_base_protocol_version(a, (uint8_t)id, &v);
 	scmi_base_message_attributes(a, SCMI_PROTOCOL_BASE, (uint8_t)(id >> 8), &v);
+	/* Agent B takes this one's reply in one transport call, into rx. */
+	if (!scmi_agent_call(a, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, NULL, 0, rx, sizeof(rx),
+			     &len) &&
+	    len > sizeof(rx))
+		abort();
 	/* Every reply was read: the channel is the agent's again. */
 	if (!(hw_word_load(hw_shm_word(sram, (size_t)(sel & 1) * AREA_SIZE + SMT_CHANNEL_STATUS)) &
 	      SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE))

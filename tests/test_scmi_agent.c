@@ -337,6 +337,39 @@ static void test_error_status(void **state)
 	assert_int_equal(scmi_agent_call(f->agent, 0x10, 0, NULL, 0, NULL, 0, NULL), -EIO);
 }
 
+/* scmi_agent_call on a channel that completes on return takes the reply in
+ * one transport call, straight into the caller's buffer: what any other
+ * path gives (the reply cut to the caller's room, no length without a
+ * buffer or on failure, a malformed length refused). */
+static void test_call_on_return(void **state)
+{
+	struct fake *f = *state;
+	uint8_t rx[8] = { 0 };
+	size_t len = 99;
+
+	assert_int_equal(scmi_agent_call(f->agent, 0x10, 0, NULL, 0, rx, sizeof(rx), &len), 0);
+	assert_int_equal(len, 4);
+	assert_int_equal(fw_get_le32(rx), 0x20000);
+	f->reply = 0x30000;
+	assert_int_equal(scmi_agent_call(f->agent, 0x10, 0, NULL, 0, rx, 2, &len), 0);
+	assert_int_equal(len, 2);
+	assert_int_equal(fw_get_le32(rx), 0x20000); /* bytes 0-1 of 0x30000 are 0 */
+	assert_int_equal(scmi_agent_call(f->agent, 0x10, 0, NULL, 0, NULL, 0, &len), 0);
+	assert_int_equal(len, 2);
+	assert_int_equal(stats(f).sent, 3);
+	assert_int_equal(stats(f).responses, 3);
+	th_log_capture();
+	f->mode = BAD_LENGTH;
+	assert_int_equal(scmi_agent_call(f->agent, 0x10, 0, NULL, 0, rx, sizeof(rx), &len),
+			 -EPROTO);
+	assert_true(th_log_contains("malformed reply"));
+	assert_int_equal(len, 2);
+	/* The channel was given back: the next command goes through. */
+	f->mode = ANSWER;
+	assert_int_equal(scmi_agent_call(f->agent, 0x10, 0, NULL, 0, rx, sizeof(rx), &len), 0);
+	assert_int_equal(fw_get_le32(rx), 0x30000);
+}
+
 static void test_timeout_then_late_reply(void **state)
 {
 	struct fake *f = version_case(SCMI_COMPLETION_IRQ, 30, SILENT, -ETIMEDOUT, "timed out");
@@ -403,6 +436,13 @@ static void dropped_case(enum fake_mode mode, const char *logged)
 		struct fake *f = version_case(comps[i], 50, mode, -ETIMEDOUT, logged);
 
 		assert_int_equal(stats(f).dropped_unexpected, 1);
+		assert_int_equal(stats(f).responses, 0);
+		/* The same through scmi_agent_call (in AUTO its one-call path,
+		 * which leaves a reply not ours to the interrupt's way). */
+		assert_int_equal(
+			scmi_agent_call(f->agent, SCMI_PROTOCOL_BASE, 0, NULL, 0, NULL, 0, NULL),
+			-ETIMEDOUT);
+		assert_int_equal(stats(f).dropped_unexpected, 2);
 		assert_int_equal(stats(f).responses, 0);
 		fake_destroy(f);
 	}
@@ -696,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_irq_mode_needs_irq),
 		T(test_tokens_monotonic),
 		T(test_error_status),
+		T(test_call_on_return),
 		cmocka_unit_test(test_timeout_then_late_reply),
 		cmocka_unit_test(test_submit_one_at_a_time),
 		cmocka_unit_test(test_stale_token_dropped),

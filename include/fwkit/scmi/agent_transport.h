@@ -51,7 +51,8 @@ struct scmi_chan {
 /*
  * Linux's scmi_transport_ops. Optional: chan_free, get_max_msg, mark_txdone,
  * fetch_notification (needed for RX channels), clear_channel, poll_done,
- * fetch_returned (ours: the reply there on return, see below), and the
+ * fetch_returned and exchange (ours: the reply there on return, see
+ * below), and the
  * caller-context "interrupt" trio wait_irq / kick / read_header.
  * xfer->priv is the transport's: scmi_rx_callback stores its priv argument
  * there (when not NULL) before fetch_response / fetch_notification.
@@ -76,6 +77,17 @@ struct scmi_transport_ops {
 	 * return false. The core then takes the reply without its interrupt.
 	 */
 	bool (*fetch_returned)(struct scmi_chan *cinfo, struct scmi_xfer *xfer);
+	/*
+	 * Optional, with fetch_returned: send_message, then, when the reply
+	 * to xfer is there on return as fetch_returned finds it, its status
+	 * and payload straight into rx (rx_cap bytes at most, *rx_len), the
+	 * channel given back as mark_txdone does: 1. 0: sent, no reply taken
+	 * (the core waits for it as after send_message). <0: not sent. The
+	 * core's synchronous call on a channel that completes on return: one
+	 * transport call for the whole exchange, the reply copied once.
+	 */
+	int (*exchange)(struct scmi_chan *cinfo, struct scmi_xfer *xfer, void *rx, size_t rx_cap,
+			size_t *rx_len, int32_t *status);
 	/*
 	 * Wait until the channel holds a message for us (a response on a TX
 	 * channel, a notification or delayed response on an RX channel), or

@@ -11,25 +11,29 @@
 #include <fwkit/scmi/agent_transport.h>
 #include <fwkit/scmi/smt.h>
 
-/* A reply whose length word smt_fetch_response refused (err). */
-void scmi_shmem_bad_response(const struct smt_area *a, struct scmi_xfer *x, const char *who,
-			     int err);
+/* The status a reply whose length word smt_fetch_response refused (err)
+ * stands for, the refusal logged once. */
+int32_t scmi_shmem_bad_status(const struct smt_area *a, const char *who, int err);
 
-/* x->status and x->rx from the area; who names the transport in the log
- * line. Inline: it is on every command's path. */
+/* A reply into buf (cap bytes at most): *status and *len, a malformed
+ * length turned into an error status with no payload; who names the
+ * transport in the log line. Inline: it is on every command's path. */
+static inline void scmi_shmem_fetch_into(const struct smt_area *a, void *buf, size_t cap,
+					 size_t *len, int32_t *status, const char *who)
+{
+	int ret = smt_fetch_response(a, status, buf, cap, len);
+
+	if (ret) {
+		*status = scmi_shmem_bad_status(a, who, ret);
+		*len = 0;
+	}
+}
+
+/* x->status and x->rx from the area. */
 static inline void scmi_shmem_fetch_response(const struct smt_area *a, struct scmi_xfer *x,
 					     const char *who)
 {
-	int32_t status;
-	size_t len = 0;
-	int ret = smt_fetch_response(a, &status, x->rx.buf, x->rx.len, &len);
-
-	if (ret) {
-		scmi_shmem_bad_response(a, x, who, ret);
-		return;
-	}
-	x->status = status;
-	x->rx.len = len;
+	scmi_shmem_fetch_into(a, x->rx.buf, x->rx.len, &x->rx.len, &x->status, who);
 }
 
 #endif /* FWKIT_SCMI_TRANSPORT_SHMEM_H */

@@ -117,6 +117,8 @@ static int chan_start(struct scmi_agent *a, struct chan *c)
 	}
 	c->takes_returned = c->c.tx && a->cfg.completion == SCMI_COMPLETION_AUTO &&
 			    a->desc->sync_cmds_completed_on_ret && a->desc->ops->fetch_returned;
+	c->exchanges = c->takes_returned && a->desc->ops->exchange && !c->c.no_completion_irq &&
+		       !a->desc->force_polling;
 	ret = pool_ensure(a, &c->c);
 	if (ret || c->c.tx || !has_rx_thread(a->desc->ops))
 		return ret;

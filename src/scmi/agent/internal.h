@@ -82,6 +82,9 @@ struct chan {
 	/* TX, AUTO mode, a transport with fetch_returned: a reply there when
 	 * send_message returns is taken without waiting for the interrupt */
 	bool takes_returned;
+	/* takes_returned, with an interrupt, not forced to poll, and a
+	 * transport with exchange: scmi_agent_call's one-call path */
+	bool exchanges;
 	pthread_t rx_thread;
 	bool rx_thread_started;
 };

@@ -222,8 +222,9 @@ void xfer_busy_wait(struct xfer *t)
 
 /* The public calls wrap inline bodies, so that scmi_agent_call, the path
  * of most commands, is one function. */
-static inline int get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id,
-			   size_t tx_size, size_t rx_size, struct scmi_xfer **out)
+static inline __attribute__((always_inline)) int get_init(struct scmi_agent *a, uint8_t protocol_id,
+							  uint8_t msg_id, size_t tx_size,
+							  size_t rx_size, struct scmi_xfer **out)
 {
 	struct xfer *t;
 
@@ -259,10 +260,14 @@ int scmi_xfer_get_init(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id
 	return get_init(a, protocol_id, msg_id, tx_size, rx_size, out);
 }
 
+static struct chan *tx_chan_of(struct scmi_agent *a, uint8_t protocol_id)
+{
+	return a->tx_chan[protocol_id] ? a->tx_chan[protocol_id] : a->tx_chan[SCMI_PROTOCOL_BASE];
+}
+
 static struct scmi_chan *tx_chan_for(struct scmi_agent *a, uint8_t protocol_id)
 {
-	struct chan *c =
-		a->tx_chan[protocol_id] ? a->tx_chan[protocol_id] : a->tx_chan[SCMI_PROTOCOL_BASE];
+	struct chan *c = tx_chan_of(a, protocol_id);
 
 	return c ? &c->c : NULL;
 }
@@ -308,10 +313,11 @@ static int poll_for_reply(struct scmi_chan *cinfo, struct xfer *t)
 	return 0;
 }
 
-/* A reply taken in the owner's thread (polled, or there on return). */
-static inline void reply_taken(struct scmi_agent *a, struct xfer *t)
+/* A reply taken in the owner's thread (polled, or there on return) into
+ * buf, under busy. */
+static inline void reply_taken(struct scmi_agent *a, struct xfer *t, const void *buf, size_t len)
 {
-	agent_trace(a, "<-", scmi_hdr_pack(&t->x.hdr), t->x.rx.buf, t->x.rx.len, &t->x.status);
+	agent_trace(a, "<-", scmi_hdr_pack(&t->x.hdr), buf, len, &t->x.status);
 	atomic_store_explicit(&t->state, XFER_RESP_OK, memory_order_relaxed);
 	t->sync_status = t->x.status;
 	atomic_fetch_add_explicit(&a->stats.responses, 1, memory_order_relaxed);
@@ -326,7 +332,7 @@ static void fetch_polled_reply(struct scmi_chan *cinfo, struct xfer *t)
 	xfer_busy_acquire(t);
 	if (atomic_load_explicit(&t->state, memory_order_relaxed) == XFER_SENT_OK) {
 		a->desc->ops->fetch_response(cinfo, &t->x);
-		reply_taken(a, t);
+		reply_taken(a, t, t->x.rx.buf, t->x.rx.len);
 	}
 	xfer_busy_release(t);
 }
@@ -405,7 +411,7 @@ static bool took_reply_on_return(struct scmi_chan *cinfo, struct xfer *t)
 	xfer_busy_acquire(t);
 	if (atomic_load_explicit(&t->state, memory_order_relaxed) == XFER_SENT_OK &&
 	    a->desc->ops->fetch_returned(cinfo, &t->x)) {
-		reply_taken(a, t);
+		reply_taken(a, t, t->x.rx.buf, t->x.rx.len);
 		took = true;
 	}
 	xfer_busy_release(t);
@@ -469,15 +475,13 @@ static int choose_completion(struct scmi_agent *a, struct scmi_chan *cinfo, stru
 	return !x->poll_completion && cinfo->no_completion_irq ? -EINVAL : 0;
 }
 
-/* Open the transfer to its reply (and delayed response if async), then
- * send it. */
-static int xfer_send(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer *t, bool async)
+/* Open the transfer to its reply (and delayed response if async): what
+ * a reply may find from now on. 0, or the channel's failure. */
+static inline __attribute__((always_inline)) int
+xfer_open(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer *t, bool async)
 {
 	struct scmi_xfer *x = &t->x;
-	int ret = choose_completion(a, cinfo, x);
 
-	if (ret)
-		return ret;
 	/* The protocol comes from the channel's caller, never from the payload. */
 	x->hdr.type = SCMI_MSG_TYPE_COMMAND;
 	t->deadline = 0;
@@ -494,15 +498,42 @@ static int xfer_send(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer 
 	atomic_store_explicit(&t->state, XFER_SENT_OK, memory_order_relaxed);
 	xfer_busy_release(t);
 	agent_trace(a, "->", scmi_hdr_pack(&x->hdr), x->tx.buf, x->tx.len, NULL);
-	ret = agent_chan_failed(cinfo); /* after SENT_OK: see scmi_chan_fail */
-	if (!ret)
-		ret = a->desc->ops->send_message(cinfo, x);
+	return agent_chan_failed(cinfo); /* after SENT_OK: see scmi_chan_fail */
+}
+
+/* What the transport's send said: counted when sent, logged when not. */
+static inline int xfer_sent(struct scmi_agent *a, int ret)
+{
 	if (ret < 0) {
 		fw_debug("scmi: failed to send message: %d", ret);
 		return ret;
 	}
 	atomic_fetch_add_explicit(&a->stats.sent, 1, memory_order_relaxed);
-	return 0;
+	return ret;
+}
+
+/* Open the transfer, then send it. */
+static int xfer_send(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer *t, bool async)
+{
+	int ret = choose_completion(a, cinfo, &t->x);
+
+	if (!ret)
+		ret = xfer_open(a, cinfo, t, async);
+	if (!ret)
+		ret = a->desc->ops->send_message(cinfo, &t->x);
+	return xfer_sent(a, ret);
+}
+
+/* The reply's status as the caller's result. The completion ordered a
+ * failure's err before the wake-up; it is read atomically all the same,
+ * as an RX failure may set it meanwhile. */
+static inline int reply_result(struct xfer *t, int32_t status)
+{
+	int err = atomic_load_explicit(&t->err, memory_order_relaxed);
+
+	if (err)
+		return err;
+	return status != SCMI_SUCCESS ? scmi_to_errno(status) : 0;
 }
 
 /* Wait for the reply of a sent transfer and give the channel back. */
@@ -511,14 +542,9 @@ static int xfer_finish(struct scmi_chan *cinfo, struct xfer *t)
 	const struct scmi_transport_ops *ops = cinfo->agent->desc->ops;
 	int32_t sync_status = SCMI_SUCCESS;
 	int ret = wait_for_reply(cinfo, t, &sync_status);
-	/* The completion ordered a failure's err before the wake-up; read it
-	 * atomically all the same, as an RX failure may set it meanwhile. */
-	int err = atomic_load_explicit(&t->err, memory_order_relaxed);
 
-	if (!ret && err)
-		ret = err;
-	else if (!ret && sync_status != SCMI_SUCCESS)
-		ret = scmi_to_errno(sync_status);
+	if (!ret)
+		ret = reply_result(t, sync_status);
 	if (ops->mark_txdone)
 		ops->mark_txdone(cinfo, ret, &t->x);
 	return ret;
@@ -644,24 +670,62 @@ int scmi_do_xfer_with_response(struct scmi_agent *a, struct scmi_xfer *x)
 	return x->status != SCMI_SUCCESS ? scmi_to_errno(x->status) : 0;
 }
 
+/*
+ * scmi_agent_call on a channel that completes on return (see
+ * took_reply_on_return): one transport call sends the command and takes
+ * the reply there on return straight into rx, the channel given back. A
+ * reply not there yet is waited for as any other, then copied out.
+ */
+static int call_exchange(struct scmi_agent *a, struct scmi_chan *cinfo, struct xfer *t, void *rx,
+			 size_t cap, size_t *rx_len)
+{
+	int32_t status = SCMI_SUCCESS;
+	int ret = xfer_open(a, cinfo, t, false);
+
+	if (!ret)
+		ret = a->desc->ops->exchange(cinfo, &t->x, rx, cap, rx_len, &status);
+	ret = xfer_sent(a, ret);
+	if (ret < 0)
+		return ret;
+	if (!ret) {
+		ret = xfer_finish(cinfo, t);
+		if (!ret)
+			*rx_len = t->x.rx.len;
+		if (!ret && rx != t->x.rx.buf)
+			memcpy(rx, t->x.rx.buf, *rx_len);
+		return ret;
+	}
+	xfer_busy_acquire(t);
+	t->x.status = status;
+	reply_taken(a, t, rx, *rx_len);
+	xfer_busy_release(t);
+	return reply_result(t, status);
+}
+
 int scmi_agent_call(struct scmi_agent *a, uint8_t protocol_id, uint8_t msg_id, const void *tx,
 		    size_t tx_len, void *rx, size_t rx_cap, size_t *rx_len)
 {
 	struct scmi_xfer *x;
+	struct chan *c;
+	size_t len = 0;
 	int ret = get_init(a, protocol_id, msg_id, tx_len, FW_MIN(rx_cap, a->max_msg_size), &x);
 
 	if (ret)
 		return ret;
 	if (tx_len)
 		memcpy(x->tx.buf, tx, tx_len);
-	ret = do_xfer(a, x, false);
-	if (!ret && rx) {
-		size_t n = FW_MIN(x->rx.len, rx_cap);
-
-		memcpy(rx, x->rx.buf, n);
-		if (rx_len)
-			*rx_len = n;
+	c = tx_chan_of(a, protocol_id);
+	if (c && c->exchanges) {
+		/* x->rx.len read before the transfer is open to a reply */
+		ret = call_exchange(a, &c->c, to_xfer(x), rx ? rx : x->rx.buf, x->rx.len, &len);
+	} else {
+		ret = do_xfer(a, x, false);
+		len = FW_MIN(x->rx.len, rx_cap);
+		if (!ret && rx)
+			memcpy(rx, x->rx.buf, len);
 	}
+	if (!ret && rx && rx_len)
+		*rx_len = len;
 	put(a, x);
 	return ret;
 }

@@ -9,11 +9,9 @@
 
 #include <errno.h>
 
-void scmi_shmem_bad_response(const struct smt_area *a, struct scmi_xfer *x, const char *who,
-			     int err)
+int32_t scmi_shmem_bad_status(const struct smt_area *a, const char *who, int err)
 {
 	fw_err("%s: malformed reply: length word %s", who,
 	       err == -EPROTO ? "shorter than header and status" : "beyond the area");
-	x->status = smt_channel_error(a) ? SCMI_COMMS_ERROR : SCMI_PROTOCOL_ERROR;
-	x->rx.len = 0;
+	return smt_channel_error(a) ? SCMI_COMMS_ERROR : SCMI_PROTOCOL_ERROR;
 }

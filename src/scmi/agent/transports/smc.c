@@ -129,7 +129,9 @@ static int wait_channel_free(struct smc_chan *c, unsigned int timeout_ms)
 	return 0;
 }
 
-static int smc_send_message(struct scmi_chan *cinfo, struct scmi_xfer *x)
+/* Inline in both callers: smc_exchange is every AUTO-mode command's path. */
+static inline __attribute__((always_inline)) int smc_send(struct scmi_chan *cinfo,
+							  struct scmi_xfer *x)
 {
 	struct smc_chan *c = cinfo->transport_info;
 	struct hw_smc_args args = { { c->smc_id } };
@@ -137,7 +139,8 @@ static int smc_send_message(struct scmi_chan *cinfo, struct scmi_xfer *x)
 	int ret;
 
 	chan_lock(c);
-	ret = wait_channel_free(c, 2 * cinfo->rx_timeout_ms);
+	/* Free unless a command timed out: only the wait is out of line. */
+	ret = smt_channel_free(&c->area) ? 0 : wait_channel_free(c, 2 * cinfo->rx_timeout_ms);
 	if (ret) {
 		if (ret == -ETIMEDOUT)
 			fw_err("scmi-smc: Timeout waiting for a free TX channel !");
@@ -163,6 +166,11 @@ static int smc_send_message(struct scmi_chan *cinfo, struct scmi_xfer *x)
 unlock:
 	chan_unlock(c);
 	return ret;
+}
+
+static int smc_send_message(struct scmi_chan *cinfo, struct scmi_xfer *x)
+{
+	return smc_send(cinfo, x);
 }
 
 static void smc_mark_txdone(struct scmi_chan *cinfo, int ret, struct scmi_xfer *x)
@@ -205,19 +213,36 @@ static bool smc_poll_done(struct scmi_chan *cinfo, struct scmi_xfer *x)
 
 /* The reply is the platform's once it gave the channel back, and ours if
  * its header is our command's: anything else is left to the interrupt path,
- * which logs and drops it. */
+ * which logs and drops it. Status first (acquire), then the header it
+ * publishes; sent_hdr is the command we still hold the channel for. */
+static bool reply_returned(const struct smc_chan *c)
+{
+	return (hw_word_load(c->area.status) &
+		(SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) &&
+	       !((hw_word_load(c->area.header) ^ c->sent_hdr) & ~SCMI_MSG_RESERVED_MASK);
+}
+
 static bool smc_fetch_returned(struct scmi_chan *cinfo, struct scmi_xfer *x)
 {
 	struct smc_chan *c = cinfo->transport_info;
 
-	/* status first (acquire), then the header it publishes; x is the
-	 * command sent, whose header we still hold the channel for */
-	if (!(hw_word_load(c->area.status) &
-	      (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) ||
-	    ((hw_word_load(c->area.header) ^ c->sent_hdr) & ~SCMI_MSG_RESERVED_MASK))
+	if (!reply_returned(c))
 		return false;
 	scmi_shmem_fetch_response(&c->area, x, "scmi-smc");
 	return true;
+}
+
+static int smc_exchange(struct scmi_chan *cinfo, struct scmi_xfer *x, void *rx, size_t rx_cap,
+			size_t *rx_len, int32_t *status)
+{
+	struct smc_chan *c = cinfo->transport_info;
+	int ret = smc_send(cinfo, x);
+
+	if (ret || !reply_returned(c))
+		return ret;
+	scmi_shmem_fetch_into(&c->area, rx, rx_cap, rx_len, status, "scmi-smc");
+	chan_unlock(c);
+	return 1;
 }
 
 /* How often a receiver without an interrupt looks at its channel. */
@@ -285,6 +310,7 @@ static const struct scmi_transport_ops smc_ops = {
 	.clear_channel = smc_clear_channel,
 	.poll_done = smc_poll_done,
 	.fetch_returned = smc_fetch_returned,
+	.exchange = smc_exchange,
 	.wait_irq = smc_wait_irq,
 	.kick = smc_kick,
 	.read_header = smc_read_header,
