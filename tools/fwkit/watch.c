@@ -21,10 +21,7 @@ void cli_watch_stop(void *ctx)
 {
 	struct cli_watch *w = ctx;
 
-	pthread_mutex_lock(&w->lock);
-	w->stopped = true;
-	pthread_cond_broadcast(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	fw_flag_raise(&w->lock, &w->cond, &w->stopped);
 }
 
 unsigned int cli_watch_wait(struct cli_watch *w)
