@@ -247,35 +247,55 @@ static size_t malformed_locked(struct scmi_platform_chan *c, uint32_t hdr, void 
 	return 4;
 }
 
-size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const void *in,
-			     size_t in_len, void *out, size_t out_cap)
+/* A command on c holds its agent's lock, unless this thread holds the whole
+ * platform (scmi_platform_lock): true when it took it, for chan_release. */
+static inline bool chan_hold(struct scmi_platform_chan *c)
 {
 	bool own = platform_must_lock(c->p);
-	size_t len;
 
 	if (own)
 		platform_plock(c->p, &c->rt->lock);
+	return own;
+}
+
+static inline void chan_release(struct scmi_platform_chan *c, bool own)
+{
+	if (own)
+		plock_unlock(&c->rt->lock);
+}
+
+size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const void *in,
+			     size_t in_len, void *out, size_t out_cap)
+{
+	bool own = chan_hold(c);
+	size_t len;
+
 	if (out_cap < 4 || in_len > c->max_msg_size)
 		len = malformed_locked(c, hdr, out, out_cap);
 	else
 		len = process_locked(c, hdr, in, in_len, out, out_cap);
-	if (own)
-		plock_unlock(&c->rt->lock);
+	chan_release(c, own);
 	return len;
 }
 
 size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void *out,
 			       size_t out_cap)
 {
-	bool own = platform_must_lock(c->p);
-	size_t len;
+	bool own = chan_hold(c);
+	size_t len = malformed_locked(c, hdr, out, out_cap);
 
-	if (own)
-		platform_plock(c->p, &c->rt->lock);
-	len = malformed_locked(c, hdr, out, out_cap);
-	if (own)
-		plock_unlock(&c->rt->lock);
+	chan_release(c, own);
 	return len;
+}
+
+/* The reply to in (len bytes already in the area) handed back to the
+ * agent, its interrupt rung if the command asked for one. */
+static inline void smt_answer(struct scmi_platform_chan *c, const struct smt_msg *in, size_t len,
+			      bool error)
+{
+	smt_platform_publish(c->smt_a2p, in->hdr, len, error);
+	if (c->smt_irq && (in->flags & SCMI_SHMEM_FLAG_INTR_ENABLED))
+		hw_doorbell_ring(c->smt_irq);
 }
 
 /* An SMT command that could not be read (ret: smt_platform_read's). */
@@ -292,11 +312,7 @@ static void smt_refused(struct scmi_platform_chan *c, int ret, const char *why)
 	}
 	fw_warn("scmi platform: agent %u channel 0x%llx: malformed message: %s", c->agent->id,
 		(unsigned long long)c->key, why);
-	smt_platform_publish(c->smt_a2p, in->hdr,
-			     malformed_locked(c, in->hdr, c->smt_a2p->payload, c->smt_out_cap),
-			     true);
-	if (c->smt_irq && (in->flags & SCMI_SHMEM_FLAG_INTR_ENABLED))
-		hw_doorbell_ring(c->smt_irq);
+	smt_answer(c, in, malformed_locked(c, in->hdr, c->smt_a2p->payload, c->smt_out_cap), true);
 }
 
 /* The area is the platform's until FREE is set again: the command is
@@ -312,12 +328,10 @@ static inline void smt_serve(struct scmi_platform_chan *c)
 		smt_refused(c, ret, why);
 		return;
 	}
-	smt_platform_publish(c->smt_a2p, in->hdr,
-			     process_locked(c, in->hdr, in->payload, in->payload_len,
-					    c->smt_a2p->payload, c->smt_out_cap),
-			     false);
-	if (c->smt_irq && (in->flags & SCMI_SHMEM_FLAG_INTR_ENABLED))
-		hw_doorbell_ring(c->smt_irq);
+	smt_answer(c, in,
+		   process_locked(c, in->hdr, in->payload, in->payload_len, c->smt_a2p->payload,
+				  c->smt_out_cap),
+		   false);
 }
 
 bool scmi_platform_smt_command(struct scmi_platform *p, const char *transport, uint64_t key)
@@ -329,12 +343,9 @@ bool scmi_platform_smt_command(struct scmi_platform *p, const char *transport, u
 		scmi_platform_unknown_channel(p);
 		return false;
 	}
-	own = platform_must_lock(p);
-	if (own)
-		platform_plock(p, &c->rt->lock);
+	own = chan_hold(c);
 	smt_serve(c);
-	if (own)
-		plock_unlock(&c->rt->lock);
+	chan_release(c, own);
 	return true;
 }
 
