@@ -64,6 +64,15 @@ static inline bool smt_channel_free(const struct smt_area *a)
 int smt_tx_prepare(struct smt_area *a, uint32_t hdr, const void *payload, size_t len,
 		   bool intr_enabled);
 uint32_t smt_read_header(const struct smt_area *a);
+/* The platform gave the channel back (FREE or ERROR) holding a header
+ * equal to hdr in the bits of mask. Status first (acquire), then the
+ * header it publishes. */
+static inline bool smt_returned_with(const struct smt_area *a, uint32_t hdr, uint32_t mask)
+{
+	return (hw_word_load(a->status) &
+		(SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) &&
+	       !((hw_word_load(a->header) ^ hdr) & mask);
+}
 /* Polling completion (Linux shmem_poll_done): our token is in the area and
  * the platform set FREE or ERROR. */
 bool smt_poll_done(const struct smt_area *a, uint32_t hdr);

@@ -58,13 +58,7 @@ bool smt_channel_error(const struct smt_area *a)
 
 bool smt_poll_done(const struct smt_area *a, uint32_t hdr)
 {
-	/* Order matters: status first (acquire), then the header it publishes. */
-	uint32_t st = hw_word_load(a->status);
-
-	if (!(st & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)))
-		return false;
-	return FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, smt_read_header(a)) ==
-	       FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, hdr);
+	return smt_returned_with(a, hdr, SCMI_MSG_TOKEN_ID_MASK);
 }
 
 /* The payload after its first skip bytes, with the length the agent wrote

@@ -212,14 +212,12 @@ static bool smc_poll_done(struct scmi_chan *cinfo, struct scmi_xfer *x)
 }
 
 /* The reply is the platform's once it gave the channel back, and ours if
- * its header is our command's: anything else is left to the interrupt path,
- * which logs and drops it. Status first (acquire), then the header it
- * publishes; sent_hdr is the command we still hold the channel for. */
+ * its whole header (reserved bits aside) is our command's: anything else is
+ * left to the interrupt path, which logs and drops it. sent_hdr is the
+ * command we still hold the channel for. */
 static bool reply_returned(const struct smc_chan *c)
 {
-	return (hw_word_load(c->area.status) &
-		(SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) &&
-	       !((hw_word_load(c->area.header) ^ c->sent_hdr) & ~SCMI_MSG_RESERVED_MASK);
+	return smt_returned_with(&c->area, c->sent_hdr, ~SCMI_MSG_RESERVED_MASK);
 }
 
 static bool smc_fetch_returned(struct scmi_chan *cinfo, struct scmi_xfer *x)
