@@ -359,7 +359,7 @@ struct reader {
 	struct rig *r;
 	struct fw_completion done;
 	pthread_t th;
-	int32_t status[5];
+	int32_t status[6];
 };
 
 static void *reader_main(void *arg)
@@ -371,18 +371,19 @@ static void *reader_main(void *arg)
 	k->status[2] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_RESET, RESET_DOMAIN_ATTRIBUTES, 1);
 	k->status[3] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_CLOCK, CLOCK_ATTRIBUTES, 2);
 	k->status[4] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_POWER, POWER_DOMAIN_ATTRIBUTES, 0);
+	k->status[5] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_SENSOR, SENSOR_READING_GET, 0, 0);
 	fw_complete(&k->done);
 	return NULL;
 }
 
 /* RATE_GET, STATE_GET, the attributes of a reset domain, a clock and a
- * power domain read atomic words or what setup fixed: they answer while a module's thread holds
- * their protocols' locks (a regression makes the wait reach its deadline; the locks go before any
- * assert, so nothing hangs). */
+ * power domain, a synchronous sensor reading with no trip point armed read atomic words or what
+ * setup fixed: they answer while a module's thread holds their protocols' locks (a regression makes
+ * the wait reach its deadline; the locks go before any assert, so nothing hangs). */
 static void test_readers_lock_free(void **state)
 {
 	static const uint8_t held[] = { SCMI_PROTOCOL_CLOCK, SCMI_PROTOCOL_POWER,
-					SCMI_PROTOCOL_RESET };
+					SCMI_PROTOCOL_RESET, SCMI_PROTOCOL_SENSOR };
 	struct reader k = { .r = *state };
 	bool done;
 

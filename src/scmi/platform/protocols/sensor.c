@@ -16,7 +16,9 @@
  *  - trip points and the configuration are per sensor, owned by the agent
  *    that last set them; a reset of that agent restores them.
  * State is protected by the protocol's lock (handlers run under it; the
- * helper thread takes it), so no lock of our own guards it.
+ * helper thread takes it), so no lock of our own guards it. A synchronous
+ * READING_GET with no trip point armed is the exception: it reads atomic
+ * words and what setup fixed, without the lock (sensor_reading_get).
  */
 
 #include <fwkit/dt.h>
@@ -63,15 +65,17 @@ struct sensor {
 	uint32_t power_uw;
 	unsigned int ntrips;
 	unsigned int naxes;
+	unsigned int nvalues; /* values in a v2.0 reading: naxes, or 1 without axes */
 	char axis[MAX_AXES][SCMI_SENSOR_MAX_NAME];
 	unsigned int nintervals;
 	uint32_t interval_ms[SCMI_SENSOR_MAX_INTERVALS];
-	/* state */
-	uint32_t config, config_default, config_owner;
+	/* state; the atomic words are what READING_GET reads without the lock */
+	_Atomic uint32_t config;
+	uint32_t config_default, config_owner;
 	struct trip trips[MAX_TRIPS];
-	uint8_t armed; /* bit t: trips[t] has a mode, a sample compares with it */
-	bool have_last;
-	int64_t last;
+	_Atomic uint8_t armed; /* bit t: trips[t] has a mode, a sample compares with it */
+	_Atomic bool have_last;
+	_Atomic int64_t last;
 	struct scmi_subs tp_notify, cu_notify;
 	uint64_t next_update;
 };
@@ -221,10 +225,12 @@ static void notify_agents(struct sensor_state *st, const struct sensor *s,
  * previous sample, in a direction it was configured for. */
 static void raise_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 {
+	int64_t last = atomic_load_explicit(&s->last, memory_order_relaxed);
+
 	for (unsigned int a = s->armed, t; a; a &= a - 1) {
 		const struct trip *tp = &s->trips[t = (unsigned int)__builtin_ctz(a)];
-		bool up = s->last < tp->value && v >= tp->value;
-		bool down = s->last > tp->value && v <= tp->value;
+		bool up = last < tp->value && v >= tp->value;
+		bool down = last > tp->value && v <= tp->value;
 		uint8_t ev[12];
 
 		if (!((up && (tp->mode & SCMI_SENSOR_TP_POSITIVE)) ||
@@ -238,48 +244,59 @@ static void raise_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 	}
 }
 
-/* A new sample v: the trip points it crossed (most sensors have none
- * armed: then no comparing at all), then v is the previous sample. */
+/* v is the previous sample from now on. Stored by readers with and
+ * without the lock (those saw no trip point armed): each store is one
+ * atomic word, and have_last, once set, stays set. */
+static void note_sample(struct sensor *s, int64_t v)
+{
+	atomic_store_explicit(&s->last, v, memory_order_relaxed);
+	if (!atomic_load_explicit(&s->have_last, memory_order_relaxed))
+		atomic_store_explicit(&s->have_last, true, memory_order_release);
+}
+
+/* A new sample v, under the protocol's lock: the trip points it crossed
+ * (most sensors have none armed: then no comparing at all), then v is the
+ * previous sample. */
 static void evaluate_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 {
-	if (s->have_last && s->armed)
+	if (s->armed && atomic_load_explicit(&s->have_last, memory_order_acquire))
 		raise_trips(st, s, v);
-	s->have_last = true;
-	s->last = v;
+	note_sample(s, v);
 }
 
 /* The size of the readings as version v lays them out: 8 bytes in v1.0, 16
  * per axis (value, timestamp) from v2.0. */
 static size_t readings_size(const struct sensor *s, uint32_t v)
 {
-	return v < SCMI_SENSOR_VERSION_2_0 ? 8 : 16 * (size_t)(s->naxes ? s->naxes : 1);
+	return v < SCMI_SENSOR_VERSION_2_0 ? 8 : 16 * (size_t)s->nvalues;
 }
 
-/* Sample the sensor now and write its readings (readings_size bytes).
- * Returns the size, or -errno when the source could not be read. The clock
- * is read only when the value or the timestamp needs it. */
-static int readings(struct sensor_state *st, struct sensor *s, uint32_t v, uint8_t *out)
+/* Sample the sensor now and write its readings (readings_size bytes); the
+ * value is *val. Returns the size, or -errno when the source could not be
+ * read. Reads what setup fixed and the configuration word only, so it needs
+ * no lock. The clock is read only when the value or the timestamp needs it;
+ * the configuration has timestamps on only for a sensor that has them
+ * (CONFIG_SET refuses the bit otherwise). */
+static inline int readings(const struct sensor *s, uint32_t v, uint8_t *out, int64_t *val)
 {
-	bool ts = s->timestamped && (s->config & SCMI_SENS_CFG_TSTAMP_ENABLED_MASK);
+	bool ts = atomic_load_explicit(&s->config, memory_order_relaxed) &
+		  SCMI_SENS_CFG_TSTAMP_ENABLED_MASK;
 	uint64_t now = ts || s->src == SRC_RAMP || s->src == SRC_SINE ? fw_now_ns() : 0;
-	int64_t val;
-	unsigned int n = s->naxes ? s->naxes : 1;
 	int ret;
 
 	if (s->src == SRC_CONSTANT) /* no call for the commonest source */
-		val = s->value;
-	else if ((ret = sample(s, now, &val)))
+		*val = s->value;
+	else if ((ret = sample(s, now, val)))
 		return ret;
-	evaluate_trips(st, s, val);
 	if (v < SCMI_SENSOR_VERSION_2_0) {
-		fw_put_le64(out, (uint64_t)val);
+		fw_put_le64(out, (uint64_t)*val);
 		return 8;
 	}
-	for (unsigned int k = 0; k < n; k++) {
-		fw_put_le64(out + 16 * k, (uint64_t)(val + (int64_t)k));
+	for (unsigned int k = 0; k < s->nvalues; k++) {
+		fw_put_le64(out + 16 * k, (uint64_t)(*val + (int64_t)k));
 		fw_put_le64(out + 16 * k + 8, ts ? now : 0);
 	}
-	return (int)(16 * n);
+	return (int)(16 * s->nvalues);
 }
 
 static uint64_t interval_ns(uint32_t secs, int exp)
@@ -313,10 +330,12 @@ static bool cu_active(const struct sensor_state *st, const struct sensor *s)
 static void emit_update(struct sensor_state *st, struct sensor *s)
 {
 	uint8_t ev[8 + 16 * MAX_AXES];
-	int len = readings(st, s, SCMI_SENSOR_VERSION_2_0, ev + 8);
+	int64_t v;
+	int len = readings(s, SCMI_SENSOR_VERSION_2_0, ev + 8, &v);
 
 	if (len < 0)
 		return; /* an unreadable file: no update this period */
+	evaluate_trips(st, s, v);
 	fw_put_le32(ev, s->config_owner);
 	fw_put_le32(ev + 4, (uint32_t)(s - st->s));
 	notify_agents(st, s, &s->cu_notify, SENSOR_UPDATE, ev, 8 + (size_t)len);
@@ -503,22 +522,22 @@ static void sensor_trip_point_config(struct scmi_msg *m)
 		(int64_t)((uint64_t)scmi_msg_in_u32(m, 2) | (uint64_t)scmi_msg_in_u32(m, 3) << 32);
 	s->trips[tp].owner = m->agent->id;
 	/* A baseline, so that the next sample can tell a crossing. */
-	if (!s->have_last && !sample(s, fw_now_ns(), &v)) {
-		s->have_last = true;
-		s->last = v;
-	}
+	if (!s->have_last && !sample(s, fw_now_ns(), &v))
+		note_sample(s, v);
 }
 
-static void sensor_reading_get(struct scmi_msg *m)
+/* READING_GET with trip points to compare or an asynchronous answer to
+ * queue: under the protocol's lock. Out of line, so that the lock-free
+ * reading does not carry its frame. */
+static __attribute__((noinline)) void reading_locked(struct scmi_msg *m, struct sensor *s,
+						     uint32_t flags)
 {
 	struct sensor_state *st = st_of(m);
-	struct sensor *s = get_sensor(m, 0, true);
-	uint32_t flags = scmi_msg_in_u32(m, 1), v;
 	uint8_t buf[16 * MAX_AXES], *at;
+	uint32_t v;
+	int64_t val;
 	int len;
 
-	if (!s)
-		return;
 	if (flags & ~SCMI_SENSOR_READ_ASYNC) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
@@ -532,16 +551,44 @@ static void sensor_reading_get(struct scmi_msg *m)
 	at = flags & SCMI_SENSOR_READ_ASYNC ? buf : scmi_msg_reserve(m, readings_size(s, v));
 	if (!at)
 		return;
-	len = readings(st, s, v, at);
+	len = readings(s, v, at, &val);
 	if (len < 0) {
 		scmi_msg_status(m, SCMI_HARDWARE_ERROR);
 		return;
 	}
+	evaluate_trips(st, s, val);
 	if (at != buf)
 		return;
 	/* SENSOR_READING_COMPLETE: status, sensor id, the readings taken now. */
 	if (!scmi_msg_delayed_success(m, (uint32_t)(s - st->s), buf, (size_t)len, s->latency_us))
 		scmi_msg_status(m, SCMI_BUSY);
+}
+
+/* A synchronous reading with no trip point armed reads only what setup
+ * fixed and atomic words (the configuration, the armed set) and stores the
+ * previous sample atomically: no lock. Everything else takes it. */
+static void sensor_reading_get(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, true);
+	uint32_t flags = scmi_msg_in_u32(m, 1), v;
+	uint8_t *at;
+	int64_t val;
+
+	if (!s)
+		return;
+	if (flags || atomic_load_explicit(&s->armed, memory_order_relaxed)) {
+		scmi_platform_protocol_lock(st_of(m)->p, SCMI_PROTOCOL_SENSOR);
+		reading_locked(m, s, flags);
+		scmi_platform_protocol_unlock(st_of(m)->p, SCMI_PROTOCOL_SENSOR);
+		return;
+	}
+	v = scmi_msg_version(m);
+	if (!(at = scmi_msg_reserve(m, readings_size(s, v))))
+		return;
+	if (readings(s, v, at, &val) < 0)
+		scmi_msg_status(m, SCMI_HARDWARE_ERROR);
+	else
+		note_sample(s, val);
 }
 
 /* A multi-part list of count entries of size bytes each: the part from the
@@ -693,7 +740,9 @@ static const struct scmi_msg_desc sensor_msgs[] = {
 	[SENSOR_DESCRIPTION_GET] = { .fn = sensor_description_get, .in_size = 4 },
 	[SENSOR_TRIP_POINT_NOTIFY] = { .fn = sensor_trip_point_notify, .in_size = 8 },
 	[SENSOR_TRIP_POINT_CONFIG] = { .fn = sensor_trip_point_config, .in_size = 16 },
-	[SENSOR_READING_GET] = { .fn = sensor_reading_get, .in_size = 8 },
+	[SENSOR_READING_GET] = { .fn = sensor_reading_get,
+				 .in_size = 8,
+				 .flags = SCMI_MSG_F_NO_LOCK },
 	[SENSOR_AXIS_DESCRIPTION_GET] = { .fn = sensor_axis_description_get,
 					  .in_size = 8,
 					  .since = SCMI_SENSOR_VERSION_2_0 },
@@ -886,6 +935,7 @@ static int parse_sensor(void *priv, const struct fw_dt *dt, int node)
 	if (parse_id(st, dt, node, st->n, &s) || parse_identity(st, dt, node, s) ||
 	    parse_source(dt, node, s) || parse_updates(dt, node, s) || parse_traits(dt, node, s))
 		return -EINVAL;
+	s->nvalues = s->naxes ? s->naxes : 1;
 	/* Enabled, timestamps on when supported, the first update interval. */
 	s->config_default = SCMI_SENS_CFG_SENSOR_ENABLED_MASK |
 			    (s->timestamped ? SCMI_SENS_CFG_TSTAMP_ENABLED_MASK : 0);
