@@ -16,10 +16,14 @@
 #include "rig.h"
 
 #include <fwkit/scmi/clock.h>
+#include <fwkit/scmi/perf.h>
+#include <fwkit/scmi/pinctrl.h>
 #include <fwkit/scmi/platform_transport.h>
 #include <fwkit/scmi/power.h>
+#include <fwkit/scmi/powercap.h>
 #include <fwkit/scmi/reset.h>
 #include <fwkit/scmi/sensor.h>
+#include <fwkit/scmi/voltage.h>
 #include <fwkit/sync.h>
 
 #include <pthread.h>
@@ -355,45 +359,75 @@ static void test_board_agents_at_once(void **state)
 
 /* ------------------------------------- readers of one word, lock-free */
 
+/* A reader of what setup fixed or of one atomic word, and its words. */
+struct lockfree_msg {
+	uint8_t proto, msg;
+	uint32_t w[2];
+	size_t n;
+};
+
+/* RATE_GET, STATE_GET, the levels of perf and voltage domains, a powercap's
+ * cap and PAI, the attributes of a reset domain, a clock, a power, perf,
+ * voltage and powercap domain and a pin, a sensor's description and
+ * configuration, a synchronous sensor reading with no trip point armed.
+ * Grouped by protocol: the test takes each protocol's lock once. */
+static const struct lockfree_msg lockfree[] = {
+	{ SCMI_PROTOCOL_CLOCK, CLOCK_RATE_GET, { 2 }, 1 },
+	{ SCMI_PROTOCOL_CLOCK, CLOCK_ATTRIBUTES, { 2 }, 1 },
+	{ SCMI_PROTOCOL_POWER, POWER_STATE_GET, { 0 }, 1 },
+	{ SCMI_PROTOCOL_POWER, POWER_DOMAIN_ATTRIBUTES, { 0 }, 1 },
+	{ SCMI_PROTOCOL_RESET, RESET_DOMAIN_ATTRIBUTES, { 1 }, 1 },
+	{ SCMI_PROTOCOL_SENSOR, SENSOR_READING_GET, { 0, 0 }, 2 },
+	{ SCMI_PROTOCOL_SENSOR, SENSOR_DESCRIPTION_GET, { 0 }, 1 },
+	{ SCMI_PROTOCOL_SENSOR, SENSOR_CONFIG_GET, { 0 }, 1 },
+	{ SCMI_PROTOCOL_PERF, PERF_LEVEL_GET, { 0 }, 1 },
+	{ SCMI_PROTOCOL_PERF, PERF_DOMAIN_ATTRIBUTES, { 0 }, 1 },
+	{ SCMI_PROTOCOL_PERF, PERF_DESCRIBE_LEVELS, { 0, 0 }, 2 },
+	{ SCMI_PROTOCOL_VOLTAGE, VOLTAGE_LEVEL_GET, { 0 }, 1 },
+	{ SCMI_PROTOCOL_VOLTAGE, VOLTAGE_DOMAIN_ATTRIBUTES, { 0 }, 1 },
+	{ SCMI_PROTOCOL_POWERCAP, POWERCAP_CAP_GET, { 0 }, 1 },
+	{ SCMI_PROTOCOL_POWERCAP, POWERCAP_PAI_GET, { 0 }, 1 },
+	{ SCMI_PROTOCOL_POWERCAP, POWERCAP_DOMAIN_ATTRIBUTES, { 0 }, 1 },
+	{ SCMI_PROTOCOL_PINCTRL, PINCTRL_ATTRIBUTES, { 0, 0 }, 2 },
+};
+
 struct reader {
 	struct rig *r;
 	struct fw_completion done;
 	pthread_t th;
-	int32_t status[6];
+	int32_t status[FW_ARRAY_SIZE(lockfree)];
 };
 
 static void *reader_main(void *arg)
 {
 	struct reader *k = arg;
 
-	k->status[0] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_CLOCK, CLOCK_RATE_GET, 2);
-	k->status[1] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_POWER, POWER_STATE_GET, 0);
-	k->status[2] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_RESET, RESET_DOMAIN_ATTRIBUTES, 1);
-	k->status[3] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_CLOCK, CLOCK_ATTRIBUTES, 2);
-	k->status[4] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_POWER, POWER_DOMAIN_ATTRIBUTES, 0);
-	k->status[5] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_SENSOR, SENSOR_READING_GET, 0, 0);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(lockfree); i++)
+		k->status[i] =
+			rig_status(k->r->host, lockfree[i].proto, lockfree[i].msg, lockfree[i].w,
+				   lockfree[i].n, 4 * lockfree[i].n, NULL, NULL);
 	fw_complete(&k->done);
 	return NULL;
 }
 
-/* RATE_GET, STATE_GET, the attributes of a reset domain, a clock and a
- * power domain, a synchronous sensor reading with no trip point armed read atomic words or what
- * setup fixed: they answer while a module's thread holds their protocols' locks (a regression makes
- * the wait reach its deadline; the locks go before any assert, so nothing hangs). */
+/* The readers answer while a module's thread holds their protocols' locks
+ * (a regression makes the wait reach its deadline; the locks go before any
+ * assert, so nothing hangs). */
 static void test_readers_lock_free(void **state)
 {
-	static const uint8_t held[] = { SCMI_PROTOCOL_CLOCK, SCMI_PROTOCOL_POWER,
-					SCMI_PROTOCOL_RESET, SCMI_PROTOCOL_SENSOR };
 	struct reader k = { .r = *state };
+	struct scmi_platform *p = scmi_session_platform(k.r->s);
 	bool done;
 
 	fw_completion_init(&k.done);
-	for (size_t i = 0; i < FW_ARRAY_SIZE(held); i++)
-		scmi_platform_protocol_lock(scmi_session_platform(k.r->s), held[i]);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(lockfree); i++)
+		if (i == 0 || lockfree[i].proto != lockfree[i - 1].proto)
+			scmi_platform_protocol_lock(p, lockfree[i].proto);
 	assert_int_equal(pthread_create(&k.th, NULL, reader_main, &k), 0);
 	done = !fw_wait_for_completion_until(&k.done, fw_deadline(WAIT_NS));
-	for (size_t i = 0; i < FW_ARRAY_SIZE(held); i++)
-		scmi_platform_protocol_unlock(scmi_session_platform(k.r->s), held[i]);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(lockfree); i++)
+		if (i == 0 || lockfree[i].proto != lockfree[i - 1].proto)
+			scmi_platform_protocol_unlock(p, lockfree[i].proto);
 	pthread_join(k.th, NULL);
 	fw_completion_destroy(&k.done);
 	assert_true(done);

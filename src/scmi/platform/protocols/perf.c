@@ -40,12 +40,16 @@ struct pf_opp {
 struct pf_domain {
 	char name[SCMI_MAX_STR_SIZE];
 	uint32_t device;
+	unsigned int dev; /* the device's index (scmi_platform_device_index) */
 	uint32_t rate_limit_us;
 	struct pf_opp opp[SCMI_PERF_MAX_LEVELS];
 	unsigned int nopp;
 	uint32_t sustained; /* index into opp */
 	uint32_t initial;   /* perf level */
-	uint32_t level, max, min;
+	/* Atomic: LEVEL_GET reads it without the protocol's lock (one word;
+	 * its writer holds the lock). */
+	_Atomic uint32_t level;
+	uint32_t max, min;
 	struct pf_agent {
 		bool has_req, has_lim;
 		uint32_t req, lim_max, lim_min;
@@ -68,12 +72,14 @@ static const uint32_t pf_versions[] = {
 	SCMI_PERF_VERSION_4_0, SCMI_PERF_VERSION_4_1,
 };
 
-static struct pf_domain *pf_domain_of(struct scmi_msg *m, uint32_t id)
+/* NOT_FOUND past the last domain, DENIED without access to its device
+ * (inline as the other modules' lookups: it is most of a short handler). */
+static inline struct pf_domain *pf_domain_of(struct scmi_msg *m, uint32_t id)
 {
 	struct pf_priv *pp = m->priv;
 
 	if (!scmi_msg_id_found(m, id, pp->ndomains) ||
-	    !scmi_msg_device_allowed(m, pp->d[id].device))
+	    !scmi_msg_device_index_allowed(m, pp->d[id].dev))
 		return NULL;
 	return &pp->d[id];
 }
@@ -359,22 +365,31 @@ static void pf_name_get(struct scmi_msg *m)
 		scmi_msg_put_ext_name(m, d->name);
 }
 
-/* No message announces fastchannels in its attributes: there are none. */
+/* No message announces fastchannels in its attributes: there are none.
+ * What describes a domain is fixed at setup and the level is one atomic
+ * word: read without the lock. The limits are two words: LIMITS_GET takes
+ * it, so that it never answers half of a change. */
 static const struct scmi_msg_desc pf_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pf_attributes },
-	[PERF_DOMAIN_ATTRIBUTES] = { .fn = pf_domain_attributes, .in_size = 4 },
-	[PERF_DESCRIBE_LEVELS] = { .fn = pf_describe_levels, .in_size = 8 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pf_attributes, .flags = SCMI_MSG_F_NO_LOCK },
+	[PERF_DOMAIN_ATTRIBUTES] = { .fn = pf_domain_attributes,
+				     .in_size = 4,
+				     .flags = SCMI_MSG_F_NO_LOCK },
+	[PERF_DESCRIBE_LEVELS] = { .fn = pf_describe_levels,
+				   .in_size = 8,
+				   .flags = SCMI_MSG_F_NO_LOCK },
 	[PERF_LIMITS_SET] = { .fn = pf_limits_set, .in_size = 12 },
 	[PERF_LIMITS_GET] = { .fn = pf_limits_get, .in_size = 4 },
 	[PERF_LEVEL_SET] = { .fn = pf_level_set, .in_size = 8 },
-	[PERF_LEVEL_GET] = { .fn = pf_level_get, .in_size = 4 },
+	[PERF_LEVEL_GET] = { .fn = pf_level_get, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK },
 	[PERF_NOTIFY_LIMITS] = { .fn = pf_notify_limits, .in_size = 8 },
 	[PERF_NOTIFY_LEVEL] = { .fn = pf_notify_level, .in_size = 8 },
 	[PERF_DESCRIBE_FASTCHANNEL] = { .fn = pf_describe_fastchannel,
 					.in_size = 8,
+					.flags = SCMI_MSG_F_NO_LOCK,
 					.since = SCMI_PERF_VERSION_2_0 },
 	[PERF_DOMAIN_NAME_GET] = { .fn = pf_name_get,
 				   .in_size = 4,
+				   .flags = SCMI_MSG_F_NO_LOCK,
 				   .since = SCMI_PERF_VERSION_3_0 },
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_PERF_VERSION_4_1),
 };
@@ -423,6 +438,7 @@ static int pf_parse_identity(struct pf_priv *pp, const struct fw_dt *dt, int nod
 	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
 	    scmi_module_device(pp->p, dt, node, &d->device))
 		return -EINVAL;
+	d->dev = (unsigned int)scmi_platform_device_index(pp->p, d->device);
 	*out = d;
 	return 0;
 }

@@ -16,9 +16,10 @@
  *  - trip points and the configuration are per sensor, owned by the agent
  *    that last set them; a reset of that agent restores them.
  * State is protected by the protocol's lock (handlers run under it; the
- * helper thread takes it), so no lock of our own guards it. A synchronous
- * READING_GET with no trip point armed is the exception: it reads atomic
- * words and what setup fixed, without the lock (sensor_reading_get).
+ * helper thread takes it), so no lock of our own guards it. Discovery,
+ * CONFIG_GET and a synchronous READING_GET with no trip point armed are the
+ * exceptions: they read what setup fixed and atomic words, without the lock
+ * (sensor_reading_get takes it for the other readings).
  */
 
 #include <fwkit/dt.h>
@@ -435,6 +436,7 @@ static void put_desc(struct scmi_msg *m, const struct sensor *s, uint32_t id, ui
 	bool p2a = scmi_msg_p2a(m);
 	uint32_t lo = s->async && p2a ? SCMI_SENSOR_SUPPORTS_ASYNC_READ : 0, hi;
 	int64_t rmin, rmax;
+	uint8_t *at;
 
 	lo |= FW_FIELD_PREP(SCMI_SENSOR_NUM_TRIP_POINTS, s->ntrips);
 	hi = FW_FIELD_PREP(SCMI_SENSOR_TYPE, s->type) |
@@ -453,12 +455,13 @@ static void put_desc(struct scmi_msg *m, const struct sensor *s, uint32_t id, ui
 			hi |= SCMI_SENSOR_SUPPORTS_AXIS |
 			      FW_FIELD_PREP(SCMI_SENSOR_AXIS_NUMBER, s->naxes);
 	}
-	if (v >= SCMI_SENSOR_VERSION_3_0 && strlen(s->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+	if (v >= SCMI_SENSOR_VERSION_3_0 && scmi_short_name_cut(s->name))
 		lo |= SCMI_SENSOR_SUPPORTS_EXTENDED_NAMES;
 	scmi_msg_put_u32(m, id);
 	scmi_msg_put_u32(m, lo);
 	scmi_msg_put_u32(m, hi);
-	scmi_msg_put_name(m, s->name, SCMI_SHORT_NAME_MAX_SIZE);
+	if ((at = scmi_msg_reserve(m, SCMI_SHORT_NAME_MAX_SIZE)))
+		scmi_short_name_copy(at, s->name);
 	if (!has_ext_attrs(s, v))
 		return;
 	range_of(s, &rmin, &rmax);
@@ -735,9 +738,13 @@ static void sensor_axis_name_get(struct scmi_msg *m)
 	}
 }
 
+/* Discovery reads what setup fixed, CONFIG_GET one atomic word, and
+ * READING_GET takes the lock itself when it needs it: without the lock. */
 static const struct scmi_msg_desc sensor_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = sensor_attributes },
-	[SENSOR_DESCRIPTION_GET] = { .fn = sensor_description_get, .in_size = 4 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = sensor_attributes, .flags = SCMI_MSG_F_NO_LOCK },
+	[SENSOR_DESCRIPTION_GET] = { .fn = sensor_description_get,
+				     .in_size = 4,
+				     .flags = SCMI_MSG_F_NO_LOCK },
 	[SENSOR_TRIP_POINT_NOTIFY] = { .fn = sensor_trip_point_notify, .in_size = 8 },
 	[SENSOR_TRIP_POINT_CONFIG] = { .fn = sensor_trip_point_config, .in_size = 16 },
 	[SENSOR_READING_GET] = { .fn = sensor_reading_get,
@@ -745,12 +752,15 @@ static const struct scmi_msg_desc sensor_msgs[] = {
 				 .flags = SCMI_MSG_F_NO_LOCK },
 	[SENSOR_AXIS_DESCRIPTION_GET] = { .fn = sensor_axis_description_get,
 					  .in_size = 8,
+					  .flags = SCMI_MSG_F_NO_LOCK,
 					  .since = SCMI_SENSOR_VERSION_2_0 },
 	[SENSOR_LIST_UPDATE_INTERVALS] = { .fn = sensor_list_update_intervals,
 					   .in_size = 8,
+					   .flags = SCMI_MSG_F_NO_LOCK,
 					   .since = SCMI_SENSOR_VERSION_2_0 },
 	[SENSOR_CONFIG_GET] = { .fn = sensor_config_get,
 				.in_size = 4,
+				.flags = SCMI_MSG_F_NO_LOCK,
 				.since = SCMI_SENSOR_VERSION_2_0 },
 	[SENSOR_CONFIG_SET] = { .fn = sensor_config_set,
 				.in_size = 8,
@@ -760,9 +770,11 @@ static const struct scmi_msg_desc sensor_msgs[] = {
 					      .since = SCMI_SENSOR_VERSION_2_0 },
 	[SENSOR_NAME_GET] = { .fn = sensor_name_get,
 			      .in_size = 4,
+			      .flags = SCMI_MSG_F_NO_LOCK,
 			      .since = SCMI_SENSOR_VERSION_3_0 },
 	[SENSOR_AXIS_NAME_GET] = { .fn = sensor_axis_name_get,
 				   .in_size = 8,
+				   .flags = SCMI_MSG_F_NO_LOCK,
 				   .since = SCMI_SENSOR_VERSION_3_0 },
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_SENSOR_VERSION_3_1),
 };

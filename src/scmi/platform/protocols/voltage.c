@@ -14,7 +14,9 @@
  *    only delays its VOLTAGE_LEVEL_SET_COMPLETE by the domain's latency;
  *  - a reset of an agent drops its "on" vote and vendor mode, and restores
  *    the board's level if that agent set the current one.
- * State is protected by the protocol's lock, under which handlers run.
+ * State is protected by the protocol's lock, under which handlers run,
+ * but for the readers of what setup fixed and of the level (one atomic
+ * word): their table entries say SCMI_MSG_F_NO_LOCK.
  */
 
 #include <fwkit/dt.h>
@@ -29,13 +31,14 @@
 struct vdomain {
 	char name[SCMI_VOLTAGE_MAX_NAME];
 	uint32_t device;
+	unsigned int dev; /* the device's index (scmi_platform_device_index) */
 	bool segmented, async, always_on;
 	unsigned int nlevels;
 	int32_t levels[SCMI_VOLTAGE_MAX_LEVELS];
 	int32_t level_default;
 	uint32_t latency_us;
 	/* state */
-	int32_t level;
+	_Atomic int32_t level; /* LEVEL_GET reads it without the lock */
 	uint32_t level_owner;
 	bool *on;	       /* by agent index */
 	unsigned int non;      /* agents holding it on */
@@ -60,14 +63,15 @@ static struct voltage_state *st_of(const struct scmi_msg *m)
 }
 
 /* The domain named by the first word: NOT_FOUND if unknown; with operate,
- * DENIED when the agent may not use its device. */
-static struct vdomain *get_domain(struct scmi_msg *m, bool operate)
+ * DENIED when the agent may not use its device (inline as the other
+ * modules' lookups: it is most of a short handler). */
+static inline struct vdomain *get_domain(struct scmi_msg *m, bool operate)
 {
 	struct voltage_state *st = st_of(m);
 	uint32_t id = scmi_msg_in_u32(m, 0);
 
 	if (!scmi_msg_id_found(m, id, st->n) ||
-	    (operate && !scmi_msg_device_allowed(m, st->d[id].device)))
+	    (operate && !scmi_msg_device_index_allowed(m, st->d[id].dev)))
 		return NULL;
 	return &st->d[id];
 }
@@ -214,16 +218,24 @@ static void voltage_name_get(struct scmi_msg *m)
 		scmi_msg_put_ext_name(m, d->name);
 }
 
+/* CONFIG_GET reads three words (votes, vendor mode): under the lock. */
 static const struct scmi_msg_desc voltage_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = voltage_attributes },
-	[VOLTAGE_DOMAIN_ATTRIBUTES] = { .fn = voltage_domain_attributes, .in_size = 4 },
-	[VOLTAGE_DESCRIBE_LEVELS] = { .fn = voltage_describe_levels, .in_size = 8 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = voltage_attributes, .flags = SCMI_MSG_F_NO_LOCK },
+	[VOLTAGE_DOMAIN_ATTRIBUTES] = { .fn = voltage_domain_attributes,
+					.in_size = 4,
+					.flags = SCMI_MSG_F_NO_LOCK },
+	[VOLTAGE_DESCRIBE_LEVELS] = { .fn = voltage_describe_levels,
+				      .in_size = 8,
+				      .flags = SCMI_MSG_F_NO_LOCK },
 	[VOLTAGE_CONFIG_SET] = { .fn = voltage_config_set, .in_size = 8 },
 	[VOLTAGE_CONFIG_GET] = { .fn = voltage_config_get, .in_size = 4 },
 	[VOLTAGE_LEVEL_SET] = { .fn = voltage_level_set, .in_size = 12 },
-	[VOLTAGE_LEVEL_GET] = { .fn = voltage_level_get, .in_size = 4 },
+	[VOLTAGE_LEVEL_GET] = { .fn = voltage_level_get,
+				.in_size = 4,
+				.flags = SCMI_MSG_F_NO_LOCK },
 	[VOLTAGE_DOMAIN_NAME_GET] = { .fn = voltage_name_get,
 				      .in_size = 4,
+				      .flags = SCMI_MSG_F_NO_LOCK,
 				      .since = SCMI_VOLTAGE_VERSION_2_0 },
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_VOLTAGE_VERSION_2_1),
 };
@@ -337,6 +349,7 @@ static int parse_domain(void *priv, const struct fw_dt *dt, int node)
 	    fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
 	    scmi_module_device(st->p, dt, node, &d->device))
 		return -EINVAL;
+	d->dev = (unsigned int)scmi_platform_device_index(st->p, d->device);
 	if (parse_levels(dt, node, d) || fw_dt_flag(dt, node, "fwkit,async", &d->async) ||
 	    fw_dt_flag(dt, node, "fwkit,always-on", &d->always_on))
 		return -EINVAL;
