@@ -359,43 +359,51 @@ static void test_board_agents_at_once(void **state)
 
 /* ------------------------------------- readers of one word, lock-free */
 
-/* A reader of what setup fixed or of one atomic word, and its words. */
-struct lockfree_msg {
-	uint8_t proto, msg;
+/* The readers of what setup fixed or of one atomic word of a protocol, sent
+ * about one resource: its id, then 0 (the flags of a sensor reading, the
+ * first level, the type of a pin) for the messages of two words. */
+struct lockfree_proto {
+	uint8_t proto;
 	uint32_t w[2];
+	struct rig_size msgs[3];
 	size_t n;
 };
 
 /* RATE_GET, STATE_GET, the levels of perf and voltage domains, a powercap's
  * cap and PAI, the attributes of a reset domain, a clock, a power, perf,
  * voltage and powercap domain and a pin, a sensor's description and
- * configuration, a synchronous sensor reading with no trip point armed.
- * Grouped by protocol: the test takes each protocol's lock once. */
-static const struct lockfree_msg lockfree[] = {
-	{ SCMI_PROTOCOL_CLOCK, CLOCK_RATE_GET, { 2 }, 1 },
-	{ SCMI_PROTOCOL_CLOCK, CLOCK_ATTRIBUTES, { 2 }, 1 },
-	{ SCMI_PROTOCOL_POWER, POWER_STATE_GET, { 0 }, 1 },
-	{ SCMI_PROTOCOL_POWER, POWER_DOMAIN_ATTRIBUTES, { 0 }, 1 },
-	{ SCMI_PROTOCOL_RESET, RESET_DOMAIN_ATTRIBUTES, { 1 }, 1 },
-	{ SCMI_PROTOCOL_SENSOR, SENSOR_READING_GET, { 0, 0 }, 2 },
-	{ SCMI_PROTOCOL_SENSOR, SENSOR_DESCRIPTION_GET, { 0 }, 1 },
-	{ SCMI_PROTOCOL_SENSOR, SENSOR_CONFIG_GET, { 0 }, 1 },
-	{ SCMI_PROTOCOL_PERF, PERF_LEVEL_GET, { 0 }, 1 },
-	{ SCMI_PROTOCOL_PERF, PERF_DOMAIN_ATTRIBUTES, { 0 }, 1 },
-	{ SCMI_PROTOCOL_PERF, PERF_DESCRIBE_LEVELS, { 0, 0 }, 2 },
-	{ SCMI_PROTOCOL_VOLTAGE, VOLTAGE_LEVEL_GET, { 0 }, 1 },
-	{ SCMI_PROTOCOL_VOLTAGE, VOLTAGE_DOMAIN_ATTRIBUTES, { 0 }, 1 },
-	{ SCMI_PROTOCOL_POWERCAP, POWERCAP_CAP_GET, { 0 }, 1 },
-	{ SCMI_PROTOCOL_POWERCAP, POWERCAP_PAI_GET, { 0 }, 1 },
-	{ SCMI_PROTOCOL_POWERCAP, POWERCAP_DOMAIN_ATTRIBUTES, { 0 }, 1 },
-	{ SCMI_PROTOCOL_PINCTRL, PINCTRL_ATTRIBUTES, { 0, 0 }, 2 },
+ * configuration, a synchronous sensor reading with no trip point armed. */
+static const struct lockfree_proto lockfree[] = {
+	{ SCMI_PROTOCOL_CLOCK, { 2 }, { { CLOCK_RATE_GET, 1 }, { CLOCK_ATTRIBUTES, 1 } }, 2 },
+	{ SCMI_PROTOCOL_POWER,
+	  { 0 },
+	  { { POWER_STATE_GET, 1 }, { POWER_DOMAIN_ATTRIBUTES, 1 } },
+	  2 },
+	{ SCMI_PROTOCOL_RESET, { 1 }, { { RESET_DOMAIN_ATTRIBUTES, 1 } }, 1 },
+	{ SCMI_PROTOCOL_SENSOR,
+	  { 0 },
+	  { { SENSOR_READING_GET, 2 }, { SENSOR_DESCRIPTION_GET, 1 }, { SENSOR_CONFIG_GET, 1 } },
+	  3 },
+	{ SCMI_PROTOCOL_PERF,
+	  { 0 },
+	  { { PERF_LEVEL_GET, 1 }, { PERF_DOMAIN_ATTRIBUTES, 1 }, { PERF_DESCRIBE_LEVELS, 2 } },
+	  3 },
+	{ SCMI_PROTOCOL_VOLTAGE,
+	  { 0 },
+	  { { VOLTAGE_LEVEL_GET, 1 }, { VOLTAGE_DOMAIN_ATTRIBUTES, 1 } },
+	  2 },
+	{ SCMI_PROTOCOL_POWERCAP,
+	  { 0 },
+	  { { POWERCAP_CAP_GET, 1 }, { POWERCAP_PAI_GET, 1 }, { POWERCAP_DOMAIN_ATTRIBUTES, 1 } },
+	  3 },
+	{ SCMI_PROTOCOL_PINCTRL, { 0 }, { { PINCTRL_ATTRIBUTES, 2 } }, 1 },
 };
 
 struct reader {
 	struct rig *r;
 	struct fw_completion done;
 	pthread_t th;
-	int32_t status[FW_ARRAY_SIZE(lockfree)];
+	int32_t status[FW_ARRAY_SIZE(lockfree)][3];
 };
 
 static void *reader_main(void *arg)
@@ -403,9 +411,11 @@ static void *reader_main(void *arg)
 	struct reader *k = arg;
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(lockfree); i++)
-		k->status[i] =
-			rig_status(k->r->host, lockfree[i].proto, lockfree[i].msg, lockfree[i].w,
-				   lockfree[i].n, 4 * lockfree[i].n, NULL, NULL);
+		for (size_t j = 0; j < lockfree[i].n; j++)
+			k->status[i][j] =
+				rig_status(k->r->host, lockfree[i].proto, lockfree[i].msgs[j].msg,
+					   lockfree[i].w, lockfree[i].msgs[j].words,
+					   4 * lockfree[i].msgs[j].words, NULL, NULL);
 	fw_complete(&k->done);
 	return NULL;
 }
@@ -421,18 +431,17 @@ static void test_readers_lock_free(void **state)
 
 	fw_completion_init(&k.done);
 	for (size_t i = 0; i < FW_ARRAY_SIZE(lockfree); i++)
-		if (i == 0 || lockfree[i].proto != lockfree[i - 1].proto)
-			scmi_platform_protocol_lock(p, lockfree[i].proto);
+		scmi_platform_protocol_lock(p, lockfree[i].proto);
 	assert_int_equal(pthread_create(&k.th, NULL, reader_main, &k), 0);
 	done = !fw_wait_for_completion_until(&k.done, fw_deadline(WAIT_NS));
 	for (size_t i = 0; i < FW_ARRAY_SIZE(lockfree); i++)
-		if (i == 0 || lockfree[i].proto != lockfree[i - 1].proto)
-			scmi_platform_protocol_unlock(p, lockfree[i].proto);
+		scmi_platform_protocol_unlock(p, lockfree[i].proto);
 	pthread_join(k.th, NULL);
 	fw_completion_destroy(&k.done);
 	assert_true(done);
-	for (size_t i = 0; i < FW_ARRAY_SIZE(k.status); i++)
-		assert_int_equal(k.status[i], SCMI_SUCCESS);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(lockfree); i++)
+		for (size_t j = 0; j < lockfree[i].n; j++)
+			assert_int_equal(k.status[i][j], SCMI_SUCCESS);
 }
 
 int main(void)

@@ -370,27 +370,18 @@ static void pf_name_get(struct scmi_msg *m)
  * word: read without the lock. The limits are two words: LIMITS_GET takes
  * it, so that it never answers half of a change. */
 static const struct scmi_msg_desc pf_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pf_attributes, .flags = SCMI_MSG_F_NO_LOCK },
-	[PERF_DOMAIN_ATTRIBUTES] = { .fn = pf_domain_attributes,
-				     .in_size = 4,
-				     .flags = SCMI_MSG_F_NO_LOCK },
-	[PERF_DESCRIBE_LEVELS] = { .fn = pf_describe_levels,
-				   .in_size = 8,
-				   .flags = SCMI_MSG_F_NO_LOCK },
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pf_attributes, 0, 0),
+	[PERF_DOMAIN_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pf_domain_attributes, 4, 0),
+	[PERF_DESCRIBE_LEVELS] = SCMI_MSG_NO_LOCK(pf_describe_levels, 8, 0),
 	[PERF_LIMITS_SET] = { .fn = pf_limits_set, .in_size = 12 },
 	[PERF_LIMITS_GET] = { .fn = pf_limits_get, .in_size = 4 },
 	[PERF_LEVEL_SET] = { .fn = pf_level_set, .in_size = 8 },
-	[PERF_LEVEL_GET] = { .fn = pf_level_get, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK },
+	[PERF_LEVEL_GET] = SCMI_MSG_NO_LOCK(pf_level_get, 4, 0),
 	[PERF_NOTIFY_LIMITS] = { .fn = pf_notify_limits, .in_size = 8 },
 	[PERF_NOTIFY_LEVEL] = { .fn = pf_notify_level, .in_size = 8 },
-	[PERF_DESCRIBE_FASTCHANNEL] = { .fn = pf_describe_fastchannel,
-					.in_size = 8,
-					.flags = SCMI_MSG_F_NO_LOCK,
-					.since = SCMI_PERF_VERSION_2_0 },
-	[PERF_DOMAIN_NAME_GET] = { .fn = pf_name_get,
-				   .in_size = 4,
-				   .flags = SCMI_MSG_F_NO_LOCK,
-				   .since = SCMI_PERF_VERSION_3_0 },
+	[PERF_DESCRIBE_FASTCHANNEL] =
+		SCMI_MSG_NO_LOCK(pf_describe_fastchannel, 8, SCMI_PERF_VERSION_2_0),
+	[PERF_DOMAIN_NAME_GET] = SCMI_MSG_NO_LOCK(pf_name_get, 4, SCMI_PERF_VERSION_3_0),
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_PERF_VERSION_4_1),
 };
 

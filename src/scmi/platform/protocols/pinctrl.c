@@ -441,18 +441,14 @@ static void pc_set_permissions(struct scmi_msg *m)
 static const uint32_t pc_versions[] = { SCMI_PINCTRL_VERSION_1_0 };
 
 static const struct scmi_msg_desc pc_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pc_attributes, .flags = SCMI_MSG_F_NO_LOCK },
-	[PINCTRL_ATTRIBUTES] = { .fn = pc_pinctrl_attributes,
-				 .in_size = 8,
-				 .flags = SCMI_MSG_F_NO_LOCK },
-	[PINCTRL_LIST_ASSOCIATIONS] = { .fn = pc_list_associations,
-					.in_size = 12,
-					.flags = SCMI_MSG_F_NO_LOCK },
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pc_attributes, 0, 0),
+	[PINCTRL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pc_pinctrl_attributes, 8, 0),
+	[PINCTRL_LIST_ASSOCIATIONS] = SCMI_MSG_NO_LOCK(pc_list_associations, 12, 0),
 	[PINCTRL_SETTINGS_GET] = { .fn = pc_settings_get, .in_size = 8 },
 	[PINCTRL_SETTINGS_CONFIGURE] = { .fn = pc_settings_configure, .in_size = SCMI_IN_SIZE_ANY },
 	[PINCTRL_REQUEST] = { .fn = pc_request, .in_size = 8 },
 	[PINCTRL_RELEASE] = { .fn = pc_release, .in_size = 8 },
-	[PINCTRL_NAME_GET] = { .fn = pc_name_get, .in_size = 8, .flags = SCMI_MSG_F_NO_LOCK },
+	[PINCTRL_NAME_GET] = SCMI_MSG_NO_LOCK(pc_name_get, 8, 0),
 	[PINCTRL_SET_PERMISSIONS] = { .fn = pc_set_permissions,
 				      .in_size = 12,
 				      .flags = SCMI_MSG_F_TRUSTED },

@@ -360,23 +360,17 @@ static const uint32_t pcap_versions[] = { SCMI_POWERCAP_VERSION_1_0, SCMI_POWERC
 /* MEASUREMENTS_GET reads two words (the power follows the cap, and the
  * PAI): under the lock, never half of a change. */
 static const struct scmi_msg_desc pcap_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pcap_attributes, .flags = SCMI_MSG_F_NO_LOCK },
-	[POWERCAP_DOMAIN_ATTRIBUTES] = { .fn = pcap_domain_attributes,
-					 .in_size = 4,
-					 .flags = SCMI_MSG_F_NO_LOCK },
-	[POWERCAP_CAP_GET] = { .fn = pcap_cap_get, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK },
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pcap_attributes, 0, 0),
+	[POWERCAP_DOMAIN_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pcap_domain_attributes, 4, 0),
+	[POWERCAP_CAP_GET] = SCMI_MSG_NO_LOCK(pcap_cap_get, 4, 0),
 	[POWERCAP_CAP_SET] = { .fn = pcap_cap_set, .in_size = 12 },
-	[POWERCAP_PAI_GET] = { .fn = pcap_pai_get, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK },
+	[POWERCAP_PAI_GET] = SCMI_MSG_NO_LOCK(pcap_pai_get, 4, 0),
 	[POWERCAP_PAI_SET] = { .fn = pcap_pai_set, .in_size = 12 },
-	[POWERCAP_DOMAIN_NAME_GET] = { .fn = pcap_name_get,
-				       .in_size = 4,
-				       .flags = SCMI_MSG_F_NO_LOCK },
+	[POWERCAP_DOMAIN_NAME_GET] = SCMI_MSG_NO_LOCK(pcap_name_get, 4, 0),
 	[POWERCAP_MEASUREMENTS_GET] = { .fn = pcap_measurements_get, .in_size = 4 },
 	[POWERCAP_CAP_NOTIFY] = { .fn = pcap_cap_notify, .in_size = 8 },
 	[POWERCAP_MEASUREMENTS_NOTIFY] = { .fn = pcap_measurements_notify, .in_size = 16 },
-	[POWERCAP_DESCRIBE_FASTCHANNEL] = { .fn = pcap_describe_fastchannel,
-					    .in_size = 8,
-					    .flags = SCMI_MSG_F_NO_LOCK },
+	[POWERCAP_DESCRIBE_FASTCHANNEL] = SCMI_MSG_NO_LOCK(pcap_describe_fastchannel, 8, 0),
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_POWERCAP_VERSION_2_0),
 };
 

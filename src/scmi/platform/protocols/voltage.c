@@ -220,23 +220,14 @@ static void voltage_name_get(struct scmi_msg *m)
 
 /* CONFIG_GET reads three words (votes, vendor mode): under the lock. */
 static const struct scmi_msg_desc voltage_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = voltage_attributes, .flags = SCMI_MSG_F_NO_LOCK },
-	[VOLTAGE_DOMAIN_ATTRIBUTES] = { .fn = voltage_domain_attributes,
-					.in_size = 4,
-					.flags = SCMI_MSG_F_NO_LOCK },
-	[VOLTAGE_DESCRIBE_LEVELS] = { .fn = voltage_describe_levels,
-				      .in_size = 8,
-				      .flags = SCMI_MSG_F_NO_LOCK },
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(voltage_attributes, 0, 0),
+	[VOLTAGE_DOMAIN_ATTRIBUTES] = SCMI_MSG_NO_LOCK(voltage_domain_attributes, 4, 0),
+	[VOLTAGE_DESCRIBE_LEVELS] = SCMI_MSG_NO_LOCK(voltage_describe_levels, 8, 0),
 	[VOLTAGE_CONFIG_SET] = { .fn = voltage_config_set, .in_size = 8 },
 	[VOLTAGE_CONFIG_GET] = { .fn = voltage_config_get, .in_size = 4 },
 	[VOLTAGE_LEVEL_SET] = { .fn = voltage_level_set, .in_size = 12 },
-	[VOLTAGE_LEVEL_GET] = { .fn = voltage_level_get,
-				.in_size = 4,
-				.flags = SCMI_MSG_F_NO_LOCK },
-	[VOLTAGE_DOMAIN_NAME_GET] = { .fn = voltage_name_get,
-				      .in_size = 4,
-				      .flags = SCMI_MSG_F_NO_LOCK,
-				      .since = SCMI_VOLTAGE_VERSION_2_0 },
+	[VOLTAGE_LEVEL_GET] = SCMI_MSG_NO_LOCK(voltage_level_get, 4, 0),
+	[VOLTAGE_DOMAIN_NAME_GET] = SCMI_MSG_NO_LOCK(voltage_name_get, 4, SCMI_VOLTAGE_VERSION_2_0),
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_VOLTAGE_VERSION_2_1),
 };
 
