@@ -289,13 +289,16 @@ static inline int readings(const struct sensor *s, uint32_t v, uint8_t *out, int
 		*val = s->value;
 	else if ((ret = sample(s, now, val)))
 		return ret;
-	if (v < SCMI_SENSOR_VERSION_2_0) {
-		fw_put_le64(out, (uint64_t)*val);
+	fw_put_le64(out, (uint64_t)*val);
+	if (v < SCMI_SENSOR_VERSION_2_0)
 		return 8;
-	}
-	for (unsigned int k = 0; k < s->nvalues; k++) {
+	if (!ts)
+		now = 0;
+	fw_put_le64(out + 8, now);
+	/* axis k reads the value plus k, at the same time */
+	for (unsigned int k = 1; k < s->nvalues; k++) {
 		fw_put_le64(out + 16 * k, (uint64_t)(*val + (int64_t)k));
-		fw_put_le64(out + 16 * k + 8, ts ? now : 0);
+		fw_put_le64(out + 16 * k + 8, now);
 	}
 	return (int)(16 * s->nvalues);
 }
@@ -431,12 +434,12 @@ static void range_of(const struct sensor *s, int64_t *lo, int64_t *hi)
 	}
 }
 
-static void put_desc(struct scmi_msg *m, const struct sensor *s, uint32_t id, uint32_t v)
+/* The descriptor of sensor id as version v lays it out, desc_size bytes at
+ * at; p2a: whether the agent can get what the platform sends on its own. */
+static void put_desc(uint8_t *at, const struct sensor *s, uint32_t id, uint32_t v, bool p2a)
 {
-	bool p2a = scmi_msg_p2a(m);
 	uint32_t lo = s->async && p2a ? SCMI_SENSOR_SUPPORTS_ASYNC_READ : 0, hi;
 	int64_t rmin, rmax;
-	uint8_t *at;
 
 	lo |= FW_FIELD_PREP(SCMI_SENSOR_NUM_TRIP_POINTS, s->ntrips);
 	hi = FW_FIELD_PREP(SCMI_SENSOR_TYPE, s->type) |
@@ -457,27 +460,28 @@ static void put_desc(struct scmi_msg *m, const struct sensor *s, uint32_t id, ui
 	}
 	if (v >= SCMI_SENSOR_VERSION_3_0 && scmi_short_name_cut(s->name))
 		lo |= SCMI_SENSOR_SUPPORTS_EXTENDED_NAMES;
-	scmi_msg_put_u32(m, id);
-	scmi_msg_put_u32(m, lo);
-	scmi_msg_put_u32(m, hi);
-	if ((at = scmi_msg_reserve(m, SCMI_SHORT_NAME_MAX_SIZE)))
-		scmi_short_name_copy(at, s->name);
+	fw_put_le32(at, id);
+	fw_put_le32(at + 4, lo);
+	fw_put_le32(at + 8, hi);
+	scmi_short_name_copy(at + 12, s->name);
 	if (!has_ext_attrs(s, v))
 		return;
 	range_of(s, &rmin, &rmax);
-	scmi_msg_put_u32(m, s->power_uw);
-	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_SENSOR_RES, 1)); /* 1 * 10^0 */
-	scmi_msg_put_u32(m, (uint32_t)rmin);
-	scmi_msg_put_u32(m, (uint32_t)((uint64_t)rmin >> 32));
-	scmi_msg_put_u32(m, (uint32_t)rmax);
-	scmi_msg_put_u32(m, (uint32_t)((uint64_t)rmax >> 32));
+	at += SCMI_SENSOR_DESCR_BASE_SZ;
+	fw_put_le32(at, s->power_uw);
+	fw_put_le32(at + 4, FW_FIELD_PREP(SCMI_SENSOR_RES, 1)); /* 1 * 10^0 */
+	fw_put_le64(at + 8, (uint64_t)rmin);
+	fw_put_le64(at + 16, (uint64_t)rmax);
 }
 
+/* As many descriptors from the index as the reply holds, in one reserve. */
 static void sensor_description_get(struct scmi_msg *m)
 {
 	struct sensor_state *st = st_of(m);
 	uint32_t idx = scmi_msg_in_u32(m, 0), v = scmi_msg_version(m), n = 0;
 	size_t room = m->out_cap - 8, used = 0;
+	uint8_t *at;
+	bool p2a;
 
 	if (idx >= st->n) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
@@ -485,10 +489,14 @@ static void sensor_description_get(struct scmi_msg *m)
 	}
 	while (idx + n < st->n && used + desc_size(&st->s[idx + n], v) <= room)
 		used += desc_size(&st->s[idx + n++], v);
-	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_SENSOR_NUM_RETURNED, n) |
-				    FW_FIELD_PREP(SCMI_SENSOR_NUM_REMAINING, st->n - idx - n));
-	for (uint32_t k = 0; k < n; k++)
-		put_desc(m, &st->s[idx + k], idx + k, v);
+	if (!(at = scmi_msg_reserve(m, 4 + used)))
+		return;
+	fw_put_le32(at, FW_FIELD_PREP(SCMI_SENSOR_NUM_RETURNED, n) |
+				FW_FIELD_PREP(SCMI_SENSOR_NUM_REMAINING, st->n - idx - n));
+	at += 4;
+	p2a = scmi_msg_p2a(m);
+	for (uint32_t k = idx; k < idx + n; at += desc_size(&st->s[k++], v))
+		put_desc(at, &st->s[k], k, v, p2a);
 }
 
 /* A notify message of a sensor: NOT_SUPPORTED when it has no such events. */
