@@ -242,6 +242,7 @@ static void pf_describe_levels(struct scmi_msg *m)
 	uint32_t idx = scmi_msg_in_u32(m, 1);
 	bool v4 = scmi_msg_version(m) >= SCMI_PERF_VERSION_4_0;
 	size_t esz = v4 ? SCMI_PERF_OPP_SIZE_V4 : SCMI_PERF_OPP_SIZE, room, n;
+	uint8_t *at;
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
 	if (!d)
@@ -252,14 +253,17 @@ static void pf_describe_levels(struct scmi_msg *m)
 	}
 	room = (m->out_cap - 8) / esz;
 	n = FW_MIN(d->nopp - idx, room);
-	scmi_msg_put_u32(m, (uint32_t)n | (uint32_t)(d->nopp - idx - n) << 16);
-	for (size_t i = idx; i < idx + n; i++) {
-		scmi_msg_put_u32(m, d->opp[i].perf);
-		scmi_msg_put_u32(m, d->opp[i].power);
-		scmi_msg_put_u32(m, d->opp[i].latency_us & 0xFFFF);
+	/* One reserve for the whole reply, then the levels in place. */
+	if (!(at = scmi_msg_reserve(m, 4 + n * esz)))
+		return;
+	fw_put_le32(at, (uint32_t)n | (uint32_t)(d->nopp - idx - n) << 16);
+	for (size_t i = idx; i < idx + n; i++, at += esz) {
+		fw_put_le32(at + 4, d->opp[i].perf);
+		fw_put_le32(at + 8, d->opp[i].power);
+		fw_put_le32(at + 12, d->opp[i].latency_us & 0xFFFF);
 		if (v4) {
-			scmi_msg_put_u32(m, d->opp[i].freq_khz);
-			scmi_msg_put_u32(m, (uint32_t)i);
+			fw_put_le32(at + 16, d->opp[i].freq_khz);
+			fw_put_le32(at + 20, (uint32_t)i);
 		}
 	}
 }

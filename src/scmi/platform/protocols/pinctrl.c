@@ -254,18 +254,22 @@ static void pc_settings_get(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	/* Every standard type but DEFAULT, as many as fit after three words. */
+	/* Every standard type but DEFAULT, as many as fit after three words,
+	 * in one reserve. */
 	uint32_t n = (uint32_t)FW_MIN(total - skip, (m->out_cap - 12) / 8);
+	uint8_t *at = scmi_msg_reserve(m, 8 + 8 * (size_t)n);
 
-	scmi_msg_put_u32(m, r->function);
-	scmi_msg_put_u32(m,
-			 FW_FIELD_PREP(SCMI_PINCTRL_RETURNED_CONFIGS, n) |
-				 FW_FIELD_PREP(SCMI_PINCTRL_REMAINING_CONFIGS, total - skip - n));
+	if (!at)
+		return;
+	fw_put_le32(at, r->function);
+	fw_put_le32(at + 4,
+		    FW_FIELD_PREP(SCMI_PINCTRL_RETURNED_CONFIGS, n) |
+			    FW_FIELD_PREP(SCMI_PINCTRL_REMAINING_CONFIGS, total - skip - n));
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t t = 1 + skip + i;
 
-		scmi_msg_put_u32(m, t);
-		scmi_msg_put_u32(m, conf_value(r, t));
+		fw_put_le32(at + 8 + 8 * i, t);
+		fw_put_le32(at + 12 + 8 * i, conf_value(r, t));
 	}
 }
 

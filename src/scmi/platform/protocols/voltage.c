@@ -115,6 +115,7 @@ static void voltage_describe_levels(struct scmi_msg *m)
 {
 	struct vdomain *d = get_domain(m, false);
 	uint32_t idx = scmi_msg_in_u32(m, 1), n;
+	uint8_t *at;
 
 	if (!d)
 		return;
@@ -122,14 +123,17 @@ static void voltage_describe_levels(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
 		return;
 	}
-	/* A segmented triplet always travels whole. */
+	/* A segmented triplet always travels whole. One reserve for the
+	 * whole reply, then the levels in place. */
 	n = (uint32_t)FW_MIN(d->nlevels - idx, (m->out_cap - 8) / 4);
-	scmi_msg_put_u32(
-		m, FW_FIELD_PREP(SCMI_VOLTAGE_NUM_RETURNED_LEVELS, n) |
-			   FW_FIELD_PREP(SCMI_VOLTAGE_NUM_REMAINING_LEVELS, d->nlevels - idx - n) |
-			   (d->segmented ? SCMI_VOLTAGE_SUPPORTS_SEGMENTED_LEVELS : 0));
-	for (uint32_t k = idx; k < idx + n; k++)
-		scmi_msg_put_u32(m, (uint32_t)d->levels[k]);
+	if (!(at = scmi_msg_reserve(m, 4 + 4 * (size_t)n)))
+		return;
+	fw_put_le32(at,
+		    FW_FIELD_PREP(SCMI_VOLTAGE_NUM_RETURNED_LEVELS, n) |
+			    FW_FIELD_PREP(SCMI_VOLTAGE_NUM_REMAINING_LEVELS, d->nlevels - idx - n) |
+			    (d->segmented ? SCMI_VOLTAGE_SUPPORTS_SEGMENTED_LEVELS : 0));
+	for (uint32_t k = 0; k < n; k++)
+		fw_put_le32(at + 4 + 4 * k, (uint32_t)d->levels[idx + k]);
 }
 
 static void voltage_config_set(struct scmi_msg *m)
