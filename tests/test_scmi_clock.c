@@ -625,11 +625,6 @@ static void test_version2(void **state)
 
 /* A clock protocol that lies, registered on a board without the clock
  * module: the client must refuse each lie rather than read past a reply. */
-static void evil_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, SCMI_CLOCK_VERSION_3);
-}
-
 static void evil_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, 4 | 1u << 16);
@@ -691,7 +686,6 @@ static void evil_parents(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
 	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
 	[CLOCK_ATTRIBUTES] = { .fn = evil_short, .in_size = 4 },
 	[CLOCK_DESCRIBE_RATES] = { .fn = evil_describe, .in_size = 8 },

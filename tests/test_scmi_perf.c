@@ -429,11 +429,6 @@ static void test_approximate_level(void **state)
 /* A platform that lies about its levels, for the client's checks. */
 static int g_lie;
 
-static void lie_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, SCMI_PERF_VERSION_4_0);
-}
-
 static void lie_levels(struct scmi_msg *m)
 {
 	uint32_t idx = scmi_msg_in_u32(m, 1);
@@ -458,7 +453,6 @@ static void lie_levels(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc lie_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = lie_version },
 	[PERF_DESCRIBE_LEVELS] = { .fn = lie_levels, .in_size = 8 },
 };
 

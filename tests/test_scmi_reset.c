@@ -373,11 +373,6 @@ static void test_version3(void **state)
 /* ------------------------------------------------------ hostile firmware */
 
 /* A reset protocol that lies, on a board without the reset module. */
-static void evil_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, SCMI_RESET_VERSION_31);
-}
-
 static void evil_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, 3);
@@ -410,7 +405,6 @@ static void evil_reset(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
 	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
 	[RESET_DOMAIN_ATTRIBUTES] = { .fn = evil_domain_attributes, .in_size = 4 },
 	[RESET] = { .fn = evil_reset, .in_size = 12 },

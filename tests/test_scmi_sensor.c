@@ -567,11 +567,6 @@ struct evil {
 	int mode;
 };
 
-static void evil_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, SCMI_SENSOR_VERSION_3_1);
-}
-
 static void evil_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, 2);
@@ -630,7 +625,6 @@ static void evil_reading(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
 	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
 	[SENSOR_DESCRIPTION_GET] = { .fn = evil_description, .in_size = 4 },
 	[SENSOR_READING_GET] = { .fn = evil_reading, .in_size = 8 },

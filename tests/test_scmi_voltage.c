@@ -324,11 +324,6 @@ struct evil {
 	int mode;
 };
 
-static void evil_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, SCMI_VOLTAGE_VERSION_2_1);
-}
-
 static void evil_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, 1);
@@ -380,7 +375,6 @@ static void evil_level_set(struct scmi_msg *m)
 }
 
 static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
 	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
 	[VOLTAGE_DOMAIN_ATTRIBUTES] = { .fn = evil_domain_attributes, .in_size = 4 },
 	[VOLTAGE_DESCRIBE_LEVELS] = { .fn = evil_levels, .in_size = 8 },
