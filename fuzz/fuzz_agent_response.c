@@ -79,7 +79,7 @@ static void platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_sm
 	uint8_t *area = f->shm->base + f->area;
 	size_t max = AREA_SIZE - SMT_MSG_PAYLOAD, n;
 	uint32_t hdr = fw_get_le32(area + SMT_MSG_HEADER), length, st;
-	uint8_t ctl;
+	uint8_t ctl, count;
 
 	(void)args;
 	if (!in_left) {
@@ -91,7 +91,9 @@ static void platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_sm
 	}
 	ctl = take8();
 	fw_put_le32(area + SMT_MSG_PAYLOAD, take32());
-	n = FW_MIN((size_t)take8(), max - 4);
+	/* One byte, read once: FW_MIN evaluates its arguments twice. */
+	count = take8();
+	n = FW_MIN((size_t)count, max - 4);
 	length = (uint32_t)(8 + n);
 	if (ctl & 0x20)
 		length = take32();

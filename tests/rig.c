@@ -287,6 +287,33 @@ void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct ri
 	expect_size_status(a, proto, m, n, w, nw);
 }
 
+const struct scmi_proto_module *rig_module(uint8_t proto)
+{
+	for (size_t i = 0; i < scmi_num_modules; i++)
+		if (scmi_modules[i]->protocol_id == proto)
+			return scmi_modules[i];
+	fail_msg("no module for protocol 0x%x", proto);
+	return NULL;
+}
+
+void rig_hostile(struct rig_hostile *h, uint8_t proto, uint32_t version,
+		 scmi_msg_handler_fn attributes, const scmi_msg_handler_fn *fn, size_t nfn,
+		 void *priv)
+{
+	const struct scmi_proto_module *m = rig_module(proto);
+	size_t n = FW_MAX(nfn, (size_t)SCMI_PROTOCOL_ATTRIBUTES + 1);
+
+	assert_true(n <= m->nmsgs && n <= RIG_HOSTILE_MSGS);
+	memset(h, 0, sizeof(*h));
+	for (size_t id = 0; id < nfn; id++)
+		h->msgs[id] =
+			(struct scmi_msg_desc){ .fn = fn[id], .in_size = m->msgs[id].in_size };
+	h->msgs[SCMI_PROTOCOL_ATTRIBUTES].fn = attributes;
+	h->p = (struct scmi_protocol){
+		.id = proto, .version = version, .msgs = h->msgs, .nmsgs = n, .priv = priv
+	};
+}
+
 void rig_serve(struct rig *r, const struct scmi_protocol *p)
 {
 	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(r->s), p), 0);

@@ -14,6 +14,8 @@
 
 #include <fwkit/board.h>
 #include <fwkit/scmi/board.h>
+#include <fwkit/scmi/modules.h>
+#include <fwkit/scmi/platform.h>
 #include <fwkit/scmi/session.h>
 
 #include <pthread.h>
@@ -160,16 +162,23 @@ void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct ri
 			    const uint32_t *w, size_t nw);
 
 /* A hostile platform: a protocol the test writes, served in place of the
- * board's module. RIG_PROTOCOL initialises its struct scmi_protocol;
- * rig_serve registers it on the rig's platform and starts capturing the
- * log (for what the agent says of it); rig_impostor first reopens the
- * board without node (the module's), as a firmware lacking it would be. */
-#define RIG_PROTOCOL(id_, version_, msgs_, priv_)                                                  \
-	{                                                                                          \
-		.id = (id_), .version = (version_), .msgs = (msgs_),                               \
-		.nmsgs = FW_ARRAY_SIZE(msgs_), .priv = (priv_)                                     \
-	}
-struct scmi_protocol;
+ * board's module. rig_hostile makes it claim what attributes says
+ * (PROTOCOL_ATTRIBUTES; none when NULL) and answer the module's other
+ * commands, each with the module's message size, through the test's
+ * fn[id] (absent where NULL), at version and with priv; rig_serve
+ * registers it on the rig's platform and starts capturing the log (for
+ * what the agent says of it); rig_impostor first reopens the board
+ * without node (the module's), as a firmware lacking it would be. */
+#define RIG_HOSTILE_MSGS 32
+/* The board module of protocol proto (the test fails if there is none). */
+const struct scmi_proto_module *rig_module(uint8_t proto);
+struct rig_hostile {
+	struct scmi_msg_desc msgs[RIG_HOSTILE_MSGS];
+	struct scmi_protocol p;
+};
+void rig_hostile(struct rig_hostile *h, uint8_t proto, uint32_t version,
+		 scmi_msg_handler_fn attributes, const scmi_msg_handler_fn *fn, size_t nfn,
+		 void *priv);
 void rig_serve(struct rig *r, const struct scmi_protocol *p);
 void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p);
 

@@ -363,7 +363,6 @@ struct meeting {
 	pthread_cond_t cond;
 	unsigned int inside;
 	struct hw_smc *c;
-	atomic_uint met;
 };
 
 /* Long: callers that can meet do so at once; only a serialising conduit waits it out. */
@@ -384,15 +383,16 @@ static void meet_handler(void *ctx, const struct hw_smc_args *args, struct hw_sm
 	pthread_mutex_unlock(&m->lock);
 }
 
-static void *meet_caller(void *arg)
+/* One call into the meeting: 0 when the other caller was inside too. */
+static int meet_call(void *arg, uint64_t v)
 {
 	struct meeting *m = arg;
 	struct hw_smc_args args = { { 0 } };
 	struct hw_smc_res res;
+	int ret = hw_smc_call(m->c, &args, &res, MEET_NS);
 
-	if (!hw_smc_call(m->c, &args, &res, MEET_NS) && res.a[0] == 0)
-		atomic_fetch_add(&m->met, 1);
-	return NULL;
+	(void)v;
+	return ret ? ret : (int)res.a[0];
 }
 
 /* A concurrent direct conduit lets two callers into the handler at once
@@ -400,15 +400,14 @@ static void *meet_caller(void *arg)
 static void test_smc_direct_concurrent(void **state)
 {
 	struct meeting m = { .lock = PTHREAD_MUTEX_INITIALIZER };
-	pthread_t th;
+	struct th_call other;
 
 	(void)state;
 	fw_cond_init(&m.cond);
 	assert_int_equal(hw_smc_open_direct_concurrent(meet_handler, &m, &m.c), 0);
-	assert_int_equal(pthread_create(&th, NULL, meet_caller, &m), 0);
-	meet_caller(&m);
-	pthread_join(th, NULL);
-	assert_int_equal(m.met, 2);
+	th_call_start(&other, meet_call, &m, 0);
+	assert_int_equal(meet_call(&m, 0), 0);
+	assert_int_equal(th_call_join(&other), 0);
 	hw_smc_close(m.c);
 	pthread_cond_destroy(&m.cond);
 }

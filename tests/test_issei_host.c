@@ -462,10 +462,11 @@ static void test_32_clients(void **state)
 	rig_down(&r);
 }
 
-static void *fw_stop_main(void *fw)
+static int fw_stop_call(void *fw, uint64_t v)
 {
+	(void)v;
 	issei_fw_stop(fw);
-	return NULL;
+	return 0;
 }
 
 /* The host can write every word of the doorbell page it shares with the
@@ -485,9 +486,8 @@ static void test_fw_stop_with_zeroed_sleepers(void **state)
 				      HW_WAIT_POLL),
 			 0);
 	hw_word_store(sleepers, 0);
-	if (!th_finishes_by(fw_stop_main, r.fw,
-			    fw_deadline(RIG_WAIT_MS * (int64_t)FW_NSEC_PER_MSEC)))
-		fail_msg("issei_fw_stop still blocked");
+	/* The test fails if issei_fw_stop is still blocked at the deadline. */
+	th_call_by(fw_stop_call, r.fw, 0, fw_deadline(RIG_WAIT_MS * (int64_t)FW_NSEC_PER_MSEC));
 	rig_down(&r);
 }
 

@@ -625,11 +625,6 @@ static void test_version2(void **state)
 
 /* A clock protocol that lies, registered on a board without the clock
  * module: the client must refuse each lie rather than read past a reply. */
-static void evil_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, SCMI_CLOCK_VERSION_3);
-}
-
 static void evil_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, 4 | 1u << 16);
@@ -690,20 +685,14 @@ static void evil_parents(struct scmi_msg *m)
 		scmi_msg_put_u32(m, 0);
 }
 
-static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
-	[CLOCK_ATTRIBUTES] = { .fn = evil_short, .in_size = 4 },
-	[CLOCK_DESCRIBE_RATES] = { .fn = evil_describe, .in_size = 8 },
-	[CLOCK_RATE_SET] = { .fn = evil_rate_set, .in_size = 16 },
-	[CLOCK_RATE_GET] = { .fn = evil_short, .in_size = 4 },
-	[CLOCK_CONFIG_GET] = { .fn = evil_short, .in_size = 8 },
-	[CLOCK_POSSIBLE_PARENTS_GET] = { .fn = evil_parents, .in_size = 8 },
-	[CLOCK_PARENT_GET] = { .fn = evil_empty, .in_size = 4 },
+static const scmi_msg_handler_fn evil_fns[] = {
+	[CLOCK_ATTRIBUTES] = evil_short,  [CLOCK_DESCRIBE_RATES] = evil_describe,
+	[CLOCK_RATE_SET] = evil_rate_set, [CLOCK_RATE_GET] = evil_short,
+	[CLOCK_CONFIG_GET] = evil_short,  [CLOCK_POSSIBLE_PARENTS_GET] = evil_parents,
+	[CLOCK_PARENT_GET] = evil_empty,
 };
 
-static const struct scmi_protocol evil_clock =
-	RIG_PROTOCOL(SCMI_PROTOCOL_CLOCK, SCMI_CLOCK_VERSION_3, evil_msgs, NULL);
+static struct rig_hostile evil_clock; /* served until the rig closes */
 
 static void test_hostile_firmware(void **state)
 {
@@ -717,7 +706,9 @@ static void test_hostile_firmware(void **state)
 
 	assert_int_equal(rig_reopen(c, "clocks", rig_del_node, NULL), 0);
 	assert_int_equal(scmi_clock_client_init(c->host, &cl), -EOPNOTSUPP);
-	rig_serve(c, &evil_clock);
+	rig_hostile(&evil_clock, SCMI_PROTOCOL_CLOCK, SCMI_CLOCK_VERSION_3, evil_attributes,
+		    evil_fns, FW_ARRAY_SIZE(evil_fns), NULL);
+	rig_serve(c, &evil_clock.p);
 	assert_int_equal(scmi_clock_client_init(c->host, &cl), 0);
 	assert_int_equal(cl.num_clocks, 4);
 

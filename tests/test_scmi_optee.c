@@ -255,6 +255,13 @@ static void assert_released(struct fx *f)
 		assert_int_equal(scmi_optee_agent_channels(f->oa), 0);
 }
 
+/* A test's agent done with: destroyed, and nothing of its channels left. */
+static void destroy_released(struct fx *f, struct scmi_agent *a)
+{
+	scmi_agent_destroy(a);
+	assert_released(f);
+}
+
 static struct scmi_optee_chan_desc desc_for(struct fx *f, enum mode m, uint32_t id)
 {
 	struct scmi_optee_chan_desc d = { .svc = f->oa, .channel_id = id };
@@ -371,8 +378,7 @@ static void check_mode(void **state, enum mode m, uint32_t process_cmd, uint32_t
 	assert_int_equal(atomic_load(&sc.last_handle), 7 + HANDLE_OFFSET);
 	/* an instance with channels stays */
 	assert_int_equal(scmi_optee_agent_remove(f->oa), -EBUSY);
-	scmi_agent_destroy(a);
-	assert_released(f);
+	destroy_released(f, a);
 }
 
 static void test_smt_mode(void **state)
@@ -414,8 +420,7 @@ static void test_descriptor(void **state)
 	assert_int_equal(scmi_xfer_get_init(a, BASE, 0, 105, 0, &x[19]), -ERANGE);
 	for (int i = 0; i < 19; i++)
 		scmi_xfer_put(a, x[i]);
-	scmi_agent_destroy(a);
-	assert_released(f);
+	destroy_released(f, a);
 }
 
 /* A protocol node's own linaro,optee-channel-id is a channel of its own. */
@@ -433,8 +438,7 @@ static void test_dedicated_channel(void **state)
 	assert_int_equal(atomic_load(&sc.last_handle), 0 + HANDLE_OFFSET);
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_MSG_CHANNEL]), 1);
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_SMT_CHANNEL]), 1);
-	scmi_agent_destroy(a);
-	assert_released(f);
+	destroy_released(f, a);
 }
 
 /* Each channel's session takes a reserved system thread while the driver has one to give
@@ -485,8 +489,7 @@ static void check_errors(void **state, enum mode m, uint32_t cmd)
 	}
 	assert_true(th_log_contains("Can't invoke channel"));
 	th_log_release();
-	scmi_agent_destroy(a);
-	assert_released(f);
+	destroy_released(f, a);
 }
 
 static void test_errors_smt(void **state)
@@ -578,8 +581,7 @@ static void test_message_too_large(void **state)
 		th_log_contains("a 101-byte message does not fit the channel (SMT message mode)"));
 	th_log_contains_all("(SMT mode)", "(MSG mode)", NULL);
 	th_log_release();
-	scmi_agent_destroy(a);
-	assert_released(f);
+	destroy_released(f, a);
 }
 
 /* No receive channel and so no delayed response. */
@@ -598,8 +600,7 @@ static void test_no_rx(void **state)
 	assert_true(th_log_contains("delayed response needs a platform-to-agent channel"));
 	th_log_release();
 	scmi_xfer_put(a, x);
-	scmi_agent_destroy(a);
-	assert_released(f);
+	destroy_released(f, a);
 }
 
 /* ------------------------------------------------------------ release paths */
@@ -679,8 +680,7 @@ static void test_threads_take_turns(void **state)
 		assert_int_equal(th_call_join(&h[i]), 0);
 	assert_int_equal(atomic_load(&sc.overlaps), 0);
 	assert_int_equal(atomic_load(&sc.invokes[PTA_SCMI_CMD_PROCESS_MSG_CHANNEL]), 200);
-	scmi_agent_destroy(a);
-	assert_released(f);
+	destroy_released(f, a);
 }
 
 /* ------------------------------------------------------------ across processes */

@@ -429,11 +429,6 @@ static void test_approximate_level(void **state)
 /* A platform that lies about its levels, for the client's checks. */
 static int g_lie;
 
-static void lie_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, SCMI_PERF_VERSION_4_0);
-}
-
 static void lie_levels(struct scmi_msg *m)
 {
 	uint32_t idx = scmi_msg_in_u32(m, 1);
@@ -457,13 +452,11 @@ static void lie_levels(struct scmi_msg *m)
 		scmi_msg_put_u32(m, 100 + (uint32_t)i);
 }
 
-static const struct scmi_msg_desc lie_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = lie_version },
-	[PERF_DESCRIBE_LEVELS] = { .fn = lie_levels, .in_size = 8 },
+static const scmi_msg_handler_fn lie_fns[] = {
+	[PERF_DESCRIBE_LEVELS] = lie_levels,
 };
 
-static struct scmi_protocol lie_proto =
-	RIG_PROTOCOL(SCMI_PROTOCOL_PERF, SCMI_PERF_VERSION_4_0, lie_msgs, NULL);
+static struct rig_hostile lie_proto;
 
 static void test_client_checks(void **state)
 {
@@ -472,7 +465,9 @@ static void test_client_checks(void **state)
 	unsigned int parts;
 	size_t n;
 
-	rig_impostor(c, "perf-domains", &lie_proto);
+	rig_hostile(&lie_proto, SCMI_PROTOCOL_PERF, SCMI_PERF_VERSION_4_0, NULL, lie_fns,
+		    FW_ARRAY_SIZE(lie_fns), NULL);
+	rig_impostor(c, "perf-domains", &lie_proto.p);
 	for (g_lie = 0; g_lie < 3; g_lie++)
 		assert_int_equal(scmi_perf_describe_levels(c->host, SCMI_PERF_VERSION_4_0, 0, o,
 							   FW_ARRAY_SIZE(o), &n, &parts),

@@ -151,15 +151,6 @@ static uint32_t word(const uint8_t *rx, size_t i)
 	return fw_get_le32(rx + 4 * i);
 }
 
-static const struct scmi_proto_module *module_of(uint8_t id)
-{
-	for (size_t i = 0; i < scmi_num_modules; i++)
-		if (scmi_modules[i]->protocol_id == id)
-			return scmi_modules[i];
-	fail_msg("no module for protocol 0x%x", id);
-	return NULL;
-}
-
 /* The release's protocols are those listed, each at the version its
  * module's profile gives. */
 static void test_protocols(void **state)
@@ -178,7 +169,7 @@ static void test_protocols(void **state)
 	for (size_t i = 0; i < NPROTOS; i++) {
 		int ret = host(state, protos[i], SCMI_PROTOCOL_VERSION, NULL, 0, rx, &len);
 
-		assert_int_equal(module_of(protos[i])->profile[rel->profile], rel->version[i]);
+		assert_int_equal(rig_module(protos[i])->profile[rel->profile], rel->version[i]);
 		if (!rel->version[i]) {
 			assert_int_equal(ret, -EOPNOTSUPP);
 			continue;
@@ -203,7 +194,7 @@ static void test_messages(void **state)
 	uint8_t rx[RIG_RX_MAX];
 
 	for (size_t i = 0; i < NPROTOS; i++) {
-		const struct scmi_proto_module *m = module_of(protos[i]);
+		const struct scmi_proto_module *m = rig_module(protos[i]);
 
 		if (!rel->version[i])
 			continue;

@@ -373,11 +373,6 @@ static void test_version3(void **state)
 /* ------------------------------------------------------ hostile firmware */
 
 /* A reset protocol that lies, on a board without the reset module. */
-static void evil_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, SCMI_RESET_VERSION_31);
-}
-
 static void evil_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, 3);
@@ -409,16 +404,13 @@ static void evil_reset(struct scmi_msg *m)
 	scmi_platform_delayed_response(m->p, m, d, scmi_msg_in_u32(m, 0) ? 4 : 8, 0);
 }
 
-static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
-	[RESET_DOMAIN_ATTRIBUTES] = { .fn = evil_domain_attributes, .in_size = 4 },
-	[RESET] = { .fn = evil_reset, .in_size = 12 },
-	[RESET_DOMAIN_NAME_GET] = { .fn = evil_name, .in_size = 4 },
+static const scmi_msg_handler_fn evil_fns[] = {
+	[RESET_DOMAIN_ATTRIBUTES] = evil_domain_attributes,
+	[RESET] = evil_reset,
+	[RESET_DOMAIN_NAME_GET] = evil_name,
 };
 
-static const struct scmi_protocol evil_reset_proto =
-	RIG_PROTOCOL(SCMI_PROTOCOL_RESET, SCMI_RESET_VERSION_31, evil_msgs, NULL);
+static struct rig_hostile evil_proto; /* served until the rig closes */
 
 static void test_hostile_firmware(void **state)
 {
@@ -429,7 +421,9 @@ static void test_hostile_firmware(void **state)
 
 	assert_int_equal(rig_reopen(c, "reset-domains", rig_del_node, NULL), 0);
 	assert_int_equal(scmi_reset_client_init(c->host, &cl), -EOPNOTSUPP);
-	rig_serve(c, &evil_reset_proto);
+	rig_hostile(&evil_proto, SCMI_PROTOCOL_RESET, SCMI_RESET_VERSION_31, evil_attributes,
+		    evil_fns, FW_ARRAY_SIZE(evil_fns), NULL);
+	rig_serve(c, &evil_proto.p);
 	assert_int_equal(scmi_reset_client_init(c->host, &cl), 0);
 	assert_int_equal(cl.num_domains, 3);
 	assert_int_equal(scmi_reset_domain_info(&cl, 0, &i), -EPROTO);

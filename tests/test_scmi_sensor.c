@@ -611,11 +611,6 @@ struct evil {
 	int mode;
 };
 
-static void evil_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, SCMI_SENSOR_VERSION_3_1);
-}
-
 static void evil_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, 2);
@@ -673,27 +668,26 @@ static void evil_reading(struct scmi_msg *m)
 	assert_int_equal(scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), 0), 0);
 }
 
-static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
-	[SENSOR_DESCRIPTION_GET] = { .fn = evil_description, .in_size = 4 },
-	[SENSOR_READING_GET] = { .fn = evil_reading, .in_size = 8 },
-	[SENSOR_AXIS_DESCRIPTION_GET] = { .fn = evil_axes, .in_size = 8 },
-	[SENSOR_LIST_UPDATE_INTERVALS] = { .fn = evil_intervals, .in_size = 8 },
+static const scmi_msg_handler_fn evil_fns[] = {
+	[SENSOR_DESCRIPTION_GET] = evil_description,
+	[SENSOR_READING_GET] = evil_reading,
+	[SENSOR_AXIS_DESCRIPTION_GET] = evil_axes,
+	[SENSOR_LIST_UPDATE_INTERVALS] = evil_intervals,
 };
 
 static void test_hostile_platform(void **state)
 {
 	struct rig *c = *state;
 	struct evil e = { 0 };
-	struct scmi_protocol evil =
-		RIG_PROTOCOL(SCMI_PROTOCOL_SENSOR, SCMI_SENSOR_VERSION_3_1, evil_msgs, &e);
+	struct rig_hostile evil;
 	struct scmi_sensor_proto_info pi;
 	struct scmi_sensor_info s[4];
 	struct scmi_sensor_reading r[4];
 	size_t n;
 
-	rig_impostor(c, "sensors", &evil);
+	rig_hostile(&evil, SCMI_PROTOCOL_SENSOR, SCMI_SENSOR_VERSION_3_1, evil_attributes, evil_fns,
+		    FW_ARRAY_SIZE(evil_fns), &e);
+	rig_impostor(c, "sensors", &evil.p);
 	assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
 	assert_int_equal(pi.num_sensors, 2);
 	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 4, &n), -EPROTO);

@@ -324,11 +324,6 @@ struct evil {
 	int mode;
 };
 
-static void evil_version(struct scmi_msg *m)
-{
-	scmi_msg_put_u32(m, SCMI_VOLTAGE_VERSION_2_1);
-}
-
 static void evil_attributes(struct scmi_msg *m)
 {
 	scmi_msg_put_u32(m, 1);
@@ -379,26 +374,25 @@ static void evil_level_set(struct scmi_msg *m)
 	assert_int_equal(scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), 0), 0);
 }
 
-static const struct scmi_msg_desc evil_msgs[] = {
-	[SCMI_PROTOCOL_VERSION] = { .fn = evil_version },
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = evil_attributes },
-	[VOLTAGE_DOMAIN_ATTRIBUTES] = { .fn = evil_domain_attributes, .in_size = 4 },
-	[VOLTAGE_DESCRIBE_LEVELS] = { .fn = evil_levels, .in_size = 8 },
-	[VOLTAGE_LEVEL_SET] = { .fn = evil_level_set, .in_size = 12 },
+static const scmi_msg_handler_fn evil_fns[] = {
+	[VOLTAGE_DOMAIN_ATTRIBUTES] = evil_domain_attributes,
+	[VOLTAGE_DESCRIBE_LEVELS] = evil_levels,
+	[VOLTAGE_LEVEL_SET] = evil_level_set,
 };
 
 static void test_hostile_platform(void **state)
 {
 	struct rig *c = *state;
 	struct evil e = { 0 };
-	struct scmi_protocol evil =
-		RIG_PROTOCOL(SCMI_PROTOCOL_VOLTAGE, SCMI_VOLTAGE_VERSION_2_1, evil_msgs, &e);
+	struct rig_hostile evil;
 	static const char *const said[] = { "VOLTAGE_DOMAIN_ATTRIBUTES reply has 4 bytes",
 					    "advertises 2 levels",
 					    "bad VOLTAGE_DESCRIBE_LEVELS part" };
 	struct scmi_voltage_info v;
 
-	rig_impostor(c, "voltage-domains", &evil);
+	rig_hostile(&evil, SCMI_PROTOCOL_VOLTAGE, SCMI_VOLTAGE_VERSION_2_1, evil_attributes,
+		    evil_fns, FW_ARRAY_SIZE(evil_fns), &e);
+	rig_impostor(c, "voltage-domains", &evil.p);
 	for (e.mode = 0; e.mode < 3; e.mode++) {
 		assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
 				 -EPROTO);

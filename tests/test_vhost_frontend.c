@@ -316,6 +316,22 @@ static unsigned int expected(const struct variant *v, uint32_t *out)
 	unsigned int n = 0;
 
 #define PUT(r) (out[n++] = VHOST_USER_##r)
+/* QEMU's vhost_user_add_status: read the status, write it back with the bit. */
+#define ADD_STATUS()                                                                               \
+	do {                                                                                       \
+		if (status) {                                                                      \
+			PUT(GET_STATUS);                                                           \
+			PUT(SET_STATUS);                                                           \
+		}                                                                                  \
+	} while (0)
+/* A ring enabled; without REPLY_ACK QEMU waits for it with GET_FEATURES. */
+#define ENABLE_RING()                                                                              \
+	do {                                                                                       \
+		if (pf)                                                                            \
+			PUT(SET_VRING_ENABLE);                                                     \
+		if (pf && !ack)                                                                    \
+			PUT(GET_FEATURES);                                                         \
+	} while (0)
 	PUT(GET_FEATURES);
 	if (pf) {
 		PUT(GET_PROTOCOL_FEATURES);
@@ -332,10 +348,7 @@ static unsigned int expected(const struct variant *v, uint32_t *out)
 		PUT(SET_VRING_ERR);
 	}
 	PUT(SET_FEATURES);
-	if (status) {
-		PUT(GET_STATUS);
-		PUT(SET_STATUS);
-	}
+	ADD_STATUS();
 	if (proto & BIT(VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS))
 		PUT(ADD_MEM_REG);
 	else
@@ -345,25 +358,17 @@ static unsigned int expected(const struct variant *v, uint32_t *out)
 		PUT(SET_VRING_BASE);
 		PUT(SET_VRING_ADDR);
 		PUT(SET_VRING_KICK);
-		if (pf)
-			PUT(SET_VRING_ENABLE);
-		if (pf && !ack)
-			PUT(GET_FEATURES);
+		ENABLE_RING();
 	}
-	if (status) {
-		PUT(GET_STATUS);
-		PUT(SET_STATUS);
-	}
-	for (int q = 0; q < 2; q++) {
-		if (pf)
-			PUT(SET_VRING_ENABLE);
-		if (pf && !ack)
-			PUT(GET_FEATURES);
-	}
+	ADD_STATUS();
+	for (int q = 0; q < 2; q++)
+		ENABLE_RING();
 	for (int q = 0; q < 2; q++)
 		PUT(GET_VRING_BASE);
 	if (status)
 		PUT(SET_STATUS);
+#undef ENABLE_RING
+#undef ADD_STATUS
 #undef PUT
 	return n;
 }
