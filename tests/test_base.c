@@ -154,6 +154,32 @@ static void test_wait_readable(void **state)
 	close(p[0]);
 }
 
+/* Both ready: the stop wins; a negative stop descriptor is never ready; a
+ * hung-up peer makes fd ready. */
+static void test_wait_readable_or_stop(void **state)
+{
+	int fd[2], stop[2];
+
+	(void)state;
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(pipe(stop), 0);
+	assert_int_equal(write(fd[1], "x", 1), 1);
+	assert_int_equal(fw_wait_readable_or_stop(fd[0], stop[0]), 0);
+	assert_int_equal(fw_wait_readable_or_stop(fd[0], -1), 0);
+	assert_int_equal(write(stop[1], "x", 1), 1);
+	assert_int_equal(fw_wait_readable_or_stop(fd[0], stop[0]), 1);
+	close(stop[1]);
+	close(stop[0]);
+	{
+		char c;
+
+		assert_int_equal(read(fd[0], &c, 1), 1);
+	}
+	close(fd[1]);
+	assert_int_equal(fw_wait_readable_or_stop(fd[0], -1), 0);
+	close(fd[0]);
+}
+
 struct worker {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -191,9 +217,13 @@ static void test_thread_stop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_u32),   cmocka_unit_test(test_cond_deadline),
-		cmocka_unit_test(test_completion),  cmocka_unit_test(test_wait_readable),
-		cmocka_unit_test(test_thread_stop), cmocka_unit_test(test_sha1_vectors),
+		cmocka_unit_test(test_parse_u32),
+		cmocka_unit_test(test_cond_deadline),
+		cmocka_unit_test(test_completion),
+		cmocka_unit_test(test_wait_readable),
+		cmocka_unit_test(test_wait_readable_or_stop),
+		cmocka_unit_test(test_thread_stop),
+		cmocka_unit_test(test_sha1_vectors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

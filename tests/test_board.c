@@ -646,6 +646,12 @@ static void test_platform_missing(void **state)
 		free(bp);
 	}
 	free(fdt);
+	/* a devices node without devices: the agents' fwkit,devices name none
+	 * (no sorting of an empty list: UBSan refuses qsort of NULL) */
+	fdt = build_tree();
+	CHECK(fdt_del_node(fdt, node(fdt, "/scmi-platform/devices/device@1")));
+	CHECK(fdt_del_node(fdt, node(fdt, "/scmi-platform/devices/device@0")));
+	expect_platform_err(fdt, "/scmi-platform/agent@1", "fwkit,devices");
 	/* an over-long vendor string */
 	fdt = build_tree();
 	CHECK(fdt_setprop_string(fdt, node(fdt, "/scmi-platform"), "fwkit,vendor",

@@ -478,7 +478,7 @@ static void test_board_errors(void **state)
 		RIG_SET(NULL, "fwkit,version", 0x20000,
 			"/scmi-platform/pinctrl: property 'fwkit,version'"),
 		RIG_SET("pins/pin@1", "fwkit,device", 42,
-			"pin@1: property 'fwkit,device': no such device"),
+			"pin@1: property 'fwkit,device': no device 42"),
 		RIG_DEL("pins/pin@1", "label", "pin@1: property 'label': missing"),
 		RIG_SET("pins/pin@1", "reg", 9, "pin@1: property 'reg'"),
 		RIG_SET("groups/group@0", "fwkit,pins", 9, "group@0: property 'fwkit,pins'"),

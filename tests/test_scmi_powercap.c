@@ -361,7 +361,7 @@ static void test_board_errors(void **state)
 	expect_board_error(c, "/scmi-platform/powercap-domains", "fwkit,version", &v3, 4, false,
 			   "powercap-domains: property 'fwkit,version'");
 	expect_board_error(c, d0, "fwkit,device", &dev, 4, false,
-			   "domain@0: property 'fwkit,device': no such device");
+			   "domain@0: property 'fwkit,device': no device 42");
 	expect_board_error(c, d0, "fwkit,parent", &self, 4, false,
 			   "domain@0: property 'fwkit,parent'");
 	expect_board_error(c, d0, "fwkit,cap-range-uw", bad_range, 12, false,

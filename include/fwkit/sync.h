@@ -60,4 +60,10 @@ void fw_thread_stop(pthread_t thread, pthread_mutex_t *lock, pthread_cond_t *con
  * the deadline, or -errno from poll(). */
 int fw_wait_readable(int fd, uint64_t deadline);
 
+/* Wait, with no deadline, until fd or stop_fd has something to read or its
+ * peer hung up (a negative stop_fd never does): 1 for stop_fd (looked at
+ * first), 0 for fd, or -errno from poll(). What a server thread that a
+ * stop descriptor ends blocks in. */
+int fw_wait_readable_or_stop(int fd, int stop_fd);
+
 #endif /* FWKIT_SYNC_H */

@@ -111,6 +111,24 @@ void fw_thread_stop(pthread_t thread, pthread_mutex_t *lock, pthread_cond_t *con
 	pthread_join(thread, NULL);
 }
 
+int fw_wait_readable_or_stop(int fd, int stop_fd)
+{
+	struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+			       { .fd = stop_fd, .events = POLLIN } };
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[1].revents)
+			return 1;
+		if (p[0].revents)
+			return 0;
+	}
+}
+
 int fw_wait_readable(int fd, uint64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };

@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -394,17 +393,11 @@ static int file_start(struct issei_dev_server *s, struct hw_link *link)
 static void *accept_main(void *arg)
 {
 	struct issei_dev_server *s = arg;
-	struct pollfd p[2] = { { .fd = hw_link_server_fd(s->ls), .events = POLLIN },
-			       { .fd = s->stop[0], .events = POLLIN } };
 
-	for (;;) {
+	while (!fw_wait_readable_or_stop(hw_link_server_fd(s->ls), s->stop[0])) {
 		struct hw_link *l;
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[1].revents)
-			break;
-		if (!(p[0].revents & POLLIN) || hw_link_accept(s->ls, &l))
+		if (hw_link_accept(s->ls, &l))
 			continue;
 		if (file_start(s, l))
 			fw_warn("issei dev: cannot serve another file");

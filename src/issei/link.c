@@ -17,7 +17,6 @@
 #include <fwkit/issei_link.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -50,32 +49,12 @@ static int names_create(const struct issei_fw_config *cfg, struct hw_shm **out)
 	return 0;
 }
 
-/* Block until fd or stop_fd is readable: 0 for fd, 1 for stop_fd, or a
- * negative errno. */
-static int wait_fd_or_stop(int fd, int stop_fd)
-{
-	struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
-			       { .fd = stop_fd, .events = POLLIN } };
-
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (p[1].revents)
-			return 1;
-		if (p[0].revents)
-			return 0;
-	}
-}
-
 /* Until the host hangs up (0) or stop_fd fires (1). */
 static int wait_host_gone(struct hw_link *l, int stop_fd)
 {
 	for (;;) {
 		char c;
-		int ret = wait_fd_or_stop(hw_link_fd(l), stop_fd);
+		int ret = fw_wait_readable_or_stop(hw_link_fd(l), stop_fd);
 
 		if (ret)
 			return ret;
@@ -151,7 +130,7 @@ int issei_fw_serve(const char *path, const struct issei_fw_config *cfg, int stop
 	for (;;) {
 		struct hw_link *l;
 
-		ret = wait_fd_or_stop(hw_link_server_fd(srv), stop_fd);
+		ret = fw_wait_readable_or_stop(hw_link_server_fd(srv), stop_fd);
 		if (ret) {
 			ret = ret > 0 ? 0 : ret;
 			break;

@@ -17,7 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -577,23 +576,13 @@ static int set_request(struct conn *c, const struct vhost_user_msg *m, int *fds)
 
 /* ------------------------------------------------------------- the socket */
 
-/* Wait for the socket, or the cancel descriptor: 0, -ECANCELED, -errno. */
-static int wait_conn(const struct conn *c)
+/* Wait for fd, or the cancel descriptor (none if negative): 0, -ECANCELED,
+ * -errno. */
+static int wait_or_cancel(int fd, int cancel_fd)
 {
-	struct pollfd p[2] = { { .fd = c->fd, .events = POLLIN },
-			       { .fd = c->cancel_fd, .events = POLLIN } };
+	int ret = fw_wait_readable_or_stop(fd, cancel_fd);
 
-	for (;;) {
-		int n = poll(p, c->cancel_fd >= 0 ? 2 : 1, -1);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (p[1].revents)
-			return -ECANCELED;
-		return 0;
-	}
+	return ret == 1 ? -ECANCELED : ret;
 }
 
 /* Descriptors of one recvmsg into fds: beyond the room they are closed and
@@ -622,7 +611,7 @@ static int recv_full(struct conn *c, uint8_t *buf, size_t len, int *fds, unsigne
 				     .msg_control = ctl.buf,
 				     .msg_controllen = sizeof(ctl.buf) };
 		ssize_t n;
-		int ret = wait_conn(c);
+		int ret = wait_or_cancel(c->fd, c->cancel_fd);
 
 		if (ret)
 			return ret;
@@ -838,22 +827,6 @@ int vhost_backend_serve_fd(struct vhost_backend *b, int fd, int cancel_fd)
 	return ret;
 }
 
-static int wait_accept(int lfd, int cancel_fd)
-{
-	struct pollfd p[2] = { { .fd = lfd, .events = POLLIN },
-			       { .fd = cancel_fd, .events = POLLIN } };
-
-	for (;;) {
-		int n = poll(p, 2, -1);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		return p[1].revents ? -ECANCELED : 0;
-	}
-}
-
 int vhost_backend_run(struct vhost_backend *b, const char *path, int cancel_fd,
 		      void (*ready)(void *ctx), void *ctx)
 {
@@ -864,7 +837,7 @@ int vhost_backend_run(struct vhost_backend *b, const char *path, int cancel_fd,
 		return ret;
 	if (ready)
 		ready(ctx);
-	while ((ret = wait_accept(hw_link_server_fd(srv), cancel_fd)) == 0) {
+	while ((ret = wait_or_cancel(hw_link_server_fd(srv), cancel_fd)) == 0) {
 		struct hw_link *l;
 
 		if (hw_link_accept(srv, &l))

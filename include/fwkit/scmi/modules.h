@@ -104,10 +104,14 @@ int scmi_module_ids_dense(const struct fw_dt *dt, int node, const char *unit,
  * declared (scmi_platform_add_device). */
 int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t *device);
 
-/* For a setup: read(priv, dt, child) for each child node of node, in
- * order, up to the first that fails; returns what that one returned. */
-int scmi_module_each_node(const struct fw_dt *dt, int node,
-			  int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv);
+/* For a setup: what every resource node has (docs/bindings/scmi-*.md): its
+ * label, required, into name (kept whole: a version without extended names
+ * presents its first 15 characters), and its fwkit,device as
+ * scmi_module_device reads it; with dev, the device's index on the
+ * platform (scmi_platform_device_index), what the handlers check access
+ * by. */
+int scmi_module_label_device(struct scmi_platform *p, const struct fw_dt *dt, int node, char *name,
+			     size_t name_size, uint32_t *device, unsigned int *dev);
 
 /* For a setup: room for the module's resources, one per child node of node
  * (min to SCMI_MODULE_MAX_RESOURCES, else an error naming the node): their
@@ -119,11 +123,15 @@ int scmi_module_each_node(const struct fw_dt *dt, int node,
 int scmi_module_alloc(struct scmi_platform *p, const struct fw_dt *dt, int node, unsigned int min,
 		      const char *what, size_t item_size, size_t agent_size, unsigned int *n,
 		      void **items, void **per_agent);
-/* scmi_module_each_node, then the ids it read are released (whatever it
- * returns: nothing of them is left to free). */
-int scmi_module_read_nodes(const struct fw_dt *dt, int node,
-			   int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv,
-			   struct scmi_module_ids *ids);
+/* For a setup: a module's n resources, one per child node of node (n as
+ * scmi_module_alloc counted them), each numbered by its reg: for each child
+ * in order, its id as scmi_module_node_id reads it (below n and each once,
+ * so densely from 0; unit names the resource in errors), then
+ * read(priv, dt, child, id), up to the first that fails; returns what that
+ * one returned. */
+int scmi_module_read_nodes(const struct fw_dt *dt, int node, const char *unit, uint32_t n,
+			   int (*read)(void *priv, const struct fw_dt *dt, int child, uint32_t id),
+			   void *priv);
 
 /* The .items_at of a module whose state type keeps scmi_module_alloc's
  * block in field (offset + 1, so that 0 means none). */

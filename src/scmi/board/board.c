@@ -477,7 +477,8 @@ static int read_devices(const struct fw_dt *dt, int node, struct scmi_board_plat
 			return -EINVAL;
 		bp->ndevices++;
 	}
-	qsort(bp->devices, bp->ndevices, sizeof(*bp->devices), device_cmp);
+	if (bp->ndevices) /* qsort's base must not be NULL, even for no element */
+		qsort(bp->devices, bp->ndevices, sizeof(*bp->devices), device_cmp);
 	for (unsigned int i = 1; i < bp->ndevices; i++)
 		if (bp->devices[i].id == bp->devices[i - 1].id)
 			return fw_dt_error(dt, second_device_node(dt, devs, bp->devices[i].id),

@@ -90,13 +90,21 @@ int scmi_module_alloc(struct scmi_platform *p, const struct fw_dt *dt, int node,
 	return 0;
 }
 
-int scmi_module_read_nodes(const struct fw_dt *dt, int node,
-			   int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv,
-			   struct scmi_module_ids *ids)
+int scmi_module_read_nodes(const struct fw_dt *dt, int node, const char *unit, uint32_t n,
+			   int (*read)(void *priv, const struct fw_dt *dt, int child, uint32_t id),
+			   void *priv)
 {
-	int ret = scmi_module_each_node(dt, node, read, priv);
+	struct scmi_module_ids ids = { 0 };
+	uint32_t id;
+	int child, ret = 0;
 
-	scmi_module_ids_release(ids);
+	fdt_for_each_subnode(child, dt->fdt, node)
+	{
+		if ((ret = scmi_module_node_id(dt, child, unit, n, &ids, &id)) ||
+		    (ret = read(priv, dt, child, id)))
+			break;
+	}
+	scmi_module_ids_release(&ids);
 	return ret;
 }
 
@@ -141,16 +149,14 @@ int scmi_module_device(struct scmi_platform *p, const struct fw_dt *dt, int node
 	return 0;
 }
 
-int scmi_module_each_node(const struct fw_dt *dt, int node,
-			  int (*read)(void *priv, const struct fw_dt *dt, int child), void *priv)
+int scmi_module_label_device(struct scmi_platform *p, const struct fw_dt *dt, int node, char *name,
+			     size_t name_size, uint32_t *device, unsigned int *dev)
 {
-	int child, ret;
-
-	fdt_for_each_subnode(child, dt->fdt, node)
-	{
-		if ((ret = read(priv, dt, child)))
-			return ret;
-	}
+	if (fw_dt_string(dt, node, "label", name, name_size, FW_DT_REQUIRED) ||
+	    scmi_module_device(p, dt, node, device))
+		return -EINVAL;
+	if (dev)
+		*dev = (unsigned int)scmi_platform_device_index(p, *device);
 	return 0;
 }
 

@@ -55,7 +55,6 @@ struct clock_state {
 	unsigned int nclocks;
 	struct pclock *clocks; /* nclocks of them */
 	bool *held;	       /* every clock's held, nclocks x agents, in the clocks' block */
-	struct scmi_module_ids ids;
 };
 
 static struct clock_state *st(const struct scmi_msg *m)
@@ -560,11 +559,8 @@ static int read_rates(const struct fw_dt *dt, int node, struct pclock *c)
 
 static int read_clock(struct scmi_platform *p, const struct fw_dt *dt, int node, struct pclock *c)
 {
-	if (fw_dt_string(dt, node, "label", c->name, sizeof(c->name), FW_DT_REQUIRED) ||
-	    scmi_module_device(p, dt, node, &c->device))
-		return -EINVAL;
-	c->dev = (unsigned int)scmi_platform_device_index(p, c->device);
-	if (fw_dt_u32(dt, node, "fwkit,latency-us", &c->latency_us, 0, UINT32_MAX, 0) ||
+	if (scmi_module_label_device(p, dt, node, c->name, sizeof(c->name), &c->device, &c->dev) ||
+	    fw_dt_u32(dt, node, "fwkit,latency-us", &c->latency_us, 0, UINT32_MAX, 0) ||
 	    fw_dt_flag(dt, node, "fwkit,enabled", &c->always_on))
 		return -EINVAL;
 	c->rate_owner = c->parent_owner = NO_AGENT;
@@ -572,27 +568,21 @@ static int read_clock(struct scmi_platform *p, const struct fw_dt *dt, int node,
 }
 
 /* A clock node: its id (reg) is where it goes in s->clocks. */
-static int read_clock_node(void *priv, const struct fw_dt *dt, int node)
+static int read_clock_node(void *priv, const struct fw_dt *dt, int node, uint32_t id)
 {
 	struct clock_state *s = priv;
-	uint32_t id;
 
-	if (scmi_module_node_id(dt, node, "clock", s->nclocks, &s->ids, &id))
-		return -EINVAL;
 	s->clocks[id].held = s->held + (size_t)id * scmi_platform_num_agents(s->p);
 	return read_clock(s->p, dt, node, &s->clocks[id]);
 }
 
-/* Parents, once every clock is known (reg was read by read_clock_node). */
-static int read_parents(void *priv, const struct fw_dt *dt, int node)
+/* Parents, once every clock is known. */
+static int read_parents(void *priv, const struct fw_dt *dt, int node, uint32_t id)
 {
 	struct clock_state *s = priv;
-	struct pclock *c;
-	uint32_t id = 0;
+	struct pclock *c = &s->clocks[id];
 	unsigned int i;
 
-	fw_dt_u32(dt, node, "reg", &id, 0, UINT32_MAX, 0);
-	c = &s->clocks[id];
 	if (fw_dt_u32_array(dt, node, "fwkit,parents", c->parents, 1, SCMI_CLOCK_MAX_PARENTS,
 			    &c->nparents, 0))
 		return -EINVAL;
@@ -636,9 +626,9 @@ static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 	s->held = held;
 	/* Clocks are numbered by reg, densely from 0: the agent-visible ids
 	 * (each below the number of nodes, each once). */
-	if ((ret = scmi_module_read_nodes(dt, node, read_clock_node, s, &s->ids)))
+	if ((ret = scmi_module_read_nodes(dt, node, "clock", s->nclocks, read_clock_node, s)))
 		return ret;
-	return scmi_module_each_node(dt, node, read_parents, s);
+	return scmi_module_read_nodes(dt, node, "clock", s->nclocks, read_parents, s);
 }
 
 static void clock_destroy(void *priv)

@@ -64,7 +64,6 @@ struct pf_priv {
 	unsigned int ndomains;
 	struct pf_domain *d;
 	struct pf_agent *ag; /* every domain's, ndomains x agents, in d's block */
-	struct scmi_module_ids ids;
 };
 
 static const uint32_t pf_versions[] = {
@@ -417,27 +416,6 @@ static void pf_destroy(void *priv)
 
 /* ---------------------------------------------------------------- setup */
 
-/* The domain node's id (reg), name and device. */
-static int pf_parse_identity(struct pf_priv *pp, const struct fw_dt *dt, int node,
-			     struct pf_domain **out)
-{
-	struct pf_domain *d;
-	uint32_t id;
-
-	if (scmi_module_node_id(dt, node, "domain", pp->ndomains, &pp->ids, &id))
-		return -EINVAL;
-	d = &pp->d[id];
-	d->ag = pp->ag + (size_t)id * scmi_platform_num_agents(pp->p);
-	/* Kept whole: a version without extended names presents the first
-	 * 15 characters. */
-	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
-	    scmi_module_device(pp->p, dt, node, &d->device))
-		return -EINVAL;
-	d->dev = (unsigned int)scmi_platform_device_index(pp->p, d->device);
-	*out = d;
-	return 0;
-}
-
 /* fwkit,levels: <perf power latency-us freq-khz> entries, perf ascending. */
 static int pf_parse_levels(const struct fw_dt *dt, int node, struct pf_domain *d)
 {
@@ -488,12 +466,14 @@ static int pf_parse_start(const struct fw_dt *dt, int node, struct pf_domain *d)
 	return 0;
 }
 
-static int pf_parse_domain(void *priv, const struct fw_dt *dt, int node)
+static int pf_parse_domain(void *priv, const struct fw_dt *dt, int node, uint32_t id)
 {
 	struct pf_priv *pp = priv;
-	struct pf_domain *d = NULL;
+	struct pf_domain *d = &pp->d[id];
 
-	if (pf_parse_identity(pp, dt, node, &d) ||
+	d->ag = pp->ag + (size_t)id * scmi_platform_num_agents(pp->p);
+	if (scmi_module_label_device(pp->p, dt, node, d->name, sizeof(d->name), &d->device,
+				     &d->dev) ||
 	    fw_dt_u32(dt, node, "fwkit,rate-limit-us", &d->rate_limit_us, 0,
 		      SCMI_PERF_RATE_LIMIT_MASK, 0) ||
 	    pf_parse_levels(dt, node, d) || pf_parse_start(dt, node, d))
@@ -520,7 +500,7 @@ static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	pp->d = d;
 	pp->ag = ag;
 	pp->p = p;
-	return scmi_module_read_nodes(dt, node, pf_parse_domain, pp, &pp->ids);
+	return scmi_module_read_nodes(dt, node, "domain", pp->ndomains, pf_parse_domain, pp);
 }
 
 SCMI_PROTOCOL_MODULE(perf, SCMI_PROTOCOL_PERF, "perf-domains", pf_msgs, pf_versions, struct pf_priv,

@@ -55,6 +55,7 @@ struct pc_state {
 	struct pc_res *res[3];
 	uint8_t *perm[3]; /* every resource's perm, by type: nres x agents */
 	uint32_t nres[3];
+	int reading; /* during setup: the type whose nodes are read */
 };
 
 static struct pc_state *pc_of(const struct scmi_msg *m)
@@ -523,23 +524,16 @@ static int read_members(struct pc_state *s, const struct fw_dt *dt, int node, in
 	return ret;
 }
 
-static int read_resource(struct pc_state *s, const struct fw_dt *dt, int node, int t)
+static int read_resource(void *priv, const struct fw_dt *dt, int node, uint32_t id)
 {
 	static const char *const member_props[3] = { NULL, "fwkit,pins", "fwkit,groups" };
-	uint32_t id;
-	struct pc_res *r;
+	struct pc_state *s = priv;
+	int t = s->reading;
+	struct pc_res *r = &s->res[t][id];
 
-	if (fw_dt_u32(dt, node, "reg", &id, 0, s->nres[t] - 1, FW_DT_REQUIRED))
-		return -EINVAL;
-	r = &s->res[t][id];
 	r->perm = s->perm[t] + (size_t)id * scmi_platform_num_agents(s->p);
-	if (r->name[0])
-		return fw_dt_error(dt, node, "reg", "duplicate identifier");
-	if (fw_dt_string(dt, node, "label", r->name, sizeof(r->name), FW_DT_REQUIRED) ||
-	    fw_dt_u32(dt, node, "fwkit,device", &r->device, 0, UINT32_MAX, FW_DT_REQUIRED))
+	if (scmi_module_label_device(s->p, dt, node, r->name, sizeof(r->name), &r->device, NULL))
 		return -EINVAL;
-	if (!scmi_platform_has_device(s->p, r->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no such device");
 	r->function = SCMI_PINCTRL_NO_FUNCTION;
 	return member_props[t] ? read_members(s, dt, node, t, member_props[t], r) : 0;
 }
@@ -569,14 +563,8 @@ static int read_type(struct pc_state *s, const struct fw_dt *dt, int parent, int
 	s->perm[t] = calloc((size_t)n * scmi_platform_num_agents(s->p) + 1, sizeof(*s->perm[t]));
 	if (!s->res[t] || !s->perm[t])
 		return -ENOMEM;
-	fdt_for_each_subnode(node, fdt, container)
-	{
-		int ret = read_resource(s, dt, node, t);
-
-		if (ret)
-			return ret;
-	}
-	return 0;
+	s->reading = t;
+	return scmi_module_read_nodes(dt, container, type_units[t], n, read_resource, s);
 }
 
 static int pc_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, uint32_t version,

@@ -52,7 +52,6 @@ struct pd_priv {
 	unsigned int ndomains;
 	struct pd_domain *d;
 	struct pd_agent *ag; /* every domain's, ndomains x agents, in d's block */
-	struct scmi_module_ids ids;
 };
 
 static const uint32_t pd_versions[] = {
@@ -284,27 +283,6 @@ static void pd_destroy(void *priv)
 
 /* ---------------------------------------------------------------- setup */
 
-/* The domain node's id (reg), name and device. */
-static int pd_parse_identity(struct pd_priv *pp, const struct fw_dt *dt, int node,
-			     struct pd_domain **out)
-{
-	struct pd_domain *d;
-	uint32_t id;
-
-	if (scmi_module_node_id(dt, node, "domain", pp->ndomains, &pp->ids, &id))
-		return -EINVAL;
-	d = &pp->d[id];
-	d->ag = pp->ag + (size_t)id * scmi_platform_num_agents(pp->p);
-	/* Kept whole: a version without extended names presents the first
-	 * 15 characters. */
-	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
-	    scmi_module_device(pp->p, dt, node, &d->device))
-		return -EINVAL;
-	d->dev = (unsigned int)scmi_platform_device_index(pp->p, d->device);
-	*out = d;
-	return 0;
-}
-
 static int pd_parse_transitions(const struct fw_dt *dt, int node, struct pd_domain *d)
 {
 	bool no_sync, no_notify;
@@ -342,12 +320,15 @@ static int pd_parse_states(const struct fw_dt *dt, int node, struct pd_domain *d
 	return 0;
 }
 
-static int pd_parse_domain(void *priv, const struct fw_dt *dt, int node)
+static int pd_parse_domain(void *priv, const struct fw_dt *dt, int node, uint32_t id)
 {
 	struct pd_priv *pp = priv;
-	struct pd_domain *d = NULL;
+	struct pd_domain *d = &pp->d[id];
 
-	if (pd_parse_identity(pp, dt, node, &d) || pd_parse_transitions(dt, node, d))
+	d->ag = pp->ag + (size_t)id * scmi_platform_num_agents(pp->p);
+	if (scmi_module_label_device(pp->p, dt, node, d->name, sizeof(d->name), &d->device,
+				     &d->dev) ||
+	    pd_parse_transitions(dt, node, d))
 		return -EINVAL;
 	return pd_parse_states(dt, node, d);
 }
@@ -366,7 +347,7 @@ static int pd_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	pp->d = d;
 	pp->ag = ag;
 	pp->p = p;
-	return scmi_module_read_nodes(dt, node, pd_parse_domain, pp, &pp->ids);
+	return scmi_module_read_nodes(dt, node, "domain", pp->ndomains, pd_parse_domain, pp);
 }
 
 SCMI_PROTOCOL_MODULE(power, SCMI_PROTOCOL_POWER, "power-domains", pd_msgs, pd_versions,

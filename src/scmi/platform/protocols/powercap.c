@@ -428,32 +428,18 @@ static int read_range(const struct fw_dt *dt, int node, const char *prop, uint32
 	return 0;
 }
 
-/* The domain node's id (reg), name and device. */
-static int read_identity(struct pcap_state *s, const struct fw_dt *dt, int node,
-			 struct pcap_dom **out)
+/* The domain node's name, device and parent. */
+static int read_identity(struct pcap_state *s, const struct fw_dt *dt, int node, uint32_t id,
+			 struct pcap_dom *d)
 {
-	struct pcap_dom *d;
-	uint32_t id;
-
-	if (fw_dt_u32(dt, node, "reg", &id, 0, s->ndoms - 1, FW_DT_REQUIRED))
+	if (scmi_module_label_device(s->p, dt, node, d->name, sizeof(d->name), &d->device, &d->dev))
 		return -EINVAL;
-	d = &s->doms[id];
-	d->ag = s->ag + (size_t)id * scmi_platform_num_agents(s->p);
-	if (d->name[0])
-		return fw_dt_error(dt, node, "reg", "duplicate identifier");
-	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
-	    fw_dt_u32(dt, node, "fwkit,device", &d->device, 0, UINT32_MAX, FW_DT_REQUIRED))
-		return -EINVAL;
-	if (!scmi_platform_has_device(s->p, d->device))
-		return fw_dt_error(dt, node, "fwkit,device", "no such device");
-	d->dev = (unsigned int)scmi_platform_device_index(s->p, d->device);
 	d->parent = SCMI_POWERCAP_ROOT_ZONE_ID;
 	if (fw_dt_u32(dt, node, "fwkit,parent", &d->parent, 0, UINT32_MAX, 0))
 		return -EINVAL;
 	if (fw_dt_has(dt, node, "fwkit,parent") && (d->parent >= s->ndoms || d->parent == id))
 		return fw_dt_error(dt, node, "fwkit,parent",
 				   "must name another domain of this node");
-	*out = d;
 	return 0;
 }
 
@@ -477,12 +463,13 @@ static int read_caps(const struct fw_dt *dt, int node, struct pcap_dom *d)
 	return 0;
 }
 
-static int read_domain(void *priv, const struct fw_dt *dt, int node)
+static int read_domain(void *priv, const struct fw_dt *dt, int node, uint32_t id)
 {
 	struct pcap_state *s = priv;
-	struct pcap_dom *d = NULL;
+	struct pcap_dom *d = &s->doms[id];
 
-	if (read_identity(s, dt, node, &d) || read_caps(dt, node, d) ||
+	d->ag = s->ag + (size_t)id * scmi_platform_num_agents(s->p);
+	if (read_identity(s, dt, node, id, d) || read_caps(dt, node, d) ||
 	    fw_dt_u32(dt, node, "fwkit,sustainable-power-uw", &d->sustainable, 0, UINT32_MAX, 0) ||
 	    fw_dt_u32(dt, node, "fwkit,accuracy", &d->accuracy, 0, UINT32_MAX, 0) ||
 	    fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, 10000000, 0))
@@ -516,7 +503,7 @@ static int pcap_setup(struct scmi_platform *p, const struct fw_dt *dt, int node,
 	s->ag = calloc((size_t)n * scmi_platform_num_agents(p) + 1, sizeof(*s->ag));
 	if (!s->doms || !s->ag)
 		return -ENOMEM;
-	return scmi_module_each_node(dt, node, read_domain, s);
+	return scmi_module_read_nodes(dt, node, "domain", s->ndoms, read_domain, s);
 }
 
 SCMI_PROTOCOL_MODULE(powercap, SCMI_PROTOCOL_POWERCAP, "powercap-domains", pcap_msgs, pcap_versions,

@@ -37,7 +37,6 @@ struct reset_state {
 	unsigned int ndomains;
 	struct pdomain *domains; /* ndomains of them */
 	bool *held;		 /* every domain's held, ndomains x agents, in the domains' block */
-	struct scmi_module_ids ids;
 };
 
 static const uint32_t versions[] = { SCMI_RESET_VERSION_1, SCMI_RESET_VERSION_2,
@@ -206,10 +205,8 @@ static void reset_reset_agent(struct scmi_platform *p, void *priv, unsigned int 
 
 static int read_domain(struct scmi_platform *p, const struct fw_dt *dt, int node, struct pdomain *d)
 {
-	if (fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
-	    scmi_module_device(p, dt, node, &d->device))
+	if (scmi_module_label_device(p, dt, node, d->name, sizeof(d->name), &d->device, &d->dev))
 		return -EINVAL;
-	d->dev = (unsigned int)scmi_platform_device_index(p, d->device);
 	d->latency_us = SCMI_RESET_LATENCY_UNKNOWN;
 	if (fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, UINT32_MAX, 0))
 		return -EINVAL;
@@ -223,13 +220,10 @@ static int read_domain(struct scmi_platform *p, const struct fw_dt *dt, int node
 }
 
 /* A domain node: its id (reg) is where it goes in s->domains. */
-static int read_domain_node(void *priv, const struct fw_dt *dt, int node)
+static int read_domain_node(void *priv, const struct fw_dt *dt, int node, uint32_t id)
 {
 	struct reset_state *s = priv;
-	uint32_t id;
 
-	if (scmi_module_node_id(dt, node, "domain", s->ndomains, &s->ids, &id))
-		return -EINVAL;
 	s->domains[id].held = s->held + (size_t)id * scmi_platform_num_agents(s->p);
 	return read_domain(s->p, dt, node, &s->domains[id]);
 }
@@ -249,7 +243,7 @@ static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 	s->domains = domains;
 	s->held = held;
 	/* numbered by reg, each below the number of nodes and once: densely from 0 */
-	return scmi_module_read_nodes(dt, node, read_domain_node, s, &s->ids);
+	return scmi_module_read_nodes(dt, node, "domain", s->ndomains, read_domain_node, s);
 }
 
 static void reset_destroy(void *priv)

@@ -86,7 +86,6 @@ struct sensor_state {
 	uint32_t version;
 	unsigned int n;
 	struct sensor *s; /* n of them */
-	struct scmi_module_ids ids;
 	/* the continuous-update thread */
 	pthread_t thread;
 	bool thread_started;
@@ -835,30 +834,15 @@ static const char *const sensor_props[] = {
 	"name",
 };
 
-/* The sensor node's id (reg): where it goes in st->s, once only. */
-static int parse_id(struct sensor_state *st, const struct fw_dt *dt, int node, uint32_t count,
-		    struct sensor **out)
-{
-	uint32_t id;
-
-	if (fw_dt_check_props(dt, node, sensor_props, FW_ARRAY_SIZE(sensor_props)) ||
-	    scmi_module_node_id(dt, node, "sensor", count, &st->ids, &id))
-		return -EINVAL;
-	*out = &st->s[id];
-	return 0;
-}
-
 static int parse_identity(struct sensor_state *st, const struct fw_dt *dt, int node,
 			  struct sensor *s)
 {
 	uint32_t type;
 	int32_t scale = 0;
 
-	if (fw_dt_string(dt, node, "label", s->name, sizeof(s->name), FW_DT_REQUIRED) ||
-	    scmi_module_device(st->p, dt, node, &s->device))
-		return -EINVAL;
-	s->dev = (unsigned int)scmi_platform_device_index(st->p, s->device);
-	if (fw_dt_u32(dt, node, "fwkit,type", &type, 0, 0xFF, FW_DT_REQUIRED) ||
+	if (scmi_module_label_device(st->p, dt, node, s->name, sizeof(s->name), &s->device,
+				     &s->dev) ||
+	    fw_dt_u32(dt, node, "fwkit,type", &type, 0, 0xFF, FW_DT_REQUIRED) ||
 	    fw_dt_s32(dt, node, "fwkit,scale", &scale, -16, 15, 0))
 		return -EINVAL;
 	s->type = (uint8_t)type;
@@ -930,13 +914,14 @@ static int parse_traits(const struct fw_dt *dt, int node, struct sensor *s)
 }
 
 /* Sensor nodes in any order; their reg values must be 0..count-1. */
-static int parse_sensor(void *priv, const struct fw_dt *dt, int node)
+static int parse_sensor(void *priv, const struct fw_dt *dt, int node, uint32_t id)
 {
 	struct sensor_state *st = priv;
-	struct sensor *s = NULL;
+	struct sensor *s = &st->s[id];
 
-	if (parse_id(st, dt, node, st->n, &s) || parse_identity(st, dt, node, s) ||
-	    parse_source(dt, node, s) || parse_updates(dt, node, s) || parse_traits(dt, node, s))
+	if (fw_dt_check_props(dt, node, sensor_props, FW_ARRAY_SIZE(sensor_props)) ||
+	    parse_identity(st, dt, node, s) || parse_source(dt, node, s) ||
+	    parse_updates(dt, node, s) || parse_traits(dt, node, s))
 		return -EINVAL;
 	s->nvalues = s->naxes ? s->naxes : 1;
 	/* Enabled, timestamps on when supported, the first update interval. */
@@ -965,7 +950,7 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 				     NULL)))
 		return ret;
 	st->s = s;
-	if ((ret = scmi_module_read_nodes(dt, node, parse_sensor, st, &st->ids)))
+	if ((ret = scmi_module_read_nodes(dt, node, "sensor", st->n, parse_sensor, st)))
 		return ret;
 	if (pthread_create(&st->thread, NULL, updater, st)) {
 		snprintf(dt->err, dt->errlen, "sensors: cannot start the update thread");

@@ -51,7 +51,6 @@ struct voltage_state {
 	unsigned int n;
 	struct vdomain *d; /* n of them */
 	bool *on;	   /* every domain's on, n x agents, in d's block */
-	struct scmi_module_ids ids;
 };
 
 static const uint32_t versions[] = { SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0,
@@ -268,20 +267,6 @@ static const char *const domain_props[] = {
 	"name",
 };
 
-/* The domain node's id (reg): where it goes in st->d, once only. */
-static int parse_id(struct voltage_state *st, const struct fw_dt *dt, int node, uint32_t count,
-		    struct vdomain **out)
-{
-	uint32_t id;
-
-	if (fw_dt_check_props(dt, node, domain_props, FW_ARRAY_SIZE(domain_props)) ||
-	    scmi_module_node_id(dt, node, "domain", count, &st->ids, &id))
-		return -EINVAL;
-	*out = &st->d[id];
-	(*out)->on = st->on + (size_t)id * scmi_platform_num_agents(st->p);
-	return 0;
-}
-
 /* A discrete list of levels, ascending. */
 static int parse_list(const struct fw_dt *dt, int node, struct vdomain *d)
 {
@@ -335,17 +320,16 @@ static int parse_levels(const struct fw_dt *dt, int node, struct vdomain *d)
 	return 0;
 }
 
-static int parse_domain(void *priv, const struct fw_dt *dt, int node)
+static int parse_domain(void *priv, const struct fw_dt *dt, int node, uint32_t id)
 {
 	struct voltage_state *st = priv;
-	struct vdomain *d = NULL;
+	struct vdomain *d = &st->d[id];
 
-	if (parse_id(st, dt, node, st->n, &d) ||
-	    fw_dt_string(dt, node, "label", d->name, sizeof(d->name), FW_DT_REQUIRED) ||
-	    scmi_module_device(st->p, dt, node, &d->device))
-		return -EINVAL;
-	d->dev = (unsigned int)scmi_platform_device_index(st->p, d->device);
-	if (parse_levels(dt, node, d) || fw_dt_flag(dt, node, "fwkit,async", &d->async) ||
+	d->on = st->on + (size_t)id * scmi_platform_num_agents(st->p);
+	if (fw_dt_check_props(dt, node, domain_props, FW_ARRAY_SIZE(domain_props)) ||
+	    scmi_module_label_device(st->p, dt, node, d->name, sizeof(d->name), &d->device,
+				     &d->dev) ||
+	    parse_levels(dt, node, d) || fw_dt_flag(dt, node, "fwkit,async", &d->async) ||
 	    fw_dt_flag(dt, node, "fwkit,always-on", &d->always_on))
 		return -EINVAL;
 	return fw_dt_u32(dt, node, "fwkit,latency-us", &d->latency_us, 0, 1000000, 0);
@@ -365,7 +349,7 @@ static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int no
 		return ret;
 	st->d = d;
 	st->on = on;
-	return scmi_module_read_nodes(dt, node, parse_domain, st, &st->ids);
+	return scmi_module_read_nodes(dt, node, "domain", st->n, parse_domain, st);
 }
 
 SCMI_PROTOCOL_MODULE(voltage, SCMI_PROTOCOL_VOLTAGE, "voltage-domains", voltage_msgs, versions,
