@@ -103,21 +103,17 @@ struct smt_msg {
 };
 
 /*
- * Copy the message out of the area into msg (payload capacity cap), then
- * validate the copy. Returns 0; -EBUSY when the agent has not handed the
- * channel over (FREE or ERROR still set); -EPROTO when length < 4 or
- * larger than the area (*why says which).
+ * Whether the words copied into msg (status, length) make a message the
+ * platform may read, its payload at most cap bytes: 0 (payload_len set);
+ * -EBUSY when the agent has not handed the channel over (FREE or ERROR
+ * still set); -EPROTO when length < 4 or larger than the area (*why says
+ * which, when why is not NULL).
  */
-static inline int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
-				    const char **why)
+static inline int smt_platform_check(const struct smt_area *a, struct smt_msg *msg, size_t cap,
+				     const char **why)
 {
 	const char *bad = NULL;
 
-	/* Copy first, check the copy: the agent may rewrite the area meanwhile. */
-	msg->status = hw_word_load(a->status);
-	msg->flags = hw_word_load(a->flags);
-	msg->length = hw_word_load(a->length);
-	msg->hdr = hw_word_load(a->header);
 	msg->payload_len = 0;
 	if (msg->status &
 	    (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) {
@@ -131,14 +127,30 @@ static inline int smt_platform_read(const struct smt_area *a, struct smt_msg *ms
 		bad = "length larger than the shared memory area";
 	else if (msg->length - 4 > cap)
 		bad = "length larger than the platform's message buffer";
-	if (!bad) {
+	else
 		msg->payload_len = msg->length - 4;
-		if (msg->payload_len)
-			memcpy(msg->payload, a->payload, msg->payload_len);
-	}
 	if (why)
 		*why = bad;
 	return bad ? -EPROTO : 0;
+}
+/*
+ * Copy the message out of the area into msg (payload capacity cap), then
+ * validate the copy (smt_platform_check says what it returns).
+ */
+static inline int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
+				    const char **why)
+{
+	int ret;
+
+	/* Copy first, check the copy: the agent may rewrite the area meanwhile. */
+	msg->status = hw_word_load(a->status);
+	msg->flags = hw_word_load(a->flags);
+	msg->length = hw_word_load(a->length);
+	msg->hdr = hw_word_load(a->header);
+	ret = smt_platform_check(a, msg, cap, why);
+	if (!ret && msg->payload_len)
+		memcpy(msg->payload, a->payload, msg->payload_len);
+	return ret;
 }
 /* Write the response (header as received, payload starting with the
  * status) and set FREE, plus ERROR when error is true. */

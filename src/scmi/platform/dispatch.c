@@ -57,8 +57,10 @@ void platform_trace_line(struct scmi_platform *p, const char *dir,
 	p->cfg.trace(p->cfg.trace_ctx, line);
 }
 
-/* Under the agent's lock (its error count and notify_errors are its own). */
-static void report_error(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr)
+/* Under the agent's lock (its error count and notify_errors are its own).
+ * Cold: off the frame of the command path. */
+static __attribute__((cold, noinline)) void report_error(struct scmi_platform *p,
+							 struct scmi_platform_chan *c, uint32_t hdr)
 {
 	uint8_t ev[16];
 
@@ -137,8 +139,8 @@ static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, s
  * is found while the caller's lock still keeps agents from being added.
  * The payload is copied first: while the caller's lock is down, a second
  * ring of the same channel may reuse the transport's buffer. */
-static int32_t run_exclusive(struct scmi_platform *p, struct platform_agent_rt *rt,
-			     struct scmi_msg *m)
+static __attribute__((noinline)) int32_t
+run_exclusive(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m)
 {
 	struct scmi_platform_agent *target;
 	uint8_t in[32];
@@ -167,7 +169,6 @@ static inline int32_t run(struct scmi_platform *p, struct platform_agent_rt *rt,
 {
 	if ((d->flags & SCMI_MSG_F_EXCLUSIVE) && !platform_exclusive_held(p))
 		return run_exclusive(p, rt, m);
-	scmi_msg_status(m, SCMI_SUCCESS);
 	if (m->hdr.protocol_id == SCMI_PROTOCOL_BASE || (d->flags & SCMI_MSG_F_NO_LOCK)) {
 		d->fn(m);
 	} else {
@@ -188,13 +189,14 @@ static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, s
 }
 
 /* One command on c, the agent's lock held (or the whole platform); the
- * transport has checked that in_len <= max_msg_size and out_cap >= 4.
- * Inlined into both callers: a call here would cost the SMT path a tenth
- * of its instructions in saved registers. */
-static inline __attribute__((always_inline)) size_t process_locked(struct scmi_platform_chan *c,
-								   uint32_t hdr, const void *in,
-								   size_t in_len, void *out,
-								   size_t out_cap)
+ * transport has checked that in_len <= max_msg_size and out_cap >= 4, and
+ * out_cap is at most the channel's max_msg_size. The reply starts as a
+ * bare SUCCESS (handlers append to it, or replace it by an error status);
+ * its status word is written once, at the end. */
+static inline __attribute__((always_inline)) size_t process_core(struct scmi_platform_chan *c,
+								 uint32_t hdr, const void *in,
+								 size_t in_len, void *out,
+								 size_t out_cap)
 {
 	struct scmi_platform *p = c->p;
 	struct scmi_msg m = { .p = p,
@@ -204,7 +206,8 @@ static inline __attribute__((always_inline)) size_t process_locked(struct scmi_p
 			      .in = in,
 			      .in_len = in_len,
 			      .out = out,
-			      .out_cap = FW_MIN(out_cap, c->max_msg_size),
+			      .out_cap = out_cap,
+			      .out_len = 4,
 			      .max_msg_size = c->max_msg_size };
 	const struct scmi_msg_desc *d;
 	int32_t status;
@@ -214,17 +217,42 @@ static inline __attribute__((always_inline)) size_t process_locked(struct scmi_p
 	atomic_store_explicit(&c->rt->commands,
 			      atomic_load_explicit(&c->rt->commands, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
-	platform_trace(p, "<-", c->agent, hdr, in, in_len, false);
 	status = check(p, m.agent, &m, &d);
 	if (status == SCMI_SUCCESS)
 		status = run(p, c->rt, &m, d);
 	/* An error carries the status word only. */
 	if (status != SCMI_SUCCESS)
-		scmi_msg_status(&m, status);
-	platform_trace(p, "->", c->agent, hdr, out, m.out_len, true);
+		m.out_len = 4;
+	fw_put_le32(out, (uint32_t)status);
 	if (status == SCMI_PROTOCOL_ERROR)
 		report_error(p, c, hdr);
 	return m.out_len;
+}
+
+/* The same with the command and its reply traced: out of line, so that a
+ * platform without a trace sink pays one test per message for it. */
+static __attribute__((noinline)) size_t process_traced(struct scmi_platform_chan *c, uint32_t hdr,
+						       const void *in, size_t in_len, void *out,
+						       size_t out_cap)
+{
+	size_t len;
+
+	platform_trace_line(c->p, "<-", c->agent, hdr, in, in_len, false);
+	len = process_core(c, hdr, in, in_len, out, out_cap);
+	platform_trace_line(c->p, "->", c->agent, hdr, out, len, true);
+	return len;
+}
+
+/* Inlined into both callers: a call here would cost the SMT path a tenth
+ * of its instructions in saved registers. */
+static inline __attribute__((always_inline)) size_t process_locked(struct scmi_platform_chan *c,
+								   uint32_t hdr, const void *in,
+								   size_t in_len, void *out,
+								   size_t out_cap)
+{
+	if (__builtin_expect(c->p->cfg.trace != NULL, 0))
+		return process_traced(c, hdr, in, in_len, out, out_cap);
+	return process_core(c, hdr, in, in_len, out, out_cap);
 }
 
 /* A message the transport could not read, the agent's lock held. */
@@ -247,15 +275,26 @@ static size_t malformed_locked(struct scmi_platform_chan *c, uint32_t hdr, void 
 	return 4;
 }
 
-/* A command on c holds its agent's lock, unless this thread holds the whole
- * platform (scmi_platform_lock): true when it took it, for chan_release. */
+/* The agent's lock was taken: by this thread when it holds the whole
+ * platform (scmi_platform_lock, which holds every agent's), and the command
+ * runs under that (false: nothing to release); else by another command,
+ * which this one waits for. */
+static __attribute__((cold, noinline)) bool chan_hold_taken(struct scmi_platform_chan *c)
+{
+	if (platform_exclusive_held(c->p))
+		return false;
+	platform_plock_wait(c->p, &c->rt->lock);
+	return true;
+}
+
+/* A command on c holds its agent's lock: true when it took it, for
+ * chan_release. Who holds a taken lock is asked only then, so that the
+ * common case is one compare-and-swap. */
 static inline bool chan_hold(struct scmi_platform_chan *c)
 {
-	bool own = platform_must_lock(c->p);
-
-	if (own)
-		platform_plock(c->p, &c->rt->lock);
-	return own;
+	if (__builtin_expect(plock_trylock(&c->rt->lock), 1))
+		return true;
+	return chan_hold_taken(c);
 }
 
 static inline void chan_release(struct scmi_platform_chan *c, bool own)
@@ -273,7 +312,7 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 	if (out_cap < 4 || in_len > c->max_msg_size)
 		len = malformed_locked(c, hdr, out, out_cap);
 	else
-		len = process_locked(c, hdr, in, in_len, out, out_cap);
+		len = process_locked(c, hdr, in, in_len, out, FW_MIN(out_cap, c->max_msg_size));
 	chan_release(c, own);
 	return len;
 }
@@ -288,50 +327,72 @@ size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void 
 	return len;
 }
 
-/* The reply to in (len bytes already in the area) handed back to the
- * agent, its interrupt rung if the command asked for one. */
-static inline void smt_answer(struct scmi_platform_chan *c, const struct smt_msg *in, size_t len,
-			      bool error)
+/* The reply (len bytes already in the area) handed back to the agent,
+ * its interrupt rung if the command asked for one. */
+static inline void smt_answer(struct scmi_platform_chan *c, uint32_t hdr, size_t len, bool error)
 {
-	smt_platform_publish(c->smt_a2p, in->hdr, len, error);
-	if (c->smt_irq && (in->flags & SCMI_SHMEM_FLAG_INTR_ENABLED))
+	const struct smt_area *a = c->smt_a2p;
+
+	smt_platform_publish(c->smt_a2p, hdr, len, error);
+	if (c->smt_irq && (hw_word_load(a->flags) & SCMI_SHMEM_FLAG_INTR_ENABLED))
 		hw_doorbell_ring(c->smt_irq);
 }
 
-/* An SMT command that could not be read (ret: smt_platform_read's). */
-static void smt_refused(struct scmi_platform_chan *c, int ret, const char *why)
+/* An SMT command whose words (status, length, header, as read once) make
+ * no message: smt_platform_check says why. */
+static __attribute__((cold, noinline)) void
+smt_refused(struct scmi_platform_chan *c, uint32_t status, uint32_t length, uint32_t hdr)
 {
 	struct smt_msg *in = c->smt_in;
+	const char *why;
 
-	if (ret == -EBUSY) {
+	in->status = status;
+	in->length = length;
+	in->hdr = hdr;
+	if (smt_platform_check(c->smt_a2p, in, c->max_msg_size, &why) == -EBUSY) {
 		/* The agent rang without handing the channel over: nothing to answer. */
 		fw_warn("scmi platform: agent %u rang channel 0x%llx without handing it over",
 			c->agent->id, (unsigned long long)c->key);
-		malformed_locked(c, in->hdr, NULL, 0);
+		malformed_locked(c, hdr, NULL, 0);
 		return;
 	}
 	fw_warn("scmi platform: agent %u channel 0x%llx: malformed message: %s", c->agent->id,
 		(unsigned long long)c->key, why);
-	smt_answer(c, in, malformed_locked(c, in->hdr, c->smt_a2p->payload, c->smt_out_cap), true);
+	smt_answer(c, hdr, malformed_locked(c, hdr, c->smt_a2p->payload, c->smt_out_cap), true);
 }
 
-/* The area is the platform's until FREE is set again: the command is
- * copied out and checked (its length is the agent's), the reply written
- * straight into the area after one capacity check. */
+/* The area is the platform's until FREE is set again: each word is read
+ * once (the agent may rewrite them meanwhile), the payload copied out,
+ * the reply written straight into the area. smt_out_cap is the smaller of
+ * the area's payload and the channel's max_msg_size, so one compare bounds
+ * the length by both (and a length below 4 wraps past it); smt_refused
+ * finds which check failed. */
 static inline void smt_serve(struct scmi_platform_chan *c)
 {
-	struct smt_msg *in = c->smt_in;
-	const char *why;
-	int ret = smt_platform_read(c->smt_a2p, in, c->max_msg_size, &why);
+	const struct smt_area *a = c->smt_a2p;
+	const uint32_t status = hw_word_load(a->status);
+	const uint32_t length = hw_word_load(a->length);
+	const uint32_t hdr = hw_word_load(a->header);
+	uint8_t *in = c->smt_in->payload;
+	const size_t in_len = (uint32_t)(length - 4);
 
-	if (ret) {
-		smt_refused(c, ret, why);
+	if (__builtin_expect((status & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
+					SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) ||
+				     in_len > c->smt_out_cap,
+			     0)) {
+		smt_refused(c, status, length, hdr);
 		return;
 	}
-	smt_answer(c, in,
-		   process_locked(c, in->hdr, in->payload, in->payload_len, c->smt_a2p->payload,
-				  c->smt_out_cap),
-		   false);
+	if (in_len)
+		memcpy(in, a->payload, in_len);
+	smt_answer(c, hdr, process_locked(c, hdr, in, in_len, a->payload, c->smt_out_cap), false);
+}
+
+/* Cold: off the frame of the command path. */
+static __attribute__((cold, noinline)) bool smt_unknown(struct scmi_platform *p)
+{
+	scmi_platform_unknown_channel(p);
+	return false;
 }
 
 bool scmi_platform_smt_command(struct scmi_platform *p, const char *transport, uint64_t key)
@@ -339,10 +400,8 @@ bool scmi_platform_smt_command(struct scmi_platform *p, const char *transport, u
 	struct scmi_platform_chan *c = platform_chan_lookup(p, transport, key);
 	bool own;
 
-	if (!c || !c->smt_a2p) {
-		scmi_platform_unknown_channel(p);
-		return false;
-	}
+	if (__builtin_expect(!c || !c->smt_a2p, 0))
+		return smt_unknown(p);
 	own = chan_hold(c);
 	smt_serve(c);
 	chan_release(c, own);

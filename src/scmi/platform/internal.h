@@ -245,13 +245,6 @@ static inline bool platform_exclusive_held(struct scmi_platform *p)
 			     pthread_self());
 }
 
-/* Whether this thread must take an agent's lock for a command: not when
- * it holds the whole platform (scmi_platform_lock). */
-static inline bool platform_must_lock(struct scmi_platform *p)
-{
-	return !platform_exclusive_held(p);
-}
-
 /* Each thread's last channel lookup: a thread serving a conduit asks for
  * the same channel every time, and a lookup that finds the index
  * unchanged (chan_gen) needs neither the index's lock nor its cache line,
