@@ -157,17 +157,15 @@ static inline int smt_platform_read(const struct smt_area *a, struct smt_msg *ms
 int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *payload, size_t len,
 			 bool error);
 /* The same for a payload the platform already wrote in place (from
- * a->payload, len bytes): no copy. */
-static inline int smt_platform_publish(struct smt_area *a, uint32_t hdr, size_t len, bool error)
+ * a->payload, len bytes, which the caller bounded by smt_max_payload when
+ * it wrote them): no copy, no second check. */
+static inline void smt_platform_publish(struct smt_area *a, uint32_t hdr, size_t len, bool error)
 {
-	if (len > smt_max_payload(a))
-		return -EMSGSIZE;
 	hw_word_store(a->length, (uint32_t)(4 + len));
 	hw_word_store(a->header, hdr);
 	/* Last: FREE hands the area back with the reply in it. */
 	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
 					 (error ? SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR : 0));
-	return 0;
 }
 /* Post a message on a P2A channel the agent has freed: -EBUSY if not free,
  * -EMSGSIZE if too large. Clears FREE, leaving the agent to set it. */

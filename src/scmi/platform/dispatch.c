@@ -106,22 +106,23 @@ static int32_t check_all(struct scmi_platform *p, struct scmi_platform_agent *a,
 	return SCMI_SUCCESS;
 }
 
-/* The same checks: a command (type 0, reserved bits clear), then the
- * agent's msg_ok bit answers for protocol, permission, version and
- * trust at once; only a refused message goes through them one by one. */
+/* The same checks for a command (its type and reserved bits checked): the
+ * agent's msg_ok bit answers for protocol, permission, version and trust
+ * at once; only a refused message goes through them one by one. The ids
+ * come from the header word, not from m, so that they stay in registers. */
 static inline int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a,
-			    struct scmi_msg *m, const struct scmi_msg_desc **dp)
+			    struct scmi_msg *m, uint32_t hdr, const struct scmi_msg_desc **dp)
 {
-	const unsigned int slot = p->proto_slot[m->hdr.protocol_id];
+	const uint8_t protocol_id = (uint8_t)FW_FIELD_GET(SCMI_MSG_PROTOCOL_ID_MASK, hdr);
+	const uint8_t id = (uint8_t)FW_FIELD_GET(SCMI_MSG_ID_MASK, hdr);
+	const unsigned int slot = p->proto_slot[protocol_id];
 	const struct scmi_protocol *proto;
 	const struct scmi_msg_desc *d;
 
-	if (m->raw_hdr & (SCMI_MSG_TYPE_MASK | SCMI_MSG_RESERVED_MASK))
-		return SCMI_PROTOCOL_ERROR;
-	if (!slot || !platform_msg_ok(a, slot, m->hdr.id))
+	if (!slot || !platform_msg_ok(a, slot, id))
 		return check_all(p, a, m, dp);
-	proto = p->protocols[m->hdr.protocol_id];
-	d = platform_desc_at(proto, m->hdr.id);
+	proto = p->protocols[protocol_id];
+	d = platform_desc_at(proto, id);
 	if (d->in_size != SCMI_IN_SIZE_ANY && m->in_len != d->in_size)
 		return SCMI_PROTOCOL_ERROR;
 	m->priv = proto->priv;
@@ -183,7 +184,7 @@ static inline int32_t run(struct scmi_platform *p, struct platform_agent_rt *rt,
 static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m)
 {
 	const struct scmi_msg_desc *d;
-	int32_t status = check(p, m->agent, m, &d);
+	int32_t status = check(p, m->agent, m, m->raw_hdr, &d);
 
 	return status == SCMI_SUCCESS ? run(p, rt, m, d) : status;
 }
@@ -212,14 +213,19 @@ static inline __attribute__((always_inline)) size_t process_core(struct scmi_pla
 	const struct scmi_msg_desc *d;
 	int32_t status;
 
-	scmi_hdr_unpack(hdr, &m.hdr);
 	/* One writer (the lock holder): no read-modify-write needed. */
 	atomic_store_explicit(&c->rt->commands,
 			      atomic_load_explicit(&c->rt->commands, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
-	status = check(p, m.agent, &m, &d);
-	if (status == SCMI_SUCCESS)
-		status = run(p, c->rt, &m, d);
+	/* A command: type 0, reserved bits clear. */
+	if (hdr & (SCMI_MSG_TYPE_MASK | SCMI_MSG_RESERVED_MASK)) {
+		status = SCMI_PROTOCOL_ERROR;
+	} else {
+		scmi_hdr_unpack(hdr, &m.hdr);
+		status = check(p, m.agent, &m, hdr, &d);
+		if (status == SCMI_SUCCESS)
+			status = run(p, c->rt, &m, d);
+	}
 	/* An error carries the status word only. */
 	if (status != SCMI_SUCCESS)
 		m.out_len = 4;
@@ -327,8 +333,9 @@ size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void 
 	return len;
 }
 
-/* The reply (len bytes already in the area) handed back to the agent,
- * its interrupt rung if the command asked for one. */
+/* The reply (len bytes already in the area, at most smt_out_cap, which
+ * the area holds) handed back to the agent, its interrupt rung if the
+ * command asked for one. */
 static inline void smt_answer(struct scmi_platform_chan *c, uint32_t hdr, size_t len, bool error)
 {
 	const struct smt_area *a = c->smt_a2p;
@@ -367,7 +374,7 @@ smt_refused(struct scmi_platform_chan *c, uint32_t status, uint32_t length, uint
  * the area's payload and the channel's max_msg_size, so one compare bounds
  * the length by both (and a length below 4 wraps past it); smt_refused
  * finds which check failed. */
-static inline void smt_serve(struct scmi_platform_chan *c)
+static inline __attribute__((always_inline)) void smt_serve(struct scmi_platform_chan *c)
 {
 	const struct smt_area *a = c->smt_a2p;
 	const uint32_t status = hw_word_load(a->status);
@@ -388,24 +395,49 @@ static inline void smt_serve(struct scmi_platform_chan *c)
 	smt_answer(c, hdr, process_locked(c, hdr, in, in_len, a->payload, c->smt_out_cap), false);
 }
 
-/* Cold: off the frame of the command path. */
-static __attribute__((cold, noinline)) bool smt_unknown(struct scmi_platform *p)
+/* smt_serve for a command that found its agent's lock taken: out of line,
+ * so that the common path carries no "did we take it" for the release. */
+static __attribute__((noinline)) void smt_serve_held(struct scmi_platform_chan *c)
 {
-	scmi_platform_unknown_channel(p);
-	return false;
+	smt_serve(c);
 }
 
-bool scmi_platform_smt_command(struct scmi_platform *p, const char *transport, uint64_t key)
+static __attribute__((cold, noinline)) void smt_serve_taken(struct scmi_platform_chan *c)
 {
-	struct scmi_platform_chan *c = platform_chan_lookup(p, transport, key);
-	bool own;
+	bool own = chan_hold_taken(c);
 
-	if (__builtin_expect(!c || !c->smt_a2p, 0))
-		return smt_unknown(p);
-	own = chan_hold(c);
-	smt_serve(c);
+	smt_serve_held(c);
 	chan_release(c, own);
-	return true;
+}
+
+/* Cold: off the frame of the command path. */
+static __attribute__((cold, noinline)) void smt_unknown(struct scmi_platform *p,
+							struct hw_smc_res *res)
+{
+	scmi_platform_unknown_channel(p);
+	res->a[0] = HW_SMCCC_NOT_SUPPORTED;
+}
+
+void scmi_platform_smt_command(struct scmi_platform *p, const char *transport,
+			       const struct hw_smc_args *args, struct hw_smc_res *res)
+{
+	const uint64_t key = args->a[0];
+	struct scmi_platform_chan *c;
+
+	/* res first: the call needs it no more after this store. */
+	res->a[0] = HW_SMCCC_SUCCESS;
+	c = platform_chan_lookup(p, transport, key);
+	if (__builtin_expect(!c || !c->smt_a2p, 0)) {
+		smt_unknown(p, res);
+		return;
+	}
+	/* chan_hold's compare-and-swap, with what follows a taken lock out of line. */
+	if (__builtin_expect(!plock_trylock(&c->rt->lock), 0)) {
+		smt_serve_taken(c);
+		return;
+	}
+	smt_serve(c);
+	plock_unlock(&c->rt->lock);
 }
 
 void scmi_platform_unknown_channel(struct scmi_platform *p)
