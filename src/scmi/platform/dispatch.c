@@ -81,10 +81,10 @@ static __attribute__((cold, noinline)) void report_error(struct scmi_platform *p
 	platform_unlock(p);
 }
 
-/* The checks after the header's, in SCP-firmware's order: the message's
- * descriptor, or the status that answers it. */
+/* The checks after the header's, in SCP-firmware's order: the message as
+ * the command path runs it, or the status that answers it. */
 static int32_t check_all(struct scmi_platform *p, struct scmi_platform_agent *a, struct scmi_msg *m,
-			 const struct scmi_msg_desc **dp)
+			 const struct platform_msg **pmp)
 {
 	const struct scmi_protocol *proto;
 	const struct scmi_msg_desc *d;
@@ -102,7 +102,7 @@ static int32_t check_all(struct scmi_platform *p, struct scmi_platform_agent *a,
 	if ((d->flags & SCMI_MSG_F_TRUSTED) && !a->trusted)
 		return SCMI_DENIED;
 	m->priv = proto->priv;
-	*dp = d;
+	*pmp = &p->slots[p->proto_slot[m->hdr.protocol_id]].msgs[m->hdr.id];
 	return SCMI_SUCCESS;
 }
 
@@ -111,22 +111,21 @@ static int32_t check_all(struct scmi_platform *p, struct scmi_platform_agent *a,
  * at once; only a refused message goes through them one by one. The ids
  * come from the header word, not from m, so that they stay in registers. */
 static inline int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a,
-			    struct scmi_msg *m, uint32_t hdr, const struct scmi_msg_desc **dp)
+			    struct scmi_msg *m, uint32_t hdr, const struct platform_msg **pmp)
 {
 	const uint8_t protocol_id = (uint8_t)FW_FIELD_GET(SCMI_MSG_PROTOCOL_ID_MASK, hdr);
 	const uint8_t id = (uint8_t)FW_FIELD_GET(SCMI_MSG_ID_MASK, hdr);
 	const unsigned int slot = p->proto_slot[protocol_id];
-	const struct scmi_protocol *proto;
-	const struct scmi_msg_desc *d;
+	const struct platform_slot *s = &p->slots[slot];
+	const struct platform_msg *pm;
 
 	if (!slot || !platform_msg_ok(a, slot, id))
-		return check_all(p, a, m, dp);
-	proto = p->protocols[protocol_id];
-	d = platform_desc_at(proto, id);
-	if (d->in_size != SCMI_IN_SIZE_ANY && m->in_len != d->in_size)
+		return check_all(p, a, m, pmp);
+	pm = &s->msgs[id];
+	if (pm->in_size != SCMI_IN_SIZE_ANY && m->in_len != pm->in_size)
 		return SCMI_PROTOCOL_ERROR;
-	m->priv = proto->priv;
-	*dp = d;
+	m->priv = s->priv;
+	*pmp = pm;
 	return SCMI_SUCCESS;
 }
 
@@ -163,19 +162,21 @@ run_exclusive(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi
 	return status;
 }
 
-/* The handler of a message that passed the checks, with the locks d asks
+/* The handler of a message that passed the checks, with the locks pm asks
  * for, the agent's lock held (or the whole platform). */
 static inline int32_t run(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m,
-			  const struct scmi_msg_desc *d)
+			  uint8_t protocol_id, const struct platform_msg *pm)
 {
-	if ((d->flags & SCMI_MSG_F_EXCLUSIVE) && !platform_exclusive_held(p))
+	if (pm->run & PLATFORM_RUN_EXCLUSIVE && !platform_exclusive_held(p))
 		return run_exclusive(p, rt, m);
-	if (m->hdr.protocol_id == SCMI_PROTOCOL_BASE || (d->flags & SCMI_MSG_F_NO_LOCK)) {
-		d->fn(m);
+	if (pm->run & PLATFORM_RUN_LOCKED) {
+		struct plock *lock = &p->proto_lock[protocol_id];
+
+		platform_plock(p, lock);
+		pm->fn(m);
+		plock_unlock(lock);
 	} else {
-		platform_plock(p, &p->proto_lock[m->hdr.protocol_id]);
-		d->fn(m);
-		plock_unlock(&p->proto_lock[m->hdr.protocol_id]);
+		pm->fn(m);
 	}
 	return m->status;
 }
@@ -183,10 +184,10 @@ static inline int32_t run(struct scmi_platform *p, struct platform_agent_rt *rt,
 /* Checks and handler. */
 static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m)
 {
-	const struct scmi_msg_desc *d;
-	int32_t status = check(p, m->agent, m, m->raw_hdr, &d);
+	const struct platform_msg *pm;
+	int32_t status = check(p, m->agent, m, m->raw_hdr, &pm);
 
-	return status == SCMI_SUCCESS ? run(p, rt, m, d) : status;
+	return status == SCMI_SUCCESS ? run(p, rt, m, m->hdr.protocol_id, pm) : status;
 }
 
 /* One command on c, the agent's lock held (or the whole platform); the
@@ -210,7 +211,7 @@ static inline __attribute__((always_inline)) size_t process_core(struct scmi_pla
 			      .out_cap = out_cap,
 			      .out_len = 4,
 			      .max_msg_size = c->max_msg_size };
-	const struct scmi_msg_desc *d;
+	const struct platform_msg *pm;
 	int32_t status;
 
 	/* One writer (the lock holder): no read-modify-write needed. */
@@ -222,9 +223,10 @@ static inline __attribute__((always_inline)) size_t process_core(struct scmi_pla
 		status = SCMI_PROTOCOL_ERROR;
 	} else {
 		scmi_hdr_unpack(hdr, &m.hdr);
-		status = check(p, m.agent, &m, hdr, &d);
+		status = check(p, m.agent, &m, hdr, &pm);
 		if (status == SCMI_SUCCESS)
-			status = run(p, c->rt, &m, d);
+			status =
+				run(p, c->rt, &m, FW_FIELD_GET(SCMI_MSG_PROTOCOL_ID_MASK, hdr), pm);
 	}
 	/* An error carries the status word only. */
 	if (status != SCMI_SUCCESS)

@@ -105,6 +105,29 @@ struct scmi_platform_chan {
 	struct scmi_platform_chan *active_next;
 };
 
+/* How the command path runs a message (platform_msg.run): bits. */
+enum {
+	PLATFORM_RUN_LOCKED = 1u << 0,	  /* under its protocol's lock */
+	PLATFORM_RUN_EXCLUSIVE = 1u << 1, /* SCMI_MSG_F_EXCLUSIVE */
+};
+
+/* A registered protocol's message as the command path runs it: the core's
+ * common messages merged into the protocol's own, and how each runs
+ * decided once (its flags, and Base's handlers never taking the protocol
+ * lock), so that a command makes one lookup and one test for them. */
+struct platform_msg {
+	scmi_msg_handler_fn fn; /* NULL: no such message */
+	uint16_t in_size;
+	uint8_t run;
+};
+
+/* By protocol slot (scmi_platform.proto_slot): its messages by id, as many
+ * as platform_msgs_count says, and its priv. */
+struct platform_slot {
+	struct platform_msg *msgs;
+	void *priv;
+};
+
 struct pdevice {
 	uint32_t id;
 	char name[SCMI_SHORT_NAME_MAX_SIZE];
@@ -132,7 +155,8 @@ struct platform_agent {
 	 * Rebuilt (platform_msgs_changed) under the agent's lock whenever what
 	 * it is made of changes; read by the agent's commands, which hold it
 	 * too, except a command that gave it up for another agent's
-	 * (run_exclusive) and checks again: atomic words for that one. */
+	 * (run_exclusive) and checks again: atomic words for that one. Row 0
+	 * is never used (slot 0 says "none"): a slot indexes it as it is. */
 	_Atomic uint64_t (*msg_ok)[4];
 	struct platform_agent_rt rt; /* its lock and command count */
 };
@@ -179,11 +203,13 @@ struct scmi_platform {
 	const struct scmi_protocol *protocols[256];
 	uint8_t proto_ids[256]; /* the registered ids, ascending: walks skip the gaps */
 	unsigned int nprotos;
-	/* by protocol id: its row in every agent's msg_ok + 1 (0: none), rows
-	 * given in registration order; every agent has room for slots_cap */
+	/* by protocol id: its row in every agent's msg_ok (0: none), rows
+	 * given from 1 in registration order; every agent has room for
+	 * slots_cap of them */
 	uint8_t proto_slot[256];
 	unsigned int slots_cap;
-	struct scmi_protocol base; /* scmi_base_protocol at cfg.base_version */
+	struct platform_slot slots[256]; /* by proto_slot; 0 unused */
+	struct scmi_protocol base;	 /* scmi_base_protocol at cfg.base_version */
 	pthread_t worker;
 	bool worker_started;
 	bool worker_idle; /* asleep on cond: a new item must wake it */
@@ -396,6 +422,20 @@ static inline const struct scmi_msg_desc *platform_msg_desc(const struct scmi_pl
 		return d->since <= proto->version ? d : NULL;
 	return d->since <= platform_in_force(p, proto, a) ? d : NULL;
 }
+/* How many ids a protocol's platform_msg table has: its own table's, or
+ * the core's common messages' when that is longer. */
+static inline unsigned int platform_msgs_count(const struct scmi_protocol *proto)
+{
+	return FW_MAX(proto->nmsgs, FW_ARRAY_SIZE(platform_core_msgs));
+}
+/* proto's platform_msg table (platform_msgs_count entries; NULL: no
+ * memory), for platform_slot_set once proto has its slot. */
+struct platform_msg *platform_msgs_build(const struct scmi_protocol *proto);
+/* proto's slot gets msgs (from platform_msgs_build) and its priv; the
+ * table it had is freed. Under platform_exclusive, or before the platform
+ * serves commands. */
+void platform_slot_set(struct scmi_platform *p, const struct scmi_protocol *proto,
+		       struct platform_msg *msgs);
 /* RESET_AGENT_CONFIGURATION: every protocol back at its implemented version. */
 void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a);
 /* a's msg_ok row of proto again (proto NULL: every row; a NULL: every
@@ -409,7 +449,7 @@ void platform_msgs_changed(struct scmi_platform *p, const struct scmi_platform_a
 static inline bool platform_msg_ok(const struct scmi_platform_agent *a, unsigned int slot,
 				   uint8_t id)
 {
-	uint64_t w = atomic_load_explicit(&platform_agent_of(a)->msg_ok[slot - 1][id / 64],
+	uint64_t w = atomic_load_explicit(&platform_agent_of(a)->msg_ok[slot][id / 64],
 					  memory_order_relaxed);
 
 	return (w >> (id % 64)) & 1;
