@@ -222,7 +222,10 @@ static inline __attribute__((always_inline)) size_t process_core(struct scmi_pla
 	if (hdr & (SCMI_MSG_TYPE_MASK | SCMI_MSG_RESERVED_MASK)) {
 		status = SCMI_PROTOCOL_ERROR;
 	} else {
-		scmi_hdr_unpack(hdr, &m.hdr);
+		/* scmi_hdr_unpack, less the type: a command's, 0 as m starts */
+		m.hdr.id = (uint8_t)FW_FIELD_GET(SCMI_MSG_ID_MASK, hdr);
+		m.hdr.protocol_id = (uint8_t)FW_FIELD_GET(SCMI_MSG_PROTOCOL_ID_MASK, hdr);
+		m.hdr.seq = (uint16_t)FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, hdr);
 		status = check(p, m.agent, &m, hdr, &pm);
 		if (status == SCMI_SUCCESS)
 			status =
