@@ -119,7 +119,10 @@ static inline int32_t check(struct scmi_platform *p, struct scmi_platform_agent 
 	const struct platform_slot *s = &p->slots[slot];
 	const struct platform_msg *pm;
 
-	if (!slot || !platform_msg_ok(a, slot, id))
+	/* No slot: no such protocol, check_all's first answer. */
+	if (!slot)
+		return SCMI_NOT_SUPPORTED;
+	if (!platform_msg_ok(a, slot, id))
 		return check_all(p, a, m, pmp);
 	pm = &s->msgs[id];
 	if (pm->in_size != SCMI_IN_SIZE_ANY && m->in_len != pm->in_size)
@@ -373,6 +376,21 @@ smt_refused(struct scmi_platform_chan *c, uint32_t status, uint32_t length, uint
 	smt_answer(c, hdr, malformed_locked(c, hdr, c->smt_a2p->payload, c->smt_out_cap), true);
 }
 
+/* Most commands carry a few words: those are copied as a fixed block of
+ * SMT_SHORT_COPY bytes (a few moves, no call), bytes past the payload
+ * included, which both the area and the copy have room for when
+ * smt_out_cap does; the handler sees in_len of them. */
+#define SMT_SHORT_COPY 16
+
+static inline __attribute__((always_inline)) void smt_copy_in(const struct scmi_platform_chan *c,
+							      uint8_t *in, size_t in_len)
+{
+	if (in_len <= SMT_SHORT_COPY && c->smt_out_cap >= SMT_SHORT_COPY)
+		memcpy(in, c->smt_a2p->payload, SMT_SHORT_COPY);
+	else
+		memcpy(in, c->smt_a2p->payload, in_len);
+}
+
 /* The area is the platform's until FREE is set again: each word is read
  * once (the agent may rewrite them meanwhile), the payload copied out,
  * the reply written straight into the area. smt_out_cap is the smaller of
@@ -396,7 +414,7 @@ static inline __attribute__((always_inline)) void smt_serve(struct scmi_platform
 		return;
 	}
 	if (in_len)
-		memcpy(in, a->payload, in_len);
+		smt_copy_in(c, in, in_len);
 	smt_answer(c, hdr, process_locked(c, hdr, in, in_len, a->payload, c->smt_out_cap), false);
 }
 
