@@ -548,7 +548,7 @@ static int slots_grow(struct scmi_platform *p)
 
 	for (unsigned int i = 0; i < p->nagents; i++) {
 		struct platform_agent *pa = p->agents[i];
-		_Atomic uint64_t(*rows)[4] = realloc(pa->msg_ok, (cap + 1) * sizeof(*rows));
+		_Atomic uint8_t(*rows)[256] = realloc(pa->msg_ok, (cap + 1) * sizeof(*rows));
 
 		if (!rows)
 			return -ENOMEM;

@@ -149,15 +149,17 @@ struct platform_agent {
 	_Atomic uint32_t negotiated[256];
 	/* By protocol slot (scmi_platform.proto_slot), the message ids this
 	 * agent may send now: the protocol allowed to it, the message there at
-	 * the version in force, trusted-only ones to trusted agents. One bit
-	 * test accepts a command for every check but its size; a clear bit
-	 * sends it to the full checks, which say which status answers it.
+	 * the version in force, trusted-only ones to trusted agents: a byte
+	 * each (1: may), so that the test is one load, no shifts. One test
+	 * accepts a command for every check but its size; a 0 sends it to the
+	 * full checks, which say which status answers it. Ids at and past the
+	 * protocol's platform_msgs_count are never written: 0 from the start.
 	 * Rebuilt (platform_msgs_changed) under the agent's lock whenever what
 	 * it is made of changes; read by the agent's commands, which hold it
 	 * too, except a command that gave it up for another agent's
-	 * (run_exclusive) and checks again: atomic words for that one. Row 0
+	 * (run_exclusive) and checks again: atomic bytes for that one. Row 0
 	 * is never used (slot 0 says "none"): a slot indexes it as it is. */
-	_Atomic uint64_t (*msg_ok)[4];
+	_Atomic uint8_t (*msg_ok)[256];
 	struct platform_agent_rt rt; /* its lock and command count */
 };
 
@@ -449,10 +451,7 @@ void platform_msgs_changed(struct scmi_platform *p, const struct scmi_platform_a
 static inline bool platform_msg_ok(const struct scmi_platform_agent *a, unsigned int slot,
 				   uint8_t id)
 {
-	uint64_t w = atomic_load_explicit(&platform_agent_of(a)->msg_ok[slot][id / 64],
-					  memory_order_relaxed);
-
-	return (w >> (id % 64)) & 1;
+	return atomic_load_explicit(&platform_agent_of(a)->msg_ok[slot][id], memory_order_relaxed);
 }
 
 #endif

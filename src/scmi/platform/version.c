@@ -54,18 +54,17 @@ void platform_forget_versions(struct scmi_platform *p, const struct scmi_platfor
 static void msg_row_build(struct scmi_platform *p, const struct scmi_platform_agent *a,
 			  const struct scmi_protocol *proto)
 {
-	_Atomic uint64_t *row = platform_agent_of(a)->msg_ok[p->proto_slot[proto->id]];
-	const unsigned int n = FW_MAX(proto->nmsgs, FW_ARRAY_SIZE(platform_core_msgs));
-	uint64_t bits[4] = { 0 };
+	_Atomic uint8_t *row = platform_agent_of(a)->msg_ok[p->proto_slot[proto->id]];
+	const unsigned int n = platform_msgs_count(proto);
+	const bool allowed = platform_may_use(a, proto->id);
 
-	for (unsigned int id = 0; id < n && platform_may_use(a, proto->id); id++) {
-		const struct scmi_msg_desc *d = platform_msg_desc(p, proto, a, id);
+	for (unsigned int id = 0; id < n; id++) {
+		const struct scmi_msg_desc *d = allowed ? platform_msg_desc(p, proto, a, id) : NULL;
 
-		if (d && (a->trusted || !(d->flags & SCMI_MSG_F_TRUSTED)))
-			bits[id / 64] |= 1ull << (id % 64);
+		atomic_store_explicit(&row[id],
+				      d && (a->trusted || !(d->flags & SCMI_MSG_F_TRUSTED)),
+				      memory_order_relaxed);
 	}
-	for (unsigned int i = 0; i < FW_ARRAY_SIZE(bits); i++)
-		atomic_store_explicit(&row[i], bits[i], memory_order_relaxed);
 }
 
 void platform_msgs_changed(struct scmi_platform *p, const struct scmi_platform_agent *a,
