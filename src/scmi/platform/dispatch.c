@@ -170,6 +170,11 @@ run_exclusive(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi
 static inline int32_t run(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m,
 			  uint8_t protocol_id, const struct platform_msg *pm)
 {
+	/* Most messages take no further lock: one test for them. */
+	if (!pm->run) {
+		pm->fn(m);
+		return m->status;
+	}
 	if (pm->run & PLATFORM_RUN_EXCLUSIVE && !platform_exclusive_held(p))
 		return run_exclusive(p, rt, m);
 	if (pm->run & PLATFORM_RUN_LOCKED) {
