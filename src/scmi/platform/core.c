@@ -481,8 +481,16 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 		c->smt_a2p = d->smt_a2p;
 		c->smt_in = d->smt_in;
 		c->smt_irq = d->smt_irq;
-		if (d->smt_a2p)
+		if (d->smt_a2p) {
 			c->smt_out_cap = FW_MIN(c->max_msg_size, smt_max_payload(d->smt_a2p));
+			c->smt_msg = (struct scmi_msg){ .p = p,
+							.agent = c->agent,
+							.chan = c,
+							.in = d->smt_in->payload,
+							.out = d->smt_a2p->payload,
+							.out_cap = c->smt_out_cap,
+							.max_msg_size = c->max_msg_size };
+		}
 		c->p2a_on = d->ops && d->ops->post;
 		p->chans[p->nchans++] = c;
 		plock_lock(&p->chan_lock);

@@ -140,28 +140,32 @@ static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, s
  * names no agent, for the handler to refuse), and the checks run again
  * under them, since what they read may have changed meanwhile. The target
  * is found while the caller's lock still keeps agents from being added.
- * The payload is copied first: while the caller's lock is down, a second
- * ring of the same channel may reuse the transport's buffer. */
+ * The payload and the message context are copied first: while the caller's
+ * lock is down, a second ring of the same channel may reuse the transport's
+ * buffer and the channel's context. */
 static __attribute__((noinline)) int32_t
 run_exclusive(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m)
 {
 	struct scmi_platform_agent *target;
+	struct scmi_msg own = *m; /* the channel's context is the next ring's too */
 	uint8_t in[32];
 	int32_t status;
 
 	if (m->in_len > sizeof(in) || m->in_len < 4)
 		return SCMI_PROTOCOL_ERROR;
 	memcpy(in, m->in, m->in_len);
-	m->in = in;
+	own.in = in;
 	target = scmi_platform_agent_by_id(p, fw_get_le32(in));
 	plock_unlock(&rt->lock);
 	if (target)
 		platform_agent_exclusive(p, &platform_agent_of(target)->rt);
 	else
 		platform_exclusive(p);
-	status = dispatch(p, rt, m);
+	status = dispatch(p, rt, &own);
 	platform_exclusive_end(p);
 	plock_lock(&rt->lock);
+	m->out_len = own.out_len;
+	m->status = own.status;
 	return status;
 }
 
@@ -198,30 +202,24 @@ static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, s
 	return status == SCMI_SUCCESS ? run(p, rt, m, m->hdr.protocol_id, pm) : status;
 }
 
-/* One command on c, the agent's lock held (or the whole platform); the
+/* One command on c, the agent's lock held (or the whole platform), in m,
+ * which holds what stays the same from command to command (platform,
+ * agent, channel, input and reply buffers and their bounds); the
  * transport has checked that in_len <= max_msg_size and out_cap >= 4, and
  * out_cap is at most the channel's max_msg_size. The reply starts as a
  * bare SUCCESS (handlers append to it, or replace it by an error status);
  * its status word is written once, at the end. */
-static inline __attribute__((always_inline)) size_t process_core(struct scmi_platform_chan *c,
-								 uint32_t hdr, const void *in,
-								 size_t in_len, void *out,
-								 size_t out_cap)
+static inline __attribute__((always_inline)) size_t
+process_core(struct scmi_platform_chan *c, struct scmi_msg *m, uint32_t hdr, size_t in_len)
 {
 	struct scmi_platform *p = c->p;
-	struct scmi_msg m = { .p = p,
-			      .agent = c->agent,
-			      .chan = c,
-			      .raw_hdr = hdr,
-			      .in = in,
-			      .in_len = in_len,
-			      .out = out,
-			      .out_cap = out_cap,
-			      .out_len = 4,
-			      .max_msg_size = c->max_msg_size };
 	const struct platform_msg *pm;
 	int32_t status;
 
+	m->raw_hdr = hdr;
+	m->in_len = in_len;
+	m->out_len = 4;
+	m->status = SCMI_SUCCESS;
 	/* One writer (the lock holder): no read-modify-write needed. */
 	atomic_store_explicit(&c->rt->commands,
 			      atomic_load_explicit(&c->rt->commands, memory_order_relaxed) + 1,
@@ -231,47 +229,43 @@ static inline __attribute__((always_inline)) size_t process_core(struct scmi_pla
 		status = SCMI_PROTOCOL_ERROR;
 	} else {
 		/* scmi_hdr_unpack, less the type: a command's, 0 as m starts */
-		m.hdr.id = (uint8_t)FW_FIELD_GET(SCMI_MSG_ID_MASK, hdr);
-		m.hdr.protocol_id = (uint8_t)FW_FIELD_GET(SCMI_MSG_PROTOCOL_ID_MASK, hdr);
-		m.hdr.seq = (uint16_t)FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, hdr);
-		status = check(p, m.agent, &m, hdr, &pm);
+		m->hdr.id = (uint8_t)FW_FIELD_GET(SCMI_MSG_ID_MASK, hdr);
+		m->hdr.protocol_id = (uint8_t)FW_FIELD_GET(SCMI_MSG_PROTOCOL_ID_MASK, hdr);
+		m->hdr.seq = (uint16_t)FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, hdr);
+		status = check(p, c->agent, m, hdr, &pm);
 		if (status == SCMI_SUCCESS)
-			status =
-				run(p, c->rt, &m, FW_FIELD_GET(SCMI_MSG_PROTOCOL_ID_MASK, hdr), pm);
+			status = run(p, c->rt, m, FW_FIELD_GET(SCMI_MSG_PROTOCOL_ID_MASK, hdr), pm);
 	}
 	/* An error carries the status word only. */
 	if (status != SCMI_SUCCESS)
-		m.out_len = 4;
-	fw_put_le32(out, (uint32_t)status);
+		m->out_len = 4;
+	fw_put_le32(m->out, (uint32_t)status);
 	if (status == SCMI_PROTOCOL_ERROR)
 		report_error(p, c, hdr);
-	return m.out_len;
+	return m->out_len;
 }
 
 /* The same with the command and its reply traced: out of line, so that a
  * platform without a trace sink pays one test per message for it. */
-static __attribute__((noinline)) size_t process_traced(struct scmi_platform_chan *c, uint32_t hdr,
-						       const void *in, size_t in_len, void *out,
-						       size_t out_cap)
+static __attribute__((noinline)) size_t
+process_traced(struct scmi_platform_chan *c, struct scmi_msg *m, uint32_t hdr, size_t in_len)
 {
 	size_t len;
 
-	platform_trace_line(c->p, "<-", c->agent, hdr, in, in_len, false);
-	len = process_core(c, hdr, in, in_len, out, out_cap);
-	platform_trace_line(c->p, "->", c->agent, hdr, out, len, true);
+	platform_trace_line(c->p, "<-", c->agent, hdr, m->in, in_len, false);
+	len = process_core(c, m, hdr, in_len);
+	platform_trace_line(c->p, "->", c->agent, hdr, m->out, len, true);
 	return len;
 }
 
 /* Inlined into both callers: a call here would cost the SMT path a tenth
  * of its instructions in saved registers. */
-static inline __attribute__((always_inline)) size_t process_locked(struct scmi_platform_chan *c,
-								   uint32_t hdr, const void *in,
-								   size_t in_len, void *out,
-								   size_t out_cap)
+static inline __attribute__((always_inline)) size_t
+process_locked(struct scmi_platform_chan *c, struct scmi_msg *m, uint32_t hdr, size_t in_len)
 {
 	if (__builtin_expect(c->p->cfg.trace != NULL, 0))
-		return process_traced(c, hdr, in, in_len, out, out_cap);
-	return process_core(c, hdr, in, in_len, out, out_cap);
+		return process_traced(c, m, hdr, in_len);
+	return process_core(c, m, hdr, in_len);
 }
 
 /* A message the transport could not read, the agent's lock held. */
@@ -328,10 +322,19 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 	bool own = chan_hold(c);
 	size_t len;
 
-	if (out_cap < 4 || in_len > c->max_msg_size)
+	if (out_cap < 4 || in_len > c->max_msg_size) {
 		len = malformed_locked(c, hdr, out, out_cap);
-	else
-		len = process_locked(c, hdr, in, in_len, out, FW_MIN(out_cap, c->max_msg_size));
+	} else {
+		struct scmi_msg m = { .p = c->p,
+				      .agent = c->agent,
+				      .chan = c,
+				      .in = in,
+				      .out = out,
+				      .out_cap = FW_MIN(out_cap, c->max_msg_size),
+				      .max_msg_size = c->max_msg_size };
+
+		len = process_locked(c, &m, hdr, in_len);
+	}
 	chan_release(c, own);
 	return len;
 }
@@ -408,7 +411,6 @@ static inline __attribute__((always_inline)) void smt_serve(struct scmi_platform
 	const uint32_t status = hw_word_load(a->status);
 	const uint32_t length = hw_word_load(a->length);
 	const uint32_t hdr = hw_word_load(a->header);
-	uint8_t *in = c->smt_in->payload;
 	const size_t in_len = (uint32_t)(length - 4);
 
 	if (__builtin_expect((status & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
@@ -419,8 +421,8 @@ static inline __attribute__((always_inline)) void smt_serve(struct scmi_platform
 		return;
 	}
 	if (in_len)
-		smt_copy_in(c, in, in_len);
-	smt_answer(c, hdr, process_locked(c, hdr, in, in_len, a->payload, c->smt_out_cap), false);
+		smt_copy_in(c, c->smt_in->payload, in_len);
+	smt_answer(c, hdr, process_locked(c, &c->smt_msg, hdr, in_len), false);
 }
 
 /* smt_serve for a command that found its agent's lock taken: out of line,

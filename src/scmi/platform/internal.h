@@ -91,6 +91,9 @@ struct scmi_platform_chan {
 	struct smt_msg *smt_in;
 	struct hw_doorbell *smt_irq;
 	size_t smt_out_cap;
+	/* an SMT channel's command context, what does not change from
+	 * command to command set once: its commands hold the agent's lock */
+	struct scmi_msg smt_msg;
 	/* pending platform-to-agent messages, ordered by due time */
 	struct p2a_item queue[SCMI_PLATFORM_P2A_QUEUE];
 	unsigned int qhead, qcount;
