@@ -86,9 +86,9 @@ struct scmi_platform_chan_desc {
 /*
  * A channel owned by agent_id. -ENOENT (no such agent), -EEXIST (transport
  * and key taken), -ENOSPC, -EINVAL (max_msg_size below 8 or above
- * SCMI_PLATFORM_MAX_MSG_SIZE). On success the platform owns tctx: ops->release
- * runs when the channel is destroyed (by scmi_platform_chan_destroy or with
- * the platform).
+ * SCMI_PLATFORM_MAX_MSG_SIZE, or smt_a2p without smt_in). On success the platform owns tctx:
+ * ops->release runs when the channel is destroyed (by scmi_platform_chan_destroy or with the
+ * platform).
  */
 int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 			      const struct scmi_platform_chan_desc *d,

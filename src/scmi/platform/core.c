@@ -451,6 +451,9 @@ static int chan_check(struct scmi_platform *p, uint32_t agent_id,
 		return -ENOENT;
 	if (!d->transport || max < 8 || max > SCMI_PLATFORM_MAX_MSG_SIZE)
 		return -EINVAL;
+	/* An SMT channel's commands are read into its copy. */
+	if (d->smt_a2p && !d->smt_in)
+		return -EINVAL;
 	if (scmi_platform_chan_find_locked(p, d->transport, d->key))
 		return -EEXIST;
 	return chans_reserve(p);
