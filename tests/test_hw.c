@@ -511,6 +511,48 @@ static void test_smc_late_answer(void **state)
 	hw_shm_destroy(shm);
 }
 
+static void count_handler(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res)
+{
+	atomic_fetch_add((atomic_uint *)ctx, 1);
+	res->a[0] = args->a[1];
+}
+
+/* A call whose arguments are still being written (the request count odd,
+ * as a caller leaves it between its two bumps, and as a caller that gave
+ * up leaves it while the server may still be reading) is not served: a
+ * server that took it would run a torn call, then the whole one again. */
+static void test_smc_half_written_call(void **state)
+{
+	enum hw_wait_mode mode = mode_of(state);
+	struct hw_smc_args args = { { 0x82000002, 7 } };
+	struct hw_smc_res res;
+	struct hw_smc_server *srv;
+	struct hw_doorbell res_db;
+	struct hw_shm *shm;
+	struct hw_smc *c;
+	atomic_uint served = 0;
+	_Atomic uint32_t *req_seq;
+
+	assert_int_equal(hw_shm_create("slot", 0, 4096, &shm), 0);
+	req_seq = hw_shm_word(shm, HW_SMC_SLOT_REQ_SEQ);
+	assert_int_equal(hw_doorbell_attach(&res_db, shm, HW_SMC_SLOT_RES_DB, mode), 0);
+	assert_int_equal(hw_smc_server_start(shm, 0, mode, count_handler, &served, &srv), 0);
+	/* By hand: the count made odd, half the arguments written, a wake. */
+	atomic_fetch_or(req_seq, 1);
+	fw_put_le64(shm->base + HW_SMC_SLOT_ARGS, args.a[0]);
+	hw_word_wake(req_seq);
+	assert_int_equal(hw_doorbell_wait(&res_db, SHORT_NS), -ETIMEDOUT);
+	assert_int_equal(atomic_load(&served), 0);
+	/* A caller now finishes the call as its own: served once, whole. */
+	assert_int_equal(hw_smc_open_slot(shm, 0, mode, &c), 0);
+	assert_int_equal(hw_smc_call(c, &args, &res, LONG_NS), 0);
+	assert_true(res.a[0] == 7);
+	assert_int_equal(atomic_load(&served), 1);
+	hw_smc_server_stop(srv);
+	hw_smc_close(c);
+	hw_shm_destroy(shm);
+}
+
 /* The server lives in a forked child on the inherited mapping of a memfd
  * region. It says it is up with one doorbell (a server skips calls made
  * before it started), and the parent tells it to stop with another. */
@@ -1341,6 +1383,7 @@ int main(void)
 		cmocka_unit_test(test_smc_direct_concurrent),
 		IN_BOTH_MODES(test_smc_slot),
 		IN_BOTH_MODES(test_smc_late_answer),
+		IN_BOTH_MODES(test_smc_half_written_call),
 		cmocka_unit_test(test_smc_cross_process),
 		cmocka_unit_test(test_link_msg_roundtrip),
 		cmocka_unit_test(test_link_msg_parse_fields),

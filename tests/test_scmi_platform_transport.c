@@ -284,6 +284,10 @@ static void test_channel_keys(void **state)
 	assert_int_equal(scmi_platform_chan_create(c->p, 42, &d, NULL), -ENOENT);
 	d.max_msg_size = SCMI_PLATFORM_MAX_MSG_SIZE + 4;
 	assert_int_equal(scmi_platform_chan_create(c->p, HOST, &d, NULL), -EINVAL);
+	/* An SMT channel without the copy its commands are read into. */
+	d.max_msg_size = 0;
+	d.smt_a2p = &(struct smt_area){ 0 };
+	assert_int_equal(scmi_platform_chan_create(c->p, HOST, &d, NULL), -EINVAL);
 	/* A channel destroyed while the platform runs: released, gone, and
 	 * its agent has no platform-to-agent path any more. */
 	scmi_platform_chan_destroy(c->chan[1]);

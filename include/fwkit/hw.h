@@ -175,7 +175,8 @@ typedef void (*hw_smc_fn)(void *ctx, const struct hw_smc_args *args, struct hw_s
  * answer take one cache line each, so that a polled call moves no more lines
  * than a doorbell ping-pong does:
  *   0x00 request line: the request doorbell (its counter is the call's
- *        sequence number), then a0-a6;
+ *        sequence number, odd while a caller writes the arguments), then
+ *        a0-a6;
  *   0x40 answer line: the answer doorbell, the sequence number answered,
  *        then a0-a3;
  *   0x80 a7, rewritten only when it changes.

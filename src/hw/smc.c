@@ -6,8 +6,12 @@
  * may be a thread here or in another process; that is what lets a platform
  * emulator live in its own process and be killed mid-call. Every call
  * carries a sequence number so that an answer arriving after its caller
- * gave up is never taken for the answer to the next call. The page is the
- * peer's to scribble on: the server thread's life is decided by its own stop
+ * gave up is never taken for the answer to the next call, and the request
+ * count is odd while a caller writes the arguments (a seqlock): a caller
+ * that gave up writes its next call over arguments the server may still be
+ * reading, and the server must then neither run a torn call nor run the
+ * next one twice (once under the old number, once under its own). The page
+ * is the peer's to scribble on: the server thread's life is decided by its own stop
  * flag (the request doorbell's cancel), never by a word in the page.
  */
 #include <fwkit/base.h>
@@ -107,9 +111,15 @@ static int slot_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw
 	uint32_t seq;
 	int ret;
 
+	/* Odd first (it stays odd if a caller before us died writing), and
+	 * ordered before the arguments: a server that read the count before
+	 * them finds it changed after them and drops what it read. */
+	atomic_fetch_or(c->req_seq, 1);
+	atomic_thread_fence(memory_order_release);
 	put_args(slot, args, &c->a7);
 	hw_doorbell_test(&c->res); /* forget rings that answered earlier calls */
-	/* The ring publishes the arguments; its new count is the call's number. */
+	/* The ring publishes the arguments; its new (even) count is the call's
+	 * number. */
 	seq = atomic_fetch_add(c->req_seq, 1) + 1;
 	if (atomic_load(c->req.sleepers))
 		hw_word_wake(c->req_seq);
@@ -212,7 +222,8 @@ static void *smc_server_main(void *arg)
 		struct hw_smc_res res = { { 0 } };
 		uint32_t seq = hw_word_load(s->req_seq);
 
-		if (seq == done) {
+		/* Nothing new, or a call whose arguments are being written. */
+		if (seq == done || (seq & 1)) {
 			hw_doorbell_wait(&s->req, -1);
 			continue;
 		}
@@ -223,6 +234,10 @@ static void *smc_server_main(void *arg)
 		for (int i = 0; i < 7; i++)
 			args.a[i] = fw_get_le64(slot + HW_SMC_SLOT_ARGS + 8 * i);
 		args.a[7] = fw_get_le64(slot + HW_SMC_SLOT_A7);
+		/* A newer call began writing over what was read: read it again. */
+		atomic_thread_fence(memory_order_acquire);
+		if (hw_word_load(s->req_seq) != seq)
+			continue;
 		s->fn(s->ctx, &args, &res);
 		for (int i = 0; i < 4; i++)
 			fw_put_le64(slot + HW_SMC_SLOT_RES + 8 * i, res.a[i]);

@@ -86,9 +86,9 @@ struct scmi_platform_chan_desc {
 /*
  * A channel owned by agent_id. -ENOENT (no such agent), -EEXIST (transport
  * and key taken), -ENOSPC, -EINVAL (max_msg_size below 8 or above
- * SCMI_PLATFORM_MAX_MSG_SIZE). On success the platform owns tctx: ops->release
- * runs when the channel is destroyed (by scmi_platform_chan_destroy or with
- * the platform).
+ * SCMI_PLATFORM_MAX_MSG_SIZE, or smt_a2p without smt_in). On success the platform owns tctx:
+ * ops->release runs when the channel is destroyed (by scmi_platform_chan_destroy or with the
+ * platform).
  */
 int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 			      const struct scmi_platform_chan_desc *d,
@@ -114,16 +114,20 @@ void *scmi_platform_chan_tctx(const struct scmi_platform_chan *c);
 size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const void *in,
 			     size_t in_len, void *out, size_t out_cap);
 /*
- * The doorbell of an SMT channel (one created with smt_a2p) rang: serve the
+ * The doorbell of an SMT channel (one created with smt_a2p) rang as an SMC
+ * whose a0 is the channel's key (an hw_smc_fn's arguments): serve the
  * command in its area in one pass, as scmi_platform_process would, the
  * agent's other commands held off meanwhile (the area and the copy serve
  * one command at a time, even when two conduits ring the same key; other
  * agents' commands go on). The command is copied out and checked first; a
  * malformed one is answered PROTOCOL_ERROR with ERROR set, one not handed
  * over (FREE or ERROR still set) is left alone; both are counted as
- * malformed. false: no channel has that key (counted in unknown_smc).
+ * malformed. res->a[0] is SMCCC SUCCESS, or NOT_SUPPORTED when no channel
+ * has that key (counted in unknown_smc). The SMC's own handler tail-calls
+ * this, so that the whole SMC costs one call.
  */
-bool scmi_platform_smt_command(struct scmi_platform *p, const char *transport, uint64_t key);
+void scmi_platform_smt_command(struct scmi_platform *p, const char *transport,
+			       const struct hw_smc_args *args, struct hw_smc_res *res);
 /*
  * A message the transport could not read (bad length, not handed over):
  * counted as malformed. With room for a status (out_cap >= 4) it is also a

@@ -103,21 +103,17 @@ struct smt_msg {
 };
 
 /*
- * Copy the message out of the area into msg (payload capacity cap), then
- * validate the copy. Returns 0; -EBUSY when the agent has not handed the
- * channel over (FREE or ERROR still set); -EPROTO when length < 4 or
- * larger than the area (*why says which).
+ * Whether the words copied into msg (status, length) make a message the
+ * platform may read, its payload at most cap bytes: 0 (payload_len set);
+ * -EBUSY when the agent has not handed the channel over (FREE or ERROR
+ * still set); -EPROTO when length < 4 or larger than the area (*why says
+ * which, when why is not NULL).
  */
-static inline int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
-				    const char **why)
+static inline int smt_platform_check(const struct smt_area *a, struct smt_msg *msg, size_t cap,
+				     const char **why)
 {
 	const char *bad = NULL;
 
-	/* Copy first, check the copy: the agent may rewrite the area meanwhile. */
-	msg->status = hw_word_load(a->status);
-	msg->flags = hw_word_load(a->flags);
-	msg->length = hw_word_load(a->length);
-	msg->hdr = hw_word_load(a->header);
 	msg->payload_len = 0;
 	if (msg->status &
 	    (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) {
@@ -131,31 +127,45 @@ static inline int smt_platform_read(const struct smt_area *a, struct smt_msg *ms
 		bad = "length larger than the shared memory area";
 	else if (msg->length - 4 > cap)
 		bad = "length larger than the platform's message buffer";
-	if (!bad) {
+	else
 		msg->payload_len = msg->length - 4;
-		if (msg->payload_len)
-			memcpy(msg->payload, a->payload, msg->payload_len);
-	}
 	if (why)
 		*why = bad;
 	return bad ? -EPROTO : 0;
+}
+/*
+ * Copy the message out of the area into msg (payload capacity cap), then
+ * validate the copy (smt_platform_check says what it returns).
+ */
+static inline int smt_platform_read(const struct smt_area *a, struct smt_msg *msg, size_t cap,
+				    const char **why)
+{
+	int ret;
+
+	/* Copy first, check the copy: the agent may rewrite the area meanwhile. */
+	msg->status = hw_word_load(a->status);
+	msg->flags = hw_word_load(a->flags);
+	msg->length = hw_word_load(a->length);
+	msg->hdr = hw_word_load(a->header);
+	ret = smt_platform_check(a, msg, cap, why);
+	if (!ret && msg->payload_len)
+		memcpy(msg->payload, a->payload, msg->payload_len);
+	return ret;
 }
 /* Write the response (header as received, payload starting with the
  * status) and set FREE, plus ERROR when error is true. */
 int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *payload, size_t len,
 			 bool error);
 /* The same for a payload the platform already wrote in place (from
- * a->payload, len bytes): no copy. */
-static inline int smt_platform_publish(struct smt_area *a, uint32_t hdr, size_t len, bool error)
+ * a->payload, len bytes, which the caller bounded by smt_max_payload when
+ * it wrote them): no copy, no second check. */
+static inline void smt_platform_publish(struct smt_area *a, uint32_t hdr, size_t len, bool error)
 {
-	if (len > smt_max_payload(a))
-		return -EMSGSIZE;
 	hw_word_store(a->length, (uint32_t)(4 + len));
 	hw_word_store(a->header, hdr);
 	/* Last: FREE hands the area back with the reply in it. */
 	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
 					 (error ? SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR : 0));
-	return 0;
 }
 /* Post a message on a P2A channel the agent has freed: -EBUSY if not free,
  * -EMSGSIZE if too large. Clears FREE, leaving the agent to set it. */

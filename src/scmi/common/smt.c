@@ -107,7 +107,8 @@ int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size
 		return -EMSGSIZE;
 	if (len)
 		memcpy(payload(a), buf, len);
-	return smt_platform_publish(a, hdr, len, error);
+	smt_platform_publish(a, hdr, len, error);
+	return 0;
 }
 
 int smt_platform_post(struct smt_area *a, uint32_t hdr, const void *buf, size_t len)

@@ -29,6 +29,7 @@ static uint64_t next_chan_gen(void)
 int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_platform **out)
 {
 	struct scmi_platform *p = calloc(1, sizeof(*p));
+	struct platform_msg *base_msgs;
 
 	if (!p)
 		return -ENOMEM;
@@ -37,15 +38,21 @@ int scmi_platform_create(const struct scmi_platform_config *cfg, struct scmi_pla
 	atomic_init(&p->chan_gen, next_chan_gen());
 	if (!p->cfg.base_version)
 		p->cfg.base_version = 0x20000;
+	p->base = scmi_base_protocol;
+	p->base.version = p->cfg.base_version;
+	base_msgs = platform_msgs_build(&p->base);
+	if (!base_msgs) {
+		free(p);
+		return -ENOMEM;
+	}
 	/* Re-entrant through platform_lock: a thread holding the whole
 	 * platform (scmi_platform_lock) may call the public notify calls. */
 	pthread_mutex_init(&p->lock, NULL);
 	fw_cond_init(&p->cond);
-	p->base = scmi_base_protocol;
-	p->base.version = p->cfg.base_version;
 	p->protocols[SCMI_PROTOCOL_BASE] = &p->base;
 	p->proto_ids[p->nprotos++] = SCMI_PROTOCOL_BASE;
 	p->proto_slot[SCMI_PROTOCOL_BASE] = 1;
+	platform_slot_set(p, &p->base, base_msgs);
 	p->slots_cap = 16;
 	*out = p;
 	return 0;
@@ -209,7 +216,7 @@ static struct scmi_platform_agent *agent_new(struct scmi_platform *p)
 	if (!(pa = aligned_alloc(_Alignof(struct platform_agent), sizeof(*pa))))
 		return NULL;
 	memset(pa, 0, sizeof(*pa));
-	pa->msg_ok = calloc(p->slots_cap, sizeof(*pa->msg_ok));
+	pa->msg_ok = calloc(p->slots_cap + 1, sizeof(*pa->msg_ok));
 	if (!pa->msg_ok || (p->devices_cap && agent_devices_grow(&pa->pub, 0, p->devices_cap))) {
 		agent_free(pa);
 		return NULL;
@@ -444,6 +451,9 @@ static int chan_check(struct scmi_platform *p, uint32_t agent_id,
 		return -ENOENT;
 	if (!d->transport || max < 8 || max > SCMI_PLATFORM_MAX_MSG_SIZE)
 		return -EINVAL;
+	/* An SMT channel's commands are read into its copy. */
+	if (d->smt_a2p && !d->smt_in)
+		return -EINVAL;
 	if (scmi_platform_chan_find_locked(p, d->transport, d->key))
 		return -EEXIST;
 	return chans_reserve(p);
@@ -474,8 +484,16 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 		c->smt_a2p = d->smt_a2p;
 		c->smt_in = d->smt_in;
 		c->smt_irq = d->smt_irq;
-		if (d->smt_a2p)
+		if (d->smt_a2p) {
 			c->smt_out_cap = FW_MIN(c->max_msg_size, smt_max_payload(d->smt_a2p));
+			c->smt_msg = (struct scmi_msg){ .p = p,
+							.agent = c->agent,
+							.chan = c,
+							.in = d->smt_in->payload,
+							.out = d->smt_a2p->payload,
+							.out_cap = c->smt_out_cap,
+							.max_msg_size = c->max_msg_size };
+		}
 		c->p2a_on = d->ops && d->ops->post;
 		p->chans[p->nchans++] = c;
 		plock_lock(&p->chan_lock);
@@ -541,11 +559,11 @@ static int slots_grow(struct scmi_platform *p)
 
 	for (unsigned int i = 0; i < p->nagents; i++) {
 		struct platform_agent *pa = p->agents[i];
-		_Atomic uint64_t(*rows)[4] = realloc(pa->msg_ok, cap * sizeof(*rows));
+		_Atomic uint8_t(*rows)[256] = realloc(pa->msg_ok, (cap + 1) * sizeof(*rows));
 
 		if (!rows)
 			return -ENOMEM;
-		memset(rows + p->slots_cap, 0, (cap - p->slots_cap) * sizeof(*rows));
+		memset(rows + p->slots_cap + 1, 0, (cap - p->slots_cap) * sizeof(*rows));
 		pa->msg_ok = rows;
 	}
 	p->slots_cap = cap;
@@ -571,10 +589,14 @@ static int proto_ids_insert(struct scmi_platform *p, uint8_t id)
 
 int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_protocol *proto)
 {
+	struct platform_msg *msgs;
 	int ret = 0;
 
 	if (!proto || proto->id < 0x10 || !proto->msgs || proto->nmsgs > 256)
 		return -EINVAL;
+	msgs = platform_msgs_build(proto);
+	if (!msgs)
+		return -ENOMEM;
 	platform_exclusive(p);
 	if (p->protocols[proto->id] && proto->id != SCMI_PROTOCOL_BASE)
 		ret = -EEXIST;
@@ -582,9 +604,12 @@ int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_p
 		ret = proto_ids_insert(p, proto->id);
 	if (!ret) {
 		p->protocols[proto->id] = proto;
+		platform_slot_set(p, proto, msgs);
 		platform_protocols_changed(p, NULL);
 	}
 	platform_exclusive_end(p);
+	if (ret)
+		free(msgs);
 	return ret;
 }
 
@@ -658,6 +683,7 @@ void scmi_platform_destroy(struct scmi_platform *p)
 	for (unsigned int i = 0; i < p->nprotos; i++) {
 		struct scmi_protocol *proto = (struct scmi_protocol *)p->protocols[p->proto_ids[i]];
 
+		free(p->slots[p->proto_slot[proto->id]].msgs);
 		if (proto->destroy)
 			proto->destroy(proto);
 	}

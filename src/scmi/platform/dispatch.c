@@ -57,8 +57,10 @@ void platform_trace_line(struct scmi_platform *p, const char *dir,
 	p->cfg.trace(p->cfg.trace_ctx, line);
 }
 
-/* Under the agent's lock (its error count and notify_errors are its own). */
-static void report_error(struct scmi_platform *p, struct scmi_platform_chan *c, uint32_t hdr)
+/* Under the agent's lock (its error count and notify_errors are its own).
+ * Cold: off the frame of the command path. */
+static __attribute__((cold, noinline)) void report_error(struct scmi_platform *p,
+							 struct scmi_platform_chan *c, uint32_t hdr)
 {
 	uint8_t ev[16];
 
@@ -79,10 +81,10 @@ static void report_error(struct scmi_platform *p, struct scmi_platform_chan *c, 
 	platform_unlock(p);
 }
 
-/* The checks after the header's, in SCP-firmware's order: the message's
- * descriptor, or the status that answers it. */
+/* The checks after the header's, in SCP-firmware's order: the message as
+ * the command path runs it, or the status that answers it. */
 static int32_t check_all(struct scmi_platform *p, struct scmi_platform_agent *a, struct scmi_msg *m,
-			 const struct scmi_msg_desc **dp)
+			 const struct platform_msg **pmp)
 {
 	const struct scmi_protocol *proto;
 	const struct scmi_msg_desc *d;
@@ -100,30 +102,33 @@ static int32_t check_all(struct scmi_platform *p, struct scmi_platform_agent *a,
 	if ((d->flags & SCMI_MSG_F_TRUSTED) && !a->trusted)
 		return SCMI_DENIED;
 	m->priv = proto->priv;
-	*dp = d;
+	*pmp = &p->slots[p->proto_slot[m->hdr.protocol_id]].msgs[m->hdr.id];
 	return SCMI_SUCCESS;
 }
 
-/* The same checks: a command (type 0, reserved bits clear), then the
- * agent's msg_ok bit answers for protocol, permission, version and
- * trust at once; only a refused message goes through them one by one. */
+/* The same checks for a command (its type and reserved bits checked): the
+ * agent's msg_ok bit answers for protocol, permission, version and trust
+ * at once; only a refused message goes through them one by one. The ids
+ * come from the header word, not from m, so that they stay in registers. */
 static inline int32_t check(struct scmi_platform *p, struct scmi_platform_agent *a,
-			    struct scmi_msg *m, const struct scmi_msg_desc **dp)
+			    struct scmi_msg *m, uint32_t hdr, const struct platform_msg **pmp)
 {
-	const unsigned int slot = p->proto_slot[m->hdr.protocol_id];
-	const struct scmi_protocol *proto;
-	const struct scmi_msg_desc *d;
+	const uint8_t protocol_id = (uint8_t)FW_FIELD_GET(SCMI_MSG_PROTOCOL_ID_MASK, hdr);
+	const uint8_t id = (uint8_t)FW_FIELD_GET(SCMI_MSG_ID_MASK, hdr);
+	const unsigned int slot = p->proto_slot[protocol_id];
+	const struct platform_slot *s = &p->slots[slot];
+	const struct platform_msg *pm;
 
-	if (m->raw_hdr & (SCMI_MSG_TYPE_MASK | SCMI_MSG_RESERVED_MASK))
+	/* No slot: no such protocol, check_all's first answer. */
+	if (!slot)
+		return SCMI_NOT_SUPPORTED;
+	if (!platform_msg_ok(a, slot, id))
+		return check_all(p, a, m, pmp);
+	pm = &s->msgs[id];
+	if (pm->in_size != SCMI_IN_SIZE_ANY && m->in_len != pm->in_size)
 		return SCMI_PROTOCOL_ERROR;
-	if (!slot || !platform_msg_ok(a, slot, m->hdr.id))
-		return check_all(p, a, m, dp);
-	proto = p->protocols[m->hdr.protocol_id];
-	d = platform_desc_at(proto, m->hdr.id);
-	if (d->in_size != SCMI_IN_SIZE_ANY && m->in_len != d->in_size)
-		return SCMI_PROTOCOL_ERROR;
-	m->priv = proto->priv;
-	*dp = d;
+	m->priv = s->priv;
+	*pmp = pm;
 	return SCMI_SUCCESS;
 }
 
@@ -135,45 +140,55 @@ static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, s
  * names no agent, for the handler to refuse), and the checks run again
  * under them, since what they read may have changed meanwhile. The target
  * is found while the caller's lock still keeps agents from being added.
- * The payload is copied first: while the caller's lock is down, a second
- * ring of the same channel may reuse the transport's buffer. */
-static int32_t run_exclusive(struct scmi_platform *p, struct platform_agent_rt *rt,
-			     struct scmi_msg *m)
+ * The payload and the message context are copied first: while the caller's
+ * lock is down, a second ring of the same channel may reuse the transport's
+ * buffer and the channel's context. */
+static __attribute__((noinline)) int32_t
+run_exclusive(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m)
 {
 	struct scmi_platform_agent *target;
+	struct scmi_msg own = *m; /* the channel's context is the next ring's too */
 	uint8_t in[32];
 	int32_t status;
 
 	if (m->in_len > sizeof(in) || m->in_len < 4)
 		return SCMI_PROTOCOL_ERROR;
 	memcpy(in, m->in, m->in_len);
-	m->in = in;
+	own.in = in;
 	target = scmi_platform_agent_by_id(p, fw_get_le32(in));
 	plock_unlock(&rt->lock);
 	if (target)
 		platform_agent_exclusive(p, &platform_agent_of(target)->rt);
 	else
 		platform_exclusive(p);
-	status = dispatch(p, rt, m);
+	status = dispatch(p, rt, &own);
 	platform_exclusive_end(p);
 	plock_lock(&rt->lock);
+	m->out_len = own.out_len;
+	m->status = own.status;
 	return status;
 }
 
-/* The handler of a message that passed the checks, with the locks d asks
+/* The handler of a message that passed the checks, with the locks pm asks
  * for, the agent's lock held (or the whole platform). */
 static inline int32_t run(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m,
-			  const struct scmi_msg_desc *d)
+			  uint8_t protocol_id, const struct platform_msg *pm)
 {
-	if ((d->flags & SCMI_MSG_F_EXCLUSIVE) && !platform_exclusive_held(p))
+	/* Most messages take no further lock: one test for them. */
+	if (!pm->run) {
+		pm->fn(m);
+		return m->status;
+	}
+	if (pm->run & PLATFORM_RUN_EXCLUSIVE && !platform_exclusive_held(p))
 		return run_exclusive(p, rt, m);
-	scmi_msg_status(m, SCMI_SUCCESS);
-	if (m->hdr.protocol_id == SCMI_PROTOCOL_BASE || (d->flags & SCMI_MSG_F_NO_LOCK)) {
-		d->fn(m);
+	if (pm->run & PLATFORM_RUN_LOCKED) {
+		struct plock *lock = &p->proto_lock[protocol_id];
+
+		platform_plock(p, lock);
+		pm->fn(m);
+		plock_unlock(lock);
 	} else {
-		platform_plock(p, &p->proto_lock[m->hdr.protocol_id]);
-		d->fn(m);
-		plock_unlock(&p->proto_lock[m->hdr.protocol_id]);
+		pm->fn(m);
 	}
 	return m->status;
 }
@@ -181,50 +196,76 @@ static inline int32_t run(struct scmi_platform *p, struct platform_agent_rt *rt,
 /* Checks and handler. */
 static int32_t dispatch(struct scmi_platform *p, struct platform_agent_rt *rt, struct scmi_msg *m)
 {
-	const struct scmi_msg_desc *d;
-	int32_t status = check(p, m->agent, m, &d);
+	const struct platform_msg *pm;
+	int32_t status = check(p, m->agent, m, m->raw_hdr, &pm);
 
-	return status == SCMI_SUCCESS ? run(p, rt, m, d) : status;
+	return status == SCMI_SUCCESS ? run(p, rt, m, m->hdr.protocol_id, pm) : status;
 }
 
-/* One command on c, the agent's lock held (or the whole platform); the
- * transport has checked that in_len <= max_msg_size and out_cap >= 4.
- * Inlined into both callers: a call here would cost the SMT path a tenth
- * of its instructions in saved registers. */
-static inline __attribute__((always_inline)) size_t process_locked(struct scmi_platform_chan *c,
-								   uint32_t hdr, const void *in,
-								   size_t in_len, void *out,
-								   size_t out_cap)
+/* One command on c, the agent's lock held (or the whole platform), in m,
+ * which holds what stays the same from command to command (platform,
+ * agent, channel, input and reply buffers and their bounds); the
+ * transport has checked that in_len <= max_msg_size and out_cap >= 4, and
+ * out_cap is at most the channel's max_msg_size. The reply starts as a
+ * bare SUCCESS (handlers append to it, or replace it by an error status);
+ * its status word is written once, at the end. */
+static inline __attribute__((always_inline)) size_t
+process_core(struct scmi_platform_chan *c, struct scmi_msg *m, uint32_t hdr, size_t in_len)
 {
 	struct scmi_platform *p = c->p;
-	struct scmi_msg m = { .p = p,
-			      .agent = c->agent,
-			      .chan = c,
-			      .raw_hdr = hdr,
-			      .in = in,
-			      .in_len = in_len,
-			      .out = out,
-			      .out_cap = FW_MIN(out_cap, c->max_msg_size),
-			      .max_msg_size = c->max_msg_size };
-	const struct scmi_msg_desc *d;
+	const struct platform_msg *pm;
 	int32_t status;
 
-	scmi_hdr_unpack(hdr, &m.hdr);
+	m->raw_hdr = hdr;
+	m->in_len = in_len;
+	m->out_len = 4;
+	m->status = SCMI_SUCCESS;
 	/* One writer (the lock holder): no read-modify-write needed. */
 	atomic_store_explicit(&c->rt->commands,
 			      atomic_load_explicit(&c->rt->commands, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
-	platform_trace(p, "<-", c->agent, hdr, in, in_len, false);
-	status = check(p, m.agent, &m, &d);
-	if (status == SCMI_SUCCESS)
-		status = run(p, c->rt, &m, d);
+	/* A command: type 0, reserved bits clear. */
+	if (hdr & (SCMI_MSG_TYPE_MASK | SCMI_MSG_RESERVED_MASK)) {
+		status = SCMI_PROTOCOL_ERROR;
+	} else {
+		/* scmi_hdr_unpack, less the type: a command's, 0 as m starts */
+		m->hdr.id = (uint8_t)FW_FIELD_GET(SCMI_MSG_ID_MASK, hdr);
+		m->hdr.protocol_id = (uint8_t)FW_FIELD_GET(SCMI_MSG_PROTOCOL_ID_MASK, hdr);
+		m->hdr.seq = (uint16_t)FW_FIELD_GET(SCMI_MSG_TOKEN_ID_MASK, hdr);
+		status = check(p, c->agent, m, hdr, &pm);
+		if (status == SCMI_SUCCESS)
+			status = run(p, c->rt, m, FW_FIELD_GET(SCMI_MSG_PROTOCOL_ID_MASK, hdr), pm);
+	}
 	/* An error carries the status word only. */
 	if (status != SCMI_SUCCESS)
-		scmi_msg_status(&m, status);
-	platform_trace(p, "->", c->agent, hdr, out, m.out_len, true);
+		m->out_len = 4;
+	fw_put_le32(m->out, (uint32_t)status);
 	if (status == SCMI_PROTOCOL_ERROR)
 		report_error(p, c, hdr);
-	return m.out_len;
+	return m->out_len;
+}
+
+/* The same with the command and its reply traced: out of line, so that a
+ * platform without a trace sink pays one test per message for it. */
+static __attribute__((noinline)) size_t
+process_traced(struct scmi_platform_chan *c, struct scmi_msg *m, uint32_t hdr, size_t in_len)
+{
+	size_t len;
+
+	platform_trace_line(c->p, "<-", c->agent, hdr, m->in, in_len, false);
+	len = process_core(c, m, hdr, in_len);
+	platform_trace_line(c->p, "->", c->agent, hdr, m->out, len, true);
+	return len;
+}
+
+/* Inlined into both callers: a call here would cost the SMT path a tenth
+ * of its instructions in saved registers. */
+static inline __attribute__((always_inline)) size_t
+process_locked(struct scmi_platform_chan *c, struct scmi_msg *m, uint32_t hdr, size_t in_len)
+{
+	if (__builtin_expect(c->p->cfg.trace != NULL, 0))
+		return process_traced(c, m, hdr, in_len);
+	return process_core(c, m, hdr, in_len);
 }
 
 /* A message the transport could not read, the agent's lock held. */
@@ -247,15 +288,26 @@ static size_t malformed_locked(struct scmi_platform_chan *c, uint32_t hdr, void 
 	return 4;
 }
 
-/* A command on c holds its agent's lock, unless this thread holds the whole
- * platform (scmi_platform_lock): true when it took it, for chan_release. */
+/* The agent's lock was taken: by this thread when it holds the whole
+ * platform (scmi_platform_lock, which holds every agent's), and the command
+ * runs under that (false: nothing to release); else by another command,
+ * which this one waits for. */
+static __attribute__((cold, noinline)) bool chan_hold_taken(struct scmi_platform_chan *c)
+{
+	if (platform_exclusive_held(c->p))
+		return false;
+	platform_plock_wait(c->p, &c->rt->lock);
+	return true;
+}
+
+/* A command on c holds its agent's lock: true when it took it, for
+ * chan_release. Who holds a taken lock is asked only then, so that the
+ * common case is one compare-and-swap. */
 static inline bool chan_hold(struct scmi_platform_chan *c)
 {
-	bool own = platform_must_lock(c->p);
-
-	if (own)
-		platform_plock(c->p, &c->rt->lock);
-	return own;
+	if (__builtin_expect(plock_trylock(&c->rt->lock), 1))
+		return true;
+	return chan_hold_taken(c);
 }
 
 static inline void chan_release(struct scmi_platform_chan *c, bool own)
@@ -270,10 +322,19 @@ size_t scmi_platform_process(struct scmi_platform_chan *c, uint32_t hdr, const v
 	bool own = chan_hold(c);
 	size_t len;
 
-	if (out_cap < 4 || in_len > c->max_msg_size)
+	if (out_cap < 4 || in_len > c->max_msg_size) {
 		len = malformed_locked(c, hdr, out, out_cap);
-	else
-		len = process_locked(c, hdr, in, in_len, out, out_cap);
+	} else {
+		struct scmi_msg m = { .p = c->p,
+				      .agent = c->agent,
+				      .chan = c,
+				      .in = in,
+				      .out = out,
+				      .out_cap = FW_MIN(out_cap, c->max_msg_size),
+				      .max_msg_size = c->max_msg_size };
+
+		len = process_locked(c, &m, hdr, in_len);
+	}
 	chan_release(c, own);
 	return len;
 }
@@ -288,65 +349,125 @@ size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void 
 	return len;
 }
 
-/* The reply to in (len bytes already in the area) handed back to the
- * agent, its interrupt rung if the command asked for one. */
-static inline void smt_answer(struct scmi_platform_chan *c, const struct smt_msg *in, size_t len,
-			      bool error)
+/* The reply (len bytes already in the area, at most smt_out_cap, which
+ * the area holds) handed back to the agent, its interrupt rung if the
+ * command asked for one. */
+static inline void smt_answer(struct scmi_platform_chan *c, uint32_t hdr, size_t len, bool error)
 {
-	smt_platform_publish(c->smt_a2p, in->hdr, len, error);
-	if (c->smt_irq && (in->flags & SCMI_SHMEM_FLAG_INTR_ENABLED))
+	const struct smt_area *a = c->smt_a2p;
+
+	smt_platform_publish(c->smt_a2p, hdr, len, error);
+	if (c->smt_irq && (hw_word_load(a->flags) & SCMI_SHMEM_FLAG_INTR_ENABLED))
 		hw_doorbell_ring(c->smt_irq);
 }
 
-/* An SMT command that could not be read (ret: smt_platform_read's). */
-static void smt_refused(struct scmi_platform_chan *c, int ret, const char *why)
+/* An SMT command whose words (status, length, header, as read once) make
+ * no message: smt_platform_check says why. */
+static __attribute__((cold, noinline)) void
+smt_refused(struct scmi_platform_chan *c, uint32_t status, uint32_t length, uint32_t hdr)
 {
 	struct smt_msg *in = c->smt_in;
+	const char *why;
 
-	if (ret == -EBUSY) {
+	in->status = status;
+	in->length = length;
+	in->hdr = hdr;
+	if (smt_platform_check(c->smt_a2p, in, c->max_msg_size, &why) == -EBUSY) {
 		/* The agent rang without handing the channel over: nothing to answer. */
 		fw_warn("scmi platform: agent %u rang channel 0x%llx without handing it over",
 			c->agent->id, (unsigned long long)c->key);
-		malformed_locked(c, in->hdr, NULL, 0);
+		malformed_locked(c, hdr, NULL, 0);
 		return;
 	}
 	fw_warn("scmi platform: agent %u channel 0x%llx: malformed message: %s", c->agent->id,
 		(unsigned long long)c->key, why);
-	smt_answer(c, in, malformed_locked(c, in->hdr, c->smt_a2p->payload, c->smt_out_cap), true);
+	smt_answer(c, hdr, malformed_locked(c, hdr, c->smt_a2p->payload, c->smt_out_cap), true);
 }
 
-/* The area is the platform's until FREE is set again: the command is
- * copied out and checked (its length is the agent's), the reply written
- * straight into the area after one capacity check. */
-static inline void smt_serve(struct scmi_platform_chan *c)
-{
-	struct smt_msg *in = c->smt_in;
-	const char *why;
-	int ret = smt_platform_read(c->smt_a2p, in, c->max_msg_size, &why);
+/* Most commands carry a few words: those are copied as a fixed block of
+ * SMT_SHORT_COPY bytes (a few moves, no call), bytes past the payload
+ * included, which both the area and the copy have room for when
+ * smt_out_cap does; the handler sees in_len of them. */
+#define SMT_SHORT_COPY 16
 
-	if (ret) {
-		smt_refused(c, ret, why);
+static inline __attribute__((always_inline)) void smt_copy_in(const struct scmi_platform_chan *c,
+							      uint8_t *in, size_t in_len)
+{
+	if (in_len <= SMT_SHORT_COPY && c->smt_out_cap >= SMT_SHORT_COPY)
+		memcpy(in, c->smt_a2p->payload, SMT_SHORT_COPY);
+	else
+		memcpy(in, c->smt_a2p->payload, in_len);
+}
+
+/* The area is the platform's until FREE is set again: each word is read
+ * once (the agent may rewrite them meanwhile), the payload copied out,
+ * the reply written straight into the area. smt_out_cap is the smaller of
+ * the area's payload and the channel's max_msg_size, so one compare bounds
+ * the length by both (and a length below 4 wraps past it); smt_refused
+ * finds which check failed. */
+static inline __attribute__((always_inline)) void smt_serve(struct scmi_platform_chan *c)
+{
+	const struct smt_area *a = c->smt_a2p;
+	const uint32_t status = hw_word_load(a->status);
+	const uint32_t length = hw_word_load(a->length);
+	const uint32_t hdr = hw_word_load(a->header);
+	const size_t in_len = (uint32_t)(length - 4);
+
+	if (__builtin_expect((status & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
+					SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) ||
+				     in_len > c->smt_out_cap,
+			     0)) {
+		smt_refused(c, status, length, hdr);
 		return;
 	}
-	smt_answer(c, in,
-		   process_locked(c, in->hdr, in->payload, in->payload_len, c->smt_a2p->payload,
-				  c->smt_out_cap),
-		   false);
+	if (in_len)
+		smt_copy_in(c, c->smt_in->payload, in_len);
+	smt_answer(c, hdr, process_locked(c, &c->smt_msg, hdr, in_len), false);
 }
 
-bool scmi_platform_smt_command(struct scmi_platform *p, const char *transport, uint64_t key)
+/* smt_serve for a command that found its agent's lock taken: out of line,
+ * so that the common path carries no "did we take it" for the release. */
+static __attribute__((noinline)) void smt_serve_held(struct scmi_platform_chan *c)
 {
-	struct scmi_platform_chan *c = platform_chan_lookup(p, transport, key);
-	bool own;
-
-	if (!c || !c->smt_a2p) {
-		scmi_platform_unknown_channel(p);
-		return false;
-	}
-	own = chan_hold(c);
 	smt_serve(c);
+}
+
+static __attribute__((cold, noinline)) void smt_serve_taken(struct scmi_platform_chan *c)
+{
+	bool own = chan_hold_taken(c);
+
+	smt_serve_held(c);
 	chan_release(c, own);
-	return true;
+}
+
+/* Cold: off the frame of the command path. */
+static __attribute__((cold, noinline)) void smt_unknown(struct scmi_platform *p,
+							struct hw_smc_res *res)
+{
+	scmi_platform_unknown_channel(p);
+	res->a[0] = HW_SMCCC_NOT_SUPPORTED;
+}
+
+void scmi_platform_smt_command(struct scmi_platform *p, const char *transport,
+			       const struct hw_smc_args *args, struct hw_smc_res *res)
+{
+	const uint64_t key = args->a[0];
+	struct scmi_platform_chan *c;
+
+	/* res first: the call needs it no more after this store. */
+	res->a[0] = HW_SMCCC_SUCCESS;
+	c = platform_chan_lookup(p, transport, key);
+	if (__builtin_expect(!c || !c->smt_a2p, 0)) {
+		smt_unknown(p, res);
+		return;
+	}
+	/* chan_hold's compare-and-swap, with what follows a taken lock out of line. */
+	if (__builtin_expect(!plock_trylock(&c->rt->lock), 0)) {
+		smt_serve_taken(c);
+		return;
+	}
+	smt_serve(c);
+	plock_unlock(&c->rt->lock);
 }
 
 void scmi_platform_unknown_channel(struct scmi_platform *p)

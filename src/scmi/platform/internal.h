@@ -91,6 +91,9 @@ struct scmi_platform_chan {
 	struct smt_msg *smt_in;
 	struct hw_doorbell *smt_irq;
 	size_t smt_out_cap;
+	/* an SMT channel's command context, what does not change from
+	 * command to command set once: its commands hold the agent's lock */
+	struct scmi_msg smt_msg;
 	/* pending platform-to-agent messages, ordered by due time */
 	struct p2a_item queue[SCMI_PLATFORM_P2A_QUEUE];
 	unsigned int qhead, qcount;
@@ -103,6 +106,29 @@ struct scmi_platform_chan {
 	/* on the worker's list of channels with something to send */
 	bool active;
 	struct scmi_platform_chan *active_next;
+};
+
+/* How the command path runs a message (platform_msg.run): bits. */
+enum {
+	PLATFORM_RUN_LOCKED = 1u << 0,	  /* under its protocol's lock */
+	PLATFORM_RUN_EXCLUSIVE = 1u << 1, /* SCMI_MSG_F_EXCLUSIVE */
+};
+
+/* A registered protocol's message as the command path runs it: the core's
+ * common messages merged into the protocol's own, and how each runs
+ * decided once (its flags, and Base's handlers never taking the protocol
+ * lock), so that a command makes one lookup and one test for them. */
+struct platform_msg {
+	scmi_msg_handler_fn fn; /* NULL: no such message */
+	uint16_t in_size;
+	uint8_t run;
+};
+
+/* By protocol slot (scmi_platform.proto_slot): its messages by id, as many
+ * as platform_msgs_count says, and its priv. */
+struct platform_slot {
+	struct platform_msg *msgs;
+	void *priv;
 };
 
 struct pdevice {
@@ -126,14 +152,17 @@ struct platform_agent {
 	_Atomic uint32_t negotiated[256];
 	/* By protocol slot (scmi_platform.proto_slot), the message ids this
 	 * agent may send now: the protocol allowed to it, the message there at
-	 * the version in force, trusted-only ones to trusted agents. One bit
-	 * test accepts a command for every check but its size; a clear bit
-	 * sends it to the full checks, which say which status answers it.
+	 * the version in force, trusted-only ones to trusted agents: a byte
+	 * each (1: may), so that the test is one load, no shifts. One test
+	 * accepts a command for every check but its size; a 0 sends it to the
+	 * full checks, which say which status answers it. Ids at and past the
+	 * protocol's platform_msgs_count are never written: 0 from the start.
 	 * Rebuilt (platform_msgs_changed) under the agent's lock whenever what
 	 * it is made of changes; read by the agent's commands, which hold it
 	 * too, except a command that gave it up for another agent's
-	 * (run_exclusive) and checks again: atomic words for that one. */
-	_Atomic uint64_t (*msg_ok)[4];
+	 * (run_exclusive) and checks again: atomic bytes for that one. Row 0
+	 * is never used (slot 0 says "none"): a slot indexes it as it is. */
+	_Atomic uint8_t (*msg_ok)[256];
 	struct platform_agent_rt rt; /* its lock and command count */
 };
 
@@ -179,11 +208,13 @@ struct scmi_platform {
 	const struct scmi_protocol *protocols[256];
 	uint8_t proto_ids[256]; /* the registered ids, ascending: walks skip the gaps */
 	unsigned int nprotos;
-	/* by protocol id: its row in every agent's msg_ok + 1 (0: none), rows
-	 * given in registration order; every agent has room for slots_cap */
+	/* by protocol id: its row in every agent's msg_ok (0: none), rows
+	 * given from 1 in registration order; every agent has room for
+	 * slots_cap of them */
 	uint8_t proto_slot[256];
 	unsigned int slots_cap;
-	struct scmi_protocol base; /* scmi_base_protocol at cfg.base_version */
+	struct platform_slot slots[256]; /* by proto_slot; 0 unused */
+	struct scmi_protocol base;	 /* scmi_base_protocol at cfg.base_version */
 	pthread_t worker;
 	bool worker_started;
 	bool worker_idle; /* asleep on cond: a new item must wake it */
@@ -243,13 +274,6 @@ static inline bool platform_exclusive_held(struct scmi_platform *p)
 	return platform_exclusive_count &&
 	       pthread_equal(atomic_load_explicit(&p->excl_owner, memory_order_relaxed),
 			     pthread_self());
-}
-
-/* Whether this thread must take an agent's lock for a command: not when
- * it holds the whole platform (scmi_platform_lock). */
-static inline bool platform_must_lock(struct scmi_platform *p)
-{
-	return !platform_exclusive_held(p);
 }
 
 /* Each thread's last channel lookup: a thread serving a conduit asks for
@@ -403,6 +427,20 @@ static inline const struct scmi_msg_desc *platform_msg_desc(const struct scmi_pl
 		return d->since <= proto->version ? d : NULL;
 	return d->since <= platform_in_force(p, proto, a) ? d : NULL;
 }
+/* How many ids a protocol's platform_msg table has: its own table's, or
+ * the core's common messages' when that is longer. */
+static inline unsigned int platform_msgs_count(const struct scmi_protocol *proto)
+{
+	return FW_MAX(proto->nmsgs, FW_ARRAY_SIZE(platform_core_msgs));
+}
+/* proto's platform_msg table (platform_msgs_count entries; NULL: no
+ * memory), for platform_slot_set once proto has its slot. */
+struct platform_msg *platform_msgs_build(const struct scmi_protocol *proto);
+/* proto's slot gets msgs (from platform_msgs_build) and its priv; the
+ * table it had is freed. Under platform_exclusive, or before the platform
+ * serves commands. */
+void platform_slot_set(struct scmi_platform *p, const struct scmi_protocol *proto,
+		       struct platform_msg *msgs);
 /* RESET_AGENT_CONFIGURATION: every protocol back at its implemented version. */
 void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a);
 /* a's msg_ok row of proto again (proto NULL: every row; a NULL: every
@@ -416,10 +454,7 @@ void platform_msgs_changed(struct scmi_platform *p, const struct scmi_platform_a
 static inline bool platform_msg_ok(const struct scmi_platform_agent *a, unsigned int slot,
 				   uint8_t id)
 {
-	uint64_t w = atomic_load_explicit(&platform_agent_of(a)->msg_ok[slot - 1][id / 64],
-					  memory_order_relaxed);
-
-	return (w >> (id % 64)) & 1;
+	return atomic_load_explicit(&platform_agent_of(a)->msg_ok[slot][id], memory_order_relaxed);
 }
 
 #endif

@@ -10,6 +10,8 @@
  */
 #include "internal.h"
 
+#include <stdlib.h>
+
 static const struct scmi_protocol *proto_of(const struct scmi_msg *m)
 {
 	return m->p->protocols[m->hdr.protocol_id];
@@ -52,18 +54,17 @@ void platform_forget_versions(struct scmi_platform *p, const struct scmi_platfor
 static void msg_row_build(struct scmi_platform *p, const struct scmi_platform_agent *a,
 			  const struct scmi_protocol *proto)
 {
-	_Atomic uint64_t *row = platform_agent_of(a)->msg_ok[p->proto_slot[proto->id] - 1];
-	const unsigned int n = FW_MAX(proto->nmsgs, FW_ARRAY_SIZE(platform_core_msgs));
-	uint64_t bits[4] = { 0 };
+	_Atomic uint8_t *row = platform_agent_of(a)->msg_ok[p->proto_slot[proto->id]];
+	const unsigned int n = platform_msgs_count(proto);
+	const bool allowed = platform_may_use(a, proto->id);
 
-	for (unsigned int id = 0; id < n && platform_may_use(a, proto->id); id++) {
-		const struct scmi_msg_desc *d = platform_msg_desc(p, proto, a, id);
+	for (unsigned int id = 0; id < n; id++) {
+		const struct scmi_msg_desc *d = allowed ? platform_msg_desc(p, proto, a, id) : NULL;
 
-		if (d && (a->trusted || !(d->flags & SCMI_MSG_F_TRUSTED)))
-			bits[id / 64] |= 1ull << (id % 64);
+		atomic_store_explicit(&row[id],
+				      d && (a->trusted || !(d->flags & SCMI_MSG_F_TRUSTED)),
+				      memory_order_relaxed);
 	}
-	for (unsigned int i = 0; i < FW_ARRAY_SIZE(bits); i++)
-		atomic_store_explicit(&row[i], bits[i], memory_order_relaxed);
 }
 
 void platform_msgs_changed(struct scmi_platform *p, const struct scmi_platform_agent *a,
@@ -78,6 +79,41 @@ void platform_msgs_changed(struct scmi_platform *p, const struct scmi_platform_a
 		for (unsigned int i = 0; i < p->nprotos; i++)
 			msg_row_build(p, a, p->protocols[p->proto_ids[i]]);
 	}
+}
+
+struct platform_msg *platform_msgs_build(const struct scmi_protocol *proto)
+{
+	const unsigned int n = platform_msgs_count(proto);
+	struct platform_msg *msgs = calloc(n, sizeof(*msgs));
+
+	for (unsigned int id = 0; msgs && id < n; id++) {
+		const bool core =
+			id < FW_ARRAY_SIZE(platform_core_msgs) && platform_core_msgs[id].fn;
+		const struct scmi_msg_desc *d;
+
+		if (!core && (id >= proto->nmsgs || !proto->msgs[id].fn))
+			continue;
+		d = platform_desc_at(proto, id);
+		msgs[id] = (struct platform_msg){
+			.fn = d->fn,
+			.in_size = d->in_size,
+			.run = (proto->id != SCMI_PROTOCOL_BASE && !(d->flags & SCMI_MSG_F_NO_LOCK)
+					? PLATFORM_RUN_LOCKED
+					: 0) |
+			       (d->flags & SCMI_MSG_F_EXCLUSIVE ? PLATFORM_RUN_EXCLUSIVE : 0),
+		};
+	}
+	return msgs;
+}
+
+void platform_slot_set(struct scmi_platform *p, const struct scmi_protocol *proto,
+		       struct platform_msg *msgs)
+{
+	struct platform_slot *s = &p->slots[p->proto_slot[proto->id]];
+
+	free(s->msgs);
+	s->msgs = msgs;
+	s->priv = proto->priv;
 }
 
 static void core_version(struct scmi_msg *m)

@@ -230,13 +230,7 @@ int scmi_smt_smc_reset_channel(struct scmi_platform *p, uint32_t smc_id)
 
 void scmi_platform_smc(void *ctx, const struct hw_smc_args *args, struct hw_smc_res *res)
 {
-	if (args->a[0] > UINT32_MAX) {
-		scmi_platform_unknown_channel(ctx);
-		res->a[0] = HW_SMCCC_NOT_SUPPORTED;
-		return;
-	}
-	/* The core serves the command in the channel's area in one pass. */
-	res->a[0] = scmi_platform_smt_command(ctx, SCMI_SMT_SMC_TRANSPORT, args->a[0])
-			    ? HW_SMCCC_SUCCESS
-			    : HW_SMCCC_NOT_SUPPORTED;
+	/* The core serves the command in the channel's area in one pass. A
+	 * channel's key is its 32-bit function id: a wider a0 finds none. */
+	scmi_platform_smt_command(ctx, SCMI_SMT_SMC_TRANSPORT, args, res);
 }
