@@ -796,17 +796,7 @@ static const struct rig_cli cli_steps[] = {
 	{ { "clock", "--help" }, .out = "usage: fwkit scmi" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_discovery),	  T(test_multipart_raw), T(test_errors),
-		T(test_rate_rounding),	  T(test_async),	 T(test_permissions),
-		T(test_enable_refcount),  T(test_notifications), T(test_reset_agent),
-		T(test_negotiate),	  T(test_version1),	 T(test_version2),
-		T(test_hostile_firmware), T(test_board_errors),	 RIG_CLI_TEST(cli_steps),
-#undef T
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_CLI_TEST(cli_steps)), setup, rig_teardown, test_discovery, test_multipart_raw,
+	test_errors, test_rate_rounding, test_async, test_permissions, test_enable_refcount,
+	test_notifications, test_reset_agent, test_negotiate, test_version1, test_version2,
+	test_hostile_firmware, test_board_errors)

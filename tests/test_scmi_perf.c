@@ -513,26 +513,7 @@ static const struct rig_cli cli_steps[] = {
 	{ { TMO, "perf", "--help" }, 0, .out = "usage: fwkit scmi perf" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_discovery),
-		RIG_SIZES_TEST(setup, SCMI_PROTOCOL_PERF, sizes, 0, 0, 0, 0),
-		T(test_describe_levels_multipart),
-		T(test_level_and_limits),
-		T(test_per_agent_requests),
-		T(test_events),
-		T(test_reset_agent),
-		T(test_fastchannel),
-		T(test_negotiate),
-		T(test_version_1_0),
-		T(test_approximate_level),
-		T(test_client_checks),
-		T(test_board_errors),
-		RIG_CLI_TEST(cli_steps),
-#undef T
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_SIZES_TEST(setup, SCMI_PROTOCOL_PERF, sizes, 0, 0, 0, 0), RIG_CLI_TEST(cli_steps)),
+	setup, rig_teardown, test_discovery, test_describe_levels_multipart, test_level_and_limits,
+	test_per_agent_requests, test_events, test_reset_agent, test_fastchannel, test_negotiate,
+	test_version_1_0, test_approximate_level, test_client_checks, test_board_errors)

@@ -411,26 +411,8 @@ static const struct rig_cli cli_steps[] = {
 	{ { TMO, "power", "--help" }, 0, .out = "usage: fwkit scmi power" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_protocol_info),
-		T(test_domain_attributes),
-		RIG_SIZES_TEST(setup, SCMI_PROTOCOL_POWER, sizes, 0, 0, 0, 0),
-		T(test_state_set_get),
-		T(test_async_delayed_response),
-		T(test_async_concurrent),
-		T(test_reference_counting),
-		T(test_state_changed_events),
-		T(test_change_requested_events),
-		T(test_reset_agent),
-		T(test_negotiate),
-		T(test_version_1_0),
-		T(test_board_errors),
-		RIG_CLI_TEST(cli_steps),
-#undef T
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_SIZES_TEST(setup, SCMI_PROTOCOL_POWER, sizes, 0, 0, 0, 0), RIG_CLI_TEST(cli_steps)),
+	setup, rig_teardown, test_protocol_info, test_domain_attributes, test_state_set_get,
+	test_async_delayed_response, test_async_concurrent, test_reference_counting,
+	test_state_changed_events, test_change_requested_events, test_reset_agent, test_negotiate,
+	test_version_1_0, test_board_errors)

@@ -496,17 +496,6 @@ static const struct rig_cli cli_steps[] = {
 	{ { "reset", "--help" }, .out = "usage: fwkit scmi" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_discovery),	 T(test_errors),	   T(test_permissions),
-		T(test_async),		 T(test_notifications),	   T(test_assert_refcount),
-		T(test_reset_agent),	 T(test_negotiate),	   T(test_version1),
-		T(test_version3),	 T(test_hostile_firmware), T(test_board_errors),
-		RIG_CLI_TEST(cli_steps),
-#undef T
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_CLI_TEST(cli_steps)), setup, rig_teardown, test_discovery, test_errors,
+	test_permissions, test_async, test_notifications, test_assert_refcount, test_reset_agent,
+	test_negotiate, test_version1, test_version3, test_hostile_firmware, test_board_errors)

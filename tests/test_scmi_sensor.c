@@ -676,18 +676,7 @@ static const struct rig_cli cli_steps[] = {
 	{ { "sensor", "--help" }, .out = "usage: fwkit scmi sensor" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
-		T(test_discovery),	 T(test_discovery_errors),    T(test_sizes),
-		T(test_reading_sync),	 T(test_reading_errors),      T(test_reading_async),
-		T(test_trip_points),	 T(test_continuous_update),   T(test_config),
-		T(test_reset_agent),	 T(test_runtime_permissions), T(test_negotiate),
-		T(test_board_versions),	 T(test_board_errors),	      T(test_hostile_platform),
-#undef T
-		RIG_CLI_TEST(cli_steps),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_CLI_TEST(cli_steps)), setup, teardown, test_discovery, test_discovery_errors,
+	test_sizes, test_reading_sync, test_reading_errors, test_reading_async, test_trip_points,
+	test_continuous_update, test_config, test_reset_agent, test_runtime_permissions,
+	test_negotiate, test_board_versions, test_board_errors, test_hostile_platform)

@@ -420,17 +420,6 @@ static const struct rig_cli cli_steps[] = {
 	{ { "voltage", "--help" }, .out = "usage: fwkit scmi voltage" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, rig_setup, rig_teardown)
-		T(test_discovery),	 T(test_discovery_errors), T(test_sizes),
-		T(test_levels),		 T(test_level_async),	   T(test_config_refcount),
-		T(test_reset_agent),	 T(test_negotiate),	   T(test_board_versions),
-		T(test_board_errors),	 T(test_hostile_platform),
-#undef T
-		RIG_CLI_TEST(cli_steps),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_CLI_TEST(cli_steps)), rig_setup, rig_teardown, test_discovery, test_discovery_errors,
+	test_sizes, test_levels, test_level_async, test_config_refcount, test_reset_agent,
+	test_negotiate, test_board_versions, test_board_errors, test_hostile_platform)
