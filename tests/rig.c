@@ -296,9 +296,10 @@ const struct scmi_proto_module *rig_module(uint8_t proto)
 	return NULL;
 }
 
-void rig_hostile(struct rig_hostile *h, uint8_t proto, uint32_t version,
-		 scmi_msg_handler_fn attributes, const scmi_msg_handler_fn *fn, size_t nfn,
-		 void *priv)
+/* The test's protocol in h: fn's messages with the module's sizes. */
+static void hostile_init(struct rig_hostile *h, uint8_t proto, uint32_t version,
+			 scmi_msg_handler_fn attributes, const scmi_msg_handler_fn *fn, size_t nfn,
+			 void *priv)
 {
 	const struct scmi_proto_module *m = rig_module(proto);
 	size_t n = FW_MAX(nfn, (size_t)SCMI_PROTOCOL_ATTRIBUTES + 1);
@@ -314,16 +315,18 @@ void rig_hostile(struct rig_hostile *h, uint8_t proto, uint32_t version,
 	};
 }
 
-void rig_serve(struct rig *r, const struct scmi_protocol *p)
+void rig_impostor(struct rig *r, const char *node, uint8_t proto, uint32_t version,
+		  scmi_msg_handler_fn attributes, const scmi_msg_handler_fn *fn, size_t nfn,
+		  void *priv)
 {
-	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(r->s), p), 0);
-	th_log_capture();
-}
+	uint32_t v;
 
-void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p)
-{
 	assert_int_equal(rig_reopen(r, node, rig_del_node, NULL), 0);
-	rig_serve(r, p);
+	assert_int_equal(scmi_base_protocol_version(r->host, proto, &v), -EOPNOTSUPP);
+	hostile_init(&r->impostor, proto, version, attributes, fn, nfn, priv);
+	assert_int_equal(
+		scmi_platform_register_protocol(scmi_session_platform(r->s), &r->impostor.p), 0);
+	th_log_capture();
 }
 
 /* ------------------------------------------------- the platform alone */

@@ -29,7 +29,7 @@
 #define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_CLOCK, __VA_ARGS__)
 
 /* Each agent's client, (re)made whenever the rig opens a board. */
-RIG_CLIENTS(struct scmi_clock_client, scmi_clock_client_init, SCMI_PROTOCOL_CLOCK)
+RIG_CLIENTS(struct scmi_clock_client, scmi_clock_client_init, SCMI_PROTOCOL_CLOCK, "clocks")
 
 /* The agent's newest event evt, decoded. */
 static struct scmi_clock_rate_event last(struct rig *c, int agent, uint8_t evt)
@@ -56,12 +56,6 @@ static bool rate_is(const struct rig_event *e, const void *arg)
 static void wait_rate(struct rig *c, int agent, uint8_t evt, uint64_t rate)
 {
 	rig_wait_last(c, agent, evt, rate_is, &rate);
-}
-
-/* The default board with the clocks node changed by fn, opened. */
-static int reopen(struct rig *c, rig_patch_fn *fn)
-{
-	return rig_reopen_clients(c, "clocks", fn, init_clients);
 }
 
 /* ------------------------------------------------------------ discovery */
@@ -685,15 +679,6 @@ static void evil_parents(struct scmi_msg *m)
 		scmi_msg_put_u32(m, 0);
 }
 
-static const scmi_msg_handler_fn evil_fns[] = {
-	[CLOCK_ATTRIBUTES] = evil_short,  [CLOCK_DESCRIBE_RATES] = evil_describe,
-	[CLOCK_RATE_SET] = evil_rate_set, [CLOCK_RATE_GET] = evil_short,
-	[CLOCK_CONFIG_GET] = evil_short,  [CLOCK_POSSIBLE_PARENTS_GET] = evil_parents,
-	[CLOCK_PARENT_GET] = evil_empty,
-};
-
-static struct rig_hostile evil_clock; /* served until the rig closes */
-
 static void test_hostile_firmware(void **state)
 {
 	struct rig *c = *state;
@@ -704,11 +689,11 @@ static void test_hostile_firmware(void **state)
 	uint64_t r;
 	bool on;
 
-	assert_int_equal(rig_reopen(c, "clocks", rig_del_node, NULL), 0);
-	assert_int_equal(scmi_clock_client_init(c->host, &cl), -EOPNOTSUPP);
-	rig_hostile(&evil_clock, SCMI_PROTOCOL_CLOCK, SCMI_CLOCK_VERSION_3, evil_attributes,
-		    evil_fns, FW_ARRAY_SIZE(evil_fns), NULL);
-	rig_serve(c, &evil_clock.p);
+	RIG_IMPOSTOR(c, "clocks", SCMI_PROTOCOL_CLOCK, SCMI_CLOCK_VERSION_3, evil_attributes,
+		     NULL, [CLOCK_ATTRIBUTES] = evil_short, [CLOCK_DESCRIBE_RATES] = evil_describe,
+		     [CLOCK_RATE_SET] = evil_rate_set, [CLOCK_RATE_GET] = evil_short,
+		     [CLOCK_CONFIG_GET] = evil_short, [CLOCK_POSSIBLE_PARENTS_GET] = evil_parents,
+		     [CLOCK_PARENT_GET] = evil_empty);
 	assert_int_equal(scmi_clock_client_init(c->host, &cl), 0);
 	assert_int_equal(cl.num_clocks, 4);
 

@@ -452,12 +452,6 @@ static void lie_levels(struct scmi_msg *m)
 		scmi_msg_put_u32(m, 100 + (uint32_t)i);
 }
 
-static const scmi_msg_handler_fn lie_fns[] = {
-	[PERF_DESCRIBE_LEVELS] = lie_levels,
-};
-
-static struct rig_hostile lie_proto;
-
 static void test_client_checks(void **state)
 {
 	struct rig *c = *state;
@@ -465,9 +459,8 @@ static void test_client_checks(void **state)
 	unsigned int parts;
 	size_t n;
 
-	rig_hostile(&lie_proto, SCMI_PROTOCOL_PERF, SCMI_PERF_VERSION_4_0, NULL, lie_fns,
-		    FW_ARRAY_SIZE(lie_fns), NULL);
-	rig_impostor(c, "perf-domains", &lie_proto.p);
+	RIG_IMPOSTOR(c, "perf-domains", SCMI_PROTOCOL_PERF, SCMI_PERF_VERSION_4_0, NULL,
+		     NULL, [PERF_DESCRIBE_LEVELS] = lie_levels);
 	for (g_lie = 0; g_lie < 3; g_lie++)
 		assert_int_equal(scmi_perf_describe_levels(c->host, SCMI_PERF_VERSION_4_0, 0, o,
 							   FW_ARRAY_SIZE(o), &n, &parts),

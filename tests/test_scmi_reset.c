@@ -27,7 +27,7 @@
 #define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_RESET, __VA_ARGS__)
 
 /* Each agent's client, (re)made whenever the rig opens a board. */
-RIG_CLIENTS(struct scmi_reset_client, scmi_reset_client_init, SCMI_PROTOCOL_RESET)
+RIG_CLIENTS(struct scmi_reset_client, scmi_reset_client_init, SCMI_PROTOCOL_RESET, "reset-domains")
 
 /* The agent's newest event, decoded. */
 static struct scmi_reset_event last(struct rig *c, int agent)
@@ -55,12 +55,6 @@ static bool state_is(const struct rig_event *e, const void *arg)
 static void wait_state(struct rig *c, int agent, uint32_t state)
 {
 	rig_wait_last(c, agent, RIG_ANY, state_is, &state);
-}
-
-/* The default board with the reset-domains node changed by fn, opened. */
-static int reopen(struct rig *c, rig_patch_fn *fn)
-{
-	return rig_reopen_clients(c, "reset-domains", fn, init_clients);
 }
 
 /* ------------------------------------------------------------ discovery */
@@ -404,14 +398,6 @@ static void evil_reset(struct scmi_msg *m)
 	scmi_platform_delayed_response(m->p, m, d, scmi_msg_in_u32(m, 0) ? 4 : 8, 0);
 }
 
-static const scmi_msg_handler_fn evil_fns[] = {
-	[RESET_DOMAIN_ATTRIBUTES] = evil_domain_attributes,
-	[RESET] = evil_reset,
-	[RESET_DOMAIN_NAME_GET] = evil_name,
-};
-
-static struct rig_hostile evil_proto; /* served until the rig closes */
-
 static void test_hostile_firmware(void **state)
 {
 	struct rig *c = *state;
@@ -419,11 +405,9 @@ static void test_hostile_firmware(void **state)
 	struct scmi_reset_info i;
 	uint32_t id;
 
-	assert_int_equal(rig_reopen(c, "reset-domains", rig_del_node, NULL), 0);
-	assert_int_equal(scmi_reset_client_init(c->host, &cl), -EOPNOTSUPP);
-	rig_hostile(&evil_proto, SCMI_PROTOCOL_RESET, SCMI_RESET_VERSION_31, evil_attributes,
-		    evil_fns, FW_ARRAY_SIZE(evil_fns), NULL);
-	rig_serve(c, &evil_proto.p);
+	RIG_IMPOSTOR(c, "reset-domains", SCMI_PROTOCOL_RESET, SCMI_RESET_VERSION_31,
+		     evil_attributes, NULL, [RESET_DOMAIN_ATTRIBUTES] = evil_domain_attributes,
+		     [RESET] = evil_reset, [RESET_DOMAIN_NAME_GET] = evil_name);
 	assert_int_equal(scmi_reset_client_init(c->host, &cl), 0);
 	assert_int_equal(cl.num_domains, 3);
 	assert_int_equal(scmi_reset_domain_info(&cl, 0, &i), -EPROTO);

@@ -624,26 +624,19 @@ static void evil_reading(struct scmi_msg *m)
 	assert_int_equal(scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), 0), 0);
 }
 
-static const scmi_msg_handler_fn evil_fns[] = {
-	[SENSOR_DESCRIPTION_GET] = evil_description,
-	[SENSOR_READING_GET] = evil_reading,
-	[SENSOR_AXIS_DESCRIPTION_GET] = evil_axes,
-	[SENSOR_LIST_UPDATE_INTERVALS] = evil_intervals,
-};
-
 static void test_hostile_platform(void **state)
 {
 	struct rig *c = *state;
 	struct evil e = { 0 };
-	struct rig_hostile evil;
 	struct scmi_sensor_proto_info pi;
 	struct scmi_sensor_info s[4];
 	struct scmi_sensor_reading r[4];
 	size_t n;
 
-	rig_hostile(&evil, SCMI_PROTOCOL_SENSOR, SCMI_SENSOR_VERSION_3_1, evil_attributes, evil_fns,
-		    FW_ARRAY_SIZE(evil_fns), &e);
-	rig_impostor(c, "sensors", &evil.p);
+	RIG_IMPOSTOR(c, "sensors", SCMI_PROTOCOL_SENSOR, SCMI_SENSOR_VERSION_3_1, evil_attributes,
+		     &e, [SENSOR_DESCRIPTION_GET] = evil_description,
+		     [SENSOR_READING_GET] = evil_reading, [SENSOR_AXIS_DESCRIPTION_GET] = evil_axes,
+		     [SENSOR_LIST_UPDATE_INTERVALS] = evil_intervals);
 	assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
 	assert_int_equal(pi.num_sensors, 2);
 	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 4, &n), -EPROTO);
@@ -660,7 +653,7 @@ static void test_hostile_platform(void **state)
 	assert_int_equal(scmi_sensor_reading_get(c->host, pi.version, 0, false, r, 4, &n), -EPROTO);
 	assert_int_equal(scmi_sensor_reading_get(c->host, pi.version, 0, true, r, 4, &n), -EPROTO);
 	assert_true(th_log_contains("does not match sensor 0"));
-	rig_close(c); /* before evil, which it serves, goes */
+	rig_close(c); /* before e, which the impostor reads, goes */
 }
 
 static const struct rig_cli cli_steps[] = {

@@ -374,25 +374,18 @@ static void evil_level_set(struct scmi_msg *m)
 	assert_int_equal(scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), 0), 0);
 }
 
-static const scmi_msg_handler_fn evil_fns[] = {
-	[VOLTAGE_DOMAIN_ATTRIBUTES] = evil_domain_attributes,
-	[VOLTAGE_DESCRIBE_LEVELS] = evil_levels,
-	[VOLTAGE_LEVEL_SET] = evil_level_set,
-};
-
 static void test_hostile_platform(void **state)
 {
 	struct rig *c = *state;
 	struct evil e = { 0 };
-	struct rig_hostile evil;
 	static const char *const said[] = { "VOLTAGE_DOMAIN_ATTRIBUTES reply has 4 bytes",
 					    "advertises 2 levels",
 					    "bad VOLTAGE_DESCRIBE_LEVELS part" };
 	struct scmi_voltage_info v;
 
-	rig_hostile(&evil, SCMI_PROTOCOL_VOLTAGE, SCMI_VOLTAGE_VERSION_2_1, evil_attributes,
-		    evil_fns, FW_ARRAY_SIZE(evil_fns), &e);
-	rig_impostor(c, "voltage-domains", &evil.p);
+	RIG_IMPOSTOR(c, "voltage-domains", SCMI_PROTOCOL_VOLTAGE, SCMI_VOLTAGE_VERSION_2_1,
+		     evil_attributes, &e, [VOLTAGE_DOMAIN_ATTRIBUTES] = evil_domain_attributes,
+		     [VOLTAGE_DESCRIBE_LEVELS] = evil_levels, [VOLTAGE_LEVEL_SET] = evil_level_set);
 	for (e.mode = 0; e.mode < 3; e.mode++) {
 		assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
 				 -EPROTO);
@@ -402,7 +395,7 @@ static void test_hostile_platform(void **state)
 			 -EPROTO);
 	assert_int_equal(scmi_voltage_level_set(c->host, 0, true, 1000), -EPROTO);
 	assert_true(th_log_contains("VOLTAGE_LEVEL_SET_COMPLETE"));
-	rig_close(c); /* before evil, which it serves, goes */
+	rig_close(c); /* before e, which the impostor reads, goes */
 }
 
 static const struct rig_cli cli_steps[] = {
