@@ -169,6 +169,29 @@ void rig_expect_oversize(struct scmi_agent *a, uint8_t proto, const struct rig_s
 void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 			    const uint32_t *w, size_t nw);
 
+/* NEGOTIATE_PROTOCOL_VERSION as one agent's client sees it. The board
+ * implements version board; negotiate (the protocol client's call)
+ * refuses refused[] (0: none) and accepts older, which lacks message gone
+ * (0: lacks none). */
+typedef int rig_negotiate_fn(struct scmi_agent *a, uint32_t version);
+struct rig_negotiation {
+	uint8_t proto;
+	int agent;
+	rig_negotiate_fn *negotiate;
+	uint32_t board, refused[2], older;
+	uint8_t gone;
+};
+/* A struct rig_negotiation, the refused versions last. */
+#define RIG_NEGOTIATION(proto, agent, negotiate, board, older, gone, ...)                          \
+	((const struct rig_negotiation){                                                           \
+		proto, agent, negotiate, board, { __VA_ARGS__ }, older, gone })
+/* Negotiate n->agent down: the refusals are -EOPNOTSUPP, then older is
+ * accepted; PROTOCOL_VERSION reports it to that agent while the others keep
+ * board, and gone no longer exists for it (PROTOCOL_MESSAGE_ATTRIBUTES). */
+void rig_negotiate_down(struct rig *r, const struct rig_negotiation *n);
+/* The host resets n->agent's configuration: the agent talks board again. */
+void rig_negotiate_reset(struct rig *r, const struct rig_negotiation *n);
+
 /* The board module of protocol proto (the test fails if there is none). */
 const struct scmi_proto_module *rig_module(uint8_t proto);
 /* A hostile platform: a protocol the test writes, served in place of the
@@ -212,8 +235,9 @@ int rig_reopen_clients(struct rig *r, const char *node, rig_patch_fn *fn, rig_in
 /* A protocol test's clients, one per agent (cls[agent id]) of the given
  * type, made by init_fn (agent, client) after every open: defines cls,
  * init_clients (a rig_init_fn), the cmocka setup recording proto and
- * reopen(r, fn), the board with the protocol's node changed by fn. */
-#define RIG_CLIENTS(type, init_fn, proto, node)                                                    \
+ * reopen(r, fn), the board with the protocol's node changed by fn, and
+ * negotiate, a rig_negotiate_fn through the agent's client. */
+#define RIG_CLIENTS(type, init_fn, proto, node, negotiate_fn)                                      \
 	static type cls[RIG_AGENTS];                                                               \
 	static void init_clients(struct rig *r)                                                    \
 	{                                                                                          \
@@ -227,6 +251,13 @@ int rig_reopen_clients(struct rig *r, const char *node, rig_patch_fn *fn, rig_in
 	static int reopen(struct rig *r, rig_patch_fn *fn)                                         \
 	{                                                                                          \
 		return rig_reopen_clients(r, node, fn, init_clients);                              \
+	}                                                                                          \
+	static int negotiate(struct scmi_agent *a, uint32_t v)                                     \
+	{                                                                                          \
+		for (int i = HOST; i <= GUEST2; i++)                                               \
+			if (cls[i].ph.agent == a)                                                  \
+				return negotiate_fn(&cls[i], v);                                   \
+		return -ENOENT;                                                                    \
 	}
 
 /* The variant must fail to open, with one line that holds each needle

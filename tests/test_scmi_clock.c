@@ -29,7 +29,8 @@
 #define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_CLOCK, __VA_ARGS__)
 
 /* Each agent's client, (re)made whenever the rig opens a board. */
-RIG_CLIENTS(struct scmi_clock_client, scmi_clock_client_init, SCMI_PROTOCOL_CLOCK, "clocks")
+RIG_CLIENTS(struct scmi_clock_client, scmi_clock_client_init, SCMI_PROTOCOL_CLOCK, "clocks",
+	    scmi_clock_negotiate_version)
 
 /* The agent's newest event evt, decoded. */
 static struct scmi_clock_rate_event last(struct rig *c, int agent, uint8_t evt)
@@ -509,17 +510,15 @@ static void test_reset_agent(void **state)
 static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
-	struct scmi_clock_client g1 = cls[GUEST1];
+	const struct rig_negotiation n =
+		RIG_NEGOTIATION(SCMI_PROTOCOL_CLOCK, GUEST1, negotiate, SCMI_CLOCK_VERSION_3,
+				SCMI_CLOCK_VERSION_1, CLOCK_NAME_GET, 0x40000, 0x20001);
+	struct scmi_clock_client *g1 = &cls[GUEST1];
 	struct scmi_clock_info i;
-	uint32_t v, attr;
 	uint8_t rx[64];
 	size_t len;
 
-	assert_int_equal(scmi_clock_negotiate_version(&g1, 0x40000), -EOPNOTSUPP);
-	assert_int_equal(scmi_clock_negotiate_version(&g1, 0x20001), -EOPNOTSUPP);
-	assert_int_equal(scmi_clock_negotiate_version(&g1, SCMI_CLOCK_VERSION_1), 0);
-	assert_int_equal(scmi_base_protocol_version(c->ag[GUEST1], SCMI_PROTOCOL_CLOCK, &v), 0);
-	assert_int_equal(v, SCMI_CLOCK_VERSION_1);
+	rig_negotiate_down(c, &n);
 	/* version 1.0 for guest1 only */
 	assert_int_equal(raw(c, GUEST1, CLOCK_ATTRIBUTES, (uint32_t[]){ ETH }, 1, rx, &len), 0);
 	assert_int_equal(len, 20);
@@ -528,18 +527,13 @@ static void test_negotiate(void **state)
 	assert_int_equal(len, 24);
 	assert_int_equal(raw(c, GUEST1, CLOCK_CONFIG_GET, (uint32_t[]){ ETH, 0 }, 2, NULL, NULL),
 			 -ENOENT);
-	assert_int_equal(scmi_base_message_attributes(c->ag[GUEST1], SCMI_PROTOCOL_CLOCK,
-						      CLOCK_NAME_GET, &attr),
-			 -ENOENT);
-	assert_int_equal(scmi_clock_notify(&g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), -ENOENT);
+	assert_int_equal(scmi_clock_notify(g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), -ENOENT);
 	/* the v1 CONFIG_SET layout */
-	assert_int_equal(scmi_clock_enable(&g1, ETH, true), 0);
-	assert_int_equal(scmi_clock_info_get(&g1, ETH, &i), 0);
+	assert_int_equal(scmi_clock_enable(g1, ETH, true), 0);
+	assert_int_equal(scmi_clock_info_get(g1, ETH, &i), 0);
 	assert_true(i.enabled);
 	/* a reset of the agent forgets the negotiation */
-	assert_int_equal(scmi_base_reset_agent_configuration(c->ag[HOST], GUEST1, false), 0);
-	assert_int_equal(scmi_base_protocol_version(c->ag[GUEST1], SCMI_PROTOCOL_CLOCK, &v), 0);
-	assert_int_equal(v, SCMI_CLOCK_VERSION_3);
+	rig_negotiate_reset(c, &n);
 }
 
 static void set_v1(void *fdt, int node, const void *arg)

@@ -332,15 +332,15 @@ static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
 	struct scmi_perf_opp o[SCMI_PERF_MAX_LEVELS];
-	uint32_t v, attr, w[2] = { D_CPU, 0 };
+	uint32_t attr, w[2] = { D_CPU, 0 };
 	unsigned int parts;
 	uint8_t rx[128];
 	size_t n, len;
+	const struct rig_negotiation neg =
+		RIG_NEGOTIATION(SCMI_PROTOCOL_PERF, HOST, scmi_perf_negotiate_version,
+				SCMI_PERF_VERSION_4_1, SCMI_PERF_VERSION_3_0, 0, 0x50000);
 
-	assert_int_equal(scmi_perf_negotiate_version(c->host, 0x50000), -EOPNOTSUPP);
-	assert_int_equal(scmi_perf_negotiate_version(c->host, SCMI_PERF_VERSION_3_0), 0);
-	assert_int_equal(scmi_base_protocol_version(c->host, SCMI_PROTOCOL_PERF, &v), 0);
-	assert_int_equal(v, SCMI_PERF_VERSION_3_0);
+	rig_negotiate_down(c, &neg);
 	/* 3.0: 12-byte levels, all eight in one reply. */
 	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), 0);
 	assert_int_equal(fw_get_le16(rx), 8);
@@ -362,7 +362,7 @@ static void test_negotiate(void **state)
 						      SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr),
 			 0);
 	/* A reset restores 4.1 (negotiating never goes back up). */
-	assert_int_equal(scmi_base_reset_agent_configuration(c->host, 1, false), 0);
+	rig_negotiate_reset(c, &neg);
 	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), 0);
 	assert_int_equal(fw_get_le16(rx), 6);
 }

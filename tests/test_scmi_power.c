@@ -319,26 +319,23 @@ static void test_reset_agent(void **state)
 static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
-	uint32_t attr, v, w = D_MMC;
+	uint32_t w = D_MMC;
 	struct scmi_power_domain_info d;
 
-	assert_int_equal(scmi_power_negotiate_version(c->host, 0x40000), -EOPNOTSUPP);
-	assert_int_equal(scmi_power_negotiate_version(c->host, 0x20001), -EOPNOTSUPP);
-	assert_int_equal(scmi_power_negotiate_version(c->host, SCMI_POWER_VERSION_2_0), 0);
+	const struct rig_negotiation n = RIG_NEGOTIATION(
+		SCMI_PROTOCOL_POWER, HOST, scmi_power_negotiate_version, SCMI_POWER_VERSION_3_1,
+		SCMI_POWER_VERSION_2_0, POWER_DOMAIN_NAME_GET, 0x40000, 0x20001);
+
 	/* PROTOCOL_VERSION tells the negotiated version. */
-	assert_int_equal(scmi_base_protocol_version(c->host, SCMI_PROTOCOL_POWER, &v), 0);
-	assert_int_equal(v, SCMI_POWER_VERSION_2_0);
+	rig_negotiate_down(c, &n);
 	/* As a 2.0 platform: no NAME_GET, no extended-name flag. */
 	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), -ENOENT);
-	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_POWER,
-						      POWER_DOMAIN_NAME_GET, &attr),
-			 -ENOENT);
 	assert_int_equal(scmi_power_domain_info(c->host, SCMI_POWER_VERSION_2_0, D_MMC, &d), 0);
 	assert_false(d.flags & SUPPORTS_EXTENDED_NAMES);
 	assert_string_equal(d.name, "mmc0-storage-po");
 	/* Other agents keep 3.1; a reset restores it. */
 	assert_int_equal(raw(c->g2, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), 0);
-	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	rig_negotiate_reset(c, &n);
 	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), 0);
 }
 

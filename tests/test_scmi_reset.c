@@ -27,7 +27,8 @@
 #define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_RESET, __VA_ARGS__)
 
 /* Each agent's client, (re)made whenever the rig opens a board. */
-RIG_CLIENTS(struct scmi_reset_client, scmi_reset_client_init, SCMI_PROTOCOL_RESET, "reset-domains")
+RIG_CLIENTS(struct scmi_reset_client, scmi_reset_client_init, SCMI_PROTOCOL_RESET, "reset-domains",
+	    scmi_reset_negotiate_version)
 
 /* The agent's newest event, decoded. */
 static struct scmi_reset_event last(struct rig *c, int agent)
@@ -296,29 +297,25 @@ static void test_reset_agent(void **state)
 static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
-	struct scmi_reset_client g1 = cls[GUEST1];
+	const struct rig_negotiation n =
+		RIG_NEGOTIATION(SCMI_PROTOCOL_RESET, GUEST1, negotiate, SCMI_RESET_VERSION_31,
+				SCMI_RESET_VERSION_1, RESET_DOMAIN_NAME_GET, 0x30002, 0x20001);
+	struct scmi_reset_client *g1 = &cls[GUEST1];
 	struct scmi_reset_info i;
 	uint8_t rx[128];
 	size_t len;
-	uint32_t v;
 
-	assert_int_equal(scmi_reset_negotiate_version(&g1, 0x30002), -EOPNOTSUPP);
-	assert_int_equal(scmi_reset_negotiate_version(&g1, 0x20001), -EOPNOTSUPP);
-	assert_int_equal(scmi_reset_negotiate_version(&g1, SCMI_RESET_VERSION_1), 0);
-	assert_int_equal(scmi_base_protocol_version(c->ag[GUEST1], SCMI_PROTOCOL_RESET, &v), 0);
-	assert_int_equal(v, SCMI_RESET_VERSION_1);
-	assert_int_equal(scmi_base_protocol_version(c->ag[HOST], SCMI_PROTOCOL_RESET, &v), 0);
-	assert_int_equal(v, SCMI_RESET_VERSION_31);
+	rig_negotiate_down(c, &n);
 	/* no name messages in 1.0, and no extended-name bit */
 	assert_int_equal(raw(c, GUEST1, RESET_DOMAIN_NAME_GET, (uint32_t[]){ ETH }, 1, NULL, NULL),
 			 -ENOENT);
-	assert_int_equal(scmi_reset_domain_info(&g1, ETH, &i), 0);
+	assert_int_equal(scmi_reset_domain_info(g1, ETH, &i), 0);
 	assert_false(i.attributes & SCMI_RESET_SUPPORTS_EXTENDED_NAMES);
 	assert_int_equal(raw(c, HOST, RESET_DOMAIN_ATTRIBUTES, (uint32_t[]){ MMC }, 1, rx, &len),
 			 0);
 	assert_true(fw_get_le32(rx) & SCMI_RESET_SUPPORTS_EXTENDED_NAMES);
 	/* NEGOTIATE itself belongs to 3.1: gone for an agent talking 1.0 */
-	assert_int_equal(scmi_reset_negotiate_version(&g1, SCMI_RESET_VERSION_31), -EOPNOTSUPP);
+	assert_int_equal(scmi_reset_negotiate_version(g1, SCMI_RESET_VERSION_31), -EOPNOTSUPP);
 }
 
 static void set_v1(void *fdt, int node, const void *arg)

@@ -253,22 +253,24 @@ static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
 	struct scmi_voltage_info v;
-	uint32_t version, attr, w[1] = { D_MMC };
+	uint32_t version, w[1] = { D_MMC };
 	unsigned int num;
 
-	assert_int_equal(scmi_voltage_negotiate_version(c->host, 0x30000), -EOPNOTSUPP);
-	assert_int_equal(scmi_voltage_negotiate_version(c->host, SCMI_VOLTAGE_VERSION_1_0), 0);
+	const struct rig_negotiation n =
+		RIG_NEGOTIATION(SCMI_PROTOCOL_VOLTAGE, HOST, scmi_voltage_negotiate_version,
+				SCMI_VOLTAGE_VERSION_2_1, SCMI_VOLTAGE_VERSION_1_0,
+				VOLTAGE_DOMAIN_NAME_GET, 0x30000);
+
+	rig_negotiate_down(c, &n);
 	assert_int_equal(scmi_voltage_proto_info_get(c->host, &version, &num), 0);
 	assert_int_equal(version, SCMI_VOLTAGE_VERSION_1_0);
 	assert_int_equal(raw(c->host, VOLTAGE_DOMAIN_NAME_GET, w, 1, NULL, NULL), SCMI_NOT_FOUND);
-	assert_int_equal(scmi_voltage_message_attributes(c->host, VOLTAGE_DOMAIN_NAME_GET, &attr),
-			 -ENOENT);
 	assert_int_equal(scmi_voltage_domain_info(c->host, version, D_MMC, &v), 0);
 	assert_string_equal(v.name, "vdd-mmc-io-sign");
 	/* guest1 still talks 2.1; a reset gives the host back 2.1. */
 	assert_int_equal(scmi_voltage_proto_info_get(c->g1, &version, &num), 0);
 	assert_int_equal(version, SCMI_VOLTAGE_VERSION_2_1);
-	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	rig_negotiate_reset(c, &n);
 	assert_int_equal(scmi_voltage_proto_info_get(c->host, &version, &num), 0);
 	assert_int_equal(version, SCMI_VOLTAGE_VERSION_2_1);
 }
