@@ -223,16 +223,26 @@ static void test_reference_counting(void **state)
 	assert_int_equal(get_state(c->host, D_CPU), SCMI_POWER_STATE_OFF);
 }
 
+typedef int notify_fn(struct scmi_agent *a, uint32_t domain, bool enable);
+
+/* Enabling events of message msg (through notify) fails for a, with its
+ * access to eth0, on bad flag bits and an unknown domain, and for denied on
+ * its domain d. */
+static void expect_notify_errors(struct scmi_agent *a, uint8_t msg, notify_fn *notify,
+				 struct scmi_agent *denied, uint32_t d)
+{
+	assert_int_equal(raw(a, msg, (uint32_t[]){ D_ETH, 2 }, 2, NULL, NULL), -EINVAL);
+	assert_int_equal(raw(a, msg, (uint32_t[]){ D_ETH, 0x100 }, 2, NULL, NULL), -EINVAL);
+	assert_int_equal(notify(a, 4, true), -ENOENT);
+	assert_int_equal(notify(denied, d, true), -EACCES);
+}
+
 static void test_state_changed_events(void **state)
 {
 	struct rig *c = *state;
 	struct ev e;
 
-	/* Enable errors: bad flag bits, unknown domain, no access. */
-	assert_int_equal(raw(c->g1, POWER_STATE_NOTIFY, (uint32_t[]){ D_ETH, 2 }, 2, NULL, NULL),
-			 -EINVAL);
-	assert_int_equal(scmi_power_state_notify(c->g1, 7, true), -ENOENT);
-	assert_int_equal(scmi_power_state_notify(c->g2, D_ETH, true), -EACCES);
+	expect_notify_errors(c->g1, POWER_STATE_NOTIFY, scmi_power_state_notify, c->g2, D_ETH);
 	assert_int_equal(scmi_power_state_notify(c->g1, D_ETH, true), 0);
 	assert_int_equal(scmi_power_state_notify(c->g2, D_MMC, true), 0);
 	/* A change by the host reaches guest1, naming the host. */
@@ -251,9 +261,8 @@ static void test_state_changed_events(void **state)
 	assert_int_equal(scmi_power_state_notify(c->host, D_ETH, true), 0);
 	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
 	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
-	e = wait_seen(c, HOST, 1);
-	assert_int_equal(e.agent, GUEST1);
-	assert_int_equal(e.state, SCMI_POWER_STATE_OFF);
+	expect_event(wait_seen(c, HOST, 1), SCMI_EVENT_POWER_STATE_CHANGED, GUEST1, D_ETH,
+		     SCMI_POWER_STATE_OFF);
 	assert_int_equal(scmi_power_state_notify(c->g1, D_ETH, true), 0);
 	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_ON, false), 0);
 	e = wait_seen(c, GUEST1, 2);
@@ -264,13 +273,9 @@ static void test_state_changed_events(void **state)
 static void test_change_requested_events(void **state)
 {
 	struct rig *c = *state;
-	struct ev e;
 
-	assert_int_equal(scmi_power_change_requested_notify(c->g1, D_CPU, true), -EACCES);
-	assert_int_equal(scmi_power_change_requested_notify(c->host, 4, true), -ENOENT);
-	assert_int_equal(raw(c->host, POWER_STATE_CHANGE_REQUESTED_NOTIFY,
-			     (uint32_t[]){ D_ETH, 0x100 }, 2, NULL, NULL),
-			 -EINVAL);
+	expect_notify_errors(c->host, POWER_STATE_CHANGE_REQUESTED_NOTIFY,
+			     scmi_power_change_requested_notify, c->g1, D_CPU);
 	assert_int_equal(scmi_power_change_requested_notify(c->host, D_ETH, true), 0);
 	assert_int_equal(scmi_power_change_requested_notify(c->g1, D_ETH, true), 0);
 	/* guest1 asks: the host hears of it, guest1 (the requester) does not. */
@@ -279,10 +284,8 @@ static void test_change_requested_events(void **state)
 		     SCMI_POWER_STATE_ON);
 	/* Even a request that changes nothing is announced. */
 	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
-	e = wait_seen(c, GUEST1, 1);
-	assert_int_equal(e.evt, SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED);
-	assert_int_equal(e.agent, HOST);
-	assert_int_equal(e.state, SCMI_POWER_STATE_OFF);
+	expect_event(wait_seen(c, GUEST1, 1), SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED, HOST, D_ETH,
+		     SCMI_POWER_STATE_OFF);
 	assert_int_equal(rig_seen(c, HOST, RIG_ANY), 1);
 }
 
