@@ -66,16 +66,14 @@
 #define TH_T19_(s, d, t, ...) TH_T1_(s, d, t), TH_T18_(s, d, __VA_ARGS__)
 #define TH_T20_(s, d, t, ...) TH_T1_(s, d, t), TH_T19_(s, d, __VA_ARGS__)
 
-/* A test program's main: the cmocka entries in the parentheses first, then
- * the tests named, as TH_TESTS: TH_MAIN((RIG_CLI_TEST(steps)), setup,
- * teardown, test_a, test_b, ...). */
+/* A test program's main: the tests named, as TH_TESTS, then the cmocka
+ * entries in the parentheses (none: ()): TH_MAIN((RIG_CLI_TEST(steps)),
+ * setup, teardown, test_a, test_b, ...). */
 #define TH_MAIN(entries, setup, teardown, ...)                                                     \
 	int main(void)                                                                             \
 	{                                                                                          \
-		const struct CMUnitTest tests[] = {                                                \
-			TH_UNWRAP_ entries,                                                        \
-			TH_TESTS(setup, teardown, __VA_ARGS__),                                    \
-		};                                                                                 \
+		const struct CMUnitTest tests[] = { TH_TESTS(setup, teardown, __VA_ARGS__),        \
+						    TH_UNWRAP_ entries };                          \
 		return cmocka_run_group_tests(tests, NULL, NULL);                                  \
 	}
 #define TH_UNWRAP_(...) __VA_ARGS__
