@@ -33,6 +33,51 @@
 		return 0;                                                                          \
 	}
 
+/* The cmocka entries of the tests named (up to 20), each run between setup
+ * and teardown: TH_TESTS(setup, teardown, test_a, test_b, ...) in a test
+ * list, where a file would otherwise wrap every name in the same call. */
+#define TH_TESTS(setup, teardown, ...)                                                             \
+	TH_PICK_(__VA_ARGS__, TH_T20_, TH_T19_, TH_T18_, TH_T17_, TH_T16_, TH_T15_, TH_T14_,       \
+		 TH_T13_, TH_T12_, TH_T11_, TH_T10_, TH_T9_, TH_T8_, TH_T7_, TH_T6_, TH_T5_,       \
+		 TH_T4_, TH_T3_, TH_T2_, TH_T1_, )                                                 \
+	(setup, teardown, __VA_ARGS__)
+/* The 21st argument: the TH_Tn_ for n names (a list too long has none). */
+#define TH_PICK_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,  \
+		 _19, _20, pick, ...)                                                              \
+	pick
+#define TH_T1_(s, d, t)	      cmocka_unit_test_setup_teardown(t, s, d)
+#define TH_T2_(s, d, t, ...)  TH_T1_(s, d, t), TH_T1_(s, d, __VA_ARGS__)
+#define TH_T3_(s, d, t, ...)  TH_T1_(s, d, t), TH_T2_(s, d, __VA_ARGS__)
+#define TH_T4_(s, d, t, ...)  TH_T1_(s, d, t), TH_T3_(s, d, __VA_ARGS__)
+#define TH_T5_(s, d, t, ...)  TH_T1_(s, d, t), TH_T4_(s, d, __VA_ARGS__)
+#define TH_T6_(s, d, t, ...)  TH_T1_(s, d, t), TH_T5_(s, d, __VA_ARGS__)
+#define TH_T7_(s, d, t, ...)  TH_T1_(s, d, t), TH_T6_(s, d, __VA_ARGS__)
+#define TH_T8_(s, d, t, ...)  TH_T1_(s, d, t), TH_T7_(s, d, __VA_ARGS__)
+#define TH_T9_(s, d, t, ...)  TH_T1_(s, d, t), TH_T8_(s, d, __VA_ARGS__)
+#define TH_T10_(s, d, t, ...) TH_T1_(s, d, t), TH_T9_(s, d, __VA_ARGS__)
+#define TH_T11_(s, d, t, ...) TH_T1_(s, d, t), TH_T10_(s, d, __VA_ARGS__)
+#define TH_T12_(s, d, t, ...) TH_T1_(s, d, t), TH_T11_(s, d, __VA_ARGS__)
+#define TH_T13_(s, d, t, ...) TH_T1_(s, d, t), TH_T12_(s, d, __VA_ARGS__)
+#define TH_T14_(s, d, t, ...) TH_T1_(s, d, t), TH_T13_(s, d, __VA_ARGS__)
+#define TH_T15_(s, d, t, ...) TH_T1_(s, d, t), TH_T14_(s, d, __VA_ARGS__)
+#define TH_T16_(s, d, t, ...) TH_T1_(s, d, t), TH_T15_(s, d, __VA_ARGS__)
+#define TH_T17_(s, d, t, ...) TH_T1_(s, d, t), TH_T16_(s, d, __VA_ARGS__)
+#define TH_T18_(s, d, t, ...) TH_T1_(s, d, t), TH_T17_(s, d, __VA_ARGS__)
+#define TH_T19_(s, d, t, ...) TH_T1_(s, d, t), TH_T18_(s, d, __VA_ARGS__)
+#define TH_T20_(s, d, t, ...) TH_T1_(s, d, t), TH_T19_(s, d, __VA_ARGS__)
+
+/* A test program's main: the tests named, as TH_TESTS, then the cmocka
+ * entries in the parentheses (none: ()): TH_MAIN((RIG_CLI_TEST(steps)),
+ * setup, teardown, test_a, test_b, ...). */
+#define TH_MAIN(entries, setup, teardown, ...)                                                     \
+	int main(void)                                                                             \
+	{                                                                                          \
+		const struct CMUnitTest tests[] = { TH_TESTS(setup, teardown, __VA_ARGS__),        \
+						    TH_UNWRAP_ entries };                          \
+		return cmocka_run_group_tests(tests, NULL, NULL);                                  \
+	}
+#define TH_UNWRAP_(...) __VA_ARGS__
+
 /* Start capturing log lines (all levels); the previous capture is cleared. */
 void th_log_capture(void);
 /* Whether a captured line contains needle. */

@@ -287,6 +287,36 @@ void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct ri
 	expect_size_status(a, proto, m, n, w, nw);
 }
 
+/* The version PROTOCOL_VERSION reports to agent. */
+static uint32_t version_of(struct rig *r, int agent, uint8_t proto)
+{
+	uint32_t v = 0;
+
+	assert_int_equal(scmi_base_protocol_version(r->ag[agent], proto, &v), 0);
+	return v;
+}
+
+void rig_negotiate_down(struct rig *r, const struct rig_negotiation *n)
+{
+	struct scmi_agent *a = r->ag[n->agent];
+	uint32_t attr;
+
+	for (size_t i = 0; i < FW_ARRAY_SIZE(n->refused) && n->refused[i]; i++)
+		assert_int_equal(n->negotiate(a, n->refused[i]), -EOPNOTSUPP);
+	assert_int_equal(n->negotiate(a, n->older), 0);
+	for (int i = HOST; i <= GUEST2; i++)
+		assert_int_equal(version_of(r, i, n->proto), i == n->agent ? n->older : n->board);
+	if (n->gone)
+		assert_int_equal(scmi_base_message_attributes(a, n->proto, n->gone, &attr),
+				 -ENOENT);
+}
+
+void rig_negotiate_reset(struct rig *r, const struct rig_negotiation *n)
+{
+	assert_int_equal(scmi_base_reset_agent_configuration(r->host, n->agent, false), 0);
+	assert_int_equal(version_of(r, n->agent, n->proto), n->board);
+}
+
 const struct scmi_proto_module *rig_module(uint8_t proto)
 {
 	for (size_t i = 0; i < scmi_num_modules; i++)
@@ -296,9 +326,10 @@ const struct scmi_proto_module *rig_module(uint8_t proto)
 	return NULL;
 }
 
-void rig_hostile(struct rig_hostile *h, uint8_t proto, uint32_t version,
-		 scmi_msg_handler_fn attributes, const scmi_msg_handler_fn *fn, size_t nfn,
-		 void *priv)
+/* The test's protocol in h: fn's messages with the module's sizes. */
+static void hostile_init(struct rig_hostile *h, uint8_t proto, uint32_t version,
+			 scmi_msg_handler_fn attributes, const scmi_msg_handler_fn *fn, size_t nfn,
+			 void *priv)
 {
 	const struct scmi_proto_module *m = rig_module(proto);
 	size_t n = FW_MAX(nfn, (size_t)SCMI_PROTOCOL_ATTRIBUTES + 1);
@@ -314,16 +345,18 @@ void rig_hostile(struct rig_hostile *h, uint8_t proto, uint32_t version,
 	};
 }
 
-void rig_serve(struct rig *r, const struct scmi_protocol *p)
+void rig_impostor(struct rig *r, const char *node, uint8_t proto, uint32_t version,
+		  scmi_msg_handler_fn attributes, const scmi_msg_handler_fn *fn, size_t nfn,
+		  void *priv)
 {
-	assert_int_equal(scmi_platform_register_protocol(scmi_session_platform(r->s), p), 0);
-	th_log_capture();
-}
+	uint32_t v;
 
-void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p)
-{
 	assert_int_equal(rig_reopen(r, node, rig_del_node, NULL), 0);
-	rig_serve(r, p);
+	assert_int_equal(scmi_base_protocol_version(r->host, proto, &v), -EOPNOTSUPP);
+	hostile_init(&r->impostor, proto, version, attributes, fn, nfn, priv);
+	assert_int_equal(
+		scmi_platform_register_protocol(scmi_session_platform(r->s), &r->impostor.p), 0);
+	th_log_capture();
 }
 
 /* ------------------------------------------------- the platform alone */

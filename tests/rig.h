@@ -43,6 +43,13 @@ struct rig_sink {
 	int agent;
 };
 
+/* The protocol rig_impostor serves. */
+#define RIG_HOSTILE_MSGS 32
+struct rig_hostile {
+	struct scmi_msg_desc msgs[RIG_HOSTILE_MSGS];
+	struct scmi_protocol p;
+};
+
 struct rig {
 	struct scmi_session *s;
 	union {
@@ -60,6 +67,7 @@ struct rig {
 	pthread_cond_t cond;
 	int n[RIG_AGENTS];
 	struct rig_event ev[RIG_AGENTS][RIG_EVENTS];
+	struct rig_hostile impostor; /* rig_impostor's, served until the session closes */
 };
 
 struct rig *rig_new(void);
@@ -161,26 +169,51 @@ void rig_expect_oversize(struct scmi_agent *a, uint8_t proto, const struct rig_s
 void rig_expect_size_status(struct scmi_agent *a, uint8_t proto, const struct rig_size *m, size_t n,
 			    const uint32_t *w, size_t nw);
 
-/* A hostile platform: a protocol the test writes, served in place of the
- * board's module. rig_hostile makes it claim what attributes says
- * (PROTOCOL_ATTRIBUTES; none when NULL) and answer the module's other
- * commands, each with the module's message size, through the test's
- * fn[id] (absent where NULL), at version and with priv; rig_serve
- * registers it on the rig's platform and starts capturing the log (for
- * what the agent says of it); rig_impostor first reopens the board
- * without node (the module's), as a firmware lacking it would be. */
-#define RIG_HOSTILE_MSGS 32
+/* NEGOTIATE_PROTOCOL_VERSION as one agent's client sees it. The board
+ * implements version board; negotiate (the protocol client's call)
+ * refuses refused[] (0: none) and accepts older, which lacks message gone
+ * (0: lacks none). */
+typedef int rig_negotiate_fn(struct scmi_agent *a, uint32_t version);
+struct rig_negotiation {
+	uint8_t proto;
+	int agent;
+	rig_negotiate_fn *negotiate;
+	uint32_t board, refused[2], older;
+	uint8_t gone;
+};
+/* A struct rig_negotiation, the refused versions last. */
+#define RIG_NEGOTIATION(proto, agent, negotiate, board, older, gone, ...)                          \
+	((const struct rig_negotiation){                                                           \
+		proto, agent, negotiate, board, { __VA_ARGS__ }, older, gone })
+/* Negotiate n->agent down: the refusals are -EOPNOTSUPP, then older is
+ * accepted; PROTOCOL_VERSION reports it to that agent while the others keep
+ * board, and gone no longer exists for it (PROTOCOL_MESSAGE_ATTRIBUTES). */
+void rig_negotiate_down(struct rig *r, const struct rig_negotiation *n);
+/* The host resets n->agent's configuration: the agent talks board again. */
+void rig_negotiate_reset(struct rig *r, const struct rig_negotiation *n);
+
 /* The board module of protocol proto (the test fails if there is none). */
 const struct scmi_proto_module *rig_module(uint8_t proto);
-struct rig_hostile {
-	struct scmi_msg_desc msgs[RIG_HOSTILE_MSGS];
-	struct scmi_protocol p;
-};
-void rig_hostile(struct rig_hostile *h, uint8_t proto, uint32_t version,
-		 scmi_msg_handler_fn attributes, const scmi_msg_handler_fn *fn, size_t nfn,
-		 void *priv);
-void rig_serve(struct rig *r, const struct scmi_protocol *p);
-void rig_impostor(struct rig *r, const char *node, const struct scmi_protocol *p);
+/* A hostile platform: a protocol the test writes, served in place of the
+ * board's module. rig_impostor reopens the board without node (the
+ * module's), as a firmware lacking it would be, checks that this board does
+ * not offer the protocol (NOT_SUPPORTED), and serves proto at version in
+ * the rig (until the session closes): it claims what attributes says
+ * (PROTOCOL_ATTRIBUTES; none when NULL) and answers the module's other
+ * commands, each with the module's message size, through the test's fn[id]
+ * (absent where NULL), with priv. The log is captured from then on (for
+ * what the agent says of it). */
+void rig_impostor(struct rig *r, const char *node, uint8_t proto, uint32_t version,
+		  scmi_msg_handler_fn attributes, const scmi_msg_handler_fn *fn, size_t nfn,
+		  void *priv);
+/* rig_impostor with the handlers given as designated initializers:
+ * RIG_IMPOSTOR(r, node, proto, version, attributes, priv, [MSG] = fn, ...). */
+#define RIG_IMPOSTOR(r, node, proto, version, attributes, priv, ...)                               \
+	rig_impostor(r, node, proto, version, attributes,                                          \
+		     (const scmi_msg_handler_fn[]){ __VA_ARGS__ },                                 \
+		     sizeof((const scmi_msg_handler_fn[]){ __VA_ARGS__ }) /                        \
+			     sizeof(scmi_msg_handler_fn),                                          \
+		     priv)
 
 /* Board variants: fn patches a node of the default board, named by its
  * path relative to /scmi-platform ("clocks") or by its full path. */
@@ -201,8 +234,10 @@ int rig_setup_clients(void **state, uint8_t proto, rig_init_fn *init);
 int rig_reopen_clients(struct rig *r, const char *node, rig_patch_fn *fn, rig_init_fn *init);
 /* A protocol test's clients, one per agent (cls[agent id]) of the given
  * type, made by init_fn (agent, client) after every open: defines cls,
- * init_clients (a rig_init_fn) and the cmocka setup recording proto. */
-#define RIG_CLIENTS(type, init_fn, proto)                                                          \
+ * init_clients (a rig_init_fn), the cmocka setup recording proto and
+ * reopen(r, fn), the board with the protocol's node changed by fn, and
+ * negotiate, a rig_negotiate_fn through the agent's client. */
+#define RIG_CLIENTS(type, init_fn, proto, node, negotiate_fn)                                      \
 	static type cls[RIG_AGENTS];                                                               \
 	static void init_clients(struct rig *r)                                                    \
 	{                                                                                          \
@@ -212,7 +247,19 @@ int rig_reopen_clients(struct rig *r, const char *node, rig_patch_fn *fn, rig_in
 	static int setup(void **state)                                                             \
 	{                                                                                          \
 		return rig_setup_clients(state, proto, init_clients);                              \
+	}                                                                                          \
+	static int reopen(struct rig *r, rig_patch_fn *fn)                                         \
+	{                                                                                          \
+		return rig_reopen_clients(r, node, fn, init_clients);                              \
+	}                                                                                          \
+	static int negotiate(struct scmi_agent *a, uint32_t v)                                     \
+	{                                                                                          \
+		for (int i = HOST; i <= GUEST2; i++)                                               \
+			if (cls[i].ph.agent == a)                                                  \
+				return negotiate_fn(&cls[i], v);                                   \
+		return -ENOENT;                                                                    \
 	}
+
 /* The variant must fail to open, with one line that holds each needle
  * given (NULL: none). */
 void rig_expect_board_error(struct rig *r, const char *node, rig_patch_fn *fn, const void *arg,

@@ -338,15 +338,5 @@ static void test_fw_live_socket(void **state)
 	assert_int_equal(engine_stop(&e), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cli),
-		cmocka_unit_test(test_cli_config),
-		cmocka_unit_test(test_usage),
-		cmocka_unit_test(test_cli_timeouts),
-		cmocka_unit_test(test_fw_live_socket),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((), NULL, NULL, test_cli, test_cli_config, test_usage, test_cli_timeouts,
+	test_fw_live_socket)

@@ -29,7 +29,8 @@
 #define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_CLOCK, __VA_ARGS__)
 
 /* Each agent's client, (re)made whenever the rig opens a board. */
-RIG_CLIENTS(struct scmi_clock_client, scmi_clock_client_init, SCMI_PROTOCOL_CLOCK)
+RIG_CLIENTS(struct scmi_clock_client, scmi_clock_client_init, SCMI_PROTOCOL_CLOCK, "clocks",
+	    scmi_clock_negotiate_version)
 
 /* The agent's newest event evt, decoded. */
 static struct scmi_clock_rate_event last(struct rig *c, int agent, uint8_t evt)
@@ -56,12 +57,6 @@ static bool rate_is(const struct rig_event *e, const void *arg)
 static void wait_rate(struct rig *c, int agent, uint8_t evt, uint64_t rate)
 {
 	rig_wait_last(c, agent, evt, rate_is, &rate);
-}
-
-/* The default board with the clocks node changed by fn, opened. */
-static int reopen(struct rig *c, rig_patch_fn *fn)
-{
-	return rig_reopen_clients(c, "clocks", fn, init_clients);
 }
 
 /* ------------------------------------------------------------ discovery */
@@ -515,17 +510,15 @@ static void test_reset_agent(void **state)
 static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
-	struct scmi_clock_client g1 = cls[GUEST1];
+	const struct rig_negotiation n =
+		RIG_NEGOTIATION(SCMI_PROTOCOL_CLOCK, GUEST1, negotiate, SCMI_CLOCK_VERSION_3,
+				SCMI_CLOCK_VERSION_1, CLOCK_NAME_GET, 0x40000, 0x20001);
+	struct scmi_clock_client *g1 = &cls[GUEST1];
 	struct scmi_clock_info i;
-	uint32_t v, attr;
 	uint8_t rx[64];
 	size_t len;
 
-	assert_int_equal(scmi_clock_negotiate_version(&g1, 0x40000), -EOPNOTSUPP);
-	assert_int_equal(scmi_clock_negotiate_version(&g1, 0x20001), -EOPNOTSUPP);
-	assert_int_equal(scmi_clock_negotiate_version(&g1, SCMI_CLOCK_VERSION_1), 0);
-	assert_int_equal(scmi_base_protocol_version(c->ag[GUEST1], SCMI_PROTOCOL_CLOCK, &v), 0);
-	assert_int_equal(v, SCMI_CLOCK_VERSION_1);
+	rig_negotiate_down(c, &n);
 	/* version 1.0 for guest1 only */
 	assert_int_equal(raw(c, GUEST1, CLOCK_ATTRIBUTES, (uint32_t[]){ ETH }, 1, rx, &len), 0);
 	assert_int_equal(len, 20);
@@ -534,18 +527,13 @@ static void test_negotiate(void **state)
 	assert_int_equal(len, 24);
 	assert_int_equal(raw(c, GUEST1, CLOCK_CONFIG_GET, (uint32_t[]){ ETH, 0 }, 2, NULL, NULL),
 			 -ENOENT);
-	assert_int_equal(scmi_base_message_attributes(c->ag[GUEST1], SCMI_PROTOCOL_CLOCK,
-						      CLOCK_NAME_GET, &attr),
-			 -ENOENT);
-	assert_int_equal(scmi_clock_notify(&g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), -ENOENT);
+	assert_int_equal(scmi_clock_notify(g1, ETH, SCMI_EVENT_CLOCK_RATE_CHANGED, true), -ENOENT);
 	/* the v1 CONFIG_SET layout */
-	assert_int_equal(scmi_clock_enable(&g1, ETH, true), 0);
-	assert_int_equal(scmi_clock_info_get(&g1, ETH, &i), 0);
+	assert_int_equal(scmi_clock_enable(g1, ETH, true), 0);
+	assert_int_equal(scmi_clock_info_get(g1, ETH, &i), 0);
 	assert_true(i.enabled);
 	/* a reset of the agent forgets the negotiation */
-	assert_int_equal(scmi_base_reset_agent_configuration(c->ag[HOST], GUEST1, false), 0);
-	assert_int_equal(scmi_base_protocol_version(c->ag[GUEST1], SCMI_PROTOCOL_CLOCK, &v), 0);
-	assert_int_equal(v, SCMI_CLOCK_VERSION_3);
+	rig_negotiate_reset(c, &n);
 }
 
 static void set_v1(void *fdt, int node, const void *arg)
@@ -685,15 +673,6 @@ static void evil_parents(struct scmi_msg *m)
 		scmi_msg_put_u32(m, 0);
 }
 
-static const scmi_msg_handler_fn evil_fns[] = {
-	[CLOCK_ATTRIBUTES] = evil_short,  [CLOCK_DESCRIBE_RATES] = evil_describe,
-	[CLOCK_RATE_SET] = evil_rate_set, [CLOCK_RATE_GET] = evil_short,
-	[CLOCK_CONFIG_GET] = evil_short,  [CLOCK_POSSIBLE_PARENTS_GET] = evil_parents,
-	[CLOCK_PARENT_GET] = evil_empty,
-};
-
-static struct rig_hostile evil_clock; /* served until the rig closes */
-
 static void test_hostile_firmware(void **state)
 {
 	struct rig *c = *state;
@@ -704,11 +683,11 @@ static void test_hostile_firmware(void **state)
 	uint64_t r;
 	bool on;
 
-	assert_int_equal(rig_reopen(c, "clocks", rig_del_node, NULL), 0);
-	assert_int_equal(scmi_clock_client_init(c->host, &cl), -EOPNOTSUPP);
-	rig_hostile(&evil_clock, SCMI_PROTOCOL_CLOCK, SCMI_CLOCK_VERSION_3, evil_attributes,
-		    evil_fns, FW_ARRAY_SIZE(evil_fns), NULL);
-	rig_serve(c, &evil_clock.p);
+	RIG_IMPOSTOR(c, "clocks", SCMI_PROTOCOL_CLOCK, SCMI_CLOCK_VERSION_3, evil_attributes,
+		     NULL, [CLOCK_ATTRIBUTES] = evil_short, [CLOCK_DESCRIBE_RATES] = evil_describe,
+		     [CLOCK_RATE_SET] = evil_rate_set, [CLOCK_RATE_GET] = evil_short,
+		     [CLOCK_CONFIG_GET] = evil_short, [CLOCK_POSSIBLE_PARENTS_GET] = evil_parents,
+		     [CLOCK_PARENT_GET] = evil_empty);
 	assert_int_equal(scmi_clock_client_init(c->host, &cl), 0);
 	assert_int_equal(cl.num_clocks, 4);
 
@@ -796,17 +775,7 @@ static const struct rig_cli cli_steps[] = {
 	{ { "clock", "--help" }, .out = "usage: fwkit scmi" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_discovery),	  T(test_multipart_raw), T(test_errors),
-		T(test_rate_rounding),	  T(test_async),	 T(test_permissions),
-		T(test_enable_refcount),  T(test_notifications), T(test_reset_agent),
-		T(test_negotiate),	  T(test_version1),	 T(test_version2),
-		T(test_hostile_firmware), T(test_board_errors),	 RIG_CLI_TEST(cli_steps),
-#undef T
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_CLI_TEST(cli_steps)), setup, rig_teardown, test_discovery, test_multipart_raw,
+	test_errors, test_rate_rounding, test_async, test_permissions, test_enable_refcount,
+	test_notifications, test_reset_agent, test_negotiate, test_version1, test_version2,
+	test_hostile_firmware, test_board_errors)

@@ -332,15 +332,15 @@ static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
 	struct scmi_perf_opp o[SCMI_PERF_MAX_LEVELS];
-	uint32_t v, attr, w[2] = { D_CPU, 0 };
+	uint32_t attr, w[2] = { D_CPU, 0 };
 	unsigned int parts;
 	uint8_t rx[128];
 	size_t n, len;
+	const struct rig_negotiation neg =
+		RIG_NEGOTIATION(SCMI_PROTOCOL_PERF, HOST, scmi_perf_negotiate_version,
+				SCMI_PERF_VERSION_4_1, SCMI_PERF_VERSION_3_0, 0, 0x50000);
 
-	assert_int_equal(scmi_perf_negotiate_version(c->host, 0x50000), -EOPNOTSUPP);
-	assert_int_equal(scmi_perf_negotiate_version(c->host, SCMI_PERF_VERSION_3_0), 0);
-	assert_int_equal(scmi_base_protocol_version(c->host, SCMI_PROTOCOL_PERF, &v), 0);
-	assert_int_equal(v, SCMI_PERF_VERSION_3_0);
+	rig_negotiate_down(c, &neg);
 	/* 3.0: 12-byte levels, all eight in one reply. */
 	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), 0);
 	assert_int_equal(fw_get_le16(rx), 8);
@@ -362,7 +362,7 @@ static void test_negotiate(void **state)
 						      SCMI_NEGOTIATE_PROTOCOL_VERSION, &attr),
 			 0);
 	/* A reset restores 4.1 (negotiating never goes back up). */
-	assert_int_equal(scmi_base_reset_agent_configuration(c->host, 1, false), 0);
+	rig_negotiate_reset(c, &neg);
 	assert_int_equal(raw(c->host, PERF_DESCRIBE_LEVELS, w, 2, rx, &len), 0);
 	assert_int_equal(fw_get_le16(rx), 6);
 }
@@ -452,12 +452,6 @@ static void lie_levels(struct scmi_msg *m)
 		scmi_msg_put_u32(m, 100 + (uint32_t)i);
 }
 
-static const scmi_msg_handler_fn lie_fns[] = {
-	[PERF_DESCRIBE_LEVELS] = lie_levels,
-};
-
-static struct rig_hostile lie_proto;
-
 static void test_client_checks(void **state)
 {
 	struct rig *c = *state;
@@ -465,9 +459,8 @@ static void test_client_checks(void **state)
 	unsigned int parts;
 	size_t n;
 
-	rig_hostile(&lie_proto, SCMI_PROTOCOL_PERF, SCMI_PERF_VERSION_4_0, NULL, lie_fns,
-		    FW_ARRAY_SIZE(lie_fns), NULL);
-	rig_impostor(c, "perf-domains", &lie_proto.p);
+	RIG_IMPOSTOR(c, "perf-domains", SCMI_PROTOCOL_PERF, SCMI_PERF_VERSION_4_0, NULL,
+		     NULL, [PERF_DESCRIBE_LEVELS] = lie_levels);
 	for (g_lie = 0; g_lie < 3; g_lie++)
 		assert_int_equal(scmi_perf_describe_levels(c->host, SCMI_PERF_VERSION_4_0, 0, o,
 							   FW_ARRAY_SIZE(o), &n, &parts),
@@ -513,26 +506,7 @@ static const struct rig_cli cli_steps[] = {
 	{ { TMO, "perf", "--help" }, 0, .out = "usage: fwkit scmi perf" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_discovery),
-		RIG_SIZES_TEST(setup, SCMI_PROTOCOL_PERF, sizes, 0, 0, 0, 0),
-		T(test_describe_levels_multipart),
-		T(test_level_and_limits),
-		T(test_per_agent_requests),
-		T(test_events),
-		T(test_reset_agent),
-		T(test_fastchannel),
-		T(test_negotiate),
-		T(test_version_1_0),
-		T(test_approximate_level),
-		T(test_client_checks),
-		T(test_board_errors),
-		RIG_CLI_TEST(cli_steps),
-#undef T
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_SIZES_TEST(setup, SCMI_PROTOCOL_PERF, sizes, 0, 0, 0, 0), RIG_CLI_TEST(cli_steps)),
+	setup, rig_teardown, test_discovery, test_describe_levels_multipart, test_level_and_limits,
+	test_per_agent_requests, test_events, test_reset_agent, test_fastchannel, test_negotiate,
+	test_version_1_0, test_approximate_level, test_client_checks, test_board_errors)

@@ -526,25 +526,7 @@ static const struct rig_cli cli_steps[] = {
 	{ { "pinctrl", "--help" }, .out = "select-function GROUP FUNCTION" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, rig_setup, rig_teardown)
-		T(test_version_and_attributes),
-		T(test_sizes),
-		T(test_attributes_and_names),
-		T(test_list_associations),
-		T(test_settings_multipart),
-		T(test_settings_get_configure),
-		T(test_function_select),
-		T(test_request_release),
-		T(test_permissions),
-		T(test_reset_agent),
-#undef T
-		cmocka_unit_test_setup_teardown(test_board_errors, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_board_version, rig_setup, rig_teardown),
-		RIG_CLI_TEST(cli_steps),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_CLI_TEST(cli_steps)), rig_setup, rig_teardown, test_version_and_attributes, test_sizes,
+	test_attributes_and_names, test_list_associations, test_settings_multipart,
+	test_settings_get_configure, test_function_select, test_request_release, test_permissions,
+	test_reset_agent, test_board_errors, test_board_version)

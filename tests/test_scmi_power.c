@@ -223,16 +223,26 @@ static void test_reference_counting(void **state)
 	assert_int_equal(get_state(c->host, D_CPU), SCMI_POWER_STATE_OFF);
 }
 
+typedef int notify_fn(struct scmi_agent *a, uint32_t domain, bool enable);
+
+/* Enabling events of message msg (through notify) fails for a, with its
+ * access to eth0, on bad flag bits and an unknown domain, and for denied on
+ * its domain d. */
+static void expect_notify_errors(struct scmi_agent *a, uint8_t msg, notify_fn *notify,
+				 struct scmi_agent *denied, uint32_t d)
+{
+	assert_int_equal(raw(a, msg, (uint32_t[]){ D_ETH, 2 }, 2, NULL, NULL), -EINVAL);
+	assert_int_equal(raw(a, msg, (uint32_t[]){ D_ETH, 0x100 }, 2, NULL, NULL), -EINVAL);
+	assert_int_equal(notify(a, 4, true), -ENOENT);
+	assert_int_equal(notify(denied, d, true), -EACCES);
+}
+
 static void test_state_changed_events(void **state)
 {
 	struct rig *c = *state;
 	struct ev e;
 
-	/* Enable errors: bad flag bits, unknown domain, no access. */
-	assert_int_equal(raw(c->g1, POWER_STATE_NOTIFY, (uint32_t[]){ D_ETH, 2 }, 2, NULL, NULL),
-			 -EINVAL);
-	assert_int_equal(scmi_power_state_notify(c->g1, 7, true), -ENOENT);
-	assert_int_equal(scmi_power_state_notify(c->g2, D_ETH, true), -EACCES);
+	expect_notify_errors(c->g1, POWER_STATE_NOTIFY, scmi_power_state_notify, c->g2, D_ETH);
 	assert_int_equal(scmi_power_state_notify(c->g1, D_ETH, true), 0);
 	assert_int_equal(scmi_power_state_notify(c->g2, D_MMC, true), 0);
 	/* A change by the host reaches guest1, naming the host. */
@@ -251,9 +261,8 @@ static void test_state_changed_events(void **state)
 	assert_int_equal(scmi_power_state_notify(c->host, D_ETH, true), 0);
 	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
 	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
-	e = wait_seen(c, HOST, 1);
-	assert_int_equal(e.agent, GUEST1);
-	assert_int_equal(e.state, SCMI_POWER_STATE_OFF);
+	expect_event(wait_seen(c, HOST, 1), SCMI_EVENT_POWER_STATE_CHANGED, GUEST1, D_ETH,
+		     SCMI_POWER_STATE_OFF);
 	assert_int_equal(scmi_power_state_notify(c->g1, D_ETH, true), 0);
 	assert_int_equal(scmi_power_state_set(c->g1, D_ETH, SCMI_POWER_STATE_ON, false), 0);
 	e = wait_seen(c, GUEST1, 2);
@@ -264,13 +273,9 @@ static void test_state_changed_events(void **state)
 static void test_change_requested_events(void **state)
 {
 	struct rig *c = *state;
-	struct ev e;
 
-	assert_int_equal(scmi_power_change_requested_notify(c->g1, D_CPU, true), -EACCES);
-	assert_int_equal(scmi_power_change_requested_notify(c->host, 4, true), -ENOENT);
-	assert_int_equal(raw(c->host, POWER_STATE_CHANGE_REQUESTED_NOTIFY,
-			     (uint32_t[]){ D_ETH, 0x100 }, 2, NULL, NULL),
-			 -EINVAL);
+	expect_notify_errors(c->host, POWER_STATE_CHANGE_REQUESTED_NOTIFY,
+			     scmi_power_change_requested_notify, c->g1, D_CPU);
 	assert_int_equal(scmi_power_change_requested_notify(c->host, D_ETH, true), 0);
 	assert_int_equal(scmi_power_change_requested_notify(c->g1, D_ETH, true), 0);
 	/* guest1 asks: the host hears of it, guest1 (the requester) does not. */
@@ -279,10 +284,8 @@ static void test_change_requested_events(void **state)
 		     SCMI_POWER_STATE_ON);
 	/* Even a request that changes nothing is announced. */
 	assert_int_equal(scmi_power_state_set(c->host, D_ETH, SCMI_POWER_STATE_OFF, false), 0);
-	e = wait_seen(c, GUEST1, 1);
-	assert_int_equal(e.evt, SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED);
-	assert_int_equal(e.agent, HOST);
-	assert_int_equal(e.state, SCMI_POWER_STATE_OFF);
+	expect_event(wait_seen(c, GUEST1, 1), SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED, HOST, D_ETH,
+		     SCMI_POWER_STATE_OFF);
 	assert_int_equal(rig_seen(c, HOST, RIG_ANY), 1);
 }
 
@@ -319,26 +322,23 @@ static void test_reset_agent(void **state)
 static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
-	uint32_t attr, v, w = D_MMC;
+	uint32_t w = D_MMC;
 	struct scmi_power_domain_info d;
 
-	assert_int_equal(scmi_power_negotiate_version(c->host, 0x40000), -EOPNOTSUPP);
-	assert_int_equal(scmi_power_negotiate_version(c->host, 0x20001), -EOPNOTSUPP);
-	assert_int_equal(scmi_power_negotiate_version(c->host, SCMI_POWER_VERSION_2_0), 0);
+	const struct rig_negotiation n = RIG_NEGOTIATION(
+		SCMI_PROTOCOL_POWER, HOST, scmi_power_negotiate_version, SCMI_POWER_VERSION_3_1,
+		SCMI_POWER_VERSION_2_0, POWER_DOMAIN_NAME_GET, 0x40000, 0x20001);
+
 	/* PROTOCOL_VERSION tells the negotiated version. */
-	assert_int_equal(scmi_base_protocol_version(c->host, SCMI_PROTOCOL_POWER, &v), 0);
-	assert_int_equal(v, SCMI_POWER_VERSION_2_0);
+	rig_negotiate_down(c, &n);
 	/* As a 2.0 platform: no NAME_GET, no extended-name flag. */
 	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), -ENOENT);
-	assert_int_equal(scmi_base_message_attributes(c->host, SCMI_PROTOCOL_POWER,
-						      POWER_DOMAIN_NAME_GET, &attr),
-			 -ENOENT);
 	assert_int_equal(scmi_power_domain_info(c->host, SCMI_POWER_VERSION_2_0, D_MMC, &d), 0);
 	assert_false(d.flags & SUPPORTS_EXTENDED_NAMES);
 	assert_string_equal(d.name, "mmc0-storage-po");
 	/* Other agents keep 3.1; a reset restores it. */
 	assert_int_equal(raw(c->g2, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), 0);
-	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	rig_negotiate_reset(c, &n);
 	assert_int_equal(raw(c->host, POWER_DOMAIN_NAME_GET, &w, 1, NULL, NULL), 0);
 }
 
@@ -411,26 +411,8 @@ static const struct rig_cli cli_steps[] = {
 	{ { TMO, "power", "--help" }, 0, .out = "usage: fwkit scmi power" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_protocol_info),
-		T(test_domain_attributes),
-		RIG_SIZES_TEST(setup, SCMI_PROTOCOL_POWER, sizes, 0, 0, 0, 0),
-		T(test_state_set_get),
-		T(test_async_delayed_response),
-		T(test_async_concurrent),
-		T(test_reference_counting),
-		T(test_state_changed_events),
-		T(test_change_requested_events),
-		T(test_reset_agent),
-		T(test_negotiate),
-		T(test_version_1_0),
-		T(test_board_errors),
-		RIG_CLI_TEST(cli_steps),
-#undef T
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_SIZES_TEST(setup, SCMI_PROTOCOL_POWER, sizes, 0, 0, 0, 0), RIG_CLI_TEST(cli_steps)),
+	setup, rig_teardown, test_protocol_info, test_domain_attributes, test_state_set_get,
+	test_async_delayed_response, test_async_concurrent, test_reference_counting,
+	test_state_changed_events, test_change_requested_events, test_reset_agent, test_negotiate,
+	test_version_1_0, test_board_errors)

@@ -412,23 +412,8 @@ static const struct rig_cli cli_steps[] = {
 	  .err_is = "fwkit: no powercap domain called 'nosuch'\n" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_version_and_attributes),
-		T(test_sizes),
-		T(test_domain_attributes),
-		T(test_cap_and_pai),
-		T(test_async_cap_set),
-		T(test_arbitration),
-		T(test_notifications),
-		T(test_reset_agent),
-#undef T
-		cmocka_unit_test_setup_teardown(test_board_errors, rig_setup, rig_teardown),
-		cmocka_unit_test_setup_teardown(test_version_1_0, rig_setup, rig_teardown),
-		RIG_CLI_TEST(cli_steps),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((TH_TESTS(rig_setup, rig_teardown, test_board_errors, test_version_1_0),
+	 RIG_CLI_TEST(cli_steps)),
+	setup, rig_teardown, test_version_and_attributes, test_sizes, test_domain_attributes,
+	test_cap_and_pai, test_async_cap_set, test_arbitration, test_notifications,
+	test_reset_agent)

@@ -223,6 +223,14 @@ struct long_name {
 	size_t name_at; /* the short name's offset in the attributes reply */
 	const char *name;
 };
+/* The board's two: power's and reset's mmc domains. */
+enum { LONG_PD_MMC, LONG_RESET_MMC };
+static const struct long_name long_names[] = {
+	[LONG_PD_MMC] = { SCMI_PROTOCOL_POWER, POWER_DOMAIN_ATTRIBUTES, POWER_DOMAIN_NAME_GET,
+			  PD_MMC, 4, "mmc0-storage-power-domain" },
+	[LONG_RESET_MMC] = { SCMI_PROTOCOL_RESET, RESET_DOMAIN_ATTRIBUTES, RESET_DOMAIN_NAME_GET,
+			     RESET_MMC, 8, "mmc-controller-card-slot" },
+};
 
 /* Its attributes carry flags and the first 15 characters at every
  * version; *_NAME_GET, the whole name, exists only with extended names. */
@@ -247,17 +255,11 @@ static void check_long_name(void **state, const struct long_name *n, uint32_t fl
  * defines it; a state change is the same. */
 static void test_power(void **state)
 {
-	static const struct long_name mmc = { SCMI_PROTOCOL_POWER,
-					      POWER_DOMAIN_ATTRIBUTES,
-					      POWER_DOMAIN_NAME_GET,
-					      PD_MMC,
-					      4,
-					      "mmc0-storage-power-domain" };
 	uint32_t id = PD_ETH;
 	uint8_t rx[RIG_RX_MAX];
 	size_t len;
 
-	check_long_name(state, &mmc, rel_of(state)->pd_mmc_flags);
+	check_long_name(state, &long_names[LONG_PD_MMC], rel_of(state)->pd_mmc_flags);
 	/* The same command on both: eth0 off. */
 	assert_int_equal(host(state, SCMI_PROTOCOL_POWER, POWER_STATE_SET,
 			      (uint32_t[]){ 0, PD_ETH, SCMI_POWER_STATE_OFF }, 3, rx, &len),
@@ -335,16 +337,10 @@ static void test_clock(void **state)
 /* RESET_DOMAIN_ATTRIBUTES of a long name, as power's; a reset is the same. */
 static void test_reset(void **state)
 {
-	static const struct long_name mmc = { SCMI_PROTOCOL_RESET,
-					      RESET_DOMAIN_ATTRIBUTES,
-					      RESET_DOMAIN_NAME_GET,
-					      RESET_MMC,
-					      8,
-					      "mmc-controller-card-slot" };
 	uint8_t rx[RIG_RX_MAX];
 	size_t len;
 
-	check_long_name(state, &mmc, rel_of(state)->reset_mmc_flags);
+	check_long_name(state, &long_names[LONG_RESET_MMC], rel_of(state)->reset_mmc_flags);
 	assert_int_equal(host(state, SCMI_PROTOCOL_RESET, RESET, (uint32_t[]){ RESET_MMC, 0, 0 }, 3,
 			      rx, &len),
 			 0);

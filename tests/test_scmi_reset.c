@@ -27,7 +27,8 @@
 #define raw(c, agent, ...) rig_raw(c, agent, SCMI_PROTOCOL_RESET, __VA_ARGS__)
 
 /* Each agent's client, (re)made whenever the rig opens a board. */
-RIG_CLIENTS(struct scmi_reset_client, scmi_reset_client_init, SCMI_PROTOCOL_RESET)
+RIG_CLIENTS(struct scmi_reset_client, scmi_reset_client_init, SCMI_PROTOCOL_RESET, "reset-domains",
+	    scmi_reset_negotiate_version)
 
 /* The agent's newest event, decoded. */
 static struct scmi_reset_event last(struct rig *c, int agent)
@@ -55,12 +56,6 @@ static bool state_is(const struct rig_event *e, const void *arg)
 static void wait_state(struct rig *c, int agent, uint32_t state)
 {
 	rig_wait_last(c, agent, RIG_ANY, state_is, &state);
-}
-
-/* The default board with the reset-domains node changed by fn, opened. */
-static int reopen(struct rig *c, rig_patch_fn *fn)
-{
-	return rig_reopen_clients(c, "reset-domains", fn, init_clients);
 }
 
 /* ------------------------------------------------------------ discovery */
@@ -302,29 +297,25 @@ static void test_reset_agent(void **state)
 static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
-	struct scmi_reset_client g1 = cls[GUEST1];
+	const struct rig_negotiation n =
+		RIG_NEGOTIATION(SCMI_PROTOCOL_RESET, GUEST1, negotiate, SCMI_RESET_VERSION_31,
+				SCMI_RESET_VERSION_1, RESET_DOMAIN_NAME_GET, 0x30002, 0x20001);
+	struct scmi_reset_client *g1 = &cls[GUEST1];
 	struct scmi_reset_info i;
 	uint8_t rx[128];
 	size_t len;
-	uint32_t v;
 
-	assert_int_equal(scmi_reset_negotiate_version(&g1, 0x30002), -EOPNOTSUPP);
-	assert_int_equal(scmi_reset_negotiate_version(&g1, 0x20001), -EOPNOTSUPP);
-	assert_int_equal(scmi_reset_negotiate_version(&g1, SCMI_RESET_VERSION_1), 0);
-	assert_int_equal(scmi_base_protocol_version(c->ag[GUEST1], SCMI_PROTOCOL_RESET, &v), 0);
-	assert_int_equal(v, SCMI_RESET_VERSION_1);
-	assert_int_equal(scmi_base_protocol_version(c->ag[HOST], SCMI_PROTOCOL_RESET, &v), 0);
-	assert_int_equal(v, SCMI_RESET_VERSION_31);
+	rig_negotiate_down(c, &n);
 	/* no name messages in 1.0, and no extended-name bit */
 	assert_int_equal(raw(c, GUEST1, RESET_DOMAIN_NAME_GET, (uint32_t[]){ ETH }, 1, NULL, NULL),
 			 -ENOENT);
-	assert_int_equal(scmi_reset_domain_info(&g1, ETH, &i), 0);
+	assert_int_equal(scmi_reset_domain_info(g1, ETH, &i), 0);
 	assert_false(i.attributes & SCMI_RESET_SUPPORTS_EXTENDED_NAMES);
 	assert_int_equal(raw(c, HOST, RESET_DOMAIN_ATTRIBUTES, (uint32_t[]){ MMC }, 1, rx, &len),
 			 0);
 	assert_true(fw_get_le32(rx) & SCMI_RESET_SUPPORTS_EXTENDED_NAMES);
 	/* NEGOTIATE itself belongs to 3.1: gone for an agent talking 1.0 */
-	assert_int_equal(scmi_reset_negotiate_version(&g1, SCMI_RESET_VERSION_31), -EOPNOTSUPP);
+	assert_int_equal(scmi_reset_negotiate_version(g1, SCMI_RESET_VERSION_31), -EOPNOTSUPP);
 }
 
 static void set_v1(void *fdt, int node, const void *arg)
@@ -404,14 +395,6 @@ static void evil_reset(struct scmi_msg *m)
 	scmi_platform_delayed_response(m->p, m, d, scmi_msg_in_u32(m, 0) ? 4 : 8, 0);
 }
 
-static const scmi_msg_handler_fn evil_fns[] = {
-	[RESET_DOMAIN_ATTRIBUTES] = evil_domain_attributes,
-	[RESET] = evil_reset,
-	[RESET_DOMAIN_NAME_GET] = evil_name,
-};
-
-static struct rig_hostile evil_proto; /* served until the rig closes */
-
 static void test_hostile_firmware(void **state)
 {
 	struct rig *c = *state;
@@ -419,11 +402,9 @@ static void test_hostile_firmware(void **state)
 	struct scmi_reset_info i;
 	uint32_t id;
 
-	assert_int_equal(rig_reopen(c, "reset-domains", rig_del_node, NULL), 0);
-	assert_int_equal(scmi_reset_client_init(c->host, &cl), -EOPNOTSUPP);
-	rig_hostile(&evil_proto, SCMI_PROTOCOL_RESET, SCMI_RESET_VERSION_31, evil_attributes,
-		    evil_fns, FW_ARRAY_SIZE(evil_fns), NULL);
-	rig_serve(c, &evil_proto.p);
+	RIG_IMPOSTOR(c, "reset-domains", SCMI_PROTOCOL_RESET, SCMI_RESET_VERSION_31,
+		     evil_attributes, NULL, [RESET_DOMAIN_ATTRIBUTES] = evil_domain_attributes,
+		     [RESET] = evil_reset, [RESET_DOMAIN_NAME_GET] = evil_name);
 	assert_int_equal(scmi_reset_client_init(c->host, &cl), 0);
 	assert_int_equal(cl.num_domains, 3);
 	assert_int_equal(scmi_reset_domain_info(&cl, 0, &i), -EPROTO);
@@ -496,17 +477,6 @@ static const struct rig_cli cli_steps[] = {
 	{ { "reset", "--help" }, .out = "usage: fwkit scmi" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, rig_teardown)
-		T(test_discovery),	 T(test_errors),	   T(test_permissions),
-		T(test_async),		 T(test_notifications),	   T(test_assert_refcount),
-		T(test_reset_agent),	 T(test_negotiate),	   T(test_version1),
-		T(test_version3),	 T(test_hostile_firmware), T(test_board_errors),
-		RIG_CLI_TEST(cli_steps),
-#undef T
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_CLI_TEST(cli_steps)), setup, rig_teardown, test_discovery, test_errors,
+	test_permissions, test_async, test_notifications, test_assert_refcount, test_reset_agent,
+	test_negotiate, test_version1, test_version3, test_hostile_firmware, test_board_errors)

@@ -513,17 +513,15 @@ static void test_negotiate(void **state)
 	struct scmi_sensor_info s[8];
 	struct scmi_sensor_reading r[8];
 	size_t n;
-	uint32_t attr, w[2] = { S_ACCEL, 0 };
+	uint32_t w[2] = { S_ACCEL, 0 };
+	const struct rig_negotiation neg = RIG_NEGOTIATION(
+		SCMI_PROTOCOL_SENSOR, HOST, scmi_sensor_negotiate_version, SCMI_SENSOR_VERSION_3_1,
+		SCMI_SENSOR_VERSION_1_0, SENSOR_AXIS_DESCRIPTION_GET, 0x40000, 0x10001);
 
-	assert_int_equal(scmi_sensor_negotiate_version(c->host, 0x40000), -EOPNOTSUPP);
-	assert_int_equal(scmi_sensor_negotiate_version(c->host, 0x10001), -EOPNOTSUPP);
-	assert_int_equal(scmi_sensor_negotiate_version(c->host, SCMI_SENSOR_VERSION_1_0), 0);
+	rig_negotiate_down(c, &neg);
 	assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
 	assert_int_equal(pi.version, SCMI_SENSOR_VERSION_1_0);
 	/* v1.0: no axes, no names, no configuration; 28-byte descriptors. */
-	assert_int_equal(
-		scmi_sensor_message_attributes(c->host, SENSOR_AXIS_DESCRIPTION_GET, &attr),
-		-ENOENT);
 	assert_int_equal(raw(c->host, SENSOR_AXIS_DESCRIPTION_GET, w, 2, NULL, NULL),
 			 SCMI_NOT_FOUND);
 	assert_int_equal(raw(c->host, SENSOR_CONFIG_GET, w, 1, NULL, NULL), SCMI_NOT_FOUND);
@@ -542,7 +540,7 @@ static void test_negotiate(void **state)
 	/* Other agents keep the board's version; a reset restores the host's. */
 	assert_int_equal(scmi_sensor_proto_info_get(c->g1, &pi), 0);
 	assert_int_equal(pi.version, SCMI_SENSOR_VERSION_3_1);
-	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	rig_negotiate_reset(c, &neg);
 	assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
 	assert_int_equal(pi.version, SCMI_SENSOR_VERSION_3_1);
 }
@@ -668,26 +666,19 @@ static void evil_reading(struct scmi_msg *m)
 	assert_int_equal(scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), 0), 0);
 }
 
-static const scmi_msg_handler_fn evil_fns[] = {
-	[SENSOR_DESCRIPTION_GET] = evil_description,
-	[SENSOR_READING_GET] = evil_reading,
-	[SENSOR_AXIS_DESCRIPTION_GET] = evil_axes,
-	[SENSOR_LIST_UPDATE_INTERVALS] = evil_intervals,
-};
-
 static void test_hostile_platform(void **state)
 {
 	struct rig *c = *state;
 	struct evil e = { 0 };
-	struct rig_hostile evil;
 	struct scmi_sensor_proto_info pi;
 	struct scmi_sensor_info s[4];
 	struct scmi_sensor_reading r[4];
 	size_t n;
 
-	rig_hostile(&evil, SCMI_PROTOCOL_SENSOR, SCMI_SENSOR_VERSION_3_1, evil_attributes, evil_fns,
-		    FW_ARRAY_SIZE(evil_fns), &e);
-	rig_impostor(c, "sensors", &evil.p);
+	RIG_IMPOSTOR(c, "sensors", SCMI_PROTOCOL_SENSOR, SCMI_SENSOR_VERSION_3_1, evil_attributes,
+		     &e, [SENSOR_DESCRIPTION_GET] = evil_description,
+		     [SENSOR_READING_GET] = evil_reading, [SENSOR_AXIS_DESCRIPTION_GET] = evil_axes,
+		     [SENSOR_LIST_UPDATE_INTERVALS] = evil_intervals);
 	assert_int_equal(scmi_sensor_proto_info_get(c->host, &pi), 0);
 	assert_int_equal(pi.num_sensors, 2);
 	assert_int_equal(scmi_sensor_describe(c->host, &pi, s, 4, &n), -EPROTO);
@@ -704,7 +695,7 @@ static void test_hostile_platform(void **state)
 	assert_int_equal(scmi_sensor_reading_get(c->host, pi.version, 0, false, r, 4, &n), -EPROTO);
 	assert_int_equal(scmi_sensor_reading_get(c->host, pi.version, 0, true, r, 4, &n), -EPROTO);
 	assert_true(th_log_contains("does not match sensor 0"));
-	rig_close(c); /* before evil, which it serves, goes */
+	rig_close(c); /* before e, which the impostor reads, goes */
 }
 
 static const struct rig_cli cli_steps[] = {
@@ -720,19 +711,8 @@ static const struct rig_cli cli_steps[] = {
 	{ { "sensor", "--help" }, .out = "usage: fwkit scmi sensor" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
-		T(test_discovery),	  T(test_discovery_errors),    T(test_sizes),
-		T(test_reading_sync),	  T(test_reading_errors),      T(test_reading_async),
-		T(test_trip_points),	  T(test_reading_while_armed), T(test_continuous_update),
-		T(test_config),		  T(test_reset_agent),	       T(test_runtime_permissions),
-		T(test_negotiate),	  T(test_board_versions),      T(test_board_errors),
-		T(test_hostile_platform),
-#undef T
-		RIG_CLI_TEST(cli_steps),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_CLI_TEST(cli_steps)), setup, teardown, test_discovery, test_discovery_errors,
+	test_sizes, test_reading_sync, test_reading_errors, test_reading_async, test_trip_points,
+	test_reading_while_armed, test_continuous_update, test_config, test_reset_agent,
+	test_runtime_permissions, test_negotiate, test_board_versions, test_board_errors,
+	test_hostile_platform)

@@ -253,22 +253,24 @@ static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
 	struct scmi_voltage_info v;
-	uint32_t version, attr, w[1] = { D_MMC };
+	uint32_t version, w[1] = { D_MMC };
 	unsigned int num;
 
-	assert_int_equal(scmi_voltage_negotiate_version(c->host, 0x30000), -EOPNOTSUPP);
-	assert_int_equal(scmi_voltage_negotiate_version(c->host, SCMI_VOLTAGE_VERSION_1_0), 0);
+	const struct rig_negotiation n =
+		RIG_NEGOTIATION(SCMI_PROTOCOL_VOLTAGE, HOST, scmi_voltage_negotiate_version,
+				SCMI_VOLTAGE_VERSION_2_1, SCMI_VOLTAGE_VERSION_1_0,
+				VOLTAGE_DOMAIN_NAME_GET, 0x30000);
+
+	rig_negotiate_down(c, &n);
 	assert_int_equal(scmi_voltage_proto_info_get(c->host, &version, &num), 0);
 	assert_int_equal(version, SCMI_VOLTAGE_VERSION_1_0);
 	assert_int_equal(raw(c->host, VOLTAGE_DOMAIN_NAME_GET, w, 1, NULL, NULL), SCMI_NOT_FOUND);
-	assert_int_equal(scmi_voltage_message_attributes(c->host, VOLTAGE_DOMAIN_NAME_GET, &attr),
-			 -ENOENT);
 	assert_int_equal(scmi_voltage_domain_info(c->host, version, D_MMC, &v), 0);
 	assert_string_equal(v.name, "vdd-mmc-io-sign");
 	/* guest1 still talks 2.1; a reset gives the host back 2.1. */
 	assert_int_equal(scmi_voltage_proto_info_get(c->g1, &version, &num), 0);
 	assert_int_equal(version, SCMI_VOLTAGE_VERSION_2_1);
-	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	rig_negotiate_reset(c, &n);
 	assert_int_equal(scmi_voltage_proto_info_get(c->host, &version, &num), 0);
 	assert_int_equal(version, SCMI_VOLTAGE_VERSION_2_1);
 }
@@ -374,25 +376,18 @@ static void evil_level_set(struct scmi_msg *m)
 	assert_int_equal(scmi_platform_delayed_response(m->p, m, dr, sizeof(dr), 0), 0);
 }
 
-static const scmi_msg_handler_fn evil_fns[] = {
-	[VOLTAGE_DOMAIN_ATTRIBUTES] = evil_domain_attributes,
-	[VOLTAGE_DESCRIBE_LEVELS] = evil_levels,
-	[VOLTAGE_LEVEL_SET] = evil_level_set,
-};
-
 static void test_hostile_platform(void **state)
 {
 	struct rig *c = *state;
 	struct evil e = { 0 };
-	struct rig_hostile evil;
 	static const char *const said[] = { "VOLTAGE_DOMAIN_ATTRIBUTES reply has 4 bytes",
 					    "advertises 2 levels",
 					    "bad VOLTAGE_DESCRIBE_LEVELS part" };
 	struct scmi_voltage_info v;
 
-	rig_hostile(&evil, SCMI_PROTOCOL_VOLTAGE, SCMI_VOLTAGE_VERSION_2_1, evil_attributes,
-		    evil_fns, FW_ARRAY_SIZE(evil_fns), &e);
-	rig_impostor(c, "voltage-domains", &evil.p);
+	RIG_IMPOSTOR(c, "voltage-domains", SCMI_PROTOCOL_VOLTAGE, SCMI_VOLTAGE_VERSION_2_1,
+		     evil_attributes, &e, [VOLTAGE_DOMAIN_ATTRIBUTES] = evil_domain_attributes,
+		     [VOLTAGE_DESCRIBE_LEVELS] = evil_levels, [VOLTAGE_LEVEL_SET] = evil_level_set);
 	for (e.mode = 0; e.mode < 3; e.mode++) {
 		assert_int_equal(scmi_voltage_domain_info(c->host, SCMI_VOLTAGE_VERSION_2_1, 0, &v),
 				 -EPROTO);
@@ -402,7 +397,7 @@ static void test_hostile_platform(void **state)
 			 -EPROTO);
 	assert_int_equal(scmi_voltage_level_set(c->host, 0, true, 1000), -EPROTO);
 	assert_true(th_log_contains("VOLTAGE_LEVEL_SET_COMPLETE"));
-	rig_close(c); /* before evil, which it serves, goes */
+	rig_close(c); /* before e, which the impostor reads, goes */
 }
 
 static const struct rig_cli cli_steps[] = {
@@ -420,17 +415,6 @@ static const struct rig_cli cli_steps[] = {
 	{ { "voltage", "--help" }, .out = "usage: fwkit scmi voltage" },
 };
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-#define T(t) cmocka_unit_test_setup_teardown(t, rig_setup, rig_teardown)
-		T(test_discovery),	 T(test_discovery_errors), T(test_sizes),
-		T(test_levels),		 T(test_level_async),	   T(test_config_refcount),
-		T(test_reset_agent),	 T(test_negotiate),	   T(test_board_versions),
-		T(test_board_errors),	 T(test_hostile_platform),
-#undef T
-		RIG_CLI_TEST(cli_steps),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((RIG_CLI_TEST(cli_steps)), rig_setup, rig_teardown, test_discovery, test_discovery_errors,
+	test_sizes, test_levels, test_level_async, test_config_refcount, test_reset_agent,
+	test_negotiate, test_board_versions, test_board_errors, test_hostile_platform)
