@@ -16,10 +16,14 @@
 #include "rig.h"
 
 #include <fwkit/scmi/clock.h>
+#include <fwkit/scmi/perf.h>
+#include <fwkit/scmi/pinctrl.h>
 #include <fwkit/scmi/platform_transport.h>
 #include <fwkit/scmi/power.h>
+#include <fwkit/scmi/powercap.h>
 #include <fwkit/scmi/reset.h>
 #include <fwkit/scmi/sensor.h>
+#include <fwkit/scmi/voltage.h>
 #include <fwkit/sync.h>
 
 #include <pthread.h>
@@ -355,49 +359,89 @@ static void test_board_agents_at_once(void **state)
 
 /* ------------------------------------- readers of one word, lock-free */
 
+/* The readers of what setup fixed or of one atomic word of a protocol, sent
+ * about one resource: its id, then 0 (the flags of a sensor reading, the
+ * first level, the type of a pin) for the messages of two words. */
+struct lockfree_proto {
+	uint8_t proto;
+	uint32_t w[2];
+	struct rig_size msgs[3];
+	size_t n;
+};
+
+/* RATE_GET, STATE_GET, the levels of perf and voltage domains, a powercap's
+ * cap and PAI, the attributes of a reset domain, a clock, a power, perf,
+ * voltage and powercap domain and a pin, a sensor's description and
+ * configuration, a synchronous sensor reading with no trip point armed. */
+static const struct lockfree_proto lockfree[] = {
+	{ SCMI_PROTOCOL_CLOCK, { 2 }, { { CLOCK_RATE_GET, 1 }, { CLOCK_ATTRIBUTES, 1 } }, 2 },
+	{ SCMI_PROTOCOL_POWER,
+	  { 0 },
+	  { { POWER_STATE_GET, 1 }, { POWER_DOMAIN_ATTRIBUTES, 1 } },
+	  2 },
+	{ SCMI_PROTOCOL_RESET, { 1 }, { { RESET_DOMAIN_ATTRIBUTES, 1 } }, 1 },
+	{ SCMI_PROTOCOL_SENSOR,
+	  { 0 },
+	  { { SENSOR_READING_GET, 2 }, { SENSOR_DESCRIPTION_GET, 1 }, { SENSOR_CONFIG_GET, 1 } },
+	  3 },
+	{ SCMI_PROTOCOL_PERF,
+	  { 0 },
+	  { { PERF_LEVEL_GET, 1 }, { PERF_DOMAIN_ATTRIBUTES, 1 }, { PERF_DESCRIBE_LEVELS, 2 } },
+	  3 },
+	{ SCMI_PROTOCOL_VOLTAGE,
+	  { 0 },
+	  { { VOLTAGE_LEVEL_GET, 1 }, { VOLTAGE_DOMAIN_ATTRIBUTES, 1 } },
+	  2 },
+	{ SCMI_PROTOCOL_POWERCAP,
+	  { 0 },
+	  { { POWERCAP_CAP_GET, 1 }, { POWERCAP_PAI_GET, 1 }, { POWERCAP_DOMAIN_ATTRIBUTES, 1 } },
+	  3 },
+	{ SCMI_PROTOCOL_PINCTRL, { 0 }, { { PINCTRL_ATTRIBUTES, 2 } }, 1 },
+};
+
 struct reader {
 	struct rig *r;
 	struct fw_completion done;
 	pthread_t th;
-	int32_t status[5];
+	int32_t status[FW_ARRAY_SIZE(lockfree)][3];
 };
 
 static void *reader_main(void *arg)
 {
 	struct reader *k = arg;
 
-	k->status[0] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_CLOCK, CLOCK_RATE_GET, 2);
-	k->status[1] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_POWER, POWER_STATE_GET, 0);
-	k->status[2] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_RESET, RESET_DOMAIN_ATTRIBUTES, 1);
-	k->status[3] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_CLOCK, CLOCK_ATTRIBUTES, 2);
-	k->status[4] = RIG_STATUS(k->r->host, SCMI_PROTOCOL_POWER, POWER_DOMAIN_ATTRIBUTES, 0);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(lockfree); i++)
+		for (size_t j = 0; j < lockfree[i].n; j++)
+			k->status[i][j] =
+				rig_status(k->r->host, lockfree[i].proto, lockfree[i].msgs[j].msg,
+					   lockfree[i].w, lockfree[i].msgs[j].words,
+					   4 * lockfree[i].msgs[j].words, NULL, NULL);
 	fw_complete(&k->done);
 	return NULL;
 }
 
-/* RATE_GET, STATE_GET, the attributes of a reset domain, a clock and a
- * power domain read atomic words or what setup fixed: they answer while a module's thread holds
- * their protocols' locks (a regression makes the wait reach its deadline; the locks go before any
+/* The readers answer while a module's thread holds their protocols' locks
+ * (a regression makes the wait reach its deadline; the locks go before any
  * assert, so nothing hangs). */
 static void test_readers_lock_free(void **state)
 {
-	static const uint8_t held[] = { SCMI_PROTOCOL_CLOCK, SCMI_PROTOCOL_POWER,
-					SCMI_PROTOCOL_RESET };
 	struct reader k = { .r = *state };
+	struct scmi_platform *p = scmi_session_platform(k.r->s);
 	bool done;
 
 	fw_completion_init(&k.done);
-	for (size_t i = 0; i < FW_ARRAY_SIZE(held); i++)
-		scmi_platform_protocol_lock(scmi_session_platform(k.r->s), held[i]);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(lockfree); i++)
+		scmi_platform_protocol_lock(p, lockfree[i].proto);
 	assert_int_equal(pthread_create(&k.th, NULL, reader_main, &k), 0);
 	done = !fw_wait_for_completion_until(&k.done, fw_deadline(WAIT_NS));
-	for (size_t i = 0; i < FW_ARRAY_SIZE(held); i++)
-		scmi_platform_protocol_unlock(scmi_session_platform(k.r->s), held[i]);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(lockfree); i++)
+		scmi_platform_protocol_unlock(p, lockfree[i].proto);
 	pthread_join(k.th, NULL);
 	fw_completion_destroy(&k.done);
 	assert_true(done);
-	for (size_t i = 0; i < FW_ARRAY_SIZE(k.status); i++)
-		assert_int_equal(k.status[i], SCMI_SUCCESS);
+	for (size_t i = 0; i < FW_ARRAY_SIZE(lockfree); i++)
+		for (size_t j = 0; j < lockfree[i].n; j++)
+			assert_int_equal(k.status[i][j], SCMI_SUCCESS);
 }
 
 int main(void)

@@ -16,6 +16,8 @@
 
 #include <errno.h>
 #include <libfdt.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -362,6 +364,48 @@ static void test_trip_points(void **state)
 	assert_int_equal(scmi_sensor_trip_point_notify(c->host, S_FILE, false), 0);
 }
 
+/* guest1 arms and disarms a trip point of the file sensor and switches it
+ * off and on, while the host reads it: the reading goes without the lock
+ * while nothing is armed and takes it while something is, and neither
+ * changes what the host reads (TSan checks the words they share). */
+#define FLIPS 200
+
+static void *flip_main(void *arg)
+{
+	struct rig *c = arg;
+	uint32_t cfg = 0;
+	intptr_t bad = scmi_sensor_config_get(c->g1, S_FILE, &cfg) != 0;
+
+	for (unsigned int i = 0; i < FLIPS; i++) {
+		uint32_t mode = i % 2 ? 0 : SCMI_SENSOR_TP_POSITIVE;
+
+		bad += scmi_sensor_trip_point_config(c->g1, S_FILE, 0, mode, 50) != 0;
+		bad += scmi_sensor_config_set(c->g1, S_FILE, i % 2 ? cfg : cfg & ~1u) != 0;
+	}
+	bad += scmi_sensor_config_set(c->g1, S_FILE, cfg) != 0;
+	return (void *)bad;
+}
+
+static void test_reading_while_armed(void **state)
+{
+	struct rig *c = *state;
+	struct scmi_sensor_reading r[8];
+	unsigned int wrong = 0;
+	pthread_t th;
+	void *bad;
+	size_t n;
+
+	assert_int_equal(pthread_create(&th, NULL, flip_main, c), 0);
+	for (unsigned int i = 0; i < FLIPS; i++)
+		wrong += scmi_sensor_reading_get(c->host, SCMI_SENSOR_VERSION_3_1, S_FILE, false, r,
+						 8, &n) != 0 ||
+			 n != 1 || r[0].value != 25;
+	pthread_join(th, &bad);
+	assert_int_equal(wrong, 0);
+	assert_int_equal((intptr_t)bad, 0);
+	assert_int_equal(seen(c, HOST, SENSOR_TRIP_POINT_EVENT), 0);
+}
+
 static void test_continuous_update(void **state)
 {
 	struct rig *c = *state;
@@ -669,5 +713,6 @@ static const struct rig_cli cli_steps[] = {
 
 TH_MAIN((RIG_CLI_TEST(cli_steps)), setup, teardown, test_discovery, test_discovery_errors,
 	test_sizes, test_reading_sync, test_reading_errors, test_reading_async, test_trip_points,
-	test_continuous_update, test_config, test_reset_agent, test_runtime_permissions,
-	test_negotiate, test_board_versions, test_board_errors, test_hostile_platform)
+	test_reading_while_armed, test_continuous_update, test_config, test_reset_agent,
+	test_runtime_permissions, test_negotiate, test_board_versions, test_board_errors,
+	test_hostile_platform)

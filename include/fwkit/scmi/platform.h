@@ -181,6 +181,13 @@ void scmi_core_negotiate_version(struct scmi_msg *m);
 		.fn = scmi_core_negotiate_version, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK,      \
 		.since = (first)                                                                   \
 	}
+/* The entry of a message that runs without its protocol's lock
+ * (SCMI_MSG_F_NO_LOCK): handler, exact payload size, since (0: every
+ * version). */
+#define SCMI_MSG_NO_LOCK(handler, size, first)                                                     \
+	{                                                                                          \
+		.fn = (handler), .in_size = (size), .flags = SCMI_MSG_F_NO_LOCK, .since = (first)  \
+	}
 
 struct scmi_protocol {
 	uint8_t id;

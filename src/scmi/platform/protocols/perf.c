@@ -40,12 +40,16 @@ struct pf_opp {
 struct pf_domain {
 	char name[SCMI_MAX_STR_SIZE];
 	uint32_t device;
+	unsigned int dev; /* the device's index (scmi_platform_device_index) */
 	uint32_t rate_limit_us;
 	struct pf_opp opp[SCMI_PERF_MAX_LEVELS];
 	unsigned int nopp;
 	uint32_t sustained; /* index into opp */
 	uint32_t initial;   /* perf level */
-	uint32_t level, max, min;
+	/* Atomic: LEVEL_GET reads it without the protocol's lock (one word;
+	 * its writer holds the lock). */
+	_Atomic uint32_t level;
+	uint32_t max, min;
 	struct pf_agent {
 		bool has_req, has_lim;
 		uint32_t req, lim_max, lim_min;
@@ -67,12 +71,14 @@ static const uint32_t pf_versions[] = {
 	SCMI_PERF_VERSION_4_0, SCMI_PERF_VERSION_4_1,
 };
 
-static struct pf_domain *pf_domain_of(struct scmi_msg *m, uint32_t id)
+/* NOT_FOUND past the last domain, DENIED without access to its device
+ * (inline as the other modules' lookups: it is most of a short handler). */
+static inline struct pf_domain *pf_domain_of(struct scmi_msg *m, uint32_t id)
 {
 	struct pf_priv *pp = m->priv;
 
 	if (!scmi_msg_id_found(m, id, pp->ndomains) ||
-	    !scmi_msg_device_allowed(m, pp->d[id].device))
+	    !scmi_msg_device_index_allowed(m, pp->d[id].dev))
 		return NULL;
 	return &pp->d[id];
 }
@@ -235,6 +241,7 @@ static void pf_describe_levels(struct scmi_msg *m)
 	uint32_t idx = scmi_msg_in_u32(m, 1);
 	bool v4 = scmi_msg_version(m) >= SCMI_PERF_VERSION_4_0;
 	size_t esz = v4 ? SCMI_PERF_OPP_SIZE_V4 : SCMI_PERF_OPP_SIZE, room, n;
+	uint8_t *at;
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
 	if (!d)
@@ -245,14 +252,17 @@ static void pf_describe_levels(struct scmi_msg *m)
 	}
 	room = (m->out_cap - 8) / esz;
 	n = FW_MIN(d->nopp - idx, room);
-	scmi_msg_put_u32(m, (uint32_t)n | (uint32_t)(d->nopp - idx - n) << 16);
-	for (size_t i = idx; i < idx + n; i++) {
-		scmi_msg_put_u32(m, d->opp[i].perf);
-		scmi_msg_put_u32(m, d->opp[i].power);
-		scmi_msg_put_u32(m, d->opp[i].latency_us & 0xFFFF);
+	/* One reserve for the whole reply, then the levels in place. */
+	if (!(at = scmi_msg_reserve(m, 4 + n * esz)))
+		return;
+	fw_put_le32(at, (uint32_t)n | (uint32_t)(d->nopp - idx - n) << 16);
+	for (size_t i = idx; i < idx + n; i++, at += esz) {
+		fw_put_le32(at + 4, d->opp[i].perf);
+		fw_put_le32(at + 8, d->opp[i].power);
+		fw_put_le32(at + 12, d->opp[i].latency_us & 0xFFFF);
 		if (v4) {
-			scmi_msg_put_u32(m, d->opp[i].freq_khz);
-			scmi_msg_put_u32(m, (uint32_t)i);
+			fw_put_le32(at + 16, d->opp[i].freq_khz);
+			fw_put_le32(at + 20, (uint32_t)i);
 		}
 	}
 }
@@ -358,23 +368,23 @@ static void pf_name_get(struct scmi_msg *m)
 		scmi_msg_put_ext_name(m, d->name);
 }
 
-/* No message announces fastchannels in its attributes: there are none. */
+/* No message announces fastchannels in its attributes: there are none.
+ * What describes a domain is fixed at setup and the level is one atomic
+ * word: read without the lock. The limits are two words: LIMITS_GET takes
+ * it, so that it never answers half of a change. */
 static const struct scmi_msg_desc pf_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pf_attributes },
-	[PERF_DOMAIN_ATTRIBUTES] = { .fn = pf_domain_attributes, .in_size = 4 },
-	[PERF_DESCRIBE_LEVELS] = { .fn = pf_describe_levels, .in_size = 8 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pf_attributes, 0, 0),
+	[PERF_DOMAIN_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pf_domain_attributes, 4, 0),
+	[PERF_DESCRIBE_LEVELS] = SCMI_MSG_NO_LOCK(pf_describe_levels, 8, 0),
 	[PERF_LIMITS_SET] = { .fn = pf_limits_set, .in_size = 12 },
 	[PERF_LIMITS_GET] = { .fn = pf_limits_get, .in_size = 4 },
 	[PERF_LEVEL_SET] = { .fn = pf_level_set, .in_size = 8 },
-	[PERF_LEVEL_GET] = { .fn = pf_level_get, .in_size = 4 },
+	[PERF_LEVEL_GET] = SCMI_MSG_NO_LOCK(pf_level_get, 4, 0),
 	[PERF_NOTIFY_LIMITS] = { .fn = pf_notify_limits, .in_size = 8 },
 	[PERF_NOTIFY_LEVEL] = { .fn = pf_notify_level, .in_size = 8 },
-	[PERF_DESCRIBE_FASTCHANNEL] = { .fn = pf_describe_fastchannel,
-					.in_size = 8,
-					.since = SCMI_PERF_VERSION_2_0 },
-	[PERF_DOMAIN_NAME_GET] = { .fn = pf_name_get,
-				   .in_size = 4,
-				   .since = SCMI_PERF_VERSION_3_0 },
+	[PERF_DESCRIBE_FASTCHANNEL] =
+		SCMI_MSG_NO_LOCK(pf_describe_fastchannel, 8, SCMI_PERF_VERSION_2_0),
+	[PERF_DOMAIN_NAME_GET] = SCMI_MSG_NO_LOCK(pf_name_get, 4, SCMI_PERF_VERSION_3_0),
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_PERF_VERSION_4_1),
 };
 
@@ -462,7 +472,8 @@ static int pf_parse_domain(void *priv, const struct fw_dt *dt, int node, uint32_
 	struct pf_domain *d = &pp->d[id];
 
 	d->ag = pp->ag + (size_t)id * scmi_platform_num_agents(pp->p);
-	if (scmi_module_label_device(pp->p, dt, node, d->name, sizeof(d->name), &d->device, NULL) ||
+	if (scmi_module_label_device(pp->p, dt, node, d->name, sizeof(d->name), &d->device,
+				     &d->dev) ||
 	    fw_dt_u32(dt, node, "fwkit,rate-limit-us", &d->rate_limit_us, 0,
 		      SCMI_PERF_RATE_LIMIT_MASK, 0) ||
 	    pf_parse_levels(dt, node, d) || pf_parse_start(dt, node, d))

@@ -16,7 +16,9 @@
  *  - RELEASE of something the caller does not hold answers DENIED;
  *  - the emulated INPUT_VALUE reads back OUTPUT_VALUE while OUTPUT_MODE is
  *    enabled, else 0, and cannot be configured.
- * The pinctrl protocol has no events and no asynchronous commands.
+ * The pinctrl protocol has no events and no asynchronous commands. Its
+ * state is protected by the protocol's lock, under which handlers run, but
+ * for discovery, which reads only what setup fixed (SCMI_MSG_F_NO_LOCK).
  */
 
 #include <fwkit/dt.h>
@@ -160,15 +162,18 @@ static void pc_pinctrl_attributes(struct scmi_msg *m)
 	uint32_t type = scmi_msg_in_u32(m, 1);
 	struct pc_res *r = pc_find(m, type, scmi_msg_in_u32(m, 0));
 	uint32_t attr;
+	uint8_t *at;
 
 	if (!r)
 		return;
 	/* Pins have no elements; extended names beyond the 15-character field. */
 	attr = FW_FIELD_PREP(SCMI_PINCTRL_NUM_ELEMS, type == PIN_TYPE ? 0 : r->nmembers);
-	if (strlen(r->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+	if (scmi_short_name_cut(r->name))
 		attr |= SCMI_PINCTRL_EXT_NAME_FLAG;
-	scmi_msg_put_u32(m, attr);
-	scmi_msg_put_name(m, r->name, SCMI_SHORT_NAME_MAX_SIZE);
+	if (!(at = scmi_msg_reserve(m, 4 + SCMI_SHORT_NAME_MAX_SIZE)))
+		return;
+	fw_put_le32(at, attr);
+	scmi_short_name_copy(at + 4, r->name);
 }
 
 static void pc_list_associations(struct scmi_msg *m)
@@ -250,18 +255,22 @@ static void pc_settings_get(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
 	}
-	/* Every standard type but DEFAULT, as many as fit after three words. */
+	/* Every standard type but DEFAULT, as many as fit after three words,
+	 * in one reserve. */
 	uint32_t n = (uint32_t)FW_MIN(total - skip, (m->out_cap - 12) / 8);
+	uint8_t *at = scmi_msg_reserve(m, 8 + 8 * (size_t)n);
 
-	scmi_msg_put_u32(m, r->function);
-	scmi_msg_put_u32(m,
-			 FW_FIELD_PREP(SCMI_PINCTRL_RETURNED_CONFIGS, n) |
-				 FW_FIELD_PREP(SCMI_PINCTRL_REMAINING_CONFIGS, total - skip - n));
+	if (!at)
+		return;
+	fw_put_le32(at, r->function);
+	fw_put_le32(at + 4,
+		    FW_FIELD_PREP(SCMI_PINCTRL_RETURNED_CONFIGS, n) |
+			    FW_FIELD_PREP(SCMI_PINCTRL_REMAINING_CONFIGS, total - skip - n));
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t t = 1 + skip + i;
 
-		scmi_msg_put_u32(m, t);
-		scmi_msg_put_u32(m, conf_value(r, t));
+		fw_put_le32(at + 8 + 8 * i, t);
+		fw_put_le32(at + 12 + 8 * i, conf_value(r, t));
 	}
 }
 
@@ -437,14 +446,14 @@ static void pc_set_permissions(struct scmi_msg *m)
 static const uint32_t pc_versions[] = { SCMI_PINCTRL_VERSION_1_0 };
 
 static const struct scmi_msg_desc pc_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pc_attributes },
-	[PINCTRL_ATTRIBUTES] = { .fn = pc_pinctrl_attributes, .in_size = 8 },
-	[PINCTRL_LIST_ASSOCIATIONS] = { .fn = pc_list_associations, .in_size = 12 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pc_attributes, 0, 0),
+	[PINCTRL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pc_pinctrl_attributes, 8, 0),
+	[PINCTRL_LIST_ASSOCIATIONS] = SCMI_MSG_NO_LOCK(pc_list_associations, 12, 0),
 	[PINCTRL_SETTINGS_GET] = { .fn = pc_settings_get, .in_size = 8 },
 	[PINCTRL_SETTINGS_CONFIGURE] = { .fn = pc_settings_configure, .in_size = SCMI_IN_SIZE_ANY },
 	[PINCTRL_REQUEST] = { .fn = pc_request, .in_size = 8 },
 	[PINCTRL_RELEASE] = { .fn = pc_release, .in_size = 8 },
-	[PINCTRL_NAME_GET] = { .fn = pc_name_get, .in_size = 8 },
+	[PINCTRL_NAME_GET] = SCMI_MSG_NO_LOCK(pc_name_get, 8, 0),
 	[PINCTRL_SET_PERMISSIONS] = { .fn = pc_set_permissions,
 				      .in_size = 12,
 				      .flags = SCMI_MSG_F_TRUSTED },

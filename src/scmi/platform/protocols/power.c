@@ -243,20 +243,15 @@ static void pd_name_get(struct scmi_msg *m)
 /* What describes a domain is fixed at setup, its state an atomic word:
  * their readers run without the lock. */
 static const struct scmi_msg_desc pd_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pd_attributes, .flags = SCMI_MSG_F_NO_LOCK },
-	[POWER_DOMAIN_ATTRIBUTES] = { .fn = pd_domain_attributes,
-				      .in_size = 4,
-				      .flags = SCMI_MSG_F_NO_LOCK },
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pd_attributes, 0, 0),
+	[POWER_DOMAIN_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pd_domain_attributes, 4, 0),
 	[POWER_STATE_SET] = { .fn = pd_state_set, .in_size = 12 },
-	[POWER_STATE_GET] = { .fn = pd_state_get, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK },
+	[POWER_STATE_GET] = SCMI_MSG_NO_LOCK(pd_state_get, 4, 0),
 	[POWER_STATE_NOTIFY] = { .fn = pd_state_notify, .in_size = 8 },
 	[POWER_STATE_CHANGE_REQUESTED_NOTIFY] = { .fn = pd_requested_notify,
 						  .in_size = 8,
 						  .since = SCMI_POWER_VERSION_2_0 },
-	[POWER_DOMAIN_NAME_GET] = { .fn = pd_name_get,
-				    .in_size = 4,
-				    .flags = SCMI_MSG_F_NO_LOCK,
-				    .since = SCMI_POWER_VERSION_3_0 },
+	[POWER_DOMAIN_NAME_GET] = SCMI_MSG_NO_LOCK(pd_name_get, 4, SCMI_POWER_VERSION_3_0),
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_POWER_VERSION_3_1),
 };
 

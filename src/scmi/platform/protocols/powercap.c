@@ -16,6 +16,9 @@
  *  - a domain an agent may not see answers DENIED, an unknown one NOT_FOUND;
  *  - the asynchronous CAP_SET takes effect when accepted; its delayed
  *    response follows after the domain's latency.
+ * State is protected by the protocol's lock, under which handlers run, but
+ * for the readers of what setup fixed and of one atomic word (the cap, the
+ * PAI): their table entries say SCMI_MSG_F_NO_LOCK.
  */
 
 #include <fwkit/dt.h>
@@ -32,11 +35,12 @@
 struct pcap_dom {
 	char name[SCMI_MAX_STR_SIZE];
 	uint32_t device, parent;
+	unsigned int dev; /* the device's index (scmi_platform_device_index) */
 	uint32_t min_cap, max_cap, cap_step, init_cap;
 	uint32_t min_pai, max_pai, pai_step, init_pai;
 	uint32_t sustainable, accuracy, latency_us;
-	uint32_t cap; /* effective, 0: disabled */
-	uint32_t pai;
+	_Atomic uint32_t cap; /* effective, 0: disabled */
+	_Atomic uint32_t pai;
 	uint32_t pai_by; /* agent that set the PAI last, 0: the board's */
 	struct pcap_agent {
 		uint32_t req;	    /* 0: none */
@@ -59,9 +63,9 @@ static struct pcap_state *st_of(const struct scmi_msg *m)
 
 static uint32_t power_of(const struct pcap_dom *d)
 {
-	uint64_t cap = d->cap ? d->cap : d->max_cap;
+	uint64_t cap = d->cap;
 
-	return (uint32_t)(cap * 9 / 10);
+	return (uint32_t)((cap ? cap : d->max_cap) * 9 / 10);
 }
 
 static bool visible(struct pcap_state *s, uint32_t agent, const struct pcap_dom *d)
@@ -69,11 +73,14 @@ static bool visible(struct pcap_state *s, uint32_t agent, const struct pcap_dom 
 	return scmi_platform_device_access(s->p, agent, d->device, SCMI_PROTOCOL_POWERCAP);
 }
 
-static struct pcap_dom *lookup(struct scmi_msg *m, uint32_t id)
+/* NOT_FOUND past the last domain, DENIED without access to its device
+ * (inline as the other modules' lookups: it is most of a short handler). */
+static inline struct pcap_dom *lookup(struct scmi_msg *m, uint32_t id)
 {
 	struct pcap_state *s = st_of(m);
 
-	if (!scmi_msg_id_found(m, id, s->ndoms) || !scmi_msg_device_allowed(m, s->doms[id].device))
+	if (!scmi_msg_id_found(m, id, s->ndoms) ||
+	    !scmi_msg_device_index_allowed(m, s->doms[id].dev))
 		return NULL;
 	return &s->doms[id];
 }
@@ -350,18 +357,20 @@ static void pcap_describe_fastchannel(struct scmi_msg *m)
  * arrived with 2.0 (SCMI v3.2). */
 static const uint32_t pcap_versions[] = { SCMI_POWERCAP_VERSION_1_0, SCMI_POWERCAP_VERSION_2_0 };
 
+/* MEASUREMENTS_GET reads two words (the power follows the cap, and the
+ * PAI): under the lock, never half of a change. */
 static const struct scmi_msg_desc pcap_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = pcap_attributes },
-	[POWERCAP_DOMAIN_ATTRIBUTES] = { .fn = pcap_domain_attributes, .in_size = 4 },
-	[POWERCAP_CAP_GET] = { .fn = pcap_cap_get, .in_size = 4 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pcap_attributes, 0, 0),
+	[POWERCAP_DOMAIN_ATTRIBUTES] = SCMI_MSG_NO_LOCK(pcap_domain_attributes, 4, 0),
+	[POWERCAP_CAP_GET] = SCMI_MSG_NO_LOCK(pcap_cap_get, 4, 0),
 	[POWERCAP_CAP_SET] = { .fn = pcap_cap_set, .in_size = 12 },
-	[POWERCAP_PAI_GET] = { .fn = pcap_pai_get, .in_size = 4 },
+	[POWERCAP_PAI_GET] = SCMI_MSG_NO_LOCK(pcap_pai_get, 4, 0),
 	[POWERCAP_PAI_SET] = { .fn = pcap_pai_set, .in_size = 12 },
-	[POWERCAP_DOMAIN_NAME_GET] = { .fn = pcap_name_get, .in_size = 4 },
+	[POWERCAP_DOMAIN_NAME_GET] = SCMI_MSG_NO_LOCK(pcap_name_get, 4, 0),
 	[POWERCAP_MEASUREMENTS_GET] = { .fn = pcap_measurements_get, .in_size = 4 },
 	[POWERCAP_CAP_NOTIFY] = { .fn = pcap_cap_notify, .in_size = 8 },
 	[POWERCAP_MEASUREMENTS_NOTIFY] = { .fn = pcap_measurements_notify, .in_size = 16 },
-	[POWERCAP_DESCRIBE_FASTCHANNEL] = { .fn = pcap_describe_fastchannel, .in_size = 8 },
+	[POWERCAP_DESCRIBE_FASTCHANNEL] = SCMI_MSG_NO_LOCK(pcap_describe_fastchannel, 8, 0),
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_POWERCAP_VERSION_2_0),
 };
 
@@ -423,7 +432,7 @@ static int read_range(const struct fw_dt *dt, int node, const char *prop, uint32
 static int read_identity(struct pcap_state *s, const struct fw_dt *dt, int node, uint32_t id,
 			 struct pcap_dom *d)
 {
-	if (scmi_module_label_device(s->p, dt, node, d->name, sizeof(d->name), &d->device, NULL))
+	if (scmi_module_label_device(s->p, dt, node, d->name, sizeof(d->name), &d->device, &d->dev))
 		return -EINVAL;
 	d->parent = SCMI_POWERCAP_ROOT_ZONE_ID;
 	if (fw_dt_u32(dt, node, "fwkit,parent", &d->parent, 0, UINT32_MAX, 0))

@@ -179,17 +179,11 @@ static void reset_name_get(struct scmi_msg *m)
 
 /* What describes a domain is fixed at setup: read without the lock. */
 static const struct scmi_msg_desc reset_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = reset_protocol_attributes,
-				       .flags = SCMI_MSG_F_NO_LOCK },
-	[RESET_DOMAIN_ATTRIBUTES] = { .fn = reset_domain_attributes,
-				      .in_size = 4,
-				      .flags = SCMI_MSG_F_NO_LOCK },
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(reset_protocol_attributes, 0, 0),
+	[RESET_DOMAIN_ATTRIBUTES] = SCMI_MSG_NO_LOCK(reset_domain_attributes, 4, 0),
 	[RESET] = { .fn = reset_reset, .in_size = 12 },
 	[RESET_NOTIFY] = { .fn = reset_notify, .in_size = 8 },
-	[RESET_DOMAIN_NAME_GET] = { .fn = reset_name_get,
-				    .in_size = 4,
-				    .flags = SCMI_MSG_F_NO_LOCK,
-				    .since = SCMI_RESET_VERSION_3 },
+	[RESET_DOMAIN_NAME_GET] = SCMI_MSG_NO_LOCK(reset_name_get, 4, SCMI_RESET_VERSION_3),
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_RESET_VERSION_31),
 };
 

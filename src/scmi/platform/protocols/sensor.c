@@ -16,7 +16,10 @@
  *  - trip points and the configuration are per sensor, owned by the agent
  *    that last set them; a reset of that agent restores them.
  * State is protected by the protocol's lock (handlers run under it; the
- * helper thread takes it), so no lock of our own guards it.
+ * helper thread takes it), so no lock of our own guards it. Discovery,
+ * CONFIG_GET and a synchronous READING_GET with no trip point armed are the
+ * exceptions: they read what setup fixed and atomic words, without the lock
+ * (sensor_reading_get takes it for the other readings).
  */
 
 #include <fwkit/dt.h>
@@ -63,15 +66,17 @@ struct sensor {
 	uint32_t power_uw;
 	unsigned int ntrips;
 	unsigned int naxes;
+	unsigned int nvalues; /* values in a v2.0 reading: naxes, or 1 without axes */
 	char axis[MAX_AXES][SCMI_SENSOR_MAX_NAME];
 	unsigned int nintervals;
 	uint32_t interval_ms[SCMI_SENSOR_MAX_INTERVALS];
-	/* state */
-	uint32_t config, config_default, config_owner;
+	/* state; the atomic words are what READING_GET reads without the lock */
+	_Atomic uint32_t config;
+	uint32_t config_default, config_owner;
 	struct trip trips[MAX_TRIPS];
-	uint8_t armed; /* bit t: trips[t] has a mode, a sample compares with it */
-	bool have_last;
-	int64_t last;
+	_Atomic uint8_t armed; /* bit t: trips[t] has a mode, a sample compares with it */
+	_Atomic bool have_last;
+	_Atomic int64_t last;
 	struct scmi_subs tp_notify, cu_notify;
 	uint64_t next_update;
 };
@@ -220,10 +225,12 @@ static void notify_agents(struct sensor_state *st, const struct sensor *s,
  * previous sample, in a direction it was configured for. */
 static void raise_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 {
+	int64_t last = atomic_load_explicit(&s->last, memory_order_relaxed);
+
 	for (unsigned int a = s->armed, t; a; a &= a - 1) {
 		const struct trip *tp = &s->trips[t = (unsigned int)__builtin_ctz(a)];
-		bool up = s->last < tp->value && v >= tp->value;
-		bool down = s->last > tp->value && v <= tp->value;
+		bool up = last < tp->value && v >= tp->value;
+		bool down = last > tp->value && v <= tp->value;
 		uint8_t ev[12];
 
 		if (!((up && (tp->mode & SCMI_SENSOR_TP_POSITIVE)) ||
@@ -237,48 +244,62 @@ static void raise_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 	}
 }
 
-/* A new sample v: the trip points it crossed (most sensors have none
- * armed: then no comparing at all), then v is the previous sample. */
+/* v is the previous sample from now on. Stored by readers with and
+ * without the lock (those saw no trip point armed): each store is one
+ * atomic word, and have_last, once set, stays set. */
+static void note_sample(struct sensor *s, int64_t v)
+{
+	atomic_store_explicit(&s->last, v, memory_order_relaxed);
+	if (!atomic_load_explicit(&s->have_last, memory_order_relaxed))
+		atomic_store_explicit(&s->have_last, true, memory_order_release);
+}
+
+/* A new sample v, under the protocol's lock: the trip points it crossed
+ * (most sensors have none armed: then no comparing at all), then v is the
+ * previous sample. */
 static void evaluate_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 {
-	if (s->have_last && s->armed)
+	if (s->armed && atomic_load_explicit(&s->have_last, memory_order_acquire))
 		raise_trips(st, s, v);
-	s->have_last = true;
-	s->last = v;
+	note_sample(s, v);
 }
 
 /* The size of the readings as version v lays them out: 8 bytes in v1.0, 16
  * per axis (value, timestamp) from v2.0. */
 static size_t readings_size(const struct sensor *s, uint32_t v)
 {
-	return v < SCMI_SENSOR_VERSION_2_0 ? 8 : 16 * (size_t)(s->naxes ? s->naxes : 1);
+	return v < SCMI_SENSOR_VERSION_2_0 ? 8 : 16 * (size_t)s->nvalues;
 }
 
-/* Sample the sensor now and write its readings (readings_size bytes).
- * Returns the size, or -errno when the source could not be read. The clock
- * is read only when the value or the timestamp needs it. */
-static int readings(struct sensor_state *st, struct sensor *s, uint32_t v, uint8_t *out)
+/* Sample the sensor now and write its readings (readings_size bytes); the
+ * value is *val. Returns the size, or -errno when the source could not be
+ * read. Reads what setup fixed and the configuration word only, so it needs
+ * no lock. The clock is read only when the value or the timestamp needs it;
+ * the configuration has timestamps on only for a sensor that has them
+ * (CONFIG_SET refuses the bit otherwise). */
+static inline int readings(const struct sensor *s, uint32_t v, uint8_t *out, int64_t *val)
 {
-	bool ts = s->timestamped && (s->config & SCMI_SENS_CFG_TSTAMP_ENABLED_MASK);
+	bool ts = atomic_load_explicit(&s->config, memory_order_relaxed) &
+		  SCMI_SENS_CFG_TSTAMP_ENABLED_MASK;
 	uint64_t now = ts || s->src == SRC_RAMP || s->src == SRC_SINE ? fw_now_ns() : 0;
-	int64_t val;
-	unsigned int n = s->naxes ? s->naxes : 1;
 	int ret;
 
 	if (s->src == SRC_CONSTANT) /* no call for the commonest source */
-		val = s->value;
-	else if ((ret = sample(s, now, &val)))
+		*val = s->value;
+	else if ((ret = sample(s, now, val)))
 		return ret;
-	evaluate_trips(st, s, val);
-	if (v < SCMI_SENSOR_VERSION_2_0) {
-		fw_put_le64(out, (uint64_t)val);
+	fw_put_le64(out, (uint64_t)*val);
+	if (v < SCMI_SENSOR_VERSION_2_0)
 		return 8;
+	if (!ts)
+		now = 0;
+	fw_put_le64(out + 8, now);
+	/* axis k reads the value plus k, at the same time */
+	for (unsigned int k = 1; k < s->nvalues; k++) {
+		fw_put_le64(out + 16 * k, (uint64_t)(*val + (int64_t)k));
+		fw_put_le64(out + 16 * k + 8, now);
 	}
-	for (unsigned int k = 0; k < n; k++) {
-		fw_put_le64(out + 16 * k, (uint64_t)(val + (int64_t)k));
-		fw_put_le64(out + 16 * k + 8, ts ? now : 0);
-	}
-	return (int)(16 * n);
+	return (int)(16 * s->nvalues);
 }
 
 static uint64_t interval_ns(uint32_t secs, int exp)
@@ -312,10 +333,12 @@ static bool cu_active(const struct sensor_state *st, const struct sensor *s)
 static void emit_update(struct sensor_state *st, struct sensor *s)
 {
 	uint8_t ev[8 + 16 * MAX_AXES];
-	int len = readings(st, s, SCMI_SENSOR_VERSION_2_0, ev + 8);
+	int64_t v;
+	int len = readings(s, SCMI_SENSOR_VERSION_2_0, ev + 8, &v);
 
 	if (len < 0)
 		return; /* an unreadable file: no update this period */
+	evaluate_trips(st, s, v);
 	fw_put_le32(ev, s->config_owner);
 	fw_put_le32(ev + 4, (uint32_t)(s - st->s));
 	notify_agents(st, s, &s->cu_notify, SENSOR_UPDATE, ev, 8 + (size_t)len);
@@ -410,9 +433,10 @@ static void range_of(const struct sensor *s, int64_t *lo, int64_t *hi)
 	}
 }
 
-static void put_desc(struct scmi_msg *m, const struct sensor *s, uint32_t id, uint32_t v)
+/* The descriptor of sensor id as version v lays it out, desc_size bytes at
+ * at; p2a: whether the agent can get what the platform sends on its own. */
+static void put_desc(uint8_t *at, const struct sensor *s, uint32_t id, uint32_t v, bool p2a)
 {
-	bool p2a = scmi_msg_p2a(m);
 	uint32_t lo = s->async && p2a ? SCMI_SENSOR_SUPPORTS_ASYNC_READ : 0, hi;
 	int64_t rmin, rmax;
 
@@ -433,28 +457,30 @@ static void put_desc(struct scmi_msg *m, const struct sensor *s, uint32_t id, ui
 			hi |= SCMI_SENSOR_SUPPORTS_AXIS |
 			      FW_FIELD_PREP(SCMI_SENSOR_AXIS_NUMBER, s->naxes);
 	}
-	if (v >= SCMI_SENSOR_VERSION_3_0 && strlen(s->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+	if (v >= SCMI_SENSOR_VERSION_3_0 && scmi_short_name_cut(s->name))
 		lo |= SCMI_SENSOR_SUPPORTS_EXTENDED_NAMES;
-	scmi_msg_put_u32(m, id);
-	scmi_msg_put_u32(m, lo);
-	scmi_msg_put_u32(m, hi);
-	scmi_msg_put_name(m, s->name, SCMI_SHORT_NAME_MAX_SIZE);
+	fw_put_le32(at, id);
+	fw_put_le32(at + 4, lo);
+	fw_put_le32(at + 8, hi);
+	scmi_short_name_copy(at + 12, s->name);
 	if (!has_ext_attrs(s, v))
 		return;
 	range_of(s, &rmin, &rmax);
-	scmi_msg_put_u32(m, s->power_uw);
-	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_SENSOR_RES, 1)); /* 1 * 10^0 */
-	scmi_msg_put_u32(m, (uint32_t)rmin);
-	scmi_msg_put_u32(m, (uint32_t)((uint64_t)rmin >> 32));
-	scmi_msg_put_u32(m, (uint32_t)rmax);
-	scmi_msg_put_u32(m, (uint32_t)((uint64_t)rmax >> 32));
+	at += SCMI_SENSOR_DESCR_BASE_SZ;
+	fw_put_le32(at, s->power_uw);
+	fw_put_le32(at + 4, FW_FIELD_PREP(SCMI_SENSOR_RES, 1)); /* 1 * 10^0 */
+	fw_put_le64(at + 8, (uint64_t)rmin);
+	fw_put_le64(at + 16, (uint64_t)rmax);
 }
 
+/* As many descriptors from the index as the reply holds, in one reserve. */
 static void sensor_description_get(struct scmi_msg *m)
 {
 	struct sensor_state *st = st_of(m);
 	uint32_t idx = scmi_msg_in_u32(m, 0), v = scmi_msg_version(m), n = 0;
 	size_t room = m->out_cap - 8, used = 0;
+	uint8_t *at;
+	bool p2a;
 
 	if (idx >= st->n) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
@@ -462,10 +488,14 @@ static void sensor_description_get(struct scmi_msg *m)
 	}
 	while (idx + n < st->n && used + desc_size(&st->s[idx + n], v) <= room)
 		used += desc_size(&st->s[idx + n++], v);
-	scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_SENSOR_NUM_RETURNED, n) |
-				    FW_FIELD_PREP(SCMI_SENSOR_NUM_REMAINING, st->n - idx - n));
-	for (uint32_t k = 0; k < n; k++)
-		put_desc(m, &st->s[idx + k], idx + k, v);
+	if (!(at = scmi_msg_reserve(m, 4 + used)))
+		return;
+	fw_put_le32(at, FW_FIELD_PREP(SCMI_SENSOR_NUM_RETURNED, n) |
+				FW_FIELD_PREP(SCMI_SENSOR_NUM_REMAINING, st->n - idx - n));
+	at += 4;
+	p2a = scmi_msg_p2a(m);
+	for (uint32_t k = idx; k < idx + n; at += desc_size(&st->s[k++], v))
+		put_desc(at, &st->s[k], k, v, p2a);
 }
 
 /* A notify message of a sensor: NOT_SUPPORTED when it has no such events. */
@@ -502,22 +532,22 @@ static void sensor_trip_point_config(struct scmi_msg *m)
 		(int64_t)((uint64_t)scmi_msg_in_u32(m, 2) | (uint64_t)scmi_msg_in_u32(m, 3) << 32);
 	s->trips[tp].owner = m->agent->id;
 	/* A baseline, so that the next sample can tell a crossing. */
-	if (!s->have_last && !sample(s, fw_now_ns(), &v)) {
-		s->have_last = true;
-		s->last = v;
-	}
+	if (!s->have_last && !sample(s, fw_now_ns(), &v))
+		note_sample(s, v);
 }
 
-static void sensor_reading_get(struct scmi_msg *m)
+/* READING_GET with trip points to compare or an asynchronous answer to
+ * queue: under the protocol's lock. Out of line, so that the lock-free
+ * reading does not carry its frame. */
+static __attribute__((noinline)) void reading_locked(struct scmi_msg *m, struct sensor *s,
+						     uint32_t flags)
 {
 	struct sensor_state *st = st_of(m);
-	struct sensor *s = get_sensor(m, 0, true);
-	uint32_t flags = scmi_msg_in_u32(m, 1), v;
 	uint8_t buf[16 * MAX_AXES], *at;
+	uint32_t v;
+	int64_t val;
 	int len;
 
-	if (!s)
-		return;
 	if (flags & ~SCMI_SENSOR_READ_ASYNC) {
 		scmi_msg_status(m, SCMI_INVALID_PARAMETERS);
 		return;
@@ -531,16 +561,44 @@ static void sensor_reading_get(struct scmi_msg *m)
 	at = flags & SCMI_SENSOR_READ_ASYNC ? buf : scmi_msg_reserve(m, readings_size(s, v));
 	if (!at)
 		return;
-	len = readings(st, s, v, at);
+	len = readings(s, v, at, &val);
 	if (len < 0) {
 		scmi_msg_status(m, SCMI_HARDWARE_ERROR);
 		return;
 	}
+	evaluate_trips(st, s, val);
 	if (at != buf)
 		return;
 	/* SENSOR_READING_COMPLETE: status, sensor id, the readings taken now. */
 	if (!scmi_msg_delayed_success(m, (uint32_t)(s - st->s), buf, (size_t)len, s->latency_us))
 		scmi_msg_status(m, SCMI_BUSY);
+}
+
+/* A synchronous reading with no trip point armed reads only what setup
+ * fixed and atomic words (the configuration, the armed set) and stores the
+ * previous sample atomically: no lock. Everything else takes it. */
+static void sensor_reading_get(struct scmi_msg *m)
+{
+	struct sensor *s = get_sensor(m, 0, true);
+	uint32_t flags = scmi_msg_in_u32(m, 1), v;
+	uint8_t *at;
+	int64_t val;
+
+	if (!s)
+		return;
+	if (flags || atomic_load_explicit(&s->armed, memory_order_relaxed)) {
+		scmi_platform_protocol_lock(st_of(m)->p, SCMI_PROTOCOL_SENSOR);
+		reading_locked(m, s, flags);
+		scmi_platform_protocol_unlock(st_of(m)->p, SCMI_PROTOCOL_SENSOR);
+		return;
+	}
+	v = scmi_msg_version(m);
+	if (!(at = scmi_msg_reserve(m, readings_size(s, v))))
+		return;
+	if (readings(s, v, at, &val) < 0)
+		scmi_msg_status(m, SCMI_HARDWARE_ERROR);
+	else
+		note_sample(s, val);
 }
 
 /* A multi-part list of count entries of size bytes each: the part from the
@@ -687,33 +745,27 @@ static void sensor_axis_name_get(struct scmi_msg *m)
 	}
 }
 
+/* Discovery reads what setup fixed, CONFIG_GET one atomic word, and
+ * READING_GET takes the lock itself when it needs it: without the lock. */
 static const struct scmi_msg_desc sensor_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = sensor_attributes },
-	[SENSOR_DESCRIPTION_GET] = { .fn = sensor_description_get, .in_size = 4 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(sensor_attributes, 0, 0),
+	[SENSOR_DESCRIPTION_GET] = SCMI_MSG_NO_LOCK(sensor_description_get, 4, 0),
 	[SENSOR_TRIP_POINT_NOTIFY] = { .fn = sensor_trip_point_notify, .in_size = 8 },
 	[SENSOR_TRIP_POINT_CONFIG] = { .fn = sensor_trip_point_config, .in_size = 16 },
-	[SENSOR_READING_GET] = { .fn = sensor_reading_get, .in_size = 8 },
-	[SENSOR_AXIS_DESCRIPTION_GET] = { .fn = sensor_axis_description_get,
-					  .in_size = 8,
-					  .since = SCMI_SENSOR_VERSION_2_0 },
-	[SENSOR_LIST_UPDATE_INTERVALS] = { .fn = sensor_list_update_intervals,
-					   .in_size = 8,
-					   .since = SCMI_SENSOR_VERSION_2_0 },
-	[SENSOR_CONFIG_GET] = { .fn = sensor_config_get,
-				.in_size = 4,
-				.since = SCMI_SENSOR_VERSION_2_0 },
+	[SENSOR_READING_GET] = SCMI_MSG_NO_LOCK(sensor_reading_get, 8, 0),
+	[SENSOR_AXIS_DESCRIPTION_GET] =
+		SCMI_MSG_NO_LOCK(sensor_axis_description_get, 8, SCMI_SENSOR_VERSION_2_0),
+	[SENSOR_LIST_UPDATE_INTERVALS] =
+		SCMI_MSG_NO_LOCK(sensor_list_update_intervals, 8, SCMI_SENSOR_VERSION_2_0),
+	[SENSOR_CONFIG_GET] = SCMI_MSG_NO_LOCK(sensor_config_get, 4, SCMI_SENSOR_VERSION_2_0),
 	[SENSOR_CONFIG_SET] = { .fn = sensor_config_set,
 				.in_size = 8,
 				.since = SCMI_SENSOR_VERSION_2_0 },
 	[SENSOR_CONTINUOUS_UPDATE_NOTIFY] = { .fn = sensor_continuous_update_notify,
 					      .in_size = 8,
 					      .since = SCMI_SENSOR_VERSION_2_0 },
-	[SENSOR_NAME_GET] = { .fn = sensor_name_get,
-			      .in_size = 4,
-			      .since = SCMI_SENSOR_VERSION_3_0 },
-	[SENSOR_AXIS_NAME_GET] = { .fn = sensor_axis_name_get,
-				   .in_size = 8,
-				   .since = SCMI_SENSOR_VERSION_3_0 },
+	[SENSOR_NAME_GET] = SCMI_MSG_NO_LOCK(sensor_name_get, 4, SCMI_SENSOR_VERSION_3_0),
+	[SENSOR_AXIS_NAME_GET] = SCMI_MSG_NO_LOCK(sensor_axis_name_get, 8, SCMI_SENSOR_VERSION_3_0),
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_SENSOR_VERSION_3_1),
 };
 
@@ -871,6 +923,7 @@ static int parse_sensor(void *priv, const struct fw_dt *dt, int node, uint32_t i
 	    parse_identity(st, dt, node, s) || parse_source(dt, node, s) ||
 	    parse_updates(dt, node, s) || parse_traits(dt, node, s))
 		return -EINVAL;
+	s->nvalues = s->naxes ? s->naxes : 1;
 	/* Enabled, timestamps on when supported, the first update interval. */
 	s->config_default = SCMI_SENS_CFG_SENSOR_ENABLED_MASK |
 			    (s->timestamped ? SCMI_SENS_CFG_TSTAMP_ENABLED_MASK : 0);

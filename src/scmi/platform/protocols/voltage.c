@@ -14,7 +14,9 @@
  *    only delays its VOLTAGE_LEVEL_SET_COMPLETE by the domain's latency;
  *  - a reset of an agent drops its "on" vote and vendor mode, and restores
  *    the board's level if that agent set the current one.
- * State is protected by the protocol's lock, under which handlers run.
+ * State is protected by the protocol's lock, under which handlers run,
+ * but for the readers of what setup fixed and of the level (one atomic
+ * word): their table entries say SCMI_MSG_F_NO_LOCK.
  */
 
 #include <fwkit/dt.h>
@@ -29,13 +31,14 @@
 struct vdomain {
 	char name[SCMI_VOLTAGE_MAX_NAME];
 	uint32_t device;
+	unsigned int dev; /* the device's index (scmi_platform_device_index) */
 	bool segmented, async, always_on;
 	unsigned int nlevels;
 	int32_t levels[SCMI_VOLTAGE_MAX_LEVELS];
 	int32_t level_default;
 	uint32_t latency_us;
 	/* state */
-	int32_t level;
+	_Atomic int32_t level; /* LEVEL_GET reads it without the lock */
 	uint32_t level_owner;
 	bool *on;	       /* by agent index */
 	unsigned int non;      /* agents holding it on */
@@ -59,14 +62,15 @@ static struct voltage_state *st_of(const struct scmi_msg *m)
 }
 
 /* The domain named by the first word: NOT_FOUND if unknown; with operate,
- * DENIED when the agent may not use its device. */
-static struct vdomain *get_domain(struct scmi_msg *m, bool operate)
+ * DENIED when the agent may not use its device (inline as the other
+ * modules' lookups: it is most of a short handler). */
+static inline struct vdomain *get_domain(struct scmi_msg *m, bool operate)
 {
 	struct voltage_state *st = st_of(m);
 	uint32_t id = scmi_msg_in_u32(m, 0);
 
 	if (!scmi_msg_id_found(m, id, st->n) ||
-	    (operate && !scmi_msg_device_allowed(m, st->d[id].device)))
+	    (operate && !scmi_msg_device_index_allowed(m, st->d[id].dev)))
 		return NULL;
 	return &st->d[id];
 }
@@ -110,6 +114,7 @@ static void voltage_describe_levels(struct scmi_msg *m)
 {
 	struct vdomain *d = get_domain(m, false);
 	uint32_t idx = scmi_msg_in_u32(m, 1), n;
+	uint8_t *at;
 
 	if (!d)
 		return;
@@ -117,14 +122,17 @@ static void voltage_describe_levels(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
 		return;
 	}
-	/* A segmented triplet always travels whole. */
+	/* A segmented triplet always travels whole. One reserve for the
+	 * whole reply, then the levels in place. */
 	n = (uint32_t)FW_MIN(d->nlevels - idx, (m->out_cap - 8) / 4);
-	scmi_msg_put_u32(
-		m, FW_FIELD_PREP(SCMI_VOLTAGE_NUM_RETURNED_LEVELS, n) |
-			   FW_FIELD_PREP(SCMI_VOLTAGE_NUM_REMAINING_LEVELS, d->nlevels - idx - n) |
-			   (d->segmented ? SCMI_VOLTAGE_SUPPORTS_SEGMENTED_LEVELS : 0));
-	for (uint32_t k = idx; k < idx + n; k++)
-		scmi_msg_put_u32(m, (uint32_t)d->levels[k]);
+	if (!(at = scmi_msg_reserve(m, 4 + 4 * (size_t)n)))
+		return;
+	fw_put_le32(at,
+		    FW_FIELD_PREP(SCMI_VOLTAGE_NUM_RETURNED_LEVELS, n) |
+			    FW_FIELD_PREP(SCMI_VOLTAGE_NUM_REMAINING_LEVELS, d->nlevels - idx - n) |
+			    (d->segmented ? SCMI_VOLTAGE_SUPPORTS_SEGMENTED_LEVELS : 0));
+	for (uint32_t k = 0; k < n; k++)
+		fw_put_le32(at + 4 + 4 * k, (uint32_t)d->levels[idx + k]);
 }
 
 static void voltage_config_set(struct scmi_msg *m)
@@ -213,17 +221,16 @@ static void voltage_name_get(struct scmi_msg *m)
 		scmi_msg_put_ext_name(m, d->name);
 }
 
+/* CONFIG_GET reads three words (votes, vendor mode): under the lock. */
 static const struct scmi_msg_desc voltage_msgs[] = {
-	[SCMI_PROTOCOL_ATTRIBUTES] = { .fn = voltage_attributes },
-	[VOLTAGE_DOMAIN_ATTRIBUTES] = { .fn = voltage_domain_attributes, .in_size = 4 },
-	[VOLTAGE_DESCRIBE_LEVELS] = { .fn = voltage_describe_levels, .in_size = 8 },
+	[SCMI_PROTOCOL_ATTRIBUTES] = SCMI_MSG_NO_LOCK(voltage_attributes, 0, 0),
+	[VOLTAGE_DOMAIN_ATTRIBUTES] = SCMI_MSG_NO_LOCK(voltage_domain_attributes, 4, 0),
+	[VOLTAGE_DESCRIBE_LEVELS] = SCMI_MSG_NO_LOCK(voltage_describe_levels, 8, 0),
 	[VOLTAGE_CONFIG_SET] = { .fn = voltage_config_set, .in_size = 8 },
 	[VOLTAGE_CONFIG_GET] = { .fn = voltage_config_get, .in_size = 4 },
 	[VOLTAGE_LEVEL_SET] = { .fn = voltage_level_set, .in_size = 12 },
-	[VOLTAGE_LEVEL_GET] = { .fn = voltage_level_get, .in_size = 4 },
-	[VOLTAGE_DOMAIN_NAME_GET] = { .fn = voltage_name_get,
-				      .in_size = 4,
-				      .since = SCMI_VOLTAGE_VERSION_2_0 },
+	[VOLTAGE_LEVEL_GET] = SCMI_MSG_NO_LOCK(voltage_level_get, 4, 0),
+	[VOLTAGE_DOMAIN_NAME_GET] = SCMI_MSG_NO_LOCK(voltage_name_get, 4, SCMI_VOLTAGE_VERSION_2_0),
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_VOLTAGE_VERSION_2_1),
 };
 
@@ -320,7 +327,8 @@ static int parse_domain(void *priv, const struct fw_dt *dt, int node, uint32_t i
 
 	d->on = st->on + (size_t)id * scmi_platform_num_agents(st->p);
 	if (fw_dt_check_props(dt, node, domain_props, FW_ARRAY_SIZE(domain_props)) ||
-	    scmi_module_label_device(st->p, dt, node, d->name, sizeof(d->name), &d->device, NULL) ||
+	    scmi_module_label_device(st->p, dt, node, d->name, sizeof(d->name), &d->device,
+				     &d->dev) ||
 	    parse_levels(dt, node, d) || fw_dt_flag(dt, node, "fwkit,async", &d->async) ||
 	    fw_dt_flag(dt, node, "fwkit,always-on", &d->always_on))
 		return -EINVAL;
