@@ -6,7 +6,8 @@
  * here that applies them with atomic read-modify-write on the CSR words.
  * The host driver's hardware operations (issei_heci_ops) follow the upstream
  * hw_heci.c behaviour; the DMA mailbox helpers serve both directions, so the
- * host and the firmware emulator obey the same single-slot rules.
+ * host and the firmware emulator obey the same single-slot rules. As on the
+ * real device, a host RST stops the engine's DMA before the write returns.
  */
 #include <fwkit/base.h>
 #include <fwkit/issei.h>
