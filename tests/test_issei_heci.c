@@ -16,6 +16,7 @@
 #include <libfdt.h>
 #include <stdlib.h>
 
+#include "helpers.h"
 #include "issei_test_util.h"
 
 static void test_csr_side_effects(void **state)
@@ -128,6 +129,41 @@ static void test_hw_reset_ops(void **state)
 	heci_fw_csr_update(h, HECI_CSR_RST | HECI_CSR_IG, 0);
 	assert_true(issei_heci_ops.irq_handler(h));
 	assert_true(heci_fw_csr(h) & HECI_CSR_IS); /* our IG reached the firmware */
+	issei_heci_destroy(h);
+}
+
+static int hw_reset_call(void *h, uint64_t enable)
+{
+	return issei_heci_ops.hw_reset(h, enable != 0);
+}
+
+/*
+ * The engine's DMA gate: entered only while no reset came since the engine
+ * looked, and an engine that enters and never leaves (a hostile peer
+ * process can) delays the host's reset by HECI_DMA_STOP_MS, never hangs it.
+ */
+static void test_dma_gate(void **state)
+{
+	struct issei_heci *h;
+	uint32_t seq;
+
+	(void)state;
+	assert_int_equal(issei_heci_create(8, &h), 0);
+	seq = heci_hrst_seq(h);
+	assert_true(heci_fw_dma_begin(h, seq));
+	heci_fw_dma_end(h);
+	assert_int_equal(issei_heci_ops.hw_reset(h, true), 0);
+	assert_false(heci_fw_dma_begin(h, seq));
+	assert_int_equal(hw_word_load(h->dma_busy), 0);
+	seq = heci_hrst_seq(h);
+	assert_true(heci_fw_dma_begin(h, seq));
+	assert_int_equal(th_call_by(hw_reset_call, h, 0,
+				    fw_deadline((HECI_DMA_STOP_MS + RIG_WAIT_MS) *
+						(int64_t)FW_NSEC_PER_MSEC)),
+			 0);
+	assert_int_equal(heci_hrst_seq(h), seq + 1);
+	heci_fw_dma_end(h);
+	assert_int_equal(hw_word_load(h->dma_busy), 0);
 	issei_heci_destroy(h);
 }
 
@@ -286,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_cb_windows),
 		cmocka_unit_test(test_setup_recv_rules),
 		cmocka_unit_test(test_hw_reset_ops),
+		cmocka_unit_test(test_dma_gate),
 		cmocka_unit_test(test_open_refuses_bad_regions),
 		cmocka_unit_test(test_dma_mailbox),
 		cmocka_unit_test(test_dt_binding),

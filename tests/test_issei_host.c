@@ -439,6 +439,37 @@ static void test_restart_after_stop(void **state)
 	assert_int_equal(rig_roundtrip(a, "again", 5, buf, sizeof(buf)), 5);
 }
 
+/*
+ * A host reset stops the engine's DMA before the host zeroes the area: an
+ * engine still inside its h2f read when RST is asserted finishes that read
+ * on the message the host wrote. Without the gate the host's clear overlaps
+ * the read (TSan reports it) or empties the counters first (no client
+ * message is seen).
+ */
+static void test_reset_waits_for_engine_read(void **state)
+{
+	struct conn *c = *state;
+	struct issei_rig *r = &c->r;
+	struct issei_fw_stats st;
+	uint8_t buf[8];
+
+	issei_fw_get_stats(r->fw, &st);
+	assert_int_equal(rig_inject(r, ISSEI_FW_FAULT_HOLD_DMA, RIG_WAIT_MS, 1), 0);
+	assert_int_equal(issei_write(c->a, "held", 4, RIG_WAIT_MS), 4);
+	assert_int_equal(issei_fw_wait_stat(r->fw, offsetof(struct issei_fw_stats, faults_fired),
+					    st.faults_fired + 1, RIG_WAIT_MS),
+			 0);
+	issei_stop(r->dev); /* the power-down reset zeroes the DMA area */
+	/* The engine handles the message it copied whole, after the reset. */
+	assert_int_equal(issei_fw_wait_stat(r->fw, offsetof(struct issei_fw_stats, client_msgs),
+					    st.client_msgs + 1, RIG_WAIT_MS),
+			 0);
+	assert_int_equal(issei_start(r->dev), 0);
+	assert_int_equal(rig_done(r, 3), 0);
+	assert_int_equal(issei_connect(c->a, engine_echo_uuid, NULL), 0);
+	assert_int_equal(rig_roundtrip(c->a, "again", 5, buf, sizeof(buf)), 5);
+}
+
 static void test_32_clients(void **state)
 {
 	struct issei_fw_config cfg;
@@ -513,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_consecutive_count_cleared_by_success),
 		cmocka_unit_test(test_stop_leaves_nothing),
 		cmocka_unit_test_setup_teardown(test_restart_after_stop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_waits_for_engine_read, setup, teardown),
 		cmocka_unit_test(test_32_clients),
 		cmocka_unit_test(test_fw_stop_with_zeroed_sleepers),
 	};

@@ -61,6 +61,7 @@ enum issei_fw_fault_kind {
 	ISSEI_FW_FAULT_SLOW,	      /* delay answers by arg ms */
 	ISSEI_FW_FAULT_NO_CONSUME,    /* stop consuming h2f until the next reset */
 	ISSEI_FW_FAULT_LATE_RELEASE,  /* answer the next h2f message, keep its slot */
+	ISSEI_FW_FAULT_HOLD_DMA,      /* the next h2f read waits for a host reset (arg ms) */
 	ISSEI_FW_FAULT_COUNT_
 };
 

@@ -29,6 +29,7 @@
 #define HECI_REG_H_CSR	      0x080
 #define HECI_REG_FW_CSR	      0x084
 #define HECI_REG_HRST_SEQ     0x088 /* device latch: bumped on every host RST */
+#define HECI_REG_DMA_BUSY     0x08c /* device-internal: the engine is in a DMA access */
 #define HECI_REG_H_CB	      0x100 /* host circular buffer (depth slots) */
 #define HECI_REG_FW_CB	      0x200 /* firmware circular buffer */
 #define HECI_REG_SIZE	      0x1000
@@ -45,7 +46,7 @@ struct issei_heci {
 	struct hw_shm *regs;
 	struct hw_shm *dma;
 	bool own_regs, own_dma;
-	_Atomic uint32_t *h_csr, *fw_csr, *hrst_seq;
+	_Atomic uint32_t *h_csr, *fw_csr, *hrst_seq, *dma_busy;
 	struct hw_doorbell host_ring, fw_ring; /* ringing only */
 	struct hw_doorbell host_wait;	       /* the host IRQ thread's view */
 	struct hw_doorbell fw_wait;	       /* the firmware thread's view */
@@ -73,7 +74,10 @@ uint32_t heci_fw_csr(struct issei_heci *h);
  * changed (IS in set means write-1-to-clear). IG raises the other side's
  * interrupt and self-clears; setting RST empties the writer's circular
  * buffer (and for the host, bumps HRST_SEQ so that a firmware that missed
- * the edge still notices the reset).
+ * the edge still notices the reset, then waits, at most HECI_DMA_STOP_MS,
+ * for the engine to leave a DMA access it is inside: once the RST write
+ * returns the engine no longer touches the DMA area, which the host zeroes
+ * next, as the reset stops a real engine's DMA).
  */
 void heci_h_csr_update(struct issei_heci *h, uint32_t set, uint32_t clear);
 void heci_fw_csr_update(struct issei_heci *h, uint32_t set, uint32_t clear);
@@ -84,6 +88,14 @@ int heci_fw_cb_write(struct issei_heci *h, uint32_t slot);
 int heci_fw_cb_read(struct issei_heci *h, uint32_t *slot); /* host reads FW CB */
 int heci_h_cb_read(struct issei_heci *h, uint32_t *slot);  /* firmware reads host CB */
 uint32_t heci_hrst_seq(struct issei_heci *h);
+/*
+ * The engine's side of that rule: every access to the DMA area sits between
+ * a begin that returned true and an end. begin fails when the host asserted
+ * RST since the engine saw seq (the area is the host's again).
+ */
+bool heci_fw_dma_begin(struct issei_heci *h, uint32_t seq);
+void heci_fw_dma_end(struct issei_heci *h);
+#define HECI_DMA_STOP_MS 1000
 
 /* ------------------------------------------------- host hardware operations */
 

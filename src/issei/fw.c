@@ -216,6 +216,8 @@ static bool send_one(struct issei_fw *fw)
 	m = &fw->outq[fw->outq_head];
 	if (m->not_before && fw_now_ns() < m->not_before)
 		return false;
+	if (!heci_fw_dma_begin(fw->heci, fw->seen_rst))
+		return false;
 	if (m->raw) {
 		uint8_t hdr[HAM_MSG_HDR_LEN];
 
@@ -224,6 +226,7 @@ static bool send_one(struct issei_fw *fw)
 	} else {
 		ret = issei_dma_put(&fw->dma, ISSEI_DMA_F2H, &m->hdr, m->payload);
 	}
+	heci_fw_dma_end(fw->heci);
 	if (ret)
 		fw_warn("issei-fw: dropping an answer that does not fit f2h (%d)", ret);
 	free(m->payload);
@@ -407,7 +410,21 @@ static void answer_client(struct issei_fw *fw, const struct ham_message_header *
 	enqueue(fw, &h, out);
 }
 
-/* Take the h2f message, free the slot for the host, and act on it. */
+/* HOLD_DMA: a slow engine, still reading when the host resets it. */
+static void hold_in_dma(struct issei_fw *fw)
+{
+	uint32_t ms;
+
+	if (fault_take(fw, ISSEI_FW_FAULT_HOLD_DMA, &ms))
+		hw_word_wait(fw->heci->hrst_seq, fw->seen_rst,
+			     fw_deadline((int64_t)ms * FW_NSEC_PER_MSEC), HW_WAIT_SLEEP);
+}
+
+/*
+ * Take the h2f message, free the slot for the host, and act on it. The copy
+ * is made inside the DMA gate, so a host reset waits for it to end; the
+ * message is parsed only from that private copy.
+ */
 static bool consume_one(struct issei_fw *fw)
 {
 	struct ham_message_header h;
@@ -423,11 +440,15 @@ static bool consume_one(struct issei_fw *fw)
 		fw->no_consume = true;
 		return false;
 	}
+	if (!heci_fw_dma_begin(fw->heci, fw->seen_rst))
+		return false;
+	hold_in_dma(fw);
 	ret = issei_dma_get(&fw->dma, ISSEI_DMA_H2F, &h, &buf);
 	if (ret != -ENODATA && fault_take(fw, ISSEI_FW_FAULT_LATE_RELEASE, NULL)) {
 		issei_dma_unget(&fw->dma, ISSEI_DMA_H2F);
 		fw->held_h2f = true;
 	}
+	heci_fw_dma_end(fw->heci);
 	raise_host_irq(fw);
 	if (ret == -ENODATA)
 		return false;
@@ -561,10 +582,7 @@ static void fw_step(struct issei_fw *fw)
 	if (fault_take(fw, ISSEI_FW_FAULT_UNSOLICITED, NULL))
 		unsolicited_start(fw);
 	do {
-		/* A reset between two steps must stop us touching the DMA area,
-		 * which the host is about to zero. */
-		if (heci_hrst_seq(fw->heci) != fw->seen_rst)
-			return;
+		/* Both stop at the DMA gate once the host has asserted RST. */
 		progress = send_one(fw);
 		progress |= consume_one(fw);
 	} while (progress);

@@ -119,6 +119,7 @@ static const char *const fault_names[ISSEI_FW_FAULT_COUNT_] = {
 	[ISSEI_FW_FAULT_SLOW] = "slow",
 	[ISSEI_FW_FAULT_NO_CONSUME] = "no-consume",
 	[ISSEI_FW_FAULT_LATE_RELEASE] = "late-release",
+	[ISSEI_FW_FAULT_HOLD_DMA] = "hold-dma",
 };
 
 const char *issei_fw_fault_name(enum issei_fw_fault_kind k)

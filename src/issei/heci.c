@@ -6,7 +6,8 @@
  * here that applies them with atomic read-modify-write on the CSR words.
  * The host driver's hardware operations (issei_heci_ops) follow the upstream
  * hw_heci.c behaviour; the DMA mailbox helpers serve both directions, so the
- * host and the firmware emulator obey the same single-slot rules.
+ * host and the firmware emulator obey the same single-slot rules. As on the
+ * real device, a host RST stops the engine's DMA before the write returns.
  */
 #include <fwkit/base.h>
 #include <fwkit/issei.h>
@@ -54,6 +55,7 @@ int issei_heci_open(struct hw_shm *regs, struct hw_shm *dma, struct issei_heci *
 	h->h_csr = hw_shm_word(regs, HECI_REG_H_CSR);
 	h->fw_csr = hw_shm_word(regs, HECI_REG_FW_CSR);
 	h->hrst_seq = hw_shm_word(regs, HECI_REG_HRST_SEQ);
+	h->dma_busy = hw_shm_word(regs, HECI_REG_DMA_BUSY);
 	/* The region may come from a peer: a depth it made up must not send
 	 * the windows outside their buffers. */
 	depth = heci_csr_depth(hw_word_load(h->h_csr));
@@ -153,13 +155,59 @@ static void raise_irq(_Atomic uint32_t *peer_csr, struct hw_doorbell *peer_line)
 		hw_doorbell_ring(peer_line);
 }
 
+/*
+ * The DMA gate is a Dekker pair with sequentially consistent order: the
+ * engine announces itself, then looks at the reset latch; the host bumps
+ * the latch, then looks at the engine. At least one sees the other, so
+ * either the engine backs off or the host waits for its release, which
+ * orders the engine's last copy before the host's clear. The engine only
+ * makes the wake-up system call when the host said it sleeps.
+ */
+enum { DMA_IDLE, DMA_BUSY, DMA_WAITED };
+
+bool heci_fw_dma_begin(struct issei_heci *h, uint32_t seq)
+{
+	atomic_store(h->dma_busy, DMA_BUSY);
+	if (atomic_load(h->hrst_seq) == seq)
+		return true;
+	heci_fw_dma_end(h);
+	return false;
+}
+
+void heci_fw_dma_end(struct issei_heci *h)
+{
+	if (atomic_exchange(h->dma_busy, DMA_IDLE) == DMA_WAITED)
+		hw_word_wake(h->dma_busy);
+}
+
+static void dma_stop(struct issei_heci *h)
+{
+	uint64_t deadline = fw_deadline((int64_t)HECI_DMA_STOP_MS * FW_NSEC_PER_MSEC);
+	uint32_t busy;
+
+	/* The word is in a region the engine may share from another process:
+	 * a peer that never lets go costs one bounded wait, never a hang. */
+	while ((busy = atomic_load(h->dma_busy)) != DMA_IDLE) {
+		if (!fw_remaining(deadline)) {
+			fw_warn("issei: engine still in a DMA access %u ms after reset",
+				HECI_DMA_STOP_MS);
+			return;
+		}
+		if (busy == DMA_WAITED ||
+		    atomic_compare_exchange_strong(h->dma_busy, &busy, DMA_WAITED))
+			hw_word_wait(h->dma_busy, DMA_WAITED, deadline, HW_WAIT_SLEEP);
+	}
+}
+
 void heci_h_csr_update(struct issei_heci *h, uint32_t set, uint32_t clear)
 {
 	uint32_t old = atomic_load(h->h_csr);
 
 	csr_update(h->h_csr, set, clear);
-	if ((set & HECI_CSR_RST) && !(old & HECI_CSR_RST))
+	if ((set & HECI_CSR_RST) && !(old & HECI_CSR_RST)) {
 		atomic_fetch_add(h->hrst_seq, 1);
+		dma_stop(h);
+	}
 	if (set & HECI_CSR_IG)
 		raise_irq(h->fw_csr, &h->fw_ring);
 }
