@@ -148,6 +148,7 @@ static void fix_free(struct fix *f)
 		hw_smc_close(f->gsmc[i]);
 	}
 	mediator_destroy(f->m);
+	mediator_config_release(&f->cfg);
 	rig_platform_close(&f->plat);
 	pthread_mutex_destroy(&f->lock);
 	fw_completion_destroy(&f->held);
@@ -211,7 +212,7 @@ static void test_domain_create_outcomes(void **state)
 	assert_int_equal(mediator_domain_create(f->m, 3, 1), -EEXIST);	     /* Dom0's */
 	assert_int_equal(mediator_domain_create(f->m, 3, SELF_ID), -EEXIST); /* the mediator's */
 	assert_int_equal(mediator_domain_create(f->m, 1, 3), -EEXIST);	     /* domain id in use */
-	assert_int_equal(mediator_domain_create(f->m, MEDIATOR_MAX_DOMAINS, 2), -EINVAL);
+	assert_int_equal(mediator_domain_create(f->m, MEDIATOR_DOMID_FIRST_RESERVED, 2), -EINVAL);
 	/* The toolstack's default agent id, 0, is the platform's own: nobody's channel. */
 	assert_int_equal(mediator_domain_create(f->m, 3, MEDIATOR_AGENT_ID_DEFAULT), -ENOENT);
 	assert_int_equal(mediator_domain_destroy(f->m, 3), -ENOENT);
@@ -533,7 +534,8 @@ static const struct ctl_case ctl_cases[] = {
 	{ "list\n", -EINVAL, 0, 0, 0 },
 	{ "", -EINVAL, 0, 0, 0 },
 	{ "frob 1", -EINVAL, 0, 0, 0 },
-	{ "list 1", -EINVAL, 0, 0, 0 },
+	{ "list 1 2", -EINVAL, 0, 0, 0 },
+	{ "list 7", 0, MEDIATOR_CTL_LIST, 7, 0 },
 	{ "create x", -EINVAL, 0, 0, 0 },
 };
 
@@ -581,9 +583,17 @@ static void test_ctl_replies(void **state)
 			    "refused 0\n"
 			    "domain 2 agent 3 smc-id 0x82000005 shmem 0x47ff4000 alive forwarded 0 "
 			    "refused 0\n");
-	/* A reply that does not fit is cut, never overrun. */
+	/* A reply that does not fit holds whole lines and says where to go on. */
 	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, 40), 0);
-	assert_int_equal(strlen(out), 39);
+	assert_string_equal(out, "ok\nmore 0\n");
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, 200), 0);
+	assert_non_null(strstr(out, "\ndomain 1 "));
+	assert_null(strstr(out, "\ndomain 2 "));
+	assert_non_null(strstr(out, "\nmore 2\n"));
+	assert_int_equal(mediator_ctl_parse("list 2", 6, &req), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, sizeof(out)), 0);
+	assert_string_equal(out, "ok\ndomain 2 agent 3 smc-id 0x82000005 shmem 0x47ff4000 alive "
+				 "forwarded 0 refused 0\n");
 }
 
 /* ------------------------------------------------------ the container */
@@ -634,12 +644,13 @@ static uint32_t phandle_of(void *fdt, const char *path)
 
 static void set_cells(void *fdt, const char *path, const char *prop, const uint32_t *v, size_t n)
 {
-	fdt32_t be[64];
+	fdt32_t *be = calloc(n + 1, sizeof(*be));
 
-	assert_true(n <= FW_ARRAY_SIZE(be));
+	assert_non_null(be);
 	for (size_t i = 0; i < n; i++)
 		be[i] = cpu_to_fdt32(v[i]);
 	assert_int_equal(fdt_setprop(fdt, node(fdt, path), prop, be, (int)(n * 4)), 0);
+	free(be);
 }
 
 #define SET(fdt, path, prop, ...)                                                                  \
@@ -723,9 +734,14 @@ static void duplicate_agent(void *fdt)
 	SET(fdt, CONTAINER, "scmi-secondary-agents", GUEST1_ID, phandle_of(fdt, SHM1), 2, GUEST2_ID,
 	    phandle_of(fdt, SHM2), 2);
 }
+static void agent_id_out_of_range(void *fdt)
+{
+	SET(fdt, CONTAINER, "scmi-secondary-agents", GUEST1_ID, phandle_of(fdt, SHM1),
+	    MEDIATOR_AGENT_ID_INVALID);
+}
 static void too_many_agents(void *fdt)
 {
-	uint32_t v[2 * (MEDIATOR_MAX_AGENTS + 1)];
+	uint32_t v[2 * (MEDIATOR_AGENT_ID_INVALID + 1)];
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(v); i += 2) {
 		v[i] = GUEST1_ID;
@@ -760,7 +776,9 @@ static const struct dt_case dt_cases[] = {
 	{ "shmem not whole pages", short_shmem, -EINVAL, "not page-aligned" },
 	{ "management shmem not page-aligned", unaligned_mgmt, -EINVAL, "not page-aligned" },
 	{ "duplicate agent id", duplicate_agent, -EEXIST, "agent id 2 listed twice" },
-	{ "too many agents", too_many_agents, -E2BIG, "more than 16 agents" },
+	{ "too many agents", too_many_agents, -E2BIG, "more than 255 agents" },
+	{ "agent id out of range", agent_id_out_of_range, -EINVAL,
+	  "agent id 255 is not below 255" },
 };
 
 /* One outcome per case, named in the failure message. */
@@ -773,6 +791,7 @@ static void test_dt_error_outcomes(void **state)
 		char err[256] = "";
 		int ret = read_patched(c->patch, &cfg, err, sizeof(err));
 
+		mediator_config_release(&cfg);
 		if (ret != c->ret || !strstr(err, c->says))
 			fail_msg("%s: got %d (%s), want %d with \"%s\"", c->name, ret, err, c->ret,
 				 c->says);
@@ -796,11 +815,13 @@ static void test_dt_dom0_agent(void **state)
 	(void)state;
 	assert_int_equal(read_patched(dom0_agent, &cfg, err, sizeof(err)), 0);
 	assert_int_equal(cfg.dom0_agent_id, 2);
+	mediator_config_release(&cfg);
 	th_log_capture();
 	assert_int_equal(read_patched(dom0_out_of_range, &cfg, err, sizeof(err)), 0);
 	assert_true(th_log_contains("Dom0 gets no SCMI"));
 	th_log_release();
 	assert_int_equal(cfg.dom0_agent_id, MEDIATOR_AGENT_ID_INVALID);
+	mediator_config_release(&cfg);
 }
 
 /* A device's entries, as the assignment reads them. */
@@ -821,12 +842,15 @@ static void zero_cells(void *fdt)
 static void expect_ids(const void *fdt, const char *dev, int want, unsigned int nwant,
 		       const char *says)
 {
-	uint32_t ids[MEDIATOR_MAX_DEVICE_IDS];
+	uint32_t *ids = NULL;
 	unsigned int n = 99;
 	char err[256] = "";
 
-	assert_int_equal(mediator_device_ids(fdt, dev, SCMI_NODE, ids, &n, err, sizeof(err)), want);
+	assert_int_equal(mediator_device_ids(fdt, dev, SCMI_NODE, &ids, &n, err, sizeof(err)),
+			 want);
 	assert_int_equal(n, nwant);
+	assert_true(!ids == !nwant);
+	free(ids);
 	if (says && !strstr(err, says))
 		fail_msg("%s: \"%s\" does not say \"%s\"", dev, err, says);
 }
@@ -932,38 +956,50 @@ static void test_probe_creates_dom0(void **state)
 	assert_int_equal(mediator_domain_create(f->m, 1, 2), -EEXIST);
 }
 
+/* f's configuration: good's, on a private copy of its three agents. */
+static void cfg_copy(struct fix *f, const struct mediator_config *good,
+		     struct mediator_chan_cfg agents[3])
+{
+	f->cfg = *good;
+	memcpy(agents, good->agents, 3 * sizeof(*agents));
+	f->cfg.agents = agents;
+}
+
 /* Every failing probe releases what it built (LSan checks the rest). */
 static void test_probe_failures_unwind(void **state)
 {
 	struct fix *f = *state;
 	struct mediator_config good;
+	struct mediator_chan_cfg agents[3];
 
 	assert_int_equal(mediator_config_read(f->plat.b.fdt, &good, f->err, sizeof(f->err)), 0);
+	assert_int_equal(good.nagents, 3);
 	/* A channel the firmware does not serve, to be discovered. */
-	f->cfg = good;
+	cfg_copy(f, &good, agents);
 	f->cfg.agents[1].shm_paddr = 0x50000000;
 	f->cfg.agents[1].agent_id = MEDIATOR_AGENT_ID_DISCOVER;
 	assert_int_equal(fix_mediator(f), -ENOENT);
 	assert_null(f->m);
 	/* Two entries that turn out to be one agent. */
-	f->cfg = good;
+	cfg_copy(f, &good, agents);
 	f->cfg.agents[1] = f->cfg.agents[0];
 	f->cfg.agents[1].agent_id = MEDIATOR_AGENT_ID_DISCOVER;
 	assert_int_equal(fix_mediator(f), -EEXIST);
 	/* The mediator's own agent listed as a secondary one. */
-	f->cfg = good;
+	cfg_copy(f, &good, agents);
 	f->cfg.agents[1].agent_id = SELF_ID;
 	assert_int_equal(fix_mediator(f), -EEXIST);
 	/* Dom0 on an agent no channel serves. */
-	f->cfg = good;
+	cfg_copy(f, &good, agents);
 	f->cfg.dom0_agent_id = 7;
 	assert_int_equal(fix_mediator(f), -ENOENT);
 	assert_non_null(strstr(f->err, "Dom0"));
 	/* No management page. */
-	f->cfg = good;
+	cfg_copy(f, &good, agents);
 	f->cfg.mgmt.shm_paddr = 0x50000000;
 	assert_int_equal(fix_mediator(f), -ENOENT);
 	assert_null(f->m);
+	f->cfg = good; /* the fixture releases it */
 }
 
 struct destroyer {
