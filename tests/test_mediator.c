@@ -22,6 +22,7 @@
 #include <libfdt.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,12 +106,23 @@ static uint64_t platform_commands(struct fix *f)
 
 /* ------------------------------------------------------------ fixture */
 
-static int fix_platform(struct fix *f)
+/* The platform on the default board, or on blob when it is not NULL. */
+static int fix_platform(struct fix *f, const void *blob)
 {
+	struct rig_platform *rp = &f->plat;
+	int ret;
+
 	pthread_mutex_init(&f->lock, NULL);
 	fw_completion_init(&f->held);
 	fw_completion_init(&f->go);
-	return rig_platform_open(&f->plat, true, f->err, sizeof(f->err));
+	if (!blob)
+		return rig_platform_open(rp, true, f->err, sizeof(f->err));
+	ret = fw_board_from_blob(blob, fdt_totalsize(blob), &rp->b, f->err, sizeof(f->err));
+	if (!ret)
+		ret = scmi_board_read_platform(rp->b.fdt, &rp->bp, f->err, sizeof(f->err));
+	if (!ret)
+		ret = rig_platform_build(rp, true, f->err, sizeof(f->err));
+	return ret ? ret : scmi_platform_start(rp->p);
 }
 
 static int fix_mediator(struct fix *f)
@@ -161,7 +173,7 @@ static int setup(void **state)
 	struct fix *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	assert_int_equal(fix_platform(f), 0);
+	assert_int_equal(fix_platform(f, NULL), 0);
 	assert_int_equal(mediator_config_read(f->plat.b.fdt, &f->cfg, f->err, sizeof(f->err)), 0);
 	assert_int_equal(fix_mediator(f), 0);
 	for (uint32_t dom = 0; dom < 3; dom++)
@@ -603,6 +615,9 @@ static void test_ctl_replies(void **state)
 
 typedef void patch_fn(void *fdt);
 
+/* Room a change may add: enough for a few hundred generated agents. */
+#define PATCH_ROOM (256 * 1024)
+
 /* A copy of the default board with one change (free it). */
 static void *patched_board(patch_fn *patch)
 {
@@ -611,9 +626,9 @@ static void *patched_board(patch_fn *patch)
 	void *buf;
 
 	assert_int_equal(fw_board_load(NULL, NULL, &b, err, sizeof(err)), 0);
-	buf = malloc(b.size + 4096);
+	buf = malloc(b.size + PATCH_ROOM);
 	assert_non_null(buf);
-	assert_int_equal(fdt_open_into(b.fdt, buf, (int)b.size + 4096), 0);
+	assert_int_equal(fdt_open_into(b.fdt, buf, (int)b.size + PATCH_ROOM), 0);
 	fw_board_free(&b);
 	patch(buf);
 	return buf;
@@ -914,7 +929,7 @@ static int setup_bare(void **state)
 	struct fix *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	assert_int_equal(fix_platform(f), 0);
+	assert_int_equal(fix_platform(f, NULL), 0);
 	*state = f;
 	return 0;
 }
@@ -1073,6 +1088,222 @@ static void test_held_guest_blocks_nobody_else(void **state)
 	assert_int_equal(pthread_join(t, NULL), 0);
 }
 
+/* Nothing the blob holds is cut to a fixed size: a path longer than any
+ * former bound, a device with more ids than one. */
+static void long_scmi_name(void *fdt)
+{
+	char name[200];
+
+	memset(name, 'x', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	assert_int_equal(fdt_set_name(fdt, node(fdt, SCMI_NODE), name), 0);
+}
+static void many_ids(void *fdt)
+{
+	uint32_t v[2 * 40];
+
+	for (uint32_t i = 0; i < 40; i++) {
+		v[2 * i] = phandle_of(fdt, SCMI_NODE);
+		v[2 * i + 1] = i;
+	}
+	assert_true(fdt_add_subnode(fdt, 0, "many") >= 0);
+	set_cells(fdt, "/many", "access-controllers", v, FW_ARRAY_SIZE(v));
+}
+
+static void test_dt_sized_by_blob(void **state)
+{
+	struct mediator_config cfg;
+	char err[256];
+	void *buf = patched_board(many_ids);
+	uint32_t *ids;
+	unsigned int n;
+
+	(void)state;
+	assert_int_equal(read_patched(long_scmi_name, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(strlen(cfg.scmi_path), strlen(CONTAINER "/") + 199);
+	mediator_config_release(&cfg);
+	assert_int_equal(mediator_device_ids(buf, "/many", SCMI_NODE, &ids, &n, err, sizeof(err)),
+			 0);
+	assert_int_equal(n, 40);
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(ids[i], i);
+	free(ids);
+	free(buf);
+}
+
+/* ---------------------------------------------------------------- scale */
+
+/* A hypervisor with many guests: the board's 3 secondary agents and 197
+ * generated ones (ids from GEN_FIRST, after the board's own), each with its
+ * own SMC id and page as scripts/gen-board.sh makes them. */
+#define SCALE_AGENTS 200
+#define GEN_FIRST    7u
+#define GEN_SHM(a)   (0x48000000u + (a)*0x1000u)
+#define GEN_SMC(a)   (0x82100000u + (a))
+
+/* A new node under parent with a phandle of its own: its phandle. */
+static uint32_t add_node(void *fdt, const char *parent, const char *name, const char *compatible)
+{
+	int n = fdt_add_subnode(fdt, node(fdt, parent), name);
+	uint32_t ph = 0;
+
+	assert_true(n >= 0);
+	assert_int_equal(fdt_generate_phandle(fdt, &ph), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, n, "phandle", ph), 0);
+	if (compatible)
+		assert_int_equal(fdt_setprop_string(fdt, n, "compatible", compatible), 0);
+	return ph;
+}
+
+/* Platform agent a on its own channel; its scmi-secondary-agents tuple. */
+static void gen_agent(void *fdt, uint32_t a, uint32_t tuple[3])
+{
+	char name[64], path[96];
+	uint32_t shm, chan;
+
+	snprintf(name, sizeof(name), "sram@%x", GEN_SHM(a));
+	shm = add_node(fdt, "/", name, "arm,scmi-shmem");
+	snprintf(path, sizeof(path), "/%s", name);
+	SET(fdt, path, "reg", 0, GEN_SHM(a), 0, 0x1000);
+	snprintf(name, sizeof(name), "scmi-gen%u", a);
+	chan = add_node(fdt, "/firmware", name, "arm,scmi-smc");
+	snprintf(path, sizeof(path), "/firmware/%s", name);
+	SET(fdt, path, "arm,smc-id", GEN_SMC(a));
+	SET(fdt, path, "shmem", shm);
+	snprintf(name, sizeof(name), "agent@%u", a);
+	add_node(fdt, "/scmi-platform", name, NULL);
+	snprintf(path, sizeof(path), "/scmi-platform/%s", name);
+	SET(fdt, path, "reg", a);
+	SET(fdt, path, "fwkit,channel", chan);
+	tuple[0] = GEN_SMC(a);
+	tuple[1] = shm;
+	tuple[2] = a;
+}
+
+static void scale_agents(void *fdt)
+{
+	uint32_t v[3 * SCALE_AGENTS];
+	const fdt32_t *old = fdt_getprop(fdt, node(fdt, CONTAINER), "scmi-secondary-agents", NULL);
+
+	assert_non_null(old);
+	for (unsigned int i = 0; i < 9; i++)
+		v[i] = fdt32_to_cpu(old[i]);
+	for (uint32_t a = GEN_FIRST; a < GEN_FIRST + SCALE_AGENTS - 3; a++)
+		gen_agent(fdt, a, &v[3 * (a - GEN_FIRST + 3)]);
+	set_cells(fdt, CONTAINER, "scmi-secondary-agents", v, FW_ARRAY_SIZE(v));
+}
+
+static int setup_scale(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+	void *blob = patched_board(scale_agents);
+
+	assert_non_null(f);
+	assert_int_equal(fix_platform(f, blob), 0);
+	free(blob);
+	assert_int_equal(mediator_config_read(f->plat.b.fdt, &f->cfg, f->err, sizeof(f->err)), 0);
+	assert_int_equal(fix_mediator(f), 0);
+	*state = f;
+	return 0;
+}
+
+/* Guest k of n's domain id: spread over Xen's range, the last the highest. */
+static uint32_t scale_domid(unsigned int k, unsigned int n)
+{
+	return 1 + (uint32_t)((uint64_t)k * (MEDIATOR_DOMID_FIRST_RESERVED - 2) / (n - 1));
+}
+
+/* The agent id the firmware gives domid's guest (on agent_id's channel)
+ * when it asks who it is; UINT32_MAX when the call is refused. */
+static uint32_t guest_self(struct fix *f, uint32_t domid, uint32_t agent_id)
+{
+	const struct scmi_board_agent *a = NULL;
+	struct hw_smc *smc;
+	struct scmi_agent *g;
+	uint32_t self = UINT32_MAX;
+
+	for (unsigned int i = 0; i < f->plat.bp.nagents; i++)
+		if (f->plat.bp.agents[i].id == agent_id)
+			a = &f->plat.bp.agents[i];
+	assert_non_null(a);
+	assert_int_equal(
+		hw_smc_open_direct(mediator_guest_smc, mediator_guest_port(f->m, domid), &smc), 0);
+	assert_int_equal(scmi_board_build_agent(&a->chan, fw_machine_lookup, &f->plat.m, smc,
+						HW_WAIT_SLEEP, NULL, &g, f->err, sizeof(f->err)),
+			 0);
+	if (scmi_base_discover_agent(g, SCMI_BASE_AGENT_ID_SELF, &self, NULL))
+		self = UINT32_MAX;
+	scmi_agent_destroy(g);
+	hw_smc_close(smc);
+	return self;
+}
+
+/* The control's list, read a page of at most cap bytes at a time: the
+ * domains in increasing id order, their number. */
+static unsigned int list_pages(struct fix *f, size_t cap)
+{
+	char *out = malloc(cap), req[32];
+	struct mediator_ctl_req r;
+	uint32_t from = 0, last = 0;
+	unsigned int n = 0;
+	bool more = true;
+
+	assert_non_null(out);
+	while (more) {
+		snprintf(req, sizeof(req), "list %u", from);
+		assert_int_equal(mediator_ctl_parse(req, strlen(req), &r), 0);
+		assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &r, out, cap), 0);
+		more = false;
+		for (char *l = strstr(out, "\n"); l && l[1]; l = strchr(l + 1, '\n')) {
+			uint32_t id;
+
+			if (sscanf(l + 1, "more %u", &from) == 1)
+				more = true;
+			else if (sscanf(l + 1, "domain %u ", &id) == 1) {
+				assert_true(!n++ || id > last);
+				last = id;
+			}
+		}
+	}
+	free(out);
+	return n;
+}
+
+/* Every generated and board guest in a domain over the whole domain id
+ * range, each calling on its own channel and seeing only its own agent;
+ * the list pages through all of them; every destroy resets the agent and
+ * refuses the guest after; the channels serve new domains in reverse. */
+static void test_scale_many_domains(void **state)
+{
+	struct fix *f = *state;
+	unsigned int n = f->cfg.nagents - 1; /* agents[0] is Dom0's, domain 0 */
+	struct mediator_dom_info di;
+
+	assert_int_equal(f->cfg.nagents, SCALE_AGENTS);
+	for (int round = 0; round < 2; round++) {
+		for (unsigned int k = 0; k < n; k++) {
+			uint32_t agent = f->cfg.agents[k + 1].agent_id;
+			uint32_t domid = scale_domid(round ? n - 1 - k : k, n);
+
+			assert_int_equal(mediator_domain_create(f->m, domid, agent), 0);
+			assert_int_equal(guest_self(f, domid, agent), agent);
+		}
+		assert_int_equal(mediator_domain_info(f->m, MEDIATOR_DOMID_FIRST_RESERVED - 1, &di),
+				 0);
+		assert_int_equal(di.forwarded, 1);
+		assert_int_equal(di.refused, 0);
+		assert_int_equal(list_pages(f, 1024), n + 1);
+		for (unsigned int k = 0; k < n; k++)
+			assert_int_equal(mediator_domain_destroy(f->m, scale_domid(k, n)), 0);
+		assert_int_equal(list_pages(f, 1024), 1);
+	}
+	th_log_capture();
+	assert_int_equal(guest_self(f, scale_domid(n - 1, n), f->cfg.agents[1].agent_id),
+			 UINT32_MAX);
+	assert_true(th_log_contains("domain 32751: unhandled SMC"));
+	th_log_release();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1099,6 +1330,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_probe_creates_dom0, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_failures_unwind, setup_bare, teardown),
+		cmocka_unit_test(test_dt_sized_by_blob),
+		cmocka_unit_test_setup_teardown(test_scale_many_domains, setup_scale, teardown),
 #undef T
 	};
 
