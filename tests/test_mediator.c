@@ -608,6 +608,27 @@ static void test_ctl_replies(void **state)
 				 "forwarded 0 refused 0\n");
 }
 
+/* A request on one domain answers with that domain's line only, however
+ * many domains there are after it. */
+static void test_ctl_reply_one_domain(void **state)
+{
+	struct fix *f = *state;
+	struct mediator_ctl_req req;
+	char out[1024];
+
+	assert_int_equal(mediator_domain_destroy(f->m, 2), 0);
+	assert_int_equal(mediator_ctl_parse("create 0 3", 10, &req), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, sizeof(out)), -EEXIST);
+	assert_int_equal(mediator_ctl_parse("create 2 3", 10, &req), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, sizeof(out)), 0);
+	assert_string_equal(out, "ok\ndomain 2 agent 3 smc-id 0x82000005 shmem 0x47ff4000 alive "
+				 "forwarded 0 refused 0\n");
+	assert_int_equal(mediator_ctl_parse("domain 1", 8, &req), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "ok\ndomain 1 agent 2 "));
+	assert_null(strstr(out, "domain 2"));
+}
+
 /* ------------------------------------------------------ the container */
 
 #define CONTAINER "/chosen/xen/xen_scmi_config"
@@ -1323,6 +1344,7 @@ int main(void)
 		T(test_concurrent_destroys),
 		cmocka_unit_test(test_ctl_records),
 		T(test_ctl_replies),
+		T(test_ctl_reply_one_domain),
 		cmocka_unit_test(test_dt_error_outcomes),
 		cmocka_unit_test(test_dt_dom0_agent),
 		cmocka_unit_test(test_dt_device_entries),

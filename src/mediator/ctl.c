@@ -101,16 +101,16 @@ static size_t put_domain(const struct mediator_dom_info *d, char *out, size_t ca
 	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
-/* "ok", then the domain asked for, or every domain from req->domid on as
- * far as whole lines fit; "more ID" names the first one left out, so
- * "list ID" goes on from there (a tail that fits it is kept free). */
+/* "ok", then the domain the request names; for a list, every domain from
+ * req->domid on as far as whole lines fit, and "more ID" naming the first
+ * one left out, so "list ID" goes on from there (room for it is kept). */
 static void put_list(struct mediator *m, const struct mediator_ctl_req *req, char *out, size_t cap)
 {
 	const size_t tail = sizeof("more 4294967295\n");
 	size_t used = (size_t)snprintf(out, cap, "ok\n"), n;
 	struct mediator_dom_info d;
 
-	if (req->op == MEDIATOR_CTL_DOMAIN) {
+	if (req->op != MEDIATOR_CTL_LIST) {
 		if (!mediator_domain_info(m, req->domid, &d))
 			put_domain(&d, out + used, cap - used);
 		return;
