@@ -775,6 +775,10 @@ static void agent_id_out_of_range(void *fdt)
 	SET(fdt, CONTAINER, "scmi-secondary-agents", GUEST1_ID, phandle_of(fdt, SHM1),
 	    MEDIATOR_AGENT_ID_INVALID);
 }
+static void agent_id_all_ones(void *fdt)
+{
+	SET(fdt, CONTAINER, "scmi-secondary-agents", GUEST1_ID, phandle_of(fdt, SHM1), UINT32_MAX);
+}
 static void too_many_agents(void *fdt)
 {
 	uint32_t v[2 * (MEDIATOR_AGENT_ID_INVALID + 1)];
@@ -815,6 +819,7 @@ static const struct dt_case dt_cases[] = {
 	{ "too many agents", too_many_agents, -E2BIG, "more than 255 agents" },
 	{ "agent id out of range", agent_id_out_of_range, -EINVAL,
 	  "agent id 255 is not below 255" },
+	{ "agent id all ones", agent_id_all_ones, -EINVAL, "agent id 4294967295 is not below" },
 };
 
 /* One outcome per case, named in the failure message. */

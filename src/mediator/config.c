@@ -105,14 +105,15 @@ static int read_mgmt(const struct fw_dt *dt, int scmi, struct mediator_config *c
 	return read_shmem(dt, scmi, "shmem", shm, &cfg->mgmt);
 }
 
-/* Agent ids are below MEDIATOR_AGENT_ID_INVALID, each listed once: seen
- * holds a bit per id, so the check costs the same for any list. */
+/* Listed agent ids (3-cell entries) are below MEDIATOR_AGENT_ID_INVALID,
+ * each listed once: seen holds a bit per id, so the check costs the same
+ * for any list. */
 static int add_agent(const struct fw_dt *dt, int node, struct mediator_config *cfg,
-		     const struct mediator_chan_cfg *c, uint8_t *seen)
+		     const struct mediator_chan_cfg *c, uint8_t *seen, bool listed)
 {
 	uint32_t id = c->agent_id;
 
-	if (id != MEDIATOR_AGENT_ID_DISCOVER) {
+	if (listed) {
 		if (id >= MEDIATOR_AGENT_ID_INVALID)
 			return fw_dt_error(dt, node, SECONDARY, "agent id %u is not below %u", id,
 					   MEDIATOR_AGENT_ID_INVALID);
@@ -168,7 +169,7 @@ static int read_agents(const struct fw_dt *dt, int node, struct mediator_config 
 
 		ret = read_shmem(dt, node, SECONDARY, shm, &c);
 		if (!ret)
-			ret = add_agent(dt, node, cfg, &c, seen);
+			ret = add_agent(dt, node, cfg, &c, seen, cells == 3);
 	}
 	free(v);
 	return ret;
