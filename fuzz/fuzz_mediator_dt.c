@@ -34,10 +34,13 @@ static bool aligned(const struct mediator_chan_cfg *c)
 
 static void check_config(const struct mediator_config *cfg)
 {
-	if (cfg->nagents > MEDIATOR_MAX_AGENTS || !aligned(&cfg->mgmt) || !cfg->scmi_path[0])
+	if (cfg->nagents > MEDIATOR_AGENT_ID_INVALID || !aligned(&cfg->mgmt) || !cfg->scmi_path[0])
 		abort();
 	for (unsigned int i = 0; i < cfg->nagents; i++) {
-		if (!aligned(&cfg->agents[i]))
+		uint32_t id = cfg->agents[i].agent_id;
+
+		if (!aligned(&cfg->agents[i]) ||
+		    (id >= MEDIATOR_AGENT_ID_INVALID && id != MEDIATOR_AGENT_ID_DISCOVER))
 			abort();
 		for (unsigned int k = 0; k < i; k++)
 			if (cfg->agents[k].agent_id == cfg->agents[i].agent_id &&
@@ -50,8 +53,8 @@ static void check_config(const struct mediator_config *cfg)
 
 static void devices(const void *fdt, const char *scmi_path)
 {
-	uint32_t ids[MEDIATOR_MAX_DEVICE_IDS];
-	char path[MEDIATOR_PATH_MAX], err[256];
+	uint32_t *ids;
+	char path[1024], err[256];
 	unsigned int n, seen = 0;
 
 	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0 && seen < MAX_DEVICE_NODES;
@@ -63,16 +66,17 @@ static void devices(const void *fdt, const char *scmi_path)
 			continue;
 		seen++;
 		err[0] = 0;
-		ret = mediator_device_ids(fdt, path, scmi_path, ids, &n, err, sizeof(err));
+		ret = mediator_device_ids(fdt, path, scmi_path, &ids, &n, err, sizeof(err));
 		check_error(ret, err);
-		if (n > MEDIATOR_MAX_DEVICE_IDS || (ret && n))
+		if ((ret || !n) && (n || ids))
 			abort();
+		free(ids);
 	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct mediator_config cfg;
+	struct mediator_config cfg;
 	struct fw_board b;
 	char err[256];
 	int ret;
@@ -86,6 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ret)
 		check_config(&cfg);
 	devices(b.fdt, ret ? "/chosen/xen/xen_scmi_config/scmi" : cfg.scmi_path);
+	mediator_config_release(&cfg);
 	fw_board_free(&b);
 	return 0;
 }

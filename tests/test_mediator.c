@@ -22,6 +22,7 @@
 #include <libfdt.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,12 +106,23 @@ static uint64_t platform_commands(struct fix *f)
 
 /* ------------------------------------------------------------ fixture */
 
-static int fix_platform(struct fix *f)
+/* The platform on the default board, or on blob when it is not NULL. */
+static int fix_platform(struct fix *f, const void *blob)
 {
+	struct rig_platform *rp = &f->plat;
+	int ret;
+
 	pthread_mutex_init(&f->lock, NULL);
 	fw_completion_init(&f->held);
 	fw_completion_init(&f->go);
-	return rig_platform_open(&f->plat, true, f->err, sizeof(f->err));
+	if (!blob)
+		return rig_platform_open(rp, true, f->err, sizeof(f->err));
+	ret = fw_board_from_blob(blob, fdt_totalsize(blob), &rp->b, f->err, sizeof(f->err));
+	if (!ret)
+		ret = scmi_board_read_platform(rp->b.fdt, &rp->bp, f->err, sizeof(f->err));
+	if (!ret)
+		ret = rig_platform_build(rp, true, f->err, sizeof(f->err));
+	return ret ? ret : scmi_platform_start(rp->p);
 }
 
 static int fix_mediator(struct fix *f)
@@ -148,6 +160,7 @@ static void fix_free(struct fix *f)
 		hw_smc_close(f->gsmc[i]);
 	}
 	mediator_destroy(f->m);
+	mediator_config_release(&f->cfg);
 	rig_platform_close(&f->plat);
 	pthread_mutex_destroy(&f->lock);
 	fw_completion_destroy(&f->held);
@@ -160,7 +173,7 @@ static int setup(void **state)
 	struct fix *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	assert_int_equal(fix_platform(f), 0);
+	assert_int_equal(fix_platform(f, NULL), 0);
 	assert_int_equal(mediator_config_read(f->plat.b.fdt, &f->cfg, f->err, sizeof(f->err)), 0);
 	assert_int_equal(fix_mediator(f), 0);
 	for (uint32_t dom = 0; dom < 3; dom++)
@@ -211,7 +224,7 @@ static void test_domain_create_outcomes(void **state)
 	assert_int_equal(mediator_domain_create(f->m, 3, 1), -EEXIST);	     /* Dom0's */
 	assert_int_equal(mediator_domain_create(f->m, 3, SELF_ID), -EEXIST); /* the mediator's */
 	assert_int_equal(mediator_domain_create(f->m, 1, 3), -EEXIST);	     /* domain id in use */
-	assert_int_equal(mediator_domain_create(f->m, MEDIATOR_MAX_DOMAINS, 2), -EINVAL);
+	assert_int_equal(mediator_domain_create(f->m, MEDIATOR_DOMID_FIRST_RESERVED, 2), -EINVAL);
 	/* The toolstack's default agent id, 0, is the platform's own: nobody's channel. */
 	assert_int_equal(mediator_domain_create(f->m, 3, MEDIATOR_AGENT_ID_DEFAULT), -ENOENT);
 	assert_int_equal(mediator_domain_destroy(f->m, 3), -ENOENT);
@@ -533,7 +546,8 @@ static const struct ctl_case ctl_cases[] = {
 	{ "list\n", -EINVAL, 0, 0, 0 },
 	{ "", -EINVAL, 0, 0, 0 },
 	{ "frob 1", -EINVAL, 0, 0, 0 },
-	{ "list 1", -EINVAL, 0, 0, 0 },
+	{ "list 1 2", -EINVAL, 0, 0, 0 },
+	{ "list 7", 0, MEDIATOR_CTL_LIST, 7, 0 },
 	{ "create x", -EINVAL, 0, 0, 0 },
 };
 
@@ -581,9 +595,38 @@ static void test_ctl_replies(void **state)
 			    "refused 0\n"
 			    "domain 2 agent 3 smc-id 0x82000005 shmem 0x47ff4000 alive forwarded 0 "
 			    "refused 0\n");
-	/* A reply that does not fit is cut, never overrun. */
+	/* A reply that does not fit holds whole lines and says where to go on. */
 	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, 40), 0);
-	assert_int_equal(strlen(out), 39);
+	assert_string_equal(out, "ok\nmore 0\n");
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, 200), 0);
+	assert_non_null(strstr(out, "\ndomain 1 "));
+	assert_null(strstr(out, "\ndomain 2 "));
+	assert_non_null(strstr(out, "\nmore 2\n"));
+	assert_int_equal(mediator_ctl_parse("list 2", 6, &req), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, sizeof(out)), 0);
+	assert_string_equal(out, "ok\ndomain 2 agent 3 smc-id 0x82000005 shmem 0x47ff4000 alive "
+				 "forwarded 0 refused 0\n");
+}
+
+/* A request on one domain answers with that domain's line only, however
+ * many domains there are after it. */
+static void test_ctl_reply_one_domain(void **state)
+{
+	struct fix *f = *state;
+	struct mediator_ctl_req req;
+	char out[1024];
+
+	assert_int_equal(mediator_domain_destroy(f->m, 2), 0);
+	assert_int_equal(mediator_ctl_parse("create 0 3", 10, &req), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, sizeof(out)), -EEXIST);
+	assert_int_equal(mediator_ctl_parse("create 2 3", 10, &req), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, sizeof(out)), 0);
+	assert_string_equal(out, "ok\ndomain 2 agent 3 smc-id 0x82000005 shmem 0x47ff4000 alive "
+				 "forwarded 0 refused 0\n");
+	assert_int_equal(mediator_ctl_parse("domain 1", 8, &req), 0);
+	assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &req, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "ok\ndomain 1 agent 2 "));
+	assert_null(strstr(out, "domain 2"));
 }
 
 /* ------------------------------------------------------ the container */
@@ -593,6 +636,9 @@ static void test_ctl_replies(void **state)
 
 typedef void patch_fn(void *fdt);
 
+/* Room a change may add: enough for a few hundred generated agents. */
+#define PATCH_ROOM (256 * 1024)
+
 /* A copy of the default board with one change (free it). */
 static void *patched_board(patch_fn *patch)
 {
@@ -601,9 +647,9 @@ static void *patched_board(patch_fn *patch)
 	void *buf;
 
 	assert_int_equal(fw_board_load(NULL, NULL, &b, err, sizeof(err)), 0);
-	buf = malloc(b.size + 4096);
+	buf = malloc(b.size + PATCH_ROOM);
 	assert_non_null(buf);
-	assert_int_equal(fdt_open_into(b.fdt, buf, (int)b.size + 4096), 0);
+	assert_int_equal(fdt_open_into(b.fdt, buf, (int)b.size + PATCH_ROOM), 0);
 	fw_board_free(&b);
 	patch(buf);
 	return buf;
@@ -634,12 +680,13 @@ static uint32_t phandle_of(void *fdt, const char *path)
 
 static void set_cells(void *fdt, const char *path, const char *prop, const uint32_t *v, size_t n)
 {
-	fdt32_t be[64];
+	fdt32_t *be = calloc(n + 1, sizeof(*be));
 
-	assert_true(n <= FW_ARRAY_SIZE(be));
+	assert_non_null(be);
 	for (size_t i = 0; i < n; i++)
 		be[i] = cpu_to_fdt32(v[i]);
 	assert_int_equal(fdt_setprop(fdt, node(fdt, path), prop, be, (int)(n * 4)), 0);
+	free(be);
 }
 
 #define SET(fdt, path, prop, ...)                                                                  \
@@ -723,9 +770,18 @@ static void duplicate_agent(void *fdt)
 	SET(fdt, CONTAINER, "scmi-secondary-agents", GUEST1_ID, phandle_of(fdt, SHM1), 2, GUEST2_ID,
 	    phandle_of(fdt, SHM2), 2);
 }
+static void agent_id_out_of_range(void *fdt)
+{
+	SET(fdt, CONTAINER, "scmi-secondary-agents", GUEST1_ID, phandle_of(fdt, SHM1),
+	    MEDIATOR_AGENT_ID_INVALID);
+}
+static void agent_id_all_ones(void *fdt)
+{
+	SET(fdt, CONTAINER, "scmi-secondary-agents", GUEST1_ID, phandle_of(fdt, SHM1), UINT32_MAX);
+}
 static void too_many_agents(void *fdt)
 {
-	uint32_t v[2 * (MEDIATOR_MAX_AGENTS + 1)];
+	uint32_t v[2 * (MEDIATOR_AGENT_ID_INVALID + 1)];
 
 	for (size_t i = 0; i < FW_ARRAY_SIZE(v); i += 2) {
 		v[i] = GUEST1_ID;
@@ -760,7 +816,10 @@ static const struct dt_case dt_cases[] = {
 	{ "shmem not whole pages", short_shmem, -EINVAL, "not page-aligned" },
 	{ "management shmem not page-aligned", unaligned_mgmt, -EINVAL, "not page-aligned" },
 	{ "duplicate agent id", duplicate_agent, -EEXIST, "agent id 2 listed twice" },
-	{ "too many agents", too_many_agents, -E2BIG, "more than 16 agents" },
+	{ "too many agents", too_many_agents, -E2BIG, "more than 255 agents" },
+	{ "agent id out of range", agent_id_out_of_range, -EINVAL,
+	  "agent id 255 is not below 255" },
+	{ "agent id all ones", agent_id_all_ones, -EINVAL, "agent id 4294967295 is not below" },
 };
 
 /* One outcome per case, named in the failure message. */
@@ -773,6 +832,7 @@ static void test_dt_error_outcomes(void **state)
 		char err[256] = "";
 		int ret = read_patched(c->patch, &cfg, err, sizeof(err));
 
+		mediator_config_release(&cfg);
 		if (ret != c->ret || !strstr(err, c->says))
 			fail_msg("%s: got %d (%s), want %d with \"%s\"", c->name, ret, err, c->ret,
 				 c->says);
@@ -796,11 +856,13 @@ static void test_dt_dom0_agent(void **state)
 	(void)state;
 	assert_int_equal(read_patched(dom0_agent, &cfg, err, sizeof(err)), 0);
 	assert_int_equal(cfg.dom0_agent_id, 2);
+	mediator_config_release(&cfg);
 	th_log_capture();
 	assert_int_equal(read_patched(dom0_out_of_range, &cfg, err, sizeof(err)), 0);
 	assert_true(th_log_contains("Dom0 gets no SCMI"));
 	th_log_release();
 	assert_int_equal(cfg.dom0_agent_id, MEDIATOR_AGENT_ID_INVALID);
+	mediator_config_release(&cfg);
 }
 
 /* A device's entries, as the assignment reads them. */
@@ -821,12 +883,15 @@ static void zero_cells(void *fdt)
 static void expect_ids(const void *fdt, const char *dev, int want, unsigned int nwant,
 		       const char *says)
 {
-	uint32_t ids[MEDIATOR_MAX_DEVICE_IDS];
+	uint32_t *ids = NULL;
 	unsigned int n = 99;
 	char err[256] = "";
 
-	assert_int_equal(mediator_device_ids(fdt, dev, SCMI_NODE, ids, &n, err, sizeof(err)), want);
+	assert_int_equal(mediator_device_ids(fdt, dev, SCMI_NODE, &ids, &n, err, sizeof(err)),
+			 want);
 	assert_int_equal(n, nwant);
+	assert_true(!ids == !nwant);
+	free(ids);
 	if (says && !strstr(err, says))
 		fail_msg("%s: \"%s\" does not say \"%s\"", dev, err, says);
 }
@@ -890,7 +955,7 @@ static int setup_bare(void **state)
 	struct fix *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	assert_int_equal(fix_platform(f), 0);
+	assert_int_equal(fix_platform(f, NULL), 0);
 	*state = f;
 	return 0;
 }
@@ -932,38 +997,50 @@ static void test_probe_creates_dom0(void **state)
 	assert_int_equal(mediator_domain_create(f->m, 1, 2), -EEXIST);
 }
 
+/* f's configuration: good's, on a private copy of its three agents. */
+static void cfg_copy(struct fix *f, const struct mediator_config *good,
+		     struct mediator_chan_cfg agents[3])
+{
+	f->cfg = *good;
+	memcpy(agents, good->agents, 3 * sizeof(*agents));
+	f->cfg.agents = agents;
+}
+
 /* Every failing probe releases what it built (LSan checks the rest). */
 static void test_probe_failures_unwind(void **state)
 {
 	struct fix *f = *state;
 	struct mediator_config good;
+	struct mediator_chan_cfg agents[3];
 
 	assert_int_equal(mediator_config_read(f->plat.b.fdt, &good, f->err, sizeof(f->err)), 0);
+	assert_int_equal(good.nagents, 3);
 	/* A channel the firmware does not serve, to be discovered. */
-	f->cfg = good;
+	cfg_copy(f, &good, agents);
 	f->cfg.agents[1].shm_paddr = 0x50000000;
 	f->cfg.agents[1].agent_id = MEDIATOR_AGENT_ID_DISCOVER;
 	assert_int_equal(fix_mediator(f), -ENOENT);
 	assert_null(f->m);
 	/* Two entries that turn out to be one agent. */
-	f->cfg = good;
+	cfg_copy(f, &good, agents);
 	f->cfg.agents[1] = f->cfg.agents[0];
 	f->cfg.agents[1].agent_id = MEDIATOR_AGENT_ID_DISCOVER;
 	assert_int_equal(fix_mediator(f), -EEXIST);
 	/* The mediator's own agent listed as a secondary one. */
-	f->cfg = good;
+	cfg_copy(f, &good, agents);
 	f->cfg.agents[1].agent_id = SELF_ID;
 	assert_int_equal(fix_mediator(f), -EEXIST);
 	/* Dom0 on an agent no channel serves. */
-	f->cfg = good;
+	cfg_copy(f, &good, agents);
 	f->cfg.dom0_agent_id = 7;
 	assert_int_equal(fix_mediator(f), -ENOENT);
 	assert_non_null(strstr(f->err, "Dom0"));
 	/* No management page. */
-	f->cfg = good;
+	cfg_copy(f, &good, agents);
 	f->cfg.mgmt.shm_paddr = 0x50000000;
 	assert_int_equal(fix_mediator(f), -ENOENT);
 	assert_null(f->m);
+	f->cfg = good; /* the fixture releases it */
 }
 
 struct destroyer {
@@ -1037,6 +1114,222 @@ static void test_held_guest_blocks_nobody_else(void **state)
 	assert_int_equal(pthread_join(t, NULL), 0);
 }
 
+/* Nothing the blob holds is cut to a fixed size: a path longer than any
+ * former bound, a device with more ids than one. */
+static void long_scmi_name(void *fdt)
+{
+	char name[200];
+
+	memset(name, 'x', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	assert_int_equal(fdt_set_name(fdt, node(fdt, SCMI_NODE), name), 0);
+}
+static void many_ids(void *fdt)
+{
+	uint32_t v[2 * 40];
+
+	for (uint32_t i = 0; i < 40; i++) {
+		v[2 * i] = phandle_of(fdt, SCMI_NODE);
+		v[2 * i + 1] = i;
+	}
+	assert_true(fdt_add_subnode(fdt, 0, "many") >= 0);
+	set_cells(fdt, "/many", "access-controllers", v, FW_ARRAY_SIZE(v));
+}
+
+static void test_dt_sized_by_blob(void **state)
+{
+	struct mediator_config cfg;
+	char err[256];
+	void *buf = patched_board(many_ids);
+	uint32_t *ids;
+	unsigned int n;
+
+	(void)state;
+	assert_int_equal(read_patched(long_scmi_name, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(strlen(cfg.scmi_path), strlen(CONTAINER "/") + 199);
+	mediator_config_release(&cfg);
+	assert_int_equal(mediator_device_ids(buf, "/many", SCMI_NODE, &ids, &n, err, sizeof(err)),
+			 0);
+	assert_int_equal(n, 40);
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(ids[i], i);
+	free(ids);
+	free(buf);
+}
+
+/* ---------------------------------------------------------------- scale */
+
+/* A hypervisor with many guests: the board's 3 secondary agents and 197
+ * generated ones (ids from GEN_FIRST, after the board's own), each with its
+ * own SMC id and page as scripts/gen-board.sh makes them. */
+#define SCALE_AGENTS 200
+#define GEN_FIRST    7u
+#define GEN_SHM(a)   (0x48000000u + (a)*0x1000u)
+#define GEN_SMC(a)   (0x82100000u + (a))
+
+/* A new node under parent with a phandle of its own: its phandle. */
+static uint32_t add_node(void *fdt, const char *parent, const char *name, const char *compatible)
+{
+	int n = fdt_add_subnode(fdt, node(fdt, parent), name);
+	uint32_t ph = 0;
+
+	assert_true(n >= 0);
+	assert_int_equal(fdt_generate_phandle(fdt, &ph), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, n, "phandle", ph), 0);
+	if (compatible)
+		assert_int_equal(fdt_setprop_string(fdt, n, "compatible", compatible), 0);
+	return ph;
+}
+
+/* Platform agent a on its own channel; its scmi-secondary-agents tuple. */
+static void gen_agent(void *fdt, uint32_t a, uint32_t tuple[3])
+{
+	char name[64], path[96];
+	uint32_t shm, chan;
+
+	snprintf(name, sizeof(name), "sram@%x", GEN_SHM(a));
+	shm = add_node(fdt, "/", name, "arm,scmi-shmem");
+	snprintf(path, sizeof(path), "/%s", name);
+	SET(fdt, path, "reg", 0, GEN_SHM(a), 0, 0x1000);
+	snprintf(name, sizeof(name), "scmi-gen%u", a);
+	chan = add_node(fdt, "/firmware", name, "arm,scmi-smc");
+	snprintf(path, sizeof(path), "/firmware/%s", name);
+	SET(fdt, path, "arm,smc-id", GEN_SMC(a));
+	SET(fdt, path, "shmem", shm);
+	snprintf(name, sizeof(name), "agent@%u", a);
+	add_node(fdt, "/scmi-platform", name, NULL);
+	snprintf(path, sizeof(path), "/scmi-platform/%s", name);
+	SET(fdt, path, "reg", a);
+	SET(fdt, path, "fwkit,channel", chan);
+	tuple[0] = GEN_SMC(a);
+	tuple[1] = shm;
+	tuple[2] = a;
+}
+
+static void scale_agents(void *fdt)
+{
+	uint32_t v[3 * SCALE_AGENTS];
+	const fdt32_t *old = fdt_getprop(fdt, node(fdt, CONTAINER), "scmi-secondary-agents", NULL);
+
+	assert_non_null(old);
+	for (unsigned int i = 0; i < 9; i++)
+		v[i] = fdt32_to_cpu(old[i]);
+	for (uint32_t a = GEN_FIRST; a < GEN_FIRST + SCALE_AGENTS - 3; a++)
+		gen_agent(fdt, a, &v[3 * (a - GEN_FIRST + 3)]);
+	set_cells(fdt, CONTAINER, "scmi-secondary-agents", v, FW_ARRAY_SIZE(v));
+}
+
+static int setup_scale(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+	void *blob = patched_board(scale_agents);
+
+	assert_non_null(f);
+	assert_int_equal(fix_platform(f, blob), 0);
+	free(blob);
+	assert_int_equal(mediator_config_read(f->plat.b.fdt, &f->cfg, f->err, sizeof(f->err)), 0);
+	assert_int_equal(fix_mediator(f), 0);
+	*state = f;
+	return 0;
+}
+
+/* Guest k of n's domain id: spread over Xen's range, the last the highest. */
+static uint32_t scale_domid(unsigned int k, unsigned int n)
+{
+	return 1 + (uint32_t)((uint64_t)k * (MEDIATOR_DOMID_FIRST_RESERVED - 2) / (n - 1));
+}
+
+/* The agent id the firmware gives domid's guest (on agent_id's channel)
+ * when it asks who it is; UINT32_MAX when the call is refused. */
+static uint32_t guest_self(struct fix *f, uint32_t domid, uint32_t agent_id)
+{
+	const struct scmi_board_agent *a = NULL;
+	struct hw_smc *smc;
+	struct scmi_agent *g;
+	uint32_t self = UINT32_MAX;
+
+	for (unsigned int i = 0; i < f->plat.bp.nagents; i++)
+		if (f->plat.bp.agents[i].id == agent_id)
+			a = &f->plat.bp.agents[i];
+	assert_non_null(a);
+	assert_int_equal(
+		hw_smc_open_direct(mediator_guest_smc, mediator_guest_port(f->m, domid), &smc), 0);
+	assert_int_equal(scmi_board_build_agent(&a->chan, fw_machine_lookup, &f->plat.m, smc,
+						HW_WAIT_SLEEP, NULL, &g, f->err, sizeof(f->err)),
+			 0);
+	if (scmi_base_discover_agent(g, SCMI_BASE_AGENT_ID_SELF, &self, NULL))
+		self = UINT32_MAX;
+	scmi_agent_destroy(g);
+	hw_smc_close(smc);
+	return self;
+}
+
+/* The control's list, read a page of at most cap bytes at a time: the
+ * domains in increasing id order, their number. */
+static unsigned int list_pages(struct fix *f, size_t cap)
+{
+	char *out = malloc(cap), req[32];
+	struct mediator_ctl_req r;
+	uint32_t from = 0, last = 0;
+	unsigned int n = 0;
+	bool more = true;
+
+	assert_non_null(out);
+	while (more) {
+		snprintf(req, sizeof(req), "list %u", from);
+		assert_int_equal(mediator_ctl_parse(req, strlen(req), &r), 0);
+		assert_int_equal(mediator_ctl_run(f->m, f->plat.b.fdt, &r, out, cap), 0);
+		more = false;
+		for (char *l = strstr(out, "\n"); l && l[1]; l = strchr(l + 1, '\n')) {
+			uint32_t id;
+
+			if (sscanf(l + 1, "more %u", &from) == 1)
+				more = true;
+			else if (sscanf(l + 1, "domain %u ", &id) == 1) {
+				assert_true(!n++ || id > last);
+				last = id;
+			}
+		}
+	}
+	free(out);
+	return n;
+}
+
+/* Every generated and board guest in a domain over the whole domain id
+ * range, each calling on its own channel and seeing only its own agent;
+ * the list pages through all of them; every destroy resets the agent and
+ * refuses the guest after; the channels serve new domains in reverse. */
+static void test_scale_many_domains(void **state)
+{
+	struct fix *f = *state;
+	unsigned int n = f->cfg.nagents - 1; /* agents[0] is Dom0's, domain 0 */
+	struct mediator_dom_info di;
+
+	assert_int_equal(f->cfg.nagents, SCALE_AGENTS);
+	for (int round = 0; round < 2; round++) {
+		for (unsigned int k = 0; k < n; k++) {
+			uint32_t agent = f->cfg.agents[k + 1].agent_id;
+			uint32_t domid = scale_domid(round ? n - 1 - k : k, n);
+
+			assert_int_equal(mediator_domain_create(f->m, domid, agent), 0);
+			assert_int_equal(guest_self(f, domid, agent), agent);
+		}
+		assert_int_equal(mediator_domain_info(f->m, MEDIATOR_DOMID_FIRST_RESERVED - 1, &di),
+				 0);
+		assert_int_equal(di.forwarded, 1);
+		assert_int_equal(di.refused, 0);
+		assert_int_equal(list_pages(f, 1024), n + 1);
+		for (unsigned int k = 0; k < n; k++)
+			assert_int_equal(mediator_domain_destroy(f->m, scale_domid(k, n)), 0);
+		assert_int_equal(list_pages(f, 1024), 1);
+	}
+	th_log_capture();
+	assert_int_equal(guest_self(f, scale_domid(n - 1, n), f->cfg.agents[1].agent_id),
+			 UINT32_MAX);
+	assert_true(th_log_contains("domain 32751: unhandled SMC"));
+	th_log_release();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1056,6 +1349,7 @@ int main(void)
 		T(test_concurrent_destroys),
 		cmocka_unit_test(test_ctl_records),
 		T(test_ctl_replies),
+		T(test_ctl_reply_one_domain),
 		cmocka_unit_test(test_dt_error_outcomes),
 		cmocka_unit_test(test_dt_dom0_agent),
 		cmocka_unit_test(test_dt_device_entries),
@@ -1063,6 +1357,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_probe_creates_dom0, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_failures_unwind, setup_bare, teardown),
+		cmocka_unit_test(test_dt_sized_by_blob),
+		cmocka_unit_test_setup_teardown(test_scale_many_domains, setup_scale, teardown),
 #undef T
 	};
 

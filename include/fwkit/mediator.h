@@ -26,14 +26,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MEDIATOR_MAX_AGENTS  16 /* secondary agents in scmi-secondary-agents */
-#define MEDIATOR_MAX_DOMAINS 64 /* domain ids 0 .. 63 */
-#define MEDIATOR_PATH_MAX    128
+/* Xen's DOMID_FIRST_RESERVED (public/xen.h): ordinary domain ids are below. */
+#define MEDIATOR_DOMID_FIRST_RESERVED 0x7FF0u
 /* Xen maps channels in pages; every shmem must start and end on one. */
 #define MEDIATOR_PAGE_SIZE 4096u
 /* 2-cell entries: the agent id is asked of the firmware over the channel. */
 #define MEDIATOR_AGENT_ID_DISCOVER UINT32_MAX
-/* Xen's SCMI_AGENT_ID_INVALID: no Dom0 agent (and the upper bound of ids). */
+/* Xen's SCMI_AGENT_ID_INVALID: no Dom0 agent, and the bound of agent ids (so
+ * of channels: each agent id is listed once). */
 #define MEDIATOR_AGENT_ID_INVALID 255u
 /* What the toolstack gives a domain created without an agent id (libxl). */
 #define MEDIATOR_AGENT_ID_DEFAULT 0u
@@ -47,11 +47,12 @@ struct mediator_chan_cfg {
 	uint32_t agent_id; /* MEDIATOR_AGENT_ID_DISCOVER until known */
 };
 
-/* The host device tree's xen,sci container, as the series reads it. */
+/* The host device tree's xen,sci container, as the series reads it; sized
+ * by the blob (mediator_config_release frees it). */
 struct mediator_config {
-	char scmi_path[MEDIATOR_PATH_MAX]; /* the arm,scmi-smc node that bound */
-	struct mediator_chan_cfg mgmt;	   /* its arm,smc-id and shmem */
-	struct mediator_chan_cfg agents[MEDIATOR_MAX_AGENTS];
+	char *scmi_path;		  /* the arm,scmi-smc node that bound */
+	struct mediator_chan_cfg mgmt;	  /* its arm,smc-id and shmem */
+	struct mediator_chan_cfg *agents; /* nagents of them */
 	unsigned int nagents;
 	uint32_t dom0_agent_id; /* MEDIATOR_AGENT_ID_INVALID: Dom0 has no SCMI */
 };
@@ -62,22 +63,25 @@ struct mediator_config {
  * arm,smc-id or shmem; -ENODEV when no arm,scmi-smc node is in the
  * container (nothing binds); -EINVAL for a cell count other than 2 or 3, an
  * absent, empty or ragged scmi-secondary-agents, a phandle that names no
- * arm,scmi-shmem node or a shmem not page-aligned; -EEXIST for an agent id
- * listed twice; -E2BIG beyond MEDIATOR_MAX_AGENTS. One line in err.
+ * arm,scmi-shmem node, a shmem not page-aligned or an agent id not below
+ * MEDIATOR_AGENT_ID_INVALID; -EEXIST for an agent id listed twice; -E2BIG
+ * for more entries than there are agent ids; -ENOMEM. One line in err. On
+ * failure nothing stays allocated; on success release cfg when done.
  */
 int mediator_config_read(const void *fdt, struct mediator_config *cfg, char *err, size_t errlen);
+void mediator_config_release(struct mediator_config *cfg);
 
 /*
  * The SCMI device ids a device node asks of the mediator: for each entry of
  * its access-controllers (a phandle and the #access-controller-cells its
  * provider declares) whose provider is the node at scmi_path, the entry's
- * first cell. 0 with *n = 0 for a device without the property; -ENOENT
- * for no such node; -EINVAL for a malformed entry (none kept: *n = 0).
+ * first cell, into *ids allocated for them (as many as the property holds;
+ * the caller frees *ids). 0 with *n = 0 and *ids = NULL for a device
+ * without such entries; -ENOENT for no such node; -EINVAL for a malformed
+ * entry and -ENOMEM (none kept: *n = 0, *ids = NULL).
  */
-#define MEDIATOR_MAX_DEVICE_IDS 16
 int mediator_device_ids(const void *fdt, const char *dev_path, const char *scmi_path,
-			uint32_t ids[MEDIATOR_MAX_DEVICE_IDS], unsigned int *n, char *err,
-			size_t errlen);
+			uint32_t **ids, unsigned int *n, char *err, size_t errlen);
 
 /*
  * How the mediator reaches the firmware: the region holding a channel's
@@ -133,7 +137,9 @@ struct mediator_dom_info {
 /*
  * A domain with the firmware agent agent_id: -EEXIST for a domain id in use
  * or an agent another domain (or the mediator) owns, -ENOENT for an agent
- * no channel serves, -EINVAL for a domain id out of range.
+ * no channel serves, -EINVAL for a domain id not below
+ * MEDIATOR_DOMID_FIRST_RESERVED, -ENOMEM. The domain's state lives from
+ * here until its destroy completes.
  */
 int mediator_domain_create(struct mediator *m, uint32_t domid, uint32_t agent_id);
 /*
@@ -154,11 +160,15 @@ int mediator_domain_assign(struct mediator *m, uint32_t domid, const void *fdt,
  */
 int mediator_domain_destroy(struct mediator *m, uint32_t domid);
 int mediator_domain_info(struct mediator *m, uint32_t domid, struct mediator_dom_info *info);
+/* The domain with the lowest id at or above from: 0, or -ENOENT. */
+int mediator_domain_next(struct mediator *m, uint32_t from, struct mediator_dom_info *info);
 /* The running domain whose channel is agent_id's: 0, or -ENOENT. */
 int mediator_agent_domain(struct mediator *m, uint32_t agent_id, uint32_t *domid);
 
 /*
- * The guest call path, an hw_smc_fn: ctx is mediator_guest_port(m, domid).
+ * The guest call path, an hw_smc_fn: ctx is mediator_guest_port(m, domid)
+ * (NULL for a domain id out of range or no memory; a port stays valid
+ * until mediator_destroy, across the domain's destroy and re-create).
  * Forwards a0 (its low 32 bits) and a1-a7 to the firmware when a0's low 32
  * bits are the func id of that domain's channel, and returns its a0-a3;
  * any other call, or a domain that is not alive, gets
@@ -170,11 +180,13 @@ void mediator_guest_smc(void *port, const struct hw_smc_args *args, struct hw_sm
 /*
  * The control records of `fwkit mediator domain ...` (docs/mediator.md):
  * one text request per record, "create DOMID [AGENT]", "assign DOMID PATH",
- * "destroy DOMID", "list" or "domain DOMID"; one reply, "ok" and a line per
- * domain, or "error ERRNO MESSAGE". The parser copies the record before
- * reading it and refuses anything else (-EINVAL).
+ * "destroy DOMID", "list [FROM]" or "domain DOMID"; one reply, "ok" and a
+ * line per domain, or "error ERRNO MESSAGE". A list reply holds the lines
+ * that fit whole and ends with "more DOMID" when the rest starts there. The
+ * parser copies the record before reading it and refuses anything else
+ * (-EINVAL). MEDIATOR_CTL_MAX bounds a record, so an assign's path.
  */
-#define MEDIATOR_CTL_MAX 256
+#define MEDIATOR_CTL_MAX 4096
 
 enum mediator_ctl_op {
 	MEDIATOR_CTL_CREATE = 1,
@@ -186,9 +198,9 @@ enum mediator_ctl_op {
 
 struct mediator_ctl_req {
 	enum mediator_ctl_op op;
-	uint32_t domid;
+	uint32_t domid;	   /* list: the first id shown */
 	uint32_t agent_id; /* create: MEDIATOR_AGENT_ID_DEFAULT when omitted */
-	char path[MEDIATOR_PATH_MAX];
+	char path[MEDIATOR_CTL_MAX];
 };
 
 int mediator_ctl_parse(const void *buf, size_t len, struct mediator_ctl_req *req);

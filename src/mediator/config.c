@@ -7,10 +7,10 @@
  * scmi-secondary-agents in tuples of #scmi-secondary-agents-cells (3:
  * func-id, shmem phandle, agent id; 2: the agent id is discovered later),
  * and xen,dom0-sci-agent-id; and a device's access-controllers entries
- * that name the mediator, for assignment. Pure: both read the blob and fill
- * the caller's structs, so a failure leaves nothing to undo and the fuzz
- * target can run them on any bytes; each error returns the errno the series
- * returns for it.
+ * that name the mediator, for assignment. Pure: both read the blob into
+ * memory sized by what it holds (no fixed count or path length), a failure
+ * frees what was read so far, and the fuzz target can run them on any
+ * bytes; each error returns the errno the series returns for it.
  */
 #include <fwkit/base.h>
 #include <fwkit/dt.h>
@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CONTAINER_PARENT "/chosen/xen"
@@ -59,6 +60,31 @@ static int read_shmem(const struct fw_dt *dt, int node, const char *prop, int sh
 	return 0;
 }
 
+/* A node's full path, allocated: no path of the blob is longer than the
+ * blob, so the buffer doubles until it fits. NULL: no memory. */
+static char *node_path(const void *fdt, int node)
+{
+	size_t cap = 64;
+	char *path = NULL;
+
+	for (;;) {
+		char *grown = realloc(path, cap);
+		int ret;
+
+		if (!grown)
+			break;
+		path = grown;
+		ret = fdt_get_path(fdt, node, path, (int)cap);
+		if (!ret)
+			return path;
+		if (ret != -FDT_ERR_NOSPACE || cap > fdt_totalsize(fdt))
+			break;
+		cap *= 2;
+	}
+	free(path);
+	return NULL;
+}
+
 /* The management channel: the arm,scmi-smc node's own id and page. */
 static int read_mgmt(const struct fw_dt *dt, int scmi, struct mediator_config *cfg)
 {
@@ -73,44 +99,67 @@ static int read_mgmt(const struct fw_dt *dt, int scmi, struct mediator_config *c
 	    fw_dt_phandles(dt, scmi, "shmem", &shm, 1, 1, &n, 0))
 		return -EINVAL;
 	cfg->mgmt.agent_id = MEDIATOR_AGENT_ID_DISCOVER;
-	if (fdt_get_path(dt->fdt, scmi, cfg->scmi_path, sizeof(cfg->scmi_path)))
-		return fw_dt_error(dt, scmi, NULL, "path too long");
+	cfg->scmi_path = node_path(dt->fdt, scmi);
+	if (!cfg->scmi_path)
+		return -ENOMEM;
 	return read_shmem(dt, scmi, "shmem", shm, &cfg->mgmt);
 }
 
+/* Listed agent ids (3-cell entries) are below MEDIATOR_AGENT_ID_INVALID,
+ * each listed once: seen holds a bit per id, so the check costs the same
+ * for any list. */
 static int add_agent(const struct fw_dt *dt, int node, struct mediator_config *cfg,
-		     const struct mediator_chan_cfg *c)
+		     const struct mediator_chan_cfg *c, uint8_t *seen, bool listed)
 {
-	for (unsigned int i = 0; i < cfg->nagents; i++)
-		if (c->agent_id != MEDIATOR_AGENT_ID_DISCOVER &&
-		    cfg->agents[i].agent_id == c->agent_id) {
-			fw_dt_error(dt, node, SECONDARY, "agent id %u listed twice", c->agent_id);
+	uint32_t id = c->agent_id;
+
+	if (listed) {
+		if (id >= MEDIATOR_AGENT_ID_INVALID)
+			return fw_dt_error(dt, node, SECONDARY, "agent id %u is not below %u", id,
+					   MEDIATOR_AGENT_ID_INVALID);
+		if (seen[id / 8] & (1u << (id % 8))) {
+			fw_dt_error(dt, node, SECONDARY, "agent id %u listed twice", id);
 			return -EEXIST;
 		}
+		seen[id / 8] |= (uint8_t)(1u << (id % 8));
+	}
 	cfg->agents[cfg->nagents++] = *c;
 	return 0;
 }
 
-/* scmi-secondary-agents: whole tuples of the declared width, nothing else. */
+/* The list's shape: whole tuples of the declared width, at most one per
+ * agent id; the entries' room in cfg. */
+static int agents_shape(const struct fw_dt *dt, int node, unsigned int n, uint32_t cells,
+			struct mediator_config *cfg)
+{
+	if (n % cells)
+		return fw_dt_error(dt, node, SECONDARY, "%u cells are not whole %u-cell entries", n,
+				   cells);
+	if (n / cells > MEDIATOR_AGENT_ID_INVALID) {
+		fw_dt_error(dt, node, SECONDARY, "more than %u agents", MEDIATOR_AGENT_ID_INVALID);
+		return -E2BIG;
+	}
+	cfg->agents = calloc(n / cells, sizeof(*cfg->agents));
+	return cfg->agents ? 0 : -ENOMEM;
+}
+
+/* scmi-secondary-agents: as many entries as the property holds. */
 static int read_agents(const struct fw_dt *dt, int node, struct mediator_config *cfg)
 {
-	uint32_t v[3 * MEDIATOR_MAX_AGENTS + 1], cells = 3;
-	unsigned int n;
+	uint8_t seen[(MEDIATOR_AGENT_ID_INVALID + 7) / 8] = { 0 };
+	uint32_t *v = NULL, cells = 3;
+	unsigned int n = 0;
 	int ret = fw_dt_u32(dt, node, SECONDARY_CELLS, &cells, 0, UINT32_MAX, 0);
 
 	if (ret)
 		return ret;
 	if (cells != 2 && cells != 3)
 		return fw_dt_error(dt, node, SECONDARY_CELLS, "%u cells: must be 2 or 3", cells);
-	if (fw_dt_u32_array(dt, node, SECONDARY, v, 1, FW_ARRAY_SIZE(v), &n, FW_DT_REQUIRED))
-		return -EINVAL;
-	if (n % cells)
-		return fw_dt_error(dt, node, SECONDARY, "%u cells are not whole %u-cell entries", n,
-				   cells);
-	if (n / cells > MEDIATOR_MAX_AGENTS) {
-		fw_dt_error(dt, node, SECONDARY, "more than %d agents", MEDIATOR_MAX_AGENTS);
-		return -E2BIG;
-	}
+	ret = fw_dt_u32_list(dt, node, SECONDARY, &v, &n, FW_DT_REQUIRED);
+	if (!ret && !n)
+		ret = fw_dt_error(dt, node, SECONDARY, "empty");
+	if (!ret)
+		ret = agents_shape(dt, node, n, cells, cfg);
 	for (unsigned int i = 0; i < n && !ret; i += cells) {
 		struct mediator_chan_cfg c = { .func_id = v[i],
 					       .agent_id = cells == 3
@@ -120,8 +169,9 @@ static int read_agents(const struct fw_dt *dt, int node, struct mediator_config 
 
 		ret = read_shmem(dt, node, SECONDARY, shm, &c);
 		if (!ret)
-			ret = add_agent(dt, node, cfg, &c);
+			ret = add_agent(dt, node, cfg, &c, seen, cells == 3);
 	}
+	free(v);
 	return ret;
 }
 
@@ -162,15 +212,25 @@ int mediator_config_read(const void *fdt, struct mediator_config *cfg, char *err
 		ret = read_agents(&dt, container, cfg);
 	if (!ret)
 		ret = read_dom0(&dt, container, cfg);
+	if (ret)
+		mediator_config_release(cfg);
 	return ret;
 }
 
-/* One access-controllers entry at cell: its id if its provider is us. */
+void mediator_config_release(struct mediator_config *cfg)
+{
+	free(cfg->scmi_path);
+	free(cfg->agents);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+/* One access-controllers entry at cell: its id if its provider is the
+ * mediator's node (scmi, an offset). An entry of ours takes two cells at
+ * least, so ids has room for every one the property can hold. */
 static int device_entry(const struct fw_dt *dt, int dev, const fdt32_t *cell, unsigned int *left,
-			const char *scmi_path, uint32_t *ids, unsigned int *n)
+			int scmi, uint32_t *ids, unsigned int *n)
 {
 	int prov = fdt_node_offset_by_phandle(dt->fdt, fdt32_to_cpu(cell[0]));
-	char path[MEDIATOR_PATH_MAX];
 	uint32_t ncells = 0;
 
 	if (prov < 0)
@@ -180,46 +240,57 @@ static int device_entry(const struct fw_dt *dt, int dev, const fdt32_t *cell, un
 	if (ncells >= *left)
 		return fw_dt_error(dt, dev, "access-controllers", "last entry cut short");
 	*left -= ncells + 1;
-	if (fdt_get_path(dt->fdt, prov, path, sizeof(path)) || strcmp(path, scmi_path))
+	if (prov != scmi)
 		return 0;
 	if (!ncells)
-		return fw_dt_error(dt, dev, "access-controllers", "no device id for %s", path);
-	if (*n == MEDIATOR_MAX_DEVICE_IDS) {
-		fw_dt_error(dt, dev, "access-controllers", "more than %d device ids",
-			    MEDIATOR_MAX_DEVICE_IDS);
-		return -E2BIG;
-	}
+		return fw_dt_error(dt, dev, "access-controllers", "no device id for the mediator");
 	ids[(*n)++] = fdt32_to_cpu(cell[1]);
 	return 0;
 }
 
+/* The error line for a device path the blob does not have; its characters
+ * come from a peer, so the line shows them as fw_copy_name does. */
+static int no_device(const char *dev_path, char *err, size_t errlen)
+{
+	size_t len = strlen(dev_path);
+	char *shown = malloc(len + 1);
+
+	if (shown)
+		fw_copy_name(shown, len + 1, dev_path, len);
+	snprintf(err, errlen, "device tree: %s: no such device node", shown ? shown : "?");
+	free(shown);
+	return -ENOENT;
+}
+
 int mediator_device_ids(const void *fdt, const char *dev_path, const char *scmi_path,
-			uint32_t ids[MEDIATOR_MAX_DEVICE_IDS], unsigned int *n, char *err,
-			size_t errlen)
+			uint32_t **ids, unsigned int *n, char *err, size_t errlen)
 {
 	struct fw_dt dt = { fdt, err, errlen };
 	int dev = fdt_path_offset(fdt, dev_path), len = 0;
+	int scmi = fdt_path_offset(fdt, scmi_path);
 	const fdt32_t *ac;
 	unsigned int cells, left;
 	int ret = 0;
 
 	*n = 0;
-	if (dev < 0) {
-		char shown[MEDIATOR_PATH_MAX];
-
-		fw_copy_name(shown, sizeof(shown), dev_path, strlen(dev_path));
-		snprintf(err, errlen, "device tree: %s: no such device node", shown);
-		return -ENOENT;
-	}
+	*ids = NULL;
+	if (dev < 0)
+		return no_device(dev_path, err, errlen);
 	ac = fdt_getprop(fdt, dev, "access-controllers", &len);
 	if (!ac)
 		return 0;
 	if (len % 4)
 		return fw_dt_error(&dt, dev, "access-controllers", "not whole cells");
 	cells = left = (unsigned int)len / 4;
+	*ids = malloc((cells / 2 + 1) * sizeof(**ids));
+	if (!*ids)
+		return -ENOMEM;
 	while (left && !ret)
-		ret = device_entry(&dt, dev, ac + (cells - left), &left, scmi_path, ids, n);
-	if (ret)
+		ret = device_entry(&dt, dev, ac + (cells - left), &left, scmi, *ids, n);
+	if (ret || !*n) {
+		free(*ids);
+		*ids = NULL;
 		*n = 0;
+	}
 	return ret;
 }

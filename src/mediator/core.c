@@ -6,7 +6,12 @@
  * builds the channel list, asking the firmware over each channel whose id
  * the tree left out. Domains own one channel each; the management channel
  * grants devices and resets agents on their behalf, and a guest's SMC is
- * forwarded only on its own channel's function id. Locks: m->lock guards
+ * forwarded only on its own channel's function id. Nothing is counted in
+ * advance: the channels are as many as the tree lists (sorted by agent id,
+ * found by binary search), and a domain's state is allocated when it is
+ * created and freed when its destroy completes, in a two-level table by
+ * domain id so that a guest's call finds it in constant time over Xen's
+ * whole domain id range. Locks: m->lock guards
  * the domain table and who owns which channel and is never held across a
  * firmware call; each channel's lock serialises the calls forwarded on it
  * (Xen's per-channel spinlock), so guests never wait for one another or for
@@ -40,9 +45,25 @@ struct mdom {
 	uint64_t forwarded, refused;
 };
 
+/* A domain id's place: the guest port for it and its state while it lives.
+ * Slots come in leaves of DOM_LEAF ids, made when an id of theirs is first
+ * used and kept until mediator_destroy, so a port stays valid. */
 struct mport {
 	struct mediator *m;
 	uint32_t domid;
+	struct mdom *dom; /* NULL: no such domain */
+};
+
+#define DOM_LEAF   64u
+#define DOM_LEAVES ((MEDIATOR_DOMID_FIRST_RESERVED + DOM_LEAF - 1) / DOM_LEAF)
+
+struct mleaf {
+	struct mport slot[DOM_LEAF];
+};
+
+struct direct {
+	uint32_t func_id;
+	struct hw_smc *smc;
 };
 
 struct mediator {
@@ -51,15 +72,11 @@ struct mediator {
 	struct scmi_agent *mgmt;
 	uint32_t self_id;
 	unsigned int fw_agents;
-	struct mchan chans[MEDIATOR_MAX_AGENTS];
+	struct mchan *chans; /* cfg.nagents, by agent id once probed */
 	unsigned int nchans;
-	struct {
-		uint32_t func_id;
-		struct hw_smc *smc;
-	} direct[MEDIATOR_MAX_AGENTS + 1]; /* with fw.entry: ours, one per id */
+	struct direct *direct; /* with fw.entry: ours, one per id */
 	unsigned int ndirect;
-	struct mdom doms[MEDIATOR_MAX_DOMAINS];
-	struct mport ports[MEDIATOR_MAX_DOMAINS];
+	struct mleaf *leaves[DOM_LEAVES];
 	pthread_mutex_t lock;
 	uint64_t log_next_ns;
 	unsigned long log_suppressed;
@@ -78,8 +95,7 @@ static struct hw_smc *fw_conduit(struct mediator *m, uint32_t func_id)
 	for (i = 0; i < m->ndirect; i++)
 		if (m->direct[i].func_id == func_id)
 			return m->direct[i].smc;
-	if (i == FW_ARRAY_SIZE(m->direct) ||
-	    hw_smc_open_direct(m->fw.entry, m->fw.entry_ctx, &m->direct[i].smc))
+	if (hw_smc_open_direct(m->fw.entry, m->fw.entry_ctx, &m->direct[i].smc))
 		return NULL;
 	m->direct[i].func_id = func_id;
 	m->ndirect++;
@@ -122,19 +138,31 @@ static int discover_agent_id(struct mediator *m, struct mediator_chan_cfg *c)
 	return ret;
 }
 
+static int chan_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct mchan *)a)->cfg.agent_id;
+	uint32_t y = ((const struct mchan *)b)->cfg.agent_id;
+
+	return (x > y) - (x < y);
+}
+
 static struct mchan *chan_by_agent(struct mediator *m, uint32_t agent_id)
 {
-	for (unsigned int i = 0; i < m->nchans; i++)
-		if (m->chans[i].cfg.agent_id == agent_id)
-			return &m->chans[i];
-	return NULL;
+	struct mchan key = { .cfg.agent_id = agent_id };
+
+	return bsearch(&key, m->chans, m->nchans, sizeof(key), chan_cmp);
 }
 
 static int add_chan(struct mediator *m, const struct mediator_chan_cfg *c, char *err, size_t errlen)
 {
 	struct mchan *ch = &m->chans[m->nchans];
 
-	if (chan_by_agent(m, c->agent_id) || c->agent_id == m->self_id) {
+	if (c->agent_id >= MEDIATOR_AGENT_ID_INVALID) {
+		snprintf(err, errlen, "SMC id 0x%x: agent id %u is not below %u", c->func_id,
+			 c->agent_id, MEDIATOR_AGENT_ID_INVALID);
+		return -EINVAL;
+	}
+	if (c->agent_id == m->self_id) {
 		snprintf(err, errlen, "agent %u has two channels", c->agent_id);
 		return -EEXIST;
 	}
@@ -147,6 +175,20 @@ static int add_chan(struct mediator *m, const struct mediator_chan_cfg *c, char 
 	ch->owner = OWNER_FREE;
 	pthread_mutex_init(&ch->lock, NULL);
 	m->nchans++;
+	return 0;
+}
+
+/* Sorted by agent id for chan_by_agent; an id twice is refused (a 2-cell
+ * entry's id is only known now). */
+static int sort_chans(struct mediator *m, char *err, size_t errlen)
+{
+	qsort(m->chans, m->nchans, sizeof(*m->chans), chan_cmp);
+	for (unsigned int i = 1; i < m->nchans; i++)
+		if (m->chans[i].cfg.agent_id == m->chans[i - 1].cfg.agent_id) {
+			snprintf(err, errlen, "agent %u has two channels",
+				 m->chans[i].cfg.agent_id);
+			return -EEXIST;
+		}
 	return 0;
 }
 
@@ -167,7 +209,7 @@ static int collect_agents(struct mediator *m, char *err, size_t errlen)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return sort_chans(m, err, errlen);
 }
 
 /* The management channel: who we are, how many agents the firmware has. */
@@ -196,6 +238,26 @@ static int probe_mgmt(struct mediator *m, char *err, size_t errlen)
 
 /* ------------------------------------------------------------- mediator */
 
+/* The mediator's own copy of the configuration and its room for channels
+ * and conduits, all sized by the list. */
+static int mediator_alloc(struct mediator *m, const struct mediator_config *cfg)
+{
+	size_t plen = cfg->scmi_path ? strlen(cfg->scmi_path) + 1 : 1;
+
+	m->cfg = *cfg;
+	m->cfg.scmi_path = calloc(1, plen);
+	m->cfg.agents = calloc(cfg->nagents + 1u, sizeof(*cfg->agents));
+	m->chans = calloc(cfg->nagents + 1u, sizeof(*m->chans));
+	m->direct = calloc(cfg->nagents + 1u, sizeof(*m->direct));
+	if (!m->cfg.scmi_path || !m->cfg.agents || !m->chans || !m->direct)
+		return -ENOMEM;
+	if (cfg->scmi_path)
+		memcpy(m->cfg.scmi_path, cfg->scmi_path, plen);
+	if (cfg->nagents)
+		memcpy(m->cfg.agents, cfg->agents, cfg->nagents * sizeof(*cfg->agents));
+	return 0;
+}
+
 int mediator_create(const struct mediator_config *cfg, const struct mediator_firmware *fw,
 		    struct mediator **out, char *err, size_t errlen)
 {
@@ -207,14 +269,13 @@ int mediator_create(const struct mediator_config *cfg, const struct mediator_fir
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	m->cfg = *cfg;
 	m->fw = *fw;
 	if (!m->fw.timeout_ms)
 		m->fw.timeout_ms = 1000;
 	pthread_mutex_init(&m->lock, NULL);
-	for (uint32_t i = 0; i < MEDIATOR_MAX_DOMAINS; i++)
-		m->ports[i] = (struct mport){ m, i };
-	ret = probe_mgmt(m, err, errlen);
+	ret = mediator_alloc(m, cfg);
+	if (!ret)
+		ret = probe_mgmt(m, err, errlen);
 	if (!ret)
 		ret = collect_agents(m, err, errlen);
 	if (!ret && cfg->dom0_agent_id != MEDIATOR_AGENT_ID_INVALID) {
@@ -226,16 +287,29 @@ int mediator_create(const struct mediator_config *cfg, const struct mediator_fir
 	return FW_OUT_OR_DESTROY(ret, out, m, mediator_destroy);
 }
 
+static void free_domains(struct mediator *m)
+{
+	for (unsigned int l = 0; l < DOM_LEAVES; l++) {
+		for (unsigned int i = 0; m->leaves[l] && i < DOM_LEAF; i++)
+			free(m->leaves[l]->slot[i].dom);
+		free(m->leaves[l]);
+	}
+}
+
 void mediator_destroy(struct mediator *m)
 {
 	if (!m)
 		return;
+	free_domains(m);
 	for (unsigned int i = 0; i < m->nchans; i++)
 		pthread_mutex_destroy(&m->chans[i].lock);
 	scmi_agent_destroy(m->mgmt);
 	for (unsigned int i = 0; i < m->ndirect; i++)
 		hw_smc_close(m->direct[i].smc);
 	pthread_mutex_destroy(&m->lock);
+	free(m->direct);
+	free(m->chans);
+	mediator_config_release(&m->cfg);
 	free(m);
 }
 
@@ -251,31 +325,61 @@ unsigned int mediator_fw_num_agents(const struct mediator *m)
 
 /* -------------------------------------------------------------- domains */
 
+/* A domain id's slot (caller holds m->lock); make: create its leaf if it
+ * has none. NULL for an id out of range, an absent leaf or no memory. */
+static struct mport *slot_get(struct mediator *m, uint32_t domid, bool make)
+{
+	struct mleaf **leaf;
+
+	if (domid >= MEDIATOR_DOMID_FIRST_RESERVED)
+		return NULL;
+	leaf = &m->leaves[domid / DOM_LEAF];
+	if (!*leaf && make) {
+		*leaf = calloc(1, sizeof(**leaf));
+		for (uint32_t i = 0; *leaf && i < DOM_LEAF; i++)
+			(*leaf)->slot[i] = (struct mport){ m, domid - domid % DOM_LEAF + i, NULL };
+	}
+	return *leaf ? &(*leaf)->slot[domid % DOM_LEAF] : NULL;
+}
+
+/* The domain with that id (caller holds m->lock), or NULL. */
 static struct mdom *dom_get(struct mediator *m, uint32_t domid)
 {
-	return domid < MEDIATOR_MAX_DOMAINS ? &m->doms[domid] : NULL;
+	struct mport *s = slot_get(m, domid, false);
+
+	return s ? s->dom : NULL;
+}
+
+/* Whether the domain can have this agent (caller holds m->lock). */
+static int may_create(struct mediator *m, struct mport *s, struct mchan *ch, uint32_t agent_id)
+{
+	if (!s)
+		return -ENOMEM;
+	if (s->dom || agent_id == m->self_id)
+		return -EEXIST;
+	if (!ch)
+		return -ENOENT;
+	return ch->owner == OWNER_FREE ? 0 : -EEXIST;
 }
 
 /* Xen's acquire_scmi_channel: agent ids are unique on a host. */
 int mediator_domain_create(struct mediator *m, uint32_t domid, uint32_t agent_id)
 {
-	struct mdom *d = dom_get(m, domid);
+	struct mport *s;
 	struct mchan *ch;
-	int ret = 0;
+	int ret;
 
-	if (!d)
+	if (domid >= MEDIATOR_DOMID_FIRST_RESERVED)
 		return -EINVAL;
 	pthread_mutex_lock(&m->lock);
+	s = slot_get(m, domid, true);
 	ch = chan_by_agent(m, agent_id);
-	if (d->state != MEDIATOR_DOM_NONE || agent_id == m->self_id)
-		ret = -EEXIST;
-	else if (!ch)
-		ret = -ENOENT;
-	else if (ch->owner != OWNER_FREE)
-		ret = -EEXIST;
+	ret = may_create(m, s, ch, agent_id);
+	if (!ret && !(s->dom = calloc(1, sizeof(*s->dom))))
+		ret = -ENOMEM;
 	if (!ret) {
 		ch->owner = (int)domid;
-		*d = (struct mdom){ .state = MEDIATOR_DOM_ALIVE, .chan = ch };
+		*s->dom = (struct mdom){ .state = MEDIATOR_DOM_ALIVE, .chan = ch };
 		fw_info("mediator: domain %u has agent %u (SMC id 0x%x)", domid, agent_id,
 			ch->cfg.func_id);
 	}
@@ -286,13 +390,14 @@ int mediator_domain_create(struct mediator *m, uint32_t domid, uint32_t agent_id
 /* The agent of a live domain, or -ENOENT / -EINVAL. */
 static int dom_agent(struct mediator *m, uint32_t domid, uint32_t *agent_id)
 {
-	struct mdom *d = dom_get(m, domid);
+	struct mdom *d;
 	int ret = -ENOENT;
 
-	if (!d)
+	if (domid >= MEDIATOR_DOMID_FIRST_RESERVED)
 		return -EINVAL;
 	pthread_mutex_lock(&m->lock);
-	if (d->state == MEDIATOR_DOM_ALIVE) {
+	d = dom_get(m, domid);
+	if (d && d->state == MEDIATOR_DOM_ALIVE) {
 		*agent_id = d->chan->cfg.agent_id;
 		ret = 0;
 	}
@@ -303,7 +408,7 @@ static int dom_agent(struct mediator *m, uint32_t domid, uint32_t *agent_id)
 int mediator_domain_assign(struct mediator *m, uint32_t domid, const void *fdt,
 			   const char *dev_path, char *err, size_t errlen)
 {
-	uint32_t ids[MEDIATOR_MAX_DEVICE_IDS], agent_id;
+	uint32_t *ids = NULL, agent_id;
 	unsigned int n = 0;
 	int ret = dom_agent(m, domid, &agent_id);
 
@@ -311,13 +416,14 @@ int mediator_domain_assign(struct mediator *m, uint32_t domid, const void *fdt,
 		snprintf(err, errlen, "domain %u is not running", domid);
 		return ret;
 	}
-	ret = mediator_device_ids(fdt, dev_path, m->cfg.scmi_path, ids, &n, err, errlen);
+	ret = mediator_device_ids(fdt, dev_path, m->cfg.scmi_path, &ids, &n, err, errlen);
 	for (unsigned int i = 0; i < n && !ret; i++) {
 		ret = scmi_base_set_device_permissions(m->mgmt, agent_id, ids[i], true);
 		if (ret)
 			snprintf(err, errlen, "SET_DEVICE_PERMISSIONS(agent %u, device %u): %s",
 				 agent_id, ids[i], strerror(-ret));
 	}
+	free(ids);
 	return ret;
 }
 
@@ -330,12 +436,14 @@ static void chan_drain(struct mchan *ch)
 }
 
 /* Mark the domain dying; its channel, or NULL. */
-static struct mchan *dom_kill(struct mediator *m, struct mdom *d)
+static struct mchan *dom_kill(struct mediator *m, uint32_t domid)
 {
 	struct mchan *ch = NULL;
+	struct mdom *d;
 
 	pthread_mutex_lock(&m->lock);
-	if (d->state != MEDIATOR_DOM_NONE) {
+	d = dom_get(m, domid);
+	if (d) {
 		d->state = MEDIATOR_DOM_DYING;
 		ch = d->chan;
 	}
@@ -343,14 +451,18 @@ static struct mchan *dom_kill(struct mediator *m, struct mdom *d)
 	return ch;
 }
 
-/* The channel is free again, unless a destroy running alongside got there
- * first. */
-static void dom_free(struct mediator *m, struct mdom *d, struct mchan *ch)
+/* The domain's state is freed and its channel free again, unless a destroy
+ * running alongside got there first. */
+static void dom_free(struct mediator *m, uint32_t domid, struct mchan *ch)
 {
+	struct mport *s;
+
 	pthread_mutex_lock(&m->lock);
-	if (d->state == MEDIATOR_DOM_DYING && d->chan == ch) {
+	s = slot_get(m, domid, false);
+	if (s && s->dom && s->dom->state == MEDIATOR_DOM_DYING && s->dom->chan == ch) {
 		ch->owner = OWNER_FREE;
-		*d = (struct mdom){ 0 };
+		free(s->dom);
+		s->dom = NULL;
 	}
 	pthread_mutex_unlock(&m->lock);
 }
@@ -359,12 +471,14 @@ static void dom_free(struct mediator *m, struct mdom *d, struct mchan *ch)
  * channel freed). */
 int mediator_domain_destroy(struct mediator *m, uint32_t domid)
 {
-	struct mdom *d = dom_get(m, domid);
-	struct mchan *ch = d ? dom_kill(m, d) : NULL;
+	struct mchan *ch;
 	int ret;
 
+	if (domid >= MEDIATOR_DOMID_FIRST_RESERVED)
+		return -EINVAL;
+	ch = dom_kill(m, domid);
 	if (!ch)
-		return d ? -ENOENT : -EINVAL;
+		return -ENOENT;
 	chan_drain(ch);
 	ret = scmi_base_reset_agent_configuration(m->mgmt, ch->cfg.agent_id, true);
 	if (ret == -EOPNOTSUPP)
@@ -374,30 +488,59 @@ int mediator_domain_destroy(struct mediator *m, uint32_t domid)
 			domid, ch->cfg.agent_id, strerror(-ret));
 		return ret;
 	}
-	dom_free(m, d, ch);
+	dom_free(m, domid, ch);
 	fw_info("mediator: domain %u destroyed, agent %u reset", domid, ch->cfg.agent_id);
 	return 0;
 }
 
+/* What a domain's line shows (caller holds m->lock). */
+static void dom_info(const struct mport *s, struct mediator_dom_info *info)
+{
+	const struct mdom *d = s->dom;
+
+	*info = (struct mediator_dom_info){
+		.domid = s->domid,
+		.state = d->state,
+		.agent_id = d->chan->cfg.agent_id,
+		.func_id = d->chan->cfg.func_id,
+		.shm_paddr = d->chan->cfg.shm_paddr,
+		.forwarded = d->forwarded,
+		.refused = d->refused,
+	};
+}
+
 int mediator_domain_info(struct mediator *m, uint32_t domid, struct mediator_dom_info *info)
 {
-	struct mdom *d = dom_get(m, domid);
+	struct mport *s;
 	int ret = -ENOENT;
 
-	if (!d)
+	if (domid >= MEDIATOR_DOMID_FIRST_RESERVED)
 		return -EINVAL;
 	pthread_mutex_lock(&m->lock);
-	if (d->state != MEDIATOR_DOM_NONE) {
-		*info = (struct mediator_dom_info){
-			.domid = domid,
-			.state = d->state,
-			.agent_id = d->chan->cfg.agent_id,
-			.func_id = d->chan->cfg.func_id,
-			.shm_paddr = d->chan->cfg.shm_paddr,
-			.forwarded = d->forwarded,
-			.refused = d->refused,
-		};
+	s = slot_get(m, domid, false);
+	if (s && s->dom) {
+		dom_info(s, info);
 		ret = 0;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return ret;
+}
+
+/* Leaves never used are skipped whole, so a walk costs the ids in use. */
+int mediator_domain_next(struct mediator *m, uint32_t from, struct mediator_dom_info *info)
+{
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&m->lock);
+	for (uint32_t id = from; id < MEDIATOR_DOMID_FIRST_RESERVED && ret; id++) {
+		struct mport *s = slot_get(m, id, false);
+
+		if (!s)
+			id |= DOM_LEAF - 1;
+		else if (s->dom) {
+			dom_info(s, info);
+			ret = 0;
+		}
 	}
 	pthread_mutex_unlock(&m->lock);
 	return ret;
@@ -406,11 +549,13 @@ int mediator_domain_info(struct mediator *m, uint32_t domid, struct mediator_dom
 int mediator_agent_domain(struct mediator *m, uint32_t agent_id, uint32_t *domid)
 {
 	struct mchan *ch;
+	struct mdom *d;
 	int ret = -ENOENT;
 
 	pthread_mutex_lock(&m->lock);
 	ch = chan_by_agent(m, agent_id);
-	if (ch && ch->owner >= 0 && m->doms[ch->owner].state == MEDIATOR_DOM_ALIVE) {
+	d = ch && ch->owner >= 0 ? dom_get(m, (uint32_t)ch->owner) : NULL;
+	if (d && d->state == MEDIATOR_DOM_ALIVE) {
 		*domid = (uint32_t)ch->owner;
 		ret = 0;
 	}
@@ -422,7 +567,12 @@ int mediator_agent_domain(struct mediator *m, uint32_t agent_id, uint32_t *domid
 
 void *mediator_guest_port(struct mediator *m, uint32_t domid)
 {
-	return domid < MEDIATOR_MAX_DOMAINS ? &m->ports[domid] : NULL;
+	struct mport *s;
+
+	pthread_mutex_lock(&m->lock);
+	s = slot_get(m, domid, true);
+	pthread_mutex_unlock(&m->lock);
+	return s;
 }
 
 /* Xen's "Unhandled SMC/HVC", at most one line a second (caller holds lock). */
@@ -440,14 +590,16 @@ static void refuse_log(struct mediator *m, uint32_t domid, uint64_t a0)
 	m->log_next_ns = now + LOG_INTERVAL_NS;
 }
 
-/* Whether the domain may call on ch now (a0 names its channel). */
-static bool guest_may_call(struct mediator *m, uint32_t domid, uint64_t a0, struct mchan **ch)
+/* Whether the port's domain may call on ch now (a0 names its channel). */
+static bool guest_may_call(struct mport *pt, uint64_t a0, struct mchan **ch)
 {
-	struct mdom *d = &m->doms[domid];
+	struct mediator *m = pt->m;
+	struct mdom *d;
 	bool ok;
 
 	pthread_mutex_lock(&m->lock);
-	ok = d->state == MEDIATOR_DOM_ALIVE && (uint32_t)a0 == d->chan->cfg.func_id &&
+	d = pt->dom;
+	ok = d && d->state == MEDIATOR_DOM_ALIVE && (uint32_t)a0 == d->chan->cfg.func_id &&
 	     (!*ch || *ch == d->chan);
 	if (ok)
 		*ch = d->chan;
@@ -461,24 +613,25 @@ static bool guest_may_call(struct mediator *m, uint32_t domid, uint64_t a0, stru
  * between: a destroy drains the channel after marking the domain dying, so
  * nothing is forwarded for a domain once its agent is being reset.
  */
-static struct mchan *guest_chan(struct mediator *m, uint32_t domid, uint64_t a0)
+static struct mchan *guest_chan(struct mport *pt, uint64_t a0)
 {
+	struct mediator *m = pt->m;
 	struct mchan *ch = NULL;
-	bool ok = guest_may_call(m, domid, a0, &ch);
+	bool ok = guest_may_call(pt, a0, &ch);
 
 	if (ok) {
 		pthread_mutex_lock(&ch->lock);
-		ok = guest_may_call(m, domid, a0, &ch);
+		ok = guest_may_call(pt, a0, &ch);
 		if (!ok)
 			pthread_mutex_unlock(&ch->lock);
 	}
 	pthread_mutex_lock(&m->lock);
-	if (ok)
-		m->doms[domid].forwarded++;
-	else
-		m->doms[domid].refused++;
+	if (pt->dom && ok)
+		pt->dom->forwarded++;
+	else if (pt->dom)
+		pt->dom->refused++;
 	if (!ok)
-		refuse_log(m, domid, a0);
+		refuse_log(m, pt->domid, a0);
 	pthread_mutex_unlock(&m->lock);
 	return ok ? ch : NULL;
 }
@@ -487,7 +640,7 @@ void mediator_guest_smc(void *port, const struct hw_smc_args *args, struct hw_sm
 {
 	struct mport *pt = port;
 	struct mediator *m = pt->m;
-	struct mchan *ch = guest_chan(m, pt->domid, args->a[0]);
+	struct mchan *ch = guest_chan(pt, args->a[0]);
 	struct hw_smc_args fwd = *args;
 
 	memset(res, 0, sizeof(*res));

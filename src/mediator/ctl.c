@@ -4,7 +4,8 @@
  * (Xen's toolstack domctls in text) and what it gets back. The request is
  * copied and checked before a word of it is used, because it comes from
  * another process; the reply lists domains in a fixed order, one per line,
- * so scripts and tests can read it.
+ * so scripts and tests can read it, and a list longer than the reply
+ * buffer says where the next request should start rather than being cut.
  */
 #include <fwkit/base.h>
 #include <fwkit/mediator.h>
@@ -24,7 +25,7 @@ static const char *const op_names[] = {
 /* Words of arguments each request takes: min and max. */
 static const unsigned int op_args[][2] = {
 	[MEDIATOR_CTL_CREATE] = { 1, 2 },  [MEDIATOR_CTL_ASSIGN] = { 2, 2 },
-	[MEDIATOR_CTL_DESTROY] = { 1, 1 }, [MEDIATOR_CTL_LIST] = { 0, 0 },
+	[MEDIATOR_CTL_DESTROY] = { 1, 1 }, [MEDIATOR_CTL_LIST] = { 0, 1 },
 	[MEDIATOR_CTL_DOMAIN] = { 1, 1 },
 };
 
@@ -87,28 +88,41 @@ static const char *state_name(enum mediator_dom_state s)
 }
 
 /* One domain's line; nothing for a domain id not in use. */
-static size_t put_domain(struct mediator *m, uint32_t domid, char *out, size_t cap)
+/* One domain's line, or 0 when it does not fit whole in cap. */
+static size_t put_domain(const struct mediator_dom_info *d, char *out, size_t cap)
 {
-	struct mediator_dom_info d;
-	int n;
+	int n = snprintf(
+		out, cap,
+		"domain %u agent %u smc-id 0x%x shmem 0x%llx %s forwarded %llu refused %llu\n",
+		d->domid, d->agent_id, d->func_id, (unsigned long long)d->shm_paddr,
+		state_name(d->state), (unsigned long long)d->forwarded,
+		(unsigned long long)d->refused);
 
-	if (mediator_domain_info(m, domid, &d))
-		return 0;
-	n = snprintf(out, cap,
-		     "domain %u agent %u smc-id 0x%x shmem 0x%llx %s forwarded %llu refused %llu\n",
-		     d.domid, d.agent_id, d.func_id, (unsigned long long)d.shm_paddr,
-		     state_name(d.state), (unsigned long long)d.forwarded,
-		     (unsigned long long)d.refused);
-	return n < 0 || (size_t)n >= cap ? cap : (size_t)n;
+	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
+/* "ok", then the domain the request names; for a list, every domain from
+ * req->domid on as far as whole lines fit, and "more ID" naming the first
+ * one left out, so "list ID" goes on from there (room for it is kept). */
 static void put_list(struct mediator *m, const struct mediator_ctl_req *req, char *out, size_t cap)
 {
-	size_t used = (size_t)snprintf(out, cap, "ok\n");
+	const size_t tail = sizeof("more 4294967295\n");
+	size_t used = (size_t)snprintf(out, cap, "ok\n"), n;
+	struct mediator_dom_info d;
 
-	for (uint32_t d = 0; d < MEDIATOR_MAX_DOMAINS && used < cap; d++)
-		if (req->op == MEDIATOR_CTL_LIST || d == req->domid)
-			used += put_domain(m, d, out + used, cap - used);
+	if (req->op != MEDIATOR_CTL_LIST) {
+		if (!mediator_domain_info(m, req->domid, &d))
+			put_domain(&d, out + used, cap - used);
+		return;
+	}
+	for (uint32_t id = req->domid; !mediator_domain_next(m, id, &d); id = d.domid + 1) {
+		n = cap - used > tail ? put_domain(&d, out + used, cap - used - tail) : 0;
+		if (!n) {
+			snprintf(out + used, cap - used, "more %u\n", d.domid);
+			return;
+		}
+		used += n;
+	}
 }
 
 int mediator_ctl_run(struct mediator *m, const void *fdt, const struct mediator_ctl_req *req,

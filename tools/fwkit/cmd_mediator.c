@@ -31,6 +31,8 @@
 #define CTL_TIMEOUT  (2 * (int64_t)FW_NSEC_PER_SEC) /* a control client's turn */
 #define CTL_REPLY    8192
 #define CTL_PATH_MAX 108
+/* Room kept in a list reply for the platform's "platform commands N". */
+#define PLATFORM_LINE 48
 
 static const char usage_text[] =
 	"usage: fwkit mediator --socket DIR [--platform-socket P] [--dtb FILE] [--poll]\n"
@@ -48,7 +50,7 @@ static const char usage_text[] =
 	"and DIR/mediator.sock for the commands below.\n"
 	"\n"
 	"domain commands:\n"
-	"  create DOMID [AGENT]   give domain DOMID (0-63) the firmware's agent AGENT\n"
+	"  create DOMID [AGENT]   give domain DOMID (0-32751) the firmware's agent AGENT\n"
 	"                         (omitted: 0, as Xen's toolstack does)\n"
 	"  assign DOMID PATH      grant the device node PATH's SCMI devices to DOMID\n"
 	"                         (BASE_SET_DEVICE_PERMISSIONS)\n"
@@ -80,7 +82,7 @@ struct front {
 	struct scmi_platform *p; /* NULL: the platform is in another process */
 	struct fw_machine *mach;
 	struct scmi_board_platform *bp;
-	struct upstream up[1 + MEDIATOR_MAX_AGENTS]; /* management, then each secondary */
+	struct upstream *up; /* management, then each secondary */
 	unsigned int nup;
 	struct mediator *m;
 	struct hw_link_server *ctl;
@@ -159,6 +161,7 @@ static void up_close(struct front *f)
 	if (f->bp)
 		scmi_board_release_platform(f->bp);
 	free(f->bp);
+	free(f->up);
 }
 
 /* The management agent and every secondary one, from the platform server. */
@@ -167,7 +170,8 @@ static int up_attach_all(struct front *f, char *err, size_t errlen)
 	int ret;
 
 	f->bp = calloc(1, sizeof(*f->bp));
-	if (!f->bp)
+	f->up = calloc(1u + f->cfg.nagents, sizeof(*f->up));
+	if (!f->bp || !f->up)
 		return -ENOMEM;
 	ret = scmi_board_read_platform(f->b.fdt, f->bp, err, errlen);
 	if (!ret)
@@ -242,8 +246,8 @@ static void ctl_answer(struct front *f, const uint8_t *buf, size_t len, char *ou
 		snprintf(out, cap, "error %d malformed request\n", EINVAL);
 		return;
 	}
-	if (mediator_ctl_run(f->m, f->b.fdt, &req, out, cap) || req.op != MEDIATOR_CTL_LIST ||
-	    !f->p)
+	if (mediator_ctl_run(f->m, f->b.fdt, &req, out, cap - PLATFORM_LINE) ||
+	    req.op != MEDIATOR_CTL_LIST || !f->p)
 		return;
 	scmi_platform_get_stats(f->p, &st);
 	used = strlen(out);
@@ -430,6 +434,7 @@ static int run_mediator(struct front *f, const char *dtb)
 	if (!ret)
 		ret = serve(f, dtb, err, sizeof(err));
 	up_close(f);
+	mediator_config_release(&f->cfg);
 	fw_board_free(&f->b);
 	return ret ? cli_fail("%s", err) : 0;
 }
@@ -506,6 +511,33 @@ int cli_mediator_domain_node(const char *dir, const char *dtb, uint32_t domid, c
 	return agent_node(dtb, agent, node, len);
 }
 
+/* `domain list`: one request per reply's worth, each going on where the
+ * last stopped ("more ID"); the pages print as one list. */
+static int run_list(const char *dir, char *out)
+{
+	uint32_t from = 0;
+
+	for (;;) {
+		char req[32], *more;
+		int ret;
+
+		snprintf(req, sizeof(req), "list %u", from);
+		ret = request(dir, req, out, CTL_REPLY);
+		if (ret)
+			return ret;
+		more = strstr(out, "\nmore ");
+		if (!more) {
+			fputs(out + 3, stdout);
+			return 0;
+		}
+		more[1] = '\0';
+		more[6 + strcspn(more + 6, "\n")] = '\0';
+		if (!fw_parse_u32(more + 6, UINT32_MAX, &from) || !strchr(out + 3, '\n'))
+			return cli_fail("%s: unexpected answer from the mediator", dir);
+		fputs(out + 3, stdout);
+	}
+}
+
 static int run_domain(const char *dir, const struct cli_args *args)
 {
 	char req[MEDIATOR_CTL_MAX], *out = malloc(CTL_REPLY);
@@ -514,6 +546,11 @@ static int run_domain(const char *dir, const struct cli_args *args)
 
 	if (!out)
 		return cli_fail("out of memory");
+	if (!strcmp(args->v[1], "list")) {
+		ret = run_list(dir, out);
+		free(out);
+		return ret;
+	}
 	for (int i = 1; i < args->n && used < sizeof(req); i++)
 		used += (size_t)snprintf(req + used, sizeof(req) - used, "%s%s", i > 1 ? " " : "",
 					 args->v[i]);

@@ -454,7 +454,7 @@ static int parse_global(int argc, char **argv, struct cli_scmi *s, struct cli_ar
 		CLI_OPT_U32("--ring", &o->vhost_ring, 1, 32768),
 		CLI_OPT_STR("--dtb", &o->dtb),
 		CLI_OPT_STR("--node", &o->node),
-		CLI_OPT_U32("--domain", &domid, 0, MEDIATOR_MAX_DOMAINS - 1),
+		CLI_OPT_U32("--domain", &domid, 0, MEDIATOR_DOMID_FIRST_RESERVED - 1),
 		CLI_OPT_FLAG("--poll", &poll),
 		CLI_OPT_STR("--completion", &completion),
 		CLI_OPT_U32("--timeout-ms", &o->agent.rx_timeout_ms, 1, 600000),
