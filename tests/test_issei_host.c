@@ -522,32 +522,12 @@ static void test_fw_stop_with_zeroed_sleepers(void **state)
 	rig_down(&r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_enumerate),
-		cmocka_unit_test(test_reset_on_start_status),
-		cmocka_unit_test(test_reset_on_bad_start),
-		cmocka_unit_test(test_reset_on_bad_clients),
-		cmocka_unit_test(test_reset_on_unknown_bus_cmd),
-		cmocka_unit_test(test_reset_on_bad_setup),
-		cmocka_unit_test(test_reset_on_step_timeouts),
-		cmocka_unit_test(test_reset_on_skipped_client_req),
-		cmocka_unit_test(test_reset_on_bad_length),
-		cmocka_unit_test(test_reset_on_faults_when_connected),
-		cmocka_unit_test(test_reset_on_late_replies),
-		cmocka_unit_test(test_reset_on_stuck_h2f),
-		cmocka_unit_test_setup_teardown(test_double_reply_disconnects, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reply_over_mtu_disconnects, setup, teardown),
-		cmocka_unit_test(test_slow_answers_do_not_reset),
-		cmocka_unit_test(test_disable_after_max_resets),
-		cmocka_unit_test(test_consecutive_count_cleared_by_success),
-		cmocka_unit_test(test_stop_leaves_nothing),
-		cmocka_unit_test_setup_teardown(test_restart_after_stop, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_waits_for_engine_read, setup, teardown),
-		cmocka_unit_test(test_32_clients),
-		cmocka_unit_test(test_fw_stop_with_zeroed_sleepers),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TH_MAIN((TH_TESTS(setup, teardown, test_double_reply_disconnects, test_reply_over_mtu_disconnects,
+		  test_restart_after_stop, test_reset_waits_for_engine_read)),
+	NULL, NULL, test_enumerate, test_reset_on_start_status, test_reset_on_bad_start,
+	test_reset_on_bad_clients, test_reset_on_unknown_bus_cmd, test_reset_on_bad_setup,
+	test_reset_on_step_timeouts, test_reset_on_skipped_client_req, test_reset_on_bad_length,
+	test_reset_on_faults_when_connected, test_reset_on_late_replies, test_reset_on_stuck_h2f,
+	test_slow_answers_do_not_reset, test_disable_after_max_resets,
+	test_consecutive_count_cleared_by_success, test_stop_leaves_nothing, test_32_clients,
+	test_fw_stop_with_zeroed_sleepers)
