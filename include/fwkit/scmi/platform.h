@@ -55,6 +55,11 @@ struct scmi_platform_agent {
 	 * path (NULL: none), where its notifications go; changed under the
 	 * platform lock, read by the agent's commands without it */
 	struct scmi_platform_chan *_Atomic p2a;
+	/* the platform's: by protocol id, the version in force (the one the
+	 * agent negotiated, else the implemented one), rewritten whenever a
+	 * negotiation, a reset or a registration changes it, so that a
+	 * handler reads it in one load (scmi_msg_version) */
+	_Atomic uint32_t in_force[256];
 };
 
 /* The context a message handler gets. */
@@ -294,7 +299,10 @@ void scmi_platform_get_stats(struct scmi_platform *p, struct scmi_platform_stats
 
 /* The version of the message's protocol in force for its agent: the one it
  * negotiated, else the implemented one. Handlers that vary by version ask. */
-uint32_t scmi_msg_version(const struct scmi_msg *m);
+static inline uint32_t scmi_msg_version(const struct scmi_msg *m)
+{
+	return atomic_load_explicit(&m->agent->in_force[m->hdr.protocol_id], memory_order_relaxed);
+}
 /* The same outside a message, e.g. for an event's layout (0: no such
  * protocol). */
 uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_id,

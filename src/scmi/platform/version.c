@@ -17,11 +17,6 @@ static const struct scmi_protocol *proto_of(const struct scmi_msg *m)
 	return m->p->protocols[m->hdr.protocol_id];
 }
 
-uint32_t scmi_msg_version(const struct scmi_msg *m)
-{
-	return platform_in_force(m->p, proto_of(m), m->agent);
-}
-
 uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_id,
 				     uint32_t agent_id)
 {
@@ -58,6 +53,9 @@ static void msg_row_build(struct scmi_platform *p, const struct scmi_platform_ag
 	const unsigned int n = platform_msgs_count(proto);
 	const bool allowed = platform_may_use(a, proto->id);
 
+	/* the version in force changes with the row: kept with it */
+	atomic_store_explicit(&platform_agent_of(a)->pub.in_force[proto->id],
+			      platform_in_force(p, proto, a), memory_order_relaxed);
 	for (unsigned int id = 0; id < n; id++) {
 		const struct scmi_msg_desc *d = allowed ? platform_msg_desc(p, proto, a, id) : NULL;
 
@@ -118,7 +116,7 @@ void platform_slot_set(struct scmi_platform *p, const struct scmi_protocol *prot
 
 static void core_version(struct scmi_msg *m)
 {
-	scmi_msg_put_u32(m, platform_in_force(m->p, proto_of(m), m->agent));
+	scmi_msg_put_u32(m, scmi_msg_version(m));
 }
 
 static void core_msg_attributes(struct scmi_msg *m)
