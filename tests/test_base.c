@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #define SHORT_NS (20 * (int64_t)FW_NSEC_PER_MSEC)
@@ -180,6 +181,34 @@ static void test_wait_readable_or_stop(void **state)
 	close(fd[0]);
 }
 
+/* An epoll set serving fd (tag 1) and a stop (tag 2): fd's event comes
+ * back; once the stop is ready the wait says stop, fd's event beside it. */
+static void test_epoll_wait_or_stop(void **state)
+{
+	int fd[2], stop[2], ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event in = { .events = EPOLLIN }, ev[2];
+
+	(void)state;
+	assert_true(ep >= 0);
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(pipe(stop), 0);
+	in.data.u32 = 1;
+	assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, fd[0], &in), 0);
+	in.data.u32 = 2;
+	assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, stop[0], &in), 0);
+	assert_int_equal(write(fd[1], "x", 1), 1);
+	assert_int_equal(fw_epoll_wait_or_stop(ep, ev, 2, 2), 1);
+	assert_int_equal(ev[0].data.u32, 1);
+	assert_int_equal(write(stop[1], "x", 1), 1);
+	assert_int_equal(fw_epoll_wait_or_stop(ep, ev, 2, 2), 0);
+	assert_int_equal(fw_epoll_wait_or_stop(-1, ev, 2, 2), -EBADF);
+	for (int i = 0; i < 2; i++) {
+		close(fd[i]);
+		close(stop[i]);
+	}
+	close(ep);
+}
+
 struct worker {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -222,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_completion),
 		cmocka_unit_test(test_wait_readable),
 		cmocka_unit_test(test_wait_readable_or_stop),
+		cmocka_unit_test(test_epoll_wait_or_stop),
 		cmocka_unit_test(test_thread_stop),
 		cmocka_unit_test(test_sha1_vectors),
 	};

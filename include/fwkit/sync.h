@@ -66,4 +66,12 @@ int fw_wait_readable(int fd, uint64_t deadline);
  * stop descriptor ends blocks in. */
 int fw_wait_readable_or_stop(int fd, int stop_fd);
 
+struct epoll_event;
+/* The same for a thread serving an epoll set with a stop descriptor
+ * registered under stop_tag (data.u32): wait with no deadline for up to max
+ * events into ev, interrupted waits retried. The number of events, 0 when
+ * the stop's is among them (the batch is then not served), or -errno from
+ * epoll_wait(). */
+int fw_epoll_wait_or_stop(int ep, struct epoll_event *ev, int max, uint32_t stop_tag);
+
 #endif /* FWKIT_SYNC_H */

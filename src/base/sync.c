@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Monotonic condition variables, completions and readable-descriptor waits
- * (include/fwkit/sync.h). One
+ * (poll, or an epoll set, with a stop descriptor) (include/fwkit/sync.h). One
  * implementation, so that every timeout in fwkit is measured the same way.
  */
 #include <fwkit/base.h>
@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
 
 void fw_cond_init(pthread_cond_t *c)
@@ -127,6 +128,21 @@ int fw_wait_readable_or_stop(int fd, int stop_fd)
 		if (p[0].revents)
 			return 0;
 	}
+}
+
+int fw_epoll_wait_or_stop(int ep, struct epoll_event *ev, int max, uint32_t stop_tag)
+{
+	int n;
+
+	do
+		n = epoll_wait(ep, ev, max, -1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	for (int i = 0; i < n; i++)
+		if (ev[i].data.u32 == stop_tag)
+			return 0;
+	return n;
 }
 
 int fw_wait_readable(int fd, uint64_t deadline)

@@ -471,18 +471,21 @@ struct hw_link_watch {
 static void *watch_main(void *arg)
 {
 	struct hw_link_watch *w = arg;
-	struct pollfd p[2] = { { .fd = hw_link_fd(w->link), .events = POLLIN },
-			       { .fd = w->stop[0], .events = POLLIN } };
+	int fd = hw_link_fd(w->link);
 
 	for (;;) {
+		int ret = fw_wait_readable_or_stop(fd, w->stop[0]);
+		ssize_t n;
 		char c;
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[1].revents)
+		if (ret == 1)
 			return NULL;
-		if ((p[0].revents & (POLLHUP | POLLERR)) ||
-		    ((p[0].revents & POLLIN) && recv(p[0].fd, &c, 1, MSG_DONTWAIT) == 0))
+		if (ret < 0)
+			break;
+		/* Readable: a byte the protocol does not have (dropped), the end
+		 * of the stream, or the error a reset left. */
+		n = recv(fd, &c, 1, MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			break;
 	}
 	hw_smc_cancel(w->smc, -ECONNRESET);

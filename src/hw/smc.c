@@ -21,16 +21,21 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+/* The slot's words as both ends see them: the caller and the server attach
+ * the same doorbells and counters at the same offsets. */
+struct smc_slot {
+	struct hw_shm *shm;
+	size_t off;
+	struct hw_doorbell req, res;
+	_Atomic uint32_t *req_seq, *res_seq;
+};
+
 struct hw_smc {
 	/* direct */
 	hw_smc_fn fn;
 	void *ctx;
 	bool concurrent; /* fn is thread-safe: calls are not serialised */
-	/* slot */
-	struct hw_shm *shm;
-	size_t off;
-	struct hw_doorbell req, res;
-	_Atomic uint32_t *req_seq, *res_seq;
+	struct smc_slot slot;
 	uint64_t a7; /* last a7 written to the slot */
 	pthread_mutex_t lock;
 	atomic_int cancelled; /* 0, or the error every call returns from now on */
@@ -69,6 +74,16 @@ static int slot_check(struct hw_shm *shm, size_t off)
 	return 0;
 }
 
+static void slot_attach(struct smc_slot *sl, struct hw_shm *shm, size_t off, enum hw_wait_mode mode)
+{
+	sl->shm = shm;
+	sl->off = off;
+	hw_doorbell_attach(&sl->req, shm, off + HW_SMC_SLOT_REQ_DB, mode);
+	hw_doorbell_attach(&sl->res, shm, off + HW_SMC_SLOT_RES_DB, mode);
+	sl->req_seq = hw_shm_word(shm, off + HW_SMC_SLOT_REQ_SEQ);
+	sl->res_seq = hw_shm_word(shm, off + HW_SMC_SLOT_RES_SEQ);
+}
+
 int hw_smc_open_slot(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, struct hw_smc **out)
 {
 	struct hw_smc *c;
@@ -79,14 +94,9 @@ int hw_smc_open_slot(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, str
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->shm = shm;
-	c->off = off;
-	hw_doorbell_attach(&c->req, shm, off + HW_SMC_SLOT_REQ_DB, mode);
-	hw_doorbell_attach(&c->res, shm, off + HW_SMC_SLOT_RES_DB, mode);
-	c->req_seq = hw_shm_word(shm, off + HW_SMC_SLOT_REQ_SEQ);
-	c->res_seq = hw_shm_word(shm, off + HW_SMC_SLOT_RES_SEQ);
+	slot_attach(&c->slot, shm, off, mode);
 	c->a7 = fw_get_le64(shm->base + off + HW_SMC_SLOT_A7);
-	c->res.cancel = &c->gone;
+	c->slot.res.cancel = &c->gone;
 	pthread_mutex_init(&c->lock, NULL);
 	*out = c;
 	return 0;
@@ -107,28 +117,28 @@ static int slot_call(struct hw_smc *c, const struct hw_smc_args *args, struct hw
 		     int64_t timeout_ns)
 {
 	uint64_t deadline = fw_deadline(timeout_ns);
-	uint8_t *slot = c->shm->base + c->off;
+	uint8_t *slot = c->slot.shm->base + c->slot.off;
 	uint32_t seq;
 	int ret;
 
 	/* Odd first (it stays odd if a caller before us died writing), and
 	 * ordered before the arguments: a server that read the count before
 	 * them finds it changed after them and drops what it read. */
-	atomic_fetch_or(c->req_seq, 1);
+	atomic_fetch_or(c->slot.req_seq, 1);
 	atomic_thread_fence(memory_order_release);
 	put_args(slot, args, &c->a7);
-	hw_doorbell_test(&c->res); /* forget rings that answered earlier calls */
+	hw_doorbell_test(&c->slot.res); /* forget rings that answered earlier calls */
 	/* The ring publishes the arguments; its new (even) count is the call's
 	 * number. */
-	seq = atomic_fetch_add(c->req_seq, 1) + 1;
-	if (atomic_load(c->req.sleepers))
-		hw_word_wake(c->req_seq);
+	seq = atomic_fetch_add(c->slot.req_seq, 1) + 1;
+	if (atomic_load(c->slot.req.sleepers))
+		hw_word_wake(c->slot.req_seq);
 	for (;;) {
-		if (hw_word_load(c->res_seq) == seq)
+		if (hw_word_load(c->slot.res_seq) == seq)
 			break;
-		ret = hw_doorbell_wait_until(&c->res, deadline);
+		ret = hw_doorbell_wait_until(&c->slot.res, deadline);
 		/* An answer that came just as the deadline passed is still read. */
-		if (ret && hw_word_load(c->res_seq) != seq)
+		if (ret && hw_word_load(c->slot.res_seq) != seq)
 			return ret == -ECANCELED ? atomic_load(&c->cancelled) : ret;
 	}
 	for (int i = 0; i < 4; i++)
@@ -183,7 +193,7 @@ void hw_smc_cancel(struct hw_smc *c, int err)
 	/* The caller asleep on the answer wakes, finds its private flag set
 	 * and returns; nothing is written to the page. */
 	atomic_store(&c->gone, true);
-	hw_word_wake(c->res.seq);
+	hw_word_wake(c->slot.res.seq);
 }
 
 int hw_smc_cancelled(struct hw_smc *c)
@@ -200,10 +210,7 @@ void hw_smc_close(struct hw_smc *c)
 }
 
 struct hw_smc_server {
-	struct hw_shm *shm;
-	size_t off;
-	struct hw_doorbell req, res;
-	_Atomic uint32_t *req_seq, *res_seq;
+	struct smc_slot slot;
 	hw_smc_fn fn;
 	void *ctx;
 	atomic_bool stop;
@@ -214,17 +221,17 @@ struct hw_smc_server {
 static void *smc_server_main(void *arg)
 {
 	struct hw_smc_server *s = arg;
-	uint8_t *slot = s->shm->base + s->off;
+	uint8_t *slot = s->slot.shm->base + s->slot.off;
 	uint32_t done = s->start_seq;
 
 	while (!atomic_load(&s->stop)) {
 		struct hw_smc_args args;
 		struct hw_smc_res res = { { 0 } };
-		uint32_t seq = hw_word_load(s->req_seq);
+		uint32_t seq = hw_word_load(s->slot.req_seq);
 
 		/* Nothing new, or a call whose arguments are being written. */
 		if (seq == done || (seq & 1)) {
-			hw_doorbell_wait(&s->req, -1);
+			hw_doorbell_wait(&s->slot.req, -1);
 			continue;
 		}
 		/* The stop's kick also bumps the counter: that is no call. */
@@ -236,14 +243,14 @@ static void *smc_server_main(void *arg)
 		args.a[7] = fw_get_le64(slot + HW_SMC_SLOT_A7);
 		/* A newer call began writing over what was read: read it again. */
 		atomic_thread_fence(memory_order_acquire);
-		if (hw_word_load(s->req_seq) != seq)
+		if (hw_word_load(s->slot.req_seq) != seq)
 			continue;
 		s->fn(s->ctx, &args, &res);
 		for (int i = 0; i < 4; i++)
 			fw_put_le64(slot + HW_SMC_SLOT_RES + 8 * i, res.a[i]);
-		hw_word_store(s->res_seq, seq);
+		hw_word_store(s->slot.res_seq, seq);
 		done = seq;
-		hw_doorbell_ring(&s->res);
+		hw_doorbell_ring(&s->slot.res);
 	}
 	return NULL;
 }
@@ -261,18 +268,13 @@ int hw_smc_server_start(struct hw_shm *shm, size_t off, enum hw_wait_mode mode, 
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->shm = shm;
-	s->off = off;
 	s->fn = fn;
 	s->ctx = ctx;
-	hw_doorbell_attach(&s->req, shm, off + HW_SMC_SLOT_REQ_DB, mode);
-	hw_doorbell_attach(&s->res, shm, off + HW_SMC_SLOT_RES_DB, mode);
-	s->req_seq = hw_shm_word(shm, off + HW_SMC_SLOT_REQ_SEQ);
-	s->res_seq = hw_shm_word(shm, off + HW_SMC_SLOT_RES_SEQ);
+	slot_attach(&s->slot, shm, off, mode);
 	/* Taken here, not in the thread: a call made before the thread runs
 	 * must not be mistaken for one already answered. */
-	s->start_seq = s->req.seen;
-	s->req.cancel = &s->stop;
+	s->start_seq = s->slot.req.seen;
+	s->slot.req.cancel = &s->stop;
 	ret = -pthread_create(&s->thread, NULL, smc_server_main, s);
 	if (ret) {
 		free(s);
@@ -288,7 +290,7 @@ void hw_smc_server_stop(struct hw_smc_server *s)
 		return;
 	/* The flag, not the peer-writable page, ends the thread. */
 	atomic_store(&s->stop, true);
-	hw_doorbell_kick(&s->req);
+	hw_doorbell_kick(&s->slot.req);
 	pthread_join(s->thread, NULL);
 	free(s);
 }

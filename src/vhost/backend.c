@@ -12,6 +12,7 @@
  */
 #include <fwkit/base.h>
 #include <fwkit/hw.h>
+#include <fwkit/sync.h>
 #include <fwkit/vhost/backend.h>
 #include <fwkit/vhost/vhost_user.h>
 
@@ -737,15 +738,10 @@ static void *kick_main(void *arg)
 	struct epoll_event ev[VHOST_BACKEND_MAX_QUEUES + 1];
 
 	for (;;) {
-		int n = epoll_wait(c->ep, ev, (int)FW_ARRAY_SIZE(ev), -1);
+		int n = fw_epoll_wait_or_stop(c->ep, ev, (int)FW_ARRAY_SIZE(ev), STOP_TAG);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
+		if (n <= 0)
 			return NULL;
-		for (int i = 0; i < n; i++)
-			if (ev[i].data.u32 == STOP_TAG)
-				return NULL;
 		pthread_mutex_lock(&c->lock);
 		for (int i = 0; i < n; i++)
 			kick_ring(c, ev[i].data.u32);

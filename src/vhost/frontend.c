@@ -239,18 +239,14 @@ static void *irq_main(void *arg)
 	struct epoll_event ev[2 * VHOST_FRONTEND_MAX_QUEUES + 2];
 
 	for (;;) {
-		int n = epoll_wait(f->ep, ev, (int)FW_ARRAY_SIZE(ev), -1);
+		int n = fw_epoll_wait_or_stop(f->ep, ev, (int)FW_ARRAY_SIZE(ev), STOP_TAG);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
+		if (n <= 0)
 			return NULL;
 		for (int i = 0; i < n; i++) {
 			uint32_t tag = ev[i].data.u32, q = tag & ~ERR_TAG;
 			uint64_t v;
 
-			if (tag == STOP_TAG)
-				return NULL;
 			if (tag == HUP_TAG) {
 				hung_up(f);
 				continue;
