@@ -292,6 +292,14 @@ static void test_foreign_function_ids(void **state)
 		hw_smc_open_direct(mediator_guest_smc, mediator_guest_port(f->m, 5), &nobody), 0);
 	call_refused(f, nobody, GUEST1_ID);
 	hw_smc_close(nobody);
+	/* Nor has an id no domain can have: its port is NULL, refused too. */
+	assert_null(mediator_guest_port(f->m, MEDIATOR_DOMID_FIRST_RESERVED));
+	assert_int_equal(hw_smc_open_direct(
+				 mediator_guest_smc,
+				 mediator_guest_port(f->m, MEDIATOR_DOMID_FIRST_RESERVED), &nobody),
+			 0);
+	call_refused(f, nobody, GUEST1_ID);
+	hw_smc_close(nobody);
 }
 
 /* The guest's own id, with anything in a0's upper half, is its own call:

@@ -639,14 +639,16 @@ static struct mchan *guest_chan(struct mport *pt, uint64_t a0)
 void mediator_guest_smc(void *port, const struct hw_smc_args *args, struct hw_smc_res *res)
 {
 	struct mport *pt = port;
-	struct mediator *m = pt->m;
-	struct mchan *ch = guest_chan(pt, args->a[0]);
 	struct hw_smc_args fwd = *args;
+	struct mediator *m;
+	struct mchan *ch;
 
 	memset(res, 0, sizeof(*res));
 	res->a[0] = MEDIATOR_SMCCC_UNKNOWN_FUNCTION;
-	if (!ch)
+	/* A NULL port is an id no domain can have: nothing to call on. */
+	if (!pt || !(ch = guest_chan(pt, args->a[0])))
 		return;
+	m = pt->m;
 	fwd.a[0] = ch->cfg.func_id;
 	if (hw_smc_call(ch->smc, &fwd, res,
 			(int64_t)m->fw.timeout_ms * (int64_t)FW_NSEC_PER_MSEC)) {
