@@ -18,7 +18,6 @@
 #include <fwkit/scmi/smt.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,17 +279,9 @@ static void *ctl_thread(void *arg)
 {
 	struct front *f = arg;
 
-	for (;;) {
-		struct pollfd pfd[2] = { { .fd = f->stop[0], .events = POLLIN },
-					 { .fd = hw_link_server_fd(f->ctl), .events = POLLIN } };
-
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-			return NULL;
-		if (pfd[0].revents)
-			return NULL;
-		if (pfd[1].revents & POLLIN)
-			ctl_serve_one(f);
-	}
+	while (!fw_wait_readable_or_stop(hw_link_server_fd(f->ctl), f->stop[0]))
+		ctl_serve_one(f);
+	return NULL;
 }
 
 static int ctl_start(struct front *f, char *err, size_t errlen)
