@@ -87,7 +87,6 @@ static const char *state_name(enum mediator_dom_state s)
 	return s == MEDIATOR_DOM_ALIVE ? "alive" : "dying";
 }
 
-/* One domain's line; nothing for a domain id not in use. */
 /* One domain's line, or 0 when it does not fit whole in cap. */
 static size_t put_domain(const struct mediator_dom_info *d, char *out, size_t cap)
 {
@@ -101,18 +100,20 @@ static size_t put_domain(const struct mediator_dom_info *d, char *out, size_t ca
 	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
-/* "ok", then the domain the request names; for a list, every domain from
- * req->domid on as far as whole lines fit, and "more ID" naming the first
- * one left out, so "list ID" goes on from there (room for it is kept). */
-static void put_list(struct mediator *m, const struct mediator_ctl_req *req, char *out, size_t cap)
+/* "ok", then the domain the request names (*one, as the request found it:
+ * NULL when none); for a list, every domain from req->domid on as far as
+ * whole lines fit, and "more ID" naming the first one left out, so "list
+ * ID" goes on from there (room for it is kept). */
+static void put_list(struct mediator *m, const struct mediator_ctl_req *req,
+		     const struct mediator_dom_info *one, char *out, size_t cap)
 {
 	const size_t tail = sizeof("more 4294967295\n");
 	size_t used = (size_t)snprintf(out, cap, "ok\n"), n;
 	struct mediator_dom_info d;
 
 	if (req->op != MEDIATOR_CTL_LIST) {
-		if (!mediator_domain_info(m, req->domid, &d))
-			put_domain(&d, out + used, cap - used);
+		if (one)
+			put_domain(one, out + used, cap - used);
 		return;
 	}
 	for (uint32_t id = req->domid; !mediator_domain_next(m, id, &d); id = d.domid + 1) {
@@ -128,7 +129,9 @@ static void put_list(struct mediator *m, const struct mediator_ctl_req *req, cha
 int mediator_ctl_run(struct mediator *m, const void *fdt, const struct mediator_ctl_req *req,
 		     char *out, size_t cap)
 {
+	struct mediator_dom_info d;
 	char why[200] = "";
+	bool have = false;
 	int ret = 0;
 
 	if (req->op == MEDIATOR_CTL_CREATE)
@@ -138,11 +141,14 @@ int mediator_ctl_run(struct mediator *m, const void *fdt, const struct mediator_
 	else if (req->op == MEDIATOR_CTL_DESTROY)
 		ret = mediator_domain_destroy(m, req->domid);
 	else if (req->op == MEDIATOR_CTL_DOMAIN)
-		ret = mediator_domain_info(m, req->domid, &(struct mediator_dom_info){ 0 });
+		have = !(ret = mediator_domain_info(m, req->domid, &d));
+	/* After a change, the domain as the change left it (one look). */
+	if (!ret && !have && req->op != MEDIATOR_CTL_LIST)
+		have = !mediator_domain_info(m, req->domid, &d);
 	if (ret)
 		snprintf(out, cap, "error %d %s %u: %s%s%s\n", -ret, op_names[req->op], req->domid,
 			 strerror(-ret), why[0] ? ": " : "", why);
 	else
-		put_list(m, req, out, cap);
+		put_list(m, req, have ? &d : NULL, out, cap);
 	return ret;
 }
