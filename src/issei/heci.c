@@ -206,6 +206,8 @@ void heci_h_csr_update(struct issei_heci *h, uint32_t set, uint32_t clear)
 	csr_update(h->h_csr, set, clear);
 	if ((set & HECI_CSR_RST) && !(old & HECI_CSR_RST)) {
 		atomic_fetch_add(h->hrst_seq, 1);
+		/* An engine asleep on the count (held in its read) sees it now. */
+		hw_word_wake(h->hrst_seq);
 		dma_stop(h);
 	}
 	if (set & HECI_CSR_IG)
