@@ -181,11 +181,7 @@ struct scmi_msg_desc {
  * force for the agent: once an agent negotiated down, the platform behaves
  * as that older version, which knows no newer one. */
 void scmi_core_negotiate_version(struct scmi_msg *m);
-#define SCMI_MSG_NEGOTIATE(first)                                                                  \
-	{                                                                                          \
-		.fn = scmi_core_negotiate_version, .in_size = 4, .flags = SCMI_MSG_F_NO_LOCK,      \
-		.since = (first)                                                                   \
-	}
+#define SCMI_MSG_NEGOTIATE(first) SCMI_MSG_NO_LOCK(scmi_core_negotiate_version, 4, first)
 /* The entry of a message that runs without its protocol's lock
  * (SCMI_MSG_F_NO_LOCK): handler, exact payload size, since (0: every
  * version). */
