@@ -65,17 +65,6 @@ void scmi_platform_chan_set_p2a(struct scmi_platform_chan *c, bool on)
 	platform_unlock(p);
 }
 
-/* A command is answered for the link it came on, when that link could carry
- * platform-to-agent messages at all (virtio without P2A must refuse notify
- * and asynchronous requests); a link that never could leaves it to the
- * agent's other channels. */
-static bool p2a_for(const struct scmi_platform_chan *serving, const struct scmi_platform_agent *a)
-{
-	if (serving && serving->agent == a && serving->ops && serving->ops->post)
-		return serving->p2a_on;
-	return a->p2a != NULL;
-}
-
 bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id)
 {
 	/* No lock: a command asks, and the answer may change as soon as it is
@@ -85,9 +74,17 @@ bool scmi_platform_agent_has_p2a(struct scmi_platform *p, uint32_t agent_id)
 	return a && a->p2a;
 }
 
+/* A command is answered for the link it came on, when that link could carry
+ * platform-to-agent messages at all (virtio without P2A must refuse notify
+ * and asynchronous requests); a link that never could leaves it to the
+ * agent's other channels. */
 bool scmi_msg_p2a(const struct scmi_msg *m)
 {
-	return p2a_for(m->chan, m->agent);
+	const struct scmi_platform_chan *c = m->chan;
+
+	if (c && c->agent == m->agent && c->ops && c->ops->post)
+		return c->p2a_on;
+	return m->agent->p2a != NULL;
 }
 
 static void pop_head(struct scmi_platform_chan *c)
