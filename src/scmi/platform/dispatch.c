@@ -354,9 +354,9 @@ size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void 
  * command asked for one. */
 static inline void smt_answer(struct scmi_platform_chan *c, uint32_t hdr, size_t len, bool error)
 {
-	const struct smt_area *a = c->smt_a2p;
+	struct smt_area *a = c->smt_a2p;
 
-	smt_platform_publish(c->smt_a2p, hdr, len, error);
+	smt_platform_publish(a, hdr, len, error);
 	if (c->smt_irq && (hw_word_load(a->flags) & SCMI_SHMEM_FLAG_INTR_ENABLED))
 		hw_doorbell_ring(c->smt_irq);
 }
@@ -407,7 +407,7 @@ static inline __attribute__((always_inline)) void smt_copy_in(const struct scmi_
  * finds which check failed. */
 static inline __attribute__((always_inline)) void smt_serve(struct scmi_platform_chan *c)
 {
-	const struct smt_area *a = c->smt_a2p;
+	struct smt_area *a = c->smt_a2p;
 	const uint32_t status = hw_word_load(a->status);
 	const uint32_t length = hw_word_load(a->length);
 	const uint32_t hdr = hw_word_load(a->header);
