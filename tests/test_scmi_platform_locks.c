@@ -44,10 +44,10 @@ static uint32_t version_in, version_out; /* as the held command saw them */
 
 static void gated(struct scmi_msg *m)
 {
-	version_in = scmi_msg_version(m);
+	version_in = scmi_msg_version(m, m->hdr.protocol_id);
 	fw_complete(&entered);
 	fw_wait_for_completion_until(&gate, fw_deadline(WAIT_NS));
-	version_out = scmi_msg_version(m);
+	version_out = scmi_msg_version(m, m->hdr.protocol_id);
 }
 
 static void echo(struct scmi_msg *m)

@@ -364,6 +364,37 @@ static void test_trip_points(void **state)
 	assert_int_equal(scmi_sensor_trip_point_notify(c->host, S_FILE, false), 0);
 }
 
+/* The first trip point armed compares the next reading with the value at
+ * arming. A reading taken before (without the lock, as nothing was armed)
+ * records nothing: were it kept as the baseline, the rise from 10 to 100
+ * before the arming would raise trip point 0 at the next reading. */
+static void test_trip_baseline(void **state)
+{
+	struct rig *c = *state;
+	struct scmi_sensor_reading r[8];
+	size_t n;
+	uint32_t v = SCMI_SENSOR_VERSION_3_1;
+
+	write_file(value_file, "10");
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
+	assert_int_equal(r[0].value, 10);
+	write_file(value_file, "100");
+	assert_int_equal(scmi_sensor_trip_point_notify(c->host, S_FILE, true), 0);
+	assert_int_equal(
+		scmi_sensor_trip_point_config(c->host, S_FILE, 0, SCMI_SENSOR_TP_POSITIVE, 50), 0);
+	assert_int_equal(
+		scmi_sensor_trip_point_config(c->host, S_FILE, 1, SCMI_SENSOR_TP_NEGATIVE, 20), 0);
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
+	assert_int_equal(r[0].value, 100);
+	/* Down across 20: trip point 1's event, the first the host hears
+	 * (events reach an agent in order). */
+	write_file(value_file, "5");
+	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
+	wait_seen(c, HOST, SENSOR_TRIP_POINT_EVENT, 1);
+	assert_int_equal(fw_get_le32(last(c, HOST, 0).p + 8), 1);
+	assert_int_equal(seen(c, HOST, SENSOR_TRIP_POINT_EVENT), 1);
+}
+
 /* guest1 arms and disarms a trip point of the file sensor and switches it
  * off and on, while the host reads it: the reading goes without the lock
  * while nothing is armed and takes it while something is, and neither
@@ -432,6 +463,8 @@ static void test_continuous_update(void **state)
 static void test_config(void **state)
 {
 	struct rig *c = *state;
+	struct scmi_sensor_reading r[8];
+	size_t n;
 	uint32_t cfg, def, w[2];
 
 	assert_int_equal(scmi_sensor_config_get(c->host, S_CONST, &def), 0);
@@ -444,6 +477,12 @@ static void test_config(void **state)
 	assert_int_equal(scmi_sensor_config_set(c->host, S_CONST, cfg), 0);
 	assert_int_equal(scmi_sensor_config_get(c->host, S_CONST, &w[0]), 0);
 	assert_int_equal(w[0], cfg);
+	/* Timestamps off: a reading's time is 0. */
+	assert_int_equal(
+		scmi_sensor_reading_get(c->host, SCMI_SENSOR_VERSION_3_1, S_CONST, false, r, 8, &n),
+		0);
+	assert_int_equal(r[0].value, 45000);
+	assert_int_equal(r[0].timestamp, 0);
 	assert_int_equal(scmi_sensor_config_set(c->host, S_CONST,
 						FW_FIELD_PREP(SCMI_SENS_CFG_UPDATE_SECS_MASK, 3)),
 			 -ERANGE);
@@ -512,7 +551,8 @@ static void test_negotiate(void **state)
 	struct scmi_sensor_proto_info pi;
 	struct scmi_sensor_info s[8];
 	struct scmi_sensor_reading r[8];
-	size_t n;
+	uint8_t rx[32];
+	size_t n, len = sizeof(rx);
 	uint32_t w[2] = { S_ACCEL, 0 };
 	const struct rig_negotiation neg = RIG_NEGOTIATION(
 		SCMI_PROTOCOL_SENSOR, HOST, scmi_sensor_negotiate_version, SCMI_SENSOR_VERSION_3_1,
@@ -537,6 +577,11 @@ static void test_negotiate(void **state)
 	assert_int_equal(scmi_sensor_reading_get(c->host, pi.version, S_ACCEL, false, r, 8, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(r[0].value, 981);
+	w[0] = S_CONST; /* the reading with a short way from v2.0 */
+	assert_int_equal(raw(c->host, SENSOR_READING_GET, w, 2, rx, &len), SCMI_SUCCESS);
+	assert_int_equal(len, 8);
+	assert_int_equal(fw_get_le64(rx), 45000);
+	w[0] = S_ACCEL;
 	/* Other agents keep the board's version; a reset restores the host's. */
 	assert_int_equal(scmi_sensor_proto_info_get(c->g1, &pi), 0);
 	assert_int_equal(pi.version, SCMI_SENSOR_VERSION_3_1);
@@ -713,6 +758,6 @@ static const struct rig_cli cli_steps[] = {
 
 TH_MAIN((RIG_CLI_TEST(cli_steps)), setup, teardown, test_discovery, test_discovery_errors,
 	test_sizes, test_reading_sync, test_reading_errors, test_reading_async, test_trip_points,
-	test_reading_while_armed, test_continuous_update, test_config, test_reset_agent,
-	test_runtime_permissions, test_negotiate, test_board_versions, test_board_errors,
-	test_hostile_platform)
+	test_trip_baseline, test_reading_while_armed, test_continuous_update, test_config,
+	test_reset_agent, test_runtime_permissions, test_negotiate, test_board_versions,
+	test_board_errors, test_hostile_platform)

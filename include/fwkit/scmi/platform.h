@@ -48,7 +48,12 @@ struct scmi_platform_agent {
 	uint8_t *dev_allowed;
 	uint8_t *dev_allowed_default;
 	uint32_t (*dev_proto_denied)[8]; /* protocols denied on it (bit = protocol id) */
-	uint32_t proto_allowed[8];	 /* protocols the agent may use */
+	/* the platform's: the protocols the agent may use on the device now
+	 * (bit = protocol id), dev_allowed and dev_proto_denied combined and
+	 * rewritten whenever either changes, so that a resource check is one
+	 * load (scmi_msg_device_index_allowed) */
+	uint32_t (*dev_in_force)[8];
+	uint32_t proto_allowed[8]; /* protocols the agent may use */
 	uint32_t proto_allowed_default[8];
 	uint64_t errors;
 	/* the platform's: the agent's first channel with a platform-to-agent
@@ -83,9 +88,10 @@ struct scmi_msg {
 void scmi_msg_status(struct scmi_msg *m, int32_t status);
 /* The reply could not take what a handler added: makes it the error reply
  * (PROTOCOL_ERROR when the agent's buffer was the limit, else
- * GENERIC_ERROR) and returns NULL. Out of line: it never happens on the
- * way a reply usually goes. */
-uint8_t *scmi_msg_reply_full(struct scmi_msg *m);
+ * GENERIC_ERROR). Out of line: it never happens on the way a reply usually
+ * goes; and void, so that a caller's NULL after it is a constant the
+ * compiler sees (a handler's "if (!at) return;" becomes a tail call). */
+void scmi_msg_reply_full(struct scmi_msg *m);
 /* Room for len more bytes of reply, checked once: where to write them
  * (the reply grows by len), or NULL when the reply cannot hold them (the
  * reply is then an error, as scmi_msg_put_bytes would make it). One check
@@ -94,8 +100,10 @@ static inline uint8_t *scmi_msg_reserve(struct scmi_msg *m, size_t len)
 {
 	uint8_t *at = m->out + m->out_len;
 
-	if (len > m->out_cap - m->out_len)
-		return scmi_msg_reply_full(m);
+	if (len > m->out_cap - m->out_len) {
+		scmi_msg_reply_full(m);
+		return NULL;
+	}
 	m->out_len += len;
 	return at;
 }
@@ -104,8 +112,10 @@ bool scmi_msg_put_bytes(struct scmi_msg *m, const void *p, size_t len);
 /* The reply's common word: a compare and a store when it fits. */
 static inline bool scmi_msg_put_u32(struct scmi_msg *m, uint32_t v)
 {
-	if (m->out_cap - m->out_len < 4)
-		return scmi_msg_reply_full(m) != NULL; /* false, the error reply made */
+	if (m->out_cap - m->out_len < 4) {
+		scmi_msg_reply_full(m);
+		return false;
+	}
 	fw_put_le32(m->out + m->out_len, v);
 	m->out_len += 4;
 	return true;
@@ -293,11 +303,13 @@ uint32_t scmi_platform_agent_id_at(const struct scmi_platform *p, unsigned int i
 unsigned int scmi_platform_num_agents(const struct scmi_platform *p);
 void scmi_platform_get_stats(struct scmi_platform *p, struct scmi_platform_stats *st);
 
-/* The version of the message's protocol in force for its agent: the one it
- * negotiated, else the implemented one. Handlers that vary by version ask. */
-static inline uint32_t scmi_msg_version(const struct scmi_msg *m)
+/* The version of the message's protocol (protocol_id: a module names its
+ * own, a constant, so that this is one load) in force for its agent: the
+ * one it negotiated, else the implemented one. Handlers that vary by
+ * version ask. */
+static inline uint32_t scmi_msg_version(const struct scmi_msg *m, uint8_t protocol_id)
 {
-	return atomic_load_explicit(&m->agent->in_force[m->hdr.protocol_id], memory_order_relaxed);
+	return atomic_load_explicit(&m->agent->in_force[protocol_id], memory_order_relaxed);
 }
 /* The same outside a message, e.g. for an event's layout (0: no such
  * protocol). */
@@ -325,13 +337,13 @@ bool scmi_msg_device_allowed(struct scmi_msg *m, uint32_t device_id);
  * keeps its index for the platform's life, so a module finds its resources'
  * devices once, at setup, and checks each message by index: */
 int scmi_platform_device_index(const struct scmi_platform *p, uint32_t device_id);
-/* scmi_msg_device_allowed for the device of index dev, without a lookup. */
-static inline bool scmi_msg_device_index_allowed(struct scmi_msg *m, unsigned int dev)
+/* scmi_msg_device_allowed for the device of index dev, without a lookup.
+ * protocol_id is the message's: a module names its own, a constant, so that
+ * the check is a load and a bit test. */
+static inline bool scmi_msg_device_index_allowed(struct scmi_msg *m, unsigned int dev,
+						 uint8_t protocol_id)
 {
-	const struct scmi_platform_agent *a = m->agent;
-	uint8_t pid = m->hdr.protocol_id;
-
-	if (a->dev_allowed[dev] && !(a->dev_proto_denied[dev][pid / 32] & (1u << (pid % 32))))
+	if (m->agent->dev_in_force[dev][protocol_id / 32] & (1u << (protocol_id % 32)))
 		return true;
 	scmi_msg_status(m, SCMI_DENIED);
 	return false;

@@ -177,17 +177,21 @@ static int agent_devices_grow(struct scmi_platform_agent *a, unsigned int old, u
 	uint8_t *allowed = realloc(a->dev_allowed, cap);
 	uint8_t *dflt = allowed ? realloc(a->dev_allowed_default, cap) : NULL;
 	uint32_t(*denied)[8] = dflt ? realloc(a->dev_proto_denied, cap * sizeof(*denied)) : NULL;
+	uint32_t(*in_force)[8] = denied ? realloc(a->dev_in_force, cap * sizeof(*in_force)) : NULL;
 
 	if (allowed)
 		a->dev_allowed = allowed;
 	if (dflt)
 		a->dev_allowed_default = dflt;
-	if (!denied)
+	if (denied)
+		a->dev_proto_denied = denied;
+	if (!in_force)
 		return -ENOMEM;
-	a->dev_proto_denied = denied;
+	a->dev_in_force = in_force;
 	memset(allowed + old, 0, cap - old);
 	memset(dflt + old, 0, cap - old);
 	memset(denied + old, 0, (cap - old) * sizeof(*denied));
+	memset(in_force + old, 0, (cap - old) * sizeof(*in_force));
 	return 0;
 }
 
@@ -197,6 +201,7 @@ static void agent_free(struct platform_agent *pa)
 	free(pa->pub.dev_allowed);
 	free(pa->pub.dev_allowed_default);
 	free(pa->pub.dev_proto_denied);
+	free(pa->pub.dev_in_force);
 	free(pa);
 }
 
@@ -309,8 +314,10 @@ int scmi_platform_allow_device(struct scmi_platform *p, uint32_t agent_id, uint3
 	idx = platform_device_index(p, device_id);
 	if (!a || idx < 0)
 		ret = -ENOENT;
-	else
+	else {
 		a->dev_allowed[idx] = a->dev_allowed_default[idx] = 1;
+		platform_device_in_force(a, (unsigned int)idx);
+	}
 	platform_exclusive_end(p);
 	return ret;
 }
@@ -663,6 +670,8 @@ void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a
 		if (p->ndevices) {
 			memcpy(a->dev_allowed, a->dev_allowed_default, p->ndevices);
 			memset(a->dev_proto_denied, 0, p->ndevices * sizeof(*a->dev_proto_denied));
+			for (unsigned int d = 0; d < p->ndevices; d++)
+				platform_device_in_force(a, d);
 		}
 		/* What the protocol permissions make is rebuilt only when they change. */
 		if (memcmp(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed))) {

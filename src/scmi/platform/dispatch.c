@@ -25,7 +25,7 @@ void scmi_msg_status(struct scmi_msg *m, int32_t status)
 /* The reply cannot take len more bytes: the agent's buffer was too small
  * (TF-A: PROTOCOL_ERROR), or the handler overran the channel itself, which is
  * a platform bug and says so. */
-uint8_t *scmi_msg_reply_full(struct scmi_msg *m)
+void scmi_msg_reply_full(struct scmi_msg *m)
 {
 	bool agent_cap = m->out_cap < m->max_msg_size;
 
@@ -34,7 +34,6 @@ uint8_t *scmi_msg_reply_full(struct scmi_msg *m)
 		       scmi_protocol_name(m->hdr.protocol_id),
 		       scmi_msg_name(m->hdr.protocol_id, m->hdr.id), m->out_cap);
 	scmi_msg_status(m, agent_cap ? SCMI_PROTOCOL_ERROR : SCMI_GENERIC_ERROR);
-	return NULL;
 }
 
 bool scmi_msg_put_bytes(struct scmi_msg *m, const void *src, size_t len)
@@ -125,7 +124,8 @@ static inline int32_t check(struct scmi_platform *p, struct scmi_platform_agent 
 	if (!platform_msg_ok(a, slot, id))
 		return check_all(p, a, m, pmp);
 	pm = &s->msgs[id];
-	if (pm->in_size != SCMI_IN_SIZE_ANY && m->in_len != pm->in_size)
+	/* The exact size first: it is the size a good message has. */
+	if (__builtin_expect(m->in_len != pm->in_size, 0) && pm->in_size != SCMI_IN_SIZE_ANY)
 		return SCMI_PROTOCOL_ERROR;
 	m->priv = s->priv;
 	*pmp = pm;

@@ -333,8 +333,14 @@ static inline bool platform_device_access(const struct scmi_platform *p,
 {
 	int idx = platform_device_index(p, device_id);
 
-	return idx >= 0 && a->dev_allowed[idx] &&
-	       !(a->dev_proto_denied[idx][protocol_id / 32] & (1u << (protocol_id % 32)));
+	return idx >= 0 && (a->dev_in_force[idx][protocol_id / 32] & (1u << (protocol_id % 32)));
+}
+/* Rewrites what a may use on device idx from its permissions, after they
+ * changed (exclusively: resource checks read it without a lock). */
+static inline void platform_device_in_force(struct scmi_platform_agent *a, unsigned int idx)
+{
+	for (unsigned int w = 0; w < FW_ARRAY_SIZE(a->dev_in_force[idx]); w++)
+		a->dev_in_force[idx][w] = a->dev_allowed[idx] ? ~a->dev_proto_denied[idx][w] : 0;
 }
 /* Protocols (other than Base) the agent may use, ascending. */
 static inline const struct platform_visible *

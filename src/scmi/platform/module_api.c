@@ -30,7 +30,7 @@ bool scmi_msg_device_allowed(struct scmi_msg *m, uint32_t device_id)
 	int idx = platform_device_index(m->p, device_id);
 
 	if (idx >= 0)
-		return scmi_msg_device_index_allowed(m, (unsigned int)idx);
+		return scmi_msg_device_index_allowed(m, (unsigned int)idx, m->hdr.protocol_id);
 	scmi_msg_status(m, SCMI_DENIED);
 	return false;
 }

@@ -116,7 +116,7 @@ void platform_slot_set(struct scmi_platform *p, const struct scmi_protocol *prot
 
 static void core_version(struct scmi_msg *m)
 {
-	scmi_msg_put_u32(m, scmi_msg_version(m));
+	scmi_msg_put_u32(m, scmi_msg_version(m, m->hdr.protocol_id));
 }
 
 static void core_msg_attributes(struct scmi_msg *m)
@@ -145,7 +145,7 @@ void scmi_core_negotiate_version(struct scmi_msg *m)
 	const struct scmi_protocol *proto = proto_of(m);
 	uint32_t v = scmi_msg_in_u32(m, 0);
 
-	if (!speaks(proto, v) || v > scmi_msg_version(m)) {
+	if (!speaks(proto, v) || v > scmi_msg_version(m, m->hdr.protocol_id)) {
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}

@@ -70,7 +70,7 @@ static inline struct pclock *clock_of(struct scmi_msg *m, size_t w)
 	uint32_t id = scmi_msg_in_u32(m, w);
 
 	if (!scmi_msg_id_found(m, id, st(m)->nclocks) ||
-	    !scmi_msg_device_index_allowed(m, st(m)->clocks[id].dev))
+	    !scmi_msg_device_index_allowed(m, st(m)->clocks[id].dev, SCMI_PROTOCOL_CLOCK))
 		return NULL;
 	return &st(m)->clocks[id];
 }
@@ -111,7 +111,7 @@ static void clock_protocol_attributes(struct scmi_msg *m)
 
 static void clock_attributes(struct scmi_msg *m)
 {
-	uint32_t v = scmi_msg_version(m), attr = 0;
+	uint32_t v = scmi_msg_version(m, SCMI_PROTOCOL_CLOCK), attr = 0;
 	struct pclock *c = clock_of(m, 0);
 	uint8_t *at;
 
@@ -248,11 +248,11 @@ static void clock_rate_set(struct scmi_msg *m)
 		scmi_msg_status(m, status);
 		return;
 	}
-	if (scmi_msg_version(m) >= SCMI_CLOCK_VERSION_2)
+	if (scmi_msg_version(m, SCMI_PROTOCOL_CLOCK) >= SCMI_CLOCK_VERSION_2)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, m->agent->id, want);
 	c->rate = rate;
 	c->rate_owner = scmi_msg_agent_index(m);
-	if (scmi_msg_version(m) >= SCMI_CLOCK_VERSION_2)
+	if (scmi_msg_version(m, SCMI_PROTOCOL_CLOCK) >= SCMI_CLOCK_VERSION_2)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGED, m->agent->id, rate);
 	if (async) {
 		uint8_t r[8];
@@ -290,7 +290,7 @@ static void set_state(struct scmi_msg *m, struct pclock *c, bool on)
  * (bits 1:0 state, 23:16 OEM config type), OEM config value. */
 static void clock_config_set(struct scmi_msg *m)
 {
-	bool v3 = scmi_msg_version(m) >= SCMI_CLOCK_VERSION_3;
+	bool v3 = scmi_msg_version(m, SCMI_PROTOCOL_CLOCK) >= SCMI_CLOCK_VERSION_3;
 	struct pclock *c;
 	uint32_t attr, state;
 

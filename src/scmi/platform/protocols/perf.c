@@ -78,7 +78,7 @@ static inline struct pf_domain *pf_domain_of(struct scmi_msg *m, uint32_t id)
 	struct pf_priv *pp = m->priv;
 
 	if (!scmi_msg_id_found(m, id, pp->ndomains) ||
-	    !scmi_msg_device_index_allowed(m, pp->d[id].dev))
+	    !scmi_msg_device_index_allowed(m, pp->d[id].dev, SCMI_PROTOCOL_PERF))
 		return NULL;
 	return &pp->d[id];
 }
@@ -218,7 +218,7 @@ static void pf_attributes(struct scmi_msg *m)
 
 static void pf_domain_attributes(struct scmi_msg *m)
 {
-	uint32_t v = scmi_msg_version(m);
+	uint32_t v = scmi_msg_version(m, SCMI_PROTOCOL_PERF);
 	uint32_t flags = SUPPORTS_SET_LIMITS | SUPPORTS_SET_PERF_LVL;
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
@@ -239,7 +239,7 @@ static void pf_domain_attributes(struct scmi_msg *m)
 static void pf_describe_levels(struct scmi_msg *m)
 {
 	uint32_t idx = scmi_msg_in_u32(m, 1);
-	bool v4 = scmi_msg_version(m) >= SCMI_PERF_VERSION_4_0;
+	bool v4 = scmi_msg_version(m, SCMI_PROTOCOL_PERF) >= SCMI_PERF_VERSION_4_0;
 	size_t esz = v4 ? SCMI_PERF_OPP_SIZE_V4 : SCMI_PERF_OPP_SIZE, room, n;
 	uint8_t *at;
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));

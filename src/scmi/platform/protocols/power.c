@@ -68,7 +68,7 @@ static inline struct pd_domain *pd_domain_of(struct scmi_msg *m, uint32_t id)
 	struct pd_priv *pp = m->priv;
 
 	if (!scmi_msg_id_found(m, id, pp->ndomains) ||
-	    !scmi_msg_device_index_allowed(m, pp->d[id].dev))
+	    !scmi_msg_device_index_allowed(m, pp->d[id].dev, SCMI_PROTOCOL_POWER))
 		return NULL;
 	return &pp->d[id];
 }
@@ -145,7 +145,7 @@ static void pd_attributes(struct scmi_msg *m)
 
 static void pd_domain_attributes(struct scmi_msg *m)
 {
-	uint32_t v = scmi_msg_version(m), flags = 0;
+	uint32_t v = scmi_msg_version(m, SCMI_PROTOCOL_POWER), flags = 0;
 	struct pd_domain *d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
 	bool p2a = scmi_msg_p2a(m);
 	uint8_t *at;

@@ -80,7 +80,7 @@ static inline struct pcap_dom *lookup(struct scmi_msg *m, uint32_t id)
 	struct pcap_state *s = st_of(m);
 
 	if (!scmi_msg_id_found(m, id, s->ndoms) ||
-	    !scmi_msg_device_index_allowed(m, s->doms[id].dev))
+	    !scmi_msg_device_index_allowed(m, s->doms[id].dev, SCMI_PROTOCOL_POWERCAP))
 		return NULL;
 	return &s->doms[id];
 }
@@ -236,7 +236,7 @@ static void pcap_cap_set(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	if (cap == 0 && scmi_msg_version(m) < SCMI_POWERCAP_VERSION_2_0) {
+	if (cap == 0 && scmi_msg_version(m, SCMI_PROTOCOL_POWERCAP) < SCMI_POWERCAP_VERSION_2_0) {
 		scmi_msg_status(m, SCMI_OUT_OF_RANGE);
 		return;
 	}

@@ -54,7 +54,7 @@ static inline struct pdomain *domain_of(struct scmi_msg *m)
 	uint32_t id = scmi_msg_in_u32(m, 0);
 
 	if (!scmi_msg_id_found(m, id, st(m)->ndomains) ||
-	    !scmi_msg_device_index_allowed(m, st(m)->domains[id].dev))
+	    !scmi_msg_device_index_allowed(m, st(m)->domains[id].dev, SCMI_PROTOCOL_RESET))
 		return NULL;
 	return &st(m)->domains[id];
 }
@@ -103,7 +103,8 @@ static void reset_domain_attributes(struct scmi_msg *m)
 	if ((d->async || d->notify_supported) && scmi_msg_p2a(m))
 		attr |= (d->async ? SCMI_RESET_SUPPORTS_ASYNC : 0) |
 			(d->notify_supported ? SCMI_RESET_SUPPORTS_NOTIFY : 0);
-	if (scmi_short_name_cut(d->name) && scmi_msg_version(m) >= SCMI_RESET_VERSION_3)
+	if (scmi_short_name_cut(d->name) &&
+	    scmi_msg_version(m, SCMI_PROTOCOL_RESET) >= SCMI_RESET_VERSION_3)
 		attr |= SCMI_RESET_SUPPORTS_EXTENDED_NAMES;
 	if (!(at = scmi_msg_reserve(m, 24)))
 		return;

@@ -70,7 +70,7 @@ static inline struct vdomain *get_domain(struct scmi_msg *m, bool operate)
 	uint32_t id = scmi_msg_in_u32(m, 0);
 
 	if (!scmi_msg_id_found(m, id, st->n) ||
-	    (operate && !scmi_msg_device_index_allowed(m, st->d[id].dev)))
+	    (operate && !scmi_msg_device_index_allowed(m, st->d[id].dev, SCMI_PROTOCOL_VOLTAGE)))
 		return NULL;
 	return &st->d[id];
 }
@@ -103,7 +103,7 @@ static void voltage_domain_attributes(struct scmi_msg *m)
 	if (!d)
 		return;
 	attr = d->async && scmi_msg_p2a(m) ? SCMI_VOLTAGE_SUPPORTS_ASYNC_LEVEL_SET : 0;
-	if (scmi_msg_version(m) >= SCMI_VOLTAGE_VERSION_2_0 &&
+	if (scmi_msg_version(m, SCMI_PROTOCOL_VOLTAGE) >= SCMI_VOLTAGE_VERSION_2_0 &&
 	    strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
 		attr |= SCMI_VOLTAGE_SUPPORTS_EXTENDED_NAMES;
 	scmi_msg_put_u32(m, attr);
