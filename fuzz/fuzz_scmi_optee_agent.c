@@ -89,8 +89,8 @@ static uint32_t fuzz_invoke(struct optee_pta_call *call, void *sess, uint32_t cm
 
 		smt_reply(tmp, AREA_SIZE, ctl, len);
 		memcpy(area_shm->base + SMT_MSG_PAYLOAD, tmp + SMT_MSG_PAYLOAD, 128);
-		hw_word_store(area.length, fw_get_le32(tmp + SMT_LENGTH));
-		hw_word_store(area.status, fw_get_le32(tmp + SMT_CHANNEL_STATUS));
+		hw_word_store(smt_length_word(&area), fw_get_le32(tmp + SMT_LENGTH));
+		hw_word_store(smt_status_word(&area), fw_get_le32(tmp + SMT_CHANNEL_STATUS));
 	} else if (cmd == PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE) {
 		if (p[1].memref.buffer && p[1].memref.size >= SCMI_OPTEE_SMT_SLOT_SIZE)
 			smt_reply(p[1].memref.buffer, p[1].memref.size, ctl, len);

@@ -62,7 +62,8 @@ static void fake_post(struct fake *f, uint32_t hdr, const void *p, size_t len)
 	uint64_t deadline = fw_deadline(5 * (int64_t)FW_NSEC_PER_SEC);
 
 	while (!smt_channel_free(&f->rx))
-		assert_int_equal(hw_word_wait(f->rx.status, 0, deadline, HW_WAIT_SLEEP), 0);
+		assert_int_equal(hw_word_wait(smt_status_word(&f->rx), 0, deadline, HW_WAIT_SLEEP),
+				 0);
 	assert_int_equal(smt_platform_post(&f->rx, hdr, p, len), 0);
 	hw_doorbell_ring(&f->p2a);
 }
@@ -73,10 +74,11 @@ static void fake_post_raw(struct fake *f, uint32_t hdr, uint32_t length)
 	uint64_t deadline = fw_deadline(5 * (int64_t)FW_NSEC_PER_SEC);
 
 	while (!smt_channel_free(&f->rx))
-		assert_int_equal(hw_word_wait(f->rx.status, 0, deadline, HW_WAIT_SLEEP), 0);
+		assert_int_equal(hw_word_wait(smt_status_word(&f->rx), 0, deadline, HW_WAIT_SLEEP),
+				 0);
 	fw_put_le32(f->mem->base + RX_OFF + SMT_MSG_HEADER, hdr);
 	fw_put_le32(f->mem->base + RX_OFF + SMT_LENGTH, length);
-	hw_word_store(f->rx.status, 0);
+	hw_word_store(smt_status_word(&f->rx), 0);
 	hw_doorbell_ring(&f->p2a);
 }
 
@@ -151,8 +153,8 @@ static int fake_create(struct fake **out, enum scmi_completion_mode comp, bool w
 	assert_int_equal(hw_shm_create("fake", 0x50000000, 3 * 4096, &f->mem), 0);
 	assert_int_equal(smt_area_init(&f->tx, f->mem, TX_OFF, 4096), 0);
 	assert_int_equal(smt_area_init(&f->rx, f->mem, RX_OFF, 4096), 0);
-	hw_word_store(f->tx.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
-	hw_word_store(f->rx.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&f->tx), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&f->rx), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_int_equal(hw_doorbell_attach(&f->a2p, f->mem, A2P_OFF, HW_WAIT_SLEEP), 0);
 	assert_int_equal(hw_doorbell_attach(&f->p2a, f->mem, P2A_OFF, HW_WAIT_SLEEP), 0);
 	assert_int_equal(hw_smc_open_direct(fake_smc, f, &f->smc), 0);
@@ -492,7 +494,7 @@ static void test_smc_not_supported(void **state)
 	(void)state;
 	/* The channel is released: the next command goes through. */
 	f->mode = ANSWER;
-	hw_word_store(f->tx.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&f->tx), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_int_equal(version(f, &v), 0);
 	fake_destroy(f);
 }
@@ -534,7 +536,7 @@ static void test_delayed_response_out_of_order(void **state)
 	assert_int_equal(fw_get_le32(x->rx.buf), 0xD0D0);
 	assert_true(th_log_contains("OoO Delayed Response"));
 	scmi_xfer_put(f->agent, x);
-	hw_word_store(f->tx.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&f->tx), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	fake_destroy(f);
 }
 
@@ -551,8 +553,9 @@ static void test_unexpected_delayed_response(void **state)
 	assert_int_equal(version(f, &v), 0);
 	/* The receiver dropped it and freed the channel; wait for that. */
 	while (!smt_channel_free(&f->rx))
-		assert_int_equal(
-			hw_word_wait(f->rx.status, 0, fw_deadline(5000000000), HW_WAIT_SLEEP), 0);
+		assert_int_equal(hw_word_wait(smt_status_word(&f->rx), 0, fw_deadline(5000000000),
+					      HW_WAIT_SLEEP),
+				 0);
 	assert_int_equal(stats(f).dropped_unexpected, 1);
 	assert_true(th_log_contains("not expected"));
 	fake_destroy(f);
@@ -714,8 +717,9 @@ static void test_notification_queue_overflow(void **state)
 		fake_post(f, notif_hdr(0x15, 0), p, 4);
 	/* The last post returns once the agent freed the channel after it. */
 	while (!smt_channel_free(&f->rx))
-		assert_int_equal(
-			hw_word_wait(f->rx.status, 0, fw_deadline(5000000000), HW_WAIT_SLEEP), 0);
+		assert_int_equal(hw_word_wait(smt_status_word(&f->rx), 0, fw_deadline(5000000000),
+					      HW_WAIT_SLEEP),
+				 0);
 	assert_true(stats(f).dropped_notifications >= 2);
 	assert_true(th_log_contains("queue full"));
 	pthread_mutex_lock(&f->lock);

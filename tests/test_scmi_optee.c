@@ -95,7 +95,7 @@ static uint32_t smt_channel(void)
 	n = echo(reply, smt_max_payload(&sc.area), m->payload, m->payload_len);
 	smt_platform_respond(&sc.area, m->hdr, reply, n, false);
 	if (sc.smt_reply_len >= 0)
-		hw_word_store(sc.area.length, (uint32_t)sc.smt_reply_len);
+		hw_word_store(smt_length_word(&sc.area), (uint32_t)sc.smt_reply_len);
 	return TEE_SUCCESS;
 }
 

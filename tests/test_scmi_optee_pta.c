@@ -220,7 +220,7 @@ static uint32_t cmd_hdr(uint8_t proto, uint8_t msg, uint16_t token)
 
 static void fetch_smt(const struct smt_area *a, struct reply *r)
 {
-	r->smt_status = hw_word_load(a->status);
+	r->smt_status = hw_word_load(smt_status_word(a));
 	r->hdr = smt_read_header(a);
 	if (smt_fetch_response(a, &r->status, r->data, sizeof(r->data), &r->len))
 		r->len = 0;
@@ -266,7 +266,7 @@ static uint32_t scmi_call(struct fx *f, enum mode mode, uint8_t proto, uint8_t m
 		return r->ret;
 	}
 	p[0].u.value.a = MSG_CHAN;
-	hw_word_store(f->msg_area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&f->msg_area), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_int_equal(smt_tx_prepare(&f->msg_area, hdr, payload, len, false), 0);
 	r->ret = invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE, p, 2);
 	fetch_smt(&f->msg_area, r);
@@ -572,9 +572,10 @@ static void test_smt_not_handed_over(void **state)
 	struct fx *f = *state;
 	struct optee_param p[1] = { value(T_VALUE_IN, SMT_CHAN, 0) };
 
-	hw_word_store(f->area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&f->area), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, p, 1), TEE_SUCCESS);
-	assert_int_equal(hw_word_load(f->area.status), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	assert_int_equal(hw_word_load(smt_status_word(&f->area)),
+			 SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_false(scmi_optee_service_busy(f->svc, SMT_CHAN));
 	assert_true(th_log_contains("channel not handed over"));
 }
@@ -670,7 +671,7 @@ static void test_busy_smt_channel(void **state)
 	wait_busy(f, SMT_CHAN);
 	assert_int_equal(scmi_optee_service_invoke(f->svc, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL, p),
 			 TEE_ERROR_BUSY);
-	assert_int_equal(hw_word_load(f->area.status), 0);
+	assert_int_equal(hw_word_load(smt_status_word(&f->area)), 0);
 	scmi_platform_unlock(f->plat.p);
 	pthread_join(t, NULL);
 	assert_int_equal(h.ret, TEE_SUCCESS);
@@ -794,11 +795,11 @@ static void test_quirks_on(void **state)
 	assert_int_equal(r.smt_status,
 			 SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
 	/* The same through a buffer handed in for the call. */
-	hw_word_store(f->msg_area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&f->msg_area), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_int_equal(
 		smt_tx_prepare(&f->msg_area, cmd_hdr(SCMI_PROTOCOL_BASE, 0, 2), NULL, 0, false), 0);
 	assert_int_equal(invoke(f, PTA_SCMI_CMD_PROCESS_SMT_CHANNEL_MESSAGE, p, 2), TEE_SUCCESS);
-	assert_int_equal(hw_word_load(f->msg_area.status),
+	assert_int_equal(hw_word_load(smt_status_word(&f->msg_area)),
 			 SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
 	/* A new normal world gets the channel back. */
 	scmi_optee_service_reset(f->svc);
@@ -814,9 +815,9 @@ static void scribble(void *ctx)
 {
 	struct smt_area *a = ctx;
 
-	hw_word_store(a->length, 0xFFFFFFFF);
-	hw_word_store(a->header, 0xFFFFFFFF);
-	memset(a->payload, 0xA5, smt_max_payload(a));
+	hw_word_store(smt_length_word(a), 0xFFFFFFFF);
+	hw_word_store(smt_header_word(a), 0xFFFFFFFF);
+	memset(smt_payload(a), 0xA5, smt_max_payload(a));
 }
 
 static void scribble_buffer(void *ctx)
@@ -1033,7 +1034,8 @@ static void test_across_processes(void **state)
 		smt_tx_prepare(&f->area, cmd_hdr(SCMI_PROTOCOL_BASE, 0, 1), NULL, 0, false), 0);
 	fx_remote_close(f);
 	f = fx_remote();
-	assert_int_equal(hw_word_load(f->area.status), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	assert_int_equal(hw_word_load(smt_status_word(&f->area)),
+			 SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	scmi_ok(f, MODE_SMT, SCMI_PROTOCOL_BASE, SCMI_PROTOCOL_VERSION, NULL, 0, &r);
 	assert_int_equal(fw_get_le32(r.data), 0x20000);
 	fx_remote_close(f);

@@ -459,7 +459,7 @@ static void test_smt_waiter_learns_area_freed(void **state)
 	assert_int_equal(scmi_platform_notify(p, HOST, VENDOR, 1, ev, 4), 0);
 	assert_int_equal(scmi_platform_notify(p, HOST, VENDOR, 2, ev, 4), 0);
 	assert_int_equal(scmi_platform_start(p), 0);
-	assert_int_equal(hw_word_wait(p2a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE,
+	assert_int_equal(hw_word_wait(smt_status_word(&p2a), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE,
 				      fw_deadline(WAIT_NS), HW_WAIT_SLEEP),
 			 0);
 	assert_int_equal(smt_read_header(&p2a), hdr_of(VENDOR, 1, 0) | 3u << 8);
@@ -469,7 +469,7 @@ static void test_smt_waiter_learns_area_freed(void **state)
 	scmi_platform_unlock(p);
 	/* The agent's clear_channel lets it out. */
 	smt_clear_channel(&p2a);
-	assert_int_equal(hw_word_wait(p2a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE,
+	assert_int_equal(hw_word_wait(smt_status_word(&p2a), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE,
 				      fw_deadline(WAIT_NS), HW_WAIT_SLEEP),
 			 0);
 	assert_int_equal(smt_read_header(&p2a), hdr_of(VENDOR, 2, 0) | 3u << 8);

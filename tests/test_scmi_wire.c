@@ -120,7 +120,7 @@ static struct area *area_new(void)
 	assert_non_null(t);
 	assert_int_equal(hw_shm_create("smt", 0x1000, 256, &t->shm), 0);
 	assert_int_equal(smt_area_init(&t->a, t->shm, 0, 256), 0);
-	hw_word_store(t->a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&t->a), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	return t;
 }
 
@@ -176,12 +176,12 @@ static void test_tx_prepare(void **state)
 	assert_memory_equal(t->shm->base + 0x1C, p, 8);
 	/* The platform owns it now. */
 	assert_int_equal(smt_tx_prepare(&t->a, 1, p, 8, false), -EBUSY);
-	hw_word_store(t->a.status,
+	hw_word_store(smt_status_word(&t->a),
 		      SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
 	assert_int_equal(smt_tx_prepare(&t->a, 1, p, 8, false), 0);
 	assert_int_equal(raw32(t, 0x04), 0); /* a stale ERROR is cleared too */
 	assert_int_equal(raw32(t, 0x10), 0);
-	hw_word_store(t->a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&t->a), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_int_equal(smt_tx_prepare(&t->a, 1, big, 256 - 28 + 1, false), -EMSGSIZE);
 	assert_int_equal(smt_tx_prepare(&t->a, 1, big, 256 - 28, false), 0);
 }
@@ -200,10 +200,10 @@ static void test_poll_done_and_fetch(void **state)
 	fw_put_le32(t->shm->base + 0x1C, (uint32_t)SCMI_DENIED);
 	fw_put_le32(t->shm->base + 0x20, 0xCAFE);
 	fw_put_le32(t->shm->base + 0x14, 12);
-	hw_word_store(t->a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&t->a), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_true(smt_poll_done(&t->a, scmi_hdr_pack(&h)));
 	assert_false(smt_poll_done(&t->a, scmi_hdr_pack(&other))); /* token must match */
-	hw_word_store(t->a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
+	hw_word_store(smt_status_word(&t->a), SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR);
 	assert_true(smt_poll_done(&t->a, scmi_hdr_pack(&h)));
 	assert_int_equal(smt_fetch_response(&t->a, &status, rx, sizeof(rx), &len), 0);
 	assert_int_equal(status, SCMI_DENIED);
@@ -237,7 +237,7 @@ static void test_fetch_notification(void **state)
 	assert_int_equal(smt_fetch_notification(&t->a, rx, sizeof(rx), &len), -EPROTO);
 	fw_put_le32(t->shm->base + 0x14, 0x80000000u);
 	assert_int_equal(smt_fetch_notification(&t->a, rx, sizeof(rx), &len), -EMSGSIZE);
-	hw_word_store(t->a.status, 0);
+	hw_word_store(smt_status_word(&t->a), 0);
 	smt_clear_channel(&t->a);
 	assert_int_equal(raw32(t, 0x04), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 }
@@ -279,17 +279,17 @@ static void test_platform_respond_and_post(void **state)
 	struct area *t = *state;
 	uint8_t p[8] = { 0 };
 
-	hw_word_store(t->a.status, 0);
+	hw_word_store(smt_status_word(&t->a), 0);
 	assert_int_equal(smt_platform_respond(&t->a, 0x77, p, 8, false), 0);
 	assert_int_equal(raw32(t, 0x04), 1);
 	assert_int_equal(raw32(t, 0x14), 12);
 	assert_int_equal(raw32(t, 0x18), 0x77);
-	hw_word_store(t->a.status, 0);
+	hw_word_store(smt_status_word(&t->a), 0);
 	assert_int_equal(smt_platform_respond(&t->a, 0x77, p, 4, true), 0);
 	assert_int_equal(raw32(t, 0x04), 3); /* FREE | ERROR */
 	assert_int_equal(smt_platform_respond(&t->a, 0x77, p, 300, false), -EMSGSIZE);
 	/* P2A: only into a channel the agent has freed */
-	hw_word_store(t->a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&t->a), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	assert_int_equal(smt_platform_post(&t->a, 0x300, p, 8), 0);
 	assert_int_equal(raw32(t, 0x04), 0);
 	assert_int_equal(smt_platform_post(&t->a, 0x300, p, 8), -EBUSY);

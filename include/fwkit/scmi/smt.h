@@ -40,10 +40,37 @@ struct smt_area {
 	struct hw_shm *shm;
 	size_t off;
 	size_t size;
-	/* the header words, resolved (and bounds-checked) once at init */
-	_Atomic uint32_t *status, *flags, *length, *header;
-	uint8_t *payload;
+	uint8_t *base; /* the window's first byte (NULL until smt_area_init) */
 };
+
+/* The area's words and payload, at DEN0056's offsets from its base, which
+ * smt_area_init checked the window holds. Code that touches several words
+ * in a row reads the base once and uses smt_word: each atomic access makes
+ * the compiler load a->base again. */
+static inline _Atomic uint32_t *smt_word(uint8_t *base, size_t off)
+{
+	return (_Atomic uint32_t *)(void *)(base + off);
+}
+static inline _Atomic uint32_t *smt_status_word(const struct smt_area *a)
+{
+	return smt_word(a->base, SMT_CHANNEL_STATUS);
+}
+static inline _Atomic uint32_t *smt_flags_word(const struct smt_area *a)
+{
+	return smt_word(a->base, SMT_FLAGS);
+}
+static inline _Atomic uint32_t *smt_length_word(const struct smt_area *a)
+{
+	return smt_word(a->base, SMT_LENGTH);
+}
+static inline _Atomic uint32_t *smt_header_word(const struct smt_area *a)
+{
+	return smt_word(a->base, SMT_MSG_HEADER);
+}
+static inline uint8_t *smt_payload(const struct smt_area *a)
+{
+	return a->base + SMT_MSG_PAYLOAD;
+}
 
 /* -EINVAL unless the window fits the region, is 4-byte aligned and can
  * hold at least the header words. */
@@ -57,7 +84,7 @@ static inline size_t smt_max_payload(const struct smt_area *a)
 /* ---- agent ---- */
 static inline bool smt_channel_free(const struct smt_area *a)
 {
-	return hw_word_load(a->status) & SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE;
+	return hw_word_load(smt_status_word(a)) & SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE;
 }
 /* Write a command and hand the channel to the platform. -EBUSY when the
  * platform still owns it, -EMSGSIZE when the payload does not fit. */
@@ -69,9 +96,11 @@ uint32_t smt_read_header(const struct smt_area *a);
  * header it publishes. */
 static inline bool smt_returned_with(const struct smt_area *a, uint32_t hdr, uint32_t mask)
 {
-	return (hw_word_load(a->status) &
+	uint8_t *const base = a->base;
+
+	return (hw_word_load(smt_word(base, SMT_CHANNEL_STATUS)) &
 		(SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE | SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR)) &&
-	       !((hw_word_load(a->header) ^ hdr) & mask);
+	       !((hw_word_load(smt_word(base, SMT_MSG_HEADER)) ^ hdr) & mask);
 }
 /* Polling completion (Linux shmem_poll_done): our token is in the area and
  * the platform set FREE or ERROR. */
@@ -142,14 +171,16 @@ static inline int smt_platform_read(const struct smt_area *a, struct smt_msg *ms
 {
 	int ret;
 
+	uint8_t *const base = a->base;
+
 	/* Copy first, check the copy: the agent may rewrite the area meanwhile. */
-	msg->status = hw_word_load(a->status);
-	msg->flags = hw_word_load(a->flags);
-	msg->length = hw_word_load(a->length);
-	msg->hdr = hw_word_load(a->header);
+	msg->status = hw_word_load(smt_word(base, SMT_CHANNEL_STATUS));
+	msg->flags = hw_word_load(smt_word(base, SMT_FLAGS));
+	msg->length = hw_word_load(smt_word(base, SMT_LENGTH));
+	msg->hdr = hw_word_load(smt_word(base, SMT_MSG_HEADER));
 	ret = smt_platform_check(a, msg, cap, why);
 	if (!ret && msg->payload_len)
-		memcpy(msg->payload, a->payload, msg->payload_len);
+		memcpy(msg->payload, smt_payload(a), msg->payload_len);
 	return ret;
 }
 /* Write the response (header as received, payload starting with the
@@ -157,15 +188,18 @@ static inline int smt_platform_read(const struct smt_area *a, struct smt_msg *ms
 int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *payload, size_t len,
 			 bool error);
 /* The same for a payload the platform already wrote in place (from
- * a->payload, len bytes, which the caller bounded by smt_max_payload when
+ * smt_payload(a), len bytes, which the caller bounded by smt_max_payload when
  * it wrote them): no copy, no second check. */
 static inline void smt_platform_publish(struct smt_area *a, uint32_t hdr, size_t len, bool error)
 {
-	hw_word_store(a->length, (uint32_t)(4 + len));
-	hw_word_store(a->header, hdr);
+	uint8_t *const base = a->base;
+
+	hw_word_store(smt_word(base, SMT_LENGTH), (uint32_t)(4 + len));
+	hw_word_store(smt_word(base, SMT_MSG_HEADER), hdr);
 	/* Last: FREE hands the area back with the reply in it. */
-	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
-					 (error ? SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR : 0));
+	hw_word_store(smt_word(base, SMT_CHANNEL_STATUS),
+		      SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
+			      (error ? SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR : 0));
 }
 /* Post a message on a P2A channel the agent has freed: -EBUSY if not free,
  * -EMSGSIZE if too large. Clears FREE, leaving the agent to set it. */

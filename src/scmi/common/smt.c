@@ -17,43 +17,36 @@ int smt_area_init(struct smt_area *a, struct hw_shm *shm, size_t off, size_t siz
 	a->shm = shm;
 	a->off = off;
 	a->size = size;
-	a->status = hw_shm_word(shm, off + SMT_CHANNEL_STATUS);
-	a->flags = hw_shm_word(shm, off + SMT_FLAGS);
-	a->length = hw_shm_word(shm, off + SMT_LENGTH);
-	a->header = hw_shm_word(shm, off + SMT_MSG_HEADER);
-	a->payload = shm->base + off + SMT_MSG_PAYLOAD;
+	a->base = shm->base + off;
 	return 0;
-}
-
-static uint8_t *payload(const struct smt_area *a)
-{
-	return a->payload;
 }
 
 int smt_tx_prepare(struct smt_area *a, uint32_t hdr, const void *buf, size_t len, bool intr_enabled)
 {
+	uint8_t *const base = a->base;
+
 	if (len > smt_max_payload(a))
 		return -EMSGSIZE;
 	if (!smt_channel_free(a))
 		return -EBUSY;
 	if (len)
-		memcpy(payload(a), buf, len);
-	hw_word_store(a->flags, intr_enabled ? SCMI_SHMEM_FLAG_INTR_ENABLED : 0);
-	hw_word_store(a->length, (uint32_t)(4 + len));
-	hw_word_store(a->header, hdr);
+		memcpy(base + SMT_MSG_PAYLOAD, buf, len);
+	hw_word_store(smt_word(base, SMT_FLAGS), intr_enabled ? SCMI_SHMEM_FLAG_INTR_ENABLED : 0);
+	hw_word_store(smt_word(base, SMT_LENGTH), (uint32_t)(4 + len));
+	hw_word_store(smt_word(base, SMT_MSG_HEADER), hdr);
 	/* Last: clearing FREE (and a stale ERROR) hands the area over. */
-	hw_word_store(a->status, 0);
+	hw_word_store(smt_word(base, SMT_CHANNEL_STATUS), 0);
 	return 0;
 }
 
 uint32_t smt_read_header(const struct smt_area *a)
 {
-	return hw_word_load(a->header);
+	return hw_word_load(smt_header_word(a));
 }
 
 bool smt_channel_error(const struct smt_area *a)
 {
-	return hw_word_load(a->status) & SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR;
+	return hw_word_load(smt_status_word(a)) & SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR;
 }
 
 bool smt_poll_done(const struct smt_area *a, uint32_t hdr)
@@ -65,7 +58,7 @@ bool smt_poll_done(const struct smt_area *a, uint32_t hdr)
  * read once and checked against the header, skip and the area. */
 static int fetch_payload(const struct smt_area *a, size_t skip, void *buf, size_t cap, size_t *len)
 {
-	uint32_t length = hw_word_load(a->length);
+	uint32_t length = hw_word_load(smt_length_word(a));
 	size_t n;
 
 	if (length < 4 + skip)
@@ -73,7 +66,7 @@ static int fetch_payload(const struct smt_area *a, size_t skip, void *buf, size_
 	if (length - 4 > smt_max_payload(a))
 		return -EMSGSIZE;
 	n = FW_MIN((size_t)length - 4 - skip, cap);
-	memcpy(buf, payload(a) + skip, n);
+	memcpy(buf, smt_payload(a) + skip, n);
 	*len = n;
 	return 0;
 }
@@ -85,7 +78,7 @@ int smt_fetch_response(const struct smt_area *a, int32_t *status, void *buf, siz
 	int ret = fetch_payload(a, 4, buf, cap, len);
 
 	if (!ret)
-		*status = (int32_t)fw_get_le32(payload(a));
+		*status = (int32_t)fw_get_le32(smt_payload(a));
 	return ret;
 }
 
@@ -96,9 +89,9 @@ int smt_fetch_notification(const struct smt_area *a, void *buf, size_t cap, size
 
 void smt_clear_channel(struct smt_area *a)
 {
-	hw_word_store(a->status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(a), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	/* The platform may sleep waiting to post the next notification. */
-	hw_word_wake(a->status);
+	hw_word_wake(smt_status_word(a));
 }
 
 int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size_t len, bool error)
@@ -106,7 +99,7 @@ int smt_platform_respond(struct smt_area *a, uint32_t hdr, const void *buf, size
 	if (len > smt_max_payload(a))
 		return -EMSGSIZE;
 	if (len)
-		memcpy(payload(a), buf, len);
+		memcpy(smt_payload(a), buf, len);
 	smt_platform_publish(a, hdr, len, error);
 	return 0;
 }
@@ -117,6 +110,6 @@ int smt_platform_post(struct smt_area *a, uint32_t hdr, const void *buf, size_t 
 
 	/* An agent without a p2a interrupt may be asleep on the status word. */
 	if (!ret)
-		hw_word_wake(a->status);
+		hw_word_wake(smt_status_word(a));
 	return ret;
 }

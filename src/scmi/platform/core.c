@@ -497,7 +497,7 @@ int scmi_platform_chan_create(struct scmi_platform *p, uint32_t agent_id,
 							.agent = c->agent,
 							.chan = c,
 							.in = d->smt_in->payload,
-							.out = d->smt_a2p->payload,
+							.out = smt_payload(d->smt_a2p),
 							.out_cap = c->smt_out_cap,
 							.max_msg_size = c->max_msg_size };
 		}

@@ -351,13 +351,16 @@ size_t scmi_platform_malformed(struct scmi_platform_chan *c, uint32_t hdr, void 
 
 /* The reply (len bytes already in the area, at most smt_out_cap, which
  * the area holds) handed back to the agent, its interrupt rung if the
- * command asked for one. */
+ * command asked for one: the flags word is read while the area is still
+ * the platform's, before FREE lets the agent write its next command. */
 static inline void smt_answer(struct scmi_platform_chan *c, uint32_t hdr, size_t len, bool error)
 {
 	struct smt_area *a = c->smt_a2p;
+	const bool ring =
+		c->smt_irq && (hw_word_load(smt_flags_word(a)) & SCMI_SHMEM_FLAG_INTR_ENABLED);
 
 	smt_platform_publish(a, hdr, len, error);
-	if (c->smt_irq && (hw_word_load(a->flags) & SCMI_SHMEM_FLAG_INTR_ENABLED))
+	if (ring)
 		hw_doorbell_ring(c->smt_irq);
 }
 
@@ -381,7 +384,7 @@ smt_refused(struct scmi_platform_chan *c, uint32_t status, uint32_t length, uint
 	}
 	fw_warn("scmi platform: agent %u channel 0x%llx: malformed message: %s", c->agent->id,
 		(unsigned long long)c->key, why);
-	smt_answer(c, hdr, malformed_locked(c, hdr, c->smt_a2p->payload, c->smt_out_cap), true);
+	smt_answer(c, hdr, malformed_locked(c, hdr, smt_payload(c->smt_a2p), c->smt_out_cap), true);
 }
 
 /* Most commands carry a few words: those are copied as a fixed block of
@@ -390,13 +393,13 @@ smt_refused(struct scmi_platform_chan *c, uint32_t status, uint32_t length, uint
  * smt_out_cap does; the handler sees in_len of them. */
 #define SMT_SHORT_COPY 16
 
-static inline __attribute__((always_inline)) void smt_copy_in(const struct scmi_platform_chan *c,
-							      uint8_t *in, size_t in_len)
+static inline __attribute__((always_inline)) void
+smt_copy_in(const struct scmi_platform_chan *c, const uint8_t *payload, uint8_t *in, size_t in_len)
 {
 	if (in_len <= SMT_SHORT_COPY && c->smt_out_cap >= SMT_SHORT_COPY)
-		memcpy(in, c->smt_a2p->payload, SMT_SHORT_COPY);
+		memcpy(in, payload, SMT_SHORT_COPY);
 	else
-		memcpy(in, c->smt_a2p->payload, in_len);
+		memcpy(in, payload, in_len);
 }
 
 /* The area is the platform's until FREE is set again: each word is read
@@ -407,10 +410,10 @@ static inline __attribute__((always_inline)) void smt_copy_in(const struct scmi_
  * finds which check failed. */
 static inline __attribute__((always_inline)) void smt_serve(struct scmi_platform_chan *c)
 {
-	struct smt_area *a = c->smt_a2p;
-	const uint32_t status = hw_word_load(a->status);
-	const uint32_t length = hw_word_load(a->length);
-	const uint32_t hdr = hw_word_load(a->header);
+	uint8_t *const base = c->smt_a2p->base;
+	const uint32_t status = hw_word_load(smt_word(base, SMT_CHANNEL_STATUS));
+	const uint32_t length = hw_word_load(smt_word(base, SMT_LENGTH));
+	const uint32_t hdr = hw_word_load(smt_word(base, SMT_MSG_HEADER));
 	const size_t in_len = (uint32_t)(length - 4);
 
 	if (__builtin_expect((status & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
@@ -421,7 +424,7 @@ static inline __attribute__((always_inline)) void smt_serve(struct scmi_platform
 		return;
 	}
 	if (in_len)
-		smt_copy_in(c, c->smt_in->payload, in_len);
+		smt_copy_in(c, base + SMT_MSG_PAYLOAD, c->smt_in->payload, in_len);
 	smt_answer(c, hdr, process_locked(c, &c->smt_msg, hdr, in_len), false);
 }
 

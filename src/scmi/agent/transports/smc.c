@@ -260,8 +260,9 @@ static int smc_wait_irq(struct scmi_chan *cinfo, uint64_t deadline)
 			ret = hw_doorbell_wait_until(&c->irq, deadline);
 			if (ret)
 				return ret;
-			if (hw_word_load(c->area.status) & (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
-							    SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR))
+			if (hw_word_load(smt_status_word(&c->area)) &
+			    (SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE |
+			     SCMI_SHMEM_CHAN_STAT_CHANNEL_ERROR))
 				return 0;
 			continue;
 		}
@@ -272,7 +273,8 @@ static int smc_wait_irq(struct scmi_chan *cinfo, uint64_t deadline)
 		} else {
 			uint64_t slice = fw_now_ns() + RX_POLL_SLICE_NS;
 
-			ret = hw_word_wait(c->area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE,
+			ret = hw_word_wait(smt_status_word(&c->area),
+					   SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE,
 					   FW_MIN(slice, deadline), c->mode);
 			if (ret == -ETIMEDOUT && fw_now_ns() < deadline)
 				ret = 0;

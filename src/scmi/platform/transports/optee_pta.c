@@ -196,7 +196,7 @@ int scmi_optee_service_add_channel(struct scmi_optee_service *s, uint32_t agent_
 	s->nchans++;
 	pthread_mutex_unlock(&s->lock);
 	if (c->has_area)
-		hw_word_store(c->area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+		hw_word_store(smt_status_word(&c->area), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	return 0;
 }
 
@@ -208,7 +208,7 @@ void scmi_optee_service_reset(struct scmi_optee_service *s)
 
 		chan_release(c);
 		if (c->has_area)
-			hw_word_store(c->area.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+			hw_word_store(smt_status_word(&c->area), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	}
 	pthread_mutex_unlock(&s->lock);
 }
@@ -256,7 +256,7 @@ static void smt_serve(struct scmi_optee_chan *c, struct smt_area *a)
 			c->id, why);
 		scmi_platform_malformed(c->chan, c->in->hdr, NULL, 0);
 		if (ret != -EBUSY || c->svc->quirks)
-			hw_word_store(a->status, SMT_ERROR_FREE);
+			hw_word_store(smt_status_word(a), SMT_ERROR_FREE);
 		if (!c->svc->quirks)
 			chan_release(c);
 		return;
@@ -271,7 +271,7 @@ static uint32_t smt_busy(struct scmi_optee_chan *c, struct smt_area *a)
 {
 	if (!c->svc->quirks)
 		return TEE_ERROR_BUSY;
-	hw_word_store(a->status, SMT_ERROR_FREE);
+	hw_word_store(smt_status_word(a), SMT_ERROR_FREE);
 	return TEE_SUCCESS;
 }
 

@@ -45,11 +45,11 @@ struct smt_chan {
 static void wait_freed(struct smt_chan *t)
 {
 	for (;;) {
-		uint32_t s = hw_word_load(t->p2a.status);
+		uint32_t s = hw_word_load(smt_status_word(&t->p2a));
 
 		if ((s & SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE) || atomic_load(&t->stop))
 			return;
-		hw_word_wait(t->p2a.status, s, FW_FOREVER, HW_WAIT_SLEEP);
+		hw_word_wait(smt_status_word(&t->p2a), s, FW_FOREVER, HW_WAIT_SLEEP);
 	}
 }
 
@@ -115,8 +115,8 @@ static void stop_waiter(struct smt_chan *t)
 	/* The area goes back to the agent, as at boot; the store and wake
 	 * end the waiter's sleep on the status word. */
 	do {
-		hw_word_store(t->p2a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
-		hw_word_wake(t->p2a.status);
+		hw_word_store(smt_status_word(&t->p2a), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+		hw_word_wake(smt_status_word(&t->p2a));
 	} while (fw_wait_for_completion_until(&t->exited, fw_deadline(WAITER_KICK_RETRY_NS)));
 	pthread_join(t->waiter, NULL);
 }
@@ -198,9 +198,9 @@ int scmi_smt_smc_add_channel(struct scmi_platform *p, uint32_t agent_id,
 		smt_chan_free(t);
 		return ret;
 	}
-	hw_word_store(t->a2p.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	hw_word_store(smt_status_word(&t->a2p), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	if (cfg->p2a_shm)
-		hw_word_store(t->p2a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+		hw_word_store(smt_status_word(&t->p2a), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
 	return 0;
 }
 
@@ -219,10 +219,10 @@ int scmi_smt_smc_reset_channel(struct scmi_platform *p, uint32_t smc_id)
 	}
 	t = scmi_platform_chan_tctx(c);
 	scmi_platform_chan_reset(c);
-	hw_word_store(t->a2p.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
-	if (t->p2a.status) {
-		hw_word_store(t->p2a.status, SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
-		hw_word_wake(t->p2a.status);
+	hw_word_store(smt_status_word(&t->a2p), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+	if (t->p2a.base) {
+		hw_word_store(smt_status_word(&t->p2a), SCMI_SHMEM_CHAN_STAT_CHANNEL_FREE);
+		hw_word_wake(smt_status_word(&t->p2a));
 	}
 	scmi_platform_unlock(p);
 	return 0;
