@@ -394,6 +394,32 @@ enum {
 	SCMI_SUBS_NO_EVENT = 1u << 0,
 };
 
+/*
+ * The resources of a module each agent has left state on (a hold, a
+ * subscription, a setting it owns), so that RESET_AGENT_CONFIGURATION of
+ * the agent visits those and not every resource of the board: a bit per
+ * agent and resource. The handlers that leave state mark it, under the
+ * module's lock; the reset hook takes the agent's marks. A mark on a
+ * resource the agent no longer has state on only costs a visit.
+ */
+struct scmi_marks {
+	uint64_t *bits; /* per agent index, words of resource bits */
+	size_t words;	/* per agent */
+};
+
+/* For a setup: room for every agent of the platform and nres resources.
+ * 0 or -ENOMEM. */
+int scmi_marks_init(struct scmi_marks *mk, const struct scmi_platform *p, uint32_t nres);
+void scmi_marks_release(struct scmi_marks *mk);
+static inline void scmi_marks_set(struct scmi_marks *mk, unsigned int agent_index, uint32_t id)
+{
+	mk->bits[agent_index * mk->words + id / 64] |= 1ull << (id % 64);
+}
+/* The agent's next marked resource from *id on, its mark cleared: true
+ * with *id set to it, or false when none is left. Walks as
+ * for (uint32_t id = 0; scmi_marks_take(mk, agent, &id); id++). */
+bool scmi_marks_take(struct scmi_marks *mk, unsigned int agent_index, uint32_t *id);
+
 /* A *_NOTIFY message: sets or clears the message's agent in s from the
  * enable bits of ctl. False, with the status set, when ctl has any other
  * bit (INVALID_PARAMETERS), then when flags refuse it or the agent has no

@@ -123,6 +123,39 @@ static void subs_del(struct scmi_subs *s, unsigned int agent_index)
 	memmove(&s->agents[i], &s->agents[i + 1], (s->n - i) * sizeof(*s->agents));
 }
 
+int scmi_marks_init(struct scmi_marks *mk, const struct scmi_platform *p, uint32_t nres)
+{
+	const size_t words = (nres + 63) / 64, agents = scmi_platform_num_agents(p);
+
+	mk->words = words;
+	mk->bits = words && agents ? calloc(agents * words, sizeof(*mk->bits)) : NULL;
+	return !words || !agents || mk->bits ? 0 : -ENOMEM;
+}
+
+void scmi_marks_release(struct scmi_marks *mk)
+{
+	free(mk->bits);
+	*mk = (struct scmi_marks){ 0 };
+}
+
+bool scmi_marks_take(struct scmi_marks *mk, unsigned int agent_index, uint32_t *id)
+{
+	uint64_t *row = mk->bits + agent_index * mk->words;
+
+	for (size_t w = *id / 64; w < mk->words; w++) {
+		uint64_t bits = row[w] & (w == *id / 64 ? ~0ull << (*id % 64) : ~0ull);
+
+		if (bits) {
+			const unsigned int b = (unsigned int)__builtin_ctzll(bits);
+
+			row[w] &= ~(1ull << b);
+			*id = (uint32_t)(w * 64 + b);
+			return true;
+		}
+	}
+	return false;
+}
+
 void scmi_subs_drop(struct scmi_subs *s, struct scmi_platform *p, uint32_t agent_id)
 {
 	int i = scmi_platform_agent_index(p, agent_id);

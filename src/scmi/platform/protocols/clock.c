@@ -53,8 +53,9 @@ struct clock_state {
 	uint64_t async_due[MAX_ASYNC_PENDING];
 	unsigned int nasync;
 	unsigned int nclocks;
-	struct pclock *clocks; /* nclocks of them */
-	bool *held;	       /* every clock's held, nclocks x agents, in the clocks' block */
+	struct pclock *clocks;	 /* nclocks of them */
+	bool *held;		 /* every clock's held, nclocks x agents, in the clocks' block */
+	struct scmi_marks marks; /* the clocks each agent held, set or subscribed to */
 };
 
 static struct clock_state *st(const struct scmi_msg *m)
@@ -252,6 +253,7 @@ static void clock_rate_set(struct scmi_msg *m)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, m->agent->id, want);
 	c->rate = rate;
 	c->rate_owner = scmi_msg_agent_index(m);
+	scmi_marks_set(&s->marks, m->agent->index, id);
 	if (scmi_msg_version(m, SCMI_PROTOCOL_CLOCK) >= SCMI_CLOCK_VERSION_2)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGED, m->agent->id, rate);
 	if (async) {
@@ -284,6 +286,7 @@ static void set_held(struct pclock *c, unsigned int agent_index, bool on)
 static void set_state(struct scmi_msg *m, struct pclock *c, bool on)
 {
 	set_held(c, m->agent->index, on);
+	scmi_marks_set(&st(m)->marks, m->agent->index, (uint32_t)(c - st(m)->clocks));
 }
 
 /* v1/v2: clock_id, attributes (bit 0 enable). v3: clock_id, attributes
@@ -359,9 +362,9 @@ static void clock_notify(struct scmi_msg *m)
 						     : SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED;
 	struct pclock *c = clock_of(m, 0);
 
-	if (c)
-		scmi_msg_subscribe(m, &c->notify[evt], scmi_msg_in_u32(m, 1),
-				   SCMI_CLOCK_NOTIFY_ENABLE, 0);
+	if (c && scmi_msg_subscribe(m, &c->notify[evt], scmi_msg_in_u32(m, 1),
+				    SCMI_CLOCK_NOTIFY_ENABLE, 0))
+		scmi_marks_set(&st(m)->marks, m->agent->index, (uint32_t)(c - st(m)->clocks));
 }
 
 static struct pclock *parent_clock_of(struct scmi_msg *m)
@@ -421,6 +424,7 @@ static void clock_parent_set(struct scmi_msg *m)
 	}
 	c->parent = parent;
 	c->parent_owner = scmi_msg_agent_index(m);
+	scmi_marks_set(&st(m)->marks, m->agent->index, (uint32_t)(c - st(m)->clocks));
 }
 
 static void clock_parent_get(struct scmi_msg *m)
@@ -486,7 +490,7 @@ static void clock_reset_agent(struct scmi_platform *p, void *priv, unsigned int 
 {
 	struct clock_state *s = priv;
 
-	for (uint32_t id = 0; id < s->nclocks; id++) {
+	for (uint32_t id = 0; scmi_marks_take(&s->marks, i, &id); id++) {
 		struct pclock *c = &s->clocks[id];
 
 		set_held(c, i, false);
@@ -624,6 +628,8 @@ static int clock_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 		return ret;
 	s->clocks = clocks;
 	s->held = held;
+	if ((ret = scmi_marks_init(&s->marks, p, s->nclocks)))
+		return ret;
 	/* Clocks are numbered by reg, densely from 0: the agent-visible ids
 	 * (each below the number of nodes, each once). */
 	if ((ret = scmi_module_read_nodes(dt, node, "clock", s->nclocks, read_clock_node, s)))
@@ -639,6 +645,7 @@ static void clock_destroy(void *priv)
 		scmi_subs_release(&s->clocks[id].notify[0]);
 		scmi_subs_release(&s->clocks[id].notify[1]);
 	}
+	scmi_marks_release(&s->marks);
 }
 
 SCMI_PROTOCOL_MODULE(clock, SCMI_PROTOCOL_CLOCK, "clocks", clock_msgs, clock_versions,
