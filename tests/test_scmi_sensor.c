@@ -366,8 +366,10 @@ static void test_trip_points(void **state)
 
 /* The first trip point armed compares the next reading with the value at
  * arming. A reading taken before (without the lock, as nothing was armed)
- * records nothing: were it kept as the baseline, the rise from 10 to 100
- * before the arming would raise trip point 0 at the next reading. */
+ * records nothing: kept as the baseline, its 10 would make the fall to 5
+ * cross nothing; with no baseline, the first reading after arming would
+ * have nothing to compare with. From the 100 at arming, 5 crosses 20
+ * downwards, trip point 1's direction, and 50, not trip point 0's. */
 static void test_trip_baseline(void **state)
 {
 	struct rig *c = *state;
@@ -384,12 +386,10 @@ static void test_trip_baseline(void **state)
 		scmi_sensor_trip_point_config(c->host, S_FILE, 0, SCMI_SENSOR_TP_POSITIVE, 50), 0);
 	assert_int_equal(
 		scmi_sensor_trip_point_config(c->host, S_FILE, 1, SCMI_SENSOR_TP_NEGATIVE, 20), 0);
-	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
-	assert_int_equal(r[0].value, 100);
-	/* Down across 20: trip point 1's event, the first the host hears
-	 * (events reach an agent in order). */
 	write_file(value_file, "5");
 	assert_int_equal(scmi_sensor_reading_get(c->host, v, S_FILE, false, r, 8, &n), 0);
+	/* trip point 1's event, the first the host hears (events reach an
+	 * agent in order) */
 	wait_seen(c, HOST, SENSOR_TRIP_POINT_EVENT, 1);
 	assert_int_equal(fw_get_le32(last(c, HOST, 0).p + 8), 1);
 	assert_int_equal(seen(c, HOST, SENSOR_TRIP_POINT_EVENT), 1);

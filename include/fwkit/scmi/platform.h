@@ -48,10 +48,11 @@ struct scmi_platform_agent {
 	uint8_t *dev_allowed;
 	uint8_t *dev_allowed_default;
 	uint32_t (*dev_proto_denied)[8]; /* protocols denied on it (bit = protocol id) */
-	/* the platform's: the protocols the agent may use on the device now
-	 * (bit = protocol id), dev_allowed and dev_proto_denied combined and
-	 * rewritten whenever either changes, so that a resource check is one
-	 * load (scmi_msg_device_index_allowed) */
+	/* the platform's: the protocols not denied on the device (bit =
+	 * protocol id; none when the device is not allowed), dev_allowed and
+	 * dev_proto_denied combined and rewritten whenever either changes, so
+	 * that a resource check is one load (scmi_msg_device_index_allowed);
+	 * whether the agent may use a protocol at all is proto_allowed's */
 	uint32_t (*dev_in_force)[8];
 	uint32_t proto_allowed[8]; /* protocols the agent may use */
 	uint32_t proto_allowed_default[8];

@@ -17,12 +17,13 @@
  *    that last set them; a reset of that agent restores them.
  * State is protected by the protocol's lock (handlers run under it; the
  * helper thread takes it), so no lock of our own guards it. Discovery,
- * CONFIG_GET and a synchronous READING_GET with no trip point armed are the
- * exceptions: they read what setup fixed and atomic words, without the lock
- * (sensor_reading_get takes it for the other readings), and write nothing.
- * So the previous sample trip points compare with is only ever written
- * under the lock: arming the first trip point takes it afresh, and from
- * then on every reading takes the lock.
+ * CONFIG_GET and a synchronous READING_GET with no trip point armed (or of
+ * a constant sensor, which never crosses one) are the exceptions: they
+ * read what setup fixed and atomic words, without the lock (READING_GET
+ * takes it for the other readings), and write nothing. So the previous
+ * sample trip points compare with is only ever written under the lock:
+ * arming the first trip point takes it afresh, and from then on every
+ * reading that could cross one takes the lock.
  */
 
 #include <fwkit/dt.h>
@@ -66,7 +67,7 @@ struct sensor {
 	char file[256];
 	uint32_t latency_us;
 	bool async, timestamped;
-	bool plain; /* a constant source with one value */
+	bool plain; /* a constant source with one value: it never crosses a trip point */
 	uint32_t power_uw;
 	unsigned int ntrips;
 	unsigned int naxes;
@@ -79,7 +80,6 @@ struct sensor {
 	uint32_t config_default, config_owner;
 	struct trip trips[MAX_TRIPS];
 	_Atomic uint8_t armed; /* bit t: trips[t] has a mode, a sample compares with it */
-	_Atomic bool quick;    /* plain and nothing armed (set_armed): READING_GET's short way */
 	bool have_last;	       /* last is the previous sample (under the lock) */
 	int64_t last;
 	struct scmi_subs tp_notify, cu_notify;
@@ -247,14 +247,6 @@ static void raise_trips(struct sensor_state *st, struct sensor *s, int64_t v)
 					    (up ? SCMI_SENSOR_TP_EVT_ASCENDING : 0));
 		notify_agents(st, s, &s->tp_notify, SENSOR_TRIP_POINT_EVENT, ev, sizeof(ev));
 	}
-}
-
-/* The trip points armed from now on (under the protocol's lock), and with
- * them whether READING_GET may take its short way. */
-static void set_armed(struct sensor *s, unsigned int armed)
-{
-	atomic_store_explicit(&s->armed, (uint8_t)armed, memory_order_relaxed);
-	atomic_store_explicit(&s->quick, s->plain && !armed, memory_order_relaxed);
 }
 
 /* A new sample v, under the protocol's lock: the trip points it crossed
@@ -537,7 +529,7 @@ static void sensor_trip_point_config(struct scmi_msg *m)
 		s->last = v;
 	}
 	s->trips[tp].mode = ctl & SCMI_SENSOR_TP_EVENT_MASK;
-	set_armed(s, (s->armed & ~(1u << tp)) | (s->trips[tp].mode ? 1u << tp : 0));
+	s->armed = (uint8_t)((s->armed & ~(1u << tp)) | (s->trips[tp].mode ? 1u << tp : 0));
 	s->trips[tp].value =
 		(int64_t)((uint64_t)scmi_msg_in_u32(m, 2) | (uint64_t)scmi_msg_in_u32(m, 3) << 32);
 	s->trips[tp].owner = m->agent->id;
@@ -610,10 +602,11 @@ static __attribute__((noinline)) void put_timestamp(uint8_t *at)
 }
 
 /* The commonest reading, and the one whose cost issue 9 measures: a
- * synchronous reading of a plain sensor with no trip point armed, in the
- * v2.0 layout. It is what readings() writes for such a sensor (the value,
- * then the time or 0 as the configuration says), without its general
- * walk; every other reading is reading_other's. */
+ * synchronous reading of a plain sensor in the v2.0 layout. It is what
+ * readings() writes for such a sensor (the value, then the time or 0 as
+ * the configuration says), without its general walk; and it needs no trip
+ * point comparison even with some armed, as a constant never crosses one.
+ * Every other reading is reading_other's. */
 static void sensor_reading_get(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, true);
@@ -621,7 +614,7 @@ static void sensor_reading_get(struct scmi_msg *m)
 
 	if (!s)
 		return;
-	if (scmi_msg_in_u32(m, 1) || !atomic_load_explicit(&s->quick, memory_order_relaxed) ||
+	if (scmi_msg_in_u32(m, 1) || !s->plain ||
 	    scmi_msg_version(m, SCMI_PROTOCOL_SENSOR) < SCMI_SENSOR_VERSION_2_0) {
 		reading_other(m, s);
 		return;
@@ -824,7 +817,7 @@ static void sensor_reset_agent(struct scmi_platform *p, void *priv, unsigned int
 		for (unsigned int t = 0; t < s->ntrips; t++)
 			if (s->trips[t].owner == agent_id) {
 				memset(&s->trips[t], 0, sizeof(s->trips[t]));
-				set_armed(s, s->armed & ~(1u << t));
+				s->armed &= (uint8_t) ~(1u << t);
 			}
 		if (s->config_owner == agent_id)
 			restore_config(s);
@@ -960,7 +953,6 @@ static int parse_sensor(void *priv, const struct fw_dt *dt, int node, uint32_t i
 		return -EINVAL;
 	s->nvalues = s->naxes ? s->naxes : 1;
 	s->plain = s->src == SRC_CONSTANT && s->nvalues == 1;
-	s->quick = s->plain;
 	/* Enabled, timestamps on when supported, the first update interval. */
 	s->config_default = SCMI_SENS_CFG_SENSOR_ENABLED_MASK |
 			    (s->timestamped ? SCMI_SENS_CFG_TSTAMP_ENABLED_MASK : 0);
