@@ -128,7 +128,7 @@ static void base_set_device_permissions(struct scmi_msg *m)
 		return;
 	}
 	a->dev_allowed[idx] = flags & SCMI_BASE_DEVICE_ACCESS_ALLOW;
-	platform_device_in_force(a, (unsigned int)idx);
+	platform_device_changed(a, (unsigned int)idx);
 }
 
 static void base_set_protocol_permissions(struct scmi_msg *m)
@@ -156,7 +156,7 @@ static void base_set_protocol_permissions(struct scmi_msg *m)
 		a->dev_proto_denied[idx][proto / 32] &= ~(1u << (proto % 32));
 	else
 		a->dev_proto_denied[idx][proto / 32] |= 1u << (proto % 32);
-	platform_device_in_force(a, (unsigned int)idx);
+	platform_device_changed(a, (unsigned int)idx);
 }
 
 static void base_reset_agent_configuration(struct scmi_msg *m)

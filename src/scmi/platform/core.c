@@ -171,13 +171,16 @@ void scmi_platform_protocol_unlock(struct scmi_platform *p, uint8_t protocol_id)
 }
 
 /* An agent's per-device arrays from room for old devices to room for cap
- * (the new part zeroed: no access, nothing denied). */
-static int agent_devices_grow(struct scmi_platform_agent *a, unsigned int old, unsigned int cap)
+ * (the new part zeroed: no access, nothing denied, nothing changed). */
+static int agent_devices_grow(struct platform_agent *pa, unsigned int old, unsigned int cap)
 {
+	struct scmi_platform_agent *a = &pa->pub;
+	const size_t old_words = (old + 63) / 64, words = (cap + 63) / 64;
 	uint8_t *allowed = realloc(a->dev_allowed, cap);
 	uint8_t *dflt = allowed ? realloc(a->dev_allowed_default, cap) : NULL;
 	uint32_t(*denied)[8] = dflt ? realloc(a->dev_proto_denied, cap * sizeof(*denied)) : NULL;
 	uint32_t(*in_force)[8] = denied ? realloc(a->dev_in_force, cap * sizeof(*in_force)) : NULL;
+	uint64_t *changed = in_force ? realloc(pa->dev_changed, words * sizeof(*changed)) : NULL;
 
 	if (allowed)
 		a->dev_allowed = allowed;
@@ -185,13 +188,16 @@ static int agent_devices_grow(struct scmi_platform_agent *a, unsigned int old, u
 		a->dev_allowed_default = dflt;
 	if (denied)
 		a->dev_proto_denied = denied;
-	if (!in_force)
+	if (in_force)
+		a->dev_in_force = in_force;
+	if (!changed)
 		return -ENOMEM;
-	a->dev_in_force = in_force;
+	pa->dev_changed = changed;
 	memset(allowed + old, 0, cap - old);
 	memset(dflt + old, 0, cap - old);
 	memset(denied + old, 0, (cap - old) * sizeof(*denied));
 	memset(in_force + old, 0, (cap - old) * sizeof(*in_force));
+	memset(changed + old_words, 0, (words - old_words) * sizeof(*changed));
 	return 0;
 }
 
@@ -202,6 +208,7 @@ static void agent_free(struct platform_agent *pa)
 	free(pa->pub.dev_allowed_default);
 	free(pa->pub.dev_proto_denied);
 	free(pa->pub.dev_in_force);
+	free(pa->dev_changed);
 	free(pa);
 }
 
@@ -222,7 +229,7 @@ static struct scmi_platform_agent *agent_new(struct scmi_platform *p)
 		return NULL;
 	memset(pa, 0, sizeof(*pa));
 	pa->msg_ok = calloc(p->slots_cap + 1, sizeof(*pa->msg_ok));
-	if (!pa->msg_ok || (p->devices_cap && agent_devices_grow(&pa->pub, 0, p->devices_cap))) {
+	if (!pa->msg_ok || (p->devices_cap && agent_devices_grow(pa, 0, p->devices_cap))) {
 		agent_free(pa);
 		return NULL;
 	}
@@ -269,7 +276,7 @@ static int devices_grow(struct scmi_platform *p)
 	uint32_t *slots;
 
 	for (unsigned int i = 0; i < p->nagents; i++)
-		if (agent_devices_grow(&p->agents[i]->pub, old, cap))
+		if (agent_devices_grow(p->agents[i], old, cap))
 			return -ENOMEM;
 	if (!(devices = realloc(p->devices, cap * sizeof(*devices))))
 		return -ENOMEM;
@@ -655,6 +662,22 @@ void platform_protocols_changed(struct scmi_platform *p, const struct scmi_platf
 		platform_protocols_changed(p, &p->agents[i]->pub);
 }
 
+/* The device permissions a's messages changed, back to the board's. */
+static void reset_devices(const struct scmi_platform *p, struct scmi_platform_agent *a)
+{
+	uint64_t *changed = platform_agent_of(a)->dev_changed;
+
+	for (size_t w = 0; w < (p->ndevices + 63) / 64; w++)
+		for (; changed[w]; changed[w] &= changed[w] - 1) {
+			const unsigned int d =
+				(unsigned int)(w * 64) + (unsigned int)__builtin_ctzll(changed[w]);
+
+			a->dev_allowed[d] = a->dev_allowed_default[d];
+			memset(a->dev_proto_denied[d], 0, sizeof(a->dev_proto_denied[d]));
+			platform_device_in_force(a, d);
+		}
+}
+
 void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a,
 			  bool reset_permissions)
 {
@@ -667,12 +690,7 @@ void platform_reset_agent(struct scmi_platform *p, struct scmi_platform_agent *a
 			proto->reset_agent(p, proto->priv, a->index, a->id);
 	}
 	if (reset_permissions) {
-		if (p->ndevices) {
-			memcpy(a->dev_allowed, a->dev_allowed_default, p->ndevices);
-			memset(a->dev_proto_denied, 0, p->ndevices * sizeof(*a->dev_proto_denied));
-			for (unsigned int d = 0; d < p->ndevices; d++)
-				platform_device_in_force(a, d);
-		}
+		reset_devices(p, a);
 		/* What the protocol permissions make is rebuilt only when they change. */
 		if (memcmp(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed))) {
 			memcpy(a->proto_allowed, a->proto_allowed_default,

@@ -163,6 +163,10 @@ struct platform_agent {
 	 * (run_exclusive) and checks again: atomic bytes for that one. Row 0
 	 * is never used (slot 0 says "none"): a slot indexes it as it is. */
 	_Atomic uint8_t (*msg_ok)[256];
+	/* By device index, a bit each: the devices whose permissions for this
+	 * agent BASE_SET_DEVICE/PROTOCOL_PERMISSIONS changed since its last
+	 * reset, which is what a reset of its permissions puts back. */
+	uint64_t *dev_changed;
 	struct platform_agent_rt rt; /* its lock and command count */
 };
 
@@ -341,6 +345,12 @@ static inline void platform_device_in_force(struct scmi_platform_agent *a, unsig
 {
 	for (unsigned int w = 0; w < FW_ARRAY_SIZE(a->dev_in_force[idx]); w++)
 		a->dev_in_force[idx][w] = a->dev_allowed[idx] ? ~a->dev_proto_denied[idx][w] : 0;
+}
+/* The same after a message changed them, noted for the agent's reset. */
+static inline void platform_device_changed(struct scmi_platform_agent *a, unsigned int idx)
+{
+	platform_agent_of(a)->dev_changed[idx / 64] |= 1ull << (idx % 64);
+	platform_device_in_force(a, idx);
 }
 /* Protocols (other than Base) the agent may use, ascending. */
 static inline const struct platform_visible *
