@@ -17,6 +17,7 @@
 
 #define D_CPU	   0
 #define D_GPU	   1
+#define CPU_DEVICE 0
 #define GPU_DEVICE 1
 
 struct ev {
@@ -316,6 +317,96 @@ static void test_reset_agent(void **state)
 	assert_int_equal(e.w[2], 400);
 }
 
+/* The kinds of state an agent leaves on a domain, each of which its reset
+ * must find through its own mark (the reset visits marked domains only). */
+enum left { LEFT_LIMITS, LEFT_LEVEL, LEFT_LIMITS_SUB, LEFT_LEVEL_SUB };
+
+/* Per domain: its full range, its initial level and a level below that. */
+static const struct {
+	uint32_t max, min, initial, low;
+} dom[] = {
+	[D_CPU] = { 1600, 200, 800, 400 },
+	[D_GPU] = { 400, 100, 400, 200 },
+};
+
+/* The host moves domain d's limits (LEFT_LIMITS_SUB) or level away from
+ * the board's, or back to it. */
+static void host_moves(struct rig *c, enum left k, uint32_t d, bool away)
+{
+	uint32_t to = away ? dom[d].low : k == LEFT_LIMITS_SUB ? dom[d].max : dom[d].initial;
+
+	assert_int_equal(k == LEFT_LIMITS_SUB ? scmi_perf_limits_set(c->host, d, to, dom[d].min)
+					      : scmi_perf_level_set(c->host, d, to),
+			 0);
+}
+
+/* guest1 hears nothing of domain d through subscription k: the host moves
+ * away and back, guest1 subscribing again in between; events to one agent
+ * arrive in order, so its next one must be the way back. */
+static void expect_unsubscribed(struct rig *c, enum left k, uint32_t d)
+{
+	bool lim = k == LEFT_LIMITS_SUB;
+	int n = rig_seen(c, GUEST1, RIG_ANY);
+
+	host_moves(c, k, d, true);
+	assert_int_equal((lim ? scmi_perf_notify_limits : scmi_perf_notify_level)(c->g1, d, true),
+			 0);
+	host_moves(c, k, d, false);
+	expect_event(wait_seen(c, GUEST1, n + 1),
+		     lim ? SCMI_EVENT_PERFORMANCE_LIMITS_CHANGED
+			 : SCMI_EVENT_PERFORMANCE_LEVEL_CHANGED,
+		     lim ? 16 : 12,
+		     (const uint32_t[]){ HOST, d, lim ? dom[d].max : dom[d].initial, dom[d].min });
+}
+
+/* guest1 leaves state of kind k on domain d, seen to take effect. */
+static void leave(struct rig *c, enum left k, uint32_t d)
+{
+	if (k == LEFT_LIMITS) {
+		assert_int_equal(scmi_perf_limits_set(c->g1, d, dom[d].low, dom[d].min), 0);
+		limits(c->host, d, dom[d].low, dom[d].min);
+	} else if (k == LEFT_LEVEL) {
+		assert_int_equal(scmi_perf_level_set(c->g1, d, dom[d].low), 0);
+		assert_int_equal(level(c->host, d), dom[d].low);
+	} else {
+		assert_int_equal((k == LEFT_LIMITS_SUB ? scmi_perf_notify_limits
+						       : scmi_perf_notify_level)(c->g1, d, true),
+				 0);
+	}
+}
+
+/* guest1 leaves kind on_cpu on the CPU cluster and on_gpu on the GPU,
+ * each alone there (so that no other kind's mark leads the reset to it),
+ * and the reset undoes both: the board's limits and level are back, or no
+ * event reaches guest1. */
+static void reset_two_kinds(struct rig *c, enum left on_cpu, enum left on_gpu)
+{
+	const enum left k[] = { [D_CPU] = on_cpu, [D_GPU] = on_gpu };
+
+	for (uint32_t d = D_CPU; d <= D_GPU; d++)
+		leave(c, k[d], d);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST1, false), 0);
+	for (uint32_t d = D_CPU; d <= D_GPU; d++) {
+		if (k[d] == LEFT_LIMITS)
+			limits(c->host, d, dom[d].max, dom[d].min);
+		else if (k[d] == LEFT_LEVEL)
+			assert_int_equal(level(c->host, d), dom[d].initial);
+		else
+			expect_unsubscribed(c, k[d], d);
+	}
+}
+
+static void test_reset_each_kind(void **state)
+{
+	struct rig *c = *state;
+
+	/* The host hands guest1 both domains' devices. */
+	assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, CPU_DEVICE, true), 0);
+	share_gpu(c);
+	reset_two_kinds(c, LEFT_LIMITS, LEFT_LEVEL);
+	reset_two_kinds(c, LEFT_LIMITS_SUB, LEFT_LEVEL_SUB);
+}
+
 static void test_fastchannel(void **state)
 {
 	struct rig *c = *state;
@@ -508,5 +599,6 @@ static const struct rig_cli cli_steps[] = {
 
 TH_MAIN((RIG_SIZES_TEST(setup, SCMI_PROTOCOL_PERF, sizes, 0, 0, 0, 0), RIG_CLI_TEST(cli_steps)),
 	setup, rig_teardown, test_discovery, test_describe_levels_multipart, test_level_and_limits,
-	test_per_agent_requests, test_events, test_reset_agent, test_fastchannel, test_negotiate,
-	test_version_1_0, test_approximate_level, test_client_checks, test_board_errors)
+	test_per_agent_requests, test_events, test_reset_agent, test_reset_each_kind,
+	test_fastchannel, test_negotiate, test_version_1_0, test_approximate_level,
+	test_client_checks, test_board_errors)

@@ -319,6 +319,60 @@ static void test_reset_agent(void **state)
 	assert_int_equal(get_state(c->host, D_MMC), SCMI_POWER_STATE_ON);
 }
 
+/* The kinds of state an agent leaves on a domain, each of which its reset
+ * must find through its own mark (the reset visits marked domains only). */
+enum left { LEFT_REQUEST, LEFT_CHANGED_SUB, LEFT_REQUESTED_SUB };
+
+static notify_fn *const left_notify[] = {
+	[LEFT_CHANGED_SUB] = scmi_power_state_notify,
+	[LEFT_REQUESTED_SUB] = scmi_power_change_requested_notify,
+};
+
+/* guest1 hears nothing of domain d through subscription k: the host moves
+ * d away and back, guest1 subscribing again in between; events to one agent
+ * arrive in order, so its next one must be the way back. */
+static void expect_unsubscribed(struct rig *c, enum left k, uint32_t d)
+{
+	uint32_t back = get_state(c->host, d);
+	uint32_t away = back == SCMI_POWER_STATE_ON ? SCMI_POWER_STATE_OFF : SCMI_POWER_STATE_ON;
+	int n = rig_seen(c, GUEST1, RIG_ANY);
+
+	assert_int_equal(scmi_power_state_set(c->host, d, away, false), 0);
+	assert_int_equal(left_notify[k](c->g1, d, true), 0);
+	assert_int_equal(scmi_power_state_set(c->host, d, back, false), 0);
+	expect_event(wait_seen(c, GUEST1, n + 1),
+		     k == LEFT_CHANGED_SUB ? SCMI_EVENT_POWER_STATE_CHANGED
+					   : SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED,
+		     HOST, d, back);
+}
+
+/* guest1 leaves one kind of state on each of three domains, alone there (so
+ * that no other kind's mark leads the reset to it), and the reset undoes
+ * each: the request (the domain falls back to its initial off) and both
+ * subscriptions. */
+static void test_reset_each_kind(void **state)
+{
+	static const uint32_t dom[] = {
+		[LEFT_REQUEST] = D_GPU,
+		[LEFT_CHANGED_SUB] = D_CPU,
+		[LEFT_REQUESTED_SUB] = D_MMC,
+	};
+	struct rig *c = *state;
+
+	/* The host hands guest1 those domains' devices (their ids). */
+	for (enum left k = LEFT_REQUEST; k <= LEFT_REQUESTED_SUB; k++)
+		assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, dom[k], true),
+				 0);
+	assert_int_equal(scmi_power_state_set(c->g1, D_GPU, SCMI_POWER_STATE_ON, false), 0);
+	assert_int_equal(get_state(c->host, D_GPU), SCMI_POWER_STATE_ON);
+	for (enum left k = LEFT_CHANGED_SUB; k <= LEFT_REQUESTED_SUB; k++)
+		assert_int_equal(left_notify[k](c->g1, dom[k], true), 0);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST1, false), 0);
+	assert_int_equal(get_state(c->host, D_GPU), SCMI_POWER_STATE_OFF);
+	for (enum left k = LEFT_CHANGED_SUB; k <= LEFT_REQUESTED_SUB; k++)
+		expect_unsubscribed(c, k, dom[k]);
+}
+
 static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
@@ -414,5 +468,5 @@ static const struct rig_cli cli_steps[] = {
 TH_MAIN((RIG_SIZES_TEST(setup, SCMI_PROTOCOL_POWER, sizes, 0, 0, 0, 0), RIG_CLI_TEST(cli_steps)),
 	setup, rig_teardown, test_protocol_info, test_domain_attributes, test_state_set_get,
 	test_async_delayed_response, test_async_concurrent, test_reference_counting,
-	test_state_changed_events, test_change_requested_events, test_reset_agent, test_negotiate,
-	test_version_1_0, test_board_errors)
+	test_state_changed_events, test_change_requested_events, test_reset_agent,
+	test_reset_each_kind, test_negotiate, test_version_1_0, test_board_errors)

@@ -18,7 +18,8 @@
  *    domain's range) and a requested level between two is taken as the
  *    next level up inside the limits;
  *  - RESET_AGENT_CONFIGURATION drops the agent's range, request,
- *    subscriptions and negotiated version, and re-arbitrates.
+ *    subscriptions and negotiated version, and re-arbitrates, visiting
+ *    only the domains the agent set or subscribed to (their marks).
  * A domain whose device the agent may not access answers DENIED to every
  * per-domain message. No domain has fastchannels: the attributes bit is
  * clear and PERF_DESCRIBE_FASTCHANNEL answers NOT_SUPPORTED. Level
@@ -63,7 +64,8 @@ struct pf_priv {
 	bool approximate; /* fwkit,approximate-level */
 	unsigned int ndomains;
 	struct pf_domain *d;
-	struct pf_agent *ag; /* every domain's, ndomains x agents, in d's block */
+	struct pf_agent *ag;	 /* every domain's, ndomains x agents, in d's block */
+	struct scmi_marks marks; /* the domains each agent set or subscribed to */
 };
 
 static const uint32_t pf_versions[] = {
@@ -289,6 +291,7 @@ static void pf_limits_set(struct scmi_msg *m)
 	d->ag[ai].has_lim = true;
 	d->ag[ai].lim_max = max;
 	d->ag[ai].lim_min = min;
+	scmi_marks_set(&pp->marks, m->agent->index, (uint32_t)(d - pp->d));
 	pf_update(pp, d, m->agent->id);
 }
 
@@ -323,6 +326,7 @@ static void pf_level_set(struct scmi_msg *m)
 	}
 	d->ag[ai].has_req = true;
 	d->ag[ai].req = lvl;
+	scmi_marks_set(&pp->marks, m->agent->index, (uint32_t)(d - pp->d));
 	pf_update(pp, d, m->agent->id);
 }
 
@@ -336,11 +340,12 @@ static void pf_level_get(struct scmi_msg *m)
 
 static void pf_notify_common(struct scmi_msg *m, bool limits)
 {
+	struct pf_priv *pp = m->priv;
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
 
-	if (d)
-		scmi_msg_subscribe(m, limits ? &d->sub_limits : &d->sub_level,
-				   scmi_msg_in_u32(m, 1), SCMI_PERF_NOTIFY_ENABLE, 0);
+	if (d && scmi_msg_subscribe(m, limits ? &d->sub_limits : &d->sub_level,
+				    scmi_msg_in_u32(m, 1), SCMI_PERF_NOTIFY_ENABLE, 0))
+		scmi_marks_set(&pp->marks, m->agent->index, (uint32_t)(d - pp->d));
 }
 
 static void pf_notify_limits(struct scmi_msg *m)
@@ -392,8 +397,10 @@ static void pf_reset_agent(struct scmi_platform *p, void *priv, unsigned int ai,
 {
 	struct pf_priv *pp = priv;
 
-	for (unsigned int i = 0; i < pp->ndomains; i++) {
-		struct pf_domain *d = &pp->d[i];
+	/* Only the domains the agent left state on: the others' limits,
+	 * level and subscribers do not change. */
+	for (uint32_t id = 0; scmi_marks_take(&pp->marks, ai, &id); id++) {
+		struct pf_domain *d = &pp->d[id];
 
 		scmi_subs_drop(&d->sub_limits, p, agent_id);
 		scmi_subs_drop(&d->sub_level, p, agent_id);
@@ -412,6 +419,7 @@ static void pf_destroy(void *priv)
 		scmi_subs_release(&pp->d[i].sub_limits);
 		scmi_subs_release(&pp->d[i].sub_level);
 	}
+	scmi_marks_release(&pp->marks);
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -500,6 +508,8 @@ static int pf_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	pp->d = d;
 	pp->ag = ag;
 	pp->p = p;
+	if ((ret = scmi_marks_init(&pp->marks, p, pp->ndomains)))
+		return ret;
 	return scmi_module_read_nodes(dt, node, "domain", pp->ndomains, pf_parse_domain, pp);
 }
 

@@ -7,7 +7,8 @@
  * states in the order the board lists them, then off), or the board's
  * initial state while no agent holds a request, so a domain stays on while
  * any agent wants it on. RESET_AGENT_CONFIGURATION drops the agent's
- * requests, subscriptions and negotiated version. Choices:
+ * requests, subscriptions and negotiated version, visiting only the
+ * domains the agent requested or subscribed to (their marks). Choices:
  *  - a domain whose device the agent may not access answers DENIED to every
  *    per-domain message (ids are global, so hiding would leave holes);
  *  - an asynchronous POWER_STATE_SET takes effect at once (the emulated
@@ -51,7 +52,8 @@ struct pd_priv {
 	struct scmi_platform *p;
 	unsigned int ndomains;
 	struct pd_domain *d;
-	struct pd_agent *ag; /* every domain's, ndomains x agents, in d's block */
+	struct pd_agent *ag;	 /* every domain's, ndomains x agents, in d's block */
+	struct scmi_marks marks; /* the domains each agent requested or subscribed to */
 };
 
 static const uint32_t pd_versions[] = {
@@ -198,6 +200,7 @@ static void pd_state_set(struct scmi_msg *m)
 	pd_event(pp, d, SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED, m->agent->id, state, true);
 	d->ag[ai].req = state;
 	d->ag[ai].has_req = true;
+	scmi_marks_set(&pp->marks, m->agent->index, dom);
 	pd_update(pp, d, m->agent->id);
 	if (async && !scmi_msg_delayed_success(m, dom, NULL, 0, d->latency_us))
 		scmi_msg_status(m, SCMI_GENERIC_ERROR);
@@ -213,13 +216,14 @@ static void pd_state_get(struct scmi_msg *m)
 
 static void pd_notify_common(struct scmi_msg *m, bool requested)
 {
+	struct pd_priv *pp = m->priv;
 	struct pd_domain *d = pd_domain_of(m, scmi_msg_in_u32(m, 0));
 
-	if (d)
-		scmi_msg_subscribe(m, requested ? &d->sub_requested : &d->sub_changed,
-				   scmi_msg_in_u32(m, 1), SCMI_POWER_NOTIFY_ENABLE,
-				   (requested ? d->req_notify : d->notify) ? 0
-									   : SCMI_SUBS_NO_EVENT);
+	if (d &&
+	    scmi_msg_subscribe(m, requested ? &d->sub_requested : &d->sub_changed,
+			       scmi_msg_in_u32(m, 1), SCMI_POWER_NOTIFY_ENABLE,
+			       (requested ? d->req_notify : d->notify) ? 0 : SCMI_SUBS_NO_EVENT))
+		scmi_marks_set(&pp->marks, m->agent->index, (uint32_t)(d - pp->d));
 }
 
 static void pd_state_notify(struct scmi_msg *m)
@@ -259,8 +263,10 @@ static void pd_reset_agent(struct scmi_platform *p, void *priv, unsigned int ai,
 {
 	struct pd_priv *pp = priv;
 
-	for (unsigned int i = 0; i < pp->ndomains; i++) {
-		struct pd_domain *d = &pp->d[i];
+	/* Only the domains the agent left state on: the others' aggregate
+	 * and subscribers do not change. */
+	for (uint32_t id = 0; scmi_marks_take(&pp->marks, ai, &id); id++) {
+		struct pd_domain *d = &pp->d[id];
 
 		scmi_subs_drop(&d->sub_changed, p, agent_id);
 		scmi_subs_drop(&d->sub_requested, p, agent_id);
@@ -279,6 +285,7 @@ static void pd_destroy(void *priv)
 		scmi_subs_release(&pp->d[i].sub_changed);
 		scmi_subs_release(&pp->d[i].sub_requested);
 	}
+	scmi_marks_release(&pp->marks);
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -347,6 +354,8 @@ static int pd_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	pp->d = d;
 	pp->ag = ag;
 	pp->p = p;
+	if ((ret = scmi_marks_init(&pp->marks, p, pp->ndomains)))
+		return ret;
 	return scmi_module_read_nodes(dt, node, "domain", pp->ndomains, pd_parse_domain, pp);
 }
 
