@@ -472,13 +472,12 @@ struct left {
 	uint32_t pins[2], npins; /* a group's pins, for settings */
 };
 
-/* Whether the host sees guest1's state on the resource l names (or one of
- * its pins): its own REQUEST refused (then allowed and released again), or
- * the strength. */
-static void expect_left(struct rig *c, const struct left *l, enum scmi_pinctrl_selector_type type,
-			uint32_t id, bool there)
+/* Whether the host sees guest1's hold (its own REQUEST refused, or else
+ * allowed and released again) or settings (the strength) on a pin or group. */
+static void expect_left(struct rig *c, bool hold, enum scmi_pinctrl_selector_type type, uint32_t id,
+			bool there)
 {
-	if (!l->hold) {
+	if (!hold) {
 		assert_int_equal(strength_of(c->host, type, id), there ? 4 : 0);
 		return;
 	}
@@ -489,9 +488,9 @@ static void expect_left(struct rig *c, const struct left *l, enum scmi_pinctrl_s
 
 static void expect_all_left(struct rig *c, const struct left *l, bool there)
 {
-	expect_left(c, l, l->type, l->id, there);
+	expect_left(c, l->hold, l->type, l->id, there);
 	for (uint32_t i = 0; i < l->npins; i++)
-		expect_left(c, l, PIN_TYPE, l->pins[i], there);
+		expect_left(c, l->hold, PIN_TYPE, l->pins[i], there);
 }
 
 /* Each kind of state alone on a resource of its own goes with a reset of
