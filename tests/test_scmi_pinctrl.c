@@ -463,6 +463,62 @@ static void test_reset_agent(void **state)
 	assert_int_equal(v, 2);
 }
 
+/* One kind of state guest1 leaves on a pin or group: a hold (REQUEST), or
+ * settings (a drive strength of 4), which a group's pins take too. */
+struct left {
+	bool hold;
+	enum scmi_pinctrl_selector_type type;
+	uint32_t id;
+	uint32_t pins[2], npins; /* a group's pins, for settings */
+};
+
+/* Whether the host sees guest1's hold (its own REQUEST refused, or else
+ * allowed and released again) or settings (the strength) on a pin or group. */
+static void expect_left(struct rig *c, bool hold, enum scmi_pinctrl_selector_type type, uint32_t id,
+			bool there)
+{
+	if (!hold) {
+		assert_int_equal(strength_of(c->host, type, id), there ? 4 : 0);
+		return;
+	}
+	assert_int_equal(scmi_pinctrl_request(c->host, type, id), there ? -EADDRINUSE : 0);
+	if (!there)
+		assert_int_equal(scmi_pinctrl_release(c->host, type, id), 0);
+}
+
+static void expect_all_left(struct rig *c, const struct left *l, bool there)
+{
+	expect_left(c, l->hold, l->type, l->id, there);
+	for (uint32_t i = 0; i < l->npins; i++)
+		expect_left(c, l->hold, PIN_TYPE, l->pins[i], there);
+}
+
+/* Each kind of state alone on a resource of its own goes with a reset of
+ * guest1: the reset visits only what guest1 marked, so a kind its handler
+ * did not mark would stay. */
+static void test_reset_each_kind(void **state)
+{
+	static const struct left kinds[] = {
+		{ .hold = true, .type = PIN_TYPE, .id = 5 },
+		{ .hold = true, .type = GROUP_TYPE, .id = 0 },
+		{ .type = PIN_TYPE, .id = 4 },
+		{ .type = GROUP_TYPE, .id = 1, .pins = { 2, 3 }, .npins = 2 },
+	};
+	const struct scmi_pinctrl_config four = { SCMI_PIN_DRIVE_STRENGTH, 4 };
+	struct rig *c = *state;
+
+	for (size_t k = 0; k < FW_ARRAY_SIZE(kinds); k++) {
+		const struct left *l = &kinds[k];
+
+		assert_int_equal(l->hold ? scmi_pinctrl_request(c->g1, l->type, l->id)
+					 : configure(c->g1, l->type, l->id, &four, 1),
+				 0);
+		expect_all_left(c, l, true);
+		assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST1, false), 0);
+		expect_all_left(c, l, false);
+	}
+}
+
 /* ------------------------------------------------------------ board */
 
 /* A board with one property of /scmi-platform/pinctrl (or a node below it)
@@ -529,4 +585,4 @@ static const struct rig_cli cli_steps[] = {
 TH_MAIN((RIG_CLI_TEST(cli_steps)), rig_setup, rig_teardown, test_version_and_attributes, test_sizes,
 	test_attributes_and_names, test_list_associations, test_settings_multipart,
 	test_settings_get_configure, test_function_select, test_request_release, test_permissions,
-	test_reset_agent, test_board_errors, test_board_version)
+	test_reset_agent, test_reset_each_kind, test_board_errors, test_board_version)

@@ -527,6 +527,113 @@ static void test_reset_agent(void **state)
 	assert_int_equal(seen(c, GUEST1, 0), 0);
 }
 
+/* The tests below leave one kind of the host's state alone on a sensor and
+ * reset the host (its own RESET_AGENT_CONFIGURATION): the reset visits only
+ * the sensors the host marked, so a kind its handler did not mark would
+ * stay. The configuration's is test_config's. */
+
+/* Agent by reads the file sensor once it says text: a sample that armed
+ * trip points compare with the previous one. */
+static void file_sample(struct rig *c, int by, const char *text)
+{
+	struct scmi_sensor_reading r[8];
+	size_t n;
+
+	write_file(value_file, text);
+	assert_int_equal(scmi_sensor_reading_get(c->ag[by], SCMI_SENSOR_VERSION_3_1, S_FILE, false,
+						 r, 8, &n),
+			 0);
+}
+
+/* The agent's first event is a trip point event with descriptor desc:
+ * events to one agent arrive in order, so none was sent before it. */
+static void expect_first_trip(struct rig *c, int agent, uint32_t desc)
+{
+	struct rig_event e;
+
+	wait_seen(c, agent, SENSOR_TRIP_POINT_EVENT, 1);
+	e = rig_event(c, agent, 0);
+	assert_int_equal(e.evt, SENSOR_TRIP_POINT_EVENT);
+	assert_int_equal(fw_get_le32(e.p + 8), desc);
+}
+
+/* The host's trip point subscription goes: guest1's trip point, crossed
+ * upwards after the reset, reaches guest1 only; the host hears the
+ * crossing downwards it subscribes to afresh for, first. */
+static void test_reset_trip_notify(void **state)
+{
+	struct rig *c = *state;
+
+	write_file(value_file, "0");
+	assert_int_equal(scmi_sensor_trip_point_notify(c->host, S_FILE, true), 0);
+	assert_int_equal(scmi_sensor_trip_point_notify(c->g1, S_FILE, true), 0);
+	assert_int_equal(scmi_sensor_trip_point_config(c->g1, S_FILE, 0, SCMI_SENSOR_TP_BOTH, 50),
+			 0);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	file_sample(c, GUEST1, "100");
+	expect_first_trip(c, GUEST1, SCMI_SENSOR_TP_EVT_ASCENDING | 0);
+	assert_int_equal(scmi_sensor_trip_point_notify(c->host, S_FILE, true), 0);
+	file_sample(c, GUEST1, "0");
+	expect_first_trip(c, HOST, 0);
+	assert_int_equal(seen(c, HOST, SENSOR_TRIP_POINT_EVENT), 1);
+}
+
+/* The host's trip point goes: crossing it after the reset tells guest1
+ * nothing; guest1's first event is its own trip point's. */
+static void test_reset_trip_owner(void **state)
+{
+	struct rig *c = *state;
+
+	write_file(value_file, "0");
+	assert_int_equal(scmi_sensor_trip_point_notify(c->g1, S_FILE, true), 0);
+	assert_int_equal(scmi_sensor_trip_point_config(c->host, S_FILE, 0, SCMI_SENSOR_TP_BOTH, 50),
+			 0);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	file_sample(c, GUEST1, "100");
+	assert_int_equal(
+		scmi_sensor_trip_point_config(c->g1, S_FILE, 1, SCMI_SENSOR_TP_NEGATIVE, 20), 0);
+	file_sample(c, GUEST1, "5");
+	expect_first_trip(c, GUEST1, 1);
+	assert_int_equal(fw_get_le32(rig_event(c, GUEST1, 0).p), GUEST1);
+}
+
+static bool update_of(const struct rig_event *e, const void *id)
+{
+	return fw_get_le32(e->p + 4) == *(const uint32_t *)id;
+}
+
+/* The sensor of the host's i-th event, an update. */
+static uint32_t updated_sensor(struct rig *c, int i)
+{
+	struct rig_event e = rig_event(c, HOST, i);
+
+	assert_int_equal(e.evt, SENSOR_UPDATE);
+	return fw_get_le32(e.p + 4);
+}
+
+/* The host's continuous-update subscription to the constant sensor (every
+ * 10 ms) goes. After the reset the host subscribes to the ramp's (every 50
+ * ms, a later sensor: the updater's pass that sends the ramp's sends a due
+ * constant's first); once one is heard, everything sent before the reset
+ * is, and the next two updates are both the ramp's (the constant's, still
+ * sent, would come between them). */
+static void test_reset_update_notify(void **state)
+{
+	struct rig *c = *state;
+	const uint32_t ramp = S_RAMP;
+
+	assert_int_equal(scmi_sensor_continuous_update_notify(c->host, S_CONST, true), 0);
+	wait_seen(c, HOST, SENSOR_UPDATE, 1);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	rig_forget(c);
+	assert_int_equal(scmi_sensor_continuous_update_notify(c->host, S_RAMP, true), 0);
+	rig_wait_last(c, HOST, SENSOR_UPDATE, update_of, &ramp);
+	rig_forget(c);
+	wait_seen(c, HOST, SENSOR_UPDATE, 2);
+	assert_int_equal(updated_sensor(c, 0), S_RAMP);
+	assert_int_equal(updated_sensor(c, 1), S_RAMP);
+}
+
 /* Permissions are checked on every command: the trusted host takes device 2
  * away from guest1, which then loses the file sensor, and gives it back. */
 static void test_runtime_permissions(void **state)
@@ -759,5 +866,6 @@ static const struct rig_cli cli_steps[] = {
 TH_MAIN((RIG_CLI_TEST(cli_steps)), setup, teardown, test_discovery, test_discovery_errors,
 	test_sizes, test_reading_sync, test_reading_errors, test_reading_async, test_trip_points,
 	test_trip_baseline, test_reading_while_armed, test_continuous_update, test_config,
-	test_reset_agent, test_runtime_permissions, test_negotiate, test_board_versions,
-	test_board_errors, test_hostile_platform)
+	test_reset_agent, test_reset_trip_notify, test_reset_trip_owner, test_reset_update_notify,
+	test_runtime_permissions, test_negotiate, test_board_versions, test_board_errors,
+	test_hostile_platform)

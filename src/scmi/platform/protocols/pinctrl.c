@@ -55,12 +55,21 @@ struct pc_state {
 	struct pc_res *res[3];
 	uint8_t *perm[3]; /* every resource's perm, by type: nres x agents */
 	uint32_t nres[3];
-	int reading; /* during setup: the type whose nodes are read */
+	struct scmi_marks marks[2]; /* by type: the pins and groups each agent held or set */
+	int reading;		    /* during setup: the type whose nodes are read */
 };
 
 static struct pc_state *pc_of(const struct scmi_msg *m)
 {
 	return m->priv;
+}
+
+/* The agent of m has left state (a hold, settings) on r, a pin or group. */
+static void pc_mark(struct scmi_msg *m, uint32_t type, const struct pc_res *r)
+{
+	struct pc_state *s = pc_of(m);
+
+	scmi_marks_set(&s->marks[type], m->agent->index, (uint32_t)(r - s->res[type]));
 }
 
 static bool conf_is_bool(uint32_t t)
@@ -360,11 +369,15 @@ static void pc_settings_configure(struct scmi_msg *m)
 		return;
 	}
 	apply(r, m->agent->id, fn, fn_valid, m->in + 12, n);
+	pc_mark(m, type, r);
 	/* A group's settings are its pins' settings. */
 	if (type == GROUP_TYPE)
-		for (uint32_t i = 0; i < r->nmembers; i++)
-			apply(&s->res[PIN_TYPE][r->members[i]], m->agent->id, fn, fn_valid,
-			      m->in + 12, n);
+		for (uint32_t i = 0; i < r->nmembers; i++) {
+			struct pc_res *pin = &s->res[PIN_TYPE][r->members[i]];
+
+			apply(pin, m->agent->id, fn, fn_valid, m->in + 12, n);
+			pc_mark(m, PIN_TYPE, pin);
+		}
 }
 
 /* The pin or group a REQUEST or RELEASE names (a function is never held),
@@ -391,6 +404,7 @@ static void pc_request(struct scmi_msg *m)
 		return;
 	}
 	r->owner = m->agent->id; /* a second request by the holder is a no-op */
+	pc_mark(m, scmi_msg_in_u32(m, 1), r);
 }
 
 static void pc_release(struct scmi_msg *m)
@@ -439,9 +453,6 @@ static void pc_set_permissions(struct scmi_msg *m)
 		r->owner = 0;
 }
 
-/* Drop what the agent holds and put back the settings it applied. The
- * trusted agent's SET_PERMISSIONS overrides stay: they are permissions, and
- * the hook is not told whether permissions are being reset. */
 /* Pin control 1.0 is the only version, and has NEGOTIATE (SCMI v3.2). */
 static const uint32_t pc_versions[] = { SCMI_PINCTRL_VERSION_1_0 };
 
@@ -460,6 +471,10 @@ static const struct scmi_msg_desc pc_msgs[] = {
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_PINCTRL_VERSION_1_0),
 };
 
+/* Drop what the agent holds and put back the settings it applied, on the
+ * pins and groups it marked. The trusted agent's SET_PERMISSIONS overrides
+ * stay: they are permissions, and the hook is not told whether permissions
+ * are being reset. */
 static void pc_reset_agent(struct scmi_platform *p, void *priv, unsigned int agent_idx,
 			   uint32_t agent_id)
 {
@@ -467,7 +482,7 @@ static void pc_reset_agent(struct scmi_platform *p, void *priv, unsigned int age
 
 	(void)p;
 	for (uint32_t t = PIN_TYPE; t <= GROUP_TYPE; t++)
-		for (uint32_t i = 0; i < s->nres[t]; i++) {
+		for (uint32_t i = 0; scmi_marks_take(&s->marks[t], agent_idx, &i); i++) {
 			struct pc_res *r = &s->res[t][i];
 
 			if (r->owner == agent_id)
@@ -490,6 +505,8 @@ static void pc_destroy(void *priv)
 		free(s->res[t]);
 		free(s->perm[t]);
 	}
+	scmi_marks_release(&s->marks[PIN_TYPE]);
+	scmi_marks_release(&s->marks[GROUP_TYPE]);
 }
 
 /* ------------------------------------------------------------ board */
@@ -577,6 +594,8 @@ static int pc_setup(struct scmi_platform *p, const struct fw_dt *dt, int node, u
 	s->p = p;
 	for (int t = PIN_TYPE; t <= FUNCTION_TYPE && !ret; t++)
 		ret = read_type(s, dt, node, t);
+	for (int t = PIN_TYPE; t <= GROUP_TYPE && !ret; t++)
+		ret = scmi_marks_init(&s->marks[t], p, s->nres[t]);
 	return ret;
 }
 

@@ -90,7 +90,8 @@ struct sensor_state {
 	struct scmi_platform *p;
 	uint32_t version;
 	unsigned int n;
-	struct sensor *s; /* n of them */
+	struct sensor *s;	 /* n of them */
+	struct scmi_marks marks; /* the sensors each agent subscribed to, armed or configured */
 	/* the continuous-update thread */
 	pthread_t thread;
 	bool thread_started;
@@ -105,6 +106,15 @@ static const uint32_t versions[] = { SCMI_SENSOR_VERSION_1_0, SCMI_SENSOR_VERSIO
 static struct sensor_state *st_of(const struct scmi_msg *m)
 {
 	return m->priv;
+}
+
+/* The agent of m has left state on s (a subscription, a trip point, the
+ * configuration), for its reset to visit. */
+static void mark(struct scmi_msg *m, const struct sensor *s)
+{
+	struct sensor_state *st = st_of(m);
+
+	scmi_marks_set(&st->marks, m->agent->index, (uint32_t)(s - st->s));
 }
 
 static void kick(struct sensor_state *st)
@@ -505,8 +515,8 @@ static void sensor_trip_point_notify(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, true);
 
-	if (s)
-		subscribe(m, &s->tp_notify, s->ntrips);
+	if (s && subscribe(m, &s->tp_notify, s->ntrips))
+		mark(m, s);
 }
 
 static void sensor_trip_point_config(struct scmi_msg *m)
@@ -533,6 +543,7 @@ static void sensor_trip_point_config(struct scmi_msg *m)
 	s->trips[tp].value =
 		(int64_t)((uint64_t)scmi_msg_in_u32(m, 2) | (uint64_t)scmi_msg_in_u32(m, 3) << 32);
 	s->trips[tp].owner = m->agent->id;
+	mark(m, s);
 }
 
 /* READING_GET with trip points to compare or an asynchronous answer to
@@ -736,6 +747,7 @@ static void sensor_config_set(struct scmi_msg *m)
 	}
 	s->config = c;
 	s->config_owner = m->agent->id;
+	mark(m, s);
 	s->next_update = 0;
 	kick(st);
 }
@@ -744,8 +756,10 @@ static void sensor_continuous_update_notify(struct scmi_msg *m)
 {
 	struct sensor *s = get_sensor(m, 0, true);
 
-	if (s && subscribe(m, &s->cu_notify, s->nintervals))
+	if (s && subscribe(m, &s->cu_notify, s->nintervals)) {
+		mark(m, s);
 		kick(st_of(m));
+	}
 }
 
 static void sensor_name_get(struct scmi_msg *m)
@@ -808,10 +822,12 @@ static void sensor_reset_agent(struct scmi_platform *p, void *priv, unsigned int
 			       uint32_t agent_id)
 {
 	struct sensor_state *st = priv;
+	bool any = false;
 
-	for (unsigned int k = 0; k < st->n; k++) {
+	for (uint32_t k = 0; scmi_marks_take(&st->marks, agent_idx, &k); k++) {
 		struct sensor *s = &st->s[k];
 
+		any = true;
 		scmi_subs_drop(&s->tp_notify, p, agent_id);
 		scmi_subs_drop(&s->cu_notify, p, agent_id);
 		for (unsigned int t = 0; t < s->ntrips; t++)
@@ -822,7 +838,8 @@ static void sensor_reset_agent(struct scmi_platform *p, void *priv, unsigned int
 		if (s->config_owner == agent_id)
 			restore_config(s);
 	}
-	kick(st);
+	if (any) /* the updater's subscriptions or intervals may have changed */
+		kick(st);
 }
 
 static void sensor_destroy(void *priv)
@@ -837,6 +854,7 @@ static void sensor_destroy(void *priv)
 		scmi_subs_release(&st->s[k].tp_notify);
 		scmi_subs_release(&st->s[k].cu_notify);
 	}
+	scmi_marks_release(&st->marks);
 }
 
 /* ---- the board ---- */
@@ -979,6 +997,8 @@ static int sensor_setup(struct scmi_platform *p, const struct fw_dt *dt, int nod
 				     NULL)))
 		return ret;
 	st->s = s;
+	if ((ret = scmi_marks_init(&st->marks, p, st->n)))
+		return ret;
 	if ((ret = scmi_module_read_nodes(dt, node, "sensor", st->n, parse_sensor, st)))
 		return ret;
 	if (pthread_create(&st->thread, NULL, updater, st)) {
