@@ -344,6 +344,51 @@ static void test_reset_agent(void **state)
 	assert_int_equal(v, 7000000);
 }
 
+/* The event is the CAP_CHANGED arg describes (by, domain, cap). */
+static bool is_cap(const struct rig_event *e, const void *arg)
+{
+	const struct scmi_powercap_event *want = arg;
+	struct scmi_powercap_event out;
+
+	assert_int_equal(scmi_powercap_parse_event(e->evt, e->p, e->len, &out), 0);
+	return e->evt == SCMI_EVENT_POWERCAP_CAP_CHANGED && out.agent_id == want->agent_id &&
+	       out.domain_id == want->domain_id && out.power_cap == want->power_cap;
+}
+
+/* Each kind of state alone on a domain of its own, so that guest1's reset
+ * undoes it through its own mark: a cap request and the PAI, then the two
+ * subscriptions (2 domains: two resets). */
+static void test_reset_agent_each_kind(void **state)
+{
+	struct rig *c = *state;
+	const struct scmi_powercap_event marker = { .agent_id = HOST,
+						    .domain_id = 1,
+						    .power_cap = 2000000 };
+	uint32_t v;
+
+	assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, 0, true), 0);
+	assert_int_equal(scmi_base_set_device_permissions(c->host, GUEST1, 1, true), 0);
+	assert_int_equal(scmi_powercap_cap_set(c->g1, 1, 1000000, false, false, NULL), 0);
+	assert_int_equal(scmi_powercap_pai_set(c->g1, 0, 50000), 0);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST1, false), 0);
+	assert_int_equal(scmi_powercap_cap_get(c->host, 1, &v), 0);
+	assert_int_equal(v, 3000000);
+	assert_int_equal(scmi_powercap_pai_get(c->host, 0, &v), 0);
+	assert_int_equal(v, 10000);
+	/* Forgotten: the host's soc cap, and its gpu cap (a reading outside
+	 * guest1's band), do not reach guest1; the gpu's next CAP_CHANGED,
+	 * which it asked for anew, is its first event. */
+	assert_int_equal(scmi_powercap_cap_notify(c->g1, 0, true), 0);
+	assert_int_equal(scmi_powercap_measurements_notify(c->g1, 1, true, 2000000, 3000000), 0);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, GUEST1, false), 0);
+	assert_int_equal(scmi_powercap_cap_set(c->host, 0, 5000000, false, false, NULL), 0);
+	assert_int_equal(scmi_powercap_cap_set(c->host, 1, 1000000, false, false, NULL), 0);
+	assert_int_equal(scmi_powercap_cap_notify(c->g1, 1, true), 0);
+	assert_int_equal(scmi_powercap_cap_set(c->host, 1, 2000000, false, false, NULL), 0);
+	rig_wait_last(c, GUEST1, RIG_ANY, is_cap, &marker);
+	assert_int_equal(count(c, GUEST1), 1);
+}
+
 /* ------------------------------------------------------------ board */
 
 /* A board with prop of node sub set to val (or deleted) must be refused. */
@@ -416,4 +461,4 @@ TH_MAIN((TH_TESTS(rig_setup, rig_teardown, test_board_errors, test_version_1_0),
 	 RIG_CLI_TEST(cli_steps)),
 	setup, rig_teardown, test_version_and_attributes, test_sizes, test_domain_attributes,
 	test_cap_and_pai, test_async_cap_set, test_arbitration, test_notifications,
-	test_reset_agent)
+	test_reset_agent, test_reset_agent_each_kind)

@@ -292,6 +292,35 @@ static void test_reset_agent(void **state)
 	wait_state(c, GUEST1, VENDOR(3));
 }
 
+/* Each kind of state alone on a domain of its own, so that the reset
+ * undoes it through its own mark: guest1's assert of eth, then the host's
+ * subscription to mmc. */
+static void test_reset_agent_each_kind(void **state)
+{
+	struct rig *c = *state;
+	const struct scmi_reset_client *h = &cls[HOST], *g1 = &cls[GUEST1];
+
+	/* Released: the host's assert pulls the line down anew, so guest1
+	 * hears it before the host's autonomous reset. */
+	assert_int_equal(scmi_reset_assert(g1, ETH), 0);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->ag[HOST], GUEST1, false), 0);
+	assert_int_equal(scmi_reset_notify(g1, ETH, true), 0);
+	assert_int_equal(scmi_reset_domain(h, ETH, SCMI_RESET_EXPLICIT_ASSERT, VENDOR(1)), 0);
+	assert_int_equal(scmi_reset_deassert(h, ETH), 0);
+	assert_int_equal(scmi_reset_domain(h, ETH, SCMI_RESET_AUTONOMOUS, VENDOR(2)), 0);
+	wait_state(c, GUEST1, VENDOR(2));
+	assert_int_equal(rig_seen(c, GUEST1, RIG_ANY), 2);
+	/* Forgotten: guest2's mmc reset does not reach the host, so guest1's
+	 * eth reset, which the host asked for anew, is its first event. */
+	assert_int_equal(scmi_reset_notify(h, MMC, true), 0);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->ag[HOST], HOST, false), 0);
+	assert_int_equal(scmi_reset_domain(&cls[GUEST2], MMC, SCMI_RESET_AUTONOMOUS, VENDOR(3)), 0);
+	assert_int_equal(scmi_reset_notify(h, ETH, true), 0);
+	assert_int_equal(scmi_reset_domain(g1, ETH, SCMI_RESET_AUTONOMOUS, VENDOR(4)), 0);
+	wait_state(c, HOST, VENDOR(4));
+	assert_int_equal(rig_seen(c, HOST, RIG_ANY), 1);
+}
+
 /* ------------------------------------------------------------- versions */
 
 static void test_negotiate(void **state)
@@ -479,4 +508,5 @@ static const struct rig_cli cli_steps[] = {
 
 TH_MAIN((RIG_CLI_TEST(cli_steps)), setup, rig_teardown, test_discovery, test_errors,
 	test_permissions, test_async, test_notifications, test_assert_refcount, test_reset_agent,
-	test_negotiate, test_version1, test_version3, test_hostile_firmware, test_board_errors)
+	test_reset_agent_each_kind, test_negotiate, test_version1, test_version3,
+	test_hostile_firmware, test_board_errors)

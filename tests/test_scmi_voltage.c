@@ -249,6 +249,27 @@ static void test_reset_agent(void **state)
 	assert_int_equal(cfg, OFF);
 }
 
+/* Each kind of state alone on a domain of its own, so that the host's
+ * reset undoes it through its own mark: an "on" vote, a vendor mode, a
+ * level. */
+static void test_reset_agent_each_kind(void **state)
+{
+	struct rig *c = *state;
+	uint32_t cfg;
+	int32_t uv;
+
+	assert_int_equal(scmi_voltage_config_set(c->host, D_GPU, ON), 0);
+	assert_int_equal(scmi_voltage_config_set(c->host, D_MMC, 0x9), 0);
+	assert_int_equal(scmi_voltage_level_set(c->host, D_ETH, false, 1800000), 0);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->host, HOST, false), 0);
+	assert_int_equal(scmi_voltage_config_get(c->host, D_GPU, &cfg), 0);
+	assert_int_equal(cfg, OFF);
+	assert_int_equal(scmi_voltage_config_get(c->g2, D_MMC, &cfg), 0);
+	assert_int_equal(cfg, OFF);
+	assert_int_equal(scmi_voltage_level_get(c->g1, D_ETH, &uv), 0);
+	assert_int_equal(uv, 3300000);
+}
+
 static void test_negotiate(void **state)
 {
 	struct rig *c = *state;
@@ -417,4 +438,5 @@ static const struct rig_cli cli_steps[] = {
 
 TH_MAIN((RIG_CLI_TEST(cli_steps)), rig_setup, rig_teardown, test_discovery, test_discovery_errors,
 	test_sizes, test_levels, test_level_async, test_config_refcount, test_reset_agent,
-	test_negotiate, test_board_versions, test_board_errors, test_hostile_platform)
+	test_reset_agent_each_kind, test_negotiate, test_board_versions, test_board_errors,
+	test_hostile_platform)

@@ -54,6 +54,7 @@ struct pcap_state {
 	struct pcap_dom *doms;
 	struct pcap_agent *ag; /* every domain's, ndoms x agents */
 	uint32_t ndoms;
+	struct scmi_marks marks; /* each agent's domains: capped, PAI set, subscribed to */
 };
 
 static struct pcap_state *st_of(const struct scmi_msg *m)
@@ -245,6 +246,7 @@ static void pcap_cap_set(struct scmi_msg *m)
 		return;
 	}
 	d->ag[idx].req = cap ? cap : PCAP_DISABLE;
+	scmi_marks_set(&s->marks, (unsigned int)idx, id);
 	update_cap(s, id, m->agent->id);
 	if ((flags & SCMI_POWERCAP_CAP_SET_ASYNC) &&
 	    !(flags & SCMI_POWERCAP_CAP_SET_IGNORE_DRESP)) {
@@ -283,6 +285,7 @@ static void pcap_pai_set(struct scmi_msg *m)
 		return;
 	}
 	d->pai_by = m->agent->id;
+	scmi_marks_set(&s->marks, m->agent->index, id);
 	if (pai != d->pai) {
 		d->pai = pai;
 		announce(s, id, m->agent->id, false);
@@ -321,9 +324,9 @@ static void pcap_cap_notify(struct scmi_msg *m)
 {
 	struct pcap_dom *d = notify_target(m);
 
-	if (d)
-		scmi_msg_subscribe(m, &d->cap_notify, scmi_msg_in_u32(m, 1),
-				   SCMI_POWERCAP_NOTIFY_ENABLE, 0);
+	if (d && scmi_msg_subscribe(m, &d->cap_notify, scmi_msg_in_u32(m, 1),
+				    SCMI_POWERCAP_NOTIFY_ENABLE, 0))
+		scmi_marks_set(&st_of(m)->marks, m->agent->index, scmi_msg_in_u32(m, 0));
 }
 
 static void pcap_measurements_notify(struct scmi_msg *m)
@@ -343,6 +346,7 @@ static void pcap_measurements_notify(struct scmi_msg *m)
 		return;
 	d->ag[idx].low = low;
 	d->ag[idx].high = high;
+	scmi_marks_set(&st_of(m)->marks, (unsigned int)idx, scmi_msg_in_u32(m, 0));
 }
 
 /* No domain of fwkit's has fast channels. */
@@ -374,12 +378,15 @@ static const struct scmi_msg_desc pcap_msgs[] = {
 	[SCMI_NEGOTIATE_PROTOCOL_VERSION] = SCMI_MSG_NEGOTIATE(SCMI_POWERCAP_VERSION_2_0),
 };
 
+/* RESET_AGENT_CONFIGURATION on the domains the agent marked: its
+ * subscriptions, its request (the cap is recomputed: only a domain the
+ * agent requested a cap of can move) and the PAI if it set it last. */
 static void pcap_reset_agent(struct scmi_platform *p, void *priv, unsigned int idx,
 			     uint32_t agent_id)
 {
 	struct pcap_state *s = priv;
 
-	for (uint32_t i = 0; i < s->ndoms; i++) {
+	for (uint32_t i = 0; scmi_marks_take(&s->marks, idx, &i); i++) {
 		struct pcap_dom *d = &s->doms[i];
 
 		scmi_subs_drop(&d->cap_notify, p, agent_id);
@@ -404,6 +411,7 @@ static void pcap_destroy(void *priv)
 		scmi_subs_release(&s->doms[i].cap_notify);
 		scmi_subs_release(&s->doms[i].meas_notify);
 	}
+	scmi_marks_release(&s->marks);
 	free(s->ag);
 	free(s->doms);
 }
@@ -501,7 +509,7 @@ static int pcap_setup(struct scmi_platform *p, const struct fw_dt *dt, int node,
 	s->ndoms = n;
 	s->doms = calloc(n, sizeof(*s->doms));
 	s->ag = calloc((size_t)n * scmi_platform_num_agents(p) + 1, sizeof(*s->ag));
-	if (!s->doms || !s->ag)
+	if (!s->doms || !s->ag || scmi_marks_init(&s->marks, p, n))
 		return -ENOMEM;
 	return scmi_module_read_nodes(dt, node, "domain", s->ndoms, read_domain, s);
 }

@@ -37,6 +37,7 @@ struct reset_state {
 	unsigned int ndomains;
 	struct pdomain *domains; /* ndomains of them */
 	bool *held;		 /* every domain's held, ndomains x agents, in the domains' block */
+	struct scmi_marks marks; /* the domains each agent asserted or subscribed to */
 };
 
 static const uint32_t versions[] = { SCMI_RESET_VERSION_1, SCMI_RESET_VERSION_2,
@@ -153,6 +154,7 @@ static void reset_reset(struct scmi_msg *m)
 		bool was = asserted(d);
 
 		set_held(d, (unsigned int)i, true);
+		scmi_marks_set(&s->marks, (unsigned int)i, id);
 		if (!was)
 			emit(m->p, s, id, m->agent->id, state);
 		return;
@@ -165,9 +167,9 @@ static void reset_notify(struct scmi_msg *m)
 {
 	struct pdomain *d = domain_of(m);
 
-	if (d)
-		scmi_msg_subscribe(m, &d->notify, scmi_msg_in_u32(m, 1), SCMI_RESET_NOTIFY_ENABLE,
-				   d->notify_supported ? 0 : SCMI_SUBS_NO_EVENT);
+	if (d && scmi_msg_subscribe(m, &d->notify, scmi_msg_in_u32(m, 1), SCMI_RESET_NOTIFY_ENABLE,
+				    d->notify_supported ? 0 : SCMI_SUBS_NO_EVENT))
+		scmi_marks_set(&st(m)->marks, m->agent->index, scmi_msg_in_u32(m, 0));
 }
 
 static void reset_name_get(struct scmi_msg *m)
@@ -189,14 +191,14 @@ static const struct scmi_msg_desc reset_msgs[] = {
 };
 
 /* RESET_AGENT_CONFIGURATION: the agent's asserts are released (the line
- * deasserts if it was the last holder) and its subscriptions forgotten; the
- * core forgets its negotiated version. */
+ * deasserts if it was the last holder) and its subscriptions forgotten, on
+ * the domains it marked; the core forgets its negotiated version. */
 static void reset_reset_agent(struct scmi_platform *p, void *priv, unsigned int i,
 			      uint32_t agent_id)
 {
 	struct reset_state *s = priv;
 
-	for (unsigned int id = 0; id < s->ndomains; id++) {
+	for (uint32_t id = 0; scmi_marks_take(&s->marks, i, &id); id++) {
 		set_held(&s->domains[id], i, false);
 		scmi_subs_drop(&s->domains[id].notify, p, agent_id);
 	}
@@ -243,6 +245,8 @@ static int reset_setup(struct scmi_platform *p, const struct fw_dt *dt, int node
 		return ret;
 	s->domains = domains;
 	s->held = held;
+	if ((ret = scmi_marks_init(&s->marks, p, s->ndomains)))
+		return ret;
 	/* numbered by reg, each below the number of nodes and once: densely from 0 */
 	return scmi_module_read_nodes(dt, node, "domain", s->ndomains, read_domain_node, s);
 }
@@ -253,6 +257,7 @@ static void reset_destroy(void *priv)
 
 	for (unsigned int id = 0; id < s->ndomains; id++)
 		scmi_subs_release(&s->domains[id].notify);
+	scmi_marks_release(&s->marks);
 }
 
 SCMI_PROTOCOL_MODULE(reset, SCMI_PROTOCOL_RESET, "reset-domains", reset_msgs, versions,

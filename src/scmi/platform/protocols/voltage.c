@@ -49,8 +49,9 @@ struct vdomain {
 struct voltage_state {
 	struct scmi_platform *p;
 	unsigned int n;
-	struct vdomain *d; /* n of them */
-	bool *on;	   /* every domain's on, n x agents, in d's block */
+	struct vdomain *d;	 /* n of them */
+	bool *on;		 /* every domain's on, n x agents, in d's block */
+	struct scmi_marks marks; /* the domains each agent configured or set the level of */
 };
 
 static const uint32_t versions[] = { SCMI_VOLTAGE_VERSION_1_0, SCMI_VOLTAGE_VERSION_2_0,
@@ -150,6 +151,7 @@ static void voltage_config_set(struct scmi_msg *m)
 		return;
 	}
 	set_on(d, (unsigned int)i, c == SCMI_VOLTAGE_ARCH_STATE_ON);
+	scmi_marks_set(&st_of(m)->marks, (unsigned int)i, scmi_msg_in_u32(m, 0));
 	if (c & SCMI_VOLTAGE_CONFIG_VENDOR) {
 		d->vendor = c;
 		d->vendor_owner = m->agent->id;
@@ -196,6 +198,7 @@ static void voltage_level_set(struct scmi_msg *m)
 	}
 	d->level = uv;
 	d->level_owner = m->agent->id;
+	scmi_marks_set(&st_of(m)->marks, m->agent->index, scmi_msg_in_u32(m, 0));
 	if (!(flags & SCMI_VOLTAGE_LEVEL_SET_ASYNC))
 		return;
 	/* VOLTAGE_LEVEL_SET_COMPLETE: status, domain_id, voltage_level. */
@@ -239,7 +242,7 @@ static void voltage_reset_agent(struct scmi_platform *p, void *priv, unsigned in
 {
 	struct voltage_state *st = priv;
 
-	for (unsigned int k = 0; k < st->n; k++) {
+	for (uint32_t k = 0; scmi_marks_take(&st->marks, i, &k); k++) {
 		struct vdomain *d = &st->d[k];
 
 		set_on(d, i, false);
@@ -349,10 +352,19 @@ static int voltage_setup(struct scmi_platform *p, const struct fw_dt *dt, int no
 		return ret;
 	st->d = d;
 	st->on = on;
+	if ((ret = scmi_marks_init(&st->marks, p, st->n)))
+		return ret;
 	return scmi_module_read_nodes(dt, node, "domain", st->n, parse_domain, st);
 }
 
+static void voltage_destroy(void *priv)
+{
+	struct voltage_state *st = priv;
+
+	scmi_marks_release(&st->marks);
+}
+
 SCMI_PROTOCOL_MODULE(voltage, SCMI_PROTOCOL_VOLTAGE, "voltage-domains", voltage_msgs, versions,
-		     struct voltage_state, voltage_setup, voltage_reset_agent, NULL, NULL,
-		     SCMI_MODULE_ITEMS(struct voltage_state, d), 0, SCMI_VOLTAGE_VERSION_1_0,
+		     struct voltage_state, voltage_setup, voltage_reset_agent, voltage_destroy,
+		     NULL, SCMI_MODULE_ITEMS(struct voltage_state, d), 0, SCMI_VOLTAGE_VERSION_1_0,
 		     SCMI_VOLTAGE_VERSION_2_0, SCMI_VOLTAGE_VERSION_2_1);
