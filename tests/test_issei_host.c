@@ -470,6 +470,40 @@ static void test_reset_waits_for_engine_read(void **state)
 	assert_int_equal(rig_roundtrip(c->a, "again", 5, buf, sizeof(buf)), 5);
 }
 
+static int fw_stop_call(void *fw, uint64_t v)
+{
+	(void)v;
+	issei_fw_stop(fw);
+	return 0;
+}
+
+/*
+ * An engine held inside its h2f read is stopped: the stop wakes it (it
+ * would otherwise wait out the hold, longer than the test's deadline), the
+ * engine leaves the DMA gate without reading the message (it never handles
+ * it) and its thread is gone, so the engine starts again and the host
+ * recovers on it.
+ */
+static void test_fw_stop_releases_held_read(void **state)
+{
+	struct conn *c = *state;
+	struct issei_rig *r = &c->r;
+	struct issei_fw_stats st, after;
+
+	issei_fw_get_stats(r->fw, &st);
+	assert_int_equal(rig_inject(r, ISSEI_FW_FAULT_HOLD_DMA, 2 * RIG_WAIT_MS, 1), 0);
+	assert_int_equal(issei_write(c->a, "held", 4, RIG_WAIT_MS), 4);
+	assert_int_equal(issei_fw_wait_stat(r->fw, offsetof(struct issei_fw_stats, faults_fired),
+					    st.faults_fired + 1, RIG_WAIT_MS),
+			 0);
+	th_call_by(fw_stop_call, r->fw, 0, fw_deadline(RIG_WAIT_MS * (int64_t)FW_NSEC_PER_MSEC));
+	assert_int_equal(hw_word_load(r->heci->dma_busy), HECI_DMA_IDLE);
+	issei_fw_get_stats(r->fw, &after);
+	assert_int_equal(after.client_msgs, st.client_msgs);
+	assert_int_equal(issei_fw_start(r->fw), 0);
+	check_recovered(r, c->a);
+}
+
 static void test_32_clients(void **state)
 {
 	struct issei_fw_config cfg;
@@ -491,13 +525,6 @@ static void test_32_clients(void **state)
 	assert_int_equal(fc[31].id, 32);
 	assert_int_equal(fc[31].mtu, 131);
 	rig_down(&r);
-}
-
-static int fw_stop_call(void *fw, uint64_t v)
-{
-	(void)v;
-	issei_fw_stop(fw);
-	return 0;
 }
 
 /* The host can write every word of the doorbell page it shares with the
@@ -523,7 +550,8 @@ static void test_fw_stop_with_zeroed_sleepers(void **state)
 }
 
 TH_MAIN((TH_TESTS(setup, teardown, test_double_reply_disconnects, test_reply_over_mtu_disconnects,
-		  test_restart_after_stop, test_reset_waits_for_engine_read)),
+		  test_restart_after_stop, test_reset_waits_for_engine_read,
+		  test_fw_stop_releases_held_read)),
 	NULL, NULL, test_enumerate, test_reset_on_start_status, test_reset_on_bad_start,
 	test_reset_on_bad_clients, test_reset_on_unknown_bus_cmd, test_reset_on_bad_setup,
 	test_reset_on_step_timeouts, test_reset_on_skipped_client_req, test_reset_on_bad_length,

@@ -8,7 +8,11 @@
  * killed under a connected host, which ends in the driver's DISABLED; a
  * hostile host offering DMA memory it truncates (refused, the engine lives
  * on), and opens against silent, stopped and busy engines, which end at
- * their deadline. Readiness and stop go through pipes, never through sleeps.
+ * their deadline. The DMA gate across processes: a host reset waits for the
+ * engine process to leave its read, an engine that never leaves costs the
+ * reset a bounded wait, and a host dying while the engine holds its read
+ * does not keep the engine from the next host. Readiness and stop go
+ * through pipes, never through sleeps.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +24,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -343,6 +348,186 @@ static void test_open_deadlines(void **state)
 	assert_int_equal(child_stop(&c), 0);
 }
 
+/* ------------------------------------------------- the DMA gate across processes */
+
+/* An engine configuration whose first h2f read (the START request) holds
+ * inside the DMA gate until a host reset or a stop, longer than any
+ * deadline here. */
+static void hold_cfg(struct issei_fw_config *cfg)
+{
+	issei_fw_config_default(cfg);
+	cfg->faults[cfg->n_faults++] = (struct issei_fw_fault){ .kind = ISSEI_FW_FAULT_HOLD_DMA,
+								.arg = 2 * RIG_WAIT_MS,
+								.count = 1 };
+}
+
+/* The gate word as the host sees it, in the register page the engine
+ * process shares. */
+static _Atomic uint32_t *gate_word(struct issei_remote *r)
+{
+	return issei_remote_heci(r)->dma_busy;
+}
+
+/* A started host on the engine at path, once the engine is held inside its
+ * read (0); the host times no step out meanwhile. No assertion: forked
+ * hosts call it too. */
+static int held_host(const char *path, struct issei_remote **r)
+{
+	static const struct issei_timeouts to = { .step_ms = RIG_WAIT_MS };
+
+	if (issei_remote_open(path, &to, soon(), r))
+		return -1;
+	if (issei_start(issei_remote_device(*r)) ||
+	    hw_word_wait(gate_word(*r), HECI_DMA_IDLE, soon(), HW_WAIT_SLEEP)) {
+		issei_remote_close(*r);
+		return -1;
+	}
+	return 0;
+}
+
+static int stop_host(void *dev, uint64_t v)
+{
+	(void)v;
+	issei_stop(dev);
+	return 0;
+}
+
+/*
+ * The engine process, held inside its read, is stopped (SIGSTOP), so only
+ * the host can still write the gate word: the host's reset marks the word
+ * and sleeps on it instead of clearing the area under the read, and returns
+ * once the engine, let go, has left. Without the wait the host never marks
+ * the word and the reset returns with the engine still inside.
+ */
+static void test_reset_waits_for_remote_read(void **state)
+{
+	struct issei_fw_config cfg;
+	struct issei_remote *r;
+	struct th_call stop;
+	struct child c;
+	uint32_t marked;
+	int st, ret;
+
+	(void)state;
+	hold_cfg(&cfg);
+	child_start(&c, &cfg);
+	assert_int_equal(held_host(c.path, &r), 0);
+	assert_int_equal(kill(c.pid, SIGSTOP), 0);
+	assert_int_equal(waitpid(c.pid, &st, WUNTRACED), c.pid);
+	assert_true(WIFSTOPPED(st));
+	th_call_start(&stop, stop_host, issei_remote_device(r), 0);
+	ret = hw_word_wait(gate_word(r), HECI_DMA_BUSY, soon(), HW_WAIT_SLEEP);
+	marked = hw_word_load(gate_word(r));
+	/* Let the engine go before any assertion, so a failure leaves no
+	 * stopped process behind. */
+	assert_int_equal(kill(c.pid, SIGCONT), 0);
+	assert_int_equal(ret, 0);
+	assert_int_equal(marked, HECI_DMA_WAITED);
+	assert_int_equal(th_call_join(&stop), 0);
+	assert_int_equal(hw_word_load(gate_word(r)), HECI_DMA_IDLE);
+	issei_remote_close(r);
+	assert_int_equal(child_stop(&c), 0);
+}
+
+/* A hostile peer of the register page: whenever the host marks the gate
+ * word, it marks it busy again, for ten seconds at most. */
+static void remark_busy(_Atomic uint32_t *w)
+{
+	uint64_t end = soon();
+
+	while (fw_remaining(end)) {
+		hw_word_store(w, HECI_DMA_BUSY);
+		hw_word_wait(w, HECI_DMA_BUSY, end, HW_WAIT_SLEEP);
+	}
+	_exit(0);
+}
+
+/*
+ * An engine process killed inside its read never leaves the gate; with a
+ * hostile process beside it, the word is marked busy again each time the
+ * host writes it. Either way the host's reset gives up after
+ * HECI_DMA_STOP_MS with a warning and the stop ends: the test's deadline
+ * turns a hang into a failure.
+ */
+static void test_remote_engine_never_leaves(void **state)
+{
+	uint64_t bound = fw_deadline((HECI_DMA_STOP_MS + RIG_WAIT_MS) * (int64_t)FW_NSEC_PER_MSEC);
+	struct issei_fw_config cfg;
+	struct issei_remote *r;
+	struct child c;
+	pid_t hostile = -1;
+
+	(void)state;
+	hold_cfg(&cfg);
+	for (int with_hostile = 0; with_hostile < 2; with_hostile++) {
+		child_start(&c, &cfg);
+		assert_int_equal(held_host(c.path, &r), 0);
+		if (with_hostile) {
+			hostile = fork();
+			assert_true(hostile >= 0);
+			if (hostile == 0)
+				remark_busy(gate_word(r));
+		}
+		assert_int_equal(kill(c.pid, SIGKILL), 0);
+		assert_int_equal(th_exit_status(c.pid), 128 + SIGKILL);
+		close(c.stop_w);
+		unlink(c.path);
+		th_log_capture();
+		th_call_by(stop_host, issei_remote_device(r), 0, bound);
+		assert_true(th_log_contains("still in a DMA access"));
+		th_log_release();
+		if (with_hostile) {
+			kill(hostile, SIGKILL);
+			th_exit_status(hostile);
+		}
+		issei_remote_close(r);
+	}
+}
+
+/* A host process that brings the engine at path into its held read, says
+ * so on sock, and waits there until it is killed (or the test is gone). */
+static int dying_host(const char *path, int sock)
+{
+	struct issei_remote *r;
+	char b;
+
+	if (held_host(path, &r) || write(sock, "h", 1) != 1)
+		return 2;
+	return read(sock, &b, 1) < 0 ? 2 : 1;
+}
+
+/*
+ * A host killed while the engine holds its read hangs up without a reset:
+ * the engine process stops that engine at once (the hold outlasts the next
+ * host's open deadline) and serves the next host.
+ */
+static void test_host_dies_while_engine_holds(void **state)
+{
+	struct issei_fw_config cfg;
+	struct child c;
+	int sv[2];
+	pid_t host;
+	char b;
+
+	(void)state;
+	hold_cfg(&cfg);
+	child_start(&c, &cfg);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	host = fork();
+	assert_true(host >= 0);
+	if (host == 0) {
+		close(sv[0]);
+		_exit(dying_host(c.path, sv[1]));
+	}
+	close(sv[1]);
+	assert_int_equal(read(sv[0], &b, 1), 1);
+	assert_int_equal(kill(host, SIGKILL), 0);
+	assert_int_equal(th_exit_status(host), 128 + SIGKILL);
+	close(sv[0]);
+	host_round(c.path);
+	assert_int_equal(child_stop(&c), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +536,9 @@ int main(void)
 		cmocka_unit_test(test_firmware_killed),
 		cmocka_unit_test(test_host_truncates_dma),
 		cmocka_unit_test(test_open_deadlines),
+		cmocka_unit_test(test_reset_waits_for_remote_read),
+		cmocka_unit_test(test_remote_engine_never_leaves),
+		cmocka_unit_test(test_host_dies_while_engine_holds),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

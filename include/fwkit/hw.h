@@ -109,6 +109,12 @@ enum hw_wait_mode {
  * passes. Returns 0 when it changed, -ETIMEDOUT otherwise.
  */
 int hw_word_wait(_Atomic uint32_t *w, uint32_t old, uint64_t deadline, enum hw_wait_mode mode);
+/* The same, and -ECANCELED once *cancel (the waiter's own flag, in private
+ * memory) is set: how a stop ends a wait on a word a peer shares. The stop
+ * wakes the word with hw_word_wake; a waiter that slept anyway sees the
+ * flag within HW_WAIT_SLICE_NS. */
+int hw_word_wait_cancel(_Atomic uint32_t *w, uint32_t old, uint64_t deadline,
+			enum hw_wait_mode mode, const atomic_bool *cancel);
 /* Wake every sleeper on w (after the store that changed it). */
 void hw_word_wake(_Atomic uint32_t *w);
 

@@ -96,6 +96,10 @@ uint32_t heci_hrst_seq(struct issei_heci *h);
 bool heci_fw_dma_begin(struct issei_heci *h, uint32_t seq);
 void heci_fw_dma_end(struct issei_heci *h);
 #define HECI_DMA_STOP_MS 1000
+/* The values of HECI_REG_DMA_BUSY, which an engine in another process reads
+ * and writes too: outside a DMA access, inside one, inside one while the
+ * host sleeps on the word until it is left. */
+enum heci_dma_gate { HECI_DMA_IDLE, HECI_DMA_BUSY, HECI_DMA_WAITED };
 
 /* ------------------------------------------------- host hardware operations */
 

@@ -53,6 +53,9 @@ int issei_local_open(const struct issei_fw_config *cfg, const struct issei_timeo
 /* The in-process engine of issei_local_open (to inject faults), or NULL. */
 struct issei_fw *issei_remote_engine(struct issei_remote *r);
 struct issei_device *issei_remote_device(struct issei_remote *r);
+/* The host's view of the virtual HECI device (its registers are shared with
+ * the engine), for tools and tests that look at the device itself. */
+struct issei_heci *issei_remote_heci(struct issei_remote *r);
 /* The firmware's name and kind for a client UUID; false when it gave none. */
 bool issei_remote_client_name(struct issei_remote *r, const uint8_t uuid[ISSEI_UUID_LEN],
 			      char name[ISSEI_FW_NAME_LEN], char kind[ISSEI_FW_KIND_LEN]);

@@ -96,8 +96,14 @@ static int wait_sleep(_Atomic uint32_t *w, uint32_t old, uint64_t deadline,
 
 int hw_word_wait(_Atomic uint32_t *w, uint32_t old, uint64_t deadline, enum hw_wait_mode mode)
 {
-	return mode == HW_WAIT_POLL ? wait_poll(w, old, deadline, NULL)
-				    : wait_sleep(w, old, deadline, NULL);
+	return hw_word_wait_cancel(w, old, deadline, mode, NULL);
+}
+
+int hw_word_wait_cancel(_Atomic uint32_t *w, uint32_t old, uint64_t deadline,
+			enum hw_wait_mode mode, const atomic_bool *cancel)
+{
+	return mode == HW_WAIT_POLL ? wait_poll(w, old, deadline, cancel)
+				    : wait_sleep(w, old, deadline, cancel);
 }
 
 void hw_word_wake(_Atomic uint32_t *w)

@@ -205,6 +205,13 @@ static void raise_host_irq(struct issei_fw *fw)
 	heci_fw_csr_update(fw->heci, HECI_CSR_IG, 0);
 }
 
+/* Into the DMA gate, unless the host reset the device since the engine
+ * looked, or the engine is stopping: a stopping engine starts no access. */
+static bool dma_enter(struct issei_fw *fw)
+{
+	return !atomic_load(&fw->stop) && heci_fw_dma_begin(fw->heci, fw->seen_rst);
+}
+
 /* Try to move the queue head into the f2h slot; true when it did. */
 static bool send_one(struct issei_fw *fw)
 {
@@ -216,7 +223,7 @@ static bool send_one(struct issei_fw *fw)
 	m = &fw->outq[fw->outq_head];
 	if (m->not_before && fw_now_ns() < m->not_before)
 		return false;
-	if (!heci_fw_dma_begin(fw->heci, fw->seen_rst))
+	if (!dma_enter(fw))
 		return false;
 	if (m->raw) {
 		uint8_t hdr[HAM_MSG_HDR_LEN];
@@ -410,14 +417,20 @@ static void answer_client(struct issei_fw *fw, const struct ham_message_header *
 	enqueue(fw, &h, out);
 }
 
-/* HOLD_DMA: a slow engine, still reading when the host resets it. */
-static void hold_in_dma(struct issei_fw *fw)
+/*
+ * HOLD_DMA: a slow engine, still reading when the host resets it. A stop
+ * ends the hold too (the engine's own flag, not the shared latch), and a
+ * stopped engine leaves its read without touching the area: false.
+ */
+static bool hold_in_dma(struct issei_fw *fw)
 {
 	uint32_t ms;
 
 	if (fault_take(fw, ISSEI_FW_FAULT_HOLD_DMA, &ms))
-		hw_word_wait(fw->heci->hrst_seq, fw->seen_rst,
-			     fw_deadline((int64_t)ms * FW_NSEC_PER_MSEC), HW_WAIT_SLEEP);
+		hw_word_wait_cancel(fw->heci->hrst_seq, fw->seen_rst,
+				    fw_deadline((int64_t)ms * FW_NSEC_PER_MSEC), HW_WAIT_SLEEP,
+				    &fw->stop);
+	return !atomic_load(&fw->stop);
 }
 
 /*
@@ -440,9 +453,12 @@ static bool consume_one(struct issei_fw *fw)
 		fw->no_consume = true;
 		return false;
 	}
-	if (!heci_fw_dma_begin(fw->heci, fw->seen_rst))
+	if (!dma_enter(fw))
 		return false;
-	hold_in_dma(fw);
+	if (!hold_in_dma(fw)) {
+		heci_fw_dma_end(fw->heci);
+		return false;
+	}
 	ret = issei_dma_get(&fw->dma, ISSEI_DMA_H2F, &h, &buf);
 	if (ret != -ENODATA && fault_take(fw, ISSEI_FW_FAULT_LATE_RELEASE, NULL)) {
 		issei_dma_unget(&fw->dma, ISSEI_DMA_H2F);
@@ -692,6 +708,8 @@ void issei_fw_stop(struct issei_fw *fw)
 		return;
 	atomic_store(&fw->stop, true);
 	hw_doorbell_kick(&fw->heci->fw_ring);
+	/* An engine held inside its read sleeps on the reset latch. */
+	hw_word_wake(fw->heci->hrst_seq);
 	pthread_join(fw->thread, NULL);
 	fw->running = false;
 	outq_clear(fw);

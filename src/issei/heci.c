@@ -163,11 +163,9 @@ static void raise_irq(_Atomic uint32_t *peer_csr, struct hw_doorbell *peer_line)
  * orders the engine's last copy before the host's clear. The engine only
  * makes the wake-up system call when the host said it sleeps.
  */
-enum { DMA_IDLE, DMA_BUSY, DMA_WAITED };
-
 bool heci_fw_dma_begin(struct issei_heci *h, uint32_t seq)
 {
-	atomic_store(h->dma_busy, DMA_BUSY);
+	atomic_store(h->dma_busy, HECI_DMA_BUSY);
 	if (atomic_load(h->hrst_seq) == seq)
 		return true;
 	heci_fw_dma_end(h);
@@ -176,7 +174,7 @@ bool heci_fw_dma_begin(struct issei_heci *h, uint32_t seq)
 
 void heci_fw_dma_end(struct issei_heci *h)
 {
-	if (atomic_exchange(h->dma_busy, DMA_IDLE) == DMA_WAITED)
+	if (atomic_exchange(h->dma_busy, HECI_DMA_IDLE) == HECI_DMA_WAITED)
 		hw_word_wake(h->dma_busy);
 }
 
@@ -187,15 +185,15 @@ static void dma_stop(struct issei_heci *h)
 
 	/* The word is in a region the engine may share from another process:
 	 * a peer that never lets go costs one bounded wait, never a hang. */
-	while ((busy = atomic_load(h->dma_busy)) != DMA_IDLE) {
+	while ((busy = atomic_load(h->dma_busy)) != HECI_DMA_IDLE) {
 		if (!fw_remaining(deadline)) {
 			fw_warn("issei: engine still in a DMA access %u ms after reset",
 				HECI_DMA_STOP_MS);
 			return;
 		}
-		if (busy == DMA_WAITED ||
-		    atomic_compare_exchange_strong(h->dma_busy, &busy, DMA_WAITED))
-			hw_word_wait(h->dma_busy, DMA_WAITED, deadline, HW_WAIT_SLEEP);
+		if (busy == HECI_DMA_WAITED ||
+		    atomic_compare_exchange_strong(h->dma_busy, &busy, HECI_DMA_WAITED))
+			hw_word_wait(h->dma_busy, HECI_DMA_WAITED, deadline, HW_WAIT_SLEEP);
 	}
 }
 

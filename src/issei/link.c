@@ -240,6 +240,11 @@ struct issei_device *issei_remote_device(struct issei_remote *r)
 	return r->dev;
 }
 
+struct issei_heci *issei_remote_heci(struct issei_remote *r)
+{
+	return r->heci;
+}
+
 bool issei_remote_client_name(struct issei_remote *r, const uint8_t uuid[ISSEI_UUID_LEN],
 			      char name[ISSEI_FW_NAME_LEN], char kind[ISSEI_FW_KIND_LEN])
 {
