@@ -184,11 +184,11 @@ static void test_reset_keeps_other_agents(void **state)
 
 	for (uint32_t id = 1; id <= 3; id++)
 		assert_true(scmi_msg_subscribe(msg_from(r, id), &s, 1, 1, 0));
-	scmi_subs_drop(&s, r->p, 2);
+	scmi_subs_drop(&s, 1); /* agent 2 */
 	assert_true(scmi_subs_has(&s, 0));
 	assert_false(scmi_subs_has(&s, 1));
 	assert_true(scmi_subs_has(&s, 2));
-	scmi_subs_drop(&s, r->p, 77); /* no such agent: nothing changes */
+	scmi_subs_drop(&s, 77); /* not subscribed: nothing changes */
 	assert_int_equal(s.n, 2);
 	assert_false(scmi_subs_has(&s, 40));
 	scmi_subs_release(&s);
@@ -219,7 +219,7 @@ static void test_notify_subscribers(void **state)
 	expect_posts(r, 0, 1, 0);
 	/* Nobody subscribed: nothing is sent. */
 	for (uint32_t id = 1; id <= 3; id++)
-		scmi_subs_drop(&s, r->p, id);
+		scmi_subs_drop(&s, id - 1);
 	scmi_platform_notify_subs(r->p, &s, DEV_SHARED, PROTO, 0, ev, sizeof(ev), 0);
 	expect_posts(r, 0, 0, 0);
 	scmi_subs_release(&s);
@@ -297,6 +297,34 @@ static void test_module_ids(void **state)
 	scmi_module_ids_release(&ids);
 }
 
+/* An agent's marks come back once each, ascending, across words, and
+ * leave the other agents' alone; taking them clears them. */
+static void test_marks(void **state)
+{
+	struct rig *r = *state;
+	static const uint32_t want[] = { 0, 63, 64, 130, 199 };
+	struct scmi_marks mk;
+	uint32_t id = 0;
+
+	assert_int_equal(scmi_marks_init(&mk, r->p, 200), 0);
+	for (size_t k = FW_ARRAY_SIZE(want); k--;) {
+		scmi_marks_set(&mk, 1, want[k]);
+		scmi_marks_set(&mk, 1, want[k]); /* twice: still one */
+	}
+	scmi_marks_set(&mk, 2, 5);
+	assert_false(scmi_marks_take(&mk, 0, &id)); /* none of agent 0's */
+	for (size_t k = 0; k < FW_ARRAY_SIZE(want); k++, id++) {
+		assert_true(scmi_marks_take(&mk, 1, &id));
+		assert_int_equal(id, want[k]);
+	}
+	assert_false(scmi_marks_take(&mk, 1, &id));
+	id = 0;
+	assert_false(scmi_marks_take(&mk, 1, &id)); /* taken: gone */
+	assert_true(scmi_marks_take(&mk, 2, &id));
+	assert_int_equal(id, 5);
+	scmi_marks_release(&mk);
+}
+
 /* Every test on a fresh platform. */
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -313,6 +341,7 @@ int main(void)
 		TEST(test_registry_version),
 		TEST(test_registry_cannot_register),
 		TEST(test_module_ids),
+		TEST(test_marks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

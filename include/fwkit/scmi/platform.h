@@ -386,8 +386,9 @@ static inline bool scmi_subs_any(const struct scmi_subs *s)
 	return s->n != 0;
 }
 bool scmi_subs_has(const struct scmi_subs *s, unsigned int agent_index);
-/* RESET_AGENT_CONFIGURATION of agent_id drops its subscription. */
-void scmi_subs_drop(struct scmi_subs *s, struct scmi_platform *p, uint32_t agent_id);
+/* RESET_AGENT_CONFIGURATION of the agent of index agent_index (the reset
+ * hook's) drops its subscription. */
+void scmi_subs_drop(struct scmi_subs *s, unsigned int agent_index);
 void scmi_subs_release(struct scmi_subs *s);
 
 enum {
@@ -404,8 +405,10 @@ enum {
  * resource the agent no longer has state on only costs a visit.
  */
 struct scmi_marks {
-	uint64_t *bits; /* per agent index, words of resource bits */
-	size_t words;	/* per agent */
+	uint64_t *bits;	 /* per agent index, words of resource bits */
+	uint32_t *count; /* per agent index, its bits set: a reset of an agent
+			  * that left nothing costs no scan */
+	size_t words;	 /* per agent */
 };
 
 /* For a setup: room for every agent of the platform and nres resources.
@@ -414,7 +417,11 @@ int scmi_marks_init(struct scmi_marks *mk, const struct scmi_platform *p, uint32
 void scmi_marks_release(struct scmi_marks *mk);
 static inline void scmi_marks_set(struct scmi_marks *mk, unsigned int agent_index, uint32_t id)
 {
-	mk->bits[agent_index * mk->words + id / 64] |= 1ull << (id % 64);
+	uint64_t *w = &mk->bits[agent_index * mk->words + id / 64];
+	const uint64_t bit = 1ull << (id % 64);
+
+	mk->count[agent_index] += !(*w & bit);
+	*w |= bit;
 }
 /* The agent's next marked resource from *id on, its mark cleared: true
  * with *id set to it, or false when none is left. Walks as

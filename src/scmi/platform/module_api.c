@@ -127,21 +127,31 @@ int scmi_marks_init(struct scmi_marks *mk, const struct scmi_platform *p, uint32
 {
 	const size_t words = (nres + 63) / 64, agents = scmi_platform_num_agents(p);
 
-	mk->words = words;
-	mk->bits = words && agents ? calloc(agents * words, sizeof(*mk->bits)) : NULL;
-	return !words || !agents || mk->bits ? 0 : -ENOMEM;
+	*mk = (struct scmi_marks){ .words = words };
+	if (!words || !agents)
+		return 0;
+	mk->bits = calloc(agents * words, sizeof(*mk->bits));
+	mk->count = mk->bits ? calloc(agents, sizeof(*mk->count)) : NULL;
+	if (mk->count)
+		return 0;
+	scmi_marks_release(mk);
+	return -ENOMEM;
 }
 
 void scmi_marks_release(struct scmi_marks *mk)
 {
 	free(mk->bits);
+	free(mk->count);
 	*mk = (struct scmi_marks){ 0 };
 }
 
 bool scmi_marks_take(struct scmi_marks *mk, unsigned int agent_index, uint32_t *id)
 {
-	uint64_t *row = mk->bits + agent_index * mk->words;
+	uint64_t *row;
 
+	if (!mk->count || !mk->count[agent_index])
+		return false;
+	row = mk->bits + agent_index * mk->words;
 	for (size_t w = *id / 64; w < mk->words; w++) {
 		uint64_t bits = row[w] & (w == *id / 64 ? ~0ull << (*id % 64) : ~0ull);
 
@@ -149,6 +159,7 @@ bool scmi_marks_take(struct scmi_marks *mk, unsigned int agent_index, uint32_t *
 			const unsigned int b = (unsigned int)__builtin_ctzll(bits);
 
 			row[w] &= ~(1ull << b);
+			mk->count[agent_index]--;
 			*id = (uint32_t)(w * 64 + b);
 			return true;
 		}
@@ -156,12 +167,9 @@ bool scmi_marks_take(struct scmi_marks *mk, unsigned int agent_index, uint32_t *
 	return false;
 }
 
-void scmi_subs_drop(struct scmi_subs *s, struct scmi_platform *p, uint32_t agent_id)
+void scmi_subs_drop(struct scmi_subs *s, unsigned int agent_index)
 {
-	int i = scmi_platform_agent_index(p, agent_id);
-
-	if (i >= 0)
-		subs_del(s, (unsigned int)i);
+	subs_del(s, agent_index);
 }
 
 void scmi_subs_release(struct scmi_subs *s)

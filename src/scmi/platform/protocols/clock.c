@@ -494,8 +494,8 @@ static void clock_reset_agent(struct scmi_platform *p, void *priv, unsigned int 
 		struct pclock *c = &s->clocks[id];
 
 		set_held(c, i, false);
-		scmi_subs_drop(&c->notify[0], p, agent_id);
-		scmi_subs_drop(&c->notify[1], p, agent_id);
+		scmi_subs_drop(&c->notify[0], i);
+		scmi_subs_drop(&c->notify[1], i);
 		if (c->parent_owner == (int)i) {
 			c->parent = c->boot_parent;
 			c->parent_owner = NO_AGENT;

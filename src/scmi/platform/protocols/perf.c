@@ -402,8 +402,8 @@ static void pf_reset_agent(struct scmi_platform *p, void *priv, unsigned int ai,
 	for (uint32_t id = 0; scmi_marks_take(&pp->marks, ai, &id); id++) {
 		struct pf_domain *d = &pp->d[id];
 
-		scmi_subs_drop(&d->sub_limits, p, agent_id);
-		scmi_subs_drop(&d->sub_level, p, agent_id);
+		scmi_subs_drop(&d->sub_limits, ai);
+		scmi_subs_drop(&d->sub_level, ai);
 		if (d->ag[ai].has_req || d->ag[ai].has_lim) {
 			d->ag[ai].has_req = d->ag[ai].has_lim = false;
 			pf_update(pp, d, agent_id);

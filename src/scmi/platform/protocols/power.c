@@ -268,8 +268,8 @@ static void pd_reset_agent(struct scmi_platform *p, void *priv, unsigned int ai,
 	for (uint32_t id = 0; scmi_marks_take(&pp->marks, ai, &id); id++) {
 		struct pd_domain *d = &pp->d[id];
 
-		scmi_subs_drop(&d->sub_changed, p, agent_id);
-		scmi_subs_drop(&d->sub_requested, p, agent_id);
+		scmi_subs_drop(&d->sub_changed, ai);
+		scmi_subs_drop(&d->sub_requested, ai);
 		if (d->ag[ai].has_req) {
 			d->ag[ai].has_req = false;
 			pd_update(pp, d, agent_id);

@@ -389,8 +389,8 @@ static void pcap_reset_agent(struct scmi_platform *p, void *priv, unsigned int i
 	for (uint32_t i = 0; scmi_marks_take(&s->marks, idx, &i); i++) {
 		struct pcap_dom *d = &s->doms[i];
 
-		scmi_subs_drop(&d->cap_notify, p, agent_id);
-		scmi_subs_drop(&d->meas_notify, p, agent_id);
+		scmi_subs_drop(&d->cap_notify, idx);
+		scmi_subs_drop(&d->meas_notify, idx);
 		d->ag[idx].req = 0;
 		if (d->pai_by == agent_id) {
 			d->pai_by = 0;

@@ -200,7 +200,7 @@ static void reset_reset_agent(struct scmi_platform *p, void *priv, unsigned int 
 
 	for (uint32_t id = 0; scmi_marks_take(&s->marks, i, &id); id++) {
 		set_held(&s->domains[id], i, false);
-		scmi_subs_drop(&s->domains[id].notify, p, agent_id);
+		scmi_subs_drop(&s->domains[id].notify, i);
 	}
 }
 

@@ -828,8 +828,8 @@ static void sensor_reset_agent(struct scmi_platform *p, void *priv, unsigned int
 		struct sensor *s = &st->s[k];
 
 		any = true;
-		scmi_subs_drop(&s->tp_notify, p, agent_id);
-		scmi_subs_drop(&s->cu_notify, p, agent_id);
+		scmi_subs_drop(&s->tp_notify, agent_idx);
+		scmi_subs_drop(&s->cu_notify, agent_idx);
 		for (unsigned int t = 0; t < s->ntrips; t++)
 			if (s->trips[t].owner == agent_id) {
 				memset(&s->trips[t], 0, sizeof(s->trips[t]));

@@ -157,7 +157,7 @@ static void sys_reset_agent(struct scmi_platform *p, void *priv, unsigned int ag
 {
 	struct sys_priv *sp = priv;
 
-	scmi_subs_drop(&sp->subscribed, p, agent_id);
+	scmi_subs_drop(&sp->subscribed, agent_idx);
 }
 
 static void sys_destroy(void *priv)
