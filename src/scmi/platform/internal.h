@@ -343,8 +343,10 @@ static inline bool platform_device_access(const struct scmi_platform *p,
  * changed (exclusively: resource checks read it without a lock). */
 static inline void platform_device_in_force(struct scmi_platform_agent *a, unsigned int idx)
 {
+	const uint32_t allowed = a->dev_allowed[idx] ? ~0u : 0;
+
 	for (unsigned int w = 0; w < FW_ARRAY_SIZE(a->dev_in_force[idx]); w++)
-		a->dev_in_force[idx][w] = a->dev_allowed[idx] ? ~a->dev_proto_denied[idx][w] : 0;
+		a->dev_in_force[idx][w] = ~a->dev_proto_denied[idx][w] & allowed;
 }
 /* The same after a message changed them, noted for the agent's reset. */
 static inline void platform_device_changed(struct scmi_platform_agent *a, unsigned int idx)
