@@ -62,9 +62,10 @@ struct scmi_platform_agent {
 	 * platform lock, read by the agent's commands without it */
 	struct scmi_platform_chan *_Atomic p2a;
 	/* the platform's: by protocol id, the version in force (the one the
-	 * agent negotiated, else the implemented one), rewritten whenever a
-	 * negotiation, a reset or a registration changes it, so that a
-	 * handler reads it in one load (scmi_msg_version) */
+	 * agent negotiated, else the implemented one; the only record of a
+	 * negotiation), rewritten whenever a negotiation, a reset or a
+	 * registration changes it, so that a handler reads it in one load
+	 * (scmi_msg_version) */
 	_Atomic uint32_t in_force[256];
 };
 

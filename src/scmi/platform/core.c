@@ -261,6 +261,9 @@ int scmi_platform_add_agent(struct scmi_platform *p, uint32_t id, const char *na
 		a->trusted = trusted;
 		memset(a->proto_allowed_default, 0xff, sizeof(a->proto_allowed_default));
 		memcpy(a->proto_allowed, a->proto_allowed_default, sizeof(a->proto_allowed));
+		for (unsigned int i = 0; i < p->nprotos; i++)
+			platform_set_in_force(a, p->protocols[p->proto_ids[i]],
+					      p->protocols[p->proto_ids[i]]->version);
 		platform_protocols_changed(p, a);
 	}
 	platform_exclusive_end(p);
@@ -618,6 +621,9 @@ int scmi_platform_register_protocol(struct scmi_platform *p, const struct scmi_p
 		ret = proto_ids_insert(p, proto->id);
 	if (!ret) {
 		p->protocols[proto->id] = proto;
+		/* a protocol registered anew starts at its version for everyone */
+		for (unsigned int i = 0; i < p->nagents; i++)
+			platform_set_in_force(&p->agents[i]->pub, proto, proto->version);
 		platform_slot_set(p, proto, msgs);
 		platform_protocols_changed(p, NULL);
 	}

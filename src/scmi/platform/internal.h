@@ -147,9 +147,6 @@ struct platform_agent {
 		unsigned int n;
 		uint8_t ids[255];
 	} visible;
-	/* NEGOTIATE_PROTOCOL_VERSION by protocol id; 0: none. Atomic: events
-	 * read another agent's while it negotiates. */
-	_Atomic uint32_t negotiated[256];
 	/* By protocol slot (scmi_platform.proto_slot), the message ids this
 	 * agent may send now: the protocol allowed to it, the message there at
 	 * the version in force, trusted-only ones to trusted agents: a byte
@@ -404,15 +401,19 @@ static inline bool platform_may_use(const struct scmi_platform_agent *a, uint8_t
 }
 
 /* The version of proto in force for a: the one it negotiated, else the
- * implemented one. */
-static inline uint32_t platform_in_force(const struct scmi_platform *p,
-					 const struct scmi_protocol *proto,
+ * implemented one (scmi_platform_agent.in_force, set to the implemented
+ * one when the protocol or the agent is added, and when a reset forgets
+ * what the agent negotiated). */
+static inline uint32_t platform_in_force(const struct scmi_protocol *proto,
 					 const struct scmi_platform_agent *a)
 {
-	uint32_t v = atomic_load_explicit(&platform_agent_of(a)->negotiated[proto->id],
-					  memory_order_relaxed);
-
-	return v ? v : proto->version;
+	return atomic_load_explicit(&a->in_force[proto->id], memory_order_relaxed);
+}
+/* Sets it (under the agent's lock, or exclusively). */
+static inline void platform_set_in_force(struct scmi_platform_agent *a,
+					 const struct scmi_protocol *proto, uint32_t v)
+{
+	atomic_store_explicit(&a->in_force[proto->id], v, memory_order_relaxed);
 }
 
 /* The descriptor of message id of proto, which exists (the core's
@@ -443,7 +444,7 @@ static inline const struct scmi_msg_desc *platform_msg_desc(const struct scmi_pl
 	 * negotiated down can still go further down. */
 	if (id == SCMI_NEGOTIATE_PROTOCOL_VERSION)
 		return d->since <= proto->version ? d : NULL;
-	return d->since <= platform_in_force(p, proto, a) ? d : NULL;
+	return d->since <= platform_in_force(proto, a) ? d : NULL;
 }
 /* How many ids a protocol's platform_msg table has: its own table's, or
  * the core's common messages' when that is longer. */
@@ -460,7 +461,7 @@ struct platform_msg *platform_msgs_build(const struct scmi_protocol *proto);
 void platform_slot_set(struct scmi_platform *p, const struct scmi_protocol *proto,
 		       struct platform_msg *msgs);
 /* RESET_AGENT_CONFIGURATION: every protocol back at its implemented version. */
-void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a);
+void platform_forget_versions(struct scmi_platform *p, struct scmi_platform_agent *a);
 /* a's msg_ok row of proto again (proto NULL: every row; a NULL: every
  * agent's), after a change to the agent's protocol permissions, negotiated
  * versions or the protocols registered. */

@@ -22,26 +22,26 @@ uint32_t scmi_platform_agent_version(struct scmi_platform *p, uint8_t protocol_i
 {
 	/* No lock: the callers (handlers, modules' threads under their
 	 * protocol's lock) hold one of those that agents and protocols are
-	 * added under, and negotiated versions are atomic. */
+	 * added under, and the versions in force are atomic. */
 	const struct scmi_platform_agent *a = scmi_platform_agent_by_id(p, agent_id);
 	const struct scmi_protocol *proto = p->protocols[protocol_id];
 
 	if (!proto)
 		return 0;
-	return a ? platform_in_force(p, proto, a) : proto->version;
+	return a ? platform_in_force(proto, a) : proto->version;
 }
 
-void platform_forget_versions(struct scmi_platform *p, const struct scmi_platform_agent *a)
+void platform_forget_versions(struct scmi_platform *p, struct scmi_platform_agent *a)
 {
-	struct platform_agent *pa = platform_agent_of(a);
-
-	/* Only a registered protocol can have been negotiated; only its row
-	 * changes. */
+	/* Only a registered protocol can have been negotiated; only the row
+	 * of one negotiated below its implemented version changes. */
 	for (unsigned int i = 0; i < p->nprotos; i++) {
 		const struct scmi_protocol *proto = p->protocols[p->proto_ids[i]];
 
-		if (atomic_exchange_explicit(&pa->negotiated[proto->id], 0, memory_order_relaxed))
+		if (platform_in_force(proto, a) != proto->version) {
+			platform_set_in_force(a, proto, proto->version);
 			platform_msgs_changed(p, a, proto);
+		}
 	}
 }
 
@@ -53,9 +53,6 @@ static void msg_row_build(struct scmi_platform *p, const struct scmi_platform_ag
 	const unsigned int n = platform_msgs_count(proto);
 	const bool allowed = platform_may_use(a, proto->id);
 
-	/* the version in force changes with the row: kept with it */
-	atomic_store_explicit(&platform_agent_of(a)->pub.in_force[proto->id],
-			      platform_in_force(p, proto, a), memory_order_relaxed);
 	for (unsigned int id = 0; id < n; id++) {
 		const struct scmi_msg_desc *d = allowed ? platform_msg_desc(p, proto, a, id) : NULL;
 
@@ -149,8 +146,7 @@ void scmi_core_negotiate_version(struct scmi_msg *m)
 		scmi_msg_status(m, SCMI_NOT_SUPPORTED);
 		return;
 	}
-	atomic_store_explicit(&platform_agent_of(m->agent)->negotiated[proto->id], v,
-			      memory_order_relaxed);
+	platform_set_in_force(m->agent, proto, v);
 	platform_msgs_changed(m->p, m->agent, proto);
 }
 
