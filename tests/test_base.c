@@ -14,6 +14,7 @@
 #include <fwkit/sync.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -181,6 +182,31 @@ static void test_wait_readable_or_stop(void **state)
 	close(fd[0]);
 }
 
+/* A loop's poll with the stop first: a timeout and fd's event are 0 (fd's
+ * revents set), the stop is 1 with fd's event beside it. */
+static void test_poll_or_stop(void **state)
+{
+	int fd[2], stop[2];
+	struct pollfd p[2];
+
+	(void)state;
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(pipe(stop), 0);
+	p[0] = (struct pollfd){ .fd = stop[0], .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = fd[0], .events = POLLIN };
+	assert_int_equal(fw_poll_or_stop(p, 2, 0), 0);
+	assert_int_equal(p[1].revents, 0);
+	assert_int_equal(write(fd[1], "x", 1), 1);
+	assert_int_equal(fw_poll_or_stop(p, 2, -1), 0);
+	assert_true(p[1].revents & POLLIN);
+	assert_int_equal(write(stop[1], "x", 1), 1);
+	assert_int_equal(fw_poll_or_stop(p, 2, -1), 1);
+	for (int i = 0; i < 2; i++) {
+		close(fd[i]);
+		close(stop[i]);
+	}
+}
+
 /* An epoll set serving fd (tag 1) and a stop (tag 2): fd's event comes
  * back; once the stop is ready the wait says stop, fd's event beside it. */
 static void test_epoll_wait_or_stop(void **state)
@@ -252,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_wait_readable),
 		cmocka_unit_test(test_wait_readable_or_stop),
 		cmocka_unit_test(test_epoll_wait_or_stop),
+		cmocka_unit_test(test_poll_or_stop),
 		cmocka_unit_test(test_thread_stop),
 		cmocka_unit_test(test_sha1_vectors),
 	};

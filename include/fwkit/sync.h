@@ -65,6 +65,13 @@ int fw_wait_readable(int fd, uint64_t deadline);
  * first), 0 for fd, or -errno from poll(). What a server thread that a
  * stop descriptor ends blocks in. */
 int fw_wait_readable_or_stop(int fd, int stop_fd);
+struct pollfd;
+/* The same for a loop watching n descriptors, the stop descriptor in p[0]
+ * (POLLIN asked), for at most timeout_ms (-1: no limit), interrupted waits
+ * retried: 1 when p[0] is readable or hung up (the others are then not
+ * looked at), 0 otherwise (their revents say what came), or -errno from
+ * poll(). */
+int fw_poll_or_stop(struct pollfd *p, unsigned int n, int timeout_ms);
 
 struct epoll_event;
 /* The same for a thread serving an epoll set with a stop descriptor

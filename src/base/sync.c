@@ -112,22 +112,24 @@ void fw_thread_stop(pthread_t thread, pthread_mutex_t *lock, pthread_cond_t *con
 	pthread_join(thread, NULL);
 }
 
+int fw_poll_or_stop(struct pollfd *p, unsigned int n, int timeout_ms)
+{
+	while (poll(p, n, timeout_ms) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return p[0].revents != 0;
+}
+
 int fw_wait_readable_or_stop(int fd, int stop_fd)
 {
-	struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
-			       { .fd = stop_fd, .events = POLLIN } };
+	struct pollfd p[2] = { { .fd = stop_fd, .events = POLLIN },
+			       { .fd = fd, .events = POLLIN } };
+	int ret;
 
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (p[1].revents)
-			return 1;
-		if (p[0].revents)
-			return 0;
-	}
+	do
+		ret = fw_poll_or_stop(p, 2, -1);
+	while (!ret && !p[1].revents);
+	return ret;
 }
 
 int fw_epoll_wait_or_stop(int ep, struct epoll_event *ev, int max, uint32_t stop_tag)

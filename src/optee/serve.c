@@ -17,6 +17,7 @@
 
 #include <fwkit/base.h>
 #include <fwkit/optee/smc.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -281,15 +282,13 @@ int optee_tee_serve(const char *path, const struct optee_tee_serve_opts *o, int 
 				       { .fd = k.fd, .events = POLLIN } };
 		struct hw_link *l;
 
-		if (poll(p, 4, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			snprintf(err, errlen, "poll: %s", strerror(errno));
+		if ((ret = fw_poll_or_stop(p, 4, -1))) {
+			if (ret < 0)
+				snprintf(err, errlen, "poll: %s", strerror(-ret));
+			else
+				ret = 0;
 			break;
 		}
-		if (p[0].revents)
-			break;
 		if (p[2].revents)
 			client_event(&c, p[2].revents, o);
 		if ((p[1].revents & POLLIN) && !hw_link_accept(ls, &l))

@@ -16,6 +16,7 @@
 #include "internal.h"
 
 #include <fwkit/scmi/platform_transport.h>
+#include <fwkit/sync.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -297,17 +298,15 @@ static int serve_loop(struct server *sv, int stop_fd, struct pollfd *pfd, struct
 		      char *err, size_t errlen)
 {
 	for (;;) {
-		int n = 1, timeout;
+		int n = 1, timeout, ret;
 
 		pfd[0] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
 		timeout = gather(sv, pfd, ref, &n);
-		if (poll(pfd, (nfds_t)n, timeout) < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "poll: %s", strerror(errno));
-			return -errno;
+		if ((ret = fw_poll_or_stop(pfd, (unsigned int)n, timeout)) < 0) {
+			snprintf(err, errlen, "poll: %s", strerror(-ret));
+			return ret;
 		}
-		if (pfd[0].revents)
+		if (ret)
 			return 0;
 		handle(sv, pfd, ref, n);
 	}
