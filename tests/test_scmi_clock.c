@@ -505,6 +505,34 @@ static void test_reset_agent(void **state)
 	assert_int_equal(parent, SYSPLL);
 }
 
+/* Each kind of state on a clock of its own, so that the reset must visit
+ * each of them: the host's hold on eth, its rate on mmc, its subscription
+ * to cpu's rate changes. */
+static void test_reset_each_kind(void **state)
+{
+	struct rig *c = *state;
+	const struct scmi_clock_client *h = &cls[HOST];
+	uint64_t r;
+	bool on;
+
+	assert_int_equal(scmi_clock_enable(h, ETH, true), 0);
+	assert_int_equal(scmi_clock_rate_set(h, MMC, 100000000, 0, NULL), 0);
+	assert_int_equal(scmi_clock_notify(h, CPU, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
+	assert_int_equal(scmi_base_reset_agent_configuration(c->ag[HOST], HOST, false), 0);
+	assert_int_equal(scmi_clock_state_get(h, ETH, &on), 0);
+	assert_false(on);
+	assert_int_equal(scmi_clock_rate_get(h, MMC, &r), 0);
+	assert_int_equal(r, 50000000);
+	/* cpu's change reaches nobody; mmc's, subscribed now, is the host's
+	 * first event (events reach an agent in order) */
+	rig_forget(c);
+	assert_int_equal(scmi_clock_rate_set(h, CPU, 1100000000, 0, NULL), 0);
+	assert_int_equal(scmi_clock_notify(h, MMC, SCMI_EVENT_CLOCK_RATE_CHANGED, true), 0);
+	assert_int_equal(scmi_clock_rate_set(h, MMC, 60000000, 0, NULL), 0);
+	wait_rate(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED, 60000000);
+	assert_int_equal(rig_seen(c, HOST, SCMI_EVENT_CLOCK_RATE_CHANGED), 1);
+}
+
 /* ------------------------------------------------------------- versions */
 
 static void test_negotiate(void **state)
@@ -777,5 +805,5 @@ static const struct rig_cli cli_steps[] = {
 
 TH_MAIN((RIG_CLI_TEST(cli_steps)), setup, rig_teardown, test_discovery, test_multipart_raw,
 	test_errors, test_rate_rounding, test_async, test_permissions, test_enable_refcount,
-	test_notifications, test_reset_agent, test_negotiate, test_version1, test_version2,
-	test_hostile_firmware, test_board_errors)
+	test_notifications, test_reset_agent, test_reset_each_kind, test_negotiate, test_version1,
+	test_version2, test_hostile_firmware, test_board_errors)
