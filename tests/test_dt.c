@@ -259,10 +259,14 @@ static void test_strings(void **state)
 	CHECK(fw_dt_strings(&r->dt, dev(r), "names", s[0], sizeof(s[0]), 1, 3, &n, 0));
 	assert_int_equal(n, 0);
 	set_bytes(r, "names", "x\0yy\0zzz", 9);
+	memset(s, 0xAA, sizeof(s));
 	CHECK(fw_dt_strings(&r->dt, dev(r), "names", s[0], sizeof(s[0]), 1, 3, &n, 0));
 	assert_int_equal(n, 3);
 	assert_string_equal(s[0], "x");
 	assert_string_equal(s[2], "zzz");
+	/* each NUL-padded to its end, as fw_dt_string leaves a name */
+	assert_memory_equal(s[0], "x\0\0\0", 4);
+	assert_memory_equal(s[1], "yy\0\0", 4);
 	expect_bad(r, "names", bad, FW_ARRAY_SIZE(bad), read_names);
 	assert_int_equal(r->n, 0);
 }

@@ -74,7 +74,7 @@ int fw_dt_string(const struct fw_dt *dt, int node, const char *prop, char *dst, 
 /*
  * Lists: min_n to max_n values into v[max_n], their number in *n (0 when an
  * optional list is absent; v is then untouched). Callers check the values.
- * Strings go into dst[max_n][cap], each as fw_dt_string checks it.
+ * Strings go into dst[max_n][cap], each as fw_dt_string checks and pads it.
  */
 int fw_dt_u32_array(const struct fw_dt *dt, int node, const char *prop, uint32_t *v,
 		    unsigned int min_n, unsigned int max_n, unsigned int *n, unsigned int flags);

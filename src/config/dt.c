@@ -191,7 +191,9 @@ int fw_dt_strings(const struct fw_dt *dt, int node, const char *prop, char *dst,
 					   "must be %u to %u strings of 1 to %zu printable "
 					   "characters",
 					   min_n, max_n, cap - 1);
+		/* NUL-padded, as fw_dt_string leaves a name */
 		memcpy(dst + count * cap, p + off, k + 1);
+		memset(dst + count * cap + k + 1, 0, cap - k - 1);
 		off += k + 1;
 	}
 	if (count < min_n)

@@ -223,18 +223,21 @@ static void pf_domain_attributes(struct scmi_msg *m)
 	uint32_t v = scmi_msg_version(m, SCMI_PROTOCOL_PERF);
 	uint32_t flags = SUPPORTS_SET_LIMITS | SUPPORTS_SET_PERF_LVL;
 	struct pf_domain *d = pf_domain_of(m, scmi_msg_in_u32(m, 0));
+	uint8_t *at;
 
 	if (!d)
 		return;
 	if (scmi_msg_p2a(m))
 		flags |= SUPPORTS_PERF_LIMIT_NOTIFY | SUPPORTS_PERF_LEVEL_NOTIFY;
-	if (v >= SCMI_PERF_VERSION_3_0 && strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+	if (v >= SCMI_PERF_VERSION_3_0 && scmi_short_name_cut(d->name))
 		flags |= SUPPORTS_PERF_EXTENDED_NAMES;
-	scmi_msg_put_u32(m, flags);
-	scmi_msg_put_u32(m, d->rate_limit_us);
-	scmi_msg_put_u32(m, d->opp[d->sustained].freq_khz);
-	scmi_msg_put_u32(m, d->opp[d->sustained].perf);
-	scmi_msg_put_name(m, d->name, SCMI_SHORT_NAME_MAX_SIZE); /* the first 15 characters */
+	if (!(at = scmi_msg_reserve(m, 16 + SCMI_SHORT_NAME_MAX_SIZE)))
+		return;
+	fw_put_le32(at, flags);
+	fw_put_le32(at + 4, d->rate_limit_us);
+	fw_put_le32(at + 8, d->opp[d->sustained].freq_khz);
+	fw_put_le32(at + 12, d->opp[d->sustained].perf);
+	scmi_short_name_copy(at + 16, d->name); /* the first 15 characters */
 }
 
 /* As many levels from level_index as the channel's message holds. */

@@ -170,6 +170,7 @@ static void pcap_domain_attributes(struct scmi_msg *m)
 {
 	struct pcap_dom *d = lookup(m, scmi_msg_in_u32(m, 0));
 	uint32_t attr;
+	uint8_t *at;
 
 	if (!d)
 		return;
@@ -179,14 +180,15 @@ static void pcap_domain_attributes(struct scmi_msg *m)
 		attr |= SCMI_POWERCAP_CAP_CHANGE_NOTIFY | SCMI_POWERCAP_MEASUREMENTS_CHANGE_NOTIFY;
 	if (d->latency_us)
 		attr |= SCMI_POWERCAP_ASYNC_CAP_SET;
-	if (strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+	if (scmi_short_name_cut(d->name))
 		attr |= SCMI_POWERCAP_EXTENDED_NAMES;
 	if (cap_configurable(d))
 		attr |= SCMI_POWERCAP_CAP_CONFIGURATION;
 	if (pai_configurable(d))
 		attr |= SCMI_POWERCAP_PAI_CONFIGURATION;
 	scmi_msg_put_u32(m, attr);
-	scmi_msg_put_name(m, d->name, SCMI_SHORT_NAME_MAX_SIZE);
+	if ((at = scmi_msg_reserve(m, SCMI_SHORT_NAME_MAX_SIZE)))
+		scmi_short_name_copy(at, d->name);
 	scmi_msg_put_u32(m, d->min_pai);
 	scmi_msg_put_u32(m, d->max_pai);
 	scmi_msg_put_u32(m, d->pai_step);

@@ -668,6 +668,7 @@ static void sensor_axis_description_get(struct scmi_msg *m)
 	uint32_t idx, n, v = scmi_msg_version(m, SCMI_PROTOCOL_SENSOR);
 	const size_t dsz = SCMI_SENSOR_AXIS_DESCR_BASE_SZ + 20;
 	int64_t rmin, rmax;
+	uint8_t *at;
 
 	if (!s || !list_part(m, s->naxes, SCMI_INVALID_PARAMETERS, dsz, &idx, &n))
 		return;
@@ -678,14 +679,15 @@ static void sensor_axis_description_get(struct scmi_msg *m)
 	for (uint32_t k = idx; k < idx + n; k++) {
 		uint32_t lo = SCMI_SENSOR_SUPPORTS_EXTEND_ATTRS;
 
-		if (v >= SCMI_SENSOR_VERSION_3_0 && strlen(s->axis[k]) >= SCMI_SHORT_NAME_MAX_SIZE)
+		if (v >= SCMI_SENSOR_VERSION_3_0 && scmi_short_name_cut(s->axis[k]))
 			lo |= SCMI_SENSOR_AXIS_EXTENDED_NAMES;
 		scmi_msg_put_u32(m, k);
 		scmi_msg_put_u32(m, lo);
 		scmi_msg_put_u32(
 			m, FW_FIELD_PREP(SCMI_SENSOR_TYPE, s->type) |
 				   FW_FIELD_PREP(SCMI_SENSOR_SCALE, (uint32_t)s->scale & 0x1F));
-		scmi_msg_put_name(m, s->axis[k], SCMI_SHORT_NAME_MAX_SIZE);
+		if ((at = scmi_msg_reserve(m, SCMI_SHORT_NAME_MAX_SIZE)))
+			scmi_short_name_copy(at, s->axis[k]);
 		scmi_msg_put_u32(m, FW_FIELD_PREP(SCMI_SENSOR_RES, 1));
 		scmi_msg_put_u32(m, (uint32_t)(rmin + k));
 		scmi_msg_put_u32(m, (uint32_t)((uint64_t)(rmin + k) >> 32));

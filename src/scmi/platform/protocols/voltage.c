@@ -100,15 +100,18 @@ static void voltage_domain_attributes(struct scmi_msg *m)
 {
 	struct vdomain *d = get_domain(m, false);
 	uint32_t attr;
+	uint8_t *at;
 
 	if (!d)
 		return;
 	attr = d->async && scmi_msg_p2a(m) ? SCMI_VOLTAGE_SUPPORTS_ASYNC_LEVEL_SET : 0;
 	if (scmi_msg_version(m, SCMI_PROTOCOL_VOLTAGE) >= SCMI_VOLTAGE_VERSION_2_0 &&
-	    strlen(d->name) >= SCMI_SHORT_NAME_MAX_SIZE)
+	    scmi_short_name_cut(d->name))
 		attr |= SCMI_VOLTAGE_SUPPORTS_EXTENDED_NAMES;
-	scmi_msg_put_u32(m, attr);
-	scmi_msg_put_name(m, d->name, SCMI_SHORT_NAME_MAX_SIZE);
+	if (!(at = scmi_msg_reserve(m, 4 + SCMI_SHORT_NAME_MAX_SIZE)))
+		return;
+	fw_put_le32(at, attr);
+	scmi_short_name_copy(at + 4, d->name);
 }
 
 static void voltage_describe_levels(struct scmi_msg *m)
