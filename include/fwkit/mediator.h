@@ -175,6 +175,9 @@ int mediator_agent_domain(struct mediator *m, uint32_t agent_id, uint32_t *domid
  * MEDIATOR_SMCCC_UNKNOWN_FUNCTION and a rate-limited log line.
  */
 void *mediator_guest_port(struct mediator *m, uint32_t domid);
+/* The port of the running domain whose channel is agent_id's (NULL: none),
+ * one lookup for a front that knows its callers by agent. */
+void *mediator_agent_port(struct mediator *m, uint32_t agent_id);
 void mediator_guest_smc(void *port, const struct hw_smc_args *args, struct hw_smc_res *res);
 
 /*

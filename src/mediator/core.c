@@ -565,6 +565,22 @@ int mediator_agent_domain(struct mediator *m, uint32_t agent_id, uint32_t *domid
 
 /* ---------------------------------------------------------- guest calls */
 
+void *mediator_agent_port(struct mediator *m, uint32_t agent_id)
+{
+	struct mchan *ch;
+	struct mport *s = NULL;
+
+	pthread_mutex_lock(&m->lock);
+	ch = chan_by_agent(m, agent_id);
+	if (ch && ch->owner >= 0) {
+		s = slot_get(m, (uint32_t)ch->owner, false);
+		if (s && (!s->dom || s->dom->state != MEDIATOR_DOM_ALIVE))
+			s = NULL;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return s;
+}
+
 void *mediator_guest_port(struct mediator *m, uint32_t domid)
 {
 	struct mport *s;
@@ -590,8 +606,9 @@ static void refuse_log(struct mediator *m, uint32_t domid, uint64_t a0)
 	m->log_next_ns = now + LOG_INTERVAL_NS;
 }
 
-/* Whether the port's domain may call on ch now (a0 names its channel). */
-static bool guest_may_call(struct mport *pt, uint64_t a0, struct mchan **ch)
+/* Whether the port's domain may call on ch now (a0 names its channel);
+ * counted as forwarded when it may and count says so. */
+static bool guest_may_call(struct mport *pt, uint64_t a0, struct mchan **ch, bool count)
 {
 	struct mediator *m = pt->m;
 	struct mdom *d;
@@ -601,8 +618,10 @@ static bool guest_may_call(struct mport *pt, uint64_t a0, struct mchan **ch)
 	d = pt->dom;
 	ok = d && d->state == MEDIATOR_DOM_ALIVE && (uint32_t)a0 == d->chan->cfg.func_id &&
 	     (!*ch || *ch == d->chan);
-	if (ok)
+	if (ok) {
 		*ch = d->chan;
+		d->forwarded += count;
+	}
 	pthread_mutex_unlock(&m->lock);
 	return ok;
 }
@@ -617,23 +636,19 @@ static struct mchan *guest_chan(struct mport *pt, uint64_t a0)
 {
 	struct mediator *m = pt->m;
 	struct mchan *ch = NULL;
-	bool ok = guest_may_call(pt, a0, &ch);
 
-	if (ok) {
+	if (guest_may_call(pt, a0, &ch, false)) {
 		pthread_mutex_lock(&ch->lock);
-		ok = guest_may_call(pt, a0, &ch);
-		if (!ok)
-			pthread_mutex_unlock(&ch->lock);
+		if (guest_may_call(pt, a0, &ch, true))
+			return ch;
+		pthread_mutex_unlock(&ch->lock);
 	}
 	pthread_mutex_lock(&m->lock);
-	if (pt->dom && ok)
-		pt->dom->forwarded++;
-	else if (pt->dom)
+	if (pt->dom)
 		pt->dom->refused++;
-	if (!ok)
-		refuse_log(m, pt->domid, a0);
+	refuse_log(m, pt->domid, a0);
 	pthread_mutex_unlock(&m->lock);
-	return ok ? ch : NULL;
+	return NULL;
 }
 
 void mediator_guest_smc(void *port, const struct hw_smc_args *args, struct hw_smc_res *res)

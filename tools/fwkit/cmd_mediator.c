@@ -365,14 +365,8 @@ static void front_smc(void *ctx, uint32_t agent_id, const struct hw_smc_args *ar
 		      struct hw_smc_res *res)
 {
 	struct front *f = ctx;
-	uint32_t domid;
 
-	if (mediator_agent_domain(f->m, agent_id, &domid)) {
-		memset(res, 0, sizeof(*res));
-		res->a[0] = MEDIATOR_SMCCC_UNKNOWN_FUNCTION;
-		return;
-	}
-	mediator_guest_smc(mediator_guest_port(f->m, domid), args, res);
+	mediator_guest_smc(mediator_agent_port(f->m, agent_id), args, res);
 }
 
 /* ------------------------------------------------------- the commands */
