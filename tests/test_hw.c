@@ -317,6 +317,42 @@ static void test_word_wait(void **state)
 	hw_shm_destroy(shm);
 }
 
+struct canceller {
+	_Atomic uint32_t *w;
+	atomic_bool stop;
+};
+
+static void *canceller_main(void *arg)
+{
+	struct canceller *c = arg;
+
+	atomic_store(&c->stop, true);
+	hw_word_wake(c->w);
+	return NULL;
+}
+
+/* A wait on a shared word that the waiter's own stop flag ends: at once
+ * when the flag is set, from another thread through a wake while asleep,
+ * and not at all while it is clear (a change still ends it with 0). */
+static void test_word_wait_cancel(void **state)
+{
+	enum hw_wait_mode mode = mode_of(state);
+	struct canceller c = { .stop = false };
+	struct hw_shm *shm;
+	pthread_t t;
+
+	assert_int_equal(hw_shm_create("w", 0, 4096, &shm), 0);
+	c.w = hw_shm_word(shm, 8);
+	assert_int_equal(hw_word_wait_cancel(c.w, 0, fw_deadline(SHORT_NS), mode, &c.stop),
+			 -ETIMEDOUT);
+	assert_int_equal(hw_word_wait_cancel(c.w, 1, 0, mode, &c.stop), 0);
+	assert_int_equal(pthread_create(&t, NULL, canceller_main, &c), 0);
+	assert_int_equal(hw_word_wait_cancel(c.w, 0, soon(), mode, &c.stop), -ECANCELED);
+	pthread_join(t, NULL);
+	assert_int_equal(hw_word_wait_cancel(c.w, 0, soon(), mode, &c.stop), -ECANCELED);
+	hw_shm_destroy(shm);
+}
+
 /* -------------------------------------------------------------------- SMC */
 
 struct smc_record {
@@ -1379,6 +1415,7 @@ int main(void)
 		cmocka_unit_test(test_doorbell_attach_rejects),
 		IN_BOTH_MODES(test_doorbell_wakes),
 		IN_BOTH_MODES(test_word_wait),
+		IN_BOTH_MODES(test_word_wait_cancel),
 		cmocka_unit_test(test_smc_direct),
 		cmocka_unit_test(test_smc_direct_concurrent),
 		IN_BOTH_MODES(test_smc_slot),
