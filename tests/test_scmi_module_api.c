@@ -307,11 +307,12 @@ static void test_marks(void **state)
 	uint32_t id = 0;
 
 	assert_int_equal(scmi_marks_init(&mk, r->p, 200), 0);
+	/* agents 2 and 3: indexes 1 and 2 */
 	for (size_t k = FW_ARRAY_SIZE(want); k--;) {
-		scmi_marks_set(&mk, 1, want[k]);
-		scmi_marks_set(&mk, 1, want[k]); /* twice: still one */
+		scmi_msg_mark(msg_from(r, 2), &mk, want[k]);
+		scmi_msg_mark(msg_from(r, 2), &mk, want[k]); /* twice: still one */
 	}
-	scmi_marks_set(&mk, 2, 5);
+	scmi_msg_mark(msg_from(r, 3), &mk, 5);
 	assert_false(scmi_marks_take(&mk, 0, &id)); /* none of agent 0's */
 	for (size_t k = 0; k < FW_ARRAY_SIZE(want); k++, id++) {
 		assert_true(scmi_marks_take(&mk, 1, &id));

@@ -416,12 +416,14 @@ struct scmi_marks {
  * 0 or -ENOMEM. */
 int scmi_marks_init(struct scmi_marks *mk, const struct scmi_platform *p, uint32_t nres);
 void scmi_marks_release(struct scmi_marks *mk);
-static inline void scmi_marks_set(struct scmi_marks *mk, unsigned int agent_index, uint32_t id)
+/* The message's agent has left state on resource id: marked for its reset. */
+static inline void scmi_msg_mark(const struct scmi_msg *m, struct scmi_marks *mk, uint32_t id)
 {
-	uint64_t *w = &mk->bits[agent_index * mk->words + id / 64];
+	const unsigned int agent = m->agent->index;
+	uint64_t *w = &mk->bits[agent * mk->words + id / 64];
 	const uint64_t bit = 1ull << (id % 64);
 
-	mk->count[agent_index] += !(*w & bit);
+	mk->count[agent] += !(*w & bit);
 	*w |= bit;
 }
 /* The agent's next marked resource from *id on, its mark cleared: true

@@ -63,6 +63,13 @@ static struct clock_state *st(const struct scmi_msg *m)
 	return m->priv;
 }
 
+/* The agent of m has left state on c (a hold, a rate, a parent, a
+ * subscription), for its reset to visit. */
+static void mark(struct scmi_msg *m, const struct pclock *c)
+{
+	scmi_msg_mark(m, &st(m)->marks, (uint32_t)(c - st(m)->clocks));
+}
+
 /* The clock a request names in word w: NOT_FOUND past the last clock,
  * DENIED without access to its device. Inline: the call would cost a
  * third of the lookup, in every clock message. */
@@ -253,7 +260,7 @@ static void clock_rate_set(struct scmi_msg *m)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGE_REQUESTED, m->agent->id, want);
 	c->rate = rate;
 	c->rate_owner = scmi_msg_agent_index(m);
-	scmi_marks_set(&s->marks, m->agent->index, id);
+	scmi_msg_mark(m, &s->marks, id);
 	if (scmi_msg_version(m, SCMI_PROTOCOL_CLOCK) >= SCMI_CLOCK_VERSION_2)
 		emit(m->p, s, id, SCMI_EVENT_CLOCK_RATE_CHANGED, m->agent->id, rate);
 	if (async) {
@@ -286,7 +293,7 @@ static void set_held(struct pclock *c, unsigned int agent_index, bool on)
 static void set_state(struct scmi_msg *m, struct pclock *c, bool on)
 {
 	set_held(c, m->agent->index, on);
-	scmi_marks_set(&st(m)->marks, m->agent->index, (uint32_t)(c - st(m)->clocks));
+	mark(m, c);
 }
 
 /* v1/v2: clock_id, attributes (bit 0 enable). v3: clock_id, attributes
@@ -364,7 +371,7 @@ static void clock_notify(struct scmi_msg *m)
 
 	if (c && scmi_msg_subscribe(m, &c->notify[evt], scmi_msg_in_u32(m, 1),
 				    SCMI_CLOCK_NOTIFY_ENABLE, 0))
-		scmi_marks_set(&st(m)->marks, m->agent->index, (uint32_t)(c - st(m)->clocks));
+		mark(m, c);
 }
 
 static struct pclock *parent_clock_of(struct scmi_msg *m)
@@ -424,7 +431,7 @@ static void clock_parent_set(struct scmi_msg *m)
 	}
 	c->parent = parent;
 	c->parent_owner = scmi_msg_agent_index(m);
-	scmi_marks_set(&st(m)->marks, m->agent->index, (uint32_t)(c - st(m)->clocks));
+	mark(m, c);
 }
 
 static void clock_parent_get(struct scmi_msg *m)

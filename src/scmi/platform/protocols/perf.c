@@ -294,7 +294,7 @@ static void pf_limits_set(struct scmi_msg *m)
 	d->ag[ai].has_lim = true;
 	d->ag[ai].lim_max = max;
 	d->ag[ai].lim_min = min;
-	scmi_marks_set(&pp->marks, m->agent->index, (uint32_t)(d - pp->d));
+	scmi_msg_mark(m, &pp->marks, (uint32_t)(d - pp->d));
 	pf_update(pp, d, m->agent->id);
 }
 
@@ -329,7 +329,7 @@ static void pf_level_set(struct scmi_msg *m)
 	}
 	d->ag[ai].has_req = true;
 	d->ag[ai].req = lvl;
-	scmi_marks_set(&pp->marks, m->agent->index, (uint32_t)(d - pp->d));
+	scmi_msg_mark(m, &pp->marks, (uint32_t)(d - pp->d));
 	pf_update(pp, d, m->agent->id);
 }
 
@@ -348,7 +348,7 @@ static void pf_notify_common(struct scmi_msg *m, bool limits)
 
 	if (d && scmi_msg_subscribe(m, limits ? &d->sub_limits : &d->sub_level,
 				    scmi_msg_in_u32(m, 1), SCMI_PERF_NOTIFY_ENABLE, 0))
-		scmi_marks_set(&pp->marks, m->agent->index, (uint32_t)(d - pp->d));
+		scmi_msg_mark(m, &pp->marks, (uint32_t)(d - pp->d));
 }
 
 static void pf_notify_limits(struct scmi_msg *m)

@@ -69,7 +69,7 @@ static void pc_mark(struct scmi_msg *m, uint32_t type, const struct pc_res *r)
 {
 	struct pc_state *s = pc_of(m);
 
-	scmi_marks_set(&s->marks[type], m->agent->index, (uint32_t)(r - s->res[type]));
+	scmi_msg_mark(m, &s->marks[type], (uint32_t)(r - s->res[type]));
 }
 
 static bool conf_is_bool(uint32_t t)

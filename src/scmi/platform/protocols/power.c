@@ -200,7 +200,7 @@ static void pd_state_set(struct scmi_msg *m)
 	pd_event(pp, d, SCMI_EVENT_POWER_STATE_CHANGE_REQUESTED, m->agent->id, state, true);
 	d->ag[ai].req = state;
 	d->ag[ai].has_req = true;
-	scmi_marks_set(&pp->marks, m->agent->index, dom);
+	scmi_msg_mark(m, &pp->marks, dom);
 	pd_update(pp, d, m->agent->id);
 	if (async && !scmi_msg_delayed_success(m, dom, NULL, 0, d->latency_us))
 		scmi_msg_status(m, SCMI_GENERIC_ERROR);
@@ -223,7 +223,7 @@ static void pd_notify_common(struct scmi_msg *m, bool requested)
 	    scmi_msg_subscribe(m, requested ? &d->sub_requested : &d->sub_changed,
 			       scmi_msg_in_u32(m, 1), SCMI_POWER_NOTIFY_ENABLE,
 			       (requested ? d->req_notify : d->notify) ? 0 : SCMI_SUBS_NO_EVENT))
-		scmi_marks_set(&pp->marks, m->agent->index, (uint32_t)(d - pp->d));
+		scmi_msg_mark(m, &pp->marks, (uint32_t)(d - pp->d));
 }
 
 static void pd_state_notify(struct scmi_msg *m)

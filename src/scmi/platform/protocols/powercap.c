@@ -248,7 +248,7 @@ static void pcap_cap_set(struct scmi_msg *m)
 		return;
 	}
 	d->ag[idx].req = cap ? cap : PCAP_DISABLE;
-	scmi_marks_set(&s->marks, (unsigned int)idx, id);
+	scmi_msg_mark(m, &s->marks, id);
 	update_cap(s, id, m->agent->id);
 	if ((flags & SCMI_POWERCAP_CAP_SET_ASYNC) &&
 	    !(flags & SCMI_POWERCAP_CAP_SET_IGNORE_DRESP)) {
@@ -287,7 +287,7 @@ static void pcap_pai_set(struct scmi_msg *m)
 		return;
 	}
 	d->pai_by = m->agent->id;
-	scmi_marks_set(&s->marks, m->agent->index, id);
+	scmi_msg_mark(m, &s->marks, id);
 	if (pai != d->pai) {
 		d->pai = pai;
 		announce(s, id, m->agent->id, false);
@@ -328,7 +328,7 @@ static void pcap_cap_notify(struct scmi_msg *m)
 
 	if (d && scmi_msg_subscribe(m, &d->cap_notify, scmi_msg_in_u32(m, 1),
 				    SCMI_POWERCAP_NOTIFY_ENABLE, 0))
-		scmi_marks_set(&st_of(m)->marks, m->agent->index, scmi_msg_in_u32(m, 0));
+		scmi_msg_mark(m, &st_of(m)->marks, scmi_msg_in_u32(m, 0));
 }
 
 static void pcap_measurements_notify(struct scmi_msg *m)
@@ -348,7 +348,7 @@ static void pcap_measurements_notify(struct scmi_msg *m)
 		return;
 	d->ag[idx].low = low;
 	d->ag[idx].high = high;
-	scmi_marks_set(&st_of(m)->marks, (unsigned int)idx, scmi_msg_in_u32(m, 0));
+	scmi_msg_mark(m, &st_of(m)->marks, scmi_msg_in_u32(m, 0));
 }
 
 /* No domain of fwkit's has fast channels. */

@@ -154,7 +154,7 @@ static void reset_reset(struct scmi_msg *m)
 		bool was = asserted(d);
 
 		set_held(d, (unsigned int)i, true);
-		scmi_marks_set(&s->marks, (unsigned int)i, id);
+		scmi_msg_mark(m, &s->marks, id);
 		if (!was)
 			emit(m->p, s, id, m->agent->id, state);
 		return;
@@ -169,7 +169,7 @@ static void reset_notify(struct scmi_msg *m)
 
 	if (d && scmi_msg_subscribe(m, &d->notify, scmi_msg_in_u32(m, 1), SCMI_RESET_NOTIFY_ENABLE,
 				    d->notify_supported ? 0 : SCMI_SUBS_NO_EVENT))
-		scmi_marks_set(&st(m)->marks, m->agent->index, scmi_msg_in_u32(m, 0));
+		scmi_msg_mark(m, &st(m)->marks, scmi_msg_in_u32(m, 0));
 }
 
 static void reset_name_get(struct scmi_msg *m)

@@ -114,7 +114,7 @@ static void mark(struct scmi_msg *m, const struct sensor *s)
 {
 	struct sensor_state *st = st_of(m);
 
-	scmi_marks_set(&st->marks, m->agent->index, (uint32_t)(s - st->s));
+	scmi_msg_mark(m, &st->marks, (uint32_t)(s - st->s));
 }
 
 static void kick(struct sensor_state *st)

@@ -154,7 +154,7 @@ static void voltage_config_set(struct scmi_msg *m)
 		return;
 	}
 	set_on(d, (unsigned int)i, c == SCMI_VOLTAGE_ARCH_STATE_ON);
-	scmi_marks_set(&st_of(m)->marks, (unsigned int)i, scmi_msg_in_u32(m, 0));
+	scmi_msg_mark(m, &st_of(m)->marks, scmi_msg_in_u32(m, 0));
 	if (c & SCMI_VOLTAGE_CONFIG_VENDOR) {
 		d->vendor = c;
 		d->vendor_owner = m->agent->id;
@@ -201,7 +201,7 @@ static void voltage_level_set(struct scmi_msg *m)
 	}
 	d->level = uv;
 	d->level_owner = m->agent->id;
-	scmi_marks_set(&st_of(m)->marks, m->agent->index, scmi_msg_in_u32(m, 0));
+	scmi_msg_mark(m, &st_of(m)->marks, scmi_msg_in_u32(m, 0));
 	if (!(flags & SCMI_VOLTAGE_LEVEL_SET_ASYNC))
 		return;
 	/* VOLTAGE_LEVEL_SET_COMPLETE: status, domain_id, voltage_level. */
